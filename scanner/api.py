@@ -1,0 +1,195 @@
+"""The library entry point: ``scan(paths, config) -> ScanResult``. The CLI is a thin layer over this.
+
+Data flow: discover -> (file, kind) -> loader -> analysed table / text -> the rules for that shape ->
+findings -> verdict per file. Every file gets a result: a file that cannot be read, or a kind without
+a reader or rules yet, gets a FIL001 review finding (fail closed), and the scan goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Protocol
+
+from scanner import __version__, masking
+from scanner.config import Config, load_config
+from scanner.discover import DiscoveredFile, DiscoveryError, FileKind, discover
+from scanner.findings import FileResult, Finding, ScanResult
+from scanner.loaders.base import LoadError, TabularSource
+from scanner.rules.context import FileFacts, RuleContext
+from scanner.rules.registry import RuleSpec, Shape, all_rules
+
+__all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_file"]
+
+log = logging.getLogger(__name__)
+
+# Below this many bytes in total a scan runs in this process: starting worker processes (each imports
+# polars and pyarrow) costs more than it saves.
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+
+_TABULAR = {FileKind.CSV, FileKind.PARQUET}
+_PENDING_RULES = {
+    FileKind.LOG: "statistical software log or listing: the LOG rules that read logs are not built yet",
+    FileKind.CODE: "program code: the COD rules that read programs are not built yet",
+}
+
+
+class Progress(Protocol):
+    """Receives scan progress (the CLI draws a bar on stderr with it)."""
+
+    def start(self, files: int, total_bytes: int) -> None: ...
+
+    def advance(self, result: FileResult) -> None: ...
+
+
+class ScanError(Exception):
+    """The scan as a whole cannot run (no files found, bad arguments)."""
+
+
+def _rules_for(config: Config, shape: Shape) -> list[RuleSpec]:
+    return [s for s in all_rules() if shape in s.shapes and config.enabled(s.code)]
+
+
+def _context(spec: RuleSpec, config: Config, path: str, key: bytes) -> RuleContext:
+    return RuleContext(spec, config.rules[spec.code], config.profile, path, key)
+
+
+def _open_tabular(entry: DiscoveredFile) -> TabularSource:
+    if entry.kind is FileKind.PARQUET:
+        from scanner.loaders.parquet import open_parquet
+
+        return open_parquet(entry.path)
+    from scanner.loaders.csv import open_csv
+
+    return open_csv(entry.path)
+
+
+def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
+    from scanner.table_model import analyse
+
+    source = _open_tabular(entry)
+    mic = config.options("MIC001")
+    tab = config.options("TAB001")
+    table = analyse(
+        source,
+        sample_rows=config.scan.sample_rows,
+        suppression_markers=config.profile.suppression_markers,
+        count_words=tab.count_words,
+        not_count_words=tab.not_count_words,
+        min_rows=mic.min_rows,
+        repeated_key_share=mic.repeated_key_share,
+        duplicate_row_share=mic.duplicate_row_share,
+    )
+    findings: list[Finding] = []
+    for spec in _rules_for(config, Shape.TABLE):
+        findings.extend(spec.func(_context(spec, config, entry.relpath, key), table))
+    facts.problems.extend(source.incomplete())
+    if not table.columns:
+        facts.problems.append("no columns could be read")
+    return findings
+
+
+def _scan_text(entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
+    from scanner.loaders.text import iter_text
+
+    rules = _rules_for(config, Shape.TEXT)
+    findings: list[Finding] = []
+    # Reading every chunk also proves the whole file decodes; text rules see each chunk once.
+    for chunk in iter_text(entry.path):
+        for spec in rules:
+            findings.extend(spec.func(_context(spec, config, entry.relpath, key), chunk))
+    return findings
+
+
+def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None) -> FileResult:
+    """Scan one discovered file with ``config``; never raises for a problem with the file itself."""
+    started = time.perf_counter()
+    key = masking.fingerprint_key() if key is None else key
+    facts = FileFacts(entry.relpath, entry.kind.value, entry.size)
+    findings: list[Finding] = []
+    if entry.error:
+        facts.problems.append(entry.error)
+    elif entry.kind is FileKind.EMPTY:
+        pass
+    elif entry.size > config.scan.max_table_bytes and entry.kind in _TABULAR:
+        facts.problems.append(f"larger than the configured limit of {config.scan.max_table_bytes} bytes")
+    else:
+        try:
+            if entry.kind in _TABULAR:
+                findings.extend(_scan_table(entry, config, key, facts))
+            elif entry.kind is FileKind.TEXT:
+                findings.extend(_scan_text(entry, config, key))
+            elif entry.kind in _PENDING_RULES:
+                facts.problems.append(_PENDING_RULES[entry.kind])
+            else:
+                facts.problems.append(f"no reader for {entry.kind.value} files yet")
+        except LoadError as exc:
+            facts.problems.append(exc.reason)
+        except MemoryError:
+            facts.problems.append("ran out of memory while reading")
+        except Exception as exc:  # fail closed: an unexpected error is a review, not a crash or a pass
+            # Only the type: exception messages from parsers can quote the data they choked on.
+            log.error("internal error scanning %s: %s", entry.relpath, type(exc).__name__)
+            facts.problems.append(f"internal error while inspecting ({type(exc).__name__})")
+    for spec in _rules_for(config, Shape.FILE):
+        findings.extend(spec.func(_context(spec, config, entry.relpath, key), facts))
+    findings.sort(key=Finding.sort_key)
+    return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
+                      time.perf_counter() - started)
+
+
+def _scan_many(entries: Sequence[DiscoveredFile], config: Config, key: bytes, jobs: int) -> Iterator[FileResult]:
+    if jobs <= 1 or len(entries) <= 1 or sum(e.size for e in entries) < PARALLEL_MIN_BYTES:
+        for entry in entries:
+            yield scan_file(entry, config, key)
+        return
+    # spawn, not fork: polars and numba start threads, and a forked child of a threaded parent can
+    # deadlock on a lock some thread held at fork time.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(scan_file, e, config, key) for e in entries]
+        for entry, fut in zip(entries, futures, strict=True):
+            try:
+                yield fut.result()
+            except Exception as exc:  # a worker died: fail closed for that file, go on with the rest
+                log.error("worker failed on %s: %s", entry.relpath, type(exc).__name__)
+                yield scan_file(
+                    DiscoveredFile(entry.path, entry.relpath, entry.kind, entry.size,
+                                   f"worker process failed ({type(exc).__name__})"),
+                    config, key)
+
+
+def scan(
+    paths: Iterable[Path | str],
+    config: Config | None = None,
+    *,
+    jobs: int | None = None,
+    exclude: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> ScanResult:
+    """Scan files and folders; return every file's findings and verdict.
+
+    ``progress.start`` is called once discovery is complete, ``progress.advance`` per finished file.
+    Raises :class:`ScanError` when no file is found and :class:`~scanner.discover.DiscoveryError` for
+    a path that does not exist.
+    """
+    started = time.perf_counter()
+    config = load_config() if config is None else config
+    entries = list(discover([Path(p) for p in paths], exclude=exclude))
+    if not entries:
+        raise ScanError("no files found to scan")
+    if progress is not None:
+        progress.start(len(entries), sum(e.size for e in entries))
+    key = masking.fingerprint_key()
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    results: list[FileResult] = []
+    for entry, result in zip(entries, _scan_many(entries, config, key, workers), strict=True):
+        results.append(result)
+        if progress is not None:
+            progress.advance(result)
+    results.sort(key=lambda r: r.path)
+    return ScanResult(__version__, config.profile.name, tuple(results), time.perf_counter() - started)

@@ -1,0 +1,279 @@
+"""The ``sdcscan`` command line: parse arguments, call :mod:`scanner.api`, render, exit 0/1/2.
+
+Exit codes (ruff/uv convention): 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage,
+configuration or internal error. Every exception is mapped here: an uncaught one would exit 1 and read as
+"findings". Results go to stdout (or ``--output``), progress and logs to stderr.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from scanner import __version__
+from scanner.findings import FileResult, ScanResult, Severity
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+    from scanner.config import Config
+
+__all__ = ["app", "main"]
+
+log = logging.getLogger("scanner")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="sdcscan",
+    help="Statistical disclosure scanner: decides whether research outputs may leave a secure environment.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+class OutputFormat(enum.StrEnum):
+    CONSOLE = "console"
+    JSON = "json"
+
+
+class FailOn(enum.StrEnum):
+    INFO = "info"
+    REVIEW = "review"
+    BLOCK = "block"
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"sdcscan: error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else logging.WARNING
+    if verbose == 1:
+        level = logging.INFO
+    elif verbose >= 2:
+        level = logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("sdcscan: %(levelname)s: %(message)s"))
+    root = logging.getLogger("scanner")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _load_config(rules: Path | None, profile: str | None, select: list[str] | None,
+                 ignore: list[str] | None) -> Config:
+    from scanner.config import ConfigError, load_config
+
+    try:
+        return load_config(rules, profile=profile, select=_split(select), ignore=_split(ignore))
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr (files and bytes); only drawn when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+        # Two tasks: files (n/N) and bytes (a bar). transient=True: the bar disappears when done.
+        self._progress = Progress(
+            TextColumn("{task.description:>5}"), BarColumn(), TaskProgressColumn(show_speed=False),
+            TextColumn("{task.completed:.0f}/{task.total:.0f}"), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True,
+        )
+        self._files: TaskID | None = None
+        self._bytes: TaskID | None = None
+
+    def start(self, files: int, total_bytes: int) -> None:
+        self._progress.start()
+        self._files = self._progress.add_task("files", total=files)
+        self._bytes = self._progress.add_task("bytes", total=max(total_bytes, 1))
+
+    def advance(self, result: FileResult) -> None:
+        if self._files is not None and self._bytes is not None:
+            self._progress.update(self._files, advance=1)
+            self._progress.update(self._bytes, advance=result.bytes)
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.resolve().relative_to(parent.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _exit_code(result: ScanResult, fail_on: FailOn, exit_zero: bool) -> int:
+    if exit_zero:
+        return EXIT_OK
+    threshold = Severity.parse(fail_on.value)
+    worst = result.worst()
+    return EXIT_FINDINGS if worst is not None and worst >= threshold else EXIT_OK
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to scan.", show_default=False)],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.CONSOLE,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    profile: Annotated[str | None, typer.Option(help="Rule profile: dst, scb, acro, opensafely...")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Site rules file (TOML).")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to run (comma-separated).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to skip (comma-separated).")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings at or above this.")] = FailOn.REVIEW,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")] = False,
+    exclude: Annotated[list[str] | None, typer.Option(help="Glob patterns of paths to skip.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the report.")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More detail (-vv: debug).")] = 0,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="Never draw a progress bar.")] = False,
+) -> None:
+    """Scan files and folders of an export request; give each file a verdict (pass, review, fail)."""
+    from scanner import api
+    from scanner.discover import DiscoveryError
+    from scanner.reporters import Format, render
+
+    _setup_logging(verbose, quiet)
+    config = _load_config(rules, profile, select, ignore)
+    if output is not None and any(_inside(output, p) for p in paths if p.is_dir()):
+        _fail(f"refusing to write the report to {output}: it is inside a scanned folder "
+              "(the scanner never writes into what it scans)")
+    bar = _ProgressBar() if (sys.stderr.isatty() and not no_progress and not quiet) else None
+    try:
+        result = api.scan(paths, config, jobs=jobs, exclude=_split(exclude) or (), progress=bar)
+    except (DiscoveryError, api.ScanError) as exc:
+        _fail(str(exc))
+    finally:
+        if bar is not None:
+            bar.stop()
+    buffer = io.StringIO()
+    # Colour only on a terminal (the StringIO is not one, so say it here); NO_COLOR is honoured by rich.
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    render(result, Format(fmt.value), buffer, color=color, verbose=verbose > 0)
+    text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        if not quiet:
+            counts = ", ".join(f"{n} {v.value}" for v, n in result.counts.items())
+            typer.echo(f"sdcscan: report written to {output} ({len(result.files)} files: {counts})", err=True)
+    raise typer.Exit(_exit_code(result, fail_on, exit_zero))
+
+
+@app.command("rule")
+def rule_cmd(
+    code: Annotated[str | None, typer.Argument(help="Rule code (e.g. TAB001); all rules if omitted.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.CONSOLE,
+) -> None:
+    """Explain a rule (its documentation), or list every rule."""
+    from scanner.rules.registry import all_rules
+
+    specs = all_rules()
+    if code is None:
+        if fmt is OutputFormat.JSON:
+            typer.echo(json.dumps([{"code": s.code, "name": s.name, "severity": s.severity.label,
+                                    "summary": s.summary} for s in specs], indent=2, ensure_ascii=False))
+        else:
+            for s in specs:
+                typer.echo(f"{s.code}  {s.name:<24} {s.severity.label:<7} {s.summary}")
+        return
+    wanted = code.strip().upper()
+    match = [s for s in specs if s.code == wanted]
+    if not match:
+        import difflib
+
+        close = difflib.get_close_matches(wanted, [s.code for s in specs], n=1)
+        _fail(f"unknown rule {code!r}" + (f" (did you mean {close[0]}?)" if close else ""))
+    s = match[0]
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps({"code": s.code, "name": s.name, "severity": s.severity.label,
+                               "shapes": sorted(x.value for x in s.shapes), "doc": s.doc},
+                              indent=2, ensure_ascii=False))
+    else:
+        typer.echo(f"{s.code} {s.name} (default severity: {s.severity.label})\n\n{s.doc}")
+
+
+@config_app.command("show")
+def config_show(
+    profile: Annotated[str | None, typer.Option(help="Rule profile.")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Site rules file (TOML).")] = None,
+    select: Annotated[list[str] | None, typer.Option()] = None,
+    ignore: Annotated[list[str] | None, typer.Option()] = None,
+) -> None:
+    """Print the effective configuration (defaults + site file + options) as JSON."""
+    config = _load_config(rules, profile, select, ignore)
+    typer.echo(json.dumps(config.as_dict(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(f"sdcscan {__version__}")
+
+
+def main() -> None:
+    """Console-script entry point: run the app and map every outcome to exit code 0, 1 or 2."""
+    try:
+        # standalone_mode=False: typer.Exit comes back as a return value and other errors as exceptions,
+        # so every outcome is mapped to 0/1/2 here rather than by click's defaults (Abort exits 1).
+        rc = app(standalone_mode=False)
+        if isinstance(rc, int) and rc != EXIT_OK:
+            sys.exit(rc if rc in (EXIT_FINDINGS, EXIT_ERROR) else EXIT_ERROR)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except SystemExit as exc:
+        sys.exit(exc.code if exc.code in (EXIT_OK, EXIT_FINDINGS) else EXIT_ERROR)
+    except KeyboardInterrupt:
+        typer.echo("sdcscan: interrupted", err=True)
+        sys.exit(EXIT_ERROR)
+    except typer.Abort:
+        typer.echo("sdcscan: aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument, bad value
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"sdcscan: error: {exc}", err=True)
+        code = getattr(exc, "exit_code", EXIT_ERROR)
+        sys.exit(EXIT_OK if code == 0 else EXIT_ERROR)
+    except Exception as exc:
+        # Type only: a message could carry data from a file.
+        typer.echo(f"sdcscan: internal error ({type(exc).__name__}); rerun with -vv and report it", err=True)
+        if os.environ.get("SDCSCAN_DEBUG"):
+            raise
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,954 @@
+"""Walk the paths of a scan and classify each file by its content (magic bytes) before its extension.
+
+The kind decides which loader reads a file and which rule families apply, so a wrong kind is a missed
+check: a workbook renamed ``.csv``, an encrypted workbook named ``.xlsx`` (an OLE container, not a zip)
+or a Stata log saved as ``.txt`` must still land with the right loader. Classification therefore looks
+at the first :data:`HEAD_SIZE` bytes first and uses the file name only to settle what the bytes leave
+open. It never reads more than that, except the central directory of a zip and the directory sectors of
+an OLE compound file, and it never extracts or decompresses anything.
+
+:func:`discover` walks the arguments and yields one :class:`DiscoveredFile` per file, in a deterministic
+order. A file that cannot be read is not skipped: it is yielded with :attr:`DiscoveredFile.error` set so
+the scan can report it (fail closed). This module only reads; it writes nothing anywhere.
+
+It imports only the standard library, because the CLI imports it on every run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import collections
+import contextlib
+import csv
+import enum
+import errno
+import fnmatch
+import itertools
+import logging
+import os
+import re
+import stat
+import struct
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = ["HEAD_SIZE", "DiscoveredFile", "DiscoveryError", "FileKind", "classify", "discover"]
+
+logger = logging.getLogger(__name__)
+
+HEAD_SIZE = 8192
+"""Bytes read from the start of a file to classify it."""
+
+
+class FileKind(enum.StrEnum):
+    """What a file is, decided from its content first and its extension second."""
+
+    CSV = "csv"  # delimited text table
+    TEXT = "text"  # plain text, markdown, anything textual not otherwise classified
+    LOG = "log"  # statistical software logs and listings (SAS, Stata, SMCL, R transcripts, printouts)
+    CODE = "code"  # program code, by extension
+    PARQUET = "parquet"
+    ZIP = "zip"  # a zip that is not an office document
+    XLSX = "xlsx"
+    XLSB = "xlsb"
+    DOCX = "docx"
+    PPTX = "pptx"
+    ODS = "ods"  # OpenDocument spreadsheet (LibreOffice)
+    ODT = "odt"  # OpenDocument text
+    ODP = "odp"  # OpenDocument presentation
+    OLE = "ole"  # compound file that is none of the kinds below
+    XLS = "xls"  # legacy BIFF workbook (OLE with a Workbook/Book stream)
+    DOC = "doc"  # legacy Word document (OLE with a WordDocument stream)
+    PPT = "ppt"  # legacy PowerPoint (OLE with a "PowerPoint Document" stream)
+    OLE_ENCRYPTED = "ole-encrypted"  # password-protected OOXML document inside an OLE container
+    PDF = "pdf"
+    SVG = "svg"
+    PNG = "png"
+    JPEG = "jpeg"
+    GIF = "gif"
+    TIFF = "tiff"
+    BMP = "bmp"
+    WEBP = "webp"
+    POSTSCRIPT = "postscript"  # PostScript / EPS figures (Stata and SAS can export them)
+    RTF = "rtf"  # rich text (SAS ODS RTF output, Word exports)
+    SAS7BDAT = "sas7bdat"
+    SAS7BCAT = "sas7bcat"  # SAS format catalog
+    XPT = "xpt"  # SAS transport, v5 or v8
+    SAS_CPORT = "sas-cport"  # SAS PROC CPORT transport file: not the XPT format, no open reader exists
+    DTA = "dta"
+    SAV = "sav"  # SPSS system file, plain or zlib-compressed (.zsav)
+    POR = "por"  # SPSS portable
+    GZIP = "gzip"
+    BZIP2 = "bzip2"
+    XZ = "xz"
+    ZSTD = "zstd"
+    SEVENZ = "7z"
+    TAR = "tar"
+    RDATA = "rdata"  # R workspace or serialized object (.RData, .rda, .rds)
+    SQLITE = "sqlite"
+    DUCKDB = "duckdb"
+    FEATHER = "feather"  # Arrow IPC file / Feather v1 and v2
+    HDF5 = "hdf5"  # HDF5 (also MATLAB v7.3 .mat without the MATLAB text header)
+    MAT = "mat"  # MATLAB .mat file
+    HTML = "html"
+    XML = "xml"
+    JSON = "json"
+    EMPTY = "empty"  # zero bytes
+    BINARY = "binary"  # anything else non-textual
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredFile:
+    """One file found by :func:`discover`.
+
+    ``relpath`` is the POSIX path shown in reports: relative to the parent of the root argument, so
+    scanning ``/data/export`` gives ``export/res.csv``; a file argument gives its file name. ``error`` is
+    set when the file cannot be read, and is one of ``"permission denied"``, ``"symlink loop"``,
+    ``"broken symlink"``, ``"not a regular file"`` or ``"I/O error: <errno name>"``; it never holds file
+    content. A directory that cannot be listed, and a symlinked directory that would loop, are yielded as
+    one entry each with ``kind`` :attr:`FileKind.BINARY` and the error set.
+    """
+
+    path: Path
+    relpath: str
+    kind: FileKind
+    size: int
+    error: str | None = None
+
+
+class DiscoveryError(Exception):
+    """A path argument does not exist at all (a usage error, not a finding)."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Magic numbers
+
+_SAS_MAGIC_HEAD = bytes(12) + b"\xc2\xea\x81"  # bytes 0-14; byte 15 is 0x60 (data set) or 0x63 (catalog)
+_SAS_MAGIC_TAIL = b"\xb3\x14\x11\xcf\xbd\x92\x08\x00\x09\xc7\x31\x8c\x18\x1f\x10\x11"  # bytes 16-31
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_XPT_V5 = b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!"
+_XPT_V8 = b"HEADER RECORD*******LIBV8   HEADER RECORD!!!!!!!"
+_CPORT = b"**COMPRESSED** **COMPRESSED**"
+_SIMPLE_MAGIC: tuple[tuple[bytes, FileKind], ...] = (
+    (b"%PDF-", FileKind.PDF),
+    (b"\x89PNG\r\n\x1a\n", FileKind.PNG),
+    (b"\xff\xd8\xff", FileKind.JPEG),
+    (b"GIF87a", FileKind.GIF),
+    (b"GIF89a", FileKind.GIF),
+    (b"II*\x00", FileKind.TIFF),
+    (b"MM\x00*", FileKind.TIFF),
+    (b"II+\x00", FileKind.TIFF),  # BigTIFF
+    (b"MM\x00+", FileKind.TIFF),
+    (b"\x28\xb5\x2f\xfd", FileKind.ZSTD),
+    (b"7z\xbc\xaf\x27\x1c", FileKind.SEVENZ),
+    (b"SQLite format 3\x00", FileKind.SQLITE),
+    (b"ARROW1", FileKind.FEATHER),
+    (b"\x89HDF\r\n\x1a\n", FileKind.HDF5),
+    (b"MATLAB 5.0 MAT-file", FileKind.MAT),
+    (b"MATLAB 7.3 MAT-file", FileKind.MAT),
+    (_XPT_V5, FileKind.XPT),
+    (_XPT_V8, FileKind.XPT),
+    (_CPORT, FileKind.SAS_CPORT),
+    (b"<stata_dta>", FileKind.DTA),  # format 117 and later
+    (b"RDX2\n", FileKind.RDATA),
+    (b"RDX3\n", FileKind.RDATA),
+    (b"RDA2\n", FileKind.RDATA),
+    (b"RDA3\n", FileKind.RDATA),
+    (b"RDB2\n", FileKind.RDATA),
+    (b"RDB3\n", FileKind.RDATA),
+    (b"X\n\x00\x00\x00\x02", FileKind.RDATA),  # uncompressed saveRDS(), serialization v2
+    (b"X\n\x00\x00\x00\x03", FileKind.RDATA),  # and v3
+    (b"%!PS", FileKind.POSTSCRIPT),
+    (b"\xc5\xd0\xd3\xc6", FileKind.POSTSCRIPT),  # DOS EPS binary header
+    (b"{\\rtf", FileKind.RTF),
+)
+# Four printable bytes could also start a text file ("PAR1,PAR2" as a CSV header): these count only in a
+# file with a NUL byte in its head (every real one has) or with the matching extension.
+_WEAK_MAGIC: tuple[tuple[bytes, FileKind, frozenset[str]], ...] = (
+    (b"PAR1", FileKind.PARQUET, frozenset({".parquet", ".parq", ".pq"})),
+    (
+        b"PARE",
+        FileKind.PARQUET,
+        frozenset({".parquet", ".encrypted"}),
+    ),  # encrypted footer: the loader reports
+    (b"FEA1", FileKind.FEATHER, frozenset({".feather"})),
+    (b"$FL2", FileKind.SAV, frozenset({".sav"})),
+    (b"$FL3", FileKind.SAV, frozenset({".zsav", ".sav"})),  # zlib-compressed .zsav
+)
+_BMP_DIB_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
+_BZIP2_BLOCK = (b"\x31\x41\x59\x26\x53\x59", b"\x17\x72\x45\x38\x50\x90")  # block / end-of-stream magic
+
+# --------------------------------------------------------------------------------------------------
+# Extensions (lower case). Only used where the content leaves the kind open.
+
+_CODE_EXT = frozenset(
+    {
+        ".sas", ".do", ".ado", ".mata", ".r", ".py", ".pyw", ".sps", ".sql", ".ipynb", ".rmd", ".qmd",
+        ".jl", ".m", ".sh", ".bash", ".zsh", ".ps1", ".bat", ".cmd", ".stan", ".pl", ".rb", ".js",
+        ".ts", ".c", ".h", ".cpp", ".java", ".scala", ".go", ".rs", ".lua", ".f90", ".awk",
+    }
+)  # fmt: skip
+_DOC_EXT = frozenset({".md", ".markdown", ".rst", ".adoc", ".org", ".tex"})
+_CSV_EXT = frozenset({".csv", ".tsv"})  # textual content with these names is a table, even one column
+_WS_TABLE_EXT = frozenset({".dat", ".prn"})  # whitespace-aligned tables are common under these names
+_LOG_EXT = frozenset({".log", ".lst", ".smcl", ".rout", ".out"})
+_JSON_EXT = frozenset({".json", ".geojson", ".topojson", ".jsonl", ".ndjson"})
+_HTML_EXT = frozenset({".html", ".htm", ".xhtml"})
+_XML_EXT = frozenset({".xml", ".xsd", ".rdf", ".kml", ".gpx"})
+_R_EXT = frozenset({".rds", ".rdata", ".rda"})
+_OOXML_EXT: dict[str, FileKind] = {
+    ".xlsx": FileKind.XLSX, ".xlsm": FileKind.XLSX, ".xltx": FileKind.XLSX, ".xltm": FileKind.XLSX,
+    ".xlsb": FileKind.XLSB,
+    ".docx": FileKind.DOCX, ".docm": FileKind.DOCX, ".dotx": FileKind.DOCX,
+    ".pptx": FileKind.PPTX, ".pptm": FileKind.PPTX,
+    ".ods": FileKind.ODS, ".odt": FileKind.ODT, ".odp": FileKind.ODP,
+}  # fmt: skip
+# Main part of each OOXML document type, as stored in the zip's name list.
+_OOXML_PARTS: tuple[tuple[str, FileKind], ...] = (
+    ("xl/workbook.xml", FileKind.XLSX),
+    ("xl/workbook.bin", FileKind.XLSB),
+    ("word/document.xml", FileKind.DOCX),
+    ("ppt/presentation.xml", FileKind.PPTX),
+)
+_ODF_MIMETYPES: tuple[tuple[bytes, FileKind], ...] = (
+    (b"application/vnd.oasis.opendocument.spreadsheet", FileKind.ODS),
+    (b"application/vnd.oasis.opendocument.text", FileKind.ODT),
+    (b"application/vnd.oasis.opendocument.presentation", FileKind.ODP),
+)
+
+
+def _suffix(name: str) -> str:
+    """Lower-case extension; ``.Rout.save`` (R CMD check reference output) counts as ``.rout``."""
+    lower = name.lower()
+    if lower.endswith(".rout.save"):
+        return ".rout"
+    return os.path.splitext(lower)[1]
+
+
+# --------------------------------------------------------------------------------------------------
+# Classification
+
+_Opener = Callable[[], contextlib.AbstractContextManager[BinaryIO]]
+
+
+def classify(path: Path, head: bytes) -> FileKind:
+    """Classify one file from its first bytes ``head`` (the first :data:`HEAD_SIZE` bytes, fewer if the
+    file is shorter) and its name.
+
+    ``path`` is opened again only for a zip (to read the central directory's name list) or an OLE
+    compound file (to read its directory). If that fails the container kind itself is returned
+    (:attr:`FileKind.ZIP`, :attr:`FileKind.OLE`), and the loader reports the damage.
+    """
+    p = Path(path)
+
+    def opener() -> contextlib.AbstractContextManager[BinaryIO]:
+        return open(p, "rb")  # the caller enters the context
+
+    return _classify(p.name, head, opener)
+
+
+def _classify(name: str, head: bytes, opener: _Opener) -> FileKind:
+    if not head:
+        return FileKind.EMPTY
+    ext = _suffix(name)
+    kind = _classify_magic(head, ext, opener)
+    if kind is not None:
+        return kind
+    text = _decode_text(head, truncated=len(head) >= HEAD_SIZE)
+    if text is None:
+        return FileKind.BINARY
+    if ext in _R_EXT:  # ASCII saveRDS(ascii = TRUE) output
+        return FileKind.RDATA
+    return _classify_text(text, ext, truncated=len(head) >= HEAD_SIZE)
+
+
+def _classify_magic(head: bytes, ext: str, opener: _Opener) -> FileKind | None:
+    """Kind from fixed magic numbers, or None when the bytes carry none."""
+    if head[:15] == _SAS_MAGIC_HEAD and head[16:32] == _SAS_MAGIC_TAIL:
+        # Byte 15 tells a format catalog (0x63) from a data set (0x60); trust the extension if unusual.
+        if head[15] == 0x63 or ext == ".sas7bcat":
+            return FileKind.SAS7BCAT
+        return FileKind.SAS7BDAT
+    if head.startswith(_OLE_MAGIC):
+        return _classify_ole(opener)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+        return _classify_zip(head, ext, opener)
+    compressed = _compression(head)
+    if compressed is not None:
+        # save() and saveRDS() compress by default: the name says it is an R object, not an archive.
+        return FileKind.RDATA if ext in _R_EXT else compressed
+    for magic, kind in _SIMPLE_MAGIC:
+        if head.startswith(magic):
+            return kind
+    for magic, kind, exts in _WEAK_MAGIC:
+        if head.startswith(magic) and (ext in exts or b"\x00" in head):
+            return kind
+    if _is_bmp(head):
+        return FileKind.BMP
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return FileKind.WEBP
+    if head[8:12] == b"DUCK":
+        return FileKind.DUCKDB
+    if _is_old_dta(head, ext):
+        return FileKind.DTA
+    if _is_por(head, ext):
+        return FileKind.POR
+    if _is_tar(head):
+        return FileKind.TAR
+    return None
+
+
+def _compression(head: bytes) -> FileKind | None:
+    if head.startswith(b"\x1f\x8b\x08"):
+        return FileKind.GZIP
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return FileKind.XZ
+    # "BZh" plus a digit is too weak on its own (text can start so): require the block magic after it.
+    if head.startswith(b"BZh") and len(head) >= 10 and 0x31 <= head[3] <= 0x39 and head[4:10] in _BZIP2_BLOCK:
+        return FileKind.BZIP2
+    return None
+
+
+def _is_bmp(head: bytes) -> bool:
+    # "BM" alone would catch a CSV whose header starts with "BMI,": require the zero reserved words and a
+    # known DIB header size.
+    if len(head) < 18 or not head.startswith(b"BM"):
+        return False
+    reserved, dib = head[6:10], struct.unpack_from("<I", head, 14)[0]
+    return reserved == b"\x00\x00\x00\x00" and dib in _BMP_DIB_SIZES
+
+
+def _is_old_dta(head: bytes, ext: str) -> bool:
+    """Stata formats up to 115: release byte, byte order (1 = MSF, 2 = LSF), file type 1, a zero byte."""
+    if len(head) < 4 or head[1] not in (1, 2) or head[2] != 1 or head[3] != 0:
+        return False
+    if 0x71 <= head[0] <= 0x73:  # 113-115 (Stata 8-13): specific enough on its own
+        return True
+    return 0x69 <= head[0] <= 0x70 and ext == ".dta"  # older releases: four bytes are too weak alone
+
+
+def _is_por(head: bytes, ext: str) -> bool:
+    # The 200-byte vanity header ("ASCII SPSS PORT FILE" in several character sets) and the 256-byte
+    # character table come first, then the tag; the writer wraps lines at 80 columns, so allow for CRLFs.
+    if b"SPSSPORT" not in head[:1024]:
+        return False
+    return ext == ".por" or b"SPSS PORT FILE" in head[:256]
+
+
+def _is_tar(head: bytes) -> bool:
+    if len(head) < 512:
+        return False
+    if head[257:262] == b"ustar":
+        return True
+    # Pre-POSIX (v7) tar has no magic: check the header checksum (sum of the header with the checksum
+    # field read as spaces), stored as octal at offset 148.
+    field = head[148:156].replace(b"\x00", b" ").strip()
+    if not field or any(c not in b"01234567" for c in field):
+        return False
+    if head[0] == 0:  # an empty name is not a member header
+        return False
+    stored = int(field, 8)
+    return stored == sum(head[:148]) + 8 * 0x20 + sum(head[156:512])
+
+
+# ---- OLE compound files -----------------------------------------------------------------------
+
+_OLE_FREESECT = 0xFFFFFFFF
+_OLE_ENDOFCHAIN = 0xFFFFFFFE
+_OLE_MAX_DIR_SECTORS = 64  # the streams we look for are children of the root, in the first sectors
+_OLE_MAX_READS = 512  # bound on FAT/DIFAT sector reads for one file
+
+
+def _classify_ole(opener: _Opener) -> FileKind:
+    try:
+        with opener() as f:
+            names = _ole_stream_names(f)
+    except (OSError, ValueError, struct.error):
+        return FileKind.OLE
+    if names is None:
+        return FileKind.OLE
+    if {"encryptioninfo", "encryptedpackage"} & names:
+        return FileKind.OLE_ENCRYPTED
+    if {"workbook", "book"} & names:
+        return FileKind.XLS
+    if "worddocument" in names:
+        return FileKind.DOC
+    if "powerpoint document" in names:
+        return FileKind.PPT
+    return FileKind.OLE
+
+
+def _ole_stream_names(f: BinaryIO) -> set[str] | None:
+    """Case-folded names of the storages and streams in a compound file's directory, or None.
+
+    A minimal reader of [MS-CFB]: the header gives the sector size, the first directory sector and the
+    first 109 FAT sector locations (the DIFAT); later FAT sectors are listed in a DIFAT sector chain. The
+    directory is a chain of sectors in the FAT, each holding 128-byte entries whose first 64 bytes are the
+    UTF-16LE name. Every loop is bounded, so a corrupt or hostile file cannot make this run long.
+    """
+    f.seek(0)
+    hdr = f.read(512)
+    if len(hdr) < 512 or not hdr.startswith(_OLE_MAGIC):
+        return None
+    shift = struct.unpack_from("<H", hdr, 0x1E)[0]
+    if shift not in (9, 12):
+        return None
+    ssz = 1 << shift
+    per_sector = ssz // 4
+    n_fat, dir_start = struct.unpack_from("<II", hdr, 0x2C)[0], struct.unpack_from("<I", hdr, 0x30)[0]
+    difat_next, n_difat = struct.unpack_from("<II", hdr, 0x44)
+    difat: list[int] = list(struct.unpack_from("<109I", hdr, 0x4C))
+    reads = 0
+
+    def read_sector(sector: int) -> bytes:
+        nonlocal reads
+        reads += 1
+        if reads > _OLE_MAX_READS or sector >= 0xFFFFFFFA:
+            raise ValueError("OLE chain out of bounds")
+        f.seek((sector + 1) * ssz)
+        data = f.read(ssz)
+        if len(data) < ssz:
+            raise ValueError("OLE sector past end of file")
+        return data
+
+    def fat_sector_location(index: int) -> int:
+        # Extend the DIFAT from its sector chain only as far as this index needs.
+        nonlocal difat_next, n_difat
+        while index >= len(difat) and difat_next not in (_OLE_ENDOFCHAIN, _OLE_FREESECT) and n_difat > 0:
+            data = read_sector(difat_next)
+            entries = struct.unpack_from(f"<{per_sector}I", data)
+            difat.extend(entries[:-1])
+            difat_next, n_difat = entries[-1], n_difat - 1
+        if index >= min(len(difat), max(n_fat, 0)) and index >= len(difat):
+            raise ValueError("FAT sector not listed")
+        return difat[index]
+
+    fat_cache: dict[int, tuple[int, ...]] = {}
+
+    def next_sector(sector: int) -> int:
+        index = sector // per_sector
+        if index not in fat_cache:
+            fat_cache[index] = struct.unpack_from(f"<{per_sector}I", read_sector(fat_sector_location(index)))
+        return fat_cache[index][sector % per_sector]
+
+    names: set[str] = set()
+    sector, seen = dir_start, set()
+    while sector not in (_OLE_ENDOFCHAIN, _OLE_FREESECT) and len(seen) < _OLE_MAX_DIR_SECTORS:
+        if sector in seen:  # a cycle in the chain
+            break
+        seen.add(sector)
+        data = read_sector(sector)
+        for off in range(0, ssz, 128):
+            entry = data[off : off + 128]
+            name_len, obj_type = struct.unpack_from("<HB", entry, 64)
+            if obj_type in (1, 2, 5) and 2 <= name_len <= 64:
+                names.add(entry[: name_len - 2].decode("utf-16-le", errors="replace").casefold())
+        try:
+            sector = next_sector(sector)
+        except ValueError:
+            break  # keep what the readable sectors gave
+    return names
+
+
+# ---- zip family ---------------------------------------------------------------------------------
+
+
+def _classify_zip(head: bytes, ext: str, opener: _Opener) -> FileKind:
+    # OpenDocument stores an uncompressed "mimetype" member first, so the local header in the head names
+    # the document type without touching the central directory.
+    if head[30:38] == b"mimetype":
+        for mimetype, kind in _ODF_MIMETYPES:
+            if head[38 : 38 + len(mimetype)] == mimetype:  # "-template" variants are the same kind
+                return kind
+    try:
+        with opener() as f, zipfile.ZipFile(f) as zf:
+            names = {n.replace("\\", "/").lower() for n in zf.namelist()}
+    except Exception:  # any damage at all: the archive or office loader reads it and reports
+        return _OOXML_EXT.get(ext, FileKind.ZIP)
+    for part, kind in _OOXML_PARTS:
+        if part in names:
+            return kind
+    # An OOXML name whose main part we did not find (a damaged or unusual writer): let the office loader
+    # look at it and report, rather than unpack it as a plain archive.
+    return _OOXML_EXT.get(ext, FileKind.ZIP)
+
+
+# ---- text -----------------------------------------------------------------------------------------
+
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a\x1b")  # tab, line ends, form feed (SAS pages), DOS EOF, ESC
+_MAX_CONTROL_SHARE = 0.01  # random binary decodes to ~20 % control characters; text has almost none
+
+
+def _decode_text(head: bytes, *, truncated: bool) -> str | None:
+    """The head decoded as text, or None when it is not text.
+
+    UTF-8 (with or without a BOM; a multibyte character cut at the end of the head is fine) is tried
+    first, then UTF-16 when a BOM says so, then cp1252 and latin-1. The legacy 8-bit decoders accept any
+    byte, so a share of control characters decides there.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(
+        codecs.BOM_UTF32_LE
+    ):
+        encoding = "utf-16-le" if head.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(head[2:], final=not truncated)
+        except UnicodeDecodeError:
+            return None
+        return text if _few_controls(text) else None
+    if b"\x00" in head:
+        return None
+    data = head[3:] if head.startswith(codecs.BOM_UTF8) else head
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(data, final=not truncated)
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:  # cp1252 leaves five bytes undefined: DOS code pages use them
+            text = data.decode("latin-1")
+    return text if _few_controls(text) else None
+
+
+def _few_controls(text: str) -> bool:
+    if not text:
+        return True
+    bad = sum(1 for ch in text if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in _ALLOWED_CONTROLS)
+    return bad <= _MAX_CONTROL_SHARE * len(text)
+
+
+def _classify_text(text: str, ext: str, *, truncated: bool) -> FileKind:
+    if ext in _CODE_EXT:
+        return FileKind.CODE
+    if ext in _DOC_EXT:
+        # A markdown or LaTeX document is prose by the author's choice, even with pasted output in it
+        # (lab notes): the text rules read it as a document.
+        return FileKind.TEXT
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if ext in _JSON_EXT and stripped[:1] in ("{", "["):
+        return FileKind.JSON
+    markup = _markup_kind(stripped, ext)
+    if markup is not None:
+        return markup
+    if stripped.startswith("#!"):
+        return FileKind.CODE
+    if ext in _CSV_EXT:
+        return FileKind.CSV
+    lines = _split_lines(text, truncated=truncated)
+    if _looks_like_log(text):
+        return FileKind.LOG
+    if _looks_delimited(lines, ext, truncated=truncated, text=text):
+        return FileKind.CSV
+    if ext in _LOG_EXT:
+        return FileKind.LOG
+    return FileKind.TEXT
+
+
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*", re.S | re.I)
+_FIRST_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)(?=[\s/>])")
+_CLOSING_TAG = re.compile(r"</[A-Za-z_][\w.:-]*\s*>|<[A-Za-z_][\w.:-]*[^<>]*/>")
+_HTML_TAGS = frozenset(
+    {"html", "head", "body", "table", "div", "p", "meta", "title", "link", "style", "script"}
+)
+
+
+def _markup_kind(stripped: str, ext: str) -> FileKind | None:
+    """SVG, HTML or XML from the first element after an optional prolog, comments and doctype."""
+    if ext in _HTML_EXT:
+        return FileKind.HTML
+    if not stripped.startswith("<"):
+        return None
+    window = stripped[:4096]
+    prolog = _PROLOG.match(window)
+    end = prolog.end() if prolog else 0
+    doctype_html = re.search(r"<!DOCTYPE\s+html", window[:end], re.I) is not None
+    tag = _FIRST_TAG.match(window, end)
+    if tag is None:
+        if doctype_html:
+            return FileKind.HTML
+        return FileKind.XML if window.startswith("<?xml") or ext in _XML_EXT else None
+    local = tag.group(1).rsplit(":", 1)[-1].lower()
+    if local == "svg":
+        return FileKind.SVG
+    if doctype_html or local in _HTML_TAGS:
+        return FileKind.HTML
+    if "<svg" in window[:1024] and ext == ".svg":
+        return FileKind.SVG
+    # "<DRAFT!>" or "<name@example.org>" at the top of a text file is not markup: an XML document has
+    # a declaration, an XML name, or at least one well-formed closing tag early on.
+    if window.startswith("<?xml") or ext in _XML_EXT or _CLOSING_TAG.search(window):
+        return FileKind.XML
+    return None
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _split_lines(text: str, *, truncated: bool) -> list[str]:
+    lines = _LINE_BREAK.split(text)
+    if truncated and len(lines) > 1:
+        lines.pop()  # the last line was cut by the head's end
+    elif lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+# Log and listing markers: (pattern, weight). A file is a log at a total weight of 3, so one strong
+# marker suffices and weak ones must agree. Patterns are anchored at line starts: a table cell that
+# happens to say "NOTE:" is not a log.
+_LOG_THRESHOLD = 3
+_M = re.M
+_LOG_STRONG: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\A\s*\{smcl\}"),  # Stata SMCL log
+    re.compile(r"^[\s\x0c\d]*The SAS System\b", _M),  # SAS log and listing page title
+    re.compile(r"^\s*The [A-Z]+ Procedure\s*$", _M),  # SAS listing section heading
+    re.compile(r"^NOTE: (?:SAS|The data set|There were|DATA statement used|PROCEDURE|Copyright)", _M),
+    re.compile(r"^\s*(?:\{txt\})?(?:log type|opened on|closed on):\s", _M),  # Stata log header
+    re.compile(r"^\s*name:\s+(?:\{res\})?<unnamed>", _M),
+    re.compile(r"^end of do-file\s*$", _M),
+    re.compile(r"^\s*___  ____  ____  ____  ____", _M),  # Stata banner
+    re.compile(r"^R (?:version \d|Under development)", _M),  # R session banner
+    re.compile(r"^R is free software and comes with ABSOLUTELY NO WARRANTY", _M),
+    # pandas Series / DataFrame printout
+    re.compile(r"^Name: [^\n]*, dtype: \w+\s*$|^dtype: \w+\s*$|^\[\d+ rows x \d+ columns\]\s*$", _M),
+    re.compile(r"(?:\{(?:txt|res|com|err|inp)\}[^\n]*){2}"),  # SMCL tags without the {smcl} line
+)
+_SAS_STATEMENT = re.compile(
+    r"^\d{1,6} {1,10}\+?(?:(?:data|proc|run|quit|set|%let|%macro|%mend|%put|%include|libname|filename|"
+    r"options|ods|title\d?|footnote\d?|where|by|class|var|tables?|model|format|input|infile|datalines|cards|"
+    r"keep|drop|length|label|retain|output|merge|if)\b|\*)",
+    _M | re.I,
+)
+_STATA_ECHO = re.compile(r"^\. [A-Za-z_*/]", _M)  # ". summarize", ". * comment", ". /*"
+_R_PROMPT = re.compile(r"^> [^\n]*(?:<-|\w\(|^> $)", _M)
+_LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
+    # (pattern, minimum hits, weight)
+    (re.compile(r"^NOTE: ", _M), 2, 2),
+    (re.compile(r"^(?:ERROR|WARNING): ", _M), 1, 1),
+    (_SAS_STATEMENT, 2, 2),
+    (_STATA_ECHO, 3, 2),
+    (_STATA_ECHO, 8, 1),  # many echoed commands on their own are enough
+    (re.compile(r"^\s*-{3,}\+-{3,}", _M), 1, 1),  # Stata / SAS table rule
+    (re.compile(r"^\x0c", _M), 1, 1),  # listing page break
+    (re.compile(r"^\s*Obs {2,}\S", _M), 1, 1),  # PROC PRINT header
+    (_R_PROMPT, 3, 2),
+    (re.compile(r"^(?:Call:|Signif\. codes:|Residual standard error:|Coefficients:)", _M), 1, 1),
+)
+
+
+def _looks_like_log(text: str) -> bool:
+    """True when the text carries the markers of a statistics package's log, listing or printout."""
+    if any(p.search(text) for p in _LOG_STRONG):
+        return True
+    score = 0
+    for pattern, min_hits, weight in _LOG_WEAK:
+        if sum(1 for _ in itertools.islice(pattern.finditer(text), min_hits)) >= min_hits:
+            score += weight
+            if score >= _LOG_THRESHOLD:
+                return True
+    return False
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+_MAX_TITLE_LINES = 5  # StatBank, PxWeb and NZ.Stat exports put title and unit lines above the header
+_MIN_CONSISTENT = 0.8  # share of body lines that must have the modal field count
+_MAX_WORDS_PER_FIELD = 4.0  # prose split at commas gives long fields; table cells are short
+_WS_TOKEN = re.compile(r'"(?:[^"]|"")*"|[^\s"]+')
+_QUOTED_HEADER = re.compile(r'^\s*"[^"]*"(?:[ \t]+"[^"]*")+\s*$')
+_NUMBER = re.compile(r"^[-+]?(?:\d+[.,]?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$|^NA$|^\.$")
+
+
+def _looks_delimited(lines: list[str], ext: str, *, truncated: bool, text: str) -> bool:
+    """True when most lines split into the same number (>= 2) of fields on one delimiter."""
+    rows = [ln for ln in lines if ln.strip()]
+    if len(rows) < 2:
+        # One line longer than the head (a very wide table): many delimiters and short fields.
+        first = _LINE_BREAK.split(text, maxsplit=1)[0]
+        if truncated and len(rows) <= 1 and len(first) >= HEAD_SIZE // 2:
+            return any(
+                first.count(d) >= 20 and _words_per_field(first.split(d)) <= _MAX_WORDS_PER_FIELD
+                for d in _DELIMITERS
+            )
+        return False
+    rows = rows[:400]
+    # Program code is indented and its lists and dicts put one separator on every line; table rows are
+    # not indented (a single leading space, as in NZ.Stat's blank row labels, is fine).
+    indented = sum(1 for r in rows if r.startswith(("  ", "\t")))
+    spaces = sum(1 for r in rows if r.startswith("  "))
+    for delim in _DELIMITERS:
+        if not any(delim in r for r in rows):
+            continue
+        if (spaces if delim == "\t" else indented) > len(rows) // 2:
+            continue
+        try:
+            parsed = list(csv.reader(rows, delimiter=delim))
+        except csv.Error:
+            continue
+        if _consistent([len(r) for r in parsed]) and (
+            _words_per_field([c for r in parsed for c in r]) <= _MAX_WORDS_PER_FIELD
+        ):
+            return True
+    return _whitespace_table(rows, ext)
+
+
+def _consistent(counts: list[int]) -> bool:
+    """Modal field count >= 2 on most lines, after up to five shorter title lines."""
+    mode_count = collections.Counter(counts).most_common()
+    top = max(n for _, n in mode_count)
+    k = max(c for c, n in mode_count if n == top)  # ties: the wider layout is the table
+    if k < 2:
+        return False
+    titles = 0
+    while titles < min(_MAX_TITLE_LINES, len(counts)) and counts[titles] < k:
+        titles += 1
+    body = counts[titles:]
+    return len(body) >= 2 and sum(c == k for c in body) >= _MIN_CONSISTENT * len(body)
+
+
+def _words_per_field(fields: list[str]) -> float:
+    filled = [f for f in fields if f.strip()]
+    if not filled:
+        return 0.0
+    return sum(len(f.split()) for f in filled) / len(filled)
+
+
+def _whitespace_table(rows: list[str], ext: str) -> bool:
+    """R ``write.table`` output (quoted header, fields separated by spaces, optional row names), or a
+    whitespace-aligned mostly numeric table under a .dat/.prn name."""
+    if _QUOTED_HEADER.match(rows[0]):
+        n = len(_WS_TOKEN.findall(rows[0]))
+        body = rows[1:]
+        ok = sum(len(_WS_TOKEN.findall(r)) in (n, n + 1) for r in body)
+        return ok >= _MIN_CONSISTENT * len(body)
+    if ext in _WS_TABLE_EXT:
+        tokens = [_WS_TOKEN.findall(r) for r in rows]
+        cells = [t for row in tokens for t in row]
+        numeric = sum(1 for t in cells if _NUMBER.match(t))
+        return _consistent([len(t) for t in tokens]) and numeric >= 0.5 * len(cells)
+    return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Walking
+
+
+def discover(
+    paths: Sequence[Path | str], *, follow_symlinks: bool = True, exclude: Sequence[str] = ()
+) -> Iterator[DiscoveredFile]:
+    """Yield every file under ``paths``, classified, in a deterministic order.
+
+    Roots come in argument order; within a root, entries are sorted by ``relpath``. Root arguments are
+    always followed if they are symlinks (they were named on purpose). Below a root, symlinks are followed
+    when ``follow_symlinks`` is true; a symlinked directory whose target was already visited in this root
+    (a loop, or a second way into the same directory) is yielded once as an error entry instead of being
+    walked again. With ``follow_symlinks`` false a symlink is yielded as ``"not a regular file"`` (or
+    ``"broken symlink"``), never read.
+
+    ``exclude`` holds glob patterns (:mod:`fnmatch`, ``*`` also matches ``/``) tested against each
+    entry's ``relpath``, its path below the root, and its own name, so ``".git"``, ``"__pycache__"``,
+    ``"*.tmp"`` and ``"export/scratch/*"`` all work; an excluded directory is not entered. Root
+    arguments themselves are never excluded.
+
+    Raises :class:`DiscoveryError` at call time, before anything is yielded, when an argument does not
+    exist. Unreadable files and directories, FIFOs, sockets and devices are yielded with ``error`` set
+    (devices and FIFOs are never opened).
+    """
+    roots: list[tuple[Path, os.stat_result | None]] = []
+    for raw in paths:
+        root = Path(os.path.abspath(os.fspath(raw)))  # keep symlink names: reports show what was asked
+        lst: os.stat_result | None
+        try:
+            lst = os.lstat(root)
+        except (FileNotFoundError, NotADirectoryError):
+            raise DiscoveryError(f"path does not exist: {os.fspath(raw)}") from None
+        except OSError as exc:  # e.g. a parent we may not search: reported as an entry below
+            logger.debug("cannot stat root argument: %s", _error_text(exc))
+            lst = None
+        roots.append((root, lst))
+    walker = _Walker(follow_symlinks=follow_symlinks, exclude=exclude)
+    return walker.walk_roots(roots)
+
+
+def _error_text(exc: OSError) -> str:
+    """The fixed error vocabulary of :class:`DiscoveredFile`: never a path or file content."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    name = errno.errorcode.get(exc.errno, str(exc.errno)) if exc.errno is not None else "unknown"
+    return f"I/O error: {name}"
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What to do with one directory entry, decided when its parent is listed."""
+
+    key: str  # sort key: the name, plus "/" for a directory that will be walked (see _Walker.walk_dir)
+    path: Path
+    relpath: str
+    action: str  # "file", "dir" or "error"
+    error: str | None = None
+    below: str = ""  # path below the root, for excludes inside a walked directory
+    dev_ino: tuple[int, int] = (0, 0)  # of a directory that will be walked
+
+
+class _Walker:
+    def __init__(self, *, follow_symlinks: bool, exclude: Sequence[str]) -> None:
+        self.follow = follow_symlinks
+        patterns = [p.rstrip("/") for p in exclude if p.rstrip("/")]
+        self.exclude = (
+            re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)) if patterns else None
+        )
+        self.visited: set[tuple[int, int]] = set()
+
+    def excluded(self, relpath: str, below_root: str, name: str) -> bool:
+        rx = self.exclude
+        return rx is not None and bool(rx.match(relpath) or rx.match(below_root) or rx.match(name))
+
+    def walk_roots(self, roots: list[tuple[Path, os.stat_result | None]]) -> Iterator[DiscoveredFile]:
+        for root, lst in roots:
+            self.visited = set()  # per root: overlapping roots are each walked in full
+            yield from self.walk_root(root, lst)
+
+    def walk_root(self, root: Path, lst: os.stat_result | None) -> Iterator[DiscoveredFile]:
+        name = root.name
+        if lst is None:
+            yield DiscoveredFile(root, name, FileKind.BINARY, 0, "permission denied")
+            return
+        st = lst
+        if stat.S_ISLNK(lst.st_mode):
+            try:
+                st = os.stat(root)
+            except (FileNotFoundError, NotADirectoryError):
+                yield DiscoveredFile(root, name, FileKind.BINARY, 0, "broken symlink")
+                return
+            except OSError as exc:
+                yield DiscoveredFile(root, name, FileKind.BINARY, 0, _error_text(exc))
+                return
+        if stat.S_ISDIR(st.st_mode):
+            dev_ino = (st.st_dev, st.st_ino)
+            self.visited.add(dev_ino)
+            yield from self.walk_dir(root, name, "", (dev_ino,))
+        elif stat.S_ISREG(st.st_mode):
+            yield self.read_file(root, name)
+        else:
+            yield DiscoveredFile(root, name, FileKind.BINARY, 0, "not a regular file")
+
+    def walk_dir(
+        self, directory: Path, relpath: str, below_root: str, ancestors: tuple[tuple[int, int], ...]
+    ) -> Iterator[DiscoveredFile]:
+        """Yield the entries under ``directory`` in relpath order.
+
+        Entries are processed sorted by name, with "/" appended to the names of directories that will be
+        walked: that makes this depth-first walk yield exactly the relpath string order ("a.txt" before
+        "a/b.csv", as '.' < '/'). A directory that yields a single error entry instead sorts by its bare
+        name, so whether a subdirectory can be listed is probed when its parent is listed.
+        """
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:  # the root itself, or a directory that changed since it was probed
+            yield DiscoveredFile(directory, relpath, FileKind.BINARY, 0, _error_text(exc))
+            return
+        plans: list[_Plan] = []
+        links: list[tuple[os.DirEntry[str], str, str]] = []
+        for entry in entries:
+            rel = f"{relpath}/{entry.name}" if relpath else entry.name
+            below = f"{below_root}/{entry.name}" if below_root else entry.name
+            if self.excluded(rel, below, entry.name):
+                continue
+            try:
+                is_link = entry.is_symlink()
+            except OSError as exc:
+                plans.append(_Plan(entry.name, Path(entry.path), rel, "error", _error_text(exc)))
+                continue
+            if is_link:
+                links.append((entry, rel, below))
+            else:
+                plans.append(self.plan_real(entry, rel, below, ancestors))
+        # Symlinks are planned after the real subdirectories are claimed: a link to a sibling directory
+        # is a second way in, and the real path wins.
+        plans.extend(self.plan_link(entry, rel, below) for entry, rel, below in links)
+        plans.sort(key=lambda p: p.key)
+        for plan in plans:
+            if plan.action == "error":
+                yield DiscoveredFile(plan.path, plan.relpath, FileKind.BINARY, 0, plan.error)
+            elif plan.action == "file":
+                yield self.read_file(plan.path, plan.relpath)
+            else:
+                yield from self.walk_dir(plan.path, plan.relpath, plan.below, (*ancestors, plan.dev_ino))
+
+    def plan_dir(self, path: Path, rel: str, below: str, name: str, dev_ino: tuple[int, int]) -> _Plan:
+        try:
+            with os.scandir(path):
+                pass  # probe only: the listing is read when the walk gets here, to keep memory flat
+        except OSError as exc:
+            return _Plan(name, path, rel, "error", _error_text(exc))
+        self.visited.add(dev_ino)
+        return _Plan(name + "/", path, rel, "dir", below=below, dev_ino=dev_ino)
+
+    def plan_real(
+        self, entry: os.DirEntry[str], rel: str, below: str, ancestors: tuple[tuple[int, int], ...]
+    ) -> _Plan:
+        path = Path(entry.path)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                st = entry.stat(follow_symlinks=False)
+                dev_ino = (st.st_dev, st.st_ino)
+                if dev_ino in ancestors:  # a bind mount looping back
+                    return _Plan(entry.name, path, rel, "error", "symlink loop")
+                # A real directory is walked even if a symlink elsewhere led into it first, so a real
+                # path always gets its entries; only symlinked directories are deduplicated.
+                return self.plan_dir(path, rel, below, entry.name, dev_ino)
+            if entry.is_file(follow_symlinks=False):
+                return _Plan(entry.name, path, rel, "file")
+        except OSError as exc:
+            return _Plan(entry.name, path, rel, "error", _error_text(exc))
+        return _Plan(entry.name, path, rel, "error", "not a regular file")  # FIFO, socket, device
+
+    def plan_link(self, entry: os.DirEntry[str], rel: str, below: str) -> _Plan:
+        path = Path(entry.path)
+        try:
+            st = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return _Plan(entry.name, path, rel, "error", "broken symlink")
+        except OSError as exc:
+            return _Plan(entry.name, path, rel, "error", _error_text(exc))
+        if not self.follow:
+            return _Plan(entry.name, path, rel, "error", "not a regular file")
+        if stat.S_ISDIR(st.st_mode):
+            dev_ino = (st.st_dev, st.st_ino)
+            if dev_ino in self.visited:  # an ancestor (a loop) or a directory already walked or claimed
+                return _Plan(entry.name, path, rel, "error", "symlink loop")
+            return self.plan_dir(path, rel, below, entry.name, dev_ino)
+        if stat.S_ISREG(st.st_mode):
+            return _Plan(entry.name, path, rel, "file")
+        return _Plan(entry.name, path, rel, "error", "not a regular file")
+
+    def read_file(self, path: Path, relpath: str) -> DiscoveredFile:
+        """Open read-only, read the head and classify.
+
+        The open is non-blocking and fstat must then say "regular file", so a file swapped for a FIFO
+        after the listing cannot hang the scan.
+        """
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:
+            if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+                return DiscoveredFile(path, relpath, FileKind.BINARY, 0, "broken symlink")
+            return DiscoveredFile(path, relpath, FileKind.BINARY, 0, _error_text(exc))
+        with os.fdopen(fd, "rb") as f:
+            try:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    return DiscoveredFile(path, relpath, FileKind.BINARY, 0, "not a regular file")
+                head = f.read(HEAD_SIZE)
+            except OSError as exc:
+                return DiscoveredFile(path, relpath, FileKind.BINARY, 0, _error_text(exc))
+
+            def opener() -> contextlib.AbstractContextManager[BinaryIO]:
+                return contextlib.nullcontext(f)
+
+            kind = _classify(path.name, head, opener)
+        return DiscoveredFile(path, relpath, kind, st.st_size, None)

@@ -1,0 +1,82 @@
+"""Parquet: streamed row groups as Arrow record batches, flat columns only.
+
+Nested columns (struct, list, map) are not inspected by the table rules yet; they are dropped from the
+batches and named in ``incomplete()`` so the file is reviewed, never passed unread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from scanner.loaders.base import LoadError, TabularMeta
+
+__all__ = ["ParquetSource", "open_parquet"]
+
+
+def _is_flat(t: pa.DataType) -> bool:
+    if pa.types.is_dictionary(t):
+        return _is_flat(t.value_type)
+    return not (pa.types.is_nested(t) or pa.types.is_union(t))
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "encrypt" in text or "footer" in text and "magic" in text:
+        return "encrypted Parquet file (no key): content cannot be inspected"
+    if "magic" in text or "not a parquet" in text:
+        return "not a valid Parquet file (bad magic bytes)"
+    return f"Parquet file could not be read ({type(exc).__name__})"
+
+
+class ParquetSource:
+    """A Parquet file as a :class:`~scanner.loaders.base.TabularSource`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            pf = pq.ParquetFile(path)
+            full = pf.schema_arrow
+        except Exception as exc:  # pyarrow raises several types (ArrowInvalid, OSError, ...)
+            raise LoadError(_reason(exc)) from None
+        self._columns = [f.name for f in full if _is_flat(f.type)]
+        nested = [f.name for f in full if not _is_flat(f.type)]
+        self._schema = pa.schema([full.field(n) for n in self._columns])
+        self._incomplete: list[str] = []
+        if nested:
+            self._incomplete.append(f"{len(nested)} nested column(s) (struct/list/map) not inspected")
+        self._meta = TabularMeta(format="parquet", notes=(f"{pf.metadata.num_rows} rows",))
+        self._num_rows = pf.metadata.num_rows
+        pf.close()
+
+    @property
+    def meta(self) -> TabularMeta:
+        return self._meta
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self._schema
+
+    def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
+        """Stream the flat columns batch by batch."""
+        if not self._columns:
+            return
+        try:
+            with pq.ParquetFile(self.path) as pf:
+                for batch in pf.iter_batches(batch_size=batch_rows, columns=self._columns):
+                    yield batch
+        except LoadError:
+            raise
+        except Exception as exc:
+            raise LoadError(_reason(exc)) from None
+
+    def incomplete(self) -> tuple[str, ...]:
+        return tuple(self._incomplete)
+
+
+def open_parquet(path: Path) -> ParquetSource:
+    """Open ``path`` as Parquet; LoadError if the footer cannot be read (damaged, encrypted)."""
+    return ParquetSource(path)

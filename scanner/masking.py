@@ -1,0 +1,159 @@
+"""The only place that turns a protected value into evidence.
+
+A report leaves the secure environment's review queue and lands in ticket systems, mail and logs, so a
+finding must never repeat what it protects: a person number, a small count, a raw row. Every finding's
+evidence is a :class:`Masked` value, and only this module can construct one (the constructor checks a
+module-private token). Fingerprints are keyed hashes (HMAC-SHA256): a plain hash of a 10-digit person
+number can be reversed by hashing all 10^10 candidates, a keyed one cannot without the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+__all__ = [
+    "Masked",
+    "count_band",
+    "evidence",
+    "fingerprint",
+    "fingerprint_key",
+    "mask_label",
+    "mask_name",
+    "note",
+]
+
+_TOKEN = object()
+
+# A run of six or more digits (optionally split by one '-', '+', ' ' or '.') can be a person, firm or
+# address number; labels and column names are printed only with such runs masked.
+_DIGIT_RUN = re.compile(r"\d(?:[-+ .]?\d){5,}")
+_MAX_LABEL = 60
+
+
+class Masked:
+    """Evidence text that has been through this module. Construct with the functions below only."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __init__(self, text: str, _token: object = None) -> None:
+        if _token is not _TOKEN:
+            raise TypeError("Masked evidence is created only by scanner.masking")
+        object.__setattr__(self, "text", text)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Masked is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Masked) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Masked({self.text!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _mask_digits(match: re.Match[str]) -> str:
+    raw = match.group(0)
+    digits = [c for c in raw if c.isdigit()]
+    keep = 2  # the last two digits help a checker find the place; the rest could re-identify
+    out = []
+    seen = 0
+    total = len(digits)
+    for ch in raw:
+        if ch.isdigit():
+            seen += 1
+            out.append(ch if seen > total - keep else "x")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _clean(text: str) -> str:
+    masked = _DIGIT_RUN.sub(_mask_digits, text)
+    masked = "".join(ch if ch.isprintable() else "?" for ch in masked)
+    if len(masked) > _MAX_LABEL:
+        masked = masked[: _MAX_LABEL - 1] + "…"
+    return masked
+
+
+def mask_label(value: object) -> str:
+    """A category label or header made safe to print: long digit runs masked, length capped."""
+    if value is None:
+        return "(missing)"
+    return _clean(str(value))
+
+
+def mask_name(name: str) -> str:
+    """A column or sheet name for a message: names are metadata, but a name can hold an ID too."""
+    return _clean(name)
+
+
+def note(text: str) -> Masked:
+    """Evidence that is a description built from non-protected facts (kinds, counts of findings)."""
+    return Masked(_clean_free_text(text), _TOKEN)
+
+
+def _clean_free_text(text: str) -> str:
+    return _DIGIT_RUN.sub(_mask_digits, text)
+
+
+def count_band(count: float, threshold: int) -> str:
+    """A count under the threshold, printed as a band so the report does not repeat the small number."""
+    if count == 0:
+        return "0"
+    if count < 0:
+        return "negative"
+    if count < threshold:
+        return f"1-{threshold - 1}" if threshold > 2 else "1"
+    return f">={threshold}"
+
+
+def fingerprint_key() -> bytes:
+    """The HMAC key: ``SDCSCAN_FINGERPRINT_KEY`` (hex or text) or a per-user key file made on first use.
+
+    The key file lives in the user's state directory, never in a scanned folder.
+    """
+    env = os.environ.get("SDCSCAN_FINGERPRINT_KEY")
+    if env:
+        try:
+            return bytes.fromhex(env)
+        except ValueError:
+            return env.encode("utf-8")
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "sdcscan"
+    key_file = state / "fingerprint.key"
+    try:
+        return bytes.fromhex(key_file.read_text().strip())
+    except (OSError, ValueError):
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key.hex())
+    except FileExistsError:  # another process won the race: use its key
+        return bytes.fromhex(key_file.read_text().strip())
+    except OSError:
+        pass  # read-only home: fingerprints are stable within this run only
+    return key
+
+
+def fingerprint(key: bytes, *parts: str) -> str:
+    """A keyed, non-reversible fingerprint of a finding's stable identity (rule, path, column, cell)."""
+    msg = "\x1f".join(parts).encode("utf-8")
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()[:32]
+
+
+def evidence(text: str) -> Masked:
+    """Evidence from a template the rule filled with already-masked parts (labels, bands, names)."""
+    return Masked(_clean_free_text(text), _TOKEN)

@@ -1,0 +1,71 @@
+"""What a rule function receives besides its input: its settings, the profile and a finding factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner import masking
+from scanner.config import Profile, RuleSettings
+from scanner.findings import Finding, Location, Severity
+from scanner.masking import Masked
+from scanner.rules.registry import RuleSpec
+
+__all__ = ["FileFacts", "RuleContext"]
+
+
+@dataclass(slots=True)
+class FileFacts:
+    """Facts about a file as a whole, for FILE-shape rules. ``problems`` are value-free reasons."""
+
+    path: str
+    kind: str
+    size: int
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """A rule's view of the scan: its spec, settings, the active profile, and where findings point."""
+
+    spec: RuleSpec
+    settings: RuleSettings
+    profile: Profile
+    path: str
+    key: bytes
+
+    @property
+    def options(self) -> Any:
+        return self.settings.options
+
+    def finding(
+        self,
+        message: str,
+        evidence: Masked,
+        *,
+        line: int | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        sheet: str | None = None,
+        cell: tuple[tuple[str, str], ...] | None = None,
+        severity: Severity | None = None,
+        identity: str = "",
+    ) -> Finding:
+        """A finding of this rule at a location. ``severity`` may lower the configured one, never raise it.
+
+        ``identity`` distinguishes findings at the same location; the fingerprint leaves out line and
+        row numbers so it stays stable when lines move.
+        """
+        sev = self.settings.severity if severity is None else min(severity, self.settings.severity)
+        col = masking.mask_name(column) if column is not None else None
+        cell_key = "\x1e".join(f"{k}={v}" for k, v in cell or ())
+        fp = masking.fingerprint(self.key, self.spec.code, self.path, sheet or "", col or "", cell_key, identity)
+        return Finding(
+            rule=self.spec.code,
+            name=self.spec.name,
+            severity=sev,
+            location=Location(path=self.path, line=line, row=row, column=col, sheet=sheet, cell=cell),
+            message=message,
+            evidence=evidence,
+            fingerprint=fp,
+        )

@@ -1,0 +1,167 @@
+"""MIC: microdata — row-level records and identifier columns must not leave in any form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scanner import masking
+from scanner.findings import Finding, Severity
+from scanner.rules.context import RuleContext
+from scanner.rules.registry import Shape, rule
+from scanner.table_model import ColumnKind, TableModel, TableShape, name_tokens
+
+__all__ = ["IdentifierOptions", "RowLevelOptions", "identifier_kind"]
+
+
+@dataclass(frozen=True, slots=True)
+class RowLevelOptions:
+    """MIC001 options (see rules.toml)."""
+
+    min_rows: int = 20
+    duplicate_row_share: float = 0.01
+    repeated_key_share: float = 0.02
+
+    def __post_init__(self) -> None:
+        if self.min_rows < 2:
+            raise ValueError("min_rows must be at least 2")
+        for name in ("duplicate_row_share", "repeated_key_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be a share between 0 and 1")
+
+
+@rule("MIC001", "row-level-records", Severity.BLOCK, (Shape.TABLE,), RowLevelOptions)
+def row_level_records(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """A tabular file whose rows are persons or firms (microdata), even without an ID column.
+
+    What it flags: files where whole rows repeat (a table never repeats a row: it would have counted
+    them), where the category columns repeat while values vary (one row per unit, as in a survey or
+    register extract), or a single column of distinct values (a bare list of keys).
+
+    Why it is disclosive: Statistics Denmark's rules forbid microdata "in any form": row-per-person or
+    row-per-firm data stays on the server even when the ID is removed, because rare combinations of the
+    remaining columns re-identify people.
+
+    Example: `age,sex,region,income` with one row per person; a 1,413-row vaccine study extract.
+
+    Options: `min_rows` (fewer rows is a small table, not evidence), `duplicate_row_share`,
+    `repeated_key_share`.
+
+    References: Statistics Denmark, "Regler for hjemsendelse af resultater"; Eurostat/ESSnet Handbook on
+    SDC, ch. 3 (microdata).
+    """
+    if table.shape is not TableShape.MICRODATA:
+        return
+    n = table.n_sample_rows
+    scope = "the first" if not table.sample_complete else "all"
+    reasons = "; ".join(table.shape_reasons)
+    yield ctx.finding(
+        f"The rows look like one per person or firm (microdata): {reasons}.",
+        masking.note(f"{scope} {n} rows, {len(table.columns)} columns inspected"),
+        identity="shape",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierOptions:
+    """MIC002 options (see rules.toml)."""
+
+    min_distinct_share: float = 0.5
+    min_rows: int = 5
+    extra_patterns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_distinct_share <= 1:
+            raise ValueError("min_distinct_share must be a share between 0 and 1")
+        for p in self.extra_patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"extra_patterns: {p!r} is not a regular expression: {exc}") from None
+
+
+# Register keys of the Nordic statistics offices and their pseudonymised forms. Matched anywhere in the
+# lower-cased name with non-letters (or the name's ends) on both sides: "pnr", "cpr_mor", "LopNr_PeOrgNr",
+# "P0123_LopNr_PersonNr" (MONA's project-specific running numbers).
+_NATIONAL_KEYS = re.compile(
+    r"(?<![a-zæøå])("
+    r"p\d{3,6}_lopnr\w*|lopnr\w*|\w*_lopnr|pnr|cpr|cprnr|cpr_?nr|personnr|personnummer|person_?nummer|"
+    r"pers_?nr|persnr|fnr|f_?nr|fodselsnummer|fødselsnummer|d_?nummer|hetu|henkilotunnus|sotu|"
+    r"ssn|social_?security\w*|samordningsnummer|cvr|cvrnr|cvr_?nr|se_?nr|orgnr|org_?nr|"
+    r"organisationsnummer|organisasjonsnummer|peorgnr|arbstid|arbnr|lbnr|cfarnr|cfar|famid|fam_?id|"
+    r"bopaddr|adresse_?id|addr_?id|kom_?adr\w*|familie_?id|husstand_?id|hh_?id"
+    r")(?![a-zæøå])"
+)
+# Direct identifiers: names, contact details, exact birth dates.
+_DIRECT = re.compile(
+    r"(?<![a-zæøå])("
+    r"first_?name|last_?name|sur_?name|full_?name|given_?name|family_?name|fornavn|efternavn|etternavn|"
+    r"förnamn|fornamn|efternamn|e_?mail|email_?address|mail_?address|phone|phone_?number|telefon\w*|"
+    r"tlf|mobil|mobile|mobile_?phone|street\w*|address|adresse|adress|gatuadress|ip_?address|ip|birth_?date|"
+    r"date_?of_?birth|dob|fødselsdato|fodselsdato|födelsedatum|fodelsedatum|brthdt|credit_?card|cc|"
+    r"card_?number|iban|passport\w*"
+    r")(?![a-zæøå])"
+)
+# Generic record keys: an `id` word, or well-known subject keys.
+_GENERIC_IDS = frozenset({"usubjid", "subjid", "idcode", "idnr", "pid", "respondentid", "responseid",
+                          "caseid", "patientid", "personid", "recordid", "hhid", "firmid"})
+_BARE_NAMES = frozenset({"name", "navn", "namn", "nimi"})
+
+
+def identifier_kind(name: str) -> str | None:
+    """Which kind of key a column name announces: "register key", "direct identifier", "record key"."""
+    lowered = name.strip().lower().replace(" ", "_").replace("-", "_").replace(".", "_")
+    if _NATIONAL_KEYS.search(lowered):
+        return "register key"
+    if _DIRECT.search(lowered):
+        return "direct identifier"
+    tokens = name_tokens(name)
+    squashed = "".join(tokens)
+    if "id" in tokens or squashed in _GENERIC_IDS:
+        return "record key"
+    return None
+
+
+@rule("MIC002", "identifier-column", Severity.BLOCK, (Shape.TABLE,), IdentifierOptions)
+def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """A column whose name marks a person, firm or address key and whose values are row-level.
+
+    What it flags: columns named like register keys (pnr, cpr, lopnr, `P####_LopNr_PersonNr`, cvr,
+    orgnr, peorgnr, arbstid, famid, address codes), direct identifiers (names, e-mail, phone, address,
+    birth date) or record keys (`id`, `person_id`, `usubjid`) when most values are distinct.
+
+    Why it is disclosive: a key that is unique per row is a key to a person or a firm. Statistics
+    Denmark treats even a bare list of de-identified keys (running numbers, CVR, workplace and address
+    codes) as microdata.
+
+    Example: `LopNr;kon;alder` with one LopNr per row; `id,first_name,email`.
+
+    Options: `min_distinct_share` (distinct / non-empty values), `min_rows`, `extra_patterns` (site
+    regular expressions matched against the lower-cased column name).
+
+    References: Statistics Denmark, rules for sending results home (microdata and keys); SCB MONA
+    naming of pseudonymised keys (LopNr).
+    """
+    opts: IdentifierOptions = ctx.options
+    extra = [re.compile(p, re.IGNORECASE) for p in opts.extra_patterns]
+    for col in table.columns:
+        if col.kind in (ColumnKind.EMPTY, ColumnKind.NESTED):
+            continue
+        kind = identifier_kind(col.name)
+        if kind is None and any(p.fullmatch(col.name.strip()) for p in extra):
+            kind = "site key"
+        if kind is None and col.name.strip().lower() in _BARE_NAMES and table.shape is TableShape.MICRODATA:
+            kind = "direct identifier"
+        if kind is None or col.non_null < opts.min_rows or col.distinct_share < opts.min_distinct_share:
+            continue
+        weak = kind == "record key"
+        share = round(100 * col.distinct_share)
+        yield ctx.finding(
+            f"Column {masking.mask_name(col.name)!r} is a {kind}: {share} % of its {col.non_null} values "
+            f"are distinct, so it identifies rows (persons or firms).",
+            masking.note(f"{col.distinct} distinct of {col.non_null} values; values not shown"),
+            column=col.name,
+            severity=Severity.REVIEW if weak else None,
+            identity=kind,
+        )

@@ -1,0 +1,553 @@
+"""Table analysis: what a tabular file is, before any rule judges it.
+
+A researcher's export holds aggregate tables (one row per cell: dimension labels and counts or
+magnitudes), row-level microdata (one row per person or firm), or something in between. The rules need
+to know which columns are dimensions, which hold counts, and whether the rows are units. Nothing in the
+file says so, so this module infers it from the data, with reasons a checker can read:
+
+* Types: CSV arrives as text. Numbers are parsed per column (decimal comma, thousands separators,
+  suppression markers such as ``..``, ``<5`` or ``[REDACTED]``); digit strings with leading zeros
+  (``0101``, ``000``) are codes and stay text.
+* Dimensions: text columns, numeric columns whose name says so (year, age, region, code, sex...),
+  numeric columns left of the last text column (tables put their dimensions first), numeric codes paired
+  one-to-one with a text label (``State Fips`` beside ``State Name``), then low-cardinality integer
+  columns taken left to right until the dimensions identify every row.
+* Shape: if the dimensions identify every row it is a table; if whole rows repeat, or the dimension key
+  repeats while a measure varies, the rows are units (microdata). A wide table whose headers are periods
+  (``1973;1974;...``, ``2008Q3``) is a table even when a label column is missing.
+* Counts: integral, non-negative measures whose name does not say rate, share, mean, money, age, code.
+
+The analysis reads at most ``sample_rows`` rows; the cell rules then stream every batch through
+:meth:`TableModel.frames`, which applies the same parsing.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+import pyarrow as pa
+
+from scanner.loaders.base import TabularMeta, TabularSource
+
+__all__ = ["ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse", "name_tokens"]
+
+log = logging.getLogger(__name__)
+
+# Text that stands for "no value here" in published and researcher tables, besides the profile's
+# suppression markers: empty cells, R/Stata/SAS missing values, dashes.
+_NULL_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none", ".", "-", "--", "–", "—", "…", "...", ".."})
+_NUM_DOT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUM_COMMA_DEC = re.compile(r"^[+-]?\d+,\d+$")
+_NUM_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUM_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_LEADING_ZERO = re.compile(r"^0\d+$")
+_PERIOD_NAME = re.compile(
+    r"^(1[89]\d\d|20\d\d)([ _-]?([QKMHWU]|Q0?|K0?|M0?|H0?|W|U)\d{1,2}|[-/](1[89]\d\d|20\d\d|\d{2}))?$",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[a-zæøåäöüéß]+|\d+")
+_CAMEL = re.compile(r"(?<=[a-zæøåäö])(?=[A-ZÆØÅÄÖ])")
+
+# Name tokens that mark a dimension when the column is numeric (a year, an age, a region code...).
+DIMENSION_WORDS = frozenset(
+    """year years yr aar år ar tid time period periode date dato datum quarter kvartal qtr month måned
+    maaned manad månad mnd week uge vecka uke day dag age ages alder ålder agegroup aldersgruppe
+    agegrp sex gender kon køn kön kjonn kjønn koen region regions kommune kommun kommunenr komnr
+    municipality county lan län amt landsdel area område omrade omr fylke province state fips
+    country land code kode kod koder codes nace sic isco disco nuts sector sektor industry branche
+    bransch naering næring class klasse klass group gruppe grupp grp category kategori cat level
+    niveau status type typ wave round visit arm cohort stratum strata cluster decile quintile quartile
+    percentile bin band nr no num id""".split()
+)
+
+
+class ColumnKind(enum.StrEnum):
+    """How a column's values read after parsing."""
+
+    NUMERIC = "numeric"
+    TEXT = "text"
+    TEMPORAL = "temporal"
+    BOOLEAN = "boolean"
+    NESTED = "nested"
+    EMPTY = "empty"
+
+
+class Role(enum.StrEnum):
+    """What a column does in the table."""
+
+    DIMENSION = "dimension"
+    MEASURE = "measure"
+    OTHER = "other"  # empty, nested, temporal values that are not dimensions
+
+
+class TableShape(enum.StrEnum):
+    """What the rows of a tabular file are."""
+
+    AGGREGATE = "aggregate"  # one row per table cell (or per row label in a wide table)
+    MICRODATA = "microdata"  # one row per unit
+    UNKNOWN = "unknown"
+
+
+@dataclass(slots=True)
+class ColumnInfo:
+    """Facts about one column, from the sample."""
+
+    name: str
+    index: int
+    kind: ColumnKind
+    role: Role = Role.OTHER
+    non_null: int = 0
+    distinct: int = 0
+    markers: int = 0  # suppressed / not-a-number cells in a numeric column
+    integral: bool = False
+    non_negative: bool = False
+    decimal_comma: bool = False
+    thousands: str | None = None  # "," or "." or " " when numbers use a thousands separator
+    is_count: bool = False
+    period_header: bool = False
+    fill_down: bool = False  # blank cells repeat the label above (grouped row labels)
+    reason: str = ""  # why the role was chosen (value-free)
+
+    @property
+    def distinct_share(self) -> float:
+        return self.distinct / self.non_null if self.non_null else 0.0
+
+
+@dataclass(slots=True)
+class TableModel:
+    """The analysed table: columns with roles, the parsed sample, and the inferred shape."""
+
+    source: TabularSource
+    columns: list[ColumnInfo]
+    sample: pl.DataFrame
+    sample_complete: bool
+    shape: TableShape
+    shape_reasons: list[str] = field(default_factory=list)
+    key_unique: bool = False
+    duplicate_rows: int = 0
+    repeated_key_rows: int = 0
+    wide: bool = False
+    #: memo for rules that share one full pass over the rows (keyed by what was computed)
+    cache: dict[object, object] = field(default_factory=dict)
+
+    @property
+    def meta(self) -> TabularMeta:
+        return self.source.meta
+
+    @property
+    def n_sample_rows(self) -> int:
+        return self.sample.height
+
+    def column(self, name: str) -> ColumnInfo:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def dimensions(self) -> list[ColumnInfo]:
+        return [c for c in self.columns if c.role is Role.DIMENSION]
+
+    @property
+    def measures(self) -> list[ColumnInfo]:
+        return [c for c in self.columns if c.role is Role.MEASURE]
+
+    @property
+    def counts(self) -> list[ColumnInfo]:
+        return [c for c in self.columns if c.is_count]
+
+    def frames(self, batch_rows: int = 262_144) -> Iterator[tuple[int, pl.DataFrame]]:
+        """Every row of the file, parsed like the sample, as (first row index, frame) pairs.
+
+        When the sample already holds the whole file it is yielded as is; otherwise the source is
+        streamed again batch by batch, so memory stays flat for files larger than memory.
+        """
+        if self.sample_complete:
+            yield 0, self.sample
+            return
+        offset = 0
+        last: dict[str, object] = {}
+        for batch in self.source.batches(batch_rows):
+            frame = _fill_down(_parse_frame(_to_frame(batch), self.columns), self.columns, last)
+            yield offset, frame
+            offset += frame.height
+
+
+def name_tokens(name: str) -> list[str]:
+    """Lower-case word tokens of a column name: ``AgeGroup`` -> age, group; ``ant_trangbodde``."""
+    spaced = _CAMEL.sub(" ", name)
+    return _TOKEN.findall(spaced.lower())
+
+
+def _to_frame(batch: pa.RecordBatch | pa.Table) -> pl.DataFrame:
+    frame = pl.from_arrow(batch)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _classify_text_numbers(values: pl.Series, markers: frozenset[str]) -> tuple[bool, dict[str, object]]:
+    """Decide whether a text column holds numbers, and how they are written."""
+    text = values.str.strip_chars()
+    lowered = text.str.to_lowercase()
+    is_null = lowered.is_in(list(_NULL_TEXT)) | text.is_in(list(markers)) | text.is_null()
+    present = text.filter(~is_null)
+    if present.len() == 0:
+        return False, {}
+    # Digit strings with a leading zero are codes (municipality 0101, area 000), never counts.
+    if present.str.contains(_LEADING_ZERO.pattern).any():
+        return False, {}
+    compact = present.str.replace_all(r"[\u00a0\u202f ]", "")
+    n = compact.len()
+    dot = compact.str.contains(_NUM_DOT.pattern).sum()
+    comma_dec = compact.str.contains(_NUM_COMMA_DEC.pattern).sum()
+    thou_comma = compact.str.contains(_NUM_THOUSANDS_COMMA.pattern).sum()
+    thou_dot = compact.str.contains(_NUM_THOUSANDS_DOT.pattern).sum()
+    spaced = present.str.contains(r"\d[\u00a0\u202f ]\d{3}").any()
+    info: dict[str, object] = {"decimal_comma": False, "thousands": " " if spaced else None}
+    # Markers that are not in the profile list but clearly mean "suppressed" ("<5", "n<3", "[R]").
+    other = present.str.contains(r"^(<|<=|≤|n<|n ?< ?)\s*\d+$|^\[[A-Za-z]+\]$").sum()
+    need = max(1, int(0.95 * (n - other)))
+    if dot + other >= n or (dot >= need and dot > 0):
+        # "1,917" with no plain decimals anywhere is ambiguous; with a comma-thousands majority it is
+        # thousands. Plain dot numbers win otherwise.
+        if thou_comma > 0 and thou_comma + dot >= n and comma_dec == 0:
+            info["thousands"] = ","
+        return True, info
+    if comma_dec + dot >= need and comma_dec > 0 and thou_comma == 0:
+        info["decimal_comma"] = True
+        if thou_dot > 0:
+            info["thousands"] = "."
+        return True, info
+    if thou_comma + dot >= need and thou_comma > 0:
+        info["thousands"] = ","
+        return True, info
+    if thou_dot + comma_dec >= need and thou_dot > 0:
+        info["decimal_comma"] = True
+        info["thousands"] = "."
+        return True, info
+    return False, {}
+
+
+def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
+    text = values.str.strip_chars().str.replace_all(r"[\u00a0\u202f ]", "")
+    if info.thousands == ",":
+        text = text.str.replace_all(",", "", literal=True)
+    elif info.thousands == ".":
+        text = text.str.replace_all(".", "", literal=True)
+    if info.decimal_comma:
+        text = text.str.replace_all(",", ".", literal=True)
+    return text.cast(pl.Float64, strict=False).alias(values.name)
+
+
+def _parse_frame(frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> pl.DataFrame:
+    """Apply the per-column parsing decided on the sample to any frame of the same file."""
+    out = []
+    for col in columns:
+        s = frame.get_column(col.name)
+        if col.kind is ColumnKind.NUMERIC:
+            if s.dtype == pl.String:
+                s = _parse_numbers(s, col)
+            elif s.dtype == pl.Boolean:
+                s = s.cast(pl.Float64)
+            elif s.dtype.is_numeric() and s.dtype != pl.Float64:
+                s = s.cast(pl.Float64, strict=False)
+        elif col.kind is ColumnKind.TEXT and s.dtype == pl.String:
+            s = s.str.strip_chars()
+            s = pl.select(pl.when(s == "").then(None).otherwise(s)).to_series().alias(col.name)
+        out.append(s)
+    return pl.DataFrame(out)
+
+
+def _fill_down(frame: pl.DataFrame, columns: Sequence[ColumnInfo], last: dict[str, object]) -> pl.DataFrame:
+    """Repeat group labels that published tables leave blank under their first row (``Northland``,
+    then blanks for the next age groups). ``last`` carries each column's last label across batches."""
+    fills = [c.name for c in columns if c.fill_down]
+    if not fills:
+        return frame
+    # forward_fill within the batch; the carried label fills blanks at the start of a later batch.
+    exprs = [pl.col(n).forward_fill().fill_null(pl.lit(last.get(n), dtype=frame.schema[n])) for n in fills]
+    out = frame.with_columns(exprs)
+    for name in fills:
+        tail = out.get_column(name).drop_nulls()
+        if tail.len():
+            last[name] = tail[-1]
+    return out
+
+
+def _column_kind(s: pl.Series, markers: frozenset[str]) -> tuple[ColumnKind, dict[str, object]]:
+    dtype = s.dtype
+    if s.null_count() == s.len():
+        return ColumnKind.EMPTY, {}
+    if dtype == pl.String:
+        stripped = s.str.strip_chars()
+        if stripped.filter(stripped.is_not_null() & (stripped != "")).len() == 0:
+            return ColumnKind.EMPTY, {}
+        is_num, info = _classify_text_numbers(s, markers)
+        return (ColumnKind.NUMERIC, info) if is_num else (ColumnKind.TEXT, {})
+    if dtype == pl.Boolean:
+        return ColumnKind.BOOLEAN, {}
+    if dtype.is_numeric():
+        return ColumnKind.NUMERIC, {}
+    if dtype.is_temporal():
+        return ColumnKind.TEMPORAL, {}
+    if dtype in (pl.Categorical, pl.Enum) or isinstance(dtype, (pl.Categorical, pl.Enum)):
+        return ColumnKind.TEXT, {}
+    if dtype.is_nested():
+        return ColumnKind.NESTED, {}
+    if dtype == pl.Binary:
+        return ColumnKind.TEXT, {}
+    return ColumnKind.NESTED, {}
+
+
+def _read_sample(source: TabularSource, sample_rows: int) -> tuple[pl.DataFrame, bool]:
+    batches: list[pa.RecordBatch] = []
+    rows = 0
+    complete = True
+    stream = source.batches(min(sample_rows, 65_536))
+    try:
+        for batch in stream:
+            if rows >= sample_rows:
+                complete = False
+                break
+            if rows + batch.num_rows > sample_rows:
+                batch = batch.slice(0, sample_rows - rows)
+                complete = False
+            batches.append(batch)
+            rows += batch.num_rows
+            if not complete:
+                break
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+    table = pa.Table.from_batches(batches, schema=source.schema)
+    return _to_frame(table), complete
+
+
+def analyse(
+    source: TabularSource,
+    *,
+    sample_rows: int,
+    suppression_markers: Sequence[str],
+    count_words: Sequence[str],
+    not_count_words: Sequence[str],
+    min_rows: int,
+    repeated_key_share: float,
+    duplicate_row_share: float,
+) -> TableModel:
+    """Read a sample of ``source`` and infer column kinds, roles, counts and the table's shape."""
+    markers = frozenset(suppression_markers)
+    raw, complete = _read_sample(source, sample_rows)
+    columns: list[ColumnInfo] = []
+    for i, name in enumerate(raw.columns):
+        kind, info = _column_kind(raw.get_column(name), markers)
+        col = ColumnInfo(name=name, index=i, kind=kind)
+        col.decimal_comma = bool(info.get("decimal_comma", False))
+        thousands = info.get("thousands")
+        col.thousands = thousands if isinstance(thousands, str) else None
+        col.period_header = bool(_PERIOD_NAME.match(name.strip()))
+        columns.append(col)
+    sample = _parse_frame(raw, columns)
+    _mark_fill_down(sample, columns)
+    sample = _fill_down(sample, columns, {})
+    _column_stats(sample, raw, columns)
+    model = TableModel(source, columns, sample, complete, TableShape.UNKNOWN)
+    _assign_roles(model, count_words=frozenset(count_words), not_count_words=frozenset(not_count_words))
+    _infer_shape(model, min_rows=min_rows, repeated_key_share=repeated_key_share,
+                 duplicate_row_share=duplicate_row_share)
+    log.debug("table %s: shape=%s dims=%s counts=%s", source.path.name, model.shape,
+              [c.index for c in model.dimensions], [c.index for c in model.counts])
+    return model
+
+
+def _mark_fill_down(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None:
+    """Find leading label columns whose blanks mean "same as above".
+
+    Only text columns left of every numeric column qualify, only when the first data row has a label
+    and the blanks sit on rows that carry numbers (a blank label on a row of numbers is a continued
+    group; a blank label on an empty row is just an empty row).
+    """
+    numeric = [c.name for c in columns if c.kind is ColumnKind.NUMERIC]
+    if not numeric or sample.height < 2:
+        return
+    first_numeric = min(c.index for c in columns if c.kind is ColumnKind.NUMERIC)
+    has_numbers = sample.select(pl.any_horizontal(pl.col(numeric).is_not_null())).to_series()
+    data = sample.filter(has_numbers)
+    if data.height < 2:
+        return
+    for col in columns:
+        if col.index >= first_numeric or col.kind is not ColumnKind.TEXT:
+            continue
+        values = data.get_column(col.name)
+        nulls = values.null_count()
+        if 0 < nulls < values.len() and values[0] is not None:
+            col.fill_down = True
+
+
+def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnInfo]) -> None:
+    for col in columns:
+        s = sample.get_column(col.name)
+        if col.kind is ColumnKind.NUMERIC:
+            s = s.fill_nan(None) if s.dtype.is_float() else s
+            present = s.drop_nulls()
+            col.non_null = present.len()
+            col.distinct = present.n_unique() if col.non_null else 0
+            if raw.get_column(col.name).dtype == pl.String:
+                text = raw.get_column(col.name).str.strip_chars()
+                filled = text.is_not_null() & ~text.str.to_lowercase().is_in(["", "na", "nan", "null"])
+                col.markers = int((filled & s.is_null()).sum())
+            if col.non_null:
+                col.integral = bool((present == present.round(0)).all())
+                col.non_negative = bool((present >= 0).all())
+        elif col.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN, ColumnKind.TEMPORAL):
+            if s.dtype == pl.String:
+                s = s.filter(s.is_not_null() & (s != ""))
+            present = s.drop_nulls()
+            col.non_null = present.len()
+            col.distinct = present.n_unique() if col.non_null else 0
+
+
+def _word_match(tokens: Sequence[str], words: frozenset[str], name: str) -> bool:
+    lowered = name.strip().lower()
+    return lowered in words or any(t in words for t in tokens)
+
+
+def _is_code_pair(sample: pl.DataFrame, num: ColumnInfo, texts: Sequence[ColumnInfo]) -> bool:
+    """A numeric column that maps one-to-one onto a text column is that column's code."""
+    if num.distinct < 2:
+        return False
+    for t in texts:
+        if t.distinct != num.distinct:
+            continue
+        pairs = sample.select(pl.col(num.name), pl.col(t.name)).drop_nulls().n_unique()
+        if pairs == num.distinct:
+            return True
+    return False
+
+
+def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_words: frozenset[str]) -> None:
+    cols = model.columns
+    sample = model.sample
+    n = sample.height
+    texts = [c for c in cols if c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN)]
+    last_text = max((c.index for c in texts), default=-1)
+    numeric = [c for c in cols if c.kind is ColumnKind.NUMERIC]
+    period_measures = [c for c in numeric if c.period_header]
+    model.wide = len(period_measures) >= 3
+
+    for c in cols:
+        if c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN):
+            c.role, c.reason = Role.DIMENSION, "text labels"
+        elif c.kind is ColumnKind.TEMPORAL:
+            c.role, c.reason = Role.DIMENSION, "dates"
+        elif c.kind is not ColumnKind.NUMERIC:
+            c.role, c.reason = Role.OTHER, c.kind.value
+
+    ambiguous: list[ColumnInfo] = []
+    for c in numeric:
+        tokens = name_tokens(c.name)
+        whole_number = c.integral
+        if c.period_header:
+            c.role, c.reason = Role.MEASURE, "period column of a wide table"
+        elif _word_match(tokens, count_words, c.name) and not _word_match(tokens, not_count_words, c.name):
+            c.role, c.reason = Role.MEASURE, "count-like name"
+        elif whole_number and _word_match(tokens, DIMENSION_WORDS, c.name):
+            c.role, c.reason = Role.DIMENSION, "dimension-like name"
+        elif not whole_number:
+            c.role, c.reason = Role.MEASURE, "continuous values"
+        elif c.index < last_text:
+            c.role, c.reason = Role.DIMENSION, "numeric code left of the text labels"
+        elif _is_code_pair(sample, c, texts):
+            c.role, c.reason = Role.DIMENSION, "code paired one-to-one with a label column"
+        else:
+            c.role, c.reason = Role.MEASURE, "numeric values"
+            ambiguous.append(c)
+
+    dims = [c.name for c in cols if c.role is Role.DIMENSION]
+    unique = _key_unique(sample, dims)
+    if not unique and not model.wide:
+        # Add low-cardinality whole-number columns, left to right, until the key identifies every row:
+        # tables put their dimensions first (age, atrisk, ... then the counts).
+        for c in ambiguous:
+            if n and c.distinct <= max(2, n // 2) and c.distinct < n:
+                dims.append(c.name)
+                c.role, c.reason = Role.DIMENSION, "low-cardinality column completing the table key"
+                if _key_unique(sample, dims):
+                    unique = True
+                    break
+    model.key_unique = unique
+
+    # Counts: whole, non-negative measures not named as rates, money, ages or codes. In a wide table
+    # every period column holds the same measure, so they are counts only if all of them are.
+    wide_integral = all(c.integral and c.non_negative for c in period_measures if c.non_null)
+    for c in cols:
+        if c.role is not Role.MEASURE or c.non_null == 0:
+            continue
+        tokens = name_tokens(c.name)
+        if _word_match(tokens, not_count_words, c.name) and not c.period_header:
+            continue
+        if not (c.integral and c.non_negative):
+            continue
+        if c.period_header and not wide_integral:
+            continue
+        c.is_count = True
+
+
+def _key_unique(sample: pl.DataFrame, dims: Sequence[str]) -> bool:
+    if sample.height <= 1:
+        return True
+    if not dims:
+        return False
+    return bool(sample.select(dims).is_unique().all())
+
+
+def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
+                 duplicate_row_share: float) -> None:
+    sample = model.sample
+    n = sample.height
+    usable = [c.name for c in model.columns if c.kind is not ColumnKind.NESTED]
+    if usable and n:
+        body = sample.select(usable)
+        non_empty = body.filter(~pl.all_horizontal(pl.all().is_null()))
+        measures = [c.name for c in model.measures]
+        if measures:
+            # Footnotes and source lines under a table carry text but no numbers: not data rows.
+            non_empty = non_empty.filter(pl.any_horizontal(pl.col(measures).is_not_null()))
+        model.duplicate_rows = non_empty.height - non_empty.n_unique() if non_empty.height else 0
+        dims = [c.name for c in model.dimensions]
+        if dims:
+            model.repeated_key_rows = int((~non_empty.select(dims).is_unique()).sum())
+        else:
+            model.repeated_key_rows = non_empty.height if non_empty.height > 1 else 0
+    reasons = model.shape_reasons
+    if n < min_rows:
+        model.shape = TableShape.AGGREGATE if model.key_unique else TableShape.UNKNOWN
+        return
+    if model.duplicate_rows >= 2 and model.duplicate_rows >= duplicate_row_share * n:
+        reasons.append(f"{model.duplicate_rows} of {n} rows repeat an earlier row exactly; "
+                       "a table never repeats a whole row")
+    measures = model.measures
+    varying = [c for c in measures if c.distinct > 1]
+    if not model.dimensions and all(c.is_count for c in varying):
+        varying = []  # an unlabelled list of counts is a (broken) table, not units: TAB001 judges it
+    if (not model.key_unique and not model.wide and varying
+            and model.repeated_key_rows >= repeated_key_share * n):
+        dims = model.dimensions
+        what = ("no column identifies the rows" if not dims else
+                f"the {len(dims)} category column(s) repeat in {model.repeated_key_rows} of {n} rows")
+        reasons.append(f"{what} while {len(varying)} value column(s) vary: one row per unit")
+    only = model.columns[0] if len(model.columns) == 1 else None
+    if (only is not None and only.distinct_share >= 0.9 and only.non_null >= min_rows
+            and (only.kind is ColumnKind.TEXT or (only.integral and not only.is_count))):
+        reasons.append("a single column of distinct values: a bare list of keys")
+    if reasons:
+        model.shape = TableShape.MICRODATA
+    elif model.key_unique or model.wide:
+        model.shape = TableShape.AGGREGATE
+    else:
+        model.shape = TableShape.UNKNOWN
