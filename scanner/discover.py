@@ -479,7 +479,7 @@ def _classify_zip(head: bytes, ext: str, opener: _Opener) -> FileKind:
 # ---- text -----------------------------------------------------------------------------------------
 
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a\x1b")  # tab, line ends, form feed (SAS pages), DOS EOF, ESC
-_MAX_CONTROL_SHARE = 0.01  # random binary decodes to ~20 % control characters; text has almost none
+_MAX_CONTROL_SHARE = 0.01  # random binary has ~9 % C0 control bytes; text has almost none
 
 
 def _decode_text(head: bytes, *, truncated: bool) -> str | None:
@@ -514,7 +514,9 @@ def _decode_text(head: bytes, *, truncated: bool) -> str | None:
 def _few_controls(text: str) -> bool:
     if not text:
         return True
-    bad = sum(1 for ch in text if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in _ALLOWED_CONTROLS)
+    # Only C0 controls and DEL count: C1 "controls" are what latin-1 makes of the letters of a DOS or Mac
+    # code page (CP437 "Å" is 0x8F), while binary data is full of low bytes.
+    bad = sum(1 for ch in text if (ch < " " or ch == "\x7f") and ch not in _ALLOWED_CONTROLS)
     return bad <= _MAX_CONTROL_SHARE * len(text)
 
 
@@ -656,6 +658,7 @@ _MIN_CONSISTENT = 0.8  # share of body lines that must have the modal field coun
 _MAX_WORDS_PER_FIELD = 4.0  # prose split at commas gives long fields; table cells are short
 _WS_TOKEN = re.compile(r'"(?:[^"]|"")*"|[^\s"]+')
 _QUOTED_HEADER = re.compile(r'^\s*"[^"]*"(?:[ \t]+"[^"]*")+\s*$')
+_SENTENCE_END = re.compile(r"[^\W\d_]{2}[.!?:][\"')\u201d]?\s*$")
 _NUMBER = re.compile(r"^[-+]?(?:\d+[.,]?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$|^NA$|^\.$")
 
 
@@ -674,6 +677,8 @@ def _looks_delimited(lines: list[str], ext: str, *, truncated: bool, text: str) 
     rows = rows[:400]
     # Program code is indented and its lists and dicts put one separator on every line; table rows are
     # not indented (a single leading space, as in NZ.Stat's blank row labels, is fine).
+    # Prose wrapped at one comma a line would pass the count test: its lines end like sentences.
+    sentences = sum(1 for r in rows if _SENTENCE_END.search(r)) > len(rows) // 2
     indented = sum(1 for r in rows if r.startswith(("  ", "\t")))
     spaces = sum(1 for r in rows if r.startswith("  "))
     for delim in _DELIMITERS:
@@ -685,8 +690,10 @@ def _looks_delimited(lines: list[str], ext: str, *, truncated: bool, text: str) 
             parsed = list(csv.reader(rows, delimiter=delim))
         except csv.Error:
             continue
-        if _consistent([len(r) for r in parsed]) and (
-            _words_per_field([c for r in parsed for c in r]) <= _MAX_WORDS_PER_FIELD
+        if (
+            _consistent([len(r) for r in parsed])
+            and _words_per_field([c for r in parsed for c in r]) <= _MAX_WORDS_PER_FIELD
+            and not sentences
         ):
             return True
     return _whitespace_table(rows, ext)

@@ -33,8 +33,9 @@ import polars as pl
 import pyarrow as pa
 
 from scanner.loaders.base import TabularMeta, TabularSource
+from scanner.names import DIMENSION_WORDS, identifier_kind, name_tokens
 
-__all__ = ["ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse", "name_tokens"]
+__all__ = ["ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
 
 log = logging.getLogger(__name__)
 
@@ -50,21 +51,6 @@ _PERIOD_NAME = re.compile(
     r"^(1[89]\d\d|20\d\d)([ _-]?([QKMHWU]|Q0?|K0?|M0?|H0?|W|U)\d{1,2}|[-/](1[89]\d\d|20\d\d|\d{2}))?$",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"[a-zæøåäöüéß]+|\d+")
-_CAMEL = re.compile(r"(?<=[a-zæøåäö])(?=[A-ZÆØÅÄÖ])")
-
-# Name tokens that mark a dimension when the column is numeric (a year, an age, a region code...).
-DIMENSION_WORDS = frozenset(
-    """year years yr aar år ar tid time period periode date dato datum quarter kvartal qtr month måned
-    maaned manad månad mnd week uge vecka uke day dag age ages alder ålder agegroup aldersgruppe
-    agegrp sex gender kon køn kön kjonn kjønn koen region regions kommune kommun kommunenr komnr
-    municipality county lan län amt landsdel area område omrade omr fylke province state fips
-    country land code kode kod koder codes nace sic isco disco nuts sector sektor industry branche
-    bransch naering næring class klasse klass group gruppe grupp grp category kategori cat level
-    niveau status type typ wave round visit arm cohort stratum strata cluster decile quintile quartile
-    percentile bin band nr no num id""".split()
-)
-
 
 class ColumnKind(enum.StrEnum):
     """How a column's values read after parsing."""
@@ -82,7 +68,8 @@ class Role(enum.StrEnum):
 
     DIMENSION = "dimension"
     MEASURE = "measure"
-    OTHER = "other"  # empty, nested, temporal values that are not dimensions
+    IDENTIFIER = "identifier"  # a column named as a key (pnr, LopNr, id, e-mail): never a table dimension
+    OTHER = "other"  # empty or nested
 
 
 class TableShape(enum.StrEnum):
@@ -176,12 +163,6 @@ class TableModel:
             frame = _fill_down(_parse_frame(_to_frame(batch), self.columns), self.columns, last)
             yield offset, frame
             offset += frame.height
-
-
-def name_tokens(name: str) -> list[str]:
-    """Lower-case word tokens of a column name: ``AgeGroup`` -> age, group; ``ant_trangbodde``."""
-    spaced = _CAMEL.sub(" ", name)
-    return _TOKEN.findall(spaced.lower())
 
 
 def _to_frame(batch: pa.RecordBatch | pa.Table) -> pl.DataFrame:
@@ -434,14 +415,19 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
     cols = model.columns
     sample = model.sample
     n = sample.height
-    texts = [c for c in cols if c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN)]
+    texts = [c for c in cols if c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN)
+             and not (c.distinct_share > 0.5 and identifier_kind(c.name) is not None)]
     last_text = max((c.index for c in texts), default=-1)
     numeric = [c for c in cols if c.kind is ColumnKind.NUMERIC]
     period_measures = [c for c in numeric if c.period_header]
     model.wide = len(period_measures) >= 3
 
     for c in cols:
-        if c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN):
+        if c.kind not in (ColumnKind.EMPTY, ColumnKind.NESTED) and c.distinct_share > 0.5 \
+                and identifier_kind(c.name) is not None:
+            # A key that is (nearly) unique per row would make any row look like its own table cell.
+            c.role, c.reason = Role.IDENTIFIER, "named like a key"
+        elif c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN):
             c.role, c.reason = Role.DIMENSION, "text labels"
         elif c.kind is ColumnKind.TEMPORAL:
             c.role, c.reason = Role.DIMENSION, "dates"
@@ -450,6 +436,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
 
     ambiguous: list[ColumnInfo] = []
     for c in numeric:
+        if c.role is Role.IDENTIFIER:
+            continue
         tokens = name_tokens(c.name)
         whole_number = c.integral
         if c.period_header:

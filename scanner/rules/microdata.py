@@ -10,9 +10,10 @@ from scanner import masking
 from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import ColumnKind, TableModel, TableShape, name_tokens
+from scanner.names import BARE_NAMES, identifier_kind
+from scanner.table_model import ColumnKind, TableModel, TableShape
 
-__all__ = ["IdentifierOptions", "RowLevelOptions", "identifier_kind"]
+__all__ = ["IdentifierOptions", "RowLevelOptions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,48 +82,6 @@ class IdentifierOptions:
                 raise ValueError(f"extra_patterns: {p!r} is not a regular expression: {exc}") from None
 
 
-# Register keys of the Nordic statistics offices and their pseudonymised forms. Matched anywhere in the
-# lower-cased name with non-letters (or the name's ends) on both sides: "pnr", "cpr_mor", "LopNr_PeOrgNr",
-# "P0123_LopNr_PersonNr" (MONA's project-specific running numbers).
-_NATIONAL_KEYS = re.compile(
-    r"(?<![a-zæøå])("
-    r"p\d{3,6}_lopnr\w*|lopnr\w*|\w*_lopnr|pnr|cpr|cprnr|cpr_?nr|personnr|personnummer|person_?nummer|"
-    r"pers_?nr|persnr|fnr|f_?nr|fodselsnummer|fødselsnummer|d_?nummer|hetu|henkilotunnus|sotu|"
-    r"ssn|social_?security\w*|samordningsnummer|cvr|cvrnr|cvr_?nr|se_?nr|orgnr|org_?nr|"
-    r"organisationsnummer|organisasjonsnummer|peorgnr|arbstid|arbnr|lbnr|cfarnr|cfar|famid|fam_?id|"
-    r"bopaddr|adresse_?id|addr_?id|kom_?adr\w*|familie_?id|husstand_?id|hh_?id"
-    r")(?![a-zæøå])"
-)
-# Direct identifiers: names, contact details, exact birth dates.
-_DIRECT = re.compile(
-    r"(?<![a-zæøå])("
-    r"first_?name|last_?name|sur_?name|full_?name|given_?name|family_?name|fornavn|efternavn|etternavn|"
-    r"förnamn|fornamn|efternamn|e_?mail|email_?address|mail_?address|phone|phone_?number|telefon\w*|"
-    r"tlf|mobil|mobile|mobile_?phone|street\w*|address|adresse|adress|gatuadress|ip_?address|ip|birth_?date|"
-    r"date_?of_?birth|dob|fødselsdato|fodselsdato|födelsedatum|fodelsedatum|brthdt|credit_?card|cc|"
-    r"card_?number|iban|passport\w*"
-    r")(?![a-zæøå])"
-)
-# Generic record keys: an `id` word, or well-known subject keys.
-_GENERIC_IDS = frozenset({"usubjid", "subjid", "idcode", "idnr", "pid", "respondentid", "responseid",
-                          "caseid", "patientid", "personid", "recordid", "hhid", "firmid"})
-_BARE_NAMES = frozenset({"name", "navn", "namn", "nimi"})
-
-
-def identifier_kind(name: str) -> str | None:
-    """Which kind of key a column name announces: "register key", "direct identifier", "record key"."""
-    lowered = name.strip().lower().replace(" ", "_").replace("-", "_").replace(".", "_")
-    if _NATIONAL_KEYS.search(lowered):
-        return "register key"
-    if _DIRECT.search(lowered):
-        return "direct identifier"
-    tokens = name_tokens(name)
-    squashed = "".join(tokens)
-    if "id" in tokens or squashed in _GENERIC_IDS:
-        return "record key"
-    return None
-
-
 @rule("MIC002", "identifier-column", Severity.BLOCK, (Shape.TABLE,), IdentifierOptions)
 def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A column whose name marks a person, firm or address key and whose values are row-level.
@@ -151,7 +110,7 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         kind = identifier_kind(col.name)
         if kind is None and any(p.fullmatch(col.name.strip()) for p in extra):
             kind = "site key"
-        if kind is None and col.name.strip().lower() in _BARE_NAMES and table.shape is TableShape.MICRODATA:
+        if kind is None and col.name.strip().lower() in BARE_NAMES and table.shape is TableShape.MICRODATA:
             kind = "direct identifier"
         if kind is None or col.non_null < opts.min_rows or col.distinct_share < opts.min_distinct_share:
             continue
