@@ -33,7 +33,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 __all__ = ["HEAD_SIZE", "DiscoveredFile", "DiscoveryError", "FileKind", "classify", "discover"]
 
@@ -290,7 +290,7 @@ def _classify_magic(head: bytes, ext: str, opener: _Opener) -> FileKind | None:
         return FileKind.BMP
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return FileKind.WEBP
-    if head[8:12] == b"DUCK":
+    if head[8:12] == b"DUCK" and (ext == ".duckdb" or b"\x00" in head):  # after an 8-byte checksum
         return FileKind.DUCKDB
     if _is_old_dta(head, ext):
         return FileKind.DTA
@@ -398,7 +398,7 @@ def _ole_stream_names(f: BinaryIO) -> set[str] | None:
         return None
     ssz = 1 << shift
     per_sector = ssz // 4
-    n_fat, dir_start = struct.unpack_from("<II", hdr, 0x2C)[0], struct.unpack_from("<I", hdr, 0x30)[0]
+    dir_start: int = struct.unpack_from("<I", hdr, 0x30)[0]
     difat_next, n_difat = struct.unpack_from("<II", hdr, 0x44)
     difat: list[int] = list(struct.unpack_from("<109I", hdr, 0x4C))
     reads = 0
@@ -422,9 +422,9 @@ def _ole_stream_names(f: BinaryIO) -> set[str] | None:
             entries = struct.unpack_from(f"<{per_sector}I", data)
             difat.extend(entries[:-1])
             difat_next, n_difat = entries[-1], n_difat - 1
-        if index >= min(len(difat), max(n_fat, 0)) and index >= len(difat):
+        if index >= len(difat):
             raise ValueError("FAT sector not listed")
-        return difat[index]
+        return difat[index]  # FREESECT here makes read_sector refuse it
 
     fat_cache: dict[int, tuple[int, ...]] = {}
 
@@ -432,15 +432,18 @@ def _ole_stream_names(f: BinaryIO) -> set[str] | None:
         index = sector // per_sector
         if index not in fat_cache:
             fat_cache[index] = struct.unpack_from(f"<{per_sector}I", read_sector(fat_sector_location(index)))
-        return fat_cache[index][sector % per_sector]
+        return int(fat_cache[index][sector % per_sector])
 
     names: set[str] = set()
-    sector, seen = dir_start, set()
+    sector, seen = int(dir_start), set[int]()
     while sector not in (_OLE_ENDOFCHAIN, _OLE_FREESECT) and len(seen) < _OLE_MAX_DIR_SECTORS:
         if sector in seen:  # a cycle in the chain
             break
         seen.add(sector)
-        data = read_sector(sector)
+        try:
+            data = read_sector(sector)
+        except ValueError:
+            break  # keep what the readable sectors gave
         for off in range(0, ssz, 128):
             entry = data[off : off + 128]
             name_len, obj_type = struct.unpack_from("<HB", entry, 64)
@@ -478,7 +481,10 @@ def _classify_zip(head: bytes, ext: str, opener: _Opener) -> FileKind:
 
 # ---- text -----------------------------------------------------------------------------------------
 
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a\x1b")  # tab, line ends, form feed (SAS pages), DOS EOF, ESC
+# C0 controls and DEL, except tab, line ends, form feed (SAS listing pages), DOS EOF (0x1A) and ESC (ANSI
+# colours in logs). C1 "controls" do not count: they are what latin-1 makes of the letters of a DOS or
+# Mac code page (CP437 "Å" is 0x8F), while binary data is full of low bytes.
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1c-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01  # random binary has ~9 % C0 control bytes; text has almost none
 
 
@@ -514,10 +520,7 @@ def _decode_text(head: bytes, *, truncated: bool) -> str | None:
 def _few_controls(text: str) -> bool:
     if not text:
         return True
-    # Only C0 controls and DEL count: C1 "controls" are what latin-1 makes of the letters of a DOS or Mac
-    # code page (CP437 "Å" is 0x8F), while binary data is full of low bytes.
-    bad = sum(1 for ch in text if (ch < " " or ch == "\x7f") and ch not in _ALLOWED_CONTROLS)
-    return bad <= _MAX_CONTROL_SHARE * len(text)
+    return len(_BAD_CONTROL.findall(text)) <= _MAX_CONTROL_SHARE * len(text)
 
 
 def _classify_text(text: str, ext: str, *, truncated: bool) -> FileKind:
@@ -623,7 +626,7 @@ _SAS_STATEMENT = re.compile(
     _M | re.I,
 )
 _STATA_ECHO = re.compile(r"^\. [A-Za-z_*/]", _M)  # ". summarize", ". * comment", ". /*"
-_R_PROMPT = re.compile(r"^> [^\n]*(?:<-|\w\(|^> $)", _M)
+_R_PROMPT = re.compile(r"^> [^\n]*(?:<-|\w\()", _M)  # "> fit <- lm(...)", "> summary(fit)"
 _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     # (pattern, minimum hits, weight)
     (re.compile(r"^NOTE: ", _M), 2, 2),
@@ -761,17 +764,18 @@ def discover(
     exist. Unreadable files and directories, FIFOs, sockets and devices are yielded with ``error`` set
     (devices and FIFOs are never opened).
     """
-    roots: list[tuple[Path, os.stat_result | None]] = []
+    if isinstance(paths, (str, bytes, os.PathLike)):  # a lone path would be walked character by character
+        raise TypeError("discover() takes a sequence of paths, not a single path")
+    roots: list[tuple[Path, os.stat_result | str]] = []
     for raw in paths:
         root = Path(os.path.abspath(os.fspath(raw)))  # keep symlink names: reports show what was asked
-        lst: os.stat_result | None
+        lst: os.stat_result | str
         try:
             lst = os.lstat(root)
         except (FileNotFoundError, NotADirectoryError):
             raise DiscoveryError(f"path does not exist: {os.fspath(raw)}") from None
-        except OSError as exc:  # e.g. a parent we may not search: reported as an entry below
-            logger.debug("cannot stat root argument: %s", _error_text(exc))
-            lst = None
+        except OSError as exc:  # e.g. a parent we may not search: reported as an entry, not a usage error
+            lst = _error_text(exc)
         roots.append((root, lst))
     walker = _Walker(follow_symlinks=follow_symlinks, exclude=exclude)
     return walker.walk_roots(roots)
@@ -794,7 +798,7 @@ class _Plan:
     key: str  # sort key: the name, plus "/" for a directory that will be walked (see _Walker.walk_dir)
     path: Path
     relpath: str
-    action: str  # "file", "dir" or "error"
+    action: Literal["file", "dir", "error"]
     error: str | None = None
     below: str = ""  # path below the root, for excludes inside a walked directory
     dev_ino: tuple[int, int] = (0, 0)  # of a directory that will be walked
@@ -813,15 +817,19 @@ class _Walker:
         rx = self.exclude
         return rx is not None and bool(rx.match(relpath) or rx.match(below_root) or rx.match(name))
 
-    def walk_roots(self, roots: list[tuple[Path, os.stat_result | None]]) -> Iterator[DiscoveredFile]:
+    def walk_roots(self, roots: list[tuple[Path, os.stat_result | str]]) -> Iterator[DiscoveredFile]:
         for root, lst in roots:
             self.visited = set()  # per root: overlapping roots are each walked in full
-            yield from self.walk_root(root, lst)
+            count = 0
+            for found in self.walk_root(root, lst):
+                count += 1
+                yield found
+            logger.debug("discovered %d entries under %s", count, root.name)
 
-    def walk_root(self, root: Path, lst: os.stat_result | None) -> Iterator[DiscoveredFile]:
+    def walk_root(self, root: Path, lst: os.stat_result | str) -> Iterator[DiscoveredFile]:
         name = root.name
-        if lst is None:
-            yield DiscoveredFile(root, name, FileKind.BINARY, 0, "permission denied")
+        if isinstance(lst, str):  # the argument could not even be stat'ed
+            yield DiscoveredFile(root, name, FileKind.BINARY, 0, lst)
             return
         st = lst
         if stat.S_ISLNK(lst.st_mode):
@@ -940,7 +948,7 @@ class _Walker:
         after the listing cannot hang the scan.
         """
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         except OSError as exc:
             if isinstance(exc, FileNotFoundError) and os.path.islink(path):
                 return DiscoveredFile(path, relpath, FileKind.BINARY, 0, "broken symlink")

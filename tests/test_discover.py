@@ -27,7 +27,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner import discover as discover_mod
 from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify, discover
 
 ERRORS = {"permission denied", "symlink loop", "broken symlink", "not a regular file"}
@@ -85,22 +84,25 @@ def make_cfb(names: list[str]) -> bytes:
 
 
 def write_cfb_with_difat_chain(path: Path, names: list[str]) -> None:
-    """A compound file whose second directory sector lies beyond what the header's 109 DIFAT entries
-    cover, so finding it needs a FAT sector listed in a DIFAT sector (written sparse, ~7 MB)."""
-    far = 109 * 128 + 7  # FAT sector index 109: only in the DIFAT chain
-    difat_sector = [2] + [_FREE] * 126 + [_END]
+    """A compound file whose directory chain runs 4 -> far -> 5, where the link out of `far` is in FAT
+    sector 109: beyond the header's 109 DIFAT entries, so only a DIFAT sector lists it (sparse, ~7 MB).
+    The wanted names are in sector 5, reachable only through that link."""
+    far = 109 * 128 + 7
+    difat_sector = [2] + [_FREE] * 126 + [_END]  # FAT sector 109 is sector 2
     fat109 = [_FREE] * 128
-    fat109[far % 128] = _END
+    fat109[far % 128] = 5
     fat0 = [_FREE] * 128
-    fat0[0:5] = [_FREE, _FATSECT, _FATSECT, _FATSECT, far]  # sector 4 (directory) continues at `far`
-    first, second = _dir_sectors(["Dummy", "Other", "Third"]), _dir_sectors(names, root=False)
+    fat0[0:6] = [_FREE, _FATSECT, _FATSECT, _FATSECT, far, _END]
+    first = _dir_sectors(["Dummy", "Other", "Third"])[0]
+    middle = _dir_sectors(["A", "B", "C", "D"], root=False)[0]
+    last = _dir_sectors(names, root=False)[0]
     hdr = _cfb_header(n_fat=110, dir_start=4, difat=[3] * 109, difat_start=1, n_difat=1)
     with open(path, "wb") as f:
         f.write(hdr + bytes(512))  # header, sector 0 unused
-        f.write(struct.pack("<128I", *difat_sector) + struct.pack("<128I", *fat109))
-        f.write(struct.pack("<128I", *fat0) + first[0])
+        f.write(struct.pack("<128I", *difat_sector) + struct.pack("<128I", *fat109))  # sectors 1, 2
+        f.write(struct.pack("<128I", *fat0) + first + last)  # sectors 3, 4, 5
         f.seek((far + 1) * 512)
-        f.write(second[0])
+        f.write(middle)
 
 
 def make_zip(members: dict[str, bytes], *, mimetype: str | None = None) -> bytes:
@@ -625,8 +627,8 @@ def _relpaths(found: list[DiscoveredFile]) -> list[str]:
 
 def test_order_and_relpaths(tmp_path: Path) -> None:
     root = tmp_path / "export"
-    for rel in ["a.txt", "a/b.csv", "a-b.csv", "A.csv", "b/c/d.txt", "b/c.txt", "a/z/y.txt", "b c.txt"]:
-        p = root / rel
+    for name in ["a.txt", "a/b.csv", "a-b.csv", "A.csv", "b/c/d.txt", "b/c.txt", "a/z/y.txt", "b c.txt"]:
+        p = root / name
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("x\n")
     found = list(discover([root]))
@@ -673,6 +675,11 @@ def test_missing_argument_raises_at_call_time(tmp_path: Path) -> None:
     (tmp_path / "ok.csv").write_text("a\n1\n")
     with pytest.raises(DiscoveryError, match="does not exist"):
         discover([tmp_path / "ok.csv", tmp_path / "missing"])  # before anything is iterated
+
+
+def test_single_path_instead_of_a_sequence_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="sequence of paths"):
+        discover(str(tmp_path))  # a str is a Sequence[str] to the type checker
 
 
 def test_symlinks(tmp_path: Path) -> None:
@@ -766,12 +773,12 @@ def _fail_for(
 ) -> Callable[..., object]:
     real = getattr(os, attr)
 
-    def fake(path: object, *args: object, **kwargs: object) -> object:
-        if os.fspath(path) == os.fspath(target):  # type: ignore[arg-type]
+    def fake(path: str | os.PathLike[str], *args: object, **kwargs: object) -> object:
+        if os.fspath(path) == os.fspath(target):
             raise exc
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(discover_mod.os, attr, fake)
+    monkeypatch.setattr(os, attr, fake)  # the os module discover uses: restored after the test
     return fake
 
 

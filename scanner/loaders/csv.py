@@ -62,7 +62,7 @@ _HEAD_MAX = 4 << 20
 # Records of the head looked at for sniffing.
 _SNIFF_RECORDS = 1000
 # A delimiter is accepted when at least this share of records has the modal field count.
-_MIN_CONSISTENCY = 0.5
+_MIN_CONSISTENCY = 0.6
 # Without any delimiter, this share of records must be a single field for a one-column table.
 _ONE_COLUMN_CONSISTENCY = 0.9
 # Title lines above the header: at most this many.
@@ -71,8 +71,9 @@ _MAX_TITLE_LINES = 10
 _MAX_EXTRA_HEADER_ROWS = 3
 # A column is "mostly numeric" when this share of its non-empty sample values is numeric-like.
 _NUMERIC_COLUMN_SHARE = 0.8
-# Arrow block size. A single record longer than a block cannot be parsed with newlines_in_values.
-_BLOCK_BYTES = 16 << 20
+# Arrow block sizes. A record longer than a block cannot be parsed ("straddling object"): small blocks
+# keep memory low, a longer record restarts the stream with the next size.
+_BLOCK_SIZES = (1 << 20, 16 << 20, 256 << 20)
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _TEXT_LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -122,7 +123,6 @@ class _Candidate:
     mode: int  # modal field count of the records after the titles
     consistency: float  # share of those records with the modal count
     sloppy: float  # share of those records with a quote character left inside a value
-    unterminated_line: int | None  # line of a quoted field open at the end of a complete head
 
 
 @dataclass(slots=True)
@@ -269,16 +269,38 @@ class CsvSource:
         return bool(stream.peek(1))
 
     def _arrow_batches(self, batch_rows: int) -> Iterator[pa.RecordBatch]:
-        ragged = 0
+        """Stream through Arrow; on a record longer than the block size, start again with larger
+        blocks and skip the rows already yielded (small blocks keep memory low for normal files)."""
+        self._stream_incomplete = ()
+        yielded = 0
+        for attempt, block in enumerate(_BLOCK_SIZES):
+            ragged = [0]
+            try:
+                for batch in self._arrow_attempt(block, batch_rows, yielded, ragged):
+                    yielded += batch.num_rows
+                    yield batch
+            except _RecordTooLong:
+                if attempt + 1 == len(_BLOCK_SIZES):
+                    raise LoadError(
+                        f"a record longer than {block >> 20} MiB after data row {yielded}"
+                    ) from None
+                log.debug("csv %s: a record is longer than %d bytes, retrying with larger blocks", self.path, block)
+                continue
+            self._stream_incomplete = _ragged_reasons(ragged[0])
+            return
+
+    def _arrow_attempt(
+        self, block: int, batch_rows: int, skip_rows: int, ragged: list[int]
+    ) -> Iterator[pa.RecordBatch]:
+        """One pass of Arrow's streaming reader from the data offset. ``ragged[0]`` counts bad rows."""
 
         def on_invalid(row: Any) -> str:
             # The row text is in ``row``: never store or log it, count only.
-            nonlocal ragged
-            ragged += 1
+            ragged[0] += 1
             return "skip"
 
         names = self._layout.names
-        read_options = pacsv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES, use_threads=False)
+        read_options = pacsv.ReadOptions(column_names=names, block_size=block, use_threads=False)
         parse_options = pacsv.ParseOptions(
             delimiter=self._layout.delimiter,
             quote_char=_QUOTE,
@@ -294,7 +316,6 @@ class CsvSource:
             quoted_strings_can_be_null=False,
             null_values=[],
         )
-        self._stream_incomplete = ()
         rows = 0
         stream = self._open_utf8()
         reader = None
@@ -308,20 +329,26 @@ class CsvSource:
                     parse_options=parse_options,
                     convert_options=convert_options,
                 )
-                for batch in _rebatch(reader, batch_rows, self._schema):
+                for batch in _rebatch(_skip_rows(reader, skip_rows), batch_rows, self._schema):
                     rows += batch.num_rows
                     yield batch
             except pa.ArrowInvalid as exc:
-                if rows == 0 and str(exc).startswith("Empty CSV file"):
+                # Arrow's message may quote the row: keep only what kind of error it was.
+                message = str(exc)
+                if rows == 0 and skip_rows == 0 and message.startswith("Empty CSV file"):
                     return  # only blank lines after the header
-                raise LoadError(_arrow_reason(str(exc), rows, self._layout.data_line)) from None
+                if "straddl" in message:
+                    raise _RecordTooLong from None
+                raise LoadError(
+                    f"CSV parse error after data row {skip_rows + rows} "
+                    f"(data starts at line {self._layout.data_line})"
+                ) from None
             except UnicodeDecodeError:
-                raise LoadError(f"bytes not valid {self._encoding} after data row {rows}") from None
+                raise LoadError(f"bytes not valid {self._encoding} after data row {skip_rows + rows}") from None
         finally:
             if reader is not None:
                 reader.close()
             stream.close()
-        self._stream_incomplete = _ragged_reasons(ragged)
 
     def _whitespace_batches(self, batch_rows: int) -> Iterator[pa.RecordBatch]:
         ncols = len(self._layout.names)
@@ -389,11 +416,20 @@ def _ragged_reasons(ragged: int) -> tuple[str, ...]:
     return (f"{ragged} rows had a different number of fields than the header and were not inspected",)
 
 
-def _arrow_reason(message: str, rows: int, data_line: int) -> str:
-    """A value-free reason for an Arrow parse error (Arrow's own message may quote the row)."""
-    if "straddl" in message:
-        return f"a record longer than {_BLOCK_BYTES >> 20} MiB after data row {rows}"
-    return f"CSV parse error after data row {rows} (data starts at line {data_line})"
+class _RecordTooLong(Exception):
+    """Arrow met a record longer than its block size."""
+
+
+def _skip_rows(reader: Any, n: int) -> Iterator[pa.RecordBatch]:
+    """Arrow's batches without their first ``n`` rows."""
+    for batch in reader:
+        if n >= batch.num_rows:
+            n -= batch.num_rows
+            continue
+        if n:
+            batch = batch.slice(n)
+            n = 0
+        yield batch
 
 
 # -- sniffing ----------------------------------------------------------------------------------------
@@ -404,9 +440,12 @@ def _sniff(text: str, head: bytes, *, complete: bool) -> _Layout:
     if not text.strip():
         raise LoadError("not a delimited table: no content")
     candidates = [_parse_single(text, d, complete=complete) for d in _DELIMITERS]
+    best = max((c for c in candidates if _viable(c)), key=_score, default=None)
+    # Whitespace must do strictly better than every single character: a tab file whose values have no
+    # spaces splits the same way under both, and then the tab is the delimiter.
     whitespace = _parse_whitespace(text, complete=complete)
-    viable = [c for c in [*candidates, whitespace] if c.mode >= 2 and c.consistency >= _MIN_CONSISTENCY]
-    best = max(viable, key=_score, default=None)
+    if _viable(whitespace) and (best is None or _quality(whitespace) > _quality(best)):
+        best = whitespace
     notes: list[str] = []
     if best is None:
         # No delimiter splits the records consistently. If (nearly) every record is one field, it is a
@@ -415,13 +454,23 @@ def _sniff(text: str, head: bytes, *, complete: bool) -> _Layout:
         if best.mode != 1 or best.consistency < _ONE_COLUMN_CONSISTENCY:
             raise LoadError("not a delimited table: no consistent delimiter")
         notes.append("one column: no delimiter found")
-    if best.unterminated_line is not None:
-        raise LoadError(f"unterminated quoted field at line {best.unterminated_line}")
+    if complete and best.delimiter != WHITESPACE and best.records:
+        line = _open_quote_line(text, best.records[-1].first_line, best.delimiter)
+        if line is not None:
+            raise LoadError(f"unterminated quoted field at line {line}")
     records = best.records[best.titles :]
     if not records:
         raise LoadError("not a delimited table: no header or data rows")
     skipped_lines = records[0].first_line - 1
     return _header_layout(best, records, skipped_lines, head, notes)
+
+
+def _viable(c: _Candidate) -> bool:
+    return c.mode >= 2 and c.consistency >= _MIN_CONSISTENCY
+
+
+def _quality(c: _Candidate) -> float:
+    return round(c.consistency - c.sloppy, 2)
 
 
 def _score(c: _Candidate) -> tuple[float, int, int]:
@@ -431,16 +480,14 @@ def _score(c: _Candidate) -> tuple[float, int, int]:
     wrong delimiter produces on quoted fields: a comma inside ``"[0,5)"`` in R output splits such a
     field. More fields breaks ties because a wrong delimiter that happens to be consistent (one comma
     in a text column of a tab file) splits less; a header row usually breaks decimal-comma lookalikes
-    (``1,5;2,5`` under a ``x;y`` header). Whitespace ranks last on a tie (a tab file without spaces).
+    (``1,5;2,5`` under a ``x;y`` header).
     """
-    pref = -_DELIMITERS.index(c.delimiter) if c.delimiter in _DELIMITERS else -len(_DELIMITERS)
-    return (round(c.consistency - c.sloppy, 2), c.mode, pref)
+    return (_quality(c), c.mode, -_DELIMITERS.index(c.delimiter))
 
 
 def _parse_single(text: str, delimiter: str, *, complete: bool) -> _Candidate:
     """Parse the head with one delimiter (blank lines skipped, as Arrow does)."""
     records: list[_Record] = []
-    unterminated: int | None = None
     reader = _csv.reader(
         io.StringIO(text, newline=""),
         delimiter=delimiter,
@@ -458,13 +505,10 @@ def _parse_single(text: str, delimiter: str, *, complete: bool) -> _Candidate:
             if len(records) > _SNIFF_RECORDS:
                 break
     except _csv.Error:
-        # A quoted field still open at the end of the text (or an oversized field).
-        if complete:
-            unterminated = last_line + 1
-        complete = False
+        complete = False  # an oversized field: use the records before it
     if not complete and records and len(records) <= _SNIFF_RECORDS:
         records.pop()  # the last record may be cut off by the end of the head
-    return _candidate(delimiter, records, unterminated)
+    return _candidate(delimiter, records)
 
 
 def _parse_whitespace(text: str, *, complete: bool) -> _Candidate:
@@ -478,7 +522,7 @@ def _parse_whitespace(text: str, *, complete: bool) -> _Candidate:
             continue
         tokens = _ws_split(line)
         records.append(_Record(tokens if tokens is not None else [line], number, number))
-    return _candidate(WHITESPACE, records, None)
+    return _candidate(WHITESPACE, records)
 
 
 def _ws_split(line: str) -> list[str] | None:
@@ -493,18 +537,42 @@ def _ws_split(line: str) -> list[str] | None:
     return out
 
 
-def _candidate(delimiter: str, records: list[_Record], unterminated: int | None) -> _Candidate:
+def _open_quote_line(text: str, line: int, delimiter: str) -> int | None:
+    """The line of a record, at or after physical ``line``, whose quoted field is still open at the
+    end of ``text``; None if there is none.
+
+    The lenient parse used for sniffing (like Arrow's) silently takes everything after an unmatched
+    quote as one value; a strict parse of the last records tells that case apart.
+    """
+    start = 0
+    for _ in range(line - 1):
+        m = _TEXT_LINE_BREAK.search(text, start)
+        if m is None:
+            return None
+        start = m.end()
+    reader = _csv.reader(io.StringIO(text[start:], newline=""), delimiter=delimiter, quotechar=_QUOTE, strict=True)
+    consumed = 0
+    try:
+        for _ in reader:
+            consumed = reader.line_num
+    except _csv.Error as exc:
+        # "unexpected end of data", not "',' expected after '\"'" (sloppy quoting, which we accept)
+        return line + consumed if "end of data" in str(exc) else None
+    return None
+
+
+def _candidate(delimiter: str, records: list[_Record]) -> _Candidate:
     titles = _count_titles(records)
     rest = records[titles:]
     if not rest:
-        return _Candidate(delimiter, records, titles, 0, 0.0, 0.0, unterminated)
+        return _Candidate(delimiter, records, titles, 0, 0.0, 0.0)
     counts = Counter(len(r.fields) for r in rest)
     mode = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
     ok = counts[mode]
     if len(rest[0].fields) == mode - 1:
         ok += 1  # R write.table: the header lacks the row-name column
     sloppy = sum(1 for r in rest if any(_QUOTE in f for f in r.fields)) if delimiter != WHITESPACE else 0
-    return _Candidate(delimiter, records, titles, mode, ok / len(rest), sloppy / len(rest), unterminated)
+    return _Candidate(delimiter, records, titles, mode, ok / len(rest), sloppy / len(rest))
 
 
 def _count_titles(records: list[_Record]) -> int:

@@ -69,12 +69,14 @@ class IdentifierOptions:
     """MIC002 options (see rules.toml)."""
 
     min_distinct_share: float = 0.5
+    direct_min_distinct_share: float = 0.1
     min_rows: int = 5
     extra_patterns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if not 0 < self.min_distinct_share <= 1:
-            raise ValueError("min_distinct_share must be a share between 0 and 1")
+        for name in ("min_distinct_share", "direct_min_distinct_share"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be a share between 0 and 1")
         for p in self.extra_patterns:
             try:
                 re.compile(p)
@@ -96,7 +98,8 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
     Example: `LopNr;kon;alder` with one LopNr per row; `id,first_name,email`.
 
-    Options: `min_distinct_share` (distinct / non-empty values), `min_rows`, `extra_patterns` (site
+    Options: `min_distinct_share` (distinct / non-empty values), `direct_min_distinct_share` (the
+    same for names, e-mail, phone, address, birth date), `min_rows`, `extra_patterns` (site
     regular expressions matched against the lower-cased column name).
 
     References: Statistics Denmark, rules for sending results home (microdata and keys); SCB MONA
@@ -112,7 +115,9 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             kind = "site key"
         if kind is None and col.name.strip().lower() in BARE_NAMES and table.shape is TableShape.MICRODATA:
             kind = "direct identifier"
-        if kind is None or col.non_null < opts.min_rows or col.distinct_share < opts.min_distinct_share:
+        # Names and e-mails repeat (two Annas) yet identify; keys must be near-unique to be row-level.
+        floor = opts.direct_min_distinct_share if kind == "direct identifier" else opts.min_distinct_share
+        if kind is None or col.non_null < opts.min_rows or col.distinct_share < floor:
             continue
         weak = kind == "record key"
         share = round(100 * col.distinct_share)

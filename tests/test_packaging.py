@@ -1,0 +1,55 @@
+"""The installed packages are ours, and a scan that needs no kernel does not import Numba."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EXAMPLE, REPO
+
+
+def test_installed_kernels_package_is_sdcscans() -> None:
+    import kernels
+
+    assert getattr(kernels, "SDCSCAN_KERNELS", False), (
+        f"the importable 'kernels' package ({kernels.__file__}) is not sdcscan's: another distribution "
+        "named 'kernels' shadows it; uninstall it (pip uninstall kernels) and reinstall sdcscan")
+    assert Path(kernels.__file__).resolve().is_relative_to(REPO), kernels.__file__
+
+
+def test_installed_scanner_package_is_this_checkout() -> None:
+    import scanner
+
+    assert Path(scanner.__file__).resolve().is_relative_to(REPO), scanner.__file__
+
+
+def test_default_rules_ship_with_the_package() -> None:
+    from importlib import resources
+
+    text = resources.files("scanner").joinpath("default_rules.toml").read_text(encoding="utf-8")
+    assert text == (REPO / "rules.toml").read_text(encoding="utf-8")
+
+
+def test_scan_does_not_import_numba() -> None:
+    code = ("import sys; from scanner import api; api.scan([sys.argv[1]], jobs=1); "
+            "print('numba' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True,
+                          check=True, timeout=300)
+    assert proc.stdout.strip() == "False"
+
+
+def test_example_is_reproducible(tmp_path: Path) -> None:
+    """The committed example equals what scripts/make_example.py writes (Parquet compared by content)."""
+    import pyarrow.parquet as pq
+
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_example.py"), str(tmp_path)], check=True,
+                   capture_output=True, timeout=300)
+    made = sorted(p.name for p in tmp_path.iterdir())
+    committed = sorted(p.name for p in EXAMPLE.iterdir() if p.name != "README.md")
+    assert made == committed
+    for name in made:
+        if name.endswith(".parquet"):
+            assert pq.read_table(tmp_path / name).equals(pq.read_table(EXAMPLE / name)), name
+        else:
+            assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
