@@ -187,7 +187,7 @@ def scan(
     key = masking.fingerprint_key()
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     results: list[FileResult] = []
-    for entry, result in zip(entries, _scan_many(entries, config, key, workers), strict=True):
+    for result in _scan_many(entries, config, key, workers):
         results.append(result)
         if progress is not None:
             progress.advance(result)

@@ -23,6 +23,7 @@ from scanner.findings import FileResult, ScanResult, Severity
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+
     from scanner.config import Config
 
 __all__ = ["app", "main"]

@@ -144,7 +144,7 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _TOP_KEYS = ("scan", "profiles", "rules")
-_PROFILE_KEYS = tuple(f.name for f in dataclasses.fields(Profile) if f.name != "name") + ("extends",)
+_PROFILE_KEYS = (*(f.name for f in dataclasses.fields(Profile) if f.name != "name"), "extends")
 _SCAN_KEYS = tuple(f.name for f in dataclasses.fields(ScanSettings))
 
 

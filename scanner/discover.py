@@ -91,8 +91,8 @@ class FileKind(enum.StrEnum):
     SQLITE = "sqlite"
     DUCKDB = "duckdb"
     FEATHER = "feather"  # Arrow IPC file / Feather v1 and v2
-    HDF5 = "hdf5"  # HDF5 (also MATLAB v7.3 .mat without the MATLAB text header)
-    MAT = "mat"  # MATLAB .mat file
+    HDF5 = "hdf5"  # HDF5 (.h5, NetCDF-4)
+    MAT = "mat"  # MATLAB .mat file (v5, and v7.3: HDF5 behind a MATLAB text header)
     HTML = "html"
     XML = "xml"
     JSON = "json"
@@ -169,11 +169,8 @@ _SIMPLE_MAGIC: tuple[tuple[bytes, FileKind], ...] = (
 # file with a NUL byte in its head (every real one has) or with the matching extension.
 _WEAK_MAGIC: tuple[tuple[bytes, FileKind, frozenset[str]], ...] = (
     (b"PAR1", FileKind.PARQUET, frozenset({".parquet", ".parq", ".pq"})),
-    (
-        b"PARE",
-        FileKind.PARQUET,
-        frozenset({".parquet", ".encrypted"}),
-    ),  # encrypted footer: the loader reports
+    # PARE: encrypted footer (Parquet Modular Encryption). Still parquet: the loader reports it.
+    (b"PARE", FileKind.PARQUET, frozenset({".parquet", ".encrypted"})),
     (b"FEA1", FileKind.FEATHER, frozenset({".feather"})),
     (b"$FL2", FileKind.SAV, frozenset({".sav"})),
     (b"$FL3", FileKind.SAV, frozenset({".zsav", ".sav"})),  # zlib-compressed .zsav

@@ -317,12 +317,12 @@ def test_year_header_is_a_header(tmp_path: Path) -> None:
 
 
 def test_ragged_rows_are_counted_not_fatal(tmp_path: Path) -> None:
-    text = "a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n13,14,15\n16\n"
+    text = "a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n13,14,15\n16\n" + "".join(f"{i},0,0\n" for i in range(17, 22))
     src = open_csv(write(tmp_path, "r.csv", text))
-    assert column(src, "a") == ["1", "6", "13"]
+    assert column(src, "a") == ["1", "6", "13", "17", "18", "19", "20", "21"]
     assert src.incomplete() == ("3 rows had a different number of fields than the header and were not inspected",)
     # A second stream recounts rather than accumulating.
-    assert read_all(src).num_rows == 3
+    assert read_all(src).num_rows == 8
     assert len(src.incomplete()) == 1
 
 
@@ -470,9 +470,10 @@ def test_large_file_streams_with_bounded_arrow_memory(tmp_path: Path) -> None:
     line = "".join(f"{i % 10},kommune {i % 99},{i * 37 % 100000},x\n" for i in range(10_000))
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("a,b,c,d\n")
-        for _ in range(300):  # ~ 85 MB, 3,000,000 rows
+        for _ in range(1000):  # ~ 210 MB, 10,000,000 rows
             fh.write(line)
     size = path.stat().st_size
+    assert size > 150 << 20
     src = open_csv(path)
     rows = 0
     peak = 0
@@ -481,8 +482,9 @@ def test_large_file_streams_with_bounded_arrow_memory(tmp_path: Path) -> None:
         rows += batch.num_rows
         peak = max(peak, pa.total_allocated_bytes())
         del batch
-    assert rows == 3_000_000
-    assert peak < size / 2  # never the whole file in memory
+    assert rows == 10_000_000
+    # Arrow's read-ahead holds a bounded number of 1 MiB blocks (about 40 MB), whatever the file size.
+    assert peak < 100 << 20
 
 
 # -- the real-world corpus -----------------------------------------------------------------------------

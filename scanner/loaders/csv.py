@@ -122,7 +122,8 @@ class _Candidate:
     titles: int  # leading title records
     mode: int  # modal field count of the records after the titles
     consistency: float  # share of those records with the modal count
-    sloppy: float  # share of those records with a quote character left inside a value
+    overall: float  # the same share over all records, title lines included
+    sloppy: float  # share of records with text after a closing quote (see _count_sloppy)
 
 
 @dataclass(slots=True)
@@ -470,15 +471,15 @@ def _viable(c: _Candidate) -> bool:
 
 
 def _quality(c: _Candidate) -> float:
-    return round(c.consistency - c.sloppy, 2)
+    return round(c.overall - c.sloppy, 2)
 
 
 def _score(c: _Candidate) -> tuple[float, int, int]:
-    """Rank candidates: consistency less sloppy quoting, then more fields, then preference.
+    """Rank candidates: consistency (over all records) less sloppy quoting, then more fields, then
+    preference.
 
-    Sloppy quoting (text after a closing quote, which leaves quote characters inside values) is what a
-    wrong delimiter produces on quoted fields: a comma inside ``"[0,5)"`` in R output splits such a
-    field. More fields breaks ties because a wrong delimiter that happens to be consistent (one comma
+    Sloppy quoting (text after a closing quote) is what a wrong delimiter produces on quoted fields: a
+    comma inside ``"[0,5)"`` in R output splits such a field. More fields breaks ties because a wrong delimiter that happens to be consistent (one comma
     in a text column of a tab file) splits less; a header row usually breaks decimal-comma lookalikes
     (``1,5;2,5`` under a ``x;y`` header).
     """
@@ -508,7 +509,27 @@ def _parse_single(text: str, delimiter: str, *, complete: bool) -> _Candidate:
         complete = False  # an oversized field: use the records before it
     if not complete and records and len(records) <= _SNIFF_RECORDS:
         records.pop()  # the last record may be cut off by the end of the head
-    return _candidate(delimiter, records)
+    last = records[-1].last_line if records else 0
+    return _candidate(delimiter, records, _count_sloppy(text, delimiter, last))
+
+
+def _count_sloppy(text: str, delimiter: str, lines: int) -> int:
+    """Records in the first ``lines`` lines with text after a closing quote (``"1" "2013/2014"``).
+
+    That is what a wrong delimiter produces on quoted fields; a strict parse reports it, while doubled
+    quotes inside a quoted field (``"5"" screen"``) are fine. Python's reader resumes at the next line
+    after an error, so one pass counts them all.
+    """
+    reader = _csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=_QUOTE, strict=True)
+    sloppy = 0
+    while reader.line_num < lines:
+        try:
+            next(reader)
+        except StopIteration:
+            break
+        except _csv.Error as exc:
+            sloppy += "expected after" in str(exc)
+    return sloppy
 
 
 def _parse_whitespace(text: str, *, complete: bool) -> _Candidate:
@@ -561,18 +582,22 @@ def _open_quote_line(text: str, line: int, delimiter: str) -> int | None:
     return None
 
 
-def _candidate(delimiter: str, records: list[_Record]) -> _Candidate:
+def _candidate(delimiter: str, records: list[_Record], sloppy: int = 0) -> _Candidate:
     titles = _count_titles(records)
     rest = records[titles:]
     if not rest:
-        return _Candidate(delimiter, records, titles, 0, 0.0, 0.0)
+        return _Candidate(delimiter, records, titles, 0, 0.0, 0.0, 0.0)
     counts = Counter(len(r.fields) for r in rest)
     mode = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
-    ok = counts[mode]
+    ok: float = counts[mode]
     if len(rest[0].fields) == mode - 1:
-        ok += 1  # R write.table: the header lacks the row-name column
-    sloppy = sum(1 for r in rest if any(_QUOTE in f for f in r.fields)) if delimiter != WHITESPACE else 0
-    return _Candidate(delimiter, records, titles, mode, ok / len(rest), sloppy / len(rest))
+        # R write.table: the header lacks the row-name column. Half credit, so that a delimiter under
+        # which the header fits exactly wins a tie.
+        ok += 0.5
+    # Title lines with the table's field count (StatBank's trailing ";;;;") count as consistent;
+    # others count against the delimiter, so that one needing no title lines ranks first.
+    overall = (ok + sum(1 for r in records[:titles] if len(r.fields) == mode)) / len(records)
+    return _Candidate(delimiter, records, titles, mode, ok / len(rest), overall, min(1.0, sloppy / len(rest)))
 
 
 def _count_titles(records: list[_Record]) -> int:

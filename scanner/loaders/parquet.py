@@ -25,7 +25,7 @@ def _is_flat(t: pa.DataType) -> bool:
 
 def _reason(exc: BaseException) -> str:
     text = str(exc).lower()
-    if "encrypt" in text or "footer" in text and "magic" in text:
+    if "encrypt" in text or ("footer" in text and "magic" in text):
         return "encrypted Parquet file (no key): content cannot be inspected"
     if "magic" in text or "not a parquet" in text:
         return "not a valid Parquet file (bad magic bytes)"
@@ -66,8 +66,7 @@ class ParquetSource:
             return
         try:
             with pq.ParquetFile(self.path) as pf:
-                for batch in pf.iter_batches(batch_size=batch_rows, columns=self._columns):
-                    yield batch
+                yield from pf.iter_batches(batch_size=batch_rows, columns=self._columns)
         except LoadError:
             raise
         except Exception as exc:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from scanner import masking
 from scanner.findings import Finding, Severity
+from scanner.names import BARE_NAMES, identifier_kind
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.names import BARE_NAMES, identifier_kind
 from scanner.table_model import ColumnKind, TableModel, TableShape
 
 __all__ = ["IdentifierOptions", "RowLevelOptions"]
