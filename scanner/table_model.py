@@ -517,7 +517,7 @@ def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
         model.shape = TableShape.AGGREGATE if model.key_unique else TableShape.UNKNOWN
         return
     if model.duplicate_rows >= 2 and model.duplicate_rows >= duplicate_row_share * n:
-        reasons.append(f"{model.duplicate_rows} of {n} rows repeat an earlier row exactly; "
+        reasons.append(f"{model.duplicate_rows:,} of {n:,} rows repeat an earlier row exactly; "
                        "a table never repeats a whole row")
     measures = model.measures
     varying = [c for c in measures if c.distinct > 1]
@@ -527,7 +527,7 @@ def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
             and model.repeated_key_rows >= repeated_key_share * n):
         dims = model.dimensions
         what = ("no column identifies the rows" if not dims else
-                f"the {len(dims)} category column(s) repeat in {model.repeated_key_rows} of {n} rows")
+                f"the {len(dims)} category column(s) repeat in {model.repeated_key_rows:,} of {n:,} rows")
         reasons.append(f"{what} while {len(varying)} value column(s) vary: one row per unit")
     only = model.columns[0] if len(model.columns) == 1 else None
     if (only is not None and only.distinct_share >= 0.9 and only.non_null >= min_rows

@@ -795,7 +795,7 @@ def _is_extra_header(row: list[str], below: list[_Record], *, previous_extra: bo
     numeric_columns = []
     for i in range(len(row)):
         values = [r.fields[i] for r in sample if i < len(r.fields) and r.fields[i].strip()]
-        if values and sum(map(_is_numeric_like, values)) >= _NUMERIC_COLUMN_SHARE * len(values):
+        if len(values) >= 3 and sum(map(_is_numeric_like, values)) >= _NUMERIC_COLUMN_SHARE * len(values):
             numeric_columns.append(i)
     if not numeric_columns:
         return False

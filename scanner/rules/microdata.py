@@ -59,7 +59,7 @@ def row_level_records(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     reasons = "; ".join(table.shape_reasons)
     yield ctx.finding(
         f"The rows look like one per person or firm (microdata): {reasons}.",
-        masking.note(f"{scope} {n} rows, {len(table.columns)} columns inspected"),
+        masking.note(f"{scope} {n:,} rows, {len(table.columns)} columns inspected"),
         identity="shape",
     )
 
@@ -122,9 +122,9 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         weak = kind == "record key"
         share = round(100 * col.distinct_share)
         yield ctx.finding(
-            f"Column {masking.mask_name(col.name)!r} is a {kind}: {share} % of its {col.non_null} values "
+            f"Column {masking.mask_name(col.name)!r} is a {kind}: {share} % of its {col.non_null:,} values "
             f"are distinct, so it identifies rows (persons or firms).",
-            masking.note(f"{col.distinct} distinct of {col.non_null} values; values not shown"),
+            masking.note(f"{col.distinct:,} distinct of {col.non_null:,} values; values not shown"),
             column=col.name,
             severity=Severity.REVIEW if weak else None,
             identity=kind,

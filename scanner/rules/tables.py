@@ -91,11 +91,18 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
             result.small += idx.height
             room = MAX_ITEMISED - len(result.itemised)
             for rec in idx.head(max(room, 0)).iter_rows(named=True):
-                labels = tuple((masking.mask_name(d), masking.mask_label(rec[d])) for d in dims)
+                labels = tuple((masking.mask_name(d), masking.mask_label(_label(rec[d]))) for d in dims)
                 result.itemised.append(SmallCell(offset + int(rec["__row"]) + 1, col.name,
                                                  rec[col.name] == 0, labels))
     table_cache(table)[cache_key] = result
     return result
+
+
+def _label(value: object) -> object:
+    """A dimension value as the table shows it: numeric codes were parsed as floats (2011.0 -> 2011)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def table_cache(table: TableModel) -> dict[object, object]:
@@ -149,9 +156,9 @@ def small_cell(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     rest = scan.small - len(scan.itemised)
     if rest > 0:
         yield ctx.finding(
-            f"{rest} more cells have {rule_text} (only the first {len(scan.itemised)} are listed); "
+            f"{rest:,} more cells have {rule_text} (only the first {len(scan.itemised)} are listed); "
             f"count columns: {_count_columns_note(table.counts)}.",
-            masking.note(f"{scan.small} small cells of {scan.cells} count cells"),
+            masking.note(f"{scan.small:,} small cells of {scan.cells:,} count cells"),
             identity="more",
         )
 
@@ -179,8 +186,8 @@ def mostly_ones(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     if scan.cells >= opts.min_cells and scan.ones >= opts.ones_share * scan.cells:
         share = round(100 * scan.ones / scan.cells)
         yield ctx.finding(
-            f"{share} % of the table's {scan.cells} count cells are 1: this is microdata in table form.",
-            masking.note(f"{scan.ones} of {scan.cells} count cells equal 1; count columns: "
+            f"{share} % of the table's {scan.cells:,} count cells are 1: this is microdata in table form.",
+            masking.note(f"{scan.ones:,} of {scan.cells:,} count cells equal 1; count columns: "
                          f"{_count_columns_note(table.counts)}"),
             identity="ones",
         )

@@ -1,0 +1,63 @@
+"""masking: the only place that turns protected values into evidence."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from scanner import masking
+
+
+def test_evidence_cannot_be_built_outside_masking() -> None:
+    with pytest.raises(TypeError):
+        masking.Masked("198803200016")
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("198803200016", "xxxxxxxxxx16"),
+        ("19880320-0016", "xxxxxxxx-xx16"),
+        ("010170-1234", "xxxxxx-xx34"),
+        ("pnr_198803200016", "pnr_xxxxxxxxxx16"),
+        ("Christiansø", "Christiansø"),
+        ("2011", "2011"),
+        ("12345", "12345"),
+    ],
+)
+def test_mask_label_masks_long_digit_runs(raw: str, shown: str) -> None:
+    assert masking.mask_label(raw) == shown
+
+
+def test_labels_are_capped_and_printable() -> None:
+    assert len(masking.mask_label("a" * 500)) == 60
+    assert masking.mask_label("a\x1b[31mb") == "a?[31mb"
+    assert masking.mask_label(None) == "(missing)"
+
+
+def test_counts_with_thousands_separators_survive() -> None:
+    assert masking.note("4,800 small cells of 1,920,000 count cells").text == "4,800 small cells of 1,920,000 count cells"
+
+
+def test_count_band_hides_small_counts() -> None:
+    assert masking.count_band(1, 3) == "1-2"
+    assert masking.count_band(2, 10) == "1-9"
+    assert masking.count_band(0, 3) == "0"
+    assert masking.count_band(1, 2) == "1"
+
+
+def test_fingerprint_is_keyed_and_stable() -> None:
+    a = masking.fingerprint(b"k1", "MIC002", "export/x.csv", "pnr")
+    assert a == masking.fingerprint(b"k1", "MIC002", "export/x.csv", "pnr")
+    assert a != masking.fingerprint(b"k2", "MIC002", "export/x.csv", "pnr")
+    plain = hashlib.sha256("MIC002\x1fexport/x.csv\x1fpnr".encode()).hexdigest()[:32]
+    assert a != plain
+
+
+def test_key_file_is_created_once_outside_scanned_folders(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("SDCSCAN_FINGERPRINT_KEY")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    first = masking.fingerprint_key()
+    assert (tmp_path / "sdcscan" / "fingerprint.key").stat().st_mode & 0o777 == 0o600
+    assert masking.fingerprint_key() == first
