@@ -144,7 +144,9 @@ def test_csv_source_satisfies_protocol(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
-def test_every_delimiter_with_quotes_and_embedded_newlines(tmp_path: Path, delimiter: str, newline: str) -> None:
+def test_every_delimiter_with_quotes_and_embedded_newlines(
+    tmp_path: Path, delimiter: str, newline: str
+) -> None:
     d = delimiter
     rows = [
         ["id", "name", "note"],
@@ -176,7 +178,9 @@ def test_quoted_newline_in_header_moves_data_line(tmp_path: Path) -> None:
 
 
 def test_bom_is_stripped_from_first_name(tmp_path: Path) -> None:
-    path = write(tmp_path, "b.csv", codecs.BOM_UTF8 + "TID;ALDER;KØN;INDHOLD\r\n2021Q2;0 år;Mænd;31649\r\n".encode())
+    path = write(
+        tmp_path, "b.csv", codecs.BOM_UTF8 + "TID;ALDER;KØN;INDHOLD\r\n2021Q2;0 år;Mænd;31649\r\n".encode()
+    )
     src = open_csv(path)
     assert src.meta.encoding == "utf-8-sig"
     assert src.schema.names == ["TID", "ALDER", "KØN", "INDHOLD"]
@@ -221,6 +225,16 @@ def test_explicit_wrong_encoding_replaces_and_reports(tmp_path: Path) -> None:
     assert column(src, "a") == ["V\ufffdsby"]
     assert any("replaced" in r for r in src.incomplete())
     assert any("replaced" in r for r in src.meta.incomplete)
+
+
+def test_bom_file_with_a_bad_byte_is_read_with_replacement_and_reported(tmp_path: Path) -> None:
+    data = codecs.BOM_UTF8 + "a;b\nÆrø;1\n".encode() + "Väsby;2\n".encode("cp1252")
+    src = open_csv(write(tmp_path, "bad.csv", data))
+    assert src.meta.encoding == "utf-8-sig"
+    assert column(src, "a") == ["Ærø", "V\ufffdsby"]
+    assert src.incomplete() == (
+        "bytes not valid in utf-8-sig were replaced by U+FFFD; values containing them are not exact",
+    )
 
 
 def test_statbank_title_lines_and_empty_header_cell(tmp_path: Path) -> None:
@@ -309,6 +323,14 @@ def test_headerless_numeric_file(tmp_path: Path) -> None:
     assert column(src, "column_2") == ["2.5", "3.1", "0.2"]
 
 
+def test_headerless_sparse_first_rows_are_data_not_titles(tmp_path: Path) -> None:
+    text = "Abkhazia,,,\nAaland,,,\nAfghanistan,1.77,3.51,1.68\nAlbania,2.5,1.1,0.4\nAlgeria,0.1,0.2,0.3\n"
+    src = open_csv(write(tmp_path, "sparse.csv", text))
+    assert src.meta.header_rows == 0
+    assert src.meta.skipped_lines == 0
+    assert column(src, "column_1") == ["Abkhazia", "Aaland", "Afghanistan", "Albania", "Algeria"]
+
+
 def test_year_header_is_a_header(tmp_path: Path) -> None:
     text = "Kommune,2006,2007,2008\nAabenraa,60044,60189,60392\nAalborg,194149,195145,196292\n"
     src = open_csv(write(tmp_path, "y.csv", text))
@@ -317,10 +339,14 @@ def test_year_header_is_a_header(tmp_path: Path) -> None:
 
 
 def test_ragged_rows_are_counted_not_fatal(tmp_path: Path) -> None:
-    text = "a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n13,14,15\n16\n" + "".join(f"{i},0,0\n" for i in range(17, 22))
+    text = "a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n13,14,15\n16\n" + "".join(
+        f"{i},0,0\n" for i in range(17, 22)
+    )
     src = open_csv(write(tmp_path, "r.csv", text))
     assert column(src, "a") == ["1", "6", "13", "17", "18", "19", "20", "21"]
-    assert src.incomplete() == ("3 rows had a different number of fields than the header and were not inspected",)
+    assert src.incomplete() == (
+        "3 rows had a different number of fields than the header and were not inspected",
+    )
     # A second stream recounts rather than accumulating.
     assert read_all(src).num_rows == 8
     assert len(src.incomplete()) == 1
@@ -348,7 +374,9 @@ def test_whitespace_ragged_and_unbalanced_quotes_counted(tmp_path: Path) -> None
     src = open_csv(write(tmp_path, "w.txt", text))
     assert src.meta.delimiter == WHITESPACE
     assert column(src, "a") == ["1", "9"]
-    assert src.incomplete() == ("2 rows had a different number of fields than the header and were not inspected",)
+    assert src.incomplete() == (
+        "2 rows had a different number of fields than the header and were not inspected",
+    )
 
 
 def test_trailing_delimiter_column_is_kept_and_named(tmp_path: Path) -> None:
@@ -390,6 +418,30 @@ def test_blank_lines_between_rows_are_skipped(tmp_path: Path) -> None:
     assert read_all(src).num_rows == 2
 
 
+def test_record_longer_than_a_block_restarts_without_duplicates(tmp_path: Path) -> None:
+    # 1 MiB Arrow blocks first; a 3 MiB record forces a restart with larger blocks after rows were
+    # already yielded: they must not be yielded twice.
+    head = "".join(f"{i},short\n" for i in range(200_000))
+    text = "n,text\n" + head + "200000," + "x" * (3 << 20) + "\n200001,end\n"
+    src = open_csv(write(tmp_path, "long.csv", text))
+    seen = [v for b in src.batches(batch_rows=10_000) for v in b.column("n").to_pylist()]
+    assert seen == [str(i) for i in range(200_002)]
+    assert src.incomplete() == ()
+
+
+def test_blank_line_under_the_header(tmp_path: Path) -> None:
+    src = open_csv(write(tmp_path, "b.csv", "a;b\r\n\r\n1;2\r\n3;4\r\n"))
+    assert src.meta.data_line == 3
+    assert column(src, "a") == ["1", "3"]
+
+
+def test_utf16_without_bom(tmp_path: Path) -> None:
+    path = write(tmp_path, "u.txt", "kommune\tantal\nTårnby\t42\nÆrø\t6\n".encode("utf-16-le"))
+    src = open_csv(path)
+    assert src.meta.encoding == "utf-16-le"
+    assert column(src, "kommune") == ["Tårnby", "Ærø"]
+
+
 def test_one_column_table(tmp_path: Path) -> None:
     src = open_csv(write(tmp_path, "one.csv", "count\n5\n7\n12\n"))
     assert src.schema.names == ["count"]
@@ -406,11 +458,13 @@ SECRET = "190101-1234 Karin Svensson"
     ("data", "reason"),
     [
         (b"", "empty file"),
-        (f"id,name\n1,\"{SECRET}\n2,x\n".encode(), "unterminated quoted field at line 2"),
+        (f'id,name\n1,"{SECRET}\n2,x\n'.encode(), "unterminated quoted field at line 2"),
         (
-            (f"{SECRET} is a person, with some text\nand another line of prose\n"
-             f"third: {SECRET}; x, y, z, w\nfourth line, here, and there\nno commas here\n"
-             "a | pipe, and; semicolon\n").encode(),
+            (
+                f"{SECRET} is a person, with some text\nand another line of prose\n"
+                f"third: {SECRET}; x, y, z, w\nfourth line, here, and there\nno commas here\n"
+                "a | pipe, and; semicolon\n"
+            ).encode(),
             "not a delimited table",
         ),
         (b"   \n\n  \n", "not a delimited table"),
@@ -435,7 +489,7 @@ def test_ragged_reason_is_value_free(tmp_path: Path) -> None:
 
 # -- property: what the csv module writes, we read back ---------------------------------------------
 
-_TEXT = st.text(alphabet="abcäöÅ XY,;|\"\n\r.-", min_size=0, max_size=12).map(lambda s: "v" + s)
+_TEXT = st.text(alphabet='abcäöÅ XY,;|"\n\r.-', min_size=0, max_size=12).map(lambda s: "v" + s)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -507,76 +561,300 @@ class Expect:
 
 
 CORPUS = [
-    Expect("california_eitc_mw_lw_data.csv", ",", "utf-8-sig", 36567,
-           ("State Name", "State Fips", "Year", "Quarter", "Month", "MW", "column_7"), 7,
-           values=(("State Name", "Wyoming"), ("MW", "7.25"), ("column_7", " "))),
-    Expect("cpop_dk_ASFR.csv", ";", "utf-8", 38, ("column_1", "1973", "1974"), 48, skipped=2,
-           values=(("column_1", "Total fertility rate"), ("column_1", "Net Reproduction Rate"), ("1973", "1917"))),
-    Expect("cpop_dk_DeathsDenmark_Epiyear.txt", WHITESPACE, "utf-8", 147,
-           ("row_name", "EpiYear", "Age_5y", "Dx_forecast_Women", "Dx_forecast_Men", "Dx_Observed_Women",
-            "Dx_Observed_Men", "Error_Women", "Error_Men"), 9,
-           values=(("row_name", "147"), ("Age_5y", "[0,5)"), ("Age_5y", "[100,Inf)"), ("EpiYear", "2019/2020"))),
-    Expect("cpop_dk_PopQ3_Denmark.csv", ",", "utf-8", 212, ("Sex", "Age", "2008Q3"), 14,
-           values=(("Age", "105 years"), ("Sex", "Women"))),
-    Expect("dst_FOLK1A_bom.csv", ";", "utf-8-sig", 222, ("TID", "ALDER", "KØN", "INDHOLD"), 4,
-           values=(("INDHOLD", "31649"), ("ALDER", "110 years"))),
-    Expect("dst_FOLK1A_municipality.csv", ";", "utf-8", 31200, ("OMRÅDE", "KØN", "ALDER", "TID", "INDHOLD"), 5,
-           values=(("OMRÅDE", "000"), ("TID", "2008K1"))),
-    Expect("ide_dk_befolkingPerKommune.csv", ",", "utf-8", 2780, ("Kommune", "1979", "1980"), 28,
-           values=(("Kommune", "Vordingborg"), ("1980", "-20"))),
-    Expect("ide_dk_befolkning.csv", ",", "utf-8", 99, ("Kommune", "2006", "2007"), 11,
-           values=(("Kommune", "Ærø"), ("Kommune", "Christiansø"), ("2006", "95"))),
-    Expect("intro-stata_aid.csv", ",", "cp850", 275, ("Aid received per person (current US$)", "1960", "1961"), 52,
-           values=(("Aid received per person (current US$)", "Åland"),
-                   ("Aid received per person (current US$)", "Curaçao"),
-                   ("Aid received per person (current US$)", "St. Barthélemy"))),
-    Expect("opensafely_longcovid_age_group_rate.csv", ",", "utf-8", 18,
-           ("age_group | date", "long_covid | 0-49", "long_covid | 50-59", "long_covid | 60-69"), 16,
-           header_rows=3,
-           values=(("age_group | date", "2020-11-02"), ("Crude rate per 100,000 population | 80+", ""))),
-    Expect("opensafely_longcovid_all_long_covid_codes_redacted.csv", ",", "utf-8", 18,
-           ("code", "term", "Total records", "%"), 4, values=(("Total records", "[REDACTED]"),)),
-    Expect("opensafely_longcovid_counts_table.csv", ",", "utf-8", 35,
-           ("Attribute", "Category", "No long COVID", "Long COVID", "Rate per 100,000", "%"), 6,
-           values=(("Category", "COVID positive"),)),
-    Expect("pmean_gardasil.csv", ",", "utf-8", 1413,
-           ("Age", "AgeGroup", "Race", "Shots", "Completed", "InsuranceType", "MedAssist", "Location",
-            "LocationType", "PracticeType"), 10),
-    Expect("pyreadstat_sample.csv", ",", "utf-8-sig", 5,
-           ("mychar", "mynum", "mydate", "dtime", "mylabl", "myord", "mytime"), 7,
-           values=(("mynum", "-1000.3"), ("mydate", ""))),
-    Expect("ssb_befolkning.csv", ";", "utf-8", 3807, ("Region", "Alder", "Tid", "value"), 4,
-           values=(("Region", "0101"), ("Alder", "F65+"))),
-    Expect("ssb_kommunedata.csv", ",", "utf-8", 894, ("tid", "region", "kjonn", "bruttoinnt"), 9,
-           values=(("region", "5054"),)),
-    Expect("ssb_sykemelding.csv", ";", "utf-8", 16, ("NACE2007", "value"), 2,
-           values=(("value", "4,3"), ("value", "NA"), ("NACE2007", "R-U"))),
-    Expect("stathelp_befolkning.csv", ",", "cp1252", 290, ("region", "2017"), 2,
-           values=(("region", "0115 Vallentuna"), ("region", "0117 Österåker"), ("region", "0114 Upplands Väsby"))),
-    Expect("stathelp_countypop.csv", ",", "cp1252", 21, ("region", "2018"), 2,
-           values=(("region", "04 Södermanland county"),)),
-    Expect("stathelp_population2018.csv", ";", "utf-8-sig", 290,
-           ("municipality_code", "municipality_name", "pop2018"), 3,
-           values=(("municipality_name", "Upplands Väsby"), ("municipality_name", "Kiruna"))),
-    Expect("statsnz_TABLECODE7501_subnational_population.csv", ",", "utf-8", 5760,
-           ("Area", "Age", "Year at 30 June", "Sex", "Value", "Flags"), 6,
-           values=(("Area", "Canterbury region"), ("Flags", ""))),
-    Expect("statsnz_VSB356401.csv", ",", "utf-8", 127, ("column_1", "column_2", "1991", "1992"), 27, skipped=1,
-           values=(("column_1", "Northland Region"), ("column_2", "20 - 24 years"))),
-    Expect("t1dm_qba_corrected_table.csv", "\t", "utf-8", 21, ("algoname", "corr_ppv_med74", "corr_sen_med74"), 23,
-           values=(("algoname", "3f"),)),
-    Expect("t1dm_qba_uncorrected.csv", "\t", "utf-8", 21,
-           ("algonumber", "algoname", "algo", "algo_text", "tp", "fp", "fn", "tn", "total", "algo_ppv",
-            "algo_sen"), 11, values=(("tp", "909"),)),
-    Expect("opensafely_absrisk_basetable1.txt", "\t", "utf-8", 91,
-           ("column_1", "column_2", "column_3", "column_4"), 4, header_rows=0, kind="logs",
-           values=(("column_1", "cons"), ("column_1", "obese40"))),
-    Expect("opensafely_absrisk_X_covid_outcomes_by_at_risk.out", "\t", "utf-8", 34,
-           ("age", "atrisk", "natrisk", "ncoviddeath", "rr_coviddeath"), 15, kind="logs",
-           values=(("ncoviddeath", "<5"), ("ncoviddeath", "[R]"))),
-    Expect("opensafely_absrisk_AL004_cox_regression_FUP_summaries.out", "\t", "utf-8", 144,
-           ("wave", "outcome", "exposure", "expcat", "child", "p25", "p50", "p75", "total"), 9, kind="logs",
-           values=(("outcome", "covidadmission"),)),
+    Expect(
+        "california_eitc_mw_lw_data.csv",
+        ",",
+        "utf-8-sig",
+        36567,
+        ("State Name", "State Fips", "Year", "Quarter", "Month", "MW", "column_7"),
+        7,
+        values=(("State Name", "Wyoming"), ("MW", "7.25"), ("column_7", " ")),
+    ),
+    Expect(
+        "cpop_dk_ASFR.csv",
+        ";",
+        "utf-8",
+        38,
+        ("column_1", "1973", "1974"),
+        48,
+        skipped=2,
+        values=(
+            ("column_1", "Total fertility rate"),
+            ("column_1", "Net Reproduction Rate"),
+            ("1973", "1917"),
+        ),
+    ),
+    Expect(
+        "cpop_dk_DeathsDenmark_Epiyear.txt",
+        WHITESPACE,
+        "utf-8",
+        147,
+        (
+            "row_name",
+            "EpiYear",
+            "Age_5y",
+            "Dx_forecast_Women",
+            "Dx_forecast_Men",
+            "Dx_Observed_Women",
+            "Dx_Observed_Men",
+            "Error_Women",
+            "Error_Men",
+        ),
+        9,
+        values=(("row_name", "147"), ("Age_5y", "[0,5)"), ("Age_5y", "[100,Inf)"), ("EpiYear", "2019/2020")),
+    ),
+    Expect(
+        "cpop_dk_PopQ3_Denmark.csv",
+        ",",
+        "utf-8",
+        212,
+        ("Sex", "Age", "2008Q3"),
+        14,
+        values=(("Age", "105 years"), ("Sex", "Women")),
+    ),
+    Expect(
+        "dst_FOLK1A_bom.csv",
+        ";",
+        "utf-8-sig",
+        222,
+        ("TID", "ALDER", "KØN", "INDHOLD"),
+        4,
+        values=(("INDHOLD", "31649"), ("ALDER", "110 years")),
+    ),
+    Expect(
+        "dst_FOLK1A_municipality.csv",
+        ";",
+        "utf-8",
+        31200,
+        ("OMRÅDE", "KØN", "ALDER", "TID", "INDHOLD"),
+        5,
+        values=(("OMRÅDE", "000"), ("TID", "2008K1")),
+    ),
+    Expect(
+        "ide_dk_befolkingPerKommune.csv",
+        ",",
+        "utf-8",
+        2780,
+        ("Kommune", "1979", "1980"),
+        28,
+        values=(("Kommune", "Vordingborg"), ("1980", "-20")),
+    ),
+    Expect(
+        "ide_dk_befolkning.csv",
+        ",",
+        "utf-8",
+        99,
+        ("Kommune", "2006", "2007"),
+        11,
+        values=(("Kommune", "Ærø"), ("Kommune", "Christiansø"), ("2006", "95")),
+    ),
+    Expect(
+        "intro-stata_aid.csv",
+        ",",
+        "cp850",
+        275,
+        ("Aid received per person (current US$)", "1960", "1961"),
+        52,
+        values=(
+            ("Aid received per person (current US$)", "Åland"),
+            ("Aid received per person (current US$)", "Curaçao"),
+            ("Aid received per person (current US$)", "St. Barthélemy"),
+        ),
+    ),
+    Expect(
+        "opensafely_longcovid_age_group_rate.csv",
+        ",",
+        "utf-8",
+        18,
+        ("age_group | date", "long_covid | 0-49", "long_covid | 50-59", "long_covid | 60-69"),
+        16,
+        header_rows=3,
+        values=(("age_group | date", "2020-11-02"), ("Crude rate per 100,000 population | 80+", "")),
+    ),
+    Expect(
+        "opensafely_longcovid_all_long_covid_codes_redacted.csv",
+        ",",
+        "utf-8",
+        18,
+        ("code", "term", "Total records", "%"),
+        4,
+        values=(("Total records", "[REDACTED]"),),
+    ),
+    Expect(
+        "opensafely_longcovid_counts_table.csv",
+        ",",
+        "utf-8",
+        35,
+        ("Attribute", "Category", "No long COVID", "Long COVID", "Rate per 100,000", "%"),
+        6,
+        values=(("Category", "COVID positive"),),
+    ),
+    Expect(
+        "pmean_gardasil.csv",
+        ",",
+        "utf-8",
+        1413,
+        (
+            "Age",
+            "AgeGroup",
+            "Race",
+            "Shots",
+            "Completed",
+            "InsuranceType",
+            "MedAssist",
+            "Location",
+            "LocationType",
+            "PracticeType",
+        ),
+        10,
+    ),
+    Expect(
+        "pyreadstat_sample.csv",
+        ",",
+        "utf-8-sig",
+        5,
+        ("mychar", "mynum", "mydate", "dtime", "mylabl", "myord", "mytime"),
+        7,
+        values=(("mynum", "-1000.3"), ("mydate", "")),
+    ),
+    Expect(
+        "ssb_befolkning.csv",
+        ";",
+        "utf-8",
+        3807,
+        ("Region", "Alder", "Tid", "value"),
+        4,
+        values=(("Region", "0101"), ("Alder", "F65+")),
+    ),
+    Expect(
+        "ssb_kommunedata.csv",
+        ",",
+        "utf-8",
+        894,
+        ("tid", "region", "kjonn", "bruttoinnt"),
+        9,
+        values=(("region", "5054"),),
+    ),
+    Expect(
+        "ssb_sykemelding.csv",
+        ";",
+        "utf-8",
+        16,
+        ("NACE2007", "value"),
+        2,
+        values=(("value", "4,3"), ("value", "NA"), ("NACE2007", "R-U")),
+    ),
+    Expect(
+        "stathelp_befolkning.csv",
+        ",",
+        "cp1252",
+        290,
+        ("region", "2017"),
+        2,
+        values=(
+            ("region", "0115 Vallentuna"),
+            ("region", "0117 Österåker"),
+            ("region", "0114 Upplands Väsby"),
+        ),
+    ),
+    Expect(
+        "stathelp_countypop.csv",
+        ",",
+        "cp1252",
+        21,
+        ("region", "2018"),
+        2,
+        values=(("region", "04 Södermanland county"),),
+    ),
+    Expect(
+        "stathelp_population2018.csv",
+        ";",
+        "utf-8-sig",
+        290,
+        ("municipality_code", "municipality_name", "pop2018"),
+        3,
+        values=(("municipality_name", "Upplands Väsby"), ("municipality_name", "Kiruna")),
+    ),
+    Expect(
+        "statsnz_TABLECODE7501_subnational_population.csv",
+        ",",
+        "utf-8",
+        5760,
+        ("Area", "Age", "Year at 30 June", "Sex", "Value", "Flags"),
+        6,
+        values=(("Area", "Canterbury region"), ("Flags", "")),
+    ),
+    Expect(
+        "statsnz_VSB356401.csv",
+        ",",
+        "utf-8",
+        127,
+        ("column_1", "column_2", "1991", "1992"),
+        27,
+        skipped=1,
+        values=(("column_1", "Northland Region"), ("column_2", "20 - 24 years")),
+    ),
+    Expect(
+        "t1dm_qba_corrected_table.csv",
+        "\t",
+        "utf-8",
+        21,
+        ("algoname", "corr_ppv_med74", "corr_sen_med74"),
+        23,
+        values=(("algoname", "3f"),),
+    ),
+    Expect(
+        "t1dm_qba_uncorrected.csv",
+        "\t",
+        "utf-8",
+        21,
+        (
+            "algonumber",
+            "algoname",
+            "algo",
+            "algo_text",
+            "tp",
+            "fp",
+            "fn",
+            "tn",
+            "total",
+            "algo_ppv",
+            "algo_sen",
+        ),
+        11,
+        values=(("tp", "909"),),
+    ),
+    Expect(
+        "opensafely_absrisk_basetable1.txt",
+        "\t",
+        "utf-8",
+        91,
+        ("column_1", "column_2", "column_3", "column_4"),
+        4,
+        header_rows=0,
+        kind="logs",
+        values=(("column_1", "cons"), ("column_1", "obese40")),
+    ),
+    Expect(
+        "opensafely_absrisk_X_covid_outcomes_by_at_risk.out",
+        "\t",
+        "utf-8",
+        34,
+        ("age", "atrisk", "natrisk", "ncoviddeath", "rr_coviddeath"),
+        15,
+        kind="logs",
+        values=(("ncoviddeath", "<5"), ("ncoviddeath", "[R]")),
+    ),
+    Expect(
+        "opensafely_absrisk_AL004_cox_regression_FUP_summaries.out",
+        "\t",
+        "utf-8",
+        144,
+        ("wave", "outcome", "exposure", "expcat", "child", "p25", "p50", "p75", "total"),
+        9,
+        kind="logs",
+        values=(("outcome", "covidadmission"),),
+    ),
 ]
 
 
@@ -591,6 +869,7 @@ def independent_row_count(path: Path, e: Expect) -> int:
     return len(records) - above
 
 
+@pytest.mark.corpus
 def test_corpus_expectations_cover_every_csv_file() -> None:
     folder = corpus_root() / "csv"
     if not folder.is_dir():

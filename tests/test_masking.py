@@ -37,7 +37,8 @@ def test_labels_are_capped_and_printable() -> None:
 
 
 def test_counts_with_thousands_separators_survive() -> None:
-    assert masking.note("4,800 small cells of 1,920,000 count cells").text == "4,800 small cells of 1,920,000 count cells"
+    text = "4,800 small cells of 1,920,000 count cells"
+    assert masking.note(text).text == text
 
 
 def test_count_band_hides_small_counts() -> None:
@@ -51,7 +52,7 @@ def test_fingerprint_is_keyed_and_stable() -> None:
     a = masking.fingerprint(b"k1", "MIC002", "export/x.csv", "pnr")
     assert a == masking.fingerprint(b"k1", "MIC002", "export/x.csv", "pnr")
     assert a != masking.fingerprint(b"k2", "MIC002", "export/x.csv", "pnr")
-    plain = hashlib.sha256("MIC002\x1fexport/x.csv\x1fpnr".encode()).hexdigest()[:32]
+    plain = hashlib.sha256(b"MIC002\x1fexport/x.csv\x1fpnr").hexdigest()[:32]
     assert a != plain
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import csv as _csv
 import io
+import itertools
 import logging
 import re
 import statistics
@@ -77,9 +78,7 @@ _BLOCK_SIZES = (1 << 20, 16 << 20, 256 << 20)
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _TEXT_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_NUMBER = re.compile(
-    r"[-+\u2212]?(?:\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s*%?"
-)
+_NUMBER = re.compile(r"[-+\u2212]?(?:\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s*%?")
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 # Statistical-office and OpenSAFELY suppression or missing-value markers: "numeric-like" in a column.
@@ -152,10 +151,13 @@ class CsvSource:
         self._static_incomplete: list[str] = []
         self._stream_incomplete: tuple[str, ...] = ()
         try:
-            size = self.path.stat().st_size
+            self._open(encoding)
         except OSError as exc:
             raise LoadError(f"cannot read file ({type(exc).__name__})") from None
-        if size == 0:
+
+    def _open(self, encoding: str | None) -> None:
+        """Detect the encoding, sniff the layout and build ``meta`` and ``schema``."""
+        if self.path.stat().st_size == 0:
             raise LoadError("empty file")
 
         enc = encoding or detect_encoding(self.path)
@@ -181,7 +183,8 @@ class CsvSource:
         self._layout = _sniff(text, head, complete=complete)
         notes = list(self._layout.notes)
         if self._layout.skipped_lines:
-            notes.append(f"{self._layout.skipped_lines} lines above the header skipped (title lines)")
+            n = self._layout.skipped_lines
+            notes.append(f"{n} {'line' if n == 1 else 'lines'} above the header skipped (title lines)")
         self._meta = TabularMeta(
             format="csv",
             encoding=enc,
@@ -247,9 +250,9 @@ class CsvSource:
             while True:
                 want = _HEAD_BYTES if not head else len(head)
                 data = stream.read(want)
-                if not data:
-                    return head, True
                 head += data
+                if len(data) < want:  # both stream kinds return short reads only at the end
+                    return head, True
                 enough_lines = head.count(b"\n") + head.count(b"\r") >= 2 * _HEAD_LINES
                 if len(head) >= _HEAD_MAX or (len(head) >= _HEAD_BYTES and enough_lines):
                     return head, False
@@ -261,7 +264,7 @@ class CsvSource:
         offset = self._layout.data_offset
         if isinstance(stream, pa.NativeFile):
             stream.seek(self._skip + offset)
-            return stream.tell() < stream.size()
+            return bool(stream.tell() < stream.size())
         while offset > 0:
             got = len(stream.read(min(offset, 1 << 20)))
             if not got:
@@ -285,7 +288,9 @@ class CsvSource:
                     raise LoadError(
                         f"a record longer than {block >> 20} MiB after data row {yielded}"
                     ) from None
-                log.debug("csv %s: a record is longer than %d bytes, retrying with larger blocks", self.path, block)
+                log.debug(
+                    "csv %s: a record is longer than %d bytes, retrying with larger blocks", self.path, block
+                )
                 continue
             self._stream_incomplete = _ragged_reasons(ragged[0])
             return
@@ -345,7 +350,13 @@ class CsvSource:
                     f"(data starts at line {self._layout.data_line})"
                 ) from None
             except UnicodeDecodeError:
-                raise LoadError(f"bytes not valid {self._encoding} after data row {skip_rows + rows}") from None
+                raise LoadError(
+                    f"bytes not valid {self._encoding} after data row {skip_rows + rows}"
+                ) from None
+            except (pa.ArrowException, OSError) as exc:
+                raise LoadError(
+                    f"CSV read error after data row {skip_rows + rows} ({type(exc).__name__})"
+                ) from None
         finally:
             if reader is not None:
                 reader.close()
@@ -479,9 +490,9 @@ def _score(c: _Candidate) -> tuple[float, int, int]:
     preference.
 
     Sloppy quoting (text after a closing quote) is what a wrong delimiter produces on quoted fields: a
-    comma inside ``"[0,5)"`` in R output splits such a field. More fields breaks ties because a wrong delimiter that happens to be consistent (one comma
-    in a text column of a tab file) splits less; a header row usually breaks decimal-comma lookalikes
-    (``1,5;2,5`` under a ``x;y`` header).
+    comma inside ``"[0,5)"`` in R output splits such a field. More fields breaks ties because a wrong
+    delimiter that happens to be consistent (one comma in a text column of a tab file) splits less; a
+    header row usually breaks decimal-comma lookalikes (``1,5;2,5`` under a ``x;y`` header).
     """
     return (_quality(c), c.mode, -_DELIMITERS.index(c.delimiter))
 
@@ -571,7 +582,9 @@ def _open_quote_line(text: str, line: int, delimiter: str) -> int | None:
         if m is None:
             return None
         start = m.end()
-    reader = _csv.reader(io.StringIO(text[start:], newline=""), delimiter=delimiter, quotechar=_QUOTE, strict=True)
+    reader = _csv.reader(
+        io.StringIO(text[start:], newline=""), delimiter=delimiter, quotechar=_QUOTE, strict=True
+    )
     consumed = 0
     try:
         for _ in reader:
@@ -631,15 +644,17 @@ def _header_layout(
     body = records[1:]
     ncols = best.mode
     if _looks_like_data(header.fields, body):
-        names = [f"column_{i}" for i in range(1, ncols + 1)]
+        # No header: what looked like title lines are sparse data rows (``Abkhazia,,,,``), so they are
+        # read as data too rather than skipped unseen (fail closed).
+        first = best.records[0].first_line
         notes.append("no header row: column names generated")
         return _Layout(
             delimiter=best.delimiter,
-            names=names,
+            names=[f"column_{i}" for i in range(1, ncols + 1)],
             header_rows=0,
-            skipped_lines=skipped_lines,
-            data_line=header.first_line,
-            data_offset=_line_offset(head, header.first_line),
+            skipped_lines=first - 1,
+            data_line=first,
+            data_offset=_line_offset(head, first),
             notes=notes,
         )
     header_rows = [header.fields]
@@ -684,9 +699,7 @@ def _line_offset(head: bytes, line: int) -> int:
     """Byte offset in ``head`` where physical line ``line`` (1-based) starts."""
     if line <= 1:
         return 0
-    seen = 0
-    for m in _LINE_BREAK.finditer(head):
-        seen += 1
+    for seen, m in enumerate(_LINE_BREAK.finditer(head), start=1):
         if seen == line - 1:
             return m.end()
     return len(head)
@@ -755,10 +768,10 @@ def _is_label_sequence(cells: list[str]) -> bool:
         values = [int(c.strip()) for c in cells]
     except ValueError:
         return False
-    increasing = all(b > a for a, b in zip(values, values[1:], strict=False))
+    increasing = all(b > a for a, b in itertools.pairwise(values))
     if len(values) >= 2 and increasing and all(_YEAR.fullmatch(c.strip()) for c in cells):
         return True
-    return len(values) >= 3 and all(b - a == 1 for a, b in zip(values, values[1:], strict=False))
+    return len(values) >= 3 and all(b - a == 1 for a, b in itertools.pairwise(values))
 
 
 def _looks_like_data(first: list[str], below: list[_Record]) -> bool:

@@ -45,8 +45,12 @@ def iter_text(
     """
     if chunk_bytes < 1:
         raise ValueError("chunk_bytes must be positive")
-    enc = encoding or detect_encoding(path)
-    with open(path, "rb") as fh:
+    try:
+        enc = encoding or detect_encoding(path)
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with block below
+    except OSError as exc:
+        raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+    with fh:
         codec, skip = stream_codec(enc, fh.read(4))
         fh.seek(skip)
         newline, cr = "\n".encode(codec), "\r".encode(codec)

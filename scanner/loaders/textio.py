@@ -255,7 +255,9 @@ def _choose_code_page(contexts: Sequence[tuple[int, int, int]], *, cp1252_possib
     """
     cp850 = _plausibility("cp850", contexts)
     if cp1252_possible:
-        return "cp850" if cp850 > _plausibility("cp1252", contexts) and 2 * cp850 >= len(contexts) else "cp1252"
+        return (
+            "cp850" if cp850 > _plausibility("cp1252", contexts) and 2 * cp850 >= len(contexts) else "cp1252"
+        )
     return "cp850" if cp850 > _plausibility("latin-1", contexts) and 2 * cp850 >= len(contexts) else "latin-1"
 
 
