@@ -143,8 +143,9 @@ def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None) -
                       time.perf_counter() - started)
 
 
-def _scan_many(entries: Sequence[DiscoveredFile], config: Config, key: bytes, jobs: int) -> Iterator[FileResult]:
-    if jobs <= 1 or len(entries) <= 1 or sum(e.size for e in entries) < PARALLEL_MIN_BYTES:
+def _scan_many(entries: Sequence[DiscoveredFile], config: Config, key: bytes, jobs: int,
+               min_bytes: int) -> Iterator[FileResult]:
+    if jobs <= 1 or len(entries) <= 1 or sum(e.size for e in entries) < min_bytes:
         for entry in entries:
             yield scan_file(entry, config, key)
         return
@@ -170,10 +171,12 @@ def scan(
     jobs: int | None = None,
     exclude: Sequence[str] = (),
     progress: Progress | None = None,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
 ) -> ScanResult:
     """Scan files and folders; return every file's findings and verdict.
 
     ``progress.start`` is called once discovery is complete, ``progress.advance`` per finished file.
+    With ``jobs`` > 1 and at least ``parallel_min_bytes`` to read, files are scanned in worker processes.
     Raises :class:`ScanError` when no file is found and :class:`~scanner.discover.DiscoveryError` for
     a path that does not exist.
     """
@@ -187,7 +190,7 @@ def scan(
     key = masking.fingerprint_key()
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     results: list[FileResult] = []
-    for result in _scan_many(entries, config, key, workers):
+    for result in _scan_many(entries, config, key, workers, parallel_min_bytes):
         results.append(result)
         if progress is not None:
             progress.advance(result)

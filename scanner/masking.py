@@ -58,8 +58,16 @@ class Masked:
     def __repr__(self) -> str:
         return f"Masked({self.text!r})"
 
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        # Results cross process boundaries (the parallel scan): rebuild through the token-holding helper.
+        return (_restore, (self.text,))
+
     def __str__(self) -> str:
         return self.text
+
+
+def _restore(text: str) -> Masked:
+    return Masked(text, _TOKEN)
 
 
 def _mask_digits(match: re.Match[str]) -> str:

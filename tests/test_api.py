@@ -1,0 +1,56 @@
+"""The library API: scan() as a Python caller uses it, in one process and in worker processes."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from scanner import api
+from scanner.config import load_config
+from scanner.findings import FileResult, Verdict
+from tests.conftest import EXAMPLE
+
+
+def test_results_survive_pickling() -> None:
+    result = api.scan([EXAMPLE], jobs=1)
+    for f in result.files:
+        again = pickle.loads(pickle.dumps(f))
+        assert isinstance(again, FileResult) and again == f
+
+
+def test_parallel_scan_equals_serial_scan() -> None:
+    serial = api.scan([EXAMPLE], jobs=1)
+    parallel = api.scan([EXAMPLE], jobs=2, parallel_min_bytes=0)
+    assert [(f.path, f.verdict, f.findings) for f in parallel.files] == \
+           [(f.path, f.verdict, f.findings) for f in serial.files]
+    assert not any("worker process failed" in x.message for x in parallel.findings())
+
+
+def test_progress_is_reported(tmp_path: Path) -> None:
+    seen: list[tuple[str, object]] = []
+
+    class Recorder:
+        def start(self, files: int, total_bytes: int) -> None:
+            seen.append(("start", files))
+
+        def advance(self, result: FileResult) -> None:
+            seen.append(("file", result.path))
+
+    result = api.scan([EXAMPLE], jobs=1, progress=Recorder())
+    assert seen[0] == ("start", len(result.files))
+    assert sorted(p for k, p in seen[1:]) == [f.path for f in result.files]
+
+
+def test_no_files_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(api.ScanError):
+        api.scan([tmp_path])
+
+
+def test_scan_never_writes_into_scanned_folder(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("region,n\nNord,1\nSyd,12\n", encoding="utf-8")
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    result = api.scan([tmp_path], load_config(), jobs=1)
+    assert result.files[0].verdict is Verdict.FAIL
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
