@@ -74,7 +74,7 @@ def _is_small(values: pl.Expr, profile: Profile) -> pl.Expr:
 def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     """Stream every row once and collect what TAB001 and TAB005 need (memoised on the table)."""
     cache_key = ("cells", profile.threshold, profile.zeros_disclosive)
-    cached = table_cache(table).get(cache_key)
+    cached = table.cache.get(cache_key)
     if isinstance(cached, CellScan):
         return cached
     result = CellScan()
@@ -94,7 +94,7 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
                 labels = tuple((masking.mask_name(d), masking.mask_label(_label(rec[d]))) for d in dims)
                 result.itemised.append(SmallCell(offset + int(rec["__row"]) + 1, col.name,
                                                  rec[col.name] == 0, labels))
-    table_cache(table)[cache_key] = result
+    table.cache[cache_key] = result
     return result
 
 
@@ -103,11 +103,6 @@ def _label(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def table_cache(table: TableModel) -> dict[object, object]:
-    """Per-table memo shared by rules that read the same full pass."""
-    return table.cache
 
 
 def _count_columns_note(counts: list[ColumnInfo]) -> str:
