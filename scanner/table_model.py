@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import polars as pl
 import pyarrow as pa
 
-from scanner.loaders.base import TabularMeta, TabularSource
+from scanner.loaders.base import SUPPRESSION_MARKER, TabularMeta, TabularSource
 from scanner.names import DIMENSION_WORDS, identifier_kind, name_tokens
 
 __all__ = ["ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
@@ -191,7 +191,7 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str]) -> tuple[
     spaced = present.str.contains(r"\d[\u00a0\u202f ]\d{3}").any()
     info: dict[str, object] = {"decimal_comma": False, "thousands": " " if spaced else None}
     # Markers that are not in the profile list but clearly mean "suppressed" ("<5", "n<3", "[R]").
-    other = present.str.contains(r"^(<|<=|≤|n<|n ?< ?)\s*\d+$|^\[[A-Za-z]+\]$").sum()
+    other = present.str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$").sum()
     need = max(1, int(0.95 * (n - other)))
     if dot + other >= n or (dot >= need and dot > 0):
         # "1,917" with no plain decimals anywhere is ambiguous; with a comma-thousands majority it is

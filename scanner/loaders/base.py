@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,16 @@ from typing import Protocol
 
 import pyarrow as pa
 
-__all__ = ["LoadError", "TabularMeta", "TabularSource", "TextChunk"]
+__all__ = ["SUPPRESSION_MARKER", "LoadError", "TabularMeta", "TabularSource", "TextChunk"]
+
+#: A cell that stands for a suppressed or missing number in published and released tables (match it with
+#: ``fullmatch`` on the stripped cell): "<5", "n<3", "<=7", "[REDACTED]", "[R]", "[c]", "..", ":", "-",
+#: "x", "*", "NA". The CSV loader uses it to tell header rows from data; the table analysis to tell a
+#: numeric column with suppressed cells from a text column. Profiles add their own markers in rules.toml.
+SUPPRESSION_MARKER = re.compile(
+    r"(?:n\s*)?(?:<|>|≤|≥)\s*=?\s*\d+(?:[.,]\d+)?|\[?REDACTED\]?|\[[A-Za-z]{1,12}\]|\.{1,3}|:|-|–|\*+|x|X"
+    r"|NA|N/A|n/a",
+)
 
 
 class LoadError(Exception):

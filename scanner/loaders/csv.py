@@ -42,7 +42,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from scanner.loaders.base import LoadError, TabularMeta
+from scanner.loaders.base import SUPPRESSION_MARKER, LoadError, TabularMeta
 from scanner.loaders.textio import Utf8Reader, decodes_cleanly, detect_encoding, stream_codec
 
 __all__ = ["WHITESPACE", "CsvSource", "open_csv"]
@@ -81,10 +81,6 @@ _TEXT_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NUMBER = re.compile(r"[-+\u2212]?(?:\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s*%?")
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-# Statistical-office and OpenSAFELY suppression or missing-value markers: "numeric-like" in a column.
-_MARKER = re.compile(
-    r"<\s*=?\s*\d+(?:[.,]\d+)?|>\s*=?\s*\d+(?:[.,]\d+)?|\[?REDACTED\]?|\[R\]|\[c\]|\.{1,3}|:|-|–|\*+|x|X|NA|N/A|n/a",
-)
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d|2100)")
 # Whitespace-separated tokens: a quoted string (R escapes quotes as \" or "") or a bare word.
 _WS_TOKEN = r'"(?:[^"\\]|\\.|"")*"|[^\s"]+'
@@ -746,7 +742,7 @@ def _is_numeric(cell: str) -> bool:
 def _is_numeric_like(cell: str) -> bool:
     """A number or a suppression/missing marker: what a statistics cell holds."""
     s = cell.strip()
-    return _is_numeric(s) or _MARKER.fullmatch(s) is not None
+    return _is_numeric(s) or SUPPRESSION_MARKER.fullmatch(s) is not None
 
 
 def _is_number_like(cell: str) -> bool:
