@@ -20,6 +20,7 @@ from scanner import __version__, masking
 from scanner.config import Config, load_config
 from scanner.discover import DiscoveredFile, DiscoveryError, FileKind, discover
 from scanner.findings import FileResult, Finding, ScanResult
+from scanner.identifiers import IdentifierScan
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.rules.context import FileFacts, RuleContext
 from scanner.rules.registry import RuleSpec, Shape, all_rules
@@ -69,10 +70,40 @@ def _open_tabular(entry: DiscoveredFile) -> TabularSource:
     return open_csv(entry.path)
 
 
-def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
+def _identifier_findings(entry: DiscoveredFile, config: Config, key: bytes, scan: IdentifierScan,
+                         facts: FileFacts) -> list[Finding]:
+    findings: list[Finding] = []
+    for spec in _rules_for(config, Shape.IDENTIFIERS):
+        findings.extend(spec.func(_context(spec, config, entry.relpath, key), scan))
+    facts.problems.extend(scan.incomplete)
+    return findings
+
+
+def _wants_identifiers(config: Config) -> bool:
+    return bool(_rules_for(config, Shape.IDENTIFIERS))
+
+
+def _scan_table_identifiers(source: TabularSource, config: Config) -> IdentifierScan:
+    """Every value of every column through the identifier kernels (one more pass over the file)."""
+    from scanner.identifiers import TableIdentifierScanner
+
+    scanner = TableIdentifierScanner(config.profile.countries)
+    for batch in source.batches():
+        scanner.update(batch)
+    return scanner.finish()
+
+
+def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                threads: int) -> list[Finding]:
     from scanner.table_model import analyse
 
-    source = _open_tabular(entry)
+    try:
+        source = _open_tabular(entry)
+    except LoadError as exc:
+        # The table cannot be parsed (FIL001 says why); its bytes can still be searched for identifiers.
+        if entry.kind is FileKind.CSV:
+            raise _PartialLoad(exc.reason, _scan_text_identifiers(entry, config, key, facts, threads)) from None
+        raise
     mic = config.options("MIC001")
     tab = config.options("TAB001")
     table = analyse(
@@ -88,27 +119,57 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
     findings: list[Finding] = []
     for spec in _rules_for(config, Shape.TABLE):
         findings.extend(spec.func(_context(spec, config, entry.relpath, key), table))
+    if _wants_identifiers(config):
+        findings.extend(_identifier_findings(entry, config, key, _scan_table_identifiers(source, config), facts))
     facts.problems.extend(source.incomplete())
     if not table.columns:
         facts.problems.append("no columns could be read")
     return findings
 
 
-def _scan_text(entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
-    from scanner.loaders.text import iter_text
+class _PartialLoad(Exception):
+    """A file whose loader failed, but whose bytes were still scanned: carries those findings."""
 
+    def __init__(self, reason: str, findings: list[Finding]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.findings = findings
+
+
+def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                           threads: int) -> list[Finding]:
+    if not _wants_identifiers(config):
+        return []
+    from scanner.identifiers import scan_text_file
+
+    try:
+        scan = scan_text_file(entry.path, config.profile.countries, threads=threads)
+    except OSError as exc:
+        raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+    return _identifier_findings(entry, config, key, scan, facts)
+
+
+def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
+    findings = _scan_text_identifiers(entry, config, key, facts, threads)
     rules = _rules_for(config, Shape.TEXT)
-    findings: list[Finding] = []
-    # Reading every chunk also proves the whole file decodes; text rules see each chunk once.
-    for chunk in iter_text(entry.path):
-        for spec in rules:
-            findings.extend(spec.func(_context(spec, config, entry.relpath, key), chunk))
+    if rules:
+        from scanner.loaders.text import iter_text
+
+        # Text rules see each decoded chunk once (reading every chunk also proves the file decodes).
+        for chunk in iter_text(entry.path):
+            for spec in rules:
+                findings.extend(spec.func(_context(spec, config, entry.relpath, key), chunk))
     return findings
 
 
-def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None) -> FileResult:
-    """Scan one discovered file with ``config``; never raises for a problem with the file itself."""
+def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None, *,
+              threads: int | None = None) -> FileResult:
+    """Scan one discovered file with ``config``; never raises for a problem with the file itself.
+
+    ``threads`` bounds the threads a kernel may use inside this file (default: all cores).
+    """
     started = time.perf_counter()
+    threads = threads if threads is not None else (os.cpu_count() or 1)
     key = masking.fingerprint_key() if key is None else key
     facts = FileFacts(entry.relpath, entry.kind.value, entry.size)
     findings: list[Finding] = []
@@ -121,13 +182,18 @@ def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None) -
     else:
         try:
             if entry.kind in _TABULAR:
-                findings.extend(_scan_table(entry, config, key, facts))
+                findings.extend(_scan_table(entry, config, key, facts, threads))
             elif entry.kind is FileKind.TEXT:
-                findings.extend(_scan_text(entry, config, key))
+                findings.extend(_scan_text(entry, config, key, facts, threads))
             elif entry.kind in _PENDING_RULES:
+                # Identifiers are searched for already; the rest of the inspection waits for its rules.
+                findings.extend(_scan_text_identifiers(entry, config, key, facts, threads))
                 facts.problems.append(_PENDING_RULES[entry.kind])
             else:
                 facts.problems.append(f"no reader for {entry.kind.value} files yet")
+        except _PartialLoad as partial:
+            findings.extend(partial.findings)
+            facts.problems.append(partial.reason)
         except LoadError as exc:
             facts.problems.append(exc.reason)
         except MemoryError:
@@ -152,7 +218,8 @@ def _scan_many(entries: Sequence[DiscoveredFile], config: Config, key: bytes, jo
     # spawn, not fork: polars and numba start threads, and a forked child of a threaded parent can
     # deadlock on a lock some thread held at fork time.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(scan_file, e, config, key) for e in entries]
+        # one thread per worker: the workers already use every core
+        futures = [pool.submit(scan_file, e, config, key, threads=1) for e in entries]
         for entry, fut in zip(entries, futures, strict=True):
             try:
                 yield fut.result()

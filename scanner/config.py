@@ -43,6 +43,9 @@ class Profile:
     nk_inclusive: bool
     p_percent: float
     suppression_markers: tuple[str, ...]
+    #: countries whose identifiers are expected, most likely first: breaks ties when a number is valid
+    #: as two kinds (a 10-digit number can be a Danish CPR and a Swedish personnummer)
+    countries: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,7 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _TOP_KEYS = ("scan", "profiles", "rules")
+_COUNTRIES = ("se", "dk", "no", "fi")
 _PROFILE_KEYS = (*(f.name for f in dataclasses.fields(Profile) if f.name != "name"), "extends")
 _SCAN_KEYS = tuple(f.name for f in dataclasses.fields(ScanSettings))
 
@@ -225,6 +229,10 @@ def _build_profile(name: str, raw: Mapping[str, Any], all_raw: Mapping[str, Any]
         raise ConfigError(f"{where} [profiles.{name}].nk_n: must be at least 1")
     if not 0 < profile.p_percent < 1:
         raise ConfigError(f"{where} [profiles.{name}].p_percent: a share between 0 and 1 (0.10 = 10 %)")
+    unknown = [c for c in profile.countries if c not in _COUNTRIES]
+    if unknown:
+        raise ConfigError(f"{where} [profiles.{name}].countries: unknown {unknown[0]!r}"
+                          f"{_suggest(unknown[0], _COUNTRIES)} (one of {', '.join(_COUNTRIES)})")
     return profile
 
 

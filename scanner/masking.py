@@ -22,6 +22,7 @@ __all__ = [
     "evidence",
     "fingerprint",
     "fingerprint_key",
+    "identifier",
     "mask_label",
     "mask_name",
     "note",
@@ -165,3 +166,25 @@ def fingerprint(key: bytes, *parts: str) -> str:
 def evidence(text: str) -> Masked:
     """Evidence from a template the rule filled with already-masked parts (labels, bands, names)."""
     return Masked(_clean_free_text(text), _TOKEN)
+
+
+def identifier(text: str) -> str:
+    """A person or business number as a checker may see it: ``19xxxxxx-xx16``, ``xxxxxx-xx8T``.
+
+    Separators and a Finnish century sign stay (they show the form); the last two characters stay (to
+    find the place); a 12-digit form keeps its first two digits (the century or the ``16`` prefix).
+    Everything else becomes ``x``: with the two kept characters, at least 6 digits are hidden.
+    """
+    n_digits = sum(c.isdigit() for c in text)
+    keep_front = 2 if n_digits >= 12 else 0
+    out = []
+    seen = 0
+    for i, ch in enumerate(text):
+        if ch.isdigit() or (i == len(text) - 1 and ch.isalpha()):
+            seen += 1
+            front = seen <= keep_front
+            back = i >= len(text) - 2
+            out.append(ch if front or back else "x")
+        else:
+            out.append(ch)
+    return "".join(out)

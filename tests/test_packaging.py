@@ -31,8 +31,10 @@ def test_default_rules_ship_with_the_package() -> None:
     assert text == (REPO / "rules.toml").read_text(encoding="utf-8")
 
 
-def test_scan_does_not_import_numba() -> None:
-    code = ("import sys; from scanner import api; api.scan([sys.argv[1]], jobs=1); "
+def test_scan_without_kernel_rules_does_not_import_numba() -> None:
+    """A scan that needs no kernel (here: only the table and file rules) starts without Numba."""
+    code = ("import sys; from scanner import api; from scanner.config import load_config; "
+            "api.scan([sys.argv[1]], load_config(ignore=['PID']), jobs=1); "
             "print('numba' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True,
                           check=True, timeout=300)

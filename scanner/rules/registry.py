@@ -20,10 +20,12 @@ __all__ = ["NoOptions", "RuleSpec", "Shape", "all_rules", "get_rule", "rule"]
 
 
 class Shape(enum.StrEnum):
-    """What a rule reads: an analysed table, text chunks, or the facts about a file as a whole."""
+    """What a rule reads: an analysed table, text chunks, the file's identifier scan, or the facts about
+    a file as a whole."""
 
     TABLE = "table"
     TEXT = "text"
+    IDENTIFIERS = "identifiers"
     FILE = "file"
 
 

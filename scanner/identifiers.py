@@ -1,0 +1,543 @@
+"""Person and business numbers in files: the engine behind the PID rules.
+
+The kernels (``kernels.pid``) find every identifier-shaped string whose date and check digits are valid.
+Validity alone is weak evidence: one random 10-digit number in about 300 passes a Swedish personnummer's
+Luhn and date checks, and one 8-digit number in eleven passes the CVR check. This module turns candidates
+into detections with three more kinds of evidence, in this order:
+
+1. the strength of the check itself (two Norwegian check digits and a Finnish check character are rare by
+   chance; a CVR check or a Danish date without modulus 11 is not),
+2. context: the canonical separator (``880320-0016``), words such as pnr/cpr/orgnr just before the number
+   or in the column name (and words such as phone/amount that speak against it),
+3. density: the share of same-shaped numbers that validate (a column or list of person numbers validates
+   almost entirely; a log of order numbers or phone numbers at the chance rate).
+
+A candidate is reported when its score (1 + 2) is high enough for the density of its shape (see
+``_reported``). Every detection carries masked examples only: the digits never leave this module whole.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from scanner import masking
+from scanner.findings import Severity
+
+__all__ = [
+    "KINDS",
+    "Detection",
+    "Example",
+    "IdentifierScan",
+    "KindInfo",
+    "TableIdentifierScanner",
+    "scan_names",
+    "scan_text_file",
+]
+
+# Bytes per chunk of a text file handed to one thread; files below twice this are scanned in one call.
+CHUNK_BYTES = 16 << 20
+# How many bytes before a candidate (same line only) are searched for context words.
+CONTEXT_BYTES = 48
+# Examples (masked) kept per detection.
+MAX_EXAMPLES = 3
+
+# Context bits (the kernels' values).
+CTX_PERSON, CTX_BUSINESS, CTX_NEGATIVE = 1, 2, 4
+FLAG_SEP, FLAG_PLUS, FLAG_STRICT = 1, 2, 4
+
+#: Words that, just before a number or in a column name, say it is a person number (lower case, matched
+#: as substrings: "pnr" also matches "lopnr" and "PersonNr").
+PERSON_WORDS = (
+    "pnr", "person", "cpr", "fnr", "fødsel", "fodsel", "foedsel", "hetu", "henkilö", "henkilo", "sotu",
+    "ssn", "samordning", "d-nummer", "dnummer", "identitet", "idnr", "id-nr", "birth", "født", "född",
+    "patient",
+)
+#: Words that say it is a business number.
+BUSINESS_WORDS = (
+    "orgnr", "org.nr", "org nr", "org-nr", "organisation", "organisasjon", "cvr", "vat", "moms",
+    "y-tunnus", "ytunnus", "företag", "foretag", "firma", "virksomhed", "company", "enterprise",
+)
+#: Words that say a number is something else (a phone, an account, an amount, a time, a version).
+NEGATIVE_WORDS = (
+    "tel", "phone", "mobil", "fax", "konto", "account", "iban", "bankgiro", "plusgiro", "ocr", "faktura",
+    "invoice", "order", "ordre", "beløb", "belopp", "amount", "sum", "total", "kr", "sek", "dkk", "nok",
+    "eur", "usd", "isbn", "issn", "doi", "version", "build", "pid", "port", "seed", "time", "date",
+    "dato", "datum", "size", "bytes",
+)
+
+SHAPE_NAMES = ("d8", "d10", "d11", "d12", "6s4", "8s4", "6s5", "fi")
+_SHAPE_WORDS = ("8-digit", "10-digit", "11-digit", "12-digit", "NNNNNN-NNNN", "NNNNNNNN-NNNN",
+                "NNNNNN NNNNN", "NNNNNNCNNNQ")
+
+
+@dataclass(frozen=True, slots=True)
+class KindInfo:
+    """One kind of identifier: its kernel bit, rule code, name and the evidence its check gives."""
+
+    bit: int
+    code: str
+    label: str
+    country: str
+    person: bool
+    #: 0: the check passes by chance often (CVR, a CPR without modulus 11); 1: Luhn or modulus 11;
+    #: 2: two check digits or a check character
+    strength: int
+
+
+KINDS: tuple[KindInfo, ...] = (
+    KindInfo(1, "PID001", "Swedish personnummer", "se", True, 1),
+    KindInfo(2, "PID002", "Swedish samordningsnummer", "se", True, 1),
+    KindInfo(4, "PID003", "Danish CPR number", "dk", True, 0),  # +1 when modulus 11 holds
+    KindInfo(8, "PID004", "Norwegian fødselsnummer", "no", True, 1),  # +1 by the pre-2032 rule
+    KindInfo(32, "PID005", "Finnish henkilötunnus", "fi", True, 2),
+    KindInfo(16, "PID006", "Norwegian D-nummer", "no", True, 1),
+    KindInfo(64, "PID010", "Swedish organisationsnummer", "se", False, 1),
+    KindInfo(128, "PID011", "Danish CVR number", "dk", False, 0),
+)
+KIND_BY_CODE = {k.code: k for k in KINDS}
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """Where one reported number is, and its masked form (``19xxxxxx-xx16``)."""
+
+    masked: str
+    line: int | None = None
+    row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """Numbers of one kind reported in one place (a text file, or one column of a table)."""
+
+    kind: KindInfo
+    column: str | None
+    count: int
+    distinct: int
+    severity: Severity
+    basis: str
+    examples: tuple[Example, ...]
+
+
+@dataclass(slots=True)
+class IdentifierScan:
+    """The PID engine's result for one file: detections, and parts it could not inspect."""
+
+    detections: list[Detection] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)
+
+    def of(self, code: str) -> list[Detection]:
+        return [d for d in self.detections if d.kind.code == code]
+
+
+# --- kernel plumbing --------------------------------------------------------------------------------
+
+_KEYWORDS: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def _keywords() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    global _KEYWORDS
+    if _KEYWORDS is None:
+        from kernels.pid import keyword_table
+
+        _KEYWORDS = keyword_table({CTX_PERSON: PERSON_WORDS, CTX_BUSINESS: BUSINESS_WORDS,
+                                   CTX_NEGATIVE: NEGATIVE_WORDS})
+    return _KEYWORDS
+
+
+def name_context(name: str) -> int:
+    """Context bits a column name gives to every value in the column."""
+    from scanner.names import NATIONAL_KEYS
+
+    lowered = name.strip().lower()
+    ctx = 0
+    if any(w in lowered for w in PERSON_WORDS):
+        ctx |= CTX_PERSON
+    if any(w in lowered for w in BUSINESS_WORDS):
+        ctx |= CTX_BUSINESS
+    if not ctx and NATIONAL_KEYS.search(lowered.replace(" ", "_").replace("-", "_").replace(".", "_")):
+        ctx |= CTX_PERSON
+    if not ctx and any(w in lowered for w in NEGATIVE_WORDS):
+        ctx |= CTX_NEGATIVE
+    return ctx
+
+
+def _scan_buffer(buf: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray]:
+    from kernels.pid import scan_bytes
+
+    kw, off, cls = _keywords()
+    n = buf.shape[0]
+    if threads <= 1 or n < 2 * CHUNK_BYTES:
+        return scan_bytes(buf, 0, n, CONTEXT_BYTES, kw, off, cls)
+    bounds = list(range(0, n, CHUNK_BYTES)) + [n]
+    # The kernel releases the GIL (nogil): threads share the mapped file without copying it, and a
+    # candidate that straddles a chunk boundary belongs to the chunk it starts in (see scan_bytes).
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        parts = list(pool.map(lambda ab: scan_bytes(buf, ab[0], ab[1], CONTEXT_BYTES, kw, off, cls),
+                              zip(bounds[:-1], bounds[1:], strict=True)))
+    cands = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, 8), np.int64)
+    counts = np.sum([p[1] for p in parts], axis=0)
+    return cands, counts
+
+
+# --- masking and description ------------------------------------------------------------------------
+
+
+def _text_of(shape: int, flags: int, value: int) -> str:
+    """The written form of a candidate, rebuilt from its shape and digits (only to be masked)."""
+    if shape == 7:
+        check, sign = value & 255, (value >> 8) & 255
+        digits = f"{value >> 16:09d}"
+        return f"{digits[:6]}{chr(sign)}{digits[6:]}{chr(check)}"
+    width = (8, 10, 11, 12, 10, 12, 11)[shape]
+    digits = f"{value:0{width}d}"
+    if shape == 4:
+        return f"{digits[:6]}{'+' if flags & FLAG_PLUS else '-'}{digits[6:]}"
+    if shape == 5:
+        return f"{digits[:8]}-{digits[8:]}"
+    if shape == 6:
+        return f"{digits[:6]} {digits[6:]}"
+    return digits
+
+
+def _basis(score: int, share: float, ctx_word: bool, sep: bool, strong_check: bool) -> str:
+    parts = ["date and check digits valid"]
+    if strong_check:
+        parts.append("a strong check (two check digits or a check character)")
+    if sep:
+        parts.append("written in its standard form")
+    if ctx_word:
+        parts.append("named as such nearby or in the column name")
+    parts.append(f"{share:.0%} of same-shaped numbers here validate")
+    return "; ".join(parts)
+
+
+# --- assessment -------------------------------------------------------------------------------------
+
+
+def _kind_scores(cands: np.ndarray, name_ctx: int) -> dict[int, np.ndarray]:
+    """Per kind bit, each candidate's score (-9 where the candidate is not of that kind)."""
+    kinds, flags, ctx = cands[:, 2], cands[:, 4], cands[:, 5] | name_ctx
+    sep = (flags & FLAG_SEP) != 0
+    strict = (flags & FLAG_STRICT) != 0
+    out: dict[int, np.ndarray] = {}
+    for info in KINDS:
+        has = (kinds & info.bit) != 0
+        score = np.full(len(cands), info.strength, dtype=np.int64)
+        if info.bit in (4, 8, 16):  # CPR modulus 11, Norwegian first check digit by the old rule
+            score += strict
+        score += sep
+        positive = (ctx & (CTX_PERSON if info.person else CTX_BUSINESS)) != 0
+        score += 2 * positive
+        score -= 2 * (((ctx & CTX_NEGATIVE) != 0) & ~positive)
+        out[info.bit] = np.where(has, score, -9)
+    return out
+
+
+def _reported(score: np.ndarray, share: np.ndarray, n_kind: np.ndarray, *, column: bool) -> np.ndarray:
+    """Whether a candidate with ``score`` is reported, given the share of its shape that validates.
+
+    Chance rates: about 0.4 % of random 10-digit runs pass a personnummer's checks, 8 % an
+    organisationsnummer's, 9 % a CVR's, 4 % a CPR's date; so a share of 50 % is far beyond chance.
+    In text a context word is local (it names this number); in a column the name applies to every value
+    alike, so even a named column must validate well above chance (a ``LopNr`` column of running numbers
+    holds a few valid-looking CPRs by chance, and they are not CPRs).
+    """
+    strong = score >= 3
+    if column:
+        strong &= share >= 0.2
+    return (strong
+            | ((score == 2) & (share >= (0.3 if column else 0.2)))
+            | ((score == 1) & (share >= 0.5))
+            | ((score <= 0) & (score > -9) & (share >= 0.8) & (n_kind >= 10)))
+
+
+def assess(cands: np.ndarray, denominators: np.ndarray, name_ctx: int, countries: Sequence[str],
+           column: str | None, *, per_shape: bool = True,
+           line_of: Callable[[int], int] | None = None) -> list[Detection]:
+    """Detections from candidates.
+
+    ``denominators[i]`` is how many strings candidate i competed with: in text, the occurrences of its
+    shape (``per_shape``: shares are counted per shape); in a column, the column's non-empty values
+    (shares over all shapes). ``line_of(i)`` gives the line of candidate i for examples in text.
+    """
+    if len(cands) == 0:
+        return []
+    scores = _kind_scores(cands, name_ctx)
+    shapes = cands[:, 3]
+    rank = {c: i for i, c in enumerate(countries)}
+    best_key = np.full(len(cands), -1, dtype=np.int64)
+    chosen = np.zeros(len(cands), dtype=np.int64)
+    for pos, info in enumerate(KINDS):
+        score = scores[info.bit]
+        has = score > -9
+        # share of the candidate's shape (or of the column's values) that validates as this kind
+        if per_shape:
+            n_kind = np.zeros(len(cands), dtype=np.int64)
+            for s in np.unique(shapes[has]):
+                in_shape = shapes == s
+                n_kind[in_shape] = int(np.count_nonzero(has & in_shape))
+        else:
+            n_kind = np.full(len(cands), int(np.count_nonzero(has)), dtype=np.int64)
+        share = n_kind / np.maximum(denominators, 1)
+        ok = has & _reported(score, share, n_kind, column=not per_shape)
+        # preference: higher score, then the profile's country order, then the order of KINDS
+        key = score * 10_000 + (99 - rank.get(info.country, 99)) * 100 + (99 - pos)
+        better = ok & (key > best_key)
+        best_key = np.where(better, key, best_key)
+        chosen = np.where(better, info.bit, chosen)
+    detections = []
+    for info in KINDS:
+        mine = np.flatnonzero(chosen == info.bit)
+        if len(mine) == 0:
+            continue
+        sub = cands[mine]
+        score = scores[info.bit][mine]
+        best = int(mine[np.argmax(score)])
+        n_kind_all = np.count_nonzero(scores[info.bit] > -9)
+        share = n_kind_all / max(int(np.max(denominators[mine])), 1)
+        ctx_all = sub[:, 5] | name_ctx
+        positive = bool(np.any((ctx_all & (CTX_PERSON if info.person else CTX_BUSINESS)) != 0))
+        # named, strong or several: block; one or two numbers on weaker evidence: a person looks
+        strong = int(score.max()) >= 3 or len(mine) >= 3 or positive
+        basis = _basis(int(score.max()), min(share, 1.0), positive, bool(np.any(sub[:, 4] & FLAG_SEP)),
+                       info.strength >= 2 or (info.bit in (8, 16) and bool(np.any(sub[:, 4] & FLAG_STRICT))))
+        picks = sorted(([best] + [int(j) for j in mine[:MAX_EXAMPLES] if j != best])[:MAX_EXAMPLES])
+        examples = tuple(
+            Example(masking.identifier(_text_of(int(cands[i, 3]), int(cands[i, 4]), int(cands[i, 7]))),
+                    line=line_of(i) if line_of is not None else None,
+                    row=int(cands[i, 6]) + 1 if cands[i, 6] >= 0 else None)
+            for i in picks
+        )
+        detections.append(Detection(
+            kind=info, column=column, count=len(mine), distinct=len(np.unique(sub[:, 7])),
+            severity=Severity.BLOCK if strong else Severity.REVIEW, basis=basis, examples=examples))
+    return detections
+
+
+def _buffer_lines(cands: np.ndarray, buf: np.ndarray) -> Callable[[int], int]:
+    """1-based line of candidate i in ``buf`` (counts line breaks before it; only called for examples)."""
+    return lambda i: 1 + int(np.count_nonzero(buf[: int(cands[i, 0])] == 10))
+
+
+def _text_denominators(cands: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    return counts[cands[:, 3]] if len(cands) else np.zeros(0, dtype=np.int64)
+
+
+# --- text files ---------------------------------------------------------------------------------------
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """The codec of a UTF-16/UTF-32 file (digits are not single bytes there), else None."""
+    from scanner.loaders.textio import sniff_bom
+
+    bom = sniff_bom(head)
+    if bom is not None and bom[0].startswith(("utf-16", "utf-32")):
+        return bom[0]
+    if len(head) >= 64 and head.count(0) > len(head) // 4:
+        from scanner.loaders.textio import guess_encoding
+
+        enc = guess_encoding(head, complete=False)
+        if enc.startswith(("utf-16", "utf-32")):
+            return enc
+    return None
+
+
+def scan_text_file(path: Path, countries: Sequence[str], *, threads: int = 1) -> IdentifierScan:
+    """Scan the raw bytes of a text file (mapped into memory, in parallel chunks for large files).
+
+    ASCII-compatible encodings (UTF-8, the Windows and DOS code pages, Latin-1) are scanned as they
+    are: digits and separators are the same bytes in all of them. UTF-16/32 files are decoded and
+    re-encoded as UTF-8 chunk by chunk.
+    """
+    result = IdentifierScan()
+    size = path.stat().st_size
+    if size == 0:
+        return result
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+        wide = _wide_encoding(head)
+        if wide is not None:
+            _scan_wide(path, wide, countries, result)
+            return result
+        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        buf = np.frombuffer(mm, dtype=np.uint8)
+        try:
+            cands, counts = _scan_buffer(buf, threads)
+            result.detections.extend(assess(cands, _text_denominators(cands, counts), 0, countries, None,
+                                            line_of=_buffer_lines(cands, buf)))
+        finally:
+            del buf
+            try:
+                mm.close()
+            except BufferError:  # a view is still referenced (seen while Numba compiles): GC unmaps it
+                pass
+    return result
+
+
+def _scan_wide(path: Path, encoding: str, countries: Sequence[str], result: IdentifierScan) -> None:
+    from scanner.loaders.text import iter_text
+
+    all_cands, total = [], np.zeros(8, dtype=np.int64)
+    lines: list[np.ndarray] = []
+    for chunk in iter_text(path, encoding=encoding):
+        data = np.frombuffer(chunk.text.encode("utf-8"), dtype=np.uint8)
+        cands, counts = _scan_buffer(data, 1)
+        total += counts
+        if len(cands):
+            # line of each candidate within the file, kept instead of the chunk's bytes
+            nl = np.flatnonzero(data == 10)
+            lines.append(chunk.first_line + np.searchsorted(nl, cands[:, 0]))
+            all_cands.append(cands)
+    if not all_cands:
+        return
+    cands = np.concatenate(all_cands)
+    line_of = np.concatenate(lines)
+    result.detections.extend(assess(cands, _text_denominators(cands, total), 0, countries, None,
+                                    line_of=lambda i: int(line_of[i])))
+
+
+def scan_names(names: Iterable[str], countries: Sequence[str]) -> list[Detection]:
+    """Identifiers written in column names or title lines (one name per line)."""
+    text = "\n".join(names).encode("utf-8")
+    if not text:
+        return []
+    buf = np.frombuffer(text, dtype=np.uint8)
+    cands, counts = _scan_buffer(buf, 1)
+    return assess(cands, _text_denominators(cands, counts), 0, countries, None, line_of=_buffer_lines(cands, buf))
+
+
+# --- tables -------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Column:
+    name: str
+    name_ctx: int
+    cands: list[np.ndarray] = field(default_factory=list)
+    values: int = 0
+
+
+class TableIdentifierScanner:
+    """Streams a table's record batches through the column kernels; ``finish()`` gives the result.
+
+    String columns are scanned value by value (each value on its own); a string column whose values
+    are all whole numbers, and integer columns, go through the integer kernel, which also reads
+    numbers that lost their leading zero (a CPR stored as a number has 9 digits). Float columns holding
+    whole numbers (SAS stores person numbers as doubles) are read as integers.
+    """
+
+    def __init__(self, countries: Sequence[str]) -> None:
+        self.countries = tuple(countries)
+        self._columns: dict[str, _Column] = {}
+        self._rows = 0
+        self.incomplete: list[str] = []
+
+    def update(self, batch: pa.RecordBatch) -> None:
+        for name, arr in zip(batch.schema.names, batch.columns, strict=True):
+            col = self._columns.get(name)
+            if col is None:
+                col = self._columns[name] = _Column(name, name_context(name))
+            cands, values = _scan_array(arr)
+            if cands is None:
+                continue
+            if len(cands):
+                cands = cands.copy()
+                cands[:, 6] += self._rows
+                col.cands.append(cands)
+            col.values += values
+        self._rows += batch.num_rows
+
+    def finish(self) -> IdentifierScan:
+        result = IdentifierScan(incomplete=list(self.incomplete))
+        result.detections.extend(scan_names(self._columns, self.countries))
+        for col in self._columns.values():
+            if not col.cands:
+                continue
+            cands = np.concatenate(col.cands)
+            # in a column every value is one slot: the share is over the column's non-empty values
+            denominators = np.full(len(cands), col.values, dtype=np.int64)
+            result.detections.extend(assess(cands, denominators, col.name_ctx, self.countries, col.name,
+                                            per_shape=False))
+        return result
+
+
+def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int]:
+    """Candidates of one column chunk and its number of non-empty values; None for a type without
+    numbers (dates, booleans, binary)."""
+    from kernels.pid import scan_ints, scan_strings
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        arr = arr.dictionary_decode()
+        t = arr.type
+    if pa.types.is_string_view(t) or pa.types.is_large_string(t):
+        arr = arr.cast(pa.string()) if pa.types.is_string_view(t) else arr
+        t = arr.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        ints = _whole_numbers(arr)
+        if ints is not None:
+            return _ints(ints)
+        kw, off, cls = _keywords()
+        buffers = arr.buffers()
+        offset_type = np.int64 if pa.types.is_large_string(t) else np.int32
+        offsets = np.frombuffer(buffers[1], dtype=offset_type)[arr.offset: arr.offset + len(arr) + 1]
+        data = (np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None
+                else np.zeros(0, dtype=np.uint8))
+        valid = _valid(arr)
+        cands, _counts, nonempty = scan_strings(offsets.astype(np.int64), data, valid, CONTEXT_BYTES, kw, off, cls)
+        return cands, int(nonempty)
+    if pa.types.is_integer(t):
+        return _ints(arr.cast(pa.int64(), safe=False))
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        as_float = arr.cast(pa.float64(), safe=False)
+        vals = as_float.to_numpy(zero_copy_only=False)
+        whole = np.isfinite(vals) & (vals == np.floor(vals)) & (np.abs(vals) < 1e13)
+        ints = np.where(whole, vals, -1).astype(np.int64)
+        valid = _valid(arr) & whole
+        cands, _counts, positive = scan_ints(ints, valid)
+        return cands, int(positive)
+    return None, 0
+
+
+def _valid(arr: pa.Array) -> np.ndarray:
+    if arr.null_count == 0:
+        return np.ones(len(arr), dtype=np.bool_)
+    return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
+
+
+def _whole_numbers(arr: pa.Array) -> pa.Array | None:
+    """The column as int64 when every non-empty value is digits only (no sign, no separator)."""
+    stripped = pc.utf8_trim_whitespace(arr)
+    nonempty = pc.filter(stripped, pc.not_equal(stripped, ""))
+    if len(nonempty) == 0:
+        return None
+    if not pc.all(pc.match_substring_regex(nonempty, r"^[0-9]{1,18}$")).as_py():
+        return None
+    blank = pc.equal(stripped, "")
+    return pc.if_else(blank, None, stripped).cast(pa.int64())
+
+
+def _ints(arr: pa.Array) -> tuple[np.ndarray, int]:
+    from kernels.pid import scan_ints
+
+    valid = _valid(arr)
+    vals = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    cands, _counts, positive = scan_ints(vals, valid)
+    return cands, int(positive)
+
+
+def iter_detections(scan: IdentifierScan, code: str) -> Iterator[Detection]:
+    """Detections of the rule ``code`` in a scan."""
+    yield from scan.of(code)
