@@ -109,6 +109,11 @@ def _isalnum(b: int) -> bool:
 
 
 @helper
+def _isalpha(b: int) -> bool:
+    return (65 <= b <= 90) or (97 <= b <= 122)
+
+
+@helper
 def _lower(b: int) -> int:
     return b + 32 if 65 <= b <= 90 else b
 
@@ -450,6 +455,9 @@ def _scan_span(buf: np.ndarray, lo: int, hi: int, base_lo: int, n_end: int, row:
             continue
         if end + 1 < n_end and buf[end] == 46 and _isdigit(buf[end + 1]):
             i = end
+            continue
+        if i - 1 >= base_lo and _isalpha(buf[i - 1]) and end < n_end and _isalpha(buf[end]):
+            i = end  # a piece of a token such as a hex hash
             continue
         counts[shape] += 1
         fi_sign = 0

@@ -120,7 +120,17 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
     for spec in _rules_for(config, Shape.TABLE):
         findings.extend(spec.func(_context(spec, config, entry.relpath, key), table))
     if _wants_identifiers(config):
-        findings.extend(_identifier_findings(entry, config, key, _scan_table_identifiers(source, config), facts))
+        scan = _scan_table_identifiers(source, config)
+        if entry.kind is FileKind.CSV:
+            # The raw bytes too: a number's name can sit in the neighbouring cell ("pnr;8803200016") or a
+            # title line, which the column scan cannot see. Kinds the columns already showed are not
+            # reported twice.
+            from scanner.identifiers import scan_text_file
+
+            raw = scan_text_file(entry.path, config.profile.countries, threads=threads)
+            seen = {d.kind.code for d in scan.detections}
+            scan.detections.extend(d for d in raw.detections if d.kind.code not in seen)
+        findings.extend(_identifier_findings(entry, config, key, scan, facts))
     facts.problems.extend(source.incomplete())
     if not table.columns:
         facts.problems.append("no columns could be read")

@@ -23,9 +23,10 @@ fi     ``131052-308T``          Finnish henkilötunnus (century signs ``+ - Y X 
 
 Candidates are found at digit boundaries (the byte before and after is not an ASCII digit), not word
 boundaries: ``pnr_198803200016`` and ``id=8803200016;`` hold candidates. A digit run that is the
-fraction of a decimal (``.`` or, see below, nothing else) or is followed by ``.`` and a digit (an amount
-such as ``1234567890.50``) is not a candidate. A Finnish check letter must not be followed by a letter or
-digit.
+fraction of a decimal (after ``.`` and a digit; a comma is a field separator as often as a decimal mark,
+so it does not count) or is followed by ``.`` and a digit (an amount such as ``1234567890.50``) is not a
+candidate, nor is one with an ASCII letter right before and right after it (a piece of a token such as
+a hex hash ``a3f4911106260d``). A Finnish check letter must not be followed by a letter or digit.
 """
 
 from __future__ import annotations
@@ -340,6 +341,9 @@ def scan(buf: bytes) -> tuple[list[Candidate], list[int]]:
             i = j
             continue
         if end + 1 < n and buf[end] == 0x2E and _isdigit(buf[end + 1]):  # integer part of a decimal
+            i = end
+            continue
+        if i >= 1 and _isalpha(buf[i - 1]) and end < n and _isalpha(buf[end]):  # inside a token (a hex hash)
             i = end
             continue
         counts[shape] += 1
