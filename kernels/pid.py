@@ -470,8 +470,8 @@ def _scan_span(buf: np.ndarray, lo: int, hi: int, base_lo: int, n_end: int, row:
             for q in range(i + 7, i + 10):
                 d[nd] = buf[q] - 48
                 nd += 1
-            fi_sign = buf[i + 6]
-            fi_check = buf[i + 10]
+            fi_sign = int(buf[i + 6])  # int: uint8 arithmetic would overflow without the JIT
+            fi_check = int(buf[i + 10])
         else:
             for q in range(i, end):
                 if q != j or sep == 0:
@@ -556,7 +556,8 @@ def _int_digits(v: int, width: int, d: np.ndarray) -> None:
 @kernel
 def scan_ints(values: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """Candidates among the integers of a column: a person number stored as a number lost its leading
-    zero, so 9 digits are tried as 10 (d10) and 10 digits also as 11 (d11, a Norwegian number).
+    zeros, so 7 to 9 digits are tried as 10 (d10; ``0012121216`` is 12121216) and 10 digits also as 11
+    (d11, a Norwegian number).
 
     Returns the candidate table (START and END are 0, CTX 0), shape counts and the number of positive
     values.
@@ -580,7 +581,8 @@ def scan_ints(values: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.nda
                 ok = 10_000_000 <= v < 100_000_000
                 width = 8
             elif shape == _D10:
-                ok = 100_000_000 <= v < 10_000_000_000
+                # from 7 digits: a Swedish number of a year ending in 00 loses two or three zeros
+                ok = 1_000_000 <= v < 10_000_000_000
                 width = 10
             elif shape == _D11:
                 ok = 1_000_000_000 <= v < 100_000_000_000

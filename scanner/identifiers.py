@@ -18,8 +18,9 @@ A candidate is reported when its score (1 + 2) is high enough for the density of
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import mmap
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -178,12 +179,12 @@ def _scan_buffer(buf: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray]
     n = buf.shape[0]
     if threads <= 1 or n < 2 * CHUNK_BYTES:
         return scan_bytes(buf, 0, n, CONTEXT_BYTES, kw, off, cls)
-    bounds = list(range(0, n, CHUNK_BYTES)) + [n]
+    bounds = [*range(0, n, CHUNK_BYTES), n]
     # The kernel releases the GIL (nogil): threads share the mapped file without copying it, and a
     # candidate that straddles a chunk boundary belongs to the chunk it starts in (see scan_bytes).
     with ThreadPoolExecutor(max_workers=threads) as pool:
         parts = list(pool.map(lambda ab: scan_bytes(buf, ab[0], ab[1], CONTEXT_BYTES, kw, off, cls),
-                              zip(bounds[:-1], bounds[1:], strict=True)))
+                              itertools.pairwise(bounds)))
     cands = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, 8), np.int64)
     counts = np.sum([p[1] for p in parts], axis=0)
     return cands, counts
@@ -377,10 +378,9 @@ def scan_text_file(path: Path, countries: Sequence[str], *, threads: int = 1) ->
                                             line_of=_buffer_lines(cands, buf)))
         finally:
             del buf
-            try:
+            # a view may still be referenced (seen while Numba compiles): then GC unmaps it later
+            with contextlib.suppress(BufferError):
                 mm.close()
-            except BufferError:  # a view is still referenced (seen while Numba compiles): GC unmaps it
-                pass
     return result
 
 

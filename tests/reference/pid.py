@@ -381,8 +381,8 @@ def scan_values(values: list[str | None]) -> tuple[list[tuple[int, Candidate]], 
 def scan_ints(values: list[int | None]) -> tuple[list[tuple[int, int, int, int]], list[int], int]:
     """An integer column: (row, kinds, shape, flags), shape counts, positive values.
 
-    A number stored as a number lost its leading zeros: 9 or 10 digits are read as d10 (zero-padded),
-    10 or 11 as d11, 8 as d8 and 12 as d12.
+    A number stored as a number lost its leading zeros: 7 to 10 digits are read as d10 (zero-padded; a
+    Swedish number of a year ending in 00 loses two or three), 10 or 11 as d11, 8 as d8 and 12 as d12.
     """
     found: list[tuple[int, int, int, int]] = []
     counts = [0] * len(SHAPES)
@@ -393,7 +393,7 @@ def scan_ints(values: list[int | None]) -> tuple[list[tuple[int, int, int, int]]
         positive += 1
         if v >= 10**12:
             continue
-        for shape, width, lo, hi in ((D8, 8, 10**7, 10**8), (D10, 10, 10**8, 10**10),
+        for shape, width, lo, hi in ((D8, 8, 10**7, 10**8), (D10, 10, 10**6, 10**10),
                                      (D11, 11, 10**9, 10**11), (D12, 12, 10**11, 10**12)):
             if lo <= v < hi:
                 counts[shape] += 1
