@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install scan-example test lint clean
+.PHONY: install scan-example test test-nojit bench-smoke bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,20 @@ scan-example: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
+# The kernel tests again with the JIT off: the kernels' Python source must be right on its own
+# (STYLE.md section 4), and coverage tools can see it.
+test-nojit: $(VENV)/.installed
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest tests/test_kernels_pid.py -m "not slow" -q
+
+# The benchmark suite as a smoke test (small corpus, nothing timed) and for real (see benchmarks/README.md).
+bench-smoke: $(VENV)/.installed
+	$(BIN)/python -m pytest benchmarks --benchmark-disable -q
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m pytest benchmarks --benchmark-only
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check scanner kernels tests scripts
+	$(BIN)/ruff check scanner kernels tests scripts benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

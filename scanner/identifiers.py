@@ -238,7 +238,9 @@ def _kind_scores(cands: np.ndarray, name_ctx: int) -> dict[int, np.ndarray]:
             score += strict
         score += sep
         positive = (ctx & (CTX_PERSON if info.person else CTX_BUSINESS)) != 0
-        score += 2 * positive
+        # A named number is reported whatever its check's strength ("an 8-digit number that passes the
+        # CVR check is a CVR only with context": with context, it is one).
+        score += (3 if info.strength == 0 and not info.person else 2) * positive
         score -= 2 * (((ctx & CTX_NEGATIVE) != 0) & ~positive)
         out[info.bit] = np.where(has, score, -9)
     return out
