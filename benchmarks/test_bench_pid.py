@@ -55,11 +55,10 @@ PID_RE = re.compile(
     re.VERBOSE,
 )
 
-#: Kinds sdcscan is known not to report on this corpus. dk_cvr: a CVR scores at most 2 (weak check, no
-#: separator form, +2 for a context word), and a score of 2 needs 20 % of the file's 8-digit numbers to
-#: validate, which never happens in a log full of YYYYMMDD dates and 8-digit phone numbers, so even
-#: ``cvr=12345678`` and ``DK12345678`` go unreported (PID011's docstring says a named CVR is reported).
-#: The check below is strict: once the engine reports the kind, the test fails until it is removed here.
+#: Kinds sdcscan is known not to report on this corpus, with the reason (kind -> why). The check in
+#: ``check_detections`` is strict: a listed kind that gets reported fails the test until it is removed here.
+#: (dk_cvr was listed until a named number of a weak-check kind scored +3 for its context word: before,
+#: ``cvr=12345678`` scored 2 and needed 20 % of the file's 8-digit numbers to validate, about 9 % here.)
 KNOWN_GAPS: dict[str, str] = {}
 
 
