@@ -57,8 +57,8 @@ PID_RE = re.compile(
 
 #: Kinds sdcscan is known not to report on this corpus, with the reason (kind -> why). The check in
 #: ``check_detections`` is strict: a listed kind that gets reported fails the test until it is removed here.
-#: (dk_cvr was listed until a named number of a weak-check kind scored +3 for its context word: before,
-#: ``cvr=12345678`` scored 2 and needed 20 % of the file's 8-digit numbers to validate, about 9 % here.)
+#: (dk_cvr was listed until a named CVR scored +3 for its context word: before, ``cvr=12345678`` scored 2
+#: and needed 20 % of the file's 8-digit numbers to validate, about 9 % here.)
 KNOWN_GAPS: dict[str, str] = {}
 
 
