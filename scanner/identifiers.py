@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import mmap
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -484,8 +484,8 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
     if pa.types.is_dictionary(t):
         arr = arr.dictionary_decode()
         t = arr.type
-    if pa.types.is_string_view(t) or pa.types.is_large_string(t):
-        arr = arr.cast(pa.string()) if pa.types.is_string_view(t) else arr
+    if pa.types.is_string_view(t):  # views have no offsets buffer: cast to offsets + data
+        arr = arr.cast(pa.large_string())
         t = arr.type
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         ints = _whole_numbers(arr)
@@ -539,7 +539,3 @@ def _ints(arr: pa.Array) -> tuple[np.ndarray, int]:
     cands, _counts, positive = scan_ints(vals, valid)
     return cands, int(positive)
 
-
-def iter_detections(scan: IdentifierScan, code: str) -> Iterator[Detection]:
-    """Detections of the rule ``code`` in a scan."""
-    yield from scan.of(code)
