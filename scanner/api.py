@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from scanner import __version__, masking
 from scanner.config import Config, load_config
@@ -25,7 +25,10 @@ from scanner.loaders.base import LoadError, TabularSource
 from scanner.rules.context import FileFacts, RuleContext
 from scanner.rules.registry import RuleSpec, Shape, all_rules
 
-__all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_file"]
+if TYPE_CHECKING:
+    from scanner.tabulate import TableResult, TableSpec
+
+__all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_file", "table"]
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,8 @@ log = logging.getLogger(__name__)
 # polars and pyarrow) costs more than it saves.
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
-_TABULAR = {FileKind.CSV, FileKind.PARQUET}
+_STATS = {FileKind.SAS7BDAT, FileKind.XPT, FileKind.DTA, FileKind.SAV}
+_TABULAR = {FileKind.CSV, FileKind.PARQUET} | _STATS
 _PENDING_RULES = {
     FileKind.LOG: "statistical software log or listing: the LOG rules that read logs are not built yet",
     FileKind.CODE: "program code: the COD rules that read programs are not built yet",
@@ -61,6 +65,11 @@ def _context(spec: RuleSpec, config: Config, path: str, key: bytes) -> RuleConte
 
 
 def _open_tabular(entry: DiscoveredFile) -> TabularSource:
+    if entry.kind in _STATS:
+        # SAS, Stata and SPSS data files: almost always microdata; the same table analysis as a CSV
+        from scanner.loaders.stats import open_stats_file
+
+        return open_stats_file(entry.path)
     if entry.kind is FileKind.PARQUET:
         from scanner.loaders.parquet import open_parquet
 
@@ -273,3 +282,13 @@ def scan(
             progress.advance(result)
     results.sort(key=lambda r: r.path)
     return ScanResult(__version__, config.profile.name, tuple(results), time.perf_counter() - started)
+
+
+def table(path: Path | str, spec: TableSpec, config: Config | None = None, **options: Any) -> TableResult:
+    """Build a safe table from the microdata at ``path`` (or check one with ``check=EXPORTED``).
+
+    See :func:`scanner.tabulate.build_table` for the options (threads, check, check_column, display_path).
+    """
+    from scanner.tabulate import build_table
+
+    return build_table(path, spec, config, **options)

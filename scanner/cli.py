@@ -190,6 +190,95 @@ def scan(
     raise typer.Exit(_exit_code(result, fail_on, exit_zero))
 
 
+class StatChoice(enum.StrEnum):
+    COUNT = "count"
+    SUM = "sum"
+    MEAN = "mean"
+
+
+@app.command("table")
+def table_cmd(
+    data: Annotated[Path, typer.Argument(help="Microdata: CSV, Parquet, SAS (.sas7bdat, .xpt), Stata, SPSS.",
+                                         show_default=False)],
+    by: Annotated[list[str], typer.Option("--by", help="Dimension columns (comma-separated).", show_default=False)],
+    value: Annotated[str | None, typer.Option("--value", help="Numeric column to sum (dominance rules).")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit id column (person, firm): contributions "
+                                                            "and counts per unit.")] = None,
+    stat: Annotated[StatChoice | None, typer.Option("--stat", help="What each cell shows (default: sum with "
+                                                                   "--value, else count).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the safe table (.csv, .parquet, .xlsx).")] = None,
+    check: Annotated[Path | None, typer.Option("--check", help="Check this exported table (CSV) against the "
+                                                               "microdata instead of building one.")] = None,
+    check_column: Annotated[str | None, typer.Option("--check-column", help="The number column of the "
+                                                                            "exported table.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format (json: every cell).")]
+    = OutputFormat.CONSOLE,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    profile: Annotated[str | None, typer.Option(help="Rule profile: dst, scb, acro, opensafely...")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Site rules file (TOML).")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to run.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to skip.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings at or above this.")] = FailOn.REVIEW,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")] = False,
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help="Kernel threads (default: all cores).")]
+    = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the report.")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More detail.")] = 0,
+) -> None:
+    """Build a safe table from microdata (margins, per-cell rules, suppression), or check an exported one."""
+    from scanner.loaders.base import LoadError
+    from scanner.tabulate import Stat, TableError, TableSpec, build_table, cells_json, write_safe_table
+
+    _setup_logging(verbose, quiet)
+    config = _load_config(rules, profile, select, ignore)
+    dims = _split(by) or []
+    chosen = Stat(stat.value) if stat is not None else (Stat.SUM if value else Stat.COUNT)
+    for target, what in ((out, "--out"), (output, "--output")):
+        if target is not None and target.exists() and any(
+                target.resolve() == p.resolve() for p in (data, check) if p is not None and p.exists()):
+            _fail(f"{what} {target} would overwrite an input file")
+    try:
+        spec = TableSpec(tuple(dims), value=value, unit=unit, stat=chosen)
+        result = build_table(data, spec, config, threads=threads, check=check, check_column=check_column)
+    except (TableError, LoadError, KeyError) as exc:
+        reason = exc.reason if isinstance(exc, LoadError) else (exc.args[0] if exc.args else str(exc))
+        _fail(f"{data.name}: {reason}")
+    except FileNotFoundError as exc:
+        _fail(f"no such file: {exc.filename or data}")
+    if out is not None:
+        if not result.safe:
+            typer.echo(f"sdcscan: not writing {out}: the table is not safe to publish (see the findings)", err=True)
+        else:
+            try:
+                write_safe_table(result, out)
+            except TableError as exc:
+                _fail(str(exc))
+            except OSError as exc:
+                _fail(f"cannot write {out}: {exc.strerror or exc}")
+            if not quiet:
+                typer.echo(f"sdcscan: safe table written to {out}", err=True)
+    buffer = io.StringIO()
+    if fmt is OutputFormat.JSON:
+        buffer.write(json.dumps(cells_json(result), ensure_ascii=False, indent=1) + "\n")
+    else:
+        from scanner.reporters.cells import render_summary
+
+        render_summary(result, buffer, verbose=verbose > 0)
+    text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+    threshold = Severity.parse(fail_on.value)
+    worst = max((f.severity for f in result.findings), default=None)
+    failed = worst is not None and worst >= threshold
+    raise typer.Exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
+
+
 @app.command("rule")
 def rule_cmd(
     code: Annotated[str | None, typer.Argument(help="Rule code (e.g. TAB001); all rules if omitted.")] = None,

@@ -20,13 +20,15 @@ __all__ = ["NoOptions", "RuleSpec", "Shape", "all_rules", "get_rule", "rule"]
 
 
 class Shape(enum.StrEnum):
-    """What a rule reads: an analysed table, text chunks, the file's identifier scan, or the facts about
-    a file as a whole."""
+    """What a rule reads: an analysed table, text chunks, the file's identifier scan, the facts about a
+    file as a whole, or the cells of a table built from microdata."""
 
     TABLE = "table"
     TEXT = "text"
     IDENTIFIERS = "identifiers"
     FILE = "file"
+    #: the cells of a table built from microdata (``sdcscan table``): statistics per published cell
+    CELLS = "cells"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,17 @@
-"""TAB: tables — small cells and tables that are microdata in disguise."""
+"""TAB: tables — small cells, dominance, recoverable suppression and tables that are microdata in disguise.
+
+Two inputs: a table file found by ``sdcscan scan`` (:class:`~scanner.table_model.TableModel`, counts as
+published), and the cells of a table built from microdata by ``sdcscan table``
+(:class:`~scanner.tabulate.CellTable`, with row and unit counts, totals and the two largest contributions
+of every cell, margins included)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from scanner import masking
@@ -14,7 +21,14 @@ from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
 from scanner.table_model import ColumnInfo, TableModel, TableShape
 
+if TYPE_CHECKING:
+    from scanner.tabulate import CellFlags, CellTable
+
 __all__ = ["CellScan", "MostlyOnesOptions", "SmallCellOptions", "scan_cells"]
+
+#: A magnitude cell that is suppressed keeps at least this share of its value as uncertainty even when its
+#: rule asks for less (a suppressed cell must never be exactly recoverable).
+_MIN_RELATIVE_WIDTH = 1e-6
 
 # At most this many TAB001 findings per file are itemised; the rest are summed up in one finding, so a
 # 30,000-row table with 250 small cells gives a readable report.
@@ -29,6 +43,12 @@ class SmallCellOptions:
 
     count_words: tuple[str, ...] = ()
     not_count_words: tuple[str, ...] = ()
+    #: in a table built with a unit column: count distinct "units" (persons, firms) or "rows"
+    table_count: str = "units"
+
+    def __post_init__(self) -> None:
+        if self.table_count not in ("units", "rows"):
+            raise ValueError('table_count must be "units" or "rows"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +131,8 @@ def _count_columns_note(counts: list[ColumnInfo]) -> str:
     return names + more
 
 
-@rule("TAB001", "small-cell", Severity.BLOCK, (Shape.TABLE,), SmallCellOptions)
-def small_cell(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+@rule("TAB001", "small-cell", Severity.BLOCK, (Shape.TABLE, Shape.CELLS), SmallCellOptions)
+def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A table cell with fewer observations than the profile's threshold.
 
     What it flags: every count below the threshold (3 at Statistics Denmark and SCB, 10 under the ACRO
@@ -124,13 +144,20 @@ def small_cell(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
     Example: `Christiansø;Women;99 years;1` in a population table.
 
-    Options: `count_words` and `not_count_words` decide which whole-number columns hold counts. The
-    threshold and zero handling come from the profile (`threshold`, `zeros_disclosive`).
+    In a table built from microdata (`sdcscan table`), every cell is checked, margins included; with
+    `--unit` the observations are distinct units (a firm with six rows is one observation).
+
+    Options: `count_words` and `not_count_words` decide which whole-number columns hold counts;
+    `table_count` ("units" or "rows") what `sdcscan table --unit` counts. The threshold and zero handling
+    come from the profile (`threshold`, `zeros_disclosive`).
 
     References: Statistics Denmark, rules for sending results home (at least 3 observations per cell);
     ACRO/SACRO rules of thumb (threshold 10); Hundepool et al., Statistical Disclosure Control (2012),
     ch. 5.
     """
+    if not isinstance(table, TableModel):
+        yield from _small_cells(ctx, table)
+        return
     if table.shape is TableShape.MICRODATA or not table.counts:
         return
     profile = ctx.profile
@@ -158,8 +185,8 @@ def small_cell(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         )
 
 
-@rule("TAB005", "mostly-ones", Severity.BLOCK, (Shape.TABLE,), MostlyOnesOptions)
-def mostly_ones(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+@rule("TAB005", "mostly-ones", Severity.BLOCK, (Shape.TABLE, Shape.CELLS), MostlyOnesOptions)
+def mostly_ones(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A "table" whose count cells are mostly 1: microdata in disguise.
 
     What it flags: tables where at least `ones_share` of the count cells equal 1 (with at least
@@ -174,9 +201,12 @@ def mostly_ones(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
     References: Statistics Denmark, rules for sending results home ("a table whose cells are mostly 1").
     """
-    if table.shape is TableShape.MICRODATA or not table.counts:
+    if isinstance(table, TableModel) and (table.shape is TableShape.MICRODATA or not table.counts):
         return
     opts: MostlyOnesOptions = ctx.options
+    if not isinstance(table, TableModel):
+        yield from _mostly_ones_cells(ctx, table, opts)
+        return
     scan = scan_cells(table, ctx.profile)
     if scan.cells >= opts.min_cells and scan.ones >= opts.ones_share * scan.cells:
         share = round(100 * scan.ones / scan.cells)
@@ -186,3 +216,246 @@ def mostly_ones(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
                          f"{_count_columns_note(table.counts)}"),
             identity="ones",
         )
+
+
+# --- tables built from microdata (`sdcscan table`) ---------------------------------------------------
+
+
+def _flags(table: CellTable, fail: np.ndarray, review: np.ndarray, required: np.ndarray) -> CellFlags:
+    from scanner.tabulate import CellFlags
+
+    values = np.abs(table.published_values())
+    floor = np.maximum(values * _MIN_RELATIVE_WIDTH, 1.0 if not table.magnitude else 1e-9)
+    required = np.where(fail | review, np.maximum(np.nan_to_num(required, nan=0.0), floor), 0.0)
+    return CellFlags(fail, review & ~fail, required)
+
+
+def _report(ctx: RuleContext, table: CellTable, flags: CellFlags,
+            describe: Callable[[int], tuple[str, str]], review_text: str) -> Iterator[Finding]:
+    """Findings for the flagged cells: every cell of a built table, or the published cells of a checked one.
+
+    ``describe(flat)`` gives the message tail and the evidence text (both from masked parts only).
+    """
+    table.flags[ctx.spec.code] = flags
+    hit = flags.fail | flags.review
+    if table.exported is not None:
+        hit &= table.exported.published
+    cells = np.flatnonzero(hit)
+    for flat in cells[:MAX_ITEMISED]:
+        where = ", ".join(f"{k}={v}" for k, v in table.cell(int(flat)))
+        row = int(table.exported.row[flat]) if table.exported is not None else None
+        if flags.fail[flat]:
+            what, ev = describe(int(flat))
+            yield ctx.finding(f"Cell ({where}) {what}.", masking.evidence(ev), row=row,
+                              cell=table.cell(int(flat)))
+        else:
+            yield ctx.finding(f"Cell ({where}) {review_text}.", masking.note("negative contributions"), row=row,
+                              cell=table.cell(int(flat)), severity=Severity.REVIEW)
+    rest = len(cells) - MAX_ITEMISED
+    if rest > 0:
+        yield ctx.finding(f"{rest:,} more cells break this rule (only the first {MAX_ITEMISED} are listed).",
+                          masking.note(f"{len(cells):,} of {table.size:,} cells"), identity="more")
+
+
+_NEGATIVE = ("has negative contributions: the dominance rules assume non-negative values, so a person must "
+             "judge it")
+
+
+def _small_cells(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
+    opts: SmallCellOptions = ctx.options
+    profile = ctx.profile
+    units = opts.table_count == "units" and table.spec.per_unit
+    n = table.n(units=units)
+    fail = (n > 0) & (n < profile.threshold)
+    if profile.zeros_disclosive:
+        fail |= n == 0
+    if table.magnitude:
+        # a suppressed small magnitude cell must stay uncertain by p % of its value
+        required = profile.p_percent * np.abs(table.stats.total)
+    else:
+        # a suppressed small count must stay compatible with a safe one: width of the threshold
+        required = np.full(table.size, float(profile.threshold))
+    flags = _flags(table, fail, np.zeros(table.size, dtype=bool), required)
+    noun = "units" if units else "observations"
+
+    def describe(flat: int) -> tuple[str, str]:
+        band = masking.count_band(float(n[flat]), profile.threshold)
+        if n[flat] == 0:
+            return ("is empty, which this profile treats as disclosive",
+                    f"count 0 (profile {profile.name})")
+        return (f"has fewer than {profile.threshold} {noun}",
+                f"{noun} {band} (threshold {profile.threshold}, profile {profile.name})")
+
+    yield from _report(ctx, table, flags, describe, "")
+
+
+def _mostly_ones_cells(ctx: RuleContext, table: CellTable, opts: MostlyOnesOptions) -> Iterator[Finding]:
+    interior = ~table.ext.is_margin()
+    n = table.n()[interior]
+    present = n[n > 0]
+    ones = int((present == 1).sum())
+    if present.size >= opts.min_cells and ones >= opts.ones_share * present.size:
+        share = round(100 * ones / present.size)
+        yield ctx.finding(
+            f"{share} % of the table's {present.size:,} non-empty cells hold one unit: this is microdata in "
+            "table form (tabulate fewer or coarser dimensions).",
+            masking.note(f"{ones:,} of {present.size:,} non-empty cells hold 1"),
+            identity="ones",
+        )
+
+
+def _top_n(table: CellTable, n: int) -> np.ndarray:
+    top = np.nan_to_num(table.stats.top1, nan=0.0)
+    if n >= 2:
+        top = top + np.nan_to_num(table.stats.top2, nan=0.0)
+    return top
+
+
+@rule("TAB002", "dominant-contributors", Severity.BLOCK, (Shape.CELLS,))
+def dominant_contributors(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
+    """A cell whose largest n contributors make up more than k of its value: the (n,k) dominance rule.
+
+    What it flags: in a table of sums or means (`sdcscan table --value ... --stat sum|mean`), every cell
+    (margins included) where the largest `nk_n` contributions (1 or 2) make up more than `nk_k` of the
+    cell total. The boundary is the profile's: Statistics Denmark and SCB fail a cell at a share above
+    85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive = true`). With `--unit`,
+    a contribution is a unit's sum within the cell (a firm with several rows is one contributor; ACRO
+    counts rows, which lets a firm with six rows pass as six contributors). A cell with a negative
+    contribution is `review`: the rule assumes non-negative values.
+
+    Why it is disclosive: when one or two firms dominate a cell, the published total is close to their own
+    value, and the second-largest firm can subtract its own value to estimate the largest one's.
+
+    Example: turnover by region x industry where one firm has 91 % of a cell's turnover.
+
+    Options: none beyond severity; n, k and the boundary come from the profile (`nk_n`, `nk_k`,
+    `nk_inclusive`).
+
+    References: Statistics Denmark, rules for sending results home (dominance, 85 %); Hundepool et al.,
+    Statistical Disclosure Control (2012), 4.2.2; ACRO `safe_nk_n`/`safe_nk_k`.
+    """
+    if not table.magnitude:
+        return
+    profile = ctx.profile
+    stats = table.stats
+    negative = stats.negative > 0
+    top = _top_n(table, profile.nk_n)
+    total = stats.total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = top / total
+    # the share exactly as ACRO computes it (top-n sum / sum), so a tie at k is decided the same way
+    defined = (stats.nvalid > 0) & (total > 0) & ~negative
+    over = share >= profile.nk_k if profile.nk_inclusive else share > profile.nk_k
+    fail = defined & over
+    required = top / profile.nk_k - total  # the upper protection level of the (n,k) rule
+    review_need = ctx.profile.p_percent * np.abs(total)
+    flags = _flags(table, fail, negative, np.where(fail, required, review_need))
+    sign = ">=" if profile.nk_inclusive else ">"
+    pct = f"{profile.nk_k * 100:g} %"
+    bound = "at least" if profile.nk_inclusive else "more than"
+
+    def describe(flat: int) -> tuple[str, str]:
+        return (f"is dominated: its largest {profile.nk_n} contributors hold {bound} {pct} of its value",
+                f"top-{profile.nk_n} share {sign} {pct} (profile {profile.name})")
+
+    yield from _report(ctx, table, flags, describe, _NEGATIVE)
+
+
+@rule("TAB003", "p-percent", Severity.BLOCK, (Shape.CELLS,))
+def p_percent(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
+    """A cell where the second-largest contributor could estimate the largest to within p %: the p % rule.
+
+    What it flags: in a table of sums or means, every cell (margins included) where the value left after
+    removing the two largest contributions is less than `p_percent` of the largest one
+    ((total - x1 - x2) < p * x1). With `--unit` the contributions are per unit. A cell with a negative
+    contribution is `review`. A cell whose contributions are all zero passes (there is nothing to estimate;
+    ACRO fails it).
+
+    Why it is disclosive: the second-largest contributor knows its own value x2; subtracting it from the
+    published total leaves x1 plus the small remainder, an estimate of the largest contributor's value
+    within p %.
+
+    Example: three firms with 900, 80 and 5 in a cell: 5 < 10 % of 900.
+
+    Options: none beyond severity; p comes from the profile (`p_percent`, 10 % in every profile shipped).
+
+    References: Hundepool et al., Statistical Disclosure Control (2012), 4.2.3; ACRO `safe_pratio_p`.
+    """
+    if not table.magnitude:
+        return
+    profile = ctx.profile
+    stats = table.stats
+    negative = stats.negative > 0
+    top1 = np.nan_to_num(stats.top1, nan=0.0)
+    remainder = stats.total - _top_n(table, 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = remainder / top1
+    fail = (stats.nvalid > 0) & (top1 > 0) & ~negative & (ratio < profile.p_percent)
+    required = profile.p_percent * top1 - remainder  # the upper protection level of the p % rule
+    flags = _flags(table, fail, negative, np.where(fail, required, profile.p_percent * np.abs(stats.total)))
+    pct = f"{profile.p_percent * 100:g} %"
+
+    def describe(flat: int) -> tuple[str, str]:
+        return (f"fails the p % rule: without its two largest contributions less than {pct} of the largest "
+                "remains", f"remainder < {pct} of the largest contribution (profile {profile.name})")
+
+    yield from _report(ctx, table, flags, describe, _NEGATIVE)
+
+
+@rule("TAB004", "recoverable-suppression", Severity.BLOCK, (Shape.CELLS,))
+def recoverable_suppression(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
+    """A suppressed cell that can be recomputed, or narrowed too far, from the published cells.
+
+    What it flags: with `sdcscan table DATA --by ... --check EXPORTED.csv`, every cell that breaks a TAB
+    rule and is hidden in the exported table (suppressed or left out) but whose feasible interval — the
+    range an attacker gets by linear programming over the table's additive equations (every margin is the
+    sum of its cells) with the published cells fixed and non-negative values — is narrower than the rule's
+    protection: the threshold for a small count, p % of the value for a small magnitude cell, the (n,k)
+    and p % rules' protection levels for dominated cells. A cell left out of the export counts as hidden.
+
+    Why it is disclosive: "n<3" in a row whose total and other cells are published is one subtraction
+    away from the number it hides.
+
+    Example: `A;1;5 / A;2;n<3 / A;Total;7`: the hidden cell is 2.
+
+    Options: none beyond severity.
+
+    References: Statistics Denmark, rules for sending results home (suppressed cells must not be
+    recomputable from totals); Hundepool et al., Statistical Disclosure Control (2012), 4.3 (audit);
+    tau-Argus secondary suppression.
+    """
+    exported = table.exported
+    if exported is None or not table.flags:
+        return
+    from scanner.suppression import audit
+
+    primary = np.zeros(table.size, dtype=bool)
+    required = np.zeros(table.size, dtype=np.float64)
+    for flags in table.flags.values():
+        hit = flags.fail | flags.review
+        primary |= hit
+        required = np.maximum(required, np.where(hit, flags.required, 0.0))
+    hidden = ~exported.published
+    targets = primary & hidden
+    if not targets.any():
+        return
+    shape = table.ext.shape
+    values = table.published_values().reshape(shape)
+    result = audit(values, hidden.reshape(shape), nonnegative=table.nonnegative())
+    width = result.width().reshape(-1)
+    weak = targets & (width < required * (1 - 1e-9))
+    cells = np.flatnonzero(weak)
+    for flat in cells[:MAX_ITEMISED]:
+        where = ", ".join(f"{k}={v}" for k, v in table.cell(int(flat)))
+        exact = width[flat] <= 1e-9 * max(1.0, abs(float(values.reshape(-1)[flat])))
+        how = "can be recomputed exactly" if exact else "can be narrowed below the protection its rule needs"
+        row = int(exported.row[flat]) or None
+        yield ctx.finding(
+            f"Suppressed cell ({where}) {how} from the published cells and totals.",
+            masking.note("exactly recoverable" if exact else "feasible interval narrower than required"),
+            row=row, cell=table.cell(int(flat)),
+        )
+    rest = len(cells) - MAX_ITEMISED
+    if rest > 0:
+        yield ctx.finding(f"{rest:,} more suppressed cells can be recomputed or narrowed.",
+                          masking.note(f"{len(cells):,} unprotected cells"), identity="more")

@@ -15,6 +15,11 @@ A case file holds named cases, each a tiny input file and what the rule must (or
     severity = "review"                  # optional: the severity every finding must have
 
 Only the rule under test runs (``--select CODE``), so cases do not depend on each other's rules.
+
+Rules that read tables built from microdata (``sdcscan table``) take the microdata as ``content`` and
+the table to build as ``table = { by = ["region", "industry"], value = "turnover", unit = "firm" }``
+(``stat`` optional); ``check`` holds an exported table for ``--check``. TAB004 cases run every TAB rule
+(it audits the cells the others flag) and look only at TAB004's findings.
 """
 
 from __future__ import annotations
@@ -91,16 +96,20 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     else:
         target.write_text(content.lstrip("\n"), encoding=case.get("encoding", "utf-8"))
     config = load_config(_site_rules(tmp_path, code, case.get("options", {})),
-                         profile=case.get("profile"), select=[code])
-    result = api.scan([export], config, jobs=1)
-    findings = [f for f in result.findings() if f.rule == code]
+                         profile=case.get("profile"), select=["TAB"] if code == "TAB004" else [code])
+    if "table" in case:
+        findings = _table_findings(code, case, target, export, config)
+    else:
+        result = api.scan([export], config, jobs=1)
+        findings = [f for f in result.findings() if f.rule == code]
     detail = [(f.location, f.message) for f in findings]
     if case["expect"] == "pass":
         assert not findings, f"{code} should not report on {case['name']}: {detail}"
         return
     assert findings, f"{code} should report on {case['name']}"
     for f in findings:
-        assert f.location.path == f"export/{case['file']}"
+        assert f.location.path == (f"export/{case['file']}" if "table" not in case else
+                                   ("export.csv" if "check" in case else case["file"]))
     if "count" in case:
         assert len(findings) == case["count"], detail
     for column in case.get("columns", []):
@@ -109,3 +118,18 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
         assert any(f.location.row == row for f in findings), f"no finding names row {row}: {detail}"
     if "severity" in case:
         assert all(f.severity.label == case["severity"] for f in findings), detail
+
+
+def _table_findings(code: str, case: dict[str, Any], data: Path, export: Path, config: Any) -> list[Any]:
+    from scanner.tabulate import Stat, TableSpec
+
+    spec_in = case["table"]
+    value = spec_in.get("value")
+    stat = Stat(spec_in.get("stat", "sum" if value else "count"))
+    spec = TableSpec(tuple(spec_in["by"]), value=value, unit=spec_in.get("unit"), stat=stat)
+    check = None
+    if "check" in case:
+        check = export.parent / "export.csv"
+        check.write_text(case["check"].lstrip("\n"), encoding="utf-8")
+    result = api.table(data, spec, config, check=check)
+    return [f for f in result.findings if f.rule == code]

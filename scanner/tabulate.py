@@ -1,0 +1,869 @@
+"""Tables from microdata: stream the file into the cell kernels, add margins, check and protect every cell.
+
+``compute_cells`` is the fast path (one streaming pass, per-cell statistics); ``build_table`` adds the
+margins, evaluates the TAB rules on every cell (interior and margins: both are published), suppresses
+the cells that break a rule (primary) and then enough other cells that no suppressed cell can be
+recomputed from what is published (secondary, proven by the LP audit in :mod:`scanner.suppression`).
+
+Cell codes: each ``--by`` column gets a dictionary of its levels (codes in order of first appearance) and
+a row's cell is the mixed-radix number of its codes. The radix of a column is a capacity that doubles when
+a batch brings more levels than it holds; the statistics gathered so far are then closed as a segment and
+remapped at the end, so the stream never needs a first pass to learn the levels. At the end the levels are
+sorted and every segment is remapped into the final, exact layout (C order of the ``by`` columns).
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import logging
+import math
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+if TYPE_CHECKING:
+    from kernels.cells import CellStats
+    from scanner.config import Config
+
+__all__ = [
+    "CellFlags",
+    "CellTable",
+    "Cells",
+    "Exported",
+    "ExtendedCells",
+    "Stat",
+    "Suppressed",
+    "TableError",
+    "TableResult",
+    "TableSpec",
+    "build_table",
+    "cells_json",
+    "compute_cells",
+    "extend",
+    "safe_frame",
+    "write_safe_table",
+]
+
+log = logging.getLogger(__name__)
+
+#: A table with more cells than this is refused: at that size it is a listing of units, not a table,
+#: and the per-cell state (about 48 bytes a cell per thread) would dominate memory.
+MAX_CELLS = 1 << 22
+#: Rows per batch from the loader: large enough that per-batch overhead vanishes, small enough that
+#: memory stays flat (four columns of 1M rows are ~32 MB).
+BATCH_ROWS = 1_000_000
+
+
+class TableError(Exception):
+    """The table cannot be built as asked (unknown column, wrong type, too many cells)."""
+
+
+class Stat(enum.StrEnum):
+    """What the published table shows per cell."""
+
+    COUNT = "count"
+    SUM = "sum"
+    MEAN = "mean"
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """What to tabulate: the dimensions, the measure, the unit whose contributions are summed, the stat."""
+
+    by: tuple[str, ...]
+    value: str | None = None
+    unit: str | None = None
+    stat: Stat = Stat.COUNT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by", tuple(self.by))
+        object.__setattr__(self, "stat", Stat(self.stat))
+        if not self.by:
+            raise TableError("at least one --by column is needed")
+        if len(set(self.by)) != len(self.by):
+            raise TableError("a --by column is named twice")
+        if self.stat is not Stat.COUNT and self.value is None:
+            raise TableError(f"--stat {self.stat.value} needs a --value column")
+        for name, what in ((self.value, "--value"), (self.unit, "--unit")):
+            if name is not None and name in self.by:
+                raise TableError(f"{what} column {name!r} is also a --by column")
+        if self.value is not None and self.value == self.unit:
+            raise TableError("--value and --unit name the same column")
+
+    @property
+    def columns(self) -> list[str]:
+        """The file columns the table reads, in a fixed order."""
+        out = list(self.by)
+        out += [c for c in (self.value, self.unit) if c is not None]
+        return out
+
+    @property
+    def per_unit(self) -> bool:
+        return self.unit is not None
+
+
+@dataclass(slots=True)
+class Cells:
+    """Per-cell statistics of the interior cells (no margins), C order of ``shape``."""
+
+    spec: TableSpec
+    labels: list[list[Any]]
+    stats: CellStats
+    #: per-unit mode: the (cell, unit) pairs, reduced, for margins (cells, units, sums, rows, nvalid, neg)
+    pairs: tuple[np.ndarray, ...] | None
+    rows: int
+    rows_missing_key: int
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(lv) for lv in self.labels)
+
+    # Shortcuts used by benchmarks and callers that only want the arrays.
+    @property
+    def count(self) -> np.ndarray:
+        return self.stats.count
+
+    @property
+    def units(self) -> np.ndarray:
+        return self.stats.units
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.stats.total
+
+    @property
+    def top1(self) -> np.ndarray:
+        return self.stats.top1
+
+    @property
+    def top2(self) -> np.ndarray:
+        return self.stats.top2
+
+
+# --- encoding -------------------------------------------------------------------------------------
+
+
+class _Dimension:
+    """The levels of one ``--by`` column, coded in order of first appearance."""
+
+    __slots__ = ("capacity", "codes", "dtype", "levels", "name")
+
+    def __init__(self, name: str, dtype: pl.DataType) -> None:
+        self.name = name
+        self.dtype = dtype
+        self.levels: list[Any] = []
+        self.codes: dict[Any, int] = {}
+        self.capacity = 0
+
+    def encode(self, column: pl.Series) -> np.ndarray:
+        """Codes of a batch's values (int64; -1 for a missing value), learning new levels."""
+        if column.dtype.is_float():
+            column = column.fill_nan(None)
+        for value in column.drop_nulls().unique(maintain_order=True).to_list():
+            if value not in self.codes:
+                self.codes[value] = len(self.levels)
+                self.levels.append(value)
+        if not self.levels:
+            return np.full(column.len(), -1, dtype=np.int64)
+        mapped = column.replace_strict(
+            pl.Series(self.levels, dtype=column.dtype),
+            pl.Series(range(len(self.levels)), dtype=pl.Int64),
+            default=-1,
+            return_dtype=pl.Int64,
+        )
+        return mapped.fill_null(-1).to_numpy()
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    # One column has one dtype, so values compare; booleans and dates sort naturally.
+    return (0, value)
+
+
+def _capacity(levels: int) -> int:
+    return max(4, 1 << math.ceil(math.log2(max(levels, 1) * 2)))
+
+
+def _unit_ids(column: pl.Series) -> np.ndarray:
+    """The unit column as int64 ids: integers as they are, anything else by a 64-bit hash.
+
+    A missing unit id cannot be told apart from another missing one, so all of them are one unit: fewer
+    units and larger contributions, the conservative side for both the threshold and dominance rules.
+    """
+    dt = column.dtype
+    if dt.is_integer():
+        ids = column.cast(pl.Int64, wrap_numerical=True)
+        if ids.null_count():
+            ids = ids.fill_null(np.iinfo(np.int64).min)
+        return ids.to_numpy()
+    if dt.is_float():
+        # SAS stores every number as a double: an integral id is the same unit whatever its type.
+        values = column.fill_nan(None).to_numpy().astype(np.float64, copy=False)
+        out = values.view(np.int64).copy()
+        integral = np.isfinite(values) & (np.abs(values) < 2**62)
+        integral &= values == np.floor(np.where(integral, values, 0.0))
+        out[integral] = values[integral].astype(np.int64)
+        out[np.isnan(values)] = np.iinfo(np.int64).min
+        return out
+    hashed = column.cast(pl.String).hash(seed=0x5DC5CA)
+    return hashed.to_numpy().view(np.int64)
+
+
+def _values(column: pl.Series, name: str) -> np.ndarray:
+    dt = column.dtype
+    if not (dt.is_numeric() or dt == pl.Boolean or dt == pl.Null):
+        raise TableError(f"--value column {name!r} is not numeric ({dt})")
+    return column.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+
+
+class _Segment:
+    """Statistics gathered under one layout (one set of radix capacities)."""
+
+    def __init__(self, capacities: list[int], per_unit: bool, threads: int) -> None:
+        from kernels.cells import RowAccumulator, UnitAccumulator
+
+        self.capacities = list(capacities)
+        self.ncells = math.prod(capacities)
+        self.acc: Any = (UnitAccumulator if per_unit else RowAccumulator)(self.ncells, threads=threads)
+
+
+def _strides(sizes: Sequence[int]) -> np.ndarray:
+    strides = np.ones(len(sizes), dtype=np.int64)
+    for i in range(len(sizes) - 2, -1, -1):
+        strides[i] = strides[i + 1] * sizes[i + 1]
+    return strides
+
+
+def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = None,
+                  batch_rows: int = BATCH_ROWS, max_cells: int = MAX_CELLS) -> Cells:
+    """Stream ``path`` once and return the per-cell statistics of the interior cells.
+
+    Rows with a missing ``--by`` value are left out of the table (as pandas, Stata and ACRO do) and
+    counted in ``rows_missing_key``. Raises :class:`TableError` for a bad specification and
+    :class:`~scanner.loaders.base.LoadError` for a file that cannot be read.
+    """
+    from kernels.cells import pair_stats, reduce_pairs
+    from scanner.loaders.microdata import ColumnError, open_microdata
+
+    started = time.perf_counter()
+    threads = threads or os.cpu_count() or 1
+    reader = open_microdata(Path(path))
+    columns = reader.columns
+    absent = [name for name in spec.columns if name not in columns]
+    if absent:
+        raise ColumnError(absent, list(columns))
+    dims = [_Dimension(name, columns[name]) for name in spec.by]
+    segments: list[_Segment] = []
+    rows = missing = 0
+    for batch in reader.batches(spec.columns, batch_rows):
+        n = batch.height
+        if n == 0:
+            continue
+        rows += n
+        codes = [d.encode(batch.get_column(d.name)) for d in dims]
+        if not segments or any(len(d.levels) > cap for d, cap in zip(dims, segments[-1].capacities, strict=True)):
+            caps = [max(_capacity(len(d.levels)), cap)
+                    for d, cap in zip(dims, segments[-1].capacities if segments else [0] * len(dims), strict=True)]
+            if math.prod(caps) > max_cells * 4 and math.prod(len(d.levels) for d in dims) > max_cells:
+                raise TableError(_too_many(dims, max_cells))
+            segments.append(_Segment(caps, spec.per_unit, threads))
+        seg = segments[-1]
+        strides = _strides(seg.capacities)
+        cell = np.zeros(n, dtype=np.int64)
+        bad = np.zeros(n, dtype=bool)
+        for c, s in zip(codes, strides, strict=True):
+            bad |= c < 0
+            cell += c * s
+        cell[bad] = -1
+        missing += int(bad.sum())
+        values = _values(batch.get_column(spec.value), spec.value) if spec.value is not None else None
+        if spec.unit is not None:
+            seg.acc.update(cell, _unit_ids(batch.get_column(spec.unit)), values)
+        else:
+            seg.acc.update(cell, values)
+    final = [sorted(d.levels, key=_sort_key) for d in dims]
+    sizes = [len(lv) for lv in final]
+    ncells = math.prod(sizes)
+    if ncells > max_cells:
+        raise TableError(_too_many(dims, max_cells))
+    final_strides = _strides(sizes)
+    position = [{v: i for i, v in enumerate(lv)} for lv in final]
+    # each dimension's first-appearance code -> its sorted position
+    rank = [np.array([pos[v] for v in d.levels], dtype=np.int64) for d, pos in zip(dims, position, strict=True)]
+    mappings = [_segment_mapping(seg.capacities, rank, final_strides) for seg in segments]
+    pairs: tuple[np.ndarray, ...] | None = None
+    if not segments:
+        from kernels.cells import RowAccumulator
+
+        stats = RowAccumulator(ncells, threads=1).finalize()
+    elif spec.per_unit:
+        parts = [seg.acc.pairs() for seg in segments]
+        if len(parts) == 1 and segments[0].capacities == sizes and np.array_equal(mappings[0], np.arange(ncells)):
+            pairs = parts[0]
+        else:
+            cells_ = np.concatenate([m[p[0]] for m, p in zip(mappings, parts, strict=True)])
+            pairs = reduce_pairs(cells_, *(np.concatenate([p[i] for p in parts]) for i in range(1, 6)), ncells)
+        stats = pair_stats(pairs[0], pairs[2], pairs[3], pairs[4], pairs[5], ncells)
+    else:
+        stats = _merge_row_segments([seg.acc.finalize() for seg in segments], mappings, ncells)
+    cells = Cells(spec, final, stats, pairs, rows, missing, time.perf_counter() - started,
+                  list(reader.notes()))
+    if missing:
+        cells.notes.append(f"{missing:,} rows with a missing --by value are not in the table")
+    log.info("tabulated %d rows into %d cells in %.2f s", rows, ncells, cells.seconds)
+    return cells
+
+
+def _segment_mapping(capacities: list[int], rank: list[np.ndarray], final_strides: np.ndarray) -> np.ndarray:
+    """Old cell code (segment layout) -> final cell code; -1 for codes no level ever had."""
+    ncells = math.prod(capacities)
+    idx = np.arange(ncells, dtype=np.int64)
+    out = np.zeros(ncells, dtype=np.int64)
+    valid = np.ones(ncells, dtype=bool)
+    for dim in range(len(capacities) - 1, -1, -1):
+        code = idx % capacities[dim]
+        idx //= capacities[dim]
+        ok = code < len(rank[dim])
+        valid &= ok
+        out += np.where(ok, rank[dim][np.minimum(code, max(len(rank[dim]) - 1, 0))] if len(rank[dim]) else 0,
+                        0) * final_strides[dim]
+    out[~valid] = -1
+    return out
+
+
+def _merge_row_segments(parts: list[CellStats], mappings: list[np.ndarray], ncells: int) -> CellStats:
+    from kernels.cells import remap_stats
+
+    if len(parts) == 1:
+        return remap_stats(parts[0], mappings[0], ncells)
+    return remap_stats(_concat_stats(parts), np.concatenate(mappings), ncells)
+
+
+_STAT_FIELDS = ("count", "units", "nvalid", "negative", "total", "top1", "top2")
+
+
+def _too_many(dims: list[_Dimension], max_cells: int) -> str:
+    levels = " x ".join(f"{d.name} {len(d.levels):,}" for d in dims)
+    return (f"the table would have {math.prod(len(d.levels) for d in dims):,} cells ({levels}), more than "
+            f"{max_cells:,}: a table that large lists units; tabulate fewer or coarser dimensions")
+
+
+# --- margins --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ExtendedCells:
+    """Statistics of every published cell: interior and margins, shape (L1+1, ..., Ld+1).
+
+    Along each axis the last index is the margin (the total over that dimension), the layout
+    :mod:`scanner.suppression` works on. Arrays are flat in C order of ``shape``.
+    """
+
+    cells: Cells
+    stats: CellStats
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(n + 1 for n in self.cells.shape)
+
+    def key(self, flat: int) -> tuple[Any, ...]:
+        """The labels of a cell (None for a margin position), from its flat index."""
+        idx = np.unravel_index(flat, self.shape)
+        return tuple(None if i == len(lv) else lv[i] for i, lv in zip(idx, self.cells.labels, strict=True))
+
+    def is_margin(self) -> np.ndarray:
+        """A flat bool array: True for cells with at least one margin position."""
+        grids = np.indices(self.shape).reshape(len(self.shape), -1)
+        limits = np.array(self.cells.shape, dtype=np.int64)[:, None]
+        return (grids == limits).any(axis=0)
+
+
+def extend(cells: Cells) -> ExtendedCells:
+    """Add every margin (each subset of dimensions summed over, up to the grand total).
+
+    Per row, margins merge the interior statistics (counts and sums add, the top two of a margin are the
+    top two of its cells' top twos). Per unit, a unit can span several interior cells of one margin, so
+    its contributions are summed again at the margin's level from the (cell, unit) pairs: each margin is
+    reduced from the already reduced pairs of a finer one (fewer pairs at every step).
+    """
+    from kernels.cells import pair_stats, reduce_pairs, remap_stats
+
+    shape = cells.shape
+    d = len(shape)
+    ext_shape = tuple(n + 1 for n in shape)
+    ntarget = math.prod(ext_shape)
+    ext_strides = _strides(ext_shape)
+    n_interior = math.prod(shape)
+    grids = np.indices(shape).reshape(d, -1) if n_interior else np.zeros((d, 0), np.int64)
+    # interior cell -> its extended index
+    base = (grids * ext_strides[:, None]).sum(axis=0).astype(np.int64) if n_interior else np.zeros(0, np.int64)
+
+    def to_margin(ext_cells: np.ndarray, dim: int) -> np.ndarray:
+        coord = (ext_cells // ext_strides[dim]) % ext_shape[dim]
+        return ext_cells + (shape[dim] - coord) * ext_strides[dim]
+
+    if cells.pairs is None:
+        # every subset straight from the interior: remap_stats adds the sources of each target cell
+        mapping_all = [base]
+        for subset in itertools.product((False, True), repeat=d):
+            if not any(subset):
+                continue
+            m = base
+            for dim in range(d):
+                if subset[dim]:
+                    m = to_margin(m, dim)
+            mapping_all.append(m)
+        source = _concat_stats([cells.stats] * len(mapping_all))
+        return ExtendedCells(cells, remap_stats(source, np.concatenate(mapping_all), ntarget))
+    p = cells.pairs
+    level: dict[tuple[bool, ...], tuple[np.ndarray, ...]] = {
+        (False,) * d: (base[p[0]], p[1], p[2], p[3], p[4], p[5]),
+    }
+    for subset in sorted(itertools.product((False, True), repeat=d), key=sum):
+        if not any(subset):
+            continue
+        dim = max(i for i in range(d) if subset[i])
+        parent = level[tuple(False if i == dim else s for i, s in enumerate(subset))]
+        level[subset] = reduce_pairs(to_margin(parent[0], dim), *parent[1:], ntarget)
+    joined = [np.concatenate([lv[i] for lv in level.values()]) for i in range(6)]
+    stats = pair_stats(joined[0], joined[2], joined[3], joined[4], joined[5], ntarget)
+    return ExtendedCells(cells, stats)
+
+
+def _concat_stats(parts: list[CellStats]) -> CellStats:
+    from kernels.cells import CellStats
+
+    return CellStats(*(np.concatenate([getattr(p, f) for p in parts]) for f in _STAT_FIELDS))
+
+
+def iter_keys(ext: ExtendedCells) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(flat index, labels) of every published cell, in C order."""
+    for flat in range(math.prod(ext.shape)):
+        yield flat, ext.key(flat)
+
+
+def load_profile_check(config: Config) -> None:
+    """The table engine tracks the two largest contributions: n of the (n,k) rule must be 1 or 2."""
+    if config.profile.nk_n not in (1, 2):
+        raise TableError(f"profile {config.profile.name!r} has nk_n = {config.profile.nk_n}; the table engine "
+                         "supports the (1,k) and (2,k) dominance rules")
+
+
+# --- checking ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CellFlags:
+    """What one rule found over the published cells (flat arrays over the extended table)."""
+
+    fail: np.ndarray  # bool: the cell breaks the rule
+    review: np.ndarray  # bool: the rule cannot decide (negative contributions): a person must look
+    required: np.ndarray  # float64: the width the attacker's interval must keep if the cell is suppressed
+
+
+@dataclass(slots=True)
+class Exported:
+    """A table a researcher made, matched against the recomputed cells (``--check``)."""
+
+    path: str
+    #: per extended cell: the 1-based data row of the exported table that shows it, 0 when absent
+    row: np.ndarray
+    #: per extended cell: shown with a suppression marker
+    suppressed: np.ndarray
+    #: per extended cell: the published number (NaN when absent or suppressed)
+    value: np.ndarray
+    #: exported rows whose key is no cell of the data (1-based data rows)
+    unmatched: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def published(self) -> np.ndarray:
+        return (self.row > 0) & ~self.suppressed
+
+
+@dataclass(slots=True)
+class CellTable:
+    """The input of the TAB rules for a table built from microdata: every published cell's statistics.
+
+    Rules store what they found in ``flags`` (by rule code); the engine suppresses from it.
+    """
+
+    ext: ExtendedCells
+    path: str
+    stat: Stat
+    flags: dict[str, CellFlags] = field(default_factory=dict)
+    exported: Exported | None = None
+
+    @property
+    def spec(self) -> TableSpec:
+        return self.ext.cells.spec
+
+    @property
+    def stats(self) -> CellStats:
+        return self.ext.stats
+
+    @property
+    def size(self) -> int:
+        return int(self.ext.stats.count.shape[0])
+
+    def n(self, *, units: bool = True) -> np.ndarray:
+        """Observations per cell: distinct units when the table has a unit column (and ``units``), else rows."""
+        return self.stats.units if (units and self.spec.per_unit) else self.stats.count
+
+    @property
+    def magnitude(self) -> bool:
+        """Whether the published numbers are magnitudes (sums, means) rather than counts."""
+        return self.stat is not Stat.COUNT
+
+    def published_values(self, *, units: bool = True) -> np.ndarray:
+        """The additive numbers an attacker works with: counts, or sums (a mean times its count is a sum)."""
+        if self.magnitude:
+            return self.stats.total.astype(np.float64)
+        return self.n(units=units).astype(np.float64)
+
+    def nonnegative(self) -> bool:
+        return not self.magnitude or not bool((self.stats.negative > 0).any())
+
+    def cell(self, flat: int) -> tuple[tuple[str, str], ...]:
+        """The masked (dimension, label) pairs of a cell; a margin reads "Total"."""
+        from scanner import masking
+
+        return tuple((masking.mask_name(dim), "Total" if label is None else masking.mask_label(display(label)))
+                     for dim, label in zip(self.spec.by, self.ext.key(flat), strict=True))
+
+
+def display(value: Any) -> Any:
+    """A level as a table shows it: a numeric code read as a float (SAS, CSV) prints as an integer."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# --- building and checking ---------------------------------------------------------------------------
+
+#: Labels an exported table may use for a margin (case-insensitive).
+MARGIN_LABELS = frozenset({"", "total", "totals", "totalt", "all", "alle", "alla", "i alt", "ialt", "samtliga",
+                           "sum", "summa", "yhteensä", "kaikki", "overall", "(all)"})
+
+
+class Suppressed(enum.IntEnum):
+    """How a cell is published in the safe table."""
+
+    NO = 0
+    PRIMARY = 1
+    SECONDARY = 2
+
+
+@dataclass(slots=True)
+class TableResult:
+    """The outcome of ``sdcscan table``: every published cell, its rules and suppression, and findings."""
+
+    table: CellTable
+    suppressed: np.ndarray  # int8 per extended cell, a Suppressed value
+    findings: tuple[Finding, ...]
+    profile: str
+    marker: str
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rules(self) -> dict[str, np.ndarray]:
+        """Rule code -> the cells it flags (fail or review)."""
+        return {code: f.fail | f.review for code, f in self.table.flags.items()}
+
+    @property
+    def safe(self) -> bool:
+        """Whether the suppressed table may be published: no finding above info remains for it."""
+        from scanner.findings import Severity
+
+        return self.table.exported is None and all(f.severity < Severity.BLOCK for f in self.findings)
+
+
+if TYPE_CHECKING:
+    from scanner.findings import Finding
+
+
+def build_table(path: Path | str, spec: TableSpec, config: Config | None = None, *,
+                threads: int | None = None, check: Path | str | None = None,
+                display_path: str | None = None, check_column: str | None = None) -> TableResult:
+    """Build the table of ``spec`` from the microdata at ``path``: margins, rules, suppression.
+
+    Without ``check``: primary suppression of every cell a TAB rule flags, then secondary suppression
+    proven by the LP audit; findings of suppressed cells become info (the safe table hides them).
+    With ``check``: the exported table at that path is matched cell by cell against the recomputed one and
+    its published cells and suppression pattern are checked (findings point at the exported file).
+    """
+    import dataclasses
+
+    from scanner import masking
+    from scanner.config import load_config
+    from scanner.findings import Severity
+    from scanner.rules.context import RuleContext
+    from scanner.rules.registry import Shape, all_rules
+
+    started = time.perf_counter()
+    config = load_config() if config is None else config
+    load_profile_check(config)
+    cells = compute_cells(path, spec, threads=threads)
+    ext = extend(cells)
+    shown = display_path or Path(path).name
+    table = CellTable(ext, shown, spec.stat)
+    notes = list(cells.notes)
+    where = shown
+    if check is not None:
+        table.exported = read_exported(Path(check), table, config, column=check_column)
+        where = table.exported.path
+        notes += table.exported.notes
+    key = masking.fingerprint_key()
+    findings: list[Finding] = []
+    for rule_spec in all_rules():
+        if Shape.CELLS in rule_spec.shapes and config.enabled(rule_spec.code):
+            ctx = RuleContext(rule_spec, config.rules[rule_spec.code], config.profile, where, key)
+            findings.extend(rule_spec.func(ctx, table))
+    if table.exported is not None:
+        for row in table.exported.unmatched[:20]:
+            notes.append(f"exported row {row} matches no cell of the data")
+        suppressed = np.where(table.exported.suppressed, Suppressed.PRIMARY, Suppressed.NO).astype(np.int8)
+    else:
+        suppressed = _suppress(table)
+        # Every cell a per-cell rule flags is suppressed (primary): the safe table hides it, so its finding
+        # is information. Review findings stay (a person must judge them), as do table-wide ones (TAB005).
+        findings = [dataclasses.replace(f, severity=Severity.INFO, message=f.message + " Suppressed in the safe table.")
+                    if f.rule in table.flags and f.severity >= Severity.BLOCK else f for f in findings]
+    findings.sort(key=lambda f: f.sort_key())
+    marker = config.profile.suppression_markers[0] if config.profile.suppression_markers else ".."
+    return TableResult(table, suppressed, tuple(findings), config.profile.name, marker,
+                       time.perf_counter() - started, notes)
+
+
+def _suppress(table: CellTable) -> np.ndarray:
+    """Primary suppression of every flagged cell, then secondary suppression that passes the LP audit."""
+    from scanner.suppression import protect
+
+    primary = np.zeros(table.size, dtype=bool)
+    required = np.zeros(table.size, dtype=np.float64)
+    for flags in table.flags.values():
+        hit = flags.fail | flags.review
+        primary |= hit
+        required = np.maximum(required, np.where(hit, flags.required, 0.0))
+    out = np.zeros(table.size, dtype=np.int8)
+    if not primary.any():
+        return out
+    shape = table.ext.shape
+    mask = protect(table.published_values().reshape(shape), primary.reshape(shape), required.reshape(shape),
+                   nonnegative=table.nonnegative()).reshape(-1)
+    out[mask] = Suppressed.SECONDARY
+    out[primary] = Suppressed.PRIMARY
+    return out
+
+
+def published_numbers(table: CellTable) -> np.ndarray:
+    """The number each cell shows: its count, sum or mean (NaN for a mean of no values)."""
+    stats = table.stats
+    if table.stat is Stat.SUM:
+        return stats.total.astype(np.float64)
+    if table.stat is Stat.MEAN:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(stats.nvalid > 0, stats.total / np.maximum(stats.nvalid, 1), np.nan)
+    return table.n().astype(np.float64)
+
+
+def stat_column(spec: TableSpec) -> str:
+    """The name of the number column of the safe table."""
+    if spec.stat is Stat.COUNT:
+        return "count"
+    return f"{spec.value}_{spec.stat.value}" if spec.stat is Stat.MEAN else str(spec.value)
+
+
+def label_columns(table: CellTable) -> dict[str, list[str]]:
+    """The ``--by`` columns of the published table as text ("Total" on margins), in C order of cells."""
+    shape = table.ext.shape
+    idx = np.unravel_index(np.arange(table.size), shape)
+    out: dict[str, list[str]] = {}
+    for dim, (name, levels) in enumerate(zip(table.spec.by, table.ext.cells.labels, strict=True)):
+        text = [str(display(v)) for v in levels] + ["Total"]
+        out[name] = [text[i] for i in idx[dim].tolist()]
+    return out
+
+
+def safe_frame(result: TableResult, *, numeric: bool = False) -> pl.DataFrame:
+    """The safe table: one row per published cell, suppressed numbers replaced by the profile's marker.
+
+    ``numeric``: keep the number column numeric (null where suppressed) and add a ``suppressed`` column
+    with the marker, for typed formats (Parquet).
+    """
+    table = result.table
+    numbers = published_numbers(table)
+    hidden = result.suppressed > 0
+    frame = pl.DataFrame(label_columns(table))
+    name = stat_column(table.spec)
+    values = pl.Series(name, numbers, dtype=pl.Float64, nan_to_null=True)
+    if table.stat is Stat.COUNT:
+        values = values.cast(pl.Int64)
+    values = values.scatter(np.flatnonzero(hidden), None) if hidden.any() else values
+    if numeric:
+        flag = pl.Series("suppressed", [result.marker if h else None for h in hidden.tolist()], dtype=pl.String)
+        return frame.with_columns(values, flag)
+    text = values.cast(pl.String)
+    if hidden.any():
+        text = text.scatter(np.flatnonzero(hidden), result.marker)
+    return frame.with_columns(text.alias(name))
+
+
+def write_safe_table(result: TableResult, out: Path) -> None:
+    """Write the safe table as CSV, Parquet or Excel (by the extension of ``out``)."""
+    suffix = out.suffix.lower()
+    if suffix == ".parquet":
+        safe_frame(result, numeric=True).write_parquet(out)
+    elif suffix == ".xlsx":
+        safe_frame(result).write_excel(out, worksheet="table", autofit=True)
+    elif suffix in (".csv", ".txt", ""):
+        safe_frame(result).write_csv(out)
+    else:
+        raise TableError(f"cannot write {out.name}: use .csv, .parquet or .xlsx")
+
+
+def cells_json(result: TableResult) -> dict[str, Any]:
+    """The per-cell result as a JSON-ready dict (schema_version 1). Labels are masked like findings."""
+    from scanner import masking
+
+    table = result.table
+    stats = table.stats
+    rules = result.rules
+    codes = sorted(rules)
+    status = {0: None, 1: "primary", 2: "secondary"}
+
+    def num(x: float) -> float | None:
+        return None if math.isnan(x) else float(x)
+
+    out_cells = []
+    for flat in range(table.size):
+        key = {dim: (None if label is None else _json_label(masking.mask_label(display(label)), display(label)))
+               for dim, label in zip(table.spec.by, table.ext.key(flat), strict=True)}
+        out_cells.append({
+            "key": key,
+            "count": int(stats.count[flat]),
+            "units": int(stats.units[flat]),
+            "total": num(float(stats.total[flat])) if table.spec.value is not None else None,
+            "top1": num(float(stats.top1[flat])) if table.spec.value is not None else None,
+            "top2": num(float(stats.top2[flat])) if table.spec.value is not None else None,
+            "rules": [c for c in codes if rules[c][flat]],
+            "suppressed": status[int(result.suppressed[flat])],
+        })
+    return {
+        "schema_version": 1,
+        "profile": result.profile,
+        "by": list(table.spec.by),
+        "value": table.spec.value,
+        "unit": table.spec.unit,
+        "stat": table.spec.stat.value,
+        "cells": out_cells,
+        "findings": [_finding_json(f) for f in result.findings],
+        "notes": [masking.note(n).text for n in result.notes],
+    }
+
+
+def _json_label(masked: str, raw: Any) -> Any:
+    # keep numbers as numbers unless masking changed them
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return masked
+    return raw if masked == str(raw) else masked
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    loc = f.location
+    return {"rule": f.rule, "name": f.name, "severity": f.severity.label,
+            "location": {"path": loc.path, "row": loc.row,
+                         "cell": {k: v for k, v in loc.cell} if loc.cell else None},
+            "message": f.message, "evidence": f.evidence.text, "fingerprint": f.fingerprint}
+
+
+def read_exported(path: Path, table: CellTable, config: Config, *, column: str | None = None) -> Exported:
+    """Read a table a researcher exported and match its rows to the recomputed cells."""
+    from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
+    from scanner.loaders.csv import open_csv
+
+    try:
+        source = open_csv(path)
+        import pyarrow as pa
+
+        batches = list(source.batches())
+        frame = pl.from_arrow(pa.Table.from_batches(batches, schema=source.schema))
+    except LoadError as exc:
+        raise TableError(f"cannot read the exported table {path.name}: {exc.reason}") from None
+    assert isinstance(frame, pl.DataFrame)
+    names = {c.strip().lower(): c for c in frame.columns}
+    by_cols = []
+    for dim in table.spec.by:
+        if dim.lower() not in names:
+            raise TableError(f"the exported table {path.name} has no column {dim!r} (columns: "
+                             f"{', '.join(repr(c) for c in frame.columns)})")
+        by_cols.append(names[dim.lower()])
+    rest = [c for c in frame.columns if c not in by_cols]
+    if column is not None:
+        if column not in frame.columns:
+            raise TableError(f"the exported table {path.name} has no column {column!r}")
+        value_col = column
+    else:
+        wanted = {stat_column(table.spec).lower(), "count", "n", "antal", "value", "total", "sum", "mean"}
+        named = [c for c in rest if c.strip().lower() in wanted]
+        if len(rest) == 1:
+            value_col = rest[0]
+        elif len(named) == 1:
+            value_col = named[0]
+        else:
+            raise TableError(f"cannot tell which column of {path.name} holds the numbers "
+                             f"({', '.join(repr(c) for c in rest)}): name it with --check-column")
+    lookup: dict[tuple[str, ...], int] = {}
+    labels = label_columns(table)
+    for flat, key in enumerate(zip(*(labels[d] for d in table.spec.by), strict=True)):
+        lookup[tuple("" if k == "Total" else k.strip().lower() for k in key)] = flat
+    n = table.size
+    row = np.zeros(n, dtype=np.int64)
+    suppressed = np.zeros(n, dtype=bool)
+    value = np.full(n, np.nan)
+    unmatched: list[int] = []
+    markers = {m.strip() for m in config.profile.suppression_markers}
+    unreadable = 0
+    for i, rec in enumerate(frame.select([*by_cols, value_col]).iter_rows(), start=1):
+        key = tuple("" if (s := _norm_label(v)) in MARGIN_LABELS else s for v in rec[:-1])
+        flat = lookup.get(key)
+        if flat is None:
+            unmatched.append(i)
+            continue
+        row[flat] = i
+        cell = rec[-1]
+        text = "" if cell is None else str(cell).strip()
+        if text in markers or (text and SUPPRESSION_MARKER.fullmatch(text)):
+            suppressed[flat] = True
+            continue
+        try:
+            value[flat] = float(text.replace(",", ".")) if text else np.nan
+        except ValueError:
+            unreadable += 1
+            suppressed[flat] = True  # not a number we can check: treated as hidden
+    notes = []
+    if unreadable:
+        notes.append(f"{unreadable} exported cells are neither numbers nor suppression markers")
+    if unmatched:
+        notes.append(f"{len(unmatched)} exported rows match no cell of the data")
+    return Exported(path.name, row, suppressed, value, unmatched, notes)
+
+
+def _norm_label(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text.lower()
+    return str(int(number)) if number.is_integer() and "." in text else text.lower()

@@ -1,0 +1,278 @@
+"""``sdcscan table``: cell statistics, margins, rules per profile, suppression, safe-table output, --check."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from scanner.cli import app
+from scanner.config import load_config
+from scanner.suppression import audit
+from scanner.tabulate import (
+    Stat,
+    TableError,
+    TableSpec,
+    build_table,
+    cells_json,
+    compute_cells,
+    safe_frame,
+)
+
+
+def _firms(tmp_path: Path, rows: list[tuple[str, str, int, float]], name: str = "firms.parquet") -> Path:
+    frame = pl.DataFrame(rows, schema={"region": pl.String, "industry": pl.String, "firm": pl.Int64,
+                                       "turnover": pl.Float64}, orient="row")
+    path = tmp_path / name
+    if path.suffix == ".csv":
+        frame.write_csv(path)
+    else:
+        frame.write_parquet(path)
+    return path
+
+
+def _python_cells(frame: pl.DataFrame, by: list[str], value: str, unit: str | None) -> dict[tuple, dict]:
+    """Statistics per interior cell, the obvious way (rows grouped in Python)."""
+    out: dict[tuple, dict] = {}
+    per: dict[tuple, dict] = {}
+    for rec in frame.iter_rows(named=True):
+        key = tuple(rec[b] for b in by)
+        if any(k is None for k in key):
+            continue
+        cell = out.setdefault(key, {"count": 0, "contrib": {}})
+        cell["count"] += 1
+        who = rec[unit] if unit else len(cell["contrib"])
+        v = rec[value]
+        cell["contrib"][who] = cell["contrib"].get(who, 0.0) + (0.0 if v is None or math.isnan(v) else v)
+    for key, cell in out.items():
+        vals = sorted(cell["contrib"].values(), reverse=True)
+        per[key] = {"count": cell["count"], "units": len(vals), "total": math.fsum(vals),
+                    "top1": vals[0], "top2": vals[1] if len(vals) > 1 else math.nan}
+    return per
+
+
+def _index(cells, key: tuple) -> int:
+    idx = tuple(levels.index(k) for levels, k in zip(cells.labels, key, strict=True))
+    return int(np.ravel_multi_index(idx, cells.shape))
+
+
+@pytest.mark.parametrize("unit", [None, "firm"])
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_cells_match_a_python_groupby(tmp_path: Path, unit: str | None, suffix: str) -> None:
+    rng = np.random.default_rng(7)
+    n = 3000
+    rows = [(f"R{rng.integers(0, 5)}", f"I{rng.integers(0, 12)}", int(rng.integers(0, 400)),
+             float(rng.integers(1, 1000))) for _ in range(n)]
+    path = _firms(tmp_path, rows, "f" + suffix)
+    spec = TableSpec(("region", "industry"), value="turnover", unit=unit, stat=Stat.SUM)
+    cells = compute_cells(path, spec, batch_rows=700)  # several batches: levels appear late
+    expected = _python_cells(pl.read_parquet(path) if suffix == ".parquet" else pl.read_csv(path),
+                             ["region", "industry"], "turnover", unit)
+    assert cells.labels[0] == sorted({r[0] for r in rows})
+    assert cells.rows == n
+    for key, want in expected.items():
+        i = _index(cells, key)
+        assert cells.count[i] == want["count"], key
+        assert cells.units[i] == want["units"], key
+        assert cells.total[i] == pytest.approx(want["total"], rel=1e-12), key
+        assert cells.top1[i] == pytest.approx(want["top1"], rel=1e-12), key
+        if math.isnan(want["top2"]):
+            assert math.isnan(cells.top2[i])
+        else:
+            assert cells.top2[i] == pytest.approx(want["top2"], rel=1e-12), key
+
+
+def test_unit_spanning_cells_is_one_contributor_in_the_margin(tmp_path: Path) -> None:
+    # firm 1 has rows in two industries of R1: in the R1 margin its rows are one contribution of 150
+    rows = [("R1", "A", 1, 100.0), ("R1", "B", 1, 50.0), ("R1", "A", 2, 60.0), ("R1", "B", 3, 40.0)]
+    path = _firms(tmp_path, rows)
+    result = build_table(path, TableSpec(("region", "industry"), value="turnover", unit="firm", stat=Stat.SUM),
+                         load_config(profile="dst"))
+    data = cells_json(result)
+    margin = next(c for c in data["cells"] if c["key"] == {"region": "R1", "industry": None})
+    assert margin["count"] == 4 and margin["units"] == 3
+    assert margin["top1"] == 150.0 and margin["top2"] == 60.0 and margin["total"] == 250.0
+    grand = next(c for c in data["cells"] if c["key"] == {"region": None, "industry": None})
+    assert grand["units"] == 3
+
+
+def test_rows_with_missing_keys_are_left_out_and_noted(tmp_path: Path) -> None:
+    rows = [("R1", "A", i, 10.0) for i in range(5)] + [(None, "A", 9, 1.0)]
+    path = _firms(tmp_path, rows)  # type: ignore[arg-type]
+    cells = compute_cells(path, TableSpec(("region", "industry")))
+    assert cells.rows == 6 and cells.rows_missing_key == 1
+    assert int(cells.count.sum()) == 5
+    assert any("missing" in n for n in cells.notes)
+
+
+def _shares(tmp_path: Path, values: list[float], profile: str) -> set[str]:
+    """Rules a single cell (plus a safe neighbour) breaks under ``profile``."""
+    rows = [("R1", "A", i, v) for i, v in enumerate(values)]
+    rows += [("R1", "B", 100 + i, 10.0) for i in range(20)]
+    result = build_table(_firms(tmp_path, rows), TableSpec(("region", "industry"), value="turnover",
+                                                          stat=Stat.SUM), load_config(profile=profile))
+    data = cells_json(result)
+    cell = next(c for c in data["cells"] if c["key"] == {"region": "R1", "industry": "A"})
+    return set(cell["rules"])
+
+
+def test_dominance_boundary_is_the_profiles(tmp_path: Path) -> None:
+    # top-2 share exactly 85 %: DST fails only above 85 %; 90 % exactly: ACRO fails at >= 90 %
+    at_85 = [50.0, 35.0] + [1.0] * 15  # 85 / 100
+    assert "TAB002" not in _shares(tmp_path, at_85, "dst")
+    above = [50.0, 36.0] + [1.0] * 14  # 86 / 100
+    assert "TAB002" in _shares(tmp_path, above, "dst")
+    at_90 = [45.0, 45.0] + [1.0] * 10  # 90 / 100
+    assert "TAB002" in _shares(tmp_path, at_90, "acro")
+    assert "TAB002" not in _shares(tmp_path, [45.0, 44.0] + [1.0] * 11, "acro")
+
+
+def test_p_percent_rule(tmp_path: Path) -> None:
+    # 900, 80, 5 x 3: remainder 15 < 10 % of 900 -> fails; with 20 x 5 = 100 >= 90 passes
+    assert "TAB003" in _shares(tmp_path, [900.0, 80.0, 5.0, 5.0, 5.0], "dst")
+    assert "TAB003" not in _shares(tmp_path, [900.0, 80.0] + [20.0] * 5, "dst")
+
+
+def test_all_zero_cell_passes_dominance(tmp_path: Path) -> None:
+    assert _shares(tmp_path, [0.0] * 12, "acro") == set()
+
+
+def test_negative_contributions_are_review_and_suppressed(tmp_path: Path) -> None:
+    rows = [("R1", "A", i, 100.0) for i in range(10)] + [("R1", "A", 99, -5.0)]
+    rows += [("R1", "B", 100 + i, 10.0) for i in range(20)] + [("R2", "A", 200 + i, 7.0) for i in range(20)]
+    rows += [("R2", "B", 300 + i, 9.0) for i in range(20)]
+    result = build_table(_firms(tmp_path, rows), TableSpec(("region", "industry"), value="turnover",
+                                                          stat=Stat.SUM), load_config(profile="dst"))
+    review = [f for f in result.findings if f.severity.label == "review"]
+    assert review and {f.rule for f in review} <= {"TAB002", "TAB003"}
+    assert all(dict(f.location.cell or ())["industry"] in ("A", "Total") for f in review)
+    data = cells_json(result)
+    cell = next(c for c in data["cells"] if c["key"] == {"region": "R1", "industry": "A"})
+    assert cell["suppressed"] == "primary"
+
+
+def _microdata(tmp_path: Path, seed: int = 3, n: int = 4000) -> Path:
+    rng = np.random.default_rng(seed)
+    region = rng.integers(0, 6, n)
+    industry = np.minimum(rng.zipf(1.6, n), 15)
+    frame = pl.DataFrame({
+        "region": [f"R{r}" for r in region],
+        "industry": industry.astype(np.int64),
+        "firm": rng.integers(0, 900, n),
+        "turnover": np.round(rng.lognormal(5, 1.5, n), 2),
+    })
+    path = tmp_path / "micro.parquet"
+    frame.write_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize(("profile", "unit", "stat"), [("dst", None, Stat.COUNT), ("dst", "firm", Stat.SUM),
+                                                        ("acro", None, Stat.SUM), ("scb", "firm", Stat.MEAN)])
+def test_suppression_passes_the_attacker_audit(tmp_path: Path, profile: str, unit: str | None, stat: Stat) -> None:
+    path = _microdata(tmp_path)
+    value = None if stat is Stat.COUNT else "turnover"
+    result = build_table(path, TableSpec(("region", "industry"), value=value, unit=unit, stat=stat),
+                         load_config(profile=profile))
+    table = result.table
+    primary = np.zeros(table.size, dtype=bool)
+    required = np.zeros(table.size)
+    for flags in table.flags.values():
+        hit = flags.fail | flags.review
+        primary |= hit
+        required = np.maximum(required, np.where(hit, flags.required, 0.0))
+    assert primary.any(), "the fixture must have cells to suppress"
+    hidden = result.suppressed > 0
+    assert (hidden >= primary).all()
+    shape = table.ext.shape
+    width = audit(table.published_values().reshape(shape), hidden.reshape(shape),
+                  nonnegative=table.nonnegative()).width().reshape(-1)
+    assert (width[primary] >= required[primary] * (1 - 1e-6)).all()
+    # every suppressed cell shows the marker in the safe table, every other one its number
+    frame = safe_frame(result)
+    col = frame.columns[-1]
+    shown = frame.get_column(col).to_list()
+    assert all((s == result.marker) == h for s, h in zip(shown, hidden.tolist(), strict=True))
+
+
+def test_unknown_column_names_the_closest(tmp_path: Path) -> None:
+    path = _microdata(tmp_path)
+    with pytest.raises(KeyError, match="did you mean 'region'"):
+        compute_cells(path, TableSpec(("regoin",)))
+
+
+def test_spec_validation() -> None:
+    with pytest.raises(TableError, match="needs a --value"):
+        TableSpec(("a",), stat=Stat.SUM)
+    with pytest.raises(TableError, match="also a --by"):
+        TableSpec(("a", "b"), value="b", stat=Stat.SUM)
+
+
+runner = CliRunner()
+
+
+def test_cli_writes_a_safe_table_and_json(tmp_path: Path) -> None:
+    path = _microdata(tmp_path)
+    out = tmp_path / "safe.csv"
+    res = runner.invoke(app, ["table", str(path), "--by", "region,industry", "--value", "turnover",
+                              "--unit", "firm", "--out", str(out), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["schema_version"] == 1 and data["by"] == ["region", "industry"] and data["profile"] == "dst"
+    assert {"key", "count", "units", "total", "top1", "top2", "rules", "suppressed"} <= set(data["cells"][0])
+    safe = pl.read_csv(out, infer_schema=False)
+    assert safe.columns == ["region", "industry", "turnover"]
+    assert (safe.get_column("turnover") == "n<3").sum() == sum(c["suppressed"] is not None for c in data["cells"])
+    assert sum(c["suppressed"] == "secondary" for c in data["cells"]) > 0
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+def test_cli_typed_outputs(tmp_path: Path, suffix: str) -> None:
+    path = _microdata(tmp_path)
+    out = tmp_path / f"safe{suffix}"
+    res = runner.invoke(app, ["table", str(path), "--by", "region", "--by", "industry", "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert out.exists() and out.stat().st_size > 0
+    if suffix == ".parquet":
+        frame = pl.read_parquet(out)
+        assert frame.schema["count"] == pl.Int64
+        assert frame.filter(pl.col("suppressed").is_not_null()).get_column("count").null_count() > 0
+
+
+def test_check_finds_published_small_cells_and_recoverable_suppression(tmp_path: Path) -> None:
+    rows = [("R1", "A", i, 1.0) for i in range(2)] + [("R1", "B", 10 + i, 1.0) for i in range(5)]
+    rows += [("R2", "A", 20 + i, 1.0) for i in range(6)] + [("R2", "B", 30 + i, 1.0) for i in range(7)]
+    data = _firms(tmp_path, rows)
+    exported = tmp_path / "export.csv"
+    # R1/A (2 units) is suppressed, but its row total and column total are published: recoverable
+    exported.write_text("region,industry,n\nR1,A,n<3\nR1,B,5\nR1,Total,7\nR2,A,6\nR2,B,7\nTotal,A,8\n",
+                        encoding="utf-8")
+    res = runner.invoke(app, ["table", str(data), "--by", "region,industry", "--check", str(exported),
+                              "--format", "json"])
+    assert res.exit_code == 1, res.output
+    found = json.loads(res.stdout)["findings"]
+    assert [f["rule"] for f in found] == ["TAB004"]
+    assert found[0]["location"]["row"] == 1 and found[0]["location"]["path"] == "export.csv"
+    # a published small cell is TAB001 at its row
+    exported.write_text("region,industry,n\nR1,A,2\nR1,B,5\n", encoding="utf-8")
+    res = runner.invoke(app, ["table", str(data), "--by", "region,industry", "--check", str(exported),
+                              "--format", "json"])
+    assert res.exit_code == 1
+    found = json.loads(res.stdout)["findings"]
+    assert [(f["rule"], f["location"]["row"], f["severity"]) for f in found] == [("TAB001", 1, "block")]
+    # suppressed with a hidden row total: safe
+    exported.write_text("region,industry,n\nR1,A,n<3\nR1,B,n<3\nR2,A,6\nR2,B,7\n", encoding="utf-8")
+    res = runner.invoke(app, ["table", str(data), "--by", "region,industry", "--check", str(exported)])
+    assert res.exit_code == 0, res.output
+
+
+def test_cli_errors_exit_2(tmp_path: Path) -> None:
+    path = _microdata(tmp_path)
+    res = runner.invoke(app, ["table", str(path), "--by", "nope"])
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["table", str(path), "--by", "region", "--out", str(path)])
+    assert res.exit_code == 2 and "overwrite" in res.output
