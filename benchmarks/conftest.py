@@ -367,3 +367,153 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         for kind in synth.KINDS:
             planted, bad = corpus.truth["planted"][kind], corpus.truth["invalid_lookalikes"][kind]
             tr.write_line(f"  {kind:<10} {KIND_CODES[kind]} {detected.get(kind, 0):>7} / {planted:<6} lookalikes {bad}")
+
+
+# --- table benchmarks (test_bench_table.py) -------------------------------------------------------------
+# Appended below the PID fixtures, which stay as they are; hence the late import.
+
+from microdata import MicrodataSet, ensure_microdata  # noqa: E402
+
+#: Rows of the datasets of the real run, and of the smoke run (--benchmark-disable: CI stays fast).
+TABLE_DEFAULT_ROWS = "1000000,20000000"
+TABLE_SMOKE_ROWS = "20000"
+#: ACRO takes 7-30 s per 100k rows here: only sizes up to this run it (one is added if none is that small).
+TABLE_ACRO_MAX_ROWS = 100_000
+#: pandas materialises the whole frame and sorts it: only sizes up to this, unless SDCSCAN_BENCH_PANDAS_ALL=1.
+TABLE_PANDAS_MAX_ROWS = 1_000_000
+
+#: (rows, format) -> (tool, mode) -> seconds, rows_per_s and extra figures, for the summary.
+TableResults = dict[tuple[int, str], dict[tuple[str, str], dict[str, Any]]]
+TABLE_RESULTS_KEY = pytest.StashKey[TableResults]()
+TABLE_DATA_KEY = pytest.StashKey[dict[int, MicrodataSet]]()
+#: Summary row order; tools not listed come after, in the order they ran.
+TABLE_TOOL_ORDER = ("read", "sdcscan_1thread", "sdcscan_2threads", "build_table", "polars", "polars_sort",
+                    "duckdb", "pandas", "acro")
+
+
+def _rows_env(name: str, default: str) -> tuple[int, ...]:
+    text = os.environ.get(name, default)
+    try:
+        rows = sorted({int(part.strip().replace("_", "")) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise pytest.UsageError(
+            f"{name}={text!r}: expected comma-separated row counts such as 1000000,20000000") from None
+    if not rows or rows[0] < 1000:
+        raise pytest.UsageError(f"{name}={text!r}: give at least one size of 1000 rows or more")
+    return tuple(rows)
+
+
+def table_sizes(config: pytest.Config) -> tuple[int, ...]:
+    """Dataset sizes (rows, ascending): ``SDCSCAN_BENCH_TABLE_ROWS``, or ``..._SMOKE_ROWS`` in the smoke run."""
+    if benchmarks_disabled(config):
+        return _rows_env("SDCSCAN_BENCH_TABLE_SMOKE_ROWS", TABLE_SMOKE_ROWS)
+    return _rows_env("SDCSCAN_BENCH_TABLE_ROWS", TABLE_DEFAULT_ROWS)
+
+
+def acro_max_rows() -> int:
+    """The largest size ACRO runs at (``SDCSCAN_BENCH_ACRO_MAX_ROWS``)."""
+    return int(os.environ.get("SDCSCAN_BENCH_ACRO_MAX_ROWS", TABLE_ACRO_MAX_ROWS))
+
+
+def acro_sizes(config: pytest.Config) -> tuple[int, ...]:
+    """Sizes ACRO runs at: the sizes up to ``acro_max_rows()``, else one extra dataset of that many rows."""
+    small = tuple(rows for rows in table_sizes(config) if rows <= acro_max_rows())
+    return small or (acro_max_rows(),)
+
+
+def table_extra_sizes(config: pytest.Config) -> tuple[int, ...]:
+    """Sizes added only so that ACRO and sdcscan meet on one dataset (empty when a listed size is small)."""
+    return tuple(rows for rows in acro_sizes(config) if rows not in table_sizes(config))
+
+
+def pandas_sizes(config: pytest.Config) -> tuple[int, ...]:
+    """Sizes pandas runs at: up to 1M rows, or all with ``SDCSCAN_BENCH_PANDAS_ALL=1``."""
+    if os.environ.get("SDCSCAN_BENCH_PANDAS_ALL") == "1":
+        return table_sizes(config)
+    return tuple(rows for rows in table_sizes(config) if rows <= TABLE_PANDAS_MAX_ROWS)
+
+
+@pytest.fixture(scope="session")
+def table_data(request: pytest.FixtureRequest) -> Any:
+    """A function rows -> MicrodataSet: the seeded dataset of that size, generated into the cache once."""
+    datasets = request.config.stash.setdefault(TABLE_DATA_KEY, {})
+
+    def get(rows: int) -> MicrodataSet:
+        if rows not in datasets:
+            datasets[rows] = ensure_microdata(rows, corpus_seed(), cache_dir())
+        return datasets[rows]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def table_results(request: pytest.FixtureRequest) -> TableResults:
+    """Per (rows, format) and (tool, mode): median seconds and rows/s, filled in by the table benchmarks."""
+    return request.config.stash.setdefault(TABLE_RESULTS_KEY, {})
+
+
+def _table_rows_label(rows: int) -> str:
+    return f"{rows / 1e6:g}M" if rows >= 1_000_000 else f"{rows / 1e3:g}k"
+
+
+def _tool_rank(tool: str) -> int:
+    return TABLE_TOOL_ORDER.index(tool) if tool in TABLE_TOOL_ORDER else len(TABLE_TOOL_ORDER)
+
+
+# pytest registers a conftest's hooks by name, and the PID suite above owns pytest_terminal_summary.
+@pytest.hookimpl(specname="pytest_terminal_summary")
+def pytest_terminal_summary_table(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    results = config.stash.get(TABLE_RESULTS_KEY, {})
+    datasets = config.stash.get(TABLE_DATA_KEY, {})
+    if not results:
+        return
+    tr = terminalreporter
+    tr.write_sep("=", "table summary")
+    root = next(iter(datasets.values())).parquet.parent if datasets else cache_dir()
+    tr.write_line(f"datasets in {root} (seed {corpus_seed()}):")
+    for rows, data in sorted(datasets.items()):
+        m = data.meta
+        tr.write_line(f"  {_table_rows_label(rows):>6} rows: {m['firms']:,} firms, {m['nonempty_cells']:,} non-empty "
+                      f"cells, {m['null_values']:,} null and {m['negative_values']:,} negative values; Parquet "
+                      f"{m['parquet_bytes'] / 1e6:,.1f} MB, CSV {m['csv_bytes'] / 1e6:,.1f} MB")
+    timed = any("seconds" in entry for tools in results.values() for entry in tools.values())
+    threads = max((int(tool.split("_")[1].split("thread")[0]) for tools in results.values()
+                   for tool, _ in tools if tool.startswith("sdcscan_")), default=0)
+    ours_name = f"sdcscan_{threads}thread{'s' if threads > 1 else ''}"
+    if timed:
+        tr.write_line("mode row: per-row statistics; unit: per firm (firm_id read too). Mrows/s: rows / median "
+                      "seconds.")
+        tr.write_line("x read: the tool's rows/s over read's on the same file and columns (1 = as fast as only "
+                      "reading them).")
+        tr.write_line(f"sdcscan is: the tool's seconds over {ours_name}'s, same file and mode (> 1: sdcscan is "
+                      "faster).")
+    else:
+        tr.write_line("throughput: not measured (benchmarks disabled)")
+    for (rows, fmt), tools in sorted(results.items()):
+        entries = sorted(((key, entry) for key, entry in tools.items() if not key[0].startswith("memory_")),
+                         key=lambda item: (_tool_rank(item[0][0]), item[0][1]))
+        if not timed or not entries:
+            continue
+        tr.write_line(f"  {_table_rows_label(rows)} rows, {fmt}")
+        tr.write_line(f"    {'tool':<18}{'mode':<6}{'seconds':>10}{'Mrows/s':>10}{'x read':>9}{'sdcscan is':>12}")
+        for (tool, mode), entry in entries:
+            if "seconds" not in entry:
+                continue
+            read = tools.get(("read", mode), {}).get("seconds")
+            ours = tools.get((ours_name, mode), {}).get("seconds")
+            vs_read = f"{read / entry['seconds']:.3g}" if read else "-"
+            vs_ours = f"{entry['seconds'] / ours:.3g}" if ours else "-"
+            note = f"  ({entry['note']})" if entry.get("note") else ""
+            tr.write_line(f"    {tool:<18}{mode:<6}{entry['seconds']:>10.3f}{entry['rows_per_s'] / 1e6:>10.3g}"
+                          f"{vs_read:>9}{vs_ours:>12}{note}")
+    for (rows, fmt), tools in sorted(results.items()):
+        for (tool, mode), entry in sorted(tools.items()):
+            if tool.startswith("memory_") and "rss_growth" in entry:
+                how = "" if entry.get("reset") else " (peak not resettable: measured from the warm-up's peak)"
+                tr.write_line(f"memory, {tool.removeprefix('memory_')}, {_table_rows_label(rows)} rows {fmt}, "
+                              f"per {mode}: peak RSS growth {entry['rss_growth'] / 1e6:,.0f} MB in a fresh process; "
+                              f"the columns it reads take {entry['arrow_bytes'] / 1e6:,.0f} MB in Arrow{how}")
+    load = config.stash.get(LOAD_KEY, None)
+    if load is not None and timed:
+        tr.write_line(f"load average (1 min) before the run: {load:.2f} on {os.cpu_count()} CPUs"
+                      + ("  <- other work was running: figures are not clean" if load > 0.5 else ""))

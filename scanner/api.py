@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 # polars and pyarrow) costs more than it saves.
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
-_STATS = {FileKind.SAS7BDAT, FileKind.XPT, FileKind.DTA, FileKind.SAV}
+_STATS = {FileKind.SAS7BDAT, FileKind.XPT, FileKind.DTA, FileKind.SAV, FileKind.POR}
 _TABULAR = {FileKind.CSV, FileKind.PARQUET} | _STATS
 _PENDING_RULES = {
     FileKind.LOG: "statistical software log or listing: the LOG rules that read logs are not built yet",

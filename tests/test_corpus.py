@@ -19,7 +19,8 @@ from tests.conftest import corpus_root
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 # Kinds whose content the scanner reads completely today; anything else must not pass.
-FULLY_READ = {"csv", "parquet", "text", "empty"}
+# SAS, Stata and SPSS data files are read as tables since the microdata readers (issue 3).
+FULLY_READ = {"csv", "parquet", "text", "empty", "sas7bdat", "xpt", "dta", "sav", "por"}
 
 # Published aggregate tables (statistics offices and released study outputs) with no cell under 3.
 PUBLISHED_SAFE = [
@@ -153,3 +154,16 @@ def test_acro_threshold_sees_cells_dst_allows(scanned: tuple[Path, dict[str, Sca
     assert {x.location.column for x in small} <= {"Dx_Observed_Women", "Dx_Observed_Men"}
     released = acro["logs/opensafely_absrisk_X_covid_outcomes_by_at_risk.out"]
     assert "TAB001" in _rules(released)
+
+
+def test_statistical_data_files_are_read_as_tables(scanned: tuple[Path, dict[str, ScanResult]]) -> None:
+    """Every SAS/Stata/SPSS data file of the corpus is read (no FIL001) and none passes: a data set in an
+    export is microdata unless a person confirms otherwise (MIC001 block when proven, review when not)."""
+    _, results = scanned
+    stats = {p: f for p, f in _by_path(results["dst"]).items() if f.kind in {"sas7bdat", "xpt", "dta", "sav", "por"}}
+    assert stats, "the corpus has SAS/Stata/SPSS files"
+    unread = [p for p, f in stats.items() if "FIL001" in _rules(f)]
+    assert not unread, unread
+    passed = [p for p, f in stats.items() if f.verdict is Verdict.PASS]
+    assert not passed, passed
+    assert _rules(stats["stata/intro-stata_SAheart.dta"]) == {"MIC001"}

@@ -236,13 +236,14 @@ def test_protect_margin_primary() -> None:
     primary[0, 3] = True
     required = np.full(values.shape, 5.0)
     mask = protect(values, primary, required, nonnegative=True)
-    # The cheapest rectangle: the other row total, and column 2 (6 and 9, both >= 5) in both rows.
+    # The cheapest hypercube: the other row total and column 1 (4 + 3 = 7 >= 5 of slack, 27 of value
+    # suppressed, against 29 for column 0 and 35 for column 2).
     expected = np.zeros(values.shape, dtype=bool)
-    expected[np.ix_([0, 1], [2, 3])] = True
+    expected[np.ix_([0, 1], [1, 3])] = True
     assert mask.tolist() == expected.tolist()
     result = assert_protected(values, mask, primary, required, True)
-    # Row total and cell (0, 2) move together, against (1, 2) and the other row total.
-    assert (result.lo[0, 3], result.hi[0, 3]) == pytest.approx((11.0 - 6.0, 11.0 + 9.0))
+    # Row total and cell (0, 1) move together, against (1, 1) and the other row total.
+    assert (result.lo[0, 3], result.hi[0, 3]) == pytest.approx((11.0 - 4.0, 11.0 + 3.0))
     assert not mask[2, 3]
 
 

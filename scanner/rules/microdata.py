@@ -32,6 +32,10 @@ class RowLevelOptions:
                 raise ValueError(f"{name} must be a share between 0 and 1")
 
 
+#: Statistical packages' data set formats (the loaders' format names).
+_DATASET_FORMATS = frozenset({"sas7bdat", "xpt", "dta", "sav", "por"})
+
+
 @rule("MIC001", "row-level-records", Severity.BLOCK, (Shape.TABLE,), RowLevelOptions)
 def row_level_records(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A tabular file whose rows are persons or firms (microdata), even without an ID column.
@@ -46,6 +50,10 @@ def row_level_records(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
     Example: `age,sex,region,income` with one row per person; a 1,413-row vaccine study extract.
 
+    A SAS, Stata or SPSS data set that the analysis cannot prove row-level is still `review`: in an export
+    request these formats hold unit records in almost every case, so a person confirms it holds
+    aggregates only.
+
     Options: `min_rows` (fewer rows is a small table, not evidence), `duplicate_row_share`,
     `repeated_key_share`.
 
@@ -53,6 +61,15 @@ def row_level_records(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     SDC, ch. 3 (microdata).
     """
     if table.shape is not TableShape.MICRODATA:
+        if table.meta.format in _DATASET_FORMATS:
+            yield ctx.finding(
+                f"A {table.meta.format} data set: these files hold unit records (microdata) in almost every "
+                "export, and its rows could not be shown to be table cells; a person must confirm it holds "
+                "aggregates only.",
+                masking.note(f"{table.n_sample_rows:,} rows, {len(table.columns)} columns inspected"),
+                identity="dataset",
+                severity=Severity.REVIEW,
+            )
         return
     n = table.n_sample_rows
     scope = "the first" if not table.sample_complete else "all"
