@@ -164,6 +164,8 @@ def protect(values: np.ndarray, primary: np.ndarray, required: np.ndarray, *, no
 
 #: Alternative levels tried per dimension when a hypercube is chosen for a primary cell.
 CUBE_CANDIDATES = 6
+#: When no cube of the cheapest candidates gives the width, all cubes are tried if there are at most this many.
+CUBE_MAX_COMBINATIONS = 50_000
 
 
 def _hypercubes(pattern: _Pattern, primary: np.ndarray, required: np.ndarray) -> np.ndarray:
@@ -182,9 +184,6 @@ def _hypercubes(pattern: _Pattern, primary: np.ndarray, required: np.ndarray) ->
     """
     v = pattern.values
     shape = v.shape
-    flat_v = v.reshape(-1)
-    mask = pattern.mask
-    flat_mask = mask.reshape(-1)
     strides = np.array([int(np.prod(shape[a + 1 :])) for a in range(v.ndim)], dtype=np.int64)
     passed = np.zeros(shape, dtype=bool)
     cells = np.argwhere(primary)
@@ -196,42 +195,60 @@ def _hypercubes(pattern: _Pattern, primary: np.ndarray, required: np.ndarray) ->
         base = int(np.dot(cell, strides))
         axes = list(range(v.ndim))
         margin_axes = np.array([cell[a] == shape[a] - 1 for a in axes])
-        choices = []
-        for a in axes:
-            # a margin axis pairs the margin with one cell below it (both move the same way); an interior
-            # axis pairs the cell with another one of its line (they move opposite ways)
-            alt = np.array([i for i in range(shape[a] - 1) if i != cell[a]], dtype=np.int64)
-            if alt.size == 0:
+        best_corners = None
+        for limit in (CUBE_CANDIDATES, None):
+            best_corners = _best_cube(pattern, cell, need, base, strides, margin_axes, limit)
+            if best_corners is not None:
                 break
-            line = base + (alt - cell[a]) * strides[a]
-            # already suppressed cells are free; then cells large enough to give slack; then small ones
-            key = np.where(flat_mask[line], -1.0, np.where(flat_v[line] >= need, flat_v[line], flat_v[line] + 1e300))
-            choices.append(alt[np.argsort(key, kind="stable")[:CUBE_CANDIDATES]] - cell[a])
-        else:
-            free = axes
-            m = len(free)
-            grids = np.stack([g.reshape(-1) for g in np.meshgrid(*choices, indexing="ij")], axis=1)  # (n, m)
-            bits = ((np.arange(1 << m)[:, None] >> np.arange(m)[None, :]) & 1).astype(np.int64)  # (2^m, m)
-            offsets = (grids[:, None, :] * bits[None, :, :] * strides[free][None, None, :]).sum(axis=2)
-            corners = base + offsets  # (n, 2^m)
-            vals = flat_v[corners]
-            even = (bits[:, ~margin_axes].sum(axis=1) % 2) == 0
-            if pattern.nonnegative and (~even).any():
-                width = vals[:, even].min(axis=1) + vals[:, ~even].min(axis=1)
-            else:
-                # no corner moves against the cell (the grand total) or nothing bounds a move: unbounded
-                width = np.full(len(grids), np.inf)
-            new_value = np.where(flat_mask[corners], 0.0, vals).sum(axis=1)
-            new_cells = (~flat_mask[corners]).sum(axis=1)
-            ok = width >= need * (1 + 1e-9)
-            if not ok.any():
-                continue
-            cost = np.where(ok, new_value + 1e-6 * new_cells, np.inf)
-            best = int(np.argmin(cost))
-            for flat in corners[best].tolist():
-                pattern.suppress(tuple(int(i) for i in np.unravel_index(flat, shape)), need)
-            passed[cell_t] = True
+        if best_corners is None:
+            continue
+        for flat in best_corners.tolist():
+            pattern.suppress(tuple(int(i) for i in np.unravel_index(flat, shape)), need)
+        passed[cell_t] = True
     return passed
+
+
+def _best_cube(pattern: _Pattern, cell: np.ndarray, need: float, base: int, strides: np.ndarray,
+               margin_axes: np.ndarray, limit: int | None) -> np.ndarray | None:
+    """The corners (flat indices) of the cheapest cube through ``cell`` that gives ``need``, or None.
+
+    ``limit`` alternatives per axis (the cheapest), or all of them (when their product stays small).
+    """
+    shape = pattern.values.shape
+    flat_v = pattern.values.reshape(-1)
+    flat_mask = pattern.mask.reshape(-1)
+    choices = []
+    for a in range(len(shape)):
+        # a margin axis pairs the margin with one cell below it (both move the same way); an interior
+        # axis pairs the cell with another one of its line (they move opposite ways)
+        alt = np.array([i for i in range(shape[a] - 1) if i != cell[a]], dtype=np.int64)
+        if alt.size == 0:
+            return None
+        line = base + (alt - cell[a]) * strides[a]
+        # already suppressed cells are free; then cells large enough to give slack; then small ones
+        key = np.where(flat_mask[line], -1.0, np.where(flat_v[line] >= need, flat_v[line], flat_v[line] + 1e300))
+        order = np.argsort(key, kind="stable")
+        choices.append(alt[order if limit is None else order[:limit]] - cell[a])
+    if limit is None and math.prod(len(c) for c in choices) > CUBE_MAX_COMBINATIONS:
+        return None
+    m = len(shape)
+    grids = np.stack([g.reshape(-1) for g in np.meshgrid(*choices, indexing="ij")], axis=1)  # (n, m)
+    bits = ((np.arange(1 << m)[:, None] >> np.arange(m)[None, :]) & 1).astype(np.int64)  # (2^m, m)
+    corners = base + (grids[:, None, :] * bits[None, :, :] * strides[None, None, :]).sum(axis=2)  # (n, 2^m)
+    vals = flat_v[corners]
+    even = (bits[:, ~margin_axes].sum(axis=1) % 2) == 0
+    if pattern.nonnegative and (~even).any():
+        width = vals[:, even].min(axis=1) + vals[:, ~even].min(axis=1)
+    else:
+        # no corner moves against the cell (the grand total) or nothing bounds a move: unbounded
+        width = np.full(len(grids), np.inf)
+    ok = width >= need * (1 + 1e-9)
+    if not ok.any():
+        return None
+    new_value = np.where(flat_mask[corners], 0.0, vals).sum(axis=1)
+    new_cells = (~flat_mask[corners]).sum(axis=1)
+    cost = np.where(ok, new_value + 1e-6 * new_cells, np.inf)
+    return corners[int(np.argmin(cost))]
 
 
 # --- input checks ------------------------------------------------------------------------------------------
