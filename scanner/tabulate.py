@@ -288,8 +288,14 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
         if not segments or any(len(d.levels) > cap for d, cap in zip(dims, segments[-1].capacities, strict=True)):
             caps = [max(_capacity(len(d.levels)), cap)
                     for d, cap in zip(dims, segments[-1].capacities if segments else [0] * len(dims), strict=True)]
-            if math.prod(caps) > max_cells * 4 and math.prod(len(d.levels) for d in dims) > max_cells:
-                raise TableError(_too_many(dims, max_cells))
+            # Room to grow costs memory (48 bytes a cell per thread): drop the slack of the most
+            # over-provisioned dimension until the layout fits.
+            while math.prod(caps) > max_cells:
+                slack = [(c / max(len(d.levels), 1), i) for i, (c, d) in enumerate(zip(caps, dims, strict=True))
+                         if c > max(len(d.levels), 1)]
+                if not slack:
+                    raise TableError(_too_many(dims, max_cells))
+                caps[max(slack)[1]] = max(len(dims[max(slack)[1]].levels), 1)
             segments.append(_Segment(caps, spec.per_unit, threads))
         seg = segments[-1]
         strides = _strides(seg.capacities)
@@ -639,7 +645,7 @@ def build_table(path: Path | str, spec: TableSpec, config: Config | None = None,
         where = table.exported.path
         notes += table.exported.notes
     key = masking.fingerprint_key()
-    findings: list[Finding] = []
+    findings: list[Finding] = _identifier_dimensions(table, config, key, where)
     for rule_spec in all_rules():
         if Shape.CELLS in rule_spec.shapes and config.enabled(rule_spec.code):
             ctx = RuleContext(rule_spec, config.rules[rule_spec.code], config.profile, where, key)
@@ -658,6 +664,34 @@ def build_table(path: Path | str, spec: TableSpec, config: Config | None = None,
     marker = config.profile.suppression_markers[0] if config.profile.suppression_markers else ".."
     return TableResult(table, suppressed, tuple(findings), config.profile.name, marker,
                        time.perf_counter() - started, notes)
+
+
+def _identifier_dimensions(table: CellTable, config: Config, key: bytes, where: str) -> list[Finding]:
+    """MIC002 for a ``--by`` column named as a person, firm or address key: a table by it lists units.
+
+    Its cells may all be large enough (five rows per person), so the cell rules would pass it; the name
+    says what the labels are, and the safe table would print every one of them.
+    """
+    from scanner import masking
+    from scanner.names import identifier_kind
+    from scanner.rules.context import RuleContext
+    from scanner.rules.registry import get_rule
+
+    if not config.enabled("MIC002"):
+        return []
+    spec = get_rule("MIC002")
+    ctx = RuleContext(spec, config.rules["MIC002"], config.profile, where, key)
+    out = []
+    for name, levels in zip(table.spec.by, table.ext.cells.labels, strict=True):
+        kind = identifier_kind(name)
+        if kind in ("register key", "direct identifier"):
+            out.append(ctx.finding(
+                f"--by column {masking.mask_name(name)!r} is a {kind}: a table by it lists persons or firms "
+                "(microdata), whatever its cell counts.",
+                masking.note(f"{kind}, {len(levels):,} levels"),
+                column=name, identity="by",
+            ))
+    return out
 
 
 def _suppress(table: CellTable) -> np.ndarray:

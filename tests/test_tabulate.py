@@ -276,3 +276,31 @@ def test_cli_errors_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2
     res = runner.invoke(app, ["table", str(path), "--by", "region", "--out", str(path)])
     assert res.exit_code == 2 and "overwrite" in res.output
+
+
+def test_a_table_by_a_person_key_is_microdata(tmp_path: Path) -> None:
+    rows = [(f"P{i % 40}", "A", i, 1.0) for i in range(200)]
+    frame = pl.DataFrame(rows, schema={"pnr": pl.String, "industry": pl.String, "firm": pl.Int64,
+                                       "turnover": pl.Float64}, orient="row")
+    path = tmp_path / "p.parquet"
+    frame.write_parquet(path)
+    out = tmp_path / "safe.csv"
+    res = runner.invoke(app, ["table", str(path), "--by", "pnr,industry", "--out", str(out), "--format", "json"])
+    assert res.exit_code == 1
+    found = json.loads(res.stdout)["findings"]
+    assert [(f["rule"], f["severity"]) for f in found] == [("MIC002", "block")]
+    assert not out.exists()
+
+
+def test_growing_levels_stay_within_the_cell_limit(tmp_path: Path) -> None:
+    # 3 dims whose levels arrive late: the capacities must not exceed max_cells while levels fit
+    rng = np.random.default_rng(5)
+    n = 4000
+    frame = pl.DataFrame({"a": rng.integers(0, 15, n), "b": rng.integers(0, 15, n), "c": rng.integers(0, 15, n)})
+    frame = frame.sort("a")  # new levels of a appear batch after batch
+    path = tmp_path / "g.parquet"
+    frame.write_parquet(path)
+    cells = compute_cells(path, TableSpec(("a", "b", "c")), batch_rows=300, max_cells=4000)
+    assert cells.shape == (15, 15, 15) and int(cells.count.sum()) == n
+    with pytest.raises(TableError, match="more than"):
+        compute_cells(path, TableSpec(("a", "b", "c")), batch_rows=300, max_cells=3000)
