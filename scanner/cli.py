@@ -128,6 +128,18 @@ def _inside(child: Path, parent: Path) -> bool:
         return False
 
 
+def _emit(text: str, output: Path | None) -> None:
+    """The report to stdout, or to ``output`` (exit 2 when it cannot be written)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+
+
 def _exit_code(result: ScanResult, fail_on: FailOn, exit_zero: bool) -> int:
     if exit_zero:
         return EXIT_OK
@@ -175,18 +187,10 @@ def scan(
     # Colour only on a terminal (the StringIO is not one, so say it here); NO_COLOR is honoured by rich.
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     render(result, Format(fmt.value), buffer, color=color, verbose=verbose > 0)
-    text = buffer.getvalue()
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror or exc}")
-        if not quiet:
-            counts = ", ".join(f"{n} {v.value}" for v, n in result.counts.items())
-            typer.echo(f"sdcscan: report written to {output} ({len(result.files)} files: {counts})", err=True)
+    _emit(buffer.getvalue(), output)
+    if output is not None and not quiet:
+        counts = ", ".join(f"{n} {v.value}" for v, n in result.counts.items())
+        typer.echo(f"sdcscan: report written to {output} ({len(result.files)} files: {counts})", err=True)
     raise typer.Exit(_exit_code(result, fail_on, exit_zero))
 
 
@@ -264,15 +268,7 @@ def table_cmd(
         from scanner.reporters.cells import render_summary
 
         render_summary(result, buffer, verbose=verbose > 0)
-    text = buffer.getvalue()
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror or exc}")
+    _emit(buffer.getvalue(), output)
     threshold = Severity.parse(fail_on.value)
     worst = max((f.severity for f in result.findings), default=None)
     failed = worst is not None and worst >= threshold

@@ -554,6 +554,16 @@ class CellTable:
     def nonnegative(self) -> bool:
         return not self.magnitude or not bool((self.stats.negative > 0).any())
 
+    def primary(self) -> tuple[np.ndarray, np.ndarray]:
+        """The cells any rule flagged (fail or review), and the widest protection any of them demands."""
+        primary = np.zeros(self.size, dtype=bool)
+        required = np.zeros(self.size, dtype=np.float64)
+        for flags in self.flags.values():
+            hit = flags.fail | flags.review
+            primary |= hit
+            required = np.maximum(required, np.where(hit, flags.required, 0.0))
+        return primary, required
+
     def cell(self, flat: int) -> tuple[tuple[str, str], ...]:
         """The masked (dimension, label) pairs of a cell; a margin reads "Total"."""
         from scanner import masking
@@ -698,12 +708,7 @@ def _suppress(table: CellTable) -> np.ndarray:
     """Primary suppression of every flagged cell, then secondary suppression that passes the LP audit."""
     from scanner.suppression import protect
 
-    primary = np.zeros(table.size, dtype=bool)
-    required = np.zeros(table.size, dtype=np.float64)
-    for flags in table.flags.values():
-        hit = flags.fail | flags.review
-        primary |= hit
-        required = np.maximum(required, np.where(hit, flags.required, 0.0))
+    primary, required = table.primary()
     out = np.zeros(table.size, dtype=np.int8)
     if not primary.any():
         return out

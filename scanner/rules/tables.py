@@ -429,12 +429,7 @@ def recoverable_suppression(ctx: RuleContext, table: CellTable) -> Iterator[Find
         return
     from scanner.suppression import audit
 
-    primary = np.zeros(table.size, dtype=bool)
-    required = np.zeros(table.size, dtype=np.float64)
-    for flags in table.flags.values():
-        hit = flags.fail | flags.review
-        primary |= hit
-        required = np.maximum(required, np.where(hit, flags.required, 0.0))
+    primary, required = table.primary()
     hidden = ~exported.published
     targets = primary & hidden
     if not targets.any():
