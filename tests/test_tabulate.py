@@ -304,3 +304,14 @@ def test_growing_levels_stay_within_the_cell_limit(tmp_path: Path) -> None:
     assert cells.shape == (15, 15, 15) and int(cells.count.sum()) == n
     with pytest.raises(TableError, match="more than"):
         compute_cells(path, TableSpec(("a", "b", "c")), batch_rows=300, max_cells=3000)
+
+
+def test_reports_mask_identifier_like_labels(tmp_path: Path) -> None:
+    # a label that is a person number must not appear in the JSON or console report
+    pnr = "1903241316"
+    rows = [(pnr if i < 2 else "Nord", "A", i, 5.0) for i in range(30)]
+    path = _firms(tmp_path, rows)
+    for fmt in ("json", "console"):
+        res = runner.invoke(app, ["table", str(path), "--by", "region,industry", "--format", fmt, "-v"])
+        assert res.exit_code == 0, res.output
+        assert pnr not in res.output and "xxxxxxxx16" in res.output
