@@ -168,6 +168,10 @@ class _Dimension:
         """Codes of a batch's values (int64; -1 for a missing value), learning new levels."""
         if column.dtype.is_float():
             column = column.fill_nan(None)
+        elif column.dtype.is_temporal():
+            # dates and times as their text: a SAS or SPSS date outside Python's range (year 201416 in a
+            # real file) would not convert to a Python value
+            column = column.cast(pl.String)
         # Map with the levels known so far first: batches rarely bring new levels, and a unique() over
         # every batch cost more than the mapping itself (measured: 0.9 s of 3.3 s for 20M rows).
         mapped = self._map(column)
@@ -276,6 +280,9 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
     absent = [name for name in spec.columns if name not in columns]
     if absent:
         raise ColumnError(absent, list(columns))
+    for name in spec.by:
+        if columns[name].is_nested() or columns[name] == pl.Object:
+            raise TableError(f"--by column {name!r} holds lists or structures ({columns[name]}), not categories")
     dims = [_Dimension(name, columns[name]) for name in spec.by]
     segments: list[_Segment] = []
     rows = missing = 0

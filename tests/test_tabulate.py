@@ -315,3 +315,19 @@ def test_reports_mask_identifier_like_labels(tmp_path: Path) -> None:
         res = runner.invoke(app, ["table", str(path), "--by", "region,industry", "--format", fmt, "-v"])
         assert res.exit_code == 0, res.output
         assert pnr not in res.output and "xxxxxxxx16" in res.output
+
+
+def test_date_dimensions_and_nested_columns(tmp_path: Path) -> None:
+    import datetime as dt
+
+    frame = pl.DataFrame({
+        "day": [dt.date(2020, 1, 1 + i % 3) for i in range(30)],
+        "tags": [[i, i + 1] for i in range(30)],
+    })
+    path = tmp_path / "d.parquet"
+    frame.write_parquet(path)
+    cells = compute_cells(path, TableSpec(("day",)))
+    assert cells.labels == [["2020-01-01", "2020-01-02", "2020-01-03"]]
+    assert cells.count.tolist() == [10, 10, 10]
+    with pytest.raises(TableError, match="lists or structures"):
+        compute_cells(path, TableSpec(("tags",)))
