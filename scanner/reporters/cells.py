@@ -34,8 +34,9 @@ def render_summary(result: TableResult, out: TextIO, *, verbose: bool = False) -
         primary = int((result.suppressed == 1).sum())
         secondary = int((result.suppressed == 2).sum())
         rules = ", ".join(f"{code} {n:,}" for code, n in sorted(by_rule.items())) or "none"
+        audit = "; the LP audit passed for every primary cell" if primary else ""
         out.write(f"  suppressed: {primary:,} primary ({rules}), {secondary:,} secondary "
-                  f"(marker {result.marker!r}); LP audit passed for every primary cell\n")
+                  f"(marker {result.marker!r}){audit}\n")
     else:
         exp = table.exported
         shown = int(exp.published.sum())
