@@ -768,8 +768,10 @@ def safe_frame(result: TableResult, *, numeric: bool = False) -> pl.DataFrame:
     frame = pl.DataFrame(label_columns(table))
     name = stat_column(table.spec)
     values = pl.Series(name, numbers, dtype=pl.Float64, nan_to_null=True)
-    if table.stat is Stat.COUNT:
-        values = values.cast(pl.Int64)
+    finite = values.drop_nulls()
+    if table.stat is Stat.COUNT or (table.stat is Stat.SUM and finite.len() and bool((finite == finite.round(0)).all())
+                                    and bool((finite.abs() < 2**53).all())):
+        values = values.cast(pl.Int64)  # whole numbers print without ".0"
     values = values.scatter(np.flatnonzero(hidden), None) if hidden.any() else values
     if numeric:
         flag = pl.Series("suppressed", [result.marker if h else None for h in hidden.tolist()], dtype=pl.String)
