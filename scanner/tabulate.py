@@ -20,7 +20,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -203,11 +203,6 @@ class _Dimension:
 _UNKNOWN = -2
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
-    # One column has one dtype, so values compare; booleans and dates sort naturally.
-    return (0, value)
-
-
 def _capacity(levels: int) -> int:
     return max(4, 1 << math.ceil(math.log2(max(levels, 1) * 2)))
 
@@ -318,7 +313,7 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
             seg.acc.update(cell, _unit_ids(batch.get_column(spec.unit)), values)
         else:
             seg.acc.update(cell, values)
-    final = [sorted(d.levels, key=_sort_key) for d in dims]
+    final = [sorted(d.levels) for d in dims]  # one column, one dtype: its values compare
     sizes = [len(lv) for lv in final]
     ncells = math.prod(sizes)
     if ncells > max_cells:
@@ -471,12 +466,6 @@ def _concat_stats(parts: list[CellStats]) -> CellStats:
     from kernels.cells import CellStats
 
     return CellStats(*(np.concatenate([getattr(p, f) for p in parts]) for f in _STAT_FIELDS))
-
-
-def iter_keys(ext: ExtendedCells) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(flat index, labels) of every published cell, in C order."""
-    for flat in range(math.prod(ext.shape)):
-        yield flat, ext.key(flat)
 
 
 def load_profile_check(config: Config) -> None:
