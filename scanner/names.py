@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BARE_NAMES", "DIMENSION_WORDS", "identifier_kind", "name_tokens"]
+__all__ = ["BARE_NAMES", "DIMENSION_WORDS", "identifier_kind", "name_tokens", "statistic_kind"]
 
 _TOKEN = re.compile(r"[a-zæøåäöüéß]+|\d+")
 _CAMEL = re.compile(r"(?<=[a-zæøåäö])(?=[A-ZÆØÅÄÖ])")
@@ -195,4 +195,47 @@ def identifier_kind(name: str) -> str | None:
     squashed = "".join(tokens)
     if "id" in tokens or squashed in GENERIC_IDS:
         return "record key"
+    return None
+
+
+# Summary statistics named in a column header. A column of minima, maxima or percentiles is an extreme
+# (EXT rules), a column of means, deviations, shares or model estimates is not a count, whatever its
+# values look like. Matched on the lower-cased name with separators as word boundaries.
+_STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(r"(?<![a-zæøåäö])(" + body + r")(?![a-zæøåäö])"))
+    for kind, body in (
+        # Published dominance: the share of the largest one or two units (concentration ratios).
+        ("dominance", r"cr[1-3]|top_?[1-3]_?(share|andel|pct)?|(andel|share|pct)_?(af_?|of_?|av_?)?"
+                      r"(den_?|the_?)?(st(ø|o)rste?|largest|biggest|top)\w*|st(ø|o)rste?_?andel|"
+                      r"largest_?(unit|firm|company|contributor)?_?(share|pct)|dominans\w*|koncentration\w*"),
+        ("min", r"min|minimum|mindste|laveste|l(ä|a)gsta|minst|lavest|pienin|minimi|smallest|lowest"),
+        ("max", r"max|maximum|maks|st(ø|o)rste|h(ø|o)jeste|h(ö|o)gsta|st(ö|o)rst|h(ø|o)yeste|suurin|maksimi|"
+                r"largest|highest"),
+        ("percentile", r"p[0-9]{1,2}(\.[0-9])?|pct[0-9]{1,2}|q[13]|pctl|percentile?s?|percentil|persentil|"
+                       r"quantile?s?|kvantil\w*|kvartil\w*|quartile?s?|median|medianen|mediaani|fraktil\w*"),
+        ("mean", r"mean|avg|average|gennemsnit\w*|gns|snit|medel\w*|gjennomsnitt\w*|keskiarvo"),
+        ("spread", r"sd|std|stddev|stdev|std_?dev|standardafvigelse|standardavvik\w*|spredning|variance|"
+                   r"varians|iqr|se|stderr|std_?err\w*|std_?error|standard_?error|sem"),
+        ("estimate", r"estimate|estimat|est|coef\w*|beta|b|t|z|p|pval\w*|p_?value|pr|ci|lci|uci|ll|ul|"
+                     r"lower\w*|upper\w*|conf\w*|df|sum_?sq|mean_?sq|f|f_?value|chi2|chisq|or|hr|rr|irr|aic|"
+                     r"bic|loglik|r2|r_?squared|adj_?r2|statistic|wald|odds_?ratio|hazard_?ratio"),
+        ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel\w*|share|rate|ratio|prop|proportion|"
+                  r"frekvens|frequency_?pct|cum_?pct|%"),
+    )
+)
+
+
+def statistic_kind(name: str) -> str | None:
+    """The summary statistic a column name announces: ``dominance``, ``min``, ``max``, ``percentile``,
+    ``mean``, ``spread``, ``estimate``, ``share``, or None.
+
+    ``dominance`` is checked first (``andel største virksomhed`` is a share of the largest unit, not a
+    maximum), then the extremes, so ``max_pct`` reads as a maximum.
+    """
+    lowered = re.sub(r"[\s\-./()|>]+", "_", name.strip().lower()).strip("_")
+    if not lowered:
+        return None
+    for kind, pattern in _STAT_PATTERNS:
+        if pattern.search(lowered):
+            return kind
     return None

@@ -33,7 +33,7 @@ import polars as pl
 import pyarrow as pa
 
 from scanner.loaders.base import SUPPRESSION_MARKER, TabularMeta, TabularSource
-from scanner.names import DIMENSION_WORDS, identifier_kind, name_tokens
+from scanner.names import DIMENSION_WORDS, identifier_kind, name_tokens, statistic_kind
 
 __all__ = ["ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
 
@@ -98,6 +98,9 @@ class ColumnInfo:
     is_count: bool = False
     period_header: bool = False
     fill_down: bool = False  # blank cells repeat the label above (grouped row labels)
+    #: the summary statistic the name announces (:func:`scanner.names.statistic_kind`): "min", "max",
+    #: "percentile", "mean", "spread", "estimate", "share", "dominance", or None
+    statistic: str | None = None
     reason: str = ""  # why the role was chosen (value-free)
 
     @property
@@ -332,6 +335,7 @@ def analyse(
         thousands = info.get("thousands")
         col.thousands = thousands if isinstance(thousands, str) else None
         col.period_header = bool(_PERIOD_NAME.match(name.strip()))
+        col.statistic = statistic_kind(name)
         columns.append(col)
     sample = _parse_frame(raw, columns)
     _mark_fill_down(sample, columns)
