@@ -202,7 +202,7 @@ def identifier_kind(name: str) -> str | None:
 # (EXT rules), a column of means, deviations, shares or model estimates is not a count, whatever its
 # values look like. Matched on the lower-cased name with separators as word boundaries.
 _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(r"(?<![a-zæøåäö])(" + body + r")(?![a-zæøåäö])"))
+    (kind, re.compile(r"(?<![a-zæøåäö0-9])(" + body + r")(?![a-zæøåäö0-9])"))
     for kind, body in (
         # Published dominance: the share of the largest one or two units (concentration ratios).
         ("dominance", r"cr[1-3]|top_?[1-3]_?(share|andel|pct)?|(andel|share|pct)_?(af_?|of_?|av_?)?"

@@ -35,7 +35,7 @@ import pyarrow as pa
 from scanner.loaders.base import SUPPRESSION_MARKER, TabularMeta, TabularSource
 from scanner.names import DIMENSION_WORDS, identifier_kind, name_tokens, statistic_kind
 
-__all__ = ["ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
+__all__ = ["MARGIN_LABELS", "ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,8 @@ class ColumnInfo:
     non_negative: bool = False
     decimal_comma: bool = False
     thousands: str | None = None  # "," or "." or " " when numbers use a thousands separator
+    embedded: bool = False  # counts written inside text cells: "2 (1.3%)", "n=2", "2/150"
+    unsure: str = ""  # what could not be decided about the column's reading (value-free)
     is_count: bool = False
     period_header: bool = False
     fill_down: bool = False  # blank cells repeat the label above (grouped row labels)
@@ -174,8 +176,81 @@ def _to_frame(batch: pa.RecordBatch | pa.Table) -> pl.DataFrame:
     return frame
 
 
-def _classify_text_numbers(values: pl.Series, markers: frozenset[str]) -> tuple[bool, dict[str, object]]:
-    """Decide whether a text column holds numbers, and how they are written."""
+# How a number is written. Three-digit groups after a single separator ("50.285", "12,345") are the
+# ambiguous case: thousands in one locale, decimals in another (see _Locale).
+_INT = re.compile(r"^[+-]?\d+$")
+_DOT3 = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")  # 50.285, 1.234.567 (never 0.123)
+_COMMA3 = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")  # 12,345
+_DOT_DEC = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$")
+_COMMA_DEC = re.compile(r"^[+-]?\d+,\d+$")
+_DOT3_COMMA_DEC = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+,\d+$")  # 1.234,5
+_COMMA3_DOT_DEC = re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")  # 1,234.5
+_SCI = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
+# A space, no-break space or narrow no-break space between digits groups thousands ("12 345").
+_SPACE_GROUP = r"(\d)[\u00a0\u202f ](\d{3})"
+
+
+def _join_groups(text: pl.Series) -> pl.Series:
+    """ "12 345" -> "12345" (twice: the regex engine has no look-behind, so "1 234 567" needs two)."""
+    return text.str.replace_all(_SPACE_GROUP, "${1}${2}").str.replace_all(_SPACE_GROUP, "${1}${2}")
+
+# Counts written inside text cells, as in the "Table 1" of a clinical paper (tableone, gtsummary, Stata
+# table1): "2 (1.3%)", "2 (1.3)", "n=2", "2/150". The count is the first integer.
+_EMBEDDED_COUNT = re.compile(
+    r"^(?:[nN]\s*=\s*)?(\d+)(?:\s*[(\[]\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\s*/\s*\d+)?$"
+)
+_EMBEDDED_FORM = re.compile(
+    r"^(?:[nN]\s*=\s*\d+|\d+\s*[(\[]\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\d+\s*/\s*\d+)$"
+)
+# Statistics written the same way: "52.3 (10.2)" mean (SD), "45 [30, 60]" median [IQR], "3.1 (2.0-4.5)".
+_EMBEDDED_STAT = re.compile(
+    r"^[+-]?\d+(?:[.,]\d+)?\s*(?:±\s*\d+(?:[.,]\d+)?|[(\[]\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*"
+    r"(?:(?:[-–;,]|to)\s*[+-]?\d+(?:[.,]\d+)?\s*)?[)\]])$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Locale:
+    """How the file as a whole writes numbers: evidence from every text column of the sample.
+
+    ``comma``: some value can only be read with a decimal comma ("18,5", "1.234,5") or the file is
+    semicolon-separated (Excel in the Nordic locales writes ";" because "," is its decimal mark).
+    ``dot``: some value can only be read with a decimal point ("0.5", "1,234.5").
+    """
+
+    comma: bool = False
+    dot: bool = False
+
+
+def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
+    comma = dot = False
+    for name in raw.columns:
+        s = raw.get_column(name)
+        if s.dtype != pl.String:
+            continue
+        text = _join_groups(s.drop_nulls().str.strip_chars())
+        if text.len() == 0:
+            continue
+        comma_only = text.str.contains(r"^[+-]?\d+,(\d{1,2}|\d{4,})$") | text.str.contains(_DOT3_COMMA_DEC.pattern)
+        dot_only = text.str.contains(r"^[+-]?\d*\.(\d{1,2}|\d{4,})$") | text.str.contains(_COMMA3_DOT_DEC.pattern) \
+            | text.str.contains(r"^[+-]?0\.\d+$")
+        comma = comma or bool(comma_only.any())
+        dot = dot or bool(dot_only.any())
+    if delimiter == ";" and not dot:
+        comma = True
+    return _Locale(comma=comma and not dot, dot=dot and not comma)
+
+
+def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
+                           locale: _Locale = _Locale()) -> tuple[bool, dict[str, object]]:
+    """Decide whether a text column holds numbers, and how they are written.
+
+    Three-digit groups are read by evidence, strongest first: the column itself ("1.234.567", "1.234,5",
+    "18,5" beside "50.285"), then the whole file's locale, then the column's shape (whole numbers of at
+    most three digits beside "50.285" are thousands: a decimal column does not round some values to
+    integers and give others exactly three decimals). Left undecided, a group is read as thousands, the
+    reading that keeps the counts checkable, and ``unsure`` says so.
+    """
     text = values.str.strip_chars()
     lowered = text.str.to_lowercase()
     is_null = lowered.is_in(list(_NULL_TEXT)) | text.is_in(list(markers)) | text.is_null()
@@ -185,40 +260,82 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str]) -> tuple[
     # Digit strings with a leading zero are codes (municipality 0101, area 000), never counts.
     if present.str.contains(_LEADING_ZERO.pattern).any():
         return False, {}
-    compact = present.str.replace_all(r"[\u00a0\u202f ]", "")
+    compact = _join_groups(present)
+    spaced = bool((compact.str.len_chars() < present.str.len_chars()).any())
     n = compact.len()
-    dot = compact.str.contains(_NUM_DOT.pattern).sum()
-    comma_dec = compact.str.contains(_NUM_COMMA_DEC.pattern).sum()
-    thou_comma = compact.str.contains(_NUM_THOUSANDS_COMMA.pattern).sum()
-    thou_dot = compact.str.contains(_NUM_THOUSANDS_DOT.pattern).sum()
-    spaced = present.str.contains(r"\d[\u00a0\u202f ]\d{3}").any()
-    info: dict[str, object] = {"decimal_comma": False, "thousands": " " if spaced else None}
+    ints = compact.str.contains(_INT.pattern)
+    dot3 = compact.str.contains(_DOT3.pattern)
+    comma3 = compact.str.contains(_COMMA3.pattern)
+    dot_dec = compact.str.contains(_DOT_DEC.pattern) & ~dot3
+    comma_dec = compact.str.contains(_COMMA_DEC.pattern) & ~comma3
+    dot3_cdec = compact.str.contains(_DOT3_COMMA_DEC.pattern)
+    comma3_ddec = compact.str.contains(_COMMA3_DOT_DEC.pattern)
+    sci = compact.str.contains(_SCI.pattern)
     # Markers that are not in the profile list but clearly mean "suppressed" ("<5", "n<3", "[R]").
-    other = present.str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$").sum()
-    need = max(1, int(0.95 * (n - other)))
-    if dot + other >= n or (dot >= need and dot > 0):
-        # "1,917" with no plain decimals anywhere is ambiguous; with a comma-thousands majority it is
-        # thousands. Plain dot numbers win otherwise.
-        if thou_comma > 0 and thou_comma + dot >= n and comma_dec == 0:
-            info["thousands"] = ","
-        return True, info
-    if comma_dec + dot >= need and comma_dec > 0 and thou_comma == 0:
+    other = present.str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$")
+    numeric = ints | dot3 | comma3 | dot_dec | comma_dec | dot3_cdec | comma3_ddec | sci
+    n_num = int(numeric.sum())
+    need = max(1, int(0.95 * (n - int(other.sum()))))
+    if n_num < need or n_num == 0:
+        return _classify_embedded(present)
+    info: dict[str, object] = {"decimal_comma": False, "thousands": " " if spaced else None}
+    comma_style = bool(comma_dec.any() or dot3_cdec.any()) or bool(compact.filter(dot3).str.count_matches(r"\.").max() or 0) > 1
+    dot_style = bool(dot_dec.any() or comma3_ddec.any()) or bool(compact.filter(comma3).str.count_matches(",").max() or 0) > 1
+    if comma_style and dot_style:
+        # Both "18,5" and "0.5" in one column: the majority decides; the rest does not parse (null).
+        comma_style = int((comma_dec | dot3_cdec).sum()) >= int((dot_dec | comma3_ddec).sum())
+        dot_style = not comma_style
+    if comma_style:
         info["decimal_comma"] = True
-        if thou_dot > 0:
+        if dot3.any() or dot3_cdec.any():
             info["thousands"] = "."
         return True, info
-    if thou_comma + dot >= need and thou_comma > 0:
-        info["thousands"] = ","
+    if dot_style:
+        if comma3.any() or comma3_ddec.any():
+            info["thousands"] = ","
         return True, info
-    if thou_dot + comma_dec >= need and thou_dot > 0:
-        info["decimal_comma"] = True
-        info["thousands"] = "."
+    # Only whole numbers and three-digit groups are left.
+    small_ints = bool(ints.any()) and bool((compact.filter(ints).str.strip_chars_start("+-").str.len_chars() <= 3).all())
+    if dot3.any():
+        trailing_zero = bool(compact.filter(dot3).str.ends_with("0").any())
+        if locale.comma or small_ints or trailing_zero:
+            info["decimal_comma"], info["thousands"] = True, "."
+        elif not locale.dot:
+            info["decimal_comma"], info["thousands"] = True, "."
+            info["unsure"] = "numbers such as 1.234 read as thousands (the file does not show its decimal mark)"
         return True, info
-    return False, {}
+    if comma3.any():
+        if locale.dot or small_ints:
+            info["thousands"] = ","
+        elif locale.comma:
+            info["decimal_comma"] = True
+        else:
+            info["thousands"] = ","
+            info["unsure"] = "numbers such as 1,234 read as thousands (the file does not show its decimal mark)"
+        return True, info
+    return True, info
+
+
+def _classify_embedded(present: pl.Series) -> tuple[bool, dict[str, object]]:
+    """A text column of counts written with their percentage or denominator ("2 (1.3%)", "n=2", "2/150")."""
+    forms = present.str.contains(_EMBEDDED_FORM.pattern)
+    if not forms.any():
+        return False, {}
+    plain = _join_groups(present).str.contains(r"^[+-]?\d+([.,]\d+)?%?$")
+    stats = present.str.contains(_EMBEDDED_STAT.pattern)
+    other = present.str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$")
+    readable = int((forms | plain | stats | other).sum())
+    if readable < 0.8 * present.len():
+        return False, {}
+    return True, {"embedded": True}
 
 
 def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
-    text = values.str.strip_chars().str.replace_all(r"[\u00a0\u202f ]", "")
+    if info.embedded:
+        # The count of "2 (1.3%)", "n=2", "2/150" or a plain whole number; statistics ("52.3 (10.2)") null.
+        text = values.str.strip_chars()
+        return text.str.extract(_EMBEDDED_COUNT.pattern, 1).cast(pl.Float64, strict=False).alias(values.name)
+    text = _join_groups(values.str.strip_chars())
     if info.thousands == ",":
         text = text.str.replace_all(",", "", literal=True)
     elif info.thousands == ".":
@@ -244,7 +361,23 @@ def _parse_frame(frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> pl.DataF
             s = s.str.strip_chars()
             s = pl.select(pl.when(s == "").then(None).otherwise(s)).to_series().alias(col.name)
         out.append(s)
-    return pl.DataFrame(out)
+    parsed = pl.DataFrame(out)
+    embedded = [c.name for c in columns if c.embedded]
+    label = next((c for c in columns if c.kind is ColumnKind.TEXT), None)
+    if embedded and label is not None:
+        # In a "Table 1" a row labelled "Age, mean (SD)" or "BMI, median [IQR]" holds statistics even
+        # where they look like "45 (10)": those cells are not counts.
+        labels = parsed.get_column(label.name)
+        stat_rows = pl.Series([v is not None and _is_statistic_label(v) for v in labels.cast(pl.String).to_list()],
+                              dtype=pl.Boolean)
+        if stat_rows.any():
+            parsed = parsed.with_columns(
+                pl.when(stat_rows).then(None).otherwise(pl.col(n)).alias(n) for n in embedded)
+    return parsed
+
+
+def _is_statistic_label(label: str) -> bool:
+    return statistic_kind(label) in ("mean", "spread", "percentile", "min", "max", "estimate")
 
 
 def _fill_down(frame: pl.DataFrame, columns: Sequence[ColumnInfo], last: dict[str, object]) -> pl.DataFrame:
@@ -263,7 +396,8 @@ def _fill_down(frame: pl.DataFrame, columns: Sequence[ColumnInfo], last: dict[st
     return out
 
 
-def _column_kind(s: pl.Series, markers: frozenset[str]) -> tuple[ColumnKind, dict[str, object]]:
+def _column_kind(s: pl.Series, markers: frozenset[str],
+                 locale: _Locale = _Locale()) -> tuple[ColumnKind, dict[str, object]]:
     dtype = s.dtype
     if s.null_count() == s.len():
         return ColumnKind.EMPTY, {}
@@ -271,7 +405,7 @@ def _column_kind(s: pl.Series, markers: frozenset[str]) -> tuple[ColumnKind, dic
         stripped = s.str.strip_chars()
         if stripped.filter(stripped.is_not_null() & (stripped != "")).len() == 0:
             return ColumnKind.EMPTY, {}
-        is_num, info = _classify_text_numbers(s, markers)
+        is_num, info = _classify_text_numbers(s, markers, locale)
         return (ColumnKind.NUMERIC, info) if is_num else (ColumnKind.TEXT, {})
     if dtype == pl.Boolean:
         return ColumnKind.BOOLEAN, {}
@@ -327,16 +461,20 @@ def analyse(
     """Read a sample of ``source`` and infer column kinds, roles, counts and the table's shape."""
     markers = frozenset(suppression_markers)
     raw, complete = _read_sample(source, sample_rows)
+    locale = _locale_of(raw, source.meta.delimiter)
     columns: list[ColumnInfo] = []
     for i, name in enumerate(raw.columns):
-        kind, info = _column_kind(raw.get_column(name), markers)
+        kind, info = _column_kind(raw.get_column(name), markers, locale)
         col = ColumnInfo(name=name, index=i, kind=kind)
         col.decimal_comma = bool(info.get("decimal_comma", False))
         thousands = info.get("thousands")
         col.thousands = thousands if isinstance(thousands, str) else None
+        col.embedded = bool(info.get("embedded", False))
+        col.unsure = str(info.get("unsure", ""))
         col.period_header = bool(_PERIOD_NAME.match(name.strip()))
-        col.statistic = statistic_kind(name)
+        col.statistic = None if col.period_header else statistic_kind(name)
         columns.append(col)
+    _settle_statistics(columns)
     sample = _parse_frame(raw, columns)
     _mark_fill_down(sample, columns)
     sample = _fill_down(sample, columns, {})
@@ -403,16 +541,97 @@ def _word_match(tokens: Sequence[str], words: frozenset[str], name: str) -> bool
 
 
 def _is_code_pair(sample: pl.DataFrame, num: ColumnInfo, texts: Sequence[ColumnInfo]) -> bool:
-    """A numeric column that maps one-to-one onto a text column is that column's code."""
-    if num.distinct < 2:
+    """A numeric column beside a text column, mapping one-to-one onto it, in ascending order: that
+    column's code (``81;Nordjylland``, ``State Name;State Fips``).
+
+    With one row per label every numeric column maps one-to-one onto the labels, so the mapping alone
+    proves nothing (``Region;Mænd;Kvinder``): a code also sits next to its labels and is listed in
+    order. Counts that happen to be both are read as codes; TAB001 asks for review when such a column
+    holds values under the threshold (``unsure``).
+    """
+    if num.distinct < 2 or _is_category_header(num.name):
+        return False
+    values = sample.get_column(num.name).drop_nulls()
+    if not bool((values.diff().drop_nulls() > 0).all()):
         return False
     for t in texts:
-        if t.distinct != num.distinct:
+        if t.distinct != num.distinct or abs(t.index - num.index) != 1:
             continue
         pairs = sample.select(pl.col(num.name), pl.col(t.name)).drop_nulls().n_unique()
         if pairs == num.distinct:
             return True
     return False
+
+
+# Headers that are a category of a dimension, as in a wide table: age bands ("0-17 år", "65 år og
+# derover", "75+", "under 18"), margins ("I alt", "Total"). Such a column holds the table's cells, whatever
+# dimension word ("år", "age") its name contains.
+_CATEGORY_HEADER = re.compile(
+    r"\d\s*[-–]\s*\d|\d\s*\+|\b(og|and|och|ja|eller|or|tai)\s+(derover|over|older|äldre|eldre|mere|mer|more|"
+    r"yli|vanhemmat|enemmän)\b|^\s*(under|over|u\.?|o\.?|yli|alle|below|above)\s*\d|\d+\s*(år|years?|yrs?|vuotta|"
+    r"v\.|aar)\b",
+    re.IGNORECASE,
+)
+MARGIN_LABELS = frozenset({
+    "i alt", "ialt", "i alt i alt", "total", "totalt", "totals", "totalt antal", "yhteensä", "yhteensa", "alle",
+    "alt", "sum", "summa", "samtliga", "samtlige", "all", "overall", "tot", "tot.", "total sum", "grand total",
+    "hele landet", "riket", "hela riket", "koko maa", "landet i alt",
+})
+
+
+def _is_category_header(name: str) -> bool:
+    stripped = name.strip()
+    return bool(_CATEGORY_HEADER.search(stripped)) or stripped.lower() in MARGIN_LABELS
+
+
+# Names a row-number column gets: R's write.csv row names (empty header), pandas' unnamed index, readr's
+# "...1". Such a column numbers the rows 1..n (or 0..n-1) and says nothing about them.
+_ROW_INDEX_NAMES = frozenset({"", "column_1", "unnamed: 0", "unnamed_0", "index", "...1", "rownames", "row_names",
+                              "row.names", "rownum", "row", "x1", "_n"})
+
+
+def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
+    if c.index != 0 or c.name.strip().lower() not in _ROW_INDEX_NAMES or sample.height < 2:
+        return False
+    values = sample.get_column(c.name)
+    if values.null_count():
+        return False
+    first = values[0]
+    return first in (0, 1) and bool((values.diff().drop_nulls() == 1).all())
+
+
+def _is_class_bounds(sample: pl.DataFrame, c: ColumnInfo, others: int) -> bool:
+    """The first column of a small table, strictly ascending: the lower bounds of classes (BMI ``0;
+    18,5; 25; 30``, ages ``0; 5; 10``), written as numbers. Microdata are rarely sorted on a unique
+    first column, and a long file is not a table of classes."""
+    if c.index != 0 or others == 0 or not 3 <= sample.height <= 200:
+        return False
+    values = sample.get_column(c.name)
+    if values.null_count():
+        return False
+    return bool((values.diff().drop_nulls() > 0).all())
+
+
+# Statistics that are never counts, whatever their values (see scanner.names.statistic_kind).
+_STATISTICS = frozenset({"min", "max", "percentile", "mean", "spread", "estimate", "share", "dominance"})
+# Short names that are model output only beside other model output: "B" is also a category in a wide
+# table, "SE" Sweden, "P" a column of a crosstab.
+_WEAK_STATISTIC_NAMES = frozenset({"b", "t", "z", "p", "f", "or", "hr", "rr", "irr", "df", "est", "ci", "ll", "ul",
+                                   "pr", "se", "lower", "upper", "beta", "statistic"})
+
+
+def _settle_statistics(columns: list[ColumnInfo]) -> None:
+    """Keep a weak model-output name ("B", "SE", "t") as a statistic only when a column with an
+    unmistakable model-output name ("Estimate", "Std. Error", "Pr(>|t|)") is in the same table."""
+    def weak(c: ColumnInfo) -> bool:
+        return c.name.strip().lower().rstrip(".") in _WEAK_STATISTIC_NAMES
+
+    strong = any(c.statistic in ("estimate", "spread") and not weak(c) for c in columns)
+    if strong:
+        return
+    for c in columns:
+        if c.statistic in ("estimate", "spread") and weak(c):
+            c.statistic = None
 
 
 def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_words: frozenset[str]) -> None:
@@ -444,18 +663,29 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             continue
         tokens = name_tokens(c.name)
         whole_number = c.integral
-        if c.period_header:
+        category = _is_category_header(c.name)
+        others = sum(1 for o in numeric if o is not c and o.role is not Role.IDENTIFIER)
+        if c.statistic in _STATISTICS and not c.embedded:
+            c.role, c.reason = Role.MEASURE, f"summary statistic ({c.statistic})"
+        elif c.period_header:
             c.role, c.reason = Role.MEASURE, "period column of a wide table"
         elif _word_match(tokens, count_words, c.name) and not _word_match(tokens, not_count_words, c.name):
             c.role, c.reason = Role.MEASURE, "count-like name"
+        elif category:
+            c.role, c.reason = Role.MEASURE, "category of a wide table"
         elif whole_number and _word_match(tokens, DIMENSION_WORDS, c.name):
             c.role, c.reason = Role.DIMENSION, "dimension-like name"
+        elif whole_number and _is_row_index(sample, c):
+            c.role, c.reason = Role.OTHER, "row numbers"
+        elif _is_class_bounds(sample, c, others):
+            c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
         elif not whole_number:
             c.role, c.reason = Role.MEASURE, "continuous values"
         elif c.index < last_text:
             c.role, c.reason = Role.DIMENSION, "numeric code left of the text labels"
         elif _is_code_pair(sample, c, texts):
             c.role, c.reason = Role.DIMENSION, "code paired one-to-one with a label column"
+            c.unsure = c.unsure or "read as a code of the label beside it, not as counts"
         else:
             c.role, c.reason = Role.MEASURE, "numeric values"
             ambiguous.append(c)
@@ -481,7 +711,10 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         if c.role is not Role.MEASURE or c.non_null == 0:
             continue
         tokens = name_tokens(c.name)
-        if _word_match(tokens, not_count_words, c.name) and not c.period_header:
+        if c.statistic in _STATISTICS and not c.embedded:
+            continue
+        if _word_match(tokens, not_count_words, c.name) and not c.period_header \
+                and not _is_category_header(c.name):
             continue
         if not (c.integral and c.non_negative):
             continue

@@ -146,6 +146,7 @@ class CsvSource:
         self.path = Path(path)
         self._static_incomplete: list[str] = []
         self._stream_incomplete: tuple[str, ...] = ()
+        self._footer_lines = 0
         try:
             self._open(encoding)
         except OSError as exc:
@@ -274,7 +275,7 @@ class CsvSource:
         self._stream_incomplete = ()
         yielded = 0
         for attempt, block in enumerate(_BLOCK_SIZES):
-            ragged = [0]
+            ragged = [0, 0]
             try:
                 for batch in self._arrow_attempt(block, batch_rows, yielded, ragged):
                     yielded += batch.num_rows
@@ -288,17 +289,55 @@ class CsvSource:
                     "csv %s: a record is longer than %d bytes, retrying with larger blocks", self.path, block
                 )
                 continue
-            self._stream_incomplete = _ragged_reasons(ragged[0])
+            self._stream_incomplete = self._judge_ragged(ragged[0], ragged[1])
             return
+
+    def _judge_ragged(self, ragged: int, footer_like: int) -> tuple[str, ...]:
+        """Ragged rows that are the table's footer (source line, notes under it) are part of a published
+        table; any other ragged row was not inspected and makes the read incomplete.
+
+        A footer-like row is only accepted as a footer when it sits at the end of the file: the tail is
+        read again (at most 64 KiB) and its last lines must all be footer-like or blank.
+        """
+        if footer_like and footer_like == ragged and footer_like <= _trailing_footer_lines(
+                self._tail_text(), self._layout.delimiter):
+            self._footer_lines = footer_like
+            return ()
+        self._footer_lines = 0
+        return _ragged_reasons(ragged)
+
+    @property
+    def footer_lines(self) -> int:
+        """Lines under the table recognised as its footer (source, notes) in the last completed stream."""
+        return self._footer_lines
+
+    def _tail_text(self) -> str:
+        stream = self._open_utf8()
+        try:
+            if isinstance(stream, pa.NativeFile):
+                size = stream.size()
+                stream.seek(max(self._skip, size - _TAIL_BYTES))
+                data = stream.read()
+            else:
+                data = b""
+                while chunk := stream.read(1 << 20):
+                    data = (data + chunk)[-_TAIL_BYTES:]
+        finally:
+            stream.close()
+        return data.decode("utf-8", errors="replace")
 
     def _arrow_attempt(
         self, block: int, batch_rows: int, skip_rows: int, ragged: list[int]
     ) -> Iterator[pa.RecordBatch]:
         """One pass of Arrow's streaming reader from the data offset. ``ragged[0]`` counts bad rows."""
 
+        delimiter = self._layout.delimiter
+
         def on_invalid(row: Any) -> str:
-            # The row text is in ``row``: never store or log it, count only.
+            # The row text is in ``row``: never store or log it, count only (and look at its shape).
             ragged[0] += 1
+            if _is_footer_line(row.text or "", delimiter):
+                ragged[1] += 1
             return "skip"
 
         names = self._layout.names
@@ -362,6 +401,7 @@ class CsvSource:
         ncols = len(self._layout.names)
         self._stream_incomplete = ()
         ragged = 0
+        footer_like = 0
         raw = self._open_utf8()
         if isinstance(raw, pa.NativeFile):
             raw.close()
@@ -377,6 +417,7 @@ class CsvSource:
                     tokens = _ws_split(line)
                     if tokens is None or len(tokens) != ncols:
                         ragged += 1
+                        footer_like += _is_footer_line(line, WHITESPACE)
                         continue
                     for col, tok in zip(columns, tokens, strict=True):
                         col.append(tok)
@@ -387,7 +428,7 @@ class CsvSource:
                     yield _batch(columns, self._schema)
         finally:
             raw.close()
-        self._stream_incomplete = _ragged_reasons(ragged)
+        self._stream_incomplete = self._judge_ragged(ragged, footer_like)
 
 
 def _batch(columns: list[list[str]], schema: pa.Schema) -> pa.RecordBatch:
@@ -414,6 +455,41 @@ def _rebatch(reader: Any, batch_rows: int, schema: pa.Schema) -> Iterator[pa.Rec
         count -= start
     if count:
         yield pa.Table.from_batches(pending, schema=schema).combine_chunks().to_batches()[0]
+
+
+# Footers under published tables: "Kilde: Danmarks Statistik", "Source: ...", "Note: ...", "*) ...",
+# "Anm.: ...", "¹ Foreløbige tal". Recognised by shape: one non-empty field that starts with a letter or a
+# footnote mark, not by a word list, so any language's footer is covered.
+_FOOTER_START = re.compile(r"^\s*[\"']?\s*(?:[^\W\d_]|[*†‡§¹²³⁴⁵⁶⁷⁸⁹#]|\(\d{1,2}\)|\d{1,2}\)\s*[^\W\d_])")
+_TAIL_BYTES = 64 << 10
+
+
+def _is_footer_line(text: str, delimiter: str) -> bool:
+    """A line with one non-empty field that reads as prose or a footnote, not as a data row."""
+    stripped = text.strip()
+    if not stripped or not _FOOTER_START.match(stripped):
+        return False
+    if delimiter == WHITESPACE:
+        fields = [stripped]
+    else:
+        fields = [f for f in next(_csv.reader([stripped], delimiter=delimiter)) if f.strip()]
+    if len(fields) == 1:
+        return True
+    # A footer in a comma file splits at its commas ("Source: Statistics Denmark, table FOLK1A"): still
+    # prose when no later field is a bare number.
+    return delimiter == "," and not any(_NUMBER.fullmatch(f.strip()) for f in fields[1:])
+
+
+def _trailing_footer_lines(tail: str, delimiter: str) -> int:
+    """How many footer-like lines end ``tail`` (blank lines between them are skipped)."""
+    count = 0
+    for line in reversed(_TEXT_LINE_BREAK.split(tail)):
+        if not line.strip():
+            continue
+        if not _is_footer_line(line, delimiter):
+            break
+        count += 1
+    return count
 
 
 def _ragged_reasons(ragged: int) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from scanner.config import Profile
 from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import ColumnInfo, TableModel, TableShape
+from scanner.table_model import ColumnInfo, ColumnKind, TableModel, TableShape
 
 if TYPE_CHECKING:
     from scanner.tabulate import CellFlags, CellTable
@@ -158,9 +158,12 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
     if not isinstance(table, TableModel):
         yield from _small_cells(ctx, table)
         return
-    if table.shape is TableShape.MICRODATA or not table.counts:
+    if table.shape is TableShape.MICRODATA:
         return
     profile = ctx.profile
+    yield from _unsure_columns(ctx, table)
+    if not table.counts:
+        return
     scan = scan_cells(table, profile)
     rule_text = f"fewer than {profile.threshold} observations"
     for cell in scan.itemised:
@@ -182,6 +185,27 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             f"count columns: {_count_columns_note(table.counts)}.",
             masking.note(f"{scan.small:,} small cells of {scan.cells:,} count cells"),
             identity="more",
+        )
+
+
+def _unsure_columns(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """Review, not pass, when a column whose reading was unsure (a code or counts?) holds values that
+    would be small cells if it holds counts (DESIGN: an unsure reading that could hide a risk)."""
+    profile = ctx.profile
+    for col in table.columns:
+        if not col.unsure or col.is_count or col.kind is not ColumnKind.NUMERIC:
+            continue
+        values = table.sample.get_column(col.name).drop_nulls()
+        if values.dtype.is_float():
+            values = values.drop_nans()
+        small = int(((values > 0) & (values < profile.threshold)).sum())
+        if not small:
+            continue
+        yield ctx.finding(
+            f"Column {masking.mask_name(col.name)!r} was {col.unsure}; it holds {small:,} value(s) under the "
+            f"threshold, which are small cells if the column holds counts. A person must check.",
+            masking.note(f"unsure column reading; threshold {profile.threshold}, profile {profile.name}"),
+            column=col.name, severity=Severity.REVIEW, identity="unsure",
         )
 
 
