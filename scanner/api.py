@@ -7,6 +7,7 @@ a reader or rules yet, gets a FIL001 review finding (fail closed), and the scan 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -26,6 +27,7 @@ from scanner.rules.context import FileFacts, RuleContext
 from scanner.rules.registry import RuleSpec, Shape, all_rules
 
 if TYPE_CHECKING:
+    from scanner.table_model import TableModel
     from scanner.tabulate import TableResult, TableSpec
 
 __all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_file", "table"]
@@ -102,20 +104,13 @@ def _scan_table_identifiers(source: TabularSource, config: Config) -> Identifier
     return scanner.finish()
 
 
-def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
-                threads: int) -> list[Finding]:
+def _analyse(source: TabularSource, config: Config) -> TableModel:
+    """The table analysis of ``source`` with the configured options (one place for every table part)."""
     from scanner.table_model import analyse
 
-    try:
-        source = _open_tabular(entry)
-    except LoadError as exc:
-        # The table cannot be parsed (FIL001 says why); its bytes can still be searched for identifiers.
-        if entry.kind is FileKind.CSV:
-            raise _PartialLoad(exc.reason, _scan_text_identifiers(entry, config, key, facts, threads)) from None
-        raise
     mic = config.options("MIC001")
     tab = config.options("TAB001")
-    table = analyse(
+    return analyse(
         source,
         sample_rows=config.scan.sample_rows,
         suppression_markers=config.profile.suppression_markers,
@@ -125,6 +120,18 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
         repeated_key_share=mic.repeated_key_share,
         duplicate_row_share=mic.duplicate_row_share,
     )
+
+
+def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                threads: int) -> list[Finding]:
+    try:
+        source = _open_tabular(entry)
+    except LoadError as exc:
+        # The table cannot be parsed (FIL001 says why); its bytes can still be searched for identifiers.
+        if entry.kind is FileKind.CSV:
+            raise _PartialLoad(exc.reason, _scan_text_identifiers(entry, config, key, facts, threads)) from None
+        raise
+    table = _analyse(source, config)
     findings: list[Finding] = []
     for spec in _rules_for(config, Shape.TABLE):
         findings.extend(spec.func(_context(spec, config, entry.relpath, key), table))
@@ -171,14 +178,34 @@ def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, fa
 def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
     findings = _scan_text_identifiers(entry, config, key, facts, threads)
     rules = _rules_for(config, Shape.TEXT)
-    if rules:
+    table_rules = _rules_for(config, Shape.TABLE)
+    if rules or table_rules:
         from scanner.loaders.text import iter_text
+        from scanner.loaders.texttables import TextTableSource, find_tables
 
-        # Text rules see each decoded chunk once (reading every chunk also proves the file decodes).
+        # Text rules see each decoded chunk once (reading every chunk also proves the file decodes); a
+        # table pasted into the text (pipe table, aligned columns) gets the table rules of a CSV file.
         for chunk in iter_text(entry.path):
             for spec in rules:
                 findings.extend(spec.func(_context(spec, config, entry.relpath, key), chunk))
+            if not table_rules:
+                continue
+            for found in find_tables(chunk.text, chunk.first_line):
+                table = _analyse(TextTableSource(entry.path, found), config)
+                for spec in table_rules:
+                    findings.extend(_at_lines(spec.func(_context(spec, config, entry.relpath, key), table),
+                                              found.data_line))
     return findings
+
+
+def _at_lines(findings: Iterable[Finding], data_line: int) -> Iterator[Finding]:
+    """Findings of a table found in text point at lines of the file, not at rows of the table."""
+    for f in findings:
+        if f.location.row is None:
+            yield f
+            continue
+        where = dataclasses.replace(f.location, line=data_line + f.location.row - 1, row=None)
+        yield dataclasses.replace(f, location=where)
 
 
 def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None, *,

@@ -220,9 +220,13 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      r"lower\w*|upper\w*|conf\w*|df|sum_?sq|mean_?sq|f|f_?value|chi2|chisq|or|hr|rr|irr|aic|"
                      r"bic|loglik|r2|r_?squared|adj_?r2|statistic|wald|odds_?ratio|hazard_?ratio"),
         ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel\w*|share|rate|ratio|prop|proportion|"
-                  r"frekvens|frequency_?pct|cum_?pct|%"),
+                  r"frequency_?pct|cum_?pct|cum|cumulative|kumulativ\w*|%"),
     )
 )
+
+
+_COUNT_WITH_PERCENT = re.compile(
+    r"^\s*(n|antal|antall|count|no\.?|number|lkm|frekvens|freq\.?)\s*[(\[]\s*%\s*[)\]]\s*$", re.IGNORECASE)
 
 
 def statistic_kind(name: str) -> str | None:
@@ -232,6 +236,8 @@ def statistic_kind(name: str) -> str | None:
     ``dominance`` is checked first (``andel største virksomhed`` is a share of the largest unit, not a
     maximum), then the extremes, so ``max_pct`` reads as a maximum.
     """
+    if _COUNT_WITH_PERCENT.match(name):
+        return None  # "n (%)": counts with their percentage, as in a Table 1
     lowered = re.sub(r"[\s\-./()|>]+", "_", name.strip().lower()).strip("_")
     if not lowered:
         return None

@@ -242,7 +242,7 @@ def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
 
 
 def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
-                           locale: _Locale = _Locale()) -> tuple[bool, dict[str, object]]:
+                           locale: _Locale | None = None) -> tuple[bool, dict[str, object]]:
     """Decide whether a text column holds numbers, and how they are written.
 
     Three-digit groups are read by evidence, strongest first: the column itself ("1.234.567", "1.234,5",
@@ -251,6 +251,7 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
     integers and give others exactly three decimals). Left undecided, a group is read as thousands, the
     reading that keeps the counts checkable, and ``unsure`` says so.
     """
+    locale = locale or _Locale()
     text = values.str.strip_chars()
     lowered = text.str.to_lowercase()
     is_null = lowered.is_in(list(_NULL_TEXT)) | text.is_in(list(markers)) | text.is_null()
@@ -279,8 +280,10 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
     if n_num < need or n_num == 0:
         return _classify_embedded(present)
     info: dict[str, object] = {"decimal_comma": False, "thousands": " " if spaced else None}
-    comma_style = bool(comma_dec.any() or dot3_cdec.any()) or bool(compact.filter(dot3).str.count_matches(r"\.").max() or 0) > 1
-    dot_style = bool(dot_dec.any() or comma3_ddec.any()) or bool(compact.filter(comma3).str.count_matches(",").max() or 0) > 1
+    groups_dot = compact.filter(dot3).str.count_matches(r"\.").max() or 0
+    groups_comma = compact.filter(comma3).str.count_matches(",").max() or 0
+    comma_style = bool(comma_dec.any() or dot3_cdec.any()) or int(groups_dot) > 1  # type: ignore[arg-type]
+    dot_style = bool(dot_dec.any() or comma3_ddec.any()) or int(groups_comma) > 1  # type: ignore[arg-type]
     if comma_style and dot_style:
         # Both "18,5" and "0.5" in one column: the majority decides; the rest does not parse (null).
         comma_style = int((comma_dec | dot3_cdec).sum()) >= int((dot_dec | comma3_ddec).sum())
@@ -295,7 +298,8 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
             info["thousands"] = ","
         return True, info
     # Only whole numbers and three-digit groups are left.
-    small_ints = bool(ints.any()) and bool((compact.filter(ints).str.strip_chars_start("+-").str.len_chars() <= 3).all())
+    digits = compact.filter(ints).str.strip_chars_start("+-").str.len_chars()
+    small_ints = bool(ints.any()) and bool((digits <= 3).all())
     if dot3.any():
         trailing_zero = bool(compact.filter(dot3).str.ends_with("0").any())
         if locale.comma or small_ints or trailing_zero:
@@ -397,7 +401,7 @@ def _fill_down(frame: pl.DataFrame, columns: Sequence[ColumnInfo], last: dict[st
 
 
 def _column_kind(s: pl.Series, markers: frozenset[str],
-                 locale: _Locale = _Locale()) -> tuple[ColumnKind, dict[str, object]]:
+                 locale: _Locale | None = None) -> tuple[ColumnKind, dict[str, object]]:
     dtype = s.dtype
     if s.null_count() == s.len():
         return ColumnKind.EMPTY, {}
@@ -541,7 +545,8 @@ def _word_match(tokens: Sequence[str], words: frozenset[str], name: str) -> bool
 
 
 def _is_code_pair(sample: pl.DataFrame, num: ColumnInfo, texts: Sequence[ColumnInfo]) -> bool:
-    """A numeric column beside a text column, mapping one-to-one onto it, in ascending order: that
+    """A numeric column beside a text column, mapping one-to-one onto it, in ascending order (three or more
+    values): that
     column's code (``81;Nordjylland``, ``State Name;State Fips``).
 
     With one row per label every numeric column maps one-to-one onto the labels, so the mapping alone
@@ -549,8 +554,8 @@ def _is_code_pair(sample: pl.DataFrame, num: ColumnInfo, texts: Sequence[ColumnI
     order. Counts that happen to be both are read as codes; TAB001 asks for review when such a column
     holds values under the threshold (``unsure``).
     """
-    if num.distinct < 2 or _is_category_header(num.name):
-        return False
+    if num.distinct < 3 or _is_category_header(num.name):
+        return False  # two values are in order half the time: no evidence of a code
     values = sample.get_column(num.name).drop_nulls()
     if not bool((values.diff().drop_nulls() > 0).all()):
         return False
@@ -760,7 +765,10 @@ def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
     varying = [c for c in measures if c.distinct > 1]
     if not model.dimensions and all(c.is_count for c in varying):
         varying = []  # an unlabelled list of counts is a (broken) table, not units: TAB001 judges it
-    if (not model.key_unique and not model.wide and varying
+    # Counts written with their percentage ("52333 (58)") are a summary table by construction, even when
+    # several of them are stacked in one file and their row labels repeat.
+    summary = any(c.embedded for c in model.columns)
+    if (not model.key_unique and not model.wide and not summary and varying
             and model.repeated_key_rows >= repeated_key_share * n):
         dims = model.dimensions
         what = ("no column identifies the rows" if not dims else

@@ -1,0 +1,158 @@
+"""Tables pasted into text: markdown pipe tables and columns aligned with spaces, as tabular sources.
+
+A researcher's note (``notat.txt``, ``README.md``, a knitr/Quarto ``.md``) often carries a small table:
+kable's pipe tables, ``to_markdown()`` output, a table copied from a listing with its columns aligned by
+spaces. Such a table is as disclosive as the same table in a CSV file, so it gets the same table analysis
+and TAB/MIC/EXT rules; findings point at the line in the text file.
+
+No library finds tables inside free text (markdown parsers need the whole document and do not handle
+space-aligned columns), so the blocks are found here with two line-shape tests:
+
+* pipe tables: at least two consecutive lines that start and end with ``|`` and split into the same number
+  of cells; a ``|---|:--:|`` separator line is dropped;
+* aligned columns: at least three consecutive lines that split on runs of two or more spaces (or tabs)
+  into the same number (>= 2) of fields, at least one of the lines below the first holding a number.
+  Prose rarely has runs of two spaces on three lines in a row.
+
+The first line of a block is its header when none of its fields is a bare number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from scanner.loaders.base import TabularMeta
+
+__all__ = ["TextTable", "TextTableSource", "find_tables"]
+
+_PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+_RULE_LINE = re.compile(r"^\s*[-=+_]{3,}[-=+_|\s]*$")
+_PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?\|?\s*$")
+# Runs of two or more spaces, tabs, or a bar between cells (Stata's "label |  freq  percent").
+_ALIGNED_SPLIT = re.compile(r"\t+|\s{2,}|\s*\|\s*")
+_NUMBERISH = re.compile(r"^[-+\u2212]?[\d.,\u00a0 ]*\d[\d.,\u00a0 ]*%?$|^[(\[]?\d")
+_BARE_NUMBER = re.compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
+# A table of more rows than this in a text note is a listing, not a pasted table; it is still analysed,
+# but lines beyond it start a new block (bounded memory per block).
+MAX_BLOCK_LINES = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class TextTable:
+    """A table found in text: column names, rows of cell text, and the line of its first data row."""
+
+    names: list[str]
+    rows: list[list[str]]
+    data_line: int
+    kind: str  # "pipe" or "aligned"
+
+
+def _pipe_cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [c.strip() for c in inner.split("|")]
+
+
+def _aligned_cells(line: str) -> list[str]:
+    return [c for c in _ALIGNED_SPLIT.split(line.strip()) if c != ""]
+
+
+def _is_header(cells: list[str]) -> bool:
+    return not any(_BARE_NUMBER.match(c) for c in cells if c)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        base = name or f"column_{i + 1}"
+        k = seen.get(base, 0)
+        seen[base] = k + 1
+        out.append(base if k == 0 else f"{base}_{k + 1}")
+    return out
+
+
+def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
+    width = len(block[0][1])
+    header = block[0][1] if _is_header(block[0][1]) else None
+    body = block[1:] if header is not None else block
+    if not body or not any(_NUMBERISH.match(c) for _, cells in body for c in cells if c):
+        return None
+    names = _unique(header if header is not None else [f"column_{i + 1}" for i in range(width)])
+    return TextTable(names, [cells for _, cells in body], body[0][0], kind)
+
+
+def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
+    """Every pipe table and space-aligned table in ``text`` (lines numbered from ``first_line``)."""
+    # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
+    # the line numbers of the others, so header and rows form one block.
+    numbered = [(first_line + k, line) for k, line in enumerate(text.split("\n")) if not _RULE_LINE.match(line)]
+    lines = [line for _, line in numbered]
+    line_no = [n for n, _ in numbered]
+    i = 0
+    while i < len(lines):
+        if _PIPE_LINE.match(lines[i]):
+            block: list[tuple[int, list[str]]] = []
+            while i < len(lines) and _PIPE_LINE.match(lines[i]) and len(block) < MAX_BLOCK_LINES:
+                if not _PIPE_RULE.match(lines[i]):
+                    block.append((line_no[i], _pipe_cells(lines[i])))
+                i += 1
+            width = len(block[0][1]) if block else 0
+            block = [(n, c) for n, c in block if len(c) == width]
+            if len(block) >= 2 and width >= 2:
+                table = _table(block, "pipe")
+                if table is not None:
+                    yield table
+            continue
+        cells = _aligned_cells(lines[i]) if "  " in lines[i] or "\t" in lines[i] or "|" in lines[i] else []
+        if len(cells) >= 2:
+            block = [(line_no[i], cells)]
+            j = i + 1
+            while j < len(lines) and len(block) < MAX_BLOCK_LINES:
+                nxt = _aligned_cells(lines[j])
+                if len(nxt) != len(cells):
+                    break
+                block.append((line_no[j], nxt))
+                j += 1
+            if len(block) >= 3:
+                table = _table(block, "aligned")
+                if table is not None:
+                    yield table
+                i = j
+                continue
+        i += 1
+
+
+class TextTableSource:
+    """A :class:`~scanner.loaders.base.TabularSource` over a table found in text (all columns text)."""
+
+    def __init__(self, path: Path, table: TextTable) -> None:
+        self.path = path
+        self._table = table
+        self._schema = pa.schema([pa.field(n, pa.string()) for n in table.names])
+        self._meta = TabularMeta(format=f"text-{table.kind}-table", data_line=table.data_line,
+                                 notes=(f"{table.kind} table in text at line {table.data_line}",))
+
+    @property
+    def meta(self) -> TabularMeta:
+        return self._meta
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self._schema
+
+    def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
+        rows = self._table.rows
+        for start in range(0, len(rows), batch_rows):
+            part = rows[start:start + batch_rows]
+            columns = [pa.array([r[k] for r in part], pa.string()) for k in range(len(self._table.names))]
+            yield pa.RecordBatch.from_arrays(columns, schema=self._schema)
+
+    def incomplete(self) -> tuple[str, ...]:
+        return ()

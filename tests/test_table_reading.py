@@ -1,0 +1,157 @@
+"""How numbers, column roles and tables in text are read: the readings that decide whether a cell is checked.
+
+Each case names the layout a real tool writes and what the reading must be; a wrong reading is a missed
+small cell (a false pass) or a safe table failed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from scanner.config import load_config
+from scanner.loaders.csv import open_csv
+from scanner.loaders.texttables import find_tables
+from scanner.names import statistic_kind
+from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, analyse
+from scanner.table_model import _classify_text_numbers as classify
+from scanner.table_model import _Locale as Locale
+from scanner.table_model import _parse_numbers as parse_numbers
+
+
+def _read(values: list[str], locale: Locale | None = None) -> list[float | None]:
+    series = pl.Series("v", values)
+    is_num, info = classify(series, frozenset(), locale)
+    assert is_num, f"{values} should read as numbers"
+    col = ColumnInfo(name="v", index=0, kind=ColumnKind.NUMERIC,
+                     decimal_comma=bool(info.get("decimal_comma")),
+                     thousands=info.get("thousands") if isinstance(info.get("thousands"), str) else None,
+                     embedded=bool(info.get("embedded")))
+    return parse_numbers(series, col).to_list()
+
+
+@pytest.mark.parametrize(
+    ("values", "locale", "expected"),
+    [
+        # Danish: dots group thousands. Whole numbers of at most three digits beside "50.285" settle it.
+        (["50.285", "32.114", "2", "18.900"], Locale(), [50285, 32114, 2, 18900]),
+        # ... and so does the file's decimal comma elsewhere, without any small whole number.
+        (["50.285", "32.114"], Locale(comma=True), [50285, 32114]),
+        (["1.234.567", "2"], Locale(), [1234567, 2]),
+        (["1.234,5", "18,5"], Locale(), [1234.5, 18.5]),
+        # Swedish: spaces and no-break spaces group thousands.
+        (["12 345", "9\u00a0876", "2", "1 234 567"], Locale(), [12345, 9876, 2, 1234567]),
+        # English: commas group thousands.
+        (["12,345", "9,876", "2"], Locale(), [12345, 9876, 2]),
+        (["1,234.5", "0.5"], Locale(), [1234.5, 0.5]),
+        # Decimals stay decimals.
+        (["0.123", "0.456"], Locale(), [0.123, 0.456]),
+        (["18,5", "25", "30"], Locale(), [18.5, 25, 30]),
+        (["12.345", "0.5"], Locale(), [12.345, 0.5]),
+        # A comma with three digits in a decimal-comma file is a decimal.
+        (["12,345", "13,5"], Locale(comma=True), [12.345, 13.5]),
+    ],
+)
+def test_numbers_read_in_the_files_locale(values: list[str], locale: Locale, expected: list[float]) -> None:
+    assert _read(values, locale) == pytest.approx(expected)
+
+
+def test_undecided_three_digit_groups_are_read_as_thousands_and_say_so() -> None:
+    _, info = classify(pl.Series("v", ["50.285", "32.114"]), frozenset(), Locale())
+    assert info["thousands"] == "."
+    assert "thousands" in str(info["unsure"])
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["300", "2 (0.7)", "160 (53.3%)", "52.3 (10.2)"], [300, 2, 160, None]),
+        (["n=28", "1/98", "35 (36%)", "45 [30, 60]"], [28, 1, 35, None]),
+    ],
+)
+def test_counts_inside_text_cells(values: list[str], expected: list[float | None]) -> None:
+    assert _read(values) == expected
+
+
+def test_text_that_only_mentions_numbers_is_not_counts() -> None:
+    is_num, _ = classify(pl.Series("v", ["see note 2", "approx. 40", "n/a", "Denmark"]), frozenset(), Locale())
+    assert not is_num
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("Std. Error", "spread"), ("Pr(>|t|)", "estimate"), ("p95", "percentile"), ("Maks.", "max"),
+     ("andel største virksomhed", "dominance"), ("CR2", "dominance"), ("Mean Sq", "mean"), ("n (%)", None),
+     ("Antal", None), ("2018Q3", None), ("I alt", None), ("Percent", "share")],
+)
+def test_statistic_names(name: str, kind: str | None) -> None:
+    assert statistic_kind(name) == kind
+
+
+def _model(tmp_path: Path, text: str, name: str = "t.csv") -> TableModel:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    config = load_config()
+    mic, tab = config.options("MIC001"), config.options("TAB001")
+    return analyse(open_csv(path), sample_rows=10_000, suppression_markers=config.profile.suppression_markers,
+                   count_words=tab.count_words, not_count_words=tab.not_count_words, min_rows=mic.min_rows,
+                   repeated_key_share=mic.repeated_key_share, duplicate_row_share=mic.duplicate_row_share)
+
+
+def test_counts_with_all_different_values_are_not_codes(tmp_path: Path) -> None:
+    model = _model(tmp_path, "Region;Mænd;Kvinder\nNord;1523;1687\nSyd;812;845\nØst;934;2\n")
+    assert [c.name for c in model.counts] == ["Mænd", "Kvinder"]
+
+
+def test_a_code_beside_its_labels_in_order_is_a_dimension(tmp_path: Path) -> None:
+    model = _model(tmp_path, "Land,Nummer,Persons\nAlabama,1,1523\nAlaska,2,812\nArizona,4,934\n")
+    assert model.column("Nummer").role is Role.DIMENSION
+    assert model.column("Nummer").unsure  # a checker is asked when such a column holds small values
+    assert [c.name for c in model.counts] == ["Persons"]
+
+
+def test_wide_category_headers_hold_cells(tmp_path: Path) -> None:
+    model = _model(tmp_path, "Område;0-17 år;18-64 år;65 år og derover;I alt\nA;10;20;30;60\nB;11;21;1;33\n")
+    assert [c.name for c in model.counts] == ["0-17 år", "18-64 år", "65 år og derover", "I alt"]
+
+
+def test_model_output_is_not_counts(tmp_path: Path) -> None:
+    model = _model(tmp_path, "term,estimate,std.error,statistic,p.value,N\n(Intercept),1.2,0.4,2.7,0.007,250\n"
+                             "age,0.02,0.01,2.0,0.047,250\n")
+    assert [c.name for c in model.counts] == ["N"]
+
+
+def test_single_letter_headers_are_categories_without_model_output(tmp_path: Path) -> None:
+    model = _model(tmp_path, "Group;A;B;P\nx;10;2;30\ny;9;21;31\nz;12;2;1\n")
+    assert [c.name for c in model.counts] == ["A", "B", "P"]
+
+
+def test_r_row_names_are_not_a_dimension(tmp_path: Path) -> None:
+    rows = "".join(f'"{i}",{20 + i % 50},"{"MK"[i % 2]}",{1000 * i + 7}\n' for i in range(1, 61))
+    model = _model(tmp_path, '"","age","sex","income"\n' + rows)
+    assert model.column("column_1").role is Role.OTHER
+
+
+def test_pipe_table_and_aligned_columns_are_found() -> None:
+    text = ("# Note\n\n| Region | n |\n|---|--:|\n| A | 12 |\n| B | 2 |\n\nprose here\n\n"
+            "Diagnosis    Patients\nAsthma            120\nCOPD                1\n")
+    tables = list(find_tables(text, first_line=10))
+    assert [(t.kind, t.names, t.data_line) for t in tables] == [
+        ("pipe", ["Region", "n"], 14), ("aligned", ["Diagnosis", "Patients"], 20)]
+    assert tables[0].rows == [["A", "12"], ["B", "2"]]
+
+
+def test_stata_listing_header_joins_its_rows_across_the_rule() -> None:
+    text = ("        gap |      Freq.     Percent\n------------+----------------------\n"
+            "          0 |    454,943       99.16\n          1 |          1        0.00\n")
+    (table,) = find_tables(text)
+    assert table.names == ["gap", "Freq.", "Percent"]
+    assert table.rows[1] == ["1", "1", "0.00"]
+
+
+def test_prose_is_not_a_table() -> None:
+    text = "We used data from 2015  to 2020.\nThe results  are robust  to this.\nSee  the appendix  for 3 more.\n"
+    assert not [t for t in find_tables(text) if t.kind == "pipe"]
+    assert len(list(find_tables("One line  with  spaces 2\nand nothing more\n"))) == 0
