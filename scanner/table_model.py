@@ -595,8 +595,18 @@ _ROW_INDEX_NAMES = frozenset({"", "column_1", "unnamed: 0", "unnamed_0", "index"
                               "row.names", "rownum", "row", "x1", "_n"})
 
 
+# Names of a column that numbers the rows wherever it stands ("nr", "obs", "løbenr").
+_ROW_NUMBER_WORDS = frozenset({"nr", "no", "num", "number", "obs", "row", "index", "idx", "løbenr", "lobenr",
+                               "lnr", "rad", "radnr", "rivi", "n"})
+
+
 def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
-    if c.index != 0 or c.name.strip().lower() not in _ROW_INDEX_NAMES or sample.height < 2:
+    """A column numbering the rows 1..n or 0..n-1: R row names, a pandas index, a Stata ``_n``. As a
+    dimension it would make every row its own cell and hide row-level data."""
+    named = c.name.strip().lower()
+    if sample.height < 2 or not (
+            (c.index == 0 and named in _ROW_INDEX_NAMES)
+            or (name_tokens(c.name) and set(name_tokens(c.name)) <= _ROW_NUMBER_WORDS and sample.height >= 20)):
         return False
     values = sample.get_column(c.name)
     if values.null_count():
@@ -678,10 +688,10 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.MEASURE, "count-like name"
         elif category:
             c.role, c.reason = Role.MEASURE, "category of a wide table"
-        elif whole_number and _word_match(tokens, DIMENSION_WORDS, c.name):
-            c.role, c.reason = Role.DIMENSION, "dimension-like name"
         elif whole_number and _is_row_index(sample, c):
             c.role, c.reason = Role.OTHER, "row numbers"
+        elif whole_number and _word_match(tokens, DIMENSION_WORDS, c.name):
+            c.role, c.reason = Role.DIMENSION, "dimension-like name"
         elif _is_class_bounds(sample, c, others):
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
         elif not whole_number:
