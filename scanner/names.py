@@ -217,7 +217,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("spread", r"sd|std|stddev|stdev|std_?dev|standardafvigelse|standardavvik\w*|spredning|variance|"
                    r"varians|iqr|se|stderr|std_?err\w*|std_?error|standard_?error|sem"),
         ("estimate", r"estimate|estimat|est|coef\w*|beta|b|t|z|p|pval\w*|p_?value|pr|ci|lci|uci|ll|ul|"
-                     r"lower\w*|upper\w*|conf\w*|df|sum_?sq|mean_?sq|f|f_?value|chi2|chisq|or|hr|rr|irr|aic|"
+                     r"(lower|upper)_?(\d{2}_?)?(ci|cl|bound|limit|conf\w*)|(ci|cl|conf\w*)_?(lower|upper|low|high)|lcl|ucl|"
+                     r"conf\w*|df|sum_?sq|mean_?sq|f|f_?value|chi2|chisq|or|hr|rr|irr|aic|"
                      r"bic|loglik|r2|r_?squared|adj_?r2|statistic|wald|odds_?ratio|hazard_?ratio"),
         ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel\w*|share|rate|ratio|prop|proportion|"
                   r"frequency_?pct|cum_?pct|cum|cumulative|kumulativ\w*|%"),

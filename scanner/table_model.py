@@ -197,10 +197,10 @@ def _join_groups(text: pl.Series) -> pl.Series:
 # Counts written inside text cells, as in the "Table 1" of a clinical paper (tableone, gtsummary, Stata
 # table1): "2 (1.3%)", "2 (1.3)", "n=2", "2/150". The count is the first integer.
 _EMBEDDED_COUNT = re.compile(
-    r"^(?:[nN]\s*=\s*)?(\d+)(?:\s*[(\[]\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\s*/\s*\d+)?$"
+    r"^(?:[nN]\s*=\s*)?(\d+)(?:\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\s*/\s*\d+)?$"
 )
 _EMBEDDED_FORM = re.compile(
-    r"^(?:[nN]\s*=\s*\d+|\d+\s*[(\[]\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\d+\s*/\s*\d+)$"
+    r"^(?:[nN]\s*=\s*\d+|\d+\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\d+\s*/\s*\d+)$"
 )
 # Statistics written the same way: "52.3 (10.2)" mean (SD), "45 [30, 60]" median [IQR], "3.1 (2.0-4.5)".
 _EMBEDDED_STAT = re.compile(
@@ -622,11 +622,14 @@ def _is_class_bounds(sample: pl.DataFrame, c: ColumnInfo, others: int) -> bool:
     if c.index != 0 or others == 0 or not 3 <= sample.height <= 200:
         return False
     values = sample.get_column(c.name)
-    if values.null_count():
+    if values.null_count() > 1:  # one label that is not a number: a "Total" row
         return False
-    return bool((values.diff().drop_nulls() > 0).all())
+    return bool((values.drop_nulls().diff().drop_nulls() > 0).all())
 
 
+# Variables SAS adds to an output data set (PROC MEANS/SUMMARY/TABULATE OUT=): which margin, page and
+# table a row belongs to. _FREQ_ is a count and stays one.
+_SAS_AUTOMATIC = frozenset({"_TYPE_", "_PAGE_", "_TABLE_", "_WAY_", "_STAT_", "_LEVEL_", "_NAME_", "_LABEL_"})
 # Statistics that are never counts, whatever their values (see scanner.names.statistic_kind).
 _STATISTICS = frozenset({"min", "max", "percentile", "mean", "spread", "estimate", "share", "dominance"})
 # Short names that are model output only beside other model output: "B" is also a category in a wide
@@ -680,10 +683,16 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         whole_number = c.integral
         category = _is_category_header(c.name)
         others = sum(1 for o in numeric if o is not c and o.role is not Role.IDENTIFIER)
-        if c.statistic in _STATISTICS and not c.embedded:
+        if c.name.strip().upper() in _SAS_AUTOMATIC:
+            c.role, c.reason = Role.OTHER, "SAS automatic variable"
+        elif c.statistic in _STATISTICS and not c.embedded:
             c.role, c.reason = Role.MEASURE, f"summary statistic ({c.statistic})"
         elif c.period_header:
             c.role, c.reason = Role.MEASURE, "period column of a wide table"
+        elif _is_class_bounds(sample, c, others) and any(
+                o is not c and _word_match(name_tokens(o.name), count_words, o.name) for o in numeric):
+            # "Antal barn;Antal familjer": the ascending first column is the classes, the other the counts.
+            c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
         elif _word_match(tokens, count_words, c.name) and not _word_match(tokens, not_count_words, c.name):
             c.role, c.reason = Role.MEASURE, "count-like name"
         elif category:

@@ -139,7 +139,7 @@ def test_pipe_table_and_aligned_columns_are_found() -> None:
             "Diagnosis    Patients\nAsthma            120\nCOPD                1\n")
     tables = list(find_tables(text, first_line=10))
     assert [(t.kind, t.names, t.data_line) for t in tables] == [
-        ("pipe", ["Region", "n"], 14), ("aligned", ["Diagnosis", "Patients"], 20)]
+        ("pipe", ["Region", "n"], 14), ("fixed-width", ["Diagnosis", "Patients"], 20)]
     assert tables[0].rows == [["A", "12"], ["B", "2"]]
 
 
@@ -149,6 +149,25 @@ def test_stata_listing_header_joins_its_rows_across_the_rule() -> None:
     (table,) = find_tables(text)
     assert table.names == ["gap", "Freq.", "Percent"]
     assert table.rows[1] == ["1", "1", "0.00"]
+
+
+def test_printed_data_frames_are_found() -> None:
+    r_print = ("       region aar2019 aar2020\n1 Hovedstaden     128     197\n2    Sjælland      32       2\n"
+               "3  Syddanmark     224     142\n")
+    (table,) = find_tables(r_print)
+    assert table.names == ["column_1", "region", "aar2019", "aar2020"]
+    assert table.rows[1] == ["2", "Sjælland", "32", "2"]
+    tibble = ("# A tibble: 3 x 2\n  region      n\n  <chr>   <int>\n1 Nord      120\n2 Syd         2\n"
+              "3 Øst        45\n")
+    (table,) = find_tables(tibble)
+    assert table.names == ["column_1", "region", "n"]
+    assert [r[2] for r in table.rows] == ["120", "2", "45"]
+
+
+def test_aligned_columns_that_do_not_line_up_are_split_on_wide_gaps() -> None:
+    text = "Name\tCount\nAlpha\t12\nBeta gamma\t2\nDelta\t40\n"
+    (table,) = find_tables(text)
+    assert table.names == ["Name", "Count"]
 
 
 def test_prose_is_not_a_table() -> None:

@@ -10,9 +10,11 @@ space-aligned columns), so the blocks are found here with two line-shape tests:
 
 * pipe tables: at least two consecutive lines that start and end with ``|`` and split into the same number
   of cells; a ``|---|:--:|`` separator line is dropped;
-* aligned columns: at least three consecutive lines that split on runs of two or more spaces (or tabs)
-  into the same number (>= 2) of fields, at least one of the lines below the first holding a number.
-  Prose rarely has runs of two spaces on three lines in a row.
+* fixed-width tables: a paragraph of at least three lines whose blank character positions line up into
+  gutters, with a column of numbers in every data line (R and pandas print data frames this way);
+* aligned columns: at least three consecutive lines that split on runs of two or more spaces (or tabs,
+  or a bar) into the same number (>= 2) of fields, at least one of the lines below the first holding a
+  number. Prose rarely has runs of two spaces on three lines in a row.
 
 The first line of a block is its header when none of its fields is a bare number.
 """
@@ -36,6 +38,9 @@ _PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?\|?\s*$")
 # Runs of two or more spaces, tabs, or a bar between cells (Stata's "label |  freq  percent").
 _ALIGNED_SPLIT = re.compile(r"\t+|\s{2,}|\s*\|\s*")
 _NUMBERISH = re.compile(r"^[-+\u2212]?[\d.,\u00a0 ]*\d[\d.,\u00a0 ]*%?$|^[(\[]?\d")
+# Lines around printed data frames that are not rows: "# A tibble: 5 x 4", "<chr> <dbl>", "[5 rows x 3 columns]",
+# "# ... with 10 more rows".
+_DECORATION = re.compile(r"^\s*(#.*|(<[\w/]+>\s*)+|\[\d+ rows? x \d+ columns?\]|\.\.\..*)$")
 _BARE_NUMBER = re.compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 # A table of more rows than this in a text note is a listing, not a pasted table; it is still analysed,
 # but lines beyond it start a new block (bounded memory per block).
@@ -49,7 +54,7 @@ class TextTable:
     names: list[str]
     rows: list[list[str]]
     data_line: int
-    kind: str  # "pipe" or "aligned"
+    kind: str  # "pipe", "fixed-width" or "aligned"
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -88,6 +93,40 @@ def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
     return TextTable(names, [cells for _, cells in body], body[0][0], kind)
 
 
+def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
+    """A paragraph whose lines share blank gutters at the same character positions: a printed table.
+
+    Columns are the runs of positions between gutters (a position blank, or past the end, in every
+    line). Prose does not keep gutters over three lines, and the table must have a column of numbers in
+    every data line besides at least one other column.
+    """
+    # A bar between columns (Stata's "label |  freq") is a gutter too.
+    lines = [line.expandtabs(8).replace("|", " ").rstrip() for _, line in block]
+    width = max(len(line) for line in lines)
+    blank = [all(p >= len(line) or line[p] == " " for line in lines) for p in range(width)]
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for p in range(width + 1):
+        if p < width and not blank[p]:
+            start = p if start is None else start
+        elif start is not None:
+            spans.append((start, p))
+            start = None
+    if len(spans) < 2:
+        return None
+    rows = [[line[a:b].strip() for a, b in spans] for line in lines]
+    header = rows[0] if _is_header(rows[0]) else None
+    body = rows[1:] if header is not None else rows
+    if len(body) < 2 or any(sum(1 for c in r if c) < 2 for r in body):
+        return None
+    numeric = [k for k in range(len(spans)) if all(_BARE_NUMBER.match(r[k]) for r in body)]
+    if not numeric or len(numeric) == len(spans) and header is None:
+        return None
+    names = _unique(header if header is not None else [f"column_{k + 1}" for k in range(len(spans))])
+    first = block[1][0] if header is not None else block[0][0]
+    return TextTable(names, body, first, "fixed-width")
+
+
 def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
     """Every pipe table and space-aligned table in ``text`` (lines numbered from ``first_line``)."""
     # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
@@ -110,6 +149,19 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
                 if table is not None:
                     yield table
             continue
+        if lines[i].strip() and (i == 0 or not lines[i - 1].strip()):
+            # A paragraph: try it as one fixed-width table first (R and pandas print data frames with
+            # single spaces between right-aligned columns).
+            end = i
+            while end < len(lines) and lines[end].strip() and not _PIPE_LINE.match(lines[end]) \
+                    and end - i < MAX_BLOCK_LINES:
+                end += 1
+            paragraph = [(line_no[k], lines[k]) for k in range(i, end) if not _DECORATION.match(lines[k])]
+            table = _fixed_width(paragraph) if len(paragraph) >= 3 else None
+            if table is not None:
+                yield table
+                i = end
+                continue
         cells = _aligned_cells(lines[i]) if "  " in lines[i] or "\t" in lines[i] or "|" in lines[i] else []
         if len(cells) >= 2:
             block = [(line_no[i], cells)]
