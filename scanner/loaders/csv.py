@@ -458,8 +458,9 @@ def _rebatch(reader: Any, batch_rows: int, schema: pa.Schema) -> Iterator[pa.Rec
 
 
 # Footers under published tables: "Kilde: Danmarks Statistik", "Source: ...", "Note: ...", "*) ...",
-# "Anm.: ...", "¹ Foreløbige tal", esttab's Excel-safe '="t statistics in parentheses"'. Recognised by shape: one non-empty field that starts with a letter or a
-# footnote mark, not by a word list, so any language's footer is covered.
+# "Anm.: ...", "¹ Foreløbige tal", esttab's Excel-safe '="t statistics in parentheses"'. Recognised by
+# shape: one non-empty field that starts with a letter or a footnote mark, not by a word list, so any
+# language's footer is covered.
 _FOOTER_START = re.compile(
     r"^\s*=?[\"']?\s*(?:[^\W\d_]|[*†‡§¹²³⁴⁵⁶⁷⁸⁹#]|\(\d{1,2}\)|\d{1,2}\)\s*[^\W\d_]"
     # a legend of the markers: '".." = not available', '- : nil', 'x = confidential'

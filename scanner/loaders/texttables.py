@@ -120,7 +120,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     if len(body) < 2 or any(sum(1 for c in r if c) < 2 for r in body):
         return None
     numeric = [k for k in range(len(spans)) if all(_BARE_NUMBER.match(r[k]) for r in body)]
-    if not numeric or len(numeric) == len(spans) and header is None:
+    if not numeric or (len(numeric) == len(spans) and header is None):
         return None
     names = _unique(header if header is not None else [f"column_{k + 1}" for k in range(len(spans))])
     first = block[1][0] if header is not None else block[0][0]
