@@ -544,6 +544,15 @@ def _word_match(tokens: Sequence[str], words: frozenset[str], name: str) -> bool
     return lowered in words or any(t in words for t in tokens)
 
 
+# Compound names of a code column, as Nordic languages write them in one word: "regionskode",
+# "kommunkod", "kuntakoodi", "kommunenr", "næringskode".
+_CODE_SUFFIX = re.compile(r"(kode|koden|kod|koder|code|codes|koodi|nr|nummer|numero)$")
+
+
+def _is_code_name(tokens: Sequence[str]) -> bool:
+    return any(len(t) > 4 and _CODE_SUFFIX.search(t) for t in tokens)
+
+
 def _is_code_pair(sample: pl.DataFrame, num: ColumnInfo, texts: Sequence[ColumnInfo]) -> bool:
     """A numeric column beside a text column, mapping one-to-one onto it, in ascending order (three or more
     values): that
@@ -699,7 +708,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.MEASURE, "category of a wide table"
         elif whole_number and _is_row_index(sample, c):
             c.role, c.reason = Role.OTHER, "row numbers"
-        elif whole_number and _word_match(tokens, DIMENSION_WORDS, c.name):
+        elif whole_number and (_word_match(tokens, DIMENSION_WORDS, c.name)
+                                or (_is_code_name(tokens) and identifier_kind(c.name) is None)):
             c.role, c.reason = Role.DIMENSION, "dimension-like name"
         elif _is_class_bounds(sample, c, others):
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"

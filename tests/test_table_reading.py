@@ -174,3 +174,10 @@ def test_prose_is_not_a_table() -> None:
     text = "We used data from 2015  to 2020.\nThe results  are robust  to this.\nSee  the appendix  for 3 more.\n"
     assert not [t for t in find_tables(text) if t.kind == "pipe"]
     assert len(list(find_tables("One line  with  spaces 2\nand nothing more\n"))) == 0
+
+
+def test_compound_code_names_are_dimensions(tmp_path: Path) -> None:
+    model = _model(tmp_path, "Region;Regionskode;Antal\nHovedstaden;1;1523\nMidtjylland;4;812\nNordjylland;5;934\n"
+                             "Sjælland;2;455\nSyddanmark;3;470\n")
+    assert model.column("Regionskode").role is Role.DIMENSION
+    assert [c.name for c in model.counts] == ["Antal"]
