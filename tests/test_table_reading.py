@@ -106,9 +106,9 @@ def test_counts_with_all_different_values_are_not_codes(tmp_path: Path) -> None:
 
 
 def test_a_code_beside_its_labels_in_order_is_a_dimension(tmp_path: Path) -> None:
-    model = _model(tmp_path, "Land,Nummer,Persons\nAlabama,1,1523\nAlaska,2,812\nArizona,4,934\n")
-    assert model.column("Nummer").role is Role.DIMENSION
-    assert model.column("Nummer").unsure  # a checker is asked when such a column holds small values
+    model = _model(tmp_path, "Land,Lbl,Persons\nAlabama,1,1523\nAlaska,2,812\nArizona,4,934\n")
+    assert model.column("Lbl").role is Role.DIMENSION
+    assert model.column("Lbl").unsure  # a checker is asked when such a column holds small values
     assert [c.name for c in model.counts] == ["Persons"]
 
 
