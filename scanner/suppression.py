@@ -43,7 +43,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["Audit", "audit", "protect"]
+__all__ = ["Audit", "audit", "certify_cubes", "complete", "protect"]
 
 log = logging.getLogger(__name__)
 
@@ -93,16 +93,24 @@ class Audit:
         return primary & ~wide
 
 
-def audit(values: np.ndarray, suppressed: np.ndarray, *, nonnegative: bool) -> Audit:
+def audit(values: np.ndarray, suppressed: np.ndarray, *, nonnegative: bool, targets: np.ndarray | None = None,
+          strict: bool = True) -> Audit:
     """Feasible interval ``[lo, hi]`` of every suppressed cell, given the published ones.
 
     ``values`` is the full table with margins (see the module docstring), ``suppressed`` a bool mask of
     the same shape. With ``nonnegative`` every cell is known to be >= 0; otherwise cells are free, and
     an interval is either a single point or unbounded. Raises ``ValueError`` when the margins do not add
     up, the shapes differ, or ``nonnegative`` is claimed for a table with negative cells.
+
+    ``targets`` (a bool mask) limits the LPs to those suppressed cells: every suppressed cell stays an
+    unknown of the attacker, but only the targets get an interval (NaN elsewhere). ``strict=False`` skips
+    the additivity check: for a table read from a published file, whose fully published lines may differ
+    by rounding (they are no part of the LPs); the caller must make the lines that hold a suppressed
+    cell add up (:func:`complete`).
     """
-    v = _validated(values, nonnegative)
+    v = _validated(values, nonnegative, strict=strict)
     mask = _mask(suppressed, v.shape, "suppressed")
+    wanted = None if targets is None else _mask(targets, v.shape, "targets").reshape(-1)
     lo = np.full(v.shape, np.nan)
     hi = np.full(v.shape, np.nan)
     start = time.perf_counter()
@@ -110,6 +118,8 @@ def audit(values: np.ndarray, suppressed: np.ndarray, *, nonnegative: bool) -> A
     lps = 0
     for comp in system.components():
         for j in range(comp.size):
+            if wanted is not None and not wanted[comp.cells[j]]:
+                continue
             lo_d, hi_d = comp.interval(j)
             cell = np.unravel_index(comp.cells[j], v.shape)
             lo[cell] = v[cell] + lo_d
@@ -251,11 +261,113 @@ def _best_cube(pattern: _Pattern, cell: np.ndarray, need: float, base: int, stri
     return corners[int(np.argmin(cost))]
 
 
+# --- auditing a published table ----------------------------------------------------------------------
+
+
+def complete(values: np.ndarray, unknown: np.ndarray, *, nonnegative: bool) -> np.ndarray | None:
+    """A table that keeps every known cell and adds up on every line holding an unknown one, or None.
+
+    A table read from a published file has suppressed cells and perhaps missing margins (``unknown``);
+    :func:`audit` works in deviations from a feasible table, so it needs values for them. Any feasible
+    completion will do (the attacker's intervals are properties of the feasible set, not of the point):
+    one LP finds one. None means that no completion exists (with ``nonnegative``, none without negative
+    cells): the published numbers are not the sums their margins claim, so they are no additive table.
+    Lines without an unknown cell are not looked at.
+    """
+    v = np.asarray(values, dtype=np.float64).copy()
+    mask = _mask(unknown, v.shape, "unknown")
+    if v.ndim < 1 or min(v.shape) < 2:
+        raise ValueError(f"a table needs at least one category and a margin on every axis, got shape {v.shape}")
+    cells = np.flatnonzero(mask)
+    if len(cells) == 0:
+        return v
+    v[mask] = 0.0
+    if not np.all(np.isfinite(v)):
+        raise ValueError("table values must be finite")
+    used, a = _line_system(v.shape, cells)
+    # residual of every line over the known cells: margin - sum(body), in the line ids of _line_system
+    residual = np.concatenate([
+        (np.moveaxis(v, axis, -1)[..., -1] - np.moveaxis(v, axis, -1)[..., :-1].sum(axis=-1)).reshape(-1)
+        for axis in range(v.ndim)
+    ])
+    bounds = (0.0, None) if nonnegative else (None, None)
+    res = linprog(np.zeros(len(cells)), A_eq=a, b_eq=-residual[used], bounds=bounds, method="highs")
+    if res.status == 2:
+        return None
+    if res.status != 0 or res.x is None:
+        raise RuntimeError(f"completion LP failed: {res.message}")
+    x = np.asarray(res.x, dtype=np.float64)
+    # HiGHS returns vertices up to its tolerance: snap what is an integer within it (counts).
+    near = np.round(x)
+    x = np.where(np.abs(x - near) <= _SNAP * np.maximum(1.0, np.abs(near)), near, x)
+    if nonnegative:
+        x = np.maximum(x, 0.0)
+    v.flat[cells] = x
+    return v
+
+
+def certify_cubes(values: np.ndarray, suppressed: np.ndarray, targets: np.ndarray, required: np.ndarray, *,
+                  nonnegative: bool, alternatives: int = CUBE_CANDIDATES) -> np.ndarray:
+    """Bool mask: the target cells whose interval a hypercube of suppressed cells proves wide enough.
+
+    The certificate of :func:`_hypercubes`, for an audit: through a target p, pick on every axis another
+    suppressed cell of p's line (another body cell: the two move in opposite directions; the line's
+    margin, or a body cell when p is the margin: they move together). When every corner of the cube is
+    suppressed, adding t to the corners of p's sign and -t to the others keeps every published cell, so
+    p's interval is at least ``min(p's sign) + min(other sign)`` wide (unbounded without an opposite
+    corner, or without ``nonnegative``). ``values`` must be a feasible table (:func:`complete`). Tries the
+    ``alternatives`` largest partners per axis; a cell it cannot certify needs the LPs of :func:`audit`.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    mask = _mask(suppressed, v.shape, "suppressed")
+    want = _mask(targets, v.shape, "targets") & mask
+    req = np.asarray(required, dtype=np.float64)
+    if req.shape != v.shape:
+        raise ValueError(f"required has shape {req.shape}, the table {v.shape}")
+    d = v.ndim
+    last = [n - 1 for n in v.shape]
+    out = np.zeros(v.shape, dtype=bool)
+    bits = ((np.arange(1 << d)[:, None] >> np.arange(d)[None, :]) & 1).astype(bool)  # (2^d, d)
+    # cap the cubes tried per cell: alternatives ** d grows fast with the dimensions
+    per_axis = max(1, min(alternatives, int(4096 ** (1.0 / d))))
+    for cell in np.argwhere(want):
+        p = tuple(int(i) for i in cell)
+        choices: list[np.ndarray] = []
+        for a in range(d):
+            line = [(*p[:a], i, *p[a + 1 :]) for i in range(v.shape[a])]
+            alt = [i for i in range(v.shape[a]) if i != p[a] and mask[line[i]]]
+            if not alt:
+                break
+            # a margin partner gives an unbounded move on that axis; then the largest values give slack
+            alt.sort(key=lambda i: (i != last[a], -v[line[i]]))
+            choices.append(np.array(alt[:per_axis], dtype=np.int64))
+        else:
+            grid = np.stack([g.reshape(-1) for g in np.meshgrid(*choices, indexing="ij")], axis=1)  # (n, d)
+            base = np.array(p, dtype=np.int64)
+            coords = np.where(bits[None, :, :], grid[:, None, :], base[None, None, :])  # (n, 2^d, d)
+            corners = np.ravel_multi_index(tuple(coords[..., a] for a in range(d)), v.shape)
+            usable = mask.reshape(-1)[corners].all(axis=1)
+            if not usable.any():
+                continue
+            if not nonnegative:
+                out[p] = True  # the move is unbounded both ways
+                continue
+            # the sign flips along an axis where both p and its partner are body cells
+            body_pair = (grid != np.array(last)[None, :]) & (base != np.array(last))[None, :]  # (n, d)
+            flips = (bits[None, :, :] & body_pair[:, None, :]).sum(axis=2) % 2 == 1  # (n, 2^d)
+            vals = v.reshape(-1)[corners]
+            same = np.where(~flips, vals, np.inf).min(axis=1)
+            other = np.where(flips, vals, np.inf).min(axis=1)
+            width = np.where(usable, same + other, -np.inf)
+            out[p] = bool(width.max() >= req[p] * (1 - 1e-9))
+    return out
+
+
 # --- input checks ------------------------------------------------------------------------------------------
 
 
-def _validated(values: np.ndarray, nonnegative: bool) -> np.ndarray:
-    """The table as float64, after checking its shape, finiteness, sign and additivity."""
+def _validated(values: np.ndarray, nonnegative: bool, *, strict: bool = True) -> np.ndarray:
+    """The table as float64, after checking its shape, finiteness, sign and (``strict``) additivity."""
     v = np.asarray(values, dtype=np.float64)
     if v.ndim < 1 or min(v.shape) < 2:
         raise ValueError(f"a table needs at least one category and a margin on every axis, got shape {v.shape}")
@@ -263,7 +375,7 @@ def _validated(values: np.ndarray, nonnegative: bool) -> np.ndarray:
         raise ValueError("table values must be finite")
     if nonnegative and np.any(v < 0):
         raise ValueError("nonnegative=True but the table has negative cells")
-    for axis in range(v.ndim):
+    for axis in range(v.ndim if strict else 0):
         lines = np.moveaxis(v, axis, 0)
         body = lines[:-1]
         scale = np.maximum(np.abs(body).sum(axis=0), 1.0)
@@ -444,6 +556,12 @@ def _equations(shape: tuple[int, ...], cells: np.ndarray) -> sparse.csr_array:
 
     Line ``margin - sum(body) = 0`` gives the margin coefficient +1 and every body cell -1.
     """
+    return _line_system(shape, cells)[1]
+
+
+def _line_system(shape: tuple[int, ...], cells: np.ndarray) -> tuple[np.ndarray, sparse.csr_array]:
+    """The ids of the lines that hold one of ``cells`` (axis by axis, C order of the other axes) and
+    their equations over ``cells`` (see :func:`_equations`)."""
     n = len(cells)
     idx = np.unravel_index(cells, shape)
     rows, data = [], []
@@ -457,7 +575,7 @@ def _equations(shape: tuple[int, ...], cells: np.ndarray) -> sparse.csr_array:
         offset += math.prod(other_shape)
     cols = np.tile(np.arange(n), len(shape))
     used, row = np.unique(np.concatenate(rows), return_inverse=True)
-    return sparse.csr_array(sparse.coo_array((np.concatenate(data), (row, cols)), shape=(len(used), n)))
+    return used, sparse.csr_array(sparse.coo_array((np.concatenate(data), (row, cols)), shape=(len(used), n)))
 
 
 def _failing(values: np.ndarray, mask: np.ndarray, primary: np.ndarray, required: np.ndarray,

@@ -331,3 +331,71 @@ def test_date_dimensions_and_nested_columns(tmp_path: Path) -> None:
     assert cells.count.tolist() == [10, 10, 10]
     with pytest.raises(TableError, match="lists or structures"):
         compute_cells(path, TableSpec(("tags",)))
+
+
+# --- --check: wide exports (one dimension's levels as headers) -------------------------------------------------
+
+
+def _check_data(tmp_path: Path) -> Path:
+    """R1/A holds 2 firms (a small cell); every other cell is safe."""
+    rows = [("R1", "A", i, 1.0) for i in range(2)] + [("R1", "B", 10 + i, 1.0) for i in range(5)]
+    rows += [("R2", "A", 20 + i, 1.0) for i in range(6)] + [("R2", "B", 30 + i, 1.0) for i in range(7)]
+    return _firms(tmp_path, rows)
+
+
+def _check(tmp_path: Path, text: str, *extra: str) -> tuple[int, list[dict]]:
+    exported = tmp_path / "export.csv"
+    exported.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["table", str(_check_data(tmp_path)), "--by", "region,industry", "--check",
+                              str(exported), "--format", "json", *extra])
+    found = json.loads(res.stdout)["findings"] if res.exit_code in (0, 1) else []
+    return res.exit_code, found
+
+
+@pytest.mark.parametrize("text", [
+    # the usual wide layout: a total column and a total row
+    "region;A;B;I alt\nR1;n<3;5;7\nR2;6;7;13\nI alt;8;12;20\n",
+    # headers in another case and spacing, Finnish total column, no total row
+    "Region;a; b ;Yhteensä\nr1;..;5;7\nr2;6;7;13\n",
+    # the row dimension under another name: matched by its labels
+    "Område,A,B,Total\nR1,x,5,7\nR2,6,7,13\n",
+    # the other dimension as headers, with a total row only
+    "industry;R1;R2\nA;n<3;6\nB;5;7\nTotalt;7;13\n",
+])
+def test_check_reads_wide_exports(tmp_path: Path, text: str) -> None:
+    code, found = _check(tmp_path, text)
+    assert code == 1
+    assert [(f["rule"], f["location"]["row"], f["location"]["cell"]) for f in found] == [
+        ("TAB004", 1, {"region": "R1", "industry": "A"})]
+
+
+def test_check_wide_export_with_a_published_small_cell(tmp_path: Path) -> None:
+    code, found = _check(tmp_path, "region;A;B;I alt\nR1;2;5;7\nR2;6;7;13\n")
+    assert code == 1
+    assert [(f["rule"], f["location"]["row"], f["location"]["cell"]) for f in found] == [
+        ("TAB001", 1, {"region": "R1", "industry": "A"})]
+
+
+def test_check_wide_export_protected(tmp_path: Path) -> None:
+    # R1's total is hidden too: nothing gives R1/A away; an empty cell is hidden as a marker is
+    code, found = _check(tmp_path, "region;A;B;I alt\nR1;n<3;;\nR2;6;7;13\n")
+    assert code == 0 and found == []
+
+
+def test_check_wide_and_long_exports_agree(tmp_path: Path) -> None:
+    long_code, long_found = _check(tmp_path, "region,industry,n\nR1,A,n<3\nR1,B,5\nR1,Total,7\nR2,A,6\nR2,B,7\n")
+    wide_code, wide_found = _check(tmp_path, "region,A,B,Total\nR1,n<3,5,7\nR2,6,7,\n")
+    assert long_code == wide_code == 1
+    assert [f["location"]["cell"] for f in long_found] == [f["location"]["cell"] for f in wide_found]
+
+
+def test_check_refuses_a_wide_export_it_cannot_match(tmp_path: Path) -> None:
+    exported = tmp_path / "export.csv"
+    exported.write_text("x;y;z\n1;2;3\n", encoding="utf-8")
+    res = runner.invoke(app, ["table", str(_check_data(tmp_path)), "--by", "region,industry", "--check",
+                              str(exported)])
+    assert res.exit_code == 2 and "match none of its levels" in res.output
+    exported.write_text("region;A;B\nR1;n<3;5\n", encoding="utf-8")
+    res = runner.invoke(app, ["table", str(_check_data(tmp_path)), "--by", "region,industry", "--check",
+                              str(exported), "--check-column", "A"])
+    assert res.exit_code == 2 and "long export" in res.output

@@ -426,28 +426,45 @@ def p_percent(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
     yield from _report(ctx, table, flags, describe, _NEGATIVE)
 
 
-@rule("TAB004", "recoverable-suppression", Severity.BLOCK, (Shape.CELLS,))
-def recoverable_suppression(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
+@rule("TAB004", "recoverable-suppression", Severity.BLOCK, (Shape.TABLE, Shape.CELLS))
+def recoverable_suppression(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A suppressed cell that can be recomputed, or narrowed too far, from the published cells.
 
-    What it flags: with `sdcscan table DATA --by ... --check EXPORTED.csv`, every cell that breaks a TAB
-    rule and is hidden in the exported table (suppressed or left out) but whose feasible interval — the
-    range an attacker gets by linear programming over the table's additive equations (every margin is the
-    sum of its cells) with the published cells fixed and non-negative values — is narrower than the rule's
-    protection: the threshold for a small count, p % of the value for a small magnitude cell, the (n,k)
-    and p % rules' protection levels for dominated cells. A cell left out of the export counts as hidden.
+    What it flags: every cell hidden in a published table (`n<3`, `..`, `x`, `-`, `*`, `<5`, empty, or
+    left out) whose feasible interval — the range an attacker gets by linear programming over the table's
+    additive equations (every margin is the sum of its cells) with the published cells fixed and
+    non-negative values — is narrower than the protection it needs.
+
+    In `sdcscan scan`, any exported table with margins (`I alt`, `Total`, `Totalt`, `Yhteensä`, `Alle`,
+    `Sum`, `Summa`, `Samtliga`, `All`, `Overall`, `Tot.`, an empty label in a total row or column), in
+    long layout (`region;sex;n` with `I alt` rows) or wide layout (`Region;Mænd;Kvinder;I alt` with a
+    total column and/or an `I alt` row): the cube is rebuilt from the file, only the margins present
+    and adding up are equations (a rounded table, or a `Total` row of means, is not audited as sums),
+    and a count cell is flagged when its interval is narrower than the profile's threshold (a cell
+    recomputed as exactly 0 only where zeros are disclosive), a magnitude cell when it is narrower than
+    p % of its value. A count whose interval lies wholly at or above the threshold is `review` (it is not
+    a small count; a person judges why it was hidden). A table too large to audit in bounded time is
+    `review` ("not audited").
+
+    With `sdcscan table DATA --by ... --check EXPORTED.csv`, every cell that breaks a TAB rule and is
+    hidden in the exported table (suppressed or left out) is audited against the rule's protection: the
+    threshold for a small count, p % of the value for a small magnitude cell, the (n,k) and p % rules'
+    protection levels for dominated cells.
 
     Why it is disclosive: "n<3" in a row whose total and other cells are published is one subtraction
     away from the number it hides.
 
     Example: `A;1;5 / A;2;n<3 / A;Total;7`: the hidden cell is 2.
 
-    Options: none beyond severity.
+    Options: none beyond severity; the threshold, zeros and p come from the profile.
 
     References: Statistics Denmark, rules for sending results home (suppressed cells must not be
     recomputable from totals); Hundepool et al., Statistical Disclosure Control (2012), 4.3 (audit);
     tau-Argus secondary suppression.
     """
+    if isinstance(table, TableModel):
+        yield from _recoverable_in_published(ctx, table)
+        return
     exported = table.exported
     if exported is None or not table.flags:
         return
@@ -478,3 +495,50 @@ def recoverable_suppression(ctx: RuleContext, table: CellTable) -> Iterator[Find
     if rest > 0:
         yield ctx.finding(f"{rest:,} more suppressed cells can be recomputed or narrowed.",
                           masking.note(f"{len(cells):,} unprotected cells"), identity="more")
+
+
+def _recoverable_in_published(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """TAB004 in `sdcscan scan`: read the audit of the table's suppressed cells against its own totals.
+
+    The audit (:mod:`scanner.published`) is computed on first use and memoised on the table, until the
+    engine runs analyzers before rules.
+    """
+    from scanner.published import Exposure, published_audit
+
+    profile = ctx.profile
+    result = published_audit(table, profile)
+    for cell in result.exposed[:MAX_ITEMISED]:
+        labels = tuple((masking.mask_name(k), masking.mask_label(v)) for k, v in cell.labels[:MAX_LABELS])
+        where = ", ".join(f"{k}={v}" for k, v in labels) or (f"row {cell.row}" if cell.row else "a cell")
+        what = "Suppressed cell" if not cell.absent else "Cell left out of the table"
+        col = masking.mask_name(cell.column)
+        tail = ""
+        if cell.exposure is Exposure.EXACT:
+            how, ev = "can be recomputed exactly", "exactly recoverable"
+        elif cell.exposure is Exposure.NARROW:
+            need = (f"the threshold of {profile.threshold}" if cell.count
+                    else f"{profile.p_percent * 100:g} % of its value")
+            how, ev = f"can be narrowed to an interval narrower than {need}", "feasible interval narrower than required"
+        else:
+            how = f"can be recomputed, or narrowed below the threshold of {profile.threshold},"
+            tail = "; it is not a small count, so a person must judge why it was hidden"
+            ev = f"recoverable, not a small count (threshold {profile.threshold})"
+        yield ctx.finding(
+            f"{what} ({where}) in column {col!r} {how} from the published cells and totals{tail}.",
+            masking.note(f"{ev}; profile {profile.name}"),
+            row=cell.row, column=cell.column, cell=labels or None,
+            severity=Severity.REVIEW if cell.exposure is Exposure.NOT_SMALL else None,
+            identity="" if labels else f"row{cell.row}",
+        )
+    rest = len(result.exposed) - MAX_ITEMISED
+    if rest > 0:
+        yield ctx.finding(f"{rest:,} more suppressed cells can be recomputed or narrowed (only the first "
+                          f"{MAX_ITEMISED} are listed).", masking.note(f"{len(result.exposed):,} unprotected cells"),
+                          identity="more")
+    for reason in result.not_audited:
+        yield ctx.finding(
+            "The table has suppressed cells beside totals but was not audited for recomputable suppression "
+            f"({reason}); a person must check that no suppressed cell can be recomputed.",
+            masking.note(f"not audited: {reason}"),
+            severity=Severity.REVIEW, identity=f"not-audited:{reason}",
+        )

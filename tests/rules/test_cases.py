@@ -19,7 +19,8 @@ Only the rule under test runs (``--select CODE``), so cases do not depend on eac
 Rules that read tables built from microdata (``sdcscan table``) take the microdata as ``content`` and
 the table to build as ``table = { by = ["region", "industry"], value = "turnover", unit = "firm" }``
 (``stat`` optional); ``check`` holds an exported table for ``--check``. TAB004 cases run every TAB rule
-(it audits the cells the others flag) and look only at TAB004's findings.
+(it audits the cells the others flag) and look only at TAB004's findings; TAB004 cases without ``table``
+scan a published table (``sdcscan scan``) and audit its suppressed cells against its own totals.
 """
 
 from __future__ import annotations
