@@ -595,6 +595,11 @@ MARGIN_LABELS = frozenset({
 
 def _is_category_header(name: str) -> bool:
     stripped = name.strip()
+    if " | " in stripped:
+        # Header rows combined by the CSV reader ("Kjønn | Menn"): the last part names the column; the
+        # first is the dimension the columns are categories of.
+        last = stripped.rsplit(" | ", 1)[1]
+        return _is_category_header(last) or not _word_match(name_tokens(last), DIMENSION_WORDS, last)
     return bool(_CATEGORY_HEADER.search(stripped)) or stripped.lower() in MARGIN_LABELS
 
 

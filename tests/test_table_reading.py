@@ -181,3 +181,12 @@ def test_compound_code_names_are_dimensions(tmp_path: Path) -> None:
                              "Sjælland;2;455\nSyddanmark;3;470\n")
     assert model.column("Regionskode").role is Role.DIMENSION
     assert [c.name for c in model.counts] == ["Antal"]
+
+
+def test_two_header_rows_name_the_categories_of_a_dimension(tmp_path: Path) -> None:
+    # SPSS crosstab export: "Kjønn" over "Menn", "Kvinner", "Total"; a dimension word in the upper row
+    # does not make the category column a dimension.
+    model = _model(tmp_path, '"","","Kjønn","",""\n"","","Menn","Kvinner","Total"\n'
+                             '"Næring","Industri","878","654","1532"\n"","Varehandel","27","2","29"\n'
+                             '"Total","","905","656","1561"\n')
+    assert [c.name for c in model.counts] == ["Kjønn | Menn", "Kvinner", "Total"]
