@@ -7,9 +7,12 @@ a reader or rules yet, gets a FIL001 review finding (fail closed), and the scan 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,20 +20,22 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from scanner import __version__, masking
+from scanner import __version__, formats, masking
 from scanner.config import Config, load_config
-from scanner.discover import DiscoveredFile, DiscoveryError, FileKind, discover
-from scanner.findings import FileResult, Finding, ScanResult
+from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify_content, discover
+from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult
+from scanner.formats import ArchiveLimits, Budget, Member, Problem, ProblemKind, ReadContext
 from scanner.identifiers import IdentifierScan
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.rules.context import FileFacts, RuleContext
 from scanner.rules.registry import RuleSpec, Shape, all_rules
+from scanner.sources import Source, SourceRef, hash_file
 
 if TYPE_CHECKING:
     from scanner.table_model import TableModel
     from scanner.tabulate import TableResult, TableSpec
 
-__all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_file", "table"]
+__all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_entry", "scan_file", "table"]
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +148,8 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
             # reported twice.
             from scanner.identifiers import scan_text_file
 
-            raw = scan_text_file(entry.path, config.profile.countries, threads=threads)
+            # Numbers the column scan read as times (a grid of Unix timestamps) are not reported again.
+            raw = scan_text_file(entry.path, config.profile.countries, threads=threads, ignore=scan.cleared)
             seen = {d.kind.code for d in scan.detections}
             scan.detections.extend(d for d in raw.detections if d.kind.code not in seen)
         findings.extend(_identifier_findings(entry, config, key, scan, facts))
@@ -208,16 +214,38 @@ def _at_lines(findings: Iterable[Finding], data_line: int) -> Iterator[Finding]:
         yield dataclasses.replace(f, location=where)
 
 
-def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None, *,
-              threads: int | None = None) -> FileResult:
-    """Scan one discovered file with ``config``; never raises for a problem with the file itself.
+# Workbooks (.xlsx/.xlsm, .xls, .xlsb, .ods) and encrypted Office containers: scanner.workbook_scan.
+_WORKBOOKS = {FileKind.XLSX, FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind.OLE_ENCRYPTED}
 
-    ``threads`` bounds the threads a kernel may use inside this file (default: all cores).
+
+def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
+    """Every sheet's tables through the table and identifier rules, the package's hidden parts through
+    the DOC rules (see :mod:`scanner.workbook_scan`)."""
+    from scanner.workbook_scan import scan_workbook
+
+    return scan_workbook(entry, config, key, facts, _analyse)
+
+
+def _hash_of(entry: DiscoveredFile) -> str | None:
+    """The file's content hash: from discovery for a small file (its head was the whole file), else a
+    sequential pass of its own (today's readers take paths, so they cannot hash on their pass)."""
+    if entry.hash is not None or entry.error:
+        return entry.hash
+    try:
+        return hash_file(entry.path)
+    except OSError:
+        return None  # the reader meets the same error and reports it (FIL001)
+
+
+def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
+              problems: Sequence[Problem] = ()) -> FileResult:
+    """Scan one file that is not a container (a file on disk, or an archive member's temporary copy).
+
+    ``problems`` are what reading it out of its archive already found (an unsafe member name, say).
     """
     started = time.perf_counter()
-    threads = threads if threads is not None else (os.cpu_count() or 1)
-    key = masking.fingerprint_key() if key is None else key
     facts = FileFacts(entry.relpath, entry.kind.value, entry.size)
+    _add_problems(facts, problems)
     findings: list[Finding] = []
     if entry.error:
         facts.problems.append(entry.error)
@@ -231,6 +259,8 @@ def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None, *
                 findings.extend(_scan_table(entry, config, key, facts, threads))
             elif entry.kind is FileKind.TEXT:
                 findings.extend(_scan_text(entry, config, key, facts, threads))
+            elif entry.kind in _WORKBOOKS:
+                findings.extend(_scan_workbook(entry, config, key, facts))
             elif entry.kind in _PENDING_RULES:
                 # Identifiers are searched for already; the rest of the inspection waits for its rules.
                 findings.extend(_scan_text_identifiers(entry, config, key, facts, threads))
@@ -248,33 +278,192 @@ def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None, *
             # Only the type: exception messages from parsers can quote the data they choked on.
             log.error("internal error scanning %s: %s", entry.relpath, type(exc).__name__)
             facts.problems.append(f"internal error while inspecting ({type(exc).__name__})")
-    for spec in _rules_for(config, Shape.FILE):
-        findings.extend(spec.func(_context(spec, config, entry.relpath, key), facts))
+    findings.extend(_file_findings(config, key, facts))
     findings.sort(key=Finding.sort_key)
     return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
-                      time.perf_counter() - started)
+                      time.perf_counter() - started, hash=_hash_of(entry))
+
+
+def _file_findings(config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
+    findings: list[Finding] = []
+    for spec in _rules_for(config, Shape.FILE):
+        findings.extend(spec.func(_context(spec, config, facts.path, key), facts))
+    return findings
+
+
+# --- archives: containers whose members are scanned as files -------------------------------------------
+
+
+def _add_problems(facts: FileFacts, problems: Iterable[Problem]) -> None:
+    """A reader's value-free problems, to the facts the FIL rules read."""
+    for p in problems:
+        if p.kind is ProblemKind.DAMAGED:
+            facts.problems.append(p.reason)  # FIL001
+        elif p.kind is ProblemKind.ENCRYPTED:
+            facts.encrypted.append(p.reason)  # FIL004
+        else:
+            facts.limits.append(p.reason)  # FIL003: limits, unsafe names, links
+
+
+def _archive_limits(config: Config) -> ArchiveLimits:
+    o = config.options("FIL003")
+    return ArchiveLimits(max_total_bytes=o.max_total_bytes, max_ratio=o.max_ratio,
+                         ratio_min_bytes=o.ratio_min_bytes, max_depth=o.max_depth, max_members=o.max_members)
+
+
+def _scanned_root(entry: DiscoveredFile) -> Path:
+    """The root argument the entry was found under (``relpath`` is relative to that root's parent)."""
+    parts = Path(entry.relpath).parts
+    path = Path(entry.path)
+    return path.parents[len(parts) - 2] if len(parts) > 1 else path
+
+
+def _in_member(findings: Iterable[Finding], ref: SourceRef) -> list[Finding]:
+    """Findings made under a member's display path (``export/a.zip!b.csv``, which keys their fingerprint)
+    located in the file on disk with the member named: ``path`` ``export/a.zip``, ``member`` ``b.csv``."""
+    display = str(ref)
+    out = []
+    for f in findings:
+        if ref.members and f.location.path == display:
+            f = dataclasses.replace(f, location=dataclasses.replace(f.location, path=ref.path, member=ref.member))
+        out.append(f)
+    return out
+
+
+class _ArchiveScan:
+    """The scan of one archive on disk and everything nested in it: one budget, one private temporary
+    directory (outside the scanned tree, removed afterwards even on error)."""
+
+    def __init__(self, config: Config, key: bytes, threads: int, ctx: ReadContext) -> None:
+        self.config = config
+        self.key = key
+        self.threads = threads
+        self.ctx = ctx
+
+    def container(self, source: Source, kind: FileKind, ctx: ReadContext,
+                  problems: Sequence[Problem] = ()) -> list[FileResult]:
+        """The archive's own result (its verdict includes its members'), then its members' results."""
+        started = time.perf_counter()
+        ref = source.ref
+        facts = FileFacts(str(ref), kind.value, source.size)
+        _add_problems(facts, problems)
+        members: list[FileResult] = []
+        spec = formats.reader_for(kind)
+        assert spec is not None
+        try:
+            part = spec.read(source, kind, ctx)
+            for member in part.members:
+                members.extend(self.member(member, ref, ctx))
+            _add_problems(facts, part.problems)
+        except MemoryError:
+            facts.problems.append("ran out of memory while reading")
+        except Exception as exc:  # fail closed: an unexpected error is a review, not a crash or a pass
+            log.error("internal error reading archive %s: %s", ref.path, type(exc).__name__)
+            facts.problems.append(f"internal error while reading the archive ({type(exc).__name__})")
+        digest = source.digest
+        if digest is None and source.path is not None and not ref.members:
+            with contextlib.suppress(OSError):
+                digest = hash_file(source.path)
+        findings = _in_member(_file_findings(self.config, self.key, facts), ref)
+        findings.sort(key=Finding.sort_key)
+        worst = max((m.verdict for m in members), key=VERDICT_ORDER.index, default=None)
+        own = FileResult(str(ref), kind.value, source.size, tuple(findings), time.perf_counter() - started,
+                         hash=digest, members_verdict=worst)
+        return [own, *members]
+
+    def member(self, member: Member, parent: SourceRef, ctx: ReadContext) -> list[FileResult]:
+        ref = parent.child(member.name)
+        src = member.source
+        if src is None:  # not read: encrypted, a link, over a limit, damaged
+            started = time.perf_counter()
+            kind = FileKind.ENCRYPTED if member.encrypted else FileKind.UNREAD
+            facts = FileFacts(str(ref), kind.value, member.size)
+            _add_problems(facts, member.problems)
+            findings = sorted(_in_member(_file_findings(self.config, self.key, facts), ref), key=Finding.sort_key)
+            return [FileResult(str(ref), kind.value, member.size, tuple(findings), time.perf_counter() - started)]
+        try:
+            kind = classify_content(member.name, src.head(HEAD_SIZE), src.seekable)
+            if formats.reader_for(kind) is not None:
+                limits = ctx.budget.limits
+                if ref.depth + 1 > limits.max_depth:
+                    ctx.budget.stop(f"archives nested more than {limits.max_depth} deep (the configured limit)")
+                    problems = [*member.problems, Problem(ProblemKind.LIMIT, f"not opened: {ctx.budget.stopped}")]
+                    facts = FileFacts(str(ref), kind.value, src.size)
+                    _add_problems(facts, problems)
+                    findings = sorted(_in_member(_file_findings(self.config, self.key, facts), ref),
+                                      key=Finding.sort_key)
+                    return [FileResult(str(ref), kind.value, src.size, tuple(findings), hash=src.digest)]
+                return self.container(src, kind, ctx.nested(), member.problems)
+            path = src.to_file(ctx.spill_dir, ctx.next_serial())
+            entry = DiscoveredFile(path, str(ref), kind, src.size, None, src.digest)
+            result = _scan_one(entry, self.config, self.key, self.threads, member.problems)
+            return [dataclasses.replace(result, findings=tuple(_in_member(result.findings, ref)))]
+        finally:
+            src.release()
+
+
+def _scan_archive(entry: DiscoveredFile, config: Config, key: bytes, threads: int) -> list[FileResult]:
+    if Path(tempfile.gettempdir()).resolve().is_relative_to(_scanned_root(entry).resolve()):
+        # Members are never written into a scanned folder, not even into a temporary directory there.
+        reason = "the temporary directory lies inside the scanned folder: the archive was not opened"
+        return [_scan_one(dataclasses.replace(entry, error=reason), config, key, threads)]
+    spill = Path(tempfile.mkdtemp(prefix="sdcscan-"))  # private: mode 0700
+    try:
+        source = Source(SourceRef(entry.relpath), path=Path(entry.path), size=entry.size)
+        ctx = ReadContext(Budget(_archive_limits(config)), spill)
+        return _ArchiveScan(config, key, threads, ctx).container(source, entry.kind, ctx)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def scan_entry(entry: DiscoveredFile, config: Config, key: bytes | None = None, *,
+               threads: int | None = None) -> list[FileResult]:
+    """Scan one discovered file; never raises for a problem with the file itself.
+
+    Returns the file's result, then, for an archive, one result per member (nested archives recursively),
+    in archive order: a member's path is ``export/a.zip!dir/b.csv`` and the archive's verdict is the worst
+    of its own findings and its members'. ``threads`` bounds the threads a kernel may use inside this file
+    (default: all cores).
+    """
+    threads = threads if threads is not None else (os.cpu_count() or 1)
+    key = masking.fingerprint_key() if key is None else key
+    if not entry.error and formats.reader_for(entry.kind) is not None:
+        return _scan_archive(entry, config, key, threads)
+    return [_scan_one(entry, config, key, threads)]
+
+
+def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None, *,
+              threads: int | None = None) -> FileResult:
+    """Scan one discovered file with ``config``; never raises for a problem with the file itself.
+
+    For an archive this is the archive's own result (its verdict includes its members'); :func:`scan_entry`
+    gives the members' results too. ``threads`` bounds the threads a kernel may use inside this file
+    (default: all cores).
+    """
+    return scan_entry(entry, config, key, threads=threads)[0]
 
 
 def _scan_many(entries: Sequence[DiscoveredFile], config: Config, key: bytes, jobs: int,
-               min_bytes: int) -> Iterator[FileResult]:
+               min_bytes: int) -> Iterator[list[FileResult]]:
+    """Each entry's results (see :func:`scan_entry`), in entry order."""
     if jobs <= 1 or len(entries) <= 1 or sum(e.size for e in entries) < min_bytes:
         for entry in entries:
-            yield scan_file(entry, config, key)
+            yield scan_entry(entry, config, key)
         return
     # spawn, not fork: polars and numba start threads, and a forked child of a threaded parent can
     # deadlock on a lock some thread held at fork time.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         # one thread per worker: the workers already use every core
-        futures = [pool.submit(scan_file, e, config, key, threads=1) for e in entries]
+        futures = [pool.submit(scan_entry, e, config, key, threads=1) for e in entries]
         for entry, fut in zip(entries, futures, strict=True):
             try:
                 yield fut.result()
             except Exception as exc:  # a worker died: fail closed for that file, go on with the rest
                 log.error("worker failed on %s: %s", entry.relpath, type(exc).__name__)
-                yield scan_file(
+                yield [scan_file(
                     DiscoveredFile(entry.path, entry.relpath, entry.kind, entry.size,
                                    f"worker process failed ({type(exc).__name__})"),
-                    config, key)
+                    config, key)]
 
 
 def scan(
@@ -303,10 +492,11 @@ def scan(
     key = masking.fingerprint_key()
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     results: list[FileResult] = []
-    for result in _scan_many(entries, config, key, workers, parallel_min_bytes):
-        results.append(result)
+    for found in _scan_many(entries, config, key, workers, parallel_min_bytes):
+        results.extend(found)
         if progress is not None:
-            progress.advance(result)
+            progress.advance(found[0])  # the file on disk: progress counts what discovery counted
+    # Stable: an archive's members keep their archive order after it ("a.zip" < "a.zip!b.csv").
     results.sort(key=lambda r: r.path)
     return ScanResult(__version__, config.profile.name, tuple(results), time.perf_counter() - started)
 

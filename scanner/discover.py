@@ -11,7 +11,8 @@ an OLE compound file, and it never extracts or decompresses anything.
 order. A file that cannot be read is not skipped: it is yielded with :attr:`DiscoveredFile.error` set so
 the scan can report it (fail closed). This module only reads; it writes nothing anywhere.
 
-It imports only the standard library, because the CLI imports it on every run.
+It imports only the standard library (and :mod:`scanner.sources`, which does too), because the CLI
+imports it on every run.
 """
 
 from __future__ import annotations
@@ -35,7 +36,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-__all__ = ["HEAD_SIZE", "DiscoveredFile", "DiscoveryError", "FileKind", "classify", "discover"]
+from scanner.sources import format_digest, new_hasher
+
+__all__ = [
+    "HEAD_SIZE",
+    "DiscoveredFile",
+    "DiscoveryError",
+    "FileKind",
+    "classify",
+    "classify_content",
+    "discover",
+    "is_tar_header",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +109,8 @@ class FileKind(enum.StrEnum):
     XML = "xml"
     JSON = "json"
     EMPTY = "empty"  # zero bytes
+    ENCRYPTED = "encrypted"  # an encrypted archive member: its content cannot be read or classified
+    UNREAD = "unread"  # an archive member whose content was not read (a link, or over a limit)
     BINARY = "binary"  # anything else non-textual
 
 
@@ -110,6 +124,10 @@ class DiscoveredFile:
     ``"broken symlink"``, ``"not a regular file"`` or ``"I/O error: <errno name>"``; it never holds file
     content. A directory that cannot be listed, and a symlinked directory that would loop, are yielded as
     one entry each with ``kind`` :attr:`FileKind.BINARY` and the error set.
+
+    ``hash`` is the content hash (``blake2b:<hex>``, see :mod:`scanner.sources`) when the bytes read to
+    classify the file were the whole file (at most :data:`HEAD_SIZE` bytes): a small file is then hashed
+    without a read of its own. The scan hashes larger files itself.
     """
 
     path: Path
@@ -117,6 +135,7 @@ class DiscoveredFile:
     kind: FileKind
     size: int
     error: str | None = None
+    hash: str | None = None
 
 
 class DiscoveryError(Exception):
@@ -245,6 +264,20 @@ def classify(path: Path, head: bytes) -> FileKind:
         return open(p, "rb")  # the caller enters the context
 
     return _classify(p.name, head, opener)
+
+
+def classify_content(
+    name: str, head: bytes, opener: Callable[[], contextlib.AbstractContextManager[BinaryIO]]
+) -> FileKind:
+    """Classify bytes that are not a file of their own (an archive member) exactly as :func:`classify`
+    classifies a file: ``name`` is only used for its extension, and ``opener`` gives a seekable stream of
+    the whole content when a zip's or OLE file's directory must be read."""
+    return _classify(name, head, opener)
+
+
+def is_tar_header(head: bytes) -> bool:
+    """Whether ``head`` starts with a tar member header (ustar magic, or a valid v7 header checksum)."""
+    return _is_tar(head)
 
 
 def _classify(name: str, head: bytes, opener: _Opener) -> FileKind:
@@ -963,4 +996,6 @@ class _Walker:
                 return contextlib.nullcontext(f)
 
             kind = _classify(path.name, head, opener)
-        return DiscoveredFile(path, relpath, kind, st.st_size, None)
+        # The head was the whole file: hash it now, so a small file gets no read of its own for that.
+        digest = format_digest(new_hasher(head)) if len(head) == st.st_size else None
+        return DiscoveredFile(path, relpath, kind, st.st_size, None, digest)

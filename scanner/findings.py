@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from scanner.masking import Masked
 
 __all__ = [
+    "VERDICT_ORDER",
     "FileResult",
     "Finding",
     "Location",
@@ -16,6 +17,7 @@ __all__ = [
     "Severity",
     "Verdict",
     "verdict_for",
+    "worst_verdict",
 ]
 
 
@@ -47,11 +49,24 @@ class Verdict(enum.StrEnum):
     FAIL = "fail"
 
 
+VERDICT_ORDER: tuple[Verdict, ...] = (Verdict.PASS, Verdict.REVIEW, Verdict.FAIL)
+"""Verdicts from best to worst."""
+
+
+def worst_verdict(*verdicts: Verdict | None) -> Verdict:
+    """The worst of ``verdicts`` (None counts as pass)."""
+    return max((v for v in verdicts if v is not None), key=VERDICT_ORDER.index, default=Verdict.PASS)
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a finding is: relative path, and optionally line, row, column, sheet and table cell.
+    """Where a finding is: relative path, and optionally line, row, column, sheet, table cell and archive
+    member.
 
-    ``cell`` holds the (dimension, label) pairs of a table cell, labels already masked.
+    ``cell`` holds the (dimension, label) pairs of a table cell, labels already masked. ``path`` is always
+    a file on disk (relative to the parent of the scanned root); for a finding inside an archive,
+    ``member`` is the member's path inside it, nested archives joined by ``!`` (``b.zip!dir/c.csv``), so
+    ``path!member`` is the member's display path. The other fields then point inside the member.
     """
 
     path: str
@@ -60,10 +75,17 @@ class Location:
     column: str | None = None
     sheet: str | None = None
     cell: tuple[tuple[str, str], ...] | None = None
+    member: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+    @property
+    def display_path(self) -> str:
+        """``path``, or ``path!member`` inside an archive: the path of the file the finding is in."""
+        return self.path if self.member is None else f"{self.path}!{self.member}"
+
+    def sort_key(self) -> tuple[str, str, int, int, str, str, str]:
         return (
             self.path,
+            self.member or "",
             self.line if self.line is not None else -1,
             self.row if self.row is not None else -1,
             self.sheet or "",
@@ -100,17 +122,26 @@ def verdict_for(findings: Iterable[Finding]) -> Verdict:
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """The outcome for one file (or archive member): its kind, size, findings and verdict."""
+    """The outcome for one file (or archive member): its kind, size, findings and verdict.
+
+    ``path`` of an archive member is its display path, ``export/a.zip!dir/b.csv``; ``bytes`` is then its
+    uncompressed size. ``hash`` is the content hash (``blake2b:<hex>``, see :mod:`scanner.sources`), None
+    when the bytes could not be read. ``members_verdict`` is set for an archive: the worst verdict among
+    its members (each of which has a result of its own); the archive's verdict is the worse of that and its
+    own findings'.
+    """
 
     path: str
     kind: str
     bytes: int
     findings: tuple[Finding, ...]
     seconds: float = 0.0
+    hash: str | None = None
+    members_verdict: Verdict | None = None
 
     @property
     def verdict(self) -> Verdict:
-        return verdict_for(self.findings)
+        return worst_verdict(verdict_for(self.findings), self.members_verdict)
 
 
 @dataclass(frozen=True, slots=True)

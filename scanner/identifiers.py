@@ -14,6 +14,12 @@ into detections with three more kinds of evidence, in this order:
 
 A candidate is reported when its score (1 + 2) is high enough for the density of its shape (see
 ``_reported``). Every detection carries masked examples only: the digits never leave this module whole.
+
+Numbers on a time grid are not person numbers, whatever their checks say: Unix timestamps one a day
+(``1601510400`` reads as a CPR born 16-01-51) or one an hour, or any bare digit strings whose distinct
+values all lie a multiple of a minute or more apart (``on_time_grid``). Person numbers never do: their
+serial and check digits scatter them. A column named as a time (``timestamp``, ``epoch``, ``tid``,
+``dato``...) is not read as person numbers either, unless its name also says it is one.
 """
 
 from __future__ import annotations
@@ -78,6 +84,66 @@ NEGATIVE_WORDS = (
 SHAPE_NAMES = ("d8", "d10", "d11", "d12", "6s4", "8s4", "6s5", "fi")
 _SHAPE_WORDS = ("8-digit", "10-digit", "11-digit", "12-digit", "NNNNNN-NNNN", "NNNNNNNN-NNNN",
                 "NNNNNN NNNNN", "NNNNNNCNNNQ")
+#: Shapes written as bare digits (d8, d10, d11, d12): the ones a timestamp or a counter can take.
+_BARE_SHAPES = (0, 1, 2, 3)
+
+# A time grid: distinct values whose differences share a step of at least a minute (60 s: Unix seconds;
+# also 100 for yyyymmddhhmm stamps). Five distinct person numbers share such a common divisor by chance
+# with a probability of about 1e-6 (the chance that four random differences are all multiples of one d >= 60).
+GRID_MIN_STEP = 60
+GRID_MIN_VALUES = 5
+# Near-constant steps (timestamps taken a few seconds late each day): every difference within 1 % of a
+# whole multiple of the smallest; needs more values, as a tolerance is easier to meet by chance.
+NEAR_GRID_MIN_VALUES = 8
+NEAR_GRID_TOLERANCE = 0.01
+# Name tokens of a column that holds times (lower case, whole tokens: "arbstid" is not "tid").
+TIME_WORDS = frozenset({
+    "timestamp", "timestamps", "epoch", "unix", "unixtime", "posix", "time", "times", "datetime", "tid",
+    "tidpunkt", "tidspunkt", "tidsstempel", "tidsstämpel", "tidstempel", "klokkeslæt", "klockslag", "date",
+    "dates", "dato", "datum", "ts", "aika", "aikaleima", "kellonaika", "paivamaara", "päivämäärä", "pvm",
+    "seconds", "secs", "sec", "millis", "milliseconds", "sekunder", "sekunnit", "utc", "hour", "hours", "day",
+    "days", "week", "weeks",
+})
+
+
+def on_time_grid(values: np.ndarray) -> bool:
+    """Whether whole numbers lie on a time grid: their distinct values are a common step of at least a
+    minute apart, or (with more values) near-constant multiples of their smallest difference."""
+    distinct = np.unique(values)
+    if len(distinct) < GRID_MIN_VALUES:
+        return False
+    diffs = np.diff(distinct)
+    if int(np.gcd.reduce(diffs)) >= GRID_MIN_STEP:
+        return True
+    if len(distinct) < NEAR_GRID_MIN_VALUES:
+        return False
+    step = int(diffs.min())
+    if step < GRID_MIN_STEP:
+        return False
+    ratio = diffs / step
+    return bool(np.all(np.abs(ratio - np.round(ratio)) <= NEAR_GRID_TOLERANCE))
+
+
+def named_as_time(name: str) -> bool:
+    """A column name that says its values are times or dates (and says nothing of persons or firms)."""
+    from scanner.names import name_tokens
+
+    return any(t in TIME_WORDS for t in name_tokens(name)) and not name_context(name) & (CTX_PERSON | CTX_BUSINESS)
+
+
+def _renumbered(line_of: Callable[[int], int], index: np.ndarray) -> Callable[[int], int]:
+    """``line_of`` for candidates renumbered after a filter (``index[i]`` is candidate i's old number)."""
+    return lambda i: line_of(int(index[i]))
+
+
+def _off_grid(cands: np.ndarray) -> np.ndarray:
+    """Candidates to keep: those of bare-digit shapes whose values lie on a time grid are dropped."""
+    keep = np.ones(len(cands), dtype=np.bool_)
+    for shape in _BARE_SHAPES:
+        mine = cands[:, 3] == shape
+        if np.count_nonzero(mine) >= GRID_MIN_VALUES and on_time_grid(cands[mine, 7]):
+            keep &= ~mine
+    return keep
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +201,10 @@ class IdentifierScan:
 
     detections: list[Detection] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
+    #: candidate numbers (sorted, distinct) of columns read as times: a raw scan of the same file can pass
+    #: them to :func:`scan_text_file` (``ignore``), which then does not report them from the bytes either.
+    #: Never reported, printed or logged.
+    cleared: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def of(self, code: str) -> list[Detection]:
         return [d for d in self.detections if d.kind.code == code]
@@ -275,6 +345,14 @@ def assess(cands: np.ndarray, denominators: np.ndarray, name_ctx: int, countries
     """
     if len(cands) == 0:
         return []
+    keep = _off_grid(cands)
+    if not keep.all():
+        # Timestamps and counters in a fixed step: not person numbers (see the module docstring).
+        cands, denominators = cands[keep], denominators[keep]
+        if len(cands) == 0:
+            return []
+        if line_of is not None:
+            line_of = _renumbered(line_of, np.flatnonzero(keep))
     scores = _kind_scores(cands, name_ctx)
     shapes = cands[:, 3]
     rank = {c: i for i, c in enumerate(countries)}
@@ -355,12 +433,22 @@ def _wide_encoding(head: bytes) -> str | None:
     return None
 
 
-def scan_text_file(path: Path, countries: Sequence[str], *, threads: int = 1) -> IdentifierScan:
+def _not_ignored(cands: np.ndarray, ignore: np.ndarray | None) -> np.ndarray:
+    """Candidates to keep: bare-digit candidates whose number is in ``ignore`` are dropped."""
+    if ignore is None or len(ignore) == 0 or len(cands) == 0:
+        return np.ones(len(cands), dtype=np.bool_)
+    bare = np.isin(cands[:, 3], _BARE_SHAPES)
+    return ~(bare & np.isin(cands[:, 7], ignore))
+
+
+def scan_text_file(path: Path, countries: Sequence[str], *, threads: int = 1,
+                   ignore: np.ndarray | None = None) -> IdentifierScan:
     """Scan the raw bytes of a text file (mapped into memory, in parallel chunks for large files).
 
     ASCII-compatible encodings (UTF-8, the Windows and DOS code pages, Latin-1) are scanned as they
     are: digits and separators are the same bytes in all of them. UTF-16/32 files are decoded and
-    re-encoded as UTF-8 chunk by chunk.
+    re-encoded as UTF-8 chunk by chunk. ``ignore`` holds numbers a table's column scan read as times
+    (:attr:`IdentifierScan.cleared`): in a CSV file's bytes they are the same cells again.
     """
     result = IdentifierScan()
     size = path.stat().st_size
@@ -370,12 +458,13 @@ def scan_text_file(path: Path, countries: Sequence[str], *, threads: int = 1) ->
         head = fh.read(4096)
         wide = _wide_encoding(head)
         if wide is not None:
-            _scan_wide(path, wide, countries, result)
+            _scan_wide(path, wide, countries, result, ignore)
             return result
         mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         buf = np.frombuffer(mm, dtype=np.uint8)
         try:
             cands, counts = _scan_buffer(buf, threads)
+            cands = cands[_not_ignored(cands, ignore)]
             result.detections.extend(assess(cands, _text_denominators(cands, counts), 0, countries, None,
                                             line_of=_buffer_lines(cands, buf)))
         finally:
@@ -386,7 +475,8 @@ def scan_text_file(path: Path, countries: Sequence[str], *, threads: int = 1) ->
     return result
 
 
-def _scan_wide(path: Path, encoding: str, countries: Sequence[str], result: IdentifierScan) -> None:
+def _scan_wide(path: Path, encoding: str, countries: Sequence[str], result: IdentifierScan,
+               ignore: np.ndarray | None = None) -> None:
     from scanner.loaders.text import iter_text
 
     all_cands, total = [], np.zeros(8, dtype=np.int64)
@@ -394,6 +484,7 @@ def _scan_wide(path: Path, encoding: str, countries: Sequence[str], result: Iden
     for chunk in iter_text(path, encoding=encoding):
         data = np.frombuffer(chunk.text.encode("utf-8"), dtype=np.uint8)
         cands, counts = _scan_buffer(data, 1)
+        cands = cands[_not_ignored(cands, ignore)]
         total += counts
         if len(cands):
             # line of each candidate within the file, kept instead of the chunk's bytes
@@ -421,12 +512,48 @@ def scan_names(names: Iterable[str], countries: Sequence[str]) -> list[Detection
 # --- tables -------------------------------------------------------------------------------------------
 
 
+# Whole numbers of a column kept to test near-constant steps (the exact grid test sees every value).
+GRID_SAMPLE = 65_536
+
+
 @dataclass(slots=True)
 class _Column:
     name: str
     name_ctx: int
     cands: list[np.ndarray] = field(default_factory=list)
     values: int = 0
+    #: every non-empty value is a whole number (integer columns, digit strings, whole floats)
+    whole: bool = True
+    anchor: int | None = None
+    #: gcd of (value - anchor) over every value: a step every value lies on
+    step: int = 0
+    sample: list[np.ndarray] = field(default_factory=list)
+    sampled: int = 0
+    complete: bool = True
+
+    def add_whole(self, ints: np.ndarray) -> None:
+        """Fold a batch of the column's whole numbers into its time-grid state."""
+        if len(ints) == 0:
+            return
+        if self.anchor is None:
+            self.anchor = int(ints[0])
+        self.step = int(np.gcd(self.step, np.gcd.reduce(np.abs(ints - self.anchor))))
+        room = GRID_SAMPLE - self.sampled
+        if room > 0:
+            self.sample.append(ints[:room].copy())
+            self.sampled += min(room, len(ints))
+        if len(ints) > room:
+            self.complete = False
+
+    def on_time_grid(self) -> bool:
+        """Every value of the column on a grid of at least a minute, or (all values seen) near-constant
+        steps: timestamps or a counter, not person numbers."""
+        if not self.whole or not self.sample:
+            return False
+        values = np.concatenate(self.sample)
+        if len(np.unique(values)) < GRID_MIN_VALUES:
+            return False
+        return self.step >= GRID_MIN_STEP or (self.complete and on_time_grid(values))
 
 
 class TableIdentifierScanner:
@@ -449,9 +576,13 @@ class TableIdentifierScanner:
             col = self._columns.get(name)
             if col is None:
                 col = self._columns[name] = _Column(name, name_context(name))
-            cands, values = _scan_array(arr)
+            cands, values, ints = _scan_array(arr)
             if cands is None:
                 continue
+            if ints is None:
+                col.whole = col.whole and values == 0
+            else:
+                col.add_whole(ints)
             if len(cands):
                 cands = cands.copy()
                 cands[:, 6] += self._rows
@@ -462,20 +593,28 @@ class TableIdentifierScanner:
     def finish(self) -> IdentifierScan:
         result = IdentifierScan(incomplete=list(self.incomplete))
         result.detections.extend(scan_names(self._columns, self.countries))
+        cleared: list[np.ndarray] = []
         for col in self._columns.values():
             if not col.cands:
+                continue
+            if named_as_time(col.name) or col.on_time_grid():
+                # Timestamps, dates as numbers, counters in a fixed step: not person numbers.
+                cleared.extend(c[:, 7] for c in col.cands)
                 continue
             cands = np.concatenate(col.cands)
             # in a column every value is one slot: the share is over the column's non-empty values
             denominators = np.full(len(cands), col.values, dtype=np.int64)
             result.detections.extend(assess(cands, denominators, col.name_ctx, self.countries, col.name,
                                             per_shape=False))
+        if cleared:
+            result.cleared = np.unique(np.concatenate(cleared))
         return result
 
 
-def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int]:
-    """Candidates of one column chunk and its number of non-empty values; None for a type without
-    numbers (dates, booleans, binary)."""
+def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int, np.ndarray | None]:
+    """Candidates of one column chunk, its number of non-empty values, and its non-empty values as whole
+    numbers when they all are (else None); candidates None for a type without numbers (dates, booleans,
+    binary)."""
     from kernels.pid import scan_ints, scan_strings
 
     if isinstance(arr, pa.ChunkedArray):
@@ -488,9 +627,9 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
         arr = arr.cast(pa.large_string())
         t = arr.type
     if pa.types.is_string(t) or pa.types.is_large_string(t):
-        ints = _whole_numbers(arr)
-        if ints is not None:
-            return _ints(ints)
+        whole = _whole_numbers(arr)
+        if whole is not None:
+            return _ints(whole)
         kw, off, cls = _keywords()
         buffers = arr.buffers()
         offset_type = np.int64 if pa.types.is_large_string(t) else np.int32
@@ -499,7 +638,7 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
                 else np.zeros(0, dtype=np.uint8))
         valid = _valid(arr)
         cands, _counts, nonempty = scan_strings(offsets.astype(np.int64), data, valid, CONTEXT_BYTES, kw, off, cls)
-        return cands, int(nonempty)
+        return cands, int(nonempty), None
     if pa.types.is_integer(t):
         return _ints(arr.cast(pa.int64(), safe=False))
     if pa.types.is_floating(t) or pa.types.is_decimal(t):
@@ -507,10 +646,11 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
         vals = as_float.to_numpy(zero_copy_only=False)
         whole = np.isfinite(vals) & (vals == np.floor(vals)) & (np.abs(vals) < 1e13)
         ints = np.where(whole, vals, -1).astype(np.int64)
-        valid = _valid(arr) & whole
+        present = _valid(arr) & ~np.isnan(vals)
+        valid = present & whole
         cands, _counts, positive = scan_ints(ints, valid)
-        return cands, int(positive)
-    return None, 0
+        return cands, int(positive), ints[valid] if bool(np.all(whole[present])) else None
+    return None, 0, None
 
 
 def _valid(arr: pa.Array) -> np.ndarray:
@@ -531,11 +671,11 @@ def _whole_numbers(arr: pa.Array) -> pa.Array | None:
     return pc.if_else(blank, None, stripped).cast(pa.int64())
 
 
-def _ints(arr: pa.Array) -> tuple[np.ndarray, int]:
+def _ints(arr: pa.Array) -> tuple[np.ndarray, int, np.ndarray]:
     from kernels.pid import scan_ints
 
     valid = _valid(arr)
     vals = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     cands, _counts, positive = scan_ints(vals, valid)
-    return cands, int(positive)
+    return cands, int(positive), vals[valid]
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BARE_NAMES", "DIMENSION_WORDS", "identifier_kind", "name_tokens", "statistic_kind"]
+__all__ = [
+    "BARE_NAMES",
+    "DIMENSION_WORDS",
+    "PERSON_ATTRIBUTES",
+    "identifier_kind",
+    "name_tokens",
+    "quasi_identifier_kind",
+    "statistic_kind",
+]
 
 _TOKEN = re.compile(r"[a-zæøåäöüéß]+|\d+")
 _CAMEL = re.compile(r"(?<=[a-zæøåäö])(?=[A-ZÆØÅÄÖ])")
@@ -143,25 +151,43 @@ DIMENSION_WORDS = frozenset(
 
 # Register keys of the Nordic statistics offices and their pseudonymised forms. Matched anywhere in the
 # lower-cased name with non-letters (or the name's ends) on both sides: "pnr", "cpr_mor", "LopNr_PeOrgNr",
-# "P0123_LopNr_PersonNr" (MONA's project-specific running numbers).
+# "P0123_LopNr_PersonNr" (MONA's project-specific running numbers). Only names of keys: a word that is
+# also an ordinary table dimension or count ("husstandstype", "toimipaikka_lkm", "bopikom" a municipality)
+# is not here, whatever unit it is about.
 NATIONAL_KEYS = re.compile(
-    r"(?<![a-zæøå])("
-    r"p\d{3,6}_lopnr\w*|lopnr\w*|\w*_lopnr|pnr|cpr|cprnr|cpr_?nr|personnr|personnummer|person_?nummer|"
-    r"pers_?nr|persnr|fnr|f_?nr|fodselsnummer|fødselsnummer|d_?nummer|hetu|henkilotunnus|sotu|"
-    r"ssn|social_?security\w*|samordningsnummer|cvr|cvrnr|cvr_?nr|se_?nr|orgnr|org_?nr|"
-    r"organisationsnummer|organisasjonsnummer|peorgnr|arbstid|arbnr|lbnr|cfarnr|cfar|famid|fam_?id|"
-    r"bopaddr|adresse_?id|addr_?id|kom_?adr\w*|familie_?id|husstand_?id|hh_?id"
-    r")(?![a-zæøå])"
+    r"(?<![a-zæøåäö])("
+    # persons: Denmark (PNR, CPR; spouse, parents, children in BEF: AEGTE_ID, E_FAELLE_ID, MOR_ID,
+    # FAR_ID, BARN_ID), Sweden (personnummer, samordningsnummer; MONA's LopNr and every key built on it:
+    # PeOrgLopNr, ArbStLopNr, CfarLopNr, FamLopNr, FastLopNr, LopNr_KontrollNr), Norway (fødselsnummer,
+    # D-nummer, the løpenummer of a pseudonymised fnr), Finland (henkilötunnus, shnro: the pseudonymised
+    # person number of Statistics Finland's research data)
+    r"p\d{3,6}_lopnr\w*|[a-zæøåäö]*lopnr\w*|pnr\w*|cpr|cprnr|cpr_?nr|personnr|personnummer|person_?nummer|"
+    r"pers_?nr|persnr|fnr|f_?nr|fodselsnummer|fødselsnummer|d_?nummer|hetu|henkilotunnus|henkilötunnus|sotu|"
+    r"shnro\w*|ssn|social_?security\w*|samordningsnummer|løpenummer|lopenummer|"
+    r"aegte_?id|ægte_?id|[ce]_?f(æ|ae)lle_?id|mor_?id|far_?id|barn_?id|"
+    # firms, legal units and workplaces: CVR, SE and P numbers, DST's ARBNR/LBNR (workplace) and ARBGNR
+    # (employer); SCB's PeOrgNr, ArbStId, CFAR number, AstNr; Norway's org.nr and bedrifts- (establishment),
+    # foretaks- and virksomhetsnummer; Finland's Y-tunnus (business ID) and toimipaikkatunnus (establishment)
+    r"cvr|cvrnr|cvr_?nr|se_?nr|p_?nummer|orgnr|org_?nr|organisationsnummer|organisasjonsnummer|peorgnr|arbstid|"
+    r"arbnr|lbnr|arbgnr\w*|cfarnr|cfar|astnr\w*|bedrifts?_?(nr|nummer|id)|foretaks?_?(nr|nummer|id)|"
+    r"virksomhets_?(nr|nummer)|y_?tunnus|yritys_?tunnus|yritys_?id|toimipaikka_?(tunnus|id|nro|numero)|"
+    # families, households, dwellings and addresses
+    r"famid|fam_?id|fam_?nr|familie_?id|familie_?nr|familienummer|husstand_?id|husstands_?(id|nr|nummer)|"
+    r"husstand_?nr|hh_?id|hush(å|a)lls?_?(id|nr)|hushold(nings)?_?(id|nr|nummer)|"
+    r"asuntokunta_?(tunnus|id|nro|numero)|perhe_?(tunnus|id|nro|numero)|"
+    r"bopaddr|adresse_?id|adresse_?nr|adressenummer|addr_?id|adr_?id|kom_?adr\w*"
+    r")(?![a-zæøåäö])"
 )
 # Direct identifiers: names, contact details, exact birth dates.
 DIRECT_IDENTIFIERS = re.compile(
-    r"(?<![a-zæøå])("
+    r"(?<![a-zæøåäö])("
     r"first_?name|last_?name|sur_?name|full_?name|given_?name|family_?name|fornavn|efternavn|etternavn|"
     r"förnamn|fornamn|efternamn|e_?mail|email_?address|mail_?address|phone|phone_?number|telefon\w*|"
     r"tlf|mobil|mobile|mobile_?phone|street\w*|address|adresse|adress|gatuadress|ip_?address|ip|birth_?date|"
-    r"date_?of_?birth|dob|fødselsdato|fodselsdato|födelsedatum|fodelsedatum|brthdt|credit_?card|cc|"
-    r"card_?number|iban|passport\w*"
-    r")(?![a-zæøå])"
+    r"date_?of_?birth|dob|fødselsdato|fodselsdato|foedselsdato|født_?dato|fodt_?dato|fødselsdag|fodselsdag|"
+    r"födelsedatum|fodelsedatum|födelsedag|fodelsedag|syntymäaika|syntymaaika|syntymäpäivä|syntymapaiva|"
+    r"brthdt|credit_?card|cc|card_?number|iban|passport\w*"
+    r")(?![a-zæøåäö])"
 )
 # Generic record keys: an `id` word, or well-known subject keys.
 GENERIC_IDS = frozenset(
@@ -195,6 +221,45 @@ def identifier_kind(name: str) -> str | None:
     squashed = "".join(tokens)
     if "id" in tokens or squashed in GENERIC_IDS:
         return "record key"
+    return None
+
+
+# Quasi-identifiers: attributes that are harmless alone but single out a person in combination (Sweeney's
+# date of birth + sex + postcode). Matched like the keys above, on the lower-cased name with separators as
+# word boundaries. "person" kinds describe one person; "area" is as often a table dimension as a record's.
+_QUASI_IDENTIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(r"(?<![a-zæøåäö])(" + body + r")(?![a-zæøåäö])"))
+    for kind, body in (
+        ("birth date", r"birth_?date|birthdate|date_?of_?birth|dob|b_?date|brthdt|f(ø|o|oe)dselsdato|f(ø|o)dt_?dato|"
+                       r"f(ø|o|oe)dselsdag|f(ø|o|oe)d_?dag|f(ö|o)delsedatum|f(ö|o)delsedag|syntym(ä|a)aika|"
+                       r"syntym(ä|a)p(ä|a)iv(ä|a)|syntym(ä|a)pvm"),
+        ("birth year", r"birth_?year|year_?of_?birth|yob|f(ø|o|oe)dsels(å|aa|a)r|f(ø|o|oe)de(å|aa|a)r|"
+                       r"f(ø|o|oe)d_?(å|aa|a)r|f(ö|o)delse(å|a)r|syntym(ä|a)vuosi|birth_?cohort"),
+        ("postcode", r"post_?code|postal_?code|postcode|post_?nr|postnummer|postinumero|postinro|zip|zip_?code|"
+                     r"zipcode|plz"),
+        ("sex", r"sex|gender|k(ø|o|oe)n|k(ö|o)n|kj(ø|o|oe)nn|sukupuoli"),
+        ("age", r"age|alder|(å|a)lder|ika|ikä|age_?years|alder_?(å|aa|a)r"),
+        ("area", r"kommune|kommun|kunta|municipality|bop(æ|ae)lskommune|bopikom|kom|komnr|kommunenr|kommunkod|"
+                 r"parish|sogn|f(ö|o)rsamling|seurakunta|region|l(ä|a)n|fylke|maakunta|county|district|bydel|"
+                 r"grunnkrets|deso|regso|postort|postdistrikt|town|city|by"),
+    )
+)
+_MAX_ATTRIBUTE_WORDS = 4
+#: Quasi-identifier kinds that describe a person (not a place): evidence that rows are people.
+PERSON_ATTRIBUTES = frozenset({"birth date", "birth year", "postcode", "sex", "age"})
+
+
+def quasi_identifier_kind(name: str) -> str | None:
+    """The quasi-identifier a column name announces: "birth date", "birth year", "postcode", "sex", "age",
+    "area", or None. Evidence only: a table of counts by age and sex has these columns too."""
+    lowered = re.sub(r"[\s\-./()]+", "_", name.strip().lower()).strip("_")
+    # A header of many words is a title or a description ("Befolkning, etter region, kjønn og år" over a
+    # count column), not the name of one attribute.
+    if not lowered or len(name_tokens(name)) > _MAX_ATTRIBUTE_WORDS:
+        return None
+    for kind, pattern in _QUASI_IDENTIFIERS:
+        if pattern.search(lowered):
+            return kind
     return None
 
 

@@ -98,6 +98,7 @@ class ColumnInfo:
     embedded: bool = False  # counts written inside text cells: "2 (1.3%)", "n=2", "2/150"
     unsure: str = ""  # what could not be decided about the column's reading (value-free)
     is_count: bool = False
+    count_named: bool = False  # the name says counts ("n", "antal", "Freq.")
     period_header: bool = False
     fill_down: bool = False  # blank cells repeat the label above (grouped row labels)
     #: the summary statistic the name announces (:func:`scanner.names.statistic_kind`): "min", "max",
@@ -709,6 +710,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
         elif _word_match(tokens, count_words, c.name) and not _word_match(tokens, not_count_words, c.name):
             c.role, c.reason = Role.MEASURE, "count-like name"
+            c.count_named = True
         elif category:
             c.role, c.reason = Role.MEASURE, "category of a wide table"
         elif whole_number and _is_row_index(sample, c):

@@ -850,13 +850,25 @@ def _is_label_sequence(cells: list[str]) -> bool:
     return len(values) >= 3 and all(b - a == 1 for a, b in itertools.pairwise(values))
 
 
+def _is_coded_like(cell: str, i: int, below: list[_Record]) -> bool:
+    """Letters and digits written exactly like the column below (``K4228055`` over ``K5095077``,
+    ``P1234_LopNr_107081``): a value such as a key, not a column name. A name is shaped differently from
+    its values (``LopNr`` over numbers, ``pop2018`` over counts)."""
+    s = cell.strip()
+    if _HAS_DIGIT.search(s) is None or _HAS_LETTER.search(s) is None:
+        return False
+    column = [r.fields[i] for r in below[:200] if i < len(r.fields) and r.fields[i].strip()]
+    return len(column) >= 3 and 5 * sum(_shape(v) == _shape(s) for v in column) >= 4 * len(column)
+
+
 def _looks_like_data(first: list[str], below: list[_Record]) -> bool:
-    """True when the first record is already data (no header): most of its fields are numbers with
-    the same shape as the column below, and they are not a run of labels such as years."""
+    """True when the first record is already data (no header): most of its fields are numbers (or
+    coded values such as keys) with the same shape as the column below, and they are not a run of labels
+    such as years."""
     cells = [(i, c) for i, c in enumerate(first) if c.strip()]
     if not cells:
         return False
-    numbers = [(i, c) for i, c in cells if _is_number_like(c)]
+    numbers = [(i, c) for i, c in cells if _is_number_like(c) or _is_coded_like(c, i, below)]
     if 2 * len(numbers) <= len(cells):
         return False
     if _is_label_sequence([c for _, c in numbers]):

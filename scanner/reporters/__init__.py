@@ -86,7 +86,7 @@ def finding_order(finding: Finding) -> tuple[object, ...]:
 
 
 def _file_order(file: FileResult) -> tuple[object, ...]:
-    return (file.path, file.kind, file.bytes, file.seconds)
+    return (file.path, file.kind, file.bytes, file.hash or "", file.seconds)
 
 
 def ordered_files(result: ScanResult) -> list[tuple[FileResult, list[Finding]]]:

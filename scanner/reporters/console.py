@@ -110,8 +110,8 @@ def _where(location: Location, file_path: str) -> str:
     """A compact location: ``row 12``, ``line 40``, ``col LopNr``, ``cell OMRÅDE=Christiansø, KØN=Men``."""
     loc = safe_location(location)
     parts: list[str] = []
-    if loc.path != file_path:  # a finding about another path (an archive member, say) names it
-        parts.append(loc.path)
+    if loc.display_path != file_path:  # a finding about another file (another archive member) names it
+        parts.append(loc.display_path)
     if loc.sheet is not None:
         parts.append(f"sheet {loc.sheet}")
     if loc.line is not None:
@@ -201,6 +201,17 @@ def render(result: ScanResult, out: TextIO, *, color: bool | None = None, verbos
     # blank line between them and whatever follows.
     dangling = False
     for file, findings in ordered_files(result):
+        if not findings and file.verdict is not Verdict.PASS:
+            # An archive whose members fail or need review: its header says so, the members follow.
+            if dangling:
+                console.print()
+            console.print(_file_header(file))
+            console.print(Text("  verdict from its members (listed as its path followed by !member)",
+                               style="italic"))
+            console.print()
+            listed += 1
+            dangling = False
+            continue
         if not findings:
             if verbose:
                 console.print(_file_header(file))

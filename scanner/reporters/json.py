@@ -38,6 +38,8 @@ def _location(location: Location) -> dict[str, Any]:
         "sheet": loc.sheet,
         # Pairs in table-dimension order; dicts keep insertion order, and so does json.dumps.
         "cell": None if loc.cell is None else dict(loc.cell),
+        # Inside an archive: the member's path in the file at `path` (nested archives joined by "!").
+        "member": loc.member,
     }
 
 
@@ -59,6 +61,7 @@ def _file(file: FileResult, findings: list[Finding]) -> dict[str, Any]:
         "kind": file.kind,
         "verdict": file.verdict.value,
         "bytes": file.bytes,
+        "hash": file.hash,
         "seconds": _seconds(file.seconds),
         "findings": [_finding(f) for f in findings],
     }
@@ -114,8 +117,12 @@ _LOCATION_SCHEMA: dict[str, Any] = {
             "description": "Table cell: dimension name -> (masked) label, in the table's dimension order.",
             "additionalProperties": {"type": "string"},
         },
+        "member": {
+            "type": ["string", "null"],
+            "description": "The archive member the finding is in (`b.zip!dir/c.csv`), or null for a file on disk.",
+        },
     },
-    "required": ["path", "line", "row", "column", "sheet", "cell"],
+    "required": ["path", "line", "row", "column", "sheet", "cell", "member"],
     "additionalProperties": False,
 }
 
@@ -141,10 +148,14 @@ _FILE_SCHEMA: dict[str, Any] = {
         "kind": {"type": "string"},
         "verdict": {"enum": [v.value for v in Verdict]},
         "bytes": {"type": "integer", "minimum": 0},
+        "hash": {
+            "type": ["string", "null"],
+            "description": "Content hash, `blake2b:` and 64 hex digits (BLAKE2b-256); null if unread.",
+        },
         "seconds": {"type": "number", "minimum": 0},
         "findings": {"type": "array", "items": _FINDING_SCHEMA},
     },
-    "required": ["path", "kind", "verdict", "bytes", "seconds", "findings"],
+    "required": ["path", "kind", "verdict", "bytes", "hash", "seconds", "findings"],
     "additionalProperties": False,
 }
 

@@ -16,12 +16,16 @@ __all__ = ["FileFacts", "RuleContext"]
 
 @dataclass(slots=True)
 class FileFacts:
-    """Facts about a file as a whole, for FILE-shape rules. ``problems`` are value-free reasons."""
+    """Facts about a file as a whole, for FILE-shape rules. Every list holds value-free reasons:
+    ``problems`` what could not be read or inspected (FIL001), ``limits`` archive limits reached, unsafe
+    member names and links not followed (FIL003), ``encrypted`` encryption (FIL004)."""
 
     path: str
     kind: str
     size: int
     problems: list[str] = field(default_factory=list)
+    limits: list[str] = field(default_factory=list)
+    encrypted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

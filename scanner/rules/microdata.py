@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator
+import statistics
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+import polars as pl
 
 from scanner import masking
 from scanner.findings import Finding, Severity
-from scanner.names import BARE_NAMES, identifier_kind
+from scanner.loaders.base import TextChunk
+from scanner.names import (
+    BARE_NAMES,
+    DIMENSION_WORDS,
+    PERSON_ATTRIBUTES,
+    identifier_kind,
+    quasi_identifier_kind,
+)
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import ColumnKind, TableModel, TableShape
+from scanner.table_model import MARGIN_LABELS, ColumnInfo, ColumnKind, Role, TableModel, TableShape
 
-__all__ = ["IdentifierOptions", "RowLevelOptions"]
+__all__ = ["IdentifierOptions", "QuasiIdentifierOptions", "RowLevelOptions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,23 +47,28 @@ class RowLevelOptions:
 _DATASET_FORMATS = frozenset({"sas7bdat", "xpt", "dta", "sav", "por"})
 
 
-@rule("MIC001", "row-level-records", Severity.BLOCK, (Shape.TABLE,), RowLevelOptions)
-def row_level_records(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+@rule("MIC001", "row-level-records", Severity.BLOCK, (Shape.TABLE, Shape.TEXT), RowLevelOptions)
+def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterator[Finding]:
     """A tabular file whose rows are persons or firms (microdata), even without an ID column.
 
     What it flags: files where whole rows repeat (a table never repeats a row: it would have counted
     them), where the category columns repeat while values vary (one row per unit, as in a survey or
-    register extract), or a single column of distinct values (a bare list of keys).
+    register extract), or a single column of distinct values (a bare list of keys): a headerless CSV of
+    pseudonymised or running numbers, or a text file with one key per line (`P1234_LopNr_...`, 400 lines
+    of 6-9 digit numbers).
 
     Why it is disclosive: Statistics Denmark's rules forbid microdata "in any form": row-per-person or
     row-per-firm data stays on the server even when the ID is removed, because rare combinations of the
-    remaining columns re-identify people.
+    remaining columns re-identify people. A bare list of keys says who is in a study population, and the
+    keys link back to every register on the server.
 
-    Example: `age,sex,region,income` with one row per person; a 1,413-row vaccine study extract.
+    Example: `age,sex,region,income` with one row per person; a 1,413-row vaccine study extract;
+    `udvalgte_personer.txt` with one pseudonymised number per line.
 
     A SAS, Stata or SPSS data set that the analysis cannot prove row-level is still `review`: in an export
     request these formats hold unit records in almost every case, so a person confirms it holds
-    aggregates only.
+    aggregates only. A list of distinct short numbers (at most four digits) is `review`: they could be
+    keys, or counts or codes that lost their labels.
 
     Options: `min_rows` (fewer rows is a small table, not evidence), `duplicate_row_share`,
     `repeated_key_share`.
@@ -60,8 +76,15 @@ def row_level_records(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     References: Statistics Denmark, "Regler for hjemsendelse af resultater"; Eurostat/ESSnet Handbook on
     SDC, ch. 3 (microdata).
     """
+    if isinstance(part, TextChunk):
+        yield from _key_list_in_text(ctx, part)
+        return
+    table = part
     if table.shape is not TableShape.MICRODATA:
-        if table.meta.format in _DATASET_FORMATS:
+        bare = _bare_number_column(ctx, table)
+        if bare is not None:
+            yield bare
+        elif table.meta.format in _DATASET_FORMATS:
             yield ctx.finding(
                 f"A {table.meta.format} data set: these files hold unit records (microdata) in almost every "
                 "export, and its rows could not be shown to be table cells; a person must confirm it holds "
@@ -78,6 +101,120 @@ def row_level_records(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         f"The rows look like one per person or firm (microdata): {reasons}.",
         masking.note(f"{scope} {n:,} rows, {len(table.columns)} columns inspected"),
         identity="shape",
+    )
+
+
+# A bare list is "distinct" when at least this share of its values differ (a key list may hold a few
+# duplicates from a sloppy join; a list of counts repeats values far more often).
+_BARE_DISTINCT_SHARE = 0.9
+# Keys of at least this many digits (median) are surely keys: person and firm running numbers and
+# pseudonyms have 5-10 digits, and counts that large come with labels. Shorter ones could be counts,
+# years or codes that lost their labels: review.
+_KEY_DIGITS = 5
+
+
+def _named_count(col: ColumnInfo) -> bool:
+    """The column's name says it holds counts (``antal``, ``n``, ``count``...: TAB001's ``count_words``).
+
+    The table analysis records that choice (``ColumnInfo.count_named``); a count column is judged by TAB001,
+    not read as keys.
+    """
+    return col.is_count and col.count_named
+
+
+def _is_run(values: pl.Series) -> bool:
+    """Consecutive whole numbers (1..n, 2001..2030 after sorting): row numbers or a sequence, no keys."""
+    ordered = values.unique().sort()
+    return ordered.len() >= 2 and bool((ordered.diff().drop_nulls() == 1).all())
+
+
+def _bare_number_column(ctx: RuleContext, table: TableModel) -> Finding | None:
+    """A one-column table of distinct numbers (a headerless CSV of keys), which the table analysis reads
+    as an unlabelled column of counts. Text keys are caught by the analysis itself (shape MICRODATA)."""
+    opts: RowLevelOptions = ctx.options
+    if len(table.columns) != 1:
+        return None
+    col = table.columns[0]
+    # Decimals are not keys (and the analysis already reads an unlabelled column of them as units).
+    if (col.kind is not ColumnKind.NUMERIC or not col.integral or col.non_null < opts.min_rows
+            or col.distinct_share < _BARE_DISTINCT_SHARE or _named_count(col) or col.statistic is not None):
+        return None
+    values = table.sample.get_column(col.name).drop_nulls()
+    what = "headerless column" if table.meta.header_rows == 0 else f"column {masking.mask_name(col.name)!r}"
+    evidence = masking.note(f"{col.distinct:,} distinct of {col.non_null:,} values; values not shown")
+    if _is_run(values):
+        return None
+    digits = statistics.median_low(len(str(abs(int(v)))) for v in values.to_list())
+    if digits >= _KEY_DIGITS:
+        return ctx.finding(
+            f"The file is a single {what} of {col.non_null:,} distinct whole numbers of about {digits} digits and "
+            "nothing else: a bare list of keys (pseudonymised or running numbers), which the rules forbid "
+            "even without other data.",
+            evidence, column=col.name, identity="bare-list")
+    return ctx.finding(
+        f"The file is a single {what} of {col.non_null:,} distinct whole numbers of at most {digits} digits and "
+        "nothing else: keys (running numbers), or counts or codes that lost their labels; a person must look.",
+        evidence, column=col.name, severity=Severity.REVIEW, identity="bare-list")
+
+
+# One key per line in a text file: a token of letters, digits, "_" and "-" with at least four digits,
+# digits making up at least a third of it (``861832472``, ``P1234_LopNr_107081``, ``K4228055``, a hex
+# pseudonym). ISO dates and decimal numbers are not keys.
+_KEY_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{3,63}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HEADER_TOKEN = re.compile(r"[^\W\d][\w .\-]{0,40}")
+
+
+def _key_like(token: str) -> bool:
+    if not _KEY_TOKEN.fullmatch(token) or _ISO_DATE.fullmatch(token):
+        return False
+    digits = sum(ch.isdigit() for ch in token)
+    return digits >= 4 and 3 * digits >= len(token)
+
+
+_FIELD_SPLIT = re.compile(r"[\s;,|]+")
+_NUMBER_TOKEN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _line_key(line: str) -> str | None:
+    """The key of a line that is a key, optionally followed by numbers (``12345678 14``: a count per
+    key); None for any other line."""
+    first, *rest = _FIELD_SPLIT.split(line)
+    if len(rest) > 3 or not all(_NUMBER_TOKEN.fullmatch(t) for t in rest) or not _key_like(first):
+        return None
+    return first
+
+
+def _key_list_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
+    """A text file (or one chunk of it) that is a list of keys: one key-like token per line, distinct,
+    alone or with a number or two after it (a count per key)."""
+    opts: RowLevelOptions = ctx.options
+    lines = [(k, ln.strip()) for k, ln in enumerate(chunk.text.split("\n")) if ln.strip()]
+    if len(lines) < opts.min_rows:
+        return
+    # One line of names above the list ("LopNr", "arbnr antal") is a header, not text around a list.
+    if (_line_key(lines[0][1]) is None and all(_HEADER_TOKEN.fullmatch(t) for t in _FIELD_SPLIT.split(lines[0][1]))
+            and _line_key(lines[1][1]) is not None):
+        lines = lines[1:]
+    keys = [key for _, ln in lines if (key := _line_key(ln)) is not None]
+    if len(keys) < opts.min_rows or len(keys) < 0.95 * len(lines):
+        return
+    distinct = len(set(keys))
+    if distinct < _BARE_DISTINCT_SHARE * len(keys):
+        return
+    if all(k.isdigit() and len(k) <= 18 for k in keys) and _is_run(pl.Series(keys).cast(pl.Int64)):
+        return
+    digits = statistics.median_low(sum(ch.isdigit() for ch in k) for k in keys)
+    sure = digits >= _KEY_DIGITS
+    doubt = "" if sure else " The values are short; a person must confirm they are keys."
+    yield ctx.finding(
+        f"The text is a list of {len(keys):,} distinct key-like values, one per line (about {digits} digits "
+        "each, alone or with a number beside each): a bare list of keys (pseudonymised or running numbers), "
+        "which the rules forbid even without other data." + doubt,
+        masking.note(f"{distinct:,} distinct of {len(keys):,} lines; values not shown"),
+        line=chunk.first_line + lines[0][0],
+        severity=None if sure else Severity.REVIEW,
+        identity="bare-list-text",
     )
 
 
@@ -105,9 +242,13 @@ class IdentifierOptions:
 def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A column whose name marks a person, firm or address key and whose values are row-level.
 
-    What it flags: columns named like register keys (pnr, cpr, lopnr, `P####_LopNr_PersonNr`, cvr,
-    orgnr, peorgnr, arbstid, famid, address codes), direct identifiers (names, e-mail, phone, address,
-    birth date) or record keys (`id`, `person_id`, `usubjid`) when most values are distinct.
+    What it flags: columns named like register keys of persons, firms, workplaces, establishments,
+    families, households and addresses as the Nordic statistics offices name them (pnr, cpr, `LopNr` and
+    `P####_LopNr_PersonNr`, PeOrgLopNr, ArbStLopNr, CfarLopNr, FamId; ARBNR, LBNR, ARBGNR, CVRNR,
+    FAMILIE_ID, AEGTE_ID; fnr, løpenummer, org.nr, bedriftsnr, hushold-id; shnro, Y-tunnus,
+    toimipaikkatunnus, perhe-id, asuntokunta-id; address keys), direct identifiers (names, e-mail, phone,
+    address, birth date) or record keys (`id`, `person_id`, `usubjid`) when most values are distinct. A
+    list of keys with a count per key (`arbnr;antal`) is flagged like any other.
 
     Why it is disclosive: a key that is unique per row is a key to a person or a firm. Statistics
     Denmark treats even a bare list of de-identified keys (running numbers, CVR, workplace and address
@@ -146,3 +287,427 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             severity=Severity.REVIEW if weak else None,
             identity=kind,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class QuasiIdentifierOptions:
+    """MIC003 options (see rules.toml)."""
+
+    min_rows: int = 20
+    unique_share: float = 0.5
+    max_fill: float = 0.1
+    wide_min_rows: int = 100
+    max_columns: int = 16
+
+    def __post_init__(self) -> None:
+        if self.min_rows < 2:
+            raise ValueError("min_rows must be at least 2")
+        for name in ("unique_share", "max_fill"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be a share between 0 and 1")
+        if self.wide_min_rows < self.min_rows:
+            raise ValueError("wide_min_rows must be at least min_rows")
+        if self.max_columns < 2:
+            raise ValueError("max_columns must be at least 2")
+
+
+@rule("MIC003", "unique-quasi-identifiers", Severity.BLOCK, (Shape.TABLE,), QuasiIdentifierOptions)
+def unique_quasi_identifiers(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """Person-level records without an ID column: rows whose quasi-identifiers single out a person.
+
+    What it flags: a file that reads as a table (its text and date columns identify every row, none holds
+    a count) but whose rows are people: most rows' combination of quasi-identifiers (birth or admission
+    date, postcode, sex, age, municipality, diagnosis...) is shared by fewer rows than the profile's
+    threshold, and the rows are not the cells of a table. A table is (close to) the complete cross product
+    of its dimensions' levels and carries counts or statistics per cell; records are a sparse set of
+    combinations, often with exact dates. The rule measures the share of rows in classes smaller than the
+    threshold (k-anonymity), the fill of the cross product (distinct combinations / product of the distinct
+    values, after dropping columns another one determines, such as a municipality beside its postcode),
+    exact dates (day precision at irregular intervals, not a daily or weekly series), and counts or
+    statistics. It also flags wide person-level files: one row per person and one column per year
+    (`2015;2016;...`, `inc2015;inc2016;...`) with no row labels, labels that are a distinct non-category value
+    per row, or person attributes (sex, age, birth year) that repeat while the yearly values vary.
+
+    Why it is disclosive: removing the ID does not anonymise a row. Date of birth, sex and postcode single
+    out most people, and a row unique on its quasi-identifiers links to the person in any register that
+    holds them. Statistics Denmark's rules forbid microdata "in any form".
+
+    Example: `fødselsdato;køn;alder;postnr;kommune;indlæggelsesdato;aktionsdiagnose` with one row per
+    admission; `koen;alder;2015;2016;...;2022` with one row per person and income per year.
+
+    `block` when sure: unique combinations with exact birth dates, with exact dates or a near-unique
+    postcode beside another person attribute, or a sparse set of combinations of person attributes (sex,
+    age, birth year, postcode), and no count or statistic column; a wide file of at least `wide_min_rows`
+    rows as above. `review` when unsure, with what was unclear: a sparse, unique set of combinations
+    without person attributes (a detailed magnitude table, or one row per firm?), unique dates or postcodes
+    with nothing else about a person, person records beside a column that reads as counts, a wide file of
+    fewer rows, or wide labels that repeat. Files that fill the cross product of their labels, or whose
+    only columns are labels (a codebook), are not flagged.
+
+    Options: `min_rows` (fewer rows is not judged), `unique_share` (share of rows in classes smaller than
+    the profile's threshold from which rows are unique), `max_fill` (a fill of the cross product below this
+    is sparse), `wide_min_rows`, `max_columns` (quasi-identifier columns measured, left first).
+
+    References: Sweeney, "Simple demographics often identify people uniquely" (2000) and "k-anonymity: a
+    model for protecting privacy" (2002); Statistics Denmark, rules for sending results home (microdata in
+    any form); Eurostat/ESSnet Handbook on SDC, ch. 3 (microdata).
+    """
+    opts: QuasiIdentifierOptions = ctx.options
+    if table.n_sample_rows < opts.min_rows:
+        return
+    series = _series_columns(table)
+    if series:
+        # A wide file is judged by its labels alone: its period columns are values, not attributes.
+        wide = _wide_person_level(ctx, table, series, opts)
+        if wide is not None:
+            yield wide
+        return
+    found = _unique_records(ctx, table, opts)
+    if found is not None:
+        yield found
+
+
+@dataclass(slots=True)
+class _Quasi:
+    """A column measured as a quasi-identifier: its values (dates parsed), the kind its name announces,
+    and whether it holds exact dates."""
+
+    col: ColumnInfo
+    values: pl.Series
+    kind: str | None
+    exact_dates: bool = False
+
+
+def _quasi_identifiers(table: TableModel, max_columns: int) -> list[_Quasi]:
+    """The columns an attacker could know about a person: the table's dimensions (labels, codes, dates)
+    and columns named or shaped as person attributes (age, birth year, postcode, dates). Keys are MIC002's;
+    counts, statistics, period columns and row numbers are not attributes of anyone."""
+    out: list[_Quasi] = []
+    for col in table.columns:
+        if (col.kind in (ColumnKind.EMPTY, ColumnKind.NESTED) or col.role is Role.OTHER
+                or col.period_header or col.statistic is not None or col.embedded or _named_count(col)):
+            continue
+        kind = quasi_identifier_kind(col.name)
+        raw = table.sample.get_column(col.name)
+        dates = _as_dates(raw, col)
+        if col.role is Role.IDENTIFIER and (dates is None or identifier_kind(col.name) != "direct identifier"):
+            continue  # keys, names, e-mails: MIC002's; a birth date named as such is also an attribute
+        if col.role is not Role.DIMENSION and dates is None and kind is None:
+            continue
+        q = _Quasi(col, (dates if dates is not None else raw).alias(col.name), kind)
+        q.exact_dates = dates is not None and _exact_dates(dates)
+        out.append(q)
+        if len(out) >= max_columns:
+            break
+    return out
+
+
+# Day-precision date forms researchers' tools write: ISO (R, pandas, Stata %tdCCYY-NN-DD), Nordic
+# (dd-mm-yyyy, dd.mm.yyyy, d.m.yyyy), US and UK slashes, SAS DATE9. (01JAN1950) and DATE11.
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d%b%Y", "%d-%b-%Y",
+                 "%d %b %Y", "%Y%m%d")
+_TIME_PART = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$"
+# A fine-grained person attribute (a postcode, a birth date) with at least this share of distinct values
+# (of the rows) singles rows out by itself. Age, sex and birth year have too few values to.
+_SINGLING_SHARE = 0.9
+_FINE_ATTRIBUTES = frozenset({"postcode", "birth date"})
+# Share of a column's values that must parse as dates in one format.
+_DATE_SHARE = 0.9
+# Name of the class-size column of a group-by (no column of a file is called this).
+_ROWS = "\x00rows"
+
+
+def _as_dates(raw: pl.Series, col: ColumnInfo) -> pl.Series | None:
+    """The column as dates when (nearly) every value is a day-precision date: a date type, text in one of
+    the usual forms (a time of day dropped), or whole numbers written yyyymmdd (register dates)."""
+    if raw.dtype == pl.Date:
+        return raw
+    if isinstance(raw.dtype, pl.Datetime):
+        return raw.dt.date()
+    if col.kind is ColumnKind.TEXT and raw.dtype == pl.String:
+        text = raw.str.strip_chars().str.replace(_TIME_PART, "")
+        present = text.filter(text.is_not_null() & (text != ""))
+        if present.len() == 0:
+            return None
+        head = present.head(2000)
+        best, parsed = None, 0
+        for fmt in _DATE_FORMATS:
+            ok = int(head.str.to_date(fmt, strict=False).is_not_null().sum())
+            if ok > parsed:
+                best, parsed = fmt, ok
+        if best is None or parsed < _DATE_SHARE * head.len():
+            return None
+        dates = text.str.to_date(best, strict=False)
+        return dates if dates.is_not_null().sum() >= _DATE_SHARE * present.len() else None
+    if col.kind is ColumnKind.NUMERIC and col.integral and col.non_null:
+        values = raw.drop_nulls()
+        if values.dtype.is_float():
+            values = values.fill_nan(None).drop_nulls()
+        if values.len() == 0 or values.min() < 18000101 or values.max() > 21001231:  # type: ignore[operator]
+            return None
+        dates = raw.cast(pl.Int64, strict=False).cast(pl.String).str.to_date("%Y%m%d", strict=False)
+        return dates if dates.is_not_null().sum() >= _DATE_SHARE * values.len() else None
+    return None
+
+
+def _exact_dates(dates: pl.Series) -> bool:
+    """Dates of events in people's lives (births, admissions) rather than the periods of a table: at least
+    five distinct days at irregular intervals. A daily, weekly or monthly series, or a calendar filled so
+    densely that every day occurs, is a period dimension."""
+    days = dates.drop_nulls().unique().sort()
+    if days.len() < 5:
+        return False
+    if days.dt.day().n_unique() == 1:  # the 1st (or 15th) of every month: monthly or yearly periods
+        return False
+    ordinal = days.cast(pl.Int64)
+    steps = ordinal.diff().drop_nulls()
+    modal = int(steps.value_counts(sort=True)["count"][0])
+    if modal >= 0.7 * steps.len() or bool((steps % 7 == 0).all()):
+        return False
+    span = int(ordinal.max() - ordinal.min()) + 1  # type: ignore[operator]
+    return days.len() < 0.5 * span
+
+
+def _fill(frame: pl.DataFrame) -> tuple[list[str], float, float]:
+    """How much of the cross product of the columns' levels the rows fill.
+
+    Columns that are (nearly) unique per row are left out: they are a table's row labels or a record's
+    exact dates, and either way say nothing about sparsity. A column that another column determines, shown
+    by repetition (each value of the other recurs, and always with the same value of this one: a
+    municipality beside its postcode, a region beside its municipality) or one-to-one (a code beside its
+    label), adds no combinations and is left out too. Returns the columns kept, the fill (distinct
+    combinations / product of distinct values) and the product.
+    """
+    n = frame.height
+    distinct = {c: frame.get_column(c).n_unique() for c in frame.columns}
+    candidates = sorted((c for c in frame.columns if distinct[c] < 0.9 * n), key=lambda c: -distinct[c])
+    kept: list[str] = []
+    for c in candidates:
+        determined = any(
+            (distinct[k] <= n / 2 or distinct[k] == distinct[c])
+            and frame.select(k, c).n_unique() == distinct[k]
+            for k in kept
+        )
+        if not determined:
+            kept.append(c)
+    if not kept:
+        return [], 1.0, 1.0
+    log_product = sum(math.log(distinct[c]) for c in kept)
+    combos = frame.select(kept).n_unique()
+    return kept, math.exp(math.log(combos) - log_product), math.exp(min(log_product, 700.0))
+
+
+def _cell_evidence(table: TableModel) -> list[str]:
+    """What says the rows are the cells of a table: counts, statistics, a Table 1, margin rows."""
+    out = []
+    for c in table.columns:
+        name = masking.mask_name(c.name)
+        if c.embedded:
+            out.append(f"counts with percentages in {name!r}")
+        elif c.statistic is not None and not c.period_header:
+            out.append(f"a statistic ({c.statistic}) in {name!r}")
+        elif c.role is Role.MEASURE and _named_count(c):
+            out.append(f"counts in {name!r}")
+        elif c.reason == "category of a wide table":
+            out.append(f"a category column {name!r} of a wide table")
+    for c in table.dimensions:
+        if c.kind is ColumnKind.TEXT and table.sample.get_column(c.name).dtype == pl.String:
+            labels = table.sample.get_column(c.name).drop_nulls().str.strip_chars().str.to_lowercase()
+            if labels.is_in(list(MARGIN_LABELS)).any():
+                out.append(f"margin rows in {masking.mask_name(c.name)!r}")
+                break
+    return out
+
+
+def _share(fill: float) -> str:
+    return "less than 0.1%" if fill < 0.001 else f"{fill:.1%}"
+
+
+def _how_many(product: float) -> str:
+    return f"the {product:,.0f}" if product < 1e9 else f"about 10^{int(math.log10(product))}"
+
+
+def _names(cols: Sequence[str], limit: int = 6) -> str:
+    shown = ", ".join(repr(masking.mask_name(c)) for c in cols[:limit])
+    return shown + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
+
+
+def _unique_records(ctx: RuleContext, table: TableModel, opts: QuasiIdentifierOptions) -> Finding | None:
+    """Decide whether unique rows are records (MIC003) or the cells of a table; None when sure-not."""
+    quasi = _quasi_identifiers(table, opts.max_columns)
+    if not quasi:
+        return None
+    frame = pl.DataFrame([q.values for q in quasi])
+    frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
+    n = frame.height
+    if n < opts.min_rows:
+        return None
+    k = ctx.profile.threshold
+    classes = frame.group_by(frame.columns).len(name=_ROWS)
+    small = int(classes.filter(pl.col(_ROWS) < k).get_column(_ROWS).sum())
+    share = small / n
+    if share < opts.unique_share:
+        return None  # most rows share their combination with others: not this rule (MIC001 sees repeats)
+    kept, fill, product = _fill(frame)
+    # Columns that single rows out on their own: exact dates, or a person attribute (a postcode) with a
+    # value of its own on nearly every row. A table's row label is unique too, so these are sure evidence
+    # only beside another person attribute (sex, age...) or when they are birth dates.
+    singling = [q for q in quasi if q.exact_dates or (
+        q.kind in _FINE_ATTRIBUTES and frame.get_column(q.col.name).n_unique() >= _SINGLING_SHARE * n)]
+    person = [q for q in quasi if q.kind in PERSON_ATTRIBUTES]
+    sparse = len(kept) >= 2 and fill < opts.max_fill
+    strong = (any(q.kind == "birth date" for q in singling)
+              or bool(singling and any(q not in singling for q in person))
+              or (sparse and bool(person)))
+    if not (singling or sparse):
+        return None  # the rows fill the cross product of their labels: a table
+    cells = _cell_evidence(table)
+    if cells and not strong:
+        return None
+    values = [c for c in table.measures if c.kind is ColumnKind.NUMERIC and c.distinct > 1]
+    if not strong and not values:
+        return None  # labels only (a codebook, a list of categories): no value of anyone's to disclose
+
+    facts = []
+    exact = [q for q in singling if q.exact_dates]
+    if exact:
+        facts.append(f"exact dates at irregular intervals in {_names([q.col.name for q in exact])}")
+    unique = [q for q in singling if not q.exact_dates]
+    if unique:
+        facts.append(f"a value of its own on nearly every row in {_names([q.col.name for q in unique])}")
+    if sparse:
+        facts.append(f"the rows fill {_share(fill)} of {_how_many(product)} combinations of {_names(kept)} "
+                     "(a table fills nearly all of them)")
+    what = (f"{share:.0%} of the {n:,} rows have a combination of {_names([q.col.name for q in quasi])} "
+            f"shared by fewer than {k} rows")
+    evidence = masking.note(f"{small:,} of {n:,} rows in classes under {k}; {len(quasi)} quasi-identifier "
+                            f"column(s); fill {_share(fill)}; values not shown")
+    if cells:
+        return ctx.finding(
+            f"Rows that look like person-level records: {what}, with {'; '.join(facts)}. But {cells[0]} reads "
+            "as table cells; a person must decide whether these are records or a very detailed table.",
+            evidence, severity=Severity.REVIEW, identity="records")
+    if strong:
+        return ctx.finding(
+            f"Person-level records without an ID column: {what}, with {'; '.join(facts)}, and no column holds "
+            "counts or statistics. These are not table cells: each row is a person, re-identifiable from "
+            "these attributes.",
+            evidence, identity="records")
+    unclear = ("the columns are not person attributes (a detailed magnitude table, or one row per firm?)"
+               if sparse else "nothing beside that column describes a person (a table by date or postcode, or "
+               "one row per person?)")
+    return ctx.finding(
+        f"Rows that may be records: {what}, with {'; '.join(facts)}, and no column holds counts or statistics; "
+        f"unclear because {unclear}. A person must look.",
+        evidence, severity=Severity.REVIEW, identity="records")
+
+
+# Names of one column per period in a wide file: "2015", "2008Q3" (the table analysis's period headers)
+# or a stem and a year: "inc2015", "indk_2015", "ink 2010".
+_SERIES_NAME = re.compile(r"([^\W\d_]*?)[ _.\-]?((?:18|19|20)\d\d)", re.UNICODE)
+# Share of rows whose labels repeat from which a wide file's labels do not identify its rows.
+_WIDE_REPEAT_SHARE = 0.05
+# Name tokens of a label column that is a category of a table (a region, an industry, an age group).
+_NOT_CATEGORY_TOKENS = frozenset({"id", "nr", "no", "num", "number"})
+
+
+def _series_columns(table: TableModel) -> list[ColumnInfo]:
+    """The largest group (three or more) of numeric columns named one per period with the same stem."""
+    groups: dict[str, list[ColumnInfo]] = {}
+    for c in table.columns:
+        if c.kind is not ColumnKind.NUMERIC or c.role is Role.IDENTIFIER:
+            continue
+        if c.period_header:
+            stem = ""
+        else:
+            m = _SERIES_NAME.fullmatch(c.name.strip())
+            if m is None:
+                continue
+            stem = m.group(1).lower()
+        groups.setdefault(stem, []).append(c)
+    best = max(groups.values(), key=len, default=[])
+    return best if len(best) >= 3 else []
+
+
+def _is_category(values: pl.Series, col: ColumnInfo) -> bool:
+    """A label column of a table: words, a place, a code list in order; not one opaque value per row."""
+    tokens = set(re.findall(r"[^\W\d_]+", col.name.lower()))
+    if quasi_identifier_kind(col.name) == "area" or (tokens - _NOT_CATEGORY_TOKENS) & DIMENSION_WORDS:
+        return True
+    present = values.drop_nulls()
+    if present.len() == 0:
+        return False
+    if present.dtype == pl.String:
+        if present.str.contains(r"[^\W\d_]").mean() >= 0.5:  # type: ignore[operator]
+            return True
+        return present.len() >= 2 and bool((present.cast(pl.String) == present.cast(pl.String).sort()).all())
+    if _is_run(present):
+        return False  # 1..n: row numbers, not a category
+    return bool((present.diff().drop_nulls() > 0).all())  # codes listed in order
+
+
+def _wide_person_level(ctx: RuleContext, table: TableModel, series: list[ColumnInfo],
+                       opts: QuasiIdentifierOptions) -> Finding | None:
+    """One row per person, one column per year: rows with period columns that nothing labels as cells."""
+    in_series = {c.name for c in series}
+    others = [c for c in table.columns if c.name not in in_series and c.kind not in (ColumnKind.EMPTY,
+                                                                                    ColumnKind.NESTED)]
+    if any(c.role is Role.IDENTIFIER for c in others):
+        return None  # a key column: MIC002 says it
+    labels = [c for c in others if c.role is Role.DIMENSION or quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES]
+    frame = table.sample.filter(pl.any_horizontal(pl.col(sorted(in_series)).is_not_null()))
+    n = frame.height
+    if n < opts.min_rows:
+        return None
+    sure = n >= opts.wide_min_rows
+    periods = f"{len(series)} period columns ({masking.mask_name(series[0].name)!r} to " \
+              f"{masking.mask_name(series[-1].name)!r})"
+    evidence = masking.note(f"{n:,} rows; {len(series)} period columns; {len(labels)} label column(s); "
+                            "values not shown")
+    small = "" if sure else (f" With fewer than {opts.wide_min_rows} rows a table that lost its labels is "
+                             "possible; a person must look.")
+    severity = None if sure else Severity.REVIEW
+    if not labels:
+        return ctx.finding(
+            f"Wide person-level file: {n:,} rows of {periods} and no column that labels the rows. A table's rows "
+            "carry labels; these are one row per person (a panel of yearly values)." + small,
+            evidence, severity=severity, identity="wide")
+    key = [c.name for c in labels]
+    repeated = n - frame.select(key).n_unique()  # rows after the first of their label
+    person = [c.name for c in labels if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES]
+    if repeated == 0:
+        if any(_is_category(frame.get_column(c.name), c) for c in labels) and not any(
+                quasi_identifier_kind(c.name) == "birth date" for c in labels):
+            return None  # one row per region, industry, age group...: a wide table
+        return ctx.finding(
+            f"Wide person-level file: {n:,} rows of {periods}, labelled only by {_names(key)}, which holds a "
+            "distinct value per row that is not a category (no words, no code list in order): one row per "
+            "person." + small,
+            evidence, severity=severity, identity="wide")
+    if repeated < max(2, _WIDE_REPEAT_SHARE * n):
+        return None
+    # A table that lost a label column (the components of a population account under each municipality)
+    # repeats every label the same number of times: the levels of the missing dimension. People do not
+    # come in equal numbers per sex and age.
+    sizes = frame.group_by(key).len(name=_ROWS).get_column(_ROWS)
+    modal = int(sizes.mode().sort()[0])
+    constant = modal >= 2 and int((sizes == modal).sum()) >= 0.9 * sizes.len()
+    if person and not constant:
+        return ctx.finding(
+            f"Wide person-level file: {n:,} rows of {periods}; the labels {_names(key)} are person attributes "
+            f"and repeat ({repeated:,} rows after the first of each) in groups of varying size while the yearly "
+            "values vary: one row per person, not a table." + small,
+            evidence, severity=severity, identity="wide")
+    if person:
+        return ctx.finding(
+            f"Wide file of {n:,} rows and {periods} whose labels {_names(key)} are person attributes repeated the "
+            f"same number of times ({modal}): a table that lost a label column, or a sample of persons; a "
+            "person must look.",
+            evidence, severity=Severity.REVIEW, identity="wide")
+    if constant or not sure:
+        return None
+    return ctx.finding(
+        f"Wide file of {n:,} rows and {periods} whose labels {_names(key)} repeat ({repeated:,} rows after the "
+        "first of each) in groups of varying size: either a label column is missing or the rows are persons; a "
+        "person must look.",
+        evidence, severity=Severity.REVIEW, identity="wide")

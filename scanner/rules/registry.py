@@ -29,6 +29,8 @@ class Shape(enum.StrEnum):
     FILE = "file"
     #: the cells of a table built from microdata (``sdcscan table``): statistics per published cell
     CELLS = "cells"
+    #: the structure of a workbook and the judgments of its parts (scanner.rules.documents.WorkbookFacts)
+    WORKBOOK = "workbook"
 
 
 @dataclass(frozen=True, slots=True)

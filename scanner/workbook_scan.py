@@ -1,0 +1,511 @@
+"""Scanning a workbook: every sheet's tables through the table rules, the package's hidden parts through
+the DOC rules.
+
+:func:`scan_workbook` is called by :func:`scanner.api.scan_file` for ``.xlsx``/``.xlsm``, ``.xls``,
+``.xlsb`` and ``.ods`` files (and encrypted Office containers). It
+
+1. reads the package structure (:mod:`scanner.loaders.ooxml`, OOXML only) before any value, so a
+   decompression bomb never reaches the values reader;
+2. reads each sheet's used range (:mod:`scanner.loaders.workbook`), cuts it into tables and runs the
+   TABLE rules (TAB, MIC, EXT) and the identifier rules (PID) on each, as on a CSV file: findings name the
+   sheet, the sheet row and an A1 reference;
+3. analyses each pivot cache's records as a table, and searches comments, defined names, validation
+   lists, external-link and chart caches for numbers and identifiers;
+4. builds :class:`~scanner.rules.documents.WorkbookFacts` and runs the DOC rules on them.
+
+Whether hidden content "would be flagged" is decided by every content rule enabled in the rule
+configuration, including those ``--select``/``--ignore`` leave out of the report, so the DOC verdicts do
+not change with the selection. Only selected rules' findings are reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+
+from scanner import masking
+from scanner.discover import DiscoveredFile, FileKind
+from scanner.findings import Finding, Severity
+from scanner.identifiers import Detection, IdentifierScan, TableIdentifierScanner, scan_names
+from scanner.loaders.base import LoadError, TabularSource
+from scanner.loaders.ooxml import PackageStructure, SheetStructure, check_sizes, inspect_package
+from scanner.loaders.workbook import (
+    MAX_TABLES_PER_SHEET,
+    EncryptedWorkbook,
+    SheetGrid,
+    SheetInfo,
+    SheetTable,
+    SheetTableSource,
+    block_text,
+    column_letter,
+    open_workbook,
+    sheet_tables,
+)
+from scanner.rules.context import FileFacts, RuleContext
+from scanner.rules.documents import (
+    EmbeddedFacts,
+    HiddenTextFacts,
+    PivotFacts,
+    SheetFacts,
+    WorkbookFacts,
+)
+from scanner.rules.registry import RuleSpec, Shape, all_rules
+
+if TYPE_CHECKING:
+    from scanner.config import Config
+    from scanner.table_model import TableModel
+
+__all__ = ["scan_workbook"]
+
+log = logging.getLogger(__name__)
+
+#: What the structure pass cannot see in the formats it does not read (fail closed: a FIL001 review).
+_NOT_INSPECTED = ("hidden rows and columns, comments, pivot caches, defined names, external links, "
+                  "charts and embedded objects were not inspected in this format (only cell values and "
+                  "sheet visibility were)")
+ENCRYPTED = "encrypted (password-protected) workbook: its content cannot be inspected without the password"
+
+Analyse = Callable[[TabularSource, "Config"], "TableModel"]
+
+
+@dataclass(slots=True)
+class _Judged:
+    """Findings of the content rules for one part: those to report, and the worst of all of them."""
+
+    report: list[Finding] = dataclasses.field(default_factory=list)
+    worst: Severity | None = None
+    rules: set[str] = dataclasses.field(default_factory=set)
+    #: every finding above INFO, reported or not (DOC001/DOC004 judge from these)
+    flagged: list[Finding] = dataclasses.field(default_factory=list)
+
+
+def _content_rules(config: Config, shape: Shape) -> list[RuleSpec]:
+    """Rules of ``shape`` enabled in the rule configuration, selected or not (see the module docstring)."""
+    return [s for s in all_rules() if shape in s.shapes and config.rules[s.code].enabled]
+
+
+def _ctx(spec: RuleSpec, config: Config, path: str, key: bytes) -> RuleContext:
+    return RuleContext(spec, config.rules[spec.code], config.profile, path, key)
+
+
+def _worst(a: Severity | None, b: Severity) -> Severity:
+    return b if a is None else max(a, b)
+
+
+class _WorkbookScan:
+    def __init__(self, entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                 analyse: Analyse) -> None:
+        self.entry = entry
+        self.config = config
+        self.key = key
+        self.facts = facts
+        self.analyse = analyse
+        self.path = entry.relpath
+        self.findings: list[Finding] = []
+        self.book = WorkbookFacts(entry.relpath, entry.kind.value)
+        self.table_rules = _content_rules(config, Shape.TABLE)
+        self.id_rules = _content_rules(config, Shape.IDENTIFIERS)
+        self.countries = config.profile.countries
+
+    # -- running content rules ------------------------------------------------------------------------
+
+    def _keep(self, findings: Iterable[Finding], judged: _Judged) -> None:
+        for f in findings:
+            if f.severity > Severity.INFO:
+                judged.worst = _worst(judged.worst, f.severity)
+                judged.rules.add(f.rule)
+                judged.flagged.append(f)
+            if self.config.enabled(f.rule):
+                judged.report.append(f)
+
+    def _table_findings(self, source: TabularSource, judged: _Judged) -> TableModel:
+        model = self.analyse(source, self.config)
+        for spec in self.table_rules:
+            self._keep(spec.func(_ctx(spec, self.config, self.path, self.key), model), judged)
+        return model
+
+    def _id_findings(self, scan: IdentifierScan, judged: _Judged) -> None:
+        for spec in self.id_rules:
+            self._keep(spec.func(_ctx(spec, self.config, self.path, self.key), scan), judged)
+        self.facts.problems.extend(scan.incomplete)
+
+    def _table_identifiers(self, source: TabularSource, row_of: Callable[[int], int] | None) -> IdentifierScan:
+        scanner = TableIdentifierScanner(self.countries)
+        for batch in source.batches():
+            scanner.update(batch)
+        scan = scanner.finish()
+        if row_of is not None:
+            scan.detections = [_rows_moved(d, row_of) for d in scan.detections]
+        return scan
+
+    # -- sheets ---------------------------------------------------------------------------------------
+
+    def sheets(self, structure: Callable[[], PackageStructure | None]) -> PackageStructure | None:
+        """Read and judge every sheet; return the package structure.
+
+        The values reader releases the GIL, so reading overlaps the Python work: the first sheet is read
+        while ``structure`` (a thread) reads the package, and sheet k+1 is read while sheet k is judged.
+        At most two sheets' cells are held at once.
+        """
+        try:
+            workbook = open_workbook(self.entry.path)
+        except EncryptedWorkbook:
+            self.facts.problems.append(ENCRYPTED)
+            return structure()
+        names = workbook.sheet_names
+
+        def load(index: int) -> tuple[SheetInfo, SheetGrid] | LoadError:
+            try:
+                return workbook.load(index)
+            except LoadError as exc:
+                return exc
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdcscan-sheets") as reader:
+            pending: dict[int, Future[tuple[SheetInfo, SheetGrid] | LoadError]] = {}
+            if names:
+                pending[0] = reader.submit(load, 0)
+            package = structure()
+
+            def layout_of(index: int) -> SheetStructure | None:
+                return package.sheet(names[index]) if package is not None else None
+
+            for index, name in enumerate(names):
+                layout = layout_of(index)
+                future = pending.pop(index, None)
+                following = next((k for k in range(index + 1, len(names))
+                                  if not (layout_of(k) is not None and layout_of(k).chart)), None)  # type: ignore[union-attr]
+                if following is not None and following not in pending:
+                    pending[following] = reader.submit(load, following)
+                if layout is not None and layout.chart:
+                    self.book.sheets.append(SheetFacts(name, layout.visibility, chart=True))
+                    continue
+                loaded = future.result() if future is not None else load(index)
+                del future
+                if isinstance(loaded, LoadError):
+                    self.facts.problems.append(f"sheet '{masking.mask_name(name)}': {loaded.reason}")
+                    visibility = layout.visibility if layout is not None else "visible"
+                    self.book.sheets.append(SheetFacts(name, visibility, chart=True))
+                    continue
+                info, grid = loaded
+                del loaded
+                visibility = layout.visibility if layout is not None else info.visibility
+                self._sheet(grid, visibility, layout)
+        return package
+
+    def _sheet(self, grid: SheetGrid, visibility: str, layout: SheetStructure | None) -> None:
+        sheet = SheetFacts(grid.sheet, visibility, cells=grid.cells())
+        hidden_rows, hidden_cols = _hidden_masks(grid, layout)
+        if layout is not None and layout.all_rows_hidden:
+            self.facts.problems.append(f"sheet '{masking.mask_name(grid.sheet)}' hides rows by default "
+                                       "(zero height); which rows show was not determined")
+        judged = _Judged()
+        hidden_judged = _Judged()
+        loose: list[str] = []
+        for k, (block, table) in enumerate(sheet_tables(grid)):
+            if table is None or k >= MAX_TABLES_PER_SHEET:
+                loose.extend(block_text(grid, block))
+                continue
+            sheet.tables += 1
+            part = _Judged()
+            source = SheetTableSource(self.entry.path, table)
+            self._table_findings(source, part)
+            part_ids = _Judged()
+            self._id_findings(self._table_identifiers(source, table.sheet_row), part_ids)
+            for f, moved_rows in [(f, False) for f in part.report] + [(f, True) for f in part_ids.report]:
+                judged.report.append(_on_sheet(f, table, self.key, rows_moved=moved_rows))
+            # the worst of all content findings (reported or not) decides DOC001/DOC004
+            for sub in (part, part_ids):
+                if sub.worst is not None:
+                    judged.worst = _worst(judged.worst, sub.worst)
+                    judged.rules |= sub.rules
+            if hidden_rows.any() or hidden_cols.any():
+                self._hidden_hits(table, part, part_ids, hidden_rows, hidden_cols, grid, hidden_judged)
+        if sheet.tables >= MAX_TABLES_PER_SHEET:
+            self.facts.problems.append(f"sheet '{masking.mask_name(grid.sheet)}': more than "
+                                       f"{MAX_TABLES_PER_SHEET} separate blocks; the rest were searched for "
+                                       "identifiers only")
+        if loose:
+            ids = _Judged()
+            self._id_findings(_text_scan(loose, self.countries), ids)
+            for f in ids.report:
+                judged.report.append(_at_sheet(f, grid.sheet, self.key))
+            if ids.worst is not None:
+                judged.worst = _worst(judged.worst, ids.worst)
+                judged.rules |= ids.rules
+        sheet.flagged = judged.worst
+        sheet.flagged_rules = tuple(sorted(judged.rules))
+        _hidden_summary(sheet, grid, hidden_rows, hidden_cols)
+        sheet.hidden_flagged = tuple(sorted(hidden_judged.rules))
+        sheet.hidden_flagged_severity = hidden_judged.worst
+        self.book.sheets.append(sheet)
+        self.findings.extend(judged.report)
+
+    def _hidden_hits(self, table: SheetTable, part: _Judged, part_ids: _Judged, hidden_rows: np.ndarray,
+                     hidden_cols: np.ndarray, grid: SheetGrid, out: _Judged) -> None:
+        """Add to ``out`` the content findings of ``table`` (reported or not) that point into hidden rows or
+        columns; a finding about the whole table counts when the table has hidden rows or columns."""
+        names = {masking.mask_name(n): n for n in table.names}
+        first_grid_row = table.data_row - 1
+        body = slice(first_grid_row, first_grid_row + table.n_rows)
+        cols = slice(table.first_col - grid.col_offset, table.first_col - grid.col_offset + len(table.names))
+        table_hidden = bool(hidden_rows[body].any() or hidden_cols[cols].any())
+        for f, moved in [(f, False) for f in part.flagged] + [(f, True) for f in part_ids.flagged]:
+            row = f.location.row
+            col = names.get(f.location.column) if f.location.column is not None else None
+            hit = False
+            if row is not None:
+                sheet_row = row if moved else table.sheet_row(row)
+                hit = 0 <= sheet_row - 1 < len(hidden_rows) and bool(hidden_rows[sheet_row - 1])
+            if col is not None:
+                c = table.column_index(col)
+                if c is not None:
+                    gc = c - grid.col_offset
+                    hit = hit or (0 <= gc < len(hidden_cols) and bool(hidden_cols[gc]))
+            if row is None and col is None:
+                hit = table_hidden
+            if hit:
+                out.worst = _worst(out.worst, f.severity)
+                out.rules.add(f.rule)
+
+    # -- pivot caches ---------------------------------------------------------------------------------
+
+    def pivots(self, structure: PackageStructure) -> None:
+        for cache in structure.pivot_caches:
+            facts = PivotFacts(cache.index, len(cache.fields), len(cache.records or []), cache.source, cache.saved)
+            where = f"[pivot cache {cache.index}]"
+            if cache.saved and cache.records:
+                names = _unique([f or f"field_{i + 1}" for i, f in enumerate(cache.fields)])
+                width = len(names)
+                columns = [pa.array([r[k] if k < len(r) else None for r in cache.records], pa.string())
+                           for k in range(width)]
+                table = SheetTable(where, names, columns, top_row=1, data_row=1, first_col=0,
+                                   last_row=len(cache.records), header_rows=0, title_rows=0,
+                                   notes=("pivot cache records",))
+                source = SheetTableSource(self.entry.path, table)
+                judged = _Judged()
+                model = self._table_findings(source, judged)
+                self._id_findings(self._table_identifiers(source, None), judged)
+                facts.shape = model.shape.value
+                facts.shape_reasons = tuple(model.shape_reasons)
+                facts.flagged = judged.worst
+                facts.flagged_rules = tuple(sorted(judged.rules))
+                self.findings.extend(_at_sheet(f, where, self.key, record=True) for f in judged.report)
+            elif cache.shared_items:
+                self._hidden_text("pivot-cache-items", None, where, cache.shared_items,
+                                  detail="distinct items kept by a cache without records", numbers_matter=False)
+            self.book.pivots.append(facts)
+
+    # -- hidden texts, charts, embedded ---------------------------------------------------------------
+
+    def _hidden_text(self, kind: str, sheet: str | None, where: str, texts: Sequence[str], *, detail: str = "",
+                     concern: str = "", numbers_matter: bool = True) -> None:
+        texts = [t for t in texts if t]
+        detections = scan_names(texts, self.countries) if texts else []
+        evidence = tuple(_evidence(d) for d in detections)
+        severity = max((d.severity for d in detections), default=None)
+        numbers = sum(1 for t in texts if any(ch.isdigit() for ch in t)) if numbers_matter else 0
+        if kind == "pivot-cache-items" and not evidence:
+            return
+        self.book.hidden_texts.append(HiddenTextFacts(kind, sheet, where, len(texts), numbers, detail, evidence,
+                                                      severity, concern))
+
+    def hidden(self, structure: PackageStructure) -> None:
+        visible = {s.name for s in structure.sheets if s.visibility == "visible"}
+        known = {s.name for s in structure.sheets}
+        for h in structure.hidden_texts:
+            concern = ""
+            if h.kind == "external-link":
+                concern = f"{len(h.texts):,} cell value(s) cached from another workbook"
+            self._hidden_text(h.kind, h.sheet, h.where, h.texts, detail=h.detail, concern=concern)
+        for chart in structure.charts:
+            concerns = []
+            if chart.literal_points:
+                concerns.append(f"{chart.literal_points:,} data point(s) given as literals, in no cell")
+            hidden = [r for r in chart.refs if r in known and r not in visible]
+            foreign = [r for r in chart.refs if r not in known]
+            if hidden:
+                concerns.append(f"draws data from {len(hidden)} hidden sheet(s)")
+            if foreign:
+                concerns.append(f"draws data from {len(foreign)} sheet(s) not in this workbook")
+            if concerns or chart.texts:
+                self._hidden_text("chart-cache", None, chart.part.rsplit("/", 1)[-1], chart.texts,
+                                  detail=f"{chart.points:,} cached point(s)", concern="; ".join(concerns),
+                                  numbers_matter=False)
+        for e in structure.embedded:
+            self.book.embedded.append(EmbeddedFacts(e.part, e.kind, e.size, e.sheet))
+
+    def workbook_rules(self) -> None:
+        for spec in all_rules():
+            if Shape.WORKBOOK in spec.shapes and self.config.enabled(spec.code):
+                self.findings.extend(spec.func(_ctx(spec, self.config, self.path, self.key), self.book))
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        k = seen.get(name, 0)
+        seen[name] = k + 1
+        out.append(name if k == 0 else f"{name}_{k + 1}")
+    return out
+
+
+def _evidence(d: Detection) -> str:
+    examples = ", ".join(ex.masked for ex in d.examples)
+    return f"{d.kind.label}: {d.count:,} found" + (f" ({examples})" if examples else "")
+
+
+def _text_scan(texts: Sequence[str], countries: Sequence[str]) -> IdentifierScan:
+    """Identifiers in loose cells (titles, notes): one cell per line; the line numbers are dropped because
+    they are not sheet rows."""
+    scan = IdentifierScan()
+    for d in scan_names(texts, countries):
+        scan.detections.append(dataclasses.replace(
+            d, examples=tuple(dataclasses.replace(ex, line=None, row=None) for ex in d.examples)))
+    return scan
+
+
+def _rows_moved(d: Detection, row_of: Callable[[int], int]) -> Detection:
+    return dataclasses.replace(d, examples=tuple(
+        dataclasses.replace(ex, row=row_of(ex.row)) if ex.row is not None else ex for ex in d.examples))
+
+
+def _rekey(f: Finding, key: bytes, *parts: str) -> str:
+    # The rule's fingerprint did not know the sheet: two sheets with the same table must not collide.
+    return masking.fingerprint(key, f.fingerprint, *parts)
+
+
+def _on_sheet(f: Finding, table: SheetTable, key: bytes, *, rows_moved: bool) -> Finding:
+    """A table finding moved to its sheet: sheet name, sheet row, and an A1 reference in the message."""
+    row = f.location.row
+    names = {masking.mask_name(n): n for n in table.names}
+    column = names.get(f.location.column) if f.location.column is not None else None
+    if row is not None:
+        body = table.body_row(row) if rows_moved else row
+        sheet_row = row if rows_moved else table.sheet_row(row)
+        ref = table.cell_ref(body, column) if body is not None else f"row {sheet_row}"
+    elif column is not None:
+        letter = column_letter(table.column_index(column) or 0)
+        ref = f"{letter}{table.data_row}:{letter}{table.last_row}"
+        sheet_row = None
+    else:
+        ref = table.range_a1
+        sheet_row = None
+    # sheet names are metadata, but a name can hold an identifier too (as a column name can)
+    where = dataclasses.replace(f.location, sheet=masking.mask_name(table.sheet), row=sheet_row, line=None)
+    message = f"{f.message} Sheet '{masking.mask_name(table.sheet)}', {ref}."
+    anchor = f"{table.first_col}:{table.top_row}"
+    return dataclasses.replace(f, location=where, message=message, fingerprint=_rekey(f, key, table.sheet, anchor))
+
+
+def _at_sheet(f: Finding, sheet: str, key: bytes, *, record: bool = False) -> Finding:
+    """A finding of a part without A1 references (loose cells, a pivot cache): named by the sheet only.
+    In a pivot cache a row is a record number."""
+    where = dataclasses.replace(f.location, sheet=masking.mask_name(sheet), line=None)
+    message = f.message
+    if record and f.location.row is not None:
+        message = f"{message} Record {f.location.row} of the cache."
+    return dataclasses.replace(f, location=where, message=message, fingerprint=_rekey(f, key, sheet))
+
+
+def _hidden_masks(grid: SheetGrid, layout: SheetStructure | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per grid row and grid column: hidden by the sheet's format."""
+    rows = np.zeros(grid.n_rows, dtype=np.bool_)
+    cols = np.zeros(grid.n_cols, dtype=np.bool_)
+    if layout is None:
+        return rows, cols
+    idx = np.asarray([r - 1 for r in layout.hidden_rows if 0 < r <= grid.n_rows], dtype=np.int64)
+    rows[idx] = True
+    for lo, hi in layout.hidden_cols:
+        a, b = max(lo - grid.col_offset, 0), min(hi - grid.col_offset + 1, grid.n_cols)
+        if a < b:
+            cols[a:b] = True
+    return rows, cols
+
+
+def _ranges(indices: np.ndarray, fmt: Callable[[int], str], limit: int = 4) -> str:
+    parts: list[str] = []
+    if not len(indices):
+        return ""
+    start = prev = int(indices[0])
+    runs = []
+    for i in indices[1:]:
+        i = int(i)
+        if i != prev + 1:
+            runs.append((start, prev))
+            start = i
+        prev = i
+    runs.append((start, prev))
+    for a, b in runs[:limit]:
+        parts.append(fmt(a) if a == b else f"{fmt(a)}-{fmt(b)}")
+    if len(runs) > limit:
+        parts.append(f"and {len(runs) - limit} more")
+    return ", ".join(parts)
+
+
+def _hidden_summary(sheet: SheetFacts, grid: SheetGrid, rows: np.ndarray, cols: np.ndarray) -> None:
+    nb = grid.nonblank
+    if not nb.size or not (rows.any() or cols.any()):
+        return
+    in_rows = nb[rows].any(axis=1)
+    in_cols = nb[:, cols].any(axis=0)
+    sheet.hidden_rows = int(in_rows.sum())
+    sheet.hidden_cols = int(in_cols.sum())
+    mask = np.zeros_like(nb)
+    mask[rows, :] = True
+    mask[:, cols] = True
+    sheet.hidden_cells = int((nb & mask).sum())
+    row_idx = np.flatnonzero(rows)[in_rows]
+    col_idx = np.flatnonzero(cols)[in_cols]
+    summary = []
+    if len(row_idx):
+        summary.append("rows " + _ranges(row_idx, lambda r: str(r + 1)))
+    if len(col_idx):
+        summary.append("columns " + _ranges(col_idx, lambda c: column_letter(c + grid.col_offset)))
+    sheet.hidden_ranges = "; ".join(summary)
+
+
+def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                  analyse: Analyse) -> list[Finding]:
+    """All findings for the workbook ``entry``; problems (unreadable parts, formats whose structure is not
+    read, encryption) go to ``facts.problems``. ``analyse`` is the scan's table analysis."""
+    scan = _WorkbookScan(entry, config, key, facts, analyse)
+    if entry.kind is FileKind.OLE_ENCRYPTED:
+        facts.problems.append(ENCRYPTED)
+        return []
+    if entry.kind is not FileKind.XLSX:
+        facts.problems.append(f"{entry.kind.value} workbook: {_NOT_INSPECTED}")
+        scan.sheets(lambda: None)
+        scan.workbook_rules()
+        return scan.findings
+    path = Path(entry.path)
+    sizes = check_sizes(path)
+    if sizes.values_unsafe:
+        # The declared sizes are a bomb: the limits are findings, and the values reader never sees it.
+        facts.problems.extend(sizes.problems)
+        return scan.findings
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdcscan-ooxml") as pool:
+        # The structure pass decompresses every sheet once more (hidden rows): it runs while the values
+        # reader reads the first sheet. A part that decompresses past the limits although its declared
+        # size did not (a lying central directory) is still caught here, after the reader saw it.
+        future = pool.submit(inspect_package, path)
+
+        def structure() -> PackageStructure:
+            return future.result()
+
+        package = scan.sheets(structure)
+        if package is None:
+            package = future.result()
+    facts.problems.extend(package.problems)
+    scan.pivots(package)
+    scan.hidden(package)
+    scan.workbook_rules()
+    return scan.findings

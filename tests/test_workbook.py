@@ -1,0 +1,559 @@
+"""Workbooks: generated .xlsx files, safe and unsafe, through the whole scan (reader, table rules, DOC rules).
+
+Every workbook is written here with openpyxl or xlsxwriter (pivot caches, external links and hostile XML
+are added to the package by hand: no Python writer makes them) into a fresh folder, scanned with
+``api.scan``, and judged by its verdict and the rules, sheets and references of its findings.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+from openpyxl.comments import Comment
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from scanner import api, synth
+from scanner.config import load_config
+from scanner.findings import FileResult, Finding, Severity
+from scanner.loaders.ooxml import PackageLimits, inspect_package
+from scanner.loaders.workbook import find_blocks, open_workbook, sheet_tables
+from scanner.reporters import json as json_reporter
+from tests.test_discover import make_cfb
+
+REGIONS = ["Nord", "Syd", "Øst", "Vest", "Midt"]
+
+
+def _aggregate(ws, top: int = 1, left: int = 1, small: bool = False) -> None:
+    """A clean table of counts by region and sex at (top, left); ``small`` puts a 2 in its last cell."""
+    ws.cell(top, left, "region")
+    ws.cell(top, left + 1, "sex")
+    ws.cell(top, left + 2, "antal")
+    r = top + 1
+    for region in REGIONS:
+        for sex in ("M", "K"):
+            ws.cell(r, left, region)
+            ws.cell(r, left + 1, sex)
+            ws.cell(r, left + 2, 100 + 7 * (r - top))
+            r += 1
+    if small:
+        ws.cell(r - 1, left + 2, 2)
+
+
+def _microdata(ws, rows: int = 300, with_pnr: bool = False) -> None:
+    """One row per person: age, sex, region, income (and a person number column)."""
+    rng = random.Random(7)
+    header = (["pnr"] if with_pnr else []) + ["age", "sex", "region", "income"]
+    ws.append(header)
+    numbers = [t for _, t in synth.samples("se_pnr", rows, 3, forms=["6s4"])]
+    for i in range(rows):
+        # few ages, so age x sex x region repeats while income varies: one row per person
+        row = [rng.randint(20, 29), rng.choice("MK"), rng.choice(REGIONS), round(rng.uniform(1e5, 9e5), 2)]
+        ws.append(([numbers[i]] if with_pnr else []) + row)
+
+
+def _save(wb: openpyxl.Workbook, folder: Path, name: str = "results.xlsx") -> Path:
+    path = folder / name
+    wb.save(path)
+    return path
+
+
+def _scan(folder: Path, **config: object) -> FileResult:
+    result = api.scan([folder], load_config(**config), jobs=1)  # type: ignore[arg-type]
+    assert len(result.files) == 1
+    return result.files[0]
+
+
+def _rules(res: FileResult, code: str) -> list[Finding]:
+    return [f for f in res.findings if f.rule == code]
+
+
+@pytest.fixture()
+def export(tmp_path: Path) -> Path:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    return folder
+
+
+def _new() -> openpyxl.Workbook:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Tabel"
+    return wb
+
+
+# -- plain sheets ---------------------------------------------------------------------------------------
+
+
+def test_clean_workbook_passes(export: Path) -> None:
+    wb = _new()
+    wb.active["A1"] = "Tabel 1. Personer efter region og køn"
+    _aggregate(wb.active, top=3)
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "pass", [(f.rule, f.message) for f in res.findings]
+    assert res.kind == "xlsx"
+
+
+def test_small_cell_points_at_sheet_row_and_cell(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active, top=4, left=2, small=True)  # table B4:D14, the small count in D14
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "fail"
+    [f] = _rules(res, "TAB001")
+    assert f.location.sheet == "Tabel"
+    assert f.location.row == 14
+    assert f.location.column == "antal"
+    assert "D14" in f.message
+
+
+def test_two_tables_side_by_side(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active, top=1, left=1)  # A1:C11, clean
+    _aggregate(wb.active, top=1, left=6, small=True)  # F1:H11, small cell in H11
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "TAB001")
+    assert "H11" in f.message and f.location.row == 11
+
+
+def test_two_tables_stacked_with_titles(export: Path) -> None:
+    wb = _new()
+    ws = wb.active
+    ws["A1"] = "Table 1"
+    _aggregate(ws, top=2)  # A2:C12, clean
+    ws["A15"] = "Table 2"
+    _aggregate(ws, top=16, small=True)  # A16:C26, small cell in C26
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "TAB001")
+    assert f.location.row == 26 and "C26" in f.message
+
+
+def test_blocks_and_tables_of_a_sheet(export: Path) -> None:
+    wb = _new()
+    ws = wb.active
+    ws["A1"] = "Title"
+    _aggregate(ws, top=3)  # A3:C13
+    _aggregate(ws, top=3, left=5)  # E3:G13
+    ws["A16"] = "Source: registers"
+    path = _save(wb, export)
+    book = open_workbook(path)
+    _info, grid = book.load(0)
+    assert len(find_blocks(grid.nonblank)) == 4
+    tables = [t for _, t in sheet_tables(grid) if t is not None]
+    assert [t.range_a1 for t in tables] == ["A3:C13", "E3:G13"]
+    assert tables[1].names == ["region", "sex", "antal"]
+    assert tables[1].data_row == 4
+
+
+def test_table_continued_below_a_spacer_row(export: Path) -> None:
+    wb = _new()
+    ws = wb.active
+    ws.append(["region", "sex", "antal"])
+    for i, region in enumerate(REGIONS):
+        ws.append([region, "M", 40 + i])
+        ws.append([region, "K", 50 + i])
+        ws.append([])  # a spacer row between groups
+    ws.cell(ws.max_row - 1, 3, 1)  # a small count in the last group
+    path = _save(wb, export)
+    _info, grid = open_workbook(path).load(0)
+    tables = [t for _, t in sheet_tables(grid) if t is not None]
+    assert len(tables) == 1 and tables[0].n_rows == 10
+    res = _scan(export)
+    [f] = _rules(res, "TAB001")
+    assert f.location.column == "antal" and f.location.row == ws.max_row - 1
+
+
+def test_visible_microdata_sheet_fails(export: Path) -> None:
+    wb = _new()
+    _microdata(wb.active, with_pnr=True)
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "fail"
+    [mic] = _rules(res, "MIC002")
+    assert mic.location.sheet == "Tabel" and mic.location.column == "pnr" and "A2:A301" in mic.message
+    pid = _rules(res, "PID001")
+    assert pid and pid[0].location.sheet == "Tabel" and pid[0].location.row is not None
+    assert pid[0].location.row >= 2  # a sheet row: the header is row 1
+
+
+# -- hidden sheets ----------------------------------------------------------------------------------------
+
+
+def test_hidden_sheet_with_microdata_blocks(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    data = wb.create_sheet("data")
+    _microdata(data)
+    data.sheet_state = "hidden"
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "DOC001")
+    assert f.severity is Severity.BLOCK and f.location.sheet == "data"
+    assert "MIC001" in f.message
+
+
+def test_very_hidden_sheet_with_clean_table_is_review(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    extra = wb.create_sheet("backup")
+    _aggregate(extra)
+    extra.sheet_state = "veryHidden"
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "review"
+    [f] = _rules(res, "DOC001")
+    assert f.severity is Severity.REVIEW and "very hidden" in f.message
+
+
+def test_very_hidden_sheet_judged_by_xlsxwriter_file(export: Path) -> None:
+    path = export / "results.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Tabel")
+    ws.write_row(0, 0, ["region", "antal"])
+    for i, region in enumerate(REGIONS):
+        ws.write_row(i + 1, 0, [region, 50 + i])
+    hidden = wb.add_worksheet("small")
+    hidden.write_row(0, 0, ["region", "antal"])
+    for i, region in enumerate(REGIONS):
+        hidden.write_row(i + 1, 0, [region, 1 + (i % 2)])
+    hidden.very_hidden()
+    wb.close()
+    res = _scan(export)
+    [f] = _rules(res, "DOC001")
+    assert f.severity is Severity.BLOCK and "TAB001" in f.message
+    assert res.verdict == "fail"
+
+
+def test_empty_hidden_sheet_is_info(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    wb.create_sheet("spare").sheet_state = "hidden"
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "pass"
+    [f] = _rules(res, "DOC001")
+    assert f.severity is Severity.INFO
+
+
+def test_hidden_sheet_verdict_does_not_follow_ignore(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    hidden = wb.create_sheet("raw")
+    _aggregate(hidden, small=True)
+    hidden.sheet_state = "hidden"
+    _save(wb, export)
+    res = _scan(export, ignore=["TAB001"])
+    assert not _rules(res, "TAB001")
+    [f] = _rules(res, "DOC001")
+    assert f.severity is Severity.BLOCK
+
+
+# -- hidden rows and columns --------------------------------------------------------------------------------
+
+
+def test_hidden_rows_with_small_cell_block(export: Path) -> None:
+    wb = _new()
+    ws = wb.active
+    _aggregate(ws, small=True)  # the small cell in row 11
+    ws.row_dimensions[11].hidden = True
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "DOC004")
+    assert f.severity is Severity.BLOCK and "TAB001" in f.message and "rows 11" in f.message
+
+
+def test_hidden_column_without_flagged_content_is_review(export: Path) -> None:
+    wb = _new()
+    ws = wb.active
+    _aggregate(ws)
+    ws["D1"] = "note"
+    ws["D2"] = "checked"
+    ws.column_dimensions["D"].hidden = True
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "DOC004")
+    assert f.severity is Severity.REVIEW and "columns D" in f.message
+    assert res.verdict == "review"
+
+
+def test_hidden_empty_rows_pass(export: Path) -> None:
+    wb = _new()
+    ws = wb.active
+    _aggregate(ws)
+    ws.row_dimensions[30].hidden = True
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "pass" and not _rules(res, "DOC004")
+
+
+# -- comments, names, validation lists ----------------------------------------------------------------------
+
+
+def test_comment_with_person_number_blocks_and_is_masked(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    wb.active["C3"].comment = Comment("Removed pnr 19880320-0016 from this cell", "researcher")
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "DOC005")
+    assert f.severity is Severity.BLOCK and f.location.sheet == "Tabel" and "C3" in f.message
+    text = json.dumps([f.message, f.evidence.text])
+    assert "880320" not in text and "0016" not in text.replace("xx16", "")
+
+
+def test_comment_with_a_number_is_review(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    wb.active["C4"].comment = Comment("was 2 before rounding", "researcher")
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "DOC005")
+    assert f.severity is Severity.REVIEW and res.verdict == "review"
+
+
+def test_comment_of_text_only_is_info(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    wb.active["A1"].comment = Comment("Source: population register", "researcher")
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "pass"
+    assert [f.severity for f in _rules(res, "DOC005")] == [Severity.INFO]
+
+
+def test_validation_list_of_person_numbers_blocks(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    numbers = ",".join(t for _, t in synth.samples("dk_cpr", 5, 11, forms=["6s4"]))
+    dv = DataValidation(type="list", formula1=f'"{numbers}"')
+    wb.active.add_data_validation(dv)
+    dv.add("E2:E5")
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "DOC005")
+    assert f.severity is Severity.BLOCK and "data-validation" in f.message
+    assert not any(n in f.message + f.evidence.text for n in numbers.split(","))
+
+
+def test_validation_list_of_words_passes(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    dv = DataValidation(type="list", formula1='"Ja,Nej,Ved ikke"')
+    wb.active.add_data_validation(dv)
+    dv.add("E2:E5")
+    _save(wb, export)
+    assert _scan(export).verdict == "pass"
+
+
+def test_defined_name_constant_is_review(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    wb.defined_names["cases_removed"] = DefinedName("cases_removed", attr_text="2")
+    wb.defined_names["table_area"] = DefinedName("table_area", attr_text="Tabel!$A$1:$C$11")
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "DOC005")
+    assert f.severity is Severity.REVIEW and "cases_removed" in f.message
+
+
+# -- pivot caches, external links, embedded objects -------------------------------------------------------
+
+
+_PIVOT_DEF = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+ xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1" recordCount="{n}">
+<cacheSource type="worksheet"><worksheetSource ref="A1:{last}" sheet="Tabel"/></cacheSource>
+<cacheFields count="{k}">{fields}</cacheFields></pivotCacheDefinition>"""
+
+
+def _add_parts(path: Path, parts: dict[str, str], workbook_xml: Callable[[str], str],
+               workbook_rels: list[tuple[str, str, str]]) -> None:
+    """Rewrite the package at ``path`` with extra parts, an edited workbook.xml and extra relationships."""
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members["xl/workbook.xml"] = workbook_xml(members["xl/workbook.xml"].decode()).encode()
+    rels = members["xl/_rels/workbook.xml.rels"].decode()
+    extra = "".join(f'<Relationship Id="{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    f'relationships/{t}" Target="{target}"/>' for i, t, target in workbook_rels)
+    members["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", extra + "</Relationships>").encode()
+    members.update({n: v.encode() for n, v in parts.items()})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _add_pivot_cache(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    fields = "".join(f'<cacheField name="{h}" numFmtId="0"><sharedItems/></cacheField>' for h in header)
+    records = "".join(
+        "<r>" + "".join(f'<n v="{v}"/>' if isinstance(v, int | float) else f'<s v="{v}"/>' for v in row) + "</r>"
+        for row in rows)
+    last = f"{chr(64 + len(header))}{len(rows) + 1}"
+    parts = {
+        "xl/pivotCache/pivotCacheDefinition1.xml": _PIVOT_DEF.format(n=len(rows), last=last, k=len(header),
+                                                                     fields=fields),
+        "xl/pivotCache/pivotCacheRecords1.xml":
+            '<?xml version="1.0" encoding="UTF-8"?><pivotCacheRecords xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main" count="{len(rows)}">{records}</pivotCacheRecords>',
+        "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels":
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/pivotCacheRecords" Target="pivotCacheRecords1.xml"/>'
+            "</Relationships>",
+    }
+
+    def edit(xml: str) -> str:
+        ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        return xml.replace("</workbook>", f'<pivotCaches><pivotCache xmlns:r="{ns}" cacheId="1" r:id="rIdPivot1"/>'
+                                          "</pivotCaches></workbook>")
+
+    _add_parts(path, parts, edit, [("rIdPivot1", "pivotCacheDefinition", "pivotCache/pivotCacheDefinition1.xml")])
+
+
+def test_pivot_cache_of_unit_rows_blocks(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    path = _save(wb, export)
+    rng = random.Random(5)
+    rows = [[rng.randint(20, 29), rng.choice("MK"), rng.choice(REGIONS), round(rng.uniform(1e5, 9e5), 2)]
+            for _ in range(200)]
+    _add_pivot_cache(path, ["age", "sex", "region", "income"], rows)
+    res = _scan(export)
+    [f] = _rules(res, "DOC002")
+    assert f.severity is Severity.BLOCK and f.location.sheet == "[pivot cache 1]" and "200 source records" in f.message
+
+
+def test_pivot_cache_of_an_aggregate_table_passes(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    path = _save(wb, export)
+    rows = [[region, sex, 100 + 3 * i] for i, (region, sex) in enumerate((r, s) for r in REGIONS for s in "MK")]
+    _add_pivot_cache(path, ["region", "sex", "antal"], rows)
+    res = _scan(export)
+    assert not _rules(res, "DOC002")
+    assert res.verdict == "pass", [(f.rule, f.message) for f in res.findings]
+
+
+def test_external_link_cache_is_review(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    path = _save(wb, export)
+    link = ('<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><externalBook><sheetNames><sheetName val="raw"/></sheetNames><sheetDataSet>'
+            '<sheetData sheetId="0"><row r="1"><cell r="A1"><v>17</v></cell><cell r="B1"><v>2</v></cell></row>'
+            "</sheetData></sheetDataSet></externalBook></externalLink>")
+    _add_parts(path, {"xl/externalLinks/externalLink1.xml": link}, lambda x: x,
+               [("rIdExt1", "externalLink", "externalLinks/externalLink1.xml")])
+    res = _scan(export)
+    [f] = _rules(res, "DOC005")
+    assert f.severity is Severity.REVIEW and "another workbook" in f.message
+
+
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d8c6a70000000049454e44ae426082")
+
+
+def test_picture_is_an_embedded_object_for_review(export: Path, tmp_path: Path) -> None:
+    png = tmp_path / "logo.png"  # outside the scanned folder
+    png.write_bytes(_PNG)
+    path = export / "results.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Tabel")
+    ws.write_row(0, 0, ["region", "antal"])
+    for i, region in enumerate(REGIONS):
+        ws.write_row(i + 1, 0, [region, 50 + i])
+    ws.insert_image("D2", str(png))
+    wb.close()
+    res = _scan(export)
+    [f] = _rules(res, "DOC003")
+    assert f.severity is Severity.REVIEW and "picture" in f.message and f.location.sheet == "Tabel"
+
+
+# -- encryption, damage, hostile packages -----------------------------------------------------------------
+
+
+def test_encrypted_workbook_is_reviewed(export: Path) -> None:
+    (export / "secret.xlsx").write_bytes(make_cfb(["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"]))
+    res = _scan(export)
+    assert res.kind == "ole-encrypted" and res.verdict == "review"
+    codes = {f.rule for f in res.findings}
+    assert codes & {"FIL004", "FIL001"}
+    assert any("encrypted" in f.message for f in res.findings)
+
+
+def test_entity_declaration_is_refused_not_expanded(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    path = _save(wb, export)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", members["xl/workbook.xml"])
+    members["xl/workbook.xml"] = f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'.encode() + body
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    structure = inspect_package(path)
+    assert any("DTD" in p for p in structure.problems)
+    res = _scan(export)
+    assert res.verdict in ("review", "fail")
+    assert any(f.rule in ("FIL001", "FIL003") and "DTD" in f.message for f in res.findings)
+
+
+def test_decompression_bomb_is_a_limit_not_a_crash(export: Path) -> None:
+    path = export / "bomb.xlsx"
+    wb = _new()
+    _aggregate(wb.active)
+    wb.save(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/blank.bin", b"\0" * (40 << 20))
+    structure = inspect_package(path, PackageLimits(max_ratio=100.0, ratio_floor=1 << 20))
+    assert structure.values_unsafe and structure.limits
+    assert any("bomb" in p for p in structure.problems)
+
+
+def test_damaged_package_is_reviewed(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    path = _save(wb, export)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    res = _scan(export)
+    assert res.verdict == "review" and _rules(res, "FIL001")
+
+
+def test_report_never_holds_the_hidden_identifiers(export: Path, tmp_path: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    hidden = wb.create_sheet("ids")
+    _microdata(hidden, rows=30, with_pnr=True)
+    hidden.sheet_state = "veryHidden"
+    numbers = [t for _, t in synth.samples("se_pnr", 30, 3, forms=["6s4"])]
+    wb.active["B2"].comment = Comment(f"see {numbers[0]}", "r")
+    _save(wb, export)
+    result = api.scan([export], load_config(), jobs=1)
+    out = tmp_path / "report.json"
+    with open(out, "w", encoding="utf-8") as fh:
+        json_reporter.render(result, fh)
+    text = out.read_text(encoding="utf-8")
+    assert result.files[0].verdict == "fail"
+    for n in numbers:
+        assert n not in text and n.replace("-", "") not in text
+
+
+def test_cfb_helper_is_what_discover_calls_encrypted() -> None:
+    # Guards the fixture above: the container must classify as an encrypted Office document.
+    data = make_cfb(["EncryptionInfo", "EncryptedPackage"])
+    assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and struct.unpack_from("<H", data, 0x1E)[0] == 9
