@@ -477,8 +477,10 @@ def analyse(
         col.embedded = bool(info.get("embedded", False))
         col.unsure = str(info.get("unsure", ""))
         col.period_header = bool(_PERIOD_NAME.match(name.strip()))
-        col.statistic = None if col.period_header else statistic_kind(name)
         columns.append(col)
+    _mark_prefixed_periods(columns)
+    for col in columns:
+        col.statistic = None if col.period_header else statistic_kind(col.name)
     _settle_statistics(columns)
     sample = _parse_frame(raw, columns)
     _mark_fill_down(sample, columns)
@@ -613,6 +615,24 @@ _ROW_INDEX_NAMES = frozenset({"", "column_1", "unnamed: 0", "unnamed_0", "index"
 # Names of a column that numbers the rows wherever it stands ("nr", "obs", "løbenr").
 _ROW_NUMBER_WORDS = frozenset({"nr", "no", "num", "number", "obs", "row", "index", "idx", "løbenr", "lobenr",
                                "lnr", "rad", "radnr", "rivi", "n"})
+
+
+# A year behind a short word: "aar2019", "inc2015", "year_2019", R's "X2019" (check.names prefixes an X).
+_PREFIXED_PERIOD = re.compile(r"^([^\W\d]{1,12}?)[_. ]?((?:1[89]|20)\d\d)$")
+
+
+def _mark_prefixed_periods(columns: list[ColumnInfo]) -> None:
+    """Columns named by one prefix and different years are the periods of a wide table. One such column
+    alone ("kom2007", a classification's year) is not."""
+    groups: dict[str, list[ColumnInfo]] = {}
+    for col in columns:
+        m = _PREFIXED_PERIOD.match(col.name.strip())
+        if m and not col.period_header:
+            groups.setdefault(m.group(1).lower(), []).append(col)
+    for members in groups.values():
+        if len(members) >= 2:
+            for col in members:
+                col.period_header = True
 
 
 def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:

@@ -190,3 +190,10 @@ def test_two_header_rows_name_the_categories_of_a_dimension(tmp_path: Path) -> N
                              '"Næring","Industri","878","654","1532"\n"","Varehandel","27","2","29"\n'
                              '"Total","","905","656","1561"\n')
     assert [c.name for c in model.counts] == ["Kjønn | Menn", "Kvinner", "Total"]
+
+
+def test_years_behind_a_prefix_are_periods(tmp_path: Path) -> None:
+    model = _model(tmp_path, "region,X2019,X2020,X2021\nNord,128,197,243\nSyd,32,114,2\nØst,224,142,134\n")
+    assert [c.name for c in model.counts] == ["X2019", "X2020", "X2021"]
+    single = _model(tmp_path, "kom2007;navn;antal\n101;København;500\n147;Frederiksberg;300\n")
+    assert not single.column("kom2007").period_header
