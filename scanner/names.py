@@ -5,13 +5,16 @@ Names are evidence, never proof: the table analysis and the MIC rules combine th
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
     "BARE_NAMES",
     "DIMENSION_WORDS",
+    "MARGIN_LABELS",
     "PERSON_ATTRIBUTES",
     "identifier_kind",
+    "is_margin_label",
     "name_tokens",
     "quasi_identifier_kind",
     "statistic_kind",
@@ -311,3 +314,39 @@ def statistic_kind(name: str) -> str | None:
         if pattern.search(lowered):
             return kind
     return None
+
+
+# Labels of a table's margins (totals) in the Nordic languages and English.
+MARGIN_LABELS = frozenset({
+    "i alt", "ialt", "i alt i alt", "total", "totalt", "totals", "totalt antal", "yhteensä", "yhteensa", "alle",
+    "alt", "sum", "summa", "samtliga", "samtlige", "all", "overall", "tot", "tot.", "total sum", "grand total",
+    "hele landet", "riket", "hela riket", "koko maa", "landet i alt",
+})
+
+# Margin labels: every word of the table analysis (MARGIN_LABELS) and the forms published tables use
+# around them: "Total, both sexes", "I alt (antal)", "Alder i alt", "Hele landet", "All ages".
+_MARGIN_WORDS = (r"i alt|ialt|total|totalt|totals|tot\.?|yhteensä|yhteensa|sum|summa|samtliga|samtlige|all|alle"
+                 r"|alla|alt|overall|grand total|kaikki|\(all\)")
+_MARGIN_FORM = re.compile(
+    rf"^(?:(?:{_MARGIN_WORDS})(?:\s*[,(:;–-].*)?"
+    r"|.+\s(?:i alt|ialt|total|totalt|yhteensä|yhteensa|samtliga)"
+    r"|(?:hele|hela|koko|whole|all) (?:landet|riket|maa|country|befolkningen|population)"
+    r"|(?:alle|alla|all|both|begge|båda|kaikki|samtliga) (?:aldre|åldrar|ages|aldersgrupper|åldersgrupper|køn|kön"
+    r"|kjønn|sexes|genders|regioner|regions|kommuner|municipalities|brancher|branscher|næringer|industries"
+    r"|sektorer|sectors|uddannelser|utbildningar|år|years|ikäryhmät|sukupuolet))$",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=65_536)  # labels repeat on every row of a long table
+def is_margin_label(text: str) -> bool:
+    """Whether a row label or a column header names a margin (``I alt``, ``Total``, ``Yhteensä``, ...).
+
+    Case and runs of whitespace do not matter. A blank label is not a margin here: whether it is depends
+    on the rows around it (see the module docstring).
+    """
+    norm = _SPACES.sub(" ", text.strip()).casefold()
+    if not norm:
+        return False
+    return norm in MARGIN_LABELS or bool(_MARGIN_FORM.match(norm))

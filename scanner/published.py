@@ -46,11 +46,9 @@ The rule TAB004 reads the result; it is memoised in :attr:`TableModel.cache` (se
 from __future__ import annotations
 
 import enum
-import functools
 import itertools
 import logging
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -60,7 +58,8 @@ import polars as pl
 import pyarrow as pa
 
 from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
-from scanner.table_model import MARGIN_LABELS, ColumnInfo, ColumnKind, Role, TableModel, TableShape
+from scanner.names import is_margin_label
+from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
 
 if TYPE_CHECKING:
     from scanner.config import Profile
@@ -92,33 +91,6 @@ MAX_ROWS = 200_000
 #: longer file they are missing values (a panel's missing age), and rebuilding its cube costs time.
 MAX_BLANK_MARGIN_ROWS = 5_000
 
-# Margin labels: every word of the table analysis (MARGIN_LABELS) and the forms published tables use
-# around them: "Total, both sexes", "I alt (antal)", "Alder i alt", "Hele landet", "All ages".
-_MARGIN_WORDS = (r"i alt|ialt|total|totalt|totals|tot\.?|yhteensä|yhteensa|sum|summa|samtliga|samtlige|all|alle"
-                 r"|alla|alt|overall|grand total|kaikki|\(all\)")
-_MARGIN_FORM = re.compile(
-    rf"^(?:(?:{_MARGIN_WORDS})(?:\s*[,(:;–-].*)?"
-    r"|.+\s(?:i alt|ialt|total|totalt|yhteensä|yhteensa|samtliga)"
-    r"|(?:hele|hela|koko|whole|all) (?:landet|riket|maa|country|befolkningen|population)"
-    r"|(?:alle|alla|all|both|begge|båda|kaikki|samtliga) (?:aldre|åldrar|ages|aldersgrupper|åldersgrupper|køn|kön"
-    r"|kjønn|sexes|genders|regioner|regions|kommuner|municipalities|brancher|branscher|næringer|industries"
-    r"|sektorer|sectors|uddannelser|utbildningar|år|years|ikäryhmät|sukupuolet))$",
-    re.IGNORECASE,
-)
-_SPACES = re.compile(r"\s+")
-
-
-@functools.lru_cache(maxsize=65_536)  # labels repeat on every row of a long table
-def is_margin_label(text: str) -> bool:
-    """Whether a row label or a column header names a margin (``I alt``, ``Total``, ``Yhteensä``, ...).
-
-    Case and runs of whitespace do not matter. A blank label is not a margin here: whether it is depends
-    on the rows around it (see the module docstring).
-    """
-    norm = _SPACES.sub(" ", text.strip()).casefold()
-    if not norm:
-        return False
-    return norm in MARGIN_LABELS or bool(_MARGIN_FORM.match(norm))
 
 
 class Exposure(enum.StrEnum):

@@ -33,9 +33,9 @@ import polars as pl
 import pyarrow as pa
 
 from scanner.loaders.base import SUPPRESSION_MARKER, TabularMeta, TabularSource
-from scanner.names import DIMENSION_WORDS, identifier_kind, name_tokens, statistic_kind
+from scanner.names import DIMENSION_WORDS, identifier_kind, is_margin_label, name_tokens, statistic_kind
 
-__all__ = ["MARGIN_LABELS", "ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
+__all__ = ["ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
 
 log = logging.getLogger(__name__)
 
@@ -589,11 +589,6 @@ _CATEGORY_HEADER = re.compile(
     r"v\.|aar)\b",
     re.IGNORECASE,
 )
-MARGIN_LABELS = frozenset({
-    "i alt", "ialt", "i alt i alt", "total", "totalt", "totals", "totalt antal", "yhteensä", "yhteensa", "alle",
-    "alt", "sum", "summa", "samtliga", "samtlige", "all", "overall", "tot", "tot.", "total sum", "grand total",
-    "hele landet", "riket", "hela riket", "koko maa", "landet i alt",
-})
 
 
 def _is_category_header(name: str) -> bool:
@@ -603,7 +598,7 @@ def _is_category_header(name: str) -> bool:
         # first is the dimension the columns are categories of.
         last = stripped.rsplit(" | ", 1)[1]
         return _is_category_header(last) or not _word_match(name_tokens(last), DIMENSION_WORDS, last)
-    return bool(_CATEGORY_HEADER.search(stripped)) or stripped.lower() in MARGIN_LABELS
+    return bool(_CATEGORY_HEADER.search(stripped)) or is_margin_label(stripped)
 
 
 # Names a row-number column gets: R's write.csv row names (empty header), pandas' unnamed index, readr's

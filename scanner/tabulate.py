@@ -996,7 +996,7 @@ def _match_level(label: Any, index: dict[str, int], *, blank_is_margin: bool = T
     norm = _norm_label(label)
     if norm in index:
         return index[norm]
-    from scanner.published import is_margin_label
+    from scanner.names import is_margin_label
 
     if (norm == "" and blank_is_margin) or (norm and is_margin_label(norm)):
         return len(index)

@@ -16,13 +16,14 @@ from scanner.loaders.base import TextChunk
 from scanner.names import (
     BARE_NAMES,
     DIMENSION_WORDS,
+    MARGIN_LABELS,
     PERSON_ATTRIBUTES,
     identifier_kind,
     quasi_identifier_kind,
 )
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import MARGIN_LABELS, ColumnInfo, ColumnKind, Role, TableModel, TableShape
+from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
 
 __all__ = ["IdentifierOptions", "QuasiIdentifierOptions", "RowLevelOptions"]
 
