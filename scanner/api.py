@@ -3,6 +3,16 @@
 Data flow: discover -> (file, kind) -> loader -> analysed table / text -> the rules for that shape ->
 findings -> verdict per file. Every file gets a result: a file that cannot be read, or a kind without
 a reader or rules yet, gets a FIL001 review finding (fail closed), and the scan goes on.
+
+Kinds with a registered format reader (:mod:`scanner.formats`; today the archives) are containers: each
+member is classified like a file and scanned by the same path (nested archives recursively), under the
+display path ``export/a.zip!dir/b.csv``; its findings are located in the archive on disk with
+``Location.member`` set. The archive's limits (FIL003 options) are one budget for the archive on disk and
+everything nested in it.
+
+Content hash: a file of at most ``HEAD_SIZE`` bytes is hashed on discovery's read; a larger one gets one
+sequential hashing pass here (the loaders take paths and read on their own); an archive is hashed on the
+archive reader's pass and each member while it is decompressed.
 """
 
 from __future__ import annotations
@@ -334,11 +344,10 @@ class _ArchiveScan:
     """The scan of one archive on disk and everything nested in it: one budget, one private temporary
     directory (outside the scanned tree, removed afterwards even on error)."""
 
-    def __init__(self, config: Config, key: bytes, threads: int, ctx: ReadContext) -> None:
+    def __init__(self, config: Config, key: bytes, threads: int) -> None:
         self.config = config
         self.key = key
         self.threads = threads
-        self.ctx = ctx
 
     def container(self, source: Source, kind: FileKind, ctx: ReadContext,
                   problems: Sequence[Problem] = ()) -> list[FileResult]:
@@ -371,33 +380,43 @@ class _ArchiveScan:
                          hash=digest, members_verdict=worst)
         return [own, *members]
 
+    def unread(self, ref: SourceRef, kind: FileKind, size: int, problems: Sequence[Problem],
+               digest: str | None = None) -> FileResult:
+        """The result of a member whose content is not scanned: only the FIL rules speak."""
+        started = time.perf_counter()
+        facts = FileFacts(str(ref), kind.value, size)
+        _add_problems(facts, problems)
+        findings = sorted(_in_member(_file_findings(self.config, self.key, facts), ref), key=Finding.sort_key)
+        return FileResult(str(ref), kind.value, size, tuple(findings), time.perf_counter() - started, hash=digest)
+
     def member(self, member: Member, parent: SourceRef, ctx: ReadContext) -> list[FileResult]:
+        """One member's results: a file's, or a nested archive's and its members'."""
         ref = parent.child(member.name)
         src = member.source
         if src is None:  # not read: encrypted, a link, over a limit, damaged
-            started = time.perf_counter()
             kind = FileKind.ENCRYPTED if member.encrypted else FileKind.UNREAD
-            facts = FileFacts(str(ref), kind.value, member.size)
-            _add_problems(facts, member.problems)
-            findings = sorted(_in_member(_file_findings(self.config, self.key, facts), ref), key=Finding.sort_key)
-            return [FileResult(str(ref), kind.value, member.size, tuple(findings), time.perf_counter() - started)]
+            return [self.unread(ref, kind, member.size, member.problems)]
+        kind = FileKind.BINARY
         try:
             kind = classify_content(member.name, src.head(HEAD_SIZE), src.seekable)
             if formats.reader_for(kind) is not None:
                 limits = ctx.budget.limits
                 if ref.depth + 1 > limits.max_depth:
                     ctx.budget.stop(f"archives nested more than {limits.max_depth} deep (the configured limit)")
-                    problems = [*member.problems, Problem(ProblemKind.LIMIT, f"not opened: {ctx.budget.stopped}")]
-                    facts = FileFacts(str(ref), kind.value, src.size)
-                    _add_problems(facts, problems)
-                    findings = sorted(_in_member(_file_findings(self.config, self.key, facts), ref),
-                                      key=Finding.sort_key)
-                    return [FileResult(str(ref), kind.value, src.size, tuple(findings), hash=src.digest)]
+                    stop = Problem(ProblemKind.LIMIT, f"not opened: {ctx.budget.stopped}")
+                    return [self.unread(ref, kind, src.size, [*member.problems, stop], src.digest)]
                 return self.container(src, kind, ctx.nested(), member.problems)
             path = src.to_file(ctx.spill_dir, ctx.next_serial())
             entry = DiscoveredFile(path, str(ref), kind, src.size, None, src.digest)
             result = _scan_one(entry, self.config, self.key, self.threads, member.problems)
             return [dataclasses.replace(result, findings=tuple(_in_member(result.findings, ref)))]
+        except MemoryError:
+            problem = Problem(ProblemKind.DAMAGED, "ran out of memory while reading")
+            return [self.unread(ref, kind, src.size, [*member.problems, problem], src.digest)]
+        except Exception as exc:  # fail closed for this member; the archive's other members go on
+            log.error("internal error scanning a member of %s: %s", ref.path, type(exc).__name__)
+            problem = Problem(ProblemKind.DAMAGED, f"internal error while inspecting ({type(exc).__name__})")
+            return [self.unread(ref, kind, src.size, [*member.problems, problem], src.digest)]
         finally:
             src.release()
 
@@ -411,7 +430,7 @@ def _scan_archive(entry: DiscoveredFile, config: Config, key: bytes, threads: in
     try:
         source = Source(SourceRef(entry.relpath), path=Path(entry.path), size=entry.size)
         ctx = ReadContext(Budget(_archive_limits(config)), spill)
-        return _ArchiveScan(config, key, threads, ctx).container(source, entry.kind, ctx)
+        return _ArchiveScan(config, key, threads).container(source, entry.kind, ctx)
     finally:
         shutil.rmtree(spill, ignore_errors=True)
 

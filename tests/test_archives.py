@@ -309,12 +309,23 @@ def test_gzip_bomb_is_stopped_while_decompressing(tmp_path: Path, private_tmp: P
     assert os.listdir(private_tmp) == []
 
 
-def test_total_size_limit_counts_actual_bytes(tmp_path: Path) -> None:
-    members = {f"t{i}.csv": CLEAN_CSV * 200 for i in range(5)}  # 5 x ~10 KiB
+def test_total_size_limit_over_the_whole_archive(tmp_path: Path) -> None:
+    members = {f"t{i}.csv": CLEAN_CSV * 200 for i in range(5)}  # 5 x 10 200 bytes
     files = scan(export(tmp_path, {"a.tar.gz": tar_bytes(members)}), limits_config(tmp_path, max_total_bytes=25_000))
-    read = [p for p, f in files.items() if "!" in p and f.kind == "csv"]
-    assert len(read) == 2
-    assert any("uncompressed in total" in f.message for f in only(files["export/a.tar.gz"], "FIL003"))
+    assert [p for p, f in files.items() if f.kind == "csv"] == ["export/a.tar.gz!t0.csv", "export/a.tar.gz!t1.csv"]
+    (third,) = only(files["export/a.tar.gz!t2.csv"], "FIL003")
+    assert "declares 10.0 KiB uncompressed, more than the 4.5 KiB left of the limit of 24.4 KiB" in third.message
+    (top,) = only(files["export/a.tar.gz"], "FIL003")
+    assert "the rest of the archive was not inspected" in top.message
+
+
+def test_total_size_limit_counts_actual_bytes(tmp_path: Path) -> None:
+    """A .gz declares nothing reliable: the bytes are counted, and the reading stops at the limit."""
+    files = scan(export(tmp_path, {"t.csv.gz": gzip.compress(CLEAN_CSV * 2000)}),
+                 limits_config(tmp_path, max_total_bytes=25_000))
+    member = files["export/t.csv.gz!t.csv"]
+    assert member.kind == "unread" and member.bytes == 0
+    assert "decompresses to more than the limit of 24.4 KiB" in only(member, "FIL003")[0].message
 
 
 def test_tar_member_declaring_terabytes(tmp_path: Path) -> None:
@@ -323,7 +334,7 @@ def test_tar_member_declaring_terabytes(tmp_path: Path) -> None:
     header = info.tobuf(format=tarfile.GNU_FORMAT)
     files = scan(export(tmp_path, {"h.tar.gz": gzip.compress(header + bytes(1024))}))
     member = files["export/h.tar.gz!huge.csv"]
-    assert rules(member) == {"FIL003"} and member.bytes == 1 << 40
+    assert rules(member) == {"FIL003"} and member.bytes == 0 and "declares 1.0 TiB" in member.findings[0].message
     assert files["export/h.tar.gz"].verdict is Verdict.REVIEW
 
 
@@ -461,6 +472,25 @@ def test_scanned_folder_unchanged_and_no_temporary_files_left(tmp_path: Path, pr
     files = scan(root)
     assert len(files) > 4
     assert snapshot(root) == before
+    assert os.listdir(private_tmp) == []
+
+
+def test_temporary_files_are_removed_when_scanning_a_member_fails(tmp_path: Path, private_tmp: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    real = api._scan_one
+
+    def failing(entry: Any, *args: Any, **kw: Any) -> FileResult:
+        if "!" in entry.relpath:
+            assert Path(entry.path).parent.parent == private_tmp  # the member's copy is in the private directory
+            raise RuntimeError("reader crashed")
+        return real(entry, *args, **kw)
+
+    monkeypatch.setattr(api, "_scan_one", failing)
+    files = scan(export(tmp_path, {"a.zip": zip_bytes({"t.csv": CLEAN_CSV, "u.csv": CLEAN_CSV})}))
+    for name in ("t.csv", "u.csv"):
+        (fil,) = only(files[f"export/a.zip!{name}"], "FIL001")
+        assert "internal error while inspecting (RuntimeError)" in fil.message
+    assert files["export/a.zip"].verdict is Verdict.REVIEW
     assert os.listdir(private_tmp) == []
 
 

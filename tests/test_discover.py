@@ -27,7 +27,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify, discover
+from scanner.discover import (
+    HEAD_SIZE,
+    DiscoveredFile,
+    DiscoveryError,
+    FileKind,
+    classify,
+    classify_content,
+    discover,
+    is_tar_header,
+)
 
 ERRORS = {"permission denied", "symlink loop", "broken symlink", "not a regular file"}
 
@@ -970,6 +979,42 @@ def _corpus_params() -> list[object]:
 
 
 @pytest.mark.corpus
+# --------------------------------------------------------------------------------------------------
+# Content hash taken on the classification read, and classification of bytes that are not a file
+
+
+def test_small_file_is_hashed_on_the_head_read_large_file_is_not(tmp_path: Path) -> None:
+    import hashlib
+
+    small = b"region,n\nNord,10\n"
+    (tmp_path / "small.csv").write_bytes(small)
+    (tmp_path / "exact.csv").write_bytes(small * (HEAD_SIZE // len(small)) + b"x" * (HEAD_SIZE % len(small)))
+    (tmp_path / "large.csv").write_bytes(small * (HEAD_SIZE // len(small) + 1))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    found = {d.relpath.split("/")[-1]: d for d in discover([tmp_path])}
+    for name in ("small.csv", "exact.csv", "empty.txt"):
+        data = (tmp_path / name).read_bytes()
+        assert found[name].hash == "blake2b:" + hashlib.blake2b(data, digest_size=32).hexdigest(), name
+    assert found["large.csv"].hash is None  # the scan hashes it on a pass of its own
+
+
+def test_classify_content_is_classify_without_a_file() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    data = out.getvalue()
+
+    def opener() -> io.BytesIO:
+        return io.BytesIO(data)
+
+    assert classify_content("book.bin", data[:HEAD_SIZE], opener) is FileKind.XLSX
+    assert classify_content("t.csv", b"region,n\nNord,10\nSyd,12\n", opener) is FileKind.CSV
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w") as tf:
+        tf.addfile(tarfile.TarInfo("empty.txt"))
+    assert is_tar_header(tar.getvalue()) and not is_tar_header(b"region,n\n" * 100)
+
+
 @pytest.mark.parametrize("relpath", _corpus_params())
 def test_corpus_file_kind(relpath: str) -> None:
     assert CORPUS is not None

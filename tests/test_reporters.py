@@ -14,6 +14,7 @@ jsonschema is not a dependency; the validator is tested to reject documents too,
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -28,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner import masking
-from scanner.findings import FileResult, Finding, Location, ScanResult, Severity
+from scanner.findings import FileResult, Finding, Location, ScanResult, Severity, Verdict
 from scanner.reporters import Format, render
 from scanner.reporters import console as console_reporter
 from scanner.reporters import json as json_reporter
@@ -208,6 +209,65 @@ def many_result(n: int = 30) -> ScanResult:
     )
 
 
+def archive_result() -> ScanResult:
+    """An archive whose members fail and need review, and one with a finding of its own."""
+    digest = "blake2b:" + "ab" * 32
+    files = (
+        FileResult("export/a.zip", "zip", 2048, (), 0.3, hash=digest, members_verdict=Verdict.FAIL),
+        FileResult(
+            "export/a.zip!dir/t.csv",
+            "csv",
+            51,
+            (
+                finding(
+                    "TAB001",
+                    "small-cell",
+                    Severity.BLOCK,
+                    Location("export/a.zip", row=2, column="n", member="dir/t.csv"),
+                    "count under threshold 3 (dst)",
+                    "count 1-2",
+                ),
+            ),
+            0.2,
+            hash="blake2b:" + "cd" * 32,
+        ),
+        FileResult(
+            "export/a.zip!secret.csv",
+            "encrypted",
+            0,
+            (
+                finding(
+                    "FIL004",
+                    "encrypted-file",
+                    Severity.REVIEW,
+                    Location("export/a.zip", member="secret.csv"),
+                    "Encrypted: encrypted archive member. A person must check this file.",
+                    "encrypted archive member",
+                ),
+            ),
+        ),
+        FileResult(
+            "export/b.tar.gz",
+            "gzip",
+            4096,
+            (
+                finding(
+                    "FIL003",
+                    "archive-limit",
+                    Severity.REVIEW,
+                    Location("export/b.tar.gz"),
+                    "Not fully read: more than 10000 members. A person must check this file.",
+                    "more than 10000 members",
+                ),
+            ),
+            hash="blake2b:" + "ef" * 32,
+            members_verdict=Verdict.PASS,
+        ),
+        FileResult("export/b.tar.gz!ok.csv", "csv", 90, (), hash="blake2b:" + "01" * 32),
+    )
+    return ScanResult(tool_version="0.1.0", profile="dst", files=files, seconds=0.5)
+
+
 def empty_result() -> ScanResult:
     return ScanResult(tool_version="0.1.0", profile="dst", files=(), seconds=0.0)
 
@@ -254,6 +314,8 @@ GOLDEN_CASES = {
     "many.txt": lambda: to_console(many_result()),
     "empty.json": lambda: to_json(empty_result()),
     "empty.txt": lambda: to_console(empty_result()),
+    "archive.json": lambda: to_json(archive_result()),
+    "archive.txt": lambda: to_console(archive_result()),
 }
 
 
@@ -270,7 +332,7 @@ def test_json_top_level_and_file_key_order() -> None:
     assert list(doc) == ["schema_version", "tool", "profile", "files", "errors", "summary"]
     assert doc["schema_version"] == 1
     assert doc["tool"] == {"name": "sdcscan", "version": "0.1.0"}
-    assert list(doc["files"][0]) == ["path", "kind", "verdict", "bytes", "seconds", "findings"]
+    assert list(doc["files"][0]) == ["path", "kind", "verdict", "bytes", "hash", "seconds", "findings"]
     assert list(doc["files"][0]["findings"][0]) == [
         "rule",
         "name",
@@ -287,6 +349,7 @@ def test_json_top_level_and_file_key_order() -> None:
         "column",
         "sheet",
         "cell",
+        "member",
     ]
     assert list(doc["summary"]) == ["files", "pass", "review", "fail", "bytes", "seconds"]
 
@@ -331,6 +394,7 @@ def test_json_finding_fields() -> None:
         "column": "LopNr",
         "sheet": None,
         "cell": None,
+        "member": None,
     }
     assert mic002["evidence"] == "column 'LopNr': 1 distinct value per row"
     assert re.fullmatch(r"[0-9a-f]{32}", mic002["fingerprint"])
@@ -482,7 +546,8 @@ def _objects(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-@pytest.mark.parametrize("make", [sample_result, many_result, empty_result], ids=["sample", "many", "empty"])
+@pytest.mark.parametrize("make", [sample_result, many_result, empty_result, archive_result],
+                         ids=["sample", "many", "empty", "archive"])
 def test_json_validates_against_schema(make: Any) -> None:
     validate(json.loads(to_json(make())), json_reporter.SCHEMA)
 
@@ -872,6 +937,7 @@ def test_canary_masked_in_every_json_location_field() -> None:
         "column": "P1234_LopNr_xxxxxxxxxx16",
         "sheet": "pnr xxxxxxxxxx16",
         "cell": {"dimxxxxxxxxxx16": "label xxxxxxxxxx16"},
+        "member": None,
     }
     assert found["message"] == "value xxxxxxxxxx16 is a valid personnummer"
     assert doc["errors"] == ["could not read row of xxxxxxxxxx16"]
@@ -894,7 +960,7 @@ def shuffled(result: ScanResult, data: st.DataObject) -> ScanResult:
         result.tool_version,
         result.profile,
         tuple(
-            FileResult(f.path, f.kind, f.bytes, tuple(data.draw(st.permutations(f.findings))), f.seconds)
+            dataclasses.replace(f, findings=tuple(data.draw(st.permutations(f.findings))))
             for f in files
         ),
         result.seconds,
@@ -965,3 +1031,38 @@ def test_import_is_cheap() -> None:
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+# --- archives ----------------------------------------------------------------------------------------
+
+
+def test_json_archive_members_hash_and_member_location() -> None:
+    doc = json.loads(to_json(archive_result()))
+    by_path = {f["path"]: f for f in doc["files"]}
+    assert list(by_path) == ["export/a.zip", "export/a.zip!dir/t.csv", "export/a.zip!secret.csv", "export/b.tar.gz",
+                             "export/b.tar.gz!ok.csv"]
+    assert by_path["export/a.zip"]["verdict"] == "fail" and by_path["export/a.zip"]["findings"] == []
+    assert by_path["export/a.zip"]["hash"] == "blake2b:" + "ab" * 32
+    assert by_path["export/a.zip!secret.csv"]["hash"] is None
+    loc = by_path["export/a.zip!dir/t.csv"]["findings"][0]["location"]
+    assert (loc["path"], loc["member"], loc["row"]) == ("export/a.zip", "dir/t.csv", 2)
+    assert by_path["export/b.tar.gz"]["verdict"] == "review"  # its own finding; its members pass
+
+
+def test_console_archive_verdict_from_members_and_member_locations() -> None:
+    lines = to_console(archive_result()).splitlines()
+    i = lines.index("export/a.zip  zip  FAIL")
+    assert lines[i + 1] == "  verdict from its members (listed as its path followed by !member)"
+    assert "export/a.zip!dir/t.csv  csv  FAIL" in lines
+    # The member's own findings do not repeat its path; a finding about another member names it.
+    assert "  TAB001  block   row 2, col n  count under threshold 3 (dst)" in lines
+    assert console_reporter._where(Location("export/a.zip", member="b.csv"), "export/a.zip") == "export/a.zip!b.csv"
+    assert console_reporter._where(Location("export/a.zip", member="b.csv"), "export/a.zip!b.csv") == "file"
+    assert "export/b.tar.gz!ok.csv" not in lines  # a passing member is listed with -v only
+
+
+def test_member_sorts_with_its_location() -> None:
+    a = Location("export/a.zip", row=5)
+    b = Location("export/a.zip", row=1, member="b.csv")
+    assert sorted([b, a], key=Location.sort_key) == [a, b]
+    assert b.display_path == "export/a.zip!b.csv" and a.display_path == "export/a.zip"

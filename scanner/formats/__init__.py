@@ -113,7 +113,8 @@ class ReadContext:
 @dataclass(slots=True)
 class Member:
     """One member of a container. ``source`` is None when its content was not read (``problems`` say
-    why); ``size`` is then the declared size. ``name`` is the name as stored: display only, never a path."""
+    why, with the declared size where it matters); ``size`` is the bytes read, so 0 then. ``name`` is the
+    name as stored: display only, never a path."""
 
     name: str
     size: int

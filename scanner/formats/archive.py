@@ -11,7 +11,8 @@ Every limit is checked twice, because declared sizes lie: first against what the
 central directory, a tar header), then against the bytes actually decompressed, counted as they come (the
 reading stops at the limit; it never reads on to find out how much more there is). A limit that concerns
 the whole archive (total size, member count, nesting depth) stops the reading of the archive on disk and
-everything nested in it; the engine reports that as FIL003. A member's own ratio limit skips that member.
+everything nested in it; the engine reports that as FIL003. A zip member over the ratio limit is skipped
+(the other members are read); a .gz/.bz2/.xz stream over it stops, as the stream is the whole archive.
 
 How many times the archive's own bytes are read: a zip up to ``memory_bytes`` once (into memory, hashed on
 the way); a larger zip twice (a sequential hashing pass, then the central directory and each member's
@@ -72,6 +73,16 @@ def _size(n: float) -> str:
     return f"{n:.1f} {unit}"
 
 
+def _over_total(declared: int | None, ctx: ReadContext) -> str:
+    """Why reading stops at the total-size limit, with the declared size when there is one."""
+    budget = ctx.budget
+    limit = _size(budget.limits.max_total_bytes)
+    what = "decompresses to more than" if declared is None else f"declares {_size(declared)} uncompressed, more than"
+    if budget.bytes_left >= budget.limits.max_total_bytes:
+        return f"{what} the limit of {limit}"
+    return f"{what} the {_size(budget.bytes_left)} left of the limit of {limit} for the whole archive"
+
+
 def unsafe_member_name(name: str) -> bool:
     """Whether an archive member's name climbs out of the archive (``..``) or is absolute (``/etc/x``,
     ``C:\\x``): extracting it as named would write outside the target folder ("zip slip")."""
@@ -124,12 +135,11 @@ def _extract(read: Callable[[int], bytes], ref: SourceRef, ctx: ReadContext, *,
                 break
             size += len(chunk)
             if size > budget.bytes_left:
-                raise _LimitHit(f"more than {_size(limits.max_total_bytes)} uncompressed in total "
-                                "(the configured limit)", whole=True)
+                raise _LimitHit(_over_total(None, ctx) + " (counted while decompressing)", whole=True)
             if (compressed is not None and size > limits.ratio_min_bytes
                     and size > limits.max_ratio * max(compressed, 1)):
-                raise _LimitHit(f"member decompresses at a ratio above {limits.max_ratio:g}:1 (a zip bomb?); "
-                                "it was not read further", whole=False)
+                raise _LimitHit(f"decompresses at a ratio above {limits.max_ratio:g}:1 (a zip bomb?; counted "
+                                "while decompressing)", whole=False)
             hasher.update(chunk)
             if spill is None and size <= limits.memory_bytes:
                 chunks.append(chunk)
@@ -181,8 +191,7 @@ def _zip_members(source: Source, ctx: ReadContext, part: ContainerPart) -> Itera
             if len(infos) > budget.members_left:
                 budget.stop(f"more than {limits.max_members} members (the configured limit)")
             elif declared > budget.bytes_left:
-                budget.stop(f"declares {_size(declared)} uncompressed, more than the limit of "
-                            f"{_size(limits.max_total_bytes)} (a zip bomb?)")
+                budget.stop(_over_total(declared, ctx))
             encrypted = [i for i in infos if _zip_encrypted(i)]
             if infos and len(encrypted) == len(infos):
                 part.problems.append(Problem(ProblemKind.ENCRYPTED,
@@ -212,29 +221,30 @@ def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: Source, ctx
     if _zip_encrypted(info):
         problems.append(Problem(ProblemKind.ENCRYPTED,
                                 "encrypted archive member: it cannot be read without the password"))
-        return Member(name, info.file_size, None, problems, encrypted=True)
+        return Member(name, 0, None, problems, encrypted=True)
     if info.file_size > budget.bytes_left:
-        budget.stop(f"more than {_size(limits.max_total_bytes)} uncompressed in total (the configured limit)")
-        problems.append(Problem(ProblemKind.LIMIT, f"not read: {budget.stopped}"))
-        return Member(name, info.file_size, None, problems)
+        reason = _over_total(info.file_size, ctx)
+        budget.stop(reason)
+        problems.append(Problem(ProblemKind.LIMIT, f"not read: {reason}"))
+        return Member(name, 0, None, problems)
     if info.file_size > limits.ratio_min_bytes and info.file_size > limits.max_ratio * max(compressed, 1):
-        problems.append(Problem(ProblemKind.LIMIT, f"declares a compression ratio above {limits.max_ratio:g}:1 "
-                                                   "(a zip bomb?); not read"))
-        return Member(name, info.file_size, None, problems)
+        problems.append(Problem(ProblemKind.LIMIT, f"not read: declares {_size(info.file_size)} uncompressed, a "
+                                                   f"compression ratio above {limits.max_ratio:g}:1 (a zip bomb?)"))
+        return Member(name, 0, None, problems)
     try:
         with zf.open(info) as f:
             src = _extract(f.read, archive.ref.child(name), ctx, compressed=compressed)
     except _LimitHit as hit:
         if hit.whole:
             budget.stop(hit.reason)
-        problems.append(Problem(ProblemKind.LIMIT, hit.reason))
-        return Member(name, info.file_size, None, problems)
+        problems.append(Problem(ProblemKind.LIMIT, f"not read to the end: {hit.reason}"))
+        return Member(name, 0, None, problems)
     except NotImplementedError:
         problems.append(Problem(ProblemKind.DAMAGED, "compressed with a method the scanner cannot read"))
-        return Member(name, info.file_size, None, problems)
+        return Member(name, 0, None, problems)
     except _ZIP_DAMAGE:
         problems.append(Problem(ProblemKind.DAMAGED, "member data is damaged (bad checksum or truncated)"))
-        return Member(name, info.file_size, None, problems)
+        return Member(name, 0, None, problems)
     return Member(name, src.size, src, problems)
 
 
@@ -376,7 +386,7 @@ def _single_member(stream: io.RawIOBase, parent: SourceRef, ctx: ReadContext, pa
         src = _extract(stream.read, parent.child(name), ctx, compressed=None)
     except _LimitHit as hit:
         budget.stop(hit.reason)
-        return Member(name, 0, None, [Problem(ProblemKind.LIMIT, f"not read: {hit.reason}")])
+        return Member(name, 0, None, [Problem(ProblemKind.LIMIT, f"not read to the end: {hit.reason}")])
     except _STREAM_DAMAGE as exc:
         part.problems.append(Problem(ProblemKind.DAMAGED, _stream_damage(exc)))
         return Member(name, 0, None, [Problem(ProblemKind.DAMAGED, _stream_damage(exc))])
@@ -397,56 +407,60 @@ def _tar_members(stream: io.RawIOBase, limited: _Limited, parent: SourceRef, ctx
     except _STREAM_DAMAGE as exc:
         part.problems.append(Problem(ProblemKind.DAMAGED, _stream_damage(exc)))
         return
-    while True:
-        if budget.stopped is not None:
-            part.problems.append(Problem(ProblemKind.LIMIT, f"not fully read: {budget.stopped}; "
-                                         "the rest of the archive was not inspected"))
-            return
-        try:
-            limited.between_members()
-            info = tf.next()
-            limited.in_member()
-        except _LimitHit as hit:
-            budget.stop(hit.reason)
-            continue
-        except _STREAM_DAMAGE as exc:
-            part.problems.append(Problem(ProblemKind.DAMAGED, _stream_damage(exc)))
-            return
-        if info is None:
-            return
-        if info.isdir():
-            continue
-        if budget.members_left <= 0:
-            budget.stop(f"more than {limits.max_members} members (the configured limit)")
-            continue
-        budget.members_left -= 1
-        problems = _name_problems(info.name)
-        if info.issym() or info.islnk():
-            problems.append(Problem(ProblemKind.NOT_FOLLOWED, "a link to another path: not followed"))
-            yield Member(info.name, 0, None, problems)
-            continue
-        if not info.isreg():
-            problems.append(Problem(ProblemKind.NOT_FOLLOWED, "a device, pipe or other special entry: not read"))
-            yield Member(info.name, 0, None, problems)
-            continue
-        if info.size > budget.bytes_left:
-            budget.stop(f"more than {_size(limits.max_total_bytes)} uncompressed in total (the configured limit)")
-            problems.append(Problem(ProblemKind.LIMIT, f"not read: {budget.stopped}"))
-            yield Member(info.name, info.size, None, problems)
-            continue
-        member_file = tf.extractfile(info)
-        if member_file is None:  # pragma: no cover - isreg() members always have a file object
-            continue
-        try:
-            src = _extract(member_file.read, parent.child(info.name), ctx, compressed=None)
-        except _LimitHit as hit:
-            budget.stop(hit.reason)
-            problems.append(Problem(ProblemKind.LIMIT, f"not read: {hit.reason}"))
-            yield Member(info.name, info.size, None, problems)
-            continue
-        except _STREAM_DAMAGE as exc:
-            problems.append(Problem(ProblemKind.DAMAGED, _stream_damage(exc)))
-            part.problems.append(Problem(ProblemKind.DAMAGED, _stream_damage(exc)))
-            yield Member(info.name, info.size, None, problems)
-            return
-        yield Member(info.name, src.size, src, problems)
+    try:
+        while True:
+            if budget.stopped is not None:
+                part.problems.append(Problem(ProblemKind.LIMIT, f"not fully read: {budget.stopped}; "
+                                             "the rest of the archive was not inspected"))
+                return
+            try:
+                limited.between_members()
+                info = tf.next()
+                limited.in_member()
+            except _LimitHit as hit:
+                budget.stop(hit.reason)
+                continue
+            except _STREAM_DAMAGE as exc:
+                part.problems.append(Problem(ProblemKind.DAMAGED, _stream_damage(exc)))
+                return
+            if info is None:
+                return
+            if info.isdir():
+                continue
+            if budget.members_left <= 0:
+                budget.stop(f"more than {limits.max_members} members (the configured limit)")
+                continue
+            budget.members_left -= 1
+            problems = _name_problems(info.name)
+            if info.issym() or info.islnk():
+                problems.append(Problem(ProblemKind.NOT_FOLLOWED, "a link to another path: not followed"))
+                yield Member(info.name, 0, None, problems)
+                continue
+            if not info.isreg():
+                problems.append(Problem(ProblemKind.NOT_FOLLOWED, "a device, pipe or other special entry: not read"))
+                yield Member(info.name, 0, None, problems)
+                continue
+            if info.size > budget.bytes_left:
+                reason = _over_total(info.size, ctx)
+                budget.stop(reason)
+                problems.append(Problem(ProblemKind.LIMIT, f"not read: {reason}"))
+                yield Member(info.name, 0, None, problems)
+                continue
+            member_file = tf.extractfile(info)
+            if member_file is None:  # pragma: no cover - isreg() members always have a file object
+                continue
+            try:
+                src = _extract(member_file.read, parent.child(info.name), ctx, compressed=None)
+            except _LimitHit as hit:
+                budget.stop(hit.reason)
+                problems.append(Problem(ProblemKind.LIMIT, f"not read to the end: {hit.reason}"))
+                yield Member(info.name, 0, None, problems)
+                continue
+            except _STREAM_DAMAGE as exc:
+                problems.append(Problem(ProblemKind.DAMAGED, _stream_damage(exc)))
+                part.problems.append(Problem(ProblemKind.DAMAGED, _stream_damage(exc)))
+                yield Member(info.name, 0, None, problems)
+                return
+            yield Member(info.name, src.size, src, problems)
+    finally:
+        tf.close()

@@ -94,7 +94,7 @@ def archive_limit(ctx: RuleContext, facts: FileFacts) -> Iterator[Finding]:
     """
     for reason in facts.limits:
         yield ctx.finding(
-            f"Not fully read: {reason}. A person must check this file.",
+            f"{reason[:1].upper()}{reason[1:]}. A person must check this file.",
             masking.note(reason),
             identity=reason,
         )
