@@ -158,7 +158,7 @@ class _WorkbookScan:
         try:
             workbook = open_workbook(self.entry.path)
         except EncryptedWorkbook:
-            self.facts.problems.append(ENCRYPTED)
+            self.facts.encrypted.append(ENCRYPTED)
             return structure()
         names = workbook.sheet_names
 
@@ -476,10 +476,10 @@ def _hidden_summary(sheet: SheetFacts, grid: SheetGrid, rows: np.ndarray, cols: 
 def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
                   analyse: Analyse) -> list[Finding]:
     """All findings for the workbook ``entry``; problems (unreadable parts, formats whose structure is not
-    read, encryption) go to ``facts.problems``. ``analyse`` is the scan's table analysis."""
+    read) go to ``facts.problems``, encryption to ``facts.encrypted`` (FIL004). ``analyse`` is the scan's table analysis."""
     scan = _WorkbookScan(entry, config, key, facts, analyse)
     if entry.kind is FileKind.OLE_ENCRYPTED:
-        facts.problems.append(ENCRYPTED)
+        facts.encrypted.append(ENCRYPTED)
         return []
     if entry.kind is not FileKind.XLSX:
         facts.problems.append(f"{entry.kind.value} workbook: {_NOT_INSPECTED}")

@@ -103,7 +103,7 @@ def test_nothing_unread_passes(scanned: tuple[Path, dict[str, ScanResult]]) -> N
     for path, f in _by_path(results["dst"]).items():
         if f.kind not in FULLY_READ:
             assert f.verdict is not Verdict.PASS, f"{path} ({f.kind}) passed without being read"
-            assert "FIL001" in _rules(f), path
+            assert _rules(f) & {"FIL001", "FIL004"}, path
 
 
 @pytest.mark.parametrize("path", PUBLISHED_SAFE)
@@ -142,7 +142,9 @@ def test_identifier_columns_in_userdata(scanned: tuple[Path, dict[str, ScanResul
 @pytest.mark.parametrize("path", UNREADABLE)
 def test_encrypted_files_go_to_a_person(scanned: tuple[Path, dict[str, ScanResult]], path: str) -> None:
     f = _by_path(scanned[1]["dst"])[path]
-    assert f.verdict is Verdict.REVIEW and _rules(f) == {"FIL001"}
+    # FIL004 where the encryption is recognised (an encrypted Office container), FIL001 where the reader
+    # only fails (Parquet modular encryption): review either way, never a pass.
+    assert f.verdict is Verdict.REVIEW and _rules(f) in ({"FIL001"}, {"FIL004"}), _rules(f)
 
 
 def test_acro_threshold_sees_cells_dst_allows(scanned: tuple[Path, dict[str, ScanResult]]) -> None:

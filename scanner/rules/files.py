@@ -102,16 +102,18 @@ def archive_limit(ctx: RuleContext, facts: FileFacts) -> Iterator[Finding]:
 
 @rule("FIL004", "encrypted-file", Severity.REVIEW, (Shape.FILE,))
 def encrypted_file(ctx: RuleContext, facts: FileFacts) -> Iterator[Finding]:
-    """An encrypted archive member, or an archive whose members are all encrypted.
+    """An encrypted file: a password-protected workbook, an encrypted archive member, or an archive whose
+    members are all encrypted.
 
-    What it flags: zip members encrypted with a password (ZipCrypto, WinZip AES or PKWARE strong
-    encryption), each as a finding on the member's own entry, and the archive itself when every member is
-    encrypted.
+    What it flags: password-protected Office workbooks (an OLE container holding EncryptionInfo), zip
+    members encrypted with a password (ZipCrypto, WinZip AES or PKWARE strong encryption), each as a
+    finding on the member's own entry, and the archive itself when every member is encrypted.
 
     Why it is disclosive: encrypted content cannot be inspected, and encryption is a way to move data past
     a check. The scanner fails closed: a person must ask for the content unencrypted or look at it.
 
-    Example: `results.zip` made with `zip -e` or 7-Zip's "encrypt" option.
+    Example: `results.zip` made with `zip -e` or 7-Zip's "encrypt" option; `tables.xlsx` saved with
+    "Encrypt with password".
 
     Options: severity only.
 
