@@ -102,8 +102,7 @@ def archive_limit(ctx: RuleContext, facts: FileFacts) -> Iterator[Finding]:
 
 @rule("FIL004", "encrypted-file", Severity.REVIEW, (Shape.FILE,))
 def encrypted_file(ctx: RuleContext, facts: FileFacts) -> Iterator[Finding]:
-    """An encrypted file: a password-protected workbook, an encrypted archive member, or an archive whose
-    members are all encrypted.
+    """An encrypted file: a password-protected workbook, an encrypted archive member, an encrypted archive.
 
     What it flags: password-protected Office workbooks (an OLE container holding EncryptionInfo), zip
     members encrypted with a password (ZipCrypto, WinZip AES or PKWARE strong encryption), each as a
