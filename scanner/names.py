@@ -274,7 +274,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, body in (
         # Published dominance: the share of the largest one or two units (concentration ratios).
         ("dominance", r"cr[1-3]|top_?[1-3]_?(share|andel|pct)?|(andel|share|pct)_?(af_?|of_?|av_?)?"
-                      r"(den_?|the_?)?(st(ø|o)rste?|largest|biggest|top)\w*|st(ø|o)rste?_?andel|"
+                      r"(den_?|the_?|de_?|två_?|to_?|two_?)?(st(ø|o|ö)rste?|största|largest|biggest|top)\w*|"
+                      r"st(ø|o|ö)rst\w*(_[a-zæøåäö]+){0,3}_andel\w*|suurimm\w*(_[a-zäö]+){0,3}_osuus|"
                       r"largest_?(unit|firm|company|contributor)?_?(share|pct)|dominans\w*|koncentration\w*"),
         ("min", r"min|minimum|mindste|laveste|l(ä|a)gsta|minst|lavest|pienin|minimi|smallest|lowest"),
         ("max", r"max|maximum|maks|st(ø|o)rste|h(ø|o)jeste|h(ö|o)gsta|st(ö|o)rst|h(ø|o)yeste|suurin|maksimi|"

@@ -476,7 +476,8 @@ def _hidden_summary(sheet: SheetFacts, grid: SheetGrid, rows: np.ndarray, cols: 
 def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
                   analyse: Analyse) -> list[Finding]:
     """All findings for the workbook ``entry``; problems (unreadable parts, formats whose structure is not
-    read) go to ``facts.problems``, encryption to ``facts.encrypted`` (FIL004). ``analyse`` is the scan's table analysis."""
+    read) go to ``facts.problems``, encryption to ``facts.encrypted`` (FIL004). ``analyse`` is the scan's
+    table analysis."""
     scan = _WorkbookScan(entry, config, key, facts, analyse)
     if entry.kind is FileKind.OLE_ENCRYPTED:
         facts.encrypted.append(ENCRYPTED)

@@ -7,6 +7,7 @@ of every cell, margins included)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from scanner.config import Profile
 from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import ColumnInfo, ColumnKind, TableModel, TableShape
+from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
 
 if TYPE_CHECKING:
     from scanner.tabulate import CellFlags, CellTable
@@ -335,11 +336,14 @@ def _top_n(table: CellTable, n: int) -> np.ndarray:
     return top
 
 
-@rule("TAB002", "dominant-contributors", Severity.BLOCK, (Shape.CELLS,))
-def dominant_contributors(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
+@rule("TAB002", "dominant-contributors", Severity.BLOCK, (Shape.TABLE, Shape.CELLS))
+def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A cell whose largest n contributors make up more than k of its value: the (n,k) dominance rule.
 
-    What it flags: in a table of sums or means (`sdcscan table --value ... --stat sum|mean`), every cell
+    What it flags: in `sdcscan scan`, a published column with the share of the largest one or two units
+    (`CR1`, `CR2`, `andel største virksomhed`, `top2_share`; in percent or as a fraction) above the
+    profile's k: the cell beside it is dominated (a share of the three largest above k is `review`, as
+    the rule's n is 2). In a table of sums or means (`sdcscan table --value ... --stat sum|mean`), every cell
     (margins included) where the largest `nk_n` contributions (1 or 2) make up more than `nk_k` of the
     cell total. The boundary is the profile's: Statistics Denmark and SCB fail a cell at a share above
     85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive = true`). With `--unit`,
@@ -358,6 +362,9 @@ def dominant_contributors(ctx: RuleContext, table: CellTable) -> Iterator[Findin
     References: Statistics Denmark, rules for sending results home (dominance, 85 %); Hundepool et al.,
     Statistical Disclosure Control (2012), 4.2.2; ACRO `safe_nk_n`/`safe_nk_k`.
     """
+    if isinstance(table, TableModel):
+        yield from _published_dominance(ctx, table)
+        return
     if not table.magnitude:
         return
     profile = ctx.profile
@@ -383,6 +390,153 @@ def dominant_contributors(ctx: RuleContext, table: CellTable) -> Iterator[Findin
                 f"top-{profile.nk_n} share {sign} {pct} (profile {profile.name})")
 
     yield from _report(ctx, table, flags, describe, _NEGATIVE)
+
+
+_CR_DIGIT = re.compile(r"(?:cr|top|k)[_ ]?([1-9])", re.IGNORECASE)
+_TWO_WORDS = re.compile(r"\b(two|to|två|kaksi|2)\b", re.IGNORECASE)
+
+
+def _dominance_n(name: str) -> int:
+    """How many units a published concentration share covers: CR2 -> 2, "andel største" -> 1."""
+    m = _CR_DIGIT.search(name)
+    if m:
+        return int(m.group(1))
+    return 2 if _TWO_WORDS.search(name) else 1
+
+
+def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """TAB002 in `sdcscan scan`: a published share of the largest units above the profile's k."""
+    if table.shape is TableShape.MICRODATA:
+        return
+    profile = ctx.profile
+    columns = [c for c in table.columns if c.statistic == "dominance" and c.kind is ColumnKind.NUMERIC
+               and c.non_null and c.non_negative]
+    for col in columns:
+        n = _dominance_n(col.name)
+        values = table.sample.get_column(col.name).drop_nulls()
+        # A share written in percent (0-100) or as a fraction (0-1): the column as a whole tells which.
+        scale = 100.0 if values.len() and float(values.max()) > 1.0 else 1.0  # type: ignore[arg-type]
+        sign = ">=" if profile.nk_inclusive else ">"
+        itemised = 0
+        for offset, frame in table.frames():
+            shares = frame.get_column(col.name) / scale
+            over = (shares >= profile.nk_k) if profile.nk_inclusive else (shares > profile.nk_k)
+            hits = frame.with_row_index("__row").filter(over.fill_null(False))
+            for rec in hits.iter_rows(named=True):
+                itemised += 1
+                if itemised > MAX_ITEMISED:
+                    continue
+                row = offset + int(rec["__row"]) + 1
+                labels = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
+                               for d in table.dimensions[:MAX_LABELS])
+                where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {row}"
+                severity = Severity.REVIEW if n > profile.nk_n else None
+                why = ("its largest units" if n > profile.nk_n else f"its largest {n}")
+                yield ctx.finding(
+                    f"Cell ({where}) is dominated: column {masking.mask_name(col.name)!r} publishes that "
+                    f"{why} hold {'at least' if profile.nk_inclusive else 'more than'} "
+                    f"{profile.nk_k * 100:g} % of its value"
+                    + (f" (a share of the largest {n}; the rule's n is {profile.nk_n})" if n > profile.nk_n
+                       else "") + ".",
+                    masking.note(f"top-{n} share {sign} {profile.nk_k * 100:g} % (profile {profile.name})"),
+                    row=row, column=col.name, cell=labels or None, severity=severity,
+                    identity="" if labels else f"row{row}",
+                )
+        if itemised > MAX_ITEMISED:
+            yield ctx.finding(f"{itemised - MAX_ITEMISED:,} more dominated cells in column "
+                              f"{masking.mask_name(col.name)!r}.",
+                              masking.note(f"{itemised:,} dominated cells"), column=col.name, identity="more")
+
+
+# Names of magnitude columns (money, values): a sum or mean of 0 over several units tells each unit's value.
+_MAGNITUDE_NAME = re.compile(
+    r"(?<![a-zæøåäö])(kr|dkk|sek|nok|eur|euro|euroa|gbp|usd|tkr|mkr|mio|mill|mn|beløb|belopp|amount|"
+    r"omsætning|omsättning|omsetning|turnover|liikevaihto|revenue|sales|income|indkomst|inkomst|inntekt|"
+    r"tulot|export|exports|eksport|vienti|import|imports|investment\w*|investering\w*|expenditure\w*|"
+    r"udgift\w*|utgift\w*|kostnad\w*|cost\w*|subsid\w*|tilskud\w*|tilskott\w*|tilskudd\w*|"
+    r"wage\w*|salary|salaries|løn\w*|lön\w*|lønn\w*|palk\w*|formue|förmögenhet|wealth|ydelse\w*|"
+    r"benefit\w*|spending|rd|r_d|value_added|værdi|värde|verdi|arvo)(?![a-zæøåäö])",
+    re.IGNORECASE,
+)
+
+
+def _is_magnitude(col: ColumnInfo) -> bool:
+    if col.role is not Role.MEASURE or col.kind is not ColumnKind.NUMERIC or col.count_named:
+        return False
+    if col.statistic not in (None, "mean"):
+        return False
+    name = re.sub(r"[\s\-./()]+", "_", col.name.strip().lower())
+    return col.statistic == "mean" or not col.integral or bool(_MAGNITUDE_NAME.search(name))
+
+
+@rule("TAB006", "class-disclosure", Severity.BLOCK, (Shape.TABLE,))
+def class_disclosure(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """A magnitude cell whose contributors all have the same value: each one's value is published.
+
+    What it flags: in a published table with a count of contributors per cell (`Antal virksomheder`,
+    `n`), a cell of two or more contributors whose sum or mean of a non-negative magnitude is 0 (every
+    firm exported nothing), whose standard deviation is 0, or whose minimum equals its maximum.
+
+    Why it is disclosive: when all contributors share one value, the cell tells each of them their
+    neighbours' values exactly: the 12 firms of an industry learn that each of the others had no export.
+    Frequency tables are not judged here: an empty count cell is allowed at Statistics Denmark.
+
+    Example: `B Råstofindvinding;12;0,0` as `branche;antal virksomheder;eksport (mio. kr.)`.
+
+    Options: none beyond severity.
+
+    References: Hundepool et al., Statistical Disclosure Control (2012), 4.2 (class or group disclosure);
+    Statistics Denmark, rules for sending results home (business data); ACRO (a p % rule failure on an
+    all-zero cell).
+    """
+    if table.shape is TableShape.MICRODATA or any(c.statistic == "estimate" for c in table.columns):
+        return
+    from scanner.rules.extremes import group_size_column, row_labels
+
+    size = group_size_column(table)
+    if size is None:
+        return
+    magnitudes = [c for c in table.columns if c is not size and c.non_negative and _is_magnitude(c)]
+    spreads = [c for c in table.columns if c.statistic == "spread" and c.kind is ColumnKind.NUMERIC
+               and re.search(r"(?<![a-z])(sd|std|stddev|stdev|std_?dev|standardafvigelse|standardavvik\w*|"
+                             r"spredning|std_?afv|keskihajonta)(?![a-z])", col_key(c.name))]
+    minima = [c for c in table.columns if c.statistic == "min" and c.kind is ColumnKind.NUMERIC]
+    maxima = [c for c in table.columns if c.statistic == "max" and c.kind is ColumnKind.NUMERIC]
+    if not (magnitudes or spreads or (minima and maxima)):
+        return
+    itemised = 0
+    for offset, frame in table.frames():
+        for i, row in enumerate(frame.iter_rows(named=True)):
+            n = row.get(size.name)
+            if not isinstance(n, (int, float)) or not n >= 2:
+                continue
+            why = [f"{masking.mask_name(c.name)!r} is 0" for c in magnitudes if row.get(c.name) == 0]
+            why += [f"{masking.mask_name(c.name)!r} is 0" for c in spreads if row.get(c.name) == 0]
+            if minima and maxima and all(row.get(c.name) is not None for c in (minima[0], maxima[0])) \
+                    and row.get(minima[0].name) == row.get(maxima[0].name):
+                why.append("its minimum equals its maximum")
+            if not why:
+                continue
+            itemised += 1
+            if itemised > MAX_ITEMISED:
+                continue
+            labels = row_labels(table, row)
+            where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {offset + i + 1}"
+            yield ctx.finding(
+                f"Cell ({where}) has several contributors who all have the same value ({'; '.join(why[:3])}): "
+                "each one's value is published.",
+                masking.note(f"{masking.count_band(n, ctx.profile.threshold)} contributors, one common value"),
+                row=offset + i + 1, column=size.name, cell=labels or None,
+                identity="" if labels else f"row{offset + i + 1}",
+            )
+    if itemised > MAX_ITEMISED:
+        yield ctx.finding(f"{itemised - MAX_ITEMISED:,} more cells whose contributors share one value.",
+                          masking.note(f"{itemised:,} cells"), identity="more")
+
+
+def col_key(name: str) -> str:
+    """A column name lower-cased with separators as underscores, for word patterns."""
+    return re.sub(r"[\s\-./()]+", "_", name.strip().lower()).strip("_")
 
 
 @rule("TAB003", "p-percent", Severity.BLOCK, (Shape.CELLS,))
