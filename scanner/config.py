@@ -46,6 +46,9 @@ class Profile:
     #: countries whose identifiers are expected, most likely first: breaks ties when a number is valid
     #: as two kinds (a 10-digit number can be a Danish CPR and a Swedish personnummer)
     countries: tuple[str, ...]
+    #: fail the p % rule for a magnitude cell whose contributions are all zero, as ACRO does (its code
+    #: computes 0 < p); elsewhere such a cell is class disclosure (TAB006), not a p % failure
+    p_percent_zero_fails: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,11 +218,12 @@ def _build_profile(name: str, raw: Mapping[str, Any], all_raw: Mapping[str, Any]
         merged = {f.name: getattr(base, f.name) for f in dataclasses.fields(Profile)}
     merged.update({k: v for k, v in raw.items() if k != "extends"})
     merged["name"] = name
-    missing = [f.name for f in dataclasses.fields(Profile) if f.name not in merged]
+    missing = [f.name for f in dataclasses.fields(Profile) if f.name not in merged
+               and f.default is dataclasses.MISSING]
     if missing:
         raise ConfigError(f"{where}: profile {name!r} lacks {', '.join(missing)}")
     hints = typing.get_type_hints(Profile)
-    values = {k: _coerce(merged[k], hints[k], f"{where} [profiles.{name}].{k}") for k in hints}
+    values = {k: _coerce(merged[k], hints[k], f"{where} [profiles.{name}].{k}") for k in hints if k in merged}
     profile = Profile(**values)
     if profile.threshold < 1:
         raise ConfigError(f"{where} [profiles.{name}].threshold: must be at least 1")

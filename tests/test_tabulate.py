@@ -138,8 +138,11 @@ def test_p_percent_rule(tmp_path: Path) -> None:
     assert "TAB003" not in _shares(tmp_path, [900.0, 80.0] + [20.0] * 5, "dst")
 
 
-def test_all_zero_cell_passes_dominance(tmp_path: Path) -> None:
-    assert _shares(tmp_path, [0.0] * 12, "acro") == set()
+def test_all_zero_cell_is_class_disclosure_not_dominance(tmp_path: Path) -> None:
+    # Twelve contributors of 0: each learns the others' values (TAB006); no share is dominant. Under acro
+    # the p % rule fails too, as in ACRO.
+    assert _shares(tmp_path, [0.0] * 12, "dst") == {"TAB006"}
+    assert _shares(tmp_path, [0.0] * 12, "acro") == {"TAB003", "TAB006"}
 
 
 def test_negative_contributions_are_review_and_suppressed(tmp_path: Path) -> None:

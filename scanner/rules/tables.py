@@ -469,8 +469,8 @@ def _is_magnitude(col: ColumnInfo) -> bool:
     return col.statistic == "mean" or not col.integral or bool(_MAGNITUDE_NAME.search(name))
 
 
-@rule("TAB006", "class-disclosure", Severity.BLOCK, (Shape.TABLE,))
-def class_disclosure(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+@rule("TAB006", "class-disclosure", Severity.BLOCK, (Shape.TABLE, Shape.CELLS))
+def class_disclosure(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A magnitude cell whose contributors all have the same value: each one's value is published.
 
     What it flags: in a published table with a count of contributors per cell (`Antal virksomheder`,
@@ -483,12 +483,19 @@ def class_disclosure(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
     Example: `B Råstofindvinding;12;0,0` as `branche;antal virksomheder;eksport (mio. kr.)`.
 
+    In a table built from microdata (`sdcscan table --value`), every cell (margins included) of two or
+    more contributions (units with `--unit`) whose contributions are all equal; it is suppressed like
+    any other primary cell.
+
     Options: none beyond severity.
 
     References: Hundepool et al., Statistical Disclosure Control (2012), 4.2 (class or group disclosure);
     Statistics Denmark, rules for sending results home (business data); ACRO (a p % rule failure on an
     all-zero cell).
     """
+    if not isinstance(table, TableModel):
+        yield from _equal_contributions(ctx, table)
+        return
     if table.shape is TableShape.MICRODATA or any(c.statistic == "estimate" for c in table.columns):
         return
     from scanner.rules.extremes import group_size_column, row_labels
@@ -534,6 +541,28 @@ def class_disclosure(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
                           masking.note(f"{itemised:,} cells"), identity="more")
 
 
+def _equal_contributions(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
+    """TAB006 on a built table: cells whose (two or more) contributions are all the same value."""
+    if not table.magnitude:
+        return
+    stats = table.stats
+    negative = stats.negative > 0
+    top1 = np.nan_to_num(stats.top1, nan=0.0)
+    top2 = np.nan_to_num(stats.top2, nan=0.0)
+    # With non-negative contributions, total == n * top1 and top2 == top1 leave no room for a different one.
+    equal = ((stats.nvalid >= 2) & (top1 == top2) & ~np.isnan(stats.top2)
+             & np.isclose(stats.total, stats.nvalid * top1, rtol=1e-12, atol=0.0) & ~negative)
+    # A suppressed cell must leave at least a unit of doubt about the common value (1, or p % of the total).
+    required = np.maximum(ctx.profile.p_percent * np.abs(stats.total), 1.0)
+    flags = _flags(table, equal, np.zeros_like(equal), required)
+
+    def describe(flat: int) -> tuple[str, str]:
+        return ("has contributors who all have the same value: the cell tells each one's value",
+                "all contributions equal")
+
+    yield from _report(ctx, table, flags, describe, _NEGATIVE)
+
+
 def col_key(name: str) -> str:
     """A column name lower-cased with separators as underscores, for word patterns."""
     return re.sub(r"[\s\-./()]+", "_", name.strip().lower()).strip("_")
@@ -547,7 +576,8 @@ def p_percent(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
     removing the two largest contributions is less than `p_percent` of the largest one
     ((total - x1 - x2) < p * x1). With `--unit` the contributions are per unit. A cell with a negative
     contribution is `review`. A cell whose contributions are all zero passes (there is nothing to estimate;
-    ACRO fails it).
+    it is class disclosure, TAB006) unless the profile says `p_percent_zero_fails`, as `acro` does to
+    follow ACRO, which fails it.
 
     Why it is disclosive: the second-largest contributor knows its own value x2; subtracting it from the
     published total leaves x1 plus the small remainder, an estimate of the largest contributor's value
@@ -569,6 +599,9 @@ def p_percent(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = remainder / top1
     fail = (stats.nvalid > 0) & (top1 > 0) & ~negative & (ratio < profile.p_percent)
+    if profile.p_percent_zero_fails:
+        # ACRO's behaviour, followed under its profile: an all-zero cell fails (0 < p).
+        fail |= (stats.nvalid > 0) & (stats.total == 0) & (top1 == 0) & ~negative
     required = profile.p_percent * top1 - remainder  # the upper protection level of the p % rule
     flags = _flags(table, fail, negative, np.where(fail, required, profile.p_percent * np.abs(stats.total)))
     pct = f"{profile.p_percent * 100:g} %"
