@@ -670,9 +670,20 @@ _WEAK_STATISTIC_NAMES = frozenset({"b", "t", "z", "p", "f", "or", "hr", "rr", "i
                                    "pr", "se", "lower", "upper", "beta", "statistic"})
 
 
+# Percentile levels as tables name them ("p10", "p50", "q1", "q3"). "q2", "q4" or "p3" are not: columns
+# q1..q4 or p1..p5 are questionnaire items.
+_PERCENTILE_SHORT = re.compile(r"^[pq]\d{1,2}$")
+_PERCENTILE_LEVELS = frozenset({"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "q1", "q3"})
+
+
 def _settle_statistics(columns: list[ColumnInfo]) -> None:
     """Keep a weak model-output name ("B", "SE", "t") as a statistic only when a column with an
-    unmistakable model-output name ("Estimate", "Std. Error", "Pr(>|t|)") is in the same table."""
+    unmistakable model-output name ("Estimate", "Std. Error", "Pr(>|t|)") is in the same table, and short
+    percentile names ("p90", "q1") only when every such name in the table is a usual percentile level."""
+    short = [c for c in columns if _PERCENTILE_SHORT.match(c.name.strip().lower())]
+    if short and not all(c.name.strip().lower() in _PERCENTILE_LEVELS for c in short):
+        for c in short:
+            c.statistic = None
     def weak(c: ColumnInfo) -> bool:
         return c.name.strip().lower().rstrip(".") in _WEAK_STATISTIC_NAMES
 

@@ -27,11 +27,10 @@ _EXTREMES = ("min", "max", "percentile")
 
 
 def group_size_column(table: TableModel) -> ColumnInfo | None:
-    """The column giving each row's number of observations: a count named as such (`n`, `N Obs`,
-    `antal`, `firms`), else the first count column."""
-    counts = [c for c in table.columns if c.is_count and c.role is Role.MEASURE]
-    named = [c for c in counts if c.count_named]
-    return (named or counts or [None])[0]
+    """The column giving each row's number of observations: the first count named as such (`n`, `N Obs`,
+    `antal`, `firms`). An unnamed whole-number column is not taken for a group size."""
+    named = [c for c in table.columns if c.is_count and c.role is Role.MEASURE and c.count_named]
+    return named[0] if named else None
 
 
 def row_labels(table: TableModel, row: dict[str, object]) -> tuple[tuple[str, str], ...]:
@@ -83,7 +82,7 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     not be based on fewer than 3 observations); ONS/ACRO statistical barriers (min and max are single
     observations); Hundepool et al., Statistical Disclosure Control (2012), 4.4.
     """
-    if table.shape is TableShape.MICRODATA or _is_model_output(table):
+    if table.shape is not TableShape.AGGREGATE or _is_model_output(table):
         return
     extremes = _extreme_columns(table)
     if not extremes:
@@ -170,7 +169,7 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     al., Statistical Disclosure Control (2012), 4.4; Eurostat, Guidelines for the checking of output
     based on microdata research (2015), maxima and minima.
     """
-    if table.shape is TableShape.MICRODATA or _is_model_output(table):
+    if table.shape is not TableShape.AGGREGATE or _is_model_output(table):
         return
     opts: OutlierOptions = ctx.options
     maxima = [c for c in _extreme_columns(table) if c.statistic == "max"]

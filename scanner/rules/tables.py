@@ -496,8 +496,8 @@ def class_disclosure(ctx: RuleContext, table: TableModel | CellTable) -> Iterato
     if not isinstance(table, TableModel):
         yield from _equal_contributions(ctx, table)
         return
-    if table.shape is TableShape.MICRODATA or any(c.statistic == "estimate" for c in table.columns):
-        return
+    if table.shape is not TableShape.AGGREGATE or any(c.statistic == "estimate" for c in table.columns):
+        return  # rows of units are MIC's business; model output is not a magnitude table
     from scanner.rules.extremes import group_size_column, row_labels
 
     size = group_size_column(table)
