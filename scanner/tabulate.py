@@ -552,9 +552,16 @@ class CellTable:
         return not self.magnitude or not bool((self.stats.negative > 0).any())
 
     def primary(self) -> tuple[np.ndarray, np.ndarray]:
-        """The cells any rule flagged (fail or review), and the widest protection any of them demands."""
-        primary = np.zeros(self.size, dtype=bool)
-        required = np.zeros(self.size, dtype=np.float64)
+        """The cells any rule flagged (fail or review), and the widest protection any of them demands.
+
+        Cells whose contributions are all equal (class disclosure, TAB006) are primary whether or not
+        TAB006 has reported yet: TAB004 audits the primary cells of a checked export before TAB006 runs,
+        and a suppressed all-zero cell that the margins give back would tell every contributor's value.
+        """
+        from scanner.rules.tables import equal_contributions
+
+        primary, required = equal_contributions(self)
+        primary = primary.copy()
         for flags in self.flags.values():
             hit = flags.fail | flags.review
             primary |= hit

@@ -54,3 +54,32 @@ def test_scan_never_writes_into_scanned_folder(tmp_path: Path) -> None:
     result = api.scan([tmp_path], load_config(), jobs=1)
     assert result.files[0].verdict is Verdict.FAIL
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
+
+
+@pytest.mark.parametrize("code", ["TAB001", "EXT001", "MIC003"])
+def test_a_rule_that_crashes_makes_every_table_part_review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          code: str) -> None:
+    # Fail closed: a crash inside a rule is FIL001 review for the file it was judging, never a pass, in a
+    # CSV, a table pasted into a note and a workbook alike.
+    import dataclasses
+
+    import xlsxwriter
+
+    from scanner.rules import registry
+
+    def crash(ctx: object, table: object) -> object:
+        raise RuntimeError("rule crashed")
+
+    spec = registry.get_rule(code)
+    monkeypatch.setitem(registry._REGISTRY, code, dataclasses.replace(spec, func=crash))
+    (tmp_path / "t.csv").write_text("region;n\nA;10\nB;20\n", encoding="utf-8")
+    (tmp_path / "note.md").write_text("| a | n |\n|---|---|\n| x | 10 |\n| y | 20 |\n", encoding="utf-8")
+    book = xlsxwriter.Workbook(str(tmp_path / "w.xlsx"))
+    sheet = book.add_worksheet()
+    for r, row in enumerate([["region", "n"], ["A", 10], ["B", 20]]):
+        sheet.write_row(r, 0, row)
+    book.close()
+    result = api.scan([tmp_path], load_config(), jobs=1)
+    assert {Path(f.path).name: f.verdict for f in result.files} == {
+        "t.csv": Verdict.REVIEW, "note.md": Verdict.REVIEW, "w.xlsx": Verdict.REVIEW}
+    assert all({x.rule for x in f.findings} == {"FIL001"} for f in result.files)

@@ -1,15 +1,26 @@
 """EXT: extremes — minima, maxima and percentiles that show one unit's value.
 
-Both rules read a published table of statistics per group (`region;n;mean;p50;p90;max`, a SAS PROC MEANS
-or Stata tabstat export, an R `summarise()` result): the table analysis names each column's statistic
-(:attr:`~scanner.table_model.ColumnInfo.statistic`) and which columns hold counts.
+Both rules read a published table of statistics per group, in either layout real tools write:
+
+* wide, one row per group and one column per statistic: `region;n;mean;p50;p90;max` (SAS PROC MEANS
+  ODS CSV `N Obs;Mean;Std Dev;Minimum;Maximum`, Stata `tabstat`/`collapse`, R `summarise()`, StatBank
+  tables with `Laveste timeløn;Højeste timeløn`);
+* long, one row per statistic: a column of statistic labels (`Min`, `Max`, `P95`, `N`; SAS `_STAT_`
+  of PROC MEANS OUT=, SAS UNIVARIATE `Quantile` with `100% Max`, a tidy `statistic;value`).
+
+:func:`summary_layout` reads the headers or labels (:func:`stat_of`), and :func:`iter_groups` turns the
+rows into groups with their published statistics (:class:`Group`), each statistic tied to the variable
+it describes (`min_oms` and `p90_oms` describe `oms`), and the group's size from a count column of the
+same row (`n`, `N Obs`, `antal`, `_FREQ_`) or the `N` row of a long table. The class-disclosure rule
+(TAB006) reads the same groups.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from scanner import masking
 from scanner.findings import Finding, Severity
@@ -17,25 +28,419 @@ from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
 from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
 
-__all__ = ["OutlierOptions", "group_size_column", "row_labels"]
+__all__ = ["Group", "OutlierOptions", "Stat", "SummaryLayout", "group_layout", "iter_groups", "row_labels",
+           "same_variable", "stat_of", "summary_layout"]
 
 # A row of a published table is named by at most this many dimension labels in a finding.
 _MAX_LABELS = 6
 # At most this many findings per rule and file are itemised.
 _MAX_ITEMISED = 100
-_EXTREMES = ("min", "max", "percentile")
+#: Statistics that are one unit's value or, in a small group, close to one: the EXT001 kinds.
+EXTREMES = ("min", "max", "percentile")
+
+# --- reading statistic names and labels ------------------------------------------------------------
+
+# Swedish and Norwegian "minst" and Danish "mindst" mean "at least" ("Minst en gång"): not minima.
+_MIN_WORDS = frozenset({"min", "minimum", "minimi", "mindste", "minste", "minsta", "laveste", "lavest", "lägsta",
+                        "lagsta", "pienin", "alin", "smallest", "lowest", "minimal"})
+_MAX_WORDS = frozenset({"max", "maximum", "maks", "maksimum", "maksimi", "maksimal", "maximal", "største",
+                        "storste", "højeste", "hojeste", "høyeste", "hoyeste", "högsta", "hogsta", "störst",
+                        "storst", "största", "storsta", "suurin", "ylin", "largest", "highest"})
+_MEDIAN_WORDS = frozenset({"median", "medianen", "mediaani", "medianer"})
+_MEAN = re.compile(r"^(mean|avg|average|gennemsnit\w*|gns|gnsn|snit|medel\w*|middel\w*|gjennomsnitt\w*|gjsn|"
+                   r"genomsnitt\w*|keskiarvo\w*)$")
+_SD_WORDS = frozenset({"sd", "std", "stddev", "stdev", "standardafvigelse", "standardavvik", "standardavvikelse",
+                       "spredning", "keskihajonta", "stdav", "stdafv"})
+_VARIANCE_WORDS = frozenset({"var", "variance", "varians", "varianssi"})
+# Standard errors, confidence limits and model output: statistics, but not of the group's values.
+_SE_WORDS = frozenset({"se", "sem", "stderr", "stderror", "lower", "upper", "lcl", "ucl", "lclm", "uclm", "ci",
+                       "cl", "conf", "confidence", "bound", "lb", "ub", "estimate", "coef", "beta", "tau"})
+_ERROR_WORDS = frozenset({"err", "error", "fejl", "feil", "fel", "virhe"})
+_SIZE_WORDS = frozenset({"n", "nobs", "obs", "antal", "antall", "count", "cnt", "freq", "frequency", "frekvens",
+                         "lkm", "lukumäärä", "lukumaara", "observations", "observationer"})
+_SUM_WORDS = frozenset({"sum", "summa", "total", "nmiss", "range", "cv", "mode", "skewness", "kurtosis",
+                        "iqr"})
+# A column of shares is never an extreme ("Andel med højeste uddannelse (pct.)", "max_pct").
+_SHARE_WORDS = frozenset({"andel", "andelen", "share", "pct", "percent", "percentage", "procent", "prosent",
+                          "rate", "ratio", "proportion", "prop", "osuus", "prosentti"})
+# "Højeste fuldførte uddannelse" is a classification (highest completed education), not a maximum.
+_EDUCATION = re.compile(r"^(uddannelse\w*|udd|hfaudd|audd|utbildning\w*|utdanning\w*|education\w*|koulutus\w*|"
+                        r"sun2000\w*|disced\w*|isced\w*|qualification\w*|degree\w*|eksamen\w*|examen\w*)$")
+_PERCENTILE_WORDS = re.compile(r"^(percentile?s?|percentil\w*|persentil\w*|pctl|centil\w*|fraktil\w*|"
+                               r"kvantil\w*|quantile?s?)$")
+_QUARTILE_WORDS = re.compile(r"^(kvartil\w*|quartile?s?|kvartiili\w*)$")
+_DECILE_WORDS = re.compile(r"^(decil\w*|desiili\w*|deciles?)$")
+_LOW_QUARTILE = frozenset({"nedre", "lower", "undre", "første", "förste", "första", "first", "1st", "1", "1.",
+                           "ensimmäinen", "alakvartiili", "q1"})
+_HIGH_QUARTILE = frozenset({"øvre", "övre", "upper", "tredje", "third", "3rd", "3", "3.", "kolmas",
+                            "yläkvartiili"})
+_P_LEVEL = re.compile(r"^(?:p|pct|q|pctl|perc|percentile)(\d{1,2}(?:[.,]\d+)?)$")
+_NUMBER = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)(?:st|nd|rd|th|\.|e|%)?$")
+_DECILE = re.compile(r"^d([1-9])$")
+_WORD = re.compile(r"[^\W_]+(?:[.,]\d+)?%?", re.UNICODE)
+# Words of a statistic's phrase or a unit: not the name of the variable it describes.
+_FILLERS = frozenset({"of", "af", "av", "the", "for", "i", "in", "på", "pa", "og", "and", "och", "ja", "value",
+                      "values", "værdi", "verdi", "värde", "varde", "arvo", "dev", "deviation", "afv",
+                      "afvigelse", "avvik", "avvikelse", "qu", "kr", "dkk", "sek", "nok", "eur", "euro", "euroa",
+                      "usd", "gbp", "mio", "mill", "mkr", "tkr", "pctl", "level", "niveau", "stat", "statistic",
+                      "statistik", "tunnusluku"})
 
 
-def group_size_column(table: TableModel) -> ColumnInfo | None:
-    """The column giving each row's number of observations: the first count named as such (`n`, `N Obs`,
-    `antal`, `firms`). An unnamed whole-number column is not taken for a group size."""
-    named = [c for c in table.columns if c.is_count and c.role is Role.MEASURE and c.count_named]
-    return named[0] if named else None
+@dataclass(frozen=True, slots=True)
+class StatName:
+    """What a column name or a row label announces: a statistic ``kind`` ("min", "max", "percentile",
+    "mean", "sd", "variance", "size", or "other" for standard errors, sums and the like), the percentile
+    ``level`` (50 for the median), and the ``stem``: the variable it describes ("" when it names none)."""
+
+    kind: str
+    level: float | None
+    stem: str
 
 
-def row_labels(table: TableModel, row: dict[str, object]) -> tuple[tuple[str, str], ...]:
+def _level(number: str) -> float | None:
+    m = _NUMBER.match(number)
+    if not m:
+        return None
+    value = float(m.group(1).replace(",", "."))
+    return value if 0 <= value <= 100 else None
+
+
+def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
+    """The statistic a column header or a row label announces, or None (see :class:`StatName`).
+
+    ``quarters``: the table also has `Q2` or `Q4` columns, so `Q1` and `Q3` are quarters, not quartiles.
+    A column of shares (`andel`, `pct`, a `%` without a number before it) and the classification
+    "highest completed education" are None: neither is a group's extreme.
+    """
+    lowered = text.strip().lower()
+    if not lowered:
+        return None
+    if "%" in lowered and not re.search(r"\d\s*%", lowered):
+        return None  # "Andel (%)", "max %": a share
+    outside = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", lowered)
+    inside = " ".join(a or b for a, b in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", lowered))
+    words = [w.rstrip(".") for w in _WORD.findall(outside.replace("_", " "))]
+    inner = [w.rstrip(".") for w in _WORD.findall(inside.replace("_", " "))]
+    if any(w in _SHARE_WORDS or _EDUCATION.match(w) for w in words + inner):
+        return None
+    kinds: list[tuple[str, float | None]] = []
+    used: set[int] = set()
+    for i in range(len(words)):
+        found, partner = _word_stat(words, i, quarters)
+        if found is not None:
+            kinds.append(found)
+            used.add(i)
+            if partner is not None:
+                used.add(partner)
+    if not kinds:
+        # "Ventetid (min)" names a unit in parentheses, "Indkomst (maks.)" a statistic: a lone "min" inside
+        # parentheses is read as minutes.
+        for w in inner:
+            if w in _MAX_WORDS:
+                kinds.append(("max", 100.0))
+            elif w in _MIN_WORDS and w != "min":
+                kinds.append(("min", 0.0))
+            elif w in _MEDIAN_WORDS:
+                kinds.append(("percentile", 50.0))
+            elif _MEAN.match(w):
+                kinds.append(("mean", None))
+    if not kinds:
+        return None
+    names = {k for k, _ in kinds}
+    if "model" in names:
+        return StatName("other", None, "")  # a confidence limit or standard error of any statistic
+    # Precedence: an extreme over its percentile form ("100% Max", "0% Min"), then percentiles, means,
+    # spreads; a size word last ("Største antal ansatte" is a maximum).
+    chosen = next(k for k in ("min", "max", "percentile", "mean", "sd", "variance", "other", "size") if k in names)
+    if "other" in names and chosen in ("mean", "sd", "variance"):
+        chosen = "other"  # "Lower CL for Mean", "Std Error of Mean": not the group's own statistic
+    level = next(lvl for k, lvl in kinds if k == chosen)
+    stem = [w for i, w in enumerate(words) if i not in used and w not in _FILLERS and w not in _ERROR_WORDS
+            and not re.fullmatch(r"[\d.,%]+", w)]
+    return StatName(chosen, level, " ".join(stem))
+
+
+def _word_stat(words: Sequence[str], i: int, quarters: bool) -> tuple[tuple[str, float | None] | None, int | None]:
+    """The statistic word ``words[i]`` is, if any, and the index of a neighbour that belongs to it (the
+    level of "90 percentile", the "1st" of "1st Qu.")."""
+    w = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    prev = words[i - 1] if i else ""
+    if w in _MIN_WORDS:
+        return ("min", 0.0), None
+    if w in _MAX_WORDS:
+        return ("max", 100.0), None
+    if w in _MEDIAN_WORDS:
+        return ("percentile", 50.0), None
+    if _MEAN.match(w):
+        return ("mean", None), None
+    if w in _SD_WORDS:
+        return (("other", None) if nxt in _ERROR_WORDS else ("sd", None)), None
+    if w in _VARIANCE_WORDS:
+        return ("variance", None), None
+    if w in _SE_WORDS:
+        # "Lower 95% CL", "Std Error", "Point Estimate": of a model, not the group's values ("Lower
+        # Quartile" is a percentile).
+        return (None, None) if _QUARTILE_WORDS.match(nxt) else (("model", None), None)
+    if w in _SUM_WORDS:
+        return ("other", None), None
+    if w in _SIZE_WORDS:
+        return ("size", None), None
+    if w in ("alakvartiili", "yläkvartiili"):
+        return ("percentile", 25.0 if w == "alakvartiili" else 75.0), None
+    if w == "qu" and prev in ("1st", "3rd"):  # R summary(): "1st Qu.", "3rd Qu."
+        return ("percentile", 25.0 if prev == "1st" else 75.0), i - 1
+    m = _P_LEVEL.match(w)
+    if m and not (w.startswith("q") and quarters):
+        digits = m.group(1)
+        if w.startswith("q") and digits in ("1", "2", "3"):
+            return ("percentile", {"1": 25.0, "2": 50.0, "3": 75.0}[digits]), None
+        lvl = _level(digits)
+        return (("percentile", lvl) if lvl is not None else None), None
+    if m := _DECILE.match(w):
+        return ("percentile", 10.0 * int(m.group(1))), None
+    if _QUARTILE_WORDS.match(w):
+        for j, x in ((i - 1, prev), (i + 1, nxt)):
+            if x in _LOW_QUARTILE:
+                return ("percentile", 25.0), j
+            if x in _HIGH_QUARTILE:
+                return ("percentile", 75.0), j
+        return ("other", None), None
+    if _PERCENTILE_WORDS.match(w) or _DECILE_WORDS.match(w):
+        scale = 10.0 if _DECILE_WORDS.match(w) else 1.0
+        for j, x in ((i - 1, prev), (i + 1, nxt)):
+            lvl = _level(x) if x else None
+            if lvl is not None and lvl * scale <= 100:
+                return ("percentile", lvl * scale), j
+        return ("other", None), None  # "Percentiles" without a level
+    if w.endswith("%") and (lvl := _level(w)) is not None:  # SAS UNIVARIATE: "99%", "100% Max"
+        return ("percentile", lvl), None
+    return None, None
+
+
+# --- the groups of a table of statistics ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    """One published statistic of a group: what it is, which variable, where, and its value."""
+
+    kind: str
+    level: float | None
+    stem: str
+    column: str
+    row: int  # 1-based data row that shows it
+    value: float | None
+
+
+@dataclass(slots=True)
+class Group:
+    """A group (a row of a wide table, or the rows of one key in a long one) and its statistics."""
+
+    row: int
+    labels: tuple[tuple[str, str], ...]
+    stats: list[Stat] = field(default_factory=list)
+
+    def sizes(self, stem: str) -> list[Stat]:
+        """The published sizes that apply to ``stem``: its own (`income_N`) and the group's (`n`)."""
+        return [s for s in self.stats if s.kind == "size" and s.value is not None and same_variable(s.stem, stem)]
+
+    def size(self, stem: str) -> float | None:
+        """The group's number of observations for ``stem``: the smallest published (fail closed)."""
+        values = [s.value for s in self.sizes(stem) if s.value is not None]
+        return min(values) if values else None
+
+    def of(self, kind: str, stem: str) -> list[Stat]:
+        """Published statistics of ``kind`` that describe ``stem``."""
+        return [s for s in self.stats if s.kind == kind and s.value is not None and same_variable(s.stem, stem)]
+
+
+def same_variable(a: str, b: str) -> bool:
+    """Whether two statistics describe the same variable: equal stems, or one names none (`max` in a
+    table of one variable)."""
+    return a == b or not a or not b
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    info: ColumnInfo
+    name: StatName
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLayout:
+    """How a table holds its statistics: per column (wide) or per row of a label column (long)."""
+
+    #: wide: the numeric columns that are statistics (sizes included)
+    columns: tuple[_Column, ...] = ()
+    #: long: the column of statistic labels, and the numeric columns that hold their values
+    label_column: ColumnInfo | None = None
+    value_columns: tuple[ColumnInfo, ...] = ()
+    #: long: numeric columns that give the group size in every row (SAS `_FREQ_`)
+    size_columns: tuple[_Column, ...] = ()
+
+    #: long: some rows are labelled as group sizes (`N`, `n`, `Antal`)
+    label_sizes: bool = False
+
+    @property
+    def long(self) -> bool:
+        return self.label_column is not None
+
+    @property
+    def gives_sizes(self) -> bool:
+        """Whether the table publishes group sizes at all (a column, or `N` rows)."""
+        if self.long:
+            return bool(self.size_columns) or self.label_sizes
+        return any(c.name.kind == "size" for c in self.columns)
+
+
+# Short percentile names ("p90", "q1") are percentiles only when every short name of the table is a usual
+# level: "p1".."p5" or "q1".."q4" are questionnaire items (the table analysis decides the same for column
+# names; this reads row labels of a long table).
+_PERCENTILE_SHORT = re.compile(r"^[pq]\d{1,2}$")
+_USUAL_LEVELS = frozenset({"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "q1", "q3"})
+
+
+def _questionnaire_items(labels: Sequence[str]) -> bool:
+    short = [x.strip().lower() for x in labels if _PERCENTILE_SHORT.match(x.strip().lower())]
+    return bool(short) and not all(x in _USUAL_LEVELS for x in short)
+
+
+def _quarters(names: Sequence[str]) -> bool:
+    keys = {n.strip().lower() for n in names}
+    return bool(keys & {"q2", "q4", "k2", "k4", "kv2", "kv4"})
+
+
+def _is_model_output(table: TableModel, layout: SummaryLayout) -> bool:
+    """Regression, ANOVA or test output (an `Estimate`, `Df`, `Pr(>|t|)` column): not a group's values.
+
+    A table that also publishes minima, maxima or percentiles per group is read as a summary table all
+    the same (SAS PROC MEANS can add `t Value` and `Pr > |t|` beside `Minimum` and `Maximum`), and so is a
+    long table of statistic labels (SAS UNIVARIATE's `Quantile;Estimate`).
+    """
+    if layout.long:
+        return False
+    if any(c.name.kind in EXTREMES for c in layout.columns):
+        return False
+    return any(c.statistic == "estimate" for c in table.columns)
+
+
+def _size_column(c: ColumnInfo) -> StatName | None:
+    """A numeric column that gives group sizes: a size word (`n`, `N Obs`, `antal virksomheder`,
+    `_FREQ_`, `lukumäärä`), no share word, and whole non-negative numbers ("N" holding decimals is not a
+    count of observations)."""
+    if c.kind is not ColumnKind.NUMERIC or not (c.non_negative and c.integral):
+        return None
+    name = stat_of(c.name)
+    if name is not None and name.kind == "size":
+        return name
+    return None
+
+
+def summary_layout(table: TableModel) -> SummaryLayout | None:
+    """The statistics a table publishes per group, or None when it publishes none (or is model output,
+    microdata). Memoised on the table (it depends on the table alone).
+
+    Only tables the analysis reads as aggregates are read: rows of units (microdata) are MIC's business,
+    and an unnamed listing whose rows the analysis could not settle is no table of group statistics.
+    """
+    if table.shape is not TableShape.AGGREGATE:
+        return None
+    cache_key = ("summary-layout",)
+    if cache_key in table.cache:
+        cached = table.cache[cache_key]
+        return cached if isinstance(cached, SummaryLayout) else None
+    layout = _long_layout(table) or _wide_layout(table)
+    if layout is not None and _is_model_output(table, layout):
+        layout = None
+    table.cache[cache_key] = layout
+    return layout
+
+
+def group_layout(table: TableModel) -> SummaryLayout | None:
+    """:func:`summary_layout`, or, for a table that publishes no statistic but counts its contributors
+    (`Branche;Antal virksomheder;Eksport (mio. kr.)`), a wide layout of its group sizes alone."""
+    layout = summary_layout(table)
+    if layout is not None or table.shape is not TableShape.AGGREGATE:
+        return layout
+    if any(c.statistic == "estimate" for c in table.columns):
+        return None
+    sizes = _size_columns(table, [_Column(c, n) for c in table.columns if (n := _size_column(c)) is not None])
+    return SummaryLayout(columns=tuple(sizes)) if sizes else None
+
+
+def _size_columns(table: TableModel, cols: Sequence[_Column]) -> list[_Column]:
+    """The columns that give group sizes: named as sizes (`n`, `N Obs`, `Antal virksomheder`, `_FREQ_`,
+    `lukumäärä`), else whole-number count columns the table analysis names as counts (`firms`,
+    `patients`, `Yrityksiä`), never a sum or a total."""
+    named = [c for c in cols if c.name.kind == "size"]
+    if named:
+        return named
+    out = []
+    for c in table.columns:
+        if c.kind is ColumnKind.NUMERIC and c.is_count and c.count_named and c.integral and c.non_negative \
+                and stat_of(c.name) is None and not _TOTAL_NAME.search(c.name):
+            out.append(_Column(c, StatName("size", None, "")))
+    return out
+
+
+# Count-named columns that are sums or totals, not the number of contributors.
+_TOTAL_NAME = re.compile(r"(?<![^\W\d_])(sum|summa|total|totalt|value|values|værdi|verdi|värde|varde|i alt)"
+                         r"(?![^\W\d_])", re.IGNORECASE)
+
+
+def _wide_layout(table: TableModel) -> SummaryLayout | None:
+    quarters = _quarters([c.name for c in table.columns])
+    cols = []
+    for c in table.columns:
+        if c.kind is not ColumnKind.NUMERIC or c.role is Role.IDENTIFIER or c.non_null == 0:
+            continue
+        if _PERCENTILE_SHORT.match(c.name.strip().lower()) and c.statistic is None:
+            continue  # the table analysis read "q1".."q4", "p1".."p5" as questionnaire items
+        name = stat_of(c.name, quarters=quarters)
+        if name is None or name.kind == "other" or (name.kind == "size" and _size_column(c) is None):
+            continue
+        cols.append(_Column(c, name))
+    if not any(c.name.kind in (*EXTREMES, "sd", "variance", "mean") for c in cols):
+        return None
+    cols = [c for c in cols if c.name.kind != "size"] + _size_columns(table, cols)
+    stems = {c.name.stem for c in cols if c.name.kind != "size"}
+    # A size column names a variable only when a statistic of that variable is published (`income_N`
+    # beside `income_Mean`); "Antal virksomheder" counts the group's units.
+    cols = [_Column(c.info, StatName("size", None, c.name.stem if c.name.stem in stems else ""))
+            if c.name.kind == "size" else c for c in cols]
+    return SummaryLayout(columns=tuple(cols))
+
+
+def _long_layout(table: TableModel) -> SummaryLayout | None:
+    """A column of statistic labels (`Min`, `Max`, `P95`, `N`, `100% Max`, `_STAT_`) beside value columns."""
+    texts = [c for c in table.columns if c.role is Role.DIMENSION and c.kind is ColumnKind.TEXT]
+    for c in texts:
+        labels = [v for v in table.sample.get_column(c.name).drop_nulls().unique().to_list() if str(v).strip()]
+        if len(labels) < 2:
+            continue
+        quarters = _quarters([str(v) for v in labels])
+        items = _questionnaire_items([str(v) for v in labels])
+        names = [None if items and _PERCENTILE_SHORT.match(str(v).strip().lower()) else
+                 stat_of(str(v), quarters=quarters) for v in labels]
+        # Every label a pure statistic ("Min", "50% Median", "Std Dev"), no variable in it ("max_temp").
+        pure = [n for n in names if n is not None and not n.stem]
+        if len(pure) < 0.8 * len(labels) or not any(n.kind in EXTREMES for n in pure) or len(pure) < 2:
+            continue
+        values = tuple(v for v in table.columns if v.kind is ColumnKind.NUMERIC and v.role is Role.MEASURE
+                       and _size_column(v) is None)
+        if not values:
+            continue
+        sizes = tuple(_Column(v, StatName("size", None, "")) for v in table.columns
+                      if v.role is Role.MEASURE and _size_column(v) is not None)
+        return SummaryLayout(label_column=c, value_columns=values, size_columns=sizes,
+                             label_sizes=any(n.kind == "size" for n in pure))
+    return None
+
+
+def row_labels(table: TableModel, row: dict[str, object], exclude: str | None = None) -> tuple[tuple[str, str], ...]:
     """A row's dimension labels, masked, for a finding's location."""
-    dims = [c.name for c in table.dimensions][:_MAX_LABELS]
+    dims = [c.name for c in table.dimensions if c.name != exclude][:_MAX_LABELS]
     return tuple((masking.mask_name(d), masking.mask_label(_plain(row.get(d)))) for d in dims)
 
 
@@ -45,170 +450,304 @@ def _plain(value: object) -> object:
     return value
 
 
-def _is_model_output(table: TableModel) -> bool:
-    return any(c.statistic == "estimate" for c in table.columns)
-
-
-def _extreme_columns(table: TableModel) -> list[ColumnInfo]:
-    return [c for c in table.columns
-            if c.statistic in _EXTREMES and c.kind is ColumnKind.NUMERIC and c.non_null]
-
-
 def _number(value: object) -> float | None:
-    if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and not (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return float(value)
     return None
+
+
+def iter_groups(table: TableModel, layout: SummaryLayout, values: Sequence[ColumnInfo] = ()) -> Iterator[Group]:
+    """Every group of the table with its published statistics, streaming over all rows.
+
+    Wide: one group per row; ``values`` columns (magnitudes beside the statistics) are added as
+    statistics of kind "value". Long: one group per key of the other dimension columns (a table of
+    statistics is small; the groups are collected before they are yielded), each value column a variable.
+    """
+    if not layout.long:
+        for offset, frame in table.frames():
+            for i, row in enumerate(frame.iter_rows(named=True)):
+                r = offset + i + 1
+                stats = [Stat(c.name.kind, c.name.level, c.name.stem, c.info.name, r, _number(row.get(c.info.name)))
+                         for c in layout.columns]
+                stats += [Stat("value", None, "", c.name, r, _number(row.get(c.name))) for c in values]
+                yield Group(r, row_labels(table, row), stats)
+        return
+    label_col = layout.label_column
+    assert label_col is not None
+    known = [str(v) for v in table.sample.get_column(label_col.name).drop_nulls().unique().to_list()]
+    quarters, items = _quarters(known), _questionnaire_items(known)
+    names: dict[str, StatName | None] = {}
+    keys = [c.name for c in table.dimensions if c.name != label_col.name]
+    groups: dict[tuple[object, ...], Group] = {}
+    for offset, frame in table.frames():
+        for i, row in enumerate(frame.iter_rows(named=True)):
+            r = offset + i + 1
+            key = tuple(row.get(k) for k in keys)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(r, row_labels(table, row, exclude=label_col.name))
+            for s in layout.size_columns:
+                group.stats.append(Stat("size", None, "", s.info.name, r, _number(row.get(s.info.name))))
+            label = row.get(label_col.name)
+            if label is None:
+                continue
+            text = str(label)
+            if text not in names:
+                names[text] = None if items and _PERCENTILE_SHORT.match(text.strip().lower()) else \
+                    stat_of(text, quarters=quarters)
+            name = names[text]
+            if name is None or name.stem:
+                continue
+            for v in layout.value_columns:
+                # Each value column is a variable of its own (`tabstat income age, stat(n min max)`).
+                stem = v.name if len(layout.value_columns) > 1 else ""
+                group.stats.append(Stat(name.kind, name.level, stem, v.name, r, _number(row.get(v.name))))
+    yield from groups.values()
+
+
+def _where(group: Group) -> str:
+    return ", ".join(f"{k}={v}" for k, v in group.labels) or f"row {group.row}"
+
+
+def _columns(stats: Sequence[Stat]) -> str:
+    names = list(dict.fromkeys(s.column for s in stats))
+    return ", ".join(repr(masking.mask_name(n)) for n in names[:5])
+
+
+def _extreme_phrase(stats: Sequence[Stat], long: bool) -> str:
+    if not long:
+        return _columns(stats)
+    kinds = [word for kind, word in (("min", "minimum"), ("max", "maximum"), ("percentile", "percentiles"))
+             if any(s.kind == kind for s in stats)]
+    listed = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else kinds[0]
+    return f"{listed} (column {_columns(stats)})"
 
 
 @rule("EXT001", "extreme-from-small-group", Severity.BLOCK, (Shape.TABLE,))
 def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A minimum, maximum or percentile of a group with fewer observations than the threshold.
 
-    What it flags: a published table of statistics per group with min, max, median or percentile columns
-    (`Maks.`, `Laveste timeløn`, `p90`, `Mediaani`), in a row whose group size (the count column of the
-    same row: `n`, `N Obs`, `antal`) is under the profile's threshold: `block`. When the table gives no
-    group size at all, every such column is `review`: nobody can tell whether a group is small. Regression
-    output is not read here.
+    What it flags: a published table of statistics per group with minima, maxima, medians or other
+    percentiles — wide (`region;n;mean;min;max`, `Maks.`, `Laveste timeløn`, `p90`, `Mediaani`, SAS
+    PROC MEANS `N Obs;Minimum;Maximum`) or long (a column of labels `N`/`Min`/`Max`/`P95`, SAS `_STAT_`,
+    UNIVARIATE `100% Max`) — where the group has fewer observations than the profile's threshold:
+    `block`. The group size is the smallest count of the same row (`n`, `N Obs`, `antal`, `_FREQ_`,
+    `Antal virksomheder`) or the `N` row of the group in a long table. When the table gives no group size
+    at all, it is `review` ("group size not given"): nobody can tell whether a group is small; so is a
+    group whose size cell is empty or suppressed while its extremes are shown. Regression and ANOVA
+    output and columns of shares (`Andel med højeste uddannelse`) are not read as extremes.
 
     Why it is disclosive: the minimum and the maximum are always one unit's value, and a median or
     percentile of one or two observations is one of them (or their mean): a group under the threshold
     shows a person's or a firm's own value.
 
-    Example: `Christiansø;2;301.200;288.100;314.300` as `kommune;n;mean;min;max`.
+    Example: `Bornholm;2;301.200;288.100;314.300` as `kommune;n;mean;min;max`.
 
     Options: none beyond severity; the threshold comes from the profile.
 
-    References: Statistics Denmark, rules for sending results home (minimum, maximum and percentiles may
-    not be based on fewer than 3 observations); ONS/ACRO statistical barriers (min and max are single
-    observations); Hundepool et al., Statistical Disclosure Control (2012), 4.4.
+    References: Statistics Denmark, rules for sending results home (every published figure, minima,
+    maxima and percentiles included, rests on at least 3 units); Eurostat, Guidelines for the checking of
+    output based on microdata research (2015), maxima, minima and percentiles; Hundepool et al.,
+    Statistical Disclosure Control (2012), 4.4.
     """
-    if table.shape is not TableShape.AGGREGATE or _is_model_output(table):
-        return
-    extremes = _extreme_columns(table)
-    if not extremes:
+    layout = summary_layout(table)
+    if layout is None:
         return
     profile = ctx.profile
-    size = group_size_column(table)
-    names = ", ".join(repr(masking.mask_name(c.name)) for c in extremes[:5])
-    if size is None:
+    wide_extremes = [c for c in layout.columns if c.name.kind in EXTREMES]
+    if not layout.long and not wide_extremes:
+        return
+    if not layout.gives_sizes:
+        if layout.label_column is not None:
+            shown = layout.value_columns[0].name
+            what = f"rows {masking.mask_name(layout.label_column.name)!r} of minima, maxima or percentiles"
+        else:
+            shown = wide_extremes[0].info.name
+            what = f"column(s) {', '.join(repr(masking.mask_name(c.info.name)) for c in wide_extremes[:5])}"
         yield ctx.finding(
-            f"Column(s) {names} hold minima, maxima or percentiles per group, but the table does not give "
-            f"the groups' sizes: a group with fewer than {profile.threshold} observations would show a "
-            f"unit's own value. A person must check the group sizes.",
-            masking.note(f"{len(extremes)} extreme column(s), no group-size column"),
-            column=extremes[0].name, severity=Severity.REVIEW, identity="no-group-size",
+            f"The table publishes {what} per group, but not the groups' sizes: a group with fewer than "
+            f"{profile.threshold} observations would show a unit's own value. A person must check the group "
+            "sizes (group size not given).",
+            masking.note("extremes per group; group size not given"),
+            column=shown, severity=Severity.REVIEW, identity="no-group-size",
         )
         return
     itemised = 0
-    for offset, frame in table.frames():
-        for i, row in enumerate(frame.iter_rows(named=True)):
-            n = _number(row.get(size.name))
-            if n is None or n <= 0 or n >= profile.threshold:
-                continue
-            shown = [c for c in extremes if _number(row.get(c.name)) is not None]
-            if not shown:
-                continue
-            itemised += 1
-            if itemised > _MAX_ITEMISED:
-                continue
-            labels = row_labels(table, row)
-            where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {offset + i + 1}"
-            cols = ", ".join(repr(masking.mask_name(c.name)) for c in shown[:5])
+    for group in iter_groups(table, layout):
+        extremes = [s for s in group.stats if s.kind in EXTREMES and s.value is not None]
+        if not extremes:
+            continue
+        small = [s for s in extremes if (n := group.size(s.stem)) is not None and 0 < n < profile.threshold]
+        unknown = [s for s in extremes if group.size(s.stem) is None]
+        if not small and not unknown:
+            continue
+        itemised += 1
+        if itemised > _MAX_ITEMISED:
+            continue
+        shown = small or unknown
+        first = min(shown, key=lambda s: s.row)
+        if small:
+            sizes = group.sizes(first.stem)
+            size_col = min(sizes, key=lambda s: s.value or 0.0).column if sizes else ""
             yield ctx.finding(
-                f"Group ({where}) has fewer than {profile.threshold} observations, and its {cols} "
-                f"show a unit's own value.",
+                f"Group ({_where(group)}) has fewer than {profile.threshold} observations, and its "
+                f"{_extreme_phrase(small, layout.long)} show a unit's own value.",
                 masking.evidence(f"group size {masking.count_band(1, profile.threshold)} in column "
-                                 f"{masking.mask_name(size.name)!r} (threshold {profile.threshold}, "
+                                 f"{masking.mask_name(size_col)!r} (threshold {profile.threshold}, "
                                  f"profile {profile.name})"),
-                row=offset + i + 1, column=shown[0].name, cell=labels or None,
-                identity="" if labels else f"row{offset + i + 1}",
+                row=first.row, column=first.column, cell=group.labels or None,
+                identity="" if group.labels else f"row{group.row}",
+            )
+        else:
+            yield ctx.finding(
+                f"Group ({_where(group)}) shows its {_extreme_phrase(unknown, layout.long)}, but its size is "
+                f"empty or suppressed (group size not given): if it has fewer than {profile.threshold} "
+                "observations they are a unit's own value. A person must check.",
+                masking.note("extremes shown; group size not given for this group"),
+                row=first.row, column=first.column, cell=group.labels or None, severity=Severity.REVIEW,
+                identity="size-missing" + ("" if group.labels else f"row{group.row}"),
             )
     if itemised > _MAX_ITEMISED:
-        yield ctx.finding(f"{itemised - _MAX_ITEMISED:,} more small groups show extremes.",
-                          masking.note(f"{itemised:,} small groups with extremes"), identity="more")
+        yield ctx.finding(f"{itemised - _MAX_ITEMISED:,} more groups show extremes of a small or unknown size.",
+                          masking.note(f"{itemised:,} groups with extremes"), identity="more")
 
 
 @dataclass(frozen=True, slots=True)
 class OutlierOptions:
-    """EXT002 options (see rules.toml)."""
+    """EXT002 options (see rules.toml and the rule's docstring)."""
 
-    #: a maximum at least this many times the group's highest published upper percentile (p90 to p99)
+    #: a maximum at least this many times the group's highest published upper percentile (p90 to p99.9)
     percentile_ratio: float = 5.0
-    #: ... or, without such a percentile, at least this many times its median or mean
+    #: ... or, when no such percentile is published, at least this many times its median or mean
     centre_ratio: float = 50.0
+    #: a maximum (minimum) beyond the outer percentile (p90+, p10-) by this many times the distance from
+    #: the median to that percentile
+    fence: float = 10.0
+    #: a maximum or minimum whose squared distance from the mean is at least this share of the group's sum
+    #: of squared deviations ((n - 1) sd^2), in a group of at least `min_group_for_variance` observations
+    variance_share: float = 0.5
+    min_group_for_variance: int = 20
 
     def __post_init__(self) -> None:
         if self.percentile_ratio <= 1 or self.centre_ratio <= 1:
             raise ValueError("percentile_ratio and centre_ratio must be greater than 1")
+        if self.fence <= 0:
+            raise ValueError("fence must be greater than 0")
+        if not 0 < self.variance_share <= 1:
+            raise ValueError("variance_share must be a share between 0 and 1")
+        if self.min_group_for_variance < 3:
+            raise ValueError("min_group_for_variance must be at least 3")
 
 
-def _upper_percentile(c: ColumnInfo) -> float | None:
-    """The level of a percentile column named p90..p99 (or q90..., 90th percentile)."""
-    digits = "".join(ch for ch in c.name if ch.isdigit())
-    if c.statistic == "percentile" and digits.isdigit() and 90 <= int(digits[:2] or 0) <= 99:
-        return float(digits[:2])
+def _ordinal(level: float) -> str:
+    text = f"{level:g}"
+    return f"{text}th percentile" if level != 50 else "median"
+
+
+def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions) -> str | None:
+    """Why ``extreme`` (a max or min of ``group``) stands far from the rest, from the group's published
+    statistics of the same variable; None when it does not (or nothing to compare with is published)."""
+    x = extreme.value
+    if x is None:
+        return None
+    stem = extreme.stem
+    pct = {s.level: s.value for s in group.of("percentile", stem) if s.level is not None and s.value is not None}
+    median = pct.get(50.0)
+    means = [s.value for s in group.of("mean", stem) if s.value is not None]
+    mean = means[0] if means else None
+    centre = median if median is not None else mean
+    is_max = extreme.kind == "max"
+    outer = sorted(lvl for lvl in pct if (90 <= lvl < 100 if is_max else 0 < lvl <= 10))
+    if is_max and outer:
+        lvl = outer[-1]
+        ref = pct[lvl]
+        if ref > 0 and x >= opts.percentile_ratio * ref:
+            return f"is at least {opts.percentile_ratio:g} times its {_ordinal(lvl)}"
+    elif is_max and centre is not None and centre > 0 and x >= opts.centre_ratio * centre:
+        return f"is at least {opts.centre_ratio:g} times its {'median' if median is not None else 'mean'}"
+    if outer and centre is not None:
+        lvl = outer[-1] if is_max else outer[0]
+        ref = pct[lvl]
+        spread = (ref - centre) if is_max else (centre - ref)
+        beyond = (x - ref) if is_max else (ref - x)
+        if spread > 0 and beyond >= opts.fence * spread:
+            return (f"lies beyond its {_ordinal(lvl)} by at least {opts.fence:g} times the distance from its "
+                    f"{'median' if median is not None else 'mean'} to that percentile")
+    sds = [s.value for s in group.of("sd", stem) if s.value is not None]
+    sds += [math.sqrt(s.value) for s in group.of("variance", stem) if s.value is not None and s.value >= 0]
+    n = group.size(stem)
+    if mean is not None and sds and sds[0] > 0 and n is not None and n >= opts.min_group_for_variance:
+        # Samuelson: no value lies farther than sd * (n - 1) / sqrt(n) from the mean; a value that holds
+        # half of the sum of squared deviations is farther from the mean than all the others together.
+        share = (x - mean) ** 2 / ((n - 1) * sds[0] ** 2)
+        if share >= opts.variance_share:
+            return (f"alone accounts for at least {opts.variance_share * 100:g} % of the group's squared "
+                    "deviations from its mean")
     return None
 
 
 @rule("EXT002", "outlying-extreme", Severity.BLOCK, (Shape.TABLE,), OutlierOptions)
 def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
-    """A published maximum far above the rest of its group: one unit's outlying value.
+    """A published maximum or minimum far from the rest of its group: one unit's outlying value.
 
-    What it flags: in a table of statistics per group, a maximum at least `percentile_ratio` times the
-    group's highest published upper percentile (p90 to p99), or, when no such percentile is published,
-    at least `centre_ratio` times its median or mean. Large groups are no protection here.
+    What it flags: in a table of statistics per group (wide or long, as EXT001 reads them), a maximum or
+    minimum that the group's other published statistics of the same variable show to be an outlier, by
+    any of these tests (each uses only what the table publishes):
+
+    * ratio (maxima of positive data): at least `percentile_ratio` times the highest published upper
+      percentile (p90 to p99.9), or, without one, at least `centre_ratio` times the median or mean;
+    * fence (either sign, maxima and minima): beyond the outermost published percentile (p90 or above;
+      p10 or below for a minimum) by at least `fence` times the distance from the median (or mean) to
+      that percentile — an outlier fence in Tukey's manner, set far out: normal data (up to a billion
+      values) stay within 4 such distances;
+    * variance (needs n, mean and standard deviation): the extreme alone holds at least `variance_share`
+      of the group's sum of squared deviations ((n - 1) sd^2) in a group of at least
+      `min_group_for_variance` observations — its squared distance from the mean is at least that of
+      all the other values together; at n = 20 this is stricter than Grubbs' outlier test at 1 %.
+
+    Large groups are no protection here. A maximum of heavy-tailed data (incomes, turnover) that stays
+    within these bounds is not flagged: it is still one unit's value, which a checker may judge.
 
     Why it is disclosive: an outlier is recognisable: the largest fortune of a municipality or the
     highest wage of an industry belongs to someone people can name, and the table prints their value.
 
     Example: `London;820;31.425;27.309;65.568;22.150.000` as `region;n;mean;p50;p90;max`.
 
-    Options: `percentile_ratio` (default 5), `centre_ratio` (default 50).
+    Options: `percentile_ratio` (5), `centre_ratio` (50), `fence` (10), `variance_share` (0.5),
+    `min_group_for_variance` (20).
 
-    References: Statistics Denmark, rules for sending results home (extremes from outliers); Hundepool et
-    al., Statistical Disclosure Control (2012), 4.4; Eurostat, Guidelines for the checking of output
-    based on microdata research (2015), maxima and minima.
+    References: Statistics Denmark, rules for sending results home (minima, maxima and outliers are single
+    units' values); Eurostat, Guidelines for the checking of output based on microdata research (2015),
+    maxima and minima; Hundepool et al., Statistical Disclosure Control (2012), 4.4; Tukey, Exploratory
+    Data Analysis (1977), fences; Grubbs, Technometrics 11 (1969).
     """
-    if table.shape is not TableShape.AGGREGATE or _is_model_output(table):
+    layout = summary_layout(table)
+    if layout is None:
+        return
+    if not layout.long and not any(c.name.kind in ("min", "max") for c in layout.columns):
         return
     opts: OutlierOptions = ctx.options
-    maxima = [c for c in _extreme_columns(table) if c.statistic == "max"]
-    if not maxima:
-        return
-    uppers = sorted(((lvl, c) for c in table.columns if (lvl := _upper_percentile(c)) is not None),
-                    key=lambda t: t[0])
-    centres = [c for c in table.columns if c.statistic == "mean"
-               or (c.statistic == "percentile" and ("50" in c.name or "median" in c.name.lower()
-                                                   or "mediaan" in c.name.lower()))]
-    if not uppers and not centres:
-        return
-    ref_cols = [uppers[-1][1]] if uppers else centres
-    ratio = opts.percentile_ratio if uppers else opts.centre_ratio
-    what = "its highest published upper percentile" if uppers else "its median or mean"
     itemised = 0
-    for offset, frame in table.frames():
-        for i, row in enumerate(frame.iter_rows(named=True)):
-            refs = [v for c in ref_cols if (v := _number(row.get(c.name))) is not None and v > 0]
-            if not refs:
+    for group in iter_groups(table, layout):
+        for extreme in group.stats:
+            if extreme.kind not in ("min", "max") or extreme.value is None:
                 continue
-            ref = max(refs)
-            for col in maxima:
-                top = _number(row.get(col.name))
-                if top is None or top < ratio * ref:
-                    continue
-                itemised += 1
-                if itemised > _MAX_ITEMISED:
-                    continue
-                labels = row_labels(table, row)
-                where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {offset + i + 1}"
-                yield ctx.finding(
-                    f"The maximum in column {masking.mask_name(col.name)!r} of group ({where}) is at least "
-                    f"{ratio:g} times {what}: an outlier, one unit's value.",
-                    masking.note(f"maximum / reference >= {ratio:g}"),
-                    row=offset + i + 1, column=col.name, cell=labels or None,
-                    identity="" if labels else f"row{offset + i + 1}",
-                )
+            why = _outlier_reasons(group, extreme, opts)
+            if why is None:
+                continue
+            itemised += 1
+            if itemised > _MAX_ITEMISED:
+                continue
+            what = "maximum" if extreme.kind == "max" else "minimum"
+            yield ctx.finding(
+                f"The {what} in column {masking.mask_name(extreme.column)!r} of group ({_where(group)}) {why}: "
+                "an outlier, one unit's value.",
+                masking.note(f"outlying {what} ({why.split(' ', 1)[1] if why.startswith('is ') else why})"),
+                row=extreme.row, column=extreme.column, cell=group.labels or None,
+                identity=what + ("" if group.labels else f"row{group.row}"),
+            )
     if itemised > _MAX_ITEMISED:
-        yield ctx.finding(f"{itemised - _MAX_ITEMISED:,} more outlying maxima.",
-                          masking.note(f"{itemised:,} outlying maxima"), identity="more")
-
+        yield ctx.finding(f"{itemised - _MAX_ITEMISED:,} more outlying extremes.",
+                          masking.note(f"{itemised:,} outlying extremes"), identity="more")

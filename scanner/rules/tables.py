@@ -19,6 +19,7 @@ from scanner import masking
 from scanner.config import Profile
 from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
+from scanner.rules.extremes import Group, group_layout, iter_groups
 from scanner.rules.registry import Shape, rule
 from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
 
@@ -341,15 +342,16 @@ def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> It
     """A cell whose largest n contributors make up more than k of its value: the (n,k) dominance rule.
 
     What it flags: in `sdcscan scan`, a published column with the share of the largest one or two units
-    (`CR1`, `CR2`, `andel største virksomhed`, `top2_share`; in percent or as a fraction) above the
-    profile's k: the cell beside it is dominated (a share of the three largest above k is `review`, as
-    the rule's n is 2). In a table of sums or means (`sdcscan table --value ... --stat sum|mean`), every cell
-    (margins included) where the largest `nk_n` contributions (1 or 2) make up more than `nk_k` of the
-    cell total. The boundary is the profile's: Statistics Denmark and SCB fail a cell at a share above
-    85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive = true`). With `--unit`,
-    a contribution is a unit's sum within the cell (a firm with several rows is one contributor; ACRO
-    counts rows, which lets a firm with six rows pass as six contributors). A cell with a negative
-    contribution is `review`: the rule assumes non-negative values.
+    (`CR1`, `CR2`, `andel største virksomhed`, `Kahden suurimman osuus`, `top2_share`) above the profile's
+    k: the cell beside it is dominated (a share of the three largest above k is `review`, as the rule's n is
+    2). The share is read as percent when the name says so (`%`, `pct.`) or the values do (`91,3 %`, any
+    value above 1), else as a fraction (`0.934`). In a table of sums or means (`sdcscan table --value ...
+    --stat sum|mean`), every cell (margins included) where the largest `nk_n` contributions (1 or 2) make up
+    more than `nk_k` of the cell total. The boundary is the profile's: Statistics Denmark and SCB fail a
+    cell at a share above 85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive =
+    true`). With `--unit`, a contribution is a unit's sum within the cell (a firm with several rows is one
+    contributor; ACRO counts rows, which lets a firm with six rows pass as six contributors). A cell with a
+    negative contribution is `review`: the rule assumes non-negative values.
 
     Why it is disclosive: when one or two firms dominate a cell, the published total is close to their own
     value, and the second-largest firm can subtract its own value to estimate the largest one's.
@@ -393,7 +395,7 @@ def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> It
 
 
 _CR_DIGIT = re.compile(r"(?:cr|top|k)[_ ]?([1-9])", re.IGNORECASE)
-_TWO_WORDS = re.compile(r"\b(two|to|två|kaksi|2)\b", re.IGNORECASE)
+_TWO_WORDS = re.compile(r"\b(two|to|två|kaksi|kahden|2)\b", re.IGNORECASE)
 
 
 def _dominance_n(name: str) -> int:
@@ -404,22 +406,56 @@ def _dominance_n(name: str) -> int:
     return 2 if _TWO_WORDS.search(name) else 1
 
 
+# A share as a table prints it: "91,3", "0.934", "91,3 %", "91.3%".
+_SHARE_TEXT = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(%?)\s*$")
+_PERCENT_NAME = re.compile(r"%|(?<![a-zæøåäö])(pct|procent|prosent|percent|prosentti|pst)(?![a-zæøåäö])",
+                           re.IGNORECASE)
+
+
+def _share_values(table: TableModel, col: ColumnInfo, frame: pl.DataFrame) -> pl.Series:
+    """A dominance column's values as numbers: parsed by the table analysis, or, when the table printed
+    them with a percent sign ("91,3 %") and they stayed text, read here (other text is null)."""
+    values = frame.get_column(col.name)
+    if col.kind is ColumnKind.NUMERIC:
+        return values.cast(pl.Float64)
+    text = values.cast(pl.String).str.strip_chars()
+    number = text.str.extract(_SHARE_TEXT.pattern, 1).str.replace(",", ".").cast(pl.Float64, strict=False)
+    return number
+
+
+def _percent_scale(table: TableModel, col: ColumnInfo) -> float:
+    """100 when a dominance column holds percentages, 1 when it holds fractions.
+
+    The name decides when it says so ("CR2 (%)", "andel (pct.)"), then the values: a percent sign, or any
+    value above 1. A column of fractions never exceeds 1; a column of percentages whose every share is at
+    most 1 % has no dominant cell either way.
+    """
+    if _PERCENT_NAME.search(col.name):
+        return 100.0
+    sample = table.sample.get_column(col.name)
+    if col.kind is not ColumnKind.NUMERIC:
+        if bool(sample.cast(pl.String).str.contains("%").any()):
+            return 100.0
+        sample = _share_values(table, col, table.sample)
+    top = sample.drop_nulls().cast(pl.Float64).max()
+    return 100.0 if isinstance(top, (int, float)) and top > 1.0 else 1.0
+
+
 def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """TAB002 in `sdcscan scan`: a published share of the largest units above the profile's k."""
     if table.shape is TableShape.MICRODATA:
         return
     profile = ctx.profile
-    columns = [c for c in table.columns if c.statistic == "dominance" and c.kind is ColumnKind.NUMERIC
-               and c.non_null and c.non_negative]
+    columns = [c for c in table.columns if c.statistic == "dominance" and c.non_null
+               and c.kind in (ColumnKind.NUMERIC, ColumnKind.TEXT)]
     for col in columns:
         n = _dominance_n(col.name)
-        values = table.sample.get_column(col.name).drop_nulls()
-        # A share written in percent (0-100) or as a fraction (0-1): the column as a whole tells which.
-        scale = 100.0 if values.len() and float(values.max()) > 1.0 else 1.0  # type: ignore[arg-type]
+        # A share written in percent (0-100) or as a fraction (0-1).
+        scale = _percent_scale(table, col)
         sign = ">=" if profile.nk_inclusive else ">"
         itemised = 0
         for offset, frame in table.frames():
-            shares = frame.get_column(col.name) / scale
+            shares = _share_values(table, col, frame) / scale
             over = (shares >= profile.nk_k) if profile.nk_inclusive else (shares > profile.nk_k)
             hits = frame.with_row_index("__row").filter(over.fill_null(False))
             for rec in hits.iter_rows(named=True):
@@ -428,13 +464,14 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
                     continue
                 row = offset + int(rec["__row"]) + 1
                 labels = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
-                               for d in table.dimensions[:MAX_LABELS])
+                               for d in table.dimensions[:MAX_LABELS] if d is not col)
                 where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {row}"
                 severity = Severity.REVIEW if n > profile.nk_n else None
-                why = ("its largest units" if n > profile.nk_n else f"its largest {n}")
+                why = ("its largest units hold" if n > profile.nk_n else
+                       "its largest unit holds" if n == 1 else f"its largest {n} hold")
                 yield ctx.finding(
                     f"Cell ({where}) is dominated: column {masking.mask_name(col.name)!r} publishes that "
-                    f"{why} hold {'at least' if profile.nk_inclusive else 'more than'} "
+                    f"{why} {'at least' if profile.nk_inclusive else 'more than'} "
                     f"{profile.nk_k * 100:g} % of its value"
                     + (f" (a share of the largest {n}; the rule's n is {profile.nk_n})" if n > profile.nk_n
                        else "") + ".",
@@ -458,14 +495,26 @@ _MAGNITUDE_NAME = re.compile(
     r"benefit\w*|spending|rd|r_d|value_added|værdi|värde|verdi|arvo)(?![a-zæøåäö])",
     re.IGNORECASE,
 )
+# Quantities that can be negative (results, changes, net positions): a sum or mean of 0 does not say that
+# every contributor has 0.
+_SIGNED_NAME = re.compile(
+    r"(?<![a-zæøåäö])(result\w*|resultat\w*|profit\w*|overskud\w*|underskud\w*|overskott\w*|overskudd\w*|"
+    r"loss\w*|tab|netto\w*|net|change\w*|ændring\w*|endring\w*|förändring\w*|muutos\w*|growth|vækst|"
+    r"tillväxt|vekst|balance|saldo|diff\w*|gevinst\w*|ebit\w*|nettoformue|nettoförmögenhet)(?![a-zæøåäö])",
+    re.IGNORECASE,
+)
 
 
 def _is_magnitude(col: ColumnInfo) -> bool:
+    """A published magnitude column that cannot be negative: money, values, or a non-integral measure
+    that is no statistic other than a mean (a count, share, spread or extreme is not one)."""
     if col.role is not Role.MEASURE or col.kind is not ColumnKind.NUMERIC or col.count_named:
         return False
-    if col.statistic not in (None, "mean"):
+    if col.statistic not in (None, "mean") or not col.non_negative:
         return False
-    name = re.sub(r"[\s\-./()]+", "_", col.name.strip().lower())
+    name = col_key(col.name)
+    if _SIGNED_NAME.search(name):
+        return False
     return col.statistic == "mean" or not col.integral or bool(_MAGNITUDE_NAME.search(name))
 
 
@@ -473,9 +522,19 @@ def _is_magnitude(col: ColumnInfo) -> bool:
 def class_disclosure(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A magnitude cell whose contributors all have the same value: each one's value is published.
 
-    What it flags: in a published table with a count of contributors per cell (`Antal virksomheder`,
-    `n`), a cell of two or more contributors whose sum or mean of a non-negative magnitude is 0 (every
-    firm exported nothing), whose standard deviation is 0, or whose minimum equals its maximum.
+    What it flags: in `sdcscan scan`, a published table that gives the number of contributors per cell
+    (`Antal virksomheder`, `n`, `N Obs`, `_FREQ_`) and, in a cell of two or more contributors, a sum or
+    mean of a magnitude that cannot be negative equal to 0 (every firm exported nothing; a rounded 0 tells
+    that every one is under the rounding unit), a standard deviation or variance of 0, or a minimum equal
+    to its maximum (of the same variable), in wide or long layout (a `_STAT_` column with `STD` = 0).
+    Quantities that can be negative (results, changes, net wealth) are not read as all-zero.
+
+    In a table built from microdata (`sdcscan table --value`), every cell (margins included) of two or
+    more contributions (units with `--unit`: a unit's contribution is its sum within the cell) that are
+    all equal: the total is the number of contributions times the largest one. Such a cell is suppressed
+    like any other primary cell, and must stay uncertain by at least one contribution (the common value,
+    or for a cell of zeros the table's mean contribution) in the safe table. A cell of one contributor is
+    TAB001's (a small cell), whatever its value.
 
     Why it is disclosive: when all contributors share one value, the cell tells each of them their
     neighbours' values exactly: the 12 firms of an industry learn that each of the others had no export.
@@ -483,84 +542,116 @@ def class_disclosure(ctx: RuleContext, table: TableModel | CellTable) -> Iterato
 
     Example: `B Råstofindvinding;12;0,0` as `branche;antal virksomheder;eksport (mio. kr.)`.
 
-    In a table built from microdata (`sdcscan table --value`), every cell (margins included) of two or
-    more contributions (units with `--unit`) whose contributions are all equal; it is suppressed like
-    any other primary cell.
+    Options: none beyond severity. Under the `acro` profile an all-zero cell also fails the p % rule
+    (TAB003, `p_percent_zero_fails`), as ACRO reports it.
 
-    Options: none beyond severity.
-
-    References: Hundepool et al., Statistical Disclosure Control (2012), 4.2 (class or group disclosure);
-    Statistics Denmark, rules for sending results home (business data); ACRO (a p % rule failure on an
-    all-zero cell).
+    References: Hundepool et al., Statistical Disclosure Control (2012), 4.2 (class or group disclosure)
+    and 5.2 (attribute disclosure); Statistics Denmark, rules for sending results home (business data);
+    ACRO (a p % rule failure on an all-zero cell).
     """
     if not isinstance(table, TableModel):
         yield from _equal_contributions(ctx, table)
         return
-    if table.shape is not TableShape.AGGREGATE or any(c.statistic == "estimate" for c in table.columns):
-        return  # rows of units are MIC's business; model output is not a magnitude table
-    from scanner.rules.extremes import group_size_column, row_labels
-
-    size = group_size_column(table)
-    if size is None:
-        return
-    magnitudes = [c for c in table.columns if c is not size and c.non_negative and _is_magnitude(c)]
-    spreads = [c for c in table.columns if c.statistic == "spread" and c.kind is ColumnKind.NUMERIC
-               and re.search(r"(?<![a-z])(sd|std|stddev|stdev|std_?dev|standardafvigelse|standardavvik\w*|"
-                             r"spredning|std_?afv|keskihajonta)(?![a-z])", col_key(c.name))]
-    minima = [c for c in table.columns if c.statistic == "min" and c.kind is ColumnKind.NUMERIC]
-    maxima = [c for c in table.columns if c.statistic == "max" and c.kind is ColumnKind.NUMERIC]
-    if not (magnitudes or spreads or (minima and maxima)):
-        return
+    layout = group_layout(table)
+    if layout is None or not layout.gives_sizes:
+        return  # without the number of contributors a 0 may be one unit's value (TAB001, EXT001 judge it)
+    sizes = {c.info.name for c in layout.columns if c.name.kind == "size"}
+    magnitudes = [c for c in table.columns if c.name not in sizes and _is_magnitude(c)]
+    if not layout.long and not magnitudes and not any(c.name.kind in ("sd", "variance", "min", "max")
+                                                      for c in layout.columns):
+        return  # nothing that could show a common value (a frequency table with its counts)
     itemised = 0
-    for offset, frame in table.frames():
-        for i, row in enumerate(frame.iter_rows(named=True)):
-            n = row.get(size.name)
-            if not isinstance(n, (int, float)) or not n >= 2:
-                continue
-            why = [f"{masking.mask_name(c.name)!r} is 0" for c in magnitudes if row.get(c.name) == 0]
-            why += [f"{masking.mask_name(c.name)!r} is 0" for c in spreads if row.get(c.name) == 0]
-            if minima and maxima and all(row.get(c.name) is not None for c in (minima[0], maxima[0])) \
-                    and row.get(minima[0].name) == row.get(maxima[0].name):
-                why.append("its minimum equals its maximum")
-            if not why:
-                continue
-            itemised += 1
-            if itemised > MAX_ITEMISED:
-                continue
-            labels = row_labels(table, row)
-            where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {offset + i + 1}"
-            yield ctx.finding(
-                f"Cell ({where}) has several contributors who all have the same value ({'; '.join(why[:3])}): "
-                "each one's value is published.",
-                masking.note(f"{masking.count_band(n, ctx.profile.threshold)} contributors, one common value"),
-                row=offset + i + 1, column=size.name, cell=labels or None,
-                identity="" if labels else f"row{offset + i + 1}",
-            )
+    for group in iter_groups(table, layout, values=magnitudes):
+        why, n = _common_value(group)
+        if not why or n is None:
+            continue
+        itemised += 1
+        if itemised > MAX_ITEMISED:
+            continue
+        where = ", ".join(f"{k}={v}" for k, v in group.labels) or f"row {group.row}"
+        column = next((s.column for s in group.stats if s.kind == "size" and s.value is not None), None)
+        yield ctx.finding(
+            f"Cell ({where}) has several contributors who all have the same value ({'; '.join(why[:3])}): "
+            "each one's value is published.",
+            masking.note(f"{masking.count_band(n, ctx.profile.threshold)} contributors, one common value"),
+            row=group.row, column=column, cell=group.labels or None,
+            identity="" if group.labels else f"row{group.row}",
+        )
     if itemised > MAX_ITEMISED:
         yield ctx.finding(f"{itemised - MAX_ITEMISED:,} more cells whose contributors share one value.",
                           masking.note(f"{itemised:,} cells"), identity="more")
+
+
+def _common_value(group: Group) -> tuple[list[str], float | None]:
+    """Why a published group's contributors (two or more) all have one value, and how many they are."""
+    why: list[str] = []
+    sizes: list[float] = []
+
+    def several(stem: str) -> bool:
+        n = group.size(stem)
+        if n is not None and n >= 2:
+            sizes.append(n)
+            return True
+        return False
+
+    for s in group.stats:
+        if s.value != 0:
+            continue
+        # A magnitude that cannot be negative sums (or averages) to 0 only when every contribution is 0;
+        # a standard deviation or variance is 0 only when all values are equal, whatever their sign.
+        if (s.kind == "value" and several("")) or (s.kind in ("sd", "variance") and several(s.stem)):
+            why.append(f"{masking.mask_name(s.column)!r} is 0")
+    minima, maxima = group.of("min", ""), group.of("max", "")
+    for lo in minima:
+        # The minimum and the maximum of one variable: the same stem, or the only pair in the row.
+        pair = [hi for hi in maxima if hi.stem == lo.stem] or (maxima if len(minima) == len(maxima) == 1 else [])
+        if any(hi.value == lo.value for hi in pair) and several(lo.stem):
+            why.append("its minimum equals its maximum")
+            break
+    return why, (min(sizes) if sizes else None)
+
+
+def equal_contributions(table: CellTable) -> tuple[np.ndarray, np.ndarray]:
+    """The cells of a built table whose (two or more) contributions are all equal, and the width a
+    suppressed one must keep: at least one contribution (the common value, or, for a cell of zeros, the
+    table's mean contribution), so that nobody can tell the cell's contributors are all alike.
+
+    Pure: TAB006 reports these cells and :meth:`CellTable.primary` suppresses them whichever rule runs
+    first (TAB004 audits the primary cells before TAB006 has reported).
+    """
+    stats = table.stats
+    n = stats.nvalid.astype(np.float64)
+    if not table.magnitude:
+        return np.zeros(table.size, dtype=bool), np.zeros(table.size, dtype=np.float64)
+    top1 = np.nan_to_num(stats.top1, nan=np.inf)
+    top2 = np.nan_to_num(stats.top2, nan=-np.inf)
+    # Every contribution is at most top1, so total == n * top1 leaves no room for a different one (whatever
+    # the signs); top1 == top2 is the same fact for the two largest, and keeps rounding honest.
+    with np.errstate(invalid="ignore", over="ignore"):
+        equal = (stats.nvalid >= 2) & (top1 == top2) & np.isclose(stats.total, n * top1, rtol=1e-12, atol=0.0)
+    grand = table.size - 1  # the last cell of the extended table is the grand total (all margins)
+    typical = abs(float(stats.total[grand])) / max(float(stats.nvalid[grand]), 1.0)
+    common = np.abs(np.where(equal, np.nan_to_num(stats.top1, nan=0.0), 0.0))
+    # never exactly recoverable: at least a millionth of the cell's value, as every rule's floor (_flags)
+    floor = np.maximum(np.abs(stats.total) * _MIN_RELATIVE_WIDTH, 1e-9)
+    required = np.where(equal, np.maximum(np.where(common > 0, common, typical), floor), 0.0)
+    return equal, required
 
 
 def _equal_contributions(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
     """TAB006 on a built table: cells whose (two or more) contributions are all the same value."""
     if not table.magnitude:
         return
-    stats = table.stats
-    negative = stats.negative > 0
-    top1 = np.nan_to_num(stats.top1, nan=0.0)
-    top2 = np.nan_to_num(stats.top2, nan=0.0)
-    # With non-negative contributions, total == n * top1 and top2 == top1 leave no room for a different one.
-    equal = ((stats.nvalid >= 2) & (top1 == top2) & ~np.isnan(stats.top2)
-             & np.isclose(stats.total, stats.nvalid * top1, rtol=1e-12, atol=0.0) & ~negative)
-    # A suppressed cell must leave at least a unit of doubt about the common value (1, or p % of the total).
-    required = np.maximum(ctx.profile.p_percent * np.abs(stats.total), 1.0)
+    equal, required = equal_contributions(table)
     flags = _flags(table, equal, np.zeros_like(equal), required)
+    n = table.stats.nvalid
+    noun = "units" if table.spec.per_unit else "contributions"
 
     def describe(flat: int) -> tuple[str, str]:
-        return ("has contributors who all have the same value: the cell tells each one's value",
-                "all contributions equal")
+        return (f"has {noun} that all have the same value: the cell tells each one's value",
+                f"{masking.count_band(float(n[flat]), ctx.profile.threshold)} {noun}, all equal")
 
-    yield from _report(ctx, table, flags, describe, _NEGATIVE)
+    yield from _report(ctx, table, flags, describe, "")
 
 
 def col_key(name: str) -> str:
