@@ -42,6 +42,7 @@ from scanner.rules.registry import RuleSpec, Shape, all_rules
 from scanner.sources import Source, SourceRef, hash_file
 
 if TYPE_CHECKING:
+    from scanner.loaders.printouts import LogPart
     from scanner.table_model import TableModel
     from scanner.tabulate import TableResult, TableSpec
 
@@ -55,10 +56,6 @@ PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
 _STATS = {FileKind.SAS7BDAT, FileKind.XPT, FileKind.DTA, FileKind.SAV, FileKind.POR}
 _TABULAR = {FileKind.CSV, FileKind.PARQUET} | _STATS
-_PENDING_RULES = {
-    FileKind.LOG: "statistical software log or listing: the LOG rules that read logs are not built yet",
-    FileKind.CODE: "program code: the COD rules that read programs are not built yet",
-}
 
 
 class Progress(Protocol):
@@ -224,6 +221,109 @@ def _at_lines(findings: Iterable[Finding], data_line: int) -> Iterator[Finding]:
         yield dataclasses.replace(f, location=where)
 
 
+def _at_row_lines(findings: Iterable[Finding], lines: Sequence[int]) -> Iterator[Finding]:
+    """Findings of a table printed in a log point at the line of their row: a printed table's rows are not
+    always consecutive lines (stacked percentages, page breaks, one row per cell of a cross-tabulation)."""
+    for f in findings:
+        if not lines:
+            yield f
+            continue
+        if f.location.row is None:
+            # a finding about the whole table (MIC001, TAB005) points at its first row
+            yield f if f.location.line is not None else \
+                dataclasses.replace(f, location=dataclasses.replace(f.location, line=lines[0]))
+            continue
+        line = lines[min(max(f.location.row, 1), len(lines)) - 1]
+        yield dataclasses.replace(f, location=dataclasses.replace(f.location, line=line, row=None))
+
+
+def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
+    """The rules over one part of a log, a notebook or a program: the CODE rules on its comparisons of keys
+    with literals; the LISTING rules (LOG001, COD002) and the table rules on every table read out of it."""
+    from scanner.loaders.programs import Origin
+    from scanner.loaders.texttables import TextTableSource
+    from scanner.rules.code import CodeFacts
+    from scanner.rules.logs import ListedPart, is_aggregate
+    from scanner.table_model import TableShape
+
+    findings: list[Finding] = []
+    if part.comparisons:
+        facts = CodeFacts(tuple(part.comparisons))
+        for spec in _rules_for(config, Shape.CODE):
+            findings.extend(spec.func(_context(spec, config, entry.relpath, key), facts))
+    table_rules = _rules_for(config, Shape.TABLE)
+    listing_rules = _rules_for(config, Shape.LISTING)
+    for listed in part.tables:
+        table = _analyse(TextTableSource(Path(entry.path), listed.table), config)
+        fact = ListedPart(table, listed.origin, listed.what, listed.lines[0])
+        for spec in listing_rules:
+            findings.extend(spec.func(_context(spec, config, entry.relpath, key), fact))
+        # Data written into code is COD002's; its cells go to the table rules only when a column is named as
+        # counts ("n", "antal"): a typed-in table of counts can hold a small cell, toy data has no counts. A
+        # listing of rows is a table only when it reads as one (labels and counts) or as microdata (MIC).
+        if listed.origin is Origin.EMBEDDED and not any(c.count_named for c in table.columns):
+            continue
+        if listed.origin is Origin.LISTING and not (is_aggregate(table) or table.shape is TableShape.MICRODATA):
+            continue
+        for spec in table_rules:
+            findings.extend(_at_row_lines(spec.func(_context(spec, config, entry.relpath, key), table), listed.lines))
+    return findings
+
+
+def _printout_wants(config: Config) -> tuple[bool, bool, bool]:
+    """Whether any enabled rule reads code comparisons, printed tables, and data written into code."""
+    listing = bool(_rules_for(config, Shape.LISTING))
+    return bool(_rules_for(config, Shape.CODE)), listing or bool(_rules_for(config, Shape.TABLE)), listing
+
+
+def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
+    """A log or listing (SAS, Stata, R, Python, SPSS): identifiers in its bytes, then its echoed code and
+    printed tables (:mod:`scanner.loaders.printouts`), judged part by part (bounded memory)."""
+    findings = _scan_text_identifiers(entry, config, key, facts, threads)
+    code, tables, embedded = _printout_wants(config)
+    if not (code or tables):
+        return findings
+    from scanner.loaders.printouts import read_log
+
+    try:
+        for part in read_log(Path(entry.path), threads=threads, code=code, tables=tables, embedded=embedded,
+                             name=Path(entry.relpath).name):
+            findings.extend(_judge_printout(part, entry, config, key))
+            facts.problems.extend(part.problems)
+    except LoadError as exc:
+        raise _PartialLoad(exc.reason, findings) from None
+    return findings
+
+
+def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
+    """A program (SAS, Stata, R, Python, SPSS, SQL; others by their operators) or a Jupyter notebook:
+    identifiers in its bytes, keys compared with literals, data written into it; a notebook's outputs as
+    printed output (:mod:`scanner.loaders.programs`, :mod:`scanner.loaders.printouts`)."""
+    findings = _scan_text_identifiers(entry, config, key, facts, threads)
+    code, tables, embedded = _printout_wants(config)
+    notebook = entry.relpath.lower().endswith(".ipynb")
+    # A notebook is always opened: a figure in it, or JSON that does not parse, is a FIL001 problem.
+    if not (code or tables or notebook):
+        return findings
+    from scanner.loaders.printouts import LogPart, read_notebook
+    from scanner.loaders.programs import language_of, read_program
+
+    try:
+        if notebook:
+            parts: Iterable[LogPart] = read_notebook(Path(entry.path), threads=threads, code=code, tables=tables,
+                                                     embedded=embedded)
+        else:
+            program = read_program(Path(entry.path), language_of(entry.relpath), threads=threads, comparisons=code,
+                                   embedded=embedded)
+            parts = [LogPart(program.tables, program.comparisons, program.problems)]
+        for part in parts:
+            findings.extend(_judge_printout(part, entry, config, key))
+            facts.problems.extend(part.problems)
+    except LoadError as exc:
+        raise _PartialLoad(exc.reason, findings) from None
+    return findings
+
+
 # Workbooks (.xlsx/.xlsm, .xls, .xlsb, .ods) and encrypted Office containers: scanner.workbook_scan.
 _WORKBOOKS = {FileKind.XLSX, FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind.OLE_ENCRYPTED}
 
@@ -271,10 +371,10 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
                 findings.extend(_scan_text(entry, config, key, facts, threads))
             elif entry.kind in _WORKBOOKS:
                 findings.extend(_scan_workbook(entry, config, key, facts))
-            elif entry.kind in _PENDING_RULES:
-                # Identifiers are searched for already; the rest of the inspection waits for its rules.
-                findings.extend(_scan_text_identifiers(entry, config, key, facts, threads))
-                facts.problems.append(_PENDING_RULES[entry.kind])
+            elif entry.kind is FileKind.LOG:
+                findings.extend(_scan_log(entry, config, key, facts, threads))
+            elif entry.kind is FileKind.CODE:
+                findings.extend(_scan_code(entry, config, key, facts, threads))
             else:
                 facts.problems.append(f"no reader for {entry.kind.value} files yet")
         except _PartialLoad as partial:

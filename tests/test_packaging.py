@@ -32,12 +32,26 @@ def test_default_rules_ship_with_the_package() -> None:
 
 
 def test_scan_without_kernel_rules_does_not_import_numba() -> None:
-    """A scan that needs no kernel (here: only the table and file rules) starts without Numba."""
+    """A scan that needs no kernel (here: only the table and file rules over tables and a note) starts
+    without Numba. A log is left out: its printed tables are found by the log kernel."""
+    files = [str(p) for p in sorted(EXAMPLE.iterdir()) if p.suffix in {".csv", ".parquet", ".txt"}]
+    assert len(files) >= 5
     code = ("import sys; from scanner import api; from scanner.config import load_config; "
-            "api.scan([sys.argv[1]], load_config(ignore=['PID']), jobs=1); "
+            "api.scan(sys.argv[1:], load_config(ignore=['PID']), jobs=1); "
             "print('numba' in sys.modules)")
-    proc = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", code, *files], capture_output=True, text=True,
                           check=True, timeout=300)
+    assert proc.stdout.strip() == "False"
+
+
+def test_a_log_with_its_rules_off_is_read_without_numba() -> None:
+    """With the identifier, log, code and table rules off, nothing needs a log's output blocks: the log is
+    not opened by the kernel."""
+    code = ("import sys; from scanner import api; from scanner.config import load_config; "
+            "api.scan(sys.argv[1:], load_config(ignore=['PID', 'LOG', 'COD', 'TAB', 'MIC', 'EXT']), jobs=1); "
+            "print('numba' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(EXAMPLE / "analyse.log")], capture_output=True,
+                          text=True, check=True, timeout=300)
     assert proc.stdout.strip() == "False"
 
 

@@ -72,7 +72,8 @@ def _is_header(cells: list[str]) -> bool:
     return not any(_BARE_NUMBER.match(c) for c in cells if c)
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique (``n``, ``n_2``); an empty name becomes ``column_<k>``."""
     seen: dict[str, int] = {}
     out = []
     for i, name in enumerate(names):
@@ -89,8 +90,28 @@ def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
     body = block[1:] if header is not None else block
     if not body or not any(_NUMBERISH.match(c) for _, cells in body for c in cells if c):
         return None
-    names = _unique(header if header is not None else [f"column_{i + 1}" for i in range(width)])
+    names = unique_names(header if header is not None else [f"column_{i + 1}" for i in range(width)])
     return TextTable(names, [cells for _, cells in body], body[0][0], kind)
+
+
+def gutter_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """Column spans ``(start, end)`` of fixed-width lines: the runs of character positions that are not
+    blank (a space, or past the end) in every line."""
+    width = max((len(x) for x in lines), default=0)
+    blank = [True] * width
+    for x in lines:
+        for p, ch in enumerate(x):
+            if ch != " ":
+                blank[p] = False
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for p in range(width + 1):
+        if p < width and not blank[p]:
+            start = p if start is None else start
+        elif start is not None:
+            spans.append((start, p))
+            start = None
+    return spans
 
 
 def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
@@ -102,16 +123,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     """
     # A bar between columns (Stata's "label |  freq") is a gutter too.
     lines = [line.expandtabs(8).replace("|", " ").rstrip() for _, line in block]
-    width = max(len(line) for line in lines)
-    blank = [all(p >= len(line) or line[p] == " " for line in lines) for p in range(width)]
-    spans: list[tuple[int, int]] = []
-    start: int | None = None
-    for p in range(width + 1):
-        if p < width and not blank[p]:
-            start = p if start is None else start
-        elif start is not None:
-            spans.append((start, p))
-            start = None
+    spans = gutter_spans(lines)
     if len(spans) < 2:
         return None
     rows = [[line[a:b].strip() for a, b in spans] for line in lines]
@@ -122,7 +134,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     numeric = [k for k in range(len(spans)) if all(_BARE_NUMBER.match(r[k]) for r in body)]
     if not numeric or (len(numeric) == len(spans) and header is None):
         return None
-    names = _unique(header if header is not None else [f"column_{k + 1}" for k in range(len(spans))])
+    names = unique_names(header if header is not None else [f"column_{k + 1}" for k in range(len(spans))])
     first = block[1][0] if header is not None else block[0][0]
     return TextTable(names, body, first, "fixed-width")
 

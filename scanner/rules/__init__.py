@@ -1,10 +1,12 @@
 """Rule families. Each module registers its rules on import; this list is every family there is."""
 
 from scanner.rules import (  # noqa: F401  (explicit registration)
+    code,
     documents,
     extremes,
     files,
     identifiers,
+    logs,
     microdata,
     tables,
 )

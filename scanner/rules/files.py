@@ -20,15 +20,15 @@ def unscannable_file(ctx: RuleContext, facts: FileFacts) -> Iterator[Finding]:
     """A file, or part of one, that the scanner could not read or fully inspect.
 
     What it flags: files that could not be opened, decoded or parsed; kinds the scanner has no reader or
-    rules for yet (logs, program code, images, office documents, statistical-package files); parts of a
-    file that were skipped (rows with a wrong number of fields, nested columns); damaged or truncated
+    rules for yet (images, PDF and Word documents, SAS catalogs); parts of a file that were skipped (rows
+    with a wrong number of fields, nested columns, figures in a notebook's outputs); damaged or truncated
     archives and archive members.
 
     Why it is disclosive: the scanner fails closed. A file it could not inspect may hold anything, so it
     is never passed: a person must look at it.
 
     Example: an encrypted workbook (`pass_protected.xlsx`), a Parquet file with an encrypted footer, a
-    SAS log before the LOG rules exist.
+    notebook whose JSON does not parse.
 
     Options: severity only.
 

@@ -31,6 +31,11 @@ class Shape(enum.StrEnum):
     CELLS = "cells"
     #: the structure of a workbook and the judgments of its parts (scanner.rules.documents.WorkbookFacts)
     WORKBOOK = "workbook"
+    #: program code: keys compared with literals (scanner.rules.code.CodeFacts)
+    CODE = "code"
+    #: a table read out of a log, a notebook or a program, with how it came to be there
+    #: (scanner.rules.logs.ListedPart)
+    LISTING = "listing"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1307 @@
+"""Logs, listings and notebooks: the tables they print and the code they echo.
+
+A statistics package's log interleaves echoed code, messages and printed output; a listing (SAS ``.lst``,
+SPSS text output, a script's printed output) is output only; a Jupyter notebook holds code cells and their
+outputs. What leaks from them is what leaks from a CSV file (a frequency table with a cell of 2, a
+minimum of a group of 2, rows of persons) plus what leaks from code (a key compared with a literal, data
+written into the program). This module reads them into the same parts:
+
+* echoed code: comparisons of keys with literals and data written into code
+  (:mod:`scanner.loaders.programs`);
+* printed tables (:class:`~scanner.loaders.programs.ListedTable`): each with the file line of every row, and
+  its origin: a *listing* of rows (SAS PROC PRINT, Stata ``list``, a printed R or pandas data frame,
+  ``head()``), a *tabulation* (PROC FREQ/MEANS/SUMMARY/TABULATE/UNIVARIATE, Stata ``tabulate``/``table``/
+  ``summarize``/``tabstat``, R ``table()``/``xtabs``, pandas ``value_counts``/``describe``) or other
+  *output* that reads as a table. Model output (regressions, their ANOVA and fit tables) is left alone:
+  its numbers are estimates, not cells.
+
+How: :mod:`kernels.logs` classifies every line from its first bytes (echoed code, message, output; per
+tool: SAS line numbers and NOTE lines, Stata's ``. ``, R's ``> ``) in one pass over the raw bytes, so a log
+of several GB is read at the speed of the identifier scan, and Python decodes only the output blocks. Each
+block comes with the command that printed it (the echoed code right before it; a SAS listing's procedure
+title), which decides the origin and the layout parser:
+
+* Stata tables drawn with ``|`` and a ``---+---`` rule (``tabulate``, ``summarize``, ``tabstat``,
+  ``table``), a two-way table as one row per cell (row, column, frequency, margins included);
+* SAS PROC FREQ cross-tabulations (``Frequency|`` key, stacked percentages: the frequency line of each row);
+* Stata ``list`` boxes; R ``table()`` printouts (labels over counts); pandas Series (``Name: x, dtype:``);
+  ``describe()`` output (turned so each statistic is a column);
+* any other block of aligned columns: column edges are the character positions blank in every row and
+  header line (numbers are right-aligned under their header, text left-aligned), header lines above the
+  first row of numbers, a header alone in its paragraph joined to the rows below it (PROC PRINT).
+
+SMCL (Stata's markup) is turned into the text Stata shows; notebooks' HTML tables are read with the
+standard library's ``html.parser``. Nothing here keeps a value outside the tables handed to the analysis;
+a figure in a notebook (an image) is a value-free problem (FIL001: not inspected).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html.parser
+import itertools
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from scanner.loaders.base import LoadError
+from scanner.loaders.programs import (
+    Comparison,
+    Language,
+    ListedTable,
+    Origin,
+    ProgramRead,
+    decode,
+    embedded_tables,
+    iter_scan,
+    judge_comparisons,
+    open_bytes,
+    read_program,
+    wide_codec,
+)
+from scanner.loaders.texttables import TextTable, gutter_spans, unique_names
+
+__all__ = [
+    "LogPart",
+    "LogRead",
+    "OutputState",
+    "detect_log",
+    "html_tables",
+    "parse_output",
+    "read_log",
+    "read_notebook",
+    "strip_smcl",
+]
+
+log = logging.getLogger(__name__)
+
+#: Tables per yielded part: the engine judges and forgets them, so memory stays bounded.
+PART_TABLES = 256
+#: Text of a SMCL or UTF-16/32 log decoded per step.
+STREAM_BYTES = 16 << 20
+#: Notebooks are JSON documents read whole; a larger one is not read (FIL001).
+MAX_NOTEBOOK_BYTES = 512 << 20
+
+
+@dataclass(slots=True)
+class LogPart:
+    """Part of what a log, listing or notebook holds: printed tables, echoed code's comparisons and data,
+    and value-free problems (FIL001)."""
+
+    tables: list[ListedTable] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class LogRead:
+    """How a log is read: the language of its echoed code, the kernel mode, whether it is SMCL."""
+
+    language: Language
+    mode: int
+    smcl: bool
+    tool: str  # value-free description: "SAS log", "SAS listing", "Stata log"...
+
+
+# --- what kind of log ------------------------------------------------------------------------------------
+
+_SMCL_MARK = re.compile(r"\A\s*\{smcl\}|\{(?:txt|res|com|err|inp)\}")
+_SAS_MARK = re.compile(r"^[\s\x0c\d]*The SAS System\b|^NOTE: |^\s*The [A-Z0-9]+ Procedure\s*$|"
+                       r"^\d+ +(?:data|proc|run|libname|options|%let|DATA|PROC|RUN)\b", re.M)
+_SAS_PROC_TITLE = re.compile(r"^\s*The ([A-Z0-9]+) Procedure\s*$", re.M)
+_SAS_NOTE = re.compile(r"^(?:NOTE|WARNING|ERROR):", re.M)
+_STATA_HEADER = re.compile(r"^\s*(?:log type|opened on|closed on):|^end of do-file\s*$|^\s*___  ____  ____", re.M)
+_STATA_ECHO = re.compile(r"^\. \S", re.M)
+_R_MARK = re.compile(r"^R (?:version|Under development)|^R is free software", re.M)
+_R_PROMPT = re.compile(r"^> ", re.M)
+_PY_MARK = re.compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
+_SPSS_MARK = re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Frequency Table|Valid Percent)", re.M | re.I)
+
+
+def detect_log(head: str, name: str) -> LogRead:
+    """The tool that wrote a log, from its first bytes (decoded) and its name."""
+    from kernels.logs import MODE_OUTPUT, MODE_R, MODE_SAS, MODE_STATA
+
+    lower = name.lower()
+    window = head[:65536]
+    if _SMCL_MARK.search(window):
+        return LogRead(Language.STATA, MODE_STATA, True, "Stata SMCL log")
+    stata_echo = len(_STATA_ECHO.findall(window))
+    sas = len(_SAS_MARK.findall(window))
+    if _STATA_HEADER.search(window) or (stata_echo >= 3 and stata_echo > sas):
+        return LogRead(Language.STATA, MODE_STATA, False, "Stata log")
+    if sas:
+        notes = len(_SAS_NOTE.findall(window))
+        if lower.endswith(".lst") or not notes:
+            return LogRead(Language.SAS, MODE_OUTPUT, False, "SAS listing")
+        return LogRead(Language.SAS, MODE_SAS, False, "SAS log")
+    if lower.endswith(".rout") or _R_MARK.search(window) or len(_R_PROMPT.findall(window)) >= 3:
+        return LogRead(Language.R, MODE_R, False, "R transcript")
+    if stata_echo >= 1:
+        return LogRead(Language.STATA, MODE_STATA, False, "Stata log")
+    if _SPSS_MARK.search(window):
+        return LogRead(Language.SPSS, MODE_OUTPUT, False, "SPSS output")
+    if _PY_MARK.search(window):
+        return LogRead(Language.PYTHON, MODE_OUTPUT, False, "Python output")
+    return LogRead(Language.OTHER, MODE_OUTPUT, False, "printed output")
+
+
+# --- SMCL --------------------------------------------------------------------------------------------------
+
+_SMCL_TAG = re.compile(r"\{([^{}]*)\}")
+_SMCL_DROP = frozenset({
+    "smcl", "txt", "text", "res", "result", "com", "input", "inp", "err", "error", "sf", "bf", "it", "rm",
+    "ul", "ul on", "ul off", "p_end", "reset", "hi", "hilite", "cmd", "sf on", "bf on", "it on",
+})  # fmt: skip
+_SMCL_CHARS = {"|": "|", "-": "-", "+": "+", "TT": "+", "BT": "+", "LT": "+", "RT": "+", "TLC": "+", "TRC": "+",
+               "BLC": "+", "BRC": "+", "RBT": "+", "LBT": "+", "BT ": "+"}
+
+
+def _smcl_line(line: str) -> str:
+    out: list[str] = []
+    pos = 0
+    width = 0
+
+    def put(text: str) -> None:
+        nonlocal width
+        out.append(text)
+        width += len(text)
+
+    for m in _SMCL_TAG.finditer(line):
+        put(line[pos:m.start()])
+        pos = m.end()
+        tag = m.group(1)
+        head, _, arg = tag.partition(" ")
+        name, colon, body = tag.partition(":")
+        if colon and " " not in name.strip():
+            # {res:22}, {bf:name}, {help x:text}: the text after the colon
+            put(body)
+            continue
+        if colon:
+            # {ralign 78:text}, {lalign 10:text}, {center 30:text}, {help j_x:F(20, 21) }
+            kind, _, size = name.partition(" ")
+            n = int(size) if size.strip().isdigit() else len(body)
+            if kind == "ralign":
+                put(body.rjust(n))
+            elif kind == "lalign":
+                put(body.ljust(n))
+            elif kind in ("center", "centre"):
+                put(body.center(n))
+            else:
+                put(body)
+            continue
+        if head == "hline":
+            n = int(arg) if arg.strip().isdigit() else max(1, 78 - width)
+            put("-" * n)
+        elif head == "c":
+            put(_SMCL_CHARS.get(arg.strip(), "+"))
+        elif head == "col":
+            n = int(arg) - 1 if arg.strip().isdigit() else width
+            put(" " * max(0, n - width))
+        elif head == "space":
+            put(" " * (int(arg) if arg.strip().isdigit() else 1))
+        elif head == ".-":
+            put("-" * 78)
+        elif head == "dup":
+            # {dup 5:x}
+            put("")
+        elif tag in _SMCL_DROP or head in ("p", "pstd", "phang", "pmore", "pin", "psee", "bind", "browse",
+                                           "search", "view", "stata", "marker", "char") or tag == "...":
+            continue
+        else:
+            put("")
+    put(line[pos:])
+    return "".join(out)
+
+
+def strip_smcl(text: str) -> str:
+    """SMCL markup turned into the plain text Stata shows: ``{txt}``, ``{res}``, ``{com}`` dropped,
+    ``{c |}`` a bar, ``{hline 13}`` 13 dashes, ``{col 20}`` spaces up to column 20, ``{space 3}``, ``{ralign
+    78:...}``, ``{res:22}`` its text. Line breaks are kept (lines keep their numbers)."""
+    if "{" not in text:
+        return text
+    return "\n".join(_smcl_line(line) if "{" in line else line for line in text.split("\n"))
+
+
+# --- command and origin -----------------------------------------------------------------------------------
+
+_STATA_LISTING = frozenset({"list", "li", "lis", "l", "browse", "br", "edit", "ed", "listsome"})
+_STATA_TABULATION = frozenset({
+    "tabulate", "tab", "ta", "tabu", "tabul", "tabula", "tabulat", "tab1", "tab2", "table", "tabstat", "summarize",
+    "summ", "sum", "su", "summa", "summar", "summari", "summariz", "tabout", "xttab", "xtsum", "xtdes",
+    "misstable", "tabm", "table1", "dtable", "count", "means", "ci", "ameans", "centile",
+    "tabdisp", "collapse", "contract", "groups", "fre", "tabchi",
+})  # fmt: skip
+_STATA_MODEL = frozenset({
+    "regress", "reg", "regr", "logit", "logistic", "probit", "oprobit", "ologit", "mlogit", "poisson", "nbreg",
+    "xtreg", "xtlogit", "xtpoisson", "areg", "reghdfe", "ivregress", "ivreg2", "ivreghdfe", "stcox", "streg",
+    "mixed", "melogit", "meglm", "glm", "margins", "marginsplot", "test", "testparm", "lincom", "nlcom", "estat",
+    "esttab", "estout", "eststo", "outreg2", "predict", "anova", "manova", "ttest", "ranksum", "signrank",
+    "pwcorr", "correlate", "corr", "ppmlhdfe", "qreg", "rreg", "sureg", "heckman", "tobit", "cloglog",
+    "xtset", "tsset", "stset", "sts", "strate", "stptime", "stsum", "bootstrap", "didregress", "csdid",
+    "eventstudyinteract", "did_multiplegt", "rdrobust", "synth", "teffects", "psmatch2", "pscore", "kdensity",
+    "graph", "twoway", "scatter", "histogram", "hist", "tw", "line", "coefplot", "binscatter", "describe",
+    "desc", "d", "ds", "merge", "append", "reshape", "egen", "gen", "generate", "replace", "drop", "keep",
+    "recode", "rename", "label", "sort", "gsort", "duplicates", "save", "use", "import", "export", "log",
+    "display", "di", "set", "local", "global", "do", "run", "quietly", "qui", "capture", "cap", "timer",
+    "estimates", "est", "return", "ereturn", "mata", "program", "end", "version", "clear", "preserve",
+    "restore", "compress", "format", "isid", "assert", "confirm", "which", "help", "sysuse", "webuse",
+    "inspect", "codebook", "post", "postfile", "postclose", "notes", "matrix", "mat", "svmat", "mkmat", "putexcel",
+    "collect", "etable", "creturn", "sreturn", "scalar", "tempfile", "tempvar", "frame", "frames",
+})  # fmt: skip
+_R_LISTING = re.compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|slice_tail|slice_sample|sample_n|"
+                        r"sample_frac|glimpse|print|as\.data\.frame|data\.frame)\s*\(|^\s*[A-Za-z.][\w.$]*\s*$|"
+                        r"^\s*[A-Za-z.][\w.$]*\s*\[")
+_R_TABULATION = re.compile(r"\b(?:table|xtabs|ftable|prop\.table|proportions|addmargins|aggregate|count|"
+                           r"summari[sz]e|tapply|by|describe|quantile|tabyl|group_by|CrossTable|freq|"
+                           r"margin\.table|rowsum|colSums|rowSums|cumsum|survfit|table1|tbl_summary|"
+                           r"CreateTableOne)\s*\(")
+_R_MODEL = re.compile(r"\b(?:lm|glm|coxph|lmer|glmer|survreg|anova|Anova|confint|coef|vcov|predict|residuals|"
+                      r"fitted|cor\.test|t\.test|chisq\.test|fisher\.test|wilcox\.test|AIC|BIC|logLik|nls|gam|"
+                      r"feols|felm|plm|ivreg|polr|multinom|clogit|cox\.zph|str|dim|nrow|ncol|names|colnames|"
+                      r"class|levels|length|sessionInfo|library|require|install\.packages|set\.seed|Sys\.time|"
+                      r"options|print\.default|cat|message|paste|sprintf)\s*\(")
+_PY_LISTING = re.compile(r"\.(?:head|tail|sample|nlargest|nsmallest|iloc|loc|to_string)\b|^\s*(?:print|display)\s*\("
+                         r"\s*[A-Za-z_][\w.]*\s*\)\s*$|^\s*[A-Za-z_][\w]*\s*$|^\s*[A-Za-z_]\w*\s*\[")
+_PY_TABULATION = re.compile(r"\.(?:value_counts|describe|groupby|pivot_table|pivot|crosstab|agg|aggregate|size|"
+                            r"count|sum|mean|median|quantile|nunique|unstack|stack|resample|cumsum)\b|"
+                            r"\bcrosstab\s*\(|\bpivot_table\s*\(")
+_PY_MODEL = re.compile(r"\.(?:fit|summary|summary2|params|pvalues|conf_int|predict|score|coef_|corr|cov)\b|"
+                       r"\b(?:smf|sm|ols|logit|OLS|Logit|GLM|LinearRegression|LogisticRegression)\b")
+_SAS_LISTING_PROCS = frozenset({"PRINT", "REPORT", "SQL", "FSLIST"})
+_SAS_TABULATION_PROCS = frozenset({"FREQ", "MEANS", "SUMMARY", "TABULATE", "UNIVARIATE", "LIFETEST", "SURVEYFREQ",
+                                   "SURVEYMEANS", "STDIZE", "RANK"})
+
+
+def _stata_command(cmd_text: str) -> str:
+    """The last Stata command echoed in ``cmd_text`` (its ``> `` continuations joined), without prefixes."""
+    lines = cmd_text.split("\n")
+    parts: list[str] = []
+    for line in reversed(lines):
+        if line.startswith("> "):
+            parts.append(line[2:])
+            continue
+        if line.startswith("."):
+            parts.append(line[1:].strip())
+            body = " ".join(reversed(parts)).strip()
+            if body:
+                return body
+            parts = []
+    return " ".join(reversed(parts)).strip()
+
+
+def _r_command(cmd_text: str) -> str:
+    """The last R command in ``cmd_text`` (``+ `` continuations joined)."""
+    lines = cmd_text.split("\n")
+    parts: list[str] = []
+    for line in reversed(lines):
+        if line.startswith("+ "):
+            parts.append(line[2:])
+            continue
+        if line.startswith(">"):
+            parts.append(line[1:].strip())
+            body = " ".join(reversed(parts)).strip()
+            if body and not body.startswith("#"):
+                return body
+            parts = []
+    return " ".join(reversed(parts)).strip()
+
+
+def _first_word(command: str) -> str:
+    # Stata prefixes: "bysort x:", "by x:", "quietly", "capture", "noisily", "xi:", "svy:"
+    text = command.strip()
+    while True:
+        m = re.match(r"^(?:bys(?:ort)?|by|svy|xi|stepwise|nestreg|mi estimate|statsby|rolling)\b[^:]*:\s*|"
+                     r"^(?:quietly|qui|noisily|noi|capture|cap|cap noi)\s+", text)
+        if m is None:
+            break
+        text = text[m.end():]
+    word = re.match(r"[A-Za-z_][\w]*", text)
+    return word.group(0).lower() if word else ""
+
+
+def _stata_origin(command: str) -> Origin | None:
+    word = _first_word(command)
+    if word in _STATA_LISTING:
+        return Origin.LISTING
+    if word == "input":
+        return Origin.EMBEDDED
+    if word in _STATA_TABULATION:
+        return Origin.TABULATION
+    if word in _STATA_MODEL:
+        return None
+    return Origin.OUTPUT
+
+
+def _r_origin(command: str, text: str) -> Origin | None:
+    first = text.lstrip().split("\n", 1)[0]
+    if first.startswith("Call:") and "survfit" not in first:
+        return None  # model summary
+    if re.search(r"^Coefficients:|^\s+coef +exp\(coef\)|^Signif\. codes", text, re.M):
+        return None
+    if "survfit" in first or _R_TABULATION.search(command):
+        return Origin.TABULATION
+    if _R_MODEL.search(command):
+        return None
+    if _R_LISTING.search(command):
+        return Origin.LISTING
+    return Origin.OUTPUT
+
+
+def _py_origin(command: str) -> Origin | None:
+    last = command.strip().split("\n")[-1] if command.strip() else ""
+    if _PY_MODEL.search(last):
+        return None
+    if _PY_TABULATION.search(last):
+        return Origin.TABULATION
+    if _PY_LISTING.search(last):
+        return Origin.LISTING
+    return Origin.OUTPUT
+
+
+# --- layout ----------------------------------------------------------------------------------------------
+
+_RULE = re.compile(r"^\s*[-=_+|]{3,}[-=_+|\s]*$")
+_NUMERIC_CELL = re.compile(r"^[-+\u2212(]?(?:\d[\d,.\u00a0]*|\.\d+)(?:[eE][-+]?\d+)?%?\)?$|^<\.\d+$|^\.$|^-$")
+_SAS_PAGE = re.compile(r"^\x0c?[\s\d]*The SAS System\b.*$|^\s+\d{1,2}:\d{2}\s+\w+day,\s+\w+\s+\d{1,2},\s+\d{4}"
+                       r"(?:\s+\d+)?\s*$|^\s*\d{1,2}:\d{2}\s+\w+day.*\d{4}\s*$")
+_DECORATION = re.compile(r"^\s*(?:# A tibble:.*|# (?:ℹ|…|\.\.\.).*|(?:<[\w/ ]+>\s*)+|\[\d+ rows x \d+ columns\]|"
+                         r"\.\.\..*|\[ reached .*\]|Showing \d+ of \d+.*)$")
+_R_VECTOR = re.compile(r"^\s*\[\d+\]\s")
+
+
+@dataclass(slots=True)
+class _Line:
+    number: int
+    text: str
+
+
+_GAP = re.compile(r"\S(?: {2,}|\t)\S")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+def _is_data(text: str) -> bool:
+    """A table row: numbers make up at least 30 % of its words, or it has a number and columns (a gap of two
+    spaces). A line of years alone (``region  2019  2020``) is a header, and a sentence with a number in it
+    ("1 observation deleted due to missingness") is not a row."""
+    tokens = text.split()
+    nums = [t for t in tokens if _NUMERIC_CELL.match(t)]
+    if not nums:
+        return False
+    if len(nums) >= 2 and all(_YEAR.match(t) for t in nums) and not _NUMERIC_CELL.match(tokens[0]):
+        return False
+    return len(nums) * 10 >= 3 * len(tokens) or _GAP.search(text) is not None
+
+
+def _spans(lines: list[str], data_from: int) -> list[tuple[int, int]]:
+    """Column spans of fixed-width lines: runs of positions not blank in every line; spans that hold no
+    character in the data lines (``lines[data_from:]``) are joined to their neighbour (a header word such as
+    "lower" of "lower 95% CI" over a narrower column of numbers)."""
+    spans = gutter_spans(lines)
+    data = lines[data_from:]
+
+    def has_data(span: tuple[int, int]) -> bool:
+        return any(x[span[0]:span[1]].strip() for x in data)
+
+    merged: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None
+    for span in spans:
+        if not has_data(span):
+            pending = (pending[0], span[1]) if pending else span
+            continue
+        if pending is not None:
+            span = (pending[0], span[1])
+            pending = None
+        merged.append(span)
+    if pending is not None and merged:
+        merged[-1] = (merged[-1][0], pending[1])
+    return merged
+
+
+def _cells(line: str, spans: list[tuple[int, int]]) -> list[str]:
+    out = []
+    for k, (a, b) in enumerate(spans):
+        # a character between two spans (outside every span) belongs to the span on its left
+        end = spans[k + 1][0] if k + 1 < len(spans) else len(line)
+        out.append(line[a:max(b, min(end, len(line)))].strip())
+    return out
+
+
+def _table(names: list[str], rows: list[list[str]], lines: list[int], origin: Origin, what: str,
+           kind: str) -> ListedTable | None:
+    if not rows or len(names) < 2:
+        return None
+    width = len(names)
+    fixed = [(r + [""] * width)[:width] for r in rows]
+    return ListedTable(TextTable(unique_names(names), fixed, lines[0], kind), tuple(lines), origin, what)
+
+
+def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) -> ListedTable | None:
+    """A fixed-width table from header lines and data lines."""
+    texts = [x.text.expandtabs(8).rstrip() for x in header + data]
+    spans = _spans(texts, len(header))
+    if len(spans) < 2:
+        return None
+    names = []
+    for a_b in range(len(spans)):
+        words = [_cells(t, spans)[a_b] for t in texts[:len(header)]]
+        names.append(" ".join(w for w in words if w))
+    if not _plausible_names(names):
+        return None
+    rows = [_cells(t, spans) for t in texts[len(header):]]
+    numeric = [k for k in range(len(spans)) if all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows)
+               and any(r[k] for r in rows)]
+    if not numeric:
+        return None
+    return _table(names, rows, [x.number for x in data], origin, what, "fixed-width")
+
+
+_NAME_TEXT = re.compile(r"^[^*+#=]{1,48}$")
+
+
+def _plausible_names(names: list[str]) -> bool:
+    """Column names as a printout writes them: most columns named, each short, no drawing characters (a
+    histogram or a box plot of asterisks is not a header)."""
+    named = [n for n in names if n]
+    return len(named) * 2 >= len(names) and all(_NAME_TEXT.match(n) for n in named)
+
+
+def _paragraphs(lines: list[_Line]) -> list[list[_Line]]:
+    out: list[list[_Line]] = []
+    cur: list[_Line] = []
+    for x in lines:
+        if x.text.strip():
+            cur.append(x)
+        elif cur:
+            out.append(cur)
+            cur = []
+    if cur:
+        out.append(cur)
+    return out
+
+
+# --- Stata tables drawn with bars -----------------------------------------------------------------------
+
+_BAR_RULE = re.compile(r"^\s*-+(?:\+-*)+\s*$")
+_BOX_RULE = re.compile(r"^\s*[-+|=:]+\s*$")
+
+
+def _joined(parts: list[str]) -> str:
+    """Header fragments stacked over one column: Stata wraps a long name at the column's width
+    ("time_forei" over "gn"), which joins without a space; words of a label join with one."""
+    if len(parts) > 1 and all(" " not in p for p in parts) and len(parts[0]) >= 8 \
+            and all(len(p) == len(parts[0]) for p in parts[:-1]):
+        return "".join(parts)
+    return " ".join(parts)
+
+
+def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:
+    """A table drawn with ``|`` and a ``---+---`` rule (Stata ``tabulate``, ``summarize``, ``tabstat``,
+    ``table``): the row labels, then each section's columns; a two-way table keeps its layout (one column
+    per level of the column variable, then Total), which the table analysis reads as a wide table of
+    counts."""
+    rule_at = next((i for i, x in enumerate(par) if _BAR_RULE.match(x.text)), None)
+    if rule_at is None:
+        return None
+    rule = par[rule_at].text
+    cuts = [p for p, ch in enumerate(rule) if ch == "+"]
+    header = [x for x in par[:rule_at] if not _RULE.match(x.text)]
+    data = [x for x in par[rule_at + 1:] if not _BAR_RULE.match(x.text) and not _RULE.match(x.text)]
+    if not data:
+        return None
+
+    def sections(text: str) -> list[str]:
+        bounds = [0, *cuts, max(len(text), (cuts[-1] + 1) if cuts else 0)]
+        return [text[bounds[k] + (1 if k else 0):bounds[k + 1]] for k in range(len(bounds) - 1)]
+
+    head_secs = [sections(x.text) for x in header]
+    data_secs = [sections(x.text) for x in data]
+    row_name = _joined([s[0].strip() for s in head_secs if s and s[0].strip()])
+    # stacked statistics (tab x y, row col): a line whose label is empty continues the row above
+    rows_at = [k for k, s in enumerate(data_secs) if s[0].strip()]
+    if not rows_at:
+        return None
+    n_sec = len(cuts) + 1
+    value_cols: list[tuple[int, list[tuple[int, int]], list[str]]] = []
+    for sec in range(1, n_sec):
+        last_head = head_secs[-1][sec] if head_secs and len(head_secs[-1]) > sec else ""
+        body = [data_secs[k][sec] if len(data_secs[k]) > sec else "" for k in rows_at]
+        spans = _spans([last_head.rstrip(), *[b.rstrip() for b in body]], 1)
+        names = [_cells(last_head, spans)[i] if last_head.strip() else "" for i in range(len(spans))]
+        value_cols.append((sec, spans, names))
+    label_rows = [data_secs[k][0].strip() for k in rows_at]
+    lines = [data[k].number for k in rows_at]
+    names = [row_name]
+    rows = [[label] for label in label_rows]
+    for sec, spans, sec_names in value_cols:
+        names.extend(sec_names)
+        for i, k in enumerate(rows_at):
+            rows[i].extend(_cells(data_secs[k][sec] if len(data_secs[k]) > sec else "", spans))
+    numbers = any(_NUMERIC_CELL.match(c) for r in rows for c in r[1:] if c)
+    if len(names) < 2 or not _plausible_names(names) or not numbers:
+        return None
+    return _table(names, rows, lines, origin, what, "stata-table")
+
+
+# --- Stata list boxes -------------------------------------------------------------------------------------
+
+_LIST_ROW = re.compile(r"^\s*(\d+)\.\s+\|(.*)\|\s*$")
+_LIST_BOX = re.compile(r"^\s*[+|][-+|]+[+|]\s*$")
+
+
+def _stata_list(par: list[_Line], what: str) -> ListedTable | None:
+    rows = [x for x in par if _LIST_ROW.match(x.text)]
+    if not rows:
+        return None
+    first = par.index(rows[0])
+    header = [x for x in par[:first] if not _LIST_BOX.match(x.text) and "|" in x.text]
+    strip = re.compile(r"^\s*\d+\.\s+")
+    head_txt = [_Line(x.number, x.text.replace("|", " ")) for x in header]
+    data_txt = [_Line(x.number, strip.sub(lambda m: " " * len(m.group(0)), x.text).replace("|", " ")) for x in rows]
+    table = _columns(head_txt[-1:], data_txt, Origin.LISTING, what)
+    if table is None:
+        # a list of text only: still a listing of rows
+        texts = [x.text for x in head_txt[-1:] + data_txt]
+        spans = _spans(texts, len(head_txt[-1:]))
+        names = [_cells(texts[0], spans)[i] if head_txt else "" for i in range(len(spans))]
+        table = _table(names, [_cells(t, spans) for t in texts[len(head_txt[-1:]):]], [x.number for x in rows],
+                       Origin.LISTING, what, "fixed-width")
+    return table
+
+
+# --- SAS PROC FREQ cross-tabulation ---------------------------------------------------------------------
+
+_SAS_KEY = re.compile(r"^\s*(Frequency|Percent|Row Pct|Col Pct|Expected|Deviation|Cell Chi-Square|"
+                      r"Tot Pct|Percent of Total)\s*\|", re.I)
+_SAS_XRULE = re.compile(r"^\s*-+\+(?:-+\+)+-*\s*$")
+
+
+def _sas_crosstab(par: list[_Line], title: str, what: str) -> ListedTable | None:
+    """A SAS PROC FREQ cross-tabulation (``Frequency|`` key, cells between ``---+---`` rules, percentages
+    stacked under each frequency): the frequency line of each row, one column per column level and Total."""
+    keys = [x for x in par if _SAS_KEY.match(x.text)]
+    if not keys or not _SAS_KEY.match(keys[0].text) or _SAS_KEY.match(keys[0].text).group(1).lower() != "frequency":
+        return None
+    rules = [i for i, x in enumerate(par) if _SAS_XRULE.match(x.text)]
+    if not rules:
+        return None
+    head = par[rules[0] - 1].text
+    parts = head.split("|")
+    col_labels = [p.strip() for p in parts[1:]]
+    if col_labels and not col_labels[-1]:
+        col_labels.pop()
+    m = re.search(r"Table of (\S+) by (\S+)", title)
+    row_var = m.group(1) if m else "row"
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    groups = [*rules, len(par)]
+    for a, b in itertools.pairwise(groups):
+        if a + 1 >= b:
+            continue
+        first = par[a + 1]
+        if "|" in first.text:
+            cells = [c.strip() for c in first.text.split("|")]
+            label, values = cells[0], cells[1:]
+        else:
+            tokens = first.text.split()
+            if not tokens or tokens[0].lower() != "total":
+                continue
+            label, values = tokens[0], tokens[1:]
+        # the frequency line of each row (percentages are stacked under it): one row per level, wide
+        rows.append([label, *values[:len(col_labels)]])
+        lines.append(first.number)
+    return _table([row_var, *col_labels], rows, lines, Origin.TABULATION, what, "sas-crosstab")
+
+
+# --- R table(), pandas Series, describe() ---------------------------------------------------------------
+
+_R_TABLE_CMD = re.compile(r"\b(?:table|xtabs|ftable|addmargins|margin\.table)\s*\(")
+_INT_TOKENS = re.compile(r"^\s*\d+(?:\s+\d+)*\s*$")
+
+
+def _r_oneway(par: list[_Line], what: str) -> ListedTable | None:
+    """An R ``table()`` of one variable: label lines over count lines (wrapped when wide)."""
+    body = list(par)
+    dim_name = ""
+    if len(body) % 2 == 1 and len(body[0].text.split()) == 1 and not _INT_TOKENS.match(body[0].text):
+        dim_name = body[0].text.strip()
+        body = body[1:]
+    if len(body) < 2 or len(body) % 2:
+        return None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for k in range(0, len(body), 2):
+        labels, counts = body[k], body[k + 1]
+        if not _INT_TOKENS.match(counts.text):
+            return None
+        ends = [m.end() for m in re.finditer(r"\d+", counts.text)]
+        starts = [0, *ends[:-1]]
+        cells = [labels.text[a:b].strip() for a, b in zip(starts, ends, strict=True)]
+        if any(not c for c in cells) or len(cells) != len(ends):
+            return None
+        for label, m in zip(cells, re.finditer(r"\d+", counts.text), strict=True):
+            rows.append([label, m.group(0)])
+            lines.append(counts.number)
+    return _table([dim_name or "value", "Freq"], rows, lines, Origin.TABULATION, what, "r-table")
+
+
+def _r_twoway(par: list[_Line], what: str) -> ListedTable | None:
+    """An R two-way ``table()``/``xtabs()``: the column variable's name alone on the first line, the row
+    variable's name and the column labels on the second, then one row per level (kept wide: one column per
+    level of the column variable)."""
+    if len(par) < 3 or len(par[0].text.split()) != 1 or _is_data(par[0].text):
+        return None
+    rows_in = par[2:]
+    if not all(_is_data(x.text) for x in rows_in):
+        return None
+    table = _columns([_Line(par[1].number, par[1].text.rstrip())], rows_in, Origin.TABULATION, what)
+    if table is None:
+        return None
+    names = table.table.names
+    first = names[0] if not names[0].startswith("column_") else "row"
+    return _table([first, *names[1:]], [list(r) for r in table.table.rows], list(table.lines), Origin.TABULATION,
+                  what, "r-crosstab")
+
+
+_SERIES_FOOT = re.compile(r"^(?:Name: (.*?), )?(?:Length: \d+, )?dtype: \w+\s*$")
+_DESCRIBE = frozenset({"count", "mean", "std", "min", "25%", "50%", "75%", "max"})
+
+
+def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
+    """A pandas Series printout: ``label  value`` lines and a ``Name: x, dtype: int64`` footer."""
+    foot = _SERIES_FOOT.match(par[-1].text)
+    if foot is None:
+        return None
+    name = foot.group(1) or ""
+    pairs: list[tuple[str, str, int]] = []
+    index_name = ""
+    # the rows are the "label  value" lines right above the footer; above them, the index's name alone on a
+    # line (pandas 2), or a title printed before the Series
+    for x in reversed(par[:-1]):
+        bits = x.text.rstrip().rsplit(None, 1)
+        if len(bits) == 2 and _NUMERIC_CELL.match(bits[1]):
+            pairs.insert(0, (bits[0].strip(), bits[1], x.number))
+            continue
+        if len(x.text.split()) == 1 and not _is_data(x.text):
+            index_name = x.text.strip()
+        break
+    if len(pairs) < 2:
+        return None
+    labels = {p[0] for p in pairs}
+    if labels >= _DESCRIBE:
+        return _transposed(name or "value", pairs, what)
+    counts = "value_counts" in command or name in ("count", "counts", "size") or "size()" in command
+    value_name = "count" if counts else (name or "value")
+    return _table([index_name or "label", value_name], [[p[0], p[1]] for p in pairs], [p[2] for p in pairs],
+                  Origin.TABULATION, what, "pandas-series")
+
+
+def _transposed(variable: str, pairs: list[tuple[str, str, int]], what: str) -> ListedTable | None:
+    names = ["variable", *[p[0] for p in pairs]]
+    return _table(names, [[variable, *[p[1] for p in pairs]]], [pairs[0][2]], Origin.TABULATION, what,
+                  "describe")
+
+
+def _describe_frame(table: ListedTable) -> ListedTable:
+    """``describe()`` output (statistics as rows) turned so each statistic is a column, one row per variable."""
+    t = table.table
+    labels = [r[0] for r in t.rows]
+    if not set(labels) >= _DESCRIBE:
+        return table
+    rows = [[name, *[r[k] for r in t.rows]] for k, name in enumerate(t.names) if k > 0]
+    return ListedTable(TextTable(unique_names(["variable", *labels]), rows, table.lines[0], "describe"),
+                       tuple(table.lines[0] for _ in rows), Origin.TABULATION, table.what)
+
+
+# --- output blocks ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class OutputState:
+    """What a parser remembers between blocks of one file: a SAS listing's procedure and section titles."""
+
+    proc: str = ""
+    title: str = ""
+    section: str = ""
+
+
+_SAS_TITLE = re.compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
+
+
+def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], dict[int, OutputState]]:
+    """Page headers and procedure titles of a SAS listing removed (kept as blank lines); the procedure and
+    section titles in force at each line (``state`` ends as the last line's, for the next block)."""
+    out = []
+    states: dict[int, OutputState] = {}
+    for x in lines:
+        states[x.number] = OutputState(state.proc, state.title, state.section)
+        text = x.text.replace("\x0c", "")
+        if _SAS_PAGE.match(x.text) or _SAS_PAGE.match(text):
+            # Every page repeats its procedure's title: a page without one is PROC PRINT's (which has none).
+            if "The SAS System" in text:
+                state.proc, state.section, state.title = "", "", ""
+            out.append(_Line(x.number, ""))
+            continue
+        m = _SAS_PROC_TITLE.match(text)
+        if m:
+            state.proc = m.group(1).upper()
+            state.section = ""
+            state.title = ""
+            out.append(_Line(x.number, ""))
+            continue
+        t = _SAS_TITLE.match(text)
+        if t and not _is_data(text) and len(text.split()) <= 8 and "  " not in t.group(1):
+            state.section = t.group(1)
+            if t.group(1).startswith(("Table of", "Analysis Variable")):
+                state.title = t.group(1)
+            out.append(_Line(x.number, ""))
+            continue
+        out.append(_Line(x.number, text))
+    return out, states
+
+
+def _sas_origin(state: OutputState) -> Origin | None:
+    """The origin of a table printed under ``state``'s procedure and section (None: not read)."""
+    section = state.section.lower()
+    if "extreme observations" in section or "extreme values" in section:
+        return Origin.LISTING
+    if not state.proc or state.proc in _SAS_LISTING_PROCS:
+        return Origin.LISTING
+    if state.proc in _SAS_TABULATION_PROCS:
+        if state.proc == "UNIVARIATE" and not any(w in section for w in ("frequency", "frequencies")):
+            return None  # moments, quantiles, tests: statistics of one variable, not cells
+        return Origin.TABULATION
+    if state.proc in ("CONTENTS", "DATASETS", "OPTIONS", "PRINTTO"):
+        return None
+    return None  # model procedures: REG, LOGISTIC, GLM, PHREG, CATMOD, CORR, TTEST...
+
+
+def parse_output(text: str, first_line: int, language: Language, command: str, state: OutputState,
+                 *, tool: str = "") -> list[ListedTable]:
+    """The tables in one block of printed output (lines numbered from ``first_line``), printed by
+    ``command`` (the echoed code before the block, or a notebook cell's source)."""
+    lines = [_Line(first_line + k, t) for k, t in enumerate(text.split("\n"))]
+    origin: Origin | None
+    if language is Language.SAS:
+        lines, sas_states = _sas_prepare(lines, state)
+        what_base = ""
+    elif language is Language.STATA:
+        command = _stata_command(command)
+        if _first_word(command) in _STATA_LOOPS and not command.startswith("(loop)"):
+            return _stata_loop(lines, language, state)
+        what_base = f"Stata {_first_word(command) or 'output'}"
+    elif language is Language.R:
+        command = _r_command(command) if ">" in command else command
+        what_base = "R printout"
+    elif language is Language.PYTHON:
+        what_base = "Python printout"
+    else:
+        what_base = f"{tool or 'printed'} output"
+    lines = [x if not _DECORATION.match(x.text) else _Line(x.number, "") for x in lines]
+    tables: list[ListedTable] = []
+    pars = _paragraphs(lines)
+    k = 0
+    while k < len(pars):
+        par = pars[k]
+        k += 1
+        if language is Language.SAS:
+            at = sas_states.get(par[0].number, state)
+            origin = _sas_origin(at)
+            if origin is None:
+                continue
+            what = f"SAS PROC {at.proc}" if at.proc else "SAS PROC PRINT"
+            if "extreme" in at.section.lower():
+                what = "SAS UNIVARIATE extreme observations"
+            crosstab = _sas_crosstab(par, at.title, what)
+            if crosstab is not None:
+                tables.append(crosstab)
+                continue
+        elif language is Language.STATA:
+            origin = _stata_origin(command)
+            if origin is None:
+                continue
+            what = what_base
+            if origin is Origin.EMBEDDED:
+                tables.extend(_stata_input_echo(command, par))
+                continue
+        elif language is Language.R:
+            if any(_R_STR.match(x.text) for x in par):
+                tables.extend(_r_structure(par))
+                continue
+            origin = _r_origin(command, text)
+            if origin is None:
+                continue
+            what = what_base
+        elif language is Language.PYTHON:
+            origin = _py_origin(command)
+            if origin is None:
+                continue
+            what = what_base
+        else:
+            origin = Origin.OUTPUT
+            what = what_base
+        if any(_R_VECTOR.match(x.text) for x in par):
+            continue
+        found = _parse_paragraph(par, pars, k, origin, what, command, language)
+        if found is None:
+            continue
+        table, used_next = found
+        k += used_next
+        if table.origin is Origin.OUTPUT and _has_row_numbers(table):
+            # a printed data frame with its row names or index (1..n, 0..n-1): a listing of rows
+            table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what} (printed data frame)")
+        tables.append(table)
+    return tables
+
+
+def _has_row_numbers(table: ListedTable) -> bool:
+    """The first column is unnamed and counts the rows (R row names, a pandas index)."""
+    t = table.table
+    if not t.names or not (t.names[0] == "" or t.names[0].startswith("column_")) or len(t.rows) < 2:
+        return False
+    firsts = [r[0] for r in t.rows]
+    if not all(f.isdigit() for f in firsts):
+        return False
+    values = [int(f) for f in firsts]
+    return values[0] in (0, 1) and all(b - a == 1 for a, b in itertools.pairwise(values))
+
+
+_STATA_LOOPS = frozenset({"forvalues", "forv", "foreach", "foreac", "while", "if", "program", "qui", "quietly",
+                          "noisily", "capture", "cap", "else"})
+_LOOP_ECHO = re.compile(r"^\s+\d+\.\s+(?!\s*\|)([A-Za-z_].*)$")
+
+
+def _stata_loop(lines: list[_Line], language: Language, state: OutputState) -> list[ListedTable]:
+    """Output of a Stata loop: the body's commands are echoed as numbered lines ("  2. tab x"); each one
+    decides the output below it."""
+    tables: list[ListedTable] = []
+    command = "(loop)"
+    chunk: list[_Line] = []
+
+    def flush() -> None:
+        if chunk and any(x.text.strip() for x in chunk):
+            text = "\n".join(x.text for x in chunk)
+            tables.extend(parse_output(text, chunk[0].number, language, ". " + command, state))
+
+    for x in lines:
+        m = _LOOP_ECHO.match(x.text)
+        if m:
+            flush()
+            command = m.group(1)
+            chunk = []
+        else:
+            chunk.append(x)
+    flush()
+    return tables
+
+
+# R's str() and dplyr's glimpse(): one line per column with its first values ("$ lopnr: int  10231 10232 ...",
+# "$ lopnr <int> 10231, 10232, ...").
+_R_STR = re.compile(r"^\s*\$\s+([^\s:<]+)\s*(?::\s*\S+|<[^>]+>)\s+(.*)$")
+
+
+def _r_structure(par: list[_Line]) -> list[ListedTable]:
+    """The columns of a key that ``str()`` or ``glimpse()`` prints with their first values: a listing of
+    those values (one column each); other columns are types and summaries, not rows."""
+    from scanner.loaders.programs import key_kind
+
+    out = []
+    for x in par:
+        m = _R_STR.match(x.text)
+        if m is None or key_kind(m.group(1)) is None:
+            continue
+        values = [v.strip('"') for v in re.split(r"[,\s]+", m.group(2)) if v and v not in ("...", "…")]
+        if len(values) >= 2:
+            table = TextTable([m.group(1), "column_2"], [[v, ""] for v in values], x.number, "r-str")
+            out.append(ListedTable(table, tuple(x.number for _ in values), Origin.LISTING,
+                                   "R str()/glimpse() values of a key column"))
+    return out
+
+
+def _stata_input_echo(command: str, par: list[_Line]) -> list[ListedTable]:
+    """The rows a Stata log echoes after ``input`` ("  1. 1234 34"), as data written into code."""
+    text = "input " + command.split(None, 1)[1] if len(command.split(None, 1)) > 1 else ""
+    body = "\n".join(x.text for x in par)
+    return list(embedded_tables(text + "\n" + body + "\nend\n", par[0].number - 1, Language.STATA))
+
+
+def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: Origin, what: str,
+                     command: str, language: Language) -> tuple[ListedTable, int] | None:
+    """A table in one paragraph (``pars[k]`` is the next one, which a header-only paragraph joins)."""
+    if any(_MODEL_HEADER.search(x.text) for x in par[:8]):
+        return None  # model output: estimates, not cells
+    if sum(1 for x in par if _PLOT.search(x.text)) >= 2:
+        return None  # a character plot (histogram, box plot, stem and leaf)
+    if any(_LIST_ROW.match(x.text) for x in par):
+        table = _stata_list(par, what)
+        return (table, 0) if table is not None else None
+    if sum(1 for x in par if x.text.lstrip().startswith("|")) >= 2:
+        # a table drawn in a box (SAS PROC TABULATE, a markdown pipe table): bars are column edges
+        par = [_Line(x.number, x.text.replace("|", " ")) for x in par if not _BOX_RULE.match(x.text)]
+        if len(par) < 2:
+            return None
+    if any(_BAR_RULE.match(x.text) for x in par) and any("|" in x.text for x in par):
+        table = _bar_table(par, origin, what)
+        return (table, 0) if table is not None else None
+    if _SERIES_FOOT.match(par[-1].text):
+        table = _series(par, command, what)
+        return (table, 0) if table is not None else None
+    if language is Language.R and _R_TABLE_CMD.search(command):
+        for parser in (_r_oneway, _r_twoway):
+            table = parser(par, what)
+            if table is not None:
+                return table, 0
+    rows = [x for x in par if not _RULE.match(x.text)]
+    first = next((i for i, x in enumerate(rows) if _is_data(x.text)), None)
+    used_next = 0
+    if first is None:
+        # a header alone in its paragraph (SAS PROC PRINT puts a blank line under it): join the rows below
+        # (only across one blank line, and only a line of column names: "Obs    x", not "Sample Size = 446")
+        if k < len(pars) and len(rows) <= 3 and pars[k][0].number == par[-1].number + 2 \
+                and _GAP.search(rows[-1].text) and "=" not in rows[-1].text and all(_is_data(x.text) for x in pars[k]):
+            header, data = rows, [x for x in pars[k] if not _RULE.match(x.text)]
+            used_next = 1
+        else:
+            return None
+    else:
+        header, data = rows[:first], rows[first:]
+        # a class title alone on the line above the rows ("region" in PROC TABULATE) names no column
+        while len(header) > 1 and len(header[-1].text.split()) == 1:
+            header = header[:-1]
+    # rows end where lines stop holding numbers (a footnote, a note under the table)
+    end = next((i for i, x in enumerate(data) if not _is_data(x.text)), len(data))
+    data = data[:end]
+    if not header or len(data) < (2 if origin is Origin.OUTPUT else 1):
+        # a block of numbers with no header: nothing tells what the columns are; a single line of
+        # other output ("log type:  text") is no table
+        return None
+    table = _columns(_fitting_header(header, data), data, origin, what)
+    if table is None:
+        return None
+    return _describe_frame(_without_obs(table)), used_next
+
+
+def _without_obs(table: ListedTable) -> ListedTable:
+    """A SAS PROC PRINT listing without its ``Obs`` column (the observation numbers 1..n it adds)."""
+    t = table.table
+    if not t.names or t.names[0] != "Obs" or len(t.names) < 2:
+        return table
+    if not all(r[0].isdigit() for r in t.rows):
+        return table
+    return ListedTable(TextTable(t.names[1:], [r[1:] for r in t.rows], t.data_line, t.kind), table.lines,
+                       table.origin, table.what)
+
+
+_PLOT = re.compile(r"\*{3,}|\bHistogram\b|\bBoxplot\b|Stem Leaf|Probability Plot|^\s*[-\d.]*[+|]\s*\*|^\s+\.\*")
+_MODEL_HEADER = re.compile(r"Coef\.|Coefficient|Std\. ?[Ee]rr|Odds [Rr]atio|Haz(?:ard|\.) [Rr]atio|P>\||Pr\(>|"
+                           r"\[95% [Cc]onf|Conf\. [Ii]nterval|\bEstimate\b|Std\. Error|exp\(coef\)|\bdy/dx\b|"
+                           r"[zt] value|Wald Chi-Square|Pr > ChiSq|Pr > \|t\||Parameter Estimates|Sum of Squares|"
+                           r"Mean Square|Log [Ll]ikelihood|Residual")
+
+
+def _data_spans(lines: list[str], data_from: int) -> int:
+    return len(_spans(lines, data_from))
+
+
+def _fitting_header(header: list[_Line], data: list[_Line]) -> list[_Line]:
+    """The header lines right above the rows that fit their columns: the last one, and each line above it
+    that does not run across a gap between columns (a title or a note above a table is not its header)."""
+    texts = [x.text.expandtabs(8).rstrip() for x in data]
+    kept = [header[-1]]
+    base = _data_spans([kept[0].text.expandtabs(8).rstrip(), *texts], 1)
+    for x in reversed(header[:-1]):
+        if "=" in x.text:
+            break  # a stratum ("rx=1", "ph.ecog=0") or a note ("Sample Size = 446") above the table
+        trial = [x.text.expandtabs(8).rstrip(), *[k.text.expandtabs(8).rstrip() for k in kept], *texts]
+        if _data_spans(trial, len(kept) + 1) < base:
+            break
+        kept.insert(0, x)
+    return kept
+
+
+# --- reading a log ---------------------------------------------------------------------------------------
+
+
+def _embedded_in_log(buf: np.ndarray, marks: np.ndarray, codec: str, language: Language,
+                     mode: int) -> list[ListedTable]:
+    """Data written into the code a log echoes (SAS ``datalines;`` source lines, R ``data.frame(...)``), at
+    the statements the kernel marked: the code around each is decoded without the log's prefixes."""
+    from kernels.logs import MODE_R, MODE_SAS
+
+    if mode not in (MODE_SAS, MODE_R) or not len(marks):
+        return []
+    tables: list[ListedTable] = []
+    seen: set[tuple[int, tuple[str, ...]]] = set()
+    prefix = re.compile(r"^\d+ +(?:\! )?|^[>+] ?")
+    source = re.compile(r"^\d+ " if mode == MODE_SAS else r"^[>+] ")
+    for start, _, line in marks.tolist():
+        # the code around the statement: 40 lines before it (the INPUT statement), and what follows
+        a = start
+        back = 0
+        while a > 0 and back < 40:
+            a -= 1
+            if buf[a] == 10:
+                back += 1
+        a = a + 1 if buf[a] == 10 else a
+        text = decode(buf[a:min(buf.shape[0], start + (4 << 20))].tobytes(), codec)
+        first = line - int(np.count_nonzero(buf[a:start] == 10))
+        code_lines: list[str] = []
+        for t in text.split("\n"):
+            if not source.match(t):
+                # not echoed code (a NOTE, printed output): an empty line keeps the numbering; after the
+                # statement, the first such line ends the data
+                code_lines.append("")
+                if len(code_lines) > back + 1 and t.strip():
+                    break
+                continue
+            code_lines.append(prefix.sub("", t, count=1))
+        for table in embedded_tables("\n".join(code_lines), first, language):
+            key = (table.lines[0], tuple(table.table.names))
+            if key not in seen:  # two statements in one stretch of code find the same data twice
+                seen.add(key)
+                tables.append(table)
+    return tables
+
+
+def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, threads: int, state: OutputState,
+             names: dict[int, str | None], *, code: bool, tables: bool, embedded: bool) -> Iterator[LogPart]:
+    """Everything in one buffer of log bytes, part by part (:func:`~scanner.loaders.programs.iter_scan`)."""
+    part = LogPart()
+    for scan in iter_scan(buf, read.mode, threads=threads, first_line=first_line):
+        if code and len(scan.comparisons):
+            part.comparisons.extend(judge_comparisons(buf, scan.comparisons, codec, read.language, read.mode, names))
+        if embedded and len(scan.marks):
+            part.tables.extend(_embedded_in_log(buf, scan.marks, codec, read.language, read.mode))
+        for row in scan.blocks if tables else ():
+            start, end, line, _, cmd_start, cmd_end = (int(v) for v in row)
+            text = decode(buf[start:end].tobytes(), codec)
+            command = decode(buf[max(cmd_start, cmd_end - 4096):cmd_end].tobytes(), codec) if cmd_start >= 0 else ""
+            for table in parse_output(text, line, read.language, command, state, tool=read.tool):
+                if table.origin is Origin.EMBEDDED and not embedded:
+                    continue
+                part.tables.append(table)
+        if len(part.tables) >= PART_TABLES or len(part.comparisons) >= PART_TABLES:
+            yield part
+            part = LogPart()
+    yield part
+
+
+def read_log(path: Path, *, threads: int = 1, code: bool = True, tables: bool = True,
+             embedded: bool = True, name: str | None = None) -> Iterator[LogPart]:
+    """The tables, comparisons and embedded data of a log or listing, in parts (bounded memory).
+
+    ``code``: read the echoed code for comparisons of keys with literals; ``tables``: parse printed output;
+    ``embedded``: data written into echoed code; ``name``: the file's name as scanned (an archive member is
+    read from a temporary copy). Raises LoadError when the file cannot be read.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head_bytes = fh.read(1 << 16)
+    except OSError as exc:
+        raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+    from scanner.loaders.textio import guess_encoding
+
+    head = decode(head_bytes, guess_encoding(head_bytes, complete=len(head_bytes) < (1 << 16)))
+    wide = wide_codec(head_bytes)
+    if wide is not None:
+        head = head_bytes.decode(wide, errors="replace")
+    read = detect_log(head, name or path.name)
+    state = OutputState()
+    names: dict[int, str | None] = {}
+    log.debug("reading %s as %s", path.name, read.tool)
+    if read.smcl or wide is not None:
+        from scanner.loaders.text import iter_text
+
+        for chunk in iter_text(path, chunk_bytes=STREAM_BYTES, encoding=wide):
+            text = strip_smcl(chunk.text) if read.smcl else chunk.text
+            data = text.encode("utf-8")
+            yield from _segment(np.frombuffer(data, dtype=np.uint8), "utf-8", read, chunk.first_line, threads,
+                                state, names, code=code, tables=tables, embedded=embedded)
+        return
+    try:
+        buf, codec, mm = open_bytes(path)
+    except OSError as exc:
+        raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+    try:
+        yield from _segment(buf, codec, read, 1, threads, state, names, code=code, tables=tables, embedded=embedded)
+    finally:
+        del buf
+        if mm is not None:
+            # a view may still be referenced: the map then closes when it is collected
+            with contextlib.suppress(BufferError):
+                mm.close()
+
+
+# --- notebooks ---------------------------------------------------------------------------------------------
+
+
+class _HtmlTables(html.parser.HTMLParser):
+    """Tables in an HTML fragment (pandas ``to_html``, knitr): header cells and rows of cell text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[tuple[list[list[str]], list[list[str]]]] = []
+        self._head: list[list[str]] = []
+        self._body: list[list[str]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._in_head = False
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self._head, self._body = [], []
+        elif self._depth != 1:
+            return
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tbody":
+            self._in_head = False
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            span = dict(attrs).get("colspan")
+            self._span = int(span) if span and span.isdigit() else 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            if self._depth == 1:
+                self.tables.append((self._head, self._body))
+            self._depth = max(0, self._depth - 1)
+        elif self._depth != 1:
+            return
+        elif tag in ("td", "th") and self._row is not None and self._cell is not None:
+            text = " ".join("".join(self._cell).split())
+            self._row.extend([text] * max(1, getattr(self, "_span", 1)))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            (self._head if self._in_head else self._body).append(self._row)
+            self._row = None
+        elif tag == "thead":
+            self._in_head = False
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(fragment: str, line: int, origin: Origin, what: str) -> list[ListedTable]:
+    """The tables of an HTML fragment (a notebook's ``text/html`` output)."""
+    parser = _HtmlTables()
+    try:
+        parser.feed(fragment)
+        parser.close()
+    except (ValueError, AssertionError):
+        return []
+    out = []
+    for head, body in parser.tables:
+        if not body:
+            continue
+        width = max(len(r) for r in body)
+        # pandas writes the index name on a second header row: the first header row names the columns
+        names = list(head[0]) if head else [f"column_{i + 1}" for i in range(width)]
+        if head and len(head) > 1 and len(head[1]) >= 1 and head[1][0]:
+            names[0] = head[1][0]
+        names = (names + [""] * width)[:width]
+        rows = [(r + [""] * width)[:width] for r in body]
+        table = _table(names, rows, [line] * len(rows), origin, what, "html")
+        if table is not None:
+            out.append(_describe_frame(table))
+    return out
+
+
+def _cell_lines(raw: str) -> list[int]:
+    """The line of each cell in a notebook's JSON text (the line of its ``"cell_type"`` key)."""
+    lines = []
+    for m in re.finditer(r'"cell_type"\s*:', raw):
+        lines.append(raw.count("\n", 0, m.start()) + 1)
+    return lines
+
+
+def read_notebook(path: Path, *, threads: int = 1, code: bool = True, tables: bool = True,
+                  embedded: bool = True) -> Iterator[LogPart]:
+    """A Jupyter notebook: code cells as code (COD rules), outputs as printed output (text/plain, text/html
+    tables); images are problems (not inspected). Findings point at each cell's line in the JSON file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            raise LoadError(f"notebook larger than {MAX_NOTEBOOK_BYTES >> 20} MiB: not read")
+        raw = path.read_bytes().decode("utf-8", errors="replace")
+        doc = json.loads(raw)
+    except OSError as exc:
+        raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+    except (ValueError, RecursionError):
+        raise LoadError("not a valid notebook (the JSON does not parse)") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("cells"), list):
+        raise LoadError("not a valid notebook (no cells)")
+    meta = doc.get("metadata") or {}
+    kernel_lang = str((meta.get("kernelspec") or {}).get("language") or (meta.get("language_info") or {}).get("name")
+                       or "python").lower()
+    language = {"python": Language.PYTHON, "r": Language.R, "sas": Language.SAS, "stata": Language.STATA,
+                "sql": Language.SQL}.get(kernel_lang, Language.OTHER)
+    cell_lines = _cell_lines(raw)
+    images = 0
+    state = OutputState()
+    for index, cell in enumerate(doc["cells"]):
+        if not isinstance(cell, dict):
+            continue
+        line = cell_lines[index] if index < len(cell_lines) else 1
+        source = _text(cell.get("source"))
+        part = LogPart()
+        if cell.get("cell_type") == "code" and (code or embedded) and source.strip():
+            cleaned = "\n".join("" if re.match(r"^\s*[%!]", s) else s for s in source.split("\n"))
+            program: ProgramRead = read_program(path, language, threads=1, comparisons=code, embedded=embedded,
+                                                text=cleaned, first_line=line)
+            for c in program.comparisons:
+                part.comparisons.append(Comparison(line, c.name, c.kind, c.operator, c.literals, c.language))
+            part.tables.extend(_relocated(t, line) for t in program.tables)
+            part.problems.extend(program.problems)
+        for output in cell.get("outputs") or []:
+            if not isinstance(output, dict):
+                continue
+            data: dict[str, Any] = output.get("data") or {}
+            if output.get("output_type") == "stream":
+                data = {"text/plain": output.get("text")}
+            if any(k.startswith("image/") for k in data) or "application/pdf" in data:
+                images += 1
+            if not tables:
+                continue
+            origin = _py_origin(source) if language is Language.PYTHON else Origin.LISTING
+            if origin is None:
+                continue
+            if "text/html" in data and "<table" in _text(data["text/html"]):
+                what = f"notebook cell {index + 1} HTML table"
+                part.tables.extend(html_tables(_text(data["text/html"]), line, origin, what))
+                continue
+            if "text/plain" in data:
+                text = _text(data["text/plain"])
+                found = parse_output(text, line, language if language is not Language.OTHER else Language.PYTHON,
+                                     source, state)
+                part.tables.extend(_relocated(t, line) for t in found)
+        yield part
+    if images:
+        yield LogPart(problems=[f"{images} figure(s) in the notebook's outputs were not inspected (a plot can show "
+                                "one mark per unit)"])
+
+
+def _relocated(table: ListedTable, line: int) -> ListedTable:
+    """A table of a notebook cell, every row at the cell's line."""
+    return ListedTable(table.table, tuple(line for _ in table.lines), table.origin, table.what)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):
+        return "".join(str(v) for v in value)
+    if isinstance(value, str):
+        return value
+    return ""
+

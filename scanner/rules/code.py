@@ -1,0 +1,143 @@
+"""COD: program code — a program may not carry microdata.
+
+:mod:`scanner.loaders.programs` finds, in programs and in the code a log or a notebook echoes, the places
+where a key variable is compared with literal values (:class:`CodeFacts`), and the data written into code
+(read as tables: :class:`~scanner.rules.logs.ListedPart` with origin ``embedded``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scanner import masking
+from scanner.findings import Finding, Severity
+from scanner.loaders.programs import Comparison, Origin
+from scanner.names import PERSON_ATTRIBUTES, quasi_identifier_kind
+from scanner.rules.context import RuleContext
+from scanner.rules.logs import ListedPart, is_aggregate, key_columns
+from scanner.rules.registry import Shape, rule
+from scanner.table_model import TableShape
+
+__all__ = ["CodeFacts", "EmbeddedDataOptions"]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeFacts:
+    """The comparisons of keys with literals in a program, a log's echoed code or a notebook cell."""
+
+    comparisons: tuple[Comparison, ...]
+
+
+@rule("COD001", "hard-coded-identifier", Severity.BLOCK, (Shape.CODE,))
+def hard_coded_identifier(ctx: RuleContext, facts: CodeFacts) -> Iterator[Finding]:
+    """A literal compared with, or listed against, an identifier variable in program code.
+
+    What it flags: code in SAS, Stata, R, Python, SQL or SPSS (a program, the code a log echoes, a
+    notebook cell) that compares a key variable with literal values or lists it against them: `if pnr=1
+    then delete;`, `where lopnr in (1023, 4471)`, `drop if lopnr==1234`, `keep if inlist(pnr, 11, 12)`,
+    `filter(pnr %in% c(...))`, `df[df.cpr == "..."]`, `df[df["pnr"].isin([...])]`, `WHERE cvr_nr =
+    12345678`, `SELECT IF (pnr = 1234).`, and in R and Python a list of literals assigned to a key variable
+    (`pnr <- c(1023, 4471)`, `lopnr_ids = [1023, 4471]`). Which variables are keys comes from the key vocabulary of
+    MIC002 (pnr, cpr, lopnr, cvr, arbnr, fnr, a name, an e-mail; a generic `id` only when its words name
+    a unit: `id`, `person_id`, `pid`, not `country_id`). Each language's syntax decides what compares: a
+    single `=` in SAS, SQL and SPSS only in a condition (after `if`, `where`, `and`, a bracket), never in
+    an assignment; `in` in SAS, SQL and Python lists (not Stata's `in 1/10` range or a `for` loop). Not
+    flagged: comparisons with missing values (`.`, `""`, `NA`, `None`), 0 and negative sentinels,
+    variables, macro variables and placeholders (`&id`, `{x}`, `?`), SAS date literals, and comparisons
+    of variables that are not keys (years, thresholds, seeds, format widths).
+
+    Why it is disclosive: the literal singles out a person or a firm in the register data even when it is
+    not a valid person number (which PID001-PID011 catch anyway): a program that drops `lopnr 1234` tells
+    that this running number is in the study, and what the researcher knew about it. ACRO copies such a
+    line into its report; this rule names the line and the variable only.
+
+    Example: `if pnr=1 then delete;` (SAS), `drop if lopnr==1234` (Stata), `df[df.cpr == "0101..."]`.
+
+    Options: severity only. A generic record key (`id`) is `review`: it may be a row number in a teaching
+    example.
+
+    References: Statistics Denmark, rules for sending results home (programs may not contain microdata);
+    ACRO/SACRO output checking guidance (code is an output).
+    """
+    seen: Counter[str] = Counter()
+    for c in facts.comparisons:
+        name = masking.mask_name(c.name)
+        seen[name] += 1
+        lang = c.language.value if c.language.value != "other" else "The"
+        yield ctx.finding(
+            f"{lang} code compares the {c.kind} variable {name!r} with {c.literals} hard-coded "
+            f"value(s) ({c.operator}): a literal key in a program singles out persons or firms.",
+            masking.note(f"{c.literals} literal value(s) of a {c.kind}; values not shown"),
+            line=c.line,
+            severity=Severity.REVIEW if c.kind == "record key" else None,
+            identity=f"{name}:{c.operator}:{seen[name]}",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedDataOptions:
+    """COD002 options (see rules.toml)."""
+
+    min_rows: int = 5
+
+    def __post_init__(self) -> None:
+        if self.min_rows < 1:
+            raise ValueError("min_rows must be at least 1")
+
+
+@rule("COD002", "embedded-data", Severity.BLOCK, (Shape.LISTING,), EmbeddedDataOptions)
+def embedded_data(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
+    """Data written into program code whose rows are units (persons, firms).
+
+    What it flags: rows written into a program (or echoed by a log, or in a notebook cell) — SAS
+    `datalines`/`cards`, Stata `input ... end`, SPSS `BEGIN DATA ... END DATA`, SQL `INSERT ... VALUES`, R
+    `data.frame(...)`, `tibble(...)`, `tribble(...)` and `read.table(text = ...)` literals, Python
+    `DataFrame(...)` calls, `StringIO` text and list or dict literals with at least `min_rows` rows —
+    read as a table and judged by the table analysis: a key column (pnr, lopnr, an `id` that differs per
+    row, a name), rows the analysis reads as microdata, or at least `min_rows` rows with a person
+    attribute (age, sex, birth date, postcode) and nothing that makes them table cells. A small lookup
+    table, a table of counts by category (judged by the TAB rules when a column is named as counts) and toy
+    data without keys or person attributes pass.
+
+    Why it is disclosive: data typed into a program leaves with the program; person-level rows are
+    microdata whatever file they are in.
+
+    Example: `input pnr $ alder koen $; datalines;` followed by persons' rows; `data.frame(lopnr = c(...),
+    age = c(...))`.
+
+    Options: `min_rows` (rows needed without a key column).
+
+    References: Statistics Denmark, rules for sending results home (programs may not contain microdata).
+    """
+    if part.origin is not Origin.EMBEDDED:
+        return
+    opts: EmbeddedDataOptions = ctx.options
+    table = part.table
+    n = table.n_sample_rows
+    evidence = masking.note(f"{n:,} rows, {len(table.columns)} columns written into the code; values not shown")
+    keys = key_columns(table)
+    if keys:
+        col, kind = keys[0]
+        yield ctx.finding(
+            f"{part.what} writes {n:,} row(s) with the {kind} column "
+            f"{masking.mask_name(col.name)!r} into the code: the program carries unit records.",
+            evidence, line=part.line, column=col.name, identity=f"keys:{part.what}",
+        )
+        return
+    if table.shape is TableShape.MICRODATA:
+        yield ctx.finding(
+            f"{part.what} writes {n:,} rows into the code that read as one per person or firm "
+            f"({'; '.join(table.shape_reasons)}).",
+            evidence, line=part.line, identity=f"shape:{part.what}",
+        )
+        return
+    person = [c for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES]
+    if n >= opts.min_rows and person and not is_aggregate(table):
+        names = ", ".join(repr(masking.mask_name(c.name)) for c in person[:4])
+        yield ctx.finding(
+            f"{part.what} writes {n:,} rows with person attributes ({names}) into the code, and "
+            "nothing makes them table cells: the rows are persons.",
+            evidence, line=part.line, identity=f"persons:{part.what}",
+        )

@@ -1,0 +1,152 @@
+"""LOG: logs and listings — a log may not list observations.
+
+The engine (:mod:`scanner.api`) reads a log, a listing or a notebook's outputs with
+:mod:`scanner.loaders.printouts`, analyses every printed table like a CSV file (the TAB, MIC and EXT rules
+judge it at its lines) and hands each one to the LISTING rules as a :class:`ListedPart`: the table model,
+how it came to be in the file (a listing of rows, a tabulation, other output, data written into code)
+and what printed it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scanner import masking
+from scanner.findings import Finding, Severity
+from scanner.loaders.programs import Origin, key_kind
+from scanner.names import PERSON_ATTRIBUTES, quasi_identifier_kind
+from scanner.rules.context import RuleContext
+from scanner.rules.registry import Shape, rule
+from scanner.table_model import ColumnInfo, ColumnKind, TableModel, TableShape
+
+__all__ = ["ListedPart", "ListingOptions", "is_aggregate", "key_columns"]
+
+
+@dataclass(frozen=True, slots=True)
+class ListedPart:
+    """A table read out of a log, a notebook or a program: its analysis, its origin, what printed it
+    (value-free: "SAS PROC PRINT", "Stata list", "R data.frame() literal") and the file line of its first
+    row."""
+
+    table: TableModel
+    origin: Origin
+    what: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListingOptions:
+    """LOG001 options (see rules.toml)."""
+
+    min_rows: int = 3
+
+    def __post_init__(self) -> None:
+        if self.min_rows < 1:
+            raise ValueError("min_rows must be at least 1")
+
+
+def key_columns(table: TableModel) -> list[tuple[ColumnInfo, str]]:
+    """Columns named as keys (:func:`scanner.loaders.programs.key_kind`) that hold values: a register key or
+    a direct identifier with any value; a generic record key (``id``) only when its values differ."""
+    found = []
+    for col in table.columns:
+        if col.kind in (ColumnKind.EMPTY, ColumnKind.NESTED) or not col.non_null:
+            continue
+        kind = key_kind(col.name)
+        if kind is None or (kind == "record key" and (col.non_null < 2 or col.distinct_share < 0.5)):
+            continue
+        if kind == "record key" and _counts_rows(table, col):
+            continue  # id = 1, 2, 3...: row numbers of made-up data, not keys to persons
+        found.append((col, kind))
+    return found
+
+
+def _counts_rows(table: TableModel, col: ColumnInfo) -> bool:
+    """The column holds the whole numbers 1..n or 0..n-1 (in any order)."""
+    values = table.sample.get_column(col.name).drop_nulls()
+    if col.kind is not ColumnKind.NUMERIC or not col.integral or values.len() < 2:
+        return False
+    ordered = sorted(int(v) for v in values.to_list())
+    return ordered[0] in (0, 1) and all(b - a == 1 for a, b in itertools.pairwise(ordered))
+
+
+def is_aggregate(table: TableModel) -> bool:
+    """The rows are table cells (the table rules judge such a table; it is not a listing of units): labels
+    that identify every row, and counts or statistics beside them; or a text label that differs in every row
+    (``region``, ``kommune``) and no column that describes a person (age, sex, birth date, postcode), as in
+    an aggregate printed with a value column named after its variable (``aggregate(indkomst ~ region)``)."""
+    if table.shape is not TableShape.AGGREGATE:
+        return False
+    if table.wide or any(c.is_count or c.statistic is not None for c in table.measures):
+        return True
+    n = table.n_sample_rows
+    labels = [c for c in table.dimensions if c.kind is ColumnKind.TEXT and c.distinct == c.non_null == n]
+    person = any(quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES for c in table.columns)
+    return bool(labels) and not person
+
+
+@rule("LOG001", "observation-listing", Severity.BLOCK, (Shape.LISTING,), ListingOptions)
+def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
+    """A log, listing or notebook output that lists observations: rows that are persons, firms or other units.
+
+    What it flags: a print of rows in a log or a listing — SAS PROC PRINT (and PROC REPORT, PROC SQL
+    SELECT), Stata `list`, a printed R data.frame or tibble (`head(df)`, `df`), a pandas DataFrame
+    repr or `head()`, a notebook's HTML table, SAS UNIVARIATE's "Extreme Observations" — whose rows are
+    units. The printed rows are analysed like a CSV file: they are units when a column is a key (pnr,
+    lopnr, cvr, an `id` that differs per row, a name), when the analysis reads the rows as microdata
+    (repeated rows, categories repeating while values vary), or when there are `min_rows` rows or more
+    and nothing makes them table cells (labels that identify every row and counts or statistics beside
+    them). A PROC PRINT of an aggregated data set (labels and counts) is a table: the TAB rules judge it,
+    not this rule. Extreme observations list single units' values by construction.
+
+    Why it is disclosive: a log travels with the results, and the rules forbid microdata "in any form": a
+    listing of ten persons' records in a log is ten persons' records, with or without their numbers.
+
+    Example: `proc print data=cohort(obs=10); run;` in a listing: `Obs pnr alder koen`, one row per
+    person; `list lopnr age in 1/5` in a Stata log; `df.head()` of a person-level frame in a notebook.
+
+    Options: `min_rows` (fewer unlabelled rows are not judged a listing of units without a key column).
+
+    References: Statistics Denmark, rules for sending results home (no microdata in any form, logs
+    included); ONS/ACRO output checking (no record-level listings in logs).
+    """
+    if part.origin is not Origin.LISTING:
+        return
+    opts: ListingOptions = ctx.options
+    table = part.table
+    n = table.n_sample_rows
+    scope = "" if table.sample_complete else "at least "
+    keys = key_columns(table)
+    evidence = masking.note(f"{scope}{n:,} printed rows, {len(table.columns)} columns; values not shown")
+    if keys:
+        col, kind = keys[0]
+        yield ctx.finding(
+            f"{part.what} prints {scope}{n:,} rows with the {kind} column "
+            f"{masking.mask_name(col.name)!r}: the log lists observations (persons or firms).",
+            evidence, line=part.line, column=col.name, identity=f"keys:{part.what}",
+        )
+        return
+    if "extreme" in part.what.lower():
+        yield ctx.finding(
+            f"{part.what} prints the lowest and highest single values with their observation "
+            "numbers: each is one unit's own value.",
+            evidence, line=part.line, identity=f"extremes:{part.what}",
+        )
+        return
+    if table.shape is TableShape.MICRODATA:
+        reasons = "; ".join(table.shape_reasons)
+        yield ctx.finding(
+            f"{part.what} prints {scope}{n:,} rows that read as one per person or firm "
+            f"({reasons}): the log lists observations.",
+            evidence, line=part.line, identity=f"shape:{part.what}",
+        )
+        return
+    if is_aggregate(table) or n < opts.min_rows:
+        return
+    yield ctx.finding(
+        f"{part.what} prints {scope}{n:,} rows, and no column makes them table cells (labels "
+        "that identify every row with counts or statistics beside them): the rows are observations.",
+        evidence, line=part.line, identity=f"rows:{part.what}",
+    )
