@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -106,16 +106,6 @@ def _wants_identifiers(config: Config) -> bool:
     return bool(_rules_for(config, Shape.IDENTIFIERS))
 
 
-def _scan_table_identifiers(source: TabularSource, config: Config) -> IdentifierScan:
-    """Every value of every column through the identifier kernels (one more pass over the file)."""
-    from scanner.identifiers import TableIdentifierScanner
-
-    scanner = TableIdentifierScanner(config.profile.countries)
-    for batch in source.batches():
-        scanner.update(batch)
-    return scanner.finish()
-
-
 def _analyse(source: TabularSource, config: Config) -> TableModel:
     """The table analysis of ``source`` with the configured options (one place for every table part)."""
     from scanner.table_model import analyse
@@ -143,12 +133,29 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
         if entry.kind is FileKind.CSV:
             raise _PartialLoad(exc.reason, _scan_text_identifiers(entry, config, key, facts, threads)) from None
         raise
-    table = _analyse(source, config)
-    findings: list[Finding] = []
-    for spec in _rules_for(config, Shape.TABLE):
-        findings.extend(spec.func(_context(spec, config, entry.relpath, key), table))
+    ids = shared = None
     if _wants_identifiers(config):
-        scan = _scan_table_identifiers(source, config)
+        from scanner.identifiers import TableIdentifierScanner
+        from scanner.loaders.base import SharedStream
+
+        # One parse of the file: the analysis reads its sample from the stream the identifier scan reads
+        # to the end (every value of every column through the identifier kernels).
+        ids = TableIdentifierScanner(config.profile.countries)
+        # A worker thread pays off only over many batches.
+        background = threads > 1 and entry.size >= _BACKGROUND_BYTES
+        source = shared = SharedStream(source, ids.update, background=background)
+    try:
+        table = _analyse(source, config)
+        findings: list[Finding] = []
+        for spec in _rules_for(config, Shape.TABLE):
+            findings.extend(spec.func(_context(spec, config, entry.relpath, key), table))
+        if shared is not None:
+            shared.finish()
+    finally:
+        if shared is not None:
+            shared.close()
+    if ids is not None:
+        scan = ids.finish()
         if entry.kind is FileKind.CSV:
             # The raw bytes too: a number's name can sit in the neighbouring cell ("pnr;8803200016") or a
             # title line, which the column scan cannot see. Kinds the columns already showed are not
@@ -354,6 +361,8 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
     ``problems`` are what reading it out of its archive already found (an unsafe member name, say).
     """
     started = time.perf_counter()
+    # A large file's hash on a second core while it is read (hashlib releases the GIL), not after.
+    hashing = _hash_in_background(entry) if threads > 1 else None
     facts = FileFacts(entry.relpath, entry.kind.value, entry.size)
     _add_problems(facts, problems)
     findings: list[Finding] = []
@@ -390,8 +399,24 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
             facts.problems.append(f"internal error while inspecting ({type(exc).__name__})")
     findings.extend(_file_findings(config, key, facts))
     findings.sort(key=Finding.sort_key)
+    digest = hashing.result() if hashing is not None else _hash_of(entry)
     return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
-                      time.perf_counter() - started, hash=_hash_of(entry))
+                      time.perf_counter() - started, hash=digest)
+
+
+# Files below this size are read and hashed on one thread: a worker thread costs more than it saves.
+_BACKGROUND_BYTES = 4 << 20
+
+
+def _hash_in_background(entry: DiscoveredFile) -> Future[str | None] | None:
+    """``_hash_of(entry)`` on a thread of its own, for a file large enough to be worth one."""
+    if entry.hash is not None or entry.error or entry.size < _BACKGROUND_BYTES:
+        return None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdcscan-hash")
+    try:
+        return pool.submit(_hash_of, entry)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when the hash is done
 
 
 def _file_findings(config: Config, key: bytes, facts: FileFacts) -> list[Finding]:

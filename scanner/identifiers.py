@@ -34,7 +34,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from scanner import masking
 from scanner.findings import Severity
@@ -627,17 +626,20 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
         arr = arr.cast(pa.large_string())
         t = arr.type
     if pa.types.is_string(t) or pa.types.is_large_string(t):
-        whole = _whole_numbers(arr)
-        if whole is not None:
-            return _ints(whole)
-        kw, off, cls = _keywords()
         buffers = arr.buffers()
         offset_type = np.int64 if pa.types.is_large_string(t) else np.int32
         offsets = np.frombuffer(buffers[1], dtype=offset_type)[arr.offset: arr.offset + len(arr) + 1]
+        offsets = offsets.astype(np.int64)
         data = (np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None
                 else np.zeros(0, dtype=np.uint8))
         valid = _valid(arr)
-        cands, _counts, nonempty = scan_strings(offsets.astype(np.int64), data, valid, CONTEXT_BYTES, kw, off, cls)
+        whole = _whole_numbers(offsets, data, valid)
+        if whole is not None:
+            ints, present = whole
+            cands, _counts, positive = scan_ints(ints, present)
+            return cands, int(positive), ints[present]
+        kw, off, cls = _keywords()
+        cands, _counts, nonempty = scan_strings(offsets, data, valid, CONTEXT_BYTES, kw, off, cls)
         return cands, int(nonempty), None
     if pa.types.is_integer(t):
         return _ints(arr.cast(pa.int64(), safe=False))
@@ -659,16 +661,17 @@ def _valid(arr: pa.Array) -> np.ndarray:
     return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
 
 
-def _whole_numbers(arr: pa.Array) -> pa.Array | None:
-    """The column as int64 when every non-empty value is digits only (no sign, no separator)."""
-    stripped = pc.utf8_trim_whitespace(arr)
-    nonempty = pc.filter(stripped, pc.not_equal(stripped, ""))
-    if len(nonempty) == 0:
+def _whole_numbers(offsets: np.ndarray, data: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """A string column's values as int64 and where they are present (not missing, not blank), when every
+    non-empty value is digits only (no sign, no separator); None otherwise (:mod:`kernels.numbers`)."""
+    from kernels.numbers import ALL_WHOLE, parse_whole
+
+    n = len(valid)
+    ints = np.empty(n, dtype=np.int64)
+    present = np.empty(n, dtype=np.bool_)
+    if parse_whole(offsets, data, valid, ints, present) != ALL_WHOLE:
         return None
-    if not pc.all(pc.match_substring_regex(nonempty, r"^[0-9]{1,18}$")).as_py():
-        return None
-    blank = pc.equal(stripped, "")
-    return pc.if_else(blank, None, stripped).cast(pa.int64())
+    return ints, present
 
 
 def _ints(arr: pa.Array) -> tuple[np.ndarray, int, np.ndarray]:

@@ -191,6 +191,11 @@ _SCI = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
 _SPACE_GROUP = r"(\d)[\u00a0\u202f ](\d{3})"
 
 
+def _join_groups_expr(text: pl.Expr) -> pl.Expr:
+    """:func:`_join_groups` as an expression (always rewrites: for a call that does many columns)."""
+    return text.str.replace_all(_SPACE_GROUP, "${1}${2}").str.replace_all(_SPACE_GROUP, "${1}${2}")
+
+
 def _join_groups(text: pl.Series) -> pl.Series:
     """ "12 345" -> "12345" (twice: the regex engine has no look-behind, so "1 234 567" needs two)."""
     if not text.str.contains(_SPACE_GROUP).any():
@@ -226,19 +231,20 @@ class _Locale:
 
 
 def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
+    names = [name for name, dtype in raw.schema.items() if dtype == pl.String]
     comma = dot = False
-    for name in raw.columns:
-        s = raw.get_column(name)
-        if s.dtype != pl.String:
-            continue
-        text = _join_groups(s.drop_nulls().str.strip_chars())
-        if text.len() == 0:
-            continue
-        comma_only = text.str.contains(r"^[+-]?\d+,(\d{1,2}|\d{4,})$") | text.str.contains(_DOT3_COMMA_DEC.pattern)
-        dot_only = text.str.contains(r"^[+-]?\d*\.(\d{1,2}|\d{4,})$") | text.str.contains(_COMMA3_DOT_DEC.pattern) \
-            | text.str.contains(r"^[+-]?0\.\d+$")
-        comma = comma or bool(comma_only.any())
-        dot = dot or bool(dot_only.any())
+    if names:
+        exprs = []
+        for k, name in enumerate(names):
+            text = _join_groups_expr(pl.col(name).str.strip_chars())
+            exprs.append((text.str.contains(r"^[+-]?\d+,(\d{1,2}|\d{4,})$")
+                          | text.str.contains(_DOT3_COMMA_DEC.pattern)).any().alias(f"comma{k}"))
+            exprs.append((text.str.contains(r"^[+-]?\d*\.(\d{1,2}|\d{4,})$")
+                          | text.str.contains(_COMMA3_DOT_DEC.pattern)
+                          | text.str.contains(r"^[+-]?0\.\d+$")).any().alias(f"dot{k}"))
+        flags = raw.select(exprs).row(0)
+        comma = any(bool(f) for f in flags[0::2])
+        dot = any(bool(f) for f in flags[1::2])
     if delimiter == ";" and not dot:
         comma = True
     return _Locale(comma=comma and not dot, dot=dot and not comma)
@@ -255,63 +261,86 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
     reading that keeps the counts checkable, and ``unsure`` says so.
     """
     locale = locale or _Locale()
-    text = values.str.strip_chars()
-    lowered = text.str.to_lowercase()
-    is_null = lowered.is_in(list(_NULL_TEXT)) | text.is_in(list(markers)) | text.is_null()
-    present = text.filter(~is_null)
+    # Few passes, each one Polars call over several expressions: a call costs far more than a small
+    # column's values (most tables are small), and Polars runs a call's expressions side by side.
+    text = pl.col("v").str.strip_chars()
+    is_null = text.str.to_lowercase().is_in(list(_NULL_TEXT)) | text.is_in(list(markers)) | text.is_null()
+    present = values.to_frame("v").select(text.filter(~is_null)).to_series()
     if present.len() == 0:
         return False, {}
-    # Digit strings with a leading zero are codes (municipality 0101, area 000), never counts.
-    if present.str.contains(_LEADING_ZERO.pattern).any():
+    plain, leading_zero = present.to_frame("v").select(
+        # The common case: plain whole numbers without a leading zero (what the steps below conclude for
+        # them too).
+        pl.col("v").str.contains(r"^(?:0|[1-9][0-9]*)$").all().alias("plain"),
+        # Digit strings with a leading zero are codes (municipality 0101, area 000), never counts.
+        pl.col("v").str.contains(_LEADING_ZERO.pattern).any().alias("leading_zero"),
+    ).row(0)
+    if plain:
+        return True, {"decimal_comma": False, "thousands": None}
+    if leading_zero:
         return False, {}
     compact = _join_groups(present)
-    spaced = bool((compact.str.len_chars() < present.str.len_chars()).any())
-    n = compact.len()
-    ints = compact.str.contains(_INT.pattern)
-    dot3 = compact.str.contains(_DOT3.pattern)
-    comma3 = compact.str.contains(_COMMA3.pattern)
-    dot_dec = compact.str.contains(_DOT_DEC.pattern) & ~dot3
-    comma_dec = compact.str.contains(_COMMA_DEC.pattern) & ~comma3
-    dot3_cdec = compact.str.contains(_DOT3_COMMA_DEC.pattern)
-    comma3_ddec = compact.str.contains(_COMMA3_DOT_DEC.pattern)
-    sci = compact.str.contains(_SCI.pattern)
+    c = pl.col("c")
+    ints = c.str.contains(_INT.pattern)
+    dot3 = c.str.contains(_DOT3.pattern)
+    comma3 = c.str.contains(_COMMA3.pattern)
+    dot_dec = c.str.contains(_DOT_DEC.pattern) & ~dot3
+    comma_dec = c.str.contains(_COMMA_DEC.pattern) & ~comma3
+    dot3_cdec = c.str.contains(_DOT3_COMMA_DEC.pattern)
+    comma3_ddec = c.str.contains(_COMMA3_DOT_DEC.pattern)
+    sci = c.str.contains(_SCI.pattern)
     # Markers that are not in the profile list but clearly mean "suppressed" ("<5", "n<3", "[R]").
-    other = present.str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$")
+    other = pl.col("p").str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$")
     numeric = ints | dot3 | comma3 | dot_dec | comma_dec | dot3_cdec | comma3_ddec | sci
-    n_num = int(numeric.sum())
-    need = max(1, int(0.95 * (n - int(other.sum()))))
+    facts = pl.DataFrame({"c": compact, "p": present}).select(
+        spaced=(c.str.len_chars() < pl.col("p").str.len_chars()).any(),
+        n_num=numeric.sum(),
+        n_other=other.sum(),
+        groups_dot=c.filter(dot3).str.count_matches(r"\.").max(),
+        groups_comma=c.filter(comma3).str.count_matches(",").max(),
+        comma_any=(comma_dec | dot3_cdec).any(),
+        dot_any=(dot_dec | comma3_ddec).any(),
+        comma_n=(comma_dec | dot3_cdec).sum(),
+        dot_n=(dot_dec | comma3_ddec).sum(),
+        dot3_any=dot3.any(),
+        comma3_any=comma3.any(),
+        dot3_cdec_any=dot3_cdec.any(),
+        comma3_ddec_any=comma3_ddec.any(),
+        ints_any=ints.any(),
+        int_digits=c.filter(ints).str.strip_chars_start("+-").str.len_chars().max(),
+        trailing_zero=c.filter(dot3).str.ends_with("0").any(),
+    ).row(0, named=True)
+    n = compact.len()
+    n_num = int(facts["n_num"])
+    need = max(1, int(0.95 * (n - int(facts["n_other"]))))
     if n_num < need or n_num == 0:
         return _classify_embedded(present)
-    info: dict[str, object] = {"decimal_comma": False, "thousands": " " if spaced else None}
-    groups_dot = compact.filter(dot3).str.count_matches(r"\.").max() or 0
-    groups_comma = compact.filter(comma3).str.count_matches(",").max() or 0
-    comma_style = bool(comma_dec.any() or dot3_cdec.any()) or int(groups_dot) > 1  # type: ignore[arg-type]
-    dot_style = bool(dot_dec.any() or comma3_ddec.any()) or int(groups_comma) > 1  # type: ignore[arg-type]
+    info: dict[str, object] = {"decimal_comma": False, "thousands": " " if facts["spaced"] else None}
+    comma_style = bool(facts["comma_any"]) or int(facts["groups_dot"] or 0) > 1
+    dot_style = bool(facts["dot_any"]) or int(facts["groups_comma"] or 0) > 1
     if comma_style and dot_style:
         # Both "18,5" and "0.5" in one column: the majority decides; the rest does not parse (null).
-        comma_style = int((comma_dec | dot3_cdec).sum()) >= int((dot_dec | comma3_ddec).sum())
+        comma_style = int(facts["comma_n"]) >= int(facts["dot_n"])
         dot_style = not comma_style
     if comma_style:
         info["decimal_comma"] = True
-        if dot3.any() or dot3_cdec.any():
+        if facts["dot3_any"] or facts["dot3_cdec_any"]:
             info["thousands"] = "."
         return True, info
     if dot_style:
-        if comma3.any() or comma3_ddec.any():
+        if facts["comma3_any"] or facts["comma3_ddec_any"]:
             info["thousands"] = ","
         return True, info
     # Only whole numbers and three-digit groups are left.
-    digits = compact.filter(ints).str.strip_chars_start("+-").str.len_chars()
-    small_ints = bool(ints.any()) and bool((digits <= 3).all())
-    if dot3.any():
-        trailing_zero = bool(compact.filter(dot3).str.ends_with("0").any())
-        if locale.comma or small_ints or trailing_zero:
+    small_ints = bool(facts["ints_any"]) and int(facts["int_digits"] or 0) <= 3
+    if facts["dot3_any"]:
+        if locale.comma or small_ints or facts["trailing_zero"]:
             info["decimal_comma"], info["thousands"] = True, "."
         elif not locale.dot:
             info["decimal_comma"], info["thousands"] = True, "."
             info["unsure"] = "numbers such as 1.234 read as thousands (the file does not show its decimal mark)"
         return True, info
-    if comma3.any():
+    if facts["comma3_any"]:
         if locale.dot or small_ints:
             info["thousands"] = ","
         elif locale.comma:

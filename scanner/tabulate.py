@@ -657,9 +657,22 @@ def build_table(path: Path | str, spec: TableSpec, config: Config | None = None,
     key = masking.fingerprint_key()
     findings: list[Finding] = _identifier_dimensions(table, config, key, where)
     for rule_spec in all_rules():
-        if Shape.CELLS in rule_spec.shapes and config.enabled(rule_spec.code):
-            ctx = RuleContext(rule_spec, config.rules[rule_spec.code], config.profile, where, key)
-            findings.extend(rule_spec.func(ctx, table))
+        if Shape.CELLS not in rule_spec.shapes:
+            continue
+        # Every cell rule runs, enabled or not: the cells it flags are what suppression protects, and
+        # `--ignore TAB001` must not publish small cells. A rule that is not enabled reports nothing.
+        settings = config.rules.get(rule_spec.code)
+        if settings is None:
+            continue
+        ctx = RuleContext(rule_spec, settings, config.profile, where, key)
+        found = list(rule_spec.func(ctx, table))
+        if config.enabled(rule_spec.code):
+            findings.extend(found)
+        elif rule_spec.code in table.flags and check is None:
+            hit = table.flags[rule_spec.code]
+            if bool((hit.fail | hit.review).any()):
+                notes.append(f"{rule_spec.code} is not enabled: its findings are not reported, but the cells it "
+                             "flags are suppressed")
     if table.exported is not None:
         for row in table.exported.unmatched[:20]:
             notes.append(f"exported row {row} matches no cell of the data")

@@ -202,6 +202,21 @@ def test_suppression_passes_the_attacker_audit(tmp_path: Path, profile: str, uni
     assert all((s == result.marker) == h for s, h in zip(shown, hidden.tolist(), strict=True))
 
 
+def test_ignoring_a_cell_rule_does_not_publish_its_cells(tmp_path: Path) -> None:
+    """`--ignore TAB001` drops TAB001's findings, never its suppression: small cells stay hidden."""
+    path = _microdata(tmp_path)
+    spec = TableSpec(("region", "industry"))
+    full = build_table(path, spec, load_config(profile="dst"))
+    ignored = build_table(path, spec, load_config(profile="dst", ignore=["TAB001"]))
+    small = full.table.flags["TAB001"].fail
+    assert small.any(), "the fixture must have small cells"
+    assert (ignored.suppressed[small] > 0).all()
+    assert (ignored.suppressed == full.suppressed).all()
+    assert not any(f.rule == "TAB001" for f in ignored.findings)
+    assert any(f.rule == "TAB001" for f in full.findings)
+    assert any("TAB001 is not enabled" in note for note in ignored.notes)
+
+
 def test_unknown_column_names_the_closest(tmp_path: Path) -> None:
     path = _microdata(tmp_path)
     with pytest.raises(KeyError, match="did you mean 'region'"):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
 
-__all__ = ["SUPPRESSION_MARKER", "LoadError", "TabularMeta", "TabularSource", "TextChunk"]
+__all__ = ["SUPPRESSION_MARKER", "LoadError", "SharedStream", "TabularMeta", "TabularSource", "TextChunk"]
 
 #: A cell that stands for a suppressed or missing number in published and released tables (match it with
 #: ``fullmatch`` on the stripped cell): "<5", "n<3", "<=7", "[REDACTED]", "[R]", "[c]", "..", ":", "-",
@@ -72,6 +75,103 @@ class TabularSource(Protocol):
     def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]: ...
 
     def incomplete(self) -> tuple[str, ...]: ...
+
+
+class SharedStream:
+    """A :class:`TabularSource` whose first stream is shared: one parse of the file serves the table
+    analysis (which reads only a sample) and a consumer that needs every row (the identifier scan).
+
+    Every batch the first ``batches()`` call pulls from the file goes to ``consume`` once, in file order,
+    whether or not the analysis keeps it; when the analysis stops early, :meth:`finish` feeds the rest of
+    the same stream to ``consume``. Later ``batches()`` calls stream the file again (a rule that needs
+    every row reads it itself). Everything else is the wrapped source's.
+    """
+
+    def __init__(self, source: TabularSource, consume: Callable[[pa.RecordBatch], None], *,
+                 background: bool = False, depth: int = 4) -> None:
+        self._source = source
+        self._first: Iterator[pa.RecordBatch] | None = None
+        self._started = False
+        self.path = source.path
+        # background: ``consume`` runs on one worker thread, in batch order, while the next batch is parsed
+        # (the identifier kernels release the GIL; Arrow's parser does too). At most ``depth`` batches wait.
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: collections.deque[Future[None]] = collections.deque()
+        self._depth = depth
+        self._call = consume
+        if background:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdcscan-consume")
+
+    def _consume(self, batch: pa.RecordBatch) -> None:
+        if self._pool is None:
+            self._call(batch)
+            return
+        while len(self._pending) >= self._depth:
+            self._pending.popleft().result()  # re-raises the consumer's error here
+        self._pending.append(self._pool.submit(self._call, batch))
+
+    def _drain(self) -> None:
+        if self._pool is None:
+            return
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            for f in self._pending:
+                f.cancel()
+            self._pending.clear()
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    @property
+    def meta(self) -> TabularMeta:
+        return self._source.meta
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self._source.schema
+
+    def incomplete(self) -> tuple[str, ...]:
+        return self._source.incomplete()
+
+    def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
+        if self._started:
+            return self._source.batches(batch_rows)
+        self._started = True
+        self._first = iter(self._source.batches(batch_rows))
+        return self._tapped(self._first)
+
+    def _tapped(self, stream: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        # Not a `yield from`: closing this generator (the analysis stops at its sample) must leave the
+        # file's stream open for finish().
+        for batch in stream:
+            self._consume(batch)
+            yield batch
+
+    def close(self) -> None:
+        """Stop without reading further (after an error elsewhere): the file's stream is closed and the
+        worker thread ends; a consumer's error is not raised again."""
+        stream, self._first = self._first, None
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+        with contextlib.suppress(Exception):
+            self._drain()
+
+    def finish(self) -> None:
+        """Feed the rest of the first stream (all of the file when nothing read it yet) to ``consume``."""
+        if not self._started:
+            self._started = True
+            self._first = iter(self._source.batches())
+        stream, self._first = self._first, None
+        try:
+            for batch in stream or ():
+                self._consume(batch)
+        finally:
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+            self._drain()
 
 
 @dataclass(frozen=True, slots=True)
