@@ -268,15 +268,19 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
     present = values.to_frame("v").select(text.filter(~is_null)).to_series()
     if present.len() == 0:
         return False, {}
-    plain, leading_zero = present.to_frame("v").select(
+    plain, leading_zero, digits = present.to_frame("v").select(
         # The common case: plain whole numbers without a leading zero (what the steps below conclude for
         # them too).
         pl.col("v").str.contains(r"^(?:0|[1-9][0-9]*)$").all().alias("plain"),
         # Digit strings with a leading zero are codes (municipality 0101, area 000), never counts.
         pl.col("v").str.contains(_LEADING_ZERO.pattern).any().alias("leading_zero"),
+        # Labels ("Hovedstaden", "Mænd"): without a digit no value below can match a number or a count.
+        pl.col("v").str.contains(r"\d").any().alias("digits"),
     ).row(0)
     if plain:
         return True, {"decimal_comma": False, "thousands": None}
+    if not digits:
+        return False, {}
     if leading_zero:
         return False, {}
     compact = _join_groups(present)
