@@ -263,7 +263,11 @@ def table_cmd(
                 typer.echo(f"sdcscan: safe table written to {out}", err=True)
     buffer = io.StringIO()
     if fmt is OutputFormat.JSON:
-        buffer.write(json.dumps(cells_json(result), ensure_ascii=False, indent=1) + "\n")
+        import orjson
+
+        # orjson: the per-cell report of a large table is tens of thousands of dicts (json.dumps took
+        # longer than computing the cells); NaN never reaches it (cells_json writes null).
+        buffer.write(orjson.dumps(cells_json(result), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
     else:
         from scanner.reporters.cells import render_summary
 

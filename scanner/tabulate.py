@@ -811,23 +811,39 @@ def cells_json(result: TableResult) -> dict[str, Any]:
     codes = sorted(rules)
     status = {0: None, 1: "primary", 2: "secondary"}
 
-    def num(x: float) -> float | None:
-        return None if math.isnan(x) else float(x)
-
-    out_cells = []
-    for flat in range(table.size):
-        key = {dim: (None if label is None else _json_label(masking.mask_label(display(label)), display(label)))
-               for dim, label in zip(table.spec.by, table.ext.key(flat), strict=True)}
-        out_cells.append({
-            "key": key,
-            "count": int(stats.count[flat]),
-            "units": int(stats.units[flat]),
-            "total": num(float(stats.total[flat])) if table.spec.value is not None else None,
-            "top1": num(float(stats.top1[flat])) if table.spec.value is not None else None,
-            "top2": num(float(stats.top2[flat])) if table.spec.value is not None else None,
-            "rules": [c for c in codes if rules[c][flat]],
-            "suppressed": status[int(result.suppressed[flat])],
-        })
+    # Column by column (numpy to lists once; each dimension's labels masked once per level), then one
+    # dict per cell: per-cell numpy indexing and masking were most of the time on large tables.
+    n = table.size
+    grids = np.unravel_index(np.arange(n), table.ext.shape)
+    dims = []
+    for dim, levels, idx in zip(table.spec.by, table.ext.cells.labels, grids, strict=True):
+        shown = [None if lv is None else _json_label(masking.mask_label(display(lv)), display(lv))
+                 for lv in levels] + [None]
+        dims.append((dim, [shown[i] for i in idx.tolist()]))
+    count = stats.count.tolist()
+    units = stats.units.tolist()
+    if table.spec.value is not None:
+        def floats(a: np.ndarray) -> list[float | None]:
+            return [None if math.isnan(x) else x for x in a.astype(np.float64).tolist()]
+        total, top1, top2 = floats(stats.total), floats(stats.top1), floats(stats.top2)
+    else:
+        total = top1 = top2 = [None] * n
+    hits = np.stack([rules[c] for c in codes]) if codes else np.zeros((0, n), dtype=bool)
+    cell_rules: list[list[str]] = [[] for _ in range(n)]
+    for k, code in enumerate(codes):
+        for flat in np.flatnonzero(hits[k]).tolist():
+            cell_rules[flat].append(code)
+    suppressed = [status[x] for x in result.suppressed.tolist()]
+    out_cells = [{
+        "key": {dim: labels[flat] for dim, labels in dims},
+        "count": count[flat],
+        "units": units[flat],
+        "total": total[flat],
+        "top1": top1[flat],
+        "top2": top2[flat],
+        "rules": cell_rules[flat],
+        "suppressed": suppressed[flat],
+    } for flat in range(n)]
     return {
         "schema_version": 1,
         "profile": result.profile,
