@@ -144,7 +144,7 @@ def read_svg(source: Path | bytes, place: Place | None = None) -> DocumentConten
 
 def _svg_producer(head: bytes) -> str | None:
     text = head.decode("utf-8", errors="replace")
-    for pattern, name in ((r"Created with matplotlib", "matplotlib"), (r"class=['\"]svglite", "svglite (R)"),
+    for pattern, name in ((r"Created with matplotlib|Matplotlib v\d", "matplotlib"), (r"class=['\"]svglite", "svglite (R)"),
                           (r"Stata \d+(?:\.\d+)? generated SVG|Stata Graph", "Stata"),
                           (r"Generator: Adobe Illustrator", "Adobe Illustrator"),
                           (r"Created with Highcharts", "Highcharts"), (r"class=['\"]main-svg", "plotly"),
@@ -181,7 +181,10 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
                 serial += 1
                 ident = el.get("id")
                 parent_excluded = stack[-1].excluded if stack else False
-                g = _Group(serial, ident, parent_excluded or bool(ident and _EXCLUDED_GROUP.match(ident)))
+                excluded = parent_excluded or bool(ident and _EXCLUDED_GROUP.match(ident))
+                # a group without an id is named by its nearest ancestor with one (matplotlib's clip group
+                # inside "PathCollection_1")
+                g = _Group(serial, ident or (stack[-1].ident if stack else None), excluded)
                 stack.append(g)
                 group_of[serial] = g
             elif tag in ("metadata", "desc", "title"):
