@@ -100,7 +100,8 @@ def _sp(text: str) -> str:
 def _slide_table(rows: list[list[str]]) -> str:
     body = "".join("<a:tr>" + "".join(f"<a:tc><a:txBody><a:p><a:r><a:t>{escape(c)}</a:t></a:r></a:p></a:txBody>"
                                       "</a:tc>" for c in r) + "</a:tr>" for r in rows)
-    return f"<p:graphicFrame><a:graphic><a:graphicData><a:tbl>{body}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"
+    return (f"<p:graphicFrame><a:graphic><a:graphicData><a:tbl>{body}</a:tbl></a:graphicData></a:graphic>"
+            "</p:graphicFrame>")
 
 
 def make_pptx(path: Path, slides: list[dict[str, object]]) -> Path:

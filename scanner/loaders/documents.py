@@ -25,6 +25,8 @@ reason in :attr:`DocumentContent.problems` (FIL001): a document is never passed 
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import posixpath
 import re
 import zipfile
@@ -250,13 +252,9 @@ class _WordBody:
         self.cells: list[list[str]] = []  # per open table cell: its paragraphs
         self.tables: list[tuple[int, list[list[str]]]] = []  # open tables: (index, rows)
         self.row: list[list[str]] = []  # per open table: the row being read
-        self.visible: list[str] = []  # body paragraphs outside tables, joined per part
 
     def place(self) -> Place:
-        if self.tables:
-            element = f"table {self.tables[0][0]}"
-        else:
-            element = f"paragraph {self.paragraphs + 1}"
+        element = f"table {self.tables[0][0]}" if self.tables else f"paragraph {self.paragraphs + 1}"
         if self.where:
             element = f"{self.where}, {element}"
         return Place(element=element)
@@ -436,10 +434,8 @@ def _chart_figure(pkg: _Package, part: str, place: Place) -> Figure:
             in_y = False
         elif tag == "v" and el.text is not None:
             if in_scatter and in_x:
-                try:
+                with contextlib.suppress(ValueError):
                     xs.append(float(el.text))
-                except ValueError:
-                    pass
             elif in_scatter and in_y:
                 ys += 1
         elif tag == "ser" and in_scatter:
@@ -460,7 +456,7 @@ def is_regular(points: list[tuple[float, float]]) -> bool:
     xs = sorted({round(x, 2) for x, _ in points})
     if len(xs) < 3 or len(points) > 4 * len(xs):
         return False
-    diffs = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    diffs = [b - a for a, b in itertools.pairwise(xs)]
     step = sorted(diffs)[len(diffs) // 2]
     if step <= 0:
         return False
@@ -766,8 +762,8 @@ def _odf(pkg: _Package, out: DocumentContent) -> None:
                 out.texts.append(TextBlock(text, place(f"paragraph {paragraphs}")))
             el.clear()
         elif tag == "annotation":
-            out.hidden.append(HiddenBlock("comment", place(f"comment {sum(h.kind == 'comment' for h in out.hidden) + 1}"),
-                                          ["\n".join(annotation)]))
+            number = sum(h.kind == "comment" for h in out.hidden) + 1
+            out.hidden.append(HiddenBlock("comment", place(f"comment {number}"), ["\n".join(annotation)]))
             annotation = []
         elif tag == "changed-region":
             if deletion:
@@ -827,10 +823,10 @@ def _odf(pkg: _Package, out: DocumentContent) -> None:
                 _attached(pkg, n, "embedded object", Place(element=posixpath.dirname(n)))))
         elif lower.startswith("objectreplacements/"):
             continue  # the picture of an embedded object, drawn in its place
-        elif base.endswith((".bin", ".ole")) or lower.startswith("object "):
-            if base not in ("styles.xml", "meta.xml", "settings.xml"):
-                _guard(out, "an embedded object", lambda n=name: out.attached.append(
-                    _attached(pkg, n, "OLE object", Place(element=posixpath.dirname(n) or n))))
+        elif (base.endswith((".bin", ".ole")) or lower.startswith("object ")) \
+                and base not in ("styles.xml", "meta.xml", "settings.xml"):
+            _guard(out, "an embedded object", lambda n=name: out.attached.append(
+                _attached(pkg, n, "OLE object", Place(element=posixpath.dirname(n) or n))))
 
 
 # -- entry points ------------------------------------------------------------------------------------
@@ -873,7 +869,8 @@ def read_office(path: Path, kind: str, limits: PackageLimits | None = None) -> D
 
 # -- RTF -----------------------------------------------------------------------------------------------
 
-_RTF_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])|([^\\{}\r\n]+)|[\r\n]+")
+_RTF_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])"
+                        rb"|([^\\{}\r\n]+)|[\r\n]+")
 # Destinations whose content is not text a reader sees.
 _RTF_SKIP = frozenset({
     "fonttbl", "colortbl", "stylesheet", "listtable", "listoverridetable", "rsidtbl", "generator", "xmlnstbl",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import io
 import json
 import logging
@@ -144,7 +145,8 @@ def read_svg(source: Path | bytes, place: Place | None = None) -> DocumentConten
 
 def _svg_producer(head: bytes) -> str | None:
     text = head.decode("utf-8", errors="replace")
-    for pattern, name in ((r"Created with matplotlib|Matplotlib v\d", "matplotlib"), (r"class=['\"]svglite", "svglite (R)"),
+    for pattern, name in ((r"Created with matplotlib|Matplotlib v\d", "matplotlib"),
+                          (r"class=['\"]svglite", "svglite (R)"),
                           (r"Stata \d+(?:\.\d+)? generated SVG|Stata Graph", "Stata"),
                           (r"Generator: Adobe Illustrator", "Adobe Illustrator"),
                           (r"Created with Highcharts", "Highcharts"), (r"class=['\"]main-svg", "plotly"),
@@ -395,10 +397,8 @@ def _exif_texts(raw: bytes) -> dict[str, str]:
 def _exif_dict(exif: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     items = dict(exif.items())
-    try:
+    with contextlib.suppress(Exception):  # no EXIF sub-IFD, or a damaged one
         items.update(exif.get_ifd(0x8769).items())
-    except Exception:  # no EXIF sub-IFD
-        pass
     for tag, value in items.items():
         if tag == _EXIF_SOFTWARE:
             out["Software"] = _exif_value(value)
@@ -549,13 +549,11 @@ def chart_data(script: str, where: str) -> list[DataSet]:
     for m in _PLOTLY_CALL.finditer(script):
         pos = m.end()
         # first argument: the element id (a string) or an element; the data array follows the comma
-        comma = script.find(",", pos)
         bracket = script.find("[", pos)
-        if comma < 0 or bracket < 0:
+        if script.find(",", pos) < 0 or bracket < 0:
             continue
-        start = bracket if bracket < script.find("{", pos) or script.find("{", pos) < 0 else bracket
         try:
-            traces, _ = decoder.raw_decode(script, start)
+            traces, _ = decoder.raw_decode(script, bracket)
         except (json.JSONDecodeError, ValueError):
             found.append(DataSet(f"{where}: plotly figure", unreadable="its data could not be decoded"))
             continue

@@ -258,9 +258,7 @@ class _Drawing:
                 ctm = stack.pop() if stack else _IDENTITY
             elif op == b"cm" and len(operands) == 6:
                 ctm = _mul(tuple(float(v) for v in operands), ctm)
-            elif op == b"m" and len(operands) == 2:
-                path.append(_apply(ctm, operands[0], operands[1]))
-            elif op == b"l" and len(operands) == 2:
+            elif op in (b"m", b"l") and len(operands) == 2:
                 path.append(_apply(ctm, operands[0], operands[1]))
             elif op in (b"c", b"v", b"y") and len(operands) >= 4:
                 curves += 1

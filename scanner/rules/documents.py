@@ -3,9 +3,10 @@
 The workbook rules read :class:`WorkbookFacts`, built by :mod:`scanner.workbook_scan` from the package
 structure (:mod:`scanner.loaders.ooxml`) and from the table, microdata and identifier analysis of every
 sheet, pivot cache and hidden text. DOC003 and DOC005 also read :class:`DocumentFacts` (Word,
-PowerPoint, OpenDocument, PDF, HTML, RTF and figures), built by :mod:`scanner.document_scan`. Whether hidden content "would be flagged" is decided by every enabled
-content rule (TAB, MIC, EXT, PID) whatever ``--select`` says, so ignoring TAB001 does not turn a hidden
-sheet of small cells from block into review.
+PowerPoint, OpenDocument, PDF, HTML, RTF and figures), built by :mod:`scanner.document_scan`.
+Whether hidden content "would be flagged" is decided by every enabled content rule (TAB, MIC, EXT, PID)
+whatever ``--select`` says, so ignoring TAB001 does not turn a hidden sheet of small cells from block into
+review.
 """
 
 from __future__ import annotations
