@@ -60,13 +60,16 @@ def worst_verdict(*verdicts: Verdict | None) -> Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a finding is: relative path, and optionally line, row, column, sheet, table cell and archive
-    member.
+    """Where a finding is: relative path, and optionally line, row, column, sheet, table cell, archive
+    member, page, slide and element.
 
     ``cell`` holds the (dimension, label) pairs of a table cell, labels already masked. ``path`` is always
     a file on disk (relative to the parent of the scanned root); for a finding inside an archive,
     ``member`` is the member's path inside it, nested archives joined by ``!`` (``b.zip!dir/c.csv``), so
     ``path!member`` is the member's display path. The other fields then point inside the member.
+    In a document, ``page`` is a PDF page, ``slide`` a slide number and ``element`` a value-free name of
+    the part (``table 2``, ``comment 3``, ``speaker notes``, an SVG group); ``row`` is then a row of that
+    table.
     """
 
     path: str
@@ -76,16 +79,22 @@ class Location:
     sheet: str | None = None
     cell: tuple[tuple[str, str], ...] | None = None
     member: str | None = None
+    page: int | None = None
+    slide: int | None = None
+    element: str | None = None
 
     @property
     def display_path(self) -> str:
         """``path``, or ``path!member`` inside an archive: the path of the file the finding is in."""
         return self.path if self.member is None else f"{self.path}!{self.member}"
 
-    def sort_key(self) -> tuple[str, str, int, int, str, str, str]:
+    def sort_key(self) -> tuple[str, str, int, int, int, str, int, str, str, str]:
         return (
             self.path,
             self.member or "",
+            self.slide if self.slide is not None else -1,
+            self.page if self.page is not None else -1,
+            self.element or "",
             self.line if self.line is not None else -1,
             self.row if self.row is not None else -1,
             self.sheet or "",
