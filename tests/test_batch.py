@@ -347,9 +347,10 @@ def test_nothing_in_the_scanned_folder_approves(tmp_path: Path, tree: Path) -> N
 
 def test_approve_unknown_fingerprint_is_an_error(tmp_path: Path, tree: Path) -> None:
     batch(tmp_path, tree)
-    proc = cli("approve", "0123456789abcdef0123456789abcdef", "--reason", "x", "--state", str(tmp_path / "state.sqlite"))
+    state = str(tmp_path / "state.sqlite")
+    proc = cli("approve", "0123456789abcdef0123456789abcdef", "--reason", "x", "--state", state)
     assert proc.returncode == 2 and "no finding with fingerprint" in proc.stderr
-    proc = cli("approve", "not-a-fingerprint", "--reason", "x", "--state", str(tmp_path / "state.sqlite"))
+    proc = cli("approve", "not-a-fingerprint", "--reason", "x", "--state", state)
     assert proc.returncode == 2 and "not a fingerprint" in proc.stderr
 
 
