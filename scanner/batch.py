@@ -548,6 +548,8 @@ def _projects(roots: Sequence[Path], glob: str, rx: re.Pattern[str] | None) -> l
             name = path.relative_to(root).as_posix()
             if not path.is_dir() or _excluded(rx, name, name, path.name):
                 continue
+            if any(part.startswith(".") for part in name.split("/")) and not glob.startswith("."):
+                continue  # .snapshot, .Trash: not projects unless the glob asks for hidden folders
             if name in seen:
                 raise BatchError(f"project {name} is under two roots ({seen[name]} and {root}): its reports would "
                                  "collide in the reports folder")

@@ -224,9 +224,13 @@ def test_deleted_files_and_projects_leave_the_state(tmp_path: Path, tree: Path) 
 def test_projects_glob_and_exclude(tmp_path: Path, tree: Path) -> None:
     (tree / "scratch").mkdir()
     (tree / "scratch" / "x.csv").write_text(SMALL_CELL, encoding="utf-8")
+    (tree / ".snapshot").mkdir()
+    (tree / ".snapshot" / "x.csv").write_text(SMALL_CELL, encoding="utf-8")
     summary = batch(tmp_path, tree, projects_glob="p*", exclude=["sub"])
     assert [p.project for p in summary.projects] == ["p1", "p2"]
     assert set(by_path(report(tmp_path, "p2"))) == {"p2/note.txt"}
+    summary = batch(tmp_path, tree)  # every folder but the hidden one is a project
+    assert [p.project for p in summary.projects] == ["p1", "p2", "scratch"]
 
 
 def test_symlinks_in_a_project_are_not_followed(tmp_path: Path, tree: Path) -> None:
