@@ -10,6 +10,7 @@ from scanner.masking import Masked
 
 __all__ = [
     "VERDICT_ORDER",
+    "Acceptance",
     "FileResult",
     "Finding",
     "Location",
@@ -104,8 +105,25 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Acceptance:
+    """A checker's acceptance of one finding (``sdcscan approve``): who, when (ISO 8601) and why.
+
+    Acceptances live only in the batch state database, bound to the file's content hash; the batch marks
+    a finding with one when it builds a report, and never reads one from the scanned folder.
+    """
+
+    who: str
+    when: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One reason a file may not leave as it is. Messages and evidence are built from masked values."""
+    """One reason a file may not leave as it is. Messages and evidence are built from masked values.
+
+    ``accepted`` is set when a checker accepted this finding for the file's current content: it stays in
+    the report, and no longer counts towards the file's verdict or the exit code.
+    """
 
     rule: str
     name: str
@@ -114,14 +132,16 @@ class Finding:
     message: str
     evidence: Masked
     fingerprint: str
+    accepted: Acceptance | None = None
 
     def sort_key(self) -> tuple[object, ...]:
         return (self.location.sort_key(), self.rule, self.fingerprint)
 
 
 def verdict_for(findings: Iterable[Finding]) -> Verdict:
-    """The file's verdict: the worst severity among its findings (INFO does not change it)."""
-    worst = max((f.severity for f in findings), default=Severity.INFO)
+    """The file's verdict: the worst severity among its findings (INFO and accepted findings do not change
+    it)."""
+    worst = max((f.severity for f in findings if f.accepted is None), default=Severity.INFO)
     if worst >= Severity.BLOCK:
         return Verdict.FAIL
     if worst >= Severity.REVIEW:
@@ -179,4 +199,5 @@ class ScanResult:
             yield from f.findings
 
     def worst(self) -> Severity | None:
-        return max((f.severity for f in self.findings()), default=None)
+        """The highest severity among findings not accepted (None when there are none): the exit code."""
+        return max((f.severity for f in self.findings() if f.accepted is None), default=None)
