@@ -22,7 +22,7 @@ from scanner.loaders import printouts, programs
 from scanner.loaders.printouts import OutputState, parse_output, read_log, read_notebook, strip_smcl
 from scanner.loaders.programs import Language, Origin, embedded_tables, read_program
 from tests.conftest import corpus_root
-from tests.log_samples import SAMPLES, Sample
+from tests.log_samples import PLAIN_NOTES, SAMPLES, Sample
 from tests.reference import logs as ref
 
 # --- the kernel against its plain-Python specification ----------------------------------------------------
@@ -453,10 +453,40 @@ def scanned_samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, api.F
 def test_sample_verdict(sample: Sample, scanned_samples: dict[str, api.FileResult]) -> None:
     result = scanned_samples[sample.name]
     found = [(f.rule, f.location.line, f.message) for f in result.findings]
-    assert result.kind in ("log", "code"), (sample.name, result.kind)
+    assert result.kind in ("log", "code", "html"), (sample.name, result.kind)
     assert result.verdict.value == sample.expect, found
     assert set(sample.rules) <= {f.rule for f in result.findings}, found
     assert all(f.rule != "FIL001" for f in result.findings), found
+
+
+def test_output_saved_as_text_is_a_log_and_notes_stay_text(tmp_path: Path) -> None:
+    """Discovery sniffs a .txt/.out file's head: printed output of SPSS, R, Stata and Python goes to the log
+    reader, ``.Rhistory`` is R code, and plain notes stay text."""
+    from scanner.discover import FileKind, discover
+
+    outputs = [s for s in SAMPLES if s.name.endswith((".txt", ".out", "Rhistory"))]
+    assert len(outputs) >= 8
+    for sample in outputs:
+        (tmp_path / sample.name).write_text(sample.content, encoding="utf-8")
+    for name, text in PLAIN_NOTES:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    kinds = {e.path.name: e.kind for e in discover([tmp_path])}
+    for sample in outputs:
+        expected = FileKind.CODE if sample.name.endswith("Rhistory") else FileKind.LOG
+        assert kinds[sample.name] is expected, (sample.name, kinds[sample.name])
+    assert [kinds[name] for name, _ in PLAIN_NOTES] == [FileKind.TEXT] * len(PLAIN_NOTES)
+
+
+def test_rendered_notebooks_are_told_from_documents() -> None:
+    knitr = next(s for s in SAMPLES if s.name == "r_knitr_safe.html").content.encode()
+    nbconvert = next(s for s in SAMPLES if s.name == "nb_export_safe.html").content.encode()
+    quarto = b'<html><head><meta name="generator" content="quarto-1.4.550"></head><body></body></html>'
+    page = (b'<!DOCTYPE html><html><head><meta name="generator" content="pandoc" /><title>Report</title></head>'
+            b"<body><h1>Results</h1><p>Tables follow.</p><table><tr><td>1</td></tr></table><pre>x</pre></body></html>")
+    assert printouts.is_rendered_notebook_html(knitr)
+    assert printouts.is_rendered_notebook_html(nbconvert)
+    assert printouts.is_rendered_notebook_html(quarto)
+    assert not printouts.is_rendered_notebook_html(page)
 
 
 def test_findings_never_quote_values(scanned_samples: dict[str, api.FileResult]) -> None:

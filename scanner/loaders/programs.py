@@ -499,12 +499,17 @@ _BARE_REF = re.compile(r"\s*([A-Za-z_.][\w.]{0,63})(?=\s*(?:[),\];&|]|$|\bthen\b
 DEFINITION_WINDOW = 256 << 10
 
 
-def _definition(window: bytes, kind: str, name: str, codec: str) -> str | None:
+def _definition(window: bytes, kind: str, name: str, codec: str, after: bytes = b"") -> str | None:
     """The value last given to ``name`` in ``window`` (the code before its use), or None: SAS ``%let name =
-    value;`` (or the log's ``SYMBOLGEN: Macro variable NAME resolves to value``), Stata ``local name value``
-    / ``global name value``, R ``name <- value``, Python ``name = value`` (a value may span lines)."""
+    value;`` (or the log's ``SYMBOLGEN: Macro variable NAME resolves to value``, which SAS prints right
+    after the echoed line: looked for in ``after`` first), Stata ``local name value`` / ``global name
+    value``, R ``name <- value``, Python ``name = value`` (a value may span lines)."""
     key = re.escape(name.encode("ascii", "replace"))
     if kind == "sas":
+        resolved = re.search(rb"^SYMBOLGEN:\s+Macro variable " + key + rb" resolves to ([^\r\n]*)", after,
+                             re.I | re.M)
+        if resolved is not None:
+            return decode(resolved.group(1), codec)
         pattern = re.compile(rb"%let\s+" + key + rb"\s*=([^;]*);|SYMBOLGEN:\s+Macro variable " + key
                              + rb" resolves to ([^\r\n]*)", re.I)
     elif kind in ("local", "global"):
@@ -553,7 +558,8 @@ def _resolved(buf: np.ndarray, ls: int, before: str, op: str, after: str, langua
     name = m.group(1)
     cache = (ref_kind, name, ls >> 16)
     if cache not in memo:
-        memo[cache] = _definition(buf[max(0, ls - DEFINITION_WINDOW):ls].tobytes(), ref_kind, name, codec)
+        memo[cache] = _definition(buf[max(0, ls - DEFINITION_WINDOW):ls].tobytes(), ref_kind, name, codec,
+                                  buf[ls:ls + 8192].tobytes() if ref_kind == "sas" else b"")
     value = memo[cache]
     if value is None:
         return 0
