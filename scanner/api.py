@@ -300,7 +300,7 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
     # A rendered notebook is always opened: a figure in it, or HTML that does not parse, is a FIL001 problem.
     if not (code or tables or html):
         return findings
-    from scanner.loaders.printouts import LogPart, read_log, read_rendered_html
+    from scanner.loaders.printouts import read_log, read_rendered_html
 
     try:
         parts: Iterable[LogPart] = (

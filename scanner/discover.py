@@ -686,8 +686,7 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (re.compile(r"^> [^\n]*\w\(", _M), 1, 1),
     (re.compile(r"^\(\d[\d,]* (?:observations? (?:deleted|created)|real changes? made|missing values? generated)\)",
                 _M), 1, 2),
-    (re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|REGRESSION|COMPUTE|RECODE|SELECT IF)\b", _M | re.I),
-     2, 2),
+    (re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|REGRESSION|COMPUTE|RECODE|SELECT IF)\b", _M), 2, 2),
     (re.compile(r"^\s*(?:Valid|Missing)\s+\S.*\d", _M), 2, 1),  # SPSS frequency rows
     (re.compile(r"^(?:INFO|WARNING|DEBUG|ERROR|CRITICAL):[\w.]+:", _M), 2, 2),  # Python logging's default format
     (re.compile(r"^\s*(?:count|mean|std|min|25%|50%|75%|max)\s+-?\d", _M), 6, 3),  # pandas describe()

@@ -600,9 +600,10 @@ def _gaps() -> list[Sample]:
         Sample("R", "r_knitr_small.html", _knitr([("table(bef$region)", "\n Midt  Nord   Syd \n    2   120   340 "),
                                                   ("head(bef)", "   lopnr alder koen\n" + frame.rstrip("\n"))]),
                "fail", ("TAB001", "LOG001")),
-        Sample("R", "r_knitr_safe.html", _knitr([("table(bef$region)", "\n Midt  Nord   Syd \n   87   120   340 "),
-                                                 ("summary(bef$alder)", "   Min. 1st Qu.  Median    Mean 3rd Qu.    Max."
-                                                  " \n  18.00   31.00   45.00   45.12   58.00   89.00 ")]), "pass"),
+        Sample("R", "r_knitr_safe.html", _knitr([
+            ("table(bef$region)", "\n Midt  Nord   Syd \n   87   120   340 "),
+            ("summary(bef$alder)", "   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n"
+                                   "  18.00   31.00   45.00   45.12   58.00   89.00 ")]), "pass"),
         Sample("R", "r_variable.R", "ids <- c(1023, 4471)\nbef <- bef[bef$pnr %in% ids, ]\n", "fail",
                ("COD001",)),
         Sample("R", "r_variable_safe.R", "aar_valgt <- 2019\nbef <- bef[bef$aar == aar_valgt, ]\n", "pass"),
@@ -611,7 +612,8 @@ def _gaps() -> list[Sample]:
                + _stata_tab([("Nord", 1200), ("Midt", 2), ("Syd", 3400)]), "fail", ("TAB001",)),
         Sample("Stata", "stata_log_safe.txt", ". use bef, clear\n. drop if alder < 18\n(35 observations deleted)\n\n"
                + _stata_tab([("Nord", 1200), ("Midt", 230), ("Syd", 3400)]), "pass"),
-        Sample("Stata", "stata_local.do", "local id 1234\nuse bef, clear\ndrop if lopnr == `id'\n", "fail", ("COD001",)),
+        Sample("Stata", "stata_local.do", "local id 1234\nuse bef, clear\ndrop if lopnr == `id'\n", "fail",
+               ("COD001",)),
         Sample("Stata", "stata_local_safe.do", "local y 2019\nuse bef, clear\nkeep if aar == `y'\n", "pass"),
         # Python printed output saved as .txt/.out, nbconvert HTML, reversed comparison
         Sample("Python", "py_print_persons.out", "   lopnr  alder koen\n" + frame, "fail", ("LOG001",)),
@@ -661,6 +663,8 @@ PLAIN_NOTES: tuple[tuple[str, str], ...] = (
     ("readme.txt", "Project 704512\n\nRun the programs in this order:\n1. prepare.sas\n2. tables.sas\n"
                    "3. models.R\n\nOutput is written to /export.\n"),
     ("email.txt", "Hi,\n\n> can you send the results (tables 1-3)?\n> thanks\n\nYes, attached.\n"),
+    ("methods.txt", "Methods\n\nCompute the mean income per region.\nRecode age into three groups.\n"
+                    "Valid answers were kept; missing 12 dropped.\nValid means 18 or older.\n"),
     ("todo.txt", "todo\n\n* fix the labels\n* ask about the 2019 data\n"),
 )
 

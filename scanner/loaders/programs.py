@@ -443,7 +443,10 @@ def _judge(before: str, op: str, after: str, language: Language, kind: str) -> i
     prev_token = prev.group(1).lower() if prev else ""
     if low in ("=", "<-") and language in (Language.R, Language.PYTHON):
         # a list of literal keys assigned to a key variable ("pnr <- c(1023, 4471)", "ids_pnr = [...]") lists the
-        # persons as surely as a filter does; one value assigned is a default, not a list
+        # persons as surely as a filter does; one value assigned is a default, not a list; a named argument
+        # (data.frame(id = c(1, 1)), f(pnr=[...])) is data written into code (COD002's), not an assignment
+        if low == "=" and prev_token in ("(", ","):
+            return 0
         listed = _list_literals(after, kind) if after.lstrip()[:1] in "([{" or after.lstrip()[:2] in ("c(", "C(") \
             else 0
         return listed if listed >= 2 else 0
@@ -520,8 +523,8 @@ def _definition(window: bytes, kind: str, name: str, codec: str, after: bytes = 
     else:
         pattern = re.compile(rb"(?:^|;)[ \t]*" + key + rb"[ \t]*=(?!=)[ \t]*", re.M)
     last = None
-    for last in pattern.finditer(window):
-        pass
+    for found in pattern.finditer(window):
+        last = found  # the last definition before the use counts
     if last is None:
         return None
     if kind in ("r", "python"):
