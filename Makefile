@@ -26,6 +26,7 @@ test: $(VENV)/.installed
 # (STYLE.md section 4), and coverage tools can see it.
 test-nojit: $(VENV)/.installed
 	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest tests/test_kernels_pid.py tests/test_kernels_cells.py tests/test_kernels_numbers.py -m "not slow" -q
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest tests/test_logs.py -k "kernel or scan_buffer" -m "not slow" -q
 
 # The benchmark suite as a smoke test (small corpus, nothing timed) and for real (see benchmarks/README.md).
 bench-smoke: $(VENV)/.installed

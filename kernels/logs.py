@@ -9,8 +9,11 @@ bytes. One pass here, in machine code, finds the two things the log and code rul
    and messages by each line's start, per tool (``MODE_*``), with the echoed command that printed them;
 2. *comparisons*: a name compared with, or listed against, something that starts like a literal
    (``pnr == 12``, ``lopnr in (1, 2)``, ``cpr %in% c(...)``, ``df["cvr"] == "x"``, ``.isin([``,
-   ``inlist(pnr, 1``), in code lines only. A hash of the name (its last dotted part, lower case) lets the
-   caller look each distinct name up once; Python then reads the few places whose name is a key;
+   ``inlist(pnr, 1``) or like a reference to one (a SAS macro variable ``&id``, a Stata macro `` `id' ``
+   or ``$id``; after ``==``, ``!=`` and ``%in%`` also a plain name: ``pnr %in% ids``), and the reversed
+   forms (``1234 == pnr``, ``12345678 = cvr_nr``, ``"0101" == df.cpr``: the name is then after the
+   operator), in code lines only. A hash of the name (its last dotted part, lower case) lets the caller
+   look each distinct name up once; Python then reads the few places whose name is a key;
 3. *data statements*: where code starts data written into it (SAS ``datalines;``/``cards;``, R
    ``data.frame(``/``tibble(``/``tribble(``/``data.table(``), so a log's echoed code need not be decoded to
    find them.
@@ -25,7 +28,9 @@ Lines are numbered from 0 at ``start``; a line ends at LF (a CR before it is par
 
 from __future__ import annotations
 
+import numba
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from kernels._jit import helper, kernel
 
@@ -69,26 +74,49 @@ CLASS_OUTPUT = 3
 #: (-1, -1 without any).
 BLOCK_COLUMNS = ("start", "end", "line", "lines", "cmd_start", "cmd_end")
 #: Columns of the comparison table: the name's byte span (its last dotted part), the operator's byte span,
-#: the line, and the name's hash (FNV-1a of its lower-cased bytes, masked to 62 bits).
+#: the line, and the name's hash (:data:`HASH_MASK`). A name after a scalar operator (``name_start >= op_end``;
+#: ``inlist(`` and ``any(`` put their name after the operator too) is a reversed comparison: the literal is
+#: before the operator.
 CMP_COLUMNS = ("name_start", "name_end", "op_start", "op_end", "line", "hash")
 #: Columns of the data statement table: the keyword's byte span (``datalines``, ``frame`` of ``data.frame(``)
 #: and the line.
 MARK_COLUMNS = ("start", "end", "line")
+#: Name hashes: two polynomial hashes of the lower-cased bytes modulo primes under 2**31, side by side in
+#: 62 bits (no step overflows an int64: the same numbers with and without Numba, and no overflow warning
+#: when NUMBA_DISABLE_JIT=1 runs the kernel as Python).
 HASH_MASK = (1 << 62) - 1
+_P1 = 2147483647  # 2**31 - 1
+_P2 = 2147483629
+_M1 = 1000003
+_M2 = 999983
 
-# Bytes where an operator can start (= ! ^ ~ < % ( and the blank before a word operator), the ";" that ends a
-# SAS DATALINES statement and the line feed. Every other byte is skipped with one table look-up.
+# Bytes where an operator can start (= ! ^ ~ < % ( and the blank before a word operator) and the line feed.
+# Every other byte is skipped with one table look-up. (A SAS DATALINES statement ends its line: its ";" is
+# looked for from the line feed, not at every ";" of a program.)
 _INTEREST = np.zeros(256, dtype=np.uint8)
-for _b in b"=!^~<%( \t\n;":
+for _b in b"=!^~<%( \t\n":
     _INTEREST[_b] = 1
 
-# SWAR constants: a word with a zero byte has ((x - 0x01..) & ~x & 0x80..) != 0; x = word ^ (LF repeated).
-_LO8 = np.uint64(0x0101010101010101)
-_HI8 = np.uint64(0x8080808080808080)
+# SWAR constants: x = word ^ (LF repeated) has a zero byte where the word has a LF; the exact test
+# ~(((x & 0x7f..) + 0x7f..) | x | 0x7f..) sets the high bit of exactly those bytes (no carry crosses a byte,
+# so a byte after a LF is never taken for one, and nothing overflows).
+_M7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _NL8 = np.uint64(0x0A0A0A0A0A0A0A0A)
+_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
-_FNV_OFFSET = np.uint64(14695981039346656037)
-_FNV_PRIME = np.uint64(1099511628211)
+if numba.config.DISABLE_JIT:
+
+    def _first_high_byte(mask: int) -> int:
+        """The index of the lowest byte whose high bit is set in ``mask`` (which is not 0)."""
+        m = int(mask)
+        return ((m & -m).bit_length() >> 3) - 1
+
+else:
+
+    @helper
+    def _first_high_byte(mask: int) -> int:
+        """The index of the lowest byte whose high bit is set in ``mask`` (which is not 0)."""
+        return trailing_zeros(mask) >> 3
 
 
 def words_of(buf: np.ndarray) -> np.ndarray:
@@ -219,13 +247,67 @@ def _code_start(buf: np.ndarray, ls: int, end: int, mode: int) -> int:
 
 @helper
 def _literal_start(buf: np.ndarray, q: int, le: int) -> bool:
-    """Something that starts like a literal or a list of literals: a digit, a quote, a bracket, ``c(``."""
+    """Something that starts like a literal or a list of literals (a digit, a quote, a bracket, ``c(``) or
+    like a macro reference that may stand for one (SAS ``&x``, Stata `` `x' `` and ``$x``)."""
     if q >= le:
         return False
     b = buf[q]
-    if _is_digit(b) or b == 34 or b == 39 or b == 40 or b == 91 or b == 123:
+    if _is_digit(b) or b == 34 or b == 39 or b == 40 or b == 91 or b == 123 or b == 38 or b == 96 or b == 36:
         return True
     return (b == 99 or b == 67) and q + 1 < le and buf[q + 1] == 40  # c( C(
+
+
+@helper
+def _literal_end(buf: np.ndarray, ls: int, p: int) -> bool:
+    """The left operand of an operator at ``p`` ends like a literal: a closing quote, or a number that is
+    not the end of a name (``1234``, ``12.5``; not ``x1``)."""
+    k = p
+    while k > ls and (buf[k - 1] == 32 or buf[k - 1] == 9):
+        k -= 1
+    if k == ls:
+        return False
+    c = buf[k - 1]
+    if c == 34 or c == 39:
+        return True
+    if not _is_digit(c):
+        return False
+    while k > ls and (_is_digit(buf[k - 1]) or buf[k - 1] == 46):
+        k -= 1
+    return k == ls or not _is_name(buf[k - 1])
+
+
+@helper
+def _name_after(buf: np.ndarray, q: int, le: int) -> tuple[int, int]:
+    """The last part of the name that starts at ``q``: ``pnr``, ``cpr`` of ``df.cpr``, ``df$cpr``,
+    ``df["cpr"]`` or ``df[["cpr"]]`` (``q, q`` when no name starts there)."""
+    if q >= le or not _is_name_start(buf[q]):
+        return q, q
+    s = q
+    r = q
+    while r < le and _is_name(buf[r]):
+        r += 1
+    while r + 1 < le:
+        c = buf[r]
+        if (c == 46 or c == 36) and _is_name_start(buf[r + 1]):  # . $
+            s = r + 1
+            r = s
+            while r < le and _is_name(buf[r]):
+                r += 1
+            continue
+        if c == 91:  # [ or [[, then a quoted name
+            k = r + 1
+            if k < le and buf[k] == 91:
+                k += 1
+            if k < le and (buf[k] == 34 or buf[k] == 39):
+                quote = buf[k]
+                a = k + 1
+                e = a
+                while e < le and _is_name(buf[e]):
+                    e += 1
+                if e > a and e < le and buf[e] == quote and _is_name_start(buf[a]):
+                    return a, e
+        break
+    return s, r
 
 
 @helper
@@ -238,10 +320,13 @@ def _word_op(buf: np.ndarray, p: int, le: int, a: int, b: int) -> bool:
 
 @helper
 def _name_hash(buf: np.ndarray, a: int, b: int) -> int:
-    h = _FNV_OFFSET
+    h1 = 0
+    h2 = 0
     for k in range(a, b):
-        h = (h ^ np.uint64(_lower(buf[k]))) * _FNV_PRIME
-    return np.int64(h & np.uint64(HASH_MASK))
+        c = np.int64(_lower(buf[k])) + 1
+        h1 = (h1 * _M1 + c) % _P1
+        h2 = (h2 * _M2 + c) % _P2
+    return (h1 << 31) | h2
 
 
 @helper
@@ -330,16 +415,7 @@ def _comparisons(buf: np.ndarray, ls: int, le: int, line: int, out: np.ndarray, 
             p += 1
             continue
         if b == 10:
-            return p, n, nm
-        if b == 59:  # "datalines;"
-            e = p
-            while e > ls and (buf[e - 1] == 32 or buf[e - 1] == 9):
-                e -= 1
-            a = _name_before(buf, ls, e)
-            if a < e and _is_data_word(buf, a, e):
-                nm = _mark(marks, nm, a, p + 1, line)
-            p += 1
-            continue
+            return p, n, _data_statement(buf, ls, p, line, marks, nm)
         op_len = 0
         if b == 61:  # "=", "==" (not the second "=" of "==", "<=", ">=", "!=")
             pb = buf[p - 1] if p > ls else 32
@@ -396,32 +472,67 @@ def _comparisons(buf: np.ndarray, ls: int, le: int, line: int, out: np.ndarray, 
             p += 1
             continue
         q = _skip_blank(buf, p + op_len, le)
-        if _literal_start(buf, q, le):
+        done = False
+        # a name on the right after ==, != or %in% may be a variable that holds literals (pnr %in% ids)
+        named = q < le and _is_name_start(buf[q]) and (op_len == 4 or (op_len == 2 and buf[p + 1] == 61 and (
+            b == 61 or b == 33)))
+        if _literal_start(buf, q, le) or named:
             e = _operand_end(buf, ls, p)
             s = _name_before(buf, ls, e)
             if s < e:
                 n = _record(out, n, s, e, p, p + op_len, line, buf)
+                done = True
+        # reversed: a literal before a scalar operator and a name after it (1234 == pnr, 1 = pnr)
+        if not done and op_len <= 2 and not (b == 60 and buf[p + 1] == 45) and _literal_end(buf, ls, p) and not (
+                op_len == 2 and (b == 32 or b == 9) and _lower(buf[p]) == 105):
+            s, e = _name_after(buf, q, le)
+            if s < e:
+                n = _record(out, n, s, e, p, p + op_len, line, buf)
         p += op_len
-    return le, n, nm
+    return le, n, _data_statement(buf, ls, le, line, marks, nm)
+
+
+@helper
+def _data_statement(buf: np.ndarray, ls: int, le: int, line: int, marks: np.ndarray, nm: int) -> int:
+    """Mark a SAS ``datalines;`` (``cards;``, ``lines;``...) that ends the line ``buf[ls:le]``: the data
+    start on the next line."""
+    e = le
+    while e > ls and (buf[e - 1] == 32 or buf[e - 1] == 9 or buf[e - 1] == 13):
+        e -= 1
+    if e == ls or buf[e - 1] != 59:
+        return nm
+    semi = e - 1
+    e = semi
+    while e > ls and (buf[e - 1] == 32 or buf[e - 1] == 9):
+        e -= 1
+    a = _name_before(buf, ls, e)
+    if a < e and _is_data_word(buf, a, e):
+        nm = _mark(marks, nm, a, semi + 1, line)
+    return nm
 
 
 @helper
 def _line_end(buf: np.ndarray, words: np.ndarray, p: int, end: int) -> int:
-    """The position of the next LF at or after ``p`` (or ``end``). Eight bytes at a time where aligned
-    (``words`` is ``buf`` viewed as little-endian uint64): a line that is not code is only searched for its
-    end, and most of a log's bytes are in such lines."""
-    while p < end and (p & 7) != 0:
-        if buf[p] == 10:
-            return p
-        p += 1
+    """The position of the next LF at or after ``p`` (or ``end``). Eight bytes at a time (``words`` is
+    ``buf`` viewed as little-endian uint64), the first word with the bytes before ``p`` masked out and the
+    LF's byte taken from the mask's lowest bit: a line that is not code is only searched for its end, most
+    of a log's bytes are in such lines, and a byte-by-byte search costs a mispredicted branch or three per
+    line."""
     w = p >> 3
-    w_end = min(end >> 3, words.shape[0])
-    while w < w_end:
+    w_end = min((end + 7) >> 3, words.shape[0])
+    if w < w_end:
         x = words[w] ^ _NL8
-        if ((x - _LO8) & ~x & _HI8) != 0:  # a zero byte in x: a LF in the word
-            break
-        w += 1
-    p = max(p, w << 3)
+        mask = ~(((x & _M7) + _M7) | x | _M7) & (_ONES << np.uint64((p & 7) << 3))
+        while True:
+            if mask != 0:
+                q = (w << 3) + _first_high_byte(mask)
+                return q if q < end else end
+            w += 1
+            if w >= w_end:
+                break
+            x = words[w] ^ _NL8
+            mask = ~(((x & _M7) + _M7) | x | _M7)
+        p = max(p, w << 3)
     while p < end:
         if buf[p] == 10:
             return p

@@ -283,18 +283,31 @@ def _printout_wants(config: Config) -> tuple[bool, bool, bool]:
     return bool(_rules_for(config, Shape.CODE)), listing or bool(_rules_for(config, Shape.TABLE)), listing
 
 
+def _rendered_notebook(entry: DiscoveredFile) -> bool:
+    """HTML rendered from a notebook or report (knitr, Quarto, Jupyter nbconvert): read as a log."""
+    from scanner.loaders.printouts import is_rendered_notebook_file
+
+    return entry.kind is FileKind.HTML and is_rendered_notebook_file(Path(entry.path))
+
+
 def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
-    """A log or listing (SAS, Stata, R, Python, SPSS): identifiers in its bytes, then its echoed code and
-    printed tables (:mod:`scanner.loaders.printouts`), judged part by part (bounded memory)."""
+    """A log or listing (SAS, Stata, R, Python, SPSS) or a rendered notebook (HTML): identifiers in its bytes,
+    then its echoed code and printed tables (:mod:`scanner.loaders.printouts`), judged part by part
+    (bounded memory)."""
     findings = _scan_text_identifiers(entry, config, key, facts, threads)
     code, tables, embedded = _printout_wants(config)
-    if not (code or tables):
+    html = entry.kind is FileKind.HTML
+    # A rendered notebook is always opened: a figure in it, or HTML that does not parse, is a FIL001 problem.
+    if not (code or tables or html):
         return findings
-    from scanner.loaders.printouts import read_log
+    from scanner.loaders.printouts import read_log, read_rendered_html
 
     try:
-        for part in read_log(Path(entry.path), threads=threads, code=code, tables=tables, embedded=embedded,
-                             name=Path(entry.relpath).name):
+        parts: Iterable[LogPart] = (
+            read_rendered_html(Path(entry.path), threads=threads, code=code, tables=tables, embedded=embedded)
+            if html else read_log(Path(entry.path), threads=threads, code=code, tables=tables, embedded=embedded,
+                                  name=Path(entry.relpath).name))
+        for part in parts:
             findings.extend(_judge_printout(part, entry, config, key))
             facts.problems.extend(part.problems)
     except LoadError as exc:
@@ -391,7 +404,7 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
                 findings.extend(_scan_text(entry, config, key, facts, threads))
             elif entry.kind in _WORKBOOKS:
                 findings.extend(_scan_workbook(entry, config, key, facts))
-            elif entry.kind is FileKind.LOG:
+            elif entry.kind is FileKind.LOG or _rendered_notebook(entry):
                 findings.extend(_scan_log(entry, config, key, facts, threads))
             elif entry.kind is FileKind.CODE:
                 findings.extend(_scan_code(entry, config, key, facts, threads))

@@ -204,7 +204,7 @@ _CODE_EXT = frozenset(
     {
         ".sas", ".do", ".ado", ".mata", ".r", ".py", ".pyw", ".sps", ".sql", ".ipynb", ".rmd", ".qmd",
         ".jl", ".m", ".sh", ".bash", ".zsh", ".ps1", ".bat", ".cmd", ".stan", ".pl", ".rb", ".js",
-        ".ts", ".c", ".h", ".cpp", ".java", ".scala", ".go", ".rs", ".lua", ".f90", ".awk",
+        ".ts", ".c", ".h", ".cpp", ".java", ".scala", ".go", ".rs", ".lua", ".f90", ".awk", ".rhistory",
     }
 )  # fmt: skip
 _DOC_EXT = frozenset({".md", ".markdown", ".rst", ".adoc", ".org", ".tex"})
@@ -241,6 +241,8 @@ def _suffix(name: str) -> str:
     lower = name.lower()
     if lower.endswith(".rout.save"):
         return ".rout"
+    if lower.endswith(".rhistory"):  # R's command history: ".Rhistory" has no extension for splitext
+        return ".rhistory"
     return os.path.splitext(lower)[1]
 
 
@@ -648,6 +650,15 @@ _LOG_STRONG: tuple[re.Pattern[str], ...] = (
     # pandas Series / DataFrame printout
     re.compile(r"^Name: [^\n]*, dtype: \w+\s*$|^dtype: \w+\s*$|^\[\d+ rows x \d+ columns\]\s*$", _M),
     re.compile(r"(?:\{(?:txt|res|com|err|inp)\}[^\n]*){2}"),  # SMCL tags without the {smcl} line
+    # printed output saved as .txt/.out by hand or by a script (issue 11): headers only these tools print
+    re.compile(r"^\s*Variable \|\s+Obs\s+Mean\s+Std\. [Dd]ev\.\s+Min\s+Max\s*$", _M),  # Stata summarize
+    re.compile(r"^\s*\S[^|\n]{0,40}\|\s+Freq\.\s+Percent\s+Cum\.\s*$", _M),  # Stata tabulate
+    re.compile(r"^[ \t]*Frequency[ \t]+Percent[ \t]+Valid Percent[ \t]+Cumulative Percent[ \t]*$", _M),  # SPSS
+    re.compile(r"^[ \t]*(?:Case Processing Summary|Descriptive Statistics|[\w .]{1,60} Crosstabulation)[ \t]*$"
+               r"(?=[\s\S]{0,2000}^[ \t]*(?:Valid|N|Total|Count)\b)", _M),  # SPSS table titles
+    re.compile(r"^\s*(?:OLS|WLS|GLS|Logit|Probit|Poisson|GLM|QuantReg|MNLogit|Generalized Linear Model) "
+               r"Regression Results\s*$|^\s*Generalized Linear Model Regression Results\s*$", _M),  # statsmodels
+    re.compile(r"^'data\.frame':\s+\d+ obs\. of\s+\d+ variables?:\s*$|^# A tibble: [\d,]+ (?:x|×) \d+", _M),  # R
 )
 _SAS_STATEMENT = re.compile(
     r"^\d{1,6} {1,10}\+?(?:(?:data|proc|run|quit|set|%let|%macro|%mend|%put|%include|libname|filename|"
@@ -669,6 +680,16 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (re.compile(r"^\s*Obs {2,}\S", _M), 1, 1),  # PROC PRINT header
     (_R_PROMPT, 3, 2),
     (re.compile(r"^(?:Call:|Signif\. codes:|Residual standard error:|Coefficients:)", _M), 1, 1),
+    # printed output saved as .txt/.out: R's vector print, Stata's counts after a command, SPSS commands,
+    # Python's logging and pandas' frame footers
+    (re.compile(r"^ *\[1\] \S", _M), 2, 1),
+    (re.compile(r"^> [^\n]*\w\(", _M), 1, 1),
+    (re.compile(r"^\(\d[\d,]* (?:observations? (?:deleted|created)|real changes? made|missing values? generated)\)",
+                _M), 1, 2),
+    (re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|REGRESSION|COMPUTE|RECODE|SELECT IF)\b", _M), 2, 2),
+    (re.compile(r"^\s*(?:Valid|Missing)\s+\S.*\d", _M), 2, 1),  # SPSS frequency rows
+    (re.compile(r"^(?:INFO|WARNING|DEBUG|ERROR|CRITICAL):[\w.]+:", _M), 2, 2),  # Python logging's default format
+    (re.compile(r"^\s*(?:count|mean|std|min|25%|50%|75%|max)\s+-?\d", _M), 6, 3),  # pandas describe()
 )
 
 

@@ -12,7 +12,7 @@ import json
 import random
 from dataclasses import dataclass
 
-__all__ = ["SAMPLES", "Sample"]
+__all__ = ["PLAIN_NOTES", "SAMPLES", "Sample"]
 
 
 @dataclass(frozen=True)
@@ -505,4 +505,167 @@ def _spss_sql() -> list[Sample]:
     ]
 
 
-SAMPLES: tuple[Sample, ...] = (*_sas(), *_stata(), *_r(), *_python(), *_spss_sql())
+# --- issue 11 gaps: output saved as .txt/.out, .Rhistory, rendered notebooks (HTML), reversed comparisons and
+# references to literals ------------------------------------------------------------------------------------
+
+
+def _spss_text(counts: list[tuple[str, int]], *, tabs: bool) -> str:
+    """SPSS Viewer output exported as text (File > Export > Text), with spaces or tabs between columns."""
+    total = sum(c for _, c in counts)
+    sep = "\t" if tabs else "  "
+    out = ["FREQUENCIES VARIABLES=region\n  /ORDER=ANALYSIS.\n\n\nFrequencies\n\n", "Statistics\nregion\n",
+           f"N{sep}Valid{sep}{total}\n{sep}Missing{sep}0\n\n\n", "region\n"]
+    if tabs:
+        out.append("\t\tFrequency\tPercent\tValid Percent\tCumulative Percent\n")
+    else:
+        out.append("                 Frequency    Percent    Valid Percent    Cumulative Percent\n")
+    cum = 0.0
+    for k, (lab, c) in enumerate(counts):
+        cum += 100 * c / total
+        lead = "Valid" if k == 0 else ""
+        if tabs:
+            out.append(f"{lead}\t{lab}\t{c}\t{100 * c / total:.1f}\t{100 * c / total:.1f}\t{cum:.1f}\n")
+        else:
+            out.append(f"{lead:<6} {lab:<8}{c:>10}{100 * c / total:>11.1f}{100 * c / total:>17.1f}{cum:>22.1f}\n")
+    if tabs:
+        out.append(f"\tTotal\t{total}\t100.0\t100.0\t\n")
+    else:
+        out.append(f"{'':<6} {'Total':<8}{total:>10}{100.0:>11.1f}{100.0:>17.1f}\n")
+    return "".join(out)
+
+
+def _knitr(chunks: list[tuple[str, str]]) -> str:
+    """An R Markdown document rendered to HTML by knitr and pandoc: code chunks, then their output with
+    knitr's ``## `` prefix."""
+    body = []
+    for code, output in chunks:
+        body.append(f'<pre class="r"><code>{code}</code></pre>\n')
+        if output:
+            body.append("<pre><code>" + "\n".join("## " + x for x in output.split("\n")) + "</code></pre>\n")
+    return ('<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8" />\n<meta name="generator" content="pandoc" />\n'
+            "<title>Analyse</title>\n</head>\n<body>\n<h1>Befolkning</h1>\n" + "".join(body) + "</body>\n</html>\n")
+
+
+def _nbconvert(cells: list[tuple[str, str]]) -> str:
+    """A Jupyter notebook exported with nbconvert (lab template): input areas and output areas."""
+    body = []
+    for code, output in cells:
+        body.append('<div class="jp-Cell jp-CodeCell jp-Notebook-cell">\n<div class="jp-InputArea jp-Cell-inputArea">'
+                    '<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor"><div class="highlight hl-ipython3">'
+                    f"<pre><span></span>{code}\n</pre></div></div></div>\n")
+        if output.startswith("<"):
+            body.append('<div class="jp-OutputArea jp-Cell-outputArea"><div class="jp-RenderedHTMLCommon '
+                        f'jp-RenderedHTML jp-OutputArea-output" data-mime-type="text/html">{output}</div></div>\n')
+        elif output:
+            body.append('<div class="jp-OutputArea jp-Cell-outputArea"><div class="jp-RenderedText '
+                        f'jp-OutputArea-output" data-mime-type="text/plain"><pre>{output}</pre></div></div>\n')
+        body.append("</div>\n")
+    return ('<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8" />\n<title>nb</title>\n'
+            '<style type="text/css">.jp-OutputArea { overflow: auto; }</style>\n</head>\n<body class="jp-Notebook">\n'
+            + "".join(body) + "</body>\n</html>\n")
+
+
+def _r_console(body: str) -> str:
+    """R console output copied into a text file: prompts and printed results, no banner."""
+    return "> bef <- readRDS(\"bef.rds\")\n> dim(bef)\n[1] 4812    4\n" + body
+
+
+def _gaps() -> list[Sample]:
+    people = _people(8, 9)
+    frame = "".join(f"{i} {k:>6} {a:>5} {s:>4}\n" for i, (k, a, s, _) in enumerate(people, 1))
+    persons_html = ('<table border="1" class="dataframe"><thead><tr><th></th><th>lopnr</th><th>alder</th></tr></thead>'
+                    "<tbody>" + "".join(f"<tr><th>{i}</th><td>{k}</td><td>{a}</td></tr>"
+                                        for i, (k, a, _, _) in enumerate(people)) + "</tbody></table>")
+    return [
+        # SPSS output exported as text
+        Sample("SPSS", "spss_export_small.txt", _spss_text([("Nord", 120), ("Midt", 2), ("Syd", 340)], tabs=False),
+               "fail", ("TAB001",)),
+        Sample("SPSS", "spss_export_safe.txt", _spss_text([("Nord", 120), ("Midt", 87), ("Syd", 340)], tabs=False),
+               "pass"),
+        Sample("SPSS", "spss_export_tabs_small.txt", _spss_text([("Nord", 120), ("Midt", 1), ("Syd", 340)], tabs=True),
+               "fail", ("TAB001",)),
+        Sample("SPSS", "spss_export_tabs_safe.txt", _spss_text([("Nord", 120), ("Midt", 55), ("Syd", 340)], tabs=True),
+               "pass"),
+        Sample("SPSS", "spss_reversed.sps", "GET FILE='bef.sav'.\nSELECT IF (4471 = lopnr).\nEXECUTE.\n", "fail",
+               ("COD001",)),
+        Sample("SPSS", "spss_reversed_safe.sps", "GET FILE='bef.sav'.\nSELECT IF (2019 = aar).\nEXECUTE.\n", "pass"),
+        # R console output saved as .txt, .Rhistory, knitr HTML
+        Sample("R", "r_console_small.txt", _r_console(_r_table([("Nord", 120), ("Midt", 2), ("Syd", 340)])), "fail",
+               ("TAB001",)),
+        Sample("R", "r_console_safe.txt", _r_console(_r_table([("Nord", 120), ("Midt", 87), ("Syd", 340)])), "pass"),
+        Sample("R", "analysis.Rhistory", "bef <- readRDS(\"bef.rds\")\nbef <- filter(bef, 4471 == lopnr)\n", "fail",
+               ("COD001",)),
+        Sample("R", ".Rhistory", "bef <- readRDS(\"bef.rds\")\ntable(bef$region)\nsummary(lm(indkomst ~ alder))\n",
+               "pass"),
+        Sample("R", "r_knitr_small.html", _knitr([("table(bef$region)", "\n Midt  Nord   Syd \n    2   120   340 "),
+                                                  ("head(bef)", "   lopnr alder koen\n" + frame.rstrip("\n"))]),
+               "fail", ("TAB001", "LOG001")),
+        Sample("R", "r_knitr_safe.html", _knitr([
+            ("table(bef$region)", "\n Midt  Nord   Syd \n   87   120   340 "),
+            ("summary(bef$alder)", "   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n"
+                                   "  18.00   31.00   45.00   45.12   58.00   89.00 ")]), "pass"),
+        Sample("R", "r_variable.R", "ids <- c(1023, 4471)\nbef <- bef[bef$pnr %in% ids, ]\n", "fail",
+               ("COD001",)),
+        Sample("R", "r_variable_safe.R", "aar_valgt <- 2019\nbef <- bef[bef$aar == aar_valgt, ]\n", "pass"),
+        # Stata log saved as .txt, locals
+        Sample("Stata", "stata_log_small.txt", ". use bef, clear\n. drop if alder < 18\n(35 observations deleted)\n\n"
+               + _stata_tab([("Nord", 1200), ("Midt", 2), ("Syd", 3400)]), "fail", ("TAB001",)),
+        Sample("Stata", "stata_log_safe.txt", ". use bef, clear\n. drop if alder < 18\n(35 observations deleted)\n\n"
+               + _stata_tab([("Nord", 1200), ("Midt", 230), ("Syd", 3400)]), "pass"),
+        Sample("Stata", "stata_local.do", "local id 1234\nuse bef, clear\ndrop if lopnr == `id'\n", "fail",
+               ("COD001",)),
+        Sample("Stata", "stata_local_safe.do", "local y 2019\nuse bef, clear\nkeep if aar == `y'\n", "pass"),
+        # Python printed output saved as .txt/.out, nbconvert HTML, reversed comparison
+        Sample("Python", "py_print_persons.out", "   lopnr  alder koen\n" + frame, "fail", ("LOG001",)),
+        Sample("Python", "py_statsmodels.txt",
+               "                            OLS Regression Results\n"
+               "==============================================================================\n"
+               "Dep. Variable:               indkomst   R-squared:                       0.050\n"
+               "Model:                            OLS   Adj. R-squared:                  0.049\n"
+               "No. Observations:                4812   F-statistic:                     123.4\n"
+               "==============================================================================\n"
+               "                 coef    std err          t      P>|t|      [0.025      0.975]\n"
+               "------------------------------------------------------------------------------\n"
+               "Intercept   3.457e+05   5678.901     60.870      0.000    3.35e+05    3.57e+05\n"
+               "alder        1234.5670    123.457     10.000      0.000     992.543    1476.591\n"
+               "==============================================================================\n", "pass"),
+        Sample("Python", "nb_export_persons.html", _nbconvert([("df.head(8)", persons_html)]), "fail", ("LOG001",)),
+        Sample("Python", "nb_export_safe.html", _nbconvert([("df.region.value_counts()",
+                                                             "region\nNord    120\nMidt     87\nSyd     340\n"
+                                                             "Name: count, dtype: int64")]), "pass"),
+        Sample("Python", "py_reversed.py", "import pandas as pd\nx = df[\"A10231\" == df.cpr]\n", "fail", ("COD001",)),
+        Sample("Python", "py_variable_safe.py", "import pandas as pd\nyear = 2019\nx = df[df.aar == year]\n", "pass"),
+        # SAS: reversed and macro variables
+        Sample("SAS", "sas_reversed.sas", "data x;\n  set bef;\n  if 1234 = lopnr then delete;\nrun;\n", "fail",
+               ("COD001",)),
+        Sample("SAS", "sas_macro_id.sas", "%let id = 4471;\ndata x;\n  set bef;\n  where pnr = &id;\nrun;\n", "fail",
+               ("COD001",)),
+        Sample("SAS", "sas_symbolgen.log", _sas_log(
+            "12         data x; set bef; where lopnr = &id; run;\n"
+            "SYMBOLGEN:  Macro variable ID resolves to 4471\n"
+            "NOTE: There were 1 observations read from the data set WORK.BEF.\n"), "fail", ("COD001",)),
+        Sample("SAS", "sas_symbolgen_safe.log", _sas_log(
+            "12         data x; set bef; where aar = &aar; run;\n"
+            "SYMBOLGEN:  Macro variable AAR resolves to 2019\n"
+            "NOTE: There were 4812 observations read from the data set WORK.BEF.\n"), "pass"),
+        Sample("SAS", "sas_macro_safe.sas", "%let aar = 2019;\ndata x;\n  set bef;\n  where aar = &aar;\nrun;\n",
+               "pass"),
+        Sample("SAS", "sas_reversed_safe.sas", "data x;\n  set bef;\n  if 18 <= alder and 2019 = aar;\nrun;\n", "pass"),
+        # SQL
+        Sample("SQL", "sql_reversed.sql", "SELECT * FROM firms WHERE 12345678 = cvr_nr;\n", "fail", ("COD001",)),
+        Sample("SQL", "sql_reversed_safe.sql", "SELECT * FROM firms WHERE 2019 = aar;\n", "pass"),
+    ]
+
+
+#: Plain notes in .txt files: they stay text (the text rules read them), not logs.
+PLAIN_NOTES: tuple[tuple[str, str], ...] = (
+    ("notes.txt", "Meeting 3 May\n\nNOTE: send the tables to Anna before Friday.\n- check region 3\n- rerun model 2\n"),
+    ("readme.txt", "Project 704512\n\nRun the programs in this order:\n1. prepare.sas\n2. tables.sas\n"
+                   "3. models.R\n\nOutput is written to /export.\n"),
+    ("email.txt", "Hi,\n\n> can you send the results (tables 1-3)?\n> thanks\n\nYes, attached.\n"),
+    ("methods.txt", "Methods\n\nCompute the mean income per region.\nRecode age into three groups.\n"
+                    "Valid answers were kept; missing 12 dropped.\nValid means 18 or older.\n"),
+    ("todo.txt", "todo\n\n* fix the labels\n* ask about the 2019 data\n"),
+)
+
+SAMPLES: tuple[Sample, ...] = (*_sas(), *_stata(), *_r(), *_python(), *_spss_sql(), *_gaps())

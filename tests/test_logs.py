@@ -22,7 +22,7 @@ from scanner.loaders import printouts, programs
 from scanner.loaders.printouts import OutputState, parse_output, read_log, read_notebook, strip_smcl
 from scanner.loaders.programs import Language, Origin, embedded_tables, read_program
 from tests.conftest import corpus_root
-from tests.log_samples import SAMPLES, Sample
+from tests.log_samples import PLAIN_NOTES, SAMPLES, Sample
 from tests.reference import logs as ref
 
 # --- the kernel against its plain-Python specification ----------------------------------------------------
@@ -35,6 +35,11 @@ _FRAGMENTS = [
     b"\x0c1   The SAS System", b"MPRINT(X):  if a eq 5;", b"x %in% c(1)", b"a <> 3 b ^= 4 c ~= 'x'", b"\r",
     b"tibble(", b"cards4;", b"x == -1", b"\tin (1)", b"ANY(pnr, 5)", b"WARNING: x", b"SYMBOLGEN: y", b"ERROR 22-322: z",
     b"k\xc3\xb8n = 1", b"for (pnr in c(1, 2))", b". ", b">", b"> ", b"  2. tab x",
+    # reversed comparisons, references and names on the right (issue 11, COD001 gaps)
+    b"1234 == pnr", b"if 12345678 = cvr_nr;", b'"0101" == df.cpr', b"x == &id", b"pnr %in% ids", b'df[["cpr"]] == 1',
+    b"1 = df$cpr", b"pnr == `id'", b"x1 = pnr", b"12.5 eq y", b"4 in pnr", b"1 <- pnr", b"1 <> df['pnr']",
+    b"12   1234 = pnr", b"MPRINT(M):   2 = lopnr", b"datalines;  \r", b"   cards4 ;", b"x = $g", b"'a' ne b.c[",
+    b"\x0b\n\x0b", b"a !=b", b"3==df[\"x", b"(1) == y",
 ]
 
 
@@ -69,6 +74,26 @@ def test_kernel_finds_each_comparison_form() -> None:
                      ("cvr", "isin(", 5), ("pnr", "inlist(", 6), ("cvr_nr", "=", 7)]
     assert lines == 10
     assert all(h == ref.name_hash(data[s:e]) for s, e, _, _, _, h in comps)
+
+
+def test_kernel_finds_reversed_comparisons_and_references() -> None:
+    data = (b"if 1234 = pnr then delete;\nWHERE 12345678 = cvr_nr\nx = df[\"0101\" == df.cpr]\nwhere pnr = &id;\n"
+            b"drop if pnr==`id'\nfilter(pnr == id)\nx <- df[4471 == df$lopnr, ]\ny = 1 == df[\"pnr\"]\n"
+            b"x1 = pnr\nz <- 2 + pnr\n")
+    _, comps, _, _ = _kernel(data, kernel.MODE_CODE)
+    found = [(data[s:e].decode(), data[a:b].decode(), line, s >= b) for s, e, a, b, line, _ in comps]
+    assert found == [("pnr", "=", 0, True), ("cvr_nr", "=", 1, True), ("cpr", "==", 2, True), ("pnr", "=", 3, False),
+                     ("pnr", "==", 4, False), ("pnr", "==", 5, False), ("lopnr", "==", 6, True),
+                     ("y", "=", 7, False), ("pnr", "==", 7, True), ("z", "<-", 9, False)]
+    assert _kernel(data, kernel.MODE_CODE)[1] == [tuple(c) for c in ref.scan_log(data, kernel.MODE_CODE, 2, 1 << 20)[1]]
+
+
+def test_kernel_finds_line_ends_past_vertical_tabs() -> None:
+    """The word-wise line-end search is exact: a byte after a LF (0x0B here) is never taken for one."""
+    for shift in range(9):
+        data = b"x" * shift + b"\n\x0b\x0bNOTE: a\n\x0b\n" + b"y" * 17 + b"\n"
+        for mode in MODES:
+            assert _kernel(data, mode)[3] == ref.scan_log(data, mode, 2, 1 << 20)[3] == 4
 
 
 def test_kernel_classifies_sas_lines_and_marks_data() -> None:
@@ -317,6 +342,11 @@ _FLAGGED = [
     (Language.SQL, "WHERE cvr_nr = 12345678"), (Language.SQL, "WHERE p.pnr IN (1, 2)"),
     (Language.SPSS, "SELECT IF (pnr = 1234)."), (Language.SPSS, "SELECT IF lopnr EQ 4471."),
     (Language.R, "pnr <- c(1023, 4471)"), (Language.PYTHON, "lopnr_list = [1023, 4471]"),
+    # reversed: the literal first
+    (Language.SAS, "if 1234 = pnr then delete;"), (Language.SQL, "SELECT * FROM f WHERE 12345678 = cvr_nr"),
+    (Language.PYTHON, "x = df[\"A10231\" == df.cpr]"), (Language.R, "df[4471 == df$lopnr, ]"),
+    (Language.STATA, "drop if 1234 == lopnr"), (Language.SAS, "where 'A1' ne cpr;"),
+    (Language.PYTHON, "df[1023 != df[\"pnr\"]]"), (Language.SPSS, "SELECT IF (4471 = lopnr)."),
 ]
 _CLEAN = [
     (Language.SAS, "pnr = 1;"), (Language.SAS, "if pnr = . then delete;"), (Language.SAS, "if cpr ne '' then output;"),
@@ -331,7 +361,36 @@ _CLEAN = [
     (Language.SQL, "WHERE pnr IN (SELECT pnr FROM c)"),
     (Language.SQL, "WHERE pnr = ?"), (Language.SQL, "UPDATE t SET x = 1"), (Language.SPSS, "COMPUTE pnr = 7."),
     (Language.SPSS, "SELECT IF (NOT MISSING(pnr))."), (Language.SAS, "if substr(pnr, 1, 2) = '19';"),
+    (Language.SAS, "if 2019 = aar;"), (Language.SAS, "if '19' = substr(pnr, 1, 2);"), (Language.R, "x <- 1 == n_obs"),
+    (Language.PYTHON, "y = 0 == df.pnr"), (Language.SAS, "%let pnr = 1234;"), (Language.R, "filter(pnr == id)"),
+    (Language.STATA, "drop if pnr == `id'"), (Language.PYTHON, "df[df.pnr == other]"), (Language.SAS, "x = 5 + pnr;"),
+    (Language.R, "d <- data.frame(start = c(0, 183), id = c(1, 1))"), (Language.PYTHON, "f(x, pnr=[1, 2])"),
 ]
+
+# A key compared with a reference to a value the code gave before: (language, code, line of the finding or 0).
+_REFERENCES = [
+    (Language.SAS, "%let id = 1234;\ndata x; set y;\n  where pnr = &id;\nrun;\n", 3),
+    (Language.SAS, "%let ids = 1023 4471;\nif lopnr in (&ids) then delete;\n", 2),
+    (Language.SAS, "%let pnr=1234;\nif lopnr = \"&pnr.\" then delete;\n", 2),
+    (Language.STATA, "local id 1234\ndrop if pnr==`id'\n", 2),
+    (Language.STATA, "global ids = 4471\nkeep if lopnr == $ids\n", 2),
+    (Language.R, "id <- 1234\nbef <- filter(bef, pnr == id)\n", 2),
+    (Language.R, "ids <- c(1023,\n         4471)\nbef <- bef[bef$pnr %in% ids, ]\n", 3),
+    (Language.PYTHON, "target = 1234\ndf = df[df.cpr == target]\n", 2),
+    (Language.SAS, "%let yr = 2019;\nwhere aar = &yr;\n", 0),
+    (Language.SAS, "%let id = &other;\nwhere pnr = &id;\n", 0),
+    (Language.STATA, "local y 2019\nkeep if aar == `y'\n", 0),
+    (Language.STATA, "local v pnr\nkeep if pnr == `w'\n", 0),
+    (Language.R, "n <- nrow(bef)\nx <- bef$pnr == n\n", 0),
+    (Language.R, "for (id in ids) print(pnr == id)\n", 0),
+    (Language.PYTHON, "other = df.pnr.max()\nx = df[df.pnr == other]\n", 0),
+]
+
+
+@pytest.mark.parametrize(("language", "code", "line"), _REFERENCES)
+def test_reference_to_a_literal_is_followed(language: Language, code: str, line: int) -> None:
+    found = read_program(Path("x"), language, embedded=False, text=code).comparisons
+    assert [c.line for c in found] == ([line] if line else []), found
 
 
 @pytest.mark.parametrize(("language", "line"), _FLAGGED)
@@ -395,10 +454,40 @@ def scanned_samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, api.F
 def test_sample_verdict(sample: Sample, scanned_samples: dict[str, api.FileResult]) -> None:
     result = scanned_samples[sample.name]
     found = [(f.rule, f.location.line, f.message) for f in result.findings]
-    assert result.kind in ("log", "code"), (sample.name, result.kind)
+    assert result.kind in ("log", "code", "html"), (sample.name, result.kind)
     assert result.verdict.value == sample.expect, found
     assert set(sample.rules) <= {f.rule for f in result.findings}, found
     assert all(f.rule != "FIL001" for f in result.findings), found
+
+
+def test_output_saved_as_text_is_a_log_and_notes_stay_text(tmp_path: Path) -> None:
+    """Discovery sniffs a .txt/.out file's head: printed output of SPSS, R, Stata and Python goes to the log
+    reader, ``.Rhistory`` is R code, and plain notes stay text."""
+    from scanner.discover import FileKind, discover
+
+    outputs = [s for s in SAMPLES if s.name.endswith((".txt", ".out", "Rhistory"))]
+    assert len(outputs) >= 8
+    for sample in outputs:
+        (tmp_path / sample.name).write_text(sample.content, encoding="utf-8")
+    for name, text in PLAIN_NOTES:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    kinds = {e.path.name: e.kind for e in discover([tmp_path])}
+    for sample in outputs:
+        expected = FileKind.CODE if sample.name.endswith("Rhistory") else FileKind.LOG
+        assert kinds[sample.name] is expected, (sample.name, kinds[sample.name])
+    assert [kinds[name] for name, _ in PLAIN_NOTES] == [FileKind.TEXT] * len(PLAIN_NOTES)
+
+
+def test_rendered_notebooks_are_told_from_documents() -> None:
+    knitr = next(s for s in SAMPLES if s.name == "r_knitr_safe.html").content.encode()
+    nbconvert = next(s for s in SAMPLES if s.name == "nb_export_safe.html").content.encode()
+    quarto = b'<html><head><meta name="generator" content="quarto-1.4.550"></head><body></body></html>'
+    page = (b'<!DOCTYPE html><html><head><meta name="generator" content="pandoc" /><title>Report</title></head>'
+            b"<body><h1>Results</h1><p>Tables follow.</p><table><tr><td>1</td></tr></table><pre>x</pre></body></html>")
+    assert printouts.is_rendered_notebook_html(knitr)
+    assert printouts.is_rendered_notebook_html(nbconvert)
+    assert printouts.is_rendered_notebook_html(quarto)
+    assert not printouts.is_rendered_notebook_html(page)
 
 
 def test_findings_never_quote_values(scanned_samples: dict[str, api.FileResult]) -> None:
@@ -460,7 +549,8 @@ CORPUS_VERDICTS = {
     "statistically_summarize.txt": ("pass", set()),
     "statistically_table.txt": ("fail", {"TAB001"}),  # smallest cell 2
     "survival_cancer.Rout.save": ("fail", {"TAB001"}),  # life tables with n.event = 1
-    "survival_jasa.Rout.save": ("fail", {"TAB001"}),  # survfit table with n.event = 1
+    "survival_jasa.Rout.save": ("fail", {"TAB001"}),  # survfit table with n.event = 1 (and a data.frame() of one
+    # made-up subject, id = c(1, 1): COD002 review-worthy at most; its named argument is no COD001)
     "survival_ovarian.Rout.save": ("fail", {"TAB001", "LOG001"}),  # every event time; residuals per patient
     "t1dm_qba_log.smcl": ("pass", set()),  # program definitions, loops, graph export
 }

@@ -73,9 +73,12 @@ __all__ = [
     "OutputState",
     "detect_log",
     "html_tables",
+    "is_rendered_notebook_file",
+    "is_rendered_notebook_html",
     "parse_output",
     "read_log",
     "read_notebook",
+    "read_rendered_html",
     "strip_smcl",
 ]
 
@@ -442,8 +445,26 @@ def _table(names: list[str], rows: list[list[str]], lines: list[int], origin: Or
     return ListedTable(TextTable(unique_names(names), fixed, lines[0], kind), tuple(lines), origin, what)
 
 
+def _tab_columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) -> ListedTable | None:
+    """A table whose columns are separated by tabs (SPSS output exported as text, a tab-separated printout):
+    the header's last line names the columns, each line splits at its tabs."""
+    names = header[-1].text.rstrip("\r\n").split("\t")
+    rows = [x.text.rstrip("\r\n").split("\t") for x in data]
+    width = max(len(names), *(len(r) for r in rows))
+    names = [n.strip() for n in names] + [""] * (width - len(names))
+    rows = [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
+    if width < 2 or not _plausible_names(names):
+        return None
+    if not any(all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows) and any(r[k] for r in rows)
+               for k in range(width)):
+        return None
+    return _table(names, rows, [x.number for x in data], origin, what, "tab-separated")
+
+
 def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) -> ListedTable | None:
-    """A fixed-width table from header lines and data lines."""
+    """A fixed-width table from header lines and data lines (or a tab-separated one: :func:`_tab_columns`)."""
+    if "\t" in header[-1].text and all("\t" in x.text for x in data):
+        return _tab_columns(header, data, origin, what)
     texts = [x.text.expandtabs(8).rstrip() for x in header + data]
     spans = _spans(texts, len(header))
     if len(spans) < 2:
@@ -1305,3 +1326,198 @@ def _text(value: object) -> str:
         return value
     return ""
 
+
+
+# --- rendered notebooks: knitr / R Markdown, Quarto and Jupyter nbconvert HTML ------------------------------
+
+#: Bytes of an HTML file's head looked at to tell a rendered notebook from other HTML (nbconvert and
+#: R Markdown put their style sheets, which name the classes, in the head).
+RENDERED_HEAD_BYTES = 1 << 20
+#: A rendered notebook is read whole (html.parser); a larger one is not read (FIL001).
+MAX_RENDERED_BYTES = 256 << 20
+
+_RENDERED_MARK = re.compile(
+    rb"<meta\s+name=[\"']generator[\"']\s+content=[\"'](?:quarto|knitr|nbconvert)|"  # generator meta tags
+    rb"\bjp-(?:Notebook|Cell|OutputArea|InputArea)\b|\bclass=[\"'][^\"']*\b(?:output_area|output_subarea|"
+    rb"input_area|cell-output|cell-code|r-output)\b|"  # Jupyter (old and new), Quarto
+    rb"<pre\s+class=[\"'](?:sourceCode\s+)?(?:r|sas|stata|python|sql)\b|<code\s+class=[\"']sourceCode\s+"
+    rb"(?:r|sas|stata|python|sql)\b|\bclass=[\"']sourceCode\s+(?:r|sas|stata|python|sql)\b",  # knitr, pandoc
+    re.I,
+)
+
+
+def is_rendered_notebook_html(head: bytes) -> bool:
+    """Whether HTML whose first bytes are ``head`` is a rendered notebook or report — knitr/R Markdown,
+    Quarto, Jupyter nbconvert — whose ``<pre>`` blocks are code and printed output (read by
+    :func:`read_rendered_html`), rather than a document (generator meta tags; the class names those tools
+    give code and output: ``sourceCode r``, ``cell-output``, ``jp-OutputArea``, ``output_area``). Pass at
+    least :data:`RENDERED_HEAD_BYTES` when the file has them: nbconvert's style sheet comes first."""
+    return _RENDERED_MARK.search(head) is not None
+
+
+def is_rendered_notebook_file(path: Path) -> bool:
+    """:func:`is_rendered_notebook_html` on the file's first :data:`RENDERED_HEAD_BYTES` (False when it cannot
+    be read: the document reader then reports it)."""
+    try:
+        with open(path, "rb") as fh:
+            return is_rendered_notebook_html(fh.read(RENDERED_HEAD_BYTES))
+    except OSError:
+        return False
+
+
+_LANG_CLASS = {
+    **{f"{p}{name}": lang for p in ("", "hl-", "language-") for name, lang in (
+        ("r", Language.R), ("python", Language.PYTHON), ("python3", Language.PYTHON), ("ipython3", Language.PYTHON),
+        ("ipython", Language.PYTHON), ("sas", Language.SAS), ("stata", Language.STATA), ("sql", Language.SQL))},
+}
+_CODE_CLASSES = frozenset({"sourcecode", "cell-code", "jp-inputarea", "input_area", "jp-inputarea-editor", "highlight",
+                           "jp-codemirroreditor", "r", "sas", "stata", "python", "sql", "code-with-copy"})
+_OUTPUT_CLASSES = frozenset({"cell-output", "cell-output-stdout", "cell-output-display", "jp-outputarea",
+                             "jp-outputarea-output", "output_area", "output_subarea", "output_text", "r-output",
+                             "jp-renderedtext", "output"})
+
+
+@dataclass(slots=True)
+class _Block:
+    """A code block, an output block or a table of a rendered notebook, at its line in the HTML file."""
+
+    kind: str  # "code", "output", "table"
+    line: int
+    text: str = ""
+    language: Language | None = None
+
+
+class _RenderedHtml(html.parser.HTMLParser):
+    """The code blocks, printed output blocks and tables of a rendered notebook, in document order."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[_Block] = []
+        self.images = 0
+        self.widgets = 0
+        self._source_lines = source.split("\n")
+        self._stack: list[tuple[str, frozenset[str]]] = []  # open elements and their classes
+        self._pre: _Block | None = None
+        self._pre_depth = 0
+        self._text: list[str] = []
+        self._table_depth = 0
+        self._table_start: tuple[int, int] = (0, 0)
+        self._json_script = False
+
+    def _classes(self) -> set[str]:
+        out: set[str] = set()
+        for _, classes in self._stack:
+            out |= classes
+        return out
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        classes = frozenset((values.get("class") or "").lower().split())
+        if tag == "table":
+            self._table_depth += 1
+            if self._table_depth == 1:
+                self._table_start = self.getpos()
+        elif tag == "img":
+            self.images += 1
+        elif tag == "script" and (values.get("type") or "").lower() == "application/json" and (
+                values.get("data-for") is not None):
+            self.widgets += 1  # an htmlwidget (plotly, leaflet, DT): its data are JSON in the page
+        elif tag == "pre" and self._pre is None and self._table_depth == 0:
+            around = self._classes() | classes
+            language = next((_LANG_CLASS[c] for c in classes | around if c in _LANG_CLASS), None)
+            is_code = bool(around & _CODE_CLASSES) and not (around & _OUTPUT_CLASSES)
+            self._pre = _Block("code" if is_code else "output", self.getpos()[0], language=language)
+            self._text = []
+        if tag == "code" and self._pre is not None and self._pre.language is None:
+            self._pre.language = next((_LANG_CLASS[c] for c in classes if c in _LANG_CLASS), None)
+            if classes & {"sourcecode"}:
+                self._pre.kind = "code"
+        if tag not in ("br", "img", "meta", "link", "input", "hr", "col", "source", "wbr"):
+            self._stack.append((tag, classes))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._table_depth:
+            self._table_depth -= 1
+            if self._table_depth == 0:
+                (l0, c0), (l1, c1) = self._table_start, self.getpos()
+                lines = self._source_lines[l0 - 1:l1]
+                if lines:
+                    lines[-1] = lines[-1][:c1] + "</table>"
+                    lines[0] = lines[0][c0:]
+                self.blocks.append(_Block("table", l0, "\n".join(lines)))
+        if tag == "pre" and self._pre is not None:
+            self._pre.text = "".join(self._text)
+            self.blocks.append(self._pre)
+            self._pre = None
+        for k in range(len(self._stack) - 1, -1, -1):  # close up to the matching element (HTML is forgiving)
+            if self._stack[k][0] == tag:
+                del self._stack[k:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._pre is not None:
+            self._text.append(data)
+
+
+_KNITR_PREFIX = re.compile(r"^## ?", re.M)
+
+
+def read_rendered_html(path: Path, *, threads: int = 1, code: bool = True, tables: bool = True,
+                       embedded: bool = True) -> Iterator[LogPart]:
+    """A rendered notebook or report (knitr/R Markdown, Quarto, Jupyter nbconvert HTML): its code blocks
+    as code (COD rules), its printed output (``<pre>`` blocks; knitr's ``## `` prefixes removed) and its
+    HTML tables as printed output of the code before them; figures and widget data are problems (not
+    inspected). Findings point at the HTML file's lines."""
+    try:
+        if path.stat().st_size > MAX_RENDERED_BYTES:
+            raise LoadError(f"rendered notebook larger than {MAX_RENDERED_BYTES >> 20} MiB: not read")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+    from scanner.loaders.textio import guess_encoding
+
+    text = decode(raw, guess_encoding(raw[:1 << 16], complete=len(raw) <= 1 << 16))
+    parser = _RenderedHtml(text)
+    try:
+        parser.feed(text)
+        parser.close()
+    except (ValueError, AssertionError, RecursionError):
+        raise LoadError("the HTML does not parse") from None
+    default = next((b.language for b in parser.blocks if b.kind == "code" and b.language is not None), Language.R)
+    state = OutputState()
+    command = ""
+    language = default
+    for block in parser.blocks:
+        part = LogPart()
+        if block.kind == "code":
+            language = block.language or default
+            command = block.text
+            if (code or embedded) and block.text.strip():
+                program = read_program(path, language, threads=1, comparisons=code, embedded=embedded,
+                                       text=block.text, first_line=block.line)
+                part.comparisons.extend(program.comparisons)
+                part.tables.extend(program.tables)
+                part.problems.extend(program.problems)
+        elif not tables:
+            continue
+        elif block.kind == "output":
+            body = _KNITR_PREFIX.sub("", block.text) if block.text.lstrip().startswith("##") else block.text
+            what = "rendered notebook output"
+            for table in parse_output(body, block.line, language, command, state, tool=what):
+                part.tables.append(table)
+        else:
+            origin = (_py_origin(command) if language is Language.PYTHON else
+                      _r_origin(command, "") if language is Language.R else Origin.LISTING)
+            if origin is not None:
+                # a table in the page prints a data frame unless its command made a tabulation
+                origin = Origin.LISTING if origin is Origin.OUTPUT else origin
+                part.tables.extend(html_tables(block.text, block.line, origin, "rendered notebook HTML table"))
+        yield part
+    if parser.images or parser.widgets:
+        what = []
+        if parser.images:
+            what.append(f"{parser.images} figure(s)")
+        if parser.widgets:
+            what.append(f"{parser.widgets} interactive widget(s) with their data")
+        yield LogPart(problems=[f"{' and '.join(what)} in the rendered notebook were not inspected (a plot can "
+                                "show one mark per unit)"])

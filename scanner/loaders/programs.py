@@ -443,7 +443,10 @@ def _judge(before: str, op: str, after: str, language: Language, kind: str) -> i
     prev_token = prev.group(1).lower() if prev else ""
     if low in ("=", "<-") and language in (Language.R, Language.PYTHON):
         # a list of literal keys assigned to a key variable ("pnr <- c(1023, 4471)", "ids_pnr = [...]") lists the
-        # persons as surely as a filter does; one value assigned is a default, not a list
+        # persons as surely as a filter does; one value assigned is a default, not a list; a named argument
+        # (data.frame(id = c(1, 1)), f(pnr=[...])) is data written into code (COD002's), not an assignment
+        if low == "=" and prev_token in ("(", ","):
+            return 0
         listed = _list_literals(after, kind) if after.lstrip()[:1] in "([{" or after.lstrip()[:2] in ("c(", "C(") \
             else 0
         return listed if listed >= 2 else 0
@@ -485,11 +488,100 @@ _ECHO_PREFIX = {
 }
 
 
+# A literal that ends the text before an operator: the left side of a reversed comparison (1234 == pnr).
+_TRAILING_LITERAL = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(?<![\w.])[0-9]+(?:\.[0-9]+)?)\s*$""")
+
+# References to a value defined elsewhere in the code, per language: a SAS macro variable (&id, &id., also
+# in double quotes), a Stata local (`id') or global ($id, ${id}), an R or Python variable (a bare name as the
+# whole operand: pnr %in% ids, df[df.pnr == target]).
+_SAS_REF = re.compile(r"&([A-Za-z_]\w{0,31})\.?")
+_STATA_LOCAL_REF = re.compile(r"`([A-Za-z_]\w{0,31})'")
+_STATA_GLOBAL_REF = re.compile(r"\$\{?([A-Za-z_]\w{0,31})\}?")
+_BARE_REF = re.compile(r"\s*([A-Za-z_.][\w.]{0,63})(?=\s*(?:[),\];&|]|$|\bthen\b|\band\b|\bor\b))", re.M)
+#: How far back (bytes) a reference's definition is looked for.
+DEFINITION_WINDOW = 256 << 10
+
+
+def _definition(window: bytes, kind: str, name: str, codec: str, after: bytes = b"") -> str | None:
+    """The value last given to ``name`` in ``window`` (the code before its use), or None: SAS ``%let name =
+    value;`` (or the log's ``SYMBOLGEN: Macro variable NAME resolves to value``, which SAS prints right
+    after the echoed line: looked for in ``after`` first), Stata ``local name value`` / ``global name
+    value``, R ``name <- value``, Python ``name = value`` (a value may span lines)."""
+    key = re.escape(name.encode("ascii", "replace"))
+    if kind == "sas":
+        resolved = re.search(rb"^SYMBOLGEN:\s+Macro variable " + key + rb" resolves to ([^\r\n]*)", after,
+                             re.I | re.M)
+        if resolved is not None:
+            return decode(resolved.group(1), codec)
+        pattern = re.compile(rb"%let\s+" + key + rb"\s*=([^;]*);|SYMBOLGEN:\s+Macro variable " + key
+                             + rb" resolves to ([^\r\n]*)", re.I)
+    elif kind in ("local", "global"):
+        words = rb"loc(?:al?)?" if kind == "local" else rb"gl(?:o(?:b(?:al?)?)?)?"
+        pattern = re.compile(rb"(?:^|[\s.:;{])" + words + rb"\s+" + key + rb"\b[ \t]*=?[ \t]*([^\r\n]*)", re.M)
+    elif kind == "r":
+        pattern = re.compile(rb"(?:^|[;{]|^[>+] )[ \t]*" + key + rb"[ \t]*(?:<-|=(?!=))[ \t]*", re.M)
+    else:
+        pattern = re.compile(rb"(?:^|;)[ \t]*" + key + rb"[ \t]*=(?!=)[ \t]*", re.M)
+    last = None
+    for found in pattern.finditer(window):
+        last = found  # the last definition before the use counts
+    if last is None:
+        return None
+    if kind in ("r", "python"):
+        return decode(window[last.end():last.end() + 4096], codec)  # a list may continue on the next lines
+    return decode(last.group(1) if last.group(1) is not None else last.group(2), codec)
+
+
+def _resolved(buf: np.ndarray, ls: int, before: str, op: str, after: str, language: Language, kind: str,
+              codec: str, memo: dict[tuple[str, str, int], str | None]) -> int:
+    """The literal key values a comparison holds once the reference on its other side (``&id``, `` `id'``,
+    ``$id``, ``ids``) is replaced by the value the code gave it before (0 when there is none)."""
+    text = after.lstrip()
+    text = text[:2048] if language is Language.R else text.split("\n", 1)[0]
+    m: re.Match[str] | None = None
+    ref_kind = ""
+    if language is Language.SAS:
+        m = _SAS_REF.search(text, 0, 256)
+        if m is not None and text[:m.start()].strip(" (\"'"):
+            m = None  # not the first thing after the operator
+        ref_kind = "sas"
+    elif language is Language.STATA:
+        m = _STATA_LOCAL_REF.match(text)
+        ref_kind = "local"
+        if m is None:
+            m = _STATA_GLOBAL_REF.match(text)
+            ref_kind = "global"
+    elif language in (Language.R, Language.PYTHON) and op.lower() in ("==", "!=", "%in%"):
+        m = _BARE_REF.match(text)
+        if m is not None and m.group(1).lower() in ("true", "false", "none", "null", "na", "nan", "t", "f"):
+            m = None
+        ref_kind = "r" if language is Language.R else "python"
+    if m is None:
+        return 0
+    name = m.group(1)
+    cache = (ref_kind, name, ls >> 16)
+    if cache not in memo:
+        memo[cache] = _definition(buf[max(0, ls - DEFINITION_WINDOW):ls].tobytes(), ref_kind, name, codec,
+                                  buf[ls:ls + 8192].tobytes() if ref_kind == "sas" else b"")
+    value = memo[cache]
+    if value is None:
+        return 0
+    if ref_kind == "r":
+        value = _ECHO_PREFIX[3].sub("", value)
+    value = value.strip()
+    if not value or _SAS_REF.search(value) or _STATA_LOCAL_REF.search(value) or _STATA_GLOBAL_REF.search(value):
+        return 0  # empty, or a reference to another reference: not followed
+    return _judge(before, op, text[:m.start()] + value + text[m.end():], language, kind)
+
+
 def judge_comparisons(buf: np.ndarray, comps: np.ndarray, codec: str, language: Language, mode: int,
                       names: dict[int, str | None] | None = None) -> list[Comparison]:
     """The comparisons of :func:`scan_buffer` whose name is a key and whose other side holds literal key
-    values, read with ``language``'s rules. ``names`` caches the key lookup per name hash across calls."""
+    values, read with ``language``'s rules: ``pnr == 1234`` and ``1234 == pnr``, and a reference to a
+    value the code defined before (``%let id = 1234;`` ... ``where pnr = &id;``). ``names`` caches the key
+    lookup per name hash across calls."""
     names = {} if names is None else names
+    memo: dict[tuple[str, str, int], str | None] = {}
     if not len(comps):
         return []
     hashes, first = np.unique(comps[:, 5], return_index=True)
@@ -508,16 +600,27 @@ def judge_comparisons(buf: np.ndarray, comps: np.ndarray, codec: str, language: 
     found: list[Comparison] = []
     for row in comps[keep]:
         ns, ne, os_, oe, line, h = (int(v) for v in row)
-        ls = ns
-        while ls > 0 and ns - ls < 4096 and buf[ls - 1] != 10:
-            ls -= 1
-        before = decode(buf[ls:ns].tobytes(), codec)
-        after = decode(buf[oe:min(oe + 8192, buf.shape[0])].tobytes(), codec)
-        if prefix is not None:
-            after = prefix.sub("", after)
-        name = decode(buf[ns:ne].tobytes(), codec)
         op = decode(buf[os_:oe].tobytes(), codec)
-        k = _judge(before, op, after, language, kinds[h])
+        # 1234 == pnr: the literal is before the operator (inlist(pnr, ...) has its name after "(" too)
+        flipped = ns >= oe and not op.endswith("(")
+        anchor = os_ if flipped else ns
+        ls = anchor
+        while ls > 0 and anchor - ls < 4096 and buf[ls - 1] != 10:
+            ls -= 1
+        name = decode(buf[ns:ne].tobytes(), codec)
+        if flipped:
+            left = decode(buf[ls:os_].tobytes(), codec)
+            lit = _TRAILING_LITERAL.search(left)
+            if lit is None:
+                continue
+            k = _judge(left[:lit.start()], op, lit.group(1), language, kinds[h])
+        else:
+            before = decode(buf[ls:ns].tobytes(), codec)
+            after = decode(buf[oe:min(oe + 8192, buf.shape[0])].tobytes(), codec)
+            if prefix is not None:
+                after = prefix.sub("", after)
+            k = _judge(before, op, after, language, kinds[h]) or _resolved(
+                buf, ls, before, op, after, language, kinds[h], codec, memo)
         if k:
             found.append(Comparison(line, name, kinds[h], op.strip().rstrip("(").lower(), k, language))
     return found

@@ -38,15 +38,20 @@ def hard_coded_identifier(ctx: RuleContext, facts: CodeFacts) -> Iterator[Findin
     notebook cell) that compares a key variable with literal values or lists it against them: `if pnr=1
     then delete;`, `where lopnr in (1023, 4471)`, `drop if lopnr==1234`, `keep if inlist(pnr, 11, 12)`,
     `filter(pnr %in% c(...))`, `df[df.cpr == "..."]`, `df[df["pnr"].isin([...])]`, `WHERE cvr_nr =
-    12345678`, `SELECT IF (pnr = 1234).`, and in R and Python a list of literals assigned to a key variable
-    (`pnr <- c(1023, 4471)`, `lopnr_ids = [1023, 4471]`). Which variables are keys comes from the key vocabulary of
+    12345678`, `SELECT IF (pnr = 1234).`, the reversed forms (`1234 == pnr`, `12345678 = cvr_nr`,
+    `"0101..." == df.cpr`), in R and Python a list of literals assigned to a key variable (`pnr <- c(1023,
+    4471)`, `lopnr_ids = [1023, 4471]`), and a key compared with a reference to a literal the code defined
+    before (`%let id=1234;` ... `where pnr = &id;` or the log's SYMBOLGEN line; Stata `local id 1234` ...
+    ``drop if pnr==`id'``; R `id <- 1234` ... `filter(pnr == id)`; Python `target = 1234` ... `df.cpr ==
+    target`). Which variables are keys comes from the key vocabulary of
     MIC002 (pnr, cpr, lopnr, cvr, arbnr, fnr, a name, an e-mail; a generic `id` only when its words name
     a unit: `id`, `person_id`, `pid`, not `country_id`). Each language's syntax decides what compares: a
     single `=` in SAS, SQL and SPSS only in a condition (after `if`, `where`, `and`, a bracket), never in
     an assignment; `in` in SAS, SQL and Python lists (not Stata's `in 1/10` range or a `for` loop). Not
     flagged: comparisons with missing values (`.`, `""`, `NA`, `None`), 0 and negative sentinels,
-    variables, macro variables and placeholders (`&id`, `{x}`, `?`), SAS date literals, and comparisons
-    of variables that are not keys (years, thresholds, seeds, format widths).
+    variables and macro variables whose value the code does not give as a literal, placeholders (`{x}`,
+    `?`), SAS date literals, and comparisons of variables that are not keys (years, thresholds, seeds,
+    format widths).
 
     Why it is disclosive: the literal singles out a person or a firm in the register data even when it is
     not a valid person number (which PID001-PID011 catch anyway): a program that drops `lopnr 1234` tells

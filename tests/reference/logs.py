@@ -31,12 +31,14 @@ _BLANK = {32, 9}
 
 
 def name_hash(name: bytes) -> int:
-    """FNV-1a of the lower-cased ASCII bytes, masked to 62 bits."""
-    h = 14695981039346656037
+    """Two polynomial hashes of the lower-cased ASCII bytes (each byte + 1) modulo 2**31 - 1 and 2147483629,
+    the first in the high 31 bits."""
+    h1 = h2 = 0
     for b in name:
-        b = b + 32 if 65 <= b <= 90 else b
-        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
-    return h & HASH_MASK
+        c = (b + 32 if 65 <= b <= 90 else b) + 1
+        h1 = (h1 * 1000003 + c) % 2147483647
+        h2 = (h2 * 999983 + c) % 2147483629
+    return ((h1 << 31) | h2) & HASH_MASK
 
 
 def classify(line: bytes, mode: int, prev: int) -> int:
@@ -86,11 +88,66 @@ def _skip_blank(line: bytes, p: int) -> int:
 
 
 def _literal_start(line: bytes, q: int) -> bool:
+    """A literal, a list of literals, or a macro reference (``&x``, `` `x' ``, ``$x``) starts at ``q``."""
     if q >= len(line):
         return False
-    if line[q] in _DIGITS or line[q:q + 1] in (b'"', b"'", b"(", b"[", b"{"):
+    if line[q] in _DIGITS or line[q:q + 1] in (b'"', b"'", b"(", b"[", b"{", b"&", b"`", b"$"):
         return True
     return line[q:q + 2] in (b"c(", b"C(")
+
+
+def _literal_end(line: bytes, p: int) -> bool:
+    """The text before ``p`` ends (blanks aside) with a closing quote or a number that ends no name."""
+    left = line[:p].rstrip(b" \t")
+    if not left:
+        return False
+    if left[-1:] in (b'"', b"'"):
+        return True
+    if left[-1] not in _DIGITS:
+        return False
+    number = left.rstrip(b"0123456789.")
+    return not number or number[-1] not in _NAME
+
+
+def _name_after(line: bytes, q: int) -> tuple[int, int]:
+    """The span of the last part of the name starting at ``q`` (``df.cpr``, ``df$cpr``, ``df["cpr"]``)."""
+    if q >= len(line) or line[q] not in _NAME_START:
+        return q, q
+    s = q
+    r = q
+    while r < len(line) and line[r] in _NAME:
+        r += 1
+    while r + 1 < len(line):
+        if line[r] in (46, 36) and line[r + 1] in _NAME_START:
+            s = r = r + 1
+            while r < len(line) and line[r] in _NAME:
+                r += 1
+            continue
+        if line[r] == 91:
+            k = r + 2 if line[r + 1] == 91 else r + 1
+            if k < len(line) and line[k] in (34, 39):
+                a = e = k + 1
+                while e < len(line) and line[e] in _NAME:
+                    e += 1
+                if a < e < len(line) and line[e] == line[k] and line[a] in _NAME_START:
+                    return a, e
+        break
+    return s, r
+
+
+def code_start(line: bytes, mode: int) -> int:
+    """Where a code line's code starts: after a SAS log's line number or ``MPRINT(NAME):`` and blanks."""
+    if mode != MODE_SAS:
+        return 0
+    p = 0
+    if line[:1].isdigit():
+        p = len(line) - len(line.lstrip(b"0123456789"))
+    elif line.startswith(b"MPRINT("):
+        close = line.find(b")")
+        p = len(line) if close < 0 else close + 1
+        if line[p:p + 1] == b":":
+            p += 1
+    return _skip_blank(line, p)
 
 
 def _name_before(line: bytes, p: int) -> int:
@@ -135,15 +192,6 @@ def comparisons(line: bytes, base: int, line_no: int, marks: list[Mark] | None =
     n = len(line)
     while p < n:
         b = line[p]
-        if b == 59:
-            e = p
-            while e > 0 and line[e - 1] in _BLANK:
-                e -= 1
-            a = _name_before(line, e)
-            if a < e and line[a:e].lower() in _DATA_WORDS:
-                marks.append((base + a, base + p + 1, line_no))
-            p += 1
-            continue
         op_len = 0
         if b == 61:
             if p > 0 and line[p - 1] in b"=<>!^~:":
@@ -186,12 +234,28 @@ def comparisons(line: bytes, base: int, line_no: int, marks: list[Mark] | None =
         if op_len == 0:
             p += 1
             continue
-        if _literal_start(line, _skip_blank(line, p + op_len)):
+        q = _skip_blank(line, p + op_len)
+        op = line[p:p + op_len]
+        named = q < n and line[q] in _NAME_START and (op in (b"==", b"!=") or op.lower() == b"%in%")
+        done = False
+        if _literal_start(line, q) or named:
             e = _operand_end(line, p)
             s = _name_before(line, e)
             if s < e:
                 record(s, e, p, p + op_len)
+                done = True
+        if not done and op_len <= 2 and op != b"<-" and op.lower() != b"in" and _literal_end(line, p):
+            s, e = _name_after(line, q)
+            if s < e:
+                record(s, e, p, p + op_len)
         p += op_len
+    # a SAS DATALINES statement ends its line (the data start on the next one)
+    body = line.rstrip(b" \t\r")
+    if body.endswith(b";"):
+        e = len(body[:-1].rstrip(b" \t"))
+        a = _name_before(line, e)
+        if a < e and line[a:e].lower() in _DATA_WORDS:
+            marks.append((base + a, base + len(body), line_no))
     return found
 
 
@@ -232,7 +296,8 @@ def scan_log(data: bytes, mode: int, min_lines: int,
                 open_block = None
             if cls == CLASS_CODE:
                 code_run = (start if prev != CLASS_CODE else code_run[0], end)
-                comps.extend(comparisons(line, start, number, marks))
+                skip = code_start(line, mode)
+                comps.extend(comparisons(line[skip:], start + skip, number, marks))
         prev = cls
     if open_block is not None and open_block[3] >= min_lines:
         blocks.append(tuple(open_block))  # type: ignore[arg-type]
