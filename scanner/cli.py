@@ -321,6 +321,19 @@ def config_show(
 
 
 @app.command()
+def warmup(
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help="Kernel threads to warm (default: all "
+                                                                        "cores).")] = None,
+) -> None:
+    """Compile every kernel into the Numba cache (run once after installing; `make install` does)."""
+    from scanner.warmup import warm
+
+    report = warm(threads=threads)
+    typer.echo(f"sdcscan: kernels ready in {report.seconds:.1f} s: {report.compiled} compiled, {report.loaded} "
+               f"loaded from the cache ({report.cache_dir})", err=True)
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(f"sdcscan {__version__}")

@@ -31,13 +31,15 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from scanner import masking
 from scanner.findings import Severity
+
+if TYPE_CHECKING:  # imported on use: a text file's scan does not need Arrow's compute functions
+    import pyarrow as pa
 
 __all__ = [
     "KINDS",
@@ -615,6 +617,8 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
     """Candidates of one column chunk, its number of non-empty values, and its non-empty values as whole
     numbers when they all are (else None); candidates None for a type without numbers (dates, booleans,
     binary)."""
+    import pyarrow as pa
+
     from kernels.pid import scan_ints, scan_strings
 
     if isinstance(arr, pa.ChunkedArray):
@@ -661,6 +665,9 @@ def _valid(arr: pa.Array) -> np.ndarray:
 
 def _whole_numbers(arr: pa.Array) -> pa.Array | None:
     """The column as int64 when every non-empty value is digits only (no sign, no separator)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     stripped = pc.utf8_trim_whitespace(arr)
     nonempty = pc.filter(stripped, pc.not_equal(stripped, ""))
     if len(nonempty) == 0:
