@@ -33,9 +33,9 @@ try:
 except SystemExit:
     pass
 from kernels import _jit
-heavy = sorted(m for m in %r if m in sys.modules)
+heavy = sorted(m for m in HEAVY if m in sys.modules)
 sys.stderr.write("\\nPROBE " + json.dumps({"heavy": heavy, **_jit.compile_stats()}) + "\\n")
-""" % (HEAVY,)
+""".replace("HEAVY", repr(HEAVY))
 
 
 def _env(**extra: str) -> dict[str, str]:
