@@ -25,9 +25,10 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 # The kernel tests again with the JIT off: the kernels' Python source must be right on its own
-# (STYLE.md section 4), and coverage tools can see it.
+# (STYLE.md section 4), coverage tools can see it, and it is what a short scan runs before Numba is loaded
+# (kernels/_jit.py).
 test-nojit: $(VENV)/.installed
-	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest tests/test_kernels_pid.py tests/test_kernels_cells.py -m "not slow" -q
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest tests/test_kernels_pid.py tests/test_kernels_cells.py tests/test_logs.py -m "not slow" -q
 
 # The benchmark suite as a smoke test (small corpus, nothing timed) and for real (see benchmarks/README.md).
 bench-smoke: $(VENV)/.installed

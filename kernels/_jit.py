@@ -95,6 +95,8 @@ class LazyKernel:
             return d(*args)
         if getattr(_local, "depth", 0) > 0:  # inside an interpreted kernel: stay interpreted
             return self.py_func(*args)
+        if _jit_disabled():  # NUMBA_DISABLE_JIT=1: every call interpreted, never a dispatcher
+            return _interpret(self.py_func, args)
         if _interpret_this(_work(args)):
             started = time.perf_counter()
             try:
@@ -104,11 +106,11 @@ class LazyKernel:
         return self.compiled()(*args)
 
     def compiled(self) -> Callable[..., Any]:
-        """The Numba dispatcher (loads Numba and creates every kernel's dispatcher on first use)."""
+        """The Numba dispatcher (loads Numba and creates every kernel's dispatcher on first use); the
+        Python function itself with ``NUMBA_DISABLE_JIT=1``."""
         if self._dispatcher is None:
             compile_all()
-        assert self._dispatcher is not None
-        return self._dispatcher
+        return self._dispatcher if self._dispatcher is not None else self.py_func
 
     def __getattr__(self, name: str) -> Any:
         # Dispatcher attributes (signatures, stats, py_func...) are the compiled kernel's; dunders are not
@@ -119,6 +121,10 @@ class LazyKernel:
 
     def __repr__(self) -> str:
         return f"<LazyKernel {self.py_func.__module__}.{self.py_func.__qualname__}>"
+
+
+def _jit_disabled() -> bool:
+    return os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0")
 
 
 def _interpret_this(work: int) -> bool:
@@ -132,11 +138,19 @@ def _spent(seconds: float) -> None:
 
 
 def _interpret(func: Callable[..., Any], args: tuple[Any, ...]) -> Any:
-    _local.depth = getattr(_local, "depth", 0) + 1
+    """Run a kernel's Python source. Integer overflow wraps silently, as in the compiled kernel (hashes
+    multiply on purpose), instead of NumPy's warning for scalars."""
+    import numpy as np
+
+    depth = getattr(_local, "depth", 0)
+    _local.depth = depth + 1
     try:
-        return func(*args)
+        if depth:
+            return func(*args)
+        with np.errstate(over="ignore"):
+            return func(*args)
     finally:
-        _local.depth -= 1
+        _local.depth = depth
 
 
 def interpreted(func: Callable[..., Any], *args: Any) -> Any:
@@ -182,9 +196,11 @@ def numba_loaded() -> bool:
 
 
 def compile_all() -> None:
-    """Load Numba and make every registered kernel a dispatcher (compiling stays per signature, on call)."""
+    """Load Numba and make every registered kernel a dispatcher (compiling stays per signature, on call).
+
+    With ``NUMBA_DISABLE_JIT=1`` kernels stay interpreted (CI's run of the kernels' Python source)."""
     global _loaded
-    if _loaded:
+    if _loaded or _jit_disabled():
         return
     with _lock:
         if _loaded:

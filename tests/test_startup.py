@@ -83,6 +83,22 @@ def test_large_calls_load_numba_with_the_same_findings(note: Path) -> None:
     assert _codes(large) == _codes(small)
 
 
+def _report_without_times(report: dict[str, object]) -> dict[str, object]:
+    files = report["files"]
+    assert isinstance(files, list)
+    return {"files": [{k: v for k, v in f.items() if k != "seconds"} for f in files], "errors": report["errors"]}
+
+
+def test_interpreted_and_compiled_scans_of_the_example_agree() -> None:
+    """The bundled example (tables, a log, a note, microdata) scanned with small kernel calls interpreted,
+    as a short scan runs, and with every call compiled: the same report."""
+    interpreted, probe = _probe(["scan", str(EXAMPLE), "--format", "json"], _env())
+    assert "numba" not in probe["heavy"]  # it was all interpreted
+    compiled, probe = _probe(["scan", str(EXAMPLE), "--format", "json"], _env(SDCSCAN_INTERPRET_BYTES="0"))
+    assert "numba" in probe["heavy"]
+    assert _report_without_times(interpreted) == _report_without_times(compiled)
+
+
 def test_importing_kernels_does_not_import_numba() -> None:
     code = ("import sys; from kernels import pid, cells, logs; from kernels import _jit; "
             "before = 'numba' in sys.modules; _jit.compile_all(); "
