@@ -131,6 +131,8 @@ def _write_workload(root: Path, seed: int = 20240601) -> None:
     rng = random.Random(seed)
     text, _ = synth.document(400, seed, plant={k: 2 for k in synth.KINDS})
     (root / "notat.txt").write_text(text, encoding="utf-8")
+    # above identifiers.SMALL_BYTES: a large text's scan finds run starts block by block (another kernel)
+    (root / "stor.log").write_text(text * (1 + (3 << 19) // len(text.encode("utf-8"))), encoding="utf-8")
     rows = 400
     pnr_text = [synth.generate("se_pnr", rng, form="6s4") for _ in range(rows)]  # separators: string kernel
     cpr_int = [int(synth.generate("dk_cpr", rng, form="d10")) for _ in range(rows)]  # whole numbers

@@ -163,9 +163,15 @@ def test_read_only_install_caches_per_user(tmp_path: Path, note: Path) -> None:
 
 
 @pytest.mark.slow
-def test_after_warmup_the_example_compiles_nothing() -> None:
+def test_after_warmup_the_example_compiles_nothing(tmp_path: Path) -> None:
     """`sdcscan warmup` compiles every kernel signature that a scan and the tables of the bundled example
-    use: afterwards a fresh process compiles nothing (everything loads from the cache)."""
+    use, and a large text's scan: afterwards a fresh process compiles nothing (everything loads from the
+    cache)."""
+    from scanner import synth
+
+    big = tmp_path / "big.txt"
+    text, _ = synth.document(400, 3, plant=dict.fromkeys(synth.KINDS, 2))
+    big.write_text(text * (1 + (5 << 20) // len(text)), encoding="utf-8")  # several MiB: the block path
     env = _env(SDCSCAN_INTERPRET_BYTES="0")
     subprocess.run([sys.executable, "-m", "scanner.cli", "warmup"], env=env, check=True, capture_output=True,
                    timeout=1800)
@@ -176,9 +182,10 @@ def test_after_warmup_the_example_compiles_nothing() -> None:
             "api.table(data, TableSpec(('region', 'koen'))); "
             "api.table(data, TableSpec(('region', 'alder'), value='aarsindkomst', stat=Stat.SUM), threads=1); "
             "api.table(data, TableSpec(('region',), value='aarsindkomst', unit='LopNr', stat=Stat.SUM)); "
+            "api.scan([sys.argv[2]], load_config(), jobs=1); "
             "print(json.dumps(_jit.compile_stats()))")
-    proc = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], env=env, capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), str(big)], env=env, capture_output=True,
+                          text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     stats = json.loads(proc.stdout.splitlines()[-1])
     assert stats["compiled"] == 0 and stats["loaded"] > 0, stats
