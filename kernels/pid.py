@@ -457,8 +457,8 @@ def _mark_block(buf: np.ndarray, b0: int, b1: int, isd: np.ndarray, marks: np.nd
 @kernel
 def _run_starts(buf: np.ndarray, lo: int, hi: int, block: int) -> tuple[np.ndarray, int]:
     """Every position in [lo, hi) that starts a run of digits that can be a candidate (see
-    ``_mark_block``), ``block`` positions at a time; reads ``buf[lo - 1 : hi + 16]``. A kernel of its own,
-    with its scratch arrays: inside the scan loop LLVM does not vectorise the test."""
+    ``_mark_block``), ``block`` positions at a time; reads ``buf[lo - 1 : hi + 16]``. The scan calls it for
+    1 MiB at a time (256 blocks), then visits the starts."""
     isd = np.empty(block + 24, dtype=np.uint8)
     marks = np.empty(block + 24, dtype=np.uint8)
     starts = np.empty(max(1024, (hi - lo) >> 5), dtype=np.int64)
