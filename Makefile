@@ -1,5 +1,6 @@
 # Two entry points on a fresh machine (see README.md): `make scan-example` and `make test`.
-# Each first creates .venv and installs sdcscan with its test extra (only when pyproject.toml changed).
+# Each first creates .venv and installs sdcscan with its test extra (only when pyproject.toml changed), then
+# compiles the kernels into the Numba cache (`sdcscan warmup`), so no scan pays for compiling later.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,6 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/sdcscan warmup  # compile every kernel into the Numba cache once (kernels/_jit.py)
 	touch $@
 
 install: $(VENV)/.installed
@@ -23,7 +25,8 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 # The kernel tests again with the JIT off: the kernels' Python source must be right on its own
-# (STYLE.md section 4), and coverage tools can see it.
+# (STYLE.md section 4), coverage tools can see it, and it is what a short scan runs before Numba is loaded
+# (kernels/_jit.py).
 test-nojit: $(VENV)/.installed
 	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest tests/test_kernels_pid.py tests/test_kernels_cells.py tests/test_kernels_numbers.py -m "not slow" -q
 	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest tests/test_logs.py -k "kernel or scan_buffer" -m "not slow" -q
@@ -31,6 +34,7 @@ test-nojit: $(VENV)/.installed
 # The benchmark suite as a smoke test (small corpus, nothing timed) and for real (see benchmarks/README.md).
 bench-smoke: $(VENV)/.installed
 	$(BIN)/python -m pytest benchmarks --benchmark-disable -q
+	$(BIN)/sdcscan bench --quick
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m pytest benchmarks --benchmark-only

@@ -6,17 +6,22 @@ user would reach for instead (group ``pid-scan``; see benchmarks/README.md).
   typed (Unicode word boundaries and digits, ripgrep's default); ``ripgrep_ascii``: the same with ``(?-u)``.
 - ``python_re``: a ``re`` pattern for every shape plus the plain-Python validators on every match, on a prefix
   of the file (``SDCSCAN_BENCH_PYRE_MB``, default 64) and one round: it is two orders of magnitude slower.
+- ``ripgrep_digits``: ``rg -c '[0-9]{6}[-+]?[0-9]{4}'``, the bare shape issue 14 measures against.
 - ``sdcscan_1thread`` / ``sdcscan_2threads``: ``scanner.identifiers.scan_text_file`` for se, dk, no, fi.
+- ``sdcscan_process``: the whole ``sdcscan scan FILE --select PID`` process (start-up, Numba loading its cached
+  kernels, the scan on every core, the content hash, the JSON report), as ripgrep is timed.
 
 Throughput is normalised per byte scanned (``extra_info["bytes"]``, ``extra_info["gb_per_s"]``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -38,6 +43,8 @@ RG_PNR = r"\b(?:19|20)?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\
 #: The same with Unicode off (ASCII \b and \d). ripgrep's fast DFA cannot evaluate a Unicode \b on
 #: non-ASCII text (ø, ö in Nordic logs) and falls back to a much slower engine; ``(?-u)`` avoids that.
 RG_PNR_ASCII = "(?-u)" + RG_PNR
+#: The bare shape of issue 14's target: six digits, an optional separator, four digits (ASCII classes).
+RG_DIGITS = "[0-9]{6}[-+]?[0-9]{4}"
 
 #: Every written shape of the eight kinds, as a Python user would write it (validation follows in Python).
 PID_RE = re.compile(
@@ -170,6 +177,13 @@ def run_sdcscan(path: Path, threads: int) -> Any:
     return scan_text_file(path, COUNTRIES, threads=threads)
 
 
+def run_sdcscan_process(path: Path, report: Path) -> None:
+    """The whole CLI process, as a user runs it (the interpreter's own defaults, not the benchmarks')."""
+    env = {k: v for k, v in os.environ.items() if k != "SDCSCAN_INTERPRET_BYTES"}
+    subprocess.run([sys.executable, "-m", "scanner.cli", "scan", str(path), "--select", "PID", "--format", "json",
+                    "--output", str(report), "--exit-zero", "--quiet", "--no-progress"], check=True, env=env)
+
+
 # --- fixtures -------------------------------------------------------------------------------------------
 
 
@@ -205,12 +219,12 @@ def test_cat(benchmark: Any, bench_corpus: Corpus, bench_results: dict[str, dict
     _record(benchmark, bench_results, "cat", bench_corpus.size)
 
 
-@pytest.mark.parametrize("tool", ["ripgrep", "ripgrep_ascii"])
+@pytest.mark.parametrize("tool", ["ripgrep", "ripgrep_ascii", "ripgrep_digits"])
 def test_ripgrep(benchmark: Any, bench_corpus: Corpus, bench_results: dict[str, dict[str, Any]], tool: str) -> None:
     rg = shutil.which("rg")
     if rg is None:
         pytest.skip("ripgrep (rg) is not installed: the ripgrep comparison needs it on PATH")
-    pattern = RG_PNR if tool == "ripgrep" else RG_PNR_ASCII
+    pattern = {"ripgrep": RG_PNR, "ripgrep_ascii": RG_PNR_ASCII, "ripgrep_digits": RG_DIGITS}[tool]
     lines = benchmark.pedantic(run_ripgrep, args=(rg, bench_corpus.path, pattern), **FAST)
     assert lines > 0, "the Swedish regex matched nothing: the corpus or the pattern is broken"
     _record(benchmark, bench_results, tool, bench_corpus.size, matching_lines=lines, pattern=pattern)
@@ -234,3 +248,13 @@ def test_sdcscan(benchmark: Any, jit_warm: None, bench_corpus: Corpus, bench_res
     detected = check_detections(scan, bench_corpus)
     _record(benchmark, bench_results, f"sdcscan_{threads}thread{'s' if threads > 1 else ''}", bench_corpus.size,
             detected=detected)
+
+
+def test_sdcscan_process(benchmark: Any, jit_warm: None, bench_corpus: Corpus, bench_results: dict[str, dict[str, Any]],
+                         tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    benchmark.pedantic(run_sdcscan_process, args=(bench_corpus.path, report), **FAST)
+    found = json.loads(report.read_text(encoding="utf-8"))
+    codes = {f["rule"] for entry in found["files"] for f in entry["findings"]}
+    assert {"PID001", "PID003", "PID005"} <= codes, codes
+    _record(benchmark, bench_results, "sdcscan_process", bench_corpus.size)

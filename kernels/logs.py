@@ -28,9 +28,7 @@ Lines are numbered from 0 at ``start``; a line ends at LF (a CR before it is par
 
 from __future__ import annotations
 
-import numba
 import numpy as np
-from numba.cpython.unsafe.numbers import trailing_zeros
 
 from kernels._jit import helper, kernel
 
@@ -104,19 +102,15 @@ _M7 = np.uint64(0x7F7F7F7F7F7F7F7F)
 _NL8 = np.uint64(0x0A0A0A0A0A0A0A0A)
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
-if numba.config.DISABLE_JIT:
-
-    def _first_high_byte(mask: int) -> int:
-        """The index of the lowest byte whose high bit is set in ``mask`` (which is not 0)."""
-        m = int(mask)
-        return ((m & -m).bit_length() >> 3) - 1
-
-else:
-
-    @helper
-    def _first_high_byte(mask: int) -> int:
-        """The index of the lowest byte whose high bit is set in ``mask`` (which is not 0)."""
-        return trailing_zeros(mask) >> 3
+@helper
+def _first_high_byte(mask: np.uint64) -> int:
+    """The index of the lowest byte whose high bit is set in ``mask`` (which is not 0; only the bytes'
+    high bits are set). At most eight steps, once per line end found; plain Python and Numba alike (an
+    intrinsic such as trailing_zeros cannot run interpreted, as a short scan runs it: kernels/_jit.py)."""
+    for k in range(8):
+        if (mask >> np.uint64(8 * k + 7)) & np.uint64(1):
+            return k
+    return 8
 
 
 def words_of(buf: np.ndarray) -> np.ndarray:

@@ -452,6 +452,61 @@ def approve_cmd(
 
 
 @app.command()
+def warmup(
+    threads: Annotated[int | None, typer.Option("--threads", min=1, help="Kernel threads to warm (default: all "
+                                                                        "cores).")] = None,
+) -> None:
+    """Compile every kernel into the Numba cache (run once after installing; `make install` does)."""
+    from scanner.warmup import warm
+
+    report = warm(threads=threads)
+    typer.echo(f"sdcscan: kernels ready in {report.seconds:.1f} s: {report.compiled} compiled, {report.loaded} "
+               f"loaded from the cache ({report.cache_dir})", err=True)
+
+
+@app.command()
+def bench(
+    quick: Annotated[bool, typer.Option("--quick", help="Small sizes: under a minute (the CI smoke run).")] = False,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON to FILE.")] = None,
+    directory: Annotated[Path | None, typer.Option("--dir", help="Where the workload is generated and kept "
+                                                                 "(default: the user's cache folder).")] = None,
+    threads: Annotated[str | None, typer.Option("--threads", help="sdcscan's thread counts, comma-separated "
+                                                                  "(default: 1, 2, 4... all cores).")] = None,
+    rows: Annotated[str | None, typer.Option("--rows", help="Table sizes in rows, comma-separated.")] = None,
+    text_mb: Annotated[int | None, typer.Option("--text-mb", min=1, help="Identifier text size in MiB.")] = None,
+    files: Annotated[int | None, typer.Option("--files", min=1, help="Number of small files.")] = None,
+    repeat: Annotated[int | None, typer.Option("--repeat", min=1, help="Timed runs per measurement "
+                                                                       "(median).")] = None,
+    no_peers: Annotated[bool, typer.Option("--no-peers", help="Run sdcscan only.")] = False,
+) -> None:
+    """Benchmark this machine: sdcscan's engines at 1..N threads beside DuckDB, Polars and ripgrep."""
+    from scanner.bench import BenchConfig, MiB, render, run_bench
+
+    try:
+        sizes = {"table_rows": tuple(int(r.replace("_", "")) for r in rows.split(",")) if rows else None,
+                 "text_bytes": text_mb * MiB if text_mb else None, "files": files, "repeat": repeat,
+                 "threads": tuple(int(t) for t in threads.split(",")) if threads else None}
+    except ValueError:
+        _fail("--rows and --threads take whole numbers separated by commas")
+    if any(t < 1 for t in sizes["threads"] or ()) or any(r < 1 for r in sizes["table_rows"] or ()):
+        _fail("--rows and --threads must be at least 1")
+    options = {k: v for k, v in sizes.items() if v is not None}
+    config = BenchConfig.quick(**options) if quick else BenchConfig(**options)
+    config = BenchConfig(**{**{f: getattr(config, f) for f in config.__slots__},  # type: ignore[attr-defined]
+                            "peers": not no_peers, "directory": directory})
+    try:
+        report = run_bench(config, progress=lambda msg: typer.echo(f"sdcscan bench: {msg}", err=True))
+    except (OSError, RuntimeError) as exc:
+        _fail(str(exc))
+    typer.echo("\n".join(render(report)))
+    if json_out is not None:
+        try:
+            json_out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {json_out}: {exc.strerror or exc}")
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(f"sdcscan {__version__}")

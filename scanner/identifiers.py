@@ -31,12 +31,15 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
 
 from scanner import masking
 from scanner.findings import Severity
+
+if TYPE_CHECKING:  # imported on use: a text file's scan does not need Arrow's compute functions
+    import pyarrow as pa
 
 __all__ = [
     "KINDS",
@@ -53,6 +56,11 @@ __all__ = [
 CHUNK_BYTES = 16 << 20
 # How many bytes before a candidate (same line only) are searched for context words.
 CONTEXT_BYTES = 48
+# Positions tested at once for the start of a candidate's digit run (kernels.pid._run_starts); buffers up
+# to SMALL_BYTES are scanned one byte at a time (a small file's scan may run interpreted, where that is the
+# cheaper way: see kernels/_jit.py).
+RUN_BLOCK = 4096
+SMALL_BYTES = 1 << 20
 # Examples (masked) kept per detection.
 MAX_EXAMPLES = 3
 
@@ -246,13 +254,14 @@ def _scan_buffer(buf: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray]
 
     kw, off, cls = _keywords()
     n = buf.shape[0]
+    block = RUN_BLOCK if n > SMALL_BYTES else 0
     if threads <= 1 or n < 2 * CHUNK_BYTES:
-        return scan_bytes(buf, 0, n, CONTEXT_BYTES, kw, off, cls)
+        return scan_bytes(buf, 0, n, CONTEXT_BYTES, kw, off, cls, block)
     bounds = [*range(0, n, CHUNK_BYTES), n]
     # The kernel releases the GIL (nogil): threads share the mapped file without copying it, and a
     # candidate that straddles a chunk boundary belongs to the chunk it starts in (see scan_bytes).
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        parts = list(pool.map(lambda ab: scan_bytes(buf, ab[0], ab[1], CONTEXT_BYTES, kw, off, cls),
+        parts = list(pool.map(lambda ab: scan_bytes(buf, ab[0], ab[1], CONTEXT_BYTES, kw, off, cls, block),
                               itertools.pairwise(bounds)))
     cands = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, 8), np.int64)
     counts = np.sum([p[1] for p in parts], axis=0)
@@ -614,6 +623,8 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
     """Candidates of one column chunk, its number of non-empty values, and its non-empty values as whole
     numbers when they all are (else None); candidates None for a type without numbers (dates, booleans,
     binary)."""
+    import pyarrow as pa
+
     from kernels.pid import scan_ints, scan_strings
 
     if isinstance(arr, pa.ChunkedArray):

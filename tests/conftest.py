@@ -10,6 +10,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "export-request"
 
+# Kernel tests test the compiled kernels: no interpreted small calls (kernels/_jit.py) unless a test asks.
+os.environ.setdefault("SDCSCAN_INTERPRET_BYTES", "0")
+
 
 def corpus_root() -> Path | None:
     """The shared real-world corpus: $SDCSCAN_CORPUS, or ../shared/corpus beside the repository."""

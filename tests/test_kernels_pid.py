@@ -68,24 +68,31 @@ def _check_table(cands: np.ndarray) -> None:
     assert cands.ndim == 2 and cands.shape[1] == len(pid.COLUMNS) == 8
 
 
-def kernel_scan(buf: bytes, lo: int = 0, hi: int | None = None) -> tuple[np.ndarray, list[int]]:
-    cands, counts = pid.scan_bytes(_u8(buf), lo, len(buf) if hi is None else hi, WINDOW, *KW)
+#: Block widths of the run-start pass (``pid._run_starts``): the default, none (one byte at a time), and
+#: small ones, so that short buffers cross block boundaries too.
+BLOCKS = (4096, 0, 8, 24)
+
+
+def kernel_scan(buf: bytes, lo: int = 0, hi: int | None = None, block: int = 4096) -> tuple[np.ndarray, list[int]]:
+    cands, counts = pid.scan_bytes(_u8(buf), lo, len(buf) if hi is None else hi, WINDOW, *KW, block)
     _check_table(cands)
     assert counts.shape == (pid.N_SHAPES,)
     return cands, [int(c) for c in counts]
 
 
 def assert_same(buf: bytes) -> list[Row]:
-    """scan_bytes over all of ``buf`` equals ref.scan; VALUE holds the digits. Returns the candidates."""
-    cands, counts = kernel_scan(buf)
+    """scan_bytes over all of ``buf`` equals ref.scan, whatever the block width; VALUE holds the digits.
+    Returns the candidates."""
     expected, ref_counts = ref.scan(buf)
-    rows: list[Row] = [(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in cands]
-    assert rows == _ref_rows(expected), buf
-    assert counts == ref_counts, buf
-    assert (cands[:, 6] == -1).all()
-    for r in cands:
-        start, end, shape = int(r[0]), int(r[1]), int(r[3])
-        assert int(r[7]) == _value(buf[start:end], shape), (buf, start, end)
+    for block in BLOCKS:
+        cands, counts = kernel_scan(buf, block=block)
+        rows: list[Row] = [(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in cands]
+        assert rows == _ref_rows(expected), (buf, block)
+        assert counts == ref_counts, (buf, block)
+        assert (cands[:, 6] == -1).all()
+        for r in cands:
+            start, end, shape = int(r[0]), int(r[1]), int(r[3])
+            assert int(r[7]) == _value(buf[start:end], shape), (buf, start, end)
     return rows
 
 
@@ -404,8 +411,8 @@ def test_chunk_at_every_byte_of_the_edge_cases() -> None:
         assert_chunked_same(buf, list(range(n + 1)), whole, counts)
 
 
-def assert_chunked_same(buf: bytes, bounds: list[int], whole: np.ndarray, counts: list[int]) -> None:
-    parts = [kernel_scan(buf, a, b) for a, b in itertools.pairwise(bounds)]
+def assert_chunked_same(buf: bytes, bounds: list[int], whole: np.ndarray, counts: list[int], block: int = 4096) -> None:
+    parts = [kernel_scan(buf, a, b, block) for a, b in itertools.pairwise(bounds)]
     joined = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, 8), np.int64)
     assert joined.tolist() == whole.tolist(), (buf, bounds)
     summed = [sum(col) for col in zip(*(p[1] for p in parts), strict=True)] if parts else [0] * 8
@@ -460,8 +467,36 @@ def test_synthetic_text_matches_reference(buf: bytes, tail: bytes) -> None:
 def test_chunks_give_the_single_call_result(buf: bytes, data: st.DataObject) -> None:
     n = len(buf)
     cuts = data.draw(st.lists(st.integers(0, n), max_size=10), label="cuts")
+    block = data.draw(st.sampled_from(BLOCKS), label="block")
     whole, counts = kernel_scan(buf)
-    assert_chunked_same(buf, [0, *sorted(cuts), n], whole, counts)
+    assert_chunked_same(buf, [0, *sorted(cuts), n], whole, counts, block)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(random_buffers, synth_buffers), st.sampled_from(BLOCKS))
+def test_interpreted_kernel_matches_compiled(buf: bytes, block: int) -> None:
+    """The kernel's own Python source, as kernels/_jit.py runs small calls before Numba is loaded, gives
+    the compiled kernel's result (the reference checks the compiled one)."""
+    from kernels import _jit
+
+    args = (_u8(buf), 0, len(buf), WINDOW, *KW, block)
+    cands, counts = pid.scan_bytes(*args)
+    slow_cands, slow_counts = _jit.interpreted(pid.scan_bytes, *args)
+    assert slow_cands.tolist() == cands.tolist(), buf
+    assert slow_counts.tolist() == counts.tolist(), buf
+
+
+def test_large_text_matches_reference_across_blocks() -> None:
+    """A text of many blocks and regions (``_run_starts`` works 256 blocks at a time): the same as the
+    reference, and as one byte at a time."""
+    text, _ = synth.document(3000, 29, plant=dict.fromkeys(synth.KINDS, 40))
+    buf = text.encode("utf-8")
+    assert len(buf) > 256 * 24 * 3
+    expected, ref_counts = ref.scan(buf)
+    for block in (4096, 0, 24):
+        cands, counts = kernel_scan(buf, block=block)
+        assert [tuple(int(x) for x in r[:6]) for r in cands] == _ref_rows(expected), block
+        assert counts == ref_counts, block
 
 
 # --- hypothesis: string columns ------------------------------------------------------------------------------

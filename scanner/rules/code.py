@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
@@ -18,7 +19,9 @@ from scanner.names import PERSON_ATTRIBUTES, quasi_identifier_kind
 from scanner.rules.context import RuleContext
 from scanner.rules.logs import ListedPart, is_aggregate, key_columns
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import TableShape
+
+if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
+    pass
 
 __all__ = ["CodeFacts", "EmbeddedDataOptions"]
 
@@ -116,6 +119,8 @@ def embedded_data(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
 
     References: Statistics Denmark, rules for sending results home (programs may not contain microdata).
     """
+    from scanner.table_model import TableShape
+
     if part.origin is not Origin.EMBEDDED:
         return
     opts: EmbeddedDataOptions = ctx.options

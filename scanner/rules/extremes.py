@@ -21,12 +21,15 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
+
+if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
+    from scanner.table_model import ColumnInfo, TableModel
 
 __all__ = ["Group", "OutlierOptions", "Stat", "SummaryLayout", "group_layout", "iter_groups", "row_labels",
            "same_variable", "stat_of", "summary_layout"]
@@ -329,6 +332,8 @@ def _size_column(c: ColumnInfo) -> StatName | None:
     """A numeric column that gives group sizes: a size word (`n`, `N Obs`, `antal virksomheder`,
     `_FREQ_`, `lukumäärä`), no share word, and whole non-negative numbers ("N" holding decimals is not a
     count of observations)."""
+    from scanner.table_model import ColumnKind
+
     if c.kind is not ColumnKind.NUMERIC or not (c.non_negative and c.integral):
         return None
     name = stat_of(c.name)
@@ -344,6 +349,8 @@ def summary_layout(table: TableModel) -> SummaryLayout | None:
     Only tables the analysis reads as aggregates are read: rows of units (microdata) are MIC's business,
     and an unnamed listing whose rows the analysis could not settle is no table of group statistics.
     """
+    from scanner.table_model import TableShape
+
     if table.shape is not TableShape.AGGREGATE:
         return None
     cache_key = ("summary-layout",)
@@ -360,6 +367,8 @@ def summary_layout(table: TableModel) -> SummaryLayout | None:
 def group_layout(table: TableModel) -> SummaryLayout | None:
     """:func:`summary_layout`, or, for a table that publishes no statistic but counts its contributors
     (`Branche;Antal virksomheder;Eksport (mio. kr.)`), a wide layout of its group sizes alone."""
+    from scanner.table_model import TableShape
+
     layout = summary_layout(table)
     if layout is not None or table.shape is not TableShape.AGGREGATE:
         return layout
@@ -373,6 +382,8 @@ def _size_columns(table: TableModel, cols: Sequence[_Column]) -> list[_Column]:
     """The columns that give group sizes: named as sizes (`n`, `N Obs`, `Antal virksomheder`, `_FREQ_`,
     `lukumäärä`), else whole-number count columns the table analysis names as counts (`firms`,
     `patients`, `Yrityksiä`), never a sum or a total."""
+    from scanner.table_model import ColumnKind
+
     named = [c for c in cols if c.name.kind == "size"]
     if named:
         return named
@@ -390,6 +401,8 @@ _TOTAL_NAME = re.compile(r"(?<![^\W\d_])(sum|summa|total|totalt|value|values|væ
 
 
 def _wide_layout(table: TableModel) -> SummaryLayout | None:
+    from scanner.table_model import ColumnKind, Role
+
     quarters = _quarters([c.name for c in table.columns])
     cols = []
     for c in table.columns:
@@ -414,6 +427,8 @@ def _wide_layout(table: TableModel) -> SummaryLayout | None:
 
 def _long_layout(table: TableModel) -> SummaryLayout | None:
     """A column of statistic labels (`Min`, `Max`, `P95`, `N`, `100% Max`, `_STAT_`) beside value columns."""
+    from scanner.table_model import ColumnKind, Role
+
     texts = [c for c in table.columns if c.role is Role.DIMENSION and c.kind is ColumnKind.TEXT]
     for c in texts:
         labels = [v for v in table.sample.get_column(c.name).drop_nulls().unique().to_list() if str(v).strip()]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
@@ -19,7 +20,9 @@ from scanner.loaders.programs import Origin, key_kind
 from scanner.names import PERSON_ATTRIBUTES, quasi_identifier_kind
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import ColumnInfo, ColumnKind, TableModel, TableShape
+
+if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
+    from scanner.table_model import ColumnInfo, TableModel
 
 __all__ = ["ListedPart", "ListingOptions", "is_aggregate", "key_columns"]
 
@@ -50,6 +53,8 @@ class ListingOptions:
 def key_columns(table: TableModel) -> list[tuple[ColumnInfo, str]]:
     """Columns named as keys (:func:`scanner.loaders.programs.key_kind`) that hold values: a register key or
     a direct identifier with any value; a generic record key (``id``) only when its values differ."""
+    from scanner.table_model import ColumnKind
+
     found = []
     for col in table.columns:
         if col.kind in (ColumnKind.EMPTY, ColumnKind.NESTED) or not col.non_null:
@@ -65,6 +70,8 @@ def key_columns(table: TableModel) -> list[tuple[ColumnInfo, str]]:
 
 def _counts_rows(table: TableModel, col: ColumnInfo) -> bool:
     """The column holds the whole numbers 1..n or 0..n-1 (in any order)."""
+    from scanner.table_model import ColumnKind
+
     values = table.sample.get_column(col.name).drop_nulls()
     if col.kind is not ColumnKind.NUMERIC or not col.integral or values.len() < 2:
         return False
@@ -77,6 +84,8 @@ def is_aggregate(table: TableModel) -> bool:
     that identify every row, and counts or statistics beside them; or a text label that differs in every row
     (``region``, ``kommune``) and no column that describes a person (age, sex, birth date, postcode), as in
     an aggregate printed with a value column named after its variable (``aggregate(indkomst ~ region)``)."""
+    from scanner.table_model import ColumnKind, TableShape
+
     if table.shape is not TableShape.AGGREGATE:
         return False
     if table.wide or any(c.is_count or c.statistic is not None for c in table.measures):
@@ -112,6 +121,8 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
     References: Statistics Denmark, rules for sending results home (no microdata in any form, logs
     included); ONS/ACRO output checking (no record-level listings in logs).
     """
+    from scanner.table_model import TableShape
+
     if part.origin is not Origin.LISTING:
         return
     opts: ListingOptions = ctx.options

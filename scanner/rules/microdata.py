@@ -7,8 +7,7 @@ import re
 import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
@@ -23,7 +22,11 @@ from scanner.names import (
 )
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
+
+if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
+    import polars as pl
+
+    from scanner.table_model import ColumnInfo, TableModel
 
 __all__ = ["IdentifierOptions", "QuasiIdentifierOptions", "RowLevelOptions"]
 
@@ -80,6 +83,8 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
     if isinstance(part, TextChunk):
         yield from _key_list_in_text(ctx, part)
         return
+    from scanner.table_model import TableShape
+
     table = part
     if table.shape is not TableShape.MICRODATA:
         bare = _bare_number_column(ctx, table)
@@ -132,6 +137,8 @@ def _is_run(values: pl.Series) -> bool:
 def _bare_number_column(ctx: RuleContext, table: TableModel) -> Finding | None:
     """A one-column table of distinct numbers (a headerless CSV of keys), which the table analysis reads
     as an unlabelled column of counts. Text keys are caught by the analysis itself (shape MICRODATA)."""
+    from scanner.table_model import ColumnKind
+
     opts: RowLevelOptions = ctx.options
     if len(table.columns) != 1:
         return None
@@ -203,6 +210,8 @@ def _key_list_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
     distinct = len(set(keys))
     if distinct < _BARE_DISTINCT_SHARE * len(keys):
         return
+    import polars as pl  # here: a text that is not a list of keys never needs it
+
     if all(k.isdigit() and len(k) <= 18 for k in keys) and _is_run(pl.Series(keys).cast(pl.Int64)):
         return
     digits = statistics.median_low(sum(ch.isdigit() for ch in k) for k in keys)
@@ -264,6 +273,8 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     References: Statistics Denmark, rules for sending results home (microdata and keys); SCB MONA
     naming of pseudonymised keys (LopNr).
     """
+    from scanner.table_model import ColumnKind, TableShape
+
     opts: IdentifierOptions = ctx.options
     extra = [re.compile(p, re.IGNORECASE) for p in opts.extra_patterns]
     for col in table.columns:
@@ -383,6 +394,8 @@ def _quasi_identifiers(table: TableModel, max_columns: int) -> list[_Quasi]:
     """The columns an attacker could know about a person: the table's dimensions (labels, codes, dates)
     and columns named or shaped as person attributes (age, birth year, postcode, dates). Keys are MIC002's;
     counts, statistics, period columns and row numbers are not attributes of anyone."""
+    from scanner.table_model import ColumnKind, Role
+
     out: list[_Quasi] = []
     for col in table.columns:
         if (col.kind in (ColumnKind.EMPTY, ColumnKind.NESTED) or col.role is Role.OTHER
@@ -421,6 +434,10 @@ _ROWS = "\x00rows"
 def _as_dates(raw: pl.Series, col: ColumnInfo) -> pl.Series | None:
     """The column as dates when (nearly) every value is a day-precision date: a date type, text in one of
     the usual forms (a time of day dropped), or whole numbers written yyyymmdd (register dates)."""
+    import polars as pl
+
+    from scanner.table_model import ColumnKind
+
     if raw.dtype == pl.Date:
         return raw
     if isinstance(raw.dtype, pl.Datetime):
@@ -455,6 +472,8 @@ def _exact_dates(dates: pl.Series) -> bool:
     """Dates of events in people's lives (births, admissions) rather than the periods of a table: at least
     five distinct days at irregular intervals. A daily, weekly or monthly series, or a calendar filled so
     densely that every day occurs, is a period dimension."""
+    import polars as pl
+
     days = dates.drop_nulls().unique().sort()
     if days.len() < 5:
         return False
@@ -500,6 +519,10 @@ def _fill(frame: pl.DataFrame) -> tuple[list[str], float, float]:
 
 def _cell_evidence(table: TableModel) -> list[str]:
     """What says the rows are the cells of a table: counts, statistics, a Table 1, margin rows."""
+    import polars as pl
+
+    from scanner.table_model import ColumnKind, Role
+
     out = []
     for c in table.columns:
         name = masking.mask_name(c.name)
@@ -535,6 +558,10 @@ def _names(cols: Sequence[str], limit: int = 6) -> str:
 
 def _unique_records(ctx: RuleContext, table: TableModel, opts: QuasiIdentifierOptions) -> Finding | None:
     """Decide whether unique rows are records (MIC003) or the cells of a table; None when sure-not."""
+    import polars as pl
+
+    from scanner.table_model import ColumnKind
+
     quasi = _quasi_identifiers(table, opts.max_columns)
     if not quasi:
         return None
@@ -614,6 +641,8 @@ _NOT_CATEGORY_TOKENS = frozenset({"id", "nr", "no", "num", "number"})
 
 def _series_columns(table: TableModel) -> list[ColumnInfo]:
     """The largest group (three or more) of numeric columns named one per period with the same stem."""
+    from scanner.table_model import ColumnKind, Role
+
     groups: dict[str, list[ColumnInfo]] = {}
     for c in table.columns:
         if c.kind is not ColumnKind.NUMERIC or c.role is Role.IDENTIFIER:
@@ -632,6 +661,8 @@ def _series_columns(table: TableModel) -> list[ColumnInfo]:
 
 def _is_category(values: pl.Series, col: ColumnInfo) -> bool:
     """A label column of a table: words, a place, a code list in order; not one opaque value per row."""
+    import polars as pl
+
     tokens = set(re.findall(r"[^\W\d_]+", col.name.lower()))
     if quasi_identifier_kind(col.name) == "area" or (tokens - _NOT_CATEGORY_TOKENS) & DIMENSION_WORDS:
         return True
@@ -650,6 +681,10 @@ def _is_category(values: pl.Series, col: ColumnInfo) -> bool:
 def _wide_person_level(ctx: RuleContext, table: TableModel, series: list[ColumnInfo],
                        opts: QuasiIdentifierOptions) -> Finding | None:
     """One row per person, one column per year: rows with period columns that nothing labels as cells."""
+    import polars as pl
+
+    from scanner.table_model import ColumnKind, Role
+
     in_series = {c.name for c in series}
     others = [c for c in table.columns if c.name not in in_series and c.kind not in (ColumnKind.EMPTY,
                                                                                     ColumnKind.NESTED)]

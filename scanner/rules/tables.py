@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import polars as pl
 
 from scanner import masking
 from scanner.config import Profile
@@ -21,7 +20,11 @@ from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
 from scanner.rules.extremes import Group, group_layout, iter_groups
 from scanner.rules.registry import Shape, rule
-from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
+
+if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
+    import polars as pl
+
+    from scanner.table_model import ColumnInfo, TableModel
 
 if TYPE_CHECKING:
     from scanner.tabulate import CellFlags, CellTable
@@ -95,6 +98,8 @@ def _is_small(values: pl.Expr, profile: Profile) -> pl.Expr:
 
 def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     """Stream every row once and collect what TAB001 and TAB005 need (memoised on the table)."""
+    import polars as pl
+
     cache_key = ("cells", profile.threshold, profile.zeros_disclosive)
     cached = table.cache.get(cache_key)
     if isinstance(cached, CellScan):
@@ -157,6 +162,8 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
     ACRO/SACRO rules of thumb (threshold 10); Hundepool et al., Statistical Disclosure Control (2012),
     ch. 5.
     """
+    from scanner.table_model import TableModel, TableShape
+
     if not isinstance(table, TableModel):
         yield from _small_cells(ctx, table)
         return
@@ -193,6 +200,8 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
 def _unsure_columns(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """Review, not pass, when a column whose reading was unsure (a code or counts?) holds values that
     would be small cells if it holds counts (DESIGN: an unsure reading that could hide a risk)."""
+    from scanner.table_model import ColumnKind
+
     profile = ctx.profile
     for col in table.columns:
         if not col.unsure or col.is_count or col.kind is not ColumnKind.NUMERIC:
@@ -227,6 +236,8 @@ def mostly_ones(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Fin
 
     References: Statistics Denmark, rules for sending results home ("a table whose cells are mostly 1").
     """
+    from scanner.table_model import TableModel, TableShape
+
     if isinstance(table, TableModel) and (table.shape is TableShape.MICRODATA or not table.counts):
         return
     opts: MostlyOnesOptions = ctx.options
@@ -364,6 +375,8 @@ def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> It
     References: Statistics Denmark, rules for sending results home (dominance, 85 %); Hundepool et al.,
     Statistical Disclosure Control (2012), 4.2.2; ACRO `safe_nk_n`/`safe_nk_k`.
     """
+    from scanner.table_model import TableModel
+
     if isinstance(table, TableModel):
         yield from _published_dominance(ctx, table)
         return
@@ -415,6 +428,10 @@ _PERCENT_NAME = re.compile(r"%|(?<![a-zæøåäö])(pct|procent|prosent|percent|
 def _share_values(table: TableModel, col: ColumnInfo, frame: pl.DataFrame) -> pl.Series:
     """A dominance column's values as numbers: parsed by the table analysis, or, when the table printed
     them with a percent sign ("91,3 %") and they stayed text, read here (other text is null)."""
+    import polars as pl
+
+    from scanner.table_model import ColumnKind
+
     values = frame.get_column(col.name)
     if col.kind is ColumnKind.NUMERIC:
         return values.cast(pl.Float64)
@@ -430,6 +447,10 @@ def _percent_scale(table: TableModel, col: ColumnInfo) -> float:
     value above 1. A column of fractions never exceeds 1; a column of percentages whose every share is at
     most 1 % has no dominant cell either way.
     """
+    import polars as pl
+
+    from scanner.table_model import ColumnKind
+
     if _PERCENT_NAME.search(col.name):
         return 100.0
     sample = table.sample.get_column(col.name)
@@ -443,6 +464,8 @@ def _percent_scale(table: TableModel, col: ColumnInfo) -> float:
 
 def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """TAB002 in `sdcscan scan`: a published share of the largest units above the profile's k."""
+    from scanner.table_model import ColumnKind, TableShape
+
     if table.shape is TableShape.MICRODATA:
         return
     profile = ctx.profile
@@ -508,6 +531,8 @@ _SIGNED_NAME = re.compile(
 def _is_magnitude(col: ColumnInfo) -> bool:
     """A published magnitude column that cannot be negative: money, values, or a non-integral measure
     that is no statistic other than a mean (a count, share, spread or extreme is not one)."""
+    from scanner.table_model import ColumnKind, Role
+
     if col.role is not Role.MEASURE or col.kind is not ColumnKind.NUMERIC or col.count_named:
         return False
     if col.statistic not in (None, "mean") or not col.non_negative:
@@ -549,6 +574,8 @@ def class_disclosure(ctx: RuleContext, table: TableModel | CellTable) -> Iterato
     and 5.2 (attribute disclosure); Statistics Denmark, rules for sending results home (business data);
     ACRO (a p % rule failure on an all-zero cell).
     """
+    from scanner.table_model import TableModel
+
     if not isinstance(table, TableModel):
         yield from _equal_contributions(ctx, table)
         return
@@ -740,6 +767,8 @@ def recoverable_suppression(ctx: RuleContext, table: TableModel | CellTable) -> 
     recomputable from totals); Hundepool et al., Statistical Disclosure Control (2012), 4.3 (audit);
     tau-Argus secondary suppression.
     """
+    from scanner.table_model import TableModel
+
     if isinstance(table, TableModel):
         yield from _recoverable_in_published(ctx, table)
         return
