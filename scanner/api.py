@@ -346,6 +346,9 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
 
 # Workbooks (.xlsx/.xlsm, .xls, .xlsb, .ods) and encrypted Office containers: scanner.workbook_scan.
 _WORKBOOKS = {FileKind.XLSX, FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind.OLE_ENCRYPTED}
+# Documents and figures (scanner.document_scan; kept here so the dispatch imports nothing until needed).
+_DOCUMENTS = {FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML, FileKind.RTF,
+              FileKind.SVG, FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.TIFF, FileKind.BMP, FileKind.WEBP}
 
 
 def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
@@ -354,6 +357,14 @@ def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: Fil
     from scanner.workbook_scan import scan_workbook
 
     return scan_workbook(entry, config, key, facts, _analyse)
+
+
+def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
+    """Documents and figures: text, tables, hidden content, attachments, marks and carried data (see
+    :mod:`scanner.document_scan`)."""
+    from scanner.document_scan import scan_document
+
+    return scan_document(entry, config, key, facts, _analyse)
 
 
 def _hash_of(entry: DiscoveredFile) -> str | None:
@@ -397,6 +408,8 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
                 findings.extend(_scan_log(entry, config, key, facts, threads))
             elif entry.kind is FileKind.CODE:
                 findings.extend(_scan_code(entry, config, key, facts, threads))
+            elif entry.kind in _DOCUMENTS:
+                findings.extend(_scan_document(entry, config, key, facts))
             else:
                 facts.problems.append(f"no reader for {entry.kind.value} files yet")
         except _PartialLoad as partial:

@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -112,9 +112,13 @@ class _ProgressBar:
         self._bytes = self._progress.add_task("bytes", total=max(total_bytes, 1))
 
     def advance(self, result: FileResult) -> None:
+        self.advance_bytes(result.bytes)
+
+    def advance_bytes(self, nbytes: int) -> None:
+        """One more file of ``nbytes`` done."""
         if self._files is not None and self._bytes is not None:
             self._progress.update(self._files, advance=1)
-            self._progress.update(self._bytes, advance=result.bytes)
+            self._progress.update(self._bytes, advance=nbytes)
 
     def stop(self) -> None:
         self._progress.stop()
@@ -322,6 +326,129 @@ def config_show(
     """Print the effective configuration (defaults + site file + options) as JSON."""
     config = _load_config(rules, profile, select, ignore)
     typer.echo(json.dumps(config.as_dict(), indent=2, ensure_ascii=False))
+
+
+class _BatchBar:
+    """The scan's progress bar, fed by the batch (files read and their bytes)."""
+
+    def __init__(self) -> None:
+        self._bar = _ProgressBar()
+
+    def start(self, files: int, total_bytes: int) -> None:
+        self._bar.start(files, total_bytes)
+
+    def advance(self, nbytes: int) -> None:
+        self._bar.advance_bytes(nbytes)
+
+    def stop(self) -> None:
+        self._bar.stop()
+
+
+def _report_formats(values: list[str] | None) -> list[str]:
+    from scanner.reporters import Format
+
+    names = _split(values) or [Format.JSON.value]
+    known = [f.value for f in Format]
+    for name in names:
+        if name not in known:
+            _fail(f"--formats: unknown report format {name!r} (one of: {', '.join(known)})")
+    return list(dict.fromkeys(names))
+
+
+def _octal_mode(text: str) -> int:
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        _fail(f"--report-mode {text!r}: expected an octal file mode such as 0640")
+    if not 0 <= mode <= 0o777:
+        _fail(f"--report-mode {text!r}: only permission bits (0000 to 0777)")
+    if mode & 0o002:
+        _fail(f"--report-mode {text!r}: reports must not be writable by everyone")
+    return mode
+
+
+@app.command("batch")
+def batch_cmd(
+    roots: Annotated[list[Path], typer.Argument(help="Folders of project folders.", show_default=False)],
+    state: Annotated[Path, typer.Option("--state", help="The state database (SQLite), outside the roots.",
+                                        show_default=False)],
+    reports: Annotated[Path, typer.Option("--reports", show_default=False,
+                                          help="Folder for the reports (DIR/<project>/, DIR/summary.json), "
+                                               "outside the roots.")],
+    projects: Annotated[str, typer.Option("--projects", help="Glob of project folders under each root.")] = "*",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="local:N (a Dask LocalCluster of N workers), tcp://HOST:PORT (a Dask scheduler), "
+                            "or serial; default: worker processes on this machine.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (no --scheduler).")]
+    = None,
+    formats: Annotated[list[str] | None, typer.Option("--formats", help="Report formats per project "
+                                                                        "(comma-separated; default json).")] = None,
+    report_mode: Annotated[str, typer.Option("--report-mode", help="Octal mode of the report files.")] = "0640",
+    report_group: Annotated[str | None, typer.Option(
+        "--report-group", help="Group of the report files; {project} is replaced by the project's name.")] = None,
+    profile: Annotated[str | None, typer.Option(help="Rule profile: dst, scb, acro, opensafely...")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Site rules file (TOML).")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to run (comma-separated).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to skip (comma-separated).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Glob patterns of paths to skip.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 on findings at or above this.")] = FailOn.REVIEW,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More detail (-vv: debug).")] = 0,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar (log lines instead).")]
+    = False,
+) -> None:
+    """The nightly scan of every project folder: incremental (a state database), parallel, or on Dask."""
+    from scanner.batch import BatchError, LogProgress, ReportPermissions, run_batch
+    from scanner.reporters import Format
+    from scanner.state import StateError
+
+    _setup_logging(verbose, quiet)
+    config = _load_config(rules, profile, select, ignore)
+    chosen = [Format(f) for f in _report_formats(formats)]
+    permissions = ReportPermissions(_octal_mode(report_mode), report_group)
+    progress: Any = None
+    if not quiet:
+        progress = _BatchBar() if sys.stderr.isatty() and not no_progress else LogProgress()
+    try:
+        summary = run_batch(roots, config, state, reports, projects, scheduler, jobs=jobs, formats=chosen,
+                            permissions=permissions, exclude=_split(exclude) or (), progress=progress)
+    except (BatchError, StateError) as exc:
+        _fail(str(exc))
+    sys.stdout.write(summary.table())
+    sys.stdout.flush()
+    for error in summary.errors:
+        typer.echo(f"sdcscan: error: {error}", err=True)
+    if not quiet:
+        typer.echo(f"sdcscan: reports in {reports}, summary in {reports / 'summary.json'} "
+                   f"({summary.seconds:.1f} s)", err=True)
+    if summary.errors:
+        raise typer.Exit(EXIT_ERROR)
+    if exit_zero:
+        raise typer.Exit(EXIT_OK)
+    worst = summary.worst
+    raise typer.Exit(EXIT_FINDINGS if worst is not None and worst >= Severity.parse(fail_on.value) else EXIT_OK)
+
+
+@app.command("approve")
+def approve_cmd(
+    fingerprint: Annotated[str, typer.Argument(help="The finding's fingerprint (from a batch report).",
+                                               show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why the finding is acceptable.", show_default=False)],
+    state: Annotated[Path, typer.Option("--state", help="The batch's state database.", show_default=False)],
+) -> None:
+    """Accept a finding (stored with who and when in the state): it no longer fails its file in later batch
+    reports, until the file's content changes."""
+    from scanner.batch import approve
+    from scanner.state import StateError
+
+    try:
+        done = approve(state, fingerprint, reason)
+    except StateError as exc:
+        _fail(str(exc))
+    for a in done:
+        typer.echo(f"accepted {a.fingerprint} ({a.rule} in {a.path}) by {a.who} at {a.at}: holds until the file "
+                   "changes")
 
 
 @app.command()

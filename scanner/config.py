@@ -23,7 +23,13 @@ if TYPE_CHECKING:
 
 from scanner.findings import Severity
 
-__all__ = ["Config", "ConfigError", "Profile", "RuleSettings", "ScanSettings", "load_config"]
+__all__ = ["FAIL_CLOSED", "Config", "ConfigError", "Profile", "RuleSettings", "ScanSettings", "load_config"]
+
+
+#: Rules that say a file was not fully inspected (unreadable, over an archive limit, encrypted). They run
+#: whatever --select/--ignore say, and a rules file cannot disable them or lower them below review: without
+#: them such a file would pass unread.
+FAIL_CLOSED = frozenset({"FIL001", "FIL003", "FIL004"})
 
 
 class ConfigError(Exception):
@@ -83,10 +89,13 @@ class Config:
     sources: tuple[str, ...]
 
     def enabled(self, code: str) -> bool:
-        """Whether rule ``code`` runs: enabled in its table and selected, not ignored."""
+        """Whether rule ``code`` runs: enabled in its table and selected, not ignored. The fail-closed
+        rules (:data:`FAIL_CLOSED`) always run: `--select TAB` must not let an unreadable file pass."""
         settings = self.rules.get(code)
         if settings is None or not settings.enabled:
             return False
+        if code in FAIL_CLOSED:
+            return True
         return _matches(code, self.scan.select) and not _matches(code, self.scan.ignore)
 
     def options(self, code: str) -> Any:
@@ -250,6 +259,9 @@ def _build_rule(spec: RuleSpec, raw: Mapping[str, Any], where: str) -> RuleSetti
         except ValueError as exc:
             raise ConfigError(f"{where} [rules.{spec.code}].severity: {exc}") from None
     enabled = _coerce(raw.get("enabled", True), bool, f"{where} [rules.{spec.code}].enabled")
+    if spec.code in FAIL_CLOSED and (not enabled or severity < Severity.REVIEW):
+        raise ConfigError(f"{where} [rules.{spec.code}]: {spec.code} cannot be disabled or set below review: "
+                          "a file that could not be fully inspected must never pass")
     hints = typing.get_type_hints(spec.options)
     values = {k: _coerce(v, hints[k], f"{where} [rules.{spec.code}].{k}")
               for k, v in raw.items() if k in opt_fields}
@@ -318,6 +330,10 @@ def load_config(
     scan_vals = {k: _coerce(scan_raw[k], hints[k], f"{where} [scan].{k}") for k in hints}
     scan_vals["select"] = _check_selectors(scan_vals["select"], list(specs), "--select / [scan].select")
     scan_vals["ignore"] = _check_selectors(scan_vals["ignore"], list(specs), "--ignore / [scan].ignore")
+    named = sorted(set(scan_vals["ignore"]) & FAIL_CLOSED)
+    if named:
+        raise ConfigError(f"--ignore / [scan].ignore: {named[0]} cannot be ignored: a file that could not be "
+                          "fully inspected must never pass")
     scan = ScanSettings(**scan_vals)
 
     profiles_raw = raw.get("profiles", {})

@@ -10,6 +10,7 @@ from scanner.masking import Masked
 
 __all__ = [
     "VERDICT_ORDER",
+    "Acceptance",
     "FileResult",
     "Finding",
     "Location",
@@ -60,13 +61,16 @@ def worst_verdict(*verdicts: Verdict | None) -> Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a finding is: relative path, and optionally line, row, column, sheet, table cell and archive
-    member.
+    """Where a finding is: relative path, and optionally line, row, column, sheet, table cell, archive
+    member, page, slide and element.
 
     ``cell`` holds the (dimension, label) pairs of a table cell, labels already masked. ``path`` is always
     a file on disk (relative to the parent of the scanned root); for a finding inside an archive,
     ``member`` is the member's path inside it, nested archives joined by ``!`` (``b.zip!dir/c.csv``), so
     ``path!member`` is the member's display path. The other fields then point inside the member.
+    In a document, ``page`` is a PDF page, ``slide`` a slide number and ``element`` a value-free name of
+    the part (``table 2``, ``comment 3``, ``speaker notes``, an SVG group); ``row`` is then a row of that
+    table.
     """
 
     path: str
@@ -76,16 +80,22 @@ class Location:
     sheet: str | None = None
     cell: tuple[tuple[str, str], ...] | None = None
     member: str | None = None
+    page: int | None = None
+    slide: int | None = None
+    element: str | None = None
 
     @property
     def display_path(self) -> str:
         """``path``, or ``path!member`` inside an archive: the path of the file the finding is in."""
         return self.path if self.member is None else f"{self.path}!{self.member}"
 
-    def sort_key(self) -> tuple[str, str, int, int, str, str, str]:
+    def sort_key(self) -> tuple[str, str, int, int, int, str, int, str, str, str]:
         return (
             self.path,
             self.member or "",
+            self.slide if self.slide is not None else -1,
+            self.page if self.page is not None else -1,
+            self.element or "",
             self.line if self.line is not None else -1,
             self.row if self.row is not None else -1,
             self.sheet or "",
@@ -95,8 +105,25 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Acceptance:
+    """A checker's acceptance of one finding (``sdcscan approve``): who, when (ISO 8601) and why.
+
+    Acceptances live only in the batch state database, bound to the file's content hash; the batch marks
+    a finding with one when it builds a report, and never reads one from the scanned folder.
+    """
+
+    who: str
+    when: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One reason a file may not leave as it is. Messages and evidence are built from masked values."""
+    """One reason a file may not leave as it is. Messages and evidence are built from masked values.
+
+    ``accepted`` is set when a checker accepted this finding for the file's current content: it stays in
+    the report, and no longer counts towards the file's verdict or the exit code.
+    """
 
     rule: str
     name: str
@@ -105,14 +132,16 @@ class Finding:
     message: str
     evidence: Masked
     fingerprint: str
+    accepted: Acceptance | None = None
 
     def sort_key(self) -> tuple[object, ...]:
         return (self.location.sort_key(), self.rule, self.fingerprint)
 
 
 def verdict_for(findings: Iterable[Finding]) -> Verdict:
-    """The file's verdict: the worst severity among its findings (INFO does not change it)."""
-    worst = max((f.severity for f in findings), default=Severity.INFO)
+    """The file's verdict: the worst severity among its findings (INFO and accepted findings do not change
+    it)."""
+    worst = max((f.severity for f in findings if f.accepted is None), default=Severity.INFO)
     if worst >= Severity.BLOCK:
         return Verdict.FAIL
     if worst >= Severity.REVIEW:
@@ -170,4 +199,5 @@ class ScanResult:
             yield from f.findings
 
     def worst(self) -> Severity | None:
-        return max((f.severity for f in self.findings()), default=None)
+        """The highest severity among findings not accepted (None when there are none): the exit code."""
+        return max((f.severity for f in self.findings() if f.accepted is None), default=None)

@@ -234,9 +234,13 @@ def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
     names = [name for name, dtype in raw.schema.items() if dtype == pl.String]
     comma = dot = False
     if names:
+        # which columns group digits with spaces (a rewrite of every value costs ten times the test)
+        spaced = raw.select(pl.col(name).str.contains(_SPACE_GROUP).any().alias(f"s{k}")
+                            for k, name in enumerate(names)).row(0)
         exprs = []
         for k, name in enumerate(names):
-            text = _join_groups_expr(pl.col(name).str.strip_chars())
+            text = pl.col(name).str.strip_chars()
+            text = _join_groups_expr(text) if spaced[k] else text
             exprs.append((text.str.contains(r"^[+-]?\d+,(\d{1,2}|\d{4,})$")
                           | text.str.contains(_DOT3_COMMA_DEC.pattern)).any().alias(f"comma{k}"))
             exprs.append((text.str.contains(r"^[+-]?\d*\.(\d{1,2}|\d{4,})$")

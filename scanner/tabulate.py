@@ -156,7 +156,7 @@ class Cells:
 class _Dimension:
     """The levels of one ``--by`` column, coded in order of first appearance."""
 
-    __slots__ = ("capacity", "codes", "dtype", "levels", "name")
+    __slots__ = ("_lo", "_lut", "capacity", "codes", "dtype", "levels", "name")
 
     def __init__(self, name: str, dtype: pl.DataType) -> None:
         self.name = name
@@ -164,9 +164,16 @@ class _Dimension:
         self.levels: list[Any] = []
         self.codes: dict[Any, int] = {}
         self.capacity = 0
+        # integer levels in a small range: code = _lut[value - _lo] (-1: not a level yet)
+        self._lo = 0
+        self._lut: np.ndarray | None = None
 
     def encode(self, column: pl.Series) -> np.ndarray:
         """Codes of a batch's values (int64; -1 for a missing value), learning new levels."""
+        if column.dtype.is_integer() and column.dtype != pl.UInt64:
+            codes = self._encode_small_ints(column)
+            if codes is not None:
+                return codes
         if column.dtype.is_float():
             column = column.fill_nan(None)
         elif column.dtype.is_temporal():
@@ -189,6 +196,48 @@ class _Dimension:
         codes = mapped.to_numpy()
         return np.where(codes < 0, np.int64(-1), codes)
 
+    def _encode_small_ints(self, column: pl.Series) -> np.ndarray | None:
+        """Integer codes by table lookup when the values span at most ``_LUT_SPAN`` (region 1-99, year,
+        age), else None: an array index per row instead of a hash map per row (``replace_strict``)."""
+        valid = column.is_not_null().to_numpy() if column.null_count() else None
+        values = column.fill_null(0).to_numpy().astype(np.int64, copy=False) if valid is not None \
+            else column.to_numpy().astype(np.int64, copy=False)
+        present = values[valid] if valid is not None else values
+        if present.size == 0:
+            return np.full(column.len(), -1, dtype=np.int64)
+        lo, hi = int(present.min()), int(present.max())
+        if self._lut is not None:
+            lo, hi = min(lo, self._lo), max(hi, self._lo + len(self._lut) - 1)
+        if hi - lo >= _LUT_SPAN or (self._lut is None and self.levels):
+            # a wide range, or levels already learnt the general way: the general way from now on
+            self._lut = None
+            return None
+        if self._lut is None or lo != self._lo or hi - lo + 1 != len(self._lut):
+            lut = np.full(hi - lo + 1, -1, dtype=np.int64)
+            if self._lut is not None:
+                lut[self._lo - lo: self._lo - lo + len(self._lut)] = self._lut
+            self._lo, self._lut = lo, lut
+        if valid is not None:
+            values = np.where(valid, values, self._lo)  # a missing value indexes the table's first slot
+        codes = self._lut[values - self._lo]
+        unknown = codes < 0 if valid is None else (codes < 0) & valid
+        if unknown.any():
+            # New levels in order of first appearance, without a sort: written in reverse, the first
+            # position of each value is the one that stays.
+            where = np.flatnonzero(unknown)
+            first = np.full(len(self._lut), len(values), dtype=np.int64)
+            first[(values[where] - self._lo)[::-1]] = where[::-1]
+            slots = np.flatnonzero(first < len(values))
+            for slot in slots[np.argsort(first[slots], kind="stable")].tolist():
+                value = slot + self._lo
+                self.codes[value] = len(self.levels)
+                self._lut[slot] = len(self.levels)
+                self.levels.append(value)
+            codes = self._lut[values - self._lo]
+        if valid is not None:
+            codes = np.where(valid, codes, np.int64(-1))
+        return codes
+
     def _map(self, column: pl.Series) -> pl.Series | None:
         if not self.levels:
             return None
@@ -202,6 +251,8 @@ class _Dimension:
 
 
 _UNKNOWN = -2
+# Integer dimensions whose values span fewer than this are coded by table lookup (8 MiB of codes at most).
+_LUT_SPAN = 1 << 20
 
 
 def _capacity(levels: int) -> int:

@@ -109,3 +109,28 @@ def test_as_dict_shows_effective_values() -> None:
     assert shown["profile"]["threshold"] == 10
     assert shown["rules"]["TAB005"]["enabled"] is False
     assert shown["rules"]["TAB001"]["severity"] == "block"
+
+
+def test_fail_closed_rules_run_whatever_is_selected(tmp_path: Path) -> None:
+    """An unreadable, over-limit or encrypted file is never passed because of --select, --ignore or a rules
+    file."""
+    config = load_config(select=["TAB"], ignore=["FIL"])
+    assert all(config.enabled(code) for code in ("FIL001", "FIL003", "FIL004"))
+    assert not config.enabled("PID001")
+    with pytest.raises(ConfigError, match="FIL001 cannot be ignored"):
+        load_config(ignore=["FIL001"])
+    with pytest.raises(ConfigError, match="FIL004 cannot be disabled"):
+        load_config(write(tmp_path, "[rules.FIL004]\nenabled = false\n"))
+    with pytest.raises(ConfigError, match="FIL001 cannot be disabled or set below review"):
+        load_config(write(tmp_path, "[rules.FIL001]\nseverity = \"info\"\n"))
+
+
+def test_a_file_that_cannot_be_read_is_review_under_any_selection(tmp_path: Path) -> None:
+    from scanner import api
+    from scanner.findings import Verdict
+
+    bad = tmp_path / "export" / "broken.parquet"
+    bad.parent.mkdir()
+    bad.write_bytes(b"PAR1 not really parquet PAR1")
+    result = api.scan([bad.parent], load_config(select=["TAB"]), jobs=1)
+    assert [f.verdict for f in result.files] == [Verdict.REVIEW]

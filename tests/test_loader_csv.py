@@ -537,7 +537,7 @@ def test_large_file_streams_with_bounded_arrow_memory(tmp_path: Path) -> None:
         peak = max(peak, pa.total_allocated_bytes())
         del batch
     assert rows == 10_000_000
-    # Arrow's read-ahead holds a bounded number of 1 MiB blocks (about 40 MB), whatever the file size.
+    # Arrow's read-ahead holds a bounded number of 2 MiB blocks, whatever the file size.
     assert peak < 100 << 20
 
 

@@ -350,6 +350,9 @@ def test_json_top_level_and_file_key_order() -> None:
         "sheet",
         "cell",
         "member",
+        "page",
+        "slide",
+        "element",
     ]
     assert list(doc["summary"]) == ["files", "pass", "review", "fail", "bytes", "seconds"]
 
@@ -395,6 +398,9 @@ def test_json_finding_fields() -> None:
         "sheet": None,
         "cell": None,
         "member": None,
+        "page": None,
+        "slide": None,
+        "element": None,
     }
     assert mic002["evidence"] == "column 'LopNr': 1 distinct value per row"
     assert re.fullmatch(r"[0-9a-f]{32}", mic002["fingerprint"])
@@ -898,6 +904,7 @@ def canary_result() -> ScanResult:
                             column=f"P1234_LopNr_{CANARY}",
                             sheet=f"pnr {CANARY}",
                             cell=((f"dim{CANARY}", f"label {CANARY}"),),
+                            element=f"table of {CANARY}",
                         ),
                         f"value {CANARY} is a valid personnummer",
                         f"pnr {CANARY}",
@@ -938,6 +945,9 @@ def test_canary_masked_in_every_json_location_field() -> None:
         "sheet": "pnr xxxxxxxxxx16",
         "cell": {"dimxxxxxxxxxx16": "label xxxxxxxxxx16"},
         "member": None,
+        "page": None,
+        "slide": None,
+        "element": "table of xxxxxxxxxx16",
     }
     assert found["message"] == "value xxxxxxxxxx16 is a valid personnummer"
     assert doc["errors"] == ["could not read row of xxxxxxxxxx16"]

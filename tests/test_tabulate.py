@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from scanner.cli import app
@@ -18,6 +20,7 @@ from scanner.tabulate import (
     Stat,
     TableError,
     TableSpec,
+    _Dimension,
     build_table,
     cells_json,
     compute_cells,
@@ -417,3 +420,40 @@ def test_check_refuses_a_wide_export_it_cannot_match(tmp_path: Path) -> None:
     res = runner.invoke(app, ["table", str(_check_data(tmp_path)), "--by", "region,industry", "--check",
                               str(exported), "--check-column", "A"])
     assert res.exit_code == 2 and "long export" in res.output
+
+
+_VALUE = st.one_of(st.none(), st.integers(-5, 40), st.integers(-(2**40), 2**40))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_VALUE, min_size=1, max_size=30), min_size=1, max_size=5),
+       st.sampled_from([pl.Int64, pl.Int32, pl.UInt16]))
+def test_integer_dimension_codes_match_the_general_encoding(batches: list[list[int | None]],
+                                                            dtype: pl.DataType) -> None:
+    """Integer levels coded by table lookup get the codes and levels the hash-map encoding gives them."""
+    fast, slow = _Dimension("d", dtype), _Dimension("d", dtype)
+    for values in batches:
+        if dtype == pl.UInt16:
+            values = [None if v is None else v % 65536 for v in values]
+        elif dtype == pl.Int32:
+            values = [None if v is None else max(min(v, 2**31 - 1), -(2**31)) for v in values]
+        column = pl.Series("d", values, dtype=dtype)
+        assert fast.encode(column).tolist() == _general_encode(slow, column).tolist()
+        assert fast.levels == slow.levels
+
+
+def _general_encode(dim: _Dimension, column: pl.Series) -> np.ndarray:
+    """The general encoding path of _Dimension (Polars replace_strict), bypassing the lookup table."""
+    mapped = dim._map(column)
+    unknown = None if mapped is None else (mapped == -2) & column.is_not_null()
+    if unknown is None or unknown.any():
+        fresh = column.drop_nulls() if unknown is None else column.filter(unknown)
+        for value in fresh.unique(maintain_order=True).to_list():
+            if value not in dim.codes:
+                dim.codes[value] = len(dim.levels)
+                dim.levels.append(value)
+        mapped = dim._map(column)
+    if mapped is None:
+        return np.full(column.len(), -1, dtype=np.int64)
+    codes = mapped.to_numpy()
+    return np.where(codes < 0, np.int64(-1), codes)

@@ -73,8 +73,9 @@ _MAX_EXTRA_HEADER_ROWS = 3
 # A column is "mostly numeric" when this share of its non-empty sample values is numeric-like.
 _NUMERIC_COLUMN_SHARE = 0.8
 # Arrow block sizes. A record longer than a block cannot be parsed ("straddling object"): small blocks
-# keep memory low, a longer record restarts the stream with the next size.
-_BLOCK_SIZES = (1 << 20, 16 << 20, 256 << 20)
+# keep memory low (2 MiB: a batch is often cut from one of Arrow's without a copy), a longer record
+# restarts the stream with the next size.
+_BLOCK_SIZES = (2 << 20, 32 << 20, 256 << 20)
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _TEXT_LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -436,7 +437,11 @@ def _batch(columns: list[list[str]], schema: pa.Schema) -> pa.RecordBatch:
 
 
 def _rebatch(reader: Any, batch_rows: int, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    """Re-cut Arrow's block-sized batches into batches of exactly ``batch_rows`` (the last: fewer)."""
+    """Re-cut Arrow's block-sized batches into batches of exactly ``batch_rows`` (the last: fewer).
+
+    Rows are copied only where an output batch spans two of Arrow's batches; a batch cut from inside one
+    of Arrow's is a zero-copy slice.
+    """
     pending: list[pa.RecordBatch] = []
     count = 0
     for batch in reader:
@@ -444,15 +449,31 @@ def _rebatch(reader: Any, batch_rows: int, schema: pa.Schema) -> Iterator[pa.Rec
             continue
         pending.append(batch)
         count += batch.num_rows
-        if count < batch_rows:
-            continue
-        table = pa.Table.from_batches(pending, schema=schema).combine_chunks()
-        start = 0
-        while count - start >= batch_rows:
-            yield table.slice(start, batch_rows).to_batches()[0]
-            start += batch_rows
-        pending = table.slice(start).to_batches() if start < count else []
-        count -= start
+        while count >= batch_rows:
+            head = pending[0]
+            if head.num_rows >= batch_rows:
+                yield head.slice(0, batch_rows)
+                rest = head.slice(batch_rows)
+            else:
+                # the first batch_rows rows of several batches: copy only those rows
+                take, need = [], batch_rows
+                while need:
+                    part = pending[0]
+                    if part.num_rows <= need:
+                        take.append(part)
+                        need -= part.num_rows
+                        pending.pop(0)
+                    else:
+                        take.append(part.slice(0, need))
+                        pending[0] = part.slice(need)
+                        need = 0
+                yield pa.Table.from_batches(take, schema=schema).combine_chunks().to_batches()[0]
+                count -= batch_rows
+                continue
+            pending[0] = rest
+            if rest.num_rows == 0:
+                pending.pop(0)
+            count -= batch_rows
     if count:
         yield pa.Table.from_batches(pending, schema=schema).combine_chunks().to_batches()[0]
 

@@ -112,5 +112,6 @@ def safe_location(location: Location) -> Location:
         location,
         column=None if location.column is None else masking.mask_name(location.column),
         sheet=None if location.sheet is None else masking.mask_name(location.sheet),
+        element=None if location.element is None else masking.mask_name(location.element),
         cell=cell,
     )

@@ -114,6 +114,12 @@ def _where(location: Location, file_path: str) -> str:
         parts.append(loc.display_path)
     if loc.sheet is not None:
         parts.append(f"sheet {loc.sheet}")
+    if loc.slide is not None:
+        parts.append(f"slide {loc.slide}")
+    if loc.page is not None:
+        parts.append(f"page {loc.page}")
+    if loc.element is not None:
+        parts.append(loc.element)
     if loc.line is not None:
         parts.append(f"line {loc.line}")
     if loc.row is not None:

@@ -40,6 +40,10 @@ def _location(location: Location) -> dict[str, Any]:
         "cell": None if loc.cell is None else dict(loc.cell),
         # Inside an archive: the member's path in the file at `path` (nested archives joined by "!").
         "member": loc.member,
+        # In a document: the PDF page, the slide, and a value-free name of the part ("table 2", "comment 1").
+        "page": loc.page,
+        "slide": loc.slide,
+        "element": loc.element,
     }
 
 
@@ -121,8 +125,14 @@ _LOCATION_SCHEMA: dict[str, Any] = {
             "type": ["string", "null"],
             "description": "The archive member the finding is in (`b.zip!dir/c.csv`), or null for a file on disk.",
         },
+        "page": {"type": ["integer", "null"], "minimum": 1, "description": "The page of a PDF document."},
+        "slide": {"type": ["integer", "null"], "minimum": 1, "description": "The slide of a presentation."},
+        "element": {
+            "type": ["string", "null"],
+            "description": "The part of a document or figure (`table 2`, `comment 1`, `speaker notes`, an SVG group).",
+        },
     },
-    "required": ["path", "line", "row", "column", "sheet", "cell", "member"],
+    "required": ["path", "line", "row", "column", "sheet", "cell", "member", "page", "slide", "element"],
     "additionalProperties": False,
 }
 

@@ -4,6 +4,7 @@ from scanner.rules import (  # noqa: F401  (explicit registration)
     code,
     documents,
     extremes,
+    figures,
     files,
     identifiers,
     logs,

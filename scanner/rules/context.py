@@ -54,6 +54,9 @@ class RuleContext:
         cell: tuple[tuple[str, str], ...] | None = None,
         severity: Severity | None = None,
         identity: str = "",
+        page: int | None = None,
+        slide: int | None = None,
+        element: str | None = None,
     ) -> Finding:
         """A finding of this rule at a location. ``severity`` may lower the configured one, never raise it.
 
@@ -63,12 +66,14 @@ class RuleContext:
         sev = self.settings.severity if severity is None else min(severity, self.settings.severity)
         col = masking.mask_name(column) if column is not None else None
         cell_key = "\x1e".join(f"{k}={v}" for k, v in cell or ())
-        fp = masking.fingerprint(self.key, self.spec.code, self.path, sheet or "", col or "", cell_key, identity)
+        fp = masking.fingerprint(self.key, self.spec.code, self.path, sheet or "", col or "", cell_key, identity,
+                                 *((element or "",) if element else ()))
         return Finding(
             rule=self.spec.code,
             name=self.spec.name,
             severity=sev,
-            location=Location(path=self.path, line=line, row=row, column=col, sheet=sheet, cell=cell),
+            location=Location(path=self.path, line=line, row=row, column=col, sheet=sheet, cell=cell, page=page,
+                              slide=slide, element=masking.mask_name(element) if element is not None else None),
             message=message,
             evidence=evidence,
             fingerprint=fp,

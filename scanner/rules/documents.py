@@ -1,10 +1,12 @@
-"""DOC: office documents — what a workbook holds beyond the cells a reader sees.
+"""DOC: office documents — what a workbook or a document holds beyond the cells and text a reader sees.
 
-The rules read :class:`WorkbookFacts`, built by :mod:`scanner.workbook_scan` from the package structure
-(:mod:`scanner.loaders.ooxml`) and from the table, microdata and identifier analysis of every sheet,
-pivot cache and hidden text. Whether hidden content "would be flagged" is decided by every enabled
-content rule (TAB, MIC, EXT, PID) whatever ``--select`` says, so ignoring TAB001 does not turn a hidden
-sheet of small cells from block into review.
+The workbook rules read :class:`WorkbookFacts`, built by :mod:`scanner.workbook_scan` from the package
+structure (:mod:`scanner.loaders.ooxml`) and from the table, microdata and identifier analysis of every
+sheet, pivot cache and hidden text. DOC003 and DOC005 also read :class:`DocumentFacts` (Word,
+PowerPoint, OpenDocument, PDF, HTML, RTF and figures), built by :mod:`scanner.document_scan`.
+Whether hidden content "would be flagged" is decided by every enabled content rule (TAB, MIC, EXT, PID)
+whatever ``--select`` says, so ignoring TAB001 does not turn a hidden sheet of small cells from block into
+review.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 from scanner import masking
 from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
+from scanner.rules.figures import DataFacts, FigureFacts
 from scanner.rules.registry import Shape, rule
 
-__all__ = ["EmbeddedFacts", "HiddenTextFacts", "PivotFacts", "SheetFacts", "WorkbookFacts"]
+__all__ = ["DocumentFacts", "EmbeddedFacts", "HiddenTextFacts", "PivotFacts", "SheetFacts", "WorkbookFacts"]
 
 
 @dataclass(slots=True)
@@ -69,6 +72,8 @@ class EmbeddedFacts:
     size: int
     sheet: str | None = None
     scanned: bool = False  # its content was read as a member (and judged there)
+    page: int | None = None
+    slide: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +91,10 @@ class HiddenTextFacts:
     identifier_severity: Severity | None = None
     #: why the data is hidden or stands alone (a chart's literal data, a reference to a hidden sheet)
     concern: str = ""
+    #: in a document (not a workbook): its page or slide; ``where`` is then the part ("comment 2")
+    page: int | None = None
+    slide: int | None = None
+    document: bool = False
 
 
 @dataclass(slots=True)
@@ -98,6 +107,18 @@ class WorkbookFacts:
     pivots: list[PivotFacts] = field(default_factory=list)
     embedded: list[EmbeddedFacts] = field(default_factory=list)
     hidden_texts: list[HiddenTextFacts] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocumentFacts:
+    """Everything the DOC003, DOC005 and FIG rules read about one document or figure."""
+
+    path: str
+    kind: str
+    embedded: list[EmbeddedFacts] = field(default_factory=list)
+    hidden_texts: list[HiddenTextFacts] = field(default_factory=list)
+    figures: list[FigureFacts] = field(default_factory=list)
+    data: list[DataFacts] = field(default_factory=list)
 
 
 def _names(rules: tuple[str, ...]) -> str:
@@ -202,13 +223,15 @@ def pivot_cache_records(ctx: RuleContext, facts: WorkbookFacts) -> Iterator[Find
             )
 
 
-@rule("DOC003", "embedded-object", Severity.REVIEW, (Shape.WORKBOOK,))
-def embedded_object(ctx: RuleContext, facts: WorkbookFacts) -> Iterator[Finding]:
+@rule("DOC003", "embedded-object", Severity.REVIEW, (Shape.WORKBOOK, Shape.DOCUMENT))
+def embedded_object(ctx: RuleContext, facts: WorkbookFacts | DocumentFacts) -> Iterator[Finding]:
     """An object embedded in a document that the scanner could not inspect as a file of its own.
 
     What it flags: OLE objects (an embedded workbook, a Word or PDF document), embedded packages (a whole
     `.xlsx` or `.docx` inside), ActiveX controls, macro projects (`vbaProject.bin`) and pictures stored
-    in the document.
+    in a workbook; in Word, PowerPoint, OpenDocument and RTF documents the embedded objects and packages,
+    and a PDF's attached files. Pictures in documents are read as figures instead (FIG002 on their
+    metadata, FIL001 because their marks cannot be read).
 
     Why it is disclosive: an embedded file is a file: it can hold a whole data set, and a checker does
     not see it unless they open the icon. A macro project can hold data or identifiers in its code, and
@@ -224,11 +247,17 @@ def embedded_object(ctx: RuleContext, facts: WorkbookFacts) -> Iterator[Finding]
         if e.scanned:
             continue
         where = f" on sheet '{masking.mask_name(e.sheet)}'" if e.sheet else ""
+        if e.slide is not None:
+            where = f" on slide {e.slide}"
+        elif e.page is not None:
+            where = f" on page {e.page}"
+        extra = {"page": e.page, "slide": e.slide, "element": e.part} if isinstance(facts, DocumentFacts) else {}
         yield ctx.finding(
             f"The document holds {'an' if e.kind[0] in 'AEIOU' else 'a'} {e.kind}{where} "
             f"({e.size:,} bytes) that was not inspected; a person must open it or it must be removed.",
             masking.note(f"{e.kind}, {e.size:,} bytes, part {e.part}"),
             sheet=masking.mask_name(e.sheet) if e.sheet else None, identity=e.part,
+            **extra,  # type: ignore[arg-type]
         )
 
 
@@ -280,16 +309,29 @@ _KIND_TEXT = {
     "data-validation": "a data-validation list",
     "chart-cache": "a chart's data cache",
     "pivot-cache-items": "a pivot cache's list of items",
+    "tracked-deletion": "deleted text kept as a tracked change",
+    "speaker-notes": "speaker notes",
+    "hidden-text": "hidden text",
+    "hidden-slide": "a hidden slide",
+    "document-properties": "the document properties",
+    "html-comment": "an HTML comment",
 }
+# Kinds whose numbers are a concern when no identifier is found (review), and whose text alone is info.
+_NUMBER_KINDS = ("comment", "threaded-comment", "defined-name", "external-link", "data-validation",
+                 "tracked-deletion", "speaker-notes", "hidden-text", "hidden-slide")
+_TEXT_KINDS = ("comment", "threaded-comment", "tracked-deletion", "speaker-notes", "hidden-text", "hidden-slide")
 
 
-@rule("DOC005", "hidden-content", Severity.BLOCK, (Shape.WORKBOOK,))
-def hidden_content(ctx: RuleContext, facts: WorkbookFacts) -> Iterator[Finding]:
+@rule("DOC005", "hidden-content", Severity.BLOCK, (Shape.WORKBOOK, Shape.DOCUMENT))
+def hidden_content(ctx: RuleContext, facts: WorkbookFacts | DocumentFacts) -> Iterator[Finding]:
     """Data or identifiers kept in a document outside its visible cells or text.
 
-    What it flags: comments and notes, threaded comments, defined names holding constants, cached cells
-    of external links, data-validation lists, charts' data caches, and the item lists of pivot caches that
-    store no records. `block` when they hold a person or
+    What it flags: in workbooks, comments and notes, threaded comments, defined names holding constants,
+    cached cells of external links, data-validation lists, charts' data caches, and the item lists of
+    pivot caches that store no records; in documents (Word, PowerPoint, OpenDocument, PDF, RTF, HTML),
+    tracked deletions (the deleted text is still in the file), comments and annotations, speaker notes,
+    hidden text and hidden slides, and (for identifiers only) document properties and HTML comments.
+    `block` when they hold a person or
     business number (the PID rules' detection); `review` when they hold numbers (a comment "n=2 before
     rounding", a name holding a list of values, a chart with literal data or data from a hidden sheet or
     another workbook, any external link's cached cells); `info` for a comment of text only. Validation
@@ -299,18 +341,27 @@ def hidden_content(ctx: RuleContext, facts: WorkbookFacts) -> Iterator[Finding]:
     with the file: an unsuppressed count in a comment, a list of person numbers in a validation
     drop-down, the cells of the source workbook in an external link's cache.
 
-    Example: a comment on cell C7 reading "excluded 2 persons: 010190-xx16, ...".
+    Example: a comment on cell C7 reading "excluded 2 persons: 010190-xx16, ..."; a Word report whose
+    tracked deletion still holds "pnr 010190-xx16".
 
     Options: severity only.
 
     References: ECMA-376 Part 1 (comments 18.7, defined names 18.2.5, external links 18.14, data
-    validation 18.3.1.32, chart caches 21.2.2); ONS/ESSnet output checking guidance.
+    validation 18.3.1.32, chart caches 21.2.2; WordprocessingML revisions 17.13.5); ONS/ESSnet output
+    checking guidance.
     """
     for h in facts.hidden_texts:
         sheet = masking.mask_name(h.sheet) if h.sheet else None
         what = _KIND_TEXT.get(h.kind, h.kind)
         where = f" on sheet '{masking.mask_name(h.sheet)}'" if h.sheet else ""
         at = f" at {masking.mask_name(h.where)}" if h.where else ""
+        extra: dict[str, object] = {}
+        if h.document:
+            place = [f"slide {h.slide}"] if h.slide is not None else []
+            place += [f"page {h.page}"] if h.page is not None else []
+            place += [masking.mask_name(h.where)] if h.where else []
+            where, at = "", f" ({', '.join(place)})" if place else ""
+            extra = {"page": h.page, "slide": h.slide, "element": h.where or None}
         detail = f" ({h.detail})" if h.detail else ""
         ident = f"{h.kind}:{h.sheet or ''}:{h.where}"
         if h.identifiers:
@@ -318,26 +369,27 @@ def hidden_content(ctx: RuleContext, facts: WorkbookFacts) -> Iterator[Finding]:
                 f"{what.capitalize()}{where}{at}{detail} holds person or business numbers.",
                 masking.evidence("; ".join(h.identifiers)),
                 sheet=sheet, identity=ident, severity=h.identifier_severity or Severity.BLOCK,
+                **extra,  # type: ignore[arg-type]
             )
         elif h.concern:
             yield ctx.finding(
                 f"{what.capitalize()}{where}{at}{detail}: {h.concern}; a person must check it.",
                 masking.note(f"{h.items:,} item(s), {h.numbers:,} with numbers"),
-                sheet=sheet, identity=ident, severity=Severity.REVIEW,
+                sheet=sheet, identity=ident, severity=Severity.REVIEW, **extra,  # type: ignore[arg-type]
             )
-        elif h.numbers and h.kind in ("comment", "threaded-comment", "defined-name", "external-link",
-                                      "data-validation"):
+        elif h.numbers and h.kind in _NUMBER_KINDS:
             if h.kind == "data-validation" and 2 * h.numbers <= h.items:
                 continue  # mostly words: a drop-down of categories
+            outside = "any cell" if not h.document else "the visible text"
             yield ctx.finding(
-                f"{what.capitalize()}{where}{at}{detail} holds numbers that are not in any cell; a person "
+                f"{what.capitalize()}{where}{at}{detail} holds numbers that are not in {outside}; a person "
                 "must check that they are not unsafe data.",
                 masking.note(f"{h.items:,} item(s), {h.numbers:,} with numbers"),
-                sheet=sheet, identity=ident, severity=Severity.REVIEW,
+                sheet=sheet, identity=ident, severity=Severity.REVIEW, **extra,  # type: ignore[arg-type]
             )
-        elif h.kind in ("comment", "threaded-comment"):
+        elif h.kind in _TEXT_KINDS:
             yield ctx.finding(
                 f"{what.capitalize()}{where}{at} holds text only.",
                 masking.note(f"{h.items:,} item(s), no numbers"),
-                sheet=sheet, identity=ident, severity=Severity.INFO,
+                sheet=sheet, identity=ident, severity=Severity.INFO, **extra,  # type: ignore[arg-type]
             )

@@ -36,6 +36,9 @@ class Shape(enum.StrEnum):
     #: a table read out of a log, a notebook or a program, with how it came to be there
     #: (scanner.rules.logs.ListedPart)
     LISTING = "listing"
+    #: what a document or figure holds besides its visible text and tables: hidden content, embedded
+    #: objects, figures' marks and carried data (scanner.rules.documents.DocumentFacts)
+    DOCUMENT = "document"
 
 
 @dataclass(frozen=True, slots=True)

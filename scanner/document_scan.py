@@ -1,0 +1,397 @@
+"""Scanning a document or a figure: its text, tables, hidden content, attached files, figures and the data
+they carry.
+
+:func:`scan_document` is called by :func:`scanner.api.scan_file` for Word, PowerPoint and OpenDocument
+text and presentation files, PDF, HTML, RTF, SVG and raster images. It
+
+1. reads the file into parts (:mod:`scanner.loaders.documents`, :mod:`scanner.loaders.pdf`,
+   :mod:`scanner.loaders.html_doc`, :mod:`scanner.loaders.figures`): unreadable parts, limits and
+   encryption go to the file's facts (FIL001, FIL003, FIL004), so a partial read is never a pass;
+2. searches all visible text for person and business numbers (PID), located at the page, slide or
+   paragraph of the first one found;
+3. runs the table, microdata and identifier rules on every table (a Word table, a table on a slide, a
+   table recovered from a PDF page's text, an HTML ``<table>``), findings located at the table's page or
+   slide, the table (``element``) and its row;
+4. judges what the reader does not see (tracked deletions, comments, notes, hidden text) for DOC005,
+   reads pictures and attached SVGs as figures, lists other embedded objects for DOC003;
+5. reads each figure's marks (FIG001), the counts printed on it (``n=2``: a small table through the table
+   rules) and the data it carries (FIG002: judged as a table by every enabled content rule, reported or
+   not, as the workbook scan judges hidden sheets).
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scanner import masking
+from scanner.discover import DiscoveredFile, FileKind, classify_content
+from scanner.findings import Finding, Severity
+from scanner.identifiers import Detection, IdentifierScan, TableIdentifierScanner, scan_names
+from scanner.loaders.base import TabularSource
+from scanner.loaders.documents import (
+    Attached,
+    DataSet,
+    DocTable,
+    DocumentContent,
+    Figure,
+    Place,
+    TextBlock,
+    read_office,
+    read_rtf,
+)
+from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, unique_names
+from scanner.rules.context import FileFacts, RuleContext
+from scanner.rules.documents import DocumentFacts, EmbeddedFacts, HiddenTextFacts
+from scanner.rules.figures import DataFacts, FigureFacts, MarkFacts
+from scanner.rules.registry import RuleSpec, Shape, all_rules
+
+if TYPE_CHECKING:
+    from scanner.config import Config
+    from scanner.table_model import TableModel
+
+__all__ = ["DOCUMENT_KINDS", "scan_document"]
+
+Analyse = Callable[[TabularSource, "Config"], "TableModel"]
+
+_RASTER = {FileKind.PNG: "png", FileKind.JPEG: "jpeg", FileKind.GIF: "gif", FileKind.TIFF: "tiff",
+           FileKind.BMP: "bmp", FileKind.WEBP: "webp"}
+#: The kinds this module reads.
+DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML,
+                            FileKind.RTF, FileKind.SVG, *_RASTER})
+_BARE_NUMBER = re.compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
+# A count printed on a figure: "n=2", "N = 1,413", "(n: 5)".
+_N_LABEL = re.compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d[\d,.\u00a0]*\d|\d)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_DELIMS = (";", "\t", ",", "|")
+
+
+def _content_rules(config: Config, shape: Shape) -> list[RuleSpec]:
+    """Rules of ``shape`` enabled in the rule configuration, selected or not (hidden data is judged by all)."""
+    return [s for s in all_rules() if shape in s.shapes and config.rules[s.code].enabled]
+
+
+def _ctx(spec: RuleSpec, config: Config, path: str, key: bytes) -> RuleContext:
+    return RuleContext(spec, config.rules[spec.code], config.profile, path, key)
+
+
+@dataclass(slots=True)
+class _Judged:
+    """Content findings of one part: those to report, and the worst of all (reported or not)."""
+
+    report: list[Finding] = dataclasses.field(default_factory=list)
+    worst: Severity | None = None
+    rules: set[str] = dataclasses.field(default_factory=set)
+
+    def keep(self, findings: Iterable[Finding], config: Config) -> None:
+        for f in findings:
+            if f.severity > Severity.INFO:
+                self.worst = f.severity if self.worst is None else max(self.worst, f.severity)
+                self.rules.add(f.rule)
+            if config.enabled(f.rule):
+                self.report.append(f)
+
+
+def _evidence(d: Detection) -> str:
+    examples = ", ".join(ex.masked for ex in d.examples)
+    return f"{d.kind.label}: {d.count:,} found" + (f" ({examples})" if examples else "")
+
+
+def _placed(f: Finding, place: Place, key: bytes, *, keep_row: bool = True) -> Finding:
+    """A content finding moved to its place in the document: page, slide, element; the row of a table."""
+    element = masking.mask_name(place.element) if place.element else None
+    where = dataclasses.replace(f.location, page=place.page, slide=place.slide, element=element, line=None,
+                                row=f.location.row if keep_row else None)
+    text = place.describe()
+    if keep_row and f.location.row is not None:
+        text = f"{text}, row {f.location.row}" if text else f"row {f.location.row}"
+    message = f"{f.message} {masking.mask_name(text[0].upper() + text[1:])}." if text else f.message
+    fp = masking.fingerprint(key, f.fingerprint, str(place.page or ""), str(place.slide or ""), place.element or "")
+    return dataclasses.replace(f, location=where, message=message, fingerprint=fp)
+
+
+def _table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> TextTable | None:
+    """A table part's rows as a text table: the first row is the header when none of its cells is a bare
+    number (and a row follows)."""
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if header is None:
+        if len(rows) >= 2 and not any(_BARE_NUMBER.match(c.strip()) for c in rows[0] if c.strip()):
+            header, rows = rows[0], rows[1:]
+        else:
+            header = [f"column_{k + 1}" for k in range(max((len(r) for r in rows), default=0))]
+    if not rows or not header:
+        return None
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in rows]
+    return TextTable(unique_names([h.strip() for h in header]), body, 1, kind)
+
+
+def _delimited(text: str) -> list[list[str]] | None:
+    """Rows of text delimited by one character (``pnr;income`` records written into a comment)."""
+    lines = [x for x in text.splitlines() if x.strip()]
+    if len(lines) < 3:
+        return None
+    for d in _DELIMS:
+        counts = {x.count(d) for x in lines}
+        if len(counts) == 1 and min(counts) >= 1:
+            return [[c.strip() for c in x.split(d)] for x in lines]
+    return None
+
+
+class _DocumentScan:
+    def __init__(self, entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                 analyse: Analyse) -> None:
+        self.entry = entry
+        self.config = config
+        self.key = key
+        self.facts = facts
+        self.analyse = analyse
+        self.path = entry.relpath
+        self.countries = config.profile.countries
+        self.table_rules = _content_rules(config, Shape.TABLE)
+        self.id_rules = _content_rules(config, Shape.IDENTIFIERS)
+        self.findings: list[Finding] = []
+        self.doc = DocumentFacts(entry.relpath, entry.kind.value)
+
+    # -- content rules ------------------------------------------------------------------------------
+
+    def _ids(self, scan: IdentifierScan, judged: _Judged) -> None:
+        for spec in self.id_rules:
+            judged.keep(spec.func(_ctx(spec, self.config, self.path, self.key), scan), self.config)
+        self.facts.problems.extend(scan.incomplete)
+
+    def _table(self, table: TextTable, judged: _Judged, *, identifiers: bool = True) -> TableModel:
+        source = TextTableSource(Path(self.entry.path), table)
+        model = self.analyse(source, self.config)
+        for spec in self.table_rules:
+            judged.keep(spec.func(_ctx(spec, self.config, self.path, self.key), model), self.config)
+        if identifiers and self.id_rules:
+            scanner = TableIdentifierScanner(self.countries)
+            for batch in source.batches():
+                scanner.update(batch)
+            self._ids(scanner.finish(), judged)
+        return model
+
+    # -- parts --------------------------------------------------------------------------------------
+
+    def texts(self, blocks: list[TextBlock]) -> None:
+        """Identifiers in all visible text, located at the block of the first one found."""
+        blocks = [b for b in blocks if b.text.strip()]
+        if not blocks or not self.id_rules:
+            return
+        starts: list[int] = []
+        line = 1
+        for b in blocks:
+            starts.append(line)
+            line += b.text.count("\n") + 1
+        place_of: dict[str, Place] = {}
+        scan = IdentifierScan()
+        for d in scan_names([b.text for b in blocks], self.countries):
+            first = d.examples[0].line if d.examples and d.examples[0].line is not None else 1
+            place_of[d.kind.code] = blocks[max(0, bisect.bisect_right(starts, first) - 1)].place
+            scan.detections.append(dataclasses.replace(d, examples=tuple(
+                dataclasses.replace(ex, line=None, row=None) for ex in d.examples)))
+        judged = _Judged()
+        self._ids(scan, judged)
+        self.findings.extend(_placed(f, place_of.get(f.rule, Place()), self.key) for f in judged.report)
+
+    def tables(self, tables: list[DocTable]) -> None:
+        for t in tables:
+            table = _table_of(t.rows, t.header, t.source)
+            if table is None:
+                continue
+            judged = _Judged()
+            # A table recovered from a PDF page's text is in the page's text too: its identifiers are found
+            # there (once).
+            self._table(table, judged, identifiers=t.source != "pdf-text")
+            self.findings.extend(_placed(f, t.place, self.key) for f in judged.report)
+
+    def hidden(self, content: DocumentContent) -> None:
+        for h in content.hidden:
+            texts = [t for t in h.texts if t and t.strip()]
+            if not texts:
+                continue
+            detections = scan_names(texts, self.countries) if self.id_rules else []
+            evidence = tuple(_evidence(d) for d in detections)
+            severity = max((d.severity for d in detections), default=None)
+            numbers = sum(1 for t in texts if any(ch.isdigit() for ch in t)) if h.numbers_matter else 0
+            if not numbers and not evidence and not h.numbers_matter:
+                continue
+            self.doc.hidden_texts.append(HiddenTextFacts(
+                h.kind, None, h.place.element or "", len(texts), numbers, "", evidence, severity,
+                page=h.place.page, slide=h.place.slide, document=True))
+
+    def attached(self, content: DocumentContent) -> None:
+        for a in content.attached:
+            scanned = False
+            if a.data is not None:
+                scanned = self._attached_figure(a, content)
+            elif a.kind == "picture":
+                what = f"{a.size:,} bytes" if a.size else "size unknown"
+                self.facts.problems.append(f"{a.place.describe() or 'a picture'}: a picture ({what}) whose "
+                                           "content was not read; a person must look at it")
+                scanned = True
+            self.doc.embedded.append(EmbeddedFacts(a.name, a.kind, a.size, None, scanned, a.place.page,
+                                                   a.place.slide))
+
+    def _attached_figure(self, a: Attached, content: DocumentContent) -> bool:
+        """Read an attached picture or SVG as a figure (its metadata, its marks); True when it was read."""
+        from scanner.loaders.figures import read_image, read_svg
+
+        assert a.data is not None
+        kind = classify_content(a.name, a.data[:8192], lambda: _BytesOpener(a.data))
+        place = a.place.with_element(a.place.element or a.name)
+        if kind in _RASTER:
+            sub = read_image(a.data, _RASTER[kind], place)
+        elif kind is FileKind.SVG:
+            sub = read_svg(a.data, place)
+        elif a.kind == "picture":
+            ext = a.name.rsplit(".", 1)[-1].upper() if "." in a.name else "unknown format"
+            self.facts.problems.append(f"{place.describe()}: a picture ({ext}, {a.size:,} bytes) whose content "
+                                       "was not read; a person must look at it")
+            return True
+        else:
+            return False
+        content.figures.extend(sub.figures)
+        self.facts.problems.extend(sub.problems)
+        return True
+
+    def figures(self, figures: list[Figure]) -> None:
+        unreadable: list[str] = []
+        for fig in figures:
+            place = fig.place
+            if not fig.readable:
+                where = place.describe()
+                made = f", made by {fig.producer}" if fig.producer else ""
+                size = f", {fig.size}" if fig.size else ""
+                unreadable.append(f"{where + ': ' if where else ''}{fig.format} image{size}{made}")
+            facts = FigureFacts(fig.format, fig.producer, fig.size, place.page, place.slide, place.element,
+                                [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line)
+                                 for m in fig.marks])
+            self._labels(fig)
+            for ds in fig.data:
+                self.doc.data.append(self._data(ds, place))
+                if ds.marks is not None:
+                    m = ds.marks
+                    facts.marks.append(MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line))
+            self.doc.figures.append(facts)
+        if unreadable:
+            # one finding per file: a slide deck of screenshots is one thing for a person to look at
+            listed = "; ".join(unreadable[:4]) + (f"; and {len(unreadable) - 4} more" if len(unreadable) > 4 else "")
+            what = "its marks cannot be read (a raster image)" if len(unreadable) == 1 else \
+                f"{len(unreadable)} raster images whose marks cannot be read"
+            self.facts.problems.append(f"{listed}: {what}; a person must check that they show no single units "
+                                       "or small counts")
+
+    def _labels(self, fig: Figure) -> None:
+        """Counts printed on a figure (``n=2`` on a bar, in a legend) as a table through the table rules."""
+        rows = []
+        for label in fig.labels:
+            for m in _N_LABEL.finditer(label):
+                rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
+                rows.append([rest, m.group(1)])
+        if not rows:
+            return
+        table = TextTable(unique_names(["label", "n"]), rows, 1, "figure-labels")
+        judged = _Judged()
+        self._table(table, judged, identifiers=False)
+        place = fig.place.with_element(f"{fig.place.element + ': ' if fig.place.element else ''}counts printed "
+                                       "on the figure")
+        self.findings.extend(_placed(f, place, self.key) for f in judged.report)
+
+    def _data(self, ds: DataSet, place: Place) -> DataFacts:
+        d = DataFacts(ds.where, place.page, place.slide, place.element, metadata=ds.metadata,
+                      unit_values=ds.unit_values, unreadable=ds.unreadable)
+        judged = _Judged()
+        at = place.with_element(ds.where)
+        if ds.columns:
+            names = list(ds.columns)
+            n = max(len(v) for v in ds.columns.values())
+            rows = [[ds.columns[c][i] if i < len(ds.columns[c]) else "" for c in names] for i in range(n)]
+            d.records, d.columns = n, len(names)
+            model = self._table(TextTable(unique_names(names), rows, 1, "figure-data"), judged)
+            d.shape = model.shape.value
+        if ds.texts:
+            text = "\n".join(ds.texts)
+            d.numbers = len(_NUMBER.findall(text))
+            detections = scan_names(ds.texts, self.countries) if self.id_rules else []
+            d.identifiers = tuple(_evidence(x) for x in detections)
+            d.identifier_severity = max((x.severity for x in detections), default=None)
+            found = [_table_of(t.rows, t.names, "figure-metadata") for t in find_tables(text)]
+            rows = _delimited(text)
+            if rows is not None:
+                found.append(_table_of(rows, None, "figure-metadata"))
+            for table in found:
+                if table is not None:
+                    d.tables += 1
+                    self._table(table, judged, identifiers=False)
+        d.flagged = judged.worst
+        d.flagged_rules = tuple(sorted(judged.rules))
+        self.findings.extend(_placed(f, at, self.key) for f in judged.report)
+        return d
+
+    def document_rules(self) -> None:
+        for spec in all_rules():
+            if Shape.DOCUMENT in spec.shapes and self.config.enabled(spec.code):
+                self.findings.extend(spec.func(_ctx(spec, self.config, self.path, self.key), self.doc))
+
+
+class _BytesOpener:
+    """A context manager giving a seekable stream of bytes (for classify_content)."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.stream = io.BytesIO(data)
+
+    def __enter__(self) -> object:
+        return self.stream
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.close()
+
+
+def read_document(entry: DiscoveredFile) -> DocumentContent:
+    """The parts of the document or figure ``entry`` (by its kind)."""
+    path = Path(entry.path)
+    kind = entry.kind
+    if kind in (FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP):
+        return read_office(path, kind.value)
+    if kind is FileKind.PDF:
+        from scanner.loaders.pdf import read_pdf
+
+        return read_pdf(path)
+    if kind is FileKind.HTML:
+        from scanner.loaders.html_doc import read_html
+
+        return read_html(path)
+    if kind is FileKind.RTF:
+        return read_rtf(path)
+    from scanner.loaders.figures import read_image, read_svg
+
+    if kind is FileKind.SVG:
+        return read_svg(path)
+    return read_image(path, _RASTER[kind])
+
+
+def scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                  analyse: Analyse) -> list[Finding]:
+    """All findings for the document or figure ``entry``; unreadable parts go to ``facts.problems``
+    (FIL001: limits and refused XML too), encryption to ``facts.encrypted`` (FIL004). ``analyse``
+    is the scan's table analysis."""
+    content = read_document(entry)
+    facts.problems.extend(content.problems)
+    facts.encrypted.extend(content.encrypted)
+    scan = _DocumentScan(entry, config, key, facts, analyse)
+    scan.texts(content.texts)
+    scan.tables(content.tables)
+    scan.hidden(content)
+    scan.attached(content)
+    scan.figures(content.figures)
+    scan.document_rules()
+    return scan.findings

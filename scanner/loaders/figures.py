@@ -1,0 +1,756 @@
+"""Figures: what an SVG draws, what an image or an interactive chart carries.
+
+* SVG (matplotlib, ggplot2/svglite, Stata, Excel, d3...): parsed as a stream with ``iterparse`` after the
+  prolog was checked: a document type declaration with an internal subset or any ``<!ENTITY`` is refused
+  (matplotlib writes an external ``<!DOCTYPE svg PUBLIC ...>`` without entities, which expat reads without
+  fetching anything). Marks of one shape repeated in one group (matplotlib's ``<use xlink:href="#m...">``
+  markers and ``PathCollection`` points, svglite's ``<circle>``, small identical paths and squares) are
+  counted per group with their positions, and whether they lie on a regular grid of x (a series) or on a
+  line of the same group (a line chart with markers). Texts printed on the figure (``<text>``, and the
+  comments matplotlib writes before each text drawn as glyphs) are kept for the table analysis (``n=2``).
+  ``data-*`` attributes, ``<metadata>``/``<desc>`` and scripts are data the figure carries.
+* Raster images (PNG, JPEG, GIF, TIFF, BMP, WebP): their marks cannot be read; what they are (format,
+  size, producing software) and the text they carry are: PNG ``tEXt``/``zTXt``/``iTXt`` chunks are read
+  from the chunk stream (bounded decompression; the pixels are never decoded), EXIF, XMP and comments of
+  the others through Pillow's header reading (``Image.open`` decodes no pixel).
+* Interactive charts in HTML (plotly, bokeh, vega/altair): the JSON the page embeds is decoded (plotly's
+  and bokeh's base64 typed arrays too) into columns per trace or data source; a histogram, box or violin
+  trace carries the raw values it summarises (one per unit).
+
+It reads and makes no findings.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import io
+import json
+import logging
+import re
+import struct
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, iterparse
+
+from scanner.loaders.documents import DataSet, DocumentContent, Figure, MarkGroup, Place, is_regular
+
+__all__ = ["chart_data", "read_image", "read_svg"]
+
+log = logging.getLogger(__name__)
+
+_PROLOG_SCAN = 64 << 10
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+#: A mark is small: its drawn size (SVG user units, points in a PDF) is at most this.
+MARK_SIZE = 16.0
+#: Values decoded from one embedded array at most (a chart of more is still counted and judged).
+MAX_VALUES = 2_000_000
+#: Bytes of text chunks kept per image.
+MAX_TEXT_BYTES = 16 << 20
+
+
+class RefusedXML(Exception):
+    """An XML document that declares entities (refused, never expanded)."""
+
+
+def check_xml_prolog(head: bytes) -> None:
+    """Refuse entity declarations and internal DTD subsets; an external DOCTYPE alone is allowed."""
+    if _ENTITY.search(head) or _DOCTYPE_SUBSET.search(head):
+        raise RefusedXML("declares entities or an internal DTD (refused, never expanded)")
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _float(text: str | None) -> float | None:
+    if text is None:
+        return None
+    m = re.match(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)", text)
+    return float(m.group(1)) if m else None
+
+
+_NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+_ABSOLUTE_PATH = re.compile(r"[\sMLCQSTZz\d.,eE+-]*")
+
+
+def _path_box(d: str) -> tuple[float, float, float, float, str] | None:
+    """Start point, width, height and shape signature of a path whose commands are all absolute moves,
+    lines and curves (the form plotting libraries write); None for relative, arc or H/V paths (their size
+    is not read here)."""
+    if not d or not _ABSOLUTE_PATH.fullmatch(d):
+        return None
+    nums = [float(x) for x in _NUM.findall(d)]
+    if len(nums) < 4:
+        return None
+    xs, ys = nums[0::2], nums[1::2]
+    x0, y0 = xs[0], ys[0]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    sig = ",".join(f"{x - x0:.1f}:{y - y0:.1f}" for x, y in zip(xs[:24], ys[:24], strict=False))
+    return x0, y0, w, h, sig
+
+
+def _points(text: str) -> list[tuple[float, float]]:
+    nums = [float(x) for x in _NUM.findall(text)]
+    return list(zip(nums[0::2], nums[1::2], strict=False))
+
+
+_EXCLUDED_GROUP = re.compile(r"^(?:[xy]?tick|legend|text|axis|matplotlib\.axis|patch|spine)", re.I)
+_TEXTY = re.compile(r"^text_\d+$")
+
+
+class _Group:
+    __slots__ = ("excluded", "ident", "lines", "serial")
+
+    def __init__(self, serial: int, ident: str | None, excluded: bool) -> None:
+        self.serial = serial
+        self.ident = ident
+        self.excluded = excluded
+        self.lines: list[set[tuple[float, float]]] = []
+
+
+def read_svg(source: Path | bytes, place: Place | None = None) -> DocumentContent:
+    """Read an SVG figure (a file, or the bytes of one inside a document)."""
+    out = DocumentContent()
+    place = place or Place()
+    fig = Figure(place, "SVG")
+    try:
+        fh: Any = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
+    except OSError as exc:
+        out.problems.append(f"cannot read file ({type(exc).__name__})")
+        return out
+    with fh:
+        head = fh.read(_PROLOG_SCAN)
+        try:
+            check_xml_prolog(head)
+        except RefusedXML as exc:
+            out.problems.append(f"SVG {exc}")
+            out.limits.append(f"SVG {exc}")
+            return out
+        fh.seek(0)
+        fig.producer = _svg_producer(head)
+        try:
+            _walk_svg(fh, fig)
+        except SyntaxError as exc:
+            out.problems.append(f"SVG could not be parsed ({type(exc).__name__})")
+    out.figures.append(fig)
+    return out
+
+
+def _svg_producer(head: bytes) -> str | None:
+    text = head.decode("utf-8", errors="replace")
+    for pattern, name in ((r"Created with matplotlib|Matplotlib v\d", "matplotlib"),
+                          (r"class=['\"]svglite", "svglite (R)"),
+                          (r"Stata \d+(?:\.\d+)? generated SVG|Stata Graph", "Stata"),
+                          (r"Generator: Adobe Illustrator", "Adobe Illustrator"),
+                          (r"Created with Highcharts", "Highcharts"), (r"class=['\"]main-svg", "plotly"),
+                          (r"Microsoft Office|Excel", "Microsoft Office"), (r"inkscape", "Inkscape"),
+                          (r"RaphaelJS|Raphaël", "Raphael"), (r"ggplot", "ggplot2"), (r"SAS", "SAS")):
+        m = re.search(pattern, text, re.I)
+        if m:
+            return name
+    return None
+
+
+def _walk_svg(fh: Any, fig: Figure) -> None:
+    stack: list[_Group] = []
+    serial = 0
+    # (group serial, shape signature) -> positions
+    marks: dict[tuple[int, str], list[tuple[float, float]]] = {}
+    shape_of: dict[tuple[int, str], str] = {}
+    group_of: dict[int, _Group] = {}
+    data_rows: dict[tuple[str, ...], list[dict[str, str]]] = {}
+    meta_texts: list[str] = []
+    scripts: list[str] = []
+    depth_meta = 0
+    labels = fig.labels
+    for event, el in iterparse(fh, events=("start", "end", "comment")):
+        if event == "comment":
+            text = (el.text or "").strip()
+            # matplotlib writes each text it draws as glyphs in a comment at the head of its group
+            if text and stack and stack[-1].ident and _TEXTY.match(stack[-1].ident):
+                labels.append(text)
+            continue
+        tag = _local(el.tag)
+        if event == "start":
+            if tag in ("g", "svg", "a", "switch"):
+                serial += 1
+                ident = el.get("id")
+                parent_excluded = stack[-1].excluded if stack else False
+                excluded = parent_excluded or bool(ident and _EXCLUDED_GROUP.match(ident))
+                # a group without an id is named by its nearest ancestor with one (matplotlib's clip group
+                # inside "PathCollection_1")
+                g = _Group(serial, ident or (stack[-1].ident if stack else None), excluded)
+                stack.append(g)
+                group_of[serial] = g
+            elif tag in ("metadata", "desc", "title"):
+                depth_meta += 1
+            attrs = {k: v for k, v in el.attrib.items() if k.startswith("data-") and k != "data-engine-version"}
+            if attrs:
+                key = tuple(sorted(attrs))
+                data_rows.setdefault(key, []).append(attrs)
+            continue
+        # end
+        if tag in ("metadata", "desc", "title"):
+            depth_meta -= 1
+            if tag != "metadata":
+                t = "".join(el.itertext()).strip()
+                if t:
+                    meta_texts.append(t)
+            else:
+                meta_texts.extend(t.strip() for t in el.itertext() if t.strip())
+            el.clear()
+            continue
+        if tag in ("g", "svg", "a", "switch"):
+            if stack:
+                stack.pop()
+            el.clear()
+            continue
+        if tag == "text":
+            t = "".join(el.itertext()).strip()
+            if t:
+                labels.append(t)
+            el.clear()
+            continue
+        if tag == "script":
+            if el.text:
+                scripts.append(el.text)
+            el.clear()
+            continue
+        if depth_meta or not stack:
+            continue
+        g = stack[-1]
+        found = _mark(tag, el)
+        if found is not None:
+            sig, shape, pos = found
+            if not g.excluded:
+                key = (g.serial, sig)
+                marks.setdefault(key, []).append(pos)
+                shape_of[key] = shape
+        elif tag in ("path", "polyline", "line") and not g.excluded:
+            pts = _line_points(tag, el)
+            if len(pts) >= 3:
+                g.lines.append({(round(x, 1), round(y, 1)) for x, y in pts})
+        if tag not in ("defs", "clipPath", "style"):
+            el.clear()
+    for (serial_no, _sig), pos in marks.items():
+        if len(pos) < 2:
+            continue
+        g = group_of[serial_no]
+        rounded = {(round(x, 1), round(y, 1)) for x, y in pos}
+        on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in g.lines)
+        element = g.ident or f"group {serial_no}"
+        fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
+                                   regular=is_regular(pos), on_line=on_line))
+    fig.marks.sort(key=lambda m: -m.count)
+    for key, rows in data_rows.items():
+        if len(rows) >= 2 or any(len(v) > 40 for r in rows for v in r.values()):
+            fig.data.append(DataSet("data-* attributes",
+                                    columns={k[5:] or k: [r.get(k, "") for r in rows] for k in key}))
+    if meta_texts:
+        fig.data.append(DataSet("SVG metadata and descriptions", texts=meta_texts, metadata=True))
+    for text in scripts:
+        fig.data.extend(chart_data(text, "SVG script"))
+
+
+def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:
+    """A mark's shape signature, kind and position, or None when ``el`` is not a small repeated shape."""
+    if tag == "use":
+        href = el.get("{http://www.w3.org/1999/xlink}href") or el.get("href") or ""
+        x, y = _float(el.get("x")), _float(el.get("y"))
+        if x is None or y is None:
+            return None
+        return f"use:{href}", "marker", (x, y)
+    if tag in ("circle", "ellipse"):
+        x, y = _float(el.get("cx")), _float(el.get("cy"))
+        r = _float(el.get("r")) if tag == "circle" else _float(el.get("rx"))
+        if x is None or y is None or r is None or r > MARK_SIZE / 2:
+            return None
+        return f"{tag}:{r:.1f}:{el.get('style', '')[:0]}", "circle", (x, y)
+    if tag == "rect":
+        w, h = _float(el.get("width")), _float(el.get("height"))
+        x, y = _float(el.get("x")) or 0.0, _float(el.get("y")) or 0.0
+        if w is None or h is None or not (0 < w <= MARK_SIZE and 0 < h <= MARK_SIZE):
+            return None
+        return f"rect:{w:.1f}:{h:.1f}", "square", (x, y)
+    if tag in ("path", "polygon"):
+        if tag == "polygon":
+            pts = _points(el.get("points", ""))
+            if len(pts) < 3:
+                return None
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            x0, y0 = xs[0], ys[0]
+            w, h = max(xs) - min(xs), max(ys) - min(ys)
+            sig = ",".join(f"{x - x0:.1f}:{y - y0:.1f}" for x, y in pts[:24])
+        else:
+            box = _path_box(el.get("d", ""))
+            if box is None:
+                return None
+            x0, y0, w, h, sig = box
+            if not re.search(r"[zZ]", el.get("d", "")):
+                return None  # an open path is a line, not a mark
+        if w > MARK_SIZE or h > MARK_SIZE or (w == 0 and h == 0):
+            return None
+        return f"{tag}:{sig}", "symbol", (x0, y0)
+    return None
+
+
+def _line_points(tag: str, el: Element) -> list[tuple[float, float]]:
+    if tag == "polyline":
+        return _points(el.get("points", ""))
+    if tag == "path":
+        d = el.get("d", "")
+        if not re.fullmatch(r"[\sML\d.,eE+-]*", d):
+            return []
+        return _points(d)
+    return []
+
+
+# -- raster images -------------------------------------------------------------------------------------
+
+_PNG_SIG = b"\x89PNG\r\n\x1a\n"
+# Metadata keys that name the software, dates and technical settings: not data.
+_TECHNICAL_KEYS = frozenset({
+    "software", "creation time", "date:create", "date:modify", "date:timestamp", "dpi", "gamma", "icc_profile",
+    "aspect", "transparency", "interlace", "compression", "progressive", "progression", "jfif", "jfif_version",
+    "jfif_unit", "jfif_density", "exif", "adobe", "adobe_transform", "srgb", "chromaticity", "photoshop",
+    "resolution", "loop", "duration", "background", "version", "extension", "mp", "mpoffset", "icc",
+})
+_EXIF_TEXT_TAGS = {0x010E: "ImageDescription", 0x013B: "Artist", 0x8298: "Copyright", 0x9286: "UserComment",
+                   0x9C9C: "XPComment", 0x9C9B: "XPTitle", 0x9C9F: "XPSubject", 0x9C9E: "XPKeywords",
+                   0x010D: "DocumentName", 0x9C9D: "XPAuthor"}
+_EXIF_SOFTWARE = 0x0131
+
+
+def _png_texts(data_iter: Iterator[bytes]) -> tuple[dict[str, str], list[str], int, int]:
+    """Text chunks of a PNG stream: (key -> text, problems, width, height). Never decodes pixels."""
+    buf = b"".join(data_iter)
+    texts: dict[str, str] = {}
+    problems: list[str] = []
+    width = height = 0
+    pos = 8
+    kept = 0
+    while pos + 8 <= len(buf):
+        length, ctype = struct.unpack(">I4s", buf[pos:pos + 8])
+        body = buf[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if len(body) < length:
+            problems.append("PNG chunks are cut off: the file is damaged or truncated")
+            break
+        if ctype == b"IHDR" and length >= 8:
+            width, height = struct.unpack(">II", body[:8])
+        elif ctype in (b"tEXt", b"zTXt", b"iTXt"):
+            key, _, rest = body.partition(b"\x00")
+            try:
+                if ctype == b"tEXt":
+                    text = rest.decode("latin-1")
+                elif ctype == b"zTXt":
+                    text = _inflate(rest[1:]).decode("latin-1")
+                else:
+                    flag, _method = rest[0], rest[1]
+                    _lang, _, rest2 = rest[2:].partition(b"\x00")
+                    _tkey, _, raw = rest2.partition(b"\x00")
+                    text = (_inflate(raw) if flag else raw).decode("utf-8", errors="replace")
+            except (zlib.error, IndexError, ValueError):
+                problems.append("a PNG text chunk could not be decoded")
+                continue
+            kept += len(text)
+            if kept > MAX_TEXT_BYTES:
+                problems.append(f"PNG text chunks hold more than {MAX_TEXT_BYTES:,} bytes: the rest were not read")
+                break
+            name = key.decode("latin-1", errors="replace")
+            texts[name] = texts[name] + "\n" + text if name in texts else text
+        elif ctype == b"eXIf":
+            for k, v in _exif_texts(body).items():
+                texts[k] = v
+        elif ctype == b"IEND":
+            break
+    return texts, problems, width, height
+
+
+def _inflate(data: bytes) -> bytes:
+    d = zlib.decompressobj()
+    out = d.decompress(data, MAX_TEXT_BYTES + 1)
+    if len(out) > MAX_TEXT_BYTES:
+        raise ValueError("text chunk too large")
+    return out
+
+
+def _exif_texts(raw: bytes) -> dict[str, str]:
+    """Text tags of an EXIF block (TIFF structure), through Pillow's reader."""
+    try:
+        from PIL import Image
+
+        exif = Image.Exif()
+        exif.load(raw if raw.startswith((b"II", b"MM")) else raw[6:] if raw.startswith(b"Exif") else raw)
+    except Exception:  # a damaged EXIF block: its text cannot be read
+        return {"(EXIF)": "(unreadable EXIF block)"}
+    return _exif_dict(exif)
+
+
+def _exif_dict(exif: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    items = dict(exif.items())
+    with contextlib.suppress(Exception):  # no EXIF sub-IFD, or a damaged one
+        items.update(exif.get_ifd(0x8769).items())
+    for tag, value in items.items():
+        if tag == _EXIF_SOFTWARE:
+            out["Software"] = _exif_value(value)
+        elif tag in _EXIF_TEXT_TAGS:
+            text = _exif_value(value)
+            if text.strip():
+                out[_EXIF_TEXT_TAGS[tag]] = text
+    return out
+
+
+def _exif_value(value: object) -> str:
+    if isinstance(value, bytes):
+        if value[:8] in (b"ASCII\x00\x00\x00", b"UNICODE\x00"):
+            enc = "utf-16" if value.startswith(b"UNICODE") else "ascii"
+            return value[8:].decode(enc, errors="replace").strip("\x00 ")
+        try:
+            return value.decode("utf-16-le").strip("\x00")  # XP tags are UTF-16 byte arrays
+        except UnicodeDecodeError:
+            return value.decode("latin-1", errors="replace").strip("\x00")
+    if isinstance(value, tuple):
+        return bytes(v for v in value if isinstance(v, int) and 0 <= v < 256).decode("utf-16-le", errors="replace")
+    return str(value)
+
+
+_XMP_SKIP = re.compile(r"(?i)date|instanceid|documentid|derivedfrom|history|format|creatortool|toolkit|"
+                       r"colorspace|resolution|dimension|orientation|pixel|compression|rating|when|action|"
+                       r"softwareagent|changed|stevt|ref$")
+
+
+def xmp_texts(xml: bytes) -> list[str]:
+    """The text values of an XMP packet, except dates, ids and technical fields."""
+    try:
+        check_xml_prolog(xml[:_PROLOG_SCAN])
+    except RefusedXML:
+        return ["(XMP packet refused: it declares entities)"]
+    out: list[str] = []
+    try:
+        stack: list[str] = []
+        for event, el in iterparse(io.BytesIO(xml), events=("start", "end")):
+            if event == "start":
+                stack.append(_local(el.tag))
+                for k, v in el.attrib.items():
+                    if not _XMP_SKIP.search(_local(k)) and v.strip() and "}" in k and "rdf" not in k:
+                        out.append(v.strip())
+                continue
+            stack.pop()
+            if el.text and el.text.strip() and len(el) == 0 and not any(_XMP_SKIP.search(s) for s in stack[-3:]) \
+                    and not _XMP_SKIP.search(_local(el.tag)):
+                out.append(el.text.strip())
+    except SyntaxError:
+        return ["(XMP packet could not be parsed)"]
+    return out
+
+
+def read_image(source: Path | bytes, kind: str, place: Place | None = None) -> DocumentContent:
+    """Read what can be read of a raster image: format, size, producing software and its text metadata.
+    Its marks cannot be read (``readable`` False)."""
+    out = DocumentContent()
+    place = place or Place()
+    fig = Figure(place, kind.upper(), readable=False)
+    texts: dict[str, str] = {}
+    try:
+        if kind == "png":
+            raw = source if isinstance(source, bytes) else Path(source).read_bytes()
+            if not raw.startswith(_PNG_SIG):
+                out.problems.append("not a PNG file")
+                return out
+            texts, problems, w, h = _png_texts(iter([raw]))
+            out.problems.extend(problems)
+            fig.size = f"{w}x{h} px"
+        else:
+            texts = _pillow_texts(source, fig, out)
+    except OSError as exc:
+        out.problems.append(f"image could not be read ({type(exc).__name__})")
+        return out
+    fig.producer = next((v.strip()[:80] for k, v in texts.items() if k.lower() == "software" and v.strip()), None)
+    kept: list[str] = []
+    for k, v in texts.items():
+        if k.lower() in _TECHNICAL_KEYS or k.lower().startswith(("date:", "exif:", "icc", "png:")):
+            continue
+        if k in ("XML:com.adobe.xmp", "xmp", "XMP"):
+            kept.extend(xmp_texts(v.encode("utf-8") if isinstance(v, str) else v))
+        elif v and v.strip():
+            kept.append(v)
+    if kept:
+        fig.data.append(DataSet(f"{fig.format} text metadata", texts=kept, metadata=True))
+    out.figures.append(fig)
+    return out
+
+
+def _pillow_texts(source: Path | bytes, fig: Figure, out: DocumentContent) -> dict[str, str]:
+    import warnings
+
+    from PIL import Image
+
+    texts: dict[str, str] = {}
+    with warnings.catch_warnings():
+        # A huge image only warns of a decompression bomb; its pixels are never decoded here.
+        warnings.simplefilter("ignore")
+        try:
+            im = Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+        except Image.DecompressionBombError:
+            out.problems.append("image dimensions are those of a decompression bomb: not read")
+            return texts
+        except (Image.UnidentifiedImageError, SyntaxError, ValueError) as exc:
+            out.problems.append(f"image could not be read ({type(exc).__name__})")
+            return texts
+        with im:
+            fig.size = f"{im.size[0]}x{im.size[1]} px"
+            if getattr(im, "n_frames", 1) > 1:
+                fig.size += f", {im.n_frames} frames"
+            try:
+                texts.update(_exif_dict(im.getexif()))
+            except Exception:  # a damaged EXIF block
+                out.problems.append("EXIF metadata could not be read")
+            for k, v in im.info.items():
+                if k in ("exif", "icc_profile"):
+                    continue
+                if k in ("xmp", "XML:com.adobe.xmp") and isinstance(v, bytes | str):
+                    texts["xmp"] = v.decode("utf-8", "replace") if isinstance(v, bytes) else v
+                elif k == "comment" and isinstance(v, bytes | str):
+                    texts["Comment"] = v.decode("latin-1") if isinstance(v, bytes) else v
+                elif isinstance(v, str):
+                    texts[k] = v
+    return texts
+
+
+# -- data embedded in interactive charts -----------------------------------------------------------------
+
+_PLOTLY_CALL = re.compile(r"Plotly\.(?:newPlot|react|plot)\s*\(")
+_VEGA_SPEC = re.compile(r"(?:var|let|const)\s+spec\s*=\s*|vegaEmbed\s*\(\s*['\"][^'\"]*['\"]\s*,\s*")
+_UNIT_TRACES = {"histogram": "a histogram that carries the raw values it bins (one per unit)",
+                "histogram2d": "a 2-d histogram that carries the raw values it bins (one per unit)",
+                "histogram2dcontour": "a density plot that carries the raw values it bins (one per unit)",
+                "box": "a box plot that carries the raw values it summarises (one per unit)",
+                "violin": "a violin plot that carries the raw values it summarises (one per unit)",
+                "densitymapbox": "a density map that carries every raw point"}
+_DATA_KEYS = ("x", "y", "z", "text", "hovertext", "customdata", "ids", "lat", "lon", "values", "labels", "r",
+              "theta", "a", "b", "c", "open", "high", "low", "close", "locations", "size")
+
+
+def chart_data(script: str, where: str) -> list[DataSet]:
+    """Data sets embedded in a script or JSON block of an HTML page or SVG: plotly traces, bokeh column
+    data sources, vega/vega-lite data values. A call or block whose JSON does not decode is a data set
+    marked ``unreadable`` (fail closed)."""
+    found: list[DataSet] = []
+    decoder = json.JSONDecoder()
+    for m in _PLOTLY_CALL.finditer(script):
+        pos = m.end()
+        # first argument: the element id (a string) or an element; the data array follows the comma
+        bracket = script.find("[", pos)
+        if script.find(",", pos) < 0 or bracket < 0:
+            continue
+        try:
+            traces, _ = decoder.raw_decode(script, bracket)
+        except (json.JSONDecodeError, ValueError):
+            found.append(DataSet(f"{where}: plotly figure", unreadable="its data could not be decoded"))
+            continue
+        if isinstance(traces, list):
+            for k, trace in enumerate(traces, start=1):
+                if isinstance(trace, dict):
+                    found.append(_plotly_trace(trace, f"{where}: plotly trace {k}"))
+    for m in _VEGA_SPEC.finditer(script):
+        pos = m.end()
+        while pos < len(script) and script[pos].isspace():
+            pos += 1
+        if pos >= len(script) or script[pos] != "{":
+            continue
+        try:
+            spec, _ = decoder.raw_decode(script, pos)
+        except (json.JSONDecodeError, ValueError):
+            found.append(DataSet(f"{where}: vega specification", unreadable="its data could not be decoded"))
+            continue
+        found.extend(_vega(spec, where))
+    stripped = script.strip()
+    if stripped.startswith("{") and ("ColumnDataSource" in stripped or '"roots"' in stripped):
+        try:
+            doc = json.loads(stripped)
+        except (json.JSONDecodeError, ValueError):
+            found.append(DataSet(f"{where}: bokeh document", unreadable="its data could not be decoded"))
+        else:
+            found.extend(_bokeh(doc, where))
+    elif stripped.startswith("{") and ('"$schema"' in stripped and "vega" in stripped):
+        try:
+            found.extend(_vega(json.loads(stripped), where))
+        except (json.JSONDecodeError, ValueError):
+            found.append(DataSet(f"{where}: vega specification", unreadable="its data could not be decoded"))
+    return found
+
+
+def _decode_typed(value: Any) -> list[Any] | None:
+    """A plotly typed array ({"dtype": "f8", "bdata": base64}) or a bokeh ndarray, as a list."""
+    import numpy as np
+
+    if not isinstance(value, dict):
+        return None
+    try:
+        if "bdata" in value and "dtype" in value:
+            arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+            return arr[:MAX_VALUES].tolist()
+        if value.get("type") == "ndarray":
+            data = value.get("array")
+            if isinstance(data, dict) and data.get("type") == "bytes":
+                arr = np.frombuffer(base64.b64decode(data["data"]), dtype=np.dtype(value.get("dtype", "float64")))
+                return arr[:MAX_VALUES].tolist()
+            if isinstance(data, list):
+                return data[:MAX_VALUES]
+        if "__ndarray__" in value:
+            arr = np.frombuffer(base64.b64decode(value["__ndarray__"]), dtype=np.dtype(value.get("dtype", "float64")))
+            return arr[:MAX_VALUES].tolist()
+    except (binascii.Error, TypeError, ValueError):
+        return None
+    return None
+
+
+def _column(value: Any) -> list[str] | None:
+    if isinstance(value, list):
+        flat = value
+        if flat and all(isinstance(v, list) for v in flat):  # a 2-d array (a heatmap's z)
+            flat = [x for row in flat for x in row]
+        return ["" if v is None else str(v) for v in flat[:MAX_VALUES]]
+    typed = _decode_typed(value)
+    if typed is not None:
+        return [str(v) for v in typed]
+    return None
+
+
+def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
+    kind = str(trace.get("type", "scatter"))
+    columns: dict[str, list[str]] = {}
+    for key in _DATA_KEYS:
+        if key in trace:
+            col = _column(trace[key])
+            if col is None and isinstance(trace[key], dict):
+                return DataSet(where, unreadable=f"the values of '{key}' are encoded in a form not read")
+            if col is not None:
+                columns[key] = col
+    marker = trace.get("marker")
+    if isinstance(marker, dict) and "size" in marker:
+        col = _column(marker["size"])
+        if col is not None and len(col) > 1:
+            columns["marker size"] = col
+    ds = DataSet(where, columns=_equal_lengths(columns))
+    ds.unit_values = _UNIT_TRACES.get(kind, "")
+    if kind == "box" and trace.get("boxpoints") is False and not any(len(v) > 1 for v in columns.values()):
+        ds.unit_values = ""
+    mode = str(trace.get("mode", ""))
+    if kind in ("scatter", "scattergl", "scatter3d", "scatterpolar", "scattergeo", "scattermapbox") and (
+            "markers" in mode or (not mode and max((len(v) for v in columns.values()), default=0) < 20)):
+        xs = [_float(v) for v in columns.get("x", [])]
+        ys = [_float(v) for v in columns.get("y", [])]
+        points = [(x, y or 0.0) for x, y in zip(xs, ys, strict=False) if x is not None]
+        n = max((len(v) for k, v in columns.items() if k in ("x", "y", "lat", "lon", "r")), default=0)
+        if n:
+            ds.marks = MarkGroup(n, len(set(points)) or n, "plotly marker", where,
+                                 regular=is_regular(points) if points else False, on_line="lines" in mode)
+    return ds
+
+
+def _equal_lengths(columns: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Columns of the longest length (shorter ones, such as a single colour, are settings, not data)."""
+    if not columns:
+        return {}
+    n = max(len(v) for v in columns.values())
+    return {k: v for k, v in columns.items() if len(v) == n}
+
+
+def _vega(spec: Any, where: str) -> list[DataSet]:
+    out: list[DataSet] = []
+
+    def records(values: Any, name: str) -> None:
+        if isinstance(values, list) and values and all(isinstance(r, dict) for r in values):
+            keys: list[str] = []
+            for r in values[:1000]:
+                keys.extend(k for k in r if k not in keys)
+            cols = {k: ["" if r.get(k) is None else str(r.get(k)) for r in values[:MAX_VALUES]] for k in keys}
+            out.append(DataSet(f"{where}: vega data '{name}'", columns=cols))
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("datasets"), dict):
+                for name, values in node["datasets"].items():
+                    records(values, str(name)[:24])
+            data = node.get("data")
+            if isinstance(data, dict) and "values" in data:
+                records(data["values"], str(data.get("name", "inline")))
+            elif isinstance(data, list):
+                for d in data:
+                    if isinstance(d, dict) and "values" in d:
+                        records(d["values"], str(d.get("name", "inline")))
+            mark = node.get("mark")
+            kind = mark.get("type") if isinstance(mark, dict) else mark
+            if kind in ("point", "circle", "square", "tick") and out and out[-1].marks is None:
+                n = max((len(v) for v in out[-1].columns.values()), default=0)
+                if n:
+                    out[-1].marks = MarkGroup(n, n, f"vega {kind} mark", out[-1].where)
+            for k, v in node.items():
+                if k not in ("datasets", "data"):
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return out
+
+
+def _bokeh(doc: Any, where: str) -> list[DataSet]:
+    out: list[DataSet] = []
+    scatter = False
+
+    def data_of(attrs: dict[str, Any]) -> dict[str, list[str]] | None:
+        data = attrs.get("data")
+        entries: list[tuple[str, Any]] = []
+        if isinstance(data, dict) and data.get("type") == "map":
+            entries = [(str(k), v) for k, v in data.get("entries", [])]
+        elif isinstance(data, dict):
+            entries = [(str(k), v) for k, v in data.items()]
+        cols: dict[str, list[str]] = {}
+        for k, v in entries:
+            col = _column(v)
+            if col is None:
+                return None
+            cols[k] = col
+        return cols
+
+    def walk(node: Any) -> None:
+        nonlocal scatter
+        if isinstance(node, dict):
+            name = node.get("name") or node.get("type")
+            if name in ("Scatter", "Circle", "Marker", "Square", "Diamond", "Triangle"):
+                scatter = True
+            if name == "ColumnDataSource":
+                attrs = node.get("attributes", node)
+                cols = data_of(attrs if isinstance(attrs, dict) else {})
+                if cols is None:
+                    out.append(DataSet(f"{where}: bokeh data source", unreadable="its columns are encoded in a "
+                                                                                 "form not read"))
+                elif cols:
+                    out.append(DataSet(f"{where}: bokeh data source {len(out) + 1}", columns=_equal_lengths(cols)))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc)
+    if scatter:
+        for ds in out:
+            if ds.columns:
+                n = max(len(v) for v in ds.columns.values())
+                xs = [_float(v) for v in ds.columns.get("x", [])]
+                points = [(x, 0.0) for x in xs if x is not None]
+                ds.marks = MarkGroup(n, n, "bokeh marker", ds.where, regular=is_regular(points) if points else False)
+    return out

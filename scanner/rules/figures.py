@@ -1,0 +1,222 @@
+"""FIG: figures — a plot may not draw one mark per unit, and may not carry data besides what it shows.
+
+The rules read :class:`~scanner.rules.documents.DocumentFacts`, built by :mod:`scanner.document_scan`
+from what the figure readers found (:mod:`scanner.loaders.figures`, :mod:`scanner.loaders.pdf`): the
+groups of marks of one shape in each vector figure (with whether they lie on a regular grid or on a line),
+and each data set a figure carries, already judged by the table, microdata and identifier rules. A raster
+image's marks cannot be read: it is a FIL001 review naming its size and producing software.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from scanner import masking
+from scanner.findings import Finding, Severity
+from scanner.rules.context import RuleContext
+from scanner.rules.registry import Shape, rule
+
+if TYPE_CHECKING:
+    from scanner.rules.documents import DocumentFacts
+
+__all__ = ["DataFacts", "FigureFacts", "MarkFacts", "UnitPlotOptions"]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkFacts:
+    """Marks of one shape in one group of a figure (see :class:`scanner.loaders.documents.MarkGroup`)."""
+
+    count: int
+    distinct: int
+    shape: str
+    element: str
+    regular: bool = False
+    on_line: bool = False
+
+
+@dataclass(slots=True)
+class FigureFacts:
+    """One figure: where it is, what made it, and its groups of marks."""
+
+    format: str
+    producer: str | None = None
+    size: str | None = None
+    page: int | None = None
+    slide: int | None = None
+    element: str | None = None
+    marks: list[MarkFacts] = field(default_factory=list)
+
+    def describe(self) -> str:
+        made = f", made by {self.producer}" if self.producer else ""
+        size = f", {self.size}" if self.size else ""
+        return f"{self.format}{size}{made}"
+
+
+@dataclass(slots=True)
+class DataFacts:
+    """Data a figure carries (a plotly trace, a bokeh source, data-* attributes, image text chunks), with
+    how the content rules judge it (reported or not)."""
+
+    where: str  # value-free: "script 2: plotly trace 1", "PNG text metadata"
+    page: int | None = None
+    slide: int | None = None
+    element: str | None = None
+    records: int = 0
+    columns: int = 0
+    numbers: int = 0  # numbers in free text (metadata)
+    tables: int = 0  # tables found in free text
+    metadata: bool = False
+    unit_values: str = ""
+    unreadable: str = ""
+    shape: str | None = None  # TableShape value of the data read as a table
+    flagged: Severity | None = None
+    flagged_rules: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+    identifier_severity: Severity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPlotOptions:
+    """FIG001 options (see rules.toml)."""
+
+    review_marks: int = 5
+    block_marks: int = 30
+
+    def __post_init__(self) -> None:
+        if self.review_marks < 2:
+            raise ValueError("review_marks must be at least 2")
+        if self.block_marks < self.review_marks:
+            raise ValueError("block_marks must be at least review_marks")
+
+
+def _where(page: int | None, slide: int | None, element: str | None) -> str:
+    parts = []
+    if slide is not None:
+        parts.append(f"slide {slide}")
+    if page is not None:
+        parts.append(f"page {page}")
+    if element:
+        parts.append(masking.mask_name(element))
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+@rule("FIG001", "unit-level-plot", Severity.BLOCK, (Shape.DOCUMENT,), UnitPlotOptions)
+def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]:
+    """A plot that draws one mark per unit: a scatter, strip or jitter plot of persons or firms.
+
+    What it flags: vector figures (SVG from matplotlib, ggplot2/svglite, Stata, Excel and d3; PDF pages;
+    charts in Word and PowerPoint files; plotly, bokeh and vega charts in HTML) with a group of marks of one
+    shape (matplotlib markers and scatter collections, svglite circles, small identical paths or squares,
+    chart points) whose positions are not a series: not on a regular grid of x with a few marks per x (a
+    time series or one point per category) and not on a line drawn through them (a line chart with
+    markers). `block` from `block_marks` marks in one group, `review` from `review_marks`. Bars, lines,
+    areas and histograms draw no such marks and pass. A raster image's marks cannot be read: FIL001.
+
+    Why it is disclosive: each mark of a scatter plot is one unit's exact values on two variables; with
+    one known value (an age, an income band) a reader finds the person and learns the other. An outlier
+    is a single person whatever the axis labels say. Output checking guidance allows plots of aggregates
+    only, or scatter plots whose points are groups of at least the threshold.
+
+    Example: `income_vs_age.svg`, a matplotlib scatter of 2,000 persons (`<use xlink:href="#m...">` 2,000
+    times in one `PathCollection`).
+
+    Options: `review_marks` (5) and `block_marks` (30): marks in one group from which a plot is reviewed or
+    blocked. Points of a scatter of aggregates (one per region) below `block_marks` go to a person.
+
+    References: Eurostat/ESSnet, Guidelines for the checking of output based on microdata research (SDAP,
+    2015): graphs, scatter plots and outliers; Statistics Denmark, rules for sending results home (figures
+    must not show individual observations); ONS SRS output checking (scatter plots are microdata).
+    """
+    opts: UnitPlotOptions = ctx.options
+    for fig in facts.figures:
+        units = [m for m in fig.marks if not m.regular and not m.on_line and m.count >= opts.review_marks]
+        if not units:
+            continue
+        top = max(units, key=lambda m: m.count)
+        severity = Severity.BLOCK if top.count >= opts.block_marks else Severity.REVIEW
+        more = f" and {len(units) - 1} more group(s) like it" if len(units) > 1 else ""
+        what = "one mark per unit" if severity is Severity.BLOCK else "possibly one mark per unit"
+        yield ctx.finding(
+            f"Figure ({fig.describe()}){_where(fig.page, fig.slide, fig.element)} draws {top.count:,} "
+            f"{top.shape} marks of one shape at irregular positions in '{masking.mask_name(top.element)}'{more}: "
+            f"a scatter, strip or jitter plot with {what}.",
+            masking.note(f"{top.count:,} marks, {top.distinct:,} distinct positions, {len(units)} group(s)"),
+            page=fig.page, slide=fig.slide, element=fig.element or top.element, severity=severity,
+            identity=f"{fig.element}:{top.element}",
+        )
+
+
+@rule("FIG002", "embedded-data", Severity.BLOCK, (Shape.DOCUMENT,))
+def embedded_data(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]:
+    """Data a figure carries besides what it shows: chart data, data attributes, image metadata.
+
+    What it flags: the data arrays of interactive charts (plotly traces, bokeh data sources, vega and
+    altair data sets) in HTML, `data-*` attributes and metadata of SVG figures, text chunks of PNG images
+    (`tEXt`, `zTXt`, `iTXt`), EXIF, XMP and comments of JPEG, TIFF and other images. Each is read as a table
+    (or free text) and judged by the table, microdata and identifier rules: `block` when they flag it
+    (person numbers, unit records, small counts), when a histogram, box or violin chart carries the raw
+    values it summarises (one per unit: the browser bins them), or when the data reads as microdata;
+    `review` when it cannot be decoded, or when metadata holds numbers or a table no rule flags; `info`
+    when a chart carries only the aggregates it draws.
+
+    Why it is disclosive: a figure file is not only its picture. A plotly histogram holds every
+    underlying value, a scatter's hover text can hold person numbers, and an image's text chunk can hold
+    whatever a program wrote into it: all leave with the file and are one click or one `exiftool` away.
+
+    Example: `age_hist.html` from `plotly.express.histogram(df, x="age")`, whose page holds the 1,200
+    ages; `plot.png` with a `tEXt` chunk `Comment` holding rows of `pnr;income`.
+
+    Options: severity only.
+
+    References: Eurostat/ESSnet, Guidelines for the checking of output based on microdata research (SDAP,
+    2015); plotly.js figure reference (traces carry their data); PNG specification (ISO/IEC 15948) 11.3.4
+    (textual information); Exif 2.3 (ImageDescription, UserComment).
+    """
+    for d in facts.data:
+        where = f"{masking.mask_name(d.where)}{_where(d.page, d.slide, None)}"
+        size = f"{d.records:,} records in {d.columns} column(s)" if d.columns else f"{d.numbers:,} numbers"
+        kw = {"page": d.page, "slide": d.slide, "element": d.element or d.where, "identity": d.where}
+        if d.identifiers:
+            yield ctx.finding(
+                f"Data carried by a figure, {where}, holds person or business numbers.",
+                masking.evidence("; ".join(d.identifiers)), severity=d.identifier_severity or Severity.BLOCK,
+                **kw,  # type: ignore[arg-type]
+            )
+        elif d.unit_values:
+            yield ctx.finding(
+                f"Data carried by a figure, {where}: {d.unit_values} ({size}); anyone can read them out of the "
+                "file.", masking.note(size), **kw,  # type: ignore[arg-type]
+            )
+        elif d.shape == "microdata" or (d.flagged is not None and d.flagged >= Severity.BLOCK):
+            rules = ", ".join(d.flagged_rules) or "the microdata analysis"
+            yield ctx.finding(
+                f"Data carried by a figure, {where}, holds content the table, microdata or identifier rules "
+                f"flag ({rules}); it leaves with the file ({size}).",
+                masking.note(f"{size}; rules: {rules}"), **kw,  # type: ignore[arg-type]
+            )
+        elif d.unreadable:
+            yield ctx.finding(
+                f"Data carried by a figure, {where}: {d.unreadable}; a person must check what it holds.",
+                masking.note(d.unreadable), severity=Severity.REVIEW, **kw,  # type: ignore[arg-type]
+            )
+        elif d.metadata:
+            if d.tables or d.numbers >= 20 or (d.flagged is not None and d.flagged >= Severity.REVIEW):
+                yield ctx.finding(
+                    f"Metadata of a figure, {where}, holds data ({d.tables} table(s), {d.numbers:,} numbers) "
+                    "that nothing flags; a person must check it and remove it if it is not needed.",
+                    masking.note(size), severity=Severity.REVIEW, **kw,  # type: ignore[arg-type]
+                )
+        elif d.flagged is not None and d.flagged >= Severity.REVIEW:
+            rules = ", ".join(d.flagged_rules)
+            yield ctx.finding(
+                f"Data carried by a figure, {where} ({size}), is unsure for the table rules ({rules}); a person "
+                "must check it.", masking.note(f"{size}; rules: {rules}"), severity=Severity.REVIEW,
+                **kw,  # type: ignore[arg-type]
+            )
+        else:
+            yield ctx.finding(
+                f"A figure carries its data, {where} ({size}); nothing in it is flagged: it is what the figure "
+                "draws.", masking.note(size), severity=Severity.INFO, **kw,  # type: ignore[arg-type]
+            )

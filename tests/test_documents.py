@@ -1,0 +1,461 @@
+"""Documents: Word, PowerPoint, OpenDocument, RTF, HTML and PDF files, generated here, safe and unsafe,
+each with its expected verdict, rules and locations (page, slide, element, row)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scanner import api
+from scanner.config import load_config
+from scanner.findings import FileResult, Finding, Verdict
+from tests.doc_samples import (
+    chart_xml,
+    cprs,
+    html_table,
+    make_docx,
+    make_odf,
+    make_pdf,
+    make_png,
+    make_pptx,
+    make_rtf,
+    odf_table,
+    plotly_html,
+    rtf_table,
+    table_page,
+    w_deleted,
+    w_par,
+    w_table,
+)
+
+SAFE = [["Region", "Men", "Women"], ["North", "120", "131"], ["South", "98", "104"], ["East", "77", "80"]]
+SMALL = [["Region", "Men", "Women"], ["North", "120", "131"], ["South", "2", "104"], ["East", "77", "80"]]
+CPR = cprs(4)
+
+
+def scan(path: Path, **config: object) -> FileResult:
+    result = api.scan([path], load_config(**config), jobs=1)  # type: ignore[arg-type]
+    assert len(result.files) == 1
+    return result.files[0]
+
+
+def rules(f: FileResult) -> set[str]:
+    return {x.rule for x in f.findings if x.severity.label != "info"}
+
+
+def of(f: FileResult, code: str) -> list[Finding]:
+    return [x for x in f.findings if x.rule == code]
+
+
+def _detail(f: FileResult) -> list[tuple[str, str, str]]:
+    return [(x.rule, x.severity.label, x.message) for x in f.findings]
+
+
+# -- Word ---------------------------------------------------------------------------------------------
+
+
+def docx_clean(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("Counts by region.") + w_table(SAFE) + w_par("Source: registers."))
+
+
+def docx_small_cell(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("Counts by region.") + w_table(SAFE) + w_table(SMALL))
+
+
+def docx_comment_cpr(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("Counts by region.") + w_table(SAFE),
+                     comments=[f"Excluded: cpr {CPR[0]} and cpr {CPR[1]}"])
+
+
+def docx_deleted_cpr(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("Results.") + w_deleted(f"Case cpr {CPR[2]} removed") + w_table(SAFE))
+
+
+def docx_deleted_count(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("Results.") + w_deleted("Only 2 persons in Bornholm"))
+
+
+def docx_text_cpr(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par(f"The patient with CPR {CPR[3]} was excluded."))
+
+
+def docx_hidden_text(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("Results.") + w_par("North had 2 cases", hidden=True))
+
+
+def docx_embedded(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("Results."),
+                     extra={"word/embeddings/Microsoft_Excel_Worksheet.xlsx": b"PK\x05\x06" + b"\x00" * 18})
+
+
+def docx_picture(d: Path) -> Path:
+    png = make_png(d / "p.png", software="matplotlib version3.8")
+    data = png.read_bytes()
+    png.unlink()
+    return make_docx(d / "report.docx", w_par("Figure 1."), extra={"word/media/image1.png": data})
+
+
+def docx_scatter_chart(d: Path) -> Path:
+    import random
+
+    rng = random.Random(3)
+    points = [(round(rng.uniform(20, 70), 2), round(rng.uniform(100, 900), 1)) for _ in range(60)]
+    return make_docx(d / "report.docx", w_par("Figure 1."), extra={"word/charts/chart1.xml": chart_xml(points)},
+                     rels=[("rIdCh", "chart", "charts/chart1.xml")])
+
+
+def docx_line_chart(d: Path) -> Path:
+    points = [(2000 + k, 100 + 3 * k) for k in range(20)]
+    return make_docx(d / "report.docx", w_par("Figure 1."),
+                     extra={"word/charts/chart1.xml": chart_xml(points, "lineChart")},
+                     rels=[("rIdCh", "chart", "charts/chart1.xml")])
+
+
+# -- PowerPoint ---------------------------------------------------------------------------------------
+
+
+def pptx_clean(d: Path) -> Path:
+    return make_pptx(d / "talk.pptx", [{"texts": ["Results", "Counts by region"], "table": SAFE},
+                                       {"texts": ["Thanks"], "notes": "Mention the registers."}])
+
+
+def pptx_small_cell(d: Path) -> Path:
+    return make_pptx(d / "talk.pptx", [{"texts": ["Intro"]}, {"texts": ["Counts"], "table": SMALL}])
+
+
+def pptx_notes_cpr(d: Path) -> Path:
+    return make_pptx(d / "talk.pptx", [{"texts": ["Intro"]}, {"texts": ["Results"], "notes": f"Check cpr {CPR[0]}"}])
+
+
+def pptx_notes_count(d: Path) -> Path:
+    return make_pptx(d / "talk.pptx", [{"texts": ["Results"], "notes": "Only 2 women in the oldest group"}])
+
+
+def pptx_hidden_slide(d: Path) -> Path:
+    return make_pptx(d / "talk.pptx", [{"texts": ["Results"]}, {"texts": ["Raw count: 2"], "hidden": True}])
+
+
+# -- OpenDocument -------------------------------------------------------------------------------------
+
+
+def odt_clean(d: Path) -> Path:
+    return make_odf(d / "report.odt", "<text:p>Counts by region.</text:p>" + odf_table(SAFE))
+
+
+def odt_small_cell(d: Path) -> Path:
+    return make_odf(d / "report.odt", "<text:p>Counts.</text:p>" + odf_table(SMALL))
+
+
+def odt_annotation_cpr(d: Path) -> Path:
+    return make_odf(d / "report.odt", "<text:p>Counts.<office:annotation><dc:creator>A</dc:creator>"
+                    f"<text:p>cpr {CPR[1]}</text:p></office:annotation></text:p>")
+
+
+def odt_tracked_deletion(d: Path) -> Path:
+    return make_odf(d / "report.odt", '<text:tracked-changes><text:changed-region text:id="c1"><text:deletion>'
+                    f"<text:p>cpr {CPR[2]}</text:p></text:deletion></text:changed-region></text:tracked-changes>"
+                    "<text:p>Results.</text:p>")
+
+
+def odp_notes_count(d: Path) -> Path:
+    return make_odf(d / "talk.odp", '<draw:page draw:name="p1"><text:p>Results</text:p><presentation:notes>'
+                    "<text:p>Only 2 women</text:p></presentation:notes></draw:page>", presentation=True)
+
+
+def odp_table_small(d: Path) -> Path:
+    return make_odf(d / "talk.odp", '<draw:page draw:name="p1"><text:p>Intro</text:p></draw:page>'
+                    f'<draw:page draw:name="p2">{odf_table(SMALL)}</draw:page>', presentation=True)
+
+
+# -- RTF ----------------------------------------------------------------------------------------------
+
+
+def rtf_clean(d: Path) -> Path:
+    return make_rtf(d / "table.rtf", r"\pard Counts by region\par " + rtf_table(SAFE) + r"\par Source: registers\par")
+
+
+def rtf_small_cell(d: Path) -> Path:
+    return make_rtf(d / "table.rtf", r"\pard The FREQ Procedure\par " + rtf_table(SMALL) + r"\par")
+
+
+def rtf_annotation_cpr(d: Path) -> Path:
+    return make_rtf(d / "table.rtf", r"\pard Results{\*\atnid A}{\*\annotation\pard cpr " + CPR[3] + r"\par}\par")
+
+
+def rtf_deleted_cpr(d: Path) -> Path:
+    return make_rtf(d / "table.rtf", r"\pard Results {\deleted cpr " + CPR[0] + r"} kept\par")
+
+
+# -- HTML ---------------------------------------------------------------------------------------------
+
+
+def html_clean(d: Path) -> Path:
+    (d / "t.html").write_text(f"<html><body><h1>Results</h1><p>Counts.</p>{html_table(SAFE)}</body></html>")
+    return d / "t.html"
+
+
+def html_small_cell(d: Path) -> Path:
+    (d / "t.html").write_text(f"<html><body><p>Counts.</p>{html_table(SMALL)}</body></html>")
+    return d / "t.html"
+
+
+def html_text_cpr(d: Path) -> Path:
+    (d / "t.html").write_text(f"<html><body><p>Patient cpr {CPR[1]} excluded.</p></body></html>")
+    return d / "t.html"
+
+
+def html_plotly_bar(d: Path) -> Path:
+    (d / "bar.html").write_text(plotly_html([{"type": "bar", "x": ["North", "South", "East"], "y": [120, 98, 77]}]))
+    return d / "bar.html"
+
+
+def html_plotly_scatter(d: Path) -> Path:
+    import random
+
+    rng = random.Random(5)
+    xs = [round(rng.uniform(20, 70), 1) for _ in range(300)]
+    ys = [round(rng.uniform(1e5, 9e5)) for _ in range(300)]
+    (d / "sc.html").write_text(plotly_html([{"type": "scatter", "mode": "markers", "x": xs, "y": ys}]))
+    return d / "sc.html"
+
+
+def html_plotly_histogram(d: Path) -> Path:
+    import random
+
+    rng = random.Random(6)
+    (d / "hist.html").write_text(plotly_html([{"type": "histogram", "x": [rng.randint(18, 90) for _ in range(500)]}]))
+    return d / "hist.html"
+
+
+def html_plotly_hover_cpr(d: Path) -> Path:
+    (d / "bar.html").write_text(plotly_html([{"type": "bar", "x": ["a", "b", "c", "d"], "y": [10, 12, 14, 9],
+                                              "text": CPR}]))
+    return d / "bar.html"
+
+
+def html_plotly_bar_small(d: Path) -> Path:
+    (d / "bar.html").write_text(plotly_html([{"type": "bar", "x": ["North", "South", "East"], "y": [120, 2, 77],
+                                              "name": "antal"}]))
+    return d / "bar.html"
+
+
+def html_vega_units(d: Path) -> Path:
+    records = [{"pnr": c, "income": 1000 + k} for k, c in enumerate(cprs(40, seed=9))]
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "mark": "point",
+            "datasets": {"data-1": records}, "data": {"name": "data-1"}}
+    (d / "v.html").write_text('<html><body><div id="vis"></div><script>var spec = ' + json.dumps(spec) +
+                              '; vegaEmbed("#vis", spec);</script></body></html>')
+    return d / "v.html"
+
+
+# -- PDF ----------------------------------------------------------------------------------------------
+
+
+def pdf_clean(d: Path) -> Path:
+    return make_pdf(d / "r.pdf", [[(72, 740, "Counts by region"), *table_page(SAFE)]])
+
+
+def pdf_small_cell(d: Path) -> Path:
+    return make_pdf(d / "r.pdf", [[(72, 740, "Introduction")], [(72, 740, "The FREQ Procedure"), *table_page(SMALL)]])
+
+
+def pdf_text_cpr(d: Path) -> Path:
+    return make_pdf(d / "r.pdf", [[(72, 740, "Introduction")], [(72, 700, f"Excluded patient cpr {CPR[2]}")]])
+
+
+def pdf_encrypted(d: Path) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    src = pdf_clean(d)
+    writer = PdfWriter()
+    for page in PdfReader(src).pages:
+        writer.add_page(page)
+    writer.encrypt("secret", algorithm="RC4-128")
+    with open(d / "enc.pdf", "wb") as fh:
+        writer.write(fh)
+    src.unlink()
+    return d / "enc.pdf"
+
+
+def pdf_attachment(d: Path) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    src = pdf_clean(d)
+    writer = PdfWriter()
+    for page in PdfReader(src).pages:
+        writer.add_page(page)
+    writer.add_attachment("data.csv", b"pnr;income\n1;2\n")
+    with open(d / "att.pdf", "wb") as fh:
+        writer.write(fh)
+    src.unlink()
+    return d / "att.pdf"
+
+
+def pdf_matplotlib(kind: str) -> Callable[[Path], Path]:
+    def build(d: Path) -> Path:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import numpy as np
+
+        rng = np.random.default_rng(2)
+        fig, ax = plt.subplots()
+        if kind == "scatter":
+            ax.scatter(rng.normal(size=200), rng.normal(size=200))
+        else:
+            ax.bar(["a", "b", "c"], [30, 40, 50])
+        fig.savefig(d / f"{kind}.pdf")
+        plt.close(fig)
+        return d / f"{kind}.pdf"
+
+    return build
+
+
+# (builder, verdict, rules that must be among the non-info findings, exactly those?)
+CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
+    (docx_clean, Verdict.PASS, set()),
+    (docx_small_cell, Verdict.FAIL, {"TAB001"}),
+    (docx_comment_cpr, Verdict.FAIL, {"DOC005"}),
+    (docx_deleted_cpr, Verdict.FAIL, {"DOC005"}),
+    (docx_deleted_count, Verdict.REVIEW, {"DOC005"}),
+    (docx_text_cpr, Verdict.FAIL, {"PID003"}),
+    (docx_hidden_text, Verdict.REVIEW, {"DOC005"}),
+    (docx_embedded, Verdict.REVIEW, {"DOC003"}),
+    (docx_picture, Verdict.REVIEW, {"FIL001"}),
+    (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
+    (docx_line_chart, Verdict.PASS, set()),
+    (pptx_clean, Verdict.PASS, set()),
+    (pptx_small_cell, Verdict.FAIL, {"TAB001"}),
+    (pptx_notes_cpr, Verdict.FAIL, {"DOC005"}),
+    (pptx_notes_count, Verdict.REVIEW, {"DOC005"}),
+    (pptx_hidden_slide, Verdict.REVIEW, {"DOC005"}),
+    (odt_clean, Verdict.PASS, set()),
+    (odt_small_cell, Verdict.FAIL, {"TAB001"}),
+    (odt_annotation_cpr, Verdict.FAIL, {"DOC005"}),
+    (odt_tracked_deletion, Verdict.FAIL, {"DOC005"}),
+    (odp_notes_count, Verdict.REVIEW, {"DOC005"}),
+    (odp_table_small, Verdict.FAIL, {"TAB001"}),
+    (rtf_clean, Verdict.PASS, set()),
+    (rtf_small_cell, Verdict.FAIL, {"TAB001"}),
+    (rtf_annotation_cpr, Verdict.FAIL, {"DOC005"}),
+    (rtf_deleted_cpr, Verdict.FAIL, {"DOC005"}),
+    (html_clean, Verdict.PASS, set()),
+    (html_small_cell, Verdict.FAIL, {"TAB001"}),
+    (html_text_cpr, Verdict.FAIL, {"PID003"}),
+    (html_plotly_bar, Verdict.PASS, set()),
+    (html_plotly_scatter, Verdict.FAIL, {"FIG001"}),
+    (html_plotly_histogram, Verdict.FAIL, {"FIG002"}),
+    (html_plotly_hover_cpr, Verdict.FAIL, {"FIG002", "PID003"}),
+    (html_plotly_bar_small, Verdict.FAIL, {"FIG002", "TAB001"}),
+    (html_vega_units, Verdict.FAIL, {"FIG002"}),
+    (pdf_clean, Verdict.PASS, set()),
+    (pdf_small_cell, Verdict.FAIL, {"TAB001"}),
+    (pdf_text_cpr, Verdict.FAIL, {"PID003"}),
+    (pdf_encrypted, Verdict.REVIEW, {"FIL004"}),
+    (pdf_attachment, Verdict.REVIEW, {"DOC003"}),
+    (pdf_matplotlib("scatter"), Verdict.FAIL, {"FIG001"}),
+    (pdf_matplotlib("bar"), Verdict.PASS, set()),
+]
+
+
+@pytest.mark.parametrize(("build", "verdict", "codes"), CASES,
+                         ids=[c[0].__qualname__.split(".")[0] + ("" if "matplotlib" not in c[0].__qualname__ else
+                                                                  f"-{i}") for i, c in enumerate(CASES)])
+def test_document_verdicts(tmp_path: Path, build: Callable[[Path], Path], verdict: Verdict, codes: set[str]) -> None:
+    path = build(tmp_path)
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    assert codes <= rules(f), _detail(f)
+    if verdict is Verdict.PASS:
+        assert not rules(f), _detail(f)
+
+
+def test_word_table_small_cell_is_located_at_its_table_and_row(tmp_path: Path) -> None:
+    f = scan(docx_small_cell(tmp_path))
+    small = of(f, "TAB001")
+    assert small and all(x.location.element == "table 2" for x in small), _detail(f)
+    assert {x.location.row for x in small} == {2}
+    assert {x.location.column for x in small} == {"Men"}
+
+
+def test_tracked_deletion_is_hidden_content_and_masked(tmp_path: Path) -> None:
+    f = scan(docx_deleted_cpr(tmp_path))
+    (doc005,) = of(f, "DOC005")
+    assert doc005.severity.label == "block"
+    assert "deleted text" in doc005.message.lower()
+    assert doc005.location.element == "paragraph 2"
+    report = json.dumps([x.message + x.evidence.text for x in f.findings])
+    assert CPR[2] not in report and CPR[2].replace("-", "") not in report
+    # the deleted number is not part of the visible text: no PID finding on the text
+    assert not of(f, "PID003")
+
+
+def test_comment_location_names_the_comment(tmp_path: Path) -> None:
+    f = scan(docx_comment_cpr(tmp_path))
+    (doc005,) = of(f, "DOC005")
+    assert doc005.location.element == "comment 1"
+    assert CPR[0] not in doc005.evidence.text
+
+
+def test_slide_findings_name_the_slide(tmp_path: Path) -> None:
+    f = scan(pptx_small_cell(tmp_path))
+    assert {x.location.slide for x in of(f, "TAB001")} == {2}
+    notes = scan(pptx_notes_cpr(tmp_path / ".." / tmp_path.name))
+    (doc005,) = of(notes, "DOC005")
+    assert doc005.location.slide == 2 and doc005.location.element == "speaker notes"
+
+
+def test_notes_slide_number_is_not_a_number_in_the_notes(tmp_path: Path) -> None:
+    # the slide-number placeholder of a notes page is not content: notes of words pass
+    f = scan(pptx_clean(tmp_path))
+    assert not of(f, "DOC005") or all(x.severity.label == "info" for x in of(f, "DOC005"))
+
+
+def test_pdf_findings_name_the_page(tmp_path: Path) -> None:
+    f = scan(pdf_small_cell(tmp_path))
+    assert {x.location.page for x in of(f, "TAB001")} == {2}, _detail(f)
+    g = scan(pdf_text_cpr(tmp_path / "x" if (tmp_path / "x").mkdir() is None else tmp_path))
+    (pid,) = of(g, "PID003")
+    assert pid.location.page == 2
+
+
+def test_pdf_encrypted_is_fil004_not_read(tmp_path: Path) -> None:
+    f = scan(pdf_encrypted(tmp_path))
+    assert rules(f) == {"FIL004"}, _detail(f)
+
+
+def test_refused_xml_in_a_docx_is_a_review(tmp_path: Path) -> None:
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            "<w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>")
+    path = make_docx(tmp_path / "bomb.docx", "", extra={"word/document.xml": bomb})
+    f = scan(path)
+    assert f.verdict is Verdict.REVIEW and "FIL001" in rules(f), _detail(f)
+    assert any("DTD" in x.message for x in f.findings)
+
+
+def test_damaged_docx_is_a_review(tmp_path: Path) -> None:
+    path = docx_clean(tmp_path)
+    path.write_bytes(path.read_bytes()[:200])
+    f = scan(path)
+    assert f.verdict is Verdict.REVIEW and "FIL001" in rules(f), _detail(f)
+
+
+def test_select_does_not_change_hidden_judgement(tmp_path: Path) -> None:
+    """The figure data is judged by every enabled content rule, whatever --select reports."""
+    f = scan(html_plotly_bar_small(tmp_path), select=["FIG002"])
+    assert rules(f) == {"FIG002"}, _detail(f)
+
+
+def test_json_report_carries_page_slide_and_element(tmp_path: Path) -> None:
+    from scanner.reporters import json as json_reporter
+
+    result = api.scan([pptx_small_cell(tmp_path)], load_config(), jobs=1)
+    data = json_reporter.to_dict(result)
+    locs = [x["location"] for x in data["files"][0]["findings"]]
+    assert locs and all({"page", "slide", "element"} <= set(loc) for loc in locs)
+    assert any(loc["slide"] == 2 and loc["element"] == "table 1" for loc in locs)

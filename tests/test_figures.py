@@ -1,0 +1,250 @@
+"""Figures: SVGs from real matplotlib and in svglite's form, raster images with and without text chunks,
+and the corpus figures (every one gets a verdict; the scatter plots are flagged, the line charts pass)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scanner.findings import Verdict
+from tests.doc_samples import cprs, make_png
+from tests.test_documents import _detail, of, rules, scan
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def _mpl(name: str, draw: Callable[[object], None]) -> Callable[[Path], Path]:
+    def build(d: Path) -> Path:
+        fig, ax = plt.subplots()
+        draw(ax)
+        fig.savefig(d / name)
+        plt.close(fig)
+        return d / name
+
+    build.__qualname__ = name.replace(".", "_")
+    return build
+
+
+_rng = np.random.default_rng(11)
+X, Y = _rng.normal(size=300), _rng.normal(size=300)
+
+mpl_scatter = _mpl("scatter.svg", lambda ax: ax.scatter(X, Y))
+mpl_plot_markers = _mpl("plot_o.svg", lambda ax: ax.plot(X[:80], Y[:80], "o"))
+mpl_strip = _mpl("strip.svg", lambda ax: ax.plot(np.repeat([1, 2, 3], 40), _rng.normal(size=120), "o"))
+FEW_X = [0.13, 0.52, 0.91, 0.33, 0.71, 0.24, 0.86]
+mpl_few_points = _mpl("few.svg", lambda ax: ax.scatter(FEW_X, [3, 1, 4, 1, 5, 9, 2]))
+mpl_bar = _mpl("bar.svg", lambda ax: ax.bar(["North", "South", "East"], [120, 98, 77]))
+mpl_hist = _mpl("hist.svg", lambda ax: ax.hist(_rng.normal(size=2000), bins=30))
+mpl_series = _mpl("series.svg", lambda ax: ax.plot(np.arange(52), 100 + _rng.normal(size=52), "-o"))
+mpl_line = _mpl("line.svg", lambda ax: ax.plot(np.arange(200), np.cumsum(_rng.normal(size=200))))
+
+
+def _bar_labels(ax: object, labels: list[str]) -> None:
+    bars = ax.bar(["a", "b", "c"], [5, 2, 9])  # type: ignore[attr-defined]
+    ax.bar_label(bars, labels=labels)  # type: ignore[attr-defined]
+
+
+mpl_bar_small_n = _mpl("bar_n.svg", lambda ax: _bar_labels(ax, ["n=50", "n=2", "n=90"]))
+mpl_bar_safe_n = _mpl("bar_n_safe.svg", lambda ax: _bar_labels(ax, ["n=50", "n=20", "n=90"]))
+mpl_scatter_png = _mpl("scatter.png", lambda ax: ax.scatter(X, Y))
+mpl_scatter_jpeg = _mpl("scatter.jpg", lambda ax: ax.scatter(X, Y))
+
+
+def svglite(n: int, *, line: bool = False) -> Callable[[Path], Path]:
+    """A ggplot2 figure as svglite writes it: circles in a clip group (and a polyline through them)."""
+
+    def build(d: Path) -> Path:
+        rng = random.Random(n)
+        pts = sorted((round(rng.uniform(40, 680), 2), round(rng.uniform(40, 520), 2)) for _ in range(n))
+        if line:
+            pts = [(40 + 12.0 * k, y) for k, (_, y) in enumerate(pts)]
+        body = "".join(f"<circle cx='{x:.2f}' cy='{y:.2f}' r='1.95' style='stroke-width: 0.71;'/>" for x, y in pts)
+        poly = ("<polyline points='" + " ".join(f"{x:.2f},{y:.2f}" for x, y in pts) + "'/>") if line else ""
+        svg = ("<?xml version='1.0' encoding='UTF-8' ?><svg xmlns='http://www.w3.org/2000/svg' class='svglite' "
+               "width='720.00pt' height='576.00pt' viewBox='0 0 720.00 576.00'><g clip-path='url(#cp1)'>"
+               f"<rect x='0' y='0' width='720' height='576'/>{poly}{body}</g>"
+               "<g><text x='300' y='560'>wt</text></g></svg>")
+        (d / f"gg{n}.svg").write_text(svg)
+        return d / f"gg{n}.svg"
+
+    build.__qualname__ = f"svglite_{n}{'_line' if line else ''}"
+    return build
+
+
+def svg_entities(d: Path) -> Path:
+    (d / "bomb.svg").write_text('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
+                                '<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>')
+    return d / "bomb.svg"
+
+
+def svg_data_attributes(d: Path) -> Path:
+    rows = "".join(f'<rect x="{10 * k}" y="10" width="8" height="{20 + k}" data-pnr="{c}" data-income="{1000 + k}"/>'
+                   for k, c in enumerate(cprs(12, seed=4)))
+    (d / "d3.svg").write_text(f'<svg xmlns="http://www.w3.org/2000/svg"><g>{rows}</g></svg>')
+    return d / "d3.svg"
+
+
+def png_plain(d: Path) -> Path:
+    return make_png(d / "plain.png", software="matplotlib version3.8.0, https://matplotlib.org/")
+
+
+def png_text_records(d: Path) -> Path:
+    rows = "\n".join(f"{c};{30 + k};{1000 * k}" for k, c in enumerate(cprs(20, seed=5)))
+    return make_png(d / "chunk.png", {"Comment": "pnr;age;income\n" + rows})
+
+
+def png_ztxt_numbers(d: Path) -> Path:
+    rows = "\n".join(f"{k};{17 + k % 5};{round(1000 + 37.5 * k, 1)}" for k in range(30))
+    return make_png(d / "z.png", {"Description": "group;n;mean\n" + rows}, compressed=True)
+
+
+def png_title_only(d: Path) -> Path:
+    return make_png(d / "title.png", {"Title": "Deaths by week, 2020"}, software="R")
+
+
+def jpeg_exif_cpr(d: Path) -> Path:
+    from PIL import Image
+
+    im = Image.new("RGB", (8, 8), "white")
+    exif = Image.Exif()
+    exif[0x010E] = f"Patients cpr {', cpr '.join(cprs(3, seed=6))}"
+    exif[0x0131] = "Stata 17"
+    im.save(d / "exif.jpg", exif=exif)
+    return d / "exif.jpg"
+
+
+def gif_plain(d: Path) -> Path:
+    from PIL import Image
+
+    Image.new("P", (10, 10)).save(d / "a.gif")
+    return d / "a.gif"
+
+
+def tiff_plain(d: Path) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (10, 10)).save(d / "a.tiff")
+    return d / "a.tiff"
+
+
+CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
+    (mpl_scatter, Verdict.FAIL, {"FIG001"}),
+    (mpl_plot_markers, Verdict.FAIL, {"FIG001"}),
+    (mpl_strip, Verdict.FAIL, {"FIG001"}),
+    (mpl_few_points, Verdict.REVIEW, {"FIG001"}),
+    (mpl_bar, Verdict.PASS, set()),
+    (mpl_hist, Verdict.PASS, set()),
+    (mpl_series, Verdict.PASS, set()),
+    (mpl_line, Verdict.PASS, set()),
+    (mpl_bar_small_n, Verdict.FAIL, {"TAB001"}),
+    (mpl_bar_safe_n, Verdict.PASS, set()),
+    (mpl_scatter_png, Verdict.REVIEW, {"FIL001"}),
+    (mpl_scatter_jpeg, Verdict.REVIEW, {"FIL001"}),
+    (svglite(120), Verdict.FAIL, {"FIG001"}),
+    (svglite(40, line=True), Verdict.PASS, set()),
+    (svg_entities, Verdict.REVIEW, {"FIL001"}),
+    (svg_data_attributes, Verdict.FAIL, {"FIG002"}),
+    (png_plain, Verdict.REVIEW, {"FIL001"}),
+    (png_text_records, Verdict.FAIL, {"FIG002"}),
+    (png_ztxt_numbers, Verdict.REVIEW, {"FIG002"}),
+    (png_title_only, Verdict.REVIEW, {"FIL001"}),
+    (jpeg_exif_cpr, Verdict.FAIL, {"FIG002"}),
+    (gif_plain, Verdict.REVIEW, {"FIL001"}),
+    (tiff_plain, Verdict.REVIEW, {"FIL001"}),
+]
+
+
+@pytest.mark.parametrize(("build", "verdict", "codes"), CASES, ids=[c[0].__qualname__ for c in CASES])
+def test_figure_verdicts(tmp_path: Path, build: Callable[[Path], Path], verdict: Verdict, codes: set[str]) -> None:
+    f = scan(build(tmp_path))
+    assert f.verdict is verdict, _detail(f)
+    assert codes <= rules(f), _detail(f)
+    if verdict is Verdict.PASS:
+        assert not rules(f), _detail(f)
+
+
+def test_scatter_finding_names_the_group_and_the_count(tmp_path: Path) -> None:
+    f = scan(mpl_scatter(tmp_path))
+    (fig,) = of(f, "FIG001")
+    assert fig.location.element and "300" in fig.message and "matplotlib" in fig.message
+    assert fig.severity.label == "block"
+
+
+def test_raster_review_names_size_and_software(tmp_path: Path) -> None:
+    f = scan(png_plain(tmp_path))
+    (fil,) = of(f, "FIL001")
+    assert "4x3 px" in fil.message and "matplotlib" in fil.message
+
+
+def test_counts_on_a_figure_are_located(tmp_path: Path) -> None:
+    f = scan(mpl_bar_small_n(tmp_path))
+    small = of(f, "TAB001")
+    assert small and all("counts printed on the figure" in (x.location.element or "") for x in small)
+    assert {x.location.row for x in small} == {2}
+
+
+def test_records_in_a_png_chunk_are_masked(tmp_path: Path) -> None:
+    f = scan(png_text_records(tmp_path))
+    numbers = cprs(20, seed=5)
+    text = " ".join(x.message + x.evidence.text for x in f.findings)
+    assert not any(c in text or c.replace("-", "") in text for c in numbers)
+    assert of(f, "FIG002")[0].severity.label == "block"
+
+
+def test_fig001_thresholds_are_options(tmp_path: Path) -> None:
+    from scanner import api
+    from scanner.config import load_config
+
+    site = tmp_path / "site.toml"
+    site.write_text("[rules.FIG001]\nreview_marks = 400\nblock_marks = 500\n")
+    path = mpl_scatter(tmp_path / "x" if (tmp_path / "x").mkdir() is None else tmp_path)
+    result = api.scan([path], load_config(site), jobs=1)
+    assert not [x for x in result.findings() if x.rule == "FIG001"]
+
+
+# -- the corpus ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_figures() -> dict[str, object]:
+    from scanner import api
+    from scanner.config import load_config
+    from tests.conftest import corpus_root
+
+    root = corpus_root()
+    if root is None:
+        pytest.skip("real-world corpus not found: set SDCSCAN_CORPUS or place it at ../shared/corpus")
+    result = api.scan([root / "figures"], load_config(), jobs=1)
+    return {f.path.split("/", 1)[1]: f for f in result.files}
+
+
+@pytest.mark.corpus
+def test_corpus_scatter_svgs_are_flagged(corpus_figures: dict[str, object]) -> None:
+    for name in ("patchwork_corrected-spacing-for-long-axis-labels.svg", "patchwork_free-panel-works.svg"):
+        f = corpus_figures[name]
+        assert "FIG001" in rules(f) and f.verdict is Verdict.FAIL, _detail(f)  # type: ignore[arg-type,attr-defined]
+
+
+@pytest.mark.corpus
+def test_corpus_line_charts_pass(corpus_figures: dict[str, object]) -> None:
+    for name in ("opensafely_absrisk_cumincidence_coviddeath.svg", "opensafely_longcovid_time_series_plot.svg",
+                 "expat_TFP.pdf"):
+        f = corpus_figures[name]
+        assert f.verdict is Verdict.PASS, _detail(f)  # type: ignore[arg-type,attr-defined]
+
+
+@pytest.mark.corpus
+def test_corpus_raster_images_and_sas_pdf(corpus_figures: dict[str, object]) -> None:
+    for name, f in corpus_figures.items():
+        if name.endswith((".png", ".jpg")):
+            assert rules(f) == {"FIL001"} and "px" in of(f, "FIL001")[0].message, name  # type: ignore[arg-type]
+    sas = corpus_figures["pmean_hw02_sas_output.pdf"]
+    assert sas.verdict is Verdict.FAIL and "TAB001" in rules(sas)  # type: ignore[arg-type,attr-defined]
+    deck = corpus_figures["intro-stata_Intro-to-Stata.pdf"]
+    assert deck.verdict is Verdict.REVIEW and rules(deck) == {"FIL001"}  # type: ignore[arg-type,attr-defined]
