@@ -55,6 +55,7 @@ def _kernel(data: bytes, mode: int, min_lines: int = 2, max_block: int = 1 << 20
             [tuple(r) for r in marks[:nm].tolist()], n)
 
 
+_SAS_LOG_HEAD = "1          The SAS System\n\nNOTE: Copyright (c) 2016 by SAS Institute Inc.\n"
 MODES = [kernel.MODE_CODE, kernel.MODE_SAS, kernel.MODE_STATA, kernel.MODE_R, kernel.MODE_OUTPUT]
 
 
@@ -94,6 +95,20 @@ def test_kernel_finds_line_ends_past_vertical_tabs() -> None:
         data = b"x" * shift + b"\n\x0b\x0bNOTE: a\n\x0b\n" + b"y" * 17 + b"\n"
         for mode in MODES:
             assert _kernel(data, mode)[3] == ref.scan_log(data, mode, 2, 1 << 20)[3] == 4
+
+
+def test_reference_defined_in_an_earlier_part_of_a_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A macro variable defined far before its use, with the log cut into many kernel parts, is still
+    followed (the definitions are searched in the whole file before the use, each byte once per name)."""
+    filler = "".join(f"{k + 3:<11d}  x{k} = y{k} + 1;\n" for k in range(4000))
+    text = (_SAS_LOG_HEAD + "1          %let id = 4471;\n2          %let aar = 2019;\n" + filler
+            + "5000       data x; set bef; where aar = &aar; run;\n"
+            + "5001       data z; set bef; where lopnr = &id.; run;\n")
+    path = tmp_path / "far.log"
+    path.write_text(text, encoding="latin-1")
+    monkeypatch.setattr(programs, "PART_BYTES", 8192)
+    found = [c for part in read_log(path, threads=2) for c in part.comparisons]
+    assert [(c.name, c.line) for c in found] == [("lopnr", text.count("\n"))]
 
 
 def test_kernel_classifies_sas_lines_and_marks_data() -> None:

@@ -123,6 +123,7 @@ _STATA_HEADER = re.compile(r"^\s*(?:log type|opened on|closed on):|^end of do-fi
 _STATA_ECHO = re.compile(r"^\. \S", re.M)
 _R_MARK = re.compile(r"^R (?:version|Under development)|^R is free software", re.M)
 _R_PROMPT = re.compile(r"^> ", re.M)
+_R_PRINT = re.compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
 _PY_MARK = re.compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
 _SPSS_MARK = re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Frequency Table|Valid Percent)", re.M | re.I)
 
@@ -144,7 +145,8 @@ def detect_log(head: str, name: str) -> LogRead:
         if lower.endswith(".lst") or not notes:
             return LogRead(Language.SAS, MODE_OUTPUT, False, "SAS listing")
         return LogRead(Language.SAS, MODE_SAS, False, "SAS log")
-    if lower.endswith(".rout") or _R_MARK.search(window) or len(_R_PROMPT.findall(window)) >= 3:
+    prompts = len(_R_PROMPT.findall(window))
+    if lower.endswith(".rout") or _R_MARK.search(window) or prompts >= 3 or (prompts and _R_PRINT.search(window)):
         return LogRead(Language.R, MODE_R, False, "R transcript")
     if stata_echo >= 1:
         return LogRead(Language.STATA, MODE_STATA, False, "Stata log")

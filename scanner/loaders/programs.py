@@ -499,41 +499,68 @@ _STATA_LOCAL_REF = re.compile(r"`([A-Za-z_]\w{0,31})'")
 _STATA_GLOBAL_REF = re.compile(r"\$\{?([A-Za-z_]\w{0,31})\}?")
 _BARE_REF = re.compile(r"\s*([A-Za-z_.][\w.]{0,63})(?=\s*(?:[),\];&|]|$|\bthen\b|\band\b|\bor\b))", re.M)
 #: How far back (bytes) a reference's definition is looked for.
-DEFINITION_WINDOW = 256 << 10
+DEFINITION_WINDOW = 16 << 20
 
 
-def _definition(window: bytes, kind: str, name: str, codec: str, after: bytes = b"") -> str | None:
-    """The value last given to ``name`` in ``window`` (the code before its use), or None: SAS ``%let name =
-    value;`` (or the log's ``SYMBOLGEN: Macro variable NAME resolves to value``, which SAS prints right
-    after the echoed line: looked for in ``after`` first), Stata ``local name value`` / ``global name
-    value``, R ``name <- value``, Python ``name = value`` (a value may span lines)."""
+def _definition_pattern(kind: str, name: str) -> re.Pattern[bytes]:
+    """Where code gives ``name`` a value: SAS ``%let name = value;`` (and a log's ``SYMBOLGEN: Macro variable
+    NAME resolves to value``), Stata ``local name value`` / ``global name value``, R ``name <- value``,
+    Python ``name = value``. Group 1 (or 2) holds the value; for R and Python it starts at the match's end
+    (a value may span lines)."""
     key = re.escape(name.encode("ascii", "replace"))
     if kind == "sas":
-        resolved = re.search(rb"^SYMBOLGEN:\s+Macro variable " + key + rb" resolves to ([^\r\n]*)", after,
-                             re.I | re.M)
-        if resolved is not None:
-            return decode(resolved.group(1), codec)
-        pattern = re.compile(rb"%let\s+" + key + rb"\s*=([^;]*);|SYMBOLGEN:\s+Macro variable " + key
-                             + rb" resolves to ([^\r\n]*)", re.I)
-    elif kind in ("local", "global"):
+        return re.compile(rb"%let\s+" + key + rb"\s*=([^;]*);|SYMBOLGEN:\s+Macro variable " + key
+                          + rb" resolves to ([^\r\n]*)", re.I)
+    if kind in ("local", "global"):
         words = rb"loc(?:al?)?" if kind == "local" else rb"gl(?:o(?:b(?:al?)?)?)?"
-        pattern = re.compile(rb"(?:^|[\s.:;{])" + words + rb"\s+" + key + rb"\b[ \t]*=?[ \t]*([^\r\n]*)", re.M)
-    elif kind == "r":
-        pattern = re.compile(rb"(?:^|[;{]|^[>+] )[ \t]*" + key + rb"[ \t]*(?:<-|=(?!=))[ \t]*", re.M)
-    else:
-        pattern = re.compile(rb"(?:^|;)[ \t]*" + key + rb"[ \t]*=(?!=)[ \t]*", re.M)
-    last = None
-    for found in pattern.finditer(window):
-        last = found  # the last definition before the use counts
-    if last is None:
-        return None
-    if kind in ("r", "python"):
-        return decode(window[last.end():last.end() + 4096], codec)  # a list may continue on the next lines
-    return decode(last.group(1) if last.group(1) is not None else last.group(2), codec)
+        return re.compile(rb"(?:^|[\s.:;{])" + words + rb"\s+" + key + rb"\b[ \t]*=?[ \t]*([^\r\n]*)", re.M)
+    if kind == "r":
+        return re.compile(rb"(?:^|[;{]|^[>+] )[ \t]*" + key + rb"[ \t]*(?:<-|=(?!=))[ \t]*", re.M)
+    return re.compile(rb"(?:^|;)[ \t]*" + key + rb"[ \t]*=(?!=)[ \t]*", re.M)
+
+
+@dataclass(slots=True)
+class _Definitions:
+    """The definitions of one referenced name found so far: the buffer is searched once, up to ``searched``,
+    as uses further on ask (each byte at most once per referenced name, however many uses)."""
+
+    pattern: re.Pattern[bytes]
+    searched: int = 0
+    found: list[tuple[int, bytes]] = field(default_factory=list)  # (position, value bytes), in order
+
+
+def _definition(buf: np.ndarray, ls: int, kind: str, name: str, codec: str,
+                index: dict[tuple[str, str], _Definitions]) -> str | None:
+    """The value last given to ``name`` within :data:`DEFINITION_WINDOW` bytes before ``ls`` (the line of its
+    use), or None; in a SAS log also the ``SYMBOLGEN`` line SAS prints right after the echoed line."""
+    defs = index.get((kind, name))
+    if defs is None:
+        defs = index[(kind, name)] = _Definitions(_definition_pattern(kind, name))
+    lo = max(defs.searched, ls - DEFINITION_WINDOW)
+    if lo < ls:
+        start = max(0, lo - 4096)  # a definition across the last search's end is found again: dropped below
+        window = buf[start:ls].tobytes()
+        for m in defs.pattern.finditer(window):
+            pos = start + m.start()
+            if defs.found and pos <= defs.found[-1][0]:
+                continue
+            if kind in ("r", "python"):
+                value = window[m.end():m.end() + 4096]
+            else:
+                value = m.group(1) if m.group(1) is not None else m.group(2)
+            defs.found.append((pos, value))
+        defs.searched = ls
+    if kind == "sas":
+        after = re.search(rb"^SYMBOLGEN:\s+Macro variable " + re.escape(name.encode("ascii", "replace"))
+                          + rb" resolves to ([^\r\n]*)", buf[ls:ls + 8192].tobytes(), re.I | re.M)
+        if after is not None:
+            return decode(after.group(1), codec)
+    before = [v for pos, v in defs.found if ls - DEFINITION_WINDOW <= pos < ls]
+    return decode(before[-1], codec) if before else None
 
 
 def _resolved(buf: np.ndarray, ls: int, before: str, op: str, after: str, language: Language, kind: str,
-              codec: str, memo: dict[tuple[str, str, int], str | None]) -> int:
+              codec: str, index: dict[tuple[str, str], _Definitions]) -> int:
     """The literal key values a comparison holds once the reference on its other side (``&id``, `` `id'``,
     ``$id``, ``ids``) is replaced by the value the code gave it before (0 when there is none)."""
     text = after.lstrip()
@@ -558,12 +585,7 @@ def _resolved(buf: np.ndarray, ls: int, before: str, op: str, after: str, langua
         ref_kind = "r" if language is Language.R else "python"
     if m is None:
         return 0
-    name = m.group(1)
-    cache = (ref_kind, name, ls >> 16)
-    if cache not in memo:
-        memo[cache] = _definition(buf[max(0, ls - DEFINITION_WINDOW):ls].tobytes(), ref_kind, name, codec,
-                                  buf[ls:ls + 8192].tobytes() if ref_kind == "sas" else b"")
-    value = memo[cache]
+    value = _definition(buf, ls, ref_kind, m.group(1), codec, index)
     if value is None:
         return 0
     if ref_kind == "r":
@@ -581,7 +603,7 @@ def judge_comparisons(buf: np.ndarray, comps: np.ndarray, codec: str, language: 
     value the code defined before (``%let id = 1234;`` ... ``where pnr = &id;``). ``names`` caches the key
     lookup per name hash across calls."""
     names = {} if names is None else names
-    memo: dict[tuple[str, str, int], str | None] = {}
+    index: dict[tuple[str, str], _Definitions] = {}
     if not len(comps):
         return []
     hashes, first = np.unique(comps[:, 5], return_index=True)
@@ -620,7 +642,7 @@ def judge_comparisons(buf: np.ndarray, comps: np.ndarray, codec: str, language: 
             if prefix is not None:
                 after = prefix.sub("", after)
             k = _judge(before, op, after, language, kinds[h]) or _resolved(
-                buf, ls, before, op, after, language, kinds[h], codec, memo)
+                buf, ls, before, op, after, language, kinds[h], codec, index)
         if k:
             found.append(Comparison(line, name, kinds[h], op.strip().rstrip("(").lower(), k, language))
     return found
