@@ -327,6 +327,7 @@ def test_approved_finding_is_accepted_until_the_file_changes(tmp_path: Path, tre
     [accepted] = entry["findings"]
     assert accepted["fingerprint"] == finding["fingerprint"] and accepted["severity"] == "block"
     assert "Accepted by" in accepted["message"] and "published by DST" in accepted["message"]
+    assert accepted["accepted"]["reason"] == "Aarhus figure is published by DST" and accepted["accepted"]["who"]
     with sqlite3.connect(tmp_path / "state.sqlite") as conn:
         who, at = conn.execute("SELECT who, at FROM approvals").fetchone()
     assert who and at

@@ -48,7 +48,7 @@ def _location(location: Location) -> dict[str, Any]:
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
-    return {
+    out = {
         "rule": finding.rule,
         "name": finding.name,
         "severity": finding.severity.label,
@@ -57,6 +57,10 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "evidence": finding.evidence.text,
         "fingerprint": finding.fingerprint,
     }
+    if finding.accepted is not None:
+        a = finding.accepted
+        out["accepted"] = {"who": safe_text(a.who), "when": a.when, "reason": safe_text(a.reason)}
+    return out
 
 
 def _file(file: FileResult, findings: list[Finding]) -> dict[str, Any]:
@@ -146,6 +150,14 @@ _FINDING_SCHEMA: dict[str, Any] = {
         "message": {"type": "string"},
         "evidence": {"type": "string"},
         "fingerprint": {"type": "string"},
+        # only on a finding a checker accepted (`sdcscan approve`, batch reports): it no longer counts
+        # towards the file's verdict or the exit code
+        "accepted": {
+            "type": "object",
+            "properties": {"who": {"type": "string"}, "when": {"type": "string"}, "reason": {"type": "string"}},
+            "required": ["who", "when", "reason"],
+            "additionalProperties": False,
+        },
     },
     "required": ["rule", "name", "severity", "location", "message", "evidence", "fingerprint"],
     "additionalProperties": False,
