@@ -341,6 +341,7 @@ def test_json_top_level_and_file_key_order() -> None:
         "message",
         "evidence",
         "fingerprint",
+        "accepted",
     ]
     assert list(doc["files"][0]["findings"][0]["location"]) == [
         "path",
@@ -563,7 +564,7 @@ def test_schema_is_closed_and_draft_2020_12() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     records = [obj for obj in _objects(schema) if "properties" in obj]
     maps = [obj for obj in _objects(schema) if "properties" not in obj]
-    assert len(records) == 6  # report, tool, file, finding, location, summary
+    assert len(records) == 7  # report, tool, file, finding, location, accepted, summary
     for obj in records:
         assert obj["additionalProperties"] is False, obj
         assert set(obj["required"]) == set(obj["properties"]), obj

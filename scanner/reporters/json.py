@@ -57,9 +57,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "evidence": finding.evidence.text,
         "fingerprint": finding.fingerprint,
     }
-    if finding.accepted is not None:
-        a = finding.accepted
-        out["accepted"] = {"who": safe_text(a.who), "when": a.when, "reason": safe_text(a.reason)}
+    a = finding.accepted
+    out["accepted"] = None if a is None else {"who": safe_text(a.who), "when": a.when, "reason": safe_text(a.reason)}
     return out
 
 
@@ -150,16 +149,16 @@ _FINDING_SCHEMA: dict[str, Any] = {
         "message": {"type": "string"},
         "evidence": {"type": "string"},
         "fingerprint": {"type": "string"},
-        # only on a finding a checker accepted (`sdcscan approve`, batch reports): it no longer counts
-        # towards the file's verdict or the exit code
+        # set on a finding a checker accepted (`sdcscan approve`, batch reports; null otherwise): it no
+        # longer counts towards the file's verdict or the exit code
         "accepted": {
-            "type": "object",
+            "type": ["object", "null"],
             "properties": {"who": {"type": "string"}, "when": {"type": "string"}, "reason": {"type": "string"}},
             "required": ["who", "when", "reason"],
             "additionalProperties": False,
         },
     },
-    "required": ["rule", "name", "severity", "location", "message", "evidence", "fingerprint"],
+    "required": ["rule", "name", "severity", "location", "message", "evidence", "fingerprint", "accepted"],
     "additionalProperties": False,
 }
 
