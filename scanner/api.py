@@ -359,12 +359,13 @@ def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: Fil
     return scan_workbook(entry, config, key, facts, _analyse)
 
 
-def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
+def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                   members: list[tuple[str, bytes]] | None) -> list[Finding]:
     """Documents and figures: text, tables, hidden content, attachments, marks and carried data (see
-    :mod:`scanner.document_scan`)."""
+    :mod:`scanner.document_scan`); embedded files go to ``members`` when it is a list."""
     from scanner.document_scan import scan_document
 
-    return scan_document(entry, config, key, facts, _analyse)
+    return scan_document(entry, config, key, facts, _analyse, members)
 
 
 def _hash_of(entry: DiscoveredFile) -> str | None:
@@ -379,7 +380,7 @@ def _hash_of(entry: DiscoveredFile) -> str | None:
 
 
 def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
-              problems: Sequence[Problem] = ()) -> FileResult:
+              problems: Sequence[Problem] = (), embedded: list[tuple[str, bytes]] | None = None) -> FileResult:
     """Scan one file that is not a container (a file on disk, or an archive member's temporary copy).
 
     ``problems`` are what reading it out of its archive already found (an unsafe member name, say).
@@ -409,7 +410,7 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
             elif entry.kind is FileKind.CODE:
                 findings.extend(_scan_code(entry, config, key, facts, threads))
             elif entry.kind in _DOCUMENTS:
-                findings.extend(_scan_document(entry, config, key, facts))
+                findings.extend(_scan_document(entry, config, key, facts, embedded))
             else:
                 facts.problems.append(f"no reader for {entry.kind.value} files yet")
         except _PartialLoad as partial:
@@ -599,7 +600,42 @@ def scan_entry(entry: DiscoveredFile, config: Config, key: bytes | None = None, 
     key = masking.fingerprint_key() if key is None else key
     if not entry.error and formats.reader_for(entry.kind) is not None:
         return _scan_archive(entry, config, key, threads)
+    if not entry.error and entry.kind in _DOCUMENTS:
+        return _scan_with_embedded(entry, config, key, threads)
     return [_scan_one(entry, config, key, threads)]
+
+
+def _scan_with_embedded(entry: DiscoveredFile, config: Config, key: bytes, threads: int) -> list[FileResult]:
+    """A document and the files embedded in or attached to it (an OLE workbook in a Word report, a PDF's
+    attachments), each scanned as a member ``report.docx!oleObject1.bin``, like an archive's: the
+    document's verdict includes theirs. A member no reader reads is FIL001 review (fail closed)."""
+    blobs: list[tuple[str, bytes]] = []
+    own = _scan_one(entry, config, key, threads, embedded=blobs)
+    if not blobs:
+        return [own]
+    if Path(tempfile.gettempdir()).resolve().is_relative_to(_scanned_root(entry).resolve()):
+        # never written into a scanned folder: the members stay unread, and the document says so
+        facts = FileFacts(entry.relpath, entry.kind.value, entry.size)
+        facts.problems.append(f"{len(blobs)} embedded file(s) not inspected: the temporary directory lies "
+                              "inside the scanned folder")
+        extra = _file_findings(config, key, facts)
+        return [dataclasses.replace(own, findings=tuple(sorted((*own.findings, *extra), key=Finding.sort_key)))]
+    spill = Path(tempfile.mkdtemp(prefix="sdcscan-"))  # private: mode 0700
+    try:
+        ctx = ReadContext(Budget(_archive_limits(config)), spill)
+        scan = _ArchiveScan(config, key, threads)
+        parent = SourceRef(entry.relpath)
+        members: list[FileResult] = []
+        seen: set[str] = set()
+        for k, (name, data) in enumerate(blobs, start=1):
+            unique = name if name not in seen else f"{k}-{name}"
+            seen.add(unique)
+            src = Source(parent.child(unique), data=data)
+            members.extend(scan.member(Member(unique, len(data), src), parent, ctx))
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
+    worst = max((m.verdict for m in members), key=VERDICT_ORDER.index, default=None)
+    return [dataclasses.replace(own, members_verdict=worst), *members]
 
 
 def scan_file(entry: DiscoveredFile, config: Config, key: bytes | None = None, *,

@@ -157,6 +157,7 @@ class _DocumentScan:
         self.id_rules = _content_rules(config, Shape.IDENTIFIERS)
         self.findings: list[Finding] = []
         self.doc = DocumentFacts(entry.relpath, entry.kind.value)
+        self.members: list[tuple[str, bytes]] | None = None
 
     # -- content rules ------------------------------------------------------------------------------
 
@@ -231,6 +232,9 @@ class _DocumentScan:
             scanned = False
             if a.data is not None:
                 scanned = self._attached_figure(a, content)
+                if not scanned and self.members is not None:
+                    self.members.append((a.name, a.data))  # scanned as a member of the document
+                    scanned = True
             elif a.kind == "picture":
                 what = f"{a.size:,} bytes" if a.size else "size unknown"
                 self.facts.problems.append(f"{a.place.describe() or 'a picture'}: a picture ({what}) whose "
@@ -380,14 +384,17 @@ def read_document(entry: DiscoveredFile) -> DocumentContent:
 
 
 def scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
-                  analyse: Analyse) -> list[Finding]:
+                  analyse: Analyse, members: list[tuple[str, bytes]] | None = None) -> list[Finding]:
     """All findings for the document or figure ``entry``; unreadable parts go to ``facts.problems``
     (FIL001: limits and refused XML too), encryption to ``facts.encrypted`` (FIL004). ``analyse``
-    is the scan's table analysis."""
+    is the scan's table analysis. When ``members`` is a list, the files embedded in or attached to the
+    document (other than pictures, read here as figures) are appended to it as (name, bytes), for the
+    engine to scan as members of their own, and DOC003 does not report them."""
     content = read_document(entry)
     facts.problems.extend(content.problems)
     facts.encrypted.extend(content.encrypted)
     scan = _DocumentScan(entry, config, key, facts, analyse)
+    scan.members = members
     scan.texts(content.texts)
     scan.tables(content.tables)
     scan.hidden(content)

@@ -37,9 +37,14 @@ CPR = cprs(4)
 
 
 def scan(path: Path, **config: object) -> FileResult:
+    """The document's own result (its verdict includes its embedded files'; they follow it as members)."""
     result = api.scan([path], load_config(**config), jobs=1)  # type: ignore[arg-type]
-    assert len(result.files) == 1
+    assert result.files and all(f.path.startswith(result.files[0].path + "!") for f in result.files[1:])
     return result.files[0]
+
+
+def scan_all(path: Path, **config: object) -> list[FileResult]:
+    return list(api.scan([path], load_config(**config), jobs=1).files)  # type: ignore[arg-type]
 
 
 def rules(f: FileResult) -> set[str]:
@@ -324,7 +329,7 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_deleted_count, Verdict.REVIEW, {"DOC005"}),
     (docx_text_cpr, Verdict.FAIL, {"PID003"}),
     (docx_hidden_text, Verdict.REVIEW, {"DOC005"}),
-    (docx_embedded, Verdict.REVIEW, {"DOC003"}),
+    (docx_embedded, Verdict.REVIEW, set()),  # a damaged embedded workbook: FIL001 on the member
     (docx_picture, Verdict.REVIEW, {"FIL001"}),
     (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
     (docx_line_chart, Verdict.PASS, set()),
@@ -356,7 +361,7 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (pdf_small_cell, Verdict.FAIL, {"TAB001"}),
     (pdf_text_cpr, Verdict.FAIL, {"PID003"}),
     (pdf_encrypted, Verdict.REVIEW, {"FIL004"}),
-    (pdf_attachment, Verdict.REVIEW, {"DOC003"}),
+    (pdf_attachment, Verdict.PASS, set()),  # its data.csv is read as a member: one row of two numbers
     (pdf_matplotlib("scatter"), Verdict.FAIL, {"FIG001"}),
     (pdf_matplotlib("bar"), Verdict.PASS, set()),
 ]
@@ -459,3 +464,30 @@ def test_json_report_carries_page_slide_and_element(tmp_path: Path) -> None:
     locs = [x["location"] for x in data["files"][0]["findings"]]
     assert locs and all({"page", "slide", "element"} <= set(loc) for loc in locs)
     assert any(loc["slide"] == 2 and loc["element"] == "table 1" for loc in locs)
+
+
+def test_embedded_files_are_scanned_as_members(tmp_path: Path) -> None:
+    """A PDF's attached CSV and a Word report's embedded workbook are files of their own in the report
+    (`report.pdf!data.csv`), judged by every rule; the document's verdict includes theirs."""
+    from pypdf import PdfReader, PdfWriter
+
+    src = pdf_clean(tmp_path)
+    writer = PdfWriter()
+    for page in PdfReader(src).pages:
+        writer.add_page(page)
+    rows = "".join(f"{100000 + 7 * k},{'MK'[k % 2]},{20 + k % 50},{31000 + 17 * k}\n" for k in range(200))
+    writer.add_attachment("udtraek.csv", ("lopnr,koen,alder,indkomst\n" + rows).encode())
+    with open(tmp_path / "rapport.pdf", "wb") as fh:
+        writer.write(fh)
+    files = scan_all(tmp_path / "rapport.pdf")
+    assert [f.path.split("!", 1)[-1] for f in files[1:]] == ["udtraek.csv"], [f.path for f in files]
+    member = files[1]
+    assert member.kind == "csv" and member.verdict is Verdict.FAIL, _detail(member)
+    assert {"MIC001", "MIC002"} & rules(member), _detail(member)
+    assert files[0].verdict is Verdict.FAIL and "DOC003" not in rules(files[0]), _detail(files[0])
+
+    (tmp_path / "w").mkdir()
+    docx = scan_all(docx_embedded(tmp_path / "w"))
+    assert len(docx) == 2 and docx[1].path.endswith("!Microsoft_Excel_Worksheet.xlsx"), [f.path for f in docx]
+    assert docx[1].verdict is Verdict.REVIEW and "FIL001" in rules(docx[1]), _detail(docx[1])
+    assert docx[0].verdict is Verdict.REVIEW and "DOC003" not in rules(docx[0]), _detail(docx[0])
