@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -33,6 +34,7 @@ from scanner.findings import FileResult, Finding, Location, ScanResult, Severity
 __all__ = [
     "Format",
     "RuleDoc",
+    "doc_text",
     "finding_order",
     "location_text",
     "ordered_files",
@@ -219,14 +221,31 @@ class RuleDoc:
 _DOC_HEADINGS = frozenset({"What it flags", "Why it is disclosive", "Example", "Options", "References"})
 
 
+# An identifier-shaped number in a docstring's example (`19880320-0016`, `DK12345678`): eight or more digits,
+# joined at most by single '-', '+' or ' ' (not '.', so decimals like `301.200` and section numbers stay).
+_DOC_NUMBER = re.compile(r"\d(?:[-+ ]?\d){7,}")
+
+
+def doc_text(text: str) -> str:
+    """Rule documentation as reports print it: identifier-shaped example numbers masked as findings are.
+
+    The PID rules' examples are valid numbers; a report that printed them would trip an identifier scan of
+    the report itself (a gateway's, or sdcscan's), and reports never hold one. Masking goes through
+    :mod:`scanner.masking`, so the examples read like the evidence (`xxxxxxxx-xx16`).
+    """
+    return _DOC_NUMBER.sub(lambda m: masking.note(m.group(0)).text, text)
+
+
 def rule_docs() -> dict[str, RuleDoc]:
     """Every registered rule's documentation, by code, read from the rule registry's docstrings.
 
     The registry is imported here, lazily: it is the one thing reporters read besides the result, because
     a rule's docstring is its only documentation (STYLE.md section 2). After a scan it is already loaded.
+    Example numbers are masked (:func:`doc_text`).
     """
     from scanner.rules.registry import all_rules
 
     return {
-        spec.code: RuleDoc(spec.code, spec.name, spec.severity, spec.summary, spec.doc) for spec in all_rules()
+        spec.code: RuleDoc(spec.code, spec.name, spec.severity, doc_text(spec.summary), doc_text(spec.doc))
+        for spec in all_rules()
     }
