@@ -22,7 +22,7 @@ from scanner.findings import FileResult, Location, ScanResult, Severity, Verdict
 from scanner.reporters import Format, render
 from scanner.reporters import acro as acro_reporter
 from tests.conftest import EXAMPLE
-from tests.test_reporters import archive_result, finding, many_result, sample_result
+from tests.test_reporters import archive_result, check_golden, finding, many_result, sample_result
 
 FIXTURE = Path(__file__).parent / "data" / "acro-1.0.2-results.json"
 TABLE = "region;koen;antal\nNord;M;120\nNord;K;2\nSyd;M;55\nSyd;K;1\n"
@@ -81,6 +81,14 @@ def test_same_keys_as_acro_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert set(ref_table["files"][0]["sdc"]) == {"summary", "cells"}
     table = ours["results"]["export/res.csv"]["files"][0]["sdc"]
     assert set(table) == {"summary", "cells"} and set(table["summary"]) == set(table["cells"])
+
+
+def test_golden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for name, make in (("sample.acro.json", sample_result), ("archive.acro.json", archive_result)):
+        out = io.StringIO()
+        render(make(), Format.ACRO, out)
+        check_golden(name, out.getvalue())
 
 
 def test_layout_version_is_an_acro_release() -> None:

@@ -29,7 +29,7 @@ from scanner.reporters import json as json_reporter
 from scanner.rules.registry import get_rule
 from tests.conftest import EXAMPLE, REPO
 from tests.test_canary import CANARIES, plant
-from tests.test_reporters import archive_result, finding, sample_result
+from tests.test_reporters import archive_result, check_golden, finding, sample_result
 
 HOSTILE_DIR = "<script>alert(1)<"  # with the file "script>.csv" below it, the path holds "</script>"
 PWN = "document.documentElement.setAttribute('data-pwned','1')"
@@ -188,6 +188,17 @@ def test_archive_members_and_empty_result() -> None:
     assert "No files scanned." in empty and "No rule made a finding." in empty
 
 
+def test_golden() -> None:
+    # The page for the sample result, with the rules' documentation cut out: it is the registry's text
+    # (checked above), and a docstring edit must not need a new golden file.
+    text = to_html(sample_result())
+    text = re.sub(r'<section class="rules" id="rules">.*?</section>', '<section class="rules" id="rules"></section>',
+                  text, flags=re.S)
+    text = re.sub(r'(<a href="#rule-[A-Z]{3}\d{3}") title="[^"]*"', r"\1", text)
+    text = re.sub(r"(Content-Security-Policy\" content=\")[^\"]*", r"\1", text)  # hashes follow the inline code
+    check_golden("sample.html", text)
+
+
 # --- thumbnails ----------------------------------------------------------------------------------------
 
 
@@ -235,7 +246,8 @@ def test_thumbnails_of_images_a_person_must_look_at(figures: Path) -> None:
     assert found["export/broken.png"] == "No thumbnail: the image could not be decoded."
     assert found["export/plot.svg"] == "No thumbnail: svg figures are not rendered in the report."
     # Without the scanned paths (a caller that does not pass them) the page says so.
-    assert thumbs(to_html(result))["export/figure.png"] == "No thumbnail: the report was made without the scanned paths."
+    assert thumbs(to_html(result))["export/figure.png"] == (
+        "No thumbnail: the report was made without the scanned paths.")
 
 
 def test_no_thumbnail_of_a_file_changed_since_the_scan(figures: Path) -> None:

@@ -29,7 +29,7 @@ from scanner.reporters import json as json_reporter
 from scanner.reporters import sarif as sarif_reporter
 from scanner.rules.registry import all_rules, get_rule
 from tests.conftest import EXAMPLE, REPO
-from tests.test_reporters import archive_result, finding, sample_result
+from tests.test_reporters import archive_result, check_golden, finding, sample_result
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extra")
 
@@ -73,6 +73,15 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
     with zipfile.ZipFile(root / "more.zip", "w") as zf:
         zf.writestr("dir/t.csv", "region;koen;antal\nNord;M;120\nNord;K;2\nSyd;M;55\nSyd;K;40\n")
     return api.scan([root], load_config(None))
+
+
+def test_golden() -> None:
+    # The rules' texts are the registry's (checked below); the golden file keeps their ids only, so a
+    # docstring edit does not need a new golden file.
+    doc = to_sarif(sample_result())
+    driver = doc["runs"][0]["tool"]["driver"]
+    driver["rules"] = [rule["id"] for rule in driver["rules"]]
+    check_golden("sample.sarif.json", json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def test_vendored_schema_is_the_official_file() -> None:
