@@ -8,9 +8,11 @@ files holding person numbers and a LopNr listing.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html.parser
 import io
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -199,6 +201,19 @@ def test_golden() -> None:
     check_golden("sample.html", text)
 
 
+@pytest.mark.parametrize("fmt", [Format.HTML, Format.ACRO])
+def test_deterministic_whatever_the_order_of_files_and_findings(fmt: Format, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # ACRO's timestamps
+    result = ScanResult("0.1.0", "dst", (*sample_result().files, *archive_result().files), 0.3)
+    rng = random.Random(11)
+    files = [dataclasses.replace(f, findings=tuple(rng.sample(f.findings, len(f.findings)))) for f in result.files]
+    rng.shuffle(files)
+    first, second = io.StringIO(), io.StringIO()
+    render(result, fmt, first)
+    render(dataclasses.replace(result, files=tuple(files)), fmt, second)
+    assert first.getvalue() == second.getvalue()
+
+
 # --- thumbnails ----------------------------------------------------------------------------------------
 
 
@@ -263,6 +278,12 @@ def test_no_thumbnail_of_a_file_changed_since_the_scan(figures: Path) -> None:
 def test_no_thumbnail_without_pillow_or_beyond_the_limits(figures: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = api.scan([figures], load_config(None))
     monkeypatch.setattr(html_reporter, "MAX_THUMBNAIL_PIXELS", 1000)
+    assert thumbs(to_html(result, [figures]))["export/figure.png"] == (
+        "No thumbnail: the image is too large to shrink into the report.")
+    from PIL import Image
+
+    monkeypatch.setattr(html_reporter, "MAX_THUMBNAIL_PIXELS", 10**9)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100_000)  # 1200 x 800 is now a bomb to Pillow
     assert thumbs(to_html(result, [figures]))["export/figure.png"] == (
         "No thumbnail: the image is too large to shrink into the report.")
     monkeypatch.setattr(html_reporter, "MAX_THUMBNAIL_SOURCE_BYTES", 100)

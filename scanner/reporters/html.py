@@ -69,8 +69,9 @@ MAX_THUMBNAIL_BYTES = 48 * 1024
 MAX_THUMBNAIL_SOURCE_BYTES = 64 * 1024 * 1024
 """Images larger than this on disk get no thumbnail (the report does not read big files again)."""
 
-MAX_THUMBNAIL_PIXELS = 100_000_000
-"""Images with more pixels get no thumbnail (a decompression bomb is not decoded)."""
+MAX_THUMBNAIL_PIXELS = 50_000_000
+"""Images with more pixels get no thumbnail (a decompression bomb is not decoded; Pillow's own limit,
+about 89 million pixels, is a bomb too)."""
 
 _STYLE = """
 :root{--fail:#b42318;--fail-bg:#fef3f2;--review:#b54708;--review-bg:#fffaeb;--pass:#067647;--pass-bg:#ecfdf3;
@@ -252,14 +253,17 @@ def _encode(data: bytes) -> bytes | None:
     from PIL import Image
 
     with warnings.catch_warnings():
-        # Pillow warns (and past twice the limit raises) on decompression bombs: both mean "no thumbnail".
+        # Pillow warns (and past twice its limit raises) on decompression bombs: both mean "too large".
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width < 1 or height < 1 or width * height > MAX_THUMBNAIL_PIXELS:
-                return None
-            image.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # JPEG: decode at a reduced scale
-            frame = image.convert("RGBA")  # the first frame of a GIF or TIFF; palettes and modes unified
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width < 1 or height < 1 or width * height > MAX_THUMBNAIL_PIXELS:
+                    return None
+                image.draft("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE))  # JPEG: decode at a reduced scale
+                frame = image.convert("RGBA")  # the first frame of a GIF or TIFF; palettes and modes unified
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            return None
     frame.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
     png = io.BytesIO()
     frame.save(png, format="PNG", optimize=True)
