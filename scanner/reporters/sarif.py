@@ -212,7 +212,11 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
 
 
 def render(result: ScanResult, out: TextIO, *, color: bool | None = None, verbose: bool = False) -> None:
-    """Write the SARIF log (2-space indent, UTF-8, trailing newline). ``color``/``verbose`` are ignored."""
+    """Write the SARIF log (compact JSON, UTF-8, trailing newline). ``color``/``verbose`` are ignored.
+
+    Compact: with an indent Python's JSON encoder falls back to its pure-Python path, about 8 times slower
+    (9 s for 20,000 findings); SARIF is read by tools, and ``python -m json.tool`` indents it for people.
+    """
     del color, verbose
-    out.write(json.dumps(to_dict(result), indent=2, ensure_ascii=False, allow_nan=False))
+    out.write(json.dumps(to_dict(result), ensure_ascii=False, allow_nan=False, separators=(",", ":")))
     out.write("\n")
