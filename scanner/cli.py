@@ -49,6 +49,16 @@ class OutputFormat(enum.StrEnum):
     JSON = "json"
 
 
+class ReportFormat(enum.StrEnum):
+    """``scan --format``: every renderer of a ScanResult (scanner.reporters.Format)."""
+
+    CONSOLE = "console"
+    JSON = "json"
+    SARIF = "sarif"
+    HTML = "html"
+    ACRO = "acro"
+
+
 class FailOn(enum.StrEnum):
     INFO = "info"
     REVIEW = "review"
@@ -155,7 +165,8 @@ def _exit_code(result: ScanResult, fail_on: FailOn, exit_zero: bool) -> int:
 @app.command()
 def scan(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to scan.", show_default=False)],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.CONSOLE,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format (acro: ACRO/SACRO-Viewer "
+                                                                     "results.json).")] = ReportFormat.CONSOLE,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
     profile: Annotated[str | None, typer.Option(help="Rule profile: dst, scb, acro, opensafely...")] = None,
     rules: Annotated[Path | None, typer.Option("--rules", help="Site rules file (TOML).")] = None,
@@ -190,7 +201,7 @@ def scan(
     buffer = io.StringIO()
     # Colour only on a terminal (the StringIO is not one, so say it here); NO_COLOR is honoured by rich.
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    render(result, Format(fmt.value), buffer, color=color, verbose=verbose > 0)
+    render(result, Format(fmt.value), buffer, color=color, verbose=verbose > 0, roots=paths)
     _emit(buffer.getvalue(), output)
     if output is not None and not quiet:
         counts = ", ".join(f"{n} {v.value}" for v, n in result.counts.items())
