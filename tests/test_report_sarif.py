@@ -269,3 +269,23 @@ def test_cli_format_sarif(tmp_path: Path) -> None:
     results = doc["runs"][0]["results"]
     assert any(r["ruleId"] == "MIC002" and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
                == "export-request/udtraek_personer.csv" for r in results)
+
+
+def test_an_accepted_finding_is_a_suppressed_result() -> None:
+    """A finding a checker accepted (`sdcscan approve`) is a result with an accepted external suppression."""
+    import dataclasses
+
+    from scanner.findings import Acceptance
+
+    result = sample_result()
+    first = result.files[0]
+    accepted = dataclasses.replace(first.findings[0], accepted=Acceptance("checker", "2026-12-04T10:00:00+00:00",
+                                                                          "published by DST"))
+    files = (dataclasses.replace(first, findings=(accepted, *first.findings[1:])), *result.files[1:])
+    doc = to_sarif(dataclasses.replace(result, files=files))
+    assert schema_errors(doc) == []
+    suppressed = [r for r in doc["runs"][0]["results"] if "suppressions" in r]
+    assert len(suppressed) == 1
+    [s] = suppressed[0]["suppressions"]
+    assert s["kind"] == "external" and s["status"] == "accepted" and s["justification"] == "published by DST"
+    assert suppressed[0]["partialFingerprints"]["sdcscan/v1"] == accepted.fingerprint

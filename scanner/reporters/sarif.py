@@ -154,6 +154,12 @@ def _result(finding: Finding, rule_index: dict[str, int], artifact_index: dict[s
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"name": finding.name, "severity": finding.severity.label, "evidence": evidence},
     }
+    if finding.accepted is not None:
+        # a checker accepted it (`sdcscan approve`): SARIF's own way of saying so (3.35), so viewers grey it out
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": safe_text(finding.accepted.reason),
+                                   "properties": {"who": safe_text(finding.accepted.who),
+                                                  "when": finding.accepted.when}}]
     return result
 
 
