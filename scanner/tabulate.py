@@ -174,6 +174,10 @@ class _Dimension:
             codes = self._encode_small_ints(column)
             if codes is not None:
                 return codes
+        return self.encode_by_map(column)
+
+    def encode_by_map(self, column: pl.Series) -> np.ndarray:
+        """:meth:`encode` of any type by Polars' ``replace_strict`` (the tests hold the lookup to it)."""
         if column.dtype.is_float():
             column = column.fill_nan(None)
         elif column.dtype.is_temporal():

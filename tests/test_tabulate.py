@@ -438,22 +438,6 @@ def test_integer_dimension_codes_match_the_general_encoding(batches: list[list[i
         elif dtype == pl.Int32:
             values = [None if v is None else max(min(v, 2**31 - 1), -(2**31)) for v in values]
         column = pl.Series("d", values, dtype=dtype)
-        assert fast.encode(column).tolist() == _general_encode(slow, column).tolist()
+        assert fast.encode(column).tolist() == slow.encode_by_map(column).tolist()
         assert fast.levels == slow.levels
 
-
-def _general_encode(dim: _Dimension, column: pl.Series) -> np.ndarray:
-    """The general encoding path of _Dimension (Polars replace_strict), bypassing the lookup table."""
-    mapped = dim._map(column)
-    unknown = None if mapped is None else (mapped == -2) & column.is_not_null()
-    if unknown is None or unknown.any():
-        fresh = column.drop_nulls() if unknown is None else column.filter(unknown)
-        for value in fresh.unique(maintain_order=True).to_list():
-            if value not in dim.codes:
-                dim.codes[value] = len(dim.levels)
-                dim.levels.append(value)
-        mapped = dim._map(column)
-    if mapped is None:
-        return np.full(column.len(), -1, dtype=np.int64)
-    codes = mapped.to_numpy()
-    return np.where(codes < 0, np.int64(-1), codes)
