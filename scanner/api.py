@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import logging
 import os
 import shutil
@@ -349,18 +350,22 @@ _WORKBOOKS = {FileKind.XLSX, FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind
 # Documents and figures (scanner.document_scan; kept here so the dispatch imports nothing until needed).
 _DOCUMENTS = {FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML, FileKind.RTF,
               FileKind.SVG, FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.TIFF, FileKind.BMP, FileKind.WEBP}
+# Kinds an embedded file is scanned as a member for: those a reader here reads in full.
+_READ_KINDS = frozenset({*_TABULAR, FileKind.TEXT, FileKind.LOG, FileKind.CODE, FileKind.XLSX, *_DOCUMENTS,
+                         FileKind.ZIP, FileKind.TAR, FileKind.GZIP, FileKind.BZIP2, FileKind.XZ})
 
 
-def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
+def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                   members: EmbeddedFiles | None) -> list[Finding]:
     """Every sheet's tables through the table and identifier rules, the package's hidden parts through
-    the DOC rules (see :mod:`scanner.workbook_scan`)."""
+    the DOC rules (see :mod:`scanner.workbook_scan`); embedded files go to ``members`` when it is a list."""
     from scanner.workbook_scan import scan_workbook
 
-    return scan_workbook(entry, config, key, facts, _analyse)
+    return scan_workbook(entry, config, key, facts, _analyse, members)
 
 
 def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
-                   members: list[tuple[str, bytes]] | None) -> list[Finding]:
+                   members: EmbeddedFiles | None) -> list[Finding]:
     """Documents and figures: text, tables, hidden content, attachments, marks and carried data (see
     :mod:`scanner.document_scan`); embedded files go to ``members`` when it is a list."""
     from scanner.document_scan import scan_document
@@ -380,7 +385,7 @@ def _hash_of(entry: DiscoveredFile) -> str | None:
 
 
 def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
-              problems: Sequence[Problem] = (), embedded: list[tuple[str, bytes]] | None = None) -> FileResult:
+              problems: Sequence[Problem] = (), embedded: EmbeddedFiles | None = None) -> FileResult:
     """Scan one file that is not a container (a file on disk, or an archive member's temporary copy).
 
     ``problems`` are what reading it out of its archive already found (an unsafe member name, say).
@@ -404,7 +409,7 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
             elif entry.kind is FileKind.TEXT:
                 findings.extend(_scan_text(entry, config, key, facts, threads))
             elif entry.kind in _WORKBOOKS:
-                findings.extend(_scan_workbook(entry, config, key, facts))
+                findings.extend(_scan_workbook(entry, config, key, facts, embedded))
             elif entry.kind is FileKind.LOG or _rendered_notebook(entry):
                 findings.extend(_scan_log(entry, config, key, facts, threads))
             elif entry.kind is FileKind.CODE:
@@ -600,17 +605,34 @@ def scan_entry(entry: DiscoveredFile, config: Config, key: bytes | None = None, 
     key = masking.fingerprint_key() if key is None else key
     if not entry.error and formats.reader_for(entry.kind) is not None:
         return _scan_archive(entry, config, key, threads)
-    if not entry.error and entry.kind in _DOCUMENTS:
+    if not entry.error and (entry.kind in _DOCUMENTS or entry.kind in _WORKBOOKS):
         return _scan_with_embedded(entry, config, key, threads)
     return [_scan_one(entry, config, key, threads)]
 
 
+class EmbeddedFiles:
+    """The files embedded in or attached to a document or workbook that the engine reads, collected to be
+    scanned as members of their own. :meth:`take` refuses a file no reader reads (an opaque OLE object,
+    a macro project): the document's DOC003 finding then says a person must open it."""
+
+    def __init__(self) -> None:
+        self.blobs: list[tuple[str, bytes]] = []
+
+    def take(self, name: str, data: bytes) -> bool:
+        kind = classify_content(name, data[:HEAD_SIZE], lambda: contextlib.closing(io.BytesIO(data)))
+        if kind not in _READ_KINDS:
+            return False
+        self.blobs.append((name, data))
+        return True
+
+
 def _scan_with_embedded(entry: DiscoveredFile, config: Config, key: bytes, threads: int) -> list[FileResult]:
-    """A document and the files embedded in or attached to it (an OLE workbook in a Word report, a PDF's
-    attachments), each scanned as a member ``report.docx!oleObject1.bin``, like an archive's: the
-    document's verdict includes theirs. A member no reader reads is FIL001 review (fail closed)."""
-    blobs: list[tuple[str, bytes]] = []
-    own = _scan_one(entry, config, key, threads, embedded=blobs)
+    """A document or workbook and the files embedded in or attached to it that a reader reads (a workbook
+    in a Word report, a PDF's attached CSV, a document in a workbook), each scanned as a member
+    ``report.pdf!data.csv``, like an archive's: the document's verdict includes theirs."""
+    embedded = EmbeddedFiles()
+    own = _scan_one(entry, config, key, threads, embedded=embedded)
+    blobs = embedded.blobs
     if not blobs:
         return [own]
     if Path(tempfile.gettempdir()).resolve().is_relative_to(_scanned_root(entry).resolve()):

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from scanner import masking
 from scanner.discover import DiscoveredFile, FileKind, classify_content
@@ -55,9 +55,16 @@ if TYPE_CHECKING:
     from scanner.config import Config
     from scanner.table_model import TableModel
 
-__all__ = ["DOCUMENT_KINDS", "scan_document"]
+__all__ = ["DOCUMENT_KINDS", "Embedded", "scan_document"]
 
 Analyse = Callable[[TabularSource, "Config"], "TableModel"]
+
+
+class Embedded(Protocol):
+    """Where a document's embedded and attached files go to be scanned as members (the engine's
+    collector): ``take`` returns False for a file no reader reads, which DOC003 then reports."""
+
+    def take(self, name: str, data: bytes) -> bool: ...
 
 _RASTER = {FileKind.PNG: "png", FileKind.JPEG: "jpeg", FileKind.GIF: "gif", FileKind.TIFF: "tiff",
            FileKind.BMP: "bmp", FileKind.WEBP: "webp"}
@@ -157,7 +164,7 @@ class _DocumentScan:
         self.id_rules = _content_rules(config, Shape.IDENTIFIERS)
         self.findings: list[Finding] = []
         self.doc = DocumentFacts(entry.relpath, entry.kind.value)
-        self.members: list[tuple[str, bytes]] | None = None
+        self.members: Embedded | None = None
 
     # -- content rules ------------------------------------------------------------------------------
 
@@ -233,8 +240,7 @@ class _DocumentScan:
             if a.data is not None:
                 scanned = self._attached_figure(a, content)
                 if not scanned and self.members is not None:
-                    self.members.append((a.name, a.data))  # scanned as a member of the document
-                    scanned = True
+                    scanned = self.members.take(a.name, a.data)  # scanned as a member of the document
             elif a.kind == "picture":
                 what = f"{a.size:,} bytes" if a.size else "size unknown"
                 self.facts.problems.append(f"{a.place.describe() or 'a picture'}: a picture ({what}) whose "
@@ -384,12 +390,12 @@ def read_document(entry: DiscoveredFile) -> DocumentContent:
 
 
 def scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
-                  analyse: Analyse, members: list[tuple[str, bytes]] | None = None) -> list[Finding]:
+                  analyse: Analyse, members: Embedded | None = None) -> list[Finding]:
     """All findings for the document or figure ``entry``; unreadable parts go to ``facts.problems``
     (FIL001: limits and refused XML too), encryption to ``facts.encrypted`` (FIL004). ``analyse``
     is the scan's table analysis. When ``members`` is a list, the files embedded in or attached to the
-    document (other than pictures, read here as figures) are appended to it as (name, bytes), for the
-    engine to scan as members of their own, and DOC003 does not report them."""
+    document (other than pictures, read here as figures) are offered to it, for the engine to scan as
+    members of their own; DOC003 reports those it does not take."""
     content = read_document(entry)
     facts.problems.extend(content.problems)
     facts.encrypted.extend(content.encrypted)

@@ -61,6 +61,7 @@ from scanner.rules.registry import RuleSpec, Shape, all_rules
 
 if TYPE_CHECKING:
     from scanner.config import Config
+    from scanner.document_scan import Embedded
     from scanner.table_model import TableModel
 
 __all__ = ["scan_workbook"]
@@ -100,6 +101,12 @@ def _worst(a: Severity | None, b: Severity) -> Severity:
     return b if a is None else max(a, b)
 
 
+# Embedded files scanned as members of their own: OLE objects and packages (another workbook, a document).
+# Macro projects and ActiveX controls stay DOC003 (code, not a file a reader reads); pictures too.
+_MEMBER_KINDS = frozenset({"OLE object", "embedded package"})
+MAX_MEMBER_BYTES = 64 << 20
+
+
 class _WorkbookScan:
     def __init__(self, entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
                  analyse: Analyse) -> None:
@@ -111,6 +118,7 @@ class _WorkbookScan:
         self.path = entry.relpath
         self.findings: list[Finding] = []
         self.book = WorkbookFacts(entry.relpath, entry.kind.value)
+        self.members: Embedded | None = None
         self.table_rules = _content_rules(config, Shape.TABLE)
         self.id_rules = _content_rules(config, Shape.IDENTIFIERS)
         self.countries = config.profile.countries
@@ -340,7 +348,24 @@ class _WorkbookScan:
                                   detail=f"{chart.points:,} cached point(s)", concern="; ".join(concerns),
                                   numbers_matter=False)
         for e in structure.embedded:
-            self.book.embedded.append(EmbeddedFacts(e.part, e.kind, e.size, e.sheet))
+            data = self._member_bytes(e.part, e.size) if e.kind in _MEMBER_KINDS else None
+            # taken: scanned as a member of its own (`book.xlsx!Microsoft_Word_Document.docx`), not DOC003's
+            taken = data is not None and self.members is not None and self.members.take(e.part.rsplit("/", 1)[-1], data)
+            self.book.embedded.append(EmbeddedFacts(e.part, e.kind, e.size, e.sheet, scanned=taken))
+
+    def _member_bytes(self, part: str, declared: int) -> bytes | None:
+        """An embedded file's bytes (at most MAX_MEMBER_BYTES, read with that cap whatever the zip declares),
+        or None when it is larger or cannot be read (then DOC003 reports it)."""
+        import zipfile
+
+        if self.members is None or declared > MAX_MEMBER_BYTES:
+            return None
+        try:
+            with zipfile.ZipFile(self.entry.path) as zf, zf.open(part) as fh:
+                data = fh.read(MAX_MEMBER_BYTES + 1)
+        except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError):
+            return None
+        return data if len(data) <= MAX_MEMBER_BYTES else None
 
     def workbook_rules(self) -> None:
         for spec in all_rules():
@@ -474,11 +499,13 @@ def _hidden_summary(sheet: SheetFacts, grid: SheetGrid, rows: np.ndarray, cols: 
 
 
 def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
-                  analyse: Analyse) -> list[Finding]:
+                  analyse: Analyse, members: Embedded | None = None) -> list[Finding]:
     """All findings for the workbook ``entry``; problems (unreadable parts, formats whose structure is not
     read) go to ``facts.problems``, encryption to ``facts.encrypted`` (FIL004). ``analyse`` is the scan's
-    table analysis."""
+    table analysis. Embedded OLE objects and packages are offered to ``members``, for the engine to scan as
+    members of their own; DOC003 reports those it does not take."""
     scan = _WorkbookScan(entry, config, key, facts, analyse)
+    scan.members = members
     if entry.kind is FileKind.OLE_ENCRYPTED:
         facts.encrypted.append(ENCRYPTED)
         return []

@@ -557,3 +557,40 @@ def test_cfb_helper_is_what_discover_calls_encrypted() -> None:
     # Guards the fixture above: the container must classify as an encrypted Office document.
     data = make_cfb(["EncryptionInfo", "EncryptedPackage"])
     assert data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and struct.unpack_from("<H", data, 0x1E)[0] == 9
+
+
+def test_a_workbook_embedded_in_a_workbook_is_scanned_as_a_member(tmp_path: Path) -> None:
+    """An embedded package (here a workbook of person rows inside `xl/embeddings/`) is a member of its own,
+    `book.xlsx!Microsoft_Excel_Worksheet.xlsx`, judged by every rule; the outer workbook's verdict includes
+    it and DOC003 does not report it. An opaque OLE object stays DOC003."""
+    import zipfile
+
+    import xlsxwriter
+
+    from scanner import api
+    from scanner.config import load_config
+    from scanner.findings import Verdict
+
+    inner = tmp_path / "inner.xlsx"
+    wb = xlsxwriter.Workbook(str(inner))
+    ws = wb.add_worksheet("data")
+    ws.write_row(0, 0, ["lopnr", "koen", "alder", "indkomst"])
+    for k in range(1, 201):
+        ws.write_row(k, 0, [100000 + 7 * k, "MK"[k % 2], 20 + k % 50, 31000 + 17 * k])
+    wb.close()
+    outer = tmp_path / "export" / "book.xlsx"
+    outer.parent.mkdir()
+    wb = xlsxwriter.Workbook(str(outer))
+    wb.add_worksheet("Tabel").write_row(0, 0, ["region", "antal"])
+    wb.close()
+    with zipfile.ZipFile(outer, "a") as zf:
+        zf.writestr("xl/embeddings/Microsoft_Excel_Worksheet.xlsx", inner.read_bytes())
+        zf.writestr("xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    files = api.scan([outer.parent], load_config(), jobs=1).files
+    by_path = {f.path: f for f in files}
+    member = by_path["export/book.xlsx!Microsoft_Excel_Worksheet.xlsx"]
+    assert member.verdict is Verdict.FAIL and {"MIC001", "MIC002"} & {f.rule for f in member.findings}
+    book = by_path["export/book.xlsx"]
+    assert book.verdict is Verdict.FAIL
+    doc003 = [f for f in book.findings if f.rule == "DOC003"]
+    assert len(doc003) == 1 and "OLE object" in doc003[0].message

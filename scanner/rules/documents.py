@@ -230,11 +230,12 @@ def embedded_object(ctx: RuleContext, facts: WorkbookFacts | DocumentFacts) -> I
     What it flags: OLE objects (an embedded workbook, a Word or PDF document), embedded packages (a whole
     `.xlsx` or `.docx` inside), ActiveX controls, macro projects (`vbaProject.bin`) and pictures stored
     in a workbook; in Word, PowerPoint, OpenDocument and RTF documents the embedded objects and packages,
-    and a PDF's attached files, when their bytes could not be taken out (over 64 MiB, or nested in an
-    embedded file). A document's embedded and attached files whose bytes are read are scanned as members
-    of their own instead (`report.docx!oleObject1.bin`, judged by every rule; one no reader reads is
-    FIL001), and the document's verdict includes theirs. Pictures in documents are read as figures
-    (FIG002 on their metadata, FIL001 because their marks cannot be read).
+    and a PDF's attached files, when no reader here reads them (an opaque OLE object, a macro project) or
+    their bytes could not be taken out (over 64 MiB, or nested in an embedded file). Embedded and attached
+    files a reader reads (a workbook, a document, a CSV, a PDF, an archive) are scanned as members of
+    their own instead (`report.pdf!data.csv`, `book.xlsx!Microsoft_Word_Document.docx`, judged by every
+    rule), and the document's verdict includes theirs. Pictures in documents are read as figures (FIG002
+    on their metadata, FIL001 because their marks cannot be read).
 
     Why it is disclosive: an embedded file is a file: it can hold a whole data set, and a checker does
     not see it unless they open the icon. A macro project can hold data or identifiers in its code, and
