@@ -619,7 +619,10 @@ class EmbeddedFiles:
         self.blobs: list[tuple[str, bytes]] = []
 
     def take(self, name: str, data: bytes) -> bool:
-        kind = classify_content(name, data[:HEAD_SIZE], lambda: contextlib.closing(io.BytesIO(data)))
+        try:
+            kind = classify_content(name, data[:HEAD_SIZE], lambda: contextlib.closing(io.BytesIO(data)))
+        except Exception:  # bytes that cannot even be classified: not taken, so DOC003 reports the file
+            return False
         if kind not in _READ_KINDS:
             return False
         self.blobs.append((name, data))
