@@ -7,8 +7,8 @@ row a contribution is one row's value; per unit (``firm_id``) it is a firm's sum
 
 - ``read``: reading the columns into Arrow with polars and nothing else, the floor (mode ``row``: the four
   columns of the table; mode ``unit``: the same plus ``firm_id``).
-- ``sdcscan_1thread`` / ``sdcscan_<N>threads``: ``scanner.tabulate.compute_cells(path, spec, threads=N)``;
-  ``build_table``: ``scanner.tabulate.build_table`` (margins, rules, suppression; profile ``dst``, per unit).
+- ``sdcscan_1thread`` / ``sdcscan_<N>threads``: ``scanner.tables.cells.compute_cells(path, spec, threads=N)``;
+  ``build_table``: ``scanner.tables.build.build_table`` (margins, rules, suppression; profile ``dst``, per unit).
 - ``polars``: ``scan_*().group_by().agg(len, sum, top_k(2))``, streaming engine; ``polars_sort``: the same
   with ``sort(descending=True).head(2)`` instead of ``top_k(2)`` (measured 2.5x faster here on 20M rows).
 - ``duckdb``: SQL over ``read_parquet``/``read_csv`` with ``count(*)``, ``sum`` and ``max(v, 2)``.
@@ -346,14 +346,14 @@ def _spec(tabulate: ModuleType, mode: str) -> Any:
 
 
 def run_sdcscan(tabulate: ModuleType, path: Path, mode: str, threads: int) -> Any:
-    """sdcscan's per-cell statistics of the table, streamed from the file (``scanner.tabulate.Cells``)."""
+    """sdcscan's per-cell statistics of the table, streamed from the file (``scanner.tables.cells.Cells``)."""
     return tabulate.compute_cells(path, _spec(tabulate, mode), threads=threads)
 
 
 @pytest.fixture(scope="session")
 def tabulate(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    """``scanner.tabulate``, with its kernels compiled (or loaded from the cache) outside any timing."""
-    from scanner import tabulate as module
+    """``scanner.tables.cells``, with its kernels compiled (or loaded from the cache) outside any timing."""
+    from scanner.tables import cells as module
 
     root = tmp_path_factory.mktemp("table-jit")
     warm = root / "warm.parquet", root / "warm.csv"
@@ -511,12 +511,13 @@ def test_sdcscan(benchmark: Any, tabulate: ModuleType, table_data: Callable[[int
 def test_build_table(benchmark: Any, tabulate: ModuleType, table_data: Callable[[int], MicrodataSet],
                      table_results: TableResults, table_rows: int, table_format: str, table_mode: str) -> None:
     from scanner.config import load_config
+    from scanner.tables.build import build_table
 
     data = table_data(table_rows)
     _group(benchmark, table_rows, table_format)
     config = load_config(profile="dst")
     spec = _spec(tabulate, table_mode)
-    result = benchmark.pedantic(tabulate.build_table, args=(data.path(table_format), spec, config), **FAST)
+    result = benchmark.pedantic(build_table, args=(data.path(table_format), spec, config), **FAST)
     # Extended cells are in C order with each axis' margin last: the last cell is the grand total.
     assert int(result.table.stats.count[-1]) == table_rows
     suppressed = np.asarray(result.suppressed)
@@ -529,7 +530,7 @@ def test_build_table(benchmark: Any, tabulate: ModuleType, table_data: Callable[
 _MEMORY_SCRIPT = """
 import json, sys, time
 from pathlib import Path
-from scanner import tabulate
+from scanner.tables import cells as tabulate
 
 def status(field):
     with open("/proc/self/status", encoding="ascii") as fh:

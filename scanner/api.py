@@ -45,7 +45,8 @@ from scanner.sources import Source, SourceRef, hash_file
 if TYPE_CHECKING:
     from scanner.loaders.printouts import LogPart
     from scanner.table_model import TableModel
-    from scanner.tabulate import TableResult, TableSpec
+    from scanner.tables.cells import TableSpec
+    from scanner.tables.model import TableResult
 
 __all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_entry", "scan_file", "table"]
 
@@ -735,8 +736,8 @@ def scan(
 def table(path: Path | str, spec: TableSpec, config: Config | None = None, **options: Any) -> TableResult:
     """Build a safe table from the microdata at ``path`` (or check one with ``check=EXPORTED``).
 
-    See :func:`scanner.tabulate.build_table` for the options (threads, check, check_column, display_path).
+    See :func:`scanner.tables.build.build_table` for the options (threads, check, check_column, display_path).
     """
-    from scanner.tabulate import build_table
+    from scanner.tables.build import build_table
 
     return build_table(path, spec, config, **options)

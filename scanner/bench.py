@@ -5,7 +5,7 @@ cache folder (``--dir``, default ``$XDG_CACHE_HOME/sdcscan/bench``), and reuses 
 
 - tables: seeded register-like microdata in Parquet (firm, year, region, industry, turnover; about ten rows
   per firm), 1M and 20M rows (``--quick``: 1M); the engine is ``sdcscan table``'s streaming cell pass
-  (:func:`scanner.tabulate.compute_cells`) per row and per unit (firm); peers DuckDB and Polars compute the
+  (:func:`scanner.tables.cells.compute_cells`) per row and per unit (firm); peers DuckDB and Polars compute the
   same cells (count, sum, two largest; per unit, first summed per firm);
 - identifiers: a log/CSV text with person and business numbers and look-alikes, 1 GiB (``--quick``:
   32 MiB), scanned by :func:`scanner.identifiers.scan_text_file`; peer ripgrep ``rg -c
@@ -245,7 +245,7 @@ def _timed(run: Callable[[], Any], repeat: int) -> float:
 
 def _child_table(engine: str, path: Path, mode: str, threads: int, repeat: int, warm: Path) -> float:
     if engine == "sdcscan":
-        from scanner.tabulate import Stat, TableSpec, compute_cells
+        from scanner.tables.cells import Stat, TableSpec, compute_cells
 
         spec = TableSpec(BY, value=VALUE, unit=UNIT if mode == "unit" else None, stat=Stat.SUM)
         compute_cells(warm, spec, threads=threads)

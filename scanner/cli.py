@@ -246,7 +246,9 @@ def table_cmd(
 ) -> None:
     """Build a safe table from microdata (margins, per-cell rules, suppression), or check an exported one."""
     from scanner.loaders.base import LoadError
-    from scanner.tabulate import Stat, TableError, TableSpec, build_table, cells_json, write_safe_table
+    from scanner.tables.build import build_table
+    from scanner.tables.cells import Stat, TableError, TableSpec
+    from scanner.tables.writers import cells_json, write_safe_table
 
     _setup_logging(verbose, quiet)
     config = _load_config(rules, profile, select, ignore)

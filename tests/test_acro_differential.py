@@ -24,7 +24,9 @@ from hypothesis import strategies as st
 acro = pytest.importorskip("acro")
 
 from scanner.config import load_config  # noqa: E402
-from scanner.tabulate import Stat, TableSpec, build_table, cells_json  # noqa: E402
+from scanner.tables.build import build_table  # noqa: E402
+from scanner.tables.cells import Stat, TableSpec  # noqa: E402
+from scanner.tables.writers import cells_json  # noqa: E402
 
 CHECKS = {"MinimumThresholdCheck": "TAB001", "NKCheck": "TAB002", "PPercentCheck": "TAB003"}
 

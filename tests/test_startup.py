@@ -177,7 +177,7 @@ def test_after_warmup_the_example_compiles_nothing(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "scanner.cli", "warmup"], env=env, check=True, capture_output=True,
                    timeout=1800)
     code = ("import json, sys; from kernels import _jit; from scanner import api; "
-            "from scanner.config import load_config; from scanner.tabulate import Stat, TableSpec; "
+            "from scanner.config import load_config; from scanner.tables.cells import Stat, TableSpec; "
             "api.scan([sys.argv[1]], load_config(), jobs=1); "
             "data = sys.argv[1] + '/udtraek_personer.csv'; "
             "api.table(data, TableSpec(('region', 'koen'))); "

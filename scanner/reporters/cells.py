@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from scanner.findings import Severity
 
 if TYPE_CHECKING:
-    from scanner.tabulate import TableResult
+    from scanner.tables.model import TableResult
 
 __all__ = ["render_summary"]
 

@@ -2,7 +2,7 @@
 
 Two inputs: a table file found by ``sdcscan scan`` (:class:`~scanner.table_model.TableModel`, counts as
 published), and the cells of a table built from microdata by ``sdcscan table``
-(:class:`~scanner.tabulate.CellTable`, with row and unit counts, totals and the two largest contributions
+(:class:`~scanner.tables.model.CellTable`, with row and unit counts, totals and the two largest contributions
 of every cell, margins included)."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # imported where used: loading the rules must not import pola
     from scanner.table_model import ColumnInfo, TableModel
 
 if TYPE_CHECKING:
-    from scanner.tabulate import CellFlags, CellTable
+    from scanner.tables.model import CellFlags, CellTable
 
 __all__ = ["CellScan", "MostlyOnesOptions", "SmallCellOptions", "scan_cells"]
 
@@ -259,7 +259,7 @@ def mostly_ones(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Fin
 
 
 def _flags(table: CellTable, fail: np.ndarray, review: np.ndarray, required: np.ndarray) -> CellFlags:
-    from scanner.tabulate import CellFlags
+    from scanner.tables.model import CellFlags
 
     values = np.abs(table.published_values())
     floor = np.maximum(values * _MIN_RELATIVE_WIDTH, 1.0 if not table.magnitude else 1e-9)

@@ -16,16 +16,9 @@ from typer.testing import CliRunner
 from scanner.cli import app
 from scanner.config import load_config
 from scanner.suppression import audit
-from scanner.tabulate import (
-    Stat,
-    TableError,
-    TableSpec,
-    _Dimension,
-    build_table,
-    cells_json,
-    compute_cells,
-    safe_frame,
-)
+from scanner.tables.build import build_table
+from scanner.tables.cells import Stat, TableError, TableSpec, _Dimension, compute_cells
+from scanner.tables.writers import cells_json, safe_frame
 
 
 def _firms(tmp_path: Path, rows: list[tuple[str, str, int, float]], name: str = "firms.parquet") -> Path:
