@@ -476,7 +476,7 @@ class _Found:
 
 
 def _error_text(exc: OSError) -> str:
-    # The vocabulary of scanner.discover (never a path or content).
+    # The vocabulary of scanner.discover.walk (never a path or content).
     if isinstance(exc, PermissionError):
         return "permission denied"
     if exc.errno == errno.ELOOP:
