@@ -10,7 +10,7 @@ under ``--benchmark-disable``).
 
 - ``identifiers``: ``scanner.api.scan_file`` with ``--select PID``: discovery's classification, the content
   hash and the identifier scan (the baseline of issue 11).
-- ``log_rules``: ``scan_file`` with every rule: the same, plus the log reader (the ``kernels.logs`` pass, the
+- ``log_rules``: ``scan_file`` with every rule: the same, plus the log reader (the ``kernels.logscan`` pass, the
   printed tables and echoed code) and the LOG, COD, TAB, MIC and EXT rules.
 - ``overhead``: both alternately, three times each (machine load drifts), medians of wall-clock and process
   CPU seconds and the ratio; the target of issue 11 is at most 1.5 (wall-clock). Printed with ``-s``.

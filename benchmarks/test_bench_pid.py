@@ -7,7 +7,7 @@ user would reach for instead (group ``pid-scan``; see benchmarks/README.md).
 - ``python_re``: a ``re`` pattern for every shape plus the plain-Python validators on every match, on a prefix
   of the file (``SDCSCAN_BENCH_PYRE_MB``, default 64) and one round: it is two orders of magnitude slower.
 - ``ripgrep_digits``: ``rg -c '[0-9]{6}[-+]?[0-9]{4}'``, the bare shape issue 14 measures against.
-- ``sdcscan_1thread`` / ``sdcscan_2threads``: ``scanner.identifiers.scan_text_file`` for se, dk, no, fi.
+- ``sdcscan_1thread`` / ``sdcscan_2threads``: ``scanner.pid_scan.scan_text_file`` for se, dk, no, fi.
 - ``sdcscan_process``: the whole ``sdcscan scan FILE --select PID`` process (start-up, Numba loading its cached
   kernels, the scan on every core, the content hash, the JSON report), as ripgrep is timed.
 
@@ -30,7 +30,7 @@ import pytest
 from conftest import KIND_CODES, Corpus, benchmarks_disabled
 
 from scanner import synth
-from scanner.identifiers import scan_text_file
+from scanner.pid_scan import scan_text_file
 from tests.reference import pid as ref
 
 pytestmark = pytest.mark.benchmark(group="pid-scan")

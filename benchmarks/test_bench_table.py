@@ -7,7 +7,7 @@ row a contribution is one row's value; per unit (``firm_id``) it is a firm's sum
 
 - ``read``: reading the columns into Arrow with polars and nothing else, the floor (mode ``row``: the four
   columns of the table; mode ``unit``: the same plus ``firm_id``).
-- ``sdcscan_1thread`` / ``sdcscan_<N>threads``: ``scanner.tables.cells.compute_cells(path, spec, threads=N)``;
+- ``sdcscan_1thread`` / ``sdcscan_<N>threads``: ``scanner.tables.compute.compute_cells(path, spec, threads=N)``;
   ``build_table``: ``scanner.tables.build.build_table`` (margins, rules, suppression; profile ``dst``, per unit).
 - ``polars``: ``scan_*().group_by().agg(len, sum, top_k(2))``, streaming engine; ``polars_sort``: the same
   with ``sort(descending=True).head(2)`` instead of ``top_k(2)`` (measured 2.5x faster here on 20M rows).
@@ -346,14 +346,14 @@ def _spec(tabulate: ModuleType, mode: str) -> Any:
 
 
 def run_sdcscan(tabulate: ModuleType, path: Path, mode: str, threads: int) -> Any:
-    """sdcscan's per-cell statistics of the table, streamed from the file (``scanner.tables.cells.Cells``)."""
+    """sdcscan's per-cell statistics of the table, streamed from the file (``scanner.tables.compute.Cells``)."""
     return tabulate.compute_cells(path, _spec(tabulate, mode), threads=threads)
 
 
 @pytest.fixture(scope="session")
 def tabulate(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    """``scanner.tables.cells``, with its kernels compiled (or loaded from the cache) outside any timing."""
-    from scanner.tables import cells as module
+    """``scanner.tables.compute``, with its kernels compiled (or loaded from the cache) outside any timing."""
+    from scanner.tables import compute as module
 
     root = tmp_path_factory.mktemp("table-jit")
     warm = root / "warm.parquet", root / "warm.csv"
@@ -530,7 +530,7 @@ def test_build_table(benchmark: Any, tabulate: ModuleType, table_data: Callable[
 _MEMORY_SCRIPT = """
 import json, sys, time
 from pathlib import Path
-from scanner.tables import cells as tabulate
+from scanner.tables import compute as tabulate
 
 def status(field):
     with open("/proc/self/status", encoding="ascii") as fh:

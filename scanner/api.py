@@ -36,8 +36,8 @@ from scanner.config import Config, load_config
 from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify_content, discover
 from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult
 from scanner.formats import ArchiveLimits, Budget, Member, Problem, ProblemKind, ReadContext
-from scanner.identifiers import IdentifierScan
 from scanner.loaders.base import LoadError, TabularSource
+from scanner.pid_scan import IdentifierScan
 from scanner.rules.context import FileFacts, RuleContext
 from scanner.rules.registry import RuleSpec, Shape, all_rules
 from scanner.sources import Source, SourceRef, hash_file
@@ -45,7 +45,7 @@ from scanner.sources import Source, SourceRef, hash_file
 if TYPE_CHECKING:
     from scanner.loaders.printouts import LogPart
     from scanner.table_model import TableModel
-    from scanner.tables.cells import TableSpec
+    from scanner.tables.compute import TableSpec
     from scanner.tables.model import TableResult
 
 __all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_entry", "scan_file", "table"]
@@ -137,8 +137,8 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
         raise
     ids = shared = None
     if _wants_identifiers(config):
-        from scanner.identifiers import TableIdentifierScanner
         from scanner.loaders.base import SharedStream
+        from scanner.pid_scan import TableIdentifierScanner
 
         # One parse of the file: the analysis reads its sample from the stream the identifier scan reads
         # to the end (every value of every column through the identifier kernels).
@@ -162,7 +162,7 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
             # The raw bytes too: a number's name can sit in the neighbouring cell ("pnr;8803200016") or a
             # title line, which the column scan cannot see. Kinds the columns already showed are not
             # reported twice.
-            from scanner.identifiers import scan_text_file
+            from scanner.pid_scan import scan_text_file
 
             # Numbers the column scan read as times (a grid of Unix timestamps) are not reported again.
             raw = scan_text_file(entry.path, config.profile.countries, threads=threads, ignore=scan.cleared)
@@ -188,7 +188,7 @@ def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, fa
                            threads: int) -> list[Finding]:
     if not _wants_identifiers(config):
         return []
-    from scanner.identifiers import scan_text_file
+    from scanner.pid_scan import scan_text_file
 
     try:
         scan = scan_text_file(entry.path, config.profile.countries, threads=threads)

@@ -5,10 +5,10 @@ cache folder (``--dir``, default ``$XDG_CACHE_HOME/sdcscan/bench``), and reuses 
 
 - tables: seeded register-like microdata in Parquet (firm, year, region, industry, turnover; about ten rows
   per firm), 1M and 20M rows (``--quick``: 1M); the engine is ``sdcscan table``'s streaming cell pass
-  (:func:`scanner.tables.cells.compute_cells`) per row and per unit (firm); peers DuckDB and Polars compute the
+  (:func:`scanner.tables.compute.compute_cells`) per row and per unit (firm); peers DuckDB and Polars compute the
   same cells (count, sum, two largest; per unit, first summed per firm);
 - identifiers: a log/CSV text with person and business numbers and look-alikes, 1 GiB (``--quick``:
-  32 MiB), scanned by :func:`scanner.identifiers.scan_text_file`; peer ripgrep ``rg -c
+  32 MiB), scanned by :func:`scanner.pid_scan.scan_text_file`; peer ripgrep ``rg -c
   '[0-9]{6}[-+]?[0-9]{4}'`` (finds one shape, validates nothing);
 - small files: 10,000 small tables and notes in one folder (``--quick``: 300), scanned by
   :func:`scanner.api.scan` with every rule; peer ripgrep over the folder with the same pattern.
@@ -245,7 +245,7 @@ def _timed(run: Callable[[], Any], repeat: int) -> float:
 
 def _child_table(engine: str, path: Path, mode: str, threads: int, repeat: int, warm: Path) -> float:
     if engine == "sdcscan":
-        from scanner.tables.cells import Stat, TableSpec, compute_cells
+        from scanner.tables.compute import Stat, TableSpec, compute_cells
 
         spec = TableSpec(BY, value=VALUE, unit=UNIT if mode == "unit" else None, stat=Stat.SUM)
         compute_cells(warm, spec, threads=threads)
@@ -291,7 +291,7 @@ def _duckdb_query(path: Path, mode: str) -> str:
 
 
 def _child_text(path: Path, threads: int, repeat: int, warm: Path) -> float:
-    from scanner.identifiers import scan_text_file
+    from scanner.pid_scan import scan_text_file
 
     scan_text_file(warm, COUNTRIES, threads=threads)
     return _timed(lambda: scan_text_file(path, COUNTRIES, threads=threads), repeat)

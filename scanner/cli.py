@@ -247,7 +247,7 @@ def table_cmd(
     """Build a safe table from microdata (margins, per-cell rules, suppression), or check an exported one."""
     from scanner.loaders.base import LoadError
     from scanner.tables.build import build_table
-    from scanner.tables.cells import Stat, TableError, TableSpec
+    from scanner.tables.compute import Stat, TableError, TableSpec
     from scanner.tables.writers import cells_json, write_safe_table
 
     _setup_logging(verbose, quiet)
@@ -286,7 +286,7 @@ def table_cmd(
         # longer than computing the cells); NaN never reaches it (cells_json writes null).
         buffer.write(orjson.dumps(cells_json(result), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
     else:
-        from scanner.reporters.cells import render_summary
+        from scanner.reporters.table_console import render_summary
 
         render_summary(result, buffer, verbose=verbose > 0)
     _emit(buffer.getvalue(), output)

@@ -4,8 +4,8 @@ they carry.
 :func:`scan_document` is called by :func:`scanner.api.scan_file` for Word, PowerPoint and OpenDocument
 text and presentation files, PDF, HTML, RTF, SVG and raster images. It
 
-1. reads the file into parts (:mod:`scanner.loaders.documents`, :mod:`scanner.loaders.pdf`,
-   :mod:`scanner.loaders.html_doc`, :mod:`scanner.loaders.figures`): unreadable parts, limits and
+1. reads the file into parts (:mod:`scanner.loaders.office`, :mod:`scanner.loaders.pdf`,
+   :mod:`scanner.loaders.html_doc`, :mod:`scanner.loaders.images`): unreadable parts, limits and
    encryption go to the file's facts (FIL001, FIL003, FIL004), so a partial read is never a pass;
 2. searches all visible text for person and business numbers (PID), located at the page, slide or
    paragraph of the first one found;
@@ -32,9 +32,8 @@ from typing import TYPE_CHECKING, Protocol
 from scanner import masking
 from scanner.discover import DiscoveredFile, FileKind, classify_content
 from scanner.findings import Finding, Severity
-from scanner.identifiers import Detection, IdentifierScan, TableIdentifierScanner, scan_names
 from scanner.loaders.base import TabularSource
-from scanner.loaders.documents import (
+from scanner.loaders.office import (
     Attached,
     DataSet,
     DocTable,
@@ -46,6 +45,7 @@ from scanner.loaders.documents import (
     read_rtf,
 )
 from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, unique_names
+from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
 from scanner.rules.context import FileFacts, RuleContext
 from scanner.rules.documents import DocumentFacts, EmbeddedFacts, HiddenTextFacts
 from scanner.rules.figures import DataFacts, FigureFacts, MarkFacts
@@ -251,7 +251,7 @@ class _DocumentScan:
 
     def _attached_figure(self, a: Attached, content: DocumentContent) -> bool:
         """Read an attached picture or SVG as a figure (its metadata, its marks); True when it was read."""
-        from scanner.loaders.figures import read_image, read_svg
+        from scanner.loaders.images import read_image, read_svg
 
         assert a.data is not None
         kind = classify_content(a.name, a.data[:8192], lambda: _BytesOpener(a.data))
@@ -382,7 +382,7 @@ def read_document(entry: DiscoveredFile) -> DocumentContent:
         return read_html(path)
     if kind is FileKind.RTF:
         return read_rtf(path)
-    from scanner.loaders.figures import read_image, read_svg
+    from scanner.loaders.images import read_image, read_svg
 
     if kind is FileKind.SVG:
         return read_svg(path)

@@ -183,7 +183,7 @@ def warm(threads: int | None = None) -> WarmupReport:
     from kernels import _jit
     from scanner import api
     from scanner.config import load_config
-    from scanner.tables.cells import Stat, TableSpec
+    from scanner.tables.compute import Stat, TableSpec
 
     started = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="sdcscan-warmup-"))

@@ -34,7 +34,6 @@ import pyarrow as pa
 from scanner import masking
 from scanner.discover import DiscoveredFile, FileKind
 from scanner.findings import Finding, Severity
-from scanner.identifiers import Detection, IdentifierScan, TableIdentifierScanner, scan_names
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.loaders.ooxml import PackageStructure, SheetStructure, check_sizes, inspect_package
 from scanner.loaders.workbook import (
@@ -49,6 +48,7 @@ from scanner.loaders.workbook import (
     open_workbook,
     sheet_tables,
 )
+from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
 from scanner.rules.context import FileFacts, RuleContext
 from scanner.rules.documents import (
     EmbeddedFacts,

@@ -25,7 +25,7 @@ acro = pytest.importorskip("acro")
 
 from scanner.config import load_config  # noqa: E402
 from scanner.tables.build import build_table  # noqa: E402
-from scanner.tables.cells import Stat, TableSpec  # noqa: E402
+from scanner.tables.compute import Stat, TableSpec  # noqa: E402
 from scanner.tables.writers import cells_json  # noqa: E402
 
 CHECKS = {"MinimumThresholdCheck": "TAB001", "NKCheck": "TAB002", "PPercentCheck": "TAB003"}

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kernels import pid
-from scanner import identifiers, synth
+from scanner import pid_scan, synth
 from tests.conftest import REPO
 from tests.reference import pid as ref
 
@@ -375,20 +375,20 @@ def test_lo_hi_bounds_the_starts() -> None:
 
 
 def test_context_words_match_scanner() -> None:
-    assert identifiers.PERSON_WORDS == ref.PERSON_WORDS
-    assert identifiers.BUSINESS_WORDS == ref.BUSINESS_WORDS
-    assert identifiers.NEGATIVE_WORDS == ref.NEGATIVE_WORDS
-    assert identifiers.CONTEXT_BYTES == ref.CONTEXT_BYTES
-    assert (identifiers.CTX_PERSON, identifiers.CTX_BUSINESS, identifiers.CTX_NEGATIVE) == (
+    assert pid_scan.PERSON_WORDS == ref.PERSON_WORDS
+    assert pid_scan.BUSINESS_WORDS == ref.BUSINESS_WORDS
+    assert pid_scan.NEGATIVE_WORDS == ref.NEGATIVE_WORDS
+    assert pid_scan.CONTEXT_BYTES == ref.CONTEXT_BYTES
+    assert (pid_scan.CTX_PERSON, pid_scan.CTX_BUSINESS, pid_scan.CTX_NEGATIVE) == (
         ref.CTX_PERSON, ref.CTX_BUSINESS, ref.CTX_NEGATIVE)
-    assert identifiers.SHAPE_NAMES == ref.SHAPES == pid.SHAPES
+    assert pid_scan.SHAPE_NAMES == ref.SHAPES == pid.SHAPES
 
 
 def test_constants_match_reference() -> None:
     for name in ("SE_PNR", "SE_SAMNR", "DK_CPR", "NO_FNR", "NO_DNR", "FI_HETU", "SE_ORGNR", "DK_CVR", "FLAG_SEP",
                  "FLAG_PLUS", "FLAG_STRICT", "CTX_PERSON", "CTX_BUSINESS", "CTX_NEGATIVE"):
         assert getattr(pid, name) == getattr(ref, name), name
-    assert {k.bit for k in identifiers.KINDS} == set(BITS.values())
+    assert {k.bit for k in pid_scan.KINDS} == set(BITS.values())
 
 
 def test_keyword_table() -> None:

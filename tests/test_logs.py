@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kernels import logs as kernel
+from kernels import logscan as kernel
 from scanner import api
 from scanner.config import load_config
 from scanner.findings import Verdict

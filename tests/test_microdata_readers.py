@@ -1,4 +1,4 @@
-"""Tests for scanner.loaders.microdata (streaming readers of selected columns, for ``sdcscan table``) and
+"""Tests for scanner.loaders.columns (streaming readers of selected columns, for ``sdcscan table``) and
 scanner.loaders.stats (SAS/Stata/SPSS data files as a TabularSource, for ``sdcscan scan``).
 
 Fixtures are generated into tmp_path: Parquet and CSV with polars, a ``;``-separated cp1252 CSV with
@@ -22,9 +22,9 @@ import pyreadstat
 import pytest
 from polars.testing import assert_frame_equal
 
-from scanner.loaders import microdata
+from scanner.loaders import columns as column_readers
 from scanner.loaders.base import LoadError
-from scanner.loaders.microdata import (
+from scanner.loaders.columns import (
     ColumnError,
     ColumnTypeError,
     CsvReader,
@@ -196,7 +196,7 @@ def make_case(kind: str, tmp: Path) -> Case:
     return sas7bdat_case(tmp) if kind == "sas7bdat" else WRITERS[kind](tmp)
 
 
-def read_all(reader: microdata.MicrodataReader, columns: list[str], batch_rows: int) -> list[pl.DataFrame]:
+def read_all(reader: column_readers.MicrodataReader, columns: list[str], batch_rows: int) -> list[pl.DataFrame]:
     return list(reader.batches(columns, batch_rows))
 
 
@@ -622,7 +622,7 @@ def test_many_columns_are_read_in_smaller_chunks(tmp_path: Path, monkeypatch: py
         path = tmp_path / f"wide{suffix}"
         writer(frame, path)
         for budget in (100, 80, 70):  # 10, 8 and 7 rows per call for 10 columns
-            monkeypatch.setattr(microdata, "_STAT_CELLS_PER_CHUNK", budget)
+            monkeypatch.setattr(column_readers, "_STAT_CELLS_PER_CHUNK", budget)
             reader = open_microdata(path)
             batches = list(reader.batches(list(reader.columns), 1000))
             assert max(b.height for b in batches) == budget // 10

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scanner import synth
-from scanner.identifiers import scan_text_file
+from scanner.pid_scan import scan_text_file
 
 COUNTRIES = ("dk", "se", "no", "fi")
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 from scanner import synth
-from scanner.identifiers import TableIdentifierScanner, named_as_time, on_time_grid
+from scanner.pid_scan import TableIdentifierScanner, named_as_time, on_time_grid
 
 START = 1_601_510_400
 COUNTRIES = ("dk", "se", "no", "fi")
@@ -93,7 +93,7 @@ def test_numbers_cleared_in_a_column_are_not_reported_from_the_raw_bytes(tmp_pat
     """Event times at irregular seconds in a column named as a time: the column scan clears them, and a raw
     scan of the same CSV given ``ignore=cleared`` does not report them either (the raw scan cannot see the
     column name). Real CPR numbers elsewhere in the bytes are still reported."""
-    from scanner.identifiers import scan_text_file
+    from scanner.pid_scan import scan_text_file
 
     rng = random.Random(4)
     times = sorted(START + rng.randrange(0, 86_400 * 120) for _ in range(80))

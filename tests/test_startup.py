@@ -124,11 +124,11 @@ def test_read_only_install_caches_per_user(tmp_path: Path, note: Path) -> None:
     """A package installed read-only for many users: the kernel cache goes to the user's cache directory
     (seeded from the package's own cache, written at install time), and the package is left untouched."""
     from kernels import _jit
-    from scanner import identifiers
+    from scanner import pid_scan
 
     # The install-time step: the identifier kernel compiled into the package's cache (as `sdcscan warmup`).
     _jit.compile_all()
-    identifiers.scan_text_file(note, ["se"])
+    pid_scan.scan_text_file(note, ["se"])
     site = tmp_path / "site"
     for pkg in ("kernels", "scanner"):
         shutil.copytree(REPO / pkg, site / pkg, ignore=shutil.ignore_patterns("*.pyc"))
@@ -140,7 +140,7 @@ def test_read_only_install_caches_per_user(tmp_path: Path, note: Path) -> None:
            if k not in ("NUMBA_CACHE_DIR", "XDG_CACHE_HOME", "SDCSCAN_INTERPRET_BYTES")}
     env.update(HOME=str(home), PYTHONPATH=str(site), SDCSCAN_INTERPRET_BYTES="0", PYTHONDONTWRITEBYTECODE="1")
     code = ("import json, os, sys; from pathlib import Path; import kernels; from kernels import _jit; "
-            "from scanner.identifiers import scan_text_file; "
+            "from scanner.pid_scan import scan_text_file; "
             "r = scan_text_file(Path(sys.argv[1]), ['se']); "
             "print(json.dumps({'codes': [d.kind.code for d in r.detections], 'kernels': kernels.__file__, "
             "'cache': str(_jit.cache_dir()), 'env': os.environ.get('NUMBA_CACHE_DIR'), **_jit.compile_stats()}))")
@@ -177,7 +177,7 @@ def test_after_warmup_the_example_compiles_nothing(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "scanner.cli", "warmup"], env=env, check=True, capture_output=True,
                    timeout=1800)
     code = ("import json, sys; from kernels import _jit; from scanner import api; "
-            "from scanner.config import load_config; from scanner.tables.cells import Stat, TableSpec; "
+            "from scanner.config import load_config; from scanner.tables.compute import Stat, TableSpec; "
             "api.scan([sys.argv[1]], load_config(), jobs=1); "
             "data = sys.argv[1] + '/udtraek_personer.csv'; "
             "api.table(data, TableSpec(('region', 'koen'))); "

@@ -17,7 +17,7 @@ from scanner.cli import app
 from scanner.config import load_config
 from scanner.suppression import audit
 from scanner.tables.build import build_table
-from scanner.tables.cells import Stat, TableError, TableSpec, _Dimension, compute_cells
+from scanner.tables.compute import Stat, TableError, TableSpec, _Dimension, compute_cells
 from scanner.tables.writers import cells_json, safe_frame
 
 

@@ -3,7 +3,7 @@
 Read with the standard library's ``html.parser`` (no network, no script runs, no entity beyond HTML's
 own): ``<table>`` elements become table parts (nested tables each their own; ``colspan`` keeps columns
 aligned), visible text outside scripts and styles becomes text blocks, HTML comments hidden blocks, and
-scripts are searched for plotly, bokeh and vega/altair data (:func:`scanner.loaders.figures.chart_data`).
+scripts are searched for plotly, bokeh and vega/altair data (:func:`scanner.loaders.images.chart_data`).
 Images embedded as ``data:`` URIs and inline ``<svg>`` are read as figures.
 """
 
@@ -15,8 +15,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from scanner.loaders.documents import DocTable, DocumentContent, HiddenBlock, Place, TextBlock, square
-from scanner.loaders.figures import chart_data, read_image, read_svg
+from scanner.loaders.images import chart_data, read_image, read_svg
+from scanner.loaders.office import DocTable, DocumentContent, HiddenBlock, Place, TextBlock, square
 
 __all__ = ["read_html"]
 
@@ -151,7 +151,7 @@ class _Reader(HTMLParser):
             return
         found = chart_data(text, f"script {self.scripts}")
         if found:
-            from scanner.loaders.documents import Figure
+            from scanner.loaders.office import Figure
 
             self.out.figures.append(Figure(Place(element=f"script {self.scripts}"), "interactive chart",
                                            producer=_producer(text), data=found))

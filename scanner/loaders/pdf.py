@@ -24,7 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from scanner.loaders.documents import (
+from scanner.loaders.images import MARK_SIZE
+from scanner.loaders.office import (
     MAX_ATTACHED_BYTES,
     Attached,
     DocTable,
@@ -36,7 +37,6 @@ from scanner.loaders.documents import (
     TextBlock,
     is_regular,
 )
-from scanner.loaders.figures import MARK_SIZE
 from scanner.loaders.texttables import find_tables
 
 __all__ = ["read_pdf"]

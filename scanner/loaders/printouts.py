@@ -15,7 +15,7 @@ written into the program). This module reads them into the same parts:
   *output* that reads as a table. Model output (regressions, their ANOVA and fit tables) is left alone:
   its numbers are estimates, not cells.
 
-How: :mod:`kernels.logs` classifies every line from its first bytes (echoed code, message, output; per
+How: :mod:`kernels.logscan` classifies every line from its first bytes (echoed code, message, output; per
 tool: SAS line numbers and NOTE lines, Stata's ``. ``, R's ``> ``) in one pass over the raw bytes, so a log
 of several GB is read at the speed of the identifier scan, and Python decodes only the output blocks. Each
 block comes with the command that printed it (the echoed code right before it; a SAS listing's procedure
@@ -130,7 +130,7 @@ _SPSS_MARK = re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Freque
 
 def detect_log(head: str, name: str) -> LogRead:
     """The tool that wrote a log, from its first bytes (decoded) and its name."""
-    from kernels.logs import MODE_OUTPUT, MODE_R, MODE_SAS, MODE_STATA
+    from kernels.logscan import MODE_OUTPUT, MODE_R, MODE_SAS, MODE_STATA
 
     lower = name.lower()
     window = head[:65536]
@@ -1055,7 +1055,7 @@ def _embedded_in_log(buf: np.ndarray, marks: np.ndarray, codec: str, language: L
                      mode: int) -> list[ListedTable]:
     """Data written into the code a log echoes (SAS ``datalines;`` source lines, R ``data.frame(...)``), at
     the statements the kernel marked: the code around each is decoded without the log's prefixes."""
-    from kernels.logs import MODE_R, MODE_SAS
+    from kernels.logscan import MODE_R, MODE_SAS
 
     if mode not in (MODE_SAS, MODE_R) or not len(marks):
         return []

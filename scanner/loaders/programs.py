@@ -11,7 +11,7 @@ A program may not carry microdata. Two ways it does:
   ``BEGIN DATA``, SQL ``INSERT ... VALUES``, R ``data.frame(...)``/``tribble(...)``, Python literals and
   ``DataFrame(...)`` calls). They are read as a table and judged by the same table analysis as a CSV file.
 
-Where comparisons are: :mod:`kernels.logs` finds every name compared with something that starts like a
+Where comparisons are: :mod:`kernels.logscan` finds every name compared with something that starts like a
 literal in one pass over the raw bytes (a program of any size, and the echoed code in a log); the names
 are looked up once each in the key vocabulary (:func:`scanner.names.identifier_kind`), and only the places
 whose name is a key are read here, with the language's rules (in SAS, SQL and SPSS ``=`` compares only
@@ -171,8 +171,8 @@ def key_kind(name: str) -> str | None:
 @dataclass(slots=True)
 class ByteScan:
     """The kernel's findings over a buffer: blocks, comparisons and data statements with byte offsets into
-    the buffer and 1-based file lines (see :data:`kernels.logs.BLOCK_COLUMNS`, :data:`kernels.logs.CMP_COLUMNS`,
-    :data:`kernels.logs.MARK_COLUMNS`)."""
+    the buffer and 1-based file lines (see :data:`kernels.logscan.BLOCK_COLUMNS`, :data:`kernels.logscan.CMP_COLUMNS`,
+    :data:`kernels.logscan.MARK_COLUMNS`)."""
 
     blocks: np.ndarray
     comparisons: np.ndarray
@@ -182,7 +182,7 @@ class ByteScan:
 
 def _run_part(buf: np.ndarray, words: np.ndarray, start: int, end: int, mode: int, min_lines: int,
               max_block: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    from kernels.logs import scan_log
+    from kernels.logscan import scan_log
 
     # Room for a comparison per 256 bytes and a block per 4 KiB (a SAS log of code has a comparison per KiB
     # or so): a second run is rare.
@@ -214,11 +214,11 @@ def _bounds(buf: np.ndarray) -> list[int]:
 
 def iter_scan(buf: np.ndarray, mode: int, *, threads: int = 1, first_line: int = 1, min_lines: int = 2,
               max_block: int = 8 << 20) -> Iterator[ByteScan]:
-    """Run :func:`kernels.logs.scan_log` over ``buf`` in parts cut at line breaks, in ``threads`` threads (the
+    """Run :func:`kernels.logscan.scan_log` over ``buf`` in parts cut at line breaks, in ``threads`` threads (the
     kernel releases the GIL), and yield each part's findings in file order, lines numbered from
     ``first_line``. Memory stays bounded: at most ``threads + 1`` parts' tables exist at a time, however
     large the file. A block cut by a part boundary is yielded once, joined, with the later part."""
-    from kernels.logs import words_of
+    from kernels.logscan import words_of
 
     parts = list(itertools.pairwise(_bounds(buf)))
     words = words_of(buf)
@@ -1068,7 +1068,7 @@ def read_program(path: Path, language: Language, *, threads: int = 1, comparison
 
 def _read_buffer(buf: np.ndarray, codec: str, language: Language, result: ProgramRead, threads: int,
                  comparisons: bool, embedded: bool, first_line: int, data: bytes | None) -> None:
-    from kernels.logs import MODE_CODE
+    from kernels.logscan import MODE_CODE
 
     if comparisons:
         scan = scan_buffer(buf, MODE_CODE, threads=threads, first_line=first_line)

@@ -2,7 +2,7 @@
 scan.
 
 These files are almost always microdata, so the scan feeds them to the same table analysis and
-identifier search as CSV and Parquet. The reading is :class:`scanner.loaders.microdata.StatReader`'s
+identifier search as CSV and Parquet. The reading is :class:`scanner.loaders.columns.StatReader`'s
 (pyreadstat, chunked, dates converted, value labels not applied); this module only turns its polars
 batches into Arrow record batches of every column. Strings are ``large_string`` (polars' Arrow form).
 """
@@ -16,7 +16,7 @@ import polars as pl
 import pyarrow as pa
 
 from scanner.loaders.base import LoadError, TabularMeta
-from scanner.loaders.microdata import DEFAULT_BATCH_ROWS, STAT_FORMATS, StatReader, detect_format
+from scanner.loaders.columns import DEFAULT_BATCH_ROWS, STAT_FORMATS, StatReader, detect_format
 
 __all__ = ["StatsSource", "open_stats_file"]
 

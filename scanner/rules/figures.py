@@ -1,7 +1,7 @@
 """FIG: figures — a plot may not draw one mark per unit, and may not carry data besides what it shows.
 
 The rules read :class:`~scanner.rules.documents.DocumentFacts`, built by :mod:`scanner.document_scan`
-from what the figure readers found (:mod:`scanner.loaders.figures`, :mod:`scanner.loaders.pdf`): the
+from what the figure readers found (:mod:`scanner.loaders.images`, :mod:`scanner.loaders.pdf`): the
 groups of marks of one shape in each vector figure (with whether they lie on a regular grid or on a line),
 and each data set a figure carries, already judged by the table, microdata and identifier rules. A raster
 image's marks cannot be read: it is a FIL001 review naming its size and producing software.
@@ -26,7 +26,7 @@ __all__ = ["DataFacts", "FigureFacts", "MarkFacts", "UnitPlotOptions"]
 
 @dataclass(frozen=True, slots=True)
 class MarkFacts:
-    """Marks of one shape in one group of a figure (see :class:`scanner.loaders.documents.MarkGroup`)."""
+    """Marks of one shape in one group of a figure (see :class:`scanner.loaders.office.MarkGroup`)."""
 
     count: int
     distinct: int

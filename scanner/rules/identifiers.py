@@ -1,8 +1,8 @@
 """PID: person and business numbers — no identifier may leave, even alone and de-identified elsewhere.
 
-All PID rules read one shared :class:`~scanner.identifiers.IdentifierScan` of the file (the kernels run
+All PID rules read one shared :class:`~scanner.pid_scan.IdentifierScan` of the file (the kernels run
 once per file); each rule reports the detections of its own kind. How a candidate becomes a detection
-(check digits, context words, density) is described in :mod:`scanner.identifiers`.
+(check digits, context words, density) is described in :mod:`scanner.pid_scan`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from scanner import masking
 from scanner.findings import Finding, Severity
-from scanner.identifiers import KIND_BY_CODE, IdentifierScan
+from scanner.pid_scan import KIND_BY_CODE, IdentifierScan
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
 

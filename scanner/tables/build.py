@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scanner.tables.cells import TableSpec, compute_cells
 from scanner.tables.check import read_exported
+from scanner.tables.compute import TableSpec, compute_cells
 from scanner.tables.margins import extend
 from scanner.tables.model import CellTable, Suppressed, TableResult, load_profile_check
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from scanner.tables.cells import TableError
+from scanner.tables.compute import TableError
 from scanner.tables.model import CellTable, Exported, display
 from scanner.tables.writers import stat_column
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scanner.tables.cells import Cells, _concat_stats, _strides
+from scanner.tables.compute import Cells, _concat_stats, _strides
 
 if TYPE_CHECKING:
     from kernels.cells import CellStats

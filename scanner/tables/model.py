@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scanner.tables.cells import Stat, TableError, TableSpec
+from scanner.tables.compute import Stat, TableError, TableSpec
 from scanner.tables.margins import ExtendedCells
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from scanner.tables.cells import Stat, TableError, TableSpec
+from scanner.tables.compute import Stat, TableError, TableSpec
 from scanner.tables.model import CellTable, TableResult, display
 
 if TYPE_CHECKING:

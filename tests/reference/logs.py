@@ -1,4 +1,4 @@
-"""Plain-Python specification of ``kernels.logs``: line classes, output blocks and comparisons.
+"""Plain-Python specification of ``kernels.logscan``: line classes, output blocks and comparisons.
 
 Written for reading, not speed: each line is classified from its start with string tests, and each
 comparison is found by walking the line's operators. ``tests/test_logs.py`` holds the kernel to the same
@@ -7,7 +7,7 @@ results on hand-written and random inputs.
 
 from __future__ import annotations
 
-from kernels.logs import (
+from kernels.logscan import (
     CLASS_BLANK,
     CLASS_CODE,
     CLASS_MESSAGE,
@@ -261,7 +261,7 @@ def comparisons(line: bytes, base: int, line_no: int, marks: list[Mark] | None =
 
 def scan_log(data: bytes, mode: int, min_lines: int,
              max_block: int) -> tuple[list[Block], list[Comparison], list[Mark], int]:
-    """Blocks, comparisons, data statements and the number of lines, as ``kernels.logs.scan_log`` over the
+    """Blocks, comparisons, data statements and the number of lines, as ``kernels.logscan.scan_log`` over the
     whole of ``data``."""
     if not data:
         return [], [], [], 0

@@ -122,7 +122,7 @@ def test_rule_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
 
 
 def _table_findings(code: str, case: dict[str, Any], data: Path, export: Path, config: Any) -> list[Any]:
-    from scanner.tables.cells import Stat, TableSpec
+    from scanner.tables.compute import Stat, TableSpec
 
     spec_in = case["table"]
     value = spec_in.get("value")

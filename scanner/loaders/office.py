@@ -2,7 +2,7 @@
 
 Word (``.docx``), PowerPoint (``.pptx``), OpenDocument text and presentations (``.odt``, ``.odp``) and RTF
 are read here; PDF in :mod:`scanner.loaders.pdf`, HTML in :mod:`scanner.loaders.html_doc`, figures (SVG,
-raster images, chart data) in :mod:`scanner.loaders.figures`. Every reader returns a
+raster images, chart data) in :mod:`scanner.loaders.images`. Every reader returns a
 :class:`DocumentContent`; it reads, it makes no findings (:mod:`scanner.document_scan` judges the parts).
 
 What a person sees and what travels with the file are both read:

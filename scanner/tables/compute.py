@@ -295,7 +295,7 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
     :class:`~scanner.loaders.base.LoadError` for a file that cannot be read.
     """
     from kernels.cells import pair_stats, reduce_pairs
-    from scanner.loaders.microdata import ColumnError, open_microdata
+    from scanner.loaders.columns import ColumnError, open_microdata
 
     started = time.perf_counter()
     threads = threads or os.cpu_count() or 1

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, iterparse
 
-from scanner.loaders.documents import DataSet, DocumentContent, Figure, MarkGroup, Place, is_regular
+from scanner.loaders.office import DataSet, DocumentContent, Figure, MarkGroup, Place, is_regular
 
 __all__ = ["chart_data", "read_image", "read_svg"]
 

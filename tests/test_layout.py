@@ -1,0 +1,53 @@
+"""The package layout keeps the promises of DESIGN.md and STYLE.md section 11."""
+
+from __future__ import annotations
+
+import ast
+import collections
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("scanner", "kernels")
+
+
+def _modules() -> list[Path]:
+    return sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def test_no_module_name_is_used_for_two_jobs() -> None:
+    """`identifiers.py` beside `rules/identifiers.py` was two jobs under one name: every module name is unique."""
+    names = collections.defaultdict(list)
+    for path in _modules():
+        if path.name != "__init__.py":
+            names[path.name].append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in names.items() if len(paths) > 1} == {}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+    return out
+
+
+def test_kernels_import_nothing_from_scanner() -> None:
+    """Kernels are pure functions over buffers: NumPy in, NumPy out, no engine behind them."""
+    offenders = {str(p.relative_to(ROOT)): sorted(m for m in _imports(p) if m.split(".")[0] == "scanner")
+                 for p in (ROOT / "kernels").rglob("*.py")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_discovery_and_the_reader_registry_import_only_the_standard_library_and_sources() -> None:
+    """The CLI imports discovery on every run: it must not pull polars, pyarrow, numba or the rules in."""
+    allowed_roots = {"scanner"}
+    for path in sorted((ROOT / "scanner" / "discover").glob("*.py")):
+        third_party = {m for m in _imports(path) if m.split(".")[0] not in allowed_roots
+                       and m.split(".")[0] not in sys.stdlib_module_names and m != "__future__"}
+        ours = {m for m in _imports(path) if m.split(".")[0] == "scanner"}
+        assert third_party == set(), path
+        assert all(m.startswith(("scanner.discover", "scanner.sources")) for m in ours), (path, ours)
