@@ -413,8 +413,8 @@ def batch_cmd(
 ) -> None:
     """The nightly scan of every project folder: incremental (a state database), parallel, or on Dask."""
     from scanner.batch import BatchError, LogProgress, ReportPermissions, run_batch
+    from scanner.batch.state import StateError
     from scanner.reporters import Format
-    from scanner.state import StateError
 
     _setup_logging(verbose, quiet)
     config = _load_config(rules, profile, select, ignore)
@@ -453,7 +453,7 @@ def approve_cmd(
     """Accept a finding (stored with who and when in the state): it no longer fails its file in later batch
     reports, until the file's content changes."""
     from scanner.batch import approve
-    from scanner.state import StateError
+    from scanner.batch.state import StateError
 
     try:
         done = approve(state, fingerprint, reason)

@@ -31,9 +31,9 @@ from scanner.batch import (
     run_batch,
     scan_task,
 )
+from scanner.batch.state import State, StateBusy, StateError
 from scanner.config import load_config
 from scanner.findings import Verdict
-from scanner.state import State, StateBusy, StateError
 from tests.conftest import REPO, corpus_root
 
 SMALL_CELL = "kom;antal\nAarhus;1\nOdense;20\nAalborg;30\n"

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanner import masking
-from scanner.findings import FileResult, Finding, Location, Severity, Verdict
-from scanner.state import (
+from scanner.batch.state import (
     SCHEMA_VERSION,
     State,
     StateBusy,
@@ -21,6 +20,7 @@ from scanner.state import (
     results_from_json,
     results_to_json,
 )
+from scanner.findings import FileResult, Finding, Location, Severity, Verdict
 
 HASH = "blake2b:" + "ab" * 32
 

@@ -64,13 +64,24 @@ def discover(
         except (FileNotFoundError, NotADirectoryError):
             raise DiscoveryError(f"path does not exist: {os.fspath(raw)}") from None
         except OSError as exc:  # e.g. a parent we may not search: reported as an entry, not a usage error
-            lst = _error_text(exc)
+            lst = error_text(exc)
         roots.append((root, lst))
     walker = _Walker(follow_symlinks=follow_symlinks, exclude=exclude)
     return walker.walk_roots(roots)
 
 
-def _error_text(exc: OSError) -> str:
+def exclude_pattern(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """One regular expression for the ``--exclude`` globs (:mod:`fnmatch`; ``*`` also matches ``/``)."""
+    pats = [p.rstrip("/") for p in patterns if p.rstrip("/")]
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in pats)) if pats else None
+
+
+def excluded(rx: re.Pattern[str] | None, relpath: str, below_root: str, name: str) -> bool:
+    """Whether an entry is excluded: its relpath, its path below the root or its own name matches."""
+    return rx is not None and bool(rx.match(relpath) or rx.match(below_root) or rx.match(name))
+
+
+def error_text(exc: OSError) -> str:
     """The fixed error vocabulary of :class:`DiscoveredFile`: never a path or file content."""
     if isinstance(exc, PermissionError):
         return "permission denied"
@@ -96,15 +107,11 @@ class _Plan:
 class _Walker:
     def __init__(self, *, follow_symlinks: bool, exclude: Sequence[str]) -> None:
         self.follow = follow_symlinks
-        patterns = [p.rstrip("/") for p in exclude if p.rstrip("/")]
-        self.exclude = (
-            re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)) if patterns else None
-        )
+        self.exclude = exclude_pattern(exclude)
         self.visited: set[tuple[int, int]] = set()
 
     def excluded(self, relpath: str, below_root: str, name: str) -> bool:
-        rx = self.exclude
-        return rx is not None and bool(rx.match(relpath) or rx.match(below_root) or rx.match(name))
+        return excluded(self.exclude, relpath, below_root, name)
 
     def walk_roots(self, roots: list[tuple[Path, os.stat_result | str]]) -> Iterator[DiscoveredFile]:
         for root, lst in roots:
@@ -128,7 +135,7 @@ class _Walker:
                 yield DiscoveredFile(root, name, FileKind.BINARY, 0, "broken symlink")
                 return
             except OSError as exc:
-                yield DiscoveredFile(root, name, FileKind.BINARY, 0, _error_text(exc))
+                yield DiscoveredFile(root, name, FileKind.BINARY, 0, error_text(exc))
                 return
         if stat.S_ISDIR(st.st_mode):
             dev_ino = (st.st_dev, st.st_ino)
@@ -153,7 +160,7 @@ class _Walker:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:  # the root itself, or a directory that changed since it was probed
-            yield DiscoveredFile(directory, relpath, FileKind.BINARY, 0, _error_text(exc))
+            yield DiscoveredFile(directory, relpath, FileKind.BINARY, 0, error_text(exc))
             return
         plans: list[_Plan] = []
         links: list[tuple[os.DirEntry[str], str, str]] = []
@@ -165,7 +172,7 @@ class _Walker:
             try:
                 is_link = entry.is_symlink()
             except OSError as exc:
-                plans.append(_Plan(entry.name, Path(entry.path), rel, "error", _error_text(exc)))
+                plans.append(_Plan(entry.name, Path(entry.path), rel, "error", error_text(exc)))
                 continue
             if is_link:
                 links.append((entry, rel, below))
@@ -188,7 +195,7 @@ class _Walker:
             with os.scandir(path):
                 pass  # probe only: the listing is read when the walk gets here, to keep memory flat
         except OSError as exc:
-            return _Plan(name, path, rel, "error", _error_text(exc))
+            return _Plan(name, path, rel, "error", error_text(exc))
         self.visited.add(dev_ino)
         return _Plan(name + "/", path, rel, "dir", below=below, dev_ino=dev_ino)
 
@@ -208,7 +215,7 @@ class _Walker:
             if entry.is_file(follow_symlinks=False):
                 return _Plan(entry.name, path, rel, "file")
         except OSError as exc:
-            return _Plan(entry.name, path, rel, "error", _error_text(exc))
+            return _Plan(entry.name, path, rel, "error", error_text(exc))
         return _Plan(entry.name, path, rel, "error", "not a regular file")  # FIFO, socket, device
 
     def plan_link(self, entry: os.DirEntry[str], rel: str, below: str) -> _Plan:
@@ -218,7 +225,7 @@ class _Walker:
         except (FileNotFoundError, NotADirectoryError):
             return _Plan(entry.name, path, rel, "error", "broken symlink")
         except OSError as exc:
-            return _Plan(entry.name, path, rel, "error", _error_text(exc))
+            return _Plan(entry.name, path, rel, "error", error_text(exc))
         if not self.follow:
             return _Plan(entry.name, path, rel, "error", "not a regular file")
         if stat.S_ISDIR(st.st_mode):
@@ -241,7 +248,7 @@ class _Walker:
         except OSError as exc:
             if isinstance(exc, FileNotFoundError) and os.path.islink(path):
                 return DiscoveredFile(path, relpath, FileKind.BINARY, 0, "broken symlink")
-            return DiscoveredFile(path, relpath, FileKind.BINARY, 0, _error_text(exc))
+            return DiscoveredFile(path, relpath, FileKind.BINARY, 0, error_text(exc))
         with os.fdopen(fd, "rb") as f:
             try:
                 st = os.fstat(fd)
@@ -249,7 +256,7 @@ class _Walker:
                     return DiscoveredFile(path, relpath, FileKind.BINARY, 0, "not a regular file")
                 head = f.read(HEAD_SIZE)
             except OSError as exc:
-                return DiscoveredFile(path, relpath, FileKind.BINARY, 0, _error_text(exc))
+                return DiscoveredFile(path, relpath, FileKind.BINARY, 0, error_text(exc))
 
             def opener() -> contextlib.AbstractContextManager[BinaryIO]:
                 return contextlib.nullcontext(f)
