@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -346,16 +346,6 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
     return findings
 
 
-# Workbooks (.xlsx/.xlsm, .xls, .xlsb, .ods) and encrypted Office containers: scanner.workbook_scan.
-_WORKBOOKS = {FileKind.XLSX, FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind.OLE_ENCRYPTED}
-# Documents and figures (scanner.document_scan; kept here so the dispatch imports nothing until needed).
-_DOCUMENTS = {FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML, FileKind.RTF,
-              FileKind.SVG, FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.TIFF, FileKind.BMP, FileKind.WEBP}
-# Kinds an embedded file is scanned as a member for: those a reader here reads in full.
-_READ_KINDS = frozenset({*_TABULAR, FileKind.TEXT, FileKind.LOG, FileKind.CODE, FileKind.XLSX, *_DOCUMENTS,
-                         FileKind.ZIP, FileKind.TAR, FileKind.GZIP, FileKind.BZIP2, FileKind.XZ})
-
-
 def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
                    members: EmbeddedFiles | None) -> list[Finding]:
     """Every sheet's tables through the table and identifier rules, the package's hidden parts through
@@ -372,6 +362,70 @@ def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: Fil
     from scanner.document_scan import scan_document
 
     return scan_document(entry, config, key, facts, _analyse, members)
+
+
+# --- which scan reads which kind -------------------------------------------------------------------
+
+_Scan = Callable[[DiscoveredFile, Config, bytes, FileFacts, int, "EmbeddedFiles | None"], list[Finding]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Handler:
+    """How the engine scans the files of some kinds: one registration per file family, in one table.
+
+    ``embeds``: files of these kinds can carry other files (a workbook in a Word report, a PDF's
+    attachment), collected by an :class:`EmbeddedFiles` and scanned as members of their own.
+    ``members``: an embedded file or archive member of these kinds is read in full by this handler, so it
+    is taken as a member (otherwise its container's DOC003 says a person must open it).
+    """
+
+    name: str
+    kinds: frozenset[FileKind]
+    scan: _Scan
+    embeds: bool = False
+    members: bool = True
+
+
+def _simple(fn: Callable[[DiscoveredFile, Config, bytes, FileFacts, int], list[Finding]]) -> _Scan:
+    return lambda entry, config, key, facts, threads, _embedded: fn(entry, config, key, facts, threads)
+
+
+def _with_embedded(fn: Callable[[DiscoveredFile, Config, bytes, FileFacts, EmbeddedFiles | None], list[Finding]]
+                   ) -> _Scan:
+    return lambda entry, config, key, facts, _threads, embedded: fn(entry, config, key, facts, embedded)
+
+
+_DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML,
+                             FileKind.RTF, FileKind.SVG, FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.TIFF,
+                             FileKind.BMP, FileKind.WEBP})
+_HANDLERS: tuple[_Handler, ...] = (
+    _Handler("table", frozenset(_TABULAR), _simple(_scan_table)),
+    _Handler("text", frozenset({FileKind.TEXT}), _simple(_scan_text)),
+    _Handler("log", frozenset({FileKind.LOG}), _simple(_scan_log)),
+    _Handler("code", frozenset({FileKind.CODE}), _simple(_scan_code)),
+    # Workbooks (scanner.workbook_scan): .xlsx/.xlsm are read in full; .xls, .xlsb and .ods are read for their
+    # cells only (no package structure), and an encrypted Office container not at all.
+    _Handler("workbook", frozenset({FileKind.XLSX}), _with_embedded(_scan_workbook), embeds=True),
+    _Handler("workbook (cells only)", frozenset({FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind.OLE_ENCRYPTED}),
+             _with_embedded(_scan_workbook), embeds=True, members=False),
+    # Documents and figures (scanner.document_scan, imported only when one is scanned).
+    _Handler("document", _DOCUMENT_KINDS, _with_embedded(_scan_document), embeds=True),
+)
+_BY_KIND: dict[FileKind, _Handler] = {kind: h for h in _HANDLERS for kind in h.kinds}
+_LOG_HANDLER = next(h for h in _HANDLERS if h.name == "log")
+
+
+def _handler_for(entry: DiscoveredFile) -> _Handler | None:
+    """The handler of ``entry``'s kind; HTML rendered from a notebook is read as the log it is."""
+    if _rendered_notebook(entry):
+        return _LOG_HANDLER
+    return _BY_KIND.get(entry.kind)
+
+
+def _read_kinds() -> frozenset[FileKind]:
+    """Kinds an embedded file is scanned as a member for: those a handler reads in full, and containers."""
+    read = {kind for h in _HANDLERS if h.members for kind in h.kinds}
+    return frozenset(read | {kind for spec in formats.readers() for kind in spec.kinds})
 
 
 def _hash_of(entry: DiscoveredFile) -> str | None:
@@ -401,24 +455,15 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
         facts.problems.append(entry.error)
     elif entry.kind is FileKind.EMPTY:
         pass
-    elif entry.size > config.scan.max_table_bytes and entry.kind in _TABULAR:
+    elif entry.size > config.scan.max_table_bytes and entry.kind in _TABULAR:  # loaded whole to be analysed
         facts.problems.append(f"larger than the configured limit of {config.scan.max_table_bytes} bytes")
     else:
         try:
-            if entry.kind in _TABULAR:
-                findings.extend(_scan_table(entry, config, key, facts, threads))
-            elif entry.kind is FileKind.TEXT:
-                findings.extend(_scan_text(entry, config, key, facts, threads))
-            elif entry.kind in _WORKBOOKS:
-                findings.extend(_scan_workbook(entry, config, key, facts, embedded))
-            elif entry.kind is FileKind.LOG or _rendered_notebook(entry):
-                findings.extend(_scan_log(entry, config, key, facts, threads))
-            elif entry.kind is FileKind.CODE:
-                findings.extend(_scan_code(entry, config, key, facts, threads))
-            elif entry.kind in _DOCUMENTS:
-                findings.extend(_scan_document(entry, config, key, facts, embedded))
-            else:
+            handler = _handler_for(entry)
+            if handler is None:
                 facts.problems.append(f"no reader for {entry.kind.value} files yet")
+            else:
+                findings.extend(handler.scan(entry, config, key, facts, threads, embedded))
         except _PartialLoad as partial:
             findings.extend(partial.findings)
             facts.problems.append(partial.reason)
@@ -606,7 +651,8 @@ def scan_entry(entry: DiscoveredFile, config: Config, key: bytes | None = None, 
     key = masking.fingerprint_key() if key is None else key
     if not entry.error and formats.reader_for(entry.kind) is not None:
         return _scan_archive(entry, config, key, threads)
-    if not entry.error and (entry.kind in _DOCUMENTS or entry.kind in _WORKBOOKS):
+    handler = _BY_KIND.get(entry.kind)
+    if not entry.error and handler is not None and handler.embeds:
         return _scan_with_embedded(entry, config, key, threads)
     return [_scan_one(entry, config, key, threads)]
 
@@ -624,7 +670,7 @@ class EmbeddedFiles:
             kind = classify_content(name, data[:HEAD_SIZE], lambda: contextlib.closing(io.BytesIO(data)))
         except Exception:  # bytes that cannot even be classified: not taken, so DOC003 reports the file
             return False
-        if kind not in _READ_KINDS:
+        if kind not in _read_kinds():
             return False
         self.blobs.append((name, data))
         return True

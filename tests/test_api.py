@@ -83,3 +83,17 @@ def test_a_rule_that_crashes_makes_every_table_part_review(tmp_path: Path, monke
     assert {Path(f.path).name: f.verdict for f in result.files} == {
         "t.csv": Verdict.REVIEW, "note.md": Verdict.REVIEW, "w.xlsx": Verdict.REVIEW}
     assert all({x.rule for x in f.findings} == {"FIL001"} for f in result.files)
+
+
+def test_each_kind_has_one_scan_handler_and_members_are_only_kinds_read_in_full() -> None:
+    """The dispatch is one table: a kind registered twice would be read by whichever came last."""
+    from scanner import api, formats
+    from scanner.discover import FileKind
+
+    kinds = [kind for h in api._HANDLERS for kind in h.kinds]
+    assert len(kinds) == len(set(kinds))
+    read = api._read_kinds()
+    assert FileKind.XLSX in read and FileKind.CSV in read and FileKind.ZIP in read and FileKind.PDF in read
+    # read for their cells only: an embedded .xls stays a DOC003 "a person must open it"
+    assert not read & {FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind.OLE_ENCRYPTED, FileKind.BINARY}
+    assert {k for spec in formats.readers() for k in spec.kinds} <= read
