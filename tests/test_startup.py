@@ -100,7 +100,7 @@ def test_interpreted_and_compiled_scans_of_the_example_agree() -> None:
 
 
 def test_importing_kernels_does_not_import_numba() -> None:
-    code = ("import sys; from kernels import pid, cells, logs; from kernels import _jit; "
+    code = ("import sys; from kernels import pid, cells, logscan; from kernels import _jit; "
             "before = 'numba' in sys.modules; _jit.compile_all(); "
             "import numba.core.registry as r; "
             "print(before, isinstance(pid.scan_bytes, r.CPUDispatcher), isinstance(pid._scan_span, r.CPUDispatcher))")
