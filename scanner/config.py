@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from scanner.rules.registry import RuleSpec
 
 from scanner.findings import Severity
+from scanner.settings import Profile, RuleSettings
 
 __all__ = ["FAIL_CLOSED", "Config", "ConfigError", "Profile", "RuleSettings", "ScanSettings", "load_config"]
 
@@ -37,27 +38,6 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Profile:
-    """The parameters of one rule source (Statistics Denmark, SCB, ACRO, ...)."""
-
-    name: str
-    description: str
-    threshold: int
-    zeros_disclosive: bool
-    nk_n: int
-    nk_k: float
-    nk_inclusive: bool
-    p_percent: float
-    suppression_markers: tuple[str, ...]
-    #: countries whose identifiers are expected, most likely first: breaks ties when a number is valid
-    #: as two kinds (a 10-digit number can be a Danish CPR and a Swedish personnummer)
-    countries: tuple[str, ...]
-    #: fail the p % rule for a magnitude cell whose contributions are all zero, as ACRO does (its code
-    #: computes 0 < p); elsewhere such a cell is class disclosure (TAB006), not a p % failure
-    p_percent_zero_fails: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class ScanSettings:
     """Scan-wide settings from the ``[scan]`` table."""
 
@@ -66,16 +46,6 @@ class ScanSettings:
     ignore: tuple[str, ...]
     sample_rows: int
     max_table_bytes: int
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSettings:
-    """One rule's effective settings: severity, whether it runs, and its typed options."""
-
-    code: str
-    severity: Severity
-    enabled: bool
-    options: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +281,7 @@ def load_config(
         where = str(path)
     _check_keys(raw, _TOP_KEYS, where)
 
-    from scanner.rules.registry import all_rules  # here, not at the top: the rules import this module
+    from scanner.rules.registry import all_rules  # here, not at the top: importing the rules is not free
 
     specs = {s.code: s for s in all_rules()}
     scan_raw = dict(raw.get("scan", {}))

@@ -51,3 +51,17 @@ def test_discovery_and_the_reader_registry_import_only_the_standard_library_and_
         ours = {m for m in _imports(path) if m.split(".")[0] == "scanner"}
         assert third_party == set(), path
         assert all(m.startswith(("scanner.discover", "scanner.sources")) for m in ours), (path, ours)
+
+
+def test_rules_and_analyzers_never_import_the_engine_or_the_configuration_loader() -> None:
+    """Imports point one way (cli -> api -> engine -> rules -> analysis): a rule that imported the config
+    loader or the table builder would close a cycle (the config loader imports the rules)."""
+    forbidden = ("scanner.config", "scanner.api", "scanner.cli", "scanner.batch", "scanner.tables.build",
+                 "scanner.tables.check", "scanner.tables.writers", "scanner.tables.compute")
+    offenders = {}
+    for pkg in ("rules", "analysis"):
+        for path in sorted((ROOT / "scanner" / pkg).glob("*.py")):
+            bad = sorted(m for m in _imports(path) if m.startswith(forbidden))
+            if bad:
+                offenders[str(path.relative_to(ROOT))] = bad
+    assert offenders == {}

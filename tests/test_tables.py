@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from scanner.analysis.cell_flags import flags_by_rule
 from scanner.cli import app
 from scanner.config import load_config
 from scanner.suppression import audit
@@ -175,12 +177,12 @@ def _microdata(tmp_path: Path, seed: int = 3, n: int = 4000) -> Path:
 def test_suppression_passes_the_attacker_audit(tmp_path: Path, profile: str, unit: str | None, stat: Stat) -> None:
     path = _microdata(tmp_path)
     value = None if stat is Stat.COUNT else "turnover"
-    result = build_table(path, TableSpec(("region", "industry"), value=value, unit=unit, stat=stat),
-                         load_config(profile=profile))
+    config = load_config(profile=profile)
+    result = build_table(path, TableSpec(("region", "industry"), value=value, unit=unit, stat=stat), config)
     table = result.table
     primary = np.zeros(table.size, dtype=bool)
     required = np.zeros(table.size)
-    for flags in table.flags.values():
+    for flags in flags_by_rule(table, table.rule_options, config.profile).values():
         hit = flags.fail | flags.review
         primary |= hit
         required = np.maximum(required, np.where(hit, flags.required, 0.0))
@@ -204,7 +206,7 @@ def test_ignoring_a_cell_rule_does_not_publish_its_cells(tmp_path: Path) -> None
     spec = TableSpec(("region", "industry"))
     full = build_table(path, spec, load_config(profile="dst"))
     ignored = build_table(path, spec, load_config(profile="dst", ignore=["TAB001"]))
-    small = full.table.flags["TAB001"].fail
+    small = full.rules["TAB001"]
     assert small.any(), "the fixture must have small cells"
     assert (ignored.suppressed[small] > 0).all()
     assert (ignored.suppressed == full.suppressed).all()
@@ -434,3 +436,31 @@ def test_integer_dimension_codes_match_the_general_encoding(batches: list[list[i
         assert fast.encode(column).tolist() == slow.encode_by_map(column).tolist()
         assert fast.levels == slow.levels
 
+
+
+def test_cell_rules_are_pure_their_order_and_their_findings_change_nothing(tmp_path: Path) -> None:
+    """The suppression reads the analysis, not what a rule left behind: running the cell rules, in any
+    order or not at all, leaves the table and what it flags unchanged."""
+    from scanner.analysis.cell_flags import CELL_RULES, cell_flags, primary_cells
+    from scanner.rules.context import RuleContext
+    from scanner.rules.registry import get_rule
+
+    path = _microdata(tmp_path)
+    config = load_config(profile="dst")
+    result = build_table(path, TableSpec(("region", "industry"), value="turnover", unit="firm", stat=Stat.SUM), config)
+    table = result.table
+    before = primary_cells(table, table.rule_options, config.profile)
+    for code in reversed(sorted(CELL_RULES)):
+        spec = get_rule(code)
+        list(spec.func(RuleContext(spec, config.rules[code], config.profile, "t", b"k" * 32), table))
+    after = primary_cells(table, table.rule_options, config.profile)
+    assert all((a == b).all() for a, b in zip(before, after, strict=True))
+    # the same question, a fresh table: the memo only saves work
+    fresh = dataclasses.replace(table, cache={})
+    for code in CELL_RULES:
+        got, want = cell_flags(fresh, code, config.rules[code].options, config.profile), \
+            cell_flags(table, code, config.rules[code].options, config.profile)
+        assert (got is None) == (want is None)
+        if got is not None and want is not None:
+            assert (got.fail == want.fail).all() and (got.review == want.review).all()
+            assert np.allclose(got.required, want.required)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner import masking
-from scanner.config import Profile, RuleSettings
 from scanner.findings import Finding, Location, Severity
 from scanner.masking import Masked
 from scanner.rules.registry import RuleSpec
+from scanner.settings import Profile, RuleSettings
 
 __all__ = ["FileFacts", "RuleContext"]
 

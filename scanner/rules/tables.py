@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from scanner import masking
-from scanner.config import Profile
+from scanner.analysis.cell_flags import cell_flags, counts_units, primary_cells
 from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
 from scanner.rules.extremes import Group, group_layout, iter_groups
 from scanner.rules.registry import Shape, rule
+from scanner.settings import Profile
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
     import polars as pl
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
     from scanner.tables.model import CellFlags, CellTable
 
 __all__ = ["CellScan", "MostlyOnesOptions", "SmallCellOptions", "scan_cells"]
-
-#: A magnitude cell that is suppressed keeps at least this share of its value as uncertainty even when its
-#: rule asks for less (a suppressed cell must never be exactly recoverable).
-_MIN_RELATIVE_WIDTH = 1e-6
 
 # At most this many TAB001 findings per file are itemised; the rest are summed up in one finding, so a
 # 30,000-row table with 250 small cells gives a readable report.
@@ -258,22 +255,12 @@ def mostly_ones(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Fin
 # --- tables built from microdata (`sdcscan table`) ---------------------------------------------------
 
 
-def _flags(table: CellTable, fail: np.ndarray, review: np.ndarray, required: np.ndarray) -> CellFlags:
-    from scanner.tables.model import CellFlags
-
-    values = np.abs(table.published_values())
-    floor = np.maximum(values * _MIN_RELATIVE_WIDTH, 1.0 if not table.magnitude else 1e-9)
-    required = np.where(fail | review, np.maximum(np.nan_to_num(required, nan=0.0), floor), 0.0)
-    return CellFlags(fail, review & ~fail, required)
-
-
 def _report(ctx: RuleContext, table: CellTable, flags: CellFlags,
             describe: Callable[[int], tuple[str, str]], review_text: str) -> Iterator[Finding]:
     """Findings for the flagged cells: every cell of a built table, or the published cells of a checked one.
 
     ``describe(flat)`` gives the message tail and the evidence text (both from masked parts only).
     """
-    table.flags[ctx.spec.code] = flags
     hit = flags.fail | flags.review
     if table.exported is not None:
         hit &= table.exported.published
@@ -299,20 +286,12 @@ _NEGATIVE = ("has negative contributions: the dominance rules assume non-negativ
 
 
 def _small_cells(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
-    opts: SmallCellOptions = ctx.options
     profile = ctx.profile
-    units = opts.table_count == "units" and table.spec.per_unit
+    units = counts_units(table, ctx.options)
     n = table.n(units=units)
-    fail = (n > 0) & (n < profile.threshold)
-    if profile.zeros_disclosive:
-        fail |= n == 0
-    if table.magnitude:
-        # a suppressed small magnitude cell must stay uncertain by p % of its value
-        required = profile.p_percent * np.abs(table.stats.total)
-    else:
-        # a suppressed small count must stay compatible with a safe one: width of the threshold
-        required = np.full(table.size, float(profile.threshold))
-    flags = _flags(table, fail, np.zeros(table.size, dtype=bool), required)
+    flags = cell_flags(table, "TAB001", ctx.options, profile)
+    if flags is None:  # never: TAB001 applies to every table
+        return
     noun = "units" if units else "observations"
 
     def describe(flat: int) -> tuple[str, str]:
@@ -339,13 +318,6 @@ def _mostly_ones_cells(ctx: RuleContext, table: CellTable, opts: MostlyOnesOptio
             masking.note(f"{ones:,} of {present.size:,} non-empty cells hold 1"),
             identity="ones",
         )
-
-
-def _top_n(table: CellTable, n: int) -> np.ndarray:
-    top = np.nan_to_num(table.stats.top1, nan=0.0)
-    if n >= 2:
-        top = top + np.nan_to_num(table.stats.top2, nan=0.0)
-    return top
 
 
 @rule("TAB002", "dominant-contributors", Severity.BLOCK, (Shape.TABLE, Shape.CELLS))
@@ -380,22 +352,10 @@ def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> It
     if isinstance(table, TableModel):
         yield from _published_dominance(ctx, table)
         return
-    if not table.magnitude:
-        return
     profile = ctx.profile
-    stats = table.stats
-    negative = stats.negative > 0
-    top = _top_n(table, profile.nk_n)
-    total = stats.total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = top / total
-    # the share exactly as ACRO computes it (top-n sum / sum), so a tie at k is decided the same way
-    defined = (stats.nvalid > 0) & (total > 0) & ~negative
-    over = share >= profile.nk_k if profile.nk_inclusive else share > profile.nk_k
-    fail = defined & over
-    required = top / profile.nk_k - total  # the upper protection level of the (n,k) rule
-    review_need = ctx.profile.p_percent * np.abs(total)
-    flags = _flags(table, fail, negative, np.where(fail, required, review_need))
+    flags = cell_flags(table, "TAB002", ctx.options, profile)
+    if flags is None:
+        return
     sign = ">=" if profile.nk_inclusive else ">"
     pct = f"{profile.nk_k * 100:g} %"
     bound = "at least" if profile.nk_inclusive else "more than"
@@ -638,39 +598,11 @@ def _common_value(group: Group) -> tuple[list[str], float | None]:
     return why, (min(sizes) if sizes else None)
 
 
-def equal_contributions(table: CellTable) -> tuple[np.ndarray, np.ndarray]:
-    """The cells of a built table whose (two or more) contributions are all equal, and the width a
-    suppressed one must keep: at least one contribution (the common value, or, for a cell of zeros, the
-    table's mean contribution), so that nobody can tell the cell's contributors are all alike.
-
-    Pure: TAB006 reports these cells and :meth:`CellTable.primary` suppresses them whichever rule runs
-    first (TAB004 audits the primary cells before TAB006 has reported).
-    """
-    stats = table.stats
-    n = stats.nvalid.astype(np.float64)
-    if not table.magnitude:
-        return np.zeros(table.size, dtype=bool), np.zeros(table.size, dtype=np.float64)
-    top1 = np.nan_to_num(stats.top1, nan=np.inf)
-    top2 = np.nan_to_num(stats.top2, nan=-np.inf)
-    # Every contribution is at most top1, so total == n * top1 leaves no room for a different one (whatever
-    # the signs); top1 == top2 is the same fact for the two largest, and keeps rounding honest.
-    with np.errstate(invalid="ignore", over="ignore"):
-        equal = (stats.nvalid >= 2) & (top1 == top2) & np.isclose(stats.total, n * top1, rtol=1e-12, atol=0.0)
-    grand = table.size - 1  # the last cell of the extended table is the grand total (all margins)
-    typical = abs(float(stats.total[grand])) / max(float(stats.nvalid[grand]), 1.0)
-    common = np.abs(np.where(equal, np.nan_to_num(stats.top1, nan=0.0), 0.0))
-    # never exactly recoverable: at least a millionth of the cell's value, as every rule's floor (_flags)
-    floor = np.maximum(np.abs(stats.total) * _MIN_RELATIVE_WIDTH, 1e-9)
-    required = np.where(equal, np.maximum(np.where(common > 0, common, typical), floor), 0.0)
-    return equal, required
-
-
 def _equal_contributions(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
     """TAB006 on a built table: cells whose (two or more) contributions are all the same value."""
-    if not table.magnitude:
+    flags = cell_flags(table, "TAB006", ctx.options, ctx.profile)
+    if flags is None:
         return
-    equal, required = equal_contributions(table)
-    flags = _flags(table, equal, np.zeros_like(equal), required)
     n = table.stats.nvalid
     noun = "units" if table.spec.per_unit else "contributions"
 
@@ -707,21 +639,10 @@ def p_percent(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
 
     References: Hundepool et al., Statistical Disclosure Control (2012), 4.2.3; ACRO `safe_pratio_p`.
     """
-    if not table.magnitude:
-        return
     profile = ctx.profile
-    stats = table.stats
-    negative = stats.negative > 0
-    top1 = np.nan_to_num(stats.top1, nan=0.0)
-    remainder = stats.total - _top_n(table, 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = remainder / top1
-    fail = (stats.nvalid > 0) & (top1 > 0) & ~negative & (ratio < profile.p_percent)
-    if profile.p_percent_zero_fails:
-        # ACRO's behaviour, followed under its profile: an all-zero cell fails (0 < p).
-        fail |= (stats.nvalid > 0) & (stats.total == 0) & (top1 == 0) & ~negative
-    required = profile.p_percent * top1 - remainder  # the upper protection level of the p % rule
-    flags = _flags(table, fail, negative, np.where(fail, required, profile.p_percent * np.abs(stats.total)))
+    flags = cell_flags(table, "TAB003", ctx.options, profile)
+    if flags is None:
+        return
     pct = f"{profile.p_percent * 100:g} %"
 
     def describe(flat: int) -> tuple[str, str]:
@@ -773,11 +694,11 @@ def recoverable_suppression(ctx: RuleContext, table: TableModel | CellTable) -> 
         yield from _recoverable_in_published(ctx, table)
         return
     exported = table.exported
-    if exported is None or not table.flags:
+    if exported is None:
         return
     from scanner.suppression import audit
 
-    primary, required = table.primary()
+    primary, required = primary_cells(table, table.rule_options, ctx.profile)
     hidden = ~exported.published
     targets = primary & hidden
     if not targets.any():

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from scanner.analysis.cell_flags import CELL_RULES, flags_by_rule, primary_cells
 from scanner.tables.check import read_exported
 from scanner.tables.compute import TableSpec, compute_cells
 from scanner.tables.margins import extend
@@ -44,7 +45,10 @@ def build_table(path: Path | str, spec: TableSpec, config: Config | None = None,
     cells = compute_cells(path, spec, threads=threads)
     ext = extend(cells)
     shown = display_path or Path(path).name
-    table = CellTable(ext, shown, spec.stat)
+    # Every cell rule the configuration has, enabled or not: the cells it flags are what suppression
+    # protects, and `--ignore TAB001` must not publish small cells.
+    options = {code: settings.options for code, settings in config.rules.items() if code in CELL_RULES}
+    table = CellTable(ext, shown, spec.stat, rule_options=options)
     notes = list(cells.notes)
     where = shown
     if check is not None:
@@ -53,20 +57,15 @@ def build_table(path: Path | str, spec: TableSpec, config: Config | None = None,
         notes += table.exported.notes
     key = masking.fingerprint_key()
     findings: list[Finding] = _identifier_dimensions(table, config, key, where)
+    flagged = flags_by_rule(table, options, config.profile)
     for rule_spec in all_rules():
-        if Shape.CELLS not in rule_spec.shapes:
+        if Shape.CELLS not in rule_spec.shapes or rule_spec.code not in config.rules:
             continue
-        # Every cell rule runs, enabled or not: the cells it flags are what suppression protects, and
-        # `--ignore TAB001` must not publish small cells. A rule that is not enabled reports nothing.
-        settings = config.rules.get(rule_spec.code)
-        if settings is None:
-            continue
-        ctx = RuleContext(rule_spec, settings, config.profile, where, key)
-        found = list(rule_spec.func(ctx, table))
         if config.enabled(rule_spec.code):
-            findings.extend(found)
-        elif rule_spec.code in table.flags and check is None:
-            hit = table.flags[rule_spec.code]
+            ctx = RuleContext(rule_spec, config.rules[rule_spec.code], config.profile, where, key)
+            findings.extend(rule_spec.func(ctx, table))
+        elif rule_spec.code in flagged and check is None:
+            hit = flagged[rule_spec.code]
             if bool((hit.fail | hit.review).any()):
                 notes.append(f"{rule_spec.code} is not enabled: its findings are not reported, but the cells it "
                              "flags are suppressed")
@@ -75,15 +74,16 @@ def build_table(path: Path | str, spec: TableSpec, config: Config | None = None,
             notes.append(f"exported row {row} matches no cell of the data")
         suppressed = np.where(table.exported.suppressed, Suppressed.PRIMARY, Suppressed.NO).astype(np.int8)
     else:
-        suppressed = _suppress(table)
+        suppressed = _suppress(table, config)
         # Every cell a per-cell rule flags is suppressed (primary): the safe table hides it, so its finding
         # is information. Review findings stay (a person must judge them), as do table-wide ones (TAB005).
         findings = [dataclasses.replace(f, severity=Severity.INFO, message=f.message + " Suppressed in the safe table.")
-                    if f.rule in table.flags and f.severity >= Severity.BLOCK else f for f in findings]
+                    if f.rule in flagged and f.severity >= Severity.BLOCK else f for f in findings]
     findings.sort(key=lambda f: f.sort_key())
     marker = config.profile.suppression_markers[0] if config.profile.suppression_markers else ".."
+    rules = {code: f.fail | f.review for code, f in flagged.items()}
     return TableResult(table, suppressed, tuple(findings), config.profile.name, marker,
-                       time.perf_counter() - started, notes)
+                       time.perf_counter() - started, notes, rules)
 
 
 def _identifier_dimensions(table: CellTable, config: Config, key: bytes, where: str) -> list[Finding]:
@@ -114,11 +114,12 @@ def _identifier_dimensions(table: CellTable, config: Config, key: bytes, where: 
     return out
 
 
-def _suppress(table: CellTable) -> np.ndarray:
-    """Primary suppression of every flagged cell, then secondary suppression that passes the LP audit."""
+def _suppress(table: CellTable, config: Config) -> np.ndarray:
+    """Primary suppression of every cell a cell rule flags, then secondary suppression that passes the LP
+    audit."""
     from scanner.suppression import protect
 
-    primary, required = table.primary()
+    primary, required = primary_cells(table, table.rule_options, config.profile)
     out = np.zeros(table.size, dtype=np.int8)
     if not primary.any():
         return out

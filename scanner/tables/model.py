@@ -59,13 +59,16 @@ class Exported:
 class CellTable:
     """The input of the TAB rules for a table built from microdata: every published cell's statistics.
 
-    Rules store what they found in ``flags`` (by rule code); the engine suppresses from it.
+    ``rule_options`` holds the cell rules' options from the configuration (rule code -> options, for every
+    cell rule the configuration has, enabled or not): :mod:`scanner.analysis.cell_flags` reads them to say
+    which cells each rule flags. ``cache`` memoises analyses (pure functions of the table) by question.
     """
 
     ext: ExtendedCells
     path: str
     stat: Stat
-    flags: dict[str, CellFlags] = field(default_factory=dict)
+    rule_options: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
     exported: Exported | None = None
 
     @property
@@ -97,23 +100,6 @@ class CellTable:
 
     def nonnegative(self) -> bool:
         return not self.magnitude or not bool((self.stats.negative > 0).any())
-
-    def primary(self) -> tuple[np.ndarray, np.ndarray]:
-        """The cells any rule flagged (fail or review), and the widest protection any of them demands.
-
-        Cells whose contributions are all equal (class disclosure, TAB006) are primary whether or not
-        TAB006 has reported yet: TAB004 audits the primary cells of a checked export before TAB006 runs,
-        and a suppressed all-zero cell that the margins give back would tell every contributor's value.
-        """
-        from scanner.rules.tables import equal_contributions
-
-        primary, required = equal_contributions(self)
-        primary = primary.copy()
-        for flags in self.flags.values():
-            hit = flags.fail | flags.review
-            primary |= hit
-            required = np.maximum(required, np.where(hit, flags.required, 0.0))
-        return primary, required
 
     def cell(self, flat: int) -> tuple[tuple[str, str], ...]:
         """The masked (dimension, label) pairs of a cell; a margin reads "Total"."""
@@ -149,11 +135,8 @@ class TableResult:
     marker: str
     seconds: float
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def rules(self) -> dict[str, np.ndarray]:
-        """Rule code -> the cells it flags (fail or review)."""
-        return {code: f.fail | f.review for code, f in self.table.flags.items()}
+    #: rule code -> the cells it flags (fail or review), for every cell rule that applies to the table
+    rules: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def safe(self) -> bool:
