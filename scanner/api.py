@@ -40,7 +40,7 @@ from scanner.loaders.base import LoadError, TabularSource
 from scanner.pid_scan import IdentifierScan
 from scanner.rules.context import FileFacts, RuleContext
 from scanner.rules.registry import RuleSpec, Shape, all_rules
-from scanner.sources import Source, SourceRef, hash_file
+from scanner.sources import FileView, Source, SourceRef, hash_file, shared_view
 
 if TYPE_CHECKING:
     from scanner.loaders.printouts import LogPart
@@ -58,6 +58,9 @@ PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
 _STATS = {FileKind.SAS7BDAT, FileKind.XPT, FileKind.DTA, FileKind.SAV, FileKind.POR}
 _TABULAR = {FileKind.CSV, FileKind.PARQUET} | _STATS
+# Mapped once while scanned: our readers (text, logs, programs, CSV, Parquet, the transport-file check) and
+# the content hash read the mapping. ReadStat (SAS, Stata, SPSS) takes a path and reads the file itself.
+_MAPPED = frozenset({FileKind.CSV, FileKind.PARQUET, FileKind.TEXT, FileKind.LOG, FileKind.CODE, *_STATS})
 
 
 class Progress(Protocol):
@@ -428,11 +431,14 @@ def _read_kinds() -> frozenset[FileKind]:
     return frozenset(read | {kind for spec in formats.readers() for kind in spec.kinds})
 
 
-def _hash_of(entry: DiscoveredFile) -> str | None:
-    """The file's content hash: from discovery for a small file (its head was the whole file), else a
-    sequential pass of its own (today's readers take paths, so they cannot hash on their pass)."""
+def _hash_of(entry: DiscoveredFile, view: FileView | None = None) -> str | None:
+    """The file's content hash: from discovery for a small file (its head was the whole file), from the
+    file's shared mapping while it is scanned (the bytes the readers read), else a sequential pass of its
+    own (files read by libraries that take a path: SAS, Stata, SPSS, workbooks, documents)."""
     if entry.hash is not None or entry.error:
         return entry.hash
+    if view is not None:
+        return view.digest()
     try:
         return hash_file(entry.path)
     except OSError:
@@ -444,55 +450,65 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
     """Scan one file that is not a container (a file on disk, or an archive member's temporary copy).
 
     ``problems`` are what reading it out of its archive already found (an unsafe member name, say).
+    Files our own readers read (text, logs, programs, CSV, Parquet) are mapped once: the encoding check,
+    the parser, the raw-byte identifier kernel and the content hash all read that one mapping.
     """
     started = time.perf_counter()
-    # A large file's hash on a second core while it is read (hashlib releases the GIL), not after.
-    hashing = _hash_in_background(entry) if threads > 1 else None
-    facts = FileFacts(entry.relpath, entry.kind.value, entry.size)
-    _add_problems(facts, problems)
-    findings: list[Finding] = []
-    if entry.error:
-        facts.problems.append(entry.error)
-    elif entry.kind is FileKind.EMPTY:
-        pass
-    elif entry.size > config.scan.max_table_bytes and entry.kind in _TABULAR:  # loaded whole to be analysed
-        facts.problems.append(f"larger than the configured limit of {config.scan.max_table_bytes} bytes")
-    else:
-        try:
-            handler = _handler_for(entry)
-            if handler is None:
-                facts.problems.append(f"no reader for {entry.kind.value} files yet")
-            else:
-                findings.extend(handler.scan(entry, config, key, facts, threads, embedded))
-        except _PartialLoad as partial:
-            findings.extend(partial.findings)
-            facts.problems.append(partial.reason)
-        except LoadError as exc:
-            facts.problems.append(exc.reason)
-        except MemoryError:
-            facts.problems.append("ran out of memory while reading")
-        except Exception as exc:  # fail closed: an unexpected error is a review, not a crash or a pass
-            # Only the type: exception messages from parsers can quote the data they choked on.
-            log.error("internal error scanning %s: %s", entry.relpath, type(exc).__name__)
-            facts.problems.append(f"internal error while inspecting ({type(exc).__name__})")
+    mapped = not entry.error and entry.kind in _MAPPED and entry.size > HEAD_SIZE
+    with shared_view(entry.path) if mapped else contextlib.nullcontext() as view:
+        # A large file's hash on a second core while it is read (hashlib releases the GIL), not after.
+        hashing = _hash_in_background(entry, view) if threads > 1 else None
+        facts = FileFacts(entry.relpath, entry.kind.value, entry.size)
+        _add_problems(facts, problems)
+        findings: list[Finding] = []
+        if entry.error:
+            facts.problems.append(entry.error)
+        elif entry.kind is FileKind.EMPTY:
+            pass
+        elif entry.size > config.scan.max_table_bytes and entry.kind in _TABULAR:  # loaded whole to be analysed
+            facts.problems.append(f"larger than the configured limit of {config.scan.max_table_bytes} bytes")
+        else:
+            _run_handler(entry, config, key, threads, embedded, facts, findings)
+        digest = hashing.result() if hashing is not None else _hash_of(entry, view)
     findings.extend(_file_findings(config, key, facts))
     findings.sort(key=Finding.sort_key)
-    digest = hashing.result() if hashing is not None else _hash_of(entry)
     return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
                       time.perf_counter() - started, hash=digest)
+
+
+def _run_handler(entry: DiscoveredFile, config: Config, key: bytes, threads: int, embedded: EmbeddedFiles | None,
+                 facts: FileFacts, findings: list[Finding]) -> None:
+    """The file's handler; every problem it meets becomes a reason in ``facts`` (fail closed), never a raise."""
+    try:
+        handler = _handler_for(entry)
+        if handler is None:
+            facts.problems.append(f"no reader for {entry.kind.value} files yet")
+        else:
+            findings.extend(handler.scan(entry, config, key, facts, threads, embedded))
+    except _PartialLoad as partial:
+        findings.extend(partial.findings)
+        facts.problems.append(partial.reason)
+    except LoadError as exc:
+        facts.problems.append(exc.reason)
+    except MemoryError:
+        facts.problems.append("ran out of memory while reading")
+    except Exception as exc:  # fail closed: an unexpected error is a review, not a crash or a pass
+        # Only the type: exception messages from parsers can quote the data they choked on.
+        log.error("internal error scanning %s: %s", entry.relpath, type(exc).__name__)
+        facts.problems.append(f"internal error while inspecting ({type(exc).__name__})")
 
 
 # Files below this size are read and hashed on one thread: a worker thread costs more than it saves.
 _BACKGROUND_BYTES = 4 << 20
 
 
-def _hash_in_background(entry: DiscoveredFile) -> Future[str | None] | None:
-    """``_hash_of(entry)`` on a thread of its own, for a file large enough to be worth one."""
+def _hash_in_background(entry: DiscoveredFile, view: FileView | None) -> Future[str | None] | None:
+    """``_hash_of(entry, view)`` on a thread of its own, for a file large enough to be worth one."""
     if entry.hash is not None or entry.error or entry.size < _BACKGROUND_BYTES:
         return None
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdcscan-hash")
     try:
-        return pool.submit(_hash_of, entry)
+        return pool.submit(_hash_of, entry, view)
     finally:
         pool.shutdown(wait=False)  # the thread ends when the hash is done
 

@@ -37,6 +37,7 @@ import numpy as np
 
 from scanner import masking
 from scanner.findings import Severity
+from scanner.sources import view_of
 
 if TYPE_CHECKING:  # imported on use: a text file's scan does not need Arrow's compute functions
     import pyarrow as pa
@@ -461,6 +462,18 @@ def scan_text_file(path: Path, countries: Sequence[str], *, threads: int = 1,
     result = IdentifierScan()
     size = path.stat().st_size
     if size == 0:
+        return result
+    view = view_of(path)
+    if view is not None:  # the file's shared mapping while it is scanned: read once
+        buf = np.frombuffer(view.buffer, dtype=np.uint8)
+        wide = _wide_encoding(bytes(buf[:4096]))
+        if wide is not None:
+            _scan_wide(path, wide, countries, result, ignore)
+            return result
+        cands, counts = _scan_buffer(buf, threads)
+        cands = cands[_not_ignored(cands, ignore)]
+        result.detections.extend(assess(cands, _text_denominators(cands, counts), 0, countries, None,
+                                        line_of=_buffer_lines(cands, buf)))
         return result
     with open(path, "rb") as fh:
         head = fh.read(4096)

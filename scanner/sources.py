@@ -22,7 +22,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import mmap
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +33,17 @@ from typing import BinaryIO
 __all__ = [
     "HASH_ALGORITHM",
     "MEMBER_SEPARATOR",
+    "FileView",
     "HashingReader",
     "Source",
     "SourceRef",
     "format_digest",
     "hash_file",
     "new_hasher",
+    "open_file",
     "safe_file_name",
+    "shared_view",
+    "view_of",
 ]
 
 MEMBER_SEPARATOR = "!"
@@ -290,3 +296,140 @@ class Source:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)
             self.owned = False
+
+
+# --- one mapping per file while it is scanned ---------------------------------------------------------
+
+
+class FileView:
+    """A file's bytes, mapped into memory once (read-only) while the file is scanned.
+
+    Every reader of the file during its scan (the encoding check, the parser, the raw-byte identifier
+    kernel, the content hash) reads this one mapping through :func:`open_file` and :func:`mapped`, so the
+    file itself is read once, page by page, however many consumers look at its bytes. Use
+    :func:`shared_view`; outside it, :func:`open_file` opens the file as usual.
+    """
+
+    def __init__(self, path: str, mapping: mmap.mmap | None, size: int) -> None:
+        self.path = path
+        self.size = size
+        self._map = mapping
+        self._digest: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def buffer(self) -> memoryview:
+        """The whole file (an empty view for an empty file)."""
+        return memoryview(self._map) if self._map is not None else memoryview(b"")
+
+    def find(self, sub: bytes, start: int = 0) -> int:
+        """The offset of ``sub`` at or after ``start`` (-1 when absent), searched in the mapping."""
+        return self._map.find(sub, start) if self._map is not None else -1
+
+    def reader(self) -> BinaryIO:
+        """A fresh, independent, seekable stream over the mapping (no copy of the file)."""
+        return io.BufferedReader(_ViewReader(self.buffer))
+
+    def digest(self) -> str:
+        """The content hash of the mapped bytes (taken once; hashlib releases the GIL on large pieces)."""
+        with self._lock:
+            if self._digest is None:
+                hasher = new_hasher()
+                view = self.buffer
+                for start in range(0, len(view), _CHUNK * 8):
+                    hasher.update(view[start:start + _CHUNK * 8])
+                view.release()
+                self._digest = format_digest(hasher)
+            return self._digest
+
+    def close(self) -> None:
+        if self._map is not None:
+            # a view may still be referenced (a reader not yet collected): then GC unmaps it later
+            with contextlib.suppress(BufferError):
+                self._map.close()
+            self._map = None
+
+
+class _ViewReader(io.RawIOBase):
+    """A raw, seekable stream over a memoryview: what ``open(path, "rb")`` gives, read from the mapping."""
+
+    def __init__(self, view: memoryview) -> None:
+        super().__init__()
+        self._view = view
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = max(0, min(len(buffer), len(self._view) - self._pos))
+        buffer[:n] = self._view[self._pos:self._pos + n]
+        self._pos += n
+        return n
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._view)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        if not self.closed:
+            self._view.release()
+        super().close()
+
+
+_VIEWS: dict[str, FileView] = {}
+_VIEWS_LOCK = threading.Lock()
+
+
+def _key(path: Path | str) -> str:
+    return os.path.realpath(os.fspath(path))
+
+
+@contextlib.contextmanager
+def shared_view(path: Path | str) -> Iterator[FileView | None]:
+    """Map ``path`` once for the duration of its scan; yields None (and maps nothing) when the file cannot
+    be opened or mapped: the readers then open it themselves and report what is wrong."""
+    key = _key(path)
+    try:
+        with open(key, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            mapping = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+    except (OSError, ValueError):
+        yield None
+        return
+    view = FileView(key, mapping, size)
+    with _VIEWS_LOCK:
+        outer = _VIEWS.get(key)
+        _VIEWS[key] = view
+    try:
+        yield view
+    finally:
+        with _VIEWS_LOCK:
+            if outer is None:
+                _VIEWS.pop(key, None)
+            else:
+                _VIEWS[key] = outer
+        view.close()
+
+
+def view_of(path: Path | str) -> FileView | None:
+    """The mapping of ``path`` when it is being scanned under :func:`shared_view`, else None."""
+    if not _VIEWS:
+        return None
+    with _VIEWS_LOCK:
+        return _VIEWS.get(_key(path))
+
+
+def open_file(path: Path | str) -> BinaryIO:
+    """``open(path, "rb")``, read from the file's shared mapping while it is scanned (see :class:`FileView`)."""
+    view = view_of(path)
+    if view is not None:
+        return view.reader()
+    return open(path, "rb")

@@ -66,6 +66,7 @@ from scanner.discover import HEAD_SIZE, FileKind, classify
 from scanner.loaders.base import LoadError
 from scanner.loaders.csv import WHITESPACE, CsvSource, open_csv
 from scanner.loaders.parquet import _reason as _parquet_reason
+from scanner.sources import view_of
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
@@ -893,13 +894,12 @@ class StatReader(_Reader):
                 raise LoadError(
                     f"{self._label} file is not a whole number of {_XPT_RECORD}-byte records: truncated or damaged"
                 )
-            members = 0
-            with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                for tag in _XPT_MEMBER:
-                    at = mm.find(tag)
-                    while at >= 0:
-                        members += at % _XPT_RECORD == 0
-                        at = mm.find(tag, at + 1)
+            view = view_of(self.path)  # the file's shared mapping while it is scanned: no read of its own
+            if view is not None:
+                members = _xport_members(view)
+            else:
+                with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                    members = _xport_members(mm)
         except (OSError, ValueError) as exc:
             raise LoadError(f"cannot read file ({type(exc).__name__})") from None
         if members > 1:
@@ -960,3 +960,14 @@ class StatReader(_Reader):
                 if lost:
                     self._problem(f"column {n!r}: value(s) outside the supported date/time range read as missing")
         return self._conform(frame, names)
+
+
+def _xport_members(data: Any) -> int:
+    """How many data sets a transport file's bytes (a mapping: ``find`` without copying) hold."""
+    members = 0
+    for tag in _XPT_MEMBER:
+        at = data.find(tag)
+        while at >= 0:
+            members += at % _XPT_RECORD == 0
+            at = data.find(tag, at + 1)
+    return members

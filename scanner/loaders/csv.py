@@ -44,6 +44,7 @@ import pyarrow.csv as pacsv
 
 from scanner.loaders.base import SUPPRESSION_MARKER, LoadError, TabularMeta
 from scanner.loaders.textio import Utf8Reader, decodes_cleanly, detect_encoding, stream_codec
+from scanner.sources import open_file, view_of
 
 __all__ = ["WHITESPACE", "CsvSource", "open_csv"]
 
@@ -169,7 +170,7 @@ class CsvSource:
             self._static_incomplete.append(
                 f"bytes not valid in {enc} were replaced by U+FFFD; values containing them are not exact"
             )
-        with open(self.path, "rb") as fh:
+        with open_file(self.path) as fh:
             self._codec, self._skip = stream_codec(enc, fh.read(4))
         self._encoding = enc
 
@@ -235,7 +236,9 @@ class CsvSource:
     def _open_utf8(self) -> Any:
         """The file as a UTF-8 byte stream positioned after any BOM: native, or transcoded."""
         if self._codec == "utf-8" and self._errors == "strict":
-            f = pa.OSFile(str(self.path))
+            view = view_of(self.path)
+            # the file's shared mapping while it is scanned (read once), else Arrow's own reader
+            f = pa.BufferReader(pa.py_buffer(view.buffer)) if view is not None else pa.OSFile(str(self.path))
             f.seek(self._skip)
             return f
         return io.BufferedReader(Utf8Reader(self.path, self._codec, errors=self._errors, skip=self._skip))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scanner.loaders.base import LoadError, TabularMeta
+from scanner.sources import view_of
 
 __all__ = ["ParquetSource", "open_parquet"]
 
@@ -38,7 +40,7 @@ class ParquetSource:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            pf = pq.ParquetFile(path)
+            pf = pq.ParquetFile(_input(path))
             full = pf.schema_arrow
         except Exception as exc:  # pyarrow raises several types (ArrowInvalid, OSError, ...)
             raise LoadError(_reason(exc)) from None
@@ -65,7 +67,7 @@ class ParquetSource:
         if not self._columns:
             return
         try:
-            with pq.ParquetFile(self.path) as pf:
+            with pq.ParquetFile(_input(self.path)) as pf:
                 yield from pf.iter_batches(batch_size=batch_rows, columns=self._columns)
         except LoadError:
             raise
@@ -74,6 +76,12 @@ class ParquetSource:
 
     def incomplete(self) -> tuple[str, ...]:
         return tuple(self._incomplete)
+
+
+def _input(path: Path) -> Any:
+    """The file's shared mapping while it is scanned (its bytes read once), else its path."""
+    view = view_of(path)
+    return pa.BufferReader(pa.py_buffer(view.buffer)) if view is not None else path
 
 
 def open_parquet(path: Path) -> ParquetSource:

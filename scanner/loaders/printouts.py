@@ -66,6 +66,7 @@ from scanner.loaders.programs import (
     wide_codec,
 )
 from scanner.loaders.texttables import TextTable, gutter_spans, unique_names
+from scanner.sources import open_file
 
 __all__ = [
     "LogPart",
@@ -1124,7 +1125,7 @@ def read_log(path: Path, *, threads: int = 1, code: bool = True, tables: bool = 
     read from a temporary copy). Raises LoadError when the file cannot be read.
     """
     try:
-        with open(path, "rb") as fh:
+        with open_file(path) as fh:
             head_bytes = fh.read(1 << 16)
     except OSError as exc:
         raise LoadError(f"cannot read file ({type(exc).__name__})") from None
@@ -1361,7 +1362,7 @@ def is_rendered_notebook_file(path: Path) -> bool:
     """:func:`is_rendered_notebook_html` on the file's first :data:`RENDERED_HEAD_BYTES` (False when it cannot
     be read: the document reader then reports it)."""
     try:
-        with open(path, "rb") as fh:
+        with open_file(path) as fh:
             return is_rendered_notebook_html(fh.read(RENDERED_HEAD_BYTES))
     except OSError:
         return False

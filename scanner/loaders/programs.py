@@ -40,6 +40,7 @@ import numpy as np
 from scanner.loaders.base import LoadError
 from scanner.loaders.texttables import TextTable
 from scanner.names import GENERIC_IDS, identifier_kind, name_tokens
+from scanner.sources import view_of
 
 __all__ = [
     "ByteScan",
@@ -281,11 +282,23 @@ def open_bytes(path: Path) -> tuple[np.ndarray, str, mmap.mmap | None]:
     size = path.stat().st_size
     if size == 0:
         return np.empty(0, dtype=np.uint8), "utf-8", None
+    view = view_of(path)
+    if view is not None:  # the file's shared mapping while it is scanned: read once
+        data = np.frombuffer(view.buffer, dtype=np.uint8)
+        head = bytes(data[:1 << 16])
+        if wide_codec(head) is not None:
+            raise LoadError("UTF-16/32 text: read by streaming")
+        return data, _codec_of(head, size), None
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
         if wide_codec(head) is not None:
             raise LoadError("UTF-16/32 text: read by streaming")
         mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    return np.frombuffer(mm, dtype=np.uint8), _codec_of(head, size), mm
+
+
+def _codec_of(head: bytes, size: int) -> str:
+    """The codec to decode regions of an ASCII-compatible file with, guessed from its head."""
     from scanner.loaders.textio import guess_encoding
 
     codec = guess_encoding(head, complete=size <= len(head))
@@ -293,7 +306,7 @@ def open_bytes(path: Path) -> tuple[np.ndarray, str, mmap.mmap | None]:
         codec = "utf-8"
     if codec == "utf-8-sig":
         codec = "utf-8"
-    return np.frombuffer(mm, dtype=np.uint8), codec, mm
+    return codec
 
 
 def wide_codec(head: bytes) -> str | None:

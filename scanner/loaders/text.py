@@ -16,6 +16,7 @@ from pathlib import Path
 
 from scanner.loaders.base import LoadError, TextChunk
 from scanner.loaders.textio import detect_encoding, guess_encoding, stream_codec
+from scanner.sources import open_file
 
 __all__ = ["iter_text", "read_text_head"]
 
@@ -47,7 +48,7 @@ def iter_text(
         raise ValueError("chunk_bytes must be positive")
     try:
         enc = encoding or detect_encoding(path)
-        fh = open(path, "rb")  # noqa: SIM115 - closed by the with block below
+        fh = open_file(path)  # closed by the with block below
     except OSError as exc:
         raise LoadError(f"cannot read file ({type(exc).__name__})") from None
     with fh:
@@ -88,7 +89,7 @@ def read_text_head(path: Path, max_bytes: int = 65536) -> str:
     universal newlines. A character cut at the end is dropped; undecodable bytes become U+FFFD, which
     is fine for a classifier but is not how a scan reads the file (use :func:`iter_text` for that).
     """
-    with open(path, "rb") as fh:
+    with open_file(path) as fh:
         head = fh.read(max_bytes)
         complete = not fh.read(1)
     enc = guess_encoding(head, complete=complete)

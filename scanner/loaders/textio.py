@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scanner.loaders.base import LoadError
+from scanner.sources import open_file
 
 __all__ = [
     "CHUNK_BYTES",
@@ -108,7 +109,7 @@ def decodes_cleanly(path: Path, encoding: str) -> bool:
     """True when the whole file decodes under ``encoding`` without errors (one streaming pass)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
-        with open(path, "rb") as fh:
+        with open_file(path) as fh:
             while chunk := fh.read(CHUNK_BYTES):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
@@ -127,7 +128,7 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
     Raises LoadError when the file looks like UTF-16/32 without a BOM (many NUL bytes) but decodes
     as neither, i.e. when it is not text.
     """
-    with open(path, "rb") as fh:
+    with open_file(path) as fh:
         sample = fh.read(max(sample_bytes, 4))
     bom = sniff_bom(sample)
     if bom is not None:
@@ -143,7 +144,7 @@ def detect_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
         return "utf-8"
     undefined = False
     contexts: list[tuple[int, int, int]] = []
-    with open(path, "rb") as fh:
+    with open_file(path) as fh:
         while chunk := fh.read(CHUNK_BYTES):
             if not undefined:
                 undefined = any(bytes((b,)) in chunk for b in _CP1252_UNDEFINED)
@@ -271,7 +272,7 @@ class Utf8Reader(io.RawIOBase):
 
     def __init__(self, path: Path, codec: str, *, errors: str = "strict", skip: int = 0) -> None:
         super().__init__()
-        self._raw = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._raw = open_file(path)  # closed in close()
         self._raw.seek(skip)
         self._decoder = codecs.getincrementaldecoder(codec)(errors=errors)
         self._buf = b""
