@@ -196,9 +196,8 @@ def test_stat_files_are_read_by_readstat_and_hashed_once_more(tmp_path: Path, co
     rnd = random.Random(5)
     frame = pd.DataFrame({"region": [f"R{i % 30}" for i in range(120_000)],
                           "turnover": [rnd.random() * 1e6 for _ in range(120_000)]})
-    writer = {".sas7bdat": pyreadstat.write_xport, ".dta": pyreadstat.write_dta,
-              ".sav": pyreadstat.write_sav}[suffix]
-    suffix = ".xpt" if suffix == ".sas7bdat" else suffix  # pyreadstat writes SAS transport, not sas7bdat
+    # pyreadstat writes SAS transport files, not sas7bdat (read by the same ReadStat path)
+    writer = {".xpt": pyreadstat.write_xport, ".dta": pyreadstat.write_dta, ".sav": pyreadstat.write_sav}[suffix]
     path, warm = tmp_path / f"big{suffix}", tmp_path / f"warm{suffix}"
     writer(frame, path)
     writer(frame.head(500), warm)
