@@ -639,24 +639,11 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
     import pyarrow as pa
 
     from kernels.pid import scan_ints, scan_strings
+    from scanner.arrow_buffers import string_buffers, validity
 
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    t = arr.type
-    if pa.types.is_dictionary(t):
-        arr = arr.dictionary_decode()
-        t = arr.type
-    if pa.types.is_string_view(t):  # views have no offsets buffer: cast to offsets + data
-        arr = arr.cast(pa.large_string())
-        t = arr.type
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        buffers = arr.buffers()
-        offset_type = np.int64 if pa.types.is_large_string(t) else np.int32
-        offsets = np.frombuffer(buffers[1], dtype=offset_type)[arr.offset: arr.offset + len(arr) + 1]
-        offsets = offsets.astype(np.int64)
-        data = (np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None
-                else np.zeros(0, dtype=np.uint8))
-        valid = _valid(arr)
+    buffers = string_buffers(arr)
+    if buffers is not None:
+        offsets, data, valid = buffers
         whole = _whole_numbers(offsets, data, valid)
         if whole is not None:
             ints, present = whole
@@ -665,6 +652,12 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
         kw, off, cls = _keywords()
         cands, _counts, nonempty = scan_strings(offsets, data, valid, CONTEXT_BYTES, kw, off, cls)
         return cands, int(nonempty), None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        arr = arr.dictionary_decode()
+        t = arr.type
     if pa.types.is_integer(t):
         return _ints(arr.cast(pa.int64(), safe=False))
     if pa.types.is_floating(t) or pa.types.is_decimal(t):
@@ -672,17 +665,11 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
         vals = as_float.to_numpy(zero_copy_only=False)
         whole = np.isfinite(vals) & (vals == np.floor(vals)) & (np.abs(vals) < 1e13)
         ints = np.where(whole, vals, -1).astype(np.int64)
-        present = _valid(arr) & ~np.isnan(vals)
+        present = validity(arr) & ~np.isnan(vals)
         valid = present & whole
         cands, _counts, positive = scan_ints(ints, valid)
         return cands, int(positive), ints[valid] if bool(np.all(whole[present])) else None
     return None, 0, None
-
-
-def _valid(arr: pa.Array) -> np.ndarray:
-    if arr.null_count == 0:
-        return np.ones(len(arr), dtype=np.bool_)
-    return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
 
 
 def _whole_numbers(offsets: np.ndarray, data: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -700,8 +687,9 @@ def _whole_numbers(offsets: np.ndarray, data: np.ndarray, valid: np.ndarray) -> 
 
 def _ints(arr: pa.Array) -> tuple[np.ndarray, int, np.ndarray]:
     from kernels.pid import scan_ints
+    from scanner.arrow_buffers import validity
 
-    valid = _valid(arr)
+    valid = validity(arr)
     vals = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     cands, _counts, positive = scan_ints(vals, valid)
     return cands, int(positive), vals[valid]

@@ -230,8 +230,38 @@ class _Locale:
     dot: bool = False
 
 
+def plain_whole_numbers(values: pl.Series) -> bool:
+    """Whether every non-blank value of a text column is a plain whole number (digits only, no sign, no
+    leading zero, no surrounding space): decided in one pass over Arrow's buffers (:mod:`kernels.numbers`),
+    the common case of a CSV column of counts or codes. False means "not decided here": the column then
+    gets the full reading (:func:`_classify_text_numbers`), which reaches the same answer for every column
+    this says True of."""
+    import numpy as np
+
+    from kernels.numbers import ALL_WHOLE, parse_whole
+    from scanner.arrow_buffers import string_buffers
+
+    buffers = string_buffers(values.to_arrow())
+    if buffers is None:
+        return False
+    offsets, data, valid = buffers
+    lengths = np.diff(offsets)
+    nonblank = valid & (lengths > 0)
+    if not nonblank.any():
+        return False
+    first, last = data[offsets[:-1][nonblank]], data[offsets[1:][nonblank] - 1]
+    if not (((first >= 48) & (first <= 57)).all() and ((last >= 48) & (last <= 57)).all()):
+        return False  # surrounding space, a sign, a letter: the full reading decides
+    if ((first == 48) & (lengths[nonblank] > 1)).any():
+        return False  # a leading zero: a code, which the full reading says
+    out, present = np.empty(len(valid), dtype=np.int64), np.empty(len(valid), dtype=np.bool_)
+    return bool(parse_whole(offsets, data, valid, out, present) == ALL_WHOLE)
+
+
 def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
-    names = [name for name, dtype in raw.schema.items() if dtype == pl.String]
+    # a column of plain whole numbers has no separator to tell a locale by
+    names = [name for name, dtype in raw.schema.items()
+             if dtype == pl.String and not plain_whole_numbers(raw.get_column(name))]
     comma = dot = False
     if names:
         # which columns group digits with spaces (a rewrite of every value costs ten times the test)
@@ -446,6 +476,9 @@ def _column_kind(s: pl.Series, markers: frozenset[str],
     if s.null_count() == s.len():
         return ColumnKind.EMPTY, {}
     if dtype == pl.String:
+        # (a profile whose suppression marker is a number, "999", reads such a column in full)
+        if not any(m.isdigit() for m in markers) and plain_whole_numbers(s):
+            return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None}
         stripped = s.str.strip_chars()
         if stripped.filter(stripped.is_not_null() & (stripped != "")).len() == 0:
             return ColumnKind.EMPTY, {}
