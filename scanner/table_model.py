@@ -232,13 +232,12 @@ class _Locale:
 
 def plain_whole_numbers(values: pl.Series) -> bool:
     """Whether every non-blank value of a text column is a plain whole number (digits only, no sign, no
-    leading zero, no surrounding space): decided in one pass over Arrow's buffers (:mod:`kernels.numbers`),
+    leading zero, no surrounding space): decided in one NumPy pass over Arrow's buffers,
     the common case of a CSV column of counts or codes. False means "not decided here": the column then
     gets the full reading (:func:`_classify_text_numbers`), which reaches the same answer for every column
     this says True of."""
     import numpy as np
 
-    from kernels.numbers import ALL_WHOLE, parse_whole
     from scanner.arrow_buffers import string_buffers
 
     buffers = string_buffers(values.to_arrow())
@@ -254,14 +253,33 @@ def plain_whole_numbers(values: pl.Series) -> bool:
         return False  # surrounding space, a sign, a letter: the full reading decides
     if ((first == 48) & (lengths[nonblank] > 1)).any():
         return False  # a leading zero: a code, which the full reading says
-    out, present = np.empty(len(valid), dtype=np.int64), np.empty(len(valid), dtype=np.bool_)
-    return bool(parse_whole(offsets, data, valid, out, present) == ALL_WHOLE)
+    if (lengths[nonblank] > 18).any() or (lengths[~valid] > 0).any():
+        return False  # too long for an int64, or bytes behind a null slot: the full reading decides
+    used = data[int(offsets[0]):int(offsets[-1])]
+    # NumPy only (no kernel): a scan that needs no kernel must not load Numba for this check
+    return bool(((used >= 48) & (used <= 57)).all())
+
+
+def without_digits(values: pl.Series) -> bool:
+    """Whether a text column holds no digit at all (labels such as "Hovedstaden", "Mænd"): one pass over
+    Arrow's bytes. Exact for the readings that look for ``\\d`` (Unicode decimal digits): a byte from 0xD9
+    up may start one (U+0660 and later), so text with such bytes is not decided here (False)."""
+
+    from scanner.arrow_buffers import string_buffers
+
+    buffers = string_buffers(values.to_arrow())
+    if buffers is None:
+        return False
+    offsets, data, _valid = buffers
+    used = data[int(offsets[0]):int(offsets[-1])] if len(offsets) else data[:0]
+    return not bool(((used >= 48) & (used <= 57)).any() or (used >= 0xD9).any())
 
 
 def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
-    # a column of plain whole numbers has no separator to tell a locale by
+    # a column of plain whole numbers, or of labels without a digit, has no number to tell a locale by
     names = [name for name, dtype in raw.schema.items()
-             if dtype == pl.String and not plain_whole_numbers(raw.get_column(name))]
+             if dtype == pl.String and not plain_whole_numbers(raw.get_column(name))
+             and not without_digits(raw.get_column(name))]
     comma = dot = False
     if names:
         # which columns group digits with spaces (a rewrite of every value costs ten times the test)
@@ -479,6 +497,11 @@ def _column_kind(s: pl.Series, markers: frozenset[str],
         # (a profile whose suppression marker is a number, "999", reads such a column in full)
         if not any(m.isdigit() for m in markers) and plain_whole_numbers(s):
             return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None}
+        if without_digits(s):  # labels: text (or empty), as the full reading concludes without a digit
+            stripped = s.str.strip_chars()
+            if stripped.filter(stripped.is_not_null() & (stripped != "")).len() == 0:
+                return ColumnKind.EMPTY, {}
+            return ColumnKind.TEXT, {}
         stripped = s.str.strip_chars()
         if stripped.filter(stripped.is_not_null() & (stripped != "")).len() == 0:
             return ColumnKind.EMPTY, {}

@@ -26,3 +26,22 @@ def test_the_fast_path_takes_plain_columns_and_leaves_the_rest() -> None:
     assert plain_whole_numbers(pl.Series("n", ["12", "3", None, "", "0", "4051"]))
     for odd in (["012", "3"], ["1 234"], [" 12"], ["-3"], ["1.5"], ["", None], ["x"]):
         assert not plain_whole_numbers(pl.Series("n", odd, dtype=pl.String)), odd
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["Mænd", "Kvinder", "٣", "x", "..", "NA"])),
+                min_size=1, max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_a_column_without_digits_is_read_as_no_numbers_by_the_full_reading_too(values: list[str | None]) -> None:
+    from scanner.table_model import without_digits
+
+    series = pl.Series("v", values, dtype=pl.String)
+    if without_digits(series):
+        assert _classify_text_numbers(series, frozenset({"..", "x", "NA"})) == (False, {})
+
+
+def test_labels_have_no_digits_and_other_scripts_digits_are_left_to_the_full_reading() -> None:
+    from scanner.table_model import without_digits
+
+    assert without_digits(pl.Series("r", ["Hovedstaden", "Sjælland", None, "Mænd"]))
+    assert not without_digits(pl.Series("r", ["Region 1", "Sjælland"]))
+    assert not without_digits(pl.Series("r", ["٣", "x"]))  # ARABIC-INDIC DIGIT THREE
