@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["string_buffers", "validity"]
+__all__ = ["plain_array", "string_buffers", "validity"]
 
 
 def validity(arr: pa.Array) -> np.ndarray:
@@ -19,15 +19,20 @@ def validity(arr: pa.Array) -> np.ndarray:
     return np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
 
 
+def plain_array(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array of plain values: chunks combined, a dictionary column decoded."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    return arr
+
+
 def string_buffers(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """``(offsets int64, data uint8, valid bool)`` of a string column (None for any other type): value
     ``i`` is ``data[offsets[i]:offsets[i + 1]]`` where ``valid[i]``."""
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = plain_array(arr)
     t = arr.type
-    if pa.types.is_dictionary(t):
-        arr = arr.dictionary_decode()
-        t = arr.type
     if pa.types.is_string_view(t):  # views have no offsets buffer: cast to offsets + data
         arr = arr.cast(pa.large_string())
         t = arr.type

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import mmap
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ import numpy as np
 
 from scanner import masking
 from scanner.findings import Severity
-from scanner.sources import view_of
+from scanner.sources import shared_view, view_of
 
 if TYPE_CHECKING:  # imported on use: a text file's scan does not need Arrow's compute functions
     import pyarrow as pa
@@ -464,35 +463,22 @@ def scan_text_file(path: Path, countries: Sequence[str], *, threads: int = 1,
     if size == 0:
         return result
     view = view_of(path)
-    if view is not None:  # the file's shared mapping while it is scanned: read once
-        buf = np.frombuffer(view.buffer, dtype=np.uint8)
-        wide = _wide_encoding(bytes(buf[:4096]))
-        if wide is not None:
-            _scan_wide(path, wide, countries, result, ignore)
-            return result
-        cands, counts = _scan_buffer(buf, threads)
-        cands = cands[_not_ignored(cands, ignore)]
-        result.detections.extend(assess(cands, _text_denominators(cands, counts), 0, countries, None,
-                                        line_of=_buffer_lines(cands, buf)))
-        return result
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-        wide = _wide_encoding(head)
-        if wide is not None:
-            _scan_wide(path, wide, countries, result, ignore)
-            return result
-        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        buf = np.frombuffer(mm, dtype=np.uint8)
+    # The file's shared mapping while it is scanned (read once); else a mapping of its own for this scan.
+    with contextlib.nullcontext(view) if view is not None else shared_view(path) as mapped:
+        if mapped is None:
+            raise OSError(f"cannot map {path.name}")
+        buf = np.frombuffer(mapped.buffer, dtype=np.uint8)
         try:
+            wide = _wide_encoding(bytes(buf[:4096]))
+            if wide is not None:
+                _scan_wide(path, wide, countries, result, ignore)
+                return result
             cands, counts = _scan_buffer(buf, threads)
             cands = cands[_not_ignored(cands, ignore)]
             result.detections.extend(assess(cands, _text_denominators(cands, counts), 0, countries, None,
                                             line_of=_buffer_lines(cands, buf)))
         finally:
             del buf
-            # a view may still be referenced (seen while Numba compiles): then GC unmaps it later
-            with contextlib.suppress(BufferError):
-                mm.close()
     return result
 
 
@@ -639,7 +625,7 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
     import pyarrow as pa
 
     from kernels.pid import scan_ints, scan_strings
-    from scanner.arrow_buffers import string_buffers, validity
+    from scanner.arrow_buffers import plain_array, string_buffers, validity
 
     buffers = string_buffers(arr)
     if buffers is not None:
@@ -652,12 +638,8 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
         kw, off, cls = _keywords()
         cands, _counts, nonempty = scan_strings(offsets, data, valid, CONTEXT_BYTES, kw, off, cls)
         return cands, int(nonempty), None
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = plain_array(arr)
     t = arr.type
-    if pa.types.is_dictionary(t):
-        arr = arr.dictionary_decode()
-        t = arr.type
     if pa.types.is_integer(t):
         return _ints(arr.cast(pa.int64(), safe=False))
     if pa.types.is_floating(t) or pa.types.is_decimal(t):
