@@ -34,12 +34,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from scanner import __version__, formats, masking
 from scanner.config import Config, load_config
 from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify_content, discover
+from scanner.engine import judge, rules_for
 from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult
 from scanner.formats import ArchiveLimits, Budget, Member, Problem, ProblemKind, ReadContext
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.pid_scan import IdentifierScan
-from scanner.rules.context import FileFacts, RuleContext
-from scanner.rules.registry import RuleSpec, Shape, all_rules
+from scanner.rules.context import FileFacts
+from scanner.rules.registry import Shape
 from scanner.sources import FileView, Source, SourceRef, hash_file, shared_view
 
 if TYPE_CHECKING:
@@ -75,14 +76,6 @@ class ScanError(Exception):
     """The scan as a whole cannot run (no files found, bad arguments)."""
 
 
-def _rules_for(config: Config, shape: Shape) -> list[RuleSpec]:
-    return [s for s in all_rules() if shape in s.shapes and config.enabled(s.code)]
-
-
-def _context(spec: RuleSpec, config: Config, path: str, key: bytes) -> RuleContext:
-    return RuleContext(spec, config.rules[spec.code], config.profile, path, key)
-
-
 def _open_tabular(entry: DiscoveredFile) -> TabularSource:
     if entry.kind in _STATS:
         # SAS, Stata and SPSS data files: almost always microdata; the same table analysis as a CSV
@@ -101,14 +94,13 @@ def _open_tabular(entry: DiscoveredFile) -> TabularSource:
 def _identifier_findings(entry: DiscoveredFile, config: Config, key: bytes, scan: IdentifierScan,
                          facts: FileFacts) -> list[Finding]:
     findings: list[Finding] = []
-    for spec in _rules_for(config, Shape.IDENTIFIERS):
-        findings.extend(spec.func(_context(spec, config, entry.relpath, key), scan))
+    findings.extend(judge(scan, rules_for(config, Shape.IDENTIFIERS), config, entry.relpath, key))
     facts.problems.extend(scan.incomplete)
     return findings
 
 
 def _wants_identifiers(config: Config) -> bool:
-    return bool(_rules_for(config, Shape.IDENTIFIERS))
+    return bool(rules_for(config, Shape.IDENTIFIERS))
 
 
 def _analyse(source: TabularSource, config: Config) -> TableModel:
@@ -152,8 +144,7 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
     try:
         table = _analyse(source, config)
         findings: list[Finding] = []
-        for spec in _rules_for(config, Shape.TABLE):
-            findings.extend(spec.func(_context(spec, config, entry.relpath, key), table))
+        findings.extend(judge(table, rules_for(config, Shape.TABLE), config, entry.relpath, key))
         if shared is not None:
             shared.finish()
     finally:
@@ -202,8 +193,8 @@ def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, fa
 
 def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
     findings = _scan_text_identifiers(entry, config, key, facts, threads)
-    rules = _rules_for(config, Shape.TEXT)
-    table_rules = _rules_for(config, Shape.TABLE)
+    rules = rules_for(config, Shape.TEXT)
+    table_rules = rules_for(config, Shape.TABLE)
     if rules or table_rules:
         from scanner.loaders.text import iter_text
         from scanner.loaders.texttables import TextTableSource, find_tables
@@ -211,15 +202,12 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
         # Text rules see each decoded chunk once (reading every chunk also proves the file decodes); a
         # table pasted into the text (pipe table, aligned columns) gets the table rules of a CSV file.
         for chunk in iter_text(entry.path):
-            for spec in rules:
-                findings.extend(spec.func(_context(spec, config, entry.relpath, key), chunk))
+            findings.extend(judge(chunk, rules, config, entry.relpath, key))
             if not table_rules:
                 continue
             for found in find_tables(chunk.text, chunk.first_line):
                 table = _analyse(TextTableSource(entry.path, found), config)
-                for spec in table_rules:
-                    findings.extend(_at_lines(spec.func(_context(spec, config, entry.relpath, key), table),
-                                              found.data_line))
+                findings.extend(_at_lines(judge(table, table_rules, config, entry.relpath, key), found.data_line))
     return findings
 
 
@@ -261,15 +249,13 @@ def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: b
     findings: list[Finding] = []
     if part.comparisons:
         facts = CodeFacts(tuple(part.comparisons))
-        for spec in _rules_for(config, Shape.CODE):
-            findings.extend(spec.func(_context(spec, config, entry.relpath, key), facts))
-    table_rules = _rules_for(config, Shape.TABLE)
-    listing_rules = _rules_for(config, Shape.LISTING)
+        findings.extend(judge(facts, rules_for(config, Shape.CODE), config, entry.relpath, key))
+    table_rules = rules_for(config, Shape.TABLE)
+    listing_rules = rules_for(config, Shape.LISTING)
     for listed in part.tables:
         table = _analyse(TextTableSource(Path(entry.path), listed.table), config)
         fact = ListedPart(table, listed.origin, listed.what, listed.lines[0])
-        for spec in listing_rules:
-            findings.extend(spec.func(_context(spec, config, entry.relpath, key), fact))
+        findings.extend(judge(fact, listing_rules, config, entry.relpath, key))
         # Data written into code is COD002's; its cells go to the table rules only when a column is named as
         # counts ("n", "antal"): a typed-in table of counts can hold a small cell, toy data has no counts. A
         # listing of rows is a table only when it reads as one (labels and counts) or as microdata (MIC).
@@ -277,15 +263,14 @@ def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: b
             continue
         if listed.origin is Origin.LISTING and not (is_aggregate(table) or table.shape is TableShape.MICRODATA):
             continue
-        for spec in table_rules:
-            findings.extend(_at_row_lines(spec.func(_context(spec, config, entry.relpath, key), table), listed.lines))
+        findings.extend(_at_row_lines(judge(table, table_rules, config, entry.relpath, key), listed.lines))
     return findings
 
 
 def _printout_wants(config: Config) -> tuple[bool, bool, bool]:
     """Whether any enabled rule reads code comparisons, printed tables, and data written into code."""
-    listing = bool(_rules_for(config, Shape.LISTING))
-    return bool(_rules_for(config, Shape.CODE)), listing or bool(_rules_for(config, Shape.TABLE)), listing
+    listing = bool(rules_for(config, Shape.LISTING))
+    return bool(rules_for(config, Shape.CODE)), listing or bool(rules_for(config, Shape.TABLE)), listing
 
 
 def _rendered_notebook(entry: DiscoveredFile) -> bool:
@@ -514,10 +499,7 @@ def _hash_in_background(entry: DiscoveredFile, view: FileView | None) -> Future[
 
 
 def _file_findings(config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
-    findings: list[Finding] = []
-    for spec in _rules_for(config, Shape.FILE):
-        findings.extend(spec.func(_context(spec, config, facts.path, key), facts))
-    return findings
+    return list(judge(facts, rules_for(config, Shape.FILE), config, facts.path, key))
 
 
 # --- archives: containers whose members are scanned as files -------------------------------------------

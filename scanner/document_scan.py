@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from scanner import masking
 from scanner.discover import DiscoveredFile, FileKind, classify_content
+from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
 from scanner.loaders.base import TabularSource
 from scanner.loaders.office import (
@@ -46,10 +47,10 @@ from scanner.loaders.office import (
 )
 from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, unique_names
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
-from scanner.rules.context import FileFacts, RuleContext
+from scanner.rules.context import FileFacts
 from scanner.rules.documents import DocumentFacts, EmbeddedFacts, HiddenTextFacts
 from scanner.rules.figures import DataFacts, FigureFacts, MarkFacts
-from scanner.rules.registry import RuleSpec, Shape, all_rules
+from scanner.rules.registry import Shape
 
 if TYPE_CHECKING:
     from scanner.config import Config
@@ -76,15 +77,6 @@ _BARE_NUMBER = re.compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 _N_LABEL = re.compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d[\d,.\u00a0]*\d|\d)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _DELIMS = (";", "\t", ",", "|")
-
-
-def _content_rules(config: Config, shape: Shape) -> list[RuleSpec]:
-    """Rules of ``shape`` enabled in the rule configuration, selected or not (hidden data is judged by all)."""
-    return [s for s in all_rules() if shape in s.shapes and config.rules[s.code].enabled]
-
-
-def _ctx(spec: RuleSpec, config: Config, path: str, key: bytes) -> RuleContext:
-    return RuleContext(spec, config.rules[spec.code], config.profile, path, key)
 
 
 @dataclass(slots=True)
@@ -160,8 +152,8 @@ class _DocumentScan:
         self.analyse = analyse
         self.path = entry.relpath
         self.countries = config.profile.countries
-        self.table_rules = _content_rules(config, Shape.TABLE)
-        self.id_rules = _content_rules(config, Shape.IDENTIFIERS)
+        self.table_rules = rules_for(config, Shape.TABLE, selected=False)
+        self.id_rules = rules_for(config, Shape.IDENTIFIERS, selected=False)
         self.findings: list[Finding] = []
         self.doc = DocumentFacts(entry.relpath, entry.kind.value)
         self.members: Embedded | None = None
@@ -169,15 +161,13 @@ class _DocumentScan:
     # -- content rules ------------------------------------------------------------------------------
 
     def _ids(self, scan: IdentifierScan, judged: _Judged) -> None:
-        for spec in self.id_rules:
-            judged.keep(spec.func(_ctx(spec, self.config, self.path, self.key), scan), self.config)
+        judged.keep(judge(scan, self.id_rules, self.config, self.path, self.key), self.config)
         self.facts.problems.extend(scan.incomplete)
 
     def _table(self, table: TextTable, judged: _Judged, *, identifiers: bool = True) -> TableModel:
         source = TextTableSource(Path(self.entry.path), table)
         model = self.analyse(source, self.config)
-        for spec in self.table_rules:
-            judged.keep(spec.func(_ctx(spec, self.config, self.path, self.key), model), self.config)
+        judged.keep(judge(model, self.table_rules, self.config, self.path, self.key), self.config)
         if identifiers and self.id_rules:
             scanner = TableIdentifierScanner(self.countries)
             for batch in source.batches():
@@ -346,9 +336,7 @@ class _DocumentScan:
         return d
 
     def document_rules(self) -> None:
-        for spec in all_rules():
-            if Shape.DOCUMENT in spec.shapes and self.config.enabled(spec.code):
-                self.findings.extend(spec.func(_ctx(spec, self.config, self.path, self.key), self.doc))
+        self.findings.extend(judge(self.doc, rules_for(self.config, Shape.DOCUMENT), self.config, self.path, self.key))
 
 
 class _BytesOpener:

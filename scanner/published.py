@@ -2,7 +2,7 @@
 
 A table a researcher exports shows some cells as suppressed (``n<3``, ``..``, ``x``, ``-``, ``*``, ``<5``,
 empty) and often its row or column totals as well. One suppressed cell beside a published total is one
-subtraction away from the number it hides. :func:`published_audit` rebuilds the table's cube from the
+subtraction away from the number it hides. :func:`audit_published` rebuilds the table's cube from the
 file alone and audits it the way ``sdcscan table --check`` audits an export (:mod:`scanner.suppression`):
 
 1. **Rows and labels.** The dimension columns of the table analysis (:class:`~scanner.table_model.TableModel`)
@@ -40,7 +40,8 @@ the threshold cannot hide a small cell: it is still reported, for review (the ce
 reason a person must judge). Cells absent from a long table are unknowns too, and exposed like
 suppressed ones, except when they recompute to zero (a combination that does not occur).
 
-The rule TAB004 reads the result; it is memoised in :attr:`TableModel.cache` (see :func:`published_audit`).
+The rule TAB004 reads the result as the fact ``published-audit``, which the engine computes once per table
+(:mod:`scanner.engine`), only when TAB004 is enabled.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -61,9 +61,6 @@ from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
 from scanner.names import is_margin_label
 from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
 
-if TYPE_CHECKING:
-    from scanner.config import Profile
-
 __all__ = [
     "MAX_CUBE_CELLS",
     "MAX_LP_CELLS",
@@ -72,7 +69,6 @@ __all__ = [
     "PublishedAudit",
     "audit_published",
     "is_margin_label",
-    "published_audit",
 ]
 
 log = logging.getLogger(__name__)
@@ -131,22 +127,6 @@ class PublishedAudit:
     not_audited: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     audited: int = 0  # suppressed cells audited
-
-
-def published_audit(table: TableModel, profile: Profile) -> PublishedAudit:
-    """:func:`audit_published` with the profile's protection, memoised on ``table``.
-
-    Interim shape: the rule computes this analysis on first use and shares it through
-    :attr:`TableModel.cache`, until the engine runs analyzers before rules.
-    """
-    key = ("published-audit", profile.threshold, profile.zeros_disclosive, profile.p_percent)
-    cached = table.cache.get(key)
-    if isinstance(cached, PublishedAudit):
-        return cached
-    result = audit_published(table, threshold=profile.threshold, zeros_disclosive=profile.zeros_disclosive,
-                             p_percent=profile.p_percent)
-    table.cache[key] = result
-    return result
 
 
 def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool,

@@ -33,6 +33,7 @@ import pyarrow as pa
 
 from scanner import masking
 from scanner.discover import DiscoveredFile, FileKind
+from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.loaders.ooxml import PackageStructure, SheetStructure, check_sizes, inspect_package
@@ -49,7 +50,7 @@ from scanner.loaders.workbook import (
     sheet_tables,
 )
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
-from scanner.rules.context import FileFacts, RuleContext
+from scanner.rules.context import FileFacts
 from scanner.rules.documents import (
     EmbeddedFacts,
     HiddenTextFacts,
@@ -57,7 +58,7 @@ from scanner.rules.documents import (
     SheetFacts,
     WorkbookFacts,
 )
-from scanner.rules.registry import RuleSpec, Shape, all_rules
+from scanner.rules.registry import Shape
 
 if TYPE_CHECKING:
     from scanner.config import Config
@@ -88,15 +89,6 @@ class _Judged:
     flagged: list[Finding] = dataclasses.field(default_factory=list)
 
 
-def _content_rules(config: Config, shape: Shape) -> list[RuleSpec]:
-    """Rules of ``shape`` enabled in the rule configuration, selected or not (see the module docstring)."""
-    return [s for s in all_rules() if shape in s.shapes and config.rules[s.code].enabled]
-
-
-def _ctx(spec: RuleSpec, config: Config, path: str, key: bytes) -> RuleContext:
-    return RuleContext(spec, config.rules[spec.code], config.profile, path, key)
-
-
 def _worst(a: Severity | None, b: Severity) -> Severity:
     return b if a is None else max(a, b)
 
@@ -119,8 +111,8 @@ class _WorkbookScan:
         self.findings: list[Finding] = []
         self.book = WorkbookFacts(entry.relpath, entry.kind.value)
         self.members: Embedded | None = None
-        self.table_rules = _content_rules(config, Shape.TABLE)
-        self.id_rules = _content_rules(config, Shape.IDENTIFIERS)
+        self.table_rules = rules_for(config, Shape.TABLE, selected=False)
+        self.id_rules = rules_for(config, Shape.IDENTIFIERS, selected=False)
         self.countries = config.profile.countries
 
     # -- running content rules ------------------------------------------------------------------------
@@ -136,13 +128,11 @@ class _WorkbookScan:
 
     def _table_findings(self, source: TabularSource, judged: _Judged) -> TableModel:
         model = self.analyse(source, self.config)
-        for spec in self.table_rules:
-            self._keep(spec.func(_ctx(spec, self.config, self.path, self.key), model), judged)
+        self._keep(judge(model, self.table_rules, self.config, self.path, self.key), judged)
         return model
 
     def _id_findings(self, scan: IdentifierScan, judged: _Judged) -> None:
-        for spec in self.id_rules:
-            self._keep(spec.func(_ctx(spec, self.config, self.path, self.key), scan), judged)
+        self._keep(judge(scan, self.id_rules, self.config, self.path, self.key), judged)
         self.facts.problems.extend(scan.incomplete)
 
     def _table_identifiers(self, source: TabularSource, row_of: Callable[[int], int] | None) -> IdentifierScan:
@@ -368,9 +358,7 @@ class _WorkbookScan:
         return data if len(data) <= MAX_MEMBER_BYTES else None
 
     def workbook_rules(self) -> None:
-        for spec in all_rules():
-            if Shape.WORKBOOK in spec.shapes and self.config.enabled(spec.code):
-                self.findings.extend(spec.func(_ctx(spec, self.config, self.path, self.key), self.book))
+        self.findings.extend(judge(self.book, rules_for(self.config, Shape.WORKBOOK), self.config, self.path, self.key))
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -19,8 +19,9 @@ from scipy.optimize import linprog
 
 from scanner import api
 from scanner.config import load_config
+from scanner.engine import ANALYZERS
 from scanner.loaders.csv import open_csv
-from scanner.published import Exposure, PublishedAudit, audit_published, is_margin_label, published_audit
+from scanner.published import Exposure, PublishedAudit, audit_published, is_margin_label
 from scanner.suppression import audit, certify_cubes, complete
 from scanner.table_model import TableModel
 
@@ -33,7 +34,7 @@ def _model(tmp_path: Path, text: str, name: str = "t.csv", profile: str | None =
 
 def _audit(tmp_path: Path, text: str, profile: str | None = None) -> PublishedAudit:
     config = load_config(profile=profile)
-    return published_audit(_model(tmp_path, text, profile=profile), config.profile)
+    return ANALYZERS["published-audit"].compute(_model(tmp_path, text, profile=profile), config.profile)
 
 
 def _exposed(result: PublishedAudit) -> list[tuple[int | None, str, dict[str, str], str]]:
@@ -247,14 +248,6 @@ def test_acro_threshold_widens_what_is_too_narrow(tmp_path: Path) -> None:
     assert _audit(tmp_path, text).exposed == []
     acro = {(r, c): e for r, c, _, e in _exposed(_audit(tmp_path, text, profile="acro"))}
     assert acro == {(1, "M"): "narrow", (2, "M"): "narrow", (1, "K"): "not-small", (2, "K"): "not-small"}
-
-
-def test_result_is_memoised_per_profile(tmp_path: Path) -> None:
-    model = _model(tmp_path, "sektor;antal\nA;54\nB;n<3\nTotal;56\n")
-    dst = load_config().profile
-    first = published_audit(model, dst)
-    assert published_audit(model, dst) is first
-    assert published_audit(model, load_config(profile="acro").profile) is not first
 
 
 def test_too_many_cells_for_the_lps_is_not_audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from scanner import masking
@@ -28,6 +30,9 @@ class FileFacts:
     encrypted: list[str] = field(default_factory=list)
 
 
+_NO_FACTS: Mapping[str, Any] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """A rule's view of the scan: its spec, settings, the active profile, and where findings point."""
@@ -37,10 +42,19 @@ class RuleContext:
     profile: Profile
     path: str
     key: bytes
+    #: the facts the engine computed for the part being judged (:mod:`scanner.engine`), by name
+    facts: Mapping[str, Any] = field(default_factory=lambda: _NO_FACTS)
 
     @property
     def options(self) -> Any:
         return self.settings.options
+
+    def fact(self, name: str) -> Any:
+        """The fact ``name`` about the part being judged. A rule reads only what it declared in ``needs``:
+        anything else is a programming error, raised here rather than computed behind the engine's back."""
+        if name not in self.spec.needs:
+            raise LookupError(f"rule {self.spec.code} reads fact {name!r} without declaring it in needs=")
+        return self.facts[name]
 
     def finding(
         self,

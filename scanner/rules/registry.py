@@ -63,6 +63,8 @@ class RuleSpec:
     shapes: frozenset[Shape]
     options: type[Any]
     func: RuleFunc
+    #: the facts (analyzers' results, see :mod:`scanner.engine`) the rule reads through ``ctx.fact``
+    needs: frozenset[str] = frozenset()
 
     @property
     def family(self) -> str:
@@ -84,8 +86,13 @@ def rule(
     severity: Severity,
     shapes: tuple[Shape, ...],
     options: type[Any] = NoOptions,
+    *,
+    needs: tuple[str, ...] = (),
 ) -> Callable[[RuleFunc], RuleFunc]:
-    """Register ``func`` as rule ``code``. Codes are never reused; a duplicate is a programming error."""
+    """Register ``func`` as rule ``code``. Codes are never reused; a duplicate is a programming error.
+
+    ``needs`` names the facts the rule reads (``ctx.fact(name)``): the engine plans and computes those, once
+    per part, for the enabled rules only. A rule computes no analysis of its own."""
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must be three capitals and three digits")
     if not _NAME.match(name):
@@ -98,7 +105,7 @@ def rule(
             raise ValueError(f"rule code {code} is registered twice")
         if not func.__doc__:
             raise ValueError(f"rule {code} needs a docstring: it is the rule's documentation")
-        _REGISTRY[code] = RuleSpec(code, name, severity, frozenset(shapes), options, func)
+        _REGISTRY[code] = RuleSpec(code, name, severity, frozenset(shapes), options, func, frozenset(needs))
         return func
 
     return register

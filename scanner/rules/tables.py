@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from scanner import masking
 from scanner.analysis.cell_flags import cell_flags, counts_units, primary_cells
+from scanner.analysis.published_cells import MAX_ITEMISED, MAX_LABELS, CellScan
+from scanner.analysis.published_cells import plain_label as _label
 from scanner.findings import Finding, Severity
 from scanner.rules.context import RuleContext
 from scanner.rules.extremes import Group, group_layout, iter_groups
 from scanner.rules.registry import Shape, rule
-from scanner.settings import Profile
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
     import polars as pl
@@ -30,14 +31,7 @@ if TYPE_CHECKING:  # imported where used: loading the rules must not import pola
 if TYPE_CHECKING:
     from scanner.tables.model import CellFlags, CellTable
 
-__all__ = ["CellScan", "MostlyOnesOptions", "SmallCellOptions", "scan_cells"]
-
-# At most this many TAB001 findings per file are itemised; the rest are summed up in one finding, so a
-# 30,000-row table with 250 small cells gives a readable report.
-MAX_ITEMISED = 100
-# Dimension labels shown per cell.
-MAX_LABELS = 6
-
+__all__ = ["MostlyOnesOptions", "SmallCellOptions"]
 
 @dataclass(frozen=True, slots=True)
 class SmallCellOptions:
@@ -67,75 +61,13 @@ class MostlyOnesOptions:
             raise ValueError("min_cells must be at least 1")
 
 
-@dataclass(slots=True)
-class SmallCell:
-    row: int
-    column: str
-    zero: bool
-    labels: tuple[tuple[str, str], ...]
-
-
-@dataclass(slots=True)
-class CellScan:
-    """One pass over every count cell of a table: small cells (itemised up to a cap) and totals."""
-
-    cells: int = 0
-    ones: int = 0
-    small: int = 0
-    itemised: list[SmallCell] = field(default_factory=list)
-    per_column_cells: dict[str, int] = field(default_factory=dict)
-
-
-def _is_small(values: pl.Expr, profile: Profile) -> pl.Expr:
-    small = (values > 0) & (values < profile.threshold)
-    if profile.zeros_disclosive:
-        small = small | (values == 0)
-    return small
-
-
-def scan_cells(table: TableModel, profile: Profile) -> CellScan:
-    """Stream every row once and collect what TAB001 and TAB005 need (memoised on the table)."""
-    import polars as pl
-
-    cache_key = ("cells", profile.threshold, profile.zeros_disclosive)
-    cached = table.cache.get(cache_key)
-    if isinstance(cached, CellScan):
-        return cached
-    result = CellScan()
-    counts = table.counts
-    dims = [c.name for c in table.dimensions][:MAX_LABELS]
-    for offset, frame in table.frames():
-        for col in counts:
-            values = frame.get_column(col.name)
-            present = values.drop_nulls().drop_nans()
-            result.cells += present.len()
-            result.per_column_cells[col.name] = result.per_column_cells.get(col.name, 0) + present.len()
-            result.ones += int((present == 1).sum())
-            idx = frame.with_row_index("__row").filter(_is_small(pl.col(col.name), profile))
-            result.small += idx.height
-            room = MAX_ITEMISED - len(result.itemised)
-            for rec in idx.head(max(room, 0)).iter_rows(named=True):
-                labels = tuple((masking.mask_name(d), masking.mask_label(_label(rec[d]))) for d in dims)
-                result.itemised.append(SmallCell(offset + int(rec["__row"]) + 1, col.name,
-                                                 rec[col.name] == 0, labels))
-    table.cache[cache_key] = result
-    return result
-
-
-def _label(value: object) -> object:
-    """A dimension value as the table shows it: numeric codes were parsed as floats (2011.0 -> 2011)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def _count_columns_note(counts: list[ColumnInfo]) -> str:
     names = ", ".join(repr(masking.mask_name(c.name)) for c in counts[:5])
     more = f" and {len(counts) - 5} more" if len(counts) > 5 else ""
     return names + more
 
 
-@rule("TAB001", "small-cell", Severity.BLOCK, (Shape.TABLE, Shape.CELLS), SmallCellOptions)
+@rule("TAB001", "small-cell", Severity.BLOCK, (Shape.TABLE, Shape.CELLS), SmallCellOptions, needs=("published-cells",))
 def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A table cell with fewer observations than the profile's threshold.
 
@@ -170,7 +102,7 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
     yield from _unsure_columns(ctx, table)
     if not table.counts:
         return
-    scan = scan_cells(table, profile)
+    scan: CellScan = ctx.fact("published-cells")
     rule_text = f"fewer than {profile.threshold} observations"
     for cell in scan.itemised:
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
@@ -217,7 +149,8 @@ def _unsure_columns(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         )
 
 
-@rule("TAB005", "mostly-ones", Severity.BLOCK, (Shape.TABLE, Shape.CELLS), MostlyOnesOptions)
+@rule("TAB005", "mostly-ones", Severity.BLOCK, (Shape.TABLE, Shape.CELLS), MostlyOnesOptions,
+      needs=("published-cells",))
 def mostly_ones(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A "table" whose count cells are mostly 1: microdata in disguise.
 
@@ -241,7 +174,7 @@ def mostly_ones(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Fin
     if not isinstance(table, TableModel):
         yield from _mostly_ones_cells(ctx, table, opts)
         return
-    scan = scan_cells(table, ctx.profile)
+    scan: CellScan = ctx.fact("published-cells")
     if scan.cells >= opts.min_cells and scan.ones >= opts.ones_share * scan.cells:
         share = round(100 * scan.ones / scan.cells)
         yield ctx.finding(
@@ -652,7 +585,7 @@ def p_percent(ctx: RuleContext, table: CellTable) -> Iterator[Finding]:
     yield from _report(ctx, table, flags, describe, _NEGATIVE)
 
 
-@rule("TAB004", "recoverable-suppression", Severity.BLOCK, (Shape.TABLE, Shape.CELLS))
+@rule("TAB004", "recoverable-suppression", Severity.BLOCK, (Shape.TABLE, Shape.CELLS), needs=("published-audit",))
 def recoverable_suppression(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A suppressed cell that can be recomputed, or narrowed too far, from the published cells.
 
@@ -726,15 +659,12 @@ def recoverable_suppression(ctx: RuleContext, table: TableModel | CellTable) -> 
 
 
 def _recoverable_in_published(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
-    """TAB004 in `sdcscan scan`: read the audit of the table's suppressed cells against its own totals.
-
-    The audit (:mod:`scanner.published`) is computed on first use and memoised on the table, until the
-    engine runs analyzers before rules.
-    """
-    from scanner.published import Exposure, published_audit
+    """TAB004 in `sdcscan scan`: report the audit of the table's suppressed cells against its own totals
+    (:mod:`scanner.published`, computed by the engine)."""
+    from scanner.published import Exposure, PublishedAudit
 
     profile = ctx.profile
-    result = published_audit(table, profile)
+    result: PublishedAudit = ctx.fact("published-audit")
     for cell in result.exposed[:MAX_ITEMISED]:
         labels = tuple((masking.mask_name(k), masking.mask_label(v)) for k, v in cell.labels[:MAX_LABELS])
         where = ", ".join(f"{k}={v}" for k, v in labels) or (f"row {cell.row}" if cell.row else "a cell")

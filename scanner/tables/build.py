@@ -35,8 +35,8 @@ def build_table(path: Path | str, spec: TableSpec, config: Config | None = None,
 
     from scanner import masking
     from scanner.config import load_config
+    from scanner.engine import judge
     from scanner.findings import Severity
-    from scanner.rules.context import RuleContext
     from scanner.rules.registry import Shape, all_rules
 
     started = time.perf_counter()
@@ -58,13 +58,12 @@ def build_table(path: Path | str, spec: TableSpec, config: Config | None = None,
     key = masking.fingerprint_key()
     findings: list[Finding] = _identifier_dimensions(table, config, key, where)
     flagged = flags_by_rule(table, options, config.profile)
-    for rule_spec in all_rules():
-        if Shape.CELLS not in rule_spec.shapes or rule_spec.code not in config.rules:
-            continue
+    cell_rules = [s for s in all_rules() if Shape.CELLS in s.shapes and s.code in config.rules]
+    findings.extend(judge(table, [s for s in cell_rules if config.enabled(s.code)], config, where, key))
+    for rule_spec in cell_rules:
         if config.enabled(rule_spec.code):
-            ctx = RuleContext(rule_spec, config.rules[rule_spec.code], config.profile, where, key)
-            findings.extend(rule_spec.func(ctx, table))
-        elif rule_spec.code in flagged and check is None:
+            continue
+        if rule_spec.code in flagged and check is None:
             hit = flagged[rule_spec.code]
             if bool((hit.fail | hit.review).any()):
                 notes.append(f"{rule_spec.code} is not enabled: its findings are not reported, but the cells it "
