@@ -39,7 +39,7 @@ from scanner.loaders.base import LoadError, TabularMeta
 # The CSV loader's header rules (title lines, header detection, stacked header rows, unique names), so a
 # table's header is found the same way in a sheet as in a CSV file. They are private there; see the
 # report of issue 12 (a public ``header_layout(rows)`` in csv.py would remove this import of private names).
-from scanner.loaders.csv import _Candidate, _count_titles, _header_layout, _Record
+from scanner.loaders.dialect import Candidate, Record, count_titles, header_layout
 
 __all__ = [
     "Block",
@@ -328,14 +328,14 @@ def find_blocks(nonblank: np.ndarray) -> list[Block]:
     return out
 
 
-def _head_records(grid: SheetGrid, block: Block, rows: int) -> list[_Record]:
+def _head_records(grid: SheetGrid, block: Block, rows: int) -> list[Record]:
     end = min(block.bottom, block.top + rows)
     cols = [grid.columns[c].slice(block.top, end - block.top).to_pylist() for c in range(block.left, block.right)]
     records = []
     for k in range(end - block.top):
         fields = [(col[k] or "") for col in cols]
         line = block.top + k + 1  # sheet row
-        records.append(_Record(fields, line, line))
+        records.append(Record(fields, line, line))
     return records
 
 
@@ -346,12 +346,12 @@ def block_table(grid: SheetGrid, block: Block) -> SheetTable | None:
         return None
     width = block.right - block.left
     records = _head_records(grid, block, HEAD_ROWS)
-    titles = _count_titles(records)
+    titles = count_titles(records)
     rest = records[titles:]
     if len(rest) < 2:
         return None
-    best = _Candidate(",", records, titles, width, 1.0, 1.0, 0.0)
-    layout = _header_layout(best, rest, titles, b"", [])
+    best = Candidate(",", records, titles, width, 1.0, 1.0, 0.0)
+    layout = header_layout(best, rest, titles, b"", [])
     names = layout.names[:width] + [f"column_{i}" for i in range(len(layout.names) + 1, width + 1)]
     data_row = layout.data_line
     body_top = data_row - 1  # grid row of the first body row

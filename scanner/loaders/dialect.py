@@ -1,0 +1,493 @@
+"""The layout of a delimited text table, sniffed from its decoded head: delimiter, title lines, header rows.
+
+One sniffer for every reader of delimited text: the CSV reader (:mod:`scanner.loaders.csv`, used by
+``sdcscan scan`` and, through :class:`scanner.loaders.columns.CsvReader`, by ``sdcscan table``) and the
+workbook reader's header detection (:mod:`scanner.loaders.workbook`). Pure functions of text: no I/O.
+
+``csv.Sniffer`` is not used: it picks the wrong delimiter on several real exports (title lines with a
+different field count, decimal commas under a semicolon delimiter, quoted fields with commas in R output).
+Instead each candidate delimiter parses the head with the ``csv`` module (C speed, the same quoting rules
+as Arrow's parser: quotes are special only at the start of a field) and the one giving the most
+consistent field count wins; then title lines above the header (StatBank and NZ.Stat exports), the header
+row(s) and the first data line are worked out.
+
+No exception message carries file content: reasons are counts, line numbers and fixed phrases.
+"""
+
+from __future__ import annotations
+
+import csv as _csv
+import io
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
+
+__all__ = ["DELIMITERS", "QUOTE", "WHITESPACE", "Candidate", "Layout", "Record", "count_titles", "header_layout",
+           "is_number", "sniff", "ws_split"]
+
+#: ``TabularMeta.delimiter`` for tables separated by runs of spaces/tabs (R ``write.table``).
+WHITESPACE = "whitespace"
+
+#: Single-character candidates, in order of preference when two fit equally well.
+DELIMITERS = (",", ";", "\t", "|")
+QUOTE = '"'
+_DELIMITERS = DELIMITERS
+_QUOTE = QUOTE
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_TEXT_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+# Records of the head looked at for sniffing.
+_SNIFF_RECORDS = 1000
+# A delimiter is accepted when at least this share of records has the modal field count.
+_MIN_CONSISTENCY = 0.6
+# Without any delimiter, this share of records must be a single field for a one-column table.
+_ONE_COLUMN_CONSISTENCY = 0.9
+# Title lines above the header: at most this many.
+_MAX_TITLE_LINES = 10
+# Extra header rows below the first one: at most this many.
+_MAX_EXTRA_HEADER_ROWS = 3
+# A column is "mostly numeric" when this share of its non-empty sample values is numeric-like.
+_NUMERIC_COLUMN_SHARE = 0.8
+
+_NUMBER = re.compile(r"[-+\u2212]?(?:\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s*%?")
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d|2100)")
+# Whitespace-separated tokens: a quoted string (R escapes quotes as \" or "") or a bare word.
+_WS_TOKEN = r'"(?:[^"\\]|\\.|"")*"|[^\s"]+'
+_WS_LINE = re.compile(rf"\s*(?:(?:{_WS_TOKEN})(?:\s+|$))*\s*")
+_WS_TOKENS = re.compile(_WS_TOKEN)
+
+
+@dataclass(slots=True)
+class Record:
+    """A parsed record of the head: its fields and the physical lines it spans (1-based)."""
+
+    fields: list[str]
+    first_line: int
+    last_line: int
+
+    @property
+    def nonempty(self) -> int:
+        return sum(1 for f in self.fields if f.strip())
+
+
+@dataclass(slots=True)
+class Candidate:
+    """How well one delimiter fits the head."""
+
+    delimiter: str
+    records: list[Record]
+    titles: int  # leading title records
+    mode: int  # modal field count of the records after the titles
+    consistency: float  # share of those records with the modal count
+    overall: float  # the same share over all records, title lines included
+    sloppy: float  # share of records with text after a closing quote (see _count_sloppy)
+
+
+@dataclass(slots=True)
+class Layout:
+    """Everything sniffed from the head that the streaming part needs."""
+
+    delimiter: str
+    names: list[str]
+    header_rows: int
+    skipped_lines: int
+    data_line: int
+    data_offset: int  # bytes into the UTF-8 stream where data rows begin
+    notes: list[str] = field(default_factory=list)
+
+
+
+def is_number(cell: str) -> bool:
+    """Whether ``cell`` (stripped) is a number as tables write them: signs, digit groups, decimals, %."""
+    return _NUMBER.fullmatch(cell) is not None
+
+
+def sniff(text: str, head: bytes, *, complete: bool) -> Layout:
+    """Work out the layout of the table from the decoded head ``text`` (``head`` is its UTF-8 bytes)."""
+    if not text.strip():
+        raise LoadError("not a delimited table: no content")
+    candidates = [_parse_single(text, d, complete=complete) for d in _DELIMITERS]
+    best = max((c for c in candidates if _viable(c)), key=_score, default=None)
+    # Whitespace must do strictly better than every single character: a tab file whose values have no
+    # spaces splits the same way under both, and then the tab is the delimiter.
+    whitespace = _parse_whitespace(text, complete=complete)
+    if _viable(whitespace) and (best is None or _quality(whitespace) > _quality(best)):
+        best = whitespace
+    notes: list[str] = []
+    if best is None:
+        # No delimiter splits the records consistently. If (nearly) every record is one field, it is a
+        # one-column table; otherwise it is not a table.
+        best = candidates[0]
+        if best.mode != 1 or best.consistency < _ONE_COLUMN_CONSISTENCY:
+            raise LoadError("not a delimited table: no consistent delimiter")
+        notes.append("one column: no delimiter found")
+    if complete and best.delimiter != WHITESPACE and best.records:
+        line = _open_quote_line(text, best.records[-1].first_line, best.delimiter)
+        if line is not None:
+            raise LoadError(f"unterminated quoted field at line {line}")
+    records = best.records[best.titles :]
+    if not records:
+        raise LoadError("not a delimited table: no header or data rows")
+    skipped_lines = records[0].first_line - 1
+    return header_layout(best, records, skipped_lines, head, notes)
+
+
+def _viable(c: Candidate) -> bool:
+    return c.mode >= 2 and c.consistency >= _MIN_CONSISTENCY
+
+
+def _quality(c: Candidate) -> float:
+    return round(c.overall - c.sloppy, 2)
+
+
+def _score(c: Candidate) -> tuple[float, int, int]:
+    """Rank candidates: consistency (over all records) less sloppy quoting, then more fields, then
+    preference.
+
+    Sloppy quoting (text after a closing quote) is what a wrong delimiter produces on quoted fields: a
+    comma inside ``"[0,5)"`` in R output splits such a field. More fields breaks ties because a wrong
+    delimiter that happens to be consistent (one comma in a text column of a tab file) splits less; a
+    header row usually breaks decimal-comma lookalikes (``1,5;2,5`` under a ``x;y`` header).
+    """
+    return (_quality(c), c.mode, -_DELIMITERS.index(c.delimiter))
+
+
+def _parse_single(text: str, delimiter: str, *, complete: bool) -> Candidate:
+    """Parse the head with one delimiter (blank lines skipped, as Arrow does)."""
+    records: list[Record] = []
+    reader = _csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quotechar=_QUOTE,
+        doublequote=True,
+        skipinitialspace=False,
+        strict=False,
+    )
+    last_line = 0
+    try:
+        for row in reader:
+            first, last_line = last_line + 1, reader.line_num
+            if row:
+                records.append(Record(row, first, last_line))
+            if len(records) > _SNIFF_RECORDS:
+                break
+    except _csv.Error:
+        complete = False  # an oversized field: use the records before it
+    if not complete and records and len(records) <= _SNIFF_RECORDS:
+        records.pop()  # the last record may be cut off by the end of the head
+    last = records[-1].last_line if records else 0
+    return _candidate(delimiter, records, _count_sloppy(text, delimiter, last))
+
+
+def _count_sloppy(text: str, delimiter: str, lines: int) -> int:
+    """Records in the first ``lines`` lines with text after a closing quote (``"1" "2013/2014"``).
+
+    That is what a wrong delimiter produces on quoted fields; a strict parse reports it, while doubled
+    quotes inside a quoted field (``"5"" screen"``) are fine. Python's reader resumes at the next line
+    after an error, so one pass counts them all.
+    """
+    reader = _csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=_QUOTE, strict=True)
+    sloppy = 0
+    while reader.line_num < lines:
+        try:
+            next(reader)
+        except StopIteration:
+            break
+        except _csv.Error as exc:
+            sloppy += "expected after" in str(exc)
+    return sloppy
+
+
+def _parse_whitespace(text: str, *, complete: bool) -> Candidate:
+    """Parse the head as runs-of-whitespace separated tokens, one record per line."""
+    records: list[Record] = []
+    lines = _TEXT_LINE_BREAK.split(text)
+    if not complete:
+        lines = lines[:-1]
+    for number, line in enumerate(lines[: _SNIFF_RECORDS * 2], start=1):
+        if not line.strip():
+            continue
+        tokens = ws_split(line)
+        records.append(Record(tokens if tokens is not None else [line], number, number))
+    return _candidate(WHITESPACE, records)
+
+
+def ws_split(line: str) -> list[str] | None:
+    """Split a whitespace-separated line into unquoted tokens; None if a quote is unbalanced."""
+    if _WS_LINE.fullmatch(line) is None:
+        return None
+    out = []
+    for tok in _WS_TOKENS.findall(line):
+        if tok.startswith(_QUOTE):
+            tok = tok[1:-1].replace('\\"', '"').replace('""', '"')
+        out.append(tok)
+    return out
+
+
+def _open_quote_line(text: str, line: int, delimiter: str) -> int | None:
+    """The line of a record, at or after physical ``line``, whose quoted field is still open at the
+    end of ``text``; None if there is none.
+
+    The lenient parse used for sniffing (like Arrow's) silently takes everything after an unmatched
+    quote as one value; a strict parse of the last records tells that case apart.
+    """
+    start = 0
+    for _ in range(line - 1):
+        m = _TEXT_LINE_BREAK.search(text, start)
+        if m is None:
+            return None
+        start = m.end()
+    reader = _csv.reader(
+        io.StringIO(text[start:], newline=""), delimiter=delimiter, quotechar=_QUOTE, strict=True
+    )
+    consumed = 0
+    try:
+        for _ in reader:
+            consumed = reader.line_num
+    except _csv.Error as exc:
+        # "unexpected end of data", not "',' expected after '\"'" (sloppy quoting, which we accept)
+        return line + consumed if "end of data" in str(exc) else None
+    return None
+
+
+def _candidate(delimiter: str, records: list[Record], sloppy: int = 0) -> Candidate:
+    titles = count_titles(records)
+    rest = records[titles:]
+    if not rest:
+        return Candidate(delimiter, records, titles, 0, 0.0, 0.0, 0.0)
+    counts = Counter(len(r.fields) for r in rest)
+    mode = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    ok: float = counts[mode]
+    if len(rest[0].fields) == mode - 1:
+        # R write.table: the header lacks the row-name column. Half credit, so that a delimiter under
+        # which the header fits exactly wins a tie.
+        ok += 0.5
+    # Title lines with the table's field count (StatBank's trailing ";;;;") count as consistent;
+    # others count against the delimiter, so that one needing no title lines ranks first.
+    overall = (ok + sum(1 for r in records[:titles] if len(r.fields) == mode)) / len(records)
+    return Candidate(delimiter, records, titles, mode, ok / len(rest), overall, min(1.0, sloppy / len(rest)))
+
+
+def count_titles(records: list[Record]) -> int:
+    """Leading records that are titles or units lines rather than the header.
+
+    A title has its few non-empty cells at the start, the rest empty (``Fertility rates...;;;;``), and
+    far fewer non-empty cells than the typical record: at most one, or under a third of typical.
+    """
+    if len(records) < 2:
+        return 0
+    typical = statistics.median_low(r.nonempty for r in records[:200])
+    if typical < 2:
+        return 0
+    limit = max(1, typical // 3)
+    titles = 0
+    for rec in records[: _MAX_TITLE_LINES + 1]:
+        filled = [bool(f.strip()) for f in rec.fields]
+        n = sum(filled)
+        is_prefix = all(filled[:n])
+        if n > limit or not is_prefix or titles >= _MAX_TITLE_LINES:
+            break
+        titles += 1
+    return min(titles, len(records) - 1)
+
+
+def header_layout(
+    best: Candidate, records: list[Record], skipped_lines: int, head: bytes, notes: list[str]
+) -> Layout:
+    """Decide header rows and column names for the records after the titles."""
+    header = records[0]
+    body = records[1:]
+    ncols = best.mode
+    if _looks_like_data(header.fields, body):
+        # No header: what looked like title lines are sparse data rows (``Abkhazia,,,,``), so they are
+        # read as data too rather than skipped unseen (fail closed).
+        first = best.records[0].first_line
+        notes.append("no header row: column names generated")
+        return Layout(
+            delimiter=best.delimiter,
+            names=[f"column_{i}" for i in range(1, ncols + 1)],
+            header_rows=0,
+            skipped_lines=first - 1,
+            data_line=first,
+            data_offset=_line_offset(head, first),
+            notes=notes,
+        )
+    header_rows = [header.fields]
+    last = header
+    extra = 0
+    while extra < _MAX_EXTRA_HEADER_ROWS and 1 + extra < len(records) - 1:
+        row = records[1 + extra]
+        if not _is_extra_header(row.fields, records[2 + extra :], previous_extra=extra > 0):
+            break
+        header_rows.append(row.fields)
+        last = row
+        extra += 1
+    if extra:
+        notes.append(f"{extra + 1} header rows combined into column names")
+    names = _combine_names(header_rows)
+    if names:
+        names[0] = names[0].removeprefix("\ufeff")
+    body = records[1 + extra :]
+    if len(names) == ncols - 1 and _first_column_unique(body):
+        names = ["row_name", *names]
+        notes.append("header has one field fewer than the rows: first column named row_name (R row names)")
+    elif len(names) < ncols:
+        names += [""] * (ncols - len(names))
+        notes.append("header has fewer fields than the data rows")
+    elif len(names) > ncols:
+        if any(n.strip() for n in names[ncols:]):
+            notes.append("header has more fields than the data rows: extra header cells ignored")
+        names = names[:ncols]
+    data_line = body[0].first_line if body else last.last_line + 1
+    return Layout(
+        delimiter=best.delimiter,
+        names=_unique_names(names),
+        header_rows=1 + extra,
+        skipped_lines=skipped_lines,
+        data_line=data_line,
+        data_offset=_line_offset(head, last.last_line + 1),
+        notes=notes,
+    )
+
+
+def _line_offset(head: bytes, line: int) -> int:
+    """Byte offset in ``head`` where physical line ``line`` (1-based) starts."""
+    if line <= 1:
+        return 0
+    for seen, m in enumerate(_LINE_BREAK.finditer(head), start=1):
+        if seen == line - 1:
+            return m.end()
+    return len(head)
+
+
+def _combine_names(rows: list[list[str]]) -> list[str]:
+    """Join the non-empty parts of stacked header rows with " | " per column."""
+    width = max(len(r) for r in rows)
+    out = []
+    for i in range(width):
+        parts = [r[i] for r in rows if i < len(r) and r[i].strip()]
+        out.append(" | ".join(parts))
+    return out
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Name empty cells ``column_<position>`` and make duplicates unique (``x``, ``x_2``, ...)."""
+    filled = [n if n.strip() else f"column_{i}" for i, n in enumerate(names, start=1)]
+    original = set(filled)
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in filled:
+        candidate, k = name, 1
+        # A generated name must not take one that another header cell has (``x``, ``x``, ``x_2``).
+        while candidate in seen or (k > 1 and candidate in original):
+            k += 1
+            candidate = f"{name}_{k}"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def _first_column_unique(body: list[Record]) -> bool:
+    """True when the first fields of the sampled rows are all distinct (R row names are)."""
+    values = [r.fields[0] for r in body if r.fields]
+    return len(values) == len(set(values))
+
+
+def _is_numeric(cell: str) -> bool:
+    s = cell.strip()
+    return bool(s) and _HAS_DIGIT.search(s) is not None and _NUMBER.fullmatch(s) is not None
+
+
+def _is_numeric_like(cell: str) -> bool:
+    """A number or a suppression/missing marker: what a statistics cell holds."""
+    s = cell.strip()
+    return _is_numeric(s) or SUPPRESSION_MARKER.fullmatch(s) is not None
+
+
+def _is_number_like(cell: str) -> bool:
+    """Digits with no letters (``90307 (100)``, ``2013/2014``) or a plain number."""
+    s = cell.strip()
+    return _is_numeric(s) or (_HAS_DIGIT.search(s) is not None and _HAS_LETTER.search(s) is None)
+
+
+def _shape(cell: str) -> str:
+    """The pattern of a cell: digit runs -> 9, letter runs -> a, spaces dropped."""
+    s = re.sub(r"\s+", "", cell)
+    s = re.sub(r"\d+", "9", s)
+    return _HAS_LETTER.sub("a", s)
+
+
+def _is_label_sequence(cells: list[str]) -> bool:
+    """Years in increasing order, or consecutive integers: column labels, not data."""
+    try:
+        values = [int(c.strip()) for c in cells]
+    except ValueError:
+        return False
+    increasing = all(b > a for a, b in itertools.pairwise(values))
+    if len(values) >= 2 and increasing and all(_YEAR.fullmatch(c.strip()) for c in cells):
+        return True
+    return len(values) >= 3 and all(b - a == 1 for a, b in itertools.pairwise(values))
+
+
+def _is_coded_like(cell: str, i: int, below: list[Record]) -> bool:
+    """Letters and digits written exactly like the column below (``K4228055`` over ``K5095077``,
+    ``P1234_LopNr_107081``): a value such as a key, not a column name. A name is shaped differently from
+    its values (``LopNr`` over numbers, ``pop2018`` over counts)."""
+    s = cell.strip()
+    if _HAS_DIGIT.search(s) is None or _HAS_LETTER.search(s) is None:
+        return False
+    column = [r.fields[i] for r in below[:200] if i < len(r.fields) and r.fields[i].strip()]
+    return len(column) >= 3 and 5 * sum(_shape(v) == _shape(s) for v in column) >= 4 * len(column)
+
+
+def _looks_like_data(first: list[str], below: list[Record]) -> bool:
+    """True when the first record is already data (no header): most of its fields are numbers (or
+    coded values such as keys) with the same shape as the column below, and they are not a run of labels
+    such as years."""
+    cells = [(i, c) for i, c in enumerate(first) if c.strip()]
+    if not cells:
+        return False
+    numbers = [(i, c) for i, c in cells if _is_number_like(c) or _is_coded_like(c, i, below)]
+    if 2 * len(numbers) <= len(cells):
+        return False
+    if _is_label_sequence([c for _, c in numbers]):
+        return False
+    if not below:
+        return True
+    data_like = 0
+    for i, cell in numbers:
+        column = [r.fields[i] for r in below[:200] if i < len(r.fields) and r.fields[i].strip()]
+        if not column:
+            continue
+        shapes = Counter(_shape(v) for v in column)
+        if 5 * shapes[_shape(cell)] >= len(column):
+            data_like += 1
+    return 2 * data_like > len(cells)
+
+
+def _is_extra_header(row: list[str], below: list[Record], *, previous_extra: bool) -> bool:
+    """True when ``row`` (just under the header) is another header row: it holds no number in the
+    columns that are mostly numeric further down, and labels some of them (``0-49``) or, after an
+    extra header row, is the index-name row pandas writes (``date,,,,``)."""
+    sample = below[:200]
+    if len(sample) < 2:
+        return False
+    numeric_columns = []
+    for i in range(len(row)):
+        values = [r.fields[i] for r in sample if i < len(r.fields) and r.fields[i].strip()]
+        if len(values) >= 3 and sum(map(_is_numeric_like, values)) >= _NUMERIC_COLUMN_SHARE * len(values):
+            numeric_columns.append(i)
+    if not numeric_columns:
+        return False
+    cells = [row[i] for i in numeric_columns]
+    if any(_is_numeric_like(c) for c in cells if c.strip()):
+        return False
+    if any(c.strip() for c in cells):
+        return True
+    return previous_extra and any(c.strip() for c in row)
