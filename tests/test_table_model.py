@@ -45,3 +45,68 @@ def test_labels_have_no_digits_and_other_scripts_digits_are_left_to_the_full_rea
     assert without_digits(pl.Series("r", ["Hovedstaden", "Sjælland", None, "Mænd"]))
     assert not without_digits(pl.Series("r", ["Region 1", "Sjælland"]))
     assert not without_digits(pl.Series("r", ["٣", "x"]))  # ARABIC-INDIC DIGIT THREE
+
+
+def _column_stats_per_column(sample: pl.DataFrame, raw: pl.DataFrame, columns: list) -> None:
+    """The statistics as they were computed before the one-query version: a Series call per statistic."""
+    from scanner.table_model import ColumnKind
+
+    for col in columns:
+        s = sample.get_column(col.name)
+        if col.kind is ColumnKind.NUMERIC:
+            s = s.fill_nan(None) if s.dtype.is_float() else s
+            present = s.drop_nulls()
+            col.non_null = present.len()
+            col.distinct = present.n_unique() if col.non_null else 0
+            if raw.get_column(col.name).dtype == pl.String:
+                text = raw.get_column(col.name).str.strip_chars()
+                filled = text.is_not_null() & ~text.str.to_lowercase().is_in(["", "na", "nan", "null"])
+                col.markers = int((filled & s.is_null()).sum())
+            if col.non_null:
+                col.integral = bool((present == present.round(0)).all())
+                col.non_negative = bool((present >= 0).all())
+        elif col.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN, ColumnKind.TEMPORAL):
+            if s.dtype == pl.String:
+                s = s.filter(s.is_not_null() & (s != ""))
+            present = s.drop_nulls()
+            col.non_null = present.len()
+            col.distinct = present.n_unique() if col.non_null else 0
+
+
+_CELL = st.one_of(st.none(), st.sampled_from(["", " ", "0", "1", "2", "2", "-1", "1.5", "3,5", "12 345", "..", "NA",
+                                              "nan", "x", "Mænd", "Kvinder", " 7 ", "1e3", "inf"]))
+
+
+@given(st.lists(st.lists(_CELL, min_size=4, max_size=4), min_size=0, max_size=25))
+@settings(max_examples=300, deadline=None)
+def test_the_column_statistics_in_one_query_equal_one_call_per_statistic(rows: list[list[str | None]]) -> None:
+    import dataclasses
+
+    import pyarrow as pa
+
+    from scanner.loaders.base import TabularMeta
+    from scanner.table_model import _column_stats, analyse
+
+    names = ["a", "b", "c", "d"]
+    table = pa.table({n: pa.array([r[i] for r in rows], pa.string()) for i, n in enumerate(names)})
+
+    class Source:
+        path = __import__("pathlib").Path("t.csv")
+        schema = table.schema
+        meta = TabularMeta(format="csv", delimiter=";")
+
+        def batches(self, batch_rows: int = 65536):
+            yield from table.to_batches(batch_rows)
+
+        def incomplete(self) -> tuple[str, ...]:
+            return ()
+
+    model = analyse(Source(), sample_rows=1000, suppression_markers=("..", "x"), count_words=(), not_count_words=(),
+                    min_rows=100, repeated_key_share=0.5, duplicate_row_share=0.5)
+    raw = pl.from_arrow(table)
+    fresh = [dataclasses.replace(c, non_null=0, distinct=0, markers=0, integral=False, non_negative=False)
+             for c in model.columns]
+    want = [dataclasses.replace(c) for c in fresh]
+    _column_stats(model.sample, raw, fresh)
+    _column_stats_per_column(model.sample, raw, want)
+    assert fresh == want
