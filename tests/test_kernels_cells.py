@@ -626,3 +626,37 @@ def test_kernels_cells_imports_no_scanner_polars_or_pyarrow() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO,
                           timeout=120)
     assert proc.stdout.strip() == "[]"
+
+
+@given(st.lists(st.tuples(st.integers(-1, 5), st.integers(0, 4), st.one_of(st.floats(-5, 50), st.just(math.nan))),
+                max_size=60),
+       st.lists(st.integers(-1, 7), min_size=6, max_size=6), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_remapped_pairs_equal_the_reference_one_to_one_or_merging(rows: list[tuple[int, int, float]],
+                                                                  mapping: list[int], one_to_one: bool) -> None:
+    if one_to_one:  # a layout change: distinct targets (or dropped)
+        seen: set[int] = set()
+        mapping = [t if t < 0 or (t not in seen and not seen.add(t)) else -1 for t in mapping]
+    codes, units, values = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+    pairs = reduce_pairs(*raw_pairs_input(codes, units, values), 6)
+    got = cells.remap_pairs(pairs, i64(mapping), 8)
+    assert_pairs(got, ref.remap_pairs(ref.unit_pairs(codes, units, values, 6), mapping))
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 9)), max_size=40), st.randoms())
+@settings(max_examples=200, deadline=None)
+def test_copy_blocks_moves_whole_blocks_in_block_order(rows: list[tuple[int, int]], rnd: random.Random) -> None:
+    units = i64([u for _c, u in rows])
+    bounds = sorted({0, len(rows), *(rnd.randrange(len(rows) + 1) for _ in range(3))})
+    blocks = list(itertools.pairwise(bounds))
+    rnd.shuffle(blocks)
+    starts, ends = i64([a for a, _b in blocks]), i64([b for _a, b in blocks])
+    labels = i64(list(range(len(blocks))))
+    n = len(rows)
+    out = [np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.float64), np.empty(n, np.int64),
+           np.empty(n, np.int64), np.empty(n, np.int64)]
+    ones = np.ones(n, np.int64)
+    assert cells.copy_blocks(starts, ends, labels, units, units.astype(np.float64), ones, ones, ones * 0, *out) == n
+    want = [(k, rows[i][1]) for k, (a, b) in enumerate(blocks) for i in range(a, b)]
+    assert list(zip(out[0].tolist(), out[1].tolist(), strict=True)) == want
+    assert out[2].tolist() == [float(u) for _k, u in want]

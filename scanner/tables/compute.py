@@ -294,7 +294,7 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
     counted in ``rows_missing_key``. Raises :class:`TableError` for a bad specification and
     :class:`~scanner.loaders.base.LoadError` for a file that cannot be read.
     """
-    from kernels.cells import pair_stats, reduce_pairs
+    from kernels.cells import pair_stats, reduce_pairs, remap_pairs
     from scanner.loaders.columns import ColumnError, open_microdata
 
     started = time.perf_counter()
@@ -361,9 +361,14 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
         parts = [seg.acc.pairs() for seg in segments]
         if len(parts) == 1 and segments[0].capacities == sizes and np.array_equal(mappings[0], np.arange(ncells)):
             pairs = parts[0]
+        elif len(parts) == 1:
+            # One layout: its pairs are distinct, and the final layout only renumbers cells (a sort, no
+            # reduction).
+            pairs = remap_pairs(parts[0], mappings[0], ncells)
         else:
             cells_ = np.concatenate([m[p[0]] for m, p in zip(mappings, parts, strict=True)])
-            pairs = reduce_pairs(cells_, *(np.concatenate([p[i] for p in parts]) for i in range(1, 6)), ncells)
+            pairs = reduce_pairs(cells_, *(np.concatenate([p[i] for p in parts]) for i in range(1, 6)), ncells,
+                                 threads=threads)
         stats = pair_stats(pairs[0], pairs[2], pairs[3], pairs[4], pairs[5], ncells)
     else:
         stats = _merge_row_segments([seg.acc.finalize() for seg in segments], mappings, ncells)

@@ -143,3 +143,16 @@ def remap(stats: Stats, mapping: Sequence[int], ntarget: int) -> Stats:
     return Stats(count=count, units=units, nvalid=nvalid, negative=negative,
                  total=[math.fsum(totals[t]) for t in range(ntarget)], top1=[t[0] for t in top],
                  top2=[t[1] for t in top])
+
+
+def remap_pairs(pairs: dict[tuple[int, int], tuple[float, int, int, int]], mapping: Sequence[int]
+                ) -> dict[tuple[int, int], tuple[float, int, int, int]]:
+    """(cell, unit) pairs under a cell mapping: pairs that meet in one new cell add up; -1 drops a pair."""
+    out: dict[tuple[int, int], tuple[float, int, int, int]] = {}
+    for (c, u), (s, r, n, g) in pairs.items():
+        t = mapping[c]
+        if t < 0:
+            continue
+        s0, r0, n0, g0 = out.get((t, u), (0.0, 0, 0, 0))
+        out[(t, u)] = (s0 + s, r0 + r, n0 + n, g0 + g)
+    return out
