@@ -464,3 +464,45 @@ def test_cell_rules_are_pure_their_order_and_their_findings_change_nothing(tmp_p
         if got is not None and want is not None:
             assert (got.fail == want.fail).all() and (got.review == want.review).all()
             assert np.allclose(got.required, want.required)
+
+
+_LABELS = st.one_of(st.none(), st.sampled_from(["Nord", "Syd", "Øst", "Vest", "", "I alt"]))
+
+
+@given(st.lists(st.tuples(_LABELS, st.sampled_from(["A", "B", None]), st.integers(1, 4),
+                          st.one_of(st.none(), st.floats(-10, 100))), min_size=1, max_size=40),
+       st.integers(1, 7), st.booleans(), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_parquet_text_dimensions_read_as_dictionary_codes_give_the_same_cells(
+        tmp_path_factory: pytest.TempPathFactory, rows: list, group: int, extra_labels: bool, per_unit: bool) -> None:
+    """The Parquet path that maps dictionary pages to level codes equals the general one (polars strings):
+    nulls, row groups with different dictionaries, dictionary entries no row uses."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from scanner.loaders.columns import ParquetReader
+
+    region = [r[0] for r in rows]
+    if extra_labels:  # a dictionary that holds a label no row has
+        values = pa.array(["Ubrugt", *sorted({v for v in region if v is not None})])
+        region_arr = pa.DictionaryArray.from_arrays(
+            pa.array([None if v is None else values.to_pylist().index(v) for v in region], pa.int32()), values)
+    else:
+        region_arr = pa.array(region, pa.string())
+    table = pa.table({"region": region_arr, "sex": pa.array([r[1] for r in rows], pa.string()),
+                      "firm": pa.array([r[2] for r in rows], pa.int64()),
+                      "value": pa.array([r[3] for r in rows], pa.float64())})
+    path = tmp_path_factory.mktemp("pq") / "t.parquet"
+    pq.write_table(table, path, row_group_size=group)
+    spec = TableSpec(("region", "sex"), value="value", unit="firm" if per_unit else None, stat=Stat.SUM)
+    coded = compute_cells(path, spec, threads=1, batch_rows=3)
+    original = ParquetReader.text_columns
+    try:
+        ParquetReader.text_columns = lambda self, names: []  # type: ignore[method-assign]
+        general = compute_cells(path, spec, threads=1, batch_rows=3)
+    finally:
+        ParquetReader.text_columns = original  # type: ignore[method-assign]
+    assert coded.labels == general.labels
+    assert (coded.rows, coded.rows_missing_key) == (general.rows, general.rows_missing_key)
+    for name in ("count", "units", "nvalid", "negative", "total", "top1", "top2"):
+        np.testing.assert_array_equal(getattr(coded.stats, name), getattr(general.stats, name), err_msg=name)

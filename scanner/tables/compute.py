@@ -14,13 +14,14 @@ import logging
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 if TYPE_CHECKING:
     from kernels.cells import CellStats
@@ -141,13 +142,40 @@ class _Dimension:
         self._lo = 0
         self._lut: np.ndarray | None = None
 
-    def encode(self, column: pl.Series) -> np.ndarray:
+    def encode(self, column: pl.Series | pa.DictionaryArray) -> np.ndarray:
         """Codes of a batch's values (int64; -1 for a missing value), learning new levels."""
+        if isinstance(column, pa.DictionaryArray):
+            return self.encode_dictionary(column)
         if column.dtype.is_integer() and column.dtype != pl.UInt64:
             codes = self._encode_small_ints(column)
             if codes is not None:
                 return codes
         return self.encode_by_map(column)
+
+    def encode_dictionary(self, column: pa.DictionaryArray) -> np.ndarray:
+        """:meth:`encode` of text given as dictionary codes (Parquet's dictionary pages): the dictionary's
+        labels are mapped to level codes once per batch and the rows take theirs by index. Only labels that
+        rows use become levels (a dictionary may hold more); a missing label is a missing value."""
+        size = len(column.dictionary)
+        valid = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else None
+        idx = column.indices if valid is None else column.indices.fill_null(0)
+        indices = idx.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        present = indices if valid is None else indices[valid]
+        used = np.bincount(present, minlength=size) > 0 if present.size else np.zeros(size, dtype=bool)
+        labels = column.dictionary.to_pylist()
+        lut = np.full(size + 1, -1, dtype=np.int64)  # the last slot: rows whose label is missing
+        for i in np.flatnonzero(used).tolist():
+            label = labels[i]
+            if label is None:
+                continue
+            code = self.codes.get(label)
+            if code is None:
+                code = self.codes[label] = len(self.levels)
+                self.levels.append(label)
+            lut[i] = code
+        if valid is not None:
+            indices = np.where(valid, indices, size)
+        return lut[indices]
 
     def encode_by_map(self, column: pl.Series) -> np.ndarray:
         """:meth:`encode` of any type by Polars' ``replace_strict`` (the tests hold the lookup to it)."""
@@ -310,7 +338,7 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
     dims = [_Dimension(name, columns[name]) for name in spec.by]
     segments: list[_Segment] = []
     rows = missing = 0
-    for batch in reader.batches(spec.columns, batch_rows):
+    for batch in _batches(reader, spec, batch_rows):
         n = batch.height
         if n == 0:
             continue
@@ -378,6 +406,42 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
         cells.notes.append(f"{missing:,} rows with a missing --by value are not in the table")
     log.info("tabulated %d rows into %d cells in %.2f s", rows, ncells, cells.seconds)
     return cells
+
+
+class _CodedBatch:
+    """An Arrow batch whose text ``--by`` columns stay dictionary arrays; the others are read as polars
+    Series (what :func:`compute_cells` asks of a batch: ``height`` and ``get_column``)."""
+
+    __slots__ = ("_batch", "_coded", "height")
+
+    def __init__(self, batch: pa.RecordBatch, coded: frozenset[str]) -> None:
+        self._batch = batch
+        self._coded = coded
+        self.height = batch.num_rows
+
+    def get_column(self, name: str) -> pl.Series | pa.DictionaryArray:
+        column = self._batch.column(name)
+        if name in self._coded and isinstance(column, pa.DictionaryArray):
+            return column
+        if isinstance(column, pa.DictionaryArray):
+            column = column.dictionary_decode()
+        series = pl.from_arrow(column)
+        assert isinstance(series, pl.Series)
+        return series.alias(name)
+
+
+def _batches(reader: Any, spec: TableSpec, batch_rows: int) -> Iterator[Any]:
+    """The reader's batches of the table's columns: Parquet with its text ``--by`` columns as dictionary
+    codes, every other format as polars DataFrames."""
+    from scanner.loaders.columns import ParquetReader
+
+    coded = reader.text_columns(spec.by) if isinstance(reader, ParquetReader) else []
+    if not coded:
+        yield from reader.batches(spec.columns, batch_rows)
+        return
+    keep = frozenset(coded)
+    for batch in reader.coded_batches(spec.columns, coded, batch_rows):
+        yield _CodedBatch(batch, keep)
 
 
 def _segment_mapping(capacities: list[int], rank: list[np.ndarray], final_strides: np.ndarray) -> np.ndarray:
