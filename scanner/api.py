@@ -57,11 +57,11 @@ log = logging.getLogger(__name__)
 # polars and pyarrow) costs more than it saves.
 PARALLEL_MIN_BYTES = 32 * 1024 * 1024
 
-_STATS = {FileKind.SAS7BDAT, FileKind.XPT, FileKind.DTA, FileKind.SAV, FileKind.POR}
-_TABULAR = {FileKind.CSV, FileKind.PARQUET} | _STATS
+# Kinds read as tables: those the format registry has a table reader for (CSV, Parquet, SAS/Stata/SPSS).
+_TABULAR = formats.table_kinds()
 # Mapped once while scanned: our readers (text, logs, programs, CSV, Parquet, the transport-file check) and
 # the content hash read the mapping. ReadStat (SAS, Stata, SPSS) takes a path and reads the file itself.
-_MAPPED = frozenset({FileKind.CSV, FileKind.PARQUET, FileKind.TEXT, FileKind.LOG, FileKind.CODE, *_STATS})
+_MAPPED = frozenset({FileKind.TEXT, FileKind.LOG, FileKind.CODE, *_TABULAR})
 
 
 class Progress(Protocol):
@@ -77,18 +77,9 @@ class ScanError(Exception):
 
 
 def _open_tabular(entry: DiscoveredFile) -> TabularSource:
-    if entry.kind in _STATS:
-        # SAS, Stata and SPSS data files: almost always microdata; the same table analysis as a CSV
-        from scanner.loaders.stats import open_stats_file
-
-        return open_stats_file(entry.path)
-    if entry.kind is FileKind.PARQUET:
-        from scanner.loaders.parquet import open_parquet
-
-        return open_parquet(entry.path)
-    from scanner.loaders.csv import open_csv
-
-    return open_csv(entry.path)
+    """The rows of a table file, opened by the reader the format registry has for its kind."""
+    source = Source(SourceRef(entry.relpath), path=Path(entry.path), size=entry.size)
+    return formats.table_part(source, entry.kind).rows()
 
 
 def _identifier_findings(entry: DiscoveredFile, config: Config, key: bytes, scan: IdentifierScan,
@@ -558,7 +549,7 @@ class _ArchiveScan:
         facts = FileFacts(str(ref), kind.value, source.size)
         _add_problems(facts, problems)
         members: list[FileResult] = []
-        spec = formats.reader_for(kind)
+        spec = formats.container_reader_for(kind)
         assert spec is not None
         try:
             part = spec.read(source, kind, ctx)
@@ -600,7 +591,7 @@ class _ArchiveScan:
         kind = FileKind.BINARY
         try:
             kind = classify_content(member.name, src.head(HEAD_SIZE), src.seekable)
-            if formats.reader_for(kind) is not None:
+            if formats.container_reader_for(kind) is not None:
                 limits = ctx.budget.limits
                 if ref.depth + 1 > limits.max_depth:
                     ctx.budget.stop(f"archives nested more than {limits.max_depth} deep (the configured limit)")
@@ -647,7 +638,7 @@ def scan_entry(entry: DiscoveredFile, config: Config, key: bytes | None = None, 
     """
     threads = threads if threads is not None else (os.cpu_count() or 1)
     key = masking.fingerprint_key() if key is None else key
-    if not entry.error and formats.reader_for(entry.kind) is not None:
+    if not entry.error and formats.container_reader_for(entry.kind) is not None:
         return _scan_archive(entry, config, key, threads)
     handler = _BY_KIND.get(entry.kind)
     if not entry.error and handler is not None and handler.embeds:

@@ -586,7 +586,8 @@ def test_registry_has_the_archive_reader_for_its_kinds() -> None:
     for kind in (FileKind.ZIP, FileKind.TAR, FileKind.GZIP, FileKind.BZIP2, FileKind.XZ):
         spec = reader_for(kind)
         assert spec is not None and spec.name == "archive"
-    assert reader_for(FileKind.CSV) is None and reader_for(FileKind.SEVENZ) is None
+    assert reader_for(FileKind.SEVENZ) is None
+    assert reader_for(FileKind.CSV) is not None and not reader_for(FileKind.CSV).container
 
 
 def test_source_ref_display_form_and_pickling() -> None:

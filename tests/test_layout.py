@@ -65,3 +65,22 @@ def test_rules_and_analyzers_never_import_the_engine_or_the_configuration_loader
             if bad:
                 offenders[str(path.relative_to(ROOT))] = bad
     assert offenders == {}
+
+
+def test_format_readers_import_their_parsers_only_when_a_file_is_opened() -> None:
+    """The registry and its format modules are loaded to choose a reader: at import they see only the
+    standard library, discovery, sources and the part types (the parsers pull pyarrow, polars, ReadStat)."""
+    allowed = ("scanner.discover", "scanner.sources", "scanner.document", "scanner.formats")
+    for path in sorted((ROOT / "scanner" / "formats").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = set()
+        for node in tree.body:  # module level only: imports inside functions run when a file is opened
+            if isinstance(node, ast.Import):
+                top |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top.add(node.module)
+        third_party = {m for m in top if m.split(".")[0] not in sys.stdlib_module_names and m != "__future__"
+                       and m.split(".")[0] != "scanner"}
+        ours = {m for m in top if m.split(".")[0] == "scanner"}
+        assert third_party == set(), path
+        assert all(m.startswith(allowed) for m in ours), (path, ours)

@@ -30,10 +30,16 @@ from scanner.loaders.columns import (
     CsvReader,
     ParquetReader,
     StatReader,
-    open_microdata,
 )
 from scanner.loaders.stats import StatsSource, open_stats_file
 from tests.conftest import corpus_root
+
+
+def open_microdata(path: Path):
+    """The reader ``sdcscan table`` uses for ``path`` (the format registry's table part)."""
+    from scanner.formats import open_table
+
+    return open_table(path).columns()
 
 N_ROWS = 60
 # Rows 0-24 of "late" are missing: with batch_rows=7 the first batches hold only nulls in it.

@@ -70,7 +70,7 @@ def scan_task(task: FileTask, job: Job) -> FileOutcome:
 
     found = list(discover([task.path], follow_symlinks=False))
     entry = dataclasses.replace(found[0], relpath=task.relpath)
-    container = entry.error is None and formats.reader_for(entry.kind) is not None
+    container = entry.error is None and formats.container_reader_for(entry.kind) is not None
     digest = entry.hash  # a file of at most 8 KiB was hashed on discovery's read of its head
     if entry.error is None and digest is None and (not container or task.known_hash is not None):
         # One hashing pass; a file that is not an archive keeps the hash, so the scan does not hash it again

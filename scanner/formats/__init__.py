@@ -6,20 +6,24 @@ FIL rules. Registration is explicit, like the rule families: a module decorates 
 :func:`reader`, and :func:`_load` below imports every format module by name (no package scanning, no entry
 points). Adding a format is one new module and one line in :func:`_load`.
 
-Today the one registered format is :mod:`scanner.formats.archive` (zip, tar, gzip, bzip2, xz), whose part
-is a :class:`ContainerPart`: the archive's members, each a Source of its own that the engine classifies
-and scans like a file. Tables, text and workbooks are still read by ``scanner.loaders`` from paths.
+Registered formats: :mod:`~scanner.formats.archive` (zip, tar, gzip, bzip2, xz: a :class:`ContainerPart`
+of members, each a Source the engine classifies and scans like a file); :mod:`~scanner.formats.delimited`
+(CSV and other delimited text), :mod:`~scanner.formats.columnar` (Parquet) and
+:mod:`~scanner.formats.statfiles` (SAS, Stata, SPSS), each a :class:`TablePart` that ``sdcscan scan`` and
+``sdcscan table`` both open (the choice of reader by file kind is made here and nowhere else). The parsing
+itself lives in ``scanner.loaders``. Text, logs, programs, workbooks, documents and figures are still read
+by their handlers in ``scanner.api`` from paths.
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scanner.discover import FileKind
+from scanner.document import ContainerPart, Member, Problem, ProblemKind, TablePart
 from scanner.sources import Source
 
 __all__ = [
@@ -31,28 +35,15 @@ __all__ = [
     "ProblemKind",
     "ReadContext",
     "ReaderSpec",
+    "TablePart",
+    "container_reader_for",
+    "open_table",
     "reader",
     "reader_for",
     "readers",
+    "table_kinds",
+    "table_part",
 ]
-
-
-class ProblemKind(enum.Enum):
-    """Why part of a container was not read (or was read with a caveat); the engine maps each to a rule."""
-
-    DAMAGED = "damaged"  # FIL001: cannot be parsed or decompressed
-    LIMIT = "limit"  # FIL003: a size, ratio, count or depth limit stopped the reading
-    UNSAFE_NAME = "unsafe-name"  # FIL003: a member name with `..` or an absolute path (never followed)
-    NOT_FOLLOWED = "not-followed"  # FIL003: a link or device entry (never followed)
-    ENCRYPTED = "encrypted"  # FIL004
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A value-free reason: it never holds content, and member names go in locations, not here."""
-
-    kind: ProblemKind
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,51 +101,31 @@ class ReadContext:
         return ReadContext(self.budget, self.spill_dir, self.depth + 1, self._serial)
 
 
-@dataclass(slots=True)
-class Member:
-    """One member of a container. ``source`` is None when its content was not read (``problems`` say
-    why, with the declared size where it matters); ``size`` is the bytes read, so 0 then. ``name`` is the
-    name as stored: display only, never a path."""
-
-    name: str
-    size: int
-    source: Source | None
-    problems: list[Problem] = field(default_factory=list)
-    encrypted: bool = False
-
-
-@dataclass(slots=True)
-class ContainerPart:
-    """An archive's members, read lazily and in archive order. ``problems`` concern the archive as a
-    whole and are complete once :attr:`members` is exhausted."""
-
-    members: Iterator[Member]
-    problems: list[Problem] = field(default_factory=list)
-
-
 # --------------------------------------------------------------------------------------------------
 # The registry
 
-ReadFunc = Callable[[Source, FileKind, ReadContext], Any]
+ReadFunc = Callable[[Source, FileKind, "ReadContext | None"], Any]
 
 
 @dataclass(frozen=True, slots=True)
 class ReaderSpec:
-    """A registered reader: its name, the kinds it reads and the function."""
+    """A registered reader: its name, the kinds it reads and the function. A ``container`` reader returns a
+    :class:`ContainerPart` (and needs a :class:`ReadContext`); the others return the document's part."""
 
     name: str
     kinds: frozenset[FileKind]
     read: ReadFunc
+    container: bool = False
 
 
 _READERS: dict[FileKind, ReaderSpec] = {}
 
 
-def reader(name: str, *kinds: FileKind) -> Callable[[ReadFunc], ReadFunc]:
+def reader(name: str, *kinds: FileKind, container: bool = False) -> Callable[[ReadFunc], ReadFunc]:
     """Register ``func`` as the reader of ``kinds``; a kind read by two readers is a programming error."""
 
     def register(func: ReadFunc) -> ReadFunc:
-        spec = ReaderSpec(name, frozenset(kinds), func)
+        spec = ReaderSpec(name, frozenset(kinds), func, container)
         for kind in kinds:
             if kind in _READERS:
                 raise ValueError(f"{kind.value} files already have the reader {_READERS[kind].name}")
@@ -166,13 +137,58 @@ def reader(name: str, *kinds: FileKind) -> Callable[[ReadFunc], ReadFunc]:
 
 def _load() -> None:
     """Import every format module (each registers its reader on import). The list is every format there is."""
-    from scanner.formats import archive  # noqa: F401  (explicit registration)
+    from scanner.formats import archive, columnar, delimited, statfiles  # noqa: F401  (explicit registration)
 
 
 def reader_for(kind: FileKind) -> ReaderSpec | None:
     """The reader registered for ``kind``, or None."""
     _load()
     return _READERS.get(kind)
+
+
+def table_kinds() -> frozenset[FileKind]:
+    """The kinds a registered reader reads as a table (:class:`TablePart`): every reader that is not a
+    container's."""
+    _load()
+    return frozenset(kind for kind, spec in _READERS.items() if not spec.container)
+
+
+def container_reader_for(kind: FileKind) -> ReaderSpec | None:
+    """The reader registered for ``kind`` when it reads a container (an archive), else None."""
+    spec = reader_for(kind)
+    return spec if spec is not None and spec.container else None
+
+
+def table_part(source: Source, kind: FileKind) -> TablePart:
+    """The table of ``source``, read by the reader registered for ``kind``; LoadError when no reader reads
+    ``kind`` as a table."""
+    from scanner.loaders.base import LoadError
+
+    spec = reader_for(kind)
+    part = spec.read(source, kind, None) if spec is not None and not spec.container else None
+    if not isinstance(part, TablePart):
+        raise LoadError(f"no table reader for {kind.value} files")
+    return part
+
+
+def open_table(path: Path) -> TablePart:
+    """The table in the microdata file at ``path`` (``sdcscan table``): its kind by content, then extension
+    (:func:`scanner.loaders.columns.detect_kind`), read by the registered reader."""
+    from scanner.loaders.columns import detect_kind
+    from scanner.sources import SourceRef
+
+    path = Path(path)
+    return table_part(Source(SourceRef(str(path)), path=path), detect_kind(path))
+
+
+def file_path(source: Source) -> Path:
+    """The path of a Source on disk, for readers whose libraries open files themselves (Arrow, polars,
+    ReadStat); a member in memory is spilled by the engine before it reaches them."""
+    from scanner.loaders.base import LoadError
+
+    if source.path is None:
+        raise LoadError("this format is read from a file, and the content was only in memory")
+    return source.path
 
 
 def readers() -> list[ReaderSpec]:

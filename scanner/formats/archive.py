@@ -98,7 +98,7 @@ def _name_problems(name: str) -> list[Problem]:
     return []
 
 
-@reader("archive", *KINDS)
+@reader("archive", *KINDS, container=True)
 def read_archive(source: Source, kind: FileKind, ctx: ReadContext) -> ContainerPart:
     """The members of the archive in ``source``, lazily, in archive order."""
     part = ContainerPart(iter(()))

@@ -2,8 +2,9 @@
 
 ``sdcscan table DATA --by ... --value ... --unit ...`` builds a table from register microdata of tens of
 millions of rows: it needs a few columns, batch by batch, with memory flat whatever the file's size.
-:func:`open_microdata` picks a reader by content (magic bytes, via :func:`scanner.discover.classify`)
-and then extension; every reader implements :class:`MicrodataReader`:
+:func:`detect_kind` tells the kind by content (magic bytes, via :func:`scanner.discover.classify`) and then
+extension, and the format registry picks the reader (``scanner.formats.open_table(path).columns()``); every
+reader implements :class:`MicrodataReader`:
 
 - ``columns``: every column's name and polars dtype, in file order, known before the first batch;
 - ``batches(columns, batch_rows)``: DataFrames holding exactly ``columns`` in that order, with the
@@ -79,7 +80,7 @@ __all__ = [
     "ParquetReader",
     "StatReader",
     "detect_format",
-    "open_microdata",
+    "detect_kind",
 ]
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ log = logging.getLogger(__name__)
 #: Rows per batch unless the caller says otherwise (the engine's unit of work).
 DEFAULT_BATCH_ROWS = 1_000_000
 
-#: The formats :func:`open_microdata` reads. ``sav`` covers zlib-compressed ``.zsav`` files.
+#: The formats the microdata readers read. ``sav`` covers zlib-compressed ``.zsav`` files.
 FORMATS = ("csv", "parquet", "sas7bdat", "xpt", "dta", "sav", "por")
 #: The SAS, Stata and SPSS formats, read with pyreadstat.
 STAT_FORMATS = ("sas7bdat", "xpt", "dta", "sav", "por")
@@ -243,9 +244,9 @@ class _Reader:
         return out
 
 
-def detect_format(path: Path) -> str:
-    """The reader format for ``path``: by content (magic bytes) first, then extension. Raises LoadError
-    for an empty file, a file that is not microdata, or binary content under a text extension."""
+def detect_kind(path: Path) -> FileKind:
+    """The kind of microdata file at ``path``: by content (magic bytes) first, then extension. Raises
+    LoadError for an empty file, a file that is not microdata, or binary content under a text extension."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -256,16 +257,21 @@ def detect_format(path: Path) -> str:
     if kind is FileKind.EMPTY:
         raise LoadError("empty file")
     if kind in _KIND_FORMATS:
-        return _KIND_FORMATS[kind]
-    by_ext = _EXT_FORMATS.get(path.suffix.lower())
-    if by_ext == "csv" or (by_ext is None and kind is FileKind.TEXT):
+        return kind
+    by_ext = _EXT_KINDS.get(path.suffix.lower())
+    if by_ext is FileKind.CSV or (by_ext is None and kind is FileKind.TEXT):
         if kind not in _TEXT_KINDS:
             raise LoadError(f"not a delimited text file: the content is {kind.value}")
-        return "csv"
+        return FileKind.CSV
     if by_ext is not None:
         # A damaged file has lost its magic bytes: let the format's reader say what is wrong with it.
         return by_ext
     raise LoadError(f"not a microdata file (content: {kind.value})")
+
+
+def detect_format(path: Path) -> str:
+    """The reader format name of :func:`detect_kind` (one of :data:`FORMATS`)."""
+    return _KIND_FORMATS[detect_kind(path)]
 
 
 _KIND_FORMATS: dict[FileKind, str] = {
@@ -277,41 +283,25 @@ _KIND_FORMATS: dict[FileKind, str] = {
     FileKind.SAV: "sav",
     FileKind.POR: "por",
 }
-_EXT_FORMATS = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".tab": "csv",
-    ".txt": "csv",
-    ".dat": "csv",
-    ".parquet": "parquet",
-    ".parq": "parquet",
-    ".pq": "parquet",
-    ".sas7bdat": "sas7bdat",
-    ".xpt": "xpt",
-    ".xport": "xpt",
-    ".dta": "dta",
-    ".sav": "sav",
-    ".zsav": "sav",
-    ".por": "por",
+_EXT_KINDS = {
+    ".csv": FileKind.CSV,
+    ".tsv": FileKind.CSV,
+    ".tab": FileKind.CSV,
+    ".txt": FileKind.CSV,
+    ".dat": FileKind.CSV,
+    ".parquet": FileKind.PARQUET,
+    ".parq": FileKind.PARQUET,
+    ".pq": FileKind.PARQUET,
+    ".sas7bdat": FileKind.SAS7BDAT,
+    ".xpt": FileKind.XPT,
+    ".xport": FileKind.XPT,
+    ".dta": FileKind.DTA,
+    ".sav": FileKind.SAV,
+    ".zsav": FileKind.SAV,
+    ".por": FileKind.POR,
 }
 # Kinds whose bytes are text: a ".csv" name on them is worth a try by the sniffer.
 _TEXT_KINDS = frozenset({FileKind.CSV, FileKind.TEXT, FileKind.LOG, FileKind.CODE})
-
-
-def open_microdata(path: Path) -> MicrodataReader:
-    """Open ``path`` for streaming: CSV, Parquet, SAS (sas7bdat, xpt), Stata (dta) or SPSS (sav, zsav,
-    por), chosen by content, then extension. Raises LoadError (value-free reason) when the file cannot
-    be read: empty, damaged, encrypted, or not microdata."""
-    fmt = detect_format(path)
-    reader: MicrodataReader
-    if fmt == "parquet":
-        reader = ParquetReader(path)
-    elif fmt == "csv":
-        reader = CsvReader(path)
-    else:
-        reader = StatReader(path, fmt)
-    log.debug("microdata %s: %s, %d columns, %s rows", path, fmt, len(reader.columns), reader.num_rows)
-    return reader
 
 
 # --------------------------------------------------------------------------------------------------

@@ -323,11 +323,12 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
     :class:`~scanner.loaders.base.LoadError` for a file that cannot be read.
     """
     from kernels.cells import pair_stats, reduce_pairs, remap_pairs
-    from scanner.loaders.columns import ColumnError, open_microdata
+    from scanner.formats import open_table
+    from scanner.loaders.columns import ColumnError
 
     started = time.perf_counter()
     threads = threads or os.cpu_count() or 1
-    reader = open_microdata(Path(path))
+    reader = open_table(Path(path)).columns()
     columns = reader.columns
     absent = [name for name in spec.columns if name not in columns]
     if absent:
