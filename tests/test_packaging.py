@@ -69,3 +69,30 @@ def test_example_is_reproducible(tmp_path: Path) -> None:
             assert pq.read_table(tmp_path / name).equals(pq.read_table(EXAMPLE / name)), name
         else:
             assert (tmp_path / name).read_bytes() == (EXAMPLE / name).read_bytes(), name
+
+
+def test_the_distribution_includes_every_package_of_the_source_tree() -> None:
+    """A package left out of pyproject.toml works in the editable install and breaks every wheel install (a
+    batch server's read-only site-packages): the configured patterns must cover every package."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = sorted(".".join(p.parent.relative_to(REPO).parts) for root in ("scanner", "kernels")
+                      for p in (REPO / root).rglob("__init__.py"))
+    assert len(packages) >= 10
+    missing = [p for p in packages if not any(fnmatch.fnmatchcase(p, pat) for pat in include)]
+    assert missing == []
+    assert not any(fnmatch.fnmatchcase("tests", pat) or fnmatch.fnmatchcase("benchmarks", pat) for pat in include)
+
+
+def test_the_version_is_written_once() -> None:
+    import tomllib
+
+    import scanner
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in config["project"]["dynamic"] and "version" not in config["project"]
+    assert config["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "scanner.__version__"}
+    assert scanner.__version__.count(".") == 2

@@ -25,10 +25,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from scanner.loaders.base import TabularMeta
+
+if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
+    import pyarrow as pa
 
 __all__ = ["TextTable", "TextTableSource", "find_tables"]
 
@@ -198,6 +200,8 @@ class TextTableSource:
 
     def __init__(self, path: Path, table: TextTable) -> None:
         self.path = path
+        import pyarrow as pa
+
         self._table = table
         self._schema = pa.schema([pa.field(n, pa.string()) for n in table.names])
         self._meta = TabularMeta(format=f"text-{table.kind}-table", data_line=table.data_line,
@@ -212,6 +216,8 @@ class TextTableSource:
         return self._schema
 
     def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+
         rows = self._table.rows
         for start in range(0, len(rows), batch_rows):
             part = rows[start:start + batch_rows]
