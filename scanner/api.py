@@ -266,9 +266,11 @@ def _printout_wants(config: Config) -> tuple[bool, bool, bool]:
 
 def _rendered_notebook(entry: DiscoveredFile) -> bool:
     """HTML rendered from a notebook or report (knitr, Quarto, Jupyter nbconvert): read as a log."""
+    if entry.kind is not FileKind.HTML:
+        return False  # (the printout reader is imported only for HTML)
     from scanner.loaders.printouts import is_rendered_notebook_file
 
-    return entry.kind is FileKind.HTML and is_rendered_notebook_file(Path(entry.path))
+    return is_rendered_notebook_file(Path(entry.path))
 
 
 def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
