@@ -491,10 +491,12 @@ def test_parquet_text_dimensions_read_as_dictionary_codes_give_the_same_cells(
         region_arr = pa.array(region, pa.string())
     table = pa.table({"region": region_arr, "sex": pa.array([r[1] for r in rows], pa.string()),
                       "firm": pa.array([r[2] for r in rows], pa.int64()),
-                      "value": pa.array([r[3] for r in rows], pa.float64())})
+                      "value": pa.array([r[3] for r in rows], pa.float64()),
+                      # a timestamp in ms: both paths must read it as the reader's type (its labels are text)
+                      "when": pa.array([r[2] * 86_400_000 for r in rows], pa.timestamp("ms"))})
     path = tmp_path_factory.mktemp("pq") / "t.parquet"
     pq.write_table(table, path, row_group_size=group)
-    spec = TableSpec(("region", "sex"), value="value", unit="firm" if per_unit else None, stat=Stat.SUM)
+    spec = TableSpec(("region", "sex", "when"), value="value", unit="firm" if per_unit else None, stat=Stat.SUM)
     coded = compute_cells(path, spec, threads=1, batch_rows=3)
     original = ParquetReader.text_columns
     try:

@@ -413,11 +413,12 @@ class _CodedBatch:
     """An Arrow batch whose text ``--by`` columns stay dictionary arrays; the others are read as polars
     Series (what :func:`compute_cells` asks of a batch: ``height`` and ``get_column``)."""
 
-    __slots__ = ("_batch", "_coded", "height")
+    __slots__ = ("_batch", "_coded", "_dtypes", "height")
 
-    def __init__(self, batch: pa.RecordBatch, coded: frozenset[str]) -> None:
+    def __init__(self, batch: pa.RecordBatch, coded: frozenset[str], dtypes: dict[str, pl.DataType]) -> None:
         self._batch = batch
         self._coded = coded
+        self._dtypes = dtypes  # the reader's polars types: a column reads the same on both paths
         self.height = batch.num_rows
 
     def get_column(self, name: str) -> pl.Series | pa.DictionaryArray:
@@ -428,6 +429,9 @@ class _CodedBatch:
             column = column.dictionary_decode()
         series = pl.from_arrow(column)
         assert isinstance(series, pl.Series)
+        want = self._dtypes.get(name)
+        if want is not None and series.dtype != want:
+            series = series.cast(want)
         return series.alias(name)
 
 
@@ -441,8 +445,9 @@ def _batches(reader: Any, spec: TableSpec, batch_rows: int) -> Iterator[Any]:
         yield from reader.batches(spec.columns, batch_rows)
         return
     keep = frozenset(coded)
+    dtypes = reader.columns
     for batch in reader.coded_batches(spec.columns, coded, batch_rows):
-        yield _CodedBatch(batch, keep)
+        yield _CodedBatch(batch, keep, dtypes)
 
 
 def _segment_mapping(capacities: list[int], rank: list[np.ndarray], final_strides: np.ndarray) -> np.ndarray:
