@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # imported on use: a text file's scan does not need Arrow's c
 
 __all__ = [
     "KINDS",
+    "ColumnCandidates",
     "Detection",
     "Example",
     "IdentifierScan",
@@ -524,10 +525,134 @@ GRID_SAMPLE = 65_536
 
 
 @dataclass(slots=True)
+class _Signature:
+    """The candidates of a column that share kind bits, shape, flags and context: they score alike for every
+    kind, so only their number, their values and their first few (for examples) are kept."""
+
+    kinds: int
+    shape: int
+    flags: int
+    ctx: int
+    count: int = 0
+    values: list[np.ndarray] = field(default_factory=list)
+    #: (candidate number in the column, row, value) of the signature's first MAX_EXAMPLES candidates
+    first: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+class ColumnCandidates:
+    """A column's identifier candidates, streamed batch by batch into bounded state per signature.
+
+    :func:`assess` needs a column's candidates only through what candidates of one signature (kind bits,
+    shape, flags, context) share: their scores, their number, their distinct values, the first of them.
+    Keeping that instead of every candidate row (8 int64 fields) costs 8 bytes a candidate (its value, for
+    the distinct count and the time-grid test) instead of 64, and no copy of a batch's candidates: a
+    register extract with a person number on every row stays within memory. :meth:`detections` gives
+    exactly what :func:`assess` gives for the concatenated candidates (a property test holds it to that).
+    """
+
+    __slots__ = ("seen", "sigs")
+
+    def __init__(self) -> None:
+        self.sigs: dict[tuple[int, int, int, int], _Signature] = {}
+        self.seen = 0  # candidates so far: the order of the concatenated candidates
+
+    def __bool__(self) -> bool:
+        return self.seen > 0
+
+    def add(self, cands: np.ndarray, row_offset: int = 0) -> None:
+        """Fold a batch's candidates (kernel layout; rows relative to the batch, moved by ``row_offset``)."""
+        n = len(cands)
+        if n == 0:
+            return
+        keys, inverse = np.unique(cands[:, 2:6], axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(len(keys) + 1))
+        for k, key in enumerate(keys.tolist()):
+            idx = order[bounds[k]:bounds[k + 1]]
+            sig = self.sigs.get((key[0], key[1], key[2], key[3]))
+            if sig is None:
+                sig = self.sigs[(key[0], key[1], key[2], key[3])] = _Signature(*key)
+            sig.count += len(idx)
+            sig.values.append(cands[idx, 7].astype(np.int64, copy=True))
+            for i in idx[: MAX_EXAMPLES - len(sig.first)].tolist():
+                sig.first.append((self.seen + i, int(cands[i, 6]) + row_offset, int(cands[i, 7])))
+        self.seen += n
+
+    def values(self) -> list[np.ndarray]:
+        """Every candidate's number (a column cleared as times gives them to the raw-byte scan to skip)."""
+        return [v for sig in self.sigs.values() for v in sig.values]
+
+    def detections(self, denominator: int, name_ctx: int, countries: Sequence[str],
+                   column: str | None) -> list[Detection]:
+        """:func:`assess` of the column's candidates (``per_shape=False``; every candidate competed with
+        the column's ``denominator`` non-empty values)."""
+        sigs = list(self.sigs.values())
+        for shape in _BARE_SHAPES:  # as _off_grid: a bare shape whose numbers lie on a time grid
+            mine = [g for g in sigs if g.shape == shape]
+            if sum(g.count for g in mine) >= GRID_MIN_VALUES and \
+                    on_time_grid(np.concatenate([v for g in mine for v in g.values])):
+                sigs = [g for g in sigs if g.shape != shape]
+        if not sigs:
+            return []
+        pseudo = np.zeros((len(sigs), 8), dtype=np.int64)
+        pseudo[:, 2] = [g.kinds for g in sigs]
+        pseudo[:, 3] = [g.shape for g in sigs]
+        pseudo[:, 4] = [g.flags for g in sigs]
+        pseudo[:, 5] = [g.ctx for g in sigs]
+        counts = np.array([g.count for g in sigs], dtype=np.int64)
+        scores = _kind_scores(pseudo, name_ctx)
+        rank = {c: i for i, c in enumerate(countries)}
+        best_key = np.full(len(sigs), -1, dtype=np.int64)
+        chosen = np.zeros(len(sigs), dtype=np.int64)
+        for pos, info in enumerate(KINDS):
+            score = scores[info.bit]
+            has = score > -9
+            n_kind = np.full(len(sigs), int(counts[has].sum()), dtype=np.int64)
+            share = n_kind / max(denominator, 1)
+            ok = has & _reported(score, share, n_kind, column=True)
+            key = score * 10_000 + (99 - rank.get(info.country, 99)) * 100 + (99 - pos)
+            better = ok & (key > best_key)
+            best_key = np.where(better, key, best_key)
+            chosen = np.where(better, info.bit, chosen)
+        detections = []
+        for info in KINDS:
+            mine = np.flatnonzero(chosen == info.bit)
+            if len(mine) == 0:
+                continue
+            score = scores[info.bit][mine]
+            top = int(score.max())
+            # the first candidate (in column order) of the best score
+            best_sig = min((sigs[j] for j, sc in zip(mine.tolist(), score.tolist(), strict=True) if sc == top),
+                           key=lambda g: g.first[0][0])
+            best = (*best_sig.first[0], best_sig.shape, best_sig.flags)
+            firsts = sorted((o, r, v, sigs[j].shape, sigs[j].flags) for j in mine.tolist()
+                            for o, r, v in sigs[j].first)[:MAX_EXAMPLES]
+            picks = sorted(([best] + [f for f in firsts if f[0] != best[0]])[:MAX_EXAMPLES])
+            n_kind_all = int(counts[scores[info.bit] > -9].sum())
+            share = n_kind_all / max(denominator, 1)
+            ctx_all = pseudo[mine, 5] | name_ctx
+            positive = bool(np.any((ctx_all & (CTX_PERSON if info.person else CTX_BUSINESS)) != 0))
+            count = int(counts[mine].sum())
+            strong = top >= 3 or count >= 3 or positive
+            flags = pseudo[mine, 4]
+            basis = _basis(top, min(share, 1.0), positive, bool(np.any(flags & FLAG_SEP)),
+                           info.strength >= 2 or (info.bit in (8, 16) and bool(np.any(flags & FLAG_STRICT))))
+            examples = tuple(Example(masking.identifier(_text_of(shape, fl, value)),
+                                     row=row + 1 if row >= 0 else None)
+                             for _o, row, value, shape, fl in picks)
+            distinct = len(np.unique(np.concatenate([v for j in mine.tolist() for v in sigs[j].values])))
+            detections.append(Detection(
+                kind=info, column=column, count=count, distinct=distinct,
+                severity=Severity.BLOCK if strong else Severity.REVIEW, basis=basis, examples=examples))
+        return detections
+
+
+@dataclass(slots=True)
 class _Column:
     name: str
     name_ctx: int
-    cands: list[np.ndarray] = field(default_factory=list)
+    cands: ColumnCandidates = field(default_factory=ColumnCandidates)
     values: int = 0
     #: every non-empty value is a whole number (integer columns, digit strings, whole floats)
     whole: bool = True
@@ -590,10 +715,7 @@ class TableIdentifierScanner:
                 col.whole = col.whole and values == 0
             else:
                 col.add_whole(ints)
-            if len(cands):
-                cands = cands.copy()
-                cands[:, 6] += self._rows
-                col.cands.append(cands)
+            col.cands.add(cands, self._rows)
             col.values += values
         self._rows += batch.num_rows
 
@@ -606,13 +728,10 @@ class TableIdentifierScanner:
                 continue
             if named_as_time(col.name) or col.on_time_grid():
                 # Timestamps, dates as numbers, counters in a fixed step: not person numbers.
-                cleared.extend(c[:, 7] for c in col.cands)
+                cleared.extend(col.cands.values())
                 continue
-            cands = np.concatenate(col.cands)
             # in a column every value is one slot: the share is over the column's non-empty values
-            denominators = np.full(len(cands), col.values, dtype=np.int64)
-            result.detections.extend(assess(cands, denominators, col.name_ctx, self.countries, col.name,
-                                            per_shape=False))
+            result.detections.extend(col.cands.detections(col.values, col.name_ctx, self.countries, col.name))
         if cleared:
             result.cleared = np.unique(np.concatenate(cleared))
         return result

@@ -1,0 +1,70 @@
+"""A column's identifier candidates kept by signature give exactly what the full assessment gives."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.pid_scan import (
+    CTX_BUSINESS,
+    CTX_NEGATIVE,
+    CTX_PERSON,
+    FLAG_PLUS,
+    FLAG_SEP,
+    FLAG_STRICT,
+    ColumnCandidates,
+    assess,
+)
+
+_BITS = st.sampled_from([1, 2, 4, 8, 16, 32, 64, 128, 1 | 4, 64 | 128, 4 | 128, 8 | 16, 1 | 64])
+_FLAGS = st.sampled_from([0, FLAG_SEP, FLAG_STRICT, FLAG_SEP | FLAG_STRICT, FLAG_PLUS | FLAG_SEP])
+_CTX = st.sampled_from([0, 0, CTX_PERSON, CTX_BUSINESS, CTX_NEGATIVE, CTX_PERSON | CTX_NEGATIVE])
+
+
+@st.composite
+def _candidates(draw: st.DrawFn) -> np.ndarray:
+    n = draw(st.integers(0, 60))
+    grid = draw(st.booleans())  # values of a bare shape on a minute grid (timestamps): dropped by both
+    rows = []
+    row = 0
+    for i in range(n):
+        row += draw(st.integers(0, 3))
+        shape = draw(st.sampled_from([0, 1, 1, 2, 4, 5]))
+        width = (8, 10, 11, 12, 10, 12, 11)[shape]
+        value = 1_600_000_000 + 60 * i if grid and shape == 1 else draw(st.integers(0, 10**width - 1))
+        rows.append([0, 0, draw(_BITS), shape, draw(_FLAGS), draw(_CTX), row, value])
+    return np.array(rows, dtype=np.int64).reshape(-1, 8)
+
+
+@given(_candidates(), st.lists(st.integers(0, 60), max_size=4), st.integers(1, 200),
+       st.sampled_from([0, CTX_PERSON, CTX_BUSINESS, CTX_NEGATIVE]),
+       st.sampled_from([("se", "dk"), ("dk", "no", "fi")]))
+@settings(max_examples=400, deadline=None)
+def test_signatures_give_the_same_detections_as_every_candidate(cands: np.ndarray, cuts: list[int], values: int,
+                                                                 name_ctx: int, countries: tuple[str, ...]) -> None:
+    denominator = max(values, len(cands))
+    want = assess(cands, np.full(len(cands), denominator, dtype=np.int64), name_ctx, countries, "col",
+                  per_shape=False)
+    acc = ColumnCandidates()
+    bounds = sorted({0, len(cands), *(c for c in cuts if c <= len(cands))})
+    for a, b in itertools.pairwise(bounds):
+        part = cands[a:b].copy()
+        offset = int(part[0, 6]) if len(part) else 0
+        part[:, 6] -= offset  # rows relative to the batch, as the kernels give them
+        acc.add(part, offset)
+    assert acc.detections(denominator, name_ctx, countries, "col") == want
+    kept = sorted(np.concatenate(acc.values()).tolist()) if acc else []
+    assert kept == sorted(cands[:, 7].tolist())
+    DETECTED.append(len(want))
+
+
+DETECTED: list[int] = []
+
+
+def test_the_property_test_met_detections() -> None:
+    """The comparison above is only worth something if the generated columns give detections."""
+    if DETECTED:  # (run after the property test in the same session)
+        assert sum(1 for d in DETECTED if d) >= len(DETECTED) // 10
