@@ -68,6 +68,8 @@ _D8, _D10, _D11, _D12, _S6S4, _S8S4, _S6S5, _SFI = range(8)
 
 COLUMNS = ("start", "end", "kinds", "shape", "flags", "ctx", "row", "value")
 _NCOL = 8
+#: The fewest bytes any shape takes (d8: eight digits).
+_MIN_SHAPE_BYTES = 8
 
 # FI check characters, as a lookup from (number mod 31) to the byte, and century signs to centuries.
 _LUHN2 = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int64)  # digit * 2 with its digits summed
@@ -657,8 +659,12 @@ def scan_strings(offsets: np.ndarray, data: np.ndarray, valid: np.ndarray, windo
         b = offsets[r + 1]
         if b > a:
             nonempty += 1
-            # values are short: one byte at a time
-            out, n = _scan_span(data, a, b, a, b, r, out, n, counts, d, window, first, order, kw, kw_off, kw_cls, 0)
+            # No shape is shorter than 8 bytes (d8): a shorter value holds no candidate and no shape to count,
+            # and most values of a column (codes, labels, amounts) are that short.
+            if b - a >= _MIN_SHAPE_BYTES:
+                # values are short: one byte at a time
+                out, n = _scan_span(data, a, b, a, b, r, out, n, counts, d, window, first, order, kw, kw_off,
+                                    kw_cls, 0)
     return out[:n].copy(), counts, nonempty
 
 
