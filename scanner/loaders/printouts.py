@@ -87,6 +87,8 @@ log = logging.getLogger(__name__)
 
 #: Tables per yielded part: the engine judges and forgets them, so memory stays bounded.
 PART_TABLES = 256
+#: Printed output is parsed in pieces of at most this many bytes, cut at paragraph ends (:func:`_pieces`).
+MAX_BLOCK_BYTES = 4 << 20
 #: Text of a SMCL or UTF-16/32 log decoded per step.
 STREAM_BYTES = 16 << 20
 #: Notebooks are JSON documents read whole; a larger one is not read (FIL001).
@@ -1104,16 +1106,37 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
             part.tables.extend(_embedded_in_log(buf, scan.marks, codec, read.language, read.mode))
         for row in scan.blocks if tables else ():
             start, end, line, _, cmd_start, cmd_end = (int(v) for v in row)
-            text = decode(buf[start:end].tobytes(), codec)
             command = decode(buf[max(cmd_start, cmd_end - 4096):cmd_end].tobytes(), codec) if cmd_start >= 0 else ""
-            for table in parse_output(text, line, read.language, command, state, tool=read.tool):
-                if table.origin is Origin.EMBEDDED and not embedded:
-                    continue
-                part.tables.append(table)
+            for piece_start, piece_end in _pieces(buf, start, end):
+                text = decode(buf[piece_start:piece_end].tobytes(), codec)
+                for table in parse_output(text, line, read.language, command, state, tool=read.tool):
+                    if table.origin is Origin.EMBEDDED and not embedded:
+                        continue
+                    part.tables.append(table)
+                line += text.count("\n")
         if len(part.tables) >= PART_TABLES or len(part.comparisons) >= PART_TABLES:
             yield part
             part = LogPart()
     yield part
+
+
+def _pieces(buf: np.ndarray, start: int, end: int, limit: int | None = None) -> Iterator[tuple[int, int]]:
+    """``buf[start:end]`` in pieces of at most ``limit`` bytes, cut after a blank line (a paragraph's end:
+    printed tables are read paragraph by paragraph), else after a line break, so a block of printed output
+    that never ends (an application's log: one block of hundreds of megabytes) is parsed in bounded memory."""
+    limit = MAX_BLOCK_BYTES if limit is None else limit
+    while end - start > limit:
+        window = buf[start + limit // 2:start + limit].tobytes()
+        rel = -1
+        for mark in (b"\n\n", b"\n\r\n", b"\n"):  # after a blank line (LF, CRLF), else after a line
+            at = window.rfind(mark)
+            if at >= 0:
+                rel = at + len(mark)
+                break
+        cut = start + limit // 2 + rel if rel >= 0 else start + limit
+        yield start, cut
+        start = cut
+    yield start, end
 
 
 def read_log(path: Path, *, threads: int = 1, code: bool = True, tables: bool = True,
