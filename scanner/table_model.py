@@ -125,7 +125,8 @@ class TableModel:
     duplicate_rows: int = 0
     repeated_key_rows: int = 0
     wide: bool = False
-    #: memo for rules that share one full pass over the rows (keyed by what was computed)
+    #: memo of analyses that depend on the table alone (the summary layout of the EXT rules); the engine's
+    #: facts (scanner.engine) are computed per judging, not stored here
     cache: dict[object, object] = field(default_factory=dict)
 
     @property
