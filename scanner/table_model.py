@@ -692,10 +692,25 @@ def _is_code_pair(sample: pl.DataFrame, num: ColumnInfo, texts: Sequence[ColumnI
     for t in texts:
         if t.distinct != num.distinct or abs(t.index - num.index) != 1:
             continue
+        if _sums_to_margin(sample, num, t):
+            return False  # codes do not add up: a value in the total row that is the others' sum is a count
         pairs = sample.select(pl.col(num.name), pl.col(t.name)).drop_nulls().n_unique()
         if pairs == num.distinct:
             return True
     return False
+
+
+def _sums_to_margin(sample: pl.DataFrame, num: ColumnInfo, label: ColumnInfo) -> bool:
+    """Whether ``num`` holds, in the one row ``label`` marks as a margin (``I alt``, ``Total``), the sum of
+    its other rows: then it adds up, as counts do and codes never do (``Læsø;2 / Fanø;150 / I alt;152``)."""
+    labels = sample.get_column(label.name).cast(pl.String).to_list()
+    values = sample.get_column(num.name).to_list()
+    margins = [i for i, v in enumerate(labels) if v is not None and is_margin_label(str(v))]
+    if len(margins) != 1 or values[margins[0]] is None:
+        return False
+    rest = [v for i, v in enumerate(values) if i != margins[0] and v is not None]
+    total = float(values[margins[0]])
+    return len(rest) >= 2 and abs(sum(float(v) for v in rest) - total) <= 1e-9 * max(1.0, abs(total))
 
 
 # Headers that are a category of a dimension, as in a wide table: age bands ("0-17 år", "65 år og

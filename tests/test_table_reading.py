@@ -112,6 +112,16 @@ def test_a_code_beside_its_labels_in_order_is_a_dimension(tmp_path: Path) -> Non
     assert [c.name for c in model.counts] == ["Persons"]
 
 
+def test_counts_in_ascending_order_that_add_up_to_their_total_row_are_counts_not_codes(tmp_path: Path) -> None:
+    """Sorted by size, a count column beside its labels looks like a code; its total row says otherwise."""
+    model = _model(tmp_path, "Kommune;Mænd;Kvinder\nLæsø;2;7\nFanø;150;160\nSamsø;210;190\nI alt;362;357\n")
+    assert [c.name for c in model.counts] == ["Mænd", "Kvinder"]
+    assert not model.column("Mænd").unsure
+    # without the total row the same column is still read as a code (and a checker is asked: unsure)
+    model = _model(tmp_path, "Kommune;Mænd;Kvinder\nLæsø;2;7\nFanø;150;160\nSamsø;210;190\n")
+    assert model.column("Mænd").unsure
+
+
 def test_wide_category_headers_hold_cells(tmp_path: Path) -> None:
     model = _model(tmp_path, "Område;0-17 år;18-64 år;65 år og derover;I alt\nA;10;20;30;60\nB;11;21;1;33\n")
     assert [c.name for c in model.counts] == ["0-17 år", "18-64 år", "65 år og derover", "I alt"]
