@@ -898,3 +898,17 @@ def test_corpus_file(e: Expect) -> None:
     assert src.incomplete() == ()
     for name, value in e.values:
         assert value in table.column(name).to_pylist(), (e.name, name)
+
+
+def test_a_markdown_table_saved_as_text_has_its_header_and_no_alignment_row(tmp_path: Path) -> None:
+    from scanner.loaders.csv import open_csv
+
+    path = tmp_path / "freq.txt"
+    path.write_text("Table 2. Diagnoses by age group\n\n| Age group | Diabetes | Asthma |\n|-----------|---------:|:------:|\n"
+                    "| 0-17      |        1 |     45 |\n| 18-64     |      230 |    310 |\n", encoding="utf-8")
+    src = open_csv(path)
+    # the empty fields outside the edge pipes get generated names
+    assert src.schema.names[1:4] == ["Age group", "Diabetes", "Asthma"]
+    rows = [r for b in src.batches() for r in b.to_pylist()]
+    assert len(rows) == 2 and src.meta.data_line == 5
+    assert any("rule line" in n for n in src.meta.notes)

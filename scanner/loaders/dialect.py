@@ -302,7 +302,9 @@ def header_layout(
 ) -> Layout:
     """Decide header rows and column names for the records after the titles."""
     header = records[0]
-    body = records[1:]
+    # a markdown table's alignment row (|---|--:|) or a rule under the header: neither names nor data
+    rule = len(records) > 2 and _is_rule_row(records[1].fields)
+    body = records[2:] if rule else records[1:]
     ncols = best.mode
     if _looks_like_data(header.fields, body):
         # No header: what looked like title lines are sparse data rows (``Abkhazia,,,,``), so they are
@@ -320,10 +322,15 @@ def header_layout(
         )
     header_rows = [header.fields]
     last = header
+    start = 1  # the record after the header (and after a rule line under it)
+    if rule:
+        last = records[1]
+        start = 2
+        notes.append("a rule line under the header skipped")
     extra = 0
-    while extra < _MAX_EXTRA_HEADER_ROWS and 1 + extra < len(records) - 1:
-        row = records[1 + extra]
-        if not _is_extra_header(row.fields, records[2 + extra :], previous_extra=extra > 0):
+    while extra < _MAX_EXTRA_HEADER_ROWS and start + extra < len(records) - 1:
+        row = records[start + extra]
+        if not _is_extra_header(row.fields, records[start + 1 + extra :], previous_extra=extra > 0):
             break
         header_rows.append(row.fields)
         last = row
@@ -333,7 +340,9 @@ def header_layout(
     names = _combine_names(header_rows)
     if names:
         names[0] = names[0].removeprefix("\ufeff")
-    body = records[1 + extra :]
+    if best.delimiter == "|":
+        names = [n.strip() for n in names]  # a pipe table pads its cells: | Age group | Diabetes |
+    body = records[start + extra :]
     if len(names) == ncols - 1 and _first_column_unique(body):
         names = ["row_name", *names]
         notes.append("header has one field fewer than the rows: first column named row_name (R row names)")
@@ -354,6 +363,15 @@ def header_layout(
         data_offset=_line_offset(head, last.last_line + 1),
         notes=notes,
     )
+
+
+_RULE_CELL = re.compile(r":?-{3,}:?|={3,}")
+
+
+def _is_rule_row(fields: list[str]) -> bool:
+    """A row of rules only (``---``, ``:--:``, ``===``): a markdown alignment row, a line under a header."""
+    cells = [f.strip() for f in fields if f.strip()]
+    return bool(cells) and all(_RULE_CELL.fullmatch(c) for c in cells)
 
 
 def _line_offset(head: bytes, line: int) -> int:
