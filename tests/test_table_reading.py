@@ -207,3 +207,17 @@ def test_years_behind_a_prefix_are_periods(tmp_path: Path) -> None:
     assert [c.name for c in model.counts] == ["X2019", "X2020", "X2021"]
     single = _model(tmp_path, "kom2007;navn;antal\n101;København;500\n147;Frederiksberg;300\n")
     assert not single.column("kom2007").period_header
+
+
+def test_a_data_frame_printed_under_its_command_keeps_its_header() -> None:
+    """R, Python and IPython print a data frame right under the command that printed it: the prompt line
+    is not part of the table, so the header is read (and MIC002 sees the key column by its name)."""
+    from scanner.loaders.texttables import find_tables
+
+    frame = ("  lopnr alder koen indkomst\n1 10234    34    1   312000\n2 10891    57    2   289500\n"
+             "3 12033    41    1   455100\n")
+    for prompt in ("> head(cohort)\n", ">>> df.head()\n", "In [4]: df.head()\n", ""):
+        tables = list(find_tables(prompt + frame, 1))
+        assert len(tables) == 1, prompt
+        assert tables[0].names[1:] == ["lopnr", "alder", "koen", "indkomst"], prompt
+        assert tables[0].data_line == (3 if prompt else 2)

@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file with
 __all__ = ["TextTable", "TextTableSource", "find_tables"]
 
 _PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+# A console prompt echoing the command above printed output: R (">", "+" continuing), Python (">>>", "..."),
+# IPython ("In [3]:").
+_PROMPT = re.compile(r"^(?:>|\+|>>>|\.\.\.|In \[\d*\]:)\s")
 _RULE_LINE = re.compile(r"^\s*[-=+_]{3,}[-=+_|\s]*$")
 _PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?\|?\s*$")
 # Runs of two or more spaces, tabs, or a bar between cells (Stata's "label |  freq  percent").
@@ -171,6 +174,8 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
                     and end - i < MAX_BLOCK_LINES:
                 end += 1
             paragraph = [(line_no[k], lines[k]) for k in range(i, end) if not _DECORATION.match(lines[k])]
+            while paragraph and _PROMPT.match(paragraph[0][1]):
+                paragraph = paragraph[1:]  # the command that printed it (> head(df), >>> df.head())
             table = _fixed_width(paragraph) if len(paragraph) >= 3 else None
             if table is not None:
                 yield table
