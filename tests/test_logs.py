@@ -599,3 +599,35 @@ def test_a_crash_while_reading_a_log_is_a_review(tmp_path: Path, monkeypatch: py
     result = api.scan([tmp_path], load_config(), jobs=1).files[0]
     assert result.verdict is Verdict.REVIEW
     assert [f.rule for f in result.findings] == ["FIL001"] and "internal error" in result.findings[0].message
+
+
+_STATA_TAB_STACKED = """\
+. tab region sex, {opts}
+
+           |          sex
+    region |         1          2 |     Total
+-----------+----------------------+----------
+         1 |       120        131 |       251
+           |     47.81      52.19 |    100.00
+{extra1}-----------+----------------------+----------
+         2 |         2         45 |        47
+           |      4.26      95.74 |    100.00
+{extra2}-----------+----------------------+----------
+     Total |       122        176 |       298
+           |     40.94      59.06 |    100.00
+{extra3}"""
+
+
+@pytest.mark.parametrize("opts", ["row", "row col"])
+def test_a_stata_crosstab_with_stacked_percentages_is_read_by_its_frequencies(tmp_path: Path, opts: str) -> None:
+    """`tab x y, row` prints a percentage line under each row of frequencies (its label cell empty, so the
+    line starts with "|"): the table is still read, by its frequencies, and a cell of 2 fails."""
+    col = "           |     10.00      20.00 |     15.00\n" if "col" in opts else ""
+    text = _STATA_TAB_STACKED.format(opts=opts, extra1=col, extra2=col, extra3=col)
+    path = tmp_path / "tab.log"
+    path.write_text(text, encoding="utf-8")
+    result = api.scan([path], load_config())
+    hits = [f for f in result.files[0].findings if f.rule == "TAB001"]
+    assert result.files[0].verdict is Verdict.FAIL
+    line = text.splitlines().index("         2 |         2         45 |        47") + 1
+    assert [f.location.line for f in hits] == [line]

@@ -967,14 +967,16 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
     if any(_LIST_ROW.match(x.text) for x in par):
         table = _stata_list(par, what)
         return (table, 0) if table is not None else None
+    if any(_BAR_RULE.match(x.text) for x in par) and any("|" in x.text for x in par):
+        # A table ruled with ---+--- (Stata tabulate, table, summarize): lines that start with "|" under a
+        # row are its stacked statistics (tab x y, row col), not a box's edges, so this comes first.
+        table = _bar_table(par, origin, what)
+        return (table, 0) if table is not None else None
     if sum(1 for x in par if x.text.lstrip().startswith("|")) >= 2:
         # a table drawn in a box (SAS PROC TABULATE, a markdown pipe table): bars are column edges
         par = [_Line(x.number, x.text.replace("|", " ")) for x in par if not _BOX_RULE.match(x.text)]
         if len(par) < 2:
             return None
-    if any(_BAR_RULE.match(x.text) for x in par) and any("|" in x.text for x in par):
-        table = _bar_table(par, origin, what)
-        return (table, 0) if table is not None else None
     if _SERIES_FOOT.match(par[-1].text):
         table = _series(par, command, what)
         return (table, 0) if table is not None else None
