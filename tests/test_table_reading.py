@@ -221,3 +221,20 @@ def test_a_data_frame_printed_under_its_command_keeps_its_header() -> None:
         assert len(tables) == 1, prompt
         assert tables[0].names[1:] == ["lopnr", "alder", "koen", "indkomst"], prompt
         assert tables[0].data_line == (3 if prompt else 2)
+
+
+def test_crosstabs_printed_with_a_line_naming_the_row_dimensions_are_read() -> None:
+    """pandas prints the index name on its own line under the columns' name and labels; R's ftable prints
+    the row dimensions' names under the column labels (years). Both are tables of counts."""
+    from scanner.loaders.texttables import find_tables
+
+    pandas = ">>> pd.crosstab(df.sex, df.region)\nregion  Nord  Syd  Øst\nsex                   \n" \
+             "F         45    2   67\nM         51   39   70\n"
+    (table,) = find_tables(pandas, 1)
+    assert table.names == ["sex", "Nord", "Syd", "Øst"] and table.rows[0] == ["F", "45", "2", "67"]
+    assert table.data_line == 4
+    ftable = "           year 2019 2020\nsex region               \nF   Nord          20   25\n" \
+             "    Syd            1   30\nM   Nord          22   19\n    Syd           40   33\n"
+    (table,) = find_tables(ftable, 1)
+    assert table.names == ["sex", "region", "2019", "2020"]
+    assert table.rows[1] == ["", "Syd", "1", "30"] and table.data_line == 3

@@ -134,14 +134,50 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     rows = [[line[a:b].strip() for a, b in spans] for line in lines]
     header = rows[0] if _is_header(rows[0]) else None
     body = rows[1:] if header is not None else rows
+    names_row = 0
+    if header is None and len(rows) >= 4 and _names_row_dimensions(rows[1], rows[2:]) \
+            and not any(rows[0][k] for k in range(_first_numeric(rows[2:])) if any(r[k] for r in rows[2:])):
+        # R ftable: the column labels are years ("year 2019 2020"), over a line naming the row dimensions;
+        # the header is nothing over the row labels (a filled row label there is data, not a header)
+        header, body = rows[0], rows[1:]
+    if header is not None and len(body) >= 3 and _names_row_dimensions(body[0], body[1:]):
+        # A second header line names the row dimensions, under the column dimension's name and labels:
+        # pandas (crosstab, groupby: "sex" under "region  Nord  Syd"), R ftable ("sex region" under
+        # "year 2019 2020").
+        header = [body[0][k] or header[k] if k < _first_numeric(body[1:]) else header[k] for k in range(len(header))]
+        body = body[1:]
+        names_row = 1
+        # a column of the header alone (ftable's "year", the column dimension's name) holds no cells
+        keep = [k for k in range(len(header)) if any(r[k] for r in body)]
+        header, body = [header[k] for k in keep], [[r[k] for k in keep] for r in body]
     if len(body) < 2 or any(sum(1 for c in r if c) < 2 for r in body):
         return None
-    numeric = [k for k in range(len(spans)) if all(_BARE_NUMBER.match(r[k]) for r in body)]
-    if not numeric or (len(numeric) == len(spans) and header is None):
+    width = len(body[0])
+    numeric = [k for k in range(width) if all(_BARE_NUMBER.match(r[k]) for r in body)]
+    if not numeric or (len(numeric) == width and header is None):
         return None
-    names = unique_names(header if header is not None else [f"column_{k + 1}" for k in range(len(spans))])
-    first = block[1][0] if header is not None else block[0][0]
+    names = unique_names(header if header is not None else [f"column_{k + 1}" for k in range(width)])
+    first = block[1 + names_row][0] if header is not None else block[0][0]
     return TextTable(names, body, first, "fixed-width")
+
+
+def _first_numeric(body: list[list[str]]) -> int:
+    """The first column whose every filled cell is a number (the table's cells start there)."""
+    for k in range(len(body[0])):
+        cells = [r[k] for r in body if r[k]]
+        if cells and all(_BARE_NUMBER.match(c) for c in cells):
+            return k
+    return len(body[0])
+
+
+def _names_row_dimensions(row: list[str], below: list[list[str]]) -> bool:
+    """Whether ``row`` (under the header) holds only names of the label columns: text where the rows below
+    have labels, nothing over their numbers."""
+    start = _first_numeric(below)
+    if start == 0 or start == len(row):
+        return False
+    labels, cells = row[:start], row[start:]
+    return any(labels) and not any(cells) and not any(_BARE_NUMBER.match(c) for c in labels if c)
 
 
 def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
