@@ -238,3 +238,22 @@ def test_crosstabs_printed_with_a_line_naming_the_row_dimensions_are_read() -> N
     (table,) = find_tables(ftable, 1)
     assert table.names == ["sex", "region", "2019", "2020"]
     assert table.rows[1] == ["", "Syd", "1", "30"] and table.data_line == 3
+
+
+def test_a_table_under_title_lines_and_a_summary_row_are_read() -> None:
+    """SPSS prints titles and the column variable's name above a crosstab; R's summary() prints one row of
+    statistics under their names. Both are tables (TAB001 and EXT001 read them)."""
+    from scanner.loaders.texttables import find_tables
+
+    spss = ("Region * Sex Crosstabulation\nCount\n                 Sex\n                 Female   Male   Total\n"
+            "Region  North       45      2      47\n        South       51     39      90\n"
+            "Total               96     41     137\n")
+    (table,) = find_tables(spss, 1)
+    assert table.names[2:] == ["Female", "Male", "Total"] and table.rows[0][2:] == ["45", "2", "47"]
+    assert table.data_line == 5
+    summary = ("> summary(x)\n   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n"
+               " 410000  432500  455000  455000  477500  500000 \n")
+    (table,) = find_tables(summary, 1)
+    assert table.names == ["Min.", "1st Qu.", "Median", "Mean", "3rd Qu.", "Max."] and table.data_line == 3
+    # two lines of prose with a number are no table
+    assert list(find_tables("The minimum was low.\nIt was 12 in 2019 and 14 in 2020.\n", 1)) == []

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scanner.loaders.base import TabularMeta
+from scanner.names import statistic_kind
 
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
@@ -35,6 +36,10 @@ if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file with
 __all__ = ["TextTable", "TextTableSource", "find_tables"]
 
 _PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+_HAS_DIGIT = re.compile(r"\d")
+_GENERATED = re.compile(r"column_\d+$")
+#: Title lines (without a digit) dropped from the top of a paragraph to find the table under them.
+_MAX_TITLE_LINES = 4
 # A console prompt echoing the command above printed output: R (">", "+" continuing), Python (">>>", "..."),
 # IPython ("In [3]:").
 _PROMPT = re.compile(r"^(?:>|\+|>>>|\.\.\.|In \[\d*\]:)\s")
@@ -161,6 +166,28 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     return TextTable(names, body, first, "fixed-width")
 
 
+def _one_cell(line: str) -> bool:
+    """A line of one cell (no gap of two spaces between its words): a title, not a header row such as SAS's
+    ``Cumulative     Cumulative`` over its columns."""
+    return len(re.split(r"\s{2,}", line.strip())) == 1
+
+
+def _summary_row(block: list[tuple[int, str]]) -> TextTable | None:
+    """A header of statistics over one row of numbers (R's ``summary()``: ``Min. 1st Qu. Median Mean 3rd Qu.
+    Max.``): a one-row table, so that the extremes rules see its minimum and maximum."""
+    lines = [line.expandtabs(8).rstrip() for _, line in block]
+    spans = gutter_spans(lines)
+    if len(spans) < 2:
+        return None
+    header, row = ([line[a:b].strip() for a, b in spans] for line in lines)
+    if not all(_BARE_NUMBER.match(c) for c in row) or not _is_header(header):
+        return None
+    kinds = {statistic_kind(h) for h in header}
+    if not {"min", "max"} & kinds:
+        return None
+    return TextTable(unique_names(header), [row], block[1][0], "fixed-width")
+
+
 def _first_numeric(body: list[list[str]]) -> int:
     """The first column whose every filled cell is a number (the table's cells start there)."""
     for k in range(len(body[0])):
@@ -213,6 +240,18 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
             while paragraph and _PROMPT.match(paragraph[0][1]):
                 paragraph = paragraph[1:]  # the command that printed it (> head(df), >>> df.head())
             table = _fixed_width(paragraph) if len(paragraph) >= 3 else None
+            # Title lines above the table (SPSS: "Region * Sex Crosstabulation", "Count", the column
+            # variable's name): lines without a digit, dropped one by one until the rest is a table.
+            # Only a table with a header of its own counts (else the aligned reading below may do better).
+            skip = 0
+            while table is None and skip < _MAX_TITLE_LINES and skip < len(paragraph) - 3 \
+                    and not _HAS_DIGIT.search(paragraph[skip][1]) and _one_cell(paragraph[skip][1]):
+                skip += 1
+                table = _fixed_width(paragraph[skip:])
+                if table is not None and sum(1 for n in table.names if not _GENERATED.match(n)) < 2:
+                    table = None
+            if table is None and len(paragraph) == 2:
+                table = _summary_row(paragraph)
             if table is not None:
                 yield table
                 i = end
