@@ -274,12 +274,13 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, body in (
         # Published dominance: the share of the largest one or two units (concentration ratios).
         ("dominance", r"cr[1-3]|top_?[1-3]_?(share|andel|pct)?|(andel|share|pct)_?(af_?|of_?|av_?)?"
-                      r"(den_?|the_?|de_?|två_?|to_?|two_?)?(st(ø|o|ö)rste?|största|largest|biggest|top)\w*|"
-                      r"st(ø|o|ö)rst\w*(_[a-zæøåäö]+){0,3}_andel\w*|suurimm\w*(_[a-zäö]+){0,3}_osuus|"
+                      r"(den_?|the_?|de_?|två_?|to_?|tva_?|two_?)?(st(ø|oe|o|ö)rste?|st(ö|oe|o)rsta|largest|biggest|top)"
+                      r"\w*|st(ø|oe|o|ö)rst\w*(_[a-zæøåäö]+){0,3}_andel\w*|suurimm\w*(_[a-zäö]+){0,3}_osuus|"
                       r"largest_?(unit|firm|company|contributor)?_?(share|pct)|dominans\w*|koncentration\w*"),
-        ("min", r"min|minimum|mindste|laveste|l(ä|a)gsta|minst|lavest|pienin|minimi|smallest|lowest"),
-        ("max", r"max|maximum|maks|st(ø|o)rste|h(ø|o)jeste|h(ö|o)gsta|st(ö|o)rst|h(ø|o)yeste|suurin|maksimi|"
-                r"largest|highest"),
+        ("min", r"min|minimum|mindste|laveste|l(ä|ae|a)gsta|minst|lavest|pienin|minimi|smallest|lowest"),
+        # (Danish and Swedish letters also as written in ASCII names: ø/ö as "oe" or "o", ä as "ae" or "a")
+        ("max", r"max|maximum|maks|st(ø|oe|o)rste|h(ø|oe|o)jeste|h(ö|oe|o)gsta|st(ö|oe|o)rst|h(ø|oe|o)yeste|suurin|"
+                r"maksimi|largest|highest"),
         ("percentile", r"p[0-9]{1,2}(\.[0-9])?|pct[0-9]{1,2}|q[13]|pctl|percentile?s?|percentil|persentil|"
                        r"quantile?s?|kvantil\w*|kvartil\w*|quartile?s?|median|medianen|mediaani|fraktil\w*"),
         ("mean", r"mean|avg|average|gennemsnit\w*|gns|snit|medel\w*|gjennomsnitt\w*|keskiarvo"),

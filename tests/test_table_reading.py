@@ -84,7 +84,10 @@ def test_text_that_only_mentions_numbers_is_not_counts() -> None:
     ("name", "kind"),
     [("Std. Error", "spread"), ("Pr(>|t|)", "estimate"), ("p95", "percentile"), ("Maks.", "max"),
      ("andel største virksomhed", "dominance"), ("CR2", "dominance"), ("Mean Sq", "mean"), ("n (%)", None),
-     ("Antal", None), ("2018Q3", None), ("I alt", None), ("Percent", "share")],
+     ("Antal", None), ("2018Q3", None), ("I alt", None), ("Percent", "share"),
+     # Danish and Swedish letters as written in ASCII names (ø as oe or o, ä as ae or a)
+     ("andel_stoerste_pct", "dominance"), ("andel_storste", "dominance"), ("storsta_andel", "dominance"),
+     ("hoejeste", "max"), ("laegsta", "min")],
 )
 def test_statistic_names(name: str, kind: str | None) -> None:
     assert statistic_kind(name) == kind
