@@ -904,7 +904,8 @@ def test_a_markdown_table_saved_as_text_has_its_header_and_no_alignment_row(tmp_
     from scanner.loaders.csv import open_csv
 
     path = tmp_path / "freq.txt"
-    path.write_text("Table 2. Diagnoses by age group\n\n| Age group | Diabetes | Asthma |\n|-----------|---------:|:------:|\n"
+    path.write_text("Table 2. Diagnoses by age group\n\n| Age group | Diabetes | Asthma |\n"
+                    "|-----------|---------:|:------:|\n"
                     "| 0-17      |        1 |     45 |\n| 18-64     |      230 |    310 |\n", encoding="utf-8")
     src = open_csv(path)
     # the empty fields outside the edge pipes get generated names
