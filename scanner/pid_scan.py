@@ -364,27 +364,18 @@ def assess(cands: np.ndarray, denominators: np.ndarray, name_ctx: int, countries
             line_of = _renumbered(line_of, np.flatnonzero(keep))
     scores = _kind_scores(cands, name_ctx)
     shapes = cands[:, 3]
-    rank = {c: i for i, c in enumerate(countries)}
-    best_key = np.full(len(cands), -1, dtype=np.int64)
-    chosen = np.zeros(len(cands), dtype=np.int64)
-    for pos, info in enumerate(KINDS):
-        score = scores[info.bit]
-        has = score > -9
+
+    def n_kind_of(has: np.ndarray) -> np.ndarray:
         # share of the candidate's shape (or of the column's values) that validates as this kind
-        if per_shape:
-            n_kind = np.zeros(len(cands), dtype=np.int64)
-            for s in np.unique(shapes[has]):
-                in_shape = shapes == s
-                n_kind[in_shape] = int(np.count_nonzero(has & in_shape))
-        else:
-            n_kind = np.full(len(cands), int(np.count_nonzero(has)), dtype=np.int64)
-        share = n_kind / np.maximum(denominators, 1)
-        ok = has & _reported(score, share, n_kind, column=not per_shape)
-        # preference: higher score, then the profile's country order, then the order of KINDS
-        key = score * 10_000 + (99 - rank.get(info.country, 99)) * 100 + (99 - pos)
-        better = ok & (key > best_key)
-        best_key = np.where(better, key, best_key)
-        chosen = np.where(better, info.bit, chosen)
+        if not per_shape:
+            return np.full(len(cands), int(np.count_nonzero(has)), dtype=np.int64)
+        n_kind = np.zeros(len(cands), dtype=np.int64)
+        for s in np.unique(shapes[has]):
+            in_shape = shapes == s
+            n_kind[in_shape] = int(np.count_nonzero(has & in_shape))
+        return n_kind
+
+    chosen = _choose_kinds(scores, n_kind_of, np.maximum(denominators, 1), countries, column=not per_shape)
     detections = []
     for info in KINDS:
         mine = np.flatnonzero(chosen == info.bit)
@@ -395,12 +386,7 @@ def assess(cands: np.ndarray, denominators: np.ndarray, name_ctx: int, countries
         best = int(mine[np.argmax(score)])
         n_kind_all = np.count_nonzero(scores[info.bit] > -9)
         share = n_kind_all / max(int(np.max(denominators[mine])), 1)
-        ctx_all = sub[:, 5] | name_ctx
-        positive = bool(np.any((ctx_all & (CTX_PERSON if info.person else CTX_BUSINESS)) != 0))
-        # named, strong or several: block; one or two numbers on weaker evidence: a person looks
-        strong = int(score.max()) >= 3 or len(mine) >= 3 or positive
-        basis = _basis(int(score.max()), min(share, 1.0), positive, bool(np.any(sub[:, 4] & FLAG_SEP)),
-                       info.strength >= 2 or (info.bit in (8, 16) and bool(np.any(sub[:, 4] & FLAG_STRICT))))
+        severity, basis = _judged(info, int(score.max()), len(mine), sub[:, 5] | name_ctx, sub[:, 4], share)
         picks = sorted(([best] + [int(j) for j in mine[:MAX_EXAMPLES] if j != best])[:MAX_EXAMPLES])
         examples = tuple(
             Example(masking.identifier(_text_of(int(cands[i, 3]), int(cands[i, 4]), int(cands[i, 7]))),
@@ -408,10 +394,41 @@ def assess(cands: np.ndarray, denominators: np.ndarray, name_ctx: int, countries
                     row=int(cands[i, 6]) + 1 if cands[i, 6] >= 0 else None)
             for i in picks
         )
-        detections.append(Detection(
-            kind=info, column=column, count=len(mine), distinct=len(np.unique(sub[:, 7])),
-            severity=Severity.BLOCK if strong else Severity.REVIEW, basis=basis, examples=examples))
+        detections.append(Detection(kind=info, column=column, count=len(mine), distinct=len(np.unique(sub[:, 7])),
+                                    severity=severity, basis=basis, examples=examples))
     return detections
+
+
+def _choose_kinds(scores: dict[int, np.ndarray], n_kind_of: Callable[[np.ndarray], np.ndarray],
+                  denominators: np.ndarray | int, countries: Sequence[str], *, column: bool) -> np.ndarray:
+    """Per candidate, the bit of the kind it is reported as (0: none): of the kinds whose evidence is
+    reported (:func:`_reported`, ``n_kind_of(has)`` the validating candidates a candidate's share counts),
+    the higher score, then the profile's country order, then the order of KINDS."""
+    rank = {c: i for i, c in enumerate(countries)}
+    size = len(next(iter(scores.values())))
+    best_key = np.full(size, -1, dtype=np.int64)
+    chosen = np.zeros(size, dtype=np.int64)
+    for pos, info in enumerate(KINDS):
+        score = scores[info.bit]
+        has = score > -9
+        n_kind = n_kind_of(has)
+        ok = has & _reported(score, n_kind / denominators, n_kind, column=column)
+        key = score * 10_000 + (99 - rank.get(info.country, 99)) * 100 + (99 - pos)
+        better = ok & (key > best_key)
+        best_key = np.where(better, key, best_key)
+        chosen = np.where(better, info.bit, chosen)
+    return chosen
+
+
+def _judged(info: KindInfo, top: int, count: int, ctx: np.ndarray, flags: np.ndarray,
+            share: float) -> tuple[Severity, str]:
+    """The severity and basis of a detection of ``info``: named, strong or several is a block; one or two
+    numbers on weaker evidence, a person looks."""
+    positive = bool(np.any((ctx & (CTX_PERSON if info.person else CTX_BUSINESS)) != 0))
+    strong = top >= 3 or count >= 3 or positive
+    basis = _basis(top, min(share, 1.0), positive, bool(np.any(flags & FLAG_SEP)),
+                   info.strength >= 2 or (info.bit in (8, 16) and bool(np.any(flags & FLAG_STRICT))))
+    return (Severity.BLOCK if strong else Severity.REVIEW), basis
 
 
 def _buffer_lines(cands: np.ndarray, buf: np.ndarray) -> Callable[[int], int]:
@@ -602,19 +619,8 @@ class ColumnCandidates:
         pseudo[:, 5] = [g.ctx for g in sigs]
         counts = np.array([g.count for g in sigs], dtype=np.int64)
         scores = _kind_scores(pseudo, name_ctx)
-        rank = {c: i for i, c in enumerate(countries)}
-        best_key = np.full(len(sigs), -1, dtype=np.int64)
-        chosen = np.zeros(len(sigs), dtype=np.int64)
-        for pos, info in enumerate(KINDS):
-            score = scores[info.bit]
-            has = score > -9
-            n_kind = np.full(len(sigs), int(counts[has].sum()), dtype=np.int64)
-            share = n_kind / max(denominator, 1)
-            ok = has & _reported(score, share, n_kind, column=True)
-            key = score * 10_000 + (99 - rank.get(info.country, 99)) * 100 + (99 - pos)
-            better = ok & (key > best_key)
-            best_key = np.where(better, key, best_key)
-            chosen = np.where(better, info.bit, chosen)
+        chosen = _choose_kinds(scores, lambda has: np.full(len(sigs), int(counts[has].sum()), dtype=np.int64),
+                               max(denominator, 1), countries, column=True)
         detections = []
         for info in KINDS:
             mine = np.flatnonzero(chosen == info.bit)
@@ -629,22 +635,15 @@ class ColumnCandidates:
             firsts = sorted((o, r, v, sigs[j].shape, sigs[j].flags) for j in mine.tolist()
                             for o, r, v in sigs[j].first)[:MAX_EXAMPLES]
             picks = sorted(([best] + [f for f in firsts if f[0] != best[0]])[:MAX_EXAMPLES])
-            n_kind_all = int(counts[scores[info.bit] > -9].sum())
-            share = n_kind_all / max(denominator, 1)
-            ctx_all = pseudo[mine, 5] | name_ctx
-            positive = bool(np.any((ctx_all & (CTX_PERSON if info.person else CTX_BUSINESS)) != 0))
+            share = int(counts[scores[info.bit] > -9].sum()) / max(denominator, 1)
             count = int(counts[mine].sum())
-            strong = top >= 3 or count >= 3 or positive
-            flags = pseudo[mine, 4]
-            basis = _basis(top, min(share, 1.0), positive, bool(np.any(flags & FLAG_SEP)),
-                           info.strength >= 2 or (info.bit in (8, 16) and bool(np.any(flags & FLAG_STRICT))))
+            severity, basis = _judged(info, top, count, pseudo[mine, 5] | name_ctx, pseudo[mine, 4], share)
             examples = tuple(Example(masking.identifier(_text_of(shape, fl, value)),
                                      row=row + 1 if row >= 0 else None)
                              for _o, row, value, shape, fl in picks)
             distinct = len(np.unique(np.concatenate([v for j in mine.tolist() for v in sigs[j].values])))
-            detections.append(Detection(
-                kind=info, column=column, count=count, distinct=distinct,
-                severity=Severity.BLOCK if strong else Severity.REVIEW, basis=basis, examples=examples))
+            detections.append(Detection(kind=info, column=column, count=count, distinct=distinct,
+                                        severity=severity, basis=basis, examples=examples))
         return detections
 
 
