@@ -39,6 +39,8 @@ __all__ = [
     "SE_PNR",
     "SE_SAMNR",
     "SHAPES",
+    "WORD_END",
+    "WORD_START",
     "keyword_table",
     "scan_bytes",
     "scan_ints",
@@ -76,21 +78,30 @@ _LUHN2 = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int64)  # digit * 2 w
 _FI_CHECK = np.frombuffer(b"0123456789ABCDEFHJKLMNPRSTUVWXY", dtype=np.uint8).copy()
 
 
+#: Flags of a context word, above its class bits: it must start a word (no letter before it), or end one.
+WORD_START = 1 << 16
+WORD_END = 1 << 17
+_CLASS_BITS = WORD_START - 1
+
+
 def keyword_table(classes: dict[int, tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pack context words into arrays for the kernels: (bytes, offsets, class bit per word).
 
     Words are matched against lower-cased ASCII bytes, so give them in lower case (UTF-8 letters such as
-    ``ø`` are matched byte for byte).
+    ``ø`` are matched byte for byte). A word is matched anywhere in the text before a number ("pnr" in
+    "lopnr"), unless it is written ``^word`` (it must start a word: "^port" is not in "important") or
+    ``word$`` (it must end one); the markers become the ``WORD_START`` and ``WORD_END`` flags of its class.
     """
     words: list[bytes] = []
     bits: list[int] = []
     for bit, group in classes.items():
         for w in group:
-            raw = w.encode("utf-8")
+            flags = (WORD_START if w.startswith("^") else 0) | (WORD_END if w.endswith("$") and len(w) > 1 else 0)
+            raw = w.removeprefix("^").removesuffix("$").encode("utf-8")
             if not raw:
                 raise ValueError("empty context word")
             words.append(raw)
-            bits.append(bit)
+            bits.append(bit | flags)
     offsets = np.zeros(len(words) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(w) for w in words])
     data = np.frombuffer(b"".join(words), dtype=np.uint8).copy()
@@ -113,6 +124,12 @@ def _isalnum(b: int) -> bool:
 @helper
 def _isalpha(b: int) -> bool:
     return (65 <= b <= 90) or (97 <= b <= 122)
+
+
+@helper
+def _letter(b: int) -> bool:
+    """A letter of a word: ASCII, or a byte of a UTF-8 letter (æ, ø, å, ä, ö)."""
+    return (65 <= b <= 90) or (97 <= b <= 122) or b >= 128
 
 
 @helper
@@ -352,7 +369,12 @@ def _context(buf: np.ndarray, start: int, base_lo: int, window: int, first: np.n
             k = order[t]
             a = kw_off[k]
             b = kw_off[k + 1]
-            if p + (b - a) > start or (ctx & kw_cls[k]) != 0:
+            cls = kw_cls[k] & _CLASS_BITS
+            if p + (b - a) > start or (ctx & cls) != 0:
+                continue
+            if (kw_cls[k] & WORD_START) != 0 and p > base_lo and _letter(int(buf[p - 1])):
+                continue
+            if (kw_cls[k] & WORD_END) != 0 and p + (b - a) < start and _letter(int(buf[p + (b - a)])):
                 continue
             ok = True
             for q in range(1, b - a):
@@ -360,7 +382,7 @@ def _context(buf: np.ndarray, start: int, base_lo: int, window: int, first: np.n
                     ok = False
                     break
             if ok:
-                ctx |= kw_cls[k]
+                ctx |= cls
     if _vat_prefix(buf, start, lo, 100, 107) or _vat_prefix(buf, start, lo, 115, 101):  # "dk", "se"
         ctx |= CTX_BUSINESS
     return ctx

@@ -198,7 +198,9 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
                 continue
             for found in find_tables(chunk.text, chunk.first_line):
                 table = _analyse(TextTableSource(entry.path, found), config)
-                findings.extend(_at_lines(judge(table, table_rules, config, entry.relpath, key), found.data_line))
+                judged = judge(table, table_rules, config, entry.relpath, key)
+                findings.extend(_at_row_lines(judged, found.lines) if found.lines
+                                else _at_lines(judged, found.data_line))
     return findings
 
 

@@ -284,7 +284,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("percentile", r"p[0-9]{1,2}(\.[0-9])?|pct[0-9]{1,2}|q[13]|pctl|percentile?s?|percentil|persentil|"
                        r"quantile?s?|kvantil\w*|kvartil\w*|quartile?s?|median|medianen|mediaani|fraktil\w*"),
         ("mean", r"mean|avg|average|gennemsnit\w*|gns|snit|medel\w*|gjennomsnitt\w*|keskiarvo"),
-        ("spread", r"sd|std|stddev|stdev|std_?dev|standardafvigelse|standardavvik\w*|spredning|variance|"
+        ("spread", r"sd|std|stddev|stdev|std_?dev|st_?dev\w*|standard_?deviation|"
+                   r"standardafvigelse|standardavvik\w*|spredning|variance|"
                    r"varians|iqr|se|stderr|std_?err\w*|std_?error|standard_?error|sem"),
         ("estimate", r"estimate|estimat|est|coef\w*|beta|b|t|z|p|pval\w*|p_?value|pr|ci|lci|uci|ll|ul|"
                      r"(lower|upper)_?(\d{2}_?)?(ci|cl|bound|limit|conf\w*)|(ci|cl|conf\w*)_?(lower|upper|low|high)|lcl|ucl|"

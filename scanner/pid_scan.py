@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -78,15 +79,15 @@ PERSON_WORDS = (
 )
 #: Words that say it is a business number.
 BUSINESS_WORDS = (
-    "orgnr", "org.nr", "org nr", "org-nr", "organisation", "organisasjon", "cvr", "vat", "moms",
-    "y-tunnus", "ytunnus", "företag", "foretag", "firma", "virksomhed", "company", "enterprise",
+    "orgnr", "org.nr", "org nr", "org-nr", "organisation", "organisasjon", "cvr", "^vat", "^moms",
+    "y-tunnus", "ytunnus", "företag", "foretag", "^firma", "virksomhed", "company", "enterprise",
 )
 #: Words that say a number is something else (a phone, an account, an amount, a time, a version).
 NEGATIVE_WORDS = (
-    "tel", "phone", "mobil", "fax", "konto", "account", "iban", "bankgiro", "plusgiro", "ocr", "faktura",
-    "invoice", "order", "ordre", "beløb", "belopp", "amount", "sum", "total", "kr", "sek", "dkk", "nok",
-    "eur", "usd", "isbn", "issn", "doi", "version", "build", "pid", "port", "seed", "time", "date",
-    "dato", "datum", "size", "bytes",
+    "^tel", "^phone", "^mobil", "^fax$", "^konto", "^account", "^iban$", "^bankgiro", "^plusgiro", "^ocr$",
+    "^faktura", "^invoice", "^order", "^ordre", "^beløb", "^belopp", "^amount", "^sum$", "^total", "^kr$",
+    "^sek$", "^dkk$", "^nok$", "^eur$", "^usd$", "^isbn", "^issn", "^doi$", "^version", "^build", "^pid$",
+    "^port$", "^seed", "^time", "^date", "^dato", "^datum", "^size", "^bytes",
 )
 
 SHAPE_NAMES = ("d8", "d10", "d11", "d12", "6s4", "8s4", "6s5", "fi")
@@ -239,15 +240,28 @@ def name_context(name: str) -> int:
 
     lowered = name.strip().lower()
     ctx = 0
-    if any(w in lowered for w in PERSON_WORDS):
+    if _WORD_PATTERNS[CTX_PERSON].search(lowered):
         ctx |= CTX_PERSON
-    if any(w in lowered for w in BUSINESS_WORDS):
+    if _WORD_PATTERNS[CTX_BUSINESS].search(lowered):
         ctx |= CTX_BUSINESS
     if not ctx and NATIONAL_KEYS.search(lowered.replace(" ", "_").replace("-", "_").replace(".", "_")):
         ctx |= CTX_PERSON
-    if not ctx and any(w in lowered for w in NEGATIVE_WORDS):
+    if not ctx and _WORD_PATTERNS[CTX_NEGATIVE].search(lowered):
         ctx |= CTX_NEGATIVE
     return ctx
+
+
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The context words as one pattern, their markers as in :func:`kernels.pid.keyword_table` (``^``: no
+    letter before the word, ``$``: none after it)."""
+    def one(w: str) -> str:
+        body = re.escape(w.removeprefix("^").removesuffix("$"))
+        return ("(?<![^\\W\\d_])" if w.startswith("^") else "") + body + ("(?![^\\W\\d_])" if w.endswith("$") else "")
+    return re.compile("|".join(one(w) for w in words))
+
+
+_WORD_PATTERNS = {bit: _word_pattern(words) for bit, words in
+                  ((CTX_PERSON, PERSON_WORDS), (CTX_BUSINESS, BUSINESS_WORDS), (CTX_NEGATIVE, NEGATIVE_WORDS))}
 
 
 def _scan_buffer(buf: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray]:

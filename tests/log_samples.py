@@ -22,7 +22,7 @@ class Sample:
     tool: str
     name: str
     content: str
-    expect: str  # "pass" or "fail"
+    expect: str  # "pass", "review" or "fail"
     rules: tuple[str, ...] = ()
 
 
@@ -349,8 +349,17 @@ def _r() -> list[Sample]:
                "fail", ("LOG001",)),
         Sample("R", "r_str_safe.Rout", _R_HEAD + "> str(bef)\n'data.frame':\t4812 obs. of  2 variables:\n"
                " $ alder   : num  34 45 51 28 62 33 47 55 41 39 ...\n $ koen    : chr  \"M\" \"K\" \"M\" \"K\" ...\n"
-               "> summary(bef$alder)\n   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n"
-               "  18.00   33.00   45.00   45.12   58.00   89.00 \n> dim(bef)\n[1] 4812    2\n", "pass"),
+               "> mean(bef$alder)\n[1] 45.12\n> dim(bef)\n[1] 4812    2\n", "pass"),
+        Sample("R", "r_group_extremes_safe.Rout", _R_HEAD + "> bef %>% group_by(region) %>% summarise(n = n(), "
+               "min_alder = min(alder), max_alder = max(alder))\n# A tibble: 3 × 4\n"
+               "  region     n min_alder max_alder\n  <chr>  <int>     <dbl>     <dbl>\n"
+               "1 Midt    1203        18        94\n2 Nord    1422        18        97\n3 Syd     2187        18        99\n", "pass"),
+        Sample("R", "r_quartiles_safe.Rout", _R_HEAD + "> quantile(bef$alder, c(0.25, 0.5, 0.75))\n"
+               "25% 50% 75% \n 33  45  58 \n", "pass"),
+        # summary() prints the minimum and the maximum without the group's size: a person must look
+        Sample("R", "r_summary.Rout", _R_HEAD + "> summary(bef$alder)\n"
+               "   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n"
+               "  18.00   33.00   45.00   45.12   58.00   89.00 \n> dim(bef)\n[1] 4812    2\n", "review", ("EXT001",)),
         Sample("R", "r_clean.R", "bef <- filter(bef, aar == 2019, alder >= 18)\nset.seed(12345)\n"
                "for (i in c(1, 2)) print(i)\ntab <- table(bef$region, bef$koen)\nbef <- bef[!is.na(bef$pnr), ]\n"
                "d <- data.frame(x = c(1, 2, 3), y = c(2.5, 3.1, 4.0))\n", "pass"),
@@ -602,8 +611,10 @@ def _gaps() -> list[Sample]:
                "fail", ("TAB001", "LOG001")),
         Sample("R", "r_knitr_safe.html", _knitr([
             ("table(bef$region)", "\n Midt  Nord   Syd \n   87   120   340 "),
+            ("mean(bef$alder)", "[1] 45.12")]), "pass"),
+        Sample("R", "r_knitr_summary.html", _knitr([
             ("summary(bef$alder)", "   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n"
-                                   "  18.00   31.00   45.00   45.12   58.00   89.00 ")]), "pass"),
+                                   "  18.00   31.00   45.00   45.12   58.00   89.00 ")]), "review", ("EXT001",)),
         Sample("R", "r_variable.R", "ids <- c(1023, 4471)\nbef <- bef[bef$pnr %in% ids, ]\n", "fail",
                ("COD001",)),
         Sample("R", "r_variable_safe.R", "aar_valgt <- 2019\nbef <- bef[bef$aar == aar_valgt, ]\n", "pass"),

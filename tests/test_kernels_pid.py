@@ -394,11 +394,40 @@ def test_constants_match_reference() -> None:
 def test_keyword_table() -> None:
     kw, off, cls = KW
     words = [*ref.PERSON_WORDS, *ref.BUSINESS_WORDS, *ref.NEGATIVE_WORDS]
-    assert [kw[off[k]:off[k + 1]].tobytes().decode() for k in range(len(words))] == words
-    assert list(cls) == [ref.CTX_PERSON] * len(ref.PERSON_WORDS) + [ref.CTX_BUSINESS] * len(ref.BUSINESS_WORDS) + [
+    bare = [w.removeprefix("^").removesuffix("$") for w in words]
+    assert [kw[off[k]:off[k + 1]].tobytes().decode() for k in range(len(words))] == bare
+    flags = [(pid.WORD_START if w.startswith("^") else 0) | (pid.WORD_END if w.endswith("$") else 0) for w in words]
+    classes = [ref.CTX_PERSON] * len(ref.PERSON_WORDS) + [ref.CTX_BUSINESS] * len(ref.BUSINESS_WORDS) + [
         ref.CTX_NEGATIVE] * len(ref.NEGATIVE_WORDS)
+    assert list(cls) == [c | f for c, f in zip(classes, flags, strict=True)]
     with pytest.raises(ValueError, match="empty"):
         pid.keyword_table({1: ("pnr", "")})
+    with pytest.raises(ValueError, match="empty"):
+        pid.keyword_table({1: ("^$",)})
+
+
+@pytest.mark.parametrize(("text", "ctx"), [
+    # a word marked to start a word is not found inside another ("port" in "important", "vat" in
+    # "observations", "firma" in "confirmation"); unmarked words are ("pnr" in "lopnr")
+    (b"Important: 010180-1234", 0),
+    (b"see the report 0101801234", 0),
+    (b"Observations    1390807079", 0),
+    (b"Sum Observations    1390807079", ref.CTX_NEGATIVE),
+    (b"confirmation 5560360793", 0),
+    (b"port 0101801234", ref.CTX_NEGATIVE),
+    (b"report; port 0101801234", ref.CTX_NEGATIVE),
+    (b"VAT 5560360793", ref.CTX_BUSINESS),
+    (b"lopnr 0101801234", ref.CTX_PERSON),
+    (b"belob_kr 0101801234", ref.CTX_NEGATIVE),
+    (b"kroner 0101801234", 0),
+    (b"bel\xc3\xb8b 0101801234", ref.CTX_NEGATIVE),
+    (b"m\xc3\xa6ngde 0101801234", 0),
+])
+def test_context_words_that_must_start_or_end_a_word(text: bytes, ctx: int) -> None:
+    start = len(text) - len(text.split()[-1])
+    assert ref.context(text, start) == ctx
+    assert int(pid._context(np.frombuffer(text, np.uint8), start, 0, ref.CONTEXT_BYTES, *pid._first_bytes(
+        KW[0], KW[1]), *KW)) == ctx
 
 
 def test_chunk_at_every_byte_of_the_edge_cases() -> None:

@@ -631,3 +631,58 @@ def test_a_stata_crosstab_with_stacked_percentages_is_read_by_its_frequencies(tm
     assert result.files[0].verdict is Verdict.FAIL
     line = text.splitlines().index("         2 |         2         45 |        47") + 1
     assert [f.location.line for f in hits] == [line]
+
+
+_STATA_SUMMARIZE_DETAIL = """\
+. summarize income, detail
+
+                           income
+-------------------------------------------------------------
+      Percentiles      Smallest
+ 1%       102000              0
+ 5%       160000             12
+10%       190000            150       Obs               4,452
+25%       248000            480       Sum of wgt.       4,452
+
+50%       305000                      Mean           312400.5
+                        Largest       Std. dev.       98211.3
+75%       370000        2350000
+90%       441000        3900000       Variance       9.65e+09
+95%       498000        8800000       Skewness       2.312442
+99%       612000       1.43e+07       Kurtosis        12.1150
+"""
+
+
+def test_stata_summarize_detail_lists_the_smallest_and_largest_values(tmp_path: Path) -> None:
+    """`summarize x, detail` prints the four smallest and four largest values beside the percentiles: single
+    units' values (as SAS UNIVARIATE's extreme observations), so the log is LOG001. A plain `summarize`
+    (n, mean, sd, min, max of a large group) is not."""
+    path = tmp_path / "sum.log"
+    path.write_text(_STATA_SUMMARIZE_DETAIL, encoding="utf-8")
+    result = api.scan([path], load_config()).files[0]
+    hits = [f for f in result.findings if f.rule == "LOG001"]
+    assert result.verdict is Verdict.FAIL and len(hits) == 1
+    assert hits[0].location.line == 6 and "8 printed rows" in str(hits[0].evidence)
+    assert "observation numbers" not in hits[0].message
+    plain = tmp_path / "plain.log"
+    plain.write_text(". summarize income\n\n    Variable |        Obs        Mean    Std. dev.       Min        Max\n"
+                     "-------------+---------------------------------------------------------\n"
+                     "      income |      4,452    312400.5     98211.3     102000     612000\n", encoding="utf-8")
+    assert api.scan([plain], load_config()).files[0].verdict is Verdict.PASS
+
+
+@pytest.mark.parametrize(("printout", "expect"), [
+    # summary() of a subgroup: extremes without a group size
+    ("   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n 250000  262500  275000  280000  292500  310000 \n",
+     {("EXT001", 4)}),
+    # quantile(): 0% is the minimum and 100% the maximum; this one is 23 times the 99th percentile
+    ("     0%       1%      50%      99%     100% \n      0   102000   305000   612000 14250000 \n",
+     {("EXT001", 4), ("EXT002", 4)}),
+])
+def test_r_summary_and_quantile_in_a_log_are_tables_of_extremes(tmp_path: Path, printout: str,
+                                                                 expect: set[tuple[str, int]]) -> None:
+    path = tmp_path / "analysis.Rout"
+    path.write_text(f"> x <- cohort$income[cohort$kommune == 'Laesoe']\n> summary(x)\n{printout}> 1 + 1\n[1] 2\n",
+                    encoding="utf-8")
+    result = api.scan([path], load_config()).files[0]
+    assert {(f.rule, f.location.line) for f in result.findings} == expect

@@ -65,7 +65,7 @@ from scanner.loaders.programs import (
     read_program,
     wide_codec,
 )
-from scanner.loaders.texttables import TextTable, gutter_spans, unique_names
+from scanner.loaders.texttables import TextTable, gutter_spans, summary_row, unique_names
 from scanner.sources import open_file
 
 __all__ = [
@@ -831,6 +831,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         what_base = f"{tool or 'printed'} output"
     lines = [x if not _DECORATION.match(x.text) else _Line(x.number, "") for x in lines]
     tables: list[ListedTable] = []
+    if language is Language.STATA:
+        tables.extend(_stata_extremes(lines))
     pars = _paragraphs(lines)
     k = 0
     while k < len(pars):
@@ -884,6 +886,47 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what} (printed data frame)")
         tables.append(table)
     return tables
+
+
+_STATA_SMALLEST = re.compile(r"^\s*Percentiles\s+Smallest\s*$")
+_STATA_LARGEST = re.compile(r"^\s*Largest\b")
+# "10%       190000            150       Obs     4,452": the percentile, then the smallest (or largest) value.
+_STATA_EXTREME_ROW = re.compile(r"^\s*\d{1,2}%\s+\S+\s+([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)(?:\s|$)")
+
+
+def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
+    """The "Smallest" and "Largest" columns of Stata's ``summarize, detail``: the four lowest and the four
+    highest single values of the variable, each one unit's own value (as SAS UNIVARIATE's extreme
+    observations). Their lines are blanked in ``lines``, so the percentile block is not read again as a
+    table of other cells."""
+    found: list[ListedTable] = []
+    k = 0
+    while k < len(lines):
+        if not _STATA_SMALLEST.match(lines[k].text):
+            k += 1
+            continue
+        start, rows, at = k, [], []
+        side = "smallest"
+        k += 1
+        # the block: 4 rows, a blank line, the median row, "Largest", 4 rows (fewer for a short variable)
+        while k < len(lines) and k - start <= 14:
+            text = lines[k].text
+            if _STATA_LARGEST.match(text):
+                side = "largest"
+            elif (m := _STATA_EXTREME_ROW.match(text)) is not None:
+                rows.append([side, m.group(1)])
+                at.append(lines[k].number)
+            elif text.strip() and not re.match(r"^\s*\d{1,2}%", text):
+                break
+            k += 1
+        if rows:
+            table = _table(["extreme", "value"], rows, at, Origin.LISTING,
+                           "Stata summarize, detail: extreme values (smallest, largest)", "stata-extremes")
+            if table is not None:
+                found.append(table)
+        for j in range(start, k):
+            lines[j] = _Line(lines[j].number, "")
+    return found
 
 
 def _has_row_numbers(table: ListedTable) -> bool:
@@ -986,6 +1029,11 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
             if table is not None:
                 return table, 0
     rows = [x for x in par if not _RULE.match(x.text)]
+    if len(rows) == 2:
+        # R's summary() and quantile(): statistics' names over one row of numbers (min and max among them)
+        one = summary_row([(x.number, x.text) for x in rows])
+        if one is not None:
+            return ListedTable(one, (rows[1].number,), origin, what), 0
     first = next((i for i, x in enumerate(rows) if _is_data(x.text)), None)
     used_next = 0
     if first is None:

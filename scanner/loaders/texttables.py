@@ -33,7 +33,7 @@ from scanner.names import statistic_kind
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
 
-__all__ = ["TextTable", "TextTableSource", "find_tables"]
+__all__ = ["TextTable", "TextTableSource", "find_tables", "summary_row"]
 
 _PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 _HAS_DIGIT = re.compile(r"\d")
@@ -64,7 +64,9 @@ class TextTable:
     names: list[str]
     rows: list[list[str]]
     data_line: int
-    kind: str  # "pipe", "fixed-width" or "aligned"
+    kind: str  # "pipe", "fixed-width", "aligned" or "latex"
+    lines: tuple[int, ...] = ()
+    """The line of each row, when rows are not consecutive lines (empty: row ``k`` is at ``data_line + k``)."""
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -172,19 +174,22 @@ def _one_cell(line: str) -> bool:
     return len(re.split(r"\s{2,}", line.strip())) == 1
 
 
-def _summary_row(block: list[tuple[int, str]]) -> TextTable | None:
+def summary_row(block: list[tuple[int, str]]) -> TextTable | None:
     """A header of statistics over one row of numbers (R's ``summary()``: ``Min. 1st Qu. Median Mean 3rd Qu.
-    Max.``): a one-row table, so that the extremes rules see its minimum and maximum."""
+    Max.``; ``quantile()``: ``0% 25% 50% 75% 100%``): a one-row table, so that the extremes rules see its
+    minimum and maximum."""
     lines = [line.expandtabs(8).rstrip() for _, line in block]
     spans = gutter_spans(lines)
     if len(spans) < 2:
         return None
     header, row = ([line[a:b].strip() for a, b in spans] for line in lines)
-    if not all(_BARE_NUMBER.match(c) for c in row) or not _is_header(header):
+    if not all(_BARE_NUMBER.match(c) for c in row) \
+            or not all(not _BARE_NUMBER.match(c) or re.fullmatch(r"\d{1,3}(?:\.\d+)?%", c) for c in header) \
+            or any(c.endswith("%") for c in row):
         return None
     kinds = {statistic_kind(h) for h in header}
-    if not {"min", "max"} & kinds:
-        return None
+    if not {"min", "max"} & kinds and not any(h in ("0%", "100%") for h in header):
+        return None  # R's quantile() names the minimum and the maximum 0% and 100%
     return TextTable(unique_names(header), [row], block[1][0], "fixed-width")
 
 
@@ -207,8 +212,32 @@ def _names_row_dimensions(row: list[str], below: list[list[str]]) -> bool:
     return any(labels) and not any(cells) and not any(_BARE_NUMBER.match(c) for c in labels if c)
 
 
+def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
+    """The LaTeX tables in ``text``, and the text with their lines blanked (so that the readers of
+    aligned and fixed-width tables do not read the same rows again as a table of other cells)."""
+    from scanner.loaders import latex
+
+    lines = text.split("\n")
+    tables: list[TextTable] = []
+    for start, end, rows in latex.iter_blocks(lines):
+        width = max((len(r) for _, r in rows), default=0)
+        head = 0
+        while head < len(rows) and latex.is_header_row(rows[head][1]):
+            head += 1
+        body = [(k, latex.cells_text(r, width)) for k, r in rows[head:]]
+        if width >= 2 and head < len(rows):
+            names = latex.header_names([r for _, r in rows[:head]], width)
+            tables.append(TextTable(unique_names(names), [c for _, c in body], first_line + body[0][0], "latex",
+                                    tuple(first_line + k for k, _ in body)))
+        lines[start:end] = [""] * (end - start)
+    return tables, "\n".join(lines)
+
+
 def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
-    """Every pipe table and space-aligned table in ``text`` (lines numbered from ``first_line``)."""
+    """Every pipe table, LaTeX table and space-aligned table in ``text`` (lines numbered from ``first_line``)."""
+    if "&" in text and "\\" in text:
+        latex_tables, text = _latex_tables(text, first_line)
+        yield from latex_tables
     # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
     # the line numbers of the others, so header and rows form one block.
     numbered = [(first_line + k, line) for k, line in enumerate(text.split("\n")) if not _RULE_LINE.match(line)]
@@ -251,7 +280,7 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
                 if table is not None and sum(1 for n in table.names if not _GENERATED.match(n)) < 2:
                     table = None
             if table is None and len(paragraph) == 2:
-                table = _summary_row(paragraph)
+                table = summary_row(paragraph)
             if table is not None:
                 yield table
                 i = end

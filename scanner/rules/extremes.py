@@ -158,6 +158,8 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
     if "other" in names and chosen in ("mean", "sd", "variance"):
         chosen = "other"  # "Lower CL for Mean", "Std Error of Mean": not the group's own statistic
     level = next(lvl for k, lvl in kinds if k == chosen)
+    if chosen == "percentile" and level in (0.0, 100.0):
+        chosen = "min" if level == 0.0 else "max"  # R's quantile(): "0%" is the minimum, "100%" the maximum
     stem = [w for i, w in enumerate(words) if i not in used and w not in _FILLERS and w not in _ERROR_WORDS
             and not re.fullmatch(r"[\d.,%]+", w)]
     return StatName(chosen, level, " ".join(stem))
@@ -179,6 +181,8 @@ def _word_stat(words: Sequence[str], i: int, quarters: bool) -> tuple[tuple[str,
         return ("mean", None), None
     if w in _SD_WORDS:
         return (("other", None) if nxt in _ERROR_WORDS else ("sd", None)), None
+    if w in ("st", "standard", "standardised") and nxt in ("dev", "deviation", "afvigelse", "avvik", "avvikelse"):
+        return ("sd", None), i + 1  # stargazer's "St. Dev.", "Standard deviation"
     if w in _VARIANCE_WORDS:
         return ("variance", None), None
     if w in _SE_WORDS:

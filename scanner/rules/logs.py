@@ -141,8 +141,9 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
         return
     if "extreme" in part.what.lower():
         yield ctx.finding(
-            f"{part.what} prints the lowest and highest single values with their observation "
-            "numbers: each is one unit's own value.",
+            f"{part.what} prints the lowest and highest single values"
+            f"{' with their observation numbers' if any(c.name.lower() == 'obs' for c in table.columns) else ''}"
+            ": each is one unit's own value.",
             evidence, line=part.line, identity=f"extremes:{part.what}",
         )
         return

@@ -71,14 +71,14 @@ PERSON_WORDS = (
     "patient",
 )
 BUSINESS_WORDS = (
-    "orgnr", "org.nr", "org nr", "org-nr", "organisation", "organisasjon", "cvr", "vat", "moms",
-    "y-tunnus", "ytunnus", "företag", "foretag", "firma", "virksomhed", "company", "enterprise",
+    "orgnr", "org.nr", "org nr", "org-nr", "organisation", "organisasjon", "cvr", "^vat", "^moms",
+    "y-tunnus", "ytunnus", "företag", "foretag", "^firma", "virksomhed", "company", "enterprise",
 )
 NEGATIVE_WORDS = (
-    "tel", "phone", "mobil", "fax", "konto", "account", "iban", "bankgiro", "plusgiro", "ocr", "faktura",
-    "invoice", "order", "ordre", "beløb", "belopp", "amount", "sum", "total", "kr", "sek", "dkk", "nok",
-    "eur", "usd", "isbn", "issn", "doi", "version", "build", "pid", "port", "seed", "time", "date",
-    "dato", "datum", "size", "bytes",
+    "^tel", "^phone", "^mobil", "^fax$", "^konto", "^account", "^iban$", "^bankgiro", "^plusgiro", "^ocr$",
+    "^faktura", "^invoice", "^order", "^ordre", "^beløb", "^belopp", "^amount", "^sum$", "^total", "^kr$",
+    "^sek$", "^dkk$", "^nok$", "^eur$", "^usd$", "^isbn", "^issn", "^doi$", "^version", "^build", "^pid$",
+    "^port$", "^seed", "^time", "^date", "^dato", "^datum", "^size", "^bytes",
 )
 
 
@@ -237,6 +237,26 @@ def _vat_prefix(buf: bytes, start: int, lo: int, prefixes: tuple[bytes, ...]) ->
     return start - 3 < lo or not _isalpha(buf[start - 3])
 
 
+def _letter(b: int) -> bool:
+    return (chr(b).isascii() and chr(b).isalpha()) or b >= 128
+
+
+def _word_at(window: bytes, word: str, letter_before: bool) -> bool:
+    """Whether ``word`` (``^``: starting a word, ``$``: ending one) is in ``window``; ``letter_before``:
+    the byte before the window is a letter."""
+    raw = word.removeprefix("^").removesuffix("$").encode("utf-8")
+    at = window.find(raw)
+    while at >= 0:
+        before = window[at - 1] if at > 0 else None
+        after = window[at + len(raw)] if at + len(raw) < len(window) else None
+        start_ok = not word.startswith("^") or not (letter_before if before is None else _letter(before))
+        end_ok = not word.endswith("$") or after is None or not _letter(after)
+        if start_ok and end_ok:
+            return True
+        at = window.find(raw, at + 1)
+    return False
+
+
 def context(buf: bytes, start: int) -> int:
     """Context bits from the words in the ``CONTEXT_BYTES`` before ``start`` on the same line."""
     lo = max(0, start - CONTEXT_BYTES)
@@ -246,7 +266,7 @@ def context(buf: bytes, start: int) -> int:
     window = bytes(_lower(b) for b in buf[lo:start])
     ctx = 0
     for words, bit in ((PERSON_WORDS, CTX_PERSON), (BUSINESS_WORDS, CTX_BUSINESS), (NEGATIVE_WORDS, CTX_NEGATIVE)):
-        if any(w.encode("utf-8") in window for w in words):
+        if any(_word_at(window, w, lo > 0 and _letter(buf[lo - 1])) for w in words):
             ctx |= bit
     # A VAT prefix right before the digits ("DK12345678", "SE556...01") names a business number; the
     # two letters must start a word ("license8803200016" is not one).
