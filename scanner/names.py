@@ -313,10 +313,19 @@ def statistic_kind(name: str) -> str | None:
     lowered = re.sub(r"[\s\-./()|>]+", "_", name.strip().lower()).strip("_")
     if not lowered:
         return None
+    if _SHARE_WORD.search(lowered) and _LARGEST_WORD.search(lowered):
+        return "dominance"  # "Andel af omsætning, største virksomhed", "Share of the two largest firms"
     for kind, pattern in _STAT_PATTERNS:
         if pattern.search(lowered):
             return kind
     return None
+
+
+# A share and the largest unit(s) anywhere in one name: a published dominance share, whatever the word order
+# ("Omsætningsandel for de 2 største", "share of turnover, largest firm"). "Højeste"/"highest" is not here:
+# "Andel med højeste uddannelse" is the share of people with the highest education.
+_SHARE_WORD = re.compile(r"andel|share|pct|percent|procent|prosent|osuus|%")
+_LARGEST_WORD = re.compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|top_?[1-3]?)(?![a-zæøåäö])")
 
 
 # Labels of a table's margins (totals) in the Nordic languages and English.

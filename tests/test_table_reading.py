@@ -87,7 +87,10 @@ def test_text_that_only_mentions_numbers_is_not_counts() -> None:
      ("Antal", None), ("2018Q3", None), ("I alt", None), ("Percent", "share"),
      # Danish and Swedish letters as written in ASCII names (ø as oe or o, ä as ae or a)
      ("andel_stoerste_pct", "dominance"), ("andel_storste", "dominance"), ("storsta_andel", "dominance"),
-     ("hoejeste", "max"), ("laegsta", "min")],
+     ("hoejeste", "max"), ("laegsta", "min"),
+     # a share and the largest unit(s) in any order; "St. Dev." (stargazer) is a standard deviation
+     ("Andel af omsætning, største virksomhed", "dominance"), ("Omsætningsandel for de 2 største", "dominance"),
+     ("Share of the two largest firms", "dominance"), ("Desktop share", "share"), ("St. Dev.", "spread")],
 )
 def test_statistic_names(name: str, kind: str | None) -> None:
     assert statistic_kind(name) == kind

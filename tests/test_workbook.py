@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from scanner import api, synth
 from scanner.config import load_config
-from scanner.findings import FileResult, Finding, Severity
+from scanner.findings import FileResult, Finding, Severity, Verdict
 from scanner.loaders.ooxml import PackageLimits, inspect_package
 from scanner.loaders.workbook import find_blocks, open_workbook, sheet_tables
 from scanner.reporters import json as json_reporter
@@ -594,3 +594,41 @@ def test_a_workbook_embedded_in_a_workbook_is_scanned_as_a_member(tmp_path: Path
     assert book.verdict is Verdict.FAIL
     doc003 = [f for f in book.findings if f.rule == "DOC003"]
     assert len(doc003) == 1 and "OLE object" in doc003[0].message
+
+
+def test_formulas_without_stored_values_cannot_be_inspected(export: Path) -> None:
+    """openpyxl writes formulas without the values they calculate to (it does not calculate): no reader can
+    tell what those cells show, so the workbook is a review (FIL001), whatever else it holds. A workbook
+    whose formulas carry their values (as Excel, LibreOffice and xlsxwriter with a value store them) is read."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Region", "Antal"])
+    for k, region in enumerate(["Nord", "Midt", "Syd"], start=1):
+        ws.append([region, f"=calc!A{k}"])
+    calc = wb.create_sheet("calc")
+    for n in (120, 87, 340):
+        calc.append([n])
+    _save(wb, export)
+    result = _scan(export)
+    fil = _rules(result, "FIL001")
+    assert result.verdict is Verdict.REVIEW and len(fil) == 1
+    assert "3 formula cell(s) without a stored value" in fil[0].message
+
+    (export / "results.xlsx").unlink()
+    book = xlsxwriter.Workbook(str(export / "cached.xlsx"))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Region", "Men", "Women", "Total"])
+    for r, (region, m, w) in enumerate([("Nord", 120, 131), ("Midt", 87, 40), ("Syd", 73, 80)], start=1):
+        sheet.write_row(r, 0, [region, m, w])
+        sheet.write_formula(r, 3, f"=B{r + 1}+C{r + 1}", None, m + w)
+    book.close()
+    assert _scan(export).verdict is Verdict.PASS
+
+
+def test_a_formula_cell_cut_by_a_chunk_boundary_is_counted_once() -> None:
+    from scanner.loaders.ooxml import _uncached_formulas
+
+    xml = b'<c r="B2"><f>A1</f></c><c r="B3"><f>A2</f><v>3</v></c><c r="B4"><f t="shared" si="0"/><v/></c>'
+    assert _uncached_formulas(b"", xml) == 2
+    for cut in range(1, len(xml)):
+        assert _uncached_formulas(b"", xml[:cut]) + _uncached_formulas(xml[:cut][-256:], xml[cut:]) == 2, cut

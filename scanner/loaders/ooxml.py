@@ -93,6 +93,8 @@ class SheetStructure:
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     #: the first used cell of the sheet, from <dimension ref>, as (row 1-based, column 0-based), if present
     dimension: str | None = None
+    #: formula cells without a stored value (written by a program that does not calculate formulas)
+    uncached_formulas: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +390,7 @@ def _scan_worksheet(pkg: _Package, sheet: SheetStructure, sheet_rels: dict[str, 
     state = 0  # 0 before sheetData, 1 inside, 2 after
     carry = b""
     next_row = 1  # a row tag without r="" is the row after the previous one
+    seam = b""  # the end of the previous chunk's cells, for a formula cell cut by the chunk boundary
     for data in pkg.stream(sheet.part, pkg.limits.max_part_bytes):
         if state == 2:
             tail += data
@@ -423,12 +426,31 @@ def _scan_worksheet(pkg: _Package, sheet: SheetStructure, sheet_rels: dict[str, 
                 carry = body[cut:]
                 body = body[:cut]
         next_row = _hidden_rows(body, sheet, next_row, pkg.limits.max_hidden_rows, out)
+        sheet.uncached_formulas += _uncached_formulas(seam, body)
+        seam = body[-_SEAM:]
         if end is not None:
             state = 2
             tail += buf[end.end():]
     if state == 0:
         head += carry
     _sheet_outside(bytes(head) + b"<sheetData/>" + bytes(tail) if state else bytes(head), sheet, sheet_rels, pkg, out)
+
+
+# A formula cell closed right after its formula, or with an empty <v>: no value is stored. Excel and
+# LibreOffice always store the value they calculated; openpyxl (and other writers that do not calculate)
+# leave it out, and then no values reader can tell what the cell shows.
+_UNCACHED_FORMULA = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_SEAM = 256
+
+
+def _uncached_formulas(seam: bytes, body: bytes) -> int:
+    """Formula cells without a stored value in ``body``, and the one cut by the boundary between the
+    previous chunk (ending in ``seam``) and ``body``."""
+    found = len(_UNCACHED_FORMULA.findall(body))
+    if seam:
+        joined = seam + body[:_SEAM]
+        found += sum(1 for m in _UNCACHED_FORMULA.finditer(joined) if m.start() < len(seam) < m.end())
+    return found
 
 
 def _sheetdata_close(buf: bytes) -> re.Match[bytes] | None:
@@ -808,6 +830,11 @@ def _inspect(pkg: _Package, out: PackageStructure, *, sizes_only: bool = False) 
             continue
         sheet_rels = _relationships(pkg, sheet.part)
         _guard(out, f"sheet {sheet.name}", _scan_worksheet, pkg, sheet, sheet_rels, out)
+        if sheet.uncached_formulas:
+            out.problems.append(
+                f"sheet {sheet.name}: {sheet.uncached_formulas:,} formula cell(s) without a stored value (the file "
+                "was written by a program that does not calculate formulas), so what they show cannot be "
+                "inspected; open and save the file in a spreadsheet program and scan it again")
     for k, (_cache_id, rid) in enumerate(pivot_ids, start=1):
         target = rels.get(rid, ("", "", False))[0]
         part = pkg.find(target) if target else None
