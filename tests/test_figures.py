@@ -52,6 +52,19 @@ def _bar_labels(ax: object, labels: list[str]) -> None:
 
 mpl_bar_small_n = _mpl("bar_n.svg", lambda ax: _bar_labels(ax, ["n=50", "n=2", "n=90"]))
 mpl_bar_safe_n = _mpl("bar_n_safe.svg", lambda ax: _bar_labels(ax, ["n=50", "n=20", "n=90"]))
+
+
+def _count_bars(ax: object, counts: list[int], ylabel: str) -> None:
+    bars = ax.bar(["Nord", "Midt", "Syd"], counts)  # type: ignore[attr-defined]
+    ax.bar_label(bars)  # type: ignore[attr-defined]
+    ax.set_ylabel(ylabel)  # type: ignore[attr-defined]
+
+
+# the value of each bar written on it (bar_label): on an axis of counts, a 2 is a small cell
+mpl_bar_values_small = _mpl("bar_values.svg", lambda ax: _count_bars(ax, [120, 2, 340], "Antal personer"))
+mpl_bar_values_safe = _mpl("bar_values_safe.svg", lambda ax: _count_bars(ax, [120, 87, 340], "Number of patients"))
+# ... on an axis of means or rates the values are not counts
+mpl_bar_values_means = _mpl("bar_means.svg", lambda ax: _count_bars(ax, [12, 2, 34], "Mean number of visits"))
 mpl_scatter_png = _mpl("scatter.png", lambda ax: ax.scatter(X, Y))
 mpl_scatter_jpeg = _mpl("scatter.jpg", lambda ax: ax.scatter(X, Y))
 
@@ -144,6 +157,9 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_line, Verdict.PASS, set()),
     (mpl_bar_small_n, Verdict.FAIL, {"TAB001"}),
     (mpl_bar_safe_n, Verdict.PASS, set()),
+    (mpl_bar_values_small, Verdict.FAIL, {"TAB001"}),
+    (mpl_bar_values_safe, Verdict.PASS, set()),
+    (mpl_bar_values_means, Verdict.PASS, set()),
     (mpl_scatter_png, Verdict.REVIEW, {"FIL001"}),
     (mpl_scatter_jpeg, Verdict.REVIEW, {"FIL001"}),
     (svglite(120), Verdict.FAIL, {"FIG001"}),
@@ -248,3 +264,13 @@ def test_corpus_raster_images_and_sas_pdf(corpus_figures: dict[str, object]) -> 
     assert sas.verdict is Verdict.FAIL and "TAB001" in rules(sas)  # type: ignore[arg-type,attr-defined]
     deck = corpus_figures["intro-stata_Intro-to-Stata.pdf"]
     assert deck.verdict is Verdict.REVIEW and rules(deck) == {"FIL001"}  # type: ignore[arg-type,attr-defined]
+
+
+def test_value_labels_are_the_numbers_outside_the_tick_runs() -> None:
+    from scanner.document_scan import _count_value_labels
+
+    ticks = ["0", "1", "2", "3", "4"]
+    assert _count_value_labels(["Nord", "Syd", *ticks, "Antal", "4", "2"]) == ["4", "2"]
+    assert _count_value_labels(["2010", "2015", "2020", *ticks, "Count", "12", "1", "30"]) == ["12", "1", "30"]
+    assert _count_value_labels([*ticks, "Rate per 100,000 people", "4", "2"]) == []
+    assert _count_value_labels([*ticks, "4", "2"]) == []  # no axis names counts

@@ -82,6 +82,7 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
     """
     if isinstance(part, TextChunk):
         yield from _key_list_in_text(ctx, part)
+        yield from _named_keys_in_text(ctx, part)
         return
     from scanner.table_model import TableShape
 
@@ -226,6 +227,49 @@ def _key_list_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
         severity=None if sure else Severity.REVIEW,
         identity="bare-list-text",
     )
+
+
+# A word that may name a register key, then (after a few words or signs: "(lopnr):", "pnr =", "with LopNr")
+# numbers of at least four digits, listed. Only lines with both are looked at closer.
+_KEY_WORD = re.compile(r"[^\W\d][\w.\-]{1,40}")
+_LISTED_NUMBERS = re.compile(r"[\s(\[):=,;\-]*(?:(?:is|are|er|var|was|were|nr\.?|no\.?|numbers?|values?|:)\s*)*"
+                             r"((?:\d{4,18}(?:\s*(?:,|;|/|\band\b|\bog\b|\boch\b|\bor\b|\beller\b)?\s*)(?=\d|$|[^\d]))+)",
+                             re.IGNORECASE)
+_DIGIT_RUN = re.compile(r"\d{4,18}")
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
+    """Values of a register key written out in a text after the key's name ("Excluded persons (lopnr):
+    104233, 118790, ..."; "the person with pnr 0101801234"): a list of keys, or one person's key tied to what
+    the text says of them. Two or more values are MIC001 (block); one (of at least five digits) is a review.
+    Four-digit years are not keys ("lopnr 2015 2016")."""
+    from scanner.names import identifier_kind
+
+    for k, line in enumerate(chunk.text.split("\n")):
+        if len(line) > 10_000 or not _DIGIT_RUN.search(line):
+            continue
+        for word in _KEY_WORD.finditer(line):
+            if identifier_kind(word.group(0).strip(".-")) != "register key":
+                continue
+            m = _LISTED_NUMBERS.match(line, word.end())
+            if m is None:
+                continue
+            values = [v for v in _DIGIT_RUN.findall(m.group(1)) if not (len(v) == 4 and _YEAR.fullmatch(v))]
+            if not values or (len(values) == 1 and len(values[0]) < 5):
+                continue  # "pnr 1000 times": one short number is a count more often than a key
+            name = masking.mask_name(word.group(0))
+            many = len(values) >= 2
+            yield ctx.finding(
+                f"The text lists {len(values):,} value(s) of the register key {name!r}: "
+                + ("a list of keys says who is in a population, and the keys link back to every register."
+                   if many else "one unit's key beside what the text says of it; a person must check."),
+                masking.note(f"{len(values):,} key value(s) after the key's name; values not shown"),
+                line=chunk.first_line + k,
+                severity=None if many else Severity.REVIEW,
+                identity=f"named-keys:{chunk.first_line + k}:{word.start()}",
+            )
+            break
 
 
 @dataclass(frozen=True, slots=True)
