@@ -8,6 +8,8 @@ rule needs it (:mod:`scanner.engine`); the rules read the result and compute not
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +38,8 @@ class SmallCell:
     column: str
     zero: bool
     labels: tuple[tuple[str, str], ...]
+    #: for a count derived from a share of the group's size: the column of sizes (value-free)
+    size_column: str = ""
 
 
 @dataclass(slots=True)
@@ -89,4 +93,93 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
                 labels = tuple((masking.mask_name(d), masking.mask_label(plain_label(rec[d]))) for d in dims)
                 result.itemised.append(SmallCell(offset + int(rec["__row"]) + 1, col.name,
                                                  rec[col.name] == 0, labels))
+    _derived_cells(table, profile, dims, result)
     return result
+
+
+# A column of group sizes beside shares of it: "n", "N", "antal", "Count", "Total".
+_SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total", "number", "lkm", "freq", "personer",
+                          "persons", "i", "alt", "ialt", "of", "group", "gruppe"})
+# Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
+_NOT_OF_UNITS = re.compile(r"rate|ratio|cum|kumul|change|growth|vækst|vaekst|ændring|aendring|indkomst|income|"
+                           r"omsætning|omsaetning|turnover|løn|loen|wage|salary|kr\b|value|værdi|vaerdi|beløb|beloeb|"
+                           r"amount|sum|cost|udgift|expend|revenue|profit|tax|skat|weight|vægt", re.IGNORECASE)
+#: Share of a table's rows at which a share column reads as a column percentage of the sizes (n / total).
+_COLUMN_PERCENT_SHARE = 0.8
+
+
+def _size_column(table: TableModel) -> str | None:
+    from scanner.names import name_tokens
+
+    sized = [c for c in table.counts if c.count_named and set(name_tokens(c.name)) <= _SIZE_TOKENS]
+    return sized[0].name if len(sized) == 1 else None
+
+
+def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Counts a table publishes as shares of a group's size: ``n = 4`` beside ``pct_women = 25.0`` says one
+    woman. A share column (named as one) of a table with one column of group sizes gives ``share x n``
+    units; a whole count under the threshold is a small cell, as if printed.
+
+    A share that is each row's part of the column's total (a frequency table's ``Percent`` beside its
+    ``Freq.``) is not a share of the row's size, and is left alone; so are rates, cumulative shares and
+    shares of an amount (income, turnover). Only a table read whole is checked (published tables are)."""
+    from scanner.table_model import ColumnKind, TableShape
+
+    size = _size_column(table)
+    if size is None or not table.sample_complete or table.shape is TableShape.MICRODATA:
+        return
+    shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
+              and not c.is_count and not c.embedded and c.name != size and not _NOT_OF_UNITS.search(c.name)]
+    if not shares:
+        return
+    frame = table.sample
+    n = frame.get_column(size).cast(float)
+    for col in shares:
+        pct = frame.get_column(col.name).cast(float)
+        present = pct.drop_nulls().drop_nans()
+        if present.len() == 0 or present.min() < 0 or present.max() > 100:
+            continue
+        half = _half_unit(present)  # the shares are rounded: each stands for an interval
+        if present.max() <= 1:
+            pct, half = pct * 100, half * 100
+        if _column_percent(pct, n):
+            continue
+        for k in range(frame.height):
+            share, units = pct[k], n[k]
+            if share is None or units is None or share != share or units != units or share <= 0:
+                continue
+            # every whole count the rounded share allows is at least 1 (the share is not 0) and under the
+            # threshold: 0.1 % of 1,500 is 1 or 2 units
+            lo = max(math.ceil((share - half) / 100 * units - 1e-9), 1)
+            hi = math.floor((share + half) / 100 * units + 1e-9)
+            if not (lo <= hi < profile.threshold):
+                continue
+            result.small += 1
+            if len(result.itemised) < MAX_ITEMISED:
+                labels = tuple((masking.mask_name(x), masking.mask_label(plain_label(frame.get_column(x)[k])))
+                               for x in dims)
+                result.itemised.append(SmallCell(k + 1, col.name, False, labels, size_column=size))
+
+
+def _half_unit(values: pl.Series) -> float:
+    """Half a unit of the last decimal the values are written with (0.05 for 12.5, 0.5 for 12)."""
+    for decimals in range(5):
+        scaled = values * 10 ** decimals
+        if ((scaled - scaled.round(0)).abs() < 1e-6).all():
+            return 0.5 * 10 ** -decimals
+    return 0.5e-5
+
+
+def _column_percent(pct: pl.Series, n: pl.Series) -> bool:
+    """Whether the shares are each row's part of the sizes' total (with or without a total row in it)."""
+    sizes = n.drop_nulls().drop_nans()
+    if sizes.len() == 0:
+        return False
+    total, top = float(sizes.sum()), float(sizes.max())
+    for denominator in (total, total - top, top):
+        if denominator <= 0:
+            continue
+        close = ((pct - 100 * n / denominator).abs() <= 0.6).sum()
+        if close >= _COLUMN_PERCENT_SHARE * pct.drop_nulls().len():
+            return True
+    return False

@@ -73,7 +73,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
 
     What it flags: every count below the threshold (3 at Statistics Denmark and SCB, 10 under the ACRO
     defaults) in a column the table analysis identified as counts, at the table's lowest level. Zeros are
-    flagged only where the profile says zeros are disclosive.
+    flagged only where the profile says zeros are disclosive. A count published as a share of a group's
+    size is one too: `n = 4` beside `pct_women = 25.0` is one woman; every whole count the rounded share
+    allows must be under the threshold (0.1 % of 1,500 is 1 or 2). A frequency table's percentages of
+    the column total, rates, cumulative shares and shares of an amount are not read so.
 
     Why it is disclosive: a cell of 1 or 2 lets the researcher, or anyone who knows one of the units, learn
     something about a person or firm (with two units, each learns the other's value).
@@ -107,9 +110,14 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
     for cell in scan.itemised:
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
+        derived = ""
+        if cell.size_column:
+            what = f"a share of the group's size in column {masking.mask_name(cell.size_column)!r} that counts " \
+                   f"{rule_text}"
+            derived = ", share x size"
         yield ctx.finding(
             f"Cell ({where}) in column {masking.mask_name(cell.column)!r} has {what}.",
-            masking.evidence(f"count {masking.count_band(0 if cell.zero else 1, profile.threshold)} "
+            masking.evidence(f"count {masking.count_band(0 if cell.zero else 1, profile.threshold)}{derived} "
                              f"(threshold {profile.threshold}, profile {profile.name})"),
             row=cell.row,
             column=cell.column,
