@@ -686,3 +686,25 @@ def test_r_summary_and_quantile_in_a_log_are_tables_of_extremes(tmp_path: Path, 
                     encoding="utf-8")
     result = api.scan([path], load_config()).files[0]
     assert {(f.rule, f.location.line) for f in result.findings} == expect
+
+
+@pytest.mark.parametrize(("name", "text", "expect"), [
+    ("put.log", "1          data _null_;\n2            set cohort(obs=3);\n3            put lopnr= alder= indkomst=;\n"
+     "4          run;\n\nlopnr=104233 alder=40 indkomst=350000\nlopnr=118790 alder=39 indkomst=410000\n"
+     "lopnr=220514 alder=38 indkomst=290000\nNOTE: There were 3 observations read from the data set WORK.COHORT.\n",
+     {("LOG001", 6)}),
+    ("display.log", ". forvalues i = 1/3 {\n  2.   display \"lopnr: \" lopnr[`i'] \"  income: \" income[`i']\n  3. }\n"
+     "lopnr: 104233  income: 350000\nlopnr: 118790  income: 410000\nlopnr: 220514  income: 290000\n",
+     {("LOG001", 4)}),
+    # the same layout printing a count per year is a table, not a listing
+    ("years.log", ". forvalues y = 2015/2018 {\n  2.   quietly count if aar == `y'\n  3.   display \"year=`y' n=\" r(N)\n"
+     "  4. }\nyear=2015 n=4452\nyear=2016 n=4480\nyear=2017 n=4501\nyear=2018 n=4533\n", set()),
+])
+def test_values_printed_as_name_value_lines_are_a_listing(tmp_path: Path, name: str, text: str,
+                                                           expect: set[tuple[str, int]]) -> None:
+    """SAS `put var=;` and a Stata `display` in a loop print one record per line as name=value pairs: with a
+    register key among the names, the log lists observations (LOG001)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = api.scan([path], load_config()).files[0]
+    assert {(f.rule, f.location.line) for f in result.findings} == expect

@@ -833,6 +833,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     tables: list[ListedTable] = []
     if language is Language.STATA:
         tables.extend(_stata_extremes(lines))
+    tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     pars = _paragraphs(lines)
     k = 0
     while k < len(pars):
@@ -886,6 +887,54 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what} (printed data frame)")
         tables.append(table)
     return tables
+
+
+# "lopnr=104233 alder=40" (SAS put var=;), "lopnr: 104233  income: 350000" (a display in a loop).
+_NAMED_VALUE = re.compile(r"([A-Za-z_][\w.]{0,31})\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s=:\"']+)\s*")
+
+
+def _pairs(text: str) -> list[tuple[str, str]] | None:
+    """The ``name=value`` pairs a line consists of, or None when anything else is on it."""
+    pos, out = 0, []
+    text = text.strip()
+    while pos < len(text):
+        m = _NAMED_VALUE.match(text, pos)
+        if m is None:
+            return None
+        out.append((m.group(1), m.group(2).strip("\"'")))
+        pos = m.end()
+    return out or None
+
+
+def _named_value_lines(lines: list[_Line], what: str) -> list[ListedTable]:
+    """Runs of two or more lines of the same ``name=value`` pairs, with a number among the values: values
+    printed one record per line (SAS ``put lopnr= alder=;``, Stata ``display "lopnr: " lopnr[`i']`` in a
+    loop), a listing of observations. Their lines are blanked in ``lines``."""
+    found: list[ListedTable] = []
+    k = 0
+    while k < len(lines):
+        first = _pairs(lines[k].text) if "=" in lines[k].text or ":" in lines[k].text else None
+        if first is None:
+            k += 1
+            continue
+        names = [n for n, _ in first]
+        rows, at, j = [], [], k
+        while j < len(lines) and (p := _pairs(lines[j].text)) is not None and [n for n, _ in p] == names:
+            rows.append([v for _, v in p])
+            at.append(lines[j].number)
+            j += 1
+        if len(rows) >= 2 and any(_NUMERIC_CELL.match(v) for r in rows for v in r):
+            table = _table(names, rows, at, Origin.LISTING, f"{what} (name=value lines)", "named-values")
+            if table is not None or len(names) == 1:
+                if table is None:  # one pair per line: a column of values under its name
+                    table = ListedTable(TextTable([names[0], "column_2"], [[r[0], ""] for r in rows], at[0],
+                                                  "named-values"), tuple(at), Origin.LISTING,
+                                        f"{what} (name=value lines)")
+                found.append(table)
+                for x in range(k, j):
+                    lines[x] = _Line(lines[x].number, "")
+        k = max(j, k + 1)
+    return found
 
 
 _STATA_SMALLEST = re.compile(r"^\s*Percentiles\s+Smallest\s*$")
