@@ -698,7 +698,8 @@ def test_r_summary_and_quantile_in_a_log_are_tables_of_extremes(tmp_path: Path, 
      {("LOG001", 4)}),
     # the same layout printing a count per year is a table, not a listing
     ("years.log", ". forvalues y = 2015/2018 {\n  2.   quietly count if aar == `y'\n"
-     "  3.   display \"year=`y' n=\" r(N)\n  4. }\nyear=2015 n=4452\nyear=2016 n=4480\nyear=2017 n=4501\nyear=2018 n=4533\n", set()),
+     "  3.   display \"year=`y' n=\" r(N)\n  4. }\n"
+     "year=2015 n=4452\nyear=2016 n=4480\nyear=2017 n=4501\nyear=2018 n=4533\n", set()),
 ])
 def test_values_printed_as_name_value_lines_are_a_listing(tmp_path: Path, name: str, text: str,
                                                            expect: set[tuple[str, int]]) -> None:
