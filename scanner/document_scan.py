@@ -81,6 +81,19 @@ _COUNT_AXIS = re.compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|count\w*|numb
 _NOT_COUNT_AXIS = re.compile(r"rate|per\b|pr\.|%|andel|share|percent|procent|prosent|mean|gennemsnit|average|"
                              r"median|ratio|proportion")
 _INTEGER_LABEL = re.compile(r"^\d{1,9}$")
+_DENSITY_AXIS = re.compile(r"density|tæthed|taethed|täthet|tetthet|probability|sandsynlighed")
+
+
+def _count_bars(fig: Figure) -> list[str]:
+    """The heights of a histogram's or bar chart's bars as counts, when they are counts: every height a
+    whole number on the y axis's scale, and no label naming a mean, rate, share or density. A bar of height
+    1 or 2 is a cell of 1 or 2 observations (a histogram's thin tail), even with no number written on it."""
+    heights = fig.bar_heights
+    if not heights or any(abs(h - round(h)) > 0.05 for h in heights):
+        return []
+    if any(_NOT_COUNT_AXIS.search(x.lower()) or _DENSITY_AXIS.search(x.lower()) for x in fig.labels):
+        return []
+    return [str(round(h)) for h in heights]
 
 
 def _count_value_labels(labels: list[str]) -> list[str]:
@@ -342,13 +355,16 @@ class _DocumentScan:
             for m in _N_LABEL.finditer(label):
                 rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
                 rows.append([rest, m.group(1)])
-        rows.extend([f"value label {k}", v] for k, v in enumerate(_count_value_labels(fig.labels), start=1))
+        values = _count_value_labels(fig.labels)
+        rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))
+        if not rows:  # counts written on the figure say what its bars are; without them, the bars' heights
+            rows.extend([f"bar {k}", v] for k, v in enumerate(_count_bars(fig), start=1))
         if not rows:
             return
         table = TextTable(unique_names(["label", "n"]), rows, 1, "figure-labels")
         judged = _Judged()
         self._table(table, judged, identifiers=False)
-        place = fig.place.with_element(f"{fig.place.element + ': ' if fig.place.element else ''}counts printed "
+        place = fig.place.with_element(f"{fig.place.element + ': ' if fig.place.element else ''}counts shown "
                                        "on the figure")
         self.findings.extend(_placed(f, place, self.key) for f in judged.report)
 

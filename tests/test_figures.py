@@ -40,7 +40,11 @@ mpl_strip = _mpl("strip.svg", lambda ax: ax.plot(np.repeat([1, 2, 3], 40), _rng.
 FEW_X = [0.13, 0.52, 0.91, 0.33, 0.71, 0.24, 0.86]
 mpl_few_points = _mpl("few.svg", lambda ax: ax.scatter(FEW_X, [3, 1, 4, 1, 5, 9, 2]))
 mpl_bar = _mpl("bar.svg", lambda ax: ax.bar(["North", "South", "East"], [120, 98, 77]))
+# a histogram of counts is a frequency table: the thin tails of 2,000 normal values hold bins of 1 or 2
 mpl_hist = _mpl("hist.svg", lambda ax: ax.hist(_rng.normal(size=2000), bins=30))
+mpl_hist_safe = _mpl("hist_safe.svg", lambda ax: ax.hist(np.linspace(0, 1, 2000), bins=20))
+mpl_hist_density = _mpl("hist_density.svg", lambda ax: (ax.hist(_rng.normal(size=2000), bins=30, density=True),
+                                                        ax.set_ylabel("Density")))
 mpl_series = _mpl("series.svg", lambda ax: ax.plot(np.arange(52), 100 + _rng.normal(size=52), "-o"))
 mpl_line = _mpl("line.svg", lambda ax: ax.plot(np.arange(200), np.cumsum(_rng.normal(size=200))))
 
@@ -87,6 +91,30 @@ def svglite(n: int, *, line: bool = False) -> Callable[[Path], Path]:
         return d / f"gg{n}.svg"
 
     build.__qualname__ = f"svglite_{n}{'_line' if line else ''}"
+    return build
+
+
+def svglite_histogram(counts: list[int]) -> Callable[[Path], Path]:
+    """A ggplot2 geom_histogram() as svglite writes it: the panel's background rect, one rect per bin on the
+    panel's baseline, and the y axis's labels as right-aligned text a little below their ticks."""
+
+    def build(d: Path) -> Path:
+        base, per = 500.0, 400.0 / max(counts)  # y of 0, and SVG units per count
+        rects = "".join(f"<rect x='{60 + 20 * k:.2f}' y='{base - c * per:.2f}' width='20.00' "
+                        f"height='{c * per:.2f}' style='stroke-width: 1.07; stroke: none; fill: #595959;' />"
+                        for k, c in enumerate(counts) if c)
+        step = max(counts) // 4 or 1
+        labels = "".join(f"<text x='50.00' y='{base - v * per + 3.15:.2f}' text-anchor='end' "
+                         f"style='font-size: 8.80px;'>{v}</text>" for v in range(0, max(counts) + 1, step))
+        svg = ("<?xml version='1.0' encoding='UTF-8' ?><svg xmlns='http://www.w3.org/2000/svg' class='svglite' "
+               "width='720.00pt' height='576.00pt' viewBox='0 0 720.00 576.00'>"
+               "<rect x='0' y='0' width='720' height='576' style='stroke: none; fill: #FFFFFF;'/>"
+               "<rect x='55' y='80' width='640' height='420' style='stroke: none; fill: #EBEBEB;'/>"
+               f"{rects}{labels}<text x='380' y='560' text-anchor='middle'>count</text></svg>")
+        (d / "gghist.svg").write_text(svg)
+        return d / "gghist.svg"
+
+    build.__qualname__ = f"svglite_histogram_{min(counts)}"
     return build
 
 
@@ -152,7 +180,9 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_strip, Verdict.FAIL, {"FIG001"}),
     (mpl_few_points, Verdict.REVIEW, {"FIG001"}),
     (mpl_bar, Verdict.PASS, set()),
-    (mpl_hist, Verdict.PASS, set()),
+    (mpl_hist, Verdict.FAIL, {"TAB001"}),
+    (mpl_hist_safe, Verdict.PASS, set()),
+    (mpl_hist_density, Verdict.PASS, set()),
     (mpl_series, Verdict.PASS, set()),
     (mpl_line, Verdict.PASS, set()),
     (mpl_bar_small_n, Verdict.FAIL, {"TAB001"}),
@@ -164,6 +194,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_scatter_jpeg, Verdict.REVIEW, {"FIL001"}),
     (svglite(120), Verdict.FAIL, {"FIG001"}),
     (svglite(40, line=True), Verdict.PASS, set()),
+    (svglite_histogram([1, 4, 12, 30, 41, 28, 9, 2]), Verdict.FAIL, {"TAB001"}),
+    (svglite_histogram([5, 14, 32, 60, 41, 28, 9, 3]), Verdict.PASS, set()),
     (svg_entities, Verdict.REVIEW, {"FIL001"}),
     (svg_data_attributes, Verdict.FAIL, {"FIG002"}),
     (png_plain, Verdict.REVIEW, {"FIL001"}),
@@ -201,7 +233,7 @@ def test_raster_review_names_size_and_software(tmp_path: Path) -> None:
 def test_counts_on_a_figure_are_located(tmp_path: Path) -> None:
     f = scan(mpl_bar_small_n(tmp_path))
     small = of(f, "TAB001")
-    assert small and all("counts printed on the figure" in (x.location.element or "") for x in small)
+    assert small and all("counts shown on the figure" in (x.location.element or "") for x in small)
     assert {x.location.row for x in small} == {2}
 
 

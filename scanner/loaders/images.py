@@ -170,12 +170,20 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
     scripts: list[str] = []
     depth_meta = 0
     labels = fig.labels
+    ytick_y: dict[int, float] = {}  # matplotlib's y tick groups: the tick's position, and its label
+    ytick_label: dict[int, str] = {}
+    placed_numbers: list[tuple[float, float, str]] = []
+    bars: list[tuple[float, float, float, float]] = []
+    in_defs = 0  # inside definitions (clip paths, markers): shapes there are not drawn as they are
     for event, el in iterparse(fh, events=("start", "end", "comment")):
         if event == "comment":
             text = (el.text or "").strip()
             # matplotlib writes each text it draws as glyphs in a comment at the head of its group
             if text and stack and stack[-1].ident and _TEXTY.match(stack[-1].ident):
                 labels.append(text)
+                tick = _ytick_of(stack)
+                if tick is not None:
+                    ytick_label[tick] = text
             continue
         tag = _local(el.tag)
         if event == "start":
@@ -191,6 +199,8 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
                 group_of[serial] = g
             elif tag in ("metadata", "desc", "title"):
                 depth_meta += 1
+            elif tag in ("defs", "clipPath", "pattern", "marker", "symbol"):
+                in_defs += 1
             attrs = {k: v for k, v in el.attrib.items() if k.startswith("data-") and k != "data-engine-version"}
             if attrs:
                 key = tuple(sorted(attrs))
@@ -212,10 +222,15 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
                 stack.pop()
             el.clear()
             continue
+        if tag in ("defs", "clipPath", "pattern", "marker", "symbol"):
+            in_defs = max(in_defs - 1, 0)
         if tag == "text":
             t = "".join(el.itertext()).strip()
             if t:
                 labels.append(t)
+                x, y = _float(el.get("x")), _float(el.get("y"))
+                if x is not None and y is not None and el.get("text-anchor") == "end" and not el.get("transform"):
+                    placed_numbers.append((x, y, t))  # svglite's y axis labels: right-aligned numbers
             el.clear()
             continue
         if tag == "script":
@@ -226,6 +241,15 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         if depth_meta or not stack:
             continue
         g = stack[-1]
+        if tag == "use":
+            tick = _ytick_of(stack)
+            y = _float(el.get("y"))
+            if tick is not None and y is not None:
+                ytick_y[tick] = y
+        elif tag in ("path", "rect") and not in_defs and not _in_axis_furniture(stack):
+            bar = _bar(tag, el)
+            if bar is not None:
+                bars.append(bar)
         found = _mark(tag, el)
         if found is not None:
             sig, shape, pos = found
@@ -249,6 +273,12 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
                                    regular=is_regular(pos), on_line=on_line))
     fig.marks.sort(key=lambda m: -m.count)
+    ticks = [(ytick_label[k], ytick_y[k]) for k in ytick_y if k in ytick_label]
+    slack = 1.0
+    if len(ticks) < 2:
+        # a label's baseline sits a few units below its tick (about a third of the font size)
+        ticks, slack = _placed_ticks(placed_numbers), 6.0
+    fig.bar_heights = _bar_heights(bars, ticks, slack)
     for key, rows in data_rows.items():
         if len(rows) >= 2 or any(len(v) > 40 for r in rows for v in r.values()):
             fig.data.append(DataSet("data-* attributes",
@@ -257,6 +287,96 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         fig.data.append(DataSet("SVG metadata and descriptions", texts=meta_texts, metadata=True))
     for text in scripts:
         fig.data.extend(chart_data(text, "SVG script"))
+
+
+_YTICK = re.compile(r"^ytick_\d+$")
+_FURNITURE = re.compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
+_RECT_PATH = re.compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
+                        r"L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*[zZ]\s*$")
+_TICK_NUMBER = re.compile(r"^[-\u2212]?\d[\d,]*(?:\.\d+)?$")
+#: Bars on one baseline needed to read them as a histogram or a bar chart.
+MIN_BARS = 3
+
+
+def _ytick_of(stack: list[_Group]) -> int | None:
+    """The serial of the matplotlib y tick group (``ytick_3``) the current element is in, if any."""
+    for g in reversed(stack):
+        if g.ident and _YTICK.match(g.ident):
+            return g.serial
+    return None
+
+
+def _in_axis_furniture(stack: list[_Group]) -> bool:
+    """Inside a legend, tick, axis or spine group, or the axes' background (matplotlib's ``patch_1``)."""
+    return any(g.ident and _FURNITURE.match(g.ident) for g in stack)
+
+
+def _bar(tag: str, el: Element) -> tuple[float, float, float, float] | None:
+    """An axis-aligned filled rectangle larger than a mark: ``(left, right, top, bottom)`` in SVG units."""
+    style = (el.get("style") or "") + " " + (el.get("fill") or "")
+    if "fill: none" in style or "fill:none" in style or el.get("fill") == "none" or el.get("transform"):
+        return None
+    if tag == "rect":
+        x, y = _float(el.get("x")) or 0.0, _float(el.get("y")) or 0.0
+        w, h = _float(el.get("width")), _float(el.get("height"))
+        if w is None or h is None or w <= 0 or h <= 0:
+            return None
+        return x, x + w, y, y + h
+    m = _RECT_PATH.match(el.get("d", ""))
+    if m is None:
+        return None
+    xs = [float(m.group(k)) for k in (1, 3, 5, 7)]
+    ys = [float(m.group(k)) for k in (2, 4, 6, 8)]
+    if len({round(x, 2) for x in xs}) != 2 or len({round(y, 2) for y in ys}) != 2:
+        return None
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def _placed_ticks(numbers: list[tuple[float, float, str]]) -> list[tuple[str, float]]:
+    """The y axis labels among right-aligned numbers drawn as text (svglite): the largest set sharing one
+    x position, at least three of them."""
+    by_x: dict[float, list[tuple[str, float]]] = {}
+    for x, y, t in numbers:
+        if _TICK_NUMBER.match(t):
+            by_x.setdefault(round(x, 0), []).append((t, y))
+    best = max(by_x.values(), key=len, default=[])
+    return best if len(best) >= 3 else []
+
+
+def _bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple[str, float]],
+                 slack: float = 1.0) -> list[float]:
+    """The heights, in the y axis's units, of the bars standing on the commonest baseline (at least
+    :data:`MIN_BARS` of them), which must be where the axis has 0 (within ``slack`` SVG units). The scale
+    comes from the y tick labels and their positions; without two ticks, or when the labels are not in
+    proportion to their positions (a log scale), there are none."""
+    points = []
+    for label, y in ticks:
+        try:
+            points.append((float(label.replace("\u2212", "-").replace(",", "")), y))
+        except ValueError:
+            continue
+    if len(points) < 2 or len(bars) < MIN_BARS:
+        return []
+    points.sort()
+    (v0, y0), (v1, y1) = points[0], points[-1]
+    if v1 == v0 or y1 == y0:
+        return []
+    per_unit = (y1 - y0) / (v1 - v0)  # negative: SVG's y grows downwards
+    if any(abs(y0 + (v - v0) * per_unit - y) > 1.0 for v, y in points):
+        return []  # not a linear axis
+    baselines: dict[float, list[tuple[float, float, float, float]]] = {}
+    zero = y0 - v0 * per_unit  # where the value 0 is drawn
+    for bar in bars:
+        baselines.setdefault(round(bar[3], 1), []).append(bar)
+    base, on = max(baselines.items(), key=lambda kv: len(kv[1]), default=(0.0, []))
+    if on:
+        # the bars of one chart share a width; a background or a panel behind them is wider
+        widths = sorted(b[1] - b[0] for b in on)
+        median = widths[len(widths) // 2]
+        on = [b for b in on if abs((b[1] - b[0]) - median) <= 0.05 * median]
+    if len(on) < MIN_BARS or abs(base - zero) > slack:
+        return []  # bars that do not start at 0 do not show counts by their height
+    return [(bar[3] - bar[2]) / abs(per_unit) for bar in sorted(on)]
 
 
 def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:

@@ -186,6 +186,9 @@ class Figure:
     marks: list[MarkGroup] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     data: list[DataSet] = field(default_factory=list)
+    #: heights of the bars drawn on one baseline (a histogram, a bar chart), in the y axis's units, when
+    #: the axis's tick labels give its scale
+    bar_heights: list[float] = field(default_factory=list)
 
 
 @dataclass(slots=True)
