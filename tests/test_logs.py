@@ -709,3 +709,31 @@ def test_values_printed_as_name_value_lines_are_a_listing(tmp_path: Path, name: 
     path.write_text(text, encoding="utf-8")
     result = api.scan([path], load_config()).files[0]
     assert {(f.rule, f.location.line) for f in result.findings} == expect
+
+
+_SPSS_STACKED = """\
+Region * Sex Crosstabulation
+
+                                  Sex
+                                  Female   Male    Total
+Region  North  Count                  45      2       47
+               % within Region     95.7%   4.3%   100.0%
+        South  Count                  51     39       90
+               % within Region     56.7%  43.3%   100.0%
+Total          Count                  96     41      137
+               % within Region     70.1%  29.9%   100.0%
+"""
+
+
+@pytest.mark.parametrize("name", ["crosstab.txt", "crosstab.out"])
+def test_spss_crosstab_with_percentages_under_each_count_is_read_by_its_counts(tmp_path: Path, name: str) -> None:
+    """SPSS stacks "% within Region" under each row's "Count": in one column the percentages made the counts
+    read as shares, and the table passed. Its count rows are its cells (as a text note and as printed
+    output); a cell of 2 is TAB001 at its line."""
+    path = tmp_path / name
+    path.write_text(_SPSS_STACKED, encoding="utf-8")
+    result = api.scan([path], load_config()).files[0]
+    assert {(f.rule, f.location.line) for f in result.findings} == {("TAB001", 5)}
+    safe = tmp_path / f"safe_{name}"
+    safe.write_text(_SPSS_STACKED.replace("      2       47", "     12       57"), encoding="utf-8")
+    assert api.scan([safe], load_config()).files[0].verdict is Verdict.PASS

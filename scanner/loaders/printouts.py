@@ -65,7 +65,14 @@ from scanner.loaders.programs import (
     read_program,
     wide_codec,
 )
-from scanner.loaders.texttables import TextTable, gutter_spans, summary_row, unique_names
+from scanner.loaders.texttables import (
+    TextTable,
+    count_rows,
+    find_tables,
+    gutter_spans,
+    summary_row,
+    unique_names,
+)
 from scanner.sources import open_file
 
 __all__ = [
@@ -879,12 +886,24 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             continue
         found = _parse_paragraph(par, pars, k, origin, what, command, language)
         if found is None:
+            if language in (Language.SPSS, Language.OTHER):
+                # output of no known program (SPSS exported as text, a printout saved as .out): the readers
+                # of tables in text notes see what the layouts above do not (title lines, stacked statistics)
+                for t in find_tables("\n".join(x.text for x in par), par[0].number):
+                    tables.append(ListedTable(t, t.lines or tuple(t.data_line + i for i in range(len(t.rows))),
+                                              origin, what))
             continue
         table, used_next = found
         k += used_next
         if table.origin is Origin.OUTPUT and _has_row_numbers(table):
             # a printed data frame with its row names or index (1..n, 0..n-1): a listing of rows
             table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what} (printed data frame)")
+        if table.origin is not Origin.LISTING:
+            # SPSS's "Count" over "% within Region" in one column: the count rows are the table's cells
+            counted = count_rows(TextTable(table.table.names, table.table.rows, table.table.data_line,
+                                           table.table.kind, table.lines))
+            if counted.rows is not table.table.rows and len(counted.rows) < len(table.table.rows):
+                table = ListedTable(counted, counted.lines, table.origin, table.what)
         tables.append(table)
     return tables
 

@@ -33,7 +33,7 @@ from scanner.names import statistic_kind
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
 
-__all__ = ["TextTable", "TextTableSource", "find_tables", "summary_row"]
+__all__ = ["TextTable", "TextTableSource", "count_rows", "find_tables", "summary_row"]
 
 _PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 _HAS_DIGIT = re.compile(r"\d")
@@ -233,8 +233,37 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
     return tables, "\n".join(lines)
 
 
+# A column naming the statistic of each row: SPSS's crosstab stacks "Count" over "% within Region" (and
+# "Expected Count", "Residual"); Stata's and SAS's printouts have their own forms ("Row %", "Col Pct").
+_COUNT_ROW = re.compile(r"^(count|antal|antall|frequency|frekvens|freq\.?|n|lkm|number)$", re.IGNORECASE)
+_STAT_ROW = re.compile(r"^(%|pct|percent|procent|prosent|expected|residual|std\.? residual|adjusted|adj\.|"
+                       r"row\s*(%|pct|percent)|col(umn)?\s*(%|pct|percent)|total\s*(%|pct|percent)|cell\s*%)",
+                       re.IGNORECASE)
+
+
+def count_rows(table: TextTable) -> TextTable:
+    """A table whose rows alternate between counts and statistics of them, named in a column of their own
+    (SPSS: "Count", "% within Region"), reduced to its count rows: mixed in one column, the percentages
+    would make the counts read as shares."""
+    for k in range(len(table.names)):
+        labels = [r[k].strip() for r in table.rows]
+        counts = [i for i, v in enumerate(labels) if _COUNT_ROW.match(v)]
+        stats = [i for i, v in enumerate(labels) if _STAT_ROW.match(v)]
+        if counts and stats and len(counts) + len(stats) == len(labels):
+            lines = table.lines or tuple(table.data_line + i for i in range(len(table.rows)))
+            return TextTable(table.names, [table.rows[i] for i in counts], lines[counts[0]], table.kind,
+                             tuple(lines[i] for i in counts))
+    return table
+
+
 def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
-    """Every pipe table, LaTeX table and space-aligned table in ``text`` (lines numbered from ``first_line``)."""
+    """Every pipe table, LaTeX table and space-aligned table in ``text`` (lines numbered from ``first_line``);
+    a table stacking statistics under each row's counts is given by its count rows (:func:`count_rows`)."""
+    for table in _find_tables(text, first_line):
+        yield count_rows(table)
+
+
+def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     if "&" in text and "\\" in text:
         latex_tables, text = _latex_tables(text, first_line)
         yield from latex_tables
