@@ -22,6 +22,7 @@ import dataclasses
 import io
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -45,6 +46,7 @@ from scanner.sources import FileView, Source, SourceRef, hash_file, shared_view
 
 if TYPE_CHECKING:
     from scanner.loaders.printouts import LogPart
+    from scanner.loaders.texttables import TextTable
     from scanner.table_model import TableModel
     from scanner.tables.compute import TableSpec
     from scanner.tables.model import TableResult
@@ -196,12 +198,39 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
             findings.extend(judge(chunk, rules, config, entry.relpath, key))
             if not table_rules:
                 continue
-            for found in find_tables(chunk.text, chunk.first_line):
+            found_tables = list(find_tables(chunk.text, chunk.first_line))
+            in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
+            group_sizes = _group_sizes_in_prose(chunk.text, chunk.first_line, in_tables)
+            if group_sizes is not None:
+                found_tables.append(group_sizes)
+            for found in found_tables:
                 table = _analyse(TextTableSource(entry.path, found), config)
                 judged = judge(table, table_rules, config, entry.relpath, key)
                 findings.extend(_at_row_lines(judged, found.lines) if found.lines
                                 else _at_lines(judged, found.data_line))
     return findings
+
+
+# A group's size written in prose: "(n = 2)", "N: 14", "n=1 289".
+_PROSE_N = re.compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
+
+
+def _group_sizes_in_prose(text: str, first_line: int, skip: set[int]) -> TextTable | None:
+    """Group sizes written in the sentences of a note ("among women in Læsø (n = 2) the mean income was
+    ..."), as a table of counts (label, n) for the table rules: a small n published in prose is a small
+    cell, whatever else the sentence says of the group. Lines in ``skip`` belong to tables read already."""
+    from scanner.loaders.texttables import TextTable
+
+    rows, lines = [], []
+    for k, line in enumerate(text.split("\n")):
+        if ("=" not in line and ":" not in line) or first_line + k in skip:
+            continue
+        for m in _PROSE_N.finditer(line):
+            rows.append([f"group {len(rows) + 1}", re.sub(r"[ ,.\u00a0]", "", m.group(1))])
+            lines.append(first_line + k)
+    if not rows:
+        return None
+    return TextTable(["label", "n"], rows, lines[0], "prose", tuple(lines))
 
 
 def _at_lines(findings: Iterable[Finding], data_line: int) -> Iterator[Finding]:

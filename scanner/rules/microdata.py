@@ -329,6 +329,8 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             kind = "site key"
         if kind is None and col.name.strip().lower() in BARE_NAMES and table.shape is TableShape.MICRODATA:
             kind = "direct identifier"
+        if kind is None and col.kind is ColumnKind.TEXT and _firm_names(table, col.name):
+            kind = "direct identifier"  # names of firms: "Novo Nordisk A/S", "Volvo AB", "Equinor ASA"
         # Names and e-mails repeat (two Annas) yet identify; keys must be near-unique to be row-level.
         floor = opts.direct_min_distinct_share if kind == "direct identifier" else opts.min_distinct_share
         if kind is None or col.non_null < opts.min_rows or col.distinct_share < floor:
@@ -343,6 +345,20 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             severity=Severity.REVIEW if weak else None,
             identity=kind,
         )
+
+
+# The legal form a firm's name ends with, in the Nordic countries and the common international ones.
+_FIRM_FORM = re.compile(r"(?<![\w/])(a/s|aps|ivs|i/s|k/s|p/s|amba|a\.m\.b\.a\.?|fmba|smba|ab|ab \(publ\)|hb|kb|asa|as|"
+                        r"ans|da|sa|oy|oyj|ky|hf|ehf|ltd|limited|plc|gmbh|ag|inc|llc|corp|s\.a\.|bv|nv|se)\.?$",
+                        re.IGNORECASE)
+
+
+def _firm_names(table: TableModel, name: str) -> bool:
+    """Whether most of a text column's values are firms' names (they end with a legal form)."""
+    values = [v for v in table.sample.get_column(name).drop_nulls().to_list() if isinstance(v, str) and v.strip()]
+    if not values:
+        return False
+    return sum(1 for v in values if _FIRM_FORM.search(v.strip())) >= 0.6 * len(values)
 
 
 @dataclass(frozen=True, slots=True)
