@@ -294,7 +294,7 @@ class IdentifierOptions:
 
 @rule("MIC002", "identifier-column", Severity.BLOCK, (Shape.TABLE,), IdentifierOptions)
 def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
-    """A column whose name marks a person, firm or address key and whose values are row-level.
+    """A column of row-level keys (named as a person, firm or address key) or of the names of persons or firms.
 
     What it flags: columns named like register keys of persons, firms, workplaces, establishments,
     families, households and addresses as the Nordic statistics offices name them (pnr, cpr, `LopNr` and
@@ -302,7 +302,9 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     FAMILIE_ID, AEGTE_ID; fnr, løpenummer, org.nr, bedriftsnr, hushold-id; shnro, Y-tunnus,
     toimipaikkatunnus, perhe-id, asuntokunta-id; address keys), direct identifiers (names, e-mail, phone,
     address, birth date) or record keys (`id`, `person_id`, `usubjid`) when most values are distinct. A
-    list of keys with a count per key (`arbnr;antal`) is flagged like any other.
+    list of keys with a count per key (`arbnr;antal`) is flagged like any other. A text column whose values
+    mostly end with a firm's legal form (`Novo Nordisk A/S`, `Volvo AB`, `Equinor ASA`, `Nokia Oyj`) names
+    firms: a direct identifier, whatever the column is called.
 
     Why it is disclosive: a key that is unique per row is a key to a person or a firm. Statistics
     Denmark treats even a bare list of de-identified keys (running numbers, CVR, workplace and address
