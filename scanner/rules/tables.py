@@ -269,7 +269,9 @@ def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> It
     (`CR1`, `CR2`, `andel største virksomhed`, `Kahden suurimman osuus`, `top2_share`) above the profile's
     k: the cell beside it is dominated (a share of the three largest above k is `review`, as the rule's n is
     2). The share is read as percent when the name says so (`%`, `pct.`) or the values do (`91,3 %`, any
-    value above 1), else as a fraction (`0.934`). In a table of sums or means (`sdcscan table --value ...
+    value above 1), else as a fraction (`0.934`). A published table of firms' magnitudes (turnover, wages,
+    employees beside the number of firms) without such a share is `review`: dominance cannot be checked
+    from its cells, only with the microdata (`sdcscan table ... --check`). In a table of sums or means (`sdcscan table --value ...
     --stat sum|mean`), every cell (margins included) where the largest `nk_n` contributions (1 or 2) make up
     more than `nk_k` of the cell total. The boundary is the profile's: Statistics Denmark and SCB fail a
     cell at a share above 85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive =
@@ -407,6 +409,42 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
             yield ctx.finding(f"{itemised - MAX_ITEMISED:,} more dominated cells in column "
                               f"{masking.mask_name(col.name)!r}.",
                               masking.note(f"{itemised:,} dominated cells"), column=col.name, identity="more")
+    if not columns:
+        yield from _unchecked_firm_magnitudes(ctx, table)
+
+
+# A count of firms (workplaces, establishments): the units of business statistics.
+_FIRM_WORDS = re.compile(
+    r"(?<![a-zæøåäö])(virksomhed\w*|firma\w*|firms?|enterprises?|compan(y|ies)|business(es)?|f(ö|o)retag\w*|"
+    r"bedrift\w*|yritys\w*|yritykset|toimipaik\w*|arbejdssted\w*|arbetsst(ä|a)ll\w*|workplaces?|"
+    r"establishments?|selskab\w*|selskap\w*|cvr\w*|juridiske enheder|units?_of_activity)(?![a-zæøåäö])",
+    re.IGNORECASE)
+
+
+def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """A published table of firms' magnitudes (turnover, wages, employees summed over the firms of each
+    cell, beside the number of firms) without the share of the largest units: the dominance rule cannot be
+    checked from its cells, so a person must (review), with the microdata."""
+    from scanner.table_model import ColumnKind, Role
+
+    firms = [c for c in table.columns if c.is_count and _FIRM_WORDS.search(c.name)]
+    if not firms:
+        return
+    magnitudes = [c for c in table.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
+                  and c not in firms and c.statistic not in ("share", "dominance", "estimate", "spread")
+                  and c.non_null]
+    if not magnitudes:
+        return
+    names = ", ".join(repr(masking.mask_name(c.name)) for c in magnitudes[:4])
+    profile = ctx.profile
+    yield ctx.finding(
+        f"The table publishes magnitudes of firms ({names}, beside the number of firms in "
+        f"{masking.mask_name(firms[0].name)!r}) but not the share of the largest units: the dominance rule "
+        f"(largest {profile.nk_n} above {profile.nk_k * 100:g} %) cannot be checked from its cells. A person "
+        "must check it with the microdata (`sdcscan table --value ... --unit ... --check` this file).",
+        masking.note(f"dominance not verifiable from the published table (profile {profile.name})"),
+        column=magnitudes[0].name, severity=Severity.REVIEW, identity="unchecked-magnitudes",
+    )
 
 
 # Names of magnitude columns (money, values): a sum or mean of 0 over several units tells each unit's value.
