@@ -272,8 +272,8 @@ def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> It
     value above 1), else as a fraction (`0.934`). A published table of firms' magnitudes (turnover, wages,
     employees beside the number of firms) without such a share is `review`: dominance cannot be checked
     from its cells, only with the microdata (`sdcscan table ... --check`). In a table of sums or means
-    (`sdcscan table --value ... --stat sum|mean`), every cell (margins included) where the largest `nk_n` contributions (1 or 2) make up
-    more than `nk_k` of the cell total. The boundary is the profile's: Statistics Denmark and SCB fail a
+    (`sdcscan table --value ... --stat sum|mean`), every cell (margins included) where the largest `nk_n`
+    contributions (1 or 2) make up more than `nk_k` of the cell total. The boundary is the profile's: Statistics Denmark and SCB fail a
     cell at a share above 85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive =
     true`). With `--unit`, a contribution is a unit's sum within the cell (a firm with several rows is one
     contributor; ACRO counts rows, which lets a firm with six rows pass as six contributors). A cell with a
