@@ -265,19 +265,19 @@ def _mostly_ones_cells(ctx: RuleContext, table: CellTable, opts: MostlyOnesOptio
 def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Finding]:
     """A cell whose largest n contributors make up more than k of its value: the (n,k) dominance rule.
 
-    What it flags: in `sdcscan scan`, a published column with the share of the largest one or two units
-    (`CR1`, `CR2`, `andel største virksomhed`, `Kahden suurimman osuus`, `top2_share`) above the profile's
-    k: the cell beside it is dominated (a share of the three largest above k is `review`, as the rule's n is
-    2). The share is read as percent when the name says so (`%`, `pct.`) or the values do (`91,3 %`, any
-    value above 1), else as a fraction (`0.934`). A published table of firms' magnitudes (turnover, wages,
-    employees beside the number of firms) without such a share is `review`: dominance cannot be checked
-    from its cells, only with the microdata (`sdcscan table ... --check`). In a table of sums or means
-    (`sdcscan table --value ... --stat sum|mean`), every cell (margins included) where the largest `nk_n`
-    contributions (1 or 2) make up more than `nk_k` of the cell total. The boundary is the profile's: Statistics Denmark and SCB fail a
-    cell at a share above 85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive =
-    true`). With `--unit`, a contribution is a unit's sum within the cell (a firm with several rows is one
-    contributor; ACRO counts rows, which lets a firm with six rows pass as six contributors). A cell with a
-    negative contribution is `review`: the rule assumes non-negative values.
+    What it flags: in `sdcscan scan`, a published column with the share of the largest one or two units (`CR1`,
+    `CR2`, `andel største virksomhed`, `Kahden suurimman osuus`, `top2_share`) above the profile's k: the cell
+    beside it is dominated (a share of the three largest above k is `review`, as the rule's n is 2). The share
+    is read as percent when the name says so (`%`, `pct.`) or the values do (`91,3 %`, any value above 1), else
+    as a fraction (`0.934`). A published table of firms' magnitudes (turnover, wages, employees beside the
+    number of firms) without such a share is `review`: dominance cannot be checked from its cells, only with the
+    microdata (`sdcscan table ... --check`). In a table of sums or means (`sdcscan table --value ... --stat
+    sum|mean`), every cell (margins included) where the largest `nk_n` contributions (1 or 2) make up more than
+    `nk_k` of the cell total. The boundary is the profile's: Statistics Denmark and SCB fail a cell at a share
+    above 85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive = true`). With `--unit`,
+    a contribution is a unit's sum within the cell (a firm with several rows is one contributor; ACRO counts
+    rows, which lets a firm with six rows pass as six contributors). A cell with a negative contribution is
+    `review`: the rule assumes non-negative values.
 
     Why it is disclosive: when one or two firms dominate a cell, the published total is close to their own
     value, and the second-largest firm can subtract its own value to estimate the largest one's.
