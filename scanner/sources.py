@@ -185,7 +185,7 @@ class Source:
     temporary copies that :meth:`release` deletes.
     """
 
-    __slots__ = ("_data", "_digest", "_last", "owned", "path", "ref", "size")
+    __slots__ = ("_data", "_digest", "_last", "_memfd", "owned", "path", "ref", "size")
 
     def __init__(
         self,
@@ -204,6 +204,7 @@ class Source:
         self._data = data
         self._digest = digest
         self._last: HashingReader | None = None
+        self._memfd: int | None = None
         self.owned = owned
         if size is None:
             size = len(data) if data is not None else os.stat(path).st_size  # type: ignore[arg-type]
@@ -275,12 +276,23 @@ class Source:
             stream.close()
 
     def to_file(self, directory: Path, serial: int) -> Path:
-        """A file holding the bytes, for readers that take a path: the file itself when there is one,
-        else a new owned file in ``directory`` (a private temporary directory) that :meth:`release`
-        deletes."""
+        """A file holding the bytes, for readers that take a path: the file itself when there is one; else,
+        where the system has them (Linux), an anonymous file in memory (``memfd_create``), opened by its
+        ``/proc/self/fd`` path; else a new owned file in ``directory`` (a private temporary directory).
+        :meth:`release` closes or deletes it.
+
+        An archive member held in memory so stays in memory: nothing of it is written to a filesystem, and
+        the memory is the process's own (freed when the descriptor closes, also if the process dies)."""
         if self.path is not None:
             return self.path
         assert self._data is not None
+        memfd = _memory_file(self._data, safe_file_name(self.ref.name, serial))
+        if memfd is not None:
+            self._memfd = memfd
+            self.path = Path(f"/proc/self/fd/{memfd}")
+            self.owned = False
+            self._data = None
+            return self.path
         path = directory / safe_file_name(self.ref.name, serial)
         with open(path, "xb") as f:  # "x": never overwrite anything
             f.write(self._data)
@@ -289,13 +301,45 @@ class Source:
         self._data = None
         return path
 
+    @property
+    def in_memory_file(self) -> bool:
+        """True when :meth:`to_file` gave an anonymous file in memory (its path names no extension)."""
+        return self._memfd is not None
+
     def release(self) -> None:
-        """Drop the bytes: free the memory, delete an owned temporary file. The source is spent after."""
+        """Drop the bytes: free the memory, close a file in memory, delete an owned temporary file. The
+        source is spent after."""
         self._data = None
+        if self._memfd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._memfd)
+            self._memfd = None
         if self.owned and self.path is not None:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)
             self.owned = False
+
+
+def _memory_file(data: bytes, name: str) -> int | None:
+    """A descriptor of an anonymous file in memory holding ``data``, readable by path through
+    ``/proc/self/fd``; None where the system has no such files (then the caller writes a temporary file)."""
+    create = getattr(os, "memfd_create", None)
+    if create is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        fd = create(name[:200], getattr(os, "MFD_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.lseek(fd, 0, os.SEEK_SET)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 # --- one mapping per file while it is scanned ---------------------------------------------------------
@@ -389,7 +433,10 @@ _VIEWS_LOCK = threading.Lock()
 
 
 def _key(path: Path | str) -> str:
-    return os.path.realpath(os.fspath(path))
+    text = os.fspath(path)
+    if text.startswith("/proc/self/fd/"):
+        return text  # a file in memory: its link resolves to "/memfd:name (deleted)", which cannot be opened
+    return os.path.realpath(text)
 
 
 @contextlib.contextmanager

@@ -481,7 +481,8 @@ def test_temporary_files_are_removed_when_scanning_a_member_fails(tmp_path: Path
 
     def failing(entry: Any, *args: Any, **kw: Any) -> FileResult:
         if "!" in entry.relpath:
-            assert Path(entry.path).parent.parent == private_tmp  # the member's copy is in the private directory
+            # the member is read from memory, or (without memory files) from a copy in the private directory
+            assert _in_memory(entry.path) or Path(entry.path).parent.parent == private_tmp
             raise RuntimeError("reader crashed")
         return real(entry, *args, **kw)
 
@@ -492,6 +493,36 @@ def test_temporary_files_are_removed_when_scanning_a_member_fails(tmp_path: Path
         assert "internal error while inspecting (RuntimeError)" in fil.message
     assert files["export/a.zip"].verdict is Verdict.REVIEW
     assert os.listdir(private_tmp) == []
+
+
+def _in_memory(path: str | Path) -> bool:
+    return str(path).startswith("/proc/self/fd/") and os.readlink(path).startswith("/memfd:")
+
+
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="no files in memory on this system")
+def test_members_are_scanned_from_memory_and_nothing_is_written(tmp_path: Path, private_tmp: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A member within the memory limit is scanned from an anonymous file in memory: nothing of it is
+    written to any filesystem (the private directory stays empty while it is read), and its descriptor is
+    closed afterwards."""
+    real = api._scan_one
+    seen: list[tuple[str, list[str]]] = []
+
+    def watching(entry: Any, *args: Any, **kw: Any) -> FileResult:
+        if "!" in entry.relpath:
+            assert _in_memory(entry.path), entry.path
+            spilled = [str(p) for p in private_tmp.rglob("*") if p.is_file()]
+            seen.append((os.readlink(entry.path), spilled))
+        return real(entry, *args, **kw)
+
+    monkeypatch.setattr(api, "_scan_one", watching)
+    files = scan(export(tmp_path, {"a.zip": zip_bytes({"t.csv": CLEAN_CSV, "small.csv": SMALL_CELL_CSV})}))
+    assert len(seen) == 2 and all(spilled == [] for _, spilled in seen)
+    assert files["export/a.zip!small.csv"].verdict is Verdict.FAIL  # read as a CSV file from memory
+    assert files["export/a.zip!t.csv"].verdict is Verdict.PASS
+    open_fds = {os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+                if os.path.exists(f"/proc/self/fd/{fd}")}
+    assert not {target for target, _ in seen} & open_fds  # closed
 
 
 def test_temporary_directory_inside_the_scanned_folder_is_refused(tmp_path: Path,

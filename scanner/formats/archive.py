@@ -5,7 +5,9 @@ The reader yields each member as a :class:`~scanner.formats.Member` whose :class
 holds the decompressed bytes, hashed while they were decompressed. Nothing is ever extracted into the
 scanned folder, and a member's name is never used as a filesystem path: members up to
 ``ArchiveLimits.memory_bytes`` stay in memory, larger ones are written, under a sanitised name, to the
-private temporary directory the engine passes in (``ReadContext.spill_dir``).
+private temporary directory the engine passes in (``ReadContext.spill_dir``). A member in memory reaches
+the path-taking readers as an anonymous file in memory (:meth:`~scanner.sources.Source.to_file`), so it is
+not written anywhere either.
 
 Every limit is checked twice, because declared sizes lie: first against what the archive declares (a zip's
 central directory, a tar header), then against the bytes actually decompressed, counted as they come (the

@@ -235,7 +235,9 @@ class Workbook:
 
         self.path = path
         try:
-            self._reader = fastexcel.read_excel(str(path))
+            # fastexcel tells the format by the file's extension; a file without one (an archive member in
+            # memory, /proc/self/fd/N) is given as bytes, whose format it tells by their content
+            self._reader = fastexcel.read_excel(str(path) if path.suffix else path.read_bytes())
             names = list(self._reader.sheet_names)
         except Exception as exc:  # fastexcel raises its own hierarchy (CalamineError, ...) and OSError
             reason = _reason(exc)
