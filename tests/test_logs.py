@@ -737,3 +737,33 @@ def test_spss_crosstab_with_percentages_under_each_count_is_read_by_its_counts(t
     safe = tmp_path / f"safe_{name}"
     safe.write_text(_SPSS_STACKED.replace("      2       47", "     12       57"), encoding="utf-8")
     assert api.scan([safe], load_config()).files[0].verdict is Verdict.PASS
+
+
+_KEYS = ["990298", "159298", "196033", "188994", "478596", "976084", "277297", "871720", "948258", "802263",
+         "995310", "423104"]
+
+
+@pytest.mark.parametrize(("name", "text", "expect"), [
+    ("levelsof.log", ". levelsof lopnr if income > 1000000\n" + " ".join(_KEYS[:6]) + "\n" + " ".join(_KEYS[6:])
+     + "\n\n. display 1\n1\n", {("LOG001", 2)}),
+    ("unique.Rout", "> unique(cohort$lopnr[cohort$income > 1e6])\n [1] " + " ".join(_KEYS[:6]) + "\n [7] "
+     + " ".join(_KEYS[6:]) + "\n> 1 + 1\n[1] 2\n", {("LOG001", 2)}),
+    ("unique.log", ">>> df.loc[df.income > 1e6, 'lopnr'].unique()\narray([" + ", ".join(_KEYS[:6]) + ",\n       "
+     + ", ".join(_KEYS[6:]) + "])\n", {("LOG001", 2)}),
+    # levels of a variable that is no key, and a key's count, are not listings
+    ("levels_safe.log", ". levelsof aar\n2015 2016 2017 2018 2019 2020\n2021 2022\n\n. count if lopnr < .\n  4,452\n",
+     set()),
+    ("codebook.log", ". codebook kommune\n\n" + "-" * 60 + "\nkommune" + " " * 40 + "Municipality\n" + "-" * 60
+     + "\n\n                  Type: String (str9)\n\n         Unique values: 3       Missing \"\": 0/4,452\n\n"
+     "            Tabulation: Freq.  Value\n                        1,534  \"Aarhus\"\n"
+     "                        2,916  \"København\"\n                            2  \"Læsø\"\n", {("TAB001", 14)}),
+])
+def test_key_values_and_codebook_tabulations_in_logs(tmp_path: Path, name: str, text: str,
+                                                     expect: set[tuple[str, int]]) -> None:
+    """A key's values printed as a bare list by a command naming the key (Stata levelsof, R unique(),
+    pandas unique()) are a listing (LOG001); Stata codebook's "Tabulation: Freq. Value" is a one-way table
+    of counts (a 2 is TAB001)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = api.scan([path], load_config()).files[0]
+    assert {(f.rule, f.location.line) for f in result.findings} == expect

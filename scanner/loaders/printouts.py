@@ -840,7 +840,9 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     tables: list[ListedTable] = []
     if language is Language.STATA:
         tables.extend(_stata_extremes(lines))
+        tables.extend(_stata_codebook(lines, what_base))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
+    tables.extend(_key_values(lines, command, what_base))
     pars = _paragraphs(lines)
     k = 0
     while k < len(pars):
@@ -954,6 +956,85 @@ def _named_value_lines(lines: list[_Line], what: str) -> list[ListedTable]:
                     lines[x] = _Line(lines[x].number, "")
         k = max(j, k + 1)
     return found
+
+
+_CODEBOOK_HEAD = re.compile(r"^\s*Tabulation:\s+Freq\.\s+(?:Numeric\s+)?(?:Value|Label)")
+_CODEBOOK_ROW = re.compile(r"^\s+(\d[\d,]*)\s+(\S.*?)\s*$")
+
+
+def _stata_codebook(lines: list[_Line], what: str) -> list[ListedTable]:
+    """The frequency table ``codebook`` prints for a variable with few values ("Tabulation: Freq.  Value"):
+    a one-way table of counts. Its lines are blanked in ``lines``."""
+    found: list[ListedTable] = []
+    k = 0
+    while k < len(lines):
+        if not _CODEBOOK_HEAD.match(lines[k].text):
+            k += 1
+            continue
+        start, rows, at = k, [], []
+        k += 1
+        while k < len(lines) and (m := _CODEBOOK_ROW.match(lines[k].text)) is not None:
+            rows.append([m.group(2).strip('"'), m.group(1)])
+            at.append(lines[k].number)
+            k += 1
+        table = _table(["value", "Freq."], rows, at, Origin.TABULATION, f"{what} (codebook tabulation)", "codebook")
+        if table is not None:
+            found.append(table)
+        for j in range(start, k):
+            lines[j] = _Line(lines[j].number, "")
+    return found
+
+
+# Printed values of a vector, a level list or an array: "[1] 104233 118790", "104233 118790 220514",
+# "array([104233, 118790])", "[104233, 118790]".
+_VALUE_LIST_LINE = re.compile(r"^\s*(?:\[\d+\]\s+|array\(\[|\[)?((?:[-+]?\d[\d.]*[\s,]*)+)"
+                              r"(?:\]\)?(?:,\s*dtype=\w+\))?)?\s*$")
+_KEY_DIGITS = re.compile(r"\d{4,}")
+_IDENT = re.compile(r"[A-Za-z_][\w.]*")
+
+
+_PROMPT_LINE = re.compile(r"^(?:>>>|In \[\d*\]:|>)\s(.*)$")
+
+
+def _key_values(lines: list[_Line], command: str, what: str) -> list[ListedTable]:
+    """Values of a register key printed as a bare list by a command that names the key (Stata ``levelsof
+    lopnr``, R ``unique(df$lopnr[...])``, pandas ``df.lopnr.unique()``): a listing of units' keys. The
+    output must be nothing but numbers, at least two of them of four digits or more. Output echoing its
+    own prompts (a Python console saved as text) is split at them, each part read with its command."""
+    if command.strip() or not any(_PROMPT_LINE.match(x.text) for x in lines):
+        return _key_values_of(lines, command, what)
+    found: list[ListedTable] = []
+    part: list[_Line] = []
+    current = ""
+    for x in [*lines, _Line(-1, ">>> ")]:
+        m = _PROMPT_LINE.match(x.text)
+        if m is None:
+            part.append(x)
+            continue
+        if part and current:
+            found.extend(_key_values_of(part, current, what))
+        part, current = [], m.group(1)
+    return found
+
+
+def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTable]:
+    from scanner.names import identifier_kind
+
+    key = next((w for w in _IDENT.findall(command.replace("$", " ").replace(".", " "))
+                if identifier_kind(w) == "register key"), None)
+    if key is None:
+        return []
+    body = [x for x in lines if x.text.strip()]
+    if not body or len(body) > 10_000 or not all(_VALUE_LIST_LINE.match(x.text) for x in body):
+        return []
+    values = [v for x in body for v in _KEY_DIGITS.findall(re.sub(r"^\s*\[\d+\]", "", x.text))]
+    if len(values) < 2:
+        return []
+    table = ListedTable(TextTable([key, "column_2"], [[v, ""] for v in values], body[0].number, "key-values"),
+                        tuple(body[0].number for _ in values), Origin.LISTING, f"{what} (values of a key)")
+    for x in body:
+        x.text = ""  # read: the table readers below do not see these lines again
+    return [table]
 
 
 _STATA_SMALLEST = re.compile(r"^\s*Percentiles\s+Smallest\s*$")
