@@ -639,3 +639,42 @@ def test_source_hashes_on_the_reading_pass(tmp_path: Path) -> None:
     with source.open() as stream:
         assert stream.read() == data
     assert source.digest == blake2b(data)
+
+
+_CORPUS_KINDS = ["excel/calamine_any_sheets.xls", "excel/calamine_any_sheets.xlsb", "excel/t1dm_qba_tab2data.xlsx",
+                 "sas/pyreadstat_sample.sas7bdat", "sas/xportr_adae.xpt", "spss/", "stata/", "figures/expat_TFP.pdf",
+                 "figures/opensafely_longcovid_time_series_plot.svg", "logs/expat_balance.log", "csv/ssb_befolkning.csv",
+                 "parquet/"]
+
+
+@pytest.mark.corpus
+def test_corpus_files_in_a_zip_get_the_verdicts_they_get_alone(tmp_path: Path) -> None:
+    """Real files of every kind the readers open by path (workbooks, ReadStat files, PDF, SVG, logs, CSV,
+    Parquet), zipped: each member's verdict, rules and number of findings are the file's own."""
+    from tests.conftest import corpus_root
+
+    root = corpus_root()
+    if root is None:
+        pytest.skip("the shared corpus is not beside the repository")
+    picked: list[Path] = []
+    for item in _CORPUS_KINDS:
+        path = root / item
+        picked.extend(sorted(p for p in path.iterdir() if p.is_file())[:2] if item.endswith("/") else [path])
+    direct = tmp_path / "direct"
+    direct.mkdir()
+    for p in picked:
+        (direct / p.name).write_bytes(p.read_bytes())
+    zipped = tmp_path / "zipped"
+    zipped.mkdir()
+    with zipfile.ZipFile(zipped / "all.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        for p in picked:
+            z.write(p, p.name)
+
+    def summary(result: Any) -> tuple[str, list[str], int]:
+        return result.verdict.value, sorted({f.rule for f in result.findings}), len(result.findings)
+
+    alone = {Path(r.path).name: summary(r) for r in api.scan([direct], load_config(), jobs=1).files}
+    inside = {r.path.split("!")[-1]: summary(r) for r in api.scan([zipped], load_config(), jobs=1).files
+              if "!" in r.path}
+    assert len(alone) == len(picked) >= 12
+    assert inside == alone
