@@ -643,8 +643,8 @@ def test_source_hashes_on_the_reading_pass(tmp_path: Path) -> None:
 
 _CORPUS_KINDS = ["excel/calamine_any_sheets.xls", "excel/calamine_any_sheets.xlsb", "excel/t1dm_qba_tab2data.xlsx",
                  "sas/pyreadstat_sample.sas7bdat", "sas/xportr_adae.xpt", "spss/", "stata/", "figures/expat_TFP.pdf",
-                 "figures/opensafely_longcovid_time_series_plot.svg", "logs/expat_balance.log", "csv/ssb_befolkning.csv",
-                 "parquet/"]
+                 "figures/opensafely_longcovid_time_series_plot.svg", "logs/expat_balance.log",
+                 "csv/ssb_befolkning.csv", "parquet/"]
 
 
 @pytest.mark.corpus
