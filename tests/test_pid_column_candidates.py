@@ -75,3 +75,17 @@ def test_a_column_of_person_numbers_gives_the_same_detection_both_ways() -> None
     part[:, 6] -= 25
     acc.add(part, 25)
     assert acc.detections(50, 0, ("se", "dk"), "col") == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 4, 8, 64, 68, 128, 1 << 29, 1 << 31]), st.integers(0, 300),
+                          st.integers(0, 7), st.integers(0, 7)), min_size=1, max_size=60))
+def test_packed_signatures_are_numpys_unique_rows(rows: list[tuple[int, int, int, int]]) -> None:
+    """The packed grouping of candidates gives np.unique(axis=0)'s rows and inverse, also where a field is
+    too wide to pack (it falls back)."""
+    from scanner.pid_scan import _signatures
+
+    fields = np.asarray(rows, dtype=np.int64)
+    keys, inverse = np.unique(fields, axis=0, return_inverse=True)
+    got_keys, got_inverse = _signatures(fields)
+    assert np.array_equal(got_keys, keys) and np.array_equal(got_inverse, inverse.reshape(-1))
