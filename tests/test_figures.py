@@ -69,6 +69,18 @@ mpl_bar_values_small = _mpl("bar_values.svg", lambda ax: _count_bars(ax, [120, 2
 mpl_bar_values_safe = _mpl("bar_values_safe.svg", lambda ax: _count_bars(ax, [120, 87, 340], "Number of patients"))
 # ... on an axis of means or rates the values are not counts
 mpl_bar_values_means = _mpl("bar_means.svg", lambda ax: _count_bars(ax, [12, 2, 34], "Mean number of visits"))
+AGES = ["0-19", "20-39", "40-59", "60-79", "80-99", "100+"]
+
+
+def _pyramid(ax: object, oldest: int) -> None:
+    ax.barh(AGES, [-120, -140, -145, -120, -40, -oldest])  # type: ignore[attr-defined]
+    ax.barh(AGES, [115, 138, 150, 125, 60, oldest + 1])  # type: ignore[attr-defined]
+    ax.set_xlabel("Antal personer")  # type: ignore[attr-defined]
+
+
+# horizontal bars from 0 on both sides (a population pyramid): the oldest group's 1 and 2 are small cells
+mpl_pyramid = _mpl("pyramid.svg", lambda ax: _pyramid(ax, 1))
+mpl_pyramid_safe = _mpl("pyramid_safe.svg", lambda ax: _pyramid(ax, 12))
 mpl_scatter_png = _mpl("scatter.png", lambda ax: ax.scatter(X, Y))
 mpl_scatter_jpeg = _mpl("scatter.jpg", lambda ax: ax.scatter(X, Y))
 
@@ -183,6 +195,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_hist, Verdict.FAIL, {"TAB001"}),
     (mpl_hist_safe, Verdict.PASS, set()),
     (mpl_hist_density, Verdict.PASS, set()),
+    (mpl_pyramid, Verdict.FAIL, {"TAB001"}),
+    (mpl_pyramid_safe, Verdict.PASS, set()),
     (mpl_series, Verdict.PASS, set()),
     (mpl_line, Verdict.PASS, set()),
     (mpl_bar_small_n, Verdict.FAIL, {"TAB001"}),

@@ -170,9 +170,11 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
     scripts: list[str] = []
     depth_meta = 0
     labels = fig.labels
-    ytick_y: dict[int, float] = {}  # matplotlib's y tick groups: the tick's position, and its label
-    ytick_label: dict[int, str] = {}
-    placed_numbers: list[tuple[float, float, str]] = []
+    # matplotlib's tick groups (ytick_3, xtick_2): the tick's position, and its label
+    tick_at: dict[tuple[str, int], float] = {}
+    tick_label: dict[tuple[str, int], str] = {}
+    placed_numbers: list[tuple[float, float, str]] = []  # right-aligned numbers: svglite's y axis labels
+    centred_numbers: list[tuple[float, float, str]] = []  # centred numbers: svglite's x axis labels
     bars: list[tuple[float, float, float, float]] = []
     in_defs = 0  # inside definitions (clip paths, markers): shapes there are not drawn as they are
     for event, el in iterparse(fh, events=("start", "end", "comment")):
@@ -181,9 +183,9 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
             # matplotlib writes each text it draws as glyphs in a comment at the head of its group
             if text and stack and stack[-1].ident and _TEXTY.match(stack[-1].ident):
                 labels.append(text)
-                tick = _ytick_of(stack)
+                tick = _tick_of(stack)
                 if tick is not None:
-                    ytick_label[tick] = text
+                    tick_label[tick] = text
             continue
         tag = _local(el.tag)
         if event == "start":
@@ -229,8 +231,11 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
             if t:
                 labels.append(t)
                 x, y = _float(el.get("x")), _float(el.get("y"))
-                if x is not None and y is not None and el.get("text-anchor") == "end" and not el.get("transform"):
-                    placed_numbers.append((x, y, t))  # svglite's y axis labels: right-aligned numbers
+                if x is not None and y is not None and not el.get("transform"):
+                    if el.get("text-anchor") == "end":
+                        placed_numbers.append((x, y, t))
+                    elif el.get("text-anchor") == "middle":
+                        centred_numbers.append((y, x, t))
             el.clear()
             continue
         if tag == "script":
@@ -242,10 +247,10 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
             continue
         g = stack[-1]
         if tag == "use":
-            tick = _ytick_of(stack)
-            y = _float(el.get("y"))
-            if tick is not None and y is not None:
-                ytick_y[tick] = y
+            tick = _tick_of(stack)
+            at = _float(el.get("y" if tick is not None and tick[0] == "y" else "x"))
+            if tick is not None and at is not None:
+                tick_at[tick] = at
         elif tag in ("path", "rect") and not in_defs and not _in_axis_furniture(stack):
             bar = _bar(tag, el)
             if bar is not None:
@@ -273,12 +278,20 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
                                    regular=is_regular(pos), on_line=on_line))
     fig.marks.sort(key=lambda m: -m.count)
-    ticks = [(ytick_label[k], ytick_y[k]) for k in ytick_y if k in ytick_label]
+    ticks = [(tick_label[k], tick_at[k]) for k in tick_at if k in tick_label and k[0] == "y"]
     slack = 1.0
     if len(ticks) < 2:
         # a label's baseline sits a few units below its tick (about a third of the font size)
         ticks, slack = _placed_ticks(placed_numbers), 6.0
     fig.bar_heights = _bar_heights(bars, ticks, slack)
+    if not fig.bar_heights:
+        # horizontal bars (barh, a population pyramid): lengths on the x axis, from its 0
+        xticks = [(tick_label[k], tick_at[k]) for k in tick_at if k in tick_label and k[0] == "x"]
+        xslack = 1.0
+        if len(xticks) < 2:
+            xticks, xslack = _placed_ticks(centred_numbers), 1.0
+        across = [(top, bottom, left, right) for left, right, top, bottom in bars]
+        fig.bar_heights = _bar_heights(across, xticks, xslack)
     for key, rows in data_rows.items():
         if len(rows) >= 2 or any(len(v) > 40 for r in rows for v in r.values()):
             fig.data.append(DataSet("data-* attributes",
@@ -289,7 +302,7 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         fig.data.extend(chart_data(text, "SVG script"))
 
 
-_YTICK = re.compile(r"^ytick_\d+$")
+_TICK = re.compile(r"^([xy])tick_\d+$")
 _FURNITURE = re.compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
 _RECT_PATH = re.compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
                         r"L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*[zZ]\s*$")
@@ -298,11 +311,13 @@ _TICK_NUMBER = re.compile(r"^[-\u2212]?\d[\d,]*(?:\.\d+)?$")
 MIN_BARS = 3
 
 
-def _ytick_of(stack: list[_Group]) -> int | None:
-    """The serial of the matplotlib y tick group (``ytick_3``) the current element is in, if any."""
+def _tick_of(stack: list[_Group]) -> tuple[str, int] | None:
+    """The axis ("x" or "y") and serial of the matplotlib tick group (``ytick_3``) the current element is
+    in, if any."""
     for g in reversed(stack):
-        if g.ident and _YTICK.match(g.ident):
-            return g.serial
+        m = _TICK.match(g.ident) if g.ident else None
+        if m is not None:
+            return m.group(1), g.serial
     return None
 
 
@@ -345,38 +360,37 @@ def _placed_ticks(numbers: list[tuple[float, float, str]]) -> list[tuple[str, fl
 
 def _bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple[str, float]],
                  slack: float = 1.0) -> list[float]:
-    """The heights, in the y axis's units, of the bars standing on the commonest baseline (at least
-    :data:`MIN_BARS` of them), which must be where the axis has 0 (within ``slack`` SVG units). The scale
-    comes from the y tick labels and their positions; without two ticks, or when the labels are not in
-    proportion to their positions (a log scale), there are none."""
+    """The lengths, in the value axis's units, of the bars drawn from the axis's 0 (at least
+    :data:`MIN_BARS` of them, of one thickness). A bar is ``(across_lo, across_hi, along_lo, along_hi)`` in
+    SVG units, ``along`` being the value axis (y for columns, x for horizontal bars); it may end at 0 on
+    either side (a population pyramid's two halves). The scale comes from the axis's tick labels and their
+    positions; without two ticks, or when the labels are not in proportion to their positions (a log
+    scale), there are none."""
     points = []
-    for label, y in ticks:
+    for label, at in ticks:
         try:
-            points.append((float(label.replace("\u2212", "-").replace(",", "")), y))
+            points.append((float(label.replace("\u2212", "-").replace(",", "")), at))
         except ValueError:
             continue
     if len(points) < 2 or len(bars) < MIN_BARS:
         return []
     points.sort()
-    (v0, y0), (v1, y1) = points[0], points[-1]
-    if v1 == v0 or y1 == y0:
+    (v0, a0), (v1, a1) = points[0], points[-1]
+    if v1 == v0 or a1 == a0:
         return []
-    per_unit = (y1 - y0) / (v1 - v0)  # negative: SVG's y grows downwards
-    if any(abs(y0 + (v - v0) * per_unit - y) > 1.0 for v, y in points):
+    per_unit = (a1 - a0) / (v1 - v0)  # negative on a y axis: SVG's y grows downwards
+    if any(abs(a0 + (v - v0) * per_unit - a) > 1.0 for v, a in points):
         return []  # not a linear axis
-    baselines: dict[float, list[tuple[float, float, float, float]]] = {}
-    zero = y0 - v0 * per_unit  # where the value 0 is drawn
-    for bar in bars:
-        baselines.setdefault(round(bar[3], 1), []).append(bar)
-    base, on = max(baselines.items(), key=lambda kv: len(kv[1]), default=(0.0, []))
+    zero = a0 - v0 * per_unit  # where the value 0 is drawn
+    on = [b for b in bars if min(abs(b[2] - zero), abs(b[3] - zero)) <= slack]
     if on:
-        # the bars of one chart share a width; a background or a panel behind them is wider
+        # the bars of one chart share a thickness; a background or a panel behind them is thicker
         widths = sorted(b[1] - b[0] for b in on)
         median = widths[len(widths) // 2]
         on = [b for b in on if abs((b[1] - b[0]) - median) <= 0.05 * median]
-    if len(on) < MIN_BARS or abs(base - zero) > slack:
-        return []  # bars that do not start at 0 do not show counts by their height
-    return [(bar[3] - bar[2]) / abs(per_unit) for bar in sorted(on)]
+    if len(on) < MIN_BARS:
+        return []  # bars that do not start at 0 do not show counts by their length
+    return [(b[3] - b[2]) / abs(per_unit) for b in sorted(on)]
 
 
 def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:
