@@ -200,7 +200,7 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
                 continue
             found_tables = list(find_tables(chunk.text, chunk.first_line))
             in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
-            group_sizes = _group_sizes_in_prose(chunk.text, chunk.first_line, in_tables)
+            group_sizes = _group_sizes_in_prose(chunk.text, chunk.first_line, in_tables, config.profile.threshold)
             if group_sizes is not None:
                 found_tables.append(group_sizes)
             for found in found_tables:
@@ -215,19 +215,31 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
 _PROSE_N = re.compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
 
 
-def _group_sizes_in_prose(text: str, first_line: int, skip: set[int]) -> TextTable | None:
+#: Group sizes in prose kept whole per chunk; beyond this only the ones under the threshold are kept (a
+#: text of thousands of "n = ..." is judged by its small ones, in bounded time).
+_PROSE_MAX_ROWS = 1000
+
+
+def _group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
     """Group sizes written in the sentences of a note ("among women in Læsø (n = 2) the mean income was
     ..."), as a table of counts (label, n) for the table rules: a small n published in prose is a small
     cell, whatever else the sentence says of the group. Lines in ``skip`` belong to tables read already."""
     from scanner.loaders.texttables import TextTable
 
-    rows, lines = [], []
-    for k, line in enumerate(text.split("\n")):
-        if ("=" not in line and ":" not in line) or first_line + k in skip:
-            continue
-        for m in _PROSE_N.finditer(line):
-            rows.append([f"group {len(rows) + 1}", re.sub(r"[ ,.\u00a0]", "", m.group(1))])
-            lines.append(first_line + k)
+    found: list[tuple[int, str]] = []
+    line, pos = first_line, 0
+    for m in _PROSE_N.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        if line not in skip:
+            found.append((line, m.group(1)))
+    if not found:
+        return None
+    values = [v if v.isdigit() else re.sub(r"[ ,.\u00a0]", "", v) for _, v in found]
+    keep = range(len(found)) if len(found) <= _PROSE_MAX_ROWS else \
+        [k for k, v in enumerate(values) if int(v) < threshold]
+    rows = [[f"group {k + 1}", values[k]] for k in keep]
+    lines = [found[k][0] for k in keep]
     if not rows:
         return None
     return TextTable(["label", "n"], rows, lines[0], "prose", tuple(lines))

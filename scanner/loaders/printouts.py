@@ -888,7 +888,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             continue
         found = _parse_paragraph(par, pars, k, origin, what, command, language)
         if found is None:
-            if language in (Language.SPSS, Language.OTHER):
+            if language in (Language.SPSS, Language.OTHER) and len(par) <= _FALLBACK_MAX_LINES:
                 # output of no known program (SPSS exported as text, a printout saved as .out): the readers
                 # of tables in text notes see what the layouts above do not (title lines, stacked statistics)
                 for t in find_tables("\n".join(x.text for x in par), par[0].number):
@@ -1089,6 +1089,10 @@ def _has_row_numbers(table: ListedTable) -> bool:
     values = [int(f) for f in firsts]
     return values[0] in (0, 1) and all(b - a == 1 for a, b in itertools.pairwise(values))
 
+
+#: Paragraphs of output of no known program longer than this are not read again by the text-table readers
+#: (a printed table is shorter; an application's log is one paragraph of hundreds of thousands of lines).
+_FALLBACK_MAX_LINES = 1000
 
 _STATA_LOOPS = frozenset({"forvalues", "forv", "foreach", "foreac", "while", "if", "program", "qui", "quietly",
                           "noisily", "capture", "cap", "else"})

@@ -246,8 +246,14 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
     Four-digit years are not keys ("lopnr 2015 2016")."""
     from scanner.names import identifier_kind
 
+    # The chunk's distinct words that name a register key (few: each is judged once); a text naming none
+    # has no key written out after its name.
+    names = {w for w in set(_KEY_WORD.findall(chunk.text)) if identifier_kind(w.strip(".-")) == "register key"}
+    if not names:
+        return
+    named = re.compile("|".join(re.escape(w) for w in sorted(names, key=len, reverse=True)))
     for k, line in enumerate(chunk.text.split("\n")):
-        if len(line) > 10_000 or not _DIGIT_RUN.search(line):
+        if len(line) > 10_000 or not _DIGIT_RUN.search(line) or not named.search(line):
             continue
         for word in _KEY_WORD.finditer(line):
             if identifier_kind(word.group(0).strip(".-")) != "register key":
@@ -350,17 +356,24 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
 
 # The legal form a firm's name ends with, in the Nordic countries and the common international ones.
-_FIRM_FORM = re.compile(r"(?<![\w/])(a/s|aps|ivs|i/s|k/s|p/s|amba|a\.m\.b\.a\.?|fmba|smba|ab|ab \(publ\)|hb|kb|asa|as|"
-                        r"ans|da|sa|oy|oyj|ky|hf|ehf|ltd|limited|plc|gmbh|ag|inc|llc|corp|s\.a\.|bv|nv|se)\.?$",
-                        re.IGNORECASE)
+# (Rust regex syntax: evaluated by Polars over the column.)
+_FIRM_FORM = (r"(?i)(?:^|[^\w/])(a/s|aps|ivs|i/s|k/s|p/s|amba|a\.m\.b\.a\.?|fmba|smba|ab|ab \(publ\)|hb|kb|asa|as|"
+              r"ans|da|sa|oy|oyj|ky|hf|ehf|ltd|limited|plc|gmbh|ag|inc|llc|corp|s\.a\.|bv|nv|se)\.?\s*$")
+#: Values of a column looked at to tell whether it names firms.
+_FIRM_SAMPLE = 10_000
 
 
 def _firm_names(table: TableModel, name: str) -> bool:
     """Whether most of a text column's values are firms' names (they end with a legal form)."""
-    values = [v for v in table.sample.get_column(name).drop_nulls().to_list() if isinstance(v, str) and v.strip()]
-    if not values:
+    import polars as pl
+
+    values = table.sample.get_column(name).head(_FIRM_SAMPLE).drop_nulls()
+    if values.dtype != pl.String:
         return False
-    return sum(1 for v in values if _FIRM_FORM.search(v.strip())) >= 0.6 * len(values)
+    values = values.filter(values.str.strip_chars() != "")
+    if values.len() == 0:
+        return False
+    return int(values.str.contains(_FIRM_FORM).sum()) >= 0.6 * values.len()
 
 
 @dataclass(frozen=True, slots=True)
