@@ -8,7 +8,6 @@ rule needs it (:mod:`scanner.engine`); the rules read the result and compute not
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -123,6 +122,8 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     A share that is each row's part of the column's total (a frequency table's ``Percent`` beside its
     ``Freq.``) is not a share of the row's size, and is left alone; so are rates, cumulative shares and
     shares of an amount (income, turnover). Only a table read whole is checked (published tables are)."""
+    import numpy as np
+
     from scanner.table_model import ColumnKind, TableShape
 
     size = _size_column(table)
@@ -144,16 +145,15 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
             pct, half = pct * 100, half * 100
         if _column_percent(pct, n):
             continue
-        for k in range(frame.height):
-            share, units = pct[k], n[k]
-            if share is None or units is None or share != share or units != units or share <= 0:
-                continue
-            # every whole count the rounded share allows is at least 1 (the share is not 0) and under the
-            # threshold: 0.1 % of 1,500 is 1 or 2 units
-            lo = max(math.ceil((share - half) / 100 * units - 1e-9), 1)
-            hi = math.floor((share + half) / 100 * units + 1e-9)
-            if not (lo <= hi < profile.threshold):
-                continue
+        # every whole count the rounded share allows is at least 1 (the share is not 0) and under the
+        # threshold: 0.1 % of 1,500 is 1 or 2 units
+        shares = pct.to_numpy().astype(float)
+        units = n.to_numpy().astype(float)
+        with np.errstate(invalid="ignore"):
+            lo = np.maximum(np.ceil((shares - half) / 100 * units - 1e-9), 1)
+            hi = np.floor((shares + half) / 100 * units + 1e-9)
+            small = (shares > 0) & np.isfinite(shares) & np.isfinite(units) & (lo <= hi) & (hi < profile.threshold)
+        for k in np.flatnonzero(small).tolist():
             result.small += 1
             if len(result.itemised) < MAX_ITEMISED:
                 labels = tuple((masking.mask_name(x), masking.mask_label(plain_label(frame.get_column(x)[k])))
