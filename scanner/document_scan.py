@@ -34,6 +34,7 @@ from scanner.discover import DiscoveredFile, FileKind, classify_content
 from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
 from scanner.loaders.base import TabularSource
+from scanner.loaders.images import DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
 from scanner.loaders.office import (
     Attached,
     DataSet,
@@ -75,13 +76,6 @@ DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind
 _BARE_NUMBER = re.compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)".
 _N_LABEL = re.compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d[\d,.\u00a0]*\d|\d)")
-# An axis or title naming counts ("Antal personer", "Number of patients", "Count") and not a rate or share.
-_COUNT_AXIS = re.compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|count\w*|number|frequency|freq|frekvens\w*|lkm|"
-                         r"persons|personer|patients|patienter|observations|observationer|no\.? of)(?![a-zæøåäö])")
-_NOT_COUNT_AXIS = re.compile(r"rate|per\b|pr\.|%|andel|share|percent|procent|prosent|mean|gennemsnit|average|"
-                             r"median|ratio|proportion")
-_INTEGER_LABEL = re.compile(r"^\d{1,9}$")
-_DENSITY_AXIS = re.compile(r"density|tæthed|taethed|täthet|tetthet|probability|sandsynlighed")
 
 
 def _count_bars(fig: Figure) -> list[str]:
@@ -91,50 +85,11 @@ def _count_bars(fig: Figure) -> list[str]:
     heights = fig.bar_heights
     if not heights or any(abs(h - round(h)) > 0.05 for h in heights):
         return []
-    if any(_NOT_COUNT_AXIS.search(x.lower()) or _DENSITY_AXIS.search(x.lower()) for x in fig.labels):
+    if any(NOT_COUNT_AXIS.search(x.lower()) or DENSITY_AXIS.search(x.lower()) for x in fig.labels):
         return []
     return [str(round(h)) for h in heights]
 
 
-def _count_value_labels(labels: list[str]) -> list[str]:
-    """The whole numbers printed on a figure whose axis or title names counts, other than its axis ticks:
-    the values written on bars or points (matplotlib's ``bar_label``, ggplot's ``geom_text(aes(label =
-    n))``), each a published count.
-
-    Tick labels come as runs of numbers in arithmetic progression (0, 50, 100, ...); those runs (of three or
-    more) are dropped. A figure that names no counts is left alone: its numbers may be means or rates.
-    """
-    if not any(_COUNT_AXIS.search(x.lower()) and not _NOT_COUNT_AXIS.search(x.lower()) for x in labels):
-        return []
-    values: list[str] = []
-    run: list[str] = []
-    for label in [*labels, ""]:
-        text = label.strip()
-        if _INTEGER_LABEL.match(text):
-            run.append(text)
-            continue
-        values.extend(_outside_progressions(run))
-        run = []
-    return values
-
-
-def _outside_progressions(run: list[str]) -> list[str]:
-    """The numbers of ``run`` outside its stretches of three or more in arithmetic progression (one axis's
-    ticks after another's: 2010 2015 2020, then 0 1 2 3 4)."""
-    out: list[str] = []
-    i = 0
-    while i < len(run):
-        j = i + 1
-        if j < len(run):
-            step = int(run[j]) - int(run[i])
-            while j + 1 < len(run) and int(run[j + 1]) - int(run[j]) == step:
-                j += 1
-        if j - i + 1 >= 3:
-            i = j + 1
-        else:
-            out.append(run[i])
-            i += 1
-    return out
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _DELIMS = (";", "\t", ",", "|")
 
@@ -355,7 +310,7 @@ class _DocumentScan:
             for m in _N_LABEL.finditer(label):
                 rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
                 rows.append([rest, m.group(1)])
-        values = _count_value_labels(fig.labels)
+        values = count_value_labels(fig.labels)
         rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))
         if not rows:  # counts written on the figure say what its bars are; without them, the bars' heights
             rows.extend([f"bar {k}", v] for k, v in enumerate(_count_bars(fig), start=1))

@@ -81,6 +81,16 @@ def _pyramid(ax: object, oldest: int) -> None:
 # horizontal bars from 0 on both sides (a population pyramid): the oldest group's 1 and 2 are small cells
 mpl_pyramid = _mpl("pyramid.svg", lambda ax: _pyramid(ax, 1))
 mpl_pyramid_safe = _mpl("pyramid_safe.svg", lambda ax: _pyramid(ax, 12))
+# the same figures saved as PDF: bars read from the drawing's filled rectangles, ticks from its texts
+mpl_hist_pdf = _mpl("hist.pdf", lambda ax: ax.hist(_rng.normal(size=2000), bins=30))
+mpl_hist_safe_pdf = _mpl("hist_safe.pdf", lambda ax: ax.hist(np.linspace(0, 1, 2000), bins=20))
+mpl_hist_density_pdf = _mpl("hist_density.pdf", lambda ax: (ax.hist(_rng.normal(size=2000), bins=30, density=True),
+                                                            ax.set_ylabel("Density")))
+mpl_bar_values_small_pdf = _mpl("bar_values.pdf", lambda ax: _count_bars(ax, [120, 2, 340], "Antal personer"))
+mpl_bar_values_safe_pdf = _mpl("bar_values_safe.pdf", lambda ax: _count_bars(ax, [120, 87, 340], "Number of patients"))
+mpl_bar_values_means_pdf = _mpl("bar_means.pdf", lambda ax: _count_bars(ax, [12, 2, 34], "Mean number of visits"))
+mpl_pyramid_pdf = _mpl("pyramid.pdf", lambda ax: _pyramid(ax, 1))
+mpl_pyramid_safe_pdf = _mpl("pyramid_safe.pdf", lambda ax: _pyramid(ax, 12))
 mpl_scatter_png = _mpl("scatter.png", lambda ax: ax.scatter(X, Y))
 mpl_scatter_jpeg = _mpl("scatter.jpg", lambda ax: ax.scatter(X, Y))
 
@@ -127,6 +137,47 @@ def svglite_histogram(counts: list[int]) -> Callable[[Path], Path]:
         return d / "gghist.svg"
 
     build.__qualname__ = f"svglite_histogram_{min(counts)}"
+    return build
+
+
+def pdf_chart(counts: list[int], *, rotated: bool, ylabel: str = "Frequency") -> Callable[[Path], Path]:
+    """A bar chart or histogram as R's pdf() device writes it: Helvetica text scaled by its text matrix, one
+    filled ``re`` per bar from the axis's 0, and the y axis's labels either rotated and centred on their
+    ticks (base R's ``hist()``) or right-aligned beside them (ggplot2)."""
+
+    def build(d: Path) -> Path:
+        from pypdf import PdfWriter
+        from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+        size, base, per = 12.0, 100.0, 300.0 / max(counts)
+        ops = ["1 g 0 0 504 504 re f", "0.92 g 70 90 420 330 re f", "0.35 g"]
+        ops += [f"{90 + 24 * k:.2f} {base:.2f} 24.00 {c * per:.2f} re {'B' if rotated else 'f'}"
+                for k, c in enumerate(counts)]
+        ops.append("0 g")
+        step = max(1, max(counts) // 4)
+        for v in range(0, max(counts) + 1, step):
+            at, width = base + v * per, len(str(v)) * 0.556 * size
+            if rotated:
+                ops.append(f"BT /F1 1 Tf 0 {size} -{size} 0 60.00 {at - width / 2:.2f} Tm ({v}) Tj ET")
+            else:
+                ops.append(f"BT /F1 1 Tf {size} 0 0 {size} {66 - width:.2f} {at - 0.35 * size:.2f} Tm ({v}) Tj ET")
+        ops.append(f"BT /F1 1 Tf 0 {size} -{size} 0 30.00 200.00 Tm ({ylabel}) Tj ET")
+        ops.append(f"BT /F1 1 Tf {size} 0 0 {size} 220.00 60.00 Tm (Age) Tj ET")
+        writer = PdfWriter()
+        page = writer.add_blank_page(504, 504)
+        font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                                 NameObject("/BaseFont"): NameObject("/Helvetica"),
+                                 NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(ops).encode())
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        writer.add_metadata({"/Producer": "R 4.3.1"})
+        writer.write(d / "chart.pdf")
+        return d / "chart.pdf"
+
+    build.__qualname__ = f"pdf_chart_{'rotated' if rotated else 'ggplot'}_{min(counts)}_{ylabel.split()[0]}"
     return build
 
 
@@ -204,6 +255,19 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_bar_values_small, Verdict.FAIL, {"TAB001"}),
     (mpl_bar_values_safe, Verdict.PASS, set()),
     (mpl_bar_values_means, Verdict.PASS, set()),
+    (mpl_hist_pdf, Verdict.FAIL, {"TAB001"}),
+    (mpl_hist_safe_pdf, Verdict.PASS, set()),
+    (mpl_hist_density_pdf, Verdict.PASS, set()),
+    (mpl_bar_values_small_pdf, Verdict.FAIL, {"TAB001"}),
+    (mpl_bar_values_safe_pdf, Verdict.PASS, set()),
+    (mpl_bar_values_means_pdf, Verdict.PASS, set()),
+    (mpl_pyramid_pdf, Verdict.FAIL, {"TAB001"}),
+    (mpl_pyramid_safe_pdf, Verdict.PASS, set()),
+    (pdf_chart([3, 9, 25, 48, 31, 12, 1], rotated=True), Verdict.FAIL, {"TAB001"}),
+    (pdf_chart([3, 9, 25, 480, 31, 12, 4], rotated=True), Verdict.PASS, set()),
+    (pdf_chart([2, 19, 125, 1480, 310, 42, 14], rotated=False, ylabel="count"), Verdict.FAIL, {"TAB001"}),
+    (pdf_chart([12, 19, 125, 1480, 310, 42, 14], rotated=False, ylabel="count"), Verdict.PASS, set()),
+    (pdf_chart([2, 19, 125, 80, 31, 42, 14], rotated=False, ylabel="Mean income"), Verdict.PASS, set()),
     (mpl_scatter_png, Verdict.REVIEW, {"FIL001"}),
     (mpl_scatter_jpeg, Verdict.REVIEW, {"FIL001"}),
     (svglite(120), Verdict.FAIL, {"FIG001"}),
@@ -313,10 +377,10 @@ def test_corpus_raster_images_and_sas_pdf(corpus_figures: dict[str, object]) -> 
 
 
 def test_value_labels_are_the_numbers_outside_the_tick_runs() -> None:
-    from scanner.document_scan import _count_value_labels
+    from scanner.loaders.images import count_value_labels
 
     ticks = ["0", "1", "2", "3", "4"]
-    assert _count_value_labels(["Nord", "Syd", *ticks, "Antal", "4", "2"]) == ["4", "2"]
-    assert _count_value_labels(["2010", "2015", "2020", *ticks, "Count", "12", "1", "30"]) == ["12", "1", "30"]
-    assert _count_value_labels([*ticks, "Rate per 100,000 people", "4", "2"]) == []
-    assert _count_value_labels([*ticks, "4", "2"]) == []  # no axis names counts
+    assert count_value_labels(["Nord", "Syd", *ticks, "Antal", "4", "2"]) == ["4", "2"]
+    assert count_value_labels(["2010", "2015", "2020", *ticks, "Count", "12", "1", "30"]) == ["12", "1", "30"]
+    assert count_value_labels([*ticks, "Rate per 100,000 people", "4", "2"]) == []
+    assert count_value_labels([*ticks, "4", "2"]) == []  # no axis names counts

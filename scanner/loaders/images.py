@@ -38,7 +38,8 @@ from xml.etree.ElementTree import Element, iterparse
 
 from scanner.loaders.office import DataSet, DocumentContent, Figure, MarkGroup, Place, is_regular
 
-__all__ = ["chart_data", "read_image", "read_svg"]
+__all__ = ["COUNT_AXIS", "DENSITY_AXIS", "MIN_BARS", "NOT_COUNT_AXIS", "TICK_NUMBER", "bar_heights", "chart_data",
+           "count_value_labels", "read_image", "read_svg"]
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +284,7 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
     if len(ticks) < 2:
         # a label's baseline sits a few units below its tick (about a third of the font size)
         ticks, slack = _placed_ticks(placed_numbers), 6.0
-    fig.bar_heights = _bar_heights(bars, ticks, slack)
+    fig.bar_heights = bar_heights(bars, ticks, slack)
     if not fig.bar_heights:
         # horizontal bars (barh, a population pyramid): lengths on the x axis, from its 0
         xticks = [(tick_label[k], tick_at[k]) for k in tick_at if k in tick_label and k[0] == "x"]
@@ -291,7 +292,7 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         if len(xticks) < 2:
             xticks, xslack = _placed_ticks(centred_numbers), 1.0
         across = [(top, bottom, left, right) for left, right, top, bottom in bars]
-        fig.bar_heights = _bar_heights(across, xticks, xslack)
+        fig.bar_heights = bar_heights(across, xticks, xslack)
     for key, rows in data_rows.items():
         if len(rows) >= 2 or any(len(v) > 40 for r in rows for v in r.values()):
             fig.data.append(DataSet("data-* attributes",
@@ -306,7 +307,7 @@ _TICK = re.compile(r"^([xy])tick_\d+$")
 _FURNITURE = re.compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
 _RECT_PATH = re.compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
                         r"L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*[zZ]\s*$")
-_TICK_NUMBER = re.compile(r"^[-\u2212]?\d[\d,]*(?:\.\d+)?$")
+TICK_NUMBER = re.compile(r"^[-\u2212]?\d[\d,]*(?:\.\d+)?$")
 #: Bars on one baseline needed to read them as a histogram or a bar chart.
 MIN_BARS = 3
 
@@ -352,20 +353,21 @@ def _placed_ticks(numbers: list[tuple[float, float, str]]) -> list[tuple[str, fl
     x position, at least three of them."""
     by_x: dict[float, list[tuple[str, float]]] = {}
     for x, y, t in numbers:
-        if _TICK_NUMBER.match(t):
+        if TICK_NUMBER.match(t):
             by_x.setdefault(round(x, 0), []).append((t, y))
     best = max(by_x.values(), key=len, default=[])
     return best if len(best) >= 3 else []
 
 
-def _bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple[str, float]],
-                 slack: float = 1.0) -> list[float]:
+def bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple[str, float]],
+                slack: float = 1.0, tolerance: float = 1.0) -> list[float]:
     """The lengths, in the value axis's units, of the bars drawn from the axis's 0 (at least
     :data:`MIN_BARS` of them, of one thickness). A bar is ``(across_lo, across_hi, along_lo, along_hi)`` in
     SVG units, ``along`` being the value axis (y for columns, x for horizontal bars); it may end at 0 on
     either side (a population pyramid's two halves). The scale comes from the axis's tick labels and their
     positions; without two ticks, or when the labels are not in proportion to their positions (a log
-    scale), there are none."""
+    scale), there are none. ``tolerance`` is how far a tick may lie off the line through the others (a
+    PDF's tick positions are estimated from the labels' lengths)."""
     points = []
     for label, at in ticks:
         try:
@@ -379,7 +381,7 @@ def _bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tupl
     if v1 == v0 or a1 == a0:
         return []
     per_unit = (a1 - a0) / (v1 - v0)  # negative on a y axis: SVG's y grows downwards
-    if any(abs(a0 + (v - v0) * per_unit - a) > 1.0 for v, a in points):
+    if any(abs(a0 + (v - v0) * per_unit - a) > tolerance for v, a in points):
         return []  # not a linear axis
     zero = a0 - v0 * per_unit  # where the value 0 is drawn
     on = [b for b in bars if min(abs(b[2] - zero), abs(b[3] - zero)) <= slack]
@@ -391,6 +393,56 @@ def _bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tupl
     if len(on) < MIN_BARS:
         return []  # bars that do not start at 0 do not show counts by their length
     return [(b[3] - b[2]) / abs(per_unit) for b in sorted(on)]
+
+
+# An axis or title naming counts ("Antal personer", "Number of patients", "Count") and not a rate or share.
+COUNT_AXIS = re.compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|count\w*|number|frequency|freq|frekvens\w*|lkm|"
+                        r"persons|personer|patients|patienter|observations|observationer|no\.? of)(?![a-zæøåäö])")
+NOT_COUNT_AXIS = re.compile(r"rate|per\b|pr\.|%|andel|share|percent|procent|prosent|mean|gennemsnit|average|"
+                            r"median|ratio|proportion")
+INTEGER_LABEL = re.compile(r"^\d{1,9}$")
+DENSITY_AXIS = re.compile(r"density|tæthed|taethed|täthet|tetthet|probability|sandsynlighed")
+
+
+def count_value_labels(labels: list[str]) -> list[str]:
+    """The whole numbers printed on a figure whose axis or title names counts, other than its axis ticks:
+    the values written on bars or points (matplotlib's ``bar_label``, ggplot's ``geom_text(aes(label =
+    n))``), each a published count.
+
+    Tick labels come as runs of numbers in arithmetic progression (0, 50, 100, ...); those runs (of three or
+    more) are dropped. A figure that names no counts is left alone: its numbers may be means or rates.
+    """
+    if not any(COUNT_AXIS.search(x.lower()) and not NOT_COUNT_AXIS.search(x.lower()) for x in labels):
+        return []
+    values: list[str] = []
+    run: list[str] = []
+    for label in [*labels, ""]:
+        text = label.strip()
+        if INTEGER_LABEL.match(text):
+            run.append(text)
+            continue
+        values.extend(_outside_progressions(run))
+        run = []
+    return values
+
+
+def _outside_progressions(run: list[str]) -> list[str]:
+    """The numbers of ``run`` outside its stretches of three or more in arithmetic progression (one axis's
+    ticks after another's: 2010 2015 2020, then 0 1 2 3 4)."""
+    out: list[str] = []
+    i = 0
+    while i < len(run):
+        j = i + 1
+        if j < len(run):
+            step = int(run[j]) - int(run[i])
+            while j + 1 < len(run) and int(run[j + 1]) - int(run[j]) == step:
+                j += 1
+        if j - i + 1 >= 3:
+            i = j + 1
+        else:
+            out.append(run[i])
+            i += 1
+    return out
 
 
 def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:

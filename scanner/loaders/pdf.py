@@ -10,7 +10,9 @@ tables). A 24-page SAS ODS PDF reads in about 0.1 s.
 Per page: the text (identifier scan), the tables found in it, and the page's drawing: the content stream's
 path and XObject operators are read (with the transformation matrix, ``q``/``Q`` and forms one level deep)
 to count marks of one shape (a scatter plot's points: matplotlib draws each with ``/M0 Do``, R and Stata
-with four Bézier curves), and its pictures (image XObjects of at least 64x64 pixels: their marks cannot be
+with four Bézier curves), its bars (filled axis-aligned rectangles from the value axis's 0, a bar chart's or
+histogram's counts, read on the scale of the axis's tick labels as placed by pypdf's text visitor), and its
+pictures (image XObjects of at least 64x64 pixels: their marks cannot be
 read). Annotations with text (comments, notes) and attached files (the document's embedded files and file
 attachment annotations) are read too. An encrypted PDF that does not open with the empty password is
 FIL004; one that does (an owner password only restricts printing or copying) is read.
@@ -21,10 +23,11 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.loaders.images import MARK_SIZE
+from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights
 from scanner.loaders.office import (
     MAX_ATTACHED_BYTES,
     Attached,
@@ -168,9 +171,23 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         out.problems.append(f"the drawing of page {number} could not be read ({type(exc).__name__})")
         return
     groups = drawing.groups()
-    if groups:
+    labels = [line.strip() for line in text.splitlines() if line.strip()]
+    heights: list[float] = []
+    if len(drawing.rects) >= MIN_BARS:
+        # a bar chart or histogram: its bars' lengths on the axis's scale. Its texts are then taken one by
+        # one, so that numbers written on the bars are told from the axis's ticks (a page of tables, whose
+        # cells are filled rectangles too, has no bars on an axis and keeps its lines)
+        try:
+            runs = _placed_texts(page)
+        except Exception as exc:  # the drawing's texts could not be placed: its bars were not read
+            out.problems.append(f"the chart on page {number} could not be read ({type(exc).__name__})")
+            runs = []
+        heights = _pdf_bar_heights(drawing.rects, runs)
+        if heights:
+            labels = [r.text for r in runs]
+    if groups or heights:
         fig = Figure(place.with_element("drawing"), "PDF drawing", producer=producer, marks=groups,
-                     labels=[line.strip() for line in text.splitlines() if line.strip()])
+                     labels=labels, bar_heights=heights)
         out.figures.append(fig)
     for k, (w, h) in enumerate(drawing.pictures, start=1):
         out.figures.append(Figure(place.with_element(f"picture {k}"), "PDF picture", producer=producer,
@@ -221,6 +238,9 @@ def _mul(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
 
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _PAINT = {b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
+_FILL = _PAINT - {b"S", b"s"}
+#: Filled rectangles kept per page for the bar reading (a heat map of more tiles is not a bar chart).
+MAX_RECTS = 20_000
 
 
 class _Drawing:
@@ -232,6 +252,8 @@ class _Drawing:
         self.kind: dict[str, str] = {}
         self.lines: list[set[tuple[float, float]]] = []
         self.pictures: list[tuple[int, int]] = []
+        #: filled axis-aligned rectangles ``(left, right, bottom, top)``: a bar chart's or histogram's bars
+        self.rects: list[tuple[float, float, float, float]] = []
         self.bytes = 0
 
     def run(self, resources: Any, contents: Any, depth: int, ctm: tuple[float, ...] = _IDENTITY) -> None:
@@ -250,6 +272,7 @@ class _Drawing:
         path: list[tuple[float, float]] = []
         curves = 0
         closed = False
+        boxes = 0  # rectangles (``re``) in the current path
         uses: dict[str, int] = defaultdict(int)
         for operands, op in ContentStream(contents, self.reader).operations:
             if op == b"q":
@@ -267,12 +290,15 @@ class _Drawing:
                 x, y, w, h = (float(v) for v in operands)
                 path.extend([_apply(ctm, x, y), _apply(ctm, x + w, y + h)])
                 closed = True
+                boxes += 1
             elif op == b"h":
                 closed = True
             elif op in _PAINT or op == b"n":
                 if op != b"n" and path:
                     self._painted(path, curves, closed, op)
-                path, curves, closed = [], 0, False
+                    if op in _FILL:
+                        self._filled(path, curves, boxes)
+                path, curves, closed, boxes = [], 0, False, 0
             elif op == b"Do" and operands:
                 name = str(operands[0])
                 xobj = xobjects.get(name) if xobjects else None
@@ -305,6 +331,27 @@ class _Drawing:
         elif len(path) >= 3 and not closed:
             self.lines.append({(round(x, 1), round(y, 1)) for x, y in path})
 
+    def _filled(self, path: list[tuple[float, float]], curves: int, boxes: int) -> None:
+        """Keep the filled axis-aligned rectangles: ``re`` boxes (two corners each), or one closed path of
+        four corners (matplotlib draws a bar as ``m l l l h f``)."""
+        if curves or len(self.rects) >= MAX_RECTS:
+            return
+        if boxes and len(path) == 2 * boxes:
+            corners = [path[k:k + 2] for k in range(0, len(path), 2)]
+        elif not boxes and len(path) in (4, 5):
+            xs = {round(x, 2) for x, _ in path}
+            ys = {round(y, 2) for _, y in path}
+            if len(xs) > 2 or len(ys) > 2:
+                return  # not an axis-aligned rectangle
+            corners = [path]
+        else:
+            return
+        for pts in corners:
+            xs = [x for x, _ in pts]
+            ys = [y for _, y in pts]
+            if max(xs) > min(xs):
+                self.rects.append((min(xs), max(xs), min(ys), max(ys)))
+
     def groups(self) -> list[MarkGroup]:
         out = []
         for key, pos in self.marks.items():
@@ -316,6 +363,126 @@ class _Drawing:
                                  on_line=on_line))
         out.sort(key=lambda m: -m.count)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """A text drawn on the page: where it starts, its size, whether it runs upwards (a rotated axis label)."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+    upright: bool
+
+
+def _placed_texts(page: Any) -> list[_Run]:
+    """The page's texts one by one, with their places in page space, from pypdf's text visitor (which
+    decodes the fonts; a content stream's strings are glyph codes)."""
+    runs: list[_Run] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        t = text.strip()
+        if not t:
+            return
+        m = _mul(tuple(float(v) for v in tm), tuple(float(v) for v in cm))
+        scale = (m[0] ** 2 + m[1] ** 2) ** 0.5 * float(size or 1.0)
+        if scale <= 0:
+            return
+        runs.append(_Run(t, m[4], m[5], scale, abs(m[1]) > abs(m[0])))
+
+    page.extract_text(visitor_text=visit)
+    # a minus sign drawn as its own glyph run before the digits (matplotlib's "−3") is part of the number
+    merged: list[_Run] = []
+    for r in runs:
+        last = merged[-1] if merged else None
+        if (last is not None and last.text in ("-", "\u2212") and not r.upright and not last.upright
+                and abs(r.y - last.y) < 0.1 * r.size and 0 <= r.x - last.x <= 1.2 * r.size):
+            merged[-1] = _Run(last.text + r.text, last.x, last.y, r.size, False)
+        else:
+            merged.append(r)
+    return merged
+
+
+#: Width of a digit in ems, for grouping right-aligned labels: 0.556 in Helvetica, 0.636 in DejaVu Sans.
+_DIGIT_EM = 0.6
+
+
+def _axis_ticks(runs: list[_Run], axis: str) -> list[list[tuple[str, float]]]:
+    """Candidate tick label sets of the ``axis`` ("y": the value axis of columns; "x": of horizontal bars),
+    largest first: numbers in one column (right-aligned or rotated y labels) or on one line (x labels),
+    each with its position along the axis."""
+    # (across the axis, tolerance, start along it, label, font size if centred on the tick else 0)
+    keyed: list[tuple[float, float, float, str, float]] = []
+    for r in runs:
+        if not TICK_NUMBER.match(r.text):
+            continue
+        if axis == "y" and not r.upright:  # right-aligned beside their ticks, the baseline a third below
+            keyed.append((r.x + len(r.text) * _DIGIT_EM * r.size, 0.6 * r.size, r.y + 0.33 * r.size, r.text, 0.0))
+        elif axis == "y":  # rotated: running upwards, centred on their ticks
+            keyed.append((r.x, 0.3 * r.size, r.y, r.text, r.size))
+        elif not r.upright:  # x labels: on one baseline, centred on their ticks
+            keyed.append((r.y, 0.3 * r.size, r.x, r.text, r.size))
+    keyed.sort()
+    groups: list[list[tuple[str, float]]] = []
+    start = 0
+    for k in range(1, len(keyed) + 1):
+        if k == len(keyed) or keyed[k][0] - keyed[k - 1][0] > keyed[k - 1][1]:
+            group = keyed[start:k]
+            if len({round(p, 1) for _, _, p, _, _ in group}) >= 3:
+                labels = [label for *_, label, _ in group]
+                starts = [p for _, _, p, _, _ in group]
+                at = _centres(labels, starts, group[0][4]) if group[0][4] else starts
+                if at is not None:
+                    groups.append(list(zip(labels, at, strict=True)))
+            start = k
+    return sorted(groups, key=len, reverse=True)
+
+
+def _centres(labels: list[str], starts: list[float], size: float) -> list[float] | None:
+    """Where labels centred on their ticks are centred, from where they start: ``start + width / 2``.
+
+    The widths of the font's glyphs are not known here (pypdf does not expose them for every font kind), so
+    they are fitted: the ticks lie on a line, ``start + (digits * w_d + others * w_o) / 2 = a + b * value``,
+    solved for the two glyph widths by least squares (a minus sign or a comma is narrower or wider than a
+    digit). Labels of one length need no widths. None when the ticks are too few to test the fit (one more
+    than its unknowns), or the widths found are not a glyph's (between 0.2 and 1 em)."""
+    import numpy as np
+
+    values = np.array([float(t.replace("\u2212", "-").replace(",", "")) for t in labels])
+    digits = np.array([sum(ch.isdigit() for ch in t) for t in labels], dtype=float)
+    others = np.array([len(t) for t in labels], dtype=float) - digits
+    s = np.array(starts)
+    features = [f for f in (digits, others) if np.ptp(f) > 0]
+    if not features:
+        return starts
+    # start = a + b * value - sum(w_i * f_i) / 2
+    design = np.column_stack([np.ones_like(values), values, *[-f / 2 for f in features]])
+    if len(labels) <= design.shape[1]:
+        return None
+    coef, *_ = np.linalg.lstsq(design, s, rcond=None)
+    widths = coef[2:]
+    if any(not 0.2 * size <= w <= 1.0 * size for w in widths):
+        return None
+    return list(s + sum(w * f for w, f in zip(widths, features, strict=True)) / 2)
+
+
+def _pdf_bar_heights(rects: list[tuple[float, float, float, float]], runs: list[_Run]) -> list[float]:
+    """The bars' lengths on the value axis's scale (:func:`scanner.loaders.images.bar_heights`): columns on
+    the y axis's ticks first, then horizontal bars on the x axis's.
+
+    Only bars of counts are read: whole numbers, not all alike. A page of tables has filled rectangles too
+    (cell backgrounds) and a column of row numbers that looks like an axis; its "bars" are all one row
+    high, a fraction of a "unit"."""
+    size = max((r.size for r in runs), default=10.0)
+    across = [(bottom, top, left, right) for left, right, bottom, top in rects]
+    for axis, bars in (("y", rects), ("x", across)):
+        for ticks in _axis_ticks(runs, axis):
+            heights = bar_heights(bars, ticks, slack=0.5 * size, tolerance=0.2 * size)
+            if (len({round(h) for h in heights}) >= 2
+                    and all(abs(h - round(h)) <= 0.05 for h in heights)):
+                return heights
+    return []
 
 
 def _apply(m: tuple[float, ...], x: Any, y: Any) -> tuple[float, float]:
