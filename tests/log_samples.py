@@ -556,6 +556,19 @@ def _knitr(chunks: list[tuple[str, str]]) -> str:
             "<title>Analyse</title>\n</head>\n<body>\n<h1>Befolkning</h1>\n" + "".join(body) + "</body>\n</html>\n")
 
 
+def r_levels(small: int) -> str:
+    """R's ``table(region, koen)`` of a 1/2-coded sex: the levels' line of numbers, no variable names."""
+    return f"       \n         1    2\n  Midt  87   95\n  Nord 120  {small:>3}\n  Syd  340  311"
+
+
+def knitted_md(output: str) -> str:
+    """An R Markdown report knitted to markdown (``github_document``): code chunks and their fenced output,
+    each output line prefixed with knitr's ``## ``."""
+    return ("Befolkning\n================\n\n## Regioner\n\nAntal personer efter region og køn.\n\n"
+            "``` r\ntable(bef$region, bef$koen)\n```\n\n```\n"
+            + "\n".join("## " + x for x in output.split("\n")) + "\n```\n\n## Noter\n\nKilde: BEF 2019.\n")
+
+
 def _nbconvert(cells: list[tuple[str, str]]) -> str:
     """A Jupyter notebook exported with nbconvert (lab template): input areas and output areas."""
     body = []
@@ -616,6 +629,15 @@ def _gaps() -> list[Sample]:
         Sample("R", "r_knitr_summary.html", _knitr([
             ("summary(bef$alder)", "   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n"
                                    "  18.00   31.00   45.00   45.12   58.00   89.00 ")]), "review", ("EXT001",)),
+        # sex coded 1/2: R prints the column levels as a line of numbers over the rows, with no names
+        Sample("R", "r_knitr_numeric_levels.html", _knitr([("table(bef$region, bef$koen)", r_levels(2))]), "fail",
+               ("TAB001",)),
+        Sample("R", "r_knitr_numeric_levels_safe.html", _knitr([("table(bef$region, bef$koen)", r_levels(21))]),
+               "pass"),
+        Sample("R", "r_numeric_levels.Rout", _R_HEAD + "> table(bef$region, bef$koen)\n" + r_levels(2) + "\n",
+               "fail", ("TAB001",)),
+        Sample("R", "r_numeric_levels_safe.Rout", _R_HEAD + "> table(bef$region, bef$koen)\n" + r_levels(21) + "\n",
+               "pass"),
         Sample("R", "r_variable.R", "ids <- c(1023, 4471)\nbef <- bef[bef$pnr %in% ids, ]\n", "fail",
                ("COD001",)),
         Sample("R", "r_variable_safe.R", "aar_valgt <- 2019\nbef <- bef[bef$aar == aar_valgt, ]\n", "pass"),

@@ -22,7 +22,7 @@ from scanner.loaders import printouts, programs
 from scanner.loaders.printouts import OutputState, parse_output, read_log, read_notebook, strip_smcl
 from scanner.loaders.programs import Language, Origin, embedded_tables, read_program
 from tests.conftest import corpus_root
-from tests.log_samples import PLAIN_NOTES, SAMPLES, Sample
+from tests.log_samples import PLAIN_NOTES, SAMPLES, Sample, knitted_md, r_levels
 from tests.reference import logs as ref
 
 # --- the kernel against its plain-Python specification ----------------------------------------------------
@@ -767,3 +767,47 @@ def test_key_values_and_codebook_tabulations_in_logs(tmp_path: Path, name: str, 
     path.write_text(text, encoding="utf-8")
     result = api.scan([path], load_config()).files[0]
     assert {(f.rule, f.location.line) for f in result.findings} == expect
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (21, Verdict.PASS)])
+def test_knitted_markdown_output_is_read(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    """A report knitted to markdown: R's output in fences, each line behind knitr's "## " (a markdown
+    heading alone stays a heading)."""
+    (tmp_path / "report.md").write_text(knitted_md(r_levels(small)), encoding="utf-8")
+    (result,) = api.scan([tmp_path], load_config(), jobs=1).files
+    assert result.verdict is verdict, [(f.rule, f.location.line, f.message) for f in result.findings]
+    if verdict is Verdict.FAIL:
+        assert {(f.rule, f.location.line) for f in result.findings} == {("TAB001", 16)}
+
+
+def test_knitr_prefix_is_blanked_in_runs_only() -> None:
+    from scanner.loaders.texttables import strip_output_prefix
+
+    text = "## Results\nText\n##        \n##          1  2\n##   North 45 38\n\n### Sub\n## Methods\n"
+    out = strip_output_prefix(text)
+    assert out.split("\n") == ["## Results", "Text", "          ", "            1  2", "     North 45 38", "",
+                               "### Sub", "## Methods", ""]
+
+
+def test_note_with_stata_tabulate_of_wrapped_name_and_percentages() -> None:
+    """A Stata ``tabulate x y, column`` pasted into a note: the row variable's name wrapped over two lines,
+    the column levels and Total on the third, each row's percentages on an unlabelled line under it."""
+    from scanner.loaders.texttables import find_tables
+
+    text = ("within_own |\n"
+            "er_manager |   (firstnm) foreign\n"
+            "    _spell |         0          1 |     Total\n"
+            "-----------+----------------------+----------\n"
+            "         0 |   167,024      4,131 |   171,155 \n"
+            "           |     59.93      30.45 |     58.56 \n"
+            "-----------+----------------------+----------\n"
+            "         1 |    67,036          2 |    67,038 \n"
+            "           |     24.05       0.01 |     24.35 \n"
+            "-----------+----------------------+----------\n"
+            "     Total |   234,060      4,133 |   238,193 \n"
+            "           |    100.00     100.00 |    100.00 \n")
+    (table,) = find_tables(text, 10)
+    assert table.names == ["_spell", "0", "1", "Total"]
+    assert table.rows == [["0", "167,024", "4,131", "171,155"], ["1", "67,036", "2", "67,038"],
+                          ["Total", "234,060", "4,133", "238,193"]]
+    assert table.lines == (14, 17, 20)

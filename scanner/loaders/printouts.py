@@ -702,6 +702,27 @@ def _r_twoway(par: list[_Line], what: str) -> ListedTable | None:
                   what, "r-crosstab")
 
 
+def _r_level_header(par: list[_Line], what: str) -> ListedTable | None:
+    """An R two-way ``table()`` printed without its variables' names (``table(df$region, df$sex)``) whose
+    column levels are numbers: the first line holds only the levels ("1  2"), indented past the row labels
+    of the lines below ("North 45 38"). Read as :func:`_r_twoway` reads it, with ``row`` over the labels."""
+    if len(par) < 3:
+        return None
+    head = par[0].text.rstrip()
+    indent = len(head) - len(head.lstrip())
+    if not _INT_TOKENS.match(head) or not all(_is_data(x.text) for x in par[1:]):
+        return None
+    label_end = max(len(x.text) - len(x.text.lstrip()) + len(x.text.split()[0]) for x in par[1:])
+    if indent <= label_end:
+        return None  # a line of numbers over the row labels is a row of cells, not the column levels
+    header = _Line(par[0].number, "row".ljust(indent) + head[indent:])
+    table = _columns([header], par[1:], Origin.TABULATION, what)
+    if table is None or table.table.names[0] != "row":
+        return None
+    return _table(table.table.names, [list(r) for r in table.table.rows], list(table.lines), Origin.TABULATION,
+                  what, "r-crosstab")
+
+
 _SERIES_FOOT = re.compile(r"^(?:Name: (.*?), )?(?:Length: \d+, )?dtype: \w+\s*$")
 _DESCRIBE = frozenset({"count", "mean", "std", "min", "25%", "50%", "75%", "max"})
 
@@ -1177,7 +1198,7 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         table = _series(par, command, what)
         return (table, 0) if table is not None else None
     if language is Language.R and _R_TABLE_CMD.search(command):
-        for parser in (_r_oneway, _r_twoway):
+        for parser in (_r_oneway, _r_twoway, _r_level_header):
             table = parser(par, what)
             if table is not None:
                 return table, 0

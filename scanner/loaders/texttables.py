@@ -147,6 +147,10 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
         # R ftable: the column labels are years ("year 2019 2020"), over a line naming the row dimensions;
         # the header is nothing over the row labels (a filled row label there is data, not a header)
         header, body = rows[0], rows[1:]
+    elif header is None and len(rows) >= 3 and _labels_over_numbers(rows):
+        # R's table() with numeric levels ("1  2" over "North 45 38"): the first line has nothing over
+        # the row labels, which every line below fills: it is the column labels, not a row of cells
+        header, body = rows[0], rows[1:]
     if header is not None and len(body) >= 3 and _names_row_dimensions(body[0], body[1:]):
         # A second header line names the row dimensions, under the column dimension's name and labels:
         # pandas (crosstab, groupby: "sex" under "region  Nord  Syd"), R ftable ("sex region" under
@@ -157,6 +161,12 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
         # a column of the header alone (ftable's "year", the column dimension's name) holds no cells
         keep = [k for k in range(len(header)) if any(r[k] for r in body)]
         header, body = [header[k] for k in keep], [[r[k] for k in keep] for r in body]
+    while header is not None and len(body) >= 3 and _header_continues(body[0], body[1:]):
+        # a header over several lines (Stata wraps a long row variable's name; the column levels and
+        # "Total" come on its last line): the lowest line names the columns
+        header = [b or h for h, b in zip(header, body[0], strict=True)]
+        body = body[1:]
+        names_row += 1
     if len(body) < 2 or any(sum(1 for c in r if c) < 2 for r in body):
         return None
     width = len(body[0])
@@ -164,8 +174,9 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     if not numeric or (len(numeric) == width and header is None):
         return None
     names = unique_names(header if header is not None else [f"column_{k + 1}" for k in range(width)])
-    first = block[1 + names_row][0] if header is not None else block[0][0]
-    return TextTable(names, body, first, "fixed-width")
+    # the rows' own line numbers: rule lines between them were dropped
+    at = tuple(n for n, _ in block[len(rows) - len(body):])
+    return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
 
 
 def _one_cell(line: str) -> bool:
@@ -191,6 +202,34 @@ def summary_row(block: list[tuple[int, str]]) -> TextTable | None:
     if not {"min", "max"} & kinds and not any(h in ("0%", "100%") for h in header):
         return None  # R's quantile() names the minimum and the maximum 0% and 100%
     return TextTable(unique_names(header), [row], block[1][0], "fixed-width")
+
+
+_WORD_CELL = re.compile(r"^[A-Za-zÆØÅæøåÄÖäö][\w ]+$")
+_NOT_A_NAME = frozenset({"na", "nan", "n/a", "none", "null", "missing"})
+
+
+def _header_continues(row: list[str], below: list[list[str]]) -> bool:
+    """Whether ``row``, the first under a header, is another header line: it has a word (``Total``) in a
+    column holding only numbers in every row below (a missing-value word or a suppression mark is not one),
+    and numbers beside it (the column levels: "_spell  0  1  Total"; a line of names alone is read as a header
+    by the aligned reading)."""
+    if not any(_BARE_NUMBER.match(c) for c in row[1:]):
+        return False
+    for k, cell in enumerate(row):
+        if not cell or not _WORD_CELL.match(cell) or cell.lower() in _NOT_A_NAME:
+            continue
+        cells = [r[k] for r in below if k < len(r) and r[k]]
+        if len(cells) == len(below) and all(_BARE_NUMBER.match(c) for c in cells):
+            return True
+    return False
+
+
+def _labels_over_numbers(rows: list[list[str]]) -> bool:
+    """Whether ``rows[0]`` is column labels that are numbers: it is empty over the row labels (the columns
+    before the body's first numeric one), every line below fills them, and it has two labels or more."""
+    first = _first_numeric(rows[1:])
+    return (0 < first < len(rows[0]) and not any(rows[0][:first])
+            and all(r[0] for r in rows[1:]) and sum(1 for c in rows[0][first:] if c) >= 2)
 
 
 def _first_numeric(body: list[list[str]]) -> int:
@@ -241,10 +280,14 @@ _STAT_ROW = re.compile(r"^(%|pct|percent|procent|prosent|expected|residual|std\.
                        re.IGNORECASE)
 
 
+_DECIMAL = re.compile(r"^-?\d+\.\d+%?$")
+
+
 def count_rows(table: TextTable) -> TextTable:
     """A table whose rows alternate between counts and statistics of them, named in a column of their own
     (SPSS: "Count", "% within Region"), reduced to its count rows: mixed in one column, the percentages
-    would make the counts read as shares."""
+    would make the counts read as shares. So is a table whose labelled rows each have lines of decimals under
+    them with no label (Stata's ``tabulate x y, row col`` pasted into a note)."""
     for k in range(len(table.names)):
         labels = [r[k].strip() for r in table.rows]
         counts = [i for i, v in enumerate(labels) if _COUNT_ROW.match(v)]
@@ -253,6 +296,15 @@ def count_rows(table: TextTable) -> TextTable:
             lines = table.lines or tuple(table.data_line + i for i in range(len(table.rows)))
             return TextTable(table.names, [table.rows[i] for i in counts], lines[counts[0]], table.kind,
                              tuple(lines[i] for i in counts))
+    # Stata's "tab x y, row col": each row's percentages on the lines under it, with no label
+    labelled = [i for i, r in enumerate(table.rows) if r and r[0].strip()]
+    stacked = [i for i, r in enumerate(table.rows) if r and not r[0].strip()]
+    if (len(labelled) >= 2 and len(stacked) >= 2 and labelled[0] == 0
+            and all(any(c.strip() for c in table.rows[i][1:])
+                    and all(_DECIMAL.match(c.strip()) for c in table.rows[i][1:] if c.strip()) for i in stacked)):
+        lines = table.lines or tuple(table.data_line + i for i in range(len(table.rows)))
+        return TextTable(table.names, [table.rows[i] for i in labelled], lines[labelled[0]], table.kind,
+                         tuple(lines[i] for i in labelled))
     return table
 
 
@@ -263,7 +315,29 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
         yield count_rows(table)
 
 
+# knitr's prefix of printed output ("## " before every line R printed, in a knitted .md, .html or .Rmd).
+_KNITR_LINE = re.compile(r"^([ \t]*)## ?(?=[^#]|$)", re.M)
+_KNITR_RUN = re.compile(r"(?:^[ \t]*##(?: [^\n]*)?(?:\n|$)){2,}", re.M)
+
+
+def strip_output_prefix(text: str) -> str:
+    """``text`` with knitr's ``## `` output prefix blanked in runs of two lines or more (R Markdown's
+    printed tables, data frames and summaries), columns and line numbers kept: the output reads as the
+    console printed it. A single markdown heading (``## Results``) is left alone."""
+    if "##" not in text:
+        return text
+    return _KNITR_RUN.sub(lambda m: _KNITR_LINE.sub(lambda h: h.group(1) + " " * (len(h.group(0)) - len(h.group(1))),
+                                                    m.group(0)), text)
+
+
+# A markdown code fence (```r, ~~~): it ends a paragraph, like a blank line.
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.M)
+
+
 def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
+    text = strip_output_prefix(text)
+    if "```" in text or "~~~" in text:
+        text = _FENCE.sub("", text)
     if "&" in text and "\\" in text:
         latex_tables, text = _latex_tables(text, first_line)
         yield from latex_tables
