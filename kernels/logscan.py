@@ -43,6 +43,7 @@ __all__ = [
     "MARK_COLUMNS",
     "MODE_CODE",
     "MODE_OUTPUT",
+    "MODE_PYTHON",
     "MODE_R",
     "MODE_SAS",
     "MODE_STATA",
@@ -61,6 +62,9 @@ MODE_STATA = 2
 MODE_R = 3
 #: Printed output only (a SAS listing, a Python script's output, SPSS text output).
 MODE_OUTPUT = 4
+#: A Python console transcript: ``>>> cmd`` lines and their ``... `` continuations are code (IPython's
+#: ``In [3]:`` and ``   ...:`` too); the rest is output.
+MODE_PYTHON = 5
 
 CLASS_BLANK = 0
 CLASS_CODE = 1
@@ -212,6 +216,23 @@ def _classify(buf: np.ndarray, ls: int, le: int, mode: int, prev: int) -> int:
             return CLASS_CODE
         if c == 43 and nxt == 32 and prev == CLASS_CODE:  # "+ continued"
             return CLASS_CODE
+        return CLASS_OUTPUT
+    if mode == MODE_PYTHON:
+        after = buf[ls + 3] if ls + 3 < le else 10
+        if c == 62 and _has_word(buf, ls, le, b">>>") and (after == 32 or after == 10 or after == 13):
+            return CLASS_CODE  # ">>> cmd"
+        if c == 46 and _has_word(buf, ls, le, b"...") and (after == 32 or after == 10 or after == 13) \
+                and prev == CLASS_CODE:
+            return CLASS_CODE  # "... continued"
+        if c == 73 and _has_word(buf, ls, le, b"In ["):  # IPython's "In [3]: cmd"
+            p = ls + 4
+            while p < le and _is_digit(buf[p]):
+                p += 1
+            if p > ls + 4 and p + 1 < le and buf[p] == 93 and buf[p + 1] == 58:
+                return CLASS_CODE
+        if f + 3 < le and buf[f] == 46 and buf[f + 1] == 46 and buf[f + 2] == 46 and buf[f + 3] == 58 \
+                and prev == CLASS_CODE:
+            return CLASS_CODE  # IPython's "   ...: continued"
         return CLASS_OUTPUT
     return CLASS_OUTPUT
 

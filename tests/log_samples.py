@@ -402,6 +402,24 @@ def _html_table(rows: list[list[object]], names: list[str]) -> str:
             f"</thead><tbody>{body}</tbody></table></div>")
 
 
+def _py_console(small: int) -> str:
+    """A Python console session: a crosstab of a 1/2-coded sex (pandas prints the columns' name and levels
+    on one line, the index's name alone under it), then the same counts as a Series."""
+    return (">>> import pandas as pd\n>>> df = pd.read_parquet('bef.parquet')\n"
+            ">>> pd.crosstab(df.region,\n...             df.koen)\n"
+            f"koen      1    2\nregion          \nMidt     87   95\nNord    120  {small:>3}\nSyd     340  311\n"
+            ">>> df[df.koen == 2].region.value_counts()\n"
+            f"region\nSyd     311\nMidt     95\nNord    {small:>3}\nName: count, dtype: int64\n>>> \n")
+
+
+def _ipython(small: int) -> str:
+    """An IPython session copied into a text file."""
+    return ("In [1]: import pandas as pd\n\nIn [2]: df = pd.read_parquet('bef.parquet')\n\n"
+            "In [3]: df.groupby('region').indkomst.agg(['count', 'mean'])\nOut[3]: \n"
+            "        count      mean\nregion                 \nMidt      182  312000.5\n"
+            f"Nord      {small:>3}  298000.0\nSyd       651  305000.2\n\nIn [4]: \n")
+
+
 def _python() -> list[Sample]:
     people = _people(10, 4)
     persons_html = _html_table([[k, a, s, i] for k, a, s, i in people[:5]], ["lopnr", "alder", "koen", "indkomst"])
@@ -424,6 +442,11 @@ def _python() -> list[Sample]:
                "fail", ("TAB001",)),
         Sample("Python", "nb_hardcoded.ipynb", _notebook([("x = df[df.lopnr == 4471]", None)]), "fail", ("COD001",)),
         Sample("Python", "py_value_counts_safe.txt", _py_counts([("Nord", 120), ("Midt", 87), ("Syd", 340)]), "pass"),
+        # a Python console transcript (>>> and ... prompts) and an IPython one (In [n]: / Out[n]:)
+        Sample("Python", "py_console.txt", _py_console(2), "fail", ("TAB001",)),
+        Sample("Python", "py_console_safe.txt", _py_console(21), "pass"),
+        Sample("Python", "py_ipython.txt", _ipython(2), "fail", ("TAB001",)),
+        Sample("Python", "py_ipython_safe.txt", _ipython(21), "pass"),
         Sample("Python", "py_clean.py", "import pandas as pd\ndf = pd.read_parquet('bef.parquet')\n"
                "df = df[df.year == 2019]\nfor pnr in [1, 2]:\n    pass\nseed = 12345\nx = df[df.pnr.notna()]\n"
                "res = df.groupby('region').size()\n", "pass"),

@@ -40,6 +40,9 @@ _FRAGMENTS = [
     b"1 = df$cpr", b"pnr == `id'", b"x1 = pnr", b"12.5 eq y", b"4 in pnr", b"1 <- pnr", b"1 <> df['pnr']",
     b"12   1234 = pnr", b"MPRINT(M):   2 = lopnr", b"datalines;  \r", b"   cards4 ;", b"x = $g", b"'a' ne b.c[",
     b"\x0b\n\x0b", b"a !=b", b"3==df[\"x", b"(1) == y",
+    # Python and IPython consoles
+    b">>> df[df.pnr == 1023]", b"... x", b">>>", b">>>x", b"In [3]: df.head()", b"   ...: y", b"In []: z", b"...",
+    b"Out[3]: 5", b"  ...:",
 ]
 
 
@@ -56,7 +59,8 @@ def _kernel(data: bytes, mode: int, min_lines: int = 2, max_block: int = 1 << 20
 
 
 _SAS_LOG_HEAD = "1          The SAS System\n\nNOTE: Copyright (c) 2016 by SAS Institute Inc.\n"
-MODES = [kernel.MODE_CODE, kernel.MODE_SAS, kernel.MODE_STATA, kernel.MODE_R, kernel.MODE_OUTPUT]
+MODES = [kernel.MODE_CODE, kernel.MODE_SAS, kernel.MODE_STATA, kernel.MODE_R, kernel.MODE_OUTPUT,
+         kernel.MODE_PYTHON]
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -564,6 +564,10 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (re.compile(r"^\x0c", _M), 1, 1),  # listing page break
     (re.compile(r"^\s*Obs {2,}\S", _M), 1, 1),  # PROC PRINT header
     (_R_PROMPT, 3, 2),
+    # Python and IPython consoles: ">>> df.head()", "In [3]: df.head()" / "Out[3]:"
+    (re.compile(r"^>>> [^\n]*(?:\w\(|=|\.\w)", _M), 2, 3),
+    (re.compile(r"^In \[\d+\]: \S", _M), 2, 3),
+    (re.compile(r"^Out\[\d+\]:", _M), 1, 1),
     (re.compile(r"^(?:Call:|Signif\. codes:|Residual standard error:|Coefficients:)", _M), 1, 1),
     # printed output saved as .txt/.out: R's vector print, Stata's counts after a command, SPSS commands,
     # Python's logging and pandas' frame footers

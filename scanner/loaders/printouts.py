@@ -135,12 +135,14 @@ _R_MARK = re.compile(r"^R (?:version|Under development)|^R is free software", re
 _R_PROMPT = re.compile(r"^> ", re.M)
 _R_PRINT = re.compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
 _PY_MARK = re.compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
+# A Python console's prompt (">>> df.head()") or IPython's ("In [3]: df.head()").
+_PY_PROMPT = re.compile(r"^(?:>>>(?: |$)|In \[\d+\]: )", re.M)
 _SPSS_MARK = re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Frequency Table|Valid Percent)", re.M | re.I)
 
 
 def detect_log(head: str, name: str) -> LogRead:
     """The tool that wrote a log, from its first bytes (decoded) and its name."""
-    from kernels.logscan import MODE_OUTPUT, MODE_R, MODE_SAS, MODE_STATA
+    from kernels.logscan import MODE_OUTPUT, MODE_PYTHON, MODE_R, MODE_SAS, MODE_STATA
 
     lower = name.lower()
     window = head[:65536]
@@ -162,6 +164,8 @@ def detect_log(head: str, name: str) -> LogRead:
         return LogRead(Language.STATA, MODE_STATA, False, "Stata log")
     if _SPSS_MARK.search(window):
         return LogRead(Language.SPSS, MODE_OUTPUT, False, "SPSS output")
+    if _PY_PROMPT.search(window):
+        return LogRead(Language.PYTHON, MODE_PYTHON, False, "Python console transcript")
     if _PY_MARK.search(window):
         return LogRead(Language.PYTHON, MODE_OUTPUT, False, "Python output")
     return LogRead(Language.OTHER, MODE_OUTPUT, False, "printed output")
@@ -370,7 +374,7 @@ def _r_origin(command: str, text: str) -> Origin | None:
 
 
 def _py_origin(command: str) -> Origin | None:
-    last = command.strip().split("\n")[-1] if command.strip() else ""
+    last = _py_command(command)
     if _PY_MODEL.search(last):
         return None
     if _PY_TABULATION.search(last):
@@ -378,6 +382,27 @@ def _py_origin(command: str) -> Origin | None:
     if _PY_LISTING.search(last):
         return Origin.LISTING
     return Origin.OUTPUT
+
+
+_PY_OUT = re.compile(r"^Out\[\d+\]:")
+_PY_PROMPT_PREFIX = re.compile(r"^\s*(?:>>>|\.\.\.|In \[\d+\]:|\.\.\.:)\s?")
+
+
+def _py_command(command: str) -> str:
+    """The last Python statement in ``command`` (a console's ``>>>``/``...`` or IPython's prompts removed,
+    continuation lines joined)."""
+    lines = [x for x in command.strip().split("\n") if x.strip()] if command.strip() else []
+    if not lines:
+        return ""
+    if not _PY_PROMPT_PREFIX.match(lines[-1]):
+        return lines[-1]
+    parts: list[str] = []
+    for line in reversed(lines):
+        body = _PY_PROMPT_PREFIX.sub("", line, count=1)
+        parts.append(body.strip())
+        if not re.match(r"^\s*(?:\.\.\.|\.\.\.:)", line):
+            break  # the statement's first line
+    return " ".join(reversed(parts))
 
 
 # --- layout ----------------------------------------------------------------------------------------------
@@ -723,6 +748,26 @@ def _r_level_header(par: list[_Line], what: str) -> ListedTable | None:
                   what, "r-crosstab")
 
 
+def _pandas_levels(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:
+    """A pandas crosstab or unstacked table whose column levels are numbers (``pd.crosstab(region, sex)``
+    with sex coded 1/2): the columns' name and levels on the first line ("sex  1  2"), the index's name
+    alone on the second ("region"), then the rows. The index's name heads the label column."""
+    if len(par) < 4:
+        return None
+    first, second = par[0].text.rstrip(), par[1].text.strip()
+    tokens = first.split()
+    if len(tokens) < 3 or _NUMERIC_CELL.match(tokens[0]) or not all(_NUMERIC_CELL.match(t) for t in tokens[1:]):
+        return None
+    if len(second.split()) != 1 or _NUMERIC_CELL.match(second) or not all(_is_data(x.text) for x in par[2:]):
+        return None
+    levels_at = first.index(tokens[1], len(tokens[0]))
+    if len(second) >= levels_at:
+        return None
+    header = _Line(par[0].number, second.ljust(levels_at) + first[levels_at:])
+    table = _columns([header], par[2:], origin, what)
+    return table if table is not None and table.table.names[0] == second else None
+
+
 _SERIES_FOOT = re.compile(r"^(?:Name: (.*?), )?(?:Length: \d+, )?dtype: \w+\s*$")
 _DESCRIBE = frozenset({"count", "mean", "std", "min", "25%", "50%", "75%", "max"})
 
@@ -857,6 +902,9 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         what_base = "Python printout"
     else:
         what_base = f"{tool or 'printed'} output"
+    if language is Language.PYTHON:
+        # IPython's "Out[3]:" before the first line of the output
+        lines = [_Line(x.number, _PY_OUT.sub(lambda m: " " * len(m.group(0)), x.text, count=1)) for x in lines]
     lines = [x if not _DECORATION.match(x.text) else _Line(x.number, "") for x in lines]
     tables: list[ListedTable] = []
     if language is Language.STATA:
@@ -1202,6 +1250,10 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
             table = parser(par, what)
             if table is not None:
                 return table, 0
+    if language is Language.PYTHON:
+        table = _pandas_levels(par, origin, what)
+        if table is not None:
+            return table, 0
     rows = [x for x in par if not _RULE.match(x.text)]
     if len(rows) == 2:
         # R's summary() and quantile(): statistics' names over one row of numbers (min and max among them)

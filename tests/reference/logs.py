@@ -7,6 +7,8 @@ results on hand-written and random inputs.
 
 from __future__ import annotations
 
+import re
+
 from kernels.logscan import (
     CLASS_BLANK,
     CLASS_CODE,
@@ -15,6 +17,7 @@ from kernels.logscan import (
     HASH_MASK,
     MODE_CODE,
     MODE_OUTPUT,
+    MODE_PYTHON,
     MODE_R,
     MODE_SAS,
     MODE_STATA,
@@ -76,6 +79,17 @@ def classify(line: bytes, mode: int, prev: int) -> int:
         if line.startswith(b">") and nxt in (b" ", b"", b"\r"):
             return CLASS_CODE
         if line.startswith(b"+ ") and prev == CLASS_CODE:
+            return CLASS_CODE
+        return CLASS_OUTPUT
+    if mode == MODE_PYTHON:
+        after = line[3:4]
+        if line.startswith(b">>>") and after in (b" ", b"", b"\r"):
+            return CLASS_CODE
+        if line.startswith(b"...") and after in (b" ", b"", b"\r") and prev == CLASS_CODE:
+            return CLASS_CODE
+        if re.match(rb"In \[\d+\]:", line):
+            return CLASS_CODE
+        if line.lstrip(b" \t\r\x0c").startswith(b"...:") and prev == CLASS_CODE:
             return CLASS_CODE
         return CLASS_OUTPUT
     return CLASS_OUTPUT
