@@ -1290,9 +1290,13 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
 
 
 def _without_obs(table: ListedTable) -> ListedTable:
-    """A SAS PROC PRINT listing without its ``Obs`` column (the observation numbers 1..n it adds)."""
+    """A SAS PROC PRINT listing without its ``Obs`` column (the observation numbers 1..n it adds), and a
+    printed data frame's listing without its row names (R's, unnamed: the rows' numbers in the frame, 312
+    and 2290 for a subset; a pandas index), which are not counts."""
     t = table.table
-    if not t.names or t.names[0] != "Obs" or len(t.names) < 2:
+    row_names = table.origin is Origin.LISTING and bool(t.names) and (t.names[0] == "" or t.names[0].startswith(
+        "column_"))
+    if not t.names or (t.names[0] != "Obs" and not row_names) or len(t.names) < 2:
         return table
     if not all(r[0].isdigit() for r in t.rows):
         return table

@@ -116,7 +116,7 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
     Example: `proc print data=cohort(obs=10); run;` in a listing: `Obs pnr alder koen`, one row per
     person; `list lopnr age in 1/5` in a Stata log; `df.head()` of a person-level frame in a notebook.
 
-    Options: `min_rows` (fewer unlabelled rows are not judged a listing of units without a key column).
+    Options: `min_rows` (fewer unlabelled rows, one or two, are review: too few to tell).
 
     References: Statistics Denmark, rules for sending results home (no microdata in any form, logs
     included); ONS/ACRO output checking (no record-level listings in logs).
@@ -155,7 +155,17 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, identity=f"shape:{part.what}",
         )
         return
-    if is_aggregate(table) or n < opts.min_rows:
+    if is_aggregate(table):
+        return
+    if n < opts.min_rows:
+        # one or two rows printed with nothing that makes them cells: too few to read as units or not
+        # (a subset printed by a condition, `df[df.income > 5e6, ]`, is one or two persons' records)
+        if n:
+            yield ctx.finding(
+                f"{part.what} prints {n} row{'s' if n > 1 else ''} and no column makes {'them' if n > 1 else 'it'} "
+                "table cells: too few rows to tell whether they are units' records; a person must check.",
+                evidence, line=part.line, identity=f"rows:{part.what}", severity=Severity.REVIEW,
+            )
         return
     yield ctx.finding(
         f"{part.what} prints {scope}{n:,} rows, and no column makes them table cells (labels "
