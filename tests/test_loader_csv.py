@@ -256,6 +256,29 @@ def test_statbank_title_lines_and_empty_header_cell(tmp_path: Path) -> None:
     assert table.column("1974").to_pylist() == ["1896,8", "2"]  # decimal commas stay text
 
 
+@pytest.mark.parametrize(("text", "names", "first"), [
+    # R's write.csv(table(region, sex)): the column levels over the row labels, nothing over the labels
+    ('"","1","2"\n"North",45,38\n"South",2,51\n', ["column_1", "1", "2"], ["North", "45", "38"]),
+    # tabout: a tab table with levels and Total
+    ("\t1\t2\tTotal\nNorth\t45\t38\t83\nSouth\t2\t51\t53\n", ["column_1", "1", "2", "Total"],
+     ["North", "45", "38", "83"]),
+    # the column variable's name spanning, its levels and Total under it, a units row under them
+    ("\tSex\t\t\nRegion\t1\t2\tTotal\n\tNo.\tNo.\tNo.\nNorth\t45\t38\t83\nSouth\t2\t51\t53\nTotal\t47\t89\t136\n",
+     ["Region", "Sex | 1 | No.", "2 | No.", "Total | No."], ["North", "45", "38", "83"]),
+    # rows that start with a number are data, not levels over labels
+    (",1,2\n3,45,38\n4,2,51\n", None, None),
+])
+def test_numeric_column_levels_make_a_header(tmp_path: Path, text: str, names: list[str] | None,
+                                             first: list[str] | None) -> None:
+    src = open_csv(write(tmp_path, "t.csv", text))
+    if names is None:
+        assert src.meta.header_rows == 0 or "3" not in src.schema.names
+        return
+    assert src.schema.names == names
+    table = read_all(src)
+    assert [table.column(n).to_pylist()[0] for n in names] == first
+
+
 def test_nz_title_line_quoted_with_commas(tmp_path: Path) -> None:
     text = (
         '"Live births by area, regional councils, and age of mother (Annual-Dec)",,,,\r\n'

@@ -453,6 +453,22 @@ def _is_label_sequence(cells: list[str]) -> bool:
     return len(values) >= 3 and all(b - a == 1 for a, b in itertools.pairwise(values))
 
 
+def _levels_over_labels(first: list[str], numbers: list[tuple[int, str]], below: list[Record]) -> bool:
+    """Column levels that are numbers over rows that each start with a text label: nothing over the label
+    column, and increasing whole numbers (``"","1","2"`` from R's ``write.csv(table(region, sex))``; a
+    tabout's ``\t1\t2\tTotal``)."""
+    if first[0].strip() or not numbers:
+        return False
+    try:
+        values = [int(c.strip()) for _, c in numbers]
+    except ValueError:
+        return False
+    if not all(b > a for a, b in itertools.pairwise(values)):
+        return False
+    labels = [r.fields[0] for r in below[:200] if r.fields]
+    return len(labels) >= 2 and all(v.strip() and not _is_number_like(v) for v in labels)
+
+
 def _is_coded_like(cell: str, i: int, below: list[Record]) -> bool:
     """Letters and digits written exactly like the column below (``K4228055`` over ``K5095077``,
     ``P1234_LopNr_107081``): a value such as a key, not a column name. A name is shaped differently from
@@ -478,6 +494,8 @@ def _looks_like_data(first: list[str], below: list[Record]) -> bool:
         return False
     if not below:
         return True
+    if _levels_over_labels(first, numbers, below):
+        return False
     data_like = 0
     for i, cell in numbers:
         column = [r.fields[i] for r in below[:200] if i < len(r.fields) and r.fields[i].strip()]
@@ -489,6 +507,22 @@ def _looks_like_data(first: list[str], below: list[Record]) -> bool:
     return 2 * data_like > len(cells)
 
 
+def _is_levels_row(row: list[str]) -> bool:
+    """The column variable's levels under its name (tabout, a crosstab pasted from Excel: ``Region, 1, 2,
+    Total`` under ``,Sex,,``): a text first cell, then increasing whole numbers, then a word (``Total``). A
+    data row has no word among its counts."""
+    cells = [c.strip() for c in row]
+    if not cells or not cells[0] or _is_number_like(cells[0]):
+        return False
+    rest = [c for c in cells[1:] if c]
+    k = 0
+    while k < len(rest) and rest[k].isdigit():
+        k += 1
+    levels, tail = rest[:k], rest[k:]
+    return (len(levels) >= 2 and all(int(b) > int(a) for a, b in itertools.pairwise(levels))
+            and bool(tail) and all(not _is_number_like(c) and _HAS_LETTER.search(c) for c in tail))
+
+
 def _is_extra_header(row: list[str], below: list[Record], *, previous_extra: bool) -> bool:
     """True when ``row`` (just under the header) is another header row: it holds no number in the
     columns that are mostly numeric further down, and labels some of them (``0-49``) or, after an
@@ -496,6 +530,8 @@ def _is_extra_header(row: list[str], below: list[Record], *, previous_extra: boo
     sample = below[:200]
     if len(sample) < 2:
         return False
+    if _is_levels_row(row):
+        return True
     numeric_columns = []
     for i in range(len(row)):
         values = [r.fields[i] for r in sample if i < len(r.fields) and r.fields[i].strip()]
