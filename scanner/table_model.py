@@ -91,6 +91,7 @@ class ColumnInfo:
     non_null: int = 0
     distinct: int = 0
     markers: int = 0  # suppressed / not-a-number cells in a numeric column
+    unreadable: int = 0  # of those, cells with digits that are not a suppression mark ("ca. 5", "10-14")
     integral: bool = False
     non_negative: bool = False
     decimal_comma: bool = False
@@ -205,11 +206,14 @@ def _join_groups(text: pl.Series) -> pl.Series:
 
 # Counts written inside text cells, as in the "Table 1" of a clinical paper (tableone, gtsummary, Stata
 # table1): "2 (1.3%)", "2 (1.3)", "n=2", "2/150". The count is the first integer.
+# A footnote mark after a count: "2*", "2 †", "2 a)", "2¹" (a published table's flag on a cell).
+_FOOTNOTE = r"\s*(?:\*{1,3}|[†‡§¹²³⁴]|\(?[a-z]\))"
 _EMBEDDED_COUNT = re.compile(
-    r"^(?:[nN]\s*=\s*)?(\d+)(?:\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\s*/\s*\d+)?$"
+    r"^(?:[nN]\s*=\s*)?(\d+)(?:\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\s*/\s*\d+|" + _FOOTNOTE + r")?$"
 )
 _EMBEDDED_FORM = re.compile(
-    r"^(?:[nN]\s*=\s*\d+|\d+\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\d+\s*/\s*\d+)$"
+    r"^(?:[nN]\s*=\s*\d+|\d+\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\d+\s*/\s*\d+|\d+" + _FOOTNOTE
+    + r")$"
 )
 # Statistics written the same way: "52.3 (10.2)" mean (SD), "45 [30, 60]" median [IQR], "3.1 (2.0-4.5)".
 _EMBEDDED_STAT = re.compile(
@@ -435,7 +439,13 @@ def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
         text = text.str.replace_all(".", "", literal=True)
     if info.decimal_comma:
         text = text.str.replace_all(",", ".", literal=True)
-    return text.cast(pl.Float64, strict=False).alias(values.name)
+    parsed = text.cast(pl.Float64, strict=False).alias(values.name)
+    if parsed.null_count() > values.null_count():
+        # the few cells that are not plain numbers (up to 5 % of the column): a count written with a
+        # footnote mark or its share ("2 *", "2 (1.3%)") is that count, not a missing cell
+        written = values.str.strip_chars().str.extract(_EMBEDDED_COUNT.pattern, 1).cast(pl.Float64, strict=False)
+        parsed = parsed.fill_null(written).alias(values.name)
+    return parsed
 
 
 def _parse_frame(frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> pl.DataFrame:
@@ -638,6 +648,10 @@ def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnI
                 t = pl.col(f"\x00raw{i}")
                 filled = t.is_not_null() & ~t.str.to_lowercase().is_in(["", "na", "nan", "null"])
                 exprs.append((filled & c.is_null()).sum().alias(f"m{i}"))
+                # cells with digits that are neither numbers nor suppression marks ("ca. 5", "5+", "10-14")
+                odd = filled & c.is_null() & t.str.contains(r"\d") & ~t.str.contains(
+                    f"^(?:{SUPPRESSION_MARKER.pattern})$")
+                exprs.append(odd.sum().alias(f"u{i}"))
         elif col.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN, ColumnKind.TEMPORAL):
             if sample.schema[col.name] == pl.String:
                 c = c.filter(c.is_not_null() & (c != ""))
@@ -655,6 +669,7 @@ def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnI
         if kind == "numeric":
             if f"m{i}" in row:
                 col.markers = int(row[f"m{i}"])
+                col.unreadable = int(row[f"u{i}"])
             if col.non_null:
                 col.integral = bool(row[f"w{i}"])
                 col.non_negative = bool(row[f"p{i}"])

@@ -141,6 +141,17 @@ def _unsure_columns(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
     profile = ctx.profile
     for col in table.columns:
+        if col.unreadable and not col.embedded and (col.is_count or col.count_named) \
+                and col.kind is ColumnKind.NUMERIC:
+            # (a column of counts written in text, "2 (1.3%)", holds statistics too: "52.3 (10.2)")
+            yield ctx.finding(
+                f"Column {masking.mask_name(col.name)!r} holds counts, and {col.unreadable:,} of its cells "
+                f"{'has' if col.unreadable == 1 else 'have'} digits but could not be read as numbers (a range, "
+                "an approximate or flagged count); a small count may be written there. A person must check.",
+                masking.note(f"unreadable cells in a count column (in the {table.n_sample_rows:,} rows read "
+                             f"for the analysis); threshold {profile.threshold}"),
+                column=col.name, severity=Severity.REVIEW, identity="unreadable",
+            )
         if not col.unsure or col.is_count or col.kind is not ColumnKind.NUMERIC:
             continue
         values = table.sample.get_column(col.name).drop_nulls()
