@@ -287,7 +287,7 @@ class _DocumentScan:
                 unreadable.append(f"{where + ': ' if where else ''}{fig.format} image{size}{made}")
             facts = FigureFacts(fig.format, fig.producer, fig.size, place.page, place.slide, place.element,
                                 [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line)
-                                 for m in fig.marks])
+                                 for m in fig.marks], outliers=fig.outliers)
             self._labels(fig)
             for ds in fig.data:
                 self.doc.data.append(self._data(ds, place))

@@ -91,6 +91,17 @@ mpl_bar_values_safe_pdf = _mpl("bar_values_safe.pdf", lambda ax: _count_bars(ax,
 mpl_bar_values_means_pdf = _mpl("bar_means.pdf", lambda ax: _count_bars(ax, [12, 2, 34], "Mean number of visits"))
 mpl_pyramid_pdf = _mpl("pyramid.pdf", lambda ax: _pyramid(ax, 1))
 mpl_pyramid_safe_pdf = _mpl("pyramid_safe.pdf", lambda ax: _pyramid(ax, 12))
+# box plots: the points beyond the whiskers are single units' values, however few
+BOXES = [np.r_[_rng.normal(50, 5, 200), [95, 99]], np.r_[_rng.normal(55, 5, 200), [5]], np.linspace(40, 60, 50)]
+mpl_box = _mpl("box.svg", lambda ax: ax.boxplot(BOXES))
+mpl_box_pdf = _mpl("box.pdf", lambda ax: ax.boxplot(BOXES))
+mpl_box_horizontal = _mpl("boxh.svg", lambda ax: ax.boxplot(BOXES, orientation="horizontal"))
+mpl_box_no_fliers = _mpl("box_safe.svg", lambda ax: ax.boxplot(BOXES, showfliers=False))
+mpl_box_no_fliers_pdf = _mpl("box_safe.pdf", lambda ax: ax.boxplot(BOXES, showfliers=False))
+# points on their error bars, and lollipops (a marker at a stem's end): no box, nothing beyond
+mpl_errorbars = _mpl("errorbars.svg", lambda ax: ax.errorbar([1, 2, 3], [4.1, 5.3, 4.8], yerr=[0.5, 0.7, 0.4], fmt="o"))
+mpl_lollipop = _mpl("lollipop.pdf", lambda ax: (ax.stem([1, 2, 3, 4], [3.2, 4.1, 2.7, 5.0]),
+                                                ax.bar([6, 7, 8], [20, 30, 40])))
 mpl_scatter_png = _mpl("scatter.png", lambda ax: ax.scatter(X, Y))
 mpl_scatter_jpeg = _mpl("scatter.jpg", lambda ax: ax.scatter(X, Y))
 
@@ -181,6 +192,32 @@ def pdf_chart(counts: list[int], *, rotated: bool, ylabel: str = "Frequency") ->
     return build
 
 
+def svglite_boxplot(outlier: bool) -> Callable[[Path], Path]:
+    """ggplot2's geom_boxplot() as svglite writes it: a polygon per box, whiskers as two-point polylines,
+    the median as a line, and the outliers as circles on the whisker's line."""
+
+    def build(d: Path) -> Path:
+        parts = []
+        for k, (q1, q3, lo, hi) in enumerate([(300, 250, 340, 200), (310, 240, 350, 190)]):
+            x0, x1 = 100 + 150 * k, 160 + 150 * k
+            cx = (x0 + x1) / 2
+            parts.append(f"<polyline points='{cx:.2f},{q3:.2f} {cx:.2f},{hi:.2f}' />")
+            parts.append(f"<polyline points='{cx:.2f},{q1:.2f} {cx:.2f},{lo:.2f}' />")
+            parts.append(f"<polygon points='{x0},{q1} {x0},{q3} {x1},{q3} {x1},{q1} {x0},{q1}' "
+                         "style='fill: #FFFFFF;' />")
+            parts.append(f"<line x1='{x0}' y1='275' x2='{x1}' y2='275' />")
+            if outlier:
+                parts.append(f"<circle cx='{cx:.2f}' cy='{hi - 40:.2f}' r='1.95' />")
+        svg = ("<?xml version='1.0' encoding='UTF-8' ?><svg xmlns='http://www.w3.org/2000/svg' class='svglite' "
+               "width='720.00pt' height='576.00pt' viewBox='0 0 720.00 576.00'><g clip-path='url(#cp1)'>"
+               + "".join(parts) + "</g></svg>")
+        (d / "ggbox.svg").write_text(svg)
+        return d / "ggbox.svg"
+
+    build.__qualname__ = f"svglite_boxplot_{'outliers' if outlier else 'none'}"
+    return build
+
+
 def svg_entities(d: Path) -> Path:
     (d / "bomb.svg").write_text('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
                                 '<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>')
@@ -268,6 +305,15 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (pdf_chart([2, 19, 125, 1480, 310, 42, 14], rotated=False, ylabel="count"), Verdict.FAIL, {"TAB001"}),
     (pdf_chart([12, 19, 125, 1480, 310, 42, 14], rotated=False, ylabel="count"), Verdict.PASS, set()),
     (pdf_chart([2, 19, 125, 80, 31, 42, 14], rotated=False, ylabel="Mean income"), Verdict.PASS, set()),
+    (mpl_box, Verdict.FAIL, {"FIG001"}),
+    (mpl_box_pdf, Verdict.FAIL, {"FIG001"}),
+    (mpl_box_horizontal, Verdict.FAIL, {"FIG001"}),
+    (mpl_box_no_fliers, Verdict.PASS, set()),
+    (mpl_box_no_fliers_pdf, Verdict.PASS, set()),
+    (mpl_errorbars, Verdict.PASS, set()),
+    (mpl_lollipop, Verdict.PASS, set()),
+    (svglite_boxplot(True), Verdict.FAIL, {"FIG001"}),
+    (svglite_boxplot(False), Verdict.PASS, set()),
     (mpl_scatter_png, Verdict.REVIEW, {"FIL001"}),
     (mpl_scatter_jpeg, Verdict.REVIEW, {"FIL001"}),
     (svglite(120), Verdict.FAIL, {"FIG001"}),

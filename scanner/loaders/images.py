@@ -177,6 +177,10 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
     placed_numbers: list[tuple[float, float, str]] = []  # right-aligned numbers: svglite's y axis labels
     centred_numbers: list[tuple[float, float, str]] = []  # centred numbers: svglite's x axis labels
     bars: list[tuple[float, float, float, float]] = []
+    # for box plots: outlines of boxes, straight segments (whiskers) and the centres of round marks
+    boxes: list[tuple[float, float, float, float]] = []
+    segments: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    centres: list[tuple[float, float]] = []
     in_defs = 0  # inside definitions (clip paths, markers): shapes there are not drawn as they are
     for event, el in iterparse(fh, events=("start", "end", "comment")):
         if event == "comment":
@@ -263,10 +267,24 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
                 key = (g.serial, sig)
                 marks.setdefault(key, []).append(pos)
                 shape_of[key] = shape
+                if shape in ("marker", "circle") and not in_defs:
+                    centres.append(pos)
         elif tag in ("path", "polyline", "line") and not g.excluded:
             pts = _line_points(tag, el)
             if len(pts) >= 3:
                 g.lines.append({(round(x, 1), round(y, 1)) for x, y in pts})
+        if found is None and tag in ("path", "polyline", "line", "polygon") and not g.excluded and not in_defs \
+                and not _in_axis_furniture(stack) and not el.get("transform"):
+            pts = _line_points(tag, el) if tag != "polygon" else _points(el.get("points", ""))
+            if len(pts) == 2:
+                segments.append((pts[0], pts[1]))
+            elif (outline := outline_box(pts)) is not None:
+                boxes.append(outline)
+        if tag == "rect" and not in_defs and not g.excluded and not el.get("transform"):
+            x, y = _float(el.get("x")) or 0.0, _float(el.get("y")) or 0.0
+            w, h = _float(el.get("width")), _float(el.get("height"))
+            if w is not None and h is not None and w > 0 and h > 0:
+                boxes.append((x, x + w, y, y + h))
         if tag not in ("defs", "clipPath", "style"):
             el.clear()
     for (serial_no, _sig), pos in marks.items():
@@ -279,6 +297,8 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
                                    regular=is_regular(pos), on_line=on_line))
     fig.marks.sort(key=lambda m: -m.count)
+    if centres and boxes and segments:
+        fig.outliers = box_plot_outliers(boxes, segments, centres)
     ticks = [(tick_label[k], tick_at[k]) for k in tick_at if k in tick_label and k[0] == "y"]
     slack = 1.0
     if len(ticks) < 2:
@@ -395,6 +415,51 @@ def bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple
     return [(b[3] - b[2]) / abs(per_unit) for b in sorted(on)]
 
 
+def outline_box(pts: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """The rectangle ``(left, right, low, high)`` a path of four corners draws (a fifth closing the outline, as
+    matplotlib strokes a box plot's box), or None."""
+    if len(pts) == 5 and abs(pts[0][0] - pts[4][0]) < 0.01 and abs(pts[0][1] - pts[4][1]) < 0.01:
+        pts = pts[:4]
+    if len(pts) != 4:
+        return None
+    xs, ys = {round(x, 2) for x, _ in pts}, {round(y, 2) for _, y in pts}
+    if len(xs) != 2 or len(ys) != 2:
+        return None
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def box_plot_outliers(boxes: list[tuple[float, float, float, float]],
+                      segments: list[tuple[tuple[float, float], tuple[float, float]]],
+                      points: list[tuple[float, float]], tol: float = 1.0) -> int:
+    """The points a box plot draws beyond its whiskers: its outliers, each one unit's own value.
+
+    A whisker is a straight segment along the value axis from the middle of a box's edge outwards (columns:
+    vertical from the top or bottom edge; horizontal box plots: from the left or right edge); a point on the
+    whisker's line beyond its far end is an outlier. Error bars, lollipops and reference lines start at no
+    box's edge, and their points are on them, not beyond. Points drawn twice at one place count once.
+    """
+    found: set[int] = set()
+    for axis in (0, 1):  # 0: vertical boxes (values on y), 1: horizontal boxes (values on x)
+        other = 1 - axis
+        for box in boxes:
+            across_lo, across_hi, along_lo, along_hi = box if axis == 0 else (box[2], box[3], box[0], box[1])
+            if across_hi - across_lo <= tol or along_hi - along_lo <= 0:
+                continue
+            centre = (across_lo + across_hi) / 2
+            for a, b in segments:
+                if abs(a[axis] - b[axis]) > 0.01 or abs(a[axis] - centre) > tol:
+                    continue
+                lo, hi = sorted((a[other], b[other]))
+                if abs(lo - along_hi) <= tol and hi > along_hi + tol:
+                    beyond = [i for i, p in enumerate(points) if abs(p[axis] - centre) <= tol and p[other] > hi + 0.5]
+                elif abs(hi - along_lo) <= tol and lo < along_lo - tol:
+                    beyond = [i for i, p in enumerate(points) if abs(p[axis] - centre) <= tol and p[other] < lo - 0.5]
+                else:
+                    continue
+                found.update(beyond)
+    return len({(round(points[i][0], 1), round(points[i][1], 1)) for i in found})
+
+
 # An axis or title naming counts ("Antal personer", "Number of patients", "Count") and not a rate or share.
 COUNT_AXIS = re.compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|count\w*|number|frequency|freq|frekvens\w*|lkm|"
                         r"persons|personer|patients|patienter|observations|observationer|no\.? of)(?![a-zæøåäö])")
@@ -488,6 +553,11 @@ def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:
 
 
 def _line_points(tag: str, el: Element) -> list[tuple[float, float]]:
+    if tag == "line":
+        ends = [_float(el.get(k)) for k in ("x1", "y1", "x2", "y2")]
+        if any(v is None for v in ends):
+            return []
+        return [(ends[0], ends[1]), (ends[2], ends[3])]  # type: ignore[list-item]
     if tag == "polyline":
         return _points(el.get("points", ""))
     if tag == "path":

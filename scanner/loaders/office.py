@@ -189,6 +189,8 @@ class Figure:
     #: heights of the bars drawn on one baseline (a histogram, a bar chart), in the y axis's units, when
     #: the axis's tick labels give its scale
     bar_heights: list[float] = field(default_factory=list)
+    #: points drawn beyond a box plot's whiskers (its outliers: each one unit's value)
+    outliers: int = 0
 
 
 @dataclass(slots=True)

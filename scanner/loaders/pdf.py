@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights
+from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights, box_plot_outliers, outline_box
 from scanner.loaders.office import (
     MAX_ATTACHED_BYTES,
     Attached,
@@ -185,9 +185,10 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         heights = _pdf_bar_heights(drawing.rects, runs)
         if heights:
             labels = [r.text for r in runs]
-    if groups or heights:
+    outliers = drawing.outliers()
+    if groups or heights or outliers:
         fig = Figure(place.with_element("drawing"), "PDF drawing", producer=producer, marks=groups,
-                     labels=labels, bar_heights=heights)
+                     labels=labels, bar_heights=heights, outliers=outliers)
         out.figures.append(fig)
     for k, (w, h) in enumerate(drawing.pictures, start=1):
         out.figures.append(Figure(place.with_element(f"picture {k}"), "PDF picture", producer=producer,
@@ -254,6 +255,10 @@ class _Drawing:
         self.pictures: list[tuple[int, int]] = []
         #: filled axis-aligned rectangles ``(left, right, bottom, top)``: a bar chart's or histogram's bars
         self.rects: list[tuple[float, float, float, float]] = []
+        # for box plots: boxes drawn (filled or outlined), straight two-point segments, marks' centres
+        self.boxes: list[tuple[float, float, float, float]] = []
+        self.segments: list[tuple[tuple[float, float], tuple[float, float]]] = []
+        self.centres: list[tuple[float, float]] = []
         self.bytes = 0
 
     def run(self, resources: Any, contents: Any, depth: int, ctm: tuple[float, ...] = _IDENTITY) -> None:
@@ -298,6 +303,7 @@ class _Drawing:
                     self._painted(path, curves, closed, op)
                     if op in _FILL:
                         self._filled(path, curves, boxes)
+                    self._outlines(path, curves, boxes)
                 path, curves, closed, boxes = [], 0, False, 0
             elif op == b"Do" and operands:
                 name = str(operands[0])
@@ -313,6 +319,7 @@ class _Drawing:
                 elif subtype == "/Form":
                     key = f"form:{depth}:{name}"
                     self.marks[key].append((round(ctm[4], 2), round(ctm[5], 2)))
+                    self.centres.append((ctm[4], ctm[5]))  # matplotlib draws a marker around its origin
                     self.kind[key] = "marker"
                     uses[name] += 1
                     if uses[name] == 1 and depth < 3:
@@ -328,6 +335,7 @@ class _Drawing:
             key = f"path:{w:.1f}:{h:.1f}:{len(path)}:{curves}:{op.decode('latin-1')}"
             self.marks[key].append((round(min(xs), 2), round(min(ys), 2)))
             self.kind[key] = "symbol" if curves == 0 else "circle"
+            self.centres.append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
         elif len(path) >= 3 and not closed:
             self.lines.append({(round(x, 1), round(y, 1)) for x, y in path})
 
@@ -351,6 +359,26 @@ class _Drawing:
             ys = [y for _, y in pts]
             if max(xs) > min(xs):
                 self.rects.append((min(xs), max(xs), min(ys), max(ys)))
+
+    def _outlines(self, path: list[tuple[float, float]], curves: int, boxes: int) -> None:
+        """Keep what a box plot is drawn with: boxes (``re`` or four corners, filled or stroked) and
+        two-point segments (whiskers), up to :data:`MAX_RECTS` of each."""
+        if curves or len(self.boxes) >= MAX_RECTS or len(self.segments) >= MAX_RECTS:
+            return
+        if boxes and len(path) == 2 * boxes:
+            for k in range(0, len(path), 2):
+                (x0, y0), (x1, y1) = path[k], path[k + 1]
+                self.boxes.append((min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)))
+        elif not boxes and len(path) == 2:
+            self.segments.append((path[0], path[1]))
+        elif not boxes and (box := outline_box(path)) is not None:
+            self.boxes.append(box)
+
+    def outliers(self) -> int:
+        """Points drawn beyond a box plot's whiskers (:func:`scanner.loaders.images.box_plot_outliers`)."""
+        if not (self.centres and self.boxes and self.segments):
+            return 0
+        return box_plot_outliers(self.boxes, self.segments, self.centres)
 
     def groups(self) -> list[MarkGroup]:
         out = []

@@ -47,6 +47,7 @@ class FigureFacts:
     slide: int | None = None
     element: str | None = None
     marks: list[MarkFacts] = field(default_factory=list)
+    outliers: int = 0  # points beyond a box plot's whiskers
 
     def describe(self) -> str:
         made = f", made by {self.producer}" if self.producer else ""
@@ -111,7 +112,8 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
     shape (matplotlib markers and scatter collections, svglite circles, small identical paths or squares,
     chart points) whose positions are not a series: not on a regular grid of x with a few marks per x (a
     time series or one point per category) and not on a line drawn through them (a line chart with
-    markers). `block` from `block_marks` marks in one group, `review` from `review_marks`. Bars, lines,
+    markers). `block` from `block_marks` marks in one group, `review` from `review_marks`. A box plot's
+    points beyond its whiskers (its outliers) are blocked whatever their number. Bars, lines,
     areas and histograms draw no such marks and pass. A raster image's marks cannot be read: FIL001.
 
     Why it is disclosive: each mark of a scatter plot is one unit's exact values on two variables; with
@@ -131,6 +133,14 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
     """
     opts: UnitPlotOptions = ctx.options
     for fig in facts.figures:
+        if fig.outliers:
+            yield ctx.finding(
+                f"Figure ({fig.describe()}){_where(fig.page, fig.slide, fig.element)} is a box plot that draws "
+                f"{fig.outliers:,} point(s) beyond its whiskers: each outlier is one unit's own value. Draw it "
+                "without them (matplotlib showfliers=False, ggplot2 outlier.shape = NA).",
+                masking.note(f"{fig.outliers:,} outlying points"),
+                page=fig.page, slide=fig.slide, element=fig.element, identity=f"{fig.element}:outliers",
+            )
         units = [m for m in fig.marks if not m.regular and not m.on_line and m.count >= opts.review_marks]
         if not units:
             continue
