@@ -173,7 +173,7 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
     groups = drawing.groups()
     labels = [line.strip() for line in text.splitlines() if line.strip()]
     heights: list[float] = []
-    if len(drawing.rects) >= MIN_BARS:
+    if len(drawing.rects) >= MIN_BARS and _may_be_bars(drawing.rects):
         # a bar chart or histogram: its bars' lengths on the axis's scale. Its texts are then taken one by
         # one, so that numbers written on the bars are told from the axis's ticks (a page of tables, whose
         # cells are filled rectangles too, has no bars on an axis and keeps its lines)
@@ -391,6 +391,23 @@ class _Drawing:
                                  on_line=on_line))
         out.sort(key=lambda m: -m.count)
         return out
+
+
+def _may_be_bars(rects: list[tuple[float, float, float, float]]) -> bool:
+    """Whether some filled rectangles could be bars: at least :data:`MIN_BARS` of one thickness on one
+    baseline (bottom, top, left or right edge), of two lengths or more. A table's cell backgrounds share
+    their row's height: the page's texts are then not placed again (it costs a second text extraction)."""
+    # (baseline edge, thickness from index lo to hi, far edge): rects are (left, right, bottom, top)
+    for edge, lo, hi, far in ((2, 0, 1, 3), (3, 0, 1, 2), (0, 2, 3, 1), (1, 2, 3, 0)):
+        counts: dict[tuple[float, float], int] = defaultdict(int)
+        lengths: dict[tuple[float, float], set[float]] = defaultdict(set)
+        for r in rects:
+            key = (round(r[edge]), round(r[hi] - r[lo]))
+            counts[key] += 1
+            lengths[key].add(round(abs(r[far] - r[edge]), 1))
+        if any(n >= MIN_BARS and len(lengths[key]) >= 2 for key, n in counts.items()):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
