@@ -217,8 +217,8 @@ class StatChoice(enum.StrEnum):
 
 @app.command("table")
 def table_cmd(
-    data: Annotated[Path, typer.Argument(help="Microdata: CSV, Parquet, SAS (.sas7bdat, .xpt), Stata, SPSS.",
-                                         show_default=False)],
+    data: Annotated[Path, typer.Argument(
+        help="Microdata: CSV, Parquet, Arrow/Feather, SAS (.sas7bdat, .xpt), Stata, SPSS.", show_default=False)],
     by: Annotated[list[str], typer.Option("--by", help="Dimension columns (comma-separated).", show_default=False)],
     value: Annotated[str | None, typer.Option("--value", help="Numeric column to sum (dominance rules).")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Unit id column (person, firm): contributions "

@@ -89,7 +89,7 @@ log = logging.getLogger(__name__)
 DEFAULT_BATCH_ROWS = 1_000_000
 
 #: The formats the microdata readers read. ``sav`` covers zlib-compressed ``.zsav`` files.
-FORMATS = ("csv", "parquet", "sas7bdat", "xpt", "dta", "sav", "por")
+FORMATS = ("csv", "parquet", "sas7bdat", "xpt", "dta", "sav", "por", "arrow")
 #: The SAS, Stata and SPSS formats, read with pyreadstat.
 STAT_FORMATS = ("sas7bdat", "xpt", "dta", "sav", "por")
 
@@ -282,8 +282,12 @@ _KIND_FORMATS: dict[FileKind, str] = {
     FileKind.DTA: "dta",
     FileKind.SAV: "sav",
     FileKind.POR: "por",
+    FileKind.FEATHER: "arrow",
 }
 _EXT_KINDS = {
+    ".feather": FileKind.FEATHER,
+    ".arrow": FileKind.FEATHER,
+    ".ipc": FileKind.FEATHER,
     ".csv": FileKind.CSV,
     ".tsv": FileKind.CSV,
     ".tab": FileKind.CSV,

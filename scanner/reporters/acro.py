@@ -66,7 +66,8 @@ MAX_COMMENTS = 200
 MAX_OUTCOME_ROWS = 100_000
 """A CSV whose flagged rows go beyond this gets no ``outcome`` (the viewer reads it row by row)."""
 
-TABLE_KINDS = frozenset({"csv", "parquet", "xlsx", "xlsb", "xls", "ods", "sas7bdat", "xpt", "dta", "sav", "por"})
+TABLE_KINDS = frozenset({"csv", "parquet", "feather", "xlsx", "xlsb", "xls", "ods", "sas7bdat", "xpt", "dta", "sav",
+                         "por"})
 """File kinds written as ACRO ``type`` ``table``; everything else is ``custom``."""
 
 # Output names a viewer can put into HTML as they are: letters, digits, and path punctuation.
