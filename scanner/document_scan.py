@@ -46,7 +46,7 @@ from scanner.loaders.office import (
     read_office,
     read_rtf,
 )
-from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, unique_names
+from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, is_header_row, unique_names
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
 from scanner.rules.context import FileFacts
 from scanner.rules.documents import DocumentFacts, EmbeddedFacts, HiddenTextFacts
@@ -130,11 +130,11 @@ def _placed(f: Finding, place: Place, key: bytes, *, keep_row: bool = True) -> F
 
 
 def _table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> TextTable | None:
-    """A table part's rows as a text table: the first row is the header when none of its cells is a bare
-    number (and a row follows)."""
+    """A table part's rows as a text table: the first row is the header when it names the columns
+    (:func:`scanner.loaders.texttables.is_header_row`; and a row follows)."""
     rows = [r for r in rows if any(c.strip() for c in r)]
     if header is None:
-        if len(rows) >= 2 and not any(_BARE_NUMBER.match(c.strip()) for c in rows[0] if c.strip()):
+        if len(rows) >= 2 and is_header_row(rows[0], rows[1:]):
             header, rows = rows[0], rows[1:]
         else:
             header = [f"column_{k + 1}" for k in range(max((len(r) for r in rows), default=0))]

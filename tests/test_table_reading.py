@@ -263,3 +263,26 @@ def test_a_table_under_title_lines_and_a_summary_row_are_read() -> None:
     assert table.names == ["Min.", "1st Qu.", "Median", "Mean", "3rd Qu.", "Max."] and table.data_line == 3
     # two lines of prose with a number are no table
     assert list(find_tables("The minimum was low.\nIt was 12 in 2019 and 14 in 2020.\n", 1)) == []
+
+
+@pytest.mark.parametrize(("first", "below", "header"), [
+    (["", "1", "2", "Total"], [["North", "45", "38", "83"], ["South", "2", "51", "53"]], True),  # sex coded 1/2
+    (["", "1", "2"], [["North", "45", "38"], ["South", "12", "51"]], True),
+    (["region", "men", "women"], [["North", "45", "38"], ["South", "2", "51"]], True),
+    (["", "38", "45"], [["North", "45", "38"], ["South", "2", "51"]], True),  # increasing: a header by form
+    (["", "45", "38"], [["North", "4", "3"], ["South", "2", "51"]], False),  # not increasing: a row of cells
+    (["", "1", "2"], [["1", "45", "38"], ["2", "2", "51"]], False),  # rows without labels: data
+    (["North", "45", "38"], [["South", "2", "51"], ["West", "9", "9"]], False),
+    (["", "1", "2"], [["North", "45", "38"]], False),  # one row below: too little to tell
+])
+def test_numeric_column_levels_are_a_header(first: list[str], below: list[list[str]], header: bool) -> None:
+    from scanner.loaders.texttables import is_header_row
+
+    assert is_header_row(first, below) is header
+
+
+def test_pipe_table_with_numeric_levels_reads_its_header() -> None:
+    (t,) = find_tables("|        | 1  | 2  | Total |\n|--------|----|----|-------|\n| North  | 45 | 38 | 83    |\n"
+                       "| South  | 2  | 51 | 53    |\n")
+    assert t.names == ["column_1", "1", "2", "Total"]
+    assert t.rows == [["North", "45", "38", "83"], ["South", "2", "51", "53"]]

@@ -21,6 +21,7 @@ The first line of a block is its header when none of its fields is a bare number
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,6 +85,27 @@ def _is_header(cells: list[str]) -> bool:
     return not any(_BARE_NUMBER.match(c) for c in cells if c)
 
 
+def is_header_row(first: list[str], below: list[list[str]]) -> bool:
+    """Whether ``first`` names the columns of the rows ``below``: none of its cells is a bare number, or it
+    is the column levels that are numbers over row labels: nothing over the labels, increasing whole
+    numbers, perhaps a word after them ("", "1", "2", "Total" over "North", "45", "38", "83"; sex coded 1/2).
+    Every row below then starts with a label."""
+    if _is_header(first):
+        return True
+    cells = [c.strip() for c in first]
+    if not cells or cells[0] or len(below) < 2:
+        return False
+    rest = [c for c in cells[1:] if c]
+    k = 0
+    while k < len(rest) and rest[k].isdigit():
+        k += 1
+    if k < 2 or any(int(b) <= int(a) for a, b in itertools.pairwise(rest[:k])):
+        return False
+    if any(_BARE_NUMBER.match(c) for c in rest[k:]):
+        return False
+    return all(r and r[0].strip() and not _BARE_NUMBER.match(r[0].strip()) for r in below)
+
+
 def unique_names(names: list[str]) -> list[str]:
     """Column names made unique (``n``, ``n_2``); an empty name becomes ``column_<k>``."""
     seen: dict[str, int] = {}
@@ -98,7 +120,7 @@ def unique_names(names: list[str]) -> list[str]:
 
 def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
     width = len(block[0][1])
-    header = block[0][1] if _is_header(block[0][1]) else None
+    header = block[0][1] if is_header_row(block[0][1], [cells for _, cells in block[1:]]) else None
     body = block[1:] if header is not None else block
     if not body or not any(_NUMBERISH.match(c) for _, cells in body for c in cells if c):
         return None
