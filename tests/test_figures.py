@@ -192,6 +192,32 @@ def pdf_chart(counts: list[int], *, rotated: bool, ylabel: str = "Frequency") ->
     return build
 
 
+def stata_histogram(counts: list[int]) -> Callable[[Path], Path]:
+    """A Stata ``histogram x, frequency`` exported as SVG: a rect per bin on the plot region's baseline, and
+    the y axis's labels turned upright about their ticks (Stata's default)."""
+
+    def build(d: Path) -> Path:
+        base, per = 2400.0, 2000.0 / max(counts)
+        style = "fill:#1A476F;stroke:#D7D7D7;stroke-width:8.64"
+        rects = "".join(f'<rect x="{600 + 120 * k:.2f}" y="{base - c * per:.2f}" width="120.00" height="{c * per:.2f}" '
+                        f'style="{style}"/>' for k, c in enumerate(counts) if c)
+        step = max(1, max(counts) // 4)
+        labels = "".join(f'<text x="400.00" y="{base - v * per:.2f}" style="font-family:\'Helvetica\';'
+                         f'font-size:99.99px" transform="rotate(-90 400.00,{base - v * per:.2f})" '
+                         f'text-anchor="middle">{v}</text>' for v in range(0, max(counts) + 1, step))
+        svg = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?><svg version="1.1" width="3960px" '
+               'height="2880px" viewBox="0 0 3960 2880" xmlns="http://www.w3.org/2000/svg">'
+               '<desc>Stata Graph - Graph</desc><rect x="0" y="0" width="3960" height="2880" '
+               'style="fill:#EAF2F3;stroke:none"/>' + rects + labels
+               + '<text x="200" y="1400" transform="rotate(-90 200,1400)" text-anchor="middle">Frequency</text>'
+               "</svg>")
+        (d / "stata_hist.svg").write_text(svg)
+        return d / "stata_hist.svg"
+
+    build.__qualname__ = f"stata_histogram_{min(c for c in counts if c)}"
+    return build
+
+
 def svglite_boxplot(outlier: bool) -> Callable[[Path], Path]:
     """ggplot2's geom_boxplot() as svglite writes it: a polygon per box, whiskers as two-point polylines,
     the median as a line, and the outliers as circles on the whisker's line."""
@@ -312,6 +338,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_box_no_fliers_pdf, Verdict.PASS, set()),
     (mpl_errorbars, Verdict.PASS, set()),
     (mpl_lollipop, Verdict.PASS, set()),
+    (stata_histogram([2, 14, 40, 88, 61, 23, 7]), Verdict.FAIL, {"TAB001"}),
+    (stata_histogram([12, 14, 40, 88, 61, 23, 7]), Verdict.PASS, set()),
     (svglite_boxplot(True), Verdict.FAIL, {"FIG001"}),
     (svglite_boxplot(False), Verdict.PASS, set()),
     (mpl_scatter_png, Verdict.REVIEW, {"FIL001"}),

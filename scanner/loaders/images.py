@@ -241,6 +241,10 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
                         placed_numbers.append((x, y, t))
                     elif el.get("text-anchor") == "middle":
                         centred_numbers.append((y, x, t))
+                elif x is not None and y is not None and el.get("text-anchor") == "middle" \
+                        and _UPRIGHT.match(el.get("transform", "")):
+                    # Stata's default y axis labels: turned upright about their own centre, on their ticks
+                    placed_numbers.append((x, y, t))
             el.clear()
             continue
         if tag == "script":
@@ -327,6 +331,8 @@ _TICK = re.compile(r"^([xy])tick_\d+$")
 _FURNITURE = re.compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
 _RECT_PATH = re.compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
                         r"L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*[zZ]\s*$")
+# A text turned upright about its own anchor: rotate(-90 x,y) or rotate(270, x, y).
+_UPRIGHT = re.compile(r"^\s*rotate\(\s*(?:-90|270)(?:\.0+)?[\s,]+[-\d.]+[\s,]+[-\d.]+\s*\)\s*$")
 TICK_NUMBER = re.compile(r"^[-\u2212]?\d[\d,]*(?:\.\d+)?$")
 #: Bars on one baseline needed to read them as a histogram or a bar chart.
 MIN_BARS = 3
