@@ -661,6 +661,15 @@ def _gaps() -> list[Sample]:
                "fail", ("TAB001",)),
         Sample("R", "r_numeric_levels_safe.Rout", _R_HEAD + "> table(bef$region, bef$koen)\n" + r_levels(21) + "\n",
                "pass"),
+        # a key's values on one line: Stata's levelsof, R's unique() of a short vector
+        Sample("Stata", "stata_levelsof_one_line.log", "  log type:  text\n. use bef, clear\n\n"
+               ". levelsof lopnr if indkomst > 5000000\n1023887 4471902 5512345\n\n. levelsof aar\n2019 2020 2021\n",
+               "fail", ("LOG001",)),
+        Sample("Stata", "stata_levelsof_one_line_safe.log", "  log type:  text\n. use bef, clear\n\n"
+               ". levelsof aar\n2019 2020 2021\n\n. count if alder > 100\n  3\n", "pass"),
+        Sample("R", "r_unique_one_line.Rout", _R_HEAD + "> unique(bef$pnr[bef$indkomst > 5e6])\n[1] 1023887 4471902\n",
+               "fail", ("LOG001",)),
+        Sample("R", "r_unique_one_line_safe.Rout", _R_HEAD + "> unique(bef$aar)\n[1] 2019 2020\n", "pass"),
         Sample("R", "r_variable.R", "ids <- c(1023, 4471)\nbef <- bef[bef$pnr %in% ids, ]\n", "fail",
                ("COD001",)),
         Sample("R", "r_variable_safe.R", "aar_valgt <- 2019\nbef <- bef[bef$aar == aar_valgt, ]\n", "pass"),

@@ -1086,6 +1086,26 @@ def _key_values(lines: list[_Line], command: str, what: str) -> list[ListedTable
     return found
 
 
+#: One-line outputs longer than this are not read for keys (a key list of a few thousand numbers is shorter).
+_ONE_LINE_BYTES = 1 << 20
+
+
+def key_values_line(text: str, line: int, language: Language, command: str, tool: str = "") -> list[ListedTable]:
+    """A key's values printed on one line by the command before it (Stata ``levelsof lopnr``: ``1023 4471
+    5512``; R ``unique(df$pnr)`` when short): :func:`_key_values` for a one-line output."""
+    if not command.strip() or not _VALUE_LIST_LINE.match(text.strip("\r\n")):
+        return []
+    if language is Language.STATA:
+        command, what = _stata_command(command), "Stata output"
+    elif language is Language.R:
+        command, what = (_r_command(command) if ">" in command else command), "R printout"
+    elif language is Language.PYTHON:
+        command, what = _py_command(command), "Python printout"
+    else:
+        what = f"{tool or 'printed'} output"
+    return _key_values_of([_Line(line, text.strip("\r\n"))], command, what)
+
+
 def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTable]:
     from scanner.names import identifier_kind
 
@@ -1378,15 +1398,25 @@ def _embedded_in_log(buf: np.ndarray, marks: np.ndarray, codec: str, language: L
 def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, threads: int, state: OutputState,
              names: dict[int, str | None], *, code: bool, tables: bool, embedded: bool) -> Iterator[LogPart]:
     """Everything in one buffer of log bytes, part by part (:func:`~scanner.loaders.programs.iter_scan`)."""
+    from kernels.logscan import MODE_PYTHON, MODE_R, MODE_STATA
+
     part = LogPart()
-    for scan in iter_scan(buf, read.mode, threads=threads, first_line=first_line):
+    # Where commands are echoed, one-line outputs are kept too: a key's values on one line (levelsof lopnr)
+    one_line = read.mode in (MODE_STATA, MODE_R, MODE_PYTHON)
+    for scan in iter_scan(buf, read.mode, threads=threads, first_line=first_line, min_lines=1 if one_line else 2):
         if code and len(scan.comparisons):
             part.comparisons.extend(judge_comparisons(buf, scan.comparisons, codec, read.language, read.mode, names))
         if embedded and len(scan.marks):
             part.tables.extend(_embedded_in_log(buf, scan.marks, codec, read.language, read.mode))
         for row in scan.blocks if tables else ():
-            start, end, line, _, cmd_start, cmd_end = (int(v) for v in row)
+            start, end, line, n_lines, cmd_start, cmd_end = (int(v) for v in row)
             command = decode(buf[max(cmd_start, cmd_end - 4096):cmd_end].tobytes(), codec) if cmd_start >= 0 else ""
+            if n_lines < 2:
+                # a one-line output is read only for a key's values (no table is one line)
+                if end - start <= _ONE_LINE_BYTES:
+                    part.tables.extend(key_values_line(decode(buf[start:end].tobytes(), codec), line,
+                                                       read.language, command, read.tool))
+                continue
             for piece_start, piece_end in _pieces(buf, start, end):
                 text = decode(buf[piece_start:piece_end].tobytes(), codec)
                 for table in parse_output(text, line, read.language, command, state, tool=read.tool):
