@@ -110,3 +110,26 @@ def test_the_column_statistics_in_one_query_equal_one_call_per_statistic(rows: l
     _column_stats(model.sample, raw, fresh)
     _column_stats_per_column(model.sample, raw, want)
     assert fresh == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["", "NA", ".", "..", " 12.5 ", "0.25", "-3.1", "7", "100",
+                                                       "1.234", "12,5", "1.5e3", "05.2", "+4.75", "x", "33.30"]),
+                          st.decimals(min_value=-10**6, max_value=10**6, places=2, allow_nan=False,
+                                      allow_infinity=False).map(str)),
+                min_size=1, max_size=40))
+def test_small_column_fast_path_agrees_with_the_full_reading(values: list[str | None]) -> None:
+    import polars as pl
+
+    import scanner.table_model as tm
+
+    series = pl.Series("v", values, dtype=pl.String)
+    markers = frozenset({".."})
+    fast = tm._classify_text_numbers(series, markers)
+    saved = tm._SMALL_COLUMN
+    tm._SMALL_COLUMN = -1
+    try:
+        full = tm._classify_text_numbers(series, markers)
+    finally:
+        tm._SMALL_COLUMN = saved
+    assert fast == full
