@@ -286,3 +286,51 @@ def test_pipe_table_with_numeric_levels_reads_its_header() -> None:
                        "| South  | 2  | 51 | 53    |\n")
     assert t.names == ["column_1", "1", "2", "Total"]
     assert t.rows == [["North", "45", "38", "83"], ["South", "2", "51", "53"]]
+
+
+SURVMINER = """Kaplan-Meier estimate, overall survival
+
+Number at risk
+Strata      0     12     24     36
+sex=1     120     98     45     {a}
+sex=2      60     40     10      6
+
+Time in months
+"""
+
+
+@pytest.mark.parametrize(("small", "expected"), [(2, ["120", "98", "45", "2", "60", "40", "10", "6"]),
+                                                 (12, ["120", "98", "45", "12", "60", "40", "10", "6"])])
+def test_risk_table_under_a_survival_plot(small: int, expected: list[str]) -> None:
+    (t,) = [t for t in find_tables(SURVMINER.format(a=small), 10) if t.kind == "risk-table"]
+    assert [r[1] for r in t.rows] == expected  # the time axis (0 12 24 36) is not counts
+    assert t.rows[0][0] == "sex=1 (1)"
+    assert t.lines == (14, 14, 14, 14, 15, 15, 15, 15)
+
+
+def test_risk_in_prose_is_not_a_risk_table() -> None:
+    text = "The population at risk was 120 in 2019 and 98 in 2020, and 2 of them moved.\n"
+    assert not [t for t in find_tables(text) if t.kind == "risk-table"]
+
+
+def test_risk_table_in_a_pdf_figure(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from scanner import api
+    from scanner.findings import Verdict
+
+    for small, verdict in ((2, Verdict.FAIL), (21, Verdict.PASS)):
+        fig, (ax, ax2) = plt.subplots(2, 1, gridspec_kw={"height_ratios": [4, 1]})
+        ax.step([0, 12, 24, 36, 48], [1, 0.8, 0.6, 0.5, 0.4], where="post")
+        ax2.axis("off")
+        ax2.text(-5, 0.5, "Number at risk")
+        for x, n in zip(range(0, 60, 12), [120, 98, 45, 30, small], strict=True):
+            ax2.text(x, 0.1, str(n))
+        path = tmp_path / f"km{small}.pdf"
+        fig.savefig(path)
+        plt.close(fig)
+        (result,) = api.scan([path], load_config(), jobs=1).files
+        assert result.verdict is verdict, [(f.rule, f.message) for f in result.findings]

@@ -352,6 +352,42 @@ def strip_output_prefix(text: str) -> str:
                                                     m.group(0)), text)
 
 
+# The title of a survival plot's risk table: "Number at risk", "No. at risk", "At risk", "Antal i risiko".
+_AT_RISK = re.compile(r"(?i)(?:\b(?:number|no\.?|n|antal|antall|antalet)\s+)?\b(?:at|i|in)\s+risk(?:o|iko)?\b")
+_RISK_COUNT = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d{1,9}$")
+#: Lines under a risk table's title read for its rows.
+_RISK_LINES = 8
+
+
+def _risk_tables(text: str, first_line: int) -> Iterator[TextTable]:
+    """The numbers at risk under a survival plot (survminer's risk table, a Kaplan-Meier figure's text in a
+    PDF or note): each stratum's line of counts at the time points, as (label, n) cells. The time axis's
+    line (numbers in arithmetic progression) is not counts."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        m = _AT_RISK.search(line)
+        if m is None:
+            continue
+        rows: list[list[str]] = []
+        at: list[int] = []
+        for j in range(i, min(i + 1 + _RISK_LINES, len(lines))):
+            tokens = (line[m.end():] if j == i else lines[j]).split()
+            counts = [t for t in tokens if _RISK_COUNT.match(t)]
+            if len(counts) < 2 or 2 * len(counts) < len(tokens):  # a sentence is not a row of counts
+                if j > i and rows and not lines[j].strip():
+                    break  # the table ended
+                continue
+            values = [int(t.replace(",", "")) for t in counts]
+            steps = {b - a for a, b in itertools.pairwise(values)}
+            if len(values) >= 3 and len(steps) == 1 and steps != {0}:
+                continue  # the time axis (0 12 24 36)
+            label = " ".join(t for t in tokens if not _RISK_COUNT.match(t)).strip(" :") or f"line {first_line + j}"
+            rows.extend([f"{label} ({k})", v] for k, v in enumerate(counts, start=1))
+            at.extend([first_line + j] * len(counts))
+        if rows:
+            yield TextTable(["at risk", "n"], rows, at[0], "risk-table", tuple(at))
+
+
 # A markdown code fence (```r, ~~~): it ends a paragraph, like a blank line.
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.M)
 
@@ -363,6 +399,8 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     if "&" in text and "\\" in text:
         latex_tables, text = _latex_tables(text, first_line)
         yield from latex_tables
+    if "risk" in text or "RISK" in text or "Risk" in text:
+        yield from _risk_tables(text, first_line)
     # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
     # the line numbers of the others, so header and rows form one block.
     numbered = [(first_line + k, line) for k, line in enumerate(text.split("\n")) if not _RULE_LINE.match(line)]
