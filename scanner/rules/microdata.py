@@ -431,7 +431,8 @@ def unique_quasi_identifiers(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     fewer rows, or wide labels that repeat. Files that fill the cross product of their labels, or whose
     only columns are labels (a codebook), are not flagged.
 
-    Options: `min_rows` (fewer rows is not judged), `unique_share` (share of rows in classes smaller than
+    Options: `min_rows` (fewer rows are not measured; when they carry two person attributes or more and no
+    count or statistic column they are review: too few to tell), `unique_share` (share of rows in classes smaller than
     the profile's threshold from which rows are unique), `max_fill` (a fill of the cross product below this
     is sparse), `wide_min_rows`, `max_columns` (quasi-identifier columns measured, left first).
 
@@ -441,6 +442,9 @@ def unique_quasi_identifiers(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     """
     opts: QuasiIdentifierOptions = ctx.options
     if table.n_sample_rows < opts.min_rows:
+        small = _few_person_rows(ctx, table)
+        if small is not None:
+            yield small
         return
     series = _series_columns(table)
     if series:
@@ -452,6 +456,27 @@ def unique_quasi_identifiers(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     found = _unique_records(ctx, table, opts)
     if found is not None:
         yield found
+
+
+def _few_person_rows(ctx: RuleContext, table: TableModel) -> Finding | None:
+    """A handful of rows (too few for the measures above) describing persons: two person attributes or
+    more (age, sex, birth date, postcode), a value beside them, and no count or statistic column: a few
+    persons' records as much as a small table. Review: a person must tell."""
+    from scanner.table_model import TableShape
+
+    n = table.n_sample_rows
+    person = [c for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES]
+    if n < 2 or len(person) < 2 or len(table.columns) <= len(person) or table.shape is TableShape.MICRODATA:
+        return None
+    if any(c.is_count or c.count_named or c.statistic is not None for c in table.columns):
+        return None
+    names = ", ".join(repr(masking.mask_name(c.name)) for c in person[:4])
+    return ctx.finding(
+        f"{n} rows with person attributes ({names}) and no count or statistic column: too few rows to tell "
+        "a small table from a few persons' records. A person must check.",
+        masking.note(f"{n} rows, {len(table.columns)} columns inspected"),
+        severity=Severity.REVIEW, identity="few-person-rows",
+    )
 
 
 @dataclass(slots=True)
