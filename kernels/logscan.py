@@ -462,9 +462,12 @@ def _comparisons(buf: np.ndarray, ls: int, le: int, line: int, out: np.ndarray, 
                 nm = _mark(marks, nm, a, p + 1, line)
             if a < p:
                 if a > ls + 1 and buf[a - 1] == 46 and (_is_lower_word(buf, a, p, b"isin")
-                                                       or _is_lower_word(buf, a, p, b"eq")):
+                                                       or _is_lower_word(buf, a, p, b"eq")
+                                                       or _is_lower_word(buf, a, p, b"ne")):
                     q = _skip_blank(buf, p + 1, le)
-                    if _literal_start(buf, q, le):
+                    # .isin(ids): a variable that may hold literals, followed like ``pnr %in% ids``
+                    if _literal_start(buf, q, le) or (q < le and _is_name_start(buf[q])
+                                                      and _is_lower_word(buf, a, p, b"isin")):
                         e = _operand_end(buf, ls, a - 1)
                         s = _name_before(buf, ls, e)
                         if s < e:
@@ -494,6 +497,9 @@ def _comparisons(buf: np.ndarray, ls: int, le: int, line: int, out: np.ndarray, 
         if _literal_start(buf, q, le) or named:
             e = _operand_end(buf, ls, p)
             s = _name_before(buf, ls, e)
+            if s < e and op_len == 2 and (b == 32 or b == 9) and _is_lower_word(buf, s, e, b"not"):
+                e = _operand_end(buf, ls, s)  # "pnr not in (...)": the name is before the "not"
+                s = _name_before(buf, ls, e)
             if s < e:
                 n = _record(out, n, s, e, p, p + op_len, line, buf)
                 done = True

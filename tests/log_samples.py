@@ -441,6 +441,12 @@ def _python() -> list[Sample]:
                _notebook([("df.groupby('region').size().reset_index(name='n')", {"text/html": small_html})]),
                "fail", ("TAB001",)),
         Sample("Python", "nb_hardcoded.ipynb", _notebook([("x = df[df.lopnr == 4471]", None)]), "fail", ("COD001",)),
+        Sample("Python", "py_isin_variable.py", "import pandas as pd\nexclude = [1234567, 7654321]\n"
+               "df = df[~df['lopnr'].isin(exclude)]\n", "fail", ("COD001",)),
+        Sample("Python", "py_ne_method.py", "import pandas as pd\ndf = df.loc[df.lopnr.ne(1234567)]\n", "fail",
+               ("COD001",)),
+        Sample("Python", "py_isin_variable_safe.py", "import pandas as pd\nyears = [2019, 2020]\n"
+               "df = df[df['aar'].isin(years)]\ndf = df.loc[df.aar.ne(2018)]\n", "pass"),
         Sample("Python", "py_value_counts_safe.txt", _py_counts([("Nord", 120), ("Midt", 87), ("Syd", 340)]), "pass"),
         # a Python console transcript (>>> and ... prompts) and an IPython one (In [n]: / Out[n]:)
         Sample("Python", "py_console.txt", _py_console(2), "fail", ("TAB001",)),
@@ -714,6 +720,10 @@ def _gaps() -> list[Sample]:
             "12         data x; set bef; where aar = &aar; run;\n"
             "SYMBOLGEN:  Macro variable AAR resolves to 2019\n"
             "NOTE: There were 4812 observations read from the data set WORK.BEF.\n"), "pass"),
+        Sample("SAS", "sas_not_in.sas", "proc sql;\n  create table x as select * from bef\n"
+               "  where pnr not in (1234, 5678);\nquit;\n", "fail", ("COD001",)),
+        Sample("SAS", "sas_not_in_safe.sas", "proc sql;\n  create table x as select * from bef\n"
+               "  where aar not in (2018, 2019);\nquit;\n", "pass"),
         Sample("SAS", "sas_macro_safe.sas", "%let aar = 2019;\ndata x;\n  set bef;\n  where aar = &aar;\nrun;\n",
                "pass"),
         Sample("SAS", "sas_reversed_safe.sas", "data x;\n  set bef;\n  if 18 <= alder and 2019 = aar;\nrun;\n", "pass"),

@@ -43,6 +43,9 @@ _FRAGMENTS = [
     # Python and IPython consoles
     b">>> df[df.pnr == 1023]", b"... x", b">>>", b">>>x", b"In [3]: df.head()", b"   ...: y", b"In []: z", b"...",
     b"Out[3]: 5", b"  ...:",
+    # negated lists and pandas' .ne()
+    b"where pnr not in (1234, 5678);", b"WHERE PNR NOT IN (1)", b"x not eq 5", b"df.lopnr.ne(1234)", b"not in (1)",
+    b" not in (2)", b"df[df.pnr.isin(ids)]", b"x.isin( ids)", b"x.isin(1", b"x.ISIN(y)",
 ]
 
 

@@ -226,8 +226,9 @@ def comparisons(line: bytes, base: int, line_no: int, marks: list[Mark] | None =
             if a < p and (word in (b"tibble", b"tribble") or (
                     a > 5 and line[a - 5:a].lower() == b"data." and word in (b"frame", b"table"))):
                 marks.append((base + a, base + p + 1, line_no))
-            if a < p and a > 1 and line[a - 1] == 46 and word in (b"isin", b"eq"):
-                if _literal_start(line, _skip_blank(line, p + 1)):
+            if a < p and a > 1 and line[a - 1] == 46 and word in (b"isin", b"eq", b"ne"):
+                q = _skip_blank(line, p + 1)
+                if _literal_start(line, q) or (word == b"isin" and q < n and line[q] in _NAME_START):
                     e = _operand_end(line, a - 1)
                     s = _name_before(line, e)
                     if s < e:
@@ -255,6 +256,9 @@ def comparisons(line: bytes, base: int, line_no: int, marks: list[Mark] | None =
         if _literal_start(line, q) or named:
             e = _operand_end(line, p)
             s = _name_before(line, e)
+            if s < e and op_len == 2 and b in _BLANK and line[s:e].lower() == b"not":
+                e = _operand_end(line, s)  # "pnr not in (...)"
+                s = _name_before(line, e)
             if s < e:
                 record(s, e, p, p + op_len)
                 done = True
