@@ -69,8 +69,10 @@ class ArrowIpcSource:
             version = "Feather v1"
         except Exception as exc:
             raise LoadError(_reason(exc)) from None
-        flat = [f for f in full if _is_flat(f.type)]
-        nested = [f.name for f in full if not _is_flat(f.type)]
+        from scanner.loaders.parquet import is_flat
+
+        flat = [f for f in full if is_flat(f.type)]
+        nested = [f.name for f in full if not is_flat(f.type)]
         self._columns = [f.name for f in flat]
         self._schema = pa.schema(flat)
         self._incomplete = [f"{len(nested)} nested column(s) (struct/list/map) not inspected"] if nested else []
@@ -169,14 +171,6 @@ class _ColumnsView:
 
     def problems(self) -> tuple[str, ...]:
         return self._source.problems()
-
-
-def _is_flat(t: pa.DataType) -> bool:
-    import pyarrow as pa
-
-    if pa.types.is_dictionary(t):
-        return _is_flat(t.value_type)
-    return not (pa.types.is_nested(t) or pa.types.is_union(t))
 
 
 @reader("arrow", FileKind.FEATHER)

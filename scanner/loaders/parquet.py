@@ -16,12 +16,13 @@ import pyarrow.parquet as pq
 from scanner.loaders.base import LoadError, TabularMeta
 from scanner.sources import view_of
 
-__all__ = ["ParquetSource", "open_parquet"]
+__all__ = ["ParquetSource", "is_flat", "open_parquet"]
 
 
-def _is_flat(t: pa.DataType) -> bool:
+def is_flat(t: pa.DataType) -> bool:
+    """A column type the table rules read: not nested (struct, list, map) nor a union."""
     if pa.types.is_dictionary(t):
-        return _is_flat(t.value_type)
+        return is_flat(t.value_type)
     return not (pa.types.is_nested(t) or pa.types.is_union(t))
 
 
@@ -44,8 +45,8 @@ class ParquetSource:
             full = pf.schema_arrow
         except Exception as exc:  # pyarrow raises several types (ArrowInvalid, OSError, ...)
             raise LoadError(_reason(exc)) from None
-        self._columns = [f.name for f in full if _is_flat(f.type)]
-        nested = [f.name for f in full if not _is_flat(f.type)]
+        self._columns = [f.name for f in full if is_flat(f.type)]
+        nested = [f.name for f in full if not is_flat(f.type)]
         self._schema = pa.schema([full.field(n) for n in self._columns])
         self._incomplete: list[str] = []
         if nested:
