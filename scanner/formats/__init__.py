@@ -9,7 +9,7 @@ points). Adding a format is one new module and one line in :func:`_load`.
 Registered formats: :mod:`~scanner.formats.archive` (zip, tar, gzip, bzip2, xz: a :class:`ContainerPart`
 of members, each a Source the engine classifies and scans like a file); :mod:`~scanner.formats.delimited`
 (CSV and other delimited text), :mod:`~scanner.formats.columnar` (Parquet),
-:mod:`~scanner.formats.arrow_ipc` (Arrow IPC / Feather) and
+:mod:`~scanner.formats.arrow_ipc` (Arrow IPC / Feather), :mod:`~scanner.formats.json_records` (JSON records) and
 :mod:`~scanner.formats.statfiles` (SAS, Stata, SPSS), each a :class:`TablePart` that ``sdcscan scan`` and
 ``sdcscan table`` both open (the choice of reader by file kind is made here and nowhere else). The parsing
 itself lives in ``scanner.loaders``. Text, logs, programs, workbooks, documents and figures are still read
@@ -138,7 +138,14 @@ def reader(name: str, *kinds: FileKind, container: bool = False) -> Callable[[Re
 
 def _load() -> None:
     """Import every format module (each registers its reader on import). The list is every format there is."""
-    from scanner.formats import archive, arrow_ipc, columnar, delimited, statfiles  # noqa: F401  (registration)
+    from scanner.formats import (  # noqa: F401  (explicit registration)
+        archive,
+        arrow_ipc,
+        columnar,
+        delimited,
+        json_records,
+        statfiles,
+    )
 
 
 def reader_for(kind: FileKind) -> ReaderSpec | None:

@@ -1,0 +1,127 @@
+"""JSON records as a TablePart: an array of objects (``df.to_json(orient="records")``, ``jsonlite::toJSON(df)``),
+newline-delimited JSON (one object per line), or one object holding such an array under a single key
+(``{"data": [...]}``). Each object is a row, its keys the columns.
+
+Any other JSON (a nested dictionary of results, a GeoJSON or Vega specification) has no row layout this
+reader can trust: it is a LoadError, so the file stays FIL001 review, as before there was a reader. Values
+that are objects or arrays become nested columns, named as not inspected (review), as for Parquet. The file is
+parsed whole (the standard library's parser; records files are results, not registers): files above
+:data:`MAX_BYTES` are not parsed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scanner.discover import FileKind
+from scanner.document import TablePart
+from scanner.formats import ReadContext, file_path, reader
+from scanner.sources import Source
+
+if TYPE_CHECKING:  # pyarrow is imported when a table is opened
+    import pyarrow as pa
+
+__all__ = ["MAX_BYTES", "JsonRecordsSource", "read_json_records"]
+
+#: JSON files larger than this are not parsed (FIL001 review): a results file is far smaller.
+MAX_BYTES = 256 << 20
+
+
+def _records(text: str) -> list[dict[str, Any]]:
+    """The rows of a JSON records file, or LoadError saying why it has none."""
+    from scanner.loaders.base import LoadError
+
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError:
+        # newline-delimited JSON: one object per line
+        rows = []
+        for k, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise LoadError(f"not valid JSON (line {k} does not parse)") from None
+        data = rows
+    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))  # {"data": [...]}
+    if not isinstance(data, list) or not data or not all(isinstance(r, dict) for r in data):
+        raise LoadError("JSON that is not a list of records (objects with the same keys): its values cannot be "
+                        "read as a table")
+    return data
+
+
+class JsonRecordsSource:
+    """A JSON records file as a :class:`~scanner.loaders.base.TabularSource`."""
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow as pa
+
+        from scanner.loaders.base import LoadError, TabularMeta
+
+        self.path = Path(path)
+        try:
+            size = self.path.stat().st_size
+            if size > MAX_BYTES:
+                raise LoadError(f"JSON file larger than {MAX_BYTES >> 20} MiB: not parsed")
+            text = self.path.read_bytes().decode("utf-8-sig", errors="strict")
+        except OSError as exc:
+            raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+        except UnicodeDecodeError:
+            raise LoadError("JSON that is not UTF-8") from None
+        rows = _records(text)
+        names: dict[str, None] = {}
+        for r in rows:
+            names.update(dict.fromkeys(str(k) for k in r))
+        columns: dict[str, list[Any]] = {n: [] for n in names}
+        for r in rows:
+            for n in names:
+                columns[n].append(r.get(n))
+        arrays, nested = [], []
+        for n, values in columns.items():
+            if any(isinstance(v, (dict, list)) for v in values):
+                nested.append(n)
+                continue
+            # every value as text, as a CSV file's cells: the table analysis decides what is a number
+            arrays.append(pa.array([None if v is None else _text(v) for v in values], type=pa.string()))
+        kept = [n for n in columns if n not in nested]
+        self._table = pa.Table.from_arrays(arrays, names=kept) if kept else pa.table({})
+        self._incomplete = [f"{len(nested)} nested field(s) (objects or arrays) not inspected"] if nested else []
+        self._meta = TabularMeta(format="json", notes=(f"{len(rows)} JSON records",))
+
+    @property
+    def meta(self) -> Any:
+        return self._meta
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self._table.schema
+
+    def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
+        yield from self._table.to_batches(max_chunksize=batch_rows)
+
+    def incomplete(self) -> tuple[str, ...]:
+        return tuple(self._incomplete)
+
+
+def _text(value: Any) -> str:
+    """A JSON scalar as the text a CSV cell would hold (``true``, ``2``, ``2.5``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@reader("json records", FileKind.JSON)
+def read_json_records(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
+    path = file_path(source)
+
+    def columns() -> Any:
+        from scanner.loaders.base import LoadError
+
+        raise LoadError("sdcscan table reads microdata from CSV, Parquet, Arrow and statistics files, not JSON")
+
+    return TablePart(kind, lambda: JsonRecordsSource(path), columns)

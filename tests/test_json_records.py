@@ -1,0 +1,69 @@
+"""JSON records (the format plug-in :mod:`scanner.formats.json_records`): arrays of objects, newline-delimited
+JSON and ``{"data": [...]}`` are tables; any other JSON stays FIL001 review, its text still searched for
+identifiers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scanner import api, formats
+from scanner.config import load_config
+from scanner.discover import FileKind
+from scanner.findings import Verdict
+
+ROWS_SMALL = [{"region": "Nord", "n": 120}, {"region": "Syd", "n": 2}, {"region": "Midt", "n": 340}]
+ROWS_SAFE = [{"region": "Nord", "n": 120}, {"region": "Syd", "n": 87}, {"region": "Midt", "n": 340}]
+PERSONS = [{"lopnr": 104000 + k, "alder": 20 + k % 60, "indkomst": 200000 + 1000 * k} for k in range(60)]
+
+
+def _scan(path: Path) -> api.FileResult:
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    return result
+
+
+def test_registered() -> None:
+    spec = formats.reader_for(FileKind.JSON)
+    assert spec is not None and spec.name == "json records"
+
+
+@pytest.mark.parametrize("layout", ["array", "ndjson", "wrapped"])
+@pytest.mark.parametrize(("rows", "verdict", "rule"), [(ROWS_SMALL, Verdict.FAIL, "TAB001"),
+                                                       (ROWS_SAFE, Verdict.PASS, None),
+                                                       (PERSONS, Verdict.FAIL, "MIC002")],
+                         ids=["small-cell", "safe", "persons"])
+def test_records_are_tables(tmp_path: Path, layout: str, rows: list[dict[str, object]], verdict: Verdict,
+                            rule: str | None) -> None:
+    text = {"array": json.dumps(rows), "ndjson": "\n".join(json.dumps(r) for r in rows) + "\n",
+            "wrapped": json.dumps({"data": rows})}[layout]
+    path = tmp_path / ("t.jsonl" if layout == "ndjson" else "t.json")
+    path.write_text(text, encoding="utf-8")
+    result = _scan(path)
+    assert result.kind == "json"
+    assert result.verdict is verdict, [(f.rule, f.message) for f in result.findings]
+    if rule is not None:
+        assert rule in {f.rule for f in result.findings}
+
+
+def test_other_json_is_reviewed_and_searched_for_identifiers(tmp_path: Path) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({"results": {"region": {"Nord": 120, "Syd": 2}}, "note": "cpr 0101801234"}))
+    result = _scan(path)
+    assert result.verdict is Verdict.FAIL
+    rules = {f.rule for f in result.findings}
+    assert "FIL001" in rules and any(r.startswith("PID") for r in rules)
+    # the number is masked in every finding
+    assert all("0101801234" not in f.message for f in result.findings)
+
+
+@pytest.mark.parametrize(("text", "reason"), [('{"a": [1, 2', "not valid JSON"),
+                                              ('[{"region": "Nord", "n": 3, "detail": {"a": 1}}, '
+                                               '{"region": "Syd", "n": 4, "detail": {"a": 2}}]', "nested field")])
+def test_broken_and_nested_are_reviewed(tmp_path: Path, text: str, reason: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(text)
+    result = _scan(path)
+    assert result.verdict is Verdict.REVIEW
+    assert any(reason in f.message for f in result.findings if f.rule == "FIL001")
