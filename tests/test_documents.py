@@ -491,3 +491,30 @@ def test_embedded_files_are_scanned_as_members(tmp_path: Path) -> None:
     assert len(docx) == 2 and docx[1].path.endswith("!Microsoft_Excel_Worksheet.xlsx"), [f.path for f in docx]
     assert docx[1].verdict is Verdict.REVIEW and "FIL001" in rules(docx[1]), _detail(docx[1])
     assert docx[0].verdict is Verdict.REVIEW and "DOC003" not in rules(docx[0]), _detail(docx[0])
+
+
+def _ods_html(small: int) -> str:
+    """A SAS ODS HTML crosstab: a title row over the table, the row variable's name spanning two header rows,
+    the column variable's name over its levels (sex coded 1/2), row headers in <th>."""
+    rows = "".join(f'<tr><th class="l rowheader" scope="row">{r}</th><td class="r data">{a}</td>'
+                   f'<td class="r data">{b}</td><td class="r data">{a + b}</td></tr>'
+                   for r, a, b in (("Nord", 45, 38), ("Syd", small, 51), ("Midt", 61, 70)))
+    return ('<html><head><meta name="Generator" content="SAS Software Version 9.4"></head><body>'
+            '<table class="table" rules="all" frame="box"><thead>'
+            '<tr><th class="c b header" colspan="4" scope="colgroup">Table of region by koen</th></tr>'
+            '<tr><th class="l b header" rowspan="2" scope="col">region</th>'
+            '<th class="c b header" colspan="3" scope="colgroup">koen</th></tr>'
+            '<tr><th scope="col">1</th><th scope="col">2</th><th scope="col">Total</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></body></html>")
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (21, Verdict.PASS)])
+def test_html_table_header_rows_with_spans(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    path = tmp_path / "freq.html"
+    path.write_text(_ods_html(small), encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        (finding,) = f.findings
+        assert finding.rule == "TAB001" and finding.location.column == "koen | 1"
+        assert finding.location.row == 2

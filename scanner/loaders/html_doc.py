@@ -28,6 +28,28 @@ _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", 
 _SKIP = frozenset({"script", "style", "template", "noscript", "head", "title"})
 
 
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), _MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def _header_names(heads: list[list[str]], width: int) -> list[str]:
+    """Column names from a table's header rows: each column's labels from top to bottom joined with " | "
+    ("koen | 1"); a title row (one label over the whole table: "Table of region by koen") names no column."""
+    rows = [r + [""] * (width - len(r)) for r in heads]
+    rows = [r for r in rows if not (width > 2 and r[0] and not any(r[1:]))] or rows
+    names = []
+    for k in range(width):
+        parts: list[str] = []
+        for r in rows:
+            if r[k] and r[k] not in parts:
+                parts.append(r[k])
+        names.append(" | ".join(parts))
+    return names
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -39,7 +61,15 @@ class _Reader(HTMLParser):
         self.tables: list[tuple[int, list[list[str]]]] = []
         self.rows: list[list[str]] = []  # per open table: the open row
         self.cells: list[list[str]] = []
-        self.spans: list[int] = []
+        self.spans: list[tuple[int, int]] = []  # per open cell: (colspan, rowspan)
+        # per open table: its header rows (<thead>, or leading rows of <th> cells), whether a <thead> is open
+        # or the rows so far are all headers, the columns a cell above still covers (column -> rows left),
+        # and whether the open row holds only <th> cells
+        self.heads: list[list[list[str]]] = []
+        self.in_head: list[bool] = []
+        self.leading: list[bool] = []
+        self.carry: list[dict[int, int]] = []
+        self.all_th: list[bool] = []
         self.n_tables = 0
         self.scripts = 0
         self.images = 0
@@ -69,14 +99,23 @@ class _Reader(HTMLParser):
             self.n_tables += 1
             self.tables.append((self.n_tables, []))
             self.rows.append([])
+            self.heads.append([])
+            self.in_head.append(False)
+            self.leading.append(True)
+            self.carry.append({})
+            self.all_th.append(True)
+        elif tag == "thead" and self.tables:
+            self.in_head[-1] = True
+        elif tag in ("tbody", "tfoot") and self.tables:
+            self.in_head[-1] = False
         elif tag == "tr" and self.tables:
             self.rows[-1] = []
+            self.all_th[-1] = True
         elif tag in ("td", "th") and self.tables:
             self.cells.append([])
-            try:
-                self.spans.append(max(1, min(int(a.get("colspan", "1") or 1), _MAX_SPAN)))
-            except ValueError:
-                self.spans.append(1)
+            if tag == "td":
+                self.all_th[-1] = False
+            self.spans.append((_span(a.get("colspan")), _span(a.get("rowspan"))))
         elif tag == "img":
             self._image(a.get("src", ""))
 
@@ -109,23 +148,57 @@ class _Reader(HTMLParser):
             return
         if tag in ("td", "th") and self.cells:
             cell = re.sub(r"\s+", " ", "".join(self.cells.pop())).strip()
-            span = self.spans.pop() if self.spans else 1
+            span, down = self.spans.pop() if self.spans else (1, 1)
             if self.rows:
-                self.rows[-1].append(cell)
-                self.rows[-1].extend([""] * (span - 1))
+                row, carry = self.rows[-1], self.carry[-1]
+                self._covered(row, carry)
+                if down > 1:
+                    for k in range(len(row), len(row) + span):
+                        carry[k] = down - 1
+                row.append(cell)
+                row.extend([""] * (span - 1))
             if self.cells:
                 self.cells[-1].append(" " + cell)
         elif tag == "tr" and self.tables:
-            if self.rows[-1]:
-                self.tables[-1][1].append(self.rows[-1])
+            row = self.rows[-1]
+            self._covered(row, self.carry[-1], to_end=True)
+            if any(row):
+                if (self.in_head[-1] or (self.leading[-1] and self.all_th[-1])) and not self.tables[-1][1]:
+                    self.heads[-1].append(row)
+                else:
+                    self.leading[-1] = False
+                    self.tables[-1][1].append(row)
             self.rows[-1] = []
         elif tag == "table" and self.tables:
             index, rows = self.tables.pop()
             self.rows.pop()
+            heads = self.heads.pop()
+            self.in_head.pop()
+            self.leading.pop()
+            self.carry.pop()
+            self.all_th.pop()
             if rows:
-                self.out.tables.append(DocTable(square(rows), Place(element=f"table {index}"), "html"))
+                width = max(len(r) for r in [*rows, *heads])
+                header = _header_names(heads, width) if heads else None
+                self.out.tables.append(DocTable(square(rows), Place(element=f"table {index}"), "html",
+                                                header=header))
+            elif heads:
+                self.out.tables.append(DocTable(square(heads), Place(element=f"table {index}"), "html"))
         if tag in _BLOCK:
             self.text.append("\n")
+
+    @staticmethod
+    def _covered(row: list[str], carry: dict[int, int], *, to_end: bool = False) -> None:
+        """Fill the columns a cell of a row above still covers (``rowspan``), at the row's next column (or, at
+        the row's end, every one left)."""
+        while carry.get(len(row), 0) > 0 or (to_end and any(k >= len(row) and n > 0 for k, n in carry.items())):
+            k = len(row)
+            if carry.get(k, 0) > 0:
+                carry[k] -= 1
+            row.append("")
+        if to_end:
+            for k in [k for k, n in carry.items() if n <= 0]:
+                del carry[k]
 
     def handle_data(self, data: str) -> None:
         if self.svg is not None:
