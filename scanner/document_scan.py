@@ -34,6 +34,7 @@ from scanner.discover import DiscoveredFile, FileKind, classify_content
 from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
 from scanner.loaders.base import TabularSource
+from scanner.loaders.dialect import is_levels_row
 from scanner.loaders.images import DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
 from scanner.loaders.office import (
     Attached,
@@ -136,6 +137,12 @@ def _table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> Tex
     if header is None:
         if len(rows) >= 2 and is_header_row(rows[0], rows[1:]):
             header, rows = rows[0], rows[1:]
+            if len(rows) >= 3 and is_levels_row(rows[0]):
+                # a second header row: the column variable's levels and Total under its name ("Region 1 2
+                # Total" under "Sex")
+                header = [" | ".join(x for x in (h.strip(), c.strip()) if x) for h, c in zip(
+                    header + [""] * (len(rows[0]) - len(header)), rows[0], strict=False)]
+                rows = rows[1:]
         else:
             header = [f"column_{k + 1}" for k in range(max((len(r) for r in rows), default=0))]
     if not rows or not header:

@@ -518,3 +518,19 @@ def test_html_table_header_rows_with_spans(tmp_path: Path, small: int, verdict: 
         (finding,) = f.findings
         assert finding.rule == "TAB001" and finding.location.column == "koen | 1"
         assert finding.location.row == 2
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (21, Verdict.PASS)])
+def test_second_header_row_of_numeric_levels(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    """A Word-style table (all <td>): the column variable's name on the first row, its levels and Total on
+    the second ("Region 1 2 Total"): the second row names columns, it is not a row of cells."""
+    body = [["", "Sex", "", ""], ["Region", "1", "2", "Total"], ["Nord", "45", "38", "83"],
+            ["Syd", str(small), "51", str(51 + small)], ["Midt", "61", "70", "131"]]
+    html = "<html><body><table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in body) \
+        + "</table></body></html>"
+    path = tmp_path / "t.html"
+    path.write_text(html, encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert [(x.rule, x.location.column) for x in f.findings] == [("TAB001", "Sex | 1")]

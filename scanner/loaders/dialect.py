@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
 
 __all__ = ["DELIMITERS", "QUOTE", "WHITESPACE", "Candidate", "Layout", "Record", "count_titles", "header_layout",
+           "is_levels_row",
            "is_number", "sniff", "ws_split"]
 
 #: ``TabularMeta.delimiter`` for tables separated by runs of spaces/tabs (R ``write.table``).
@@ -507,7 +508,7 @@ def _looks_like_data(first: list[str], below: list[Record]) -> bool:
     return 2 * data_like > len(cells)
 
 
-def _is_levels_row(row: list[str]) -> bool:
+def is_levels_row(row: list[str]) -> bool:
     """The column variable's levels under its name (tabout, a crosstab pasted from Excel: ``Region, 1, 2,
     Total`` under ``,Sex,,``): a text first cell, then increasing whole numbers, then a word (``Total``). A
     data row has no word among its counts."""
@@ -530,7 +531,7 @@ def _is_extra_header(row: list[str], below: list[Record], *, previous_extra: boo
     sample = below[:200]
     if len(sample) < 2:
         return False
-    if _is_levels_row(row):
+    if is_levels_row(row):
         return True
     numeric_columns = []
     for i in range(len(row)):
