@@ -443,27 +443,46 @@ def box_plot_outliers(boxes: list[tuple[float, float, float, float]],
     vertical from the top or bottom edge; horizontal box plots: from the left or right edge); a point on the
     whisker's line beyond its far end is an outlier. Error bars, lollipops and reference lines start at no
     box's edge, and their points are on them, not beyond. Points drawn twice at one place count once.
+
+    Segments and points are indexed by their position across the value axis, so a scatter of a million
+    points beside a heat map of thousands of tiles costs one pass over each, not their product.
     """
-    found: set[int] = set()
+    from collections import defaultdict
+
+    found: set[tuple[float, float]] = set()
     for axis in (0, 1):  # 0: vertical boxes (values on y), 1: horizontal boxes (values on x)
         other = 1 - axis
+        lines: dict[int, list[tuple[float, float, float]]] = defaultdict(list)  # across -> (at, lo, hi)
+        for a, b in segments:
+            if abs(a[axis] - b[axis]) <= 0.01:
+                lo, hi = sorted((a[other], b[other]))
+                lines[round(a[axis])].append((a[axis], lo, hi))
+        if not lines:
+            continue
+        marks: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        for pt in points:
+            marks[round(pt[axis])].append(pt)
         for box in boxes:
             across_lo, across_hi, along_lo, along_hi = box if axis == 0 else (box[2], box[3], box[0], box[1])
             if across_hi - across_lo <= tol or along_hi - along_lo <= 0:
                 continue
             centre = (across_lo + across_hi) / 2
-            for a, b in segments:
-                if abs(a[axis] - b[axis]) > 0.01 or abs(a[axis] - centre) > tol:
-                    continue
-                lo, hi = sorted((a[other], b[other]))
-                if abs(lo - along_hi) <= tol and hi > along_hi + tol:
-                    beyond = [i for i, p in enumerate(points) if abs(p[axis] - centre) <= tol and p[other] > hi + 0.5]
-                elif abs(hi - along_lo) <= tol and lo < along_lo - tol:
-                    beyond = [i for i, p in enumerate(points) if abs(p[axis] - centre) <= tol and p[other] < lo - 0.5]
-                else:
-                    continue
-                found.update(beyond)
-    return len({(round(points[i][0], 1), round(points[i][1], 1)) for i in found})
+            keys = range(round(centre - tol) - 1, round(centre + tol) + 2)
+            for key in keys:
+                for at, lo, hi in lines.get(key, ()):
+                    if abs(at - centre) > tol:
+                        continue
+                    if abs(lo - along_hi) <= tol and hi > along_hi + tol:
+                        end, sign = hi, 1.0  # the whisker goes up (right) from the box
+                    elif abs(hi - along_lo) <= tol and lo < along_lo - tol:
+                        end, sign = lo, -1.0
+                    else:
+                        continue
+                    for k in keys:
+                        for pt in marks.get(k, ()):
+                            if abs(pt[axis] - centre) <= tol and sign * (pt[other] - end) > 0.5:
+                                found.add((round(pt[0], 1), round(pt[1], 1)))
+    return len(found)
 
 
 # An axis or title naming counts ("Antal personer", "Number of patients", "Count") and not a rate or share.
