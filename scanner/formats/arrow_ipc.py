@@ -118,37 +118,18 @@ class ArrowIpcSource:
     def incomplete(self) -> tuple[str, ...]:
         return tuple(self._incomplete)
 
-    # --- MicrodataReader (sdcscan table) -------------------------------------------------------------
     @property
-    def columns(self) -> dict[str, pl.DataType]:
-        import polars as pl
-
-        return dict(pl.from_arrow(self._schema.empty_table()).schema)  # type: ignore[union-attr]
-
-    @property
-    def num_rows(self) -> int | None:
+    def num_rows(self) -> int:
         return self._num_rows
 
-    def notes(self) -> tuple[str, ...]:
-        return tuple(self._meta.notes) + tuple(self._incomplete)
-
-    def problems(self) -> tuple[str, ...]:
-        return tuple(self._incomplete)
-
-    def batches_of(self, columns: Sequence[str], batch_rows: int) -> Iterator[pl.DataFrame]:
-        import polars as pl
-
-        from scanner.loaders.columns import ColumnError
-
-        missing = [c for c in columns if c not in self._columns]
-        if missing:
-            raise ColumnError(f"no column {missing[0]!r} in {self.path.name}")
-        for batch in self._arrow_batches(columns, batch_rows):
-            yield pl.from_arrow(batch)  # type: ignore[misc]
+    def select(self, names: Sequence[str], batch_rows: int) -> Iterator[pa.RecordBatch]:
+        """Stream the columns ``names`` (flat ones) batch by batch."""
+        return self._arrow_batches(names, batch_rows)
 
 
-class _ColumnsView:
-    """``sdcscan table``'s view of an :class:`ArrowIpcSource` (its ``batches`` takes column names)."""
+class _Columns:
+    """``sdcscan table``'s reader (:class:`scanner.loaders.columns.MicrodataReader`) over an
+    :class:`ArrowIpcSource`: named columns as polars frames."""
 
     def __init__(self, source: ArrowIpcSource) -> None:
         self._source = source
@@ -157,23 +138,33 @@ class _ColumnsView:
 
     @property
     def columns(self) -> dict[str, pl.DataType]:
-        return self._source.columns
+        import polars as pl
+
+        return dict(pl.from_arrow(self._source.schema.empty_table()).schema)  # type: ignore[union-attr]
 
     @property
     def num_rows(self) -> int | None:
         return self._source.num_rows
 
     def batches(self, columns: Sequence[str], batch_rows: int = 1 << 20) -> Iterator[pl.DataFrame]:
-        return self._source.batches_of(columns, batch_rows)
+        import polars as pl
+
+        from scanner.loaders.columns import ColumnError
+
+        missing = [c for c in columns if c not in self._source.schema.names]
+        if missing:
+            raise ColumnError(f"no column {missing[0]!r} in {self.path.name}")
+        for batch in self._source.select(columns, batch_rows):
+            yield pl.from_arrow(batch)  # type: ignore[misc]
 
     def notes(self) -> tuple[str, ...]:
-        return self._source.notes()
+        return tuple(self._source.meta.notes) + self._source.incomplete()
 
     def problems(self) -> tuple[str, ...]:
-        return self._source.problems()
+        return self._source.incomplete()
 
 
 @reader("arrow", FileKind.FEATHER)
 def read_arrow_ipc(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
     path = file_path(source)
-    return TablePart(kind, lambda: ArrowIpcSource(path), lambda: _ColumnsView(ArrowIpcSource(path)))
+    return TablePart(kind, lambda: ArrowIpcSource(path), lambda: _Columns(ArrowIpcSource(path)))

@@ -26,9 +26,22 @@ from dataclasses import dataclass, field
 
 from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
 
-__all__ = ["DELIMITERS", "QUOTE", "WHITESPACE", "Candidate", "Layout", "Record", "count_titles", "header_layout",
-           "is_levels_row",
-           "is_number", "sniff", "ws_split"]
+__all__ = [
+    "DELIMITERS",
+    "QUOTE",
+    "WHITESPACE",
+    "Candidate",
+    "Layout",
+    "Record",
+    "count_titles",
+    "header_layout",
+    "is_levels_row",
+    "is_number",
+    "levels_over_labels",
+    "numeric_levels",
+    "sniff",
+    "ws_split",
+]
 
 #: ``TabularMeta.delimiter`` for tables separated by runs of spaces/tabs (R ``write.table``).
 WHITESPACE = "whitespace"
@@ -454,19 +467,26 @@ def _is_label_sequence(cells: list[str]) -> bool:
     return len(values) >= 3 and all(b - a == 1 for a, b in itertools.pairwise(values))
 
 
-def _levels_over_labels(first: list[str], numbers: list[tuple[int, str]], below: list[Record]) -> bool:
-    """Column levels that are numbers over rows that each start with a text label: nothing over the label
-    column, and increasing whole numbers (``"","1","2"`` from R's ``write.csv(table(region, sex))``; a
-    tabout's ``\t1\t2\tTotal``)."""
-    if first[0].strip() or not numbers:
+def numeric_levels(cells: list[str]) -> list[str] | None:
+    """The column levels a header row's cells (after its label column) are when they are numbers: two or
+    more increasing whole numbers, then nothing but words (``1, 2, Total``; sex coded 1/2). Returns the words
+    after the levels (empty when none), or None when the cells are not such levels."""
+    rest = [c.strip() for c in cells if c.strip()]
+    k = 0
+    while k < len(rest) and rest[k].isdigit():
+        k += 1
+    if k < 2 or any(int(b) <= int(a) for a, b in itertools.pairwise(rest[:k])):
+        return None
+    tail = rest[k:]
+    return None if any(_is_number_like(c) for c in tail) else tail
+
+
+def levels_over_labels(first: list[str], labels: list[str]) -> bool:
+    """Whether ``first`` is column levels that are numbers over rows that each start with a text label
+    (``labels``): nothing over the label column (``"","1","2"`` from R's ``write.csv(table(region, sex))``;
+    a tabout's ``\t1\t2\tTotal``; an HTML table's level row)."""
+    if not first or first[0].strip() or numeric_levels(first[1:]) is None:
         return False
-    try:
-        values = [int(c.strip()) for _, c in numbers]
-    except ValueError:
-        return False
-    if not all(b > a for a, b in itertools.pairwise(values)):
-        return False
-    labels = [r.fields[0] for r in below[:200] if r.fields]
     return len(labels) >= 2 and all(v.strip() and not _is_number_like(v) for v in labels)
 
 
@@ -495,7 +515,7 @@ def _looks_like_data(first: list[str], below: list[Record]) -> bool:
         return False
     if not below:
         return True
-    if _levels_over_labels(first, numbers, below):
+    if levels_over_labels(first, [r.fields[0] for r in below[:200] if r.fields]):
         return False
     data_like = 0
     for i, cell in numbers:
@@ -510,18 +530,12 @@ def _looks_like_data(first: list[str], below: list[Record]) -> bool:
 
 def is_levels_row(row: list[str]) -> bool:
     """The column variable's levels under its name (tabout, a crosstab pasted from Excel: ``Region, 1, 2,
-    Total`` under ``,Sex,,``): a text first cell, then increasing whole numbers, then a word (``Total``). A
-    data row has no word among its counts."""
-    cells = [c.strip() for c in row]
-    if not cells or not cells[0] or _is_number_like(cells[0]):
+    Total`` under ``,Sex,,``): a text first cell, then :func:`numeric_levels` with a word after them
+    (``Total``). A data row has no word among its counts."""
+    if not row or not row[0].strip() or _is_number_like(row[0].strip()):
         return False
-    rest = [c for c in cells[1:] if c]
-    k = 0
-    while k < len(rest) and rest[k].isdigit():
-        k += 1
-    levels, tail = rest[:k], rest[k:]
-    return (len(levels) >= 2 and all(int(b) > int(a) for a, b in itertools.pairwise(levels))
-            and bool(tail) and all(not _is_number_like(c) and _HAS_LETTER.search(c) for c in tail))
+    tail = numeric_levels(row[1:])
+    return bool(tail) and all(_HAS_LETTER.search(c) for c in tail or ())
 
 
 def _is_extra_header(row: list[str], below: list[Record], *, previous_extra: bool) -> bool:

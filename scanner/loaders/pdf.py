@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights, box_plot_outliers, outline_box
+from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights, box_plot_outliers
 from scanner.loaders.office import (
     MAX_ATTACHED_BYTES,
     Attached,
@@ -301,9 +301,7 @@ class _Drawing:
             elif op in _PAINT or op == b"n":
                 if op != b"n" and path:
                     self._painted(path, curves, closed, op)
-                    if op in _FILL:
-                        self._filled(path, curves, boxes)
-                    self._outlines(path, curves, boxes)
+                    self._shapes(path, curves, boxes, op in _FILL)
                 path, curves, closed, boxes = [], 0, False, 0
             elif op == b"Do" and operands:
                 name = str(operands[0])
@@ -339,40 +337,32 @@ class _Drawing:
         elif len(path) >= 3 and not closed:
             self.lines.append({(round(x, 1), round(y, 1)) for x, y in path})
 
-    def _filled(self, path: list[tuple[float, float]], curves: int, boxes: int) -> None:
-        """Keep the filled axis-aligned rectangles: ``re`` boxes (two corners each), or one closed path of
-        four corners (matplotlib draws a bar as ``m l l l h f``)."""
-        if curves or len(self.rects) >= MAX_RECTS:
+    def _shapes(self, path: list[tuple[float, float]], curves: int, boxes: int, filled: bool) -> None:
+        """Keep the axis-aligned rectangles and straight segments a painted path draws: ``re`` boxes (two
+        corners each), or one path of four corners (a fifth closing it: matplotlib fills a bar with ``m l l l h
+        f`` and strokes a box plot's box with five points); a two-point path is a segment (a whisker). Filled
+        rectangles are bars; any rectangle may be a box plot's box. At most :data:`MAX_RECTS` of each."""
+        if curves:
             return
         if boxes and len(path) == 2 * boxes:
-            corners = [path[k:k + 2] for k in range(0, len(path), 2)]
+            found = [(min(a[0], b[0]), max(a[0], b[0]), min(a[1], b[1]), max(a[1], b[1]))
+                     for a, b in zip(path[0::2], path[1::2], strict=True)]
+        elif not boxes and len(path) == 2:
+            if len(self.segments) < MAX_RECTS:
+                self.segments.append((path[0], path[1]))
+            return
         elif not boxes and len(path) in (4, 5):
             xs = {round(x, 2) for x, _ in path}
             ys = {round(y, 2) for _, y in path}
             if len(xs) > 2 or len(ys) > 2:
                 return  # not an axis-aligned rectangle
-            corners = [path]
+            found = [(min(xs), max(xs), min(ys), max(ys))]
         else:
             return
-        for pts in corners:
-            xs = [x for x, _ in pts]
-            ys = [y for _, y in pts]
-            if max(xs) > min(xs):
-                self.rects.append((min(xs), max(xs), min(ys), max(ys)))
-
-    def _outlines(self, path: list[tuple[float, float]], curves: int, boxes: int) -> None:
-        """Keep what a box plot is drawn with: boxes (``re`` or four corners, filled or stroked) and
-        two-point segments (whiskers), up to :data:`MAX_RECTS` of each."""
-        if curves or len(self.boxes) >= MAX_RECTS or len(self.segments) >= MAX_RECTS:
-            return
-        if boxes and len(path) == 2 * boxes:
-            for k in range(0, len(path), 2):
-                (x0, y0), (x1, y1) = path[k], path[k + 1]
-                self.boxes.append((min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)))
-        elif not boxes and len(path) == 2:
-            self.segments.append((path[0], path[1]))
-        elif not boxes and (box := outline_box(path)) is not None:
-            self.boxes.append(box)
+        if filled and len(self.rects) < MAX_RECTS:
+            self.rects.extend(r for r in found if r[1] > r[0])
+        if len(self.boxes) < MAX_RECTS:
+            self.boxes.extend(found)
 
     def outliers(self) -> int:
         """Points drawn beyond a box plot's whiskers (:func:`scanner.loaders.images.box_plot_outliers`)."""

@@ -881,6 +881,19 @@ def _sas_origin(state: OutputState) -> Origin | None:
     return None  # model procedures: REG, LOGISTIC, GLM, PHREG, CATMOD, CORR, TTEST...
 
 
+def _read_command(language: Language, command: str, tool: str) -> tuple[str, str]:
+    """The command that printed a block as the readers take it (Stata's and R's last echoed command), and
+    what printed it (value-free). Not for SAS, whose procedure comes from the log's state."""
+    if language is Language.STATA:
+        command = _stata_command(command)
+        return command, f"Stata {_first_word(command) or 'output'}"
+    if language is Language.R:
+        return (_r_command(command) if ">" in command else command), "R printout"
+    if language is Language.PYTHON:
+        return command, "Python printout"
+    return command, f"{tool or 'printed'} output"
+
+
 def parse_output(text: str, first_line: int, language: Language, command: str, state: OutputState,
                  *, tool: str = "") -> list[ListedTable]:
     """The tables in one block of printed output (lines numbered from ``first_line``), printed by
@@ -890,18 +903,11 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     if language is Language.SAS:
         lines, sas_states = _sas_prepare(lines, state)
         what_base = ""
-    elif language is Language.STATA:
-        command = _stata_command(command)
-        if _first_word(command) in _STATA_LOOPS and not command.startswith("(loop)"):
-            return _stata_loop(lines, language, state)
-        what_base = f"Stata {_first_word(command) or 'output'}"
-    elif language is Language.R:
-        command = _r_command(command) if ">" in command else command
-        what_base = "R printout"
-    elif language is Language.PYTHON:
-        what_base = "Python printout"
     else:
-        what_base = f"{tool or 'printed'} output"
+        command, what_base = _read_command(language, command, tool)
+        if language is Language.STATA and _first_word(command) in _STATA_LOOPS \
+                and not command.startswith("(loop)"):
+            return _stata_loop(lines, language, state)
     if language is Language.PYTHON:
         # IPython's "Out[3]:" before the first line of the output
         lines = [_Line(x.number, _PY_OUT.sub(lambda m: " " * len(m.group(0)), x.text, count=1)) for x in lines]
@@ -1095,15 +1101,8 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
     5512``; R ``unique(df$pnr)`` when short): :func:`_key_values` for a one-line output."""
     if not command.strip() or not _VALUE_LIST_LINE.match(text.strip("\r\n")):
         return []
-    if language is Language.STATA:
-        command, what = _stata_command(command), "Stata output"
-    elif language is Language.R:
-        command, what = (_r_command(command) if ">" in command else command), "R printout"
-    elif language is Language.PYTHON:
-        command, what = _py_command(command), "Python printout"
-    else:
-        what = f"{tool or 'printed'} output"
-    return _key_values_of([_Line(line, text.strip("\r\n"))], command, what)
+    command, what = _read_command(language, command, tool)
+    return _key_values([_Line(line, text.strip("\r\n"))], command, what)
 
 
 def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTable]:

@@ -87,23 +87,11 @@ def _is_header(cells: list[str]) -> bool:
 
 def is_header_row(first: list[str], below: list[list[str]]) -> bool:
     """Whether ``first`` names the columns of the rows ``below``: none of its cells is a bare number, or it
-    is the column levels that are numbers over row labels: nothing over the labels, increasing whole
-    numbers, perhaps a word after them ("", "1", "2", "Total" over "North", "45", "38", "83"; sex coded 1/2).
-    Every row below then starts with a label."""
-    if _is_header(first):
-        return True
-    cells = [c.strip() for c in first]
-    if not cells or cells[0] or len(below) < 2:
-        return False
-    rest = [c for c in cells[1:] if c]
-    k = 0
-    while k < len(rest) and rest[k].isdigit():
-        k += 1
-    if k < 2 or any(int(b) <= int(a) for a, b in itertools.pairwise(rest[:k])):
-        return False
-    if any(_BARE_NUMBER.match(c) for c in rest[k:]):
-        return False
-    return all(r and r[0].strip() and not _BARE_NUMBER.match(r[0].strip()) for r in below)
+    is the column levels that are numbers over row labels (:func:`scanner.loaders.dialect.levels_over_labels`:
+    "", "1", "2", "Total" over "North", "45", "38", "83"; sex coded 1/2)."""
+    from scanner.loaders.dialect import levels_over_labels
+
+    return _is_header(first) or levels_over_labels(first, [r[0] if r else "" for r in below])
 
 
 def unique_names(names: list[str]) -> list[str]:
