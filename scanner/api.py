@@ -41,7 +41,7 @@ from scanner.formats import ArchiveLimits, Budget, Member, Problem, ProblemKind,
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.pid_scan import IdentifierScan
 from scanner.rules.context import FileFacts
-from scanner.rules.registry import Shape
+from scanner.rules.registry import RuleSpec, Shape
 from scanner.sources import FileView, Source, SourceRef, hash_file, shared_view
 
 if TYPE_CHECKING:
@@ -138,6 +138,7 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
         table = _analyse(source, config)
         findings: list[Finding] = []
         findings.extend(judge(table, rules_for(config, Shape.TABLE), config, entry.relpath, key))
+        findings.extend(_table_models(table, config, entry.relpath, key))
         if shared is not None:
             shared.finish()
     finally:
@@ -188,7 +189,8 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
     findings = _scan_text_identifiers(entry, config, key, facts, threads)
     rules = rules_for(config, Shape.TEXT)
     table_rules = rules_for(config, Shape.TABLE)
-    if rules or table_rules:
+    model_rules = rules_for(config, Shape.MODEL)
+    if rules or table_rules or model_rules:
         from scanner.loaders.text import iter_text
         from scanner.loaders.texttables import TextTableSource, find_tables
 
@@ -196,6 +198,7 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
         # table pasted into the text (pipe table, aligned columns) gets the table rules of a CSV file.
         for chunk in iter_text(entry.path):
             findings.extend(judge(chunk, rules, config, entry.relpath, key))
+            findings.extend(_model_findings(chunk.text, chunk.first_line, model_rules, config, entry.relpath, key))
             if not table_rules:
                 continue
             found_tables = list(find_tables(chunk.text, chunk.first_line))
@@ -209,6 +212,41 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
                 findings.extend(_at_row_lines(judged, found.lines) if found.lines
                                 else _at_lines(judged, found.data_line))
     return findings
+
+
+def _model_findings(text: str, first_line: int, rules: list[RuleSpec], config: Config, relpath: str,
+                    key: bytes) -> list[Finding]:
+    """The MODEL rules over the model sizes printed in ``text`` (lines numbered from ``first_line``)."""
+    if not rules:
+        return []
+    from scanner.loaders.model_output import model_sizes
+    from scanner.rules.models import ModelFacts
+
+    sizes = model_sizes(text, first_line)
+    return judge(ModelFacts(tuple(sizes)), rules, config, relpath, key) if sizes else []
+
+
+#: Rows of a table read for model output (a regression table is short; a table of data is not one).
+_MODEL_TABLE_ROWS = 2000
+
+
+def _table_models(table: TableModel, config: Config, relpath: str, key: bytes) -> list[Finding]:
+    """The MODEL rules over a short table's cells as text: a regression table written as CSV (esttab's
+    ``"N","6"``, outreg2's tab-separated text)."""
+    rules = rules_for(config, Shape.MODEL)
+    if not rules or not table.sample_complete or table.n_sample_rows > _MODEL_TABLE_ROWS:
+        return []
+    import polars as pl
+
+    from scanner.analysis.published_cells import plain_label
+
+    # (dates and times are no part of a model's size, and converting some of them to Python fails)
+    sample = table.sample.select([n for n, t in table.sample.schema.items() if t.is_numeric() or t == pl.String])
+    lines = ["\t".join(sample.columns)]
+    lines.extend("\t".join("" if v is None else str(plain_label(v)) for v in row) for row in sample.iter_rows())
+    # (numbered from 0: the header is line 0, data row k line k; findings point at rows)
+    return [dataclasses.replace(f, location=dataclasses.replace(f.location, row=f.location.line or None, line=None))
+            for f in _model_findings("\n".join(lines), 0, rules, config, relpath, key)]
 
 
 # A group's size written in prose: "(n = 2)", "N: 14", "n=1 289".
@@ -278,12 +316,16 @@ def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: b
     from scanner.loaders.texttables import TextTableSource
     from scanner.rules.code import CodeFacts
     from scanner.rules.logs import ListedPart, is_aggregate
+    from scanner.rules.models import ModelFacts
     from scanner.table_model import TableShape
 
     findings: list[Finding] = []
     if part.comparisons:
         facts = CodeFacts(tuple(part.comparisons))
         findings.extend(judge(facts, rules_for(config, Shape.CODE), config, entry.relpath, key))
+    if part.models:
+        findings.extend(judge(ModelFacts(tuple(part.models)), rules_for(config, Shape.MODEL), config,
+                              entry.relpath, key))
     table_rules = rules_for(config, Shape.TABLE)
     listing_rules = rules_for(config, Shape.LISTING)
     for listed in part.tables:
@@ -304,7 +346,8 @@ def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: b
 def _printout_wants(config: Config) -> tuple[bool, bool, bool]:
     """Whether any enabled rule reads code comparisons, printed tables, and data written into code."""
     listing = bool(rules_for(config, Shape.LISTING))
-    return bool(rules_for(config, Shape.CODE)), listing or bool(rules_for(config, Shape.TABLE)), listing
+    printed = listing or bool(rules_for(config, Shape.TABLE)) or bool(rules_for(config, Shape.MODEL))
+    return bool(rules_for(config, Shape.CODE)), printed, listing
 
 
 def _rendered_notebook(entry: DiscoveredFile) -> bool:

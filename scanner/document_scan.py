@@ -36,6 +36,7 @@ from scanner.findings import Finding, Severity
 from scanner.loaders.base import TabularSource
 from scanner.loaders.dialect import is_levels_row
 from scanner.loaders.images import DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
+from scanner.loaders.model_output import model_sizes
 from scanner.loaders.office import (
     Attached,
     DataSet,
@@ -52,6 +53,7 @@ from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, 
 from scanner.rules.context import FileFacts
 from scanner.rules.documents import DocumentFacts, EmbeddedFacts, HiddenTextFacts
 from scanner.rules.figures import DataFacts, FigureFacts, MarkFacts
+from scanner.rules.models import ModelFacts
 from scanner.rules.registry import Shape
 
 if TYPE_CHECKING:
@@ -176,6 +178,7 @@ class _DocumentScan:
         self.countries = config.profile.countries
         self.table_rules = rules_for(config, Shape.TABLE, selected=False)
         self.id_rules = rules_for(config, Shape.IDENTIFIERS, selected=False)
+        self.model_rules = rules_for(config, Shape.MODEL)
         self.findings: list[Finding] = []
         self.doc = DocumentFacts(entry.relpath, entry.kind.value)
         self.members: Embedded | None = None
@@ -199,9 +202,21 @@ class _DocumentScan:
 
     # -- parts --------------------------------------------------------------------------------------
 
+    def _models(self, text: str, place: Place) -> None:
+        """The MODEL rules over the model sizes a text or a table of the document prints."""
+        if not self.model_rules:
+            return
+        sizes = model_sizes(text)
+        if sizes:
+            found = judge(ModelFacts(tuple(dataclasses.replace(m, line=None) for m in sizes)), self.model_rules,
+                          self.config, self.path, self.key)
+            self.findings.extend(_placed(f, place, self.key) for f in found)
+
     def texts(self, blocks: list[TextBlock]) -> None:
-        """Identifiers in all visible text, located at the block of the first one found."""
+        """Identifiers in all visible text, located at the block of the first one found; model sizes."""
         blocks = [b for b in blocks if b.text.strip()]
+        for b in blocks:
+            self._models(b.text, b.place)
         if not blocks or not self.id_rules:
             return
         starts: list[int] = []
@@ -222,6 +237,9 @@ class _DocumentScan:
 
     def tables(self, tables: list[DocTable]) -> None:
         for t in tables:
+            if t.source != "pdf-text":  # (a PDF's table is in its page's text too)
+                self._models("\n".join("  ".join(r) for r in [*([t.header] if t.header else []), *t.rows]),
+                             t.place)
             table = _table_of(t.rows, t.header, t.source)
             if table is None:
                 continue

@@ -36,6 +36,7 @@ from scanner.discover import DiscoveredFile, FileKind
 from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
 from scanner.loaders.base import LoadError, TabularSource
+from scanner.loaders.model_output import model_sizes
 from scanner.loaders.ooxml import PackageStructure, SheetStructure, check_sizes, inspect_package
 from scanner.loaders.workbook import (
     MAX_TABLES_PER_SHEET,
@@ -46,6 +47,7 @@ from scanner.loaders.workbook import (
     SheetTableSource,
     block_text,
     column_letter,
+    grid_text,
     open_workbook,
     sheet_tables,
 )
@@ -58,6 +60,7 @@ from scanner.rules.documents import (
     SheetFacts,
     WorkbookFacts,
 )
+from scanner.rules.models import ModelFacts
 from scanner.rules.registry import Shape
 
 if TYPE_CHECKING:
@@ -97,6 +100,8 @@ def _worst(a: Severity | None, b: Severity) -> Severity:
 # Macro projects and ActiveX controls stay DOC003 (code, not a file a reader reads); pictures too.
 _MEMBER_KINDS = frozenset({"OLE object", "embedded package"})
 MAX_MEMBER_BYTES = 64 << 20
+#: Rows of a sheet read for model output (regression tables are short; a sheet of data is not one).
+MAX_MODEL_ROWS = 2000
 
 
 class _WorkbookScan:
@@ -113,6 +118,7 @@ class _WorkbookScan:
         self.members: Embedded | None = None
         self.table_rules = rules_for(config, Shape.TABLE, selected=False)
         self.id_rules = rules_for(config, Shape.IDENTIFIERS, selected=False)
+        self.model_rules = rules_for(config, Shape.MODEL)
         self.countries = config.profile.countries
 
     # -- running content rules ------------------------------------------------------------------------
@@ -130,6 +136,15 @@ class _WorkbookScan:
         model = self.analyse(source, self.config)
         self._keep(judge(model, self.table_rules, self.config, self.path, self.key), judged)
         return model
+
+    def _models(self, grid: SheetGrid, judged: _Judged) -> None:
+        """The MODEL rules over the sheet's text: a regression table's observations row (outreg2, esttab)."""
+        if not self.model_rules:
+            return
+        sizes = model_sizes(grid_text(grid, MAX_MODEL_ROWS))
+        if sizes:
+            found = judge(ModelFacts(tuple(sizes)), self.model_rules, self.config, self.path, self.key)
+            self._keep((_at_sheet(f, grid.sheet, self.key) for f in found), judged)
 
     def _id_findings(self, scan: IdentifierScan, judged: _Judged) -> None:
         self._keep(judge(scan, self.id_rules, self.config, self.path, self.key), judged)
@@ -238,6 +253,7 @@ class _WorkbookScan:
             if ids.worst is not None:
                 judged.worst = _worst(judged.worst, ids.worst)
                 judged.rules |= ids.rules
+        self._models(grid, judged)
         sheet.flagged = judged.worst
         sheet.flagged_rules = tuple(sorted(judged.rules))
         _hidden_summary(sheet, grid, hidden_rows, hidden_cols)

@@ -66,6 +66,28 @@ def docx_clean(d: Path) -> Path:
     return make_docx(d / "report.docx", w_par("Counts by region.") + w_table(SAFE) + w_par("Source: registers."))
 
 
+REGRESSION = [["", "(1)", "(2)"], ["age", "1234.5**", "1100.2*"], ["", "(567.8)", "(512.1)"],
+              ["Observations", "1,450", "2"], ["R-squared", "0.12", "0.45"]]
+
+
+def docx_regression_of_two(d: Path) -> Path:
+    """A regression table (outreg2/esttab to Word) whose second model was fitted on 2 observations."""
+    return make_docx(d / "report.docx", w_par("Table 3. OLS regression of income.") + w_table(REGRESSION))
+
+
+def docx_regression_large(d: Path) -> Path:
+    rows = [r if r[0] != "Observations" else ["Observations", "1,450", "2,310"] for r in REGRESSION]
+    return make_docx(d / "report.docx", w_par("Table 3. OLS regression of income.") + w_table(rows))
+
+
+def pdf_model_summary(d: Path) -> Path:
+    """R's summary(lm) printed into a PDF report: 4 residual degrees of freedom (review)."""
+    lines = ["Coefficients:", "            Estimate Std. Error t value Pr(>|t|)",
+             "Residual standard error: 22220 on 4 degrees of freedom",
+             "Multiple R-squared:  0.4546, Adjusted R-squared:  0.091"]
+    return make_pdf(d / "model.pdf", [[(72, 700 - 14 * k, text) for k, text in enumerate(lines)]])
+
+
 def docx_small_cell(d: Path) -> Path:
     return make_docx(d / "report.docx", w_par("Counts by region.") + w_table(SAFE) + w_table(SMALL))
 
@@ -324,6 +346,9 @@ def pdf_matplotlib(kind: str) -> Callable[[Path], Path]:
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_clean, Verdict.PASS, set()),
     (docx_small_cell, Verdict.FAIL, {"TAB001"}),
+    (docx_regression_of_two, Verdict.FAIL, {"TAB007"}),
+    (docx_regression_large, Verdict.PASS, set()),
+    (pdf_model_summary, Verdict.REVIEW, {"TAB007"}),
     (docx_comment_cpr, Verdict.FAIL, {"DOC005"}),
     (docx_deleted_cpr, Verdict.FAIL, {"DOC005"}),
     (docx_deleted_count, Verdict.REVIEW, {"DOC005"}),

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # imported where used: loading the rules must not import pola
     import polars as pl
 
     from scanner.settings import Profile
-    from scanner.table_model import TableModel
+    from scanner.table_model import ColumnInfo, TableModel
 
 __all__ = ["MAX_ITEMISED", "MAX_LABELS", "CellScan", "SmallCell", "plain_label", "scan_cells"]
 
@@ -129,11 +129,12 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     size = _size_column(table)
     if size is None or not table.sample_complete or table.shape is TableShape.MICRODATA:
         return
+    frame = table.sample
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
               and not c.is_count and not c.embedded and c.name != size and not _NOT_OF_UNITS.search(c.name)]
+    shares += _row_percents(table, frame, size, {c.name for c in shares})
     if not shares:
         return
-    frame = table.sample
     n = frame.get_column(size).cast(float)
     for col in shares:
         pct = frame.get_column(col.name).cast(float)
@@ -159,6 +160,35 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
                 labels = tuple((masking.mask_name(x), masking.mask_label(plain_label(frame.get_column(x)[k])))
                                for x in dims)
                 result.itemised.append(SmallCell(k + 1, col.name, False, labels, size_column=size))
+
+
+def _row_percents(table: TableModel, frame: pl.DataFrame, size: str, known: set[str]) -> list[ColumnInfo]:
+    """Columns of row percentages whose names do not say so: ``Surgery 45.0, Medication 50.0, None 5.0``
+    beside ``N 20``. Two or more decimal columns (not counts, not named as statistics) whose values add up
+    to 100 (or to 1) on every row, within their rounding, are each row's split of its group; a split that
+    sums so by chance on every row of a table is rare, and the check needs at least two rows when the
+    table has only two such columns (two shares of a whole are common: 40/60)."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    cols = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count and not c.embedded
+            and c.name != size and c.name not in known and c.statistic in (None, "share")
+            and not _NOT_OF_UNITS.search(c.name) and frame.get_column(c.name).dtype.is_float()]
+    if len(cols) < 2:
+        return []
+    values = np.column_stack([frame.get_column(c.name).cast(float).to_numpy() for c in cols])
+    rows = values[~np.isnan(values).any(axis=1)]
+    if rows.shape[0] == 0 or (rows.shape[0] < 2 and len(cols) < 3) or rows.min() < 0 or rows.max() > 100:
+        return []
+    if np.all(rows == np.round(rows)):  # whole numbers are read as counts or codes, not as shares here
+        return []
+    half = max(_half_unit(frame.get_column(c.name).drop_nulls().drop_nans()) for c in cols)
+    total = 1.0 if rows.max() <= 1 else 100.0
+    slack = len(cols) * half + 1e-9
+    if not np.all(np.abs(rows.sum(axis=1) - total) <= slack):
+        return []
+    return cols
 
 
 def _half_unit(values: pl.Series) -> float:

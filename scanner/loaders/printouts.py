@@ -38,6 +38,7 @@ a figure in a notebook (an image) is a value-free problem (FIL001: not inspected
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html.parser
 import itertools
 import json
@@ -51,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from scanner.loaders.base import LoadError
+from scanner.loaders.model_output import ModelSize, model_sizes
 from scanner.loaders.programs import (
     Comparison,
     Language,
@@ -110,6 +112,8 @@ class LogPart:
     tables: list[ListedTable] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: the sizes fitted models print (observations, residual degrees of freedom)
+    models: list[ModelSize] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1422,6 +1426,7 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
                     if table.origin is Origin.EMBEDDED and not embedded:
                         continue
                     part.tables.append(table)
+                part.models.extend(model_sizes(text, line))
                 line += text.count("\n")
         if len(part.tables) >= PART_TABLES or len(part.comparisons) >= PART_TABLES:
             yield part
@@ -1643,6 +1648,7 @@ def read_notebook(path: Path, *, threads: int = 1, code: bool = True, tables: bo
                 found = parse_output(text, line, language if language is not Language.OTHER else Language.PYTHON,
                                      source, state)
                 part.tables.extend(_relocated(t, line) for t in found)
+                part.models.extend(dataclasses.replace(m, line=line) for m in model_sizes(text, line))
         yield part
     if images:
         yield LogPart(problems=[f"{images} figure(s) in the notebook's outputs were not inspected (a plot can show "
@@ -1840,6 +1846,7 @@ def read_rendered_html(path: Path, *, threads: int = 1, code: bool = True, table
             what = "rendered notebook output"
             for table in parse_output(body, block.line, language, command, state, tool=what):
                 part.tables.append(table)
+            part.models.extend(model_sizes(body, block.line))
         else:
             origin = (_py_origin(command) if language is Language.PYTHON else
                       _r_origin(command, "") if language is Language.R else Origin.LISTING)

@@ -399,6 +399,14 @@ def typed_column(arr: pa.Array) -> pa.Array:
     return typed
 
 
+def grid_text(grid: SheetGrid, max_rows: int) -> str:
+    """The sheet's first ``max_rows`` rows as text, cells separated by tabs, one line per sheet row (line
+    ``r`` is sheet row ``r``): for readers of printed output (a regression table pasted into a sheet)."""
+    n = min(grid.n_rows, max_rows)
+    columns = [c.slice(0, n).to_pylist() for c in grid.columns]
+    return "\n".join("\t".join(col[r] or "" for col in columns) for r in range(n))
+
+
 def block_text(grid: SheetGrid, block: Block) -> list[str]:
     """The non-empty cells of a block, one per item (for the identifier search of notes and titles)."""
     out: list[str] = []

@@ -9,6 +9,7 @@ from scanner.rules import (  # noqa: F401  (explicit registration)
     identifiers,
     logs,
     microdata,
+    models,
     tables,
 )
 from scanner.rules.registry import RuleSpec, Shape, all_rules, get_rule

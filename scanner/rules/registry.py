@@ -39,6 +39,8 @@ class Shape(enum.StrEnum):
     #: what a document or figure holds besides its visible text and tables: hidden content, embedded
     #: objects, figures' marks and carried data (scanner.rules.documents.DocumentFacts)
     DOCUMENT = "document"
+    #: the sizes a fitted model's output prints (scanner.rules.models.ModelFacts)
+    MODEL = "model"
 
 
 @dataclass(frozen=True, slots=True)

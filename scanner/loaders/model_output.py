@@ -1,0 +1,117 @@
+"""The size of fitted statistical models as their output prints it: observations and residual degrees of freedom.
+
+A regression's coefficients are not counts, but a model fitted on a handful of units publishes little more
+than their values: with as many parameters as observations it reproduces them, and ACRO/SACRO fail any
+model with fewer than 10 residual degrees of freedom. Model output says how large the fit was in a few
+fixed phrases, one per program; this reads those phrases out of text (a log's output, a text note, a
+document's text), line by line, and makes no judgment (TAB007 does).
+
+Regular expressions over lines, written here because no library reads model summaries out of printed text;
+each is anchored on a phrase the program always prints, so ordinary prose does not match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["ModelSize", "model_sizes"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSize:
+    """One size a model's output prints: at ``line`` (None in a document without lines), ``observations``
+    or ``residual_df`` (the other is None), and value-free words for what printed it."""
+
+    line: int | None
+    what: str
+    observations: int | None = None
+    residual_df: int | None = None
+
+
+_NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
+# (pattern, what printed it, which size): phrases printed by one program each.
+_PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    # Stata estimation commands' header: "Number of obs   =   6" ("Number of obs = 1,234")
+    (re.compile(r"\bNumber of obs\s*=\s*" + _NUM + r"\b"), "Stata model", "observations"),
+    # Stata regress's ANOVA table: "    Residual |  1.4812e+09         3  493733333"
+    (re.compile(r"^[ \t]*Residual[ \t]*\|[ \t]*[-+\d.eE]+[ \t]+" + _NUM + r"[ \t]+[-+\d.eE]+\b", re.M), "Stata regress",
+     "residual_df"),
+    # R summary(lm) and summary(glm): "Residual standard error: 2.2 on 3 degrees of freedom",
+    # "Residual deviance: 1.2  on 3  degrees of freedom"
+    (re.compile(r"^[ \t]*Residual (?:standard error|deviance):[^\n]*?\bon[ \t]+" + _NUM + r"[ \t]+degrees of freedom",
+                re.M),
+     "R model summary", "residual_df"),
+    # statsmodels' summary(): "No. Observations:   6", "Df Residuals:   3"
+    (re.compile(r"\bNo\. Observations:\s+" + _NUM + r"\b"), "statsmodels summary", "observations"),
+    (re.compile(r"\bDf Residuals:\s+" + _NUM + r"\b"), "statsmodels summary", "residual_df"),
+    # SAS PROC REG, GLM, LOGISTIC, MIXED...: "Number of Observations Used    6"
+    (re.compile(r"\bNumber of Observations Used\s+" + _NUM + r"\b"), "SAS model", "observations"),
+    # SPSS regression's ANOVA: "Residual   1481.200   3   493.733" (sum of squares, then df)
+)
+# A row of a regression table that gives each model's number of observations (esttab, outreg2, stargazer,
+# modelsummary, texreg; as text, LaTeX, markdown or CSV): the label, then whole numbers only.
+_N_ROW_LABEL = re.compile(
+    r"^[ \t]*(?:\|[ \t]*)?\"?(?:(?:\\\(|\$)?N(?:\\\)|\$)?|Observations|Num\.\s?Obs\.|No\. of obs(?:ervations)?|Obs\.|"
+    r"Number of observations|Antal observationer|Antal obs\.?|Observationer|Nobs)\"?[ \t]*"
+    r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
+_N_ROW_CELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
+# A SAS ANOVA table's error row ("Error  3  1481200000  493733333") under its header.
+_ANOVA_HEADER = re.compile(r"^[ \t]*Source[ \t]+DF[ \t]+(?:Sum of|Squares)\b|"
+                           r"\bSum of Squares[ \t]+df[ \t]+Mean Square\b", re.M)
+_SAS_ERROR_ROW = re.compile(r"^\s*Error\s+" + _NUM + r"\s+[-+\d.eE]+")
+_SPSS_RESIDUAL_ROW = re.compile(r"^\s*(?:\d+\s+)?Residual\s+[-+\d.,eE]+\s+" + _NUM + r"\s+[-+\d.,eE]+")
+# A regression table says so somewhere: fit statistics, standard errors, significance stars' legend.
+_REGRESSION_TABLE = re.compile(r"\b[Rr]-?squared|\b[Rr]2(?:_a)?\b|R²|Std\. ?err|[Ss]tandard errors|t statistics|"
+                               r"\bp\s*<\s*0?\.|Log.?[Ll]ikelihood|\bAIC\b|\bBIC\b|[Pp]seudo|Coefficient|Estimate|"
+                               r"in parentheses|\\sym\{")
+# Cells of such a row: LaTeX, markdown, tabs, semicolons or aligned spaces; commas (a CSV line) only when
+# the cells do not read as whole numbers without splitting there ("N   1,234   5,678").
+_ROW_SPLIT = re.compile(r"\s*(?:&|\||;|\t|\\\\|\s{2,})\s*")
+_CSV_SPLIT = re.compile(r"\s*,\s*")
+_ANOVA_REACH = 8  # lines from an ANOVA table's header to its error row
+
+
+def _whole(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _row_cells(rest: str) -> list[str] | None:
+    """The whole numbers of an observations row after its label, or None when it holds anything else."""
+    for split in (_ROW_SPLIT, _CSV_SPLIT):
+        cells = [c.strip().lstrip("=").strip('"').strip() for c in split.split(rest)]
+        cells = [c for c in cells if c and c not in ("\\hline", "\\midrule", "\\bottomrule")]
+        if cells and all(_N_ROW_CELL.match(c) for c in cells):
+            return cells
+    return None
+
+
+def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
+    """Every model size printed in ``text`` (its lines numbered from ``first_line``), in line order. Each
+    phrase is searched over the whole text at once (a large note is not split into lines)."""
+    at: list[tuple[int, str, str, int]] = []  # (offset, what, size, value)
+    for pattern, what, size in _PHRASES:
+        at.extend((m.start(), what, size, _whole(m.group(1))) for m in pattern.finditer(text))
+    for header in _ANOVA_HEADER.finditer(text):
+        start = text.find("\n", header.end()) + 1
+        if start == 0:
+            continue
+        for line in text[start:].split("\n", _ANOVA_REACH)[:_ANOVA_REACH]:
+            m = _SAS_ERROR_ROW.match(line) or _SPSS_RESIDUAL_ROW.match(line)
+            if m:
+                at.append((start, "analysis of variance table", "residual_df", _whole(m.group(1))))
+                break
+            start += len(line) + 1
+    if _REGRESSION_TABLE.search(text):
+        for label in _N_ROW_LABEL.finditer(text):
+            end = text.find("\n", label.end())
+            cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
+            at.extend((label.start(), "regression table", "observations", _whole(c)) for c in cells or ())
+    at.sort()
+    found: list[ModelSize] = []
+    line, pos = first_line, 0
+    for offset, what, size, value in at:
+        line += text.count("\n", pos, offset)
+        pos = offset
+        found.append(ModelSize(line, what, **{size: value}))
+    return found
