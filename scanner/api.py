@@ -206,6 +206,9 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
             group_sizes = _group_sizes_in_prose(chunk.text, chunk.first_line, in_tables, config.profile.threshold)
             if group_sizes is not None:
                 found_tables.append(group_sizes)
+            units = _units_in_prose(chunk.text, chunk.first_line, in_tables, config.profile.threshold)
+            if units is not None:
+                found_tables.append(units)
             for found in found_tables:
                 table = _analyse(TextTableSource(entry.path, found), config)
                 judged = judge(table, table_rules, config, entry.relpath, key)
@@ -281,6 +284,52 @@ def _group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold:
     if not rows:
         return None
     return TextTable(["label", "n"], rows, lines[0], "prose", tuple(lines))
+
+
+# A count of units written in prose: "2 patients died", "only two firms", "1 person was excluded", "tre
+# personer". Words for numbers that are also articles or prepositions (Danish "en", "to") are left out.
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4}
+_UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
+               r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
+               r"businesses|employees?|workers?|students?|pupils?|residents?|"
+               r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
+               r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare")
+_PROSE_UNITS = re.compile(
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[ \t]+(\w+[ \t]+)?(" + _UNIT_NOUNS + r")\b"
+    r"(?![-/]|[ \t]+(?:per|each|in each|households?|husstande?|hushåll|or more|eller flere|or fewer|at a time)\b)",
+    re.IGNORECASE)
+# Words before the number that make it a label, a bound or a range, not a count: "Table 2 patients", "with 2
+# children", "more than 2 persons", "aged 1 year", "cells of 1 or 2 persons".
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:table|figure|fig\.|model|step|group|panel|appendix|section|chapter|wave|"
+                                 r"tabel|figur|with|med|than|end|än|least|mindst|minst|up to|op til|aged?|"
+                                 r"under|over|below|above|≥|<|>|≤|per|every|hver|each|top|first|last|or|eller|to|til|till|-|–)\s*$",
+                                 re.IGNORECASE)
+
+
+def _units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
+    """Counts of persons or firms under the threshold written in a note's sentences ("2 patients died within
+    30 days"), as a table of counts that TAB001 reports for review: a number before such a noun is often a
+    count, but it can be a category ("families with 2 children") a person must tell apart."""
+    from scanner.loaders.texttables import TextTable
+
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    line, pos = first_line, 0
+    for m in _PROSE_UNITS.finditer(text):
+        word = m.group(1).lower()
+        value = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+        # ("one" before an adjective is seldom a count: "not one huge firm")
+        if (word == "one" and m.group(2)) or not 0 < value < threshold \
+                or _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        if line in skip or len(rows) >= _PROSE_MAX_ROWS:
+            continue
+        rows.append([f"group {len(rows) + 1}", str(value)])
+        lines.append(line)
+    return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
 
 
 def _at_lines(findings: Iterable[Finding], data_line: int) -> Iterator[Finding]:

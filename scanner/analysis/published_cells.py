@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from scanner import masking
+from scanner.names import is_margin_label
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
     import polars as pl
@@ -39,6 +40,10 @@ class SmallCell:
     labels: tuple[tuple[str, str], ...]
     #: for a count derived from a share of the group's size: the column of sizes (value-free)
     size_column: str = ""
+    #: for a count derived from a share of a row of sizes: that row's label ("N")
+    size_row: str = ""
+    #: a count published as the step of a column of cumulative counts
+    cumulative: bool = False
 
 
 @dataclass(slots=True)
@@ -73,7 +78,10 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
 
     result = CellScan()
     counts = table.counts
-    if table.shape is TableShape.MICRODATA or not counts:
+    if table.shape is TableShape.MICRODATA:
+        return result
+    if not counts:  # shares of a row of group sizes, cumulative counts
+        _derived_cells(table, profile, [c.name for c in table.dimensions][:MAX_LABELS], result)
         return result
     import polars as pl
 
@@ -126,8 +134,12 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
 
     from scanner.table_model import ColumnKind, TableShape
 
+    if not table.sample_complete or table.shape is TableShape.MICRODATA:
+        return
+    _column_shares(table, profile, dims, result)
+    _cumulative_steps(table, profile, dims, result)
     size = _size_column(table)
-    if size is None or not table.sample_complete or table.shape is TableShape.MICRODATA:
+    if size is None:
         return
     frame = table.sample
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
@@ -154,12 +166,104 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
             lo = np.maximum(np.ceil((shares - half) / 100 * units - 1e-9), 1)
             hi = np.floor((shares + half) / 100 * units + 1e-9)
             small = (shares > 0) & np.isfinite(shares) & np.isfinite(units) & (lo <= hi) & (hi < profile.threshold)
-        for k in np.flatnonzero(small).tolist():
-            result.small += 1
-            if len(result.itemised) < MAX_ITEMISED:
-                labels = tuple((masking.mask_name(x), masking.mask_label(plain_label(frame.get_column(x)[k])))
-                               for x in dims)
-                result.itemised.append(SmallCell(k + 1, col.name, False, labels, size_column=size))
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_column=size)
+
+
+def _add_small(result: CellScan, frame: pl.DataFrame, dims: list[str], rows: list[int], column: str,
+               **how: str | bool) -> None:
+    """Derived counts under the threshold at data rows ``rows`` (0-based) of ``column``; ``how`` says how
+    they were derived (:class:`SmallCell`'s ``size_column``, ``size_row``, ``cumulative``)."""
+    for k in rows:
+        result.small += 1
+        if len(result.itemised) < MAX_ITEMISED:
+            labels = tuple((masking.mask_name(x), masking.mask_label(plain_label(frame.get_column(x)[k])))
+                           for x in dims)
+            result.itemised.append(SmallCell(k + 1, column, False, labels, **how))  # type: ignore[arg-type]
+
+
+def _column_shares(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Column percentages over a row of group sizes: ``Diabetes 40.0 | Asthma 60.0 | N 5`` under ``Men``
+    says 2 men have diabetes. A row labelled as sizes (``N``, ``n``, ``Antal``, ``Total N``) below or above
+    decimal shares that add up to 100 (or to 1) down each column, within their rounding, gives each share's
+    count as share x size."""
+    import numpy as np
+
+    from scanner.names import name_tokens
+    from scanner.table_model import ColumnKind
+
+    frame = table.sample
+    if not dims or frame.height < 3:
+        return
+    labels = [str(plain_label(v)).strip() if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    size_rows = [k for k, v in enumerate(labels) if v and set(name_tokens(v)) <= _SIZE_TOKENS
+                 and any(t in ("n", "antal", "antall", "count", "nobs", "obs", "number", "lkm", "freq")
+                         for t in name_tokens(v))]
+    if len(size_rows) != 1:
+        return
+    at = size_rows[0]
+    others = [k for k in range(frame.height) if k != at and not is_margin_label(labels[k])]
+    if len(others) < 2:
+        return
+    for col in table.columns:
+        if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded:
+            continue
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        size, shares = values[at], values[others]
+        present = shares[~np.isnan(shares)]
+        if not np.isfinite(size) or size <= 0 or size != round(size) or present.size < 2 \
+                or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
+            continue  # (counts above their total add up to it)
+        half = _half_unit(frame.get_column(col.name).gather(others).drop_nulls().drop_nans())
+        total = 1.0 if present.max() <= 1 else 100.0
+        if abs(present.sum() - total) > present.size * half + 1e-9:
+            continue
+        pct, half = (present * 100, half * 100) if total == 1.0 else (present, half)
+        lo = np.maximum(np.ceil((pct - half) / 100 * size - 1e-9), 1)
+        hi = np.floor((pct + half) / 100 * size + 1e-9)
+        small = (pct > 0) & (lo <= hi) & (hi < profile.threshold)
+        rows = [others[i] for i in np.flatnonzero(~np.isnan(shares))[np.flatnonzero(small)].tolist()]
+        _add_small(result, frame, dims, rows, col.name, size_row=labels[at])
+
+
+# A column of cumulative counts ("Cumulative Frequency", "Cum. Freq.", "kumuleret antal").
+_CUMULATIVE = re.compile(r"cum|kumul", re.IGNORECASE)
+_NOT_CUMULATIVE_COUNT = re.compile(r"%|pct|percent|procent|prosent|share|andel|rate", re.IGNORECASE)
+
+
+def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A column of cumulative counts publishes each row's count as its step from the row above: ``1500,
+    1502`` is a cell of 2 (SAS's ``Cumulative Frequency`` beside a suppressed ``Frequency``). Whole
+    numbers that never decrease down the rows (a total row left out) are read so; cumulative percentages
+    are not counts."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    frame = table.sample
+    counted = {c.name: frame.get_column(c.name).cast(float).is_not_nan().fill_null(False).to_list()
+               for c in table.counts if not _CUMULATIVE.search(c.name)}
+    for col in table.columns:
+        if col.kind is not ColumnKind.NUMERIC or not col.integral or not _CUMULATIVE.search(col.name) \
+                or _NOT_CUMULATIVE_COUNT.search(col.name) or _NOT_OF_UNITS.search(_CUMULATIVE.sub("", col.name)):
+            continue
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        keep = [k for k in range(frame.height) if not np.isnan(values[k])
+                and not (dims and is_margin_label(str(plain_label(frame.get_column(dims[0])[k]))))]
+        if len(keep) < 2:
+            continue
+        steps = np.diff(values[keep])
+        if np.any(steps < 0):
+            continue
+        small = (steps > 0) & (steps < profile.threshold)
+        if profile.zeros_disclosive:
+            small |= steps == 0
+        first = values[keep[0]]
+        rows = ([keep[0]] if 0 < first < profile.threshold else []) + \
+               [keep[i + 1] for i in np.flatnonzero(small).tolist()]
+        # a row whose count is printed beside it is judged by that count (SAS's Frequency beside its
+        # Cumulative Frequency); the step tells what a suppressed or left-out count hides
+        rows = [k for k in rows if not any(counted[c][k] for c in counted)]
+        _add_small(result, frame, dims, rows, col.name, cumulative=True)
 
 
 def _row_percents(table: TableModel, frame: pl.DataFrame, size: str, known: set[str]) -> list[ColumnInfo]:

@@ -563,7 +563,7 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (re.compile(r"^\s*-{3,}\+-{3,}", _M), 1, 1),  # Stata / SAS table rule
     (re.compile(r"^\x0c", _M), 1, 1),  # listing page break
     (re.compile(r"^\s*Obs {2,}\S", _M), 1, 1),  # PROC PRINT header
-    (_R_PROMPT, 3, 2),
+    (_R_PROMPT, 2, 2),  # with the single prompt below: two R commands make a transcript
     # Python and IPython consoles: ">>> df.head()", "In [3]: df.head()" / "Out[3]:"
     (re.compile(r"^>>> [^\n]*(?:\w\(|=|\.\w)", _M), 2, 3),
     (re.compile(r"^In \[\d+\]: \S", _M), 2, 3),

@@ -42,6 +42,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^[ \t]*Residual (?:standard error|deviance):[^\n]*?\bon[ \t]+" + _NUM + r"[ \t]+degrees of freedom",
                 re.M),
      "R model summary", "residual_df"),
+    # R's anova() and summary(aov()): "Residuals  3  1481200000  493733333"
+    (re.compile(r"^Residuals[ \t]+" + _NUM + r"[ \t]+[-+\d.eE]+", re.M), "R analysis of variance", "residual_df"),
     # statsmodels' summary(): "No. Observations:   6", "Df Residuals:   3"
     (re.compile(r"\bNo\. Observations:\s+" + _NUM + r"\b"), "statsmodels summary", "observations"),
     (re.compile(r"\bDf Residuals:\s+" + _NUM + r"\b"), "statsmodels summary", "residual_df"),

@@ -252,16 +252,24 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
     if not names:
         return
     named = re.compile("|".join(re.escape(w) for w in sorted(names, key=len, reverse=True)))
-    for k, line in enumerate(chunk.text.split("\n")):
-        if len(line) > 10_000 or not _DIGIT_RUN.search(line) or not named.search(line):
+    lines = chunk.text.split("\n")
+    for k, line in enumerate(lines):
+        if len(line) > 10_000 or not named.search(line):
+            continue
+        below = _list_below(lines, k) if not _DIGIT_RUN.search(line) else None
+        if below is None and not _DIGIT_RUN.search(line):
             continue
         for word in _KEY_WORD.finditer(line):
             if identifier_kind(word.group(0).strip(".-")) != "register key":
                 continue
-            m = _LISTED_NUMBERS.match(line, word.end())
-            if m is None:
-                continue
-            values = [v for v in _DIGIT_RUN.findall(m.group(1)) if not (len(v) == 4 and _YEAR.fullmatch(v))]
+            if below is not None and _ENDS_LINE.fullmatch(line, word.end()):
+                listed = below  # "Excluded persons (LopNr):" above a line of numbers
+            else:
+                m = _LISTED_NUMBERS.match(line, word.end())
+                if m is None:
+                    continue
+                listed = m.group(1)
+            values = [v for v in _DIGIT_RUN.findall(listed) if not (len(v) == 4 and _YEAR.fullmatch(v))]
             if not values or (len(values) == 1 and len(values[0]) < 5):
                 continue  # "pnr 1000 times": one short number is a count more often than a key
             name = masking.mask_name(word.group(0))
@@ -276,6 +284,20 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
                 identity=f"named-keys:{chunk.first_line + k}:{word.start()}",
             )
             break
+
+
+# The rest of a line after a key's name that introduces a list below it: "(LopNr):", "pnr =", "lopnr".
+_ENDS_LINE = re.compile(r"[\s():=\[\]\-]*(?:(?:is|are|er|var|was|were|numbers?|values?)\s*)*[:=]?\s*")
+# A line of nothing but numbers of four or more digits, separated by commas, semicolons or spaces.
+_NUMBERS_LINE = re.compile(r"\s*\d{4,18}(?:\s*[,;/]?\s*\d{4,18})+\s*[,;.]?\s*")
+
+
+def _list_below(lines: list[str], k: int) -> str | None:
+    """The next non-blank line after line ``k`` when it is a list of numbers (two or more)."""
+    for nxt in lines[k + 1:k + 3]:
+        if nxt.strip():
+            return nxt if len(nxt) <= 10_000 and _NUMBERS_LINE.fullmatch(nxt) else None
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,26 +103,36 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         return
     profile = ctx.profile
     yield from _unsure_columns(ctx, table)
-    if not table.counts:
-        return
     scan: CellScan = ctx.fact("published-cells")
     rule_text = f"fewer than {profile.threshold} observations"
+    # counts of units read out of sentences ("2 patients died") may be categories: a person decides
+    prose = Severity.REVIEW if table.meta.format == "text-prose-units-table" else None
     for cell in scan.itemised:
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
         derived = ""
-        if cell.size_column:
-            what = f"a share of the group's size in column {masking.mask_name(cell.size_column)!r} that counts " \
-                   f"{rule_text}"
+        if cell.size_column or cell.size_row:
+            where_size = (f"column {masking.mask_name(cell.size_column)!r}" if cell.size_column else
+                          f"row {masking.mask_name(cell.size_row)!r}")
+            what = f"a share of the group's size in {where_size} that counts {rule_text}"
             derived = ", share x size"
+        elif cell.cumulative:
+            what = f"a step of its cumulative counts from the row above that counts {rule_text}"
+            derived = ", cumulative step"
+        message = f"Cell ({where}) in column {masking.mask_name(cell.column)!r} has {what}."
+        if prose is not None:
+            message = (f"The text gives a count of persons or firms under the threshold ({rule_text}), unless the "
+                       "number names a category (families with 2 children). A person must check.")
+            derived = ", written in a sentence"
         yield ctx.finding(
-            f"Cell ({where}) in column {masking.mask_name(cell.column)!r} has {what}.",
+            message,
             masking.evidence(f"count {masking.count_band(0 if cell.zero else 1, profile.threshold)}{derived} "
                              f"(threshold {profile.threshold}, profile {profile.name})"),
             row=cell.row,
-            column=cell.column,
-            cell=cell.labels or None,
-            identity=f"row{cell.row}" if not cell.labels else "",
+            column=cell.column if prose is None else None,
+            cell=cell.labels or None if prose is None else None,
+            identity=f"row{cell.row}" if not cell.labels or prose is not None else "",
+            severity=prose,
         )
     rest = scan.small - len(scan.itemised)
     if rest > 0:
@@ -187,8 +197,9 @@ def mostly_ones(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Fin
     """
     from scanner.table_model import TableModel, TableShape
 
-    if isinstance(table, TableModel) and (table.shape is TableShape.MICRODATA or not table.counts):
-        return
+    if isinstance(table, TableModel) and (table.shape is TableShape.MICRODATA or not table.counts
+                                          or table.meta.format.startswith("text-prose")):
+        return  # (numbers read out of sentences are no table of cells)
     opts: MostlyOnesOptions = ctx.options
     if not isinstance(table, TableModel):
         yield from _mostly_ones_cells(ctx, table, opts)
