@@ -513,7 +513,7 @@ def _with_embedded(fn: Callable[[DiscoveredFile, Config, bytes, FileFacts, Embed
 
 _DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML,
                              FileKind.RTF, FileKind.SVG, FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.TIFF,
-                             FileKind.BMP, FileKind.WEBP})
+                             FileKind.BMP, FileKind.WEBP, FileKind.STATA_GRAPH})
 _HANDLERS: tuple[_Handler, ...] = (
     _Handler("table", frozenset(_TABULAR), _simple(_scan_table)),
     _Handler("text", frozenset({FileKind.TEXT}), _simple(_scan_text)),

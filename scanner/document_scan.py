@@ -75,7 +75,7 @@ _RASTER = {FileKind.PNG: "png", FileKind.JPEG: "jpeg", FileKind.GIF: "gif", File
            FileKind.BMP: "bmp", FileKind.WEBP: "webp"}
 #: The kinds this module reads.
 DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML,
-                            FileKind.RTF, FileKind.SVG, *_RASTER})
+                            FileKind.RTF, FileKind.SVG, FileKind.STATA_GRAPH, *_RASTER})
 _BARE_NUMBER = re.compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)".
 _N_LABEL = re.compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d[\d,.\u00a0]*\d|\d)")
@@ -309,7 +309,8 @@ class _DocumentScan:
                 where = place.describe()
                 made = f", made by {fig.producer}" if fig.producer else ""
                 size = f", {fig.size}" if fig.size else ""
-                unreadable.append(f"{where + ': ' if where else ''}{fig.format} image{size}{made}")
+                noun = "" if fig.format.startswith("Stata") else " image"  # (a Stata graph's drawing)
+                unreadable.append(f"{where + ': ' if where else ''}{fig.format}{noun}{size}{made}")
             facts = FigureFacts(fig.format, fig.producer, fig.size, place.page, place.slide, place.element,
                                 [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line)
                                  for m in fig.marks], outliers=fig.outliers)
@@ -323,8 +324,10 @@ class _DocumentScan:
         if unreadable:
             # one finding per file: a slide deck of screenshots is one thing for a person to look at
             listed = "; ".join(unreadable[:4]) + (f"; and {len(unreadable) - 4} more" if len(unreadable) > 4 else "")
-            what = "its marks cannot be read (a raster image)" if len(unreadable) == 1 else \
-                f"{len(unreadable)} raster images whose marks cannot be read"
+            what = ("its marks cannot be read (a raster image)" if len(unreadable) == 1 else
+                    f"{len(unreadable)} raster images whose marks cannot be read")
+            if all(f.format.startswith("Stata") for f in figures if not f.readable):
+                what = "its drawing is not decoded (Stata's own format)"
             self.facts.problems.append(f"{listed}: {what}; a person must check that they show no single units "
                                        "or small counts")
 
@@ -414,6 +417,10 @@ def read_document(entry: DiscoveredFile) -> DocumentContent:
         return read_html(path)
     if kind is FileKind.RTF:
         return read_rtf(path)
+    if kind is FileKind.STATA_GRAPH:
+        from scanner.loaders.stata_graph import read_stata_graph
+
+        return read_stata_graph(path)
     from scanner.loaders.images import read_image, read_svg
 
     if kind is FileKind.SVG:

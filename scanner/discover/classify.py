@@ -65,6 +65,7 @@ _SIMPLE_MAGIC: tuple[tuple[bytes, FileKind], ...] = (
     (b"RDB3\n", FileKind.RDATA),
     (b"X\n\x00\x00\x00\x02", FileKind.RDATA),  # uncompressed saveRDS(), serialization v2
     (b"X\n\x00\x00\x00\x03", FileKind.RDATA),  # and v3
+    (b"StataFileTM:", FileKind.STATA_GRAPH),  # Stata .gph (live or as-is)
     (b"%!PS", FileKind.POSTSCRIPT),
     (b"\xc5\xd0\xd3\xc6", FileKind.POSTSCRIPT),  # DOS EPS binary header
     (b"{\\rtf", FileKind.RTF),

@@ -39,6 +39,7 @@ class FileKind(enum.StrEnum):
     TIFF = "tiff"
     BMP = "bmp"
     WEBP = "webp"
+    STATA_GRAPH = "gph"  # Stata graph: a live graph keeps the data it plots (sersets)
     POSTSCRIPT = "postscript"  # PostScript / EPS figures (Stata and SAS can export them)
     RTF = "rtf"  # rich text (SAS ODS RTF output, Word exports)
     SAS7BDAT = "sas7bdat"

@@ -195,9 +195,10 @@ def embedded_data(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]:
                 **kw,  # type: ignore[arg-type]
             )
         elif d.unit_values:
+            counted = f" ({size})" if d.columns or d.numbers else ""
             yield ctx.finding(
-                f"Data carried by a figure, {where}: {d.unit_values} ({size}); anyone can read them out of the "
-                "file.", masking.note(size), **kw,  # type: ignore[arg-type]
+                f"Data carried by a figure, {where}: {d.unit_values}{counted}; anyone can read them out of the "
+                "file.", masking.note(size if counted else "values not decoded"), **kw,  # type: ignore[arg-type]
             )
         elif d.shape == "microdata" or (d.flagged is not None and d.flagged >= Severity.BLOCK):
             rules = ", ".join(d.flagged_rules) or "the microdata analysis"
