@@ -192,7 +192,7 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
     model_rules = rules_for(config, Shape.MODEL)
     if rules or table_rules or model_rules:
         from scanner.loaders.text import iter_text
-        from scanner.loaders.texttables import TextTableSource, find_tables
+        from scanner.loaders.texttables import TextTableSource, find_tables, title_above
 
         # Text rules see each decoded chunk once (reading every chunk also proves the file decodes); a
         # table pasted into the text (pipe table, aligned columns) gets the table rules of a CSV file.
@@ -210,7 +210,8 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
             if units is not None:
                 found_tables.append(units)
             for found in found_tables:
-                table = _analyse(TextTableSource(entry.path, found), config)
+                title = title_above(chunk.text, chunk.first_line, found) if not found.kind.startswith("prose") else ""
+                table = _analyse(TextTableSource(entry.path, found, title=title), config)
                 judged = judge(table, table_rules, config, entry.relpath, key)
                 findings.extend(_at_row_lines(judged, found.lines) if found.lines
                                 else _at_lines(judged, found.data_line))

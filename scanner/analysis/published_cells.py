@@ -40,8 +40,8 @@ class SmallCell:
     labels: tuple[tuple[str, str], ...]
     #: for a count derived from a share of the group's size: the column of sizes (value-free)
     size_column: str = ""
-    #: for a count derived from a share of a row of sizes: that row's label ("N")
-    size_row: str = ""
+    #: for a count derived from a share of a size given elsewhere: where, masked ("row 'N'", "the title")
+    size_in: str = ""
     #: a count published as the step of a column of cumulative counts
     cumulative: bool = False
 
@@ -137,6 +137,8 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     if not table.sample_complete or table.shape is TableShape.MICRODATA:
         return
     _column_shares(table, profile, dims, result)
+    if not table.counts:
+        _shares_of_stated_total(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     size = _size_column(table)
     if size is None:
@@ -172,7 +174,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
 def _add_small(result: CellScan, frame: pl.DataFrame, dims: list[str], rows: list[int], column: str,
                **how: str | bool) -> None:
     """Derived counts under the threshold at data rows ``rows`` (0-based) of ``column``; ``how`` says how
-    they were derived (:class:`SmallCell`'s ``size_column``, ``size_row``, ``cumulative``)."""
+    they were derived (:class:`SmallCell`'s ``size_column``, ``size_in``, ``cumulative``)."""
     for k in rows:
         result.small += 1
         if len(result.itemised) < MAX_ITEMISED:
@@ -222,7 +224,61 @@ def _column_shares(table: TableModel, profile: Profile, dims: list[str], result:
         hi = np.floor((pct + half) / 100 * size + 1e-9)
         small = (pct > 0) & (lo <= hi) & (hi < profile.threshold)
         rows = [others[i] for i in np.flatnonzero(~np.isnan(shares))[np.flatnonzero(small)].tolist()]
-        _add_small(result, frame, dims, rows, col.name, size_row=labels[at])
+        _add_small(result, frame, dims, rows, col.name, size_in=f"row {masking.mask_name(labels[at])!r}")
+
+
+# A group's size stated in a title, a header or a total row's label: "(N = 150)", "n=1 289", "N: 80".
+_STATED_N = re.compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
+
+
+def _stated_n(text: str) -> int | None:
+    """The one group size ``text`` states, or None (none, or several different ones)."""
+    sizes = {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _STATED_N.finditer(text)}
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Percentages of a total the table states but does not print as a count: ``percent`` of ``C 1.3`` under
+    the title ``Diagnoses (N = 150)`` is 2 persons. A column of shares that adds up to 100 (or to 1) over
+    the rows, with a size in its header (``Men (N=80)``), else in a total row's label (``Total (N=150)``),
+    else in the title lines above the table, gives each share's count as share x size."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    frame = table.sample
+    labels = ([str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+              if dims else [""] * frame.height)
+    margins = [k for k, v in enumerate(labels) if is_margin_label(v) or _stated_n(v) is not None]
+    rows = [k for k in range(frame.height) if k not in margins]
+    in_rows = _stated_n(" ".join(labels[k] for k in margins)) if margins else None
+    in_title = _stated_n(table.meta.title) if table.meta.title else None
+    if len(rows) < 2:
+        return
+    for col in table.columns:
+        if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded \
+                or _NOT_OF_UNITS.search(col.name):
+            continue
+        size, where = _stated_n(col.name), f"column header {masking.mask_name(col.name)!r}"
+        if size is None:
+            size, where = (in_rows, "a total row's label") if in_rows is not None else (in_title, "the title")
+        if not size:
+            continue
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        shares = values[rows]
+        present = shares[~np.isnan(shares)]
+        if present.size < 2 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
+            continue  # (counts that add up to the stated size are counts)
+        half = _half_unit(frame.get_column(col.name).gather(rows).drop_nulls().drop_nans())
+        total = 1.0 if present.max() <= 1 else 100.0
+        if abs(present.sum() - total) > present.size * half + 1e-9:
+            continue
+        pct, half = (shares * 100, half * 100) if total == 1.0 else (shares, half)
+        with np.errstate(invalid="ignore"):
+            lo = np.maximum(np.ceil((pct - half) / 100 * size - 1e-9), 1)
+            hi = np.floor((pct + half) / 100 * size + 1e-9)
+            small = (pct > 0) & (lo <= hi) & (hi < profile.threshold)
+        _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name, size_in=where)
 
 
 # A column of cumulative counts ("Cumulative Frequency", "Cum. Freq.", "kumuleret antal").

@@ -55,6 +55,8 @@ class TabularMeta:
     incomplete: tuple[str, ...] = ()
     #: first physical line of data (1-based) in the file, so row i of the data is line data_line + i
     data_line: int | None = None
+    #: the title lines above the header, as read (value-bearing: for the analysis, never for a report)
+    title: str = ""
 
 
 class TabularSource(Protocol):

@@ -120,6 +120,7 @@ class CsvSource:
             notes=tuple(notes),
             incomplete=tuple(self._static_incomplete),
             data_line=self._layout.data_line,
+            title="\n".join(text.split("\n")[:self._layout.skipped_lines])[:4096],
         )
         self._schema = pa.schema([pa.field(n, pa.string()) for n in self._layout.names])
         log.debug(

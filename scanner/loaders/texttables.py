@@ -455,17 +455,31 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
         i += 1
 
 
+#: Lines above a table's first data row read as its title (header lines and a caption above them).
+TITLE_LINES = 6
+
+
+def title_above(text: str, first_line: int, table: TextTable) -> str:
+    """The lines of ``text`` (numbered from ``first_line``) just above ``table``'s first data row: its header
+    and the caption a note gives it ("Table 2. Diagnoses (n = 150)")."""
+    lines = text.split("\n")
+    end = table.data_line - first_line
+    if not 0 < end <= len(lines):
+        return ""
+    return "\n".join(lines[max(0, end - TITLE_LINES):end])
+
+
 class TextTableSource:
     """A :class:`~scanner.loaders.base.TabularSource` over a table found in text (all columns text)."""
 
-    def __init__(self, path: Path, table: TextTable) -> None:
+    def __init__(self, path: Path, table: TextTable, *, title: str = "") -> None:
         self.path = path
         import pyarrow as pa
 
         self._table = table
         self._schema = pa.schema([pa.field(n, pa.string()) for n in table.names])
         self._meta = TabularMeta(format=f"text-{table.kind}-table", data_line=table.data_line,
-                                 notes=(f"{table.kind} table in text at line {table.data_line}",))
+                                 notes=(f"{table.kind} table in text at line {table.data_line}",), title=title)
 
     @property
     def meta(self) -> TabularMeta:

@@ -111,9 +111,8 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
         derived = ""
-        if cell.size_column or cell.size_row:
-            where_size = (f"column {masking.mask_name(cell.size_column)!r}" if cell.size_column else
-                          f"row {masking.mask_name(cell.size_row)!r}")
+        if cell.size_column or cell.size_in:
+            where_size = f"column {masking.mask_name(cell.size_column)!r}" if cell.size_column else cell.size_in
             what = f"a share of the group's size in {where_size} that counts {rule_text}"
             derived = ", share x size"
         elif cell.cumulative:
