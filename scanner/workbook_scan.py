@@ -48,6 +48,7 @@ from scanner.loaders.workbook import (
     block_text,
     column_letter,
     grid_text,
+    title_text,
     open_workbook,
     sheet_tables,
 )
@@ -228,7 +229,7 @@ class _WorkbookScan:
                 continue
             sheet.tables += 1
             part = _Judged()
-            source = SheetTableSource(self.entry.path, table)
+            source = SheetTableSource(self.entry.path, table, title=title_text(grid, table))
             self._table_findings(source, part)
             part_ids = _Judged()
             self._id_findings(self._table_identifiers(source, table.sheet_row), part_ids)

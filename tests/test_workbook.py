@@ -632,3 +632,32 @@ def test_a_formula_cell_cut_by_a_chunk_boundary_is_counted_once() -> None:
     assert _uncached_formulas(b"", xml) == 2
     for cut in range(1, len(xml)):
         assert _uncached_formulas(b"", xml[:cut]) + _uncached_formulas(xml[:cut][-256:], xml[cut:]) == 2, cut
+
+
+@pytest.mark.parametrize(("total", "verdict"), [(150, Verdict.FAIL), (15000, Verdict.PASS)])
+def test_percentages_of_a_total_in_the_sheet_title(export: Path, total: int, verdict: Verdict) -> None:
+    """A title row above the table gives the size its percentages are shares of: 1.3 % of 150 is 2."""
+    wb = _new()
+    ws = wb.active
+    ws.append([f"Table 2. Diagnoses (N = {total})"])
+    ws.append([])
+    ws.append(["diagnosis", "percent"])
+    for row in [("A", 60.7), ("B", 38.0), ("C", 1.3)]:
+        ws.append(row)
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict is verdict, res.findings
+    if verdict is Verdict.FAIL:
+        assert ["B6" in f.message for f in _rules(res, "TAB001")] == [True]
+
+
+def test_regression_table_in_a_sheet(export: Path) -> None:
+    """outreg2/esttab to Excel: the observations row of a model of 8 (TAB007 review)."""
+    wb = _new()
+    ws = wb.active
+    for row in [("", "(1)", "(2)"), ("VARIABLES", "income", "income"), ("age", "123.4**", "101.2*"),
+                ("", "(2.91)", "(2.10)"), ("Observations", 2345, 8), ("R-squared", 0.12, 0.45)]:
+        ws.append(row)
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict is Verdict.REVIEW and {f.rule for f in res.findings} == {"TAB007"}, res.findings

@@ -191,7 +191,7 @@ class SheetTableSource:
     """A :class:`~scanner.loaders.base.TabularSource` over one table of a sheet: string columns, and float64
     for a column whose every cell is a number (see :func:`typed_column`)."""
 
-    def __init__(self, path: Path, table: SheetTable) -> None:
+    def __init__(self, path: Path, table: SheetTable, *, title: str = "") -> None:
         self.path = path
         self.table = table
         self._schema = pa.schema([pa.field(n, c.type) for n, c in zip(table.names, table.columns, strict=True)])
@@ -199,7 +199,7 @@ class SheetTableSource:
         if table.title_rows:
             notes.append(f"{table.title_rows} title row(s) above the header skipped")
         self._meta = TabularMeta(format="sheet", header_rows=table.header_rows, skipped_lines=table.title_rows,
-                                 data_line=table.data_row, notes=(*notes, *table.notes))
+                                 data_line=table.data_row, notes=(*notes, *table.notes), title=title)
 
     @property
     def meta(self) -> TabularMeta:
@@ -405,6 +405,21 @@ def grid_text(grid: SheetGrid, max_rows: int) -> str:
     n = min(grid.n_rows, max_rows)
     columns = [c.slice(0, n).to_pylist() for c in grid.columns]
     return "\n".join("\t".join(col[r] or "" for col in columns) for r in range(n))
+
+
+#: Sheet rows above a table's header read as its title ("Table 2. Diagnoses (N = 150)" a blank row above).
+TITLE_ROWS = 4
+
+
+def title_text(grid: SheetGrid, table: SheetTable) -> str:
+    """The text of the sheet rows above ``table``'s header (its title rows and up to :data:`TITLE_ROWS` rows
+    above its block), cells separated by tabs."""
+    end = table.data_row - 1 - table.header_rows  # grid row of the first header row
+    start = max(0, min(table.top_row - 1, end) - TITLE_ROWS)
+    if end <= start:
+        return ""
+    columns = [c.slice(start, end - start).to_pylist() for c in grid.columns]
+    return "\n".join("\t".join(col[r] or "" for col in columns) for r in range(end - start))
 
 
 def block_text(grid: SheetGrid, block: Block) -> list[str]:
