@@ -48,9 +48,9 @@ from scanner.loaders.workbook import (
     block_text,
     column_letter,
     grid_text,
-    title_text,
     open_workbook,
     sheet_tables,
+    title_text,
 )
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
 from scanner.rules.context import FileFacts
