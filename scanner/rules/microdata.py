@@ -59,7 +59,8 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
     them), where the category columns repeat while values vary (one row per unit, as in a survey or
     register extract), or a single column of distinct values (a bare list of keys): a headerless CSV of
     pseudonymised or running numbers, or a text file with one key per line (`P1234_LopNr_...`, 400 lines
-    of 6-9 digit numbers).
+    of 6-9 digit numbers), and a top-n list of single values (`rank 1..n` beside incomes or turnovers that
+    are no counts or statistics; review when a label column may make the rows groups).
 
     Why it is disclosive: Statistics Denmark's rules forbid microdata "in any form": row-per-person or
     row-per-firm data stays on the server even when the ID is removed, because rare combinations of the
@@ -88,7 +89,7 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
 
     table = part
     if table.shape is not TableShape.MICRODATA:
-        bare = _bare_number_column(ctx, table)
+        bare = _bare_number_column(ctx, table) or _ranked_units(ctx, table)
         if bare is not None:
             yield bare
         elif table.meta.format in _DATASET_FORMATS:
@@ -133,6 +134,43 @@ def _is_run(values: pl.Series) -> bool:
     """Consecutive whole numbers (1..n, 2001..2030 after sorting): row numbers or a sequence, no keys."""
     ordered = values.unique().sort()
     return ordered.len() >= 2 and bool((ordered.diff().drop_nulls() == 1).all())
+
+
+# A column of ranks: "rank", "rang", "placering", "top", "firm_rank", "nr." beside the values ranked.
+_RANK_NAME = re.compile(r"(?:^|[\W_])(?:rank\w*|rang\w*|placering|plads|sijoitus|top)(?:$|[\W_\d])", re.IGNORECASE)
+
+
+def _ranked_units(ctx: RuleContext, table: TableModel) -> Finding | None:
+    """A top-n list of single values: a column of ranks 1..n beside magnitudes that are no counts and no
+    statistics (``rank 1, income 12,500,000``). Each row is one person's or firm's own value; with a label
+    column beside them (``rank, municipality, income``) the rows may be groups' totals: review."""
+    import polars as pl
+
+    from scanner.table_model import ColumnKind
+
+    ranks = [c for c in table.columns if _RANK_NAME.search(c.name) and c.kind is ColumnKind.NUMERIC and c.integral]
+    if len(ranks) != 1 or not table.sample_complete or table.n_sample_rows < 3:
+        return None
+    rank = ranks[0]
+    values = table.sample.get_column(rank.name).drop_nulls().cast(pl.Int64)
+    if values.min() != 1 or not _is_run(values):
+        return None
+    magnitudes = [c for c in table.columns if c is not rank and c.kind is ColumnKind.NUMERIC and not c.is_count
+                  and not c.count_named and c.statistic is None and not c.embedded]
+    if not magnitudes:
+        return None
+    others = [c for c in table.columns if c is not rank and c not in magnitudes and c.kind is not ColumnKind.EMPTY]
+    names = ", ".join(repr(masking.mask_name(c.name)) for c in magnitudes[:3])
+    evidence = masking.note(f"{table.n_sample_rows:,} ranked rows; values not shown")
+    if others:
+        return ctx.finding(
+            f"The table ranks its rows ({masking.mask_name(rank.name)!r}) by {names}: if the rows are persons or "
+            "firms (a top-n list), each value is one unit's own; a person must check that they are groups.",
+            evidence, column=rank.name, severity=Severity.REVIEW, identity="ranked")
+    return ctx.finding(
+        f"The table is a ranked list ({masking.mask_name(rank.name)!r}) of single values of {names} with "
+        "nothing that makes its rows groups: a top-n list of persons' or firms' own values (microdata).",
+        evidence, column=rank.name, identity="ranked")
 
 
 def _bare_number_column(ctx: RuleContext, table: TableModel) -> Finding | None:
