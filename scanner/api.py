@@ -188,33 +188,37 @@ def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, fa
 def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
     findings = _scan_text_identifiers(entry, config, key, facts, threads)
     rules = rules_for(config, Shape.TEXT)
-    table_rules = rules_for(config, Shape.TABLE)
-    model_rules = rules_for(config, Shape.MODEL)
-    if rules or table_rules or model_rules:
+    if rules or rules_for(config, Shape.TABLE) or rules_for(config, Shape.MODEL):
         from scanner.loaders.text import iter_text
-        from scanner.loaders.texttables import TextTableSource, find_tables, title_above
 
         # Text rules see each decoded chunk once (reading every chunk also proves the file decodes); a
         # table pasted into the text (pipe table, aligned columns) gets the table rules of a CSV file.
         for chunk in iter_text(entry.path):
             findings.extend(judge(chunk, rules, config, entry.relpath, key))
-            findings.extend(_model_findings(chunk.text, chunk.first_line, model_rules, config, entry.relpath, key))
-            if not table_rules:
-                continue
-            found_tables = list(find_tables(chunk.text, chunk.first_line))
-            in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
-            group_sizes = _group_sizes_in_prose(chunk.text, chunk.first_line, in_tables, config.profile.threshold)
-            if group_sizes is not None:
-                found_tables.append(group_sizes)
-            units = _units_in_prose(chunk.text, chunk.first_line, in_tables, config.profile.threshold)
-            if units is not None:
-                found_tables.append(units)
-            for found in found_tables:
-                title = title_above(chunk.text, chunk.first_line, found) if not found.kind.startswith("prose") else ""
-                table = _analyse(TextTableSource(entry.path, found, title=title), config)
-                judged = judge(table, table_rules, config, entry.relpath, key)
-                findings.extend(_at_row_lines(judged, found.lines) if found.lines
-                                else _at_lines(judged, found.data_line))
+            findings.extend(_prose_findings(chunk.text, chunk.first_line, entry, config, key))
+    return findings
+
+
+def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
+    """The MODEL and table rules over a note's text (lines numbered from ``first_line``): model sizes,
+    tables pasted into it, group sizes and counts of units written in its sentences."""
+    from scanner.loaders.texttables import TextTableSource, find_tables, title_above
+
+    table_rules = rules_for(config, Shape.TABLE)
+    findings = _model_findings(text, first_line, rules_for(config, Shape.MODEL), config, entry.relpath, key)
+    if not table_rules:
+        return findings
+    found_tables = list(find_tables(text, first_line))
+    in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
+    for prose in (_group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
+                  _units_in_prose(text, first_line, in_tables, config.profile.threshold)):
+        if prose is not None:
+            found_tables.append(prose)
+    for found in found_tables:
+        title = title_above(text, first_line, found) if not found.kind.startswith("prose") else ""
+        table = _analyse(TextTableSource(Path(entry.path), found, title=title), config)
+        judged = judge(table, table_rules, config, entry.relpath, key)
+        findings.extend(_at_row_lines(judged, found.lines) if found.lines else _at_lines(judged, found.data_line))
     return findings
 
 
@@ -227,7 +231,7 @@ def _model_findings(text: str, first_line: int, rules: list[RuleSpec], config: C
     from scanner.rules.models import ModelFacts
 
     sizes = model_sizes(text, first_line)
-    return judge(ModelFacts(tuple(sizes)), rules, config, relpath, key) if sizes else []
+    return list(judge(ModelFacts(tuple(sizes)), rules, config, relpath, key)) if sizes else []
 
 
 #: Rows of a table read for model output (a regression table is short; a table of data is not one).
@@ -441,6 +445,7 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
     findings = _scan_text_identifiers(entry, config, key, facts, threads)
     code, tables, embedded = _printout_wants(config)
     notebook = entry.relpath.lower().endswith(".ipynb")
+    literate = entry.relpath.lower().endswith((".rmd", ".qmd")) and entry.size <= _MAX_LITERATE_BYTES
     # A notebook is always opened: a figure in it, or JSON that does not parse, is a FIL001 problem.
     if not (code or tables or notebook):
         return findings
@@ -451,6 +456,8 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
         if notebook:
             parts: Iterable[LogPart] = read_notebook(Path(entry.path), threads=threads, code=code, tables=tables,
                                                      embedded=embedded)
+        elif literate:
+            parts = _literate_parts(entry, config, key, findings, threads=threads, code=code, embedded=embedded)
         else:
             program = read_program(Path(entry.path), language_of(entry.relpath), threads=threads, comparisons=code,
                                    embedded=embedded)
@@ -461,6 +468,33 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
     except LoadError as exc:
         raise _PartialLoad(exc.reason, findings) from None
     return findings
+
+
+#: R Markdown and Quarto documents up to this size are read chunk by chunk in each chunk's language (larger
+#: ones, rare, are read whole as R).
+_MAX_LITERATE_BYTES = 64 << 20
+
+
+def _literate_parts(entry: DiscoveredFile, config: Config, key: bytes, findings: list[Finding], *, threads: int,
+                    code: bool, embedded: bool) -> list[LogPart]:
+    """An R Markdown or Quarto document: each code chunk read as a program of its engine's language (a
+    ``{python}`` chunk's ``df.pnr.isin([...])``), its prose by the rules of a text note (added to
+    ``findings``: sentences and tables in the text)."""
+    from scanner.loaders.printouts import LogPart
+    from scanner.loaders.programs import language_of, literate_chunks, read_program
+    from scanner.loaders.text import iter_text
+
+    text = "".join(chunk.text for chunk in iter_text(entry.path))
+    chunks, prose = literate_chunks(text)
+    if not chunks:  # no fenced chunks: the whole file as the extension's language, as any program
+        chunks = [(language_of(entry.relpath), 1, text)]
+    parts = []
+    for language, line, body in chunks:
+        program = read_program(Path(entry.path), language, threads=threads, comparisons=code, embedded=embedded,
+                               text=body, first_line=line)
+        parts.append(LogPart(program.tables, program.comparisons, program.problems))
+    findings.extend(_prose_findings(prose, 1, entry, config, key))
+    return parts
 
 
 def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,

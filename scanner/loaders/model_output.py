@@ -109,7 +109,7 @@ def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
             end = text.find("\n", label.end())
             cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
             at.extend((label.start(), "regression table", "observations", _whole(c)) for c in cells or ())
-    at.sort()
+    at.sort(key=lambda t: t[0])  # (stable: a row's models stay in column order)
     found: list[ModelSize] = []
     line, pos = first_line, 0
     for offset, what, size, value in at:

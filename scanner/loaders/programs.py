@@ -54,6 +54,7 @@ __all__ = [
     "judge_comparisons",
     "key_kind",
     "language_of",
+    "literate_chunks",
     "open_bytes",
     "read_program",
     "scan_buffer",
@@ -1044,6 +1045,34 @@ _EMBED_WORDS: dict[Language, tuple[bytes, ...]] = {
 def _may_embed(raw: bytes, language: Language) -> bool:
     low = raw.lower()
     return any(w in low for w in _EMBED_WORDS.get(language, ()))
+
+
+# A code chunk of R Markdown or Quarto: "```{r label, echo=FALSE}", "```{python}", "```{.python}" ... "```".
+_CHUNK_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*\{[ \t]*\.?([A-Za-z]+)[^}\n]*\}[ \t]*$", re.M)
+_CHUNK_ENGINES = {"r": Language.R, "python": Language.PYTHON, "py": Language.PYTHON, "sql": Language.SQL,
+                  "stata": Language.STATA, "sas": Language.SAS, "spss": Language.SPSS}
+
+
+def literate_chunks(text: str) -> tuple[list[tuple[Language, int, str]], str]:
+    """The code chunks of an R Markdown or Quarto document, each with its engine's language and the file line
+    of its first code line; and the document's prose, the chunks' lines blanked (so lines keep their
+    numbers). A chunk of an engine no reader knows (bash, ojs) is read as ``OTHER`` code."""
+    chunks: list[tuple[Language, int, str]] = []
+    prose = text.split("\n")
+    pos = 0
+    while (m := _CHUNK_OPEN.search(text, pos)) is not None:
+        fence = m.group(1)
+        close = re.compile(r"^[ \t]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", re.M)
+        end = close.search(text, m.end())
+        stop = end.start() if end is not None else len(text)
+        first = text.count("\n", 0, m.start()) + 1  # the fence's line (1-based)
+        body = text[m.end() + 1:stop] if m.end() < stop else ""
+        chunks.append((_CHUNK_ENGINES.get(m.group(2).lower(), Language.OTHER), first + 1, body))
+        last = text.count("\n", 0, end.end()) + 1 if end is not None else len(prose)
+        for k in range(first - 1, min(last, len(prose))):
+            prose[k] = ""
+        pos = end.end() if end is not None else len(text)
+    return chunks, "\n".join(prose)
 
 
 def read_program(path: Path, language: Language, *, threads: int = 1, comparisons: bool = True,
