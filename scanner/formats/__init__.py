@@ -144,6 +144,7 @@ def _load() -> None:
         columnar,
         delimited,
         json_records,
+        sqlite,
         statfiles,
     )
 

@@ -1,0 +1,130 @@
+"""SQLite databases as containers of tables: each table a member (``db.sqlite!persons``) read as a table.
+
+A database in an export request holds whatever its tables hold (unit records in most cases), so each
+table is scanned as a file of its own: its rows are streamed out of SQLite (the standard library's
+``sqlite3``, opened read-only and immutable: nothing is written beside the file, no journal, no lock) into
+an Arrow IPC member in the archive reader's private temporary directory, which the table analysis, the
+identifier scan and every table rule then read like a Feather file. Values keep SQLite's text form (a
+column may mix types: the analysis parses numbers out of text, as for a CSV file). A view's or trigger's
+SQL is a member of its own (``v.sql``), read as program code. Limits are the archive reader's: total bytes
+and member count.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from scanner.discover import FileKind
+from scanner.document import ContainerPart, Member, Problem, ProblemKind
+from scanner.formats import ReadContext, reader
+from scanner.sources import Source, safe_file_name
+
+__all__ = ["read_sqlite"]
+
+#: Rows fetched from SQLite and written as one Arrow record batch.
+_BATCH_ROWS = 50_000
+
+
+def _connect(source: Source) -> sqlite3.Connection:
+    """A read-only connection that writes nothing: the file opened ``immutable`` (no journal, no locks), a
+    member in memory deserialized into a private in-memory database."""
+    if source.path is not None:
+        uri = Path(source.path).resolve().as_uri() + "?mode=ro&immutable=1"
+        con = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    else:
+        con = sqlite3.connect(":memory:", check_same_thread=False)
+        con.deserialize(source.data or b"")
+    con.execute("PRAGMA query_only = ON")
+    return con
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@reader("sqlite", FileKind.SQLITE, container=True)
+def read_sqlite(source: Source, kind: FileKind, ctx: ReadContext | None) -> ContainerPart:
+    """The tables of a SQLite database as members (each an Arrow IPC file in ``ctx.spill_dir``)."""
+    assert ctx is not None, "a container reader needs a ReadContext"
+    part = ContainerPart(iter(()))
+    try:
+        con = _connect(source)
+        objects = con.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view', 'trigger') "
+                              "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall()
+    except (sqlite3.Error, OSError, ValueError) as exc:
+        part.problems.append(Problem(ProblemKind.DAMAGED, f"not a readable SQLite database ({type(exc).__name__})"))
+        return part
+    part.members = _members(con, objects, source, ctx, part)
+    return part
+
+
+def _members(con: sqlite3.Connection, objects: list[tuple[str, str, str | None]], source: Source,
+             ctx: ReadContext, part: ContainerPart) -> Iterator[Member]:
+    """Each table as an Arrow member; each view and trigger as a member of SQL code (``v.sql``: a view's
+    ``WHERE lopnr = 104233`` is a literal key in code)."""
+    budget = ctx.budget
+    try:
+        for kind, name, sql in objects:
+            if kind != "table":
+                budget.members_left -= 1
+                code = (sql or "").encode("utf-8")
+                yield Member(f"{name}.sql", len(code), Source(source.ref.child(f"{name}.sql"), data=code))
+                continue
+            if budget.stopped is not None:
+                yield Member(name, 0, None, [Problem(ProblemKind.LIMIT, f"not read: {budget.stopped}")])
+                continue
+            if budget.members_left <= 0:
+                budget.stop(f"more than {budget.limits.max_members:,} members (the configured limit)")
+                yield Member(name, 0, None, [Problem(ProblemKind.LIMIT, f"not read: {budget.stopped}")])
+                continue
+            budget.members_left -= 1
+            yield _table_member(con, name, source, ctx, part)
+    finally:
+        con.close()
+
+
+def _table_member(con: sqlite3.Connection, name: str, source: Source, ctx: ReadContext,
+                  part: ContainerPart) -> Member:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    budget = ctx.budget
+    ref = source.ref.child(name)
+    path = ctx.spill_dir / safe_file_name(name + ".arrow", ctx.next_serial())
+    try:
+        cursor = con.execute(f"SELECT * FROM {_quote(name)}")
+        names = [d[0] for d in cursor.description]
+        schema = pa.schema([pa.field(n or f"column_{k + 1}", pa.string()) for k, n in enumerate(names)])
+        with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, schema) as writer:
+            while rows := cursor.fetchmany(_BATCH_ROWS):
+                columns = [pa.array([_text(r[k]) for r in rows], pa.string()) for k in range(len(names))]
+                writer.write_batch(pa.record_batch(columns, schema=schema))
+                if sink.tell() > budget.bytes_left:
+                    raise _OverBudget
+    except _OverBudget:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        budget.stop("the tables read exceed the limit of uncompressed bytes for the whole archive")
+        return Member(name, 0, None, [Problem(ProblemKind.LIMIT, f"not read to the end: {budget.stopped}")])
+    except (sqlite3.Error, pa.ArrowException, OSError) as exc:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return Member(name, 0, None, [Problem(ProblemKind.DAMAGED, f"table could not be read ({type(exc).__name__})")])
+    size = path.stat().st_size
+    budget.bytes_left -= size
+    return Member(name, size, Source(ref, path=path, size=size, owned=True))
+
+
+class _OverBudget(Exception):
+    pass

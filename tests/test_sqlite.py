@@ -1,0 +1,84 @@
+"""SQLite databases read as containers of tables (scanner.formats.sqlite)."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from scanner import api
+from scanner.config import load_config
+from scanner.findings import FileResult, Verdict
+
+
+def _db(path: Path, *, persons: int = 300, small: bool = True, view: bool = True) -> Path:
+    rng = random.Random(2)
+    with sqlite3.connect(path) as con:
+        con.execute("create table persons(lopnr integer, age integer, sex text, kommune integer, income real)")
+        con.executemany("insert into persons values(?,?,?,?,?)",
+                        [(rng.randint(100000, 999999), rng.randint(20, 80), rng.choice("MK"),
+                          rng.choice([101, 147, 751]), rng.random() * 5e5) for _ in range(persons)])
+        con.execute("create table counts(region text, n integer)")
+        con.executemany("insert into counts values(?,?)", [("Nord", 120), ("Syd", 2 if small else 200)])
+        if view:
+            con.execute("create view excluded as select * from persons where lopnr = 104233")
+    con.close()
+    return path
+
+
+def _safe_db(path: Path) -> Path:
+    with sqlite3.connect(path) as con:
+        con.execute('create table "counts by region"(region text, n integer, "mean income" real)')
+        con.executemany("insert into \"counts by region\" values(?,?,?)",
+                        [("Nord", 120, 312000.5), ("Syd", 200, 298000.1), ("Øst", 310, 305000.0)])
+    con.close()
+    return path
+
+
+def _scan(*paths: Path) -> dict[str, FileResult]:
+    result = api.scan(list(paths), load_config(), jobs=1)
+    return {f.path.rsplit("/", 1)[-1]: f for f in result.files}
+
+
+def test_tables_and_views_are_members(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    export.mkdir()
+    _db(export / "study.sqlite")
+    before = sorted(p.name for p in export.iterdir())
+    files = _scan(export)
+    assert files["study.sqlite"].verdict is Verdict.FAIL
+    persons = files["study.sqlite!persons"]
+    assert {"MIC001", "MIC002"} <= {f.rule for f in persons.findings}
+    assert {f.rule for f in files["study.sqlite!counts"].findings} == {"TAB001"}
+    assert {f.rule for f in files["study.sqlite!excluded.sql"].findings} == {"COD001"}
+    # read-only and immutable: no journal, no lock file, nothing written beside the database
+    assert sorted(p.name for p in export.iterdir()) == before
+
+
+def test_database_of_aggregates_passes(tmp_path: Path) -> None:
+    files = _scan(_safe_db(tmp_path / "safe.db"))
+    assert files["safe.db"].verdict is Verdict.PASS, files
+    assert files["safe.db!counts by region"].verdict is Verdict.PASS
+
+
+def test_database_in_a_zip_is_read_in_memory(tmp_path: Path) -> None:
+    db = _db(tmp_path / "study.sqlite", view=False)
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(db, "data/study.sqlite")
+    db.unlink()
+    files = _scan(archive)
+    assert files["export.zip"].verdict is Verdict.FAIL
+    assert "MIC002" in {f.rule for f in files["study.sqlite!persons"].findings}
+
+
+def test_damaged_database_goes_to_review(tmp_path: Path) -> None:
+    damaged = tmp_path / "broken.sqlite"
+    data = bytearray(_db(tmp_path / "src.sqlite").read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the schema page
+    damaged.write_bytes(bytes(data))
+    (tmp_path / "src.sqlite").unlink()
+    files = _scan(damaged)
+    assert files["broken.sqlite"].verdict is not Verdict.PASS
+    assert "FIL001" in {f.rule for f in files["broken.sqlite"].findings}
