@@ -812,3 +812,17 @@ def test_load_error_reasons_never_quote_values(tmp_path: Path) -> None:
             _consume(broken)
         assert "secret" not in str(info.value)
         assert "0101" not in str(info.value)
+
+
+def test_table_kinds_come_from_the_format_registry() -> None:
+    """`sdcscan table`'s kinds and extensions are the registered readers' (one module per format)."""
+    from scanner.discover import FileKind
+    from scanner.formats import microdata_extensions, microdata_formats, readers
+
+    formats = microdata_formats()
+    assert formats == {FileKind.CSV: "csv", FileKind.PARQUET: "parquet", FileKind.FEATHER: "arrow",
+                       FileKind.SAS7BDAT: "sas7bdat", FileKind.XPT: "xpt", FileKind.DTA: "dta", FileKind.SAV: "sav",
+                       FileKind.POR: "por"}
+    assert set(microdata_extensions().values()) <= set(formats)
+    for spec in readers():
+        assert set(spec.microdata) <= spec.kinds and set(spec.extensions.values()) <= spec.kinds, spec.name

@@ -18,7 +18,7 @@ by their handlers in ``scanner.api`` from paths.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,16 +117,23 @@ class ReaderSpec:
     kinds: frozenset[FileKind]
     read: ReadFunc
     container: bool = False
+    #: the kinds ``sdcscan table`` reads from this reader's TablePart (``columns()``), with the format name
+    #: its MicrodataReader reports ("csv", "parquet", "dta")
+    microdata: Mapping[FileKind, str] = field(default_factory=dict)
+    #: file name extensions ("".parquet"") that name these kinds when the content does not (a damaged file)
+    extensions: Mapping[str, FileKind] = field(default_factory=dict)
 
 
 _READERS: dict[FileKind, ReaderSpec] = {}
 
 
-def reader(name: str, *kinds: FileKind, container: bool = False) -> Callable[[ReadFunc], ReadFunc]:
-    """Register ``func`` as the reader of ``kinds``; a kind read by two readers is a programming error."""
+def reader(name: str, *kinds: FileKind, container: bool = False, microdata: Mapping[FileKind, str] | None = None,
+           extensions: Mapping[str, FileKind] | None = None) -> Callable[[ReadFunc], ReadFunc]:
+    """Register ``func`` as the reader of ``kinds``; a kind read by two readers is a programming error.
+    ``microdata`` and ``extensions``: see :class:`ReaderSpec`."""
 
     def register(func: ReadFunc) -> ReadFunc:
-        spec = ReaderSpec(name, frozenset(kinds), func, container)
+        spec = ReaderSpec(name, frozenset(kinds), func, container, dict(microdata or {}), dict(extensions or {}))
         for kind in kinds:
             if kind in _READERS:
                 raise ValueError(f"{kind.value} files already have the reader {_READERS[kind].name}")
@@ -160,6 +167,18 @@ def table_kinds() -> frozenset[FileKind]:
     container's."""
     _load()
     return frozenset(kind for kind, spec in _READERS.items() if not spec.container)
+
+
+def microdata_formats() -> dict[FileKind, str]:
+    """The kinds ``sdcscan table`` reads, each with its format name (from the registered readers)."""
+    _load()
+    return {k: f for spec in _READERS.values() for k, f in spec.microdata.items()}
+
+
+def microdata_extensions() -> dict[str, FileKind]:
+    """File name extensions of the kinds ``sdcscan table`` reads (from the registered readers)."""
+    _load()
+    return {e: k for spec in _READERS.values() for e, k in spec.extensions.items()}
 
 
 def container_reader_for(kind: FileKind) -> ReaderSpec | None:

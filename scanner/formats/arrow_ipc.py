@@ -164,7 +164,8 @@ class _Columns:
         return self._source.incomplete()
 
 
-@reader("arrow", FileKind.FEATHER)
+@reader("arrow", FileKind.FEATHER, microdata={FileKind.FEATHER: "arrow"},
+        extensions=dict.fromkeys((".feather", ".arrow", ".ipc"), FileKind.FEATHER))
 def read_arrow_ipc(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
     path = file_path(source)
     return TablePart(kind, lambda: ArrowIpcSource(path), lambda: _Columns(ArrowIpcSource(path)))

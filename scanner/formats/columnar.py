@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # the loaders are imported when a table is opened
 __all__ = ["read_parquet"]
 
 
-@reader("parquet", FileKind.PARQUET)
+@reader("parquet", FileKind.PARQUET, microdata={FileKind.PARQUET: "parquet"},
+        extensions=dict.fromkeys((".parquet", ".parq", ".pq"), FileKind.PARQUET))
 def read_parquet(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
     path = file_path(source)
 

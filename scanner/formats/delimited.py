@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # the loaders are imported when a table is opened
 __all__ = ["read_delimited"]
 
 
-@reader("delimited text", FileKind.CSV)
+@reader("delimited text", FileKind.CSV, microdata={FileKind.CSV: "csv"},
+        extensions=dict.fromkeys((".csv", ".tsv", ".tab", ".txt", ".dat"), FileKind.CSV))
 def read_delimited(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
     path = file_path(source)
 

@@ -22,7 +22,9 @@ FORMAT_OF = {FileKind.SAS7BDAT: "sas7bdat", FileKind.XPT: "xpt", FileKind.DTA: "
              FileKind.POR: "por"}
 
 
-@reader("SAS, Stata and SPSS data", *FORMAT_OF)
+@reader("SAS, Stata and SPSS data", *FORMAT_OF, microdata=FORMAT_OF,
+        extensions={".sas7bdat": FileKind.SAS7BDAT, ".xpt": FileKind.XPT, ".xport": FileKind.XPT,
+                    ".dta": FileKind.DTA, ".sav": FileKind.SAV, ".zsav": FileKind.SAV, ".por": FileKind.POR})
 def read_stat_file(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
     path = file_path(source)
     fmt = FORMAT_OF[kind]

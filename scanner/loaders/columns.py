@@ -71,7 +71,6 @@ from scanner.sources import view_of
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
-    "FORMATS",
     "STAT_FORMATS",
     "ColumnError",
     "ColumnTypeError",
@@ -88,8 +87,6 @@ log = logging.getLogger(__name__)
 #: Rows per batch unless the caller says otherwise (the engine's unit of work).
 DEFAULT_BATCH_ROWS = 1_000_000
 
-#: The formats the microdata readers read. ``sav`` covers zlib-compressed ``.zsav`` files.
-FORMATS = ("csv", "parquet", "sas7bdat", "xpt", "dta", "sav", "por", "arrow")
 #: The SAS, Stata and SPSS formats, read with pyreadstat.
 STAT_FORMATS = ("sas7bdat", "xpt", "dta", "sav", "por")
 
@@ -98,7 +95,7 @@ class MicrodataReader(Protocol):
     """A microdata file whose columns can be streamed, a few at a time, as polars DataFrames."""
 
     path: Path
-    format: str  # one of FORMATS
+    format: str  # its registered reader's format name (scanner.formats.microdata_formats)
 
     @property
     def columns(self) -> dict[str, pl.DataType]:
@@ -256,9 +253,11 @@ def detect_kind(path: Path) -> FileKind:
     kind = classify(path, head)
     if kind is FileKind.EMPTY:
         raise LoadError("empty file")
-    if kind in _KIND_FORMATS:
+    from scanner.formats import microdata_extensions, microdata_formats
+
+    if kind in microdata_formats():
         return kind
-    by_ext = _EXT_KINDS.get(path.suffix.lower())
+    by_ext = microdata_extensions().get(path.suffix.lower())
     if by_ext is FileKind.CSV or (by_ext is None and kind is FileKind.TEXT):
         if kind not in _TEXT_KINDS:
             raise LoadError(f"not a delimited text file: the content is {kind.value}")
@@ -270,40 +269,12 @@ def detect_kind(path: Path) -> FileKind:
 
 
 def detect_format(path: Path) -> str:
-    """The reader format name of :func:`detect_kind` (one of :data:`FORMATS`)."""
-    return _KIND_FORMATS[detect_kind(path)]
+    """The reader format name of :func:`detect_kind` (:func:`scanner.formats.microdata_formats`)."""
+    from scanner.formats import microdata_formats
+
+    return microdata_formats()[detect_kind(path)]
 
 
-_KIND_FORMATS: dict[FileKind, str] = {
-    FileKind.CSV: "csv",
-    FileKind.PARQUET: "parquet",
-    FileKind.SAS7BDAT: "sas7bdat",
-    FileKind.XPT: "xpt",
-    FileKind.DTA: "dta",
-    FileKind.SAV: "sav",
-    FileKind.POR: "por",
-    FileKind.FEATHER: "arrow",
-}
-_EXT_KINDS = {
-    ".feather": FileKind.FEATHER,
-    ".arrow": FileKind.FEATHER,
-    ".ipc": FileKind.FEATHER,
-    ".csv": FileKind.CSV,
-    ".tsv": FileKind.CSV,
-    ".tab": FileKind.CSV,
-    ".txt": FileKind.CSV,
-    ".dat": FileKind.CSV,
-    ".parquet": FileKind.PARQUET,
-    ".parq": FileKind.PARQUET,
-    ".pq": FileKind.PARQUET,
-    ".sas7bdat": FileKind.SAS7BDAT,
-    ".xpt": FileKind.XPT,
-    ".xport": FileKind.XPT,
-    ".dta": FileKind.DTA,
-    ".sav": FileKind.SAV,
-    ".zsav": FileKind.SAV,
-    ".por": FileKind.POR,
-}
 # Kinds whose bytes are text: a ".csv" name on them is worth a try by the sniffer.
 _TEXT_KINDS = frozenset({FileKind.CSV, FileKind.TEXT, FileKind.LOG, FileKind.CODE})
 
