@@ -137,6 +137,7 @@ _STATA_HEADER = re.compile(r"^\s*(?:log type|opened on|closed on):|^end of do-fi
 _STATA_ECHO = re.compile(r"^\. \S", re.M)
 _R_MARK = re.compile(r"^R (?:version|Under development)|^R is free software", re.M)
 _R_PROMPT = re.compile(r"^> ", re.M)
+_R_COMMAND = re.compile(r"^> [^\n]*(?:<-|\w\()", re.M)
 _R_PRINT = re.compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
 _PY_MARK = re.compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
 # A Python console's prompt (">>> df.head()") or IPython's ("In [3]: df.head()").
@@ -162,7 +163,9 @@ def detect_log(head: str, name: str) -> LogRead:
             return LogRead(Language.SAS, MODE_OUTPUT, False, "SAS listing")
         return LogRead(Language.SAS, MODE_SAS, False, "SAS log")
     prompts = len(_R_PROMPT.findall(window))
-    if lower.endswith(".rout") or _R_MARK.search(window) or prompts >= 3 or (prompts and _R_PRINT.search(window)):
+    commands = len(_R_COMMAND.findall(window))  # prompts before a call or an assignment
+    if lower.endswith(".rout") or _R_MARK.search(window) or prompts >= 3 or commands >= 2 \
+            or (prompts and _R_PRINT.search(window)):
         return LogRead(Language.R, MODE_R, False, "R transcript")
     if stata_echo >= 1:
         return LogRead(Language.STATA, MODE_STATA, False, "Stata log")
@@ -961,6 +964,9 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
                 continue
             what = what_base
         else:
+            if any(_R_STR.match(x.text) for x in par):  # str()/glimpse() output saved without its prompt
+                tables.extend(_r_structure(par))
+                continue
             origin = Origin.OUTPUT
             what = what_base
         if any(_R_VECTOR.match(x.text) for x in par):
@@ -1221,21 +1227,33 @@ _R_STR = re.compile(r"^\s*\$\s+([^\s:<]+)\s*(?::\s*\S+|<[^>]+>)\s+(.*)$")
 
 
 def _r_structure(par: list[_Line]) -> list[ListedTable]:
-    """The columns of a key that ``str()`` or ``glimpse()`` prints with their first values: a listing of
-    those values (one column each); other columns are types and summaries, not rows."""
-    from scanner.loaders.programs import key_kind
-
-    out = []
+    """``str()`` or ``glimpse()`` output with a key column: each column with the values of the first
+    observations, read back into rows (observation k: the k-th value of every column), a listing of those
+    observations. Factor columns print level codes, left out;
+    a value cut short at the line's end (``7120…``) is left out with the rows it would start."""
+    columns: list[tuple[str, list[str], int]] = []
     for x in par:
         m = _R_STR.match(x.text)
-        if m is None or key_kind(m.group(1)) is None:
+        if m is None or m.group(2).startswith(("w/", "Factor", "List of", "Named")):
             continue
-        values = [v.strip('"') for v in re.split(r"[,\s]+", m.group(2)) if v and v not in ("...", "…")]
+        values = [v.strip('"') for v in re.split(r",?\s+|,", m.group(2).strip()) if v]
+        if values and (values[-1].endswith(("…", "...")) or values[-1] in ("...", "…")):
+            values = values[:-1]
         if len(values) >= 2:
-            table = TextTable([m.group(1), "column_2"], [[v, ""] for v in values], x.number, "r-str")
-            out.append(ListedTable(table, tuple(x.number for _ in values), Origin.LISTING,
-                                   "R str()/glimpse() values of a key column"))
-    return out
+            columns.append((m.group(1), values, x.number))
+    from scanner.loaders.programs import key_kind
+
+    # Without a key column the first values of age or sex are read as a column summary, as str() means them
+    if not any(key_kind(c) is not None for c, _, _ in columns):
+        return []
+    n = min(len(v) for _, v, _ in columns)
+    names = [c for c, _, _ in columns]
+    if len(set(names)) != len(names) or n < 2:
+        return []
+    rows = [[v[k] for _, v, _ in columns] for k in range(n)]
+    table = TextTable(names, rows, columns[0][2], "r-str")
+    return [ListedTable(table, tuple(columns[0][2] for _ in rows), Origin.LISTING,
+                        "R str()/glimpse() values of the first observations")]
 
 
 def _stata_input_echo(command: str, par: list[_Line]) -> list[ListedTable]:
