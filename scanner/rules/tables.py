@@ -118,6 +118,11 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         elif cell.cumulative:
             what = f"a step of its cumulative counts from the row above that counts {rule_text}"
             derived = ", cumulative step"
+        elif cell.gap:
+            what = (f"a total that exceeds the sum of its cells by {rule_text}: a category left out of the table "
+                    "(missing, other) holds a small count" + (", unless the total is not their sum; a person "
+                                                             "must check" if cell.unsure else ""))
+            derived = ", total minus cells"
         message = f"Cell ({where}) in column {masking.mask_name(cell.column)!r} has {what}."
         if prose is not None:
             message = (f"The text gives a count of persons or firms under the threshold ({rule_text}), unless the "
@@ -131,7 +136,7 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             column=cell.column if prose is None else None,
             cell=cell.labels or None if prose is None else None,
             identity=f"row{cell.row}" if not cell.labels or prose is not None else "",
-            severity=prose,
+            severity=prose or (Severity.REVIEW if cell.unsure else None),
         )
     rest = scan.small - len(scan.itemised)
     if rest > 0:
