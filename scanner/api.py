@@ -22,7 +22,6 @@ import dataclasses
 import io
 import logging
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -46,7 +45,6 @@ from scanner.sources import FileView, Source, SourceRef, hash_file, shared_view
 
 if TYPE_CHECKING:
     from scanner.loaders.printouts import LogPart
-    from scanner.loaders.texttables import TextTable
     from scanner.table_model import TableModel
     from scanner.tables.compute import TableSpec
     from scanner.tables.model import TableResult
@@ -202,6 +200,7 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
 def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
     """The MODEL and table rules over a note's text (lines numbered from ``first_line``): model sizes,
     tables pasted into it, group sizes and counts of units written in its sentences."""
+    from scanner.loaders.prose import group_sizes_in_prose, units_in_prose
     from scanner.loaders.texttables import TextTableSource, find_tables, title_above
 
     table_rules = rules_for(config, Shape.TABLE)
@@ -210,8 +209,8 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         return findings
     found_tables = list(find_tables(text, first_line))
     in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
-    for prose in (_group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
-                  _units_in_prose(text, first_line, in_tables, config.profile.threshold)):
+    for prose in (group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
+                  units_in_prose(text, first_line, in_tables, config.profile.threshold)):
         if prose is not None:
             found_tables.append(prose)
     for found in found_tables:
@@ -255,86 +254,6 @@ def _table_models(table: TableModel, config: Config, relpath: str, key: bytes) -
     # (numbered from 0: the header is line 0, data row k line k; findings point at rows)
     return [dataclasses.replace(f, location=dataclasses.replace(f.location, row=f.location.line or None, line=None))
             for f in _model_findings("\n".join(lines), 0, rules, config, relpath, key)]
-
-
-# A group's size written in prose: "(n = 2)", "N: 14", "n=1 289".
-_PROSE_N = re.compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
-
-
-#: Group sizes in prose kept whole per chunk; beyond this only the ones under the threshold are kept (a
-#: text of thousands of "n = ..." is judged by its small ones, in bounded time).
-_PROSE_MAX_ROWS = 1000
-
-
-def _group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
-    """Group sizes written in the sentences of a note ("among women in Læsø (n = 2) the mean income was
-    ..."), as a table of counts (label, n) for the table rules: a small n published in prose is a small
-    cell, whatever else the sentence says of the group. Lines in ``skip`` belong to tables read already."""
-    from scanner.loaders.texttables import TextTable
-
-    found: list[tuple[int, str]] = []
-    line, pos = first_line, 0
-    for m in _PROSE_N.finditer(text):
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        if line not in skip:
-            found.append((line, m.group(1)))
-    if not found:
-        return None
-    values = [v if v.isdigit() else re.sub(r"[ ,.\u00a0]", "", v) for _, v in found]
-    keep = range(len(found)) if len(found) <= _PROSE_MAX_ROWS else \
-        [k for k, v in enumerate(values) if int(v) < threshold]
-    rows = [[f"group {k + 1}", values[k]] for k in keep]
-    lines = [found[k][0] for k in keep]
-    if not rows:
-        return None
-    return TextTable(["label", "n"], rows, lines[0], "prose", tuple(lines))
-
-
-# A count of units written in prose: "2 patients died", "only two firms", "1 person was excluded", "tre
-# personer". Words for numbers that are also articles or prepositions (Danish "en", "to") are left out.
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4}
-_UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
-               r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
-               r"businesses|employees?|workers?|students?|pupils?|residents?|"
-               r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
-               r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare")
-_PROSE_UNITS = re.compile(
-    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[ \t]+(\w+[ \t]+)?(" + _UNIT_NOUNS + r")\b"
-    r"(?![-/]|[ \t]+(?:per|each|in each|households?|husstande?|hushåll|or more|eller flere|or fewer|at a time)\b)",
-    re.IGNORECASE)
-# Words before the number that make it a label, a bound or a range, not a count: "Table 2 patients", "with 2
-# children", "more than 2 persons", "aged 1 year", "cells of 1 or 2 persons".
-_NOT_A_COUNT_BEFORE = re.compile(r"(?:table|figure|fig\.|model|step|group|panel|appendix|section|chapter|wave|"
-                                 r"tabel|figur|with|med|than|end|än|least|mindst|minst|up to|op til|aged?|"
-                                 r"under|over|below|above|≥|<|>|≤|per|every|hver|each|top|first|last|or|eller|to|til|till|-|–)\s*$",
-                                 re.IGNORECASE)
-
-
-def _units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
-    """Counts of persons or firms under the threshold written in a note's sentences ("2 patients died within
-    30 days"), as a table of counts that TAB001 reports for review: a number before such a noun is often a
-    count, but it can be a category ("families with 2 children") a person must tell apart."""
-    from scanner.loaders.texttables import TextTable
-
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    line, pos = first_line, 0
-    for m in _PROSE_UNITS.finditer(text):
-        word = m.group(1).lower()
-        value = int(word) if word.isdigit() else _NUMBER_WORDS[word]
-        # ("one" before an adjective is seldom a count: "not one huge firm")
-        if (word == "one" and m.group(2)) or not 0 < value < threshold \
-                or _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
-            continue
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        if line in skip or len(rows) >= _PROSE_MAX_ROWS:
-            continue
-        rows.append([f"group {len(rows) + 1}", str(value)])
-        lines.append(line)
-    return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
 
 
 def _at_lines(findings: Iterable[Finding], data_line: int) -> Iterator[Finding]:

@@ -48,6 +48,7 @@ from scanner.loaders.office import (
     read_office,
     read_rtf,
 )
+from scanner.loaders.prose import group_sizes_in_prose, units_in_prose
 from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, is_header_row, unique_names
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
 from scanner.rules.context import FileFacts
@@ -212,11 +213,26 @@ class _DocumentScan:
                           self.config, self.path, self.key)
             self.findings.extend(_placed(f, place, self.key) for f in found)
 
+    def _prose(self, block: TextBlock) -> None:
+        """Counts in the block's sentences: a group's size (``(n = 2)``), counts of persons (``two patients
+        died``, review), as tables of counts for the table rules."""
+        if not self.table_rules:
+            return
+        threshold = self.config.profile.threshold
+        for table in (group_sizes_in_prose(block.text, 1, set(), threshold),
+                      units_in_prose(block.text, 1, set(), threshold)):
+            if table is None:
+                continue
+            judged = _Judged()
+            self._table(table, judged, identifiers=False)
+            self.findings.extend(_placed(f, block.place, self.key, keep_row=False) for f in judged.report)
+
     def texts(self, blocks: list[TextBlock]) -> None:
         """Identifiers in all visible text, located at the block of the first one found; model sizes."""
         blocks = [b for b in blocks if b.text.strip()]
         for b in blocks:
             self._models(b.text, b.place)
+            self._prose(b)
         if not blocks or not self.id_rules:
             return
         starts: list[int] = []

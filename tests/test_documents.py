@@ -88,6 +88,25 @@ def pdf_model_summary(d: Path) -> Path:
     return make_pdf(d / "model.pdf", [[(72, 700 - 14 * k, text) for k, text in enumerate(lines)]])
 
 
+def docx_prose_group_size(d: Path) -> Path:
+    """A group's size in a report's sentence: a small cell however it is written."""
+    return make_docx(d / "report.docx", w_par("Results.") + w_par("Among women in Læsø (n = 2) the mean income "
+                                                                  "was 412,000 DKK."))
+
+
+def docx_prose_count_of_persons(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("Results.") + w_par("Two patients died within 30 days."))
+
+
+def pdf_prose_group_size(d: Path) -> Path:
+    return make_pdf(d / "report.pdf", [[(72, 700, "Among women in Læsø (n = 2) the mean income was 412,000.")]])
+
+
+def docx_prose_large_groups(d: Path) -> Path:
+    return make_docx(d / "report.docx", w_par("The cohort (n = 4,452) includes 1,234 patients in 12 regions, "
+                                              "families with 2 children and one region at a time."))
+
+
 def docx_small_cell(d: Path) -> Path:
     return make_docx(d / "report.docx", w_par("Counts by region.") + w_table(SAFE) + w_table(SMALL))
 
@@ -347,6 +366,10 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_clean, Verdict.PASS, set()),
     (docx_small_cell, Verdict.FAIL, {"TAB001"}),
     (docx_regression_of_two, Verdict.FAIL, {"TAB007"}),
+    (docx_prose_group_size, Verdict.FAIL, {"TAB001"}),
+    (docx_prose_count_of_persons, Verdict.REVIEW, {"TAB001"}),
+    (pdf_prose_group_size, Verdict.FAIL, {"TAB001"}),
+    (docx_prose_large_groups, Verdict.PASS, set()),
     (docx_regression_large, Verdict.PASS, set()),
     (pdf_model_summary, Verdict.REVIEW, {"TAB007"}),
     (docx_comment_cpr, Verdict.FAIL, {"DOC005"}),
