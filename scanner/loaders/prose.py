@@ -47,8 +47,9 @@ def group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: 
 
 
 # A count of units written in prose: "2 patients died", "only two firms", "1 person was excluded", "tre
-# personer". Words for numbers that are also articles or prepositions (Danish "en", "to") are left out.
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+# personer". Words for numbers that are also articles or prepositions (Danish "en", "to") are left out, and
+# so is "one": "one person can have several diagnoses" is how methods are described, not a count.
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4}
 _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
@@ -77,8 +78,7 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
     for m in _PROSE_UNITS.finditer(text):
         word = m.group(1).lower()
         value = int(word) if word.isdigit() else _NUMBER_WORDS[word]
-        # ("one" before an adjective is seldom a count: "not one huge firm")
-        if (word == "one" and m.group(2)) or not 0 < value < threshold \
+        if not 0 < value < threshold \
                 or _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
         line += text.count("\n", pos, m.start())
