@@ -167,15 +167,29 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
             pct, half = pct * 100, half * 100
         if _column_percent(pct, n):
             continue
-        # every whole count the rounded share allows is at least 1 (the share is not 0) and under the
-        # threshold: 0.1 % of 1,500 is 1 or 2 units
-        shares = pct.to_numpy().astype(float)
-        units = n.to_numpy().astype(float)
-        with np.errstate(invalid="ignore"):
-            lo = np.maximum(np.ceil((shares - half) / 100 * units - 1e-9), 1)
-            hi = np.floor((shares + half) / 100 * units + 1e-9)
-            small = (shares > 0) & np.isfinite(shares) & np.isfinite(units) & (lo <= hi) & (hi < profile.threshold)
+        small = _small_counts(pct.to_numpy().astype(float), half, n.to_numpy().astype(float), profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_column=size)
+
+
+def _small_counts(pct: np.ndarray, half: float, units: np.ndarray | float, threshold: int) -> np.ndarray:
+    """Where shares ``pct`` (percent, each rounded to +- ``half``) of group sizes ``units`` are small counts:
+    every whole count the rounded share allows is at least 1 (the share is not 0) and under the threshold
+    (0.1 % of 1,500 is 1 or 2 units)."""
+    import numpy as np
+
+    with np.errstate(invalid="ignore"):
+        lo = np.maximum(np.ceil((pct - half) / 100 * units - 1e-9), 1)
+        hi = np.floor((pct + half) / 100 * units + 1e-9)
+        return (pct > 0) & np.isfinite(pct) & np.isfinite(units) & (lo <= hi) & (hi < threshold)
+
+
+def _percent_scale(present: np.ndarray, half: float) -> float | None:
+    """100 when shares written as fractions add up to 1, 1 when percentages add up to 100 (each within its
+    rounding); None when the values are no split of a whole."""
+    total = 1.0 if present.max() <= 1 else 100.0
+    if abs(present.sum() - total) > present.size * half + 1e-9:
+        return None
+    return 100.0 if total == 1.0 else 1.0
 
 
 def _add_small(result: CellScan, frame: pl.DataFrame, dims: list[str], rows: list[int], column: str,
@@ -223,13 +237,10 @@ def _column_shares(table: TableModel, profile: Profile, dims: list[str], result:
                 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
             continue  # (counts above their total add up to it)
         half = _half_unit(frame.get_column(col.name).gather(others).drop_nulls().drop_nans())
-        total = 1.0 if present.max() <= 1 else 100.0
-        if abs(present.sum() - total) > present.size * half + 1e-9:
+        scale = _percent_scale(present, half)
+        if scale is None:
             continue
-        pct, half = (present * 100, half * 100) if total == 1.0 else (present, half)
-        lo = np.maximum(np.ceil((pct - half) / 100 * size - 1e-9), 1)
-        hi = np.floor((pct + half) / 100 * size + 1e-9)
-        small = (pct > 0) & (lo <= hi) & (hi < profile.threshold)
+        small = _small_counts(present * scale, half * scale, size, profile.threshold)
         rows = [others[i] for i in np.flatnonzero(~np.isnan(shares))[np.flatnonzero(small)].tolist()]
         _add_small(result, frame, dims, rows, col.name, size_in=f"row {masking.mask_name(labels[at])!r}")
 
@@ -277,14 +288,10 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         if present.size < 2 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
             continue  # (counts that add up to the stated size are counts)
         half = _half_unit(frame.get_column(col.name).gather(rows).drop_nulls().drop_nans())
-        total = 1.0 if present.max() <= 1 else 100.0
-        if abs(present.sum() - total) > present.size * half + 1e-9:
+        scale = _percent_scale(present, half)
+        if scale is None:
             continue
-        pct, half = (shares * 100, half * 100) if total == 1.0 else (shares, half)
-        with np.errstate(invalid="ignore"):
-            lo = np.maximum(np.ceil((pct - half) / 100 * size - 1e-9), 1)
-            hi = np.floor((pct + half) / 100 * size + 1e-9)
-            small = (pct > 0) & (lo <= hi) & (hi < profile.threshold)
+        small = _small_counts(shares * scale, half * scale, size, profile.threshold)
         _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name, size_in=where)
 
 
@@ -403,9 +410,7 @@ def _row_percents(table: TableModel, frame: pl.DataFrame, size: str, known: set[
     if np.all(rows == np.round(rows)):  # whole numbers are read as counts or codes, not as shares here
         return []
     half = max(_half_unit(frame.get_column(c.name).drop_nulls().drop_nans()) for c in cols)
-    total = 1.0 if rows.max() <= 1 else 100.0
-    slack = len(cols) * half + 1e-9
-    if not np.all(np.abs(rows.sum(axis=1) - total) <= slack):
+    if any(_percent_scale(r, half) is None for r in rows):
         return []
     return cols
 
