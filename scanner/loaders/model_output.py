@@ -51,6 +51,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\bNumber of Observations Used\s+" + _NUM + r"\b"), "SAS model", "observations"),
     # SPSS regression's ANOVA: "Residual   1481.200   3   493.733" (sum of squares, then df)
 )
+# The words each phrase starts with (or always holds), looked for before the phrase.
+_KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Residual", "Residual ", "Residuals",
+                                                      "No. Observations:", "Df Residuals:",
+                                                      "Number of Observations Used"), strict=True)}
 # A row of a regression table that gives each model's number of observations (esttab, outreg2, stargazer,
 # modelsummary, texreg; as text, LaTeX, markdown or CSV): the label, then whole numbers only.
 _N_ROW_LABEL = re.compile(
@@ -92,23 +96,29 @@ def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
     """Every model size printed in ``text`` (its lines numbered from ``first_line``), in line order. Each
     phrase is searched over the whole text at once (a large note is not split into lines)."""
     at: list[tuple[int, str, str, int]] = []  # (offset, what, size, value)
+    # (a phrase's words are looked for first: a substring test costs a fraction of a regular expression's
+    # scan, and most text holds no model output)
     for pattern, what, size in _PHRASES:
-        at.extend((m.start(), what, size, _whole(m.group(1))) for m in pattern.finditer(text))
-    for header in _ANOVA_HEADER.finditer(text):
+        if _KEYS[id(pattern)] in text:
+            at.extend((m.start(), what, size, _whole(m.group(1))) for m in pattern.finditer(text))
+    headers = _ANOVA_HEADER.finditer(text) if ("Source" in text or "Sum of Squares" in text) else ()
+    for header in headers:
         start = text.find("\n", header.end()) + 1
         if start == 0:
             continue
-        for line in text[start:].split("\n", _ANOVA_REACH)[:_ANOVA_REACH]:
+        for line in text[start:start + 4096].split("\n", _ANOVA_REACH)[:_ANOVA_REACH]:
             m = _SAS_ERROR_ROW.match(line) or _SPSS_RESIDUAL_ROW.match(line)
             if m:
                 at.append((start, "analysis of variance table", "residual_df", _whole(m.group(1))))
                 break
             start += len(line) + 1
-    if _REGRESSION_TABLE.search(text):
-        for label in _N_ROW_LABEL.finditer(text):
-            end = text.find("\n", label.end())
-            cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
-            at.extend((label.start(), "regression table", "observations", _whole(c)) for c in cells or ())
+    rows: list[tuple[int, str, str, int]] = []
+    for label in _N_ROW_LABEL.finditer(text):
+        end = text.find("\n", label.end())
+        cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
+        rows.extend((label.start(), "regression table", "observations", _whole(c)) for c in cells or ())
+    if rows and _REGRESSION_TABLE.search(text):
+        at.extend(rows)
     at.sort(key=lambda t: t[0])  # (stable: a row's models stay in column order)
     found: list[ModelSize] = []
     line, pos = first_line, 0
