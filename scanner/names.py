@@ -351,6 +351,10 @@ _MARGIN_FORM = re.compile(
 _SPACES = re.compile(r"\s+")
 
 
+# "Beg. Total" of a life table (those at risk when an interval begins), "Running total": not a margin.
+_NOT_MARGIN_PREFIXES = ("beg.", "beg ", "beginning", "begin ", "start", "initial", "running", "cumulative")
+
+
 @functools.lru_cache(maxsize=65_536)  # labels repeat on every row of a long table
 def is_margin_label(text: str) -> bool:
     """Whether a row label or a column header names a margin (``I alt``, ``Total``, ``Yhteensä``, ...).
@@ -359,6 +363,6 @@ def is_margin_label(text: str) -> bool:
     on the rows around it (see the module docstring).
     """
     norm = _SPACES.sub(" ", text.strip()).casefold()
-    if not norm:
+    if not norm or norm.startswith(_NOT_MARGIN_PREFIXES):
         return False
     return norm in MARGIN_LABELS or bool(_MARGIN_FORM.match(norm))

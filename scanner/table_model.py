@@ -870,13 +870,24 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
             c.statistic = None
 
 
+_NUMBER_PAIR = re.compile(r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$")
+
+
+def _number_pairs(sample: pl.DataFrame, c: ColumnInfo) -> bool:
+    """Every value of text column ``c`` is two numbers (an interval, a confidence band)."""
+    values = [v for v in sample.get_column(c.name).to_list() if v]
+    return bool(values) and all(isinstance(v, str) and _NUMBER_PAIR.match(v) for v in values)
+
+
 def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_words: frozenset[str]) -> None:
     cols = model.columns
     sample = model.sample
     n = sample.height
     texts = [c for c in cols if c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN)
              and not (c.distinct_share > 0.5 and identifier_kind(c.name) is not None)]
-    last_text = max((c.index for c in texts), default=-1)
+    # Numeric codes sit left of their labels; a column of number pairs (a confidence interval "0.74  0.94", a
+    # range) or one named as a statistic is not labels, and the counts left of it are counts.
+    last_text = max((c.index for c in texts if c.statistic is None and not _number_pairs(sample, c)), default=-1)
     numeric = [c for c in cols if c.kind is ColumnKind.NUMERIC]
     period_measures = [c for c in numeric if c.period_header]
     model.wide = len(period_measures) >= 3
@@ -886,6 +897,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
                 and identifier_kind(c.name) is not None:
             # A key that is (nearly) unique per row would make any row look like its own table cell.
             c.role, c.reason = Role.IDENTIFIER, "named like a key"
+        elif c.kind is ColumnKind.TEXT and c.statistic is not None and _number_pairs(sample, c):
+            c.role, c.reason = Role.OTHER, f"intervals of a statistic ({c.statistic})"
         elif c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN):
             c.role, c.reason = Role.DIMENSION, "text labels"
         elif c.kind is ColumnKind.TEMPORAL:

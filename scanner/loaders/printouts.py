@@ -263,6 +263,8 @@ _STATA_TABULATION = frozenset({
     "summ", "sum", "su", "summa", "summar", "summari", "summariz", "tabout", "xttab", "xtsum", "xtdes",
     "misstable", "tabm", "table1", "dtable", "count", "means", "ci", "ameans", "centile",
     "tabdisp", "collapse", "contract", "groups", "fre", "tabchi",
+    # survival tables: persons at risk, failures and censorings per interval or group (sts list, sts test)
+    "sts", "ltable", "strate", "stptime", "stsum",
 })  # fmt: skip
 _STATA_MODEL = frozenset({
     "regress", "reg", "regr", "logit", "logistic", "probit", "oprobit", "ologit", "mlogit", "poisson", "nbreg",
@@ -270,7 +272,7 @@ _STATA_MODEL = frozenset({
     "mixed", "melogit", "meglm", "glm", "margins", "marginsplot", "test", "testparm", "lincom", "nlcom", "estat",
     "esttab", "estout", "eststo", "outreg2", "predict", "anova", "manova", "ttest", "ranksum", "signrank",
     "pwcorr", "correlate", "corr", "ppmlhdfe", "qreg", "rreg", "sureg", "heckman", "tobit", "cloglog",
-    "xtset", "tsset", "stset", "sts", "strate", "stptime", "stsum", "bootstrap", "didregress", "csdid",
+    "xtset", "tsset", "stset", "bootstrap", "didregress", "csdid",
     "eventstudyinteract", "did_multiplegt", "rdrobust", "synth", "teffects", "psmatch2", "pscore", "kdensity",
     "graph", "twoway", "scatter", "histogram", "hist", "tw", "line", "coefplot", "binscatter", "describe",
     "desc", "d", "ds", "merge", "append", "reshape", "egen", "gen", "generate", "replace", "drop", "keep",
@@ -981,7 +983,9 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
                                               origin, what))
             continue
         table, used_next = found
+        body = par + [x for p in pars[k:k + used_next] for x in p]
         k += used_next
+        table, k = _double_spaced(table, body, pars, k, origin, what, command, language)
         if table.origin is Origin.OUTPUT and _has_row_numbers(table):
             # a printed data frame with its row names or index (1..n, 0..n-1): a listing of rows
             table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what} (printed data frame)")
@@ -1266,8 +1270,8 @@ def _stata_input_echo(command: str, par: list[_Line]) -> list[ListedTable]:
 def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: Origin, what: str,
                      command: str, language: Language) -> tuple[ListedTable, int] | None:
     """A table in one paragraph (``pars[k]`` is the next one, which a header-only paragraph joins)."""
-    if any(_MODEL_HEADER.search(x.text) for x in par[:8]):
-        return None  # model output: estimates, not cells
+    if any(_MODEL_HEADER.search(x.text) for x in par[:8]) and not any(_LIFE_TABLE.search(x.text) for x in par[:8]):
+        return None  # model output: estimates, not cells (a life table's confidence bands go with its counts)
     if sum(1 for x in par if _PLOT.search(x.text)) >= 2:
         return None  # a character plot (histogram, box plot, stem and leaf)
     if any(_LIST_ROW.match(x.text) for x in par):
@@ -1317,6 +1321,9 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         # a class title alone on the line above the rows ("region" in PROC TABULATE) names no column
         while len(header) > 1 and len(header[-1].text.split()) == 1:
             header = header[:-1]
+    # a stratum's label between rows (Stata's "treat=1" in ltable and sts list) starts more rows of the table
+    strata = _strata(rows)
+    data = [x for x in data if not _STRATUM.match(x.text)]
     # rows end where lines stop holding numbers (a footnote, a note under the table)
     end = next((i for i, x in enumerate(data) if not _is_data(x.text)), len(data))
     data = data[:end]
@@ -1327,7 +1334,47 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
     table = _columns(_fitting_header(header, data), data, origin, what)
     if table is None:
         return None
+    if len({strata[n] for n in table.lines if n in strata}) >= 2:
+        table = _with_strata(table, strata)
     return _describe_frame(_without_obs(table)), used_next
+
+
+def _strata(rows: list[_Line]) -> dict[int, tuple[str, str]]:
+    """The stratum (variable, value) each line of a table is under, when labels such as ``treat=1`` stand
+    alone between its rows; empty when there are none."""
+    out: dict[int, tuple[str, str]] = {}
+    current: tuple[str, str] | None = None
+    for x in rows:
+        if _STRATUM.match(x.text):
+            name, _, value = x.text.strip().partition("=")
+            current = (name.strip(), value.strip())
+        elif current is not None:
+            out[x.number] = current
+    return out
+
+
+def _with_strata(table: ListedTable, strata: dict[int, tuple[str, str]]) -> ListedTable:
+    """``table`` with its rows' stratum (``treat=1``, text: a code's value is no count) as a first column:
+    the strata make its rows' labels unique."""
+    t = table.table
+    rows = [["=".join(strata[n]) if n in strata else "", *r] for n, r in zip(table.lines, t.rows, strict=True)]
+    return ListedTable(TextTable(unique_names(["stratum", *t.names]), rows, t.data_line, t.kind, t.lines),
+                       table.lines, table.origin, table.what)
+
+
+def _double_spaced(table: ListedTable, body: list[_Line], pars: list[list[_Line]], k: int, origin: Origin,
+                   what: str, command: str, language: Language) -> tuple[ListedTable, int]:
+    """``table`` (read from the lines ``body``) with the rows printed below it after a blank line each (SAS
+    PROC MEANS and SUMMARY put a blank line between CLASS levels; a report double-spaced): each following
+    paragraph one blank line down, of data lines only, joins when the lines read together give the same
+    columns and more rows. Returns the table and the index of the next paragraph not used."""
+    while k < len(pars) and pars[k][0].number == body[-1].number + 2 and all(_is_data(x.text) for x in pars[k]):
+        found = _parse_paragraph(body + pars[k], pars, k + 1, origin, what, command, language)
+        if found is None or found[1] or found[0].table.names != table.table.names \
+                or len(found[0].table.rows) <= len(table.table.rows):
+            break
+        table, body, k = found[0], body + pars[k], k + 1
+    return table, k
 
 
 def _without_obs(table: ListedTable) -> ListedTable:
@@ -1350,6 +1397,13 @@ _MODEL_HEADER = re.compile(r"Coef\.|Coefficient|Std\. ?[Ee]rr|Odds [Rr]atio|Haz(
                            r"\[95% [Cc]onf|Conf\. [Ii]nterval|\bEstimate\b|Std\. Error|exp\(coef\)|\bdy/dx\b|"
                            r"[zt] value|Wald Chi-Square|Pr > ChiSq|Pr > \|t\||Parameter Estimates|Sum of Squares|"
                            r"Mean Square|Log [Ll]ikelihood|Residual")
+
+
+# The header of a life table (Stata ltable and sts list, R survfit, SAS LIFETEST): persons at risk, failed and
+# censored per interval are counts, even beside confidence bands.
+_LIFE_TABLE = re.compile(r"\bBeg\.|\bn\.risk\b|\bat\s+risk\b|\bSurvivor\b|\bNumber\s+(?:Failed|Left)\b|\bn\.event\b",
+                         re.IGNORECASE)
+_STRATUM = re.compile(r"^\s*[A-Za-z_][\w.]*\s*=\s*\S+\s*$")
 
 
 def _data_spans(lines: list[str], data_from: int) -> int:
