@@ -1311,7 +1311,8 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         # a header alone in its paragraph (SAS PROC PRINT puts a blank line under it): join the rows below
         # (only across one blank line, and only a line of column names: "Obs    x", not "Sample Size = 446")
         if k < len(pars) and len(rows) <= 3 and pars[k][0].number == par[-1].number + 2 \
-                and _GAP.search(rows[-1].text) and "=" not in rows[-1].text and all(_is_data(x.text) for x in pars[k]):
+                and _GAP.search(rows[-1].text) and "=" not in rows[-1].text \
+                and all(_is_data(x.text) or _RULE.match(x.text) for x in pars[k]):
             header, data = rows, [x for x in pars[k] if not _RULE.match(x.text)]
             used_next = 1
         else:

@@ -665,14 +665,16 @@ def _ordinal(level: float) -> str:
     return f"{text}th percentile" if level != 50 else "median"
 
 
-def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions) -> str | None:
-    """Why ``extreme`` (a max or min of ``group``) stands far from the rest, from the group's published
-    statistics of the same variable; None when it does not (or nothing to compare with is published)."""
+def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: float | None = None) -> str | None:
+    """Why ``extreme`` (a max or min of ``group``; or the percentile at level ``own`` that is one) stands far
+    from the rest, from the group's published statistics of the same variable; None when it does not (or
+    nothing to compare with is published)."""
     x = extreme.value
     if x is None:
         return None
     stem = extreme.stem
-    pct = {s.level: s.value for s in group.of("percentile", stem) if s.level is not None and s.value is not None}
+    pct = {s.level: s.value for s in group.of("percentile", stem)
+           if s.level is not None and s.value is not None and s.level != own}
     median = pct.get(50.0)
     means = [s.value for s in group.of("mean", stem) if s.value is not None]
     mean = means[0] if means else None
@@ -707,6 +709,27 @@ def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions) -> str |
     return None
 
 
+def _as_extreme(group: Group, stat: Stat) -> tuple[Stat | None, float | None]:
+    """``stat`` as a maximum or minimum of ``group``: itself when it is one; a percentile at level q of a
+    group of n observations with n (100 - q) / 100 < 1 is its largest value (or lies between its two
+    largest) and, with n q / 100 < 1, its smallest: a p99 of 40 firms is the largest firm's value. Returns
+    (the statistic read as an extreme, the percentile's level or None), or (None, None)."""
+    if stat.value is None:
+        return None, None
+    if stat.kind in ("min", "max"):
+        return stat, None
+    if stat.kind != "percentile" or stat.level is None or not 0 < stat.level < 100:
+        return None, None
+    n = group.size(stat.stem)
+    if n is None or n <= 0:
+        return None, None
+    if n * (100 - stat.level) < 100:
+        return Stat("max", None, stat.stem, stat.column, stat.row, stat.value), stat.level
+    if n * stat.level < 100:
+        return Stat("min", None, stat.stem, stat.column, stat.row, stat.value), stat.level
+    return None, None
+
+
 @rule("EXT002", "outlying-extreme", Severity.BLOCK, (Shape.TABLE,), OutlierOptions)
 def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A published maximum or minimum far from the rest of its group: one unit's outlying value.
@@ -725,6 +748,10 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
       of the group's sum of squared deviations ((n - 1) sd^2) in a group of at least
       `min_group_for_variance` observations — its squared distance from the mean is at least that of
       all the other values together; at n = 20 this is stricter than Grubbs' outlier test at 1 %.
+
+    A percentile counts as the group's maximum when the group is too small for a value to lie above it
+    (n (100 - q) / 100 < 1: a p99 of fewer than 100 units, a p90 of fewer than 10), and as its minimum
+    when none can lie below it; it is judged by the same tests against the group's other statistics.
 
     Large groups are no protection here. A maximum of heavy-tailed data (incomes, turnover) that stays
     within these bounds is not flagged: it is still one unit's value, which a checker may judge.
@@ -745,21 +772,34 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     layout = summary_layout(table)
     if layout is None:
         return
-    if not layout.long and not any(c.name.kind in ("min", "max") for c in layout.columns):
+    if not layout.long and not any(c.name.kind in ("min", "max", "percentile") for c in layout.columns):
         return
     opts: OutlierOptions = ctx.options
     itemised = 0
     for group in iter_groups(table, layout):
-        for extreme in group.stats:
-            if extreme.kind not in ("min", "max") or extreme.value is None:
+        for stat in group.stats:
+            extreme, own = _as_extreme(group, stat)
+            if extreme is None:
                 continue
-            why = _outlier_reasons(group, extreme, opts)
+            why = _outlier_reasons(group, extreme, opts, own=own)
             if why is None:
                 continue
             itemised += 1
             if itemised > _MAX_ITEMISED:
                 continue
             what = "maximum" if extreme.kind == "max" else "minimum"
+            if own is not None:
+                shown = f"{_ordinal(own)} in column {masking.mask_name(stat.column)!r} of group ({_where(group)})"
+                yield ctx.finding(
+                    f"The {shown} is the group's {what} (the group is too small for a value to lie "
+                    f"{'above' if what == 'maximum' else 'below'} it) and {why.removeprefix('is ')}: an "
+                    "outlier, one unit's value.",
+                    masking.note(f"outlying {what} ({_ordinal(own)} of a group of {group.size(stat.stem):g}; "
+                                 f"{why.split(' ', 1)[1] if why.startswith('is ') else why})"),
+                    row=stat.row, column=stat.column, cell=group.labels or None,
+                    identity=f"p{own:g}" + ("" if group.labels else f"row{group.row}"),
+                )
+                continue
             yield ctx.finding(
                 f"The {what} in column {masking.mask_name(extreme.column)!r} of group ({_where(group)}) {why}: "
                 "an outlier, one unit's value.",
