@@ -213,9 +213,19 @@ GENERIC_IDS = frozenset(
 BARE_NAMES = frozenset({"name", "navn", "namn", "nimi"})
 
 
+# A count of a key's values named after the key: Excel's "Count of pnr", "Distinct Count of lopnr", SAS's
+# "N_pnr", "antal_pnr", "antal_unikke_pnr", "nunique_cvr".
+_AGGREGATE_OF_KEY = re.compile(
+    r"^(?:count|sum|number|antal|antall|antalet|lukum(?:ä|a)(?:ä|a)r(?:ä|a)|n|nobs|freq|distinct|unique|nunique|"
+    r"n_?distinct|count_?distinct|distinct_?count)(?:_(?:of|af|av|unikke|unika|unike|unique|distinct|count|"
+    r"count_of))*_+[a-zæøåäö]")
+
+
 def identifier_kind(name: str) -> str | None:
     """Which kind of key a column name announces: "register key", "direct identifier", "record key"."""
     lowered = name.strip().lower().replace(" ", "_").replace("-", "_").replace(".", "_")
+    if _AGGREGATE_OF_KEY.match(lowered):
+        return None  # "Count of pnr" (an Excel pivot table), "antal_pnr", "n_distinct_lopnr": counts of keys
     if NATIONAL_KEYS.search(lowered):
         return "register key"
     if DIRECT_IDENTIFIERS.search(lowered):
