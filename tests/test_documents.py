@@ -582,3 +582,36 @@ def test_second_header_row_of_numeric_levels(tmp_path: Path, small: int, verdict
     assert f.verdict is verdict, _detail(f)
     if verdict is Verdict.FAIL:
         assert [(x.rule, x.location.column) for x in f.findings] == [("TAB001", "Sex | 1")]
+
+
+def _stacked_freq(small: int) -> list[list[list[str]]]:
+    """A SAS PROC FREQ crosstab as ODS writes it to HTML, RTF and Word: each cell stacks its Frequency,
+    Percent, Row Pct and Col Pct on lines of their own."""
+    def cell(n: int, total: int) -> list[str]:
+        return [str(n), f"{100 * n / 166:.2f}", f"{100 * n / total:.2f}", f"{100 * n / 83:.2f}"]
+    return [[["region"], ["K"], ["M"], ["Total"]],
+            [["Nord"], cell(45, 45 + small), cell(small, 45 + small), [str(45 + small)]],
+            [["Syd"], cell(61, 119), cell(58, 119), ["119"]]]
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (21, Verdict.PASS)])
+@pytest.mark.parametrize("fmt", ["html", "rtf", "docx"])
+def test_stacked_statistics_in_a_cell_read_as_its_count(tmp_path: Path, fmt: str, small: int,
+                                                       verdict: Verdict) -> None:
+    rows = _stacked_freq(small)
+    if fmt == "html":
+        body = "".join("<tr>" + "".join(f"<td>{'<br/>'.join(c)}</td>" for c in r) + "</tr>" for r in rows)
+        path = tmp_path / "freq.html"
+        path.write_text(f"<html><body><table>{body}</table></body></html>", encoding="utf-8")
+    elif fmt == "rtf":
+        body = "".join(r"\trowd" + "".join(rf"\cellx{1500 * (k + 1)}" for k in range(len(r))) + r"\pard\intbl "
+                       + "".join("\\line ".join(c) + "\\cell " for c in r) + r"\row" for r in rows) + r"\pard"
+        path = make_rtf(tmp_path / "freq.rtf", body)
+    else:
+        body = "".join("<w:tr>" + "".join("<w:tc>" + "".join(w_par(x) for x in c) + "</w:tc>" for c in r)
+                       + "</w:tr>" for r in rows)
+        path = make_docx(tmp_path / "freq.docx", f"<w:tbl>{body}</w:tbl>")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert [(x.rule, x.location.column) for x in f.findings] == [("TAB001", "M")], _detail(f)

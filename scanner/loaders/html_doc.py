@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from scanner.loaders.images import chart_data, read_image, read_svg
-from scanner.loaders.office import DocTable, DocumentContent, HiddenBlock, Place, TextBlock, square
+from scanner.loaders.office import DocTable, DocumentContent, HiddenBlock, Place, TextBlock, cell_text, square
 
 __all__ = ["read_html"]
 
@@ -33,6 +33,9 @@ def _span(value: str | None) -> int:
         return max(1, min(int(value or 1), _MAX_SPAN))
     except ValueError:
         return 1
+
+
+_BR = "\x00"  # a <br> inside a cell (the source's own line breaks are only white space)
 
 
 def _header_names(heads: list[list[str]], width: int) -> list[str]:
@@ -126,7 +129,10 @@ class _Reader(HTMLParser):
         if tag == "img":
             self._image(dict(attrs).get("src") or "")
         elif tag == "br":
-            self.text.append("\n")
+            if self.cells:
+                self.cells[-1].append(_BR)  # a line break inside a cell: stacked values (see cell_text)
+            else:
+                self.text.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if self.svg is not None:
@@ -147,7 +153,7 @@ class _Reader(HTMLParser):
                 self.script = None
             return
         if tag in ("td", "th") and self.cells:
-            cell = re.sub(r"\s+", " ", "".join(self.cells.pop())).strip()
+            cell = cell_text(re.sub(r"[\r\n]+", " ", "".join(self.cells.pop())).split(_BR))
             span, down = self.spans.pop() if self.spans else (1, 1)
             if self.rows:
                 row, carry = self.rows[-1], self.carry[-1]

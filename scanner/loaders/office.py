@@ -222,6 +222,20 @@ def _norm(text: str) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", text).strip()
 
 
+_NUMBER = re.compile(r"^[-+\u2212]?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?:[.,]\d+)?%?$")
+
+
+def cell_text(lines: list[str]) -> str:
+    """A table cell from its paragraphs and line breaks. Numbers stacked on two or more lines (SAS ODS PROC
+    FREQ's Frequency, Percent, Row Pct and Col Pct in one cell, the frequency first as its legend orders
+    them; a mean over its standard deviation) are read as the first, the cell's count or estimate; any
+    other cell is its lines joined by spaces."""
+    parts = [p for p in (_norm(x) for line in lines for x in line.split("\n")) if p]
+    if len(parts) >= 2 and all(_NUMBER.match(p) for p in parts):
+        return parts[0]
+    return _norm(" ".join(lines))
+
+
 def square(rows: list[list[str]]) -> list[list[str]]:
     """Rows padded to the widest row (merged cells leave rows short)."""
     width = max((len(r) for r in rows), default=0)
@@ -314,7 +328,7 @@ class _WordBody:
                         span = 1
                     break
             if self.row:
-                self.row[-1].append(_norm(" ".join(cell)))
+                self.row[-1].append(cell_text(cell))
                 self.row[-1].extend([""] * (span - 1))
             el.clear()
         elif tag == "tr" and self.tables:
@@ -582,7 +596,7 @@ def _drawing_text(pkg: _Package, part: str, place: Place, out: DocumentContent, 
             if el.get("hMerge") in ("1", "true") or el.get("vMerge") in ("1", "true"):
                 rows.append("")
             else:
-                rows.append(_norm(" ".join(cell)))
+                rows.append(cell_text(cell))
             el.clear()
         elif tag == "tr" and tables:
             tables[-1].append(rows)
@@ -778,7 +792,7 @@ def _odf(pkg: _Package, out: DocumentContent) -> None:
             texts = [_odf_text(p) for p in el.iter() if _local(p.tag) in ("p", "h")]
             out.hidden.append(HiddenBlock("hidden-text", place("hidden section"), texts))
         elif tag in ("table-cell", "covered-table-cell") and cells:
-            cell = _norm(" ".join(cells.pop()))
+            cell = cell_text(cells.pop())
             try:
                 repeat = int(el.get(f"{{{_TABLE_NS}}}number-columns-repeated", "1"))
             except ValueError:
@@ -1002,7 +1016,7 @@ class _RtfReader:
         elif w == "cell" or w == "nestcell":
             self.cell.append("".join(self.para))
             self.para.clear()
-            self.row.append(_norm(" ".join(self.cell)))
+            self.row.append(cell_text(self.cell))
             self.cell = []
         elif w == "row" or w == "nestrow":
             if self.row:
