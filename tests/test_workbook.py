@@ -661,3 +661,22 @@ def test_regression_table_in_a_sheet(export: Path) -> None:
     _save(wb, export)
     res = _scan(export)
     assert res.verdict is Verdict.REVIEW and {f.rule for f in res.findings} == {"TAB007"}, res.findings
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, "fail"), (21, "pass")])
+def test_stacked_statistics_in_a_wrapped_cell(export: Path, small: int, verdict: str) -> None:
+    """SAS ODS EXCEL writes PROC FREQ's Frequency, Percent, Row Pct and Col Pct into one wrapped cell: the
+    first number is the cell's count."""
+    wb = _new()
+    ws = wb.active
+    ws.append(["Table of region by sex"])
+    ws.append(["region", "K", "M", "Total"])
+    ws.append(["Nord", "45\n27.11\n95.74\n42.45", f"{small}\n1.20\n4.26\n3.33", f"{45 + small}\n28.31"])
+    ws.append(["Syd", "61\n36.75\n51.26\n57.55", "58\n34.94\n48.74\n96.67", "119\n71.69"])
+    ws.append(["Midt", "70\n36.75\n51.26\n57.55", "64\n34.94\n48.74\n96.67", "134\n71.69"])
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == verdict, [(f.rule, f.message) for f in res.findings]
+    if verdict == "fail":
+        [f] = _rules(res, "TAB001")
+        assert f.location.column == "M" and f.location.row == 3

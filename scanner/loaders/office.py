@@ -230,10 +230,17 @@ def cell_text(lines: list[str]) -> str:
     FREQ's Frequency, Percent, Row Pct and Col Pct in one cell, the frequency first as its legend orders
     them; a mean over its standard deviation) are read as the first, the cell's count or estimate; any
     other cell is its lines joined by spaces."""
-    parts = [p for p in (_norm(x) for line in lines for x in line.split("\n")) if p]
+    first = stacked_number("\n".join(lines))
+    return first if first is not None else _norm(" ".join(lines))
+
+
+def stacked_number(text: str) -> str | None:
+    """The first of two or more numbers stacked on lines of ``text`` (see :func:`cell_text`); None when
+    ``text`` is not such a stack."""
+    parts = [p for p in (_norm(x) for x in text.split("\n")) if p]
     if len(parts) >= 2 and all(_NUMBER.match(p) for p in parts):
         return parts[0]
-    return _norm(" ".join(lines))
+    return None
 
 
 def square(rows: list[list[str]]) -> list[list[str]]:

@@ -259,7 +259,7 @@ class Workbook:
             offsets = [c.absolute_index for c in handle.available_columns()]
         except Exception as exc:
             raise LoadError(f"sheet could not be read ({type(exc).__name__})") from None
-        columns = [_as_string(batch.column(i)) for i in range(batch.num_columns)]
+        columns = [_unstacked(_as_string(batch.column(i))) for i in range(batch.num_columns)]
         col_offset = offsets[0] if offsets else 0
         if offsets and offsets != list(range(col_offset, col_offset + len(offsets))):
             raise LoadError("sheet columns are not contiguous")  # never seen; would misplace every reference
@@ -278,6 +278,20 @@ def _as_string(arr: pa.Array) -> pa.Array:
     if pa.types.is_null(arr.type):
         return pa.nulls(len(arr), pa.string())
     return arr.cast(pa.string())
+
+
+def _unstacked(arr: pa.Array) -> pa.Array:
+    """``arr`` with each cell of numbers stacked on lines (SAS ODS EXCEL's PROC FREQ crosstab: Frequency,
+    Percent, Row Pct and Col Pct in one wrapped cell) replaced by its first number, the count."""
+    import pyarrow.compute as pc
+
+    from scanner.loaders.office import stacked_number
+
+    if arr.null_count == len(arr) or not pc.any(pc.match_substring(arr, "\n")).as_py():
+        return arr
+    values = arr.to_pylist()
+    out = [(stacked_number(v) or v) if v is not None and "\n" in v else v for v in values]
+    return pa.array(out, pa.string())
 
 
 def _nonblank(arr: pa.Array) -> np.ndarray:
