@@ -555,6 +555,10 @@ _SAS_STATEMENT = re.compile(
 )
 _STATA_ECHO = re.compile(r"^\. [A-Za-z_*/]", _M)  # ". summarize", ". * comment", ". /*"
 _R_PROMPT = re.compile(r"^> [^\n]*(?:<-|\w\()", _M)  # "> fit <- lm(...)", "> summary(fit)"
+#: One prompt is enough before a call only R makes, or a column taken with "$" (a quoted e-mail line is not
+#: code): "> table(df$income)", "> summary(fit)".
+R_STRONG_PROMPT = re.compile(r"^> [^\n]*(?:\w\$\w|\b(?:table|xtabs|ftable|addmargins|prop\.table|tapply|"
+                             r"aggregate|summary|quantile|head|tail|str|glimpse|tabyl|count)\s*\()", _M)
 _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     # (pattern, minimum hits, weight)
     (re.compile(r"^NOTE: ", _M), 2, 2),
@@ -566,6 +570,7 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (re.compile(r"^\x0c", _M), 1, 1),  # listing page break
     (re.compile(r"^\s*Obs {2,}\S", _M), 1, 1),  # PROC PRINT header
     (_R_PROMPT, 2, 2),  # with the single prompt below: two R commands make a transcript
+    (R_STRONG_PROMPT, 1, 2),
     # Python and IPython consoles: ">>> df.head()", "In [3]: df.head()" / "Out[3]:"
     (re.compile(r"^>>> [^\n]*(?:\w\(|=|\.\w)", _M), 2, 3),
     (re.compile(r"^In \[\d+\]: \S", _M), 2, 3),

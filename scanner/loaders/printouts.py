@@ -51,6 +51,7 @@ from typing import Any
 
 import numpy as np
 
+from scanner.discover.classify import R_STRONG_PROMPT
 from scanner.loaders.base import LoadError
 from scanner.loaders.model_output import ModelSize, model_sizes
 from scanner.loaders.programs import (
@@ -138,6 +139,7 @@ _STATA_ECHO = re.compile(r"^\. \S", re.M)
 _R_MARK = re.compile(r"^R (?:version|Under development)|^R is free software", re.M)
 _R_PROMPT = re.compile(r"^> ", re.M)
 _R_COMMAND = re.compile(r"^> [^\n]*(?:<-|\w\()", re.M)
+
 _R_PRINT = re.compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
 _PY_MARK = re.compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
 # A Python console's prompt (">>> df.head()") or IPython's ("In [3]: df.head()").
@@ -165,7 +167,7 @@ def detect_log(head: str, name: str) -> LogRead:
     prompts = len(_R_PROMPT.findall(window))
     commands = len(_R_COMMAND.findall(window))  # prompts before a call or an assignment
     if lower.endswith(".rout") or _R_MARK.search(window) or prompts >= 3 or commands >= 2 \
-            or (prompts and _R_PRINT.search(window)):
+            or R_STRONG_PROMPT.search(window) or (prompts and _R_PRINT.search(window)):
         return LogRead(Language.R, MODE_R, False, "R transcript")
     if stata_echo >= 1:
         return LogRead(Language.STATA, MODE_STATA, False, "Stata log")
