@@ -525,9 +525,15 @@ def _definition_pattern(kind: str, name: str) -> re.Pattern[bytes]:
     if kind == "sas":
         return re.compile(rb"%let\s+" + key + rb"\s*=([^;]*);|SYMBOLGEN:\s+Macro variable " + key
                           + rb" resolves to ([^\r\n]*)", re.I)
-    if kind in ("local", "global"):
-        words = rb"loc(?:al?)?" if kind == "local" else rb"gl(?:o(?:b(?:al?)?)?)?"
-        return re.compile(rb"(?:^|[\s.:;{])" + words + rb"\s+" + key + rb"\b[ \t]*=?[ \t]*([^\r\n]*)", re.M)
+    if kind == "local":
+        # a local, or a loop's variable (a local too): foreach id in 104233 118790 { / of local ids {
+        # ("of local ids" names a local, it does not define one)
+        return re.compile(rb"(?:^|[.:;{]|(?<!of)\s)loc(?:al?)?\s+" + key + rb"\b[ \t]*=?[ \t]*([^\r\n]*)"
+                          rb"|(?:^|[\s.:;{])(?:foreach|forvalues|forv(?:a(?:l(?:u(?:es?)?)?)?)?)\s+" + key
+                          + rb"\s+(?:in\s+|of\s+(?:loc(?:al?)?|gl(?:obal)?|numlist|varlist)\s+|=\s*)([^{\r\n]*)\{",
+                          re.M)
+    if kind == "global":
+        return re.compile(rb"(?:^|[\s.:;{])gl(?:o(?:b(?:al?)?)?)?\s+" + key + rb"\b[ \t]*=?[ \t]*([^\r\n]*)", re.M)
     if kind == "r":
         return re.compile(rb"(?:^|[;{]|^[>+] )[ \t]*" + key + rb"[ \t]*(?:<-|=(?!=))[ \t]*", re.M)
     return re.compile(rb"(?:^|;)[ \t]*" + key + rb"[ \t]*=(?!=)[ \t]*", re.M)
@@ -605,6 +611,9 @@ def _resolved(buf: np.ndarray, ls: int, before: str, op: str, after: str, langua
     if ref_kind == "r":
         value = _ECHO_PREFIX[3].sub("", value)
     value = value.strip()
+    if ref_kind == "local" and (inner := re.fullmatch(r"[A-Za-z_]\w{0,31}", value)) is not None:
+        # foreach id of local ids: the loop runs over the values of the local it names
+        value = (_definition(buf, ls, "local", inner.group(0), codec, index) or "").strip()
     if not value or _SAS_REF.search(value) or _STATA_LOCAL_REF.search(value) or _STATA_GLOBAL_REF.search(value):
         return 0  # empty, or a reference to another reference: not followed
     return _judge(before, op, text[:m.start()] + value + text[m.end():], language, kind)
