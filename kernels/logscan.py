@@ -401,13 +401,16 @@ def _name_before(buf: np.ndarray, ls: int, p: int) -> int:
 @helper
 def _operand_end(buf: np.ndarray, ls: int, p: int) -> int:
     """Where the left operand ends, for an operator at ``p``: blanks skipped, and the ``"]``, ``']``,
-    ``"]]`` of ``df["pnr"]`` or ``df[["pnr"]]``."""
+    ``"]]`` of ``df["pnr"]`` or ``df[["pnr"]]``, or the ``")`` of ``pl.col("pnr")`` (Polars, PySpark)."""
     q = p
     while q > ls and (buf[q - 1] == 32 or buf[q - 1] == 9):
         q -= 1
     k = q
-    while k > ls and k > q - 2 and buf[k - 1] == 93:  # up to two "]"
+    if k > ls + 1 and buf[k - 1] == 41:  # one ")"
         k -= 1
+    else:
+        while k > ls and k > q - 2 and buf[k - 1] == 93:  # up to two "]"
+            k -= 1
     if k < q and k > ls and (buf[k - 1] == 34 or buf[k - 1] == 39):
         return k - 1
     return q
@@ -461,13 +464,12 @@ def _comparisons(buf: np.ndarray, ls: int, le: int, line: int, out: np.ndarray, 
                     and (_is_lower_word(buf, a, p, b"frame") or _is_lower_word(buf, a, p, b"table")))):
                 nm = _mark(marks, nm, a, p + 1, line)
             if a < p:
-                if a > ls + 1 and buf[a - 1] == 46 and (_is_lower_word(buf, a, p, b"isin")
-                                                       or _is_lower_word(buf, a, p, b"eq")
+                isin = _is_lower_word(buf, a, p, b"isin") or _is_lower_word(buf, a, p, b"is_in")
+                if a > ls + 1 and buf[a - 1] == 46 and (isin or _is_lower_word(buf, a, p, b"eq")
                                                        or _is_lower_word(buf, a, p, b"ne")):
                     q = _skip_blank(buf, p + 1, le)
                     # .isin(ids): a variable that may hold literals, followed like ``pnr %in% ids``
-                    if _literal_start(buf, q, le) or (q < le and _is_name_start(buf[q])
-                                                      and _is_lower_word(buf, a, p, b"isin")):
+                    if _literal_start(buf, q, le) or (q < le and _is_name_start(buf[q]) and isin):
                         e = _operand_end(buf, ls, a - 1)
                         s = _name_before(buf, ls, e)
                         if s < e:

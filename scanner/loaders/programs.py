@@ -482,6 +482,8 @@ def _judge(before: str, op: str, after: str, language: Language, kind: str) -> i
         return _list_literals(after, kind)
     if low == "%in%":
         return _list_literals(after, kind) if language in (Language.R, Language.OTHER) else 0
+    if low == "is_in(":  # Polars' spelling of pandas' isin
+        low = "isin("
     if low in ("isin(", "eq(", "ne("):
         if language not in (Language.PYTHON, Language.OTHER):
             return 0
@@ -598,7 +600,7 @@ def _resolved(buf: np.ndarray, ls: int, before: str, op: str, after: str, langua
         if m is None:
             m = _STATA_GLOBAL_REF.match(text)
             ref_kind = "global"
-    elif language in (Language.R, Language.PYTHON) and op.lower() in ("==", "!=", "%in%", "isin("):
+    elif language in (Language.R, Language.PYTHON) and op.lower() in ("==", "!=", "%in%", "isin(", "is_in("):
         m = _BARE_REF.match(text)
         if m is not None and m.group(1).lower() in ("true", "false", "none", "null", "na", "nan", "t", "f"):
             m = None

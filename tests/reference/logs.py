@@ -178,8 +178,11 @@ def _operand_end(line: bytes, p: int) -> int:
     while q > 0 and line[q - 1] in _BLANK:
         q -= 1
     k = q
-    while k > 0 and k > q - 2 and line[k - 1] == 93:
+    if k > 1 and line[k - 1] == 41:  # the ")" of pl.col("pnr")
         k -= 1
+    else:
+        while k > 0 and k > q - 2 and line[k - 1] == 93:
+            k -= 1
     if 0 < k < q and line[k - 1] in (34, 39):
         return k - 1
     return q
@@ -226,9 +229,9 @@ def comparisons(line: bytes, base: int, line_no: int, marks: list[Mark] | None =
             if a < p and (word in (b"tibble", b"tribble") or (
                     a > 5 and line[a - 5:a].lower() == b"data." and word in (b"frame", b"table"))):
                 marks.append((base + a, base + p + 1, line_no))
-            if a < p and a > 1 and line[a - 1] == 46 and word in (b"isin", b"eq", b"ne"):
+            if a < p and a > 1 and line[a - 1] == 46 and word in (b"isin", b"is_in", b"eq", b"ne"):
                 q = _skip_blank(line, p + 1)
-                if _literal_start(line, q) or (word == b"isin" and q < n and line[q] in _NAME_START):
+                if _literal_start(line, q) or (word in (b"isin", b"is_in") and q < n and line[q] in _NAME_START):
                     e = _operand_end(line, a - 1)
                     s = _name_before(line, e)
                     if s < e:
