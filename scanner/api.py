@@ -454,6 +454,7 @@ class _Handler:
     scan: _Scan
     embeds: bool = False
     members: bool = True
+    tables: bool = False  # its files' content is tables (ACRO's "table" outputs)
 
 
 def _simple(fn: Callable[[DiscoveredFile, Config, bytes, FileFacts, int], list[Finding]]) -> _Scan:
@@ -469,20 +470,27 @@ _DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKin
                              FileKind.RTF, FileKind.SVG, FileKind.PNG, FileKind.JPEG, FileKind.GIF, FileKind.TIFF,
                              FileKind.BMP, FileKind.WEBP, FileKind.STATA_GRAPH})
 _HANDLERS: tuple[_Handler, ...] = (
-    _Handler("table", frozenset(_TABULAR), _simple(_scan_table)),
+    _Handler("table", frozenset(_TABULAR), _simple(_scan_table), tables=True),
     _Handler("text", frozenset({FileKind.TEXT}), _simple(_scan_text)),
     _Handler("log", frozenset({FileKind.LOG}), _simple(_scan_log)),
     _Handler("code", frozenset({FileKind.CODE}), _simple(_scan_code)),
     # Workbooks (scanner.workbook_scan): .xlsx/.xlsm are read in full; .xls, .xlsb and .ods are read for their
     # cells only (no package structure), and an encrypted Office container not at all.
-    _Handler("workbook", frozenset({FileKind.XLSX}), _with_embedded(_scan_workbook), embeds=True),
-    _Handler("workbook (cells only)", frozenset({FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind.OLE_ENCRYPTED}),
-             _with_embedded(_scan_workbook), embeds=True, members=False),
+    _Handler("workbook", frozenset({FileKind.XLSX}), _with_embedded(_scan_workbook), embeds=True, tables=True),
+    _Handler("workbook (cells only)", frozenset({FileKind.XLS, FileKind.XLSB, FileKind.ODS}),
+             _with_embedded(_scan_workbook), embeds=True, members=False, tables=True),
+    _Handler("encrypted workbook", frozenset({FileKind.OLE_ENCRYPTED}), _with_embedded(_scan_workbook), embeds=True,
+             members=False),
     # Documents and figures (scanner.document_scan, imported only when one is scanned).
     _Handler("document", _DOCUMENT_KINDS, _with_embedded(_scan_document), embeds=True),
 )
 _BY_KIND: dict[FileKind, _Handler] = {kind: h for h in _HANDLERS for kind in h.kinds}
 _LOG_HANDLER = next(h for h in _HANDLERS if h.name == "log")
+
+
+def table_kinds() -> frozenset[FileKind]:
+    """The kinds whose content is read as tables: the table readers' (registered formats) and workbooks'."""
+    return frozenset(kind for h in _HANDLERS if h.tables for kind in h.kinds)
 
 
 def _handler_for(entry: DiscoveredFile) -> _Handler | None:

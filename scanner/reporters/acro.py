@@ -45,6 +45,7 @@ file's position in path order).
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import json
 import os
@@ -55,7 +56,7 @@ from typing import Any, TextIO
 from scanner.findings import FileResult, Finding, ScanResult
 from scanner.reporters import location_text, ordered_files, parent_paths, safe_location, safe_text
 
-__all__ = ["ACRO_LAYOUT_VERSION", "MAX_COMMENTS", "MAX_OUTCOME_ROWS", "TABLE_KINDS", "render", "to_dict"]
+__all__ = ["ACRO_LAYOUT_VERSION", "MAX_COMMENTS", "MAX_OUTCOME_ROWS", "render", "to_dict", "written_as_table"]
 
 ACRO_LAYOUT_VERSION = "1.0.2"
 """The ACRO release whose ``results.json`` layout is written (checked against ACRO's loader in a test)."""
@@ -66,9 +67,19 @@ MAX_COMMENTS = 200
 MAX_OUTCOME_ROWS = 100_000
 """A CSV whose flagged rows go beyond this gets no ``outcome`` (the viewer reads it row by row)."""
 
-TABLE_KINDS = frozenset({"csv", "parquet", "feather", "xlsx", "xlsb", "xls", "ods", "sas7bdat", "xpt", "dta", "sav",
-                         "por"})
-"""File kinds written as ACRO ``type`` ``table``; everything else is ``custom``."""
+
+@functools.cache
+def _table_kind_names() -> frozenset[str]:
+    from scanner.api import table_kinds
+
+    return frozenset(kind.value for kind in table_kinds())
+
+
+def written_as_table(kind: str) -> bool:
+    """Whether a file of ``kind`` is written as ACRO ``type`` ``table`` (its content is read as tables: the
+    engine's table formats and workbooks); everything else is ``custom``."""
+    return kind in _table_kind_names()
+
 
 # Output names a viewer can put into HTML as they are: letters, digits, and path punctuation.
 _PLAIN_NAME = re.compile(r"[\w .,/!+()\[\]=@#%~^{}$;:-]+")
@@ -191,7 +202,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         outputs[name] = {
             "uid": name,
             "status": file.verdict.value,
-            "type": "table" if file.kind in TABLE_KINDS else "custom",
+            "type": "table" if written_as_table(file.kind) else "custom",
             "properties": properties,
             "files": [{"name": top, "sdc": _sdc(cells, findings)}],
             "outcome": _outcome(cells) if _is_csv(file) else {},
