@@ -709,6 +709,20 @@ def _word_match(tokens: Sequence[str], words: frozenset[str], name: str) -> bool
     return lowered in words or any(t in words for t in tokens)
 
 
+#: Not-count words this long also end a compound word: Nordic languages write "årsindkomst", "nettoformue",
+#: "timeløn" in one word (English "netincome"). Shorter words ("kr", "sd", "lon") must be whole tokens.
+_COMPOUND_MIN = 6
+
+
+def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> bool:
+    """Whether a column name announces a measure that is never a count (a rate, money, an age...): one of
+    ``words`` as a token, or a long one ending a compound token."""
+    if _word_match(tokens, words, name):
+        return True
+    long_words = [w for w in words if len(w) >= _COMPOUND_MIN]
+    return any(len(t) > len(w) and t.endswith(w) for t in tokens for w in long_words)
+
+
 # Compound names of a code column, as Nordic languages write them in one word: "regionskode",
 # "kommunkod", "kuntakoodi", "kommunenr", "næringskode".
 _CODE_SUFFIX = re.compile(r"(kode|koden|kod|koder|code|codes|koodi|nr|nummer|numero)$")
@@ -924,7 +938,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
                 o is not c and _word_match(name_tokens(o.name), count_words, o.name) for o in numeric):
             # "Antal barn;Antal familjer": the ascending first column is the classes, the other the counts.
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
-        elif _word_match(tokens, count_words, c.name) and not _word_match(tokens, not_count_words, c.name):
+        elif _word_match(tokens, count_words, c.name) and not _not_count_name(tokens, not_count_words, c.name):
             c.role, c.reason = Role.MEASURE, "count-like name"
             c.count_named = True
         elif category:
@@ -970,7 +984,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         tokens = name_tokens(c.name)
         if c.statistic in _STATISTICS and not c.embedded:
             continue
-        if _word_match(tokens, not_count_words, c.name) and not c.period_header \
+        if _not_count_name(tokens, not_count_words, c.name) and not c.period_header \
                 and not _is_category_header(c.name):
             continue
         if not (c.integral and c.non_negative):

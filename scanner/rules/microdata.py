@@ -648,19 +648,19 @@ def _exact_dates(dates: pl.Series) -> bool:
     return days.len() < 0.5 * span
 
 
-def _fill(frame: pl.DataFrame) -> tuple[list[str], float, float]:
+def _fill(frame: pl.DataFrame, *, unique_too: bool = False) -> tuple[list[str], float, float]:
     """How much of the cross product of the columns' levels the rows fill.
 
-    Columns that are (nearly) unique per row are left out: they are a table's row labels or a record's
-    exact dates, and either way say nothing about sparsity. A column that another column determines, shown
-    by repetition (each value of the other recurs, and always with the same value of this one: a
-    municipality beside its postcode, a region beside its municipality) or one-to-one (a code beside its
-    label), adds no combinations and is left out too. Returns the columns kept, the fill (distinct
-    combinations / product of distinct values) and the product.
+    Columns that are (nearly) unique per row are left out (unless ``unique_too``): they are a table's row labels
+    or a record's exact dates, and either way say nothing about sparsity. A column that another column
+    determines, shown by repetition (each value of the other recurs, and always with the same value of this one:
+    a municipality beside its postcode, a region beside its municipality) or one-to-one (a code beside its
+    label), adds no combinations and is left out too. Returns the columns kept, the fill (distinct combinations
+    / product of distinct values) and the product.
     """
     n = frame.height
     distinct = {c: frame.get_column(c).n_unique() for c in frame.columns}
-    candidates = sorted((c for c in frame.columns if distinct[c] < 0.9 * n), key=lambda c: -distinct[c])
+    candidates = sorted((c for c in frame.columns if unique_too or distinct[c] < 0.9 * n), key=lambda c: -distinct[c])
     kept: list[str] = []
     for c in candidates:
         determined = any(
@@ -716,6 +716,11 @@ def _names(cols: Sequence[str], limit: int = 6) -> str:
     return shown + (f" and {len(cols) - limit} more" if len(cols) > limit else "")
 
 
+#: A fill of the cross product below this, with rows unique on person attributes and no counts or statistics,
+#: is review (below `max_fill` it is sure).
+_PARTLY_FILLED = 0.5
+
+
 def _unique_records(ctx: RuleContext, table: TableModel, opts: QuasiIdentifierOptions) -> Finding | None:
     """Decide whether unique rows are records (MIC003) or the cells of a table; None when sure-not."""
     import polars as pl
@@ -747,9 +752,17 @@ def _unique_records(ctx: RuleContext, table: TableModel, opts: QuasiIdentifierOp
     strong = (any(q.kind == "birth date" for q in singling)
               or bool(singling and any(q not in singling for q in person))
               or (sparse and bool(person)))
-    if not (singling or sparse):
-        return None  # the rows fill the cross product of their labels: a table
     cells = _cell_evidence(table)
+    # Rows unique on person attributes (age, sex) that fill only part of their combinations, with nothing
+    # that reads as table cells: a few dozen persons' records as much as a table by single-year age.
+    partly = False
+    if not (singling or sparse) and person and not cells:
+        # an age on nearly every row of its own counts here: a table by single-year age repeats each age
+        # under every other label
+        kept, fill, product = _fill(frame, unique_too=True)
+        partly = len(kept) >= 2 and fill < _PARTLY_FILLED
+    if not (singling or sparse or partly):
+        return None  # the rows fill the cross product of their labels: a table
     if cells and not strong:
         return None
     values = [c for c in table.measures if c.kind is ColumnKind.NUMERIC and c.distinct > 1]
@@ -763,7 +776,7 @@ def _unique_records(ctx: RuleContext, table: TableModel, opts: QuasiIdentifierOp
     unique = [q for q in singling if not q.exact_dates]
     if unique:
         facts.append(f"a value of its own on nearly every row in {_names([q.col.name for q in unique])}")
-    if sparse:
+    if sparse or partly:
         facts.append(f"the rows fill {_share(fill)} of {_how_many(product)} combinations of {_names(kept)} "
                      "(a table fills nearly all of them)")
     what = (f"{share:.0%} of the {n:,} rows have a combination of {_names([q.col.name for q in quasi])} "
@@ -781,7 +794,9 @@ def _unique_records(ctx: RuleContext, table: TableModel, opts: QuasiIdentifierOp
             "counts or statistics. These are not table cells: each row is a person, re-identifiable from "
             "these attributes.",
             evidence, identity="records")
-    unclear = ("the columns are not person attributes (a detailed magnitude table, or one row per firm?)"
+    unclear = ("the rows fill part of the combinations of person attributes (a table by single-year age, or "
+               "one row per person?)" if partly else
+               "the columns are not person attributes (a detailed magnitude table, or one row per firm?)"
                if sparse else "nothing beside that column describes a person (a table by date or postcode, or "
                "one row per person?)")
     return ctx.finding(
