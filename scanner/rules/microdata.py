@@ -528,7 +528,9 @@ def _few_person_rows(ctx: RuleContext, table: TableModel) -> Finding | None:
     person = [c for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES]
     if n < 2 or len(person) < 2 or len(table.columns) <= len(person) or table.shape is TableShape.MICRODATA:
         return None
-    if any(c.is_count or c.count_named or c.statistic is not None for c in table.columns):
+    # (a whole-number column of a neutral name is read as counts, but beside person attributes it may as
+    # well be each person's value: only a column named as counts or statistics makes these table cells)
+    if any(c.count_named or c.statistic is not None for c in table.columns):
         return None
     names = ", ".join(repr(masking.mask_name(c.name)) for c in person[:4])
     return ctx.finding(
