@@ -1371,7 +1371,8 @@ def _double_spaced(table: ListedTable, body: list[_Line], pars: list[list[_Line]
     PROC MEANS and SUMMARY put a blank line between CLASS levels; a report double-spaced): each following
     paragraph one blank line down, of data lines only, joins when the lines read together give the same
     columns and more rows. Returns the table and the index of the next paragraph not used."""
-    while k < len(pars) and pars[k][0].number == body[-1].number + 2 and all(_is_data(x.text) for x in pars[k]):
+    while k < len(pars) and pars[k][0].number == body[-1].number + 2 \
+            and all(_is_data(x.text) or _RULE.match(x.text) for x in pars[k]) and _is_data(pars[k][0].text):
         found = _parse_paragraph(body + pars[k], pars, k + 1, origin, what, command, language)
         if found is None or found[1] or found[0].table.names != table.table.names \
                 or len(found[0].table.rows) <= len(table.table.rows):
