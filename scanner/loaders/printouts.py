@@ -425,6 +425,42 @@ _SAS_PAGE = re.compile(r"^\x0c?[\s\d]*The SAS System\b.*$|^\s+\d{1,2}:\d{2}\s+\w
 _DECORATION = re.compile(r"^\s*(?:# A tibble:.*|# (?:ℹ|…|\.\.\.).*|(?:<[\w/ ]+>\s*)+|\[\d+ rows x \d+ columns\]|"
                          r"\.\.\..*|\[ reached .*\]|Showing \d+ of \d+.*)$")
 _R_VECTOR = re.compile(r"^\s*\[\d+\]\s")
+# A command that prints a data column's own values: df$loen, df[["loen"]], pull(df, loen), sorted or cut to its
+# first rows (sort(df$loen)[1:10], head(df$loen, 20)); not a statistic of them (mean(df$loen), table(...)).
+_R_COLUMN = re.compile(r"\b[A-Za-z.][\w.]*(?:\$`?([A-Za-z.][\w.]*)|\[\[\s*[\"']([^\"']+)[\"']\s*\]\])"
+                       r"|\bpull\s*\([^,)]*,\s*([A-Za-z.][\w.]*)")
+_R_OF_VALUES = re.compile(r"^(?:sort|head|tail|rev|print|order|as\.numeric|as\.character|na\.omit|c)$")
+_R_CALL = re.compile(r"([A-Za-z.][\w.]*)\s*\(")
+_R_VALUE = re.compile(r'^-?\d[\d.]*(?:e[-+]?\d+)?$|^"[^"]*"$')
+
+
+def _r_values(par: list[_Line], command: str, what: str) -> list[ListedTable]:
+    """R's print of a data column's values (``sort(df$loen, decreasing = TRUE)[1:10]`` over ``[1] 4800000
+    4120000 ...``): a listing of single units' values, one row per value. The command must take a column
+    and call nothing but sorting and cutting functions on it; its output must be values only."""
+    m = _R_COLUMN.search(command)
+    if m is None or any(not _R_OF_VALUES.match(f) for f in _R_CALL.findall(command)):
+        return []
+    values: list[str] = []
+    lines: list[int] = []
+    for x in par:
+        if not _R_VECTOR.match(x.text):
+            return []
+        tokens = _R_VECTOR.sub("", x.text, count=1).split()
+        if not tokens or not all(_R_VALUE.match(t) for t in tokens):
+            return []
+        values.extend(t.strip('"') for t in tokens)
+        lines.extend([x.number] * len(tokens))
+    if any(not v[:1].isdigit() and not v.startswith("-") for v in values) and len(set(values)) < 0.8 * len(values):
+        return []  # a category's values in row order (head(df$koen)): no unit's own value
+    name = next(g for g in m.groups() if g)
+    table = _table([name, ""], [[v, ""] for v in values], lines, Origin.LISTING, f"{what} of a column's values",
+                   "r-vector")
+    if table is None:
+        return []
+    t = table.table
+    return [ListedTable(TextTable([name], [[r[0]] for r in t.rows], t.data_line, t.kind), table.lines,
+                        Origin.LISTING, table.what)]
 
 
 @dataclass(slots=True)
@@ -974,6 +1010,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             origin = Origin.OUTPUT
             what = what_base
         if any(_R_VECTOR.match(x.text) for x in par):
+            if language is Language.R:
+                tables.extend(_r_values(par, command, what))
             continue
         found = _parse_paragraph(par, pars, k, origin, what, command, language)
         if found is None:
@@ -1118,7 +1156,11 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
     if not command.strip() or not _VALUE_LIST_LINE.match(text.strip("\r\n")):
         return []
     command, what = _read_command(language, command, tool)
-    return _key_values([_Line(line, text.strip("\r\n"))], command, what)
+    one = [_Line(line, text.strip("\r\n"))]
+    found = _key_values(one, command, what)
+    if not found and language is Language.R and _R_VECTOR.match(one[0].text):
+        found = _r_values(one, command, what)
+    return found
 
 
 def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTable]:
