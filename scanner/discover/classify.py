@@ -546,6 +546,7 @@ _LOG_STRONG: tuple[re.Pattern[str], ...] = (
                r"Regression Results\s*$|^\s*Generalized Linear Model Regression Results\s*$", _M),  # statsmodels
     re.compile(r"^'data\.frame':\s+\d+ obs\. of\s+\d+ variables?:\s*$|^# A tibble: [\d,]+ (?:x|×) \d+", _M),  # R
     re.compile(r"^Rows: [\d,]+[ \t]*\r?\nColumns: \d+[ \t]*\r?$", _M),  # dplyr's glimpse()
+    re.compile(r"^[ \t]*Number of cases read:[ \t]+[\d,]+[ \t]+Number of cases listed:", _M),  # SPSS LIST
 )
 _SAS_STATEMENT = re.compile(
     r"^\d{1,6} {1,10}\+?(?:(?:data|proc|run|quit|set|%let|%macro|%mend|%put|%include|libname|filename|"

@@ -144,7 +144,10 @@ _R_PRINT = re.compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
 _PY_MARK = re.compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
 # A Python console's prompt (">>> df.head()") or IPython's ("In [3]: df.head()").
 _PY_PROMPT = re.compile(r"^(?:>>>(?: |$)|In \[\d+\]: )", re.M)
-_SPSS_MARK = re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Frequency Table|Valid Percent)", re.M | re.I)
+_SPSS_MARK = re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Frequency Table|Valid Percent|LIST VARIABLES"
+                        r"|\s*Number of cases listed)", re.M | re.I)
+# The footer of SPSS's LIST command: the rows above it are cases.
+_SPSS_LISTED = re.compile(r"^\s*Number of cases (?:read|listed):", re.M)
 
 
 def detect_log(head: str, name: str) -> LogRead:
@@ -966,6 +969,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     tables.extend(_key_values(lines, command, what_base))
     pars = _paragraphs(lines)
+    listed_cases = language in (Language.SPSS, Language.OTHER) and _SPSS_LISTED.search(text) is not None
     k = 0
     while k < len(pars):
         par = pars[k]
@@ -1009,6 +1013,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
                 continue
             origin = Origin.OUTPUT
             what = what_base
+            if listed_cases:  # SPSS LIST: the cases' rows
+                origin, what = Origin.LISTING, "SPSS LIST"
         if any(_R_VECTOR.match(x.text) for x in par):
             if language is Language.R:
                 tables.extend(_r_values(par, command, what))
