@@ -1029,6 +1029,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
                                               origin, what))
             continue
         table, used_next = found
+        if language is Language.R and "ftable" in command:
+            table = _ftable_names(table)
         body = par + [x for p in pars[k:k + used_next] for x in p]
         k += used_next
         table, k = _double_spaced(table, body, pars, k, origin, what, command, language)
@@ -1411,6 +1413,19 @@ def _with_strata(table: ListedTable, strata: dict[int, tuple[str, str]]) -> List
     rows = [["=".join(strata[n]) if n in strata else "", *r] for n, r in zip(table.lines, t.rows, strict=True)]
     return ListedTable(TextTable(unique_names(["stratum", *t.names]), rows, t.data_line, t.kind, t.lines),
                        table.lines, table.origin, table.what)
+
+
+def _ftable_names(table: ListedTable) -> ListedTable:
+    """R's ftable() prints the column variable's name before its first level on the header line (``aar 2020
+    2021``): the first column of counts is named by its level alone (``2020``), as the others are."""
+    t = table.table
+    for i, name in enumerate(t.names[:-1]):
+        head, _, level = name.rpartition(" ")
+        if head and level and t.names[i + 1] and " " not in t.names[i + 1]:
+            names = [*t.names[:i], level, *t.names[i + 1:]]
+            return ListedTable(TextTable(unique_names(names), t.rows, t.data_line, t.kind, t.lines), table.lines,
+                               table.origin, table.what)
+    return table
 
 
 def _double_spaced(table: ListedTable, body: list[_Line], pars: list[list[_Line]], k: int, origin: Origin,
