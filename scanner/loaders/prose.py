@@ -47,15 +47,19 @@ def group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: 
 
 
 # A count of units written in prose: "2 patients died", "only two firms", "1 person was excluded", "tre
-# personer". Words for numbers that are also articles or prepositions (Danish "en", "to") are left out, and
-# so is "one": "one person can have several diagnoses" is how methods are described, not a count.
+# personer", "kun to kvinder". Words for one (Danish "en", English "one") are left out: "one person can have
+# several diagnoses" is how methods are described, not a count; "to" counts before a Nordic noun only.
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4}
+                 "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4, "to": 2}
+_NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
+                 r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare")
+#: Danish and Norwegian "to" (two) is read before a Nordic noun only ("kun to kvinder"): in English it is a
+#: preposition ("referred to patients").
+_NORDIC_ONLY = frozenset({"to"})
+_NORDIC_NOUN_WORDS = frozenset(_NORDIC_NOUNS.split("|"))
 _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
-               r"businesses|employees?|workers?|students?|pupils?|residents?|"
-               r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
-               r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare")
+               r"businesses|employees?|workers?|students?|pupils?|residents?|" + _NORDIC_NOUNS)
 _PROSE_UNITS = re.compile(
     r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[ \t]+(\w+[ \t]+)?(" + _UNIT_NOUNS + r")\b"
     r"(?![-/]|[ \t]+(?:per|each|in each|households?|husstande?|hushåll|or more|eller flere|or fewer|at a time)\b)",
@@ -77,6 +81,8 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
     line, pos = first_line, 0
     for m in _PROSE_UNITS.finditer(text):
         word = m.group(1).lower()
+        if word in _NORDIC_ONLY and m.group(3).lower() not in _NORDIC_NOUN_WORDS:
+            continue
         value = int(word) if word.isdigit() else _NUMBER_WORDS[word]
         if not 0 < value < threshold \
                 or _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
