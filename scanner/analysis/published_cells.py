@@ -255,6 +255,18 @@ def _stated_n(text: str) -> int | None:
     return sizes.pop() if len(sizes) == 1 else None
 
 
+def _stated_in_title(title: str) -> int | None:
+    """The one group size a title states: ``(N = 150)``, or a number of persons or firms (``blandt 150
+    patienter``, ``of 1,204 firms``) when it names one only."""
+    size = _stated_n(title)
+    if size is not None or not title:
+        return size
+    from scanner.loaders.prose import unit_counts
+
+    sizes = set(unit_counts(title))
+    return sizes.pop() if len(sizes) == 1 else None
+
+
 def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """Percentages of a total the table states but does not print as a count: ``percent`` of ``C 1.3`` under
     the title ``Diagnoses (N = 150)`` is 2 persons. A column of shares that adds up to 100 (or to 1) over
@@ -270,7 +282,9 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
     margins = [k for k, v in enumerate(labels) if is_margin_label(v) or _stated_n(v) is not None]
     rows = [k for k in range(frame.height) if k not in margins]
     in_rows = _stated_n(" ".join(labels[k] for k in margins)) if margins else None
-    in_title = _stated_n(table.meta.title) if table.meta.title else None
+    # the label column's header ("Diagnose (N = 150)") states the size of the rows' whole, as a title does
+    in_labels = _stated_n(" ".join(dims[:1]))
+    in_title = _stated_in_title(table.meta.title) if table.meta.title else None
     if len(rows) < 2:
         return
     for col in table.columns:
@@ -279,7 +293,10 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
             continue
         size, where = _stated_n(col.name), f"column header {masking.mask_name(col.name)!r}"
         if size is None:
-            size, where = (in_rows, "a total row's label") if in_rows is not None else (in_title, "the title")
+            size, where = next(((n, w) for n, w in ((in_rows, "a total row's label"),
+                                                    (in_labels, f"column header {masking.mask_name(dims[0])!r}"
+                                                     if dims else ""),
+                                                    (in_title, "the title")) if n is not None), (None, ""))
         if not size:
             continue
         values = frame.get_column(col.name).cast(float).to_numpy()

@@ -11,7 +11,7 @@ import re
 
 from scanner.loaders.texttables import TextTable
 
-__all__ = ["group_sizes_in_prose", "units_in_prose"]
+__all__ = ["group_sizes_in_prose", "unit_counts", "units_in_prose"]
 
 
 # A group's size written in prose: "(n = 2)", "N: 14", "n=1 289".
@@ -94,3 +94,13 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
         rows.append([f"group {len(rows) + 1}", str(value)])
         lines.append(line)
     return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
+
+
+# A number of units of any size: "150 patienter", "of 1,204 firms", "12 345 personer".
+_UNIT_COUNT = re.compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(?:\w+[ \t]+)?(?:" + _UNIT_NOUNS
+                         + r")\b", re.IGNORECASE)
+
+
+def unit_counts(text: str) -> list[int]:
+    """The numbers of persons or firms ``text`` states (a title's "blandt 150 patienter"), in order."""
+    return [int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(text)]
