@@ -36,6 +36,11 @@ X, Y = _rng.normal(size=300), _rng.normal(size=300)
 
 mpl_scatter = _mpl("scatter.svg", lambda ax: ax.scatter(X, Y))
 mpl_plot_markers = _mpl("plot_o.svg", lambda ax: ax.plot(X[:80], Y[:80], "o"))
+# matplotlib draws a colour-mapped scatter's points each in a clip group of its own, and one outline per size
+mpl_scatter_cmap = _mpl("scatter_cmap.svg", lambda ax: ax.scatter(X[:60], Y[:60], c=Y[:60], cmap="viridis"))
+mpl_scatter_sizes = _mpl("scatter_sizes.svg", lambda ax: ax.scatter(X[:60], Y[:60], s=10 + 40 * np.abs(Y[:60])))
+# rasterized=True: the points are a PNG inside the SVG
+mpl_scatter_rasterized = _mpl("scatter_raster.svg", lambda ax: ax.scatter(X[:60], Y[:60], rasterized=True))
 mpl_strip = _mpl("strip.svg", lambda ax: ax.plot(np.repeat([1, 2, 3], 40), _rng.normal(size=120), "o"))
 FEW_X = [0.13, 0.52, 0.91, 0.33, 0.71, 0.24, 0.86]
 mpl_few_points = _mpl("few.svg", lambda ax: ax.scatter(FEW_X, [3, 1, 4, 1, 5, 9, 2]))
@@ -302,6 +307,9 @@ def tiff_plain(d: Path) -> Path:
 
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_scatter, Verdict.FAIL, {"FIG001"}),
+    (mpl_scatter_cmap, Verdict.FAIL, {"FIG001"}),
+    (mpl_scatter_sizes, Verdict.FAIL, {"FIG001"}),
+    (mpl_scatter_rasterized, Verdict.REVIEW, {"FIL001"}),
     (mpl_plot_markers, Verdict.FAIL, {"FIG001"}),
     (mpl_strip, Verdict.FAIL, {"FIG001"}),
     (mpl_few_points, Verdict.REVIEW, {"FIG001"}),

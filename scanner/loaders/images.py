@@ -107,12 +107,18 @@ _TEXTY = re.compile(r"^text_\d+$")
 
 
 class _Group:
-    __slots__ = ("excluded", "ident", "lines", "serial")
+    __slots__ = ("anchor", "collection", "excluded", "ident", "lines", "serial")
 
-    def __init__(self, serial: int, ident: str | None, excluded: bool) -> None:
+    def __init__(self, serial: int, ident: str | None, excluded: bool, parent: _Group | None = None,
+                 own_id: bool = False) -> None:
         self.serial = serial
         self.ident = ident
         self.excluded = excluded
+        #: the group whose marks these are: its own; for a group without an id inside one with an id (the
+        #: clip group matplotlib wraps around each point of a colour-mapped scatter), its parent's
+        self.anchor = parent.anchor if parent is not None and not own_id and parent.ident else serial
+        #: inside matplotlib's PathCollection: one scatter's points, whatever their sizes
+        self.collection = bool(ident and ident.startswith("PathCollection"))
         self.lines: list[set[tuple[float, float]]] = []
 
 
@@ -136,11 +142,16 @@ def read_svg(source: Path | bytes, place: Place | None = None) -> DocumentConten
             return out
         fh.seek(0)
         fig.producer = _svg_producer(head)
+        rasters: list[str] = []
         try:
-            _walk_svg(fh, fig)
+            _walk_svg(fh, fig, rasters)
         except SyntaxError as exc:
             out.problems.append(f"SVG could not be parsed ({type(exc).__name__})")
     out.figures.append(fig)
+    for k, size in enumerate(rasters, start=1):
+        # a raster image drawn in the figure (matplotlib's rasterized=True scatter): its marks cannot be read
+        out.figures.append(Figure(Place(place.page, place.slide, f"{place.element or 'SVG'}: raster image {k}"),
+                                  "raster image in SVG", fig.producer, size or None, readable=False))
     return out
 
 
@@ -159,7 +170,9 @@ def _svg_producer(head: bytes) -> str | None:
     return None
 
 
-def _walk_svg(fh: Any, fig: Figure) -> None:
+def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
+    """Read the marks, texts, bars and data of an SVG into ``fig``; the sizes of the raster images it draws
+    (larger than an icon) into ``rasters``."""
     stack: list[_Group] = []
     serial = 0
     # (group serial, shape signature) -> positions
@@ -201,7 +214,8 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
                 excluded = parent_excluded or bool(ident and _EXCLUDED_GROUP.match(ident))
                 # a group without an id is named by its nearest ancestor with one (matplotlib's clip group
                 # inside "PathCollection_1")
-                g = _Group(serial, ident or (stack[-1].ident if stack else None), excluded)
+                g = _Group(serial, ident or (stack[-1].ident if stack else None), excluded,
+                           stack[-1] if stack else None, own_id=bool(ident))
                 stack.append(g)
                 group_of[serial] = g
             elif tag in ("metadata", "desc", "title"):
@@ -252,6 +266,12 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
                 scripts.append(el.text)
             el.clear()
             continue
+        if tag == "image" and not in_defs and not depth_meta:
+            w, h = _float(el.get("width")), _float(el.get("height"))
+            if w is None or h is None or (w >= _ICON and h >= _ICON):
+                rasters.append(f"{w:g}x{h:g}" if w is not None and h is not None else "")
+            el.clear()
+            continue
         if depth_meta or not stack:
             continue
         g = stack[-1]
@@ -268,7 +288,8 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         if found is not None:
             sig, shape, pos = found
             if not g.excluded:
-                key = (g.serial, sig)
+                # a scatter's markers drawn from several definitions or outlines (one per size) are one set
+                key = (g.anchor, shape if g.collection and shape in ("marker", "symbol") else sig)
                 marks.setdefault(key, []).append(pos)
                 shape_of[key] = shape
                 if shape in ("marker", "circle") and not in_defs:
@@ -276,7 +297,7 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         elif tag in ("path", "polyline", "line") and not g.excluded:
             pts = _line_points(tag, el)
             if len(pts) >= 3:
-                g.lines.append({(round(x, 1), round(y, 1)) for x, y in pts})
+                group_of[g.anchor].lines.append({(round(x, 1), round(y, 1)) for x, y in pts})
         if found is None and tag in ("path", "polyline", "line", "polygon") and not g.excluded and not in_defs \
                 and not _in_axis_furniture(stack) and not el.get("transform"):
             pts = _line_points(tag, el) if tag != "polygon" else _points(el.get("points", ""))
@@ -327,6 +348,8 @@ def _walk_svg(fh: Any, fig: Figure) -> None:
         fig.data.extend(chart_data(text, "SVG script"))
 
 
+#: An image drawn in an SVG smaller than this (in its units) each way is an icon or a logo, not a plot.
+_ICON = 32.0
 _TICK = re.compile(r"^([xy])tick_\d+$")
 _FURNITURE = re.compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
 _RECT_PATH = re.compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
