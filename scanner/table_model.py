@@ -887,6 +887,12 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
 _NUMBER_PAIR = re.compile(r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$")
 
 
+def _drawing(sample: pl.DataFrame, c: ColumnInfo) -> bool:
+    """Every value of text column ``c`` is punctuation (``|``, ``--``: a printout's rules read as a column)."""
+    values = [v for v in sample.get_column(c.name).to_list() if v]
+    return bool(values) and all(isinstance(v, str) and not any(ch.isalnum() for ch in v) for v in values)
+
+
 def _number_pairs(sample: pl.DataFrame, c: ColumnInfo) -> bool:
     """Every value of text column ``c`` is two numbers (an interval, a confidence band)."""
     values = [v for v in sample.get_column(c.name).to_list() if v]
@@ -901,7 +907,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
              and not (c.distinct_share > 0.5 and identifier_kind(c.name) is not None)]
     # Numeric codes sit left of their labels; a column of number pairs (a confidence interval "0.74  0.94", a
     # range) or one named as a statistic is not labels, and the counts left of it are counts.
-    last_text = max((c.index for c in texts if c.statistic is None and not _number_pairs(sample, c)), default=-1)
+    last_text = max((c.index for c in texts if c.statistic is None and not _number_pairs(sample, c)
+                     and not _drawing(sample, c)), default=-1)
     numeric = [c for c in cols if c.kind is ColumnKind.NUMERIC]
     period_measures = [c for c in numeric if c.period_header]
     model.wide = len(period_measures) >= 3

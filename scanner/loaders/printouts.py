@@ -625,6 +625,8 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
         return None
 
     def sections(text: str) -> list[str]:
+        if text.count("|") == len(cuts) and any(text[c:c + 1] != "|" for c in cuts):
+            return text.split("|")  # a bar out of line with the rule's "+" (a label that overran its stub)
         bounds = [0, *cuts, max(len(text), (cuts[-1] + 1) if cuts else 0)]
         return [text[bounds[k] + (1 if k else 0):bounds[k + 1]] for k in range(len(bounds) - 1)]
 
