@@ -615,3 +615,51 @@ def test_stacked_statistics_in_a_cell_read_as_its_count(tmp_path: Path, fmt: str
     assert f.verdict is verdict, _detail(f)
     if verdict is Verdict.FAIL:
         assert [(x.rule, x.location.column) for x in f.findings] == [("TAB001", "M")], _detail(f)
+
+
+_SAS_FREQ_PAGE = """                                         The SAS System          10:42 Tuesday, March 5, 2024   1
+
+                                       The FREQ Procedure
+
+                                     Table of region by koen
+
+                              region          koen
+
+                              Frequency  |
+                              Percent    |
+                              Row Pct    |
+                              Col Pct    |Kvinde  |Mand    |  Total
+                              -----------+--------+--------+
+                              Hovedstaden|    412 |    398 |    810
+                                         |  33.28 |  32.15 |  65.43
+                                         |  50.86 |  49.14 |
+                                         |  64.38 |  66.89 |
+                              -----------+--------+--------+
+                              Nordjylland|  {small:>5} |     21 |  {total:>5}
+                                         |   0.16 |   1.70 |   1.86
+                                         |   8.70 |  91.30 |
+                                         |   0.31 |   3.53 |
+                              -----------+--------+--------+
+                              Total           {women:>3}      419     {grand}
+"""
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (20, Verdict.PASS)])
+def test_pdf_page_of_sas_listing_is_read_as_printed_output(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    """A SAS listing printed to PDF: the page is read as the log reader reads a listing (PROC FREQ's
+    statistics stacked under each count)."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    text = _SAS_FREQ_PAGE.format(small=small, total=small + 21, women=412 + small, grand=412 + small + 419)
+    fig = plt.figure(figsize=(8.27, 11.69))
+    for i, line in enumerate(text.splitlines()):
+        fig.text(0.02, 0.95 - 0.014 * i, line, family="monospace", fontsize=7)
+    path = tmp_path / "freq.pdf"
+    fig.savefig(path)
+    plt.close(fig)
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert [(x.rule, x.location.column) for x in f.findings] == [("TAB001", "Kvinde")], _detail(f)

@@ -40,7 +40,7 @@ from scanner.loaders.office import (
     TextBlock,
     is_regular,
 )
-from scanner.loaders.texttables import find_tables
+from scanner.loaders.texttables import TextTable, find_tables
 
 __all__ = ["read_pdf"]
 
@@ -144,6 +144,19 @@ def _compact(text: str) -> str:
     return text
 
 
+def _printed_output(text: str) -> list[TextTable]:
+    """The tables of a page of printed statistical output (a SAS listing, a Stata or SPSS log printed to PDF,
+    ODS PDF in the listing style), read as the log reader reads them (a PROC FREQ crosstab's stacked
+    statistics, PROC MEANS's classes); empty when the page is not such output or holds no table."""
+    from scanner.loaders.printouts import OutputState, detect_log, parse_output
+    from scanner.loaders.programs import Language
+
+    language = detect_log(text, "").language
+    if language not in (Language.SAS, Language.STATA, Language.SPSS):
+        return []
+    return [t.table for t in parse_output(text, 1, language, "", OutputState())]
+
+
 def _page(reader: Any, page: Any, number: int, producer: str | None, out: DocumentContent) -> None:
     place = Place(page=number)
     text = ""
@@ -156,7 +169,8 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
             out.problems.append(f"the text of page {number} could not be extracted ({type(exc).__name__})")
     if text.strip():
         out.texts.append(TextBlock(text, place))
-        for t in find_tables(_compact(text)):
+        printed = _printed_output(text)
+        for t in printed if printed else find_tables(_compact(text)):
             header = None if all(n.startswith("column_") for n in t.names) else t.names
             out.tables.append(DocTable(t.rows, place.with_element(f"table at text line {t.data_line}"),
                                        "pdf-text", header=header))
