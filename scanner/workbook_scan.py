@@ -374,6 +374,25 @@ class _WorkbookScan:
             return None
         return data if len(data) <= MAX_MEMBER_BYTES else None
 
+    def charts(self, structure: PackageStructure) -> None:
+        """Scatter and bubble charts: one mark per point, judged by the figure rules (FIG001) as a
+        document's charts are."""
+        from scanner.loaders.office import chart_series_regular
+        from scanner.rules.documents import DocumentFacts
+        from scanner.rules.figures import FigureFacts, MarkFacts
+
+        figures = []
+        for chart in structure.charts:
+            marks = [MarkFacts(n, len(set(xs)) if xs else n, "chart point", f"series {k}", chart_series_regular(xs))
+                     for k, (xs, n) in enumerate(chart.scatter, start=1) if n]
+            if marks:
+                figures.append(FigureFacts("chart", "Office chart", element=f"chart {chart.part.rsplit('/', 1)[-1]}",
+                                           marks=marks))
+        rules = [r for r in rules_for(self.config, Shape.DOCUMENT) if r.code.startswith("FIG")]
+        if figures and rules:
+            facts = DocumentFacts(self.path, self.entry.kind.value, figures=figures)
+            self.findings.extend(judge(facts, rules, self.config, self.path, self.key))
+
     def workbook_rules(self) -> None:
         self.findings.extend(judge(self.book, rules_for(self.config, Shape.WORKBOOK), self.config, self.path, self.key))
 
@@ -540,5 +559,6 @@ def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: File
     facts.problems.extend(package.problems)
     scan.pivots(package)
     scan.hidden(package)
+    scan.charts(package)
     scan.workbook_rules()
     return scan.findings

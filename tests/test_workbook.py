@@ -680,3 +680,34 @@ def test_stacked_statistics_in_a_wrapped_cell(export: Path, small: int, verdict:
     if verdict == "fail":
         [f] = _rules(res, "TAB001")
         assert f.location.column == "M" and f.location.row == 3
+
+
+@pytest.mark.parametrize(("points", "verdict"), [(60, "fail"), (15, "review"), (0, "pass")])
+def test_scatter_chart_draws_one_mark_per_unit(export: Path, points: int, verdict: str) -> None:
+    """An Excel scatter chart of persons' (age, wage): one mark per person, as in a document (FIG001); a line
+    chart of yearly means is not."""
+    import xlsxwriter
+
+    rng = random.Random(9)
+    wb = xlsxwriter.Workbook(str(export / "figur.xlsx"))
+    ws = wb.add_worksheet("Figur")
+    data = wb.add_worksheet("data")
+    data.write_row(0, 0, ["aar", "gns_loen", "alder", "loen"])
+    for i in range(10):
+        data.write_row(1 + i, 0, [2010 + i, 350000 + 1000 * i])
+    for i in range(points):
+        data.write_row(1 + i, 2, [rng.randint(18, 90), rng.randint(200000, 900000)])
+    line = wb.add_chart({"type": "line"})
+    line.add_series({"categories": "=data!$A$2:$A$11", "values": "=data!$B$2:$B$11"})
+    ws.insert_chart("B2", line)
+    if points:
+        chart = wb.add_chart({"type": "scatter"})
+        chart.add_series({"categories": f"=data!$C$2:$C${points + 1}", "values": f"=data!$D$2:$D${points + 1}"})
+        ws.insert_chart("B20", chart)
+    wb.close()
+    res = _scan(export)
+    fig = _rules(res, "FIG001")
+    if verdict == "pass":
+        assert not fig, [(f.rule, f.message) for f in res.findings]
+    else:
+        assert len(fig) == 1 and fig[0].severity.label == ("block" if verdict == "fail" else "review"), fig

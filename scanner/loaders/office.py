@@ -31,7 +31,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -472,8 +472,14 @@ def _chart_figure(pkg: _Package, part: str, place: Place) -> Figure:
     for k, (x, n) in enumerate(series, start=1):
         if n:
             fig.marks.append(MarkGroup(n, len(set(x)) if x else n, "chart point", f"series {k}",
-                                       regular=is_regular([(v, 0.0) for v in x]) if x else False))
+                                       regular=chart_series_regular(x)))
     return fig
+
+
+def chart_series_regular(xs: Sequence[float]) -> bool:
+    """A chart series' x values on a regular grid, each once: a series over time or categories. A series
+    with an x twice (persons of the same age) is a scatter of units."""
+    return bool(xs) and len(set(xs)) == len(xs) and is_regular([(v, 0.0) for v in xs])
 
 
 def is_regular(points: list[tuple[float, float]]) -> bool:

@@ -24,6 +24,7 @@ Every limit hit, refused part or damaged part is a value-free reason in :attr:`P
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import posixpath
@@ -134,6 +135,8 @@ class ChartCache:
     refs: tuple[str, ...]  # sheet names the series refer to ("[1]..." for another workbook)
     literal_points: int  # points given as literals (numLit/strLit): data in no cell
     texts: tuple[str, ...]  # cached values (for the identifier search; never printed)
+    #: each scatter or bubble series: its cached x values and its number of points (one mark per point)
+    scatter: tuple[tuple[tuple[float, ...], int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -644,12 +647,31 @@ def _chart(pkg: _Package, part: str, out: PackageStructure) -> None:
     refs: set[str] = set()
     texts: list[str] = []
     in_literal = 0
+    in_scatter = 0
+    axis = ""  # "x" inside a series' xVal, "y" inside its yVal
+    xs: list[float] = []
+    ys = 0
+    scatter: list[tuple[tuple[float, ...], int]] = []
     for event, el in pkg.iterparse(part, ("start", "end")):
         tag = _local(el.tag)
         if tag in ("numLit", "strLit"):
             in_literal += 1 if event == "start" else -1
+        if tag in ("scatterChart", "bubbleChart"):
+            in_scatter += 1 if event == "start" else -1
+        elif tag in ("xVal", "yVal"):
+            axis = tag[0] if event == "start" else ""
+        elif tag == "ser" and event == "start":
+            xs, ys = [], 0
         if event != "end":
             continue
+        if tag == "ser" and in_scatter:
+            scatter.append((tuple(xs), ys))
+        elif tag == "v" and in_scatter and axis and el.text is not None:
+            if axis == "x":
+                with contextlib.suppress(ValueError):
+                    xs.append(float(el.text))
+            else:
+                ys += 1
         if tag == "f" and el.text:
             m = _SHEET_OF_REF.match(el.text.strip())
             if m:
@@ -661,7 +683,7 @@ def _chart(pkg: _Package, part: str, out: PackageStructure) -> None:
             if v:
                 texts.append(v)
             el.clear()
-    out.charts.append(ChartCache(part, points, tuple(sorted(refs)), literal, tuple(texts)))
+    out.charts.append(ChartCache(part, points, tuple(sorted(refs)), literal, tuple(texts), tuple(scatter)))
 
 
 # -- pivot caches -----------------------------------------------------------------------------------
