@@ -522,10 +522,12 @@ def _few_person_rows(ctx: RuleContext, table: TableModel) -> Finding | None:
     """A handful of rows (too few for the measures above) describing persons: two person attributes or
     more (age, sex, birth date, postcode), a value beside them, and no count or statistic column: a few
     persons' records as much as a small table. Review: a person must tell."""
-    from scanner.table_model import TableShape
+    from scanner.table_model import Role, TableShape
 
     n = table.n_sample_rows
-    person = [c for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES]
+    # (a measure named after an attribute's level, "Sex | Mænd" over counts, describes no one)
+    person = [c for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES
+              and c.role is not Role.MEASURE]
     if n < 2 or len(person) < 2 or len(table.columns) <= len(person) or table.shape is TableShape.MICRODATA:
         return None
     # (a whole-number column of a neutral name is read as counts, but beside person attributes it may as
