@@ -52,6 +52,10 @@ mpl_hist_density = _mpl("hist_density.svg", lambda ax: (ax.hist(_rng.normal(size
                                                         ax.set_ylabel("Density")))
 mpl_series = _mpl("series.svg", lambda ax: ax.plot(np.arange(52), 100 + _rng.normal(size=52), "-o"))
 mpl_line = _mpl("line.svg", lambda ax: ax.plot(np.arange(200), np.cumsum(_rng.normal(size=200))))
+# 60 persons' points sorted by x and joined by a line: a person must tell it from a curve of estimates
+_XS = np.sort(_rng.uniform(20, 70, size=60))
+mpl_joined_points = _mpl("joined.pdf", lambda ax: ax.plot(_XS, 1000 * _XS + _rng.normal(0, 5000, size=60), "o-"))
+mpl_series_pdf = _mpl("series.pdf", lambda ax: ax.plot(np.arange(52), 100 + _rng.normal(size=52), "-o"))
 
 
 def _bar_labels(ax: object, labels: list[str]) -> None:
@@ -310,6 +314,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_scatter_cmap, Verdict.FAIL, {"FIG001"}),
     (mpl_scatter_sizes, Verdict.FAIL, {"FIG001"}),
     (mpl_scatter_rasterized, Verdict.REVIEW, {"FIL001"}),
+    (mpl_joined_points, Verdict.REVIEW, {"FIG001"}),
+    (mpl_series_pdf, Verdict.PASS, set()),
     (mpl_plot_markers, Verdict.FAIL, {"FIG001"}),
     (mpl_strip, Verdict.FAIL, {"FIG001"}),
     (mpl_few_points, Verdict.REVIEW, {"FIG001"}),

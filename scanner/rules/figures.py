@@ -112,7 +112,8 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
     shape (matplotlib markers and scatter collections, svglite circles, small identical paths or squares,
     chart points) whose positions are not a series: not on a regular grid of x with a few marks per x (a
     time series or one point per category) and not on a line drawn through them (a line chart with
-    markers). `block` from `block_marks` marks in one group, `review` from `review_marks`. A box plot's
+    markers). `block` from `block_marks` marks in one group, `review` from `review_marks`; `block_marks` marks
+    or more on a line at irregular positions are `review` (a line through units' points, or a curve?). A box plot's
     points beyond its whiskers (its outliers) are blocked whatever their number. Bars, lines,
     areas and histograms draw no such marks and pass. A raster image's marks cannot be read: FIL001.
 
@@ -142,6 +143,20 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
                 page=fig.page, slide=fig.slide, element=fig.element, identity=f"{fig.element}:outliers",
             )
         units = [m for m in fig.marks if not m.regular and not m.on_line and m.count >= opts.review_marks]
+        # many marks on a line at irregular positions: a line drawn through units' points (plot(x, y, "o-")
+        # of persons sorted by x) as much as a curve of estimates: a person must tell
+        joined = [m for m in fig.marks if not m.regular and m.on_line and m.count >= opts.block_marks]
+        if not units and joined:
+            top = max(joined, key=lambda m: m.count)
+            yield ctx.finding(
+                f"Figure ({fig.describe()}){_where(fig.page, fig.slide, fig.element)} draws {top.count:,} "
+                f"{top.shape} marks at irregular positions on a line in '{masking.mask_name(top.element)}': the "
+                "line may join single units' points (a scatter drawn with a line) rather than estimates. A person "
+                "must check.",
+                masking.note(f"{top.count:,} marks on a line, {top.distinct:,} distinct positions"),
+                page=fig.page, slide=fig.slide, element=fig.element or top.element, severity=Severity.REVIEW,
+                identity=f"{fig.element}:{top.element}:line",
+            )
         if not units:
             continue
         top = max(units, key=lambda m: m.count)
