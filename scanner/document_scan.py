@@ -190,8 +190,8 @@ class _DocumentScan:
         judged.keep(judge(scan, self.id_rules, self.config, self.path, self.key), self.config)
         self.facts.problems.extend(scan.incomplete)
 
-    def _table(self, table: TextTable, judged: _Judged, *, identifiers: bool = True) -> TableModel:
-        source = TextTableSource(Path(self.entry.path), table)
+    def _table(self, table: TextTable, judged: _Judged, *, identifiers: bool = True, title: str = "") -> TableModel:
+        source = TextTableSource(Path(self.entry.path), table, title=title)
         model = self.analyse(source, self.config)
         judged.keep(judge(model, self.table_rules, self.config, self.path, self.key), self.config)
         if identifiers and self.id_rules:
@@ -262,7 +262,7 @@ class _DocumentScan:
             judged = _Judged()
             # A table recovered from a PDF page's text is in the page's text too: its identifiers are found
             # there (once).
-            self._table(table, judged, identifiers=t.source != "pdf-text")
+            self._table(table, judged, identifiers=t.source != "pdf-text", title=t.caption)
             self.findings.extend(_placed(f, t.place, self.key) for f in judged.report)
 
     def hidden(self, content: DocumentContent) -> None:

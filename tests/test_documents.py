@@ -663,3 +663,26 @@ def test_pdf_page_of_sas_listing_is_read_as_printed_output(tmp_path: Path, small
     assert f.verdict is verdict, _detail(f)
     if verdict is Verdict.FAIL:
         assert [(x.rule, x.location.column) for x in f.findings] == [("TAB001", "Kvinde")], _detail(f)
+
+
+@pytest.mark.parametrize(("total", "verdict"), [(150, Verdict.FAIL), (15000, Verdict.PASS)])
+@pytest.mark.parametrize("fmt", ["docx", "html", "rtf"])
+def test_percentages_of_a_whole_stated_in_the_caption(tmp_path: Path, fmt: str, total: int,
+                                                     verdict: Verdict) -> None:
+    """A table of percentages whose whole is stated only in the caption paragraph above it: 1.3 % of 150 is
+    2 persons."""
+    caption = f"Tabel 2. Diagnoser (N = {total:,})".replace(",", ".")
+    rows = [["Diagnose", "Procent"], ["Diabetes", "30,7"], ["KOL", "68,0"], ["Sjælden sygdom", "1,3"]]
+    if fmt == "docx":
+        path = make_docx(tmp_path / "rapport.docx", w_par("Resultater") + w_par(caption) + w_table(rows))
+    elif fmt == "html":
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+        path = tmp_path / "rapport.html"
+        path.write_text(f"<html><body><h2>Resultater</h2><p>{caption}</p><table>{body}</table></body></html>",
+                        encoding="utf-8")
+    else:
+        path = make_rtf(tmp_path / "rapport.rtf", rf"\pard {caption}\par " + rtf_table(rows) + r"\pard\par")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert [x.rule for x in f.findings] == ["TAB001"], _detail(f)

@@ -16,7 +16,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from scanner.loaders.images import chart_data, read_image, read_svg
-from scanner.loaders.office import DocTable, DocumentContent, HiddenBlock, Place, TextBlock, cell_text, square
+from scanner.loaders.office import (
+    CAPTION_PARAGRAPHS,
+    DocTable,
+    DocumentContent,
+    HiddenBlock,
+    Place,
+    TextBlock,
+    cell_text,
+    square,
+)
 
 __all__ = ["read_html"]
 
@@ -74,6 +83,7 @@ class _Reader(HTMLParser):
         self.carry: list[dict[int, int]] = []
         self.all_th: list[bool] = []
         self.n_tables = 0
+        self.text_at: list[int] = []  # per open table: where the text stood at its start (for its caption)
         self.scripts = 0
         self.images = 0
         self.svg: list[str] | None = None
@@ -100,6 +110,7 @@ class _Reader(HTMLParser):
             self.text.append("\n")
         if tag == "table":
             self.n_tables += 1
+            self.text_at.append(len(self.text))
             self.tables.append((self.n_tables, []))
             self.rows.append([])
             self.heads.append([])
@@ -176,6 +187,10 @@ class _Reader(HTMLParser):
                     self.tables[-1][1].append(row)
             self.rows[-1] = []
         elif tag == "table" and self.tables:
+            at = self.text_at.pop() if self.text_at else len(self.text)
+            before = [x.strip() for x in "".join(self.text[:at])[-2000:].split("\n") if x.strip()]
+            inside = " ".join("".join(self.text[at:]).split())  # a <caption>, outside the cells
+            caption = "\n".join([*before[-CAPTION_PARAGRAPHS:], *([inside] if inside else [])])
             index, rows = self.tables.pop()
             self.rows.pop()
             heads = self.heads.pop()
@@ -187,9 +202,10 @@ class _Reader(HTMLParser):
                 width = max(len(r) for r in [*rows, *heads])
                 header = _header_names(heads, width) if heads else None
                 self.out.tables.append(DocTable(square(rows), Place(element=f"table {index}"), "html",
-                                                header=header))
+                                                header=header, caption=caption))
             elif heads:
-                self.out.tables.append(DocTable(square(heads), Place(element=f"table {index}"), "html"))
+                self.out.tables.append(DocTable(square(heads), Place(element=f"table {index}"), "html",
+                                                caption=caption))
         if tag in _BLOCK:
             self.text.append("\n")
 

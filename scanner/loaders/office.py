@@ -107,6 +107,9 @@ class DocTable:
     source: str  # "word", "slide", "odf", "rtf", "html", "pdf-text", "figure-labels"...
     #: column names when the reader already told them from the rows (a table found in text)
     header: list[str] | None = None
+    #: the text right above the table (its caption, "Table 2. Diagnoses (N = 150)"): a title for the table
+    #: analysis, which reads a whole's size out of it
+    caption: str = ""
 
 
 @dataclass(slots=True)
@@ -276,6 +279,7 @@ class _WordBody:
         self.para_deleted: list[str] = []
         self.para_hidden: list[str] = []
         self.cells: list[list[str]] = []  # per open table cell: its paragraphs
+        self.recent: list[str] = []  # the last paragraphs outside tables (a table's caption)
         self.tables: list[tuple[int, list[list[str]]]] = []  # open tables: (index, rows)
         self.row: list[list[str]] = []  # per open table: the row being read
 
@@ -347,7 +351,10 @@ class _WordBody:
             self.row.pop()
             element = f"table {index}" if not self.where else f"{self.where}, table {index}"
             if rows:
-                self.out.tables.append(DocTable(square(rows), Place(element=element), "word"))
+                caption = "\n".join(self.recent) if not self.tables else ""
+                self.out.tables.append(DocTable(square(rows), Place(element=element), "word", caption=caption))
+                if not self.tables:
+                    self.recent = []
                 if self.cells:  # a nested table: its text belongs to the outer cell too
                     self.cells[-1].extend(" ".join(r) for r in rows)
             el.clear()
@@ -365,6 +372,11 @@ class _WordBody:
         elif text.strip():
             self.paragraphs += 1
             self.out.texts.append(TextBlock(text, place))
+            self.recent = [*self.recent[-(CAPTION_PARAGRAPHS - 1):], text]
+
+
+#: Paragraphs right above a table read as its caption.
+CAPTION_PARAGRAPHS = 2
 
 
 def _word_part(pkg: _Package, part: str, out: DocumentContent, where: str, table_base: int, *,
@@ -961,7 +973,9 @@ class _RtfReader:
     def end_table(self) -> None:
         if self.rows:
             self.tables += 1
-            self.out.tables.append(DocTable(square(self.rows), Place(element=f"table {self.tables}"), "rtf"))
+            caption = "\n".join(t.text for t in self.out.texts[-CAPTION_PARAGRAPHS:])
+            self.out.tables.append(DocTable(square(self.rows), Place(element=f"table {self.tables}"), "rtf",
+                                            caption=caption))
         self.rows = []
 
     def paragraph(self) -> None:

@@ -40,7 +40,7 @@ from scanner.loaders.office import (
     TextBlock,
     is_regular,
 )
-from scanner.loaders.texttables import TextTable, find_tables
+from scanner.loaders.texttables import TextTable, find_tables, title_above
 
 __all__ = ["read_pdf"]
 
@@ -170,10 +170,12 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
     if text.strip():
         out.texts.append(TextBlock(text, place))
         printed = _printed_output(text)
-        for t in printed if printed else find_tables(_compact(text)):
+        compact = _compact(text)
+        for t in printed if printed else find_tables(compact):
             header = None if all(n.startswith("column_") for n in t.names) else t.names
+            caption = "" if printed else title_above(compact, 1, t)
             out.tables.append(DocTable(t.rows, place.with_element(f"table at text line {t.data_line}"),
-                                       "pdf-text", header=header))
+                                       "pdf-text", header=header, caption=caption))
     _annotations(page, number, out)
     try:
         drawing = _Drawing(reader)
