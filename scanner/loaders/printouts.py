@@ -70,6 +70,7 @@ from scanner.loaders.programs import (
 )
 from scanner.loaders.texttables import (
     TextTable,
+    count_percent_table,
     count_rows,
     find_tables,
     gutter_spans,
@@ -1422,51 +1423,10 @@ def _with_strata(table: ListedTable, strata: dict[int, tuple[str, str]]) -> List
                        table.lines, table.origin, table.what)
 
 
-# A cell of a "Table 1": a count with its percentage, or an estimate with its spread: "48 (48.0%)",
-# "52.310 (8.130)", "2 [1.2]"; or a bare number.
-_STAT_CELL = re.compile(r"(?<![\w.])[-\u2212]?\d[\d,.]*%?(?:[ \t]*[(\[][^()\[\]\n]{1,24}[)\]])?")
-_COUNT_PERCENT = re.compile(r"(?<![\w.])\d[\d,]*[ \t]*\([ \t]*\d[\d.,]*[ \t]*%?[ \t]*\)")
-
-
 def _count_percent_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:
-    """A "Table 1" printed with single spaces between its cells (Stata ``dtable``, ``table1``, tableone's
-    print): rows of a label and cells of a count with its percentage (``2 (4.2%)``), which no column
-    gutter separates. Rows are split at each cell; a line without numbers above indented rows names their
-    variable (``sex`` over ``Female``, ``Male``). None unless two rows or more hold counts with
-    percentages in the same number of cells."""
-    lines = [x for x in par if not _RULE.match(x.text)]
-    if sum(1 for x in lines if _COUNT_PERCENT.search(x.text)) < 2:
-        return None
-    rows: list[tuple[_Line, str, list[str]]] = []
-    header: list[_Line] = []
-    group, group_indent = "", -1
-    for x in lines:
-        cells = list(_STAT_CELL.finditer(x.text))
-        indent = len(x.text) - len(x.text.lstrip())
-        if not cells or (not rows and not _COUNT_PERCENT.search(x.text) and not x.text[:cells[0].start()].strip()):
-            if rows:
-                group, group_indent = x.text.strip(), indent
-            else:
-                header.append(x)
-            continue
-        label = x.text[:cells[0].start()].strip()
-        if not label:
-            return None  # a row without its label: not this layout
-        if group and indent > group_indent:
-            label = f"{group} | {label}"
-        elif indent <= group_indent:
-            group, group_indent = "", -1
-        rows.append((x, label, [" ".join(m.group(0).split()) for m in cells]))
-    width = max(len(c) for _, _, c in rows) if rows else 0
-    rows = [r for r in rows if len(r[2]) == width]
-    if len(rows) < 2 or width < 1:
-        return None
-    names = re.split(r"\s{2,}", header[-1].text.strip()) if header else []
-    if len(names) != width:
-        names = [f"column_{k + 2}" for k in range(width)]
-    table = _table(["", *names], [[label, *cells] for _, label, cells in rows], [x.number for x, _, _ in rows],
-                   origin, what, "count-percent")
-    return table
+    """A "Table 1" printed with single spaces between its cells (:func:`count_percent_table`)."""
+    t = count_percent_table([(x.number, x.text) for x in par if not _RULE.match(x.text)])
+    return ListedTable(t, t.lines, origin, what) if t is not None else None
 
 
 def _ftable_names(table: ListedTable) -> ListedTable:

@@ -34,7 +34,7 @@ from scanner.names import statistic_kind
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
 
-__all__ = ["TextTable", "TextTableSource", "count_rows", "find_tables", "summary_row"]
+__all__ = ["TextTable", "TextTableSource", "count_percent_table", "count_rows", "find_tables", "summary_row"]
 
 _PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
 _HAS_DIGIT = re.compile(r"\d")
@@ -432,6 +432,8 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                     table = None
             if table is None and len(paragraph) == 2:
                 table = summary_row(paragraph)
+            if table is None:
+                table = count_percent_table(paragraph)
             if table is not None:
                 yield table
                 i = end
@@ -453,6 +455,52 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 i = j
                 continue
         i += 1
+
+
+# A cell of a "Table 1": a count with its percentage, or an estimate with its spread: "48 (48.0%)",
+# "52.310 (8.130)", "2 [1.2]"; or a bare number.
+_STAT_CELL = re.compile(r"(?<![\w.])[-\u2212]?\d[\d,.]*%?(?:[ \t]*[(\[][^()\[\]\n]{1,24}[)\]])?")
+_COUNT_PERCENT = re.compile(r"(?<![\w.])\d[\d,]*[ \t]*\([ \t]*\d[\d.,]*[ \t]*%?[ \t]*\)")
+
+
+def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
+    """A "Table 1" printed with single spaces between its cells (Stata ``dtable``, ``table1``, tableone's
+    print), lines numbered: rows of a label and cells of a count with its percentage (``2 (4.2%)``),
+    which no column gutter separates. Rows are split at each cell; a line without numbers above indented
+    rows names their variable (``sex`` over ``Female``, ``Male``). None unless two rows or more hold
+    counts with percentages in the same number of cells."""
+    lines = [(n, t) for n, t in block if not _RULE_LINE.match(t)]
+    if sum(1 for _, t in lines if _COUNT_PERCENT.search(t)) < 2:
+        return None
+    rows: list[tuple[int, str, list[str]]] = []
+    header: list[str] = []
+    group, group_indent = "", -1
+    for n, text in lines:
+        cells = list(_STAT_CELL.finditer(text))
+        indent = len(text) - len(text.lstrip())
+        if not cells or (not rows and not _COUNT_PERCENT.search(text) and not text[:cells[0].start()].strip()):
+            if rows:
+                group, group_indent = text.strip(), indent
+            elif text.strip():
+                header.append(text)
+            continue
+        label = text[:cells[0].start()].strip()
+        if not label:
+            return None  # a row without its label: not this layout
+        if group and indent > group_indent:
+            label = f"{group} | {label}"
+        elif indent <= group_indent:
+            group, group_indent = "", -1
+        rows.append((n, label, [" ".join(m.group(0).split()) for m in cells]))
+    width = max((len(c) for _, _, c in rows), default=0)
+    rows = [r for r in rows if len(r[2]) == width]
+    if len(rows) < 2 or width < 1:
+        return None
+    names = re.split(r"\s{2,}", header[-1].strip()) if header else []
+    if len(names) != width:
+        names = [f"column_{k + 2}" for k in range(width)]
+    return TextTable(unique_names(["", *names]), [[label, *cells] for _, label, cells in rows], rows[0][0],
+                     "count-percent", tuple(n for n, _, _ in rows))
 
 
 #: Lines above a table's first data row read as its title (header lines and a caption above them).
