@@ -213,8 +213,10 @@ _EMBEDDED_COUNT = re.compile(
 )
 _EMBEDDED_FORM = re.compile(
     r"^(?:[nN]\s*=\s*\d+|\d+\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\d+\s*/\s*\d+|\d+" + _FOOTNOTE
-    + r")$"
+    + r"|[<>]?\d+(?:[.,]\d+)?\s*%\s*[(\[]\s*\d+\s*[)\]])$"
 )
+# The count after its percentage: "95.7% (45)", "4.3%  (2)" (janitor's adorn_ns(), percentages first).
+_PERCENT_COUNT = re.compile(r"^[<>]?\d+(?:[.,]\d+)?\s*%\s*[(\[]\s*(\d+)\s*[)\]]$")
 # Statistics written the same way: "52.3 (10.2)" mean (SD), "45 [30, 60]" median [IQR], "3.1 (2.0-4.5)".
 _EMBEDDED_STAT = re.compile(
     r"^[+-]?\d+(?:[.,]\d+)?\s*(?:±\s*\d+(?:[.,]\d+)?|[(\[]\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*"
@@ -460,7 +462,8 @@ def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
     if info.embedded:
         # The count of "2 (1.3%)", "n=2", "2/150" or a plain whole number; statistics ("52.3 (10.2)") null.
         text = values.str.strip_chars()
-        return text.str.extract(_EMBEDDED_COUNT.pattern, 1).cast(pl.Float64, strict=False).alias(values.name)
+        count = text.str.extract(_EMBEDDED_COUNT.pattern, 1).fill_null(text.str.extract(_PERCENT_COUNT.pattern, 1))
+        return count.cast(pl.Float64, strict=False).alias(values.name)
     text = _join_groups(values.str.strip_chars())
     if info.thousands == ",":
         text = text.str.replace_all(",", "", literal=True)

@@ -524,12 +524,26 @@ def _cells(line: str, spans: list[tuple[int, int]]) -> list[str]:
     return out
 
 
+_IN_PARENS = re.compile(r"^[(\[]\s*[<>]?\d[\d.,]*\s*%?\s*[)\]]$")
+
+
 def _table(names: list[str], rows: list[list[str]], lines: list[int], origin: Origin, what: str,
            kind: str) -> ListedTable | None:
     if not rows or len(names) < 2:
         return None
     width = len(names)
     fixed = [(r + [""] * width)[:width] for r in rows]
+    # a column of numbers in parentheses under no name of its own is the second half of the cells to its
+    # left, split off at a gutter: "95.7% (45)" (janitor's adorn_ns()), "45 (95.7%)"
+    def unnamed(name: str) -> bool:
+        return not name or name.startswith("column_")
+
+    for k in range(width - 1, 0, -1):
+        if (unnamed(names[k]) or unnamed(names[k - 1])) and any(r[k] for r in fixed) \
+                and all(_IN_PARENS.match(r[k]) for r in fixed if r[k]) and all(r[k - 1] for r in fixed if r[k]):
+            fixed = [[*r[:k - 1], f"{r[k - 1]} {r[k]}".strip(), *r[k + 1:]] for r in fixed]
+            names = [*names[:k - 1], names[k - 1] if unnamed(names[k]) else names[k], *names[k + 1:]]
+    width = len(names)
     return ListedTable(TextTable(unique_names(names), fixed, lines[0], kind), tuple(lines), origin, what)
 
 
