@@ -83,7 +83,10 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
     """
     if isinstance(part, TextChunk):
         yield from _key_list_in_text(ctx, part)
-        yield from _named_keys_in_text(ctx, part)
+        found = list(_named_keys_in_text(ctx, part))
+        yield from found
+        if not found:
+            yield from _units_listed_in_text(ctx, part)
         return
     from scanner.table_model import TableShape
 
@@ -322,6 +325,35 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
                 identity=f"named-keys:{chunk.first_line + k}:{word.start()}",
             )
             break
+
+
+# Units named before a colon, then three or more long numbers: "The following persons were excluded: 10423351,
+# 11879022, 12000134" (the key not named: review).
+_UNITS_LISTED = re.compile(
+    r"\b(?:persons?|people|individuals?|patients?|participants?|respondents?|subjects?|firms?|companies|"
+    r"enterprises?|employees?|workers?|ids?|identifiers?|personer|patienter|individer|virksomheder|firmaer|"
+    r"ansatte|företag|anställda)\b[^:\n]{0,80}:\s*((?:\d{6,18}(?!\d|[.,]\d)\s*(?:,|;|/|\band\b|\bog\b|\boch\b|\bor\b|"
+    r"\beller\b)?\s*){3,})(?!\s*(?:kr\b|kroner|kronor|dkk|sek|nok|eur|usd|persons?|personer|people|patients?|"
+    r"respectively|hhv|resp\.|in total|i alt|totalt|each|hver|%))", re.IGNORECASE)
+
+
+def _units_listed_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
+    """Three or more long numbers listed after a sentence about persons or firms and a colon ("these
+    persons were excluded: 10423351, 11879022, 12000134"): a list of keys whose name the text does not
+    give. Review: they may be amounts."""
+    if ":" not in chunk.text:
+        return
+    for m in _UNITS_LISTED.finditer(chunk.text):
+        values = _DIGIT_RUN.findall(m.group(1))
+        if len(values) < 3 or len(set(values)) < 3:
+            continue
+        line = chunk.first_line + chunk.text.count("\n", 0, m.start(1))
+        yield ctx.finding(
+            f"The text lists {len(values):,} long numbers after naming persons or firms: they may be their keys "
+            "(a list of keys says who is in a population). A person must check.",
+            masking.note(f"{len(values):,} numbers of six digits or more after a colon; values not shown"),
+            line=line, severity=Severity.REVIEW, identity=f"units-listed:{line}",
+        )
 
 
 # The rest of a line after a key's name that introduces a list below it: "(LopNr):", "pnr =", "lopnr".
