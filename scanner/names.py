@@ -218,7 +218,10 @@ BARE_NAMES = frozenset({"name", "navn", "namn", "nimi"})
 _AGGREGATE_OF_KEY = re.compile(
     r"^(?:count|sum|number|antal|antall|antalet|lukum(?:ä|a)(?:ä|a)r(?:ä|a)|n|nobs|freq|distinct|unique|nunique|"
     r"n_?distinct|count_?distinct|distinct_?count)(?:_(?:of|af|av|unikke|unika|unike|unique|distinct|count|"
-    r"count_of))*_+[a-zæøåäö]")
+    r"count_of))*_+[a-zæøåäö]"
+    # ... or after it: "cvr_antal", "lopnr_count", "pnr_n", "pnr_missing"
+    r"|^[a-zæøåäö][\w]*?_(?:count|counts|antal|antall|antalet|n|nobs|freq|frekvens|distinct|unique|nunique|"
+    r"missing|miss|total|sum)$")
 
 
 def identifier_kind(name: str) -> str | None:

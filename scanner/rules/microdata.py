@@ -411,7 +411,9 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     Example: `LopNr;kon;alder` with one LopNr per row; `id,first_name,email`.
 
     Options: `min_distinct_share` (distinct / non-empty values), `direct_min_distinct_share` (the
-    same for names, e-mail, phone, address, birth date), `min_rows`, `extra_patterns` (site
+    same for names, e-mail, phone, address, birth date), `min_rows` (fewer values are not judged, except a
+    register key's values of five digits or more: one row of `lopnr;loen` is a person's record),
+    `extra_patterns` (site
     regular expressions matched against the lower-cased column name).
 
     References: Statistics Denmark, rules for sending results home (microdata and keys); SCB MONA
@@ -433,7 +435,11 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             kind = "direct identifier"  # names of firms: "Novo Nordisk A/S", "Volvo AB", "Equinor ASA"
         # Names and e-mails repeat (two Annas) yet identify; keys must be near-unique to be row-level.
         floor = opts.direct_min_distinct_share if kind == "direct identifier" else opts.min_distinct_share
-        if kind is None or col.non_null < opts.min_rows or col.distinct_share < floor:
+        if kind is None or col.distinct_share < floor or not col.non_null:
+            continue
+        if col.non_null < opts.min_rows and not (kind == "register key" and _key_values(table, col.name)):
+            # (a register key's values are a person's or a firm's key however few: one row of lopnr and
+            # wage is one person's record)
             continue
         weak = kind == "record key"
         share = round(100 * col.distinct_share)
@@ -445,6 +451,14 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             severity=Severity.REVIEW if weak else None,
             identity=kind,
         )
+
+
+def _key_values(table: TableModel, name: str) -> bool:
+    """The column's values look like keys: whole numbers or codes of five digits or more (not a row count
+    1, 2, 3 of made-up data)."""
+    values = [str(v).strip() for v in table.sample.get_column(name).drop_nulls().to_list()]
+    values = [v[:-2] if v.endswith(".0") else v for v in values]
+    return bool(values) and all(sum(ch.isdigit() for ch in v) >= 5 and _KEY_TOKEN.fullmatch(v) for v in values)
 
 
 # The legal form a firm's name ends with, in the Nordic countries and the common international ones.
