@@ -481,12 +481,23 @@ def numeric_levels(cells: list[str]) -> list[str] | None:
     return None if any(_is_number_like(c) for c in tail) else tail
 
 
+_VARIABLE_NAME = re.compile(r"[a-z_][a-z0-9_.]*")
+
+
 def levels_over_labels(first: list[str], labels: list[str]) -> bool:
     """Whether ``first`` is column levels that are numbers over rows that each start with a text label
     (``labels``): nothing over the label column (``"","1","2"`` from R's ``write.csv(table(region, sex))``;
-    a tabout's ``\t1\t2\tTotal``; an HTML table's level row)."""
-    if not first or first[0].strip() or numeric_levels(first[1:]) is None:
+    a tabout's ``\t1\t2\tTotal``; an HTML table's level row) or the row variable's name (R's tabyl)."""
+    if not first or numeric_levels(first[1:]) is None:
         return False
+    name = first[0].strip()
+    if name:
+        # over the labels only the row variable's name, as R's tabyl prints it ("region  1  2"): a name of
+        # code, not a label, over levels 1, 2, ... (a first data row "North  1  2" is not a header)
+        levels = [c.strip() for c in first[1:] if c.strip().isdigit()]
+        if not _VARIABLE_NAME.fullmatch(name) or name in labels \
+                or any(int(b) != int(a) + 1 for a, b in itertools.pairwise(levels)):
+            return False
     return len(labels) >= 2 and all(v.strip() and not _is_number_like(v) for v in labels)
 
 

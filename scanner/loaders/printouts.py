@@ -70,10 +70,12 @@ from scanner.loaders.programs import (
 )
 from scanner.loaders.texttables import (
     TextTable,
+    box_drawn_as_pipes,
     count_percent_table,
     count_rows,
     find_tables,
     gutter_spans,
+    joined_parentheses,
     summary_row,
     unique_names,
 )
@@ -524,27 +526,14 @@ def _cells(line: str, spans: list[tuple[int, int]]) -> list[str]:
     return out
 
 
-_IN_PARENS = re.compile(r"^[(\[]\s*[<>]?\d[\d.,]*\s*%?\s*[)\]]$")
-
-
 def _table(names: list[str], rows: list[list[str]], lines: list[int], origin: Origin, what: str,
            kind: str) -> ListedTable | None:
     if not rows or len(names) < 2:
         return None
     width = len(names)
     fixed = [(r + [""] * width)[:width] for r in rows]
-    # a column of numbers in parentheses under no name of its own is the second half of the cells to its
-    # left, split off at a gutter: "95.7% (45)" (janitor's adorn_ns()), "45 (95.7%)"
-    def unnamed(name: str) -> bool:
-        return not name or name.startswith("column_")
-
-    for k in range(width - 1, 0, -1):
-        if (unnamed(names[k]) or unnamed(names[k - 1])) and any(r[k] for r in fixed) \
-                and all(_IN_PARENS.match(r[k]) for r in fixed if r[k]) and all(r[k - 1] for r in fixed if r[k]):
-            fixed = [[*r[:k - 1], f"{r[k - 1]} {r[k]}".strip(), *r[k + 1:]] for r in fixed]
-            names = [*names[:k - 1], names[k - 1] if unnamed(names[k]) else names[k], *names[k + 1:]]
-    width = len(names)
-    return ListedTable(TextTable(unique_names(names), fixed, lines[0], kind), tuple(lines), origin, what)
+    table = joined_parentheses(TextTable(unique_names(names), fixed, lines[0], kind))
+    return ListedTable(table, tuple(lines), origin, what)
 
 
 def _tab_columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) -> ListedTable | None:
@@ -647,7 +636,10 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
 
     head_secs = [sections(x.text) for x in header]
     data_secs = [sections(x.text) for x in data]
-    row_name = _joined([s[0].strip() for s in head_secs if s and s[0].strip()])
+    stubs = [s[0].strip() for s in head_secs if s and s[0].strip()]
+    row_name = _joined(stubs)
+    if stubs and not _plausible_names([row_name]):
+        row_name = stubs[-1]  # a variable label wrapped over many lines: its last line names the rows
     # stacked statistics (tab x y, row col): a line whose label is empty continues the row above
     rows_at = [k for k, s in enumerate(data_secs) if s[0].strip()]
     if not rows_at:
@@ -965,7 +957,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
                  *, tool: str = "") -> list[ListedTable]:
     """The tables in one block of printed output (lines numbered from ``first_line``), printed by
     ``command`` (the echoed code before the block, or a notebook cell's source)."""
-    lines = [_Line(first_line + k, t) for k, t in enumerate(text.split("\n"))]
+    lines = [_Line(first_line + k, t) for k, t in enumerate(box_drawn_as_pipes(text).split("\n"))]
     origin: Origin | None
     if language is Language.SAS:
         lines, sas_states = _sas_prepare(lines, state)
@@ -1043,9 +1035,11 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
                 tables.append(counted)
                 continue
         if found is None:
-            if language in (Language.SPSS, Language.OTHER) and len(par) <= _FALLBACK_MAX_LINES:
-                # output of no known program (SPSS exported as text, a printout saved as .out): the readers
-                # of tables in text notes see what the layouts above do not (title lines, stacked statistics)
+            # output of no known program (SPSS exported as text, a printout saved as .out), or a table the
+            # layouts above do not read (R's table() with its levels as numbers over the counts)
+            if len(par) <= _FALLBACK_MAX_LINES and not any(_MODEL_HEADER.search(x.text) for x in par[:8]) \
+                    and sum(1 for x in par if _PLOT.search(x.text)) < 2 \
+                    and not any(_BAR_RULE.match(x.text) for x in par):  # (a Stata table is _bar_table's)
                 for t in find_tables("\n".join(x.text for x in par), par[0].number):
                     tables.append(ListedTable(t, t.lines or tuple(t.data_line + i for i in range(len(t.rows))),
                                               origin, what))
@@ -1053,6 +1047,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         table, used_next = found
         if language is Language.R and "ftable" in command:
             table = _ftable_names(table)
+        if language is Language.R and _R_COUNTING.search(command):
+            table = _counted_column(table)
         body = par + [x for p in pars[k:k + used_next] for x in p]
         k += used_next
         table, k = _double_spaced(table, body, pars, k, origin, what, command, language)
@@ -1441,6 +1437,20 @@ def _count_percent_table(par: list[_Line], origin: Origin, what: str) -> ListedT
     """A "Table 1" printed with single spaces between its cells (:func:`count_percent_table`)."""
     t = count_percent_table([(x.number, x.text) for x in par if not _RULE.match(x.text)])
     return ListedTable(t, t.lines, origin, what) if t is not None else None
+
+
+# aggregate(loen ~ branche, FUN = length): the value column holds each group's number of rows, whatever
+# variable it is named after.
+_R_COUNTING = re.compile(r"\baggregate\s*\(.*\bFUN\s*=\s*(?:length|NROW|nrow)\b")
+
+
+def _counted_column(table: ListedTable) -> ListedTable:
+    """``table`` with its last column named ``n``: the counts R's aggregate(..., FUN = length) prints under
+    the variable's name."""
+    t = table.table
+    names = [*t.names[:-1], "n"]
+    return ListedTable(TextTable(unique_names(names), t.rows, t.data_line, t.kind, t.lines), table.lines,
+                       table.origin, table.what)
 
 
 def _ftable_names(table: ListedTable) -> ListedTable:

@@ -149,7 +149,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     if len(spans) < 2:
         return None
     rows = [[line[a:b].strip() for a, b in spans] for line in lines]
-    header = rows[0] if _is_header(rows[0]) else None
+    header = rows[0] if is_header_row(rows[0], rows[1:]) else None
     body = rows[1:] if header is not None else rows
     names_row = 0
     if header is None and len(rows) >= 4 and _names_row_dimensions(rows[1], rows[2:]) \
@@ -322,7 +322,31 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
     """Every pipe table, LaTeX table and space-aligned table in ``text`` (lines numbered from ``first_line``);
     a table stacking statistics under each row's counts is given by its count rows (:func:`count_rows`)."""
     for table in _find_tables(text, first_line):
-        yield count_rows(table)
+        yield count_rows(joined_parentheses(table))
+
+
+_IN_PARENS = re.compile(r"^[(\[]\s*[<>]?\d[\d.,]*\s*%?\s*[)\]]$")
+
+
+def joined_parentheses(table: TextTable) -> TextTable:
+    """``table`` with each column of numbers in parentheses that has no name of its own (or whose left
+    neighbour has none) joined to the cells on its left: the second half of cells split off at a gutter,
+    ``95.7% (45)`` (janitor's adorn_ns()), ``45 (95.7%)``."""
+    names, rows = list(table.names), [list(r) for r in table.rows]
+
+    def unnamed(name: str) -> bool:
+        return not name or bool(_GENERATED.match(name))
+
+    joined = False
+    for k in range(len(names) - 1, 0, -1):
+        if (unnamed(names[k]) or unnamed(names[k - 1])) and any(r[k] for r in rows) \
+                and all(_IN_PARENS.match(r[k]) for r in rows if r[k]) and all(r[k - 1] for r in rows if r[k]):
+            rows = [[*r[:k - 1], f"{r[k - 1]} {r[k]}".strip(), *r[k + 1:]] for r in rows]
+            names = [*names[:k - 1], names[k - 1] if unnamed(names[k]) else names[k], *names[k + 1:]]
+            joined = True
+    if not joined:
+        return table
+    return TextTable(unique_names(names), rows, table.data_line, table.kind, table.lines)
 
 
 # knitr's prefix of printed output ("## " before every line R printed, in a knitted .md, .html or .Rmd).
@@ -380,8 +404,37 @@ def _risk_tables(text: str, first_line: int) -> Iterator[TextTable]:
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.M)
 
 
+# Polars' and other Unicode box-drawn prints: "│ region ┆ n │", rules of "┌─┬─┐", "╞═╪═╡", "└─┴─┘".
+_BOX_ROW = re.compile(r"^\s*[│┃║|].*[┆│┃║].*[│┃║|]\s*$")
+_BOX_RULE = re.compile(r"^\s*[┌┬┐├┼┤└┴┘╞╪╡╒╤╕╘╧╛╔╦╗╠╬╣╚╩╝─━═┄┈\s]+$")
+# The dtypes under a Polars frame's header: str, i64, u32, f64, bool, date, datetime[μs], cat, list[i64].
+_DTYPE_CELL = re.compile(r"^(?:str|cat|bool|date|time|null|object|binary|decimal\[.*\]|[iuf](?:8|16|32|64|128)|"
+                         r"datetime\[.*\]|duration\[.*\]|list\[.*\]|struct\[.*\]|array\[.*\]|enum|---)$")
+
+
+def box_drawn_as_pipes(text: str) -> str:
+    """``text`` with tables drawn in Unicode boxes (Polars' print: ``│ a ┆ b │``) rewritten as pipe tables,
+    line for line: their rules and the rows of dtypes (``str ┆ i64``) and ``---`` under the header become
+    markdown rule lines, which the pipe reader drops."""
+    if "┆" not in text and "│" not in text:
+        return text
+    out = []
+    for line in text.split("\n"):
+        if _BOX_ROW.match(line):
+            cells = [c.strip() for c in re.split(r"[│┃║┆|]", line.strip())[1:-1]]
+            if cells and all(_DTYPE_CELL.match(c) for c in cells):
+                out.append("|" + "|".join("---" for _ in cells) + "|")
+            else:
+                out.append("| " + " | ".join(cells) + " |")
+        elif line.strip() and _BOX_RULE.match(line) and any(ch in line for ch in "─━═"):
+            out.append("|---|")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
-    text = strip_output_prefix(text)
+    text = box_drawn_as_pipes(strip_output_prefix(text))
     if "```" in text or "~~~" in text:
         text = _FENCE.sub("", text)
     if "&" in text and "\\" in text:
