@@ -1515,10 +1515,21 @@ def _data_spans(lines: list[str], data_from: int) -> int:
     return len(_spans(lines, data_from))
 
 
+def _variable_over_levels(text: str) -> bool:
+    """A header line that is one word naming a dimension (``koen``, ``region``, ``sex``)."""
+    from scanner.names import DIMENSION_WORDS, quasi_identifier_kind
+
+    words = text.split()
+    return len(words) == 1 and (quasi_identifier_kind(words[0]) is not None or words[0].lower() in DIMENSION_WORDS)
+
+
 def _fitting_header(header: list[_Line], data: list[_Line]) -> list[_Line]:
     """The header lines right above the rows that fit their columns: the last one, and each line above it
     that does not run across a gap between columns (a title or a note above a table is not its header)."""
     texts = [x.text.expandtabs(8).rstrip() for x in data]
+    # the column variable's name alone over its levels (SPSS "koen" over "Mand  Kvinde  Total") names no
+    # column: "koen Mand" would read as a dimension
+    header = [x for x in header[:-1] if not _variable_over_levels(x.text)] + header[-1:]
     kept = [header[-1]]
     base = _data_spans([kept[0].text.expandtabs(8).rstrip(), *texts], 1)
     for x in reversed(header[:-1]):
