@@ -574,6 +574,9 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (R_STRONG_PROMPT, 1, 2),
     # Python and IPython consoles: ">>> df.head()", "In [3]: df.head()" / "Out[3]:"
     (re.compile(r"^>>> [^\n]*(?:\w\(|=|\.\w)", _M), 2, 3),
+    # one prompt before a pandas or polars call is enough: ">>> df.loc[df.loen > 5e6, 'lopnr'].tolist()"
+    (re.compile(r"^>>> [^\n]*(?:\.(?:loc|iloc)\[|\bpd\.|\bpl\.|\.(?:groupby|group_by|value_counts|tolist|"
+                r"to_list|head|tail|describe|unique|crosstab|pivot_table|agg)\()", _M), 1, 3),
     (re.compile(r"^In \[\d+\]: \S", _M), 2, 3),
     (re.compile(r"^Out\[\d+\]:", _M), 1, 1),
     (re.compile(r"^(?:Call:|Signif\. codes:|Residual standard error:|Coefficients:)", _M), 1, 1),
