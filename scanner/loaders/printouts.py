@@ -976,6 +976,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         tables.extend(_stata_extremes(lines))
         tables.extend(_stata_codebook(lines, what_base))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
+    if language is Language.SAS:
+        tables.extend(_sas_frequency_missing(lines, sas_states, state))
     tables.extend(_key_values(lines, command, what_base))
     pars = _paragraphs(lines)
     listed_cases = language in (Language.SPSS, Language.OTHER) and _SPSS_LISTED.search(text) is not None
@@ -1080,6 +1082,23 @@ def _pairs(text: str) -> list[tuple[str, str]] | None:
         out.append((m.group(1), m.group(2).strip("\"'")))
         pos = m.end()
     return out or None
+
+
+# PROC FREQ's count of missing values under a table: "Frequency Missing = 2", "Effective Sample Size = 10".
+_SAS_FREQ_MISSING = re.compile(r"^\s*Frequency Missing\s*=\s*(\d[\d,]*)\s*$")
+
+
+def _sas_frequency_missing(lines: list[_Line], states: dict[int, OutputState],
+                           state: OutputState) -> list[ListedTable]:
+    """PROC FREQ's ``Frequency Missing = 2`` under a table: the missing category's count, a cell of the
+    table like the others."""
+    found = [(x.number, m.group(1).replace(",", "")) for x in lines if (m := _SAS_FREQ_MISSING.match(x.text))]
+    found = [(n, v) for n, v in found if states.get(n, state).proc in ("FREQ", "SURVEYFREQ", "")]
+    if not found:
+        return []
+    return [ListedTable(TextTable(["missing", "Frequency"], [[f"missing (line {n})", v] for n, v in found], found[0][0],
+                                  "sas-missing", tuple(n for n, _ in found)),
+                        tuple(n for n, _ in found), Origin.TABULATION, "SAS PROC FREQ (frequency missing)")]
 
 
 def _named_value_lines(lines: list[_Line], what: str) -> list[ListedTable]:
