@@ -1119,6 +1119,66 @@ def read_program(path: Path, language: Language, *, threads: int = 1, comparison
     return result
 
 
+# A SAS SELECT group on a key, then WHEN lists of literals:
+#   select (lopnr); when (104233, 118790) flag = 1; otherwise flag = 0; end;
+# (written here because the comparison kernel reads one statement at a time; a SELECT spans several)
+_SAS_SELECT = re.compile(r"\bselect\s*\(\s*([A-Za-z_]\w{0,31})\s*\)\s*;", re.IGNORECASE)
+_SAS_WHEN = re.compile(r"\bwhen\s*\(([^()]*)\)", re.IGNORECASE)
+_SAS_SELECT_END = re.compile(r"\bend\s*;", re.IGNORECASE)
+#: SAS programs larger than this are not searched for SELECT groups (a program is rarely a megabyte).
+_SELECT_MAX_BYTES = 16 << 20
+
+
+def _sas_select_when(text: str, first_line: int) -> list[Comparison]:
+    """The WHEN lists of literals of SAS SELECT groups on a key variable."""
+    if "when" not in text.lower():
+        return []
+    found: list[Comparison] = []
+    for sel in _SAS_SELECT.finditer(text):
+        kind = key_kind(sel.group(1))
+        if kind is None:
+            continue
+        end = _SAS_SELECT_END.search(text, sel.end())
+        body_end = end.start() if end is not None else len(text)
+        for when in _SAS_WHEN.finditer(text, sel.end(), body_end):
+            k = _list_literals("(" + when.group(1) + ")", kind)
+            if k:
+                line = first_line + text.count("\n", 0, when.start())
+                found.append(Comparison(line, sel.group(1), kind, "when", k, Language.SAS))
+    return found
+
+
+# PROC FORMAT's VALUE statement: its name, then "range = label" pairs up to the semicolon.
+_SAS_VALUE = re.compile(r"\bvalue\s+(\$?[A-Za-z_]\w{0,31})\s+([^;]*);", re.IGNORECASE)
+_SAS_FORMAT_RANGE = re.compile(r"""('[^']*'|"[^"]*"|\d+)\s*(?:-\s*(?:'[^']*'|"[^"]*"|\d+)\s*)?=""")
+
+
+def _sas_key_formats(text: str, first_line: int) -> list[Comparison]:
+    """SAS formats whose ranges are literal keys and which the program applies to a key variable
+    (``value $lopfmt '104233'='Outlier';`` ... ``put(lopnr, $lopfmt.)``, ``format lopnr lopfmt.;``): a table
+    of persons' keys written into the code."""
+    if "value" not in text.lower():
+        return []
+    found: list[Comparison] = []
+    for m in _SAS_VALUE.finditer(text):
+        name = m.group(1)
+        literals = [r for r in _SAS_FORMAT_RANGE.findall(m.group(2))]
+        bare = re.escape(name.lstrip("$"))
+        use = re.search(r"\bput[nc]?\s*\(\s*([A-Za-z_]\w{0,31})\s*,\s*\$?" + bare + r"\d*\.|"
+                        r"\bformat\s+([A-Za-z_]\w{0,31})\s+\$?" + bare + r"\d*\.", text, re.IGNORECASE)
+        if use is None:
+            continue
+        var = use.group(1) or use.group(2)
+        kind = key_kind(var)
+        if kind is None:
+            continue
+        k = sum(_literal(v, kind) for v in literals)
+        if k:
+            found.append(Comparison(first_line + text.count("\n", 0, m.start()), var, kind, "format", k,
+                                    Language.SAS))
+    return found
+
+
 def _read_buffer(buf: np.ndarray, codec: str, language: Language, result: ProgramRead, threads: int,
                  comparisons: bool, embedded: bool, first_line: int, data: bytes | None) -> None:
     from kernels.logscan import MODE_CODE
@@ -1126,6 +1186,10 @@ def _read_buffer(buf: np.ndarray, codec: str, language: Language, result: Progra
     if comparisons:
         scan = scan_buffer(buf, MODE_CODE, threads=threads, first_line=first_line)
         result.comparisons.extend(judge_comparisons(buf, scan.comparisons, codec, language, MODE_CODE))
+        if language is Language.SAS and len(buf) <= _SELECT_MAX_BYTES:
+            sas_text = decode(buf.tobytes(), codec)
+            result.comparisons.extend(_sas_select_when(sas_text, first_line))
+            result.comparisons.extend(_sas_key_formats(sas_text, first_line))
     if not embedded or language not in _EMBED_WORDS:
         return
     if language is Language.PYTHON and buf.shape[0] > MAX_AST_BYTES:
