@@ -686,3 +686,27 @@ def test_percentages_of_a_whole_stated_in_the_caption(tmp_path: Path, fmt: str, 
     assert f.verdict is verdict, _detail(f)
     if verdict is Verdict.FAIL:
         assert [x.rule for x in f.findings] == ["TAB001"], _detail(f)
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (21, Verdict.PASS)])
+def test_dt_widget_data_are_a_table(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    """R's DT::datatable() saved as HTML carries its data as JSON, column by column, under the container's
+    header: read as a table."""
+    spec = {"x": {"data": [["Hovedstaden", "Nordjylland", "Syddanmark"], [812, small, 610], [799, 45, 622]],
+                  "container": "<table><thead><tr><th>region</th><th>Maend</th><th>Kvinder</th></tr></thead></table>"}}
+    path = tmp_path / "tabel.html"
+    path.write_text('<html><body><div id="htmlwidget-1" class="datatables html-widget"></div>'
+                    f'<script type="application/json" data-for="htmlwidget-1">{json.dumps(spec)}</script>'
+                    "</body></html>", encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert [(x.rule, x.location.column) for x in f.findings] == [("TAB001", "Maend")], _detail(f)
+
+
+def test_undecoded_widget_data_are_a_review(tmp_path: Path) -> None:
+    path = tmp_path / "map.html"
+    path.write_text('<html><body><div id="htmlwidget-2" class="leaflet html-widget"></div>'
+                    '<script type="application/json" data-for="htmlwidget-2">{"x": {"calls": []}}</script>'
+                    "</body></html>", encoding="utf-8")
+    assert scan(path).verdict is Verdict.REVIEW

@@ -69,6 +69,7 @@ class _Reader(HTMLParser):
         self.skip = 0
         self.script: list[str] | None = None
         self.script_type = ""
+        self.script_widget = False
         self.text: list[str] = []
         self.tables: list[tuple[int, list[list[str]]]] = []
         self.rows: list[list[str]] = []  # per open table: the open row
@@ -105,6 +106,7 @@ class _Reader(HTMLParser):
             if tag == "script":
                 self.script = []
                 self.script_type = a.get("type", "").lower()
+                self.script_widget = "data-for" in a  # an htmlwidget's data (DT, plotly, leaflet)
             return
         if tag in _BLOCK:
             self.text.append("\n")
@@ -244,12 +246,22 @@ class _Reader(HTMLParser):
     def out_script(self, text: str) -> None:
         if not text.strip():
             return
+        widget = self.script_widget
+        table = _dt_widget(text) if widget else None
+        if table is not None:
+            header, rows = table
+            self.out.tables.append(DocTable(rows, Place(element=f"script {self.scripts}: data table"), "html",
+                                            header=header))
+            return
         found = chart_data(text, f"script {self.scripts}")
         if found:
             from scanner.loaders.office import Figure
 
             self.out.figures.append(Figure(Place(element=f"script {self.scripts}"), "interactive chart",
                                            producer=_producer(text), data=found))
+        elif widget:
+            self.out.problems.append(f"script {self.scripts}: an interactive widget's data (htmlwidget) could not "
+                                     "be read")
 
     def _image(self, src: str) -> None:
         m = _DATA_URI.match(src)
@@ -268,6 +280,30 @@ class _Reader(HTMLParser):
             self.out.extend(read_svg(raw, place))
         else:
             self.out.extend(read_image(raw, "jpeg" if kind == "jpg" else kind, place))
+
+
+def _dt_widget(text: str) -> tuple[list[str], list[list[str]]] | None:
+    """The table an R DT::datatable() widget carries: its data column by column (``x.data``) under the
+    header cells of its ``x.container``; None when the JSON is not such a widget."""
+    import json
+
+    try:
+        spec = json.loads(text)
+    except ValueError:
+        return None
+    x = spec.get("x") if isinstance(spec, dict) else None
+    data = x.get("data") if isinstance(x, dict) else None
+    if not isinstance(data, list) or not data or not all(isinstance(c, list) for c in data):
+        return None
+    n = len(data[0])
+    if not n or any(len(c) != n for c in data):
+        return None
+    container = x.get("container") if isinstance(x.get("container"), str) else ""
+    names = [re.sub(r"<[^>]*>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", container, re.S)]
+    if len(names) != len(data):
+        names = [f"column_{k + 1}" for k in range(len(data))]
+    rows = [["" if c[i] is None else str(c[i]) for c in data] for i in range(n)]
+    return names, rows
 
 
 def _producer(script: str) -> str | None:
