@@ -431,15 +431,17 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             kind = "site key"
         if kind is None and col.name.strip().lower() in BARE_NAMES and table.shape is TableShape.MICRODATA:
             kind = "direct identifier"
+        firms = False
         if kind is None and col.kind is ColumnKind.TEXT and _firm_names(table, col.name):
-            kind = "direct identifier"  # names of firms: "Novo Nordisk A/S", "Volvo AB", "Equinor ASA"
+            kind, firms = "direct identifier", True  # names of firms: "Novo Nordisk A/S", "Volvo AB"
         # Names and e-mails repeat (two Annas) yet identify; keys must be near-unique to be row-level.
         floor = opts.direct_min_distinct_share if kind == "direct identifier" else opts.min_distinct_share
         if kind is None or col.distinct_share < floor or not col.non_null:
             continue
-        if col.non_null < opts.min_rows and not (kind == "register key" and _key_values(table, col.name)):
-            # (a register key's values are a person's or a firm's key however few: one row of lopnr and
-            # wage is one person's record)
+        if col.non_null < opts.min_rows and not firms \
+                and not (kind == "register key" and _key_values(table, col.name)):
+            # (a register key's values, or firms' names, are a unit's however few: one row of lopnr and
+            # wage is one person's record, four named firms and their staff four firms' data)
             continue
         weak = kind == "record key"
         share = round(100 * col.distinct_share)
