@@ -447,6 +447,47 @@ _FIRM_WORDS = re.compile(
     re.IGNORECASE)
 
 
+# Columns of the largest and the second-largest unit's value: "største", "stoerste", "largest", "max",
+# "top1"; "næststørste", "naeststoerste", "second largest", "top2".
+_SECOND_WORD = re.compile(r"(n(æ|ae|a|ä)st\w*|second|2nd|toiseksi|top_?2)", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|max(imum)?|suurin\w*|top_?1)"
+                         r"(?![a-zæøåäö])", re.IGNORECASE)
+
+
+def _published_top_values(ctx: RuleContext, table: TableModel, magnitudes: list[ColumnInfo]) -> Iterator[Finding]:
+    """Firms' magnitudes published with the largest (and second-largest) unit's own value beside each cell's
+    total (``omsaetning;stoerste;naeststoerste``): the dominance rule checked on them, (top1 + top2) /
+    total above k is a dominated cell."""
+    second = next((c for c in magnitudes if _SECOND_WORD.search(c.name)), None)
+    first = next((c for c in magnitudes if c is not second and _FIRST_WORD.search(c.name)), None)
+    totals = [c for c in magnitudes if c is not first and c is not second and c.statistic is None]
+    if first is None or not totals:
+        return
+    total = totals[0]
+    profile = ctx.profile
+    n = 2 if second is not None and profile.nk_n >= 2 else 1
+    for offset, frame in table.frames():
+        top = frame.get_column(first.name).cast(float)
+        if n == 2:
+            top = top + frame.get_column(second.name).cast(float).fill_null(0.0)
+        share = top / frame.get_column(total.name).cast(float)
+        over = (share >= profile.nk_k) if profile.nk_inclusive else (share > profile.nk_k)
+        for k in over.fill_null(False).arg_true().to_list():
+            row = offset + k + 1
+            rec = frame.row(k, named=True)
+            labels = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
+                           for d in table.dimensions[:MAX_LABELS])
+            where = ", ".join(f"{a}={b}" for a, b in labels) or f"row {row}"
+            yield ctx.finding(
+                f"Cell ({where}) is dominated: the published value{'s' if n == 2 else ''} of its largest "
+                f"{'two units' if n == 2 else 'unit'} ({masking.mask_name(first.name)!r}"
+                + (f", {masking.mask_name(second.name)!r}" if n == 2 else "")
+                + f") make up more than {profile.nk_k * 100:g} % of its total in {masking.mask_name(total.name)!r}.",
+                masking.note(f"top-{n} share above {profile.nk_k * 100:g} % (profile {profile.name})"),
+                row=row, column=total.name, cell=labels or None, identity="" if labels else f"row{row}",
+            )
+
+
 def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A published table of firms' magnitudes (turnover, wages, employees summed over the firms of each
     cell, beside the number of firms) without the share of the largest units: the dominance rule cannot be
@@ -461,8 +502,12 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
                   and c.non_null]
     if not magnitudes:
         return
-    names = ", ".join(repr(masking.mask_name(c.name)) for c in magnitudes[:4])
     profile = ctx.profile
+    published = list(_published_top_values(ctx, table, magnitudes))
+    if published:
+        yield from published
+        return
+    names = ", ".join(repr(masking.mask_name(c.name)) for c in magnitudes[:4])
     yield ctx.finding(
         f"The table publishes magnitudes of firms ({names}, beside the number of firms in "
         f"{masking.mask_name(firms[0].name)!r}) but not the share of the largest units: the dominance rule "
