@@ -516,15 +516,27 @@ _STAT_CELL = re.compile(r"(?<![\w.])[-\u2212]?\d[\d,.]*%?(?:[ \t]*[(\[][^()\[\]\
 _COUNT_PERCENT = re.compile(r"(?<![\w.])\d[\d,]*[ \t]*\([ \t]*\d[\d.,]*[ \t]*%?[ \t]*\)")
 
 
+#: Lines of a paragraph read as a "Table 1" at most.
+_COUNT_PERCENT_MAX_LINES = 2000
+
+
 def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
     """A "Table 1" printed with single spaces between its cells (Stata ``dtable``, ``table1``, tableone's
     print), lines numbered: rows of a label and cells of a count with its percentage (``2 (4.2%)``),
     which no column gutter separates. Rows are split at each cell; a line without numbers above indented
     rows names their variable (``sex`` over ``Female``, ``Male``). None unless two rows or more hold
     counts with percentages in the same number of cells."""
-    lines = [(n, t) for n, t in block if not _RULE_LINE.match(t)]
-    if sum(1 for _, t in lines if _COUNT_PERCENT.search(t)) < 2:
+    if len(block) > _COUNT_PERCENT_MAX_LINES:
+        return None  # a Table 1 is short: a long paragraph of prose or data is not read this way
+    hits = 0
+    for _, t in block:
+        if "(" in t and _COUNT_PERCENT.search(t):
+            hits += 1
+            if hits == 2:
+                break
+    if hits < 2:
         return None
+    lines = [(n, t) for n, t in block if not _RULE_LINE.match(t)]
     rows: list[tuple[int, str, list[str]]] = []
     header: list[str] = []
     group, group_indent = "", -1
