@@ -297,7 +297,7 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
     for k, line in enumerate(lines):
         if len(line) > 10_000 or not named.search(line):
             continue
-        below = _list_below(lines, k) if not _DIGIT_RUN.search(line) else None
+        below = _list_below(lines, k)  # (a year in the line's text does not stop a list below it)
         if below is None and not _DIGIT_RUN.search(line):
             continue
         for word in _KEY_WORD.finditer(line):
@@ -359,15 +359,26 @@ def _units_listed_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Findin
 # The rest of a line after a key's name that introduces a list below it: "(LopNr):", "pnr =", "lopnr".
 _ENDS_LINE = re.compile(r"[\s():=\[\]\-]*(?:(?:is|are|er|var|was|were|numbers?|values?)\s*)*[:=]?\s*")
 # A line of nothing but numbers of four or more digits, separated by commas, semicolons or spaces.
-_NUMBERS_LINE = re.compile(r"\s*\d{4,18}(?:\s*[,;/]?\s*\d{4,18})+\s*[,;.]?\s*")
+_NUMBERS_LINE = re.compile(r"\s*\d{4,18}(?:(?:\s*[,;/]\s*|\s+)\d{4,18})+\s*[,;.]?\s*")
 
 
 def _list_below(lines: list[str], k: int) -> str | None:
-    """The next non-blank line after line ``k`` when it is a list of numbers (two or more)."""
-    for nxt in lines[k + 1:k + 3]:
+    """The numbers listed under line ``k``: its next non-blank line when that is a list of numbers (two or
+    more), or the run of lines below holding one number each (two or more)."""
+    for j, nxt in enumerate(lines[k + 1:k + 3], start=k + 1):
         if nxt.strip():
-            return nxt if len(nxt) <= 10_000 and _NUMBERS_LINE.fullmatch(nxt) else None
+            if len(nxt) <= 10_000 and _NUMBERS_LINE.fullmatch(nxt):
+                return nxt
+            column = []
+            for below in lines[j:j + 10_000]:
+                if not _ONE_NUMBER_LINE.fullmatch(below):
+                    break
+                column.append(below.strip())
+            return " ".join(column) if len(column) >= 2 else None
     return None
+
+
+_ONE_NUMBER_LINE = re.compile(r"\s*\d{4,18}\s*[,;]?\s*")
 
 
 @dataclass(frozen=True, slots=True)
