@@ -1373,6 +1373,9 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         return (table, 0) if table is not None else None
     if sum(1 for x in par if x.text.lstrip().startswith("|")) >= 2:
         # a table drawn in a box (SAS PROC TABULATE, a markdown pipe table): bars are column edges
+        boxed = _box_table(par, origin, what)
+        if boxed is not None:
+            return boxed, 0
         par = [_Line(x.number, x.text.replace("|", " ")) for x in par if not _BOX_RULE.match(x.text)]
         if len(par) < 2:
             return None
@@ -1499,6 +1502,50 @@ def _double_spaced(table: ListedTable, body: list[_Line], pars: list[list[_Line]
             break
         table, body, k = found[0], body + pars[k], k + 1
     return table, k
+
+
+def _box_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:
+    """A table drawn in a box of ``|`` and rules (SAS PROC TABULATE): each line split at its bars. Lines
+    above the first labelled row of numbers are the header (column levels and statistics, joined per
+    column: ``KOEN | 1 | N``); a labelled line without numbers names the rows (``REGION``). None unless
+    every row splits into the same number of cells."""
+    kept = [x for x in par if x.text.lstrip().startswith("|") and not _BOX_RULE.match(x.text)]
+    # (a cell of rule characters, "|-----|" under a spanning header, is empty)
+    rows = [["" if _BOX_RULE.match(c) else c.strip() for c in x.text.strip().strip("|").split("|")] for x in kept]
+    keep = [i for i, r in enumerate(rows) if any(r)]
+    rows, lines = [rows[i] for i in keep], [kept[i].number for i in keep]
+    if len(rows) < 2:
+        return None
+    width = max(len(r) for r in rows)
+    # a header cell spanning columns (KOEN over 1 and 2) is one cell: spread it over the columns below
+    first = next((i for i, r in enumerate(rows) if r[0] and len(r) == width
+                  and any(_NUMERIC_CELL.match(c) for c in r[1:] if c)), None)
+    if first is None or width < 2:
+        return None
+    header = rows[:first]
+    names = []
+    for k in range(1, width):
+        parts = []
+        for h in header:
+            if len(h) == width:
+                parts.append(h[k])
+            elif len(h) > 1:  # a spanning cell: the columns under it share it
+                parts.append(h[min(1 + (k - 1) * (len(h) - 1) // (width - 1), len(h) - 1)])
+        names.append(" | ".join(p for p in parts if p))
+    stub = next((h[0] for h in header if h and h[0]), "")
+    data: list[list[str]] = []
+    at: list[int] = []
+    for r, n in zip(rows[first:], lines[first:], strict=True):
+        if len(r) != width:
+            return None
+        if not any(c for c in r[1:]):
+            stub = stub or r[0]  # a class name alone on its line ("REGION")
+            continue
+        data.append(r)
+        at.append(n)
+    if len(data) < 1:
+        return None
+    return _table([stub or "label", *names], data, at, origin, what, "box")
 
 
 def _without_obs(table: ListedTable) -> ListedTable:
