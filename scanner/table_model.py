@@ -887,19 +887,27 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
             c.statistic = None
 
 
-_NUMBER_PAIR = re.compile(r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$")
+_NUMBER_PAIR = r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$"
 
 
-def _drawing(sample: pl.DataFrame, c: ColumnInfo) -> bool:
-    """Every value of text column ``c`` is punctuation (``|``, ``--``: a printout's rules read as a column)."""
-    values = [v for v in sample.get_column(c.name).to_list() if v]
-    return bool(values) and all(isinstance(v, str) and not any(ch.isalnum() for ch in v) for v in values)
-
-
-def _number_pairs(sample: pl.DataFrame, c: ColumnInfo) -> bool:
-    """Every value of text column ``c`` is two numbers (an interval, a confidence band)."""
-    values = [v for v in sample.get_column(c.name).to_list() if v]
-    return bool(values) and all(isinstance(v, str) and _NUMBER_PAIR.match(v) for v in values)
+def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, str]:
+    """The text columns whose values are not labels, by name: ``"pairs"`` when every value is two numbers
+    (an interval, a confidence band "0.74  0.94"), ``"drawing"`` when every value is punctuation (a
+    printout's ``|`` read as a column). One vectorised test per column: this runs for every table."""
+    out: dict[str, str] = {}
+    for c in texts:
+        values = sample.get_column(c.name)
+        if values.dtype != pl.String:
+            continue
+        values = values.drop_nulls()
+        values = values.filter(values != "")
+        if values.is_empty():
+            continue
+        if bool(values.str.contains(_NUMBER_PAIR).all()):
+            out[c.name] = "pairs"
+        elif not bool(values.str.contains(r"[\p{L}\p{N}]").any()):
+            out[c.name] = "drawing"
+    return out
 
 
 def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_words: frozenset[str]) -> None:
@@ -909,9 +917,10 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
     texts = [c for c in cols if c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN)
              and not (c.distinct_share > 0.5 and identifier_kind(c.name) is not None)]
     # Numeric codes sit left of their labels; a column of number pairs (a confidence interval "0.74  0.94", a
-    # range) or one named as a statistic is not labels, and the counts left of it are counts.
-    last_text = max((c.index for c in texts if c.statistic is None and not _number_pairs(sample, c)
-                     and not _drawing(sample, c)), default=-1)
+    # range), of drawing characters or one named as a statistic is not labels, and the counts left of it are
+    # counts.
+    not_labels = _not_labels(sample, texts)
+    last_text = max((c.index for c in texts if c.statistic is None and c.name not in not_labels), default=-1)
     numeric = [c for c in cols if c.kind is ColumnKind.NUMERIC]
     period_measures = [c for c in numeric if c.period_header]
     model.wide = len(period_measures) >= 3
@@ -921,7 +930,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
                 and identifier_kind(c.name) is not None:
             # A key that is (nearly) unique per row would make any row look like its own table cell.
             c.role, c.reason = Role.IDENTIFIER, "named like a key"
-        elif c.kind is ColumnKind.TEXT and c.statistic is not None and _number_pairs(sample, c):
+        elif c.kind is ColumnKind.TEXT and c.statistic is not None and not_labels.get(c.name) == "pairs":
             c.role, c.reason = Role.OTHER, f"intervals of a statistic ({c.statistic})"
         elif c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN):
             c.role, c.reason = Role.DIMENSION, "text labels"

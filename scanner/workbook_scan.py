@@ -377,14 +377,14 @@ class _WorkbookScan:
     def charts(self, structure: PackageStructure) -> None:
         """Scatter and bubble charts: one mark per point, judged by the figure rules (FIG001) as a
         document's charts are."""
-        from scanner.loaders.office import chart_series_regular
+        from scanner.loaders.office import chart_marks
         from scanner.rules.documents import DocumentFacts
         from scanner.rules.figures import FigureFacts, MarkFacts
 
         figures = []
         for chart in structure.charts:
-            marks = [MarkFacts(n, len(set(xs)) if xs else n, "chart point", f"series {k}", chart_series_regular(xs))
-                     for k, (xs, n) in enumerate(chart.scatter, start=1) if n]
+            marks = [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line)
+                     for m in chart_marks(chart.scatter)]
             if marks:
                 figures.append(FigureFacts("chart", "Office chart", element=f"chart {chart.part.rsplit('/', 1)[-1]}",
                                            marks=marks))

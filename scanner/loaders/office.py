@@ -25,7 +25,6 @@ reason in :attr:`DocumentContent.problems` (FIL001): a document is never passed 
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import posixpath
 import re
@@ -42,6 +41,7 @@ from scanner.loaders.ooxml import (
     PackageLimitError,
     PackageLimits,
     PackageStructure,
+    ScatterSeries,
     _local,
     _Package,
     _relationships,
@@ -437,61 +437,25 @@ def _embedded_kind(part: str) -> str:
     return "picture"
 
 
-_CHART_TYPES = ("scatterChart", "bubbleChart", "lineChart", "line3DChart", "barChart", "bar3DChart", "pieChart",
-                "pie3DChart", "doughnutChart", "areaChart", "area3DChart", "radarChart", "stockChart",
-                "surfaceChart", "ofPieChart")
-
-
 def _chart_figure(pkg: _Package, part: str, place: Place) -> Figure:
-    """A DrawingML chart part: its type and, for scatter and bubble charts, its points as marks."""
-    kinds: list[str] = []
-    series: list[tuple[list[float], int]] = []  # (x values, points) of scatter/bubble series
+    """A DrawingML chart part: its texts and, for scatter and bubble charts, its points as marks."""
     labels: list[str] = []
-    in_scatter = 0
-    in_x = in_y = False
-    xs: list[float] = []
-    ys = 0
+    scatter = ScatterSeries()
     for event, el in pkg.iterparse(part, ("start", "end")):
         tag = _local(el.tag)
-        if event == "start":
-            if tag in _CHART_TYPES:
-                kinds.append(tag)
-                in_scatter += tag in ("scatterChart", "bubbleChart")
-            elif tag == "ser":
-                xs, ys = [], 0
-            elif tag == "xVal":
-                in_x = True
-            elif tag == "yVal":
-                in_y = True
-            continue
-        if tag in ("scatterChart", "bubbleChart"):
-            in_scatter -= 1
-        elif tag == "xVal":
-            in_x = False
-        elif tag == "yVal":
-            in_y = False
-        elif tag == "v" and el.text is not None:
-            if in_scatter and in_x:
-                with contextlib.suppress(ValueError):
-                    xs.append(float(el.text))
-            elif in_scatter and in_y:
-                ys += 1
-        elif tag == "ser" and in_scatter:
-            series.append((xs, ys))
-        elif tag == "t" and el.text:
+        scatter.feed(event, tag, el)
+        if event == "end" and tag == "t" and el.text:
             labels.append(el.text)
-    fig = Figure(place, "chart", producer="Office chart", labels=labels)
-    for k, (x, n) in enumerate(series, start=1):
-        if n:
-            fig.marks.append(MarkGroup(n, len(set(x)) if x else n, "chart point", f"series {k}",
-                                       regular=chart_series_regular(x)))
-    return fig
+    return Figure(place, "chart", producer="Office chart", marks=chart_marks(scatter.series), labels=labels)
 
 
-def chart_series_regular(xs: Sequence[float]) -> bool:
-    """A chart series' x values on a regular grid, each once: a series over time or categories. A series
-    with an x twice (persons of the same age) is a scatter of units."""
-    return bool(xs) and len(set(xs)) == len(xs) and is_regular([(v, 0.0) for v in xs])
+def chart_marks(series: Sequence[tuple[Sequence[float], int]]) -> list[MarkGroup]:
+    """The marks of a chart's scatter and bubble series (x values, points): one group per series. A series
+    whose x values lie on a regular grid, each once, is a series over time or categories; one with an x
+    twice (persons of the same age) is a scatter of units."""
+    return [MarkGroup(n, len(set(xs)) if xs else n, "chart point", f"series {k}",
+                      regular=bool(xs) and len(set(xs)) == len(xs) and is_regular([(v, 0.0) for v in xs]))
+            for k, (xs, n) in enumerate(series, start=1) if n]
 
 
 def is_regular(points: list[tuple[float, float]]) -> bool:

@@ -640,6 +640,36 @@ _SERIES_DATA = frozenset({"cat", "val", "xVal", "yVal", "bubbleSize", "tx"})
 _SHEET_OF_REF = re.compile(r"^\(?\s*(?:'((?:[^']|'')+)'|([^!'(]+))!")
 
 
+class ScatterSeries:
+    """The scatter and bubble series of a DrawingML chart part, read from its parse events (fed one by one,
+    beside whatever else the caller reads in the same pass): each series' cached x values and its number
+    of points (y values), one mark per point."""
+
+    def __init__(self) -> None:
+        self.series: list[tuple[tuple[float, ...], int]] = []
+        self._depth = 0  # inside a scatterChart or bubbleChart
+        self._axis = ""  # "x" inside a series' xVal, "y" inside its yVal
+        self._xs: list[float] = []
+        self._ys = 0
+
+    def feed(self, event: str, tag: str, el: Element) -> None:
+        if tag in ("scatterChart", "bubbleChart"):
+            self._depth += 1 if event == "start" else -1
+        elif tag in ("xVal", "yVal"):
+            self._axis = tag[0] if event == "start" else ""
+        elif event == "start":
+            if tag == "ser":
+                self._xs, self._ys = [], 0
+        elif tag == "ser" and self._depth:
+            self.series.append((tuple(self._xs), self._ys))
+        elif tag == "v" and self._depth and self._axis and el.text is not None:
+            if self._axis == "x":
+                with contextlib.suppress(ValueError):
+                    self._xs.append(float(el.text))
+            else:
+                self._ys += 1
+
+
 def _chart(pkg: _Package, part: str, out: PackageStructure) -> None:
     if any(c.part == part for c in out.charts):
         return
@@ -647,31 +677,14 @@ def _chart(pkg: _Package, part: str, out: PackageStructure) -> None:
     refs: set[str] = set()
     texts: list[str] = []
     in_literal = 0
-    in_scatter = 0
-    axis = ""  # "x" inside a series' xVal, "y" inside its yVal
-    xs: list[float] = []
-    ys = 0
-    scatter: list[tuple[tuple[float, ...], int]] = []
+    scatter = ScatterSeries()
     for event, el in pkg.iterparse(part, ("start", "end")):
         tag = _local(el.tag)
         if tag in ("numLit", "strLit"):
             in_literal += 1 if event == "start" else -1
-        if tag in ("scatterChart", "bubbleChart"):
-            in_scatter += 1 if event == "start" else -1
-        elif tag in ("xVal", "yVal"):
-            axis = tag[0] if event == "start" else ""
-        elif tag == "ser" and event == "start":
-            xs, ys = [], 0
+        scatter.feed(event, tag, el)
         if event != "end":
             continue
-        if tag == "ser" and in_scatter:
-            scatter.append((tuple(xs), ys))
-        elif tag == "v" and in_scatter and axis and el.text is not None:
-            if axis == "x":
-                with contextlib.suppress(ValueError):
-                    xs.append(float(el.text))
-            else:
-                ys += 1
         if tag == "f" and el.text:
             m = _SHEET_OF_REF.match(el.text.strip())
             if m:
@@ -683,7 +696,7 @@ def _chart(pkg: _Package, part: str, out: PackageStructure) -> None:
             if v:
                 texts.append(v)
             el.clear()
-    out.charts.append(ChartCache(part, points, tuple(sorted(refs)), literal, tuple(texts), tuple(scatter)))
+    out.charts.append(ChartCache(part, points, tuple(sorted(refs)), literal, tuple(texts), tuple(scatter.series)))
 
 
 # -- pivot caches -----------------------------------------------------------------------------------

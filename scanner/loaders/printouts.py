@@ -142,7 +142,6 @@ _STATA_ECHO = re.compile(r"^\. \S", re.M)
 _R_MARK = re.compile(r"^R (?:version|Under development)|^R is free software", re.M)
 _R_PROMPT = re.compile(r"^> ", re.M)
 _R_COMMAND = re.compile(r"^> [^\n]*(?:<-|\w\()", re.M)
-
 _R_PRINT = re.compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
 _PY_MARK = re.compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
 # A Python console's prompt (">>> df.head()") or IPython's ("In [3]: df.head()").
@@ -460,13 +459,8 @@ def _r_values(par: list[_Line], command: str, what: str) -> list[ListedTable]:
     if any(not v[:1].isdigit() and not v.startswith("-") for v in values) and len(set(values)) < 0.8 * len(values):
         return []  # a category's values in row order (head(df$koen)): no unit's own value
     name = next(g for g in m.groups() if g)
-    table = _table([name, ""], [[v, ""] for v in values], lines, Origin.LISTING, f"{what} of a column's values",
-                   "r-vector")
-    if table is None:
-        return []
-    t = table.table
-    return [ListedTable(TextTable([name], [[r[0]] for r in t.rows], t.data_line, t.kind), table.lines,
-                        Origin.LISTING, table.what)]
+    return [ListedTable(TextTable([name], [[v] for v in values], lines[0], "r-vector"), tuple(lines),
+                        Origin.LISTING, f"{what} of a column's values")]
 
 
 @dataclass(slots=True)
@@ -1446,13 +1440,19 @@ def _strata(rows: list[_Line]) -> dict[int, tuple[str, str]]:
     return out
 
 
+def _retitled(table: ListedTable, names: list[str], rows: list[list[str]] | None = None) -> ListedTable:
+    """``table`` with its columns named ``names`` (and its cells ``rows``, when given)."""
+    t = table.table
+    return ListedTable(TextTable(unique_names(names), t.rows if rows is None else rows, t.data_line, t.kind, t.lines),
+                       table.lines, table.origin, table.what)
+
+
 def _with_strata(table: ListedTable, strata: dict[int, tuple[str, str]]) -> ListedTable:
     """``table`` with its rows' stratum (``treat=1``, text: a code's value is no count) as a first column:
     the strata make its rows' labels unique."""
     t = table.table
     rows = [["=".join(strata[n]) if n in strata else "", *r] for n, r in zip(table.lines, t.rows, strict=True)]
-    return ListedTable(TextTable(unique_names(["stratum", *t.names]), rows, t.data_line, t.kind, t.lines),
-                       table.lines, table.origin, table.what)
+    return _retitled(table, ["stratum", *t.names], rows)
 
 
 def _count_percent_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:
@@ -1469,10 +1469,7 @@ _R_COUNTING = re.compile(r"\baggregate\s*\(.*\bFUN\s*=\s*(?:length|NROW|nrow)\b"
 def _counted_column(table: ListedTable) -> ListedTable:
     """``table`` with its last column named ``n``: the counts R's aggregate(..., FUN = length) prints under
     the variable's name."""
-    t = table.table
-    names = [*t.names[:-1], "n"]
-    return ListedTable(TextTable(unique_names(names), t.rows, t.data_line, t.kind, t.lines), table.lines,
-                       table.origin, table.what)
+    return _retitled(table, [*table.table.names[:-1], "n"])
 
 
 def _ftable_names(table: ListedTable) -> ListedTable:
@@ -1482,9 +1479,7 @@ def _ftable_names(table: ListedTable) -> ListedTable:
     for i, name in enumerate(t.names[:-1]):
         head, _, level = name.rpartition(" ")
         if head and level and t.names[i + 1] and " " not in t.names[i + 1]:
-            names = [*t.names[:i], level, *t.names[i + 1:]]
-            return ListedTable(TextTable(unique_names(names), t.rows, t.data_line, t.kind, t.lines), table.lines,
-                               table.origin, table.what)
+            return _retitled(table, [*t.names[:i], level, *t.names[i + 1:]])
     return table
 
 
@@ -1543,7 +1538,7 @@ def _box_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
             continue
         data.append(r)
         at.append(n)
-    if len(data) < 1:
+    if not data:
         return None
     return _table([stub or "label", *names], data, at, origin, what, "box")
 
