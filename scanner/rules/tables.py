@@ -297,7 +297,9 @@ def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> It
     is read as percent when the name says so (`%`, `pct.`) or the values do (`91,3 %`, any value above 1), else
     as a fraction (`0.934`). A published table of firms' magnitudes (turnover, wages, employees beside the
     number of firms) without such a share is `review`: dominance cannot be checked from its cells, only with the
-    microdata (`sdcscan table ... --check`). In a table of sums or means (`sdcscan table --value ... --stat
+    microdata (`sdcscan table ... --check`). Such a table that publishes the largest units' own values beside
+    each total (`stoerste;naeststoerste`) is checked on them: a dominated cell is `block`; otherwise `review`,
+    as each of those values is one firm's own. In a table of sums or means (`sdcscan table --value ... --stat
     sum|mean`), every cell (margins included) where the largest `nk_n` contributions (1 or 2) make up more than
     `nk_k` of the cell total. The boundary is the profile's: Statistics Denmark and SCB fail a cell at a share
     above 85 % (`nk_inclusive = false`), ACRO at a share of 90 % or more (`nk_inclusive = true`). With `--unit`,
@@ -506,6 +508,22 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
     published = list(_published_top_values(ctx, table, magnitudes))
     if published:
         yield from published
+        return
+    tops = [c for c in magnitudes if _SECOND_WORD.search(c.name) or _FIRST_WORD.search(c.name)]
+    if tops and len(tops) < len(magnitudes):
+        # The top values were checked and dominate no cell; they are still each one firm's own value.
+        names = ", ".join(repr(masking.mask_name(c.name)) for c in tops[:2])
+        second = any(_SECOND_WORD.search(c.name) for c in tops)
+        checked = ("They dominate no cell" if second or profile.nk_n < 2 else
+                   "The largest unit dominates no cell alone, the two largest cannot be checked without the "
+                   "second-largest's value")
+        yield ctx.finding(
+            f"The table publishes the largest units' own values ({names}) beside the firms' totals. {checked} "
+            f"(largest {profile.nk_n} above {profile.nk_k * 100:g} %), but each is one firm's value: a person "
+            "must check that it may be published.",
+            masking.note(f"largest units' own values published (profile {profile.name})"),
+            column=tops[0].name, severity=Severity.REVIEW, identity="published-top-values",
+        )
         return
     names = ", ".join(repr(masking.mask_name(c.name)) for c in magnitudes[:4])
     yield ctx.finding(
