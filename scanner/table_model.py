@@ -894,19 +894,24 @@ def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, 
     """The text columns whose values are not labels, by name: ``"pairs"`` when every value is two numbers
     (an interval, a confidence band "0.74  0.94"), ``"drawing"`` when every value is punctuation (a
     printout's ``|`` read as a column). One vectorised test per column: this runs for every table."""
+    names = [c.name for c in texts if sample.schema[c.name] == pl.String]
+    if not names:
+        return {}
+    exprs = []
+    for i, name in enumerate(names):
+        col = pl.col(name)
+        present = col.filter(col.is_not_null() & (col != ""))
+        exprs += [present.len().alias(f"n{i}"), present.str.contains(_NUMBER_PAIR).all().alias(f"p{i}"),
+                  present.str.contains(r"[\p{L}\p{N}]").any().alias(f"l{i}")]
+    row = sample.select(exprs).row(0, named=True)  # one query for every column (each call costs ~0.1 ms)
     out: dict[str, str] = {}
-    for c in texts:
-        values = sample.get_column(c.name)
-        if values.dtype != pl.String:
+    for i, name in enumerate(names):
+        if not row[f"n{i}"]:
             continue
-        values = values.drop_nulls()
-        values = values.filter(values != "")
-        if values.is_empty():
-            continue
-        if bool(values.str.contains(_NUMBER_PAIR).all()):
-            out[c.name] = "pairs"
-        elif not bool(values.str.contains(r"[\p{L}\p{N}]").any()):
-            out[c.name] = "drawing"
+        if row[f"p{i}"]:
+            out[name] = "pairs"
+        elif not row[f"l{i}"]:
+            out[name] = "drawing"
     return out
 
 

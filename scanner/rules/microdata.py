@@ -486,13 +486,13 @@ def _firm_names(table: TableModel, name: str) -> bool:
     """Whether most of a text column's values are firms' names (they end with a legal form)."""
     import polars as pl
 
-    values = table.sample.get_column(name).head(_FIRM_SAMPLE).drop_nulls()
-    if values.dtype != pl.String:
+    if table.sample.schema[name] != pl.String:
         return False
-    values = values.filter(values.str.strip_chars() != "")
-    if values.len() == 0:
-        return False
-    return int(values.str.contains(_FIRM_FORM).sum()) >= 0.6 * values.len()
+    col = pl.col(name).head(_FIRM_SAMPLE)
+    present = col.filter(col.is_not_null() & (col.str.strip_chars() != ""))
+    filled, firms = table.sample.select(present.len().alias("n"),
+                                        present.str.contains(_FIRM_FORM).sum().alias("f")).row(0)
+    return bool(filled) and int(firms or 0) >= 0.6 * filled
 
 
 @dataclass(frozen=True, slots=True)
