@@ -40,8 +40,10 @@ __all__ = [
     "CellStats",
     "RowAccumulator",
     "UnitAccumulator",
+    "add_codes",
     "cell_histogram",
     "copy_blocks",
+    "first_miss",
     "merge_pairs",
     "move_pairs",
     "pair_stats",
@@ -219,6 +221,44 @@ def _remap(mapping: np.ndarray, count: np.ndarray, units: np.ndarray, nvalid: np
         if v == v:
             present[t] += 1
             o_top1[t], o_top2[t] = _top2(o_top1[t], o_top2[t], v)
+    return -1
+
+
+# --- cell codes -------------------------------------------------------------------------------------------
+
+
+@kernel
+def add_codes(cell: np.ndarray, idx: np.ndarray, lut: np.ndarray, offset: int, stride: int) -> int:
+    """Add one dimension to the rows' cell codes in place: a row's level code is ``lut[idx[i] - offset]``
+    (-1 when that slot is outside ``lut`` or holds -1: a missing value), its cell code grows by code x
+    ``stride``; a row whose code is -1, or already excluded (cell -1), is excluded. Returns the rows
+    newly excluded. One pass per dimension over the raw indices (Parquet dictionary indices, small
+    integers with ``offset``), instead of gathering each dimension's codes into an array of its own."""
+    excluded = 0
+    size = lut.shape[0]
+    for i in range(cell.shape[0]):
+        c = cell[i]
+        if c < 0:
+            continue
+        j = idx[i] - offset
+        k = lut[j] if 0 <= j < size else -1
+        if k < 0:
+            cell[i] = -1
+            excluded += 1
+        else:
+            cell[i] = c + k * stride
+    return excluded
+
+
+@kernel
+def first_miss(idx: np.ndarray, lut: np.ndarray, offset: int) -> int:
+    """The first row whose ``lut[idx[i] - offset]`` is outside ``lut`` or -1 (a value with no code yet),
+    or -1: whether a batch brings levels not seen before, without gathering its codes."""
+    size = lut.shape[0]
+    for i in range(idx.shape[0]):
+        j = idx[i] - offset
+        if j < 0 or j >= size or lut[j] < 0:
+            return i
     return -1
 
 

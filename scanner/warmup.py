@@ -143,7 +143,8 @@ def _write_workload(root: Path, seed: int = 20240601) -> None:
     weight = [rng.random() for _ in range(rows)]
     firm = [rng.randrange(1, 40) for _ in range(rows)]
     table = pa.table({"pnr": pnr_text, "cpr": cpr_int, "firm": firm, "region": region, "koen": sex,
-                      "alder": age, "indkomst": income, "vaegt": weight,
+                      "alder": age, "aar": pa.array([2015 + a % 9 for a in age], pa.int32()),
+                      "indkomst": income, "vaegt": weight,
                       "cpr_tekst": [f"{v:010d}" for v in cpr_int], "cpr_decimal": [float(v) for v in cpr_int]})
     pq.write_table(table, root / "personer.parquet")
     with (root / "personer.csv").open("w", encoding="utf-8") as fh:
@@ -196,6 +197,7 @@ def warm(threads: int | None = None) -> WarmupReport:
             for data in (root / "personer.parquet", root / "personer.csv"):
                 for spec in (TableSpec(("region", "koen")),
                              TableSpec(("region", "alder"), value="indkomst", stat=Stat.SUM),
+                             TableSpec(("aar", "koen")),  # 32-bit integers: their own kernel signatures
                              TableSpec(("region", "koen"), value="indkomst", unit="firm", stat=Stat.SUM)):
                     for t in sorted({1, threads or os.cpu_count() or 1}):
                         api.table(data, spec, config, threads=t)

@@ -660,3 +660,31 @@ def test_copy_blocks_moves_whole_blocks_in_block_order(rows: list[tuple[int, int
     want = [(k, rows[i][1]) for k, (a, b) in enumerate(blocks) for i in range(a, b)]
     assert list(zip(out[0].tolist(), out[1].tolist(), strict=True)) == want
     assert out[2].tolist() == [float(u) for _k, u in want]
+
+
+@given(st.lists(st.tuples(st.integers(-1, 40), st.integers(-3, 12)), max_size=60),
+       st.lists(st.integers(-1, 9), max_size=12), st.integers(-3, 5), st.integers(1, 50),
+       st.sampled_from([np.int32, np.int64]))
+@settings(max_examples=300, deadline=None)
+def test_add_codes_and_first_miss_equal_the_reference(rows: list[tuple[int, int]], lut: list[int], offset: int,
+                                                      stride: int, dtype: type) -> None:
+    cell = [c for c, _i in rows]
+    idx = [i for _c, i in rows]
+    got = i64(cell)
+    want = list(cell)
+    lut_a = i64(lut)
+    assert cells.add_codes(got, np.array(idx, dtype=dtype), lut_a, offset, stride) == \
+        ref.add_codes(want, idx, lut, offset, stride)
+    assert got.tolist() == want
+    assert cells.first_miss(np.array(idx, dtype=dtype), lut_a, offset) == ref.first_miss(idx, lut, offset)
+
+
+def test_add_codes_builds_the_cell_code_of_several_dimensions() -> None:
+    # region (dictionary indices into a per-batch lut: codes 1, 0, 2) x year (small integers from 2020,
+    # codes 0-2, 2023 missing): an index outside the lut, a year below it and a -1 slot exclude their rows
+    cell = np.zeros(6, np.int64)
+    assert cells.add_codes(cell, np.array([0, 2, 1, 0, 7, 1], np.int32), i64([1, 0, 2]), 0, 3) == 1
+    assert cell.tolist() == [3, 6, 0, 3, -1, 0]
+    assert cells.add_codes(cell, np.array([2020, 2021, 2019, 2022, 2020, 2023], np.int32), i64([0, 1, 2, -1]),
+                           2020, 1) == 2
+    assert cell.tolist() == [3, 7, -1, 5, -1, -1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -437,6 +438,31 @@ def test_integer_dimension_codes_match_the_general_encoding(batches: list[list[i
         assert fast.levels == slow.levels
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_VALUE, min_size=1, max_size=30), min_size=1, max_size=5),
+       st.sampled_from([pl.Int64, pl.Int32, pl.UInt16, pl.String]))
+def test_dimension_lookups_give_the_codes_of_the_general_encoding(batches: list[list[int | None]],
+                                                                  dtype: pl.DataType) -> None:
+    """``lookup`` (what the cell-code kernel reads: raw values or indices, a table, an offset) gives every row
+    the code and every batch the levels that the hash-map encoding gives them, as cell codes built by
+    ``add_codes`` show."""
+    from kernels.cells import add_codes
+
+    fast, slow = _Dimension("d", dtype), _Dimension("d", dtype)
+    for values in batches:
+        if dtype == pl.UInt16:
+            values = [None if v is None else v % 65536 for v in values]
+        elif dtype == pl.Int32:
+            values = [None if v is None else max(min(v, 2**31 - 1), -(2**31)) for v in values]
+        column = pl.Series("d", [None if v is None else (str(v) if dtype == pl.String else v) for v in values],
+                           dtype=dtype)
+        idx, lut, offset = fast.lookup(column)
+        cell = np.zeros(column.len(), dtype=np.int64)
+        add_codes(cell, idx, lut, offset, 1)
+        assert cell.tolist() == slow.encode_by_map(column).tolist()
+        assert fast.levels == slow.levels
+
+
 
 def test_cell_rules_are_pure_their_order_and_their_findings_change_nothing(tmp_path: Path) -> None:
     """The suppression reads the analysis, not what a rule left behind: running the cell rules, in any
@@ -508,3 +534,60 @@ def test_parquet_text_dimensions_read_as_dictionary_codes_give_the_same_cells(
     assert (coded.rows, coded.rows_missing_key) == (general.rows, general.rows_missing_key)
     for name in ("count", "units", "nvalid", "negative", "total", "top1", "top2"):
         np.testing.assert_array_equal(getattr(coded.stats, name), getattr(general.stats, name), err_msg=name)
+
+
+def test_parquet_row_groups_read_in_parallel_come_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row groups read on several threads give the rows of the one-stream read, in file order, with the same
+    dictionary columns; row groups above the limit are streamed in batches instead."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from scanner.loaders import columns as columns_module
+    from scanner.loaders.columns import ParquetReader
+
+    n = 10_000
+    table = pa.table({"region": pa.array([f"R{(i * 7) % 13}" for i in range(n)]),
+                      "year": pa.array([2015 + i % 9 for i in range(n)], pa.int32()),
+                      "value": pa.array([float(i) for i in range(n)])})
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, row_group_size=700)
+
+    def read(threads: int) -> pa.Table:
+        reader = ParquetReader(path)
+        batches = list(reader.coded_batches(["region", "year", "value"], ["region"], 500, threads))
+        assert all(b.num_rows <= 500 for b in batches)
+        assert all(pa.types.is_dictionary(b.schema.field("region").type) for b in batches)
+        return pa.Table.from_batches(batches)
+
+    one, two = read(1), read(2)
+    assert one.num_rows == two.num_rows == n
+    for name in ("region", "year", "value"):
+        assert one.column(name).to_pylist() == two.column(name).to_pylist() == table.column(name).to_pylist()
+    monkeypatch.setattr(columns_module, "_PARALLEL_GROUP_ROWS", 100)  # groups too large: the batch stream
+    assert read(2).column("value").to_pylist() == table.column("value").to_pylist()
+
+
+def test_read_ahead_keeps_order_raises_in_place_and_closes_the_stream() -> None:
+    from scanner.tables.compute import _read_ahead
+
+    closed: list[bool] = []
+
+    def items(fail_at: int | None) -> Iterator[int]:
+        try:
+            for i in range(6):
+                if i == fail_at:
+                    raise ValueError("bad batch")
+                yield i
+        finally:
+            closed.append(True)
+
+    assert list(_read_ahead(items(None))) == list(range(6))
+    got: list[int] = []
+    with pytest.raises(ValueError, match="bad batch"):
+        for i in _read_ahead(items(3)):
+            got.append(i)
+    assert got == [0, 1, 2]
+    stream = _read_ahead(items(None))
+    assert next(stream) == 0
+    stream.close()  # the consumer stops early: the source is closed, no thread left reading
+    assert closed == [True, True, True]

@@ -325,18 +325,30 @@ class ParquetReader(_Reader):
         return out
 
     def coded_batches(self, columns: Sequence[str], coded: Sequence[str],
-                      batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+                      batch_rows: int = DEFAULT_BATCH_ROWS, threads: int = 1) -> Iterator[pa.RecordBatch]:
         """Stream ``columns`` as Arrow record batches, with the text columns ``coded`` as dictionary arrays
         (Parquet's own dictionary pages, per row group: the strings are not decoded row by row).
 
         Used by ``sdcscan table`` for its ``--by`` columns: mapping a dictionary of a few hundred labels to
         level codes and indexing by the codes replaces a hash lookup of every row's string (0.5 s of
-        1.2 s for 20M rows, 3 dimensions, measured here). Reading costs the same as polars' stream."""
+        1.2 s for 20M rows, 3 dimensions, measured here). Reading costs the same as polars' stream.
+
+        With ``threads`` > 1 and row groups of at most ``_PARALLEL_GROUP_ROWS`` rows, row groups are read
+        ``threads`` at a time, each whole on a thread of its own (20M rows in 20 groups, 4 columns, 2 cores:
+        0.35 s, against 0.50 s for Arrow's batch stream, which decodes one group at a time); at most
+        ``threads`` groups are in memory beyond the one being consumed."""
         names = self._select(columns, batch_rows)
         rows = 0
         try:
             with pq.ParquetFile(self.path, read_dictionary=list(coded)) as pf:
-                for batch in pf.iter_batches(batch_size=batch_rows, columns=names, use_threads=True):
+                meta = pf.metadata
+                groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+                if threads > 1 and len(groups) > 1 and max(groups) <= _PARALLEL_GROUP_ROWS:
+                    stream = (b for t in self._row_groups(coded, names, len(groups), threads)
+                              for b in t.to_batches(max_chunksize=batch_rows))
+                else:
+                    stream = pf.iter_batches(batch_size=batch_rows, columns=names, use_threads=True)
+                for batch in stream:
                     if batch.num_rows == 0:
                         continue
                     rows += batch.num_rows
@@ -345,6 +357,33 @@ class ParquetReader(_Reader):
             raise LoadError(f"Parquet read error after row {rows} ({type(exc).__name__})") from None
         if self._num_rows is not None and rows != self._num_rows:
             raise LoadError(f"read {rows} rows but the Parquet footer records {self._num_rows}")
+
+    def _row_groups(self, coded: Sequence[str], names: list[str], count: int, threads: int) -> Iterator[pa.Table]:
+        """The file's row groups in order, read ``threads`` at a time (each thread opens the file itself)."""
+        import threading
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        local = threading.local()
+
+        def read(i: int) -> pa.Table:
+            pf = getattr(local, "pf", None)
+            if pf is None:
+                pf = local.pf = pq.ParquetFile(self.path, read_dictionary=list(coded))
+            return pf.read_row_group(i, columns=names, use_threads=False)
+
+        with ThreadPoolExecutor(threads, thread_name_prefix="sdcscan-parquet") as pool:
+            pending: deque[Any] = deque()
+            try:
+                for i in range(count):
+                    pending.append(pool.submit(read, i))
+                    if len(pending) >= threads:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:
+                for future in pending:
+                    future.cancel()
 
     def _stream(self, names: list[str], batch_rows: int) -> Iterator[pl.DataFrame]:
         rows = 0
@@ -367,6 +406,10 @@ class ParquetReader(_Reader):
             del stream  # dropping the iterator stops the query when the consumer stops early
         if self._num_rows is not None and rows != self._num_rows:
             raise LoadError(f"read {rows} rows but the Parquet footer records {self._num_rows}")
+
+
+#: Row groups larger than this are streamed in batches, not read whole (memory stays bounded).
+_PARALLEL_GROUP_ROWS = 4_000_000
 
 
 # --------------------------------------------------------------------------------------------------

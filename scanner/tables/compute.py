@@ -152,14 +152,35 @@ class _Dimension:
                 return codes
         return self.encode_by_map(column)
 
+    def lookup(self, column: pl.Series | pa.DictionaryArray) -> tuple[np.ndarray, np.ndarray, int]:
+        """:meth:`encode` without gathering: ``(idx, lut, offset)`` such that row i's code is
+        ``lut[idx[i] - offset]`` (-1 when that is outside ``lut`` or -1: a missing value), for
+        :func:`kernels.cells.add_codes` to add to the cell codes in one pass. Dictionary arrays give their
+        indices and a table of their labels' codes, small integers themselves and a table over their range;
+        any other column its codes (from :meth:`encode`) and a table of every level's own code."""
+        if isinstance(column, pa.DictionaryArray):
+            return self._dictionary_lookup(column)
+        if column.dtype.is_integer() and column.dtype != pl.UInt64 and not column.null_count():
+            found = self._small_int_lookup(column)
+            if found is not None:
+                return found
+        codes = self.encode(column)
+        return codes, np.arange(len(self.levels), dtype=np.int64), 0
+
     def encode_dictionary(self, column: pa.DictionaryArray) -> np.ndarray:
         """:meth:`encode` of text given as dictionary codes (Parquet's dictionary pages): the dictionary's
         labels are mapped to level codes once per batch and the rows take theirs by index. Only labels that
         rows use become levels (a dictionary may hold more); a missing label is a missing value."""
+        indices, lut, _ = self._dictionary_lookup(column)
+        return lut[indices]
+
+    def _dictionary_lookup(self, column: pa.DictionaryArray) -> tuple[np.ndarray, np.ndarray, int]:
         size = len(column.dictionary)
         valid = column.is_valid().to_numpy(zero_copy_only=False) if column.null_count else None
         idx = column.indices if valid is None else column.indices.fill_null(0)
-        indices = idx.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        indices = idx.to_numpy(zero_copy_only=False)
+        if indices.dtype not in (np.int32, np.int64):  # two kernel signatures, not one per index width
+            indices = indices.astype(np.int64)
         present = indices if valid is None else indices[valid]
         used = np.bincount(present, minlength=size) > 0 if present.size else np.zeros(size, dtype=bool)
         labels = column.dictionary.to_pylist()
@@ -175,7 +196,25 @@ class _Dimension:
             lut[i] = code
         if valid is not None:
             indices = np.where(valid, indices, size)
-        return lut[indices]
+        return indices, lut, 0
+
+    def _small_int_lookup(self, column: pl.Series) -> tuple[np.ndarray, np.ndarray, int] | None:
+        """:meth:`lookup` of integers without missing values in a small range: the values themselves and
+        the table over their range; a batch with a value not seen before learns it by
+        :meth:`_encode_small_ints` (in order of first appearance), the others only check (one pass)."""
+        from kernels.cells import first_miss
+
+        values = column.to_numpy()
+        if values.dtype not in (np.int32, np.int64):
+            values = values.astype(np.int64)
+        if values.size == 0:
+            return values, np.zeros(0, dtype=np.int64), 0
+        lo, hi = int(values.min()), int(values.max())
+        known = self._lut is not None and self._lo <= lo and hi < self._lo + len(self._lut)
+        if (not known or first_miss(values, self._lut, self._lo) >= 0) and self._encode_small_ints(column) is None:
+            return None  # a wide range: the general encoding from now on
+        assert self._lut is not None
+        return values, self._lut, self._lo
 
     def encode_by_map(self, column: pl.Series) -> np.ndarray:
         """:meth:`encode` of any type by Polars' ``replace_strict`` (the tests hold the lookup to it)."""
@@ -322,7 +361,7 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
     counted in ``rows_missing_key``. Raises :class:`TableError` for a bad specification and
     :class:`~scanner.loaders.base.LoadError` for a file that cannot be read.
     """
-    from kernels.cells import pair_stats, reduce_pairs, remap_pairs
+    from kernels.cells import add_codes, pair_stats, reduce_pairs, remap_pairs
     from scanner.formats import open_table
     from scanner.loaders.columns import ColumnError
 
@@ -339,12 +378,12 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
     dims = [_Dimension(name, columns[name]) for name in spec.by]
     segments: list[_Segment] = []
     rows = missing = 0
-    for batch in _batches(reader, spec, batch_rows):
+    for batch in _read_ahead(_batches(reader, spec, batch_rows, threads)):
         n = batch.height
         if n == 0:
             continue
         rows += n
-        codes = [d.encode(batch.get_column(d.name)) for d in dims]
+        lookups = [d.lookup(batch.get_column(d.name)) for d in dims]
         if not segments or any(len(d.levels) > cap for d, cap in zip(dims, segments[-1].capacities, strict=True)):
             caps = [max(_capacity(len(d.levels)), cap)
                     for d, cap in zip(dims, segments[-1].capacities if segments else [0] * len(dims), strict=True)]
@@ -360,12 +399,8 @@ def compute_cells(path: Path | str, spec: TableSpec, *, threads: int | None = No
         seg = segments[-1]
         strides = _strides(seg.capacities)
         cell = np.zeros(n, dtype=np.int64)
-        bad = np.zeros(n, dtype=bool)
-        for c, s in zip(codes, strides, strict=True):
-            bad |= c < 0
-            cell += c * s
-        cell[bad] = -1
-        missing += int(bad.sum())
+        for (idx, lut, offset), stride in zip(lookups, strides, strict=True):
+            missing += add_codes(cell, idx, lut, offset, int(stride))
         values = _values(batch.get_column(spec.value), spec.value) if spec.value is not None else None
         if spec.unit is not None:
             seg.acc.update(cell, _unit_ids(batch.get_column(spec.unit)), values)
@@ -435,7 +470,31 @@ class _CodedBatch:
         return series.alias(name)
 
 
-def _batches(reader: Any, spec: TableSpec, batch_rows: int) -> Iterator[Any]:
+_END = object()
+
+
+def _read_ahead(items: Iterator[Any]) -> Iterator[Any]:
+    """``items``, each fetched on a second thread while the caller works on the one before: reading and
+    decoding the next batch (Arrow and Polars release the GIL) overlaps encoding and counting this one,
+    instead of the two taking turns (measured: 20M rows, 3 dimensions, read 0.56 s + count 0.6 s in turn).
+    At most two batches are in memory. An exception of the reader is raised here, at its place in the
+    stream; when the caller stops early, the pending read finishes and the stream is closed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="sdcscan-read") as pool:
+        try:
+            pending = pool.submit(next, items, _END)
+            while (item := pending.result()) is not _END:
+                pending = pool.submit(next, items, _END)
+                yield item
+        finally:
+            pending.cancel() or pending.exception()  # a read in flight ends before the stream closes
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+
+def _batches(reader: Any, spec: TableSpec, batch_rows: int, threads: int = 1) -> Iterator[Any]:
     """The reader's batches of the table's columns: Parquet with its text ``--by`` columns as dictionary
     codes, every other format as polars DataFrames."""
     from scanner.loaders.columns import ParquetReader
@@ -446,7 +505,7 @@ def _batches(reader: Any, spec: TableSpec, batch_rows: int) -> Iterator[Any]:
         return
     keep = frozenset(coded)
     dtypes = reader.columns
-    for batch in reader.coded_batches(spec.columns, coded, batch_rows):
+    for batch in reader.coded_batches(spec.columns, coded, batch_rows, threads):
         yield _CodedBatch(batch, keep, dtypes)
 
 

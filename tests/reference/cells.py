@@ -156,3 +156,29 @@ def remap_pairs(pairs: dict[tuple[int, int], tuple[float, int, int, int]], mappi
         s0, r0, n0, g0 = out.get((t, u), (0.0, 0, 0, 0))
         out[(t, u)] = (s0 + s, r0 + r, n0 + n, g0 + g)
     return out
+
+
+def add_codes(cell: list[int], idx: Sequence[int], lut: Sequence[int], offset: int, stride: int) -> int:
+    """One dimension added to the cell codes (in place): code ``lut[idx - offset]``, -1 outside ``lut`` or
+    for a -1 slot, excludes the row (cell -1); returns the rows newly excluded."""
+    excluded = 0
+    for i, c in enumerate(cell):
+        if c < 0:
+            continue
+        j = idx[i] - offset
+        k = lut[j] if 0 <= j < len(lut) else -1
+        if k < 0:
+            cell[i] = -1
+            excluded += 1
+        else:
+            cell[i] = c + k * stride
+    return excluded
+
+
+def first_miss(idx: Sequence[int], lut: Sequence[int], offset: int) -> int:
+    """The first row with no code (outside ``lut`` or a -1 slot), or -1."""
+    for i, v in enumerate(idx):
+        j = v - offset
+        if not 0 <= j < len(lut) or lut[j] < 0:
+            return i
+    return -1
