@@ -1078,6 +1078,67 @@ def _pairs(text: str) -> list[tuple[str, str]] | None:
     return out or None
 
 
+# The program data vector SAS writes to the log for a row with invalid data (after "NOTE: Invalid data for
+# loen in line 4413") or for `put _all_;`: every variable of the row, then _ERROR_ and _N_.
+_SAS_PDV = re.compile(r"^\s*(?:[A-Za-z_]\w*=\S*\s+)+_ERROR_=\d+\s+_N_=\d+\s*$")
+
+
+def _sas_data_vectors(lines: list[_Line]) -> list[ListedTable]:
+    """Rows SAS printed from its program data vector (``lopnr=1002341 alder=45 ... _ERROR_=1 _N_=4412``),
+    wherever they are in the log (NOTE and input lines between them): one listing per set of variables,
+    each line a row's values. Even one such line is a record of a person or a firm. Blanked in ``lines``."""
+    groups: dict[tuple[str, ...], tuple[list[list[str]], list[int]]] = {}
+    for i, x in enumerate(lines):
+        if "_ERROR_=" not in x.text or not _SAS_PDV.match(x.text):
+            continue
+        pairs = [p for p in (_pairs(x.text) or []) if p[0] not in ("_ERROR_", "_N_")]
+        if not pairs:
+            continue
+        rows, at = groups.setdefault(tuple(n for n, _ in pairs), ([], []))
+        rows.append([v for _, v in pairs])
+        at.append(x.number)
+        lines[i] = _Line(x.number, "")
+    found = []
+    for names, (rows, at) in groups.items():
+        what = "SAS program data vector (invalid data, put _all_)"
+        if len(rows) > _MAX_VECTOR_ROWS:
+            rows, at = rows[:_MAX_VECTOR_ROWS], at[:_MAX_VECTOR_ROWS]
+        table = _table(list(names), rows, at, Origin.LISTING, what, "named-values") if len(names) > 1 else \
+            ListedTable(TextTable([names[0], "column_2"], [[r[0], ""] for r in rows], at[0], "named-values"),
+                        tuple(at), Origin.LISTING, what)
+        if table is not None:
+            found.append(table)
+    return found
+
+
+_MAX_VECTOR_ROWS = 10_000
+
+
+def _sas_vectors_in(buf: np.ndarray, codec: str, first_line: int) -> list[ListedTable]:
+    """:func:`_sas_data_vectors` of a SAS log's bytes. SAS writes each vector as one line between NOTE and
+    input lines, which the log's blocks of output (two lines or more) do not hold: the lines are found by
+    their ``_ERROR_=`` (a literal search over the bytes, nothing to do in a log without one)."""
+    view = memoryview(buf)
+    lines: list[_Line] = []
+    line, counted = first_line, 0
+    for m in _ERROR_MARK.finditer(view):
+        a = max(0, m.start() - 4096)
+        back = bytes(view[a:m.start()])
+        cut = back.rfind(b"\n")
+        begin = a + cut + 1 if cut >= 0 else a
+        end_at = bytes(view[m.end():m.end() + 256]).find(b"\n")
+        end = m.end() + end_at if end_at >= 0 else min(len(buf), m.end() + 256)
+        line += int(np.count_nonzero(buf[counted:begin] == 10))
+        counted = begin
+        lines.append(_Line(line, decode(bytes(view[begin:end]), codec).rstrip("\r")))
+        if len(lines) > _MAX_VECTOR_ROWS:
+            break
+    return _sas_data_vectors(lines) if lines else []
+
+
+_ERROR_MARK = re.compile(rb"_ERROR_=\d+[ \t]+_N_=\d+")
+
+
 # PROC FREQ's count of missing values under a table: "Frequency Missing = 2", "Effective Sample Size = 10".
 _SAS_FREQ_MISSING = re.compile(r"^\s*Frequency Missing\s*=\s*(\d[\d,]*)\s*$")
 
@@ -1653,6 +1714,8 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
     from kernels.logscan import MODE_PYTHON, MODE_R, MODE_STATA
 
     part = LogPart()
+    if tables and read.language is Language.SAS:
+        part.tables.extend(_sas_vectors_in(buf, codec, first_line))
     # Where commands are echoed, one-line outputs are kept too: a key's values on one line (levelsof lopnr)
     one_line = read.mode in (MODE_STATA, MODE_R, MODE_PYTHON)
     for scan in iter_scan(buf, read.mode, threads=threads, first_line=first_line, min_lines=1 if one_line else 2):

@@ -102,13 +102,14 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
 
     What it flags: a print of rows in a log or a listing — SAS PROC PRINT (and PROC REPORT, PROC SQL
     SELECT), Stata `list`, a printed R data.frame or tibble (`head(df)`, `df`), a pandas DataFrame
-    repr or `head()`, a notebook's HTML table, SAS UNIVARIATE's "Extreme Observations" — whose rows are
+    repr or `head()`, a notebook's HTML table, SAS UNIVARIATE's "Extreme Observations", the program data
+    vector SAS writes for invalid data or `put _all_;` (`alder=45 koen=1 loen=. _ERROR_=1 _N_=4412`) — whose rows are
     units. The printed rows are analysed like a CSV file: they are units when a column is a key (pnr,
     lopnr, cvr, an `id` that differs per row, a name), when the analysis reads the rows as microdata
     (repeated rows, categories repeating while values vary), or when there are `min_rows` rows or more
     and nothing makes them table cells (labels that identify every row and counts or statistics beside
     them). A PROC PRINT of an aggregated data set (labels and counts) is a table: the TAB rules judge it,
-    not this rule. Extreme observations list single units' values by construction.
+    not this rule. Extreme observations and program data vectors list single units' values by construction.
 
     Why it is disclosive: a log travels with the results, and the rules forbid microdata "in any form": a
     listing of ten persons' records in a log is ten persons' records, with or without their numbers.
@@ -145,6 +146,13 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             f"{' with their observation numbers' if any(c.name.lower() == 'obs' for c in table.columns) else ''}"
             ": each is one unit's own value.",
             evidence, line=part.line, identity=f"extremes:{part.what}",
+        )
+        return
+    if "program data vector" in part.what.lower():
+        yield ctx.finding(
+            f"{part.what} prints {scope}{n:,} row{'s' if n != 1 else ''} with every variable's value (SAS writes a "
+            "row's program data vector for invalid data and `put _all_;`): each line is one unit's record.",
+            evidence, line=part.line, identity=f"vectors:{part.what}",
         )
         return
     if table.shape is TableShape.MICRODATA:
