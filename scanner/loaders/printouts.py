@@ -1258,9 +1258,47 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
     command, what = _read_command(language, command, tool)
     one = [_Line(line, text.strip("\r\n"))]
     found = _key_values(one, command, what)
+    if not found:
+        found = _condition_count(one[0], language, command, what)
     if not found and language is Language.R and _R_VECTOR.match(one[0].text):
         found = _r_values(one, command, what)
     return found
+
+
+# Commands that print how many rows meet a condition, as one number: Stata `count if ...`; R
+# `sum(d$kom == 825 & ...)`, `nrow(subset(...))`, `length(which(...))`; Python `len(df[df.x == 1])`,
+# `(df.x == 1).sum()`, `df[...].shape[0]`. R and Python only with a comparison in the command: the number
+# of rows of a whole frame or of distinct values (`length(unique(x))`) is not a cell.
+_STATA_COUNT = re.compile(r"^(?:(?:by|bysort)\b[^:]*:\s*)?cou(?:n|nt)?\b")
+_COMPARISON = r"(?:==|!=|<=|>=|<|>|%in%|\.isin\(|\.between\(|\bis\.na\()"
+_R_COUNT = re.compile(r"^\s*(?:print\s*\(\s*)?(?:sum|nrow|NROW|length\s*\(\s*which)\s*\(.*" + _COMPARISON)
+_PY_COUNT = re.compile(r"^\s*(?:print\s*\(\s*)?(?:len\s*\(.*" + _COMPARISON + r"|.*" + _COMPARISON
+                       + r".*\)\s*\.sum\s*\(\s*\)|.*" + _COMPARISON + r".*\.shape\[0\])")
+_ONE_COUNT = re.compile(r"^\s*(?:\[1\]\s+)?(\d[\d,]*)\s*$")
+
+
+def _condition_count(x: _Line, language: Language, command: str, what: str) -> list[ListedTable]:
+    """The number of rows that meet a condition, printed alone (``count if kommune == 825 & koen == 1`` then
+    ``2``): a table of one cell, judged by the table rules like any other count."""
+    m = _ONE_COUNT.match(x.text)
+    if m is None:
+        return []
+    cmd = command.strip()
+    if language is Language.STATA:
+        counted = _STATA_COUNT.match(cmd) is not None
+    elif language is Language.R:
+        counted = _R_COUNT.match(cmd) is not None and "unique(" not in cmd
+    elif language is Language.PYTHON:
+        cmd = _py_command(cmd)
+        counted = _PY_COUNT.match(cmd) is not None and "unique(" not in cmd
+    else:
+        counted = False
+    if not counted:
+        return []
+    value = m.group(1).replace(",", "")
+    table = TextTable(["condition", "count"], [["rows meeting the command's condition", value]], x.number,
+                      "condition-count")
+    return [ListedTable(table, (x.number,), Origin.TABULATION, f"{what} (a count of rows meeting a condition)")]
 
 
 def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTable]:
@@ -1948,6 +1986,12 @@ def read_notebook(path: Path, *, threads: int = 1, code: bool = True, tables: bo
                 images += 1
             if not tables:
                 continue
+            plain = _text(data.get("text/plain") or "").strip("\n")
+            if plain and "\n" not in plain:  # one number: how many rows meet a condition
+                counted = _condition_count(_Line(line, plain), language, source, f"notebook cell {index + 1}")
+                if counted:
+                    part.tables.extend(counted)
+                    continue
             origin = _py_origin(source) if language is Language.PYTHON else Origin.LISTING
             if origin is None:
                 continue
