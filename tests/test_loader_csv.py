@@ -392,6 +392,22 @@ def test_r_write_table_whitespace_with_row_names(tmp_path: Path) -> None:
     assert src.incomplete() == ()
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    # numbers with space thousands separators, and a footer with as many words as the rows have
+    # whitespace-separated pieces: the whitespace split is consistent, its pieces still hold the semicolons
+    ("Yrkesgrupp;Antal;Medellön (kr);Median (kr)\nUndersköterskor;41230;29 812,4;29 500,0\n"
+     "Sjuksköterskor;22110;38 441,9;37 900,0\nBarnmorskor;2;44 120,0;44 120,0\n"
+     "Källa: Lönestrukturstatistiken, Gotland\n", ["Yrkesgrupp", "Antal", "Medellön (kr)", "Median (kr)"]),
+    # decimal commas, a footnote with a comma: the comma split is as consistent, its fields hold semicolons
+    ("Diagnos;Andel av befolkningen (%)\nDiabetes typ 2;5,1\nKOL;2,0\nMS;0,2\nALS;0,1\nTotalt;100,0\n\n"
+     "N = 8 412 300 (hela befolkningen 18+ år, 2020)\n", ["Diagnos", "Andel av befolkningen (%)"]),
+])
+def test_semicolon_files_that_other_splits_fit_as_well(tmp_path: Path, text: str, names: list[str]) -> None:
+    src = open_csv(write(tmp_path, "tabel.csv", text))
+    assert src.meta.delimiter == ";"
+    assert src.schema.names == names
+
+
 def test_whitespace_ragged_and_unbalanced_quotes_counted(tmp_path: Path) -> None:
     text = 'a b c\n1 2 3\n4 5\n"6 7 8\n9 10 11\n'
     src = open_csv(write(tmp_path, "w.txt", text))

@@ -127,11 +127,22 @@ def sniff(text: str, head: bytes, *, complete: bool) -> Layout:
     if not text.strip():
         raise LoadError("not a delimited table: no content")
     candidates = [_parse_single(text, d, complete=complete) for d in _DELIMITERS]
-    best = max((c for c in candidates if _viable(c)), key=_score, default=None)
+    viable = [c for c in candidates if _viable(c)]
+    best = max(viable, key=_score, default=None)
+    if best is not None:
+        # A delimiter whose fields still hold another near-as-consistent delimiter's character, which does
+        # not hold its own, split the wrong way: "Diabetes typ 2;5" | "1" is a semicolon file with decimal
+        # commas whose footer happens to hold a comma.
+        rival = next((c for c in sorted(viable, key=_score, reverse=True) if c is not best
+                      and _quality(c) >= _quality(best) - _NEAR_QUALITY
+                      and _delimiter_in_tokens(best, c.delimiter) and not _delimiter_in_tokens(c, best.delimiter)),
+                     None)
+        best = rival or best
     # Whitespace must do strictly better than every single character: a tab file whose values have no
     # spaces splits the same way under both, and then the tab is the delimiter.
     whitespace = _parse_whitespace(text, complete=complete)
-    if _viable(whitespace) and (best is None or _quality(whitespace) > _quality(best)):
+    if _viable(whitespace) and (best is None or (_quality(whitespace) > _quality(best)
+                                                 and not _delimiter_in_tokens(whitespace, best.delimiter))):
         best = whitespace
     notes: list[str] = []
     if best is None:
@@ -150,6 +161,28 @@ def sniff(text: str, head: bytes, *, complete: bool) -> Layout:
         raise LoadError("not a delimited table: no header or data rows")
     skipped_lines = records[0].first_line - 1
     return header_layout(best, records, skipped_lines, head, notes)
+
+
+_DECIMAL_COMMA = re.compile(r"\d,\d")
+_NEAR_QUALITY = 0.2
+
+
+def _delimiter_in_tokens(split: Candidate, delimiter: str) -> bool:
+    """Whether a split leaves ``delimiter`` inside the fields of most of its consistent records: a
+    semicolon file whose numbers are written with spaces ("29 812,4") and whose footer happens to have as
+    many words splits consistently at whitespace too, but its fields still hold the semicolons. A comma
+    counts only outside numbers ("29 812,4" is a decimal comma in a whitespace printout)."""
+    if split.delimiter == delimiter:
+        return False
+    rows = [r for r in split.records[split.titles:] if len(r.fields) == split.mode]
+    if not rows:
+        return False
+
+    def holds(field: str) -> bool:
+        return delimiter in (_DECIMAL_COMMA.sub("", field) if delimiter == "," else field)
+
+    inside = sum(1 for r in rows if any(holds(f) for f in r.fields))
+    return inside >= 2 / 3 * len(rows)
 
 
 def _viable(c: Candidate) -> bool:
