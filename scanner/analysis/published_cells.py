@@ -113,7 +113,11 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
 
 # A column of group sizes beside shares of it: "n", "N", "antal", "Count", "Total".
 _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total", "number", "lkm", "freq", "personer",
-                          "persons", "i", "alt", "ialt", "of", "group", "gruppe"})
+                          "persons", "i", "alt", "ialt", "of", "group", "gruppe",
+                          # the units a group size counts: "Antal individer", "Befolkning", "Folketal"
+                          "individer", "individuals", "individ", "patienter", "patients", "observationer",
+                          "observations", "befolkning", "befolkningen", "population", "borgere", "indbyggere",
+                          "invånare", "invanare", "innbyggere", "folketal", "folkmängd", "people"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
 _NOT_OF_UNITS = re.compile(r"rate|ratio|cum|kumul|change|growth|vækst|vaekst|ændring|aendring|indkomst|income|"
                            r"omsætning|omsaetning|turnover|løn|loen|wage|salary|kr\b|value|værdi|vaerdi|beløb|beloeb|"
@@ -151,6 +155,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     if size is None:
         return
     frame = table.sample
+    _rates_of_sizes(table, profile, dims, result, size)
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
               and not c.is_count and not c.embedded and c.name != size and not _NOT_OF_UNITS.search(c.name)]
     shares += _row_percents(table, frame, size, {c.name for c in shares})
@@ -169,6 +174,38 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
             continue
         small = _small_counts(pct.to_numpy().astype(float), half, n.to_numpy().astype(float), profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_column=size)
+
+
+# A rate per a round number of the group's units: "Selvmord pr. 100.000 indbyggere", "per 1,000 persons".
+_RATE_BASE = re.compile(r"(?<![\w])(?:pr\.?|per|pro|/)\s*(1(?:[ .,\u00a0]?000){1,2}|10[ .,\u00a0]?000"
+                        r"|100[ .,\u00a0]?000|100)(?![\d])", re.IGNORECASE)
+
+
+def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str) -> None:
+    """Rates per 1,000 or 100,000 beside the group's size (``Folketal 1790``, ``Selvmord pr. 100.000
+    indbyggere 111,7``): rate x size / base is the number of events, 2 suicides on Læsø. A rate that is a
+    yearly average over a period stands for a small count a year all the same."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    n = table.sample.get_column(size).cast(float).to_numpy()
+    for col in table.columns:
+        if col.kind is not ColumnKind.NUMERIC or col.is_count or col.name == size or col.name in dims \
+                or _NOT_OF_UNITS.search(col.name):
+            continue
+        m = _RATE_BASE.search(col.name)
+        if m is None:
+            continue
+        base = float(re.sub(r"[ .,\u00a0]", "", m.group(1)))
+        values = table.sample.get_column(col.name).cast(float)
+        present = values.drop_nulls().drop_nans()
+        if present.len() == 0 or present.min() < 0:
+            continue
+        scale = 100.0 / base  # as a percentage of the size
+        half = _half_unit(present) * scale
+        small = _small_counts(values.to_numpy().astype(float) * scale, half, n, profile.threshold)
+        _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=size)
 
 
 def _small_counts(pct: np.ndarray, half: float, units: np.ndarray | float, threshold: int) -> np.ndarray:
