@@ -969,6 +969,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     if language is Language.STATA:
         tables.extend(_stata_extremes(lines))
         tables.extend(_stata_codebook(lines, what_base))
+        tables.extend(_stata_codebook_values(lines, what_base))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     if language is Language.SAS:
         tables.extend(_sas_frequency_missing(lines, sas_states, state))
@@ -1211,6 +1212,78 @@ def _stata_codebook(lines: list[_Line], what: str) -> list[ListedTable]:
             found.append(table)
         for j in range(start, k):
             lines[j] = _Line(lines[j].number, "")
+    return found
+
+
+_CODEBOOK_RULE = re.compile(r"^-{30,}\s*$")
+_CODEBOOK_VAR = re.compile(r"^([A-Za-z_]\w*)(?:\s{2,}.*)?$")
+_CODEBOOK_EXAMPLE = re.compile(r"^\s*Examples:\s+(\S.*?)\s*$")
+_CODEBOOK_MORE = re.compile(r"^\s{12,}(\S+)\s*$")
+_CODEBOOK_RANGE = re.compile(r"^\s*Range:\s+\[\s*([-+]?[\d.,eE+-]+)\s*,\s*([-+]?[\d.,eE+-]+)\s*\]")
+_CODEBOOK_MISSING = re.compile(r"Missing [.\"]+:\s+([\d,]+)/([\d,]+)")
+_CODEBOOK_PERCENTILES = re.compile(r"^\s*Percentiles:\s+((?:\d+%\s*)+)$")
+
+
+def _stata_codebook_values(lines: list[_Line], what: str) -> list[ListedTable]:
+    """What ``codebook`` prints of one variable besides its tabulation: the "Examples:" of a key variable
+    (``pnr``: four persons' numbers, a listing of keys), and the range, size and percentiles of a
+    numeric one (``Range: [0,42400000]`` beside percentiles up to 598,200: the maximum is one person's,
+    judged as any published extreme). Read per variable section (between its name's rules)."""
+    from scanner.names import identifier_kind
+
+    found: list[ListedTable] = []
+    var = ""
+    k = 0
+    while k < len(lines):
+        text = lines[k].text
+        if _CODEBOOK_RULE.match(text) and k + 2 < len(lines) and _CODEBOOK_RULE.match(lines[k + 2].text) \
+                and (m := _CODEBOOK_VAR.match(lines[k + 1].text.strip())):
+            var, k = m.group(1), k + 3
+            stats: list[list[str]] = []
+            at: list[int] = []
+            continue
+        if not var:
+            k += 1
+            continue
+        m = _CODEBOOK_EXAMPLE.match(text)
+        if m is not None:
+            start, values, numbers = k, [m.group(1).strip('"')], [lines[k].number]
+            k += 1
+            while k < len(lines) and (more := _CODEBOOK_MORE.match(lines[k].text)) is not None:
+                values.append(more.group(1).strip('"'))
+                numbers.append(lines[k].number)
+                k += 1
+            if identifier_kind(var) is not None:
+                found.append(ListedTable(TextTable([var, "column_2"], [[v, ""] for v in values], numbers[0],
+                                                   "codebook"), tuple(numbers), Origin.LISTING,
+                                         f"{what} (codebook examples of a key)"))
+                for j in range(start, k):
+                    lines[j] = _Line(lines[j].number, "")
+            continue
+        m = _CODEBOOK_RANGE.match(text)
+        if m is not None:
+            stats += [["Min", m.group(1)], ["Max", m.group(2)]]
+            at += [lines[k].number] * 2
+        m = _CODEBOOK_MISSING.search(text)
+        if m is not None and stats:
+            n = int(m.group(2).replace(",", "")) - int(m.group(1).replace(",", ""))
+            stats.append(["N", str(n)])
+            at.append(lines[k].number)
+        m = _CODEBOOK_PERCENTILES.match(text)
+        if m is not None and stats and k + 1 < len(lines):
+            labels = m.group(1).split()
+            values = lines[k + 1].text.split()
+            if len(values) == len(labels):
+                stats += [[f"p{label.rstrip('%')}", v] for label, v in zip(labels, values, strict=True)]
+                at += [lines[k + 1].number] * len(labels)
+                table = _table(["statistic", var], stats, at, Origin.TABULATION,
+                               f"{what} (codebook summary)", "codebook")
+                if table is not None:
+                    found.append(table)
+                stats, at = [], []
+            k += 2
+            continue
+        k += 1
     return found
 
 
