@@ -1261,7 +1261,16 @@ def _stata_codebook_values(lines: list[_Line], what: str) -> list[ListedTable]:
                     lines[j] = _Line(lines[j].number, "")
             continue
         m = _CODEBOOK_RANGE.match(text)
-        if m is not None:
+        kind = identifier_kind(var) if m is not None else None
+        if m is not None and kind is not None:
+            # a key's range: its lowest and highest values are two units' keys (a register key's), or a
+            # record number's first and last (``id``: nothing); no statistics of a key are read
+            if kind != "record key":
+                found.append(ListedTable(TextTable([var, "column_2"], [[m.group(1), ""], [m.group(2), ""]],
+                                                   lines[k].number, "codebook"), (lines[k].number,) * 2,
+                                         Origin.LISTING, f"{what} (codebook range of a key)"))
+            var = ""
+        elif m is not None:
             stats += [["Min", m.group(1)], ["Max", m.group(2)]]
             at += [lines[k].number] * 2
         m = _CODEBOOK_MISSING.search(text)
