@@ -22,6 +22,7 @@ import dataclasses
 import io
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -193,8 +194,22 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
         # table pasted into the text (pipe table, aligned columns) gets the table rules of a CSV file.
         for chunk in iter_text(entry.path):
             findings.extend(judge(chunk, rules, config, entry.relpath, key))
-            findings.extend(_prose_findings(chunk.text, chunk.first_line, entry, config, key))
+            text = chunk.text
+            if _KNITTED.search(text):
+                # knitted Markdown: printed output read as the output of its code chunk, as in a log
+                from scanner.loaders.printouts import knitted_outputs
+
+                part, used = knitted_outputs(text, chunk.first_line)
+                findings.extend(_judge_printout(part, entry, config, key))
+                if used:
+                    text = "\n".join("" if chunk.first_line + i in used else line
+                                      for i, line in enumerate(text.split("\n")))
+            findings.extend(_prose_findings(text, chunk.first_line, entry, config, key))
     return findings
+
+
+# A fence of knitr's or reprex's printed output: "```" then a line behind "## " or "#> ".
+_KNITTED = re.compile(r"^\s{0,3}```\s*\n(?:##|#>)(?: |$)", re.M)
 
 
 def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:

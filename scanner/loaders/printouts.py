@@ -2240,6 +2240,48 @@ class _RenderedHtml(html.parser.HTMLParser):
 
 _KNITR_PREFIX = re.compile(r"^## ?", re.M)
 
+# Markdown knitted from R Markdown (github_document, md_document) or rendered by reprex: fenced code chunks,
+# each followed by a fence of what it printed, every line behind "## " (knitr) or "#> " (reprex).
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*\{?\s*([A-Za-z]*)")
+_KNITTED_LINE = re.compile(r"^(?:##|#>)(?: |$)")
+_KNITTED_LANGUAGE = {"r": Language.R, "python": Language.PYTHON, "py": Language.PYTHON, "stata": Language.STATA,
+                     "sas": Language.SAS}
+
+
+def knitted_outputs(text: str, first_line: int) -> tuple[LogPart, set[int]]:
+    """The printed output of a knitted Markdown document, each block read as the output of the code chunk
+    before it (an R ``table()`` of one row of labels over one row of counts is read as R prints it, which
+    a note's table reader cannot tell from text), and the file lines of the output blocks in which a table
+    was found (the note's own readers skip them)."""
+    lines = text.split("\n")
+    part, used = LogPart(), set()
+    state = OutputState()
+    language, command = Language.R, ""
+    k = 0
+    while k < len(lines):
+        m = _FENCE.match(lines[k])
+        if m is None:
+            k += 1
+            continue
+        fence = m.group(1)
+        end = next((j for j in range(k + 1, len(lines)) if lines[j].strip().startswith(fence[0] * len(fence))
+                    and not lines[j].strip().strip(fence[0])), len(lines))
+        body = lines[k + 1:end]
+        lang = m.group(2).lower()
+        if lang in _KNITTED_LANGUAGE:
+            language, command = _KNITTED_LANGUAGE[lang], "\n".join(body)
+        elif not lang and any(x.strip() for x in body) and all(_KNITTED_LINE.match(x) for x in body if x.strip()):
+            printed = "\n".join(_KNITTED_LINE.sub("", x) for x in body)
+            prompt = "> " if language is Language.R else ""
+            echoed = "\n".join(prompt + x for x in command.split("\n") if x.strip())
+            found = parse_output(printed, first_line + k + 1, language, echoed, state, tool="knitted output")
+            if found:
+                part.tables.extend(found)
+                used.update(range(first_line + k + 1, first_line + end))
+            part.models.extend(model_sizes(printed, first_line + k + 1))
+        k = end + 1
+    return part, used
+
 
 def read_rendered_html(path: Path, *, threads: int = 1, code: bool = True, tables: bool = True,
                        embedded: bool = True) -> Iterator[LogPart]:
