@@ -530,13 +530,36 @@ def _table(names: list[str], rows: list[list[str]], lines: list[int], origin: Or
     return ListedTable(table, tuple(lines), origin, what)
 
 
+def _tab_levels_line(rows: list[_Line], i: int) -> bool:
+    """A tab-separated line of column levels above the rows (SPSS ``diag * koen`` exported as text: the
+    line ``\t\t1\t2\t`` under ``\t\tkoen\t\tTotal``): its leading cells are empty and the rest small
+    whole numbers, and the next line starts with a row label. Not a row of counts."""
+    text = rows[i].text.rstrip("\r\n")
+    if "\t" not in text or not text.startswith("\t") or i + 1 >= len(rows):
+        return False
+    cells = text.split("\t")
+    filled = [c.strip() for c in cells if c.strip()]
+    below = rows[i + 1].text.split("\t")
+    return bool(filled) and all(c.isdigit() and len(c) <= 3 for c in filled) \
+        and any(c.strip() and not _NUMERIC_CELL.match(c.strip()) for c in below[:2])
+
+
 def _tab_columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) -> ListedTable | None:
     """A table whose columns are separated by tabs (SPSS output exported as text, a tab-separated printout):
-    the header's last line names the columns, each line splits at its tabs."""
+    the header's last line names the columns, each line splits at its tabs. A header that starts with a tab
+    and has fewer cells than the rows names the rows' last columns (SPSS: the rows' labels, "Valid" and the
+    category, sit under an empty corner)."""
     names = header[-1].text.rstrip("\r\n").split("\t")
     rows = [x.text.rstrip("\r\n").split("\t") for x in data]
     width = max(len(names), *(len(r) for r in rows))
+    if names and not names[0].strip() and len(names) < width:
+        names = [""] * (width - len(names)) + names
     names = [n.strip() for n in names] + [""] * (width - len(names))
+    if len(header) >= 2 and "\t" in header[-2].text:
+        # a line of levels under the column variable and Total ("\t\tkoen\t\tTotal" over "\t\t1\t2\t"):
+        # a cell the lower line leaves empty is named by the line above
+        upper = [c.strip() for c in header[-2].text.rstrip("\r\n").split("\t")]
+        names = [n or (upper[i] if i < len(upper) else "") for i, n in enumerate(names)]
     rows = [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
     if width < 2 or not _plausible_names(names):
         return None
@@ -1572,7 +1595,7 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         one = summary_row([(x.number, x.text) for x in rows])
         if one is not None:
             return ListedTable(one, (rows[1].number,), origin, what), 0
-    first = next((i for i, x in enumerate(rows) if _is_data(x.text)), None)
+    first = next((i for i, x in enumerate(rows) if _is_data(x.text) and not _tab_levels_line(rows, i)), None)
     used_next = 0
     if first is None:
         # a header alone in its paragraph (SAS PROC PRINT puts a blank line under it): join the rows below

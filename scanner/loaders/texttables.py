@@ -171,6 +171,12 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
         # a column of the header alone (ftable's "year", the column dimension's name) holds no cells
         keep = [k for k in range(len(header)) if any(r[k] for r in body)]
         header, body = [header[k] for k in keep], [[r[k] for k in keep] for r in body]
+    if header is not None and len(body) >= 3 and _labels_over_numbers(body):
+        # the column variable's name and "Total" over its numeric levels (SPSS "koen  Total" over "1  2"):
+        # the levels line names the columns, it is not a row of cells
+        header = [b or h for h, b in zip(header, body[0], strict=True)]
+        body = body[1:]
+        names_row += 1
     while header is not None and len(body) >= 3 and _header_continues(body[0], body[1:]):
         # a header over several lines (Stata wraps a long row variable's name; the column levels and
         # "Total" come on its last line): the lowest line names the columns
@@ -236,10 +242,17 @@ def _header_continues(row: list[str], below: list[list[str]]) -> bool:
 
 def _labels_over_numbers(rows: list[list[str]]) -> bool:
     """Whether ``rows[0]`` is column labels that are numbers: it is empty over the row labels (the columns
-    before the body's first numeric one), every line below fills them, and it has two labels or more."""
+    before the body's first numeric one), every line below has a label there (SPSS leaves the row variable's
+    name blank under its first row: "diag  C18", "  C33"), and it has two labels or more."""
     first = _first_numeric(rows[1:])
+    levels = [c for c in rows[0][first:] if c]
     return (0 < first < len(rows[0]) and not any(rows[0][:first])
-            and all(r[0] for r in rows[1:]) and sum(1 for c in rows[0][first:] if c) >= 2)
+            and all(any(r[:first]) for r in rows[1:]) and len(levels) >= 2
+            # levels are codes or years ("1  2", "2019  2020"), not a row's counts and shares ("636  9.70")
+            and all(_LEVEL_CODE.match(c) for c in levels))
+
+
+_LEVEL_CODE = re.compile(r"^-?\d{1,4}$")
 
 
 def _first_numeric(body: list[list[str]]) -> int:
