@@ -1161,6 +1161,54 @@ def _sas_vectors_in(buf: np.ndarray, codec: str, first_line: int) -> list[Listed
 
 
 _ERROR_MARK = re.compile(rb"_ERROR_=\d+[ \t]+_N_=\d+")
+# A macro variable filled with a key's values: PROC SQL "select lopnr into :outliers separated by ' '",
+# "call symputx('ids', lopnr)".
+_SAS_INTO = re.compile(rb"(?i)\bselect\s+(?:distinct\s+)?([A-Za-z_]\w{0,31})\s+into\s*:\s*([A-Za-z_]\w{0,31})|"
+                       rb"\bcall\s+symputx?\s*\(\s*['\"]([A-Za-z_]\w{0,31})['\"]\s*,\s*([A-Za-z_]\w{0,31})\s*[,)]")
+
+
+_SYMBOLGEN = re.compile(rb"SYMBOLGEN:")
+
+
+def _prints_macros(buf: np.ndarray) -> bool:
+    """Whether a SAS log has a ``%put`` (any case) or a SYMBOLGEN line: vectorised, one pass over the bytes."""
+    pct = np.flatnonzero(buf[:-3] == ord("%"))
+    if pct.size:
+        word = (buf[pct + 1] | 0x20).astype(np.uint32) << 16 | (buf[pct + 2] | 0x20).astype(np.uint32) << 8 \
+            | (buf[pct + 3] | 0x20)
+        if np.any(word == (ord("p") << 16 | ord("u") << 8 | ord("t"))):
+            return True
+    return _SYMBOLGEN.search(memoryview(buf)) is not None
+
+
+def _sas_macro_keys_in(buf: np.ndarray, codec: str, first_line: int) -> list[ListedTable]:
+    """The values of a macro variable that the code filled with a key (``select lopnr into :outliers``),
+    printed by ``%put &=outliers;`` (``OUTLIERS=1002341 1007719``) or resolved by SYMBOLGEN: a listing of
+    keys in the log."""
+    from scanner.loaders.programs import key_kind
+
+    if not _prints_macros(buf):
+        return []  # (a literal pass: most logs print no macro variable)
+    view = memoryview(buf)
+    keys: dict[str, str] = {}
+    for m in _SAS_INTO.finditer(view):
+        var, macro = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if key_kind(var.decode("ascii")) is not None:
+            keys[macro.decode("ascii").upper()] = var.decode("ascii")
+    found: list[ListedTable] = []
+    for macro, var in keys.items():
+        name = re.escape(macro).encode()
+        shown = re.compile(rb"(?im)^[ \t]*(?:" + name + rb"=|SYMBOLGEN:\s+Macro variable " + name
+                           + rb" resolves to\s+)([^\r\n]*)$")
+        for m in shown.finditer(view):
+            values = _KEY_DIGITS.findall(decode(bytes(m.group(1)), codec))
+            if not values:
+                continue
+            line = first_line + int(np.count_nonzero(buf[:m.start()] == 10))
+            found.append(ListedTable(TextTable([var, "column_2"], [[v, ""] for v in values[:_MAX_VECTOR_ROWS]],
+                                               line, "key-values"), (line,) * min(len(values), _MAX_VECTOR_ROWS),
+                                     Origin.LISTING, "SAS macro variable (values of a key)"))
+    return found
 
 
 # PROC FREQ's count of missing values under a table: "Frequency Missing = 2", "Effective Sample Size = 10".
@@ -1859,6 +1907,7 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
     part = LogPart()
     if tables and read.language is Language.SAS:
         part.tables.extend(_sas_vectors_in(buf, codec, first_line))
+        part.tables.extend(_sas_macro_keys_in(buf, codec, first_line))
     # Where commands are echoed, one-line outputs are kept too: a key's values on one line (levelsof lopnr)
     one_line = read.mode in (MODE_STATA, MODE_R, MODE_PYTHON)
     for scan in iter_scan(buf, read.mode, threads=threads, first_line=first_line, min_lines=1 if one_line else 2):

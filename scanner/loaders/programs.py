@@ -1148,6 +1148,41 @@ def _sas_select_when(text: str, first_line: int) -> list[Comparison]:
     return found
 
 
+# An array with initial values: "array bad{2} _temporary_ (25461010 33712057);", "array ids[3] $ ('a' 'b')".
+_SAS_ARRAY = re.compile(r"\barray\s+([A-Za-z_]\w{0,31})\s*[{\[(][^}\])]*[}\])]\s*(?:\$\s*\d*\s*)?"
+                        r"(?:_temporary_\s*)?\(([^()]*)\)\s*;", re.IGNORECASE)
+_SAS_LET = re.compile(r"%let\s+([A-Za-z_]\w{0,31})\s*=([^;]*);", re.IGNORECASE)
+_SAS_MACRO_REF = re.compile(r"&([A-Za-z_]\w{0,31})\.?")
+
+
+def _sas_arrays(text: str, first_line: int) -> list[Comparison]:
+    """Arrays of literal values (their ``%let`` macro variables resolved) that the program compares a key
+    with (``array bad{2} _temporary_ (25461010 33712057); ... if cvrnr = bad{i} then delete;``, ``if lopnr
+    in bad``): the literals are the keys compared, written into the code."""
+    if "array" not in text.lower():
+        return []
+    lets = {m.group(1).lower(): m.group(2) for m in _SAS_LET.finditer(text)}
+    found: list[Comparison] = []
+    for m in _SAS_ARRAY.finditer(text):
+        name = m.group(1)
+        values = _SAS_MACRO_REF.sub(lambda r: lets.get(r.group(1).lower(), r.group(0)), m.group(2))
+        use = re.search(r"\b([A-Za-z_]\w{0,31})\s*(?:=|\beq\b|\^=|\bne\b)\s*" + re.escape(name) + r"\s*[{\[(]|"
+                        r"\b([A-Za-z_]\w{0,31})\s+(?:not\s+)?in\s+" + re.escape(name) + r"\b", text[m.end():],
+                        re.IGNORECASE)
+        if use is None:
+            continue
+        var = use.group(1) or use.group(2)
+        kind = key_kind(var)
+        if kind is None:
+            continue
+        k = _list_literals("(" + values.replace(" ", ", ") + ")", kind) if "," not in values else \
+            _list_literals("(" + values + ")", kind)
+        if k:
+            line = first_line + text.count("\n", 0, m.end() + use.start())
+            found.append(Comparison(line, var, kind, "array", k, Language.SAS))
+    return found
+
+
 # PROC FORMAT's VALUE statement: its name, then "range = label" pairs up to the semicolon.
 _SAS_VALUE = re.compile(r"\bvalue\s+(\$?[A-Za-z_]\w{0,31})\s+([^;]*);", re.IGNORECASE)
 _SAS_FORMAT_RANGE = re.compile(r"""('[^']*'|"[^"]*"|\d+)\s*(?:-\s*(?:'[^']*'|"[^"]*"|\d+)\s*)?=""")
@@ -1190,6 +1225,7 @@ def _read_buffer(buf: np.ndarray, codec: str, language: Language, result: Progra
             sas_text = decode(buf.tobytes(), codec)
             result.comparisons.extend(_sas_select_when(sas_text, first_line))
             result.comparisons.extend(_sas_key_formats(sas_text, first_line))
+            result.comparisons.extend(_sas_arrays(sas_text, first_line))
     if not embedded or language not in _EMBED_WORDS:
         return
     if language is Language.PYTHON and buf.shape[0] > MAX_AST_BYTES:
