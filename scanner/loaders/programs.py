@@ -1214,6 +1214,73 @@ def _sas_key_formats(text: str, first_line: int) -> list[Comparison]:
     return found
 
 
+def _py_named_literals(tree: ast.AST) -> dict[str, list[ast.AST]]:
+    """Names bound to a literal dict, list, tuple or set at module or function level: their keys or items."""
+    out: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = node.value
+            if isinstance(value, ast.Dict) and value.keys and all(k is not None for k in value.keys):
+                out[node.targets[0].id] = [k for k in value.keys if k is not None]
+            elif isinstance(value, (ast.List, ast.Tuple, ast.Set)) and value.elts:
+                out[node.targets[0].id] = list(value.elts)
+    return out
+
+
+def _py_column(node: ast.AST) -> str | None:
+    """The column a pandas or Polars expression names: ``df["cvrnr"]``, ``df.cvrnr``, ``pl.col("cvrnr")``."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.attr
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "col" \
+            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        return node.args[0].value
+    return None
+
+
+def _py_key_literals(text: str, first_line: int) -> list[Comparison]:
+    """Keys written into a Python program as a named dict, list or set that the program applies to a key
+    column (``SECTOR_FIX = {"25461010": "C"}`` ... ``firms["cvrnr"].map(SECTOR_FIX)``; ``EXCLUDE = [...]``
+    ... ``df[~df.lopnr.isin(EXCLUDE)]``): the comparison kernel sees the call, not the literals behind the
+    name."""
+    if "map" not in text and "isin" not in text and "replace" not in text and "is_in" not in text:
+        return []
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return []
+    named = _py_named_literals(tree)
+    if not named:
+        return []
+    found: list[Comparison] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("map", "replace", "isin", "is_in", "replace_strict") and node.args):
+            continue
+        arg = node.args[0]
+        if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name) and arg.func.id in ("list", "set") \
+                and arg.args:
+            arg = arg.args[0]  # isin(list(SECTOR_FIX))
+        if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "keys":
+            arg = arg.func.value  # isin(SECTOR_FIX.keys())
+        if not isinstance(arg, ast.Name) or arg.id not in named:
+            continue
+        column = _py_column(node.func.value)
+        kind = key_kind(column) if column else None
+        if column is None or kind is None:
+            continue
+        count = 0
+        for item in named[arg.id]:
+            value = _py_value(item)
+            if value is not None:
+                count += _literal(repr(value) if isinstance(value, str) else str(value), kind)
+        if count:
+            found.append(Comparison(first_line + node.lineno - 1, column, kind, node.func.attr, count,
+                                    Language.PYTHON))
+    return found
+
+
 def _read_buffer(buf: np.ndarray, codec: str, language: Language, result: ProgramRead, threads: int,
                  comparisons: bool, embedded: bool, first_line: int, data: bytes | None) -> None:
     from kernels.logscan import MODE_CODE
@@ -1226,6 +1293,11 @@ def _read_buffer(buf: np.ndarray, codec: str, language: Language, result: Progra
             result.comparisons.extend(_sas_select_when(sas_text, first_line))
             result.comparisons.extend(_sas_key_formats(sas_text, first_line))
             result.comparisons.extend(_sas_arrays(sas_text, first_line))
+        elif language is Language.PYTHON and len(buf) <= MAX_AST_BYTES:
+            # (a list bound to a name the kernel resolves itself: only what it did not find is added)
+            seen = {(c.line, c.name.lower()) for c in result.comparisons}
+            result.comparisons.extend(c for c in _py_key_literals(decode(buf.tobytes(), codec), first_line)
+                                      if (c.line, c.name.lower()) not in seen)
     if not embedded or language not in _EMBED_WORDS:
         return
     if language is Language.PYTHON and buf.shape[0] > MAX_AST_BYTES:
