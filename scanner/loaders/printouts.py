@@ -854,6 +854,13 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
     if foot is None:
         return None
     name = foot.group(1) or ""
+    if re.fullmatch(r"\d+", name.strip()) and par[-1].text.rstrip().endswith("dtype: object"):
+        # one row of a frame as a Series (df.loc[df.loen.idxmax()], df.iloc[17]): its index label names
+        # the row, the lines are its columns' values of mixed types
+        cells = [x.text.strip().split(None, 1) for x in par[:-1] if x.text.strip()]
+        if len(cells) >= 2 and all(len(c) == 2 for c in cells):
+            return _table([c[0] for c in cells], [[c[1].strip() for c in cells]], [par[0].number], Origin.LISTING,
+                          f"{what} (one row as a Series)", "pandas-series")
     pairs: list[tuple[str, str, int]] = []
     index_name = ""
     # the rows are the "label  value" lines right above the footer; above them, the index's name alone on a

@@ -155,6 +155,17 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, identity=f"vectors:{part.what}",
         )
         return
+    if "one row as a series" in part.what.lower():
+        # one row of a frame printed as a Series (df.loc[df.loen.idxmax()]): a person's record when it
+        # describes a person, else a row a person must look at
+        person = any(quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES for c in table.columns)
+        yield ctx.finding(
+            f"{part.what} prints one row of a data frame, {len(table.columns)} columns"
+            + (" that describe a person (age, sex, ...): one unit's record." if person else
+               ": it may be one unit's record; a person must check."),
+            evidence, line=part.line, identity=f"row:{part.what}", severity=None if person else Severity.REVIEW,
+        )
+        return
     if table.shape is TableShape.MICRODATA:
         reasons = "; ".join(table.shape_reasons)
         yield ctx.finding(
