@@ -623,6 +623,7 @@ def analyse(
     sample = _parse_frame(raw, columns)
     _mark_fill_down(sample, columns)
     sample = _fill_down(sample, columns, {})
+    _shares_named_in_the_corner(sample, columns)
     _column_stats(sample, raw, columns)
     model = TableModel(source, columns, sample, complete, TableShape.UNKNOWN)
     _assign_roles(model, count_words=frozenset(count_words), not_count_words=frozenset(not_count_words))
@@ -631,6 +632,24 @@ def analyse(
     log.debug("table %s: shape=%s dims=%s counts=%s", source.path.name, model.shape,
               [c.index for c in model.dimensions], [c.index for c in model.counts])
     return model
+
+
+def _shares_named_in_the_corner(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None:
+    """Percentages whose unit only the label column's header states (``Beskæftigelsesstatus (pct.)`` over
+    ``Ph.d.  97  2  1``, ``I alt  100``): each numeric column without a statistic of its own is a share when
+    its total row says 100 (or 1). Whole percentages would otherwise read as counts, 2 % as 2 persons."""
+    label = next((c for c in columns if c.kind is ColumnKind.TEXT), None)
+    if label is None or label.statistic != "share":
+        return
+    values = [str(v) if v is not None else "" for v in sample.get_column(label.name).to_list()]
+    totals = [k for k, v in enumerate(values) if is_margin_label(v)]
+    numeric = [c for c in columns if c.kind is ColumnKind.NUMERIC and c.statistic is None and c.index > label.index]
+    if not totals or not numeric:
+        return
+    for col in numeric:
+        cells = sample.get_column(col.name)
+        if any(cells[k] is not None and (abs(cells[k] - 100) <= 0.5 or abs(cells[k] - 1) <= 0.005) for k in totals):
+            col.statistic = "share"
 
 
 def _mark_fill_down(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None:
