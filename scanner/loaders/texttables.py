@@ -74,7 +74,11 @@ def _pipe_cells(line: str) -> list[str]:
     inner = line.strip()
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") else inner
-    return [c.strip() for c in inner.split("|")]
+    return [_EMPHASIS.sub(r"\2", c.strip()) for c in inner.split("|")]
+
+
+# Markdown emphasis around a whole cell ("**788**", "__Totalt__", "*12*"): the cell is its text.
+_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.*?\S)\1$")
 
 
 def _aligned_cells(line: str) -> list[str]:
