@@ -203,6 +203,22 @@ def test_hidden_sheet_with_microdata_blocks(export: Path) -> None:
     assert "MIC001" in f.message
 
 
+def test_hidden_sheet_with_content_to_check_says_so(export: Path) -> None:
+    """A hidden sheet that a rule asks a person to check (a few persons' rows without a key: MIC003 review)
+    is review, and the message names that rule instead of saying nothing in it is flagged."""
+    wb = _new()
+    _aggregate(wb.active)
+    data = wb.create_sheet("data")
+    data.append(["koen", "alder", "region", "loen"])
+    for i in range(30):
+        data.append([1 + i % 2, 20 + (i * 7) % 45, REGIONS[i % len(REGIONS)], 300_000 + 1_000 * i])
+    data.sheet_state = "hidden"
+    _save(wb, export)
+    res = _scan(export)
+    [f] = _rules(res, "DOC001")
+    assert f.severity is Severity.REVIEW and "MIC003" in f.message and "nothing in it" not in f.message
+
+
 def test_very_hidden_sheet_with_clean_table_is_review(export: Path) -> None:
     wb = _new()
     _aggregate(wb.active)

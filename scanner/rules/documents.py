@@ -131,8 +131,8 @@ def hidden_sheet(ctx: RuleContext, facts: WorkbookFacts) -> Iterator[Finding]:
 
     What it flags: sheets whose state is `hidden` (Format > Sheet > Unhide shows them) or `veryHidden`
     (only the VBA editor shows them). `block` when what the sheet holds would be flagged by the table,
-    microdata or identifier rules on a visible sheet; `review` when it holds cells or is a chart sheet
-    that nothing flags; `info` when it is empty.
+    microdata or identifier rules on a visible sheet; `review` when they ask a person to check it, or it
+    holds cells or is a chart sheet that nothing flags; `info` when it is empty.
 
     Why it is disclosive: a checker reviews what the workbook shows. A hidden sheet often holds the data
     behind the visible tables (the microdata a pivot table or chart was made from, the unrounded
@@ -157,6 +157,14 @@ def hidden_sheet(ctx: RuleContext, facts: WorkbookFacts) -> Iterator[Finding]:
                 f"flag ({_names(sheet.flagged_rules)}): it leaves with the file unseen.",
                 masking.note(f"{sheet.cells:,} cells in {sheet.tables} table(s); rules: {_names(sheet.flagged_rules)}"),
                 sheet=name, identity="hidden-sheet",
+            )
+        elif sheet.flagged is not None and sheet.flagged >= Severity.REVIEW:
+            yield ctx.finding(
+                f"Sheet '{name}' is {state} and holds content a person must check ({_names(sheet.flagged_rules)}): "
+                "it leaves with the file unseen; check why it is hidden and remove it if it is not part of the "
+                "output.",
+                masking.note(f"{sheet.cells:,} cells in {sheet.tables} table(s); rules: {_names(sheet.flagged_rules)}"),
+                sheet=name, identity="hidden-sheet", severity=Severity.REVIEW,
             )
         elif sheet.cells or sheet.chart:
             what = "a chart" if sheet.chart and not sheet.cells else f"{sheet.cells:,} cells"
