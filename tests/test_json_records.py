@@ -1,6 +1,6 @@
 """JSON records (the format plug-in :mod:`scanner.formats.json_records`): arrays of objects, newline-delimited
-JSON and ``{"data": [...]}`` are tables; any other JSON stays FIL001 review, its text still searched for
-identifiers."""
+JSON, ``{"data": [...]}`` and pandas' other to_json layouts are tables; any other JSON stays FIL001 review,
+its text still searched for identifiers."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def test_records_are_tables(tmp_path: Path, layout: str, rows: list[dict[str, ob
 
 def test_other_json_is_reviewed_and_searched_for_identifiers(tmp_path: Path) -> None:
     path = tmp_path / "results.json"
-    path.write_text(json.dumps({"results": {"region": {"Nord": 120, "Syd": 2}}, "note": "cpr 0101801234"}))
+    path.write_text(json.dumps({"results": {"region": {"Nord": {"2020": 120, "2021": 2}}}, "models": [],
+                                "note": "cpr 0101801234"}))
     result = _scan(path)
     assert result.verdict is Verdict.FAIL
     rules = {f.rule for f in result.findings}
@@ -67,3 +68,28 @@ def test_broken_and_nested_are_reviewed(tmp_path: Path, text: str, reason: str) 
     result = _scan(path)
     assert result.verdict is Verdict.REVIEW
     assert any(reason in f.message for f in result.findings if f.rule == "FIL001")
+
+
+@pytest.mark.parametrize("orient", ["split", "table", "columns", "index", "values"])
+@pytest.mark.parametrize(("counts", "verdict"), [([120, 2, 340], Verdict.FAIL), ([120, 87, 340], Verdict.PASS)],
+                         ids=["small-cell", "safe"])
+def test_pandas_layouts_are_tables(tmp_path: Path, orient: str, counts: list[int], verdict: Verdict) -> None:
+    """Every layout of pandas' ``to_json`` is the same table (the index as a column where it holds labels)."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"Mænd": counts, "Kvinder": [98, 77, 301]}, index=["Nord", "Syd", "Midt"])
+    if orient in ("columns", "values"):
+        frame = frame.reset_index().rename(columns={"index": "region"})
+    path = tmp_path / "t.json"
+    path.write_text(frame.to_json(orient=orient, force_ascii=False), encoding="utf-8")
+    result = _scan(path)
+    assert result.verdict is verdict, [(f.rule, f.message) for f in result.findings]
+    assert "FIL001" not in {f.rule for f in result.findings}
+
+
+def test_a_dictionary_of_dictionaries_under_metadata_is_a_table(tmp_path: Path) -> None:
+    data = {"Aarhus": {"Mænd": 88, "Kvinder": 51}, "Samsø": {"Mænd": 4, "Kvinder": 2}}
+    path = tmp_path / "hjertestop.json"
+    path.write_text(json.dumps({"title": "Hjertestop efter kommune og køn", "unit": "personer", "data": data},
+                               ensure_ascii=False), encoding="utf-8")
+    result = _scan(path)
+    assert result.verdict is Verdict.FAIL and "TAB001" in {f.rule for f in result.findings}

@@ -1,6 +1,8 @@
 """JSON records as a TablePart: an array of objects (``df.to_json(orient="records")``, ``jsonlite::toJSON(df)``),
 newline-delimited JSON (one object per line), or one object holding such an array under a single key
-(``{"data": [...]}``). Each object is a row, its keys the columns.
+(``{"data": [...]}``). Each object is a row, its keys the columns. pandas' other ``to_json`` layouts (split,
+table, columns, index, values) and a dictionary of dictionaries of values (``{"Læsø": {"Mænd": 2}}``) are read
+as the same rows.
 
 Any other JSON (a nested dictionary of results, a GeoJSON or Vega specification) has no row layout this
 reader can trust: it is a LoadError, so the file stays FIL001 review, as before there was a reader. Values
@@ -47,11 +49,49 @@ def _records(text: str) -> list[dict[str, Any]]:
             except json.JSONDecodeError:
                 raise LoadError(f"not valid JSON (line {k} does not parse)") from None
         data = rows
-    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
-        data = next(iter(data.values()))  # {"data": [...]}
+    if isinstance(data, dict):
+        data = _frame_layouts(data)
+    if isinstance(data, list) and data and all(isinstance(r, list) for r in data) \
+            and len({len(r) for r in data}) == 1 and not any(isinstance(v, (dict, list)) for r in data for v in r):
+        data = [{f"column_{k + 1}": v for k, v in enumerate(r)} for r in data]  # orient="values"
     if not isinstance(data, list) or not data or not all(isinstance(r, dict) for r in data):
         raise LoadError("JSON that is not a list of records (objects with the same keys): its values cannot be "
                         "read as a table")
+    return data
+
+
+_SCALAR = (str, int, float, bool, type(None))
+
+
+def _frame_layouts(data: dict[str, Any]) -> Any:
+    """A data frame written by pandas ``to_json`` in its other layouts, as records: ``{"data": [...]}`` (one
+    key; with ``"schema"``: orient="table"), orient="split" (``columns``, ``index``, ``data``), and a
+    dictionary of dictionaries of values (orient="columns", pandas' default, when the inner keys are the
+    row numbers "0", "1", ...; else orient="index", ``{"Læsø": {"Mænd": 2}}``, a row per outer key). Anything
+    else is returned as it is (not a table)."""
+    if len(data) == 1 and isinstance(next(iter(data.values())), list):
+        return next(iter(data.values()))  # {"data": [...]}
+    nested = [v for v in data.values() if not isinstance(v, _SCALAR)]
+    if len(nested) == 1 and len(data) > 1:
+        # the table under one key beside scalar metadata: {"title": ..., "unit": ..., "data": {...}}
+        return _frame_layouts(nested[0]) if isinstance(nested[0], dict) else nested[0]
+    if set(data) == {"schema", "data"} and isinstance(data["data"], list):
+        return data["data"]
+    if {"columns", "data"} <= set(data) <= {"columns", "index", "data"} and isinstance(data["columns"], list) \
+            and isinstance(data["data"], list) and all(isinstance(r, list) for r in data["data"]):
+        names = [str(c) for c in data["columns"]]
+        index = data.get("index")
+        rows = [dict(zip(names, r, strict=False)) for r in data["data"]]
+        if isinstance(index, list) and len(index) == len(rows) and index != list(range(len(rows))):
+            rows = [{"index": i, **r} for i, r in zip(index, rows, strict=True)]
+        return rows
+    inner = list(data.values())
+    if inner and all(isinstance(v, dict) and v and all(isinstance(x, _SCALAR) for x in v.values()) for v in inner):
+        keys = list(dict.fromkeys(k for v in inner for k in v))
+        if all(k.isdigit() for k in keys):  # orient="columns": outer keys are the columns
+            return [{"index": k, **{c: data[c].get(k) for c in data}} for k in keys] \
+                if keys != [str(i) for i in range(len(keys))] else [{c: data[c].get(k) for c in data} for k in keys]
+        return [{"index": label, **values} for label, values in data.items()]  # orient="index"
     return data
 
 
