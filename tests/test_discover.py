@@ -341,6 +341,11 @@ def _text_fixtures() -> dict[str, tuple[bytes, FileKind]]:
     cut = head[: HEAD_SIZE - 1] + "Ø".encode() + head[HEAD_SIZE - 1 :]
     return {
         "res.csv": (b"kommune,aar,antal\nAarhus,2020,12\nOdense,2020,7\n", FileKind.CSV),
+        # a Stata log opened without its header (log using, nomsg): a list box with original row numbers
+        "top.log": (b". list alder koen loen if loen > 25000000\n\n     +-----------------------+\n"
+                    b"     | alder   koen   loen   |\n     |-----------------------|\n"
+                    b"1032. |    52      1   3.1e+07 |\n2218. |    61      1   2.7e+07 |\n"
+                    b"     +-----------------------+\n", FileKind.LOG),
         "res_named.txt": (b"kommune,aar,antal\nAarhus,2020,12\nOdense,2020,7\n", FileKind.CSV),
         "tab_sep.csv": (b"algo\ttp\tfp\n1\t909\t429\n1a\t909\t276\n", FileKind.CSV),
         "one_column.csv": (b"pnr\n1\n2\n3\n", FileKind.CSV),

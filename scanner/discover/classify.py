@@ -539,6 +539,8 @@ _LOG_STRONG: tuple[re.Pattern[str], ...] = (
     # printed output saved as .txt/.out by hand or by a script (issue 11): headers only these tools print
     re.compile(r"^\s*Variable \|\s+Obs\s+Mean\s+Std\. [Dd]ev\.\s+Min\s+Max\s*$", _M),  # Stata summarize
     re.compile(r"^\s*\S[^|\n]{0,40}\|\s+Freq\.\s+Percent\s+Cum\.\s*$", _M),  # Stata tabulate
+    # Stata list: a box's top edge, then numbered rows between bars within a few lines ("1032. |  52  1 |")
+    re.compile(r"^[ \t]*\+-{3,}[-+]*\+[ \t]*\n(?:[^\n]*\n){0,4}?[ \t]*\d+\.[ \t]+\|[^\n]*\|[ \t]*$", _M),
     re.compile(r"^[ \t]*Frequency[ \t]+Percent[ \t]+Valid Percent[ \t]+Cumulative Percent[ \t]*$", _M),  # SPSS
     re.compile(r"^[ \t]*(?:Case Processing Summary|Descriptive Statistics|[\w .]{1,60} Crosstabulation)[ \t]*$"
                r"(?=[\s\S]{0,2000}^[ \t]*(?:Valid|N|Total|Count)\b)", _M),  # SPSS table titles
