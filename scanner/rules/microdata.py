@@ -92,7 +92,7 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
 
     table = part
     if table.shape is not TableShape.MICRODATA:
-        bare = _bare_number_column(ctx, table) or _ranked_units(ctx, table)
+        bare = _bare_number_column(ctx, table) or _ranked_units(ctx, table) or _titled_top_units(ctx, table)
         if bare is not None:
             yield bare
         elif table.meta.format in _DATASET_FORMATS:
@@ -174,6 +174,44 @@ def _ranked_units(ctx: RuleContext, table: TableModel) -> Finding | None:
         f"The table is a ranked list ({masking.mask_name(rank.name)!r}) of single values of {names} with "
         "nothing that makes its rows groups: a top-n list of persons' or firms' own values (microdata).",
         evidence, column=rank.name, identity="ranked")
+
+
+# A title that says the rows are the n largest units: "De 10 største virksomheder", "Sveriges 20 största
+# företag", "The ten largest employers", "Top 25 firms", "De 10 højeste indkomster".
+_NUMBER_WORD = r"(?:\d{1,3}|to|tre|fire|fem|seks|syv|otte|ni|ti|tyve|två|fyra|sex|sju|åtta|nio|tio|tjugo|two|three|"\
+               r"four|five|six|seven|eight|nine|ten|twenty|kaksi|viisi|kymmenen)"
+_TOP_UNIT_WORDS = (r"(?:virksomhed\w*|firm\w*|compan\w*|f(?:ö|o)retag\w*|selskab\w*|foretak\w*|bedrift\w*|"
+                   r"arbejdsgiver\w*|arbetsgivar\w*|employers?|yritys\w*|indkomst\w*|inkomst\w*|incomes?|"
+                   r"l(?:ø|o)nn?\w*|wages?|salar\w*|personer|persons|people|earners?)")
+_TOP_UNITS = re.compile(
+    r"(?<![\w])(?:(?:top|de|the|sveriges|danmarks|norges)[ -]?)?" + _NUMBER_WORD + r"\s+(?:st(?:ø|oe|ö|o)rst\w*|"
+    r"largest|biggest|h(?:ø|oe|ö|o)jeste|h(?:ö|o)gsta|highest|suurinta|suurimmat|top)\s+(?:\w+\s+)?"
+    + _TOP_UNIT_WORDS + r"|(?<![\w])top[ -]?\d{1,3}\s+(?:\w+\s+)?" + _TOP_UNIT_WORDS, re.IGNORECASE)
+
+
+def _titled_top_units(ctx: RuleContext, table: TableModel) -> Finding | None:
+    """A table whose title says its rows are the n largest units ("De 10 største virksomheder i
+    Hovedstaden"), with magnitudes beside labels and no count of units: each row is one firm's (or
+    person's) own values, whatever its label column says (an industry, a region)."""
+    from scanner.table_model import ColumnKind
+
+    title = table.meta.title or ""
+    m = _TOP_UNITS.search(title)
+    if m is None or not table.sample_complete or table.n_sample_rows < 2:
+        return None
+    magnitudes = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.count_named
+                  and c.statistic is None and not c.embedded]
+    if not magnitudes or any(c.count_named and _FIRM_OR_PERSON_COUNT.search(c.name) for c in table.columns):
+        return None  # ("Antal virksomheder" beside them: the rows are groups of units)
+    names = ", ".join(repr(masking.mask_name(c.name)) for c in magnitudes[:3])
+    return ctx.finding(
+        f"The title says the rows are the largest units ({masking.mask_label(m.group(0))!r}): each row's {names} "
+        "is one firm's or person's own values (microdata), whatever its labels say.",
+        masking.note(f"{table.n_sample_rows:,} rows under a top-n title; values not shown"), identity="top-n-title")
+
+
+_FIRM_OR_PERSON_COUNT = re.compile(r"virksomhed|firm|compan|f(?:ö|o)retag|selskab|foretak|bedrift|arbejdssted|"
+                                   r"personer|persons|people|individ|patient", re.IGNORECASE)
 
 
 def _bare_number_column(ctx: RuleContext, table: TableModel) -> Finding | None:
