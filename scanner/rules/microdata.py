@@ -60,7 +60,8 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
     register extract), or a single column of distinct values (a bare list of keys): a headerless CSV of
     pseudonymised or running numbers, or a text file with one key per line (`P1234_LopNr_...`, 400 lines
     of 6-9 digit numbers), and a top-n list of single values (`rank 1..n` beside incomes or turnovers that
-    are no counts or statistics; review when a label column may make the rows groups).
+    are no counts or statistics; review when a label column may make the rows groups), and a table whose title
+    says its rows are the n largest firms or incomes (`De 10 største virksomheder`) without a count of units.
 
     Why it is disclosive: Statistics Denmark's rules forbid microdata "in any form": row-per-person or
     row-per-firm data stays on the server even when the ID is removed, because rare combinations of the
