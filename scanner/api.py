@@ -159,7 +159,19 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
     facts.problems.extend(source.incomplete())
     if not table.columns:
         facts.problems.append("no columns could be read")
+    if entry.kind is FileKind.CSV and len(table.columns) == 1 and entry.size <= _TABLES_IN_TEXT_BYTES \
+            and any("no delimiter found" in n for n in table.meta.notes):
+        # No delimiter splits the whole file: it may hold several tables of different widths (a table by
+        # sex, then one by sex and region): each block of lines with a delimiter is read as a table of its own
+        from scanner.loaders.text import iter_text
+
+        for chunk in iter_text(entry.path):
+            findings.extend(_prose_findings(chunk.text, chunk.first_line, entry, config, key))
     return findings
+
+
+#: A "CSV" file that no delimiter splits is read for tables in its text up to this size.
+_TABLES_IN_TEXT_BYTES = 16 << 20
 
 
 class _PartialLoad(Exception):
@@ -233,6 +245,16 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         table = _analyse(TextTableSource(Path(entry.path), found, title=title), config)
         judged = judge(table, table_rules, config, entry.relpath, key)
         findings.extend(_at_row_lines(judged, found.lines) if found.lines else _at_lines(judged, found.data_line))
+    suppression = [s for s in table_rules if s.code == "TAB004"]
+    if suppression and len(found_tables) > 1:
+        from scanner.loaders.texttables import linked_margins
+
+        # a suppressed cell that another table of the file gives away (its row's or column's total)
+        for _, found in linked_margins(found_tables):
+            table = _analyse(TextTableSource(Path(entry.path), found), config)
+            judged = judge(table, suppression, config, entry.relpath, key)
+            findings.extend(_at_row_lines(judged, found.lines) if found.lines else
+                            _at_lines(judged, found.data_line))
     return findings
 
 

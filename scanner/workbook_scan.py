@@ -121,6 +121,7 @@ class _WorkbookScan:
         self.id_rules = rules_for(config, Shape.IDENTIFIERS, selected=False)
         self.model_rules = rules_for(config, Shape.MODEL)
         self.countries = config.profile.countries
+        self.tables: list[SheetTable] = []  # every sheet's tables, for margins one publishes for another
 
     # -- running content rules ------------------------------------------------------------------------
 
@@ -228,6 +229,7 @@ class _WorkbookScan:
                 loose.extend(block_text(grid, block))
                 continue
             sheet.tables += 1
+            self.tables.append(table)
             part = _Judged()
             source = SheetTableSource(self.entry.path, table, title=title_text(grid, table))
             self._table_findings(source, part)
@@ -262,6 +264,23 @@ class _WorkbookScan:
         sheet.hidden_flagged_severity = hidden_judged.worst
         self.book.sheets.append(sheet)
         self.findings.extend(judged.report)
+
+    def linked(self) -> None:
+        """A suppressed cell whose row or column total another table of the workbook publishes (sheet 1 by
+        region, sheet 2 by region and sex with ``<3``): the recoverable-suppression rule on the table with
+        that margin added (:func:`~scanner.loaders.texttables.linked_margins`)."""
+        from scanner.loaders.texttables import TextTable, TextTableSource, linked_margins
+
+        rules = [r for r in self.table_rules if r.code == "TAB004"]
+        small = [t for t in self.tables if t.n_rows <= _LINKED_MAX_ROWS]
+        if not rules or len(small) < 2:
+            return
+        texts = [TextTable(list(t.names), _cell_texts(t), t.data_row, "sheet") for t in small]
+        for k, found in linked_margins(texts):
+            model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
+            part = _Judged()
+            self._keep(judge(model, rules, self.config, self.path, self.key), part)
+            self.findings.extend(_on_sheet(f, small[k], self.key, rows_moved=False) for f in part.report)
 
     def _hidden_hits(self, table: SheetTable, part: _Judged, part_ids: _Judged, hidden_rows: np.ndarray,
                      hidden_cols: np.ndarray, grid: SheetGrid, out: _Judged) -> None:
@@ -395,6 +414,20 @@ class _WorkbookScan:
 
     def workbook_rules(self) -> None:
         self.findings.extend(judge(self.book, rules_for(self.config, Shape.WORKBOOK), self.config, self.path, self.key))
+
+
+#: Tables of at most this many rows are compared with the workbook's other tables for linked margins.
+_LINKED_MAX_ROWS = 2_000
+
+
+def _cell_texts(table: SheetTable) -> list[list[str]]:
+    """A sheet table's cells as text, as a reader sees them (410.0 as "410")."""
+    columns = []
+    for col in table.columns:
+        values = col.to_pylist()
+        columns.append(["" if v is None else str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+                        for v in values])
+    return [list(row) for row in zip(*columns, strict=True)] if columns else []
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -536,6 +569,7 @@ def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: File
     if entry.kind is not FileKind.XLSX:
         facts.problems.append(f"{entry.kind.value} workbook: {_NOT_INSPECTED}")
         scan.sheets(lambda: None)
+        scan.linked()
         scan.workbook_rules()
         return scan.findings
     path = Path(entry.path)
@@ -557,6 +591,7 @@ def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: File
         if package is None:
             package = future.result()
     facts.problems.extend(package.problems)
+    scan.linked()
     scan.pivots(package)
     scan.hidden(package)
     scan.charts(package)

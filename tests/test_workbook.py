@@ -727,3 +727,24 @@ def test_scatter_chart_draws_one_mark_per_unit(export: Path, points: int, verdic
         assert not fig, [(f.rule, f.message) for f in res.findings]
     else:
         assert len(fig) == 1 and fig[0].severity.label == ("block" if verdict == "fail" else "review"), fig
+
+
+def test_suppressed_cell_recovered_from_a_table_on_another_sheet(export: Path) -> None:
+    """Sheet 1 publishes each region's total, sheet 2 the region by sex with a '<3': Bornholm's 8 less its 6
+    men gives the women's 2 (TAB004 on sheet 2's cell); with both of Bornholm's cells hidden ("x"), nothing."""
+    for hidden, expected in ((["<3"], 1), (["x", "x"], 0)):
+        wb = _new()
+        one = wb.active
+        one.title = "Region"
+        for row in (("Region", "Antal personer"), ("Hovedstaden", 410), ("Sjælland", 167), ("Bornholm", 8)):
+            one.append(row)
+        two = wb.create_sheet("Region x køn")
+        men = 6 if len(hidden) == 1 else hidden[0]
+        for row in (("Region", "Mænd", "Kvinder"), ("Hovedstaden", 212, 198), ("Sjælland", 88, 79),
+                    ("Bornholm", men, hidden[-1])):
+            two.append(row)
+        _save(wb, export)
+        found = _rules(_scan(export), "TAB004")
+        assert len(found) == expected, [f.message for f in found]
+        if expected:
+            assert found[0].location.sheet == "Region x køn" and found[0].location.column == "Kvinder"

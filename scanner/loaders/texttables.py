@@ -21,9 +21,10 @@ The first line of a block is its header when none of its fields is a bare number
 
 from __future__ import annotations
 
+import csv as _csv
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,6 +80,48 @@ def _pipe_cells(line: str) -> list[str]:
 
 # Markdown emphasis around a whole cell ("**788**", "__Totalt__", "*12*"): the cell is its text.
 _EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.*?\S)\1$")
+
+
+def _norm_label(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, TextTable]]:
+    """Tables of one file with a suppressed cell whose missing margin another table of the file publishes:
+    ``Table 1`` counts by sex (``Kvinder 201``), ``Table 2`` by sex and region with ``Kvinder ... ..``. Each
+    is returned (with its index in ``tables``) with that margin added (a total column, or a total row, from
+    the other table), for the recoverable-suppression rule to see what a reader who puts the two tables side
+    by side sees."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+    from scanner.names import is_margin_label
+
+    margins: list[dict[str, str]] = []
+    for t in tables:
+        if len(t.names) == 2 and len(t.rows) >= 2 and all(len(r) == 2 and _BARE_NUMBER.match(r[1]) for r in t.rows):
+            margins.append({_norm_label(r[0]): r[1] for r in t.rows})
+    out: list[tuple[int, TextTable]] = []
+    for k, t in enumerate(tables):
+        if len(t.names) < 3 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
+            continue
+        labels = [_norm_label(r[0]) for r in t.rows if r and r[0] and not is_margin_label(r[0])]
+        columns = [_norm_label(n) for n in t.names[1:]]
+        has_total_column = any(is_margin_label(n) for n in t.names[1:])
+        has_total_row = any(r and is_margin_label(r[0]) for r in t.rows)
+        for m in margins:
+            if not has_total_column and labels and all(x in m for x in labels):
+                rows = [[*r, m.get(_norm_label(r[0]), "") if r and r[0] else ""] for r in t.rows]
+                out.append((k, TextTable([*t.names, "I alt (linked table)"], rows, t.data_line, t.kind, t.lines)))
+                break
+            if not has_total_row and all(x in m for x in columns):
+                rows = [*t.rows, ["I alt (linked table)", *(m[x] for x in columns)]]
+                lines = (*t.lines, t.lines[-1]) if t.lines else ()
+                out.append((k, TextTable(list(t.names), rows, t.data_line, t.kind, lines)))
+                break
+    return out
+
+
+def _semicolon_cells(line: str) -> list[str]:
+    return [c.strip().strip('"').strip() for c in next(_csv.reader([line.strip()], delimiter=";"))]
 
 
 def _aligned_cells(line: str) -> list[str]:
@@ -479,6 +522,22 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 if table is not None:
                     yield table
             continue
+        if lines[i].count(";") and (i == 0 or not lines[i - 1].strip() or lines[i - 1].count(";") == 0):
+            # semicolon-separated lines (a table pasted from a CSV file, or one of several in one file): a
+            # block of lines with the same number of fields, two or more
+            width = len(_semicolon_cells(lines[i]))
+            j = i
+            block = []
+            while j < len(lines) and len(block) < MAX_BLOCK_LINES and lines[j].count(";") \
+                    and len(cells := _semicolon_cells(lines[j])) == width:
+                block.append((line_no[j], cells))
+                j += 1
+            if width >= 2 and len(block) >= 2:
+                table = _table(block, "delimited")
+                if table is not None:
+                    yield table
+                    i = j
+                    continue
         if lines[i].strip() and (i == 0 or not lines[i - 1].strip()):
             # A paragraph: try it as one fixed-width table first (R and pandas print data frames with
             # single spaces between right-aligned columns).
