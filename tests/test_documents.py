@@ -144,6 +144,15 @@ def docx_picture(d: Path) -> Path:
     return make_docx(d / "report.docx", w_par("Figure 1."), extra={"word/media/image1.png": data})
 
 
+def docx_picture_in_body(d: Path) -> Path:
+    """The picture as Word places it: the body's drawing refers to it through the document's relationships."""
+    png = make_png(d / "p.png", software="matplotlib version3.8")
+    data = png.read_bytes()
+    png.unlink()
+    return make_docx(d / "report.docx", w_par("Figure 1."), extra={"word/media/image1.png": data},
+                     rels=[("rIdImg1", "image", "media/image1.png")])
+
+
 def docx_scatter_chart(d: Path) -> Path:
     import random
 
@@ -379,6 +388,7 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_hidden_text, Verdict.REVIEW, {"DOC005"}),
     (docx_embedded, Verdict.REVIEW, set()),  # a damaged embedded workbook: FIL001 on the member
     (docx_picture, Verdict.REVIEW, {"FIL001"}),
+    (docx_picture_in_body, Verdict.REVIEW, {"FIL001"}),
     (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
     (docx_line_chart, Verdict.PASS, set()),
     (pptx_clean, Verdict.PASS, set()),

@@ -507,6 +507,13 @@ def _docx(pkg: _Package, out: DocumentContent) -> None:
             _guard(out, "comments", _word_comments, pkg, part, out)
         elif kind == "chart":
             _chart_into(pkg, part, Place(element=f"chart {posixpath.basename(part)}"), out)
+        elif kind in ("oleObject", "package", "image", "video", "audio", "media"):
+            # (a picture in the body: read as a figure, or a problem when it cannot be)
+            _guard(out, "an embedded file", lambda n=part, kd=kind: out.attached.append(
+                _attached(pkg, n, _embedded_kind(n) if kd != "image" else "picture",
+                          Place(element=posixpath.basename(n)))))
+        else:
+            seen.discard(part)  # any other part: listed by folder below when it is an embedded file
     # Charts, embeddings and pictures reached through other parts (headers, charts) are listed by folder.
     _package_files(pkg, out, "word/", seen)
 
