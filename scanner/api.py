@@ -383,12 +383,18 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
 
     try:
         parts: Iterable[LogPart] = (
-            read_rendered_html(Path(entry.path), threads=threads, code=code, tables=tables, embedded=embedded)
+            read_rendered_html(Path(entry.path), threads=threads, code=code, tables=tables, embedded=embedded,
+                               figures_read=True)
             if html else read_log(Path(entry.path), threads=threads, code=code, tables=tables, embedded=embedded,
                                   name=Path(entry.relpath).name))
         for part in parts:
             findings.extend(_judge_printout(part, entry, config, key))
             facts.problems.extend(part.problems)
+        if html:
+            # its figures (plotly charts and their data, inline SVGs, pictures, widgets) as a document's
+            from scanner.document_scan import scan_document_figures
+
+            findings.extend(scan_document_figures(entry, config, key, facts, _analyse))
     except LoadError as exc:
         raise _PartialLoad(exc.reason, findings) from None
     return findings

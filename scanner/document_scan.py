@@ -444,6 +444,19 @@ def read_document(entry: DiscoveredFile) -> DocumentContent:
     return read_image(path, _RASTER[kind])
 
 
+def scan_document_figures(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                          analyse: Analyse) -> list[Finding]:
+    """The figures of a document whose text and tables another reader reads (a rendered notebook's HTML: its
+    plotly charts, inline SVGs, pictures and widget data): findings for them, and their problems."""
+    content = read_document(entry)
+    facts.problems.extend(content.problems)
+    scan = _DocumentScan(entry, config, key, facts, analyse)
+    scan.attached(content)
+    scan.figures(content.figures)
+    scan.document_rules()  # (over the figures' facts: the text and tables are not in them)
+    return scan.findings
+
+
 def scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
                   analyse: Analyse, members: Embedded | None = None) -> list[Finding]:
     """All findings for the document or figure ``entry``; unreadable parts go to ``facts.problems``

@@ -56,6 +56,13 @@ mpl_line = _mpl("line.svg", lambda ax: ax.plot(np.arange(200), np.cumsum(_rng.no
 _XS = np.sort(_rng.uniform(20, 70, size=60))
 mpl_joined_points = _mpl("joined.pdf", lambda ax: ax.plot(_XS, 1000 * _XS + _rng.normal(0, 5000, size=60), "o-"))
 mpl_series_pdf = _mpl("series.pdf", lambda ax: ax.plot(np.arange(52), 100 + _rng.normal(size=52), "-o"))
+# 35 persons at whole-year ages (20-69): most ages have one mark, many have none: not a series over a grid
+_AGES = _rng.integers(20, 70, size=35)
+mpl_scatter_whole_ages = _mpl("ages.svg", lambda ax: ax.scatter(_AGES, 200_000 + 4_000 * _AGES
+                                                                + _rng.normal(0, 30_000, size=35)))
+# three yearly series with markers (2000-2020): every year, three marks at each
+mpl_yearly_series = _mpl("yearly.svg", lambda ax: [ax.plot(np.arange(2000, 2021), k + _rng.normal(size=21), "o")
+                                                   for k in range(3)])
 
 
 def _bar_labels(ax: object, labels: list[str]) -> None:
@@ -316,6 +323,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_scatter_rasterized, Verdict.REVIEW, {"FIL001"}),
     (mpl_joined_points, Verdict.REVIEW, {"FIG001"}),
     (mpl_series_pdf, Verdict.PASS, set()),
+    (mpl_scatter_whole_ages, Verdict.FAIL, {"FIG001"}),
+    (mpl_yearly_series, Verdict.PASS, set()),
     (mpl_plot_markers, Verdict.FAIL, {"FIG001"}),
     (mpl_strip, Verdict.FAIL, {"FIG001"}),
     (mpl_few_points, Verdict.REVIEW, {"FIG001"}),
@@ -472,3 +481,23 @@ def test_value_labels_are_the_numbers_outside_the_tick_runs() -> None:
     assert count_value_labels(["2010", "2015", "2020", *ticks, "Count", "12", "1", "30"]) == ["12", "1", "30"]
     assert count_value_labels([*ticks, "Rate per 100,000 people", "4", "2"]) == []
     assert count_value_labels([*ticks, "4", "2"]) == []  # no axis names counts
+
+
+@pytest.mark.parametrize("generator", ["", '<meta name="generator" content="quarto-1.4.550">'])
+def test_inline_svg_in_html_is_read_as_a_figure(tmp_path: Path, generator: str) -> None:
+    """matplotlib's SVG inlined in an HTML page (camel-case elements such as clipPath survive the HTML
+    parser), in a plain page and in a rendered notebook, whose figures the document reader reads."""
+    import io
+
+    fig, ax = plt.subplots()
+    ax.scatter(X[:40], Y[:40])
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    page = tmp_path / "report.html"
+    page.write_text(f"<html><head>{generator}<title>R</title></head><body><h1>Figure 1</h1>{svg}</body></html>",
+                    encoding="utf-8")
+    f = scan(page)
+    assert f.verdict is Verdict.FAIL and "FIG001" in rules(f), _detail(f)

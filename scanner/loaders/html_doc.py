@@ -37,6 +37,15 @@ _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", 
 _SKIP = frozenset({"script", "style", "template", "noscript", "head", "title"})
 
 
+_TAG_NAME = re.compile(r"<\s*([^\s/>]+)")
+
+
+def _written_name(start: str | None, tag: str) -> str:
+    """A start tag's element name as written (``clipPath``), from its text."""
+    m = _TAG_NAME.match(start or "")
+    return m.group(1) if m is not None else tag
+
+
 def _span(value: str | None) -> int:
     try:
         return max(1, min(int(value or 1), _MAX_SPAN))
@@ -89,16 +98,21 @@ class _Reader(HTMLParser):
         self.images = 0
         self.svg: list[str] | None = None
         self.svg_depth = 0
+        # the open elements of an inline SVG as written: the parser lower-cases tag names, and an end tag
+        # written back as "</clippath>" would not close "<clipPath>" for the XML parser
+        self.svg_open: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if self.svg is not None:
             self.svg.append(self.get_starttag_text() or "")
+            self.svg_open.append(_written_name(self.get_starttag_text(), tag))
             if tag == "svg":
                 self.svg_depth += 1
             return
         if tag == "svg":
             self.svg = [self.get_starttag_text() or ""]
+            self.svg_open = [_written_name(self.get_starttag_text(), tag)]
             self.svg_depth = 1
             return
         if tag in _SKIP:
@@ -149,7 +163,13 @@ class _Reader(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self.svg is not None:
-            self.svg.append(f"</{tag}>")
+            written = tag
+            for k in range(len(self.svg_open) - 1, -1, -1):  # the element it closes, as written
+                if self.svg_open[k].lower() == tag:
+                    written = self.svg_open[k]
+                    del self.svg_open[k:]
+                    break
+            self.svg.append(f"</{written}>")
             if tag == "svg":
                 self.svg_depth -= 1
                 if self.svg_depth == 0:

@@ -25,6 +25,7 @@ reason in :attr:`DocumentContent.problems` (FIL001): a document is never passed 
 
 from __future__ import annotations
 
+import collections
 import itertools
 import posixpath
 import re
@@ -473,7 +474,20 @@ def is_regular(points: list[tuple[float, float]]) -> bool:
         m = round(d / step)
         if m < 1 or abs(d - m * step) > 0.12 * step:
             off += 1
-    return off <= max(1, len(diffs) // 20)
+    if off > max(1, len(diffs) // 20):
+        return False
+    # A series fills its grid (a year or a category at nearly every step) with as many marks at each x (one
+    # per series); persons at whole-year ages leave many ages empty and pile up unevenly at the others.
+    unit = min(d for d in diffs if d > 0.5 * step)
+    slots = round((xs[-1] - xs[0]) / unit) + 1
+    per_x = collections.Counter(round(x, 2) for x, _ in points)
+    modal = collections.Counter(per_x.values()).most_common(1)[0][1]
+    return len(xs) >= _GRID_FILL * slots and modal >= _EVEN_MARKS * len(xs)
+
+
+#: Share of a grid's steps a series has a mark at, and share of its x values with the usual number of marks.
+_GRID_FILL = 0.75
+_EVEN_MARKS = 0.9
 
 
 def _docx(pkg: _Package, out: DocumentContent) -> None:

@@ -2363,11 +2363,12 @@ def knitted_outputs(text: str, first_line: int) -> tuple[LogPart, set[int]]:
 
 
 def read_rendered_html(path: Path, *, threads: int = 1, code: bool = True, tables: bool = True,
-                       embedded: bool = True) -> Iterator[LogPart]:
+                       embedded: bool = True, figures_read: bool = False) -> Iterator[LogPart]:
     """A rendered notebook or report (knitr/R Markdown, Quarto, Jupyter nbconvert HTML): its code blocks
     as code (COD rules), its printed output (``<pre>`` blocks; knitr's ``## `` prefixes removed) and its
     HTML tables as printed output of the code before them; figures and widget data are problems (not
-    inspected). Findings point at the HTML file's lines."""
+    inspected), unless ``figures_read`` (the document reader reads them). Findings point at the HTML file's
+    lines."""
     try:
         if path.stat().st_size > MAX_RENDERED_BYTES:
             raise LoadError(f"rendered notebook larger than {MAX_RENDERED_BYTES >> 20} MiB: not read")
@@ -2414,7 +2415,7 @@ def read_rendered_html(path: Path, *, threads: int = 1, code: bool = True, table
                 origin = Origin.LISTING if origin is Origin.OUTPUT else origin
                 part.tables.extend(html_tables(block.text, block.line, origin, "rendered notebook HTML table"))
         yield part
-    if parser.images or parser.widgets:
+    if (parser.images or parser.widgets) and not figures_read:
         what = []
         if parser.images:
             what.append(f"{parser.images} figure(s)")
