@@ -865,7 +865,7 @@ def _is_class_bounds(sample: pl.DataFrame, c: ColumnInfo, others: int) -> bool:
     if c.index != 0 or others == 0 or not 3 <= sample.height <= 200:
         return False
     values = sample.get_column(c.name)
-    if values.null_count() > 1:  # one label that is not a number: a "Total" row
+    if values.null_count() > 2:  # labels that are not numbers: a "Total" row, and the missing values' "." row
         return False
     return bool((values.drop_nulls().diff().drop_nulls() > 0).all())
 

@@ -164,6 +164,10 @@ def detect_log(head: str, name: str) -> LogRead:
     sas = len(_SAS_MARK.findall(window))
     if _STATA_HEADER.search(window) or (stata_echo >= 3 and stata_echo > sas):
         return LogRead(Language.STATA, MODE_STATA, False, "Stata log")
+    if (lower.endswith(".rout") or _R_MARK.search(window)) and not _SAS_PROC_TITLE.search(window) \
+            and "The SAS System" not in window:
+        # R's banner or a .Rout name: R packages print "NOTE: ..." lines too (fixest), which are no SAS log
+        return LogRead(Language.R, MODE_R, False, "R transcript")
     if sas:
         notes = len(_SAS_NOTE.findall(window))
         if lower.endswith(".lst") or not notes:
@@ -1802,13 +1806,20 @@ def _box_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     return _table([stub or "label", *names], data, at, origin, what, "box")
 
 
+_DT_ROW = re.compile(r"^\d+:$")
+
+
 def _without_obs(table: ListedTable) -> ListedTable:
     """A SAS PROC PRINT listing without its ``Obs`` column (the observation numbers 1..n it adds), and a
     printed data frame's listing without its row names (R's, unnamed: the rows' numbers in the frame, 312
     and 2290 for a subset; a pandas index), which are not counts."""
     t = table.table
-    row_names = table.origin is Origin.LISTING and bool(t.names) and (t.names[0] == "" or t.names[0].startswith(
-        "column_"))
+    unnamed = bool(t.names) and (t.names[0] == "" or t.names[0].startswith("column_"))
+    if unnamed and len(t.names) >= 2 and t.rows and all(_DT_ROW.match(r[0]) for r in t.rows):
+        # data.table's row numbers ("1:", "2:"), whatever printed the table
+        return ListedTable(TextTable(t.names[1:], [r[1:] for r in t.rows], t.data_line, t.kind), table.lines,
+                           table.origin, table.what)
+    row_names = table.origin is Origin.LISTING and unnamed
     if not t.names or (t.names[0] != "Obs" and not row_names) or len(t.names) < 2:
         return table
     if not all(r[0].isdigit() for r in t.rows):
