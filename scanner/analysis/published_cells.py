@@ -129,8 +129,16 @@ _COLUMN_PERCENT_SHARE = 0.8
 def _size_column(table: TableModel) -> str | None:
     from scanner.names import name_tokens
 
-    sized = [c for c in table.counts if c.count_named and set(name_tokens(c.name)) <= _SIZE_TOKENS]
-    return sized[0].name if len(sized) == 1 else None
+    sized = [c for c in table.counts if c.count_named
+             and {t for t in name_tokens(c.name) if not t.isdigit()} <= _SIZE_TOKENS]
+    if len(sized) > 1:
+        # a population and a count of events in it ("Befolkning 0-17", "Antal"): the group's size is the
+        # population, the larger on every row
+        frame = table.sample
+        totals = [(float(frame.get_column(c.name).cast(float).fill_null(0).sum()), c.name) for c in sized]
+        big = max(totals)
+        return big[1] if sum(1 for t, _ in totals if t == big[0]) == 1 else None
+    return sized[0].name if sized else None
 
 
 def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
@@ -152,10 +160,12 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         _shares_of_stated_total(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     size = _size_column(table)
+    denominator = size or _denominator_column(table)
+    if denominator is not None:
+        _rates_of_sizes(table, profile, dims, result, denominator)
     if size is None:
         return
     frame = table.sample
-    _rates_of_sizes(table, profile, dims, result, size)
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
               and not c.is_count and not c.embedded and c.name != size and not _NOT_OF_UNITS.search(c.name)]
     shares += _row_percents(table, frame, size, {c.name for c in shares})
@@ -168,7 +178,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         if present.len() == 0 or present.min() < 0 or present.max() > 100:
             continue
         half = _half_unit(present)  # the shares are rounded: each stands for an interval
-        if present.max() <= 1:
+        if present.max() <= 1 and not _PERCENT_UNIT.search(col.name):  # fractions, unless named as percent
             pct, half = pct * 100, half * 100
         if _column_percent(pct, n):
             continue
@@ -181,15 +191,35 @@ _RATE_BASE = re.compile(r"(?<![\w])(?:pr\.?|per|pro|/)\s*(1(?:[ .,\u00a0]?000){1
                         r"|100[ .,\u00a0]?000|100)(?![\d])", re.IGNORECASE)
 
 
+# The population or person-time a rate is of: "Personår 2018-2022", "person-years", "Medelfolkmängd 0-17 år".
+_DENOMINATOR = re.compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time|befolkning|folketal|"
+                          r"folkm(?:ä|a)ngd|population|inv(?:å|a)nare|indbyggere|innbyggere", re.IGNORECASE)
+
+
+_PERSON_TIME = re.compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time", re.IGNORECASE)
+
+
+def _denominator_column(table: TableModel, rate: str = "") -> str | None:
+    """The numeric column named as a population or person-time (the denominator of a rate beside it); for a
+    rate per person-time (``per 100 000 personår``), the person-time column."""
+    from scanner.table_model import ColumnKind
+
+    found = [c.name for c in table.columns if c.kind is ColumnKind.NUMERIC and _DENOMINATOR.search(c.name)
+             and not _RATE_BASE.search(c.name)]
+    if _PERSON_TIME.search(rate):
+        found = [n for n in found if _PERSON_TIME.search(n)] or found
+    return found[0] if found else None
+
+
 def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str) -> None:
-    """Rates per 1,000 or 100,000 beside the group's size (``Folketal 1790``, ``Selvmord pr. 100.000
-    indbyggere 111,7``): rate x size / base is the number of events, 2 suicides on Læsø. A rate that is a
-    yearly average over a period stands for a small count a year all the same."""
+    """Rates per 1,000 or 100,000 beside the group's size or person-time (``Folketal 1790``, ``Selvmord pr.
+    100.000 indbyggere 111,7``; ``Personår 2300``, ``Incidens per 100 000 personår 43,5``): rate x size / base
+    is the number of events, 2 suicides on Læsø, a suppressed count of 1 in Sorsele. A rate that is a yearly
+    average over a period stands for a small count a year all the same."""
     import numpy as np
 
     from scanner.table_model import ColumnKind
 
-    n = table.sample.get_column(size).cast(float).to_numpy()
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or col.is_count or col.name == size or col.name in dims \
                 or _NOT_OF_UNITS.search(col.name):
@@ -197,6 +227,8 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
         m = _RATE_BASE.search(col.name)
         if m is None:
             continue
+        of = _denominator_column(table, col.name) if _PERSON_TIME.search(col.name) else size
+        n = table.sample.get_column(of or size).cast(float).to_numpy()
         base = float(re.sub(r"[ .,\u00a0]", "", m.group(1)))
         values = table.sample.get_column(col.name).cast(float)
         present = values.drop_nulls().drop_nans()
@@ -205,7 +237,7 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
         scale = 100.0 / base  # as a percentage of the size
         half = _half_unit(present) * scale
         small = _small_counts(values.to_numpy().astype(float) * scale, half, n, profile.threshold)
-        _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=size)
+        _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=of or size)
 
 
 def _small_counts(pct: np.ndarray, half: float, units: np.ndarray | float, threshold: int) -> np.ndarray:
@@ -286,6 +318,9 @@ def _column_shares(table: TableModel, profile: Profile, dims: list[str], result:
 _STATED_N = re.compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
 
 
+_PERCENT_UNIT = re.compile(r"%|\bpct\b|\bprocent\b|\bpercent\b|\bprosent\b", re.IGNORECASE)
+
+
 def _stated_n(text: str) -> int | None:
     """The one group size ``text`` states, or None (none, or several different ones)."""
     sizes = {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _STATED_N.finditer(text)}
@@ -329,6 +364,9 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
                 or _NOT_OF_UNITS.search(col.name):
             continue
         size, where = _stated_n(col.name), f"column header {masking.mask_name(col.name)!r}"
+        # "Statin users (N=48213), %": each value is a percentage of that N, whether or not they add up
+        # (events that are not mutually exclusive)
+        own_percent = size is not None and _PERCENT_UNIT.search(col.name) is not None
         if size is None:
             size, where = next(((n, w) for n, w in ((in_rows, "a total row's label"),
                                                     (in_labels, f"column header {masking.mask_name(dims[0])!r}"
@@ -342,7 +380,7 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         if present.size < 2 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
             continue  # (counts that add up to the stated size are counts)
         half = _half_unit(frame.get_column(col.name).gather(rows).drop_nulls().drop_nans())
-        scale = _percent_scale(present, half)
+        scale = 1.0 if own_percent else _percent_scale(present, half)
         if scale is None:
             continue
         small = _small_counts(shares * scale, half * scale, size, profile.threshold)
