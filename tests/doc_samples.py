@@ -90,6 +90,18 @@ def chart_xml(points: list[tuple[float, float]], kind: str = "scatterChart") -> 
             f'</c:ser></c:{kind}></c:plotArea></c:chart></c:chartSpace>')
 
 
+def bar_chart_xml(series: str, bars: list[tuple[str, int]]) -> str:
+    """A column chart with its cache only (no workbook): one series named ``series`` over categories."""
+    cats = "".join(f'<c:pt idx="{i}"><c:v>{escape(c)}</c:v></c:pt>' for i, (c, _) in enumerate(bars))
+    vals = "".join(f'<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>' for i, (_, v) in enumerate(bars))
+    return (f'<?xml version="1.0"?><c:chartSpace {C} {A}><c:chart><c:plotArea><c:barChart><c:ser>'
+            f'<c:idx val="0"/><c:tx><c:strRef><c:f>Sheet1!$B$1</c:f><c:strCache><c:ptCount val="1"/>'
+            f'<c:pt idx="0"><c:v>{escape(series)}</c:v></c:pt></c:strCache></c:strRef></c:tx>'
+            f'<c:cat><c:strRef><c:f>Sheet1!$A$2:$A$9</c:f><c:strCache>{cats}</c:strCache></c:strRef></c:cat>'
+            f'<c:val><c:numRef><c:f>Sheet1!$B$2:$B$9</c:f><c:numCache>{vals}</c:numCache></c:numRef></c:val>'
+            f'</c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>')
+
+
 # -- PowerPoint ---------------------------------------------------------------------------------------
 
 

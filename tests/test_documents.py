@@ -13,6 +13,7 @@ from scanner import api
 from scanner.config import load_config
 from scanner.findings import FileResult, Finding, Verdict
 from tests.doc_samples import (
+    bar_chart_xml,
     chart_xml,
     cprs,
     html_table,
@@ -160,6 +161,19 @@ def docx_scatter_chart(d: Path) -> Path:
     points = [(round(rng.uniform(20, 70), 2), round(rng.uniform(100, 900), 1)) for _ in range(60)]
     return make_docx(d / "report.docx", w_par("Figure 1."), extra={"word/charts/chart1.xml": chart_xml(points)},
                      rels=[("rIdCh", "chart", "charts/chart1.xml")])
+
+
+def docx_bar_chart(counts: list[int]) -> Callable[[Path], Path]:
+    """A column chart of firms by industry pasted into a report: its values only in the chart's cache."""
+    bars = list(zip(["Manufacturing", "Trade", "Transport", "Finance", "Mining"], counts, strict=True))
+
+    def build(d: Path) -> Path:
+        return make_docx(d / "report.docx", w_par("Figure 2. Firms by industry."),
+                         extra={"word/charts/chart1.xml": bar_chart_xml("Firms", bars)},
+                         rels=[("rIdCh", "chart", "charts/chart1.xml")])
+
+    build.__qualname__ = f"docx_bar_chart_{min(counts)}"
+    return build
 
 
 def docx_line_chart(d: Path) -> Path:
@@ -389,6 +403,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_embedded, Verdict.REVIEW, set()),  # a damaged embedded workbook: FIL001 on the member
     (docx_picture, Verdict.REVIEW, {"FIL001"}),
     (docx_picture_in_body, Verdict.REVIEW, {"FIL001"}),
+    (docx_bar_chart([412, 310, 188, 97, 2]), Verdict.FAIL, {"TAB001", "FIG002"}),
+    (docx_bar_chart([412, 310, 188, 97, 12]), Verdict.PASS, set()),
     (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
     (docx_line_chart, Verdict.PASS, set()),
     (pptx_clean, Verdict.PASS, set()),

@@ -39,6 +39,7 @@ from xml.etree.ElementTree import Element
 # The OOXML package reader (bounded, counted streaming; DTDs refused) is the workbook structure reader's:
 # one reader for every OOXML and ODF zip.
 from scanner.loaders.ooxml import (
+    CategorySeries,
     PackageLimitError,
     PackageLimits,
     PackageStructure,
@@ -442,12 +443,18 @@ def _chart_figure(pkg: _Package, part: str, place: Place) -> Figure:
     """A DrawingML chart part: its texts and, for scatter and bubble charts, its points as marks."""
     labels: list[str] = []
     scatter = ScatterSeries()
+    categories = CategorySeries()
     for event, el in pkg.iterparse(part, ("start", "end")):
         tag = _local(el.tag)
         scatter.feed(event, tag, el)
+        categories.feed(event, tag, el)
         if event == "end" and tag == "t" and el.text:
             labels.append(el.text)
-    return Figure(place, "chart", producer="Office chart", marks=chart_marks(scatter.series), labels=labels)
+    columns = categories.columns()
+    # the values a bar, line or pie chart draws, as cached in the chart (a table the table rules read)
+    data = [DataSet("chart values", columns=columns)] if columns and len(columns) >= 2 else []
+    return Figure(place, "chart", producer="Office chart", marks=chart_marks(scatter.series), labels=labels,
+                  data=data)
 
 
 def chart_marks(series: Sequence[tuple[Sequence[float], int]]) -> list[MarkGroup]:

@@ -670,6 +670,64 @@ class ScatterSeries:
                 self._ys += 1
 
 
+class CategorySeries:
+    """The category series of a DrawingML chart part (bar, column, line, area, pie, doughnut, radar), read
+    from its parse events like :class:`ScatterSeries`: each series' name and its cached categories and
+    values, by point index. What a bar chart of counts shows, readable without its workbook (a chart
+    pasted into a report often carries no workbook, only this cache)."""
+
+    _CHARTS = frozenset({"barChart", "bar3DChart", "lineChart", "line3DChart", "areaChart", "area3DChart",
+                         "pieChart", "pie3DChart", "doughnutChart", "radarChart", "ofPieChart"})
+
+    def __init__(self) -> None:
+        self.series: list[tuple[str, dict[int, str], dict[int, str]]] = []
+        self._depth = 0
+        self._part = ""  # "tx", "cat" or "val" inside a series
+        self._name = ""
+        self._cats: dict[int, str] = {}
+        self._vals: dict[int, str] = {}
+        self._idx = -1
+
+    def feed(self, event: str, tag: str, el: Element) -> None:
+        if tag in self._CHARTS:
+            self._depth += 1 if event == "start" else -1
+            return
+        if not self._depth:
+            return
+        if tag in ("tx", "cat", "val"):
+            self._part = tag if event == "start" else ""
+        elif tag == "ser":
+            if event == "start":
+                self._name, self._cats, self._vals = "", {}, {}
+            else:
+                self.series.append((self._name, self._cats, self._vals))
+        elif tag == "pt" and event == "start":
+            try:
+                self._idx = int(el.get("idx", "-1"))
+            except ValueError:
+                self._idx = -1
+        elif tag == "v" and event == "end" and el.text is not None and self._part:
+            if self._part == "tx":
+                self._name = el.text.strip()
+            elif self._part == "cat" and self._idx >= 0:
+                self._cats.setdefault(self._idx, el.text.strip())
+            elif self._part == "val" and self._idx >= 0:
+                self._vals.setdefault(self._idx, el.text.strip())
+
+    def columns(self) -> dict[str, list[str]]:
+        """The series as a table: the categories, then one column of values per series."""
+        if not self.series:
+            return {}
+        points = sorted({i for _, cats, vals in self.series for i in (*cats, *vals)})
+        if not points:
+            return {}
+        cats = next((c for _, c, _ in self.series if c), {})
+        out = {"category": [cats.get(i, str(i + 1)) for i in points]}
+        for k, (name, _, vals) in enumerate(self.series, start=1):
+            out[name or f"series {k}"] = [vals.get(i, "") for i in points]
+        return out
+
+
 def _chart(pkg: _Package, part: str, out: PackageStructure) -> None:
     if any(c.part == part for c in out.charts):
         return
