@@ -316,7 +316,23 @@ def tiff_plain(d: Path) -> Path:
     return d / "a.tiff"
 
 
+def _text_fonts(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
+    """The same figure saved with svg.fonttype "none": its texts as <text> elements, not glyphs."""
+    def run(d: Path) -> Path:
+        with plt.rc_context({"svg.fonttype": "none"}):
+            return build(d)
+
+    run.__qualname__ = build.__qualname__ + "_text_fonts"
+    return run
+
+
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
+    (_text_fonts(mpl_bar_small_n), Verdict.FAIL, {"TAB001"}),
+    (_text_fonts(mpl_bar_safe_n), Verdict.PASS, set()),
+    (_text_fonts(mpl_hist), Verdict.FAIL, {"TAB001"}),
+    (_text_fonts(mpl_bar_values_small), Verdict.FAIL, {"TAB001"}),
+    (_text_fonts(mpl_bar_values_means), Verdict.PASS, set()),
+    (_text_fonts(mpl_hist_density), Verdict.PASS, set()),
     (mpl_scatter, Verdict.FAIL, {"FIG001"}),
     (mpl_scatter_cmap, Verdict.FAIL, {"FIG001"}),
     (mpl_scatter_sizes, Verdict.FAIL, {"FIG001"}),

@@ -249,11 +249,17 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
             t = "".join(el.itertext()).strip()
             if t:
                 labels.append(t)
+                tick = _tick_of(stack)
+                if tick is not None:  # matplotlib with svg.fonttype "none": the tick's label as text
+                    tick_label[tick] = t
                 x, y = _float(el.get("x")), _float(el.get("y"))
-                if x is not None and y is not None and not el.get("transform"):
-                    if el.get("text-anchor") == "end":
+                anchor = el.get("text-anchor") or _style_anchor(el.get("style", ""))
+                # (matplotlib writes "rotate(-0 x y)" on upright text: no turn at all)
+                level = not el.get("transform") or _NO_TURN.match(el.get("transform", ""))
+                if x is not None and y is not None and level:
+                    if anchor == "end":
                         placed_numbers.append((x, y, t))
-                    elif el.get("text-anchor") == "middle":
+                    elif anchor == "middle":
                         centred_numbers.append((y, x, t))
                 elif x is not None and y is not None and el.get("text-anchor") == "middle" \
                         and _UPRIGHT.match(el.get("transform", "")):
@@ -351,6 +357,13 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
 #: An image drawn in an SVG smaller than this (in its units) each way is an icon or a logo, not a plot.
 _ICON = 32.0
 _TICK = re.compile(r"^([xy])tick_\d+$")
+_NO_TURN = re.compile(r"^\s*rotate\(\s*-?0(?:\.0*)?(?:[\s,]+[-\d.e]+){0,2}\s*\)\s*$")
+_STYLE_ANCHOR = re.compile(r"text-anchor\s*:\s*(start|middle|end)")
+
+
+def _style_anchor(style: str) -> str | None:
+    m = _STYLE_ANCHOR.search(style)
+    return m.group(1) if m else None
 _FURNITURE = re.compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
 _RECT_PATH = re.compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
                         r"L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*[zZ]\s*$")
