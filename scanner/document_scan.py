@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -356,6 +356,7 @@ class _DocumentScan:
                 rows.append([rest, m.group(1)])
         values = count_value_labels(fig.labels)
         rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))
+        rows.extend([f"at risk {k}", v] for k, v in enumerate(_at_risk_numbers(fig.labels), start=1))
         if not rows:  # counts written on the figure say what its bars are; without them, the bars' heights
             rows.extend([f"bar {k}", v] for k, v in enumerate(_count_bars(fig), start=1))
         if not rows:
@@ -400,6 +401,38 @@ class _DocumentScan:
 
     def document_rules(self) -> None:
         self.findings.extend(judge(self.doc, rules_for(self.config, Shape.DOCUMENT), self.config, self.path, self.key))
+
+
+# The row title of a survival plot's table of numbers at risk: "Number at risk", "No. at risk", "At risk",
+# "Antal i risiko", "Antal at risk", "n.risk".
+_AT_RISK = re.compile(r"(?i)\bat\s*risk\b|\bi\s+risiko\b|\bi\s+risk\b|\bn\.risk\b|\brisikopopulation")
+_WHOLE = re.compile(r"^\d{1,9}$")
+
+
+def _at_risk_numbers(labels: Sequence[str]) -> list[str]:
+    """The numbers at risk printed under a survival curve, in the order the figure writes its texts: after the
+    "at risk" title, each stratum's run of whole numbers that never grows (persons leave the risk set;
+    an axis's tick labels grow), a stratum's name between runs."""
+    out: list[str] = []
+    k = 0
+    while k < len(labels):
+        if not _AT_RISK.search(labels[k]):
+            k += 1
+            continue
+        k += 1
+        while k < len(labels) and not _AT_RISK.search(labels[k]):
+            run: list[str] = []
+            while k < len(labels) and _WHOLE.match(labels[k].strip()) and (
+                    not run or int(labels[k]) <= int(run[-1])):
+                run.append(labels[k].strip())
+                k += 1
+            if len(run) >= 2:
+                out.extend(run)
+            elif not run and len(labels[k]) > 30:
+                break  # a title or a note: the table of numbers at risk is over
+            else:
+                k += 1 if not run else 0
+    return out
 
 
 class _BytesOpener:

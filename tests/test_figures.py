@@ -316,6 +316,21 @@ def tiff_plain(d: Path) -> Path:
     return d / "a.tiff"
 
 
+def _km(name: str, at_risk: list[int]) -> Callable[[Path], Path]:
+    """A Kaplan-Meier curve with its numbers at risk written under the axis (as survival packages do)."""
+    def draw(ax: object) -> None:
+        times = np.arange(0, 61, 10)
+        ax.step(times, np.linspace(1, 0.2, len(times)), where="post")  # type: ignore[attr-defined]
+        ax.set_xlabel("Months")  # type: ignore[attr-defined]
+        fig = ax.figure  # type: ignore[attr-defined]
+        fig.subplots_adjust(bottom=0.25)
+        fig.text(0.02, 0.05, "Number at risk")
+        for k, n in enumerate(at_risk):
+            fig.text(0.14 + 0.13 * k, 0.05, str(n))
+
+    return _mpl(name, draw)
+
+
 def _text_fonts(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
     """The same figure saved with svg.fonttype "none": its texts as <text> elements, not glyphs."""
     def run(d: Path) -> Path:
@@ -327,6 +342,11 @@ def _text_fonts(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
 
 
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
+    (_km("km.svg", [40, 21, 11, 5, 2, 1]), Verdict.FAIL, {"TAB001"}),
+    (_km("km_safe.svg", [400, 210, 110, 50, 21, 10]), Verdict.PASS, set()),
+    (_text_fonts(_km("km_text.svg", [40, 21, 11, 5, 2, 1])), Verdict.FAIL, {"TAB001"}),
+    (_km("km.pdf", [40, 21, 11, 5, 2, 1]), Verdict.FAIL, {"TAB001"}),
+    (_km("km_safe.pdf", [400, 210, 110, 50, 21, 10]), Verdict.PASS, set()),
     (_text_fonts(mpl_bar_small_n), Verdict.FAIL, {"TAB001"}),
     (_text_fonts(mpl_bar_safe_n), Verdict.PASS, set()),
     (_text_fonts(mpl_hist), Verdict.FAIL, {"TAB001"}),

@@ -472,6 +472,26 @@ _DTYPE_CELL = re.compile(r"^(?:str|cat|bool|date|time|null|object|binary|decimal
                          r"datetime\[.*\]|duration\[.*\]|list\[.*\]|struct\[.*\]|array\[.*\]|enum|---)$")
 
 
+# A row of numbers at risk under a survival curve, as a PDF's text gives it: "At risk40   21   11   5   2   1",
+# "Number at risk: 40 21 11", "Statin  At risk  812 640 402".
+_AT_RISK_LINE = re.compile(r"(?i)^(.{0,40}?)\b(?:no\.?\s*|number\s*)?at\s*risk(?![a-z])\s*:?\s*((?:\d{1,9}\s*){2,})$")
+
+
+def _at_risk_rows(text: str, first_line: int) -> Iterator[TextTable]:
+    """Rows of numbers at risk (each a count of persons still followed: a 2 is two persons) that never grow
+    along the row; a row that grows is an axis, not persons at risk."""
+    for k, line in enumerate(text.split("\n")):
+        m = _AT_RISK_LINE.match(line.strip())
+        if m is None:
+            continue
+        values = m.group(2).split()
+        if len(values) < 2 or any(int(b) > int(a) for a, b in itertools.pairwise(values)):
+            continue
+        label = m.group(1).strip() or "at risk"
+        yield TextTable(["group", "at risk"], [[f"{label} {j}", v] for j, v in enumerate(values, start=1)],
+                        first_line + k, "at-risk", tuple(first_line + k for _ in values))
+
+
 def box_drawn_as_pipes(text: str) -> str:
     """``text`` with tables drawn in Unicode boxes (Polars' print: ``│ a ┆ b │``) rewritten as pipe tables,
     line for line: their rules and the rows of dtypes (``str ┆ i64``) and ``---`` under the header become
@@ -502,6 +522,7 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
         yield from latex_tables
     if "risk" in text or "RISK" in text or "Risk" in text:
         yield from _risk_tables(text, first_line)
+        yield from _at_risk_rows(text, first_line)
     # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
     # the line numbers of the others, so header and rows form one block.
     numbered = [(first_line + k, line) for k, line in enumerate(text.split("\n")) if not _RULE_LINE.match(line)]
