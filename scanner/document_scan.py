@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -357,6 +358,8 @@ class _DocumentScan:
         values = count_value_labels(fig.labels)
         rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))
         rows.extend([f"at risk {k}", v] for k, v in enumerate(_at_risk_numbers(fig.labels), start=1))
+        rows.extend(_unit_counts(fig.labels))
+        rows.extend(_named_counts(fig.labels))
         if not rows:  # counts written on the figure say what its bars are; without them, the bars' heights
             rows.extend([f"bar {k}", v] for k, v in enumerate(_count_bars(fig), start=1))
         if not rows:
@@ -401,6 +404,37 @@ class _DocumentScan:
 
     def document_rules(self) -> None:
         self.findings.extend(judge(self.doc, rules_for(self.config, Shape.DOCUMENT), self.config, self.path, self.key))
+
+
+# A count of units in a label or a tooltip: "Mining: 2 firms", "Læsø (2 personer)", "1 case".
+_UNIT_COUNT = re.compile(
+    r"(?<![\w.,])(\d{1,9})\s+(?:firms?|compan(?:y|ies)|persons?|people|patients?|cases?|deaths?|"
+    r"individuals?|observations?|virksomhed(?:er)?|personer|patienter|tilf(?:æ|ae)lde|d(?:ø|oe)dsfald|"
+    r"f(?:ö|o)retag|fall|d(?:ö|o)da|individer)\b", re.IGNORECASE)
+_COUNT_WORD = re.compile(r"(?i)\b(?:cases|counts?|number|antal|anzahl|n\s*=|persons|personer|patients|"
+                         r"patienter|firms|virksomheder|tilf(?:æ|ae)lde|fall|deaths|d(?:ø|oe)dsfald|incidence)\b")
+
+
+def _unit_counts(labels: Sequence[str]) -> list[list[str]]:
+    """Counts of units written in a figure's labels and tooltips ("Mining: 2 firms")."""
+    rows = []
+    for label in labels:
+        for m in _UNIT_COUNT.finditer(label):
+            rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
+            rows.append([rest, m.group(1)])
+    return rows
+
+
+def _named_counts(labels: Sequence[str]) -> list[list[str]]:
+    """A name, then a whole number, label after label (a map's areas with their counts: "Ærø", "4",
+    "Fanø", "1"), three pairs or more, on a figure whose texts say it shows counts (cases, number, antal)."""
+    if not any(_COUNT_WORD.search(x) for x in labels):
+        return []
+    rows = []
+    for a, b in itertools.pairwise(labels):
+        if _WHOLE.match(b.strip()) and not any(ch.isdigit() for ch in a) and 0 < len(a.strip()) <= 40:
+            rows.append([a.strip(), b.strip()])
+    return rows if len(rows) >= 3 else []
 
 
 # The row title of a survival plot's table of numbers at risk: "Number at risk", "No. at risk", "At risk",

@@ -537,3 +537,29 @@ def test_inline_svg_in_html_is_read_as_a_figure(tmp_path: Path, generator: str) 
                     encoding="utf-8")
     f = scan(page)
     assert f.verdict is Verdict.FAIL and "FIG001" in rules(f), _detail(f)
+
+
+def _svg(d: Path, name: str, body: str) -> Path:
+    path = d / name
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300"><title>Figure</title>'
+                    f"{body}</svg>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("counts", "verdict"), [([45, 310, 2], Verdict.FAIL), ([45, 310, 12], Verdict.PASS)])
+def test_counts_in_tooltips_are_read(tmp_path: Path, counts: list[int], verdict: Verdict) -> None:
+    """A d3 bar chart's tooltips ("Mining: 2 firms") are counts the figure shows."""
+    bars = "".join(f'<rect x="{40 * k}" y="10" width="30" height="{c % 200 + 5}"><title>{name}: {c} firms</title>'
+                   "</rect>" for k, (name, c) in enumerate(zip(["Agriculture", "Trade", "Mining"], counts,
+                                                                   strict=True)))
+    f = scan(_svg(tmp_path, "bars.svg", f"<g>{bars}</g>"))
+    assert f.verdict is verdict, _detail(f)
+
+
+@pytest.mark.parametrize(("counts", "verdict"), [([4, 1, 2, 9], Verdict.FAIL), ([4, 11, 12, 9], Verdict.PASS)])
+def test_counts_written_on_a_map_are_read(tmp_path: Path, counts: list[int], verdict: Verdict) -> None:
+    """A map labels each area with its count, under a title that says they are cases."""
+    labels = "".join(f'<text x="{60 * k}" y="100">{name}</text><text x="{60 * k}" y="112">{c}</text>'
+                     for k, (name, c) in enumerate(zip(["Ærø", "Fanø", "Læsø", "Samsø"], counts, strict=True)))
+    f = scan(_svg(tmp_path, "map.svg", f'<text x="10" y="20">New cases by island municipality</text><g>{labels}</g>'))
+    assert f.verdict is verdict, _detail(f)

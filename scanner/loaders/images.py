@@ -234,6 +234,8 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
                 t = "".join(el.itertext()).strip()
                 if t:
                     meta_texts.append(t)
+                    if tag == "title" and stack and len(stack) > 1:
+                        labels.append(t)  # a mark's tooltip ("Mining: 2 firms"): shown on the figure
             else:
                 meta_texts.extend(t.strip() for t in el.itertext() if t.strip())
             el.clear()
