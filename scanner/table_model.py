@@ -24,6 +24,7 @@ The analysis reads at most ``sample_rows`` rows; the cell rules then stream ever
 from __future__ import annotations
 
 import enum
+import itertools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -858,6 +859,17 @@ def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
     return first in (0, 1) and bool((values.diff().drop_nulls() == 1).all())
 
 
+def _is_run_from_zero_or_one(sample: pl.DataFrame, c: ColumnInfo) -> bool:
+    """The column's numbers are 0, 1, 2, ... (or 1, 2, 3, ...) in order, three or more: numbered classes (a
+    last row that is the total or the N below them, ``N = 5000``, aside)."""
+    values = sample.get_column(c.name).drop_nulls().to_list()
+
+    def run(v: list[object]) -> bool:
+        return len(v) >= 3 and v[0] in (0, 1) and all(b - a == 1 for a, b in itertools.pairwise(v))  # type: ignore[operator]
+
+    return run(values) or (len(values) >= 4 and run(values[:-1]))
+
+
 def _is_class_bounds(sample: pl.DataFrame, c: ColumnInfo, others: int) -> bool:
     """The first column of a small table, strictly ascending: the lower bounds of classes (BMI ``0;
     18,5; 25; 30``, ages ``0; 5; 10``), written as numbers. Microdata are rarely sorted on a unique
@@ -977,9 +989,11 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.MEASURE, f"summary statistic ({c.statistic})"
         elif c.period_header:
             c.role, c.reason = Role.MEASURE, "period column of a wide table"
-        elif _is_class_bounds(sample, c, others) and any(
-                o is not c and _word_match(name_tokens(o.name), count_words, o.name) for o in numeric):
-            # "Antal barn;Antal familjer": the ascending first column is the classes, the other the counts.
+        elif _is_class_bounds(sample, c, others) and (any(
+                o is not c and _word_match(name_tokens(o.name), count_words, o.name) for o in numeric)
+                or (not texts and _is_run_from_zero_or_one(sample, c))):
+            # "Antal barn;Antal familjer": the ascending first column is the classes, the other the counts;
+            # "Antal indlæggelser 0, 1, 2, 3, 4+" beside shares, with no labels besides: the classes too
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
         elif _word_match(tokens, count_words, c.name) and not _not_count_name(tokens, not_count_words, c.name):
             c.role, c.reason = Role.MEASURE, "count-like name"

@@ -159,6 +159,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     if not table.counts:
         _shares_of_stated_total(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
+    _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
     denominator = size or _denominator_column(table)
     if denominator is not None:
@@ -478,6 +479,48 @@ def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], resu
         # Cumulative Frequency); the step tells what a suppressed or left-out count hides
         rows = [k for k in rows if not any(counted[c][k] for c in counted)]
         _add_small(result, frame, dims, rows, col.name, cumulative=True)
+
+
+def _cumulative_percent_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Cumulative percentages of a stated N (a size column, ``N = 50`` in a row's label, the title): each
+    row's step from the row above is its share, ``96.0, 98.0`` of 50 is one person. The steps carry the
+    rounding of both ends."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    frame = table.sample
+    cols = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and _CUMULATIVE.search(c.name)
+            and (not c.integral or _PERCENT_UNIT.search(c.name))
+            and not _NOT_OF_UNITS.search(_CUMULATIVE.sub("", c.name))]
+    if not cols or frame.height < 2:
+        return
+    labels = ([str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+              if dims else [""] * frame.height)
+    margins = {k for k, v in enumerate(labels) if is_margin_label(v) or _stated_n(v) is not None}
+    size = _size_column(table)
+    if size is not None and frame.get_column(size).drop_nulls().n_unique() != 1:
+        size = None  # each row's own count (Stata's Freq. beside Percent and Cum.), not the whole's N
+    stated = _stated_n(" ".join(labels[k] for k in margins)) if margins else None
+    if stated is None and table.meta.title:
+        stated = _stated_in_title(table.meta.title)
+    if size is None and stated is None:
+        return
+    n_all = frame.get_column(size).cast(float).to_numpy() if size is not None else np.full(frame.height, stated)
+    for col in cols:
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        keep = [k for k in range(frame.height) if k not in margins and not np.isnan(values[k])]
+        if len(keep) < 2:
+            continue
+        series = values[keep]
+        scale = 100.0 if series.max() <= 1.0 and not _PERCENT_UNIT.search(col.name) else 1.0
+        series = series * scale
+        if np.any(np.diff(series) < 0) or series.max() > 100.5:
+            continue
+        steps = np.diff(np.concatenate([[0.0], series]))
+        half = _half_unit(frame.get_column(col.name).gather(keep).drop_nulls().drop_nans()) * scale
+        small = _small_counts(steps, 2 * half, n_all[keep].astype(float), profile.threshold)
+        _add_small(result, frame, dims, [keep[i] for i in np.flatnonzero(small).tolist()], col.name, cumulative=True)
 
 
 def _row_percents(table: TableModel, frame: pl.DataFrame, size: str, known: set[str]) -> list[ColumnInfo]:

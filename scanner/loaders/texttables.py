@@ -195,7 +195,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     spans = gutter_spans(lines)
     if len(spans) < 2:
         return None
-    rows = [[line[a:b].strip() for a, b in spans] for line in lines]
+    rows = _label_pieces_joined([[line[a:b].strip() for a, b in spans] for line in lines])
     header = rows[0] if is_header_row(rows[0], rows[1:]) else None
     body = rows[1:] if header is not None else rows
     names_row = 0
@@ -240,6 +240,27 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     # the rows' own line numbers: rule lines between them were dropped
     at = tuple(n for n, _ in block[len(rows) - len(body):])
     return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
+
+
+def _label_pieces_joined(rows: list[list[str]]) -> list[list[str]]:
+    """Rows whose label ran across a gutter ("Diabetes type 1" where every other label is shorter): a
+    column right of the labels that is filled in under a third of the rows below an unnamed header cell is
+    the rest of those rows' labels, not a column of numbers."""
+    if len(rows) < 4:
+        return rows
+    width = len(rows[0])
+    k = 1
+    while k < width:
+        body = rows[1:]
+        filled = [r for r in body if r[k]]
+        left_text = all(not r[k - 1] or not _BARE_NUMBER.match(r[k - 1]) for r in body)
+        if not rows[0][k] and filled and len(filled) * 3 < len(body) and left_text \
+                and all(r[k - 1] for r in filled):
+            rows = [[*r[:k - 1], f"{r[k - 1]} {r[k]}".strip(), *r[k + 1:]] for r in rows]
+            width -= 1
+            continue
+        k += 1
+    return rows
 
 
 def _one_cell(line: str) -> bool:
