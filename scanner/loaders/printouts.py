@@ -1592,14 +1592,14 @@ def _r_structure(par: list[_Line]) -> list[ListedTable]:
         if len(values) >= 2:
             columns.append((m.group(1), values, x.number))
     from scanner.loaders.programs import key_kind
-    from scanner.names import PERSON_ATTRIBUTES, quasi_identifier_kind
+    from scanner.names import quasi_identifier_kind
 
-    # The k-th value of every column is the k-th observation's: with a key, or with two columns or more that
-    # describe a person (age, sex, municipality, a date), those are persons' records. Without either (the
-    # structure of a results frame: term, estimate) the values are read as a column summary.
-    persons = sum(1 for c, _, _ in columns if quasi_identifier_kind(c) in PERSON_ATTRIBUTES
-                  or quasi_identifier_kind(c) is not None)
-    if not any(key_kind(c) is not None for c, _, _ in columns) and persons < 2:
+    # The k-th value of every column is the k-th observation's: with a key, or with three columns or more of
+    # which two describe a person (age, sex, municipality), those are persons' records (age and sex alone
+    # among thousands identify nobody). Otherwise (the structure of a results frame: term, estimate) the
+    # values are read as a column summary.
+    persons = sum(1 for c, _, _ in columns if quasi_identifier_kind(c) is not None)
+    if not any(key_kind(c) is not None for c, _, _ in columns) and (persons < 2 or len(columns) < 3):
         return []
     n = min(len(v) for _, v, _ in columns)
     names = [c for c, _, _ in columns]
