@@ -859,6 +859,11 @@ def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
     return first in (0, 1) and bool((values.diff().drop_nulls() == 1).all())
 
 
+#: Names of a column of observation numbers (SAS's Obs, Stata's _n): a run 1..n, not numbered classes.
+_ROW_NUMBER_NAMES = frozenset({"obs", "_n_", "_n", "n", "nr", "no", "row", "rownum", "index", "id", "#", "lnr",
+                               "løbenr"})
+
+
 def _is_run_from_zero_or_one(sample: pl.DataFrame, c: ColumnInfo) -> bool:
     """The column's numbers are 0, 1, 2, ... (or 1, 2, 3, ...) in order, three or more: numbered classes (a
     last row that is the total or the N below them, ``N = 5000``, aside)."""
@@ -991,7 +996,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.MEASURE, "period column of a wide table"
         elif _is_class_bounds(sample, c, others) and (any(
                 o is not c and _word_match(name_tokens(o.name), count_words, o.name) for o in numeric)
-                or (not texts and _is_run_from_zero_or_one(sample, c))):
+                or (not texts and _word_match(tokens, count_words, c.name) and c.name.strip().lower().rstrip(".")
+                    not in _ROW_NUMBER_NAMES and _is_run_from_zero_or_one(sample, c))):
             # "Antal barn;Antal familjer": the ascending first column is the classes, the other the counts;
             # "Antal indlæggelser 0, 1, 2, 3, 4+" beside shares, with no labels besides: the classes too
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"

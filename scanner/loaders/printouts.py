@@ -1621,8 +1621,17 @@ def _stata_input_echo(command: str, par: list[_Line]) -> list[ListedTable]:
 def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: Origin, what: str,
                      command: str, language: Language) -> tuple[ListedTable, int] | None:
     """A table in one paragraph (``pars[k]`` is the next one, which a header-only paragraph joins)."""
-    if any(_MODEL_HEADER.search(x.text) for x in par[:8]) and not any(_LIFE_TABLE.search(x.text) for x in par[:8]):
-        return None  # model output: estimates, not cells (a life table's confidence bands go with its counts)
+    if any(_MODEL_HEADER.search(x.text) for x in par) and not any(_LIFE_TABLE.search(x.text) for x in par[:8]):
+        # model output: estimates, not cells (a life table's confidence bands go with its counts). A table of
+        # counts above the estimates (Stata cs/cc: cases and noncases by exposure, then the risk ratio) is
+        # read without them and without its rows of decimals (Risk, Proportion exposed).
+        first = next(i for i, x in enumerate(par) if _MODEL_HEADER.search(x.text))
+        head = par[:first]
+        while head and (not head[-1].text.strip(" |-+") or _DECIMALS_ONLY.match(head[-1].text)):
+            head = head[:-1]
+        if len(head) >= 4 and any(_BAR_RULE.match(x.text) for x in head):
+            return _parse_paragraph(head, pars, k, origin, what, command, language)
+        return None
     if sum(1 for x in par if _PLOT.search(x.text)) >= 2:
         return None  # a character plot (histogram, box plot, stem and leaf)
     if any(_LIST_ROW.match(x.text) for x in par):
@@ -1812,6 +1821,8 @@ def _box_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
 
 
 _DT_ROW = re.compile(r"^\d+:$")
+# A row of a printed table whose numbers all have decimals ("Risk |  0.024390  0.026616 |  0.026455").
+_DECIMALS_ONLY = re.compile(r"^[^|\d]*\|?(?:[\s|]*[-+]?\d*\.\d+)+[\s|]*$")
 
 
 def _without_obs(table: ListedTable) -> ListedTable:

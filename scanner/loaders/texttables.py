@@ -596,7 +596,8 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             # Only a table with a header of its own counts (else the aligned reading below may do better).
             skip = 0
             while table is None and skip < _MAX_TITLE_LINES and skip < len(paragraph) - 3 \
-                    and not _HAS_DIGIT.search(paragraph[skip][1]) and _one_cell(paragraph[skip][1]):
+                    and (not _HAS_DIGIT.search(paragraph[skip][1]) or len(paragraph[skip][1].split()) >= 4) \
+                    and _one_cell(paragraph[skip][1]):
                 skip += 1
                 table = _fixed_width(paragraph[skip:])
                 if table is not None and sum(1 for n in table.names if not _GENERATED.match(n)) < 2:
