@@ -54,6 +54,7 @@ __all__ = [
     "row_count",
     "row_merge",
     "row_update",
+    "used_slots",
 ]
 
 Pairs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -248,6 +249,19 @@ def add_codes(cell: np.ndarray, idx: np.ndarray, lut: np.ndarray, offset: int, s
         else:
             cell[i] = c + k * stride
     return excluded
+
+
+@kernel
+def used_slots(idx: np.ndarray, size: int) -> np.ndarray:
+    """Which of ``size`` slots the indices use (indices outside ``[0, size)`` are ignored): the labels of a
+    batch's dictionary that its rows have, in one pass over the indices as they are (no widening copy, as
+    ``np.bincount`` makes of 32-bit indices)."""
+    used = np.zeros(size, dtype=np.bool_)
+    for i in range(idx.shape[0]):
+        j = idx[i]
+        if 0 <= j < size:
+            used[j] = True
+    return used
 
 
 @kernel

@@ -688,3 +688,9 @@ def test_add_codes_builds_the_cell_code_of_several_dimensions() -> None:
     assert cells.add_codes(cell, np.array([2020, 2021, 2019, 2022, 2020, 2023], np.int32), i64([0, 1, 2, -1]),
                            2020, 1) == 2
     assert cell.tolist() == [3, 7, -1, 5, -1, -1]
+
+
+@given(st.lists(st.integers(-2, 12), max_size=80), st.integers(0, 10), st.sampled_from([np.int32, np.int64]))
+@settings(max_examples=200, deadline=None)
+def test_used_slots_equal_the_reference(idx: list[int], size: int, dtype: type) -> None:
+    assert cells.used_slots(np.array(idx, dtype=dtype), size).tolist() == ref.used_slots(idx, size)

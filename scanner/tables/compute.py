@@ -181,8 +181,9 @@ class _Dimension:
         indices = idx.to_numpy(zero_copy_only=False)
         if indices.dtype not in (np.int32, np.int64):  # two kernel signatures, not one per index width
             indices = indices.astype(np.int64)
-        present = indices if valid is None else indices[valid]
-        used = np.bincount(present, minlength=size) > 0 if present.size else np.zeros(size, dtype=bool)
+        from kernels.cells import used_slots
+
+        used = used_slots(indices if valid is None else indices[valid], size)
         labels = column.dictionary.to_pylist()
         lut = np.full(size + 1, -1, dtype=np.int64)  # the last slot: rows whose label is missing
         for i in np.flatnonzero(used).tolist():

@@ -182,3 +182,9 @@ def first_miss(idx: Sequence[int], lut: Sequence[int], offset: int) -> int:
         if not 0 <= j < len(lut) or lut[j] < 0:
             return i
     return -1
+
+
+def used_slots(idx: Sequence[int], size: int) -> list[bool]:
+    """Which of ``size`` slots the indices use (others ignored)."""
+    seen = {j for j in idx if 0 <= j < size}
+    return [k in seen for k in range(size)]
