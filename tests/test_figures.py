@@ -331,6 +331,13 @@ def _km(name: str, at_risk: list[int]) -> Callable[[Path], Path]:
     return _mpl(name, draw)
 
 
+# A swimmer plot: one bar per patient, its follow-up, the bars labelled "Patient 1".."Patient 8"
+mpl_swimmer = _mpl("swimmer.svg", lambda ax: ax.barh([f"Patient {k}" for k in range(1, 9)],
+                                                     [120, 340, 95, 600, 410, 220, 80, 530]))
+mpl_regions_barh = _mpl("regions.svg", lambda ax: ax.barh(["Nord", "Midt", "Syd", "Øst", "Vest"],
+                                                          [120, 340, 95, 600, 410]))
+
+
 def _text_fonts(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
     """The same figure saved with svg.fonttype "none": its texts as <text> elements, not glyphs."""
     def run(d: Path) -> Path:
@@ -342,6 +349,8 @@ def _text_fonts(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
 
 
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
+    (mpl_swimmer, Verdict.FAIL, {"FIG001"}),
+    (mpl_regions_barh, Verdict.PASS, set()),
     (_km("km.svg", [40, 21, 11, 5, 2, 1]), Verdict.FAIL, {"TAB001"}),
     (_km("km_safe.svg", [400, 210, 110, 50, 21, 10]), Verdict.PASS, set()),
     (_text_fonts(_km("km_text.svg", [40, 21, 11, 5, 2, 1])), Verdict.FAIL, {"TAB001"}),

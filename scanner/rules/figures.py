@@ -48,6 +48,7 @@ class FigureFacts:
     element: str | None = None
     marks: list[MarkFacts] = field(default_factory=list)
     outliers: int = 0  # points beyond a box plot's whiskers
+    unit_labels: int = 0  # labels that name single units ("Patient 1", "ID 17"): a mark or bar per unit
 
     def describe(self) -> str:
         made = f", made by {self.producer}" if self.producer else ""
@@ -114,7 +115,9 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
     time series or one point per category) and not on a line drawn through them (a line chart with
     markers). `block` from `block_marks` marks in one group, `review` from `review_marks`; `block_marks` marks
     or more on a line at irregular positions are `review` (a line through units' points, or a curve?). A box plot's
-    points beyond its whiskers (its outliers) are blocked whatever their number. Bars, lines,
+    points beyond its whiskers (its outliers) are blocked whatever their number, and so is a figure whose labels
+    name single units (`Patient 1` .. `Patient 10`: a swimmer plot, a bar or line per person; review for two to
+    four). Bars, lines,
     areas and histograms draw no such marks and pass. A raster image's marks cannot be read: FIL001.
 
     Why it is disclosive: each mark of a scatter plot is one unit's exact values on two variables; with
@@ -142,6 +145,16 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
                 masking.note(f"{fig.outliers:,} outlying points"),
                 page=fig.page, slide=fig.slide, element=fig.element, identity=f"{fig.element}:outliers",
             )
+        if fig.unit_labels >= 2:
+            # a swimmer plot, or a bar or line per person: its labels name the units ("Patient 1".."Patient 10")
+            yield ctx.finding(
+                f"Figure ({fig.describe()}){_where(fig.page, fig.slide, fig.element)} labels {fig.unit_labels:,} "
+                "single units (a bar, line or mark per patient, person or firm): it shows each one's own values.",
+                masking.note(f"{fig.unit_labels:,} labels naming single units"),
+                page=fig.page, slide=fig.slide, element=fig.element, identity=f"{fig.element}:unit-labels",
+                severity=Severity.BLOCK if fig.unit_labels >= opts.review_marks else Severity.REVIEW,
+            )
+            continue
         units = [m for m in fig.marks if not m.regular and not m.on_line and m.count >= opts.review_marks]
         # many marks on a line at irregular positions: a line drawn through units' points (plot(x, y, "o-")
         # of persons sorted by x) as much as a curve of estimates: a person must tell
