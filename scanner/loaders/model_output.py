@@ -68,7 +68,8 @@ _ANOVA_HEADER = re.compile(r"^[ \t]*Source[ \t]+DF[ \t]+(?:Sum of|Squares)\b|"
 _SAS_ERROR_ROW = re.compile(r"^\s*Error\s+" + _NUM + r"\s+[-+\d.eE]+")
 _SPSS_RESIDUAL_ROW = re.compile(r"^\s*(?:\d+\s+)?Residual\s+[-+\d.,eE]+\s+" + _NUM + r"\s+[-+\d.,eE]+")
 # A regression table says so somewhere: fit statistics, standard errors, significance stars' legend.
-_REGRESSION_TABLE = re.compile(r"\b[Rr]-?squared|\b[Rr]2(?:_a)?\b|R²|Std\. ?err|[Ss]tandard errors|t statistics|"
+_REGRESSION_TABLE = re.compile(r"\d\*{1,3}(?=\s|$)|\b[Rr]-?squared|\b[Rr]2(?:_a)?\b|R²|Std\. ?err|[Ss]tandard errors|"
+                               r"t statistics|"
                                r"\bp\s*<\s*0?\.|Log.?[Ll]ikelihood|\bAIC\b|\bBIC\b|[Pp]seudo|Coefficient|Estimate|"
                                r"in parentheses|\\sym\{")
 # Cells of such a row: LaTeX, markdown, tabs, semicolons or aligned spaces; commas (a CSV line) only when
@@ -90,6 +91,50 @@ def _row_cells(rest: str) -> list[str] | None:
         if cells and all(_N_ROW_CELL.match(c) for c in cells):
             return cells
     return None
+
+
+# A coefficient in a printed regression table: "812.3***", "-41230.1", "0.004*" (not "(12.31)" under it).
+_COEF = re.compile(r"(?<![\w.(\[])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\**(?=\s|$)")
+# Rows of a regression table that are fit statistics or notes, not parameters.
+_STAT_ROW = re.compile(r"(?i)^\s*(?:r-?sq|r2|adj|pseudo|f\b|f-stat|ll\b|log|aic|bic|chi2|prob|rmse|sigma|"
+                       r"standard errors|t statistics|\*|note|n\b|observations|obs|num\.?\s?obs)")
+_TABLE_RULE = re.compile(r"^\s*[-=_]{10,}\s*$")
+
+
+def _aligned_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
+    """Each model's residual degrees of freedom in a plain-text regression table (esttab, outreg2 as text):
+    its observations less the coefficients printed in its column above the ``N`` row, cells matched to the
+    ``N`` row's by their right edges. Empty when the layout is not aligned text."""
+    n_line = text[text.rfind("\n", 0, n_start) + 1:n_end]
+    if "&" in n_line or "," in n_line.split(None, 1)[-1]:
+        return []
+    ends = [(m.end(), _whole(m.group(0))) for m in re.finditer(r"\d[\d,]*", n_line)
+            if m.start() > 0 and n_line[:m.start()].strip() != ""]
+    if not ends:
+        return []
+    # the table's body: the lines above the N row up to the rule under its header
+    top = text.rfind("\n", 0, n_start)
+    lines: list[str] = []
+    while top > 0 and len(lines) < 400:
+        start = text.rfind("\n", 0, top) + 1
+        line = text[start:top]
+        if _TABLE_RULE.match(line):
+            if lines:  # the rule under the header: the body is complete
+                break
+        else:
+            lines.append(line)
+        top = start - 1
+    counts = [0] * len(ends)
+    for line in lines:
+        if not line[:1].strip() or _STAT_ROW.match(line):
+            continue  # a standard error's line under its coefficient, a statistic
+        for m in _COEF.finditer(line):
+            if m.start() == 0:
+                continue
+            k = min(range(len(ends)), key=lambda j: abs(ends[j][0] - m.end()))
+            if abs(ends[k][0] - m.end()) <= 6:
+                counts[k] += 1
+    return [max(n - c, 0) for (_, n), c in zip(ends, counts, strict=True) if c]
 
 
 def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
@@ -117,6 +162,9 @@ def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
         end = text.find("\n", label.end())
         cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
         rows.extend((label.start(), "regression table", "observations", _whole(c)) for c in cells or ())
+        if cells:
+            rows.extend((label.start(), "regression table", "residual_df", df)
+                        for df in _aligned_residual_df(text, label.start(), end if end >= 0 else len(text)))
     if rows and _REGRESSION_TABLE.search(text):
         at.extend(rows)
     at.sort(key=lambda t: t[0])  # (stable: a row's models stay in column order)
