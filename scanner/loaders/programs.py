@@ -1155,6 +1155,15 @@ _SAS_LET = re.compile(r"%let\s+([A-Za-z_]\w{0,31})\s*=([^;]*);", re.IGNORECASE)
 _SAS_MACRO_REF = re.compile(r"&([A-Za-z_]\w{0,31})\.?")
 
 
+def _key_of_use(use: re.Match[str] | None) -> tuple[str, str] | None:
+    """The variable a use of literals names (the first group that matched) and its key kind, when it is a key."""
+    if use is None:
+        return None
+    var = use.group(1) or use.group(2)
+    kind = key_kind(var)
+    return (var, kind) if kind is not None else None
+
+
 def _sas_arrays(text: str, first_line: int) -> list[Comparison]:
     """Arrays of literal values (their ``%let`` macro variables resolved) that the program compares a key
     with (``array bad{2} _temporary_ (25461010 33712057); ... if cvrnr = bad{i} then delete;``, ``if lopnr
@@ -1169,12 +1178,10 @@ def _sas_arrays(text: str, first_line: int) -> list[Comparison]:
         use = re.search(r"\b([A-Za-z_]\w{0,31})\s*(?:=|\beq\b|\^=|\bne\b)\s*" + re.escape(name) + r"\s*[{\[(]|"
                         r"\b([A-Za-z_]\w{0,31})\s+(?:not\s+)?in\s+" + re.escape(name) + r"\b", text[m.end():],
                         re.IGNORECASE)
-        if use is None:
+        used = _key_of_use(use)
+        if used is None:
             continue
-        var = use.group(1) or use.group(2)
-        kind = key_kind(var)
-        if kind is None:
-            continue
+        var, kind = used
         k = _list_literals("(" + values.replace(" ", ", ") + ")", kind) if "," not in values else \
             _list_literals("(" + values + ")", kind)
         if k:
@@ -1201,12 +1208,10 @@ def _sas_key_formats(text: str, first_line: int) -> list[Comparison]:
         bare = re.escape(name.lstrip("$"))
         use = re.search(r"\bput[nc]?\s*\(\s*([A-Za-z_]\w{0,31})\s*,\s*\$?" + bare + r"\d*\.|"
                         r"\bformat\s+([A-Za-z_]\w{0,31})\s+\$?" + bare + r"\d*\.", text, re.IGNORECASE)
-        if use is None:
+        used = _key_of_use(use)
+        if used is None:
             continue
-        var = use.group(1) or use.group(2)
-        kind = key_kind(var)
-        if kind is None:
-            continue
+        var, kind = used
         k = sum(_literal(v, kind) for v in literals)
         if k:
             found.append(Comparison(first_line + text.count("\n", 0, m.start()), var, kind, "format", k,
