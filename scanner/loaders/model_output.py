@@ -134,7 +134,9 @@ def _aligned_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
             k = min(range(len(ends)), key=lambda j: abs(ends[j][0] - m.end()))
             if abs(ends[k][0] - m.end()) <= 6:
                 counts[k] += 1
-    return [max(n - c, 0) for (_, n), c in zip(ends, counts, strict=True) if c]
+    if not all(counts):
+        return []  # a column without coefficients: the cells did not align (the N rows are judged alone)
+    return [max(n - c, 0) for (_, n), c in zip(ends, counts, strict=True)]
 
 
 def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
