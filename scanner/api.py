@@ -340,7 +340,7 @@ def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: b
     listing_rules = rules_for(config, Shape.LISTING)
     for listed in part.tables:
         table = _analyse(TextTableSource(Path(entry.path), listed.table), config)
-        fact = ListedPart(table, listed.origin, listed.what, listed.lines[0])
+        fact = ListedPart(table, listed.origin, listed.what, listed.lines[0], listed.records)
         findings.extend(judge(fact, listing_rules, config, entry.relpath, key))
         # Data written into code is COD002's; its cells go to the table rules only when a column is named as
         # counts ("n", "antal"): a typed-in table of counts can hold a small cell, toy data has no counts. A

@@ -421,6 +421,15 @@ def test_check_refuses_a_wide_export_it_cannot_match(tmp_path: Path) -> None:
 _VALUE = st.one_of(st.none(), st.integers(-5, 40), st.integers(-(2**40), 2**40))
 
 
+def _in_range(values: list[int | None], dtype: pl.DataType) -> list[int | None]:
+    """Drawn integers brought into ``dtype``'s range (UInt16 wraps, Int32 clips)."""
+    if dtype == pl.UInt16:
+        return [None if v is None else v % 65536 for v in values]
+    if dtype == pl.Int32:
+        return [None if v is None else max(min(v, 2**31 - 1), -(2**31)) for v in values]
+    return values
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(_VALUE, min_size=1, max_size=30), min_size=1, max_size=5),
        st.sampled_from([pl.Int64, pl.Int32, pl.UInt16]))
@@ -429,10 +438,7 @@ def test_integer_dimension_codes_match_the_general_encoding(batches: list[list[i
     """Integer levels coded by table lookup get the codes and levels the hash-map encoding gives them."""
     fast, slow = _Dimension("d", dtype), _Dimension("d", dtype)
     for values in batches:
-        if dtype == pl.UInt16:
-            values = [None if v is None else v % 65536 for v in values]
-        elif dtype == pl.Int32:
-            values = [None if v is None else max(min(v, 2**31 - 1), -(2**31)) for v in values]
+        values = _in_range(values, dtype)
         column = pl.Series("d", values, dtype=dtype)
         assert fast.encode(column).tolist() == slow.encode_by_map(column).tolist()
         assert fast.levels == slow.levels
@@ -450,10 +456,7 @@ def test_dimension_lookups_give_the_codes_of_the_general_encoding(batches: list[
 
     fast, slow = _Dimension("d", dtype), _Dimension("d", dtype)
     for values in batches:
-        if dtype == pl.UInt16:
-            values = [None if v is None else v % 65536 for v in values]
-        elif dtype == pl.Int32:
-            values = [None if v is None else max(min(v, 2**31 - 1), -(2**31)) for v in values]
+        values = _in_range(values, dtype)
         column = pl.Series("d", [None if v is None else (str(v) if dtype == pl.String else v) for v in values],
                            dtype=dtype)
         idx, lut, offset = fast.lookup(column)

@@ -863,8 +863,9 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
         # the row, the lines are its columns' values of mixed types
         cells = [x.text.strip().split(None, 1) for x in par[:-1] if x.text.strip()]
         if len(cells) >= 2 and all(len(c) == 2 for c in cells):
-            return _table([c[0] for c in cells], [[c[1].strip() for c in cells]], [par[0].number], Origin.LISTING,
-                          f"{what} (one row as a Series)", "pandas-series")
+            row = _table([c[0] for c in cells], [[c[1].strip() for c in cells]], [par[0].number], Origin.LISTING,
+                         f"{what} (one row as a Series)", "pandas-series")
+            return dataclasses.replace(row, records="row") if row is not None else None
     pairs: list[tuple[str, str, int]] = []
     index_name = ""
     # the rows are the "label  value" lines right above the footer; above them, the index's name alone on a
@@ -1142,7 +1143,7 @@ def _sas_data_vectors(lines: list[_Line]) -> list[ListedTable]:
             ListedTable(TextTable([names[0], "column_2"], [[r[0], ""] for r in rows], at[0], "named-values"),
                         tuple(at), Origin.LISTING, what)
         if table is not None:
-            found.append(table)
+            found.append(dataclasses.replace(table, records="vectors"))
     return found
 
 
@@ -2201,7 +2202,7 @@ def read_notebook(path: Path, *, threads: int = 1, code: bool = True, tables: bo
 
 def _relocated(table: ListedTable, line: int) -> ListedTable:
     """A table of a notebook cell, every row at the cell's line."""
-    return ListedTable(table.table, tuple(line for _ in table.lines), table.origin, table.what)
+    return dataclasses.replace(table, lines=tuple(line for _ in table.lines))
 
 
 def _text(value: object) -> str:

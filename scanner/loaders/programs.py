@@ -116,6 +116,9 @@ class ListedTable:
     lines: tuple[int, ...]
     origin: Origin
     what: str
+    #: rows that are units' records by how they were printed, whatever the table analysis reads:
+    #: "vectors" (SAS's program data vectors), "row" (one row of a frame printed as a Series)
+    records: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ class ListedPart:
     origin: Origin
     what: str
     line: int
+    records: str = ""  # see scanner.loaders.programs.ListedTable.records
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,14 +149,14 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, identity=f"extremes:{part.what}",
         )
         return
-    if "program data vector" in part.what.lower():
+    if part.records == "vectors":
         yield ctx.finding(
             f"{part.what} prints {scope}{n:,} row{'s' if n != 1 else ''} with every variable's value (SAS writes a "
             "row's program data vector for invalid data and `put _all_;`): each line is one unit's record.",
             evidence, line=part.line, identity=f"vectors:{part.what}",
         )
         return
-    if "one row as a series" in part.what.lower():
+    if part.records == "row":
         # one row of a frame printed as a Series (df.loc[df.loen.idxmax()]): a person's record when it
         # describes a person, else a row a person must look at
         person = any(quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES for c in table.columns)
