@@ -76,6 +76,7 @@ from scanner.loaders.texttables import (
     find_tables,
     gutter_spans,
     joined_parentheses,
+    merged_numbers_split,
     summary_row,
     unique_names,
 )
@@ -587,8 +588,8 @@ def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) 
         names.append(" ".join(w for w in words if w))
     if not _plausible_names(names):
         return None
-    rows = [_cells(t, spans) for t in texts[len(header):]]
-    numeric = [k for k in range(len(spans)) if all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows)
+    names, *rows = merged_numbers_split([names, *(_cells(t, spans) for t in texts[len(header):])])
+    numeric = [k for k in range(len(names)) if all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows)
                and any(r[k] for r in rows)]
     if not numeric:
         return None

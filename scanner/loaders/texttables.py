@@ -195,7 +195,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     spans = gutter_spans(lines)
     if len(spans) < 2:
         return None
-    rows = _label_pieces_joined([[line[a:b].strip() for a, b in spans] for line in lines])
+    rows = merged_numbers_split(_label_pieces_joined([[line[a:b].strip() for a, b in spans] for line in lines]))
     header = rows[0] if is_header_row(rows[0], rows[1:]) else None
     body = rows[1:] if header is not None else rows
     names_row = 0
@@ -260,6 +260,40 @@ def _label_pieces_joined(rows: list[list[str]]) -> list[list[str]]:
             width -= 1
             continue
         k += 1
+    return rows
+
+
+_NUMBER_TOKEN = re.compile(r"^[-+\u2212]?\d[\d.,]*%?$")
+_GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+$")
+
+
+def merged_numbers_split(rows: list[list[str]]) -> list[list[str]]:
+    """Columns that a misaligned row merged: one row printed a character or two off its column (a hand-edited
+    log, a tab expanded differently) fills the gutter between its neighbours, so several columns of numbers
+    become one whose cells read ``2  286000.000  251000`` (and would be taken for one number, or the count
+    column for a label). A column whose every filled cell below its header is the same number of numbers
+    (two or more), and whose header cell is as many words or empty, is split back into that many columns.
+    Digits grouped by single spaces (``12 345``, a Swedish thousands separator) are one number, not two."""
+    if len(rows) < 3:
+        return rows
+    k = 1
+    while k < len(rows[0]):
+        start = next((i for i, r in enumerate(rows) if r[k] and all(_NUMBER_TOKEN.match(t) for t in r[k].split())),
+                     None)
+        if start is None or start == 0:
+            k += 1
+            continue
+        below = [r[k] for r in rows[start:]]
+        counts = {len(c.split()) for c in below if c}
+        headers = [r[k] for r in rows[:start] if r[k]]
+        m = counts.pop() if len(counts) == 1 else 0
+        if m < 2 or not all(c and all(_NUMBER_TOKEN.match(t) for t in c.split()) for c in below) \
+                or all(_GROUPED_THOUSANDS.match(c) for c in below) \
+                or any(len(h.split()) != m for h in headers):
+            k += 1
+            continue
+        rows = [[*r[:k], *(r[k].split() if r[k] else [""] * m), *r[k + 1:]] for r in rows]
+        k += m
     return rows
 
 
