@@ -39,6 +39,7 @@ from scanner.loaders.dialect import is_levels_row
 from scanner.loaders.images import DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
 from scanner.loaders.model_output import model_sizes
 from scanner.loaders.office import (
+    UNIT_LABEL,
     Attached,
     DataSet,
     DocTable,
@@ -330,8 +331,8 @@ class _DocumentScan:
                 unreadable.append(f"{where + ': ' if where else ''}{fig.format}{noun}{size}{made}")
             facts = FigureFacts(fig.format, fig.producer, fig.size, place.page, place.slide, place.element,
                                 [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line)
-                                 for m in fig.marks], outliers=fig.outliers,
-                                unit_labels=len({x.strip().lower() for x in fig.labels if _UNIT_LABEL.match(x)}))
+                                 for m in fig.marks], outliers=fig.outliers, lines=fig.lines,
+                                unit_labels=len({x.strip().lower() for x in fig.labels if UNIT_LABEL.match(x)}))
             self._labels(fig)
             for ds in fig.data:
                 self.doc.data.append(self._data(ds, place))
@@ -405,11 +406,6 @@ class _DocumentScan:
 
     def document_rules(self) -> None:
         self.findings.extend(judge(self.doc, rules_for(self.config, Shape.DOCUMENT), self.config, self.path, self.key))
-
-
-# A label naming one unit by its number: "Patient 1", "Person 12", "ID 17", "Pt. 3", "Firm #4", "Subject 8".
-_UNIT_LABEL = re.compile(r"(?i)^\s*(?:patient|pt\.?|person|subject|participant|respondent|individ|case|id|"
-                         r"firm|virksomhed|f(?:ö|o)retag|company|lopnr|pnr)\s*#?\s*\d{1,6}\s*$")
 
 
 # A count of units in a label or a tooltip: "Mining: 2 firms", "Læsø (2 personer)", "1 case".

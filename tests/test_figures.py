@@ -338,6 +338,40 @@ mpl_regions_barh = _mpl("regions.svg", lambda ax: ax.barh(["Nord", "Midt", "Syd"
                                                           [120, 340, 95, 600, 410]))
 
 
+def _spaghetti(ax: object) -> None:
+    """Twelve persons' incomes over eleven years: a line per person."""
+    years = np.arange(2010, 2021)
+    for _ in range(12):
+        ax.plot(years, 300 + np.cumsum(_rng.normal(10, 20, len(years))), lw=0.8)  # type: ignore[attr-defined]
+
+
+def _panels(name: str) -> Callable[[Path], Path]:
+    """Four panels of three lines each (rates by sex and age group): twelve lines, at most three a panel."""
+    def build(d: Path) -> Path:
+        fig, axes = plt.subplots(2, 2)
+        years = np.arange(2010, 2021)
+        for ax in axes.flat:
+            for k in range(3):
+                ax.plot(years, 10 * k + np.linspace(1, 2, len(years)))
+        fig.savefig(d / name)
+        plt.close(fig)
+        return d / name
+
+    build.__qualname__ = name.replace(".", "_")
+    return build
+
+
+def _swimmer_pdf(d: Path) -> Path:
+    """A swimmer plot in PDF: bars starting at each patient's own time (no common baseline), labelled
+    "Patient 1".."Patient 10" in the page's text."""
+    fig, ax = plt.subplots()
+    ax.barh([f"Patient {k}" for k in range(1, 11)], [200 + 37 * k for k in range(10)],
+            left=[10 * k for k in range(10)])
+    fig.savefig(d / "swimmer.pdf")
+    plt.close(fig)
+    return d / "swimmer.pdf"
+
+
 def _text_fonts(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
     """The same figure saved with svg.fonttype "none": its texts as <text> elements, not glyphs."""
     def run(d: Path) -> Path:
@@ -351,6 +385,10 @@ def _text_fonts(build: Callable[[Path], Path]) -> Callable[[Path], Path]:
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_swimmer, Verdict.FAIL, {"FIG001"}),
     (mpl_regions_barh, Verdict.PASS, set()),
+    (_swimmer_pdf, Verdict.FAIL, {"FIG001"}),
+    (_mpl("spaghetti.svg", _spaghetti), Verdict.REVIEW, {"FIG001"}),
+    (_mpl("spaghetti.pdf", _spaghetti), Verdict.REVIEW, {"FIG001"}),
+    (_panels("panels.svg"), Verdict.PASS, set()),
     (_km("km.svg", [40, 21, 11, 5, 2, 1]), Verdict.FAIL, {"TAB001"}),
     (_km("km_safe.svg", [400, 210, 110, 50, 21, 10]), Verdict.PASS, set()),
     (_text_fonts(_km("km_text.svg", [40, 21, 11, 5, 2, 1])), Verdict.FAIL, {"TAB001"}),

@@ -31,6 +31,7 @@ import logging
 import re
 import struct
 import zlib
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,7 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
     # for box plots: outlines of boxes, straight segments (whiskers) and the centres of round marks
     boxes: list[tuple[float, float, float, float]] = []
     segments: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    panel_lines: dict[str, int] = defaultdict(int)  # data lines per panel
     centres: list[tuple[float, float]] = []
     in_defs = 0  # inside definitions (clip paths, markers): shapes there are not drawn as they are
     for event, el in iterparse(fh, events=("start", "end", "comment")):
@@ -306,6 +308,10 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
             pts = _line_points(tag, el)
             if len(pts) >= 3:
                 group_of[g.anchor].lines.append({(round(x, 1), round(y, 1)) for x, y in pts})
+                if not in_defs and not _in_axis_furniture(stack):
+                    # counted per panel (matplotlib's "axes_2"): four panels of three lines are not twelve
+                    panel = next((x.ident for x in reversed(stack) if x.ident and _PANEL.match(x.ident)), "")
+                    panel_lines[panel] += 1
         if found is None and tag in ("path", "polyline", "line", "polygon") and not g.excluded and not in_defs \
                 and not _in_axis_furniture(stack) and not el.get("transform"):
             pts = _line_points(tag, el) if tag != "polygon" else _points(el.get("points", ""))
@@ -330,6 +336,7 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
         fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
                                    regular=is_regular(pos), on_line=on_line))
     fig.marks.sort(key=lambda m: -m.count)
+    fig.lines = max(panel_lines.values(), default=0)
     if centres and boxes and segments:
         fig.outliers = box_plot_outliers(boxes, segments, centres)
     ticks = [(tick_label[k], tick_at[k]) for k in tick_at if k in tick_label and k[0] == "y"]
@@ -366,6 +373,7 @@ _STYLE_ANCHOR = re.compile(r"text-anchor\s*:\s*(start|middle|end)")
 def _style_anchor(style: str) -> str | None:
     m = _STYLE_ANCHOR.search(style)
     return m.group(1) if m else None
+_PANEL = re.compile(r"^axes_\d+$")
 _FURNITURE = re.compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
 _RECT_PATH = re.compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
                         r"L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*[zZ]\s*$")

@@ -139,6 +139,12 @@ class Attached:
     data: bytes | None = None
 
 
+#: A label naming one unit by its number ("Patient 1", "Person 12", "ID 17", "Pt. 3", "Firm #4", "Subject 8"): a
+#: figure labelled so draws a bar, line or mark per unit (a swimmer plot).
+UNIT_LABEL = re.compile(r"(?i)^\s*(?:patient|pt\.?|person|subject|participant|respondent|individ|case|id|"
+                         r"firm|virksomhed|f(?:ö|o)retag|company|lopnr|pnr)\s*#?\s*\d{1,6}\s*$")
+
+
 @dataclass(slots=True)
 class MarkGroup:
     """Marks of one shape drawn in one group of a figure: scatter points, markers of a series.
@@ -196,6 +202,8 @@ class Figure:
     bar_heights: list[float] = field(default_factory=list)
     #: points drawn beyond a box plot's whiskers (its outliers: each one unit's value)
     outliers: int = 0
+    #: data lines of three points or more (not axes, ticks, grid or legend): a line per series
+    lines: int = 0
 
 
 @dataclass(slots=True)

@@ -30,6 +30,7 @@ from typing import Any
 from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights, box_plot_outliers
 from scanner.loaders.office import (
     MAX_ATTACHED_BYTES,
+    UNIT_LABEL,
     Attached,
     DocTable,
     DocumentContent,
@@ -202,9 +203,13 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         if heights:
             labels = [r.text for r in runs]
     outliers = drawing.outliers()
-    if groups or heights or outliers:
+    lines = len(drawing.lines)
+    # a page that draws marks, bars or lines holds a figure: a spaghetti plot's lines, a swimmer plot's bars
+    # (off any common baseline) beside labels that name single units
+    units = len(drawing.rects) >= MIN_BARS and sum(1 for x in labels if UNIT_LABEL.match(x)) >= 2
+    if groups or heights or outliers or lines >= 3 or units:
         fig = Figure(place.with_element("drawing"), "PDF drawing", producer=producer, marks=groups,
-                     labels=labels, bar_heights=heights, outliers=outliers)
+                     labels=labels, bar_heights=heights, outliers=outliers, lines=lines)
         out.figures.append(fig)
     for k, (w, h) in enumerate(drawing.pictures, start=1):
         out.figures.append(Figure(place.with_element(f"picture {k}"), "PDF picture", producer=producer,

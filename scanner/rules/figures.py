@@ -49,6 +49,7 @@ class FigureFacts:
     marks: list[MarkFacts] = field(default_factory=list)
     outliers: int = 0  # points beyond a box plot's whiskers
     unit_labels: int = 0  # labels that name single units ("Patient 1", "ID 17"): a mark or bar per unit
+    lines: int = 0  # data lines (three points or more): a line per series, or per unit in a spaghetti plot
 
     def describe(self) -> str:
         made = f", made by {self.producer}" if self.producer else ""
@@ -85,10 +86,13 @@ class UnitPlotOptions:
 
     review_marks: int = 5
     block_marks: int = 30
+    review_lines: int = 10
 
     def __post_init__(self) -> None:
         if self.review_marks < 2:
             raise ValueError("review_marks must be at least 2")
+        if self.review_lines < 2:
+            raise ValueError("review_lines must be at least 2")
         if self.block_marks < self.review_marks:
             raise ValueError("block_marks must be at least review_marks")
 
@@ -117,8 +121,8 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
     or more on a line at irregular positions are `review` (a line through units' points, or a curve?). A box plot's
     points beyond its whiskers (its outliers) are blocked whatever their number, and so is a figure whose labels
     name single units (`Patient 1` .. `Patient 10`: a swimmer plot, a bar or line per person; review for two to
-    four). Bars, lines,
-    areas and histograms draw no such marks and pass. A raster image's marks cannot be read: FIL001.
+    four). Ten lines or more (`review_lines`) are `review`: a spaghetti plot draws a line per person. Bars, a
+    few lines, areas and histograms draw no such marks and pass. A raster image's marks cannot be read: FIL001.
 
     Why it is disclosive: each mark of a scatter plot is one unit's exact values on two variables; with
     one known value (an age, an income band) a reader finds the person and learns the other. An outlier
@@ -129,7 +133,8 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
     times in one `PathCollection`).
 
     Options: `review_marks` (5) and `block_marks` (30): marks in one group from which a plot is reviewed or
-    blocked. Points of a scatter of aggregates (one per region) below `block_marks` go to a person.
+    blocked; `review_lines` (10): lines in one figure from which it is reviewed. Points of a scatter of
+    aggregates (one per region) below `block_marks` go to a person.
 
     References: Eurostat/ESSnet, Guidelines for the checking of output based on microdata research (SDAP,
     2015): graphs, scatter plots and outliers; Statistics Denmark, rules for sending results home (figures
@@ -155,6 +160,17 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
                 severity=Severity.BLOCK if fig.unit_labels >= opts.review_marks else Severity.REVIEW,
             )
             continue
+        if fig.lines >= opts.review_lines:
+            # a spaghetti plot (each person's income over the years) draws one unit's values per line; many
+            # lines of groups (one per municipality) look the same: a person must tell
+            yield ctx.finding(
+                f"Figure ({fig.describe()}){_where(fig.page, fig.slide, fig.element)} draws {fig.lines:,} lines: "
+                "if each is one person's or firm's trajectory (a spaghetti plot) it shows their own values. Lines "
+                "of groups of units are safe. A person must check.",
+                masking.note(f"{fig.lines:,} lines of three points or more"),
+                page=fig.page, slide=fig.slide, element=fig.element, identity=f"{fig.element}:lines",
+                severity=Severity.REVIEW,
+            )
         units = [m for m in fig.marks if not m.regular and not m.on_line and m.count >= opts.review_marks]
         # many marks on a line at irregular positions: a line drawn through units' points (plot(x, y, "o-")
         # of persons sorted by x) as much as a curve of estimates: a person must tell
