@@ -115,6 +115,11 @@ class _Reader(HTMLParser):
             self.svg_open = [_written_name(self.get_starttag_text(), tag)]
             self.svg_depth = 1
             return
+        if tag == "br":
+            # HTML 4's void <br> (SAS ODS HTML stacks a crosstab cell's frequency and percentages so): the
+            # same line break as XHTML's <br/>
+            self.handle_startendtag(tag, attrs)
+            return
         if tag in _SKIP:
             self.skip += 1
             if tag == "script":
