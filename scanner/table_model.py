@@ -913,7 +913,9 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
         for c in short:
             c.statistic = None
     def weak(c: ColumnInfo) -> bool:
-        return c.name.strip().lower().rstrip(".") in _WEAK_STATISTIC_NAMES
+        # the lowest line of a header over several lines names the statistic (esttab's "Mand | b": its
+        # cells() label row under the column titles)
+        return c.name.rsplit(" | ", 1)[-1].strip().lower().rstrip(".") in _WEAK_STATISTIC_NAMES
 
     strong = any(c.statistic in ("estimate", "spread") and not weak(c) for c in columns)
     if strong:

@@ -461,6 +461,11 @@ def _classify_text(text: str, ext: str, *, truncated: bool) -> FileKind:
     lines = _split_lines(text, truncated=truncated)
     if _looks_like_log(text):
         return FileKind.LOG
+    if any(MARKDOWN_ALIGN.match(line) for line in lines[:400]):
+        # a markdown pipe table (knitr::kable, gtsummary's as_kable(), pandas to_markdown()) saved from the
+        # console, with the command above it: a note with a table in it, not a delimited file whose first
+        # line is its header
+        return FileKind.LOG if ext in _LOG_EXT else FileKind.TEXT
     if _looks_delimited(lines, ext, truncated=truncated, text=text):
         return FileKind.CSV
     if ext in _LOG_EXT:
@@ -609,6 +614,8 @@ def _looks_like_log(text: str) -> bool:
 
 
 _DELIMITERS = (",", ";", "\t", "|")
+# A markdown table's alignment row under its header: "|:---|:---:|", "---|---:"
+MARKDOWN_ALIGN = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _MAX_TITLE_LINES = 5  # StatBank, PxWeb and NZ.Stat exports put title and unit lines above the header
 _MIN_CONSISTENT = 0.8  # share of body lines that must have the modal field count
 _MAX_WORDS_PER_FIELD = 4.0  # prose split at commas gives long fields; table cells are short

@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from scanner.discover.classify import R_STRONG_PROMPT
+from scanner.discover.classify import MARKDOWN_ALIGN, R_STRONG_PROMPT
 from scanner.loaders.base import LoadError
 from scanner.loaders.model_output import ModelSize, model_sizes
 from scanner.loaders.programs import (
@@ -1644,6 +1644,13 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         # row are its stacked statistics (tab x y, row col), not a box's edges, so this comes first.
         table = _bar_table(par, origin, what)
         return (table, 0) if table is not None else None
+    if any(MARKDOWN_ALIGN.match(x.text) for x in par[1:3]):
+        # a markdown pipe table printed to the console (knitr::kable, gtsummary's as_kable(), pandas
+        # to_markdown()): its cells are whatever the table holds ("2 (1.5%)"), read by the pipe-table reader
+        found = next(find_tables("\n".join(x.text for x in par), par[0].number), None)
+        if found is not None:
+            lines = found.lines or tuple(found.data_line + i for i in range(len(found.rows)))
+            return ListedTable(found, lines, origin, what), 0
     if sum(1 for x in par if x.text.lstrip().startswith("|")) >= 2:
         # a table drawn in a box (SAS PROC TABULATE, a markdown pipe table): bars are column edges
         boxed = _box_table(par, origin, what)
