@@ -127,6 +127,10 @@ class TableModel:
     duplicate_rows: int = 0
     repeated_key_rows: int = 0
     wide: bool = False
+    #: a long table whose values are of several measures named by a label column ("maal": "Antal familier",
+    #: "Gns. antal børn"): value column -> (label column, the labels naming counts). Its rows of counts are
+    #: count cells; the column is no count column (its other rows are means, shares).
+    count_rows: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     #: memo of analyses that depend on the table alone (the summary layout of the EXT rules); the engine's
     #: facts (scanner.engine) are computed per judging, not stored here
     cache: dict[object, object] = field(default_factory=dict)
@@ -1057,6 +1061,54 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         if c.period_header and not wide_integral:
             continue
         c.is_count = True
+    _measure_label_counts(model, count_words, not_count_words)
+
+
+#: Labels of a long table's measure column: a handful (StatBank's "Antal personer", "Andel (%)").
+_MAX_MEASURE_LABELS = 30
+
+
+def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_count_words: frozenset[str]) -> None:
+    """A table whose rows are of several measures, named by a label column: a long table (``maal``: "Antal
+    familier" and "Gns. antal børn" in turn, their values in one column), or measures as rows ("Antal
+    personer", "Gns. antal børn" over columns of municipalities). A value column holds counts on the rows
+    whose label names a count, and is no count column as a whole (its other rows are means, shares, amounts).
+    Those rows are recorded in :attr:`TableModel.count_rows`, so that their small counts are cells like any
+    other, and a mean of 1.0 in another row is not one.
+
+    The label column must read as measures throughout: every label names a count ("Antal", "N") or a measure
+    that is not one ("Gns.", "Andel (%)", "indkomst"), or is a total; at least one of each."""
+    sample = model.sample
+    values = [c for c in model.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
+              and not c.count_named and c.statistic is None]
+    if not values or sample.height < 2:
+        return
+    for m in model.columns:
+        if m.role is not Role.DIMENSION or m.kind is not ColumnKind.TEXT or not 2 <= m.distinct <= _MAX_MEASURE_LABELS:
+            continue
+        labels = [v for v in sample.get_column(m.name).unique().to_list() if isinstance(v, str) and v.strip()]
+        counted, other = set(), set()
+        for v in labels:
+            tokens = name_tokens(v)
+            if _not_count_name(tokens, not_count_words, v):
+                other.add(v)
+            elif _word_match(tokens, count_words, v):
+                counted.add(v)
+            elif not is_margin_label(v):
+                break  # a category ("Mænd"), not a measure's name
+        else:
+            if not counted or not other:
+                continue
+            rows = sample.filter(pl.col(m.name).is_in(list(counted)))
+            for c in values:
+                col = rows.get_column(c.name).drop_nulls()
+                if col.dtype.is_float():
+                    col = col.drop_nans()
+                if col.len() and bool((col >= 0).all()) and bool((col == col.round(0)).all()):
+                    model.count_rows[c.name] = (m.name, frozenset(counted))
+                    c.is_count = False  # (its other rows are not counts)
+            if model.count_rows:
+                return
 
 
 def _key_unique(sample: pl.DataFrame, dims: Sequence[str]) -> bool:

@@ -85,30 +85,40 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     counts = table.counts
     if table.shape is TableShape.MICRODATA:
         return result
-    if not counts:  # shares of a row of group sizes, cumulative counts
+    if not counts and not table.count_rows:  # shares of a row of group sizes, cumulative counts
         _derived_cells(table, profile, [c.name for c in table.dimensions][:MAX_LABELS], result)
         return result
     import polars as pl
 
     dims = [c.name for c in table.dimensions][:MAX_LABELS]
     for offset, frame in table.frames():
+        indexed = frame.with_row_index("__row")
         for col in counts:
-            values = frame.get_column(col.name)
-            present = values.drop_nulls().drop_nans()
-            result.cells += present.len()
-            result.per_column_cells[col.name] = result.per_column_cells.get(col.name, 0) + present.len()
-            result.ones += int((present == 1).sum())
-            idx = frame.with_row_index("__row").filter(_is_small(pl.col(col.name), profile))
-            result.small += idx.height
-            room = MAX_ITEMISED - len(result.itemised)
-            for rec in idx.head(max(room, 0)).iter_rows(named=True):
-                labels = tuple((masking.mask_name(d), masking.mask_label(plain_label(rec[d]))) for d in dims)
-                result.itemised.append(SmallCell(offset + int(rec["__row"]) + 1, col.name,
-                                                 rec[col.name] == 0, labels))
+            _count_cells(indexed, col.name, offset, dims, profile, result)
+        for name, (label, names) in table.count_rows.items():
+            # a long table's rows whose measure label names a count ("Antal personer")
+            _count_cells(indexed.filter(pl.col(label).is_in(list(names))), name, offset, dims, profile, result)
     if table.sample_complete:
         _margin_gaps(table, profile, dims, result)
     _derived_cells(table, profile, dims, result)
     return result
+
+
+def _count_cells(frame: pl.DataFrame, name: str, offset: int, dims: list[str], profile: Profile,
+                 result: CellScan) -> None:
+    """The count cells of column ``name`` in ``frame`` (rows indexed in ``__row`` from ``offset``)."""
+    import polars as pl
+
+    present = frame.get_column(name).drop_nulls().drop_nans()
+    result.cells += present.len()
+    result.per_column_cells[name] = result.per_column_cells.get(name, 0) + present.len()
+    result.ones += int((present == 1).sum())
+    idx = frame.filter(_is_small(pl.col(name), profile))
+    result.small += idx.height
+    room = MAX_ITEMISED - len(result.itemised)
+    for rec in idx.head(max(room, 0)).iter_rows(named=True):
+        labels = tuple((masking.mask_name(d), masking.mask_label(plain_label(rec[d]))) for d in dims)
+        result.itemised.append(SmallCell(offset + int(rec["__row"]) + 1, name, rec[name] == 0, labels))
 
 
 # A column of group sizes beside shares of it: "n", "N", "antal", "Count", "Total".
