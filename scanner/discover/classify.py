@@ -210,6 +210,8 @@ def _classify_magic(head: bytes, ext: str, opener: _Opener) -> FileKind | None:
         return FileKind.WEBP
     if head[8:12] == b"DUCK" and (ext == ".duckdb" or b"\x00" in head):  # after an 8-byte checksum
         return FileKind.DUCKDB
+    if _is_arrow_stream(head):
+        return FileKind.FEATHER
     if _is_old_dta(head, ext):
         return FileKind.DTA
     if _is_por(head, ext):
@@ -217,6 +219,15 @@ def _classify_magic(head: bytes, ext: str, opener: _Opener) -> FileKind | None:
     if _is_tar(head):
         return FileKind.TAR
     return None
+
+
+def _is_arrow_stream(head: bytes) -> bool:
+    """The Arrow IPC stream format (``.arrows``; ``pyarrow.ipc.new_stream``, R's ``write_ipc_stream``): a
+    continuation marker, then the length of the schema message (a flatbuffer, 8-byte aligned)."""
+    if len(head) < 16 or head[:4] != b"\xff\xff\xff\xff":
+        return False
+    length = int.from_bytes(head[4:8], "little")
+    return 0 < length < 1 << 24 and length % 8 == 0
 
 
 def _compression(head: bytes) -> FileKind | None:

@@ -1,5 +1,5 @@
-"""Arrow IPC files (Feather v2, ``.arrow``; R's ``arrow::write_feather``, pandas' ``to_feather``) and Feather v1
-as a TablePart: the one module this format needs, and its registration.
+"""Arrow IPC files (Feather v2, ``.arrow``; R's ``arrow::write_feather``, pandas' ``to_feather``), Arrow IPC
+streams (``.arrows``) and Feather v1 as a TablePart: the one module this format needs, and its registration.
 
 The file format is random-access: its record batches are streamed one at a time (``pyarrow.ipc``, memory
 mapped), so a large export is read in bounded memory. Feather v1 (``FEA1``, written by old feather and R
@@ -47,13 +47,24 @@ class ArrowIpcSource:
 
         self.path = Path(path)
         self._whole: pa.Table | None = None
+        self._stream = False
         try:
             with pa.memory_map(str(self.path)) as mm:
-                f = ipc.open_file(mm)
-                full, n_batches = f.schema, f.num_record_batches
-                # the batches' lengths (their headers only: the mapping is not copied)
-                self._num_rows = sum(f.get_batch(i).num_rows for i in range(n_batches))
-            version = "Arrow IPC / Feather v2"
+                if mm.read(4) == b"\xff\xff\xff\xff":
+                    # the stream format (.arrows): no footer, its batches are found by reading it through
+                    # (zero-copy views of the mapping)
+                    mm.seek(0)
+                    f = ipc.open_stream(mm)
+                    full, lengths = f.schema, [batch.num_rows for batch in f]
+                    n_batches, self._num_rows = len(lengths), sum(lengths)
+                    self._stream = True
+                    version = "Arrow IPC stream"
+                else:
+                    f = ipc.open_file(mm)
+                    full, n_batches = f.schema, f.num_record_batches
+                    # the batches' lengths (their headers only: the mapping is not copied)
+                    self._num_rows = sum(f.get_batch(i).num_rows for i in range(n_batches))
+                    version = "Arrow IPC / Feather v2"
         except (pa.ArrowInvalid, OSError):
             try:  # Feather v1: no IPC footer
                 import warnings
@@ -101,9 +112,13 @@ class ArrowIpcSource:
                 yield from self._whole.select(list(names)).to_batches(max_chunksize=batch_rows)
                 return
             with pa.memory_map(str(self.path)) as mm:
-                f = ipc.open_file(mm)
-                for i in range(f.num_record_batches):
-                    batch = f.get_batch(i).select(list(names))
+                if self._stream:
+                    every: Iterator[pa.RecordBatch] = iter(ipc.open_stream(mm))
+                else:
+                    f = ipc.open_file(mm)
+                    every = (f.get_batch(i) for i in range(f.num_record_batches))
+                for whole in every:
+                    batch = whole.select(list(names))
                     for start in range(0, batch.num_rows, batch_rows):
                         yield batch.slice(start, batch_rows)
         except LoadError:
@@ -165,7 +180,7 @@ class _Columns:
 
 
 @reader("arrow", FileKind.FEATHER, microdata={FileKind.FEATHER: "arrow"},
-        extensions=dict.fromkeys((".feather", ".arrow", ".ipc"), FileKind.FEATHER))
+        extensions=dict.fromkeys((".feather", ".arrow", ".arrows", ".ipc"), FileKind.FEATHER))
 def read_arrow_ipc(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
     path = file_path(source)
     return TablePart(kind, lambda: ArrowIpcSource(path), lambda: _Columns(ArrowIpcSource(path)))
