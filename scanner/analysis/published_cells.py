@@ -368,6 +368,12 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
     # the label column's header ("Diagnose (N = 150)") states the size of the rows' whole, as a title does
     in_labels = _stated_n(" ".join(dims[:1]))
     in_title = _stated_in_title(table.meta.title) if table.meta.title else None
+    title_where = "the title"
+    footer = str(getattr(table.source, "footer_text", "") or "")
+    if in_title is None and footer:
+        # a note under the table ("N = 4") states the size as a title does
+        in_title, title_where = _stated_in_title(footer), "a note under the table"
+    percent_title = bool(_PERCENT_UNIT.search(table.meta.title or ""))
     if len(rows) < 2:
         return
     for col in table.columns:
@@ -382,7 +388,7 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
             size, where = next(((n, w) for n, w in ((in_rows, "a total row's label"),
                                                     (in_labels, f"column header {masking.mask_name(dims[0])!r}"
                                                      if dims else ""),
-                                                    (in_title, "the title")) if n is not None), (None, ""))
+                                                    (in_title, title_where)) if n is not None), (None, ""))
         if not size:
             continue
         values = frame.get_column(col.name).cast(float).to_numpy()
@@ -393,6 +399,14 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         half = _half_unit(frame.get_column(col.name).gather(rows).drop_nulls().drop_nans())
         scale = 1.0 if own_percent else _percent_scale(present, half)
         if scale is None:
+            if present.max() > 1 and (percent_title or _PERCENT_UNIT.search(col.name) or col.statistic == "share"):
+                # percentages of groups within the stated whole that are no split of it (the share with a
+                # diagnosis by age and sex, "N=7" in the title): each group has at most N units, so a share
+                # p of one counts at most p x N of them, and at least 1
+                bound = np.floor((shares + half) / 100 * size + 1e-9)
+                small = (shares > half) & np.isfinite(shares) & (bound < profile.threshold)
+                _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name,
+                           size_in=where)
             continue
         small = _small_counts(shares * scale, half * scale, size, profile.threshold)
         _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name, size_in=where)

@@ -137,6 +137,11 @@ class SharedStream:
     def incomplete(self) -> tuple[str, ...]:
         return self._source.incomplete()
 
+    @property
+    def footer_text(self) -> str:
+        """The wrapped source's footer (a CSV's notes under the table), if it reads one."""
+        return str(getattr(self._source, "footer_text", ""))
+
     def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
         if self._started:
             return self._source.batches(batch_rows)

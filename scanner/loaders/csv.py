@@ -76,6 +76,7 @@ class CsvSource:
         self._static_incomplete: list[str] = []
         self._stream_incomplete: tuple[str, ...] = ()
         self._footer_lines = 0
+        self._footer_text = ""
         try:
             self._open(encoding)
         except OSError as exc:
@@ -231,17 +232,27 @@ class CsvSource:
         A footer-like row is only accepted as a footer when it sits at the end of the file: the tail is
         read again (at most 64 KiB) and its last lines must all be footer-like or blank.
         """
-        if footer_like and footer_like == ragged and footer_like <= _trailing_footer_lines(
-                self._tail_text(), self._layout.delimiter):
-            self._footer_lines = footer_like
-            return ()
+        if footer_like and footer_like == ragged:
+            tail = self._tail_text()
+            if footer_like <= _trailing_footer_lines(tail, self._layout.delimiter):
+                self._footer_lines = footer_like
+                lines = [x for x in _TEXT_LINE_BREAK.split(tail) if x.strip()]
+                self._footer_text = "\n".join(lines[-footer_like:])
+                return ()
         self._footer_lines = 0
+        self._footer_text = ""
         return _ragged_reasons(ragged)
 
     @property
     def footer_lines(self) -> int:
         """Lines under the table recognised as its footer (source, notes) in the last completed stream."""
         return self._footer_lines
+
+    @property
+    def footer_text(self) -> str:
+        """The footer's lines (``N = 4``, ``Kilde: ...``) as read: value-bearing, for the analysis (a group
+        size a note states), never for a report."""
+        return self._footer_text
 
     def _tail_text(self) -> str:
         stream = self._open_utf8()

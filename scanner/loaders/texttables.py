@@ -193,6 +193,9 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     # A bar between columns (Stata's "label |  freq") is a gutter too.
     lines = [line.expandtabs(8).replace("|", " ").rstrip() for _, line in block]
     spans = gutter_spans(lines)
+    if len(spans) >= 3 and not any(x[spans[-1][0]:spans[-1][1]].strip() for x in lines[1:]):
+        # a header word past the last column of numbers ("(%)" of "Genindlagt (%)") is that column's name
+        spans[-2:] = [(spans[-2][0], spans[-1][1])]
     if len(spans) < 2:
         return None
     rows = merged_numbers_split(_label_pieces_joined([[line[a:b].strip() for a, b in spans] for line in lines]))
