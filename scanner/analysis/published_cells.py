@@ -49,6 +49,9 @@ class SmallCell:
     gap: bool = False
     #: the derivation is not certain (a person must check): the finding is a review
     unsure: bool = False
+    #: a group size the table states in a column's header or a row's label ("Bornholm N = 2"): row 0 is the
+    #: header
+    stated: bool = False
 
 
 @dataclass(slots=True)
@@ -85,6 +88,7 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     counts = table.counts
     if table.shape is TableShape.MICRODATA:
         return result
+    _stated_sizes(table, profile, [c.name for c in table.dimensions][:MAX_LABELS], result)
     if not counts and not table.count_rows:  # shares of a row of group sizes, cumulative counts
         _derived_cells(table, profile, [c.name for c in table.dimensions][:MAX_LABELS], result)
         return result
@@ -102,6 +106,24 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
         _margin_gaps(table, profile, dims, result)
     _derived_cells(table, profile, dims, result)
     return result
+
+
+def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Group sizes under the threshold that the table states in a column's header (gtsummary's "Bornholm
+    N = 2" over medians) or a row's label ("Læsø (n=2)"): the size is a count of its own, and every figure
+    of the group (a median, a mean, a percentage) is of that many units."""
+    for col in table.columns:
+        n = _stated_n(col.name)
+        if n is not None and 0 < n < profile.threshold:
+            result.small += 1
+            if len(result.itemised) < MAX_ITEMISED:
+                result.itemised.append(SmallCell(0, col.name, False, (), stated=True))
+    if not dims or not table.sample_complete:
+        return
+    for k, label in enumerate(table.sample.get_column(dims[0]).to_list()):
+        n = _stated_n(str(label)) if isinstance(label, str) else None
+        if n is not None and 0 < n < profile.threshold:
+            _add_small(result, table.sample, dims, [k], dims[0], stated=True)
 
 
 def _count_cells(frame: pl.DataFrame, name: str, offset: int, dims: list[str], profile: Profile,

@@ -571,6 +571,15 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     output based on microdata research (2015), maxima, minima and percentiles; Hundepool et al.,
     Statistical Disclosure Control (2012), 4.4.
     """
+    ranked = _ranked_extremes(table)
+    if ranked:
+        yield ctx.finding(
+            f"The table lists the lowest and highest single values ({ranked}): each is one unit's own value, "
+            "whatever the size of the group.",
+            masking.note(f"{table.n_sample_rows:,} rows of ranked extreme values; values not shown"),
+            identity="ranked-extremes",
+        )
+        return
     layout = summary_layout(table)
     if layout is None:
         return
@@ -631,6 +640,38 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     if itemised > _MAX_ITEMISED:
         yield ctx.finding(f"{itemised - _MAX_ITEMISED:,} more groups show extremes of a small or unknown size.",
                           masking.note(f"{itemised:,} groups with extremes"), identity="more")
+
+
+# Ranks of the extreme values SPSS EXAMINE prints as row labels ("Highest 1", "Lowest 5").
+_RANK_LABEL = re.compile(r"^\s*(?:highest|lowest|largest|smallest|højeste|laveste|største|mindste)\s*\d{0,2}\s*$",
+                         re.IGNORECASE)
+
+
+def _ranked_extremes(table: TableModel) -> str:
+    """A table of the k lowest and highest single values (SAS UNIVARIATE's "Extreme Observations" with its
+    "Lowest Value / Lowest Obs / Highest Value / Highest Obs" columns, SAS "Extreme Values", Stata's
+    "Smallest / Largest", SPSS EXAMINE's "Highest 1..5 / Lowest 1..5" rows beside "Case Number" and "Value"),
+    said in value-free words; "" when it is none. Two rows or more: a table of one minimum and one maximum
+    per group is the summary EXT001 reads by group size."""
+    from scanner.names import name_tokens
+
+    if table.n_sample_rows < 2:
+        return ""
+    names = [set(name_tokens(c.name)) for c in table.columns]
+    lows = [k for k, t in enumerate(names) if t & {"lowest", "smallest", "laveste", "mindste"}]
+    highs = [k for k, t in enumerate(names) if t & {"highest", "largest", "højeste", "hojeste", "største", "storste"}]
+    if lows and highs and len(lows) + len(highs) == len(table.columns):
+        # nothing but lowest and highest values (and their observation numbers): no group to summarise
+        return "columns of lowest and highest values"
+    labels = [c for c in table.dimensions if c.kind.value == "text"]
+    for c in labels[:1]:
+        values = [v for v in table.sample.get_column(c.name).to_list() if isinstance(v, str) and v.strip()]
+        ranks = [v for v in values if _RANK_LABEL.match(v)]
+        if len(ranks) >= 2 and len(ranks) * 2 >= len(values) \
+                and {v.split()[0].lower() for v in ranks} & {"lowest", "smallest", "laveste", "mindste"} \
+                and {v.split()[0].lower() for v in ranks} & {"highest", "largest", "højeste", "største"}:
+            return "rows of ranked highest and lowest values"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,12 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
                                                              "must check" if cell.unsure else ""))
             derived = ", total minus cells"
         message = f"Cell ({where}) in column {masking.mask_name(cell.column)!r} has {what}."
+        if cell.stated:
+            place = (f"The header of column {masking.mask_name(cell.column)!r}" if cell.row == 0 else
+                     f"The label of row ({where})")
+            message = (f"{place} states a group size with {rule_text}: the size is a small cell, and every "
+                       "figure of the group (a median, a mean, a share) is of that many units.")
+            derived = ", stated group size"
         if prose is not None:
             message = (f"The text gives a count of persons or firms under the threshold ({rule_text}), unless the "
                        "number names a category (families with 2 children). A person must check.")
@@ -132,7 +138,7 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             message,
             masking.evidence(f"count {masking.count_band(0 if cell.zero else 1, profile.threshold)}{derived} "
                              f"(threshold {profile.threshold}, profile {profile.name})"),
-            row=cell.row,
+            row=cell.row or None,
             column=cell.column if prose is None else None,
             cell=cell.labels or None if prose is None else None,
             identity=f"row{cell.row}" if not cell.labels or prose is not None else "",
