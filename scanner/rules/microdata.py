@@ -633,6 +633,14 @@ def _few_person_rows(ctx: RuleContext, table: TableModel) -> Finding | None:
     if any(c.count_named or c.statistic is not None for c in table.columns):
         return None
     names = ", ".join(repr(masking.mask_name(c.name)) for c in person[:4])
+    if any(c.role is Role.OTHER and c.reason == "row numbers" for c in table.columns):
+        # numbered rows (pandas' index 0..n-1 written by to_latex/to_html, R's row names): a data frame
+        # printed as it is, each row a record
+        return ctx.finding(
+            f"{n} numbered rows with person attributes ({names}) and no count or statistic column: a data "
+            "frame printed row by row, each row one person's record.",
+            masking.note(f"{n} rows, {len(table.columns)} columns inspected"), identity="few-person-rows",
+        )
     return ctx.finding(
         f"{n} rows with person attributes ({names}) and no count or statistic column: too few rows to tell "
         "a small table from a few persons' records. A person must check.",
