@@ -147,11 +147,30 @@ def _sas() -> list[Sample]:
                "      1    Aarhus      M      230    412345.5\n      2    Aarhus      K      241    398765.2\n"
                "      3    Odense      M      180    405432.1\n      4    Odense      K      176    387654.3\n",
                "pass"),
+        # the Response Profile counts the response's levels: 2 deaths is a cell of 2 (the estimates are not read)
         Sample("SAS", "sas_logistic.lst",
                "                    The SAS System                                  1\n\n"
                "                       The LOGISTIC Procedure\n\n                          Response Profile\n\n"
                " Ordered                      Total\n   Value        doed     Frequency\n\n"
                "       1        1                2\n       2        0             4810\n\n"
+               "              Analysis of Maximum Likelihood Estimates\n\n"
+               "                               Standard          Wald\n"
+               "Parameter    DF    Estimate       Error    Chi-Square    Pr > ChiSq\n\n"
+               "Intercept     1     -5.1234      0.8765       34.1234        <.0001\n"
+               "alder         1      0.0123      0.0045        7.4711        0.0063\n", "fail", ("TAB001",)),
+        # a model procedure's table of group sizes and extremes: large groups
+        Sample("SAS", "sas_corr_safe.lst",
+               "                    The SAS System                                  1\n\n"
+               "                         The CORR Procedure\n\n                       Simple Statistics\n\n"
+               "Variable           N          Mean       Std Dev           Sum       Minimum       Maximum\n\n"
+               "alder           4812      52.00000       7.07107        250224      18.00000      99.00000\n"
+               "loen            4812        298450         80963    1.43614E9             0       2310400\n", "pass"),
+        # ... and 38 deaths is no small cell
+        Sample("SAS", "sas_logistic_safe.lst",
+               "                    The SAS System                                  1\n\n"
+               "                       The LOGISTIC Procedure\n\n                          Response Profile\n\n"
+               " Ordered                      Total\n   Value        doed     Frequency\n\n"
+               "       1        1               38\n       2        0             4810\n\n"
                "              Analysis of Maximum Likelihood Estimates\n\n"
                "                               Standard          Wald\n"
                "Parameter    DF    Estimate       Error    Chi-Square    Pr > ChiSq\n\n"

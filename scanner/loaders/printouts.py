@@ -967,7 +967,10 @@ def _sas_origin(state: OutputState) -> Origin | None:
         return Origin.TABULATION
     if state.proc in ("CONTENTS", "DATASETS", "OPTIONS", "PRINTTO"):
         return None
-    return None  # model procedures: REG, LOGISTIC, GLM, PHREG, CATMOD, CORR, TTEST...
+    # Any other procedure (REG, LOGISTIC, GLM, PHREG, CORR, TTEST...): its estimates are skipped as model output
+    # by their headers, its other tables are counts and statistics like any printed output (LOGISTIC's Response
+    # Profile, PHREG's events and censored per stratum, CORR's and TTEST's N, minimum and maximum)
+    return Origin.OUTPUT
 
 
 def _read_command(language: Language, command: str, tool: str) -> tuple[str, str]:
@@ -1022,6 +1025,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             if origin is None:
                 continue
             what = f"SAS PROC {at.proc}" if at.proc else "SAS PROC PRINT"
+            if at.proc and at.proc not in _SAS_LISTING_PROCS | _SAS_TABULATION_PROCS and not _counts_header(par):
+                continue  # a model procedure's estimates, fit statistics and summaries of its settings
             if "extreme" in at.section.lower():
                 what = "SAS UNIVARIATE extreme observations"
             crosstab = _sas_crosstab(par, at.title, what)
@@ -1078,6 +1083,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
                                               origin, what))
             continue
         table, used_next = found
+        if language is Language.SAS and "response profile" in sas_states.get(par[0].number, state).section.lower():
+            table = _response_profile(table)
         if language is Language.R and "ftable" in command:
             table = _ftable_names(table)
         if language is Language.R and _R_COUNTING.search(command):
@@ -1731,6 +1738,36 @@ def _retitled(table: ListedTable, names: list[str], rows: list[list[str]] | None
     t = table.table
     return ListedTable(TextTable(unique_names(names), t.rows if rows is None else rows, t.data_line, t.kind, t.lines),
                        table.lines, table.origin, table.what)
+
+
+_COUNTS_HEADER = re.compile(r"(?<![\w.])N(?![\w.])|Frequency|\bEvents?\b|\bCensored\b")
+
+
+def _counts_header(par: list[_Line]) -> bool:
+    """A table of a model procedure that holds counts: its header (lines without digits) names a count column
+    (``N``, ``Total Frequency``, ``Event``/``Censored``): LOGISTIC's Response Profile, PHREG's events per
+    stratum, CORR's Simple Statistics, TTEST's groups. Estimates, fit statistics and the procedure's settings
+    (key-value lines with numbers) are not read."""
+    header = []
+    for x in par:
+        if any(ch.isdigit() for ch in x.text):
+            break
+        header.append(x.text)
+    return bool(header) and any(_COUNTS_HEADER.search(h) for h in header) \
+        and not any(_MODEL_HEADER.search(h) for h in header)
+
+
+def _response_profile(table: ListedTable) -> ListedTable:
+    """SAS LOGISTIC's (and GENMOD's, PROBIT's) Response Profile: the "Ordered Value" numbers the response's
+    levels, the next column is the level (a code: ``doed`` 1 and 0), and only the frequencies are counts. The
+    levels become text labels (``doed=1``) and the numbering goes."""
+    t = table.table
+    keep = [k for k, n in enumerate(t.names) if n.strip().lower() != "ordered value"]
+    counted = [k for k in keep if "frequency" in t.names[k].lower() or "weight" in t.names[k].lower()]
+    if not counted or len(keep) == len(t.names):
+        return table
+    rows = [[(f"{t.names[k]}={r[k]}" if k not in counted and r[k] else r[k]) for k in keep] for r in t.rows]
+    return _retitled(table, [t.names[k] if k in counted else "response level" for k in keep], rows)
 
 
 def _with_strata(table: ListedTable, strata: dict[int, tuple[str, str]]) -> ListedTable:
