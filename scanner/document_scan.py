@@ -357,13 +357,18 @@ class _DocumentScan:
             for m in _N_LABEL.finditer(label):
                 rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
                 rows.append([rest, m.group(1)])
+        sizes = len(rows)
         values = count_value_labels(fig.labels)
         rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))
         rows.extend([f"at risk {k}", v] for k, v in enumerate(_at_risk_numbers(fig.labels), start=1))
         rows.extend(_unit_counts(fig.labels))
         rows.extend(_named_counts(fig.labels))
-        if not rows:  # counts written on the figure say what its bars are; without them, the bars' heights
-            rows.extend([f"bar {k}", v] for k, v in enumerate(_count_bars(fig), start=1))
+        bars = _count_bars(fig)
+        if sizes + len(values) < len(bars):
+            # the bars' heights, unless every bar has its count or its group's size written on it (then the
+            # bars may be means of those groups): a title's or a legend's "N = 801" says nothing of a
+            # histogram's tail bar of 1, nor do labels on some bars ("<3") of the others
+            rows.extend([f"bar {k}", v] for k, v in enumerate(bars, start=1))
         if not rows:
             return
         table = TextTable(unique_names(["label", "n"]), rows, 1, "figure-labels")

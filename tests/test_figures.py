@@ -338,6 +338,15 @@ mpl_regions_barh = _mpl("regions.svg", lambda ax: ax.barh(["Nord", "Midt", "Syd"
                                                           [120, 340, 95, 600, 410]))
 
 
+def _hist_titled(n_title: str, tail: int) -> Callable[[object], None]:
+    """A histogram of 800 persons' ages with a tail bar of ``tail``, its N in the title."""
+    def draw(ax: object) -> None:
+        ax.bar(range(18, 28), [90, 120, 140, 130, 110, 80, 60, 40, 30, tail], width=1.0)  # type: ignore[attr-defined]
+        ax.set_title(n_title)  # type: ignore[attr-defined]
+        ax.set_ylabel("Antal personer")  # type: ignore[attr-defined]
+    return draw
+
+
 def _spaghetti(ax: object) -> None:
     """Twelve persons' incomes over eleven years: a line per person."""
     years = np.arange(2010, 2021)
@@ -386,6 +395,10 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_swimmer, Verdict.FAIL, {"FIG001"}),
     (mpl_regions_barh, Verdict.PASS, set()),
     (_swimmer_pdf, Verdict.FAIL, {"FIG001"}),
+    # a title's "N = 801" says nothing of the tail bar's height of 1
+    (_mpl("hist_title_n.svg", _hist_titled("Alder ved diagnose, N = 801", 1)), Verdict.FAIL, {"TAB001"}),
+    (_mpl("hist_title_n.pdf", _hist_titled("Alder ved diagnose, N = 801", 1)), Verdict.FAIL, {"TAB001"}),
+    (_mpl("hist_title_n_safe.svg", _hist_titled("Alder ved diagnose, N = 818", 18)), Verdict.PASS, set()),
     (_mpl("spaghetti.svg", _spaghetti), Verdict.REVIEW, {"FIG001"}),
     (_mpl("spaghetti.pdf", _spaghetti), Verdict.REVIEW, {"FIG001"}),
     (_panels("panels.svg"), Verdict.PASS, set()),
