@@ -207,6 +207,7 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
         for chunk in iter_text(entry.path):
             findings.extend(judge(chunk, rules, config, entry.relpath, key))
             text = chunk.text
+            text = _text_figures(text, entry, config, key, facts, findings)
             if _KNITTED.search(text):
                 # knitted Markdown: printed output read as the output of its code chunk, as in a log
                 from scanner.loaders.printouts import knitted_outputs
@@ -218,6 +219,21 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
                                       for i, line in enumerate(text.split("\n")))
             findings.extend(_prose_findings(text, chunk.first_line, entry, config, key))
     return findings
+
+
+def _text_figures(text: str, entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
+                  findings: list[Finding]) -> str:
+    """The images written into a note's text (Markdown's ![](data:...), an <img> or an inline SVG) judged as
+    a document's figures (a raster image goes to a person), their findings added to ``findings``; the text
+    without them (their base64 is no prose)."""
+    if "data:image/" not in text and "<svg" not in text and "<SVG" not in text:
+        return text
+    from scanner.document_scan import scan_figures
+    from scanner.loaders.html_doc import embedded_images
+
+    content, text = embedded_images(text)
+    findings.extend(scan_figures(entry, config, key, facts, _analyse, content))
+    return text
 
 
 # A fence of knitr's or reprex's printed output: "```" then a line behind "## " or "#> ".
@@ -419,7 +435,8 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
             parts: Iterable[LogPart] = read_notebook(Path(entry.path), threads=threads, code=code, tables=tables,
                                                      embedded=embedded)
         elif literate:
-            parts = _literate_parts(entry, config, key, findings, threads=threads, code=code, embedded=embedded)
+            parts = _literate_parts(entry, config, key, findings, facts, threads=threads, code=code,
+                                    embedded=embedded)
         else:
             program = read_program(Path(entry.path), language_of(entry.relpath), threads=threads, comparisons=code,
                                    embedded=embedded)
@@ -437,8 +454,8 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
 _MAX_LITERATE_BYTES = 64 << 20
 
 
-def _literate_parts(entry: DiscoveredFile, config: Config, key: bytes, findings: list[Finding], *, threads: int,
-                    code: bool, embedded: bool) -> list[LogPart]:
+def _literate_parts(entry: DiscoveredFile, config: Config, key: bytes, findings: list[Finding], facts: FileFacts,
+                    *, threads: int, code: bool, embedded: bool) -> list[LogPart]:
     """An R Markdown or Quarto document: each code chunk read as a program of its engine's language (a
     ``{python}`` chunk's ``df.pnr.isin([...])``), its prose by the rules of a text note (added to
     ``findings``: sentences and tables in the text)."""
@@ -455,6 +472,7 @@ def _literate_parts(entry: DiscoveredFile, config: Config, key: bytes, findings:
         program = read_program(Path(entry.path), language, threads=threads, comparisons=code, embedded=embedded,
                                text=body, first_line=line)
         parts.append(LogPart(program.tables, program.comparisons, program.problems))
+    prose = _text_figures(prose, entry, config, key, facts, findings)
     findings.extend(_prose_findings(prose, 1, entry, config, key))
     return parts
 

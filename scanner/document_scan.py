@@ -522,7 +522,13 @@ def scan_document_figures(entry: DiscoveredFile, config: Config, key: bytes, fac
                           analyse: Analyse) -> list[Finding]:
     """The figures of a document whose text and tables another reader reads (a rendered notebook's HTML: its
     plotly charts, inline SVGs, pictures and widget data): findings for them, and their problems."""
-    content = read_document(entry)
+    return scan_figures(entry, config, key, facts, analyse, read_document(entry))
+
+
+def scan_figures(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, analyse: Analyse,
+                 content: DocumentContent) -> list[Finding]:
+    """Findings for the figures (and attached files) of ``content``, read by another reader than the
+    document's text: a rendered notebook's figures, the images written into a Markdown note."""
     facts.problems.extend(content.problems)
     scan = _DocumentScan(entry, config, key, facts, analyse)
     scan.attached(content)

@@ -623,3 +623,30 @@ def test_counts_written_on_a_map_are_read(tmp_path: Path, counts: list[int], ver
                      for k, (name, c) in enumerate(zip(["Ærø", "Fanø", "Læsø", "Samsø"], counts, strict=True)))
     f = scan(_svg(tmp_path, "map.svg", f'<text x="10" y="20">New cases by island municipality</text><g>{labels}</g>'))
     assert f.verdict is verdict, _detail(f)
+
+
+@pytest.mark.parametrize("form", ["markdown-uri", "img-tag", "inline-svg", "quarto"])
+def test_images_written_into_a_note_are_read(tmp_path: Path, form: str) -> None:
+    """A figure written into a Markdown note or a Quarto file (a data URI, an <img> tag, an inline SVG) is
+    read like a document's: a scatter of persons is blocked. It was not read at all (the base64 was text)."""
+    import base64
+
+    svg = mpl_scatter(tmp_path).read_bytes()
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+    body = {"markdown-uri": f"![Indkomst og alder]({uri})", "img-tag": f'<img src="{uri}" alt="fig">',
+            "inline-svg": svg.decode("utf-8").split("?>", 1)[-1], "quarto": f"![Figur 1]({uri})"}[form]
+    note = tmp_path / ("analyse.qmd" if form == "quarto" else "notat.md")
+    note.write_text(f"# Resultater\n\nFigur 1 viser sammenhængen.\n\n{body}\n\nSlut.\n", encoding="utf-8")
+    f = scan(note)
+    assert f.verdict is Verdict.FAIL and "FIG001" in rules(f), _detail(f)
+
+
+def test_a_raster_image_written_into_a_note_goes_to_a_person(tmp_path: Path) -> None:
+    import base64
+
+    png = base64.b64encode(make_png(tmp_path / "p.png").read_bytes()).decode()
+    note = tmp_path / "notat.md"
+    note.write_text(f"# Resultater\n\n![Figur](data:image/png;base64,{png})\n", encoding="utf-8")
+    f = scan(note)
+    assert f.verdict is Verdict.REVIEW and rules(f) == {"FIL001"}, _detail(f)
+    assert "embedded image 1" in f.findings[0].message

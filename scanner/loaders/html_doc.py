@@ -27,7 +27,7 @@ from scanner.loaders.office import (
     square,
 )
 
-__all__ = ["read_html"]
+__all__ = ["embedded_images", "read_html"]
 
 MAX_HTML_BYTES = 512 << 20
 _MAX_SPAN = 64
@@ -289,22 +289,60 @@ class _Reader(HTMLParser):
                                      "be read")
 
     def _image(self, src: str) -> None:
-        m = _DATA_URI.match(src)
-        if not m:
+        if not _DATA_URI.match(src):
             return
         self.images += 1
-        place = Place(element=f"image {self.images}")
-        payload = src[m.end():]
-        try:
-            raw = base64.b64decode(payload) if m.group(2) else payload.encode("utf-8")
-        except (binascii.Error, ValueError):
-            self.out.problems.append(f"embedded image {self.images} could not be decoded")
-            return
-        kind = m.group(1).lower()
-        if kind.startswith("svg"):
-            self.out.extend(read_svg(raw, place))
-        else:
-            self.out.extend(read_image(raw, "jpeg" if kind == "jpg" else kind, place))
+        _data_image(src, Place(element=f"image {self.images}"), self.out)
+
+
+def _data_image(src: str, place: Place, out: DocumentContent) -> None:
+    """An image written into the document as a data URI (``data:image/png;base64,...``), read into ``out``:
+    an SVG's marks, a raster image as unreadable (a person must look)."""
+    m = _DATA_URI.match(src)
+    if m is None:
+        return
+    payload = src[m.end():]
+    try:
+        raw = base64.b64decode(re.sub(r"\s+", "", payload)) if m.group(2) else payload.encode("utf-8")
+    except (binascii.Error, ValueError):
+        out.problems.append(f"{place.element or 'embedded image'} could not be decoded")
+        return
+    kind = m.group(1).lower()
+    if kind.startswith("svg"):
+        out.extend(read_svg(raw, place))
+    else:
+        out.extend(read_image(raw, "jpeg" if kind == "jpg" else kind, place))
+
+
+# An image in a note's text: a data URI (markdown's ![](data:...), an <img src="data:...">) or an inline SVG.
+_TEXT_DATA_URI = re.compile(r"data:image/(?:png|jpeg|jpg|gif|svg\+xml|webp|bmp|tiff)(?:;base64)?,[A-Za-z0-9+/=%\s]*",
+                            re.I)
+_INLINE_SVG = re.compile(r"<svg\b.*?</svg\s*>", re.I | re.S)
+
+
+def embedded_images(text: str) -> tuple[DocumentContent, str]:
+    """The images written into a note's text (Markdown, a text file): data URIs and inline SVGs, read as
+    figures; and the text without them (their base64 or markup is no prose). Raster images are figures that
+    cannot be read: a person must look, never a pass."""
+    out = DocumentContent()
+    if "data:image/" not in text and "<svg" not in text.lower():
+        return out, text
+    k = 0
+
+    def uri(m: re.Match[str]) -> str:
+        nonlocal k
+        k += 1
+        _data_image(m.group(0), Place(element=f"embedded image {k}"), out)
+        return ""
+
+    def svg(m: re.Match[str]) -> str:
+        nonlocal k
+        k += 1
+        out.extend(read_svg(m.group(0).encode("utf-8"), Place(element=f"inline svg {k}")))
+        return "\n" * m.group(0).count("\n")  # (line numbers of the text below stay right)
+
+    rest = _INLINE_SVG.sub(svg, _TEXT_DATA_URI.sub(uri, text))
+    return out, rest
 
 
 def _dt_widget(text: str) -> tuple[list[str], list[list[str]]] | None:
