@@ -114,6 +114,10 @@ mpl_box_pdf = _mpl("box.pdf", lambda ax: ax.boxplot(BOXES))
 mpl_box_horizontal = _mpl("boxh.svg", lambda ax: ax.boxplot(BOXES, orientation="horizontal"))
 mpl_box_no_fliers = _mpl("box_safe.svg", lambda ax: ax.boxplot(BOXES, showfliers=False))
 mpl_box_no_fliers_pdf = _mpl("box_safe.pdf", lambda ax: ax.boxplot(BOXES, showfliers=False))
+# filled boxes (patch_artist, seaborn's default): the boxes are patches, their outliers as plain as ever
+mpl_box_filled = _mpl("box_filled.svg", lambda ax: ax.boxplot(BOXES, patch_artist=True))
+mpl_box_filled_no_fliers = _mpl("box_filled_safe.svg", lambda ax: ax.boxplot(BOXES, patch_artist=True,
+                                                                               showfliers=False))
 # points on their error bars, and lollipops (a marker at a stem's end): no box, nothing beyond
 mpl_errorbars = _mpl("errorbars.svg", lambda ax: ax.errorbar([1, 2, 3], [4.1, 5.3, 4.8], yerr=[0.5, 0.7, 0.4], fmt="o"))
 mpl_lollipop = _mpl("lollipop.pdf", lambda ax: (ax.stem([1, 2, 3, 4], [3.2, 4.1, 2.7, 5.0]),
@@ -455,6 +459,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_box_horizontal, Verdict.FAIL, {"FIG001"}),
     (mpl_box_no_fliers, Verdict.PASS, set()),
     (mpl_box_no_fliers_pdf, Verdict.PASS, set()),
+    (mpl_box_filled, Verdict.FAIL, {"FIG001"}),
+    (mpl_box_filled_no_fliers, Verdict.PASS, set()),
     (mpl_errorbars, Verdict.PASS, set()),
     (mpl_lollipop, Verdict.PASS, set()),
     (stata_histogram([2, 14, 40, 88, 61, 23, 7]), Verdict.FAIL, {"TAB001"}),

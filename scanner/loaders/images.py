@@ -312,9 +312,10 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
                     # counted per panel (matplotlib's "axes_2"): four panels of three lines are not twelve
                     panel = next((x.ident for x in reversed(stack) if x.ident and _PANEL.match(x.ident)), "")
                     panel_lines[panel] += 1
-        if found is None and tag in ("path", "polyline", "line", "polygon") and not g.excluded and not in_defs \
-                and not _in_axis_furniture(stack) and not el.get("transform"):
-            pts = _line_points(tag, el) if tag != "polygon" else _points(el.get("points", ""))
+        if found is None and tag in ("path", "polyline", "line", "polygon") and not in_defs \
+                and not _in_axis_furniture(stack) and not el.get("transform") and (not g.excluded or _patch(stack)):
+            # (a filled box plot's boxes are matplotlib patches, "patch_3": boxes, not furniture)
+            pts = _line_points(tag, el, closed=True) if tag != "polygon" else _points(el.get("points", ""))
             if len(pts) == 2:
                 segments.append((pts[0], pts[1]))
             elif (outline := outline_box(pts)) is not None:
@@ -392,6 +393,12 @@ def _tick_of(stack: list[_Group]) -> tuple[str, int] | None:
         if m is not None:
             return m.group(1), g.serial
     return None
+
+
+def _patch(stack: list[_Group]) -> bool:
+    """Inside a matplotlib patch other than the axes' background (a bar, a filled box of a box plot)."""
+    own = next((g.ident for g in reversed(stack) if g.ident), None)
+    return bool(own and own.startswith("patch_") and own != "patch_1")
 
 
 def _in_axis_furniture(stack: list[_Group]) -> bool:
@@ -623,7 +630,9 @@ def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:
     return None
 
 
-def _line_points(tag: str, el: Element) -> list[tuple[float, float]]:
+def _line_points(tag: str, el: Element, *, closed: bool = False) -> list[tuple[float, float]]:
+    """The points of a straight line, polyline or path of moves and lines (``closed``: a path closed with
+    ``z`` too, an outline such as a filled box plot's box)."""
     if tag == "line":
         ends = [_float(el.get(k)) for k in ("x1", "y1", "x2", "y2")]
         if any(v is None for v in ends):
@@ -633,6 +642,8 @@ def _line_points(tag: str, el: Element) -> list[tuple[float, float]]:
         return _points(el.get("points", ""))
     if tag == "path":
         d = el.get("d", "")
+        if closed and re.fullmatch(r"[\sML\d.,eE+-]*[zZ]\s*", d):
+            d = d.rstrip()[:-1]
         if not re.fullmatch(r"[\sML\d.,eE+-]*", d):
             return []
         return _points(d)
