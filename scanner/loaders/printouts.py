@@ -273,7 +273,7 @@ _STATA_LISTING = frozenset({"list", "li", "lis", "l", "browse", "br", "edit", "e
 _STATA_TABULATION = frozenset({
     "tabulate", "tab", "ta", "tabu", "tabul", "tabula", "tabulat", "tab1", "tab2", "table", "tabstat", "summarize",
     "summ", "sum", "su", "summa", "summar", "summari", "summariz", "tabout", "xttab", "xtsum", "xtdes",
-    "misstable", "tabm", "table1", "dtable", "count", "means", "ci", "ameans", "centile",
+    "misstable", "tabm", "table1", "dtable", "count", "means", "ci", "ameans", "centile", "ttest", "inspect",
     "tabdisp", "collapse", "contract", "groups", "fre", "tabchi",
     # survival tables: persons at risk, failures and censorings per interval or group (sts list, sts test)
     "sts", "ltable", "strate", "stptime", "stsum",
@@ -282,17 +282,17 @@ _STATA_MODEL = frozenset({
     "regress", "reg", "regr", "logit", "logistic", "probit", "oprobit", "ologit", "mlogit", "poisson", "nbreg",
     "xtreg", "xtlogit", "xtpoisson", "areg", "reghdfe", "ivregress", "ivreg2", "ivreghdfe", "stcox", "streg",
     "mixed", "melogit", "meglm", "glm", "margins", "marginsplot", "test", "testparm", "lincom", "nlcom", "estat",
-    "esttab", "estout", "eststo", "outreg2", "predict", "anova", "manova", "ttest", "ranksum", "signrank",
+    "esttab", "estout", "eststo", "outreg2", "predict", "anova", "manova", "ranksum", "signrank",
     "pwcorr", "correlate", "corr", "ppmlhdfe", "qreg", "rreg", "sureg", "heckman", "tobit", "cloglog",
     "xtset", "tsset", "stset", "bootstrap", "didregress", "csdid",
     "eventstudyinteract", "did_multiplegt", "rdrobust", "synth", "teffects", "psmatch2", "pscore", "kdensity",
     "graph", "twoway", "scatter", "histogram", "hist", "tw", "line", "coefplot", "binscatter", "describe",
     "desc", "d", "ds", "merge", "append", "reshape", "egen", "gen", "generate", "replace", "drop", "keep",
-    "recode", "rename", "label", "sort", "gsort", "duplicates", "save", "use", "import", "export", "log",
+    "recode", "rename", "label", "sort", "gsort", "save", "use", "import", "export", "log",
     "display", "di", "set", "local", "global", "do", "run", "quietly", "qui", "capture", "cap", "timer",
     "estimates", "est", "return", "ereturn", "mata", "program", "end", "version", "clear", "preserve",
     "restore", "compress", "format", "isid", "assert", "confirm", "which", "help", "sysuse", "webuse",
-    "inspect", "codebook", "post", "postfile", "postclose", "notes", "matrix", "mat", "svmat", "mkmat", "putexcel",
+    "codebook", "post", "postfile", "postclose", "notes", "matrix", "mat", "svmat", "mkmat", "putexcel",
     "collect", "etable", "creturn", "sreturn", "scalar", "tempfile", "tempvar", "frame", "frames",
 })  # fmt: skip
 _R_LISTING = re.compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|slice_tail|slice_sample|sample_n|"
@@ -370,6 +370,10 @@ def _stata_origin(command: str) -> Origin | None:
     word = _first_word(command)
     if word in _STATA_LISTING:
         return Origin.LISTING
+    if word in ("duplicates", "dup", "dupl"):
+        # "duplicates list" and "examples" print the duplicated observations; "report" counts them
+        sub = command.split()[1].lower() if len(command.split()) > 1 else ""
+        return Origin.LISTING if sub in ("list", "l", "li", "lis", "examples", "e", "ex", "exa") else Origin.OUTPUT
     if word == "input":
         return Origin.EMBEDDED
     if word in _STATA_TABULATION:
@@ -646,7 +650,14 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     rule = par[rule_at].text
     cuts = [p for p, ch in enumerate(rule) if ch == "+"]
     header = [x for x in par[:rule_at] if not _RULE.match(x.text)]
-    data = [x for x in par[rule_at + 1:] if not _BAR_RULE.match(x.text) and not _RULE.match(x.text)]
+    if any("|" in x.text for x in header):
+        header = [x for x in header if "|" in x.text]  # (a title above the box: "Two-sample t test ...")
+    body = par[rule_at + 1:]
+    closing = max((i for i, x in enumerate(body) if _RULE.match(x.text)), default=None)
+    if closing is not None and not any("|" in x.text for x in body[closing + 1:]):
+        body = body[:closing]  # (notes under the box: ttest's "diff = mean(1) - mean(2)  t = ...")
+    data = [x for x in body if not _BAR_RULE.match(x.text) and not _RULE.match(x.text)
+            and not _TTEST_DIFF.match(x.text)]
     if not data:
         return None
 
@@ -1085,6 +1096,11 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         table, used_next = found
         if language is Language.SAS and "response profile" in sas_states.get(par[0].number, state).section.lower():
             table = _response_profile(table)
+        if language is Language.STATA and _first_word(command) in ("duplicates", "dup", "dupl") \
+                and table.origin is not Origin.LISTING and table.table.names:
+            # duplicates report: "Copies" is a class (1 = unique, 2 = pairs), the observations are its counts
+            table = _retitled(table, list(table.table.names),
+                              [[f"{r[0]} (class)" if r and r[0] else "", *r[1:]] for r in table.table.rows])
         if language is Language.R and "ftable" in command:
             table = _ftable_names(table)
         if language is Language.R and _R_COUNTING.search(command):
@@ -1630,7 +1646,8 @@ def _stata_input_echo(command: str, par: list[_Line]) -> list[ListedTable]:
 def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: Origin, what: str,
                      command: str, language: Language) -> tuple[ListedTable, int] | None:
     """A table in one paragraph (``pars[k]`` is the next one, which a header-only paragraph joins)."""
-    if any(_MODEL_HEADER.search(x.text) for x in par) and not any(_LIFE_TABLE.search(x.text) for x in par[:8]):
+    if any(_MODEL_HEADER.search(x.text) for x in par) and not any(_LIFE_TABLE.search(x.text) for x in par[:8]) \
+            and not any(_OBS_COLUMN.search(x.text) for x in par[:4]):
         # model output: estimates, not cells (a life table's confidence bands go with its counts). A table of
         # counts above the estimates (Stata cs/cc: cases and noncases by exposure, then the risk ratio) is
         # read without them and without its rows of decimals (Risk, Proportion exposed).
@@ -1901,6 +1918,11 @@ _MODEL_HEADER = re.compile(r"Coef\.|Coefficient|Std\. ?[Ee]rr|Odds [Rr]atio|Haz(
 # censored per interval are counts, even beside confidence bands.
 _LIFE_TABLE = re.compile(r"\bBeg\.|\bn\.risk\b|\bat\s+risk\b|\bSurvivor\b|\bNumber\s+(?:Failed|Left)\b|\bn\.event\b",
                          re.IGNORECASE)
+# ttest's difference of the groups' means under them: an estimate, no group
+_TTEST_DIFF = re.compile(r"^\s*diff(?:erence)?\s*\|")
+# Stata's ttest, ci and mean print each group's number of observations ("Group |  Obs  Mean  Std. err.") beside
+# its estimates: the Obs column is counts, and a group of 2 shows both values through its mean and spread.
+_OBS_COLUMN = re.compile(r"\|\s+Obs\s{2,}\S")
 _STRATUM = re.compile(r"^\s*[A-Za-z_][\w.]*\s*=\s*\S+\s*$")
 
 
