@@ -438,6 +438,7 @@ _SAS_PAGE = re.compile(r"^\x0c?[\s\d]*The SAS System\b.*$|^\s+\d{1,2}:\d{2}\s+\w
                        r"(?:\s+\d+)?\s*$|^\s*\d{1,2}:\d{2}\s+\w+day.*\d{4}\s*$")
 _DECORATION = re.compile(r"^\s*(?:# A tibble:.*|# (?:ℹ|…|\.\.\.).*|(?:<[\w/ ]+>\s*)+|\[\d+ rows x \d+ columns\]|"
                          r"\.\.\..*|\[ reached .*\]|Showing \d+ of \d+.*)$")
+_TIBBLE_TYPES = re.compile(r"^\s*(?:<[a-z][\w/ ]*>\s*)+$")
 _R_VECTOR = re.compile(r"^\s*\[\d+\]\s")
 # A command that prints a data column's own values: df$loen, df[["loen"]], pull(df, loen), sorted or cut to its
 # first rows (sort(df$loen)[1:10], head(df$loen, 20)); not a statistic of them (mean(df$loen), table(...)).
@@ -1014,7 +1015,10 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     if language is Language.PYTHON:
         # IPython's "Out[3]:" before the first line of the output
         lines = [_Line(x.number, _PY_OUT.sub(lambda m: " " * len(m.group(0)), x.text, count=1)) for x in lines]
-    lines = [x if not _DECORATION.match(x.text) else _Line(x.number, "") for x in lines]
+    # a tibble's line of column types under its header goes (the header stays on its rows); other decoration
+    # (its "# A tibble: 4 x 4" title, "# i 5 more rows" under it) is blanked
+    lines = [x if not _DECORATION.match(x.text) else _Line(x.number, "") for x in lines
+             if not _TIBBLE_TYPES.match(x.text)]
     tables: list[ListedTable] = []
     if language is Language.STATA:
         tables.extend(_stata_extremes(lines))
