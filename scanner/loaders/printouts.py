@@ -297,7 +297,9 @@ _STATA_MODEL = frozenset({
 })  # fmt: skip
 _R_LISTING = re.compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|slice_tail|slice_sample|sample_n|"
                         r"sample_frac|glimpse|print|as\.data\.frame|data\.frame)\s*\(|^\s*[A-Za-z.][\w.$]*\s*$|"
-                        r"^\s*[A-Za-z.][\w.$]*\s*\[")
+                        r"^\s*[A-Za-z.][\w.$]*\s*\[|"
+                        # rows picked out of a data frame: subset(), dplyr's filter(), slice(), arrange()
+                        r"\b(?:subset|filter|slice|arrange|slice_max|slice_min|top_n|distinct)\s*\(")
 _R_TABULATION = re.compile(r"\b(?:table|xtabs|ftable|prop\.table|proportions|addmargins|aggregate|count|"
                            r"summari[sz]e|tapply|by|describe|quantile|tabyl|group_by|CrossTable|freq|"
                            r"margin\.table|rowsum|colSums|rowSums|cumsum|survfit|table1|tbl_summary|"
@@ -307,7 +309,8 @@ _R_MODEL = re.compile(r"\b(?:lm|glm|coxph|lmer|glmer|survreg|anova|Anova|confint
                       r"feols|felm|plm|ivreg|polr|multinom|clogit|cox\.zph|str|dim|nrow|ncol|names|colnames|"
                       r"class|levels|length|sessionInfo|library|require|install\.packages|set\.seed|Sys\.time|"
                       r"options|print\.default|cat|message|paste|sprintf)\s*\(")
-_PY_LISTING = re.compile(r"\.(?:head|tail|sample|nlargest|nsmallest|iloc|loc|to_string)\b|^\s*(?:print|display)\s*\("
+_PY_LISTING = re.compile(r"\.(?:head|tail|sample|nlargest|nsmallest|iloc|loc|to_string|query|filter|sort_values|"
+                         r"sort|drop_duplicates|top_k|bottom_k)\b|^\s*(?:print|display)\s*\("
                          r"\s*[A-Za-z_][\w.]*\s*\)\s*$|^\s*[A-Za-z_][\w]*\s*$|^\s*[A-Za-z_]\w*\s*\[")
 _PY_TABULATION = re.compile(r"\.(?:value_counts|describe|groupby|pivot_table|pivot|crosstab|agg|aggregate|size|"
                             r"count|sum|mean|median|quantile|nunique|unstack|stack|resample|cumsum)\b|"
