@@ -854,6 +854,8 @@ def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
     named = c.name.strip().lower()
     if sample.height < 2 or not (
             (c.index == 0 and named in _ROW_INDEX_NAMES)
+            # psych::describe() numbers the variables it describes in "vars", beside their names
+            or (c.index <= 1 and named == "vars")
             or (name_tokens(c.name) and set(name_tokens(c.name)) <= _ROW_NUMBER_WORDS and sample.height >= 20)):
         return False
     values = sample.get_column(c.name)

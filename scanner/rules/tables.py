@@ -399,6 +399,17 @@ def _percent_scale(table: TableModel, col: ColumnInfo) -> float:
     return 100.0 if isinstance(top, (int, float)) and top > 1.0 else 1.0
 
 
+def _amounts(table: TableModel, col: ColumnInfo) -> bool:
+    """A column named like the largest unit's share ("top1") that holds amounts, not shares: numbers over 100
+    (``summarise(top1 = max(oms))``: the largest firm's own turnover)."""
+    from scanner.table_model import ColumnKind
+
+    if col.kind is not ColumnKind.NUMERIC or _PERCENT_NAME.search(col.name):
+        return False
+    top = table.sample.get_column(col.name).drop_nulls().cast(float).max()
+    return isinstance(top, (int, float)) and top > 100.0
+
+
 def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """TAB002 in `sdcscan scan`: a published share of the largest units above the profile's k."""
     from scanner.table_model import ColumnKind, TableShape
@@ -407,7 +418,7 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
         return
     profile = ctx.profile
     columns = [c for c in table.columns if c.statistic == "dominance" and c.non_null
-               and c.kind in (ColumnKind.NUMERIC, ColumnKind.TEXT)]
+               and c.kind in (ColumnKind.NUMERIC, ColumnKind.TEXT) and not _amounts(table, c)]
     for col in columns:
         n = _dominance_n(col.name)
         # A share written in percent (0-100) or as a fraction (0-1).
@@ -506,7 +517,8 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
     if not firms:
         return
     magnitudes = [c for c in table.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
-                  and c not in firms and c.statistic not in ("share", "dominance", "estimate", "spread")
+                  and c not in firms and (c.statistic not in ("share", "dominance", "estimate", "spread")
+                                          or (c.statistic == "dominance" and _amounts(table, c)))
                   and c.non_null]
     if not magnitudes:
         return
