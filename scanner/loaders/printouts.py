@@ -1027,6 +1027,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         tables.extend(_stata_extremes(lines))
         tables.extend(_stata_codebook(lines, what_base))
         tables.extend(_stata_codebook_values(lines, what_base))
+    tables.extend(_hmisc_extremes(lines))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     if language is Language.SAS:
         tables.extend(_sas_frequency_missing(lines, sas_states, state))
@@ -1103,6 +1104,10 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         table, used_next = found
         if language is Language.SAS and "response profile" in sas_states.get(par[0].number, state).section.lower():
             table = _response_profile(table)
+        if table.origin is not Origin.LISTING and (_EXTREMES_TITLE.match(par[0].text) or (
+                k >= 2 and _EXTREMES_TITLE.match(pars[k - 2][-1].text))):
+            # SPSS EXAMINE's "Extreme Values" (the five highest and lowest cases with their values)
+            table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what}: extreme values")
         if language is Language.STATA and _first_word(command) in ("duplicates", "dup", "dupl") \
                 and table.origin is not Origin.LISTING and table.table.names:
             # duplicates report: "Copies" is a class (1 = unique, 2 = pairs), the observations are its counts
@@ -1556,6 +1561,33 @@ def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
         for j in range(start, k):
             lines[j] = _Line(lines[j].number, "")
     return found
+
+
+_EXTREMES_TITLE = re.compile(r"^\s*Extreme (?:Values|Observations)\s*$", re.IGNORECASE)
+# Hmisc's describe(): "lowest : 112 845 1290 2004 2311, highest: 2210400 ..." (one line or two).
+_HMISC_EXTREMES = re.compile(r"^\s*(lowest|highest)\s*:\s*(.*?)(?:,\s*(highest)\s*:\s*(.*))?\s*$")
+
+
+def _hmisc_extremes(lines: list[_Line]) -> list[ListedTable]:
+    """The ``lowest :`` and ``highest:`` lines of R's Hmisc ``describe()``: the five lowest and highest single
+    values of a variable with many distinct values, each one unit's own value. Their lines are blanked."""
+    rows: list[list[str]] = []
+    at: list[int] = []
+    for k, x in enumerate(lines):
+        m = _HMISC_EXTREMES.match(x.text)
+        if m is None:
+            continue
+        for side, values in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
+            for v in (values or "").split() if side else ():
+                if _NUMERIC_CELL.match(v.rstrip(",")):
+                    rows.append([side, v.rstrip(",")])
+                    at.append(x.number)
+        lines[k] = _Line(x.number, "")
+    if len(rows) < 2:
+        return []
+    table = _table(["extreme", "value"], rows, at, Origin.LISTING,
+                   "R Hmisc describe: extreme values (lowest, highest)", "hmisc-extremes")
+    return [table] if table is not None else []
 
 
 def _has_row_numbers(table: ListedTable) -> bool:

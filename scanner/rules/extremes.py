@@ -664,7 +664,7 @@ def _ranked_extremes(table: TableModel) -> str:
         # nothing but lowest and highest values (and their observation numbers): no group to summarise
         return "columns of lowest and highest values"
     labels = [c for c in table.dimensions if c.kind.value == "text"]
-    for c in labels[:1]:
+    for c in labels[:3]:
         values = [v for v in table.sample.get_column(c.name).to_list() if isinstance(v, str) and v.strip()]
         ranks = [v for v in values if _RANK_LABEL.match(v)]
         if len(ranks) >= 2 and len(ranks) * 2 >= len(values) \
