@@ -472,6 +472,17 @@ def _python() -> list[Sample]:
         Sample("Python", "py_console_safe.txt", _py_console(21), "pass"),
         Sample("Python", "py_ipython.txt", _ipython(2), "fail", ("TAB001",)),
         Sample("Python", "py_ipython_safe.txt", _ipython(21), "pass"),
+        # one IPython cell with its output, one console prompt before a sample of rows: transcripts still
+        Sample("Python", "py_one_cell.txt", "In [12]: pd.crosstab(df.diag, df.koen)\nOut[12]:\n"
+               "koen    1    2\ndiag\nC50     2   87\nC61   412    0\nE11   388  402\n", "fail", ("TAB001",)),
+        Sample("Python", "py_one_cell_safe.txt", "In [12]: pd.crosstab(df.diag, df.koen)\nOut[12]:\n"
+               "koen    1    2\ndiag\nC50    21   87\nC61   412    0\nE11   388  402\n", "pass"),
+        Sample("Python", "py_sample_rows.txt", ">>> print(df.sample(5, random_state=1))\n"
+               "      koen  alder  kommune  income\n2211     1     47      101  412300\n"
+               "904      2     52      147  398120\n3178     2     33      825  221000\n"
+               "77       1     61      851  512000\n1009     2     29      101  187000\n", "fail", ("LOG001",)),
+        Sample("Python", "py_sample_counts_safe.txt", ">>> print(df.groupby('kommune').size().sample(3))\n"
+               "kommune\n101    41230\n147    18812\n851    22040\ndtype: int64\n", "pass"),
         Sample("Python", "py_clean.py", "import pandas as pd\ndf = pd.read_parquet('bef.parquet')\n"
                "df = df[df.year == 2019]\nfor pnr in [1, 2]:\n    pass\nseed = 12345\nx = df[df.pnr.notna()]\n"
                "res = df.groupby('region').size()\n", "pass"),

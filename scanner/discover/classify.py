@@ -594,8 +594,11 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (re.compile(r"^>>> [^\n]*(?:\w\(|=|\.\w)", _M), 2, 3),
     # one prompt before a pandas or polars call is enough: ">>> df.loc[df.loen > 5e6, 'lopnr'].tolist()"
     (re.compile(r"^>>> [^\n]*(?:\.(?:loc|iloc)\[|\bpd\.|\bpl\.|\.(?:groupby|group_by|value_counts|tolist|"
-                r"to_list|head|tail|describe|unique|crosstab|pivot_table|agg)\()", _M), 1, 3),
+                r"to_list|head|tail|describe|unique|crosstab|pivot_table|agg|sample|query|nlargest|nsmallest|"
+                r"to_string|sort_values|filter|select)\()", _M), 1, 3),
     (re.compile(r"^In \[\d+\]: \S", _M), 2, 3),
+    # one IPython cell with its output: "In [12]: ..." then "Out[12]:" within a few lines
+    (re.compile(r"^In \[(\d+)\]: \S[^\n]*\n(?:[^\n]*\n){0,3}?Out\[\1\]:", _M), 1, 3),
     (re.compile(r"^Out\[\d+\]:", _M), 1, 1),
     (re.compile(r"^(?:Call:|Signif\. codes:|Residual standard error:|Coefficients:)", _M), 1, 1),
     # printed output saved as .txt/.out: R's vector print, Stata's counts after a command, SPSS commands,
