@@ -151,3 +151,13 @@ def embedded_data(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
             "nothing makes them table cells: the rows are persons.",
             evidence, line=part.line, identity=f"persons:{part.what}",
         )
+    elif n >= 2 and len(person) >= 2 and len(table.columns) > len(person) and not is_aggregate(table) \
+            and not any(c.count_named or c.statistic is not None for c in table.columns):
+        # fewer rows than min_rows, with two person attributes and a value beside them: a few persons'
+        # records as much as toy data; a person must tell (never a silent pass)
+        names = ", ".join(repr(masking.mask_name(c.name)) for c in person[:4])
+        yield ctx.finding(
+            f"{part.what} writes {n:,} rows with person attributes ({names}) and a value beside them into the "
+            "code: too few rows to tell test data from a few persons' records. A person must check.",
+            evidence, line=part.line, identity=f"few-persons:{part.what}", severity=Severity.REVIEW,
+        )
