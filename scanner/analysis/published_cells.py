@@ -120,10 +120,30 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
                 result.itemised.append(SmallCell(0, col.name, False, (), stated=True))
     if not dims or not table.sample_complete:
         return
-    for k, label in enumerate(table.sample.get_column(dims[0]).to_list()):
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    frame = table.sample
+    shares = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count and not c.embedded
+              and (c.statistic == "share" or _PERCENT_UNIT.search(c.name)) and not _NOT_OF_UNITS.search(c.name)]
+    for k, label in enumerate(frame.get_column(dims[0]).to_list()):
         n = _stated_n(str(label)) if isinstance(label, str) else None
-        if n is not None and 0 < n < profile.threshold:
-            _add_small(result, table.sample, dims, [k], dims[0], stated=True)
+        if n is None:
+            continue
+        if 0 < n < profile.threshold:
+            _add_small(result, frame, dims, [k], dims[0], stated=True)
+            continue
+        # a share of the row's own stated size ("Ærø (n=6)": 33.3 % is 2 persons)
+        for col in shares:
+            values = frame.get_column(col.name).cast(float)
+            v = values[k]
+            if v is None or not np.isfinite(v) or v < 0 or v > 100:
+                continue
+            half = _half_unit(values.drop_nulls().drop_nans())
+            scale = 1.0 if values.drop_nulls().drop_nans().max() > 1 or _PERCENT_UNIT.search(col.name) else 100.0
+            if bool(_small_counts(np.array([v * scale]), half * scale, float(n), profile.threshold)[0]):
+                _add_small(result, frame, dims, [k], col.name, size_in=f"row label {masking.mask_name(dims[0])!r}")
 
 
 def _count_cells(frame: pl.DataFrame, name: str, offset: int, dims: list[str], profile: Profile,
@@ -149,7 +169,15 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           # the units a group size counts: "Antal individer", "Befolkning", "Folketal"
                           "individer", "individuals", "individ", "patienter", "patients", "observationer",
                           "observations", "befolkning", "befolkningen", "population", "borgere", "indbyggere",
-                          "invånare", "invanare", "innbyggere", "folketal", "folkmängd", "people"})
+                          "invånare", "invanare", "innbyggere", "folketal", "folkmängd", "people",
+                          # populations a group is made of (not events in it, such as deaths or admissions)
+                          "indvandrere", "invandrare", "innvandrere", "invandrade", "indvandrede", "innvandrede",
+                          "immigrants", "migrants", "efterkommere",
+                          "elever", "studerende", "studenter", "students", "pupils", "ansatte", "anställda",
+                          "anstallda", "employees", "beskæftigede", "beskaeftigede", "sysselsatta", "kvinder",
+                          "kvinnor", "mænd", "maend", "män", "man", "women", "men", "børn", "boern", "barn",
+                          "children", "husstande", "hushåll", "hushall", "households", "familier", "familjer",
+                          "families", "deltagere", "participants", "respondenter", "respondents"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
 _NOT_OF_UNITS = re.compile(r"rate|ratio|cum|kumul|change|growth|vækst|vaekst|ændring|aendring|indkomst|income|"
                            r"omsætning|omsaetning|turnover|løn|loen|wage|salary|kr\b|value|værdi|vaerdi|beløb|beloeb|"
@@ -396,7 +424,7 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         # a note under the table ("N = 4") states the size as a title does
         in_title, title_where = _stated_in_title(footer), "a note under the table"
     percent_title = bool(_PERCENT_UNIT.search(table.meta.title or ""))
-    if len(rows) < 2:
+    if not rows:
         return
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded \
@@ -416,10 +444,11 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         values = frame.get_column(col.name).cast(float).to_numpy()
         shares = values[rows]
         present = shares[~np.isnan(shares)]
-        if present.size < 2 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
+        if present.size < 1 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
             continue  # (counts that add up to the stated size are counts)
         half = _half_unit(frame.get_column(col.name).gather(rows).drop_nulls().drop_nans())
-        scale = 1.0 if own_percent else _percent_scale(present, half)
+        # (one row is no split of a whole: only the bound below reads it)
+        scale = 1.0 if own_percent else _percent_scale(present, half) if present.size >= 2 else None
         if scale is None:
             if present.max() > 1 and (percent_title or _PERCENT_UNIT.search(col.name) or col.statistic == "share"):
                 # percentages of groups within the stated whole that are no split of it (the share with a
