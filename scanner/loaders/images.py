@@ -308,8 +308,9 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
             pts = _line_points(tag, el)
             if len(pts) >= 3:
                 group_of[g.anchor].lines.append({(round(x, 1), round(y, 1)) for x, y in pts})
-                if not in_defs and not _in_axis_furniture(stack):
-                    # counted per panel (matplotlib's "axes_2"): four panels of three lines are not twelve
+                if not in_defs and not _in_axis_furniture(stack) and pts[0] != pts[-1]:
+                    # counted per panel (matplotlib's "axes_2"): four panels of three lines are not twelve; an
+                    # outline that closes on itself (a heatmap's cell) is no line
                     panel = next((x.ident for x in reversed(stack) if x.ident and _PANEL.match(x.ident)), "")
                     panel_lines[panel] += 1
         if found is None and tag in ("path", "polyline", "line", "polygon") and not in_defs \

@@ -203,7 +203,7 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         if heights:
             labels = [r.text for r in runs]
     outliers = drawing.outliers()
-    lines = len(drawing.lines)
+    lines = drawing.open_lines
     # a page that draws marks, bars or lines holds a figure: a spaghetti plot's lines, a swimmer plot's bars
     # (off any common baseline) beside labels that name single units
     units = len(drawing.rects) >= MIN_BARS and sum(1 for x in labels if UNIT_LABEL.match(x)) >= 2
@@ -273,6 +273,7 @@ class _Drawing:
         self.marks: dict[str, list[tuple[float, float]]] = defaultdict(list)
         self.kind: dict[str, str] = {}
         self.lines: list[set[tuple[float, float]]] = []
+        self.open_lines = 0  # data lines that do not close on themselves (a spaghetti plot's lines)
         self.pictures: list[tuple[int, int]] = []
         #: filled axis-aligned rectangles ``(left, right, bottom, top)``: a bar chart's or histogram's bars
         self.rects: list[tuple[float, float, float, float]] = []
@@ -357,6 +358,8 @@ class _Drawing:
             self.centres.append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
         elif len(path) >= 3 and not closed:
             self.lines.append({(round(x, 1), round(y, 1)) for x, y in path})
+            if path[0] != path[-1]:  # (an outline closed by returning to its start, a heatmap's cell, is no line)
+                self.open_lines += 1
 
     def _shapes(self, path: list[tuple[float, float]], curves: int, boxes: int, filled: bool) -> None:
         """Keep the axis-aligned rectangles and straight segments a painted path draws: ``re`` boxes (two
