@@ -678,7 +678,8 @@ def judge_comparisons(buf: np.ndarray, comps: np.ndarray, codec: str, language: 
 
 # --- data written into code ----------------------------------------------------------------------------
 
-_SAS_DATALINES = re.compile(r"(?im)^[ \t]*(datalines4?|cards4?|lines4?)[ \t]*;[ \t]*$")
+# (on a line of its own, or as the last statement of a line: "data x; input lopnr; datalines;")
+_SAS_DATALINES = re.compile(r"(?im)(?:^|;)[ \t]*(datalines4?|cards4?|lines4?)[ \t]*;[ \t]*$")
 _SAS_INPUT = re.compile(r"(?is)\binput\b(.*?);")
 _SAS_INPUT_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SAS_INFORMAT = re.compile(r"^\$?[A-Za-z_]*\d*\.\d*$")
@@ -737,7 +738,7 @@ def _sas_input_names(statement: str) -> tuple[list[str], bool]:
 def _sas_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
     for m in _SAS_DATALINES.finditer(text):
         step_start = max(text.rfind("data ", 0, m.start()), text.rfind("DATA ", 0, m.start()), 0)
-        inputs = list(_SAS_INPUT.finditer(text, step_start, m.start()))
+        inputs = list(_SAS_INPUT.finditer(text, step_start, m.start(1)))
         names, many = _sas_input_names(inputs[-1].group(1)) if inputs else ([], False)
         four = m.group(1).endswith("4")
         line0 = first_line + text.count("\n", 0, m.end()) + 1
@@ -1289,6 +1290,55 @@ def _py_key_literals(text: str, first_line: int) -> list[Comparison]:
     return found
 
 
+def _py_index_literals(text: str, first_line: int) -> list[Comparison]:
+    """Keys picked out by a frame's index after ``set_index("cvrnr")``: ``.drop([12345678, ...])``,
+    ``.loc[12345678, "oms"]``, ``.at[...]`` name units by their key as a comparison would."""
+    if "set_index" not in text:
+        return []
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return []
+    keys: list[tuple[str, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set_index" \
+                and node.args:
+            arg = node.args[0]
+            names = [arg] if not isinstance(arg, (ast.List, ast.Tuple)) else arg.elts
+            for n in names:
+                if isinstance(n, ast.Constant) and isinstance(n.value, str) and (k := key_kind(n.value)):
+                    keys.append((n.value, k))
+    if not keys:
+        return []
+    column, kind = keys[0]
+    found: list[Comparison] = []
+
+    def literals(node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.Tuple) and node.elts:  # .loc[key, "column"]: the row's key comes first
+            node = node.elts[0]
+        return list(node.elts) if isinstance(node, (ast.List, ast.Set)) else [node]
+
+    for node in ast.walk(tree):
+        items: list[ast.AST] = []
+        what = ""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "drop" \
+                and not any(k.arg in ("columns", "axis") for k in node.keywords):
+            rows = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("index", "labels")),
+                                                        None)
+            items, what = (literals(rows) if rows is not None else []), "drop"
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) \
+                and node.value.attr in ("loc", "at"):
+            items, what = literals(node.slice), node.value.attr
+        count = 0
+        for item in items:
+            value = _py_value(item)
+            if value is not None and not isinstance(value, bool):
+                count += _literal(repr(value) if isinstance(value, str) else str(value), kind)
+        if count:
+            found.append(Comparison(first_line + node.lineno - 1, column, kind, what, count, Language.PYTHON))
+    return found
+
+
 def _read_buffer(buf: np.ndarray, codec: str, language: Language, result: ProgramRead, threads: int,
                  comparisons: bool, embedded: bool, first_line: int, data: bytes | None) -> None:
     from kernels.logscan import MODE_CODE
@@ -1304,7 +1354,9 @@ def _read_buffer(buf: np.ndarray, codec: str, language: Language, result: Progra
         elif language is Language.PYTHON and len(buf) <= MAX_AST_BYTES:
             # (a list bound to a name the kernel resolves itself: only what it did not find is added)
             seen = {(c.line, c.name.lower()) for c in result.comparisons}
-            result.comparisons.extend(c for c in _py_key_literals(decode(buf.tobytes(), codec), first_line)
+            py_text = decode(buf.tobytes(), codec)
+            result.comparisons.extend(c for c in [*_py_key_literals(py_text, first_line),
+                                                  *_py_index_literals(py_text, first_line)]
                                       if (c.line, c.name.lower()) not in seen)
     if not embedded or language not in _EMBED_WORDS:
         return
