@@ -243,7 +243,7 @@ _KNITTED = re.compile(r"^\s{0,3}```\s*\n(?:##|#>)(?: |$)", re.M)
 def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
     """The MODEL and table rules over a note's text (lines numbered from ``first_line``): model sizes,
     tables pasted into it, group sizes and counts of units written in its sentences."""
-    from scanner.loaders.prose import group_sizes_in_prose, units_in_prose
+    from scanner.loaders.prose import dominance_in_prose, group_sizes_in_prose, units_in_prose
     from scanner.loaders.texttables import TextTableSource, find_tables, title_above
 
     table_rules = rules_for(config, Shape.TABLE)
@@ -253,7 +253,8 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
     found_tables = list(find_tables(text, first_line))
     in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
     for prose in (group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
-                  units_in_prose(text, first_line, in_tables, config.profile.threshold)):
+                  units_in_prose(text, first_line, in_tables, config.profile.threshold),
+                  dominance_in_prose(text, first_line)):
         if prose is not None:
             found_tables.append(prose)
     for found in found_tables:

@@ -50,7 +50,7 @@ from scanner.loaders.office import (
     read_office,
     read_rtf,
 )
-from scanner.loaders.prose import group_sizes_in_prose, units_in_prose
+from scanner.loaders.prose import dominance_in_prose, group_sizes_in_prose, units_in_prose
 from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, is_header_row, unique_names
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
 from scanner.rules.context import FileFacts
@@ -222,7 +222,7 @@ class _DocumentScan:
             return
         threshold = self.config.profile.threshold
         for table in (group_sizes_in_prose(block.text, 1, set(), threshold),
-                      units_in_prose(block.text, 1, set(), threshold)):
+                      units_in_prose(block.text, 1, set(), threshold), dominance_in_prose(block.text, 1)):
             if table is None:
                 continue
             judged = _Judged()

@@ -96,6 +96,39 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
     return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
 
 
+# The share of the largest unit(s) written in a sentence: "Den største virksomhed står for 90 pct. af
+# omsætningen", "the largest firm accounts for 91% of turnover", "de två största företagen har 88 procent".
+_LARGEST = (r"(?:st(?:ø|oe|o|ö)rste?|största|storsta|largest|biggest|dominant|dominerende|dominerande)")
+_FIRM_NOUNS = (r"(?:virksomhed(?:er)?|firma(?:er)?|firms?|compan(?:y|ies)|enterprises?|f(?:ö|o)retag(?:en|et)?|"
+               r"producent(?:er)?|producers?|employers?|arbejdsgiver(?:e)?|selskab(?:er)?|units?|enheder|enheter|"
+               r"aktør(?:er)?|players?|koncern(?:er)?)")
+_PROSE_DOMINANCE = re.compile(
+    r"\b(?:(two|to|två|2)\s+)?" + _LARGEST + r"\s+(?:\w+\s+){0,2}?" + _FIRM_NOUNS + r"\b[^.%\n]{0,80}?"
+    r"(\d{1,3}(?:[.,]\d+)?)\s*(?:%|pct\.?|procent|percent|prosent|per cent)", re.IGNORECASE)
+
+
+def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
+    """Shares of the largest one or two units written in a note's sentences ("the largest firm accounts for
+    91 % of turnover"), as a table of such shares for the dominance rule (TAB002)."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for m in _PROSE_DOMINANCE.finditer(text):
+        rows.append([str(2 if m.group(1) else 1), m.group(2).replace(",", ".")])
+        lines.append(first_line + text.count("\n", 0, m.start()))
+        if len(rows) >= _PROSE_MAX_ROWS:
+            break
+    if not rows:
+        return None
+    # one table per number of units: the column's name says how many units its shares are of
+    one = [[f"sentence {k + 1}", r[1]] for k, r in enumerate(rows) if r[0] == "1"]
+    two = [[f"sentence {k + 1}", r[1]] for k, r in enumerate(rows) if r[0] == "2"]
+    if two and not one:
+        return TextTable(["label", "Share of the two largest firms (%)"], two, lines[0], "prose-dominance",
+                         tuple(n for n, r in zip(lines, rows, strict=True) if r[0] == "2"))
+    return TextTable(["label", "Share of the largest firm (%)"], one or two, lines[0], "prose-dominance",
+                     tuple(n for n, r in zip(lines, rows, strict=True) if r[0] == "1") if one else tuple(lines))
+
+
 # A number of units of any size: "150 patienter", "of 1,204 firms", "12 345 personer".
 _UNIT_COUNT = re.compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(?:\w+[ \t]+)?(?:" + _UNIT_NOUNS
                          + r")\b", re.IGNORECASE)
