@@ -351,6 +351,20 @@ def _hist_titled(n_title: str, tail: int) -> Callable[[object], None]:
     return draw
 
 
+def _step_hist(tail: int, how: str) -> Callable[[object], None]:
+    """A histogram drawn as one outline (hist(histtype="step") or stairs), its last bar ``tail``."""
+    counts = [90, 120, 140, 130, 110, 80, 60, 40, 30, tail]
+
+    def draw(ax: object) -> None:
+        if how == "stairs":
+            ax.stairs(counts, range(18, 29))  # type: ignore[attr-defined]
+        else:
+            ages = [18 + k + 0.5 for k, c in enumerate(counts) for _ in range(c)]
+            ax.hist(ages, bins=range(18, 29), histtype=how)  # type: ignore[attr-defined]
+        ax.set_ylabel("Antal personer")  # type: ignore[attr-defined]
+    return draw
+
+
 def _spaghetti(ax: object) -> None:
     """Twelve persons' incomes over eleven years: a line per person."""
     years = np.arange(2010, 2021)
@@ -399,6 +413,13 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_swimmer, Verdict.FAIL, {"FIG001"}),
     (mpl_regions_barh, Verdict.PASS, set()),
     (_swimmer_pdf, Verdict.FAIL, {"FIG001"}),
+    # a histogram drawn as a step outline: its steps are bars
+    (_mpl("hist_step.svg", _step_hist(1, "step")), Verdict.FAIL, {"TAB001"}),
+    (_mpl("hist_stepfilled.svg", _step_hist(2, "stepfilled")), Verdict.FAIL, {"TAB001"}),
+    (_mpl("hist_stairs.svg", _step_hist(1, "stairs")), Verdict.FAIL, {"TAB001"}),
+    (_mpl("hist_stairs.pdf", _step_hist(1, "stairs")), Verdict.FAIL, {"TAB001"}),
+    (_mpl("hist_step_safe.svg", _step_hist(12, "step")), Verdict.PASS, set()),
+    (_mpl("hist_stairs_safe.pdf", _step_hist(12, "stairs")), Verdict.PASS, set()),
     # a title's "N = 801" says nothing of the tail bar's height of 1
     (_mpl("hist_title_n.svg", _hist_titled("Alder ved diagnose, N = 801", 1)), Verdict.FAIL, {"TAB001"}),
     (_mpl("hist_title_n.pdf", _hist_titled("Alder ved diagnose, N = 801", 1)), Verdict.FAIL, {"TAB001"}),

@@ -26,6 +26,7 @@ import base64
 import binascii
 import contextlib
 import io
+import itertools
 import json
 import logging
 import re
@@ -294,6 +295,8 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
             bar = _bar(tag, el)
             if bar is not None:
                 bars.append(bar)
+            elif tag == "path":
+                bars.extend(stair_bars(_line_points(tag, el, closed=True)))
         found = _mark(tag, el)
         if found is not None:
             sig, shape, pos = found
@@ -426,6 +429,31 @@ def _bar(tag: str, el: Element) -> tuple[float, float, float, float] | None:
     if len({round(x, 2) for x in xs}) != 2 or len({round(y, 2) for y in ys}) != 2:
         return None
     return min(xs), max(xs), min(ys), max(ys)
+
+
+def stair_bars(pts: list[tuple[float, float]]) -> list[tuple[float, float, float, float]]:
+    """The bars a step histogram draws as one outline (matplotlib ``hist(histtype="step")``, ``stairs``):
+    a path that starts and ends on its baseline and goes up and down in steps, alternately vertical and
+    horizontal. Each horizontal step over the baseline is a bar ``(left, right, top, bottom)`` (SVG's y grows
+    downwards); none when the path is no such staircase."""
+    if len(pts) < 6:
+        return []
+    pts = [p for k, p in enumerate(pts) if k == 0 or p != pts[k - 1]]
+    if len(pts) > 2 and pts[-1] == pts[0]:
+        pts = pts[:-1]  # (a closed outline back along the baseline)
+    base = max(y for _, y in pts)
+    if abs(pts[0][1] - base) > 0.01 or abs(pts[-1][1] - base) > 0.01:
+        return []
+    bars: list[tuple[float, float, float, float]] = []
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+        horizontal, vertical = abs(y1 - y0) <= 0.01, abs(x1 - x0) <= 0.01
+        if not horizontal and not vertical:
+            return []  # a curve or a slope: no staircase
+        if horizontal and x1 > x0 and y0 < base - 0.01:
+            bars.append((x0, x1, y0, base))
+        elif horizontal and x1 < x0 and abs(y0 - base) > 0.01:
+            return []  # back along the top: not one step outline
+    return bars if len(bars) >= 3 else []
 
 
 def _placed_ticks(numbers: list[tuple[float, float, str]]) -> list[tuple[str, float]]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights, box_plot_outliers
+from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights, box_plot_outliers, stair_bars
 from scanner.loaders.office import (
     MAX_ATTACHED_BYTES,
     UNIT_LABEL,
@@ -360,6 +360,9 @@ class _Drawing:
             self.lines.append({(round(x, 1), round(y, 1)) for x, y in path})
             if path[0] != path[-1]:  # (an outline closed by returning to its start, a heatmap's cell, is no line)
                 self.open_lines += 1
+        if len(path) >= 6 and not curves and len(self.rects) < MAX_RECTS:
+            # a step histogram's outline: its steps are bars (the page's y grows upwards, SVG's downwards)
+            self.rects.extend((x0, x1, -bottom, -top) for x0, x1, top, bottom in stair_bars([(x, -y) for x, y in path]))
 
     def _shapes(self, path: list[tuple[float, float]], curves: int, boxes: int, filled: bool) -> None:
         """Keep the axis-aligned rectangles and straight segments a painted path draws: ``re`` boxes (two
