@@ -97,6 +97,14 @@ def _pyramid(ax: object, oldest: int) -> None:
 # horizontal bars from 0 on both sides (a population pyramid): the oldest group's 1 and 2 are small cells
 mpl_pyramid = _mpl("pyramid.svg", lambda ax: _pyramid(ax, 1))
 mpl_pyramid_safe = _mpl("pyramid_safe.svg", lambda ax: _pyramid(ax, 12))
+
+
+def _pyramid_abs(ax: object, oldest: int) -> None:
+    """The pyramid with its tick labels written as absolute values ("100 50 0 50 100"), as they usually are."""
+    from matplotlib.ticker import FuncFormatter
+
+    _pyramid(ax, oldest)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):g}"))  # type: ignore[attr-defined]
 # the same figures saved as PDF: bars read from the drawing's filled rectangles, ticks from its texts
 mpl_hist_pdf = _mpl("hist.pdf", lambda ax: ax.hist(_rng.normal(size=2000), bins=30))
 mpl_hist_safe_pdf = _mpl("hist_safe.pdf", lambda ax: ax.hist(np.linspace(0, 1, 2000), bins=20))
@@ -455,6 +463,9 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_hist_density, Verdict.PASS, set()),
     (mpl_pyramid, Verdict.FAIL, {"TAB001"}),
     (mpl_pyramid_safe, Verdict.PASS, set()),
+    (_mpl("pyramid_abs.svg", lambda ax: _pyramid_abs(ax, 1)), Verdict.FAIL, {"TAB001"}),
+    (_mpl("pyramid_abs.pdf", lambda ax: _pyramid_abs(ax, 1)), Verdict.FAIL, {"TAB001"}),
+    (_mpl("pyramid_abs_safe.svg", lambda ax: _pyramid_abs(ax, 12)), Verdict.PASS, set()),
     (mpl_series, Verdict.PASS, set()),
     (mpl_line, Verdict.PASS, set()),
     (mpl_bar_small_n, Verdict.FAIL, {"TAB001"}),

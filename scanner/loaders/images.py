@@ -484,12 +484,17 @@ def bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple
             continue
     if len(points) < 2 or len(bars) < MIN_BARS:
         return []
-    points.sort()
-    (v0, a0), (v1, a1) = points[0], points[-1]
-    if v1 == v0 or a1 == a0:
-        return []
-    per_unit = (a1 - a0) / (v1 - v0)  # negative on a y axis: SVG's y grows downwards
-    if any(abs(a0 + (v - v0) * per_unit - a) > tolerance for v, a in points):
+    for attempt in (points, _unfolded(points)):
+        if attempt is None:
+            return []
+        attempt.sort()
+        (v0, a0), (v1, a1) = attempt[0], attempt[-1]
+        if v1 == v0 or a1 == a0:
+            return []
+        per_unit = (a1 - a0) / (v1 - v0)  # negative on a y axis: SVG's y grows downwards
+        if not any(abs(a0 + (v - v0) * per_unit - a) > tolerance for v, a in attempt):
+            break
+    else:
         return []  # not a linear axis
     zero = a0 - v0 * per_unit  # where the value 0 is drawn
     on = [b for b in bars if min(abs(b[2] - zero), abs(b[3] - zero)) <= slack]
@@ -501,6 +506,22 @@ def bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple
     if len(on) < MIN_BARS:
         return []  # bars that do not start at 0 do not show counts by their length
     return [(b[3] - b[2]) / abs(per_unit) for b in sorted(on)]
+
+
+def _unfolded(points: list[tuple[float, float]]) -> list[tuple[float, float]] | None:
+    """Tick labels written as absolute values (a population pyramid's "100 50 0 50 100", matplotlib's
+    FuncFormatter(abs)): the values before the 0, in the axis's order, made negative; None when the labels
+    do not fall to 0 and rise again."""
+    by_at = sorted(points, key=lambda p: p[1])
+    values = [v for v, _ in by_at]
+    if 0 not in values or any(v < 0 for v in values):
+        return None
+    z = values.index(0)
+    falling = all(values[i] > values[i + 1] for i in range(z))
+    rising = all(values[i] < values[i + 1] for i in range(z, len(values) - 1))
+    if z == 0 or z == len(values) - 1 or not falling or not rising:
+        return None
+    return [(-v if i < z else v, a) for i, (v, a) in enumerate(by_at)]
 
 
 def outline_box(pts: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
