@@ -421,6 +421,12 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_swimmer, Verdict.FAIL, {"FIG001"}),
     (mpl_regions_barh, Verdict.PASS, set()),
     (_swimmer_pdf, Verdict.FAIL, {"FIG001"}),
+    # a rug (a short tick per person) and an eventplot (a line per person) draw one mark per unit
+    (_mpl("rug.svg", lambda ax: ax.plot(X[:40], [0] * 40, "|", markersize=0)  # (markers of no size)
+          and ax.vlines(X[:40], 0, 0.03)), Verdict.FAIL, {"FIG001"}),
+    (_mpl("eventplot.svg", lambda ax: ax.eventplot(X[:40])), Verdict.FAIL, {"FIG001"}),
+    (_mpl("reference_lines.svg", lambda ax: (ax.plot(range(10), range(10)),
+                                             [ax.axvline(x) for x in (2, 4, 6)])), Verdict.PASS, set()),
     # a histogram drawn as a step outline: its steps are bars
     (_mpl("hist_step.svg", _step_hist(1, "step")), Verdict.FAIL, {"TAB001"}),
     (_mpl("hist_stepfilled.svg", _step_hist(2, "stepfilled")), Verdict.FAIL, {"TAB001"}),

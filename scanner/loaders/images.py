@@ -340,6 +340,9 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
         element = g.ident or f"group {serial_no}"
         fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
                                    regular=is_regular(pos), on_line=on_line))
+    rug = rug_ticks(segments)
+    if rug is not None:
+        fig.marks.append(rug)
     fig.marks.sort(key=lambda m: -m.count)
     fig.lines = max(panel_lines.values(), default=0)
     if centres and boxes and segments:
@@ -506,6 +509,32 @@ def bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple
     if len(on) < MIN_BARS:
         return []  # bars that do not start at 0 do not show counts by their length
     return [(b[3] - b[2]) / abs(per_unit) for b in sorted(on)]
+
+
+#: A rug's ticks are short: at most this long (SVG units; matplotlib's and seaborn's are 5-10).
+_RUG_TICK = 20.0
+
+
+def rug_ticks(segments: list[tuple[tuple[float, float], tuple[float, float]]]) -> MarkGroup | None:
+    """A rug (seaborn's rugplot, an eventplot, vlines at each value): segments of one length side by side on
+    one line, one per observation at its own value. The largest such set as marks (two or more short ticks,
+    ten or more long lines); a few reference lines or error bars of different lengths are no rug."""
+    sets: dict[tuple[str, float, float], list[tuple[float, float]]] = defaultdict(list)
+    for (x0, y0), (x1, y1) in segments:
+        if abs(x0 - x1) < 0.01 and abs(y1 - y0) > 0:
+            sets[("v", round(min(y0, y1), 1), round(max(y0, y1), 1))].append((x0, min(y0, y1)))
+        elif abs(y0 - y1) < 0.01 and abs(x1 - x0) > 0:
+            sets[("h", round(min(x0, x1), 1), round(max(x0, x1), 1))].append((min(x0, x1), y0))
+    if not sets:
+        return None
+    key, pos = max(sets.items(), key=lambda kv: len(kv[1]))
+    # short ticks make a rug from two on; lines across the plot (an eventplot, vlines at each value) from
+    # ten on, so that a few reference lines (axvline at some years) are none
+    if len(pos) < (2 if key[2] - key[1] <= _RUG_TICK else 10):
+        return None
+    rounded = {(round(x, 1), round(y, 1)) for x, y in pos}
+    regular = is_regular(pos) if len({p[0] for p in pos}) > 1 else is_regular([(y, x) for x, y in pos])
+    return MarkGroup(len(pos), len(rounded), "rug tick", "rug", regular=regular)
 
 
 def _unfolded(points: list[tuple[float, float]]) -> list[tuple[float, float]] | None:
