@@ -358,6 +358,10 @@ class CsvSource:
                     if not line.strip():
                         continue
                     tokens = ws_split(line)
+                    if tokens is not None and len(tokens) > ncols > 1 \
+                            and not any(is_number(t) for t in tokens[:len(tokens) - ncols + 1]):
+                        # a row label of several words ("I alt", "Region Hovedstaden") before the columns
+                        tokens = [" ".join(tokens[:len(tokens) - ncols + 1]), *tokens[len(tokens) - ncols + 1:]]
                     if tokens is None or len(tokens) != ncols:
                         ragged += 1
                         footer_like += _is_footer_line(line, WHITESPACE)

@@ -643,6 +643,8 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 table = summary_row(paragraph)
             if table is None:
                 table = count_percent_table(paragraph)
+            if table is None and len(paragraph) >= 3:
+                table = _space_separated(paragraph)
             if table is not None:
                 yield table
                 i = end
@@ -664,6 +666,37 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 i = j
                 continue
         i += 1
+
+
+def _space_separated(block: list[tuple[int, str]]) -> TextTable | None:
+    """A table written with single spaces between its cells and no aligned columns (R's ``write.table(sep =
+    " ")``, Stata's ``outsheet, delimiter(" ")`` saved as .txt): a header of names without numbers, then rows
+    of as many cells, a label of several words ("Region Hovedstaden") joined into the first, the last cell a
+    number in every row. None for prose."""
+    header = block[0][1].split()
+    width = len(header)
+    if not 2 <= width <= 30 or any(_BARE_NUMBER.match(h) for h in header) or _SENTENCE.search(block[0][1]):
+        return None
+    rows: list[list[str]] = []
+    for _, line in block[1:]:
+        tokens = line.split()
+        extra = len(tokens) - width
+        if extra < 0 or _SENTENCE.search(line):
+            return None
+        if extra:
+            if any(_BARE_NUMBER.match(t) for t in tokens[:extra + 1]):
+                return None
+            tokens = [" ".join(tokens[:extra + 1]), *tokens[extra + 1:]]
+        if not _BARE_NUMBER.match(tokens[-1]):
+            return None
+        rows.append(tokens)
+    if len(rows) < 2:
+        return None
+    return TextTable(unique_names(header), rows, block[1][0], "space-separated",
+                     tuple(n for n, _ in block[1:]) if block[-1][0] - block[1][0] != len(rows) - 1 else ())
+
+
+_SENTENCE = re.compile(r"[^\W\d_]{2}[.!?:][\"')]?\s*$|[^\W\d_]{2}[.!?]\s+[A-ZÆØÅÄÖ]")
 
 
 # A cell of a "Table 1": a count with its percentage, or an estimate with its spread: "48 (48.0%)",
