@@ -1326,7 +1326,8 @@ def _stata_codebook(lines: list[_Line], what: str) -> list[ListedTable]:
             rows.append([m.group(2).strip('"'), m.group(1)])
             at.append(lines[k].number)
             k += 1
-        table = _table(["value", "Freq."], rows, at, Origin.TABULATION, f"{what} (codebook tabulation)", "codebook")
+        # (the values are the variable's codes or labels, the table's dimension: "level", not counts)
+        table = _table(["level", "Freq."], rows, at, Origin.TABULATION, f"{what} (codebook tabulation)", "codebook")
         if table is not None:
             found.append(table)
         for j in range(start, k):
