@@ -353,8 +353,13 @@ def _labels_over_numbers(rows: list[list[str]]) -> bool:
     levels = [c for c in rows[0][first:] if c]
     return (0 < first < len(rows[0]) and not any(rows[0][:first])
             and all(any(r[:first]) for r in rows[1:]) and len(levels) >= 2
-            # levels are codes or years ("1  2", "2019  2020"), not a row's counts and shares ("636  9.70")
-            and all(_LEVEL_CODE.match(c) for c in levels))
+            # levels are codes or years ("1  2", "2019  2020"), not a row's counts and shares ("636  9.70"); R
+            # prints the missing level as <NA> (table(..., useNA = "ifany"))
+            and all(_LEVEL_CODE.match(c) or c in _NA_LEVELS for c in levels)
+            and sum(1 for c in levels if c not in _NA_LEVELS) >= 2)
+
+
+_NA_LEVELS = frozenset({"<NA>", "NA"})
 
 
 _LEVEL_CODE = re.compile(r"^-?\d{1,4}$")
