@@ -36,7 +36,7 @@ from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
 from scanner.loaders.base import TabularSource
 from scanner.loaders.dialect import is_levels_row
-from scanner.loaders.images import DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
+from scanner.loaders.images import COUNT_AXIS, DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
 from scanner.loaders.model_output import model_sizes
 from scanner.loaders.office import (
     UNIT_LABEL,
@@ -91,7 +91,12 @@ def _count_bars(fig: Figure) -> list[str]:
     heights = fig.bar_heights
     if not heights or any(abs(h - round(h)) > 0.05 for h in heights):
         return []
-    if any(NOT_COUNT_AXIS.search(x.lower()) or DENSITY_AXIS.search(x.lower()) for x in fig.labels):
+    if any(DENSITY_AXIS.search(x.lower()) for x in fig.labels):
+        return []
+    # an axis named as counts ("Antal elever", "Count") says what the bars are, whatever the other axis or
+    # the title says ("Gennemsnitlig karakter" is the variable binned, not the bars' measure)
+    named = any(COUNT_AXIS.match(x.strip().lower()) and not NOT_COUNT_AXIS.search(x.lower()) for x in fig.labels)
+    if not named and any(NOT_COUNT_AXIS.search(x.lower()) for x in fig.labels):
         return []
     return [str(round(h)) for h in heights]
 

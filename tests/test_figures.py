@@ -433,6 +433,9 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (_mpl("hist_stairs.svg", _step_hist(1, "stairs")), Verdict.FAIL, {"TAB001"}),
     (_mpl("hist_stairs.pdf", _step_hist(1, "stairs")), Verdict.FAIL, {"TAB001"}),
     (_mpl("hist_step_safe.svg", _step_hist(12, "step")), Verdict.PASS, set()),
+    # a histogram of average grades: the binned variable is a mean, the bars (its y axis says) are counts
+    (_mpl("hist_of_means.svg", lambda ax: (_step_hist(1, "stairs")(ax), ax.set_xlabel("Gennemsnitlig karakter"))),
+     Verdict.FAIL, {"TAB001"}),
     (_mpl("hist_stairs_safe.pdf", _step_hist(12, "stairs")), Verdict.PASS, set()),
     # a title's "N = 801" says nothing of the tail bar's height of 1
     (_mpl("hist_title_n.svg", _hist_titled("Alder ved diagnose, N = 801", 1)), Verdict.FAIL, {"TAB001"}),
