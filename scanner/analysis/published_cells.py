@@ -121,14 +121,20 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
     if not dims or not table.sample_complete:
         return
     import numpy as np
+    import polars as pl
 
     from scanner.table_model import ColumnKind
 
     frame = table.sample
     shares = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count and not c.embedded
               and (c.statistic == "share" or _PERCENT_UNIT.search(c.name)) and not _NOT_OF_UNITS.search(c.name)]
-    for k, label in enumerate(frame.get_column(dims[0]).to_list()):
-        n = _stated_n(str(label)) if isinstance(label, str) else None
+    column = frame.get_column(dims[0])
+    if column.dtype != pl.String:
+        return
+    # (one vectorised test first: most tables state no size in their labels)
+    for k in column.str.contains(r"[nN]\s*[=:]\s*\d").fill_null(False).arg_true().to_list():
+        label = column[k]
+        n = _stated_n(str(label))
         if n is None:
             continue
         if 0 < n < profile.threshold:
