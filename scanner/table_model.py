@@ -1066,6 +1066,14 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
     _measure_label_counts(model, count_words, not_count_words)
 
 
+def _has_fraction(values: pl.Series) -> bool:
+    """Whether some value is not a whole number."""
+    present = values.drop_nulls()
+    if present.dtype.is_float():
+        present = present.drop_nans()
+    return bool(present.len()) and not bool((present == present.round(0)).all())
+
+
 #: Labels of a long table's measure column: a handful (StatBank's "Antal personer", "Andel (%)").
 _MAX_MEASURE_LABELS = 30
 
@@ -1100,6 +1108,11 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
                 break  # a category ("Mænd"), not a measure's name
         else:
             if not counted or not other:
+                continue
+            # the other rows must hold some measure that is no count (a mean of 1.5, a share of 71.5): rows
+            # of whole numbers only may be counts of classes named by an amount ("Indkomst under 200.000 kr.")
+            others = sample.filter(pl.col(m.name).is_in(list(other)))
+            if not any(_has_fraction(others.get_column(c.name)) for c in values):
                 continue
             rows = sample.filter(pl.col(m.name).is_in(list(counted)))
             for c in values:
