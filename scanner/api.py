@@ -38,6 +38,7 @@ from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind
 from scanner.engine import judge, rules_for
 from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult
 from scanner.formats import ArchiveLimits, Budget, Member, Problem, ProblemKind, ReadContext
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.pid_scan import IdentifierScan
 from scanner.rules.context import FileFacts
@@ -237,7 +238,7 @@ def _text_figures(text: str, entry: DiscoveredFile, config: Config, key: bytes, 
 
 
 # A fence of knitr's or reprex's printed output: "```" then a line behind "## " or "#> ".
-_KNITTED = re.compile(r"^\s{0,3}```\s*\n(?:##|#>)(?: |$)", re.M)
+_KNITTED = lazy_compile(r"^\s{0,3}```\s*\n(?:##|#>)(?: |$)", re.M)
 
 
 def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:

@@ -34,6 +34,7 @@ from scanner import masking
 from scanner.discover import DiscoveredFile, FileKind, classify_content
 from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import TabularSource
 from scanner.loaders.dialect import is_levels_row
 from scanner.loaders.images import COUNT_AXIS, DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
@@ -79,9 +80,9 @@ _RASTER = {FileKind.PNG: "png", FileKind.JPEG: "jpeg", FileKind.GIF: "gif", File
 #: The kinds this module reads.
 DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML,
                             FileKind.RTF, FileKind.SVG, FileKind.STATA_GRAPH, *_RASTER})
-_BARE_NUMBER = re.compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
+_BARE_NUMBER = lazy_compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)".
-_N_LABEL = re.compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d[\d,.\u00a0]*\d|\d)")
+_N_LABEL = lazy_compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d[\d,.\u00a0]*\d|\d)")
 
 
 def _count_bars(fig: Figure) -> list[str]:
@@ -101,7 +102,7 @@ def _count_bars(fig: Figure) -> list[str]:
     return [str(round(h)) for h in heights]
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = lazy_compile(r"\d+(?:[.,]\d+)?")
 _DELIMS = (";", "\t", ",", "|")
 
 
@@ -419,11 +420,11 @@ class _DocumentScan:
 
 
 # A count of units in a label or a tooltip: "Mining: 2 firms", "Læsø (2 personer)", "1 case".
-_UNIT_COUNT = re.compile(
+_UNIT_COUNT = lazy_compile(
     r"(?<![\w.,])(\d{1,9})\s+(?:firms?|compan(?:y|ies)|persons?|people|patients?|cases?|deaths?|"
     r"individuals?|observations?|virksomhed(?:er)?|personer|patienter|tilf(?:æ|ae)lde|d(?:ø|oe)dsfald|"
     r"f(?:ö|o)retag|fall|d(?:ö|o)da|individer)\b", re.IGNORECASE)
-_COUNT_WORD = re.compile(r"(?i)\b(?:cases|counts?|number|antal|anzahl|n\s*=|persons|personer|patients|"
+_COUNT_WORD = lazy_compile(r"(?i)\b(?:cases|counts?|number|antal|anzahl|n\s*=|persons|personer|patients|"
                          r"patienter|firms|virksomheder|tilf(?:æ|ae)lde|fall|deaths|d(?:ø|oe)dsfald|incidence)\b")
 
 
@@ -451,8 +452,8 @@ def _named_counts(labels: Sequence[str]) -> list[list[str]]:
 
 # The row title of a survival plot's table of numbers at risk: "Number at risk", "No. at risk", "At risk",
 # "Antal i risiko", "Antal at risk", "n.risk".
-_AT_RISK = re.compile(r"(?i)\bat\s*risk\b|\bi\s+risiko\b|\bi\s+risk\b|\bn\.risk\b|\brisikopopulation")
-_WHOLE = re.compile(r"^\d{1,9}$")
+_AT_RISK = lazy_compile(r"(?i)\bat\s*risk\b|\bi\s+risiko\b|\bi\s+risk\b|\bn\.risk\b|\brisikopopulation")
+_WHOLE = lazy_compile(r"^\d{1,9}$")
 
 
 def _at_risk_numbers(labels: Sequence[str]) -> list[str]:

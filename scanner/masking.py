@@ -16,6 +16,8 @@ import re
 import secrets
 from pathlib import Path
 
+from scanner.lazy_regex import lazy_compile
+
 __all__ = [
     "Masked",
     "count_band",
@@ -32,7 +34,7 @@ _TOKEN = object()
 
 # A run of six or more digits (optionally split by one '-', '+', ' ' or '.') can be a person, firm or
 # address number; labels and column names are printed only with such runs masked.
-_DIGIT_RUN = re.compile(r"\d(?:[-+ .]?\d){5,}")
+_DIGIT_RUN = lazy_compile(r"\d(?:[-+ .]?\d){5,}")
 _MAX_LABEL = 60
 
 

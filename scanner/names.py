@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 import re
 
+from scanner.lazy_regex import lazy_compile
+
 __all__ = [
     "BARE_NAMES",
     "DIMENSION_WORDS",
@@ -20,8 +22,8 @@ __all__ = [
     "statistic_kind",
 ]
 
-_TOKEN = re.compile(r"[a-zæøåäöüéß]+|\d+")
-_CAMEL = re.compile(r"(?<=[a-zæøåäö])(?=[A-ZÆØÅÄÖ])")
+_TOKEN = lazy_compile(r"[a-zæøåäöüéß]+|\d+")
+_CAMEL = lazy_compile(r"(?<=[a-zæøåäö])(?=[A-ZÆØÅÄÖ])")
 
 
 def name_tokens(name: str) -> list[str]:
@@ -157,7 +159,7 @@ DIMENSION_WORDS = frozenset(
 # "P0123_LopNr_PersonNr" (MONA's project-specific running numbers). Only names of keys: a word that is
 # also an ordinary table dimension or count ("husstandstype", "toimipaikka_lkm", "bopikom" a municipality)
 # is not here, whatever unit it is about.
-NATIONAL_KEYS = re.compile(
+NATIONAL_KEYS = lazy_compile(
     r"(?<![a-zæøåäö])("
     # persons: Denmark (PNR, CPR; spouse, parents, children in BEF: AEGTE_ID, E_FAELLE_ID, MOR_ID,
     # FAR_ID, BARN_ID), Sweden (personnummer, samordningsnummer; MONA's LopNr and every key built on it:
@@ -182,7 +184,7 @@ NATIONAL_KEYS = re.compile(
     r")(?![a-zæøåäö])"
 )
 # Direct identifiers: names, contact details, exact birth dates.
-DIRECT_IDENTIFIERS = re.compile(
+DIRECT_IDENTIFIERS = lazy_compile(
     r"(?<![a-zæøåäö])("
     r"first_?name|last_?name|sur_?name|full_?name|given_?name|family_?name|fornavn|efternavn|etternavn|"
     r"förnamn|fornamn|efternamn|e_?mail|email_?address|mail_?address|phone|phone_?number|telefon\w*|"
@@ -215,7 +217,7 @@ BARE_NAMES = frozenset({"name", "navn", "namn", "nimi"})
 
 # A count of a key's values named after the key: Excel's "Count of pnr", "Distinct Count of lopnr", SAS's
 # "N_pnr", "antal_pnr", "antal_unikke_pnr", "nunique_cvr".
-_AGGREGATE_OF_KEY = re.compile(
+_AGGREGATE_OF_KEY = lazy_compile(
     r"^(?:count|sum|number|antal|antall|antalet|lukum(?:ä|a)(?:ä|a)r(?:ä|a)|n|nobs|freq|distinct|unique|nunique|"
     r"n_?distinct|count_?distinct|distinct_?count)(?:_(?:of|af|av|unikke|unika|unike|unique|distinct|count|"
     r"count_of))*_+[a-zæøåäö]"
@@ -244,7 +246,7 @@ def identifier_kind(name: str) -> str | None:
 # date of birth + sex + postcode). Matched like the keys above, on the lower-cased name with separators as
 # word boundaries. "person" kinds describe one person; "area" is as often a table dimension as a record's.
 _QUASI_IDENTIFIERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(r"(?<![a-zæøåäö])(" + body + r")(?![a-zæøåäö])"))
+    (kind, lazy_compile(r"(?<![a-zæøåäö])(" + body + r")(?![a-zæøåäö])"))
     for kind, body in (
         ("birth date", r"birth_?date|birthdate|date_?of_?birth|dob|b_?date|brthdt|f(ø|o|oe)dselsdato|f(ø|o)dt_?dato|"
                        r"f(ø|o|oe)dselsdag|f(ø|o|oe)d_?dag|f(ö|o)delsedatum|f(ö|o)delsedag|syntym(ä|a)aika|"
@@ -283,7 +285,7 @@ def quasi_identifier_kind(name: str) -> str | None:
 # (EXT rules), a column of means, deviations, shares or model estimates is not a count, whatever its
 # values look like. Matched on the lower-cased name with separators as word boundaries.
 _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(r"(?<![a-zæøåäö0-9])(" + body + r")(?![a-zæøåäö0-9])"))
+    (kind, lazy_compile(r"(?<![a-zæøåäö0-9])(" + body + r")(?![a-zæøåäö0-9])"))
     for kind, body in (
         # Published dominance: the share of the largest one or two units (concentration ratios).
         ("dominance", r"cr[1-3]|top_?[1-3]_?(share|andel|pct)?|(andel|share|pct)_?(af_?|of_?|av_?)?"
@@ -310,7 +312,7 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-_COUNT_WITH_PERCENT = re.compile(
+_COUNT_WITH_PERCENT = lazy_compile(
     r"^\s*(n|antal|antall|count|no\.?|number|lkm|frekvens|freq\.?)\s*[(\[]\s*%\s*[)\]]\s*$", re.IGNORECASE)
 
 
@@ -337,8 +339,8 @@ def statistic_kind(name: str) -> str | None:
 # A share and the largest unit(s) anywhere in one name: a published dominance share, whatever the word order
 # ("Omsætningsandel for de 2 største", "share of turnover, largest firm"). "Højeste"/"highest" is not here:
 # "Andel med højeste uddannelse" is the share of people with the highest education.
-_SHARE_WORD = re.compile(r"andel|share|pct|percent|procent|prosent|osuus|%")
-_LARGEST_WORD = re.compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|top_?[1-3]?)(?![a-zæøåäö])")
+_SHARE_WORD = lazy_compile(r"andel|share|pct|percent|procent|prosent|osuus|%")
+_LARGEST_WORD = lazy_compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|top_?[1-3]?)(?![a-zæøåäö])")
 
 
 # Labels of a table's margins (totals) in the Nordic languages and English.
@@ -352,7 +354,7 @@ MARGIN_LABELS = frozenset({
 # around them: "Total, both sexes", "I alt (antal)", "Alder i alt", "Hele landet", "All ages".
 _MARGIN_WORDS = (r"i alt|ialt|total|totalt|totals|tot\.?|yhteensä|yhteensa|sum|summa|samtliga|samtlige|all|alle"
                  r"|alla|alt|overall|grand total|kaikki|\(all\)")
-_MARGIN_FORM = re.compile(
+_MARGIN_FORM = lazy_compile(
     rf"^(?:(?:{_MARGIN_WORDS})(?:\s*[,(:;–-].*)?"
     r"|.+\s(?:i alt|ialt|total|totalt|yhteensä|yhteensa|samtliga)"
     r"|(?:hele|hela|koko|whole|all) (?:landet|riket|maa|country|befolkningen|population)"
@@ -361,7 +363,7 @@ _MARGIN_FORM = re.compile(
     r"|sektorer|sectors|uddannelser|utbildningar|år|years|ikäryhmät|sukupuolet))$",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"\s+")
+_SPACES = lazy_compile(r"\s+")
 
 
 # "Beg. Total" of a life table (those at risk when an interval begins), "Running total": not a margin.

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import polars as pl
 import pyarrow as pa
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import SUPPRESSION_MARKER, TabularMeta, TabularSource
 from scanner.names import DIMENSION_WORDS, identifier_kind, is_margin_label, name_tokens, statistic_kind
 
@@ -43,12 +44,12 @@ log = logging.getLogger(__name__)
 # Text that stands for "no value here" in published and researcher tables, besides the profile's
 # suppression markers: empty cells, R/Stata/SAS missing values, dashes.
 _NULL_TEXT = frozenset({"", "na", "n/a", "nan", "null", "none", ".", "-", "--", "–", "—", "…", "...", ".."})
-_NUM_DOT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_NUM_COMMA_DEC = re.compile(r"^[+-]?\d+,\d+$")
-_NUM_THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_NUM_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
-_LEADING_ZERO = re.compile(r"^0\d+$")
-_PERIOD_NAME = re.compile(
+_NUM_DOT = lazy_compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUM_COMMA_DEC = lazy_compile(r"^[+-]?\d+,\d+$")
+_NUM_THOUSANDS_COMMA = lazy_compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUM_THOUSANDS_DOT = lazy_compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_LEADING_ZERO = lazy_compile(r"^0\d+$")
+_PERIOD_NAME = lazy_compile(
     r"^(1[89]\d\d|20\d\d)([ _-]?([QKMHWU]|Q0?|K0?|M0?|H0?|W|U)\d{1,2}|[-/](1[89]\d\d|20\d\d|\d{2}))?$",
     re.IGNORECASE,
 )
@@ -186,14 +187,14 @@ def _to_frame(batch: pa.RecordBatch | pa.Table) -> pl.DataFrame:
 
 # How a number is written. Three-digit groups after a single separator ("50.285", "12,345") are the
 # ambiguous case: thousands in one locale, decimals in another (see _Locale).
-_INT = re.compile(r"^[+-]?\d+$")
-_DOT3 = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")  # 50.285, 1.234.567 (never 0.123)
-_COMMA3 = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")  # 12,345
-_DOT_DEC = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$")
-_COMMA_DEC = re.compile(r"^[+-]?\d+,\d+$")
-_DOT3_COMMA_DEC = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+,\d+$")  # 1.234,5
-_COMMA3_DOT_DEC = re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")  # 1,234.5
-_SCI = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
+_INT = lazy_compile(r"^[+-]?\d+$")
+_DOT3 = lazy_compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")  # 50.285, 1.234.567 (never 0.123)
+_COMMA3 = lazy_compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+$")  # 12,345
+_DOT_DEC = lazy_compile(r"^[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?$")
+_COMMA_DEC = lazy_compile(r"^[+-]?\d+,\d+$")
+_DOT3_COMMA_DEC = lazy_compile(r"^[+-]?\d{1,3}(\.\d{3})+,\d+$")  # 1.234,5
+_COMMA3_DOT_DEC = lazy_compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")  # 1,234.5
+_SCI = lazy_compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
 # A space, no-break space or narrow no-break space between digits groups thousands ("12 345").
 _SPACE_GROUP = r"(\d)[\u00a0\u202f ](\d{3})"
 
@@ -213,17 +214,22 @@ def _join_groups(text: pl.Series) -> pl.Series:
 # table1): "2 (1.3%)", "2 (1.3)", "n=2", "2/150". The count is the first integer.
 # A footnote mark after a count: "2*", "2 †", "2 a)", "2¹" (a published table's flag on a cell).
 _FOOTNOTE = r"\s*(?:\*{1,3}|[†‡§¹²³⁴]|\(?[a-z]\))"
-_EMBEDDED_COUNT = re.compile(
-    r"^(?:[nN]\s*=\s*)?(\d+)(?:\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\s*/\s*\d+|" + _FOOTNOTE + r")?$"
+# A count with or without thousands separators: "2", "1.037", "4,866", "1 234" (a table of thousands writes
+# every cell so; its percentages keep their decimals: "1.037 (19,1 %)").
+_COUNT = r"(?:\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+)"
+_GROUP_MARKS = r"[.,\u00a0\u202f ]"
+_EMBEDDED_COUNT = lazy_compile(
+    r"^(?:[nN]\s*=\s*)?(" + _COUNT + r")(?:\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\s*/\s*" + _COUNT
+    + "|" + _FOOTNOTE + r")?$"
 )
-_EMBEDDED_FORM = re.compile(
-    r"^(?:[nN]\s*=\s*\d+|\d+\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\d+\s*/\s*\d+|\d+" + _FOOTNOTE
-    + r"|[<>]?\d+(?:[.,]\d+)?\s*%\s*[(\[]\s*\d+\s*[)\]])$"
+_EMBEDDED_FORM = lazy_compile(
+    r"^(?:[nN]\s*=\s*" + _COUNT + "|" + _COUNT + r"\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|" + _COUNT
+    + r"\s*/\s*" + _COUNT + r"|\d+" + _FOOTNOTE + r"|[<>]?\d+(?:[.,]\d+)?\s*%\s*[(\[]\s*" + _COUNT + r"\s*[)\]])$"
 )
 # The count after its percentage: "95.7% (45)", "4.3%  (2)" (janitor's adorn_ns(), percentages first).
-_PERCENT_COUNT = re.compile(r"^[<>]?\d+(?:[.,]\d+)?\s*%\s*[(\[]\s*(\d+)\s*[)\]]$")
+_PERCENT_COUNT = lazy_compile(r"^[<>]?\d+(?:[.,]\d+)?\s*%\s*[(\[]\s*(" + _COUNT + r")\s*[)\]]$")
 # Statistics written the same way: "52.3 (10.2)" mean (SD), "45 [30, 60]" median [IQR], "3.1 (2.0-4.5)".
-_EMBEDDED_STAT = re.compile(
+_EMBEDDED_STAT = lazy_compile(
     r"^[+-]?\d+(?:[.,]\d+)?\s*(?:±\s*\d+(?:[.,]\d+)?|[(\[]\s*[+-]?\d+(?:[.,]\d+)?\s*%?\s*"
     r"(?:(?:[-–;,]|to)\s*[+-]?\d+(?:[.,]\d+)?\s*)?[)\]])$"
 )
@@ -317,7 +323,7 @@ def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
 #: Columns up to this many values are first tried for plain decimals in Python (a Polars call costs about
 #: 0.1 ms, more than such a column's values; a log's printed tables are read by the thousand).
 _SMALL_COLUMN = 512
-_PLAIN_DECIMAL = re.compile(r"^[+-]?(?:0|[1-9]\d*)(?:\.(\d+))?$")
+_PLAIN_DECIMAL = lazy_compile(r"^[+-]?(?:0|[1-9]\d*)(?:\.(\d+))?$")
 
 
 def _plain_decimals(values: list[object], markers: frozenset[str]) -> bool:
@@ -468,7 +474,7 @@ def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
         # The count of "2 (1.3%)", "n=2", "2/150" or a plain whole number; statistics ("52.3 (10.2)") null.
         text = values.str.strip_chars()
         count = text.str.extract(_EMBEDDED_COUNT.pattern, 1).fill_null(text.str.extract(_PERCENT_COUNT.pattern, 1))
-        return count.cast(pl.Float64, strict=False).alias(values.name)
+        return count.str.replace_all(_GROUP_MARKS, "").cast(pl.Float64, strict=False).alias(values.name)
     text = _join_groups(values.str.strip_chars())
     if info.thousands == ",":
         text = text.str.replace_all(",", "", literal=True)
@@ -480,7 +486,8 @@ def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
     if parsed.null_count() > values.null_count():
         # the few cells that are not plain numbers (up to 5 % of the column): a count written with a
         # footnote mark or its share ("2 *", "2 (1.3%)") is that count, not a missing cell
-        written = values.str.strip_chars().str.extract(_EMBEDDED_COUNT.pattern, 1).cast(pl.Float64, strict=False)
+        written = values.str.strip_chars().str.extract(_EMBEDDED_COUNT.pattern, 1) \
+            .str.replace_all(_GROUP_MARKS, "").cast(pl.Float64, strict=False)
         parsed = parsed.fill_null(written).alias(values.name)
     return parsed
 
@@ -752,7 +759,7 @@ def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> 
 
 # Compound names of a code column, as Nordic languages write them in one word: "regionskode",
 # "kommunkod", "kuntakoodi", "kommunenr", "næringskode".
-_CODE_SUFFIX = re.compile(r"(kode|koden|kod|koder|code|codes|koodi|nr|nummer|numero)$")
+_CODE_SUFFIX = lazy_compile(r"(kode|koden|kod|koder|code|codes|koodi|nr|nummer|numero)$")
 
 
 def _is_code_name(tokens: Sequence[str]) -> bool:
@@ -801,7 +808,7 @@ def _sums_to_margin(sample: pl.DataFrame, num: ColumnInfo, label: ColumnInfo) ->
 # Headers that are a category of a dimension, as in a wide table: age bands ("0-17 år", "65 år og
 # derover", "75+", "under 18"), margins ("I alt", "Total"). Such a column holds the table's cells, whatever
 # dimension word ("år", "age") its name contains.
-_CATEGORY_HEADER = re.compile(
+_CATEGORY_HEADER = lazy_compile(
     r"\d\s*[-–]\s*\d|\d\s*\+|\b(og|and|och|ja|eller|or|tai)\s+(derover|over|older|äldre|eldre|mere|mer|more|"
     r"yli|vanhemmat|enemmän)\b|^\s*(under|over|u\.?|o\.?|yli|alle|below|above)\s*\d|\d+\s*(år|years?|yrs?|vuotta|"
     r"v\.|aar)\b",
@@ -831,7 +838,7 @@ _ROW_NUMBER_WORDS = frozenset({"nr", "no", "num", "number", "obs", "row", "index
 
 
 # A year behind a short word: "aar2019", "inc2015", "year_2019", R's "X2019" (check.names prefixes an X).
-_PREFIXED_PERIOD = re.compile(r"^([^\W\d]{1,12}?)[_. ]?((?:1[89]|20)\d\d)$")
+_PREFIXED_PERIOD = lazy_compile(r"^([^\W\d]{1,12}?)[_. ]?((?:1[89]|20)\d\d)$")
 
 
 def _mark_prefixed_periods(columns: list[ColumnInfo]) -> None:
@@ -906,7 +913,7 @@ _WEAK_STATISTIC_NAMES = frozenset({"b", "t", "z", "p", "f", "or", "hr", "rr", "i
 
 # Percentile levels as tables name them ("p10", "p50", "q1", "q3"). "q2", "q4" or "p3" are not: columns
 # q1..q4 or p1..p5 are questionnaire items.
-_PERCENTILE_SHORT = re.compile(r"^[pq]\d{1,2}$")
+_PERCENTILE_SHORT = lazy_compile(r"^[pq]\d{1,2}$")
 _PERCENTILE_LEVELS = frozenset({"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "q1", "q3"})
 
 
@@ -932,12 +939,16 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
 
 
 _NUMBER_PAIR = r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$"
+# Decimals kept as text by a bound or a star: p-values ("<0.001", "0.023", "<.001", "0.04*") in tableone's or
+# gtsummary's "p" column. Always with decimals: integer bounds ("<18", "65+") are labels of classes.
+_BOUNDED_DECIMAL = r"^\s*(?:[<>≤≥]=?\s*)?\d*[.,]\d+(?:[eE]-?\d+)?\s*\**\s*$"
 
 
 def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, str]:
     """The text columns whose values are not labels, by name: ``"pairs"`` when every value is two numbers
     (an interval, a confidence band "0.74  0.94"), ``"drawing"`` when every value is punctuation (a
-    printout's ``|`` read as a column). One vectorised test per column: this runs for every table."""
+    printout's ``|`` read as a column), ``"decimals"`` when every value is a decimal kept as text by a bound
+    (p-values: "<0.001"). One vectorised test per column: this runs for every table."""
     names = [c.name for c in texts if sample.schema[c.name] == pl.String]
     if not names:
         return {}
@@ -946,7 +957,8 @@ def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, 
         col = pl.col(name)
         present = col.filter(col.is_not_null() & (col != ""))
         exprs += [present.len().alias(f"n{i}"), present.str.contains(_NUMBER_PAIR).all().alias(f"p{i}"),
-                  present.str.contains(r"[\p{L}\p{N}]").any().alias(f"l{i}")]
+                  present.str.contains(r"[\p{L}\p{N}]").any().alias(f"l{i}"),
+                  present.str.contains(_BOUNDED_DECIMAL).all().alias(f"d{i}")]
     row = sample.select(exprs).row(0, named=True)  # one query for every column (each call costs ~0.1 ms)
     out: dict[str, str] = {}
     for i, name in enumerate(names):
@@ -956,6 +968,8 @@ def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, 
             out[name] = "pairs"
         elif not row[f"l{i}"]:
             out[name] = "drawing"
+        elif row[f"d{i}"]:
+            out[name] = "decimals"
     return out
 
 
@@ -981,6 +995,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.IDENTIFIER, "named like a key"
         elif c.kind is ColumnKind.TEXT and c.statistic is not None and not_labels.get(c.name) == "pairs":
             c.role, c.reason = Role.OTHER, f"intervals of a statistic ({c.statistic})"
+        elif c.kind is ColumnKind.TEXT and not_labels.get(c.name) == "decimals":
+            c.role, c.reason = Role.OTHER, "decimals with bounds (p-values)"
         elif c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN):
             c.role, c.reason = Role.DIMENSION, "text labels"
         elif c.kind is ColumnKind.TEMPORAL:

@@ -50,7 +50,10 @@ def test_discovery_and_the_reader_registry_import_only_the_standard_library_and_
                        and m.split(".")[0] not in sys.stdlib_module_names and m != "__future__"}
         ours = {m for m in _imports(path) if m.split(".")[0] == "scanner"}
         assert third_party == set(), path
-        assert all(m.startswith(("scanner.discover", "scanner.sources")) for m in ours), (path, ours)
+        # scanner.lazy_regex imports only `re` (checked below)
+        assert all(m.startswith(("scanner.discover", "scanner.sources", "scanner.lazy_regex")) for m in ours), \
+            (path, ours)
+    assert _imports(ROOT / "scanner" / "lazy_regex.py") <= {"__future__", "re", "typing"}
 
 
 def test_rules_and_analyzers_never_import_the_engine_or_the_configuration_loader() -> None:
@@ -70,7 +73,7 @@ def test_rules_and_analyzers_never_import_the_engine_or_the_configuration_loader
 def test_format_readers_import_their_parsers_only_when_a_file_is_opened() -> None:
     """The registry and its format modules are loaded to choose a reader: at import they see only the
     standard library, discovery, sources and the part types (the parsers pull pyarrow, polars, ReadStat)."""
-    allowed = ("scanner.discover", "scanner.sources", "scanner.document", "scanner.formats")
+    allowed = ("scanner.discover", "scanner.sources", "scanner.document", "scanner.formats", "scanner.lazy_regex")
     for path in sorted((ROOT / "scanner" / "formats").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         top = set()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from scanner import masking
+from scanner.lazy_regex import lazy_compile
 from scanner.names import is_margin_label
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
@@ -185,7 +186,7 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "children", "husstande", "hushåll", "hushall", "households", "familier", "familjer",
                           "families", "deltagere", "participants", "respondenter", "respondents"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
-_NOT_OF_UNITS = re.compile(r"rate|ratio|cum|kumul|change|growth|vækst|vaekst|ændring|aendring|indkomst|income|"
+_NOT_OF_UNITS = lazy_compile(r"rate|ratio|cum|kumul|change|growth|vækst|vaekst|ændring|aendring|indkomst|income|"
                            r"omsætning|omsaetning|turnover|løn|loen|wage|salary|kr\b|value|værdi|vaerdi|beløb|beloeb|"
                            r"amount|sum|cost|udgift|expend|revenue|profit|tax|skat|weight|vægt", re.IGNORECASE)
 #: Share of a table's rows at which a share column reads as a column percentage of the sizes (n / total).
@@ -254,16 +255,16 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
 
 
 # A rate per a round number of the group's units: "Selvmord pr. 100.000 indbyggere", "per 1,000 persons".
-_RATE_BASE = re.compile(r"(?<![\w])(?:pr\.?|per|pro|/)\s*(1(?:[ .,\u00a0]?000){1,2}|10[ .,\u00a0]?000"
+_RATE_BASE = lazy_compile(r"(?<![\w])(?:pr\.?|per|pro|/)\s*(1(?:[ .,\u00a0]?000){1,2}|10[ .,\u00a0]?000"
                         r"|100[ .,\u00a0]?000|100)(?![\d])", re.IGNORECASE)
 
 
 # The population or person-time a rate is of: "Personår 2018-2022", "person-years", "Medelfolkmängd 0-17 år".
-_DENOMINATOR = re.compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time|befolkning|folketal|"
+_DENOMINATOR = lazy_compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time|befolkning|folketal|"
                           r"folkm(?:ä|a)ngd|population|inv(?:å|a)nare|indbyggere|innbyggere", re.IGNORECASE)
 
 
-_PERSON_TIME = re.compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time", re.IGNORECASE)
+_PERSON_TIME = lazy_compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time", re.IGNORECASE)
 
 
 def _denominator_column(table: TableModel, rate: str = "") -> str | None:
@@ -382,10 +383,10 @@ def _column_shares(table: TableModel, profile: Profile, dims: list[str], result:
 
 
 # A group's size stated in a title, a header or a total row's label: "(N = 150)", "n=1 289", "N: 80".
-_STATED_N = re.compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
+_STATED_N = lazy_compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
 
 
-_PERCENT_UNIT = re.compile(r"%|\bpct\b|\bprocent\b|\bpercent\b|\bprosent\b", re.IGNORECASE)
+_PERCENT_UNIT = lazy_compile(r"%|\bpct\b|\bprocent\b|\bpercent\b|\bprosent\b", re.IGNORECASE)
 
 
 def _stated_n(text: str) -> int | None:
@@ -522,8 +523,8 @@ def _report_gaps(result: CellScan, frame: pl.DataFrame, dims: list[str], gaps: n
 
 
 # A column of cumulative counts ("Cumulative Frequency", "Cum. Freq.", "kumuleret antal").
-_CUMULATIVE = re.compile(r"cum|kumul", re.IGNORECASE)
-_NOT_CUMULATIVE_COUNT = re.compile(r"%|pct|percent|procent|prosent|share|andel|rate", re.IGNORECASE)
+_CUMULATIVE = lazy_compile(r"cum|kumul", re.IGNORECASE)
+_NOT_CUMULATIVE_COUNT = lazy_compile(r"%|pct|percent|procent|prosent|share|andel|rate", re.IGNORECASE)
 
 
 def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

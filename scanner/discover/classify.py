@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from scanner.discover.kinds import HEAD_SIZE, FileKind
+from scanner.lazy_regex import lazy_compile
 
 # --------------------------------------------------------------------------------------------------
 # Magic numbers
@@ -413,7 +414,7 @@ def _classify_zip(head: bytes, ext: str, opener: _Opener) -> FileKind:
 # C0 controls and DEL, except tab, line ends, form feed (SAS listing pages), DOS EOF (0x1A) and ESC (ANSI
 # colours in logs). C1 "controls" do not count: they are what latin-1 makes of the letters of a DOS or
 # Mac code page (CP437 "Å" is 0x8F), while binary data is full of low bytes.
-_BAD_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1c-\x1f\x7f]")
+_BAD_CONTROL = lazy_compile(r"[\x00-\x08\x0e-\x19\x1c-\x1f\x7f]")
 _MAX_CONTROL_SHARE = 0.01  # random binary has ~9 % C0 control bytes; text has almost none
 
 
@@ -484,9 +485,9 @@ def _classify_text(text: str, ext: str, *, truncated: bool) -> FileKind:
     return FileKind.TEXT
 
 
-_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*", re.S | re.I)
-_FIRST_TAG = re.compile(r"<([A-Za-z_][\w.:-]*)(?=[\s/>])")
-_CLOSING_TAG = re.compile(r"</[A-Za-z_][\w.:-]*\s*>|<[A-Za-z_][\w.:-]*[^<>]*/>")
+_PROLOG = lazy_compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*", re.S | re.I)
+_FIRST_TAG = lazy_compile(r"<([A-Za-z_][\w.:-]*)(?=[\s/>])")
+_CLOSING_TAG = lazy_compile(r"</[A-Za-z_][\w.:-]*\s*>|<[A-Za-z_][\w.:-]*[^<>]*/>")
 _HTML_TAGS = frozenset(
     {"html", "head", "body", "table", "div", "p", "meta", "title", "link", "style", "script"}
 )
@@ -521,7 +522,7 @@ def _markup_kind(stripped: str, ext: str) -> FileKind | None:
     return None
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = lazy_compile(r"\r\n|\r|\n")
 
 
 def _split_lines(text: str, *, truncated: bool) -> list[str]:
@@ -539,78 +540,78 @@ def _split_lines(text: str, *, truncated: bool) -> list[str]:
 _LOG_THRESHOLD = 3
 _M = re.M
 _LOG_STRONG: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\A\s*\{smcl\}"),  # Stata SMCL log
-    re.compile(r"^[\s\x0c\d]*The SAS System\b", _M),  # SAS log and listing page title
-    re.compile(r"^\s*The [A-Z]+ Procedure\s*$", _M),  # SAS listing section heading
-    re.compile(r"^NOTE: (?:SAS|The data set|There were|DATA statement used|PROCEDURE|Copyright)", _M),
-    re.compile(r"^\s*(?:\{txt\})?(?:log type|opened on|closed on):\s", _M),  # Stata log header
-    re.compile(r"^\s*name:\s+(?:\{res\})?<unnamed>", _M),
-    re.compile(r"^end of do-file\s*$", _M),
-    re.compile(r"^\s*___  ____  ____  ____  ____", _M),  # Stata banner
-    re.compile(r"^R (?:version \d|Under development)", _M),  # R session banner
-    re.compile(r"^R is free software and comes with ABSOLUTELY NO WARRANTY", _M),
+    lazy_compile(r"\A\s*\{smcl\}"),  # Stata SMCL log
+    lazy_compile(r"^[\s\x0c\d]*The SAS System\b", _M),  # SAS log and listing page title
+    lazy_compile(r"^\s*The [A-Z]+ Procedure\s*$", _M),  # SAS listing section heading
+    lazy_compile(r"^NOTE: (?:SAS|The data set|There were|DATA statement used|PROCEDURE|Copyright)", _M),
+    lazy_compile(r"^\s*(?:\{txt\})?(?:log type|opened on|closed on):\s", _M),  # Stata log header
+    lazy_compile(r"^\s*name:\s+(?:\{res\})?<unnamed>", _M),
+    lazy_compile(r"^end of do-file\s*$", _M),
+    lazy_compile(r"^\s*___  ____  ____  ____  ____", _M),  # Stata banner
+    lazy_compile(r"^R (?:version \d|Under development)", _M),  # R session banner
+    lazy_compile(r"^R is free software and comes with ABSOLUTELY NO WARRANTY", _M),
     # pandas Series / DataFrame printout
-    re.compile(r"^Name: [^\n]*, dtype: \w+\s*$|^dtype: \w+\s*$|^\[\d+ rows x \d+ columns\]\s*$", _M),
-    re.compile(r"(?:\{(?:txt|res|com|err|inp)\}[^\n]*){2}"),  # SMCL tags without the {smcl} line
+    lazy_compile(r"^Name: [^\n]*, dtype: \w+\s*$|^dtype: \w+\s*$|^\[\d+ rows x \d+ columns\]\s*$", _M),
+    lazy_compile(r"(?:\{(?:txt|res|com|err|inp)\}[^\n]*){2}"),  # SMCL tags without the {smcl} line
     # printed output saved as .txt/.out by hand or by a script (issue 11): headers only these tools print
-    re.compile(r"^\s*Variable \|\s+Obs\s+Mean\s+Std\. [Dd]ev\.\s+Min\s+Max\s*$", _M),  # Stata summarize
-    re.compile(r"^\s*\S[^|\n]{0,40}\|\s+Freq\.\s+Percent\s+Cum\.\s*$", _M),  # Stata tabulate
+    lazy_compile(r"^\s*Variable \|\s+Obs\s+Mean\s+Std\. [Dd]ev\.\s+Min\s+Max\s*$", _M),  # Stata summarize
+    lazy_compile(r"^\s*\S[^|\n]{0,40}\|\s+Freq\.\s+Percent\s+Cum\.\s*$", _M),  # Stata tabulate
     # Stata list: a box's top edge, then numbered rows between bars within a few lines ("1032. |  52  1 |")
-    re.compile(r"^[ \t]*\+-{3,}[-+]*\+[ \t]*\n(?:[^\n]*\n){0,4}?[ \t]*\d+\.[ \t]+\|[^\n]*\|[ \t]*$", _M),
-    re.compile(r"^[ \t]*Frequency[ \t]+Percent[ \t]+Valid Percent[ \t]+Cumulative Percent[ \t]*$", _M),  # SPSS
-    re.compile(r"^[ \t]*(?:Case Processing Summary|Descriptive Statistics|[\w .]{1,60} Crosstabulation)[ \t]*$"
+    lazy_compile(r"^[ \t]*\+-{3,}[-+]*\+[ \t]*\n(?:[^\n]*\n){0,4}?[ \t]*\d+\.[ \t]+\|[^\n]*\|[ \t]*$", _M),
+    lazy_compile(r"^[ \t]*Frequency[ \t]+Percent[ \t]+Valid Percent[ \t]+Cumulative Percent[ \t]*$", _M),  # SPSS
+    lazy_compile(r"^[ \t]*(?:Case Processing Summary|Descriptive Statistics|[\w .]{1,60} Crosstabulation)[ \t]*$"
                r"(?=[\s\S]{0,2000}^[ \t]*(?:Valid|N|Total|Count)\b)", _M),  # SPSS table titles
-    re.compile(r"^\s*(?:OLS|WLS|GLS|Logit|Probit|Poisson|GLM|QuantReg|MNLogit|Generalized Linear Model) "
+    lazy_compile(r"^\s*(?:OLS|WLS|GLS|Logit|Probit|Poisson|GLM|QuantReg|MNLogit|Generalized Linear Model) "
                r"Regression Results\s*$|^\s*Generalized Linear Model Regression Results\s*$", _M),  # statsmodels
-    re.compile(r"^'data\.frame':\s+\d+ obs\. of\s+\d+ variables?:\s*$|^# A tibble: [\d,]+ (?:x|×) \d+", _M),  # R
-    re.compile(r"^Rows: [\d,]+[ \t]*\r?\nColumns: \d+[ \t]*\r?$", _M),  # dplyr's glimpse()
-    re.compile(r"^[ \t]*Number of cases read:[ \t]+[\d,]+[ \t]+Number of cases listed:", _M),  # SPSS LIST
+    lazy_compile(r"^'data\.frame':\s+\d+ obs\. of\s+\d+ variables?:\s*$|^# A tibble: [\d,]+ (?:x|×) \d+", _M),  # R
+    lazy_compile(r"^Rows: [\d,]+[ \t]*\r?\nColumns: \d+[ \t]*\r?$", _M),  # dplyr's glimpse()
+    lazy_compile(r"^[ \t]*Number of cases read:[ \t]+[\d,]+[ \t]+Number of cases listed:", _M),  # SPSS LIST
 )
-_SAS_STATEMENT = re.compile(
+_SAS_STATEMENT = lazy_compile(
     r"^\d{1,6} {1,10}\+?(?:(?:data|proc|run|quit|set|%let|%macro|%mend|%put|%include|libname|filename|"
     r"options|ods|title\d?|footnote\d?|where|by|class|var|tables?|model|format|input|infile|datalines|cards|"
     r"keep|drop|length|label|retain|output|merge|if)\b|\*)",
     _M | re.I,
 )
-_STATA_ECHO = re.compile(r"^\. [A-Za-z_*/]", _M)  # ". summarize", ". * comment", ". /*"
-_R_PROMPT = re.compile(r"^> [^\n]*(?:<-|\w\()", _M)  # "> fit <- lm(...)", "> summary(fit)"
+_STATA_ECHO = lazy_compile(r"^\. [A-Za-z_*/]", _M)  # ". summarize", ". * comment", ". /*"
+_R_PROMPT = lazy_compile(r"^> [^\n]*(?:<-|\w\()", _M)  # "> fit <- lm(...)", "> summary(fit)"
 #: One prompt is enough before a call only R makes, or a column taken with "$" (a quoted e-mail line is not
 #: code): "> table(df$income)", "> summary(fit)".
-R_STRONG_PROMPT = re.compile(r"^> [^\n]*(?:\w\$\w|\b(?:table|xtabs|ftable|addmargins|prop\.table|tapply|"
+R_STRONG_PROMPT = lazy_compile(r"^> [^\n]*(?:\w\$\w|\b(?:table|xtabs|ftable|addmargins|prop\.table|tapply|"
                              r"aggregate|summary|quantile|head|tail|str|glimpse|tabyl|count)\s*\()", _M)
 _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     # (pattern, minimum hits, weight)
-    (re.compile(r"^NOTE: ", _M), 2, 2),
-    (re.compile(r"^(?:ERROR|WARNING): ", _M), 1, 1),
+    (lazy_compile(r"^NOTE: ", _M), 2, 2),
+    (lazy_compile(r"^(?:ERROR|WARNING): ", _M), 1, 1),
     (_SAS_STATEMENT, 2, 2),
     (_STATA_ECHO, 3, 2),
     (_STATA_ECHO, 8, 1),  # many echoed commands on their own are enough
-    (re.compile(r"^\s*-{3,}\+-{3,}", _M), 1, 1),  # Stata / SAS table rule
-    (re.compile(r"^\x0c", _M), 1, 1),  # listing page break
-    (re.compile(r"^\s*Obs {2,}\S", _M), 1, 1),  # PROC PRINT header
+    (lazy_compile(r"^\s*-{3,}\+-{3,}", _M), 1, 1),  # Stata / SAS table rule
+    (lazy_compile(r"^\x0c", _M), 1, 1),  # listing page break
+    (lazy_compile(r"^\s*Obs {2,}\S", _M), 1, 1),  # PROC PRINT header
     (_R_PROMPT, 2, 2),  # with the single prompt below: two R commands make a transcript
     (R_STRONG_PROMPT, 1, 2),
     # Python and IPython consoles: ">>> df.head()", "In [3]: df.head()" / "Out[3]:"
-    (re.compile(r"^>>> [^\n]*(?:\w\(|=|\.\w)", _M), 2, 3),
+    (lazy_compile(r"^>>> [^\n]*(?:\w\(|=|\.\w)", _M), 2, 3),
     # one prompt before a pandas or polars call is enough: ">>> df.loc[df.loen > 5e6, 'lopnr'].tolist()"
-    (re.compile(r"^>>> [^\n]*(?:\.(?:loc|iloc)\[|\bpd\.|\bpl\.|\.(?:groupby|group_by|value_counts|tolist|"
+    (lazy_compile(r"^>>> [^\n]*(?:\.(?:loc|iloc)\[|\bpd\.|\bpl\.|\.(?:groupby|group_by|value_counts|tolist|"
                 r"to_list|head|tail|describe|unique|crosstab|pivot_table|agg|sample|query|nlargest|nsmallest|"
                 r"to_string|sort_values|filter|select)\()", _M), 1, 3),
-    (re.compile(r"^In \[\d+\]: \S", _M), 2, 3),
+    (lazy_compile(r"^In \[\d+\]: \S", _M), 2, 3),
     # one IPython cell with its output: "In [12]: ..." then "Out[12]:" within a few lines
-    (re.compile(r"^In \[(\d+)\]: \S[^\n]*\n(?:[^\n]*\n){0,3}?Out\[\1\]:", _M), 1, 3),
-    (re.compile(r"^Out\[\d+\]:", _M), 1, 1),
-    (re.compile(r"^(?:Call:|Signif\. codes:|Residual standard error:|Coefficients:)", _M), 1, 1),
+    (lazy_compile(r"^In \[(\d+)\]: \S[^\n]*\n(?:[^\n]*\n){0,3}?Out\[\1\]:", _M), 1, 3),
+    (lazy_compile(r"^Out\[\d+\]:", _M), 1, 1),
+    (lazy_compile(r"^(?:Call:|Signif\. codes:|Residual standard error:|Coefficients:)", _M), 1, 1),
     # printed output saved as .txt/.out: R's vector print, Stata's counts after a command, SPSS commands,
     # Python's logging and pandas' frame footers
-    (re.compile(r"^ *\[1\] \S", _M), 2, 1),
-    (re.compile(r"^> [^\n]*\w\(", _M), 1, 1),
-    (re.compile(r"^\(\d[\d,]* (?:observations? (?:deleted|created)|real changes? made|missing values? generated)\)",
+    (lazy_compile(r"^ *\[1\] \S", _M), 2, 1),
+    (lazy_compile(r"^> [^\n]*\w\(", _M), 1, 1),
+    (lazy_compile(r"^\(\d[\d,]* (?:observations? (?:deleted|created)|real changes? made|missing values? generated)\)",
                 _M), 1, 2),
-    (re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|REGRESSION|COMPUTE|RECODE|SELECT IF)\b", _M), 2, 2),
-    (re.compile(r"^\s*(?:Valid|Missing)\s+\S.*\d", _M), 2, 1),  # SPSS frequency rows
-    (re.compile(r"^(?:INFO|WARNING|DEBUG|ERROR|CRITICAL):[\w.]+:", _M), 2, 2),  # Python logging's default format
-    (re.compile(r"^\s*(?:count|mean|std|min|25%|50%|75%|max)\s+-?\d", _M), 6, 3),  # pandas describe()
+    (lazy_compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|REGRESSION|COMPUTE|RECODE|SELECT IF)\b", _M), 2, 2),
+    (lazy_compile(r"^\s*(?:Valid|Missing)\s+\S.*\d", _M), 2, 1),  # SPSS frequency rows
+    (lazy_compile(r"^(?:INFO|WARNING|DEBUG|ERROR|CRITICAL):[\w.]+:", _M), 2, 2),  # Python logging's default format
+    (lazy_compile(r"^\s*(?:count|mean|std|min|25%|50%|75%|max)\s+-?\d", _M), 6, 3),  # pandas describe()
 )
 
 
@@ -629,14 +630,14 @@ def _looks_like_log(text: str) -> bool:
 
 _DELIMITERS = (",", ";", "\t", "|")
 # A markdown table's alignment row under its header: "|:---|:---:|", "---|---:"
-MARKDOWN_ALIGN = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+MARKDOWN_ALIGN = lazy_compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
 _MAX_TITLE_LINES = 5  # StatBank, PxWeb and NZ.Stat exports put title and unit lines above the header
 _MIN_CONSISTENT = 0.8  # share of body lines that must have the modal field count
 _MAX_WORDS_PER_FIELD = 4.0  # prose split at commas gives long fields; table cells are short
-_WS_TOKEN = re.compile(r'"(?:[^"]|"")*"|[^\s"]+')
-_QUOTED_HEADER = re.compile(r'^\s*"[^"]*"(?:[ \t]+"[^"]*")+\s*$')
-_SENTENCE_END = re.compile(r"[^\W\d_]{2}[.!?:][\"')\u201d]?\s*$")
-_NUMBER = re.compile(r"^[-+]?(?:\d+[.,]?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$|^NA$|^\.$")
+_WS_TOKEN = lazy_compile(r'"(?:[^"]|"")*"|[^\s"]+')
+_QUOTED_HEADER = lazy_compile(r'^\s*"[^"]*"(?:[ \t]+"[^"]*")+\s*$')
+_SENTENCE_END = lazy_compile(r"[^\W\d_]{2}[.!?:][\"')\u201d]?\s*$")
+_NUMBER = lazy_compile(r"^[-+]?(?:\d+[.,]?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$|^NA$|^\.$")
 
 
 def _looks_delimited(lines: list[str], ext: str, *, truncated: bool, text: str) -> bool:

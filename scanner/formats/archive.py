@@ -29,7 +29,6 @@ import gzip
 import io
 import lzma
 import os
-import re
 import tarfile
 import zipfile
 import zlib
@@ -38,6 +37,7 @@ from typing import BinaryIO
 
 from scanner.discover import HEAD_SIZE, FileKind, is_tar_header
 from scanner.formats import ContainerPart, Member, Problem, ProblemKind, ReadContext, reader
+from scanner.lazy_regex import lazy_compile
 from scanner.sources import HashingReader, Source, SourceRef, format_digest, new_hasher, safe_file_name
 
 __all__ = ["KINDS", "read_archive", "unsafe_member_name"]
@@ -52,7 +52,7 @@ _ZIP_AES = 99  # compression method of WinZip AES-encrypted members
 # Names the single member of a .gz/.bz2/.xz gets: the archive's name without its compression suffix.
 _COMPRESSED_SUFFIXES = {".gz": "", ".gzip": "", ".z": "", ".bz2": "", ".bzip2": "", ".xz": "", ".lzma": "",
                         ".tgz": ".tar", ".tbz": ".tar", ".tbz2": ".tar", ".txz": ".tar"}
-_DRIVE = re.compile(r"^[A-Za-z]:")
+_DRIVE = lazy_compile(r"^[A-Za-z]:")
 
 
 class _LimitHit(Exception):

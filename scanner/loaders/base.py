@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from scanner.lazy_regex import lazy_compile
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -20,7 +21,7 @@ __all__ = ["SUPPRESSION_MARKER", "LoadError", "SharedStream", "TabularMeta", "Ta
 #: ``fullmatch`` on the stripped cell): "<5", "n<3", "<=7", "[REDACTED]", "[R]", "[c]", "..", ":", "-",
 #: "x", "*", "NA". The CSV loader uses it to tell header rows from data; the table analysis to tell a
 #: numeric column with suppressed cells from a text column. Profiles add their own markers in rules.toml.
-SUPPRESSION_MARKER = re.compile(
+SUPPRESSION_MARKER = lazy_compile(
     r"(?:n\s*)?(?:<|>|≤|≥)\s*=?\s*\d+(?:[.,]\d+)?|\[?REDACTED\]?|\[[A-Za-z]{1,12}\]|\.{1,3}|:|-|–|\*+|x|X"
     r"|NA|N/A|n/a",
 )

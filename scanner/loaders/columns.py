@@ -51,7 +51,6 @@ from __future__ import annotations
 import difflib
 import logging
 import mmap
-import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -64,6 +63,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scanner.discover import HEAD_SIZE, FileKind, classify
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError
 from scanner.loaders.csv import WHITESPACE, CsvSource, open_csv
 from scanner.loaders.parquet import _reason as _parquet_reason
@@ -424,8 +424,8 @@ _INFER_MIN_ROWS = 1_000
 _INFER_MAX_ROWS = 100_000
 # An integer written with a leading zero is a code (municipality 0101, an ID): keep it as text.
 _LEADING_ZERO = r"^[+-]?0\d"
-_LONE_CR = re.compile(rb"\r(?!\n)")
-_BLANK_LINE = re.compile(rb"\n\r?\n")
+_LONE_CR = lazy_compile(rb"\r(?!\n)")
+_BLANK_LINE = lazy_compile(rb"\n\r?\n")
 # Bytes at each end of a CSV file checked for blank lines and line-end style before streaming.
 _EDGE_BYTES = 1 << 20
 _SCAN_BYTES = 16 << 20
@@ -738,7 +738,7 @@ _SPSS_DATE = frozenset({"DATE", "ADATE", "EDATE", "JDATE", "SDATE"})
 _SPSS_DATETIME = frozenset({"DATETIME", "YMDHMS"})
 _SPSS_TIME = frozenset({"TIME", "DTIME"})
 # A SAS or SPSS format: name, then optional width and decimals (DATE9, DATETIME20.3, E8601DA10.).
-_FORMAT_NAME = re.compile(r"([A-Z][A-Z0-9]*[A-Z])\d*(?:\.\d*)?")
+_FORMAT_NAME = lazy_compile(r"([A-Z][A-Z0-9]*[A-Z])\d*(?:\.\d*)?")
 
 # Seconds from each origin to 1970-01-01: SAS and Stata count from 1960-01-01, SPSS from 1582-10-14.
 _SECONDS_1960 = 315_619_200
@@ -748,7 +748,7 @@ _XPT_MEMBER = (b"HEADER RECORD*******MEMBER  HEADER RECORD!!!!!!!", b"HEADER REC
 _XPT_RECORD = 80
 
 # ReadStat's error texts are fixed strings (readstat_error_message); still, pass on only plain phrases.
-_PLAIN_REASON = re.compile(r"[A-Za-z][A-Za-z ,()'-]{0,118}")
+_PLAIN_REASON = lazy_compile(r"[A-Za-z][A-Za-z ,()'-]{0,118}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
 
 __all__ = [
@@ -51,8 +52,8 @@ DELIMITERS = (",", ";", "\t", "|")
 QUOTE = '"'
 _DELIMITERS = DELIMITERS
 _QUOTE = QUOTE
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
-_TEXT_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = lazy_compile(rb"\r\n|\r|\n")
+_TEXT_LINE_BREAK = lazy_compile(r"\r\n|\r|\n")
 
 # Records of the head looked at for sniffing.
 _SNIFF_RECORDS = 1000
@@ -67,14 +68,14 @@ _MAX_EXTRA_HEADER_ROWS = 3
 # A column is "mostly numeric" when this share of its non-empty sample values is numeric-like.
 _NUMERIC_COLUMN_SHARE = 0.8
 
-_NUMBER = re.compile(r"[-+\u2212]?(?:\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s*%?")
-_HAS_DIGIT = re.compile(r"\d")
-_HAS_LETTER = re.compile(r"[^\W\d_]")
-_YEAR = re.compile(r"(1[89]\d\d|20\d\d|2100)")
+_NUMBER = lazy_compile(r"[-+\u2212]?(?:\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][-+]?\d+)?\s*%?")
+_HAS_DIGIT = lazy_compile(r"\d")
+_HAS_LETTER = lazy_compile(r"[^\W\d_]")
+_YEAR = lazy_compile(r"(1[89]\d\d|20\d\d|2100)")
 # Whitespace-separated tokens: a quoted string (R escapes quotes as \" or "") or a bare word.
 _WS_TOKEN = r'"(?:[^"\\]|\\.|"")*"|[^\s"]+'
-_WS_LINE = re.compile(rf"\s*(?:(?:{_WS_TOKEN})(?:\s+|$))*\s*")
-_WS_TOKENS = re.compile(_WS_TOKEN)
+_WS_LINE = lazy_compile(rf"\s*(?:(?:{_WS_TOKEN})(?:\s+|$))*\s*")
+_WS_TOKENS = lazy_compile(_WS_TOKEN)
 
 
 @dataclass(slots=True)
@@ -163,7 +164,7 @@ def sniff(text: str, head: bytes, *, complete: bool) -> Layout:
     return header_layout(best, records, skipped_lines, head, notes)
 
 
-_DECIMAL_COMMA = re.compile(r"\d,\d")
+_DECIMAL_COMMA = lazy_compile(r"\d,\d")
 _NEAR_QUALITY = 0.2
 
 
@@ -412,7 +413,7 @@ def header_layout(
     )
 
 
-_RULE_CELL = re.compile(r":?-{3,}:?|={3,}")
+_RULE_CELL = lazy_compile(r":?-{3,}:?|={3,}")
 
 
 def _is_rule_row(fields: list[str]) -> bool:
@@ -514,7 +515,7 @@ def numeric_levels(cells: list[str]) -> list[str] | None:
     return None if any(_is_number_like(c) for c in tail) else tail
 
 
-_VARIABLE_NAME = re.compile(r"[a-z_][a-z0-9_.]*")
+_VARIABLE_NAME = lazy_compile(r"[a-z_][a-z0-9_.]*")
 
 
 def levels_over_labels(first: list[str], labels: list[str]) -> bool:

@@ -15,6 +15,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.images import chart_data, read_image, read_svg
 from scanner.loaders.office import (
     CAPTION_PARAGRAPHS,
@@ -31,13 +32,13 @@ __all__ = ["embedded_images", "read_html"]
 
 MAX_HTML_BYTES = 512 << 20
 _MAX_SPAN = 64
-_DATA_URI = re.compile(r"^data:image/(png|jpeg|jpg|gif|svg\+xml|webp|bmp|tiff)(;base64)?,", re.I)
+_DATA_URI = lazy_compile(r"^data:image/(png|jpeg|jpg|gif|svg\+xml|webp|bmp|tiff)(;base64)?,", re.I)
 _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
                     "pre", "blockquote", "dd", "dt", "caption", "header", "footer", "hr"})
 _SKIP = frozenset({"script", "style", "template", "noscript", "head", "title"})
 
 
-_TAG_NAME = re.compile(r"<\s*([^\s/>]+)")
+_TAG_NAME = lazy_compile(r"<\s*([^\s/>]+)")
 
 
 def _written_name(start: str | None, tag: str) -> str:
@@ -315,9 +316,9 @@ def _data_image(src: str, place: Place, out: DocumentContent) -> None:
 
 
 # An image in a note's text: a data URI (markdown's ![](data:...), an <img src="data:...">) or an inline SVG.
-_TEXT_DATA_URI = re.compile(r"data:image/(?:png|jpeg|jpg|gif|svg\+xml|webp|bmp|tiff)(?:;base64)?,[A-Za-z0-9+/=%\s]*",
+_TEXT_DATA_URI = lazy_compile(r"data:image/(?:png|jpeg|jpg|gif|svg\+xml|webp|bmp|tiff)(?:;base64)?,[A-Za-z0-9+/=%\s]*",
                             re.I)
-_INLINE_SVG = re.compile(r"<svg\b.*?</svg\s*>", re.I | re.S)
+_INLINE_SVG = lazy_compile(r"<svg\b.*?</svg\s*>", re.I | re.S)
 
 
 def embedded_images(text: str) -> tuple[DocumentContent, str]:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, iterparse
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.office import DataSet, DocumentContent, Figure, MarkGroup, Place, is_regular
 
 __all__ = ["COUNT_AXIS", "DENSITY_AXIS", "MIN_BARS", "NOT_COUNT_AXIS", "TICK_NUMBER", "bar_heights", "chart_data",
@@ -46,8 +47,8 @@ __all__ = ["COUNT_AXIS", "DENSITY_AXIS", "MIN_BARS", "NOT_COUNT_AXIS", "TICK_NUM
 log = logging.getLogger(__name__)
 
 _PROLOG_SCAN = 64 << 10
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+_ENTITY = lazy_compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE_SUBSET = lazy_compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 #: A mark is small: its drawn size (SVG user units, points in a PDF) is at most this.
 MARK_SIZE = 16.0
 #: Values decoded from one embedded array at most (a chart of more is still counted and judged).
@@ -77,10 +78,10 @@ def _float(text: str | None) -> float | None:
     return float(m.group(1)) if m else None
 
 
-_NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUM = lazy_compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
-_ABSOLUTE_PATH = re.compile(r"[\sMLCQSTZz\d.,eE+-]*")
+_ABSOLUTE_PATH = lazy_compile(r"[\sMLCQSTZz\d.,eE+-]*")
 
 
 def _path_box(d: str) -> tuple[float, float, float, float, str] | None:
@@ -104,8 +105,8 @@ def _points(text: str) -> list[tuple[float, float]]:
     return list(zip(nums[0::2], nums[1::2], strict=False))
 
 
-_EXCLUDED_GROUP = re.compile(r"^(?:[xy]?tick|legend|text|axis|matplotlib\.axis|patch|spine)", re.I)
-_TEXTY = re.compile(r"^text_\d+$")
+_EXCLUDED_GROUP = lazy_compile(r"^(?:[xy]?tick|legend|text|axis|matplotlib\.axis|patch|spine)", re.I)
+_TEXTY = lazy_compile(r"^text_\d+$")
 
 
 class _Group:
@@ -373,21 +374,21 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
 
 #: An image drawn in an SVG smaller than this (in its units) each way is an icon or a logo, not a plot.
 _ICON = 32.0
-_TICK = re.compile(r"^([xy])tick_\d+$")
-_NO_TURN = re.compile(r"^\s*rotate\(\s*-?0(?:\.0*)?(?:[\s,]+[-\d.e]+){0,2}\s*\)\s*$")
-_STYLE_ANCHOR = re.compile(r"text-anchor\s*:\s*(start|middle|end)")
+_TICK = lazy_compile(r"^([xy])tick_\d+$")
+_NO_TURN = lazy_compile(r"^\s*rotate\(\s*-?0(?:\.0*)?(?:[\s,]+[-\d.e]+){0,2}\s*\)\s*$")
+_STYLE_ANCHOR = lazy_compile(r"text-anchor\s*:\s*(start|middle|end)")
 
 
 def _style_anchor(style: str) -> str | None:
     m = _STYLE_ANCHOR.search(style)
     return m.group(1) if m else None
-_PANEL = re.compile(r"^axes_\d+$")
-_FURNITURE = re.compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
-_RECT_PATH = re.compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
+_PANEL = lazy_compile(r"^axes_\d+$")
+_FURNITURE = lazy_compile(r"^(?:legend|[xy]tick|matplotlib\.axis|axis|spine|patch_1$)", re.I)
+_RECT_PATH = lazy_compile(r"^\s*M\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*"
                         r"L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*L\s*([-\d.eE+]+)[\s,]+([-\d.eE+]+)\s*[zZ]\s*$")
 # A text turned upright about its own anchor: rotate(-90 x,y) or rotate(270, x, y).
-_UPRIGHT = re.compile(r"^\s*rotate\(\s*(?:-90|270)(?:\.0+)?[\s,]+[-\d.]+[\s,]+[-\d.]+\s*\)\s*$")
-TICK_NUMBER = re.compile(r"^[-\u2212]?\d[\d,]*(?:\.\d+)?$")
+_UPRIGHT = lazy_compile(r"^\s*rotate\(\s*(?:-90|270)(?:\.0+)?[\s,]+[-\d.]+[\s,]+[-\d.]+\s*\)\s*$")
+TICK_NUMBER = lazy_compile(r"^[-\u2212]?\d[\d,]*(?:\.\d+)?$")
 #: Bars on one baseline needed to read them as a histogram or a bar chart.
 MIN_BARS = 3
 
@@ -618,12 +619,12 @@ def box_plot_outliers(boxes: list[tuple[float, float, float, float]],
 
 
 # An axis or title naming counts ("Antal personer", "Number of patients", "Count") and not a rate or share.
-COUNT_AXIS = re.compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|count\w*|number|frequency|freq|frekvens\w*|lkm|"
+COUNT_AXIS = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|count\w*|number|frequency|freq|frekvens\w*|lkm|"
                         r"persons|personer|patients|patienter|observations|observationer|no\.? of)(?![a-zæøåäö])")
-NOT_COUNT_AXIS = re.compile(r"rate|per\b|pr\.|%|andel|share|percent|procent|prosent|mean|gennemsnit|average|"
+NOT_COUNT_AXIS = lazy_compile(r"rate|per\b|pr\.|%|andel|share|percent|procent|prosent|mean|gennemsnit|average|"
                             r"median|ratio|proportion")
-INTEGER_LABEL = re.compile(r"^\d{1,9}$")
-DENSITY_AXIS = re.compile(r"density|tæthed|taethed|täthet|tetthet|probability|sandsynlighed")
+INTEGER_LABEL = lazy_compile(r"^\d{1,9}$")
+DENSITY_AXIS = lazy_compile(r"density|tæthed|taethed|täthet|tetthet|probability|sandsynlighed")
 
 
 def count_value_labels(labels: list[str]) -> list[str]:
@@ -840,7 +841,7 @@ def _exif_value(value: object) -> str:
     return str(value)
 
 
-_XMP_SKIP = re.compile(r"(?i)date|instanceid|documentid|derivedfrom|history|format|creatortool|toolkit|"
+_XMP_SKIP = lazy_compile(r"(?i)date|instanceid|documentid|derivedfrom|history|format|creatortool|toolkit|"
                        r"colorspace|resolution|dimension|orientation|pixel|compression|rating|when|action|"
                        r"softwareagent|changed|stevt|ref$")
 
@@ -945,8 +946,8 @@ def _pillow_texts(source: Path | bytes, fig: Figure, out: DocumentContent) -> di
 
 # -- data embedded in interactive charts -----------------------------------------------------------------
 
-_PLOTLY_CALL = re.compile(r"Plotly\.(?:newPlot|react|plot)\s*\(")
-_VEGA_SPEC = re.compile(r"(?:var|let|const)\s+spec\s*=\s*|vegaEmbed\s*\(\s*['\"][^'\"]*['\"]\s*,\s*")
+_PLOTLY_CALL = lazy_compile(r"Plotly\.(?:newPlot|react|plot)\s*\(")
+_VEGA_SPEC = lazy_compile(r"(?:var|let|const)\s+spec\s*=\s*|vegaEmbed\s*\(\s*['\"][^'\"]*['\"]\s*,\s*")
 _UNIT_TRACES = {"histogram": "a histogram that carries the raw values it bins (one per unit)",
                 "histogram2d": "a 2-d histogram that carries the raw values it bins (one per unit)",
                 "histogram2dcontour": "a density plot that carries the raw values it bins (one per unit)",

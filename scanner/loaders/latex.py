@@ -28,34 +28,36 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from scanner.lazy_regex import lazy_compile
+
 __all__ = ["cells_text", "header_names", "iter_blocks", "parse_cell"]
 
-_AMP = re.compile(r"(?<!\\)&")
-_ROW_END = re.compile(r"\\\\(?:\s*\[[^\]]*\])?|\\tabularnewline\b")
-_COMMENT = re.compile(r"(?<!\\)%.*$")
+_AMP = lazy_compile(r"(?<!\\)&")
+_ROW_END = lazy_compile(r"\\\\(?:\s*\[[^\]]*\])?|\\tabularnewline\b")
+_COMMENT = lazy_compile(r"(?<!\\)%.*$")
 # Lines and commands that are not cells: rules, spacing, longtable's head/foot markers.
-_RULES = re.compile(
+_RULES = lazy_compile(
     r"\\(?:hline|toprule|midrule|bottomrule|endhead|endfirsthead|endfoot|endlastfoot|relax|noalign"
     r"|hhline\{[^}]*\}|cline\{[^}]*\}|cmidrule(?:\([^)]*\))?\{[^}]*\}|addlinespace(?:\[[^\]]*\])?"
     r"|specialrule\{[^}]*\}\{[^}]*\}\{[^}]*\}|rowcolor(?:\[[^\]]*\])?\{[^}]*\}|vspace\*?\{[^}]*\}"
     r"|morecmidrules|arrayrulecolor\{[^}]*\}|pagebreak|newpage|centering|small|footnotesize|scriptsize)"
 )
-_SPACING_LINE = re.compile(r"^\s*\[[^\]]*\]\s*$")
-_MULTICOLUMN = re.compile(r"\\multicolumn\s*\{\s*(\d+)\s*\}\s*\{[^{}]*\}\s*\{")
-_MULTIROW = re.compile(r"\\multirow\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}"
+_SPACING_LINE = lazy_compile(r"^\s*\[[^\]]*\]\s*$")
+_MULTICOLUMN = lazy_compile(r"\\multicolumn\s*\{\s*(\d+)\s*\}\s*\{[^{}]*\}\s*\{")
+_MULTIROW = lazy_compile(r"\\multirow\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}"
                        r"\s*(?:\[[^\]]*\])?\s*\{")
 # Commands whose argument is dropped with them (spacing, phantoms, significance stars).
-_DROP_WITH_ARG = re.compile(r"\\(?:sym|hspace\*?|vspace\*?|phantom|hphantom|vphantom|label|tnote|footnote|"
+_DROP_WITH_ARG = lazy_compile(r"\\(?:sym|hspace\*?|vspace\*?|phantom|hphantom|vphantom|label|tnote|footnote|"
                             r"textsuperscript|rule)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}")
-_SUPERSCRIPT = re.compile(r"\^\s*(?:\{[^{}]*\}|\S)")
+_SUPERSCRIPT = lazy_compile(r"\^\s*(?:\{[^{}]*\}|\S)")
 # A command wrapping its argument (\textbf{x}, \num{x}, \makecell[c]{x}): the argument is kept.
-_WRAP = re.compile(r"\\[A-Za-z]+\*?\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}")
-_WORD_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s?")
+_WRAP = lazy_compile(r"\\[A-Za-z]+\*?\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}")
+_WORD_COMMAND = lazy_compile(r"\\[A-Za-z]+\*?\s?")
 _ESCAPES = (("\\\\", " "), ("\\%", "%"), ("\\&", "&"), ("\\_", "_"), ("\\#", "#"), ("\\$", ""), ("{,}", ","),
             ("\\,", ""), ("\\;", " "), ("\\:", " "), ("\\!", ""), ("\\ ", " "), ("~", " "), ("\\textless", "<"),
             ("\\textgreater", ">"), ("\\(", ""), ("\\)", ""), ("--", "-"), ("\u2212", "-"))
-_STARS = re.compile(r"(?<=[\d)%])\s*\*+$")
-_SPACES = re.compile(r"\s+")
+_STARS = lazy_compile(r"(?<=[\d)%])\s*\*+$")
+_SPACES = lazy_compile(r"\s+")
 
 
 def _closing(text: str, start: int) -> int:
@@ -191,7 +193,7 @@ def _emit(rows: list[tuple[int, list[str | None]]], text: str, at: int) -> None:
 
 # A cell that makes its row data, not a header: a number, or a number before a bracket ("12 (29%)",
 # "46 (37, 59)": the count and percentage, or the median and quartiles, of a "Table 1").
-_DATA_CELL = re.compile(r"^[-+]?\d[\d.,\u00a0 ]*(%|\s*[(\[].*[)\]])?$")
+_DATA_CELL = lazy_compile(r"^[-+]?\d[\d.,\u00a0 ]*(%|\s*[(\[].*[)\]])?$")
 
 
 def is_header_row(row: list[str | None]) -> bool:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scanner.lazy_regex import lazy_compile
+
 __all__ = ["ModelSize", "model_sizes"]
 
 
@@ -33,22 +35,22 @@ _NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
 # (pattern, what printed it, which size): phrases printed by one program each.
 _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # Stata estimation commands' header: "Number of obs   =   6" ("Number of obs = 1,234")
-    (re.compile(r"\bNumber of obs\s*=\s*" + _NUM + r"\b"), "Stata model", "observations"),
+    (lazy_compile(r"\bNumber of obs\s*=\s*" + _NUM + r"\b"), "Stata model", "observations"),
     # Stata regress's ANOVA table: "    Residual |  1.4812e+09         3  493733333"
-    (re.compile(r"^[ \t]*Residual[ \t]*\|[ \t]*[-+\d.eE]+[ \t]+" + _NUM + r"[ \t]+[-+\d.eE]+\b", re.M), "Stata regress",
-     "residual_df"),
+    (lazy_compile(r"^[ \t]*Residual[ \t]*\|[ \t]*[-+\d.eE]+[ \t]+" + _NUM + r"[ \t]+[-+\d.eE]+\b", re.M),
+     "Stata regress", "residual_df"),
     # R summary(lm) and summary(glm): "Residual standard error: 2.2 on 3 degrees of freedom",
     # "Residual deviance: 1.2  on 3  degrees of freedom"
-    (re.compile(r"^[ \t]*Residual (?:standard error|deviance):[^\n]*?\bon[ \t]+" + _NUM + r"[ \t]+degrees of freedom",
+    (lazy_compile(r"^[ \t]*Residual (?:standard error|deviance):[^\n]*?\bon[ \t]+" + _NUM + r"[ \t]+degrees of freedom",
                 re.M),
      "R model summary", "residual_df"),
     # R's anova() and summary(aov()): "Residuals  3  1481200000  493733333"
-    (re.compile(r"^Residuals[ \t]+" + _NUM + r"[ \t]+[-+\d.eE]+", re.M), "R analysis of variance", "residual_df"),
+    (lazy_compile(r"^Residuals[ \t]+" + _NUM + r"[ \t]+[-+\d.eE]+", re.M), "R analysis of variance", "residual_df"),
     # statsmodels' summary(): "No. Observations:   6", "Df Residuals:   3"
-    (re.compile(r"\bNo\. Observations:\s+" + _NUM + r"\b"), "statsmodels summary", "observations"),
-    (re.compile(r"\bDf Residuals:\s+" + _NUM + r"\b"), "statsmodels summary", "residual_df"),
+    (lazy_compile(r"\bNo\. Observations:\s+" + _NUM + r"\b"), "statsmodels summary", "observations"),
+    (lazy_compile(r"\bDf Residuals:\s+" + _NUM + r"\b"), "statsmodels summary", "residual_df"),
     # SAS PROC REG, GLM, LOGISTIC, MIXED...: "Number of Observations Used    6"
-    (re.compile(r"\bNumber of Observations Used\s+" + _NUM + r"\b"), "SAS model", "observations"),
+    (lazy_compile(r"\bNumber of Observations Used\s+" + _NUM + r"\b"), "SAS model", "observations"),
     # SPSS regression's ANOVA: "Residual   1481.200   3   493.733" (sum of squares, then df)
 )
 # The words each phrase starts with (or always holds), looked for before the phrase.
@@ -57,25 +59,25 @@ _KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Residual"
                                                       "Number of Observations Used"), strict=True)}
 # A row of a regression table that gives each model's number of observations (esttab, outreg2, stargazer,
 # modelsummary, texreg; as text, LaTeX, markdown or CSV): the label, then whole numbers only.
-_N_ROW_LABEL = re.compile(
+_N_ROW_LABEL = lazy_compile(
     r"^[ \t]*(?:\|[ \t]*)?\"?(?:(?:\\\(|\$)?N(?:\\\)|\$)?|Observations|Num\.\s?Obs\.|No\. of obs(?:ervations)?|Obs\.|"
     r"Number of observations|Antal observationer|Antal obs\.?|Observationer|Nobs)\"?[ \t]*"
     r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
-_N_ROW_CELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
+_N_ROW_CELL = lazy_compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 # A SAS ANOVA table's error row ("Error  3  1481200000  493733333") under its header.
-_ANOVA_HEADER = re.compile(r"^[ \t]*Source[ \t]+DF[ \t]+(?:Sum of|Squares)\b|"
+_ANOVA_HEADER = lazy_compile(r"^[ \t]*Source[ \t]+DF[ \t]+(?:Sum of|Squares)\b|"
                            r"\bSum of Squares[ \t]+df[ \t]+Mean Square\b", re.M)
-_SAS_ERROR_ROW = re.compile(r"^\s*Error\s+" + _NUM + r"\s+[-+\d.eE]+")
-_SPSS_RESIDUAL_ROW = re.compile(r"^\s*(?:\d+\s+)?Residual\s+[-+\d.,eE]+\s+" + _NUM + r"\s+[-+\d.,eE]+")
+_SAS_ERROR_ROW = lazy_compile(r"^\s*Error\s+" + _NUM + r"\s+[-+\d.eE]+")
+_SPSS_RESIDUAL_ROW = lazy_compile(r"^\s*(?:\d+\s+)?Residual\s+[-+\d.,eE]+\s+" + _NUM + r"\s+[-+\d.,eE]+")
 # A regression table says so somewhere: fit statistics, standard errors, significance stars' legend.
-_REGRESSION_TABLE = re.compile(r"\d\*{1,3}(?=\s|$)|\b[Rr]-?squared|\b[Rr]2(?:_a)?\b|R²|Std\. ?err|[Ss]tandard errors|"
+_REGRESSION_TABLE = lazy_compile(r"\d\*{1,3}(?=\s|$)|\b[Rr]-?squared|\b[Rr]2(?:_a)?\b|R²|Std\. ?err|[Ss]tandard errors|"
                                r"t statistics|"
                                r"\bp\s*<\s*0?\.|Log.?[Ll]ikelihood|\bAIC\b|\bBIC\b|[Pp]seudo|Coefficient|Estimate|"
                                r"in parentheses|\\sym\{")
 # Cells of such a row: LaTeX, markdown, tabs, semicolons or aligned spaces; commas (a CSV line) only when
 # the cells do not read as whole numbers without splitting there ("N   1,234   5,678").
-_ROW_SPLIT = re.compile(r"\s*(?:&|\||;|\t|\\\\|\s{2,})\s*")
-_CSV_SPLIT = re.compile(r"\s*,\s*")
+_ROW_SPLIT = lazy_compile(r"\s*(?:&|\||;|\t|\\\\|\s{2,})\s*")
+_CSV_SPLIT = lazy_compile(r"\s*,\s*")
 _ANOVA_REACH = 8  # lines from an ANOVA table's header to its error row
 
 
@@ -94,11 +96,11 @@ def _row_cells(rest: str) -> list[str] | None:
 
 
 # A coefficient in a printed regression table: "812.3***", "-41230.1", "0.004*" (not "(12.31)" under it).
-_COEF = re.compile(r"(?<![\w.(\[])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\**(?=\s|$)")
+_COEF = lazy_compile(r"(?<![\w.(\[])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\**(?=\s|$)")
 # Rows of a regression table that are fit statistics or notes, not parameters.
-_STAT_ROW = re.compile(r"(?i)^\s*(?:r-?sq|r2|adj|pseudo|f\b|f-stat|ll\b|log|aic|bic|chi2|prob|rmse|sigma|"
+_STAT_ROW = lazy_compile(r"(?i)^\s*(?:r-?sq|r2|adj|pseudo|f\b|f-stat|ll\b|log|aic|bic|chi2|prob|rmse|sigma|"
                        r"standard errors|t statistics|\*|note|n\b|observations|obs|num\.?\s?obs)")
-_TABLE_RULE = re.compile(r"^\s*[-=_]{10,}\s*$")
+_TABLE_RULE = lazy_compile(r"^\s*[-=_]{10,}\s*$")
 
 
 def _aligned_residual_df(text: str, n_start: int, n_end: int) -> list[int]:

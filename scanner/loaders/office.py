@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+from scanner.lazy_regex import lazy_compile
+
 # The OOXML package reader (bounded, counted streaming; DTDs refused) is the workbook structure reader's:
 # one reader for every OOXML and ODF zip.
 from scanner.loaders.ooxml import (
@@ -141,7 +143,7 @@ class Attached:
 
 #: A label naming one unit by its number ("Patient 1", "Person 12", "ID 17", "Pt. 3", "Firm #4", "Subject 8"): a
 #: figure labelled so draws a bar, line or mark per unit (a swimmer plot).
-UNIT_LABEL = re.compile(r"(?i)^\s*(?:patient|pt\.?|person|subject|participant|respondent|individ|case|id|"
+UNIT_LABEL = lazy_compile(r"(?i)^\s*(?:patient|pt\.?|person|subject|participant|respondent|individ|case|id|"
                          r"firm|virksomhed|f(?:ö|o)retag|company|lopnr|pnr)\s*#?\s*\d{1,6}\s*$")
 
 
@@ -235,7 +237,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", text).strip()
 
 
-_NUMBER = re.compile(r"^[-+\u2212]?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?:[.,]\d+)?%?$")
+_NUMBER = lazy_compile(r"^[-+\u2212]?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?:[.,]\d+)?%?$")
 
 
 def cell_text(lines: list[str]) -> str:
@@ -913,7 +915,7 @@ def read_office(path: Path, kind: str, limits: PackageLimits | None = None) -> D
 
 # -- RTF -----------------------------------------------------------------------------------------------
 
-_RTF_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])"
+_RTF_TOKEN = lazy_compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])"
                         rb"|([^\\{}\r\n]+)|[\r\n]+")
 # Destinations whose content is not text a reader sees.
 _RTF_SKIP = frozenset({

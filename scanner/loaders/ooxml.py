@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, iterparse
 
+from scanner.lazy_regex import lazy_compile
+
 __all__ = [
     "ChartCache",
     "EmbeddedPart",
@@ -175,7 +177,7 @@ class PackageStructure:
 # -- safe XML -------------------------------------------------------------------------------------------
 
 _NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_DOCTYPE = lazy_compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _PROLOG_SCAN = 64 << 10
 
 
@@ -359,9 +361,9 @@ def _workbook(pkg: _Package, out: PackageStructure) -> tuple[_Rels, list[tuple[s
     return rels, pivot_ids
 
 
-_REFERENCE = re.compile(
+_REFERENCE = lazy_compile(
     r"^=?\s*(?:'(?:[^']|'')+'|\[\d+\][^!]*|[^!'\"{}]+)?!?\$?[A-Za-z]{0,3}\$?\d*(?::\$?[A-Za-z]{0,3}\$?\d*)?$")
-_CONSTANT = re.compile(r'^=?\s*(?:[-+]?\d[\d.,eE+-]*%?|"(?:[^"]|"")*"|\{.*\}|TRUE|FALSE)\s*$', re.S | re.I)
+_CONSTANT = lazy_compile(r'^=?\s*(?:[-+]?\d[\d.,eE+-]*%?|"(?:[^"]|"")*"|\{.*\}|TRUE|FALSE)\s*$', re.S | re.I)
 
 
 def _defined_name(el: Element, out: PackageStructure) -> None:
@@ -376,11 +378,11 @@ def _defined_name(el: Element, out: PackageStructure) -> None:
 
 # -- worksheets -------------------------------------------------------------------------------------
 
-_SHEETDATA_OPEN = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
-_SHEETDATA_CLOSE = re.compile(rb"</(?:\w+:)?sheetData\s*>")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-_HIDES_ROW = re.compile(rb'\bhidden="(?:1|true)"|\bht="0(?:\.0*)?"')
+_SHEETDATA_OPEN = lazy_compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
+_SHEETDATA_CLOSE = lazy_compile(rb"</(?:\w+:)?sheetData\s*>")
+_ROW_TAG = lazy_compile(rb"<(?:\w+:)?row\b[^>]*>")
+_ROW_NUMBER = lazy_compile(rb'\br="(\d+)"')
+_HIDES_ROW = lazy_compile(rb'\bhidden="(?:1|true)"|\bht="0(?:\.0*)?"')
 _OUTSIDE_LIMIT = 64 << 20  # bytes kept from before and after sheetData (columns, validations, objects)
 
 
@@ -442,7 +444,7 @@ def _scan_worksheet(pkg: _Package, sheet: SheetStructure, sheet_rels: dict[str, 
 # A formula cell closed right after its formula, or with an empty <v>: no value is stored. Excel and
 # LibreOffice always store the value they calculated; openpyxl (and other writers that do not calculate)
 # leave it out, and then no values reader can tell what the cell shows.
-_UNCACHED_FORMULA = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+_UNCACHED_FORMULA = lazy_compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 _SEAM = 256
 
 
@@ -637,7 +639,7 @@ def _drawing(pkg: _Package, part: str, sheet: str | None, out: PackageStructure)
 
 
 _SERIES_DATA = frozenset({"cat", "val", "xVal", "yVal", "bubbleSize", "tx"})
-_SHEET_OF_REF = re.compile(r"^\(?\s*(?:'((?:[^']|'')+)'|([^!'(]+))!")
+_SHEET_OF_REF = lazy_compile(r"^\(?\s*(?:'((?:[^']|'')+)'|([^!'(]+))!")
 
 
 class ScatterSeries:

@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from scanner.discover.classify import MARKDOWN_ALIGN, R_STRONG_PROMPT
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError
 from scanner.loaders.model_output import ModelSize, model_sizes
 from scanner.loaders.programs import (
@@ -133,24 +134,24 @@ class LogRead:
 
 # --- what kind of log ------------------------------------------------------------------------------------
 
-_SMCL_MARK = re.compile(r"\A\s*\{smcl\}|\{(?:txt|res|com|err|inp)\}")
-_SAS_MARK = re.compile(r"^[\s\x0c\d]*The SAS System\b|^NOTE: |^\s*The [A-Z0-9]+ Procedure\s*$|"
+_SMCL_MARK = lazy_compile(r"\A\s*\{smcl\}|\{(?:txt|res|com|err|inp)\}")
+_SAS_MARK = lazy_compile(r"^[\s\x0c\d]*The SAS System\b|^NOTE: |^\s*The [A-Z0-9]+ Procedure\s*$|"
                        r"^\d+ +(?:data|proc|run|libname|options|%let|DATA|PROC|RUN)\b", re.M)
-_SAS_PROC_TITLE = re.compile(r"^\s*The ([A-Z0-9]+) Procedure\s*$", re.M)
-_SAS_NOTE = re.compile(r"^(?:NOTE|WARNING|ERROR):", re.M)
-_STATA_HEADER = re.compile(r"^\s*(?:log type|opened on|closed on):|^end of do-file\s*$|^\s*___  ____  ____", re.M)
-_STATA_ECHO = re.compile(r"^\. \S", re.M)
-_R_MARK = re.compile(r"^R (?:version|Under development)|^R is free software", re.M)
-_R_PROMPT = re.compile(r"^> ", re.M)
-_R_COMMAND = re.compile(r"^> [^\n]*(?:<-|\w\()", re.M)
-_R_PRINT = re.compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
-_PY_MARK = re.compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
+_SAS_PROC_TITLE = lazy_compile(r"^\s*The ([A-Z0-9]+) Procedure\s*$", re.M)
+_SAS_NOTE = lazy_compile(r"^(?:NOTE|WARNING|ERROR):", re.M)
+_STATA_HEADER = lazy_compile(r"^\s*(?:log type|opened on|closed on):|^end of do-file\s*$|^\s*___  ____  ____", re.M)
+_STATA_ECHO = lazy_compile(r"^\. \S", re.M)
+_R_MARK = lazy_compile(r"^R (?:version|Under development)|^R is free software", re.M)
+_R_PROMPT = lazy_compile(r"^> ", re.M)
+_R_COMMAND = lazy_compile(r"^> [^\n]*(?:<-|\w\()", re.M)
+_R_PRINT = lazy_compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
+_PY_MARK = lazy_compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
 # A Python console's prompt (">>> df.head()") or IPython's ("In [3]: df.head()").
-_PY_PROMPT = re.compile(r"^(?:>>>(?: |$)|In \[\d+\]: )", re.M)
-_SPSS_MARK = re.compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Frequency Table|Valid Percent|LIST VARIABLES"
-                        r"|\s*Number of cases listed)", re.M | re.I)
+_PY_PROMPT = lazy_compile(r"^(?:>>>(?: |$)|In \[\d+\]: )", re.M)
+_SPSS_MARK = lazy_compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Frequency Table|Valid Percent"
+                          r"|LIST VARIABLES|\s*Number of cases listed)", re.M | re.I)
 # The footer of SPSS's LIST command: the rows above it are cases.
-_SPSS_LISTED = re.compile(r"^\s*Number of cases (?:read|listed):", re.M)
+_SPSS_LISTED = lazy_compile(r"^\s*Number of cases (?:read|listed):", re.M)
 
 
 def detect_log(head: str, name: str) -> LogRead:
@@ -192,7 +193,7 @@ def detect_log(head: str, name: str) -> LogRead:
 
 # --- SMCL --------------------------------------------------------------------------------------------------
 
-_SMCL_TAG = re.compile(r"\{([^{}]*)\}")
+_SMCL_TAG = lazy_compile(r"\{([^{}]*)\}")
 _SMCL_DROP = frozenset({
     "smcl", "txt", "text", "res", "result", "com", "input", "inp", "err", "error", "sf", "bf", "it", "rm",
     "ul", "ul on", "ul off", "p_end", "reset", "hi", "hilite", "cmd", "sf on", "bf on", "it on",
@@ -295,27 +296,27 @@ _STATA_MODEL = frozenset({
     "codebook", "post", "postfile", "postclose", "notes", "matrix", "mat", "svmat", "mkmat", "putexcel",
     "collect", "etable", "creturn", "sreturn", "scalar", "tempfile", "tempvar", "frame", "frames",
 })  # fmt: skip
-_R_LISTING = re.compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|slice_tail|slice_sample|sample_n|"
+_R_LISTING = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|slice_tail|slice_sample|sample_n|"
                         r"sample_frac|glimpse|print|as\.data\.frame|data\.frame)\s*\(|^\s*[A-Za-z.][\w.$]*\s*$|"
                         r"^\s*[A-Za-z.][\w.$]*\s*\[|"
                         # rows picked out of a data frame: subset(), dplyr's filter(), slice(), arrange()
                         r"\b(?:subset|filter|slice|arrange|slice_max|slice_min|top_n|distinct)\s*\(")
-_R_TABULATION = re.compile(r"\b(?:table|xtabs|ftable|prop\.table|proportions|addmargins|aggregate|count|"
+_R_TABULATION = lazy_compile(r"\b(?:table|xtabs|ftable|prop\.table|proportions|addmargins|aggregate|count|"
                            r"summari[sz]e|tapply|by|describe|quantile|tabyl|group_by|CrossTable|freq|"
                            r"margin\.table|rowsum|colSums|rowSums|cumsum|survfit|table1|tbl_summary|"
                            r"CreateTableOne)\s*\(")
-_R_MODEL = re.compile(r"\b(?:lm|glm|coxph|lmer|glmer|survreg|anova|Anova|confint|coef|vcov|predict|residuals|"
+_R_MODEL = lazy_compile(r"\b(?:lm|glm|coxph|lmer|glmer|survreg|anova|Anova|confint|coef|vcov|predict|residuals|"
                       r"fitted|cor\.test|t\.test|chisq\.test|fisher\.test|wilcox\.test|AIC|BIC|logLik|nls|gam|"
                       r"feols|felm|plm|ivreg|polr|multinom|clogit|cox\.zph|str|dim|nrow|ncol|names|colnames|"
                       r"class|levels|length|sessionInfo|library|require|install\.packages|set\.seed|Sys\.time|"
                       r"options|print\.default|cat|message|paste|sprintf)\s*\(")
-_PY_LISTING = re.compile(r"\.(?:head|tail|sample|nlargest|nsmallest|iloc|loc|to_string|query|filter|sort_values|"
+_PY_LISTING = lazy_compile(r"\.(?:head|tail|sample|nlargest|nsmallest|iloc|loc|to_string|query|filter|sort_values|"
                          r"sort|drop_duplicates|top_k|bottom_k)\b|^\s*(?:print|display)\s*\("
                          r"\s*[A-Za-z_][\w.]*\s*\)\s*$|^\s*[A-Za-z_][\w]*\s*$|^\s*[A-Za-z_]\w*\s*\[")
-_PY_TABULATION = re.compile(r"\.(?:value_counts|describe|groupby|pivot_table|pivot|crosstab|agg|aggregate|size|"
+_PY_TABULATION = lazy_compile(r"\.(?:value_counts|describe|groupby|pivot_table|pivot|crosstab|agg|aggregate|size|"
                             r"count|sum|mean|median|quantile|nunique|unstack|stack|resample|cumsum)\b|"
                             r"\bcrosstab\s*\(|\bpivot_table\s*\(")
-_PY_MODEL = re.compile(r"\.(?:fit|summary|summary2|params|pvalues|conf_int|predict|score|coef_|corr|cov)\b|"
+_PY_MODEL = lazy_compile(r"\.(?:fit|summary|summary2|params|pvalues|conf_int|predict|score|coef_|corr|cov)\b|"
                        r"\b(?:smf|sm|ols|logit|OLS|Logit|GLM|LinearRegression|LogisticRegression)\b")
 _SAS_LISTING_PROCS = frozenset({"PRINT", "REPORT", "SQL", "FSLIST"})
 _SAS_TABULATION_PROCS = frozenset({"FREQ", "MEANS", "SUMMARY", "TABULATE", "UNIVARIATE", "LIFETEST", "SURVEYFREQ",
@@ -412,8 +413,8 @@ def _py_origin(command: str) -> Origin | None:
     return Origin.OUTPUT
 
 
-_PY_OUT = re.compile(r"^Out\[\d+\]:")
-_PY_PROMPT_PREFIX = re.compile(r"^\s*(?:>>>|\.\.\.|In \[\d+\]:|\.\.\.:)\s?")
+_PY_OUT = lazy_compile(r"^Out\[\d+\]:")
+_PY_PROMPT_PREFIX = lazy_compile(r"^\s*(?:>>>|\.\.\.|In \[\d+\]:|\.\.\.:)\s?")
 
 
 def _py_command(command: str) -> str:
@@ -435,21 +436,21 @@ def _py_command(command: str) -> str:
 
 # --- layout ----------------------------------------------------------------------------------------------
 
-_RULE = re.compile(r"^\s*[-=_+|]{3,}[-=_+|\s]*$")
-_NUMERIC_CELL = re.compile(r"^[-+\u2212(]?(?:\d[\d,.\u00a0]*|\.\d+)(?:[eE][-+]?\d+)?%?\)?$|^<\.\d+$|^\.$|^-$")
-_SAS_PAGE = re.compile(r"^\x0c?[\s\d]*The SAS System\b.*$|^\s+\d{1,2}:\d{2}\s+\w+day,\s+\w+\s+\d{1,2},\s+\d{4}"
+_RULE = lazy_compile(r"^\s*[-=_+|]{3,}[-=_+|\s]*$")
+_NUMERIC_CELL = lazy_compile(r"^[-+\u2212(]?(?:\d[\d,.\u00a0]*|\.\d+)(?:[eE][-+]?\d+)?%?\)?$|^<\.\d+$|^\.$|^-$")
+_SAS_PAGE = lazy_compile(r"^\x0c?[\s\d]*The SAS System\b.*$|^\s+\d{1,2}:\d{2}\s+\w+day,\s+\w+\s+\d{1,2},\s+\d{4}"
                        r"(?:\s+\d+)?\s*$|^\s*\d{1,2}:\d{2}\s+\w+day.*\d{4}\s*$")
-_DECORATION = re.compile(r"^\s*(?:# A tibble:.*|# (?:ℹ|…|\.\.\.).*|(?:<[\w/ ]+>\s*)+|\[\d+ rows x \d+ columns\]|"
+_DECORATION = lazy_compile(r"^\s*(?:# A tibble:.*|# (?:ℹ|…|\.\.\.).*|(?:<[\w/ ]+>\s*)+|\[\d+ rows x \d+ columns\]|"
                          r"\.\.\..*|\[ reached .*\]|Showing \d+ of \d+.*)$")
-_TIBBLE_TYPES = re.compile(r"^\s*(?:<[a-z][\w/ ]*>\s*)+$")
-_R_VECTOR = re.compile(r"^\s*\[\d+\]\s")
+_TIBBLE_TYPES = lazy_compile(r"^\s*(?:<[a-z][\w/ ]*>\s*)+$")
+_R_VECTOR = lazy_compile(r"^\s*\[\d+\]\s")
 # A command that prints a data column's own values: df$loen, df[["loen"]], pull(df, loen), sorted or cut to its
 # first rows (sort(df$loen)[1:10], head(df$loen, 20)); not a statistic of them (mean(df$loen), table(...)).
-_R_COLUMN = re.compile(r"\b[A-Za-z.][\w.]*(?:\$`?([A-Za-z.][\w.]*)|\[\[\s*[\"']([^\"']+)[\"']\s*\]\])"
+_R_COLUMN = lazy_compile(r"\b[A-Za-z.][\w.]*(?:\$`?([A-Za-z.][\w.]*)|\[\[\s*[\"']([^\"']+)[\"']\s*\]\])"
                        r"|\bpull\s*\([^,)]*,\s*([A-Za-z.][\w.]*)")
-_R_OF_VALUES = re.compile(r"^(?:sort|head|tail|rev|print|order|as\.numeric|as\.character|na\.omit|c)$")
-_R_CALL = re.compile(r"([A-Za-z.][\w.]*)\s*\(")
-_R_VALUE = re.compile(r'^-?\d[\d.]*(?:e[-+]?\d+)?$|^"[^"]*"$')
+_R_OF_VALUES = lazy_compile(r"^(?:sort|head|tail|rev|print|order|as\.numeric|as\.character|na\.omit|c)$")
+_R_CALL = lazy_compile(r"([A-Za-z.][\w.]*)\s*\(")
+_R_VALUE = lazy_compile(r'^-?\d[\d.]*(?:e[-+]?\d+)?$|^"[^"]*"$')
 
 
 def _r_values(par: list[_Line], command: str, what: str) -> list[ListedTable]:
@@ -482,8 +483,8 @@ class _Line:
     text: str
 
 
-_GAP = re.compile(r"\S(?: {2,}|\t)\S")
-_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_GAP = lazy_compile(r"\S(?: {2,}|\t)\S")
+_YEAR = lazy_compile(r"^(?:1[89]|20)\d\d$")
 
 
 def _is_data(text: str) -> bool:
@@ -604,7 +605,7 @@ def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) 
     return _table(names, rows, [x.number for x in data], origin, what, "fixed-width")
 
 
-_NAME_TEXT = re.compile(r"^[^*+#=]{1,48}$")
+_NAME_TEXT = lazy_compile(r"^(?:[^*+#=]|(?<=\d)\+){1,48}$")  # "65+" is an age group, "+--" drawing
 
 
 def _plausible_names(names: list[str]) -> bool:
@@ -630,8 +631,8 @@ def _paragraphs(lines: list[_Line]) -> list[list[_Line]]:
 
 # --- Stata tables drawn with bars -----------------------------------------------------------------------
 
-_BAR_RULE = re.compile(r"^\s*-+(?:\+-*)+\s*$")
-_BOX_RULE = re.compile(r"^\s*[-+|=:]+\s*$")
+_BAR_RULE = lazy_compile(r"^\s*-+(?:\+-*)+\s*$")
+_BOX_RULE = lazy_compile(r"^\s*[-+|=:]+\s*$")
 
 
 def _joined(parts: list[str]) -> str:
@@ -705,8 +706,8 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
 
 # --- Stata list boxes -------------------------------------------------------------------------------------
 
-_LIST_ROW = re.compile(r"^\s*(\d+)\.\s+\|(.*)\|\s*$")
-_LIST_BOX = re.compile(r"^\s*[+|][-+|]+[+|]\s*$")
+_LIST_ROW = lazy_compile(r"^\s*(\d+)\.\s+\|(.*)\|\s*$")
+_LIST_BOX = lazy_compile(r"^\s*[+|][-+|]+[+|]\s*$")
 
 
 def _stata_list(par: list[_Line], what: str) -> ListedTable | None:
@@ -731,9 +732,9 @@ def _stata_list(par: list[_Line], what: str) -> ListedTable | None:
 
 # --- SAS PROC FREQ cross-tabulation ---------------------------------------------------------------------
 
-_SAS_KEY = re.compile(r"^\s*(Frequency|Percent|Row Pct|Col Pct|Expected|Deviation|Cell Chi-Square|"
+_SAS_KEY = lazy_compile(r"^\s*(Frequency|Percent|Row Pct|Col Pct|Expected|Deviation|Cell Chi-Square|"
                       r"Tot Pct|Percent of Total)\s*\|", re.I)
-_SAS_XRULE = re.compile(r"^\s*-+\+(?:-+\+)+-*\s*$")
+_SAS_XRULE = lazy_compile(r"^\s*-+\+(?:-+\+)+-*\s*$")
 
 
 def _sas_crosstab(par: list[_Line], title: str, what: str) -> ListedTable | None:
@@ -775,8 +776,8 @@ def _sas_crosstab(par: list[_Line], title: str, what: str) -> ListedTable | None
 
 # --- R table(), pandas Series, describe() ---------------------------------------------------------------
 
-_R_TABLE_CMD = re.compile(r"\b(?:table|xtabs|ftable|addmargins|margin\.table)\s*\(")
-_INT_TOKENS = re.compile(r"^\s*\d+(?:\s+\d+)*\s*$")
+_R_TABLE_CMD = lazy_compile(r"\b(?:table|xtabs|ftable|addmargins|margin\.table)\s*\(")
+_INT_TOKENS = lazy_compile(r"^\s*\d+(?:\s+\d+)*\s*$")
 
 
 def _r_oneway(par: list[_Line], what: str) -> ListedTable | None:
@@ -864,7 +865,7 @@ def _pandas_levels(par: list[_Line], origin: Origin, what: str) -> ListedTable |
     return table if table is not None and table.table.names[0] == second else None
 
 
-_SERIES_FOOT = re.compile(r"^(?:Name: (.*?), )?(?:Length: \d+, )?dtype: \w+\s*$")
+_SERIES_FOOT = lazy_compile(r"^(?:Name: (.*?), )?(?:Length: \d+, )?dtype: \w+\s*$")
 _DESCRIBE = frozenset({"count", "mean", "std", "min", "25%", "50%", "75%", "max"})
 
 
@@ -934,7 +935,7 @@ class OutputState:
     section: str = ""
 
 
-_SAS_TITLE = re.compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
+_SAS_TITLE = lazy_compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
 
 
 def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], dict[int, OutputState]]:
@@ -1134,7 +1135,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
 
 
 # "lopnr=104233 alder=40" (SAS put var=;), "lopnr: 104233  income: 350000" (a display in a loop).
-_NAMED_VALUE = re.compile(r"([A-Za-z_][\w.]{0,31})\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s=:\"']+)\s*")
+_NAMED_VALUE = lazy_compile(r"([A-Za-z_][\w.]{0,31})\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s=:\"']+)\s*")
 
 
 def _pairs(text: str) -> list[tuple[str, str]] | None:
@@ -1152,7 +1153,7 @@ def _pairs(text: str) -> list[tuple[str, str]] | None:
 
 # The program data vector SAS writes to the log for a row with invalid data (after "NOTE: Invalid data for
 # loen in line 4413") or for `put _all_;`: every variable of the row, then _ERROR_ and _N_.
-_SAS_PDV = re.compile(r"^\s*(?:[A-Za-z_]\w*=\S*\s+)+_ERROR_=\d+\s+_N_=\d+\s*$")
+_SAS_PDV = lazy_compile(r"^\s*(?:[A-Za-z_]\w*=\S*\s+)+_ERROR_=\d+\s+_N_=\d+\s*$")
 
 
 def _sas_data_vectors(lines: list[_Line]) -> list[ListedTable]:
@@ -1208,14 +1209,14 @@ def _sas_vectors_in(buf: np.ndarray, codec: str, first_line: int) -> list[Listed
     return _sas_data_vectors(lines) if lines else []
 
 
-_ERROR_MARK = re.compile(rb"_ERROR_=\d+[ \t]+_N_=\d+")
+_ERROR_MARK = lazy_compile(rb"_ERROR_=\d+[ \t]+_N_=\d+")
 # A macro variable filled with a key's values: PROC SQL "select lopnr into :outliers separated by ' '",
 # "call symputx('ids', lopnr)".
-_SAS_INTO = re.compile(rb"(?i)\bselect\s+(?:distinct\s+)?([A-Za-z_]\w{0,31})\s+into\s*:\s*([A-Za-z_]\w{0,31})|"
+_SAS_INTO = lazy_compile(rb"(?i)\bselect\s+(?:distinct\s+)?([A-Za-z_]\w{0,31})\s+into\s*:\s*([A-Za-z_]\w{0,31})|"
                        rb"\bcall\s+symputx?\s*\(\s*['\"]([A-Za-z_]\w{0,31})['\"]\s*,\s*([A-Za-z_]\w{0,31})\s*[,)]")
 
 
-_SYMBOLGEN = re.compile(rb"SYMBOLGEN:")
+_SYMBOLGEN = lazy_compile(rb"SYMBOLGEN:")
 
 
 def _prints_macros(buf: np.ndarray) -> bool:
@@ -1260,7 +1261,7 @@ def _sas_macro_keys_in(buf: np.ndarray, codec: str, first_line: int) -> list[Lis
 
 
 # PROC FREQ's count of missing values under a table: "Frequency Missing = 2", "Effective Sample Size = 10".
-_SAS_FREQ_MISSING = re.compile(r"^\s*Frequency Missing\s*=\s*(\d[\d,]*)\s*$")
+_SAS_FREQ_MISSING = lazy_compile(r"^\s*Frequency Missing\s*=\s*(\d[\d,]*)\s*$")
 
 
 def _sas_frequency_missing(lines: list[_Line], states: dict[int, OutputState],
@@ -1307,8 +1308,8 @@ def _named_value_lines(lines: list[_Line], what: str) -> list[ListedTable]:
     return found
 
 
-_CODEBOOK_HEAD = re.compile(r"^\s*Tabulation:\s+Freq\.\s+(?:Numeric\s+)?(?:Value|Label)")
-_CODEBOOK_ROW = re.compile(r"^\s+(\d[\d,]*)\s+(\S.*?)\s*$")
+_CODEBOOK_HEAD = lazy_compile(r"^\s*Tabulation:\s+Freq\.\s+(?:Numeric\s+)?(?:Value|Label)")
+_CODEBOOK_ROW = lazy_compile(r"^\s+(\d[\d,]*)\s+(\S.*?)\s*$")
 
 
 def _stata_codebook(lines: list[_Line], what: str) -> list[ListedTable]:
@@ -1335,13 +1336,13 @@ def _stata_codebook(lines: list[_Line], what: str) -> list[ListedTable]:
     return found
 
 
-_CODEBOOK_RULE = re.compile(r"^-{30,}\s*$")
-_CODEBOOK_VAR = re.compile(r"^([A-Za-z_]\w*)(?:\s{2,}.*)?$")
-_CODEBOOK_EXAMPLE = re.compile(r"^\s*Examples:\s+(\S.*?)\s*$")
-_CODEBOOK_MORE = re.compile(r"^\s{12,}(\S+)\s*$")
-_CODEBOOK_RANGE = re.compile(r"^\s*Range:\s+\[\s*([-+]?[\d.,eE+-]+)\s*,\s*([-+]?[\d.,eE+-]+)\s*\]")
-_CODEBOOK_MISSING = re.compile(r"Missing [.\"]+:\s+([\d,]+)/([\d,]+)")
-_CODEBOOK_PERCENTILES = re.compile(r"^\s*Percentiles:\s+((?:\d+%\s*)+)$")
+_CODEBOOK_RULE = lazy_compile(r"^-{30,}\s*$")
+_CODEBOOK_VAR = lazy_compile(r"^([A-Za-z_]\w*)(?:\s{2,}.*)?$")
+_CODEBOOK_EXAMPLE = lazy_compile(r"^\s*Examples:\s+(\S.*?)\s*$")
+_CODEBOOK_MORE = lazy_compile(r"^\s{12,}(\S+)\s*$")
+_CODEBOOK_RANGE = lazy_compile(r"^\s*Range:\s+\[\s*([-+]?[\d.,eE+-]+)\s*,\s*([-+]?[\d.,eE+-]+)\s*\]")
+_CODEBOOK_MISSING = lazy_compile(r"Missing [.\"]+:\s+([\d,]+)/([\d,]+)")
+_CODEBOOK_PERCENTILES = lazy_compile(r"^\s*Percentiles:\s+((?:\d+%\s*)+)$")
 
 
 def _stata_codebook_values(lines: list[_Line], what: str) -> list[ListedTable]:
@@ -1418,13 +1419,13 @@ def _stata_codebook_values(lines: list[_Line], what: str) -> list[ListedTable]:
 
 # Printed values of a vector, a level list or an array: "[1] 104233 118790", "104233 118790 220514",
 # "array([104233, 118790])", "[104233, 118790]".
-_VALUE_LIST_LINE = re.compile(r"^\s*(?:\[\d+\]\s+|array\(\[|\[)?((?:[-+]?\d[\d.]*[\s,]*)+)"
+_VALUE_LIST_LINE = lazy_compile(r"^\s*(?:\[\d+\]\s+|array\(\[|\[)?((?:[-+]?\d[\d.]*[\s,]*)+)"
                               r"(?:\]\)?(?:,\s*dtype=\w+\))?)?\s*$")
-_KEY_DIGITS = re.compile(r"\d{4,}")
-_IDENT = re.compile(r"[A-Za-z_][\w.]*")
+_KEY_DIGITS = lazy_compile(r"\d{4,}")
+_IDENT = lazy_compile(r"[A-Za-z_][\w.]*")
 
 
-_PROMPT_LINE = re.compile(r"^(?:>>>|In \[\d*\]:|>)\s(.*)$")
+_PROMPT_LINE = lazy_compile(r"^(?:>>>|In \[\d*\]:|>)\s(.*)$")
 
 
 def _key_values(lines: list[_Line], command: str, what: str) -> list[ListedTable]:
@@ -1471,12 +1472,12 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
 # `sum(d$kom == 825 & ...)`, `nrow(subset(...))`, `length(which(...))`; Python `len(df[df.x == 1])`,
 # `(df.x == 1).sum()`, `df[...].shape[0]`. R and Python only with a comparison in the command: the number
 # of rows of a whole frame or of distinct values (`length(unique(x))`) is not a cell.
-_STATA_COUNT = re.compile(r"^(?:(?:by|bysort)\b[^:]*:\s*)?cou(?:n|nt)?\b")
+_STATA_COUNT = lazy_compile(r"^(?:(?:by|bysort)\b[^:]*:\s*)?cou(?:n|nt)?\b")
 _COMPARISON = r"(?:==|!=|<=|>=|<|>|%in%|\.isin\(|\.between\(|\bis\.na\()"
-_R_COUNT = re.compile(r"^\s*(?:print\s*\(\s*)?(?:sum|nrow|NROW|length\s*\(\s*which)\s*\(.*" + _COMPARISON)
-_PY_COUNT = re.compile(r"^\s*(?:print\s*\(\s*)?(?:len\s*\(.*" + _COMPARISON + r"|.*" + _COMPARISON
+_R_COUNT = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:sum|nrow|NROW|length\s*\(\s*which)\s*\(.*" + _COMPARISON)
+_PY_COUNT = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:len\s*\(.*" + _COMPARISON + r"|.*" + _COMPARISON
                        + r".*\)\s*\.sum\s*\(\s*\)|.*" + _COMPARISON + r".*\.shape\[0\])")
-_ONE_COUNT = re.compile(r"^\s*(?:\[1\]\s+)?(\d[\d,]*)\s*$")
+_ONE_COUNT = lazy_compile(r"^\s*(?:\[1\]\s+)?(\d[\d,]*)\s*$")
 
 
 def _condition_count(x: _Line, language: Language, command: str, what: str) -> list[ListedTable]:
@@ -1523,10 +1524,10 @@ def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTa
     return [table]
 
 
-_STATA_SMALLEST = re.compile(r"^\s*Percentiles\s+Smallest\s*$")
-_STATA_LARGEST = re.compile(r"^\s*Largest\b")
+_STATA_SMALLEST = lazy_compile(r"^\s*Percentiles\s+Smallest\s*$")
+_STATA_LARGEST = lazy_compile(r"^\s*Largest\b")
 # "10%       190000            150       Obs     4,452": the percentile, then the smallest (or largest) value.
-_STATA_EXTREME_ROW = re.compile(r"^\s*\d{1,2}%\s+\S+\s+([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)(?:\s|$)")
+_STATA_EXTREME_ROW = lazy_compile(r"^\s*\d{1,2}%\s+\S+\s+([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)(?:\s|$)")
 
 
 def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
@@ -1564,9 +1565,9 @@ def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
     return found
 
 
-_EXTREMES_TITLE = re.compile(r"^\s*Extreme (?:Values|Observations)\s*$", re.IGNORECASE)
+_EXTREMES_TITLE = lazy_compile(r"^\s*Extreme (?:Values|Observations)\s*$", re.IGNORECASE)
 # Hmisc's describe(): "lowest : 112 845 1290 2004 2311, highest: 2210400 ..." (one line or two).
-_HMISC_EXTREMES = re.compile(r"^\s*(lowest|highest)\s*:\s*(.*?)(?:,\s*(highest)\s*:\s*(.*))?\s*$")
+_HMISC_EXTREMES = lazy_compile(r"^\s*(lowest|highest)\s*:\s*(.*?)(?:,\s*(highest)\s*:\s*(.*))?\s*$")
 
 
 def _hmisc_extremes(lines: list[_Line]) -> list[ListedTable]:
@@ -1609,7 +1610,7 @@ _FALLBACK_MAX_LINES = 1000
 
 _STATA_LOOPS = frozenset({"forvalues", "forv", "foreach", "foreac", "while", "if", "program", "qui", "quietly",
                           "noisily", "capture", "cap", "else"})
-_LOOP_ECHO = re.compile(r"^\s+\d+\.\s+(?!\s*\|)([A-Za-z_].*)$")
+_LOOP_ECHO = lazy_compile(r"^\s+\d+\.\s+(?!\s*\|)([A-Za-z_].*)$")
 
 
 def _stata_loop(lines: list[_Line], language: Language, state: OutputState) -> list[ListedTable]:
@@ -1638,7 +1639,7 @@ def _stata_loop(lines: list[_Line], language: Language, state: OutputState) -> l
 
 # R's str() and dplyr's glimpse(): one line per column with its first values ("$ lopnr: int  10231 10232 ...",
 # "$ lopnr <int> 10231, 10232, ...").
-_R_STR = re.compile(r"^\s*\$\s+([^\s:<]+)\s*(?::\s*\S+|<[^>]+>)\s+(.*)$")
+_R_STR = lazy_compile(r"^\s*\$\s+([^\s:<]+)\s*(?::\s*\S+|<[^>]+>)\s+(.*)$")
 
 
 def _r_structure(par: list[_Line]) -> list[ListedTable]:
@@ -1797,7 +1798,7 @@ def _retitled(table: ListedTable, names: list[str], rows: list[list[str]] | None
                        table.lines, table.origin, table.what)
 
 
-_COUNTS_HEADER = re.compile(r"(?<![\w.])N(?![\w.])|Frequency|\bEvents?\b|\bCensored\b")
+_COUNTS_HEADER = lazy_compile(r"(?<![\w.])N(?![\w.])|Frequency|\bEvents?\b|\bCensored\b")
 
 
 def _counts_header(par: list[_Line]) -> bool:
@@ -1843,7 +1844,7 @@ def _count_percent_table(par: list[_Line], origin: Origin, what: str) -> ListedT
 
 # aggregate(loen ~ branche, FUN = length): the value column holds each group's number of rows, whatever
 # variable it is named after.
-_R_COUNTING = re.compile(r"\baggregate\s*\(.*\bFUN\s*=\s*(?:length|NROW|nrow)\b")
+_R_COUNTING = lazy_compile(r"\baggregate\s*\(.*\bFUN\s*=\s*(?:length|NROW|nrow)\b")
 
 
 def _counted_column(table: ListedTable) -> ListedTable:
@@ -1923,9 +1924,9 @@ def _box_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     return _table([stub or "label", *names], data, at, origin, what, "box")
 
 
-_DT_ROW = re.compile(r"^\d+:$")
+_DT_ROW = lazy_compile(r"^\d+:$")
 # A row of a printed table whose numbers all have decimals ("Risk |  0.024390  0.026616 |  0.026455").
-_DECIMALS_ONLY = re.compile(r"^[^|\d]*\|?(?:[\s|]*[-+]?\d*\.\d+)+[\s|]*$")
+_DECIMALS_ONLY = lazy_compile(r"^[^|\d]*\|?(?:[\s|]*[-+]?\d*\.\d+)+[\s|]*$")
 
 
 def _without_obs(table: ListedTable) -> ListedTable:
@@ -1947,8 +1948,8 @@ def _without_obs(table: ListedTable) -> ListedTable:
                        table.origin, table.what)
 
 
-_PLOT = re.compile(r"\*{3,}|\bHistogram\b|\bBoxplot\b|Stem Leaf|Probability Plot|^\s*[-\d.]*[+|]\s*\*|^\s+\.\*")
-_MODEL_HEADER = re.compile(r"Coef\.|Coefficient|Std\. ?[Ee]rr|Odds [Rr]atio|Haz(?:ard|\.) [Rr]atio|P>\||Pr\(>|"
+_PLOT = lazy_compile(r"\*{3,}|\bHistogram\b|\bBoxplot\b|Stem Leaf|Probability Plot|^\s*[-\d.]*[+|]\s*\*|^\s+\.\*")
+_MODEL_HEADER = lazy_compile(r"Coef\.|Coefficient|Std\. ?[Ee]rr|Odds [Rr]atio|Haz(?:ard|\.) [Rr]atio|P>\||Pr\(>|"
                            r"\[95% [Cc]onf|Conf\. [Ii]nterval|\bEstimate\b|Std\. Error|exp\(coef\)|\bdy/dx\b|"
                            r"[zt] value|Wald Chi-Square|Pr > ChiSq|Pr > \|t\||Parameter Estimates|Sum of Squares|"
                            r"Mean Square|Log [Ll]ikelihood|Residual")
@@ -1956,14 +1957,14 @@ _MODEL_HEADER = re.compile(r"Coef\.|Coefficient|Std\. ?[Ee]rr|Odds [Rr]atio|Haz(
 
 # The header of a life table (Stata ltable and sts list, R survfit, SAS LIFETEST): persons at risk, failed and
 # censored per interval are counts, even beside confidence bands.
-_LIFE_TABLE = re.compile(r"\bBeg\.|\bn\.risk\b|\bat\s+risk\b|\bSurvivor\b|\bNumber\s+(?:Failed|Left)\b|\bn\.event\b",
+_LIFE_TABLE = lazy_compile(r"\bBeg\.|\bn\.risk\b|\bat\s+risk\b|\bSurvivor\b|\bNumber\s+(?:Failed|Left)\b|\bn\.event\b",
                          re.IGNORECASE)
 # ttest's difference of the groups' means under them: an estimate, no group
-_TTEST_DIFF = re.compile(r"^\s*diff(?:erence)?\s*\|")
+_TTEST_DIFF = lazy_compile(r"^\s*diff(?:erence)?\s*\|")
 # Stata's ttest, ci and mean print each group's number of observations ("Group |  Obs  Mean  Std. err.") beside
 # its estimates: the Obs column is counts, and a group of 2 shows both values through its mean and spread.
-_OBS_COLUMN = re.compile(r"\|\s+Obs\s{2,}\S")
-_STRATUM = re.compile(r"^\s*[A-Za-z_][\w.]*\s*=\s*\S+\s*$")
+_OBS_COLUMN = lazy_compile(r"\|\s+Obs\s{2,}\S")
+_STRATUM = lazy_compile(r"^\s*[A-Za-z_][\w.]*\s*=\s*\S+\s*$")
 
 
 def _data_spans(lines: list[str], data_from: int) -> int:
@@ -2329,7 +2330,7 @@ RENDERED_HEAD_BYTES = 1 << 20
 #: A rendered notebook is read whole (html.parser); a larger one is not read (FIL001).
 MAX_RENDERED_BYTES = 256 << 20
 
-_RENDERED_MARK = re.compile(
+_RENDERED_MARK = lazy_compile(
     rb"<meta\s+name=[\"']generator[\"']\s+content=[\"'](?:quarto|knitr|nbconvert)|"  # generator meta tags
     rb"\bjp-(?:Notebook|Cell|OutputArea|InputArea)\b|\bclass=[\"'][^\"']*\b(?:output_area|output_subarea|"
     rb"input_area|cell-output|cell-code|r-output)\b|"  # Jupyter (old and new), Quarto
@@ -2452,12 +2453,12 @@ class _RenderedHtml(html.parser.HTMLParser):
             self._text.append(data)
 
 
-_KNITR_PREFIX = re.compile(r"^## ?", re.M)
+_KNITR_PREFIX = lazy_compile(r"^## ?", re.M)
 
 # Markdown knitted from R Markdown (github_document, md_document) or rendered by reprex: fenced code chunks,
 # each followed by a fence of what it printed, every line behind "## " (knitr) or "#> " (reprex).
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*\{?\s*([A-Za-z]*)")
-_KNITTED_LINE = re.compile(r"^(?:##|#>)(?: |$)")
+_FENCE = lazy_compile(r"^\s{0,3}(`{3,}|~{3,})\s*\{?\s*([A-Za-z]*)")
+_KNITTED_LINE = lazy_compile(r"^(?:##|#>)(?: |$)")
 _KNITTED_LANGUAGE = {"r": Language.R, "python": Language.PYTHON, "py": Language.PYTHON, "stata": Language.STATA,
                      "sas": Language.SAS}
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError
 from scanner.loaders.texttables import TextTable
 from scanner.names import GENERIC_IDS, identifier_kind, name_tokens
@@ -340,15 +341,15 @@ _CONDITION_WORDS = frozenset({
     "if", "where", "when", "and", "or", "not", "on", "having", "while", "until", "then", "else", "select",
     "case", "filter", "(", ",", "&", "|", "^", "~", "!",
 })  # fmt: skip
-_PREV_TOKEN = re.compile(r"(\w+|[^\w\s])\s*$")
+_PREV_TOKEN = lazy_compile(r"(\w+|[^\w\s])\s*$")
 # a whole number (R's 1234L, 12.0); the "." that ends an SPSS command is not a decimal point
-_NUMBER = re.compile(r"([0-9]+)(?:\.0+)?L?(?![0-9eE]|\.[0-9])")
-_STRING = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')([dDtTnN])?""")
+_NUMBER = lazy_compile(r"([0-9]+)(?:\.0+)?L?(?![0-9eE]|\.[0-9])")
+_STRING = lazy_compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')([dDtTnN])?""")
 # Words that stand for a missing or unknown value, not for a unit.
 _MISSING = frozenset({"", "na", "nan", "none", "null", "missing", "unknown", "ukendt", "okänd", "okand",
                       "ukjent", "tuntematon", ".", "-", "n/a", "nil"})
 # Interpolation and placeholders: the value is not in the code.
-_PLACEHOLDER = re.compile(r"[&{}$%`?]|^:\w+$")
+_PLACEHOLDER = lazy_compile(r"[&{}$%`?]|^:\w+$")
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -501,22 +502,22 @@ def _judge(before: str, op: str, after: str, language: Language, kind: str) -> i
 # Prefixes a log puts before echoed code, per kernel mode: SAS line numbers, Stata's ". " and "> ", R's
 # "> " and "+ ". Removed from the lines after a comparison so a list can continue there.
 _ECHO_PREFIX = {
-    1: re.compile(r"^\d+ +(?:\! )?", re.M),
-    2: re.compile(r"^[.>] ", re.M),
-    3: re.compile(r"^[>+] ", re.M),
+    1: lazy_compile(r"^\d+ +(?:\! )?", re.M),
+    2: lazy_compile(r"^[.>] ", re.M),
+    3: lazy_compile(r"^[>+] ", re.M),
 }
 
 
 # A literal that ends the text before an operator: the left side of a reversed comparison (1234 == pnr).
-_TRAILING_LITERAL = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(?<![\w.])[0-9]+(?:\.[0-9]+)?)\s*$""")
+_TRAILING_LITERAL = lazy_compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(?<![\w.])[0-9]+(?:\.[0-9]+)?)\s*$""")
 
 # References to a value defined elsewhere in the code, per language: a SAS macro variable (&id, &id., also
 # in double quotes), a Stata local (`id') or global ($id, ${id}), an R or Python variable (a bare name as the
 # whole operand: pnr %in% ids, df[df.pnr == target]).
-_SAS_REF = re.compile(r"&([A-Za-z_]\w{0,31})\.?")
-_STATA_LOCAL_REF = re.compile(r"`([A-Za-z_]\w{0,31})'")
-_STATA_GLOBAL_REF = re.compile(r"\$\{?([A-Za-z_]\w{0,31})\}?")
-_BARE_REF = re.compile(r"\s*([A-Za-z_.][\w.]{0,63})(?=\s*(?:[),\];&|]|$|\bthen\b|\band\b|\bor\b))", re.M)
+_SAS_REF = lazy_compile(r"&([A-Za-z_]\w{0,31})\.?")
+_STATA_LOCAL_REF = lazy_compile(r"`([A-Za-z_]\w{0,31})'")
+_STATA_GLOBAL_REF = lazy_compile(r"\$\{?([A-Za-z_]\w{0,31})\}?")
+_BARE_REF = lazy_compile(r"\s*([A-Za-z_.][\w.]{0,63})(?=\s*(?:[),\];&|]|$|\bthen\b|\band\b|\bor\b))", re.M)
 #: How far back (bytes) a reference's definition is looked for.
 DEFINITION_WINDOW = 16 << 20
 
@@ -679,20 +680,20 @@ def judge_comparisons(buf: np.ndarray, comps: np.ndarray, codec: str, language: 
 # --- data written into code ----------------------------------------------------------------------------
 
 # (on a line of its own, or as the last statement of a line: "data x; input lopnr; datalines;")
-_SAS_DATALINES = re.compile(r"(?im)(?:^|;)[ \t]*(datalines4?|cards4?|lines4?)[ \t]*;[ \t]*$")
-_SAS_INPUT = re.compile(r"(?is)\binput\b(.*?);")
-_SAS_INPUT_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_SAS_INFORMAT = re.compile(r"^\$?[A-Za-z_]*\d*\.\d*$")
-_STATA_INPUT = re.compile(r"(?im)^[ \t]*(?:\.[ \t]+)?input\b([^\n]*)$")
-_STATA_END = re.compile(r"^[ \t]*(?:\.[ \t]+)?end[ \t]*$", re.I)
+_SAS_DATALINES = lazy_compile(r"(?im)(?:^|;)[ \t]*(datalines4?|cards4?|lines4?)[ \t]*;[ \t]*$")
+_SAS_INPUT = lazy_compile(r"(?is)\binput\b(.*?);")
+_SAS_INPUT_TOKEN = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SAS_INFORMAT = lazy_compile(r"^\$?[A-Za-z_]*\d*\.\d*$")
+_STATA_INPUT = lazy_compile(r"(?im)^[ \t]*(?:\.[ \t]+)?input\b([^\n]*)$")
+_STATA_END = lazy_compile(r"^[ \t]*(?:\.[ \t]+)?end[ \t]*$", re.I)
 _STATA_TYPES = frozenset({"byte", "int", "long", "float", "double", "strl"})
-_SPSS_BEGIN = re.compile(r"(?im)^[ \t]*begin[ \t]+data\.?[ \t]*$")
-_SPSS_END = re.compile(r"^[ \t]*end[ \t]+data", re.I)
-_SPSS_DATA_LIST = re.compile(r"(?is)\bdata\s+list\b(.*?)\.\s*$", re.M)
-_SQL_INSERT = re.compile(r"(?is)\binsert\s+into\s+([\w.\"`\[\]]+)\s*(\([^)]*\))?\s*values\s*")
-_R_DATA = re.compile(r"\b(data\.frame|tibble|tribble|data\.table|rbind\.data\.frame)\s*\(")
-_R_TEXT_READ = re.compile(r"\b(read\.table|read\.csv|read\.csv2|read\.delim|read_csv|read_table|fread)\s*\(")
-_FIELDS = re.compile(r"""'[^']*'|"[^"]*"|\S+""")
+_SPSS_BEGIN = lazy_compile(r"(?im)^[ \t]*begin[ \t]+data\.?[ \t]*$")
+_SPSS_END = lazy_compile(r"^[ \t]*end[ \t]+data", re.I)
+_SPSS_DATA_LIST = lazy_compile(r"(?is)\bdata\s+list\b(.*?)\.\s*$", re.M)
+_SQL_INSERT = lazy_compile(r"(?is)\binsert\s+into\s+([\w.\"`\[\]]+)\s*(\([^)]*\))?\s*values\s*")
+_R_DATA = lazy_compile(r"\b(data\.frame|tibble|tribble|data\.table|rbind\.data\.frame)\s*\(")
+_R_TEXT_READ = lazy_compile(r"\b(read\.table|read\.csv|read\.csv2|read\.delim|read_csv|read_table|fread)\s*\(")
+_FIELDS = lazy_compile(r"""'[^']*'|"[^"]*"|\S+""")
 
 
 def _unquote(token: str) -> str:
@@ -839,7 +840,7 @@ def _sql_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
             yield table
 
 
-_R_ASSIGN_ARG = re.compile(r"^\s*(`[^`]+`|[\"'][^\"']+[\"']|[A-Za-z._][\w.]*)\s*=\s*(.*)$", re.S)
+_R_ASSIGN_ARG = lazy_compile(r"^\s*(`[^`]+`|[\"'][^\"']+[\"']|[A-Za-z._][\w.]*)\s*=\s*(.*)$", re.S)
 
 
 def _r_vector(expr: str) -> list[str] | None:
@@ -1063,7 +1064,7 @@ def _may_embed(raw: bytes, language: Language) -> bool:
 
 
 # A code chunk of R Markdown or Quarto: "```{r label, echo=FALSE}", "```{python}", "```{.python}" ... "```".
-_CHUNK_OPEN = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*\{[ \t]*\.?([A-Za-z]+)[^}\n]*\}[ \t]*$", re.M)
+_CHUNK_OPEN = lazy_compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*\{[ \t]*\.?([A-Za-z]+)[^}\n]*\}[ \t]*$", re.M)
 _CHUNK_ENGINES = {"r": Language.R, "python": Language.PYTHON, "py": Language.PYTHON, "sql": Language.SQL,
                   "stata": Language.STATA, "sas": Language.SAS, "spss": Language.SPSS}
 
@@ -1126,9 +1127,9 @@ def read_program(path: Path, language: Language, *, threads: int = 1, comparison
 # A SAS SELECT group on a key, then WHEN lists of literals:
 #   select (lopnr); when (104233, 118790) flag = 1; otherwise flag = 0; end;
 # (written here because the comparison kernel reads one statement at a time; a SELECT spans several)
-_SAS_SELECT = re.compile(r"\bselect\s*\(\s*([A-Za-z_]\w{0,31})\s*\)\s*;", re.IGNORECASE)
-_SAS_WHEN = re.compile(r"\bwhen\s*\(([^()]*)\)", re.IGNORECASE)
-_SAS_SELECT_END = re.compile(r"\bend\s*;", re.IGNORECASE)
+_SAS_SELECT = lazy_compile(r"\bselect\s*\(\s*([A-Za-z_]\w{0,31})\s*\)\s*;", re.IGNORECASE)
+_SAS_WHEN = lazy_compile(r"\bwhen\s*\(([^()]*)\)", re.IGNORECASE)
+_SAS_SELECT_END = lazy_compile(r"\bend\s*;", re.IGNORECASE)
 #: SAS programs larger than this are not searched for SELECT groups (a program is rarely a megabyte).
 _SELECT_MAX_BYTES = 16 << 20
 
@@ -1153,10 +1154,10 @@ def _sas_select_when(text: str, first_line: int) -> list[Comparison]:
 
 
 # An array with initial values: "array bad{2} _temporary_ (25461010 33712057);", "array ids[3] $ ('a' 'b')".
-_SAS_ARRAY = re.compile(r"\barray\s+([A-Za-z_]\w{0,31})\s*[{\[(][^}\])]*[}\])]\s*(?:\$\s*\d*\s*)?"
+_SAS_ARRAY = lazy_compile(r"\barray\s+([A-Za-z_]\w{0,31})\s*[{\[(][^}\])]*[}\])]\s*(?:\$\s*\d*\s*)?"
                         r"(?:_temporary_\s*)?\(([^()]*)\)\s*;", re.IGNORECASE)
-_SAS_LET = re.compile(r"%let\s+([A-Za-z_]\w{0,31})\s*=([^;]*);", re.IGNORECASE)
-_SAS_MACRO_REF = re.compile(r"&([A-Za-z_]\w{0,31})\.?")
+_SAS_LET = lazy_compile(r"%let\s+([A-Za-z_]\w{0,31})\s*=([^;]*);", re.IGNORECASE)
+_SAS_MACRO_REF = lazy_compile(r"&([A-Za-z_]\w{0,31})\.?")
 
 
 def _key_of_use(use: re.Match[str] | None) -> tuple[str, str] | None:
@@ -1195,8 +1196,8 @@ def _sas_arrays(text: str, first_line: int) -> list[Comparison]:
 
 
 # PROC FORMAT's VALUE statement: its name, then "range = label" pairs up to the semicolon.
-_SAS_VALUE = re.compile(r"\bvalue\s+(\$?[A-Za-z_]\w{0,31})\s+([^;]*);", re.IGNORECASE)
-_SAS_FORMAT_RANGE = re.compile(r"""('[^']*'|"[^"]*"|\d+)\s*(?:-\s*(?:'[^']*'|"[^"]*"|\d+)\s*)?=""")
+_SAS_VALUE = lazy_compile(r"\bvalue\s+(\$?[A-Za-z_]\w{0,31})\s+([^;]*);", re.IGNORECASE)
+_SAS_FORMAT_RANGE = lazy_compile(r"""('[^']*'|"[^"]*"|\d+)\s*(?:-\s*(?:'[^']*'|"[^"]*"|\d+)\s*)?=""")
 
 
 def _sas_key_formats(text: str, first_line: int) -> list[Comparison]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.texttables import TextTable
 
 __all__ = ["group_sizes_in_prose", "unit_counts", "units_in_prose"]
 
 
 # A group's size written in prose: "(n = 2)", "N: 14", "n=1 289".
-_PROSE_N = re.compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
+_PROSE_N = lazy_compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
 
 
 #: Group sizes in prose kept whole per chunk; beyond this only the ones under the threshold are kept (a
@@ -60,13 +61,13 @@ _NORDIC_NOUN_WORDS = frozenset(_NORDIC_NOUNS.split("|"))
 _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
                r"businesses|employees?|workers?|students?|pupils?|residents?|" + _NORDIC_NOUNS)
-_PROSE_UNITS = re.compile(
+_PROSE_UNITS = lazy_compile(
     r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[ \t]+(\w+[ \t]+)?(" + _UNIT_NOUNS + r")\b"
     r"(?![-/]|[ \t]+(?:per|each|in each|households?|husstande?|hushåll|or more|eller flere|or fewer|at a time)\b)",
     re.IGNORECASE)
 # Words before the number that make it a label, a bound or a range, not a count: "Table 2 patients", "with 2
 # children", "more than 2 persons", "aged 1 year", "cells of 1 or 2 persons".
-_NOT_A_COUNT_BEFORE = re.compile(r"(?:table|figure|fig\.|model|step|group|panel|appendix|section|chapter|wave|"
+_NOT_A_COUNT_BEFORE = lazy_compile(r"(?:table|figure|fig\.|model|step|group|panel|appendix|section|chapter|wave|"
                                  r"tabel|figur|with|med|than|end|än|least|mindst|minst|up to|op til|aged?|"
                                  r"under|over|below|above|≥|<|>|≤|per|every|hver|each|top|first|last|or|eller|to|til|till|-|–)\s*$",
                                  re.IGNORECASE)
@@ -102,7 +103,7 @@ _LARGEST = (r"(?:st(?:ø|oe|o|ö)rste?|största|storsta|largest|biggest|dominant
 _FIRM_NOUNS = (r"(?:virksomhed(?:er)?|firma(?:er)?|firms?|compan(?:y|ies)|enterprises?|f(?:ö|o)retag(?:en|et)?|"
                r"producent(?:er)?|producers?|employers?|arbejdsgiver(?:e)?|selskab(?:er)?|units?|enheder|enheter|"
                r"aktør(?:er)?|players?|koncern(?:er)?)")
-_PROSE_DOMINANCE = re.compile(
+_PROSE_DOMINANCE = lazy_compile(
     r"\b(?:(two|to|två|2)\s+)?" + _LARGEST + r"\s+(?:\w+\s+){0,2}?" + _FIRM_NOUNS + r"\b[^.%\n]{0,80}?"
     r"(\d{1,3}(?:[.,]\d+)?)\s*(?:%|pct\.?|procent|percent|prosent|per cent)", re.IGNORECASE)
 
@@ -130,7 +131,7 @@ def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
 
 
 # A number of units of any size: "150 patienter", "of 1,204 firms", "12 345 personer".
-_UNIT_COUNT = re.compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(?:\w+[ \t]+)?(?:" + _UNIT_NOUNS
+_UNIT_COUNT = lazy_compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(?:\w+[ \t]+)?(?:" + _UNIT_NOUNS
                          + r")\b", re.IGNORECASE)
 
 

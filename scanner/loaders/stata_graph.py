@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError
 from scanner.loaders.office import DataSet, DocumentContent, Figure, Place
 
@@ -21,11 +22,11 @@ __all__ = ["MAGIC", "read_stata_graph"]
 MAGIC = b"StataFileTM:"
 #: Bytes of the file read for its header and series names (the class tree precedes the sersets' data).
 _HEAD_BYTES = 4 << 20
-_COMMAND = re.compile(rb"^\*! command: ?(.*)$", re.M)
-_FAMILY = re.compile(rb"^\*! family: ?(.*)$", re.M)
-_SERIES_NAME = re.compile(rb"^\s*\.name = `\"([^\"\n]{1,64})\"'", re.M)
+_COMMAND = lazy_compile(rb"^\*! command: ?(.*)$", re.M)
+_FAMILY = lazy_compile(rb"^\*! family: ?(.*)$", re.M)
+_SERIES_NAME = lazy_compile(rb"^\s*\.name = `\"([^\"\n]{1,64})\"'", re.M)
 # Plots that draw (or bin in Stata's own code, from the serset) one value per observation.
-_UNIT_PLOTS = re.compile(r"\b(?:scatter|sc|histogram|hist|kdensity|lowess|"
+_UNIT_PLOTS = lazy_compile(r"\b(?:scatter|sc|histogram|hist|kdensity|lowess|"
                          r"qnorm|pnorm|qqplot|quantile|symplot|avplots?|rvfplot|lvr2plot|matrix)\b")
 
 

@@ -26,11 +26,11 @@ from __future__ import annotations
 import codecs
 import io
 import logging
-import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError
 from scanner.sources import open_file
 
@@ -68,7 +68,7 @@ _NUL_SHARE = 0.10
 # How many high-byte occurrences (with their neighbours) the code page score looks at.
 _MAX_SCORED = 20_000
 
-_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_HIGH_BYTE = lazy_compile(rb"[\x80-\xff]")
 
 
 def sniff_bom(head: bytes) -> tuple[str, int] | None:

@@ -24,11 +24,13 @@ from __future__ import annotations
 import csv as _csv
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import TabularMeta
 from scanner.names import statistic_kind
 
@@ -37,23 +39,23 @@ if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file with
 
 __all__ = ["TextTable", "TextTableSource", "count_percent_table", "count_rows", "find_tables", "summary_row"]
 
-_PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$")
-_HAS_DIGIT = re.compile(r"\d")
-_GENERATED = re.compile(r"column_\d+$")
+_PIPE_LINE = lazy_compile(r"^\s*\|.*\|\s*$")
+_HAS_DIGIT = lazy_compile(r"\d")
+_GENERATED = lazy_compile(r"column_\d+$")
 #: Title lines (without a digit) dropped from the top of a paragraph to find the table under them.
 _MAX_TITLE_LINES = 4
 # A console prompt echoing the command above printed output: R (">", "+" continuing), Python (">>>", "..."),
 # IPython ("In [3]:").
-_PROMPT = re.compile(r"^(?:>|\+|>>>|\.\.\.|In \[\d*\]:)\s")
-_RULE_LINE = re.compile(r"^\s*[-=+_]{3,}[-=+_|\s]*$")
-_PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?\|?\s*$")
+_PROMPT = lazy_compile(r"^(?:>|\+|>>>|\.\.\.|In \[\d*\]:)\s")
+_RULE_LINE = lazy_compile(r"^\s*[-=+_]{3,}[-=+_|\s]*$")
+_PIPE_RULE = lazy_compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?\|?\s*$")
 # Runs of two or more spaces, tabs, or a bar between cells (Stata's "label |  freq  percent").
-_ALIGNED_SPLIT = re.compile(r"\t+|\s{2,}|\s*\|\s*")
-_NUMBERISH = re.compile(r"^[-+\u2212]?[\d.,\u00a0 ]*\d[\d.,\u00a0 ]*%?$|^[(\[]?\d")
+_ALIGNED_SPLIT = lazy_compile(r"\t+|\s{2,}|\s*\|\s*")
+_NUMBERISH = lazy_compile(r"^[-+\u2212]?[\d.,\u00a0 ]*\d[\d.,\u00a0 ]*%?$|^[(\[]?\d")
 # Lines around printed data frames that are not rows: "# A tibble: 5 x 4", "<chr> <dbl>", "[5 rows x 3 columns]",
 # "# ... with 10 more rows".
-_DECORATION = re.compile(r"^\s*(#.*|(<[\w/]+>\s*)+|\[\d+ rows? x \d+ columns?\]|\.\.\..*)$")
-_BARE_NUMBER = re.compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
+_DECORATION = lazy_compile(r"^\s*(#.*|(<[\w/]+>\s*)+|\[\d+ rows? x \d+ columns?\]|\.\.\..*)$")
+_BARE_NUMBER = lazy_compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 # A table of more rows than this in a text note is a listing, not a pasted table; it is still analysed,
 # but lines beyond it start a new block (bounded memory per block).
 MAX_BLOCK_LINES = 100_000
@@ -79,7 +81,7 @@ def _pipe_cells(line: str) -> list[str]:
 
 
 # Markdown emphasis around a whole cell ("**788**", "__Totalt__", "*12*"): the cell is its text.
-_EMPHASIS = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.*?\S)\1$")
+_EMPHASIS = lazy_compile(r"^(\*\*|__|\*|_)(?=\S)(.*?\S)\1$")
 
 
 def _norm_label(text: str) -> str:
@@ -266,8 +268,8 @@ def _label_pieces_joined(rows: list[list[str]]) -> list[list[str]]:
     return rows
 
 
-_NUMBER_TOKEN = re.compile(r"^[-+\u2212]?\d[\d.,]*%?$")
-_GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+$")
+_NUMBER_TOKEN = lazy_compile(r"^[-+\u2212]?\d[\d.,]*%?$")
+_GROUPED_THOUSANDS = lazy_compile(r"^\d{1,3}(?: \d{3})+$")
 
 
 def merged_numbers_split(rows: list[list[str]]) -> list[list[str]]:
@@ -325,7 +327,7 @@ def summary_row(block: list[tuple[int, str]]) -> TextTable | None:
     return TextTable(unique_names(header), [row], block[1][0], "fixed-width")
 
 
-_WORD_CELL = re.compile(r"^[A-Za-zÆØÅæøåÄÖäö][\w ]+$")
+_WORD_CELL = lazy_compile(r"^[A-Za-zÆØÅæøåÄÖäö][\w ]+$")
 _NOT_A_NAME = frozenset({"na", "nan", "n/a", "none", "null", "missing"})
 
 
@@ -362,7 +364,7 @@ def _labels_over_numbers(rows: list[list[str]]) -> bool:
 _NA_LEVELS = frozenset({"<NA>", "NA"})
 
 
-_LEVEL_CODE = re.compile(r"^-?\d{1,4}$")
+_LEVEL_CODE = lazy_compile(r"^-?\d{1,4}$")
 
 
 def _first_numeric(body: list[list[str]]) -> int:
@@ -407,13 +409,13 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
 
 # A column naming the statistic of each row: SPSS's crosstab stacks "Count" over "% within Region" (and
 # "Expected Count", "Residual"); Stata's and SAS's printouts have their own forms ("Row %", "Col Pct").
-_COUNT_ROW = re.compile(r"^(count|antal|antall|frequency|frekvens|freq\.?|n|lkm|number)$", re.IGNORECASE)
-_STAT_ROW = re.compile(r"^(%|pct|percent|procent|prosent|expected|residual|std\.? residual|adjusted|adj\.|"
+_COUNT_ROW = lazy_compile(r"^(count|antal|antall|frequency|frekvens|freq\.?|n|lkm|number)$", re.IGNORECASE)
+_STAT_ROW = lazy_compile(r"^(%|pct|percent|procent|prosent|expected|residual|std\.? residual|adjusted|adj\.|"
                        r"row\s*(%|pct|percent)|col(umn)?\s*(%|pct|percent)|total\s*(%|pct|percent)|cell\s*%)",
                        re.IGNORECASE)
 
 
-_DECIMAL = re.compile(r"^-?\d+\.\d+%?$")
+_DECIMAL = lazy_compile(r"^-?\d+\.\d+%?$")
 
 
 def count_rows(table: TextTable) -> TextTable:
@@ -448,7 +450,7 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
         yield count_rows(joined_parentheses(table))
 
 
-_IN_PARENS = re.compile(r"^[(\[]\s*[<>]?\d[\d.,]*\s*%?\s*[)\]]$")
+_IN_PARENS = lazy_compile(r"^[(\[]\s*[<>]?\d[\d.,]*\s*%?\s*[)\]]$")
 
 
 def joined_parentheses(table: TextTable) -> TextTable:
@@ -473,8 +475,8 @@ def joined_parentheses(table: TextTable) -> TextTable:
 
 
 # knitr's prefix of printed output ("## " before every line R printed, in a knitted .md, .html or .Rmd).
-_KNITR_LINE = re.compile(r"^([ \t]*)## ?(?=[^#]|$)", re.M)
-_KNITR_RUN = re.compile(r"(?:^[ \t]*##(?: [^\n]*)?(?:\n|$)){2,}", re.M)
+_KNITR_LINE = lazy_compile(r"^([ \t]*)## ?(?=[^#]|$)", re.M)
+_KNITR_RUN = lazy_compile(r"(?:^[ \t]*##(?: [^\n]*)?(?:\n|$)){2,}", re.M)
 
 
 def strip_output_prefix(text: str) -> str:
@@ -488,8 +490,8 @@ def strip_output_prefix(text: str) -> str:
 
 
 # The title of a survival plot's risk table: "Number at risk", "No. at risk", "At risk", "Antal i risiko".
-_AT_RISK = re.compile(r"(?i)(?:\b(?:number|no\.?|n|antal|antall|antalet)\s+)?\b(?:at|i|in)\s+risk(?:o|iko)?\b")
-_RISK_COUNT = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d{1,9}$")
+_AT_RISK = lazy_compile(r"(?i)(?:\b(?:number|no\.?|n|antal|antall|antalet)\s+)?\b(?:at|i|in)\s+risk(?:o|iko)?\b")
+_RISK_COUNT = lazy_compile(r"^\d{1,3}(?:,\d{3})*$|^\d{1,9}$")
 #: Lines under a risk table's title read for its rows.
 _RISK_LINES = 8
 
@@ -524,20 +526,20 @@ def _risk_tables(text: str, first_line: int) -> Iterator[TextTable]:
 
 
 # A markdown code fence (```r, ~~~): it ends a paragraph, like a blank line.
-_FENCE = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.M)
+_FENCE = lazy_compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.M)
 
 
 # Polars' and other Unicode box-drawn prints: "│ region ┆ n │", rules of "┌─┬─┐", "╞═╪═╡", "└─┴─┘".
-_BOX_ROW = re.compile(r"^\s*[│┃║|].*[┆│┃║].*[│┃║|]\s*$")
-_BOX_RULE = re.compile(r"^\s*[┌┬┐├┼┤└┴┘╞╪╡╒╤╕╘╧╛╔╦╗╠╬╣╚╩╝─━═┄┈\s]+$")
+_BOX_ROW = lazy_compile(r"^\s*[│┃║|].*[┆│┃║].*[│┃║|]\s*$")
+_BOX_RULE = lazy_compile(r"^\s*[┌┬┐├┼┤└┴┘╞╪╡╒╤╕╘╧╛╔╦╗╠╬╣╚╩╝─━═┄┈\s]+$")
 # The dtypes under a Polars frame's header: str, i64, u32, f64, bool, date, datetime[μs], cat, list[i64].
-_DTYPE_CELL = re.compile(r"^(?:str|cat|bool|date|time|null|object|binary|decimal\[.*\]|[iuf](?:8|16|32|64|128)|"
+_DTYPE_CELL = lazy_compile(r"^(?:str|cat|bool|date|time|null|object|binary|decimal\[.*\]|[iuf](?:8|16|32|64|128)|"
                          r"datetime\[.*\]|duration\[.*\]|list\[.*\]|struct\[.*\]|array\[.*\]|enum|---)$")
 
 
 # A row of numbers at risk under a survival curve, as a PDF's text gives it: "At risk40   21   11   5   2   1",
 # "Number at risk: 40 21 11", "Statin  At risk  812 640 402".
-_AT_RISK_LINE = re.compile(r"(?i)^(.{0,40}?)\b(?:no\.?\s*|number\s*)?at\s*risk(?![a-z])\s*:?\s*((?:\d{1,9}\s*){2,})$")
+_AT_RISK_LINE = lazy_compile(r"(?i)^(.{0,40}?)\b(?:no\.?\s*|number\s*)?at\s*risk(?![a-z])\s*:?\s*((?:\d{1,9}\s*){2,})$")
 
 
 def _at_risk_rows(text: str, first_line: int) -> Iterator[TextTable]:
@@ -701,15 +703,18 @@ def _space_separated(block: list[tuple[int, str]]) -> TextTable | None:
                      tuple(n for n, _ in block[1:]) if block[-1][0] - block[1][0] != len(rows) - 1 else ())
 
 
-_SENTENCE = re.compile(r"[^\W\d_]{2}[.!?:][\"')]?\s*$|[^\W\d_]{2}[.!?]\s+[A-ZÆØÅÄÖ]")
+_SENTENCE = lazy_compile(r"[^\W\d_]{2}[.!?:][\"')]?\s*$|[^\W\d_]{2}[.!?]\s+[A-ZÆØÅÄÖ]")
 
 
 # A cell of a "Table 1": a count with its percentage, or an estimate with its spread: "48 (48.0%)",
 # "52.310 (8.130)", "2 [1.2]"; or a bare number.
-_STAT_CELL = re.compile(r"(?<![\w.])[-\u2212]?\d[\d,.]*%?(?:[ \t]*[(\[][^()\[\]\n]{1,24}[)\]])?")
-_COUNT_PERCENT = re.compile(r"(?<![\w.])\d[\d,]*[ \t]*\([ \t]*\d[\d.,]*[ \t]*%?[ \t]*\)")
+_STAT_CELL = lazy_compile(r"(?<![\w.])[-\u2212]?\d[\d,.]*%?(?:[ \t]*[(\[][^()\[\]\n]{1,24}[)\]])?")
+_COUNT_PERCENT = lazy_compile(r"(?<![\w.,])(?:\d{1,3}(?:[.,]\d{3})+|\d+)[ \t]*\([ \t]*\d[\d.,]*[ \t]*%?[ \t]*\)")
+# A test's p-value after a row's cells ("0.023"; "<0.001" is read as "0.001").
+_P_VALUE = lazy_compile(r"^(?:0?[.,]\d+|1(?:[.,]0+)?)$")
 
 
+_NOT_CELL_NAMES = frozenset({"level", "p", "p-value", "p value", "test", "smd"})
 #: Lines of a paragraph read as a "Table 1" at most.
 _COUNT_PERCENT_MAX_LINES = 2000
 
@@ -751,11 +756,19 @@ def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
         elif indent <= group_indent:
             group, group_indent = "", -1
         rows.append((n, label, [" ".join(m.group(0).split()) for m in cells]))
-    width = max((len(c) for _, _, c in rows), default=0)
-    rows = [r for r in rows if len(r[2]) == width]
+    # The table's width is that of most rows with a count and its percentage; a row with more cells ends in
+    # its test's p-value ("<0.001", "0.023": tableone's "p" column, filled on a variable's first row only),
+    # which is dropped, not the reason to drop the other rows.
+    widths = Counter(len(c) for _, _, c in rows if any(_COUNT_PERCENT.fullmatch(x) for x in c))
+    width = max(widths, key=lambda w: (widths[w], w), default=0)
+    rows = [(n, label, cells[:width]) for n, label, cells in rows
+            if len(cells) == width or (len(cells) > width and all(_P_VALUE.match(x) for x in cells[width:]))]
     if len(rows) < 2 or width < 1:
         return None
     names = re.split(r"\s{2,}", header[-1].strip()) if header else []
+    if len(names) > width:
+        # tableone's header also names its "level" column and the test's "p" and "test" columns
+        names = [x for x in names if x.strip().lower() not in _NOT_CELL_NAMES]
     if len(names) != width:
         names = [f"column_{k + 2}" for k in range(width)]
     return TextTable(unique_names(["", *names]), [[label, *cells] for _, label, cells in rows], rows[0][0],

@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError, TabularMeta
 
 # The CSV loader's header rules (title lines, header detection, stacked header rows, unique names), so a
@@ -447,7 +447,7 @@ def block_text(grid: SheetGrid, block: Block) -> list[str]:
 
 #: Last body rows of a table compared with the first row of a band below it (see _continues).
 _CONTINUATION_ROWS = 5
-_NUMBER_CELL = re.compile(r"[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?%?")
+_NUMBER_CELL = lazy_compile(r"[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?%?")
 
 
 def _row_pattern(grid: SheetGrid, row: int, left: int, right: int) -> tuple[str, ...]:

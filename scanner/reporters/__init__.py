@@ -23,13 +23,13 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from scanner import masking
 from scanner.findings import FileResult, Finding, Location, ScanResult, Severity
+from scanner.lazy_regex import lazy_compile
 
 __all__ = [
     "Format",
@@ -224,7 +224,7 @@ _DOC_HEADINGS = frozenset({"What it flags", "Why it is disclosive", "Example", "
 
 # An identifier-shaped number in a docstring's example (`19880320-0016`, `DK12345678`): eight or more digits,
 # joined at most by single '-', '+' or ' ' (not '.', so decimals like `301.200` and section numbers stay).
-_DOC_NUMBER = re.compile(r"\d(?:[-+ ]?\d){7,}")
+_DOC_NUMBER = lazy_compile(r"\d(?:[-+ ]?\d){7,}")
 
 
 def doc_text(text: str) -> str:

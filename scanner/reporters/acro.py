@@ -49,11 +49,11 @@ import functools
 import html
 import json
 import os
-import re
 from collections import Counter
 from typing import Any, TextIO
 
 from scanner.findings import FileResult, Finding, ScanResult
+from scanner.lazy_regex import lazy_compile
 from scanner.reporters import location_text, ordered_files, parent_paths, safe_location, safe_text
 
 __all__ = ["ACRO_LAYOUT_VERSION", "MAX_COMMENTS", "MAX_OUTCOME_ROWS", "render", "to_dict", "written_as_table"]
@@ -82,7 +82,7 @@ def written_as_table(kind: str) -> bool:
 
 
 # Output names a viewer can put into HTML as they are: letters, digits, and path punctuation.
-_PLAIN_NAME = re.compile(r"[\w .,/!+()\[\]=@#%~^{}$;:-]+")
+_PLAIN_NAME = lazy_compile(r"[\w .,/!+()\[\]=@#%~^{}$;:-]+")
 
 
 def _h(text: str) -> str:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
+from scanner.lazy_regex import lazy_compile
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
 
@@ -50,7 +51,7 @@ _MAX_WORDS = frozenset({"max", "maximum", "maks", "maksimum", "maksimi", "maksim
                         "storste", "højeste", "hojeste", "høyeste", "hoyeste", "högsta", "hogsta", "störst",
                         "storst", "största", "storsta", "suurin", "ylin", "largest", "highest"})
 _MEDIAN_WORDS = frozenset({"median", "medianen", "mediaani", "medianer"})
-_MEAN = re.compile(r"^(mean|avg|average|gennemsnit\w*|gns|gnsn|snit|medel\w*|middel\w*|gjennomsnitt\w*|gjsn|"
+_MEAN = lazy_compile(r"^(mean|avg|average|gennemsnit\w*|gns|gnsn|snit|medel\w*|middel\w*|gjennomsnitt\w*|gjsn|"
                    r"genomsnitt\w*|keskiarvo\w*)$")
 _SD_WORDS = frozenset({"sd", "std", "stddev", "stdev", "standardafvigelse", "standardavvik", "standardavvikelse",
                        "spredning", "keskihajonta", "stdav", "stdafv"})
@@ -67,20 +68,20 @@ _SUM_WORDS = frozenset({"sum", "summa", "total", "nmiss", "range", "cv", "mode",
 _SHARE_WORDS = frozenset({"andel", "andelen", "share", "pct", "percent", "percentage", "procent", "prosent",
                           "rate", "ratio", "proportion", "prop", "osuus", "prosentti"})
 # "Højeste fuldførte uddannelse" is a classification (highest completed education), not a maximum.
-_EDUCATION = re.compile(r"^(uddannelse\w*|udd|hfaudd|audd|utbildning\w*|utdanning\w*|education\w*|koulutus\w*|"
+_EDUCATION = lazy_compile(r"^(uddannelse\w*|udd|hfaudd|audd|utbildning\w*|utdanning\w*|education\w*|koulutus\w*|"
                         r"sun2000\w*|disced\w*|isced\w*|qualification\w*|degree\w*|eksamen\w*|examen\w*)$")
-_PERCENTILE_WORDS = re.compile(r"^(percentile?s?|percentil\w*|persentil\w*|pctl|centil\w*|fraktil\w*|"
+_PERCENTILE_WORDS = lazy_compile(r"^(percentile?s?|percentil\w*|persentil\w*|pctl|centil\w*|fraktil\w*|"
                                r"kvantil\w*|quantile?s?)$")
-_QUARTILE_WORDS = re.compile(r"^(kvartil\w*|quartile?s?|kvartiili\w*)$")
-_DECILE_WORDS = re.compile(r"^(decil\w*|desiili\w*|deciles?)$")
+_QUARTILE_WORDS = lazy_compile(r"^(kvartil\w*|quartile?s?|kvartiili\w*)$")
+_DECILE_WORDS = lazy_compile(r"^(decil\w*|desiili\w*|deciles?)$")
 _LOW_QUARTILE = frozenset({"nedre", "lower", "undre", "første", "förste", "första", "first", "1st", "1", "1.",
                            "ensimmäinen", "alakvartiili", "q1"})
 _HIGH_QUARTILE = frozenset({"øvre", "övre", "upper", "tredje", "third", "3rd", "3", "3.", "kolmas",
                             "yläkvartiili"})
-_P_LEVEL = re.compile(r"^(?:p|pct|q|pctl|perc|percentile)(\d{1,2}(?:[.,]\d+)?)$")
-_NUMBER = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)(?:st|nd|rd|th|\.|e|%)?$")
-_DECILE = re.compile(r"^d([1-9])$")
-_WORD = re.compile(r"[^\W_]+(?:[.,]\d+)?%?", re.UNICODE)
+_P_LEVEL = lazy_compile(r"^(?:p|pct|q|pctl|perc|percentile)(\d{1,2}(?:[.,]\d+)?)$")
+_NUMBER = lazy_compile(r"^(\d{1,3}(?:[.,]\d+)?)(?:st|nd|rd|th|\.|e|%)?$")
+_DECILE = lazy_compile(r"^d([1-9])$")
+_WORD = lazy_compile(r"[^\W_]+(?:[.,]\d+)?%?", re.UNICODE)
 # Words of a statistic's phrase or a unit: not the name of the variable it describes.
 _FILLERS = frozenset({"of", "af", "av", "the", "for", "i", "in", "på", "pa", "og", "and", "och", "ja", "value",
                       "values", "værdi", "verdi", "värde", "varde", "arvo", "dev", "deviation", "afv",
@@ -304,7 +305,7 @@ class SummaryLayout:
 # Short percentile names ("p90", "q1") are percentiles only when every short name of the table is a usual
 # level: "p1".."p5" or "q1".."q4" are questionnaire items (the table analysis decides the same for column
 # names; this reads row labels of a long table).
-_PERCENTILE_SHORT = re.compile(r"^[pq]\d{1,2}$")
+_PERCENTILE_SHORT = lazy_compile(r"^[pq]\d{1,2}$")
 _USUAL_LEVELS = frozenset({"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "q1", "q3"})
 
 
@@ -400,7 +401,7 @@ def _size_columns(table: TableModel, cols: Sequence[_Column]) -> list[_Column]:
 
 
 # Count-named columns that are sums or totals, not the number of contributors.
-_TOTAL_NAME = re.compile(r"(?<![^\W\d_])(sum|summa|total|totalt|value|values|værdi|verdi|värde|varde|i alt)"
+_TOTAL_NAME = lazy_compile(r"(?<![^\W\d_])(sum|summa|total|totalt|value|values|værdi|verdi|värde|varde|i alt)"
                          r"(?![^\W\d_])", re.IGNORECASE)
 
 
@@ -643,8 +644,13 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
 
 
 # Ranks of the extreme values SPSS EXAMINE prints as row labels ("Highest 1", "Lowest 5").
-_RANK_LABEL = re.compile(r"^\s*(?:highest|lowest|largest|smallest|højeste|laveste|største|mindste)\s*\d{0,2}\s*$",
+_RANK_LABEL = lazy_compile(r"^\s*(?:highest|lowest|largest|smallest|højeste|laveste|største|mindste)\s*\d{0,2}\s*$",
                          re.IGNORECASE)
+
+
+# A table of ranked single values lists a few per variable or group (SPSS: 5 highest, 5 lowest): far fewer
+# rows than this, which keeps the label test off large tables.
+_RANKED_MAX_ROWS = 10_000
 
 
 def _ranked_extremes(table: TableModel) -> str:
@@ -655,7 +661,7 @@ def _ranked_extremes(table: TableModel) -> str:
     per group is the summary EXT001 reads by group size."""
     from scanner.names import name_tokens
 
-    if table.n_sample_rows < 2:
+    if not 2 <= table.n_sample_rows <= _RANKED_MAX_ROWS:
         return ""
     names = [set(name_tokens(c.name)) for c in table.columns]
     lows = [k for k, t in enumerate(names) if t & {"lowest", "smallest", "laveste", "mindste"}]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import TextChunk
 from scanner.names import (
     BARE_NAMES,
@@ -141,7 +142,7 @@ def _is_run(values: pl.Series) -> bool:
 
 
 # A column of ranks: "rank", "rang", "placering", "top", "firm_rank", "nr." beside the values ranked.
-_RANK_NAME = re.compile(r"(?:^|[\W_])(?:rank\w*|rang\w*|placering|plads|sijoitus|top)(?:$|[\W_\d])", re.IGNORECASE)
+_RANK_NAME = lazy_compile(r"(?:^|[\W_])(?:rank\w*|rang\w*|placering|plads|sijoitus|top)(?:$|[\W_\d])", re.IGNORECASE)
 
 
 def _ranked_units(ctx: RuleContext, table: TableModel) -> Finding | None:
@@ -184,7 +185,7 @@ _NUMBER_WORD = r"(?:\d{1,3}|to|tre|fire|fem|seks|syv|otte|ni|ti|tyve|två|fyra|s
 _TOP_UNIT_WORDS = (r"(?:virksomhed\w*|firm\w*|compan\w*|f(?:ö|o)retag\w*|selskab\w*|foretak\w*|bedrift\w*|"
                    r"arbejdsgiver\w*|arbetsgivar\w*|employers?|yritys\w*|indkomst\w*|inkomst\w*|incomes?|"
                    r"l(?:ø|o)nn?\w*|wages?|salar\w*|personer|persons|people|earners?)")
-_TOP_UNITS = re.compile(
+_TOP_UNITS = lazy_compile(
     r"(?<![\w])(?:(?:top|de|the|sveriges|danmarks|norges)[ -]?)?" + _NUMBER_WORD + r"\s+(?:st(?:ø|oe|ö|o)rst\w*|"
     r"largest|biggest|h(?:ø|oe|ö|o)jeste|h(?:ö|o)gsta|highest|suurinta|suurimmat|top)\s+(?:\w+\s+)?"
     + _TOP_UNIT_WORDS + r"|(?<![\w])top[ -]?\d{1,3}\s+(?:\w+\s+)?" + _TOP_UNIT_WORDS, re.IGNORECASE)
@@ -211,7 +212,7 @@ def _titled_top_units(ctx: RuleContext, table: TableModel) -> Finding | None:
         masking.note(f"{table.n_sample_rows:,} rows under a top-n title; values not shown"), identity="top-n-title")
 
 
-_FIRM_OR_PERSON_COUNT = re.compile(r"virksomhed|firm|compan|f(?:ö|o)retag|selskab|foretak|bedrift|arbejdssted|"
+_FIRM_OR_PERSON_COUNT = lazy_compile(r"virksomhed|firm|compan|f(?:ö|o)retag|selskab|foretak|bedrift|arbejdssted|"
                                    r"personer|persons|people|individ|patient", re.IGNORECASE)
 
 
@@ -249,9 +250,9 @@ def _bare_number_column(ctx: RuleContext, table: TableModel) -> Finding | None:
 # One key per line in a text file: a token of letters, digits, "_" and "-" with at least four digits,
 # digits making up at least a third of it (``861832472``, ``P1234_LopNr_107081``, ``K4228055``, a hex
 # pseudonym). ISO dates and decimal numbers are not keys.
-_KEY_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{3,63}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_HEADER_TOKEN = re.compile(r"[^\W\d][\w .\-]{0,40}")
+_KEY_TOKEN = lazy_compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{3,63}")
+_ISO_DATE = lazy_compile(r"\d{4}-\d{2}-\d{2}")
+_HEADER_TOKEN = lazy_compile(r"[^\W\d][\w .\-]{0,40}")
 
 
 def _key_like(token: str) -> bool:
@@ -261,8 +262,8 @@ def _key_like(token: str) -> bool:
     return digits >= 4 and 3 * digits >= len(token)
 
 
-_FIELD_SPLIT = re.compile(r"[\s;,|]+")
-_NUMBER_TOKEN = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_FIELD_SPLIT = lazy_compile(r"[\s;,|]+")
+_NUMBER_TOKEN = lazy_compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 def _line_key(line: str) -> str | None:
@@ -311,12 +312,12 @@ def _key_list_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
 
 # A word that may name a register key, then (after a few words or signs: "(lopnr):", "pnr =", "with LopNr")
 # numbers of at least four digits, listed. Only lines with both are looked at closer.
-_KEY_WORD = re.compile(r"[^\W\d][\w.\-]{1,40}")
-_LISTED_NUMBERS = re.compile(r"[\s(\[):=,;\-]*(?:(?:is|are|er|var|was|were|nr\.?|no\.?|numbers?|values?|:)\s*)*"
+_KEY_WORD = lazy_compile(r"[^\W\d][\w.\-]{1,40}")
+_LISTED_NUMBERS = lazy_compile(r"[\s(\[):=,;\-]*(?:(?:is|are|er|var|was|were|nr\.?|no\.?|numbers?|values?|:)\s*)*"
                              r"((?:\d{4,18}(?:\s*(?:,|;|/|\band\b|\bog\b|\boch\b|\bor\b|\beller\b)?\s*)(?=\d|$|[^\d]))+)",
                              re.IGNORECASE)
-_DIGIT_RUN = re.compile(r"\d{4,18}")
-_YEAR = re.compile(r"(19|20)\d\d")
+_DIGIT_RUN = lazy_compile(r"\d{4,18}")
+_YEAR = lazy_compile(r"(19|20)\d\d")
 
 
 def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
@@ -368,7 +369,7 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
 
 # Units named before a colon, then three or more long numbers: "The following persons were excluded: 10423351,
 # 11879022, 12000134" (the key not named: review).
-_UNITS_LISTED = re.compile(
+_UNITS_LISTED = lazy_compile(
     r"\b(?:persons?|people|individuals?|patients?|participants?|respondents?|subjects?|firms?|companies|"
     r"enterprises?|employees?|workers?|ids?|identifiers?|personer|patienter|individer|virksomheder|firmaer|"
     r"ansatte|företag|anställda)\b[^:\n]{0,80}:\s*((?:\d{6,18}(?!\d|[.,]\d)\s*(?:,|;|/|\band\b|\bog\b|\boch\b|\bor\b|"
@@ -396,9 +397,9 @@ def _units_listed_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Findin
 
 
 # The rest of a line after a key's name that introduces a list below it: "(LopNr):", "pnr =", "lopnr".
-_ENDS_LINE = re.compile(r"[\s():=\[\]\-]*(?:(?:is|are|er|var|was|were|numbers?|values?)\s*)*[:=]?\s*")
+_ENDS_LINE = lazy_compile(r"[\s():=\[\]\-]*(?:(?:is|are|er|var|was|were|numbers?|values?)\s*)*[:=]?\s*")
 # A line of nothing but numbers of four or more digits, separated by commas, semicolons or spaces.
-_NUMBERS_LINE = re.compile(r"\s*\d{4,18}(?:(?:\s*[,;/]\s*|\s+)\d{4,18})+\s*[,;.]?\s*")
+_NUMBERS_LINE = lazy_compile(r"\s*\d{4,18}(?:(?:\s*[,;/]\s*|\s+)\d{4,18})+\s*[,;.]?\s*")
 
 
 def _list_below(lines: list[str], k: int) -> str | None:
@@ -417,7 +418,7 @@ def _list_below(lines: list[str], k: int) -> str | None:
     return None
 
 
-_ONE_NUMBER_LINE = re.compile(r"\s*\d{4,18}\s*[,;]?\s*")
+_ONE_NUMBER_LINE = lazy_compile(r"\s*\d{4,18}\s*[,;]?\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -917,7 +918,7 @@ def _unique_records(ctx: RuleContext, table: TableModel, opts: QuasiIdentifierOp
 
 # Names of one column per period in a wide file: "2015", "2008Q3" (the table analysis's period headers)
 # or a stem and a year: "inc2015", "indk_2015", "ink 2010".
-_SERIES_NAME = re.compile(r"([^\W\d_]*?)[ _.\-]?((?:18|19|20)\d\d)", re.UNICODE)
+_SERIES_NAME = lazy_compile(r"([^\W\d_]*?)[ _.\-]?((?:18|19|20)\d\d)", re.UNICODE)
 # Share of rows whose labels repeat from which a wide file's labels do not identify its rows.
 _WIDE_REPEAT_SHARE = 0.05
 # Name tokens of a label column that is a category of a table (a region, an industry, an age group).

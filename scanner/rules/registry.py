@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 import enum
 import inspect
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from scanner.findings import Finding, Severity
+from scanner.lazy_regex import lazy_compile
 
 __all__ = ["NoOptions", "RuleSpec", "Shape", "all_rules", "get_rule", "rule"]
 
@@ -50,8 +50,8 @@ class NoOptions:
 
 RuleFunc = Callable[..., Iterator[Finding]]
 
-_CODE = re.compile(r"^[A-Z]{3}\d{3}$")
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_CODE = lazy_compile(r"^[A-Z]{3}\d{3}$")
+_NAME = lazy_compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _REGISTRY: dict[str, RuleSpec] = {}
 
 

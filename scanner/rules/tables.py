@@ -19,6 +19,7 @@ from scanner.analysis.cell_flags import cell_flags, counts_units, primary_cells
 from scanner.analysis.published_cells import MAX_ITEMISED, MAX_LABELS, CellScan
 from scanner.analysis.published_cells import plain_label as _label
 from scanner.findings import Finding, Severity
+from scanner.lazy_regex import lazy_compile
 from scanner.rules.context import RuleContext
 from scanner.rules.extremes import Group, group_layout, iter_groups
 from scanner.rules.registry import Shape, rule
@@ -344,8 +345,8 @@ def dominant_contributors(ctx: RuleContext, table: TableModel | CellTable) -> It
     yield from _report(ctx, table, flags, describe, _NEGATIVE)
 
 
-_CR_DIGIT = re.compile(r"(?:cr|top|k)[_ ]?([1-9])", re.IGNORECASE)
-_TWO_WORDS = re.compile(r"\b(two|to|två|kaksi|kahden|2)\b", re.IGNORECASE)
+_CR_DIGIT = lazy_compile(r"(?:cr|top|k)[_ ]?([1-9])", re.IGNORECASE)
+_TWO_WORDS = lazy_compile(r"\b(two|to|två|kaksi|kahden|2)\b", re.IGNORECASE)
 
 
 def _dominance_n(name: str) -> int:
@@ -357,8 +358,8 @@ def _dominance_n(name: str) -> int:
 
 
 # A share as a table prints it: "91,3", "0.934", "91,3 %", "91.3%".
-_SHARE_TEXT = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(%?)\s*$")
-_PERCENT_NAME = re.compile(r"%|(?<![a-zæøåäö])(pct|procent|prosent|percent|prosentti|pst)(?![a-zæøåäö])",
+_SHARE_TEXT = lazy_compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(%?)\s*$")
+_PERCENT_NAME = lazy_compile(r"%|(?<![a-zæøåäö])(pct|procent|prosent|percent|prosentti|pst)(?![a-zæøåäö])",
                            re.IGNORECASE)
 
 
@@ -459,7 +460,7 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
 
 
 # A count of firms (workplaces, establishments): the units of business statistics.
-_FIRM_WORDS = re.compile(
+_FIRM_WORDS = lazy_compile(
     r"(?<![a-zæøåäö])(virksomhed\w*|firma\w*|firms?|enterprises?|compan(y|ies)|business(es)?|f(ö|o)retag\w*|"
     r"bedrift\w*|yritys\w*|yritykset|toimipaik\w*|arbejdssted\w*|arbetsst(ä|a)ll\w*|workplaces?|"
     r"establishments?|selskab\w*|selskap\w*|cvr\w*|juridiske enheder|units?_of_activity)(?![a-zæøåäö])",
@@ -468,8 +469,8 @@ _FIRM_WORDS = re.compile(
 
 # Columns of the largest and the second-largest unit's value: "største", "stoerste", "largest", "max",
 # "top1"; "næststørste", "naeststoerste", "second largest", "top2".
-_SECOND_WORD = re.compile(r"(n(æ|ae|a|ä)st\w*|second|2nd|toiseksi|top_?2)", re.IGNORECASE)
-_FIRST_WORD = re.compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|max(imum)?|suurin\w*|top_?1)"
+_SECOND_WORD = lazy_compile(r"(n(æ|ae|a|ä)st\w*|second|2nd|toiseksi|top_?2)", re.IGNORECASE)
+_FIRST_WORD = lazy_compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|max(imum)?|suurin\w*|top_?1)"
                          r"(?![a-zæøåäö])", re.IGNORECASE)
 
 
@@ -555,7 +556,7 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
 
 
 # Names of magnitude columns (money, values): a sum or mean of 0 over several units tells each unit's value.
-_MAGNITUDE_NAME = re.compile(
+_MAGNITUDE_NAME = lazy_compile(
     r"(?<![a-zæøåäö])(kr|dkk|sek|nok|eur|euro|euroa|gbp|usd|tkr|mkr|mio|mill|mn|beløb|belopp|amount|"
     r"omsætning|omsättning|omsetning|turnover|liikevaihto|revenue|sales|income|indkomst|inkomst|inntekt|"
     r"tulot|export|exports|eksport|vienti|import|imports|investment\w*|investering\w*|expenditure\w*|"
@@ -566,7 +567,7 @@ _MAGNITUDE_NAME = re.compile(
 )
 # Quantities that can be negative (results, changes, net positions): a sum or mean of 0 does not say that
 # every contributor has 0.
-_SIGNED_NAME = re.compile(
+_SIGNED_NAME = lazy_compile(
     r"(?<![a-zæøåäö])(result\w*|resultat\w*|profit\w*|overskud\w*|underskud\w*|overskott\w*|overskudd\w*|"
     r"loss\w*|tab|netto\w*|net|change\w*|ændring\w*|endring\w*|förändring\w*|muutos\w*|growth|vækst|"
     r"tillväxt|vekst|balance|saldo|diff\w*|gevinst\w*|ebit\w*|nettoformue|nettoförmögenhet)(?![a-zæøåäö])",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from scanner.lazy_regex import lazy_compile
 from scanner.tables.compute import TableError
 from scanner.tables.model import CellTable, Exported, display
 from scanner.tables.writers import stat_column
@@ -184,7 +184,7 @@ def _match_level(label: Any, index: dict[str, int], *, blank_is_margin: bool = T
     return None
 
 
-_DIGIT_GROUP = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
+_DIGIT_GROUP = lazy_compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
 
 
 def _export_number(text: str) -> float:

@@ -1,0 +1,48 @@
+"""scanner.lazy_regex: module patterns compile on first use and then behave as compiled patterns."""
+from __future__ import annotations
+
+import pickle
+import re
+
+import pytest
+
+from scanner.lazy_regex import LazyPattern, lazy_compile
+
+
+def test_a_lazy_pattern_compiles_only_when_first_used() -> None:
+    p = lazy_compile(r"(?P<n>\d+)\s*(persons?)", re.IGNORECASE)
+    assert "_compiled" not in p.__dict__
+    assert p.pattern == r"(?P<n>\d+)\s*(persons?)"  # reading the source does not compile it
+    assert "_compiled" not in p.__dict__
+    m = p.search("only 2 PERSONS")
+    assert m is not None and m.group("n") == "2"
+    assert "_compiled" in p.__dict__
+    assert p.compiled is re.compile(r"(?P<n>\d+)\s*(persons?)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("method,args", [
+    ("match", ("12 persons",)), ("fullmatch", ("3 person",)), ("findall", ("1 person, 22 persons",)),
+    ("sub", (r"\g<n>", "7 persons")), ("subn", ("x", "1 person 2 persons")), ("split", ("a 1 person b",)),
+])
+def test_every_method_answers_as_the_compiled_pattern(method: str, args: tuple[str, ...]) -> None:
+    source = r"(?P<n>\d+)\s*(persons?)"
+    lazy, real = lazy_compile(source), re.compile(source)
+    got, want = getattr(lazy, method)(*args), getattr(real, method)(*args)
+    if isinstance(want, re.Match):
+        assert isinstance(got, re.Match) and got.span() == want.span()
+    else:
+        assert got == want
+    assert [m.span() for m in lazy.finditer(args[-1])] == [m.span() for m in real.finditer(args[-1])]
+    assert (lazy.groups, lazy.groupindex, lazy.flags) == (real.groups, real.groupindex, real.flags)
+
+
+def test_a_lazy_pattern_pickles_and_a_bad_pattern_fails_when_used() -> None:
+    p = lazy_compile(r"lopnr\d+", re.I)
+    p.search("x")
+    q = pickle.loads(pickle.dumps(p))
+    assert isinstance(q, LazyPattern) and q.search("LOPNR12") is not None
+    bad = lazy_compile(r"(unclosed")
+    with pytest.raises(re.error):
+        bad.search("x")
+    with pytest.raises(AttributeError):
+        bad.__missing_dunder__  # noqa: B018
