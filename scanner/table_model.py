@@ -99,6 +99,7 @@ class ColumnInfo:
     decimal_comma: bool = False
     thousands: str | None = None  # "," or "." or " " when numbers use a thousands separator
     embedded: bool = False  # counts written inside text cells: "2 (1.3%)", "n=2", "2/150"
+    percent: str = ""  # numbers written with a percent sign: "all" of them, "some" (rows of shares), ""
     unsure: str = ""  # what could not be decided about the column's reading (value-free)
     is_count: bool = False
     count_named: bool = False  # the name says counts ("n", "antal", "Freq.")
@@ -346,6 +347,20 @@ def _plain_decimals(values: list[object], markers: frozenset[str]) -> bool:
     return dotted
 
 
+# A percentage's sign after its number, stripped before the number is read.
+_PERCENT_SIGN = r"\d\s*%$"
+_PERCENT_SIGN_ONLY = r"\s*%$"
+
+
+def _percent_levels(bare: pl.Series) -> bool:
+    """Whole percentages, distinct and ascending: the levels of percentiles, not values."""
+    whole = bare.str.contains(r"^\d{1,3}$").all()
+    if not whole or bare.len() < 2:
+        return False
+    levels = bare.cast(pl.Int64, strict=False)
+    return bool(levels.is_unique().all()) and bool(levels.is_sorted())
+
+
 def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
                            locale: _Locale | None = None) -> tuple[bool, dict[str, object]]:
     """Decide whether a text column holds numbers, and how they are written.
@@ -367,7 +382,7 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
     present = values.to_frame("v").select(text.filter(~is_null)).to_series()
     if present.len() == 0:
         return False, {}
-    plain, leading_zero, digits = present.to_frame("v").select(
+    plain, leading_zero, digits, percent = present.to_frame("v").select(
         # The common case: plain whole numbers without a leading zero (what the steps below conclude for
         # them too).
         pl.col("v").str.contains(r"^(?:0|[1-9][0-9]*)$").all().alias("plain"),
@@ -375,7 +390,18 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
         pl.col("v").str.contains(_LEADING_ZERO.pattern).any().alias("leading_zero"),
         # Labels ("Hovedstaden", "Mænd"): without a digit no value below can match a number or a count.
         pl.col("v").str.contains(r"\d").any().alias("digits"),
+        # Percentages written with their sign ("46.3%", "5,0 %"): all of the column, or some of its rows
+        # (SPSS's "Count" and "% within" rows in turn)
+        pl.col("v").str.contains(_PERCENT_SIGN).mean().alias("percent"),
     ).row(0)
+    if percent:
+        bare = present.str.replace(_PERCENT_SIGN_ONLY, "")
+        if percent == 1 and _percent_levels(bare):
+            return False, {}  # labels of percentiles ("1%", "5%", "10%": Stata's summarize, detail)
+        is_num, info = _classify_text_numbers(bare, markers, locale)
+        if is_num:
+            info["percent"] = "all" if percent == 1 else "some"
+        return is_num, info
     if plain:
         return True, {"decimal_comma": False, "thousands": None}
     if not digits:
@@ -476,6 +502,8 @@ def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
         count = text.str.extract(_EMBEDDED_COUNT.pattern, 1).fill_null(text.str.extract(_PERCENT_COUNT.pattern, 1))
         return count.str.replace_all(_GROUP_MARKS, "").cast(pl.Float64, strict=False).alias(values.name)
     text = _join_groups(values.str.strip_chars())
+    if info.percent:
+        text = text.str.replace(_PERCENT_SIGN_ONLY, "")
     if info.thousands == ",":
         text = text.str.replace_all(",", "", literal=True)
     elif info.thousands == ".":
@@ -625,12 +653,15 @@ def analyse(
         thousands = info.get("thousands")
         col.thousands = thousands if isinstance(thousands, str) else None
         col.embedded = bool(info.get("embedded", False))
+        col.percent = str(info.get("percent", ""))
         col.unsure = str(info.get("unsure", ""))
         col.period_header = bool(_PERIOD_NAME.match(name.strip()))
         columns.append(col)
     _mark_prefixed_periods(columns)
     for col in columns:
         col.statistic = None if col.period_header else statistic_kind(col.name)
+        if col.statistic is None and col.percent == "all":
+            col.statistic = "share"  # every value written as a percentage
     _settle_statistics(columns)
     sample = _parse_frame(raw, columns)
     _mark_fill_down(sample, columns)
@@ -1116,7 +1147,7 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
         counted, other = set(), set()
         for v in labels:
             tokens = name_tokens(v)
-            if _not_count_name(tokens, not_count_words, v):
+            if "%" in v or _not_count_name(tokens, not_count_words, v):
                 other.add(v)
             elif _word_match(tokens, count_words, v):
                 counted.add(v)

@@ -189,15 +189,53 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
 _NOT_OF_UNITS = lazy_compile(r"rate|ratio|cum|kumul|change|growth|vækst|vaekst|ændring|aendring|indkomst|income|"
                            r"omsætning|omsaetning|turnover|løn|loen|wage|salary|kr\b|value|værdi|vaerdi|beløb|beloeb|"
                            r"amount|sum|cost|udgift|expend|revenue|profit|tax|skat|weight|vægt", re.IGNORECASE)
+# The words that make a column a share or a size, beside the group's own name ("Mænd_pct", "Mænd n").
+_SHARE_TOKENS = frozenset({"pct", "procent", "percent", "prosent", "andel", "share", "col", "row", "kol"})
+_SIZE_NAME_TOKENS = frozenset({"n", "antal", "antall", "count", "freq", "number", "nobs", "obs"})
 #: Share of a table's rows at which a share column reads as a column percentage of the sizes (n / total).
 _COLUMN_PERCENT_SHARE = 0.8
 
 
-def _size_column(table: TableModel) -> str | None:
+def _sized_columns(table: TableModel) -> list[ColumnInfo]:
     from scanner.names import name_tokens
 
-    sized = [c for c in table.counts if c.count_named
-             and {t for t in name_tokens(c.name) if not t.isdigit()} <= _SIZE_TOKENS]
+    return [c for c in table.counts if c.count_named
+            and {t for t in name_tokens(c.name) if not t.isdigit()} <= _SIZE_TOKENS]
+
+
+def _own_size(table: TableModel, share: ColumnInfo, sized: list[ColumnInfo]) -> str | None:
+    """The group size a share is of when a table pairs each group's count with its share (``Mænd n, %,
+    Kvinder n, %``; ``Mænd_n;Mænd_pct;Kvinder_n;Kvinder_pct``): the size named with the same words, else the
+    size column right before the share. None when the table does not pair them so."""
+    from scanner.names import name_tokens
+
+    if len(sized) < 2:
+        return None
+    words = set(name_tokens(share.name)) - _SHARE_TOKENS
+    if words:
+        named = [c for c in sized if set(name_tokens(c.name)) - _SIZE_NAME_TOKENS == words]
+        if len(named) == 1:
+            return named[0].name
+    before = next((c for c in table.columns if c.index == share.index - 1), None)
+    if before is not None and any(c is before for c in sized):
+        return before.name
+    return None
+
+
+def _splits_rows(frame: pl.DataFrame, names: list[str]) -> bool:
+    """Whether the share columns add up to 100 (or 1) on every row with all of them, within their rounding."""
+    import numpy as np
+
+    values = np.column_stack([frame.get_column(n).cast(float).to_numpy() for n in names])
+    rows = values[~np.isnan(values).any(axis=1)]
+    if rows.shape[0] == 0:
+        return False
+    half = max(_half_unit(frame.get_column(n).drop_nulls().drop_nans()) for n in names)
+    return all(_percent_scale(r, half) is not None for r in rows)
+
+
+def _size_column(table: TableModel) -> str | None:
+    sized = _sized_columns(table)
     if len(sized) > 1:
         # a population and a count of events in it ("Befolkning 0-17", "Antal"): the group's size is the
         # population, the larger on every row
@@ -239,8 +277,16 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     shares += _row_percents(table, frame, size, {c.name for c in shares})
     if not shares:
         return
-    n = frame.get_column(size).cast(float)
+    sized = _sized_columns(table)
+    owners = {c.name: _own_size(table, c, sized) for c in shares}
+    paired = [name for name, own in owners.items() if own is not None]
+    if len(paired) >= 2 and _splits_rows(frame, paired):
+        # each group's n with its share of the row ("Mænd n, %, Kvinder n, %" adding up to 100 % a row): the
+        # shares are those printed counts' and derive nothing more
+        shares = [c for c in shares if c.name not in paired]
     for col in shares:
+        own = owners[col.name] or size
+        n = frame.get_column(own).cast(float)
         pct = frame.get_column(col.name).cast(float)
         present = pct.drop_nulls().drop_nans()
         if present.len() == 0 or present.min() < 0 or present.max() > 100:
@@ -251,7 +297,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         if _column_percent(pct, n):
             continue
         small = _small_counts(pct.to_numpy().astype(float), half, n.to_numpy().astype(float), profile.threshold)
-        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_column=size)
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_column=own)
 
 
 # A rate per a round number of the group's units: "Selvmord pr. 100.000 indbyggere", "per 1,000 persons".

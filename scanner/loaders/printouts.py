@@ -698,6 +698,8 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
         names.extend(sec_names)
         for i, k in enumerate(rows_at):
             rows[i].extend(_cells(data_secs[k][sec] if len(data_secs[k]) > sec else "", spans))
+    # numbers wider than their column (tabstat's sums in the millions) close the gap to the next column
+    names, *rows = merged_numbers_split([names, *rows])
     numbers = any(_NUMERIC_CELL.match(c) for r in rows for c in r[1:] if c)
     if len(names) < 2 or not _plausible_names(names) or not numbers:
         return None

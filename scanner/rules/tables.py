@@ -456,7 +456,60 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
                               f"{masking.mask_name(col.name)!r}.",
                               masking.note(f"{itemised:,} dominated cells"), column=col.name, identity="more")
     if not columns:
-        yield from _unchecked_firm_magnitudes(ctx, table)
+        largest = list(_largest_of_sums(ctx, table))
+        yield from largest
+        if not largest:
+            yield from _unchecked_firm_magnitudes(ctx, table)
+
+
+# A column of a group's sum ("sum", "Sum", "Summa", "Total"): beside its maximum, the largest unit's share.
+_SUM_NAME = lazy_compile(r"^\s*(?:sum|summa|summe|total|i\s*alt|ialt)\b", re.IGNORECASE)
+
+
+def _largest_of_sums(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """A table of statistics per group that publishes a variable's sum and its maximum (Stata ``tabstat,
+    stat(n sum max)``, SAS PROC MEANS ``Sum Maximum``, ``branche;N;sum;max``): the maximum is the largest
+    unit's own value, so max / sum is its share of the cell, checked against the (n, k) rule's k (one unit
+    above k dominates whatever the second holds). Only sums and maxima that cannot be negative are read."""
+    from scanner.rules.extremes import summary_layout
+
+    layout = summary_layout(table)
+    if layout is None or layout.long:
+        return
+    from scanner.table_model import ColumnKind
+
+    sums = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and _SUM_NAME.match(c.name)]
+    if not sums or not any(c.name.kind == "max" for c in layout.columns):
+        return
+    sum_names = {c.name for c in sums}
+    profile = ctx.profile
+    itemised = 0
+    for group in iter_groups(table, layout, values=sums):
+        for top in group.of("max", ""):
+            total = next((s for s in group.stats if s.column in sum_names and s.value), None)
+            if total is None or total.value is None or top.value is None or top.value < 0 or total.value <= 0 \
+                    or top.value > total.value or any((m.value or 0) < 0 for m in group.of("min", top.stem)):
+                continue
+            share = top.value / total.value
+            if not (share >= profile.nk_k if profile.nk_inclusive else share > profile.nk_k):
+                continue
+            itemised += 1
+            if itemised > MAX_ITEMISED:
+                continue
+            labels = tuple((masking.mask_name(k), masking.mask_label(v)) for k, v in group.labels[:MAX_LABELS])
+            where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {group.row}"
+            yield ctx.finding(
+                f"Cell ({where}) is dominated: its published maximum ({masking.mask_name(top.column)!r}), the "
+                f"largest unit's own value, is {'at least' if profile.nk_inclusive else 'more than'} "
+                f"{profile.nk_k * 100:g} % of its sum in {masking.mask_name(total.column)!r}.",
+                masking.note(f"largest unit's share {'>=' if profile.nk_inclusive else '>'} "
+                             f"{profile.nk_k * 100:g} % (profile {profile.name})"),
+                row=top.row, column=total.column, cell=labels or None,
+                identity="largest-of-sum" + ("" if labels else f"row{group.row}"),
+            )
+    if itemised > MAX_ITEMISED:
+        yield ctx.finding(f"{itemised - MAX_ITEMISED:,} more cells whose maximum dominates their sum.",
+                          masking.note(f"{itemised:,} dominated cells"), identity="largest-of-sum-more")
 
 
 # A count of firms (workplaces, establishments): the units of business statistics.
@@ -470,8 +523,8 @@ _FIRM_WORDS = lazy_compile(
 # Columns of the largest and the second-largest unit's value: "største", "stoerste", "largest", "max",
 # "top1"; "næststørste", "naeststoerste", "second largest", "top2".
 _SECOND_WORD = lazy_compile(r"(n(æ|ae|a|ä)st\w*|second|2nd|toiseksi|top_?2)", re.IGNORECASE)
-_FIRST_WORD = lazy_compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|max(imum)?|suurin\w*|top_?1)"
-                         r"(?![a-zæøåäö])", re.IGNORECASE)
+_FIRST_WORD = lazy_compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|max(imum)?|maks(imum)?|suurin\w*"
+                           r"|top_?1)(?![a-zæøåäö])", re.IGNORECASE)
 
 
 def _published_top_values(ctx: RuleContext, table: TableModel, magnitudes: list[ColumnInfo]) -> Iterator[Finding]:
