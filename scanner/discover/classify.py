@@ -591,6 +591,8 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (lazy_compile(r"^\s*Obs {2,}\S", _M), 1, 1),  # PROC PRINT header
     (_R_PROMPT, 2, 2),  # with the single prompt below: two R commands make a transcript
     (R_STRONG_PROMPT, 1, 2),
+    # one R command continued over lines: "> pop %>%" then "+   tabyl(aldgrp, koen) %>%"
+    (lazy_compile(r"^> [^\n]*(?:%>%|\|>|<-|\w\(|,)[ \t]*\n\+ [^\n]*(?:\w\(|%>%|\|>)", _M), 1, 3),
     # Python and IPython consoles: ">>> df.head()", "In [3]: df.head()" / "Out[3]:"
     (lazy_compile(r"^>>> [^\n]*(?:\w\(|=|\.\w)", _M), 2, 3),
     # one prompt before a pandas or polars call is enough: ">>> df.loc[df.loen > 5e6, 'lopnr'].tolist()"

@@ -143,6 +143,8 @@ _STATA_HEADER = lazy_compile(r"^\s*(?:log type|opened on|closed on):|^end of do-
 _STATA_ECHO = lazy_compile(r"^\. \S", re.M)
 _R_MARK = lazy_compile(r"^R (?:version|Under development)|^R is free software", re.M)
 _R_PROMPT = lazy_compile(r"^> ", re.M)
+# A command over several lines: R's prompt, then its continuation prompt ("> pop %>%" / "+   tabyl(x)").
+_R_CONTINUED = lazy_compile(r"^> \S.*\n\+ ", re.M)
 _R_COMMAND = lazy_compile(r"^> [^\n]*(?:<-|\w\()", re.M)
 _R_PRINT = lazy_compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
 _PY_MARK = lazy_compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
@@ -178,7 +180,8 @@ def detect_log(head: str, name: str) -> LogRead:
     prompts = len(_R_PROMPT.findall(window))
     commands = len(_R_COMMAND.findall(window))  # prompts before a call or an assignment
     if lower.endswith(".rout") or _R_MARK.search(window) or prompts >= 3 or commands >= 2 \
-            or R_STRONG_PROMPT.search(window) or (prompts and _R_PRINT.search(window)):
+            or R_STRONG_PROMPT.search(window) or (prompts and _R_PRINT.search(window)) \
+            or _R_CONTINUED.search(window):
         return LogRead(Language.R, MODE_R, False, "R transcript")
     if stata_echo >= 1:
         return LogRead(Language.STATA, MODE_STATA, False, "Stata log")
@@ -590,7 +593,7 @@ def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) 
     texts = [x.text.expandtabs(8).rstrip() for x in header + data]
     spans = _spans(texts, len(header))
     if len(spans) < 2:
-        return None
+        return _right_aligned(texts[len(header) - 1], texts[len(header):], data, origin, what)
     names = []
     for a_b in range(len(spans)):
         words = [_cells(t, spans)[a_b] for t in texts[:len(header)]]
@@ -601,8 +604,30 @@ def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) 
     numeric = [k for k in range(len(names)) if all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows)
                and any(r[k] for r in rows)]
     if not numeric:
-        return None
+        return _right_aligned(texts[len(header) - 1], texts[len(header):], data, origin, what)
     return _table(names, rows, [x.number for x in data], origin, what, "fixed-width")
+
+
+_NAME_TOKEN = lazy_compile(r"\S+")
+
+
+def _right_aligned(head: str, texts: list[str], data: list[_Line], origin: Origin, what: str) -> ListedTable | None:
+    """A data frame as R prints it: every column right-aligned under its name and one space apart, so cells
+    with spaces of their own ("0.5% (2)", janitor's adorn_ns()) leave no gutter. Each column ends where its
+    name ends, and every row must have a character there and a blank (or the line's end) after it."""
+    ends = [m.end() for m in _NAME_TOKEN.finditer(head)]
+    if len(ends) < 2 or len(texts) < 2:
+        return None
+    for t in texts:
+        if any(len(t) < e or t[e - 1] == " " or (e < len(t) and t[e] != " ") for e in ends):
+            return None
+    names = head.split()
+    rows = [[t[a:b].strip() for a, b in zip([0, *ends[:-1]], ends, strict=True)] for t in texts]
+    if any(t[ends[-1]:].strip() for t in texts) or not _plausible_names(names):
+        return None
+    if not all(any(ch.isdigit() for ch in r[k]) for r in rows for k in range(1, len(names))):
+        return None
+    return _table(names, rows, [x.number for x in data], origin, what, "right-aligned")
 
 
 _NAME_TEXT = lazy_compile(r"^(?:[^*+#=]|(?<=\d)\+){1,48}$")  # "65+" is an age group, "+--" drawing
