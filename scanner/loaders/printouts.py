@@ -723,12 +723,32 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
         names.extend(sec_names)
         for i, k in enumerate(rows_at):
             rows[i].extend(_cells(data_secs[k][sec] if len(data_secs[k]) > sec else "", spans))
+    _nest_labels(rows, [data_secs[k][0] for k in rows_at])
     # numbers wider than their column (tabstat's sums in the millions) close the gap to the next column
     names, *rows = merged_numbers_split([names, *rows])
     numbers = any(_NUMERIC_CELL.match(c) for r in rows for c in r[1:] if c)
     if len(names) < 2 or not _plausible_names(names) or not numbers:
         return None
     return _table(names, rows, lines, origin, what, "stata-table")
+
+
+def _nest_labels(rows: list[list[str]], stubs: list[str]) -> None:
+    """Row labels nested by indentation (Stata 17's ``table (region koen) (besk)``: a variable's name, its
+    levels two spaces further in, the next variable's levels under each): a level under another is labelled
+    with both ("Hovedstaden | Mænd"), so that the levels repeated under every region stay distinct cells. A
+    line without values (a variable's name) names no cell."""
+    indents = [len(s) - len(s.lstrip()) for s in stubs]
+    if len(set(indents)) < 2:
+        return
+    stack: list[tuple[int, str, bool]] = []
+    for row, indent in zip(rows, indents, strict=True):
+        label, valued = row[0], any(c for c in row[1:])
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        parents = [text for _, text, level in stack if level]
+        if valued and parents:
+            row[0] = " | ".join([*parents, label])
+        stack.append((indent, label, valued))
 
 
 # --- Stata list boxes -------------------------------------------------------------------------------------
