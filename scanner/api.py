@@ -608,6 +608,7 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
         else:
             _run_handler(entry, config, key, threads, embedded, facts, findings)
         digest = hashing.result() if hashing is not None else _hash_of(entry, view)
+    findings.extend(_named_identifiers(config, key, entry.relpath, [entry.relpath], "in the file's name or path"))
     findings.extend(_file_findings(config, key, facts))
     findings.sort(key=Finding.sort_key)
     return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
@@ -649,6 +650,21 @@ def _hash_in_background(entry: DiscoveredFile, view: FileView | None) -> Future[
         return pool.submit(_hash_of, entry, view)
     finally:
         pool.shutdown(wait=False)  # the thread ends when the hash is done
+
+
+def _named_identifiers(config: Config, key: bytes, path: str, texts: Sequence[str], where: str) -> list[Finding]:
+    """Person and business numbers in a file's name and path (``casereport_091174-3558.docx``, an archive
+    member ``cases/<cpr>_timeline.txt``) or in an archive's comments: they leave with the file."""
+    specs = rules_for(config, Shape.IDENTIFIERS)
+    texts = [t for t in texts if any(ch.isdigit() for ch in t)]
+    if not specs or not texts:
+        return []
+    from scanner.pid_scan import IdentifierScan, scan_names
+
+    scan = IdentifierScan([dataclasses.replace(d, where=where, examples=tuple(
+        dataclasses.replace(ex, line=None, row=None) for ex in d.examples))
+        for d in scan_names(texts, config.profile.countries)])
+    return list(judge(scan, specs, config, path, key)) if scan.detections else []
 
 
 def _file_findings(config: Config, key: bytes, facts: FileFacts) -> list[Finding]:
@@ -713,9 +729,12 @@ class _ArchiveScan:
         members: list[FileResult] = []
         spec = formats.container_reader_for(kind)
         assert spec is not None
+        part = None
+        names: list[str] = []
         try:
             part = spec.read(source, kind, ctx)
             for member in part.members:
+                names.append(member.name)
                 members.extend(self.member(member, ref, ctx))
             _add_problems(facts, part.problems)
         except MemoryError:
@@ -727,7 +746,13 @@ class _ArchiveScan:
         if digest is None and source.path is not None and not ref.members:
             with contextlib.suppress(OSError):
                 digest = hash_file(source.path)
-        findings = _in_member(_file_findings(self.config, self.key, facts), ref)
+        findings = _named_identifiers(self.config, self.key, str(ref), [str(ref)], "in the file's name or path")
+        if part is not None:
+            findings += _named_identifiers(self.config, self.key, str(ref), part.comments,
+                                           "in the archive's comments")
+        # one number in each member's name is a review there; many in the archive are a list of keys
+        findings += _named_identifiers(self.config, self.key, str(ref), names, "in its members' names")
+        findings = _in_member([*findings, *_file_findings(self.config, self.key, facts)], ref)
         findings.sort(key=Finding.sort_key)
         worst = max((m.verdict for m in members), key=VERDICT_ORDER.index, default=None)
         own = FileResult(str(ref), kind.value, source.size, tuple(findings), time.perf_counter() - started,
@@ -740,7 +765,9 @@ class _ArchiveScan:
         started = time.perf_counter()
         facts = FileFacts(str(ref), kind.value, size)
         _add_problems(facts, problems)
-        findings = sorted(_in_member(_file_findings(self.config, self.key, facts), ref), key=Finding.sort_key)
+        named = _named_identifiers(self.config, self.key, str(ref), [str(ref)], "in the file's name or path")
+        findings = sorted(_in_member([*named, *_file_findings(self.config, self.key, facts)], ref),
+                          key=Finding.sort_key)
         return FileResult(str(ref), kind.value, size, tuple(findings), time.perf_counter() - started, hash=digest)
 
     def member(self, member: Member, parent: SourceRef, ctx: ReadContext) -> list[FileResult]:
@@ -801,11 +828,37 @@ def scan_entry(entry: DiscoveredFile, config: Config, key: bytes | None = None, 
     threads = threads if threads is not None else (os.cpu_count() or 1)
     key = masking.fingerprint_key() if key is None else key
     if not entry.error and formats.container_reader_for(entry.kind) is not None:
-        return _scan_archive(entry, config, key, threads)
-    handler = _BY_KIND.get(entry.kind)
-    if not entry.error and handler is not None and handler.embeds:
-        return _scan_with_embedded(entry, config, key, threads)
-    return [_scan_one(entry, config, key, threads)]
+        results = _scan_archive(entry, config, key, threads)
+    else:
+        handler = _BY_KIND.get(entry.kind)
+        if not entry.error and handler is not None and handler.embeds:
+            results = _scan_with_embedded(entry, config, key, threads)
+        else:
+            results = [_scan_one(entry, config, key, threads)]
+    return [_with_masked_path(r, config) for r in results]
+
+
+_LONG_DIGITS = lazy_compile(r"\d(?:[-+ .]?\d){5,}")
+
+
+def _with_masked_path(result: FileResult, config: Config) -> FileResult:
+    """The result as reported: a path or member name that holds a person or business number (the finding
+    says so) is shown with that number masked, in the result and in every finding's location, so that no
+    report repeats it. Other paths are left as they are."""
+    if not _LONG_DIGITS.search(result.path):
+        return result
+    from scanner.pid_scan import scan_names
+
+    if not scan_names([result.path], config.profile.countries):
+        return result
+
+    def located(f: Finding) -> Finding:
+        loc = dataclasses.replace(f.location, path=masking.mask_path(f.location.path),
+                                  member=masking.mask_path(f.location.member) if f.location.member else None)
+        return dataclasses.replace(f, location=loc)
+
+    return dataclasses.replace(result, path=masking.mask_path(result.path),
+                               findings=tuple(located(f) for f in result.findings))
 
 
 class EmbeddedFiles:

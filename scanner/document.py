@@ -69,6 +69,9 @@ class ContainerPart:
 
     members: Iterator[Member]
     problems: list[Problem] = field(default_factory=list)
+    #: text the archive carries beside its members (a zip's comment and its members' comments), complete
+    #: once :attr:`members` is exhausted: scanned for identifiers
+    comments: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,6 +118,12 @@ def _clean_free_text(text: str) -> str:
     return _DIGIT_RUN.sub(_mask_digits, text)
 
 
+def mask_path(path: str) -> str:
+    """A file's path or an archive member's name with its long digit runs masked (a path that holds a
+    person number), at full length (a checker still finds the file by its other parts)."""
+    return _DIGIT_RUN.sub(_mask_digits, path)
+
+
 def count_band(count: float, threshold: int) -> str:
     """A count under the threshold, printed as a band so the report does not repeat the small number."""
     if count == 0:

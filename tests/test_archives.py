@@ -29,7 +29,7 @@ import pytest
 from scanner import api
 from scanner.config import Config, load_config
 from scanner.discover import FileKind
-from scanner.findings import FileResult, Finding, ScanResult, Verdict
+from scanner.findings import FileResult, Finding, ScanResult, Severity, Verdict
 from scanner.formats import ArchiveLimits, Budget, ReadContext, reader_for
 from scanner.formats.archive import read_archive, unsafe_member_name
 from scanner.reporters import json as json_reporter
@@ -678,3 +678,50 @@ def test_corpus_files_in_a_zip_get_the_verdicts_they_get_alone(tmp_path: Path) -
               if "!" in r.path}
     assert len(alone) == len(picked) >= 12
     assert inside == alone
+
+
+# Synthetic CPR numbers with valid dates and modulus 11 (made up, as every number in these tests).
+_NAMED_CPRS = ("110853-1009", "230472-1009", "150690-1002", "070761-4285")
+
+
+def test_person_numbers_in_member_names_and_zip_comments_are_found(tmp_path: Path) -> None:
+    """Numbers leave with the names and comments of an archive, whatever its members hold: one in a member's
+    name is a review there, the archive's members named by four are a list of keys (block); so are four in
+    the zip's comment or in its members' comments."""
+    named = zip_bytes({f"cases/{c}_timeline.txt": b"Timeline reviewed, nothing to add.\n" for c in _NAMED_CPRS})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.comment = ("Kontrolleret: " + ", ".join(_NAMED_CPRS)).encode()
+        info = zipfile.ZipInfo("tables/t.csv", (2024, 1, 1, 0, 0, 0))
+        info.comment = ("cpr " + " ".join(_NAMED_CPRS)).encode()
+        zf.writestr(info, CLEAN_CSV)
+    clean = zip_bytes({"cases/cardiology_timeline.txt": b"Timeline reviewed.\n", "t.csv": CLEAN_CSV})
+    files = scan(export(tmp_path, {"named.zip": named, "commented.zip": out.getvalue(), "clean.zip": clean}))
+    # the member's path is reported with the number masked (as every report shows it)
+    assert not any(c in p for p in files for c in _NAMED_CPRS)
+    member = files["export/named.zip!cases/xxxxxx-xx09_timeline.txt"]
+    assert member.findings[0].location.member == "cases/xxxxxx-xx09_timeline.txt"
+    (one,) = only(member, "PID003")
+    assert one.severity is Severity.REVIEW and "name" in one.message and _NAMED_CPRS[0] not in one.message
+    archive = files["export/named.zip"]
+    assert archive.verdict is Verdict.FAIL
+    assert any(f.severity is Severity.BLOCK and "members' names" in f.message for f in only(archive, "PID003"))
+    commented = files["export/commented.zip"]
+    assert commented.verdict is Verdict.FAIL and any("comments" in f.message for f in only(commented, "PID003"))
+    assert files["export/commented.zip!tables/t.csv"].verdict is Verdict.PASS
+    assert all(f.verdict is Verdict.PASS for p, f in files.items() if p.startswith("export/clean.zip"))
+    report = json.dumps(json_reporter.to_dict(api.scan([tmp_path / "export"], load_config(), jobs=1)))
+    assert not any(c in report or c.replace("-", "") in report for c in _NAMED_CPRS)
+
+
+def test_a_person_number_in_a_file_name_is_a_review_and_never_reported(tmp_path: Path) -> None:
+    root = export(tmp_path, {f"casereport_{_NAMED_CPRS[1]}.txt": b"Case report, nothing to add.\n",
+                             "run_20240301.log": b"nothing\n", "casereport_cardiology.txt": b"Case report.\n"})
+    files = scan(root)
+    assert set(files) == {"export/casereport_xxxxxx-xx09.txt", "export/run_20240301.log",
+                          "export/casereport_cardiology.txt"}
+    named = files["export/casereport_xxxxxx-xx09.txt"]
+    assert named.verdict is Verdict.REVIEW and [f.rule for f in named.findings] == ["PID003"]
+    assert named.findings[0].location.path == "export/casereport_xxxxxx-xx09.txt"
+    assert files["export/run_20240301.log"].verdict is Verdict.PASS
+    assert files["export/casereport_cardiology.txt"].verdict is Verdict.PASS

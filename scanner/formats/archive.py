@@ -188,6 +188,8 @@ def _zip_members(source: Source, ctx: ReadContext, part: ContainerPart) -> Itera
                                          "not a readable zip archive (damaged or truncated central directory)"))
             return
         with zf:
+            part.comments.extend(c.decode("utf-8", errors="replace") for c in
+                                 (zf.comment, *(i.comment for i in zf.infolist())) if c)
             infos = [i for i in zf.infolist() if not i.is_dir()]
             declared = sum(i.file_size for i in infos)
             if len(infos) > budget.members_left:

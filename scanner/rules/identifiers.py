@@ -21,7 +21,8 @@ __all__: list[str] = []
 def _report(ctx: RuleContext, scan: IdentifierScan) -> Iterator[Finding]:
     info = KIND_BY_CODE[ctx.spec.code]
     for det in scan.of(ctx.spec.code):
-        where = f"in column '{masking.mask_name(det.column)}'" if det.column is not None else "in the text"
+        where = det.where or (f"in column '{masking.mask_name(det.column)}'" if det.column is not None
+                              else "in the text")
         first = det.examples[0] if det.examples else None
         places = ", ".join(
             f"{ex.masked} ({'line ' + str(ex.line) if ex.line is not None else 'row ' + str(ex.row)})"
