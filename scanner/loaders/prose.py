@@ -53,16 +53,29 @@ def group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4, "to": 2}
 _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
-                 r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare")
+                 r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare|"
+                 r"modtagere|mottagare|donorer|mødre|mödrar|fædre|fäder|spædbørn|spädbarn|nyfødte|nyfödda|voksne|"
+                 r"vuxna|overlevende|brugere|användare|ofre|offer|indsatte|intagna|familier|familjer|husstande|"
+                 r"hushåll|tvillinger|tvillingar|søskende|syskon|indvandrere|invandrare|flygtninge|flyktingar|"
+                 r"pensionister|pensionärer|læger|läkare|sygeplejersker|sjuksköterskor|lærere|lärare|ansøgere|"
+                 r"sökande|klienter|medlemmer|medlemmar|kunder|deltagere|deltagare|respondenter|studerende|"
+                 r"studenter|soldater|fanger|fångar")
 #: Danish and Norwegian "to" (two) is read before a Nordic noun only ("kun to kvinder"): in English it is a
 #: preposition ("referred to patients").
 _NORDIC_ONLY = frozenset({"to"})
 _NORDIC_NOUN_WORDS = frozenset(_NORDIC_NOUNS.split("|"))
 _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
-               r"businesses|employees?|workers?|students?|pupils?|residents?|" + _NORDIC_NOUNS)
+               r"businesses|employees?|workers?|students?|pupils?|residents?|recipients?|donors?|mothers?|"
+               r"fathers?|infants?|newborns?|neonates?|adults?|survivors?|users?|victims?|inmates?|prisoners?|"
+               r"families|households?|twins?|siblings?|immigrants?|refugees?|pensioners?|retirees?|veterans?|"
+               r"soldiers?|nurses?|doctors?|physicians?|teachers?|applicants?|claimants?|clients?|customers?|"
+               r"members?|owners?|farmers?|" + _NORDIC_NOUNS)
+_GAP = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
 _PROSE_UNITS = lazy_compile(
-    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[ \t]+(\w+[ \t]+)?(" + _UNIT_NOUNS + r")\b"
+    # (a sentence wrapped at the page's edge breaks a line between the number and its noun)
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")" + _GAP + r"(\w+" + _GAP + r")?("
+    + _UNIT_NOUNS + r")\b"
     r"(?![-/]|[ \t]+(?:per|each|in each|households?|husstande?|hushåll|or more|eller flere|or fewer|at a time)\b)",
     re.IGNORECASE)
 # Words before the number that make it a label, a bound or a range, not a count: "Table 2 patients", "with 2
