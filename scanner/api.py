@@ -225,9 +225,10 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
 def _text_figures(text: str, entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
                   findings: list[Finding]) -> str:
     """The images written into a note's text (Markdown's ![](data:...), an <img> or an inline SVG) judged as
-    a document's figures (a raster image goes to a person), their findings added to ``findings``; the text
-    without them (their base64 is no prose)."""
-    if "data:image/" not in text and "<svg" not in text and "<SVG" not in text:
+    a document's figures (a raster image goes to a person), and its HTML tables as a document's tables, their
+    findings added to ``findings``; the text without them (their base64 and markup are no prose)."""
+    lowered = text.lower()
+    if "data:image/" not in text and "<svg" not in lowered and "<table" not in lowered:
         return text
     from scanner.document_scan import scan_figures
     from scanner.loaders.html_doc import embedded_images

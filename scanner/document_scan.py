@@ -533,10 +533,12 @@ def scan_document_figures(entry: DiscoveredFile, config: Config, key: bytes, fac
 
 def scan_figures(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, analyse: Analyse,
                  content: DocumentContent) -> list[Finding]:
-    """Findings for the figures (and attached files) of ``content``, read by another reader than the
-    document's text: a rendered notebook's figures, the images written into a Markdown note."""
+    """Findings for the figures, tables and attached files of ``content``, read by another reader than
+    the document's text: a rendered notebook's figures, the images and HTML tables written into a Markdown
+    note."""
     facts.problems.extend(content.problems)
     scan = _DocumentScan(entry, config, key, facts, analyse)
+    scan.tables(content.tables)
     scan.attached(content)
     scan.figures(content.figures)
     scan.document_rules()  # (over the figures' facts: the text and tables are not in them)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -326,7 +327,8 @@ def embedded_images(text: str) -> tuple[DocumentContent, str]:
     figures; and the text without them (their base64 or markup is no prose). Raster images are figures that
     cannot be read: a person must look, never a pass."""
     out = DocumentContent()
-    if "data:image/" not in text and "<svg" not in text.lower():
+    lowered = text.lower()
+    if "data:image/" not in text and "<svg" not in lowered and "<table" not in lowered:
         return out, text
     k = 0
 
@@ -342,8 +344,23 @@ def embedded_images(text: str) -> tuple[DocumentContent, str]:
         out.extend(read_svg(m.group(0).encode("utf-8"), Place(element=f"inline svg {k}")))
         return "\n" * m.group(0).count("\n")  # (line numbers of the text below stay right)
 
+    def table(m: re.Match[str]) -> str:
+        # an HTML table written into the note (knitr::kable(format = "html"), gt's as_raw_html()): read as
+        # the HTML reader reads it
+        reader = _Reader()
+        reader.feed(m.group(0))
+        reader.close()
+        for t in reader.out.tables:
+            out.tables.append(dataclasses.replace(t, place=Place(element=f"html table {len(out.tables) + 1}")))
+        return "\n" * m.group(0).count("\n")
+
     rest = _INLINE_SVG.sub(svg, _TEXT_DATA_URI.sub(uri, text))
+    if "<table" in rest.lower():
+        rest = _INLINE_TABLE.sub(table, rest)
     return out, rest
+
+
+_INLINE_TABLE = lazy_compile(r"<table\b.*?</table\s*>", re.I | re.S)
 
 
 def _dt_widget(text: str) -> tuple[list[str], list[list[str]]] | None:
