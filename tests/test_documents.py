@@ -384,6 +384,28 @@ def pdf_matplotlib(kind: str) -> Callable[[Path], Path]:
     return build
 
 
+def pdf_outlined_table(d: Path) -> Path:
+    """A table whose text is drawn as glyph outlines (no text layer): the page cannot be read."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import PathPatch
+    from matplotlib.textpath import TextPath
+
+    fig, ax = plt.subplots()
+    ax.set_axis_off()
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 60)
+    rows = [("Region", "Men", "Women"), ("Hovedstaden", "1204", "1130"), ("Bornholm", "38", "1")]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            ax.add_patch(PathPatch(TextPath((5 + 35 * c, 50 - 15 * r), cell, size=4), color="black"))
+    fig.savefig(d / "outlined.pdf")
+    plt.close(fig)
+    return d / "outlined.pdf"
+
+
 # (builder, verdict, rules that must be among the non-info findings, exactly those?)
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_clean, Verdict.PASS, set()),
@@ -407,6 +429,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_bar_chart([412, 310, 188, 97, 12]), Verdict.PASS, set()),
     (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
     (docx_line_chart, Verdict.PASS, set()),
+    (pdf_outlined_table, Verdict.REVIEW, {"FIL001"}),
+    (pdf_matplotlib("bar"), Verdict.PASS, set()),
     (pptx_clean, Verdict.PASS, set()),
     (pptx_small_cell, Verdict.FAIL, {"TAB001"}),
     (pptx_notes_cpr, Verdict.FAIL, {"DOC005"}),

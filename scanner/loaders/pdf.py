@@ -56,6 +56,10 @@ MIN_PICTURE_PIXELS = 64
 _ENCRYPTED = "encrypted PDF: its content cannot be inspected without the password"
 
 
+#: Filled curved outlines (subpaths) on a page without text at which the page is taken for text drawn so.
+MIN_OUTLINED_GLYPHS = 40
+
+
 def read_pdf(path: Path) -> DocumentContent:
     """Read a PDF file. Never raises for a bad file: damage and limits are reasons in ``problems``."""
     out = DocumentContent()
@@ -187,6 +191,11 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
     except Exception as exc:  # a damaged content stream: the page's drawing was not inspected
         out.problems.append(f"the drawing of page {number} could not be read ({type(exc).__name__})")
         return
+    if not text.strip() and drawing.curved_fills >= MIN_OUTLINED_GLYPHS:
+        # text converted to outlines (a PDF printed "as image" or with fonts outlined): no text layer to read,
+        # whatever the page says
+        out.problems.append(f"page {number} has no text layer but draws {drawing.curved_fills:,} filled curved "
+                            "outlines (text converted to outlines?): its content cannot be read")
     groups = drawing.groups()
     labels = [line.strip() for line in text.splitlines() if line.strip()]
     heights: list[float] = []
@@ -282,6 +291,9 @@ class _Drawing:
         self.segments: list[tuple[tuple[float, float], tuple[float, float]]] = []
         self.centres: list[tuple[float, float]] = []
         self.bytes = 0
+        #: subpaths of filled paths with curves: glyphs drawn as outlines (a page without a text layer) are
+        #: many of them
+        self.curved_fills = 0
 
     def run(self, resources: Any, contents: Any, depth: int, ctm: tuple[float, ...] = _IDENTITY) -> None:
         from pypdf.generic import ContentStream
@@ -300,6 +312,7 @@ class _Drawing:
         curves = 0
         closed = False
         boxes = 0  # rectangles (``re``) in the current path
+        moves = 0  # subpaths of the current path (a glyph's outline is one or more)
         uses: dict[str, int] = defaultdict(int)
         for operands, op in ContentStream(contents, self.reader).operations:
             if op == b"q":
@@ -310,6 +323,7 @@ class _Drawing:
                 ctm = _mul(tuple(float(v) for v in operands), ctm)
             elif op in (b"m", b"l") and len(operands) == 2:
                 path.append(_apply(ctm, operands[0], operands[1]))
+                moves += op == b"m"
             elif op in (b"c", b"v", b"y") and len(operands) >= 4:
                 curves += 1
                 path.append(_apply(ctm, operands[-2], operands[-1]))
@@ -322,9 +336,10 @@ class _Drawing:
                 closed = True
             elif op in _PAINT or op == b"n":
                 if op != b"n" and path:
+                    self.curved_fills += moves if curves and op in _FILL else 0
                     self._painted(path, curves, closed, op)
                     self._shapes(path, curves, boxes, op in _FILL)
-                path, curves, closed, boxes = [], 0, False, 0
+                path, curves, closed, boxes, moves = [], 0, False, 0, 0
             elif op == b"Do" and operands:
                 name = str(operands[0])
                 xobj = xobjects.get(name) if xobjects else None
