@@ -146,7 +146,7 @@ _R_PROMPT = lazy_compile(r"^> ", re.M)
 # A command over several lines: R's prompt, then its continuation prompt ("> pop %>%" / "+   tabyl(x)").
 _R_CONTINUED = lazy_compile(r"^> \S.*\n\+ ", re.M)
 _R_COMMAND = lazy_compile(r"^> [^\n]*(?:<-|\w\()", re.M)
-_R_PRINT = lazy_compile(r"^ *\[\d+\] \S", re.M)  # a printed vector: [1] 4812    4
+_R_PRINT = lazy_compile(r"^ *\[ *\d+\] \S", re.M)  # a printed vector: [1] 4812    4
 _PY_MARK = lazy_compile(r"dtype: \w+$|^\[\d+ rows x \d+ columns\]|^Traceback \(most recent call last\)|^>>> ", re.M)
 # A Python console's prompt (">>> df.head()") or IPython's ("In [3]: df.head()").
 _PY_PROMPT = lazy_compile(r"^(?:>>>(?: |$)|In \[\d+\]: )", re.M)
@@ -446,7 +446,7 @@ _SAS_PAGE = lazy_compile(r"^\x0c?[\s\d]*The SAS System\b.*$|^\s+\d{1,2}:\d{2}\s+
 _DECORATION = lazy_compile(r"^\s*(?:# A tibble:.*|# (?:ℹ|…|\.\.\.).*|(?:<[\w/ ]+>\s*)+|\[\d+ rows x \d+ columns\]|"
                          r"\.\.\..*|\[ reached .*\]|Showing \d+ of \d+.*)$")
 _TIBBLE_TYPES = lazy_compile(r"^\s*(?:<[a-z][\w/ ]*>\s*)+$")
-_R_VECTOR = lazy_compile(r"^\s*\[\d+\]\s")
+_R_VECTOR = lazy_compile(r"^\s*\[ *\d+\]\s")  # "[ 9]": R pads the index
 # A command that prints a data column's own values: df$loen, df[["loen"]], pull(df, loen), sorted or cut to its
 # first rows (sort(df$loen)[1:10], head(df$loen, 20)); not a statistic of them (mean(df$loen), table(...)).
 _R_COLUMN = lazy_compile(r"\b[A-Za-z.][\w.]*(?:\$`?([A-Za-z.][\w.]*)|\[\[\s*[\"']([^\"']+)[\"']\s*\]\])"
@@ -478,6 +478,39 @@ def _r_values(par: list[_Line], command: str, what: str) -> list[ListedTable]:
     name = next(g for g in m.groups() if g)
     return [ListedTable(TextTable([name], [[v] for v in values], lines[0], "r-vector"), tuple(lines),
                         Origin.LISTING, f"{what} of a column's values")]
+
+
+# A Python list or array of numbers printed: "[383388361.0, 169276481.0, ...]", "array([1.2, 3.4])".
+_PY_LIST = lazy_compile(r"^\s*(?:array\(\s*)?\[\s*[-+]?\d")
+_PY_NUMBER = lazy_compile(r"^[-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf)$", re.I)
+# A command that takes one column's values out of a frame: ".tolist()", ".to_list()", ".values", ".to_numpy()",
+# "list(...)", "sorted(...)" over "df.x", "df['x']" or "df.loc[..., 'x']".
+_PY_VALUES_CMD = lazy_compile(r"\.(?:tolist|to_list|to_numpy)\(\)|\.values\b|^\s*(?:print\(\s*)?(?:list|sorted)\(")
+_PY_COLUMN = lazy_compile(r"""\[\s*["'](\w+)["']\s*\]|,\s*["'](\w+)["']\s*\]|\b\w+\.([A-Za-z_]\w*)\b(?!\()""")
+
+
+def _py_values(par: list[_Line], command: str, what: str) -> list[ListedTable]:
+    """A column's values printed as a Python list (``df.loc[df.formue > 5e7, "formue"].tolist()``): a listing
+    of single units' values, one row per value, like R's printed vector."""
+    cmd = _py_command(command)
+    if not _PY_VALUES_CMD.search(cmd) or _PY_AGGREGATE.search(cmd):
+        return []
+    column = next((g for m in _PY_COLUMN.finditer(cmd) for g in m.groups() if g and g not in _PY_METHODS), None)
+    text = " ".join(x.text for x in par).strip()
+    inner = re.sub(r"^\s*(?:array\(\s*)?\[|\]\s*(?:,\s*dtype=\w+)?\)?\s*$", "", text)
+    values = [v.strip() for v in inner.split(",") if v.strip()]
+    if column is None or len(values) < 2 or not all(_PY_NUMBER.match(v) for v in values):
+        return []
+    lines = [par[0].number] * len(values)
+    return [ListedTable(TextTable([column], [[v] for v in values], par[0].number, "python-list"), tuple(lines),
+                        Origin.LISTING, f"{what} of a column's values")]
+
+
+# Values that are statistics of groups, not units' own: "df.groupby('kom')['n'].sum().tolist()".
+_PY_AGGREGATE = lazy_compile(r"\.(?:groupby|group_by|agg|aggregate|sum|mean|median|count|size|value_counts|describe|"
+                             r"quantile|std|var|pivot_table|pivot|crosstab|nunique|cumsum|resample|rolling)\(")
+_PY_METHODS = frozenset({"loc", "iloc", "values", "tolist", "to_list", "to_numpy", "sort_values", "head", "tail",
+                         "nlargest", "nsmallest", "dropna", "unique", "query", "filter", "sample"})
 
 
 @dataclass(slots=True)
@@ -774,6 +807,33 @@ def _stata_list(par: list[_Line], what: str) -> ListedTable | None:
         names = [_cells(texts[0], spans)[i] if head_txt else "" for i in range(len(spans))]
         table = _table(names, [_cells(t, spans) for t in texts[len(head_txt[-1:]):]], [x.number for x in rows],
                        Origin.LISTING, what, "fixed-width")
+    return table
+
+
+_BOX_ROW = lazy_compile(r"^\s*\|(.*)\|\s*$")
+
+
+def _stata_list_noobs(par: list[_Line], what: str) -> ListedTable | None:
+    """Stata's ``list ..., noobs``: the observations in a box without their numbers, a header row of names
+    over a ``|----|`` rule, then a row per observation (one column of values is a listing too)."""
+    rule = next((i for i, x in enumerate(par) if _LIST_BOX.match(x.text) and x.text.strip().startswith("|")), None)
+    if rule is None or rule == 0:
+        return None
+    header = [x for x in par[:rule] if _BOX_ROW.match(x.text)]
+    rows = [x for x in par[rule + 1:] if _BOX_ROW.match(x.text) and not _LIST_BOX.match(x.text)]
+    if not header or not rows:
+        return None
+    head_txt = [_Line(x.number, x.text.replace("|", " ")) for x in header[-1:]]
+    data_txt = [_Line(x.number, x.text.replace("|", " ")) for x in rows]
+    table = _columns(head_txt, data_txt, Origin.LISTING, what)
+    if table is None:
+        names = head_txt[0].text.split()
+        if len(names) != 1:
+            return None
+        # one column: each row is one observation's value
+        lines = [x.number for x in rows]
+        table = ListedTable(TextTable(names, [[x.text.strip()] for x in data_txt], lines[0], "fixed-width"),
+                            tuple(lines), Origin.LISTING, what)
     return table
 
 
@@ -1133,6 +1193,9 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             if language is Language.R:
                 tables.extend(_r_values(par, command, what))
             continue
+        if language is Language.PYTHON and _PY_LIST.match(par[0].text):
+            tables.extend(_py_values(par, command, what))
+            continue
         found = _parse_paragraph(par, pars, k, origin, what, command, language)
         if found is None and origin is not Origin.LISTING:
             counted = _count_percent_table(par, origin, what)
@@ -1466,7 +1529,7 @@ def _stata_codebook_values(lines: list[_Line], what: str) -> list[ListedTable]:
 
 # Printed values of a vector, a level list or an array: "[1] 104233 118790", "104233 118790 220514",
 # "array([104233, 118790])", "[104233, 118790]".
-_VALUE_LIST_LINE = lazy_compile(r"^\s*(?:\[\d+\]\s+|array\(\[|\[)?((?:[-+]?\d[\d.]*[\s,]*)+)"
+_VALUE_LIST_LINE = lazy_compile(r"^\s*(?:\[ *\d+\]\s+|array\(\[|\[)?((?:[-+]?\d[\d.]*[\s,]*)+)"
                               r"(?:\]\)?(?:,\s*dtype=\w+\))?)?\s*$")
 _KEY_DIGITS = lazy_compile(r"\d{4,}")
 _IDENT = lazy_compile(r"[A-Za-z_][\w.]*")
@@ -1512,6 +1575,8 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
         found = _condition_count(one[0], language, command, what)
     if not found and language is Language.R and _R_VECTOR.match(one[0].text):
         found = _r_values(one, command, what)
+    if not found and language is Language.PYTHON and _PY_LIST.match(one[0].text):
+        found = _py_values(one, command, what)
     return found
 
 
@@ -1561,7 +1626,7 @@ def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTa
     body = [x for x in lines if x.text.strip()]
     if not body or len(body) > 10_000 or not all(_VALUE_LIST_LINE.match(x.text) for x in body):
         return []
-    values = [v for x in body for v in _KEY_DIGITS.findall(re.sub(r"^\s*\[\d+\]", "", x.text))]
+    values = [v for x in body for v in _KEY_DIGITS.findall(re.sub(r"^\s*\[ *\d+\]", "", x.text))]
     if len(values) < 2:
         return []
     table = ListedTable(TextTable([key, "column_2"], [[v, ""] for v in values], body[0].number, "key-values"),
@@ -1750,6 +1815,9 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         return None  # a character plot (histogram, box plot, stem and leaf)
     if any(_LIST_ROW.match(x.text) for x in par):
         table = _stata_list(par, what)
+        return (table, 0) if table is not None else None
+    if origin is Origin.LISTING and language is Language.STATA and any(_LIST_BOX.match(x.text) for x in par):
+        table = _stata_list_noobs(par, what)
         return (table, 0) if table is not None else None
     if any(_BAR_RULE.match(x.text) for x in par) and any("|" in x.text for x in par):
         # A table ruled with ---+--- (Stata tabulate, table, summarize): lines that start with "|" under a
