@@ -161,8 +161,14 @@ def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
     body = block[1:] if header is not None else block
     if not body or not any(_NUMBERISH.match(c) for _, cells in body for c in cells if c):
         return None
+    rows = [cells for _, cells in body]
+    if header is None:
+        # rows of numbers with single spaces inside a cell ("2 35 751  229605", a data set written without
+        # a header): each of those numbers is a column
+        rows = merged_numbers_split([[""] * width, *rows], first=0)[1:]
+        width = len(rows[0])
     names = unique_names(header if header is not None else [f"column_{i + 1}" for i in range(width)])
-    return TextTable(names, [cells for _, cells in body], body[0][0], kind)
+    return TextTable(names, rows, body[0][0], kind)
 
 
 def gutter_spans(lines: list[str]) -> list[tuple[int, int]]:
@@ -272,16 +278,17 @@ _NUMBER_TOKEN = lazy_compile(r"^[-+\u2212]?\d[\d.,]*%?$")
 _GROUPED_THOUSANDS = lazy_compile(r"^\d{1,3}(?: \d{3})+$")
 
 
-def merged_numbers_split(rows: list[list[str]]) -> list[list[str]]:
+def merged_numbers_split(rows: list[list[str]], first: int = 1) -> list[list[str]]:
     """Columns that a misaligned row merged: one row printed a character or two off its column (a hand-edited
     log, a tab expanded differently) fills the gutter between its neighbours, so several columns of numbers
     become one whose cells read ``2  286000.000  251000`` (and would be taken for one number, or the count
     column for a label). A column whose every filled cell below its header is the same number of numbers
     (two or more), and whose header cell is as many words or empty, is split back into that many columns.
-    Digits grouped by single spaces (``12 345``, a Swedish thousands separator) are one number, not two."""
+    Digits grouped by single spaces (``12 345``, a Swedish thousands separator) are one number, not two.
+    ``first``: the first column that may be split (the first is a table's labels; 0 for rows of numbers only)."""
     if len(rows) < 3:
         return rows
-    k = 1
+    k = first
     while k < len(rows[0]):
         start = next((i for i, r in enumerate(rows) if r[k] and all(_NUMBER_TOKEN.match(t) for t in r[k].split())),
                      None)
