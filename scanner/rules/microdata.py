@@ -94,7 +94,8 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
 
     table = part
     if table.shape is not TableShape.MICRODATA:
-        bare = _bare_number_column(ctx, table) or _ranked_units(ctx, table) or _titled_top_units(ctx, table)
+        bare = _bare_number_column(ctx, table) or _ranked_units(ctx, table) or _titled_top_units(ctx, table) \
+            or _units_as_columns(ctx, table)
         if bare is not None:
             yield bare
         elif table.meta.format in _DATASET_FORMATS:
@@ -210,6 +211,34 @@ def _titled_top_units(ctx: RuleContext, table: TableModel) -> Finding | None:
         f"The title says the rows are the largest units ({masking.mask_label(m.group(0))!r}): each row's {names} "
         "is one firm's or person's own values (microdata), whatever its labels say.",
         masking.note(f"{table.n_sample_rows:,} rows under a top-n title; values not shown"), identity="top-n-title")
+
+
+#: Columns named as single units ("Pt1", "Patient 12", "Person 3") at which a table is a transposed listing.
+_MIN_UNIT_COLUMNS = 5
+
+
+def _units_as_columns(ctx: RuleContext, table: TableModel) -> Finding | None:
+    """Microdata turned on its side: a column per person or firm ("Pt1" ... "Pt40", "Patient 1", "Firm 7"),
+    their attributes as rows (age, sex, diagnosis). Each column is one unit's record."""
+    from scanner.loaders.office import UNIT_LABEL
+    from scanner.table_model import ColumnKind
+
+    named = [c for c in table.columns if UNIT_LABEL.match(c.name)]
+    if len(named) < _MIN_UNIT_COLUMNS or len(named) < 0.8 * (len(table.columns) - 1):
+        # columns numbered 1, 2, 3 ... whose cells mix numbers and words (an age, a sex, a municipality
+        # down each column): records, not a wide table of counts by a numbered class
+        numbered = [c for c in table.columns if c.name.strip().isdigit()]
+        mixed = [c for c in numbered if c.kind is ColumnKind.TEXT]
+        if len(numbered) < _MIN_UNIT_COLUMNS or len(numbered) < 0.8 * (len(table.columns) - 1) \
+                or len(mixed) < 0.8 * len(numbered) \
+                or [int(c.name) for c in numbered] != list(range(1, len(numbered) + 1)):
+            return None
+        named = numbered
+    return ctx.finding(
+        f"{len(named):,} columns are named as single persons or firms ({masking.mask_name(named[0].name)!r}, ...): "
+        "each column is one unit's record (microdata written with units as columns).",
+        masking.note(f"{len(named):,} unit columns, {table.n_sample_rows:,} rows of attributes; values not shown"),
+        identity="units-as-columns")
 
 
 _FIRM_OR_PERSON_COUNT = lazy_compile(r"virksomhed|firm|compan|f(?:ö|o)retag|selskab|foretak|bedrift|arbejdssted|"
