@@ -142,7 +142,8 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
     measures = sorted(measures + [d for d in table.dimensions if d not in dims], key=lambda c: c.index)
     if not _has_hidden_cells(table, measures):
         return out
-    hints = _margin_hints(table, dims, measures)
+    summed = None if any(is_margin_label(c.name) for c in measures) else _summed_margin(table, measures)
+    hints = _Margin.WORD if summed is not None else _margin_hints(table, dims, measures)
     if hints is None or (hints is _Margin.BLANK and table.n_sample_rows > MAX_BLANK_MARGIN_ROWS):
         # no total anywhere; or only blank labels in a long file, where they are missing values
         return out
@@ -158,7 +159,7 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
             out.not_audited.append("the table could not be read again to rebuild its cells")
         return out
     layout = _layout(rows)
-    for group in _groups(measures):
+    for group in _groups(measures, summed):
         group.decimals = max(rows.decimals[c.name] for c in group.all_columns)
         _audit_group(rows, layout, group, out, threshold=threshold, zeros_disclosive=zeros_disclosive,
                      p_percent=p_percent)
@@ -197,6 +198,26 @@ def _categories_read_as_labels(table: TableModel, measures: Sequence[ColumnInfo]
         return []
     sums = frame.select(pl.sum_horizontal(names)).to_series()
     return candidates if bool((sums == frame.get_column(total.name)).all()) else []
+
+
+def _summed_margin(table: TableModel, measures: Sequence[ColumnInfo]) -> ColumnInfo | None:
+    """A count column that is its row's total without being named so (``Region;Antal personer;Grundskole;
+    Erhvervsuddannelse;Ph.d.``): on every row where it and the other count columns are all published (two
+    rows at least) it is their sum, and some row hides one of the others. None when no column is."""
+    counts = [c for c in measures if c.is_count]
+    if len(counts) < 3:
+        return None
+    frame = table.sample.select([pl.col(c.name).cast(pl.Float64) for c in counts])
+    full = frame.drop_nulls()
+    if full.height < 2 or full.height == frame.height:
+        return None
+    total = full.select(pl.sum_horizontal(pl.all())).to_series()
+    for c in counts:
+        column = full.get_column(c.name)
+        # the sum of the others is the row's total less this column: equal when this column is half of it
+        if bool(((total - column - column).abs() < 0.5).all()) and bool((column > 0).any()):
+            return c
+    return None
 
 
 def _has_hidden_cells(table: TableModel, measures: Sequence[ColumnInfo]) -> bool:
@@ -493,10 +514,11 @@ class _Group:
         return self.columns + ([self.margin] if self.margin is not None else [])
 
 
-def _groups(measures: Sequence[ColumnInfo]) -> list[_Group]:
-    """A total column (``I alt``) beside other measures of its kind makes them one more dimension (wide
-    layout); every other additive measure is its own group."""
-    margins = [c for c in measures if is_margin_label(c.name)]
+def _groups(measures: Sequence[ColumnInfo], summed: ColumnInfo | None = None) -> list[_Group]:
+    """A total column (``I alt``, or ``summed``: one shown to be the sum of the others) beside other
+    measures of its kind makes them one more dimension (wide layout); every other additive measure is its
+    own group."""
+    margins = [c for c in measures if is_margin_label(c.name)] if summed is None else [summed]
     groups: list[_Group] = []
     used: set[str] = set()
     if len(margins) == 1:
