@@ -203,10 +203,11 @@ def _categories_read_as_labels(table: TableModel, measures: Sequence[ColumnInfo]
 def _summed_margin(table: TableModel, measures: Sequence[ColumnInfo]) -> ColumnInfo | None:
     """A count column that is its row's total without being named so (``Region;Antal personer;Grundskole;
     Erhvervsuddannelse;Ph.d.``): on every row where it and the other count columns are all published (two
-    rows at least) it is their sum, and some row hides one of the others. None when no column is."""
+    rows at least) it is their sum, and some row hides one of the others behind a suppression marker. None
+    when no column is."""
     counts = [c for c in measures if c.is_count]
-    if len(counts) < 3:
-        return None
+    if len(counts) < 3 or not any(c.markers for c in counts):
+        return None  # (a blank beside numbers may be a header line read as a row: markers say suppressed)
     frame = table.sample.select([pl.col(c.name).cast(pl.Float64) for c in counts])
     full = frame.drop_nulls()
     if full.height < 2 or full.height == frame.height:
@@ -216,8 +217,31 @@ def _summed_margin(table: TableModel, measures: Sequence[ColumnInfo]) -> ColumnI
         column = full.get_column(c.name)
         # the sum of the others is the row's total less this column: equal when this column is half of it
         if bool(((total - column - column).abs() < 0.5).all()) and bool((column > 0).any()):
-            return c
+            return c if _hidden_by_markers(table, frame, [x.name for x in counts]) else None
     return None
+
+
+def _hidden_by_markers(table: TableModel, parsed: pl.DataFrame, names: list[str]) -> bool:
+    """Whether the cells the analysis could not read as numbers are suppression markers or blanks, at least
+    one a marker (not a header line's words read as a row: "Total" over a column of totals)."""
+    try:
+        raw = pl.from_arrow(pa.Table.from_batches(list(table.source.batches()), schema=table.source.schema)
+                            .select(names))
+    except (LoadError, OSError, pa.ArrowException, KeyError):
+        return False
+    assert isinstance(raw, pl.DataFrame)
+    if raw.height != parsed.height:
+        return False
+    marked = False
+    for name in names:
+        for text, value in zip(raw.get_column(name).to_list(), parsed.get_column(name).to_list(), strict=True):
+            if value is not None:
+                continue
+            shown = _display(text).strip()
+            if shown and SUPPRESSION_MARKER.fullmatch(shown) is None:
+                return False
+            marked = marked or bool(shown)
+    return marked
 
 
 def _has_hidden_cells(table: TableModel, measures: Sequence[ColumnInfo]) -> bool:
