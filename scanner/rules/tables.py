@@ -456,10 +456,57 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
                               f"{masking.mask_name(col.name)!r}.",
                               masking.note(f"{itemised:,} dominated cells"), column=col.name, identity="more")
     if not columns:
-        largest = list(_largest_of_sums(ctx, table))
+        largest = list(_largest_of_sums(ctx, table)) or list(_dominance_rows(ctx, table))
         yield from largest
         if not largest:
             yield from _unchecked_firm_magnitudes(ctx, table)
+
+
+def _dominance_rows(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """A long table whose label column names its measures, the share of the largest units among them
+    (``branche;region;maal;vaerdi`` with "Største virksomheds andel (pct.)" rows): those rows' values are
+    dominance shares, checked against the profile's k like a column of them."""
+    import polars as pl
+
+    from scanner.names import statistic_kind
+    from scanner.table_model import ColumnKind
+
+    values = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.role.value == "measure"]
+    if not values or not table.sample_complete:
+        return
+    for label in table.dimensions:
+        if label.kind is not ColumnKind.TEXT or not 2 <= label.distinct <= 30:
+            continue
+        names = [v for v in table.sample.get_column(label.name).unique().to_list()
+                 if isinstance(v, str) and statistic_kind(v) == "dominance"]
+        if not names:
+            continue
+        profile = ctx.profile
+        rows = table.sample.with_row_index("__row").filter(pl.col(label.name).is_in(names))
+        for rec in rows.iter_rows(named=True):
+            name = str(rec[label.name])
+            n = _dominance_n(name)
+            for col in values:
+                share = rec[col.name]
+                if share is None:
+                    continue
+                share = float(share) / (100.0 if _PERCENT_NAME.search(name) or share > 1.0 else 1.0)
+                if not (share >= profile.nk_k if profile.nk_inclusive else share > profile.nk_k):
+                    continue
+                row = int(rec["__row"]) + 1
+                cell = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
+                             for d in table.dimensions[:MAX_LABELS] if d is not label)
+                where = ", ".join(f"{k}={v}" for k, v in cell) or f"row {row}"
+                yield ctx.finding(
+                    f"Cell ({where}) is dominated: its row {masking.mask_label(name)!r} publishes that its largest "
+                    f"{'unit holds' if n == 1 else f'{n} hold'} {'at least' if profile.nk_inclusive else 'more than'} "
+                    f"{profile.nk_k * 100:g} % of its value.",
+                    masking.note(f"top-{n} share above {profile.nk_k * 100:g} % (profile {profile.name})"),
+                    row=row, column=col.name, cell=cell or None,
+                    severity=Severity.REVIEW if n > profile.nk_n else None,
+                    identity="dominance-row" + ("" if cell else f"row{row}"),
+                )
+        return
 
 
 # A column of a group's sum ("sum", "Sum", "Summa", "Total"): beside its maximum, the largest unit's share.
