@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -406,6 +407,46 @@ def pdf_outlined_table(d: Path) -> Path:
     return d / "outlined.pdf"
 
 
+# Synthetic CPR numbers (valid date and modulus 11, made up).
+_LINK_CPRS = ("110853-1009", "230472-1009", "150690-1002", "070761-4285")
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def _docx_with_link(d: Path, target: str) -> Path:
+    rels = (f'<?xml version="1.0"?><Relationships xmlns="{_PKG_REL}"><Relationship Id="rL" Type="{_HYPERLINK}" '
+            f'Target="{escape(target)}" TargetMode="External"/></Relationships>')
+    return make_docx(d / "report.docx", w_par("See the case list.") + w_table(SAFE),
+                     extra={"word/_rels/document.xml.rels": rels})
+
+
+def docx_link_cprs(d: Path) -> Path:
+    """Person numbers in a hyperlink's address (no reader sees it; it leaves with the file)."""
+    return _docx_with_link(d, "https://intranet.example/cases?ids=" + ",".join(_LINK_CPRS))
+
+
+def docx_link_plain(d: Path) -> Path:
+    return _docx_with_link(d, "https://www.dst.dk/da/TilSalg/Forskningsservice/Dokumentation/2024")
+
+
+def docx_custom_xml_cprs(d: Path) -> Path:
+    rows = "".join(f"<row><cpr>{c}</cpr><alder>{40 + k}</alder></row>" for k, c in enumerate(_LINK_CPRS))
+    return make_docx(d / "report.docx", w_par("Counts by region.") + w_table(SAFE),
+                     extra={"customXml/item9.xml": f'<?xml version="1.0"?><data>{rows}</data>'})
+
+
+def docx_alt_chunk(cell: str) -> Callable[[Path], Path]:
+    """A table imported as an HTML chunk (altChunk): Word shows it in the body."""
+    def build(d: Path) -> Path:
+        html = ("<html><body><table><tr><th>Region</th><th>Men</th><th>Women</th></tr>"
+                "<tr><td>Hovedstaden</td><td>1204</td><td>1130</td></tr>"
+                f"<tr><td>Bornholm</td><td>38</td><td>{cell}</td></tr></table></body></html>")
+        body = w_par("Table 2.") + '<w:altChunk r:id="rA"/>'
+        return make_docx(d / "report.docx", body, rels=[("rA", "aFChunk", "afchunk1.htm")],
+                         extra={"word/afchunk1.htm": html})
+    return build
+
+
 # (builder, verdict, rules that must be among the non-info findings, exactly those?)
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_clean, Verdict.PASS, set()),
@@ -430,6 +471,11 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
     (docx_line_chart, Verdict.PASS, set()),
     (pdf_outlined_table, Verdict.REVIEW, {"FIL001"}),
+    (docx_link_cprs, Verdict.FAIL, {"DOC005"}),
+    (docx_link_plain, Verdict.PASS, set()),
+    (docx_custom_xml_cprs, Verdict.FAIL, {"DOC005"}),
+    (docx_alt_chunk("1"), Verdict.FAIL, {"TAB001"}),
+    (docx_alt_chunk("31"), Verdict.PASS, set()),
     (pdf_matplotlib("bar"), Verdict.PASS, set()),
     (pptx_clean, Verdict.PASS, set()),
     (pptx_small_cell, Verdict.FAIL, {"TAB001"}),

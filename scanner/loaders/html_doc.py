@@ -410,6 +410,12 @@ def read_html(path: Path) -> DocumentContent:
         text = raw.decode(encoding)
     except (LookupError, UnicodeDecodeError):
         text = raw.decode("cp1252", errors="replace")
+    return html_content(text)
+
+
+def html_content(text: str) -> DocumentContent:
+    """The content of an HTML document already decoded (a file, or a part of another document: a Word
+    file's imported HTML chunk)."""
     reader = _Reader()
     reader.feed(text)
     reader.close()

@@ -29,6 +29,7 @@ import collections
 import itertools
 import posixpath
 import re
+import urllib.parse
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -536,6 +537,9 @@ def _docx(pkg: _Package, out: DocumentContent) -> None:
             tables = _guard(out, kind, _word_part, pkg, part, out, kind, tables) or tables
         elif kind == "comments":
             _guard(out, "comments", _word_comments, pkg, part, out)
+        elif kind == "aFChunk":
+            # an imported chunk (altChunk): HTML, text or another document that Word shows in the body
+            _guard(out, "an imported chunk", _alt_chunk, pkg, part, out)
         elif kind == "chart":
             _chart_into(pkg, part, Place(element=f"chart {posixpath.basename(part)}"), out)
         elif kind in ("oleObject", "package", "image", "video", "audio", "media"):
@@ -547,6 +551,26 @@ def _docx(pkg: _Package, out: DocumentContent) -> None:
             seen.discard(part)  # any other part: listed by folder below when it is an embedded file
     # Charts, embeddings and pictures reached through other parts (headers, charts) are listed by folder.
     _package_files(pkg, out, "word/", seen)
+
+
+def _alt_chunk(pkg: _Package, part: str, out: DocumentContent) -> None:
+    """A Word altChunk: HTML or plain text is read as the body's content; anything else (an RTF or a Word
+    document) goes to the embedded files."""
+    from scanner.loaders.html_doc import html_content
+
+    lower = part.lower()
+    if lower.endswith((".htm", ".html", ".mht", ".xhtml", ".txt")):
+        raw = pkg.read(part)
+        text = raw.decode("utf-8", errors="replace")
+        if lower.endswith(".txt"):
+            out.texts.append(TextBlock(text, Place(element=posixpath.basename(part))))
+            return
+        chunk = html_content(text)
+        for t in chunk.tables:
+            t.place = Place(element=f"{posixpath.basename(part)}, {t.place.element or 'table'}")
+        out.extend(chunk)
+    else:
+        out.attached.append(_attached(pkg, part, _embedded_kind(part), Place(element=posixpath.basename(part))))
 
 
 def _chart_into(pkg: _Package, part: str, place: Place, out: DocumentContent) -> None:
@@ -878,6 +902,30 @@ def _odf(pkg: _Package, out: DocumentContent) -> None:
 # -- entry points ------------------------------------------------------------------------------------
 
 
+def _links_and_custom_xml(pkg: _Package, out: DocumentContent) -> None:
+    """Text a reader never sees but the file carries: the addresses of hyperlinks and other external
+    targets (every part's relationships), and custom XML data parts (``customXml/item1.xml``: data bound to
+    content controls, or anything a tool stored there). Read for identifiers (DOC005)."""
+    targets: list[str] = []
+    for name in sorted(pkg.names):
+        if not name.endswith(".rels"):
+            continue
+        for _, el in pkg.iterparse(name):
+            if _local(el.tag) == "Relationship" and el.get("TargetMode", "") == "External":
+                targets.append(urllib.parse.unquote(el.get("Target", "")))
+    if targets:
+        out.hidden.append(HiddenBlock("link-target", Place(element="link targets"), targets, numbers_matter=False))
+    for name in sorted(pkg.names):
+        lower = name.lower()
+        if lower.startswith("customxml/") and lower.endswith(".xml") and "/_rels/" not in lower \
+                and not posixpath.basename(lower).startswith("itemprops"):
+            texts = [t.strip() for _, el in pkg.iterparse(name) for t in (el.text, el.tail) if t and t.strip()]
+            texts += [v for _, el in pkg.iterparse(name) for v in el.attrib.values() if any(c.isdigit() for c in v)]
+            if texts:
+                out.hidden.append(HiddenBlock("custom-xml", Place(element=posixpath.basename(name)), texts,
+                                              numbers_matter=False))
+
+
 def read_office(path: Path, kind: str, limits: PackageLimits | None = None) -> DocumentContent:
     """Read a ``docx``, ``pptx``, ``odt`` or ``odp`` package. Never raises for a bad package: damage,
     refusals and limits are reasons in ``problems`` (and ``limits``)."""
@@ -898,9 +946,11 @@ def read_office(path: Path, kind: str, limits: PackageLimits | None = None) -> D
             if kind in ("docx",):
                 _docx(pkg, out)
                 _guard(out, "document properties", _properties, pkg, out)
+                _guard(out, "links and custom data", _links_and_custom_xml, pkg, out)
             elif kind == "pptx":
                 _pptx(pkg, out)
                 _guard(out, "document properties", _properties, pkg, out)
+                _guard(out, "links and custom data", _links_and_custom_xml, pkg, out)
             else:
                 _odf(pkg, out)
     except PackageLimitError as exc:

@@ -327,6 +327,8 @@ _KIND_TEXT = {
     "hidden-slide": "a hidden slide",
     "document-properties": "the document properties",
     "html-comment": "an HTML comment",
+    "link-target": "a hyperlink's address",
+    "custom-xml": "custom XML data stored in the package",
 }
 # Kinds whose numbers are a concern when no identifier is found (review), and whose text alone is info.
 _NUMBER_KINDS = ("comment", "threaded-comment", "defined-name", "external-link", "data-validation",
