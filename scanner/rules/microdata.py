@@ -512,6 +512,12 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         if kind is None and col.name.strip().lower() in BARE_NAMES and table.shape is TableShape.MICRODATA:
             kind = "direct identifier"
         firms = False
+        if kind is None and _UNIT_NAMED.search(col.name) and not _COUNTED.search(col.name) \
+                and col.distinct_share >= opts.min_distinct_share and col.non_null >= opts.min_rows \
+                and _key_values(table, col.name):
+            # a column named for its units ("arbejdssted", "workplace", "firma") whose values are distinct
+            # numbers of five digits or more: their keys, not a count of them
+            kind = "register key"
         if kind is None and col.kind is ColumnKind.TEXT and _firm_names(table, col.name):
             kind, firms = "direct identifier", True  # names of firms: "Novo Nordisk A/S", "Volvo AB"
         # Names and e-mails repeat (two Annas) yet identify; keys must be near-unique to be row-level.
@@ -533,6 +539,16 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             severity=Severity.REVIEW if weak else None,
             identity=kind,
         )
+
+
+# A column named for a unit (singular or plural) and not for counting them.
+_UNIT_NAMED = lazy_compile(r"(?<![a-zæøåäö])(arbejdssted\w*|arbetsst(ä|a)ll\w*|workplace\w*|establishment\w*|"
+                           r"virksomhed\w*|firma\w*|firms?|compan(y|ies)|enterprises?|f(ö|o)retag\w*|selskab\w*|"
+                           r"bedrift\w*|employer\w*|arbejdsgiver\w*|person\w*|patient\w*|individ\w*|"
+                           r"household\w*|husstand\w*|hush(å|a)ll\w*|famil\w*|address\w*|adresse\w*)(?![a-zæøåäö])",
+                           re.IGNORECASE)
+_COUNTED = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|number|count|n|lkm|sum|total|i_?alt)(?![a-zæøåäö])",
+                        re.IGNORECASE)
 
 
 def _key_values(table: TableModel, name: str) -> bool:
