@@ -363,6 +363,7 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
         return
     named = re.compile("|".join(re.escape(w) for w in sorted(names, key=len, reverse=True)))
     lines = chunk.text.split("\n")
+    singles: list[tuple[int, int, str, str]] = []  # (line, column, key's name, value): lines naming one value
     for k, line in enumerate(lines):
         if len(line) > 10_000 or not named.search(line):
             continue
@@ -384,16 +385,34 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
                 continue  # "pnr 1000 times": one short number is a count more often than a key
             name = masking.mask_name(word.group(0))
             many = len(values) >= 2
+            if not many:
+                singles.append((k, word.start(), name, values[0]))
+                break
             yield ctx.finding(
                 f"The text lists {len(values):,} value(s) of the register key {name!r}: "
-                + ("a list of keys says who is in a population, and the keys link back to every register."
-                   if many else "one unit's key beside what the text says of it; a person must check."),
+                "a list of keys says who is in a population, and the keys link back to every register.",
                 masking.note(f"{len(values):,} key value(s) after the key's name; values not shown"),
                 line=chunk.first_line + k,
-                severity=None if many else Severity.REVIEW,
                 identity=f"named-keys:{chunk.first_line + k}:{word.start()}",
             )
             break
+    if len({v for *_, v in singles}) >= 2:
+        # one key a line ("CVR 23459510" on each of 150 lines): a list of keys all the same
+        k, _, name, _ = singles[0]
+        yield ctx.finding(
+            f"The text lists {len(singles):,} values of the register key {name!r}, one a line: a list of keys "
+            "says who is in a population, and the keys link back to every register.",
+            masking.note(f"{len(singles):,} lines with one key value after the key's name; values not shown"),
+            line=chunk.first_line + k, identity=f"named-key-lines:{chunk.first_line + k}",
+        )
+        return
+    for k, at, name, _ in singles:
+        yield ctx.finding(
+            f"The text lists 1 value(s) of the register key {name!r}: one unit's key beside what the text says "
+            "of it; a person must check.",
+            masking.note("1 key value(s) after the key's name; values not shown"),
+            line=chunk.first_line + k, severity=Severity.REVIEW, identity=f"named-keys:{chunk.first_line + k}:{at}",
+        )
 
 
 # Units named before a colon, then three or more long numbers: "The following persons were excluded: 10423351,
