@@ -748,3 +748,32 @@ def test_suppressed_cell_recovered_from_a_table_on_another_sheet(export: Path) -
         assert len(found) == expected, [f.message for f in found]
         if expected:
             assert found[0].location.sheet == "Region x køn" and found[0].location.column == "Kvinder"
+
+
+# Synthetic CPR numbers (valid date and modulus 11, made up).
+_HEADER_CPRS = ("110853-1009", "230472-1009", "150690-1002")
+
+
+@pytest.mark.parametrize("where", ["header", "link"])
+def test_person_numbers_in_page_headers_and_hyperlinks(export: Path, where: str) -> None:
+    """A sheet's printed header and its hyperlinks' addresses are in no cell: still read for identifiers."""
+    wb = _new()
+    _aggregate(wb.active)
+    if where == "header":
+        wb.active.oddHeader.center.text = "Patients " + ", ".join(_HEADER_CPRS)
+    else:
+        wb.active.cell(20, 1, "case list").hyperlink = "https://intranet.example/cases?ids=" + ",".join(_HEADER_CPRS)
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict is Verdict.FAIL and _rules(res, "DOC005")
+    assert not any(c in json.dumps(json_reporter.to_dict(api.scan([export], load_config(), jobs=1)))
+                   for c in _HEADER_CPRS)
+
+
+def test_plain_page_header_and_hyperlink_pass(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    wb.active.oddHeader.center.text = "Tabel 2, side &P af &N, 2024"
+    wb.active.cell(20, 1, "Kilde").hyperlink = "https://www.dst.dk/da/Statistik/emner/2024/12345"
+    _save(wb, export)
+    assert _scan(export).verdict is Verdict.PASS

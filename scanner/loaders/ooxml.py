@@ -29,6 +29,7 @@ import io
 import logging
 import posixpath
 import re
+import urllib.parse
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -521,13 +522,20 @@ class _HidingFinder:
         return min(found) if found else -1
 
 
+# The elements of a sheet's printed header and footer.
+_HEADER_FOOTER = frozenset({"oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter"})
+
+
 def _sheet_outside(xml: bytes, sheet: SheetStructure, rels: dict[str, tuple[str, str, bool]], pkg: _Package,
                    out: PackageStructure) -> None:
     """Columns, default row height, data validations and objects: the worksheet XML outside sheetData."""
     validations: list[tuple[str, str]] = []
+    headers: list[str] = []
     for _, el in _safe_iterparse(iter([xml]), sheet.part or "", ("end",)):
         tag = _local(el.tag)
-        if tag == "col":
+        if tag in _HEADER_FOOTER and el.text and el.text.strip():
+            headers.append(el.text)  # the printed page's header and footer ("&L&"Arial"Patient 0101801234")
+        elif tag == "col":
             hidden = el.get("hidden") in ("1", "true")
             width = el.get("width")
             if hidden or (width is not None and _is_zero(width)):
@@ -558,6 +566,11 @@ def _sheet_outside(xml: bytes, sheet: SheetStructure, rels: dict[str, tuple[str,
         values = tuple(v.strip() for v in items.split(",") if v.strip())
         out.hidden_texts.append(HiddenText("data-validation", sheet.name, ref, values,
                                            f"list of {len(values)} item(s)"))
+    if headers:
+        out.hidden_texts.append(HiddenText("page-header", sheet.name, "page header and footer", tuple(headers)))
+    links = tuple(urllib.parse.unquote(target) for target, _, external in rels.values() if external)
+    if links:
+        out.hidden_texts.append(HiddenText("link-target", sheet.name, "hyperlink addresses", links))
     for target, kind, external in rels.values():
         if external:
             continue

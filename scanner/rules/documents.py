@@ -328,6 +328,7 @@ _KIND_TEXT = {
     "document-properties": "the document properties",
     "html-comment": "an HTML comment",
     "link-target": "a hyperlink's address",
+    "page-header": "a sheet's printed page header or footer",
     "custom-xml": "custom XML data stored in the package",
 }
 # Kinds whose numbers are a concern when no identifier is found (review), and whose text alone is info.
