@@ -447,6 +447,23 @@ def docx_alt_chunk(cell: str) -> Callable[[Path], Path]:
     return build
 
 
+def html_data_download(microdata: bool) -> Callable[[Path], Path]:
+    """A report page with its data put into a download link (``data:text/csv;base64,...``)."""
+    def build(d: Path) -> Path:
+        import base64
+
+        if microdata:
+            rows = "\n".join(f"{c},{40 + k},{300000 + 1000 * k}" for k, c in enumerate(_LINK_CPRS))
+            csv = "cpr,alder,indkomst\n" + rows + "\n"
+        else:
+            csv = "region,antal\nNord,412\nSyd,388\nMidt,129\n"
+        uri = "data:text/csv;base64," + base64.b64encode(csv.encode()).decode()
+        (d / "report.html").write_text(f'<html><body><p>Results.</p><a href="{uri}" download="data.csv">Download'
+                                       "</a></body></html>", encoding="utf-8")
+        return d / "report.html"
+    return build
+
+
 # (builder, verdict, rules that must be among the non-info findings, exactly those?)
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_clean, Verdict.PASS, set()),
@@ -471,6 +488,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
     (docx_line_chart, Verdict.PASS, set()),
     (pdf_outlined_table, Verdict.REVIEW, {"FIL001"}),
+    (html_data_download(True), Verdict.FAIL, set()),
+    (html_data_download(False), Verdict.PASS, set()),
     (docx_link_cprs, Verdict.FAIL, {"DOC005"}),
     (docx_link_plain, Verdict.PASS, set()),
     (docx_custom_xml_cprs, Verdict.FAIL, {"DOC005"}),

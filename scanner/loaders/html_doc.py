@@ -13,6 +13,7 @@ import base64
 import binascii
 import dataclasses
 import re
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from scanner.lazy_regex import lazy_compile
 from scanner.loaders.images import chart_data, read_image, read_svg
 from scanner.loaders.office import (
     CAPTION_PARAGRAPHS,
+    Attached,
     DocTable,
     DocumentContent,
     HiddenBlock,
@@ -33,6 +35,12 @@ __all__ = ["embedded_images", "read_html"]
 
 MAX_HTML_BYTES = 512 << 20
 _MAX_SPAN = 64
+# A data URI of anything but an image: a table or document put into the page for download.
+_DATA_FILE_URI = lazy_compile(r"^data:((?!image/)[\w.+-]+/[\w.+-]+)(?:;[\w=.-]+)*?(;base64)?,", re.I)
+_DATA_SUFFIX = {"text/csv": ".csv", "text/plain": ".txt", "application/json": ".json", "text/html": ".html",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+                "application/vnd.ms-excel": ".xls", "application/pdf": ".pdf", "application/zip": ".zip",
+                "text/tab-separated-values": ".tsv", "application/x-parquet": ".parquet"}
 _DATA_URI = lazy_compile(r"^data:image/(png|jpeg|jpg|gif|svg\+xml|webp|bmp|tiff)(;base64)?,", re.I)
 _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
                     "pre", "blockquote", "dd", "dt", "caption", "header", "footer", "hr"})
@@ -98,6 +106,7 @@ class _Reader(HTMLParser):
         self.text_at: list[int] = []  # per open table: where the text stood at its start (for its caption)
         self.scripts = 0
         self.images = 0
+        self.files = 0
         self.svg: list[str] | None = None
         self.svg_depth = 0
         # the open elements of an inline SVG as written: the parser lower-cases tag names, and an end tag
@@ -155,6 +164,27 @@ class _Reader(HTMLParser):
             self.spans.append((_span(a.get("colspan")), _span(a.get("rowspan"))))
         elif tag == "img":
             self._image(a.get("src", ""))
+        elif tag in ("a", "object", "embed", "iframe", "source"):
+            self._data_file(a.get("href") or a.get("data") or a.get("src") or "", a.get("download", ""))
+
+    def _data_file(self, uri: str, name: str) -> None:
+        """A file written into the page as a data URI that is no image (a download link's
+        ``data:text/csv;base64,...``): attached, so that the engine scans it as a file of its own."""
+        m = _DATA_FILE_URI.match(uri)
+        if m is None:
+            return
+        self.files += 1
+        payload = uri[m.end():]
+        try:
+            raw = base64.b64decode(re.sub(r"\s+", "", payload)) if m.group(2) else \
+                urllib.parse.unquote_to_bytes(payload)
+        except (binascii.Error, ValueError):
+            self.out.problems.append(f"embedded file {self.files} could not be decoded")
+            return
+        suffix = _DATA_SUFFIX.get(m.group(1).lower(), ".bin")
+        label = name if name and "/" not in name and "\\" not in name else f"embedded file {self.files}{suffix}"
+        self.out.attached.append(Attached(label, "attached file", len(raw), Place(element=f"embedded file "
+                                                                                        f"{self.files}"), raw))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.svg is not None:
