@@ -464,6 +464,18 @@ def html_data_download(microdata: bool) -> Callable[[Path], Path]:
     return build
 
 
+def html_json_data(women: int) -> Callable[[Path], Path]:
+    """A dashboard whose chart is drawn by the page's own script from a JSON data block."""
+    def build(d: Path) -> Path:
+        data = json.dumps([{"region": "Hovedstaden", "men": 1204, "women": 1130},
+                           {"region": "Bornholm", "men": 38, "women": women}])
+        (d / "dashboard.html").write_text(f'<html><body><div id="c"></div><script type="application/json" '
+                                          f'id="chart-data">{data}</script><script>draw();</script></body></html>',
+                                          encoding="utf-8")
+        return d / "dashboard.html"
+    return build
+
+
 # (builder, verdict, rules that must be among the non-info findings, exactly those?)
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_clean, Verdict.PASS, set()),
@@ -488,6 +500,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
     (docx_line_chart, Verdict.PASS, set()),
     (pdf_outlined_table, Verdict.REVIEW, {"FIL001"}),
+    (html_json_data(1), Verdict.FAIL, {"TAB001"}),
+    (html_json_data(31), Verdict.PASS, set()),
     (html_data_download(True), Verdict.FAIL, set()),
     (html_data_download(False), Verdict.PASS, set()),
     (docx_link_cprs, Verdict.FAIL, {"DOC005"}),

@@ -316,6 +316,12 @@ class _Reader(HTMLParser):
 
             self.out.figures.append(Figure(Place(element=f"script {self.scripts}"), "interactive chart",
                                            producer=_producer(text), data=found))
+        elif self.script_type in ("application/json", "application/ld+json", "text/json") \
+                and (records := _json_records(text)) is not None:
+            # data for the page's own script (a chart drawn from it): its records are a table
+            header, rows = records
+            self.out.tables.append(DocTable(rows, Place(element=f"script {self.scripts}: JSON data"), "html",
+                                            header=header))
         elif widget:
             self.out.problems.append(f"script {self.scripts}: an interactive widget's data (htmlwidget) could not "
                                      "be read")
@@ -391,6 +397,31 @@ def embedded_images(text: str) -> tuple[DocumentContent, str]:
 
 
 _INLINE_TABLE = lazy_compile(r"<table\b.*?</table\s*>", re.I | re.S)
+
+
+def _json_records(text: str) -> tuple[list[str], list[list[str]]] | None:
+    """A JSON list of records with the same keys (``[{"region": "Nord", "n": 12}, ...]``) or an object of
+    equally long arrays (``{"region": [...], "n": [...]}``) as a table's header and rows; else None."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(data, dict) and "data" in data and isinstance(data["data"], list):
+        data = data["data"]
+    if isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
+        keys = list(data[0])
+        if not keys or any(list(r) != keys for r in data):
+            return None
+        return [str(k) for k in keys], [["" if r[k] is None else str(r[k]) for k in keys] for r in data]
+    if isinstance(data, dict) and data and all(isinstance(v, list) for v in data.values()):
+        n = len(next(iter(data.values())))
+        if not n or any(len(v) != n for v in data.values()):
+            return None
+        cols = list(data.values())
+        return [str(k) for k in data], [["" if c[i] is None else str(c[i]) for c in cols] for i in range(n)]
+    return None
 
 
 def _dt_widget(text: str) -> tuple[list[str], list[list[str]]] | None:
