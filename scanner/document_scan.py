@@ -163,6 +163,21 @@ def _table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> Tex
     return TextTable(unique_names([h.strip() for h in header]), body, 1, kind)
 
 
+def _tab_blocks(text: str) -> list[list[list[str]]]:
+    """Runs of three or more lines with the same number of tabs (one at least): a table typed with tabs,
+    each line split at them."""
+    out: list[list[list[str]]] = []
+    run: list[str] = []
+    for line in [*text.split("\n"), ""]:
+        if line.count("\t") >= 1 and (not run or line.count("\t") == run[0].count("\t")):
+            run.append(line)
+            continue
+        if len(run) >= 3:
+            out.append([[c.strip() for c in x.split("\t")] for x in run])
+        run = [line] if line.count("\t") >= 1 else []
+    return out
+
+
 def _delimited(text: str) -> list[list[str]] | None:
     """Rows of text delimited by one character (``pnr;income`` records written into a comment)."""
     lines = [x for x in text.splitlines() if x.strip()]
@@ -235,12 +250,37 @@ class _DocumentScan:
             self._table(table, judged, identifiers=False)
             self.findings.extend(_placed(f, block.place, self.key, keep_row=False) for f in judged.report)
 
+    def _typed_tables(self, block: TextBlock) -> None:
+        """Tables typed into a document's text with tabs or aligned with spaces (a text box on a slide, a
+        Word paragraph per row): read as the text readers read a note's tables. (A PDF's page text has its
+        own reading: its tables come with the page.)"""
+        tabbed = _tab_blocks(block.text)
+        found_tables = [(rows[1:], rows[0]) if is_header_row(rows[0], rows[1:]) else (rows, None) for rows in tabbed]
+        if not tabbed:
+            found_tables = [([list(r) for r in t.rows], None if all(n.startswith("column_") for n in t.names)
+                             else t.names) for t in find_tables(block.text)]
+        for rows, header in found_tables:
+            table = _table_of(rows, header, "typed")
+            if table is None:
+                continue
+            judged = _Judged()
+            self._table(table, judged)
+            self.findings.extend(_placed(f, block.place.with_element(block.place.element or "typed table"),
+                                         self.key) for f in judged.report)
+
     def texts(self, blocks: list[TextBlock]) -> None:
         """Identifiers in all visible text, located at the block of the first one found; model sizes."""
         blocks = [b for b in blocks if b.text.strip()]
         for b in blocks:
             self._models(b.text, b.place)
             self._prose(b)
+        if self.table_rules:
+            # (a Word table typed as a paragraph per row: the paragraphs of one slide or document together)
+            for _, group in itertools.groupby([b for b in blocks if b.place.page is None], key=lambda b: b.place.slide):
+                joined = list(group)
+                text = "\n".join(b.text for b in joined)
+                if "\t" in text or "  " in text:
+                    self._typed_tables(TextBlock(text, joined[0].place.with_element(None)))
         if not blocks or not self.id_rules:
             return
         starts: list[int] = []

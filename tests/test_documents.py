@@ -476,6 +476,20 @@ def html_json_data(women: int) -> Callable[[Path], Path]:
     return build
 
 
+def docx_tabbed_table(women: str) -> Callable[[Path], Path]:
+    """A table typed into Word as paragraphs with tabs between the cells (no table object)."""
+    def line(cells: list[str]) -> str:
+        runs = "<w:r><w:tab/></w:r>".join(f'<w:r><w:t xml:space="preserve">{escape(c)}</w:t></w:r>' for c in cells)
+        return f"<w:p>{runs}</w:p>"
+
+    def build(d: Path) -> Path:
+        rows = [["Region", "Men", "Women"], ["Hovedstaden", "1,204", "1,130"], ["Sjaelland", "641", "598"],
+                ["Bornholm", "38", women]]
+        return make_docx(d / "draft.docx", w_par("New RA patients by region and sex, 2021")
+                         + "".join(line(r) for r in rows) + w_par("Source: registers."))
+    return build
+
+
 # (builder, verdict, rules that must be among the non-info findings, exactly those?)
 CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_clean, Verdict.PASS, set()),
@@ -500,6 +514,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_scatter_chart, Verdict.FAIL, {"FIG001"}),
     (docx_line_chart, Verdict.PASS, set()),
     (pdf_outlined_table, Verdict.REVIEW, {"FIL001"}),
+    (docx_tabbed_table("1"), Verdict.FAIL, {"TAB001"}),
+    (docx_tabbed_table("31"), Verdict.PASS, set()),
     (html_json_data(1), Verdict.FAIL, {"TAB001"}),
     (html_json_data(31), Verdict.PASS, set()),
     (html_data_download(True), Verdict.FAIL, set()),
