@@ -561,11 +561,12 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
 
 # A column named for a unit (singular or plural) and not for counting them.
-_UNIT_NAMED = lazy_compile(r"(?<![a-zæøåäö])(arbejdssted\w*|arbetsst(ä|a)ll\w*|workplace\w*|establishment\w*|"
-                           r"virksomhed\w*|firma\w*|firms?|compan(y|ies)|enterprises?|f(ö|o)retag\w*|selskab\w*|"
-                           r"bedrift\w*|employer\w*|arbejdsgiver\w*|person\w*|patient\w*|individ\w*|"
-                           r"household\w*|husstand\w*|hush(å|a)ll\w*|famil\w*|address\w*|adresse\w*)(?![a-zæøåäö])",
-                           re.IGNORECASE)
+# A column named for one unit (singular: "arbejdssted", "firma", "person", "workplace_id"; a plural such as
+# "personer" or "virksomheder" names a count of them) and not for counting.
+_UNIT_NAMED = lazy_compile(r"(?<![a-zæøåäö])(arbejdssted|arbetsst(ä|a)lle|workplace|establishment|virksomhed|firma|"
+                           r"firm|company|enterprise|f(ö|o)retag(et)?|selskab|bedrift|employer|arbejdsgiver|person|"
+                           r"patient|individ|household|husstand|hush(å|a)ll|familie|family|address|adresse)"
+                           r"(_?(nr|no|id|nummer|kode|code))?(?![a-zæøåäö])", re.IGNORECASE)
 _COUNTED = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|number|count|n|lkm|sum|total|i_?alt)(?![a-zæøåäö])",
                         re.IGNORECASE)
 
