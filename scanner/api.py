@@ -398,7 +398,14 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
     # A rendered notebook is always opened: a figure in it, or HTML that does not parse, is a FIL001 problem.
     if not (code or tables or html):
         return findings
-    from scanner.loaders.printouts import read_log, read_rendered_html
+    from scanner.loaders.printouts import (
+        LINK_MAX_ROWS,
+        LINK_MAX_TABLES,
+        LogPart,
+        linked_shares,
+        read_log,
+        read_rendered_html,
+    )
 
     try:
         parts: Iterable[LogPart] = (
@@ -406,9 +413,15 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
                                figures_read=True)
             if html else read_log(Path(entry.path), threads=threads, code=code, tables=tables, embedded=embedded,
                                   name=Path(entry.relpath).name))
+        kept: list[Any] = []  # small tables, to link shares with the sizes another table prints
         for part in parts:
             findings.extend(_judge_printout(part, entry, config, key))
             facts.problems.extend(part.problems)
+            if len(kept) < LINK_MAX_TABLES:
+                kept.extend(t for t in part.tables if len(t.table.rows) <= LINK_MAX_ROWS)
+        linked = linked_shares(kept[:LINK_MAX_TABLES]) if tables else []
+        if linked:
+            findings.extend(_judge_printout(LogPart(linked, [], []), entry, config, key))
         if html:
             # its figures (plotly charts and their data, inline SVGs, pictures, widgets) as a document's
             from scanner.document_scan import scan_document_figures

@@ -44,7 +44,7 @@ import itertools
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -771,8 +771,8 @@ def _nest_labels(rows: list[list[str]], stubs: list[str]) -> None:
     with both ("Hovedstaden | Mænd"), so that the levels repeated under every region stay distinct cells. A
     line without values (a variable's name) names no cell."""
     indents = [len(s) - len(s.lstrip()) for s in stubs]
-    if len(set(indents)) < 2:
-        return
+    if len(set(indents)) < 2 or len({len(s.rstrip()) for s in stubs}) == 1:
+        return  # (tabulate right-aligns its labels: their starts differ, their ends do not)
     stack: list[tuple[int, str, bool]] = []
     for row, indent in zip(rows, indents, strict=True):
         label, valued = row[0], any(c for c in row[1:])
@@ -782,6 +782,62 @@ def _nest_labels(rows: list[list[str]], stubs: list[str]) -> None:
         if valued and parents:
             row[0] = " | ".join([*parents, label])
         stack.append((indent, label, valued))
+
+
+# --- shares whose group sizes another table of the same log prints -------------------------------------
+
+#: Tables of a log kept to link shares with sizes (small tables only: tabulations are).
+LINK_MAX_TABLES = 400
+LINK_MAX_ROWS = 200
+_SIZE_NAME = lazy_compile(r"^(?:freq\.?|frequency|frekvens|n|antal|antall|count|obs\.?|number)$", re.I)
+_SHARE_CELL = lazy_compile(r"^\d{1,3}(?:[.,]\d+)?$")
+
+
+def linked_shares(tables: Sequence[ListedTable]) -> list[ListedTable]:
+    """Row percentages printed without their counts (Stata ``tab region koen, row nofreq``, R
+    ``prop.table(t, 1)``) whose rows' sizes another table of the same log prints (``tab region``: its
+    ``Freq.``): each percentage table joined with the sizes, as a table of shares beside a group size, so that
+    50 % of a group of 4 reads as 2 persons. The total column (100 in every row) is left out."""
+    sizes: list[tuple[dict[str, str], ListedTable]] = []
+    for t in tables:
+        names = t.table.names
+        k = next((i for i, n in enumerate(names) if i and _SIZE_NAME.match(n.strip())), None)
+        if k is None or len(t.table.rows) > LINK_MAX_ROWS:
+            continue
+        labels = {r[0].strip(): r[k].strip().replace(",", "") for r in t.table.rows if r and len(r) > k}
+        if all(v.isdigit() for v in labels.values()):
+            sizes.append((labels, t))
+    out: list[ListedTable] = []
+    if not sizes:
+        return out
+    for t in tables:
+        rows = t.table.rows
+        if len(rows) < 2 or len(rows) > LINK_MAX_ROWS or any(_SIZE_NAME.match(n.strip()) for n in t.table.names):
+            continue
+        width = len(t.table.names)
+        cells = [[(r[c] if c < len(r) else "").strip() for r in rows] for c in range(1, width)]
+        if not cells or not all(all(_SHARE_CELL.match(v) for v in col if v) and any(col) for col in cells):
+            continue
+        values = [[float(v.replace(",", ".")) if v else None for v in col] for col in cells]
+        whole = [c for c, col in enumerate(values) if all(v is None or abs(v - 100) < 0.05 for v in col)]
+        parts = [c for c in range(len(values)) if c not in whole]
+        if len(parts) < 2 or any(v is not None and v > 100 for c in parts for v in values[c]):
+            continue
+        # row percentages: each row's parts add up to 100 (within their rounding)
+        if any(abs(sum(values[c][i] or 0.0 for c in parts) - 100.0) > 0.05 * len(parts) + 0.01
+               for i in range(len(rows))):
+            continue
+        labels = [r[0].strip() for r in rows]
+        for known, other in sizes:
+            if other is t or sum(1 for x in labels if x in known) < max(2, len(labels) - 1):
+                continue
+            names = [t.table.names[0], *(t.table.names[c + 1] for c in parts), "N"]
+            joined = [[r[0], *(cells[c][i] for c in parts), known.get(labels[i], "")] for i, r in enumerate(rows)]
+            table = TextTable(unique_names(names), joined, t.table.data_line, "linked-shares", t.table.lines)
+            out.append(ListedTable(table, t.lines, t.origin, f"{t.what} (shares of the group sizes printed by "
+                                                             f"another table, line {other.lines[0]})"))
+            break
+    return out
 
 
 # --- Stata list boxes -------------------------------------------------------------------------------------
