@@ -850,14 +850,17 @@ def _stata_list(par: list[_Line], what: str) -> ListedTable | None:
     rows = [x for x in par if _LIST_ROW.match(x.text)]
     if not rows:
         return None
+    blocks = _stata_list_blocks(par, what)
+    if blocks is not None:
+        return blocks
     first = par.index(rows[0])
     header = [x for x in par[:first] if not _LIST_BOX.match(x.text) and "|" in x.text]
     strip = re.compile(r"^\s*\d+\.\s+")
     head_txt = [_Line(x.number, x.text.replace("|", " ")) for x in header]
     data_txt = [_Line(x.number, strip.sub(lambda m: " " * len(m.group(0)), x.text).replace("|", " ")) for x in rows]
-    table = _columns(head_txt[-1:], data_txt, Origin.LISTING, what)
+    table = _columns(head_txt[-1:], data_txt, Origin.LISTING, what) if head_txt else None
     if table is None:
-        # a list of text only: still a listing of rows
+        # a list of text only, or without a header above its rows: still a listing of rows
         texts = [x.text for x in head_txt[-1:] + data_txt]
         spans = _spans(texts, len(head_txt[-1:]))
         names = [_cells(texts[0], spans)[i] if head_txt else "" for i in range(len(spans))]
@@ -867,12 +870,52 @@ def _stata_list(par: list[_Line], what: str) -> ListedTable | None:
 
 
 _BOX_ROW = lazy_compile(r"^\s*\|(.*)\|\s*$")
+_VAR_NAME = lazy_compile(r"^[A-Za-z_][\w]{0,31}$")
+
+
+def _stata_list_blocks(par: list[_Line], what: str) -> ListedTable | None:
+    """Stata's list of wide data: each observation a box of its own, its variables' names on the numbered
+    line (``1. |  lopnr | alder | ...``) with the values on the line below, more names and values after a
+    ``|---|`` rule. One row per observation. None when the paragraph is not so laid out."""
+    boxes: list[list[_Line]] = []
+    for x in par:
+        if _LIST_ROW.match(x.text):
+            boxes.append([x])
+        elif boxes and _LIST_BOX.match(x.text) and x.text.strip().startswith("+"):
+            boxes.append([])  # the box's bottom edge: lines after it belong to no observation
+        elif boxes and boxes[-1] and _BOX_ROW.match(x.text) and not _LIST_BOX.match(x.text):
+            boxes[-1].append(x)
+    boxes = [b for b in boxes if b]
+    if not boxes or any(len(b) < 2 or len(b) % 2 for b in boxes):
+        return None
+    records: list[dict[str, str]] = []
+    for box in boxes:
+        first = _LIST_ROW.match(box[0].text)
+        assert first is not None
+        texts = ["|" + first.group(2) + "|", *(x.text for x in box[1:])]
+        record: dict[str, str] = {}
+        for names_text, values_text in zip(texts[0::2], texts[1::2], strict=True):
+            names = [c.strip() for c in names_text.strip().strip("|").split("|")]
+            values = [c.strip() for c in values_text.strip().strip("|").split("|")]
+            if not all(_VAR_NAME.match(n) for n in names if n) or not any(names):
+                return None
+            record.update((n, v) for n, v in zip(names, values, strict=False) if n)
+        records.append(record)
+    names = list(dict.fromkeys(n for r in records for n in r))
+    if len(names) < 2:
+        return None
+    rows = [[r.get(n, "") for n in names] for r in records]
+    lines = [b[0].number for b in boxes]
+    return ListedTable(TextTable(unique_names(names), rows, lines[0], "fixed-width"), tuple(lines), Origin.LISTING,
+                       what)
 
 
 def _stata_list_noobs(par: list[_Line], what: str) -> ListedTable | None:
     """Stata's ``list ..., noobs``: the observations in a box without their numbers, a header row of names
     over a ``|----|`` rule, then a row per observation (one column of values is a listing too)."""
-    rule = next((i for i, x in enumerate(par) if _LIST_BOX.match(x.text) and x.text.strip().startswith("|")), None)
+    # the rule under the header: "|----|" (or "+----+" in SMCL, whose corner characters all become "+")
+    head = next((i for i, x in enumerate(par) if _BOX_ROW.match(x.text) and not _LIST_BOX.match(x.text)), None)
+    rule = next((i for i, x in enumerate(par) if head is not None and i > head and _LIST_BOX.match(x.text)), None)
     if rule is None or rule == 0:
         return None
     header = [x for x in par[:rule] if _BOX_ROW.match(x.text)]
