@@ -1236,6 +1236,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         tables.extend(_stata_codebook_values(lines, what_base))
     tables.extend(_hmisc_extremes(lines))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
+    tables.extend(_named_key_values(lines, what_base or "printed output"))
     if language is Language.SAS:
         tables.extend(_sas_frequency_missing(lines, sas_states, state))
     tables.extend(_key_values(lines, command, what_base))
@@ -1486,6 +1487,33 @@ def _sas_frequency_missing(lines: list[_Line], states: dict[int, OutputState],
                         tuple(n for n, _ in found), Origin.TABULATION, "SAS PROC FREQ (frequency missing)")]
 
 
+# A register key's name with its value written after "=" or ":" anywhere in a line of output ("Hoej indkomst:
+# lopnr=411908 indk=8523000", "WARNING: Dropping lopnr=104233 (...)", "lopnr: 411908").
+_KEY_VALUE = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})(?:\s*(?:==?|:)\s*[\"']?|\s+(?=\d{5,12}\s*:))(\d{5,12})"
+                          r"(?!\d|[.,]\d)")  # ("lopnr 100231: alder=71 ...", a record printed in a loop)
+
+
+def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
+    """Values of a register key printed after its name in lines of output that no table reader reads
+    (a PUT with a text before it, a log message, a ``display``): one unit's key, or a list of them."""
+    from scanner.names import identifier_kind
+
+    found: dict[str, list[tuple[int, str]]] = {}
+    for x in lines:
+        if "=" not in x.text and ":" not in x.text:
+            continue
+        for m in _KEY_VALUE.finditer(x.text):
+            name = m.group(1)
+            if identifier_kind(name) == "register key":
+                found.setdefault(name, []).append((x.number, m.group(2)))
+    out = []
+    for name, values in found.items():
+        lines_at = tuple(n for n, _ in values)
+        out.append(ListedTable(TextTable([name, "column_2"], [[v, ""] for _, v in values], lines_at[0],
+                                         "key-values"), lines_at, Origin.LISTING, f"{what} (values of a key)"))
+    return out
+
+
 def _named_value_lines(lines: list[_Line], what: str) -> list[ListedTable]:
     """Runs of two or more lines of the same ``name=value`` pairs, with a number among the values: values
     printed one record per line (SAS ``put lopnr= alder=;``, Stata ``display "lopnr: " lopnr[`i']`` in a
@@ -1666,6 +1694,8 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
     """A key's values printed on one line by the command before it (Stata ``levelsof lopnr``: ``1023 4471
     5512``; R ``unique(df$pnr)`` when short): :func:`_key_values` for a one-line output."""
     if not command.strip() or not _VALUE_LIST_LINE.match(text.strip("\r\n")):
+        if ("=" in text or ":" in text) and len(text) < 10_000:
+            return _named_key_values([_Line(line, text.strip("\r\n"))], "printed output")
         return []
     command, what = _read_command(language, command, tool)
     one = [_Line(line, text.strip("\r\n"))]
@@ -1676,6 +1706,8 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
         found = _r_values(one, command, what)
     if not found and language is Language.PYTHON and _PY_LIST.match(one[0].text):
         found = _py_values(one, command, what)
+    if not found:
+        found = _named_key_values(one, what or "printed output")
     return found
 
 
@@ -1726,7 +1758,10 @@ def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTa
     if not body or len(body) > 10_000 or not all(_VALUE_LIST_LINE.match(x.text) for x in body):
         return []
     values = [v for x in body for v in _KEY_DIGITS.findall(re.sub(r"^\s*\[ *\d+\]", "", x.text))]
-    if len(values) < 2:
+    # one value is a unit's key when the command picks it out by subscript ("di lopnr[_N]", "df$lopnr[which.max(
+    # df$indk)]"): review; a count of keys ("distinct lopnr") prints one number too, without a subscript
+    single = len(values) == 1 and len(values[0]) >= 5 and re.search(rf"\b{re.escape(key)}\s*\[", command)
+    if len(values) < 2 and not single:
         return []
     table = ListedTable(TextTable([key, "column_2"], [[v, ""] for v in values], body[0].number, "key-values"),
                         tuple(body[0].number for _ in values), Origin.LISTING, f"{what} (values of a key)")
