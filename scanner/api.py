@@ -432,6 +432,11 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
     return findings
 
 
+#: Programs up to this size are read again as text for keys named in their comments (programs are small; a
+#: generated one of many megabytes is code, not notes).
+_MAX_PROGRAM_TEXT_BYTES = 8 << 20
+
+
 def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts, threads: int) -> list[Finding]:
     """A program (SAS, Stata, R, Python, SPSS, SQL; others by their operators) or a Jupyter notebook:
     identifiers in its bytes, keys compared with literals, data written into it; a notebook's outputs as
@@ -460,6 +465,14 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
         for part in parts:
             findings.extend(_judge_printout(part, entry, config, key))
             facts.problems.extend(part.problems)
+        text_rules = rules_for(config, Shape.TEXT)
+        if text_rules and not notebook and entry.size <= _MAX_PROGRAM_TEXT_BYTES:
+            # keys written out in the program's comments or strings ("* lopnr 104233 og 220415 droppet")
+            from scanner.loaders.text import iter_text
+
+            for chunk in iter_text(Path(entry.path)):
+                findings.extend(judge(dataclasses.replace(chunk, program=True), text_rules, config,
+                                      entry.relpath, key))
     except LoadError as exc:
         raise _PartialLoad(exc.reason, findings) from None
     return findings

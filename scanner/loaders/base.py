@@ -191,3 +191,5 @@ class TextChunk:
     first_line: int
     byte_offset: int = 0
     encoding: str = "utf-8"
+    #: a program's text (its comments may name keys; its code is read by the CODE rules)
+    program: bool = False

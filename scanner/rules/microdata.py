@@ -84,6 +84,10 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
     SDC, ch. 3 (microdata).
     """
     if isinstance(part, TextChunk):
+        if part.program:
+            # a program's comments ("* lopnr 104233 og 220415 droppet"): keys named and written out
+            yield from _named_keys_in_text(ctx, part)
+            return
         yield from _key_list_in_text(ctx, part)
         found = list(_named_keys_in_text(ctx, part))
         yield from found
