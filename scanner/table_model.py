@@ -969,6 +969,9 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
             c.statistic = None
 
 
+# Columns of a descriptive table that name the test behind its p-values, or hold them: not row labels.
+_TEST_COLUMNS = frozenset({"test", "method", "p", "p-value", "p value", "pvalue", "p.value", "p.overall", "smd",
+                           "p-værdi", "p-verdi", "p-värde"})
 _NUMBER_PAIR = r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$"
 # Decimals kept as text by a bound or a star: p-values ("<0.001", "0.023", "<.001", "0.04*") in tableone's or
 # gtsummary's "p" column. Always with decimals: integer bounds ("<18", "65+") are labels of classes.
@@ -1014,6 +1017,9 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
     # range), of drawing characters or one named as a statistic is not labels, and the counts left of it are
     # counts.
     not_labels = _not_labels(sample, texts)
+    for c in texts:
+        if c.name.strip().lower() in _TEST_COLUMNS:
+            not_labels[c.name] = "test"  # tableone's "test" ("nonnorm", "exact"), a p-value column ("<0.001")
     last_text = max((c.index for c in texts if c.statistic is None and c.name not in not_labels), default=-1)
     numeric = [c for c in cols if c.kind is ColumnKind.NUMERIC]
     period_measures = [c for c in numeric if c.period_header]
@@ -1026,8 +1032,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.IDENTIFIER, "named like a key"
         elif c.kind is ColumnKind.TEXT and c.statistic is not None and not_labels.get(c.name) == "pairs":
             c.role, c.reason = Role.OTHER, f"intervals of a statistic ({c.statistic})"
-        elif c.kind is ColumnKind.TEXT and not_labels.get(c.name) == "decimals":
-            c.role, c.reason = Role.OTHER, "decimals with bounds (p-values)"
+        elif c.kind is ColumnKind.TEXT and not_labels.get(c.name) in ("decimals", "test"):
+            c.role, c.reason = Role.OTHER, "p-values or the name of a test"
         elif c.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN):
             c.role, c.reason = Role.DIMENSION, "text labels"
         elif c.kind is ColumnKind.TEMPORAL:
