@@ -261,8 +261,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     if not table.sample_complete or table.shape is TableShape.MICRODATA:
         return
     _column_shares(table, profile, dims, result)
-    if not table.counts:
-        _shares_of_stated_total(table, profile, dims, result)
+    _shares_of_stated_total(table, profile, dims, result, counted=bool(table.counts))
     _cumulative_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
@@ -453,11 +452,14 @@ def _stated_in_title(title: str) -> int | None:
     return sizes.pop() if len(sizes) == 1 else None
 
 
-def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str], result: CellScan, *,
+                            counted: bool = False) -> None:
     """Percentages of a total the table states but does not print as a count: ``percent`` of ``C 1.3`` under
     the title ``Diagnoses (N = 150)`` is 2 persons. A column of shares that adds up to 100 (or to 1) over
     the rows, with a size in its header (``Men (N=80)``), else in a total row's label (``Total (N=150)``),
-    else in the title lines above the table, gives each share's count as share x size."""
+    else in the title lines above the table, gives each share's count as share x size. In a table that
+    also prints counts (``counted``), only a column with its N in its header and percentages by its name or
+    its rows' labels (``Cases (N=4)`` over ``Diabetes, %``) is read so."""
     import numpy as np
 
     from scanner.table_model import ColumnKind
@@ -479,6 +481,8 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
     percent_title = bool(_PERCENT_UNIT.search(table.meta.title or ""))
     if not rows:
         return
+    # rows labelled as percentages ("Diabetes, %", "Female (%)"): each value is a percentage of its column's N
+    labels_percent = sum(1 for k in rows if _PERCENT_UNIT.search(labels[k])) >= max(1, 0.8 * len(rows))
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded \
                 or _NOT_OF_UNITS.search(col.name):
@@ -486,7 +490,9 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         size, where = _stated_n(col.name), f"column header {masking.mask_name(col.name)!r}"
         # "Statin users (N=48213), %": each value is a percentage of that N, whether or not they add up
         # (events that are not mutually exclusive)
-        own_percent = size is not None and _PERCENT_UNIT.search(col.name) is not None
+        own_percent = size is not None and (_PERCENT_UNIT.search(col.name) is not None or labels_percent)
+        if counted and not own_percent:
+            continue  # (a table of counts: only columns that say they hold percentages of their stated N)
         if size is None:
             size, where = next(((n, w) for n, w in ((in_rows, "a total row's label"),
                                                     (in_labels, f"column header {masking.mask_name(dims[0])!r}"
