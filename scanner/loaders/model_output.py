@@ -51,12 +51,15 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (lazy_compile(r"\bDf Residuals:\s+" + _NUM + r"\b"), "statsmodels summary", "residual_df"),
     # SAS PROC REG, GLM, LOGISTIC, MIXED...: "Number of Observations Used    6"
     (lazy_compile(r"\bNumber of Observations Used\s+" + _NUM + r"\b"), "SAS model", "observations"),
+    # R's coxph (print and summary): "  n= 7, number of events= 3"
+    (lazy_compile(r"\bn=\s*" + _NUM + r",\s*number of events="), "R survival model", "observations"),
     # SPSS regression's ANOVA: "Residual   1481.200   3   493.733" (sum of squares, then df)
 )
 # The words each phrase starts with (or always holds), looked for before the phrase.
 _KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Residual", "Residual ", "Residuals",
                                                       "No. Observations:", "Df Residuals:",
-                                                      "Number of Observations Used"), strict=True)}
+                                                      "Number of Observations Used", "number of events="),
+                                       strict=True)}
 # A row of a regression table that gives each model's number of observations (esttab, outreg2, stargazer,
 # modelsummary, texreg; as text, LaTeX, markdown or CSV): the label, then whole numbers only.
 _N_ROW_LABEL = lazy_compile(

@@ -1237,6 +1237,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     tables.extend(_hmisc_extremes(lines))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     tables.extend(_named_key_values(lines, what_base or "printed output"))
+    tables.extend(_event_counts(lines, what_base or "printed output"))
     if language is Language.SAS:
         tables.extend(_sas_frequency_missing(lines, sas_states, state))
     tables.extend(_key_values(lines, command, what_base))
@@ -1491,6 +1492,28 @@ def _sas_frequency_missing(lines: list[_Line], states: dict[int, OutputState],
 # lopnr=411908 indk=8523000", "WARNING: Dropping lopnr=104233 (...)", "lopnr: 411908").
 _KEY_VALUE = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})(?:\s*(?:==?|:)\s*[\"']?|\s+(?=\d{5,12}\s*:))(\d{5,12})"
                           r"(?!\d|[.,]\d)")  # ("lopnr 100231: alder=71 ...", a record printed in a loop)
+
+
+# The number of events a survival model rests on: R's coxph ("n= 7, number of events= 3"), Stata's stcox,
+# streg and stset ("No. of failures = 2", "Number of failures = 2"), statsmodels' PHReg ("Num. events: 2").
+_EVENTS = lazy_compile(r"(?:number of events\s*=|No\. of failures\s*=|Number of failures\s*=|Num\. events:)\s*"
+                       r"(\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
+
+
+def _event_counts(lines: list[_Line], what: str) -> list[ListedTable]:
+    """Each survival model's number of events, as a one-cell table of a count: a model of 2 events says
+    that 2 persons had the event."""
+    rows: list[list[str]] = []
+    at: list[int] = []
+    for x in lines:
+        m = _EVENTS.search(x.text)
+        if m is not None:
+            rows.append([f"events (line {x.number})", m.group(1).replace(",", "")])
+            at.append(x.number)
+    if not rows:
+        return []
+    return [ListedTable(TextTable(["model", "events"], rows, at[0], "model-events", tuple(at)), tuple(at),
+                        Origin.TABULATION, f"{what} (a survival model's number of events)")]
 
 
 def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
