@@ -55,8 +55,7 @@ _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 
 _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
                  r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare|"
                  r"modtagere|mottagare|donorer|mødre|mödrar|fædre|fäder|spædbørn|spädbarn|nyfødte|nyfödda|voksne|"
-                 r"vuxna|overlevende|brugere|användare|ofre|offer|indsatte|intagna|familier|familjer|husstande|"
-                 r"hushåll|tvillinger|tvillingar|søskende|syskon|indvandrere|invandrare|flygtninge|flyktingar|"
+                 r"vuxna|overlevende|brugere|användare|ofre|offer|indsatte|intagna|tvillinger|tvillingar|søskende|syskon|indvandrere|invandrare|flygtninge|flyktingar|"
                  r"pensionister|pensionärer|læger|läkare|sygeplejersker|sjuksköterskor|lærere|lärare|ansøgere|"
                  r"sökande|klienter|medlemmer|medlemmar|kunder|deltagere|deltagare|respondenter|studerende|"
                  r"studenter|soldater|fanger|fångar")
@@ -68,7 +67,7 @@ _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
                r"businesses|employees?|workers?|students?|pupils?|residents?|recipients?|donors?|mothers?|"
                r"fathers?|infants?|newborns?|neonates?|adults?|survivors?|users?|victims?|inmates?|prisoners?|"
-               r"families|households?|twins?|siblings?|immigrants?|refugees?|pensioners?|retirees?|veterans?|"
+               r"twins?|siblings?|immigrants?|refugees?|pensioners?|retirees?|veterans?|"
                r"soldiers?|nurses?|doctors?|physicians?|teachers?|applicants?|claimants?|clients?|customers?|"
                r"members?|owners?|farmers?|" + _NORDIC_NOUNS)
 _GAP = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
