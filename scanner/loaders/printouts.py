@@ -2160,8 +2160,10 @@ def _box_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     kept = [x for x in par if x.text.lstrip().startswith("|") and not _BOX_RULE.match(x.text)]
     # (a cell of rule characters, "|-----|" under a spanning header, is empty)
     rows = [["" if _BOX_RULE.match(c) else c.strip() for c in x.text.strip().strip("|").split("|")] for x in kept]
+    indents = [len(c) - len(c.lstrip()) for c in (x.text.strip().strip("|").split("|")[0] for x in kept)]
     keep = [i for i, r in enumerate(rows) if any(r)]
     rows, lines = [rows[i] for i in keep], [kept[i].number for i in keep]
+    indents = [indents[i] for i in keep]
     if len(rows) < 2:
         return None
     width = max(len(r) for r in rows)
@@ -2170,6 +2172,11 @@ def _box_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
                   and any(_NUMERIC_CELL.match(c) for c in r[1:] if c)), None)
     if first is None or width < 2:
         return None
+    # a class level alone on its line above its indented rows (PROC TABULATE's nested rows: "Tyrkiet" over
+    # "  Dansk oprindelse"): it starts the data, as the first group's label
+    while first > 0 and rows[first - 1][0] and not any(rows[first - 1][1:]) \
+            and indents[first - 1] < indents[first] and len(rows[first - 1]) == width:
+        first -= 1
     header = rows[:first]
     names = []
     for k in range(1, width):
@@ -2183,12 +2190,19 @@ def _box_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     stub = next((h[0] for h in header if h and h[0]), "")
     data: list[list[str]] = []
     at: list[int] = []
-    for r, n in zip(rows[first:], lines[first:], strict=True):
+    parents: list[tuple[int, str]] = []  # (indent, label) of the class levels above the rows
+    for r, n, indent in zip(rows[first:], lines[first:], indents[first:], strict=True):
         if len(r) != width:
             return None
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
         if not any(c for c in r[1:]):
-            stub = stub or r[0]  # a class name alone on its line ("REGION")
+            if r[0]:
+                parents.append((indent, r[0]))  # a level over indented rows, or a class name ("REGION")
+            stub = stub or r[0]
             continue
+        if parents and parents[-1][0] < indent:
+            r = [" | ".join([*(p for _, p in parents), r[0]]), *r[1:]]
         data.append(r)
         at.append(n)
     if not data:

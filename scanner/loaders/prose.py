@@ -55,7 +55,8 @@ _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 
 _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
                  r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare|"
                  r"modtagere|mottagare|donorer|mødre|mödrar|fædre|fäder|spædbørn|spädbarn|nyfødte|nyfödda|voksne|"
-                 r"vuxna|overlevende|brugere|användare|ofre|offer|indsatte|intagna|tvillinger|tvillingar|søskende|syskon|indvandrere|invandrare|flygtninge|flyktingar|"
+                 r"vuxna|overlevende|brugere|användare|ofre|offer|indsatte|intagna|tvillinger|tvillingar|"
+                 r"søskende|syskon|indvandrere|invandrare|flygtninge|flyktingar|"
                  r"pensionister|pensionärer|læger|läkare|sygeplejersker|sjuksköterskor|lærere|lärare|ansøgere|"
                  r"sökande|klienter|medlemmer|medlemmar|kunder|deltagere|deltagare|respondenter|studerende|"
                  r"studenter|soldater|fanger|fångar")
