@@ -80,7 +80,7 @@ PERSON_WORDS = (
 #: Words that say it is a business number.
 BUSINESS_WORDS = (
     "orgnr", "org.nr", "org nr", "org-nr", "organisation", "organisasjon", "cvr", "^vat", "^moms",
-    "y-tunnus", "ytunnus", "företag", "foretag", "^firma", "virksomhed", "company", "enterprise",
+    "y-tunnus", "ytunnus", "företag", "foretag", "^firm", "virksomhed", "company", "enterprise",
 )
 #: Words that say a number is something else (a phone, an account, an amount, a time, a version).
 NEGATIVE_WORDS = (

@@ -72,7 +72,7 @@ PERSON_WORDS = (
 )
 BUSINESS_WORDS = (
     "orgnr", "org.nr", "org nr", "org-nr", "organisation", "organisasjon", "cvr", "^vat", "^moms",
-    "y-tunnus", "ytunnus", "företag", "foretag", "^firma", "virksomhed", "company", "enterprise",
+    "y-tunnus", "ytunnus", "företag", "foretag", "^firm", "virksomhed", "company", "enterprise",
 )
 NEGATIVE_WORDS = (
     "^tel", "^phone", "^mobil", "^fax$", "^konto", "^account", "^iban$", "^bankgiro", "^plusgiro", "^ocr$",
