@@ -673,6 +673,23 @@ def _plausible_names(names: list[str]) -> bool:
     return len(named) * 2 >= len(names) and all(_NAME_TEXT.match(n) for n in named)
 
 
+def _split_at_headers(pars: list[list[_Line]]) -> list[list[_Line]]:
+    """Two printouts without a blank line between them (a script that prints a grouped table, then
+    ``df.nlargest(3, ...)``): a line of column names only (``alder  kon  region``) between lines of data
+    starts a paragraph of its own."""
+    out: list[list[_Line]] = []
+    for par in pars:
+        start = 0
+        for i in range(1, len(par) - 1):
+            names = par[i].text.split()
+            if len(names) >= 2 and all(_VAR_NAME.match(n) for n in names) and _GAP.search(par[i].text) \
+                    and _is_data(par[i - 1].text) and _is_data(par[i + 1].text) and i - start >= 2:
+                out.append(par[start:i])
+                start = i
+        out.append(par[start:])
+    return out
+
+
 def _paragraphs(lines: list[_Line]) -> list[list[_Line]]:
     out: list[list[_Line]] = []
     cur: list[_Line] = []
@@ -1084,8 +1101,14 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
     if re.fullmatch(r"\d+", name.strip()) and par[-1].text.rstrip().endswith("dtype: object"):
         # one row of a frame as a Series (df.loc[df.loen.idxmax()], df.iloc[17]): its index label names
         # the row, the lines are its columns' values of mixed types
-        cells = [x.text.strip().split(None, 1) for x in par[:-1] if x.text.strip()]
-        if len(cells) >= 2 and all(len(c) == 2 for c in cells):
+        # the "column  value" lines right above the footer (a title or another printout may stand above them)
+        cells: list[list[str]] = []
+        for x in reversed(par[:-1]):
+            bits = x.text.strip().split(None, 1)
+            if len(bits) != 2 or not _VAR_NAME.match(bits[0]):
+                break
+            cells.insert(0, bits)
+        if len(cells) >= 2:
             row = _table([c[0] for c in cells], [[c[1].strip() for c in cells]], [par[0].number], Origin.LISTING,
                          f"{what} (one row as a Series)", "pandas-series")
             return dataclasses.replace(row, records="row") if row is not None else None
@@ -1241,7 +1264,7 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     if language is Language.SAS:
         tables.extend(_sas_frequency_missing(lines, sas_states, state))
     tables.extend(_key_values(lines, command, what_base))
-    pars = _paragraphs(lines)
+    pars = _split_at_headers(_paragraphs(lines))
     listed_cases = language in (Language.SPSS, Language.OTHER) and _SPSS_LISTED.search(text) is not None
     k = 0
     while k < len(pars):

@@ -696,6 +696,12 @@ def _few_person_rows(ctx: RuleContext, table: TableModel) -> Finding | None:
     # (a measure named after an attribute's level, "Sex | Mænd" over counts, describes no one)
     person = [c for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES
               and c.role is not Role.MEASURE]
+    if n >= 2 and person and table.shape is not TableShape.MICRODATA and _picked_rows_index(table):
+        names = ", ".join(repr(masking.mask_name(c.name)) for c in person[:4])
+        return ctx.finding(
+            f"{n} rows picked out of a data frame (its unnamed index holds their row numbers, not 0, 1, 2...) "
+            f"with person attributes ({names}): each row is one person's record (df.nlargest(), df.loc[...]).",
+            masking.note(f"{n} rows, {len(table.columns)} columns inspected"), identity="picked-rows")
     if n < 2 or len(person) < 2 or len(table.columns) <= len(person) or table.shape is TableShape.MICRODATA:
         return None
     # (a whole-number column of a neutral name is read as counts, but beside person attributes it may as
@@ -717,6 +723,27 @@ def _few_person_rows(ctx: RuleContext, table: TableModel) -> Finding | None:
         masking.note(f"{n} rows, {len(table.columns)} columns inspected"),
         severity=Severity.REVIEW, identity="few-person-rows",
     )
+
+
+def _picked_rows_index(table: TableModel) -> bool:
+    """Whether the table's first column is a printed data frame's unnamed index of row numbers that are not
+    a run from 0 or 1 (``188204, 40311, 251907``): rows picked out of a larger frame, not a table's rows."""
+    import itertools
+
+    import polars as pl
+
+    from scanner.table_model import ColumnKind
+
+    first = next((c for c in table.columns if c.index == 0), None)
+    if first is None or first.kind is not ColumnKind.NUMERIC or not first.name.startswith("column_") \
+            or not table.sample_complete:
+        return False
+    values = table.sample.get_column(first.name).drop_nulls().cast(pl.Float64).to_list()
+    if len(values) < 2 or len(set(values)) != len(values) or any(v != int(v) or v < 0 for v in values):
+        return False
+    ordered = sorted(values)
+    run = all(b - a == 1 for a, b in itertools.pairwise(ordered)) and ordered[0] in (0, 1)
+    return not run and ordered[-1] >= 100
 
 
 @dataclass(slots=True)
