@@ -107,6 +107,7 @@ class _Reader(HTMLParser):
         self.scripts = 0
         self.images = 0
         self.files = 0
+        self.sup = 0
         self.svg: list[str] | None = None
         self.svg_depth = 0
         # the open elements of an inline SVG as written: the parser lower-cases tag names, and an end tag
@@ -164,6 +165,8 @@ class _Reader(HTMLParser):
             self.spans.append((_span(a.get("colspan")), _span(a.get("rowspan"))))
         elif tag == "img":
             self._image(a.get("src", ""))
+        elif tag == "sup" and self.cells:
+            self.sup += 1  # a footnote mark in a cell ("N = 2" then <sup>1</sup>: not "N = 21")
         elif tag in ("a", "object", "embed", "iframe", "source"):
             self._data_file(a.get("href") or a.get("data") or a.get("src") or "", a.get("download", ""))
 
@@ -215,6 +218,11 @@ class _Reader(HTMLParser):
                                              Place(element=f"inline svg {self.images}")))
                     self.svg = None
             return
+        if tag == "sup" and self.sup:
+            self.sup -= 1
+            return
+        if tag in ("td", "th"):
+            self.sup = 0  # (a mark left open ends with its cell)
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
             if tag == "script" and self.script is not None:
@@ -288,7 +296,7 @@ class _Reader(HTMLParser):
         if self.script is not None:
             self.script.append(data)
             return
-        if self.skip:
+        if self.skip or self.sup:
             return
         if self.cells:
             self.cells[-1].append(data)
