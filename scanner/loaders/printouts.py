@@ -1523,16 +1523,30 @@ _EVENTS = lazy_compile(r"(?:number of events\s*=|No\. of failures\s*=|Number of 
                        r"(\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
 
 
+_PERFECT = lazy_compile(r"predicts (?:success|failure|data) perfectly", re.IGNORECASE)
+_NOT_USED = lazy_compile(r"\b(\d{1,3}(?:,\d{3})+|\d+) obs not used\b")
+
+
 def _event_counts(lines: list[_Line], what: str) -> list[ListedTable]:
     """Each survival model's number of events, as a one-cell table of a count: a model of 2 events says
     that 2 persons had the event."""
     rows: list[list[str]] = []
     at: list[int] = []
-    for x in lines:
+    for k, x in enumerate(lines):
         m = _EVENTS.search(x.text)
         if m is not None:
             rows.append([f"events (line {x.number})", m.group(1).replace(",", "")])
             at.append(x.number)
+        elif _PERFECT.search(x.text):
+            # Stata's logit/probit: "5.region != 0 predicts success perfectly; 5.region dropped and 2 obs not
+            # used": those observations all had the outcome (or none did), a count like any other
+            for y in lines[k:k + 3]:
+                dropped = _NOT_USED.search(y.text)
+                if dropped is not None:
+                    rows.append([f"observations predicted perfectly (line {y.number})",
+                                 dropped.group(1).replace(",", "")])
+                    at.append(y.number)
+                    break
     if not rows:
         return []
     return [ListedTable(TextTable(["model", "events"], rows, at[0], "model-events", tuple(at)), tuple(at),
