@@ -432,6 +432,24 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
     return findings
 
 
+# A program's comments: /* ... */ blocks, and "//", "#" or "--" to the end of a line, or a line that starts
+# with "*" (SAS and Stata comment statements). Hand-written: no library reads every statistics language's
+# comments, and only their words are wanted here (the code is COD001's).
+_COMMENT = lazy_compile(r"/\*.*?\*/|(?://|#|--)[^\n]*|^[ \t]*\*[^\n]*", re.S | re.M)
+
+
+def _comments_only(text: str) -> str:
+    """``text`` with everything but its comments blanked (line breaks kept, so line numbers stay right)."""
+    out = []
+    pos = 0
+    for m in _COMMENT.finditer(text):
+        out.append(re.sub(r"[^\n]", " ", text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(re.sub(r"[^\n]", " ", text[pos:]))
+    return "".join(out)
+
+
 #: Programs up to this size are read again as text for keys named in their comments (programs are small; a
 #: generated one of many megabytes is code, not notes).
 _MAX_PROGRAM_TEXT_BYTES = 8 << 20
@@ -471,8 +489,10 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
             from scanner.loaders.text import iter_text
 
             for chunk in iter_text(Path(entry.path)):
-                findings.extend(judge(dataclasses.replace(chunk, program=True), text_rules, config,
-                                      entry.relpath, key))
+                comments = _comments_only(chunk.text)
+                if comments.strip():
+                    findings.extend(judge(dataclasses.replace(chunk, text=comments, program=True), text_rules,
+                                          config, entry.relpath, key))
     except LoadError as exc:
         raise _PartialLoad(exc.reason, findings) from None
     return findings

@@ -970,7 +970,7 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
 
 
 # Columns of a descriptive table that name the test behind its p-values, or hold them: not row labels.
-_TEST_COLUMNS = frozenset({"test", "method", "p", "p-value", "p value", "pvalue", "p.value", "p.overall", "smd",
+_TEST_COLUMNS = frozenset({"test", "p", "p-value", "p value", "pvalue", "p.value", "p.overall", "smd",
                            "p-værdi", "p-verdi", "p-värde"})
 _NUMBER_PAIR = r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$"
 # Decimals kept as text by a bound or a star: p-values ("<0.001", "0.023", "<.001", "0.04*") in tableone's or
@@ -1142,8 +1142,10 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
     The label column must read as measures throughout: every label names a count ("Antal", "N") or a measure
     that is not one ("Gns.", "Andel (%)", "indkomst"), or is a total; at least one of each."""
     sample = model.sample
+    # (a column of "n (%)" cells holds counts on every row: a "Table 1" whose labels say "sex (%)" is no
+    # table of measures as rows)
     values = [c for c in model.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
-              and not c.count_named and c.statistic is None]
+              and not c.count_named and c.statistic is None and not c.embedded]
     if not values or sample.height < 2:
         return
     for m in model.columns:

@@ -279,6 +279,10 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     sized = _sized_columns(table)
     owners = {c.name: _own_size(table, c, sized) for c in shares}
     paired = [name for name, own in owners.items() if own is not None]
+    if len(paired) < 2:
+        # one share beside a count is no layout of pairs ("Befolkning;Antal;Andel (%)": the share is of the
+        # population, the largest size): each share is of the table's size
+        owners, paired = dict.fromkeys(owners), []
     if len(paired) >= 2 and _splits_rows(frame, paired):
         # each group's n with its share of the row ("Mænd n, %, Kvinder n, %" adding up to 100 % a row): the
         # shares are those printed counts' and derive nothing more

@@ -2612,6 +2612,9 @@ def read_notebook(path: Path, *, threads: int = 1, code: bool = True, tables: bo
                 if counted:
                     part.tables.extend(counted)
                     continue
+            if plain:
+                # a fitted model's summary (statsmodels' "No. Observations: 5"), whatever the cell's command
+                part.models.extend(dataclasses.replace(m, line=line) for m in model_sizes(plain, line))
             origin = _py_origin(source) if language is Language.PYTHON else Origin.LISTING
             if origin is None:
                 continue
@@ -2624,7 +2627,6 @@ def read_notebook(path: Path, *, threads: int = 1, code: bool = True, tables: bo
                 found = parse_output(text, line, language if language is not Language.OTHER else Language.PYTHON,
                                      source, state)
                 part.tables.extend(_relocated(t, line) for t in found)
-                part.models.extend(dataclasses.replace(m, line=line) for m in model_sizes(text, line))
         yield part
     if images:
         yield LogPart(problems=[f"{images} figure(s) in the notebook's outputs were not inspected (a plot can show "
