@@ -1321,6 +1321,13 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             tables.extend(_py_values(par, command, what))
             continue
         found = _parse_paragraph(par, pars, k, origin, what, command, language)
+        if found is not None and origin is not Origin.LISTING and _several_numbers_a_cell(found[0]):
+            # a "Table 1" whose rows of several statistics (median q1 q3 min max, single spaces apart) ran
+            # into the next column: its count (percent) cells read by the Table 1 reader instead
+            counted = _count_percent_table(par, origin, what)
+            if counted is not None:
+                tables.append(counted)
+                continue
         if found is None and origin is not Origin.LISTING:
             counted = _count_percent_table(par, origin, what)
             if counted is not None:
@@ -2143,6 +2150,17 @@ def _with_strata(table: ListedTable, strata: dict[int, tuple[str, str]]) -> List
     t = table.table
     rows = [["=".join(strata[n]) if n in strata else "", *r] for n, r in zip(table.lines, t.rows, strict=True)]
     return _retitled(table, ["stratum", *t.names], rows)
+
+
+def _several_numbers_a_cell(table: ListedTable) -> bool:
+    """Whether a cell of the table holds several numbers one space apart ("52 70 19 94") beside cells of a
+    count with its percentage ("2 (0.1%)"): columns read off their place."""
+    cells = [c for r in table.table.rows for c in r[1:] if c]
+    return any(_COUNT_PERCENT_CELL.match(c) for c in cells) and any(
+        len(c.split()) >= 2 and all(_NUMERIC_CELL.match(t) for t in c.split()) for c in cells)
+
+
+_COUNT_PERCENT_CELL = lazy_compile(r"^\d[\d,.]*\s*\(\s*\d[\d.,]*\s*%?\s*\)$")
 
 
 def _count_percent_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:
