@@ -470,7 +470,8 @@ def _list_below(lines: list[str], k: int) -> str | None:
     return None
 
 
-_ONE_NUMBER_LINE = lazy_compile(r"\s*\d{4,18}\s*[,;]?\s*")
+# One number a line, also as an item of a YAML or Markdown list ("  - 104233   # doed").
+_ONE_NUMBER_LINE = lazy_compile(r"\s*(?:[-*]\s+)?[\"']?\d{4,18}[\"']?\s*[,;]?\s*(?:#.*)?")
 
 
 @dataclass(frozen=True, slots=True)
