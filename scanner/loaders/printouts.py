@@ -682,8 +682,10 @@ def _split_at_headers(pars: list[list[_Line]]) -> list[list[_Line]]:
         start = 0
         for i in range(1, len(par) - 1):
             names = par[i].text.split()
+            # (lines of a Series, "branche   K" among "udd   4", are no header: the lines around differ)
             if len(names) >= 2 and all(_VAR_NAME.match(n) for n in names) and _GAP.search(par[i].text) \
-                    and _is_data(par[i - 1].text) and _is_data(par[i + 1].text) and i - start >= 2:
+                    and _is_data(par[i - 1].text) and _is_data(par[i + 1].text) and i - start >= 2 \
+                    and len(par[i - 1].text.split()) != len(par[i + 1].text.split()):
                 out.append(par[start:i])
                 start = i
         out.append(par[start:])
