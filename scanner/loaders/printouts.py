@@ -1408,8 +1408,8 @@ def _sas_data_vectors(lines: list[_Line]) -> list[ListedTable]:
         if "_ERROR_=" not in x.text or not _SAS_PDV.match(x.text):
             continue
         pairs = [p for p in (_pairs(x.text) or []) if p[0] not in ("_ERROR_", "_N_")]
-        if not pairs:
-            continue
+        if not pairs or all(v in ("", ".") for _, v in pairs):
+            continue  # (every value missing: an invalid header line read as data holds no one's values)
         rows, at = groups.setdefault(tuple(n for n, _ in pairs), ([], []))
         rows.append([v for _, v in pairs])
         at.append(x.number)
@@ -1562,19 +1562,29 @@ def _event_counts(lines: list[_Line], what: str) -> list[ListedTable]:
                         Origin.TABULATION, f"{what} (a survival model's number of events)")]
 
 
+_KEY_VECTOR = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})\s*=\s*c\(")
+
+
 def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
     """Values of a register key printed after its name in lines of output that no table reader reads
     (a PUT with a text before it, a log message, a ``display``): one unit's key, or a list of them."""
     from scanner.names import identifier_kind
 
     found: dict[str, list[tuple[int, str]]] = {}
-    for x in lines:
+    for k, x in enumerate(lines):
         if "=" not in x.text and ":" not in x.text:
             continue
         for m in _KEY_VALUE.finditer(x.text):
             name = m.group(1)
             if identifier_kind(name) == "register key":
                 found.setdefault(name, []).append((x.number, m.group(2)))
+        for m in _KEY_VECTOR.finditer(x.text):
+            # R's dput(): "structure(list(lopnr = c(104233L, 118790L, ..." (the vector may run on)
+            name = m.group(1)
+            if identifier_kind(name) == "register key":
+                tail = x.text[m.end():] + " " + " ".join(y.text for y in lines[k + 1:k + 50])
+                body = tail.split(")", 1)[0]
+                found.setdefault(name, []).extend((x.number, v) for v in re.findall(r"\b(\d{5,12})L?\b", body))
     out = []
     for name, values in found.items():
         lines_at = tuple(n for n, _ in values)
