@@ -1263,6 +1263,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     tables.extend(_named_key_values(lines, what_base or "printed output"))
     tables.extend(_event_counts(lines, what_base or "printed output"))
+    if language is not Language.SAS:  # (a SAS log's raw records are read over its bytes: _sas_records_in)
+        tables.extend(_delimited_records(lines, what_base or "printed output"))
     if language is Language.SAS:
         tables.extend(_sas_frequency_missing(lines, sas_states, state))
     tables.extend(_key_values(lines, command, what_base))
@@ -1453,6 +1455,32 @@ def _sas_vectors_in(buf: np.ndarray, codec: str, first_line: int) -> list[Listed
 
 
 _ERROR_MARK = lazy_compile(rb"_ERROR_=\d+[ \t]+_N_=\d+")
+# A raw input record written to a SAS log (put _infile_;): a line of three or more ";"- or tab-separated fields
+# starting with a number, no spaces.
+_RAW_RECORD = lazy_compile(rb"^[ \t]*\d[^\s;]*(?:;[^\s;]*){2,}[ \t]*\r?$|^[ \t]*\d[^\s\t]*(?:\t[^\s\t]*){2,}\r?$",
+                           re.M)
+
+
+def _sas_records_in(buf: np.ndarray, codec: str, first_line: int) -> list[ListedTable]:
+    """:func:`_delimited_records` of a SAS log's bytes: raw records between its NOTE lines (``put _infile_``),
+    which the log's blocks of output do not hold."""
+    view = memoryview(buf)
+    lines: list[_Line] = []
+    line, counted = first_line, 0
+    for m in _RAW_RECORD.finditer(view):
+        line += int(np.count_nonzero(buf[counted:m.start()] == 10))
+        counted = m.start()
+        lines.append(_Line(line, decode(bytes(view[m.start():m.end()]), codec).rstrip("\r")))
+        if len(lines) > _MAX_VECTOR_ROWS:
+            break
+    # only consecutive lines make a run (a blank line between them is a gap)
+    runs: list[list[_Line]] = []
+    for x in lines:
+        if runs and runs[-1][-1].number + 1 == x.number:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return [t for run in runs if len(run) >= 2 for t in _delimited_records(run, "SAS log")]
 # A macro variable filled with a key's values: PROC SQL "select lopnr into :outliers separated by ' '",
 # "call symputx('ids', lopnr)".
 _SAS_INTO = lazy_compile(rb"(?i)\bselect\s+(?:distinct\s+)?([A-Za-z_]\w{0,31})\s+into\s*:\s*([A-Za-z_]\w{0,31})|"
@@ -1530,6 +1558,40 @@ _KEY_VALUE = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})(?:\s*(?:==?|:)\s*[\
 # streg and stset ("No. of failures = 2", "Number of failures = 2"), statsmodels' PHReg ("Num. events: 2").
 _EVENTS = lazy_compile(r"(?:number of events\s*=|No\. of failures\s*=|Number of failures\s*=|Num\. events:)\s*"
                        r"(\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
+
+
+_DELIMITED_NUMBER = lazy_compile(r"^\s*-?\d[\d.]*\s*$")
+
+
+def _delimited_records(lines: list[_Line], what: str) -> list[ListedTable]:
+    """Raw records written to the output (SAS ``put _infile_;``, a ``print(line)`` of a CSV): runs of two or
+    more lines that split at the same ";", "," or tab into three or more fields, most of them numbers, without
+    a header of names. A listing of the input's rows. Their lines are blanked in ``lines``."""
+    found: list[ListedTable] = []
+    k = 0
+    while k < len(lines):
+        text = lines[k].text.strip()
+        sep = next((d for d in (";", "\t", ",") if text.count(d) >= 2), None)
+        if sep is None or " " in text.replace(", ", ",").strip():
+            k += 1
+            continue
+        width = text.count(sep)
+        j = k
+        while j < len(lines) and lines[j].text.strip().count(sep) == width and " " not in lines[j].text.strip():
+            j += 1
+        rows = [[c.strip() for c in lines[i].text.strip().split(sep)] for i in range(k, j)]
+        numbers = sum(1 for r in rows for c in r if _DELIMITED_NUMBER.match(c))
+        if len(rows) >= 2 and numbers * 2 >= sum(len(r) for r in rows) \
+                and all(_DELIMITED_NUMBER.match(c) for c in rows[0][:1]):
+            at = [lines[i].number for i in range(k, j)]
+            names = [f"column_{c + 1}" for c in range(width + 1)]
+            table = _table(names, rows, at, Origin.LISTING, f"{what} (raw records)", "delimited-records")
+            if table is not None:
+                found.append(dataclasses.replace(table, records="vectors"))  # each line one input record
+                for i in range(k, j):
+                    lines[i] = _Line(lines[i].number, "")
+        k = max(j, k + 1)
+    return found
 
 
 _PERFECT = lazy_compile(r"predicts (?:success|failure|data) perfectly", re.IGNORECASE)
@@ -2403,6 +2465,7 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
     part = LogPart()
     if tables and read.language is Language.SAS:
         part.tables.extend(_sas_vectors_in(buf, codec, first_line))
+        part.tables.extend(_sas_records_in(buf, codec, first_line))
         part.tables.extend(_sas_macro_keys_in(buf, codec, first_line))
     # Where commands are echoed, one-line outputs are kept too: a key's values on one line (levelsof lopnr)
     one_line = read.mode in (MODE_STATA, MODE_R, MODE_PYTHON)
