@@ -1480,7 +1480,8 @@ def _sas_records_in(buf: np.ndarray, codec: str, first_line: int) -> list[Listed
             runs[-1].append(x)
         else:
             runs.append([x])
-    return [t for run in runs if len(run) >= 2 for t in _delimited_records(run, "SAS log")]
+    # (each line one input record: "vectors", a listing whatever its columns look like)
+    return [t for run in runs if len(run) >= 2 for t in _delimited_records(run, "SAS log", "vectors")]
 # A macro variable filled with a key's values: PROC SQL "select lopnr into :outliers separated by ' '",
 # "call symputx('ids', lopnr)".
 _SAS_INTO = lazy_compile(rb"(?i)\bselect\s+(?:distinct\s+)?([A-Za-z_]\w{0,31})\s+into\s*:\s*([A-Za-z_]\w{0,31})|"
@@ -1563,10 +1564,11 @@ _EVENTS = lazy_compile(r"(?:number of events\s*=|No\. of failures\s*=|Number of 
 _DELIMITED_NUMBER = lazy_compile(r"^\s*-?\d[\d.]*\s*$")
 
 
-def _delimited_records(lines: list[_Line], what: str) -> list[ListedTable]:
+def _delimited_records(lines: list[_Line], what: str, records: str = "") -> list[ListedTable]:
     """Raw records written to the output (SAS ``put _infile_;``, a ``print(line)`` of a CSV): runs of two or
     more lines that split at the same ";", "," or tab into three or more fields, most of them numbers, without
-    a header of names. A listing of the input's rows. Their lines are blanked in ``lines``."""
+    a header of names: a listing of rows, judged as such (``records``: "vectors" when each line is surely one
+    input record). Their lines are blanked in ``lines``."""
     found: list[ListedTable] = []
     k = 0
     while k < len(lines):
@@ -1587,7 +1589,7 @@ def _delimited_records(lines: list[_Line], what: str) -> list[ListedTable]:
             names = [f"column_{c + 1}" for c in range(width + 1)]
             table = _table(names, rows, at, Origin.LISTING, f"{what} (raw records)", "delimited-records")
             if table is not None:
-                found.append(dataclasses.replace(table, records="vectors"))  # each line one input record
+                found.append(dataclasses.replace(table, records=records))
                 for i in range(k, j):
                     lines[i] = _Line(lines[i].number, "")
         k = max(j, k + 1)
