@@ -17,6 +17,8 @@ from scanner.lazy_regex import lazy_compile
 from scanner.names import is_margin_label
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
+    from collections.abc import Sequence
+
     import numpy as np
     import polars as pl
 
@@ -222,16 +224,25 @@ def _own_size(table: TableModel, share: ColumnInfo, sized: list[ColumnInfo]) -> 
     return None
 
 
-def _splits_rows(frame: pl.DataFrame, names: list[str]) -> bool:
-    """Whether the share columns add up to 100 (or 1) on every row with all of them, within their rounding."""
+def _complete_rows(frame: pl.DataFrame, names: Sequence[str]) -> np.ndarray:
+    """The rows of ``names`` (as floats) where every one of them holds a number."""
     import numpy as np
 
     values = np.column_stack([frame.get_column(n).cast(float).to_numpy() for n in names])
-    rows = values[~np.isnan(values).any(axis=1)]
-    if rows.shape[0] == 0:
-        return False
+    return values[~np.isnan(values).any(axis=1)]
+
+
+def _each_row_splits(frame: pl.DataFrame, names: Sequence[str], rows: np.ndarray) -> bool:
+    """Whether the columns add up to 100 (or 1) on each of ``rows``, within the rounding they are written
+    with."""
     half = max(_half_unit(frame.get_column(n).drop_nulls().drop_nans()) for n in names)
     return all(_percent_scale(r, half) is not None for r in rows)
+
+
+def _splits_rows(frame: pl.DataFrame, names: list[str]) -> bool:
+    """Whether the share columns add up to 100 (or 1) on every row with all of them, within their rounding."""
+    rows = _complete_rows(frame, names)
+    return rows.shape[0] > 0 and _each_row_splits(frame, names, rows)
 
 
 def _size_column(table: TableModel) -> str | None:
@@ -676,16 +687,13 @@ def _row_percents(table: TableModel, frame: pl.DataFrame, size: str, known: set[
             and not _NOT_OF_UNITS.search(c.name) and frame.get_column(c.name).dtype.is_float()]
     if len(cols) < 2:
         return []
-    values = np.column_stack([frame.get_column(c.name).cast(float).to_numpy() for c in cols])
-    rows = values[~np.isnan(values).any(axis=1)]
+    names = [c.name for c in cols]
+    rows = _complete_rows(frame, names)
     if rows.shape[0] == 0 or (rows.shape[0] < 2 and len(cols) < 3) or rows.min() < 0 or rows.max() > 100:
         return []
     if np.all(rows == np.round(rows)):  # whole numbers are read as counts or codes, not as shares here
         return []
-    half = max(_half_unit(frame.get_column(c.name).drop_nulls().drop_nans()) for c in cols)
-    if any(_percent_scale(r, half) is None for r in rows):
-        return []
-    return cols
+    return cols if _each_row_splits(frame, names, rows) else []
 
 
 def _half_unit(values: pl.Series) -> float:

@@ -70,6 +70,7 @@ from scanner.loaders.programs import (
     wide_codec,
 )
 from scanner.loaders.texttables import (
+    COUNT_PERCENT,
     TextTable,
     box_drawn_as_pipes,
     count_percent_table,
@@ -1635,17 +1636,24 @@ def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
     from scanner.names import identifier_kind
 
     found: dict[str, list[tuple[int, str]]] = {}
+    kinds: dict[str, bool] = {}  # (a log repeats its names: each is judged once)
+
+    def is_key(name: str) -> bool:
+        if name not in kinds:
+            kinds[name] = identifier_kind(name) == "register key"
+        return kinds[name]
+
     for k, x in enumerate(lines):
         if "=" not in x.text and ":" not in x.text:
             continue
         for m in _KEY_VALUE.finditer(x.text):
             name = m.group(1)
-            if identifier_kind(name) == "register key":
+            if is_key(name):
                 found.setdefault(name, []).append((x.number, m.group(2)))
         for m in _KEY_VECTOR.finditer(x.text):
             # R's dput(): "structure(list(lopnr = c(104233L, 118790L, ..." (the vector may run on)
             name = m.group(1)
-            if identifier_kind(name) == "register key":
+            if is_key(name):
                 tail = x.text[m.end():] + " " + " ".join(y.text for y in lines[k + 1:k + 50])
                 body = tail.split(")", 1)[0]
                 found.setdefault(name, []).extend((x.number, v) for v in re.findall(r"\b(\d{5,12})L?\b", body))
@@ -2232,11 +2240,8 @@ def _several_numbers_a_cell(table: ListedTable) -> bool:
     """Whether a cell of the table holds several numbers one space apart ("52 70 19 94") beside cells of a
     count with its percentage ("2 (0.1%)"): columns read off their place."""
     cells = [c for r in table.table.rows for c in r[1:] if c]
-    return any(_COUNT_PERCENT_CELL.match(c) for c in cells) and any(
+    return any(COUNT_PERCENT.fullmatch(c) for c in cells) and any(
         len(c.split()) >= 2 and all(_NUMERIC_CELL.match(t) for t in c.split()) for c in cells)
-
-
-_COUNT_PERCENT_CELL = lazy_compile(r"^\d[\d,.]*\s*\(\s*\d[\d.,]*\s*%?\s*\)$")
 
 
 def _count_percent_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:

@@ -37,7 +37,8 @@ from scanner.names import statistic_kind
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
 
-__all__ = ["TextTable", "TextTableSource", "count_percent_table", "count_rows", "find_tables", "summary_row"]
+__all__ = ["COUNT_PERCENT", "TextTable", "TextTableSource", "count_percent_table", "count_rows", "find_tables",
+           "summary_row"]
 
 _PIPE_LINE = lazy_compile(r"^\s*\|.*\|\s*$")
 _HAS_DIGIT = lazy_compile(r"\d")
@@ -716,7 +717,7 @@ _SENTENCE = lazy_compile(r"[^\W\d_]{2}[.!?:][\"')]?\s*$|[^\W\d_]{2}[.!?]\s+[A-ZÃ
 # A cell of a "Table 1": a count with its percentage, or an estimate with its spread: "48 (48.0%)",
 # "52.310 (8.130)", "2 [1.2]"; or a bare number.
 _STAT_CELL = lazy_compile(r"(?<![\w.])[-\u2212]?\d[\d,.]*%?(?:[ \t]*[(\[][^()\[\]\n]{1,24}[)\]])?")
-_COUNT_PERCENT = lazy_compile(r"(?<![\w.,])(?:\d{1,3}(?:[.,]\d{3})+|\d+)[ \t]*\([ \t]*\d[\d.,]*[ \t]*%?[ \t]*\)")
+COUNT_PERCENT = lazy_compile(r"(?<![\w.,])(?:\d{1,3}(?:[.,]\d{3})+|\d+)[ \t]*\([ \t]*\d[\d.,]*[ \t]*%?[ \t]*\)")
 # A test's p-value after a row's cells ("0.023"; "<0.001" is read as "0.001").
 _P_VALUE = lazy_compile(r"^(?:0?[.,]\d+|1(?:[.,]0+)?)$")
 
@@ -736,7 +737,7 @@ def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
         return None  # a Table 1 is short: a long paragraph of prose or data is not read this way
     hits = 0
     for _, t in block:
-        if "(" in t and _COUNT_PERCENT.search(t):
+        if "(" in t and COUNT_PERCENT.search(t):
             hits += 1
             if hits == 2:
                 break
@@ -749,7 +750,7 @@ def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
     for n, text in lines:
         cells = list(_STAT_CELL.finditer(text))
         indent = len(text) - len(text.lstrip())
-        if not cells or (not rows and not _COUNT_PERCENT.search(text) and not text[:cells[0].start()].strip()):
+        if not cells or (not rows and not COUNT_PERCENT.search(text) and not text[:cells[0].start()].strip()):
             if rows:
                 group, group_indent = text.strip(), indent
             elif text.strip():
@@ -766,7 +767,7 @@ def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
     # The table's width is that of most rows with a count and its percentage; a row with more cells ends in
     # its test's p-value ("<0.001", "0.023": tableone's "p" column, filled on a variable's first row only),
     # which is dropped, not the reason to drop the other rows.
-    widths = Counter(len(c) for _, _, c in rows if any(_COUNT_PERCENT.fullmatch(x) for x in c))
+    widths = Counter(len(c) for _, _, c in rows if any(COUNT_PERCENT.fullmatch(x) for x in c))
     width = max(widths, key=lambda w: (widths[w], w), default=0)
     rows = [(n, label, cells[:width]) for n, label, cells in rows
             if len(cells) == width or (len(cells) > width and all(_P_VALUE.match(x) for x in cells[width:]))]
