@@ -20,7 +20,8 @@ import pytest
 
 from tests.conftest import EXAMPLE, REPO
 
-HEAVY = ("scipy", "polars", "numba")
+#: pydantic comes in with typer 0.29, which builds a TypeAdapter per option at parse time (pyproject pins <0.29)
+HEAVY = ("scipy", "polars", "numba", "pydantic")
 
 #: Runs the CLI in-process, then prints (to stderr, after a marker) which heavy modules got imported and the
 #: kernel compile counts.
