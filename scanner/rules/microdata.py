@@ -546,7 +546,16 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             kind, firms = "direct identifier", True  # names of firms: "Novo Nordisk A/S", "Volvo AB"
         # Names and e-mails repeat (two Annas) yet identify; keys must be near-unique to be row-level.
         floor = opts.direct_min_distinct_share if kind == "direct identifier" else opts.min_distinct_share
-        if kind is None or col.distinct_share < floor or not col.non_null:
+        if kind is None or not col.non_null:
+            continue
+        if col.distinct_share < floor:
+            if kind == "register key" and _repeated_keys(table, col):
+                yield ctx.finding(
+                    f"Column {masking.mask_name(col.name)!r} is a register key repeated over rows: "
+                    f"{col.distinct:,} units with several rows each (a panel or one row per event), so "
+                    f"every row is a unit's record.",
+                    masking.note(f"{col.distinct:,} distinct of {col.non_null:,} values; values not shown"),
+                    column=col.name, identity=kind)
             continue
         if col.non_null < opts.min_rows and not firms \
                 and not (kind == "register key" and _key_values(table, col.name)):
@@ -574,6 +583,26 @@ _UNIT_NAMED = lazy_compile(r"(?<![a-zæøåäö])(arbejdssted|arbetsst(ä|a)lle|
                            r"(_?(nr|no|id|nummer|kode|code))?(?![a-zæøåäö])", re.IGNORECASE)
 _COUNTED = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|number|count|n|lkm|sum|total|i_?alt)(?![a-zæøåäö])",
                         re.IGNORECASE)
+
+
+def _repeated_keys(table: TableModel, col: ColumnInfo) -> bool:
+    """A register key that repeats is still a unit's key: long-format panels (`lopnr;aar;loen`, ten rows
+    a person) and event records. Its values must look like keys (five digits or more), or, for running
+    numbers 1, 2, 3..., the key with the table's other labels must pick out every row (one row per unit
+    and year)."""
+    from scanner.table_model import ColumnKind, Role
+
+    if col.distinct < 3 or col.non_null < 2 * col.distinct:
+        return False
+    if _key_values(table, col.name):
+        return True
+    labels = [c.name for c in table.columns
+              if c.name != col.name and c.role is Role.DIMENSION and c.kind is not ColumnKind.EMPTY]
+    if not labels or col.kind is not ColumnKind.NUMERIC or not col.integral:
+        return False
+    frame = table.sample.select([col.name, *labels]).drop_nulls()
+    # the key is what tells the rows apart (the labels alone repeat: the same year for every person)
+    return frame.height >= 10 and not frame.is_duplicated().any() and frame.select(labels).is_duplicated().any()
 
 
 def _key_values(table: TableModel, name: str) -> bool:
