@@ -174,6 +174,31 @@ def test_smcl_markup_is_stripped() -> None:
     assert "{" not in text
 
 
+def test_smcl_continued_lines_are_joined() -> None:
+    # tabstat and table end a row's label with {...}: the row goes on in the next line
+    smcl = ("{smcl}\n{com}. tabstat loen, by(kommune) statistics(n max)\n{txt}\n{ralign 8:kommune} {...}\n"
+            "{c |}         N       Max\n{hline 9}{c +}{hline 20}\n{ralign 8:Fanø} {...}\n"
+            "{c |}{res}        41    198400\n{txt}{ralign 8:Læsø} {...}\n{c |}{res}         2    105000\n"
+            "{txt}\n{com}. log close\n")
+    lines = strip_smcl(smcl).split("\n")
+    assert lines[3] == " kommune |         N       Max"
+    assert lines[5] == "    Fanø |        41    198400"
+    assert lines[6] == "    Læsø |         2    105000"
+    assert len(lines) == len(smcl.split("\n"))
+    assert lines.index(". log close") == smcl.split("\n").index("{com}. log close")  # numbers after the table
+
+
+def test_smcl_tabstat_with_continued_labels_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "tabstat.smcl"
+    rows = "".join(f"{{txt}}{{ralign 8:{k}}} {{...}}\n{{c |}}{{res}}{n:>10}{m:>10}\n"
+                   for k, n, m in (("Fanø", 41, 198400), ("Læsø", 2, 105000), ("Samsø", 17, 142000)))
+    path.write_text("{smcl}\n{com}. tabstat loen, by(kommune) statistics(n max)\n{txt}\n"
+                    "{ralign 8:kommune} {...}\n{c |}         N       Max\n{hline 9}{c +}{hline 20}\n" + rows
+                    + "{txt}{hline 9}{c BT}{hline 20}\n", encoding="utf-8")
+    rules = {f.rule for f in api.scan([path], load_config()).findings()}
+    assert {"TAB001", "EXT001"} <= rules
+
+
 def test_smcl_log_tables_are_read(tmp_path: Path) -> None:
     sample = next(s for s in SAMPLES if s.name == "stata_list_smcl.smcl")
     path = tmp_path / sample.name

@@ -266,10 +266,30 @@ def _smcl_line(line: str) -> str:
 def strip_smcl(text: str) -> str:
     """SMCL markup turned into the plain text Stata shows: ``{txt}``, ``{res}``, ``{com}`` dropped,
     ``{c |}`` a bar, ``{hline 13}`` 13 dashes, ``{col 20}`` spaces up to column 20, ``{space 3}``, ``{ralign
-    78:...}``, ``{res:22}`` its text. Line breaks are kept (lines keep their numbers)."""
+    78:...}``, ``{res:22}`` its text. A line ending in ``{...}`` goes on in the next one (tabstat and table
+    print a row's label that way); the lines it saves come back at the next blank line, so lines after a
+    table keep their numbers."""
     if "{" not in text:
         return text
-    return "\n".join(_smcl_line(line) if "{" in line else line for line in text.split("\n"))
+    out: list[str] = []
+    held = ""  # the start of a line continued with {...}
+    saved = 0  # lines joined since the last blank line
+    for line in text.split("\n"):
+        plain = _smcl_line(line) if "{" in line else line
+        if line.rstrip().endswith("{...}"):
+            held += plain.rstrip("\r")
+            saved += 1
+            continue
+        plain, held = held + plain, ""
+        out.append(plain)
+        if saved and not plain.strip():
+            out.extend([""] * saved)
+            saved = 0
+    if held:
+        out.append(held)
+        saved -= 1
+    out.extend([""] * saved)
+    return "\n".join(out)
 
 
 # --- command and origin -----------------------------------------------------------------------------------
