@@ -308,6 +308,16 @@ def test_risk_table_under_a_survival_plot(small: int, expected: list[str]) -> No
     assert t.lines == (14, 14, 14, 14, 15, 15, 15, 15)
 
 
+@pytest.mark.parametrize(("small", "expected"), [(2, ["5", "3", "2", "1", "0"]), (1400, None)])
+def test_danish_risk_table_with_numbered_strata(small: int, expected: list[str] | None) -> None:
+    # "Antal i risiko" (Danish, Norwegian); a stratum named "Type 1" keeps its number in its label
+    text = f"Antal i risiko\nType 1 3000 2588 2258 1946 {small}\nType 2   5 3 2 1 0\n"
+    (t,) = [t for t in find_tables(text) if t.kind == "risk-table"]
+    assert t.rows[0] == ["Type 1 (1)", "3000"]
+    assert [r[1] for r in t.rows if r[0].startswith("Type 2")] == ["5", "3", "2", "1", "0"]
+    assert [r[1] for r in t.rows if r[0].startswith("Type 1")][-1] == str(small)
+
+
 def test_risk_in_prose_is_not_a_risk_table() -> None:
     text = "The population at risk was 120 in 2019 and 98 in 2020, and 2 of them moved.\n"
     assert not [t for t in find_tables(text) if t.kind == "risk-table"]

@@ -498,7 +498,7 @@ def strip_output_prefix(text: str) -> str:
 
 
 # The title of a survival plot's risk table: "Number at risk", "No. at risk", "At risk", "Antal i risiko".
-_AT_RISK = lazy_compile(r"(?i)(?:\b(?:number|no\.?|n|antal|antall|antalet)\s+)?\b(?:at|i|in)\s+risk(?:o|iko)?\b")
+_AT_RISK = lazy_compile(r"(?i)(?:\b(?:number|no\.?|n|antal|antall|antalet)\s+)?\b(?:at|i|in)\s+(?:risk|risiko)\b")
 _RISK_COUNT = lazy_compile(r"^\d{1,3}(?:,\d{3})*$|^\d{1,9}$")
 #: Lines under a risk table's title read for its rows.
 _RISK_LINES = 8
@@ -526,6 +526,11 @@ def _risk_tables(text: str, first_line: int) -> Iterator[TextTable]:
             steps = {b - a for a, b in itertools.pairwise(values)}
             if len(values) >= 3 and len(steps) == 1 and steps != {0}:
                 continue  # the time axis (0 12 24 36)
+            first = tokens.index(counts[0])
+            if first and len(values) >= 3 and values[0] < values[1] and tokens[first - 1][-1:].isalpha():
+                # a number ending the stratum's label ("Type 1  3000 2588"): persons at risk never grow
+                tokens[first - 1] += " " + tokens.pop(first)
+                counts, values = counts[1:], values[1:]
             label = " ".join(t for t in tokens if not _RISK_COUNT.match(t)).strip(" :") or f"line {first_line + j}"
             rows.extend([f"{label} ({k})", v] for k, v in enumerate(counts, start=1))
             at.extend([first_line + j] * len(counts))
@@ -593,7 +598,7 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     if "&" in text and "\\" in text:
         latex_tables, text = _latex_tables(text, first_line)
         yield from latex_tables
-    if "risk" in text or "RISK" in text or "Risk" in text:
+    if "risk" in text or "RISK" in text or "Risk" in text or "risiko" in text:
         yield from _risk_tables(text, first_line)
         yield from _at_risk_rows(text, first_line)
     # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
