@@ -576,11 +576,12 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 
 # A column named for a unit (singular or plural) and not for counting them.
 # A column named for one unit (singular: "arbejdssted", "firma", "person", "workplace_id"; a plural such as
-# "personer" or "virksomheder" names a count of them) and not for counting.
+# "personer" or "virksomheder" names a count of them; "person_years", "firm size" name something else) and
+# not for counting.
 _UNIT_NAMED = lazy_compile(r"(?<![a-zæøåäö])(arbejdssted|arbetsst(ä|a)lle|workplace|establishment|virksomhed|firma|"
                            r"firm|company|enterprise|f(ö|o)retag(et)?|selskab|bedrift|employer|arbejdsgiver|person|"
                            r"patient|individ|household|husstand|hush(å|a)ll|familie|family|address|adresse)"
-                           r"(_?(nr|no|id|nummer|kode|code))?(?![a-zæøåäö])", re.IGNORECASE)
+                           r"([_\- ]?(nr|no|id|nummer|kode|code))?(?![a-zæøåäö]|[_\- ][a-zæøåäö])", re.IGNORECASE)
 _COUNTED = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|number|count|n|lkm|sum|total|i_?alt)(?![a-zæøåäö])",
                         re.IGNORECASE)
 
