@@ -518,6 +518,10 @@ _SAS_REF = lazy_compile(r"&([A-Za-z_]\w{0,31})\.?")
 _STATA_LOCAL_REF = lazy_compile(r"`([A-Za-z_]\w{0,31})'")
 _STATA_GLOBAL_REF = lazy_compile(r"\$\{?([A-Za-z_]\w{0,31})\}?")
 _BARE_REF = lazy_compile(r"\s*([A-Za-z_.][\w.]{0,63})(?=\s*(?:[),\];&|]|$|\bthen\b|\band\b|\bor\b))", re.M)
+# An R or Python value typed in: a list, vector, set or tuple, a quoted or bare number, or one of them
+# converted ("c(1023, 4471)", "[104233, 118790]", "set([...])", "np.array([...])", "as.character(c(...))").
+_LITERAL_VALUE = lazy_compile(r"(?:(?:c|list|set|tuple|frozenset|(?:np|numpy)\.(?:array|asarray)|(?:pd|pl)\.Series|"
+                              r"as\.(?:character|numeric|integer)|array)\s*\(\s*)*[\[({'\"\d-]")
 #: How far back (bytes) a reference's definition is looked for.
 DEFINITION_WINDOW = 16 << 20
 
@@ -617,6 +621,10 @@ def _resolved(buf: np.ndarray, ls: int, before: str, op: str, after: str, langua
     if ref_kind == "r":
         value = _ECHO_PREFIX[3].sub("", value)
     value = value.strip()
+    if ref_kind in ("r", "python") and not _LITERAL_VALUE.match(value):
+        # ids = df.loc[df.diag.str.startswith("DC"), "pnr"].unique(): keys the data gave, not typed in;
+        # the literals of its filter are no keys
+        return 0
     if ref_kind == "local" and (inner := re.fullmatch(r"[A-Za-z_]\w{0,31}", value)) is not None:
         # foreach id of local ids: the loop runs over the values of the local it names
         value = (_definition(buf, ls, "local", inner.group(0), codec, index) or "").strip()
