@@ -552,7 +552,16 @@ def _parse_frame(frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> pl.DataF
 
 
 def _is_statistic_label(label: str) -> bool:
-    return statistic_kind(label) in ("mean", "spread", "percentile", "min", "max", "estimate")
+    kind = statistic_kind(label)
+    if kind in ("estimate", "spread"):
+        # a short model-output word is a row's statistic only beside no other words that name it: "80 or
+        # older", "Other or unknown", "Blood type B", "T stage" are classes of persons
+        words = [w for w in _LABEL_WORDS.split(label.lower()) if w and w not in _WEAK_STATISTIC_NAMES]
+        return bool(words) and statistic_kind(" ".join(words)) == kind
+    return kind in ("mean", "spread", "percentile", "min", "max", "estimate")
+
+
+_LABEL_WORDS = lazy_compile(r"[\s\-./()|>,:;_\[\]]+")
 
 
 def _fill_down(frame: pl.DataFrame, columns: Sequence[ColumnInfo], last: dict[str, object]) -> pl.DataFrame:
