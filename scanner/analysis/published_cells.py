@@ -201,8 +201,18 @@ _COLUMN_PERCENT_SHARE = 0.8
 def _sized_columns(table: TableModel) -> list[ColumnInfo]:
     from scanner.names import name_tokens
 
-    return [c for c in table.counts if c.count_named
-            and {t for t in name_tokens(c.name) if not t.isdigit()} <= _SIZE_TOKENS]
+    def group_words(name: str) -> set[str]:
+        tokens = [t for t in name_tokens(name) if not t.isdigit()]
+        # "Antal anställda med sjukfall", "Number of persons with diabetes": the clause after "with" says
+        # which persons; they are still the group that a share of it is of
+        cut = next((k for k, t in enumerate(tokens) if k and t in _QUALIFIERS), len(tokens))
+        return set(tokens[:cut])
+
+    return [c for c in table.counts if c.count_named and group_words(c.name) <= _SIZE_TOKENS]
+
+
+#: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").
+_QUALIFIERS = frozenset({"med", "with", "uden", "utan", "without", "who", "som", "der", "having"})
 
 
 def _own_size(table: TableModel, share: ColumnInfo, sized: list[ColumnInfo]) -> str | None:
