@@ -246,7 +246,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
     """The MODEL and table rules over a note's text (lines numbered from ``first_line``): model sizes,
     tables pasted into it, group sizes and counts of units written in its sentences."""
     from scanner.loaders.prose import dominance_in_prose, group_sizes_in_prose, units_in_prose
-    from scanner.loaders.texttables import TextTableSource, find_tables, title_above
+    from scanner.loaders.texttables import TextTableSource, caption_below, find_tables, title_above
 
     table_rules = rules_for(config, Shape.TABLE)
     findings = _model_findings(text, first_line, rules_for(config, Shape.MODEL), config, entry.relpath, key)
@@ -260,8 +260,10 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         if prose is not None:
             found_tables.append(prose)
     for found in found_tables:
-        title = title_above(text, first_line, found) if not found.kind.startswith("prose") else ""
-        table = _analyse(TextTableSource(Path(entry.path), found, title=title), config)
+        prose = found.kind.startswith("prose")
+        title = title_above(text, first_line, found) if not prose else ""
+        footer = caption_below(text, first_line, found) if not prose else ""
+        table = _analyse(TextTableSource(Path(entry.path), found, title=title, footer=footer), config)
         judged = judge(table, table_rules, config, entry.relpath, key)
         findings.extend(_at_row_lines(judged, found.lines) if found.lines else _at_lines(judged, found.data_line))
     suppression = [s for s in table_rules if s.code == "TAB004"]

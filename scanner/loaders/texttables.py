@@ -802,11 +802,41 @@ def title_above(text: str, first_line: int, table: TextTable) -> str:
     return "\n".join(lines[max(0, end - TITLE_LINES):end])
 
 
+# A caption or note under a table: LaTeX's \caption (xtable puts it after the tabular), pandoc's ": Table 3 ...",
+# "Table 2.", "Note:", "Source:", "N = 250", in the Nordic languages too.
+_CAPTION_BELOW = lazy_compile(r"^\s*(?:\\caption\b|:\s|\*{0,2}_?(?:table|tabel|tabell|taulukko|note|notes|anm\w*|"
+                              r"kilde|källa|kalla|source|lähde|n\s*=)\b)", re.IGNORECASE)
+#: Lines under a table's last row read for its caption.
+CAPTION_LINES = 4
+
+
+def caption_below(text: str, first_line: int, table: TextTable) -> str:
+    """The caption or note lines just under ``table``'s last row (a size stated there, "(N = 250)", is the
+    rows' whole as a title's is). Only caption-like lines count: the next paragraph is not the table's."""
+    lines = text.split("\n")
+    last = (max(table.lines) if table.lines else table.data_line + len(table.rows) - 1) - first_line
+    out: list[str] = []
+    for line in lines[last + 1:last + 1 + CAPTION_LINES + 2]:
+        stripped = line.strip()
+        if _CAPTION_BELOW.match(line):
+            out.append(line)
+        elif out:
+            if not stripped or stripped.startswith("\\"):
+                break  # the caption ended
+            out.append(line)  # a caption over several lines
+        elif stripped and not stripped.startswith(("\\", "|", "+", "-", "=", "%")):
+            break  # prose or another table before any caption: not the table's
+        if len(out) >= CAPTION_LINES:
+            break
+    return "\n".join(out)
+
+
 class TextTableSource:
     """A :class:`~scanner.loaders.base.TabularSource` over a table found in text (all columns text)."""
 
-    def __init__(self, path: Path, table: TextTable, *, title: str = "") -> None:
+    def __init__(self, path: Path, table: TextTable, *, title: str = "", footer: str = "") -> None:
         self.path = path
+        self.footer_text = footer
         import pyarrow as pa
 
         self._table = table
