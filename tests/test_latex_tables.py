@@ -101,3 +101,13 @@ def test_tables_written_by_pandas_to_latex(tmp_path: Path) -> None:
         path = tmp_path / name
         path.write_text(frame.to_latex(), encoding="utf-8")
         assert _rules(_scan(path)) == ([("TAB001", line)] if line else []), (name, path.read_text())
+
+
+def test_unescaped_percent_of_pandas_to_latex_is_no_comment() -> None:
+    from scanner.loaders.latex import _uncommented
+
+    # pandas' to_latex leaves "%" unescaped in headers and cells; a comment there would cut the row
+    assert _uncommented(r"Branche & Antal & Største andel (%) \\") == r"Branche & Antal & Største andel (%) \\"
+    assert _uncommented(r"Industri & 188 & 38.2% \\ % source: FIRM") == r"Industri & 188 & 38.2% \\ "
+    assert _uncommented(r"% Industri & 188 & 38.2 \\") == ""  # a row commented out stays out
+    assert _uncommented(r"\toprule % rule") == r"\toprule "

@@ -35,6 +35,19 @@ __all__ = ["cells_text", "header_names", "iter_blocks", "parse_cell"]
 _AMP = lazy_compile(r"(?<!\\)&")
 _ROW_END = lazy_compile(r"\\\\(?:\s*\[[^\]]*\])?|\\tabularnewline\b")
 _COMMENT = lazy_compile(r"(?<!\\)%.*$")
+
+
+def _uncommented(line: str) -> str:
+    """``line`` without its LaTeX comment. A ``%`` after a cell's text with the row going on after it (``&``
+    or the row's ``\\\\``) is the percent sign pandas' ``to_latex`` leaves unescaped ("andel (%) \\\\"),
+    not a comment: a comment there would cut the row."""
+    m = _COMMENT.search(line)
+    if m is None:
+        return line
+    rest = m.group(0)
+    if line[:m.start()].strip() and ("&" in rest or "\\\\" in rest):
+        return line[:m.start()] + "%" + _uncommented(rest[1:])
+    return line[:m.start()]
 # Lines and commands that are not cells: rules, spacing, longtable's head/foot markers.
 _RULES = lazy_compile(
     r"\\(?:hline|toprule|midrule|bottomrule|endhead|endfirsthead|endfoot|endlastfoot|relax|noalign"
@@ -133,7 +146,7 @@ def _split_cells(row: str) -> list[str]:
 def _continues(line: str) -> bool:
     """Whether ``line`` belongs to a block of rows: it has a cell separator or a row end, or it is only
     rules, spacing or a comment."""
-    body = _COMMENT.sub("", line)
+    body = _uncommented(line)
     if _AMP.search(body) or _ROW_END.search(body):
         return True
     rest = _RULES.sub("", body).strip()
@@ -148,7 +161,7 @@ def latex_rows(lines: list[str], start: int) -> tuple[list[tuple[int, list[str |
     depth = 0  # of braces open in ``pending``
     k = start
     while k < len(lines) and _continues(lines[k]):
-        body = _RULES.sub("", _COMMENT.sub("", lines[k]))
+        body = _RULES.sub("", _uncommented(lines[k]))
         if _SPACING_LINE.match(body):
             k += 1
             continue
@@ -204,7 +217,7 @@ def is_header_row(row: list[str | None]) -> bool:
 def is_row_start(line: str) -> bool:
     """Whether a line may start a block of LaTeX table rows: an unescaped ``&`` and a row end or
     LaTeX markup on it (a plain ``a & b`` line in prose or code is not a table row)."""
-    body = _COMMENT.sub("", line)
+    body = _uncommented(line)
     return bool(_AMP.search(body)) and ("\\\\" in body or "\\" in body or body.rstrip().endswith("&"))
 
 
