@@ -148,10 +148,10 @@ def _table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> Tex
     if header is None:
         if len(rows) >= 2 and is_header_row(rows[0], rows[1:]):
             header, rows = rows[0], rows[1:]
-            if len(rows) >= 3 and is_levels_row(rows[0]):
+            if len(rows) >= 3 and (is_levels_row(rows[0]) or _names_over_levels(header, rows[0], rows[1])):
                 # a second header row: the column variable's levels and Total under its name ("Region 1 2
                 # Total" under "Sex")
-                header = [" | ".join(x for x in (h.strip(), c.strip()) if x) for h, c in zip(
+                header = [" | ".join(" ".join(x.split()) for x in (h, c) if x.strip()) for h, c in zip(
                     header + [""] * (len(rows[0]) - len(header)), rows[0], strict=False)]
                 rows = rows[1:]
         else:
@@ -161,6 +161,18 @@ def _table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> Tex
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows]
     return TextTable(unique_names([h.strip() for h in header]), body, 1, kind)
+
+
+def _names_over_levels(header: list[str], levels: list[str], data: list[str]) -> bool:
+    """A header row naming the row and column variables over a row of the column variable's levels (SAS
+    ODS PROC FREQ in RTF or Word: "region | hfaudd_grp | | |" over "Frequency | Grundskole | Gymnasial |
+    ... | Total"; "Under 18 | 18-29 | 67+"): the names fill at most two cells, no level is a plain number,
+    and the row below has numbers under them."""
+    named = [c for c in header if c.strip()]
+    cells = levels[1:]
+    return (0 < len(named) <= 2 and len(named) < len(header) / 2 and len(cells) >= 2
+            and all(c.strip() and not _NUMBER.fullmatch(c.strip().replace(" ", "")) for c in cells)
+            and sum(1 for c in data[1:] if _NUMBER.fullmatch(c.strip().replace(" ", ""))) >= len(cells) / 2)
 
 
 def _tab_blocks(text: str) -> list[list[list[str]]]:
