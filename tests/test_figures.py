@@ -697,3 +697,24 @@ def test_a_raster_image_written_into_a_note_goes_to_a_person(tmp_path: Path) -> 
     f = scan(note)
     assert f.verdict is Verdict.REVIEW and rules(f) == {"FIL001"}, _detail(f)
     assert "embedded image 1" in f.findings[0].message
+
+
+@pytest.mark.parametrize(("marks", "verdict"), [(90, Verdict.FAIL), (0, Verdict.PASS)])
+def test_stata_svg_scatter_in_its_large_viewbox(tmp_path: Path, marks: int, verdict: Verdict) -> None:
+    # Stata draws a 600 px graph in a 3960 x 2880 viewBox: a marker of radius 26 units is 4 px on the page
+    rng = random.Random(4)
+    dots = "".join(
+        f'<circle cx="{rng.uniform(400, 3800):.2f}" cy="{rng.uniform(120, 2450):.2f}" r="26.35" '
+        'style="fill:#1A476F"/>\n' for _ in range(marks))
+    bars = "".join(f'<rect x="{500 + 700 * k}" y="{900 + 100 * k}" width="520" height="{1500 - 100 * k}" '
+                   'style="fill:#1A476F"/>\n' for k in range(4)) if not marks else ""
+    path = tmp_path / "graph.svg"
+    path.write_text('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+                    "<!-- This is a Stata 18.0 generated SVG file (http://www.stata.com) -->\n"
+                    '<svg version="1.1" width="600px" height="436px" viewBox="0 0 3960 2880" '
+                    'xmlns="http://www.w3.org/2000/svg">\n<rect x="0" y="0" width="3960" height="2880" '
+                    'style="fill:#EAF2F3"/>\n' + dots + bars + "</svg>\n", encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if marks:
+        assert "FIG001" in rules(f)

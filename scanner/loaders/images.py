@@ -199,6 +199,7 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
     panel_lines: dict[str, int] = defaultdict(int)  # data lines per panel
     centres: list[tuple[float, float]] = []
     in_defs = 0  # inside definitions (clip paths, markers): shapes there are not drawn as they are
+    scale = 1.0  # user units a pixel: Stata draws a 600 px graph in a 3960-unit viewBox
     for event, el in iterparse(fh, events=("start", "end", "comment")):
         if event == "comment":
             text = (el.text or "").strip()
@@ -211,6 +212,8 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
             continue
         tag = _local(el.tag)
         if event == "start":
+            if tag == "svg" and not stack:
+                scale = _user_units_per_pixel(el)
             if tag in ("g", "svg", "a", "switch"):
                 serial += 1
                 ident = el.get("id")
@@ -298,7 +301,7 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
                 bars.append(bar)
             elif tag == "path":
                 bars.extend(stair_bars(_line_points(tag, el, closed=True)))
-        found = _mark(tag, el)
+        found = _mark(tag, el, scale)
         if found is not None:
             sig, shape, pos = found
             if not g.excluded:
@@ -668,8 +671,21 @@ def _outside_progressions(run: list[str]) -> list[str]:
     return out
 
 
-def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:
-    """A mark's shape signature, kind and position, or None when ``el`` is not a small repeated shape."""
+def _user_units_per_pixel(svg: Element) -> float:
+    """How many user units of the root's ``viewBox`` make one pixel of its ``width`` (at least 1): Stata
+    writes ``width="600px" viewBox="0 0 3960 2880"``, so its markers of radius 26 are 4 px on the page."""
+    box = (svg.get("viewBox") or "").replace(",", " ").split()
+    width = _float(re.sub(r"(px|pt)$", "", (svg.get("width") or "").strip()))
+    if len(box) != 4 or not width:
+        return 1.0
+    view = _float(box[2])
+    return max(1.0, view / width) if view else 1.0
+
+
+def _mark(tag: str, el: Element, scale: float = 1.0) -> tuple[str, str, tuple[float, float]] | None:
+    """A mark's shape signature, kind and position, or None when ``el`` is not a small repeated shape
+    (sizes in pixels: ``scale`` user units a pixel)."""
+    size = MARK_SIZE * scale
     if tag == "use":
         href = el.get("{http://www.w3.org/1999/xlink}href") or el.get("href") or ""
         x, y = _float(el.get("x")), _float(el.get("y"))
@@ -679,13 +695,13 @@ def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:
     if tag in ("circle", "ellipse"):
         x, y = _float(el.get("cx")), _float(el.get("cy"))
         r = _float(el.get("r")) if tag == "circle" else _float(el.get("rx"))
-        if x is None or y is None or r is None or r > MARK_SIZE / 2:
+        if x is None or y is None or r is None or r > size / 2:
             return None
         return f"{tag}:{r:.1f}:{el.get('style', '')[:0]}", "circle", (x, y)
     if tag == "rect":
         w, h = _float(el.get("width")), _float(el.get("height"))
         x, y = _float(el.get("x")) or 0.0, _float(el.get("y")) or 0.0
-        if w is None or h is None or not (0 < w <= MARK_SIZE and 0 < h <= MARK_SIZE):
+        if w is None or h is None or not (0 < w <= size and 0 < h <= size):
             return None
         return f"rect:{w:.1f}:{h:.1f}", "square", (x, y)
     if tag in ("path", "polygon"):
@@ -704,7 +720,7 @@ def _mark(tag: str, el: Element) -> tuple[str, str, tuple[float, float]] | None:
             x0, y0, w, h, sig = box
             if not re.search(r"[zZ]", el.get("d", "")):
                 return None  # an open path is a line, not a mark
-        if w > MARK_SIZE or h > MARK_SIZE or (w == 0 and h == 0):
+        if w > size or h > size or (w == 0 and h == 0):
             return None
         return f"{tag}:{sig}", "symbol", (x0, y0)
     return None
