@@ -394,6 +394,7 @@ class _DocumentScan:
             self._labels(fig)
             for ds in fig.data:
                 self.doc.data.append(self._data(ds, place))
+                facts.lines = max(facts.lines, ds.lines)
                 if ds.marks is not None:
                     m = ds.marks
                     facts.marks.append(MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line))

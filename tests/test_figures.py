@@ -718,3 +718,22 @@ def test_stata_svg_scatter_in_its_large_viewbox(tmp_path: Path, marks: int, verd
     assert f.verdict is verdict, _detail(f)
     if marks:
         assert "FIG001" in rules(f)
+
+
+@pytest.mark.parametrize(("persons", "verdict"), [(20, Verdict.REVIEW), (3, Verdict.PASS)])
+def test_vega_line_per_unit_is_a_spaghetti_plot(tmp_path: Path, persons: int, verdict: Verdict) -> None:
+    import json
+
+    rng = random.Random(9)
+    values = [{"id": k, "aar": y, "timer": round(rng.uniform(30, 40), 1)}
+              for k in range(1, persons + 1) for y in range(2012, 2022)]
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "mark": "line",
+            "encoding": {"detail": {"field": "id", "type": "nominal"}, "x": {"field": "aar", "type": "ordinal"},
+                         "y": {"field": "timer", "type": "quantitative"}},
+            "data": {"values": values}}
+    path = tmp_path / "chart.html"
+    path.write_text('<html><body><div id="vis"></div><script>var spec = ' + json.dumps(spec)
+                    + '; vegaEmbed("#vis", spec);</script></body></html>', encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    assert ("FIG001" in rules(f)) is (verdict is Verdict.REVIEW)

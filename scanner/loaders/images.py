@@ -1129,6 +1129,14 @@ def _vega(spec: Any, where: str) -> list[DataSet]:
                 n = max((len(v) for v in out[-1].columns.values()), default=0)
                 if n:
                     out[-1].marks = MarkGroup(n, n, f"vega {kind} mark", out[-1].where)
+            if kind in ("line", "trail") and out and isinstance(node.get("encoding"), dict):
+                # a line per value of the field that splits the lines: 20 ids, 20 persons' trajectories
+                for channel in ("detail", "color", "strokeDash", "stroke"):
+                    enc = node["encoding"].get(channel)
+                    field = enc.get("field") if isinstance(enc, dict) else None
+                    values = out[-1].columns.get(field) if isinstance(field, str) else None
+                    if values:
+                        out[-1].lines = max(out[-1].lines, len(set(values)))
             for k, v in node.items():
                 if k not in ("datasets", "data"):
                     walk(v)

@@ -183,6 +183,8 @@ class DataSet:
     metadata: bool = False
     #: the marks an interactive chart draws from this data (scatter points), if it draws marks
     marks: MarkGroup | None = None
+    #: the lines it draws, one per value of the field that splits them (vega's detail or color on a line mark)
+    lines: int = 0
 
 
 @dataclass(slots=True)
