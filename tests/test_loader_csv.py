@@ -952,3 +952,18 @@ def test_a_markdown_table_saved_as_text_has_its_header_and_no_alignment_row(tmp_
     rows = [r for b in src.batches() for r in b.to_pylist()]
     assert len(rows) == 2 and src.meta.data_line == 5
     assert any("rule line" in n for n in src.meta.notes)
+
+
+def test_tables_of_different_widths_without_a_blank_line_are_not_one_column(tmp_path: Path) -> None:
+    from scanner import api
+    from scanner.config import load_config
+    from scanner.findings import Verdict
+
+    # a 3-column table, then a 2-column one right under it: no delimiter is consistent, yet every record
+    # splits at ';' — read as one column of text its small cell would pass unseen
+    path = tmp_path / "two.csv"
+    path.write_text("Region;Mænd;Kvinder\nHovedstaden;1200;1310\nSjælland;800;790\nSyddanmark;950;1002\n"
+                    "Region;Antal\nHovedstaden;2\nSjælland;1411\n", encoding="utf-8")
+    (result,) = api.scan([path], load_config()).files
+    assert result.verdict is not Verdict.PASS
+    assert any(f.rule == "FIL001" and "different widths" in f.message for f in result.findings)
