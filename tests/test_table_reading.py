@@ -344,3 +344,19 @@ def test_risk_table_in_a_pdf_figure(tmp_path: Path) -> None:
         plt.close(fig)
         (result,) = api.scan([path], load_config(), jobs=1).files
         assert result.verdict is verdict, [(f.rule, f.message) for f in result.findings]
+
+
+def test_linked_margin_from_a_total_column_of_a_wider_table() -> None:
+    from scanner.loaders.texttables import TextTable, linked_margins
+
+    # sheet 1 hides a cell as "x" (with a note row under it); sheet 2 gives each institution's total beside
+    # a percentage: the total column is the margin that recomputes the hidden cell
+    first = TextTable(["Institution", "Drenge", "Piger"],
+                      [["Aarhus", "188", "231"], ["Ærø", "x", "5"], ["Tønder", "73", "88"],
+                       ["x: færre end 3 elever", "", ""]], 3, "sheet")
+    second = TextTable(["Institution", "I alt", "Gennemførelsesprocent"],
+                       [["Aarhus", "419", "88.9"], ["Ærø", "6", "91.1"], ["Tønder", "161", "74.2"]], 3, "sheet")
+    ((k, linked),) = linked_margins([first, second])
+    assert k == 0
+    assert linked.names[-1] == "I alt (linked table)"
+    assert [r[-1] for r in linked.rows[:3]] == ["419", "6", "161"]

@@ -100,13 +100,20 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, TextTable]]:
 
     margins: list[dict[str, str]] = []
     for t in tables:
-        if len(t.names) == 2 and len(t.rows) >= 2 and all(len(r) == 2 and _BARE_NUMBER.match(r[1]) for r in t.rows):
-            margins.append({_norm_label(r[0]): r[1] for r in t.rows})
+        if len(t.rows) < 2:
+            continue
+        # a table of one number a label, or a table's total column ("Institution | I alt | Procent")
+        totals = [1] if len(t.names) == 2 else [k for k, n in enumerate(t.names) if k and is_margin_label(n)]
+        for k in totals:
+            if all(len(r) > k and _BARE_NUMBER.match(r[k]) for r in t.rows):
+                margins.append({_norm_label(r[0]): r[k] for r in t.rows})
     out: list[tuple[int, TextTable]] = []
     for k, t in enumerate(tables):
         if len(t.names) < 3 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
-        labels = [_norm_label(r[0]) for r in t.rows if r and r[0] and not is_margin_label(r[0])]
+        # (a note under the table, "x: færre end 3", fills no cell and is no row of it)
+        labels = [_norm_label(r[0]) for r in t.rows if r and r[0] and not is_margin_label(r[0])
+                  and any(c.strip() for c in r[1:])]
         columns = [_norm_label(n) for n in t.names[1:]]
         has_total_column = any(is_margin_label(n) for n in t.names[1:])
         has_total_row = any(r and is_margin_label(r[0]) for r in t.rows)
