@@ -959,11 +959,11 @@ def test_tables_of_different_widths_without_a_blank_line_are_not_one_column(tmp_
     from scanner.config import load_config
     from scanner.findings import Verdict
 
-    # a 3-column table, then a 2-column one right under it: no delimiter is consistent, yet every record
-    # splits at ';' — read as one column of text its small cell would pass unseen
+    # a 3-column table, then a 2-column one right under it: no delimiter is consistent; each block of
+    # lines with one number of fields is a table of its own, the second starting where the count changes
     path = tmp_path / "two.csv"
     path.write_text("Region;Mænd;Kvinder\nHovedstaden;1200;1310\nSjælland;800;790\nSyddanmark;950;1002\n"
                     "Region;Antal\nHovedstaden;2\nSjælland;1411\n", encoding="utf-8")
     (result,) = api.scan([path], load_config()).files
-    assert result.verdict is not Verdict.PASS
-    assert any(f.rule == "FIL001" and "different widths" in f.message for f in result.findings)
+    assert result.verdict is Verdict.FAIL
+    assert [f.location.line for f in result.findings if f.rule == "TAB001"] == [6]

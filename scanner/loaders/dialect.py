@@ -152,16 +152,6 @@ def sniff(text: str, head: bytes, *, complete: bool) -> Layout:
         best = candidates[0]
         if best.mode != 1 or best.consistency < _ONE_COLUMN_CONSISTENCY:
             raise LoadError("not a delimited table: no consistent delimiter")
-        split = next((c for c in candidates if c.records
-                      and sum(1 for r in c.records if len(r.fields) >= 2) >= _ONE_COLUMN_CONSISTENCY * len(c.records)),
-                     None)
-        if split is not None:
-            # every record splits at this character, into varying numbers of fields: tables of different
-            # widths one under the other, not one column of text that would hide their cells
-            widths = sorted({len(r.fields) for r in split.records})
-            raise LoadError(f"no consistent layout: records split at {split.delimiter!r} into "
-                            f"{', '.join(map(str, widths[:4]))} fields (tables of different widths, no blank "
-                            "line between them?)")
         notes.append("one column: no delimiter found")
     if complete and best.delimiter != WHITESPACE and best.records:
         line = _open_quote_line(text, best.records[-1].first_line, best.delimiter)

@@ -628,9 +628,11 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 if table is not None:
                     yield table
             continue
-        if lines[i].count(";") and (i == 0 or not lines[i - 1].strip() or lines[i - 1].count(";") == 0):
-            # semicolon-separated lines (a table pasted from a CSV file, or one of several in one file): a
-            # block of lines with the same number of fields, two or more
+        if lines[i].count(";") and (i == 0 or not lines[i - 1].strip() or lines[i - 1].count(";") == 0
+                                    or len(_semicolon_cells(lines[i - 1])) != len(_semicolon_cells(lines[i]))):
+            # semicolon-separated lines (a table pasted from a CSV file, or one of several in one file, the
+            # next one starting where the number of fields changes): a block of lines with the same number
+            # of fields, two or more
             width = len(_semicolon_cells(lines[i]))
             j = i
             block = []
