@@ -236,6 +236,17 @@ _EMBEDDED_STAT = lazy_compile(
 )
 
 
+# A statistic with its interval or spread, two numbers in the brackets: "54 (43, 66)" median (Q1, Q3),
+# "3.1 [2.0-4.5]", "52.3 ± 10.2". (One number in brackets may be a count's percentage: "2 (1.3)".)
+_STATISTIC_WITH_INTERVAL = lazy_compile(
+    r"^[+-]?\d+(?:[.,]\d+)?\s*(?:±\s*\d+(?:[.,]\d+)?|[(\[]\s*[+-]?\d+(?:[.,]\d+)?\s*(?:[-–;,]|to)\s*[+-]?\d+(?:[.,]\d+)?"
+    r"\s*[)\]])$"
+    # a mean with its SD, "61.8 (13.2)" (a decimal before the bracket: no count), and a range of decimals,
+    # "3.1-9.9" (a range of whole numbers, "10-14", may be a rounded count)
+    r"|^[+-]?\d+[.,]\d+\s*[(\[]\s*\d+(?:[.,]\d+)?\s*[)\]]$|^[+-]?\d+[.,]\d+\s*(?:[-–]|to)\s*[+-]?\d+[.,]\d+$"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _Locale:
     """How the file as a whole writes numbers: evidence from every text column of the sample.
@@ -598,6 +609,15 @@ def _column_kind(s: pl.Series, markers: frozenset[str],
         if stripped.filter(stripped.is_not_null() & (stripped != "")).len() == 0:
             return ColumnKind.EMPTY, {}
         is_num, info = _classify_text_numbers(s, markers, locale)
+        if not is_num:
+            # a Table 1 column: numbers (percentages, counts) in most rows, a statistic with its spread or
+            # range in the others ("61.8 (13.2)", "11 [8-14]", "3.1-9.9"): the numbers are read, those cells
+            # are statistics (null), not text that makes the whole column a label
+            filled = stripped.filter(stripped.is_not_null() & (stripped != ""))
+            stats = filled.str.contains(_STATISTIC_WITH_INTERVAL.pattern)
+            n_stats = int(stats.sum())
+            if 0 < n_stats <= filled.len() / 2:
+                is_num, info = _classify_text_numbers(filled.filter(~stats), markers, locale)
         return (ColumnKind.NUMERIC, info) if is_num else (ColumnKind.TEXT, {})
     if dtype == pl.Boolean:
         return ColumnKind.BOOLEAN, {}
@@ -752,8 +772,9 @@ def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnI
                 filled = t.is_not_null() & ~t.str.to_lowercase().is_in(["", "na", "nan", "null"])
                 exprs.append((filled & c.is_null()).sum().alias(f"m{i}"))
                 # cells with digits that are neither numbers nor suppression marks ("ca. 5", "5+", "10-14")
+                # (a row's statistic with its interval, "54 (43, 66)", "3.1 [2.0-4.5]", "52 ± 10", is no count)
                 odd = filled & c.is_null() & t.str.contains(r"\d") & ~t.str.contains(
-                    f"^(?:{SUPPRESSION_MARKER.pattern})$")
+                    f"^(?:{SUPPRESSION_MARKER.pattern})$") & ~t.str.contains(_STATISTIC_WITH_INTERVAL.pattern)
                 exprs.append(odd.sum().alias(f"u{i}"))
         elif col.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN, ColumnKind.TEMPORAL):
             if sample.schema[col.name] == pl.String:

@@ -507,7 +507,8 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
     if not rows:
         return
     # rows labelled as percentages ("Diabetes, %", "Female (%)"): each value is a percentage of its column's N
-    labels_percent = sum(1 for k in rows if _PERCENT_UNIT.search(labels[k])) >= max(1, 0.8 * len(rows))
+    percent_rows = [k for k in rows if _PERCENT_UNIT.search(labels[k])]
+    labels_percent = len(percent_rows) >= max(1, 0.8 * len(rows))
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded \
                 or _NOT_OF_UNITS.search(col.name):
@@ -516,6 +517,17 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         # "Statin users (N=48213), %": each value is a percentage of that N, whether or not they add up
         # (events that are not mutually exclusive)
         own_percent = size is not None and (_PERCENT_UNIT.search(col.name) is not None or labels_percent)
+        if size is not None and not own_percent and percent_rows:
+            # a Table 1 column of means, medians and some rows labelled as percentages ("Prior transplant, %"
+            # 0.8 under "Overall (N = 250)"): each of those rows is a percentage of the column's N
+            values = frame.get_column(col.name).cast(float).to_numpy()[percent_rows]
+            present = values[~np.isnan(values)]
+            if present.size and present.min() >= 0 and present.max() <= 100:
+                half = _half_unit(frame.get_column(col.name).gather(percent_rows).drop_nulls().drop_nans())
+                small = _small_counts(values, half, size, profile.threshold)
+                _add_small(result, frame, dims, [percent_rows[i] for i in np.flatnonzero(small).tolist()], col.name,
+                           size_in=where)
+            continue
         if counted and not own_percent:
             continue  # (a table of counts: only columns that say they hold percentages of their stated N)
         if size is None:
@@ -534,7 +546,8 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         # (one row is no split of a whole: only the bound below reads it)
         scale = 1.0 if own_percent else _percent_scale(present, half) if present.size >= 2 else None
         if scale is None:
-            if present.max() > 1 and (percent_title or _PERCENT_UNIT.search(col.name) or col.statistic == "share"):
+            if present.max() > 1 and (percent_title or _PERCENT_UNIT.search(col.name) or col.statistic == "share"
+                                      or col.percent):
                 # percentages of groups within the stated whole that are no split of it (the share with a
                 # diagnosis by age and sex, "N=7" in the title): each group has at most N units, so a share
                 # p of one counts at most p x N of them, and at least 1
