@@ -967,3 +967,16 @@ def test_tables_of_different_widths_without_a_blank_line_are_not_one_column(tmp_
     (result,) = api.scan([path], load_config()).files
     assert result.verdict is Verdict.FAIL
     assert [f.location.line for f in result.findings if f.rule == "TAB001"] == [6]
+
+
+def test_a_labelled_source_note_with_the_delimiter_in_it_is_a_footer(tmp_path: Path) -> None:
+    from scanner import api
+    from scanner.config import load_config
+    from scanner.findings import Verdict
+
+    path = tmp_path / "slutenvard.csv"
+    path.write_text("Län;Cirkulation;Tumörer;Totalt\nStockholms län;161 583;120 954;282 537\n"
+                    "Uppsala län;31 210;22 871;54 081\nSkåne län;98 004;70 410;168 414\n"
+                    "Källa: Patientregistret, Socialstyrelsen; egna beräkningar i MONA.\n", encoding="utf-8")
+    (result,) = api.scan([path], load_config()).files
+    assert result.verdict is Verdict.PASS, [(f.rule, f.message) for f in result.findings]

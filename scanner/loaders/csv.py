@@ -455,7 +455,14 @@ def _is_footer_line(text: str, delimiter: str) -> bool:
         return True
     # A footer in a comma file splits at its commas ("Source: Statistics Denmark, table FOLK1A"): still
     # prose when no later field is a bare number.
-    return delimiter == "," and not any(is_number(f.strip()) for f in fields[1:])
+    # So is a labelled note in any file ("Källa: Patientregistret; egna beräkningar", "Note: ...; ..."):
+    # a word and a colon first, and no later field a bare number.
+    return (delimiter == "," or _NOTE_LABEL.match(stripped) is not None) \
+        and not any(is_number(f.strip()) for f in fields[1:])
+
+
+# A note's label: "Källa:", "Kilde:", "Source:", "Note:", "Anm.:", "Lähde:".
+_NOTE_LABEL = lazy_compile(r"^[\"']?[^\W\d_][^\W\d_ .]{1,20}\.?:\s")
 
 
 def _trailing_footer_lines(tail: str, delimiter: str) -> int:

@@ -58,7 +58,10 @@ _SD_WORDS = frozenset({"sd", "std", "stddev", "stdev", "standardafvigelse", "sta
 _VARIANCE_WORDS = frozenset({"var", "variance", "varians", "varianssi"})
 # Standard errors, confidence limits and model output: statistics, but not of the group's values.
 _SE_WORDS = frozenset({"se", "sem", "stderr", "stderror", "lower", "upper", "lcl", "ucl", "lclm", "uclm", "ci",
-                       "cl", "conf", "confidence", "bound", "lb", "ub", "estimate", "coef", "beta", "tau"})
+                       "cl", "conf", "confidence", "bound", "lb", "ub", "estimate", "coef", "beta", "tau",
+                       # confidence intervals in the Nordic languages: "95% KI nedre", "95 % KI", "luottamusväli"
+                       "ki", "konfidensinterval", "konfidensintervall", "sikkerhedsinterval",
+                       "luottamusväli", "luottamusvali"})
 _ERROR_WORDS = frozenset({"err", "error", "fejl", "feil", "fel", "virhe"})
 _SIZE_WORDS = frozenset({"n", "nobs", "obs", "antal", "antall", "count", "cnt", "freq", "frequency", "frekvens",
                          "lkm", "lukumäärä", "lukumaara", "observations", "observationer"})
