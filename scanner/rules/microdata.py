@@ -98,7 +98,8 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
 
     table = part
     if table.shape is not TableShape.MICRODATA:
-        bare = _bare_number_column(ctx, table) or _ranked_units(ctx, table) or _titled_top_units(ctx, table) \
+        # (a title that says the rows are the largest units is surer than a rank column alone)
+        bare = _bare_number_column(ctx, table) or _titled_top_units(ctx, table) or _ranked_units(ctx, table) \
             or _units_as_columns(ctx, table)
         if bare is not None:
             yield bare
@@ -193,7 +194,8 @@ _TOP_UNIT_WORDS = (r"(?:virksomhed\w*|firm\w*|compan\w*|f(?:ö|o)retag\w*|selska
 _TOP_UNITS = lazy_compile(
     r"(?<![\w])(?:(?:top|de|the|sveriges|danmarks|norges)[ -]?)?" + _NUMBER_WORD + r"\s+(?:st(?:ø|oe|ö|o)rst\w*|"
     r"largest|biggest|h(?:ø|oe|ö|o)jeste|h(?:ö|o)gsta|highest|suurinta|suurimmat|top)\s+(?:\w+\s+)?"
-    + _TOP_UNIT_WORDS + r"|(?<![\w])top[ -]?\d{1,3}\s+(?:\w+\s+)?" + _TOP_UNIT_WORDS, re.IGNORECASE)
+    # (a compound ends with the unit: "eksportvirksomheder", "industriföretag")
+    + r"\w*?" + _TOP_UNIT_WORDS + r"|(?<![\w])top[ -]?\d{1,3}\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS, re.IGNORECASE)
 
 
 def _titled_top_units(ctx: RuleContext, table: TableModel) -> Finding | None:
