@@ -683,6 +683,7 @@ def _run_handler(entry: DiscoveredFile, config: Config, key: bytes, threads: int
     except Exception as exc:  # fail closed: an unexpected error is a review, not a crash or a pass
         # Only the type: exception messages from parsers can quote the data they choked on.
         log.error("internal error scanning %s: %s", entry.relpath, type(exc).__name__)
+        log.debug("where it happened (-vv; the trace can quote data)", exc_info=True)
         facts.problems.append(f"internal error while inspecting ({type(exc).__name__})")
 
 
@@ -876,6 +877,8 @@ def scan_entry(entry: DiscoveredFile, config: Config, key: bytes | None = None, 
     """
     threads = threads if threads is not None else (os.cpu_count() or 1)
     key = masking.fingerprint_key() if key is None else key
+    if not entry.error and not _text_path(entry.path):
+        return _scan_renamed(entry, config, key, threads)
     if not entry.error and formats.container_reader_for(entry.kind) is not None:
         results = _scan_archive(entry, config, key, threads)
     else:
@@ -885,6 +888,33 @@ def scan_entry(entry: DiscoveredFile, config: Config, key: bytes | None = None, 
         else:
             results = [_scan_one(entry, config, key, threads)]
     return [_with_masked_path(r, config) for r in results]
+
+
+def _text_path(path: Path) -> bool:
+    """Whether ``path`` is text the libraries can take (Arrow, Polars and the archive readers want UTF-8; a
+    name of other bytes comes from the OS with surrogates)."""
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _scan_renamed(entry: DiscoveredFile, config: Config, key: bytes, threads: int) -> list[FileResult]:
+    """A file whose name is not UTF-8, scanned from a copy with a plain name in a temporary directory outside
+    the scanned tree (removed afterwards); its results keep the file's own (escaped) path."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sdcscan-") as tmp:
+        copy = Path(tmp) / ("file" + "".join(s for s in entry.path.suffixes[-2:] if _text_path(Path(s))))
+        try:
+            shutil.copyfile(entry.path, copy)
+        except OSError as exc:
+            from scanner.discover.walk import error_text
+
+            return [_scan_one(dataclasses.replace(entry, error=error_text(exc)), config, key, threads)]
+        return scan_entry(dataclasses.replace(entry, path=copy), config, key, threads=threads)
 
 
 _LONG_DIGITS = lazy_compile(r"\d(?:[-+ .]?\d){5,}")

@@ -544,7 +544,7 @@ def _scan_wide(path: Path, encoding: str, countries: Sequence[str], result: Iden
 
 def scan_names(names: Iterable[str], countries: Sequence[str]) -> list[Detection]:
     """Identifiers written in column names or title lines (one name per line)."""
-    text = "\n".join(names).encode("utf-8")
+    text = "\n".join(names).encode("utf-8", "surrogateescape")  # (a path of bytes that are not UTF-8)
     if not text:
         return []
     buf = np.frombuffer(text, dtype=np.uint8)

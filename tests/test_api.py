@@ -97,3 +97,28 @@ def test_each_kind_has_one_scan_handler_and_members_are_only_kinds_read_in_full(
     # read for their cells only: an embedded .xls stays a DOC003 "a person must open it"
     assert not read & {FileKind.XLS, FileKind.XLSB, FileKind.ODS, FileKind.OLE_ENCRYPTED, FileKind.BINARY}
     assert {k for spec in formats.readers() for k in spec.kinds} <= read
+
+
+def test_a_file_name_that_is_not_utf8_is_scanned_and_reported(tmp_path: Path) -> None:
+    import io
+    import json
+    import os
+
+    from scanner.reporters import Format, render
+
+    # raw bytes in a name (Latin-1 "øæå"): the OS gives them as surrogates; one such file once aborted the scan
+    name = os.fsencode(tmp_path) + b"/tabel_\xf8\xe6\xe5.csv"
+    with open(name, "w", encoding="utf-8") as fh:
+        fh.write("Region;Antal\nNord;2\nSyd;400\nVest;300\n")
+    (tmp_path / "ok.csv").write_text("Region;Antal\nNord;200\nSyd;400\n", encoding="utf-8")
+    result = api.scan([tmp_path], load_config(), jobs=1)
+    odd = next(f for f in result.files if "tabel_" in f.path)
+    assert odd.path.endswith("tabel_\\xf8\\xe6\\xe5.csv")
+    assert odd.verdict is Verdict.FAIL and any(f.rule == "TAB001" for f in odd.findings)
+    for fmt in (Format.SARIF, Format.HTML, Format.CONSOLE, Format.ACRO):
+        render(result, fmt, io.StringIO())
+    out = io.StringIO()
+    render(result, Format.JSON, out)
+    report = json.loads(out.getvalue())
+    assert any(f["path"].endswith("tabel_\\xf8\\xe6\\xe5.csv") for f in report["files"])
+    assert sorted(os.listdir(os.fsencode(tmp_path))) == sorted([b"ok.csv", b"tabel_\xf8\xe6\xe5.csv"])

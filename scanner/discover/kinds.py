@@ -93,6 +93,13 @@ class DiscoveredFile:
     error: str | None = None
     hash: str | None = None
 
+    def __post_init__(self) -> None:
+        # A name of bytes that are not UTF-8 comes from the OS with surrogates ("tabel_\udcf8.csv"); reports,
+        # fingerprints and JSON need text: the shown path spells such bytes as "\xf8" (``path`` keeps them)
+        if any("\udc80" <= ch <= "\udcff" for ch in self.relpath):
+            shown = self.relpath.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            object.__setattr__(self, "relpath", shown)
+
 
 class DiscoveryError(Exception):
     """A path argument does not exist at all (a usage error, not a finding)."""
