@@ -120,7 +120,7 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
         source = _open_tabular(entry)
     except LoadError as exc:
         # The table cannot be parsed (FIL001 says why); its bytes can still be searched for identifiers.
-        if entry.kind in (FileKind.CSV, FileKind.JSON):
+        if entry.kind in (FileKind.CSV, FileKind.JSON, FileKind.XML):
             raise _PartialLoad(exc.reason, _scan_text_identifiers(entry, config, key, facts, threads)) from None
         raise
     ids = shared = None

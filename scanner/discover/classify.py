@@ -511,6 +511,8 @@ def _markup_kind(stripped: str, ext: str) -> FileKind | None:
     local = tag.group(1).rsplit(":", 1)[-1].lower()
     if local == "svg":
         return FileKind.SVG
+    if window.startswith("<?xml") and not doctype_html and local != "html":
+        return FileKind.XML  # an XML export whose root is named like an HTML element (SAS's <TABLE>)
     if doctype_html or local in _HTML_TAGS:
         return FileKind.HTML
     if "<svg" in window[:1024] and ext == ".svg":

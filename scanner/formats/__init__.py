@@ -153,6 +153,7 @@ def _load() -> None:
         json_records,
         sqlite,
         statfiles,
+        xml_records,
     )
 
 

@@ -99,9 +99,7 @@ class JsonRecordsSource:
     """A JSON records file as a :class:`~scanner.loaders.base.TabularSource`."""
 
     def __init__(self, path: Path) -> None:
-        import pyarrow as pa
-
-        from scanner.loaders.base import LoadError, TabularMeta
+        from scanner.loaders.base import LoadError
 
         self.path = Path(path)
         try:
@@ -113,7 +111,14 @@ class JsonRecordsSource:
             raise LoadError(f"cannot read file ({type(exc).__name__})") from None
         except UnicodeDecodeError:
             raise LoadError("JSON that is not UTF-8") from None
-        rows = _records(text)
+        self._build(_records(text), "json", "JSON records")
+
+    def _build(self, rows: list[dict[str, Any]], fmt: str, what: str) -> None:
+        """The table of ``rows`` (one dict a row; every value as text, nested values not inspected)."""
+        import pyarrow as pa
+
+        from scanner.loaders.base import TabularMeta
+
         names: dict[str, None] = {}
         for r in rows:
             names.update(dict.fromkeys(str(k) for k in r))
@@ -131,7 +136,7 @@ class JsonRecordsSource:
         kept = [n for n in columns if n not in nested]
         self._table = pa.Table.from_arrays(arrays, names=kept) if kept else pa.table({})
         self._incomplete = [f"{len(nested)} nested field(s) (objects or arrays) not inspected"] if nested else []
-        self._meta = TabularMeta(format="json", notes=(f"{len(rows)} JSON records",))
+        self._meta = TabularMeta(format=fmt, notes=(f"{len(rows)} {what}",))
 
     @property
     def meta(self) -> Any:
