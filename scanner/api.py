@@ -171,6 +171,14 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
     return findings
 
 
+#: Extensions of formats whose files are never empty: a 0-byte file with one of them is a broken file.
+_NEVER_EMPTY = frozenset({
+    ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".docx", ".docm", ".doc", ".odt", ".rtf", ".pptx", ".ppt", ".odp",
+    ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".tar", ".7z", ".rar", ".parquet", ".feather", ".arrow",
+    ".sas7bdat", ".xpt", ".dta", ".sav", ".por", ".rds", ".rdata", ".rda", ".sqlite", ".db", ".duckdb", ".h5",
+    ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".svg", ".eps", ".ps", ".gph", ".ipynb",
+})  # fmt: skip
+
 #: A "CSV" file that no delimiter splits is read for tables in its text up to this size.
 _TABLES_IN_TEXT_BYTES = 16 << 20
 
@@ -651,7 +659,11 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
         if entry.error:
             facts.problems.append(entry.error)
         elif entry.kind is FileKind.EMPTY:
-            pass
+            suffix = entry.path.suffix.lower()
+            if suffix in _NEVER_EMPTY:
+                # an empty text file holds nothing; an empty workbook, PDF or data file is no such file
+                facts.problems.append(f"empty (0 bytes), yet named {suffix}: not a valid file of that kind (a "
+                                      "failed or unfinished write?)")
         elif entry.size > config.scan.max_table_bytes and entry.kind in _TABULAR:  # loaded whole to be analysed
             facts.problems.append(f"larger than the configured limit of {config.scan.max_table_bytes} bytes")
         else:

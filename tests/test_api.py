@@ -122,3 +122,12 @@ def test_a_file_name_that_is_not_utf8_is_scanned_and_reported(tmp_path: Path) ->
     report = json.loads(out.getvalue())
     assert any(f["path"].endswith("tabel_\\xf8\\xe6\\xe5.csv") for f in report["files"])
     assert sorted(os.listdir(os.fsencode(tmp_path))) == sorted([b"ok.csv", b"tabel_\xf8\xe6\xe5.csv"])
+
+
+@pytest.mark.parametrize(("name", "verdict"), [("tabel.xlsx", Verdict.REVIEW), ("rapport.pdf", Verdict.REVIEW),
+                                               ("noter.txt", Verdict.PASS), ("tom.csv", Verdict.PASS)])
+def test_an_empty_file_of_a_format_that_is_never_empty_is_reviewed(tmp_path: Path, name: str,
+                                                                    verdict: Verdict) -> None:
+    (tmp_path / name).write_bytes(b"")
+    (result,) = api.scan([tmp_path / name], load_config(), jobs=1).files
+    assert result.verdict is verdict
