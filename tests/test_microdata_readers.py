@@ -826,3 +826,21 @@ def test_table_kinds_come_from_the_format_registry() -> None:
     assert set(microdata_extensions().values()) <= set(formats)
     for spec in readers():
         assert set(spec.microdata) <= spec.kinds and set(spec.extensions.values()) <= spec.kinds, spec.name
+
+
+def test_truncated_parquet_is_damaged_not_encrypted(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from scanner import api
+    from scanner.config import load_config
+    from scanner.findings import Verdict
+
+    whole = tmp_path / "whole.parquet"
+    pq.write_table(pa.table({"region": ["Nord", "Syd"], "antal": [200, 300]}), whole)
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(whole.read_bytes()[:-40])
+    (result,) = api.scan([cut], load_config(), jobs=1).files
+    assert result.verdict is Verdict.REVIEW
+    (fil,) = [f for f in result.findings if f.rule == "FIL001"]
+    assert "truncated" in fil.message and "encrypted" not in fil.message

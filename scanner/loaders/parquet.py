@@ -6,6 +6,7 @@ batches and named in ``incomplete()`` so the file is reviewed, never passed unre
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,27 @@ def is_flat(t: pa.DataType) -> bool:
     return not (pa.types.is_nested(t) or pa.types.is_union(t))
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, path: Path | None = None) -> str:
     text = str(exc).lower()
-    if "encrypt" in text or ("footer" in text and "magic" in text):
+    if "encrypt" in text or ("footer" in text and "magic" in text and _tail(path) == b"PARE"):
         return "encrypted Parquet file (no key): content cannot be inspected"
+    if "footer" in text and "magic" in text:
+        return "damaged or truncated Parquet file (its footer is missing)"
     if "magic" in text or "not a parquet" in text:
         return "not a valid Parquet file (bad magic bytes)"
     return f"Parquet file could not be read ({type(exc).__name__})"
+
+
+def _tail(path: Path | None) -> bytes:
+    """The last four bytes of ``path`` ("PAR1" ends a Parquet file, "PARE" one whose footer is encrypted)."""
+    if path is None:
+        return b""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(-4, os.SEEK_END)
+            return fh.read(4)
+    except OSError:
+        return b""
 
 
 class ParquetSource:
@@ -44,7 +59,7 @@ class ParquetSource:
             pf = pq.ParquetFile(_input(path))
             full = pf.schema_arrow
         except Exception as exc:  # pyarrow raises several types (ArrowInvalid, OSError, ...)
-            raise LoadError(_reason(exc)) from None
+            raise LoadError(_reason(exc, path)) from None
         self._columns = [f.name for f in full if is_flat(f.type)]
         nested = [f.name for f in full if not is_flat(f.type)]
         self._schema = pa.schema([full.field(n) for n in self._columns])
@@ -73,7 +88,7 @@ class ParquetSource:
         except LoadError:
             raise
         except Exception as exc:
-            raise LoadError(_reason(exc)) from None
+            raise LoadError(_reason(exc, self.path)) from None
 
     def incomplete(self) -> tuple[str, ...]:
         return tuple(self._incomplete)
