@@ -1084,6 +1084,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         others = sum(1 for o in numeric if o is not c and o.role is not Role.IDENTIFIER)
         if c.name.strip().upper() in _SAS_AUTOMATIC:
             c.role, c.reason = Role.OTHER, "SAS automatic variable"
+        elif whole_number and c.name.strip().lower() in _DRAW_INDEX:
+            c.role, c.reason = Role.DIMENSION, "index of simulation draws (bootstrap, MCMC)"
         elif c.statistic in _STATISTICS and not c.embedded:
             c.role, c.reason = Role.MEASURE, f"summary statistic ({c.statistic})"
         elif c.period_header:
@@ -1214,6 +1216,34 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
                 return
 
 
+# An index of simulation draws: bootstrap replicates, MCMC iterations and chains (R's posterior/brms/rstan,
+# Stata's bootstrap saving(), PyMC/ArviZ).
+_DRAW_INDEX = frozenset({"draw", "draws", ".draw", "iter", "iteration", ".iteration", "iterations", "rep",
+                         "replicate", "replication", "bootstrap", "boot", "bootstrap_rep", "boot_rep", "bs",
+                         "chain", ".chain", "sim", "simulation", "_replicate", "replikation", "trækning"})
+# A model's parameters as draw files name them: b_age, beta1, (Intercept), sigma, lp__, theta[2], _b_alder.
+_PARAMETER = lazy_compile(r"^(?:_?b_\w+|_?b\[\w+\]|beta_?\w*|coef_?\w*|\(?intercept\)?|_cons|theta\w*|sigma\w*|tau\w*|"
+                          r"alpha\w*|gamma\w*|mu(?:_\w+)?|lambda\w*|rho\w*|lp__|log_?lik\w*|r_\w+|sd_\w+|cor_\w+|"
+                          r"z_\w+|eta\w*|phi\w*|kappa\w*|omega\w*|psi\w*|nu\w*|delta\w*)(?:\[[\d,]+\])?$", re.I)
+
+
+def _simulation_draws(model: TableModel) -> bool:
+    """Rows of draws, not units: a draw index (``draw``, ``iter``, ``replicate``, ``chain``) whose values run
+    1, 2, 3..., or every value column named as a model parameter (``b_age``, ``beta1``, ``sigma``), with
+    decimals (estimates, not records' counts or codes)."""
+    names = [c.name.strip().lower() for c in model.columns]
+    values = [c for c in model.columns if c.kind is ColumnKind.NUMERIC and c.name.strip().lower() not in _DRAW_INDEX
+              and c.reason != "row numbers"]
+    if not values or any(c.integral for c in values):
+        return False
+    index = [c for c in model.columns if c.name.strip().lower() in _DRAW_INDEX and c.kind is ColumnKind.NUMERIC
+             and c.integral]
+    if index and any(_is_run_from_zero_or_one(model.sample, c) or c.distinct <= 16 for c in index):
+        return True
+    named = [c for c in values if _PARAMETER.match(c.name.strip())]
+    return len(named) == len(values) and len(names) - len(values) <= 1
+
+
 def _key_unique(sample: pl.DataFrame, dims: Sequence[str]) -> bool:
     if sample.height <= 1:
         return True
@@ -1264,6 +1294,11 @@ def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
     if (only is not None and only.distinct_share >= 0.9 and only.non_null >= min_rows
             and (only.kind is ColumnKind.TEXT or (only.integral and not only.is_count))):
         reasons.append("a single column of distinct values: a bare list of keys")
+    if reasons and _simulation_draws(model):
+        # bootstrap replicates and MCMC draws of a model's parameters: a row per draw, not per unit
+        reasons.clear()
+        model.shape = TableShape.AGGREGATE
+        return
     if reasons:
         model.shape = TableShape.MICRODATA
     elif model.key_unique or model.wide:
