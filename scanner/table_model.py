@@ -1111,7 +1111,10 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
         elif not whole_number:
             c.role, c.reason = Role.MEASURE, "continuous values"
-        elif c.index < last_text:
+        elif c.index < last_text and (c.distinct <= max(20, sample.height // 2) or not model.sample_complete
+                                      or _is_run_from_zero_or_one(sample, c)):
+            # (a column of nearly all distinct numbers left of a label is no code: a firm's turnover in a
+            # listing "branche;ansatte;omsaetning;region"; a code with one row a label is a code pair, below)
             c.role, c.reason = Role.DIMENSION, "numeric code left of the text labels"
         elif _is_code_pair(sample, c, texts):
             c.role, c.reason = Role.DIMENSION, "code paired one-to-one with a label column"

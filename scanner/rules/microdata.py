@@ -546,6 +546,16 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             kind = "register key"
         if kind is None and col.kind is ColumnKind.TEXT and _firm_names(table, col.name):
             kind, firms = "direct identifier", True  # names of firms: "Novo Nordisk A/S", "Volvo AB"
+        if kind in (None, "record key") and (panel := _unnamed_panel_key(table, col)) is not None:
+            yield ctx.finding(
+                f"Column {masking.mask_name(col.name)!r} tells {col.distinct:,} units apart, each with several "
+                f"rows over the table's other labels ({panel}): a panel or event file, one row per unit and "
+                "period, whatever the column is called.",
+                masking.note(f"{col.distinct:,} distinct of {col.non_null:,} values; values not shown"),
+                column=col.name, identity="panel key",
+                severity=None if panel.startswith("key") else Severity.REVIEW,
+            )
+            continue
         # Names and e-mails repeat (two Annas) yet identify; keys must be near-unique to be row-level.
         floor = opts.direct_min_distinct_share if kind == "direct identifier" else opts.min_distinct_share
         if kind is None or not col.non_null:
@@ -588,7 +598,39 @@ _COUNTED = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|number|count|n
                         re.IGNORECASE)
 
 
-def _repeated_keys(table: TableModel, col: ColumnInfo) -> bool:
+#: Units a column must tell apart before its repeats read as a panel's key.
+_PANEL_MIN_UNITS = 20
+#: Dimension words that name a column generically (a number, an id), not a classification.
+_GENERIC_NAMES = frozenset({"nr", "no", "num", "id", "code", "kode", "kod"})
+
+
+def _unnamed_panel_key(table: TableModel, col: ColumnInfo) -> str | None:
+    """A column not named as a key that is one (``nr;aar;indkomst`` with 150 ten-digit numbers, eight rows
+    each): whole numbers, at least :data:`_PANEL_MIN_UNITS` of them, each repeated, that with the table's
+    other labels pick out every row while those labels alone repeat (the same years for every unit). The
+    kind of evidence ("key-like values" when they have five digits or more; "running numbers" for 1..n,
+    which a person must judge), or None."""
+    from scanner.names import name_tokens
+    from scanner.table_model import ColumnKind
+
+    if col.kind is not ColumnKind.NUMERIC or not col.integral or col.is_count or col.statistic is not None \
+            or col.distinct < _PANEL_MIN_UNITS or col.non_null < 2 * col.distinct:
+        return None
+    if set(name_tokens(col.name)) & (DIMENSION_WORDS - _GENERIC_NAMES):
+        return None  # a classification (kommune, branche, aar) repeats by design
+    if table.counts or any(c.embedded for c in table.columns):
+        return None  # counts beside it: a table by code and year ("kode;aar;antal"), not units' values
+    if not _repeated_keys(table, col, labels_needed=True):
+        return None
+    if _key_values(table, col.name):
+        return "key-like values of five digits or more"
+    values = table.sample.get_column(col.name).drop_nulls()
+    if float(values.min()) == 1 and float(values.max()) == col.distinct:
+        return "running numbers 1 to n"
+    return None
+
+
+def _repeated_keys(table: TableModel, col: ColumnInfo, *, labels_needed: bool = False) -> bool:
     """A register key that repeats is still a unit's key: long-format panels (`lopnr;aar;loen`, ten rows
     a person) and event records. Its values must look like keys (five digits or more), or, for running
     numbers 1, 2, 3..., the key with the table's other labels must pick out every row (one row per unit
@@ -597,7 +639,7 @@ def _repeated_keys(table: TableModel, col: ColumnInfo) -> bool:
 
     if col.distinct < 3 or col.non_null < 2 * col.distinct:
         return False
-    if _key_values(table, col.name):
+    if _key_values(table, col.name) and not labels_needed:
         return True
     labels = [c.name for c in table.columns
               if c.name != col.name and c.role is Role.DIMENSION and c.kind is not ColumnKind.EMPTY]
