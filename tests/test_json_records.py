@@ -93,3 +93,23 @@ def test_a_dictionary_of_dictionaries_under_metadata_is_a_table(tmp_path: Path) 
                                ensure_ascii=False), encoding="utf-8")
     result = _scan(path)
     assert result.verdict is Verdict.FAIL and "TAB001" in {f.rule for f in result.findings}
+
+
+def test_frames_by_columns_and_bare_lists_of_values_are_tables(tmp_path: Path) -> None:
+    import json
+
+    from scanner import api
+    from scanner.config import load_config
+    from scanner.findings import Verdict
+
+    keys = [4400000000 + 7919 * k for k in range(60)]
+    cases = {
+        "ids.json": ({"ids": keys}, Verdict.FAIL),  # a list of keys under one name
+        "bare.json": (keys, Verdict.FAIL),  # a bare array of keys
+        "cols.json": ({"region": ["Nord", "Syd", "Øst"], "antal": [120, 2, 300]}, Verdict.FAIL),  # by columns
+        "cols_ok.json": ({"region": ["Nord", "Syd", "Øst"], "antal": [120, 200, 300]}, Verdict.PASS),
+    }
+    for name, (data, verdict) in cases.items():
+        (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+        (result,) = api.scan([tmp_path / name], load_config(), jobs=1).files
+        assert result.verdict is verdict, (name, [(f.rule, f.message) for f in result.findings])

@@ -54,6 +54,8 @@ def _records(text: str) -> list[dict[str, Any]]:
     if isinstance(data, list) and data and all(isinstance(r, list) for r in data) \
             and len({len(r) for r in data}) == 1 and not any(isinstance(v, (dict, list)) for r in data for v in r):
         data = [{f"column_{k + 1}": v for k, v in enumerate(r)} for r in data]  # orient="values"
+    if isinstance(data, list) and len(data) >= 2 and all(isinstance(v, _SCALAR) for v in data):
+        data = [{"column_1": v} for v in data]  # a bare array of values (a list of keys, of counts)
     if not isinstance(data, list) or not data or not all(isinstance(r, dict) for r in data):
         raise LoadError("JSON that is not a list of records (objects with the same keys): its values cannot be "
                         "read as a table")
@@ -69,6 +71,12 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
     dictionary of dictionaries of values (orient="columns", pandas' default, when the inner keys are the
     row numbers "0", "1", ...; else orient="index", ``{"Læsø": {"Mænd": 2}}``, a row per outer key). Anything
     else is returned as it is (not a table)."""
+    lists = [v for v in data.values() if isinstance(v, list)]
+    if len(lists) == len(data) and len({len(v) for v in lists}) == 1 and len(lists[0]) >= 2 \
+            and all(isinstance(x, _SCALAR) for v in lists for x in v):
+        # a frame by columns (jsonlite's dataframe="columns", {"alder": [..], "koen": [..]}); one list of
+        # values under one name ({"ids": [104233, ...]}) is a one-column table
+        return [dict(zip(data, row, strict=True)) for row in zip(*lists, strict=True)]
     if len(data) == 1 and isinstance(next(iter(data.values())), list):
         return next(iter(data.values()))  # {"data": [...]}
     nested = [v for v in data.values() if not isinstance(v, _SCALAR)]
