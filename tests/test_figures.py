@@ -737,3 +737,40 @@ def test_vega_line_per_unit_is_a_spaghetti_plot(tmp_path: Path, persons: int, ve
     f = scan(path)
     assert f.verdict is verdict, _detail(f)
     assert ("FIG001" in rules(f)) is (verdict is Verdict.REVIEW)
+
+
+@pytest.mark.parametrize("style", ["matplotlib", "svglite"])
+def test_censoring_marks_on_a_large_kaplan_meier_curve_are_no_scatter(tmp_path: Path, style: str) -> None:
+    # censor marks ("+") sit on the curve's flat steps: marks on a line (review at most), not one mark a
+    # unit scattered over the plot (block)
+    rng = random.Random(3)
+    times = sorted(rng.uniform(0, 60) for _ in range(300))
+    xs, ys, s = [0.0], [1.0], 1.0
+    for t in times:
+        s *= 0.996
+        xs += [t, t]
+        ys += [ys[-1], s]
+    marks = [(t, ys[2 * k + 2]) for k, t in enumerate(times) if k % 3 == 0]
+    if style == "matplotlib":
+        fig, ax = plt.subplots()
+        ax.plot(xs, ys)
+        ax.plot([m[0] for m in marks], [m[1] for m in marks], "+", linestyle="none")
+        path = tmp_path / "km.svg"
+        fig.savefig(path)
+        plt.close(fig)
+    else:
+        def px(x: float, y: float) -> tuple[float, float]:
+            return 50 + 8 * x, 400 - 300 * y
+        line = " ".join(f"{px(x, y)[0]:.2f},{px(x, y)[1]:.2f}" for x, y in zip(xs, ys, strict=True))
+        def plus(x: float, y: float) -> str:
+            a, b = px(x, y)
+            return (f"<line x1='{a - 3:.2f}' y1='{b:.2f}' x2='{a + 3:.2f}' y2='{b:.2f}' />"
+                    f"<line x1='{a:.2f}' y1='{b + 3:.2f}' x2='{a:.2f}' y2='{b - 3:.2f}' />\n")
+        ticks = "".join(plus(x, y) for x, y in marks)
+        path = tmp_path / "km.svg"
+        path.write_text("<?xml version='1.0' encoding='UTF-8' ?>\n<svg xmlns='http://www.w3.org/2000/svg' "
+                        "width='576pt' height='432pt' viewBox='0 0 576 432'>\n<g class='svglite'>\n"
+                        f"<polyline points='{line}' style='fill: none;' />\n{ticks}</g>\n</svg>\n",
+                        encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is not Verdict.FAIL, _detail(f)

@@ -198,6 +198,7 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
     segments: list[tuple[tuple[float, float], tuple[float, float]]] = []
     panel_lines: dict[str, int] = defaultdict(int)  # data lines per panel
     centres: list[tuple[float, float]] = []
+    curves: list[list[tuple[float, float]]] = []  # drawn lines of three points or more (step curves)
     in_defs = 0  # inside definitions (clip paths, markers): shapes there are not drawn as they are
     scale = 1.0  # user units a pixel: Stata draws a 600 px graph in a 3960-unit viewBox
     for event, el in iterparse(fh, events=("start", "end", "comment")):
@@ -315,6 +316,8 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
             pts = _line_points(tag, el)
             if len(pts) >= 3:
                 group_of[g.anchor].lines.append({(round(x, 1), round(y, 1)) for x, y in pts})
+                if not in_defs and not _in_axis_furniture(stack):
+                    curves.append(pts)
                 if not in_defs and not _in_axis_furniture(stack) and pts[0] != pts[-1]:
                     # counted per panel (matplotlib's "axes_2"): four panels of three lines are not twelve; an
                     # outline that closes on itself (a heatmap's cell) is no line
@@ -335,16 +338,19 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
                 boxes.append((x, x + w, y, y + h))
         if tag not in ("defs", "clipPath", "style"):
             el.clear()
+    steps = _StepIndex(curves)
     for (serial_no, _sig), pos in marks.items():
         if len(pos) < 2:
             continue
         g = group_of[serial_no]
         rounded = {(round(x, 1), round(y, 1)) for x, y in pos}
-        on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in g.lines)
+        # on a line of its own group, or sitting on another curve's flat steps (a Kaplan-Meier curve's
+        # censoring marks: matplotlib draws them as a marker-only line beside the step line)
+        on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in g.lines) or steps.holds(pos)
         element = g.ident or f"group {serial_no}"
         fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
                                    regular=is_regular(pos), on_line=on_line))
-    rug = rug_ticks(segments)
+    rug = rug_ticks(segments, steps)
     if rug is not None:
         fig.marks.append(rug)
     fig.marks.sort(key=lambda m: -m.count)
@@ -519,16 +525,47 @@ def bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple
 _RUG_TICK = 20.0
 
 
-def rug_ticks(segments: list[tuple[tuple[float, float], tuple[float, float]]]) -> MarkGroup | None:
+class _StepIndex:
+    """The flat (horizontal) pieces of a figure's drawn curves, by their y: whether marks sit on them."""
+
+    def __init__(self, curves: list[list[tuple[float, float]]]) -> None:
+        self.flat: dict[int, list[tuple[float, float, float]]] = defaultdict(list)
+        for pts in curves:
+            for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+                if abs(y0 - y1) < 0.01 and abs(x1 - x0) > 0:
+                    self.flat[round(y0)].append((min(x0, x1), max(x0, x1), y0))
+
+    def holds(self, pos: list[tuple[float, float]], share: float = 0.8, tol: float = 1.0) -> bool:
+        """Whether at least ``share`` of the points lie on a flat piece (within ``tol`` units)."""
+        if not self.flat or not pos:
+            return False
+        on = 0
+        for x, y in pos:
+            k = round(y)
+            if any(a - tol <= x <= b + tol and abs(y - sy) <= tol
+                   for j in (k - 1, k, k + 1) for a, b, sy in self.flat.get(j, ())):
+                on += 1
+        return on >= share * len(pos)
+
+
+def rug_ticks(segments: list[tuple[tuple[float, float], tuple[float, float]]],
+              steps: _StepIndex | None = None) -> MarkGroup | None:
     """A rug (seaborn's rugplot, an eventplot, vlines at each value): segments of one length side by side on
     one line, one per observation at its own value. The largest such set as marks (two or more short ticks,
-    ten or more long lines); a few reference lines or error bars of different lengths are no rug."""
+    ten or more long lines); a few reference lines or error bars of different lengths are no rug. Short
+    ticks whose middles sit on a curve's flat steps (``steps``) are censoring marks on a Kaplan-Meier curve
+    ("+" or "|"): marks on a line."""
     sets: dict[tuple[str, float, float], list[tuple[float, float]]] = defaultdict(list)
+    middles: dict[tuple[str, float, float], list[tuple[float, float]]] = defaultdict(list)
     for (x0, y0), (x1, y1) in segments:
         if abs(x0 - x1) < 0.01 and abs(y1 - y0) > 0:
-            sets[("v", round(min(y0, y1), 1), round(max(y0, y1), 1))].append((x0, min(y0, y1)))
+            key = ("v", round(min(y0, y1), 1), round(max(y0, y1), 1))
+            sets[key].append((x0, min(y0, y1)))
+            middles[key].append((x0, (y0 + y1) / 2))
         elif abs(y0 - y1) < 0.01 and abs(x1 - x0) > 0:
-            sets[("h", round(min(x0, x1), 1), round(max(x0, x1), 1))].append((min(x0, x1), y0))
+            key = ("h", round(min(x0, x1), 1), round(max(x0, x1), 1))
+            sets[key].append((min(x0, x1), y0))
+            middles[key].append(((x0 + x1) / 2, y0))
     if not sets:
         return None
     key, pos = max(sets.items(), key=lambda kv: len(kv[1]))
@@ -538,7 +575,8 @@ def rug_ticks(segments: list[tuple[tuple[float, float], tuple[float, float]]]) -
         return None
     rounded = {(round(x, 1), round(y, 1)) for x, y in pos}
     regular = is_regular(pos) if len({p[0] for p in pos}) > 1 else is_regular([(y, x) for x, y in pos])
-    return MarkGroup(len(pos), len(rounded), "rug tick", "rug", regular=regular)
+    on_line = key[2] - key[1] <= _RUG_TICK and steps is not None and steps.holds(middles[key])
+    return MarkGroup(len(pos), len(rounded), "rug tick", "rug", regular=regular, on_line=on_line)
 
 
 def _unfolded(points: list[tuple[float, float]]) -> list[tuple[float, float]] | None:
