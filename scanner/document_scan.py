@@ -507,6 +507,8 @@ def _named_counts(labels: Sequence[str]) -> list[list[str]]:
 # "Antal i risiko", "Antal at risk", "n.risk".
 _AT_RISK = lazy_compile(r"(?i)\bat\s*risk\b|\bi\s+risiko\b|\bi\s+risk\b|\bn\.risk\b|\brisikopopulation")
 _WHOLE = lazy_compile(r"^\d{1,9}$")
+# A cell of a table of numbers at risk: "8", or survminer's "8 (2)" (at risk, and events or a percentage).
+_RISK_CELL = lazy_compile(r"^(\d{1,9})(?:\s*\(\s*\d{1,9}(?:[.,]\d+)?\s*%?\s*\))?$")
 
 
 def _at_risk_numbers(labels: Sequence[str]) -> list[str]:
@@ -522,9 +524,9 @@ def _at_risk_numbers(labels: Sequence[str]) -> list[str]:
         k += 1
         while k < len(labels) and not _AT_RISK.search(labels[k]):
             run: list[str] = []
-            while k < len(labels) and _WHOLE.match(labels[k].strip()) and (
-                    not run or int(labels[k]) <= int(run[-1])):
-                run.append(labels[k].strip())
+            while k < len(labels) and (m := _RISK_CELL.match(labels[k].strip())) and (
+                    not run or int(m.group(1)) <= int(run[-1])):
+                run.append(m.group(1))
                 k += 1
             if len(run) >= 2:
                 out.extend(run)

@@ -774,3 +774,18 @@ def test_censoring_marks_on_a_large_kaplan_meier_curve_are_no_scatter(tmp_path: 
                         encoding="utf-8")
     f = scan(path)
     assert f.verdict is not Verdict.FAIL, _detail(f)
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (40, Verdict.PASS)])
+def test_survminer_risk_cells_with_events_are_read(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    # survminer's risk.table = "nrisk_cumevents": "at risk (events)" cells
+    cells = [f"{n} ({e})" for n, e in ((120, 0), (96, 12), (71, 30), (52, 41), (small, 44))]
+    texts = ["0", "12", "24", "36", "48", "Months", "Number at risk (number of events)", "arm=A", *cells]
+    body = "".join(f"<text x='{60 + 40 * k}' y='{380 + (k % 3)}'>{t}</text>\n" for k, t in enumerate(texts))
+    path = tmp_path / "km.svg"
+    path.write_text("<?xml version='1.0' encoding='UTF-8' ?>\n<svg xmlns='http://www.w3.org/2000/svg' "
+                    "width='576pt' height='432pt' viewBox='0 0 576 432'>\n<g class='svglite'>\n"
+                    f"<polyline points='50,50 100,50 100,80 200,80 200,120' style='fill: none;' />\n{body}</g>\n"
+                    "</svg>\n", encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
