@@ -360,3 +360,18 @@ def test_linked_margin_from_a_total_column_of_a_wider_table() -> None:
     assert k == 0
     assert linked.names[-1] == "I alt (linked table)"
     assert [r[-1] for r in linked.rows[:3]] == ["419", "6", "161"]
+
+
+def test_a_report_with_a_units_line_under_its_header_and_a_source_note() -> None:
+    from scanner.loaders.texttables import find_tables
+
+    text = ("TABEL 7. LØNSUM EFTER BRANCHE, REGION SJÆLLAND 2022\n" + "=" * 80 + "\n"
+            "Branche                          Virksomheder        Lønsum     Største virk.\n"
+            "                                        antal      mio. kr.       andel, pct.\n" + "-" * 80 + "\n"
+            "Landbrug, skovbrug og fiskeri            2.011       2.411,2               3,1\n"
+            "Råstofindvinding                            11         101,4              89,6\n"
+            "Industri                                 1.120      10.233,7               9,8\n" + "-" * 80 + "\n"
+            "Kilde: Egne beregninger på FIRM og e-Indkomst.\n")
+    (table,) = find_tables(text, 1)
+    assert table.names == ["Branche", "Virksomheder | antal", "Lønsum | mio. kr.", "Største virk. | andel, pct."]
+    assert table.rows[1] == ["Råstofindvinding", "11", "101,4", "89,6"]

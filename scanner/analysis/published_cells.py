@@ -517,14 +517,14 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         # "Statin users (N=48213), %": each value is a percentage of that N, whether or not they add up
         # (events that are not mutually exclusive)
         own_percent = size is not None and (_PERCENT_UNIT.search(col.name) is not None or labels_percent)
-        if size is not None and not own_percent and percent_rows:
+        labelled = frame.get_column(col.name).cast(float).to_numpy()[percent_rows] if percent_rows else None
+        if size is not None and not own_percent and labelled is not None and (~np.isnan(labelled)).any():
             # a Table 1 column of means, medians and some rows labelled as percentages ("Prior transplant, %"
             # 0.8 under "Overall (N = 250)"): each of those rows is a percentage of the column's N
-            values = frame.get_column(col.name).cast(float).to_numpy()[percent_rows]
-            present = values[~np.isnan(values)]
-            if present.size and present.min() >= 0 and present.max() <= 100:
+            present = labelled[~np.isnan(labelled)]
+            if present.min() >= 0 and present.max() <= 100:
                 half = _half_unit(frame.get_column(col.name).gather(percent_rows).drop_nulls().drop_nans())
-                small = _small_counts(values, half, size, profile.threshold)
+                small = _small_counts(labelled, half, size, profile.threshold)
                 _add_small(result, frame, dims, [percent_rows[i] for i in np.flatnonzero(small).tolist()], col.name,
                            size_in=where)
             continue

@@ -54,7 +54,7 @@ def _records(text: str) -> list[dict[str, Any]]:
     if isinstance(data, list) and data and all(isinstance(r, list) for r in data) \
             and len({len(r) for r in data}) == 1 and not any(isinstance(v, (dict, list)) for r in data for v in r):
         data = [{f"column_{k + 1}": v for k, v in enumerate(r)} for r in data]  # orient="values"
-    if isinstance(data, list) and len(data) >= 2 and all(isinstance(v, _SCALAR) for v in data):
+    if isinstance(data, list) and len(data) >= _BARE_LIST_MIN and all(isinstance(v, _SCALAR) for v in data):
         data = [{"column_1": v} for v in data]  # a bare array of values (a list of keys, of counts)
     if not isinstance(data, list) or not data or not all(isinstance(r, dict) for r in data):
         raise LoadError("JSON that is not a list of records (objects with the same keys): its values cannot be "
@@ -63,6 +63,9 @@ def _records(text: str) -> list[dict[str, Any]]:
 
 
 _SCALAR = (str, int, float, bool, type(None))
+#: A bare array of values is read as a column from this many values; a shorter one without a name could be
+#: a few keys or a few settings, and stays FIL001 review.
+_BARE_LIST_MIN = 20
 
 
 def _frame_layouts(data: dict[str, Any]) -> Any:
@@ -79,10 +82,14 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
         return [dict(zip(data, row, strict=True)) for row in zip(*lists, strict=True)]
     if len(data) == 1 and isinstance(next(iter(data.values())), list):
         return next(iter(data.values()))  # {"data": [...]}
-    nested = [v for v in data.values() if not isinstance(v, _SCALAR)]
+    nested = [(k, v) for k, v in data.items() if not isinstance(v, _SCALAR)]
     if len(nested) == 1 and len(data) > 1:
-        # the table under one key beside scalar metadata: {"title": ..., "unit": ..., "data": {...}}
-        return _frame_layouts(nested[0]) if isinstance(nested[0], dict) else nested[0]
+        # the table under one key beside scalar metadata: {"title": ..., "unit": ..., "data": {...}}; a list
+        # of values there keeps its name ({"project": "706123", "exclude_lopnr": [104233, ...]})
+        name, inner = nested[0]
+        if isinstance(inner, list) and inner and all(isinstance(x, _SCALAR) for x in inner):
+            return [{name: x} for x in inner]
+        return _frame_layouts(inner) if isinstance(inner, dict) else inner
     if set(data) == {"schema", "data"} and isinstance(data["data"], list):
         return data["data"]
     if {"columns", "data"} <= set(data) <= {"columns", "index", "data"} and isinstance(data["columns"], list) \

@@ -199,6 +199,10 @@ def gutter_spans(lines: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+# The header of reghdfe's "Absorbed degrees of freedom" table (Absorbed FE | Categories - Redundant = Num. Coefs).
+_DOF_HEADER = lazy_compile(r"(?i)\bnum\.?\s*coefs\b|\babsorbed\s+fe\b")
+
+
 def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     """A paragraph whose lines share blank gutters at the same character positions: a printed table.
 
@@ -227,6 +231,14 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
         # R's table() with numeric levels ("1  2" over "North 45 38"): the first line has nothing over
         # the row labels, which every line below fills: it is the column labels, not a row of cells
         header, body = rows[0], rows[1:]
+    while header is not None and len(body) >= 3 and not body[0][0] and sum(1 for c in body[0] if c) >= 2 \
+            and not any(_BARE_NUMBER.match(c) for c in body[0] if c) \
+            and all(header[k] and any(_BARE_NUMBER.match(r[k]) for r in body[1:]) for k, c in enumerate(body[0]) if c):
+        # a header's second line of units under the names ("Lønsum" over "mio. kr.", "Største virk." over
+        # "andel, pct."), each under a name, nothing over the labels: part of the names, over numbers
+        header = [" | ".join(x for x in (h, b) if x) for h, b in zip(header, body[0], strict=True)]
+        body = body[1:]
+        names_row += 1
     if header is not None and len(body) >= 3 and _names_row_dimensions(body[0], body[1:]):
         # A second header line names the row dimensions, under the column dimension's name and labels:
         # pandas (crosstab, groupby: "sex" under "region  Nord  Syd"), R ftable ("sex region" under
@@ -256,6 +268,8 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     if not numeric or (len(numeric) == width and header is None):
         return None
     names = unique_names(header if header is not None else [f"column_{k + 1}" for k in range(width)])
+    if any(_DOF_HEADER.search(n) for n in names):
+        return None  # reghdfe's absorbed degrees of freedom: categories of fixed effects, not units
     # the rows' own line numbers: rule lines between them were dropped
     at = tuple(n for n, _ in block[len(rows) - len(body):])
     return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
@@ -660,14 +674,21 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             # Title lines above the table (SPSS: "Region * Sex Crosstabulation", "Count", the column
             # variable's name): lines without a digit, dropped one by one until the rest is a table.
             # Only a table with a header of its own counts (else the aligned reading below may do better).
-            skip = 0
-            while table is None and skip < _MAX_TITLE_LINES and skip < len(paragraph) - 3 \
-                    and (not _HAS_DIGIT.search(paragraph[skip][1]) or len(paragraph[skip][1].split()) >= 4) \
-                    and _one_cell(paragraph[skip][1]):
-                skip += 1
-                table = _fixed_width(paragraph[skip:])
-                if table is not None and sum(1 for n in table.names if not _GENERATED.match(n)) < 2:
-                    table = None
+            # A source note or footnote under it ("Kilde: ...") is dropped the same way, from the end.
+            cut = len(paragraph)
+            while cut > 3 and len(paragraph) - cut < _MAX_TITLE_LINES and _one_cell(paragraph[cut - 1][1]):
+                cut -= 1
+            for core in (paragraph, paragraph[:cut]) if cut < len(paragraph) else (paragraph,):
+                if table is None and core is not paragraph:
+                    table = _fixed_width(core)
+                skip = 0
+                while table is None and skip < _MAX_TITLE_LINES and skip < len(core) - 3 \
+                        and (not _HAS_DIGIT.search(core[skip][1]) or len(core[skip][1].split()) >= 4) \
+                        and _one_cell(core[skip][1]):
+                    skip += 1
+                    table = _fixed_width(core[skip:])
+                    if table is not None and sum(1 for n in table.names if not _GENERATED.match(n)) < 2:
+                        table = None
             if table is None and len(paragraph) == 2:
                 table = summary_row(paragraph)
             if table is None:
