@@ -199,6 +199,7 @@ def gutter_spans(lines: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+_WORDS = lazy_compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 # The header of reghdfe's "Absorbed degrees of freedom" table (Absorbed FE | Categories - Redundant = Num. Coefs).
 _DOF_HEADER = lazy_compile(r"(?i)\bnum\.?\s*coefs\b|\babsorbed\s+fe\b")
 
@@ -676,8 +677,9 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             # Only a table with a header of its own counts (else the aligned reading below may do better).
             # A source note or footnote under it ("Kilde: ...") is dropped the same way, from the end.
             cut = len(paragraph)
-            while cut > 3 and len(paragraph) - cut < _MAX_TITLE_LINES and _one_cell(paragraph[cut - 1][1]):
-                cut -= 1
+            while cut > 3 and len(paragraph) - cut < _MAX_TITLE_LINES and _one_cell(paragraph[cut - 1][1]) \
+                    and _WORDS.search(paragraph[cut - 1][1]):
+                cut -= 1  # (a note has words: a lone number under a paragraph is no note, "0.8" of an axis)
             for core in (paragraph, paragraph[:cut]) if cut < len(paragraph) else (paragraph,):
                 if table is None and core is not paragraph:
                     table = _fixed_width(core)
