@@ -1050,3 +1050,14 @@ def test_corpus_walk() -> None:
     assert wrong == {}, "misclassified (got, expected)"
     assert by_rel["MANIFEST.tsv"].kind is FileKind.CSV
     assert all(d.size == (CORPUS / r).stat().st_size for r, d in by_rel.items())
+
+
+def test_python_logging_with_time_stamps_is_a_log_not_a_csv(tmp_path: Path) -> None:
+    # asctime's milliseconds come after a comma: every line splits into two fields at it
+    path = tmp_path / "pipeline.log"
+    path.write_text("2024-04-05 08:11:02,114 INFO  pipeline: start, 612043 personer\n"
+                    "2024-04-05 08:11:05,870 WARNING  saknar DispInk04, hoppar over\n"
+                    "2024-04-05 08:11:05,871 WARNING  saknar DispInk04, hoppar over\n"
+                    "2024-04-05 08:11:19,402 INFO  pipeline: klar, 611514 personer skrivna\n", encoding="utf-8")
+    (entry,) = discover([path])
+    assert entry.kind is FileKind.LOG

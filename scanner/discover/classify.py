@@ -615,6 +615,10 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (lazy_compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|REGRESSION|COMPUTE|RECODE|SELECT IF)\b", _M), 2, 2),
     (lazy_compile(r"^\s*(?:Valid|Missing)\s+\S.*\d", _M), 2, 1),  # SPSS frequency rows
     (lazy_compile(r"^(?:INFO|WARNING|DEBUG|ERROR|CRITICAL):[\w.]+:", _M), 2, 2),  # Python logging's default format
+    # a time stamp and a level: Python's logging with asctime ("2024-04-05 08:11:02,114 INFO ..."; its comma
+    # would otherwise make the file a CSV), log4j, loguru, R's logger and futile.logger
+    (lazy_compile(r"^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?\]?\s*(?:[-|:]\s*)?\[?(?:INFO|WARNING|WARN|"
+                  r"DEBUG|ERROR|CRITICAL|FATAL|TRACE|NOTICE)\b", _M), 2, 3),
     (lazy_compile(r"^\s*(?:count|mean|std|min|25%|50%|75%|max)\s+-?\d", _M), 6, 3),  # pandas describe()
 )
 

@@ -1251,7 +1251,8 @@ def _read_command(language: Language, command: str, tool: str) -> tuple[str, str
         return (_r_command(command) if ">" in command else command), "R printout"
     if language is Language.PYTHON:
         return command, "Python printout"
-    return command, f"{tool or 'printed'} output"
+    tool = tool or "printed"
+    return command, tool if tool.endswith("output") else f"{tool} output"
 
 
 def parse_output(text: str, first_line: int, language: Language, command: str, state: OutputState,
