@@ -1284,6 +1284,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     tables.extend(_hmisc_extremes(lines))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     tables.extend(_named_key_values(lines, what_base or "printed output"))
+    if "Traceback" in text:
+        tables.extend(_traceback_values(lines, what_base or "printed output"))
     tables.extend(_event_counts(lines, what_base or "printed output"))
     if language is not Language.SAS:  # (a SAS log's raw records are read over its bytes: _sas_records_in)
         tables.extend(_delimited_records(lines, what_base or "printed output"))
@@ -1683,6 +1685,53 @@ def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
         lines_at = tuple(n for n, _ in values)
         out.append(ListedTable(TextTable([name, "column_2"], [[v, ""] for _, v in values], lines_at[0],
                                          "key-values"), lines_at, Origin.LISTING, f"{what} (values of a key)"))
+    return out
+
+
+_TRACEBACK = lazy_compile(r"^\s*Traceback \(most recent call last\):")
+_EXCEPTION = lazy_compile(r"^\s*(?:[\w.]+\.)?(\w*(?:Error|Exception|Warning))(?::\s*(.*))?$")
+_EXCEPTION_KEY = lazy_compile(r"(?<![\w.,])['\"]?(\d{6}-?\d{4}|\d{5,12})['\"]?(?![\w.,])")
+_QUOTED_RECORD = lazy_compile(r"""['"]([^'"\n]*[;,\t|][^'"\n]*)['"]""")
+_UNPACKING = lazy_compile(r"^\s*((?:[A-Za-z_]\w*\s*,\s*)+[A-Za-z_]\w*)\s*=")
+#: Lines of a traceback read for the names of its variables.
+_TRACEBACK_LINES = 200
+
+
+def _traceback_values(lines: list[_Line], what: str) -> list[ListedTable]:
+    """What a Python traceback quotes from the data: ``KeyError: 104233`` after a lookup by ``lopnr`` (a
+    unit's key), ``ValueError: bad line: '118790;38;K;147'`` (a record, named by the unpacking in the
+    traceback: ``lopnr, alder, koen, kom = parse(line)``). A traceback names no key, or quotes no record:
+    nothing."""
+    from scanner.names import identifier_kind
+
+    out: list[ListedTable] = []
+    k = 0
+    while k < len(lines):
+        if not _TRACEBACK.match(lines[k].text):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(lines) and end - k < _TRACEBACK_LINES and not (
+                (m := _EXCEPTION.match(lines[end].text)) and not lines[end].text.startswith((" ", "\t"))):
+            end += 1
+        if end >= len(lines) or m is None:
+            break
+        body = " ".join(x.text for x in lines[k + 1:end])
+        message, at = m.group(2) or "", lines[end].number
+        keys = [w for w in dict.fromkeys(re.findall(r"[A-Za-z_]\w*", body)) if identifier_kind(w) == "register key"]
+        record = _QUOTED_RECORD.search(message)
+        if record is not None:
+            fields = [f.strip() for f in re.split(r"[;,\t|]", record.group(1))]
+            names = next((n for x in lines[k + 1:end] if (u := _UNPACKING.match(x.text.strip()))
+                          and len(n := [v.strip() for v in u.group(1).split(",")]) == len(fields)), None)
+            if len(fields) >= 3 and any(f.isdigit() for f in fields):
+                out.append(ListedTable(TextTable(unique_names(names or [f"column_{j + 1}" for j in range(len(fields))]),
+                                                 [fields], at, "traceback-record"), (at,), Origin.LISTING,
+                                       f"{what} (a traceback quoting a data record)"))
+        elif keys and (v := _EXCEPTION_KEY.search(message)) is not None:
+            out.append(ListedTable(TextTable([keys[0], "column_2"], [[v.group(1), ""]], at, "key-values"), (at,),
+                                   Origin.LISTING, f"{what} (a traceback quoting a key)"))
+        k = end + 1
     return out
 
 

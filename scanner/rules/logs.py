@@ -136,7 +136,7 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
     if keys:
         col, kind = keys[0]
         yield ctx.finding(
-            f"{part.what} prints {scope}{n:,} rows with the {kind} column "
+            f"{part.what} prints {scope}{n:,} row{'s' if n != 1 else ''} with the {kind} column "
             f"{masking.mask_name(col.name)!r}: the log lists observations (persons or firms).",
             evidence, line=part.line, column=col.name, identity=f"keys:{part.what}",
         )
