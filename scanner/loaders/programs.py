@@ -341,6 +341,9 @@ _CONDITION_WORDS = frozenset({
     "if", "where", "when", "and", "or", "not", "on", "having", "while", "until", "then", "else", "select",
     "case", "filter", "(", ",", "&", "|", "^", "~", "!",
 })  # fmt: skip
+# Words before a condition in SQL only (not in R's, Stata's or Python's own syntax): a condition after them in
+# those languages' code is SQL written in a string.
+_SQL_CONDITION_WORDS = frozenset({"where", "and", "or", "on", "having"})
 _PREV_TOKEN = lazy_compile(r"(\w+|[^\w\s])\s*$")
 # a whole number (R's 1234L, 12.0); the "." that ends an SPSS command is not a decimal point
 _NUMBER = lazy_compile(r"([0-9]+)(?:\.0+)?L?(?![0-9eE]|\.[0-9])")
@@ -469,7 +472,9 @@ def _judge(before: str, op: str, after: str, language: Language, kind: str) -> i
             else 0
         return listed if listed >= 2 else 0
     if low == "=":
-        if language not in (Language.SAS, Language.SQL, Language.SPSS) or prev_token not in _CONDITION_WORDS:
+        # (in R, Stata or Python after WHERE/AND: SQL written in a string, dbGetQuery(con, "... WHERE lopnr = 1")
+        if prev_token not in _CONDITION_WORDS or (language not in (Language.SAS, Language.SQL, Language.SPSS)
+                                                  and prev_token.lower() not in _SQL_CONDITION_WORDS):
             return 0
         return _list_literals(after, kind) if after.lstrip()[:1] == "(" else _literal(after, kind)
     if low in ("==", "!="):
@@ -481,7 +486,10 @@ def _judge(before: str, op: str, after: str, language: Language, kind: str) -> i
     if low in ("eq", "ne"):
         return _literal(after, kind) if language in (Language.SAS, Language.SPSS) else 0
     if low == "in":
-        if language not in (Language.SAS, Language.SQL, Language.PYTHON) or prev_token == "for":
+        # (R and Stata have no "in (...)": in their code it is SQL in a string, "WHERE LopNr NOT IN (...)")
+        if prev_token == "for" or (language not in (Language.SAS, Language.SQL, Language.PYTHON)
+                                   and not (language in (Language.R, Language.STATA)
+                                            and after.lstrip()[:1] == "(")):
             return 0
         return _list_literals(after, kind)
     if low == "%in%":
