@@ -833,11 +833,31 @@ def _spss_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
             yield table
 
 
+def _created_columns(text: str) -> dict[str, list[str]]:
+    """The columns of each ``CREATE TABLE name (col type, ...)`` in ``text``, by lower-cased table name: the
+    names of an ``INSERT INTO name VALUES`` that lists none."""
+    out: dict[str, list[str]] = {}
+    for m in _SQL_CREATE.finditer(text):
+        inner = _balanced(text, m.end() - 1)
+        if inner is None:
+            continue
+        names = [item.strip().split()[0].strip('"`[]') for item in _split_items(inner) if item.strip()]
+        out[m.group(1).lower()] = [n for n in names if n.upper() not in _SQL_CONSTRAINTS]
+    return out
+
+
+_SQL_CREATE = lazy_compile(r"(?is)\bcreate\s+(?:(?:global\s+|local\s+)?temp(?:orary)?\s+)?table\s+"
+                           r"(?:if\s+not\s+exists\s+)?([\w.\"`\[\]]+)\s*\(")
+_SQL_CONSTRAINTS = frozenset({"PRIMARY", "FOREIGN", "UNIQUE", "CONSTRAINT", "CHECK", "KEY", "INDEX"})
+
+
 def _sql_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
     groups: dict[str, tuple[list[str], list[list[str]], list[int]]] = {}
+    created = _created_columns(text) if "create" in text.lower() else {}
     for m in _SQL_INSERT.finditer(text):
         target = m.group(1).lower()
-        names = [c.strip().strip('"`[]') for c in m.group(2)[1:-1].split(",")] if m.group(2) else []
+        names = [c.strip().strip('"`[]') for c in m.group(2)[1:-1].split(",")] if m.group(2) else \
+            created.get(target, [])
         pos = m.end()
         _, rows, lines = groups.setdefault(target, (names, [], []))
         while pos < len(text) and text[pos] == "(" and len(rows) <= MAX_EMBEDDED_LINES:
