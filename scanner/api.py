@@ -250,6 +250,10 @@ def _text_figures(text: str, entry: DiscoveredFile, config: Config, key: bytes, 
 _KNITTED = lazy_compile(r"^\s{0,3}```\s*\n(?:##|#>)(?: |$)", re.M)
 
 
+#: Configuration files: their "key: value" lines are settings.
+_CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".json", ".env"})
+
+
 def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
     """The MODEL and table rules over a note's text (lines numbered from ``first_line``): model sizes,
     tables pasted into it, group sizes and counts of units written in its sentences."""
@@ -262,7 +266,9 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         return findings
     found_tables = list(find_tables(text, first_line))
     in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
-    for prose in (group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
+    # (in a configuration file "n: 2" is a setting, the dominance rule's n, not a group's size)
+    settings = Path(entry.path).suffix.lower() in _CONFIG_SUFFIXES
+    for prose in (None if settings else group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
                   units_in_prose(text, first_line, in_tables, config.profile.threshold),
                   dominance_in_prose(text, first_line)):
         if prose is not None:

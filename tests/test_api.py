@@ -131,3 +131,16 @@ def test_an_empty_file_of_a_format_that_is_never_empty_is_reviewed(tmp_path: Pat
     (tmp_path / name).write_bytes(b"")
     (result,) = api.scan([tmp_path / name], load_config(), jobs=1).files
     assert result.verdict is verdict
+
+
+def test_a_setting_named_n_in_a_config_file_is_no_group_size(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "pipeline.yaml").write_text("sdc:\n  threshold: 3\n  dominance: {n: 2, k: 0.85}\n", encoding="utf-8")
+    (tmp_path / "settings.json").write_text(json.dumps({"plot": {"width": 7, "dpi": 300},
+                                                        "bootstrap": {"n": 2, "seed": 20240301}}), encoding="utf-8")
+    (tmp_path / "note.txt").write_text("Among women in Læsø (n = 2) the mean income was high.\n", encoding="utf-8")
+    verdicts = {r.path.rsplit("/", 1)[-1]: r for r in api.scan([tmp_path], load_config(), jobs=1).files}
+    assert verdicts["pipeline.yaml"].verdict is Verdict.PASS
+    assert not any(f.rule == "TAB001" for f in verdicts["settings.json"].findings)
+    assert verdicts["note.txt"].verdict is Verdict.FAIL  # a group size in prose still is one

@@ -106,6 +106,8 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
         if all(k.isdigit() for k in keys):  # orient="columns": outer keys are the columns
             return [{"index": k, **{c: data[c].get(k) for c in data}} for k in keys] \
                 if keys != [str(i) for i in range(len(keys))] else [{c: data[c].get(k) for c in data} for k in keys]
+        if len({frozenset(v) for v in inner}) > 1:
+            return data  # sections of settings with their own keys ({"plot": {"dpi": 300}, "bootstrap": {"n": 2}})
         return [{"index": label, **values} for label, values in data.items()]  # orient="index"
     return data
 
