@@ -338,7 +338,7 @@ def test_pandas_series_and_describe() -> None:
     described = ("              alder\ncount  4812.000000\nmean     45.123450\nstd      15.234560\nmin      18.000000\n"
                  "25%      33.000000\n50%      45.000000\n75%      58.000000\nmax      89.000000\n")
     (d,) = parse_output(described, 1, Language.PYTHON, "df.describe()", OutputState())
-    assert d.table.names == ["variable", "count", "mean", "std", "min", "25%", "50%", "75%", "max"]
+    assert d.table.names == ["variable", "count", "mean", "std", "min", "p25", "p50", "p75", "max"]
     assert d.table.rows[0][0] == "alder"
 
 
@@ -843,3 +843,14 @@ def test_note_with_stata_tabulate_of_wrapped_name_and_percentages() -> None:
     assert table.rows == [["0", "167,024", "4,131", "171,155"], ["1", "67,036", "2", "67,038"],
                           ["Total", "234,060", "4,133", "238,193"]]
     assert table.lines == (14, 17, 20)
+
+
+def test_describe_percentiles_of_small_values_are_no_counts(tmp_path: Path) -> None:
+    # pandas describe() of a variable of small values: its "25%" and "50%" rows are percentiles, not
+    # shares that count 1 or 2 units
+    path = tmp_path / "los.txt"
+    path.write_text("count    14877204.0\nmean            4.1\nstd             6.9\nmin             0.0\n"
+                    "25%             1.0\n50%             2.0\n75%             5.0\nmax            30.0\n"
+                    "Name: los_days, dtype: float64\n", encoding="utf-8")
+    (result,) = api.scan([path], load_config()).files
+    assert not any(f.rule == "TAB001" for f in result.findings), [(f.rule, f.message) for f in result.findings]

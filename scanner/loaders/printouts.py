@@ -1158,8 +1158,18 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
                   Origin.TABULATION, what, "pandas-series")
 
 
+def _describe_name(label: str) -> str:
+    """describe()'s percentile rows ("25%", "50%") named as percentiles ("p25"): a column named "25%" would
+    read as shares, and a share of 1.0 as a count."""
+    m = _DESCRIBE_PERCENT.match(label.strip())
+    return f"p{m.group(1)}" if m else label
+
+
+_DESCRIBE_PERCENT = lazy_compile(r"^(\d{1,2}(?:\.\d+)?)%$")
+
+
 def _transposed(variable: str, pairs: list[tuple[str, str, int]], what: str) -> ListedTable | None:
-    names = ["variable", *[p[0] for p in pairs]]
+    names = ["variable", *[_describe_name(p[0]) for p in pairs]]
     return _table(names, [[variable, *[p[1] for p in pairs]]], [pairs[0][2]], Origin.TABULATION, what,
                   "describe")
 
@@ -1171,7 +1181,8 @@ def _describe_frame(table: ListedTable) -> ListedTable:
     if not set(labels) >= _DESCRIBE:
         return table
     rows = [[name, *[r[k] for r in t.rows]] for k, name in enumerate(t.names) if k > 0]
-    return ListedTable(TextTable(unique_names(["variable", *labels]), rows, table.lines[0], "describe"),
+    return ListedTable(TextTable(unique_names(["variable", *map(_describe_name, labels)]), rows, table.lines[0],
+                                 "describe"),
                        tuple(table.lines[0] for _ in rows), Origin.TABULATION, table.what)
 
 
