@@ -83,6 +83,13 @@ DIMENSION_WORDS = frozenset(
         "kommune",
         "kommun",
         "kommunenr",
+        # the bounds of a life table's or a follow-up's intervals (interval_start, interval_end, tstart)
+        "interval",
+        "start",
+        "end",
+        "stop",
+        "tstart",
+        "tstop",
         # the registers' own short names: Statistics Denmark's KOM and BOPIKOM, Finland's kunta
         "kom",
         "bopkom",
