@@ -89,12 +89,23 @@ def is_aggregate(table: TableModel) -> bool:
 
     if table.shape is not TableShape.AGGREGATE:
         return False
-    if table.wide or any(c.is_count or c.statistic is not None for c in table.measures):
+    person = any(quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES for c in table.columns)
+
+    def counts(c: ColumnInfo) -> bool:
+        # beside a person's attributes (birth year, sex) a column of whole numbers is a count only when its
+        # name says so: head() of a register frame prints "FodelseAr Kon Kommun SjukPP" (days of sick pay)
+        return c.is_count and (not person or c.count_named or c.name.strip().lower() in _GROUPBY_COUNT_NAMES)
+
+    if table.wide or any(counts(c) or c.statistic is not None for c in table.measures):
         return True
     n = table.n_sample_rows
     labels = [c for c in table.dimensions if c.kind is ColumnKind.TEXT and c.distinct == c.non_null == n]
-    person = any(quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES for c in table.columns)
     return bool(labels) and not person
+
+
+#: The count column of a printed group-by (pandas ``size().reset_index()`` names it 0, polars ``len``, dplyr ``n``).
+_GROUPBY_COUNT_NAMES = frozenset({"0", "size", "len", "n", "nn", "count", "counts", "freq", "frequency", "antal",
+                                  "nobs"})
 
 
 @rule("LOG001", "observation-listing", Severity.BLOCK, (Shape.LISTING,), ListingOptions)
