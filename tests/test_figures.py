@@ -789,3 +789,17 @@ def test_survminer_risk_cells_with_events_are_read(tmp_path: Path, small: int, v
                     "</svg>\n", encoding="utf-8")
     f = scan(path)
     assert f.verdict is verdict, _detail(f)
+
+
+def test_horizontal_forest_plot_is_no_scatter(tmp_path: Path) -> None:
+    # one hazard ratio per subgroup down the y axis, with its interval: estimates on a grid of categories
+    fig, ax = plt.subplots()
+    groups = ["Mænd", "Kvinder", "18-39", "40-64", "65+", "Hovedstaden", "Sjælland", "Syddanmark"]
+    hr = [1.12, 0.94, 1.31, 1.05, 0.88, 1.02, 1.19, 0.97]
+    ax.errorbar(hr, range(len(groups)), xerr=0.1, fmt="s", capsize=3)
+    ax.set_yticks(range(len(groups)), groups)
+    path = tmp_path / "forest.svg"
+    fig.savefig(path)
+    plt.close(fig)
+    f = scan(path)
+    assert f.verdict is Verdict.PASS, _detail(f)

@@ -481,7 +481,12 @@ def chart_marks(series: Sequence[tuple[Sequence[float], int]]) -> list[MarkGroup
 
 def is_regular(points: list[tuple[float, float]]) -> bool:
     """Positions on a regular grid of x with few marks per x: a series over time or categories (dates
-    with a month's 28-31 days and gaps of whole steps count as regular), not units scattered by value."""
+    with a month's 28-31 days and gaps of whole steps count as regular), not units scattered by value; or
+    on such a grid of y (a forest or coefficient plot: one estimate per category down the axis)."""
+    return _regular_x(points) or _regular_x([(y, x) for x, y in points])
+
+
+def _regular_x(points: list[tuple[float, float]]) -> bool:
     xs = sorted({round(x, 2) for x, _ in points})
     if len(xs) < 3 or len(points) > 4 * len(xs):
         return False
