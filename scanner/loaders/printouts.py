@@ -1196,6 +1196,9 @@ class OutputState:
     proc: str = ""
     title: str = ""
     section: str = ""
+    #: sizes R printed for its objects ("> nrow(sub)" then "[1] 2"), by object name: the size of a summary()
+    #: of that object printed after it
+    sizes: dict[str, str] = field(default_factory=dict)
 
 
 _SAS_TITLE = lazy_compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
@@ -1266,8 +1269,53 @@ def _read_command(language: Language, command: str, tool: str) -> tuple[str, str
     return command, tool if tool.endswith("output") else f"{tool} output"
 
 
+_R_SIZE_CALL = lazy_compile(r"\b(?:nrow|NROW|length|sum\(!is\.na)\(\s*([A-Za-z.][\w.]*)")
+# the size printed: "[1] 2", or cat("Antal:", format(nrow(d), big.mark = ".")) -> "Antal: 8.412.977"
+_R_SIZE_OUT = lazy_compile(r"^(?:\s*\[1\]\s+|[^\n\d]*?)(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)\s*$")
+_R_SUMMARY_OF = lazy_compile(r"^\s*(?:summary|quantile|range|fivenum|min|max)\(\s*([A-Za-z.][\w.]*)")
+
+
 def parse_output(text: str, first_line: int, language: Language, command: str, state: OutputState,
                  *, tool: str = "") -> list[ListedTable]:
+    """The tables in one block of printed output (see :func:`_parse_output`); in an R transcript a summary() of
+    an object whose size R printed just before ("> nrow(sub)" "[1] 2") gets that size as its N column."""
+    tables = _parse_output(text, first_line, language, command, state, tool=tool)
+    if language is Language.R and command:
+        _remember_size(command, text, state)
+        of = _R_SUMMARY_OF.match(_last_command(command))
+        n = state.sizes.get(of.group(1)) if of else None
+        if n is not None:
+            tables = [_with_size(t, n) for t in tables]
+    return tables
+
+
+_R_PROMPT_PREFIX = lazy_compile(r"^\s*[>+]\s?")
+
+
+def _last_command(command: str) -> str:
+    """The last echoed line of an R command, without its prompt."""
+    return _R_PROMPT_PREFIX.sub("", command.rstrip().rsplit("\n", 1)[-1])
+
+
+def _remember_size(command: str, output: str, state: OutputState) -> None:
+    """Keep the size R printed for an object: "> nrow(sub)" then "[1] 2"."""
+    size = _R_SIZE_CALL.search(_last_command(command))
+    printed = _R_SIZE_OUT.match(output.strip()) if size and "\n" not in output.strip() else None
+    if size and printed:
+        state.sizes[size.group(1)] = re.sub(r"\D", "", printed.group(1))
+
+
+def _with_size(listed: ListedTable, n: str) -> ListedTable:
+    """A one-row summary (``Min. ... Max.``) with the group size R printed for it as a column "N"."""
+    t = listed.table
+    if len(t.rows) != 1 or any(name.strip().lower() in ("n", "nobs", "count") for name in t.names):
+        return listed
+    return dataclasses.replace(listed, table=TextTable([*t.names, "N"], [[*t.rows[0], n]], t.data_line, t.kind,
+                                                       t.lines))
+
+
+def _parse_output(text: str, first_line: int, language: Language, command: str, state: OutputState,
+                  *, tool: str = "") -> list[ListedTable]:
     """The tables in one block of printed output (lines numbered from ``first_line``), printed by
     ``command`` (the echoed code before the block, or a notebook cell's source)."""
     lines = [_Line(first_line + k, t) for k, t in enumerate(box_drawn_as_pipes(text).split("\n"))]
@@ -2566,10 +2614,13 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
             start, end, line, n_lines, cmd_start, cmd_end = (int(v) for v in row)
             command = decode(buf[max(cmd_start, cmd_end - 4096):cmd_end].tobytes(), codec) if cmd_start >= 0 else ""
             if n_lines < 2:
-                # a one-line output is read only for a key's values (no table is one line)
+                # a one-line output is read only for a key's values (no table is one line), and for the size R
+                # printed for an object ("> nrow(sub)" "[1] 2": the N of a summary(sub$x) after it)
                 if end - start <= _ONE_LINE_BYTES:
-                    part.tables.extend(key_values_line(decode(buf[start:end].tobytes(), codec), line,
-                                                       read.language, command, read.tool))
+                    one = decode(buf[start:end].tobytes(), codec)
+                    part.tables.extend(key_values_line(one, line, read.language, command, read.tool))
+                    if read.language is Language.R:
+                        _remember_size(command, one, state)
                 continue
             for piece_start, piece_end in _pieces(buf, start, end):
                 text = decode(buf[piece_start:piece_end].tobytes(), codec)
