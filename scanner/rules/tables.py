@@ -413,6 +413,7 @@ def _amounts(table: TableModel, col: ColumnInfo) -> bool:
 
 def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """TAB002 in `sdcscan scan`: a published share of the largest units above the profile's k."""
+    from scanner.names import statistic_kind
     from scanner.table_model import ColumnKind, TableShape
 
     if table.shape is TableShape.MICRODATA:
@@ -420,10 +421,18 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
     profile = ctx.profile
     columns = [c for c in table.columns if c.statistic == "dominance" and c.non_null
                and c.kind in (ColumnKind.NUMERIC, ColumnKind.TEXT) and not _amounts(table, c)]
+    named = {c.name: c.name for c in columns}
+    title = (table.meta.title or "").strip().split("\n")[-1]
+    if not columns and title and statistic_kind(title) == "dominance":
+        # a table of concentration shares by two dimensions under a title that says so ("Tabel 2.
+        # Koncentration (CR1, pct.) efter branche og region"): every value column holds them
+        columns = [c for c in table.measures if c.kind is ColumnKind.NUMERIC and not c.count_named and c.non_null
+                   and not _amounts(table, c) and c.statistic in (None, "share", "dominance")]
+        named = {c.name: title for c in columns}
     for col in columns:
-        n = _dominance_n(col.name)
+        n = _dominance_n(named[col.name])
         # A share written in percent (0-100) or as a fraction (0-1).
-        scale = _percent_scale(table, col)
+        scale = 100.0 if _PERCENT_NAME.search(named[col.name]) else _percent_scale(table, col)
         sign = ">=" if profile.nk_inclusive else ">"
         itemised = 0
         for offset, frame in table.frames():
