@@ -171,6 +171,39 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
     return findings
 
 
+# Formats sdcscan does not read, by their first bytes: named in the review so a person knows what it is.
+_BINARY_MAGIC = (
+    (b"Rar!\x1a\x07", "RAR archives"), (b"7z\xbc\xaf\x27\x1c", "7-Zip archives"), (b"\x93NUMPY", "NumPy arrays (.npy)"),
+    (b"\x00\x01\x00\x00Standard Jet DB", "Microsoft Access databases"),
+    (b"\x00\x01\x00\x00Standard ACE DB", "Microsoft Access databases"), (b"\x89HDF\r\n\x1a\n", "HDF5 files"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office (OLE2) files"),
+    (b"\x28\xb5\x2f\xfd", "Zstandard-compressed files"),
+    (b"\x04\x22\x4d\x18", "LZ4-compressed files"), (b"RDX", "R data files"), (b"RDA", "R data files"),
+)  # fmt: skip
+
+
+def _binary_format(entry: DiscoveredFile) -> str:
+    """The format of a file no reader reads, from its first bytes (or what makes it binary: NUL bytes in text,
+    a Python pickle), or ""."""
+    try:
+        with open(entry.path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return ""
+    for magic, name in _BINARY_MAGIC:
+        if head.startswith(magic):
+            return name
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return "Python pickles (never unpickled: that runs code)"
+    if head[:1] in (b"\x03", b"\x83", b"\x8b", b"\x30", b"\x31", b"\xf5") and entry.path.suffix.lower() == ".dbf":
+        return "dBase tables (.dbf)"
+    rest = head.replace(b"\x00", b"")
+    if b"\x00" in head and rest and sum(1 for b in rest if b in (9, 10, 13) or 32 <= b < 127 or b >= 0xA0) \
+            >= 0.95 * len(rest):
+        return "text with NUL bytes (or in an encoding without a byte-order mark, such as UTF-16)"
+    return ""
+
+
 #: Extensions of formats whose files are never empty: a 0-byte file with one of them is a broken file.
 _NEVER_EMPTY = frozenset({
     ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".docx", ".docm", ".doc", ".odt", ".rtf", ".pptx", ".ppt", ".odp",
@@ -688,7 +721,8 @@ def _run_handler(entry: DiscoveredFile, config: Config, key: bytes, threads: int
     try:
         handler = _handler_for(entry)
         if handler is None:
-            facts.problems.append(f"no reader for {entry.kind.value} files yet")
+            what = _binary_format(entry) if entry.kind is FileKind.BINARY else ""
+            facts.problems.append(f"no reader for {what or entry.kind.value + ' files'} yet")
         else:
             findings.extend(handler.scan(entry, config, key, facts, threads, embedded))
     except _PartialLoad as partial:

@@ -144,3 +144,18 @@ def test_a_setting_named_n_in_a_config_file_is_no_group_size(tmp_path: Path) -> 
     assert verdicts["pipeline.yaml"].verdict is Verdict.PASS
     assert not any(f.rule == "TAB001" for f in verdicts["settings.json"].findings)
     assert verdicts["note.txt"].verdict is Verdict.FAIL  # a group size in prose still is one
+
+
+@pytest.mark.parametrize(("data", "named"), [
+    (b"Rar!\x1a\x07\x01\x00" + bytes(64), "RAR archives"),
+    (b"\x93NUMPY\x01\x00" + bytes(64), "NumPy arrays"),
+    (b"\x80\x04\x95" + bytes(64), "Python pickles"),
+    ("Region;Antal\nNord;2\n".encode("utf-16-le"), "NUL bytes"),
+])
+def test_a_file_no_reader_reads_is_reviewed_with_its_format_named(tmp_path: Path, data: bytes, named: str) -> None:
+    path = tmp_path / "blob.dat"
+    path.write_bytes(data)
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert result.verdict is Verdict.REVIEW
+    assert any(f.rule == "FIL001" and named in f.message for f in result.findings), \
+        [(f.rule, f.message) for f in result.findings]
