@@ -725,3 +725,24 @@ def test_a_person_number_in_a_file_name_is_a_review_and_never_reported(tmp_path:
     assert named.findings[0].location.path == "export/casereport_xxxxxx-xx09.txt"
     assert files["export/run_20240301.log"].verdict is Verdict.PASS
     assert files["export/casereport_cardiology.txt"].verdict is Verdict.PASS
+
+
+def test_two_members_of_one_name_are_both_scanned_and_reported(tmp_path: Path) -> None:
+    import warnings
+    import zipfile
+
+    from scanner import api
+    from scanner.config import load_config
+    from scanner.findings import Verdict
+
+    path = tmp_path / "dup.zip"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("tabel.csv", "region;antal\nNord;2\nSyd;400\nVest;300\n")
+            zf.writestr("tabel.csv", "region;antal\nNord;200\nSyd;400\nVest;300\n")
+    results = api.scan([path], load_config(), jobs=1).files
+    members = [r for r in results if "!" in r.path]
+    assert len(members) == 2
+    assert all(any(f.rule == "FIL003" and "same name" in f.message for f in m.findings) for m in members)
+    assert next(r for r in results if "!" not in r.path).verdict is Verdict.FAIL

@@ -24,6 +24,7 @@ compressed bytes); tar and compressed streams once, sequentially, hashed on the 
 from __future__ import annotations
 
 import bz2
+import collections
 import contextlib
 import gzip
 import io
@@ -90,6 +91,12 @@ def unsafe_member_name(name: str) -> bool:
     ``C:\\x``): extracting it as named would write outside the target folder ("zip slip")."""
     n = name.replace("\\", "/")
     return n.startswith("/") or bool(_DRIVE.match(n)) or ".." in n.split("/")
+
+
+# Two members of one name: extracting the archive keeps one of them, and a person looking at the extracted
+# files does not see the other (each is scanned and reported under that name).
+_DUPLICATE_NAME = Problem(ProblemKind.UNSAFE_NAME, "another member of the archive has the same name: extracting "
+                          "it keeps only one of them, so a person checking the extracted files does not see the other")
 
 
 def _name_problems(name: str) -> list[Problem]:
@@ -196,6 +203,7 @@ def _zip_members(source: Source, ctx: ReadContext, part: ContainerPart) -> Itera
                 budget.stop(f"more than {limits.max_members} members (the configured limit)")
             elif declared > budget.bytes_left:
                 budget.stop(_over_total(declared, ctx))
+            names = collections.Counter(i.filename for i in infos)
             encrypted = [i for i in infos if _zip_encrypted(i)]
             if infos and len(encrypted) == len(infos):
                 part.problems.append(Problem(ProblemKind.ENCRYPTED,
@@ -206,7 +214,10 @@ def _zip_members(source: Source, ctx: ReadContext, part: ContainerPart) -> Itera
                                                  f"{len(infos) - index} of {len(infos)} members not inspected"))
                     return
                 budget.members_left -= 1
-                yield _zip_member(zf, info, source, ctx)
+                member = _zip_member(zf, info, source, ctx)
+                if names[info.filename] > 1:
+                    member.problems.append(_DUPLICATE_NAME)
+                yield member
     finally:
         stream.close()
 
