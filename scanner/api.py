@@ -36,7 +36,7 @@ from scanner import __version__, formats, masking
 from scanner.config import Config, load_config
 from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify_content, discover
 from scanner.engine import judge, rules_for
-from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult
+from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult, Severity
 from scanner.formats import ArchiveLimits, Budget, Member, Problem, ProblemKind, ReadContext
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError, TabularSource
@@ -226,7 +226,7 @@ class _PartialLoad(Exception):
 
 
 def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
-                           threads: int) -> list[Finding]:
+                           threads: int, *, program: bool = False) -> list[Finding]:
     if not _wants_identifiers(config):
         return []
     from scanner.pid_scan import scan_text_file
@@ -235,6 +235,13 @@ def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, fa
         scan = scan_text_file(entry.path, config.profile.countries, threads=threads)
     except OSError as exc:
         raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+    if program:
+        # A person number typed into a program in its standard form (date, separator, check digits valid:
+        # "210196-2264" in a PROC FORMAT, a grep pattern, a dict of constants) is a person's number in the
+        # code, however few: block, as the code rules block a key compared with a literal
+        scan.detections[:] = [dataclasses.replace(d, severity=Severity.BLOCK, basis=d.basis + "; typed into a program")
+                              if d.kind.person and d.severity is Severity.REVIEW and "standard form" in d.basis else d
+                              for d in scan.detections]
     return _identifier_findings(entry, config, key, scan, facts)
 
 
@@ -441,7 +448,7 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
     """A log or listing (SAS, Stata, R, Python, SPSS) or a rendered notebook (HTML): identifiers in its bytes,
     then its echoed code and printed tables (:mod:`scanner.loaders.printouts`), judged part by part
     (bounded memory)."""
-    findings = _scan_text_identifiers(entry, config, key, facts, threads)
+    findings = _scan_text_identifiers(entry, config, key, facts, threads, program=True)
     code, tables, embedded = _printout_wants(config)
     html = entry.kind is FileKind.HTML
     # A rendered notebook is always opened: a figure in it, or HTML that does not parse, is a FIL001 problem.
@@ -508,7 +515,7 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
     """A program (SAS, Stata, R, Python, SPSS, SQL; others by their operators) or a Jupyter notebook:
     identifiers in its bytes, keys compared with literals, data written into it; a notebook's outputs as
     printed output (:mod:`scanner.loaders.programs`, :mod:`scanner.loaders.printouts`)."""
-    findings = _scan_text_identifiers(entry, config, key, facts, threads)
+    findings = _scan_text_identifiers(entry, config, key, facts, threads, program=True)
     code, tables, embedded = _printout_wants(config)
     notebook = entry.relpath.lower().endswith(".ipynb")
     literate = entry.relpath.lower().endswith((".rmd", ".qmd")) and entry.size <= _MAX_LITERATE_BYTES
