@@ -803,3 +803,18 @@ def test_horizontal_forest_plot_is_no_scatter(tmp_path: Path) -> None:
     plt.close(fig)
     f = scan(path)
     assert f.verdict is Verdict.PASS, _detail(f)
+
+
+def test_pdf_legend_samples_are_no_data_lines(tmp_path: Path) -> None:
+    # five regional rates over three years with a legend: the legend's five sample lines are not five more
+    # data lines (ten would read as a spaghetti plot)
+    fig, ax = plt.subplots()
+    rng = random.Random(2)
+    for region in ["Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"]:
+        ax.plot([2020, 2021, 2022], [rng.uniform(40, 80) for _ in range(3)], label=region)
+    ax.legend()
+    path = tmp_path / "rates.pdf"
+    fig.savefig(path)
+    plt.close(fig)
+    f = scan(path)
+    assert f.verdict is Verdict.PASS, _detail(f)

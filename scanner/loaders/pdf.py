@@ -56,6 +56,8 @@ MIN_PICTURE_PIXELS = 64
 _ENCRYPTED = "encrypted PDF: its content cannot be inspected without the password"
 
 
+#: Widest horizontal three-point line read as a legend's sample of a line (points; matplotlib's is 20).
+_LEGEND_HANDLE = 40.0
 #: Filled curved outlines (subpaths) on a page without text at which the page is taken for text drawn so.
 MIN_OUTLINED_GLYPHS = 40
 
@@ -282,6 +284,7 @@ class _Drawing:
         self.marks: dict[str, list[tuple[float, float]]] = defaultdict(list)
         self.kind: dict[str, str] = {}
         self.lines: list[set[tuple[float, float]]] = []
+        self.handles: list[tuple[float, float, float]] = []  # legend samples of lines: (x0, x1, y)
         self.open_lines = 0  # data lines that do not close on themselves (a spaghetti plot's lines)
         self.pictures: list[tuple[int, int]] = []
         #: filled axis-aligned rectangles ``(left, right, bottom, top)``: a bar chart's or histogram's bars
@@ -372,6 +375,11 @@ class _Drawing:
             self.kind[key] = "symbol" if curves == 0 else "circle"
             self.centres.append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
         elif len(path) >= 3 and not closed:
+            if h == 0 and 0 < w <= _LEGEND_HANDLE:
+                # a legend's sample of a line (matplotlib draws it as three points in a row): no data line;
+                # a marker drawn on it is the legend's too
+                self.handles.append((min(xs), max(xs), ys[0]))
+                return
             self.lines.append({(round(x, 1), round(y, 1)) for x, y in path})
             if path[0] != path[-1]:  # (an outline closed by returning to its start, a heatmap's cell, is no line)
                 self.open_lines += 1
@@ -415,6 +423,10 @@ class _Drawing:
     def groups(self) -> list[MarkGroup]:
         out = []
         for key, pos in self.marks.items():
+            if self.handles:
+                # (a legend's markers sit on its sample lines: they mark no data)
+                pos = [p for p in pos if not any(x0 - MARK_SIZE <= p[0] <= x1 and abs(p[1] - y) <= MARK_SIZE
+                                                 for x0, x1, y in self.handles)]
             if len(pos) < 2:
                 continue
             rounded = {(round(x, 1), round(y, 1)) for x, y in pos}
