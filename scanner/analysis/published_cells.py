@@ -188,7 +188,8 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "children", "husstande", "hushåll", "hushall", "households", "familier", "familjer",
                           "families", "deltagere", "participants", "respondenter", "respondents"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
-_NOT_OF_UNITS = lazy_compile(r"rate|ratio|cum|kumul|change|growth|vækst|vaekst|ændring|aendring|indkomst|income|"
+_NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåäö])|cum|kumul|change|growth|vækst|vaekst|"
+                           r"ændring|aendring|indkomst|income|"
                            r"omsætning|omsaetning|turnover|løn|loen|wage|salary|kr\b|value|værdi|vaerdi|beløb|beloeb|"
                            r"amount|sum|cost|udgift|expend|revenue|profit|tax|skat|weight|vægt", re.IGNORECASE)
 # The words that make a column a share or a size, beside the group's own name ("Mænd_pct", "Mænd n").

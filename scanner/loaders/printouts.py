@@ -1049,7 +1049,7 @@ def _r_oneway(par: list[_Line], what: str) -> ListedTable | None:
         for label, m in zip(cells, re.finditer(r"\d+", counts.text), strict=True):
             rows.append([label, m.group(0)])
             lines.append(counts.number)
-    return _table([dim_name or "value", "Freq"], rows, lines, Origin.TABULATION, what, "r-table")
+    return _table([dim_name or "level", "Freq"], rows, lines, Origin.TABULATION, what, "r-table")
 
 
 def _r_twoway(par: list[_Line], what: str) -> ListedTable | None:
