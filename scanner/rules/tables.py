@@ -572,7 +572,9 @@ def _largest_of_sums(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 _FIRM_WORDS = lazy_compile(
     r"(?<![a-zæøåäö])(virksomhed\w*|firma\w*|firms?|enterprises?|compan(y|ies)|business(es)?|f(ö|o)retag\w*|"
     r"bedrift\w*|yritys\w*|yritykset|toimipaik\w*|arbejdssted\w*|arbetsst(ä|a)ll\w*|workplaces?|"
-    r"establishments?|selskab\w*|selskap\w*|cvr\w*|juridiske enheder|units?_of_activity)(?![a-zæøåäö])",
+    r"establishments?|selskab\w*|selskap\w*|cvr\w*|juridiske enheder|units?_of_activity|foretak\w*|"
+    r"rederi\w*|koncern\w*|arbeidssted\w*|arbeidsgiver\w*|arbejdsgiver\w*|arbetsgivar\w*|employers?|"
+    r"banker|banks|pengeinstitut\w*|forsikringsselskab\w*|apotek\w*|butikker|stores?)(?![a-zæøåäö])",
     re.IGNORECASE)
 
 
