@@ -36,7 +36,7 @@ from scanner import __version__, formats, masking
 from scanner.config import Config, load_config
 from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify_content, discover
 from scanner.engine import judge, rules_for
-from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult, Severity
+from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult
 from scanner.formats import ArchiveLimits, Budget, Member, Problem, ProblemKind, ReadContext
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError, TabularSource
@@ -236,12 +236,11 @@ def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, fa
     except OSError as exc:
         raise LoadError(f"cannot read file ({type(exc).__name__})") from None
     if program:
-        # A person number typed into a program in its standard form (date, separator, check digits valid:
-        # "210196-2264" in a PROC FORMAT, a grep pattern, a dict of constants) is a person's number in the
-        # code, however few: block, as the code rules block a key compared with a literal
-        scan.detections[:] = [dataclasses.replace(d, severity=Severity.BLOCK, basis=d.basis + "; typed into a program")
-                              if d.kind.person and d.severity is Severity.REVIEW and "standard form" in d.basis else d
-                              for d in scan.detections]
+        # A person number typed into a program in its standard form ("210196-2264" in a PROC FORMAT, a dict
+        # of constants) is a person's number in the code, however few: block, as a key compared with a literal
+        from scanner.pid_scan import typed_in
+
+        scan.detections[:] = typed_in(scan.detections, "typed into a program")
     return _identifier_findings(entry, config, key, scan, facts)
 
 

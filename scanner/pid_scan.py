@@ -25,6 +25,7 @@ serial and check digits scatter them. A column named as a time (``timestamp``, `
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -540,6 +541,15 @@ def _scan_wide(path: Path, encoding: str, countries: Sequence[str], result: Iden
     line_of = np.concatenate(lines)
     result.detections.extend(assess(cands, _text_denominators(cands, total), 0, countries, None,
                                     line_of=lambda i: int(line_of[i])))
+
+
+def typed_in(detections: list[Detection], where: str) -> list[Detection]:
+    """Detections of person numbers in their standard form (date, separator, valid check digits: "210196-2264")
+    in a place where such a number is typed by hand (a program, a cell comment, a defined name): block however
+    few, with ``where`` added to the basis."""
+    return [dataclasses.replace(d, severity=Severity.BLOCK, basis=f"{d.basis}; {where}")
+            if d.kind.person and d.severity is Severity.REVIEW and "standard form" in d.basis else d
+            for d in detections]
 
 
 def scan_names(names: Iterable[str], countries: Sequence[str]) -> list[Detection]:

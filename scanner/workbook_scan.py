@@ -52,7 +52,7 @@ from scanner.loaders.workbook import (
     sheet_tables,
     title_text,
 )
-from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
+from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names, typed_in
 from scanner.rules.context import FileFacts
 from scanner.rules.documents import (
     EmbeddedFacts,
@@ -342,7 +342,8 @@ class _WorkbookScan:
     def _hidden_text(self, kind: str, sheet: str | None, where: str, texts: Sequence[str], *, detail: str = "",
                      concern: str = "", numbers_matter: bool = True) -> None:
         texts = [t for t in texts if t]
-        detections = scan_names(texts, self.countries) if texts else []
+        # (a person number in its standard form typed into a comment or a name is blocked however few)
+        detections = typed_in(scan_names(texts, self.countries), f"in a {kind.replace('-', ' ')}") if texts else []
         evidence = tuple(_evidence(d) for d in detections)
         severity = max((d.severity for d in detections), default=None)
         numbers = sum(1 for t in texts if any(ch.isdigit() for ch in t)) if numbers_matter else 0

@@ -777,3 +777,25 @@ def test_plain_page_header_and_hyperlink_pass(export: Path) -> None:
     wb.active.cell(20, 1, "Kilde").hyperlink = "https://www.dst.dk/da/Statistik/emner/2024/12345"
     _save(wb, export)
     assert _scan(export).verdict is Verdict.PASS
+
+
+def test_a_cpr_in_its_standard_form_in_a_cell_comment_is_blocked(tmp_path: Path) -> None:
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    from scanner import api
+    from scanner.config import load_config
+    from scanner.findings import Verdict
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Region", "Antal"])
+    ws.append(["Hovedstaden", 412])
+    ws.append(["Sjælland", 215])
+    ws["B3"].comment = Comment("NB: tjek 140760-2729 - dobbelt registreret i LPR, fjernet", "forsker")
+    path = tmp_path / "tabel.xlsx"
+    wb.save(path)
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert result.verdict is Verdict.FAIL
+    (doc,) = [f for f in result.findings if f.rule == "DOC005"]
+    assert doc.severity.label == "block" and "140760" not in doc.message
