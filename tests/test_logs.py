@@ -854,3 +854,13 @@ def test_describe_percentiles_of_small_values_are_no_counts(tmp_path: Path) -> N
                     "Name: los_days, dtype: float64\n", encoding="utf-8")
     (result,) = api.scan([path], load_config()).files
     assert not any(f.rule == "TAB001" for f in result.findings), [(f.rule, f.message) for f in result.findings]
+
+
+def test_a_traceback_without_its_exception_line_in_reach_is_not_read(tmp_path: Path) -> None:
+    # a cut log: the traceback's frames run on past what is read, and an indented line that looks like an
+    # exception ("    KeyError: ...", a quoted source line) is no exception line
+    frames = "".join(f'  File "job.py", line {k}, in step\n    x = lookup[row.lopnr]\n' for k in range(150))
+    path = tmp_path / "cut.log"
+    path.write_text("Traceback (most recent call last):\n" + frames + "    KeyError: 104233\n", encoding="utf-8")
+    (result,) = api.scan([path], load_config()).files
+    assert not any(f.rule == "LOG001" for f in result.findings), [(f.rule, f.message) for f in result.findings]

@@ -1770,11 +1770,14 @@ def _traceback_values(lines: list[_Line], what: str) -> list[ListedTable]:
             k += 1
             continue
         end = k + 1
-        while end < len(lines) and end - k < _TRACEBACK_LINES and not (
-                (m := _EXCEPTION.match(lines[end].text)) and not lines[end].text.startswith((" ", "\t"))):
+        m: re.Match[str] | None = None
+        while end < len(lines) and end - k < _TRACEBACK_LINES:
+            if not lines[end].text.startswith((" ", "\t")) and (m := _EXCEPTION.match(lines[end].text)):
+                break
             end += 1
-        if end >= len(lines) or m is None:
-            break
+        if m is None:
+            k = end  # no exception line within reach: not a traceback to read
+            continue
         body = " ".join(x.text for x in lines[k + 1:end])
         message, at = m.group(2) or "", lines[end].number
         keys = [w for w in dict.fromkeys(re.findall(r"[A-Za-z_]\w*", body)) if identifier_kind(w) == "register key"]
