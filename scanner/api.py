@@ -226,7 +226,7 @@ class _PartialLoad(Exception):
 
 
 def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
-                           threads: int, *, program: bool = False) -> list[Finding]:
+                           threads: int, *, typed: str = "") -> list[Finding]:
     if not _wants_identifiers(config):
         return []
     from scanner.pid_scan import scan_text_file
@@ -235,12 +235,13 @@ def _scan_text_identifiers(entry: DiscoveredFile, config: Config, key: bytes, fa
         scan = scan_text_file(entry.path, config.profile.countries, threads=threads)
     except OSError as exc:
         raise LoadError(f"cannot read file ({type(exc).__name__})") from None
-    if program:
-        # A person number typed into a program in its standard form ("210196-2264" in a PROC FORMAT, a dict
-        # of constants) is a person's number in the code, however few: block, as a key compared with a literal
+    if typed:
+        # A person number in its standard form in a program or its log ("210196-2264" in a PROC FORMAT, a dict
+        # of constants, an echoed condition, a printed value) is a person's number, however few: block, as a
+        # key compared with a literal is
         from scanner.pid_scan import typed_in
 
-        scan.detections[:] = typed_in(scan.detections, "typed into a program")
+        scan.detections[:] = typed_in(scan.detections, typed)
     return _identifier_findings(entry, config, key, scan, facts)
 
 
@@ -447,7 +448,7 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
     """A log or listing (SAS, Stata, R, Python, SPSS) or a rendered notebook (HTML): identifiers in its bytes,
     then its echoed code and printed tables (:mod:`scanner.loaders.printouts`), judged part by part
     (bounded memory)."""
-    findings = _scan_text_identifiers(entry, config, key, facts, threads, program=True)
+    findings = _scan_text_identifiers(entry, config, key, facts, threads, typed="in a log or listing")
     code, tables, embedded = _printout_wants(config)
     html = entry.kind is FileKind.HTML
     # A rendered notebook is always opened: a figure in it, or HTML that does not parse, is a FIL001 problem.
@@ -514,7 +515,7 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
     """A program (SAS, Stata, R, Python, SPSS, SQL; others by their operators) or a Jupyter notebook:
     identifiers in its bytes, keys compared with literals, data written into it; a notebook's outputs as
     printed output (:mod:`scanner.loaders.programs`, :mod:`scanner.loaders.printouts`)."""
-    findings = _scan_text_identifiers(entry, config, key, facts, threads, program=True)
+    findings = _scan_text_identifiers(entry, config, key, facts, threads, typed="typed into a program")
     code, tables, embedded = _printout_wants(config)
     notebook = entry.relpath.lower().endswith(".ipynb")
     literate = entry.relpath.lower().endswith((".rmd", ".qmd")) and entry.size <= _MAX_LITERATE_BYTES
