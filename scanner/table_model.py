@@ -37,7 +37,7 @@ from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import SUPPRESSION_MARKER, TabularMeta, TabularSource
 from scanner.names import DIMENSION_WORDS, identifier_kind, is_margin_label, name_tokens, statistic_kind
 
-__all__ = ["ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
+__all__ = ["DRAW_INDEX", "ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
 
 log = logging.getLogger(__name__)
 
@@ -1084,7 +1084,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         others = sum(1 for o in numeric if o is not c and o.role is not Role.IDENTIFIER)
         if c.name.strip().upper() in _SAS_AUTOMATIC:
             c.role, c.reason = Role.OTHER, "SAS automatic variable"
-        elif whole_number and c.name.strip().lower() in _DRAW_INDEX:
+        elif whole_number and c.name.strip().lower() in DRAW_INDEX:
             c.role, c.reason = Role.DIMENSION, "index of simulation draws (bootstrap, MCMC)"
         elif c.statistic in _STATISTICS and not c.embedded:
             c.role, c.reason = Role.MEASURE, f"summary statistic ({c.statistic})"
@@ -1219,9 +1219,9 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
                 return
 
 
-# An index of simulation draws: bootstrap replicates, MCMC iterations and chains (R's posterior/brms/rstan,
+#: An index of simulation draws: bootstrap replicates, MCMC iterations and chains (R's posterior/brms/rstan,
 # Stata's bootstrap saving(), PyMC/ArviZ).
-_DRAW_INDEX = frozenset({"draw", "draws", ".draw", "iter", "iteration", ".iteration", "iterations", "rep",
+DRAW_INDEX = frozenset({"draw", "draws", ".draw", "iter", "iteration", ".iteration", "iterations", "rep",
                          "replicate", "replication", "bootstrap", "boot", "bootstrap_rep", "boot_rep", "bs",
                          "chain", ".chain", "sim", "simulation", "_replicate", "replikation", "trækning"})
 # A model's parameters as draw files name them: b_age, beta1, (Intercept), sigma, lp__, theta[2], _b_alder.
@@ -1235,16 +1235,17 @@ def _simulation_draws(model: TableModel) -> bool:
     1, 2, 3..., or every value column named as a model parameter (``b_age``, ``beta1``, ``sigma``), with
     decimals (estimates, not records' counts or codes)."""
     names = [c.name.strip().lower() for c in model.columns]
-    values = [c for c in model.columns if c.kind is ColumnKind.NUMERIC and c.name.strip().lower() not in _DRAW_INDEX
+    values = [c for c in model.columns if c.kind is ColumnKind.NUMERIC and c.name.strip().lower() not in DRAW_INDEX
               and c.reason != "row numbers"]
     if not values or any(c.integral for c in values):
         return False
-    index = [c for c in model.columns if c.name.strip().lower() in _DRAW_INDEX and c.kind is ColumnKind.NUMERIC
+    index = [c for c in model.columns if c.name.strip().lower() in DRAW_INDEX and c.kind is ColumnKind.NUMERIC
              and c.integral]
-    if index and any(_is_run_from_zero_or_one(model.sample, c) or c.distinct <= 16 for c in index):
-        return True
+    if any(_is_run_from_zero_or_one(model.sample, c) for c in index):
+        return True  # draws numbered 1, 2, 3, ... down the file
+    # a chain and an iteration within it, or no index: every value column must be named as a parameter
     named = [c for c in values if _PARAMETER.match(c.name.strip())]
-    return len(named) == len(values) and len(names) - len(values) <= 1
+    return len(named) == len(values) and len(names) - len(values) <= max(1, len(index))
 
 
 def _key_unique(sample: pl.DataFrame, dims: Sequence[str]) -> bool:

@@ -611,13 +611,13 @@ def _unnamed_panel_key(table: TableModel, col: ColumnInfo) -> str | None:
     kind of evidence ("key-like values" when they have five digits or more; "running numbers" for 1..n,
     which a person must judge), or None."""
     from scanner.names import name_tokens
-    from scanner.table_model import ColumnKind
+    from scanner.table_model import DRAW_INDEX, ColumnKind
 
     if col.kind is not ColumnKind.NUMERIC or not col.integral or col.is_count or col.statistic is not None \
             or col.distinct < _PANEL_MIN_UNITS or col.non_null < 2 * col.distinct:
         return None
-    if set(name_tokens(col.name)) & (DIMENSION_WORDS - _GENERIC_NAMES):
-        return None  # a classification (kommune, branche, aar) repeats by design
+    if set(name_tokens(col.name)) & (DIMENSION_WORDS - _GENERIC_NAMES) or col.name.strip().lower() in DRAW_INDEX:
+        return None  # a classification (kommune, branche, aar) repeats by design; so do MCMC iterations
     if table.counts or any(c.embedded for c in table.columns):
         return None  # counts beside it: a table by code and year ("kode;aar;antal"), not units' values
     if not _repeated_keys(table, col, labels_needed=True):
