@@ -616,8 +616,11 @@ def _unnamed_panel_key(table: TableModel, col: ColumnInfo) -> str | None:
     if col.kind is not ColumnKind.NUMERIC or not col.integral or col.is_count or col.statistic is not None \
             or col.distinct < _PANEL_MIN_UNITS or col.non_null < 2 * col.distinct:
         return None
-    if set(name_tokens(col.name)) & (DIMENSION_WORDS - _GENERIC_NAMES) or col.name.strip().lower() in DRAW_INDEX:
-        return None  # a classification (kommune, branche, aar) repeats by design; so do MCMC iterations
+    if set(name_tokens(col.name)) & (DIMENSION_WORDS - _GENERIC_NAMES) or col.name.strip().lower() in DRAW_INDEX \
+            or quasi_identifier_kind(col.name) is not None:
+        # a classification (kommune, branche, aar), an attribute (postnummer, birth year) repeats by design;
+        # so do MCMC iterations
+        return None
     if table.counts or any(c.embedded for c in table.columns):
         return None  # counts beside it: a table by code and year ("kode;aar;antal"), not units' values
     if not _repeated_keys(table, col, labels_needed=True):
