@@ -14,7 +14,7 @@ parsed whole (the standard library's parser; records files are results, not regi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -177,13 +177,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-@reader("json records", FileKind.JSON)
-def read_json_records(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
-    path = file_path(source)
+def no_columns(what: str) -> Callable[[], Any]:
+    """The column stream of a records file: `sdcscan table` does not read microdata from ``what``."""
 
     def columns() -> Any:
         from scanner.loaders.base import LoadError
 
-        raise LoadError("sdcscan table reads microdata from CSV, Parquet, Arrow and statistics files, not JSON")
+        raise LoadError(f"sdcscan table reads microdata from CSV, Parquet, Arrow and statistics files, not {what}")
 
-    return TablePart(kind, lambda: JsonRecordsSource(path), columns)
+    return columns
+
+
+@reader("json records", FileKind.JSON)
+def read_json_records(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
+    path = file_path(source)
+    return TablePart(kind, lambda: JsonRecordsSource(path), no_columns("JSON"))

@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 from scanner.discover import FileKind
 from scanner.document import TablePart
 from scanner.formats import ReadContext, file_path, reader
-from scanner.formats.json_records import JsonRecordsSource
+from scanner.formats.json_records import JsonRecordsSource, no_columns
 from scanner.sources import Source
 
 __all__ = ["MAX_BYTES", "XmlRecordsSource", "read_xml_records"]
@@ -89,10 +89,4 @@ class XmlRecordsSource(JsonRecordsSource):
 @reader("xml records", FileKind.XML)
 def read_xml_records(source: Source, kind: FileKind, ctx: ReadContext | None) -> TablePart:
     path = file_path(source)
-
-    def columns() -> Any:
-        from scanner.loaders.base import LoadError
-
-        raise LoadError("sdcscan table reads microdata from CSV, Parquet, Arrow and statistics files, not XML")
-
-    return TablePart(kind, lambda: XmlRecordsSource(path), columns)
+    return TablePart(kind, lambda: XmlRecordsSource(path), no_columns("XML"))

@@ -637,7 +637,7 @@ def _repeated_keys(table: TableModel, col: ColumnInfo, *, labels_needed: bool = 
     """A register key that repeats is still a unit's key: long-format panels (`lopnr;aar;loen`, ten rows
     a person) and event records. Its values must look like keys (five digits or more), or, for running
     numbers 1, 2, 3..., the key with the table's other labels must pick out every row (one row per unit
-    and year)."""
+    and year). With ``labels_needed`` key-like values must pass that test too (a column not named as a key)."""
     from scanner.table_model import ColumnKind, Role
 
     if col.distinct < 3 or col.non_null < 2 * col.distinct:
