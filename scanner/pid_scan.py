@@ -707,9 +707,15 @@ class _Column:
         """Fold a batch of the column's whole numbers into its time-grid state."""
         if len(ints) == 0:
             return
-        if self.anchor is None:
-            self.anchor = int(ints[0])
-        self.step = int(np.gcd(self.step, np.gcd.reduce(np.abs(ints - self.anchor))))
+        anchor = int(ints[0]) if self.anchor is None else self.anchor
+        self.fold(ints, anchor, int(np.gcd.reduce(np.abs(ints - anchor))))
+
+    def fold(self, ints: np.ndarray, anchor: int, step: int) -> None:
+        """Fold a batch of whole numbers whose gcd of ``|value - anchor|`` is ``step`` (the kernel's)."""
+        if len(ints) == 0:
+            return
+        self.anchor = anchor
+        self.step = int(np.gcd(self.step, step))
         room = GRID_SAMPLE - self.sampled
         if room > 0:
             self.sample.append(ints[:room].copy())
@@ -748,13 +754,13 @@ class TableIdentifierScanner:
             col = self._columns.get(name)
             if col is None:
                 col = self._columns[name] = _Column(name, name_context(name))
-            cands, values, ints = _scan_array(arr)
+            cands, values, whole = _scan_array(arr, -1 if col.anchor is None else col.anchor)
             if cands is None:
                 continue
-            if ints is None:
+            if whole is None:
                 col.whole = col.whole and values == 0
             else:
-                col.add_whole(ints)
+                col.fold(*whole)
             col.cands.add(cands, self._rows)
             col.values += values
         self._rows += batch.num_rows
@@ -777,30 +783,34 @@ class TableIdentifierScanner:
         return result
 
 
-def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int, np.ndarray | None]:
-    """Candidates of one column chunk, its number of non-empty values, and its non-empty values as whole
-    numbers when they all are (else None); candidates None for a type without numbers (dates, booleans,
+def _scan_array(arr: pa.Array | pa.ChunkedArray, anchor: int
+                ) -> tuple[np.ndarray | None, int, tuple[np.ndarray, int, int] | None]:
+    """Candidates of one column chunk, its number of non-empty values, and, when every non-empty value is a
+    whole number, ``(values, anchor, step)`` for :meth:`_Column.fold` (``anchor`` is the column's first
+    value, -1 when none was seen yet); candidates None for a type without numbers (dates, booleans,
     binary)."""
     import pyarrow as pa
 
-    from kernels.pid import scan_ints, scan_strings
+    from kernels.numbers import NOT_WHOLE
+    from kernels.pid import scan_ints, scan_strings, scan_whole_strings
     from scanner.arrow_buffers import plain_array, string_buffers, validity
 
     buffers = string_buffers(arr)
     if buffers is not None:
         offsets, data, valid = buffers
-        whole = _whole_numbers(offsets, data, valid)
-        if whole is not None:
-            ints, present = whole
-            cands, _counts, positive = scan_ints(ints, present)
-            return cands, int(positive), ints[present]
+        # digit strings (a CSV's numbers arrive as text) are read as numbers, scanned and folded in one pass
+        ints = np.empty(len(valid), dtype=np.int64)
+        status, cands, _counts, positive, present, anchor, step = scan_whole_strings(offsets, data, valid, anchor,
+                                                                                     ints)
+        if status != NOT_WHOLE:
+            return cands, int(positive), (ints[:present], anchor, step)
         kw, off, cls = _keywords()
         cands, _counts, nonempty = scan_strings(offsets, data, valid, CONTEXT_BYTES, kw, off, cls)
         return cands, int(nonempty), None
     arr = plain_array(arr)
     t = arr.type
     if pa.types.is_integer(t):
-        return _ints(arr.cast(pa.int64(), safe=False))
+        return _ints(arr.cast(pa.int64(), safe=False), anchor)
     if pa.types.is_floating(t) or pa.types.is_decimal(t):
         as_float = arr.cast(pa.float64(), safe=False)
         vals = as_float.to_numpy(zero_copy_only=False)
@@ -809,29 +819,24 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray | None, int
         present = validity(arr) & ~np.isnan(vals)
         valid = present & whole
         cands, _counts, positive = scan_ints(ints, valid)
-        return cands, int(positive), ints[valid] if bool(np.all(whole[present])) else None
+        return cands, int(positive), _folded(ints[valid], anchor) if bool(np.all(whole[present])) else None
     return None, 0, None
 
 
-def _whole_numbers(offsets: np.ndarray, data: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """A string column's values as int64 and where they are present (not missing, not blank), when every
-    non-empty value is digits only (no sign, no separator); None otherwise (:mod:`kernels.numbers`)."""
-    from kernels.numbers import ALL_WHOLE, parse_whole
-
-    n = len(valid)
-    ints = np.empty(n, dtype=np.int64)
-    present = np.empty(n, dtype=np.bool_)
-    if parse_whole(offsets, data, valid, ints, present) != ALL_WHOLE:
-        return None
-    return ints, present
+def _folded(ints: np.ndarray, anchor: int) -> tuple[np.ndarray, int, int]:
+    """``(values, anchor, step)`` of whole numbers (see :func:`_scan_array`)."""
+    if len(ints) == 0:
+        return ints, anchor, 0
+    if anchor < 0:
+        anchor = int(ints[0])
+    return ints, anchor, int(np.gcd.reduce(np.abs(ints - anchor)))
 
 
-def _ints(arr: pa.Array) -> tuple[np.ndarray, int, np.ndarray]:
+def _ints(arr: pa.Array, anchor: int) -> tuple[np.ndarray, int, tuple[np.ndarray, int, int]]:
     from kernels.pid import scan_ints
     from scanner.arrow_buffers import validity
 
     valid = validity(arr)
     vals = arr.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     cands, _counts, positive = scan_ints(vals, valid)
-    return cands, int(positive), vals[valid]
-
+    return cands, int(positive), _folded(vals[valid], anchor)
