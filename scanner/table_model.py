@@ -823,6 +823,25 @@ def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> 
 _CODE_SUFFIX = lazy_compile(r"(kode|koden|kod|koder|code|codes|koodi|nr|nummer|numero)$")
 
 
+# Words that make a column named after a dimension its code or key ("region nr", "kommune kode").
+_CODE_WORDS = frozenset({"nr", "no", "kode", "kod", "code", "id", "koodi", "numero", "nummer", "num"})
+
+
+def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
+    """Numeric columns named by one dimension word and a level each ("Region Hovedstaden", "Region
+    Sjælland", ... beside "Hovedområde"): levels of a wide table, cells of counts, not codes of a dimension
+    (two or more, the rest of each name different and no code word)."""
+    from scanner.names import DIMENSION_WORDS, name_tokens
+
+    groups: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for c in numeric:
+        tokens = name_tokens(c.name)
+        if len(tokens) >= 2 and tokens[0] in DIMENSION_WORDS and not _CODE_WORDS & set(tokens[1:]):
+            groups.setdefault(tokens[0], []).append((c.name, tuple(tokens[1:])))
+    return {name for members in groups.values() if len({rest for _, rest in members}) >= 2
+            for name, _ in members}
+
+
 def _is_code_name(tokens: Sequence[str]) -> bool:
     return any(len(t) > 4 and _CODE_SUFFIX.search(t) for t in tokens)
 
@@ -1075,6 +1094,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.OTHER, c.kind.value
 
     ambiguous: list[ColumnInfo] = []
+    wide_levels = _named_levels(numeric)
     for c in numeric:
         if c.role is Role.IDENTIFIER:
             continue
@@ -1104,6 +1124,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.MEASURE, "category of a wide table"
         elif whole_number and _is_row_index(sample, c):
             c.role, c.reason = Role.OTHER, "row numbers"
+        elif c.name in wide_levels:
+            c.role, c.reason = Role.MEASURE, "category of a wide table (named after its dimension)"
         elif whole_number and (_word_match(tokens, DIMENSION_WORDS, c.name)
                                 or (_is_code_name(tokens) and identifier_kind(c.name) is None)):
             c.role, c.reason = Role.DIMENSION, "dimension-like name"

@@ -199,6 +199,23 @@ def test_smcl_tabstat_with_continued_labels_is_checked(tmp_path: Path) -> None:
     assert {"TAB001", "EXT001"} <= rules
 
 
+@pytest.mark.parametrize("suffix", [".smcl", ".log"])
+def test_table_under_a_top_rule_with_column_marks_is_checked(tmp_path: Path, suffix: str) -> None:
+    """Stata 17's ``table`` draws a top rule with the column's T (``{c TT}``, "+" once stripped) above its
+    header: the header and rows are under it, not above (a cell of 2 passed)."""
+    rows = "".join(f"{{txt}}{{space 2}}{label:<17}{{c |}}{{res}}{n:>11}   {m}\n"
+                   for label, n, m in (("0 Militärt arbete", 2, "0.912"), ("1 Chefer", 143, "0.884"),
+                                       ("2 Specialistkomp", 611, "0.861"), ("Total", 756, "0.864")))
+    smcl = ("{smcl}\n{com}. table ssyk1, statistic(frequency) statistic(mean phat)\n{res}\n"
+            "{txt}{hline 21}{c TT}{hline 22}\n{txt}{space 21}{c |}  Frequency   Mean\n"
+            "{txt}{hline 21}{c +}{hline 22}\n{txt}Yrke (SSYK 2012)     {c |}\n" + rows
+            + "{txt}{hline 21}{c BT}{hline 22}\n\n{com}. log close\n")
+    path = tmp_path / f"table{suffix}"
+    path.write_text(smcl if suffix == ".smcl" else strip_smcl(smcl), encoding="utf-8")
+    findings = [f for f in api.scan([path], load_config()).findings() if f.rule == "TAB001"]
+    assert len(findings) == 1 and "Militärt" in findings[0].message
+
+
 def test_smcl_log_tables_are_read(tmp_path: Path) -> None:
     sample = next(s for s in SAMPLES if s.name == "stata_list_smcl.smcl")
     path = tmp_path / sample.name
@@ -207,6 +224,20 @@ def test_smcl_log_tables_are_read(tmp_path: Path) -> None:
     assert len(tables) == 1 and tables[0].origin is Origin.LISTING
     assert tables[0].table.names == ["alder", "koen", "indkomst"]
     assert len(tables[0].table.rows) == 8
+
+
+@pytest.mark.parametrize(("top", "expect"), [(21, set()), (2, {"TAB001"})])
+def test_proc_freq_right_aligned_label_with_spaces_is_one_label(tmp_path: Path, top: int, expect: set[str]) -> None:
+    """PROC FREQ right-aligns a formatted level ("7 eller fler" under 0..6): the "7" that runs left across
+    the gutter is part of the label, not a count (a safe table failed)."""
+    levels = [("0", 41236), ("1", 18652), ("2", 20114), ("3", 6540), ("4", 1420), ("5", 311), ("6", 78),
+              ("7 eller fler", top)]
+    rows = "".join(f"{label:>32}{n:>13}\n" for label, n in levels)
+    path = tmp_path / "freq.lst"
+    path.write_text("                                 The FREQ Procedure\n\n"
+                    "                      antal_barn    Frequency\n"
+                    "                   ------------------------------\n" + rows, encoding="utf-8")
+    assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001", "MIC001"} == expect
 
 
 # --- SAS listings -------------------------------------------------------------------------------------------

@@ -209,7 +209,12 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
         cut = next((k for k, t in enumerate(tokens) if k and t in _QUALIFIERS), len(tokens))
         return set(tokens[:cut])
 
-    return [c for c in table.counts if c.count_named and group_words(c.name) <= _SIZE_TOKENS]
+    return [c for c in table.counts if c.count_named and (group_words(c.name) <= _SIZE_TOKENS
+                                                          or _N_IN_NAME.search(c.name) is not None)]
+
+
+# A name that says it is the N of its rows: "Antall deltakere (N)", "Vårdtillfällen (n)", "Aloittaneet, N".
+_N_IN_NAME = lazy_compile(r"[(\[]\s*n\s*[)\]]\s*$|,\s*n\s*$", re.IGNORECASE)
 
 
 #: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").

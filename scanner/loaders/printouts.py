@@ -78,6 +78,7 @@ from scanner.loaders.texttables import (
     find_tables,
     gutter_spans,
     joined_parentheses,
+    left_label_pieces_joined,
     merged_numbers_split,
     summary_row,
     unique_names,
@@ -655,6 +656,7 @@ def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) 
     if not _plausible_names(names):
         return None
     names, *rows = merged_numbers_split([names, *(_cells(t, spans) for t in texts[len(header):])])
+    names, *rows = left_label_pieces_joined([names, *rows])
     numeric = [k for k in range(len(names)) if all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows)
                and any(r[k] for r in rows)]
     if not numeric:
@@ -747,9 +749,14 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     ``table``): the row labels, then each section's columns; a two-way table keeps its layout (one column
     per level of the column variable, then Total), which the table analysis reads as a wide table of
     counts."""
-    rule_at = next((i for i, x in enumerate(par) if _BAR_RULE.match(x.text)), None)
-    if rule_at is None:
+    rules = [i for i, x in enumerate(par) if _BAR_RULE.match(x.text)]
+    if not rules:
         return None
+    rule_at = rules[0]
+    if len(rules) > 1 and not any("|" in x.text for x in par[:rule_at]) \
+            and all("|" in x.text for x in par[rule_at + 1:rules[1]]) and rules[1] > rule_at + 1:
+        # a top rule drawn with the columns' "+" (SMCL's {c TT}, box-drawn logs): the header is under it
+        rule_at = rules[1]
     rule = par[rule_at].text
     cuts = [p for p, ch in enumerate(rule) if ch == "+"]
     header = [x for x in par[:rule_at] if not _RULE.match(x.text)]

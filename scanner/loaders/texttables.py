@@ -276,12 +276,26 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
 
 
+def left_label_pieces_joined(rows: list[list[str]]) -> list[list[str]]:
+    """Rows whose right-aligned label ran left across a gutter (SAS's "7 eller fler" under the levels 0 to
+    6): a first column without a header, filled in under a third of the rows below it, each piece beside a
+    cell that is not a number, is the start of those labels (a 7 read as a count failed a safe table)."""
+    if len(rows) < 4 or len(rows[0]) < 3 or rows[0][0]:
+        return rows
+    filled = [r for r in rows[1:] if r[0]]
+    if not filled or len(filled) * 3 >= len(rows) - 1 or not all(r[1] and not _BARE_NUMBER.match(r[1])
+                                                                  for r in filled):
+        return rows
+    return [[f"{r[0]} {r[1]}".strip(), *r[2:]] for r in rows]
+
+
 def _label_pieces_joined(rows: list[list[str]]) -> list[list[str]]:
     """Rows whose label ran across a gutter ("Diabetes type 1" where every other label is shorter): a
     column right of the labels that is filled in under a third of the rows below an unnamed header cell is
     the rest of those rows' labels, not a column of numbers."""
     if len(rows) < 4:
         return rows
+    rows = left_label_pieces_joined(rows)
     width = len(rows[0])
     k = 1
     while k < width:
