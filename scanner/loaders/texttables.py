@@ -199,6 +199,47 @@ def gutter_spans(lines: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+_FIRST_GROUP = lazy_compile(r"^[-\u2212]?\d{1,3}$")
+_THREE_DIGITS = lazy_compile(r"^\d{3}$")
+_SHORT_NUMBER = lazy_compile(r"^[-\u2212]?\d{1,3}(?:[.,]\d+)?$")
+
+
+def thousands_joined(spans: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
+    """Spans that a thousands separator split: numbers written with a space between groups of digits
+    ("5 112", "2 918" over "410", as Nordic reports print them) leave a one-character gutter in a column
+    of four-digit numbers. Two spans one blank apart are one column when, on every line, the right one holds
+    exactly three digits beside one to three digits on the left, or a number of at most three digits with
+    nothing on the left (a header over either part is one name). Read apart, the leading digit was a count."""
+    if len(spans) < 2:
+        return spans
+    out = [spans[0]]
+    for a, b in spans[1:]:
+        pa, pb = out[-1]
+        if a - pb == 1 and _grouped_digits([(x[pa:pb].strip(), x[a:b].strip()) for x in lines]):
+            out[-1] = (pa, b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _grouped_digits(pairs: list[tuple[str, str]]) -> bool:
+    """Whether (left, right) pieces of lines read as one column of space-grouped numbers (see
+    :func:`thousands_joined`); lines with letters on either side are the header, and at most the first two."""
+    grouped = 0
+    for k, (left, right) in enumerate(pairs):
+        if not left and not right:
+            continue
+        if _FIRST_GROUP.match(left) and _THREE_DIGITS.match(right):
+            grouped += 1
+        elif not left and _SHORT_NUMBER.match(right):
+            continue
+        elif k < 2 and not any(ch.isdigit() for ch in left + right):
+            continue  # the header's words over the column
+        else:
+            return False
+    return grouped > 0
+
+
 _WORDS = lazy_compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 # The header of reghdfe's "Absorbed degrees of freedom" table (Absorbed FE | Categories - Redundant = Num. Coefs).
 _DOF_HEADER = lazy_compile(r"(?i)\bnum\.?\s*coefs\b|\babsorbed\s+fe\b")
@@ -213,7 +254,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     """
     # A bar between columns (Stata's "label |  freq") is a gutter too.
     lines = [line.expandtabs(8).replace("|", " ").rstrip() for _, line in block]
-    spans = gutter_spans(lines)
+    spans = thousands_joined(gutter_spans(lines), lines)
     if len(spans) >= 3 and not any(x[spans[-1][0]:spans[-1][1]].strip() for x in lines[1:]):
         # a header word past the last column of numbers ("(%)" of "Genindlagt (%)") is that column's name
         spans[-2:] = [(spans[-2][0], spans[-1][1])]
