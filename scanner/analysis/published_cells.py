@@ -55,6 +55,8 @@ class SmallCell:
     #: a group size the table states in a column's header or a row's label ("Bornholm N = 2"): row 0 is the
     #: header
     stated: bool = False
+    #: a count published as a total minus its "of which" column (``subset_of`` the total's column, value-free)
+    subset_of: str = ""
 
 
 @dataclass(slots=True)
@@ -107,6 +109,7 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
             _count_cells(indexed.filter(pl.col(label).is_in(list(names))), name, offset, dims, profile, result)
     if table.sample_complete:
         _margin_gaps(table, profile, dims, result)
+        _subset_complements(table, profile, dims, result)
     _derived_cells(table, profile, dims, result)
     return result
 
@@ -178,7 +181,8 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           # the units a group size counts: "Antal individer", "Befolkning", "Folketal"
                           "individer", "individuals", "individ", "patienter", "patients", "observationer",
                           "observations", "befolkning", "befolkningen", "population", "borgere", "indbyggere",
-                          "invånare", "invanare", "innbyggere", "folketal", "folkmängd", "people",
+                          "invånare", "invanare", "innbyggere", "folketal", "folkmängd", "folkemengde", "people",
+                          "väestö", "väkiluku", "asukasluku", "asukkaat",
                           # populations a group is made of (not events in it, such as deaths or admissions)
                           "indvandrere", "invandrare", "innvandrere", "invandrade", "indvandrede", "innvandrede",
                           "immigrants", "migrants", "efterkommere",
@@ -255,7 +259,7 @@ def _each_row_splits(frame: pl.DataFrame, names: Sequence[str], rows: np.ndarray
     return all(_percent_scale(r, half) is not None for r in rows)
 
 
-def _splits_rows(frame: pl.DataFrame, names: list[str]) -> bool:
+def splits_rows(frame: pl.DataFrame, names: list[str]) -> bool:
     """Whether the share columns add up to 100 (or 1) on every row with all of them, within their rounding."""
     rows = _complete_rows(frame, names)
     return rows.shape[0] > 0 and _each_row_splits(frame, names, rows)
@@ -310,7 +314,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         # one share beside a count is no layout of pairs ("Befolkning;Antal;Andel (%)": the share is of the
         # population, the largest size): each share is of the table's size
         owners, paired = dict.fromkeys(owners), []
-    if len(paired) >= 2 and _splits_rows(frame, paired):
+    if len(paired) >= 2 and splits_rows(frame, paired):
         # each group's n with its share of the row ("Mænd n, %, Kvinder n, %" adding up to 100 % a row): the
         # shares are those printed counts' and derive nothing more
         shares = [c for c in shares if c.name not in paired]
@@ -337,10 +341,11 @@ _RATE_BASE = lazy_compile(r"(?<![\w])(?:pr\.?|per|pro|/)\s*(1(?:[ .,\u00a0]?000)
 
 # The population or person-time a rate is of: "Personår 2018-2022", "person-years", "Medelfolkmängd 0-17 år".
 _DENOMINATOR = lazy_compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time|befolkning|folketal|"
-                          r"folkm(?:ä|a)ngd|population|inv(?:å|a)nare|indbyggere|innbyggere", re.IGNORECASE)
+                          r"folkm(?:ä|a)ngd|folkemengde|population|inv(?:å|a)nare|indbyggere|innbyggere|väestö|"
+                          r"väkiluku|asukasluku|asukkaat|henkilövuo", re.IGNORECASE)
 
 
-_PERSON_TIME = lazy_compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time", re.IGNORECASE)
+_PERSON_TIME = lazy_compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time|henkilövuo", re.IGNORECASE)
 
 
 def _denominator_column(table: TableModel, rate: str = "") -> str | None:
@@ -583,7 +588,7 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
     threshold = profile.threshold
     # a total column beside the cells of each row
     totals = [c for c in counts if is_margin_label(c.name)]
-    body = [c for c in counts if c not in totals]
+    body = [c for c in counts if c not in totals and not _SUBSET.match(c.name)]
     if len(totals) == 1 and len(body) >= 2:
         parts = np.column_stack([values[c.name] for c in body])
         full = ~np.isnan(parts).any(axis=1) & ~np.isnan(values[totals[0].name])
@@ -605,6 +610,34 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
             exact = int((full & (gaps == 0)).sum())
             for i in np.flatnonzero(small).tolist():
                 _add_small(result, frame, dims, [at[0]], counts[i].name, gap=True, unsure=exact == 0)
+
+
+# An "of which" column: a part of the total column before it ("Heraf kvinder", "Varav utrikes födda", "Herav
+# menn", "Därav", "Of which: women", "Josta naisia"): the total minus the part is the rest, a count too.
+_SUBSET = lazy_compile(r"^\s*(?:heraf|herav|varav|därav|derav|of\s+which|hereof|josta|joista|siitä|niistä)\b",
+                       re.IGNORECASE)
+
+
+def _subset_complements(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Totals beside "of which" columns: ``Tønder 47 | Heraf kvinder 45`` says 2 men. Each "of which" column
+    is a part of the nearest count column left of it that is no part itself; where the total exceeds the part
+    by fewer than the threshold (and not by 0), the rest of the total is a small cell."""
+    import numpy as np
+
+    frame = table.sample
+    counts = sorted(table.counts, key=lambda c: c.index)
+    whole = None
+    for c in counts:
+        if not _SUBSET.match(c.name):
+            whole = c
+            continue
+        if whole is None:
+            continue
+        total = frame.get_column(whole.name).cast(float).to_numpy()
+        part = frame.get_column(c.name).cast(float).to_numpy()
+        rest = total - part
+        small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=whole.name)
 
 
 def _report_gaps(result: CellScan, frame: pl.DataFrame, dims: list[str], gaps: np.ndarray, full: np.ndarray,

@@ -16,7 +16,7 @@ import numpy as np
 
 from scanner import masking
 from scanner.analysis.cell_flags import cell_flags, counts_units, primary_cells
-from scanner.analysis.published_cells import MAX_ITEMISED, MAX_LABELS, CellScan
+from scanner.analysis.published_cells import MAX_ITEMISED, MAX_LABELS, CellScan, splits_rows
 from scanner.analysis.published_cells import plain_label as _label
 from scanner.findings import Finding, Severity
 from scanner.lazy_regex import lazy_compile
@@ -119,6 +119,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         elif cell.cumulative:
             what = f"a step of its cumulative counts from the row above that counts {rule_text}"
             derived = ", cumulative step"
+        elif cell.subset_of:
+            what = (f"the rest of the total in column {masking.mask_name(cell.subset_of)!r} (the total minus this "
+                    f"'of which' part) that counts {rule_text}")
+            derived = ", total minus its part"
         elif cell.gap:
             what = (f"a total that exceeds the sum of its cells by {rule_text}: a category left out of the table "
                     "(missing, other) holds a small count" + (", unless the total is not their sum; a person "
@@ -742,6 +746,8 @@ def class_disclosure(ctx: RuleContext, table: TableModel | CellTable) -> Iterato
         return  # without the number of contributors a 0 may be one unit's value (TAB001, EXT001 judge it)
     sizes = {c.info.name for c in layout.columns if c.name.kind == "size"}
     magnitudes = [c for c in table.columns if c.name not in sizes and _is_magnitude(c)]
+    if magnitudes and table.sample_complete and _row_percentages(table, sizes):
+        magnitudes = []  # percentages of each row's units ("Home 93.6, Care home 0, ..."): a 0 % is an empty cell
     if not layout.long and not magnitudes and not any(c.name.kind in ("sd", "variance", "min", "max")
                                                       for c in layout.columns):
         return  # nothing that could show a common value (a frequency table with its counts)
@@ -765,6 +771,17 @@ def class_disclosure(ctx: RuleContext, table: TableModel | CellTable) -> Iterato
     if itemised > MAX_ITEMISED:
         yield ctx.finding(f"{itemised - MAX_ITEMISED:,} more cells whose contributors share one value.",
                           masking.note(f"{itemised:,} cells"), identity="more")
+
+
+def _row_percentages(table: TableModel, sizes: set[str]) -> bool:
+    """Whether the table's numeric columns other than its sizes and totals split each row into 100 %
+    (``Home 93.6 | Care home 0 | Other hospital 6.4 | Died 0 | N 47``)."""
+    from scanner.names import is_margin_label
+    from scanner.table_model import ColumnKind, Role
+
+    names = [c.name for c in table.columns if c.kind is ColumnKind.NUMERIC and c.role is not Role.DIMENSION
+             and c.name not in sizes and not is_margin_label(c.name)]
+    return len(names) >= 2 and splits_rows(table.sample, names)
 
 
 def _common_value(group: Group) -> tuple[list[str], float | None]:
