@@ -53,7 +53,7 @@ from scanner.loaders.office import (
 )
 from scanner.loaders.prose import dominance_in_prose, group_sizes_in_prose, units_in_prose
 from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, is_header_row, unique_names
-from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names
+from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, named_key_values, scan_names, typed_in
 from scanner.rules.context import FileFacts
 from scanner.rules.documents import DocumentFacts, EmbeddedFacts, HiddenTextFacts
 from scanner.rules.figures import DataFacts, FigureFacts, MarkFacts
@@ -330,9 +330,13 @@ class _DocumentScan:
             texts = [t for t in h.texts if t and t.strip()]
             if not texts:
                 continue
-            detections = scan_names(texts, self.countries) if self.id_rules else []
-            evidence = tuple(_evidence(d) for d in detections)
-            severity = max((d.severity for d in detections), default=None)
+            # (a person number in its standard form typed into a comment, a note or a property is blocked
+            # however few, as in a workbook's cell comments)
+            detections = typed_in(scan_names(texts, self.countries), f"in a {h.kind.replace('-', ' ')}") \
+                if self.id_rules else []
+            keys = named_key_values(texts) if self.id_rules and h.numbers_matter else []
+            evidence = tuple(_evidence(d) for d in detections) + tuple(keys)
+            severity = Severity.BLOCK if keys else max((d.severity for d in detections), default=None)
             numbers = sum(1 for t in texts if any(ch.isdigit() for ch in t)) if h.numbers_matter else 0
             if not numbers and not evidence and not h.numbers_matter:
                 continue

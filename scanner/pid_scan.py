@@ -552,6 +552,26 @@ def typed_in(detections: list[Detection], where: str) -> list[Detection]:
             for d in detections]
 
 
+# A register key's name followed by a value: "LopNr 1048832", "pnr=55012", "CPR: 0101901234", "lopnr #20931".
+_NAMED_VALUE = re.compile(r"(?<![^\W\d_])([^\W\d][\w.]{1,30}?)\s*(?:[:=#]|\bis\b|\ber\b|\bär\b)?\s*(\d{4,12})(?!\d)")
+
+
+def named_key_values(texts: Iterable[str]) -> list[str]:
+    """Evidence (value-free) of register keys written out by name in free text typed by hand (a cell comment,
+    a Word comment, a note): "LopNr 1048832 exkluderad" names one person's key. The numbers are no person
+    numbers the kernels validate (a running number has no check digit), so the key's name tells what they
+    are. One line of evidence per key name."""
+    from scanner.names import identifier_kind
+
+    found: dict[str, int] = {}
+    for text in texts:
+        for m in _NAMED_VALUE.finditer(text):
+            name = m.group(1).rstrip(".")
+            if identifier_kind(name) == "register key":
+                found[name] = found.get(name, 0) + 1
+    return [f"a value of the register key {masking.mask_name(k)!r} written out ({n})" for k, n in found.items()]
+
+
 def scan_names(names: Iterable[str], countries: Sequence[str]) -> list[Detection]:
     """Identifiers written in column names or title lines (one name per line)."""
     text = "\n".join(names).encode("utf-8", "surrogateescape")  # (a path of bytes that are not UTF-8)

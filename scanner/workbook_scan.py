@@ -52,7 +52,7 @@ from scanner.loaders.workbook import (
     sheet_tables,
     title_text,
 )
-from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, scan_names, typed_in
+from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, named_key_values, scan_names, typed_in
 from scanner.rules.context import FileFacts
 from scanner.rules.documents import (
     EmbeddedFacts,
@@ -344,8 +344,9 @@ class _WorkbookScan:
         texts = [t for t in texts if t]
         # (a person number in its standard form typed into a comment or a name is blocked however few)
         detections = typed_in(scan_names(texts, self.countries), f"in a {kind.replace('-', ' ')}") if texts else []
-        evidence = tuple(_evidence(d) for d in detections)
-        severity = max((d.severity for d in detections), default=None)
+        keys = named_key_values(texts) if numbers_matter else []
+        evidence = tuple(_evidence(d) for d in detections) + tuple(keys)
+        severity = Severity.BLOCK if keys else max((d.severity for d in detections), default=None)
         numbers = sum(1 for t in texts if any(ch.isdigit() for ch in t)) if numbers_matter else 0
         if kind == "pivot-cache-items" and not evidence:
             return

@@ -599,6 +599,29 @@ def test_comment_location_names_the_comment(tmp_path: Path) -> None:
     assert CPR[0] not in doc005.evidence.text
 
 
+def test_one_person_number_typed_into_a_comment_is_blocked(tmp_path: Path) -> None:
+    """One CPR number in its standard form in a Word comment ("Tjek: ... har disp. indkomst på -3,9 mio.") is
+    blocked, as in a workbook's cell comment: nobody types a person number by hand without meaning it."""
+    f = scan(make_docx(tmp_path / "notat.docx", w_par("Indkomst efter kommune.") + w_table(SAFE),
+                       comments=[f"Tjek: {CPR[0]} har disp. indkomst på ca. -3,9 mio."]))
+    (doc005,) = of(f, "DOC005")
+    assert doc005.severity.label == "block"
+    assert CPR[0] not in doc005.evidence.text
+
+
+@pytest.mark.parametrize(("note", "severity"), [
+    ("LopNr 1048832 exkluderad – negativ inkomst (-3,1 mkr)", "block"),
+    ("pnr=55012 slettet før tabellen", "block"),
+    ("Tabellen bygger på 2019 og 2020, kommune 1234 slået sammen", "review"),
+])
+def test_a_register_key_written_out_in_a_comment_is_blocked(tmp_path: Path, note: str, severity: str) -> None:
+    """A running number has no check digit to validate, but "LopNr 1048832" names one person's key."""
+    f = scan(make_docx(tmp_path / "notat.docx", w_par("Inkomst efter län.") + w_table(SAFE), comments=[note]))
+    (doc005,) = of(f, "DOC005")
+    assert doc005.severity.label == severity
+    assert "1048832" not in doc005.message + doc005.evidence.text
+
+
 def test_slide_findings_name_the_slide(tmp_path: Path) -> None:
     f = scan(pptx_small_cell(tmp_path))
     assert {x.location.slide for x in of(f, "TAB001")} == {2}

@@ -799,3 +799,25 @@ def test_a_cpr_in_its_standard_form_in_a_cell_comment_is_blocked(tmp_path: Path)
     assert result.verdict is Verdict.FAIL
     (doc,) = [f for f in result.findings if f.rule == "DOC005"]
     assert doc.severity.label == "block" and "140760" not in doc.message
+
+
+def test_a_register_key_written_out_in_a_cell_comment_is_blocked(tmp_path: Path) -> None:
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    from scanner import api
+    from scanner.config import load_config
+    from scanner.findings import Verdict
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Län", "Medianinkomst"])
+    ws.append(["Stockholm", 412000])
+    ws.append(["Gotland", 315000])
+    ws["B3"].comment = Comment("LopNr 1048832 exkluderad – negativ inkomst (-3,1 mkr)", "forskare")
+    path = tmp_path / "tabell.xlsx"
+    wb.save(path)
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert result.verdict is Verdict.FAIL
+    (doc,) = [f for f in result.findings if f.rule == "DOC005"]
+    assert "LopNr" in doc.evidence.text and "1048832" not in doc.evidence.text + doc.message
