@@ -81,8 +81,8 @@ _RASTER = {FileKind.PNG: "png", FileKind.JPEG: "jpeg", FileKind.GIF: "gif", File
 DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML,
                             FileKind.RTF, FileKind.SVG, FileKind.STATA_GRAPH, *_RASTER})
 _BARE_NUMBER = lazy_compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
-# A count printed on a figure: "n=2", "N = 1,413", "(n: 5)".
-_N_LABEL = lazy_compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d[\d,.\u00a0]*\d|\d)")
+# A count printed on a figure: "n=2", "N = 1,413", "(n: 5)", "(n=1 388)" (a space between groups of digits).
+_N_LABEL = lazy_compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d{1,3}(?: \d{3})+(?!\d)|\d[\d,.\u00a0]*\d|\d)")
 
 
 def _count_bars(fig: Figure) -> list[str]:
@@ -419,7 +419,7 @@ class _DocumentScan:
         for label in fig.labels:
             for m in _N_LABEL.finditer(label):
                 rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
-                rows.append([rest, m.group(1)])
+                rows.append([rest, m.group(1).replace(" ", "")])
         sizes = len(rows)
         values = count_value_labels(fig.labels)
         rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))

@@ -479,6 +479,11 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_line, Verdict.PASS, set()),
     (mpl_bar_small_n, Verdict.FAIL, {"TAB001"}),
     (mpl_bar_safe_n, Verdict.PASS, set()),
+    # a space between groups of digits, as Swedish and Finnish labels write it: n=1 388 is no n of 1
+    (_mpl("bar_n_grouped.svg", lambda ax: _bar_labels(ax, ["58 % (n=1 388)", "71 % (n=214)", "78 % (n=8 412)"])),
+     Verdict.PASS, set()),
+    (_mpl("bar_n_grouped_small.svg", lambda ax: _bar_labels(ax, ["58 % (n=1 388)", "50 % (n=2)", "78 % (n=8 412)"])),
+     Verdict.FAIL, {"TAB001"}),
     (mpl_bar_values_small, Verdict.FAIL, {"TAB001"}),
     (mpl_bar_values_safe, Verdict.PASS, set()),
     (mpl_bar_values_means, Verdict.PASS, set()),
