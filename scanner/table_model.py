@@ -825,6 +825,8 @@ _CODE_SUFFIX = lazy_compile(r"(kode|koden|kod|koder|code|codes|koodi|nr|nummer|n
 
 # Words that make a column named after a dimension its code or key ("region nr", "kommune kode").
 _CODE_WORDS = frozenset({"nr", "no", "kode", "kod", "code", "id", "koodi", "numero", "nummer", "num"})
+_BOUND_WORDS = frozenset({"start", "end", "stop", "from", "to", "fra", "til", "från", "lower", "upper", "low", "high",
+                          "lo", "hi", "min", "max", "begin", "slut", "first", "last"})
 
 
 def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
@@ -836,7 +838,10 @@ def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
     groups: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for c in numeric:
         tokens = name_tokens(c.name)
-        if len(tokens) >= 2 and tokens[0] in DIMENSION_WORDS and not _CODE_WORDS & set(tokens[1:]):
+        rest = set(tokens[1:])
+        # ("interval_start;interval_end": bounds of one dimension, not its levels; "region kode": its code)
+        if len(tokens) >= 2 and tokens[0] in DIMENSION_WORDS and not rest & (_CODE_WORDS | _BOUND_WORDS) \
+                and not rest <= DIMENSION_WORDS:
             groups.setdefault(tokens[0], []).append((c.name, tuple(tokens[1:])))
     return {name for members in groups.values() if len({rest for _, rest in members}) >= 2
             for name, _ in members}

@@ -240,6 +240,25 @@ def test_proc_freq_right_aligned_label_with_spaces_is_one_label(tmp_path: Path, 
     assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001", "MIC001"} == expect
 
 
+@pytest.mark.parametrize(("n", "expect"), [(412, {"TAB001"}), (4120, set())])
+def test_r_shares_of_a_table_after_its_printed_size(tmp_path: Path, n: int, expect: set[str]) -> None:
+    """prop.table(table(x)) after length(x) printed N: 0.5 % of 412 is 2 persons."""
+    path = tmp_path / "andel.Rout"
+    path.write_text(f"""> d <- readRDS("rehab.rds")
+> length(d$fylke)
+[1] {n}
+> round(100 * prop.table(table(d$fylke)), 1)
+
+          Agder        Akershus        Buskerud        Finnmark       Innlandet 
+           20.8            34.1            24.9             0.5            19.7 
+> 
+> proc.time()
+   user  system elapsed 
+   0.61    0.09    0.77 
+""", encoding="utf-8")
+    assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001"} == expect
+
+
 # --- SAS listings -------------------------------------------------------------------------------------------
 
 _LISTING = """\

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import html.parser
 import itertools
 import json
@@ -656,7 +657,7 @@ def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) 
     if not _plausible_names(names):
         return None
     names, *rows = merged_numbers_split([names, *(_cells(t, spans) for t in texts[len(header):])])
-    names, *rows = left_label_pieces_joined([names, *rows])
+    names, *rows = left_label_pieces_joined([names, *rows], spans)
     numeric = [k for k in range(len(names)) if all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows)
                and any(r[k] for r in rows)]
     if not numeric:
@@ -1033,8 +1034,17 @@ _R_TABLE_CMD = lazy_compile(r"\b(?:table|xtabs|ftable|addmargins|margin\.table)\
 _INT_TOKENS = lazy_compile(r"^\s*\d+(?:\s+\d+)*\s*$")
 
 
-def _r_oneway(par: list[_Line], what: str) -> ListedTable | None:
-    """An R ``table()`` of one variable: label lines over count lines (wrapped when wide)."""
+_R_SHARES_CMD = lazy_compile(r"\b(?:prop\.table|proportions)\s*\(\s*table\(\s*([A-Za-z.][\w.$]*)")
+_R_TIMES_100 = lazy_compile(r"\b100\s*\*|\*\s*100\b")
+_DECIMAL_TOKENS = lazy_compile(r"^\s*\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*\s*$")
+
+
+def _r_oneway(par: list[_Line], what: str, command: str = "") -> ListedTable | None:
+    """An R ``table()`` of one variable: label lines over count lines (wrapped when wide); of
+    ``prop.table(table(x))``, over its shares (a column "Percent (%)" when the command multiplied by 100, else
+    "Proportion")."""
+    shares = _R_SHARES_CMD.search(command) is not None
+    values_line = _DECIMAL_TOKENS if shares else _INT_TOKENS
     body = list(par)
     dim_name = ""
     if len(body) % 2 == 1 and len(body[0].text.split()) == 1 and not _INT_TOKENS.match(body[0].text):
@@ -1046,17 +1056,18 @@ def _r_oneway(par: list[_Line], what: str) -> ListedTable | None:
     lines: list[int] = []
     for k in range(0, len(body), 2):
         labels, counts = body[k], body[k + 1]
-        if not _INT_TOKENS.match(counts.text):
+        if not values_line.match(counts.text):
             return None
-        ends = [m.end() for m in re.finditer(r"\d+", counts.text)]
+        ends = [m.end() for m in re.finditer(r"\d+(?:\.\d+)?", counts.text)]
         starts = [0, *ends[:-1]]
         cells = [labels.text[a:b].strip() for a, b in zip(starts, ends, strict=True)]
         if any(not c for c in cells) or len(cells) != len(ends):
             return None
-        for label, m in zip(cells, re.finditer(r"\d+", counts.text), strict=True):
+        for label, m in zip(cells, re.finditer(r"\d+(?:\.\d+)?", counts.text), strict=True):
             rows.append([label, m.group(0)])
             lines.append(counts.number)
-    return _table([dim_name or "level", "Freq"], rows, lines, Origin.TABULATION, what, "r-table")
+    value = ("Percent (%)" if _R_TIMES_100.search(command) else "Proportion") if shares else "Freq"
+    return _table([dim_name or "level", value], rows, lines, Origin.TABULATION, what, "r-table")
 
 
 def _r_twoway(par: list[_Line], what: str) -> ListedTable | None:
@@ -1293,7 +1304,26 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         n = state.sizes.get(of.group(1)) if of else None
         if n is not None:
             tables = [_with_size(t, n) for t in tables]
+        shares = _R_SHARES_CMD.search(_last_command(command))
+        n = _size_of(shares.group(1), state) if shares else None
+        if n is not None:
+            # prop.table(table(d$fylke)) after "length(d$fylke)" printed 412: each share is of that many
+            tables = [_shares_with_size(t, n) for t in tables]
     return tables
+
+
+def _size_of(name: str, state: OutputState) -> str | None:
+    """The size R printed for ``name`` ("d$fylke") or, for a column, for its data frame ("d")."""
+    return state.sizes.get(name) or (state.sizes.get(name.split("$", 1)[0]) if "$" in name else None)
+
+
+def _shares_with_size(listed: ListedTable, n: str) -> ListedTable:
+    """A one-way table of shares with the size of the whole printed before it as a column "N"."""
+    t = listed.table
+    if t.kind != "r-table" or len(t.names) != 2 or t.names[1] == "Freq":
+        return listed
+    return dataclasses.replace(listed, table=TextTable([*t.names, "N"], [[*r, n] for r in t.rows], t.data_line,
+                                                       t.kind, t.lines))
 
 
 _R_PROMPT_PREFIX = lazy_compile(r"^\s*[>+]\s?")
@@ -2267,7 +2297,7 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         table = _series(par, command, what)
         return (table, 0) if table is not None else None
     if language is Language.R and _R_TABLE_CMD.search(command):
-        for parser in (_r_oneway, _r_twoway, _r_level_header):
+        for parser in (functools.partial(_r_oneway, command=command), _r_twoway, _r_level_header):
             table = parser(par, what)
             if table is not None:
                 return table, 0

@@ -260,7 +260,8 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
         spans[-2:] = [(spans[-2][0], spans[-1][1])]
     if len(spans) < 2:
         return None
-    rows = merged_numbers_split(_label_pieces_joined([[line[a:b].strip() for a, b in spans] for line in lines]))
+    rows = [[line[a:b].strip() for a, b in spans] for line in lines]
+    rows = merged_numbers_split(_label_pieces_joined(left_label_pieces_joined(rows, spans)))
     header = rows[0] if is_header_row(rows[0], rows[1:]) else None
     body = rows[1:] if header is not None else rows
     names_row = 0
@@ -317,11 +318,13 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
 
 
-def left_label_pieces_joined(rows: list[list[str]]) -> list[list[str]]:
+def left_label_pieces_joined(rows: list[list[str]], spans: list[tuple[int, int]]) -> list[list[str]]:
     """Rows whose right-aligned label ran left across a gutter (SAS's "7 eller fler" under the levels 0 to
-    6): a first column without a header, filled in under a third of the rows below it, each piece beside a
-    cell that is not a number, is the start of those labels (a 7 read as a count failed a safe table)."""
-    if len(rows) < 4 or len(rows[0]) < 3 or rows[0][0]:
+    6): a first column without a header, one blank left of the second (``spans``: the columns' character
+    spans), filled in under a third of the rows below it, each piece beside a cell that is not a number, is
+    the start of those labels (a 7 read as a count failed a safe table). A wider gutter is a column of its
+    own, filled on a group's first row (SPSS's "indkomst" over "Highest" and "Lowest")."""
+    if len(rows) < 4 or len(rows[0]) < 3 or rows[0][0] or len(spans) < 2 or spans[1][0] - spans[0][1] != 1:
         return rows
     filled = [r for r in rows[1:] if r[0]]
     if not filled or len(filled) * 3 >= len(rows) - 1 or not all(r[1] and not _BARE_NUMBER.match(r[1])
@@ -336,7 +339,6 @@ def _label_pieces_joined(rows: list[list[str]]) -> list[list[str]]:
     the rest of those rows' labels, not a column of numbers."""
     if len(rows) < 4:
         return rows
-    rows = left_label_pieces_joined(rows)
     width = len(rows[0])
     k = 1
     while k < width:
