@@ -249,14 +249,35 @@ def test_r_shares_of_a_table_after_its_printed_size(tmp_path: Path, n: int, expe
 [1] {n}
 > round(100 * prop.table(table(d$fylke)), 1)
 
-          Agder        Akershus        Buskerud        Finnmark       Innlandet 
-           20.8            34.1            24.9             0.5            19.7 
-> 
+          Agder        Akershus        Buskerud        Finnmark       Innlandet
+           20.8            34.1            24.9             0.5            19.7
+>
 > proc.time()
-   user  system elapsed 
-   0.61    0.09    0.77 
+   user  system elapsed
+   0.61    0.09    0.77
 """, encoding="utf-8")
     assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001"} == expect
+
+
+@pytest.mark.parametrize(("n", "expect"), [(2, {"TAB001", "EXT001"}), (24, set())])
+def test_r_describe_by_group_reads_each_groups_table(tmp_path: Path, n: int, expect: set[str]) -> None:
+    """psych::describeBy prints a table per group under "group: X": a group of 2 with its min and max."""
+    head = "   vars   n     mean       sd   median  trimmed      mad    min    max  range  skew kurtosis      se"
+    rule = "-" * 104
+    path = tmp_path / "describe.txt"
+    path.write_text(f"""> describeBy(d$inntekt, group = d$utdanning)
+
+ Descriptive statistics by group
+group: Bachelor
+{head}
+X1    1 418 616609.57 52036.80   613150 616624.40 54930.33 457300 779500 322200  0.02    -0.24 2545.20
+{rule}
+group: Doktorgrad
+{head}
+X1    1 {n:>3} 734800.00 51760.22   734800 734800.00 54263.16 698200 771400  73200  0.00    -2.75 36600.00
+{rule}
+""", encoding="utf-8")
+    assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001", "EXT001"} == expect
 
 
 # --- SAS listings -------------------------------------------------------------------------------------------

@@ -1039,6 +1039,49 @@ _R_TIMES_100 = lazy_compile(r"\b100\s*\*|\*\s*100\b")
 _DECIMAL_TOKENS = lazy_compile(r"^\s*\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*\s*$")
 
 
+_R_BY_GROUP_CMD = lazy_compile(r"\b(?:describeBy|describe\.by|by)\s*\(")
+_R_GROUP_LINE = lazy_compile(r"^\s*(?:group|INDICES)\s*:\s*(\S.*?)\s*$")
+_R_DASH_RULE = lazy_compile(r"^\s*-{10,}\s*$")
+
+
+def _r_groups_described(lines: list[_Line], what: str) -> list[ListedTable]:
+    """psych's ``describeBy()`` and base R's ``by()``: a small table per group under ``group: Doktorgrad``
+    (``INDICES: 2``), between dashed rules, as one table with a row per group (and variable): the group's
+    ``n``, ``min`` and ``max`` are then judged like any table's (a group of 2 passed, one table at a time
+    unread)."""
+    label: str | None = None
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    at: list[int] = []
+    groups = 0
+    for x in lines:
+        m = _R_GROUP_LINE.match(x.text)
+        if m:
+            label, header = m.group(1), None
+            groups += 1
+            continue
+        if label is None or _R_DASH_RULE.match(x.text) or not x.text.strip():
+            continue
+        tokens = x.text.split()
+        if header is None:
+            header = tokens
+        elif rows and len(header) != len(rows[0]) - 1:
+            return []  # the groups' tables differ: not one layout
+        elif len(tokens) == len(header) + 1 and all(_NUMERIC_CELL.match(t) or t == "NA" for t in tokens[1:]):
+            rows.append([f"{label} | {tokens[0]}", *tokens[1:]])
+            at.append(x.number)
+    if groups < 2 or not rows or header is None or not _plausible_names(header):
+        return []
+    if len({r[0].split(" | ", 1)[1] for r in rows}) == 1:
+        rows = [[r[0].split(" | ", 1)[0], *r[1:]] for r in rows]  # one variable: the group names the row
+    names = ["group", *header]
+    if "vars" in header:  # psych's number of the variable, not a count
+        k = names.index("vars")
+        names, rows = names[:k] + names[k + 1:], [r[:k] + r[k + 1:] for r in rows]
+    table = _table(names, rows, at, Origin.TABULATION, f"{what} (a table per group)", "r-by-group")
+    return [table] if table is not None else []
+
+
 def _r_oneway(par: list[_Line], what: str, command: str = "") -> ListedTable | None:
     """An R ``table()`` of one variable: label lines over count lines (wrapped when wide); of
     ``prop.table(table(x))``, over its shares (a column "Percent (%)" when the command multiplied by 100, else
@@ -1388,6 +1431,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     if language is Language.SAS:
         tables.extend(_sas_frequency_missing(lines, sas_states, state))
     tables.extend(_key_values(lines, command, what_base))
+    if language is Language.R and _R_BY_GROUP_CMD.search(command):
+        tables.extend(_r_groups_described(lines, what_base or "R printout"))
     pars = _split_at_headers(_paragraphs(lines))
     listed_cases = language in (Language.SPSS, Language.OTHER) and _SPSS_LISTED.search(text) is not None
     k = 0
