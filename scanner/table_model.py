@@ -1118,7 +1118,10 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         elif _is_class_bounds(sample, c, others) and (any(
                 o is not c and _word_match(name_tokens(o.name), count_words, o.name) for o in numeric)
                 or (not texts and _word_match(tokens, count_words, c.name) and c.name.strip().lower().rstrip(".")
-                    not in _ROW_NUMBER_NAMES and _is_run_from_zero_or_one(sample, c))):
+                    not in _ROW_NUMBER_NAMES and _is_run_from_zero_or_one(sample, c)
+                    # (beside statistics or counts of its classes: "Virksomhed 1..28" beside each firm's
+                    # årsværk and turnover numbers the firms)
+                    and any(o is not c and (o.statistic is not None or o.integral) for o in numeric))):
             # "Antal barn;Antal familjer": the ascending first column is the classes, the other the counts;
             # "Antal indlæggelser 0, 1, 2, 3, 4+" beside shares, with no labels besides: the classes too
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
