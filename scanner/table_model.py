@@ -338,6 +338,13 @@ _SMALL_COLUMN = 512
 _PLAIN_DECIMAL = lazy_compile(r"^[+-]?(?:0|[1-9]\d*)(?:\.(\d+))?$")
 
 
+# An open class among numbered ones: "16 eller yngre", "43 eller eldre", "90 år og derover", "65 or older",
+# "under 20", "yli 85".
+_OPEN_CLASS = lazy_compile(
+    r"(?i)^\s*\d+\s*(?:år\s+)?(?:eller|og|och|or|and|tai|ja|years?\s+or|vuotta\s+tai)\s+\w+"
+    r"|^\s*(?:under|over|below|above|alle|yli|mindre\s+end|mer\s+enn|fler\s+än|minst|at\s+least)\s+\d+")
+
+
 def _plain_decimals(values: list[object], markers: frozenset[str]) -> bool:
     """Whether the filled values are plain numbers with a decimal point and no thousands separator, at
     least one with decimals, none with exactly three (``1.234`` may be a thousands group)."""
@@ -455,6 +462,8 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
     need = max(1, int(0.95 * (n - int(facts["n_other"]))))
     if n_num < need or n_num == 0:
         return _classify_embedded(present)
+    if n_num < n and present.str.contains(_OPEN_CLASS.pattern).any():
+        return False, {}  # classes: "16 eller yngre", 17, ..., "43 eller eldre" are labels (null ones repeat)
     info: dict[str, object] = {"decimal_comma": False, "thousands": " " if facts["spaced"] else None}
     comma_style = bool(facts["comma_any"]) or int(facts["groups_dot"] or 0) > 1
     dot_style = bool(facts["dot_any"]) or int(facts["groups_comma"] or 0) > 1
