@@ -329,6 +329,10 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# The lowest line of a stacked header that makes its column a count.
+COUNT_STAT_NAMES = frozenset({"n", "count", "frequency", "freq", "freq.", "antal", "antall", "lkm", "frekvens"})
+
+
 _COUNT_WITH_PERCENT = lazy_compile(
     r"^\s*(n|antal|antall|count|no\.?|number|lkm|frekvens|freq\.?)\s*[(\[]\s*%\s*[)\]]\s*$", re.IGNORECASE)
 
@@ -342,6 +346,14 @@ def statistic_kind(name: str) -> str | None:
     """
     if _COUNT_WITH_PERCENT.match(name):
         return None  # "n (%)": counts with their percentage, as in a Table 1
+    if " | " in name:
+        # stacked headers (PROC TABULATE's "T&K-menot, 1000 EUR | N"): the lowest line names the statistic
+        last = name.rsplit(" | ", 1)[1].strip()
+        if last.lower() in COUNT_STAT_NAMES:
+            return None
+        kind = statistic_kind(last)
+        if kind is not None:
+            return kind
     lowered = re.sub(r"[\s\-./()|>]+", "_", name.strip().lower()).strip("_")
     if not lowered:
         return None

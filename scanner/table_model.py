@@ -35,7 +35,14 @@ import pyarrow as pa
 
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import SUPPRESSION_MARKER, TabularMeta, TabularSource
-from scanner.names import DIMENSION_WORDS, identifier_kind, is_margin_label, name_tokens, statistic_kind
+from scanner.names import (
+    COUNT_STAT_NAMES,
+    DIMENSION_WORDS,
+    identifier_kind,
+    is_margin_label,
+    name_tokens,
+    statistic_kind,
+)
 
 __all__ = ["DRAW_INDEX", "ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
 
@@ -821,6 +828,8 @@ _COMPOUND_MIN = 6
 def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> bool:
     """Whether a column name announces a measure that is never a count (a rate, money, an age...): one of
     ``words`` as a token, or a long one ending a compound token."""
+    if " | " in name and name.rsplit(" | ", 1)[1].strip().lower() in COUNT_STAT_NAMES:
+        return False  # stacked headers end in the statistic: "T&K-menot, 1000 EUR | N" counts firms
     if _word_match(tokens, words, name):
         return True
     long_words = [w for w in words if len(w) >= _COMPOUND_MIN]

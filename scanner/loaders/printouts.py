@@ -1297,6 +1297,18 @@ def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], d
     return out, states
 
 
+# The statistics PROC TABULATE (and PROC REPORT) name their columns with, under the class levels.
+_TABULATE_STATS = frozenset({"n", "sum", "mean", "pctn", "rowpctn", "colpctn", "reppctn", "pagepctn", "pctsum",
+                             "rowpctsum", "colpctsum", "min", "max", "median", "std", "stddev", "var", "nmiss",
+                             "range", "q1", "q3", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"})
+
+
+def _tabulate_statistics(names: list[str]) -> bool:
+    """Whether a box's column names end in PROC TABULATE's statistics, a count among them ("10-49 | N")."""
+    last = [n.rsplit("|", 1)[-1].strip().lower() for n in names[1:]]
+    return "n" in last and sum(1 for x in last if x in _TABULATE_STATS) * 2 >= len(last)
+
+
 def _sas_origin(state: OutputState) -> Origin | None:
     """The origin of a table printed under ``state``'s procedure and section (None: not read)."""
     section = state.section.lower()
@@ -2333,6 +2345,10 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
     if sum(1 for x in par if x.text.lstrip().startswith("|")) >= 2:
         # a table drawn in a box (SAS PROC TABULATE, a markdown pipe table): bars are column edges
         boxed = _box_table(par, origin, what)
+        if boxed is not None and boxed.origin is Origin.LISTING and _tabulate_statistics(boxed.table.names):
+            # PROC TABULATE prints no procedure title: a box whose columns end in its statistics ("N", "Sum",
+            # "PctN") is its table of cells, not a listing of records (N = 1 beside one firm's Sum passed)
+            boxed = dataclasses.replace(boxed, origin=Origin.TABULATION, what="SAS PROC TABULATE")
         if boxed is not None:
             return boxed, 0
         par = [_Line(x.number, x.text.replace("|", " ")) for x in par if not _BOX_RULE.match(x.text)]
