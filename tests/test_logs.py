@@ -280,6 +280,30 @@ X1    1 {n:>3} 734800.00 51760.22   734800 734800.00 54263.16 698200 771400  732
     assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001", "EXT001"} == expect
 
 
+@pytest.mark.parametrize(("n", "expect"), [(1, {"TAB001"}), (11, set())])
+def test_sas_tabulate_box_with_money_over_its_n_columns(tmp_path: Path, n: int, expect: set[str]) -> None:
+    """PROC TABULATE prints no procedure title; its box's columns end in N and Sum under "T&K-menot, 1000
+    EUR" (money, and a "T" that read as a t statistic): N is still a count."""
+    rule = "|" + "-" * 34 + ("+" + "-" * 9 + "+" + "-" * 13) * 2 + "|"
+    rows = [("C Teollisuus", 612, "210,433", 288, "398,102"),
+            ("D Sähkö-, kaasu- ja lämpöhuolto", 9, "3,118", n, "4,872"),
+            ("F Rakentaminen", 74, "12,806", 31, "14,511")]
+    body = "\n".join(f"|{a:<34}|{b:>8} |{c:>12} |{d:>8} |{e:>12} |\n{rule}" for a, b, c, d, e in rows)
+    path = tmp_path / "tk.lst"
+    path.write_text(f"""                                The SAS System
+
+{"-" * 82}
+|{"":34}|         10-49         |         50-249        |
+|{"":34}|-----------------------+-----------------------|
+|{"":34}|  T&K-menot, 1000 EUR  |  T&K-menot, 1000 EUR  |
+|{"":34}|-----------------------+-----------------------|
+|{"Toimiala (TOL 2008)":34}|    N    |     Sum     |    N    |     Sum     |
+{rule}
+{body}
+""", encoding="utf-8")
+    assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001"} == expect
+
+
 # --- SAS listings -------------------------------------------------------------------------------------------
 
 _LISTING = """\
