@@ -1127,6 +1127,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         others = sum(1 for o in numeric if o is not c and o.role is not Role.IDENTIFIER)
         if c.name.strip().upper() in _SAS_AUTOMATIC:
             c.role, c.reason = Role.OTHER, "SAS automatic variable"
+        elif c.name in model.meta.dimensions:
+            c.role, c.reason = Role.DIMENSION, "grouped by in the command that printed the table"
         elif whole_number and c.name.strip().lower() in DRAW_INDEX:
             c.role, c.reason = Role.DIMENSION, "index of simulation draws (bootstrap, MCMC)"
         elif c.statistic in _STATISTICS and not c.embedded:

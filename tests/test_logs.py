@@ -304,6 +304,20 @@ def test_sas_tabulate_box_with_money_over_its_n_columns(tmp_path: Path, n: int, 
     assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001"} == expect
 
 
+@pytest.mark.parametrize(("n", "expect"), [(15830, set()), (2, {"TAB001"})])
+def test_dplyr_count_of_a_coded_variable(tmp_path: Path, n: int, expect: set[str]) -> None:
+    """count(x) prints x's codes beside n: the codes (0 and 1) are the dimension, n the counts."""
+    path = tmp_path / "descriptives.txt"
+    path.write_text(f"""> ch3 %>% count(parent_hf_before10)
+# A tibble: 2 x 2
+  parent_hf_before10     n
+               <dbl> <int>
+1                  0 25398
+2                  1 {n:>5}
+""", encoding="utf-8")
+    assert {f.rule for f in api.scan([path], load_config()).findings()} & {"TAB001"} == expect
+
+
 # --- SAS listings -------------------------------------------------------------------------------------------
 
 _LISTING = """\

@@ -183,7 +183,7 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "observations", "befolkning", "befolkningen", "population", "borgere", "indbyggere",
                           "invånare", "invanare", "innbyggere", "folketal", "folkmängd", "folkemengde", "people",
                           "väestö", "väkiluku", "asukasluku", "asukkaat", "henkilöt", "henkilöä", "henkilöitä",
-                          "opiskelijat", "opiskelijoita", "deltakere", "studerende", "studenter",
+                          "opiskelijat", "opiskelijoita", "deltakere",
                           # a cohort the group is ("Elever (kull 2014-2018)")
                           "kull", "årskull", "kohort", "cohort", "årgang", "årgange",
                           # populations a group is made of (not events in it, such as deaths or admissions)

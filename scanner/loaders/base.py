@@ -58,6 +58,8 @@ class TabularMeta:
     data_line: int | None = None
     #: the title lines above the header, as read (value-bearing: for the analysis, never for a report)
     title: str = ""
+    #: columns known to be dimensions (grouped by in the command that printed the table)
+    dimensions: tuple[str, ...] = ()
 
 
 class TabularSource(Protocol):

@@ -1359,12 +1359,36 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         n = state.sizes.get(of.group(1)) if of else None
         if n is not None:
             tables = [_with_size(t, n) for t in tables]
+        grouped = _r_grouped_by(_last_command(command))
+        if grouped:
+            tables = [_with_dimensions(t, grouped) for t in tables]
         shares = _R_SHARES_CMD.search(_last_command(command))
         n = _size_of(shares.group(1), state) if shares else None
         if n is not None:
             # prop.table(table(d$fylke)) after "length(d$fylke)" printed 412: each share is of that many
             tables = [_shares_with_size(t, n) for t in tables]
     return tables
+
+
+_R_COUNT_CMD = lazy_compile(r"\b(?:count|add_count|tally|group_by)\s*\(([^()]*)\)")
+
+
+def _r_grouped_by(command: str) -> set[str]:
+    """The variables dplyr's ``count(a, b)`` or ``group_by(a, b)`` groups by (not its named options)."""
+    names: set[str] = set()
+    for m in _R_COUNT_CMD.finditer(command):
+        for arg in m.group(1).split(","):
+            arg = arg.strip()
+            if arg and "=" not in arg and re.fullmatch(r"[A-Za-z.][\w.]*", arg):
+                names.add(arg)
+    return names
+
+
+def _with_dimensions(listed: ListedTable, grouped: set[str]) -> ListedTable:
+    """A table printed by a grouping command, with the grouping variables it shows as its dimensions."""
+    t = listed.table
+    dims = tuple(n for n in t.names if n in grouped)
+    return dataclasses.replace(listed, table=dataclasses.replace(t, dimensions=dims)) if dims else listed
 
 
 def _size_of(name: str, state: OutputState) -> str | None:

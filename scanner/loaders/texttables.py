@@ -72,6 +72,9 @@ class TextTable:
     kind: str  # "pipe", "fixed-width", "aligned" or "latex"
     lines: tuple[int, ...] = ()
     """The line of each row, when rows are not consecutive lines (empty: row ``k`` is at ``data_line + k``)."""
+    dimensions: tuple[str, ...] = ()
+    """Columns the command that printed the table grouped by (R's ``count(x)``): dimensions, whatever their
+    values look like."""
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -931,7 +934,8 @@ class TextTableSource:
         self._table = table
         self._schema = pa.schema([pa.field(n, pa.string()) for n in table.names])
         self._meta = TabularMeta(format=f"text-{table.kind}-table", data_line=table.data_line,
-                                 notes=(f"{table.kind} table in text at line {table.data_line}",), title=title)
+                                 notes=(f"{table.kind} table in text at line {table.data_line}",), title=title,
+                                 dimensions=table.dimensions)
 
     @property
     def meta(self) -> TabularMeta:
