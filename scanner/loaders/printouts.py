@@ -2620,8 +2620,16 @@ def _without_obs(table: ListedTable) -> ListedTable:
         return table
     if not all(r[0].isdigit() for r in t.rows):
         return table
+    numbers = [int(r[0]) for r in t.rows]
+    # row names of rows picked out of a large frame (a sort and head(), a filter): 88214, 91203, 4410
+    picked = row_names and max(numbers) >= _PICKED_FROM \
+        and numbers != list(range(numbers[0], numbers[0] + len(numbers)))
     return ListedTable(TextTable(t.names[1:], [r[1:] for r in t.rows], t.data_line, t.kind), table.lines,
-                       table.origin, table.what)
+                       table.origin, table.what, "picked" if picked else table.records)
+
+
+#: A printed frame's row numbers from this many on say its rows were picked out of a frame of that many rows.
+_PICKED_FROM = 1000
 
 
 _PLOT = lazy_compile(r"\*{3,}|\bHistogram\b|\bBoxplot\b|Stem Leaf|Probability Plot|^\s*[-\d.]*[+|]\s*\*|^\s+\.\*")

@@ -186,6 +186,16 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, identity=f"shape:{part.what}",
         )
         return
+    if part.records == "picked" and n >= opts.min_rows and not any(c.count_named for c in table.counts) \
+            and not any(c.statistic for c in table.columns):
+        # rows picked by their row numbers out of a frame of thousands (a sort and head(5) of a firm panel),
+        # with no count or statistic beside them: records, however unique their labels
+        yield ctx.finding(
+            f"{part.what} prints {n:,} row{'s' if n != 1 else ''} picked out of a data frame of thousands of rows "
+            "(their row numbers), with no count or statistic beside them: the rows are observations.",
+            evidence, line=part.line, identity=f"picked:{part.what}",
+        )
+        return
     if is_aggregate(table):
         return
     if n < opts.min_rows:
