@@ -347,13 +347,15 @@ def statistic_kind(name: str) -> str | None:
     if _COUNT_WITH_PERCENT.match(name):
         return None  # "n (%)": counts with their percentage, as in a Table 1
     if " | " in name:
-        # stacked headers (PROC TABULATE's "T&K-menot, 1000 EUR | N"): the lowest line names the statistic
+        # stacked headers (PROC TABULATE's "T&K-menot, 1000 EUR | N"): the lowest line names the statistic,
+        # unless the lines together name the largest unit's share ("Største virk. | andel, pct.")
+        whole = statistic_kind(name.replace(" | ", " "))
+        if whole == "dominance":
+            return whole
         last = name.rsplit(" | ", 1)[1].strip()
         if last.lower() in COUNT_STAT_NAMES:
             return None
-        kind = statistic_kind(last)
-        if kind is not None:
-            return kind
+        return statistic_kind(last) or whole
     lowered = re.sub(r"[\s\-./()|>]+", "_", name.strip().lower()).strip("_")
     if not lowered:
         return None

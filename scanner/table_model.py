@@ -857,9 +857,11 @@ def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
     for c in numeric:
         tokens = name_tokens(c.name)
         rest = set(tokens[1:])
-        # ("interval_start;interval_end": bounds of one dimension, not its levels; "region kode": its code)
+        # ("interval_start;interval_end": bounds of one dimension, not its levels; "region kode": its code;
+        # "alder_m;alder_k": variables of a man and a woman, not labels of levels)
         if len(tokens) >= 2 and tokens[0] in DIMENSION_WORDS and not rest & (_CODE_WORDS | _BOUND_WORDS) \
-                and not rest <= DIMENSION_WORDS:
+                and not rest <= DIMENSION_WORDS and " " in c.name.strip() \
+                and all(len(t) >= 3 and t.isalpha() for t in rest):
             groups.setdefault(tokens[0], []).append((c.name, tuple(tokens[1:])))
     return {name for members in groups.values() if len({rest for _, rest in members}) >= 2
             for name, _ in members}

@@ -57,6 +57,8 @@ class SmallCell:
     stated: bool = False
     #: a count published as a total minus its "of which" column (``subset_of`` the total's column, value-free)
     subset_of: str = ""
+    #: a count published as the rest of a group's size beside one share of it (100 % minus the share)
+    complement: bool = False
 
 
 @dataclass(slots=True)
@@ -335,6 +337,13 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
             continue
         small = _small_counts(pct.to_numpy().astype(float), half, n.to_numpy().astype(float), profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_column=own)
+        if len(shares) == 1 and not paired:
+            # the one share of each group splits it in two: the rest (100 % minus the share) is a cell too
+            # ("14 firms, 85.7 % innovative": 2 were not)
+            rest = _small_counts(100 - pct.to_numpy().astype(float), half, n.to_numpy().astype(float),
+                                 profile.threshold) & ~small
+            _add_small(result, frame, dims, np.flatnonzero(rest).tolist(), col.name, size_column=own,
+                       complement=True)
 
 
 # A rate per a round number of the group's units: "Selvmord pr. 100.000 indbyggere", "per 1,000 persons".

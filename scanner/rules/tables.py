@@ -116,6 +116,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             where_size = f"column {masking.mask_name(cell.size_column)!r}" if cell.size_column else cell.size_in
             what = f"a share of the group's size in {where_size} that counts {rule_text}"
             derived = ", share x size"
+            if cell.complement:
+                what = (f"a share of the group's size in {where_size} whose rest (100 % minus the share: the "
+                        f"group's other units) counts {rule_text}")
+                derived = ", (100 % - share) x size"
         elif cell.cumulative:
             what = f"a step of its cumulative counts from the row above that counts {rule_text}"
             derived = ", cumulative step"
