@@ -419,6 +419,47 @@ def _amounts(table: TableModel, col: ColumnInfo) -> bool:
     return isinstance(top, (int, float)) and top > 100.0
 
 
+_YES = frozenset({"ja", "yes", "y", "j", "kyllä", "kylla", "x", "*", "1", "true", "sand", "sant"})
+_NO = frozenset({"nej", "nei", "no", "n", "ei", "0", "false", "falsk", "-", ""})
+
+
+def _yes_no(values: pl.Series) -> bool:
+    """Whether a text column holds only yes/no flags ("Ja"/"Nej", "Yes"/"No", "Kyllä"/"Ei", "X"), one yes at
+    least."""
+    words = {str(v).strip().lower() for v in values.to_list() if v is not None}
+    return bool(words & _YES) and words <= _YES | _NO
+
+
+def _dominance_flagged(ctx: RuleContext, table: TableModel, flags: list[ColumnInfo]) -> Iterator[Finding]:
+    """Rows that the table's own dominance column marks as dominated ("Dominans (två största > 85 %)": Ja)
+    while it publishes their values: the researcher's check found the cell unsafe, and it was printed."""
+    from scanner.table_model import ColumnKind
+
+    values = [c for c in table.measures if c.kind is ColumnKind.NUMERIC and not c.count_named]
+    for col in flags:
+        frame = table.sample.with_row_index("__row")
+        itemised = 0
+        for rec in frame.iter_rows(named=True):
+            flag = rec[col.name]
+            if flag is None or str(flag).strip().lower() not in _YES:
+                continue
+            if not any(rec[v.name] is not None for v in values):
+                continue  # its values are suppressed: the flag says why
+            itemised += 1
+            if itemised > MAX_ITEMISED:
+                continue
+            row = int(rec["__row"]) + 1
+            labels = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
+                           for d in table.dimensions[:MAX_LABELS] if d is not col)
+            where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {row}"
+            yield ctx.finding(
+                f"Cell ({where}) is dominated by the table's own account: column {masking.mask_name(col.name)!r} "
+                "marks it, yet its values are published.",
+                masking.note(f"marked as dominated (profile {ctx.profile.name})"),
+                row=row, column=col.name, cell=labels or None, identity="" if labels else f"flag{row}",
+            )
+
+
 def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """TAB002 in `sdcscan scan`: a published share of the largest units above the profile's k."""
     from scanner.names import statistic_kind
@@ -437,7 +478,11 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
         columns = [c for c in table.measures if c.kind is ColumnKind.NUMERIC and not c.count_named and c.non_null
                    and not _amounts(table, c) and c.statistic in (None, "share", "dominance")]
         named = {c.name: title for c in columns}
+    flags = [c for c in columns if c.kind is ColumnKind.TEXT and _yes_no(table.sample.get_column(c.name))]
+    yield from _dominance_flagged(ctx, table, flags)
     for col in columns:
+        if col in flags:
+            continue
         n = _dominance_n(named[col.name])
         # A share written in percent (0-100) or as a fraction (0-1).
         scale = 100.0 if _PERCENT_NAME.search(named[col.name]) else _percent_scale(table, col)
