@@ -467,6 +467,18 @@ def _column_shares(table: TableModel, profile: Profile, dims: list[str], result:
                 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
             continue  # (counts above their total add up to it)
         half = _half_unit(frame.get_column(col.name).gather(others).drop_nulls().drop_nans())
+        missing = np.flatnonzero(np.isnan(shares))
+        if missing.size == 1 and any(is_margin_label(labels[k]) and values[k] in (1.0, 100.0)
+                                     for k in range(frame.height)):
+            # one share suppressed ("*") in a column that adds up to its printed 100 %: the others give it
+            # back as 100 % minus their sum (within their rounding), a count of that share of the size
+            whole = 100.0 if present.max() > 1 else 1.0
+            rest = (whole - present.sum()) * (100.0 / whole)
+            if rest > 0 and _small_counts(np.array([rest]), half * present.size * (100.0 / whole), size,
+                                          profile.threshold)[0]:
+                _add_small(result, frame, dims, [others[int(missing[0])]], col.name,
+                           size_in=f"row {masking.mask_name(labels[at])!r}")
+            continue
         scale = _percent_scale(present, half)
         if scale is None:
             continue
