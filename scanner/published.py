@@ -50,6 +50,7 @@ import enum
 import itertools
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -142,6 +143,7 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
     measures = sorted(measures + [d for d in table.dimensions if d not in dims], key=lambda c: c.index)
     if not _has_hidden_cells(table, measures):
         return out
+    _code_hierarchy(table, dims, measures, out)
     summed = None if any(is_margin_label(c.name) for c in measures) else _summed_margin(table, measures)
     hints = _Margin.WORD if summed is not None else _margin_hints(table, dims, measures)
     if hints is None or (hints is _Margin.BLANK and table.n_sample_rows > MAX_BLANK_MARGIN_ROWS):
@@ -163,7 +165,63 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
         group.decimals = max(rows.decimals[c.name] for c in group.all_columns)
         _audit_group(rows, layout, group, out, threshold=threshold, zeros_disclosive=zeros_disclosive,
                      p_percent=p_percent)
+    seen: set[tuple[int | None, str]] = set()
+    out.exposed = [c for c in out.exposed if (c.row, c.column) not in seen and not seen.add((c.row, c.column))]
     return out
+
+
+# A label that starts with a numeric code: "46 Vestland", "4612 Sveio", "0114 Upplands Väsby".
+_CODE_LABEL = re.compile(r"^\s*(\d{2,})\s+\S")
+
+
+def _code_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """Rows whose label's code is the start of the codes of the rows right under it (a county "46 Vestland"
+    over its municipalities "4601 Bergen", "4612 Sveio", ...; a Swedish county 01 over its 01xx), with the
+    uncoded rows among or after them ("Øvrige kommuner"): each parent row with its children."""
+    codes = [m.group(1) if (m := _CODE_LABEL.match(x)) else None for x in labels]
+    groups: list[tuple[int, list[int]]] = []
+    for i, code in enumerate(codes):
+        if code is None:
+            continue
+        kids: list[int] = []
+        for j in range(i + 1, len(labels)):
+            other = codes[j]
+            if other is not None and other.startswith(code) and len(other) > len(code):
+                kids.append(j)
+            elif other is None and kids and labels[j].strip() and not is_margin_label(labels[j]):
+                kids.append(j)  # the rest of the county ("Øvrige kommuner")
+            else:
+                break
+        if len([k for k in kids if codes[k] is not None]) >= 2 \
+                and len({len(codes[k]) for k in kids if codes[k] is not None}) == 1:  # direct children only
+            groups.append((i, kids))
+    return groups
+
+
+def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Sequence[ColumnInfo],
+                    out: PublishedAudit) -> None:
+    """One suppressed child under a printed parent of a coded hierarchy ("46 Vestland 1168,6" over its
+    municipalities, "4612 Sveio" suppressed): the parent minus its other children gives it back exactly.
+    A hierarchy in one label column has no margin word, so the cube audit does not see it."""
+    if len(dims) != 1 or not table.sample_complete or table.n_sample_rows > MAX_ROWS:
+        return
+    frame = table.sample
+    labels = [str(v) if v is not None else "" for v in frame.get_column(dims[0].name).to_list()]
+    groups = _code_groups(labels)
+    if not groups:
+        return
+    for col in measures:
+        values = frame.get_column(col.name).cast(pl.Float64).to_numpy()
+        for parent, kids in groups:
+            hidden = [k for k in kids if np.isnan(values[k])]
+            if np.isnan(values[parent]) or len(hidden) != 1:
+                continue
+            rest = float(values[parent] - np.nansum(values[[k for k in kids if k != hidden[0]]]))
+            if rest < -1e-6 * max(1.0, abs(float(values[parent]))):
+                continue  # the children sum to more than the parent: no hierarchy of sums
+            out.audited += 1
+            out.exposed.append(HiddenCell(hidden[0] + 1, col.name, ((dims[0].name, labels[hidden[0]]),),
+                                          Exposure.EXACT, col.is_count))
 
 
 # --- reading ---------------------------------------------------------------------------------------------
