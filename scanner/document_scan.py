@@ -51,7 +51,7 @@ from scanner.loaders.office import (
     read_office,
     read_rtf,
 )
-from scanner.loaders.prose import dominance_in_prose, group_sizes_in_prose, units_in_prose
+from scanner.loaders.prose import dominance_in_prose, group_sizes_in_prose, shares_in_prose, units_in_prose
 from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, is_header_row, unique_names
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, named_key_values, scan_names, typed_in
 from scanner.rules.context import FileFacts
@@ -255,7 +255,8 @@ class _DocumentScan:
             return
         threshold = self.config.profile.threshold
         for table in (group_sizes_in_prose(block.text, 1, set(), threshold),
-                      units_in_prose(block.text, 1, set(), threshold), dominance_in_prose(block.text, 1)):
+                      units_in_prose(block.text, 1, set(), threshold), shares_in_prose(block.text, 1, set(), threshold),
+                      dominance_in_prose(block.text, 1)):
             if table is None:
                 continue
             judged = _Judged()

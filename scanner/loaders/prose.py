@@ -7,12 +7,13 @@ marker (``n =``, a noun for units) and words that make it a label, a bound or a 
 
 from __future__ import annotations
 
+import math
 import re
 
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.texttables import TextTable
 
-__all__ = ["group_sizes_in_prose", "unit_counts", "units_in_prose"]
+__all__ = ["group_sizes_in_prose", "shares_in_prose", "unit_counts", "units_in_prose"]
 
 
 # A group's size written in prose: "(n = 2)", "N: 14", "n=1 289".
@@ -151,3 +152,47 @@ _UNIT_COUNT = lazy_compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]
 def unit_counts(text: str) -> list[int]:
     """The numbers of persons or firms ``text`` states (a title's "blandt 150 patienter"), in order."""
     return [int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(text)]
+
+
+# A percentage in a sentence: "2.1%", "2,1 %", "14 pct.", "5 procent", "3 per cent"; not a confidence level
+# ("95% CI") nor a relative change ("6% higher").
+_PROSE_PERCENT = lazy_compile(
+    r"(?<![\w.,])(\d{1,3}(?:[.,]\d+)?)[ \t\u00a0]*(?:%|pct\.?|procent|prosent|per[ \t]?cent|percent)"
+    r"(?![ \t]*(?:CI|KI|konfidens|confidence|higher|lower|more|less|fewer|increase|decrease|reduction|"
+    r"h(?:ø|o|ö)jere|lavere|h(?:ö|o)gre|l(?:ä|a)gre|st(?:ø|o|ö)rre|mindre|flere|f(?:æ|ä|a)rre|of the (?:variance|"
+    r"variation)))", re.IGNORECASE)
+# The end of a sentence (not a decimal point: "2.1%").
+_SENTENCE_END = lazy_compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅÄÖ(])|\n[ \t]*\n")
+
+
+def shares_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
+    """Percentages of a group whose size the same sentence states ("Among the 47 patients diagnosed ...,
+    five-year survival was 2.1%": one survivor), as a table of the counts they give (label, n) that TAB001
+    reports for review: which group a percentage is of is the sentence's to say, and a person must read it.
+    Only sentences that state one size (of at least the threshold) are read."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        sentence = text[start:end]
+        begin, start = start, end
+        sizes = {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(sentence)}
+        if len(sizes) != 1:
+            continue
+        (size,) = sizes
+        if size < threshold:
+            continue
+        for m in _PROSE_PERCENT.finditer(sentence):
+            written = m.group(1).replace(",", ".")
+            decimals = len(written.split(".", 1)[1]) if "." in written else 0
+            pct, half = float(written), 0.5 * 10 ** -decimals
+            lo = max(math.ceil((pct - half) / 100 * size - 1e-9), 1)
+            hi = math.floor((pct + half) / 100 * size + 1e-9)
+            if pct <= 0 or lo > hi or hi >= threshold:
+                continue
+            line = first_line + text.count("\n", 0, begin + m.start())
+            if line in skip or len(rows) >= _PROSE_MAX_ROWS:
+                continue
+            rows.append([f"share {len(rows) + 1}", str(hi)])
+            lines.append(line)
+    return TextTable(["label", "n"], rows, lines[0], "prose-shares", tuple(lines)) if rows else None

@@ -107,7 +107,8 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
     scan: CellScan = ctx.fact("published-cells")
     rule_text = f"fewer than {profile.threshold} observations"
     # counts of units read out of sentences ("2 patients died") may be categories: a person decides
-    prose = Severity.REVIEW if table.meta.format == "text-prose-units-table" else None
+    prose = Severity.REVIEW if table.meta.format in ("text-prose-units-table", "text-prose-shares-table") else None
+    shares = table.meta.format == "text-prose-shares-table"
     for cell in scan.itemised:
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
@@ -139,7 +140,11 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             message = (f"{place} states a group size with {rule_text}: the size is a small cell, and every "
                        "figure of the group (a median, a mean, a share) is of that many units.")
             derived = ", stated group size"
-        if prose is not None:
+        if shares:
+            message = (f"A sentence gives a percentage of a group whose size it states, and the percentage counts "
+                       f"{rule_text} (2.1 % of 47 patients is 1), unless it is of another group. A person must check.")
+            derived = ", a percentage of a size in one sentence"
+        elif prose is not None:
             message = (f"The text gives a count of persons or firms under the threshold ({rule_text}), unless the "
                        "number names a category (families with 2 children). A person must check.")
             derived = ", written in a sentence"
