@@ -40,6 +40,7 @@ from scanner.loaders.model_output import model_sizes
 from scanner.loaders.ooxml import PackageStructure, SheetStructure, check_sizes, inspect_package
 from scanner.loaders.workbook import (
     MAX_TABLES_PER_SHEET,
+    Block,
     EncryptedWorkbook,
     SheetGrid,
     SheetInfo,
@@ -224,14 +225,16 @@ class _WorkbookScan:
         judged = _Judged()
         hidden_judged = _Judged()
         loose: list[str] = []
-        for k, (block, table) in enumerate(sheet_tables(grid)):
+        blocks = list(sheet_tables(grid))
+        for k, (block, table) in enumerate(blocks):
             if table is None or k >= MAX_TABLES_PER_SHEET:
                 loose.extend(block_text(grid, block))
                 continue
             sheet.tables += 1
             self.tables.append(table)
             part = _Judged()
-            source = SheetTableSource(self.entry.path, table, title=title_text(grid, table))
+            source = SheetTableSource(self.entry.path, table, title=title_text(grid, table),
+                                      footer=_note_under(grid, block, blocks[k + 1:]))
             self._table_findings(source, part)
             part_ids = _Judged()
             self._id_findings(self._table_identifiers(source, table.sheet_row), part_ids)
@@ -498,6 +501,24 @@ def _at_sheet(f: Finding, sheet: str, key: bytes, *, record: bool = False) -> Fi
     if record and f.location.row is not None:
         message = f"{message} Record {f.location.row} of the cache."
     return dataclasses.replace(f, location=where, message=message, fingerprint=_rekey(f, key, sheet))
+
+
+#: Blank rows a note may sit under its table and still be read as the table's note.
+_NOTE_GAP_ROWS = 2
+
+
+def _note_under(grid: SheetGrid, block: Block, rest: Sequence[tuple[Block, SheetTable | None]]) -> str:
+    """The text of the blocks that are no table right under a table's block ("Note: Antal elever ...:
+    Dansk oprindelse 51.203; ... Grønlandsk baggrund 38."), up to the next table."""
+    lines: list[str] = []
+    bottom = block.bottom
+    for below, table in rest:
+        # (a note of two lines, "Note: ..." over "Kilde: ...", is a one-column block the layout reads as a table)
+        if (table is not None and below.right - below.left > 1) or below.top - bottom > _NOTE_GAP_ROWS:
+            break
+        lines.extend(block_text(grid, below))
+        bottom = below.bottom
+    return "\n".join(lines)
 
 
 def _hidden_masks(grid: SheetGrid, layout: SheetStructure | None) -> tuple[np.ndarray, np.ndarray]:

@@ -821,3 +821,26 @@ def test_a_register_key_written_out_in_a_cell_comment_is_blocked(tmp_path: Path)
     assert result.verdict is Verdict.FAIL
     (doc,) = [f for f in result.findings if f.rule == "DOC005"]
     assert "LopNr" in doc.evidence.text and "1048832" not in doc.evidence.text + doc.message
+
+
+def test_shares_of_groups_sized_in_a_note_under_the_sheet_table(tmp_path: Path) -> None:
+    import openpyxl
+
+    from scanner import api
+    from scanner.config import load_config
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Tabel 3. Andel der har fuldført en ungdomsuddannelse, efter herkomst (%)"])
+    ws.append([])
+    ws.append(["Herkomst", "Fuldført (%)", "Ikke i uddannelse (%)"])
+    for row in (["Dansk oprindelse", 86.3, 13.7], ["Indvandrer", 76.7, 23.3], ["Grønlandsk baggrund", 94.7, 5.3]):
+        ws.append(row)
+    ws.append([])
+    ws.append(["Note: Antal elever: Dansk oprindelse 51.203; Indvandrer 4.410; Grønlandsk baggrund 38."])
+    ws.append(["Kilde: KOTRE 2023, BEF. Egne beregninger."])
+    path = tmp_path / "tabeller.xlsx"
+    wb.save(path)
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    found = [f for f in result.findings if f.rule == "TAB001"]
+    assert len(found) == 1 and "Grønlandsk" in found[0].message and "note under the table" in found[0].message

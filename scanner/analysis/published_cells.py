@@ -298,6 +298,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         return
     _column_shares(table, profile, dims, result)
     _shares_of_stated_total(table, profile, dims, result, counted=bool(table.counts))
+    _sizes_in_note(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
@@ -593,6 +594,71 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
             continue
         small = _small_counts(shares * scale, half * scale, size, profile.threshold)
         _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name, size_in=where)
+
+
+# A row that is a note under the table, not a group: "Note: ...", "Anm.: ...", "Kilde: ...", "Obs: ...".
+_NOTE_ROW = lazy_compile(r"(?i)^\s*(?:note|noter|anm\.?|anmærkning|anmärkning|merk|merknad|huom|huomautus|obs|"
+                         r"kilde|källa|kalla|source|lähde|fodnote|fotnot)\s*\.?\s*:")
+
+
+def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:
+    """The table's rows as read, before numbers were parsed (the text of a note that became a row)."""
+    import pyarrow as pa
+
+    from scanner.loaders.base import LoadError
+
+    try:
+        raw = pa.Table.from_batches(list(table.source.batches()), schema=table.source.schema)
+    except (LoadError, OSError, pa.ArrowException):
+        return []
+    return list(zip(*(c.to_pylist() for c in raw.columns), strict=True)) if raw.num_columns else []
+
+
+def _sizes_in_note(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Percentages of groups whose sizes a note under the table states by their row labels ("Note: Antal elever:
+    Dansk oprindelse 51.203; ... Grønlandsk baggrund 38." under a table of shares by herkomst: 5.3 % of 38 is
+    2 pupils). Two rows' sizes at least must be named so; each share is then of its row's size."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    if not dims or any(c.count_named for c in table.counts):
+        return
+    frame = table.sample
+    labels = [str(plain_label(v)).strip() if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    # the note under the table: its footer, or its last rows when a note's semicolons made it a row of cells
+    notes = [str(getattr(table.source, "footer_text", "") or "")]
+    note_rows = [k for k, x in enumerate(labels) if _NOTE_ROW.match(x)]
+    if note_rows:
+        raw = _raw_rows(table)
+        notes += ["; ".join(str(v) for v in raw[k] if v is not None) for k in note_rows if k < len(raw)]
+    footer = "\n".join(n for n in notes if n)
+    if not footer:
+        return
+    sizes = np.full(frame.height, np.nan)
+    for k, label in enumerate(labels):
+        if len(label) < 3 or is_margin_label(label):
+            continue
+        m = re.search(re.escape(label) + r"\s*[:=]?\s*(?:n\s*=\s*)?(\d{1,3}(?:[ .,\u00a0]\d{3})+|\d+)(?![\d,.]*\d)",
+                      footer, re.IGNORECASE)
+        if m is not None:
+            sizes[k] = float(re.sub(r"[ .,\u00a0]", "", m.group(1)))
+    rows = np.flatnonzero(~np.isnan(sizes))
+    if rows.size < 2:
+        return
+    percent_title = bool(_PERCENT_UNIT.search(table.meta.title or ""))
+    for col in table.columns:
+        if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded or _NOT_OF_UNITS.search(col.name) \
+                or not (col.statistic == "share" or _PERCENT_UNIT.search(col.name) or percent_title):
+            continue
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        present = values[~np.isnan(values)]
+        if present.size == 0 or present.min() < 0 or present.max() > 100:
+            continue
+        half = _half_unit(frame.get_column(col.name).drop_nulls().drop_nans())
+        small = _small_counts(values[rows], half, sizes[rows], profile.threshold)
+        _add_small(result, frame, dims, rows[np.flatnonzero(small)].tolist(), col.name,
+                   size_in="a note under the table")
 
 
 def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

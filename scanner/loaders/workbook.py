@@ -191,9 +191,11 @@ class SheetTableSource:
     """A :class:`~scanner.loaders.base.TabularSource` over one table of a sheet: string columns, and float64
     for a column whose every cell is a number (see :func:`typed_column`)."""
 
-    def __init__(self, path: Path, table: SheetTable, *, title: str = "") -> None:
+    def __init__(self, path: Path, table: SheetTable, *, title: str = "", footer: str = "") -> None:
         self.path = path
         self.table = table
+        #: the note under the table (its rows' group sizes, a source line), as the CSV reader keeps its footer
+        self.footer_text = footer
         self._schema = pa.schema([pa.field(n, c.type) for n, c in zip(table.names, table.columns, strict=True)])
         notes = [f"sheet table at {table.range_a1}"]
         if table.title_rows:
