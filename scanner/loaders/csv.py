@@ -438,7 +438,7 @@ def _rebatch(reader: Any, batch_rows: int, schema: pa.Schema) -> Iterator[pa.Rec
 _FOOTER_START = lazy_compile(
     r"^\s*=?[\"']?\s*(?:[^\W\d_]|[*†‡§¹²³⁴⁵⁶⁷⁸⁹#]|\(\d{1,2}\)|\d{1,2}\)\s*[^\W\d_]"
     # a legend of the markers: '".." = not available', '- : nil', 'x = confidential'
-    r"|(?:\.{1,3}|-|–|x|:)\s*[\"']?\s*[=:]\s*[^\W\d_])")
+    r"|(?:\.{1,3}|-|–|x|:|n?\s*[<>≤≥]\s*\d+)\s*[\"']?\s*[=:]\s*[^\W\d_])")
 _TAIL_BYTES = 64 << 10
 
 
@@ -457,8 +457,15 @@ def _is_footer_line(text: str, delimiter: str) -> bool:
     # prose when no later field is a bare number.
     # So is a labelled note in any file ("Källa: Patientregistret; egna beräkningar", "Note: ...; ..."):
     # a word and a colon first, and no later field a bare number.
-    return (delimiter == "," or _NOTE_LABEL.match(stripped) is not None) \
+    # So is a sentence that holds the delimiter ("Nuller er strukturelle (...); mandlig brystkræft er ikke
+    # medtaget."): words in every field, a first field of several words, and no field a number.
+    sentence = len(fields[0].split()) >= 3 and all(_WORDY.search(f) for f in fields)
+    return (delimiter == "," or _NOTE_LABEL.match(stripped) is not None or sentence) \
         and not any(is_number(f.strip()) for f in fields[1:])
+
+
+# A field with a word in it (two letters or more).
+_WORDY = lazy_compile(r"[^\W\d_]{2,}")
 
 
 # A note's label: "Källa:", "Kilde:", "Source:", "Note:", "Anm.:", "Lähde:".
