@@ -144,6 +144,7 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
     if not _has_hidden_cells(table, measures):
         return out
     _code_hierarchy(table, dims, measures, out)
+    _shares_of_total(table, dims, measures, out, p_percent)
     summed = None if any(is_margin_label(c.name) for c in measures) else _summed_margin(table, measures)
     hints = _Margin.WORD if summed is not None else _margin_hints(table, dims, measures)
     if hints is None or (hints is _Margin.BLANK and table.n_sample_rows > MAX_BLANK_MARGIN_ROWS):
@@ -222,6 +223,45 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
             out.audited += 1
             out.exposed.append(HiddenCell(hidden[0] + 1, col.name, ((dims[0].name, labels[hidden[0]]),),
                                           Exposure.EXACT, col.is_count))
+
+
+def _shares_of_total(table: TableModel, dims: Sequence[ColumnInfo], measures: Sequence[ColumnInfo],
+                     out: PublishedAudit, p_percent: float) -> None:
+    """A suppressed value beside its printed share of the total ("B Utvinning av mineral; ..; 1,12" over
+    "Totalt; 3013143,6; 100,00"): the share times the total narrows it to the share's rounding (here
+    33 747 +- 150). Exposed when that interval is narrower than the protection the profile asks."""
+    if not dims or not table.sample_complete or table.n_sample_rows > MAX_ROWS:
+        return
+    frame = table.sample
+    labels = [str(v) if v is not None else "" for v in frame.get_column(dims[0].name).to_list()]
+    totals = [k for k, x in enumerate(labels) if is_margin_label(x.strip())]
+    shares = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.statistic == "share"]
+    if len(totals) != 1 or not shares:
+        return
+    t = totals[0]
+    for share in shares:
+        pct = frame.get_column(share.name).cast(pl.Float64).to_numpy()
+        if not (abs(pct[t] - 100.0) < 0.6 or abs(pct[t] - 1.0) < 0.006):
+            continue  # not shares of the total row
+        scale = 100.0 if pct[t] > 1.5 else 1.0
+        texts = [f"{v:.10g}" for v in pct[~np.isnan(pct)]]
+        decimals = max((len(x.split(".", 1)[1]) if "." in x else 0) for x in texts) if texts else 0
+        half = 0.5 * 10 ** -decimals
+        for col in measures:
+            if col is share or col.is_count:
+                continue
+            values = frame.get_column(col.name).cast(pl.Float64).to_numpy()
+            whole = values[t]
+            if np.isnan(whole) or whole <= 0:
+                continue
+            for k in np.flatnonzero(np.isnan(values)).tolist():
+                if k == t or np.isnan(pct[k]) or pct[k] <= 0:
+                    continue
+                lo, hi = (pct[k] - half) / scale * whole, (pct[k] + half) / scale * whole
+                if hi - lo < p_percent * (lo + hi) / 2:
+                    out.audited += 1
+                    out.exposed.append(HiddenCell(k + 1, col.name, ((dims[0].name, labels[k]),), Exposure.NARROW,
+                                                  False))
 
 
 # --- reading ---------------------------------------------------------------------------------------------
