@@ -352,6 +352,21 @@ _OPEN_CLASS = lazy_compile(
     r"|^\s*(?:under|over|below|above|alle|yli|mindre\s+end|mer\s+enn|fler\s+än|minst|at\s+least)\s+\d+")
 
 
+def _open_classes(values: list[object]) -> bool:
+    """Numbered classes with open ends: an open class first and/or last ("16 eller yngre", "43 eller eldre")
+    around whole numbers that strictly ascend (a count column with "under 5" among its counts is no such
+    column, and stays numbers)."""
+    texts = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    if len(texts) < 3:
+        return False
+    inner = texts[1:-1]
+    ends = [t for t in (texts[0], texts[-1]) if _OPEN_CLASS.match(t)]
+    if not ends or not all(t.isdigit() for t in inner):
+        return False
+    numbers = [int(t) for t in inner]
+    return all(b > a for a, b in itertools.pairwise(numbers))
+
+
 def _plain_decimals(values: list[object], markers: frozenset[str]) -> bool:
     """Whether the filled values are plain numbers with a decimal point and no thousands separator, at
     least one with decimals, none with exactly three (``1.234`` may be a thousands group)."""
@@ -469,7 +484,7 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
     need = max(1, int(0.95 * (n - int(facts["n_other"]))))
     if n_num < need or n_num == 0:
         return _classify_embedded(present)
-    if n_num < n and present.str.contains(_OPEN_CLASS.pattern).any():
+    if n_num < n and _open_classes(present.to_list()):
         return False, {}  # classes: "16 eller yngre", 17, ..., "43 eller eldre" are labels (null ones repeat)
     info: dict[str, object] = {"decimal_comma": False, "thousands": " " if facts["spaced"] else None}
     comma_style = bool(facts["comma_any"]) or int(facts["groups_dot"] or 0) > 1
