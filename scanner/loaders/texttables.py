@@ -237,7 +237,9 @@ def _grouped_digits(pairs: list[tuple[str, str]]) -> bool:
         elif not left and _SHORT_NUMBER.match(right):
             continue
         elif k < 2 and not any(ch.isdigit() for ch in left + right):
-            continue  # the header's words over the column
+            if left and right and not right.startswith(("(", "[", "%")):
+                return False  # two names ("n" over "2", "pct" over "918"): two columns, whatever their digits
+            continue  # the header's words over the column ("Aloittaneet (N)" split at its space)
         else:
             return False
     return grouped > 0
