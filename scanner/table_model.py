@@ -932,6 +932,8 @@ _CATEGORY_HEADER = lazy_compile(
     r"\d\s*[-–]\s*\d|\d\s*\+|\b(og|and|och|ja|eller|or|tai)\s+(derover|over|older|äldre|eldre|mere|mer|more|"
     r"yli|vanhemmat|enemmän)\b|^\s*(under|over|u\.?|o\.?|yli|alle|below|above)\s*\d|\d+\s*(år|years?|yrs?|vuotta|"
     r"v\.|aar)\b"
+    # open classes written with a dash: "65- år", "65 –", "-17 år"
+    r"|\d\s*[-–]\s*(år|aar|years?|yrs?|vuotta|v\.)?\s*$|^\s*[-–]\s*\d+\s*(år|aar|years?|yrs?|vuotta|v\.)?\s*$"
     # the class of units whose value is missing ("Uoplyst køn", "Okänd ålder", "Unknown age"): a category
     # like the columns beside it, not the dimension its word names
     r"|^\s*(uoplyst|ukendt|ukjent|uoppgitt|okänd|okand|unknown|missing|not stated|uppgift saknas)\b",
