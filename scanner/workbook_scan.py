@@ -407,7 +407,7 @@ class _WorkbookScan:
 
         figures = []
         for chart in structure.charts:
-            marks = [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line)
+            marks = [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line, m.cells)
                      for m in chart_marks(chart.scatter)]
             if marks:
                 figures.append(FigureFacts("chart", "Office chart", element=f"chart {chart.part.rsplit('/', 1)[-1]}",

@@ -443,6 +443,12 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (_mpl("hist_title_n_safe.svg", _hist_titled("Alder ved diagnose, N = 818", 18)), Verdict.PASS, set()),
     (_mpl("spaghetti.svg", _spaghetti), Verdict.REVIEW, {"FIG001"}),
     (_mpl("spaghetti.pdf", _spaghetti), Verdict.REVIEW, {"FIG001"}),
+    # a hexbin's cells tile a lattice: no mark per unit, but their counts cannot be read (review)
+    (_mpl("hexbin.pdf", lambda ax: ax.hexbin(_rng.normal(size=4000), _rng.normal(size=4000), gridsize=20,
+                                             mincnt=3)), Verdict.REVIEW, {"FIG001"}),
+    # persons at whole-number positions (age by number of children) with small markers: a scatter still
+    (_mpl("lattice_scatter.pdf", lambda ax: ax.plot(_rng.integers(20, 60, size=300), _rng.integers(0, 6, size=300),
+                                                    "o", markersize=3)), Verdict.FAIL, {"FIG001"}),
     (_panels("panels.svg"), Verdict.PASS, set()),
     (_km("km.svg", [40, 21, 11, 5, 2, 1]), Verdict.FAIL, {"TAB001"}),
     (_km("km_safe.svg", [400, 210, 110, 50, 21, 10]), Verdict.PASS, set()),

@@ -162,6 +162,8 @@ class MarkGroup:
     element: str  # value-free: where the group is ("group 12", "PathCollection_1", "series 2")
     regular: bool = False
     on_line: bool = False
+    #: the marks tile a lattice (a hexbin's or a heatmap's cells): a 2-D histogram, not one mark per unit
+    cells: bool = False
 
 
 @dataclass(slots=True)
@@ -484,6 +486,25 @@ def is_regular(points: list[tuple[float, float]]) -> bool:
     with a month's 28-31 days and gaps of whole steps count as regular), not units scattered by value; or
     on such a grid of y (a forest or coefficient plot: one estimate per category down the axis)."""
     return _regular_x(points) or _regular_x([(y, x) for x, y in points])
+
+
+def tiles(points: list[tuple[float, float]], width: float, height: float) -> bool:
+    """Marks of ``width`` x ``height`` that tile a lattice: every x and y on a grid of one step each (a hexbin's
+    alternate rows offset by half a cell), the marks as wide and high as those steps (cells that touch,
+    where a scatter of whole-number data leaves space between its markers), and several marks per column and
+    row."""
+    xs = sorted({round(x, 1) for x, _ in points})
+    ys = sorted({round(y, 1) for _, y in points})
+    if len(xs) < 3 or len(ys) < 3 or len(points) < 2 * max(len(xs), len(ys)):
+        return False
+    steps = []
+    for values, size in ((xs, width), (ys, height)):
+        diffs = [b - a for a, b in itertools.pairwise(values)]
+        step = min(diffs)
+        if step <= 0 or any(abs(d / step - round(d / step)) > 0.1 for d in diffs) or size < 0.9 * step:
+            return False
+        steps.append(step)
+    return True
 
 
 def _regular_x(points: list[tuple[float, float]]) -> bool:

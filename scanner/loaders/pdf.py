@@ -40,6 +40,7 @@ from scanner.loaders.office import (
     Place,
     TextBlock,
     is_regular,
+    tiles,
 )
 from scanner.loaders.texttables import TextTable, find_tables, title_above
 
@@ -283,6 +284,8 @@ class _Drawing:
         self.reader = reader
         self.marks: dict[str, list[tuple[float, float]]] = defaultdict(list)
         self.kind: dict[str, str] = {}
+        #: a mark's width and height on the page (a form's box, a path's extent)
+        self.size: dict[str, tuple[float, float]] = {}
         self.lines: list[set[tuple[float, float]]] = []
         self.handles: list[tuple[float, float, float]] = []  # legend samples of lines: (x0, x1, y)
         self.open_lines = 0  # data lines that do not close on themselves (a spaghetti plot's lines)
@@ -359,6 +362,9 @@ class _Drawing:
                     self.marks[key].append((round(ctm[4], 2), round(ctm[5], 2)))
                     self.centres.append((ctm[4], ctm[5]))  # matplotlib draws a marker around its origin
                     self.kind[key] = "marker"
+                    box = [float(v) for v in xobj.get("/BBox", ())][:4]
+                    if len(box) == 4 and key not in self.size:
+                        self.size[key] = (abs(box[2] - box[0]) * abs(ctm[0]), abs(box[3] - box[1]) * abs(ctm[3]))
                     uses[name] += 1
                     if uses[name] == 1 and depth < 3:
                         # a form drawn once is a figure placed on the page (LaTeX includes a plot so)
@@ -372,6 +378,7 @@ class _Drawing:
         if (closed or curves) and 0 < max(w, h) <= MARK_SIZE and len(path) <= 24:
             key = f"path:{w:.1f}:{h:.1f}:{len(path)}:{curves}:{op.decode('latin-1')}"
             self.marks[key].append((round(min(xs), 2), round(min(ys), 2)))
+            self.size[key] = (w, h)
             self.kind[key] = "symbol" if curves == 0 else "circle"
             self.centres.append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
         elif len(path) >= 3 and not closed:
@@ -431,8 +438,9 @@ class _Drawing:
                 continue
             rounded = {(round(x, 1), round(y, 1)) for x, y in pos}
             on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in self.lines)
+            size = self.size.get(key)
             out.append(MarkGroup(len(pos), len(rounded), self.kind[key], "drawing", regular=is_regular(pos),
-                                 on_line=on_line))
+                                 on_line=on_line, cells=size is not None and tiles(pos, *size)))
         out.sort(key=lambda m: -m.count)
         return out
 

@@ -34,6 +34,7 @@ class MarkFacts:
     element: str
     regular: bool = False
     on_line: bool = False
+    cells: bool = False
 
 
 @dataclass(slots=True)
@@ -171,10 +172,25 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
                 page=fig.page, slide=fig.slide, element=fig.element, identity=f"{fig.element}:lines",
                 severity=Severity.REVIEW,
             )
-        units = [m for m in fig.marks if not m.regular and not m.on_line and m.count >= opts.review_marks]
+        cells = [m for m in fig.marks if m.cells and m.count >= opts.review_marks]
+        if cells:
+            # a hexbin or heatmap: its cells' counts are colours, not numbers to read; a cell of one unit
+            # shows where that unit lies (unless the plot drops cells under the threshold: mincnt)
+            top = max(cells, key=lambda m: m.count)
+            yield ctx.finding(
+                f"Figure ({fig.describe()}){_where(fig.page, fig.slide, fig.element)} draws {top.count:,} cells "
+                "that tile a grid (a hexbin or heatmap): a cell of one or two units shows where they lie, and "
+                "the cells' counts cannot be read from the drawing. A person must check that no drawn cell holds "
+                "fewer units than the threshold.",
+                masking.note(f"{top.count:,} cells on a lattice"),
+                page=fig.page, slide=fig.slide, element=fig.element or top.element, severity=Severity.REVIEW,
+                identity=f"{fig.element}:{top.element}:cells",
+            )
+        units = [m for m in fig.marks if not m.regular and not m.on_line and not m.cells
+                 and m.count >= opts.review_marks]
         # many marks on a line at irregular positions: a line drawn through units' points (plot(x, y, "o-")
         # of persons sorted by x) as much as a curve of estimates: a person must tell
-        joined = [m for m in fig.marks if not m.regular and m.on_line and m.count >= opts.block_marks]
+        joined = [m for m in fig.marks if not m.regular and not m.cells and m.on_line and m.count >= opts.block_marks]
         if not units and joined:
             top = max(joined, key=lambda m: m.count)
             yield ctx.finding(
