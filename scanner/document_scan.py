@@ -81,6 +81,8 @@ _RASTER = {FileKind.PNG: "png", FileKind.JPEG: "jpeg", FileKind.GIF: "gif", File
 DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML,
                             FileKind.RTF, FileKind.SVG, FileKind.STATA_GRAPH, *_RASTER})
 _BARE_NUMBER = lazy_compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
+# A count with its percentage on a figure's slice or bar: "2 (0,3 %)", "1 412 (52.4%)".
+_COUNT_SHARE_LABEL = lazy_compile(r"^\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*\(\s*\d+(?:[.,]\d+)?\s*%\s*\)\s*$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)", "(n=1 388)" (a space between groups of digits).
 _N_LABEL = lazy_compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d{1,3}(?: \d{3})+(?!\d)|\d[\d,.\u00a0]*\d|\d)")
 
@@ -422,6 +424,11 @@ class _DocumentScan:
             for m in _N_LABEL.finditer(label):
                 rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
                 rows.append([rest, m.group(1).replace(" ", "")])
+        for label in fig.labels:
+            # a count with its share written on a slice or a bar ("2 (0,3 %)", "412 (52.4%)")
+            m = _COUNT_SHARE_LABEL.match(label)
+            if m is not None:
+                rows.append([f"count label {len(rows) + 1}", re.sub(r"[ ,.\u00a0]", "", m.group(1))])
         sizes = len(rows)
         values = count_value_labels(fig.labels)
         rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))

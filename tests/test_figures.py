@@ -443,6 +443,13 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (_mpl("hist_title_n_safe.svg", _hist_titled("Alder ved diagnose, N = 818", 18)), Verdict.PASS, set()),
     (_mpl("spaghetti.svg", _spaghetti), Verdict.REVIEW, {"FIG001"}),
     (_mpl("spaghetti.pdf", _spaghetti), Verdict.REVIEW, {"FIG001"}),
+    # counts with their shares on a pie's slices
+    (_mpl("pie.svg", lambda ax: ax.pie([412, 233, 98, 41, 2], labels=[f"{v} ({v / 7.86:.1f} %)".replace(".", ",")
+                                                                      for v in (412, 233, 98, 41, 2)])),
+     Verdict.FAIL, {"TAB001"}),
+    (_mpl("pie_safe.svg", lambda ax: ax.pie([412, 233, 98, 41, 12], labels=[f"{v} ({v / 7.96:.1f} %)".replace(".", ",")
+                                                                            for v in (412, 233, 98, 41, 12)])),
+     Verdict.PASS, set()),
     # a hexbin's cells tile a lattice: no mark per unit, but their counts cannot be read (review)
     (_mpl("hexbin.pdf", lambda ax: ax.hexbin(_rng.normal(size=4000), _rng.normal(size=4000), gridsize=20,
                                              mincnt=3)), Verdict.REVIEW, {"FIG001"}),
