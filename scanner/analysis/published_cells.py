@@ -299,6 +299,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _column_shares(table, profile, dims, result)
     _shares_of_stated_total(table, profile, dims, result, counted=bool(table.counts))
     _sizes_in_note(table, profile, dims, result)
+    _paired_percent_of_total(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
@@ -601,6 +602,42 @@ _NOTE_ROW = lazy_compile(r"(?i)^\s*(?:note|noter|anm\.?|anmærkning|anmärkning|
                          r"kilde|källa|kalla|source|lähde|fodnote|fotnot)\s*\.?\s*:")
 
 
+def _paired_percent_of_total(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A group's count suppressed beside its printed percentage, the group's n and % columns over a total row
+    ("Ei leikattu n | Ei leikattu %": "<3 | 5,3" over "Yhteensä | 38 | 100,0"): the percentage of the total's
+    n gives the count back (2)."""
+    import numpy as np
+
+    from scanner.names import name_tokens
+    from scanner.table_model import ColumnKind
+
+    frame = table.sample
+    if not dims or frame.height < 3:
+        return
+    labels = [str(plain_label(v)).strip() if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    totals = [k for k, x in enumerate(labels) if is_margin_label(x)]
+    if len(totals) != 1:
+        return
+    t = totals[0]
+    counts = {frozenset(set(name_tokens(c.name)) - _SIZE_NAME_TOKENS): c for c in table.counts}
+    for share in table.columns:
+        if share.kind is not ColumnKind.NUMERIC or share.statistic != "share" or share.name in dims:
+            continue
+        count = counts.get(frozenset(set(name_tokens(share.name)) - _SHARE_TOKENS - {"%"}))
+        if count is None or count is share:
+            continue
+        pct = frame.get_column(share.name).cast(float).to_numpy()
+        n = frame.get_column(count.name).cast(float).to_numpy()
+        if np.isnan(n[t]) or np.isnan(pct[t]) or abs(pct[t] - 100.0) > 0.6:
+            continue
+        half = _half_unit(frame.get_column(share.name).drop_nulls().drop_nans())
+        hidden = np.isnan(n) & ~np.isnan(pct)
+        hidden[t] = False
+        small = hidden & _small_counts(np.where(np.isnan(pct), 0.0, pct), half, n[t], profile.threshold)
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), share.name,
+                   size_in=f"row {masking.mask_name(labels[t])!r}")
+
+
 def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:
     """The table's rows as read, before numbers were parsed (the text of a note that became a row)."""
     import pyarrow as pa
@@ -811,6 +848,10 @@ def _cumulative_percent_steps(table: TableModel, profile: Profile, dims: list[st
     for col in cols:
         values = frame.get_column(col.name).cast(float).to_numpy()
         keep = [k for k in range(frame.height) if k not in margins and not np.isnan(values[k])]
+        last = max((k for k in range(frame.height) if not np.isnan(values[k])), default=None)
+        if last is not None and last in margins and keep and last > keep[-1] \
+                and (abs(values[last] - 100.0) < 0.6 or abs(values[last] - 1.0) < 0.006):
+            keep.append(last)  # "Kaikki 100": the step to the whole is the last class ("over 12 months")
         if len(keep) < 2:
             continue
         series = values[keep]
