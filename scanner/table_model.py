@@ -523,6 +523,11 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
     return True, info
 
 
+# A suppressed count written with its percentage in one cell: "<3 (1,4)", "x (0.8%)", ".. (2,1)".
+SUPPRESSED_WITH_PERCENT = lazy_compile(
+    r"^\s*(?:n?\s*[<≤]\s*\d+|\.{1,3}|x|X|:|\*+|-)\s*\(\s*(\d+(?:[.,]\d+)?)\s*%?\s*\)\s*$")
+
+
 def _classify_embedded(present: pl.Series) -> tuple[bool, dict[str, object]]:
     """A text column of counts written with their percentage or denominator ("2 (1.3%)", "n=2", "2/150")."""
     forms = present.str.contains(_EMBEDDED_FORM.pattern)
@@ -531,7 +536,9 @@ def _classify_embedded(present: pl.Series) -> tuple[bool, dict[str, object]]:
     plain = _join_groups(present).str.contains(r"^[+-]?\d+([.,]\d+)?%?$")
     stats = present.str.contains(_EMBEDDED_STAT.pattern)
     other = present.str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$")
-    readable = int((forms | plain | stats | other).sum())
+    # a suppressed count that kept its percentage ("<3 (1,4)"): a cell of the column, not a label
+    hidden = present.str.contains(SUPPRESSED_WITH_PERCENT.pattern)
+    readable = int((forms | plain | stats | other | hidden).sum())
     if readable < 0.8 * present.len():
         return False, {}
     return True, {"embedded": True}

@@ -300,6 +300,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _shares_of_stated_total(table, profile, dims, result, counted=bool(table.counts))
     _sizes_in_note(table, profile, dims, result)
     _paired_percent_of_total(table, profile, dims, result)
+    _suppressed_beside_percent(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
@@ -636,6 +637,39 @@ def _paired_percent_of_total(table: TableModel, profile: Profile, dims: list[str
         small = hidden & _small_counts(np.where(np.isnan(pct), 0.0, pct), half, n[t], profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), share.name,
                    size_in=f"row {masking.mask_name(labels[t])!r}")
+
+
+def _suppressed_beside_percent(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A count suppressed in an "n (%)" cell whose percentage stays ("<3 (1,4)" under "Ryger (N = 147)"): the
+    percentage of the column's stated N gives it back (2)."""
+    import numpy as np
+
+    from scanner.table_model import SUPPRESSED_WITH_PERCENT
+
+    sized = [(c, n) for c in table.columns if c.embedded and (n := _stated_n(c.name))]
+    if not sized:
+        return
+    raw = _raw_rows(table)
+    names = list(table.source.schema.names)
+    frame = table.sample
+    for col, n in sized:
+        if col.name not in names:
+            continue
+        at = names.index(col.name)
+        rows, shares, halves = [], [], []
+        for k, row in enumerate(raw[:frame.height]):
+            m = SUPPRESSED_WITH_PERCENT.match(str(row[at] or ""))
+            if m is None:
+                continue
+            written = m.group(1).replace(",", ".")
+            rows.append(k)
+            shares.append(float(written))
+            halves.append(0.5 * 10 ** -(len(written.split(".", 1)[1]) if "." in written else 0))
+        if not rows:
+            continue
+        small = _small_counts(np.array(shares), max(halves), float(n), profile.threshold)
+        _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name,
+                   size_in=f"column header {masking.mask_name(col.name)!r}")
 
 
 def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:
