@@ -81,6 +81,9 @@ _RASTER = {FileKind.PNG: "png", FileKind.JPEG: "jpeg", FileKind.GIF: "gif", File
 DOCUMENT_KINDS = frozenset({FileKind.DOCX, FileKind.PPTX, FileKind.ODT, FileKind.ODP, FileKind.PDF, FileKind.HTML,
                             FileKind.RTF, FileKind.SVG, FileKind.STATA_GRAPH, *_RASTER})
 _BARE_NUMBER = lazy_compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
+# The header of a column of events over group sizes: "Events/N", "händelser/N", "hendelser/N", "n/N".
+_EVENTS_OF_N = lazy_compile(r"(?i)\b(?:events?|h(?:æ|ä|e)ndelser|tapahtumat|cases|deaths|d(?:ø|ö)de|n)\s*/\s*n\b")
+_FRACTION_LABEL = lazy_compile(r"^\s*(\d{1,7})\s*/\s*(\d{1,7})\s*$")
 # A count with its percentage on a figure's slice or bar: "2 (0,3 %)", "1 412 (52.4%)".
 _COUNT_SHARE_LABEL = lazy_compile(r"^\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*\(\s*\d+(?:[.,]\d+)?\s*%\s*\)\s*$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)", "(n=1 388)" (a space between groups of digits).
@@ -424,6 +427,13 @@ class _DocumentScan:
             for m in _N_LABEL.finditer(label):
                 rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
                 rows.append([rest, m.group(1).replace(" ", "")])
+        if any(_EVENTS_OF_N.search(x) for x in fig.labels):
+            # a forest plot's column of events/N per subgroup ("2/17" under "händelser/N"): both are counts
+            for label in fig.labels:
+                m = _FRACTION_LABEL.match(label)
+                if m is not None:
+                    rows.append([f"events {len(rows) + 1}", m.group(1)])
+                    rows.append([f"group size {len(rows) + 1}", m.group(2)])
         for label in fig.labels:
             # a count with its share written on a slice or a bar ("2 (0,3 %)", "412 (52.4%)")
             m = _COUNT_SHARE_LABEL.match(label)

@@ -443,6 +443,13 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (_mpl("hist_title_n_safe.svg", _hist_titled("Alder ved diagnose, N = 818", 18)), Verdict.PASS, set()),
     (_mpl("spaghetti.svg", _spaghetti), Verdict.REVIEW, {"FIG001"}),
     (_mpl("spaghetti.pdf", _spaghetti), Verdict.REVIEW, {"FIG001"}),
+    # a forest plot's events/N column: "2/17" is 2 events
+    (_mpl("forest.svg", lambda ax: [ax.text(0.1, y, t) for y, t in ((0.9, "Events/N"), (0.7, "113/559"),
+                                                                    (0.5, "61/298"), (0.3, "2/17"))]),
+     Verdict.FAIL, {"TAB001"}),
+    (_mpl("forest_safe.svg", lambda ax: [ax.text(0.1, y, t) for y, t in ((0.9, "Events/N"), (0.7, "113/559"),
+                                                                         (0.5, "61/298"), (0.3, "12/47"))]),
+     Verdict.PASS, set()),
     # counts with their shares on a pie's slices
     (_mpl("pie.svg", lambda ax: ax.pie([412, 233, 98, 41, 2], labels=[f"{v} ({v / 7.86:.1f} %)".replace(".", ",")
                                                                       for v in (412, 233, 98, 41, 2)])),
