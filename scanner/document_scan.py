@@ -84,6 +84,8 @@ _BARE_NUMBER = lazy_compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 # The header of a column of events over group sizes: "Events/N", "händelser/N", "hendelser/N", "n/N".
 _EVENTS_OF_N = lazy_compile(r"(?i)\b(?:events?|h(?:æ|ä|e)ndelser|tapahtumat|cases|deaths|d(?:ø|ö)de|n)\s*/\s*n\b")
 _FRACTION_LABEL = lazy_compile(r"^\s*(\d{1,7})\s*/\s*(\d{1,7})\s*$")
+#: Tables of a document (rows) linked to each other's margins at most (small published tables are).
+_LINKED_MAX_ROWS = 200
 # A count with its percentage on a figure's slice or bar: "2 (0,3 %)", "1 412 (52.4%)".
 _COUNT_SHARE_LABEL = lazy_compile(r"^\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*\(\s*\d+(?:[.,]\d+)?\s*%\s*\)\s*$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)", "(n=1 388)" (a space between groups of digits).
@@ -318,6 +320,7 @@ class _DocumentScan:
         self.findings.extend(_placed(f, place_of.get(f.rule, Place()), self.key) for f in judged.report)
 
     def tables(self, tables: list[DocTable]) -> None:
+        read: list[tuple[TextTable, DocTable]] = []
         for t in tables:
             if t.source != "pdf-text":  # (a PDF's table is in its page's text too)
                 self._models("\n".join("  ".join(r) for r in [*([t.header] if t.header else []), *t.rows]),
@@ -325,11 +328,29 @@ class _DocumentScan:
             table = _table_of(t.rows, t.header, t.source)
             if table is None:
                 continue
+            read.append((table, t))
             judged = _Judged()
             # A table recovered from a PDF page's text is in the page's text too: its identifiers are found
             # there (once).
             self._table(table, judged, identifiers=t.source != "pdf-text", title=t.caption)
             self.findings.extend(_placed(f, t.place, self.key) for f in judged.report)
+        self._linked(read)
+
+    def _linked(self, read: list[tuple[TextTable, DocTable]]) -> None:
+        """A suppressed cell whose row or column total another table of the document publishes ("Table 2. Men
+        167" beside "Table 3" by sex and age with "<3"): the recoverable-suppression rule on the table with that
+        margin added, as in a workbook (:func:`~scanner.loaders.texttables.linked_margins`)."""
+        from scanner.loaders.texttables import linked_margins
+
+        rules = [r for r in self.table_rules if r.code == "TAB004"]
+        small = [(t, d) for t, d in read if len(t.rows) <= _LINKED_MAX_ROWS]
+        if not rules or len(small) < 2:
+            return
+        for k, found in linked_margins([t for t, _ in small]):
+            model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
+            judged = _Judged()
+            judged.keep(judge(model, rules, self.config, self.path, self.key), self.config)
+            self.findings.extend(_placed(f, small[k][1].place, self.key) for f in judged.report)
 
     def hidden(self, content: DocumentContent) -> None:
         for h in content.hidden:

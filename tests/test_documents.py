@@ -622,6 +622,19 @@ def test_a_register_key_written_out_in_a_comment_is_blocked(tmp_path: Path, note
     assert "1048832" not in doc005.message + doc005.evidence.text
 
 
+@pytest.mark.parametrize(("old", "expect"), [("<3", {"TAB004"}), ("12", set())])
+def test_a_suppressed_cell_whose_total_another_table_of_the_document_prints(tmp_path: Path, old: str,
+                                                                             expect: set[str]) -> None:
+    """Table 2 prints men 167; Table 3 by age and sex suppresses men aged 80+: 167 minus the rest is 2."""
+    by_sex = [["Sex", "n"], ["Men", "167" if old == "<3" else "177"], ["Women", "147"], ["Total", "314" if old == "<3"
+                                                                                       else "324"]]
+    by_age = [["Age group", "Men", "Women"], ["<50", "11", "9"], ["50–59", "34", "29"], ["60–69", "68", "57"],
+              ["70–79", "52", "46"], ["≥80", old, "6"]]
+    f = scan(make_docx(tmp_path / "release.docx", w_par("Table 2. Patients by sex") + w_table(by_sex)
+                       + w_par("Table 3. Patients by sex and age group") + w_table(by_age)))
+    assert {x.rule for x in f.findings} & {"TAB004"} == expect
+
+
 def test_slide_findings_name_the_slide(tmp_path: Path) -> None:
     f = scan(pptx_small_cell(tmp_path))
     assert {x.location.slide for x in of(f, "TAB001")} == {2}
