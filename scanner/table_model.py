@@ -1162,7 +1162,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         elif c.period_header:
             c.role, c.reason = Role.MEASURE, "period column of a wide table"
         elif _is_class_bounds(sample, c, others) and (any(
-                o is not c and _word_match(name_tokens(o.name), count_words, o.name) for o in numeric)
+                o is not c and o.integral and _word_match(name_tokens(o.name), count_words, o.name) for o in numeric)
                 or (not texts and _word_match(tokens, count_words, c.name) and c.name.strip().lower().rstrip(".")
                     not in _ROW_NUMBER_NAMES and _is_run_from_zero_or_one(sample, c)
                     # (beside statistics or counts of its classes: "Virksomhed 1..28" beside each firm's

@@ -779,6 +779,12 @@ _SUBSET = lazy_compile(r"^\s*(?:heraf|herav|varav|därav|derav|of\s+which|hereof
                        re.IGNORECASE)
 
 
+# A column of the same units less a group ("Anställda exkl. offentlig sektor" beside "Samtliga anställda",
+# "Befolkning ekskl. Læsø"): the total minus it is the group left out.
+_EXCLUDING = lazy_compile(r"(?i)(?<![\w])(?:exkl\.?|ekskl\.?|excl\.?|excluding|exclusive of|utom|utenom|unntatt|"
+                          r"ilman|lukuun ottamatta)(?![\w])")
+
+
 def _subset_complements(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """Totals beside "of which" columns: ``Tønder 47 | Heraf kvinder 45`` says 2 men. Each "of which" column
     is a part of the nearest count column left of it that is no part itself; where the total exceeds the part
@@ -789,7 +795,7 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
     counts = sorted(table.counts, key=lambda c: c.index)
     whole = None
     for c in counts:
-        if not _SUBSET.match(c.name):
+        if not _SUBSET.match(c.name) and not _EXCLUDING.search(c.name):
             whole = c
             continue
         if whole is None:
