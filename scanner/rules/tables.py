@@ -424,6 +424,15 @@ def _amounts(table: TableModel, col: ColumnInfo) -> bool:
     return isinstance(top, (int, float)) and top > 100.0
 
 
+def _row_cell(table: TableModel, rec: dict[str, object], row: int, skip: object = None
+              ) -> tuple[tuple[tuple[str, str], ...], str]:
+    """A row's masked (dimension, label) pairs (at most :data:`MAX_LABELS`, without ``skip``) and the text that
+    names it in a message ("region=Nord, koen=K", else "row 4")."""
+    labels = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
+                   for d in table.dimensions[:MAX_LABELS] if d is not skip)
+    return labels, ", ".join(f"{k}={v}" for k, v in labels) or f"row {row}"
+
+
 _YES = frozenset({"ja", "yes", "y", "j", "kyllä", "kylla", "x", "*", "1", "true", "sand", "sant"})
 _NO = frozenset({"nej", "nei", "no", "n", "ei", "0", "false", "falsk", "-", ""})
 
@@ -454,9 +463,7 @@ def _dominance_flagged(ctx: RuleContext, table: TableModel, flags: list[ColumnIn
             if itemised > MAX_ITEMISED:
                 continue
             row = int(rec["__row"]) + 1
-            labels = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
-                           for d in table.dimensions[:MAX_LABELS] if d is not col)
-            where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {row}"
+            labels, where = _row_cell(table, rec, row, col)
             yield ctx.finding(
                 f"Cell ({where}) is dominated by the table's own account: column {masking.mask_name(col.name)!r} "
                 "marks it, yet its values are published.",
@@ -502,9 +509,7 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
                 if itemised > MAX_ITEMISED:
                     continue
                 row = offset + int(rec["__row"]) + 1
-                labels = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
-                               for d in table.dimensions[:MAX_LABELS] if d is not col)
-                where = ", ".join(f"{k}={v}" for k, v in labels) or f"row {row}"
+                labels, where = _row_cell(table, rec, row, col)
                 severity = Severity.REVIEW if n > profile.nk_n else None
                 why = ("its largest units hold" if n > profile.nk_n else
                        "its largest unit holds" if n == 1 else f"its largest {n} hold")
@@ -561,9 +566,7 @@ def _dominance_rows(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
                 if not (share >= profile.nk_k if profile.nk_inclusive else share > profile.nk_k):
                     continue
                 row = int(rec["__row"]) + 1
-                cell = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
-                             for d in table.dimensions[:MAX_LABELS] if d is not label)
-                where = ", ".join(f"{k}={v}" for k, v in cell) or f"row {row}"
+                cell, where = _row_cell(table, rec, row, label)
                 yield ctx.finding(
                     f"Cell ({where}) is dominated: its row {masking.mask_label(name)!r} publishes that its largest "
                     f"{'unit holds' if n == 1 else f'{n} hold'} {'at least' if profile.nk_inclusive else 'more than'} "
@@ -664,9 +667,7 @@ def _published_top_values(ctx: RuleContext, table: TableModel, magnitudes: list[
         for k in over.fill_null(False).arg_true().to_list():
             row = offset + k + 1
             rec = frame.row(k, named=True)
-            labels = tuple((masking.mask_name(d.name), masking.mask_label(_label(rec[d.name])))
-                           for d in table.dimensions[:MAX_LABELS])
-            where = ", ".join(f"{a}={b}" for a, b in labels) or f"row {row}"
+            labels, where = _row_cell(table, rec, row)
             yield ctx.finding(
                 f"Cell ({where}) is dominated: the published value{'s' if n == 2 else ''} of its largest "
                 f"{'two units' if n == 2 else 'unit'} ({masking.mask_name(first.name)!r}"
