@@ -652,6 +652,8 @@ def _suppressed_beside_percent(table: TableModel, profile: Profile, dims: list[s
     raw = _raw_rows(table)
     names = list(table.source.schema.names)
     frame = table.sample
+    if len(raw) != frame.height:
+        return  # (rows the analysis left out: the raw rows no longer line up with its sample)
     for col, n in sized:
         if col.name not in names:
             continue
@@ -702,7 +704,8 @@ def _sizes_in_note(table: TableModel, profile: Profile, dims: list[str], result:
     note_rows = [k for k, x in enumerate(labels) if _NOTE_ROW.match(x)]
     if note_rows:
         raw = _raw_rows(table)
-        notes += ["; ".join(str(v) for v in raw[k] if v is not None) for k in note_rows if k < len(raw)]
+        if len(raw) == frame.height:
+            notes += ["; ".join(str(v) for v in raw[k] if v is not None) for k in note_rows]
     footer = "\n".join(n for n in notes if n)
     if not footer:
         return
