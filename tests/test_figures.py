@@ -843,3 +843,24 @@ def test_pdf_legend_samples_are_no_data_lines(tmp_path: Path) -> None:
     plt.close(fig)
     f = scan(path)
     assert f.verdict is Verdict.PASS, _detail(f)
+
+
+@pytest.mark.parametrize(("points", "verdict"), [(40, Verdict.FAIL), (0, Verdict.PASS)])
+def test_cairo_svg_text_glyphs_are_no_marks_and_its_circles_are(tmp_path: Path, points: int, verdict: Verdict) -> None:
+    """R's svg() device (cairo) draws every character as a use of a glyph symbol ("#glyph0-2"), which are no
+    data marks; its points (pch = 1) are two Bézier halves from a point back to it, without a Z."""
+    rng = np.random.default_rng(5)
+    glyph = ('<defs><g><symbol overflow="visible" id="glyph0-1"><path d="M 0 0 L 3 0 L 3 -5 Z"/></symbol>'
+             '<symbol overflow="visible" id="glyph0-2"><path d="M 0 0 L 2 0 L 2 -5 Z"/></symbol></g></defs>')
+    text = "".join(f'<use xlink:href="#glyph0-2" x="{30 + 6 * k}" y="{290 - (k % 3)}"/>' for k in range(20))
+    circles = "".join(f'<path style="fill:none;stroke:rgb(0%,0%,0%);" d="M {x + 2.7:.2f} {y:.2f} C {x + 2.7:.2f} '
+                      f'{y + 3.6:.2f} {x - 2.7:.2f} {y + 3.6:.2f} {x - 2.7:.2f} {y:.2f} C {x - 2.7:.2f} {y - 3.6:.2f} '
+                      f'{x + 2.7:.2f} {y - 3.6:.2f} {x + 2.7:.2f} {y:.2f} "/>'
+                      for x, y in zip(rng.uniform(50, 350, points), rng.uniform(30, 250, points), strict=True))
+    frame = '<rect x="40" y="20" width="320" height="240" style="fill:none"/>'
+    body = f'<g id="surface1">{glyph}{frame}{text}{circles}</g>'
+    path = tmp_path / "earnings.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="400" '
+                    f'height="300">{body}</svg>', encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)

@@ -100,6 +100,15 @@ def _path_box(d: str) -> tuple[float, float, float, float, str] | None:
     return x0, y0, w, h, sig
 
 
+def _curve_back_to_start(d: str) -> bool:
+    """A path of curves that ends where it starts without a ``Z``: cairo's circle (R's ``pch = 1`` in an
+    ``svg()`` figure is two Bézier halves from a point back to it)."""
+    if "C" not in d and "c" not in d:
+        return False
+    nums = [float(x) for x in _NUM.findall(d)]
+    return len(nums) >= 8 and abs(nums[0] - nums[-2]) < 0.01 and abs(nums[1] - nums[-1]) < 0.01
+
+
 def _points(text: str) -> list[tuple[float, float]]:
     nums = [float(x) for x in _NUM.findall(text)]
     return list(zip(nums[0::2], nums[1::2], strict=False))
@@ -720,6 +729,10 @@ def _user_units_per_pixel(svg: Element) -> float:
     return max(1.0, view / width) if view else 1.0
 
 
+# The symbols cairo (R's svg() device, Cairo-based exports) draws its text's characters with: "#glyph0-2".
+_CAIRO_GLYPH = lazy_compile(r"^#glyph\d+-\d+$")
+
+
 def _mark(tag: str, el: Element, scale: float = 1.0) -> tuple[str, str, tuple[float, float]] | None:
     """A mark's shape signature, kind and position, or None when ``el`` is not a small repeated shape
     (sizes in pixels: ``scale`` user units a pixel)."""
@@ -727,8 +740,8 @@ def _mark(tag: str, el: Element, scale: float = 1.0) -> tuple[str, str, tuple[fl
     if tag == "use":
         href = el.get("{http://www.w3.org/1999/xlink}href") or el.get("href") or ""
         x, y = _float(el.get("x")), _float(el.get("y"))
-        if x is None or y is None:
-            return None
+        if x is None or y is None or _CAIRO_GLYPH.match(href):
+            return None  # (cairo, R's svg(), draws every character of its text as a use of a glyph symbol)
         return f"use:{href}", "marker", (x, y)
     if tag in ("circle", "ellipse"):
         x, y = _float(el.get("cx")), _float(el.get("cy"))
@@ -756,7 +769,8 @@ def _mark(tag: str, el: Element, scale: float = 1.0) -> tuple[str, str, tuple[fl
             if box is None:
                 return None
             x0, y0, w, h, sig = box
-            if not re.search(r"[zZ]", el.get("d", "")):
+            d = el.get("d", "")
+            if not re.search(r"[zZ]", d) and not _curve_back_to_start(d):
                 return None  # an open path is a line, not a mark
         if w > size or h > size or (w == 0 and h == 0):
             return None
