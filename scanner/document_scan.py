@@ -84,8 +84,6 @@ _BARE_NUMBER = lazy_compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 # The header of a column of events over group sizes: "Events/N", "händelser/N", "hendelser/N", "n/N".
 _EVENTS_OF_N = lazy_compile(r"(?i)\b(?:events?|h(?:æ|ä|e)ndelser|tapahtumat|cases|deaths|d(?:ø|ö)de|n)\s*/\s*n\b")
 _FRACTION_LABEL = lazy_compile(r"^\s*(\d{1,7})\s*/\s*(\d{1,7})\s*$")
-#: Tables of a document (rows) linked to each other's margins at most (small published tables are).
-_LINKED_MAX_ROWS = 200
 # A count with its percentage on a figure's slice or bar: "2 (0,3 %)", "1 412 (52.4%)".
 _COUNT_SHARE_LABEL = lazy_compile(r"^\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*\(\s*\d+(?:[.,]\d+)?\s*%\s*\)\s*$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)", "(n=1 388)" (a space between groups of digits).
@@ -340,10 +338,10 @@ class _DocumentScan:
         """A suppressed cell whose row or column total another table of the document publishes ("Table 2. Men
         167" beside "Table 3" by sex and age with "<3"): the recoverable-suppression rule on the table with that
         margin added, as in a workbook (:func:`~scanner.loaders.texttables.linked_margins`)."""
-        from scanner.loaders.texttables import linked_margins
+        from scanner.loaders.texttables import LINKED_MAX_ROWS, linked_margins
 
         rules = [r for r in self.table_rules if r.code == "TAB004"]
-        small = [(t, d) for t, d in read if len(t.rows) <= _LINKED_MAX_ROWS]
+        small = [(t, d) for t, d in read if len(t.rows) <= LINKED_MAX_ROWS]
         if not rules or len(small) < 2:
             return
         for k, found in linked_margins([t for t, _ in small]):

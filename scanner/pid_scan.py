@@ -38,6 +38,7 @@ import numpy as np
 
 from scanner import masking
 from scanner.findings import Severity
+from scanner.lazy_regex import lazy_compile
 from scanner.sources import shared_view, view_of
 
 if TYPE_CHECKING:  # imported on use: a text file's scan does not need Arrow's compute functions
@@ -553,7 +554,7 @@ def typed_in(detections: list[Detection], where: str) -> list[Detection]:
 
 
 # A register key's name followed by a value: "LopNr 1048832", "pnr=55012", "CPR: 0101901234", "lopnr #20931".
-_NAMED_VALUE = re.compile(r"(?<![^\W\d_])([^\W\d][\w.]{1,30}?)\s*(?:[:=#]|\bis\b|\ber\b|\bär\b)?\s*(\d{4,12})(?!\d)")
+_NAMED_VALUE = lazy_compile(r"(?<![^\W\d_])([^\W\d][\w.]{1,30}?)\s*(?:[:=#]|\bis\b|\ber\b|\bär\b)?\s*(\d{4,12})(?!\d)")
 
 
 def named_key_values(texts: Iterable[str]) -> list[str]:

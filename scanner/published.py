@@ -50,7 +50,6 @@ import enum
 import itertools
 import logging
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -58,6 +57,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
 from scanner.names import is_margin_label
 from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
@@ -172,7 +172,7 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
 
 
 # A label that starts with a numeric code: "46 Vestland", "4612 Sveio", "0114 Upplands Väsby".
-_CODE_LABEL = re.compile(r"^\s*(\d{2,})\s+\S")
+_CODE_LABEL = lazy_compile(r"^\s*(\d{2,})\s+\S")
 
 
 def _code_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:

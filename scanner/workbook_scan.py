@@ -272,10 +272,10 @@ class _WorkbookScan:
         """A suppressed cell whose row or column total another table of the workbook publishes (sheet 1 by
         region, sheet 2 by region and sex with ``<3``): the recoverable-suppression rule on the table with
         that margin added (:func:`~scanner.loaders.texttables.linked_margins`)."""
-        from scanner.loaders.texttables import TextTable, TextTableSource, linked_margins
+        from scanner.loaders.texttables import LINKED_MAX_ROWS, TextTable, TextTableSource, linked_margins
 
         rules = [r for r in self.table_rules if r.code == "TAB004"]
-        small = [t for t in self.tables if t.n_rows <= _LINKED_MAX_ROWS]
+        small = [t for t in self.tables if t.n_rows <= LINKED_MAX_ROWS]
         if not rules or len(small) < 2:
             return
         texts = [TextTable(list(t.names), _cell_texts(t), t.data_row, "sheet") for t in small]
@@ -419,10 +419,6 @@ class _WorkbookScan:
 
     def workbook_rules(self) -> None:
         self.findings.extend(judge(self.book, rules_for(self.config, Shape.WORKBOOK), self.config, self.path, self.key))
-
-
-#: Tables of at most this many rows are compared with the workbook's other tables for linked margins.
-_LINKED_MAX_ROWS = 2_000
 
 
 def _cell_texts(table: SheetTable) -> list[list[str]]:

@@ -779,47 +779,30 @@ def test_plain_page_header_and_hyperlink_pass(export: Path) -> None:
     assert _scan(export).verdict is Verdict.PASS
 
 
-def test_a_cpr_in_its_standard_form_in_a_cell_comment_is_blocked(tmp_path: Path) -> None:
-    import openpyxl
-    from openpyxl.comments import Comment
-
-    from scanner import api
-    from scanner.config import load_config
-    from scanner.findings import Verdict
-
+def _commented_table(tmp_path: Path, rows: list[list[object]], comment: str) -> Finding:
+    """Scan a one-sheet table whose cell B3 carries ``comment``; the file fails, and its DOC005 finding."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["Region", "Antal"])
-    ws.append(["Hovedstaden", 412])
-    ws.append(["Sjælland", 215])
-    ws["B3"].comment = Comment("NB: tjek 140760-2729 - dobbelt registreret i LPR, fjernet", "forsker")
+    for row in rows:
+        ws.append(row)
+    ws["B3"].comment = Comment(comment, "forsker")
     path = tmp_path / "tabel.xlsx"
     wb.save(path)
     (result,) = api.scan([path], load_config(), jobs=1).files
     assert result.verdict is Verdict.FAIL
     (doc,) = [f for f in result.findings if f.rule == "DOC005"]
+    return doc
+
+
+def test_a_cpr_in_its_standard_form_in_a_cell_comment_is_blocked(tmp_path: Path) -> None:
+    doc = _commented_table(tmp_path, [["Region", "Antal"], ["Hovedstaden", 412], ["Sjælland", 215]],
+                           "NB: tjek 140760-2729 - dobbelt registreret i LPR, fjernet")
     assert doc.severity.label == "block" and "140760" not in doc.message
 
 
 def test_a_register_key_written_out_in_a_cell_comment_is_blocked(tmp_path: Path) -> None:
-    import openpyxl
-    from openpyxl.comments import Comment
-
-    from scanner import api
-    from scanner.config import load_config
-    from scanner.findings import Verdict
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["Län", "Medianinkomst"])
-    ws.append(["Stockholm", 412000])
-    ws.append(["Gotland", 315000])
-    ws["B3"].comment = Comment("LopNr 1048832 exkluderad – negativ inkomst (-3,1 mkr)", "forskare")
-    path = tmp_path / "tabell.xlsx"
-    wb.save(path)
-    (result,) = api.scan([path], load_config(), jobs=1).files
-    assert result.verdict is Verdict.FAIL
-    (doc,) = [f for f in result.findings if f.rule == "DOC005"]
+    doc = _commented_table(tmp_path, [["Län", "Medianinkomst"], ["Stockholm", 412000], ["Gotland", 315000]],
+                           "LopNr 1048832 exkluderad – negativ inkomst (-3,1 mkr)")
     assert "LopNr" in doc.evidence.text and "1048832" not in doc.evidence.text + doc.message
 
 

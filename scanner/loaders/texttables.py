@@ -92,6 +92,11 @@ def _norm_label(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+#: Tables of at most this many rows are compared with the file's other tables for linked margins (a workbook's
+#: sheets, a document's tables): published tables are small.
+LINKED_MAX_ROWS = 2_000
+
+
 def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, TextTable]]:
     """Tables of one file with a suppressed cell whose missing margin another table of the file publishes:
     ``Table 1`` counts by sex (``Kvinder 201``), ``Table 2`` by sex and region with ``Kvinder ... ..``. Each
