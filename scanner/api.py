@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from scanner import __version__, formats, masking
 from scanner.config import Config, load_config
+from scanner.delivery import link_delivery
 from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify_content, discover
 from scanner.engine import judge, rules_for
 from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult
@@ -323,10 +324,10 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         findings.extend(_at_row_lines(judged, found.lines) if found.lines else _at_lines(judged, found.data_line))
     suppression = [s for s in table_rules if s.code == "TAB004"]
     if suppression and len(found_tables) > 1:
-        from scanner.loaders.texttables import linked_margins
+        from scanner.loaders.texttables import linked_tables
 
         # a suppressed cell that another table of the file gives away (its row's or column's total)
-        for _, found in linked_margins(found_tables):
+        for _, _, found in linked_tables(found_tables):
             table = _analyse(TextTableSource(Path(entry.path), found), config)
             judged = judge(table, suppression, config, entry.relpath, key)
             findings.extend(_at_row_lines(judged, found.lines) if found.lines else
@@ -1117,6 +1118,8 @@ def scan(
         results.extend(found)
         if progress is not None:
             progress.advance(found[0])  # the file on disk: progress counts what discovery counted
+    # A suppressed cell that another table of the same folder gives away (scanner.delivery)
+    results = link_delivery(entries, results, config, key, _analyse)
     # Stable: an archive's members keep their archive order after it ("a.zip" < "a.zip!b.csv").
     results.sort(key=lambda r: r.path)
     return ScanResult(__version__, config.profile.name, tuple(results), time.perf_counter() - started)

@@ -337,14 +337,14 @@ class _DocumentScan:
     def _linked(self, read: list[tuple[TextTable, DocTable]]) -> None:
         """A suppressed cell whose row or column total another table of the document publishes ("Table 2. Men
         167" beside "Table 3" by sex and age with "<3"): the recoverable-suppression rule on the table with that
-        margin added, as in a workbook (:func:`~scanner.loaders.texttables.linked_margins`)."""
-        from scanner.loaders.texttables import LINKED_MAX_ROWS, linked_margins
+        margin added, as in a workbook (:func:`~scanner.loaders.texttables.linked_tables`)."""
+        from scanner.loaders.texttables import LINKED_MAX_ROWS, linked_tables
 
         rules = [r for r in self.table_rules if r.code == "TAB004"]
         small = [(t, d) for t, d in read if len(t.rows) <= LINKED_MAX_ROWS]
         if not rules or len(small) < 2:
             return
-        for k, found in linked_margins([t for t, _ in small]):
+        for k, _, found in linked_tables([t for t, _ in small]):
             model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
             judged = _Judged()
             judged.keep(judge(model, rules, self.config, self.path, self.key), self.config)

@@ -70,7 +70,7 @@ if TYPE_CHECKING:
     from scanner.document_scan import Embedded
     from scanner.table_model import TableModel
 
-__all__ = ["scan_workbook"]
+__all__ = ["cell_texts", "on_sheet", "scan_workbook"]
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ class _WorkbookScan:
             part_ids = _Judged()
             self._id_findings(self._table_identifiers(source, table.sheet_row), part_ids)
             for f, moved_rows in [(f, False) for f in part.report] + [(f, True) for f in part_ids.report]:
-                judged.report.append(_on_sheet(f, table, self.key, rows_moved=moved_rows))
+                judged.report.append(on_sheet(f, table, self.key, rows_moved=moved_rows))
             # the worst of all content findings (reported or not) decides DOC001/DOC004
             for sub in (part, part_ids):
                 if sub.worst is not None:
@@ -271,19 +271,19 @@ class _WorkbookScan:
     def linked(self) -> None:
         """A suppressed cell whose row or column total another table of the workbook publishes (sheet 1 by
         region, sheet 2 by region and sex with ``<3``): the recoverable-suppression rule on the table with
-        that margin added (:func:`~scanner.loaders.texttables.linked_margins`)."""
-        from scanner.loaders.texttables import LINKED_MAX_ROWS, TextTable, TextTableSource, linked_margins
+        that margin added (:func:`~scanner.loaders.texttables.linked_tables`)."""
+        from scanner.loaders.texttables import LINKED_MAX_ROWS, TextTable, TextTableSource, linked_tables
 
         rules = [r for r in self.table_rules if r.code == "TAB004"]
         small = [t for t in self.tables if t.n_rows <= LINKED_MAX_ROWS]
         if not rules or len(small) < 2:
             return
-        texts = [TextTable(list(t.names), _cell_texts(t), t.data_row, "sheet") for t in small]
-        for k, found in linked_margins(texts):
+        texts = [TextTable(list(t.names), cell_texts(t), t.data_row, "sheet") for t in small]
+        for k, _, found in linked_tables(texts):
             model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
             part = _Judged()
             self._keep(judge(model, rules, self.config, self.path, self.key), part)
-            self.findings.extend(_on_sheet(f, small[k], self.key, rows_moved=False) for f in part.report)
+            self.findings.extend(on_sheet(f, small[k], self.key, rows_moved=False) for f in part.report)
 
     def _hidden_hits(self, table: SheetTable, part: _Judged, part_ids: _Judged, hidden_rows: np.ndarray,
                      hidden_cols: np.ndarray, grid: SheetGrid, out: _Judged) -> None:
@@ -421,7 +421,7 @@ class _WorkbookScan:
         self.findings.extend(judge(self.book, rules_for(self.config, Shape.WORKBOOK), self.config, self.path, self.key))
 
 
-def _cell_texts(table: SheetTable) -> list[list[str]]:
+def cell_texts(table: SheetTable) -> list[list[str]]:
     """A sheet table's cells as text, as a reader sees them (410.0 as "410")."""
     columns = []
     for col in table.columns:
@@ -466,7 +466,7 @@ def _rekey(f: Finding, key: bytes, *parts: str) -> str:
     return masking.fingerprint(key, f.fingerprint, *parts)
 
 
-def _on_sheet(f: Finding, table: SheetTable, key: bytes, *, rows_moved: bool) -> Finding:
+def on_sheet(f: Finding, table: SheetTable, key: bytes, *, rows_moved: bool) -> Finding:
     """A table finding moved to its sheet: sheet name, sheet row, and an A1 reference in the message."""
     row = f.location.row
     names = {masking.mask_name(n): n for n in table.names}

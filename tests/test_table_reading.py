@@ -356,7 +356,7 @@ def test_linked_margin_from_a_total_column_of_a_wider_table() -> None:
                        ["x: færre end 3 elever", "", ""]], 3, "sheet")
     second = TextTable(["Institution", "I alt", "Gennemførelsesprocent"],
                        [["Aarhus", "419", "88.9"], ["Ærø", "6", "91.1"], ["Tønder", "161", "74.2"]], 3, "sheet")
-    ((k, linked),) = linked_margins([first, second])
+    ((k, _, linked),) = linked_margins([first, second])
     assert k == 0
     assert linked.names[-1] == "I alt (linked table)"
     assert [r[-1] for r in linked.rows[:3]] == ["419", "6", "161"]

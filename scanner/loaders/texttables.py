@@ -37,8 +37,8 @@ from scanner.names import statistic_kind
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
 
-__all__ = ["COUNT_PERCENT", "TextTable", "TextTableSource", "count_percent_table", "count_rows", "find_tables",
-           "summary_row"]
+__all__ = ["COUNT_PERCENT", "TextTable", "TextTableSource", "count_percent_table", "count_rows", "filled_from_twin",
+           "find_tables", "linked_margins", "linked_tables", "summary_row"]
 
 _PIPE_LINE = lazy_compile(r"^\s*\|.*\|\s*$")
 _HAS_DIGIT = lazy_compile(r"\d")
@@ -97,25 +97,35 @@ def _norm_label(text: str) -> str:
 LINKED_MAX_ROWS = 2_000
 
 
-def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, TextTable]]:
-    """Tables of one file with a suppressed cell whose missing margin another table of the file publishes:
-    ``Table 1`` counts by sex (``Kvinder 201``), ``Table 2`` by sex and region with ``Kvinder ... ..``. Each
-    is returned (with its index in ``tables``) with that margin added (a total column, or a total row, from
-    the other table), for the recoverable-suppression rule to see what a reader who puts the two tables side
-    by side sees."""
+def linked_tables(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
+    """Tables with a suppressed cell that another table of ``tables`` (one file's, or one delivery's) helps
+    recompute, each as a reader who puts the two side by side sees it: ``(k, source, table)``, ``k`` the
+    index of the table with the suppressed cell, ``source`` the index of the table that helps.
+
+    Two ways (:func:`linked_margins`, :func:`filled_from_twin`): the other table publishes the missing row
+    or column total; or it is the same table again with other cells suppressed, and its numbers fill the
+    cells this one hides. The recoverable-suppression rule then audits the table returned."""
+    return linked_margins(tables) + filled_from_twin(tables)
+
+
+def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
+    """Tables with a suppressed cell whose missing margin another table publishes: ``Table 1`` counts by sex
+    (``Kvinder 201``), ``Table 2`` by sex and region with ``Kvinder ... ..``. Each is returned (with its index
+    in ``tables`` and the index of the table the margin comes from) with that margin added (a total column,
+    or a total row, from the other table)."""
     from scanner.loaders.base import SUPPRESSION_MARKER
     from scanner.names import is_margin_label
 
-    margins: list[dict[str, str]] = []
-    for t in tables:
+    margins: list[tuple[int, dict[str, str]]] = []
+    for i, t in enumerate(tables):
         if len(t.rows) < 2:
             continue
         # a table of one number a label, or a table's total column ("Institution | I alt | Procent")
         totals = [1] if len(t.names) == 2 else [k for k, n in enumerate(t.names) if k and is_margin_label(n)]
         for k in totals:
             if all(len(r) > k and _BARE_NUMBER.match(r[k]) for r in t.rows):
-                margins.append({_norm_label(r[0]): r[k] for r in t.rows})
-    out: list[tuple[int, TextTable]] = []
+                margins.append((i, {_norm_label(r[0]): r[k] for r in t.rows}))
+    out: list[tuple[int, int, TextTable]] = []
     for k, t in enumerate(tables):
         if len(t.names) < 3 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
@@ -125,15 +135,101 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, TextTable]]:
         columns = [_norm_label(n) for n in t.names[1:]]
         has_total_column = any(is_margin_label(n) for n in t.names[1:])
         has_total_row = any(r and is_margin_label(r[0]) for r in t.rows)
-        for m in margins:
+        for src, m in margins:
+            if src == k:
+                continue
             if not has_total_column and labels and all(x in m for x in labels):
                 rows = [[*r, m.get(_norm_label(r[0]), "") if r and r[0] else ""] for r in t.rows]
-                out.append((k, TextTable([*t.names, "I alt (linked table)"], rows, t.data_line, t.kind, t.lines)))
+                out.append((k, src, TextTable([*t.names, "I alt (linked table)"], rows, t.data_line, t.kind,
+                                              t.lines)))
                 break
             if not has_total_row and all(x in m for x in columns):
                 rows = [*t.rows, ["I alt (linked table)", *(m[x] for x in columns)]]
                 lines = (*t.lines, t.lines[-1]) if t.lines else ()
-                out.append((k, TextTable(list(t.names), rows, t.data_line, t.kind, lines)))
+                out.append((k, src, TextTable(list(t.names), rows, t.data_line, t.kind, lines)))
+                break
+    return out
+
+
+def _number_text(cell: str) -> str | None:
+    """A bare number's digits as one comparable text ("1 234" and "1234" alike; "12,5" and "12.5"), else None."""
+    text = cell.strip().replace("\u00a0", "").replace(" ", "")
+    if not _BARE_NUMBER.match(text) or text.endswith("%"):
+        return None
+    return text.replace(",", ".") if text.count(",") == 1 and "." not in text and len(text.split(",")[1]) != 3 \
+        else text.replace(",", "")
+
+
+def _row_keys(t: TextTable, labels: list[int]) -> dict[tuple[str, ...], int] | None:
+    """Each row's labels (normalised) to its index; None when two rows share their labels."""
+    keys: dict[tuple[str, ...], int] = {}
+    for i, r in enumerate(t.rows):
+        key = tuple(_norm_label(r[c]) if c < len(r) else "" for c in labels)
+        if not any(key):
+            continue
+        if key in keys:
+            return None
+        keys[key] = i
+    return keys
+
+
+def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
+    """Tables with suppressed cells that another table publishes: the same table exported twice with
+    different cells suppressed (a first and a corrected version; a sheet per audience), or a table whose
+    rows and columns another one repeats. Each is returned (with its index and the twin's) with the twin's
+    numbers in the cells it hides, for the recoverable-suppression rule to audit: the twin's numbers and this
+    table's totals may pin a cell that neither hides on its own.
+
+    Two tables are twins when their column names (normalised) are the same, their label columns (those that
+    hold no number) identify the rows of both, at least two rows match, and every cell both publish holds
+    the same number (at least two of them): a table of another year or population is no twin."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+
+    def hidden(cell: str) -> bool:
+        return bool(SUPPRESSION_MARKER.fullmatch(cell.strip()))
+
+    out: list[tuple[int, int, TextTable]] = []
+    for k, t in enumerate(tables):
+        if len(t.names) < 2 or not any(hidden(c) for r in t.rows for c in r):
+            continue
+        names = [_norm_label(n) for n in t.names]
+        numeric = {c for c in range(len(names)) if any(c < len(r) and (_number_text(r[c]) is not None
+                                                                        or hidden(r[c])) for r in t.rows)}
+        labels = [c for c in range(len(names)) if c not in numeric]
+        if not labels or not numeric:
+            continue
+        mine = _row_keys(t, labels)
+        if mine is None:
+            continue
+        for src, u in enumerate(tables):
+            if src == k or sorted(_norm_label(n) for n in u.names) != sorted(names):
+                continue
+            where = {n: c for c, n in enumerate(_norm_label(n) for n in u.names)}
+            theirs = _row_keys(u, [where[names[c]] for c in labels])
+            if theirs is None:
+                continue
+            common = [(i, theirs[key]) for key, i in mine.items() if key in theirs]
+            if len(common) < 2:
+                continue
+            filled = [list(r) for r in t.rows]
+            agree = fills = 0
+            conflict = False
+            for i, j in common:
+                for c in sorted(numeric):
+                    mine_cell = t.rows[i][c] if c < len(t.rows[i]) else ""
+                    uc = where[names[c]]
+                    their_cell = u.rows[j][uc] if uc < len(u.rows[j]) else ""
+                    a, b = _number_text(mine_cell), _number_text(their_cell)
+                    if a is not None and b is not None:
+                        agree += a == b
+                        conflict |= a != b
+                    elif hidden(mine_cell) and b is not None:
+                        filled[i][c] = their_cell
+                        fills += 1
+                if conflict:
+                    break
+            if not conflict and fills and agree >= 2:
+                out.append((k, src, TextTable(list(t.names), filled, t.data_line, t.kind, t.lines, t.dimensions)))
                 break
     return out
 

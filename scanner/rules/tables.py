@@ -942,6 +942,11 @@ def recoverable_suppression(ctx: RuleContext, table: TableModel | CellTable) -> 
     a small count; a person judges why it was hidden). A table too large to audit in bounded time is
     `review` ("not audited").
 
+    In a scan of a folder, the small tables of its files are also read side by side (`scanner.delivery`):
+    a suppressed cell that another file of the folder gives away (it publishes the missing row or column
+    total, or the same table with other cells suppressed, and every number both publish agrees) is
+    flagged in the file that hides it, naming the other file. A file that fails on its own is not used.
+
     With `sdcscan table DATA --by ... --check EXPORTED.csv`, every cell that breaks a TAB rule and is
     hidden in the exported table (suppressed or left out) is audited against the rule's protection: the
     threshold for a small count, p % of the value for a small magnitude cell, the (n,k) and p % rules'

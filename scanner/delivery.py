@@ -1,0 +1,206 @@
+"""Suppressed cells that another file of the same delivery gives away.
+
+A researcher exports the tables of one study together, in one folder: a table by region beside a table by
+region and sex with one cell suppressed; the same table twice, once suppressed by hand and once by a
+program, with different cells hidden; a workbook of totals beside a CSV of the details. Each file alone
+passes TAB004, since its own totals do not pin the hidden cell. An output checker who reads the folder
+puts them side by side, and the cell is one subtraction away. Statistics Denmark's rules ask that a
+suppressed cell cannot be recomputed from the other results sent home, not only from its own table.
+
+After every file has been scanned, :func:`link_delivery` reads the small tables of each folder again (CSV
+files and workbook sheets of at most :data:`LINK_MAX_BYTES`), finds the pairs where one table publishes the
+missing margin of another, or fills cells another hides
+(:func:`scanner.loaders.texttables.linked_tables`), and runs TAB004 on each table with the other table's
+numbers added. A cell it can now recompute is reported in the file that hides it, naming the file that
+gives it away. A file that fails on its own gives nothing away here: it does not leave as it is (a folder
+often holds the unsafe first version beside the suppressed one; once the first is fixed or removed, a new
+scan links what is left). Tables of one workbook are linked by the workbook scan itself; here only pairs of two
+files are judged.
+
+This is a second read of those small files (the single-pass engine reads each file once for its own
+verdict); a delivery folder's tables are small, and only folders with two or more table files are read.
+Archive members are not linked across members (each member's own tables are still audited).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scanner import masking
+from scanner.discover import DiscoveredFile, FileKind
+from scanner.findings import FileResult, Finding, Severity, Verdict
+from scanner.rules.registry import Shape
+
+if TYPE_CHECKING:
+    from scanner.config import Config
+    from scanner.loaders.base import TabularSource
+    from scanner.loaders.texttables import TextTable
+    from scanner.table_model import TableModel
+
+    Analyse = Callable[[TabularSource, Config], TableModel]
+
+__all__ = ["LINK_MAX_BYTES", "LINK_MAX_TABLES", "link_delivery"]
+
+log = logging.getLogger(__name__)
+
+#: Files larger than this are no published table of a delivery (a data file is checked on its own).
+LINK_MAX_BYTES = 1 << 20
+#: Tables of one folder compared with each other (pairs grow with the square).
+LINK_MAX_TABLES = 200
+_KINDS = frozenset({FileKind.CSV, FileKind.XLSX})
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One small table of a delivery folder: its file, and how a finding on it is placed in the file."""
+
+    entry: DiscoveredFile
+    text: TextTable
+    place: Callable[[Finding], Finding]
+
+
+def _csv_tables(entry: DiscoveredFile) -> list[_Table]:
+    from scanner.loaders.csv import open_csv
+    from scanner.loaders.texttables import LINKED_MAX_ROWS, TextTable
+
+    source = open_csv(entry.path)
+    names = [f.name for f in source.schema]
+    rows: list[list[str]] = []
+    for batch in source.batches():
+        columns = [["" if v is None else v for v in batch.column(k).to_pylist()] for k in range(len(names))]
+        rows.extend(list(r) for r in zip(*columns, strict=True))
+        if len(rows) > LINKED_MAX_ROWS:
+            return []
+    if len(names) < 2 or len(rows) < 2:
+        return []
+    # rows are the scan's data rows, so a finding's row is the row the file's own findings use
+    return [_Table(entry, TextTable(names, rows, source.meta.data_line or 2, "csv"), lambda f: f)]
+
+
+def _workbook_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
+    from scanner.loaders.base import LoadError
+    from scanner.loaders.ooxml import inspect_package
+    from scanner.loaders.texttables import LINKED_MAX_ROWS, TextTable
+    from scanner.loaders.workbook import open_workbook, sheet_tables
+    from scanner.workbook_scan import cell_texts, on_sheet
+
+    workbook = open_workbook(entry.path)
+    package = inspect_package(entry.path)
+    out: list[_Table] = []
+    for index, name in enumerate(workbook.sheet_names):
+        layout = package.sheet(name)
+        if layout is not None and layout.chart:
+            continue  # a chart sheet holds no cells (its reader would only complain)
+        try:
+            _, grid = workbook.load(index)
+        except LoadError:
+            continue  # the file's own scan reports the sheet it could not read
+        for _, table in sheet_tables(grid):
+            if table is None or table.n_rows > LINKED_MAX_ROWS or table.n_rows < 2:
+                continue
+            text = TextTable(list(table.names), cell_texts(table), table.data_row, "sheet")
+            out.append(_Table(entry, text, lambda f, t=table: on_sheet(f, t, key, rows_moved=False)))
+    return out
+
+
+def _tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
+    """The small tables of one file; none when it cannot be read (its own scan says why)."""
+    from scanner.loaders.base import LoadError
+
+    try:
+        return _csv_tables(entry) if entry.kind is FileKind.CSV else _workbook_tables(entry, key)
+    except (LoadError, OSError, ValueError) as exc:
+        log.debug("delivery: %s not read for linking (%s)", entry.relpath, type(exc).__name__)
+        return []
+
+
+def _folders(entries: Iterable[DiscoveredFile]) -> dict[Path, list[DiscoveredFile]]:
+    by_folder: dict[Path, list[DiscoveredFile]] = defaultdict(list)
+    for e in entries:
+        if e.kind in _KINDS and not e.error and 0 < e.size <= LINK_MAX_BYTES:
+            by_folder[e.path.parent].append(e)
+    return {folder: files for folder, files in by_folder.items() if len(files) >= 2}
+
+
+def _where(f: Finding) -> tuple[object, ...]:
+    loc = f.location
+    return (f.rule, loc.sheet, loc.row, loc.column, loc.cell)
+
+
+def _shown(entry: DiscoveredFile, config: Config) -> str:
+    """The other file's name as a finding shows it: masked when it holds a person or business number."""
+    from scanner.pid_scan import scan_names
+
+    name = entry.path.name
+    return masking.mask_path(name) if scan_names([name], config.profile.countries) else name
+
+
+def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analyse: Analyse,
+                     failed: frozenset[str]) -> dict[str, list[Finding]]:
+    """TAB004's findings on each table with the numbers of another file (one not in ``failed``) added, by
+    the path of the file that hides the cell."""
+    from scanner.engine import judge, rules_for
+    from scanner.loaders.texttables import TextTableSource, linked_tables
+
+    rules = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB004"]
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for k, src, found in linked_tables([t.text for t in tables]):
+        mine, other = tables[k], tables[src]
+        if mine.entry.path == other.entry.path or other.entry.relpath in failed:
+            # one file's own tables: its own scan links them. A file that fails on its own does not leave
+            # (an unsafe version beside its suppressed one): once it is fixed, a new scan links the fix.
+            continue
+        model = analyse(TextTableSource(mine.entry.path, found), config)
+        name = _shown(other.entry, config)
+        for f in judge(model, rules, config, mine.entry.relpath, key):
+            if f.severity < Severity.BLOCK and f.location.row is None and not f.location.cell:
+                continue  # "not audited" with the other file's numbers: the file's own audit stands
+            f = mine.place(f)
+            out[mine.entry.relpath].append(dataclasses.replace(
+                f, message=f"{f.message} Read beside '{name}', another file of the same folder, whose numbers "
+                           "pin it."))
+    return out
+
+
+def link_delivery(entries: Sequence[DiscoveredFile], results: Sequence[FileResult], config: Config,
+                  key: bytes, analyse: Analyse) -> list[FileResult]:
+    """``results`` with TAB004's cross-file findings added (module docstring); the others unchanged.
+    ``analyse`` is the scan's table analysis (:func:`scanner.api.scan` passes its own).
+
+    A finding the file's own scan already made at the same place is not repeated.
+    """
+    if not config.enabled("TAB004"):
+        return list(results)
+    added: dict[str, list[Finding]] = defaultdict(list)
+    failed = frozenset(r.path for r in results if r.verdict is Verdict.FAIL)
+    for files in _folders(entries).values():
+        tables = [t for e in sorted(files, key=lambda e: e.relpath) for t in _tables(e, key)][:LINK_MAX_TABLES]
+        if len(tables) < 2:
+            continue
+        try:
+            for path, found in _linked_findings(tables, config, key, analyse, failed).items():
+                added[path].extend(found)
+        except Exception as exc:  # linking is an extra check: a failure leaves each file's own verdict
+            log.warning("delivery: linking the tables of a folder failed (%s)", type(exc).__name__)
+    if not added:
+        return list(results)
+    out = []
+    for r in results:
+        extra = added.get(r.path)
+        if extra:
+            seen = {_where(f) for f in r.findings}
+            new = []
+            for f in extra:
+                if _where(f) not in seen:
+                    seen.add(_where(f))
+                    new.append(f)
+            if new:
+                r = dataclasses.replace(r, findings=tuple(sorted((*r.findings, *new), key=Finding.sort_key)))
+        out.append(r)
+    return out
