@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from scanner.tables.compute import TableSpec
     from scanner.tables.model import TableResult
 
-__all__ = ["DiscoveryError", "Progress", "ScanError", "scan", "scan_entry", "scan_file", "table"]
+__all__ = ["DiscoveryError", "Progress", "ScanError", "analyse_table", "scan", "scan_entry", "scan_file", "table"]
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def _wants_identifiers(config: Config) -> bool:
     return bool(rules_for(config, Shape.IDENTIFIERS))
 
 
-def _analyse(source: TabularSource, config: Config) -> TableModel:
+def analyse_table(source: TabularSource, config: Config) -> TableModel:
     """The table analysis of ``source`` with the configured options (one place for every table part)."""
     from scanner.table_model import analyse
 
@@ -136,7 +136,7 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
         background = threads > 1 and entry.size >= _BACKGROUND_BYTES
         source = shared = SharedStream(source, ids.update, background=background)
     try:
-        table = _analyse(source, config)
+        table = analyse_table(source, config)
         findings: list[Finding] = []
         findings.extend(judge(table, rules_for(config, Shape.TABLE), config, entry.relpath, key))
         findings.extend(_table_models(table, config, entry.relpath, key))
@@ -283,7 +283,7 @@ def _text_figures(text: str, entry: DiscoveredFile, config: Config, key: bytes, 
     from scanner.loaders.html_doc import embedded_images
 
     content, text = embedded_images(text)
-    findings.extend(scan_figures(entry, config, key, facts, _analyse, content))
+    findings.extend(scan_figures(entry, config, key, facts, analyse_table, content))
     return text
 
 
@@ -319,7 +319,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         prose = found.kind.startswith("prose")
         title = title_above(text, first_line, found) if not prose else ""
         footer = caption_below(text, first_line, found) if not prose else ""
-        table = _analyse(TextTableSource(Path(entry.path), found, title=title, footer=footer), config)
+        table = analyse_table(TextTableSource(Path(entry.path), found, title=title, footer=footer), config)
         judged = judge(table, table_rules, config, entry.relpath, key)
         findings.extend(_at_row_lines(judged, found.lines) if found.lines else _at_lines(judged, found.data_line))
     suppression = [s for s in table_rules if s.code == "TAB004"]
@@ -328,7 +328,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
 
         # a suppressed cell that another table of the file gives away (its row's or column's total)
         for _, _, found in linked_tables(found_tables):
-            table = _analyse(TextTableSource(Path(entry.path), found), config)
+            table = analyse_table(TextTableSource(Path(entry.path), found), config)
             judged = judge(table, suppression, config, entry.relpath, key)
             findings.extend(_at_row_lines(judged, found.lines) if found.lines else
                             _at_lines(judged, found.data_line))
@@ -416,7 +416,7 @@ def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: b
     table_rules = rules_for(config, Shape.TABLE)
     listing_rules = rules_for(config, Shape.LISTING)
     for listed in part.tables:
-        table = _analyse(TextTableSource(Path(entry.path), listed.table), config)
+        table = analyse_table(TextTableSource(Path(entry.path), listed.table), config)
         fact = ListedPart(table, listed.origin, listed.what, listed.lines[0], listed.records)
         findings.extend(judge(fact, listing_rules, config, entry.relpath, key))
         # Data written into code is COD002's; its cells go to the table rules only when a column is named as
@@ -484,7 +484,7 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
             # its figures (plotly charts and their data, inline SVGs, pictures, widgets) as a document's
             from scanner.document_scan import scan_document_figures
 
-            findings.extend(scan_document_figures(entry, config, key, facts, _analyse))
+            findings.extend(scan_document_figures(entry, config, key, facts, analyse_table))
     except LoadError as exc:
         raise _PartialLoad(exc.reason, findings) from None
     return findings
@@ -590,7 +590,7 @@ def _scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: Fil
     the DOC rules (see :mod:`scanner.workbook_scan`); embedded files go to ``members`` when it is a list."""
     from scanner.workbook_scan import scan_workbook
 
-    return scan_workbook(entry, config, key, facts, _analyse, members)
+    return scan_workbook(entry, config, key, facts, analyse_table, members)
 
 
 def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFacts,
@@ -599,7 +599,7 @@ def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: Fil
     :mod:`scanner.document_scan`); embedded files go to ``members`` when it is a list."""
     from scanner.document_scan import scan_document
 
-    return scan_document(entry, config, key, facts, _analyse, members)
+    return scan_document(entry, config, key, facts, analyse_table, members)
 
 
 # --- which scan reads which kind -------------------------------------------------------------------
@@ -1119,7 +1119,7 @@ def scan(
         if progress is not None:
             progress.advance(found[0])  # the file on disk: progress counts what discovery counted
     # A suppressed cell that another table of the same folder gives away (scanner.delivery)
-    results = link_delivery(entries, results, config, key, _analyse)
+    results = link_delivery(entries, results, config, key, analyse_table)
     # Stable: an archive's members keep their archive order after it ("a.zip" < "a.zip!b.csv").
     results.sort(key=lambda r: r.path)
     return ScanResult(__version__, config.profile.name, tuple(results), time.perf_counter() - started)

@@ -23,7 +23,7 @@ def _model(tmp_path: Path, text: str = TABLE):
     path = tmp_path / "t.csv"
     path.write_text(text, encoding="utf-8")
     config = load_config()
-    return api._analyse(open_csv(path), config), config
+    return api.analyse_table(open_csv(path), config), config
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:

@@ -25,7 +25,7 @@ from scanner.table_model import ColumnInfo, ColumnKind, TableModel
 def _model(tmp_path: Path, text: str, name: str = "t.csv") -> TableModel:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return api._analyse(open_csv(path), load_config())
+    return api.analyse_table(open_csv(path), load_config())
 
 
 def _text_column(values: list[str]) -> tuple[pl.Series, ColumnInfo]:

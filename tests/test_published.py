@@ -29,7 +29,7 @@ from scanner.table_model import TableModel
 def _model(tmp_path: Path, text: str, name: str = "t.csv", profile: str | None = None) -> TableModel:
     path = tmp_path / name
     path.write_text(text.lstrip("\n"), encoding="utf-8")
-    return api._analyse(open_csv(path), load_config(profile=profile))
+    return api.analyse_table(open_csv(path), load_config(profile=profile))
 
 
 def _audit(tmp_path: Path, text: str, profile: str | None = None) -> PublishedAudit:
