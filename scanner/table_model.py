@@ -885,6 +885,13 @@ def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
                 and not rest <= DIMENSION_WORDS and " " in c.name.strip() \
                 and all(len(t) >= 3 and t.isalpha() for t in rest):
             groups.setdefault(tokens[0], []).append((c.name, tuple(tokens[1:])))
+    # a dimension's label spanning its levels in a header of several rows ("Aldersgruppe | 0-5 år | No.",
+    # "Aldersgruppe | 6-12 år | No.": LaTeX \multicolumn, a two-row CSV header)
+    for c in numeric:
+        pieces = [p.strip() for p in c.name.split(" | ")]
+        top = name_tokens(pieces[0])
+        if len(pieces) >= 2 and top and top[0] in DIMENSION_WORDS and not set(top[1:]) & _CODE_WORDS:
+            groups.setdefault(f"| {pieces[0]}", []).append((c.name, tuple(pieces[1:])))
     return {name for members in groups.values() if len({rest for _, rest in members}) >= 2
             for name, _ in members}
 
@@ -1223,8 +1230,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         if c.statistic in _STATISTICS and not c.embedded:
             continue
         if _not_count_name(tokens, not_count_words, c.name) and not c.period_header \
-                and not _is_category_header(c.name):
-            continue
+                and not _is_category_header(c.name) and c.name not in wide_levels:
+            continue  # (a level of a wide table is a class, "Aldersgruppe | 0-5 år": its cells are counts)
         if not (c.integral and c.non_negative):
             continue
         if c.period_header and not wide_integral:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from scanner.lazy_regex import lazy_compile
 
-__all__ = ["ModelSize", "model_sizes"]
+__all__ = ["DESCRIPTIVE", "ModelSize", "model_sizes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,11 @@ _REGRESSION_TABLE = lazy_compile(r"\d\*{1,3}(?=\s|$)|\b[Rr]-?squared|\b[Rr]2(?:_
                                r"t statistics|"
                                r"\bp\s*<\s*0?\.|Log.?[Ll]ikelihood|\bAIC\b|\bBIC\b|[Pp]seudo|Coefficient|Estimate|"
                                r"in parentheses|\\sym\{")
+# A table of descriptive statistics per group (esttab after estpost summarize or tabstat): its header names
+# the statistics of each cell.
+_DESCRIPTIVE_TABLE = lazy_compile(r"(?i)\bmean\s*/\s*(?:sd|se)\b|\bmean\s*\((?:sd|se)\)|\bmean\s*&\s*sd\b")
+#: ``ModelSize.what`` of a group's size in a table of descriptive statistics
+DESCRIPTIVE = "table of descriptive statistics"
 # Cells of such a row: LaTeX, markdown, tabs, semicolons or aligned spaces; commas (a CSV line) only when
 # the cells do not read as whole numbers without splitting there ("N   1,234   5,678").
 _ROW_SPLIT = lazy_compile(r"\s*(?:&|\||;|\t|\\\\|\s{2,})\s*")
@@ -174,6 +179,10 @@ def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
                         for df in _aligned_residual_df(text, label.start(), end if end >= 0 else len(text)))
     if rows and _REGRESSION_TABLE.search(text):
         at.extend(rows)
+    elif rows and _DESCRIPTIVE_TABLE.search(text):
+        # esttab's descriptive tables (estpost summarize/tabstat, "mean/sd" over columns of groups): the
+        # observations row is each group's size
+        at.extend((offset, DESCRIPTIVE, size, value) for offset, _, size, value in rows if size == "observations")
     at.sort(key=lambda t: t[0])  # (stable: a row's models stay in column order)
     found: list[ModelSize] = []
     line, pos = first_line, 0

@@ -138,9 +138,14 @@ class LogRead:
 # --- what kind of log ------------------------------------------------------------------------------------
 
 _SMCL_MARK = lazy_compile(r"\A\s*\{smcl\}|\{(?:txt|res|com|err|inp)\}")
-_SAS_MARK = lazy_compile(r"^[\s\x0c\d]*The SAS System\b|^NOTE: |^\s*The [A-Z0-9]+ Procedure\s*$|"
+# SAS's page and procedure titles in English and as its Nordic and German locales print them ("Systemet
+# SAS", "Proceduren LOGISTIC", "Prosedyren FREQ", "Die Prozedur MEANS").
+_SAS_SYSTEM = r"(?:The SAS System|Systemet SAS|SAS-systemet|Das SAS System)\b"
+_SAS_PROC = r"(?:The (?P<en>[A-Z0-9]+) Procedure|(?:Proceduren|Prosedyren|Die Prozedur) (?P<local>[A-Z0-9]+))"
+_SAS_MARK = lazy_compile(rf"^[\s\x0c\d]*{_SAS_SYSTEM}|^NOTE: |^\s*{_SAS_PROC}\s*$|"
                        r"^\d+ +(?:data|proc|run|libname|options|%let|DATA|PROC|RUN)\b", re.M)
-_SAS_PROC_TITLE = lazy_compile(r"^\s*The ([A-Z0-9]+) Procedure\s*$", re.M)
+_SAS_PROC_TITLE = lazy_compile(rf"^\s*{_SAS_PROC}\s*$", re.M)
+_SAS_SYSTEM_TITLE = lazy_compile(_SAS_SYSTEM)
 _SAS_NOTE = lazy_compile(r"^(?:NOTE|WARNING|ERROR):", re.M)
 _STATA_HEADER = lazy_compile(r"^\s*(?:log type|opened on|closed on):|^end of do-file\s*$|^\s*___  ____  ____", re.M)
 _STATA_ECHO = lazy_compile(r"^\. \S", re.M)
@@ -172,7 +177,7 @@ def detect_log(head: str, name: str) -> LogRead:
     if _STATA_HEADER.search(window) or (stata_echo >= 3 and stata_echo > sas):
         return LogRead(Language.STATA, MODE_STATA, False, "Stata log")
     if (lower.endswith(".rout") or _R_MARK.search(window)) and not _SAS_PROC_TITLE.search(window) \
-            and "The SAS System" not in window:
+            and not _SAS_SYSTEM_TITLE.search(window):
         # R's banner or a .Rout name: R packages print "NOTE: ..." lines too (fixest), which are no SAS log
         return LogRead(Language.R, MODE_R, False, "R transcript")
     if sas:
@@ -464,7 +469,7 @@ def _py_command(command: str) -> str:
 
 _RULE = lazy_compile(r"^\s*[-=_+|]{3,}[-=_+|\s]*$")
 _NUMERIC_CELL = lazy_compile(r"^[-+\u2212(]?(?:\d[\d,.\u00a0]*|\.\d+)(?:[eE][-+]?\d+)?%?\)?$|^<\.\d+$|^\.$|^-$")
-_SAS_PAGE = lazy_compile(r"^\x0c?[\s\d]*The SAS System\b.*$|^\s+\d{1,2}:\d{2}\s+\w+day,\s+\w+\s+\d{1,2},\s+\d{4}"
+_SAS_PAGE = lazy_compile(rf"^\x0c?[\s\d]*{_SAS_SYSTEM}.*$|^\s+\d{1,2}:\d{2}\s+\w+day,\s+\w+\s+\d{1,2},\s+\d{4}"
                        r"(?:\s+\d+)?\s*$|^\s*\d{1,2}:\d{2}\s+\w+day.*\d{4}\s*$")
 _DECORATION = lazy_compile(r"^\s*(?:# A tibble:.*|# (?:ℹ|…|\.\.\.).*|(?:<[\w/ ]+>\s*)+|\[\d+ rows x \d+ columns\]|"
                          r"\.\.\..*|\[ reached .*\]|Showing \d+ of \d+.*)$")
@@ -1275,13 +1280,13 @@ def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], d
         text = x.text.replace("\x0c", "")
         if _SAS_PAGE.match(x.text) or _SAS_PAGE.match(text):
             # Every page repeats its procedure's title: a page without one is PROC PRINT's (which has none).
-            if "The SAS System" in text:
+            if _SAS_SYSTEM_TITLE.search(text):
                 state.proc, state.section, state.title = "", "", ""
             out.append(_Line(x.number, ""))
             continue
         m = _SAS_PROC_TITLE.match(text)
         if m:
-            state.proc = m.group(1).upper()
+            state.proc = (m.group("en") or m.group("local")).upper()
             state.section = ""
             state.title = ""
             out.append(_Line(x.number, ""))
@@ -1549,7 +1554,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
                                               origin, what))
             continue
         table, used_next = found
-        if language is Language.SAS and "response profile" in sas_states.get(par[0].number, state).section.lower():
+        if language is Language.SAS and _RESPONSE_PROFILE.search(sas_states.get(par[0].number, state).section):
             table = _response_profile(table)
         if table.origin is not Origin.LISTING and (_EXTREMES_TITLE.match(par[0].text) or (
                 k >= 2 and _EXTREMES_TITLE.match(pars[k - 2][-1].text))):
@@ -2452,7 +2457,7 @@ def _retitled(table: ListedTable, names: list[str], rows: list[list[str]] | None
                        table.lines, table.origin, table.what)
 
 
-_COUNTS_HEADER = lazy_compile(r"(?<![\w.])N(?![\w.])|Frequency|\bEvents?\b|\bCensored\b")
+_COUNTS_HEADER = lazy_compile(r"(?<![\w.])N(?![\w.])|Frequency|[Ff]rekvens|\bEvents?\b|\bCensored\b")
 
 
 def _counts_header(par: list[_Line]) -> bool:
@@ -2469,13 +2474,20 @@ def _counts_header(par: list[_Line]) -> bool:
         and not any(_MODEL_HEADER.search(h) for h in header)
 
 
+# SAS's Response Profile in English and as a Nordic locale prints it ("Responsprofil", "Ordnet værdi",
+# "Total frekvens"; Swedish "Svarsprofil", "Ordnat värde").
+_RESPONSE_PROFILE = lazy_compile(r"response profile|responsprofil|svarsprofil", re.IGNORECASE)
+_ORDERED_VALUE = lazy_compile(r"ordered value|ordnet v(æ|ae|e)rdi|ordnet verdi|ordnat v(ä|a)rde", re.IGNORECASE)
+_FREQUENCY_NAME = lazy_compile(r"frequency|frekvens|weight|v(æ|ae)gt|vekt|vikt", re.IGNORECASE)
+
+
 def _response_profile(table: ListedTable) -> ListedTable:
     """SAS LOGISTIC's (and GENMOD's, PROBIT's) Response Profile: the "Ordered Value" numbers the response's
     levels, the next column is the level (a code: ``doed`` 1 and 0), and only the frequencies are counts. The
     levels become text labels (``doed=1``) and the numbering goes."""
     t = table.table
-    keep = [k for k, n in enumerate(t.names) if n.strip().lower() != "ordered value"]
-    counted = [k for k in keep if "frequency" in t.names[k].lower() or "weight" in t.names[k].lower()]
+    keep = [k for k, n in enumerate(t.names) if not _ORDERED_VALUE.fullmatch(n.strip())]
+    counted = [k for k in keep if _FREQUENCY_NAME.search(t.names[k])]
     if not counted or len(keep) == len(t.names):
         return table
     rows = [[(f"{t.names[k]}={r[k]}" if k not in counted and r[k] else r[k]) for k in keep] for r in t.rows]

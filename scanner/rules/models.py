@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scanner import masking
 from scanner.findings import Finding, Severity
-from scanner.loaders.model_output import ModelSize
+from scanner.loaders.model_output import DESCRIPTIVE, ModelSize
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
 
@@ -69,13 +69,14 @@ def model_few_degrees_of_freedom(ctx: RuleContext, facts: ModelFacts) -> Iterato
         n = size.observations
         if n is not None:
             if 0 < n < threshold:
+                fitted = "statistics of a group of" if size.what == DESCRIPTIVE else "a model fitted on"
                 yield ctx.finding(
-                    f"{size.what.capitalize()} reports a model fitted on fewer than {threshold} observations.",
+                    f"{size.what.capitalize()} reports {fitted} fewer than {threshold} observations.",
                     masking.evidence(f"observations {masking.count_band(n, threshold)} "
                                      f"(threshold {threshold}, profile {ctx.profile.name})"),
                     line=size.line, identity=f"obs:{size.what}",
                 )
-            elif threshold <= n <= opts.min_residual_df and not _df_printed(facts, size):
+            elif threshold <= n <= opts.min_residual_df and size.what != DESCRIPTIVE and not _df_printed(facts, size):
                 # its residual degrees of freedom are at most n - 1 (judged below when the output prints them)
                 yield ctx.finding(
                     f"{size.what.capitalize()} reports a model fitted on {n} observations: it has fewer than "
