@@ -1339,6 +1339,10 @@ def _key_unique(sample: pl.DataFrame, dims: Sequence[str]) -> bool:
     return bool(sample.select(dims).is_unique().all())
 
 
+# A cell of a standard error, t statistic or interval printed under an estimate: "(0.002)", "(.)", "[-0.1, 0.3]".
+_AUX_CELL = r'^=?"?[(\[]\s*[-+]?[\d.,]*\s*(?:[,;]\s*[-+]?[\d.,]+\s*)?[)\]]\**"?$'
+
+
 def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
                  duplicate_row_share: float) -> None:
     sample = model.sample
@@ -1351,7 +1355,17 @@ def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
         if measures:
             # Footnotes and source lines under a table carry text but no numbers: not data rows.
             non_empty = non_empty.filter(pl.any_horizontal(pl.col(measures).is_not_null()))
-        model.duplicate_rows = non_empty.height - non_empty.n_unique() if non_empty.height else 0
+        # A regression table repeats its rows of standard errors or intervals under the coefficients
+        # ("(0.002)" under several; esttab's "(.)" under each base level): not rows of data.
+        texts = [c for c in usable if non_empty.schema[c] == pl.Utf8]
+        kept = non_empty
+        if texts:
+            aux = [pl.col(c).str.strip_chars().str.contains(_AUX_CELL).fill_null(False) for c in texts]
+            blank = [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in texts]
+            others_null = [pl.col(c).is_null() for c in usable if c not in texts]
+            kept = non_empty.filter(~(pl.all_horizontal([a | b for a, b in zip(aux, blank, strict=True)] + others_null)
+                                      & pl.any_horizontal(aux)))
+        model.duplicate_rows = kept.height - kept.n_unique() if kept.height else 0
         dims = [c.name for c in model.dimensions]
         if dims:
             model.repeated_key_rows = int((~non_empty.select(dims).is_unique()).sum())

@@ -2861,9 +2861,12 @@ class _HtmlTables(html.parser.HTMLParser):
         self._cell: list[str] | None = None
         self._in_head = False
         self._depth = 0
+        self._sup = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
+        if tag == "sup" and self._cell is not None:
+            self._sup += 1  # a footnote mark (gt's "N = 25<sup>1</sup>"): not a digit of the cell
+        elif tag == "table":
             self._depth += 1
             if self._depth == 1:
                 self._head, self._body = [], []
@@ -2881,13 +2884,16 @@ class _HtmlTables(html.parser.HTMLParser):
             self._span = int(span) if span and span.isdigit() else 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
+        if tag == "sup" and self._sup:
+            self._sup -= 1
+        elif tag == "table":
             if self._depth == 1:
                 self.tables.append((self._head, self._body))
             self._depth = max(0, self._depth - 1)
         elif self._depth != 1:
             return
         elif tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._sup = 0  # (a mark left open ends with its cell)
             text = " ".join("".join(self._cell).split())
             self._row.extend([text] * max(1, getattr(self, "_span", 1)))
             self._cell = None
@@ -2898,7 +2904,7 @@ class _HtmlTables(html.parser.HTMLParser):
             self._in_head = False
 
     def handle_data(self, data: str) -> None:
-        if self._cell is not None:
+        if self._cell is not None and not self._sup:
             self._cell.append(data)
 
 

@@ -120,8 +120,10 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
     for i, t in enumerate(tables):
         if len(t.rows) < 2:
             continue
-        # a table of one number a label, or a table's total column ("Institution | I alt | Procent")
-        totals = [1] if len(t.names) == 2 else [k for k, n in enumerate(t.names) if k and is_margin_label(n)]
+        # a table of one number a label, or a table's total column ("Institution | I alt | Procent"), or its
+        # count column beside shares ("Region | Antal | Andel (pct.)": the count is the region's total)
+        totals = [1] if len(t.names) == 2 else [k for k, n in enumerate(t.names)
+                                                if k and (is_margin_label(n) or _COUNT_COLUMN.match(n.strip()))]
         for k in totals:
             if all(len(r) > k and _BARE_NUMBER.match(r[k]) for r in t.rows):
                 margins.append((i, {_norm_label(r[0]): r[k] for r in t.rows}))
@@ -149,6 +151,11 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
                 out.append((k, src, TextTable(list(t.names), rows, t.data_line, t.kind, lines)))
                 break
     return out
+
+
+# A column of a table's counts by its name alone ("Antal", "Antall personer", "N", "lkm"), as the total of
+# each row label in a table of one count and its shares.
+_COUNT_COLUMN = lazy_compile(r"(?i)^(?:antal|antall|lukumäärä|lkm|n|number|count|frequency)(?:\s+\w+)?$")
 
 
 def _number_text(cell: str) -> str | None:
