@@ -973,3 +973,14 @@ def test_a_traceback_without_its_exception_line_in_reach_is_not_read(tmp_path: P
     path.write_text("Traceback (most recent call last):\n" + frames + "    KeyError: 104233\n", encoding="utf-8")
     (result,) = api.scan([path], load_config()).files
     assert not any(f.rule == "LOG001" for f in result.findings), [(f.rule, f.message) for f in result.findings]
+
+
+def test_html_tables_of_a_rendered_report_skip_footnote_marks() -> None:
+    from scanner.loaders.printouts import Origin, html_tables
+
+    # gt/gtsummary glue a footnote mark to the group size: "N = 25" then <sup>1</sup>, not "N = 251"
+    fragment = ('<table><thead><tr><th>Karakteristika</th><th><strong>Kontroll</strong><br />N = 25<span '
+                'class="gt_footnote_marks"><sup>1</sup></span></th></tr></thead><tbody><tr><td>Kvinne</td>'
+                '<td>52%</td></tr><tr><td>Alder</td><td>25 (22, 28)</td></tr></tbody></table>')
+    (table,) = html_tables(fragment, 1, Origin.OUTPUT, "printed data frame")
+    assert table.table.names[1] == "Kontroll N = 25"

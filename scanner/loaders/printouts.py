@@ -2866,6 +2866,8 @@ class _HtmlTables(html.parser.HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "sup" and self._cell is not None:
             self._sup += 1  # a footnote mark (gt's "N = 25<sup>1</sup>"): not a digit of the cell
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")  # "<strong>Kontroll</strong><br />N = 25": two words, not one
         elif tag == "table":
             self._depth += 1
             if self._depth == 1:
