@@ -180,15 +180,15 @@ def link_delivery(entries: Sequence[DiscoveredFile], results: Sequence[FileResul
     added: dict[str, list[Finding]] = defaultdict(list)
     failed = frozenset(r.path for r in results if r.verdict is Verdict.FAIL)
     for files in _folders(entries).values():
-        tables: list[_Table] = []
-        for e in sorted(files, key=lambda e: e.relpath):
-            if len(tables) >= LINK_MAX_TABLES:
-                log.info("delivery: a folder has more than %d tables; the rest are not linked", LINK_MAX_TABLES)
-                break
-            tables.extend(_tables(e, key))
-        if len(tables) < 2:
-            continue
         try:
+            tables: list[_Table] = []
+            for e in sorted(files, key=lambda e: e.relpath):
+                if len(tables) >= LINK_MAX_TABLES:
+                    log.info("delivery: a folder has more than %d tables; the rest are not linked", LINK_MAX_TABLES)
+                    break
+                tables.extend(_tables(e, key))
+            if len(tables) < 2:
+                continue
             for path, found in _linked_findings(tables, config, key, analyse, failed).items():
                 added[path].extend(found)
         except Exception as exc:  # linking is an extra check: a failure leaves each file's own verdict
