@@ -560,7 +560,7 @@ def _looks_like_data(first: list[str], below: list[Record]) -> bool:
         return False
     if not below:
         return True
-    if levels_over_labels(first, [r.fields[0] for r in below[:200] if r.fields]):
+    if levels_over_labels(first, [r.fields[0] for r in below[:200] if r.fields]) or _names_over_levels(first, below):
         return False
     data_like = 0
     for i, cell in numbers:
@@ -571,6 +571,30 @@ def _looks_like_data(first: list[str], below: list[Record]) -> bool:
         if 5 * shapes[_shape(cell)] >= len(column):
             data_like += 1
     return 2 * data_like > len(cells)
+
+
+_NAME_CELL = lazy_compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def _names_over_levels(first: list[str], below: list[Record]) -> bool:
+    """A wide table written from a reshape (``fwrite(dcast(...))``, ``pivot_wider``): the row variables'
+    names, then the column variable's codes as names (``Kon;aldersgrupp;1;2;3;4;5;6;7;9``). The names are
+    variable names found nowhere in their columns below, the codes increase, and the cells under them are
+    not such codes (some exceed the largest)."""
+    k = 0
+    while k < len(first) and _NAME_CELL.fullmatch(first[k].strip()):
+        k += 1
+    levels = [c.strip() for c in first[k:]]
+    if k == 0 or len(levels) < 2 or not all(c.isdigit() and len(c) <= 3 for c in levels) \
+            or any(int(b) <= int(a) for a, b in itertools.pairwise(levels)):
+        return False
+    rows = [r.fields for r in below[:200] if len(r.fields) == len(first)]
+    if not rows:
+        return False
+    if any(first[i].strip() == r[i].strip() for r in rows for i in range(k)):
+        return False
+    top = int(levels[-1])
+    return any(_is_number_like(c) and c.strip().isdigit() and int(c.strip()) > top for r in rows for c in r[k:])
 
 
 def is_levels_row(row: list[str]) -> bool:

@@ -599,12 +599,15 @@ def _cells(line: str, spans: list[tuple[int, int]]) -> list[str]:
 
 
 def _table(names: list[str], rows: list[list[str]], lines: list[int], origin: Origin, what: str,
-           kind: str) -> ListedTable | None:
+           kind: str, *, labelled: int = 0) -> ListedTable | None:
+    """A listed table; its first ``labelled`` columns are the levels of a dimension, whatever they look like
+    (a crosstab's row variable coded 0/1 is no column of counts)."""
     if not rows or len(names) < 2:
         return None
     width = len(names)
     fixed = [(r + [""] * width)[:width] for r in rows]
-    table = joined_parentheses(TextTable(unique_names(names), fixed, lines[0], kind))
+    names = unique_names(names)
+    table = joined_parentheses(TextTable(names, fixed, lines[0], kind, dimensions=tuple(names[:labelled])))
     return ListedTable(table, tuple(lines), origin, what)
 
 
@@ -1133,7 +1136,7 @@ def _r_twoway(par: list[_Line], what: str) -> ListedTable | None:
     names = table.table.names
     first = names[0] if not names[0].startswith("column_") else "row"
     return _table([first, *names[1:]], [list(r) for r in table.table.rows], list(table.lines), Origin.TABULATION,
-                  what, "r-crosstab")
+                  what, "r-crosstab", labelled=1)
 
 
 def _r_level_header(par: list[_Line], what: str) -> ListedTable | None:
@@ -1154,7 +1157,7 @@ def _r_level_header(par: list[_Line], what: str) -> ListedTable | None:
     if table is None or table.table.names[0] != "row":
         return None
     return _table(table.table.names, [list(r) for r in table.table.rows], list(table.lines), Origin.TABULATION,
-                  what, "r-crosstab")
+                  what, "r-crosstab", labelled=1)
 
 
 def _pandas_levels(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:

@@ -671,7 +671,7 @@ def joined_parentheses(table: TextTable) -> TextTable:
             joined = True
     if not joined:
         return table
-    return TextTable(unique_names(names), rows, table.data_line, table.kind, table.lines)
+    return TextTable(unique_names(names), rows, table.data_line, table.kind, table.lines, table.dimensions)
 
 
 # knitr's prefix of printed output ("## " before every line R printed, in a knitted .md, .html or .Rmd).

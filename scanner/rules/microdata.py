@@ -569,6 +569,8 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
                     masking.note(f"{col.distinct:,} distinct of {col.non_null:,} values; values not shown"),
                     column=col.name, identity=kind)
             continue
+        if kind == "register key" and col.kind is ColumnKind.TEXT and _words_only(table, col.name):
+            continue  # variable names or labels under a key's name (a codebook read as a table), no key values
         if col.non_null < opts.min_rows and not firms \
                 and not (kind == "register key" and _key_values(table, col.name)):
             # (a register key's values, or firms' names, are a unit's however few: one row of lopnr and
@@ -651,6 +653,20 @@ def _repeated_keys(table: TableModel, col: ColumnInfo, *, labels_needed: bool = 
     frame = table.sample.select([col.name, *labels]).drop_nulls()
     # the key is what tells the rows apart (the labels alone repeat: the same year for every person)
     return frame.height >= 10 and not frame.is_duplicated().any() and frame.select(labels).is_duplicated().any()
+
+
+def _words_only(table: TableModel, name: str) -> bool:
+    """Every value of the column is a word (a variable name or a label: three letters or more, fewer than
+    five digits, not hexadecimal), not the number or code of a register key (``1480233``, ``P004718233``, a
+    hashed pseudonym)."""
+    values = [str(v).strip() for v in table.sample.get_column(name).drop_nulls().to_list()]
+    return bool(values) and all(_WORD_VALUE.fullmatch(v) and not _HEX_VALUE.fullmatch(v)
+                                and sum(ch.isdigit() for ch in v) < 5 for v in values)
+
+
+# A variable name or label ("FodelseAr", "Sun2000niva_old", "Löpnummer mor"), and a hashed key ("a3f90c2e...").
+_WORD_VALUE = lazy_compile(r"(?=(?:.*[^\W\d_]){3})[\w .\-()]+")
+_HEX_VALUE = lazy_compile(r"(?i)[0-9a-f]{8,}")
 
 
 def _key_values(table: TableModel, name: str) -> bool:
