@@ -146,10 +146,29 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     """TAB004's findings on each table with the numbers of another file (one not in ``failed``) added, by
     the path of the file that hides the cell."""
     from scanner.engine import judge, rules_for
-    from scanner.loaders.texttables import TextTableSource, linked_tables
+    from scanner.loaders.texttables import TextTableSource, linked_tables, stacked_tables
 
     rules = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB004"]
     out: dict[str, list[Finding]] = defaultdict(list)
+    # tables of one shape in several files, one the sum of the others (a file per sex beside the total's)
+    for stack in stacked_tables([t.text for t in tables], [t.entry.path.name for t in tables]):
+        members = [tables[k] for k in (*stack.parts, stack.total)]
+        if len({t.entry.path for t in members}) < 2 or any(t.entry.relpath in failed for t in members):
+            continue  # one file's own sheets (its own scan stacks them), or a file that does not leave
+        model = analyse(TextTableSource(members[0].entry.path, stack.table), config)
+        names = ", ".join(f"'{_shown(tables[k].entry, config)}'" for k in stack.parts)
+        why = f"The tables of {names} add up to the table of '{_shown(tables[stack.total].entry, config)}'."
+        for path in sorted({t.entry.relpath for t in members}):
+            # judged once per file, so that each finding's fingerprint is its own file's
+            for f in judge(model, rules, config, path, key):
+                if f.location.row is None:
+                    continue  # "not audited" or a summary line: the files' own audits stand
+                k, row = stack.origin[f.location.row - 1]
+                mine = tables[k]
+                if mine.entry.relpath != path:
+                    continue
+                placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row + 1)))
+                out[path].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
     for k, src, found in linked_tables([t.text for t in tables]):
         mine, other = tables[k], tables[src]
         if mine.entry.path == other.entry.path or other.entry.relpath in failed:

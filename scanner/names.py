@@ -185,7 +185,9 @@ NATIONAL_KEYS = lazy_compile(
     # person number of Statistics Finland's research data)
     r"p\d{3,6}_lopnr\w*|[a-zæøåäö]*lopnr\w*|pnr\w*|cpr|cprnr|cpr_?nr|personnr|personnummer|person_?nummer|"
     r"pers_?nr|persnr|fnr|f_?nr|fodselsnummer|fødselsnummer|d_?nummer|hetu|henkilotunnus|henkilötunnus|sotu|"
-    r"shnro\w*|ssn|social_?security\w*|samordningsnummer|løpenummer|lopenummer|"
+    r"shnro\w*|ssn|social_?security\w*|samordningsnummer|løpenummer|lopenummer|løpenr|lopenr|lnr|"
+    # (Statistics Norway's pseudonymised person key in project data: w19_0634_lnr)
+    r"w\d{2}_\d{3,5}_lnr\w*|"
     r"aegte_?id|ægte_?id|[ce]_?f(æ|ae)lle_?id|mor_?id|far_?id|barn_?id|"
     # firms, legal units and workplaces: CVR, SE and P numbers, DST's ARBNR/LBNR (workplace) and ARBGNR
     # (employer); SCB's PeOrgNr, ArbStId, CFAR number, AstNr; Norway's org.nr and bedrifts- (establishment),

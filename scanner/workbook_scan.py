@@ -272,7 +272,13 @@ class _WorkbookScan:
         """A suppressed cell whose row or column total another table of the workbook publishes (sheet 1 by
         region, sheet 2 by region and sex with ``<3``): the recoverable-suppression rule on the table with
         that margin added (:func:`~scanner.loaders.texttables.linked_tables`)."""
-        from scanner.loaders.texttables import LINKED_MAX_ROWS, TextTable, TextTableSource, linked_tables
+        from scanner.loaders.texttables import (
+            LINKED_MAX_ROWS,
+            TextTable,
+            TextTableSource,
+            linked_tables,
+            stacked_tables,
+        )
 
         rules = [r for r in self.table_rules if r.code == "TAB004"]
         small = [t for t in self.tables if t.n_rows <= LINKED_MAX_ROWS]
@@ -284,6 +290,19 @@ class _WorkbookScan:
             part = _Judged()
             self._keep(judge(model, rules, self.config, self.path, self.key), part)
             self.findings.extend(on_sheet(f, small[k], self.key, rows_moved=False) for f in part.report)
+        # sheets of one shape that add up to another sheet ("Män", "Kvinnor" and "Totalt")
+        for stack in stacked_tables(texts, [t.sheet for t in small]):
+            model = self.analyse(TextTableSource(Path(self.entry.path), stack.table), self.config)
+            part = _Judged()
+            self._keep(judge(model, rules, self.config, self.path, self.key), part)
+            names = ", ".join(f"'{masking.mask_name(small[k].sheet)}'" for k in stack.parts)
+            why = f"The sheets {names} add up to sheet '{masking.mask_name(small[stack.total].sheet)}'."
+            for f in part.report:
+                k, row = stack.origin[f.location.row - 1] if f.location.row else (stack.total, None)
+                moved = dataclasses.replace(f, location=dataclasses.replace(f.location, row=None if row is None
+                                                                             else row + 1),
+                                            message=f"{f.message} {why}")
+                self.findings.append(on_sheet(moved, small[k], self.key, rows_moved=False))
 
     def _hidden_hits(self, table: SheetTable, part: _Judged, part_ids: _Judged, hidden_rows: np.ndarray,
                      hidden_cols: np.ndarray, grid: SheetGrid, out: _Judged) -> None:

@@ -160,3 +160,49 @@ def test_a_file_that_fails_on_its_own_gives_nothing_away(tmp_path: Path) -> None
     assert "tab1_region.csv" in message and "v0" not in message
     files = _scan(_folder(tmp_path / "two", {"tab2_region_koen.csv": BY_REGION_SEX, "tab2_region_koen_v0.csv": shown}))
     assert files["tab2_region_koen.csv"].verdict is Verdict.PASS
+
+
+MEN = "Län;Data/IT;Vård\nStockholm;120;40\nGotland;9;5\nSkåne;80;33\n"
+WOMEN = "Län;Data/IT;Vård\nStockholm;60;140\nGotland;..;12\nSkåne;41;90\n"
+TOTAL = "Län;Data/IT;Vård\nStockholm;180;180\nGotland;11;17\nSkåne;121;123\n"
+
+
+def test_files_per_sex_beside_the_total_file(tmp_path: Path) -> None:
+    # Gotland's women in Data/IT: 11 - 9 = 2
+    files = _scan(_folder(tmp_path / "levering", {"man.csv": MEN, "kvinnor.csv": WOMEN, "totalt.csv": TOTAL}))
+    assert files["man.csv"].verdict is files["totalt.csv"].verdict is Verdict.PASS
+    (finding,) = [f for f in files["kvinnor.csv"].findings if f.rule == "TAB004"]
+    assert finding.location.row == 2 and finding.location.column == "Data/IT"
+    assert "add up to the table of 'totalt.csv'" in finding.message
+    # the men's cell suppressed too: the two hidden cells share the total, nothing is pinned
+    both = MEN.replace("Gotland;9;5", "Gotland;..;5")
+    files = _scan(_folder(tmp_path / "twin", {"man.csv": both, "kvinnor.csv": WOMEN, "totalt.csv": TOTAL}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_sheets_per_sex_beside_the_total_sheet(tmp_path: Path) -> None:
+    def book(path: Path, men: str) -> Path:
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for title, text in (("Män", men), ("Kvinnor", WOMEN), ("Totalt", TOTAL)):
+            ws = wb.create_sheet(title)
+            for line in text.splitlines():
+                ws.append([int(c) if c.isdigit() else c for c in line.split(";")])
+        wb.save(path)
+        return path
+
+    (result,) = api.scan([book(tmp_path / "yh.xlsx", MEN)], load_config(), jobs=1).files
+    (finding,) = [f for f in result.findings if f.rule == "TAB004"]
+    assert finding.location.sheet == "Kvinnor" and "add up to sheet 'Totalt'" in finding.message
+    hidden_too = MEN.replace("Gotland;9;5", "Gotland;..;5")
+    (result,) = api.scan([book(tmp_path / "yh2.xlsx", hidden_too)], load_config(), jobs=1).files
+    assert result.verdict is Verdict.PASS, [f.message for f in result.findings]
+
+
+def test_tables_of_other_years_are_no_parts_of_a_sum() -> None:
+    from scanner.loaders.texttables import stacked_tables
+
+    years = [_t(["Län", "Data/IT"], rows) for rows in (["Stockholm;120", "Gotland;9", "Skåne;80"],
+                                                        ["Stockholm;125", "Gotland;..", "Skåne;77"],
+                                                        ["Stockholm;131", "Gotland;11", "Skåne;85"])]
+    assert stacked_tables(years, ["2021", "2022", "2023"]) == []

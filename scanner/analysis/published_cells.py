@@ -195,7 +195,12 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "anstallda", "employees", "beskæftigede", "beskaeftigede", "sysselsatta", "kvinder",
                           "kvinnor", "mænd", "maend", "män", "man", "women", "men", "børn", "boern", "barn",
                           "children", "husstande", "hushåll", "hushall", "households", "familier", "familjer",
-                          "families", "deltagere", "participants", "respondenter", "respondents"})
+                          "families", "deltagere", "participants", "respondenter", "respondents",
+                          # graduates and applicants of a programme, the group its outcomes are shares of
+                          "examinerade", "utexaminerade", "nyutexaminerade", "dimittender", "færdiguddannede",
+                          "faerdiguddannede", "uteksaminerte", "valmistuneet", "graduates", "deltagare",
+                          "sökande", "sokande", "ansøgere", "ansoegere", "søkere", "sokere", "hakijat", "applicants",
+                          "studerande"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
 _NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåäö])|cum|kumul|change|growth|vækst|vaekst|"
                            r"ændring|aendring|indkomst|income|"

@@ -37,8 +37,21 @@ from scanner.names import statistic_kind
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
 
-__all__ = ["COUNT_PERCENT", "TextTable", "TextTableSource", "count_percent_table", "count_rows", "filled_from_twin",
-           "find_tables", "linked_margins", "linked_tables", "summary_row"]
+__all__ = [
+    "COUNT_PERCENT",
+    "STACKED_SUM",
+    "StackedTables",
+    "TextTable",
+    "TextTableSource",
+    "count_percent_table",
+    "count_rows",
+    "filled_from_twin",
+    "find_tables",
+    "linked_margins",
+    "linked_tables",
+    "stacked_tables",
+    "summary_row",
+]
 
 _PIPE_LINE = lazy_compile(r"^\s*\|.*\|\s*$")
 _HAS_DIGIT = lazy_compile(r"\d")
@@ -238,6 +251,105 @@ def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTa
             if not conflict and fills and agree >= 2:
                 out.append((k, src, TextTable(list(t.names), filled, t.data_line, t.kind, t.lines, t.dimensions)))
                 break
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class StackedTables:
+    """Tables of one shape stacked into one long table, the one that is their sum as its margin: "Mænd",
+    "Kvinder" and "I alt" sheets; year sheets beside the sheet of all years. ``table``'s columns are the
+    label columns, ``Tabel`` (each part's name; the sum's is a margin label) and the number columns;
+    ``origin`` gives, per row, the index of the table it comes from and its row there."""
+
+    table: TextTable
+    origin: tuple[tuple[int, int], ...]
+    parts: tuple[int, ...]
+    total: int
+
+
+#: The name the stacked sum's rows get in the ``Tabel`` column (a margin label).
+STACKED_SUM = "I alt (linked tables)"
+
+
+def stacked_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list[StackedTables]:
+    """Groups of three or more tables of one shape (the same column names and row labels) where one is the
+    sum of the others, cell by cell, wherever they all publish a number (at least two such cells, none that
+    differs), and some table hides a cell: stacked for the recoverable-suppression rule, with the sum as the
+    margin of the parts (``titles`` name the parts: sheet names, file names)."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+    from scanner.names import is_margin_label
+
+    def hidden(cell: str) -> bool:
+        return bool(SUPPRESSION_MARKER.fullmatch(cell.strip()))
+
+    shapes: dict[tuple[object, ...], list[tuple[int, list[int], list[int], dict[tuple[str, ...], int]]]] = {}
+    for k, t in enumerate(tables):
+        names = [_norm_label(n) for n in t.names]
+        numeric = [c for c in range(len(names)) if any(c < len(r) and (_number_text(r[c]) is not None
+                                                                        or hidden(r[c])) for r in t.rows)]
+        labels = [c for c in range(len(names)) if c not in numeric]
+        keys = _row_keys(t, labels) if labels and numeric else None
+        if keys is None or len(keys) < 2:
+            continue
+        signature = (tuple(names[c] for c in labels), tuple(sorted(names[c] for c in numeric)),
+                     frozenset(keys))
+        shapes.setdefault(signature, []).append((k, labels, numeric, keys))
+    out: list[StackedTables] = []
+    for members in shapes.values():
+        if len(members) < 3 or not any(hidden(c) for k, *_ in members for r in tables[k].rows for c in r):
+            continue
+        first = tables[members[0][0]]
+        labels, numeric = members[0][1], members[0][2]
+        columns = [_norm_label(first.names[c]) for c in numeric]
+
+        def cell(member: tuple[int, list[int], list[int], dict[tuple[str, ...], int]], key: tuple[str, ...],
+                 column: str) -> str:
+            k, _, nums, keys = member
+            t = tables[k]
+            c = next(c for c in nums if _norm_label(t.names[c]) == column)
+            row = t.rows[keys[key]]
+            return row[c] if c < len(row) else ""
+
+        for total in members:
+            parts = [m for m in members if m is not total]
+            agree, conflict = 0, False
+            for key in total[3]:
+                for column in columns:
+                    texts = [cell(m, key, column) for m in (total, *parts)]
+                    numbers = [_number_text(x) for x in texts]
+                    if any(n is None for n in numbers):
+                        continue
+                    try:
+                        values = [float(n) for n in numbers if n is not None]
+                    except ValueError:
+                        conflict = True
+                        break
+                    if abs(values[0] - sum(values[1:])) <= 1e-6 * max(1.0, abs(values[0])):
+                        agree += 1
+                    else:
+                        conflict = True
+                        break
+                if conflict:
+                    break
+            if conflict or agree < 2:
+                continue
+            rows: list[list[str]] = []
+            origin: list[tuple[int, int]] = []
+            used: set[str] = set()
+            for m in (*parts, total):
+                title = STACKED_SUM if m is total else titles[m[0]].strip()
+                if m is not total and (not title or title in used or is_margin_label(title)):
+                    title = f"table {m[0] + 1}"  # (a part named like a total, or as another part is)
+                used.add(title)
+                for key, r in sorted(m[3].items(), key=lambda kv: kv[1]):
+                    row = tables[m[0]].rows[r]
+                    shown = [row[c] if c < len(row) else "" for c in m[1]]
+                    rows.append([*shown, title, *(cell(m, key, column) for column in columns)])
+                    origin.append((m[0], r))
+            names = unique_names([first.names[c] for c in labels] + ["Tabel"] + [first.names[c] for c in numeric])
+            out.append(StackedTables(TextTable(names, rows, 1, "stacked", dimensions=tuple(names[:len(labels) + 1])),
+                                     tuple(origin), tuple(m[0] for m in parts), total[0]))
+            break
     return out
 
 
