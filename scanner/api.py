@@ -37,7 +37,7 @@ from scanner.config import Config, load_config
 from scanner.delivery import link_delivery
 from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify_content, discover
 from scanner.engine import judge, rules_for
-from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult
+from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult, Severity
 from scanner.formats import ArchiveLimits, Budget, Member, Problem, ProblemKind, ReadContext
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import LoadError, TabularSource
@@ -329,7 +329,8 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         # a suppressed cell that another table of the file gives away (its row's or column's total)
         for _, _, found in linked_tables(found_tables):
             table = analyse_table(TextTableSource(Path(entry.path), found), config)
-            judged = judge(table, suppression, config, entry.relpath, key)
+            # (only cells recomputed as small counts: another table's margin may be of other units)
+            judged = [f for f in judge(table, suppression, config, entry.relpath, key) if f.severity >= Severity.BLOCK]
             findings.extend(_at_row_lines(judged, found.lines) if found.lines else
                             _at_lines(judged, found.data_line))
     return findings
@@ -719,6 +720,7 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
         digest = hashing.result() if hashing is not None else _hash_of(entry, view)
     findings.extend(_named_identifiers(config, key, entry.relpath, [entry.relpath], "in the file's name or path"))
     findings.extend(_file_findings(config, key, facts))
+    findings = list(dict.fromkeys(findings))  # (a cell two linked tables give away is reported once)
     findings.sort(key=Finding.sort_key)
     return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
                       time.perf_counter() - started, hash=digest)

@@ -146,10 +146,23 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     """TAB004's findings on each table with the numbers of another file (one not in ``failed``) added, by
     the path of the file that hides the cell."""
     from scanner.engine import judge, rules_for
-    from scanner.loaders.texttables import TextTableSource, linked_tables, stacked_tables
+    from scanner.loaders.texttables import TextTableSource, band_differences, linked_tables, stacked_tables
 
     rules = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB004"]
+    small = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB001"]
     out: dict[str, list[Finding]] = defaultdict(list)
+    # classes cut at other bounds in two files ("18-29 år" beside "18-24 år"): the difference is a count too
+    for d in band_differences([t.text for t in tables], config.profile.threshold) if small else ():
+        mine, other = tables[d.k], tables[d.other]
+        if mine.entry.path == other.entry.path or other.entry.relpath in failed:
+            continue
+        model = analyse(TextTableSource(mine.entry.path, d.table), config)
+        why = (f"The classes of '{_shown(other.entry, config)}' are cut at other bounds: "
+               f"{', '.join(d.how)} follow by subtraction.")
+        for f in judge(model, small, config, mine.entry.relpath, key):
+            if f.location.row is not None:
+                placed = mine.place(f)
+                out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
     # tables of one shape in several files, one the sum of the others (a file per sex beside the total's)
     for stack in stacked_tables([t.text for t in tables], [t.entry.path.name for t in tables]):
         members = [tables[k] for k in (*stack.parts, stack.total)]
@@ -178,8 +191,10 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         model = analyse(TextTableSource(mine.entry.path, found), config)
         name = _shown(other.entry, config)
         for f in judge(model, rules, config, mine.entry.relpath, key):
-            if f.severity < Severity.BLOCK and f.location.row is None and not f.location.cell:
-                continue  # "not audited" with the other file's numbers: the file's own audit stands
+            if f.severity < Severity.BLOCK:
+                # "not audited" with the other file's numbers (the file's own audit stands), or a hidden cell
+                # that is no small count: another file's table of the same labels may describe other units
+                continue
             f = mine.place(f)
             out[mine.entry.relpath].append(dataclasses.replace(
                 f, message=f"{f.message} Read beside '{name}', another file of the same folder, whose numbers "
@@ -194,7 +209,7 @@ def link_delivery(entries: Sequence[DiscoveredFile], results: Sequence[FileResul
 
     A finding the file's own scan already made at the same place is not repeated.
     """
-    if not config.enabled("TAB004"):
+    if not (config.enabled("TAB004") or config.enabled("TAB001")):
         return list(results)
     added: dict[str, list[Finding]] = defaultdict(list)
     failed = frozenset(r.path for r in results if r.verdict is Verdict.FAIL)

@@ -347,7 +347,9 @@ class _DocumentScan:
         for k, _, found in linked_tables([t for t, _ in small]):
             model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
             judged = _Judged()
-            judged.keep(judge(model, rules, self.config, self.path, self.key), self.config)
+            # (only cells recomputed as small counts: another table's margin may be of other units)
+            judged.keep((f for f in judge(model, rules, self.config, self.path, self.key)
+                         if f.severity >= Severity.BLOCK), self.config)
             self.findings.extend(_placed(f, small[k][1].place, self.key) for f in judged.report)
 
     def hidden(self, content: DocumentContent) -> None:

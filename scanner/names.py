@@ -324,7 +324,9 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("estimate", r"estimate|estimat|est|coef\w*|beta|b|t|z|p|pval\w*|p_?value|pr|ci|lci|uci|ll|ul|"
                      r"(lower|upper)_?(\d{2}_?)?(ci|cl|bound|limit|conf\w*)|(ci|cl|conf\w*)_?(lower|upper|low|high)|lcl|ucl|"
                      r"conf\w*|df|sum_?sq|mean_?sq|f|f_?value|chi2|chisq|or|hr|rr|irr|aic|"
-                     r"bic|loglik|r2|r_?squared|adj_?r2|statistic|wald|odds_?ratio|hazard_?ratio"),
+                     r"bic|loglik|r2|r_?squared|adj_?r2|statistic|wald|odds_?ratio|hazard_?ratio|"
+                     # (SAS's tests: "Prob", "Pr > ChiSq", "Prob > |t|")
+                     r"prob|pr_chi\w*|prob_chi\w*|prob_[tfz]|pr_[tfz]"),
         ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel\w*|share|rate|ratio|prop|proportion|"
                   r"frequency_?pct|cum_?pct|cum|cumulative|kumulativ\w*|%"),
     )
@@ -358,7 +360,8 @@ def statistic_kind(name: str) -> str | None:
         if last.lower() in COUNT_STAT_NAMES:
             return None
         return statistic_kind(last) or whole
-    lowered = re.sub(r"[\s\-./()|>]+", "_", name.strip().lower()).strip("_")
+    # (a chapter's code after its name is no statistic: "Mielenterveyden häiriöt (F)", "Neoplasms (C00-D48)")
+    lowered = re.sub(r"[\s\-./()|>]+", "_", _CHAPTER_CODE.sub("", name.strip()).lower()).strip("_")
     if not lowered:
         return None
     if _SHARE_WORD.search(lowered) and _LARGEST_WORD.search(lowered):
@@ -367,6 +370,10 @@ def statistic_kind(name: str) -> str | None:
         if pattern.search(lowered):
             return kind
     return None
+
+
+# The code of a classification's chapter after its name: ICD-10 "(F)", "(C00-D48)", "(J00–J99)", NACE "(C)".
+_CHAPTER_CODE = lazy_compile(r"(?<=\S)\s*\([A-Z](?:\d{2})?(?:\s*[-–]\s*[A-Z]?\d{2})?\)\s*$")
 
 
 # A share and the largest unit(s) anywhere in one name: a published dominance share, whatever the word order

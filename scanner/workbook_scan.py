@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -285,16 +285,18 @@ class _WorkbookScan:
         if not rules or len(small) < 2:
             return
         texts = [TextTable(list(t.names), cell_texts(t), t.data_row, "sheet") for t in small]
+        # (only cells recomputed as small counts: another table's margin may be of other units, and a
+        # review from it would be noise)
         for k, _, found in linked_tables(texts):
             model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
             part = _Judged()
-            self._keep(judge(model, rules, self.config, self.path, self.key), part)
+            self._keep(_blocking(judge(model, rules, self.config, self.path, self.key)), part)
             self.findings.extend(on_sheet(f, small[k], self.key, rows_moved=False) for f in part.report)
         # sheets of one shape that add up to another sheet ("Män", "Kvinnor" and "Totalt")
         for stack in stacked_tables(texts, [t.sheet for t in small]):
             model = self.analyse(TextTableSource(Path(self.entry.path), stack.table), self.config)
             part = _Judged()
-            self._keep(judge(model, rules, self.config, self.path, self.key), part)
+            self._keep(_blocking(judge(model, rules, self.config, self.path, self.key)), part)
             names = ", ".join(f"'{masking.mask_name(small[k].sheet)}'" for k in stack.parts)
             why = f"The sheets {names} add up to sheet '{masking.mask_name(small[stack.total].sheet)}'."
             for f in part.report:
@@ -438,6 +440,11 @@ class _WorkbookScan:
 
     def workbook_rules(self) -> None:
         self.findings.extend(judge(self.book, rules_for(self.config, Shape.WORKBOOK), self.config, self.path, self.key))
+
+
+def _blocking(findings: Iterable[Finding]) -> Iterator[Finding]:
+    """The findings that block: of a table linked with another, only cells recomputed as small counts."""
+    return (f for f in findings if f.severity >= Severity.BLOCK)
 
 
 def cell_texts(table: SheetTable) -> list[list[str]]:

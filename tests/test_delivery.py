@@ -206,3 +206,68 @@ def test_tables_of_other_years_are_no_parts_of_a_sum() -> None:
                                                         ["Stockholm;125", "Gotland;..", "Skåne;77"],
                                                         ["Stockholm;131", "Gotland;11", "Skåne;85"])]
     assert stacked_tables(years, ["2021", "2022", "2023"]) == []
+
+
+def test_labels_that_name_one_area_differently_are_linked(tmp_path: Path) -> None:
+    # "1081 Nordjylland" and "Region Nordjylland" name one region (a code, the kind of area)
+    coded = BY_REGION.replace("Hovedstaden", "1084 Hovedstaden").replace("Nordjylland", "1081 Nordjylland")
+    named = BY_REGION_SEX.replace("\nNordjylland", "\nRegion Nordjylland")
+    files = _scan(_folder(tmp_path / "levering", {"tab1_region.csv": coded, "tab2_region_koen.csv": named}))
+    assert files["tab2_region_koen.csv"].verdict is Verdict.FAIL
+
+
+def test_a_long_table_of_counts_gives_the_totals_of_a_wide_one(tmp_path: Path) -> None:
+    long = ("koen,region,antal\nKvinder,Hovedstaden,212\nKvinder,Sjælland,101\nKvinder,Nordjylland,59\n"
+            "Mænd,Hovedstaden,200\nMænd,Sjælland,97\nMænd,Nordjylland,2\n")
+    wide = "region;0-39 år;40+ år\nHovedstaden;300;112\nSjælland;150;48\nNordjylland;60;x\n"
+    files = _scan(_folder(tmp_path / "levering", {"koen_region.csv": long, "region_alder.csv": wide}))
+    # the long file's own 2 fails it, so it gives nothing away; fixed, its totals pin the 40+ cell (62 - 60)
+    assert files["koen_region.csv"].verdict is Verdict.FAIL
+    fixed = long.replace("Mænd,Nordjylland,2", "Mænd,Nordjylland,3")
+    files = _scan(_folder(tmp_path / "fixed", {"koen_region.csv": fixed, "region_alder.csv": wide}))
+    assert files["koen_region.csv"].verdict is Verdict.PASS
+    (message,) = _tab004(files["region_alder.csv"])
+    assert "koen_region.csv" in message
+
+
+def test_a_row_of_totals_in_a_workbook_and_the_wrong_margin_first(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "levering", {
+        # a table of a subgroup whose total row has the same columns: no margin of the other (it does not add up)
+        "bmi.csv": "BMI;Mænd;Kvinder;I alt\nUndervægt;x;x;11\nNormal;31;121;152\nI alt;101;299;400\n",
+        "landsdel_koen.csv": "Landsdel;Mænd;Kvinder\nByen København;312;198\nBornholm;4;<3\nNordjylland;647;429\n",
+    })
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Køn"
+    ws.append([None, "Mænd", "Kvinder", "I alt"])
+    ws.append(["Antal patienter", 963, 628, 1591])
+    ws.append(["Gns. alder ved diagnose (år)", 44.7, 41.2, 43.4])
+    wb.save(folder / "noegletal.xlsx")
+    files = _scan(folder)
+    assert files["bmi.csv"].verdict is files["noegletal.xlsx"].verdict is Verdict.PASS
+    (message,) = _tab004(files["landsdel_koen.csv"])  # Bornholm's women: 628 - 198 - 429 = 1
+    assert "noegletal.xlsx" in message
+
+
+def test_classes_cut_at_other_bounds_give_a_small_count_by_subtraction(tmp_path: Path) -> None:
+    a = "Kommune,18-29 år,30-49 år,50-67 år,I alt\nTrondheim,950,2871,5120,8941\nSteinkjer,93,388,904,1385\n" \
+        "Røros,9,41,118,168\n"
+    b = "Kommune,18-24 år,25-49 år,50-67 år,I alt\nTrondheim,412,3409,5120,8941\nSteinkjer,41,440,904,1385\n" \
+        "Røros,7,43,118,168\n"
+    files = _scan(_folder(tmp_path / "levering", {"tabell2a.csv": a, "tabell2b.csv": b}))
+    assert files["tabell2a.csv"].verdict is Verdict.PASS
+    (finding,) = [f for f in files["tabell2b.csv"].findings if f.rule == "TAB001"]
+    assert finding.location.row == 3 and "25-29" in finding.message and "tabell2a.csv" in finding.message
+    # Røros 25-29 is 12: no small count, nothing to report
+    safe = b.replace("Røros,7,43", "Røros,7,33").replace("Røros,9,41,118,168", "Røros,19,31,118,168")
+    files = _scan(_folder(tmp_path / "safe", {"tabell2a.csv": a.replace("Røros,9,41", "Røros,19,31"),
+                                              "tabell2b.csv": safe}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_a_chapter_code_after_a_column_name_is_no_statistic() -> None:
+    from scanner.names import statistic_kind
+
+    assert statistic_kind("Mielenterveyden häiriöt (F)") is None
+    assert statistic_kind("Neoplasms (C00-D48)") is None
+    assert statistic_kind("F value") == "estimate"

@@ -40,9 +40,11 @@ if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file with
 __all__ = [
     "COUNT_PERCENT",
     "STACKED_SUM",
+    "Differenced",
     "StackedTables",
     "TextTable",
     "TextTableSource",
+    "band_differences",
     "count_percent_table",
     "count_rows",
     "filled_from_twin",
@@ -105,6 +107,20 @@ def _norm_label(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+# What two tables' row labels may differ by and still name one area: a leading code ("1081 Nordjylland",
+# "46 Vestland"), the kind of area before or after the name ("Region Nordjylland", "Stockholms län",
+# "Nordland fylke", "Kainuun maakunta").
+_AREA_CODE = lazy_compile(r"^\d{1,6}\s+(?=\D)")
+_AREA_WORD = lazy_compile(r"^(?:region|landsdel|kommune|kommun|fylke|maakunta|kunta|landskap)\s+(?=\S)|"
+                          r"(?<=\S)\s+(?:län|lan|fylke|kommune|kommun|region|maakunta|landskap)$")
+
+
+def _link_label(text: str) -> str:
+    """A row label as tables of one delivery are matched on (see :data:`_AREA_WORD`)."""
+    label = _AREA_CODE.sub("", _norm_label(text))
+    return _AREA_WORD.sub("", label) or label
+
+
 #: Tables of at most this many rows are compared with the file's other tables for linked margins (a workbook's
 #: sheets, a document's tables): published tables are small.
 LINKED_MAX_ROWS = 2_000
@@ -139,33 +155,55 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
                                                 if k and (is_margin_label(n) or _COUNT_COLUMN.match(n.strip()))]
         for k in totals:
             if all(len(r) > k and _BARE_NUMBER.match(r[k]) for r in t.rows):
-                margins.append((i, {_norm_label(r[0]): r[k] for r in t.rows}))
+                margins.append((i, {_link_label(r[0]): r[k] for r in t.rows}))
+        # a row of totals over columns ("Antal patienter | 963 | 628 | 1591" under "Mænd | Kvinder | I alt")
+        for r in t.rows:
+            if len(t.names) >= 3 and r and (is_margin_label(r[0]) or _COUNT_COLUMN.match(r[0].strip())
+                                            or _COUNT_ROW_LABEL.match(r[0].strip())) \
+                    and all(len(r) > k and _BARE_NUMBER.match(r[k]) for k in range(1, len(t.names))):
+                margins.append((i, {_link_label(n): r[k] for k, n in enumerate(t.names) if k}))
+        # a long table of two labels and a count ("koen,region,antal"): each label's total over the other
+        if len(t.names) == 3 and all(len(r) >= 3 and r[0] and r[1] and _BARE_NUMBER.match(r[2]) for r in t.rows):
+            for by in (0, 1):
+                sums: dict[str, float] = {}
+                for r in t.rows:
+                    number = _number_text(r[2])
+                    if number is None:
+                        break
+                    sums[_link_label(r[by])] = sums.get(_link_label(r[by]), 0.0) + float(number)
+                else:
+                    if 2 <= len(sums) < len(t.rows):
+                        margins.append((i, {key: f"{v:.0f}" for key, v in sums.items() if v == int(v)}))
     out: list[tuple[int, int, TextTable]] = []
     for k, t in enumerate(tables):
         if len(t.names) < 3 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
         # (a note under the table, "x: færre end 3", fills no cell and is no row of it)
-        labels = [_norm_label(r[0]) for r in t.rows if r and r[0] and not is_margin_label(r[0])
+        labels = [_link_label(r[0]) for r in t.rows if r and r[0] and not is_margin_label(r[0])
                   and any(c.strip() for c in r[1:])]
-        columns = [_norm_label(n) for n in t.names[1:]]
+        columns = [_link_label(n) for n in t.names[1:]]
         has_total_column = any(is_margin_label(n) for n in t.names[1:])
         has_total_row = any(r and is_margin_label(r[0]) for r in t.rows)
+        # (every table that publishes such a margin: a wrong one, of other units, does not add up, and the
+        # audit drops it)
+        seen: set[tuple[tuple[str, str], ...]] = set()
         for src, m in margins:
-            if src == k:
+            if src == k or tuple(sorted(m.items())) in seen:
                 continue
+            seen.add(tuple(sorted(m.items())))
             if not has_total_column and labels and all(x in m for x in labels):
-                rows = [[*r, m.get(_norm_label(r[0]), "") if r and r[0] else ""] for r in t.rows]
+                rows = [[*r, m.get(_link_label(r[0]), "") if r and r[0] else ""] for r in t.rows]
                 out.append((k, src, TextTable([*t.names, "I alt (linked table)"], rows, t.data_line, t.kind,
                                               t.lines)))
-                break
-            if not has_total_row and all(x in m for x in columns):
+            elif not has_total_row and all(x in m for x in columns):
                 rows = [*t.rows, ["I alt (linked table)", *(m[x] for x in columns)]]
                 lines = (*t.lines, t.lines[-1]) if t.lines else ()
                 out.append((k, src, TextTable(list(t.names), rows, t.data_line, t.kind, lines)))
-                break
     return out
 
 
+# A row of counts by its label: "Antal patienter", "Antall personer i alt", "Number of persons".
+_COUNT_ROW_LABEL = lazy_compile(r"(?i)^(?:antal|antall|lukumäärä|number of|count of)\b.{0,30}$")
 # A column of a table's counts by its name alone ("Antal", "Antall personer", "N", "lkm"), as the total of
 # each row label in a table of one count and its shares.
 _COUNT_COLUMN = lazy_compile(r"(?i)^(?:antal|antall|lukumäärä|lkm|n|number|count|frequency)(?:\s+\w+)?$")
@@ -184,7 +222,7 @@ def _row_keys(t: TextTable, labels: list[int]) -> dict[tuple[str, ...], int] | N
     """Each row's labels (normalised) to its index; None when two rows share their labels."""
     keys: dict[tuple[str, ...], int] = {}
     for i, r in enumerate(t.rows):
-        key = tuple(_norm_label(r[c]) if c < len(r) else "" for c in labels)
+        key = tuple(_link_label(r[c]) if c < len(r) else "" for c in labels)
         if not any(key):
             continue
         if key in keys:
@@ -350,6 +388,137 @@ def stacked_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list[S
             out.append(StackedTables(TextTable(names, rows, 1, "stacked", dimensions=tuple(names[:len(labels) + 1])),
                                      tuple(origin), tuple(m[0] for m in parts), total[0]))
             break
+    return out
+
+
+# A column of an age band or another class of whole numbers: "18-29 år", "0–17", "25–64", "65+", "65 år og
+# derover", "67 år och äldre", "65 ja yli".
+_BAND = lazy_compile(r"^\D{0,20}?(\d{1,3})\s*[-–]\s*(\d{1,3})\b\D{0,12}$")
+_OPEN_BAND = lazy_compile(r"^\D{0,20}?(\d{1,3})\s*(?:år|years?|v(?:uotta)?)?\s*(?:\+|og (?:over|derover|ældre|eldre)|"
+                          r"och (?:över|äldre)|ja yli|or (?:more|older)|and (?:over|older))\s*$", re.IGNORECASE)
+
+
+def _band(name: str) -> tuple[int, int] | None:
+    """The whole numbers a class column covers, ``(first, last)`` (last 999 for an open class)."""
+    m = _BAND.match(name.strip())
+    if m and int(m.group(1)) <= int(m.group(2)):
+        return int(m.group(1)), int(m.group(2))
+    m = _OPEN_BAND.match(name.strip())
+    return (int(m.group(1)), 999) if m else None
+
+
+@dataclass(frozen=True, slots=True)
+class Differenced:
+    """Counts two tables of the same rows give by subtraction, their classes cut at other bounds ("18-29 år"
+    in one, "18-24 år" in the other: 25-29 år). ``table`` holds ``k``'s label columns and one column per
+    class so recomputed (blank where nothing is); ``how`` says which classes were subtracted."""
+
+    k: int
+    other: int
+    table: TextTable
+    how: tuple[str, ...]
+
+
+def band_differences(tables: Sequence[TextTable], threshold: int) -> list[Differenced]:
+    """Pairs of tables with the same row labels whose columns are classes cut at different bounds: the
+    classes of the common refinement that their published counts pin, per row, when they are fewer than
+    ``threshold`` (and not 0), and cells one of them hides that the other's classes give back (reported in
+    the table that hides them; a class neither publishes is reported in the second table of the pair).
+
+    The two tables must describe the same units: every row's counts fit one refinement exactly (a table of
+    another year or population does not), on at least two rows."""
+    import numpy as np
+
+    from scanner.loaders.base import SUPPRESSION_MARKER
+
+    read: list[tuple[list[int], dict[tuple[str, ...], int], dict[int, tuple[int, int]]] | None] = []
+    for t in tables:
+        bands = {c: b for c, n in enumerate(t.names) if (b := _band(n)) is not None}
+        labels = [c for c, n in enumerate(t.names) if c not in bands and not any(
+            c < len(r) and (_number_text(r[c]) is not None or SUPPRESSION_MARKER.fullmatch(r[c].strip()))
+            for r in t.rows)]
+        keys = _row_keys(t, labels) if len(bands) >= 2 and labels else None
+        read.append((labels, keys, bands) if keys else None)
+    out: list[Differenced] = []
+    for a, b in itertools.combinations(range(len(tables)), 2):
+        ra, rb = read[a], read[b]
+        if ra is None or rb is None or set(ra[2].values()) == set(rb[2].values()):
+            continue
+        if [_norm_label(tables[a].names[c]) for c in ra[0]] != [_norm_label(tables[b].names[c]) for c in rb[0]]:
+            continue
+        common = [key for key in ra[1] if key in rb[1]]
+        if len(common) < 2:
+            continue
+        cuts = sorted({lo for lo, _ in (*ra[2].values(), *rb[2].values())}
+                      | {hi + 1 for _, hi in (*ra[2].values(), *rb[2].values())})
+        atoms = list(itertools.pairwise(cuts))
+        found: dict[int, dict[str, dict[int, float]]] = {a: {}, b: {}}
+        how: dict[int, set[str]] = {a: set(), b: set()}
+        fitted = 0
+        consistent = True
+        for key in common:
+            eqs, vals, hidden_cells = [], [], []
+            for t_idx, (_, keys, bands) in ((a, ra), (b, rb)):
+                row = tables[t_idx].rows[keys[key]]
+                for c, (lo, hi) in bands.items():
+                    vec = [1.0 if lo <= x < hi + 1 and y <= hi + 1 else 0.0 for x, y in atoms]
+                    text = row[c] if c < len(row) else ""
+                    number = _number_text(text)
+                    if number is not None:
+                        try:
+                            vals.append(float(number))
+                        except ValueError:
+                            continue
+                        eqs.append(vec)
+                    elif SUPPRESSION_MARKER.fullmatch(text.strip()):
+                        hidden_cells.append((t_idx, c, vec))
+            if len(eqs) < 2:
+                continue
+            m = np.array(eqs)
+            v = np.array(vals)
+            x, *_ = np.linalg.lstsq(m, v, rcond=None)
+            if np.abs(m @ x - v).max() > 1e-6 * max(1.0, float(np.abs(v).max())):
+                consistent = False
+                break
+            fitted += 1
+            rank = np.linalg.matrix_rank(m)
+
+            def pinned(vec: list[float], m: np.ndarray = m, rank: int = rank) -> bool:
+                return bool(np.linalg.matrix_rank(np.vstack([m, vec])) == rank)
+
+            # (a class one table hides is reported as that table's hidden cell, below)
+            published = {tuple(e) for e in eqs} | {tuple(vec) for _, _, vec in hidden_cells}
+            for s, (lo, hi) in enumerate(atoms):
+                vec = [1.0 if k == s else 0.0 for k in range(len(atoms))]
+                if tuple(vec) in published or not pinned(vec):
+                    continue
+                value = float(np.dot(vec, x))
+                if 0.5 <= value < threshold:
+                    name = f"Antal {lo}-{hi - 1 if hi < 1000 else ''} (difference of two tables)"
+                    found[b].setdefault(name, {})[rb[1][key]] = value
+                    how[b].add(f"{lo}-{hi - 1 if hi < 1000 else ''}")
+            for t_idx, c, vec in hidden_cells:
+                if pinned(vec):
+                    value = float(np.dot(vec, x))
+                    if 0.5 <= value < threshold:
+                        name = f"Antal {tables[t_idx].names[c]} (recomputed from the other table)"
+                        keys = (ra if t_idx == a else rb)[1]
+                        found[t_idx].setdefault(name, {})[keys[key]] = value
+                        how[t_idx].add(tables[t_idx].names[c])
+        if not consistent or fitted < 2:
+            continue
+        for t_idx, columns in found.items():
+            if not columns:
+                continue
+            t = tables[t_idx]
+            labels = (ra if t_idx == a else rb)[0]
+            names = [t.names[c] for c in labels] + list(columns)
+            rows = [[r[c] if c < len(r) else "" for c in labels]
+                    + [f"{columns[n][i]:.0f}" if i in columns[n] else "" for n in columns]
+                    for i, r in enumerate(t.rows)]
+            table = TextTable(unique_names(names), rows, t.data_line, t.kind, t.lines,
+                              dimensions=tuple(unique_names(names)[:len(labels)]))
+            out.append(Differenced(t_idx, b if t_idx == a else a, table, tuple(sorted(how[t_idx]))))
     return out
 
 
