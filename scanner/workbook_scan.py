@@ -276,24 +276,35 @@ class _WorkbookScan:
             LINKED_MAX_ROWS,
             TextTable,
             TextTableSource,
+            band_differences,
             linked_tables,
             stacked_tables,
         )
 
         rules = [r for r in self.table_rules if r.code == "TAB004"]
         small = [t for t in self.tables if t.n_rows <= LINKED_MAX_ROWS]
-        if not rules or len(small) < 2:
+        if len(small) < 2:
             return
         texts = [TextTable(list(t.names), cell_texts(t), t.data_row, "sheet") for t in small]
         # (only cells recomputed as small counts: another table's margin may be of other units, and a
         # review from it would be noise)
-        for k, _, found in linked_tables(texts):
+        for k, _, found in linked_tables(texts) if rules else ():
             model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
             part = _Judged()
             self._keep(_blocking(judge(model, rules, self.config, self.path, self.key)), part)
             self.findings.extend(on_sheet(f, small[k], self.key, rows_moved=False) for f in part.report)
+        # classes cut at other bounds on two sheets ("18-29 år" and "18-24 år"): their difference is a count
+        small_rules = [r for r in self.table_rules if r.code == "TAB001"]
+        for d in band_differences(texts, self.config.profile.threshold) if small_rules else ():
+            model = self.analyse(TextTableSource(Path(self.entry.path), d.table), self.config)
+            part = _Judged()
+            self._keep(_blocking(judge(model, small_rules, self.config, self.path, self.key)), part)
+            why = (f"Sheet '{masking.mask_name(small[d.other].sheet)}' cuts the classes at other bounds: "
+                   f"{', '.join(d.how)} follow by subtraction.")
+            self.findings.extend(dataclasses.replace(g, message=f"{g.message} {why}") for g in
+                                 (on_sheet(f, small[d.k], self.key, rows_moved=False) for f in part.report))
         # sheets of one shape that add up to another sheet ("Män", "Kvinnor" and "Totalt")
-        for stack in stacked_tables(texts, [t.sheet for t in small]):
+        for stack in stacked_tables(texts, [t.sheet for t in small]) if rules else ():
             model = self.analyse(TextTableSource(Path(self.entry.path), stack.table), self.config)
             part = _Judged()
             self._keep(_blocking(judge(model, rules, self.config, self.path, self.key)), part)

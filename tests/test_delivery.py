@@ -271,3 +271,20 @@ def test_a_chapter_code_after_a_column_name_is_no_statistic() -> None:
     assert statistic_kind("Mielenterveyden häiriöt (F)") is None
     assert statistic_kind("Neoplasms (C00-D48)") is None
     assert statistic_kind("F value") == "estimate"
+
+
+def test_sheets_with_classes_cut_at_other_bounds(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, head, rows in (("Tabel 1", ["Region", "0-29 år", "30+ år"], [["Hovedstaden", 150, 88],
+                                                                            ["Nordjylland", 29, 9]]),
+                              ("Tabel 2", ["Region", "0-29 år", "30-49 år", "50+ år"],
+                               [["Hovedstaden", 150, 61, 27], ["Nordjylland", 29, 7, "x"]])):
+        ws = wb.create_sheet(title)
+        ws.append(head)
+        for r in rows:
+            ws.append(r)
+    wb.save(tmp_path / "t1d.xlsx")
+    (result,) = api.scan([tmp_path / "t1d.xlsx"], load_config(), jobs=1).files
+    (finding,) = [f for f in result.findings if f.rule == "TAB001"]  # Nordjylland 50+ = 9 - 7
+    assert finding.location.sheet == "Tabel 2" and "cuts the classes at other bounds" in finding.message

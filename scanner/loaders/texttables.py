@@ -394,7 +394,8 @@ def stacked_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list[S
 # A column of an age band or another class of whole numbers: "18-29 år", "0–17", "25–64", "65+", "65 år og
 # derover", "67 år och äldre", "65 ja yli".
 _BAND = lazy_compile(r"^\D{0,20}?(\d{1,3})\s*[-–]\s*(\d{1,3})\b\D{0,12}$")
-_OPEN_BAND = lazy_compile(r"^\D{0,20}?(\d{1,3})\s*(?:år|years?|v(?:uotta)?)?\s*(?:\+|og (?:over|derover|ældre|eldre)|"
+_OPEN_BAND = lazy_compile(r"^\D{0,20}?(\d{1,3})\s*(?:år|years?|v(?:uotta)?)?\s*(?:\+\s*(?:år|years?)?|"
+                          r"og (?:over|derover|ældre|eldre)|"
                           r"och (?:över|äldre)|ja yli|or (?:more|older)|and (?:over|older))\s*$", re.IGNORECASE)
 
 
