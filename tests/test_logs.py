@@ -984,3 +984,18 @@ def test_html_tables_of_a_rendered_report_skip_footnote_marks() -> None:
                 '<td>52%</td></tr><tr><td>Alder</td><td>25 (22, 28)</td></tr></tbody></table>')
     (table,) = html_tables(fragment, 1, Origin.OUTPUT, "printed data frame")
     assert table.table.names[1] == "Kontroll N = 25"
+
+
+def test_html_tables_carry_a_multiindex_down_its_rows() -> None:
+    from scanner.loaders.printouts import Origin, html_tables
+
+    # pandas to_html of a crosstab by two index levels: the outer level spans its rows (rowspan)
+    fragment = ('<table><thead><tr><th></th><th>tyollinen</th><th>0</th><th>1</th></tr>'
+                '<tr><th>sukup</th><th>koulutus</th><th></th><th></th></tr></thead><tbody>'
+                '<tr><th rowspan="2" valign="top">1</th><th>1</th><td>57230</td><td>45464</td></tr>'
+                '<tr><th>2</th><td>123236</td><td>136721</td></tr>'
+                '<tr><th rowspan="2" valign="top">2</th><th>1</th><td>59224</td><td>42244</td></tr>'
+                '<tr><th>2</th><td>126916</td><td>127873</td></tr></tbody></table>')
+    (table,) = html_tables(fragment, 1, Origin.OUTPUT, "printed data frame")
+    assert table.table.names[:2] == ["sukup", "koulutus"] and table.table.dimensions == ("sukup", "koulutus")
+    assert [r[:2] for r in table.table.rows] == [["1", "1"], ["1", "2"], ["2", "1"], ["2", "2"]]

@@ -1090,6 +1090,38 @@ def _r_groups_described(lines: list[_Line], what: str) -> list[ListedTable]:
     return [table] if table is not None else []
 
 
+_R_TABLE_CALL = lazy_compile(r"\b(table|xtabs)\s*\(")
+_R_NAMED_ARG = lazy_compile(r"^\s*[\w.]+\s*=(?!=)")
+
+
+def _r_table_vars(command: str) -> int:
+    """How many variables the last ``table()`` or ``xtabs()`` call of an R command tabulates (0: unknown):
+    ``table(kjonn, hendelse)`` 2, ``xtabs(~ utd + hendelse, data = d)`` 2, ``table(d$x, useNA = "ifany")`` 1."""
+    calls = list(_R_TABLE_CALL.finditer(command))
+    if not calls:
+        return 0
+    start = calls[-1].end()
+    depth, args, current = 1, [], []
+    for ch in command[start:]:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                break
+        if ch == "," and depth == 1:
+            args.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    args.append("".join(current))
+    args = [a for a in args if a.strip() and not _R_NAMED_ARG.match(a)]
+    if calls[-1].group(1) == "xtabs":
+        formula = next((a for a in args if "~" in a), "")
+        return len([t for t in formula.split("~", 1)[-1].split("+") if t.strip()]) if formula else 0
+    return len(args)
+
+
 def _r_oneway(par: list[_Line], what: str, command: str = "") -> ListedTable | None:
     """An R ``table()`` of one variable: label lines over count lines (wrapped when wide); of
     ``prop.table(table(x))``, over its shares (a column "Percent (%)" when the command multiplied by 100, else
@@ -1170,14 +1202,28 @@ def _pandas_levels(par: list[_Line], origin: Origin, what: str) -> ListedTable |
     tokens = first.split()
     if len(tokens) < 3 or _NUMERIC_CELL.match(tokens[0]) or not all(_NUMERIC_CELL.match(t) for t in tokens[1:]):
         return None
-    if len(second.split()) != 1 or _NUMERIC_CELL.match(second) or not all(_is_data(x.text) for x in par[2:]):
+    # (a MultiIndex names its levels side by side: "sukup koulutus")
+    index_names = second.split()
+    if not index_names or any(_NUMERIC_CELL.match(n) for n in index_names) \
+            or not all(_is_data(x.text) for x in par[2:]):
         return None
     levels_at = first.index(tokens[1], len(tokens[0]))
-    if len(second) >= levels_at:
+    second_line = par[1].text.rstrip()
+    if len(second_line) >= levels_at:
         return None
-    header = _Line(par[0].number, second.ljust(levels_at) + first[levels_at:])
+    header = _Line(par[0].number, second_line.ljust(levels_at) + first[levels_at:])
     table = _columns([header], par[2:], origin, what)
-    return table if table is not None and table.table.names[0] == second else None
+    if table is None or table.table.names[:len(index_names)] != index_names:
+        return None
+    # the index's levels are labels whatever they look like (education coded 1, 2, 3); a MultiIndex prints
+    # an outer level once over its inner ones
+    t = table.table
+    rows = [list(r) for r in t.rows]
+    for k in range(1, len(rows)):
+        for d in range(len(index_names) - 1):
+            if not rows[k][d].strip():
+                rows[k][d] = rows[k - 1][d]
+    return dataclasses.replace(table, table=dataclasses.replace(t, rows=rows, dimensions=tuple(index_names)))
 
 
 _SERIES_FOOT = lazy_compile(r"^(?:Name: (.*?), )?(?:Length: \d+, )?dtype: \w+\s*$")
@@ -1223,8 +1269,9 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
         return _transposed(name or "value", pairs, what)
     counts = "value_counts" in command or name in ("count", "counts", "size") or "size()" in command
     value_name = "count" if counts else (name or "value")
+    # the index is the labels, whatever they look like (sex coded 1 and 2)
     return _table([index_name or "label", value_name], [[p[0], p[1]] for p in pairs], [p[2] for p in pairs],
-                  Origin.TABULATION, what, "pandas-series")
+                  Origin.TABULATION, what, "pandas-series", labelled=1)
 
 
 def _describe_name(label: str) -> str:
@@ -1578,6 +1625,13 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         if table.origin is Origin.OUTPUT and _has_row_numbers(table):
             # a printed data frame with its row names or index (1..n, 0..n-1): a listing of rows
             table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what} (printed data frame)")
+        elif table.origin is Origin.TABULATION and len(table.table.names) >= 3 and _has_row_numbers(table):
+            # a tabulating command's result printed as a data frame (dplyr's summarise, aggregate()): its row
+            # numbers go, the grouping columns right of them are the table's labels
+            t = table.table
+            table = ListedTable(TextTable(t.names[1:], [r[1:] for r in t.rows], t.data_line, t.kind, t.lines,
+                                          tuple(d for d in t.dimensions if d != t.names[0])),
+                                table.lines, table.origin, table.what)
         if table.origin is not Origin.LISTING:
             # SPSS's "Count" over "% within Region" in one column: the count rows are the table's cells
             counted = count_rows(TextTable(table.table.names, table.table.rows, table.table.data_line,
@@ -2390,7 +2444,10 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         table = _series(par, command, what)
         return (table, 0) if table is not None else None
     if language is Language.R and _R_TABLE_CMD.search(command):
-        for parser in (functools.partial(_r_oneway, command=command), _r_twoway, _r_level_header):
+        # (a table of two variables is never read as one of one: "utd 0 1" over "1 966187 45354" is a
+        # crosstab's header and first row, not labels over counts)
+        oneway = [functools.partial(_r_oneway, command=command)] if _r_table_vars(command) < 2 else []
+        for parser in (*oneway, _r_twoway, _r_level_header):
             table = parser(par, what)
             if table is not None:
                 return table, 0
@@ -2865,6 +2922,20 @@ class _HtmlTables(html.parser.HTMLParser):
         self._in_head = False
         self._depth = 0
         self._sup = 0
+        self._rowspan = 1
+        # cells spanning rows down (pandas' MultiIndex: an outer level's <th rowspan="3">): column -> (rows
+        # left, text)
+        self._carried: dict[int, tuple[int, str]] = {}
+
+    def _carry(self) -> None:
+        """Put the cells that span down from the rows above into the current row, at their columns."""
+        assert self._row is not None
+        while len(self._row) in self._carried:
+            col = len(self._row)
+            left, text = self._carried.pop(col)
+            self._row.append(text)
+            if left > 1:
+                self._carried[col] = (left - 1, text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "sup" and self._cell is not None:
@@ -2883,10 +2954,15 @@ class _HtmlTables(html.parser.HTMLParser):
             self._in_head = False
         elif tag == "tr":
             self._row = []
+            if self._in_head:
+                self._carried = {}
         elif tag in ("td", "th") and self._row is not None:
+            self._carry()
             self._cell = []
             span = dict(attrs).get("colspan")
             self._span = int(span) if span and span.isdigit() else 1
+            down = dict(attrs).get("rowspan")
+            self._rowspan = min(int(down), 10_000) if down and down.isdigit() else 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "sup" and self._sup:
@@ -2900,9 +2976,13 @@ class _HtmlTables(html.parser.HTMLParser):
         elif tag in ("td", "th") and self._row is not None and self._cell is not None:
             self._sup = 0  # (a mark left open ends with its cell)
             text = " ".join("".join(self._cell).split())
-            self._row.extend([text] * max(1, getattr(self, "_span", 1)))
+            for _ in range(max(1, getattr(self, "_span", 1))):
+                if self._rowspan > 1 and not self._in_head:
+                    self._carried[len(self._row)] = (self._rowspan - 1, text)
+                self._row.append(text)
             self._cell = None
         elif tag == "tr" and self._row is not None:
+            self._carry()
             (self._head if self._in_head else self._body).append(self._row)
             self._row = None
         elif tag == "thead":
@@ -2928,11 +3008,20 @@ def html_tables(fragment: str, line: int, origin: Origin, what: str) -> list[Lis
         width = max(len(r) for r in body)
         # pandas writes the index name on a second header row: the first header row names the columns
         names = list(head[0]) if head else [f"column_{i + 1}" for i in range(width)]
+        index_names: list[str] = []
         if head and len(head) > 1 and len(head[1]) >= 1 and head[1][0]:
-            names[0] = head[1][0]
+            # the index's names on a second header row (one per level of a MultiIndex), over the labels
+            k = 0
+            while k < len(head[1]) and head[1][k]:
+                k += 1
+            if k < len(head[1]) and all(not c for c in head[1][k:]):
+                index_names = head[1][:k]
+                names[:k] = index_names
+            else:
+                names[0] = head[1][0]
         names = (names + [""] * width)[:width]
         rows = [(r + [""] * width)[:width] for r in body]
-        table = _table(names, rows, [line] * len(rows), origin, what, "html")
+        table = _table(names, rows, [line] * len(rows), origin, what, "html", labelled=len(index_names))
         if table is not None:
             out.append(_describe_frame(table))
     return out

@@ -1150,6 +1150,8 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             if table is None and len(paragraph) >= 3:
                 table = _space_separated(paragraph)
             if table is not None:
+                if any(_TIBBLE_TYPES.match(lines[k]) for k in range(i, end)):
+                    table = _without_row_numbers(table)
                 yield table
                 i = end
                 continue
@@ -1170,6 +1172,21 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 i = j
                 continue
         i += 1
+
+
+# A tibble's line of column types under its header: "<int>   <int>     <int>   <dbl>".
+_TIBBLE_TYPES = lazy_compile(r"^\s*(?:##\s*)?(?:<[\w/]+>\s*){2,}$")
+
+
+def _without_row_numbers(table: TextTable) -> TextTable:
+    """A printed tibble without the row numbers it prints left of its columns (1, 2, 3... under no name):
+    they number its rows, the columns right of them are the table (``aldgrp`` 1..4 beside its counts)."""
+    if len(table.names) < 3 or not _GENERATED.match(table.names[0]):
+        return table
+    if [r[0].strip() if r else "" for r in table.rows] != [str(k + 1) for k in range(len(table.rows))]:
+        return table
+    return TextTable(table.names[1:], [r[1:] for r in table.rows], table.data_line, table.kind, table.lines,
+                     tuple(d for d in table.dimensions if d != table.names[0]))
 
 
 def _space_separated(block: list[tuple[int, str]]) -> TextTable | None:

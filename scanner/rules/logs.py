@@ -100,6 +100,9 @@ def is_aggregate(table: TableModel) -> bool:
         return True
     n = table.n_sample_rows
     labels = [c for c in table.dimensions if c.kind is ColumnKind.TEXT and c.distinct == c.non_null == n]
+    # a column the printing command grouped by is labels whatever its values look like (codes 1, 2, 3; with
+    # a row of sizes or totals under them, "N", whose label is no code)
+    labels += [c for c in table.dimensions if c.name in table.meta.dimensions and c.distinct == c.non_null >= n - 1]
     return bool(labels) and not person
 
 
