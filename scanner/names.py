@@ -326,7 +326,10 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      r"conf\w*|df|sum_?sq|mean_?sq|f|f_?value|chi2|chisq|or|hr|rr|irr|aic|"
                      r"bic|loglik|r2|r_?squared|adj_?r2|statistic|wald|odds_?ratio|hazard_?ratio|"
                      # (SAS's tests: "Prob", "Pr > ChiSq", "Prob > |t|")
-                     r"prob|pr_chi\w*|prob_chi\w*|prob_[tfz]|pr_[tfz]"),
+                     r"prob|pr_chi\w*|prob_chi\w*|prob_[tfz]|pr_[tfz]|"
+                     # (SPSS's tests: "Asymptotic Significance (2-sided)", "Exact Sig. (1-sided)", "Sig."; its
+                     # "Dependent Variable Encoding": the internal value of a category, no count)
+                     r"asymptotic_significance\w*|exact_sig\w*|sig|significance|internal_value"),
         ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel\w*|share|rate|ratio|prop|proportion|"
                   r"frequency_?pct|cum_?pct|cum|cumulative|kumulativ\w*|%"),
     )

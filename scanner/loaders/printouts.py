@@ -143,8 +143,10 @@ _SMCL_MARK = lazy_compile(r"\A\s*\{smcl\}|\{(?:txt|res|com|err|inp)\}")
 _SAS_SYSTEM = r"(?:The SAS System|Systemet SAS|SAS-systemet|Das SAS System)\b"
 _SAS_PROC = r"(?:The (?P<en>[A-Z0-9]+) Procedure|(?:Proceduren|Prosedyren|Die Prozedur) (?P<local>[A-Z0-9]+))"
 _SAS_MARK = lazy_compile(rf"^[\s\x0c\d]*{_SAS_SYSTEM}|^NOTE: |^\s*{_SAS_PROC}\s*$|"
+                       r"^\s*The (?:Mixed|Glimmix|Nlmixed) Procedure\s*$|"
                        r"^\d+ +(?:data|proc|run|libname|options|%let|DATA|PROC|RUN)\b", re.M)
-_SAS_PROC_TITLE = lazy_compile(rf"^\s*{_SAS_PROC}\s*$", re.M)
+# (within a SAS listing the title may be in mixed case: PROC MIXED prints "The Mixed Procedure")
+_SAS_PROC_TITLE = lazy_compile(rf"^\s*{_SAS_PROC}\s*$|^\s*The (?P<mixed>Mixed|Glimmix|Nlmixed) Procedure\s*$", re.M)
 _SAS_SYSTEM_TITLE = lazy_compile(_SAS_SYSTEM)
 _SAS_NOTE = lazy_compile(r"^(?:NOTE|WARNING|ERROR):", re.M)
 _STATA_HEADER = lazy_compile(r"^\s*(?:log type|opened on|closed on):|^end of do-file\s*$|^\s*___  ____  ____", re.M)
@@ -1336,7 +1338,7 @@ def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], d
             continue
         m = _SAS_PROC_TITLE.match(text)
         if m:
-            state.proc = (m.group("en") or m.group("local")).upper()
+            state.proc = (m.group("en") or m.group("local") or m.group("mixed")).upper()
             state.section = ""
             state.title = ""
             out.append(_Line(x.number, ""))
@@ -1622,6 +1624,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         body = par + [x for p in pars[k:k + used_next] for x in p]
         k += used_next
         table, k = _double_spaced(table, body, pars, k, origin, what, command, language)
+        if language is Language.SAS and what in ("SAS PROC MEANS", "SAS PROC SUMMARY"):
+            table = _means_class_rows(table)
         if table.origin is Origin.OUTPUT and _has_row_numbers(table):
             # a printed data frame with its row names or index (1..n, 0..n-1): a listing of rows
             table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what} (printed data frame)")
@@ -2299,6 +2303,35 @@ def _hmisc_extremes(lines: list[_Line]) -> list[ListedTable]:
     table = _table(["extreme", "value"], rows, at, Origin.LISTING,
                    "R Hmisc describe: extreme values (lowest, highest)", "hmisc-extremes")
     return [table] if table is not None else []
+
+
+def _means_class_rows(table: ListedTable) -> ListedTable:
+    """PROC MEANS with CLASS variables and several analysis variables: the class values and ``N Obs`` are
+    printed once, on the first variable's row (the others' rows repeat them, blank), and a label of several
+    words is one cell (``Personindkomst i alt``, not three columns)."""
+    t = table.table
+    names = list(t.names)
+    if "Variable" not in names:
+        return table
+    rows = [list(r) for r in t.rows]
+    if "Label" in names:
+        at = names.index("Label")
+        end = at + 1
+        while end < len(names) and _GENERATED_NAME.match(names[end]) \
+                and not any(_NUMERIC_CELL.match(r[end]) for r in rows if end < len(r) and r[end]):
+            end += 1
+        if end > at + 1:
+            rows = [[*r[:at], " ".join(c for c in r[at:end] if c), *r[end:]] for r in rows]
+            names = [*names[:at + 1], *names[end:]]
+    left = names.index("Variable")
+    for k in range(1, len(rows)):
+        if left and all(not rows[k][c].strip() for c in range(left)):
+            rows[k][:left] = rows[k - 1][:left]
+    return ListedTable(TextTable(names, rows, t.data_line, t.kind, t.lines, t.dimensions), table.lines,
+                       table.origin, table.what)
+
+
+_GENERATED_NAME = lazy_compile(r"^column_\d+$")
 
 
 def _has_row_numbers(table: ListedTable) -> bool:
