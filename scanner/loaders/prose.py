@@ -60,7 +60,11 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"søskende|syskon|indvandrere|invandrare|flygtninge|flyktingar|"
                  r"pensionister|pensionärer|læger|läkare|sygeplejersker|sjuksköterskor|lærere|lärare|ansøgere|"
                  r"sökande|klienter|medlemmer|medlemmar|kunder|deltagere|deltagare|respondenter|studerende|"
-                 r"studenter|soldater|fanger|fångar")
+                 r"studenter|soldater|fanger|fångar|"
+                 # Finnish, in the partitive a numeral takes ("2 henkilöä", "3 potilasta") and the plural
+                 r"henkilöä|henkilöt|henkilöitä|potilasta|potilaat|potilaita|lasta|lapset|lapsia|naista|naiset|"
+                 r"miestä|miehet|yritystä|yritykset|yrityksiä|työntekijää|työntekijät|tapausta|tapaukset|"
+                 r"kuolemaa|kuolemat|asiakasta|asiakkaat|opiskelijaa|oppilasta|vastaajaa")
 #: Danish and Norwegian "to" (two) is read before a Nordic noun only ("kun to kvinder"): in English it is a
 #: preposition ("referred to patients").
 _NORDIC_ONLY = frozenset({"to"})
@@ -87,6 +91,17 @@ _NOT_A_COUNT_BEFORE = lazy_compile(r"(?:table|figure|fig\.|model|step|group|pane
                                  re.IGNORECASE)
 
 
+# A superlative between the number and its noun: "the two largest firms", "de to største virksomheder".
+_SUPERLATIVE = lazy_compile(r"(?i)largest|biggest|smallest|highest|lowest|st(ø|o|ö)rste|st(ö|o)rsta|mindste|"
+                            r"minsta|suurin(ta)?|pienin(tä)?|leading|dominant")
+# Deaths counted by their verb: "2 died", "døde 2", "2 dog", "kuoli 2" (a small count of deaths is one whatever
+# the noun: "Of the 14 patients ..., 2 died within 90 days").
+_DEATHS = lazy_compile(r"(?i)(?<![\w.,/<>≤≥=+-])(\d{1,2})[ \t]+(?:of them[ \t]+|af dem[ \t]+|av dem[ \t]+)?"
+                       r"(?:died|døde|dog|dödde|kuoli|kuolivat)\b"
+                       r"|\b(?:died|døde|dog|dödde|kuoli|kuolivat)[ \t]+(\d{1,2})\b"
+                       r"(?![ \t]*(?:år|years?|dage|days?|dagar|døgn|vuotta|päivää|måneder|months?|%|pct|procent))")
+
+
 def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
     """Counts of persons or firms under the threshold written in a note's sentences ("2 patients died within
     30 days"), as a table of counts that TAB001 reports for review: a number before such a noun is often a
@@ -98,6 +113,8 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
         word = m.group(1).lower()
         if word in _NORDIC_ONLY and m.group(3).lower() not in _NORDIC_NOUN_WORDS:
             continue
+        if m.group(2) and _SUPERLATIVE.fullmatch(m.group(2).strip()):
+            continue  # "the two largest firms": how a dominance rule is worded, not a count of firms
         value = int(word) if word.isdigit() else _NUMBER_WORDS[word]
         if not 0 < value < threshold \
                 or _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
@@ -108,6 +125,14 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
             continue
         rows.append([f"group {len(rows) + 1}", str(value)])
         lines.append(line)
+    line, pos = first_line, 0
+    for m in _DEATHS.finditer(text):
+        value = int(m.group(1) or m.group(2))
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        if 0 < value < threshold and line not in skip and line not in lines and len(rows) < _PROSE_MAX_ROWS:
+            rows.append([f"group {len(rows) + 1}", str(value)])
+            lines.append(line)
     return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
 
 
@@ -118,7 +143,9 @@ _FIRM_NOUNS = (r"(?:virksomhed(?:er)?|firma(?:er)?|firms?|compan(?:y|ies)|enterp
                r"producent(?:er)?|producers?|employers?|arbejdsgiver(?:e)?|selskab(?:er)?|units?|enheder|enheter|"
                r"aktør(?:er)?|players?|koncern(?:er)?)")
 _PROSE_DOMINANCE = lazy_compile(
-    r"\b(?:(two|to|två|2)\s+)?" + _LARGEST + r"\s+(?:\w+\s+){0,2}?" + _FIRM_NOUNS + r"\b[^.%\n]{0,80}?"
+    # (an abbreviation's full stop does not end the sentence: "står for ca. 88 pct.")
+    r"\b(?:(two|to|två|2)\s+)?" + _LARGEST + r"\s+(?:\w+\s+){0,2}?" + _FIRM_NOUNS
+    + r"\b(?:[^.%\n]|(?<=ca)\.|(?<=omkr)\.|(?<=approx)\.|(?<=appr)\.|(?<=ung)\.){0,80}?"
     r"(\d{1,3}(?:[.,]\d+)?)\s*(?:%|pct\.?|procent|percent|prosent|per cent)", re.IGNORECASE)
 
 
@@ -177,6 +204,7 @@ def shares_in_prose(text: str, first_line: int, skip: set[int], threshold: int) 
         sentence = text[start:end]
         begin, start = start, end
         sizes = {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(sentence)}
+        sizes |= {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _PROSE_N.finditer(sentence)}  # "(N = 25)"
         if len(sizes) != 1:
             continue
         (size,) = sizes
