@@ -146,7 +146,14 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     """TAB004's findings on each table with the numbers of another file (one not in ``failed``) added, by
     the path of the file that hides the cell."""
     from scanner.engine import judge, rules_for
-    from scanner.loaders.texttables import TextTableSource, band_differences, linked_tables, stacked_tables
+    from scanner.loaders.texttables import (
+        LINKED_TOTAL,
+        TextTable,
+        TextTableSource,
+        band_differences,
+        linked_tables,
+        stacked_tables,
+    )
 
     rules = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB004"]
     small = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB001"]
@@ -190,7 +197,13 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
             continue
         model = analyse(TextTableSource(mine.entry.path, found), config)
         name = _shown(other.entry, config)
-        for f in judge(model, rules, config, mine.entry.relpath, key):
+        found_small: Iterable[Finding] = ()
+        if small and found.names[-1] == LINKED_TOTAL and found.names[-1] not in mine.text.names:
+            # the other file's counts as the rows' sizes: a table of shares gives its counts (4,3 % of 47)
+            sized = TextTable([*found.names[:-1], "N"], found.rows, found.data_line, found.kind, found.lines)
+            found_small = judge(analyse(TextTableSource(mine.entry.path, sized), config), small, config,
+                                mine.entry.relpath, key)
+        for f in (*judge(model, rules, config, mine.entry.relpath, key), *found_small):
             if f.severity < Severity.BLOCK:
                 # "not audited" with the other file's numbers (the file's own audit stands), or a hidden cell
                 # that is no small count: another file's table of the same labels may describe other units

@@ -288,3 +288,16 @@ def test_sheets_with_classes_cut_at_other_bounds(tmp_path: Path) -> None:
     (result,) = api.scan([tmp_path / "t1d.xlsx"], load_config(), jobs=1).files
     (finding,) = [f for f in result.findings if f.rule == "TAB001"]  # Nordjylland 50+ = 9 - 7
     assert finding.location.sheet == "Tabel 2" and "cuts the classes at other bounds" in finding.message
+
+
+def test_shares_in_one_file_and_the_sizes_in_another(tmp_path: Path) -> None:
+    shares = ("Region;Grundskole %;Gymnasial %;Erhvervsfaglig %;Videregående %\n"
+              "Region Hovedstaden;48,8;15,2;19,2;16,8\nRegion Sjælland;54,0;12,7;23,8;9,5\n"
+              "Region Syddanmark;50,6;14,1;22,4;12,9\n"
+              "Region Nordjylland;57,4;14,9;23,4;..\n")
+    sizes = "Region;Antal personer (N)\nRegion Hovedstaden;125\nRegion Sjælland;63\nRegion Syddanmark;85\n" \
+            "Region Nordjylland;47\n"
+    files = _scan(_folder(tmp_path / "levering", {"procent.csv": shares, "antal.csv": sizes}))
+    assert files["antal.csv"].verdict is Verdict.PASS
+    (finding,) = [f for f in files["procent.csv"].findings if f.rule == "TAB001"]
+    assert finding.location.row == 4 and "antal.csv" in finding.message

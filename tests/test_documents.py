@@ -908,3 +908,18 @@ def test_sas_crosstab_names_over_its_levels_make_one_header() -> None:
     assert table is not None
     assert table.names == ["region | Frequency Percent", "hfaudd_grp | Grundskole", "18-29", "67+", "Total"]
     assert table.rows[1][:2] == ["Nordjylland", "2"]
+
+
+def test_a_pdf_table_split_at_a_heading_row_is_put_back_together() -> None:
+    from scanner.loaders.pdf import _continued
+    from scanner.loaders.texttables import TextTable
+
+    head = TextTable(["Variable", "Events/N", "Crude HR (95% CI)"], [["Female sex", "913/11,071", "1.92 (1.69–2.18)"]],
+                     4, "fixed-width", (4,))
+    rest = TextTable(["Underweight (<18.5)", "2/61", "1.02 (0.25–4.10)"], [["Normal", "498/7,105", "1.00 (ref.)"]],
+                     8, "fixed-width", (8,))
+    (table,) = _continued([head, rest])
+    assert table.names == head.names and [r[1] for r in table.rows] == ["913/11,071", "2/61", "498/7,105"]
+    other = TextTable(["Outcome", "Model 1 (95% CI)", "Model 2 (95% CI)"], [["Death", "1.2 (1.0–1.4)", "1.1"]], 20,
+                      "fixed-width", (20,))
+    assert len(_continued([head, other])) == 2  # a table of its own under its own header

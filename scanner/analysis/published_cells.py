@@ -59,6 +59,8 @@ class SmallCell:
     subset_of: str = ""
     #: a count published as the rest of a group's size beside one share of it (100 % minus the share)
     complement: bool = False
+    #: a suppressed share that 100 % minus the row's other shares gives back, times the row's size
+    hidden_share: bool = False
 
 
 @dataclass(slots=True)
@@ -331,6 +333,8 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         # each group's n with its share of the row ("Mænd n, %, Kvinder n, %" adding up to 100 % a row): the
         # shares are those printed counts' and derive nothing more
         shares = [c for c in shares if c.name not in paired]
+    if not paired:
+        _hidden_row_share(frame, [c.name for c in shares], size, profile, dims, result)
     for col in shares:
         own = owners[col.name] or size
         n = frame.get_column(own).cast(float)
@@ -428,6 +432,34 @@ def _percent_scale(present: np.ndarray, half: float) -> float | None:
     if abs(present.sum() - total) > present.size * half + 1e-9:
         return None
     return 100.0 if total == 1.0 else 1.0
+
+
+def _hidden_row_share(frame: pl.DataFrame, shares: list[str], size: str, profile: Profile, dims: list[str],
+                      result: CellScan) -> None:
+    """Row percentages over a row's size with one share suppressed: the others and 100 % give it back
+    ("Nordjylland 57,4 | 14,9 | 23,4 | .. | N 47": 4,3 % of 47 is 2). The shares must split their rows
+    (every fully published row adds up to 100 within its rounding, at least two such rows)."""
+    import numpy as np
+
+    if len(shares) < 2:
+        return
+    pct = np.column_stack([frame.get_column(c).cast(float).fill_nan(None).to_numpy().astype(float) for c in shares])
+    n = frame.get_column(size).cast(float).to_numpy().astype(float)
+    full = ~np.isnan(pct).any(axis=1)
+    if full.sum() < 2:
+        return
+    present = pct[~np.isnan(pct)]
+    half = _half_unit(frame.select(shares).unpivot().get_column("value").cast(float).drop_nulls().drop_nans())
+    scale = 100.0 if present.max() > 1.5 else 1.0
+    if np.abs(pct[full].sum(axis=1) - scale).max() > len(shares) * half + 1e-9:
+        return  # no split of each row
+    lone = np.isnan(pct).sum(axis=1) == 1
+    for k in np.flatnonzero(lone & np.isfinite(n)).tolist():
+        j = int(np.flatnonzero(np.isnan(pct[k]))[0])
+        rest = (scale - float(np.nansum(pct[k]))) * (100.0 / scale)
+        width = (len(shares) - 1) * half * (100.0 / scale)
+        if _small_counts(np.array([rest]), width, np.array([n[k]]), profile.threshold)[0]:
+            _add_small(result, frame, dims, [k], shares[j], size_column=size, hidden_share=True)
 
 
 def _add_small(result: CellScan, frame: pl.DataFrame, dims: list[str], rows: list[int], column: str,

@@ -165,6 +165,27 @@ def _printed_output(text: str) -> list[TextTable]:
     return [t.table for t in parse_output(text, 1, language, "", OutputState())]
 
 
+# A cell that is only numbers: "2/61", "1,204", "0.91 (0.22–3.71)", "12.5 %".
+_NUMBER_CELL = re.compile(r"^[-+]?[\d.,]+\s*(?:%|/\s*[\d.,]+|\(\s*[-\d.,]+\s*[-–,;]\s*[-\d.,]+\s*\))?$")
+
+
+def _continued(tables: list[TextTable]) -> list[TextTable]:
+    """Tables of a page with the blocks that continue the one above put back under it: a table split at a
+    spacer row (a heading "BMI category" inside it) leaves a block whose first row, read as its header, is
+    data ("Underweight (<18.5) | 2/61 | 1.02 (0.25–4.10)"), as wide as the table above."""
+    out: list[TextTable] = []
+    for t in tables:
+        prev = out[-1] if out else None
+        if prev is not None and len(t.names) == len(prev.names) \
+                and any(_NUMBER_CELL.match(n.strip()) for n in t.names[1:]):
+            rows = [*prev.rows, list(t.names), *t.rows]
+            lines = (*prev.lines, t.data_line - 1, *t.lines) if prev.lines and t.lines else ()
+            out[-1] = TextTable(prev.names, rows, prev.data_line, prev.kind, lines, prev.dimensions)
+        else:
+            out.append(t)
+    return out
+
+
 def _page(reader: Any, page: Any, number: int, producer: str | None, out: DocumentContent) -> None:
     place = Place(page=number)
     text = ""
@@ -179,7 +200,7 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         out.texts.append(TextBlock(text, place))
         printed = _printed_output(text)
         compact = _compact(text)
-        for t in printed if printed else find_tables(compact):
+        for t in printed if printed else _continued(list(find_tables(compact))):
             header = None if all(n.startswith("column_") for n in t.names) else t.names
             caption = "" if printed else title_above(compact, 1, t)
             out.tables.append(DocTable(t.rows, place.with_element(f"table at text line {t.data_line}"),

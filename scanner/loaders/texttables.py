@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file with
 
 __all__ = [
     "COUNT_PERCENT",
+    "LINKED_TOTAL",
     "STACKED_SUM",
     "Differenced",
     "StackedTables",
@@ -121,6 +122,9 @@ def _link_label(text: str) -> str:
     return _AREA_WORD.sub("", label) or label
 
 
+#: The name of the total column (and label of the total row) a linked table's margin is added under.
+LINKED_TOTAL = "I alt (linked table)"
+
 #: Tables of at most this many rows are compared with the file's other tables for linked margins (a workbook's
 #: sheets, a document's tables): published tables are small.
 LINKED_MAX_ROWS = 2_000
@@ -193,10 +197,10 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
             seen.add(tuple(sorted(m.items())))
             if not has_total_column and labels and all(x in m for x in labels):
                 rows = [[*r, m.get(_link_label(r[0]), "") if r and r[0] else ""] for r in t.rows]
-                out.append((k, src, TextTable([*t.names, "I alt (linked table)"], rows, t.data_line, t.kind,
+                out.append((k, src, TextTable([*t.names, LINKED_TOTAL], rows, t.data_line, t.kind,
                                               t.lines)))
             elif not has_total_row and all(x in m for x in columns):
-                rows = [*t.rows, ["I alt (linked table)", *(m[x] for x in columns)]]
+                rows = [*t.rows, [LINKED_TOTAL, *(m[x] for x in columns)]]
                 lines = (*t.lines, t.lines[-1]) if t.lines else ()
                 out.append((k, src, TextTable(list(t.names), rows, t.data_line, t.kind, lines)))
     return out
@@ -1150,8 +1154,6 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             if table is None and len(paragraph) >= 3:
                 table = _space_separated(paragraph)
             if table is not None:
-                if any(_TIBBLE_TYPES.match(lines[k]) for k in range(i, end)):
-                    table = _without_row_numbers(table)
                 yield table
                 i = end
                 continue
@@ -1172,21 +1174,6 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 i = j
                 continue
         i += 1
-
-
-# A tibble's line of column types under its header: "<int>   <int>     <int>   <dbl>".
-_TIBBLE_TYPES = lazy_compile(r"^\s*(?:##\s*)?(?:<[\w/]+>\s*){2,}$")
-
-
-def _without_row_numbers(table: TextTable) -> TextTable:
-    """A printed tibble without the row numbers it prints left of its columns (1, 2, 3... under no name):
-    they number its rows, the columns right of them are the table (``aldgrp`` 1..4 beside its counts)."""
-    if len(table.names) < 3 or not _GENERATED.match(table.names[0]):
-        return table
-    if [r[0].strip() if r else "" for r in table.rows] != [str(k + 1) for k in range(len(table.rows))]:
-        return table
-    return TextTable(table.names[1:], [r[1:] for r in table.rows], table.data_line, table.kind, table.lines,
-                     tuple(d for d in table.dimensions if d != table.names[0]))
 
 
 def _space_separated(block: list[tuple[int, str]]) -> TextTable | None:

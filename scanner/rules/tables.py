@@ -117,7 +117,11 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             where_size = f"column {masking.mask_name(cell.size_column)!r}" if cell.size_column else cell.size_in
             what = f"a share of the group's size in {where_size} that counts {rule_text}"
             derived = ", share x size"
-            if cell.complement:
+            if cell.hidden_share:
+                what = (f"a suppressed share that 100 % minus the row's other shares gives back, and of the "
+                        f"group's size in {where_size} it counts {rule_text}")
+                derived = ", (100 % - the other shares) x size"
+            elif cell.complement:
                 what = (f"a share of the group's size in {where_size} whose rest (100 % minus the share: the "
                         f"group's other units) counts {rule_text}")
                 derived = ", (100 % - share) x size"
