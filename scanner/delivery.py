@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     Analyse = Callable[[TabularSource, Config], TableModel]
 
-__all__ = ["LINK_MAX_BYTES", "LINK_MAX_TABLES", "link_delivery"]
+__all__ = ["LINK_MAX_BYTES", "LINK_MAX_TABLES", "delivery_findings", "link_delivery", "with_findings"]
 
 log = logging.getLogger(__name__)
 
@@ -215,15 +215,13 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     return out
 
 
-def link_delivery(entries: Sequence[DiscoveredFile], results: Sequence[FileResult], config: Config,
-                  key: bytes, analyse: Analyse) -> list[FileResult]:
-    """``results`` with TAB004's cross-file findings added (module docstring); the others unchanged.
-    ``analyse`` is the scan's table analysis (:func:`scanner.api.scan` passes its own).
-
-    A finding the file's own scan already made at the same place is not repeated.
-    """
+def delivery_findings(entries: Sequence[DiscoveredFile], results: Sequence[FileResult], config: Config,
+                      key: bytes, analyse: Analyse) -> dict[str, list[Finding]]:
+    """The cross-file findings of ``entries`` (module docstring), by the relpath of the file they are in,
+    without those its own scan (``results``) already made at the same place. ``analyse`` is the scan's
+    table analysis (:func:`scanner.api.analyse_table`)."""
     if not (config.enabled("TAB004") or config.enabled("TAB001")):
-        return list(results)
+        return {}
     added: dict[str, list[Finding]] = defaultdict(list)
     failed = frozenset(r.path for r in results if r.verdict is Verdict.FAIL)
     for files in _folders(entries).values():
@@ -240,19 +238,32 @@ def link_delivery(entries: Sequence[DiscoveredFile], results: Sequence[FileResul
                 added[path].extend(found)
         except Exception as exc:  # linking is an extra check: a failure leaves each file's own verdict
             log.warning("delivery: linking the tables of a folder failed (%s)", type(exc).__name__)
-    if not added:
-        return list(results)
-    out = []
-    for r in results:
-        extra = added.get(r.path)
-        if extra:
-            seen = {_where(f) for f in r.findings}
-            new = []
-            for f in extra:
-                if _where(f) not in seen:
-                    seen.add(_where(f))
-                    new.append(f)
-            if new:
-                r = dataclasses.replace(r, findings=tuple(sorted((*r.findings, *new), key=Finding.sort_key)))
-        out.append(r)
+    own = {r.path: r for r in results}
+    out: dict[str, list[Finding]] = {}
+    for path, extra in added.items():
+        seen = {_where(f) for f in own[path].findings} if path in own else set()
+        new = []
+        for f in extra:
+            if _where(f) not in seen:
+                seen.add(_where(f))
+                new.append(f)
+        if new:
+            out[path] = new
     return out
+
+
+def with_findings(result: FileResult, extra: Sequence[Finding]) -> FileResult:
+    """``result`` with ``extra`` findings added (those at a place it has a finding of the rule already left
+    out), in report order."""
+    seen = {_where(f) for f in result.findings}
+    new = [f for f in extra if _where(f) not in seen]
+    if not new:
+        return result
+    return dataclasses.replace(result, findings=tuple(sorted((*result.findings, *new), key=Finding.sort_key)))
+
+
+def link_delivery(entries: Sequence[DiscoveredFile], results: Sequence[FileResult], config: Config,
+                  key: bytes, analyse: Analyse) -> list[FileResult]:
+    """``results`` with the cross-file findings of :func:`delivery_findings` added; the others unchanged."""
+    added = delivery_findings(entries, results, config, key, analyse)
+    return [with_findings(r, added[r.path]) if r.path in added else r for r in results]

@@ -561,3 +561,30 @@ def test_corpus_folders_as_projects_match_scan(tmp_path: Path) -> None:
     assert {p.project: (p.passed, p.review, p.fail) for p in again.projects} == \
            {p.project: (p.passed, p.review, p.fail) for p in summary.projects}
     assert Verdict.FAIL.value in json.dumps(report(tmp_path, "csv"))
+
+
+def test_a_cell_another_file_of_the_folder_gives_away_and_the_next_nights(tmp_path: Path) -> None:
+    # project p1's delivery: totals by region beside the table by region and sex with ".." (2 men)
+    root = tmp_path / "root"
+    folder = root / "p1" / "levering"
+    folder.mkdir(parents=True)
+    (folder / "tab1_region.csv").write_text("Region;Antal\nNord;61\nSyd;198\nØst;305\n", encoding="utf-8")
+    (folder / "tab2_region_koen.csv").write_text("Region;Mænd;Kvinder\nNord;..;59\nSyd;97;101\nØst;150;155\n",
+                                                 encoding="utf-8")
+    batch(tmp_path, root)
+    files = by_path(report(tmp_path, "p1"))
+    assert files["p1/levering/tab2_region_koen.csv"]["verdict"] == "fail"
+    assert files["p1/levering/tab1_region.csv"]["verdict"] == "pass"
+    first = comparable(report(tmp_path, "p1"))
+    # the next night, nothing changed: the stored findings across files are reported again, no file is read
+    summary = batch(tmp_path, root)
+    assert summary.totals()["scanned"] == 0
+    assert comparable(report(tmp_path, "p1")) == first
+    # the totals file goes: the suppressed cell is safe again
+    (folder / "tab1_region.csv").unlink()
+    batch(tmp_path, root)
+    assert by_path(report(tmp_path, "p1"))["p1/levering/tab2_region_koen.csv"]["verdict"] == "pass"
+    # it comes back changed to another population's totals: no margin of the table
+    (folder / "tab1_region.csv").write_text("Region;Antal\nNord;64\nSyd;190\nØst;301\n", encoding="utf-8")
+    batch(tmp_path, root)
+    assert by_path(report(tmp_path, "p1"))["p1/levering/tab2_region_koen.csv"]["verdict"] == "pass"

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol, TextIO
 
 from scanner import __version__, masking
-from scanner.api import scan_entry
+from scanner.api import analyse_table, scan_entry
 from scanner.batch.executors import (
     BatchError,
     Failure,
@@ -64,6 +64,7 @@ from scanner.batch.executors import (
     scan_task,
 )
 from scanner.batch.state import Approval, State, StateError, StatKey, StoredFile
+from scanner.delivery import delivery_findings, with_findings
 from scanner.discover import DiscoveredFile, FileKind
 from scanner.discover.walk import error_text, exclude_pattern, excluded
 from scanner.findings import FileResult, ScanResult, Severity, Verdict, verdict_for, worst_verdict
@@ -424,6 +425,8 @@ def run_batch(
             log.warning("run(s) %s on this state did not finish (killed?): their finished files were kept",
                         ", ".join(map(str, interrupted)))
         summaries: dict[str, ProjectSummary] = {}
+        # folders whose files changed, came or went: their tables are linked again (scanner.delivery)
+        dirty: set[str] = set()
         tasks: list[FileTask] = []
         where: dict[str, tuple[_Project, _Found, StoredFile | None]] = {}
         total_bytes = 0
@@ -459,6 +462,7 @@ def run_batch(
             gone = [p for p in stored if p not in seen]
             if gone and not (len(found) == 1 and found[0].error and found[0].relpath == project.name):
                 summary.deleted += state.forget(gone)
+                dirty.update(str(Path(p).parent) for p in gone)
         # Projects under a scanned root whose folder is gone: their files are deleted too.
         wanted = {(p.root_key, p.name) for p in projects}
         for root in root_paths:
@@ -497,6 +501,7 @@ def run_batch(
                     state.put(path=task.path, root=project.root_key, project=project.name, relpath=task.relpath,
                               stat=f.stat, results=results, config_hash=chash_used, tool_version=__version__,
                               run_id=run_id)
+                    dirty.add(str(Path(task.path).parent))
                     summary.scanned += 1
                     if old is not None and old.hash != results[0].hash:
                         summary.changed += 1
@@ -507,6 +512,8 @@ def run_batch(
                 if progress is not None:
                     progress.stop()
 
+        for project in projects:
+            _link_folders(state, project, dirty, config, job.key)
         approvals = state.approvals()
         reports.mkdir(parents=True, exist_ok=True, mode=0o711)
         errors: list[str] = []
@@ -514,6 +521,8 @@ def run_batch(
             summary = summaries[project.name]
             stored = state.files_under(project.root_key, project.name)
             loaded = state.results(stored)
+            for path, extra in state.linked(loaded).items():
+                loaded[path] = [with_findings(loaded[path][0], extra), *loaded[path][1:]]
             files: list[FileResult] = []
             for path in loaded:
                 marked, n_accepted = apply_approvals(loaded[path], approvals)
@@ -538,6 +547,32 @@ def run_batch(
             batch.errors.append(f"cannot write summary.json: {exc.strerror or type(exc).__name__}")
         state.finish_run(run_id, batch.as_dict())
     return batch
+
+
+def _link_folders(state: State, project: _Project, dirty: set[str], config: Config, key: bytes) -> None:
+    """Link the tables of the project's folders whose files changed (:mod:`scanner.delivery`) and store the
+    findings across files. A folder nothing changed in keeps the findings stored for it, so a rerun over an
+    unchanged tree reads no file."""
+    stored = state.files_under(project.root_key, project.name)
+    by_folder: dict[str, list[str]] = {}
+    for path in stored:
+        folder = str(Path(path).parent)
+        if folder in dirty:
+            by_folder.setdefault(folder, []).append(path)
+    for folder, paths in sorted(by_folder.items()):
+        own = {path: results[0] for path, results in state.results(paths).items()}
+        entries = []
+        for path, result in own.items():
+            try:
+                entries.append(DiscoveredFile(Path(path), result.path, FileKind(result.kind), result.bytes))
+            except ValueError:
+                continue  # a kind this version does not know: not a table it links
+        found = delivery_findings(entries, list(own.values()), config, key, analyse_table)
+        by_relpath = {result.path: path for path, result in own.items()}
+        state.set_linked(folder, {by_relpath[rel]: fs for rel, fs in found.items() if rel in by_relpath})
+    for folder in dirty - set(by_folder):
+        if Path(folder).is_relative_to(project.path):
+            state.set_linked(folder, {})  # (every file of the folder went)
 
 
 def _count(summary: ProjectSummary, file: FileResult) -> None:

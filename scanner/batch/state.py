@@ -60,6 +60,8 @@ SCHEMA_VERSION = 1
 
 APPLICATION_ID = 0x53444353  # "SDCS": SQLite's header field for the application that owns the file
 _MARKER = "sdcscan-batch-state"
+#: ``meta`` keys of each folder's cross-file findings (a JSON object: absolute path -> findings)
+_LINKED = "linked:"
 
 _SCHEMA = """
 CREATE TABLE schema_version (version INTEGER NOT NULL);
@@ -372,6 +374,44 @@ class State:
                 self._conn.execute(f"DELETE FROM findings WHERE path IN ({marks})", chunk)
                 n += self._conn.execute(f"DELETE FROM files WHERE path IN ({marks})", chunk).rowcount
         return n
+
+    # -- findings across the files of a folder (scanner.delivery) --------------------------------------
+
+    def linked(self, paths: Iterable[str]) -> dict[str, list[Finding]]:
+        """The stored cross-file findings of ``paths`` (absolute), by path (see :meth:`set_linked`)."""
+        wanted = set(paths)
+        out: dict[str, list[Finding]] = {}
+        folders = {str(Path(p).parent) for p in wanted}
+        for chunk in _chunks(sorted(folders), 500):
+            keys = [_LINKED + f for f in chunk]
+            marks = ",".join("?" * len(keys))
+            for (value,) in self._conn.execute(f"SELECT value FROM meta WHERE key IN ({marks})", keys):
+                for path, found in json.loads(value).items():
+                    if path in wanted:
+                        out[path] = [_finding_from(d) for d in found]
+        return out
+
+    def set_linked(self, folder: str, found: dict[str, Sequence[Finding]]) -> None:
+        """Replace the cross-file findings of one folder's files (their fingerprints go into ``findings`` too,
+        so that ``sdcscan approve`` finds them) and commit. They are kept apart from each file's own result:
+        a file's row is reused while the folder's other files change, and then the folder is linked again."""
+        key = _LINKED + folder
+        with self._conn:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            for path, old in (json.loads(row[0]).items() if row else ()):
+                self._conn.executemany("DELETE FROM findings WHERE path = ? AND fingerprint = ?",
+                                       [(path, d["fingerprint"]) for d in old])
+            kept = {path: [_finding_dict(f) for f in fs] for path, fs in found.items() if fs}
+            if kept:
+                self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                   (key, json.dumps(kept, ensure_ascii=False)))
+            else:
+                self._conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+            known = {r[0] for r in self._conn.execute(
+                f"SELECT path FROM files WHERE path IN ({','.join('?' * len(kept))})", list(kept))} if kept else set()
+            self._conn.executemany("INSERT INTO findings (path, fingerprint, rule) VALUES (?, ?, ?)",
+                                   [(path, f["fingerprint"], f["rule"]) for path, fs in kept.items()
+                                    if path in known for f in fs])
 
     def count_files(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM files").fetchone()[0])
