@@ -301,3 +301,18 @@ def test_shares_in_one_file_and_the_sizes_in_another(tmp_path: Path) -> None:
     assert files["antal.csv"].verdict is Verdict.PASS
     (finding,) = [f for f in files["procent.csv"].findings if f.rule == "TAB001"]
     assert finding.location.row == 4 and "antal.csv" in finding.message
+
+
+def test_a_grand_total_in_another_file_completes_a_one_way_table(tmp_path: Path) -> None:
+    causes = ("Underliggende dødsårsak;Antall dødsfall\nYtre årsaker;142\nSvulster;21\nSykdommer i nervesystemet;11\n"
+              "Sykdommer i åndedrettsorganene;:\nAndre og ukjente årsaker;28\n")
+    key_figures = "Nøkkeltall;Verdi\nPeriode;2010–2022\nAntall dødsfall i alt;204\nAndel menn (%);73,5\n"
+    files = _scan(_folder(tmp_path / "levering", {"dodsarsak.csv": causes, "nokkeltall.csv": key_figures}))
+    assert files["nokkeltall.csv"].verdict is not Verdict.FAIL  # (its period "2010–2022" is for a person)
+    (message,) = _tab004(files["dodsarsak.csv"])  # 204 - 202 = 2
+    assert "nokkeltall.csv" in message
+    # a total of shares is no grand total of counts; nor is a total of other units (a difference of 20)
+    shares = "Dødsårsak;Andel (%)\nYtre årsaker;69,6\nAndre;30,4\nTotalt;100\n"
+    other = key_figures.replace("204", "222")
+    files = _scan(_folder(tmp_path / "safe", {"dodsarsak.csv": causes, "andel.csv": shares, "nokkeltall.csv": other}))
+    assert files["dodsarsak.csv"].verdict is files["andel.csv"].verdict is Verdict.PASS

@@ -178,7 +178,7 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
                 else:
                     if 2 <= len(sums) < len(t.rows):
                         margins.append((i, {key: f"{v:.0f}" for key, v in sums.items() if v == int(v)}))
-    out: list[tuple[int, int, TextTable]] = []
+    out: list[tuple[int, int, TextTable]] = [*_grand_totals(tables)]
     for k, t in enumerate(tables):
         if len(t.names) < 3 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
@@ -211,6 +211,50 @@ _COUNT_ROW_LABEL = lazy_compile(r"(?i)^(?:antal|antall|lukumäärä|number of|co
 # A column of a table's counts by its name alone ("Antal", "Antall personer", "N", "lkm"), as the total of
 # each row label in a table of one count and its shares.
 _COUNT_COLUMN = lazy_compile(r"(?i)^(?:antal|antall|lukumäärä|lkm|n|number|count|frequency)(?:\s+\w+)?$")
+
+
+# A key figure that is a grand total: "Antall dødsfall i alt", "Deaths, total", "Totalt", "Yhteensä".
+_GRAND_TOTAL = lazy_compile(r"(?i)(?:^|\W)(?:i alt|ialt|totalt?|total|yhteensä|in total|overall|samtliga|alle)\W*$")
+_WHOLE = lazy_compile(r"^\d{1,3}(?:[ \u00a0.,]\d{3})+$|^\d+$")
+_SHARE_NAME = lazy_compile(r"(?i)%|pct|procent|prosent|percent|andel|share|osuus|rate|ratio")
+#: Grand totals tried as the missing total row of a one-way table (each one a table to audit).
+_MAX_GRAND_TOTALS = 10
+
+
+def _grand_totals(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextTable]]:
+    """One-way tables (a label and a count) with a suppressed cell and no total row, each with a grand total
+    another table publishes added as that row: a key figure ("Antall dødsfall i alt;204") or another table's
+    total row of counts ("Totalt;204" under "Antall"). Which total is the table's is not known: every one is
+    tried, and the audit reports only a cell it pins under the threshold (a total of other units leaves a
+    difference that is no small count, or no completion at all)."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+    from scanner.names import is_margin_label
+
+    totals: list[tuple[int, str]] = []
+    for i, t in enumerate(tables):
+        for r in t.rows:
+            if not r or not r[0].strip():
+                continue
+            if len(t.names) == 2 and _GRAND_TOTAL.search(r[0]) and len(r) > 1 and _WHOLE.match(r[1].strip()) \
+                    and not _SHARE_NAME.search(t.names[1]) and not _SHARE_NAME.search(r[0]):
+                totals.append((i, r[1]))  # (a whole number: a total of shares, "Totalt 100,0", is none)
+            elif is_margin_label(r[0]):
+                totals.extend((i, r[c]) for c, n in enumerate(t.names)
+                              if c and c < len(r) and _COUNT_COLUMN.match(n.strip()) and _BARE_NUMBER.match(r[c]))
+    if not totals:
+        return
+    for k, t in enumerate(tables):
+        if len(t.names) != 2 or any(r and is_margin_label(r[0]) for r in t.rows):
+            continue
+        if not any(len(r) > 1 and SUPPRESSION_MARKER.fullmatch(r[1].strip()) for r in t.rows):
+            continue
+        seen: set[str] = set()
+        for src, value in totals:
+            if src == k or value in seen or len(seen) >= _MAX_GRAND_TOTALS:
+                continue
+            seen.add(value)
+            lines = (*t.lines, t.lines[-1]) if t.lines else ()
+            yield k, src, TextTable(list(t.names), [*t.rows, [LINKED_TOTAL, value]], t.data_line, t.kind, lines)
 
 
 def _number_text(cell: str) -> str | None:
