@@ -923,3 +923,26 @@ def test_a_pdf_table_split_at_a_heading_row_is_put_back_together() -> None:
     other = TextTable(["Outcome", "Model 1 (95% CI)", "Model 2 (95% CI)"], [["Death", "1.2 (1.0–1.4)", "1.1"]], 20,
                       "fixed-width", (20,))
     assert len(_continued([head, other])) == 2  # a table of its own under its own header
+
+
+def test_a_count_replaced_by_a_marker_as_a_tracked_change_is_still_in_the_table(tmp_path: Path) -> None:
+    from tests.doc_samples import make_docx, w_par
+
+    def changed(old: str, new: str) -> str:
+        return (f'<w:tc><w:p><w:del w:id="1" w:author="A"><w:r><w:delText>{old}</w:delText></w:r></w:del>'
+                f'<w:ins w:id="2" w:author="A"><w:r><w:t>{new}</w:t></w:r></w:ins></w:p></w:tc>')
+
+    def table(last: str) -> str:
+        rows = [["Kommune", "Genindlagt", "I alt"], ["Gentofte", "41", "310"], ["Tårnby", "23", "187"],
+                ["Frederiksberg", "37", "402"]]
+        body = "".join("<w:tr>" + "".join(f"<w:tc>{w_par(c)}</w:tc>" for c in r) + "</w:tr>" for r in rows)
+        return f"<w:tbl>{body}<w:tr><w:tc>{w_par('Dragør')}</w:tc>{last}<w:tc>{w_par('64')}</w:tc></w:tr></w:tbl>"
+
+    # the Dragør cell: "2" deleted, "<3" inserted (a checker's request, made with track changes on)
+    path = make_docx(tmp_path / "tabel3.docx", table(changed("2", "&lt;3")))
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    (finding,) = [f for f in result.findings if f.rule == "TAB001"]
+    assert "before its tracked changes" in (finding.location.element or "")
+    safe = make_docx(tmp_path / "tabel3_ok.docx", table(changed("21", "12")))
+    (result,) = api.scan([safe], load_config(), jobs=1).files
+    assert not [f for f in result.findings if f.rule == "TAB001"]

@@ -299,6 +299,13 @@ class _WordBody:
         self.recent: list[str] = []  # the last paragraphs outside tables (a table's caption)
         self.tables: list[tuple[int, list[list[str]]]] = []  # open tables: (index, rows)
         self.row: list[list[str]] = []  # per open table: the row being read
+        # the same before the tracked changes (deleted runs kept, inserted ones left out): a "2" replaced by
+        # "<3" in a cell is still in the file, and the table as it was is judged too
+        self.para_before: list[str] = []
+        self.cells_before: list[list[str]] = []
+        self.tables_before: list[list[list[str]]] = []
+        self.row_before: list[list[str]] = []
+        self.changed: list[bool] = []  # per open table: a cell of it has tracked changes
 
     def place(self) -> Place:
         element = f"table {self.tables[0][0]}" if self.tables else f"paragraph {self.paragraphs + 1}"
@@ -315,10 +322,15 @@ class _WordBody:
             self.tables_seen += 1
             self.tables.append((self.tables_seen, []))
             self.row.append([])
+            self.tables_before.append([])
+            self.row_before.append([])
+            self.changed.append(False)
         elif tag == "tr" and self.tables:
             self.row[-1] = []
+            self.row_before[-1] = []
         elif tag == "tc":
             self.cells.append([])
+            self.cells_before.append([])
 
     def end(self, tag: str, el: Element) -> None:
         self.stack.pop()
@@ -334,12 +346,17 @@ class _WordBody:
         elif tag == "r":
             text = "".join(self.run)
             if text:
+                inserted = "ins" in self.stack or "moveTo" in self.stack
                 if "del" in self.stack or "moveFrom" in self.stack:
                     self.para_deleted.append(text)
                 elif self.run_hidden:
                     self.para_hidden.append(text)
                 else:
                     self.para.append(text)
+                if not inserted:
+                    self.para_before.append(text)
+                if (inserted or "del" in self.stack or "moveFrom" in self.stack) and self.changed:
+                    self.changed[-1] = True
             self.run = []
             el.clear()
         elif tag == "p":
@@ -347,6 +364,7 @@ class _WordBody:
             el.clear()
         elif tag == "tc" and self.cells:
             cell = self.cells.pop()
+            before = self.cells_before.pop() if self.cells_before else cell
             span = 1
             for child in el.iter():
                 if _local(child.tag) == "gridSpan":
@@ -358,18 +376,29 @@ class _WordBody:
             if self.row:
                 self.row[-1].append(cell_text(cell))
                 self.row[-1].extend([""] * (span - 1))
+                self.row_before[-1].append(cell_text(before))
+                self.row_before[-1].extend([""] * (span - 1))
             el.clear()
         elif tag == "tr" and self.tables:
             self.tables[-1][1].append(self.row[-1])
             self.row[-1] = []
+            self.tables_before[-1].append(self.row_before[-1])
+            self.row_before[-1] = []
             el.clear()
         elif tag == "tbl" and self.tables:
             index, rows = self.tables.pop()
             self.row.pop()
+            rows_before = self.tables_before.pop()
+            self.row_before.pop()
+            changed = self.changed.pop()
             element = f"table {index}" if not self.where else f"{self.where}, table {index}"
             if rows:
                 caption = "\n".join(self.recent) if not self.tables else ""
                 self.out.tables.append(DocTable(square(rows), Place(element=element), "word", caption=caption))
+                if changed and rows_before and rows_before != rows:
+                    self.out.tables.append(DocTable(square(rows_before),
+                                                    Place(element=f"{element} before its tracked changes"), "word",
+                                                    caption=caption))
                 if not self.tables:
                     self.recent = []
                 if self.cells:  # a nested table: its text belongs to the outer cell too
@@ -379,6 +408,9 @@ class _WordBody:
     def _paragraph(self) -> None:
         place = self.place()
         text = "".join(self.para)
+        if self.cells_before:
+            self.cells_before[-1].append("".join(self.para_before))
+        self.para_before = []
         if self.para_deleted:
             self.out.hidden.append(HiddenBlock("tracked-deletion", place, ["".join(self.para_deleted)]))
         if self.para_hidden:
