@@ -353,6 +353,8 @@ class StackedTables:
     total: int
 
 
+#: Tables of one shape tried as parts and their sum, at most.
+_MAX_STACKED = 24
 #: The name the stacked sum's rows get in the ``Tabel`` column (a margin label).
 STACKED_SUM = "I alt (linked tables)"
 
@@ -382,7 +384,10 @@ def stacked_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list[S
         shapes.setdefault(signature, []).append((k, labels, numeric, keys))
     out: list[StackedTables] = []
     for members in shapes.values():
-        if len(members) < 3 or not any(hidden(c) for k, *_ in members for r in tables[k].rows for c in r):
+        # (parts of one total are few: sexes, years, regions; a folder of hundreds of tables of one shape is
+        # no such sum, and trying each as the total would cost their square)
+        if not 3 <= len(members) <= _MAX_STACKED \
+                or not any(hidden(c) for k, *_ in members for r in tables[k].rows for c in r):
             continue
         first = tables[members[0][0]]
         labels, numeric = members[0][1], members[0][2]
