@@ -147,6 +147,15 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
     _shares_of_total(table, dims, measures, out, p_percent)
     summed = None if any(is_margin_label(c.name) for c in measures) else _summed_margin(table, measures)
     hints = _Margin.WORD if summed is not None else _margin_hints(table, dims, measures)
+    rows: _Rows | None = None
+    if hints is None and len(dims) == 1 and table.sample_complete and table.n_sample_rows <= MAX_BLANK_MARGIN_ROWS:
+        # no total by its label: a row that is the sum of all the others ("Jämtlands län" under its
+        # municipalities, "Antal patienter" under the hospitals) is one by the numbers
+        rows = _read_rows(table, dims, measures)
+        total = _summing_row(rows, measures) if rows is not None else None
+        if total is not None and rows is not None:
+            rows.labels[0][total] = "Total"
+            hints = _Margin.WORD
     if hints is None or (hints is _Margin.BLANK and table.n_sample_rows > MAX_BLANK_MARGIN_ROWS):
         # no total anywhere; or only blank labels in a long file, where they are missing values
         return out
@@ -155,7 +164,7 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
         if words:
             out.not_audited.append(f"the table has more than {min(table.n_sample_rows, MAX_ROWS):,} rows")
         return out
-    rows = _read_rows(table, dims, measures)
+    rows = rows if rows is not None else _read_rows(table, dims, measures)
     if rows is None:
         out.skipped.append("the table could not be read again consistently")
         if words:
@@ -367,6 +376,32 @@ def _margin_hints(table: TableModel, dims: Sequence[ColumnInfo], measures: Seque
         # grouped labels are repeated into blanks by the analysis (fill_down): such a column may hide one
         blank = blank or d.fill_down or bool((column.is_null() & has_numbers).any())
     return _Margin.BLANK if blank else None
+
+
+def _summing_row(rows: _Rows, measures: Sequence[ColumnInfo]) -> int | None:
+    """The first or last data row when it is the sum of all the others: equal to their sum in every column
+    where they are all published (at least two such columns, or one of at least three rows), and no less
+    than the published ones where some are hidden. Counts only (whole numbers, exact sums)."""
+    counted = [c.name for c in measures if c.is_count]
+    n = len(rows.index)
+    if not counted or n < 3:
+        return None
+    values = np.column_stack([rows.values[c] for c in counted])
+    if not np.isnan(values).any():
+        return None  # nothing hidden: nothing to audit
+    for k in (n - 1, 0):
+        if np.isnan(values[k]).any():
+            continue
+        others = np.delete(values, k, axis=0)
+        full = ~np.isnan(others).any(axis=0)
+        sums = np.nansum(others, axis=0)
+        if not full.any() or not np.array_equal(sums[full], values[k][full]):
+            continue
+        if (sums[~full] > values[k][~full]).any():
+            continue
+        if int(full.sum()) >= 2 or (int(full.sum()) == 1 and n - 1 >= 3):
+            return k
+    return None
 
 
 @dataclass(slots=True)
