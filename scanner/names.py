@@ -363,8 +363,12 @@ def statistic_kind(name: str) -> str | None:
         if last.lower() in COUNT_STAT_NAMES:
             return None
         return statistic_kind(last) or whole
-    # (a chapter's code after its name is no statistic: "Mielenterveyden häiriöt (F)", "Neoplasms (C00-D48)")
-    lowered = re.sub(r"[\s\-./()|>]+", "_", _CHAPTER_CODE.sub("", name.strip()).lower()).strip("_")
+    # (a chapter's code after its name is no statistic: "Mielenterveyden häiriöt (F)", "Neoplasms (C00-D48)";
+    # nor is the lowest or highest of classes: "Q1 (lowest)", "Kvintil 5 (højeste)" name an income quintile)
+    bare = _CHAPTER_CODE.sub("", name.strip())
+    if _CLASS_OF_QUANTILES.match(bare):
+        bare = _LOWEST_HIGHEST.sub("", bare)
+    lowered = re.sub(r"[\s\-./()|>]+", "_", bare.lower()).strip("_")
     if not lowered:
         return None
     if _SHARE_WORD.search(lowered) and _LARGEST_WORD.search(lowered):
@@ -377,6 +381,13 @@ def statistic_kind(name: str) -> str | None:
 
 # The code of a classification's chapter after its name: ICD-10 "(F)", "(C00-D48)", "(J00–J99)", NACE "(C)".
 _CHAPTER_CODE = lazy_compile(r"(?<=\S)\s*\([A-Z](?:\d{2})?(?:\s*[-–]\s*[A-Z]?\d{2})?\)\s*$")
+
+
+# A class of a quantile scale (an income quintile), and the "(lowest)"/"(highest)" that tells its end.
+_CLASS_OF_QUANTILES = lazy_compile(r"(?i)^\s*(?:q|d|quintile|quartile|decile|kvintil|kvartil|decil|kvintiili|"
+                                   r"kvartiili|desiili)\s*\d{1,2}\b")
+_LOWEST_HIGHEST = lazy_compile(r"(?i)\s*\((?:lowest|highest|laveste|højeste|hojeste|lavest|høyest|lägsta|högsta|"
+                               r"lagsta|hogsta|alin|ylin|pienin|suurin)\)")
 
 
 # A share and the largest unit(s) anywhere in one name: a published dominance share, whatever the word order

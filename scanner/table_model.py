@@ -1053,6 +1053,7 @@ _WEAK_STATISTIC_NAMES = frozenset({"b", "t", "z", "p", "f", "or", "hr", "rr", "i
 # Percentile levels as tables name them ("p10", "p50", "q1", "q3"). "q2", "q4" or "p3" are not: columns
 # q1..q4 or p1..p5 are questionnaire items.
 _PERCENTILE_SHORT = lazy_compile(r"^[pq]\d{1,2}$")
+_PERCENTILE_LEAD = lazy_compile(r"^([pq]\d{1,2})(?:\s*\(|\s+n\s*=|$)")
 _PERCENTILE_LEVELS = frozenset({"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "q1", "q3"})
 
 
@@ -1060,8 +1061,13 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
     """Keep a weak model-output name ("B", "SE", "t") as a statistic only when a column with an
     unmistakable model-output name ("Estimate", "Std. Error", "Pr(>|t|)") is in the same table, and short
     percentile names ("p90", "q1") only when every such name in the table is a usual percentile level."""
-    short = [c for c in columns if _PERCENTILE_SHORT.match(c.name.strip().lower())]
-    if short and not all(c.name.strip().lower() in _PERCENTILE_LEVELS for c in short):
+    # (a short name with a qualifier, "Q1 (lowest)", "Q5 (highest) N=6,488", is one of the scale's classes too)
+    def level(c: ColumnInfo) -> str:
+        m = _PERCENTILE_LEAD.match(c.name.strip().lower())
+        return m.group(1) if m else ""
+
+    short = [c for c in columns if level(c)]
+    if short and not all(level(c) in _PERCENTILE_LEVELS for c in short):
         for c in short:
             c.statistic = None
     def weak(c: ColumnInfo) -> bool:

@@ -93,6 +93,12 @@ _FILLERS = frozenset({"of", "af", "av", "the", "for", "i", "in", "på", "pa", "o
                       "statistik", "tunnusluku"})
 
 
+# A class of a quantile scale named with its end: "Q1 (lowest)", "Kvintil 5 (højeste)".
+_QUANTILE_CLASS = lazy_compile(r"^\s*(?:q|d|quintile|quartile|decile|kvintil|kvartil|decil|kvintiili|kvartiili|"
+                               r"desiili)\s*\d{1,2}\s*\((?:lowest|highest|laveste|højeste|hojeste|lavest|høyest|"
+                               r"lägsta|högsta|lagsta|hogsta|alin|ylin|pienin|suurin)\)")
+
+
 @dataclass(frozen=True, slots=True)
 class StatName:
     """What a column name or a row label announces: a statistic ``kind`` ("min", "max", "percentile",
@@ -122,6 +128,8 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
     lowered = text.strip().lower()
     if not lowered:
         return None
+    if _QUANTILE_CLASS.match(lowered):
+        return None  # "Q1 (lowest)", "Kvintil 5 (højeste) N=6,488": an income quintile, a class of the table
     if "%" in lowered and not re.search(r"\d\s*%", lowered):
         return None  # "Andel (%)", "max %": a share
     outside = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", lowered)
