@@ -3056,7 +3056,9 @@ def html_tables(fragment: str, line: int, origin: Origin, what: str) -> list[Lis
         rows = [(r + [""] * width)[:width] for r in body]
         table = _table(names, rows, [line] * len(rows), origin, what, "html", labelled=len(index_names))
         if table is not None:
-            out.append(_describe_frame(table))
+            # (a listed frame's index goes, as in its printed text: row names picked out of a large frame,
+            # 1042, 4110, 3652, say its rows are records)
+            out.append(_describe_frame(_without_obs(table)))
     return out
 
 
