@@ -1000,3 +1000,14 @@ def test_html_tables_carry_a_multiindex_down_its_rows() -> None:
     (table,) = html_tables(fragment, 1, Origin.OUTPUT, "printed data frame")
     assert table.table.names[:2] == ["sukup", "koulutus"] and table.table.dimensions == ("sukup", "koulutus")
     assert [r[:2] for r in table.table.rows] == [["1", "1"], ["1", "2"], ["2", "1"], ["2", "2"]]
+
+
+def test_html_listing_of_rows_picked_from_a_large_frame() -> None:
+    from scanner.loaders.printouts import Origin, html_tables
+
+    # firm.nlargest(5, "omsaetning_tkr") as pandas renders it: the index says the rows were picked
+    head = "<tr><th></th><th>branche</th><th>kom</th><th>omsaetning_tkr</th></tr>"
+    body = "".join(f"<tr><th>{i}</th><td>107100</td><td>461</td><td>{v}</td></tr>"
+                   for i, v in ((1042, 2960342), (4110, 1318280), (3652, 1150489)))
+    (table,) = html_tables(f"<table><thead>{head}</thead><tbody>{body}</tbody></table>", 1, Origin.LISTING, "x")
+    assert table.table.names == ["branche", "kom", "omsaetning_tkr"] and table.records == "picked"
