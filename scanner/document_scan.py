@@ -353,6 +353,7 @@ class _DocumentScan:
             self.findings.extend(_placed(f, small[k][1].place, self.key) for f in judged.report)
 
     def hidden(self, content: DocumentContent) -> None:
+        shown: set[str] | None = None  # the numbers the visible text and tables print (read when needed)
         for h in content.hidden:
             texts = [t for t in h.texts if t and t.strip()]
             if not texts:
@@ -364,7 +365,11 @@ class _DocumentScan:
             keys = named_key_values(texts) if self.id_rules and h.numbers_matter else []
             evidence = tuple(_evidence(d) for d in detections) + tuple(keys)
             severity = Severity.BLOCK if keys else max((d.severity for d in detections), default=None)
-            numbers = sum(1 for t in texts if any(ch.isdigit() for ch in t)) if h.numbers_matter else 0
+            numbers = 0
+            if h.numbers_matter and any(ch.isdigit() for t in texts for ch in t):
+                # (a comment whose numbers the document prints anyway, "samme dag i 2019", adds none)
+                shown = _visible_numbers(content) if shown is None else shown
+                numbers = sum(1 for t in texts if set(_NUMBER_TOKEN.findall(t)) - shown)
             if not numbers and not evidence and not h.numbers_matter:
                 continue
             self.doc.hidden_texts.append(HiddenTextFacts(
@@ -663,3 +668,20 @@ def scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: File
     scan.figures(content.figures)
     scan.document_rules()
     return scan.findings
+
+
+# A number as a document prints it: "2019", "12,5", "1.234".
+_NUMBER_TOKEN = lazy_compile(r"\d+(?:[.,]\d+)*")
+
+
+def _visible_numbers(content: DocumentContent) -> set[str]:
+    """Every number the document's visible text, tables and captions print."""
+    out: set[str] = set()
+    for block in content.texts:
+        out.update(_NUMBER_TOKEN.findall(block.text))
+    for table in content.tables:
+        for row in (*table.rows, *([table.header] if table.header else [])):
+            for cell in row:
+                out.update(_NUMBER_TOKEN.findall(cell or ""))
+        out.update(_NUMBER_TOKEN.findall(table.caption or ""))
+    return out

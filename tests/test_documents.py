@@ -12,7 +12,7 @@ import pytest
 
 from scanner import api
 from scanner.config import load_config
-from scanner.findings import FileResult, Finding, Verdict
+from scanner.findings import FileResult, Finding, Severity, Verdict
 from tests.doc_samples import (
     bar_chart_xml,
     chart_xml,
@@ -946,3 +946,15 @@ def test_a_count_replaced_by_a_marker_as_a_tracked_change_is_still_in_the_table(
     safe = make_docx(tmp_path / "tabel3_ok.docx", table(changed("21", "12")))
     (result,) = api.scan([safe], load_config(), jobs=1).files
     assert not [f for f in result.findings if f.rule == "TAB001"]
+
+
+def test_a_comment_whose_numbers_the_document_prints_is_no_review(tmp_path: Path) -> None:
+    from tests.doc_samples import make_docx, w_par, w_table
+
+    body = w_par("Indlæggelser 2019 efter region") + w_table([["Region", "2019"], ["Nord", "412"], ["Syd", "388"]])
+    path = make_docx(tmp_path / "rapport.docx", body, comments=["Tallene er fra samme dag i 2019."])
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert result.verdict is Verdict.PASS, [f.message for f in result.findings]
+    path = make_docx(tmp_path / "rapport2.docx", body, comments=["Før afrunding: Nord 2 mere."])
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert any(f.rule == "DOC005" and f.severity is Severity.REVIEW for f in result.findings)
