@@ -168,6 +168,8 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                f"{', '.join(d.how)} follow by subtraction.")
         for f in judge(model, small, config, mine.entry.relpath, key):
             if f.location.row is not None:
+                if d.rows_are_classes:  # (a class recomputed is no row of the file)
+                    f = dataclasses.replace(f, location=dataclasses.replace(f.location, row=None))
                 placed = mine.place(f)
                 out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
     # tables of one shape in several files, one the sum of the others (a file per sex beside the total's)

@@ -301,8 +301,10 @@ class _WorkbookScan:
             self._keep(_blocking(judge(model, small_rules, self.config, self.path, self.key)), part)
             why = (f"Sheet '{masking.mask_name(small[d.other].sheet)}' cuts the classes at other bounds: "
                    f"{', '.join(d.how)} follow by subtraction.")
+            found = [dataclasses.replace(f, location=dataclasses.replace(f.location, row=None))
+                     if d.rows_are_classes else f for f in part.report]  # (a class recomputed is no row)
             self.findings.extend(dataclasses.replace(g, message=f"{g.message} {why}") for g in
-                                 (on_sheet(f, small[d.k], self.key, rows_moved=False) for f in part.report))
+                                 (on_sheet(f, small[d.k], self.key, rows_moved=False) for f in found))
         # sheets of one shape that add up to another sheet ("Män", "Kvinnor" and "Totalt")
         for stack in stacked_tables(texts, [t.sheet for t in small]) if rules else ():
             model = self.analyse(TextTableSource(Path(self.entry.path), stack.table), self.config)

@@ -316,3 +316,16 @@ def test_a_grand_total_in_another_file_completes_a_one_way_table(tmp_path: Path)
     other = key_figures.replace("204", "222")
     files = _scan(_folder(tmp_path / "safe", {"dodsarsak.csv": causes, "andel.csv": shares, "nokkeltall.csv": other}))
     assert files["dodsarsak.csv"].verdict is files["andel.csv"].verdict is Verdict.PASS
+
+
+def test_classes_down_the_rows_cut_at_other_bounds(tmp_path: Path) -> None:
+    a = "Alder;Mænd;Kvinder\n18-29;40;38\n30-74;300;310\n75+;5;9\n"
+    b = "Alder;Mænd;Kvinder\n18-24;20;19\n25-79;322;331\n80+;3;7\n"  # 75-79: 5 - 3 = 2 men, 9 - 7 = 2 women
+    files = _scan(_folder(tmp_path / "levering", {"a.csv": a, "b.csv": b}))
+    assert files["a.csv"].verdict is Verdict.PASS
+    found = [f for f in files["b.csv"].findings if f.rule == "TAB001"]
+    assert len(found) == 2 and all(f.location.row is None and "75-79" in f.message for f in found)
+    # nobody is 75-79 in the second table's cut (5 - 5, 9 - 9): a zero, which is allowed
+    safe = "Alder;Mænd;Kvinder\n18-24;20;19\n25-79;320;329\n80+;5;9\n"
+    files = _scan(_folder(tmp_path / "safe", {"a.csv": a, "b.csv": safe}))
+    assert files["a.csv"].verdict is files["b.csv"].verdict is Verdict.PASS

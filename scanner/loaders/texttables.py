@@ -471,9 +471,46 @@ class Differenced:
     other: int
     table: TextTable
     how: tuple[str, ...]
+    #: the classes are the rows (an age band per row): ``table``'s rows are new rows under the table's own
+    #: ones, one per class recomputed, at no line of the file
+    rows_are_classes: bool = False
+
+
+def _classes_as_columns(t: TextTable) -> TextTable | None:
+    """A table whose rows are classes ("18-29 år" ... "75+" down its first column) turned so that they are its
+    columns, one row per number column of it: None when its rows are no classes."""
+    if len(t.names) < 2 or len(t.rows) < 2:
+        return None
+    labels = [r[0] if r else "" for r in t.rows]
+    bands = [_band(x) for x in labels]
+    if sum(b is not None for b in bands) < 2 or any(b is None and x.strip() for b, x in zip(bands, labels,
+                                                                                          strict=True)):
+        return None
+    kept = [k for k, b in enumerate(bands) if b is not None]
+    rows = [[t.names[c], *(t.rows[k][c] if c < len(t.rows[k]) else "" for k in kept)] for c in range(1, len(t.names))]
+    return TextTable(unique_names(["column", *(labels[k] for k in kept)]), rows, t.data_line, t.kind)
 
 
 def band_differences(tables: Sequence[TextTable], threshold: int) -> list[Differenced]:
+    """:func:`_band_differences` of the tables as they are (classes as columns), and of those whose rows are
+    classes turned (:func:`_classes_as_columns`): the counts found are then rows under the table's own."""
+    out = _band_differences(tables, threshold)
+    turned = [(k, u) for k, t in enumerate(tables) if (u := _classes_as_columns(t)) is not None]
+    if len(turned) < 2:
+        return out
+    for d in _band_differences([u for _, u in turned], threshold):
+        k, other = turned[d.k][0], turned[d.other][0]
+        t = tables[k]
+        # back in the table's own orientation: a row per class recomputed, its count under each column
+        found = d.table.names[1:]
+        by_column = {r[0]: r[1:] for r in d.table.rows}
+        rows = [[name, *(by_column.get(c, [""] * len(found))[j] for c in t.names[1:])] for j, name in enumerate(found)]
+        out.append(Differenced(k, other, TextTable(list(t.names), rows, t.data_line, t.kind,
+                                                   dimensions=(t.names[0],)), d.how, rows_are_classes=True))
+    return out
+
+
+def _band_differences(tables: Sequence[TextTable], threshold: int) -> list[Differenced]:
     """Pairs of tables with the same row labels whose columns are classes cut at different bounds: the
     classes of the common refinement that their published counts pin, per row, when they are fewer than
     ``threshold`` (and not 0), and cells one of them hides that the other's classes give back (reported in
