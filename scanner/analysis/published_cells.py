@@ -130,6 +130,7 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
                 result.itemised.append(SmallCell(0, col.name, False, (), stated=True))
     if not dims or not table.sample_complete:
         return
+    _percent_cells_of_stated_n(table, profile, dims, result)
     import numpy as np
     import polars as pl
 
@@ -532,6 +533,61 @@ _STATED_N = lazy_compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a
 
 
 _PERCENT_UNIT = lazy_compile(r"%|\bpct\b|\bprocent\b|\bpercent\b|\bprosent\b", re.IGNORECASE)
+
+
+# A cell that is a percentage alone: "8.0%", "52 %", "0,9 %".
+_PERCENT_CELL = lazy_compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*$")
+
+
+def _percent_cells_of_stated_n(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Cells written as a percentage alone ("8.0%") in a column whose header states the group's size
+    (gtsummary's "Kontroll N = 25" with ``statistic = "{p}%"``): each is a count of the group, share x N
+    (8.0 % of 25 is 2)."""
+    import numpy as np
+    import polars as pl
+
+    raw: dict[str, list[object]] | None = None
+    for col in table.columns:
+        n = _stated_n(col.name)
+        if n is None or n < profile.threshold:
+            continue
+        if table.sample.schema.get(col.name) == pl.String:
+            texts = table.sample.get_column(col.name).to_list()
+        elif col.percent and table.n_sample_rows <= _RAW_ROWS:
+            # numbers read without their percent sign: the cells as written tell the shares from the rest
+            raw = _raw_cells(table) if raw is None else raw
+            texts = raw.get(col.name, [])
+        else:
+            continue
+        found = [(k, m.group(1)) for k, t in enumerate(texts) if isinstance(t, str) and (m := _PERCENT_CELL.match(t))]
+        if len(found) < 2:
+            continue  # (one cell with a percent sign is no column of shares)
+        for k, written in found:
+            decimals = len(re.split(r"[.,]", written)[1]) if re.search(r"[.,]", written) else 0
+            pct = float(written.replace(",", "."))
+            if _small_counts(np.array([pct]), 0.5 * 10 ** -decimals, np.array([float(n)]), profile.threshold)[0]:
+                _add_small(result, table.sample, dims, [k], col.name, size_in="its header")
+
+
+#: Rows of a small table read again for its cells as written.
+_RAW_ROWS = 2_000
+
+
+def _raw_cells(table: TableModel) -> dict[str, list[object]]:
+    """The table's cells as written (the parsed sample drops a percent sign), by column; empty when the
+    source cannot be read again or its rows are not the sample's."""
+    import pyarrow as pa
+
+    from scanner.loaders.base import LoadError
+
+    try:
+        batches = list(table.source.batches())
+        raw = pa.Table.from_batches(batches, schema=table.source.schema)
+    except (LoadError, OSError, pa.ArrowException):
+        return {}
+    if raw.num_rows != table.sample.height:
+        return {}
+    return {name: raw.column(name).to_pylist() for name in raw.column_names}
 
 
 def _stated_n(text: str) -> int | None:
