@@ -77,7 +77,7 @@ def _csv_tables(entry: DiscoveredFile) -> list[_Table]:
         rows.extend(list(r) for r in zip(*columns, strict=True))
         if len(rows) > LINKED_MAX_ROWS:
             return []
-    if len(names) < 2 or len(rows) < 2:
+    if len(names) < 2 or not rows:  # (a totals file of one row is a margin too)
         return []
     # rows are the scan's data rows, so a finding's row is the row the file's own findings use
     return [_Table(entry, TextTable(names, rows, source.meta.data_line or 2, "csv"), lambda f: f)]
@@ -102,7 +102,7 @@ def _workbook_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
         except LoadError:
             continue  # the file's own scan reports the sheet it could not read
         for _, table in sheet_tables(grid):
-            if table is None or table.n_rows > LINKED_MAX_ROWS or table.n_rows < 2:
+            if table is None or table.n_rows > LINKED_MAX_ROWS or table.n_rows < 1:
                 continue
             text = TextTable(list(table.names), cell_texts(table), table.data_row, "sheet")
             out.append(_Table(entry, text, lambda f, t=table: on_sheet(f, t, key, rows_moved=False)))

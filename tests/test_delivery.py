@@ -329,3 +329,28 @@ def test_classes_down_the_rows_cut_at_other_bounds(tmp_path: Path) -> None:
     safe = "Alder;Mænd;Kvinder\n18-24;20;19\n25-79;320;329\n80+;5;9\n"
     files = _scan(_folder(tmp_path / "safe", {"a.csv": a, "b.csv": safe}))
     assert files["a.csv"].verdict is files["b.csv"].verdict is Verdict.PASS
+
+
+def test_a_row_of_another_table_that_is_this_tables_total(tmp_path: Path) -> None:
+    # the county's row in a table by county is the total of the table of its municipalities: Berg 84 - 83 = 1
+    municipalities = ("Kommun;Män;Kvinnor\nRagunda;12;9\nBräcke;15;8\nKrokom;40;21\nBerg;4;..\nÅre;35;17\n"
+                      "Östersund;57;28\n")
+    counties = "Län;Män;Kvinnor\nVästernorrlands län;301;155\nJämtlands län;163;84\nGävleborgs län;412;230\n"
+    files = _scan(_folder(tmp_path / "levering", {"kommun.csv": municipalities, "lan.csv": counties}))
+    assert files["lan.csv"].verdict is Verdict.PASS
+    (message,) = _tab004(files["kommun.csv"])
+    assert "lan.csv" in message
+    # a one-row totals file, its sexes named in English
+    files = _scan(_folder(tmp_path / "one", {"kommun.csv": municipalities,
+                                              "totals.csv": "Area;Men;Women\nJämtland;163;84\n"}))
+    assert files["kommun.csv"].verdict is Verdict.FAIL
+    # the county row of another year: no row of the other table is this table's total
+    other = counties.replace("163;84", "170;80")
+    files = _scan(_folder(tmp_path / "year", {"kommun.csv": municipalities, "lan.csv": other}))
+    assert files["kommun.csv"].verdict is Verdict.PASS
+
+
+def test_r_cut_intervals_are_classes() -> None:
+    from scanner.loaders.texttables import _band
+
+    assert _band("[10,20)") == (10, 19) and _band("(10,20]") == (11, 20) and _band("18-24 år") == (18, 24)

@@ -116,10 +116,23 @@ _AREA_WORD = lazy_compile(r"^(?:region|landsdel|kommune|kommun|fylke|maakunta|ku
                           r"(?<=\S)\s+(?:län|lan|fylke|kommune|kommun|region|maakunta|landskap)$")
 
 
+# The sexes as the Nordic languages and English name them: one label whatever the file's language.
+_SYNONYMS = {
+    "men": "men", "mænd": "men", "maend": "men", "män": "men", "menn": "men", "miehet": "men", "males": "men",
+    "male": "men", "mand": "men", "man": "men", "mann": "men", "mies": "men", "drenge": "boys", "pojkar": "boys",
+    "gutter": "boys", "pojat": "boys", "boys": "boys",
+    "women": "women", "kvinder": "women", "kvinnor": "women", "kvinner": "women", "naiset": "women",
+    "females": "women", "female": "women", "kvinde": "women", "kvinna": "women", "kvinne": "women",
+    "nainen": "women", "piger": "girls", "flickor": "girls", "jenter": "girls", "tytöt": "girls", "girls": "girls",
+}
+
+
 def _link_label(text: str) -> str:
-    """A row label as tables of one delivery are matched on (see :data:`_AREA_WORD`)."""
+    """A row label as tables of one delivery are matched on (see :data:`_AREA_WORD`; the sexes by
+    :data:`_SYNONYMS`)."""
     label = _AREA_CODE.sub("", _norm_label(text))
-    return _AREA_WORD.sub("", label) or label
+    label = _AREA_WORD.sub("", label) or label
+    return _SYNONYMS.get(label, label)
 
 
 #: The name of the total column (and label of the total row) a linked table's margin is added under.
@@ -178,7 +191,7 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
                 else:
                     if 2 <= len(sums) < len(t.rows):
                         margins.append((i, {key: f"{v:.0f}" for key, v in sums.items() if v == int(v)}))
-    out: list[tuple[int, int, TextTable]] = [*_grand_totals(tables)]
+    out: list[tuple[int, int, TextTable]] = [*_grand_totals(tables), *_summing_rows(tables)]
     for k, t in enumerate(tables):
         if len(t.names) < 3 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
@@ -219,6 +232,61 @@ _WHOLE = lazy_compile(r"^\d{1,3}(?:[ \u00a0.,]\d{3})+$|^\d+$")
 _SHARE_NAME = lazy_compile(r"(?i)%|pct|procent|prosent|percent|andel|share|osuus|rate|ratio")
 #: Grand totals tried as the missing total row of a one-way table (each one a table to audit).
 _MAX_GRAND_TOTALS = 10
+
+
+def _summing_rows(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextTable]]:
+    """Tables with a suppressed cell and no total row, each with a row of another table that is their
+    columns' total added as that row: "Jämtlands län;163;84" in a table by county beside the table of
+    Jämtland's municipalities, a totals file of one row ("I alt;350;151"). A row is taken when, in every
+    column of the table whose cells are all published, it is their sum exactly (one such column at least),
+    and in the others no less than the published cells' sum."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+    from scanner.names import is_margin_label
+
+    def number(cell: str) -> float | None:
+        text = _number_text(cell)
+        try:
+            return float(text) if text is not None else None
+        except ValueError:
+            return None
+
+    for k, t in enumerate(tables):
+        if len(t.names) < 3 or len(t.rows) < 2 or any(r and is_margin_label(r[0]) for r in t.rows):
+            continue
+        rows = [r for r in t.rows if r and r[0].strip() and any(c.strip() for c in r[1:])]
+        if not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in rows for c in r[1:]):
+            continue
+        columns = [_link_label(n) for n in t.names[1:]]
+        sums: list[float | None] = []  # per column: the sum when every cell is published, else None
+        partial: list[float] = []
+        for j in range(1, len(t.names)):
+            values = [number(r[j]) if j < len(r) else None for r in rows]
+            hidden = [j < len(r) and bool(SUPPRESSION_MARKER.fullmatch(r[j].strip())) for r in rows]
+            if any(v is None and not h for v, h in zip(values, hidden, strict=True)):
+                sums.append(None)
+                partial.append(float("nan"))  # (text in the column: no column of counts)
+                continue
+            sums.append(None if any(hidden) else sum(v for v in values if v is not None))
+            partial.append(sum(v for v in values if v is not None))
+        if all(x is None for x in sums):
+            continue
+        for src, u in enumerate(tables):
+            if src == k:
+                continue
+            where = {_link_label(n): c for c, n in enumerate(u.names)}
+            if not all(c in where for c in columns):
+                continue
+            for r in u.rows:
+                cells = [r[where[c]] if where[c] < len(r) else "" for c in columns]
+                values = [number(c) for c in cells]
+                if any(v is None for v in values):
+                    continue
+                if not all((s is None or v == s) and (p != p or s is not None or v >= p)
+                           for v, s, p in zip(values, sums, partial, strict=True)):
+                    continue
+                lines = (*t.lines, t.lines[-1]) if t.lines else ()
+                yield k, src, TextTable(list(t.names), [*t.rows, [LINKED_TOTAL, *cells]], t.data_line, t.kind,
+                                        lines)
 
 
 def _grand_totals(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextTable]]:
@@ -452,8 +520,16 @@ _OPEN_BAND = lazy_compile(r"^\D{0,20}?(\d{1,3})\s*(?:år|years?|v(?:uotta)?)?\s*
                           r"och (?:över|äldre)|ja yli|or (?:more|older)|and (?:over|older))\s*$", re.IGNORECASE)
 
 
+_R_INTERVAL = lazy_compile(r"^([\[(])\s*(\d{1,3})\s*,\s*(\d{1,3})\s*([\])])$")
+
+
 def _band(name: str) -> tuple[int, int] | None:
     """The whole numbers a class column covers, ``(first, last)`` (last 999 for an open class)."""
+    m = _R_INTERVAL.match(name.strip())
+    if m:  # R's cut(): "[10,20)" is 10..19, "(10,20]" 11..20
+        lo, hi = int(m.group(2)), int(m.group(3))
+        lo, hi = lo + (m.group(1) == "("), hi - (m.group(4) == ")")
+        return (lo, hi) if lo <= hi else None
     m = _BAND.match(name.strip())
     if m and int(m.group(1)) <= int(m.group(2)):
         return int(m.group(1)), int(m.group(2))
