@@ -54,6 +54,8 @@ LINK_MAX_BYTES = 1 << 20
 #: Tables of one folder compared with each other (pairs grow with the square).
 LINK_MAX_TABLES = 200
 _KINDS = frozenset({FileKind.CSV, FileKind.XLSX})
+# Notes and reports whose tables may publish a margin (read as sources only).
+_SOURCE_KINDS = frozenset({FileKind.DOCX, FileKind.ODT, FileKind.PDF, FileKind.TEXT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class _Table:
     entry: DiscoveredFile
     text: TextTable
     place: Callable[[Finding], Finding]
+    source_only: bool = False  # a note's or report's table: it gives numbers, findings are not placed in it
 
 
 def _csv_tables(entry: DiscoveredFile) -> list[_Table]:
@@ -109,12 +112,48 @@ def _workbook_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
     return out
 
 
+def _document_tables(entry: DiscoveredFile) -> list[_Table]:
+    """The tables of a note or a report (Word, OpenDocument, PDF, markdown or text): they may publish the
+    total another file's table leaves out ("Region Nordjylland | 350 | 151" in the notes to the checker).
+    They are read as sources only: a finding is never placed in them (their own scan judges their tables)."""
+    from scanner.document_scan import table_of
+    from scanner.loaders.texttables import LINKED_MAX_ROWS, find_tables
+
+    if entry.kind is FileKind.TEXT:
+        from scanner.loaders.text import iter_text
+
+        text = "".join(chunk.text for chunk in iter_text(entry.path))
+        found = list(find_tables(text))
+    else:
+        if entry.kind is FileKind.PDF:
+            from scanner.loaders.pdf import read_pdf
+
+            content = read_pdf(entry.path)
+        else:
+            from scanner.loaders.office import read_office
+
+            content = read_office(entry.path, entry.kind.value)
+        found = [t for d in content.tables if (t := table_of(d.rows, d.header, d.source)) is not None]
+    return [_Table(entry, t, _NOWHERE, source_only=True) for t in found if 1 <= len(t.rows) <= LINKED_MAX_ROWS]
+
+
+def _nowhere(f: Finding) -> Finding:  # pragma: no cover - a source-only table is never a finding's place
+    raise AssertionError("a finding placed in a source-only table")
+
+
+_NOWHERE = _nowhere
+
+
 def _tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
     """The small tables of one file; none when it cannot be read (its own scan says why)."""
     from scanner.loaders.base import LoadError
 
     try:
-        return _csv_tables(entry) if entry.kind is FileKind.CSV else _workbook_tables(entry, key)
+        if entry.kind is FileKind.CSV:
+            return _csv_tables(entry)
+        if entry.kind is FileKind.XLSX:
+            return _workbook_tables(entry, key)
+        return _document_tables(entry)
     except (LoadError, OSError, ValueError) as exc:
         log.debug("delivery: %s not read for linking (%s)", entry.relpath, type(exc).__name__)
         return []
@@ -123,9 +162,11 @@ def _tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
 def _folders(entries: Iterable[DiscoveredFile]) -> dict[Path, list[DiscoveredFile]]:
     by_folder: dict[Path, list[DiscoveredFile]] = defaultdict(list)
     for e in entries:
-        if e.kind in _KINDS and not e.error and 0 < e.size <= LINK_MAX_BYTES:
+        if e.kind in _KINDS | _SOURCE_KINDS and not e.error and 0 < e.size <= LINK_MAX_BYTES:
             by_folder[e.path.parent].append(e)
-    return {folder: files for folder, files in by_folder.items() if len(files) >= 2}
+    # (a folder needs a table file that may hide a cell, and another file to read beside it)
+    return {folder: files for folder, files in by_folder.items()
+            if len(files) >= 2 and any(e.kind in _KINDS for e in files)}
 
 
 def _where(f: Finding) -> tuple[object, ...]:
@@ -161,7 +202,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     # classes cut at other bounds in two files ("18-29 år" beside "18-24 år"): the difference is a count too
     for d in band_differences([t.text for t in tables], config.profile.threshold) if small else ():
         mine, other = tables[d.k], tables[d.other]
-        if mine.entry.path == other.entry.path or other.entry.relpath in failed:
+        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
             continue
         model = analyse(TextTableSource(mine.entry.path, d.table), config)
         why = (f"The classes of '{_shown(other.entry, config)}' are cut at other bounds: "
@@ -187,13 +228,13 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                     continue  # "not audited" or a summary line: the files' own audits stand
                 k, row = stack.origin[f.location.row - 1]
                 mine = tables[k]
-                if mine.entry.relpath != path:
+                if mine.entry.relpath != path or mine.source_only:
                     continue
                 placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row + 1)))
                 out[path].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
     for k, src, found in linked_tables([t.text for t in tables]):
         mine, other = tables[k], tables[src]
-        if mine.entry.path == other.entry.path or other.entry.relpath in failed:
+        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
             # one file's own tables: its own scan links them. A file that fails on its own does not leave
             # (an unsafe version beside its suppressed one): once it is fixed, a new scan links the fix.
             continue

@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from scanner.config import Config
     from scanner.table_model import TableModel
 
-__all__ = ["DOCUMENT_KINDS", "Embedded", "scan_document"]
+__all__ = ["DOCUMENT_KINDS", "Embedded", "scan_document", "table_of"]
 
 Analyse = Callable[[TabularSource, "Config"], "TableModel"]
 
@@ -146,7 +146,7 @@ def _placed(f: Finding, place: Place, key: bytes, *, keep_row: bool = True) -> F
     return dataclasses.replace(f, location=where, message=message, fingerprint=fp)
 
 
-def _table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> TextTable | None:
+def table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> TextTable | None:
     """A table part's rows as a text table: the first row is the header when it names the columns
     (:func:`scanner.loaders.texttables.is_header_row`; and a row follows)."""
     rows = [r for r in rows if any(c.strip() for c in r)]
@@ -278,7 +278,7 @@ class _DocumentScan:
             found_tables = [([list(r) for r in t.rows], None if all(n.startswith("column_") for n in t.names)
                              else t.names) for t in find_tables(block.text)]
         for rows, header in found_tables:
-            table = _table_of(rows, header, "typed")
+            table = table_of(rows, header, "typed")
             if table is None:
                 continue
             judged = _Judged()
@@ -323,7 +323,7 @@ class _DocumentScan:
             if t.source != "pdf-text":  # (a PDF's table is in its page's text too)
                 self._models("\n".join("  ".join(r) for r in [*([t.header] if t.header else []), *t.rows]),
                              t.place)
-            table = _table_of(t.rows, t.header, t.source)
+            table = table_of(t.rows, t.header, t.source)
             if table is None:
                 continue
             read.append((table, t))
@@ -504,10 +504,10 @@ class _DocumentScan:
             detections = scan_names(ds.texts, self.countries) if self.id_rules else []
             d.identifiers = tuple(_evidence(x) for x in detections)
             d.identifier_severity = max((x.severity for x in detections), default=None)
-            found = [_table_of(t.rows, t.names, "figure-metadata") for t in find_tables(text)]
+            found = [table_of(t.rows, t.names, "figure-metadata") for t in find_tables(text)]
             rows = _delimited(text)
             if rows is not None:
-                found.append(_table_of(rows, None, "figure-metadata"))
+                found.append(table_of(rows, None, "figure-metadata"))
             for table in found:
                 if table is not None:
                     d.tables += 1

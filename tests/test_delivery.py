@@ -354,3 +354,17 @@ def test_r_cut_intervals_are_classes() -> None:
     from scanner.loaders.texttables import _band
 
     assert _band("[10,20)") == (10, 19) and _band("(10,20]") == (11, 20) and _band("18-24 år") == (18, 24)
+
+
+def test_a_total_in_the_notes_to_the_checker(tmp_path: Path) -> None:
+    note = ("# Noter til outputkontrollen\n\nTotaler for tabel 2:\n\n| Region | Antal |\n|---|---|\n"
+            "| Hovedstaden | 412 |\n| Sjælland | 198 |\n| Syddanmark | 305 |\n| Midtjylland | 276 |\n"
+            "| Nordjylland | 61 |\n")
+    files = _scan(_folder(tmp_path / "levering", {"README.md": note, "tab2_region_koen.csv": BY_REGION_SEX}))
+    assert files["README.md"].verdict is Verdict.PASS
+    (message,) = _tab004(files["tab2_region_koen.csv"])
+    assert "README.md" in message
+    # the note alone beside its safe table: nothing hidden, nothing linked
+    files = _scan(_folder(tmp_path / "safe", {"README.md": note,
+                                              "tab2_region_koen.csv": BY_REGION_SEX.replace("..;59", "..;..")}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())

@@ -895,7 +895,7 @@ def test_undecoded_widget_data_are_a_review(tmp_path: Path) -> None:
 
 
 def test_sas_crosstab_names_over_its_levels_make_one_header() -> None:
-    from scanner.document_scan import _table_of
+    from scanner.document_scan import table_of
 
     # SAS ODS PROC FREQ in RTF/Word: the row and column variables' names over the column levels, the
     # statistics legend in the corner; the first level's counts are cells, not a column of labels
@@ -904,7 +904,7 @@ def test_sas_crosstab_names_over_its_levels_make_one_header() -> None:
             ["Hovedstaden", "812", "655", "1120", "2587"],
             ["Nordjylland", "2", "151", "622", "775"],
             ["Total", "814", "806", "1742", "3362"]]
-    table = _table_of(rows, None, "document")
+    table = table_of(rows, None, "document")
     assert table is not None
     assert table.names == ["region | Frequency Percent", "hfaudd_grp | Grundskole", "18-29", "67+", "Total"]
     assert table.rows[1][:2] == ["Nordjylland", "2"]
