@@ -108,6 +108,7 @@ class ColumnInfo:
     embedded: bool = False  # counts written inside text cells: "2 (1.3%)", "n=2", "2/150"
     percent: str = ""  # numbers written with a percent sign: "all" of them, "some" (rows of shares), ""
     unsure: str = ""  # what could not be decided about the column's reading (value-free)
+    indicator: bool = False  # every number written "1.000" or ".000": a contrast's indicator codes (SPSS)
     is_count: bool = False
     count_named: bool = False  # the name says counts ("n", "antal", "Freq.")
     period_header: bool = False
@@ -814,6 +815,10 @@ def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnI
                 odd = filled & c.is_null() & t.str.contains(r"\d") & ~t.str.contains(
                     f"^(?:{SUPPRESSION_MARKER.pattern})$") & ~t.str.contains(_STATISTIC_WITH_INTERVAL.pattern)
                 exprs.append(odd.sum().alias(f"u{i}"))
+                # SPSS's parameter codings: every number written "1.000" or ".000" (indicators, no counts)
+                coded = t.str.contains(r"^(?:0?\.000|1\.000|\(\d{1,2}\))$")
+                exprs.append(((coded | ~filled).all() & (t == "1.000").any() & t.is_in([".000", "0.000"]).any())
+                             .alias(f"i{i}"))
         elif col.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN, ColumnKind.TEMPORAL):
             if sample.schema[col.name] == pl.String:
                 c = c.filter(c.is_not_null() & (c != ""))
@@ -832,6 +837,7 @@ def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnI
             if f"m{i}" in row:
                 col.markers = int(row[f"m{i}"])
                 col.unreadable = int(row[f"u{i}"])
+                col.indicator = bool(row[f"i{i}"])
             if col.non_null:
                 col.integral = bool(row[f"w{i}"])
                 col.non_negative = bool(row[f"p{i}"])
@@ -1166,6 +1172,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         others = sum(1 for o in numeric if o is not c and o.role is not Role.IDENTIFIER)
         if c.name.strip().upper() in _SAS_AUTOMATIC:
             c.role, c.reason = Role.OTHER, "SAS automatic variable"
+        elif c.indicator:
+            c.role, c.reason = Role.OTHER, "indicator codes of a contrast (1.000 / .000)"
         elif c.name in model.meta.dimensions:
             c.role, c.reason = Role.DIMENSION, "grouped by in the command that printed the table"
         elif whole_number and c.name.strip().lower() in DRAW_INDEX:

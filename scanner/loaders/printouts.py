@@ -83,6 +83,7 @@ from scanner.loaders.texttables import (
     merged_numbers_split,
     summary_row,
     unique_names,
+    without_indicators,
 )
 from scanner.sources import open_file
 
@@ -608,6 +609,7 @@ def _table(names: list[str], rows: list[list[str]], lines: list[int], origin: Or
         return None
     width = len(names)
     fixed = [(r + [""] * width)[:width] for r in rows]
+    names, fixed = without_indicators(names, fixed)
     names = unique_names(names)
     table = joined_parentheses(TextTable(names, fixed, lines[0], kind, dimensions=tuple(names[:labelled])))
     return ListedTable(table, tuple(lines), origin, what)
@@ -2311,7 +2313,7 @@ def _means_class_rows(table: ListedTable) -> ListedTable:
     words is one cell (``Personindkomst i alt``, not three columns)."""
     t = table.table
     names = list(t.names)
-    if "Variable" not in names:
+    if "Variable" not in names and "N Obs" not in names:
         return table
     rows = [list(r) for r in t.rows]
     if "Label" in names:
@@ -2323,10 +2325,14 @@ def _means_class_rows(table: ListedTable) -> ListedTable:
         if end > at + 1:
             rows = [[*r[:at], " ".join(c for c in r[at:end] if c), *r[end:]] for r in rows]
             names = [*names[:at + 1], *names[end:]]
-    left = names.index("Variable")
+    # the class columns (and N Obs) left of the analysis variable, or left of N Obs with one variable: a
+    # blank repeats the row above (an outer class printed once over its inner ones: "decil 1" over kon 1, 2)
+    left = names.index("Variable") if "Variable" in names else names.index("N Obs")
     for k in range(1, len(rows)):
-        if left and all(not rows[k][c].strip() for c in range(left)):
-            rows[k][:left] = rows[k - 1][:left]
+        if any(rows[k][c].strip() for c in range(left, len(names))):
+            for c in range(left):
+                if not rows[k][c].strip():
+                    rows[k][c] = rows[k - 1][c]
     return ListedTable(TextTable(names, rows, t.data_line, t.kind, t.lines, t.dimensions), table.lines,
                        table.origin, table.what)
 

@@ -54,6 +54,7 @@ __all__ = [
     "linked_tables",
     "stacked_tables",
     "summary_row",
+    "without_indicators",
 ]
 
 _PIPE_LINE = lazy_compile(r"^\s*\|.*\|\s*$")
@@ -722,6 +723,25 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
+# SPSS's parameter codings: ".000" and "1.000" under "(1)", "(2)" (which may stand as a row among them).
+_INDICATOR = lazy_compile(r"^(?:0?\.000|1\.000)$")
+_CODING_LEVEL = lazy_compile(r"^\(\d{1,2}\)$")
+
+
+def without_indicators(names: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """``names`` and ``rows`` without the columns of indicator codes (SPSS's "Categorical Variables
+    Codings": ``1.000`` and ``.000`` per level, the design of a contrast, no counts). Rows are as wide as
+    ``names``. At least one other column is kept."""
+    width = len(names)
+    codes = [c for c in range(1, width)
+             if all(_INDICATOR.match(r[c].strip()) or _CODING_LEVEL.match(r[c].strip()) for r in rows if r[c].strip())
+             and any(r[c].strip() == "1.000" for r in rows) and any(r[c].strip() in (".000", "0.000") for r in rows)]
+    if not codes or len(codes) >= width - 1:
+        return names, rows
+    keep = [c for c in range(width) if c not in codes]
+    return [names[c] for c in keep], [[r[c] for c in keep] for r in rows]
+
+
 def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
     width = len(block[0][1])
     header = block[0][1] if is_header_row(block[0][1], [cells for _, cells in block[1:]]) else None
@@ -735,6 +755,7 @@ def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
         rows = merged_numbers_split([[""] * width, *rows], first=0)[1:]
         width = len(rows[0])
     names = unique_names(header if header is not None else [f"column_{i + 1}" for i in range(width)])
+    names, rows = without_indicators(names, [(r + [""] * len(names))[:len(names)] for r in rows])
     return TextTable(names, rows, body[0][0], kind)
 
 
