@@ -93,6 +93,8 @@ _FILLERS = frozenset({"of", "af", "av", "the", "for", "i", "in", "på", "pa", "o
                       "statistik", "tunnusluku"})
 
 
+# The first word of a count's name: "Antal i D1 (riket)" counts persons in a class.
+_COUNT_LEAD = frozenset({"antal", "antall", "number", "count", "lkm", "lukumäärä", "lukumaara"})
 # A class of a quantile scale named with its end: "Q1 (lowest)", "Kvintil 5 (højeste)".
 _QUANTILE_CLASS = lazy_compile(r"^\s*(?:q|d|quintile|quartile|decile|kvintil|kvartil|decil|kvintiili|kvartiili|"
                                r"desiili)\s*\d{1,2}\s*\((?:lowest|highest|laveste|højeste|hojeste|lavest|høyest|"
@@ -138,6 +140,8 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
     inner = [w.rstrip(".") for w in _WORD.findall(inside.replace("_", " "))]
     if any(w in _SHARE_WORDS or _EDUCATION.match(w) for w in words + inner):
         return None
+    if len(words) > 1 and words[0] in _COUNT_LEAD:
+        return None  # "Antal i D1 (riket)", "Number of persons in Q5": a count of a class, not its bound
     kinds: list[tuple[str, float | None]] = []
     used: set[int] = set()
     for i in range(len(words)):
@@ -216,7 +220,7 @@ def _word_stat(words: Sequence[str], i: int, quarters: bool) -> tuple[tuple[str,
             return ("percentile", {"1": 25.0, "2": 50.0, "3": 75.0}[digits]), None
         lvl = _level(digits)
         return (("percentile", lvl) if lvl is not None else None), None
-    if m := _DECILE.match(w):
+    if (m := _DECILE.match(w)) and not quarters:
         return ("percentile", 10.0 * int(m.group(1))), None
     if _QUARTILE_WORDS.match(w):
         for j, x in ((i - 1, prev), (i + 1, nxt)):
@@ -325,9 +329,13 @@ def _questionnaire_items(labels: Sequence[str]) -> bool:
     return bool(short) and not all(x in _USUAL_LEVELS for x in short)
 
 
-def _quarters(names: Sequence[str]) -> bool:
+def _quarters(names: Sequence[str], *, counts: bool = False) -> bool:
+    """Whether names of a table's columns (or rows) are classes of a scale, not its cut points: quarters
+    (``Q2``, ``Q4``), or, in a table of counts, deciles up to ``D10`` (nine cut points make ten classes;
+    "D10 (højeste)"). A table of decile groups' means is judged by its percentile reading."""
     keys = {n.strip().lower() for n in names}
-    return bool(keys & {"q2", "q4", "k2", "k4", "kv2", "kv4"})
+    firsts = {n.strip().lower().split(" ", 1)[0] for n in names if n.strip()}
+    return bool(keys & {"q2", "q4", "k2", "k4", "kv2", "kv4"}) or (counts and "d10" in firsts)
 
 
 def _is_model_output(table: TableModel, layout: SummaryLayout) -> bool:
@@ -419,7 +427,7 @@ _TOTAL_NAME = lazy_compile(r"(?<![^\W\d_])(sum|summa|total|totalt|value|values|v
 def _wide_layout(table: TableModel) -> SummaryLayout | None:
     from scanner.table_model import ColumnKind, Role
 
-    quarters = _quarters([c.name for c in table.columns])
+    quarters = _quarters([c.name for c in table.columns], counts=bool(table.counts))
     cols = []
     for c in table.columns:
         if c.kind is not ColumnKind.NUMERIC or c.role is Role.IDENTIFIER or c.non_null == 0:
@@ -450,7 +458,7 @@ def _long_layout(table: TableModel) -> SummaryLayout | None:
         labels = [v for v in table.sample.get_column(c.name).drop_nulls().unique().to_list() if str(v).strip()]
         if len(labels) < 2:
             continue
-        quarters = _quarters([str(v) for v in labels])
+        quarters = _quarters([str(v) for v in labels], counts=bool(table.counts))
         items = _questionnaire_items([str(v) for v in labels])
         names = [None if items and _PERCENTILE_SHORT.match(str(v).strip().lower()) else
                  stat_of(str(v), quarters=quarters) for v in labels]
@@ -508,7 +516,7 @@ def iter_groups(table: TableModel, layout: SummaryLayout, values: Sequence[Colum
     label_col = layout.label_column
     assert label_col is not None
     known = [str(v) for v in table.sample.get_column(label_col.name).drop_nulls().unique().to_list()]
-    quarters, items = _quarters(known), _questionnaire_items(known)
+    quarters, items = _quarters(known, counts=bool(table.counts)), _questionnaire_items(known)
     names: dict[str, StatName | None] = {}
     keys = [c.name for c in table.dimensions if c.name != label_col.name]
     groups: dict[tuple[object, ...], Group] = {}
