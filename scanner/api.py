@@ -720,7 +720,10 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
         digest = hashing.result() if hashing is not None else _hash_of(entry, view)
     findings.extend(_named_identifiers(config, key, entry.relpath, [entry.relpath], "in the file's name or path"))
     findings.extend(_file_findings(config, key, facts))
-    findings = list(dict.fromkeys(findings))  # (a cell two linked tables give away is reported once)
+    # (a cell two linked tables give away is reported once; a finding with a list in its location cannot be
+    # compared, and then every one is kept: never lose a finding)
+    with contextlib.suppress(TypeError):
+        findings = list(dict.fromkeys(findings))
     findings.sort(key=Finding.sort_key)
     return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
                       time.perf_counter() - started, hash=digest)
