@@ -958,3 +958,12 @@ def test_a_comment_whose_numbers_the_document_prints_is_no_review(tmp_path: Path
     path = make_docx(tmp_path / "rapport2.docx", body, comments=["Før afrunding: Nord 2 mere."])
     (result,) = api.scan([path], load_config(), jobs=1).files
     assert any(f.rule == "DOC005" and f.severity is Severity.REVIEW for f in result.findings)
+
+
+def test_dates_years_and_names_with_digits_in_a_comment_are_no_hidden_data(tmp_path: Path) -> None:
+    from tests.doc_samples import make_docx, w_par, w_table
+
+    body = w_par("Indlæggelser efter region") + w_table([["Region", "Antal"], ["Nord", "412"], ["Syd", "388"]])
+    path = make_docx(tmp_path / "rapport.docx", body, comments=["Ny kørsel 2023-02-21 (14.03.2023); COVID-19 i 2020."])
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert result.verdict is Verdict.PASS, [f.message for f in result.findings]
