@@ -8,14 +8,16 @@ puts them side by side, and the cell is one subtraction away. Statistics Denmark
 suppressed cell cannot be recomputed from the other results sent home, not only from its own table.
 
 After every file has been scanned, :func:`link_delivery` reads the small tables of each folder again (CSV
-files and workbook sheets of at most :data:`LINK_MAX_BYTES`), finds the pairs where one table publishes the
-missing margin of another, or fills cells another hides
-(:func:`scanner.loaders.texttables.linked_tables`), and runs TAB004 on each table with the other table's
-numbers added. A cell it can now recompute is reported in the file that hides it, naming the file that
-gives it away. A file that fails on its own gives nothing away here: it does not leave as it is (a folder
-often holds the unsafe first version beside the suppressed one; once the first is fixed or removed, a new
-scan links what is left). Tables of one workbook are linked by the workbook scan itself; here only pairs of two
-files are judged.
+files and workbook sheets of at most :data:`LINK_MAX_BYTES`; the tables of notes and reports beside them,
+markdown, text, Word, OpenDocument and PDF, as sources of totals only) and links them
+(:mod:`scanner.loaders.texttables`): margins another table publishes (``linked_tables``), twins with other
+cells hidden (``filled_from_twin``), tables that add up to another (``stacked_tables``), and classes cut at
+other bounds (``band_differences``). TAB004 (and TAB001 for counts by subtraction and shares of sizes) runs
+on each table with the other's numbers added; only blocking findings are kept. A cell it can now recompute
+is reported in the file that hides it, naming the file that gives it away. A file that fails on its own
+gives nothing away here: it does not leave as it is (a folder often holds the unsafe first version beside
+the suppressed one; once the first is fixed or removed, a new scan links what is left). Tables of one
+workbook or document are linked by its own scan; here only pairs of two files are judged.
 
 This is a second read of those small files (the single-pass engine reads each file once for its own
 verdict); a delivery folder's tables are small, and only folders with two or more table files are read.
@@ -134,14 +136,12 @@ def _document_tables(entry: DiscoveredFile) -> list[_Table]:
 
             content = read_office(entry.path, entry.kind.value)
         found = [t for d in content.tables if (t := table_of(d.rows, d.header, d.source)) is not None]
-    return [_Table(entry, t, _NOWHERE, source_only=True) for t in found if 1 <= len(t.rows) <= LINKED_MAX_ROWS]
+    return [_Table(entry, t, _nowhere, source_only=True) for t in found if 1 <= len(t.rows) <= LINKED_MAX_ROWS]
 
 
 def _nowhere(f: Finding) -> Finding:  # pragma: no cover - a source-only table is never a finding's place
     raise AssertionError("a finding placed in a source-only table")
 
-
-_NOWHERE = _nowhere
 
 
 def _tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
