@@ -193,6 +193,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         TextTableSource,
         band_differences,
         linked_tables,
+        sized_shares,
         stacked_tables,
     )
 
@@ -232,6 +233,26 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                     continue
                 placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row + 1)))
                 out[path].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+    # a table of shares beside its groups' sizes (causes in % by hospital; reoperations by hospital)
+    for sized in sized_shares([t.text for t in tables]) if small else ():
+        mine, other = tables[sized.k], tables[sized.source]
+        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
+            continue
+        model = analyse(TextTableSource(mine.entry.path, sized.table), config)
+        why = (f"Its shares are of groups whose sizes '{_shown(other.entry, config)}', another file of the same "
+               "folder, gives.")
+        for f in judge(model, small, config, mine.entry.relpath, key):
+            if f.severity < Severity.BLOCK or f.location.row is None or f.location.column not in sized.table.names:
+                continue
+            group = sized.origin[f.location.row - 1]
+            if sized.by_column:  # the table was read with its columns as rows
+                member = sized.columns[sized.table.names.index(f.location.column) - 1]
+                row, column = member, mine.text.names[group]
+            else:
+                row, column = group, f.location.column
+            placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row + 1,
+                                                                                     column=column)))
+            out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
     for k, src, found in linked_tables([t.text for t in tables]):
         mine, other = tables[k], tables[src]
         if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:

@@ -368,3 +368,66 @@ def test_a_total_in_the_notes_to_the_checker(tmp_path: Path) -> None:
     files = _scan(_folder(tmp_path / "safe", {"README.md": note,
                                               "tab2_region_koen.csv": BY_REGION_SEX.replace("..;59", "..;..")}))
     assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_a_twin_in_another_language_is_matched_by_place() -> None:
+    # The Swedish and the Finnish export of one table: municipality names and headers translated, other
+    # cells suppressed. Together they give Puolanka's men away (105 - 103 = 2).
+    sv = _t(["Kommun", "Män", "Kvinnor"], ["Kajana;61;58", "Sotkamo;14;12", "Kuhmo;9;7", "Suomussalmi;..;6",
+                                           "Paltamo;5;4", "Puolanka;..;3", "Kajanaland totalt;105;94"])
+    fi = _t(["Kunta", "Miehet", "Naiset"], ["Kajaani;61;58", "Sotkamo;14;12", "Kuhmo;..;7", "Suomussalmi;8;6",
+                                            "Paltamo;5;4", "Puolanka;..;3", "Kainuu yhteensä;105;94"])
+    found = {(k, src): filled for k, src, filled in filled_from_twin([sv, fi])}
+    assert found[(0, 1)].rows[3] == ["Suomussalmi", "8", "6"]
+    assert found[(1, 0)].rows[2] == ["Kuhmo", "9", "7"]
+    # another year's table of the same municipalities: the numbers differ, so it is no twin
+    other = _t(["Kunta", "Miehet", "Naiset"], ["Kajaani;60;58", "Sotkamo;14;12", "Kuhmo;..;7", "Suomussalmi;8;6",
+                                               "Paltamo;5;4", "Puolanka;..;3", "Kainuu yhteensä;104;94"])
+    assert filled_from_twin([sv, other]) == []
+    # rows in other places are matched by their labels only (Kajaani is then no row of the Swedish table)
+    moved = _t(["Kunta", "Miehet", "Naiset"], ["Sotkamo;14;12", "Kuhmo;..;7", "Suomussalmi;8;6", "Paltamo;5;4",
+                                               "Puolanka;..;3", "Kajaani;61;58", "Kainuu yhteensä;105;94"])
+    ((k, src, filled),) = filled_from_twin([sv, moved])[:1]
+    assert (k, src) == (0, 1) and filled.rows[0] == ["Kajana", "61", "58"] and filled.rows[3][1] == "8"
+
+
+def test_shares_beside_their_groups_sizes_give_counts() -> None:
+    from scanner.loaders.texttables import sized_shares
+
+    pct = _t(["Årsag", "Bispebjerg", "Amager", "Bornholm"],
+             ["Luksation;32,3;32,3;34,8", "Infektion;22,9;23,4;26,1", "Aseptisk løsning;19,8;21,8;17,4",
+              "Fraktur;12,5;11,3;8,7", "Andet;12,5;11,3;13,0"])
+    sizes = _t(["Hospital", "Primære operationer", "Reoperationer", "Reoperationer pr. 100 operationer"],
+               ["Bispebjerg;1820;96;5,3", "Amager;2410;124;5,1", "Bornholm;272;23;8,5"])
+    ((found),) = sized_shares([pct, sizes])
+    assert (found.k, found.source, found.by_column) == (0, 1, True)
+    # the reoperations explain every share (8.7 % of 23 is 2), the operations do not (8.7 % of 272 is 23.7)
+    assert found.table.names == ["Hospital", "Luksation", "Infektion", "Aseptisk løsning", "Fraktur", "Andet", "N"]
+    assert found.table.rows[2] == ["Bornholm", "34,8", "26,1", "17,4", "8,7", "13,0", "23"]
+    assert found.origin == (1, 2, 3) and found.columns == (0, 1, 2, 3, 4)
+    # sizes of thousands explain any share: no evidence that they are the groups' sizes
+    big = _t(["Hospital", "Operationer"], ["Bispebjerg;1820", "Amager;2410", "Bornholm;2720"])
+    assert sized_shares([pct, big]) == []
+    # shares that do not add up to 100 are no shares of one group
+    rates = _t(["Årsag", "Bispebjerg", "Amager", "Bornholm"], ["Luksation;3,3;3,3;3,8", "Infektion;2,9;2,4;2,1"])
+    assert sized_shares([rates, sizes]) == []
+
+
+CAUSES_PCT = ("Årsag til reoperation;Bispebjerg;Amager;Herlev;Bornholm\nLuksation;32,3;32,3;31,2;34,8\n"
+              "Infektion;22,9;23,4;24,8;26,1\nAseptisk løsning;19,8;21,8;22,0;17,4\nFraktur;12,5;11,3;11,3;8,7\n"
+              "Andet;12,5;11,3;10,6;13,0\n")
+REOPERATIONS = ("Hospital;Operationer;Reoperationer\nBispebjerg;1820;96\nAmager;2410;124\nHerlev;2236;141\n"
+                "Bornholm;272;23\n")
+
+
+def test_shares_of_a_small_group_whose_size_another_file_gives_fail(tmp_path: Path) -> None:
+    files = _scan(_folder(tmp_path / "udlevering", {"aarsag_pct.csv": CAUSES_PCT, "antal.csv": REOPERATIONS}))
+    assert files["antal.csv"].verdict is Verdict.PASS
+    shares = files["aarsag_pct.csv"]
+    assert shares.verdict is Verdict.FAIL
+    (finding,) = [f for f in shares.findings if f.rule == "TAB001"]
+    assert (finding.location.row, finding.location.column) == (4, "Bornholm") and "antal.csv" in finding.message
+    # the safe twin: Bornholm's group is large enough (8.7 % of 230 is 20)
+    safe = REOPERATIONS.replace("272;23", "2720;230")
+    files = _scan(_folder(tmp_path / "safe", {"aarsag_pct.csv": CAUSES_PCT, "antal.csv": safe}))
+    assert files["aarsag_pct.csv"].verdict is Verdict.PASS

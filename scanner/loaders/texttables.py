@@ -42,6 +42,7 @@ __all__ = [
     "LINKED_TOTAL",
     "STACKED_SUM",
     "Differenced",
+    "SizedShares",
     "StackedTables",
     "TextTable",
     "TextTableSource",
@@ -52,6 +53,7 @@ __all__ = [
     "find_tables",
     "linked_margins",
     "linked_tables",
+    "sized_shares",
     "stacked_tables",
     "summary_row",
     "without_indicators",
@@ -348,16 +350,53 @@ def _row_keys(t: TextTable, labels: list[int]) -> dict[tuple[str, ...], int] | N
     return keys
 
 
+def _twin_columns(t: TextTable, u: TextTable, labels: list[int], numeric: set[int],
+                  ) -> tuple[dict[int, int], bool] | None:
+    """``t``'s columns mapped to ``u``'s when the two can be one table: the same names (normalised; the sexes
+    in any language, see :func:`_link_label`); or the same names in the same places but the label columns';
+    or, with one label column, a table exported in another language ("Kommun;Män;Kvinnor" beside
+    "Kunta;Miehet;Naiset"; then the flag is true: more agreeing numbers are needed). None when they cannot
+    be twins."""
+    mine = [_link_label(n) for n in t.names]
+    theirs = [_link_label(n) for n in u.names]
+    if len(mine) != len(theirs):
+        return None
+    if sorted(mine) == sorted(theirs) and len(set(theirs)) == len(theirs):
+        where = {n: c for c, n in enumerate(theirs)}
+        return {c: where[n] for c, n in enumerate(mine)}, False
+    renamed = any(theirs[c] != mine[c] for c in numeric)
+    if renamed and len(labels) != 1:
+        return None
+    return {c: c for c in range(len(mine))}, renamed
+
+
+def _twin_rows(t: TextTable, u: TextTable, labels: list[int], cols: dict[int, int],
+               ) -> tuple[list[tuple[int, int]], bool] | None:
+    """The rows of ``t`` and ``u`` that are one row: by their labels, and (when both have as many rows and
+    every row matched by label sits in the same place) the rest by place, for names written in another
+    language ("Kajana" and "Kajaani"). The flag says whether any row was matched by place."""
+    mine = _row_keys(t, labels)
+    theirs = _row_keys(u, [cols[c] for c in labels])
+    if mine is None or theirs is None:
+        return None
+    common = [(i, theirs[key]) for key, i in mine.items() if key in theirs]
+    if len(t.rows) != len(u.rows) or any(i != j for i, j in common) or len(common) == len(t.rows):
+        return common, False
+    return [(i, i) for i in range(len(t.rows))], True
+
+
 def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
     """Tables with suppressed cells that another table publishes: the same table exported twice with
-    different cells suppressed (a first and a corrected version; a sheet per audience), or a table whose
-    rows and columns another one repeats. Each is returned (with its index and the twin's) with the twin's
-    numbers in the cells it hides, for the recoverable-suppression rule to audit: the twin's numbers and this
-    table's totals may pin a cell that neither hides on its own.
+    different cells suppressed (a first and a corrected version; a sheet per audience; a Swedish and a
+    Finnish version), or a table whose rows and columns another one repeats. Each is returned (with its index
+    and the twin's) with the twin's numbers in the cells it hides, for the recoverable-suppression rule to
+    audit: the twin's numbers and this table's totals may pin a cell that neither hides on its own.
 
-    Two tables are twins when their column names (normalised) are the same, their label columns (those that
-    hold no number) identify the rows of both, at least two rows match, and every cell both publish holds
-    the same number (at least two of them): a table of another year or population is no twin."""
+    Two tables are twins when their columns correspond (:func:`_twin_columns`), their label columns (those
+    that hold no number) identify the rows of both (:func:`_twin_rows`), at least two rows match, and every
+    cell both publish holds the same number (at least two of them; when rows or number columns are matched
+    by place, at least four and as many as the cells filled): a table of another year or population is no
+    twin."""
     from scanner.loaders.base import SUPPRESSION_MARKER
 
     def hidden(cell: str) -> bool:
@@ -367,32 +406,25 @@ def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTa
     for k, t in enumerate(tables):
         if len(t.names) < 2 or not any(hidden(c) for r in t.rows for c in r):
             continue
-        names = [_norm_label(n) for n in t.names]
-        numeric = {c for c in range(len(names)) if any(c < len(r) and (_number_text(r[c]) is not None
-                                                                        or hidden(r[c])) for r in t.rows)}
-        labels = [c for c in range(len(names)) if c not in numeric]
+        numeric = {c for c in range(len(t.names)) if any(c < len(r) and (_number_text(r[c]) is not None
+                                                                          or hidden(r[c])) for r in t.rows)}
+        labels = [c for c in range(len(t.names)) if c not in numeric]
         if not labels or not numeric:
             continue
-        mine = _row_keys(t, labels)
-        if mine is None:
-            continue
         for src, u in enumerate(tables):
-            if src == k or sorted(_norm_label(n) for n in u.names) != sorted(names):
+            columns = _twin_columns(t, u, labels, numeric) if src != k else None
+            matched = _twin_rows(t, u, labels, columns[0]) if columns is not None else None
+            if columns is None or matched is None or len(matched[0]) < 2:
                 continue
-            where = {n: c for c, n in enumerate(_norm_label(n) for n in u.names)}
-            theirs = _row_keys(u, [where[names[c]] for c in labels])
-            if theirs is None:
-                continue
-            common = [(i, theirs[key]) for key, i in mine.items() if key in theirs]
-            if len(common) < 2:
-                continue
+            cols, common = columns[0], matched[0]
+            by_place = columns[1] or matched[1]
             filled = [list(r) for r in t.rows]
             agree = fills = 0
             conflict = False
             for i, j in common:
                 for c in sorted(numeric):
                     mine_cell = t.rows[i][c] if c < len(t.rows[i]) else ""
-                    uc = where[names[c]]
+                    uc = cols[c]
                     their_cell = u.rows[j][uc] if uc < len(u.rows[j]) else ""
                     a, b = _number_text(mine_cell), _number_text(their_cell)
                     if a is not None and b is not None:
@@ -401,11 +433,153 @@ def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTa
                     elif hidden(mine_cell) and b is not None:
                         filled[i][c] = their_cell
                         fills += 1
+                    elif by_place and not (hidden(mine_cell) or hidden(their_cell)) \
+                            and (a is None, bool(mine_cell.strip())) != (b is None, bool(their_cell.strip())):
+                        conflict = True  # a number beside words or a blank: the places do not correspond
                 if conflict:
                     break
-            if not conflict and fills and agree >= 2:
+            enough = agree >= (max(4, fills) if by_place else 2)
+            if not conflict and fills and enough:
                 out.append((k, src, TextTable(list(t.names), filled, t.data_line, t.kind, t.lines, t.dimensions)))
                 break
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SizedShares:
+    """A table of shares beside the sizes of its groups in another table: ``table`` has one row per group,
+    its shares, and the group's size in a last column ``N`` (so a share of a small count shows); ``origin``
+    gives, per row of ``table``, the group's row in the table of shares, or its column when the groups are
+    columns (``by_column``); ``columns`` gives, per share column of ``table``, its column (or row) there."""
+
+    k: int
+    source: int
+    table: TextTable
+    by_column: bool
+    origin: tuple[int, ...]
+    columns: tuple[int, ...]
+
+
+def _share_value(cell: str) -> tuple[float, int] | None:
+    """A share written as a number (a percent sign allowed) and its decimals, else None."""
+    text = cell.strip().removesuffix("%").strip()
+    number = _number_text(text)
+    if number is None:
+        return None
+    try:
+        value = float(number)
+    except ValueError:
+        return None
+    return value, len(number.split(".")[1]) if "." in number else 0
+
+
+def _sums_to_100(values: Sequence[float], decimals: int) -> bool:
+    """Whether rounded shares add up to 100 (each may be off by half its last decimal)."""
+    return len(values) >= 2 and abs(sum(values) - 100) <= max(0.15, len(values) * 0.5 * 10.0 ** -decimals) + 1e-9
+
+
+def _share_grid(t: TextTable) -> tuple[list[int], list[int], dict[tuple[int, int], float], int] | None:
+    """The rows (not margins) and share columns of a table whose number cells are all shares (0-100), each
+    share with its place, and the most decimals written. None when the table is no such table."""
+    from scanner.names import is_margin_label
+
+    if not t.rows or not t.names or any(r and _share_value(r[0]) is not None for r in t.rows):
+        return None
+    cells: dict[tuple[int, int], float] = {}
+    decimals = 0
+    columns = set()
+    for i, r in enumerate(t.rows):
+        for c in range(1, min(len(r), len(t.names))):
+            if not r[c].strip():
+                continue
+            v = _share_value(r[c])
+            if v is None or not 0 <= v[0] <= 100:
+                return None
+            cells[(i, c)] = v[0]
+            decimals = max(decimals, v[1])
+            columns.add(c)
+    rows = [i for i, r in enumerate(t.rows) if r and r[0].strip() and not is_margin_label(r[0])]
+    cols = [c for c in sorted(columns) if not is_margin_label(t.names[c])]
+    if len(rows) < 2 or len(cols) < 2:
+        return None
+    return rows, cols, cells, decimals
+
+
+# A column of shares or rates, by its name (words, not parts of words: "Reoperationer" holds "ratio").
+_RATE_NAME = lazy_compile(r"(?i)%|\b(?:pct|procent|prosent|percent|andel|share|osuus|rate|ratio|pr|per|promille)\b")
+
+
+def _sizes(u: TextTable, groups: Sequence[str]) -> Iterator[tuple[dict[int, int], int]]:
+    """Columns of ``u`` that give the size of ``groups`` (matched to ``u``'s row labels): per column, the
+    size of each group matched (by its index in ``groups``), whole numbers of at least 1."""
+    keys: dict[str, int] = {}
+    for j, r in enumerate(u.rows):
+        if r and r[0].strip():
+            keys.setdefault(_link_label(r[0]), j)
+    matched = {g: keys[label] for g, name in enumerate(groups) if (label := _link_label(name)) in keys}
+    if len(matched) < 2:
+        return
+    for uc in range(1, len(u.names)):
+        if _RATE_NAME.search(u.names[uc]):
+            continue
+        sizes: dict[int, int] = {}
+        for g, j in matched.items():
+            text = _number_text(u.rows[j][uc]) if uc < len(u.rows[j]) else None
+            if text is None or not text.isdigit() or int(text) < 1:
+                break
+            sizes[g] = int(text)
+        else:
+            yield sizes, uc
+
+
+def _fits(shares: Sequence[Sequence[float | None]], sizes: dict[int, int], half: float) -> bool:
+    """Whether ``sizes`` explain the shares of their groups (``shares[g]``: group g's shares): every share
+    times its group's size is a whole number within the rounding (``half``: half the last decimal), and for
+    one group at least the rounding pins the count."""
+    pinned = False
+    for g, n in sizes.items():
+        tol = n * half / 100 + 1e-6
+        pinned |= tol < 0.2
+        if any(v is not None and abs(v * n / 100 - round(v * n / 100)) > tol for v in shares[g]):
+            return False
+    return pinned
+
+
+def sized_shares(tables: Sequence[TextTable]) -> list[SizedShares]:
+    """Tables of shares (rows or columns adding up to 100) whose groups' sizes another table publishes: "the
+    causes of reoperation in % by hospital" beside "reoperations by hospital". A share times its group's size
+    is a count, which may be small (8.7 % of Bornholm's 23 reoperations is 2).
+
+    A column of sizes is taken only when it explains every share of every group it matches (:func:`_fits`):
+    a size of thousands explains any share, and a column of other numbers explains none."""
+    out: list[SizedShares] = []
+    for k, t in enumerate(tables):
+        if any(_norm_label(n) == "n" for n in t.names):
+            continue  # sizes in the table itself: its own scan reads them
+        grid = _share_grid(t)
+        if grid is None:
+            continue
+        rows, cols, cells, decimals = grid
+        for by_column in (True, False):
+            groups, members = (cols, rows) if by_column else (rows, cols)
+            # shares[g][m]: group g's share in member m (a column's rows, or a row's columns)
+            shares = [[cells.get((i, g) if by_column else (g, i)) for i in members] for g in groups]
+            if not all(_sums_to_100([v for v in row if v is not None], decimals) for row in shares):
+                continue
+            names = [t.names[c] for c in cols] if by_column else [t.rows[i][0] for i in rows]
+            for src, u in enumerate(tables):
+                if src == k:
+                    continue
+                found = next((sizes for sizes, _ in _sizes(u, names) if _fits(shares, sizes, 0.5 * 10.0 ** -decimals)),
+                             None)
+                if found is None:
+                    continue
+                header = [t.rows[i][0] for i in members] if by_column else [t.names[c] for c in members]
+                body = [[names[g], *(t.rows[i][groups[g]] if by_column else t.rows[groups[g]][i] for i in members),
+                         str(n)] for g, n in sorted(found.items())]
+                label = u.names[0] if by_column else t.names[0]
+                out.append(SizedShares(k, src, TextTable([label, *header, "N"], body, t.data_line, t.kind), by_column,
+                                       tuple(groups[g] for g in sorted(found)), tuple(members)))
     return out
 
 
