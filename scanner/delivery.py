@@ -192,6 +192,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         TextTable,
         TextTableSource,
         band_differences,
+        excluded_differences,
         linked_tables,
         sized_shares,
         stacked_tables,
@@ -212,6 +213,18 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
             if f.location.row is not None:
                 if d.rows_are_classes:  # (a class recomputed is no row of the file)
                     f = dataclasses.replace(f, location=dataclasses.replace(f.location, row=None))
+                placed = mine.place(f)
+                out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+    # a table with a group left out beside the table with it: the difference is the group's own table
+    for d in excluded_differences([t.text for t in tables], [t.entry.path.name for t in tables]) if small else ():
+        mine, other = tables[d.k], tables[d.other]
+        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
+            continue
+        model = analyse(TextTableSource(mine.entry.path, d.table), config)
+        why = (f"This table leaves a group out of the table of '{_shown(other.entry, config)}': the difference "
+               "of the two is that group's count.")
+        for f in judge(model, small, config, mine.entry.relpath, key):
+            if f.location.row is not None and f.severity >= Severity.BLOCK:
                 placed = mine.place(f)
                 out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
     # tables of one shape in several files, one the sum of the others (a file per sex beside the total's)

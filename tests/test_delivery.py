@@ -431,3 +431,56 @@ def test_shares_of_a_small_group_whose_size_another_file_gives_fail(tmp_path: Pa
     safe = REOPERATIONS.replace("272;23", "2720;230")
     files = _scan(_folder(tmp_path / "safe", {"aarsag_pct.csv": CAUSES_PCT, "antal.csv": safe}))
     assert files["aarsag_pct.csv"].verdict is Verdict.PASS
+
+
+ALL_HOSPITALS = ("Udfald;<65 år;65-74 år;75-84 år;85+ år\nAntal operationer;2677;4104;3414;1110\n"
+                 "Luksation;54;87;73;29\nDyb infektion;37;51;43;15\nDød inden 90 dage;3;14;47;74\n")
+WITHOUT_BORNHOLM = ("Udfald;<65 år;65-74 år;75-84 år;85+ år\nAntal operationer;2616;4006;3330;1081\n"
+                    "Luksation;53;85;72;29\nDyb infektion;37;50;41;15\nDød inden 90 dage;3;14;46;72\n")
+
+
+def test_a_table_without_one_group_beside_the_table_with_it_gives_the_group_away(tmp_path: Path) -> None:
+    files = _scan(_folder(tmp_path / "udlevering", {"komplikationer_alle.csv": ALL_HOSPITALS,
+                                                     "komplikationer_ekskl_bornholm.csv": WITHOUT_BORNHOLM}))
+    assert files["komplikationer_alle.csv"].verdict is Verdict.PASS
+    excl = files["komplikationer_ekskl_bornholm.csv"]
+    assert excl.verdict is Verdict.FAIL
+    assert {f.location.row for f in excl.findings if f.rule == "TAB001"} == {2, 3, 4}
+    # the same two tables without a word that one leaves a group out (another year, say): nothing linked
+    files = _scan(_folder(tmp_path / "years", {"komplikationer_2023.csv": ALL_HOSPITALS,
+                                                "komplikationer_2022.csv": WITHOUT_BORNHOLM}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())
+    # a group of at least 3 in every cell: safe
+    big = ("Udfald;<65 år;65-74 år;75-84 år;85+ år\nAntal operationer;2577;4004;3314;1010\n"
+           "Luksation;44;77;63;19\nDyb infektion;27;41;33;5\nDød inden 90 dage;0;4;37;64\n")
+    files = _scan(_folder(tmp_path / "safe", {"komplikationer_alle.csv": ALL_HOSPITALS,
+                                               "komplikationer_ekskl_bornholm.csv": big}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def _table_one_beside_regions(path: Path, women_mid: object) -> None:
+    wb = openpyxl.Workbook()
+    one = wb.active
+    one.title = "Tabel 1"
+    for row in (["Tabel 1. Karakteristika ved diagnose", None], [None, None], [None, "n (%) / median (IQR)"],
+                ["Antal patienter", "71"], ["Køn", None], ["   Mænd", "45 (63,4)"], ["   Kvinder", "26 (36,6)"],
+                ["Alder ved diagnose, median (IQR)", "25 (22-28)"], ["Diabetes", "8 (11,3)"]):
+        one.append(row)
+    two = wb.create_sheet("Tabel 2")
+    for row in (["Tabel 2. Patienter efter region og køn", None, None], [None, None, None],
+                ["Region", "Mænd", "Kvinder"], ["Region Hovedstaden", 14, 9], ["Region Sjælland", 6, 4],
+                ["Region Syddanmark", 9, 5], ["Region Midtjylland", 11, women_mid], ["Region Nordjylland", 5, "<3"]):
+        two.append(row)
+    wb.save(path)
+
+
+def test_a_descriptive_tables_counts_are_margins_of_another_sheet(tmp_path: Path) -> None:
+    # 'Kvinder 26 (36,6)' in Table 1 is the total of Table 2's women: Nordjylland's '<3' is 26 - 24 = 2
+    _table_one_beside_regions(tmp_path / "unsafe.xlsx", 6)
+    (result,) = api.scan([tmp_path / "unsafe.xlsx"], load_config(), jobs=1).files
+    assert result.verdict is Verdict.FAIL and _tab004(result)
+    # the safe twin also hides Midtjylland's women: 26 - 18 = 8 is shared by two hidden cells
+    (tmp_path / "safe").mkdir()
+    _table_one_beside_regions(tmp_path / "safe" / "safe.xlsx", "x")
+    (result,) = api.scan([tmp_path / "safe" / "safe.xlsx"], load_config(), jobs=1).files
+    assert result.verdict is Verdict.PASS, [f.message for f in result.findings]

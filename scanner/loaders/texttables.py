@@ -49,6 +49,7 @@ __all__ = [
     "band_differences",
     "count_percent_table",
     "count_rows",
+    "excluded_differences",
     "filled_from_twin",
     "find_tables",
     "linked_margins",
@@ -176,6 +177,12 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
         for k in totals:
             if all(len(r) > k and _BARE_NUMBER.match(r[k]) for r in t.rows):
                 margins.append((i, {_link_label(r[0]): r[k] for r in t.rows}))
+            elif len(t.names) == 2 and sum(bool(_COUNT_AND_SHARE.match(r[1])) for r in t.rows if len(r) > 1) >= 2:
+                # a descriptive table's "n (%)" column ("Kvinder | 26 (36,6)"): its counts are totals too; its
+                # other rows (a heading, a median (IQR)) give none
+                counts = {_link_label(r[0]): (m.group(1) if (m := _COUNT_AND_SHARE.match(r[1])) else r[1])
+                          for r in t.rows if len(r) > 1 and (_COUNT_AND_SHARE.match(r[1]) or _WHOLE.match(r[1]))}
+                margins.append((i, counts))
         # a row of totals over columns ("Antal patienter | 963 | 628 | 1591" under "Mænd | Kvinder | I alt")
         for r in t.rows:
             if len(t.names) >= 3 and r and (is_margin_label(r[0]) or _COUNT_COLUMN.match(r[0].strip())
@@ -222,6 +229,8 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
     return out
 
 
+# A count and its share, as descriptive tables print them: "26 (36,6)", "1 204 (12.5%)".
+_COUNT_AND_SHARE = lazy_compile(r"^\s*(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)\s*\(\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*\)\s*$")
 # A row of counts by its label: "Antal patienter", "Antall personer i alt", "Number of persons".
 _COUNT_ROW_LABEL = lazy_compile(r"(?i)^(?:antal|antall|lukumäärä|number of|count of)\b.{0,30}$")
 # A column of a table's counts by its name alone ("Antal", "Antall personer", "N", "lkm"), as the total of
@@ -740,6 +749,60 @@ def _classes_as_columns(t: TextTable) -> TextTable | None:
     kept = [k for k, b in enumerate(bands) if b is not None]
     rows = [[t.names[c], *(t.rows[k][c] if c < len(t.rows[k]) else "" for k in kept)] for c in range(1, len(t.names))]
     return TextTable(unique_names(["column", *(labels[k] for k in kept)]), rows, t.data_line, t.kind)
+
+
+# A table's title or file name that says a group is left out: "komplikationer_ekskl_bornholm",
+# "utan Gotland", "excluding Oslo", "ilman Ahvenanmaata".
+_EXCLUDING = lazy_compile(r"(?i)(?:^|[\W_])(?:ekskl|eksklusive|excl|exkl|exklusive|excluding|exclusive|uden|utan|"
+                          r"utom|without|except|ilman|unntatt|utenom|uten|ohne)(?:$|[\W_])")
+
+
+def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """Counts a table with a group left out gives beside the same table with it: "complications, all
+    hospitals" minus "complications, excluding Bornholm" is Bornholm's table. ``titles`` (a table's file or
+    sheet name) say which table leaves a group out; the other must have its columns and rows, and no fewer
+    in any cell both publish (at least four). ``table`` holds the differences in the rows of the table that
+    leaves the group out (``k``)."""
+    out: list[Differenced] = []
+    for k, t in enumerate(tables):
+        if not _EXCLUDING.search(titles[k]) or len(t.names) < 2:
+            continue
+        numeric = {c for c in range(1, len(t.names)) if any(c < len(r) and _number_text(r[c]) is not None
+                                                             for r in t.rows)}
+        labels = [c for c in range(len(t.names)) if c not in numeric]
+        if not labels or not numeric:
+            continue
+        for other, u in enumerate(tables):
+            if other == k or _EXCLUDING.search(titles[other]):
+                continue
+            columns = _twin_columns(t, u, labels, numeric)
+            if columns is None or columns[1]:
+                continue
+            matched = _twin_rows(t, u, labels, columns[0])
+            if matched is None or matched[1] or len(matched[0]) < 2:
+                continue
+            rows = [[r[c] if c in labels and c < len(r) else "" for c in range(len(t.names))] for r in t.rows]
+            compared = differ = 0
+            for i, j in matched[0]:
+                for c in numeric:
+                    uc = columns[0][c]
+                    a = _number_text(t.rows[i][c]) if c < len(t.rows[i]) else None
+                    b = _number_text(u.rows[j][uc]) if uc < len(u.rows[j]) else None
+                    if a is None or b is None:
+                        continue
+                    if not (a.isdigit() and b.isdigit()) or int(b) < int(a):
+                        compared = -1  # not counts, or the other table is no superset of this one
+                        break
+                    compared += 1
+                    differ += int(b) != int(a)
+                    rows[i][c] = str(int(b) - int(a))
+                if compared < 0:
+                    break
+            if compared >= 4 and differ:
+                out.append(Differenced(k, other, TextTable(list(t.names), rows, t.data_line, t.kind, t.lines,
+                                                           t.dimensions), (titles[other], titles[k])))
+                break
+    return out
 
 
 def band_differences(tables: Sequence[TextTable], threshold: int) -> list[Differenced]:
