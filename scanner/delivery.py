@@ -115,17 +115,18 @@ def _workbook_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
 
 
 def _document_tables(entry: DiscoveredFile) -> list[_Table]:
-    """The tables of a note or a report (Word, OpenDocument, PDF, markdown or text): they may publish the
-    total another file's table leaves out ("Region Nordjylland | 350 | 151" in the notes to the checker).
+    """The tables of a note or a report (Word, OpenDocument, PDF, markdown or text), and the counts its
+    sentences give: they may publish the total another file's table leaves out ("Region Nordjylland | 350 |
+    151" in the notes to the checker, "350 hos mænd og 151 hos kvinder").
     They are read as sources only: a finding is never placed in them (their own scan judges their tables)."""
     from scanner.document_scan import table_of
-    from scanner.loaders.texttables import LINKED_MAX_ROWS, find_tables
+    from scanner.loaders.texttables import LINKED_MAX_ROWS, find_tables, prose_margins
 
     if entry.kind is FileKind.TEXT:
         from scanner.loaders.text import iter_text
 
         text = "".join(chunk.text for chunk in iter_text(entry.path))
-        found = list(find_tables(text))
+        found = [*find_tables(text), *prose_margins([text])]
     else:
         if entry.kind is FileKind.PDF:
             from scanner.loaders.pdf import read_pdf
@@ -136,6 +137,7 @@ def _document_tables(entry: DiscoveredFile) -> list[_Table]:
 
             content = read_office(entry.path, entry.kind.value)
         found = [t for d in content.tables if (t := table_of(d.rows, d.header, d.source)) is not None]
+        found.extend(prose_margins(b.text for b in content.texts))  # "350 hos mænd og 151 hos kvinder"
     return [_Table(entry, t, _nowhere, source_only=True) for t in found if 1 <= len(t.rows) <= LINKED_MAX_ROWS]
 
 

@@ -222,6 +222,7 @@ class _DocumentScan:
         self.model_rules = rules_for(config, Shape.MODEL)
         self.findings: list[Finding] = []
         self.doc = DocumentFacts(entry.relpath, entry.kind.value)
+        self.prose: list[str] = []  # the visible text's blocks (their counts are margins of its tables)
         self.members: Embedded | None = None
 
     # -- content rules ------------------------------------------------------------------------------
@@ -289,6 +290,7 @@ class _DocumentScan:
     def texts(self, blocks: list[TextBlock]) -> None:
         """Identifiers in all visible text, located at the block of the first one found; model sizes."""
         blocks = [b for b in blocks if b.text.strip()]
+        self.prose = [b.text for b in blocks]
         for b in blocks:
             self._models(b.text, b.place)
             self._prose(b)
@@ -337,14 +339,23 @@ class _DocumentScan:
     def _linked(self, read: list[tuple[TextTable, DocTable]]) -> None:
         """A suppressed cell whose row or column total another table of the document publishes ("Table 2. Men
         167" beside "Table 3" by sex and age with "<3"): the recoverable-suppression rule on the table with that
-        margin added, as in a workbook (:func:`~scanner.loaders.texttables.linked_tables`)."""
-        from scanner.loaders.texttables import LINKED_MAX_ROWS, linked_tables
+        margin added, as in a workbook (:func:`~scanner.loaders.texttables.linked_tables`). The document's
+        sentences that publish counts ("350 hos mænd og 151 hos kvinder") are margins too."""
+        from scanner.loaders.base import SUPPRESSION_MARKER
+        from scanner.loaders.texttables import LINKED_MAX_ROWS, linked_tables, prose_margins
 
         rules = [r for r in self.table_rules if r.code == "TAB004"]
         small = [(t, d) for t, d in read if len(t.rows) <= LINKED_MAX_ROWS]
-        if not rules or len(small) < 2:
+        if not rules or not small:
             return
-        for k, _, found in linked_tables([t for t, _ in small]):
+        prose = prose_margins(self.prose) if any(SUPPRESSION_MARKER.fullmatch(c.strip()) for t, _ in small
+                                                 for r in t.rows for c in r[1:]) else []
+        if len(small) + len(prose) < 2:
+            return
+        # (a sentence's counts come after the tables: they are sources only, never a table with a hidden cell)
+        for k, _, found in linked_tables([*(t for t, _ in small), *prose]):
+            if k >= len(small):
+                continue
             model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
             judged = _Judged()
             # (only cells recomputed as small counts: another table's margin may be of other units)

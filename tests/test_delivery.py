@@ -484,3 +484,42 @@ def test_a_descriptive_tables_counts_are_margins_of_another_sheet(tmp_path: Path
     _table_one_beside_regions(tmp_path / "safe" / "safe.xlsx", "x")
     (result,) = api.scan([tmp_path / "safe" / "safe.xlsx"], load_config(), jobs=1).files
     assert result.verdict is Verdict.PASS, [f.message for f in result.findings]
+
+
+def test_counts_in_a_sentence_are_the_totals_of_a_table(tmp_path: Path) -> None:
+    note = "Blandt de 501 amputationer i perioden var 350 hos mænd og 151 hos kvinder.\n"
+    table = ("Aldersgruppe;Mænd;Kvinder\n18-49 år;22;<3\n50-59 år;58;14\n60-69 år;104;38\n70-79 år;112;52\n"
+             "80+ år;54;45\n")
+    files = _scan(_folder(tmp_path / "levering", {"notat.txt": note, "tab3.csv": table}))
+    assert files["notat.txt"].verdict is Verdict.PASS
+    assert files["tab3.csv"].verdict is Verdict.FAIL and "notat.txt" in _tab004(files["tab3.csv"])[0]
+    # the safe twin hides two of the women's cells: the sentence's total leaves 16 for the two
+    files = _scan(_folder(tmp_path / "safe", {"notat.txt": note, "tab3.csv": table.replace(";14\n", ";x\n")}))
+    assert files["tab3.csv"].verdict is Verdict.PASS
+    # a sentence of other units (a year, a median) gives no total
+    other = "I 2020 var medianalderen 68 år for mænd og 74 år for kvinder.\n"
+    files = _scan(_folder(tmp_path / "other", {"notat.txt": other, "tab3.csv": table}))
+    assert files["tab3.csv"].verdict is Verdict.PASS
+
+
+def test_prose_counts() -> None:
+    from scanner.loaders.texttables import prose_margins
+
+    (table,) = prose_margins(["Blandt de 501 amputationer var 350 hos mænd og 151 hos kvinder. Mænd var yngre."])
+    assert table.rows == [["amputationer", "501"], ["men", "350"], ["women", "151"]]
+    (table,) = prose_margins(["Kvinder (n = 1 204) og mænd (n=998) indgik; 12,5 % var over 80 år i 2021."])
+    assert table.rows == [["women", "1 204"], ["men", "998"]]
+    assert prose_margins(["Andelen var 12,5 % blandt kvinder og 8,1 % blandt mænd i 2019 og 2020."]) == []
+
+
+def test_a_reports_sentence_gives_the_total_of_its_own_table(tmp_path: Path) -> None:
+    from tests.doc_samples import make_docx, w_par, w_table
+
+    rows = [["Aldersgruppe", "Mænd", "Kvinder"], ["18-49 år", "22", "<3"], ["50-59 år", "58", "14"],
+            ["60-69 år", "104", "38"], ["70-79 år", "112", "52"], ["80+ år", "54", "45"]]
+    text = "Blandt de 501 amputationer i perioden var 350 hos mænd og 151 hos kvinder."
+    make_docx(tmp_path / "rapport.docx", w_par(text) + w_table(rows))
+    make_docx(tmp_path / "uden_tal.docx", w_par("Amputationer efter alder og køn.") + w_table(rows))
+    files = _scan(tmp_path)
+    assert files["rapport.docx"].verdict is Verdict.FAIL and _tab004(files["rapport.docx"])
+    assert files["uden_tal.docx"].verdict is Verdict.PASS

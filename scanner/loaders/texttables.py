@@ -25,7 +25,7 @@ import csv as _csv
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +54,7 @@ __all__ = [
     "find_tables",
     "linked_margins",
     "linked_tables",
+    "prose_margins",
     "sized_shares",
     "stacked_tables",
     "summary_row",
@@ -122,6 +123,8 @@ _AREA_WORD = lazy_compile(r"^(?:region|landsdel|kommune|kommun|fylke|maakunta|ku
 
 # The sexes as the Nordic languages and English name them: one label whatever the file's language.
 _SYNONYMS = {
+    "mændene": "men", "männen": "men", "mennene": "men", "kvinderne": "women", "kvinnorna": "women",
+    "kvinnene": "women", "miehiä": "men", "naisia": "women",
     "men": "men", "mænd": "men", "maend": "men", "män": "men", "menn": "men", "miehet": "men", "males": "men",
     "male": "men", "mand": "men", "man": "men", "mann": "men", "mies": "men", "drenge": "boys", "pojkar": "boys",
     "gutter": "boys", "pojat": "boys", "boys": "boys",
@@ -156,6 +159,35 @@ def linked_tables(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable
     or column total; or it is the same table again with other cells suppressed, and its numbers fill the
     cells this one hides. The recoverable-suppression rule then audits the table returned."""
     return linked_margins(tables) + filled_from_twin(tables)
+
+
+# Counts written in a sentence: "350 hos mænd og 151 hos kvinder", "151 women", "kvinder (n = 151)",
+# "män: 350". A number (not a share, a year or a decimal) and the word it counts, or a word and its count.
+_PROSE_COUNT = lazy_compile(
+    r"(?<![\d.,%])(\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,7})(?![\d%]|[.,]\d)\s+"
+    r"(?:(?:hos|blandt|blant|bland|among|af|av|of|were|was|var|var det|är|er|ble|oli|in|i)\s+)?"
+    r"(?:de\s+|the\s+)?([^\W\d_]{2,})"
+    r"|([^\W\d_]{2,})\s*(?:\(\s*)?(?:n\s*=\s*|:\s*|=\s*)(\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,7})(?![\d%]|[.,]\d)")
+_PROSE_SENTENCE = lazy_compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def prose_margins(texts: Iterable[str]) -> list[TextTable]:
+    """Counts a report's sentences publish, as small tables of a label and a count, one per sentence with
+    two counts or more: "Blandt de 501 amputationer var 350 hos mænd og 151 hos kvinder" gives ``mænd 350,
+    kvinder 151``, the totals by sex of a table by age and sex whose "<3" they then pin. Read as sources
+    of margins only: a wrong reading (a count of other units) does not add up, and the audit drops it."""
+    out: list[TextTable] = []
+    for text in texts:
+        for sentence in _PROSE_SENTENCE.split(text):
+            pairs: dict[str, str] = {}
+            for m in _PROSE_COUNT.finditer(sentence):
+                number, word = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+                label = _link_label(word)
+                if label not in pairs and not (1900 <= int(number.replace(" ", "").replace("\u00a0", "")) <= 2100):
+                    pairs[label] = number.replace("\u00a0", " ")
+            if len(pairs) >= 2:
+                out.append(TextTable(["", "antal"], [[k, v] for k, v in pairs.items()], 1, "prose"))
+    return out
 
 
 def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
