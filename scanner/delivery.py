@@ -57,7 +57,7 @@ LINK_MAX_BYTES = 1 << 20
 LINK_MAX_TABLES = 200
 _KINDS = frozenset({FileKind.CSV, FileKind.XLSX})
 # Notes and reports whose tables may publish a margin (read as sources only).
-_SOURCE_KINDS = frozenset({FileKind.DOCX, FileKind.ODT, FileKind.PDF, FileKind.TEXT})
+_SOURCE_KINDS = frozenset({FileKind.DOCX, FileKind.ODT, FileKind.PDF, FileKind.TEXT, FileKind.SVG})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +120,18 @@ def _document_tables(entry: DiscoveredFile) -> list[_Table]:
     151" in the notes to the checker, "350 hos mænd og 151 hos kvinder").
     They are read as sources only: a finding is never placed in them (their own scan judges their tables)."""
     from scanner.document_scan import table_of
-    from scanner.loaders.texttables import LINKED_MAX_ROWS, find_tables, prose_margins
+    from scanner.loaders.texttables import LINKED_MAX_ROWS, figure_margins, find_tables, prose_margins
 
     if entry.kind is FileKind.TEXT:
         from scanner.loaders.text import iter_text
 
         text = "".join(chunk.text for chunk in iter_text(entry.path))
         found = [*find_tables(text), *prose_margins([text])]
+    elif entry.kind is FileKind.SVG:
+        from scanner.document_scan import read_document
+
+        # a bar chart's values printed on its bars ("Kainuu 47"), in the order the chart writes its texts
+        found = [t for figure in read_document(entry).figures for t in figure_margins(figure.labels)]
     else:
         if entry.kind is FileKind.PDF:
             from scanner.loaders.pdf import read_pdf

@@ -523,3 +523,32 @@ def test_a_reports_sentence_gives_the_total_of_its_own_table(tmp_path: Path) -> 
     files = _scan(tmp_path)
     assert files["rapport.docx"].verdict is Verdict.FAIL and _tab004(files["rapport.docx"])
     assert files["uden_tal.docx"].verdict is Verdict.PASS
+
+
+def _bar_chart_svg(categories: list[str], values: list[int]) -> str:
+    """A bar chart as a plotting library writes it: the category labels, the axis ticks, the axis title,
+    the values on the bars, the title."""
+    texts = [*categories, "0", "50", "100", "150", "200", "Antal tilskadekomne", *map(str, values), "Figur 2"]
+    body = "".join(f'<text x="{10 + 5 * k}" y="20">{t}</text>' for k, t in enumerate(texts))
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">{body}</svg>'
+
+
+def test_the_values_on_a_charts_bars_are_totals_of_a_table(tmp_path: Path) -> None:
+    table = "Region;Fodgænger;Cykel;Knallert\nHovedstaden;21;38;29\nSjælland;64;121;88\nBornholm;7;15;..\n"
+    chart = _bar_chart_svg(["Hovedstaden", "Sjælland", "Bornholm"], [88, 273, 24])
+    files = _scan(_folder(tmp_path / "levering", {"tabel.csv": table, "figur.svg": chart}))
+    assert files["figur.svg"].verdict is Verdict.PASS
+    assert files["tabel.csv"].verdict is Verdict.FAIL and "figur.svg" in _tab004(files["tabel.csv"])[0]
+    # the chart of another year: its values do not add up with the published cells, so they pin nothing
+    other = _bar_chart_svg(["Hovedstaden", "Sjælland", "Bornholm"], [90, 270, 24])
+    files = _scan(_folder(tmp_path / "other", {"tabel.csv": table, "figur.svg": other}))
+    assert files["tabel.csv"].verdict is Verdict.PASS
+
+
+def test_figure_margins_skip_the_axis() -> None:
+    from scanner.loaders.texttables import figure_margins
+
+    labels = ["Lappi", "Kainuu", "Savo", "0", "100", "200", "300", "Loukkaantuneet (lkm)", "149", "47", "217"]
+    (table,) = figure_margins(labels)
+    assert table.rows == [["Lappi", "149"], ["Kainuu", "47"], ["Savo", "217"]]
+    assert figure_margins(["Lappi", "Kainuu", "Savo", "0", "100", "200", "Title"]) == []

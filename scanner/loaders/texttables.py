@@ -50,6 +50,7 @@ __all__ = [
     "count_percent_table",
     "count_rows",
     "excluded_differences",
+    "figure_margins",
     "filled_from_twin",
     "find_tables",
     "linked_margins",
@@ -187,6 +188,41 @@ def prose_margins(texts: Iterable[str]) -> list[TextTable]:
                     pairs[label] = number.replace("\u00a0", " ")
             if len(pairs) >= 2:
                 out.append(TextTable(["", "antal"], [[k, v] for k, v in pairs.items()], 1, "prose"))
+    return out
+
+
+_BAR_VALUE = lazy_compile(r"^\d{1,3}(?:[ \u00a0]\d{3})+$|^\d{1,9}$")
+
+
+def figure_margins(labels: Sequence[str]) -> list[TextTable]:
+    """The values a bar chart prints on its bars, paired with its categories, as a table of a label and a
+    count: a chart's texts in the order it writes them ("Lappi", "Pohjois-Pohjanmaa", "Kainuu", then the
+    axis ticks "0", "50", "100", ..., the axis title, then the bar labels "149", "401", "47"). The first run of
+    two or more names are the categories; a later run of as many whole numbers that is no axis (ticks step
+    evenly) are their values. Read as a source of margins only: values of other units do not add up."""
+    out: list[TextTable] = []
+    k = 0
+    while k < len(labels):
+        names: list[str] = []
+        while k < len(labels) and labels[k].strip() and not any(ch.isdigit() for ch in labels[k]) \
+                and len(labels[k].strip()) <= 40:
+            names.append(labels[k].strip())
+            k += 1
+        if len(names) < 2:
+            k += 1
+            continue
+        j = k
+        while j < len(labels):
+            run: list[str] = []
+            while j < len(labels) and _BAR_VALUE.match(labels[j].strip()):
+                run.append(labels[j].strip())
+                j += 1
+            values = [int(v.replace(" ", "").replace("\u00a0", "")) for v in run]
+            steps = {b - a for a, b in itertools.pairwise(values)}
+            if len(run) == len(names) and not (len(steps) == 1 and len(values) > 2):
+                out.append(TextTable(["", "antal"], [[n, v] for n, v in zip(names, run, strict=True)], 1, "figure"))
+                break
+            j += 1 if not run else 0
     return out
 
 
