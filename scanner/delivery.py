@@ -200,6 +200,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         TextTableSource,
         band_differences,
         excluded_differences,
+        filled_from_shares,
         linked_tables,
         sized_shares,
         stacked_tables,
@@ -273,6 +274,20 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
             placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row + 1,
                                                                                      column=column)))
             out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+    # a hidden count beside its group's size, whose share another file publishes (5.3 % of 38 is 2)
+    for k, src, found, cells in filled_from_shares([t.text for t in tables], config.profile.threshold) \
+            if small else ():
+        mine, other = tables[k], tables[src]
+        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
+            continue
+        model = analyse(TextTableSource(mine.entry.path, found), config)
+        places = {(i + 1, found.names[c]) for i, c in cells}
+        why = (f"Recomputed from the group's size here and its share in '{_shown(other.entry, config)}', another "
+               "file of the same folder.")
+        for f in judge(model, small, config, mine.entry.relpath, key):
+            if (f.location.row, f.location.column) in places and f.severity >= Severity.BLOCK:
+                placed = mine.place(f)
+                out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
     for k, src, found in linked_tables([t.text for t in tables]):
         mine, other = tables[k], tables[src]
         if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:

@@ -552,3 +552,26 @@ def test_figure_margins_skip_the_axis() -> None:
     (table,) = figure_margins(labels)
     assert table.rows == [["Lappi", "149"], ["Kainuu", "47"], ["Savo", "217"]]
     assert figure_margins(["Lappi", "Kainuu", "Savo", "0", "100", "200", "Title"]) == []
+
+
+COUNTS_BY_SIZE = ("Kommun;Kön;Barn med ADHD;Barn med guanfacin\nÖstersund;Flickor;412;39\nÖstersund;Pojkar;688;71\n"
+                  "Krokom;Flickor;98;9\nKrokom;Pojkar;171;15\nRagunda;Flickor;31;<3\nRagunda;Pojkar;38;<3\n")
+SHARES = ("Kommun;Kön;Andel med guanfacin (%)\nÖstersund;Flickor;9,5\nÖstersund;Pojkar;10,3\nKrokom;Flickor;9,2\n"
+          "Krokom;Pojkar;8,8\nRagunda;Flickor;..\nRagunda;Pojkar;5,3\n")
+
+
+def test_a_share_in_another_file_recomputes_a_hidden_count_beside_its_size(tmp_path: Path) -> None:
+    files = _scan(_folder(tmp_path / "leverans", {"antal.csv": COUNTS_BY_SIZE, "andel.csv": SHARES}))
+    assert files["andel.csv"].verdict is Verdict.PASS
+    counts = files["antal.csv"]
+    assert counts.verdict is Verdict.FAIL
+    (finding,) = [f for f in counts.findings if f.rule == "TAB001"]
+    assert finding.location.row == 6 and "andel.csv" in finding.message  # Ragunda's boys: 5.3 % of 38 = 2
+    # the safe twin suppresses Ragunda's shares as well
+    files = _scan(_folder(tmp_path / "safe", {"antal.csv": COUNTS_BY_SIZE,
+                                              "andel.csv": SHARES.replace("Pojkar;5,3", "Pojkar;..")}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())
+    # shares of another population (they do not agree with the published counts): nothing recomputed
+    files = _scan(_folder(tmp_path / "other", {"antal.csv": COUNTS_BY_SIZE,
+                                               "andel.csv": SHARES.replace("9,5", "7,5").replace("10,3", "12,0")}))
+    assert files["antal.csv"].verdict is Verdict.PASS

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv as _csv
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -51,6 +52,7 @@ __all__ = [
     "count_rows",
     "excluded_differences",
     "figure_margins",
+    "filled_from_shares",
     "filled_from_twin",
     "find_tables",
     "linked_margins",
@@ -658,6 +660,106 @@ def sized_shares(tables: Sequence[TextTable]) -> list[SizedShares]:
                 out.append(SizedShares(k, src, TextTable([label, *header, "N"], body, t.data_line, t.kind), by_column,
                                        tuple(groups[g] for g in sorted(found)), tuple(members)))
     return out
+
+
+def _float_of(cell: str) -> float | None:
+    text = _number_text(cell.strip().removesuffix("%").strip())
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+#: Rates tried for a column of shares: per cent, per mille, per 10,000 and per 100,000.
+_RATE_SCALES = (100, 1_000, 10_000, 100_000)
+
+
+def filled_from_shares(tables: Sequence[TextTable], threshold: int,
+                       ) -> list[tuple[int, int, TextTable, tuple[tuple[int, int], ...]]]:
+    """Tables with a suppressed count whose share (or rate) another table publishes, beside its group's size
+    in the table itself: "Ragunda;Pojkar;38;<3" (children, of them treated) beside "Ragunda;Pojkar;5,3" (%
+    treated) gives 5.3 % of 38 = 2. Each is returned with the recomputed counts in the cells it hides, and
+    those cells (row, column).
+
+    The other table must have the same rows (by their labels), and its column must be the count over the
+    size, times 100 (or 1,000, 10,000, 100,000), within its rounding, in every row where both are published
+    (three at least): then the rounding pins the hidden count, or leaves it only values from 1 to below
+    ``threshold``."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+
+    def hidden(cell: str) -> bool:
+        return bool(SUPPRESSION_MARKER.fullmatch(cell.strip()))
+
+    out: list[tuple[int, int, TextTable, tuple[tuple[int, int], ...]]] = []
+    for k, t in enumerate(tables):
+        width = len(t.names)
+        cells = [[r[c] if c < len(r) else "" for c in range(width)] for r in t.rows]
+        counts = [c for c in range(width) if any(hidden(r[c]) for r in cells)
+                  and all(hidden(r[c]) or not r[c].strip() or (_number_text(r[c]) or "").isdigit() for r in cells)]
+        sizes = [c for c in range(width) if all((_number_text(r[c]) or "").isdigit() for r in cells)]
+        labels = [c for c in range(width) if all(_number_text(r[c]) is None and not hidden(r[c]) for r in cells)]
+        mine = _row_keys(t, labels) if counts and sizes and labels else None
+        if mine is None:
+            continue
+        for src, u in enumerate(tables):
+            if src == k:
+                continue
+            theirs = _row_keys(u, [c for c in range(len(u.names)) if all(
+                c < len(r) and _number_text(r[c]) is None and not hidden(r[c]) for r in u.rows)])
+            if not theirs or len(next(iter(theirs))) != len(labels):
+                continue
+            common = [(i, theirs[key]) for key, i in mine.items() if key in theirs]
+            if len(common) < 3:
+                continue
+            filled = _share_fill(t, u, cells, common, counts, sizes, threshold)
+            if filled:
+                rows = [list(r) for r in cells]
+                for (i, c), value in filled.items():
+                    rows[i][c] = value
+                out.append((k, src, TextTable(list(t.names), rows, t.data_line, t.kind, t.lines, t.dimensions),
+                            tuple(sorted(filled))))
+                break
+    return out
+
+
+def _share_fill(t: TextTable, u: TextTable, cells: list[list[str]], common: list[tuple[int, int]],
+                counts: list[int], sizes: list[int], threshold: int) -> dict[tuple[int, int], str]:
+    """The hidden counts of ``t`` (by row and column) that a column of shares of ``u`` recomputes with a
+    column of sizes of ``t`` (see :func:`filled_from_shares`); empty when no column of ``u`` is such shares."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+
+    for uc in range(len(u.names)):
+        shares = {j: _float_of(u.rows[j][uc]) if uc < len(u.rows[j]) else None for _, j in common}
+        written = [u.rows[j][uc].strip().removesuffix("%").strip() for _, j in common if shares[j] is not None]
+        if len(written) < 3:
+            continue
+        decimals = max(len(_number_text(w).split(".")[1]) if "." in (_number_text(w) or "") else 0 for w in written)
+        half = 0.5 * 10.0 ** -decimals + 1e-9
+        for c, n, scale in itertools.product(counts, sizes, _RATE_SCALES):
+            if c == n:
+                continue
+            agree, ok = 0, True
+            fills: dict[tuple[int, int], str] = {}
+            for i, j in common:
+                share, size = shares[j], int(_number_text(cells[i][n]) or 0)
+                if share is None or size <= 0:
+                    continue
+                if SUPPRESSION_MARKER.fullmatch(cells[i][c].strip()):
+                    lo, hi = (share - half) * size / scale, (share + half) * size / scale
+                    first, last = max(0, math.ceil(lo - 1e-9)), math.floor(hi + 1e-9)
+                    if first == last or (first >= 1 and last < threshold):
+                        fills[(i, c)] = str(round(share * size / scale))
+                    continue
+                count = _number_text(cells[i][c])
+                if count is None:
+                    continue
+                if abs(int(count) / size * scale - share) > half:
+                    ok = False
+                    break
+                agree += 1
+            if ok and agree >= 3 and fills:
+                return fills
+    return {}
 
 
 @dataclass(frozen=True, slots=True)
