@@ -575,3 +575,16 @@ def test_a_share_in_another_file_recomputes_a_hidden_count_beside_its_size(tmp_p
     files = _scan(_folder(tmp_path / "other", {"antal.csv": COUNTS_BY_SIZE,
                                                "andel.csv": SHARES.replace("9,5", "7,5").replace("10,3", "12,0")}))
     assert files["antal.csv"].verdict is Verdict.PASS
+
+
+def test_the_size_of_the_study_population_in_a_readme_completes_a_one_way_table(tmp_path: Path) -> None:
+    readme = ("# Baselinetabeller\n\nStudiepopulationen består af **412 deltagere** med reumatoid artritis, som alle "
+              "indgår i tabellerne nedenfor.\n")
+    table = ("Rygestatus;Antal\nAldrig-ryger;187\nTidligere ryger;131\nDagligryger;58\nLejlighedsvis ryger;19\n"
+             "Kun e-cigaret;<3\nUoplyst;15\n")
+    files = _scan(_folder(tmp_path / "kohorte", {"README.md": readme, "rygestatus.csv": table}))
+    assert files["rygestatus.csv"].verdict is Verdict.FAIL and "README.md" in _tab004(files["rygestatus.csv"])[0]
+    # a sentence that gives no population's size (a count of visits): no total
+    visits = "# Baselinetabeller\n\nDer blev registreret 412 besøg i DANBIO i 2019.\n"
+    files = _scan(_folder(tmp_path / "visits", {"README.md": visits, "rygestatus.csv": table}))
+    assert files["rygestatus.csv"].verdict is Verdict.PASS

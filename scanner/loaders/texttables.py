@@ -171,6 +171,11 @@ _PROSE_COUNT = lazy_compile(
     r"(?:(?:hos|blandt|blant|bland|among|af|av|of|were|was|var|var det|är|er|ble|oli|in|i)\s+)?"
     r"(?:de\s+|the\s+)?([^\W\d_]{2,})"
     r"|([^\W\d_]{2,})\s*(?:\(\s*)?(?:n\s*=\s*|:\s*|=\s*)(\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,7})(?![\d%]|[.,]\d)")
+# A sentence that gives the size of a whole population: "består af 412 deltagere, som alle indgår", "all 412
+# participants", "i alt 204", "the cohort comprises", "samtliga".
+_WHOLE_POPULATION = lazy_compile(r"(?i)\b(?:alle|all|samtliga|samtlige|kaikki|i alt|ialt|totalt|in total|yhteensä|"
+                                 r"i alt|studiepopulation\w*|population|kohorte\w*|kohort\w*|cohort|"
+                                 r"består af|består av|consists of|comprises|omfatter|omfattar)\b")
 _PROSE_SENTENCE = lazy_compile(r"(?<=[.!?;])\s+|\n+")
 
 
@@ -183,13 +188,16 @@ def prose_margins(texts: Iterable[str]) -> list[TextTable]:
     for text in texts:
         for sentence in _PROSE_SENTENCE.split(text):
             pairs: dict[str, str] = {}
-            for m in _PROSE_COUNT.finditer(sentence):
+            for m in _PROSE_COUNT.finditer(sentence.replace("*", "")):
                 number, word = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
                 label = _link_label(word)
                 if label not in pairs and not (1900 <= int(number.replace(" ", "").replace("\u00a0", "")) <= 2100):
                     pairs[label] = number.replace("\u00a0", " ")
             if len(pairs) >= 2:
                 out.append(TextTable(["", "antal"], [[k, v] for k, v in pairs.items()], 1, "prose"))
+            if _WHOLE_POPULATION.search(sentence):
+                # "The study population is 412 participants, all of them in the tables": grand totals to try
+                out.extend(TextTable(["", "antal"], [["I alt", v]], 1, "prose") for v in list(pairs.values())[:3])
     return out
 
 
