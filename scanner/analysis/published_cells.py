@@ -553,13 +553,21 @@ def _percent_cells_of_stated_n(table: TableModel, profile: Profile, dims: list[s
             continue
         if table.sample.schema.get(col.name) == pl.String:
             texts = table.sample.get_column(col.name).to_list()
-        elif col.percent and table.n_sample_rows <= _RAW_ROWS:
-            # numbers read without their percent sign: the cells as written tell the shares from the rest
+        elif table.n_sample_rows <= _RAW_ROWS:
+            # numbers read without their percent sign, a Table 1 column of counts with shares ("45 (63,4)")
+            # whose bare shares ("39.2") read as no count, or bare shares under a heading ("Paritet, %"): the
+            # cells as written tell the shares from the rest
             raw = _raw_cells(table) if raw is None else raw
             texts = raw.get(col.name, [])
         else:
             continue
         found = [(k, m.group(1)) for k, t in enumerate(texts) if isinstance(t, str) and (m := _PERCENT_CELL.match(t))]
+        if not found:
+            # bare numbers in rows a heading says are shares ("Paritet, %" above "1", "2", "3+"; "Flerfødsel, %")
+            raw = _raw_cells(table) if raw is None else raw
+            rows = _percent_rows(table, raw)
+            found = [(k, t.strip()) for k, t in enumerate(texts)
+                     if k in rows and isinstance(t, str) and _BARE_SHARE.match(t)]
         if len(found) < 2:
             continue  # (one cell with a percent sign is no column of shares)
         for k, written in found:
@@ -567,6 +575,33 @@ def _percent_cells_of_stated_n(table: TableModel, profile: Profile, dims: list[s
             pct = float(written.replace(",", "."))
             if _small_counts(np.array([pct]), 0.5 * 10 ** -decimals, np.array([float(n)]), profile.threshold)[0]:
                 _add_small(result, table.sample, dims, [k], col.name, size_in="its header")
+
+
+# A row label that says its row, or the rows under it, are shares: "Paritet, %", "Rygning (%)", "Andel, pct.".
+_PERCENT_LABEL = lazy_compile(r"(?i)(?:,\s*%|\(\s*%\s*\)|\s%|,\s*pct\.?|\(pct\.?\)|,\s*procent|,\s*prosent)\s*$")
+_BARE_SHARE = lazy_compile(r"^\s*\d{1,3}(?:[.,]\d+)?\s*$")
+
+
+def _percent_rows(table: TableModel, raw: dict[str, list[object]]) -> set[int]:
+    """Rows of a descriptive table (Table 1) whose numbers are shares by their label or the heading above
+    them: a row labelled "..., %", and the rows under a heading row (a label, no numbers) so labelled, up to
+    the next heading. ``raw`` holds the table's cells as written (see :func:`_raw_cells`)."""
+    first = table.sample.columns[0] if table.sample.width else None
+    if first is None or first not in raw:
+        return set()
+    labels = raw[first]
+    others = [raw[c] for c in table.sample.columns[1:] if c in raw]
+    out: set[int] = set()
+    section = False
+    for k, label in enumerate(labels):
+        text = label.strip() if isinstance(label, str) else ""
+        heading = bool(text) and all(v is None or (isinstance(v, str) and not v.strip())
+                                     for v in (o[k] for o in others))
+        if heading:
+            section = bool(_PERCENT_LABEL.search(text))
+        elif _PERCENT_LABEL.search(text) or section:
+            out.add(k)
+    return out
 
 
 #: Rows of a small table read again for its cells as written.

@@ -607,6 +607,11 @@ def is_levels_row(row: list[str]) -> bool:
     return bool(tail) and all(_HAS_LETTER.search(c) for c in tail or ())
 
 
+# A statistic and its spread or share in brackets: "26.4 (5.9)", "45 (63,4 %)", "25 [22-28]", "3 398 (602)".
+_STATISTIC_CELL = lazy_compile(r"^\s*-?\d[\d \u00a0.,]*\s*[(\[]\s*-?\d+(?:[.,]\d+)?\s*%?"
+                               r"(?:\s*(?:-|–|,|;|to)\s*-?\d+(?:[.,]\d+)?\s*%?)?\s*[)\]]\s*$")
+
+
 def _is_extra_header(row: list[str], below: list[Record], *, previous_extra: bool) -> bool:
     """True when ``row`` (just under the header) is another header row: it holds no number in the
     columns that are mostly numeric further down, and labels some of them (``0-49``) or, after an
@@ -624,8 +629,8 @@ def _is_extra_header(row: list[str], below: list[Record], *, previous_extra: boo
     if not numeric_columns:
         return False
     cells = [row[i] for i in numeric_columns]
-    if any(_is_numeric_like(c) for c in cells if c.strip()):
-        return False
+    if any(_is_numeric_like(c) or _STATISTIC_CELL.match(c) for c in cells if c.strip()):
+        return False  # (a descriptive table's first row, "26.4 (5.9)", "45 (63,4)", "25 [22-28]": data)
     if any(c.strip() for c in cells):
         return True
     return previous_extra and any(c.strip() for c in row)
