@@ -263,15 +263,11 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         why = (f"Its shares are of groups whose sizes '{_shown(other.entry, config)}', another file of the same "
                "folder, gives.")
         for f in judge(model, small, config, mine.entry.relpath, key):
-            if f.severity < Severity.BLOCK or f.location.row is None or f.location.column not in sized.table.names:
+            if f.severity < Severity.BLOCK or f.location.row is None:
                 continue
-            group = sized.origin[f.location.row - 1]
-            if sized.by_column:  # the table was read with its columns as rows
-                member = sized.columns[sized.table.names.index(f.location.column) - 1]
-                row, column = member, mine.text.names[group]
-            else:
-                row, column = group, f.location.column
-            placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row + 1,
+            # (a cell not found again, its column's name masked, is kept at no row: never lose a finding)
+            row, column = sized.cell_of(f.location.row, f.location.column or "", mine.text.names) or (None, None)
+            placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row,
                                                                                      column=column)))
             out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
     # a hidden count beside its group's size, whose share another file publishes (5.3 % of 38 is 2)

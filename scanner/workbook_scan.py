@@ -68,6 +68,8 @@ from scanner.rules.registry import Shape
 if TYPE_CHECKING:
     from scanner.config import Config
     from scanner.document_scan import Embedded
+    from scanner.loaders.texttables import TextTable
+    from scanner.rules.registry import RuleSpec
     from scanner.table_model import TableModel
 
 __all__ = ["cell_texts", "on_sheet", "scan_workbook"]
@@ -305,6 +307,8 @@ class _WorkbookScan:
                      if d.rows_are_classes else f for f in part.report]  # (a class recomputed is no row)
             self.findings.extend(dataclasses.replace(g, message=f"{g.message} {why}") for g in
                                  (on_sheet(f, small[d.k], self.key, rows_moved=False) for f in found))
+        if small_rules:
+            self._linked_counts(small, texts, small_rules)
         # sheets of one shape that add up to another sheet ("Män", "Kvinnor" and "Totalt")
         for stack in stacked_tables(texts, [t.sheet for t in small]) if rules else ():
             model = self.analyse(TextTableSource(Path(self.entry.path), stack.table), self.config)
@@ -318,6 +322,46 @@ class _WorkbookScan:
                                                                              else row + 1),
                                             message=f"{f.message} {why}")
                 self.findings.append(on_sheet(moved, small[k], self.key, rows_moved=False))
+
+    def _linked_counts(self, small: list[SheetTable], texts: list[TextTable], rules: list[RuleSpec]) -> None:
+        """Counts one sheet gives with another, judged by the small-cell rule (TAB001): shares beside their
+        groups' sizes (``sized_shares``), a sheet that leaves a group out beside the sheet with it
+        (``excluded_differences``), a hidden count whose share another sheet publishes (``filled_from_shares``)."""
+        from scanner.loaders.texttables import (
+            TextTableSource,
+            excluded_differences,
+            filled_from_shares,
+            sized_shares,
+        )
+
+        def judged(table: TextTable) -> list[Finding]:
+            model = self.analyse(TextTableSource(Path(self.entry.path), table), self.config)
+            part = _Judged()
+            self._keep(_blocking(judge(model, rules, self.config, self.path, self.key)), part)
+            return [f for f in part.report if f.location.row is not None]
+
+        def sheet(k: int) -> str:
+            return masking.mask_name(small[k].sheet)
+
+        for sized in sized_shares(texts):
+            why = f"Its shares are of groups whose sizes sheet '{sheet(sized.source)}' gives."
+            for f in judged(sized.table):
+                row, column = sized.cell_of(f.location.row or 0, f.location.column or "", texts[sized.k].names) \
+                    or (None, None)
+                moved = dataclasses.replace(f, location=dataclasses.replace(f.location, row=row, column=column),
+                                            message=f"{f.message} {why}")
+                self.findings.append(on_sheet(moved, small[sized.k], self.key, rows_moved=False))
+        for d in excluded_differences(texts, [t.sheet for t in small]):
+            why = (f"This sheet leaves a group out of sheet '{sheet(d.other)}': the difference of the two is that "
+                   "group's count.")
+            self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,
+                                          rows_moved=False) for f in judged(d.table))
+        for k, src, table, cells in filled_from_shares(texts, self.config.profile.threshold):
+            places = {(i + 1, table.names[c]) for i, c in cells}
+            why = f"Recomputed from the group's size here and its share on sheet '{sheet(src)}'."
+            self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[k], self.key,
+                                          rows_moved=False)
+                                 for f in judged(table) if (f.location.row, f.location.column) in places)
 
     def _hidden_hits(self, table: SheetTable, part: _Judged, part_ids: _Judged, hidden_rows: np.ndarray,
                      hidden_cols: np.ndarray, grid: SheetGrid, out: _Judged) -> None:

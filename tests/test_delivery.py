@@ -588,3 +588,26 @@ def test_the_size_of_the_study_population_in_a_readme_completes_a_one_way_table(
     visits = "# Baselinetabeller\n\nDer blev registreret 412 besøg i DANBIO i 2019.\n"
     files = _scan(_folder(tmp_path / "visits", {"README.md": visits, "rygestatus.csv": table}))
     assert files["rygestatus.csv"].verdict is Verdict.PASS
+
+
+def test_sheets_of_shares_and_sizes_in_one_workbook(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    shares = wb.active
+    shares.title = "Andel"
+    for line in CAUSES_PCT.splitlines():
+        shares.append([c if not c[:1].isdigit() else float(c.replace(",", ".")) for c in line.split(";")])
+    sizes = wb.create_sheet("Antal")
+    for line in REOPERATIONS.splitlines():
+        sizes.append([int(c) if c.isdigit() else c for c in line.split(";")])
+    excl = wb.create_sheet("Uden Bornholm")
+    for line in WITHOUT_BORNHOLM.splitlines():
+        excl.append([int(c) if c.isdigit() else c for c in line.split(";")])
+    alle = wb.create_sheet("Alle")
+    for line in ALL_HOSPITALS.splitlines():
+        alle.append([int(c) if c.isdigit() else c for c in line.split(";")])
+    wb.save(tmp_path / "tabeller.xlsx")
+    (result,) = api.scan([tmp_path / "tabeller.xlsx"], load_config(), jobs=1).files
+    assert result.verdict is Verdict.FAIL
+    sheets = {(f.location.sheet, f.location.row, f.location.column) for f in result.findings if f.rule == "TAB001"}
+    assert ("Andel", 5, "Bornholm") in sheets  # 8.7 % of 23
+    assert {s for s, _, _ in sheets} == {"Andel", "Uden Bornholm"}

@@ -546,6 +546,16 @@ class SizedShares:
     origin: tuple[int, ...]
     columns: tuple[int, ...]
 
+    def cell_of(self, row: int, column: str, names: Sequence[str]) -> tuple[int, str] | None:
+        """The cell of the table of shares (its 1-based row, its column's name; ``names`` its column names)
+        that ``table``'s cell at 1-based ``row`` and ``column`` comes from; None for no such cell."""
+        if not 1 <= row <= len(self.origin) or column not in self.table.names[1:-1]:
+            return None
+        group = self.origin[row - 1]
+        if self.by_column:  # the table was read with its columns as rows
+            return self.columns[self.table.names.index(column) - 1] + 1, names[group]
+        return group + 1, column
+
 
 def _share_value(cell: str) -> tuple[float, int] | None:
     """A share written as a number (a percent sign allowed) and its decimals, else None."""
