@@ -104,8 +104,14 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     import polars as pl
 
     dims = [c.name for c in table.dimensions][:MAX_LABELS]
+    # a Table 1's rows of bare shares ("Gestationsalder, %" above "< 32 uger 1"): no counts, though their
+    # column of "n (%)" cells is read as counts (their counts are found with the group's size, above)
+    shares = sorted(_percent_rows(table, _raw_cells(table))) \
+        if any(c.embedded for c in counts) and table.sample_complete and table.n_sample_rows <= _RAW_ROWS else []
     for offset, frame in table.frames():
         indexed = frame.with_row_index("__row")
+        if shares:
+            indexed = indexed.filter(~(pl.col("__row").cast(pl.Int64) + offset).is_in(shares))
         for col in counts:
             _count_cells(indexed, col.name, offset, dims, profile, result)
         for name, (label, names) in table.count_rows.items():
@@ -582,10 +588,18 @@ _PERCENT_LABEL = lazy_compile(r"(?i)(?:,\s*%|\(\s*%\s*\)|\s%|,\s*pct\.?|\(pct\.?
 _BARE_SHARE = lazy_compile(r"^\s*\d{1,3}(?:[.,]\d+)?\s*$")
 
 
+def _bare_share(value: object) -> bool:
+    """An empty cell, or a number written alone (no count beside a share: "39.2", not "160 (53.3)")."""
+    if value is None or isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and (not value.strip() or bool(_BARE_SHARE.match(value)))
+
+
 def _percent_rows(table: TableModel, raw: dict[str, list[object]]) -> set[int]:
     """Rows of a descriptive table (Table 1) whose numbers are shares by their label or the heading above
     them: a row labelled "..., %", and the rows under a heading row (a label, no numbers) so labelled, up to
-    the next heading. ``raw`` holds the table's cells as written (see :func:`_raw_cells`)."""
+    the next heading, when their cells are bare numbers. ``raw`` holds the table's cells as written (see
+    :func:`_raw_cells`)."""
     first = table.sample.columns[0] if table.sample.width else None
     if first is None or first not in raw:
         return set()
@@ -599,8 +613,8 @@ def _percent_rows(table: TableModel, raw: dict[str, list[object]]) -> set[int]:
                                      for v in (o[k] for o in others))
         if heading:
             section = bool(_PERCENT_LABEL.search(text))
-        elif _PERCENT_LABEL.search(text) or section:
-            out.add(k)
+        elif (section or _PERCENT_LABEL.search(text)) and all(_bare_share(v) for v in (o[k] for o in others)):
+            out.add(k)  # (tableone's "Sex = F (%)" over "160 (53.3)" cells: counts, with their shares)
     return out
 
 
