@@ -812,8 +812,11 @@ def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnI
                 exprs.append((filled & c.is_null()).sum().alias(f"m{i}"))
                 # cells with digits that are neither numbers nor suppression marks ("ca. 5", "5+", "10-14")
                 # (a row's statistic with its interval, "54 (43, 66)", "3.1 [2.0-4.5]", "52 ± 10", is no count)
+                # (nor a number of 3 or more with SPSS's footnote letter, "412,377a": a statistic, no small count)
+                footnoted = t.str.extract(r"^(\d+)[\d.,]*[a-z]$", 1).cast(pl.Int64, strict=False) >= 3
                 odd = filled & c.is_null() & t.str.contains(r"\d") & ~t.str.contains(
-                    f"^(?:{SUPPRESSION_MARKER.pattern})$") & ~t.str.contains(_STATISTIC_WITH_INTERVAL.pattern)
+                    f"^(?:{SUPPRESSION_MARKER.pattern})$") & ~t.str.contains(_STATISTIC_WITH_INTERVAL.pattern) \
+                    & ~footnoted.fill_null(False)
                 exprs.append(odd.sum().alias(f"u{i}"))
                 # SPSS's parameter codings: every number written "1.000" or ".000" (indicators, no counts)
                 coded = t.str.contains(r"^(?:0?\.000|1\.000|\(\d{1,2}\))$")
