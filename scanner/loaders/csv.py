@@ -159,6 +159,8 @@ class CsvSource:
             raise ValueError("batch_rows must be positive")
         if self._layout.delimiter == WHITESPACE:
             return self._whitespace_batches(batch_rows)
+        if self._layout.excel_text:
+            return (_unwrapped(b) for b in self._arrow_batches(batch_rows))
         return self._arrow_batches(batch_rows)
 
     # -- reading -------------------------------------------------------------------------------------
@@ -383,6 +385,15 @@ class CsvSource:
         finally:
             raw.close()
         self._stream_incomplete = self._judge_ragged(ragged, footer_like)
+
+
+def _unwrapped(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """``batch`` with each cell written ``="..."`` (Excel's text formula, esttab's CSV) read as its text."""
+    import pyarrow.compute as pc
+
+    return pa.RecordBatch.from_arrays(
+        [pc.replace_substring_regex(col, pattern=r'^\s*="([^"]*)"\s*$', replacement=r"\1") for col in batch.columns],
+        schema=batch.schema)
 
 
 def _batch(columns: list[list[str]], schema: pa.Schema) -> pa.RecordBatch:

@@ -115,6 +115,8 @@ class Layout:
     data_line: int
     data_offset: int  # bytes into the UTF-8 stream where data rows begin
     notes: list[str] = field(default_factory=list)
+    #: every header cell written as Excel's text formula ``="..."`` (Stata esttab's CSV): so are the cells
+    excel_text: bool = False
 
 
 
@@ -402,7 +404,12 @@ def header_layout(
             notes.append("header has more fields than the data rows: extra header cells ignored")
         names = names[:ncols]
     data_line = body[0].first_line if body else last.last_line + 1
+    excel = any(n.strip() for n in names) and all(_EXCEL_TEXT.fullmatch(n.strip()) for n in names if n.strip())
+    if excel:
+        names = [unwrap_excel_text(n) for n in names]
+        notes.append("cells written as Excel text formulas (=\"...\") read as their text")
     return Layout(
+        excel_text=bool(excel),
         delimiter=best.delimiter,
         names=_unique_names(names),
         header_rows=1 + extra,
@@ -440,6 +447,16 @@ def _combine_names(rows: list[list[str]]) -> list[str]:
         parts = [r[i] for r in rows if i < len(r) and r[i].strip()]
         out.append(" | ".join(parts))
     return out
+
+
+# A cell written as Excel's text formula, so that a spreadsheet shows it as written: '="(0.003)"', '=""'.
+_EXCEL_TEXT = lazy_compile(r'="[^"]*"')
+
+
+def unwrap_excel_text(cell: str) -> str:
+    """The text of a cell written ``="..."`` (Stata esttab's CSV); any other cell as it is."""
+    stripped = cell.strip()
+    return stripped[2:-1] if _EXCEL_TEXT.fullmatch(stripped) else cell
 
 
 def _unique_names(names: list[str]) -> list[str]:

@@ -20,6 +20,19 @@ __all__ = ["group_sizes_in_prose", "shares_in_prose", "unit_counts", "units_in_p
 _PROSE_N = lazy_compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
 
 
+# A dominance rule's parameters around an "n": "the (n, k) rule with n=2, k=85", "dominance (85 %, n=2)":
+# the n is the number of largest units the rule adds up, no group's size.
+_RULE_BEFORE = lazy_compile(r"(?i)(?:domin\w*|\(n\s*,\s*k\)|\bk\s*=\s*\d+\s*%?\s*,|\(\s*\d{1,3}(?:[.,]\d+)?\s*%\s*,)"
+                            r"[^.\n]{0,30}$")
+_RULE_AFTER = lazy_compile(r"^\s*,?\s*(?:and\s+|og\s+|och\s+)?k\s*=\s*\d")
+
+
+def _rule_parameter(text: str, m: re.Match[str]) -> bool:
+    """Whether the "n = ..." at ``m`` is a dominance rule's parameter (see :data:`_RULE_BEFORE`)."""
+    return bool(_RULE_BEFORE.search(text[max(0, m.start() - 40):m.start()])
+                or _RULE_AFTER.match(text[m.end():m.end() + 20]))
+
+
 #: Group sizes in prose kept whole per chunk; beyond this only the ones under the threshold are kept (a
 #: text of thousands of "n = ..." is judged by its small ones, in bounded time).
 _PROSE_MAX_ROWS = 1000
@@ -34,7 +47,7 @@ def group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: 
     for m in _PROSE_N.finditer(text):
         line += text.count("\n", pos, m.start())
         pos = m.start()
-        if line not in skip:
+        if line not in skip and not _rule_parameter(text, m):
             found.append((line, m.group(1)))
     if not found:
         return None

@@ -1184,6 +1184,35 @@ def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
     return TextTable(names, rows, body[0][0], kind)
 
 
+def _coded_levels(row: list[str], below: list[str]) -> bool:
+    """A row of a column variable's coded levels under its name (SPSS: "koen" over "1", "2", and no level
+    under "Total"): no label, small whole numbers only, and fewer cells than the row below it."""
+    cells = [c for c in row if c]
+    return not row[0] and bool(cells) and all(re.fullmatch(r"\d{1,4}", c) for c in cells) \
+        and len(cells) < len([c for c in below if c])
+
+
+def _tab_table(block: list[tuple[int, list[str]]]) -> TextTable | None:
+    """A block of tab-separated lines as a table: the leading lines without a number are its header rows
+    (SPSS writes a column variable's name over its categories: each column is named by its lowest header
+    cell), the rest its rows; rows with fewer fields are padded."""
+    width = max(len(cells) for _, cells in block)
+    rows = [(n, (cells + [""] * width)[:width]) for n, cells in block]
+    heads = 0
+    while heads < min(3, len(rows) - 1) and (not any(_NUMBERISH.match(c) for c in rows[heads][1] if c)
+                                             or (heads and _coded_levels(rows[heads][1], rows[heads + 1][1]))):
+        heads += 1
+    if heads == 0:
+        return _table(rows, "delimited")
+    names = [next((r[c] for _, r in reversed(rows[:heads]) if r[c]), "") for c in range(width)]
+    body = rows[heads:]
+    if not any(_NUMBERISH.match(c) for _, cells in body for c in cells if c):
+        return None
+    names = unique_names([n or f"column_{c + 1}" for c, n in enumerate(names)])
+    names, table_rows = without_indicators(names, [cells for _, cells in body])
+    return TextTable(names, table_rows, body[0][0], "delimited")
+
+
 def gutter_spans(lines: list[str]) -> list[tuple[int, int]]:
     """Column spans ``(start, end)`` of fixed-width lines: the runs of character positions that are not
     blank (a space, or past the end) in every line."""
@@ -1707,6 +1736,18 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 if table is not None:
                     yield table
             continue
+        if "\t" in lines[i] and (i == 0 or "\t" not in lines[i - 1]):
+            # tab-separated lines (SPSS's output exported as text, a table pasted from a spreadsheet)
+            j = i
+            block = []
+            while j < len(lines) and "\t" in lines[j] and len(block) < MAX_BLOCK_LINES:
+                block.append((line_no[j], [c.strip() for c in lines[j].split("\t")]))
+                j += 1
+            table = _tab_table(block) if len(block) >= 2 else None
+            if table is not None:
+                yield table
+                i = j
+                continue
         if lines[i].count(";") and (i == 0 or not lines[i - 1].strip() or lines[i - 1].count(";") == 0
                                     or len(_semicolon_cells(lines[i - 1])) != len(_semicolon_cells(lines[i]))):
             # semicolon-separated lines (a table pasted from a CSV file, or one of several in one file, the
@@ -1729,8 +1770,9 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             # A paragraph: try it as one fixed-width table first (R and pandas print data frames with
             # single spaces between right-aligned columns).
             end = i
+            # (a title line over tab-separated lines is no line of their table: they are read as one, above)
             while end < len(lines) and lines[end].strip() and not _PIPE_LINE.match(lines[end]) \
-                    and end - i < MAX_BLOCK_LINES:
+                    and end - i < MAX_BLOCK_LINES and ("\t" in lines[end]) == ("\t" in lines[i]):
                 end += 1
             paragraph = [(line_no[k], lines[k]) for k in range(i, end) if not _DECORATION.match(lines[k])]
             while paragraph and _PROMPT.match(paragraph[0][1]):
