@@ -643,10 +643,11 @@ _HANDLERS: tuple[_Handler, ...] = (
     _Handler("text", frozenset({FileKind.TEXT}), _simple(_scan_text)),
     _Handler("log", frozenset({FileKind.LOG}), _simple(_scan_log)),
     _Handler("code", frozenset({FileKind.CODE}), _simple(_scan_code)),
-    # Workbooks (scanner.workbook_scan): .xlsx/.xlsm are read in full; .xls, .xlsb and .ods are read for their
-    # cells only (no package structure), and an encrypted Office container not at all.
-    _Handler("workbook", frozenset({FileKind.XLSX}), _with_embedded(_scan_workbook), embeds=True, tables=True),
-    _Handler("workbook (cells only)", frozenset({FileKind.XLS, FileKind.XLSB, FileKind.ODS}),
+    # Workbooks (scanner.workbook_scan): .xlsx/.xlsm and .ods are read in full; .xls and .xlsb are read for
+    # their cells only (no package structure), and an encrypted Office container not at all.
+    _Handler("workbook", frozenset({FileKind.XLSX, FileKind.ODS}), _with_embedded(_scan_workbook), embeds=True,
+             tables=True),
+    _Handler("workbook (cells only)", frozenset({FileKind.XLS, FileKind.XLSB}),
              _with_embedded(_scan_workbook), embeds=True, members=False, tables=True),
     _Handler("encrypted workbook", frozenset({FileKind.OLE_ENCRYPTED}), _with_embedded(_scan_workbook), embeds=True,
              members=False),

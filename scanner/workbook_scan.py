@@ -4,7 +4,8 @@ the DOC rules.
 :func:`scan_workbook` is called by :func:`scanner.api.scan_file` for ``.xlsx``/``.xlsm``, ``.xls``,
 ``.xlsb`` and ``.ods`` files (and encrypted Office containers). It
 
-1. reads the package structure (:mod:`scanner.loaders.ooxml`, OOXML only) before any value, so a
+1. reads the package structure (:mod:`scanner.loaders.ooxml` for OOXML, :mod:`scanner.loaders.ods` for
+   OpenDocument; ``.xls`` and ``.xlsb`` have none read) after checking the sizes its zip declares, so a
    decompression bomb never reaches the values reader;
 2. reads each sheet's used range (:mod:`scanner.loaders.workbook`), cuts it into tables and runs the
    TABLE rules (TAB, MIC, EXT) and the identifier rules (PID) on each, as on a CSV file: findings name the
@@ -37,6 +38,7 @@ from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.loaders.model_output import model_sizes
+from scanner.loaders.ods import inspect_ods
 from scanner.loaders.ooxml import PackageStructure, SheetStructure, check_sizes, inspect_package
 from scanner.loaders.workbook import (
     MAX_TABLES_PER_SHEET,
@@ -668,7 +670,7 @@ def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: File
     if entry.kind is FileKind.OLE_ENCRYPTED:
         facts.encrypted.append(ENCRYPTED)
         return []
-    if entry.kind is not FileKind.XLSX:
+    if entry.kind not in (FileKind.XLSX, FileKind.ODS):
         facts.problems.append(f"{entry.kind.value} workbook: {_NOT_INSPECTED}")
         scan.sheets(lambda: None)
         scan.linked()
@@ -684,7 +686,7 @@ def scan_workbook(entry: DiscoveredFile, config: Config, key: bytes, facts: File
         # The structure pass decompresses every sheet once more (hidden rows): it runs while the values
         # reader reads the first sheet. A part that decompresses past the limits although its declared
         # size did not (a lying central directory) is still caught here, after the reader saw it.
-        future = pool.submit(inspect_package, path)
+        future = pool.submit(inspect_package if entry.kind is FileKind.XLSX else inspect_ods, path)
 
         def structure() -> PackageStructure:
             return future.result()
