@@ -845,6 +845,22 @@ def test_pdf_legend_samples_are_no_data_lines(tmp_path: Path) -> None:
     assert f.verdict is Verdict.PASS, _detail(f)
 
 
+@pytest.mark.parametrize("suffix", ["pdf", "svg"])
+def test_legend_keys_of_a_line_chart_with_markers_are_no_scatter(tmp_path: Path, suffix: str) -> None:
+    # five regional rates over twelve years with circle markers and a legend in three columns: the legend's
+    # five circle keys are no five units' points
+    fig, ax = plt.subplots()
+    rng = random.Random(3)
+    for region in ["Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"]:
+        ax.plot(range(2010, 2022), [rng.uniform(74, 82) for _ in range(12)], marker="o", label=region)
+    ax.legend(ncol=3)
+    path = tmp_path / f"rates.{suffix}"
+    fig.savefig(path)
+    plt.close(fig)
+    f = scan(path)
+    assert f.verdict is Verdict.PASS, _detail(f)
+
+
 @pytest.mark.parametrize(("points", "verdict"), [(40, Verdict.FAIL), (0, Verdict.PASS)])
 def test_cairo_svg_text_glyphs_are_no_marks_and_its_circles_are(tmp_path: Path, points: int, verdict: Verdict) -> None:
     """R's svg() device (cairo) draws every character as a use of a glyph symbol ("#glyph0-2"), which are no

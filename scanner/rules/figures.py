@@ -186,8 +186,10 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
                 page=fig.page, slide=fig.slide, element=fig.element or top.element, severity=Severity.REVIEW,
                 identity=f"{fig.element}:{top.element}:cells",
             )
+        # (a legend draws one key per series: as many marks as the figure has series of marks, in a box)
+        series = [m for m in fig.marks if (m.regular or m.on_line) and not m.cells]
         units = [m for m in fig.marks if not m.regular and not m.on_line and not m.cells
-                 and m.count >= opts.review_marks]
+                 and m.count >= opts.review_marks and not (len(series) >= 2 and m.count == len(series))]
         # many marks on a line at irregular positions: a line drawn through units' points (plot(x, y, "o-")
         # of persons sorted by x) as much as a curve of estimates: a person must tell
         joined = [m for m in fig.marks if not m.regular and not m.cells and m.on_line and m.count >= opts.block_marks]
