@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from scanner.config import Config
     from scanner.loaders.base import TabularSource
     from scanner.loaders.texttables import TextTable
+    from scanner.rules.registry import RuleSpec
     from scanner.table_model import TableModel
 
     Analyse = Callable[[TabularSource, Config], TableModel]
@@ -191,8 +192,8 @@ def _shown(entry: DiscoveredFile, config: Config) -> str:
 
 def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analyse: Analyse,
                      failed: frozenset[str]) -> dict[str, list[Finding]]:
-    """TAB004's findings on each table with the numbers of another file (one not in ``failed``) added, by
-    the path of the file that hides the cell."""
+    """The blocking findings (TAB004, and TAB001 for counts a pair of tables gives) on each table with the
+    numbers of another file (one not in ``failed``) added, by the path of the file that hides the cell."""
     from scanner.engine import judge, rules_for
     from scanner.loaders.texttables import (
         LINKED_TOTAL,
@@ -209,34 +210,50 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     rules = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB004"]
     small = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB001"]
     out: dict[str, list[Finding]] = defaultdict(list)
-    # classes cut at other bounds in two files ("18-29 år" beside "18-24 år"): the difference is a count too
-    for d in band_differences([t.text for t in tables], config.profile.threshold) if small else ():
-        mine, other = tables[d.k], tables[d.other]
+    texts = [t.text for t in tables]
+
+    def pair(k: int, src: int) -> tuple[_Table, str] | None:
+        """The table that hides a cell and the name of the other file, when the two are judged together: not
+        one file's own tables (its own scan links them), and not beside a file that fails on its own (it does
+        not leave: an unsafe version beside its suppressed one; once it is fixed, a new scan links the fix)."""
+        mine, other = tables[k], tables[src]
         if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
+            return None
+        return mine, _shown(other.entry, config)
+
+    def judged(mine: _Table, table: TextTable, which: Sequence[RuleSpec]) -> list[Finding]:
+        """The blocking findings of ``which`` on ``table`` (a cell that is no small count or "not audited" with
+        another file's numbers: another file's table of the same labels may describe other units)."""
+        model = analyse(TextTableSource(mine.entry.path, table), config)
+        return [f for f in judge(model, which, config, mine.entry.relpath, key) if f.severity >= Severity.BLOCK]
+
+    def report(mine: _Table, f: Finding, why: str) -> None:
+        placed = mine.place(f)
+        out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+
+    # classes cut at other bounds in two files ("18-29 år" beside "18-24 år"): the difference is a count too
+    for d in band_differences(texts, config.profile.threshold) if small else ():
+        if (linked := pair(d.k, d.other)) is None:
             continue
-        model = analyse(TextTableSource(mine.entry.path, d.table), config)
-        why = (f"The classes of '{_shown(other.entry, config)}' are cut at other bounds: "
-               f"{', '.join(d.how)} follow by subtraction.")
-        for f in judge(model, small, config, mine.entry.relpath, key):
+        mine, name = linked
+        why = f"The classes of '{name}' are cut at other bounds: {', '.join(d.how)} follow by subtraction."
+        for f in judged(mine, d.table, small):
             if f.location.row is not None:
                 if d.rows_are_classes:  # (a class recomputed is no row of the file)
                     f = dataclasses.replace(f, location=dataclasses.replace(f.location, row=None))
-                placed = mine.place(f)
-                out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+                report(mine, f, why)
     # a table with a group left out beside the table with it: the difference is the group's own table
-    for d in excluded_differences([t.text for t in tables], [t.entry.path.name for t in tables]) if small else ():
-        mine, other = tables[d.k], tables[d.other]
-        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
+    for d in excluded_differences(texts, [t.entry.path.name for t in tables]) if small else ():
+        if (linked := pair(d.k, d.other)) is None:
             continue
-        model = analyse(TextTableSource(mine.entry.path, d.table), config)
-        why = (f"This table leaves a group out of the table of '{_shown(other.entry, config)}': the difference "
-               "of the two is that group's count.")
-        for f in judge(model, small, config, mine.entry.relpath, key):
-            if f.location.row is not None and f.severity >= Severity.BLOCK:
-                placed = mine.place(f)
-                out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+        mine, name = linked
+        why = (f"This table leaves a group out of the table of '{name}': the difference of the two is that group's "
+               "count.")
+        for f in judged(mine, d.table, small):
+            if f.location.row is not None:
+                report(mine, f, why)
     # tables of one shape in several files, one the sum of the others (a file per sex beside the total's)
-    for stack in stacked_tables([t.text for t in tables], [t.entry.path.name for t in tables]):
+    for stack in stacked_tables(texts, [t.entry.path.name for t in tables]):
         members = [tables[k] for k in (*stack.parts, stack.total)]
         if len({t.entry.path for t in members}) < 2 or any(t.entry.relpath in failed for t in members):
             continue  # one file's own sheets (its own scan stacks them), or a file that does not leave
@@ -252,61 +269,41 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                 mine = tables[k]
                 if mine.entry.relpath != path or mine.source_only:
                     continue
-                placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row + 1)))
-                out[path].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+                report(mine, dataclasses.replace(f, location=dataclasses.replace(f.location, row=row + 1)), why)
     # a table of shares beside its groups' sizes (causes in % by hospital; reoperations by hospital)
-    for sized in sized_shares([t.text for t in tables]) if small else ():
-        mine, other = tables[sized.k], tables[sized.source]
-        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
+    for sized in sized_shares(texts) if small else ():
+        if (linked := pair(sized.k, sized.source)) is None:
             continue
-        model = analyse(TextTableSource(mine.entry.path, sized.table), config)
-        why = (f"Its shares are of groups whose sizes '{_shown(other.entry, config)}', another file of the same "
-               "folder, gives.")
-        for f in judge(model, small, config, mine.entry.relpath, key):
-            if f.severity < Severity.BLOCK or f.location.row is None:
-                continue
-            # (a cell not found again, its column's name masked, is kept at no row: never lose a finding)
-            row, column = sized.cell_of(f.location.row, f.location.column or "", mine.text.names) or (None, None)
-            placed = mine.place(dataclasses.replace(f, location=dataclasses.replace(f.location, row=row,
-                                                                                     column=column)))
-            out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+        mine, name = linked
+        why = f"Its shares are of groups whose sizes '{name}', another file of the same folder, gives."
+        for f in judged(mine, sized.table, small):
+            if f.location.row is not None:
+                # (a cell not found again, its column's name masked, is kept at no row: never lose a finding)
+                row, column = sized.cell_of(f.location.row, f.location.column or "", mine.text.names) or (None, None)
+                report(mine, dataclasses.replace(f, location=dataclasses.replace(f.location, row=row, column=column)),
+                       why)
     # a hidden count beside its group's size, whose share another file publishes (5.3 % of 38 is 2)
-    for k, src, found, cells in filled_from_shares([t.text for t in tables], config.profile.threshold) \
-            if small else ():
-        mine, other = tables[k], tables[src]
-        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
+    for k, src, found, cells in filled_from_shares(texts, config.profile.threshold) if small else ():
+        if (linked := pair(k, src)) is None:
             continue
-        model = analyse(TextTableSource(mine.entry.path, found), config)
+        mine, name = linked
         places = {(i + 1, found.names[c]) for i, c in cells}
-        why = (f"Recomputed from the group's size here and its share in '{_shown(other.entry, config)}', another "
-               "file of the same folder.")
-        for f in judge(model, small, config, mine.entry.relpath, key):
-            if (f.location.row, f.location.column) in places and f.severity >= Severity.BLOCK:
-                placed = mine.place(f)
-                out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
-    for k, src, found in linked_tables([t.text for t in tables]):
-        mine, other = tables[k], tables[src]
-        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
-            # one file's own tables: its own scan links them. A file that fails on its own does not leave
-            # (an unsafe version beside its suppressed one): once it is fixed, a new scan links the fix.
+        why = f"Recomputed from the group's size here and its share in '{name}', another file of the same folder."
+        for f in judged(mine, found, small):
+            if (f.location.row, f.location.column) in places:
+                report(mine, f, why)
+    # margins and twins: another file's totals, or the same table with other cells hidden
+    for k, src, found in linked_tables(texts):
+        if (linked := pair(k, src)) is None:
             continue
-        model = analyse(TextTableSource(mine.entry.path, found), config)
-        name = _shown(other.entry, config)
-        found_small: Iterable[Finding] = ()
+        mine, name = linked
+        found_small: list[Finding] = []
         if small and found.names[-1] == LINKED_TOTAL and found.names[-1] not in mine.text.names:
             # the other file's counts as the rows' sizes: a table of shares gives its counts (4,3 % of 47)
-            sized = TextTable([*found.names[:-1], "N"], found.rows, found.data_line, found.kind, found.lines)
-            found_small = judge(analyse(TextTableSource(mine.entry.path, sized), config), small, config,
-                                mine.entry.relpath, key)
-        for f in (*judge(model, rules, config, mine.entry.relpath, key), *found_small):
-            if f.severity < Severity.BLOCK:
-                # "not audited" with the other file's numbers (the file's own audit stands), or a hidden cell
-                # that is no small count: another file's table of the same labels may describe other units
-                continue
-            f = mine.place(f)
-            out[mine.entry.relpath].append(dataclasses.replace(
-                f, message=f"{f.message} Read beside '{name}', another file of the same folder, whose numbers "
-                           "pin it."))
+            sized_rows = TextTable([*found.names[:-1], "N"], found.rows, found.data_line, found.kind, found.lines)
+            found_small = judged(mine, sized_rows, small)
+        for f in (*judged(mine, found, rules), *found_small):
+            report(mine, f, f"Read beside '{name}', another file of the same folder, whose numbers pin it.")
     return out
 
 
