@@ -901,8 +901,18 @@ def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
         top = name_tokens(pieces[0])
         if len(pieces) >= 2 and top and top[0] in DIMENSION_WORDS and not set(top[1:]) & _CODE_WORDS:
             groups.setdefault(f"| {pieces[0]}", []).append((c.name, tuple(pieces[1:])))
+    # a dimension's classes written into the names ("alder18_24;alder25_34", Stata's reshape wide of an age
+    # class; "age_65plus")
+    for c in numeric:
+        m = _CLASS_NAME.fullmatch(c.name.strip().lower())
+        if m and m.group(1) in DIMENSION_WORDS:
+            groups.setdefault(f"~ {m.group(1)}", []).append((c.name, (m.group(2),)))
     return {name for members in groups.values() if len({rest for _, rest in members}) >= 2
             for name, _ in members}
+
+
+# A column named by a dimension and one of its classes: "alder18_24", "alder_25-34", "age65plus", "age_80+".
+_CLASS_NAME = lazy_compile(r"([^\W\d_]+)[_ .-]?(\d{1,3}(?:[_-]\d{1,3}|_?plus|\+|_?over))")
 
 
 def _is_code_name(tokens: Sequence[str]) -> bool:
