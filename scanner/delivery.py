@@ -56,9 +56,10 @@ log = logging.getLogger(__name__)
 LINK_MAX_BYTES = 1 << 20
 #: Tables of one folder compared with each other (pairs grow with the square).
 LINK_MAX_TABLES = 200
-_KINDS = frozenset({FileKind.CSV, FileKind.XLSX})
+_KINDS = frozenset({FileKind.CSV, FileKind.XLSX, FileKind.ODS})
 # Notes and reports whose tables may publish a margin (read as sources only).
-_SOURCE_KINDS = frozenset({FileKind.DOCX, FileKind.ODT, FileKind.PDF, FileKind.TEXT, FileKind.SVG})
+_SOURCE_KINDS = frozenset({FileKind.DOCX, FileKind.ODT, FileKind.PDF, FileKind.TEXT, FileKind.SVG, FileKind.HTML,
+                           FileKind.LOG})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +92,14 @@ def _csv_tables(entry: DiscoveredFile) -> list[_Table]:
 
 def _workbook_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
     from scanner.loaders.base import LoadError
+    from scanner.loaders.ods import inspect_ods
     from scanner.loaders.ooxml import inspect_package
     from scanner.loaders.texttables import LINKED_MAX_ROWS, TextTable
     from scanner.loaders.workbook import open_workbook, sheet_tables
     from scanner.workbook_scan import cell_texts, on_sheet
 
     workbook = open_workbook(entry.path)
-    package = inspect_package(entry.path)
+    package = inspect_package(entry.path) if entry.kind is FileKind.XLSX else inspect_ods(entry.path)
     out: list[_Table] = []
     for index, name in enumerate(workbook.sheet_names):
         layout = package.sheet(name)
@@ -116,34 +118,33 @@ def _workbook_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
 
 
 def _document_tables(entry: DiscoveredFile) -> list[_Table]:
-    """The tables of a note or a report (Word, OpenDocument, PDF, markdown or text), and the counts its
-    sentences give: they may publish the total another file's table leaves out ("Region Nordjylland | 350 |
-    151" in the notes to the checker, "350 hos mænd og 151 hos kvinder").
+    """The tables of a note, a report, a log or a notebook (Word, OpenDocument, PDF, HTML, markdown or text;
+    a SAS, Stata or R log; a Jupyter notebook's outputs), the counts its sentences give and the values a
+    chart prints on its bars: they may publish the total another file's table leaves out ("Region Nordjylland
+    | 350 | 151" in the notes to the checker, "350 hos mænd og 151 hos kvinder", a notebook's printed frame).
     They are read as sources only: a finding is never placed in them (their own scan judges their tables)."""
-    from scanner.document_scan import table_of
+    from scanner.document_scan import read_document, table_of
     from scanner.loaders.texttables import LINKED_MAX_ROWS, figure_margins, find_tables, prose_margins
 
+    found: list[TextTable] = []
     if entry.kind is FileKind.TEXT:
         from scanner.loaders.text import iter_text
 
         text = "".join(chunk.text for chunk in iter_text(entry.path))
         found = [*find_tables(text), *prose_margins([text])]
-    elif entry.kind is FileKind.SVG:
-        from scanner.document_scan import read_document
+    elif entry.kind in (FileKind.LOG, FileKind.CODE):
+        from scanner.loaders.printouts import read_log, read_notebook
 
-        # a bar chart's values printed on its bars ("Kainuu 47"), in the order the chart writes its texts
-        found = [t for figure in read_document(entry).figures for t in figure_margins(figure.labels)]
+        path = Path(entry.path)
+        parts = read_notebook(path, code=False, embedded=False) if entry.relpath.lower().endswith(".ipynb") \
+            else read_log(path, code=False, embedded=False)
+        found = [listed.table for part in parts for listed in part.tables]
     else:
-        if entry.kind is FileKind.PDF:
-            from scanner.loaders.pdf import read_pdf
-
-            content = read_pdf(entry.path)
-        else:
-            from scanner.loaders.office import read_office
-
-            content = read_office(entry.path, entry.kind.value)
+        content = read_document(entry)
         found = [t for d in content.tables if (t := table_of(d.rows, d.header, d.source)) is not None]
         found.extend(prose_margins(b.text for b in content.texts))  # "350 hos mænd og 151 hos kvinder"
+        # a bar chart's values printed on its bars ("Kainuu 47"), in the order the chart writes its texts
+        found.extend(t for figure in content.figures for t in figure_margins(figure.labels))
     return [_Table(entry, t, _nowhere, source_only=True) for t in found if 1 <= len(t.rows) <= LINKED_MAX_ROWS]
 
 
@@ -159,7 +160,7 @@ def _tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
     try:
         if entry.kind is FileKind.CSV:
             return _csv_tables(entry)
-        if entry.kind is FileKind.XLSX:
+        if entry.kind in (FileKind.XLSX, FileKind.ODS):
             return _workbook_tables(entry, key)
         return _document_tables(entry)
     except (LoadError, OSError, ValueError) as exc:
@@ -170,7 +171,8 @@ def _tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
 def _folders(entries: Iterable[DiscoveredFile]) -> dict[Path, list[DiscoveredFile]]:
     by_folder: dict[Path, list[DiscoveredFile]] = defaultdict(list)
     for e in entries:
-        if e.kind in _KINDS | _SOURCE_KINDS and not e.error and 0 < e.size <= LINK_MAX_BYTES:
+        source = e.kind in _SOURCE_KINDS or (e.kind is FileKind.CODE and e.relpath.lower().endswith(".ipynb"))
+        if (e.kind in _KINDS or source) and not e.error and 0 < e.size <= LINK_MAX_BYTES:
             by_folder[e.path.parent].append(e)
     # (a folder needs a table file that may hide a cell, and another file to read beside it)
     return {folder: files for folder, files in by_folder.items()
@@ -214,10 +216,14 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
 
     def pair(k: int, src: int) -> tuple[_Table, str] | None:
         """The table that hides a cell and the name of the other file, when the two are judged together: not
-        one file's own tables (its own scan links them), and not beside a file that fails on its own (it does
-        not leave: an unsafe version beside its suppressed one; once it is fixed, a new scan links the fix)."""
+        one file's own tables (its own scan links them), and not beside a table file that fails on its own (it
+        does not leave: an unsafe version beside its suppressed one; once it is fixed, a new scan links the
+        fix)."""
         mine, other = tables[k], tables[src]
-        if mine.source_only or mine.entry.path == other.entry.path or other.entry.relpath in failed:
+        # (a note, a report or a log gives its totals whatever else makes it fail: it is no earlier version of
+        # the table, and the request holds it)
+        if mine.source_only or mine.entry.path == other.entry.path \
+                or (other.entry.relpath in failed and not other.source_only):
             return None
         return mine, _shown(other.entry, config)
 

@@ -611,3 +611,31 @@ def test_sheets_of_shares_and_sizes_in_one_workbook(tmp_path: Path) -> None:
     sheets = {(f.location.sheet, f.location.row, f.location.column) for f in result.findings if f.rule == "TAB001"}
     assert ("Andel", 5, "Bornholm") in sheets  # 8.7 % of 23
     assert {s for s, _, _ in sheets} == {"Andel", "Uden Bornholm"}
+
+
+def _notebook(frame_text: str) -> str:
+    import json
+
+    cell = {"cell_type": "code", "execution_count": 3, "metadata": {},
+            "source": ["emp = df.groupby('municipality')[['population', 'employed']].sum()\n", "emp"],
+            "outputs": [{"output_type": "execute_result", "execution_count": 3, "metadata": {},
+                         "data": {"text/plain": frame_text.splitlines(keepends=True)}}]}
+    return json.dumps({"cells": [cell], "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+                       "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_a_notebooks_printed_frame_gives_a_total_another_file_hides(tmp_path: Path) -> None:
+    printed = ("  municipality  population  employed  emp_rate\n0     Lycksele        6712      5480      81.6\n"
+               "1   Nordmaling        3318      2702      81.4\n2      Sorsele        1148       902      78.6\n"
+               "3     Storuman        2835      2281      80.5\n")
+    by_birth = ("municipality;Sweden;Nordic;Europe;Asia;Rest of world\nLycksele;4850;64;88;442;36\n"
+                "Nordmaling;2490;38;60;102;12\nSorsele;826;12;25;37;..\nStoruman;2075;41;52;98;15\n")
+    files = _scan(_folder(tmp_path / "request", {"01_employment.ipynb": _notebook(printed),
+                                                  "employment_birth.csv": by_birth}))
+    assert files["employment_birth.csv"].verdict is Verdict.FAIL  # 902 - 900 = 2
+    assert "01_employment.ipynb" in _tab004(files["employment_birth.csv"])[0]
+    # a printed column that is no total of the table (the population) pins nothing
+    other = printed.replace("5480", "5481")
+    files = _scan(_folder(tmp_path / "other", {"01_employment.ipynb": _notebook(other),
+                                                "employment_birth.csv": by_birth}))
+    assert files["employment_birth.csv"].verdict is Verdict.PASS

@@ -279,6 +279,16 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
                 else:
                     if 2 <= len(sums) < len(t.rows):
                         margins.append((i, {key: f"{v:.0f}" for key, v in sums.items() if v == int(v)}))
+    # any column of whole numbers beside labels ("municipality | population | employed" printed by a notebook):
+    # taken only for a table whose published rows add up to it exactly (see _adds_up)
+    checked: list[tuple[int, dict[str, str]]] = []
+    for i, t in enumerate(tables):
+        if len(t.rows) >= 2 and len(t.names) >= 3 and all(r and _number_text(r[0]) is None for r in t.rows):
+            for k in range(1, len(t.names)):
+                if all(len(r) > k and _WHOLE.match(r[k].strip()) for r in t.rows):
+                    margin = {_link_label(r[0]): r[k] for r in t.rows}
+                    if (i, margin) not in margins:
+                        checked.append((i, margin))
     out: list[tuple[int, int, TextTable]] = [*_grand_totals(tables), *_summing_rows(tables)]
     for k, t in enumerate(tables):
         if len(t.names) < 3 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
@@ -292,7 +302,7 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
         # (every table that publishes such a margin: a wrong one, of other units, does not add up, and the
         # audit drops it)
         seen: set[tuple[tuple[str, str], ...]] = set()
-        for src, m in margins:
+        for src, m in [*margins, *((src, m) for src, m in checked if not has_total_column and _adds_up(t, m))]:
             if src == k or tuple(sorted(m.items())) in seen:
                 continue
             seen.add(tuple(sorted(m.items())))
@@ -309,6 +319,28 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
 
 # A count and its share, as descriptive tables print them: "26 (36,6)", "1 204 (12.5%)".
 _COUNT_AND_SHARE = lazy_compile(r"^\s*(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)\s*\(\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*\)\s*$")
+def _adds_up(t: TextTable, margin: dict[str, str]) -> bool:
+    """Whether ``margin`` (a label's number) is the total of ``t``'s rows: every row of ``t`` that publishes all
+    its cells and has a number in ``margin`` sums to it exactly, two rows at least."""
+    from scanner.names import is_margin_label
+
+    exact = 0
+    for r in t.rows:
+        if not r or is_margin_label(r[0]) or (label := _link_label(r[0])) not in margin:
+            continue
+        cells = [_number_text(c) for c in r[1:len(t.names)] if c.strip()]
+        if not cells or any(c is None for c in cells):
+            continue
+        try:
+            total = sum(float(c) for c in cells if c is not None)
+            if total != float(_number_text(margin[label]) or "nan"):
+                return False
+        except ValueError:
+            return False
+        exact += 1
+    return exact >= 2
+
+
 # A row of counts by its label: "Antal patienter", "Antall personer i alt", "Number of persons".
 _COUNT_ROW_LABEL = lazy_compile(r"(?i)^(?:antal|antall|lukumäärä|number of|count of)\b.{0,30}$")
 # A column of a table's counts by its name alone ("Antal", "Antall personer", "N", "lkm"), as the total of
