@@ -471,9 +471,13 @@ def _py_command(command: str) -> str:
 # --- layout ----------------------------------------------------------------------------------------------
 
 _RULE = lazy_compile(r"^\s*[-=_+|]{3,}[-=_+|\s]*$")
+# A page header under a TITLE statement: the title, then the run's date stamp and the page number ("Virksomheder
+# efter branche 2022      10:41 Thursday, March 7, 2024   2"; Nordic locales: "10:41 torsdag 7. marts 2024").
+_TITLED_PAGE = (r"^\x0c?\s*(?P<page_title>\S.*?)\s{3,}\d{1,2}[:.]\d{2}\s+\w+(?:day|dag|tai)\b,?\s+"
+                r"(?:\w+\s+\d{1,2},|\d{1,2}\.?\s+\w+)\s+\d{4}(?:\s+\d+)?\s*$")
 _NUMERIC_CELL = lazy_compile(r"^[-+\u2212(]?(?:\d[\d,.\u00a0]*|\.\d+)(?:[eE][-+]?\d+)?%?\)?$|^<\.\d+$|^\.$|^-$")
 _SAS_PAGE = lazy_compile(rf"^\x0c?[\s\d]*{_SAS_SYSTEM}.*$|^\s+\d{1,2}:\d{2}\s+\w+day,\s+\w+\s+\d{1,2},\s+\d{4}"
-                       r"(?:\s+\d+)?\s*$|^\s*\d{1,2}:\d{2}\s+\w+day.*\d{4}\s*$")
+                       r"(?:\s+\d+)?\s*$|^\s*\d{1,2}:\d{2}\s+\w+day.*\d{4}\s*$|" + _TITLED_PAGE)
 _DECORATION = lazy_compile(r"^\s*(?:# A tibble:.*|# (?:ℹ|…|\.\.\.).*|(?:<[\w/ ]+>\s*)+|\[\d+ rows x \d+ columns\]|"
                          r"\.\.\..*|\[ reached .*\]|Showing \d+ of \d+.*)$")
 _TIBBLE_TYPES = lazy_compile(r"^\s*(?:<[a-z][\w/ ]*>\s*)+$")
@@ -1332,9 +1336,10 @@ def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], d
     for x in lines:
         states[x.number] = OutputState(state.proc, state.title, state.section)
         text = x.text.replace("\x0c", "")
-        if _SAS_PAGE.match(x.text) or _SAS_PAGE.match(text):
+        page = _SAS_PAGE.match(text)
+        if page or _SAS_PAGE.match(x.text):
             # Every page repeats its procedure's title: a page without one is PROC PRINT's (which has none).
-            if _SAS_SYSTEM_TITLE.search(text):
+            if _SAS_SYSTEM_TITLE.search(text) or (page and page.group("page_title")):
                 state.proc, state.section, state.title = "", "", ""
             out.append(_Line(x.number, ""))
             continue
