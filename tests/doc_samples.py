@@ -116,8 +116,9 @@ def _slide_table(rows: list[list[str]]) -> str:
             "</p:graphicFrame>")
 
 
-def make_pptx(path: Path, slides: list[dict[str, object]]) -> Path:
-    """``slides``: dicts with ``texts`` (list), optional ``table`` (rows), ``notes`` (text), ``hidden``."""
+def make_pptx(path: Path, slides: list[dict[str, object]], layout_table: list[list[str]] | None = None) -> Path:
+    """``slides``: dicts with ``texts`` (list), optional ``table`` (rows), ``notes`` (text), ``hidden``;
+    ``layout_table``: a table on the slide layout every slide is made from (with a title placeholder)."""
     ids = "".join(f'<p:sldId id="{256 + k}" r:id="rId{k + 1}"/>' for k in range(len(slides)))
     parts: dict[str, str | bytes] = {
         "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -143,7 +144,15 @@ def make_pptx(path: Path, slides: list[dict[str, object]]) -> Path:
                 f'<?xml version="1.0"?><p:notes {P} {A}><p:cSld><p:spTree>{number}{_sp(str(s["notes"]))}'
                 '</p:spTree></p:cSld></p:notes>')
             rels.append(("rIdN", "notesSlide", f"../notesSlides/notesSlide{k}.xml"))
+        if layout_table is not None:
+            rels.append(("rIdL", "slideLayout", "../slideLayouts/slideLayout1.xml"))
         parts[f"ppt/slides/_rels/slide{k}.xml.rels"] = _rels(rels)
+    if layout_table is not None:
+        title = ('<p:sp><p:nvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:r>'
+                 '<a:t>Click to edit Master title style</a:t></a:r></a:p></p:txBody></p:sp>')
+        parts["ppt/slideLayouts/slideLayout1.xml"] = (
+            f'<?xml version="1.0"?><p:sldLayout {P} {A} {R}><p:cSld><p:spTree>{title}{_slide_table(layout_table)}'
+            '</p:spTree></p:cSld></p:sldLayout>')
     return _zip(path, parts)
 
 

@@ -208,6 +208,15 @@ def pptx_hidden_slide(d: Path) -> Path:
     return make_pptx(d / "talk.pptx", [{"texts": ["Results"]}, {"texts": ["Raw count: 2"], "hidden": True}])
 
 
+def pptx_layout_table_small(d: Path) -> Path:
+    """A table on the slide layout shows on every slide made from it (the layout's title placeholder does not)."""
+    return make_pptx(d / "talk.pptx", [{"texts": ["Results"]}], layout_table=SMALL)
+
+
+def pptx_layout_table_safe(d: Path) -> Path:
+    return make_pptx(d / "talk.pptx", [{"texts": ["Results"]}], layout_table=SAFE)
+
+
 # -- OpenDocument -------------------------------------------------------------------------------------
 
 
@@ -531,6 +540,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (pptx_notes_cpr, Verdict.FAIL, {"DOC005"}),
     (pptx_notes_count, Verdict.REVIEW, {"DOC005"}),
     (pptx_hidden_slide, Verdict.REVIEW, {"DOC005"}),
+    (pptx_layout_table_small, Verdict.FAIL, {"TAB001"}),
+    (pptx_layout_table_safe, Verdict.PASS, set()),
     (odt_clean, Verdict.PASS, set()),
     (odt_small_cell, Verdict.FAIL, {"TAB001"}),
     (odt_annotation_cpr, Verdict.FAIL, {"DOC005"}),

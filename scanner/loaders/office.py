@@ -661,9 +661,11 @@ _SKIP_PLACEHOLDERS = frozenset({"sldNum", "sldImg", "dt", "hdr", "ftr"})
 
 
 def _drawing_text(pkg: _Package, part: str, place: Place, out: DocumentContent, *, table_base: int = 0,
-                  into: list[str] | None = None) -> tuple[int, bool]:
+                  into: list[str] | None = None, placeholders: bool = True) -> tuple[int, bool]:
     """Text and tables of a slide or notes part (DrawingML). Text goes to ``into`` when given (notes),
-    else to visible text blocks. Returns the tables seen and whether the slide is hidden."""
+    else to visible text blocks. Returns the tables seen and whether the slide is hidden. Without
+    ``placeholders`` (a slide layout or master), the text of placeholder shapes is left out: the slides
+    replace it ("Click to edit Master title style")."""
     hidden = False
     paragraphs: list[str] = []
     para: list[str] = []
@@ -681,7 +683,7 @@ def _drawing_text(pkg: _Package, part: str, place: Place, out: DocumentContent, 
                 hidden = True
             elif tag == "sp":
                 shape, skip_shape = [], False
-            elif tag == "ph" and el.get("type") in _SKIP_PLACEHOLDERS:
+            elif tag == "ph" and (el.get("type") in _SKIP_PLACEHOLDERS or not placeholders):
                 skip_shape = True
             elif tag == "tbl":
                 tables.append([])
@@ -774,6 +776,16 @@ def _pptx(pkg: _Package, out: DocumentContent) -> None:
             elif kind == "chart":
                 seen.add(found)
                 _chart_into(pkg, found, place.with_element(f"chart {posixpath.basename(found)}"), out)
+            elif kind in ("slideLayout", "slideMaster") and found not in seen:
+                # a table or text box on a slide's layout (or its master) shows on every slide made from it
+                seen.add(found)
+                layout = place.with_element("slide layout" if kind == "slideLayout" else "slide master")
+                _guard(out, f"the layout of slide {k}", _drawing_text, pkg, found, layout, out, placeholders=False)
+                masters = [t for t, kd, ext in _relationships(pkg, found).values() if kd == "slideMaster" and not ext]
+                for master in (m for t in masters if (m := pkg.find(t)) is not None and m not in seen):
+                    seen.add(master)
+                    _guard(out, f"the master of slide {k}", _drawing_text, pkg, master,
+                           place.with_element("slide master"), out, placeholders=False)
             elif kind in ("oleObject", "package", "image", "video", "audio", "media"):
                 seen.add(found)
                 _guard(out, "an embedded file", lambda n=found, p=place, kd=kind: out.attached.append(
