@@ -564,7 +564,20 @@ def _extreme_phrase(stats: Sequence[Stat], long: bool) -> str:
     return f"{listed} (column {_columns(stats)})"
 
 
-@rule("EXT001", "extreme-from-small-group", Severity.BLOCK, (Shape.TABLE,))
+@dataclass(frozen=True, slots=True)
+class SmallGroupOptions:
+    """EXT001 options (see rules.toml)."""
+
+    #: groups with fewer observations than this (or than the profile's threshold, whichever is larger) show
+    #: a unit's own value in their extremes; 0: the profile's threshold alone
+    min_group: int = 0
+
+    def __post_init__(self) -> None:
+        if self.min_group < 0:
+            raise ValueError("min_group must be 0 (the profile's threshold) or a number of observations")
+
+
+@rule("EXT001", "extreme-from-small-group", Severity.BLOCK, (Shape.TABLE,), SmallGroupOptions)
 def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A minimum, maximum or percentile of a group with fewer observations than the threshold.
 
@@ -584,7 +597,10 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
 
     Example: `Bornholm;2;301.200;288.100;314.300` as `kommune;n;mean;min;max`.
 
-    Options: none beyond severity; the threshold comes from the profile.
+    Options: `min_group` (0): a group size under which extremes are blocked when it is larger than the
+    profile's threshold (the minimum and maximum are one unit's value in a group of any size; a checker who
+    also blocks them in groups of, say, fewer than 10 sets 10; P1/P99 of fewer than 100 observations are
+    the minimum and maximum too).
 
     References: Statistics Denmark, rules for sending results home (every published figure, minima,
     maxima and percentiles included, rests on at least 3 units); Eurostat, Guidelines for the checking of
@@ -604,6 +620,8 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     if layout is None:
         return
     profile = ctx.profile
+    opts: SmallGroupOptions = ctx.options
+    limit = max(profile.threshold, opts.min_group)
     wide_extremes = [c for c in layout.columns if c.name.kind in EXTREMES]
     if not layout.long and not wide_extremes:
         return
@@ -627,7 +645,7 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         extremes = [s for s in group.stats if s.kind in EXTREMES and s.value is not None]
         if not extremes:
             continue
-        small = [s for s in extremes if (n := group.size(s.stem)) is not None and 0 < n < profile.threshold]
+        small = [s for s in extremes if (n := group.size(s.stem)) is not None and 0 < n < limit]
         unknown = [s for s in extremes if group.size(s.stem) is None]
         if not small and not unknown:
             continue
@@ -640,11 +658,10 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
             sizes = group.sizes(first.stem)
             size_col = min(sizes, key=lambda s: s.value or 0.0).column if sizes else ""
             yield ctx.finding(
-                f"Group ({_where(group)}) has fewer than {profile.threshold} observations, and its "
+                f"Group ({_where(group)}) has fewer than {limit} observations, and its "
                 f"{_extreme_phrase(small, layout.long)} show a unit's own value.",
-                masking.evidence(f"group size {masking.count_band(1, profile.threshold)} in column "
-                                 f"{masking.mask_name(size_col)!r} (threshold {profile.threshold}, "
-                                 f"profile {profile.name})"),
+                masking.evidence(f"group size {masking.count_band(1, limit)} in column "
+                                 f"{masking.mask_name(size_col)!r} (threshold {limit}, profile {profile.name})"),
                 row=first.row, column=first.column, cell=group.labels or None,
                 identity="" if group.labels else f"row{group.row}",
             )
