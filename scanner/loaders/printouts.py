@@ -1778,8 +1778,8 @@ def _prints_macros(buf: np.ndarray) -> bool:
 
 def _sas_macro_keys_in(buf: np.ndarray, codec: str, first_line: int) -> list[ListedTable]:
     """The values of a macro variable that the code filled with a key (``select lopnr into :outliers``),
-    printed by ``%put &=outliers;`` (``OUTLIERS=1002341 1007719``) or resolved by SYMBOLGEN: a listing of
-    keys in the log."""
+    printed by ``%put &=outliers;`` (``OUTLIERS=1002341 1007719``) or ``%put Top: &outliers;`` (the line under
+    the echoed statement, starting with its text), or resolved by SYMBOLGEN: a listing of keys in the log."""
     from scanner.loaders.programs import key_kind
 
     if not _prints_macros(buf):
@@ -1795,8 +1795,13 @@ def _sas_macro_keys_in(buf: np.ndarray, codec: str, first_line: int) -> list[Lis
         name = re.escape(macro).encode()
         shown = re.compile(rb"(?im)^[ \t]*(?:" + name + rb"=|SYMBOLGEN:\s+Macro variable " + name
                            + rb" resolves to\s+)([^\r\n]*)$")
-        for m in shown.finditer(view):
-            values = _KEY_DIGITS.findall(decode(bytes(m.group(1)), codec))
+        # "%put Top-indkomster: &topids;" echoed, then its output line "Top-indkomster: 411908,126604,815267"
+        put = re.compile(rb"(?im)^[ \t]*\d+[ \t]+%put\b[ \t]*([^;\r\n&]*)&" + name
+                         + rb"\b[^;\r\n]*;[^\r\n]*\r?\n([^\r\n]*)$")
+        matches = [*shown.finditer(view), *(m for m in put.finditer(view)
+                                            if bytes(m.group(2)).strip().startswith(bytes(m.group(1)).strip()))]
+        for m in matches:
+            values = _KEY_DIGITS.findall(decode(bytes(m.group(m.lastindex or 1)), codec))
             if not values:
                 continue
             line = first_line + int(np.count_nonzero(buf[:m.start()] == 10))
@@ -1901,6 +1906,10 @@ def _event_counts(lines: list[_Line], what: str) -> list[ListedTable]:
 
 
 _KEY_VECTOR = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})\s*=\s*c\(")
+# A key's name, a few words, then a printed list of numbers: "lopnr over 5 mio: [411908, 502376, 126604]"
+# (print(label, df.lopnr.tolist())), "pnr = (104233, 118790)".
+_KEY_LIST = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})\b[^:=\n\[\]()]{0,40}?[:=]\s*[\[(]\s*"
+                         r"(\d{5,12}(?:\s*,\s*\d{5,12})+)\s*,?\s*[\])]")
 
 
 def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
@@ -1923,6 +1932,10 @@ def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
             name = m.group(1)
             if is_key(name):
                 found.setdefault(name, []).append((x.number, m.group(2)))
+        for m in _KEY_LIST.finditer(x.text):
+            name = m.group(1)
+            if is_key(name):
+                found.setdefault(name, []).extend((x.number, v) for v in re.findall(r"\d{5,12}", m.group(2)))
         for m in _KEY_VECTOR.finditer(x.text):
             # R's dput(): "structure(list(lopnr = c(104233L, 118790L, ..." (the vector may run on)
             name = m.group(1)
@@ -2049,11 +2062,13 @@ def _stata_codebook(lines: list[_Line], what: str) -> list[ListedTable]:
 
 _CODEBOOK_RULE = lazy_compile(r"^-{30,}\s*$")
 _CODEBOOK_VAR = lazy_compile(r"^([A-Za-z_]\w*)(?:\s{2,}.*)?$")
-_CODEBOOK_EXAMPLE = lazy_compile(r"^\s*Examples:\s+(\S.*?)\s*$")
+# (Stata 14 and older write the labels in lower case: "examples:", "range:", "missing .:")
+_CODEBOOK_EXAMPLE = lazy_compile(r"^\s*Examples:\s+(\S.*?)\s*$", re.IGNORECASE)
 _CODEBOOK_MORE = lazy_compile(r"^\s{12,}(\S+)\s*$")
-_CODEBOOK_RANGE = lazy_compile(r"^\s*Range:\s+\[\s*([-+]?[\d.,eE+-]+)\s*,\s*([-+]?[\d.,eE+-]+)\s*\]")
-_CODEBOOK_MISSING = lazy_compile(r"Missing [.\"]+:\s+([\d,]+)/([\d,]+)")
-_CODEBOOK_PERCENTILES = lazy_compile(r"^\s*Percentiles:\s+((?:\d+%\s*)+)$")
+_CODEBOOK_RANGE = lazy_compile(r"^\s*Range:\s+\[\s*([-+]?[\d.,eE+-]+)\s*,\s*([-+]?[\d.,eE+-]+)\s*\]",
+                              re.IGNORECASE)
+_CODEBOOK_MISSING = lazy_compile(r"Missing [.\"]+:\s+([\d,]+)/([\d,]+)", re.IGNORECASE)
+_CODEBOOK_PERCENTILES = lazy_compile(r"^\s*Percentiles:\s+((?:\d+%\s*)+)$", re.IGNORECASE)
 
 
 def _stata_codebook_values(lines: list[_Line], what: str) -> list[ListedTable]:
