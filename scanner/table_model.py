@@ -901,6 +901,11 @@ def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
         top = name_tokens(pieces[0])
         if len(pieces) >= 2 and top and top[0] in DIMENSION_WORDS and not set(top[1:]) & _CODE_WORDS:
             groups.setdefault(f"| {pieces[0]}", []).append((c.name, tuple(pieces[1:])))
+    # time points of a follow-up as columns ("År 0", "År 1", ... "År 10": a table of numbers at risk; "Month 6")
+    for c in numeric:
+        tokens = name_tokens(c.name)
+        if len(tokens) == 2 and tokens[0] in _PERIOD_LEVEL_WORDS and tokens[1].isdigit() and " " in c.name.strip():
+            groups.setdefault(f"~ {tokens[0]} points", []).append((c.name, (tokens[1],)))
     # a dimension's classes written into the names ("alder18_24;alder25_34", Stata's reshape wide of an age
     # class; "age_65plus")
     for c in numeric:
@@ -911,6 +916,10 @@ def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
             for name, _ in members}
 
 
+#: Units of time a follow-up's columns count in ("År 0", "Year 5", "Måned 6").
+_PERIOD_LEVEL_WORDS = frozenset({"år", "aar", "year", "years", "vuosi", "måned", "maaned", "månad", "month", "months",
+                                 "kuukausi", "uge", "vecka", "uke", "week", "viikko", "kvartal", "quarter", "dag",
+                                 "dage", "dagar", "day", "days", "päivä"})
 # A column named by a dimension and one of its classes: "alder18_24", "alder_25-34", "age65plus", "age_80+".
 _CLASS_NAME = lazy_compile(r"([^\W\d_]+)[_ .-]?(\d{1,3}(?:[_-]\d{1,3}|_?plus|\+|_?over))")
 

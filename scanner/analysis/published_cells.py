@@ -232,8 +232,19 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
         cut = next((k for k, t in enumerate(tokens) if k and t in _QUALIFIERS), len(tokens))
         return set(tokens[:cut])
 
-    return [c for c in table.counts if c.count_named and (group_words(c.name) <= _SIZE_TOKENS
-                                                          or _N_IN_NAME.search(c.name) is not None)]
+    def sized(c: ColumnInfo) -> bool:
+        words = group_words(c.name)
+        if c.count_named:
+            return words <= _SIZE_TOKENS or _N_IN_NAME.search(c.name) is not None
+        # a count named by its units alone ("Patienter", "Personer", "Elever (kull 2014-2018)")
+        return bool(words - _GENERIC_SIZE_WORDS) and words <= _SIZE_TOKENS
+
+    return [c for c in table.counts if sized(c)]
+
+
+#: Size words that name no units ("i alt", "total", "group").
+_GENERIC_SIZE_WORDS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total", "number", "lkm", "freq",
+                                 "i", "alt", "ialt", "of", "group", "gruppe"})
 
 
 # A name that says it is the N of its rows: "Antall deltakere (N)", "Vårdtillfällen (n)", "Aloittaneet, N".
