@@ -1266,13 +1266,14 @@ def gutter_spans(lines: list[str]) -> list[tuple[int, int]]:
 
 
 _FIRST_GROUP = lazy_compile(r"^[-\u2212]?\d{1,3}$")
-_THREE_DIGITS = lazy_compile(r"^\d{3}$")
+# (the last group may carry the decimals: "18 412,6")
+_THREE_DIGITS = lazy_compile(r"^\d{3}(?:[.,]\d{1,3})?$")
 _SHORT_NUMBER = lazy_compile(r"^[-\u2212]?\d{1,3}(?:[.,]\d+)?$")
 
 
 def thousands_joined(spans: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
     """Spans that a thousands separator split: numbers written with a space between groups of digits
-    ("5 112", "2 918" over "410", as Nordic reports print them) leave a one-character gutter in a column
+    ("5 112", "2 918" over "410", "18 412,6", as Nordic reports print them) leave a one-character gutter in a column
     of four-digit numbers. Two spans one blank apart are one column when, on every line, the right one holds
     exactly three digits beside one to three digits on the left, or a number of at most three digits with
     nothing on the left (a header over either part is one name). Read apart, the leading digit was a count."""
@@ -1423,7 +1424,7 @@ def _label_pieces_joined(rows: list[list[str]]) -> list[list[str]]:
 
 
 _NUMBER_TOKEN = lazy_compile(r"^[-+\u2212]?\d[\d.,]*%?$")
-_GROUPED_THOUSANDS = lazy_compile(r"^\d{1,3}(?: \d{3})+$")
+_GROUPED_THOUSANDS = lazy_compile(r"^-?\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")  # ("12 345", "18 412,6")
 
 
 def merged_numbers_split(rows: list[list[str]], first: int = 1) -> list[list[str]]:
@@ -1432,7 +1433,8 @@ def merged_numbers_split(rows: list[list[str]], first: int = 1) -> list[list[str
     become one whose cells read ``2  286000.000  251000`` (and would be taken for one number, or the count
     column for a label). A column whose every filled cell below its header is the same number of numbers
     (two or more), and whose header cell is as many words or empty, is split back into that many columns.
-    Digits grouped by single spaces (``12 345``, a Swedish thousands separator) are one number, not two.
+    Digits grouped by single spaces (``12 345``, ``18 412,6``: a Nordic thousands separator) are one number, not
+    two.
     ``first``: the first column that may be split (the first is a table's labels; 0 for rows of numbers only)."""
     if len(rows) < 3:
         return rows
