@@ -583,7 +583,8 @@ def _parse_frame(frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> pl.DataF
             elif s.dtype.is_numeric() and s.dtype != pl.Float64:
                 s = s.cast(pl.Float64, strict=False)
         elif col.kind is ColumnKind.TEXT and s.dtype == pl.String:
-            s = s.str.strip_chars()
+            nested = _indented_labels(s) if not out else None
+            s = nested if nested is not None else s.str.strip_chars()
             s = pl.select(pl.when(s == "").then(None).otherwise(s)).to_series().alias(col.name)
         out.append(s)
     parsed = pl.DataFrame(out)
@@ -599,6 +600,39 @@ def _parse_frame(frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> pl.DataF
             parsed = parsed.with_columns(
                 pl.when(stat_rows).then(None).otherwise(pl.col(n)).alias(n) for n in embedded)
     return parsed
+
+
+#: Rows of a label column read for a hierarchy shown by indentation (published tables are small).
+_INDENTED_MAX_ROWS = 10_000
+
+
+def _indented_labels(labels: pl.Series) -> pl.Series | None:
+    """A first column whose hierarchy is shown by indentation ("Bygg- og anleggsteknikk" over "   Bergen",
+    "   Sunnfjord", then "Elektro" over "   Bergen" ...), each label joined to the labels it is indented under
+    ("Bygg- og anleggsteknikk / Bergen"): the same name under two parents is two cells, not one unit's rows.
+    None when the labels are no such hierarchy: no repeated indented label, or indentation of many widths
+    (right-aligned text)."""
+    if labels.len() > _INDENTED_MAX_ROWS:
+        return None
+    values = labels.to_list()
+    depth = [len(v) - len(v.lstrip(" \u00a0\t")) if isinstance(v, str) and v.strip() else None for v in values]
+    widths = {d for d in depth if d is not None}
+    children = [v.strip() for v, d in zip(values, depth, strict=True) if d]
+    if 0 not in widths or not 2 <= len(widths) <= 4 or len(set(children)) == len(children) \
+            or depth[next(k for k, d in enumerate(depth) if d is not None)] != 0:
+        return None
+    out: list[str | None] = []
+    stack: list[tuple[int, str]] = []
+    for v, d in zip(values, depth, strict=True):
+        if d is None:
+            out.append(None)
+            continue
+        while stack and stack[-1][0] >= d:
+            stack.pop()
+        label = v.strip()
+        out.append(" / ".join([*(p for _, p in stack), label]))
+        stack.append((d, label))
+    return pl.Series(labels.name, out, dtype=pl.String)
 
 
 def _is_statistic_label(label: str) -> bool:

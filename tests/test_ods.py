@@ -161,3 +161,27 @@ def test_a_dtd_is_refused_and_damage_is_a_problem(tmp_path: Path) -> None:
     assert inspect_ods(tmp_path / "broken.ods").problems
     result = _scan(tmp_path / "broken.ods")
     assert result.verdict is not Verdict.PASS
+
+
+def _programmes(women: tuple[int, int]) -> list[str]:
+    rows = [row(["Elever i Vg3 yrkesfag etter utdanningsprogram og kjønn. Vestland 2023"]), row([None]),
+            row(["Utdanningsprogram", "Gutter", "Jenter", "I alt"])]
+    for programme, parts in (("Bygg- og anleggsteknikk", [("Bergen", 118, 9), ("Sunnfjord", 31, women[0]),
+                                                          ("Voss", 22, 4)]),
+                             ("Teknologi- og industrifag", [("Bergen", 171, 21), ("Sunnfjord", 44, 6),
+                                                            ("Voss", 18, women[1])])):
+        rows.append(row([programme, sum(p[1] for p in parts), sum(p[2] for p in parts),
+                         sum(p[1] + p[2] for p in parts)]))
+        rows.extend(row([f"   {name}", boys, girls, boys + girls]) for name, boys, girls in parts)
+    return rows
+
+
+def test_a_hierarchy_shown_by_indentation_is_cells_not_records(tmp_path: Path) -> None:
+    # municipalities indented under each programme: the same names under two programmes are cells of a table
+    safe = _scan(make_ods(tmp_path / "elever.ods", [sheet("Elever", _programmes((3, 3)))]))
+    assert safe.verdict is Verdict.PASS, [f.message for f in safe.findings]
+    (tmp_path / "u").mkdir()
+    unsafe = _scan(make_ods(tmp_path / "u" / "elever.ods", [sheet("Elever", _programmes((1, 2)))]))
+    assert unsafe.verdict is Verdict.FAIL
+    assert {f.rule for f in unsafe.findings} == {"TAB001"}
+    assert any("Bygg- og anleggsteknikk / Sunnfjord" in f.message for f in unsafe.findings)
