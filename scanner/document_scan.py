@@ -51,7 +51,13 @@ from scanner.loaders.office import (
     read_office,
     read_rtf,
 )
-from scanner.loaders.prose import dominance_in_prose, group_sizes_in_prose, shares_in_prose, units_in_prose
+from scanner.loaders.prose import (
+    dominance_in_prose,
+    group_sizes_in_prose,
+    shares_in_prose,
+    units_in_prose,
+    without_references,
+)
 from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, is_header_row, unique_names
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, named_key_values, scan_names, typed_in
 from scanner.rules.context import FileFacts
@@ -380,7 +386,7 @@ class _DocumentScan:
             if h.numbers_matter and any(ch.isdigit() for t in texts for ch in t):
                 # (a comment whose numbers the document prints anyway, "samme dag i 2019", adds none)
                 shown = _visible_numbers(content) if shown is None else shown
-                numbers = sum(1 for t in texts if set(_NUMBER_TOKEN.findall(_NOT_DATA.sub(" ", t))) - shown)
+                numbers = sum(1 for t in texts if set(_NUMBER_TOKEN.findall(without_references(t))) - shown)
             if not numbers and not evidence and not h.numbers_matter:
                 continue
             self.doc.hidden_texts.append(HiddenTextFacts(
@@ -683,10 +689,6 @@ def scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: File
 
 # A number as a document prints it: "2019", "12,5", "1.234".
 _NUMBER_TOKEN = lazy_compile(r"\d+(?:[.,]\d+)*")
-# Numbers in a comment that are no data: dates ("2023-02-21", "14.03.2023", "1.3.2023"), years ("i 2021"),
-# and digits that are part of a name ("COVID-19", "ICD-10", "SARS-CoV-2").
-_NOT_DATA = lazy_compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
-                         r"|(?<![\d.,])(?:19|20)\d{2}(?!\d|[.,]\d)|\b[A-Za-zÆØÅÄÖæøåäö]+-\d+(?:-\d+)?\b")
 
 
 def _visible_numbers(content: DocumentContent) -> set[str]:

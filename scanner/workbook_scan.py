@@ -40,6 +40,7 @@ from scanner.loaders.base import LoadError, TabularSource
 from scanner.loaders.model_output import model_sizes
 from scanner.loaders.ods import inspect_ods
 from scanner.loaders.ooxml import PackageStructure, SheetStructure, check_sizes, inspect_package
+from scanner.loaders.prose import without_references
 from scanner.loaders.workbook import (
     MAX_TABLES_PER_SHEET,
     Block,
@@ -430,7 +431,8 @@ class _WorkbookScan:
         keys = named_key_values(texts) if numbers_matter else []
         evidence = tuple(_evidence(d) for d in detections) + tuple(keys)
         severity = Severity.BLOCK if keys else max((d.severity for d in detections), default=None)
-        numbers = sum(1 for t in texts if any(ch.isdigit() for ch in t)) if numbers_matter else 0
+        # (dates, years, names such as COVID-19 and references such as "avsnitt 2.3" are no data)
+        numbers = sum(1 for t in texts if any(ch.isdigit() for ch in without_references(t))) if numbers_matter else 0
         if kind == "pivot-cache-items" and not evidence:
             return
         self.book.hidden_texts.append(HiddenTextFacts(kind, sheet, where, len(texts), numbers, detail, evidence,

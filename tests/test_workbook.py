@@ -338,6 +338,17 @@ def test_comment_with_a_number_is_review(export: Path) -> None:
     assert f.severity is Severity.REVIEW and res.verdict == "review"
 
 
+def test_comment_with_a_reference_or_a_date_only_is_info(export: Path) -> None:
+    wb = _new()
+    _aggregate(wb.active)
+    wb.active["A1"].comment = Comment("Extrema kapitalvinster har exkluderats, se metodbilaga avsnitt 2.3 "
+                                      "(körning 2024-03-11, tabell 4).", "researcher")
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "pass"
+    assert [f.severity for f in _rules(res, "DOC005")] == [Severity.INFO]
+
+
 def test_comment_of_text_only_is_info(export: Path) -> None:
     wb = _new()
     _aggregate(wb.active)

@@ -13,7 +13,23 @@ import re
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.texttables import TextTable
 
-__all__ = ["group_sizes_in_prose", "shares_in_prose", "unit_counts", "units_in_prose"]
+__all__ = ["group_sizes_in_prose", "shares_in_prose", "unit_counts", "units_in_prose", "without_references"]
+
+
+# Numbers in a note that are no data: dates ("2023-02-21", "14.03.2023", "1.3.2023"), years ("i 2021"), digits
+# that are part of a name ("COVID-19", "ICD-10", "SARS-CoV-2"), and references to a part of a report ("se
+# metodbilaga avsnitt 2.3", "tabel 3", "side 12", "Appendix B2").
+_NOT_DATA = lazy_compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+                         r"|(?<![\d.,])(?:19|20)\d{2}(?!\d|[.,]\d)|\b[A-Za-zÆØÅÄÖæøåäö]+-\d+(?:-\d+)?\b"
+                         r"|(?i:\b(?:avsnitt|afsnit|section|sektion|kapitel|kapittel|chapter|luku|bilaga|bilag|"
+                         r"vedlegg|appendix|liite|tabel|tabell|table|taulukko|figur|figure|kuvio|side|sida|page|"
+                         r"sivu|s\.|p\.|pp\.)\s*[A-Z]?\d+(?:\.\d+)*\b)")
+
+
+def without_references(text: str) -> str:
+    """``text`` with the numbers that are no data blanked (dates, years, names with digits, references to
+    sections, tables, pages): what is left are numbers a note may give away."""
+    return _NOT_DATA.sub(" ", text)
 
 
 # A group's size written in prose: "(n = 2)", "N: 14", "n=1 289".
