@@ -71,8 +71,10 @@ _SUM_WORDS = frozenset({"sum", "summa", "total", "nmiss", "range", "cv", "mode",
 _SHARE_WORDS = frozenset({"andel", "andelen", "share", "pct", "percent", "percentage", "procent", "prosent",
                           "rate", "ratio", "proportion", "prop", "osuus", "prosentti"})
 # "Højeste fuldførte uddannelse" is a classification (highest completed education), not a maximum.
+# (Finnish levels of education: "Alin korkea-aste" is the lowest tertiary level, "ylempi korkeakoulutaso")
 _EDUCATION = lazy_compile(r"^(uddannelse\w*|udd|hfaudd|audd|utbildning\w*|utdanning\w*|education\w*|koulutus\w*|"
-                        r"sun2000\w*|disced\w*|isced\w*|qualification\w*|degree\w*|eksamen\w*|examen\w*)$")
+                        r"sun2000\w*|disced\w*|isced\w*|qualification\w*|degree\w*|eksamen\w*|examen\w*|"
+                        r"korkea\w*|korkeakoulu\w*|keskiaste\w*|perusaste\w*|tutkinto\w*|aste|asteen)$")
 _PERCENTILE_WORDS = lazy_compile(r"^(percentile?s?|percentil\w*|persentil\w*|pctl|centil\w*|fraktil\w*|"
                                r"kvantil\w*|quantile?s?)$")
 _QUARTILE_WORDS = lazy_compile(r"^(kvartil\w*|quartile?s?|kvartiili\w*)$")
