@@ -1047,6 +1047,8 @@ def _sas_crosstab(par: list[_Line], title: str, what: str) -> ListedTable | None
 # --- R table(), pandas Series, describe() ---------------------------------------------------------------
 
 _R_TABLE_CMD = lazy_compile(r"\b(?:table|xtabs|ftable|addmargins|margin\.table)\s*\(")
+# A table's row or column sums printed as a named vector (rowSums(tab): each level's count over all columns).
+_R_SUMS_CMD = lazy_compile(r"\b(?:rowSums|colSums)\s*\(")
 _INT_TOKENS = lazy_compile(r"^\s*\d+(?:\s+\d+)*\s*$")
 
 
@@ -2502,7 +2504,7 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
     if _SERIES_FOOT.match(par[-1].text):
         table = _series(par, command, what)
         return (table, 0) if table is not None else None
-    if language is Language.R and _R_TABLE_CMD.search(command):
+    if language is Language.R and (_R_TABLE_CMD.search(command) or _R_SUMS_CMD.search(command)):
         # (a table of two variables is never read as one of one: "utd 0 1" over "1 966187 45354" is a
         # crosstab's header and first row, not labels over counts)
         oneway = [functools.partial(_r_oneway, command=command)] if _r_table_vars(command) < 2 else []
