@@ -1290,7 +1290,8 @@ def _py_key_literals(text: str, first_line: int) -> list[Comparison]:
     column (``SECTOR_FIX = {"25461010": "C"}`` ... ``firms["cvrnr"].map(SECTOR_FIX)``; ``EXCLUDE = [...]``
     ... ``df[~df.lopnr.isin(EXCLUDE)]``): the comparison kernel sees the call, not the literals behind the
     name."""
-    if "map" not in text and "isin" not in text and "replace" not in text and "is_in" not in text:
+    if "map" not in text and "isin" not in text and "replace" not in text and "is_in" not in text \
+            and "for " not in text:
         return []
     try:
         tree = ast.parse(text)
@@ -1324,6 +1325,47 @@ def _py_key_literals(text: str, first_line: int) -> list[Comparison]:
         if count:
             found.append(Comparison(first_line + node.lineno - 1, column, kind, node.func.attr, count,
                                     Language.PYTHON))
+    found.extend(_py_loop_literals(tree, named, first_line))
+    return found
+
+
+def _py_loop_literals(tree: ast.AST, named: dict[str, list[ast.AST]], first_line: int) -> list[Comparison]:
+    """Keys written into a named dict or list that a loop walks, its loop variable a key (``for shnro, vuosi in
+    KORJAUKSET.items(): df.loc[df["shnro"] == shnro, "syntyv"] = vuosi``): the loop compares the key column
+    with each literal in turn."""
+    found: list[Comparison] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.For):
+            continue
+        source = node.iter
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) \
+                and source.func.attr in ("items", "keys"):
+            source = source.func.value
+        if not isinstance(source, ast.Name) or source.id not in named:
+            continue
+        target = node.target.elts[0] if isinstance(node.target, ast.Tuple) and node.target.elts else node.target
+        if not isinstance(target, ast.Name):
+            continue
+        column, kind = target.id, key_kind(target.id)
+        if kind is None:
+            # the loop variable compared with a key column in the loop's body: df["shnro"] == k
+            for inner in (n for stmt in node.body for n in ast.walk(stmt)):
+                if isinstance(inner, ast.Compare) and len(inner.comparators) == 1:
+                    sides = (inner.left, inner.comparators[0])
+                    if any(isinstance(x, ast.Name) and x.id == target.id for x in sides):
+                        named_column = next((c for x in sides if (c := _py_column(x)) is not None), None)
+                        if named_column is not None and (kind := key_kind(named_column)) is not None:
+                            column = named_column
+                            break
+        if kind is None:
+            continue
+        count = 0
+        for item in named[source.id]:
+            value = _py_value(item)
+            if value is not None and not isinstance(value, bool):
+                count += _literal(repr(value) if isinstance(value, str) else str(value), kind)
+        if count:
+            found.append(Comparison(first_line + node.lineno - 1, column, kind, "for", count, Language.PYTHON))
     return found
 
 
