@@ -639,3 +639,15 @@ def test_a_notebooks_printed_frame_gives_a_total_another_file_hides(tmp_path: Pa
     files = _scan(_folder(tmp_path / "other", {"01_employment.ipynb": _notebook(other),
                                                 "employment_birth.csv": by_birth}))
     assert files["employment_birth.csv"].verdict is Verdict.PASS
+
+
+def test_totals_in_thousands_to_the_person_are_margins(tmp_path: Path) -> None:
+    thousands = ("næring;sysselsatte innvandrere (1 000 personer)\nA Jordbruk;0,641\nB Bergverksdrift;0,051\n"
+                 "C Industri;0,726\n")
+    table = "næring;Norden;EU/EØS;Øvrige land\nA Jordbruk;41;388;212\nB Bergverksdrift;:;31;18\nC Industri;27;402;297\n"
+    files = _scan(_folder(tmp_path / "leveranse", {"i_1000.csv": thousands, "tab2.csv": table}))
+    assert files["tab2.csv"].verdict is Verdict.FAIL  # 51 - 31 - 18 = 2
+    # rounded thousands (one decimal) pin nothing
+    rounded = thousands.replace("0,641", "0,6").replace("0,051", "0,1").replace("0,726", "0,7")
+    files = _scan(_folder(tmp_path / "rounded", {"i_1000.csv": rounded, "tab2.csv": table}))
+    assert files["tab2.csv"].verdict is Verdict.PASS

@@ -253,7 +253,12 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
         totals = [1] if len(t.names) == 2 else [k for k, n in enumerate(t.names)
                                                 if k and (is_margin_label(n) or _COUNT_COLUMN.match(n.strip()))]
         for k in totals:
-            if all(len(r) > k and _BARE_NUMBER.match(r[k]) for r in t.rows):
+            if _THOUSANDS_NAME.search(t.names[k]) and all(len(r) > k and _EXACT_THOUSANDS.match(r[k].strip())
+                                                           for r in t.rows):
+                # counts in thousands to the person ("sysselsatte (1 000 personer)": 0,051 is 51 persons)
+                margins.append((i, {_link_label(r[0]): str(int(r[k].strip().replace(",", "").replace(".", "")))
+                                    for r in t.rows}))
+            elif all(len(r) > k and _BARE_NUMBER.match(r[k]) for r in t.rows):
                 margins.append((i, {_link_label(r[0]): r[k] for r in t.rows}))
             elif len(t.names) == 2 and sum(bool(_COUNT_AND_SHARE.match(r[1])) for r in t.rows if len(r) > 1) >= 2:
                 # a descriptive table's "n (%)" column ("Kvinder | 26 (36,6)"): its counts are totals too; its
@@ -317,6 +322,10 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
     return out
 
 
+# A column of counts in thousands ("1 000 personer", "i tusen", "thousands") and a value to the unit in it.
+_THOUSANDS_NAME = lazy_compile(r"(?i)\b1[ .\u00a0]?000\b|\btusen\b|\btusinde\b|\btusental\b|\bthousands?\b|"
+                               r"\btuhat\w*|\b1000s\b")
+_EXACT_THOUSANDS = lazy_compile(r"^\d{1,6}[.,]\d{3}$")
 # A count and its share, as descriptive tables print them: "26 (36,6)", "1 204 (12.5%)".
 _COUNT_AND_SHARE = lazy_compile(r"^\s*(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)\s*\(\s*\d{1,3}(?:[.,]\d+)?\s*%?\s*\)\s*$")
 def _adds_up(t: TextTable, margin: dict[str, str]) -> bool:
