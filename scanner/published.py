@@ -143,7 +143,7 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
     measures = sorted(measures + [d for d in table.dimensions if d not in dims], key=lambda c: c.index)
     if not _has_hidden_cells(table, measures):
         return out
-    _code_hierarchy(table, dims, measures, out)
+    _code_hierarchy(table, dims, measures, out, threshold)
     _shares_of_total(table, dims, measures, out, p_percent)
     summed = None if any(is_margin_label(c.name) for c in measures) else _summed_margin(table, measures)
     hints = _Margin.WORD if summed is not None else _margin_hints(table, dims, measures)
@@ -208,20 +208,91 @@ def _code_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
     return groups
 
 
+def _raw_labels(table: TableModel, name: str) -> list[str] | None:
+    """A label column as written (leading spaces kept), or None when the file cannot be read again alike."""
+    try:
+        raw = pa.Table.from_batches(list(table.source.batches()), schema=table.source.schema).column(name)
+    except (LoadError, OSError, pa.ArrowException, KeyError):
+        return None
+    values = raw.to_pylist()
+    return [v if isinstance(v, str) else "" for v in values] if len(values) == table.sample.height else None
+
+
+def _indent_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """Rows whose label is not indented with the indented rows right under it ("Region Nordjylland" over
+    "  Aalborg", "  Læsø", ...): each parent row with its children (two at least)."""
+    depth = [len(x) - len(x.lstrip(" \u00a0\t")) if x.strip() else None for x in labels]
+    groups: list[tuple[int, list[int]]] = []
+    for i, d in enumerate(depth):
+        if d != 0 or is_margin_label(labels[i]):
+            continue
+        kids = []
+        for j in range(i + 1, len(labels)):
+            if depth[j] is None or depth[j] == 0:
+                break
+            kids.append(j)
+        if len(kids) >= 2 and len({depth[k] for k in kids}) == 1:
+            groups.append((i, kids))
+    return groups
+
+
+# The level of an area in a column beside its name ("niveau;område": "region" over its "kommune" rows).
+_LEVELS = {"land": 0, "landet": 0, "country": 0, "region": 1, "landsdel": 1, "fylke": 1, "län": 1, "lan": 1,
+           "county": 1, "maakunta": 1, "kommune": 2, "kommun": 2, "municipality": 2, "kunta": 2, "sogn": 3,
+           "parish": 3, "postnummer": 3}
+
+
+def _level_groups(levels: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """Rows of a higher level with the rows of the next level right under them, by a column naming each
+    row's level ("region", then its "kommune" rows)."""
+    rank = [_LEVELS.get(x.strip().lower()) for x in levels]
+    groups: list[tuple[int, list[int]]] = []
+    for i, r in enumerate(rank):
+        if r is None:
+            continue
+        kids = []
+        for j in range(i + 1, len(levels)):
+            if rank[j] is None or rank[j] <= r:
+                break
+            if rank[j] == r + 1:
+                kids.append(j)
+        if len(kids) >= 2:
+            groups.append((i, kids))
+    return groups
+
+
 def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Sequence[ColumnInfo],
-                    out: PublishedAudit) -> None:
-    """One suppressed child under a printed parent of a coded hierarchy ("46 Vestland 1168,6" over its
-    municipalities, "4612 Sveio" suppressed): the parent minus its other children gives it back exactly.
-    A hierarchy in one label column has no margin word, so the cube audit does not see it."""
-    if len(dims) != 1 or not table.sample_complete or table.n_sample_rows > MAX_ROWS:
+                    out: PublishedAudit, threshold: int) -> None:
+    """One suppressed child under a printed parent of a hierarchy in one label column: coded ("46 Vestland
+    1168,6" over its municipalities "4612 Sveio"), indented ("Region Nordjylland" over "  Læsø"), or named by
+    a level column beside the labels ("region", then "kommune" rows): the parent minus its other children
+    gives it back exactly. Such a hierarchy has no margin word, so the cube audit does not see it. A
+    hierarchy read from indentation or a level column is taken when a group whose children are all
+    published sums exactly to its parent, else only a hidden child it pins under the threshold is reported
+    (indented rows may be a selection, "of which")."""
+    if not 1 <= len(dims) <= 2 or not table.sample_complete or table.n_sample_rows > MAX_ROWS:
         return
     frame = table.sample
-    labels = [str(v) if v is not None else "" for v in frame.get_column(dims[0].name).to_list()]
-    groups = _code_groups(labels)
+    label_dim = dims[-1]
+    labels = [str(v) if v is not None else "" for v in frame.get_column(label_dim.name).to_list()]
+    groups = _code_groups(labels) if len(dims) == 1 else []
+    checked = True
+    if not groups:
+        checked = False
+        if len(dims) == 2:
+            levels = [str(v) if v is not None else "" for v in frame.get_column(dims[0].name).to_list()]
+            groups = _level_groups(levels)
+        elif (raw := _raw_labels(table, label_dim.name)) is not None:
+            groups = _indent_groups(raw)
     if not groups:
         return
+    columns = {col.name: frame.get_column(col.name).cast(pl.Float64).to_numpy() for col in measures}
+    if not checked:
+        # a group with every child published that sums exactly to its parent confirms the hierarchy
+        checked = any(not np.isnan(v[parent]) and not np.isnan(v[kids]).any() and v[parent] == v[kids].sum()
+                      for v in columns.values() for parent, kids in groups)
     for col in measures:
-        values = frame.get_column(col.name).cast(pl.Float64).to_numpy()
+        values = columns[col.name]
         for parent, kids in groups:
             hidden = [k for k in kids if np.isnan(values[k])]
             if np.isnan(values[parent]) or len(hidden) != 1:
@@ -229,9 +300,12 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
             rest = float(values[parent] - np.nansum(values[[k for k in kids if k != hidden[0]]]))
             if rest < -1e-6 * max(1.0, abs(float(values[parent]))):
                 continue  # the children sum to more than the parent: no hierarchy of sums
+            if not checked and not (col.is_count and 0 < rest < threshold):
+                continue
             out.audited += 1
-            out.exposed.append(HiddenCell(hidden[0] + 1, col.name, ((dims[0].name, labels[hidden[0]]),),
-                                          Exposure.EXACT, col.is_count))
+            cell = ((label_dim.name, labels[hidden[0]]),) if len(dims) == 1 else \
+                ((dims[0].name, str(frame.get_column(dims[0].name)[hidden[0]])), (label_dim.name, labels[hidden[0]]))
+            out.exposed.append(HiddenCell(hidden[0] + 1, col.name, cell, Exposure.EXACT, col.is_count))
 
 
 def _shares_of_total(table: TableModel, dims: Sequence[ColumnInfo], measures: Sequence[ColumnInfo],
