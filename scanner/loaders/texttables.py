@@ -1861,6 +1861,12 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 block.append((line_no[j], nxt))
                 j += 1
             if len(block) >= 3:
+                above = _aligned_cells(lines[i - 1]) if i and lines[i - 1][:1].isspace() else []
+                if len(above) == len(cells) - 1 and not any(_BARE_NUMBER.match(c) for c in above) \
+                        and all(_BARE_NUMBER.match(r[0]) for _, r in block):
+                    # a printed data frame's header over its rows, nothing over the index (pandas):
+                    # "         alder  kon  region" over "188204      57    1       3"
+                    block = [(line_no[i - 1], ["", *above]), *block]
                 table = _table(block, "aligned")
                 if table is not None:
                     yield table
