@@ -207,6 +207,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         linked_tables,
         sized_shares,
         stacked_tables,
+        sums_and_means,
     )
 
     rules = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB004"]
@@ -297,6 +298,16 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         why = f"Recomputed from the group's size here and its share in '{name}', another file of the same folder."
         for f in judged(mine, found, small):
             if (f.location.row, f.location.column) in places:
+                report(mine, f, why)
+    # sums of an amount beside its means (total and mean income by municipality and education): their ratio
+    # is each cell's number of units
+    for k, src, counts in sums_and_means(texts) if small else ():
+        if (linked := pair(k, src)) is None:
+            continue
+        mine, name = linked
+        why = f"Its sums over the means in '{name}', another file of the same folder, count the units of each cell."
+        for f in judged(mine, counts, small):
+            if f.location.row is not None:
                 report(mine, f, why)
     # margins and twins: another file's totals, or the same table with other cells hidden
     for k, src, found in linked_tables(texts):

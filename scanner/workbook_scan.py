@@ -329,12 +329,14 @@ class _WorkbookScan:
     def _linked_counts(self, small: list[SheetTable], texts: list[TextTable], rules: list[RuleSpec]) -> None:
         """Counts one sheet gives with another, judged by the small-cell rule (TAB001): shares beside their
         groups' sizes (``sized_shares``), a sheet that leaves a group out beside the sheet with it
-        (``excluded_differences``), a hidden count whose share another sheet publishes (``filled_from_shares``)."""
+        (``excluded_differences``), a hidden count whose share another sheet publishes (``filled_from_shares``),
+        a sheet of sums beside the sheet of their means (``sums_and_means``)."""
         from scanner.loaders.texttables import (
             TextTableSource,
             excluded_differences,
             filled_from_shares,
             sized_shares,
+            sums_and_means,
         )
 
         def judged(table: TextTable) -> list[Finding]:
@@ -359,6 +361,10 @@ class _WorkbookScan:
                    "group's count.")
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,
                                           rows_moved=False) for f in judged(d.table))
+        for k, src, counts in sums_and_means(texts):
+            why = f"Its sums over the means on sheet '{sheet(src)}' count the units of each cell."
+            self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[k], self.key,
+                                          rows_moved=False) for f in judged(counts))
         for k, src, table, cells in filled_from_shares(texts, self.config.profile.threshold):
             places = {(i + 1, table.names[c]) for i, c in cells}
             why = f"Recomputed from the group's size here and its share on sheet '{sheet(src)}'."

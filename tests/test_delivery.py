@@ -651,3 +651,21 @@ def test_totals_in_thousands_to_the_person_are_margins(tmp_path: Path) -> None:
     rounded = thousands.replace("0,641", "0,6").replace("0,051", "0,1").replace("0,726", "0,7")
     files = _scan(_folder(tmp_path / "rounded", {"i_1000.csv": rounded, "tab2.csv": table}))
     assert files["tab2.csv"].verdict is Verdict.PASS
+
+
+SUMS = ("Kunta;Perusaste;Toinen aste;Tutkijakoulutusaste\nHyrynsalmi;5671,4;17291,7;217,1\n"
+        "Kajaani;70091,1;299398,2;7781,8\nPuolanka;6854,2;18166,2;238,7\nRistijärvi;3165,5;10381,0;116,1\n")
+MEANS = ("Kunta;Perusaste;Toinen aste;Tutkijakoulutusaste\nHyrynsalmi;20255;26603;54268\nKajaani;22465;28651;55190\n"
+         "Puolanka;20770;26328;79558\nRistijärvi;19784;25319;58057\n")
+
+
+def test_sums_in_thousands_beside_their_means_count_the_persons(tmp_path: Path) -> None:
+    # 116,1 thousand euro over a mean of 58 057 euro: Ristijärvi's researchers are 2 persons
+    files = _scan(_folder(tmp_path / "toimitus", {"tulot_yhteensa.csv": SUMS, "keskitulot.csv": MEANS}))
+    assert files["keskitulot.csv"].verdict is Verdict.PASS
+    (finding,) = [f for f in files["tulot_yhteensa.csv"].findings if f.rule == "TAB001"]
+    assert finding.location.row == 4 and "keskitulot.csv" in finding.message
+    # means of another year: the ratios are no whole numbers
+    other = MEANS.replace("20255", "20311").replace("58057", "57102").replace("28651", "28702")
+    files = _scan(_folder(tmp_path / "other", {"tulot_yhteensa.csv": SUMS, "keskitulot.csv": other}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())

@@ -61,6 +61,7 @@ __all__ = [
     "sized_shares",
     "stacked_tables",
     "summary_row",
+    "sums_and_means",
     "without_indicators",
 ]
 
@@ -819,6 +820,68 @@ def _share_fill(t: TextTable, u: TextTable, cells: list[list[str]], common: list
             if ok and agree >= 3 and fills:
                 return fills
     return {}
+
+
+def _decimals_half(cells: Iterable[str]) -> float:
+    """Half the last decimal the cells are written to (0.5 for whole numbers)."""
+    places = [len(t.split(".")[1]) for c in cells if (t := _number_text(c)) is not None and "." in t]
+    return 0.5 * 10.0 ** -max(places, default=0)
+
+
+def sums_and_means(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
+    """Pairs of tables of one layout, one the sums of an amount per cell and the other its means ("tulot
+    yhteensä (1 000 €)" beside "keskitulot (€)"): each sum over its mean is the cell's number of units (116,1
+    thousand € over 58 057 € is 2 persons). Each pair is returned as (the sums, the means, the table of those
+    counts). A pair is taken only when every cell's ratio is a whole number within both tables' rounding, one
+    cell at least pinned to one whole number, in the same unit (as written, or the sums in thousands or
+    millions): tables of other amounts give no such ratios."""
+    out: list[tuple[int, int, TextTable]] = []
+    for a, t in enumerate(tables):
+        if len(t.names) < 2 or len(t.rows) < 2:
+            continue
+        for b, u in enumerate(tables):
+            if a == b or [_norm_label(n) for n in u.names[1:]] != [_norm_label(n) for n in t.names[1:]] \
+                    or len(u.rows) != len(t.rows) or any(_link_label(x[0]) != _link_label(y[0])
+                                                         for x, y in zip(t.rows, u.rows, strict=True) if x and y):
+                continue
+            found = _ratio_counts(t, u)
+            if found is not None:
+                out.append((a, b, found))
+    return out
+
+
+def _ratio_counts(sums: TextTable, means: TextTable) -> TextTable | None:
+    """The counts ``sums`` over ``means`` give (see :func:`sums_and_means`), or None."""
+    width = len(sums.names)
+    pairs = []
+    for r, q in zip(sums.rows, means.rows, strict=True):
+        for c in range(1, width):
+            x = _number_text(r[c]) if c < len(r) else None
+            y = _number_text(q[c]) if c < len(q) else None
+            if x is not None and y is not None:
+                try:
+                    pairs.append((float(x), float(y)))
+                except ValueError:
+                    return None
+    if len(pairs) < 4 or any(y <= 0 or x < 0 for x, y in pairs):
+        return None
+    hx = _decimals_half(c for r in sums.rows for c in r[1:])
+    hy = _decimals_half(c for r in means.rows for c in r[1:])
+    for scale in (1.0, 1_000.0, 1_000_000.0):
+        ratios = [(x * scale / y, (hx * scale / y) + (x * scale / y) * hy / y + 1e-6) for x, y in pairs]
+        if all(n >= 0.5 and abs(n - round(n)) <= tol for n, tol in ratios) \
+                and any(tol < 0.3 for _, tol in ratios) and len({round(n) for n, _ in ratios}) > 1:
+            rows = []
+            for r, q in zip(sums.rows, means.rows, strict=True):
+                row = [r[0]]
+                for c in range(1, width):
+                    x = _number_text(r[c]) if c < len(r) else None
+                    y = _number_text(q[c]) if c < len(q) else None
+                    row.append(str(round(float(x) * scale / float(y))) if x is not None and y is not None
+                               and float(y) > 0 else "")
+                rows.append(row)
+            return TextTable(list(sums.names), rows, sums.data_line, sums.kind, sums.lines, sums.dimensions)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
