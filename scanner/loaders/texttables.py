@@ -869,8 +869,11 @@ def _ratio_counts(sums: TextTable, means: TextTable) -> TextTable | None:
     hy = _decimals_half(c for r in means.rows for c in r[1:])
     for scale in (1.0, 1_000.0, 1_000_000.0):
         ratios = [(x * scale / y, (hx * scale / y) + (x * scale / y) * hy / y + 1e-6) for x, y in pairs]
+        counts = sorted(round(n) for n, _ in ratios)
+        # (two versions of one table of counts, or of means, agree in most cells: no sums beside means)
         if all(n >= 0.5 and abs(n - round(n)) <= tol for n, tol in ratios) \
-                and any(tol < 0.3 for _, tol in ratios) and len({round(n) for n, _ in ratios}) > 1:
+                and any(tol < 0.3 for _, tol in ratios) and counts[len(counts) // 2] >= 2 \
+                and counts.count(1) * 4 <= len(counts):
             rows = []
             for r, q in zip(sums.rows, means.rows, strict=True):
                 row = [r[0]]
