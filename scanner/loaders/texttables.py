@@ -822,69 +822,57 @@ def _share_fill(t: TextTable, u: TextTable, cells: list[list[str]], common: list
     return {}
 
 
-def _decimals_half(cells: Iterable[str]) -> float:
-    """Half the last decimal the cells are written to (0.5 for whole numbers)."""
-    places = [len(t.split(".")[1]) for c in cells if (t := _number_text(c)) is not None and "." in t]
-    return 0.5 * 10.0 ** -max(places, default=0)
-
-
 def sums_and_means(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
     """Pairs of tables of one layout, one the sums of an amount per cell and the other its means ("tulot
     yhteensä (1 000 €)" beside "keskitulot (€)"): each sum over its mean is the cell's number of units (116,1
     thousand € over 58 057 € is 2 persons). Each pair is returned as (the sums, the means, the table of those
     counts). A pair is taken only when every cell's ratio is a whole number within both tables' rounding, one
     cell at least pinned to one whole number, in the same unit (as written, or the sums in thousands or
-    millions): tables of other amounts give no such ratios."""
+    millions), and the ratios are not mostly 1 (two versions of one table): tables of other amounts give no
+    such ratios. Tables are compared within groups of one layout (column names and row labels), all pairs
+    of a group at once."""
+    import numpy as np
+
+    layouts: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+    for k, t in enumerate(tables):
+        if len(t.names) >= 2 and len(t.rows) >= 2:
+            key = (tuple(_norm_label(n) for n in t.names[1:]), tuple(_link_label(r[0]) if r else "" for r in t.rows))
+            layouts.setdefault(key, []).append(k)
     out: list[tuple[int, int, TextTable]] = []
-    for a, t in enumerate(tables):
-        if len(t.names) < 2 or len(t.rows) < 2:
+    for members in layouts.values():
+        if len(members) < 2:
             continue
-        for b, u in enumerate(tables):
-            if a == b or [_norm_label(n) for n in u.names[1:]] != [_norm_label(n) for n in t.names[1:]] \
-                    or len(u.rows) != len(t.rows) or any(_link_label(x[0]) != _link_label(y[0])
-                                                         for x, y in zip(t.rows, u.rows, strict=True) if x and y):
-                continue
-            found = _ratio_counts(t, u)
-            if found is not None:
-                out.append((a, b, found))
+        width = len(tables[members[0]].names)
+        cells = [[_number_text(r[c]) if c < len(r) else None for r in tables[k].rows for c in range(1, width)]
+                 for k in members]
+        values = np.array([[float(x) if x is not None and _FLOAT_TEXT.match(x) else np.nan for x in row]
+                           for row in cells])
+        half = np.array([0.5 * 10.0 ** -max((len(x.split(".")[1]) for x in row if x and "." in x), default=0)
+                         for row in cells])
+        for scale in (1.0, 1_000.0, 1_000_000.0):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                x, y = values[:, None, :] * scale, values[None, :, :]
+                n = x / y  # n[a, b, cell]: table a's sum over table b's mean
+                tol = half[:, None, None] * scale / y + n * half[None, :, None] / y + 1e-6
+                both = ~np.isnan(n)
+                whole = np.where(both, (n >= 0.5) & (np.abs(n - np.round(n)) <= tol) & (y > 0), True)
+                ok = whole.all(axis=2) & (both.sum(axis=2) >= 4) & np.where(both, tol < 0.3, False).any(axis=2)
+            for a, b in zip(*np.nonzero(ok), strict=True):
+                if a == b:
+                    continue
+                counts = np.sort(np.round(n[a, b][both[a, b]]))
+                if counts[len(counts) // 2] < 2 or int((counts == 1).sum()) * 4 > len(counts):
+                    continue  # two versions of one table agree in most cells: no sums beside means
+                t = tables[members[a]]
+                grid = np.round(n[a, b]).reshape(len(t.rows), width - 1)
+                rows = [[r[0], *(str(int(v)) if not np.isnan(v) else "" for v in grid[i])]
+                        for i, r in enumerate(t.rows)]
+                out.append((members[a], members[b], TextTable(list(t.names), rows, t.data_line, t.kind, t.lines,
+                                                              t.dimensions)))
     return out
 
 
-def _ratio_counts(sums: TextTable, means: TextTable) -> TextTable | None:
-    """The counts ``sums`` over ``means`` give (see :func:`sums_and_means`), or None."""
-    width = len(sums.names)
-    pairs = []
-    for r, q in zip(sums.rows, means.rows, strict=True):
-        for c in range(1, width):
-            x = _number_text(r[c]) if c < len(r) else None
-            y = _number_text(q[c]) if c < len(q) else None
-            if x is not None and y is not None:
-                try:
-                    pairs.append((float(x), float(y)))
-                except ValueError:
-                    return None
-    if len(pairs) < 4 or any(y <= 0 or x < 0 for x, y in pairs):
-        return None
-    hx = _decimals_half(c for r in sums.rows for c in r[1:])
-    hy = _decimals_half(c for r in means.rows for c in r[1:])
-    for scale in (1.0, 1_000.0, 1_000_000.0):
-        ratios = [(x * scale / y, (hx * scale / y) + (x * scale / y) * hy / y + 1e-6) for x, y in pairs]
-        counts = sorted(round(n) for n, _ in ratios)
-        # (two versions of one table of counts, or of means, agree in most cells: no sums beside means)
-        if all(n >= 0.5 and abs(n - round(n)) <= tol for n, tol in ratios) \
-                and any(tol < 0.3 for _, tol in ratios) and counts[len(counts) // 2] >= 2 \
-                and counts.count(1) * 4 <= len(counts):
-            rows = []
-            for r, q in zip(sums.rows, means.rows, strict=True):
-                row = [r[0]]
-                for c in range(1, width):
-                    x = _number_text(r[c]) if c < len(r) else None
-                    y = _number_text(q[c]) if c < len(q) else None
-                    row.append(str(round(float(x) * scale / float(y))) if x is not None and y is not None
-                               and float(y) > 0 else "")
-                rows.append(row)
-            return TextTable(list(sums.names), rows, sums.data_line, sums.kind, sums.lines, sums.dimensions)
-    return None
+_FLOAT_TEXT = lazy_compile(r"^-?\d+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True, slots=True)
