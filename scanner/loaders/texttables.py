@@ -22,6 +22,7 @@ The first line of a block is its header when none of its fields is a bare number
 from __future__ import annotations
 
 import csv as _csv
+import functools
 import itertools
 import math
 import re
@@ -113,6 +114,7 @@ def _pipe_cells(line: str) -> list[str]:
 _EMPHASIS = lazy_compile(r"^(\*\*|__|\*|_)(?=\S)(.*?\S)\1$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (linking tables reads the same cells many times)
 def _norm_label(text: str) -> str:
     return " ".join(text.casefold().split())
 
@@ -138,6 +140,7 @@ _SYNONYMS = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (linking tables reads the same cells many times)
 def _link_label(text: str) -> str:
     """A row label as tables of one delivery are matched on (see :data:`_AREA_WORD`; the sexes by
     :data:`_SYNONYMS`)."""
@@ -382,6 +385,14 @@ def _summing_rows(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextT
         except ValueError:
             return None
 
+    seen: dict[tuple[int, int], set[float | None]] = {}
+
+    def column_values(src: int, c: int) -> set[float | None]:
+        """The numbers of one column of one table (read once)."""
+        if (src, c) not in seen:
+            seen[(src, c)] = {number(r[c]) if c < len(r) else None for r in tables[src].rows}
+        return seen[(src, c)]
+
     for k, t in enumerate(tables):
         if len(t.names) < 3 or len(t.rows) < 2 or any(r and is_margin_label(r[0]) for r in t.rows):
             continue
@@ -402,12 +413,15 @@ def _summing_rows(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextT
             partial.append(sum(v for v in values if v is not None))
         if all(x is None for x in sums):
             continue
+        probe = next(k2 for k2, x in enumerate(sums) if x is not None)  # a column whose sum is known
         for src, u in enumerate(tables):
             if src == k:
                 continue
             where = {_link_label(n): c for c, n in enumerate(u.names)}
             if not all(c in where for c in columns):
                 continue
+            if sums[probe] not in column_values(src, where[columns[probe]]):
+                continue  # (no row of u holds this table's total there: the quick test before the rows)
             for r in u.rows:
                 cells = [r[where[c]] if where[c] < len(r) else "" for c in columns]
                 values = [number(c) for c in cells]
@@ -457,6 +471,7 @@ def _grand_totals(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextT
             yield k, src, TextTable(list(t.names), [*t.rows, [LINKED_TOTAL, value]], t.data_line, t.kind, lines)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (linking tables reads the same cells many times)
 def _number_text(cell: str) -> str | None:
     """A bare number's digits as one comparable text ("1 234" and "1234" alike; "12,5" and "12.5"), else None."""
     text = cell.strip().replace("\u00a0", "").replace(" ", "")
@@ -500,12 +515,22 @@ def _twin_columns(t: TextTable, u: TextTable, labels: list[int], numeric: set[in
 
 
 def _twin_rows(t: TextTable, u: TextTable, labels: list[int], cols: dict[int, int],
+               keys: dict[tuple[int, tuple[int, ...]], dict[tuple[str, ...], int] | None] | None = None,
                ) -> tuple[list[tuple[int, int]], bool] | None:
     """The rows of ``t`` and ``u`` that are one row: by their labels, and (when both have as many rows and
     every row matched by label sits in the same place) the rest by place, for names written in another
-    language ("Kajana" and "Kajaani"). The flag says whether any row was matched by place."""
-    mine = _row_keys(t, labels)
-    theirs = _row_keys(u, [cols[c] for c in labels])
+    language ("Kajana" and "Kajaani"). The flag says whether any row was matched by place. ``keys`` keeps each
+    table's row keys between calls (a folder's tables are tried in pairs)."""
+    def row_keys(table: TextTable, columns: list[int]) -> dict[tuple[str, ...], int] | None:
+        if keys is None:
+            return _row_keys(table, columns)
+        at = (id(table), tuple(columns))
+        if at not in keys:
+            keys[at] = _row_keys(table, columns)
+        return keys[at]
+
+    mine = row_keys(t, labels)
+    theirs = row_keys(u, [cols[c] for c in labels])
     if mine is None or theirs is None:
         return None
     common = [(i, theirs[key]) for key, i in mine.items() if key in theirs]
@@ -531,6 +556,7 @@ def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTa
     def hidden(cell: str) -> bool:
         return bool(SUPPRESSION_MARKER.fullmatch(cell.strip()))
 
+    keys: dict[tuple[int, tuple[int, ...]], dict[tuple[str, ...], int] | None] = {}
     out: list[tuple[int, int, TextTable]] = []
     for k, t in enumerate(tables):
         if len(t.names) < 2 or not any(hidden(c) for r in t.rows for c in r):
@@ -542,7 +568,7 @@ def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTa
             continue
         for src, u in enumerate(tables):
             columns = _twin_columns(t, u, labels, numeric) if src != k else None
-            matched = _twin_rows(t, u, labels, columns[0]) if columns is not None else None
+            matched = _twin_rows(t, u, labels, columns[0], keys) if columns is not None else None
             if columns is None or matched is None or len(matched[0]) < 2:
                 continue
             cols, common = columns[0], matched[0]
@@ -722,6 +748,7 @@ def sized_shares(tables: Sequence[TextTable]) -> list[SizedShares]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (linking tables reads the same cells many times)
 def _float_of(cell: str) -> float | None:
     text = _number_text(cell.strip().removesuffix("%").strip())
     try:
@@ -751,6 +778,8 @@ def filled_from_shares(tables: Sequence[TextTable], threshold: int,
         return bool(SUPPRESSION_MARKER.fullmatch(cell.strip()))
 
     out: list[tuple[int, int, TextTable, tuple[tuple[int, int], ...]]] = []
+    label_keys: dict[int, dict[tuple[str, ...], int] | None] = {}
+    share_columns: dict[int, tuple[tuple[tuple[float | None, ...], int], ...]] = {}
     for k, t in enumerate(tables):
         width = len(t.names)
         cells = [[r[c] if c < len(r) else "" for c in range(width)] for r in t.rows]
@@ -764,14 +793,18 @@ def filled_from_shares(tables: Sequence[TextTable], threshold: int,
         for src, u in enumerate(tables):
             if src == k:
                 continue
-            theirs = _row_keys(u, [c for c in range(len(u.names)) if all(
-                c < len(r) and _number_text(r[c]) is None and not hidden(r[c]) for r in u.rows)])
+            if src not in label_keys:  # (each table's labels read once, however many tables it is tried with)
+                label_keys[src] = _row_keys(u, [c for c in range(len(u.names)) if all(
+                    c < len(r) and _number_text(r[c]) is None and not hidden(r[c]) for r in u.rows)])
+            theirs = label_keys[src]
             if not theirs or len(next(iter(theirs))) != len(labels):
                 continue
             common = [(i, theirs[key]) for key, i in mine.items() if key in theirs]
             if len(common) < 3:
                 continue
-            filled = _share_fill(t, u, cells, common, counts, sizes, threshold)
+            if src not in share_columns:
+                share_columns[src] = _share_columns(u)
+            filled = _share_fill(t, share_columns[src], cells, common, counts, sizes, threshold)
             if filled:
                 rows = [list(r) for r in cells]
                 for (i, c), value in filled.items():
@@ -782,18 +815,30 @@ def filled_from_shares(tables: Sequence[TextTable], threshold: int,
     return out
 
 
-def _share_fill(t: TextTable, u: TextTable, cells: list[list[str]], common: list[tuple[int, int]],
-                counts: list[int], sizes: list[int], threshold: int) -> dict[tuple[int, int], str]:
-    """The hidden counts of ``t`` (by row and column) that a column of shares of ``u`` recomputes with a
-    column of sizes of ``t`` (see :func:`filled_from_shares`); empty when no column of ``u`` is such shares."""
+def _share_columns(u: TextTable) -> tuple[tuple[tuple[float | None, ...], int], ...]:
+    """Each column of ``u`` as numbers (a percent sign allowed; None where no number) and its decimals."""
+    out = []
+    for uc in range(len(u.names)):
+        cells = [r[uc].strip().removesuffix("%").strip() if uc < len(r) else "" for r in u.rows]
+        values = tuple(_float_of(c) for c in cells)
+        decimals = max((len(t.split(".")[1]) for c, v in zip(cells, values, strict=True)
+                        if v is not None and "." in (t := _number_text(c) or "")), default=0)
+        out.append((values, decimals))
+    return tuple(out)
+
+
+def _share_fill(t: TextTable, shares_of: tuple[tuple[tuple[float | None, ...], int], ...], cells: list[list[str]],
+                common: list[tuple[int, int]], counts: list[int], sizes: list[int],
+                threshold: int) -> dict[tuple[int, int], str]:
+    """The hidden counts of ``t`` (by row and column) that a column of shares of another table (``shares_of``:
+    its columns as numbers, see :func:`_share_columns`) recomputes with a column of sizes of ``t`` (see
+    :func:`filled_from_shares`); empty when no column of that table is such shares."""
     from scanner.loaders.base import SUPPRESSION_MARKER
 
-    for uc in range(len(u.names)):
-        shares = {j: _float_of(u.rows[j][uc]) if uc < len(u.rows[j]) else None for _, j in common}
-        written = [u.rows[j][uc].strip().removesuffix("%").strip() for _, j in common if shares[j] is not None]
-        if len(written) < 3:
+    for column, decimals in shares_of:
+        shares = {j: column[j] for _, j in common}
+        if sum(1 for v in shares.values() if v is not None) < 3:
             continue
-        decimals = max(len(_number_text(w).split(".")[1]) if "." in (_number_text(w) or "") else 0 for w in written)
         half = 0.5 * 10.0 ** -decimals + 1e-9
         for c, n, scale in itertools.product(counts, sizes, _RATE_SCALES):
             if c == n:
