@@ -543,8 +543,10 @@ _UNIT_COUNT = lazy_compile(
     r"(?<![\w.,])(\d{1,9})\s+(?:firms?|compan(?:y|ies)|persons?|people|patients?|cases?|deaths?|"
     r"individuals?|observations?|virksomhed(?:er)?|personer|patienter|tilf(?:æ|ae)lde|d(?:ø|oe)dsfald|"
     r"f(?:ö|o)retag|fall|d(?:ö|o)da|individer)\b", re.IGNORECASE)
-_COUNT_WORD = lazy_compile(r"(?i)\b(?:cases|counts?|number|antal|anzahl|n\s*=|persons|personer|patients|"
-                         r"patienter|firms|virksomheder|tilf(?:æ|ae)lde|fall|deaths|d(?:ø|oe)dsfald|incidence)\b")
+_COUNT_WORD = lazy_compile(r"(?i)\b(?:cases|counts?|number|antal|antall|antalet|lukumäärä|lkm|anzahl|n\s*=|persons|"
+                         r"personer|patients|patienter|firms|virksomheder|foretak|företag|tilf(?:æ|ae)lde|fall|"
+                         r"tilfeller|deaths|d(?:ø|oe)dsfald|dødsfall|dödsfall|incidence|recipients|mottakere|"
+                         r"mottagare|modtagere|elever|students)\b")
 
 
 def _unit_counts(labels: Sequence[str]) -> list[list[str]]:

@@ -697,6 +697,18 @@ def test_counts_written_on_a_map_are_read(tmp_path: Path, counts: list[int], ver
     assert f.verdict is verdict, _detail(f)
 
 
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (12, Verdict.PASS)])
+def test_counts_on_a_norwegian_map_are_read(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    """A map of municipalities labelled with their recipients ("antall mottakere"), thousands spaced."""
+    areas = {"Stavanger": "2 611", "Kvitsøy": str(small), "Randaberg": "198", "Sola": "402", "Strand": "247"}
+    labels = "".join(f'<text x="{60 * k}" y="100">{name}</text><text x="{60 * k}" y="112">{c}</text>'
+                     for k, (name, c) in enumerate(areas.items()))
+    title = ('<text x="10" y="20">Mottakere av økonomisk sosialhjelp etter kommune</text>'
+             '<text x="10" y="30">(antall mottakere; farge = per 1 000 innbyggere)</text>')
+    f = scan(_svg(tmp_path, "kart.svg", f"{title}<g>{labels}</g>"))
+    assert f.verdict is verdict, _detail(f)
+
+
 @pytest.mark.parametrize("form", ["markdown-uri", "img-tag", "inline-svg", "quarto"])
 def test_images_written_into_a_note_are_read(tmp_path: Path, form: str) -> None:
     """A figure written into a Markdown note or a Quarto file (a data URI, an <img> tag, an inline SVG) is
