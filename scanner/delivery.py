@@ -205,6 +205,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         excluded_differences,
         filled_from_shares,
         linked_tables,
+        shown_where_small,
         sized_shares,
         stacked_tables,
         sums_and_means,
@@ -308,6 +309,16 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         why = f"Its sums over the means in '{name}', another file of the same folder, count the units of each cell."
         for f in judged(mine, counts, small):
             if f.location.row is not None:
+                report(mine, f, why)
+    # a cell another file marks as a group too small to show ("<3"), published here
+    for k, src, marked, cells in shown_where_small(texts, config.profile.threshold) if small else ():
+        if (linked := pair(k, src)) is None:
+            continue
+        mine, name = linked
+        places = {(i + 1, marked.names[c]) for i, c in cells}
+        why = f"'{name}', another file of the same folder, marks this cell's group as too small to show."
+        for f in judged(mine, marked, small):
+            if (f.location.row, f.location.column) in places:
                 report(mine, f, why)
     # margins and twins: another file's totals, or the same table with other cells hidden
     for k, src, found in linked_tables(texts):

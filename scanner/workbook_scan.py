@@ -335,6 +335,7 @@ class _WorkbookScan:
             TextTableSource,
             excluded_differences,
             filled_from_shares,
+            shown_where_small,
             sized_shares,
             sums_and_means,
         )
@@ -361,6 +362,12 @@ class _WorkbookScan:
                    "group's count.")
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,
                                           rows_moved=False) for f in judged(d.table))
+        for k, src, marked, cells in shown_where_small(texts, self.config.profile.threshold):
+            places = {(i + 1, marked.names[c]) for i, c in cells}
+            why = f"Sheet '{sheet(src)}' marks this cell's group as too small to show."
+            self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[k], self.key,
+                                          rows_moved=False)
+                                 for f in judged(marked) if (f.location.row, f.location.column) in places)
         for k, src, counts in sums_and_means(texts):
             why = f"Its sums over the means on sheet '{sheet(src)}' count the units of each cell."
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[k], self.key,

@@ -669,3 +669,17 @@ def test_sums_in_thousands_beside_their_means_count_the_persons(tmp_path: Path) 
     other = MEANS.replace("20255", "20311").replace("58057", "57102").replace("28651", "28702")
     files = _scan(_folder(tmp_path / "other", {"tulot_yhteensa.csv": SUMS, "keskitulot.csv": other}))
     assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_a_value_published_where_another_file_marks_the_group_too_small(tmp_path: Path) -> None:
+    means = ("Næring;Menn;Kvinner\nA Jordbruk;583200;507800\nB Bergverksdrift;654700;<3\nC Industri;450200;391600\n"
+             "F Bygg;558100;557200\n")
+    sums = ("Næring;Menn;Kvinner\nA Jordbruk;123638;18789\nB Bergverksdrift;20296;1224\nC Industri;174678;37594\n"
+            "F Bygg;340999;12258\n")
+    files = _scan(_folder(tmp_path / "leveranse", {"gjennomsnitt.csv": means, "sum.csv": sums}))
+    assert files["gjennomsnitt.csv"].verdict is Verdict.PASS
+    (finding,) = [f for f in files["sum.csv"].findings if f.rule == "TAB001"]
+    assert finding.location.row == 2 and finding.location.column == "Kvinner" and "gjennomsnitt.csv" in finding.message
+    # the safe twin suppresses the sum as well
+    files = _scan(_folder(tmp_path / "safe", {"gjennomsnitt.csv": means, "sum.csv": sums.replace(";1224", ";<3")}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())

@@ -59,6 +59,7 @@ __all__ = [
     "linked_margins",
     "linked_tables",
     "prose_margins",
+    "shown_where_small",
     "sized_shares",
     "stacked_tables",
     "summary_row",
@@ -918,6 +919,42 @@ def sums_and_means(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
 
 
 _FLOAT_TEXT = lazy_compile(r"^-?\d+(?:\.\d+)?$")
+
+
+# A suppression marker that says the group is small: "<3", "< 5", "n<3", "n < 3".
+_SMALL_MARKER = lazy_compile(r"^\s*(?:n\s*)?<\s*(\d{1,2})\s*$", re.IGNORECASE)
+
+
+def shown_where_small(tables: Sequence[TextTable], threshold: int) -> list[tuple[int, int, TextTable,
+                                                                                tuple[tuple[int, int], ...]]]:
+    """Tables of one layout (column names and row labels) where one marks a cell as a group too small to
+    show ("<3") and the other publishes its value (the mean income of Bergverksdrift's women suppressed as
+    "<3 personer", their total wage bill printed on the next sheet): the value rests on fewer units than the
+    threshold. Each is returned as (the table that shows it, the one that marks it, a table of the shown
+    table's labels with a count under the threshold in those cells, and the cells (row, column))."""
+    layouts: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+    for k, t in enumerate(tables):
+        if len(t.names) >= 2 and len(t.rows) >= 2:
+            key = (tuple(_norm_label(n) for n in t.names[1:]), tuple(_link_label(r[0]) if r else "" for r in t.rows))
+            layouts.setdefault(key, []).append(k)
+    out: list[tuple[int, int, TextTable, tuple[tuple[int, int], ...]]] = []
+    for members in layouts.values():
+        for a in members:
+            marks = [(i, c) for i, r in enumerate(tables[a].rows) for c in range(1, min(len(r), len(tables[a].names)))
+                     if (m := _SMALL_MARKER.match(r[c])) and int(m.group(1)) <= threshold]
+            if not marks:
+                continue
+            for b in members:
+                u = tables[b]
+                shown = [(i, c) for i, c in marks if c < len(u.rows[i]) and _number_text(u.rows[i][c]) is not None]
+                if b == a or not shown:
+                    continue
+                rows = [[r[0] if r else "", *([""] * (len(u.names) - 1))] for r in u.rows]
+                for i, c in shown:
+                    rows[i][c] = str(threshold - 1)
+                out.append((b, a, TextTable(list(u.names), rows, u.data_line, u.kind, u.lines, u.dimensions),
+                            tuple(shown)))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
