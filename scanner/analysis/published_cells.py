@@ -377,8 +377,8 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
 
 
 # A rate per a round number of the group's units: "Selvmord pr. 100.000 indbyggere", "per 1,000 persons".
-_RATE_BASE = lazy_compile(r"(?<![\w])(?:pr\.?|per|pro|/)\s*(1(?:[ .,\u00a0]?000){1,2}|10[ .,\u00a0]?000"
-                        r"|100[ .,\u00a0]?000|100)(?![\d])", re.IGNORECASE)
+_RATE_BASE = lazy_compile(r"(?<![^\W_])(?:pr\.?|per|pro|/)[\s_]*(1(?:[ .,\u00a0]?000){1,2}|10[ .,\u00a0]?000"
+                        r"|100[ .,\u00a0]?000|100)(?![\d])", re.IGNORECASE)  # (also "vielser_pr_1000_ugifte")
 
 
 # The population or person-time a rate is of: "Personår 2018-2022", "person-years", "Medelfolkmängd 0-17 år".
@@ -399,6 +399,14 @@ def _denominator_column(table: TableModel, rate: str = "") -> str | None:
              and not _RATE_BASE.search(c.name)]
     if _PERSON_TIME.search(rate):
         found = [n for n in found if _PERSON_TIME.search(n)] or found
+    if not found:
+        # the units a rate is per, named by a column ("vielser_pr_1000_ugifte" beside "ugifte_18_49_aar")
+        for col in table.columns:
+            m = _RATE_BASE.search(col.name) if col.kind is ColumnKind.NUMERIC else None
+            per = set(re.findall(r"[^\W\d_]{4,}", col.name[m.end():].lower())) if m else set()
+            found += [c.name for c in table.columns if per and c is not col and c.kind is ColumnKind.NUMERIC
+                      and not _RATE_BASE.search(c.name)
+                      and (first := re.match(r"[^\W\d_]{4,}", c.name.strip().lower())) and first.group(0) in per]
     return found[0] if found else None
 
 
