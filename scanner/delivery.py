@@ -8,16 +8,28 @@ puts them side by side, and the cell is one subtraction away. Statistics Denmark
 suppressed cell cannot be recomputed from the other results sent home, not only from its own table.
 
 After every file has been scanned, :func:`link_delivery` reads the small tables of each folder again (CSV
-files and workbook sheets of at most :data:`LINK_MAX_BYTES`; the tables of notes and reports beside them,
-markdown, text, Word, OpenDocument and PDF, as sources of totals only) and links them
-(:mod:`scanner.loaders.texttables`): margins another table publishes (``linked_tables``), twins with other
-cells hidden (``filled_from_twin``), tables that add up to another (``stacked_tables``), and classes cut at
-other bounds (``band_differences``). TAB004 (and TAB001 for counts by subtraction and shares of sizes) runs
-on each table with the other's numbers added; only blocking findings are kept. A cell it can now recompute
-is reported in the file that hides it, naming the file that gives it away. A file that fails on its own
-gives nothing away here: it does not leave as it is (a folder often holds the unsafe first version beside
-the suppressed one; once the first is fixed or removed, a new scan links what is left). Tables of one
-workbook or document are linked by its own scan; here only pairs of two files are judged.
+files, workbook sheets of ``.xlsx`` and ``.ods`` files, of at most :data:`LINK_MAX_BYTES`) and, as sources
+only, what the other files beside them publish: the tables of notes, reports and logs (markdown, text, Word,
+OpenDocument, PDF, HTML; a SAS, Stata or R log; a notebook's printed frames), the counts their sentences give
+("350 hos mænd og 151 hos kvinder", "412 deltagere, som alle indgår"), and the values a bar chart (SVG)
+prints on its bars. It links them (:mod:`scanner.loaders.texttables`):
+
+* margins another table publishes (``linked_tables``: a total column or row, a descriptive table's "n (%)",
+  counts in thousands to the person, any column its published rows add up to), and twins with other cells
+  hidden (``filled_from_twin``, in another language too);
+* tables that add up to another (``stacked_tables``), classes cut at other bounds (``band_differences``),
+  a table that leaves a group out beside the table with it (``excluded_differences``);
+* shares beside their groups' sizes (``sized_shares``), a hidden count whose share another table publishes
+  (``filled_from_shares``), sums beside their means (``sums_and_means``), and a value published where another
+  table marks its group as too small (``shown_where_small``).
+
+TAB004 (and TAB001 for counts a pair of tables gives) runs on each table with the other's numbers added;
+only blocking findings are kept. A cell it can now recompute is reported in the file that hides (or shows) it,
+naming the file that gives it away. A table file that fails on its own gives nothing away here: it does not
+leave as it is (a folder often holds the unsafe first version beside the suppressed one; once the first is
+fixed or removed, a new scan links what is left); a note, report or log gives its totals whatever else makes
+it fail. Tables of one workbook or document are linked by its own scan; here only pairs of two files are
+judged.
 
 This is a second read of those small files (the single-pass engine reads each file once for its own
 verdict); a delivery folder's tables are small, and only folders with two or more table files are read.
