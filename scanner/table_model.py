@@ -505,6 +505,13 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
         return True, info
     # Only whole numbers and three-digit groups are left.
     small_ints = bool(facts["ints_any"]) and int(facts["int_digits"] or 0) <= 3
+    if facts["dot3_any"] and facts["comma3_any"] and not locale.comma:
+        # "52.500" beside "312,400" in one column (stargazer, esttab: three decimals, thousands grouped by
+        # commas): one mark is the decimal, and without a comma locale it is the dot
+        info["thousands"] = ","
+        if not locale.dot:
+            info["unsure"] = "numbers such as 1.234 read as decimals and 1,234 as thousands (the file mixes both)"
+        return True, info
     if facts["dot3_any"]:
         if locale.comma or small_ints or facts["trailing_zero"]:
             info["decimal_comma"], info["thousands"] = True, "."
