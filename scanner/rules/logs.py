@@ -132,12 +132,13 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
     Example: `proc print data=cohort(obs=10); run;` in a listing: `Obs pnr alder koen`, one row per
     person; `list lopnr age in 1/5` in a Stata log; `df.head()` of a person-level frame in a notebook.
 
-    Options: `min_rows` (fewer unlabelled rows, one or two, are review: too few to tell).
+    Options: `min_rows` (fewer unlabelled rows, one or two, are review: too few to tell, unless they describe
+    a person by two attributes or more with whole values, such as age and sex: then they are blocked).
 
     References: Statistics Denmark, rules for sending results home (no microdata in any form, logs
     included); ONS/ACRO output checking (no record-level listings in logs).
     """
-    from scanner.table_model import TableShape
+    from scanner.table_model import ColumnKind, TableShape
 
     if part.origin is not Origin.LISTING:
         return
@@ -204,7 +205,19 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
     if n < opts.min_rows:
         # one or two rows printed with nothing that makes them cells: too few to read as units or not
         # (a subset printed by a condition, `df[df.income > 5e6, ]`, is one or two persons' records)
-        if n:
+        # (whole values or labels: a mean age after collapse, 44.3, is no person's age)
+        person = [c.name for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES
+                  and (c.integral or c.kind is not ColumnKind.NUMERIC)]
+        if n and len(person) >= 2 and part.origin is Origin.LISTING:
+            # a listing's row that describes a person by two attributes or more (age and sex, a birth date and
+            # a municipality): one person's record however few are printed (`list ... if indkomst > 5e6`)
+            yield ctx.finding(
+                f"{part.what} prints {n} row{'s' if n > 1 else ''} that describe{'s' if n == 1 else ''} a person "
+                f"({', '.join(repr(masking.mask_name(c)) for c in person[:4])}) with nothing that makes "
+                f"{'them' if n > 1 else 'it'} table cells: a unit's record.",
+                evidence, line=part.line, identity=f"person-rows:{part.what}",
+            )
+        elif n:
             yield ctx.finding(
                 f"{part.what} prints {n} row{'s' if n > 1 else ''} and no column makes {'them' if n > 1 else 'it'} "
                 "table cells: too few rows to tell whether they are units' records; a person must check.",

@@ -146,7 +146,8 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             derived = ", stated group size"
         if shares:
             message = (f"A sentence gives a percentage of a group whose size it states, and the percentage counts "
-                       f"{rule_text} (2.1 % of 47 patients is 1), unless it is of another group. A person must check.")
+                       f"{rule_text} (the share times the size is a count of units), unless it is of another "
+                       "group. A person must check.")
             derived = ", a percentage of a size in one sentence"
         elif prose is not None:
             message = (f"The text gives a count of persons or firms under the threshold ({rule_text}), unless the "
