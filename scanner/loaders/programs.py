@@ -430,8 +430,11 @@ def _split_items(inner: str) -> list[str]:
         cur.append(ch)
     items.append("".join(cur))
     items = [i.strip() for i in items if i.strip()]
-    if len(items) == 1 and " " in items[0] and not items[0].startswith(("'", '"')):
-        items = items[0].split()
+    if len(items) == 1 and re.search(r"\s", items[0]):
+        # blank-separated, quoted items too: in ('1307794126' '2802856613')
+        parts = re.findall(r"'[^']*'|\"[^\"]*\"|\S+", items[0])
+        if not items[0].startswith(("'", '"')) or all(p[:1] in "'\"" for p in parts):
+            items = parts
     return items
 
 
