@@ -268,8 +268,8 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
     a level column beside the labels ("region", then "kommune" rows): the parent minus its other children
     gives it back exactly. Such a hierarchy has no margin word, so the cube audit does not see it. A
     hierarchy read from indentation or a level column is taken when a group whose children are all
-    published sums exactly to its parent, else only a hidden child it pins under the threshold is reported
-    (indented rows may be a selection, "of which")."""
+    published sums exactly to its parent; unconfirmed, a hidden child it pins under the threshold is blocked
+    and any other for review (indented rows may be a selection, "of which")."""
     if not 1 <= len(dims) <= 2 or not table.sample_complete or table.n_sample_rows > MAX_ROWS:
         return
     frame = table.sample
@@ -300,12 +300,12 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
             rest = float(values[parent] - np.nansum(values[[k for k in kids if k != hidden[0]]]))
             if rest < -1e-6 * max(1.0, abs(float(values[parent]))):
                 continue  # the children sum to more than the parent: no hierarchy of sums
-            if not checked and not (col.is_count and 0 < rest < threshold):
-                continue
+            # (unconfirmed, a small count is still given away; any other value is for a person to check)
+            exposure = Exposure.EXACT if checked or (col.is_count and 0 < rest < threshold) else Exposure.NOT_SMALL
             out.audited += 1
             cell = ((label_dim.name, labels[hidden[0]]),) if len(dims) == 1 else \
                 ((dims[0].name, str(frame.get_column(dims[0].name)[hidden[0]])), (label_dim.name, labels[hidden[0]]))
-            out.exposed.append(HiddenCell(hidden[0] + 1, col.name, cell, Exposure.EXACT, col.is_count))
+            out.exposed.append(HiddenCell(hidden[0] + 1, col.name, cell, exposure, col.is_count))
 
 
 def _shares_of_total(table: TableModel, dims: Sequence[ColumnInfo], measures: Sequence[ColumnInfo],
