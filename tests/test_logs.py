@@ -1011,3 +1011,21 @@ def test_html_listing_of_rows_picked_from_a_large_frame() -> None:
                    for i, v in ((1042, 2960342), (4110, 1318280), (3652, 1150489)))
     (table,) = html_tables(f"<table><thead>{head}</thead><tbody>{body}</tbody></table>", 1, Origin.LISTING, "x")
     assert table.table.names == ["branche", "kom", "omsaetning_tkr"] and table.records == "picked"
+
+
+def test_a_pandas_crosstab_with_text_levels_names_its_rows_by_the_index(tmp_path: Path) -> None:
+    # pd.crosstab(df['maakunta'], df['koulutusaste']): the first line names the columns' variable, the second
+    # the index's; a small cell is reported by the row's own label
+    log = tmp_path / "istunto.log"
+    log.write_text(
+        "In [6]: pd.crosstab(df['maakunta'], df['koulutusaste'], margins=True)\n"
+        "Out[6]: \n"
+        "koulutusaste       Perusaste  Keskiaste  Tutkijakoulutus    All\n"
+        "maakunta                                                       \n"
+        "Uusimaa                11325      25042              845  37212\n"
+        "Pirkanmaa               3793       8131              191  12115\n"
+        "Keski-Pohjanmaa          612       1410                2   2024\n"
+        "All                    15730      34583             1038  51351\n", encoding="utf-8")
+    (result,) = api.scan([log], load_config(), jobs=1).files
+    (finding,) = [f for f in result.findings if f.rule == "TAB001"]
+    assert dict(finding.location.cell or ())["maakunta"] == "Keski-Pohjanmaa"

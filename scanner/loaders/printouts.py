@@ -1202,21 +1202,28 @@ def _r_level_header(par: list[_Line], what: str) -> ListedTable | None:
                   what, "r-crosstab", labelled=1)
 
 
+# A variable's name as pandas prints an index's name: "maakunta", "region_kode", "kon".
+_IDENTIFIER = lazy_compile(r"^[^\W\d][\w.]*$")
+
+
 def _pandas_levels(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:
-    """A pandas crosstab or unstacked table whose column levels are numbers (``pd.crosstab(region, sex)``
-    with sex coded 1/2): the columns' name and levels on the first line ("sex  1  2"), the index's name
-    alone on the second ("region"), then the rows. The index's name heads the label column."""
+    """A pandas crosstab or unstacked table: the columns' name and levels on the first line ("sex  1  2",
+    "koulutusaste  Perusaste  Keskiaste"), the index's name alone on the second ("region"), then the rows.
+    The index's name heads the label column."""
     if len(par) < 4:
         return None
     first, second = par[0].text.rstrip(), par[1].text.strip()
     tokens = first.split()
-    if len(tokens) < 3 or _NUMERIC_CELL.match(tokens[0]) or not all(_NUMERIC_CELL.match(t) for t in tokens[1:]):
+    if len(tokens) < 3 or _NUMERIC_CELL.match(tokens[0]):
         return None
     # (a MultiIndex names its levels side by side: "sukup koulutus")
     index_names = second.split()
     if not index_names or any(_NUMERIC_CELL.match(n) for n in index_names) \
             or not all(_is_data(x.text) for x in par[2:]):
         return None
+    if not all(_NUMERIC_CELL.match(t) for t in tokens[1:]) \
+            and not (len(index_names) <= 3 and all(_IDENTIFIER.match(n) for n in index_names)):
+        return None  # text levels ("Perusaste  Keskiaste") over a line naming the index alone ("maakunta")
     levels_at = first.index(tokens[1], len(tokens[0]))
     second_line = par[1].text.rstrip()
     if len(second_line) >= levels_at:
