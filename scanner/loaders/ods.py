@@ -42,6 +42,7 @@ from scanner.loaders.ooxml import (
     _Package,
     _safe_iterparse,
 )
+from scanner.loaders.workbook import column_letter
 
 __all__ = ["inspect_ods"]
 
@@ -61,15 +62,6 @@ def _repeat(el: Element, name: str) -> int:
         return max(1, int(_attr(el, _TABLE, name, "1")))
     except ValueError:
         return 1
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _text(el: Element) -> str:
@@ -133,7 +125,7 @@ class _Content:
                 _local(c.tag) == "p" and "".join(c.itertext()).strip() for c in el)
             for child in el:
                 if _local(child.tag) == "annotation":
-                    where = f"{_column_letter(self.col)}{self.row + 1}"
+                    where = f"{column_letter(self.col)}{self.row + 1}"
                     self.out.hidden_texts.append(HiddenText("comment", self.sheet.name, where, (_text(child),)))
             self.col += n
             el.clear()
