@@ -1029,3 +1029,19 @@ def test_a_pandas_crosstab_with_text_levels_names_its_rows_by_the_index(tmp_path
     (result,) = api.scan([log], load_config(), jobs=1).files
     (finding,) = [f for f in result.findings if f.rule == "TAB001"]
     assert dict(finding.location.cell or ())["maakunta"] == "Keski-Pohjanmaa"
+
+
+def test_a_groupby_header_over_its_index_names_is_no_crosstab(tmp_path: Path) -> None:
+    # df.groupby([...]).agg(['count', 'mean', 'median']): the header is indented over the index, whose names
+    # follow on the next line; the count is each group's size
+    log = tmp_path / "groupby.log"
+    log.write_text(
+        ">>> df.groupby(['sukup', 'koulutus'])['tulot'].agg(['count', 'mean', 'median', 'std']).round(0)\n"
+        "                 count     mean   median      std\n"
+        "sukup koulutus                                   \n"
+        "1     1         102694  66161.0  50090.0  56388.0\n"
+        "      2         259957  81070.0  61080.0  70474.0\n"
+        "2     1         101468  55124.0  41440.0  47890.0\n"
+        "      2         254789  67614.0  51110.0  58249.0\n", encoding="utf-8")
+    (result,) = api.scan([log], load_config(), jobs=1).files
+    assert result.verdict is Verdict.PASS, [f.message for f in result.findings]

@@ -1222,8 +1222,11 @@ def _pandas_levels(par: list[_Line], origin: Origin, what: str) -> ListedTable |
             or not all(_is_data(x.text) for x in par[2:]):
         return None
     if not all(_NUMERIC_CELL.match(t) for t in tokens[1:]) \
-            and not (len(index_names) <= 3 and all(_IDENTIFIER.match(n) for n in index_names)):
-        return None  # text levels ("Perusaste  Keskiaste") over a line naming the index alone ("maakunta")
+            and not (len(index_names) <= 3 and all(_IDENTIFIER.match(n) for n in index_names)
+                     and not first[:1].isspace()):
+        # text levels ("Perusaste  Keskiaste") after the columns' name at the margin, over a line naming the
+        # index alone ("maakunta"); a groupby's header is indented over its index instead ("   count  mean")
+        return None
     levels_at = first.index(tokens[1], len(tokens[0]))
     second_line = par[1].text.rstrip()
     if len(second_line) >= levels_at:
