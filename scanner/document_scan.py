@@ -169,9 +169,20 @@ def table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> Text
             header = [f"column_{k + 1}" for k in range(max((len(r) for r in rows), default=0))]
     if not rows or not header:
         return None
+    if _FREQ_LEGEND.search(" ".join(header[0].split())):
+        # SAS PROC FREQ's legend over the row labels ("Frequency / Percent / Row Pct / Col Pct"): the cells
+        # are the frequencies (their first number), whatever the levels' names look like ("E10 Type 1")
+        header = [header[0], *(f"{h.strip()} | Frequency" if h.strip() else h for h in header[1:])]
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows]
     return TextTable(unique_names([h.strip() for h in header]), body, 1, kind)
+
+
+# The legend SAS PROC FREQ prints over a crosstab's row labels, the frequency first ("Frequency Percent Row Pct
+# Col Pct", "Frekvens Procent Radprocent", "Antal"), after the table's title when the two share a cell.
+_FREQ_LEGEND = lazy_compile(r"(?i)(?:^|\|\s*)(?:frequency|frekvens|frekvenser|antal|antall|frekvenssi)"
+                            r"(?:\s+(?:percent|procent|prosent|prosentti|row pct|col pct|radprocent|kolumnprocent|"
+                            r"radprosent|kolonneprosent|rivi-%|sarake-%)\b.*)?$")
 
 
 def _names_over_levels(header: list[str], levels: list[str], data: list[str]) -> bool:

@@ -917,7 +917,9 @@ def test_sas_crosstab_names_over_its_levels_make_one_header() -> None:
             ["Total", "814", "806", "1742", "3362"]]
     table = table_of(rows, None, "document")
     assert table is not None
-    assert table.names == ["region | Frequency Percent", "hfaudd_grp | Grundskole", "18-29", "67+", "Total"]
+    # (the legend's "Frequency" names every level's cells: counts, whatever the levels look like)
+    assert table.names == ["region | Frequency Percent", "hfaudd_grp | Grundskole | Frequency", "18-29 | Frequency",
+                           "67+ | Frequency", "Total | Frequency"]
     assert table.rows[1][:2] == ["Nordjylland", "2"]
 
 
@@ -978,3 +980,28 @@ def test_dates_years_and_names_with_digits_in_a_comment_are_no_hidden_data(tmp_p
     path = make_docx(tmp_path / "rapport.docx", body, comments=["Ny kørsel 2023-02-21 (14.03.2023); COVID-19 i 2020."])
     (result,) = api.scan([path], load_config(), jobs=1).files
     assert result.verdict is Verdict.PASS, [f.message for f in result.findings]
+
+
+def _sas_rtf_crosstab(small: int) -> str:
+    def row(cells: list[str]) -> str:
+        widths = "".join(f"\\cellx{2000 * (k + 1)}" for k in range(len(cells)))
+        body = "".join("\\pard\\plain\\intbl{" + c + "\\cell}" for c in cells)
+        return "{\\trowd" + widths + body + "{\\row}}\n"
+
+    rows = [["Frequency\\line Percent\\line Row Pct", "E10 Type 1", "E11 Type 2", "E13 Anden spec.", "Total"],
+            ["Hovedstaden", "412\\line 4.07\\line 12.9", "1873\\line 18.5\\line 58.8", "14\\line 0.14\\line 0.44",
+             "3185"],
+            ["Nordjylland", "122\\line 1.20\\line 12.7", "611\\line 6.03\\line 63.6",
+             f"{small}\\line 0.02\\line 0.21", "961"]]
+    return ("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Arial;}}\\pard{\\b The FREQ Procedure}\\par\n"
+            + "".join(row(r) for r in rows) + "}")
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (12, Verdict.PASS)])
+def test_sas_rtf_proc_freq_with_coded_levels_is_a_table_of_counts(tmp_path: Path, small: int,
+                                                                  verdict: Verdict) -> None:
+    # the levels' names look like codes ("E10 Type 1"); the legend over the row labels says the cells are counts
+    path = tmp_path / "freq.rtf"
+    path.write_text(_sas_rtf_crosstab(small), encoding="latin-1")
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert result.verdict is verdict, [f.message for f in result.findings]
