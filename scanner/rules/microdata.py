@@ -693,8 +693,9 @@ def _firm_names(table: TableModel, name: str) -> bool:
         return False
     col = pl.col(name).head(_FIRM_SAMPLE)
     present = col.filter(col.is_not_null() & (col.str.strip_chars() != ""))
-    filled, firms = table.sample.select(present.len().alias("n"),
-                                        present.str.contains(_FIRM_FORM).sum().alias("f")).row(0)
+    # (a name besides its form: "2,2 KB", "3 kB" are file sizes, not kommanditbolag)
+    named = present.str.contains(_FIRM_FORM) & present.str.contains(r"[^\W\d_]{3,}")
+    filled, firms = table.sample.select(present.len().alias("n"), named.sum().alias("f")).row(0)
     return bool(filled) and int(firms or 0) >= 0.6 * filled
 
 

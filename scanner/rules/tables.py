@@ -442,6 +442,11 @@ _YES = frozenset({"ja", "yes", "y", "j", "kyllä", "kylla", "x", "*", "1", "true
 _NO = frozenset({"nej", "nei", "no", "n", "ei", "0", "false", "falsk", "-", ""})
 
 
+# A name saying a rule is met: "overholdt", "opfyldt", "uppfylld", "oppfylt", "täytetty", "complied", "ok".
+_COMPLIED = lazy_compile(r"(?i)overhold|opfyld|uppfyll|oppfyl|täyty|tayty|complie|complian|satisf|\bok\b|"
+                         r"godkend|godkänd|godkjent|passed|\bsafe\b")
+
+
 def _yes_no(values: pl.Series) -> bool:
     """Whether a text column holds only yes/no flags ("Ja"/"Nej", "Yes"/"No", "Kyllä"/"Ei", "X"), one yes at
     least."""
@@ -456,11 +461,13 @@ def _dominance_flagged(ctx: RuleContext, table: TableModel, flags: list[ColumnIn
 
     values = [c for c in table.measures if c.kind is ColumnKind.NUMERIC and not c.count_named]
     for col in flags:
+        # a column that says the rule is met ("dominansregel_overholdt", "P2 ok"): its "nej" marks a dominated cell
+        marks = _NO - {"", "-"} if _COMPLIED.search(col.name) else _YES
         frame = table.sample.with_row_index("__row")
         itemised = 0
         for rec in frame.iter_rows(named=True):
             flag = rec[col.name]
-            if flag is None or str(flag).strip().lower() not in _YES:
+            if flag is None or str(flag).strip().lower() not in marks:
                 continue
             if not any(rec[v.name] is not None for v in values):
                 continue  # its values are suppressed: the flag says why
