@@ -154,7 +154,7 @@ class FileResult:
     """The outcome for one file (or archive member): its kind, size, findings and verdict.
 
     ``path`` of an archive member is its display path, ``export/a.zip!dir/b.csv``; ``bytes`` is then its
-    uncompressed size. ``hash`` is the content hash (``blake2b:<hex>``, see :mod:`scanner.sources`), None
+    uncompressed size. ``hash`` is the content hash (``blake3:<hex>``, see :mod:`scanner.sources`), None
     when the bytes could not be read. ``members_verdict`` is set for an archive: the worst verdict among
     its members (each of which has a result of its own); the archive's verdict is the worse of that and its
     own findings'.

@@ -4,17 +4,20 @@ A :class:`SourceRef` names a file on disk (``export/res.csv``) or a member of an
 ``!`` between the archive and the member: ``export/a.zip!dir/b.csv``, and nested
 ``export/a.zip!b.zip!c.csv``. It is small, frozen and picklable, so it can be handed to worker processes.
 
-A :class:`Source` gives the bytes of one ref and takes the content hash (BLAKE2b-256) on the same pass:
+A :class:`Source` gives the bytes of one ref and takes the content hash (BLAKE3, 256 bits) on the same pass:
 the stream from :meth:`Source.open` hashes what a reader pulls through it, and once it has reached the end
 :attr:`Source.digest` is known. An archive member is hashed while it is decompressed, so its digest is
-known before any reader sees it. The digest is written ``blake2b:<64 hex digits>``; the nightly batch
+known before any reader sees it. The digest is written ``blake3:<64 hex digits>``; the nightly batch
 keys its state on it.
 
 A member name is a string for display and hashing only: it is never used as a filesystem path (a name such
 as ``../../etc/passwd`` stays a string). Members that a path-taking reader needs are written under a
 private temporary directory by the archive reader, under a sanitised name.
 
-This module imports only the standard library.
+This module imports only the standard library and ``blake3`` (the reference BLAKE3 implementation's Python
+binding: SIMD, 6.4 GB/s on one core of the 2-vCPU test machine against 1.0 GB/s for hashlib's BLAKE2b and
+1.9 GB/s for its SHA-256 with the SHA extensions; the hash of a 400 MB log was a third of a whole
+identifier scan's CPU time with BLAKE2b).
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+import blake3
 
 __all__ = [
     "HASH_ALGORITHM",
@@ -49,19 +54,21 @@ __all__ = [
 MEMBER_SEPARATOR = "!"
 """Between an archive and its member in a display path (``a.zip!dir/b.csv``), as Java's jar URLs do."""
 
-HASH_ALGORITHM = "blake2b"
-"""The content hash: BLAKE2b with a 256-bit digest (as fast as MD5 in software, and unbroken)."""
+HASH_ALGORITHM = "blake3"
+"""The content hash: BLAKE3 with a 256-bit digest. Digests written before 2026-12 are ``blake2b:``
+(BLAKE2b-256): the prefix tells them apart, and the nightly batch sees such a file as changed once."""
 
 _CHUNK = 1 << 20  # 1 MiB: large enough for fast hashing, small enough for flat memory
 
 
-def new_hasher(data: bytes = b"") -> hashlib._Hash:
-    """A fresh hasher of :data:`HASH_ALGORITHM`, fed ``data``."""
-    return hashlib.blake2b(data, digest_size=32)
+def new_hasher(data: bytes = b"") -> Any:
+    """A fresh hasher of :data:`HASH_ALGORITHM`, fed ``data`` (``update``, ``hexdigest`` as hashlib's;
+    it releases the GIL on large pieces, so a file is hashed on a thread beside the scan)."""
+    return blake3.blake3(data)
 
 
-def format_digest(hasher: hashlib._Hash) -> str:
-    """``blake2b:<hex>``: the algorithm travels with the digest, so a later switch stays readable."""
+def format_digest(hasher: Any) -> str:
+    """``blake3:<hex>``: the algorithm travels with the digest, so a later switch stays readable."""
     return f"{HASH_ALGORITHM}:{hasher.hexdigest()}"
 
 
@@ -222,7 +229,7 @@ class Source:
 
     @property
     def digest(self) -> str | None:
-        """``blake2b:<hex>`` once the whole content has been hashed, else None."""
+        """``blake3:<hex>`` once the whole content has been hashed, else None."""
         if self._digest is None and self._last is not None and self._last.digest is not None:
             self._digest = self._last.digest
         return self._digest
@@ -375,7 +382,7 @@ class FileView:
         return io.BufferedReader(_ViewReader(self.buffer))
 
     def digest(self) -> str:
-        """The content hash of the mapped bytes (taken once; hashlib releases the GIL on large pieces)."""
+        """The content hash of the mapped bytes (taken once; the hasher releases the GIL on large pieces)."""
         with self._lock:
             if self._digest is None:
                 hasher = new_hasher()

@@ -24,6 +24,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+import blake3
 import pytest
 
 from scanner import api
@@ -552,8 +553,9 @@ def test_parallel_scan_equals_serial_scan(tmp_path: Path, private_tmp: Path) -> 
     assert os.listdir(private_tmp) == []
 
 
-def blake2b(data: bytes) -> str:
-    return "blake2b:" + hashlib.blake2b(data, digest_size=32).hexdigest()
+def blake3_of(data: bytes) -> str:
+    """BLAKE3-256 of ``data``, from the reference binding in one call (the scanner hashes in pieces)."""
+    return "blake3:" + blake3.blake3(data).hexdigest()
 
 
 def test_hash_in_the_report_is_the_content_hash(tmp_path: Path) -> None:
@@ -566,10 +568,10 @@ def test_hash_in_the_report_is_the_content_hash(tmp_path: Path) -> None:
     hashes = {f["path"]: f["hash"] for f in doc["files"]}
     for name, data in files_in.items():
         with open(root / name, "rb") as f:
-            expected = "blake2b:" + hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=32)).hexdigest()
-        assert hashes[f"export/{name}"] == expected == blake2b(data), name
-    assert hashes["export/a.zip!m.csv"] == hashes["export/t.tar.gz!m.csv"] == blake2b(member)
-    assert hash_file(root / "big.csv") == blake2b(big)
+            expected = "blake3:" + hashlib.file_digest(f, blake3.blake3).hexdigest()
+        assert hashes[f"export/{name}"] == expected == blake3_of(data), name
+    assert hashes["export/a.zip!m.csv"] == hashes["export/t.tar.gz!m.csv"] == blake3_of(member)
+    assert hash_file(root / "big.csv") == blake3_of(big)
 
 
 def test_json_report_of_an_archive_validates_and_names_members(tmp_path: Path) -> None:
@@ -607,9 +609,9 @@ def test_large_members_spill_to_the_private_directory_and_are_removed(tmp_path: 
     members, problems = read_all(Source(SourceRef("a.zip"), data=data), FileKind.ZIP, limits, spill)
     assert not problems
     (big_name, big_size, big_digest, big_in_memory, big_path), small = members
-    assert big_name == "../../big.csv" and big_size == len(member) and big_digest == blake2b(member)
+    assert big_name == "../../big.csv" and big_size == len(member) and big_digest == blake3_of(member)
     assert big_in_memory is False and big_path.parent == spill and big_path.name.endswith("-big.csv")
-    assert small[3] is True and small[2] == blake2b(CLEAN_CSV)
+    assert small[3] is True and small[2] == blake3_of(CLEAN_CSV)
     assert os.listdir(spill) == []  # released
 
 
@@ -638,7 +640,7 @@ def test_source_hashes_on_the_reading_pass(tmp_path: Path) -> None:
     assert source.digest is None
     with source.open() as stream:
         assert stream.read() == data
-    assert source.digest == blake2b(data)
+    assert source.digest == blake3_of(data)
 
 
 _CORPUS_KINDS = ["excel/calamine_any_sheets.xls", "excel/calamine_any_sheets.xlsb", "excel/t1dm_qba_tab2data.xlsx",

@@ -212,7 +212,7 @@ def many_result(n: int = 30) -> ScanResult:
 
 def archive_result() -> ScanResult:
     """An archive whose members fail and need review, and one with a finding of its own."""
-    digest = "blake2b:" + "ab" * 32
+    digest = "blake3:" + "ab" * 32
     files = (
         FileResult("export/a.zip", "zip", 2048, (), 0.3, hash=digest, members_verdict=Verdict.FAIL),
         FileResult(
@@ -230,7 +230,7 @@ def archive_result() -> ScanResult:
                 ),
             ),
             0.2,
-            hash="blake2b:" + "cd" * 32,
+            hash="blake3:" + "cd" * 32,
         ),
         FileResult(
             "export/a.zip!secret.csv",
@@ -261,10 +261,10 @@ def archive_result() -> ScanResult:
                     "more than 10000 members",
                 ),
             ),
-            hash="blake2b:" + "ef" * 32,
+            hash="blake3:" + "ef" * 32,
             members_verdict=Verdict.PASS,
         ),
-        FileResult("export/b.tar.gz!ok.csv", "csv", 90, (), hash="blake2b:" + "01" * 32),
+        FileResult("export/b.tar.gz!ok.csv", "csv", 90, (), hash="blake3:" + "01" * 32),
     )
     return ScanResult(tool_version="0.1.0", profile="dst", files=files, seconds=0.5)
 
@@ -1065,7 +1065,7 @@ def test_json_archive_members_hash_and_member_location() -> None:
     assert list(by_path) == ["export/a.zip", "export/a.zip!dir/t.csv", "export/a.zip!secret.csv", "export/b.tar.gz",
                              "export/b.tar.gz!ok.csv"]
     assert by_path["export/a.zip"]["verdict"] == "fail" and by_path["export/a.zip"]["findings"] == []
-    assert by_path["export/a.zip"]["hash"] == "blake2b:" + "ab" * 32
+    assert by_path["export/a.zip"]["hash"] == "blake3:" + "ab" * 32
     assert by_path["export/a.zip!secret.csv"]["hash"] is None
     loc = by_path["export/a.zip!dir/t.csv"]["findings"][0]["location"]
     assert (loc["path"], loc["member"], loc["row"]) == ("export/a.zip", "dir/t.csv", 2)

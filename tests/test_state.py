@@ -22,7 +22,7 @@ from scanner.batch.state import (
 )
 from scanner.findings import FileResult, Finding, Location, Severity, Verdict
 
-HASH = "blake2b:" + "ab" * 32
+HASH = "blake3:" + "ab" * 32
 
 
 def _finding(path: str, rule: str = "TAB001", *, member: str | None = None, fp: str = "0f" * 16) -> Finding:
@@ -34,7 +34,7 @@ def _finding(path: str, rule: str = "TAB001", *, member: str | None = None, fp: 
 def _results() -> list[FileResult]:
     archive = FileResult("p1/a.zip", "zip", 300, (), 0.5, HASH, members_verdict=Verdict.FAIL)
     member = FileResult("p1/a.zip!dir/t.csv", "csv", 120, (_finding("p1/a.zip", member="dir/t.csv"),), 0.25,
-                        "blake2b:" + "cd" * 32)
+                        "blake3:" + "cd" * 32)
     return [archive, member]
 
 

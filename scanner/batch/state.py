@@ -75,7 +75,7 @@ CREATE TABLE files (
     mtime_ns INTEGER NOT NULL,
     ctime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL,
-    hash TEXT,                      -- blake2b:<hex>; NULL when the bytes could not be read
+    hash TEXT,                      -- blake3:<hex> (blake2b: before 2026-12); NULL when the bytes could not be read
     config_hash TEXT NOT NULL,      -- '' when the result must not be reused (the worker died)
     tool_version TEXT NOT NULL,
     verdict TEXT NOT NULL,          -- as scanned, before approvals

@@ -81,7 +81,7 @@ class DiscoveredFile:
     content. A directory that cannot be listed, and a symlinked directory that would loop, are yielded as
     one entry each with ``kind`` :attr:`FileKind.BINARY` and the error set.
 
-    ``hash`` is the content hash (``blake2b:<hex>``, see :mod:`scanner.sources`) when the bytes read to
+    ``hash`` is the content hash (``blake3:<hex>``, see :mod:`scanner.sources`) when the bytes read to
     classify the file were the whole file (at most :data:`HEAD_SIZE` bytes): a small file is then hashed
     without a read of its own. The scan hashes larger files itself.
     """

@@ -171,7 +171,7 @@ _FILE_SCHEMA: dict[str, Any] = {
         "bytes": {"type": "integer", "minimum": 0},
         "hash": {
             "type": ["string", "null"],
-            "description": "Content hash, `blake2b:` and 64 hex digits (BLAKE2b-256); null if unread.",
+            "description": "Content hash, `blake3:` and 64 hex digits (BLAKE3-256); null if unread.",
         },
         "seconds": {"type": "number", "minimum": 0},
         "findings": {"type": "array", "items": _FINDING_SCHEMA},
