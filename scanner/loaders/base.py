@@ -105,6 +105,11 @@ class SharedStream:
         self._pending: collections.deque[Future[None]] = collections.deque()
         self._depth = depth
         self._call = consume
+        # With background: when the analysis stops at its sample, the rest of the first stream is parsed
+        # and consumed by a feeder thread while the analysis works on the sample (Arrow's parser, Polars
+        # and the kernels release the GIL); finish() joins it.
+        self._feeder: Future[None] | None = None
+        self._stopping = False
         if background:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdcscan-consume")
 
@@ -142,7 +147,10 @@ class SharedStream:
 
     @property
     def footer_text(self) -> str:
-        """The wrapped source's footer (a CSV's notes under the table), if it reads one."""
+        """The wrapped source's footer (a CSV's notes under the table), if it reads one. While a feeder
+        reads the rest of the file the answer waits for it: a footer is known only at the stream's end,
+        and the answer must not depend on how far the feeder has come."""
+        self._join_feeder()
         return str(getattr(self._source, "footer_text", ""))
 
     def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
@@ -155,13 +163,35 @@ class SharedStream:
     def _tapped(self, stream: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         # Not a `yield from`: closing this generator (the analysis stops at its sample) must leave the
         # file's stream open for finish().
+        try:
+            for batch in stream:
+                self._consume(batch)
+                yield batch
+        except GeneratorExit:
+            if self._pool is not None and self._first is stream:
+                feeder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdcscan-feed")
+                self._feeder = feeder.submit(self._feed, stream)
+                feeder.shutdown(wait=False)  # the thread ends with the stream
+            raise
+
+    def _feed(self, stream: Iterator[pa.RecordBatch]) -> None:
         for batch in stream:
+            if self._stopping:
+                return
             self._consume(batch)
-            yield batch
+
+    def _join_feeder(self) -> None:
+        """Wait for the feeder (if one runs); its error is raised here, once."""
+        feeder, self._feeder = self._feeder, None
+        if feeder is not None:
+            feeder.result()
 
     def close(self) -> None:
         """Stop without reading further (after an error elsewhere): the file's stream is closed and the
         worker thread ends; a consumer's error is not raised again."""
+        self._stopping = True
+        with contextlib.suppress(Exception):
+            self._join_feeder()
         stream, self._first = self._first, None
         close = getattr(stream, "close", None)
         if close is not None:
@@ -174,6 +204,11 @@ class SharedStream:
         if not self._started:
             self._started = True
             self._first = iter(self._source.batches())
+        try:
+            self._join_feeder()
+        except BaseException:
+            self.close()
+            raise
         stream, self._first = self._first, None
         try:
             for batch in stream or ():
