@@ -8,7 +8,7 @@ When: importing a kernel module does not import Numba. A kernel is a :class:`Laz
 call that needs machine code; then every kernel of every loaded kernel module becomes a Numba dispatcher at
 once (module globals are rebound, so compiled callers see compiled callees) and compiles, or loads from the
 cache, only the signatures that are called. Numba's start-up alone (its import, its target and typing
-registries, SciPy's BLAS) costs 0.5-1 s, more than a small file's whole scan, so a process that has not
+registries) costs 0.4-0.8 s, more than a small file's whole scan, so a process that has not
 loaded Numba yet runs small calls in the interpreter: the kernels' own Python source, which CI tests with
 ``NUMBA_DISABLE_JIT=1`` against the same plain-Python references as the compiled code. A call is small when
 its array arguments (inputs and preallocated outputs) take at most ``SDCSCAN_INTERPRET_BYTES`` (default
@@ -208,6 +208,7 @@ def compile_all() -> None:
         _choose_cache_dir()
         import numba
 
+        _load_numpy_registries()
         for lazy in _registry:
             lazy._dispatcher = numba.njit(**lazy.options)(lazy.py_func)
             _dispatchers.append(lazy._dispatcher)
@@ -219,6 +220,39 @@ def compile_all() -> None:
                 if isinstance(value, LazyKernel):
                     ns[name] = value._dispatcher
         _loaded = True
+
+
+class _RefuseImport:
+    """A meta-path finder that refuses ``name`` (and its submodules) to imports made by one thread."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.thread = threading.get_ident()
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if threading.get_ident() == self.thread and (fullname == self.name or fullname.startswith(self.name + ".")):
+            raise ModuleNotFoundError(f"{fullname} is not loaded for the kernels", name=fullname)
+        return None
+
+
+def _load_numpy_registries() -> None:
+    """Import Numba's NumPy implementations (its first compile or cache load would) without SciPy's linear
+    algebra, unless the process has already imported it.
+
+    ``numba.np.arraymath`` imports ``scipy.linalg`` at its import only to learn whether BLAS is there
+    (``_HAVE_BLAS``): 0.13 s of every process that loads the kernels, a sixth of a whole scan of a 400 MB
+    log. No kernel calls ``np.dot``, ``np.cov`` or ``np.linalg`` (``tests/test_startup.py`` checks the
+    source), and without BLAS Numba only uses its own loop for those. SciPy is refused on this thread alone
+    and only for this import; a later ``import scipy.linalg`` (the suppression's LP solver) works as ever.
+    """
+    if "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules:
+        return
+    finder = _RefuseImport("scipy")
+    sys.meta_path.insert(0, finder)
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def compile_stats() -> dict[str, int]:

@@ -191,3 +191,33 @@ def test_after_warmup_the_example_compiles_nothing(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     stats = json.loads(proc.stdout.splitlines()[-1])
     assert stats["compiled"] == 0 and stats["loaded"] > 0, stats
+
+
+def test_loading_the_kernels_imports_no_scipy_linalg() -> None:
+    """Loading Numba and running a compiled kernel does not import SciPy's linear algebra (Numba's NumPy
+    registry imports scipy.linalg only to learn whether BLAS is there: kernels._jit refuses it for that
+    import), and scipy.linalg still imports later in the same process."""
+    code = ("import sys, numpy as np; from kernels import _jit, pid; from scanner.pid_scan import _keywords; "
+            "_jit.compile_all(); buf = np.frombuffer(b'pnr 19880320-0016 ' * 4, np.uint8); "
+            "kw, off, cls = _keywords(); pid.scan_bytes(buf, 0, len(buf), 48, kw, off, cls, 0); "
+            "before = 'scipy.linalg' in sys.modules; import scipy.linalg; "
+            "print(before, float(scipy.linalg.norm(np.ones(4))), _jit.numba_loaded())")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True,
+                          timeout=300)
+    assert proc.stdout.split() == ["False", "2.0", "True"]
+
+
+def test_no_kernel_needs_blas() -> None:
+    """Without SciPy's BLAS Numba compiles np.dot, np.cov and np.linalg differently or not at all: no kernel
+    may use them (see kernels._jit._load_numpy_registries)."""
+    import ast
+
+    needs_blas = {"dot", "vdot", "inner", "outer", "matmul", "cov", "corrcoef", "convolve", "correlate", "linalg"}
+    for path in sorted((REPO / "kernels").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            numpy_name = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id in ("np", "numpy")
+            if numpy_name:
+                assert node.attr not in needs_blas, f"{path.name}:{node.lineno} uses np.{node.attr}"
+            assert not isinstance(node, ast.MatMult), f"{path.name}: the @ operator"
