@@ -209,12 +209,22 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "examinerade", "utexaminerade", "nyutexaminerade", "dimittender", "færdiguddannede",
                           "faerdiguddannede", "uteksaminerte", "valmistuneet", "graduates", "deltagare",
                           "sökande", "sokande", "ansøgere", "ansoegere", "søkere", "sokere", "hakijat", "applicants",
-                          "studerande"})
+                          "studerande",
+                          # firms and workplaces, the units of business statistics ("Antall foretak", "Antal
+                          # virksomheder", "Yritysten lkm")
+                          "foretak", "virksomheder", "virksomheter", "företag", "foretag", "yritykset", "yritysten",
+                          "yrityksiä", "yrityksia", "firms", "enterprises", "companies", "businesses", "bedrifter",
+                          "arbejdssteder", "arbetsställen", "arbetsstallen", "toimipaikat", "establishments",
+                          "workplaces"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
 _NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåäö])|cum|kumul|change|growth|vækst|vaekst|"
                            r"ændring|aendring|indkomst|income|"
                            r"omsætning|omsaetning|turnover|løn|loen|wage|salary|kr\b|value|værdi|vaerdi|beløb|beloeb|"
-                           r"amount|sum|cost|udgift|expend|revenue|profit|tax|skat|weight|vægt", re.IGNORECASE)
+                           r"amount|sum|cost|udgift|expend|revenue|profit|tax|skat|weight|vægt|"
+                           # shares of an amount in business statistics: exports, value added, spending ("Eksport-
+                           # andel", "förädlingsvärde", "FoU-utgifter"), not of the exporting firms ("eksporterende")
+                           r"eksport(?!er)|export(?!er|ing)|vienti(?!yritys)|värde|varde|verdi|utgift|kostnad|"
+                           r"menot|omsättning|omsattning|omsetning|liikevaihto", re.IGNORECASE)
 # The words that make a column a share or a size, beside the group's own name ("Mænd_pct", "Mænd n").
 _SHARE_TOKENS = frozenset({"pct", "procent", "percent", "prosent", "andel", "share", "col", "row", "kol"})
 _SIZE_NAME_TOKENS = frozenset({"n", "antal", "antall", "count", "freq", "number", "nobs", "obs"})

@@ -352,6 +352,9 @@ _LISTED_NUMBERS = lazy_compile(r"[\s(\[):=,;\-]*(?:(?:is|are|er|var|was|were|nr\
                              r"((?:\d{4,18}(?:\s*(?:,|;|/|\band\b|\bog\b|\boch\b|\bor\b|\beller\b)?\s*)(?=\d|$|[^\d]))+)",
                              re.IGNORECASE)
 _DIGIT_RUN = lazy_compile(r"\d{4,18}")
+# A regression table's row that counts the groups or clusters of a key, just before the key's name: texreg's
+# "Num. groups: orgnr", "Clusters: lopnr", "Number of groups (pnr)", "Antal grupper: lopnr".
+_GROUPS_OF = lazy_compile(r"\b(?:groups?|clusters?|grupper|klynger|kluster|ryhmi\w*|ryhmät)\W*$", re.IGNORECASE)
 _YEAR = lazy_compile(r"(19|20)\d\d")
 
 
@@ -379,6 +382,8 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
         for word in _KEY_WORD.finditer(line):
             if identifier_kind(word.group(0).strip(".-")) != "register key":
                 continue
+            if _GROUPS_OF.search(line, 0, word.start()):
+                continue  # "Num. groups: orgnr   118204": the number of firms a model has, not keys
             if below is not None and _ENDS_LINE.fullmatch(line, word.end()):
                 listed = below  # "Excluded persons (LopNr):" above a line of numbers
             else:

@@ -644,7 +644,7 @@ def _largest_of_sums(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
 # A count of firms (workplaces, establishments): the units of business statistics.
 _FIRM_WORDS = lazy_compile(
     r"(?<![a-zæøåäö])(virksomhed\w*|firma\w*|firms?|enterprises?|compan(y|ies)|business(es)?|f(ö|o)retag\w*|"
-    r"bedrift\w*|yritys\w*|yritykset|toimipaik\w*|arbejdssted\w*|arbetsst(ä|a)ll\w*|workplaces?|"
+    r"bedrift\w*|yritys\w*|yrityk\w*|toimipaik\w*|arbejdssted\w*|arbetsst(ä|a)ll\w*|workplaces?|"
     r"establishments?|selskab\w*|selskap\w*|cvr\w*|juridiske enheder|units?_of_activity|foretak\w*|"
     r"rederi\w*|koncern\w*|arbeidssted\w*|arbeidsgiver\w*|arbejdsgiver\w*|arbetsgivar\w*|employers?|"
     r"banker|banks|pengeinstitut\w*|forsikringsselskab\w*|apotek\w*|butikker|stores?)(?![a-zæøåäö])",
@@ -710,6 +710,16 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
     if published:
         yield from published
         return
+    stated = _stated_top_share(table, profile.nk_k * 100, profile.nk_inclusive)
+    if stated is not None:
+        yield ctx.finding(
+            f"A note of the table states that the largest unit(s) hold {stated:g} % of a cell's value: the cell "
+            f"is dominated (largest {profile.nk_n} above {profile.nk_k * 100:g} %), and its published total is "
+            "close to that firm's own value.",
+            masking.note(f"top share stated in a note above {profile.nk_k * 100:g} % (profile {profile.name})"),
+            column=magnitudes[0].name, identity="dominance-stated-in-note",
+        )
+        return
     tops = [c for c in magnitudes if _SECOND_WORD.search(c.name) or _FIRST_WORD.search(c.name)]
     if tops and len(tops) < len(magnitudes):
         # The top values were checked and dominate no cell; they are still each one firm's own value.
@@ -735,6 +745,37 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
         masking.note(f"dominance not verifiable from the published table (profile {profile.name})"),
         column=magnitudes[0].name, severity=Severity.REVIEW, identity="unchecked-magnitudes",
     )
+
+
+# A note's statement of the largest units' share of a cell: "suurimman yrityksen osuus liikevaihdosta 89 %",
+# "the largest firm accounts for 91 % of turnover", "de to største virksomheders andel: 88,5 pct.". The share is
+# the first percentage in the same clause after the words for the largest unit(s).
+_TOP_SHARE_STATED = lazy_compile(
+    r"(?:largest|biggest|top[- ]?[12]\b|største|storste|största|storsta|suurimm\w*|isoimm\w*)"
+    r"([^.;:\n%]{0,80}?)(\d{1,3}(?:[.,]\d+)?)\s*(?:%|pct\b|procent|prosent|prosenttia|per ?cent)",
+    re.IGNORECASE)
+# Words before the number that make it a bound (the rule's own statement, "over 85 %", "under 85 %"), not a
+# cell's share.
+_SHARE_BOUND = lazy_compile(
+    r"(?:over|under|above|below|exceed\w*|overstiger|överstiger|overskrider|ylittä\w*|yli|alle|alitta\w*|"
+    r"more than|less than|at least|at most|mindst|højst|hoejst|minst|högst|hogst|høyst|mer enn|mindre enn|"
+    r"mer än|mindre än|enintään|vähintään|[<>≤≥]|=<|>=|<=)\W*$", re.IGNORECASE)
+
+
+def _stated_top_share(table: TableModel, k_pct: float, inclusive: bool) -> float | None:
+    """The largest share of a cell a table's note states for its largest unit(s), when it breaks the rule
+    (above ``k_pct``, or at it when ``inclusive``); None when no note states one. Bounds ("over 85 %", the
+    rule as a note describes it) and rule parameters ("(85 %, n=2)") are no cell's share."""
+    texts = [str(getattr(table.source, "footer_text", "") or ""), table.meta.title or ""]
+    worst: float | None = None
+    for text in texts:
+        for m in _TOP_SHARE_STATED.finditer(text):
+            if _SHARE_BOUND.search(m.group(1)):
+                continue
+            value = float(m.group(2).replace(",", "."))
+            if value <= 100 and (value > k_pct or (inclusive and value >= k_pct)):
+                worst = value if worst is None else max(worst, value)
+    return worst
 
 
 # Names of magnitude columns (money, values): a sum or mean of 0 over several units tells each unit's value.
