@@ -1313,8 +1313,24 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             continue
         if c.period_header and not wide_integral:
             continue
+        if c.period_header and _money_prefix(c.name, not_count_words):
+            continue  # "Export 2021;Export 2022": the periods of an amount (the prefix names no count)
         c.is_count = True
     _measure_label_counts(model, count_words, not_count_words)
+
+
+#: Words a period column's prefix may hold and still be a count's ("År 2021", "year_2022").
+_PERIOD_PREFIX_WORDS = frozenset({"year", "years", "år", "aar", "ar", "vuosi", "vuonna", "fy"})
+
+
+def _money_prefix(name: str, not_count_words: frozenset[str]) -> bool:
+    """Whether a prefixed period column ("Export 2021", "omsaetning_2022") names an amount or another
+    measure that is never a count by its prefix."""
+    m = _PREFIXED_PERIOD.match(name.strip())
+    if m is None:
+        return False
+    prefix = m.group(1)
+    return _not_count_name(name_tokens(prefix), not_count_words - _PERIOD_PREFIX_WORDS, prefix)
 
 
 def _has_fraction(values: pl.Series) -> bool:

@@ -2138,6 +2138,10 @@ def caption_below(text: str, first_line: int, table: TextTable) -> str:
     rows' whole as a title's is). Only caption-like lines count: the next paragraph is not the table's."""
     lines = text.split("\n")
     last = (max(table.lines) if table.lines else table.data_line + len(table.rows) - 1) - first_line
+    if table.kind == "latex":
+        notes = _latex_table_notes(lines[last + 1:last + 1 + _LATEX_NOTES_LINES])
+        if notes:
+            return notes
     out: list[str] = []
     for line in lines[last + 1:last + 1 + CAPTION_LINES + 2]:
         stripped = line.strip()
@@ -2152,6 +2156,29 @@ def caption_below(text: str, first_line: int, table: TextTable) -> str:
         if len(out) >= CAPTION_LINES:
             break
     return "\n".join(out)
+
+
+#: Lines under a LaTeX table's last row searched for its notes (the tabular's end, threeparttable's notes).
+_LATEX_NOTES_LINES = 12
+_LATEX_NOTES = lazy_compile(r"\\begin\{(tablenotes|tablenote|TableNotes|minipage)\}(.*?)\\end\{\1\}", re.DOTALL)
+_LATEX_TABLE_END = lazy_compile(r"\\end\{table\*?\}")
+_LATEX_ITEM_MARK = lazy_compile(r"\\item\s*\[([^\]]*)\]")
+_LATEX_COMMAND = lazy_compile(r"\\[a-zA-Z]+\*?(?:\[[^\]]*\])?")
+_LATEX_SPACING = lazy_compile(r"\\[,;:! ]")
+
+
+def _latex_table_notes(lines: list[str]) -> str:
+    """The text of the notes under a LaTeX table (threeparttable's ``tablenotes``): "a Undertryckt på grund av
+    dominans (de två största företagen > 85 %)". Commands are dropped, their arguments kept."""
+    block = "\n".join(lines)
+    end = _LATEX_TABLE_END.search(block)
+    m = _LATEX_NOTES.search(block if end is None else block[:end.start()])
+    if m is None:
+        return ""
+    body = _LATEX_ITEM_MARK.sub(r"\n\1 ", m.group(2)).replace("\\item", "\n")
+    body = _LATEX_SPACING.sub(" ", body).replace("\\%", "%").replace("$", "").replace("~", " ")
+    body = _LATEX_COMMAND.sub("", body).replace("{", "").replace("}", "")
+    return "\n".join(" ".join(x.split()) for x in body.split("\n") if x.strip())
 
 
 class TextTableSource:
