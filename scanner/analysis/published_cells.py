@@ -61,6 +61,8 @@ class SmallCell:
     complement: bool = False
     #: a suppressed share that 100 % minus the row's other shares gives back, times the row's size
     hidden_share: bool = False
+    #: a mean between 0 and 1 beside the group's size: a share if the variable is an indicator (0/1)
+    indicator_mean: bool = False
 
 
 @dataclass(slots=True)
@@ -187,7 +189,8 @@ def _count_cells(frame: pl.DataFrame, name: str, offset: int, dims: list[str], p
 
 
 # A column of group sizes beside shares of it: "n", "N", "antal", "Count", "Total".
-_SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total", "number", "lkm", "freq", "personer",
+_SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total", "number", "lkm", "freq", "frequency",
+                          "frekvens", "personer",
                           "persons", "i", "alt", "ialt", "of", "group", "gruppe",
                           # the units a group size counts: "Antal individer", "Befolkning", "Folketal"
                           "individer", "individuals", "individ", "patienter", "patients", "observationer",
@@ -254,6 +257,7 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
 
 #: Size words that name no units ("i alt", "total", "group").
 _GENERIC_SIZE_WORDS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total", "number", "lkm", "freq",
+                                 "frequency", "frekvens",
                                  "i", "alt", "ialt", "of", "group", "gruppe"})
 
 
@@ -344,6 +348,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         _rates_of_sizes(table, profile, dims, result, denominator)
     if size is None:
         return
+    _indicator_means(table, profile, dims, result, size)
     frame = table.sample
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
               and not c.is_count and not c.embedded and c.name != size and not _NOT_OF_UNITS.search(c.name)]
@@ -447,6 +452,30 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
         half = _half_unit(present) * scale
         small = _small_counts(values.to_numpy().astype(float) * scale, half, n, profile.threshold)
         _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=of or size)
+
+
+def _indicator_means(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str) -> None:
+    """Means between 0 and 1 beside each group's size (Stata's ``table g, statistic(frequency) statistic(mean
+    hipfracture)``: "Vortioxetin | 148 0.014"): the mean of an indicator (0/1) is the share of the group with
+    the event, and mean x size its number of units, 2 of 148. Whether the variable is an indicator cannot be
+    read from the table, so these counts are unsure (review): a mean of a score that lies between 0 and 1 is
+    no count."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    for col in table.columns:
+        if col.kind is not ColumnKind.NUMERIC or col.is_count or col.statistic != "mean" or col.embedded \
+                or col.name == size or col.name in dims:
+            continue
+        values = table.sample.get_column(col.name).cast(float)
+        present = values.drop_nulls().drop_nans()
+        if present.len() < 2 or present.min() < 0 or present.max() > 1 or not ((present > 0) & (present < 1)).any():
+            continue
+        n = table.sample.get_column(size).cast(float).to_numpy()
+        small = _small_counts(values.to_numpy().astype(float) * 100, _half_unit(present) * 100, n, profile.threshold)
+        _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=size,
+                   unsure=True, indicator_mean=True)
 
 
 def _small_counts(pct: np.ndarray, half: float, units: np.ndarray | float, threshold: int) -> np.ndarray:
