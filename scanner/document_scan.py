@@ -584,8 +584,11 @@ def _named_counts(labels: Sequence[str]) -> list[list[str]]:
 
 # The row title of a survival plot's table of numbers at risk: "Number at risk", "No. at risk", "At risk",
 # "Antal i risiko", "Antal at risk", "n.risk".
-_AT_RISK = lazy_compile(r"(?i)\bat\s*risk\b|\bi\s+risiko\b|\bi\s+risk\b|\bn\.risk\b|\brisikopopulation")
+_AT_RISK = lazy_compile(r"(?i)\bat\s*risk\b|\bi\s+risiko\b|\bi\s+risk\b|\bn\.risk\b|\brisikopopulation|"
+                        r"\briskiss[äa]\b|\briskijoukko|\bunder\s+risk\b")
 _WHOLE = lazy_compile(r"^\d{1,9}$")
+_CELL_GAP = lazy_compile(r"\s{2,}")
+_THOUSANDS_SPACE = lazy_compile(r"^(\d{1,3})[ \u00a0\u2009\u202f](\d{3})$")
 # A cell of a table of numbers at risk: "8", or survminer's "8 (2)" (at risk, and events or a percentage).
 _RISK_CELL = lazy_compile(r"^(\d{1,9})(?:\s*\(\s*\d{1,9}(?:[.,]\d+)?\s*%?\s*\))?$")
 
@@ -594,6 +597,10 @@ def _at_risk_numbers(labels: Sequence[str]) -> list[str]:
     """The numbers at risk printed under a survival curve, in the order the figure writes its texts: after the
     "at risk" title, each stratum's run of whole numbers that never grows (persons leave the risk set;
     an axis's tick labels grow), a stratum's name between runs."""
+    # A PDF's text comes a line at a time ("Kotona      3 421      2 654      903"): cells are apart by runs of
+    # spaces, a number's thousands by one space.
+    labels = [_THOUSANDS_SPACE.sub(r"\1\2", part) for label in labels
+              for part in (_CELL_GAP.split(label.strip()) if _CELL_GAP.search(label.strip()) else [label])]
     out: list[str] = []
     k = 0
     while k < len(labels):

@@ -113,6 +113,27 @@ mpl_hist_density_pdf = _mpl("hist_density.pdf", lambda ax: (ax.hist(_rng.normal(
 mpl_bar_values_small_pdf = _mpl("bar_values.pdf", lambda ax: _count_bars(ax, [120, 2, 340], "Antal personer"))
 mpl_bar_values_safe_pdf = _mpl("bar_values_safe.pdf", lambda ax: _count_bars(ax, [120, 87, 340], "Number of patients"))
 mpl_bar_values_means_pdf = _mpl("bar_means.pdf", lambda ax: _count_bars(ax, [12, 2, 34], "Mean number of visits"))
+def _km_with_risk_table(ax: object, last: int) -> None:
+    """A Kaplan-Meier plot with its numbers at risk under the axis, Finnish, as lifelines' add_at_risk_counts
+    or a hand-made table writes them (one text per cell, thousands apart by a space)."""
+    times = [0, 1, 2, 3, 4, 5]
+    strata = {"Kotona": [3421, 2654, 2103, 1640, 1248, 903], "Laitoshoito": [61, 29, 17, 9, 5, last]}
+    for name, at_risk in strata.items():
+        ax.step(times, [n / at_risk[0] for n in at_risk], where="post", label=name)  # type: ignore[attr-defined]
+    ax.set_xlabel("Aika murtumasta (vuotta)")  # type: ignore[attr-defined]
+    ax.text(-0.8, -0.32, "Riskissä olevat", transform=ax.get_xaxis_transform())  # type: ignore[attr-defined]
+    for row, (name, at_risk) in enumerate(strata.items()):
+        y = -0.42 - 0.08 * row
+        ax.text(-0.8, y, name, transform=ax.get_xaxis_transform())  # type: ignore[attr-defined]
+        for t, n in zip(times, at_risk, strict=True):
+            ax.text(t, y, f"{n:,}".replace(",", " "), ha="center",  # type: ignore[attr-defined]
+                    transform=ax.get_xaxis_transform())
+
+
+mpl_km_risk_pdf = _mpl("km_risk.pdf", lambda ax: _km_with_risk_table(ax, 2))
+mpl_km_risk_safe_pdf = _mpl("km_risk_safe.pdf", lambda ax: _km_with_risk_table(ax, 4))
+mpl_km_risk_svg = _mpl("km_risk.svg", lambda ax: _km_with_risk_table(ax, 2))
+mpl_km_risk_safe_svg = _mpl("km_risk_safe.svg", lambda ax: _km_with_risk_table(ax, 4))
 mpl_pyramid_pdf = _mpl("pyramid.pdf", lambda ax: _pyramid(ax, 1))
 mpl_pyramid_safe_pdf = _mpl("pyramid_safe.pdf", lambda ax: _pyramid(ax, 12))
 # box plots: the points beyond the whiskers are single units' values, however few
@@ -513,6 +534,10 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_bar_values_small_pdf, Verdict.FAIL, {"TAB001"}),
     (mpl_bar_values_safe_pdf, Verdict.PASS, set()),
     (mpl_bar_values_means_pdf, Verdict.PASS, set()),
+    (mpl_km_risk_pdf, Verdict.FAIL, {"TAB001"}),
+    (mpl_km_risk_safe_pdf, Verdict.PASS, set()),
+    (mpl_km_risk_svg, Verdict.FAIL, {"TAB001"}),
+    (mpl_km_risk_safe_svg, Verdict.PASS, set()),
     (mpl_pyramid_pdf, Verdict.FAIL, {"TAB001"}),
     (mpl_pyramid_safe_pdf, Verdict.PASS, set()),
     (pdf_chart([3, 9, 25, 48, 31, 12, 1], rotated=True), Verdict.FAIL, {"TAB001"}),
@@ -892,3 +917,19 @@ def test_cairo_svg_text_glyphs_are_no_marks_and_its_circles_are(tmp_path: Path, 
                     f'height="300">{body}</svg>', encoding="utf-8")
     f = scan(path)
     assert f.verdict is verdict, _detail(f)
+
+
+def test_numbers_at_risk_of_a_pdf_figure_read_a_line_at_a_time() -> None:
+    """matplotlib's PDF text comes a line per stratum, cells apart by runs of spaces and thousands by one
+    space; the Finnish title "Riskissä olevat" heads the table. The time axis (growing) is no stratum."""
+    from scanner.document_scan import _at_risk_numbers
+
+    labels = ["Kuolleisuus lonkkamurtuman jälkeen", "0                1                2                3",
+              "Riskissä olevat",
+              "Kotona                            3 421            2 654            2 103            1 640",
+              "Laitoshoito                         61               29               17               2"]
+    assert _at_risk_numbers(labels) == ["3421", "2654", "2103", "1640", "61", "29", "17", "2"]
+    # one text element a cell, as an SVG writes them
+    assert _at_risk_numbers(["Number at risk", "Kotona", "3 421", "2 654", "Laitoshoito", "61", "2"]) == \
+        ["3421", "2654", "61", "2"]
+    assert _at_risk_numbers(["0   1   2   3", "Kotona   3 421   2 654"]) == []  # no title: no table at risk
