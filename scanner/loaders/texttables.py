@@ -1469,6 +1469,11 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     # A bar between columns (Stata's "label |  freq") is a gutter too.
     lines = [line.expandtabs(8).replace("|", " ").rstrip() for _, line in block]
     spans = thousands_joined(gutter_spans(lines), lines)
+    if len(lines) >= 4 and _one_cell(block[0][1]) \
+            and len(thousands_joined(gutter_spans(lines[1:]), lines[1:])) > len(spans):
+        # a title line over the table ("Number at risk", "Kumulerede hændelser") runs across the gutter
+        # between the row labels and the first column: the table starts under it
+        return _fixed_width(block[1:])
     if len(spans) >= 3 and not any(x[spans[-1][0]:spans[-1][1]].strip() for x in lines[1:]):
         # a header word past the last column of numbers ("(%)" of "Genindlagt (%)") is that column's name
         spans[-2:] = [(spans[-2][0], spans[-1][1])]
