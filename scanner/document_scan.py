@@ -173,6 +173,7 @@ def table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> Text
         # SAS PROC FREQ's legend over the row labels ("Frequency / Percent / Row Pct / Col Pct"): the cells
         # are the frequencies (their first number), whatever the levels' names look like ("E10 Type 1")
         header = [header[0], *(f"{h.strip()} | Frequency" if h.strip() else h for h in header[1:])]
+        rows = _unstacked_freq_cells(header[0], rows)
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows]
     return TextTable(unique_names([h.strip() for h in header]), body, 1, kind)
@@ -183,6 +184,48 @@ def table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> Text
 _FREQ_LEGEND = lazy_compile(r"(?i)(?:^|\|\s*)(?:frequency|frekvens|frekvenser|antal|antall|frekvenssi)"
                             r"(?:\s+(?:percent|procent|prosent|prosentti|row pct|col pct|radprocent|kolumnprocent|"
                             r"radprosent|kolonneprosent|rivi-%|sarake-%)\b.*)?$")
+
+
+# The statistics a PROC FREQ legend names, one line each in a stacked cell.
+_FREQ_STAT = lazy_compile(r"(?i)\b(?:frequency|frekvens|frekvenser|antal|antall|frekvenssi|percent|procent|prosent|"
+                          r"prosentti|row pct|col pct|radprocent|kolumnprocent|radprosent|kolonneprosent|rivi-%|"
+                          r"sarake-%)")
+# A percentage as PROC FREQ prints it: two decimals ("22,10", "1.14"), never a frequency.
+_FREQ_PERCENT = lazy_compile(r"\d{1,3}[.,]\d{2}")
+
+
+def _unstacked_freq_cells(legend: str, rows: list[list[str]]) -> list[list[str]]:
+    """A PROC FREQ crosstab whose stacked cells (frequency over its percentages) a PDF's text gives a line
+    each: the frequencies' line has no row label, the label sits on a percentage's line ("      4120  5877" over
+    "Stockholms län  22,10  31,53  18640"). The percentages are dropped and each level's lines joined, so
+    each row holds its level's frequencies. Rows that are not so stacked are left as they are."""
+    if len(_FREQ_STAT.findall(" ".join(legend.split()))) < 2 or all(r[0].strip() for r in rows if r):
+        return rows
+    lines = [[r[0], *("" if _FREQ_PERCENT.fullmatch(c.strip()) else c for c in r[1:])] for r in rows]
+    lines = [r for r in lines if any(c.strip() for c in r)]
+
+    def apart(a: list[str], b: list[str]) -> bool:
+        return not any(x.strip() and y.strip() for x, y in zip(a[1:], b[1:], strict=False))
+
+    def joined(a: list[str], b: list[str]) -> list[str]:
+        return [x if x.strip() else y for x, y in zip(a, b, strict=False)]
+
+    out: list[list[str]] = []
+    k = 0
+    while k < len(lines):
+        row = lines[k]
+        if not row[0].strip():
+            if k + 1 < len(lines) and lines[k + 1][0].strip() and apart(row, lines[k + 1]):
+                lines[k + 1] = joined(lines[k + 1], row)  # the frequencies' line above its label
+                k += 1
+                continue
+            if out and out[-1][0].strip() and apart(out[-1], row):
+                out[-1] = joined(out[-1], row)
+                k += 1
+                continue
+        out.append(row)
+        k += 1
+    return out
 
 
 def _names_over_levels(header: list[str], levels: list[str], data: list[str]) -> bool:

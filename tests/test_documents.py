@@ -1005,3 +1005,37 @@ def test_sas_rtf_proc_freq_with_coded_levels_is_a_table_of_counts(tmp_path: Path
     path.write_text(_sas_rtf_crosstab(small), encoding="latin-1")
     (result,) = api.scan([path], load_config(), jobs=1).files
     assert result.verdict is verdict, [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(1, Verdict.FAIL), (11, Verdict.PASS)])
+def test_proc_freq_pdf_with_stacked_cells_a_line_each(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    """SAS ODS PDF of PROC FREQ (Swedish): each cell stacks its Frekvens over its Radprocent, and the PDF's
+    text gives them a line each, the row label on the percentages' line: the frequencies are the cells."""
+    from tests.doc_samples import make_pdf
+
+    def rows(label: str, counts: list[int]) -> list[tuple[str, list[str]]]:
+        total = sum(counts)
+        return [("", [str(n) for n in counts] + [""]),
+                (label, [f"{100 * n / total:.2f}".replace(".", ",") for n in counts] + [str(total)])]
+
+    regions = {"Stockholms län": [4120, 5877, 212], "Uppsala län": [988, 1301, 64], "Gotlands län": [88, 102, small],
+               "Västerbottens län": [612, 790, 38], "Jämtlands län": [341, 402, 6]}
+    data = [line for label, counts in regions.items() for line in rows(label, counts)]
+    data.append(("Totalt", [str(sum(c[k] for c in regions.values())) for k in range(3)]
+                 + [str(sum(map(sum, regions.values())))]))
+    # (SAS wraps the levels' names over two lines, as it does the legend)
+    texts = [(300, 770, "Proceduren FREQ"), (270, 740, "Tabell för lan efter sun2020niva"),
+             (72, 716, "Frekvens"), (72, 704, "Radprocent"),
+             (200, 716, "Förgymnasia"), (200, 704, "l"), (280, 704, "Gymnasial"), (360, 716, "Forskarutbil"),
+             (360, 704, "dning"), (440, 704, "Totalt")]
+    y = 688
+    for label, cells in data:
+        if label:
+            texts.append((72, y, label))
+        texts.extend((200 + 80 * k, y, c) for k, c in enumerate(cells) if c)
+        y -= 12
+    path = make_pdf(tmp_path / "freq_lan.pdf", [texts])
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert {x.rule for x in f.findings} == {"TAB001"}
