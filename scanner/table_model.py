@@ -892,6 +892,10 @@ def _word_match(tokens: Sequence[str], words: frozenset[str], name: str) -> bool
     return lowered in words or any(t in words for t in tokens)
 
 
+#: Not-count words that name an amount only as a word of their own: "Export 2022" is an amount, but "heraf med
+#: vareeksport" counts the firms with goods exports.
+_WHOLE_WORD_ONLY = frozenset({"export", "exports", "eksport", "vienti", "import", "imports", "tuonti"})
+
 #: Not-count words this long also end a compound word: Nordic languages write "årsindkomst", "nettoformue",
 #: "timeløn" in one word (English "netincome"). Shorter words ("kr", "sd", "lon") must be whole tokens.
 _COMPOUND_MIN = 6
@@ -904,7 +908,7 @@ def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> 
         return False  # stacked headers end in the statistic: "T&K-menot, 1000 EUR | N" counts firms
     if _word_match(tokens, words, name):
         return True
-    long_words = [w for w in words if len(w) >= _COMPOUND_MIN]
+    long_words = [w for w in words if len(w) >= _COMPOUND_MIN and w not in _WHOLE_WORD_ONLY]
     return any(len(t) > len(w) and t.endswith(w) for t in tokens for w in long_words)
 
 

@@ -705,7 +705,8 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
     if not firms:
         return
     magnitudes = [c for c in table.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
-                  and c not in firms and (c.statistic not in ("share", "dominance", "estimate", "spread")
+                  and c not in firms and not (c.is_count and _FIRMS_HAVING.search(c.name))
+                  and (c.statistic not in ("share", "dominance", "estimate", "spread")
                                           or (c.statistic == "dominance" and _amounts(table, c)))
                   and c.non_null]
     if not magnitudes:
@@ -750,6 +751,12 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
         masking.note(f"dominance not verifiable from the published table (profile {profile.name})"),
         column=magnitudes[0].name, severity=Severity.REVIEW, identity="unchecked-magnitudes",
     )
+
+
+# A count of the firms that have something ("heraf med vareeksport", "varav med FoU", "joilla vientiä", "with
+# exports"): a number of firms beside their total, not a magnitude summed over them.
+_FIRMS_HAVING = lazy_compile(r"(?i)^\s*(?:(?:heraf|herav|varav|därav|of which|josta)\b[\s,:]*)?"
+                             r"(?:med|with|having|joilla|som har|der har)\b")
 
 
 # A note's statement of the largest units' share of a cell: "suurimman yrityksen osuus liikevaihdosta 89 %",
