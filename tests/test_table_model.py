@@ -133,3 +133,29 @@ def test_small_column_fast_path_agrees_with_the_full_reading(values: list[str | 
     finally:
         tm._SMALL_COLUMN = saved
     assert fast == full
+
+
+def test_firm_names_read_alike_in_python_and_polars() -> None:
+    """MIC002's test of a column of firms' names runs in Python on a small table and in Polars on a large
+    one: the same pattern must give the same answer."""
+    from types import SimpleNamespace
+
+    import polars as pl
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from scanner.rules import microdata
+
+    names = st.sampled_from(["Novo Nordisk A/S", "Volvo AB (publ)", "Nokia Oyj", "2,2 KB", "Equinor ASA",
+                             "Hansen ApS.", "Region Nord", "", "  ", "Lego A/S ", "Mærsk", "KB", "Oy", "x Oy"])
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.one_of(names, st.none()), min_size=1, max_size=12))
+    def check(values: list[str | None]) -> None:
+        small = SimpleNamespace(sample=pl.DataFrame({"navn": values}, schema={"navn": pl.String}))
+        large = SimpleNamespace(sample=pl.DataFrame({"navn": values * (microdata._FIRM_SMALL // len(values) + 1)},
+                                                    schema={"navn": pl.String}))
+        assert large.sample.height > microdata._FIRM_SMALL >= small.sample.height
+        assert microdata._firm_names(small, "navn") == microdata._firm_names(large, "navn")  # type: ignore[arg-type]
+
+    check()

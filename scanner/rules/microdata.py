@@ -688,6 +688,10 @@ _FIRM_FORM = (r"(?i)(?:^|[^\w/])(a/s|aps|ivs|i/s|k/s|p/s|amba|a\.m\.b\.a\.?|fmba
               r"ans|da|sa|oy|oyj|ky|hf|ehf|ltd|limited|plc|gmbh|ag|inc|llc|corp|s\.a\.|bv|nv|se)\.?\s*$")
 #: Values of a column looked at to tell whether it names firms.
 _FIRM_SAMPLE = 10_000
+#: Tables up to this many rows are looked at in Python (the same patterns, Python's syntax is the same here).
+_FIRM_SMALL = 2_000
+_FIRM_FORM_RE = lazy_compile(_FIRM_FORM)
+_WORDY_RE = lazy_compile(r"[^\W\d_]{3,}")
 
 
 def _firm_names(table: TableModel, name: str) -> bool:
@@ -696,6 +700,11 @@ def _firm_names(table: TableModel, name: str) -> bool:
 
     if table.sample.schema[name] != pl.String:
         return False
+    if table.sample.height <= _FIRM_SMALL:
+        # a small table's few values in Python: Polars compiles the two patterns anew on every call (0.3 ms)
+        values = [v for v in table.sample.get_column(name).to_list() if v is not None and v.strip()]
+        firms = sum(1 for v in values if _FIRM_FORM_RE.search(v) and _WORDY_RE.search(v))
+        return bool(values) and firms >= 0.6 * len(values)
     col = pl.col(name).head(_FIRM_SAMPLE)
     present = col.filter(col.is_not_null() & (col.str.strip_chars() != ""))
     # (a name besides its form: "2,2 KB", "3 kB" are file sizes, not kommanditbolag)
