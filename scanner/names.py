@@ -32,6 +32,11 @@ def name_tokens(name: str) -> list[str]:
     return _TOKEN.findall(spaced.lower())
 
 
+#: Names of the cells of a statistical grid (INSPIRE "1kmN6192E650", SSB's "ssbid250m", Statistics Finland's
+#: "grd_id"): areas a table is by, like municipalities.
+GRID_WORDS = frozenset({"grd", "grid", "gridcell", "ruutu", "ruudut", "ruutuid", "rute", "ruter", "rutenett",
+                        "rutid", "ruta", "rutor", "kvadrat", "kvadratnet", "ssbid", "ssbid250m", "ssbid1000m"})
+
 # Name tokens that mark a dimension when the column is numeric (a year, an age, a region code...).
 DIMENSION_WORDS = frozenset(
     [
@@ -168,7 +173,7 @@ DIMENSION_WORDS = frozenset(
         "num",
         "id",
     ]
-)
+) | GRID_WORDS
 
 
 # Register keys of the Nordic statistics offices and their pseudonymised forms. Matched anywhere in the
@@ -256,9 +261,12 @@ def identifier_kind(name: str) -> str | None:
         return "direct identifier"
     tokens = name_tokens(name)
     squashed = "".join(tokens)
+    if GRID_WORDS.intersection(tokens):
+        return None  # "grd_id", "kvadrat_id", "ssbid250m": a grid cell (an area), not a unit's key
     if "id" in tokens or squashed in GENERIC_IDS:
         return "record key"
     return None
+
 
 
 # Quasi-identifiers: attributes that are harmless alone but single out a person in combination (Sweeney's

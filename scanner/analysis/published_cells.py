@@ -218,7 +218,16 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "foretak", "virksomheder", "virksomheter", "företag", "foretag", "yritykset", "yritysten",
                           "yrityksiä", "yrityksia", "firms", "enterprises", "companies", "businesses", "bedrifter",
                           "arbejdssteder", "arbetsställen", "arbetsstallen", "toimipaikat", "establishments",
-                          "workplaces"})
+                          "workplaces",
+                          # residents, the labour force, movers and voters of an area ("bosatte_18_66",
+                          # "tyovoima", "Antal utflyttare 2021", "stemmeberettigede")
+                          "bosatte", "bosatt", "bofaste", "residents", "inhabitants", "asukkaita",
+                          "tyovoima", "työvoima", "arbeidsstyrke", "arbeidsstyrken", "arbetskraft", "arbetskraften",
+                          "arbejdsstyrke", "arbejdsstyrken", "labour", "labor", "force", "utflyttare", "inflyttare",
+                          "flyttare", "tilflyttere", "fraflyttere", "flyttere", "innflyttere", "utflyttere",
+                          "tilflyttede", "fraflyttede", "movers", "muuttajat", "maahanmuuttajat", "stemmeberettigede",
+                          "stemmeberettigete", "stemmeberettigte", "röstberättigade", "rostberattigade",
+                          "äänioikeutetut", "aanioikeutetut", "electors", "voters", "eligible"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
 _NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåäö])|cum|kumul|change|growth|vækst|vaekst|"
                            r"ændring|aendring|indkomst|income|"
