@@ -113,3 +113,57 @@ def test_frames_by_columns_and_bare_lists_of_values_are_tables(tmp_path: Path) -
         (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
         (result,) = api.scan([tmp_path / name], load_config(), jobs=1).files
         assert result.verdict is verdict, (name, [(f.rule, f.message) for f in result.findings])
+
+
+def _feature(props: dict[str, object], geometry: dict[str, object]) -> dict[str, object]:
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+def _square(x: int, y: int) -> dict[str, object]:
+    ring = [[x, y], [x + 1000, y], [x + 1000, y + 1000], [x, y + 1000], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(1, Verdict.FAIL), (14, Verdict.PASS)])
+def test_geojson_areas_are_a_table_of_their_properties(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    """GDAL's GeoJSON of 1 km grid cells with counts: one row per cell, the counts are cells of a table."""
+    counts = [5, 12, small, 33, 8, 21]
+    features = [_feature({"kvadrat": f"1kmN619{k}E650", "befolkning": 100 + k, "tilflyttere_2021": n},
+                         _square(650000, 6190000 + 1000 * k)) for k, n in enumerate(counts)]
+    path = tmp_path / "tilflyttere_1km.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "name": "tilflyttere_1km",
+                                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}},
+                                "features": features}), encoding="utf-8")
+    f = _scan(path)
+    assert f.verdict is verdict, f.findings
+    assert {x.rule for x in f.findings} == ({"TAB001"} if verdict is Verdict.FAIL else set())
+
+
+def test_geojson_points_of_persons_are_microdata(tmp_path: Path) -> None:
+    """A point layer with each mover's sex, age group and moving distance: one row per person, even with
+    the coordinates jittered."""
+    import random
+
+    rng = random.Random(3)
+    features = [_feature({"ar": 2021, "kon": rng.choice("MK"), "aldersgrupp": rng.choice(["18-29", "30-49", "65+"]),
+                          "fran_kommun": rng.choice(["Vindeln", "Robertsfors", "Vännäs"]),
+                          "flyttavstand_km": round(rng.uniform(2, 90), 1)},
+                         {"type": "Point",
+                          "coordinates": [758000 + rng.uniform(0, 9000), 7084000 + rng.uniform(0, 9000)]})
+                for _ in range(60)]
+    path = tmp_path / "flyttare_punkter.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    f = _scan(path)
+    assert f.verdict is Verdict.FAIL and "MIC001" in {x.rule for x in f.findings}, f.findings
+
+
+@pytest.mark.parametrize(("small", "verdict"), [(2, Verdict.FAIL), (12, Verdict.PASS)])
+def test_d3_sankey_links_are_counts(tmp_path: Path, small: int, verdict: Verdict) -> None:
+    nodes = [{"name": "Studieforberedende (2013)"}, {"name": "Yrkesfag (2013)"}, {"name": "Arbeid (2016)"},
+             {"name": "Universitet/høyskole (2016)"}]
+    links = [{"source": 0, "target": 2, "value": 41}, {"source": 0, "target": 3, "value": 88},
+             {"source": 1, "target": 2, "value": 65}, {"source": 1, "target": 3, "value": small}]
+    path = tmp_path / "sankey.json"
+    path.write_text(json.dumps({"nodes": nodes, "links": links}), encoding="utf-8")
+    f = _scan(path)
+    assert f.verdict is verdict, f.findings

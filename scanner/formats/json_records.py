@@ -4,10 +4,11 @@ newline-delimited JSON (one object per line), or one object holding such an arra
 table, columns, index, values) and a dictionary of dictionaries of values (``{"Læsø": {"Mænd": 2}}``) are read
 as the same rows.
 
-Any other JSON (a nested dictionary of results, a GeoJSON or Vega specification) has no row layout this
-reader can trust: it is a LoadError, so the file stays FIL001 review, as before there was a reader. Values
-that are objects or arrays become nested columns, named as not inspected (review), as for Parquet. The file is
-parsed whole (the standard library's parser; records files are results, not registers): files above
+A GeoJSON FeatureCollection is read as its features' properties (a point's coordinates as two columns), and a
+d3 Sankey's ``{"nodes", "links"}`` as its links. Any other JSON (a nested dictionary of results, a Vega
+specification) has no row layout this reader can trust: it is a LoadError, so the file stays FIL001 review.
+Values that are objects or arrays become nested columns, named as not inspected (review), as for Parquet. The
+file is parsed whole (the standard library's parser; records files are results, not registers): files above
 :data:`MAX_BYTES` are not parsed.
 """
 
@@ -74,6 +75,11 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
     dictionary of dictionaries of values (orient="columns", pandas' default, when the inner keys are the
     row numbers "0", "1", ...; else orient="index", ``{"Læsø": {"Mænd": 2}}``, a row per outer key). Anything
     else is returned as it is (not a table)."""
+    if data.get("type") == "FeatureCollection" and isinstance(data.get("features"), list):
+        return _features(data["features"])
+    if isinstance(data.get("links"), list) and isinstance(data.get("nodes"), list) \
+            and data["links"] and all(isinstance(x, dict) for x in data["links"]):
+        return _links(data["nodes"], data["links"])
     lists = [v for v in data.values() if isinstance(v, list)]
     if len(lists) == len(data) and len({len(v) for v in lists}) == 1 and len(lists[0]) >= 2 \
             and all(isinstance(x, _SCALAR) for v in lists for x in v):
@@ -110,6 +116,38 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
             return data  # sections of settings with their own keys ({"plot": {"dpi": 300}, "bootstrap": {"n": 2}})
         return [{"index": label, **values} for label, values in data.items()]  # orient="index"
     return data
+
+
+def _features(features: list[Any]) -> Any:
+    """A GeoJSON FeatureCollection (GDAL, QGIS, R sf, geopandas) as rows: each feature's properties, and a
+    point's coordinates as ``geometry_x``/``geometry_y`` (a point may be one person's or firm's place; an
+    area's outline is no value of the table). Features without properties of their own are no table."""
+    rows: list[dict[str, Any]] = []
+    for f in features:
+        if not isinstance(f, dict) or not isinstance(f.get("properties") or {}, dict):
+            return features
+        row = dict(f.get("properties") or {})
+        geometry = f.get("geometry")
+        if isinstance(geometry, dict) and geometry.get("type") == "Point":
+            xy = geometry.get("coordinates")
+            if isinstance(xy, list) and len(xy) >= 2 and all(isinstance(v, (int, float)) for v in xy[:2]):
+                row["geometry_x"], row["geometry_y"] = xy[0], xy[1]
+        rows.append(row)
+    return rows if any(rows) else features
+
+
+def _links(nodes: list[Any], links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A d3 Sankey's ``{"nodes": [...], "links": [{"source": 0, "target": 3, "value": 2}]}`` as its links,
+    the nodes named (a link's value is a count of the units that flow from one node to the other)."""
+    def name(ref: Any) -> Any:
+        if isinstance(ref, int) and 0 <= ref < len(nodes):
+            node = nodes[ref]
+            if isinstance(node, dict):
+                return node.get("name", node.get("id", node.get("label", ref)))
+            return node if isinstance(node, _SCALAR) else ref
+        return ref
+
+    return [{**link, "source": name(link.get("source")), "target": name(link.get("target"))} for link in links]
 
 
 class JsonRecordsSource:
