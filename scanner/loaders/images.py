@@ -670,7 +670,11 @@ def box_plot_outliers(boxes: list[tuple[float, float, float, float]],
 
 # An axis or title naming counts ("Antal personer", "Number of patients", "Count") and not a rate or share.
 COUNT_AXIS = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|count\w*|number|frequency|freq|frekvens\w*|lkm|"
-                        r"persons|personer|patients|patienter|observations|observationer|no\.? of)(?![a-zæøåäö])")
+                        r"persons|personer|patients|patienter|observations|observationer|no\.? of|"
+                        # cases, events and deaths counted ("Nye tilfælde", "Nya fall", "Tapaukset", "Deaths")
+                        r"tilfælde|tilfaelde|tilfeller|tilfelle|nya fall|cases|tapaukset|tapauksia|tapausta|"
+                        r"events|hændelser|haendelser|händelser|hendelser|deaths|dødsfald|dödsfall|dødsfall)"
+                        r"(?![a-zæøåäö])")
 NOT_COUNT_AXIS = lazy_compile(r"rate|per\b|pr\.|%|andel|share|percent|procent|prosent|mean|gennemsnit|average|"
                             r"median|ratio|proportion")
 INTEGER_LABEL = lazy_compile(r"^\d{1,9}$")
@@ -710,12 +714,22 @@ def _outside_progressions(run: list[str]) -> list[str]:
             step = int(run[j]) - int(run[i])
             while j + 1 < len(run) and int(run[j + 1]) - int(run[j]) == step:
                 j += 1
-        if j - i + 1 >= 3:
+        if j - i + 1 >= 3 and _tick_step(int(run[i]), int(run[j]) - int(run[j - 1])):
             i = j + 1
         else:
             out.append(run[i])
             i += 1
     return out
+
+
+def _tick_step(start: int, step: int) -> bool:
+    """Whether a progression could be an axis's ticks: a round step (1, 2, 2.5 or 5 times a power of ten) from
+    a multiple of it (0 1 2 3, 2010 2015 2020, 0 50 100). Bar values 2, 5, 8 are no ticks."""
+    step = abs(step)
+    if step == 0:
+        return False
+    scale = 10 ** (len(str(step)) - 1)
+    return step / scale in (1, 2, 2.5, 5) and start % step == 0
 
 
 def _user_units_per_pixel(svg: Element) -> float:
