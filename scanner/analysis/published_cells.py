@@ -227,7 +227,11 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "flyttare", "tilflyttere", "fraflyttere", "flyttere", "innflyttere", "utflyttere",
                           "tilflyttede", "fraflyttede", "movers", "muuttajat", "maahanmuuttajat", "stemmeberettigede",
                           "stemmeberettigete", "stemmeberettigte", "röstberättigade", "rostberattigade",
-                          "äänioikeutetut", "aanioikeutetut", "electors", "voters", "eligible"})
+                          "äänioikeutetut", "aanioikeutetut", "electors", "voters", "eligible",
+                          # parents ("N (mødre)", "Antal fædre")
+                          "mødre", "moedre", "fædre", "faedre", "mothers", "fathers", "mödrar", "modrar", "fäder",
+                          "fader", "äidit", "aidit", "isät", "isat", "forældre", "foraeldre", "föräldrar",
+                          "foraldrar", "foreldre", "vanhemmat", "parents"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
 _NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåäö])|cum|kumul|change|growth|vækst|vaekst|"
                            r"ændring|aendring|indkomst|income|"
@@ -270,8 +274,8 @@ _GENERIC_SIZE_WORDS = frozenset({"n", "antal", "antall", "count", "nobs", "obs",
                                  "i", "alt", "ialt", "of", "group", "gruppe"})
 
 
-# A name that says it is the N of its rows: "Antall deltakere (N)", "Vårdtillfällen (n)", "Aloittaneet, N".
-_N_IN_NAME = lazy_compile(r"[(\[]\s*n\s*[)\]]\s*$|,\s*n\s*$", re.IGNORECASE)
+# A name that says it is the N of its rows: "Antall deltakere (N)", "Vårdtillfällen (n)", "Aloittaneet, N", "N (mødre)".
+_N_IN_NAME = lazy_compile(r"[(\[]\s*n\s*[)\]]\s*$|,\s*n\s*$|^\s*n\s*[(\[][^()\[\]]{1,40}[)\]]\s*$", re.IGNORECASE)
 
 
 #: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").
