@@ -73,8 +73,15 @@ def _restore(text: str) -> Masked:
     return Masked(text, _TOKEN)
 
 
+# Periods that are no identifiers: year ranges ("1970-1974", "2020-21", "2019/2020") and months ("2023-05").
+# No person or business number is written with a separator after four digits.
+_PERIOD = lazy_compile(r"(?:1[89]|20)(\d\d)(?:[-/](?:(?:1[89]|20)\d\d|\d\d)|-(?:0[1-9]|1[0-2]))")
+
+
 def _mask_digits(match: re.Match[str]) -> str:
     raw = match.group(0)
+    if _PERIOD.fullmatch(raw):
+        return raw
     digits = [c for c in raw if c.isdigit()]
     keep = 2  # the last two digits help a checker find the place; the rest could re-identify
     out = []

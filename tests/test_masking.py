@@ -62,3 +62,13 @@ def test_key_file_is_created_once_outside_scanned_folders(tmp_path, monkeypatch)
     first = masking.fingerprint_key()
     assert (tmp_path / "sdcscan" / "fingerprint.key").stat().st_mode & 0o777 == 0o600
     assert masking.fingerprint_key() == first
+
+
+def test_periods_are_not_masked_but_numbers_with_a_date_are() -> None:
+    """Year ranges and months label cohorts and periods ("1970-1974", "2020-21", "2023-05"): a checker must
+    read them. No person or business number is written with a separator after four digits, so those stay."""
+    for label in ("1970-1974", "Overgange 2020-21", "kull 2010-2015", "2023-05", "2019/2020"):
+        assert masking.mask_label(label) == label
+    for raw, shown in (("19880320-0016", "xxxxxxxx-xx16"), ("010190-1234", "xxxxxx-xx34"),
+                       ("198803200016", "xxxxxxxxxx16"), ("1234-5678", "xxxx-xx78")):
+        assert masking.mask_label(raw) == shown
