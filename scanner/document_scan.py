@@ -593,8 +593,9 @@ class _DocumentScan:
 
 
 # A count of units in a label or a tooltip: "Mining: 2 firms", "Læsø (2 personer)", "1 case".
+# (the upper end of a range is a class, no count: "Kvadrater med 1-2 personer er vist som '<3'")
 _UNIT_COUNT = lazy_compile(
-    r"(?<![\w.,])(\d{1,9})\s+(?:firms?|compan(?:y|ies)|persons?|people|patients?|cases?|deaths?|"
+    r"(?<![\w.,\-–])(\d{1,9})\s+(?:firms?|compan(?:y|ies)|persons?|people|patients?|cases?|deaths?|"
     r"individuals?|observations?|virksomhed(?:er)?|personer|patienter|tilf(?:æ|ae)lde|d(?:ø|oe)dsfald|"
     r"f(?:ö|o)retag|fall|d(?:ö|o)da|individer)\b", re.IGNORECASE)
 _COUNT_WORD = lazy_compile(r"(?i)\b(?:cases|counts?|number|antal|antall|antalet|lukumäärä|lkm|anzahl|n\s*=|persons|"

@@ -949,3 +949,13 @@ def test_numbers_at_risk_of_a_pdf_figure_read_a_line_at_a_time() -> None:
     assert _at_risk_numbers(["Number at risk", "Kotona", "3 421", "2 654", "Laitoshoito", "61", "2"]) == \
         ["3421", "2654", "61", "2"]
     assert _at_risk_numbers(["0   1   2   3", "Kotona   3 421   2 654"]) == []  # no title: no table at risk
+
+
+def test_a_range_of_units_in_a_note_is_no_count() -> None:
+    """A map's note on its suppression ("squares with 1-2 persons are shown as '<3'") names a class of
+    counts; "Mining: 2 firms" is a count."""
+    from scanner.document_scan import _unit_counts
+
+    assert _unit_counts(["Kilde: BEF og BBR. Kvadrater med 1-2 personer er vist som '<3'."]) == []
+    assert _unit_counts(["Squares with 1–2 persons are grey"]) == []
+    assert _unit_counts(["Mining: 2 firms"]) == [["Mining", "2"]]
