@@ -3,6 +3,7 @@ and the corpus figures (every one gets a verdict; the scatter plots are flagged,
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -959,3 +960,49 @@ def test_a_range_of_units_in_a_note_is_no_count() -> None:
     assert _unit_counts(["Kilde: BEF og BBR. Kvadrater med 1-2 personer er vist som '<3'."]) == []
     assert _unit_counts(["Squares with 1–2 persons are grey"]) == []
     assert _unit_counts(["Mining: 2 firms"]) == [["Mining", "2"]]
+
+
+def _folium_page(markers: list[tuple[float, float, str]]) -> str:
+    """A folium map as it writes it: one L.circleMarker a point, its popup set apart."""
+    parts = ['<!DOCTYPE html><html><head><script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">'
+             '</script></head><body><div class="folium-map" id="map_1"></div><script>',
+             'var map_1 = L.map("map_1", {center: [56.2, 9.5], zoom: 7});']
+    for k, (lat, lon, popup) in enumerate(markers):
+        parts.append(f'var circle_marker_{k} = L.circleMarker(\n    [{lat:.6f}, {lon:.6f}],\n'
+                     f'    {{"color": "#b30000", "radius": 5}}\n).addTo(map_1);\n'
+                     f'var popup_{k} = L.popup({{"maxWidth": "100%"}});\n'
+                     f'popup_{k}.setContent("{popup}");\ncircle_marker_{k}.bindPopup(popup_{k});')
+    parts.append("</script></body></html>")
+    return "\n".join(parts)
+
+
+def test_a_leaflet_map_of_one_marker_per_firm_is_a_scatter_of_units(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    firms = [(56 + rng.uniform(0, 1.5), 8.2 + rng.uniform(0, 2.5), f"Ansatte (årsværk): {rng.integers(5, 400)}")
+             for _ in range(38)]
+    path = tmp_path / "virksomheder_kort.html"
+    path.write_text(_folium_page(firms), encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is Verdict.FAIL and "FIG001" in rules(f), _detail(f)
+
+
+def test_kepler_gl_data_rows_are_read(tmp_path: Path) -> None:
+    """kepler.gl's HTML export embeds its data sets (allData rows, then their fields): one row per commuter
+    with home and work coordinates, sex and age group is microdata; flows between municipalities are not."""
+    rng = np.random.default_rng(9)
+    fields = [{"name": n, "type": t} for n, t in (("hem_lat", "real"), ("hem_lng", "real"), ("arb_lat", "real"),
+                                                  ("arb_lng", "real"), ("kon", "string"), ("aldersgrupp", "string"),
+                                                  ("restid_min", "integer"))]
+    def commuter() -> list[object]:
+        return [round(59.5 + rng.uniform(0, 1), 5), round(17 + rng.uniform(0, 1.5), 5),
+                round(59.8 + rng.uniform(0, .2), 5), round(17.6 + rng.uniform(0, .2), 5), str(rng.choice(["M", "K"])),
+                str(rng.choice(["20-29", "30-39", "40-49"])), int(rng.integers(5, 90))]
+
+    rows = [commuter() for _ in range(70)]
+    data = json.dumps([{"version": "v1", "data": {"id": "4d3e", "label": "pendlare", "allData": rows,
+                                                   "fields": fields}}])
+    path = tmp_path / "kepler.html"
+    path.write_text(f"<html><head></head><body><script>const datasets = {data};\n"
+                    "const config = {};</script></body></html>", encoding="utf-8")
+    f = scan(path)
+    assert f.verdict is Verdict.FAIL and "MIC001" in rules(f), _detail(f)

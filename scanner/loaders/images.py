@@ -1073,6 +1073,8 @@ def chart_data(script: str, where: str) -> list[DataSet]:
             found.append(DataSet(f"{where}: vega specification", unreadable="its data could not be decoded"))
             continue
         found.extend(_vega(spec, where))
+    found.extend(_leaflet_markers(script, where))
+    found.extend(_kepler(script, where, decoder))
     stripped = script.strip()
     if stripped.startswith("{") and ("ColumnDataSource" in stripped or '"roots"' in stripped):
         try:
@@ -1086,6 +1088,58 @@ def chart_data(script: str, where: str) -> list[DataSet]:
             found.extend(_vega(json.loads(stripped), where))
         except (json.JSONDecodeError, ValueError):
             found.append(DataSet(f"{where}: vega specification", unreadable="its data could not be decoded"))
+    return found
+
+
+# Leaflet's markers (folium, R leaflet): a point on the map at [latitude, longitude].
+_LEAFLET_MARKER = lazy_compile(r"\bL\.(?:circleMarker|marker|circle)\(\s*\[\s*(-?\d+(?:\.\d+)?)\s*,\s*"
+                               r"(-?\d+(?:\.\d+)?)\s*\]")
+_KEPLER_ROWS = lazy_compile(r'"allData"\s*:\s*\[')
+_KEPLER_FIELDS = lazy_compile(r'"fields"\s*:\s*\[')
+
+
+def _leaflet_markers(script: str, where: str) -> list[DataSet]:
+    """The point markers a Leaflet map (folium, R leaflet) draws, as the marks of a scatter on the map: one
+    marker per firm or person is as disclosive as a scatter of them (FIG001)."""
+    points = [(float(m.group(2)), float(m.group(1))) for m in _LEAFLET_MARKER.finditer(script)]
+    if not points:
+        return []
+    ds = DataSet(f"{where}: map markers", columns={"lat": [f"{y:g}" for _, y in points],
+                                                   "lon": [f"{x:g}" for x, _ in points]})
+    ds.marks = MarkGroup(len(points), len(set(points)), "map marker", f"{where}: map markers",
+                         regular=is_regular(points))
+    return [ds]
+
+
+def _kepler(script: str, where: str, decoder: json.JSONDecoder) -> list[DataSet]:
+    """The data sets a kepler.gl map embeds (``{"allData": [[...], ...], "fields": [{"name": ...}]}``, in
+    either order): rows of values, each field a column (a commuter's home and work coordinates, sex, age)."""
+    found: list[DataSet] = []
+    for m in _KEPLER_ROWS.finditer(script):
+        try:
+            rows, end = decoder.raw_decode(script, m.end() - 1)
+        except (json.JSONDecodeError, ValueError):
+            found.append(DataSet(f"{where}: kepler.gl data", unreadable="its data could not be decoded"))
+            continue
+        after = _KEPLER_FIELDS.search(script, end, end + 200)
+        before = [f for f in _KEPLER_FIELDS.finditer(script, max(0, m.start() - 5000), m.start())]
+        at = after or (before[-1] if before else None)
+        fields: Any = None
+        if at is not None:
+            try:
+                fields, _ = decoder.raw_decode(script, at.end() - 1)
+            except (json.JSONDecodeError, ValueError):
+                fields = None
+        if not isinstance(rows, list) or not isinstance(fields, list):
+            found.append(DataSet(f"{where}: kepler.gl data", unreadable="its rows or fields could not be read"))
+            continue
+        names = [str(f.get("name", f"field {k + 1}")) if isinstance(f, dict) else f"field {k + 1}"
+                 for k, f in enumerate(fields)]
+        if not all(isinstance(r, list) and len(r) == len(names) for r in rows):
+            found.append(DataSet(f"{where}: kepler.gl data", unreadable="its rows do not match its fields"))
+            continue
+        found.append(DataSet(f"{where}: kepler.gl data", columns={
+            n: ["" if r[k] is None else str(r[k]) for r in rows] for k, n in enumerate(names)}))
     return found
 
 
