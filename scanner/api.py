@@ -301,7 +301,13 @@ _CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf",
 def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
     """The MODEL and table rules over a note's text (lines numbered from ``first_line``): model sizes,
     tables pasted into it, group sizes and counts of units written in its sentences."""
-    from scanner.loaders.prose import dominance_in_prose, group_sizes_in_prose, shares_in_prose, units_in_prose
+    from scanner.loaders.prose import (
+        dominance_in_prose,
+        flowchart_steps,
+        group_sizes_in_prose,
+        shares_in_prose,
+        units_in_prose,
+    )
     from scanner.loaders.texttables import TextTableSource, caption_below, find_tables, title_above
 
     table_rules = rules_for(config, Shape.TABLE)
@@ -315,7 +321,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
     for prose in (None if settings else group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
                   units_in_prose(text, first_line, in_tables, config.profile.threshold),
                   None if settings else shares_in_prose(text, first_line, in_tables, config.profile.threshold),
-                  dominance_in_prose(text, first_line)):
+                  dominance_in_prose(text, first_line), flowchart_steps(text, first_line, config.profile.threshold)):
         if prose is not None:
             found_tables.append(prose)
     for found in found_tables:

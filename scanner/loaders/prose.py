@@ -165,6 +165,35 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
     return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
 
 
+# A flowchart's node with its number of units (mermaid ``B["Kendt mor og far<br/>n = 6.307"]``, graphviz
+# ``b [label="Known parents\nn = 6307"]``), and its edges (``A --> B``, ``a -> b``).
+_FLOW_NODE = lazy_compile(r'(?m)(?:^|[\s;>|-])([A-Za-z_][\w]*)\s*(?:\[\s*label\s*=\s*"|[\[({]+"?)([^"\]\)}]*?)'
+                          r'(?:(?<=\\n)|\b)n\s*=\s*(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+)\b')
+_FLOW_EDGE = lazy_compile(r"([A-Za-z_]\w*)(?:\s*[\[({][^\]\)}]*[\])}])?\s*(?:-->|==>|-\.->|->)(?:\|[^|]*\|)?\s*"
+                          r"([A-Za-z_]\w*)")
+_FLOWCHART = lazy_compile(r"(?m)^\s*(?:flowchart|graph)\s+(?:TD|TB|BT|LR|RL)\b|^\s*(?:strict\s+)?digraph\b")
+
+
+def flowchart_steps(text: str, first_line: int, threshold: int) -> TextTable | None:
+    """The units a flowchart's step leaves out (a cohort's selection as a mermaid or graphviz diagram: "n =
+    6.307" --> "n = 6.305" excludes 2 persons): each edge whose target has fewer units than its source
+    publishes the difference, a count like any other."""
+    if not _FLOWCHART.search(text):
+        return None
+    sizes: dict[str, int] = {}
+    for m in _FLOW_NODE.finditer(text):
+        sizes.setdefault(m.group(1), int(re.sub(r"[.,\u00a0\u202f ]", "", m.group(3))))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for m in _FLOW_EDGE.finditer(text):
+        a, b = sizes.get(m.group(1)), sizes.get(m.group(2))
+        if a is None or b is None or not 0 < a - b < threshold or len(rows) >= _PROSE_MAX_ROWS:
+            continue
+        rows.append([f"flowchart step {m.group(1)} -> {m.group(2)}", str(a - b)])
+        lines.append(first_line + text.count("\n", 0, m.start()))
+    return TextTable(["label", "n"], rows, lines[0], "flowchart", tuple(lines)) if rows else None
+
+
 # The share of the largest unit(s) written in a sentence: "Den største virksomhed står for 90 pct. af
 # omsætningen", "the largest firm accounts for 91% of turnover", "de två största företagen har 88 procent".
 _LARGEST = (r"(?:st(?:ø|oe|o|ö)rste?|största|storsta|largest|biggest|dominant|dominerende|dominerande)")
