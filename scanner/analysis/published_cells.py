@@ -63,6 +63,8 @@ class SmallCell:
     hidden_share: bool = False
     #: a mean between 0 and 1 beside the group's size: a share if the variable is an indicator (0/1)
     indicator_mean: bool = False
+    #: a hidden count the other period and this column's percentage change give back (value-free name)
+    change_column: str = ""
 
 
 @dataclass(slots=True)
@@ -353,6 +355,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _sizes_in_note(table, profile, dims, result)
     _paired_percent_of_total(table, profile, dims, result)
     _suppressed_beside_percent(table, profile, dims, result)
+    _hidden_by_change(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
@@ -885,6 +888,46 @@ def _suppressed_beside_percent(table: TableModel, profile: Profile, dims: list[s
         small = _small_counts(np.array(shares), max(halves), float(n), profile.threshold)
         _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name,
                    size_in=f"column header {masking.mask_name(col.name)!r}")
+
+
+# A column of percentage changes between two periods ("endring_prosent", "Ændring (pct.)", "Förändring, %",
+# "Muutos %", "Change (%)").
+_CHANGE = lazy_compile(r"(?i)(?:endring|ændring|aendring|förändring|forandring|muutos|change|growth|vækst|vaekst|"
+                       r"tillväxt|tillvaxt|kasvu)")
+_PERCENT_NAME = lazy_compile(r"(?i)%|pct|prosent|procent|percent|prosentti")
+
+
+def _hidden_by_change(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A count hidden in one of two periods whose percentage change stays ("Bergverksdrift;386;:;-99,5"): the
+    other period and the change give it back (386 x 0.5 % is 2). The table's two count columns are the
+    periods, in order; the change column is named as a change in percent."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    counts = [c for c in table.counts if c.kind is ColumnKind.NUMERIC]
+    changes = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count
+               and _CHANGE.search(c.name) and _PERCENT_NAME.search(c.name)]
+    if len(counts) != 2 or len(changes) != 1 or not any(c.markers or c.non_null < table.n_sample_rows for c in counts):
+        return
+    frame = table.sample
+    a, b = (frame.get_column(c.name).cast(float).to_numpy().astype(float) for c in counts)
+    change = frame.get_column(changes[0].name).cast(float)
+    pct = change.to_numpy().astype(float)
+    present = change.drop_nulls().drop_nans()
+    if present.len() == 0:
+        return
+    half = _half_unit(present)
+    known = ~np.isnan(pct)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # the later period from the earlier, and the earlier from the later
+        later = (np.isnan(b) & ~np.isnan(a) & known, a * (100 + pct - half) / 100, a * (100 + pct + half) / 100)
+        earlier = (np.isnan(a) & ~np.isnan(b) & known, b * 100 / (100 + pct + half), b * 100 / (100 + pct - half))
+    for col, (where, lo, hi) in zip(counts[::-1], (later, earlier), strict=True):
+        lo_n = np.maximum(np.ceil(lo - 1e-9), 1)
+        hi_n = np.floor(hi + 1e-9)
+        small = where & (lo_n <= hi_n) & (hi_n < profile.threshold) & (hi > 0)
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, change_column=changes[0].name)
 
 
 def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:

@@ -130,6 +130,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
                 what = (f"a share of the group's size in {where_size} whose rest (100 % minus the share: the "
                         f"group's other units) counts {rule_text}")
                 derived = ", (100 % - share) x size"
+        elif cell.change_column:
+            what = (f"a hidden count that the other period and the percentage change in column "
+                    f"{masking.mask_name(cell.change_column)!r} give back, and it counts {rule_text}")
+            derived = ", other period x change"
         elif cell.cumulative:
             what = f"a step of its cumulative counts from the row above that counts {rule_text}"
             derived = ", cumulative step"
