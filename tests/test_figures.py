@@ -96,6 +96,24 @@ def _monthly_cases(ax: object, may: int) -> None:
     ax.set_title("Nye tilfælde af myasthenia gravis pr. måned, Region Nordjylland 2023")  # type: ignore[attr-defined]
 
 
+def _tile_map(ax: object, laeso: int) -> None:
+    """A tile map: one square per municipality, its name and its count written on it (no bars, no axis)."""
+    from matplotlib.patches import Rectangle
+
+    tiles = {"Læsø": (3, 3, laeso), "Hjørring": (1, 2, 31), "Frederikshavn": (2, 2, 23), "Thisted": (0, 1, 22),
+             "Jammerbugt": (1, 1, 19), "Aalborg": (2, 0, 71), "Morsø": (0, 0, 9)}
+    for name, (x, y, n) in tiles.items():
+        ax.add_patch(Rectangle((x, y), 0.9, 0.9, color="#9ecae1"))  # type: ignore[attr-defined]
+        ax.text(x + 0.45, y + 0.55, name, ha="center", fontsize=7)  # type: ignore[attr-defined]
+        ax.text(x + 0.45, y + 0.3, str(n), ha="center", fontsize=9)  # type: ignore[attr-defined]
+    ax.set_xlim(-0.2, 4)  # type: ignore[attr-defined]
+    ax.set_ylim(-0.2, 4)  # type: ignore[attr-defined]
+    ax.axis("off")  # type: ignore[attr-defined]
+    ax.set_title("Lyme neuroborreliosis cases by municipality, 2015-2022 (number of cases)")  # type: ignore[attr-defined]
+
+
+mpl_tile_map_pdf = _mpl("tilemap.pdf", lambda ax: _tile_map(ax, 2))
+mpl_tile_map_safe_pdf = _mpl("tilemap_safe.pdf", lambda ax: _tile_map(ax, 12))
 mpl_monthly_cases = _mpl("nye_tilfaelde.svg", lambda ax: _monthly_cases(ax, 2))
 mpl_monthly_cases_safe = _mpl("nye_tilfaelde_safe.svg", lambda ax: _monthly_cases(ax, 12))
 # ... on an axis of means or rates the values are not counts
@@ -549,6 +567,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (mpl_bar_values_small_pdf, Verdict.FAIL, {"TAB001"}),
     (mpl_bar_values_safe_pdf, Verdict.PASS, set()),
     (mpl_bar_values_means_pdf, Verdict.PASS, set()),
+    (mpl_tile_map_pdf, Verdict.FAIL, {"TAB001"}),
+    (mpl_tile_map_safe_pdf, Verdict.PASS, set()),
     (mpl_monthly_cases, Verdict.FAIL, {"TAB001"}),
     (mpl_monthly_cases_safe, Verdict.PASS, set()),
     (mpl_km_risk_pdf, Verdict.FAIL, {"TAB001"}),

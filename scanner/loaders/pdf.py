@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights, box_plot_outliers, stair_bars
 from scanner.loaders.office import (
     MAX_ATTACHED_BYTES,
@@ -100,6 +101,10 @@ def read_pdf(path: Path) -> DocumentContent:
             continue
         _page(reader, page, k + 1, producer, out)
     return out
+
+
+# Producers of PDF charts (matplotlib, R's pdf and cairo devices, ggplot via svglite/cairo, Stata, SAS ODS Graphics).
+_PLOTTER = lazy_compile(r"(?i)matplotlib|\bR\s+\d|\bR Graphics|cairo|ggplot|stata|ods graphics|plotly|bokeh")
 
 
 def _producer(reader: Any) -> str | None:
@@ -240,7 +245,15 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
     # a page that draws marks, bars or lines holds a figure: a spaghetti plot's lines, a swimmer plot's bars
     # (off any common baseline) beside labels that name single units
     units = len(drawing.rects) >= MIN_BARS and sum(1 for x in labels if UNIT_LABEL.match(x)) >= 2
-    if groups or heights or outliers or lines >= 3 or units:
+    # a plotting library's page of filled shapes that are no bars (a tile map, a heatmap, a treemap): its
+    # texts one by one, so that an area's name and the count written under it are apart from the others
+    tiles = not heights and len(drawing.rects) >= MIN_BARS and bool(producer and _PLOTTER.search(producer))
+    if tiles:
+        try:
+            labels = [r.text for r in _placed_texts(page)]
+        except Exception as exc:  # the texts could not be placed: the lines stay
+            out.problems.append(f"the chart on page {number} could not be read ({type(exc).__name__})")
+    if groups or heights or outliers or lines >= 3 or units or tiles:
         fig = Figure(place.with_element("drawing"), "PDF drawing", producer=producer, marks=groups,
                      labels=labels, bar_heights=heights, outliers=outliers, lines=lines)
         out.figures.append(fig)
