@@ -18,7 +18,8 @@ prints on its bars. It links them (:mod:`scanner.loaders.texttables`):
   counts in thousands to the person, any column its published rows add up to), and twins with other cells
   hidden (``filled_from_twin``, in another language too);
 * tables that add up to another (``stacked_tables``), classes cut at other bounds (``band_differences``),
-  a table that leaves a group out beside the table with it (``excluded_differences``);
+  a table that leaves a group out beside the table with it (``excluded_differences``), cumulative counts a
+  year apart (``cumulative_differences``);
 * shares beside their groups' sizes (``sized_shares``), a hidden count whose share another table publishes
   (``filled_from_shares``), sums beside their means (``sums_and_means``), and a value published where another
   table marks its group as too small (``shown_where_small``).
@@ -214,6 +215,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         TextTable,
         TextTableSource,
         band_differences,
+        cumulative_differences,
         excluded_differences,
         filled_from_shares,
         linked_tables,
@@ -269,6 +271,16 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         mine, name = linked
         why = (f"This table leaves a group out of the table of '{name}': the difference of the two is that group's "
                "count.")
+        for f in judged(mine, d.table, small):
+            if f.location.row is not None:
+                report(mine, f, why)
+    # cumulative counts a year apart: the difference is each cell's new cases of the later year
+    for d in cumulative_differences(texts, [t.entry.path.name for t in tables]) if small else ():
+        if (linked := pair(d.k, d.other)) is None:
+            continue
+        mine, name = linked
+        why = (f"This table's cumulative counts and those of '{name}', a year earlier, differ by each cell's new "
+               "count of this year.")
         for f in judged(mine, d.table, small):
             if f.location.row is not None:
                 report(mine, f, why)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from scanner import api
 from scanner.config import load_config
@@ -682,4 +683,32 @@ def test_a_value_published_where_another_file_marks_the_group_too_small(tmp_path
     assert finding.location.row == 2 and finding.location.column == "Kvinner" and "gjennomsnitt.csv" in finding.message
     # the safe twin suppresses the sum as well
     files = _scan(_folder(tmp_path / "safe", {"gjennomsnitt.csv": means, "sum.csv": sums.replace(";1224", ";<3")}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+CUMULATIVE_2021 = ("Region;Kumuleret antal personer med hjertesarkoidose (ultimo 2021)\nRegion Hovedstaden;214\n"
+                   "Region Sjælland;97\nRegion Syddanmark;151\nRegion Midtjylland;133\nRegion Nordjylland;58\n")
+
+
+@pytest.mark.parametrize(("nordjylland", "verdict"), [(60, Verdict.FAIL), (65, Verdict.PASS)])
+def test_cumulative_counts_a_year_apart_give_the_years_new_cases(tmp_path: Path, nordjylland: int,
+                                                                 verdict: Verdict) -> None:
+    """Cumulative counts at the end of 2021 and of 2022, in two files: 60 - 58 is 2 new cases in 2022. The
+    later file gives them away; the earlier alone is harmless."""
+    later = (CUMULATIVE_2021.replace("2021", "2022").replace(";214", ";231").replace(";97", ";104")
+             .replace(";151", ";160").replace(";133", ";141").replace(";58", f";{nordjylland}"))
+    files = _scan(_folder(tmp_path / "sarkoidose", {"kumuleret_ultimo2021.csv": CUMULATIVE_2021,
+                                                    "kumuleret_ultimo2022.csv": later}))
+    assert files["kumuleret_ultimo2021.csv"].verdict is Verdict.PASS
+    assert files["kumuleret_ultimo2022.csv"].verdict is verdict, files["kumuleret_ultimo2022.csv"].findings
+    if verdict is Verdict.FAIL:
+        (f,) = files["kumuleret_ultimo2022.csv"].findings
+        assert f.rule == "TAB001" and "Region Nordjylland" in f.message and "a year earlier" in f.message
+
+
+def test_counts_a_year_apart_that_are_not_cumulative_are_not_differenced(tmp_path: Path) -> None:
+    """Two years' stocks (persons living in a region) are no cumulative counts: their difference is no group."""
+    stock = CUMULATIVE_2021.replace("Kumuleret antal personer med hjertesarkoidose", "Antal personer")
+    later = stock.replace("2021", "2022").replace(";58", ";60")
+    files = _scan(_folder(tmp_path / "bestand", {"bestand_ultimo2021.csv": stock, "bestand_ultimo2022.csv": later}))
     assert all(r.verdict is Verdict.PASS for r in files.values())

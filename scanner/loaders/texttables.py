@@ -22,6 +22,7 @@ The first line of a block is its header when none of its fields is a bare number
 from __future__ import annotations
 
 import csv as _csv
+import dataclasses
 import functools
 import itertools
 import math
@@ -1130,44 +1131,91 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
     leaves the group out (``k``)."""
     out: list[Differenced] = []
     for k, t in enumerate(tables):
-        if not _EXCLUDING.search(titles[k]) or len(t.names) < 2:
-            continue
-        numeric = {c for c in range(1, len(t.names)) if any(c < len(r) and _number_text(r[c]) is not None
-                                                             for r in t.rows)}
-        labels = [c for c in range(len(t.names)) if c not in numeric]
-        if not labels or not numeric:
+        if not _EXCLUDING.search(titles[k]):
             continue
         for other, u in enumerate(tables):
             if other == k or _EXCLUDING.search(titles[other]):
                 continue
-            columns = _twin_columns(t, u, labels, numeric)
-            if columns is None or columns[1]:
-                continue
-            matched = _twin_rows(t, u, labels, columns[0])
-            if matched is None or matched[1] or len(matched[0]) < 2:
-                continue
-            rows = [[r[c] if c in labels and c < len(r) else "" for c in range(len(t.names))] for r in t.rows]
-            compared = differ = 0
-            for i, j in matched[0]:
-                for c in numeric:
-                    uc = columns[0][c]
-                    a = _number_text(t.rows[i][c]) if c < len(t.rows[i]) else None
-                    b = _number_text(u.rows[j][uc]) if uc < len(u.rows[j]) else None
-                    if a is None or b is None:
-                        continue
-                    if not (a.isdigit() and b.isdigit()) or int(b) < int(a):
-                        compared = -1  # not counts, or the other table is no superset of this one
-                        break
-                    compared += 1
-                    differ += int(b) != int(a)
-                    rows[i][c] = str(int(b) - int(a))
-                if compared < 0:
-                    break
-            if compared >= 4 and differ:
-                out.append(Differenced(k, other, TextTable(list(t.names), rows, t.data_line, t.kind, t.lines,
-                                                           t.dimensions), (titles[other], titles[k])))
+            found = _differences(t, u)
+            if found is not None:
+                out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
     return out
+
+
+# A cumulative count's file or sheet ("kumuleret_ultimo2021", "cumulative_cases_2022", "kumulativ 2020").
+_CUMULATIVE_TITLE = lazy_compile(r"(?i)kumul|cumul|akkumul|ackumul|kertym")
+_TITLE_YEAR = lazy_compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def cumulative_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """Counts two tables of cumulative counts give, a year apart ("kumuleret_ultimo2021.csv" beside
+    "kumuleret_ultimo2022.csv"): the later minus the earlier is each cell's new cases of that year (60 - 58
+    is 2). The titles must be the same but for the year; every cell the two publish must not fall (at least
+    four). ``table`` holds the differences in the rows of the later table (``k``), ``other`` is the earlier."""
+    out: list[Differenced] = []
+    for k, t in enumerate(tables):
+        years = _TITLE_YEAR.findall(titles[k])
+        if not _CUMULATIVE_TITLE.search(titles[k]) or len(years) != 1:
+            continue
+        later = _TITLE_YEAR.sub(str(int(years[0]) + 1), titles[k])
+        for other, u in enumerate(tables):
+            if other == k or titles[other] != later:
+                continue
+            # (a column named by its year: "antal (ultimo 2021)" beside "antal (ultimo 2022)"); the later table
+            # is the one that adds the year's new cases: the differences are in its rows
+            found = _differences(_yearless(t), _yearless(u), in_u=True)
+            if found is not None:
+                out.append(Differenced(other, k, dataclasses.replace(found, names=list(u.names)),
+                                       (titles[k], titles[other])))
+                break
+    return out
+
+
+def _yearless(t: TextTable) -> TextTable:
+    """``t`` with the years in its column names taken out."""
+    return dataclasses.replace(t, names=[_TITLE_YEAR.sub("", n) for n in t.names])
+
+
+def _differences(t: TextTable, u: TextTable, *, in_u: bool = False) -> TextTable | None:
+    """``u`` minus ``t`` cell by cell when ``u`` has ``t``'s columns and rows and no fewer in any cell both
+    publish (at least four cells compared, some different), in ``t``'s rows (``in_u``: in ``u``'s); else
+    None."""
+    if len(t.names) < 2:
+        return None
+    numeric = {c for c in range(1, len(t.names)) if any(c < len(r) and _number_text(r[c]) is not None
+                                                         for r in t.rows)}
+    labels = [c for c in range(len(t.names)) if c not in numeric]
+    if not labels or not numeric:
+        return None
+    columns = _twin_columns(t, u, labels, numeric)
+    if columns is None or columns[1]:
+        return None
+    matched = _twin_rows(t, u, labels, columns[0])
+    if matched is None or matched[1] or len(matched[0]) < 2:
+        return None
+    base = u if in_u else t
+    keep = {columns[0][c] for c in numeric} if in_u else numeric
+    rows = [[r[c] if c not in keep and c < len(r) else "" for c in range(len(base.names))] for r in base.rows]
+    compared = differ = 0
+    for i, j in matched[0]:
+        for c in numeric:
+            uc = columns[0][c]
+            a = _number_text(t.rows[i][c]) if c < len(t.rows[i]) else None
+            b = _number_text(u.rows[j][uc]) if uc < len(u.rows[j]) else None
+            if a is None or b is None:
+                continue
+            if not (a.isdigit() and b.isdigit()) or int(b) < int(a):
+                return None  # not counts, or the other table is no superset of this one
+            compared += 1
+            differ += int(b) != int(a)
+            if in_u:
+                rows[j][uc] = str(int(b) - int(a))
+            else:
+                rows[i][c] = str(int(b) - int(a))
+    if compared < 4 or not differ:
+        return None
+    return TextTable(list(base.names), rows, base.data_line, base.kind, base.lines, base.dimensions)
 
 
 def band_differences(tables: Sequence[TextTable], threshold: int) -> list[Differenced]:
