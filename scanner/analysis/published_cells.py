@@ -65,6 +65,8 @@ class SmallCell:
     indicator_mean: bool = False
     #: a hidden count the other period and this column's percentage change give back (value-free name)
     change_column: str = ""
+    #: a closed cohort's fall from the row above: the persons who left it (died, emigrated)
+    exits: bool = False
 
 
 @dataclass(slots=True)
@@ -357,6 +359,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _suppressed_beside_percent(table, profile, dims, result)
     _hidden_by_change(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
+    _closed_cohort_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
     denominator = size or _denominator_column(table)
@@ -1116,6 +1119,39 @@ def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], resu
         # Cumulative Frequency); the step tells what a suppressed or left-out count hides
         rows = [k for k in rows if not any(counted[c][k] for c in counted)]
         _add_small(result, frame, dims, rows, col.name, cumulative=True)
+
+
+# A title or note that says a cohort only shrinks: "Lukket kohorte", "ingen tilgang", "closed cohort", "no new
+# entrants", "sluten kohort", "suljettu kohortti".
+_CLOSED_COHORT = lazy_compile(r"(?i)lukket kohorte|ingen tilgang|closed cohort|no (?:new )?entr(?:ants|ies)|"
+                              r"sluten kohort|inga nya|ingen nye|suljettu kohortti|ei uusia")
+
+
+def _closed_cohort_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A closed cohort's count over time (no one enters, persons leave by death or emigration): each step down
+    from the row above is the number who left, 301 then 300 is 1 death. Read so when the title or a note
+    says the cohort is closed and the counts never grow."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    said = " ".join((table.meta.title or "", str(getattr(table.source, "footer_text", "") or "")))
+    if not _CLOSED_COHORT.search(said):
+        return
+    frame = table.sample
+    for col in table.counts:
+        if col.kind is not ColumnKind.NUMERIC:
+            continue
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        keep = [k for k in range(frame.height) if not np.isnan(values[k])]
+        if len(keep) < 2:
+            continue
+        steps = -np.diff(values[keep])
+        if np.any(steps < 0):
+            continue  # the count grows somewhere: no closed cohort's count
+        small = (steps > 0) & (steps < profile.threshold)
+        _add_small(result, frame, dims, [keep[i + 1] for i in np.flatnonzero(small).tolist()], col.name,
+                   exits=True)
 
 
 def _cumulative_percent_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

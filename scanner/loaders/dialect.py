@@ -338,6 +338,9 @@ def count_titles(records: list[Record]) -> int:
     limit = max(1, typical // 3)
     titles = 0
     for rec in records[: _MAX_TITLE_LINES + 1]:
+        if rec.fields and _COMMENT_LINE.match(rec.fields[0]) and titles < _MAX_TITLE_LINES:
+            titles += 1  # a comment line above the header ("# Lukket kohorte; ingen tilgang."), delimiters or not
+            continue
         filled = [bool(f.strip()) for f in rec.fields]
         n = sum(filled)
         is_prefix = all(filled[:n])
@@ -345,6 +348,10 @@ def count_titles(records: list[Record]) -> int:
             break
         titles += 1
     return min(titles, len(records) - 1)
+
+
+# A comment line as R, pandas and Stata users write above a CSV's header: "#" and a few words.
+_COMMENT_LINE = lazy_compile(r"^\s*#+\s*[^\W\d_][^#]{2,}")
 
 
 def header_layout(

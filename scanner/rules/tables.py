@@ -134,6 +134,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             what = (f"a hidden count that the other period and the percentage change in column "
                     f"{masking.mask_name(cell.change_column)!r} give back, and it counts {rule_text}")
             derived = ", other period x change"
+        elif cell.exits:
+            what = (f"a fall from the row above in a closed cohort (the persons who left it) that counts "
+                    f"{rule_text}")
+            derived = ", closed cohort's step"
         elif cell.cumulative:
             what = f"a step of its cumulative counts from the row above that counts {rule_text}"
             derived = ", cumulative step"
