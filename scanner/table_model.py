@@ -112,6 +112,8 @@ class ColumnInfo:
     is_count: bool = False
     count_named: bool = False  # the name says counts ("n", "antal", "Freq.")
     period_header: bool = False
+    #: named like a statistic ("Barn D1") but one of the classes whose counts add up to the row's total
+    class_of_total: bool = False
     fill_down: bool = False  # blank cells repeat the label above (grouped row labels)
     #: the summary statistic the name announces (:func:`scanner.names.statistic_kind`): "min", "max",
     #: "percentile", "mean", "spread", "estimate", "share", "dominance", or None
@@ -777,6 +779,7 @@ def analyse(
     sample = _fill_down(sample, columns, {})
     _shares_named_in_the_corner(sample, columns)
     _column_stats(sample, raw, columns)
+    _classes_of_a_total(sample, columns)
     model = TableModel(source, columns, sample, complete, TableShape.UNKNOWN)
     _assign_roles(model, count_words=frozenset(count_words), not_count_words=frozenset(not_count_words))
     _infer_shape(model, min_rows=min_rows, repeated_key_share=repeated_key_share,
@@ -826,6 +829,27 @@ def _mark_fill_down(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None:
         nulls = values.null_count()
         if 0 < nulls < values.len() and values[0] is not None:
             col.fill_down = True
+
+
+def _classes_of_a_total(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None:
+    """Columns named like statistics ("Barn D1" .. "Barn D10", deciles; "Q1" .. "Q4") whose whole numbers add
+    up to the row's "Totalt" on every row are the classes of a crosstab (a decile mobility matrix), their
+    cells counts: they are no statistics."""
+    named = [c for c in columns if c.kind is ColumnKind.NUMERIC and c.statistic in (None, "percentile", "estimate")
+             and c.integral and not is_margin_label(c.name)]
+    totals = [c for c in columns if c.kind is ColumnKind.NUMERIC and c.integral and c.statistic is None
+              and is_margin_label(c.name)]
+    if len(named) < 2 or len(totals) != 1 or sample.height < 2:
+        return
+    import numpy as np
+
+    parts = np.column_stack([sample.get_column(c.name).cast(pl.Float64).to_numpy() for c in named])
+    total = sample.get_column(totals[0].name).cast(pl.Float64).to_numpy()
+    ok = ~np.isnan(parts).any(axis=1) & ~np.isnan(total)
+    if ok.sum() >= 2 and np.allclose(parts[ok].sum(axis=1), total[ok], atol=0.5):
+        for c in named:
+            c.statistic = None
+            c.class_of_total = True
 
 
 def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnInfo]) -> None:

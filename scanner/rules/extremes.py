@@ -436,6 +436,8 @@ def _wide_layout(table: TableModel) -> SummaryLayout | None:
             continue
         if _PERCENTILE_SHORT.match(c.name.strip().lower()) and c.statistic is None:
             continue  # the table analysis read "q1".."q4", "p1".."p5" as questionnaire items
+        if c.class_of_total:
+            continue  # "Barn D1".."Barn D10" adding up to "Totalt": classes of a crosstab, counted
         name = stat_of(c.name, quarters=quarters)
         if name is None or name.kind == "other" or (name.kind == "size" and _size_column(c) is None):
             continue
@@ -470,8 +472,8 @@ def _long_layout(table: TableModel) -> SummaryLayout | None:
             continue
         values = tuple(v for v in table.columns if v.kind is ColumnKind.NUMERIC and v.role is Role.MEASURE
                        and _size_column(v) is None)
-        if not values:
-            continue
+        if not values or any(v.class_of_total for v in values):
+            continue  # (classes whose counts add up to the row's total: a crosstab of deciles, not their values)
         sizes = tuple(_Column(v, StatName("size", None, "")) for v in table.columns
                       if v.role is Role.MEASURE and _size_column(v) is not None)
         return SummaryLayout(label_column=c, value_columns=values, size_columns=sizes,
