@@ -601,7 +601,9 @@ _UNIT_NAMED = lazy_compile(r"(?<![a-zæøåäö])(arbejdssted|arbetsst(ä|a)lle|
                            r"firm|company|enterprise|f(ö|o)retag(et)?|selskab|bedrift|employer|arbejdsgiver|person|"
                            r"patient|individ|household|husstand|hush(å|a)ll|familie|family|address|adresse)"
                            r"([_\- ]?(nr|no|id|nummer|kode|code))?(?![a-zæøåäö]|[_\- ][a-zæøåäö])", re.IGNORECASE)
-_COUNTED = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|number|count|n|lkm|sum|total|i_?alt)(?![a-zæøåäö])",
+_COUNTED = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|number|count|n|lkm|sum|total|i_?alt|"
+                        # an amount or a mean per unit ("Gns. pr. patient (kr)", "Sykepengeutbetaling per person")
+                        r"per|pr|pro|gns|mean|median|average|snitt|gennemsnit|kr|dkk|sek|nok|eur)(?![a-zæøåäö])",
                         re.IGNORECASE)
 
 
@@ -685,7 +687,7 @@ def _key_values(table: TableModel, name: str) -> bool:
 # The legal form a firm's name ends with, in the Nordic countries and the common international ones.
 # (Rust regex syntax: evaluated by Polars over the column.)
 _FIRM_FORM = (r"(?i)(?:^|[^\w/])(a/s|aps|ivs|i/s|k/s|p/s|amba|a\.m\.b\.a\.?|fmba|smba|ab|ab \(publ\)|hb|kb|asa|as|"
-              r"ans|da|sa|oy|oyj|ky|hf|ehf|ltd|limited|plc|gmbh|ag|inc|llc|corp|s\.a\.|bv|nv|se)\.?\s*$")
+              r"ans|da|sa|oy|oyj|ky|ehf|ltd|limited|plc|gmbh|ag|inc|llc|corp|s\.a\.|bv|nv|se)\.?\s*$")
 #: Values of a column looked at to tell whether it names firms.
 _FIRM_SAMPLE = 10_000
 #: Tables up to this many rows are looked at in Python (the same patterns, Python's syntax is the same here).
