@@ -2051,6 +2051,10 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 j += 1
             if len(block) >= 3:
                 above = _aligned_cells(lines[i - 1]) if i and lines[i - 1][:1].isspace() else []
+                if len(above) != len(cells) - 1 and i and len(lines[i - 1].split()) == len(cells) - 1:
+                    # (pandas pads a column's name to its values' width: a short value leaves one space
+                    # between two names, "LopNr Kommun")
+                    above = lines[i - 1].split()
                 if len(above) == len(cells) - 1 and not any(_BARE_NUMBER.match(c) for c in above) \
                         and all(_BARE_NUMBER.match(r[0]) for _, r in block):
                     # a printed data frame's header over its rows, nothing over the index (pandas):
