@@ -52,7 +52,7 @@ _MAX_WORDS = frozenset({"max", "maximum", "maks", "maksimum", "maksimi", "maksim
                         "storst", "största", "storsta", "suurin", "ylin", "largest", "highest"})
 _MEDIAN_WORDS = frozenset({"median", "medianen", "mediaani", "medianer"})
 _MEAN = lazy_compile(r"^(mean|avg|average|gennemsnit\w*|gns|gnsn|snit|medel\w*|middel\w*|gjennomsnitt\w*|gjsn|"
-                   r"genomsnitt\w*|keskiarvo\w*)$")
+                   r"genomsnitt\w*|keskiarvo\w*|keskimäärin|keskimaarin)$")
 _SD_WORDS = frozenset({"sd", "std", "stddev", "stdev", "standardafvigelse", "standardavvik", "standardavvikelse",
                        "spredning", "keskihajonta", "stdav", "stdafv"})
 _VARIANCE_WORDS = frozenset({"var", "variance", "varians", "varianssi"})
@@ -64,7 +64,12 @@ _SE_WORDS = frozenset({"se", "sem", "stderr", "stderror", "lower", "upper", "lcl
                        "luottamusväli", "luottamusvali"})
 _ERROR_WORDS = frozenset({"err", "error", "fejl", "feil", "fel", "virhe"})
 _SIZE_WORDS = frozenset({"n", "nobs", "obs", "antal", "antall", "count", "cnt", "freq", "frequency", "frekvens",
-                         "lkm", "lukumäärä", "lukumaara", "observations", "observationer"})
+                         "lkm", "lukumäärä", "lukumaara", "observations", "observationer",
+                         # a group's units named alone ("Patienter", "Potilaita", "Tulonsaajia", "Personer")
+                         "patienter", "patients", "pasienter", "potilaita", "potilaat", "personer", "persons",
+                         "henkilöä", "henkiloa", "henkilöt", "henkilot", "tulonsaajia", "tulonsaajat", "individer",
+                         "individuals", "virksomheder", "företag", "foretag", "foretak", "yrityksiä", "yrityksia",
+                         "firms", "enterprises"})
 _SUM_WORDS = frozenset({"sum", "summa", "total", "nmiss", "range", "cv", "mode", "skewness", "kurtosis",
                         "iqr"})
 # A column of shares is never an extreme ("Andel med højeste uddannelse (pct.)", "max_pct").
@@ -752,7 +757,8 @@ def _ordinal(level: float) -> str:
     return f"{text}th percentile" if level != 50 else "median"
 
 
-def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: float | None = None) -> str | None:
+def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: float | None = None,
+                     dominance: tuple[float, bool] | None = None) -> str | None:
     """Why ``extreme`` (a max or min of ``group``; or the percentile at level ``own`` that is one) stands far
     from the rest, from the group's published statistics of the same variable; None when it does not (or
     nothing to compare with is published)."""
@@ -775,6 +781,22 @@ def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: 
             return f"is at least {opts.percentile_ratio:g} times its {_ordinal(lvl)}"
     elif is_max and centre is not None and centre > 0 and x >= opts.centre_ratio * centre:
         return f"is at least {opts.centre_ratio:g} times its {'median' if median is not None else 'mean'}"
+    n = group.size(stem)
+    # (a table of one variable may name its mean and its maximum differently: "Keskimäärin per potilas",
+    # "Suurin potilaskohtainen kustannus")
+    lone = [m.value for m in group.stats if m.kind == "mean" and m.value is not None]
+    if mean is None and len(lone) == 1 and sum(1 for m in group.stats if m.kind == "max") == 1:
+        mean = lone[0]
+    if is_max and dominance is not None and mean is not None and mean > 0 and n is not None and n >= 1 \
+            and all(s.value is None or s.value >= 0 for s in group.of("min", stem)) \
+            and (median is None or median >= 0):
+        # the group's total is n x mean: a maximum above the dominance rule's share of it is one unit's
+        # value that makes up the cell (SAS PROC MEANS: N 5, Mean 412000, Maximum 1850000 is 90 %)
+        k, inclusive = dominance
+        share = x / (n * mean)
+        if share > k or (inclusive and share >= k):
+            return (f"holds {math.floor(share * 100):g} % of the group's total (n x mean), more than the "
+                    f"dominance rule's {k * 100:g} %")
     if outer and centre is not None:
         lvl = outer[-1] if is_max else outer[0]
         ref = pct[lvl]
@@ -785,7 +807,6 @@ def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: 
                     f"{'median' if median is not None else 'mean'} to that percentile")
     sds = [s.value for s in group.of("sd", stem) if s.value is not None]
     sds += [math.sqrt(s.value) for s in group.of("variance", stem) if s.value is not None and s.value >= 0]
-    n = group.size(stem)
     if mean is not None and sds and sds[0] > 0 and n is not None and n >= opts.min_group_for_variance:
         # Samuelson: no value lies farther than sd * (n - 1) / sqrt(n) from the mean; a value that holds
         # half of the sum of squared deviations is farther from the mean than all the others together.
@@ -868,7 +889,8 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             extreme, own = _as_extreme(group, stat)
             if extreme is None:
                 continue
-            why = _outlier_reasons(group, extreme, opts, own=own)
+            why = _outlier_reasons(group, extreme, opts, own=own,
+                                   dominance=(ctx.profile.nk_k, ctx.profile.nk_inclusive))
             if why is None:
                 continue
             itemised += 1
