@@ -67,6 +67,8 @@ class SmallCell:
     change_column: str = ""
     #: a closed cohort's fall from the row above: the persons who left it (died, emigrated)
     exits: bool = False
+    #: a hidden count the row's total over its mean per unit (this column, value-free) gives back
+    total_over_mean: str = ""
 
 
 @dataclass(slots=True)
@@ -358,6 +360,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _paired_percent_of_total(table, profile, dims, result)
     _suppressed_beside_percent(table, profile, dims, result)
     _hidden_by_change(table, profile, dims, result)
+    _hidden_by_total_and_mean(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _closed_cohort_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
@@ -931,6 +934,50 @@ def _hidden_by_change(table: TableModel, profile: Profile, dims: list[str], resu
         hi_n = np.floor(hi + 1e-9)
         small = where & (lo_n <= hi_n) & (hi_n < profile.threshold) & (hi > 0)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, change_column=changes[0].name)
+
+
+# A mean per unit named by its unit ("Omkostning pr. patient (kr)", "Cost per patient", "Kostnad per person"),
+# and a total ("Omkostninger i alt", "Samlede omkostninger", "Total cost", "Kustannukset yhteensä").
+_PER_UNIT = lazy_compile(r"(?i)(?:\bpr\.?|\bper|\bpro|\bà)\s+([^\W\d_]{3,})")
+_TOTAL_NAME = lazy_compile(r"(?i)\bi alt\b|\bialt\b|\btotal\b|\bsamlede?\b|\bsamlet\b|\byhteensä\b|\bsumma\b|"
+                           r"\bsum\b|\btotalt\b")
+
+
+def _hidden_by_total_and_mean(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A count hidden ("<3") beside its row's total and its mean per unit ("Antal patienter <3", "Omkostninger
+    i alt 1 288 400", "Omkostning pr. patient 644 200,0"): the total over the mean is the count, 2. The mean
+    must name the count's units ("pr. patient" and "patienter")."""
+    import numpy as np
+
+    from scanner.names import name_tokens
+    from scanner.table_model import ColumnKind
+
+    hidden = [c for c in table.counts if c.kind is ColumnKind.NUMERIC and c.markers]
+    if not hidden:
+        return
+    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count]
+    totals = [c for c in numeric if _TOTAL_NAME.search(c.name)]
+    frame = table.sample
+    for col in hidden:
+        units = [t[:5] for t in name_tokens(col.name) if len(t) >= 4]
+        means = [c for c in numeric if (m := _PER_UNIT.search(c.name)) and any(m.group(1).lower().startswith(u)
+                                                                               for u in units)]
+        if not means or not totals:
+            continue
+        n = frame.get_column(col.name).cast(float).to_numpy().astype(float)
+        for mean_col in means:
+            mean = frame.get_column(mean_col.name).cast(float).to_numpy().astype(float)
+            for total_col in totals:
+                total = frame.get_column(total_col.name).cast(float).to_numpy().astype(float)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    implied = total / mean
+                near = np.abs(implied - np.round(implied)) < 0.02
+                small = np.isnan(n) & near & (np.round(implied) >= 1) & (np.round(implied) < profile.threshold)
+                rows = np.flatnonzero(small).tolist()
+                if rows:
+                    _add_small(result, frame, dims, rows, col.name, size_column=total_col.name, unsure=False,
+                               total_over_mean=mean_col.name)
+                    return
 
 
 def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:

@@ -113,7 +113,12 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
         derived = ""
-        if cell.size_column or cell.size_in:
+        if cell.total_over_mean:
+            what = (f"a hidden count that the row's total in column {masking.mask_name(cell.size_column)!r} over "
+                    f"its mean per unit in column {masking.mask_name(cell.total_over_mean)!r} gives back, and it "
+                    f"counts {rule_text}")
+            derived = ", total / mean"
+        elif cell.size_column or cell.size_in:
             where_size = f"column {masking.mask_name(cell.size_column)!r}" if cell.size_column else cell.size_in
             what = f"a share of the group's size in {where_size} that counts {rule_text}"
             derived = ", share x size"
