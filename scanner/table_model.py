@@ -770,7 +770,8 @@ def analyse(
         columns.append(col)
     _mark_prefixed_periods(columns)
     for col in columns:
-        col.statistic = None if col.period_header else statistic_kind(col.name)
+        col.statistic = None if col.period_header or (_TOP_GROUP.search(col.name) and _COUNT_FIRST.match(col.name)) \
+            else statistic_kind(col.name)
         if col.statistic is None and col.percent == "all":
             col.statistic = "share"  # every value written as a percentage
     _settle_statistics(columns)
@@ -930,10 +931,21 @@ def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> 
     ``words`` as a token, or a long one ending a compound token."""
     if " | " in name and name.rsplit(" | ", 1)[1].strip().lower() in COUNT_STAT_NAMES:
         return False  # stacked headers end in the statistic: "T&K-menot, 1000 EUR | N" counts firms
+    if _TOP_GROUP.search(name) and _COUNT_FIRST.match(name):
+        # "Antal i topp 1 %", "Antall pasienter i topp 1 %": the units in a top group, counted; its "%" is the
+        # group's name, no unit of the column
+        name = _TOP_GROUP.sub(" ", name)
+        tokens = name_tokens(name)
     if _word_match(tokens, words, name):
         return True
     long_words = [w for w in words if len(w) >= _COMPOUND_MIN and w not in _WHOLE_WORD_ONLY]
     return any(len(t) > len(w) and t.endswith(w) for t in tokens for w in long_words)
+
+
+# A top group of a distribution named by its share ("topp 1 %", "top 0.1%", "øverste 10 %", "ylin 1 %").
+_TOP_GROUP = lazy_compile(r"(?i)\b(?:top|topp|toppen|øverste|översta|ylin|ylimmän)\s*\d+(?:[.,]\d+)?\s*"
+                          r"(?:%|pct\.?|procent|prosent|percent)")
+_COUNT_FIRST = lazy_compile(r"(?i)^\s*(?:antal|antall|antalet|number|no\.|n|lkm|lukumäärä)\b")
 
 
 # Compound names of a code column, as Nordic languages write them in one word: "regionskode",
