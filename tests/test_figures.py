@@ -96,6 +96,15 @@ def _monthly_cases(ax: object, may: int) -> None:
     ax.set_title("Nye tilfælde af myasthenia gravis pr. måned, Region Nordjylland 2023")  # type: ignore[attr-defined]
 
 
+def _hexbin_with_colorbar(ax: object) -> None:
+    rng = np.random.default_rng(21)
+    cells = ax.hexbin(rng.lognormal(2, 1, 9214), rng.lognormal(3, 1, 9214), gridsize=25, mincnt=3,  # type: ignore[attr-defined]
+                      xscale="log", yscale="log")
+    plt.colorbar(cells, ax=ax, label="Antal virksomheder")
+    ax.set_xlabel("Ansatte")  # type: ignore[attr-defined]
+    ax.set_ylabel("Omsætning (mio. kr.)")  # type: ignore[attr-defined]
+
+
 def _tile_map(ax: object, laeso: int) -> None:
     """A tile map: one square per municipality, its name and its count written on it (no bars, no axis)."""
     from matplotlib.patches import Rectangle
@@ -514,6 +523,8 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     # a hexbin's cells tile a lattice: no mark per unit, but their counts cannot be read (review)
     (_mpl("hexbin.pdf", lambda ax: ax.hexbin(_rng.normal(size=4000), _rng.normal(size=4000), gridsize=20,
                                              mincnt=3)), Verdict.REVIEW, {"FIG001"}),
+    # ... with its colour bar of counts and named axes: the bar's ticks are no counts of named areas
+    (_mpl("hexbin_colorbar.pdf", _hexbin_with_colorbar), Verdict.REVIEW, {"FIG001"}),
     # persons at whole-number positions (age by number of children) with small markers: a scatter still
     (_mpl("lattice_scatter.pdf", lambda ax: ax.plot(_rng.integers(20, 60, size=300), _rng.integers(0, 6, size=300),
                                                     "o", markersize=3)), Verdict.FAIL, {"FIG001"}),
@@ -1026,3 +1037,13 @@ def test_kepler_gl_data_rows_are_read(tmp_path: Path) -> None:
                     "const config = {};</script></body></html>", encoding="utf-8")
     f = scan(path)
     assert f.verdict is Verdict.FAIL and "MIC001" in rules(f), _detail(f)
+
+
+def test_a_log_axis_ticks_are_no_counts() -> None:
+    """A forest plot's hazard-ratio axis (0,25 0,5 1 2) on a figure that names events: its ticks are no
+    counts; a count written among a log axis's ticks still is."""
+    from scanner.loaders.images import count_value_labels
+
+    assert count_value_labels(["0,25", "0,5", "1", "2", "Hazardkvot (log-skala)", "Samtliga", "123/599",
+                               "händelser/N"]) == []
+    assert count_value_labels(["Antal", "1", "10", "100", "1000", "Læsø", "2"]) == ["2"]

@@ -695,12 +695,37 @@ def count_value_labels(labels: list[str]) -> list[str]:
     run: list[str] = []
     for label in [*labels, ""]:
         text = label.strip()
-        if INTEGER_LABEL.match(text):
+        if INTEGER_LABEL.match(text) or _DECIMAL_TICK.match(text):
             run.append(text)
             continue
-        values.extend(_outside_progressions(run))
+        values.extend(v for v in _outside_progressions(_outside_log_ticks(run)) if INTEGER_LABEL.match(v))
         run = []
     return values
+
+
+# A decimal tick label ("0,25", "0.5", "2.5"): part of an axis's run of ticks, never a count.
+_DECIMAL_TICK = lazy_compile(r"^\d{1,6}[.,]\d{1,4}$")
+
+
+def _outside_log_ticks(run: list[str]) -> list[str]:
+    """``run`` without its stretches of three or more in a geometric progression (a log axis's ticks: 0,25
+    0,5 1 2 4; 1 10 100 1000); decimals are kept for the arithmetic test, which drops none of them as
+    counts."""
+    nums = [float(v.replace(",", ".")) for v in run]
+    out: list[str] = []
+    i = 0
+    while i < len(run):
+        j = i + 1
+        if j < len(run) and nums[i] > 0 and nums[j] > nums[i]:
+            ratio = nums[j] / nums[i]
+            while j + 1 < len(run) and nums[j] > 0 and abs(nums[j + 1] / nums[j] - ratio) < 1e-9 * ratio:
+                j += 1
+        if j - i + 1 >= 3 and nums[i] > 0 and round(nums[i + 1] / nums[i], 6) in (2.0, 5.0, 10.0, 2.5):
+            i = j + 1
+        else:
+            out.append(run[i])
+            i += 1
+    return out
 
 
 def _outside_progressions(run: list[str]) -> list[str]:
@@ -710,11 +735,11 @@ def _outside_progressions(run: list[str]) -> list[str]:
     i = 0
     while i < len(run):
         j = i + 1
-        if j < len(run):
+        if j < len(run) and INTEGER_LABEL.match(run[i]) and INTEGER_LABEL.match(run[j]):
             step = int(run[j]) - int(run[i])
-            while j + 1 < len(run) and int(run[j + 1]) - int(run[j]) == step:
+            while j + 1 < len(run) and INTEGER_LABEL.match(run[j + 1]) and int(run[j + 1]) - int(run[j]) == step:
                 j += 1
-        if j - i + 1 >= 3 and _tick_step(int(run[i]), int(run[j]) - int(run[j - 1])):
+        if j - i + 1 >= 3 and INTEGER_LABEL.match(run[i]) and _tick_step(int(run[i]), int(run[j]) - int(run[j - 1])):
             i = j + 1
         else:
             out.append(run[i])

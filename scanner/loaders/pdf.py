@@ -20,6 +20,7 @@ FIL004; one that does (an owner password only restricts printing or copying) is 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import defaultdict
@@ -250,9 +251,17 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
     tiles = not heights and len(drawing.rects) >= MIN_BARS and bool(producer and _PLOTTER.search(producer))
     if tiles:
         try:
-            labels = [r.text for r in _placed_texts(page)]
+            placed = [r.text.strip() for r in _placed_texts(page)]
         except Exception as exc:  # the texts could not be placed: the lines stay
             out.problems.append(f"the chart on page {number} could not be read ({type(exc).__name__})")
+            placed = []
+        # only when the shapes are named areas with their numbers ("Læsø", "2"), three or more: a hexbin's or
+        # a heatmap's colour bar and ticks keep the page's lines
+        named = sum(1 for a, b in itertools.pairwise(placed)
+                    if b.isdigit() and a and not any(ch.isdigit() for ch in a) and len(a) <= 40)
+        tiles = named >= 3
+        if tiles:
+            labels = placed
     if groups or heights or outliers or lines >= 3 or units or tiles:
         fig = Figure(place.with_element("drawing"), "PDF drawing", producer=producer, marks=groups,
                      labels=labels, bar_heights=heights, outliers=outliers, lines=lines)
