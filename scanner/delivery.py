@@ -264,26 +264,22 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                 if d.rows_are_classes:  # (a class recomputed is no row of the file)
                     f = dataclasses.replace(f, location=dataclasses.replace(f.location, row=None))
                 report(mine, f, why)
-    # a table with a group left out beside the table with it: the difference is the group's own table
-    for d in excluded_differences(texts, [t.entry.path.name for t in tables]) if small else ():
-        if (linked := pair(d.k, d.other)) is None:
-            continue
-        mine, name = linked
-        why = (f"This table leaves a group out of the table of '{name}': the difference of the two is that group's "
-               "count.")
-        for f in judged(mine, d.table, small):
-            if f.location.row is not None:
-                report(mine, f, why)
+    # a table with a group left out beside the table with it: the difference is the group's own table; and
     # cumulative counts a year apart: the difference is each cell's new cases of the later year
-    for d in cumulative_differences(texts, [t.entry.path.name for t in tables]) if small else ():
-        if (linked := pair(d.k, d.other)) is None:
-            continue
-        mine, name = linked
-        why = (f"This table's cumulative counts and those of '{name}', a year earlier, differ by each cell's new "
-               "count of this year.")
-        for f in judged(mine, d.table, small):
-            if f.location.row is not None:
-                report(mine, f, why)
+    differences = (
+        (excluded_differences, "This table leaves a group out of the table of '{}': the difference of the two is "
+                               "that group's count."),
+        (cumulative_differences, "This table's cumulative counts and those of '{}', a year earlier, differ by each "
+                                 "cell's new count of this year."),
+    )
+    for linker, why_text in differences if small else ():
+        for d in linker(texts, [t.entry.path.name for t in tables]):
+            if (linked := pair(d.k, d.other)) is None:
+                continue
+            mine, name = linked
+            for f in judged(mine, d.table, small):
+                if f.location.row is not None:
+                    report(mine, f, why_text.format(name))
     # tables of one shape in several files, one the sum of the others (a file per sex beside the total's)
     for stack in stacked_tables(texts, [t.entry.path.name for t in tables]):
         members = [tables[k] for k in (*stack.parts, stack.total)]
