@@ -350,8 +350,9 @@ def count_titles(records: list[Record]) -> int:
     return min(titles, len(records) - 1)
 
 
-# A comment line as R, pandas and Stata users write above a CSV's header: "#" and a few words.
-_COMMENT_LINE = lazy_compile(r"^\s*#+\s*[^\W\d_][^#]{2,}")
+# A comment line as R, pandas and Stata users write above a CSV's header: "#", a space and three words or more
+# ("# Lukket kohorte: børn født 2000-2004"); "#Region" or "# Region" may be a header's first name.
+_COMMENT_LINE = lazy_compile(r"^\s*#+\s+[^\W\d_][^\s#]*(?:\s+[^\s#]+){2,}")
 
 
 def header_layout(
