@@ -338,7 +338,7 @@ def count_titles(records: list[Record]) -> int:
     limit = max(1, typical // 3)
     titles = 0
     for rec in records[: _MAX_TITLE_LINES + 1]:
-        if rec.fields and _COMMENT_LINE.match(rec.fields[0]) and titles < _MAX_TITLE_LINES:
+        if rec.fields and _COMMENT_LINE.match(rec.fields[0]) and titles < _MAX_TITLE_LINES and _prose(rec.fields):
             titles += 1  # a comment line above the header ("# Lukket kohorte; ingen tilgang."), delimiters or not
             continue
         filled = [bool(f.strip()) for f in rec.fields]
@@ -353,6 +353,14 @@ def count_titles(records: list[Record]) -> int:
 # A comment line as R, pandas and Stata users write above a CSV's header: "#", a space and three words or more
 # ("# Lukket kohorte: børn født 2000-2004"); "#Region" or "# Region" may be a header's first name.
 _COMMENT_LINE = lazy_compile(r"^\s*#+\s+[^\W\d_][^\s#]*(?:\s+[^\s#]+){2,}")
+
+
+def _prose(fields: list[str]) -> bool:
+    """Whether a record that starts like a comment reads as prose: one field, or a sentence split at the
+    delimiter (its other fields hold words, or it ends like a sentence), not names over columns ("# of
+    persons treated;2021;2022")."""
+    rest = [f.strip() for f in fields[1:] if f.strip()]
+    return not rest or fields[-1].rstrip().endswith((".", ":")) or all(" " in f for f in rest)
 
 
 def header_layout(
