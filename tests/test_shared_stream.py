@@ -153,3 +153,15 @@ def test_a_large_csv_scans_the_same_with_and_without_the_background_reader(tmp_p
         [(f.rule, f.message, f.severity) for r in two for f in r.findings]
     assert [r.verdict for r in one] == [r.verdict for r in two]
     assert one[0].hash == two[0].hash
+
+
+def test_a_feeder_error_seen_by_a_rule_is_raised_by_finish_too() -> None:
+    """A parse error first met while a rule asks for the footer must not be lost: finish() raises it again
+    (the rest of the file was not read)."""
+    shared = SharedStream(FakeSource(30, fail_at=20), lambda b: None, background=True)
+    _sample(shared, 3)
+    with pytest.raises(ValueError, match="batch 20"):
+        _ = shared.footer_text
+    with pytest.raises(ValueError, match="batch 20"):
+        shared.finish()
+    shared.close()

@@ -109,6 +109,7 @@ class SharedStream:
         # and consumed by a feeder thread while the analysis works on the sample (Arrow's parser, Polars
         # and the kernels release the GIL); finish() joins it.
         self._feeder: Future[None] | None = None
+        self._feeder_error: BaseException | None = None
         self._stopping = False
         if background:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sdcscan-consume")
@@ -181,10 +182,17 @@ class SharedStream:
             self._consume(batch)
 
     def _join_feeder(self) -> None:
-        """Wait for the feeder (if one runs); its error is raised here, once."""
+        """Wait for the feeder (if one runs); its error is raised here, and again by every later call (the rest
+        of the file was not read: finish() must not report it read)."""
+        if self._feeder_error is not None:
+            raise self._feeder_error
         feeder, self._feeder = self._feeder, None
         if feeder is not None:
-            feeder.result()
+            try:
+                feeder.result()
+            except BaseException as exc:
+                self._feeder_error = exc
+                raise
 
     def close(self) -> None:
         """Stop without reading further (after an error elsewhere): the file's stream is closed and the
