@@ -310,16 +310,21 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                 row, column = sized.cell_of(f.location.row, f.location.column or "", mine.text.names) or (None, None)
                 report(mine, dataclasses.replace(f, location=dataclasses.replace(f.location, row=row, column=column)),
                        why)
+    def report_cells(k: int, src: int, table: TextTable, cells: Iterable[tuple[int, int]], why_text: str) -> None:
+        """The findings of ``table`` (file ``k`` with file ``src``'s numbers) at ``cells``, with ``why_text``
+        naming the other file."""
+        if (linked := pair(k, src)) is None:
+            return
+        mine, name = linked
+        places = {(i + 1, table.names[c]) for i, c in cells}
+        for f in judged(mine, table, small):
+            if (f.location.row, f.location.column) in places:
+                report(mine, f, why_text.format(name))
+
     # a hidden count beside its group's size, whose share another file publishes (5.3 % of 38 is 2)
     for k, src, found, cells in filled_from_shares(texts, config.profile.threshold) if small else ():
-        if (linked := pair(k, src)) is None:
-            continue
-        mine, name = linked
-        places = {(i + 1, found.names[c]) for i, c in cells}
-        why = f"Recomputed from the group's size here and its share in '{name}', another file of the same folder."
-        for f in judged(mine, found, small):
-            if (f.location.row, f.location.column) in places:
-                report(mine, f, why)
+        report_cells(k, src, found, cells,
+                     "Recomputed from the group's size here and its share in '{}', another file of the same folder.")
     # sums of an amount beside its means (total and mean income by municipality and education): their ratio
     # is each cell's number of units
     for k, src, counts in sums_and_means(texts) if small else ():
@@ -332,14 +337,8 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                 report(mine, f, why)
     # a cell another file marks as a group too small to show ("<3"), published here
     for k, src, marked, cells in shown_where_small(texts, config.profile.threshold) if small else ():
-        if (linked := pair(k, src)) is None:
-            continue
-        mine, name = linked
-        places = {(i + 1, marked.names[c]) for i, c in cells}
-        why = f"'{name}', another file of the same folder, marks this cell's group as too small to show."
-        for f in judged(mine, marked, small):
-            if (f.location.row, f.location.column) in places:
-                report(mine, f, why)
+        report_cells(k, src, marked, cells, "'{}', another file of the same folder, marks this cell's group as too "
+                                            "small to show.")
     # margins and twins: another file's totals, or the same table with other cells hidden
     for k, src, found in linked_tables(texts):
         if (linked := pair(k, src)) is None:
