@@ -2669,6 +2669,14 @@ def _ftable_names(table: ListedTable) -> ListedTable:
     return table
 
 
+def _same_columns(joined: Sequence[str], first: Sequence[str]) -> bool:
+    """The names of a table read again with the rows below it: the same, or the same once the columns
+    only its first row made are gone (one row's "Aalborg UH" is two columns, "column_2" among them, until
+    the rows below show that the gap is inside the label)."""
+    return list(joined) == list(first) or (
+        len(joined) < len(first) and [n for n in first if not n.startswith("column_")] == list(joined))
+
+
 def _double_spaced(table: ListedTable, body: list[_Line], pars: list[list[_Line]], k: int, origin: Origin,
                    what: str, command: str, language: Language) -> tuple[ListedTable, int]:
     """``table`` (read from the lines ``body``) with the rows printed below it after a blank line each (SAS
@@ -2678,7 +2686,7 @@ def _double_spaced(table: ListedTable, body: list[_Line], pars: list[list[_Line]
     while k < len(pars) and pars[k][0].number == body[-1].number + 2 \
             and all(_is_data(x.text) or _RULE.match(x.text) for x in pars[k]) and _is_data(pars[k][0].text):
         found = _parse_paragraph(body + pars[k], pars, k + 1, origin, what, command, language)
-        if found is None or found[1] or found[0].table.names != table.table.names \
+        if found is None or found[1] or not _same_columns(found[0].table.names, table.table.names) \
                 or len(found[0].table.rows) <= len(table.table.rows):
             break
         table, body, k = found[0], body + pars[k], k + 1
