@@ -69,6 +69,8 @@ class SmallCell:
     exits: bool = False
     #: a hidden count the row's total over its mean per unit (this column, value-free) gives back
     total_over_mean: str = ""
+    #: a hidden count that a moving average over it and its published neighbours (this column) gives back
+    moving_average: str = ""
 
 
 @dataclass(slots=True)
@@ -361,6 +363,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _suppressed_beside_percent(table, profile, dims, result)
     _hidden_by_change(table, profile, dims, result)
     _hidden_by_total_and_mean(table, profile, dims, result)
+    _hidden_by_moving_average(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _closed_cohort_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
@@ -978,6 +981,80 @@ def _hidden_by_total_and_mean(table: TableModel, profile: Profile, dims: list[st
                     _add_small(result, frame, dims, rows, col.name, size_column=total_col.name, unsure=False,
                                total_over_mean=mean_col.name)
                     return
+
+
+# A moving average by its name ("Liukuva keskiarvo (3 v, keskitetty)", "Glidande medelvärde 3 år", "3-year
+# rolling mean"), its window ("3 v", "3 år", "3-year", "5-årigt"), and whether it is centred.
+_MOVING = lazy_compile(r"(?i)liukuv|glidand|glidend|rullend|løbend|lobend|löpand|lopand|rolling|moving|"
+                       r"\bma\d?\b|gleitend")
+_MOVING_WINDOW = lazy_compile(r"(?i)\b(\d{1,2})\s*-?\s*(?:v\b|vuo|år|aar|ar\b|y\b|yr|year|jahr|kk\b|mån|man\b|"
+                              r"måned|maaned|month|kuukau|perio|point|obs)")
+_CENTRED = lazy_compile(r"(?i)keskitet|centr|sentrer|zentr")
+
+
+def _hidden_by_moving_average(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A count hidden in a series ("2017;<5") beside its moving average ("Liukuva keskiarvo (3 v,
+    keskitetty)" 6,0 with 7 and 9 published around it): k x the average less the window's other counts is
+    the hidden one (3 x 6,0 - 7 - 9 = 2). The window is the name's ("3 v", "5 år"; 3 when unnamed), centred
+    or trailing as the fully published windows show: an alignment counts only when every window of published
+    counts gives its average within the average's rounding (two such windows at least)."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    hidden = [c for c in table.counts
+              if c.kind is ColumnKind.NUMERIC and (c.markers or c.non_null < table.n_sample_rows)]
+    averages = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count and _MOVING.search(c.name)]
+    if len(hidden) != 1 or not averages or table.sample.height < 4:
+        return
+    frame = table.sample
+    x = frame.get_column(hidden[0].name).cast(float).to_numpy().astype(float)
+    for col in averages:
+        window = _MOVING_WINDOW.search(col.name)
+        k = int(window.group(1)) if window else 3
+        if not 2 <= k <= 12 or k >= len(x):
+            continue
+        series = frame.get_column(col.name).cast(float)
+        present = series.drop_nulls().drop_nans()
+        if present.len() < 2:
+            continue
+        half = _half_unit(present)
+        ma = series.to_numpy().astype(float)
+        # how many rows back the window starts: centred or trailing (an even window centred sits half a row
+        # early or late); the name's "centred" is tried first, the numbers decide
+        offsets = [k // 2, k - 1] if _CENTRED.search(col.name) else [k - 1, k // 2]
+        if k % 2 == 0:
+            offsets.append(k // 2 - 1)
+        for back in offsets:
+            lo = np.full(len(x), -np.inf)
+            hi = np.full(len(x), np.inf)
+            checked = 0
+            consistent = True
+            for t in range(len(x)):
+                first = t - back
+                if first < 0 or first + k > len(x) or np.isnan(ma[t]):
+                    continue
+                part = x[first:first + k]
+                gone = np.flatnonzero(np.isnan(part))
+                if len(gone) == 0:
+                    checked += 1
+                    if abs(part.sum() - k * ma[t]) > k * half + 1e-9:
+                        consistent = False
+                        break
+                elif len(gone) == 1:
+                    rest = np.nansum(part)
+                    at = first + int(gone[0])
+                    lo[at] = max(lo[at], k * (ma[t] - half) - rest)
+                    hi[at] = min(hi[at], k * (ma[t] + half) - rest)
+            if not consistent or checked < 2:
+                continue
+            lo_n = np.maximum(np.ceil(lo - 1e-9), 0)
+            hi_n = np.floor(hi + 1e-9)
+            small = np.isnan(x) & np.isfinite(hi) & (lo_n <= hi_n) & (hi_n < profile.threshold) & (hi_n >= 1)
+            rows = np.flatnonzero(small).tolist()
+            if rows:
+                _add_small(result, frame, dims, rows, hidden[0].name, moving_average=col.name)
+                return
 
 
 def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:
