@@ -8,6 +8,7 @@ rule needs it (:mod:`scanner.engine`); the rules read the result and compute not
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -71,6 +72,8 @@ class SmallCell:
     total_over_mean: str = ""
     #: a hidden count that a moving average over it and its published neighbours (this column) gives back
     moving_average: str = ""
+    #: a hidden flow that its node's published inflows and outflows give back (a Sankey's links)
+    flow: bool = False
 
 
 @dataclass(slots=True)
@@ -364,6 +367,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _hidden_by_change(table, profile, dims, result)
     _hidden_by_total_and_mean(table, profile, dims, result)
     _hidden_by_moving_average(table, profile, dims, result)
+    _hidden_by_flow_balance(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _closed_cohort_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
@@ -1055,6 +1059,73 @@ def _hidden_by_moving_average(table: TableModel, profile: Profile, dims: list[st
             if rows:
                 _add_small(result, frame, dims, rows, hidden[0].name, moving_average=col.name)
                 return
+
+
+def _hidden_by_flow_balance(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A hidden link of a flow table (a Sankey's or alluvial plot's "fra;til;antall", by stage or not): what
+    flows into a node flows out of it at the next stage, so a node with one hidden link gives it back
+    (Fagskole: 19 + 3 + 3 out, 7 + 16 + x in, x = 2). Two columns of labels where the second's nodes come
+    back in the first are the links' ends; a third, if any, is the stage ("2010-2015", "2015-2020"), in the
+    order of the rows. Only a table whose every fully published node balances exactly (two at least) is a
+    closed flow; links out of the cohort ("Annet", emigrated) that break the balance stop the check. One
+    balanced node only is review."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    counts = [c for c in table.counts if c.kind is ColumnKind.NUMERIC]
+    frame = table.sample
+    if len(counts) != 1 or not 2 <= len(dims) <= 3 or frame.height < 4 \
+            or not (counts[0].markers or counts[0].non_null < table.n_sample_rows):
+        return
+    text = {d: [str(plain_label(v)).strip() if v is not None else "" for v in frame.get_column(d).to_list()]
+            for d in dims}
+    x = frame.get_column(counts[0].name).cast(float).to_numpy().astype(float)
+    ends = None
+    for i, a in enumerate(dims):
+        for b in dims[i + 1:]:
+            if len((set(text[b]) & set(text[a])) - {""}) >= 2:
+                ends = (a, b)
+                break
+        if ends:
+            break
+    if ends is None:
+        return
+    src, dst = text[ends[0]], text[ends[1]]
+    stage_dim = [d for d in dims if d not in ends]
+    stages = text[stage_dim[0]] if stage_dim else [""] * len(x)
+    order = list(dict.fromkeys(stages))
+    # (stage of the links in, stage of the links out): the next stage's, or the same without stages
+    pairs = list(itertools.pairwise(order)) if stage_dim else [("", "")]
+    balances: list[tuple[list[int], list[int]]] = []
+    for into, out in pairs:
+        nodes = {dst[k] for k in range(len(x)) if stages[k] == into} \
+            & {src[k] for k in range(len(x)) if stages[k] == out}
+        for node in sorted(nodes - {""}):
+            ins = [k for k in range(len(x))
+                   if stages[k] == into and dst[k] == node and (stage_dim or src[k] != node)]
+            outs = [k for k in range(len(x))
+                    if stages[k] == out and src[k] == node and (stage_dim or dst[k] != node)]
+            balances.append((ins, outs))
+    checked = 0
+    for ins, outs in balances:
+        if not np.isnan(x[ins + outs]).any():
+            if abs(x[ins].sum() - x[outs].sum()) > 0.5:
+                return  # an open flow: links leave or join the cohort
+            checked += 1
+    if checked == 0:
+        return
+    rows: list[int] = []
+    for ins, outs in balances:
+        gone = [k for k in ins + outs if np.isnan(x[k])]
+        if len(gone) != 1:
+            continue
+        side, other = (ins, outs) if gone[0] in ins else (outs, ins)
+        value = np.nansum(x[other]) - np.nansum(x[side])
+        if 1 <= value < profile.threshold and value == round(value) and gone[0] not in rows:
+            rows.append(gone[0])
+    # (one balanced node may balance by chance: a person checks that the flow is closed)
+    _add_small(result, frame, dims, sorted(rows), counts[0].name, flow=True, unsure=checked < 2)
 
 
 def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:

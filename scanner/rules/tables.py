@@ -135,6 +135,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
                 what = (f"a share of the group's size in {where_size} whose rest (100 % minus the share: the "
                         f"group's other units) counts {rule_text}")
                 derived = ", (100 % - share) x size"
+        elif cell.flow:
+            what = (f"a hidden flow that its node's published inflows and outflows give back (what flows in "
+                    f"flows out), and it counts {rule_text}")
+            derived = ", node's inflow - its other outflows"
         elif cell.moving_average:
             what = (f"a hidden count that the moving average in column {masking.mask_name(cell.moving_average)!r} "
                     f"and the published counts in its window give back, and it counts {rule_text}")
