@@ -148,7 +148,8 @@ def _is_run(values: pl.Series) -> bool:
 
 
 # A column of ranks: "rank", "rang", "placering", "top", "firm_rank", "nr." beside the values ranked.
-_RANK_NAME = lazy_compile(r"(?:^|[\W_])(?:rank\w*|rang\w*|placering|plads|sijoitus|top)(?:$|[\W_\d])", re.IGNORECASE)
+_RANK_NAME = lazy_compile(r"(?:^|[\W_])(?:rank\w*|rang\w*|placering|plads|plass|plats|sijoitus|sija|j(?:ä|a)rjestys|"
+                          r"top)(?:$|[\W_\d])", re.IGNORECASE)
 
 
 def _ranked_units(ctx: RuleContext, table: TableModel) -> Finding | None:
@@ -190,12 +191,16 @@ _NUMBER_WORD = r"(?:\d{1,3}|to|tre|fire|fem|seks|syv|otte|ni|ti|tyve|två|fyra|s
                r"four|five|six|seven|eight|nine|ten|twenty|kaksi|viisi|kymmenen)"
 _TOP_UNIT_WORDS = (r"(?:virksomhed\w*|firm\w*|compan\w*|f(?:ö|o)retag\w*|selskab\w*|foretak\w*|bedrift\w*|"
                    r"arbejdsgiver\w*|arbetsgivar\w*|employers?|yritys\w*|indkomst\w*|inkomst\w*|incomes?|"
-                   r"l(?:ø|o)nn?\w*|wages?|salar\w*|personer|persons|people|earners?)")
+                   r"l(?:ø|o)nn?\w*|wages?|salar\w*|personer|persons|people|earners?|patients?|patienter|"
+                   r"pasienter|potila\w*|henkil(?:ö|o)\w*)")
 _TOP_UNITS = lazy_compile(
     r"(?<![\w])(?:(?:top|de|the|sveriges|danmarks|norges)[ -]?)?" + _NUMBER_WORD + r"\s+(?:st(?:ø|oe|ö|o)rst\w*|"
     r"largest|biggest|h(?:ø|oe|ö|o)jeste|h(?:ö|o)gsta|highest|suurinta|suurimmat|top)\s+(?:\w+\s+)?"
     # (a compound ends with the unit: "eksportvirksomheder", "industriföretag")
-    + r"\w*?" + _TOP_UNIT_WORDS + r"|(?<![\w])top[ -]?\d{1,3}\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS, re.IGNORECASE)
+    + r"\w*?" + _TOP_UNIT_WORDS + r"|(?<![\w])top[ -]?\d{1,3}\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS
+    # the superlative first: "suurimmat 10 potilasta", "kalleimmat 20 potilasta", "the costliest 10 patients"
+    + r"|(?<![\w])(?:suurimmat|kalleimmat|costliest|most expensive|dyreste|dyraste|st(?:ø|oe|ö|o)rst\w*|"
+    r"largest|highest)\s+" + _NUMBER_WORD + r"\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS, re.IGNORECASE)
 
 
 def _titled_top_units(ctx: RuleContext, table: TableModel) -> Finding | None:
