@@ -672,6 +672,17 @@ def test_sums_in_thousands_beside_their_means_count_the_persons(tmp_path: Path) 
     assert all(r.verdict is Verdict.PASS for r in files.values())
 
 
+def test_two_versions_of_one_table_are_no_sums_beside_means_at_any_scale() -> None:
+    # the same numbers read as thousands over themselves are 1,000 in every cell: no counts
+    from scanner.loaders.texttables import find_tables, sums_and_means
+
+    first = ("Kunta;Perusaste;Toinen aste\nHyrynsalmi;5671,4;17291,7\nKajaani;70091,1;299398,2\n"
+             "Puolanka;6854,2;18166,2\n")
+    second = first + "Ristijärvi;3165,5;\n"
+    tables = [*find_tables(first + "Ristijärvi;3165,5;10381,0\n", 1), *find_tables(second, 1)]
+    assert len(tables) == 2 and sums_and_means(tables) == []
+
+
 def test_a_value_published_where_another_file_marks_the_group_too_small(tmp_path: Path) -> None:
     means = ("Næring;Menn;Kvinner\nA Jordbruk;583200;507800\nB Bergverksdrift;654700;<3\nC Industri;450200;391600\n"
              "F Bygg;558100;557200\n")

@@ -74,6 +74,8 @@ class SmallCell:
     moving_average: str = ""
     #: a hidden flow that its node's published inflows and outflows give back (a Sankey's links)
     flow: bool = False
+    #: the top x % of the row's units (this column's name says x) are fewer than the threshold
+    top_group: str = ""
 
 
 @dataclass(slots=True)
@@ -368,6 +370,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _hidden_by_total_and_mean(table, profile, dims, result)
     _hidden_by_moving_average(table, profile, dims, result)
     _hidden_by_flow_balance(table, profile, dims, result)
+    _small_top_groups(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _closed_cohort_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
@@ -1126,6 +1129,51 @@ def _hidden_by_flow_balance(table: TableModel, profile: Profile, dims: list[str]
             rows.append(gone[0])
     # (one balanced node may balance by chance: a person checks that the flow is closed)
     _add_small(result, frame, dims, sorted(rows), counts[0].name, flow=True, unsure=checked < 2)
+
+
+# A statistic of the top x % of a group's units: "top1_andel_pct", "top01" (0.1 %), "Share of costs, top 1 % of
+# patients", "Antal i topp 0,1 %", "ylin 1 %", "øverste 1 %", "kalleimman 5 %:n osuus".
+_TOP_PERCENT = lazy_compile(r"(?i)(?:^|[\W_])(?:top|topp|(?:ø|oe)verste|(?:ö|o)versta|ylin|ylimm\w*|kallein\w*|"
+                            r"richest|costliest)[\s_-]*(\d{1,3}(?:[.,_]\d{1,2})?)(?=\s*%|\s*pct|\s*prosent|\s*procent|"
+                            r"[\s_]*(?:andel|share|osuus|pct)|[\s_]*$)")
+
+
+def _top_percent(name: str) -> float | None:
+    """The x of a column's "top x %" ("top01" is 0.1, "top_0_1" and "top 0,1" too), or None."""
+    m = _TOP_PERCENT.search(name)
+    if m is None:
+        return None
+    digits = m.group(1).replace(",", ".").replace("_", ".")
+    if "." not in digits and len(digits) > 1 and digits.startswith("0"):
+        digits = "0." + digits[1:]  # "top01": 0.1 %
+    x = float(digits)
+    return x if 0 < x < 100 else None
+
+
+def _small_top_groups(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A statistic of the top x % of a group ("top 1 % of patients" beside 140 patients): x % of the group's
+    size is fewer units than the threshold (1.4: the top group is 1 or 2 patients), so the statistic is those
+    units' own (their share of the costs times the total is their cost). The size is the row's column of
+    units (persons, patients, firms)."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    tops = [(c, x) for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count
+            and (x := _top_percent(c.name)) is not None]
+    size = _size_column(table) if tops else None
+    if not tops or size is None:
+        return
+    frame = table.sample
+    n = frame.get_column(size).cast(float).to_numpy().astype(float)
+    for col, x in tops:
+        shown = ~np.isnan(frame.get_column(col.name).cast(float).to_numpy().astype(float))
+        # (x % of 2,950 is 2.95: the top group is 2 or 3 units, as the software rounds; the fewer counts)
+        with np.errstate(invalid="ignore"):
+            group = np.floor(n * x / 100 + 1e-9)
+        rows = np.flatnonzero(shown & (n > 0) & (group < profile.threshold)).tolist()
+        if rows:
+            _add_small(result, frame, dims, rows, col.name, size_column=size, top_group=f"{x:g}")
 
 
 def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:

@@ -908,8 +908,10 @@ def sums_and_means(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
                 if a == b:
                     continue
                 counts = np.sort(np.round(n[a, b][both[a, b]]))
-                if counts[len(counts) // 2] < 2 or int((counts == 1).sum()) * 4 > len(counts):
-                    continue  # two versions of one table agree in most cells: no sums beside means
+                if counts[len(counts) // 2] < 2 or int((counts == scale).sum()) * 4 > len(counts):
+                    # two versions of one table agree in most cells (at the scale tried: the same numbers
+                    # read as thousands give 1,000 everywhere): no sums beside means
+                    continue
                 t = tables[members[a]]
                 grid = np.round(n[a, b]).reshape(len(t.rows), width - 1)
                 rows = [[r[0], *(str(int(v)) if not np.isnan(v) else "" for v in grid[i])]

@@ -113,7 +113,12 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
         derived = ""
-        if cell.total_over_mean:
+        if cell.top_group:
+            what = (f"a statistic of the top {cell.top_group} % of the group, and {cell.top_group} % of the group's "
+                    f"size in column {masking.mask_name(cell.size_column)!r} counts {rule_text}: the statistic "
+                    "is those units' own")
+            derived = ", top x % x size"
+        elif cell.total_over_mean:
             what = (f"a hidden count that the row's total in column {masking.mask_name(cell.size_column)!r} over "
                     f"its mean per unit in column {masking.mask_name(cell.total_over_mean)!r} gives back, and it "
                     f"counts {rule_text}")
