@@ -244,7 +244,10 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           # parents ("N (mødre)", "Antal fædre")
                           "mødre", "moedre", "fædre", "faedre", "mothers", "fathers", "mödrar", "modrar", "fäder",
                           "fader", "äidit", "aidit", "isät", "isat", "forældre", "foraeldre", "föräldrar",
-                          "foraldrar", "foreldre", "vanhemmat", "parents"})
+                          "foraldrar", "foreldre", "vanhemmat", "parents",
+                          # the employed and commuters ("tyolliset_asuinkunnassa", "Sysselsatte", "Pendlere")
+                          "tyolliset", "työlliset", "sysselsatte", "sysselsatt", "employed", "työssäkäyvät",
+                          "tyossakayvat", "pendlere", "pendlare", "pendlerne", "commuters"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
 _NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåäö])|cum|kumul|change|growth|vækst|vaekst|"
                            r"ændring|aendring|indkomst|income|"
@@ -268,7 +271,10 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
         tokens = [t for t in name_tokens(name) if not t.isdigit()]
         # "Antal anställda med sjukfall", "Number of persons with diabetes": the clause after "with" says
         # which persons; they are still the group that a share of it is of
-        cut = next((k for k, t in enumerate(tokens) if k and t in _QUALIFIERS), len(tokens))
+        # (Finnish says where with a case ending: "tyolliset asuinkunnassa", the employed in their home
+        # municipality)
+        cut = next((k for k, t in enumerate(tokens) if k and (t in _QUALIFIERS or _FINNISH_WHERE.search(t))),
+                   len(tokens))
         return set(tokens[:cut])
 
     def sized(c: ColumnInfo) -> bool:
@@ -293,6 +299,7 @@ _N_IN_NAME = lazy_compile(r"[(\[]\s*n\s*[)\]]\s*$|,\s*n\s*$|^\s*n\s*[(\[][^()\[\
 
 #: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").
 _QUALIFIERS = frozenset({"med", "with", "uden", "utan", "without", "who", "som", "der", "having"})
+_FINNISH_WHERE = lazy_compile(r"\w{4,}(?:ssa|ssä|lla|llä)$")
 
 
 def _own_size(table: TableModel, share: ColumnInfo, sized: list[ColumnInfo]) -> str | None:
