@@ -178,7 +178,7 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
             v = values[k]
             if v is None or not np.isfinite(v) or v < 0 or v > 100:
                 continue
-            half = _half_unit(values.drop_nulls().drop_nans())
+            half = half_unit(values.drop_nulls().drop_nans())
             scale = 1.0 if values.drop_nulls().drop_nans().max() > 1 or _PERCENT_UNIT.search(col.name) else 100.0
             if bool(_small_counts(np.array([v * scale]), half * scale, float(n), profile.threshold)[0]):
                 _add_small(result, frame, dims, [k], col.name, size_in=f"row label {masking.mask_name(dims[0])!r}")
@@ -332,7 +332,7 @@ def _complete_rows(frame: pl.DataFrame, names: Sequence[str]) -> np.ndarray:
 def _each_row_splits(frame: pl.DataFrame, names: Sequence[str], rows: np.ndarray) -> bool:
     """Whether the columns add up to 100 (or 1) on each of ``rows``, within the rounding they are written
     with."""
-    half = max(_half_unit(frame.get_column(n).drop_nulls().drop_nans()) for n in names)
+    half = max(half_unit(frame.get_column(n).drop_nulls().drop_nans()) for n in names)
     return all(_percent_scale(r, half) is not None for r in rows)
 
 
@@ -414,7 +414,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         present = pct.drop_nulls().drop_nans()
         if present.len() == 0 or present.min() < 0 or present.max() > 100:
             continue
-        half = _half_unit(present)  # the shares are rounded: each stands for an interval
+        half = half_unit(present)  # the shares are rounded: each stands for an interval
         if present.max() <= 1 and not _PERCENT_UNIT.search(col.name):  # fractions, unless named as percent
             pct, half = pct * 100, half * 100
         if _column_percent(pct, n):
@@ -488,7 +488,7 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
         if present.len() == 0 or present.min() < 0:
             continue
         scale = 100.0 / base  # as a percentage of the size
-        half = _half_unit(present) * scale
+        half = half_unit(present) * scale
         small = _small_counts(values.to_numpy().astype(float) * scale, half, n, profile.threshold)
         _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=of or size)
 
@@ -512,7 +512,7 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
         if present.len() < 2 or present.min() < 0 or present.max() > 1 or not ((present > 0) & (present < 1)).any():
             continue
         n = table.sample.get_column(size).cast(float).to_numpy()
-        small = _small_counts(values.to_numpy().astype(float) * 100, _half_unit(present) * 100, n, profile.threshold)
+        small = _small_counts(values.to_numpy().astype(float) * 100, half_unit(present) * 100, n, profile.threshold)
         _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=size,
                    unsure=True, indicator_mean=True)
 
@@ -553,7 +553,7 @@ def _hidden_row_share(frame: pl.DataFrame, shares: list[str], size: str, profile
     if full.sum() < 2:
         return
     present = pct[~np.isnan(pct)]
-    half = _half_unit(frame.select(shares).unpivot().get_column("value").cast(float).drop_nulls().drop_nans())
+    half = half_unit(frame.select(shares).unpivot().get_column("value").cast(float).drop_nulls().drop_nans())
     scale = 100.0 if present.max() > 1.5 else 1.0
     if np.abs(pct[full].sum(axis=1) - scale).max() > len(shares) * half + 1e-9:
         return  # no split of each row
@@ -610,7 +610,7 @@ def _column_shares(table: TableModel, profile: Profile, dims: list[str], result:
         if not np.isfinite(size) or size <= 0 or size != round(size) or present.size < 2 \
                 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
             continue  # (counts above their total add up to it)
-        half = _half_unit(frame.get_column(col.name).gather(others).drop_nulls().drop_nans())
+        half = half_unit(frame.get_column(col.name).gather(others).drop_nulls().drop_nans())
         missing = np.flatnonzero(np.isnan(shares))
         if missing.size == 1 and any(is_margin_label(labels[k]) and values[k] in (1.0, 100.0)
                                      for k in range(frame.height)):
@@ -800,7 +800,7 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
             # 0.8 under "Overall (N = 250)"): each of those rows is a percentage of the column's N
             present = labelled[~np.isnan(labelled)]
             if present.min() >= 0 and present.max() <= 100:
-                half = _half_unit(frame.get_column(col.name).gather(percent_rows).drop_nulls().drop_nans())
+                half = half_unit(frame.get_column(col.name).gather(percent_rows).drop_nulls().drop_nans())
                 small = _small_counts(labelled, half, size, profile.threshold)
                 _add_small(result, frame, dims, [percent_rows[i] for i in np.flatnonzero(small).tolist()], col.name,
                            size_in=where)
@@ -819,7 +819,7 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         present = shares[~np.isnan(shares)]
         if present.size < 1 or present.min() < 0 or present.max() > 100 or abs(present.sum() - size) < 0.5:
             continue  # (counts that add up to the stated size are counts)
-        half = _half_unit(frame.get_column(col.name).gather(rows).drop_nulls().drop_nans())
+        half = half_unit(frame.get_column(col.name).gather(rows).drop_nulls().drop_nans())
         # (one row is no split of a whole: only the bound below reads it)
         scale = 1.0 if own_percent else _percent_scale(present, half) if present.size >= 2 else None
         if scale is None:
@@ -870,7 +870,7 @@ def _paired_percent_of_total(table: TableModel, profile: Profile, dims: list[str
         n = frame.get_column(count.name).cast(float).to_numpy()
         if np.isnan(n[t]) or np.isnan(pct[t]) or abs(pct[t] - 100.0) > 0.6:
             continue
-        half = _half_unit(frame.get_column(share.name).drop_nulls().drop_nans())
+        half = half_unit(frame.get_column(share.name).drop_nulls().drop_nans())
         hidden = np.isnan(n) & ~np.isnan(pct)
         hidden[t] = False
         small = hidden & _small_counts(np.where(np.isnan(pct), 0.0, pct), half, n[t], profile.threshold)
@@ -940,7 +940,7 @@ def _hidden_by_change(table: TableModel, profile: Profile, dims: list[str], resu
     present = change.drop_nulls().drop_nans()
     if present.len() == 0:
         return
-    half = _half_unit(present)
+    half = half_unit(present)
     known = ~np.isnan(pct)
     with np.errstate(invalid="ignore", divide="ignore"):
         # the later period from the earlier, and the earlier from the later
@@ -1032,7 +1032,7 @@ def _hidden_by_moving_average(table: TableModel, profile: Profile, dims: list[st
         present = series.drop_nulls().drop_nans()
         if present.len() < 2:
             continue
-        half = _half_unit(present)
+        half = half_unit(present)
         ma = series.to_numpy().astype(float)
         # how many rows back the window starts: centred or trailing (an even window centred sits half a row
         # early or late); the name's "centred" is tried first, the numbers decide
@@ -1238,7 +1238,7 @@ def _sizes_in_note(table: TableModel, profile: Profile, dims: list[str], result:
         present = values[~np.isnan(values)]
         if present.size == 0 or present.min() < 0 or present.max() > 100:
             continue
-        half = _half_unit(frame.get_column(col.name).drop_nulls().drop_nans())
+        half = half_unit(frame.get_column(col.name).drop_nulls().drop_nans())
         small = _small_counts(values[rows], half, sizes[rows], profile.threshold)
         _add_small(result, frame, dims, rows[np.flatnonzero(small)].tolist(), col.name,
                    size_in="a note under the table")
@@ -1445,7 +1445,7 @@ def _cumulative_percent_steps(table: TableModel, profile: Profile, dims: list[st
         if np.any(np.diff(series) < 0) or series.max() > 100.5:
             continue
         steps = np.diff(np.concatenate([[0.0], series]))
-        half = _half_unit(frame.get_column(col.name).gather(keep).drop_nulls().drop_nans()) * scale
+        half = half_unit(frame.get_column(col.name).gather(keep).drop_nulls().drop_nans()) * scale
         small = _small_counts(steps, 2 * half, n_all[keep].astype(float), profile.threshold)
         _add_small(result, frame, dims, [keep[i] for i in np.flatnonzero(small).tolist()], col.name, cumulative=True)
 
@@ -1474,7 +1474,7 @@ def _row_percents(table: TableModel, frame: pl.DataFrame, size: str, known: set[
     return cols if _each_row_splits(frame, names, rows) else []
 
 
-def _half_unit(values: pl.Series) -> float:
+def half_unit(values: pl.Series) -> float:
     """Half a unit of the last decimal the values are written with (0.05 for 12.5, 0.5 for 12)."""
     for decimals in range(5):
         scaled = values * 10 ** decimals

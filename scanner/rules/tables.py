@@ -721,13 +721,59 @@ def _published_top_values(ctx: RuleContext, table: TableModel, magnitudes: list[
             )
 
 
+# A Herfindahl-Hirschman index of a cell's units ("hhi_beskaeftigelse", "Herfindahl", "HHI (0-10 000)").
+_HHI = lazy_compile(r"(?i)(?:^|[\W_])hhi(?:$|[\W_])|herfindahl")
+
+
+def _concentration_bounds(ctx: RuleContext, table: TableModel, hhi: ColumnInfo) -> tuple[list[Finding], bool]:
+    """What a published Herfindahl index says of each cell's largest units: the index (the sum of squared
+    shares) is never above the largest share, so an index above k is a cell whose largest unit holds more than
+    k (block); and two shares whose squares add up to at most the index add up to at most sqrt(2 x index), so
+    an index under k^2 / 2 on every row proves that no cell is dominated (for the rule on one unit, under k^2).
+    Returns the findings and whether every row was proven safe. An index above 100 is on the 0-10,000 scale;
+    one between 1 and 100 could be on either, and proves nothing."""
+    import math
+
+    from scanner.analysis.published_cells import half_unit
+
+    profile = ctx.profile
+    k = profile.nk_k
+    found: list[Finding] = []
+    cleared = True
+    for offset, frame in table.frames():
+        raw = frame.get_column(hhi.name).cast(float)
+        present = raw.drop_nulls().drop_nans()
+        if present.len() == 0 or present.min() < 0 or present.max() > 10_000 or 1 < present.max() <= 100:
+            return [], False  # (0-100 or 0-10,000 points: a person reads the scale)
+        scale = 1.0 if present.max() <= 1 else 10_000.0
+        half = half_unit(present) / scale
+        for i, value in enumerate(raw.to_list()):
+            if value is None or math.isnan(value):
+                cleared = False
+                continue
+            h = value / scale
+            if h - half > k or (profile.nk_inclusive and h - half >= k):
+                row = offset + i + 1
+                labels, where = _row_cell(table, frame.row(i, named=True), row)
+                found.append(ctx.finding(
+                    f"Cell ({where}) is dominated: its concentration index in {masking.mask_name(hhi.name)!r} is "
+                    f"above {k * 100:g} %, and the index is never above the largest unit's share, so one unit "
+                    f"holds more than {k * 100:g} % of the cell.",
+                    masking.note(f"Herfindahl index above {k * 100:g} % (profile {profile.name})"),
+                    row=row, column=hhi.name, cell=labels or None, identity="" if labels else f"row{row}"))
+            elif math.sqrt(min(profile.nk_n, 2) * (h + half)) >= k:
+                cleared = False
+    return found, cleared
+
+
 def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A published table of firms' magnitudes (turnover, wages, employees summed over the firms of each
     cell, beside the number of firms) without the share of the largest units: the dominance rule cannot be
     checked from its cells, so a person must (review), with the microdata."""
     from scanner.table_model import ColumnKind, Role
 
-    firms = [c for c in table.columns if c.is_count and _FIRM_WORDS.search(c.name)]
+    firms = [c for c in table.columns if c.is_count and _FIRM_WORDS.search(c.name)
+             and not _SERVICES_TO_FIRMS.search(c.name) and not _INDUSTRY_LEVEL.match(c.name)]
     if not firms:
         return
     magnitudes = [c for c in table.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
@@ -742,6 +788,12 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
     if published:
         yield from published
         return
+    hhi = [c for c in magnitudes if _HHI.search(c.name)]
+    if len(hhi) == 1:
+        found, cleared = _concentration_bounds(ctx, table, hhi[0])
+        if found or (cleared and len(magnitudes) <= 2):  # (the index is of the one magnitude beside it)
+            yield from found
+            return
     stated = _stated_top_share(table, profile.nk_k * 100, profile.nk_inclusive)
     if stated is not None:
         yield ctx.finding(
@@ -777,6 +829,14 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
         masking.note(f"dominance not verifiable from the published table (profile {profile.name})"),
         column=magnitudes[0].name, severity=Severity.REVIEW, identity="unchecked-magnitudes",
     )
+
+
+# An industry named after the firms it serves ("J-N Företagstjänster m.m.", "Business services",
+# "Yrityspalvelut"), and a column that is an industry's level in a wide table ("J-N ...", "C Industri"): the
+# employed in it are persons, not firms.
+_SERVICES_TO_FIRMS = lazy_compile(r"(?i)(?:f(?:ö|o)retags|virksomheds|yritys|business|bedrifts|foretaks)"
+                                  r"[\s-]*(?:tj(?:ä|a)nst|service|palvelu|tjeneste)")
+_INDUSTRY_LEVEL = lazy_compile(r"^\s*[A-U](?:\s*-\s*[A-U])?\s+[^\W\d_]")
 
 
 # A count of the firms that have something ("heraf med vareeksport", "varav med FoU", "joilla vientiä", "with
