@@ -268,7 +268,8 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
     from scanner.names import name_tokens
 
     def group_words(name: str) -> set[str]:
-        tokens = [t for t in name_tokens(name) if not t.isdigit()]
+        # (what a parenthesis adds says which cohort or unit: "Antall elever (startkull 2017)")
+        tokens = [t for t in name_tokens(_PARENTHESIS.sub(" ", name) or name) if not t.isdigit()]
         # "Antal anställda med sjukfall", "Number of persons with diabetes": the clause after "with" says
         # which persons; they are still the group that a share of it is of
         # (Finnish says where with a case ending: "tyolliset asuinkunnassa", the employed in their home
@@ -279,6 +280,9 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
 
     def sized(c: ColumnInfo) -> bool:
         words = group_words(c.name)
+        first = next((t for t in name_tokens(c.name) if not t.isdigit()), "")
+        if first in _ENTRANT_WORDS:
+            return True  # the entrants of a programme, the cohort its outcomes are shares of ("Påbegyndt EUD")
         if c.count_named:
             return words <= _SIZE_TOKENS or _N_IN_NAME.search(c.name) is not None
         # a count named by its units alone ("Patienter", "Personer", "Elever (kull 2014-2018)")
@@ -298,6 +302,13 @@ _N_IN_NAME = lazy_compile(r"[(\[]\s*n\s*[)\]]\s*$|,\s*n\s*$|^\s*n\s*[(\[][^()\[\
 
 
 #: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").
+_PARENTHESIS = lazy_compile(r"\([^()]*\)")
+#: Words for the entrants of a programme, whatever names the programme after them ("Påbegyndt EUD 2021",
+#: "Aloittaneet lukio", "Started upper secondary").
+_ENTRANT_WORDS = frozenset({"påbegyndt", "påbegyndte", "paabegyndt", "paabegyndte", "begyndte", "startede",
+                            "nybegyndere", "optagne", "optagede", "påbörjade", "paborjade", "nybörjare", "nyborjare",
+                            "antagna", "antagne", "begynte", "startet", "startkull", "inntak", "aloittaneet",
+                            "aloittaneita", "entrants", "started", "starters", "enrolled", "intake"})
 _QUALIFIERS = frozenset({"med", "with", "uden", "utan", "without", "who", "som", "der", "having"})
 _FINNISH_WHERE = lazy_compile(r"\w{4,}(?:ssa|ssä|lla|llä)$")
 
