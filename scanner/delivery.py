@@ -222,6 +222,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         shown_where_small,
         sized_shares,
         stacked_tables,
+        subgroup_differences,
         sums_and_means,
     )
 
@@ -271,6 +272,8 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                                "that group's count."),
         (cumulative_differences, "This table's cumulative counts and those of '{}', a year earlier, differ by each "
                                  "cell's new count of this year."),
+        (subgroup_differences, "This table is of one group and '{}' of all: the difference of the two is the other "
+                               "group's count."),
     )
     for linker, why_text in differences if small else ():
         for d in linker(texts, [t.entry.path.name for t in tables]):

@@ -337,6 +337,7 @@ class _WorkbookScan:
             filled_from_shares,
             shown_where_small,
             sized_shares,
+            subgroup_differences,
             sums_and_means,
         )
 
@@ -360,6 +361,11 @@ class _WorkbookScan:
         for d in excluded_differences(texts, [t.sheet for t in small]):
             why = (f"This sheet leaves a group out of sheet '{sheet(d.other)}': the difference of the two is that "
                    "group's count.")
+            self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,
+                                          rows_moved=False) for f in judged(d.table))
+        for d in subgroup_differences(texts, [t.sheet for t in small]):
+            why = (f"This sheet is of one group and sheet '{sheet(d.other)}' of all: the difference of the two is the "
+                   "other group's count.")
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,
                                           rows_moved=False) for f in judged(d.table))
         for k, src, marked, cells in shown_where_small(texts, self.config.profile.threshold):

@@ -723,3 +723,17 @@ def test_counts_a_year_apart_that_are_not_cumulative_are_not_differenced(tmp_pat
     later = stock.replace("2021", "2022").replace(";58", ";60")
     files = _scan(_folder(tmp_path / "bestand", {"bestand_ultimo2021.csv": stock, "bestand_ultimo2022.csv": later}))
     assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_a_file_of_one_sex_beside_the_file_of_all(tmp_path: Path) -> None:
+    # "alle" minus "menn": 27 - 25 hires is 2 women; no file of women, so the difference is theirs alone
+    alle = "Næring;1-4;5-9;250+\nA Jordbruk;205;171;27\nC Industri;1013;777;289\nF Bygg;1718;1347;499\n"
+    menn = "Næring;1-4;5-9;250+\nA Jordbruk;160;134;25\nC Industri;770;591;220\nF Bygg;1564;1226;455\n"
+    files = _scan(_folder(tmp_path / "leveranse", {"ansettelser_alle.csv": alle, "ansettelser_menn.csv": menn}))
+    assert files["ansettelser_alle.csv"].verdict is Verdict.PASS
+    (finding,) = [f for f in files["ansettelser_menn.csv"].findings if f.rule == "TAB001"]
+    assert finding.location.row == 1 and finding.location.column == "250+" and "ansettelser_alle.csv" in finding.message
+    # the men's 250+ at 15: the women are 12
+    files = _scan(_folder(tmp_path / "safe", {"ansettelser_alle.csv": alle,
+                                               "ansettelser_menn.csv": menn.replace(";25\n", ";15\n")}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())

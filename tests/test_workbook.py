@@ -838,3 +838,29 @@ def test_shares_of_groups_sized_in_a_note_under_the_sheet_table(tmp_path: Path) 
     (result,) = api.scan([path], load_config(), jobs=1).files
     found = [f for f in result.findings if f.rule == "TAB001"]
     assert len(found) == 1 and "Grønlandsk" in found[0].message and "note under the table" in found[0].message
+
+
+HIRES = [("A Jordbruk", 205, 171, 27, 403), ("C Industri", 1013, 777, 289, 2079), ("F Bygg", 1718, 1347, 499, 3564),
+         ("G Handel", 1955, 1739, 779, 4473)]
+HIRES_MEN = [("A Jordbruk", 160, 134, 25, 319), ("C Industri", 770, 591, 220, 1581), ("F Bygg", 1564, 1226, 455, 3245),
+             ("G Handel", 1017, 905, 406, 2328)]
+
+
+@pytest.mark.parametrize(("men_250", "verdict"), [(25, "fail"), (15, "pass")])
+def test_a_sheet_of_one_sex_beside_the_sheet_of_all(export: Path, men_250: int, verdict: str) -> None:
+    """'Alle' minus 'Menn' is the women's table: 27 - 25 hires in the largest firms is 2 women."""
+    wb = _new()
+    for title, rows in (("Alle", HIRES), ("Menn", HIRES_MEN)):
+        ws = wb.active if title == "Alle" else wb.create_sheet(title)
+        ws.title = title
+        ws.append(["Næring", "1-4", "5-9", "250+", "I alt"])
+        for label, *cells in rows:
+            if title == "Menn" and label == "A Jordbruk":
+                cells = [160, 134, men_250, 294 + men_250]
+            ws.append([label, *cells])
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == verdict, [(f.rule, f.message) for f in res.findings]
+    if verdict == "fail":
+        [f] = _rules(res, "TAB001")
+        assert f.location.sheet == "Menn" and f.location.column == "250+" and "'Alle'" in f.message

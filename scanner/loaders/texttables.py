@@ -1145,6 +1145,40 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
     return out
 
 
+# A title's word for one sex (the subgroup a table is of) and for both or all (its total): "Menn" and "Alle",
+# "tab_kvinder" and "tab_i_alt", "Naiset" and "Yhteensä".
+_SUBGROUP_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:menn|kvinner|mænd|maend|kvinder|män|kvinnor|miehet|naiset|men|"
+                              r"women|males?|females?|gutter|jenter|drenge|piger|pojkar|flickor|pojat|tytöt|tytot|"
+                              r"boys|girls)(?=$|[\W_])")
+_ALL_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:alle|i[ _]?alt|total|totalt|samtliga|samtlige|begge[ _]kjønn|"
+                         r"begge[ _]køn|begge[ _]kon|båda[ _]könen|bada[ _]konen|both[ _]sexes|all|alla|yhteensä|"
+                         r"yhteensa|kaikki)(?=$|[\W_])")
+
+
+def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """Counts a table of one sex gives beside the table of both: "Alle" minus "Menn" is the women's table
+    (27 - 25 hires is 2). The titles (sheet or file names) must be the same but for the words, and no
+    other table of the same title names another subgroup (then the tables stack, and ``stacked_tables``
+    judges them); the total must have the subgroup's columns and rows and no fewer in any cell both
+    publish (at least four). ``table`` holds the differences in the subgroup table's rows (``k``)."""
+    bases = [_SUBGROUP_WORD.sub("#", t) if _SUBGROUP_WORD.search(t) else None for t in titles]
+    totals = [_ALL_WORD.sub("#", t) if _ALL_WORD.search(t) and not _SUBGROUP_WORD.search(t) else None
+              for t in titles]
+    out: list[Differenced] = []
+    for k, t in enumerate(tables):
+        base = bases[k]
+        if base is None or sum(1 for b in bases if b == base) > 1:
+            continue
+        for other, u in enumerate(tables):
+            if other == k or totals[other] != base:
+                continue
+            found = _differences(t, u)
+            if found is not None:
+                out.append(Differenced(k, other, found, (titles[other], titles[k])))
+                break
+    return out
+
+
 # A cumulative count's file or sheet ("kumuleret_ultimo2021", "cumulative_cases_2022", "kumulativ 2020").
 _CUMULATIVE_TITLE = lazy_compile(r"(?i)kumul|cumul|akkumul|ackumul|kertym")
 _TITLE_YEAR = lazy_compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
