@@ -102,6 +102,13 @@ _FILLERS = frozenset({"of", "af", "av", "the", "for", "i", "in", "på", "pa", "o
 
 # The first word of a count's name: "Antal i D1 (riket)" counts persons in a class.
 _COUNT_LEAD = frozenset({"antal", "antall", "number", "count", "lkm", "lukumäärä", "lukumaara"})
+# The units a count word names the group's size by ("Antal personer", "Number of persons", "Antall ansatte").
+_SIZE_UNITS = frozenset({"of", "personer", "persons", "people", "individer", "individuals", "observationer",
+                         "observations", "obs", "patienter", "patients", "pasienter", "elever", "pupils", "students",
+                         "ansatte", "anställda", "anstallda", "employees", "lønmodtagere", "loenmodtagere",
+                         "virksomheder", "virksomheter", "företag", "foretag", "foretak", "firms", "yritykset",
+                         "yrityksiä", "henkilöt", "henkilöä", "henkilöitä", "potilaat", "potilaita", "husstande",
+                         "hushåll", "households", "familier", "families"})
 # A class of a quantile scale named with its end: "Q1 (lowest)", "Kvintil 5 (højeste)".
 _QUANTILE_CLASS = lazy_compile(r"^\s*(?:q|d|quintile|quartile|decile|kvintil|kvartil|decil|kvintiili|kvartiili|"
                                r"desiili)\s*\d{1,2}\s*\((?:lowest|highest|laveste|højeste|hojeste|lavest|høyest|"
@@ -148,6 +155,8 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
     if any(w in _SHARE_WORDS or _EDUCATION.match(w) for w in words + inner):
         return None
     if len(words) > 1 and words[0] in _COUNT_LEAD:
+        if set(words[1:]) <= _SIZE_UNITS:
+            return StatName("size", None, "")  # "Antal personer", "Number of persons": the group's size
         return None  # "Antal i D1 (riket)", "Number of persons in Q5": a count of a class, not its bound
     kinds: list[tuple[str, float | None]] = []
     used: set[int] = set()
@@ -740,6 +749,8 @@ class OutlierOptions:
     #: of squared deviations ((n - 1) sd^2), in a group of at least `min_group_for_variance` observations
     variance_share: float = 0.5
     min_group_for_variance: int = 20
+    #: a maximum or minimum at least this many standard deviations from the group's mean
+    z_score: float = 20.0
 
     def __post_init__(self) -> None:
         if self.percentile_ratio <= 1 or self.centre_ratio <= 1:
@@ -750,6 +761,8 @@ class OutlierOptions:
             raise ValueError("variance_share must be a share between 0 and 1")
         if self.min_group_for_variance < 3:
             raise ValueError("min_group_for_variance must be at least 3")
+        if self.z_score <= 4:
+            raise ValueError("z_score must be greater than 4")
 
 
 def _ordinal(level: float) -> str:
@@ -814,6 +827,10 @@ def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: 
         if share >= opts.variance_share:
             return (f"alone accounts for at least {opts.variance_share * 100:g} % of the group's squared "
                     "deviations from its mean")
+    if mean is not None and sds and sds[0] > 0 and abs(x - mean) >= opts.z_score * sds[0]:
+        # (in a large group one value far out holds little of the variance: 40 sd above the mean of 31,412
+        # wages is 5 % of it, and still the one person everybody in the industry can name)
+        return f"lies at least {opts.z_score:g} standard deviations from its mean"
     return None
 
 
@@ -855,7 +872,9 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     * variance (needs n, mean and standard deviation): the extreme alone holds at least `variance_share`
       of the group's sum of squared deviations ((n - 1) sd^2) in a group of at least
       `min_group_for_variance` observations — its squared distance from the mean is at least that of
-      all the other values together; at n = 20 this is stricter than Grubbs' outlier test at 1 %.
+      all the other values together; at n = 20 this is stricter than Grubbs' outlier test at 1 %;
+    * distance (needs mean and standard deviation): at least `z_score` standard deviations from the mean
+      (normal data never come near 7; a wage 40 sd above its group's mean is one person's);
 
     A percentile counts as the group's maximum when the group is too small for a value to lie above it
     (n (100 - q) / 100 < 1: a p99 of fewer than 100 units, a p90 of fewer than 10), and as its minimum
@@ -870,7 +889,7 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     Example: `London;820;31.425;27.309;65.568;22.150.000` as `region;n;mean;p50;p90;max`.
 
     Options: `percentile_ratio` (5), `centre_ratio` (50), `fence` (10), `variance_share` (0.5),
-    `min_group_for_variance` (20).
+    `min_group_for_variance` (20), `z_score` (20).
 
     References: Statistics Denmark, rules for sending results home (minima, maxima and outliers are single
     units' values); Eurostat, Guidelines for the checking of output based on microdata research (2015),
