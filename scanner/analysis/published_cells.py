@@ -403,6 +403,10 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
               and not c.is_count and not c.embedded and c.name != size and not _NOT_OF_UNITS.search(c.name)]
     shares += _row_percents(table, frame, size, {c.name for c in shares})
+    if _LABOUR_FORCE.search(size):
+        # an unemployment rate is the unemployed's share of the labour force beside it (8,7 % of 23 is 2)
+        shares += [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count
+                   and _UNEMPLOYMENT_RATE.search(c.name) and c not in shares]
     if not shares:
         return
     sized = _sized_columns(table)
@@ -1006,6 +1010,12 @@ def _hidden_by_total_and_mean(table: TableModel, profile: Profile, dims: list[st
                     _add_small(result, frame, dims, rows, col.name, size_column=total_col.name, unsure=False,
                                total_over_mean=mean_col.name)
                     return
+
+
+# A labour force ("tyovoima", "Arbetskraft", "arbeidsstyrke", "labour force") and its unemployment rate.
+_LABOUR_FORCE = lazy_compile(r"(?i)ty(?:ö|o)voima|arbetskraft|arbeidsstyrke|arbejdsstyrke|labou?r[\s_]*force")
+_UNEMPLOYMENT_RATE = lazy_compile(r"(?i)ty(?:ö|o)tt(?:ö|o)myysaste|arbetsl(?:ö|o)shet|arbeidsledighet|ledighed|"
+                                  r"ledighet|unemployment|arbejdsl(?:ø|o)shed")
 
 
 # A moving average by its name ("Liukuva keskiarvo (3 v, keskitetty)", "Glidande medelvärde 3 år", "3-year
