@@ -269,7 +269,9 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
 
     def group_words(name: str) -> set[str]:
         # (what a parenthesis adds says which cohort or unit: "Antall elever (startkull 2017)")
-        tokens = [t for t in name_tokens(_PARENTHESIS.sub(" ", name) or name) if not t.isdigit()]
+        # (and an age range names which ones too: "Innbyggere 0-17 år", "befolkning_15_20")
+        tokens = [t for t in name_tokens(_PARENTHESIS.sub(" ", name) or name)
+                  if not t.isdigit() and t not in _AGE_UNITS]
         # "Antal anställda med sjukfall", "Number of persons with diabetes": the clause after "with" says
         # which persons; they are still the group that a share of it is of
         # (Finnish says where with a case ending: "tyolliset asuinkunnassa", the employed in their home
@@ -301,14 +303,16 @@ _GENERIC_SIZE_WORDS = frozenset({"n", "antal", "antall", "count", "nobs", "obs",
 _N_IN_NAME = lazy_compile(r"[(\[]\s*n\s*[)\]]\s*$|,\s*n\s*$|^\s*n\s*[(\[][^()\[\]]{1,40}[)\]]\s*$", re.IGNORECASE)
 
 
-#: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").
+#: A parenthesis in a size's name, and the words of an age range: both say which units, not what they are.
 _PARENTHESIS = lazy_compile(r"\([^()]*\)")
+_AGE_UNITS = frozenset({"år", "aar", "years", "yrs", "vuotta", "vuotiaat", "v", "aged", "age", "alder", "ålder"})
 #: Words for the entrants of a programme, whatever names the programme after them ("Påbegyndt EUD 2021",
 #: "Aloittaneet lukio", "Started upper secondary").
 _ENTRANT_WORDS = frozenset({"påbegyndt", "påbegyndte", "paabegyndt", "paabegyndte", "begyndte", "startede",
                             "nybegyndere", "optagne", "optagede", "påbörjade", "paborjade", "nybörjare", "nyborjare",
                             "antagna", "antagne", "begynte", "startet", "startkull", "inntak", "aloittaneet",
                             "aloittaneita", "entrants", "started", "starters", "enrolled", "intake"})
+#: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").
 _QUALIFIERS = frozenset({"med", "with", "uden", "utan", "without", "who", "som", "der", "having"})
 _FINNISH_WHERE = lazy_compile(r"\w{4,}(?:ssa|ssä|lla|llä)$")
 

@@ -906,9 +906,16 @@ def _is_magnitude(col: ColumnInfo) -> bool:
     if col.statistic not in (None, "mean") or not col.non_negative:
         return False
     name = col_key(col.name)
-    if _SIGNED_NAME.search(name):
+    if _SIGNED_NAME.search(name) or _RATE_OF_COUNTS.search(col.name):
         return False
     return col.statistic == "mean" or not col.integral or bool(_MAGNITUDE_NAME.search(name))
+
+
+# A rate of counts per population ("lagforda_vald_per1000", "Deaths per 100 000", "promille"): a rate of 0
+# is an empty count cell, which the rules allow, not a magnitude every unit shares.
+_RATE_OF_COUNTS = lazy_compile(r"(?i)per[\s_]*(?:1[\s_.,]?000|10[\s_.,]?000|100[\s_.,]?000|100\b|capita)|"
+                               r"pr\.?[\s_]*1[\s_.]?000|promille|‰|per[\s_]*mille|(?:^|[\W_])rate(?:$|[\W_])|"
+                               r"\bincidens|\bincidence|ilmaantuvuus")
 
 
 @rule("TAB006", "class-disclosure", Severity.BLOCK, (Shape.TABLE, Shape.CELLS))
