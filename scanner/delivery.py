@@ -83,6 +83,7 @@ class _Table:
     text: TextTable
     place: Callable[[Finding], Finding]
     source_only: bool = False  # a note's or report's table: it gives numbers, findings are not placed in it
+    sheet: str = ""  # a workbook's table: its sheet's name (which group it is of: "Piger", "I alt")
 
 
 def _csv_tables(entry: DiscoveredFile) -> list[_Table]:
@@ -126,7 +127,7 @@ def _workbook_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
             if table is None or table.n_rows > LINKED_MAX_ROWS or table.n_rows < 1:
                 continue
             text = TextTable(list(table.names), cell_texts(table), table.data_row, "sheet")
-            out.append(_Table(entry, text, lambda f, t=table: on_sheet(f, t, key, rows_moved=False)))
+            out.append(_Table(entry, text, lambda f, t=table: on_sheet(f, t, key, rows_moved=False), sheet=name))
     return out
 
 
@@ -339,7 +340,8 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
             if f.location.row is not None:
                 report(mine, f, why)
     # a cell another file marks as a group too small to show ("<3"), published here
-    for k, src, marked, cells in shown_where_small(texts, config.profile.threshold) if small else ():
+    titles = [f"{t.entry.path.name} {t.sheet}" for t in tables]
+    for k, src, marked, cells in shown_where_small(texts, config.profile.threshold, titles) if small else ():
         report_cells(k, src, marked, cells, "'{}', another file of the same folder, marks this cell's group as too "
                                             "small to show.")
     # margins and twins: another file's totals, or the same table with other cells hidden

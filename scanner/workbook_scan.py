@@ -368,7 +368,7 @@ class _WorkbookScan:
                    "other group's count.")
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,
                                           rows_moved=False) for f in judged(d.table))
-        for k, src, marked, cells in shown_where_small(texts, self.config.profile.threshold):
+        for k, src, marked, cells in shown_where_small(texts, self.config.profile.threshold, [t.sheet for t in small]):
             places = {(i + 1, marked.names[c]) for i, c in cells}
             why = f"Sheet '{sheet(src)}' marks this cell's group as too small to show."
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[k], self.key,

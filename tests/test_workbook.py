@@ -864,3 +864,19 @@ def test_a_sheet_of_one_sex_beside_the_sheet_of_all(export: Path, men_250: int, 
     if verdict == "fail":
         [f] = _rules(res, "TAB001")
         assert f.location.sheet == "Menn" and f.location.column == "250+" and "'Alle'" in f.message
+
+
+def test_a_mark_on_one_sex_says_nothing_of_the_other_sex_sheet(export: Path) -> None:
+    """'Piger' marks Stevns '<3'; 'Drenge' shows its 9 boys: other children, no small cell (and no total
+    sheet gives the girls back)."""
+    wb = _new()
+    rows = [("Køge", 14, 11), ("Roskilde", 12, 10), ("Stevns", "<3", 9), ("Greve", 8, 13)]
+    for k, title in enumerate(("Piger", "Drenge")):
+        ws = wb.active if k == 0 else wb.create_sheet(title)
+        ws.title = title
+        ws.append(["Kommune", "Antal nyanbragte"])
+        for label, girls, boys in rows:
+            ws.append([label, girls if k == 0 else boys])
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == "pass", [(f.rule, f.message) for f in res.findings]

@@ -928,13 +928,15 @@ _FLOAT_TEXT = lazy_compile(r"^-?\d+(?:\.\d+)?$")
 _SMALL_MARKER = lazy_compile(r"^\s*(?:n\s*)?<\s*(\d{1,2})\s*$", re.IGNORECASE)
 
 
-def shown_where_small(tables: Sequence[TextTable], threshold: int) -> list[tuple[int, int, TextTable,
-                                                                                tuple[tuple[int, int], ...]]]:
+def shown_where_small(tables: Sequence[TextTable], threshold: int, titles: Sequence[str] = ()
+                      ) -> list[tuple[int, int, TextTable, tuple[tuple[int, int], ...]]]:
     """Tables of one layout (column names and row labels) where one marks a cell as a group too small to
     show ("<3") and the other publishes its value (the mean income of Bergverksdrift's women suppressed as
     "<3 personer", their total wage bill printed on the next sheet): the value rests on fewer units than the
     threshold. Each is returned as (the table that shows it, the one that marks it, a table of the shown
-    table's labels with a count under the threshold in those cells, and the cells (row, column))."""
+    table's labels with a count under the threshold in those cells, and the cells (row, column)).
+    ``titles`` (sheet or file names): two tables whose titles name other groups ("Piger" and "Drenge", "Piger"
+    and "I alt") are of other units, and the one's mark says nothing of the other's cell."""
     layouts: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
     for k, t in enumerate(tables):
         if len(t.names) >= 2 and len(t.rows) >= 2:
@@ -950,7 +952,7 @@ def shown_where_small(tables: Sequence[TextTable], threshold: int) -> list[tuple
             for b in members:
                 u = tables[b]
                 shown = [(i, c) for i, c in marks if c < len(u.rows[i]) and _number_text(u.rows[i][c]) is not None]
-                if b == a or not shown:
+                if b == a or not shown or (titles and _other_groups(titles[a], titles[b])):
                     continue
                 rows = [[r[0] if r else "", *([""] * (len(u.names) - 1))] for r in u.rows]
                 for i, c in shown:
@@ -958,6 +960,15 @@ def shown_where_small(tables: Sequence[TextTable], threshold: int) -> list[tuple
                 out.append((b, a, TextTable(list(u.names), rows, u.data_line, u.kind, u.lines, u.dimensions),
                             tuple(shown)))
     return out
+
+
+def _other_groups(first: str, second: str) -> bool:
+    """Whether two titles name different groups of units: two sexes ("Piger", "Drenge"), or one sex and
+    both ("Menn", "Alle")."""
+    a, b = _SUBGROUP_WORD.search(first), _SUBGROUP_WORD.search(second)
+    if a and b:
+        return a.group(0).lower() != b.group(0).lower()
+    return bool((a and _ALL_WORD.search(second)) or (b and _ALL_WORD.search(first)))
 
 
 @dataclass(frozen=True, slots=True)
