@@ -750,7 +750,7 @@ class OutlierOptions:
     variance_share: float = 0.5
     min_group_for_variance: int = 20
     #: a maximum or minimum at least this many standard deviations from the group's mean
-    z_score: float = 20.0
+    z_score: float = 15.0
 
     def __post_init__(self) -> None:
         if self.percentile_ratio <= 1 or self.centre_ratio <= 1:
@@ -889,7 +889,7 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     Example: `London;820;31.425;27.309;65.568;22.150.000` as `region;n;mean;p50;p90;max`.
 
     Options: `percentile_ratio` (5), `centre_ratio` (50), `fence` (10), `variance_share` (0.5),
-    `min_group_for_variance` (20), `z_score` (20).
+    `min_group_for_variance` (20), `z_score` (15).
 
     References: Statistics Denmark, rules for sending results home (minima, maxima and outliers are single
     units' values); Eurostat, Guidelines for the checking of output based on microdata research (2015),
