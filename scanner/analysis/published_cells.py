@@ -76,6 +76,8 @@ class SmallCell:
     flow: bool = False
     #: the top x % of the row's units (this column's name says x) are fewer than the threshold
     top_group: str = ""
+    #: statistics of the group's known values: its stated size less its row of unknown values
+    known_values: bool = False
 
 
 @dataclass(slots=True)
@@ -152,6 +154,7 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
     if not dims or not table.sample_complete:
         return
     _percent_cells_of_stated_n(table, profile, dims, result)
+    _known_of_stated_n(table, profile, dims, result)
     import numpy as np
     import polars as pl
 
@@ -736,6 +739,60 @@ def _percent_rows(table: TableModel, raw: dict[str, list[object]]) -> set[int]:
 
 #: Rows of a small table read again for its cells as written.
 _RAW_ROWS = 2_000
+
+
+# A Table 1 row of missing values under a variable ("Unknown", "Missing", "Ukendt", "Okänd", "Puuttuu"), and a
+# cell of a continuous variable's statistics ("18 (11, 25)", "66 [52-83]", "45.2 (3.1)", "31 ± 4").
+_UNKNOWN_LABEL = lazy_compile(r"(?i)^\s*(?:unknown|missing|not known|ukendt|uoplyst|mangler|manglende|okänd|okand|"
+                              r"saknas|saknade|uppgift saknas|ukjent|ikke oppgitt|puuttuu|tuntematon|ei tietoa)"
+                              r"(?:\s*(?:values|data|,?\s*n))?\s*$")
+_SUMMARY_CELL = lazy_compile(r"^\s*-?\d[\d.,]*\s*(?:[(\[]\s*-?\d[\d.,]*\s*(?:[,;–-]|to)\s*-?\d[\d.,]*\s*[)\]]|"
+                             r"±\s*\d[\d.,]*|\(\s*\d[\d.,]*\s*\))\s*$")
+
+
+def _known_of_stated_n(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A continuous variable's statistics in a column whose header states the group's size, with a row of
+    its missing values under it (gtsummary's "Tumour size, mm | 18 (11, 25)" over "Unknown | 12" in "Other,
+    N = 14"): the statistics are of N less the unknown, 2 patients, a small cell (the median of two is their
+    mean; the minimum and maximum are each one's)."""
+    import polars as pl
+
+    labels = [str(v).strip() if v is not None else "" for v in table.sample.get_column(dims[0]).to_list()]
+    unknown_rows = [k for k, v in enumerate(labels) if k and _UNKNOWN_LABEL.match(v)]
+    if not unknown_rows:
+        return
+    raw: dict[str, list[object]] | None = None
+    for col in table.columns:
+        n = _stated_n(col.name)
+        if n is None or n < profile.threshold or col.name == dims[0]:
+            continue
+        if table.sample.schema.get(col.name) == pl.String:
+            texts = table.sample.get_column(col.name).to_list()
+        elif table.n_sample_rows <= _RAW_ROWS:
+            raw = _raw_cells(table) if raw is None else raw
+            texts = raw.get(col.name, [])
+        else:
+            continue
+        if len(texts) != len(labels):
+            continue
+        for k in unknown_rows:
+            missing = _number_of(texts[k])
+            above = texts[k - 1]
+            if missing is None or not isinstance(above, str) or not _SUMMARY_CELL.match(above):
+                continue
+            known = n - missing
+            if 0 < known < profile.threshold:
+                _add_small(result, table.sample, dims, [k - 1], col.name, known_values=True,
+                           size_in=f"column header {masking.mask_name(col.name)!r} less the row "
+                                   f"{masking.mask_label(labels[k])!r} below")
+
+
+def _number_of(value: object) -> int | None:
+    """A whole count written in a cell ("12", 12, "12 (86%)"), or None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value) if float(value).is_integer() else None
+    m = re.match(r"^\s*(\d{1,7})(?:\s*\(.*\))?\s*$", str(value or ""))
+    return int(m.group(1)) if m else None
 
 
 def _raw_cells(table: TableModel) -> dict[str, list[object]]:

@@ -113,7 +113,11 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
         derived = ""
-        if cell.top_group:
+        if cell.known_values:
+            what = (f"statistics of the group's known values, and the group's size in {cell.size_in} (its "
+                    f"unknown values) counts {rule_text}: each statistic is of that many units")
+            derived = ", stated size - unknown"
+        elif cell.top_group:
             what = (f"a statistic of the top {cell.top_group} % of the group, and {cell.top_group} % of the group's "
                     f"size in column {masking.mask_name(cell.size_column)!r} counts {rule_text}: the statistic "
                     "is those units' own")
