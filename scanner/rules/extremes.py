@@ -589,10 +589,15 @@ class SmallGroupOptions:
     #: groups with fewer observations than this (or than the profile's threshold, whichever is larger) show
     #: a unit's own value in their extremes; 0: the profile's threshold alone
     min_group: int = 0
+    #: groups with fewer observations than this (and not fewer than the blocking size) whose minimum or
+    #: maximum is published (or a percentile that is one at the group's size): review; 0 turns it off
+    review_below: int = 10
 
     def __post_init__(self) -> None:
         if self.min_group < 0:
             raise ValueError("min_group must be 0 (the profile's threshold) or a number of observations")
+        if self.review_below < 0:
+            raise ValueError("review_below must be 0 (off) or a number of observations")
 
 
 @rule("EXT001", "extreme-from-small-group", Severity.BLOCK, (Shape.TABLE,), SmallGroupOptions)
@@ -615,10 +620,15 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
 
     Example: `Bornholm;2;301.200;288.100;314.300` as `kommune;n;mean;min;max`.
 
+    A group at least that large but smaller than `review_below` (10) whose minimum or maximum is published
+    (or a percentile that is one at its size: a P90 of 4, a P99 of fewer than 100) is `review`: the values
+    are single units', and whether a group of 4 or 9 may show them is a checker's judgement.
+
     Options: `min_group` (0): a group size under which extremes are blocked when it is larger than the
     profile's threshold (the minimum and maximum are one unit's value in a group of any size; a checker who
     also blocks them in groups of, say, fewer than 10 sets 10; P1/P99 of fewer than 100 observations are
-    the minimum and maximum too).
+    the minimum and maximum too). `review_below` (10): the group size under which published extremes are
+    review (0: off).
 
     References: Statistics Denmark, rules for sending results home (every published figure, minima,
     maxima and percentiles included, rests on at least 3 units); Eurostat, Guidelines for the checking of
@@ -666,6 +676,22 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         small = [s for s in extremes if (n := group.size(s.stem)) is not None and 0 < n < limit]
         unknown = [s for s in extremes if group.size(s.stem) is None]
         if not small and not unknown:
+            few = [s for s in extremes if (n := group.size(s.stem)) is not None and limit <= n < opts.review_below
+                   and _as_extreme(group, s)[0] is not None]
+            if few:
+                itemised += 1
+                if itemised <= _MAX_ITEMISED:
+                    first = min(few, key=lambda s: s.row)
+                    yield ctx.finding(
+                        f"Group ({_where(group)}) has fewer than {opts.review_below} observations, and its "
+                        f"{_extreme_phrase(few, layout.long)} (a minimum or maximum, or a percentile that is "
+                        "one at this size) are single units' own values: a person must judge whether they "
+                        "may leave.",
+                        masking.evidence(f"group size {limit}-{opts.review_below - 1} "
+                                         f"(review below {opts.review_below}, profile {profile.name})"),
+                        row=first.row, column=first.column, cell=group.labels or None, severity=Severity.REVIEW,
+                        identity="few" + ("" if group.labels else f"row{group.row}"),
+                    )
             continue
         itemised += 1
         if itemised > _MAX_ITEMISED:
