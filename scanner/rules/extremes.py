@@ -796,6 +796,9 @@ def _ordinal(level: float) -> str:
     return f"{text}th percentile" if level != 50 else "median"
 
 
+_FAR_FROM_MEAN = "lies at least"
+
+
 def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: float | None = None,
                      dominance: tuple[float, bool] | None = None) -> str | None:
     """Why ``extreme`` (a max or min of ``group``; or the percentile at level ``own`` that is one) stands far
@@ -856,7 +859,7 @@ def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: 
     if mean is not None and sds and sds[0] > 0 and abs(x - mean) >= opts.z_score * sds[0]:
         # (in a large group one value far out holds little of the variance: 40 sd above the mean of 31,412
         # wages is 5 % of it, and still the one person everybody in the industry can name)
-        return f"lies at least {opts.z_score:g} standard deviations from its mean"
+        return f"{_FAR_FROM_MEAN} {opts.z_score:g} standard deviations from its mean"
     return None
 
 
@@ -900,7 +903,9 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
       `min_group_for_variance` observations — its squared distance from the mean is at least that of
       all the other values together; at n = 20 this is stricter than Grubbs' outlier test at 1 %;
     * distance (needs mean and standard deviation): at least `z_score` standard deviations from the mean
-      (normal data never come near 7; a wage 40 sd above its group's mean is one person's);
+      (normal data never come near 7; a wage 40 sd above its group's mean is one person's). This test
+      alone gives `review`: a bounded variable (365 days of sick leave) or a heavy tail reaches as far
+      with many units at the maximum;
 
     A percentile counts as the group's maximum when the group is too small for a value to lie above it
     (n (100 - q) / 100 < 1: a p99 of fewer than 100 units, a p90 of fewer than 10), and as its minimum
@@ -952,6 +957,18 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
                                  f"{why.split(' ', 1)[1] if why.startswith('is ') else why})"),
                     row=stat.row, column=stat.column, cell=group.labels or None,
                     identity=f"p{own:g}" + ("" if group.labels else f"row{group.row}"),
+                )
+                continue
+            if why.startswith(_FAR_FROM_MEAN):
+                # (only the distance from the mean shows it: a variable bounded at 365 days, or incomes with a
+                # heavy tail, reach this far with many units at the maximum; a person judges)
+                yield ctx.finding(
+                    f"The {what} in column {masking.mask_name(extreme.column)!r} of group ({_where(group)}) {why}: "
+                    "likely an outlier, one unit's value, unless many units share it (a bounded variable); a "
+                    "person must judge.",
+                    masking.note(f"far {what} ({why})"),
+                    row=extreme.row, column=extreme.column, cell=group.labels or None, severity=Severity.REVIEW,
+                    identity=what + ("" if group.labels else f"row{group.row}"),
                 )
                 continue
             yield ctx.finding(
