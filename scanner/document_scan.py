@@ -40,6 +40,7 @@ from scanner.loaders.dialect import is_levels_row
 from scanner.loaders.images import COUNT_AXIS, DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
 from scanner.loaders.model_output import model_sizes
 from scanner.loaders.office import (
+    EACH_MARK_A_UNIT,
     UNIT_LABEL,
     Attached,
     DataSet,
@@ -497,7 +498,8 @@ class _DocumentScan:
             facts = FigureFacts(fig.format, fig.producer, fig.size, place.page, place.slide, place.element,
                                 [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line, m.cells)
                                  for m in fig.marks], outliers=fig.outliers, lines=fig.lines,
-                                unit_labels=len({x.strip().lower() for x in fig.labels if UNIT_LABEL.match(x)}))
+                                unit_labels=len({x.strip().lower() for x in fig.labels if UNIT_LABEL.match(x)}),
+                                stated_units=any(EACH_MARK_A_UNIT.search(x) for x in fig.labels))
             self._labels(fig)
             for ds in fig.data:
                 self.doc.data.append(self._data(ds, place))

@@ -1047,3 +1047,16 @@ def test_a_log_axis_ticks_are_no_counts() -> None:
     assert count_value_labels(["0,25", "0,5", "1", "2", "Hazardkvot (log-skala)", "Samtliga", "123/599",
                                "händelser/N"]) == []
     assert count_value_labels(["Antal", "1", "10", "100", "1000", "Læsø", "2"]) == ["2"]
+
+
+@pytest.mark.parametrize(("title", "verdict"), [("Nørreskolen 2023 (hver prik er en elev)", Verdict.FAIL),
+                                                ("Nørreskolen 2023", Verdict.REVIEW)])
+def test_a_scatter_whose_text_says_each_dot_is_a_unit(tmp_path: Path, title: str, verdict: Verdict) -> None:
+    """27 marks are too few to call a scatter of units by their number alone (review); the figure's own text
+    saying each dot is a pupil makes it one (block)."""
+    rng = random.Random(11)
+    dots = "".join(f'<circle cx="{rng.uniform(40, 380):.2f}" cy="{rng.uniform(20, 260):.2f}" r="3" '
+                   'style="fill:#1f77b4"/>' for _ in range(27))
+    f = scan(_svg(tmp_path, "scatter.svg", f'<text x="10" y="12">{title}</text><g id="PathCollection_1">{dots}</g>'))
+    assert f.verdict is verdict, _detail(f)
+    assert "FIG001" in rules(f)

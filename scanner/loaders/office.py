@@ -142,6 +142,15 @@ class Attached:
     data: bytes | None = None
 
 
+#: A figure's text that says each mark is one unit: "hver prik er en elev", "varje punkt är en person", "each dot
+#: is a patient", "one point per firm", "jokainen piste on yksi henkilö", "each point represents a pupil".
+EACH_MARK_A_UNIT = lazy_compile(
+    r"(?i)\b(?:hver|hvert|varje|each|every|jokainen|one)\s+(?:prik|punkt|point|dot|marker|mark|piste|circle|"
+    r"cirkel|sirkel|pallo)\w*\s+(?:er|är|is|represents?|viser|visar|on|=|per|angiver|markerer)?\s*"
+    r"(?:(?:en|ett|et|one|a|an|yksi|én|ét)\s+)?(?:elev|person|patient|pasient|pupil|student|individ|firm|"
+    r"virksomhed|virksomhet|f(?:ö|o)retag|company|household|husstand|hushåll|oppilas|henkilö|potilas|yritys|"
+    r"respondent|child|barn|deltager|deltagare|participant)")
+
 #: A label naming one unit by its number ("Patient 1", "Person 12", "ID 17", "Pt. 3", "Firm #4", "Subject 8"): a
 #: figure labelled so draws a bar, line or mark per unit (a swimmer plot).
 UNIT_LABEL = lazy_compile(r"(?i)^\s*(?:patient|pt\.?|person|subject|participant|respondent|individ|case|id|"

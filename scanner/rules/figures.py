@@ -51,6 +51,8 @@ class FigureFacts:
     outliers: int = 0  # points beyond a box plot's whiskers
     unit_labels: int = 0  # labels that name single units ("Patient 1", "ID 17"): a mark or bar per unit
     lines: int = 0  # data lines (three points or more): a line per series, or per unit in a spaghetti plot
+    #: the figure's own text says each mark is one unit ("hver prik er en elev", "each dot is a patient")
+    stated_units: bool = False
 
     def describe(self) -> str:
         made = f", made by {self.producer}" if self.producer else ""
@@ -207,9 +209,11 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
         if not units:
             continue
         top = max(units, key=lambda m: m.count)
-        severity = Severity.BLOCK if top.count >= opts.block_marks else Severity.REVIEW
+        severity = Severity.BLOCK if top.count >= opts.block_marks or fig.stated_units else Severity.REVIEW
         more = f" and {len(units) - 1} more group(s) like it" if len(units) > 1 else ""
         what = "one mark per unit" if severity is Severity.BLOCK else "possibly one mark per unit"
+        if fig.stated_units:
+            what += " (its text says each mark is one)"
         yield ctx.finding(
             f"Figure ({fig.describe()}){_where(fig.page, fig.slide, fig.element)} draws {top.count:,} "
             f"{top.shape} marks of one shape at irregular positions in '{masking.mask_name(top.element)}'{more}: "
