@@ -273,9 +273,32 @@ def _smcl(plain: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _svy_tab(ja: tuple[int, int]) -> str:
+    """``svy: tabulate a b, row obs``: each row's percentages, then its observations on a line of its own."""
+    out = [". svy: tabulate aldgrp adhd_lm, row obs percent format(%7.2f)\n"
+           "(running tabulate on estimation sample)\n\n",
+           "-------------------------------------\n          |          adhd_lm         \n",
+           "   aldgrp |     Nej       Ja    Total\n",
+           "----------+--------------------------\n"]
+    rows = [("16-29", 2254, ja[0]), ("75-84", 809, ja[1])]
+    for label, nej, yes in rows:
+        tot = nej + yes
+        out.append(f"{label:>9} |{100 * nej / tot:>8.2f}{100 * yes / tot:>9.2f}{100.0:>9.2f}\n")
+        out.append(f"{'':>9} |{nej:>8}{yes:>9}{tot:>9}\n{'':>9} |\n")
+    nej, yes = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    out.append(f"{'Total':>9} |{100 * nej / (nej + yes):>8.2f}{100 * yes / (nej + yes):>9.2f}{100.0:>9.2f}\n")
+    out.append(f"{'':>9} |{nej:>8}{yes:>9}{nej + yes:>9}\n-------------------------------------\n"
+               "  Key: Row percentage\n       Number of observations\n\n")
+    return "".join(out)
+
+
 def _stata() -> list[Sample]:
     people = _people(10, 2)
     return [
+        # svy: tabulate's observations under its percentages are the table's counts: 2 respondents ...
+        Sample("Stata", "stata_svy_tab_small.log", _STATA_HEAD + _svy_tab((46, 2)), "fail", ("TAB001",)),
+        # ... and a row percentage of 2.00 (46 of 2,300) beside a Total of 100.00 is no count of 2
+        Sample("Stata", "stata_svy_tab_safe.log", _STATA_HEAD + _svy_tab((46, 17)), "pass"),
         Sample("Stata", "stata_tab_small.log", _STATA_HEAD + _stata_tab([("Nord", 1200), ("Midt", 2), ("Syd", 3400)]),
                "fail", ("TAB001",)),
         Sample("Stata", "stata_tab2_small.log", _STATA_HEAD + _stata_tab2([[400, 1], [550, 610]]), "fail", ("TAB001",)),

@@ -804,6 +804,7 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     rows_at = [k for k, s in enumerate(data_secs) if s[0].strip()]
     if not rows_at:
         return None
+    data_secs = _counts_under_shares(data_secs, rows_at)
     n_sec = len(cuts) + 1
     value_cols: list[tuple[int, list[tuple[int, int]], list[str]]] = []
     for sec in range(1, n_sec):
@@ -827,6 +828,32 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     if len(names) < 2 or not _plausible_names(names) or not numbers:
         return None
     return _table(names, rows, lines, origin, what, "stata-table")
+
+
+_WHOLE_CELL = lazy_compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")
+_DECIMAL_CELL = lazy_compile(r"^-?\d*\.\d+$")
+
+
+def _counts_under_shares(data_secs: list[list[str]], rows_at: list[int]) -> list[list[str]]:
+    """Stacked statistics whose first line is shares and a line below it the counts (``svy: tabulate a b, row
+    obs``: "95.40  4.60  100.00" over "2187  98  2285"): each row's counts become its values, as the cells
+    of a table are its counts. Every row must have such a line (else the layout is another's)."""
+    ends = [*rows_at[1:], len(data_secs)]
+    chosen: dict[int, int] = {}
+    for k, end in zip(rows_at, ends, strict=True):
+        first = [c.strip() for sec in data_secs[k][1:] for c in sec.split()]
+        if not first or not all(_DECIMAL_CELL.match(c) for c in first):
+            return data_secs
+        below = next((j for j in range(k + 1, end)
+                      if (cells := [c.strip() for sec in data_secs[j][1:] for c in sec.split()])
+                      and len(cells) == len(first) and all(_WHOLE_CELL.match(c) for c in cells)), None)
+        if below is None:
+            return data_secs
+        chosen[k] = below
+    out = list(data_secs)
+    for k, j in chosen.items():
+        out[k] = [data_secs[k][0], *data_secs[j][1:]]
+    return out
 
 
 def _nest_labels(rows: list[list[str]], stubs: list[str]) -> None:
