@@ -250,7 +250,12 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "foraldrar", "foreldre", "vanhemmat", "parents",
                           # the employed and commuters ("tyolliset_asuinkunnassa", "Sysselsatte", "Pendlere")
                           "tyolliset", "työlliset", "sysselsatte", "sysselsatt", "employed", "työssäkäyvät",
-                          "tyossakayvat", "pendlere", "pendlare", "pendlerne", "commuters"})
+                          "tyossakayvat", "pendlere", "pendlare", "pendlerne", "commuters",
+                          # users of a drug or a service ("Brukere 0-12 år", "Antal brugere")
+                          "brukere", "brugere", "användare", "anvandare", "käyttäjät", "kayttajat", "users",
+                          # woman-years and person-years, the denominators of rates ("Kvinneår 2018-2022")
+                          "kvinneår", "kvindeår", "kvinnoår", "personår", "personeår", "henkilövuodet",
+                          "henkilovuodet", "person", "personyears", "womanyears"})
 # Shares that are not shares of a group's units: rates, ratios, cumulative or changes, shares of an amount.
 _NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåäö])|cum|kumul|change|growth|vækst|vaekst|"
                            r"ændring|aendring|indkomst|income|"
@@ -439,7 +444,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         half = half_unit(present)  # the shares are rounded: each stands for an interval
         if present.max() <= 1 and not _PERCENT_UNIT.search(col.name):  # fractions, unless named as percent
             pct, half = pct * 100, half * 100
-        if _column_percent(pct, n):
+        if _column_percent(pct, n) or _percent_within_groups(frame, dims, pct, n):
             continue
         small = _small_counts(pct.to_numpy().astype(float), half, n.to_numpy().astype(float), profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_column=own)
@@ -1563,6 +1568,27 @@ def half_unit(values: pl.Series) -> float:
         if ((scaled - scaled.round(0)).abs() < 1e-6).all():
             return 0.5 * 10 ** -decimals
     return 0.5e-5
+
+
+def _percent_within_groups(frame: pl.DataFrame, dims: list[str], pct: pl.Series, n: pl.Series) -> bool:
+    """Whether the shares are each row's part of its group's total, the group the first label column's
+    ("metformiini;DPP-4-estäjä;4120;14,4": 4,120 of the 28,562 who started on metformin): the share is the
+    count's, and no share of it."""
+    import polars as pl
+
+    if len(dims) < 2 or frame.height < 4:
+        return False
+    totals = pl.DataFrame({"g": frame.get_column(dims[0]), "n": n}).select(
+        pl.col("n").sum().over("g")).to_series()
+    with_totals = totals.to_numpy().astype(float)
+    values, shares = n.to_numpy().astype(float), pct.to_numpy().astype(float)
+    import numpy as np
+
+    known = ~np.isnan(values) & ~np.isnan(shares) & (with_totals > 0)
+    if known.sum() < 4:
+        return False
+    close = np.abs(shares[known] - 100 * values[known] / with_totals[known]) <= 0.6
+    return bool(close.mean() >= _COLUMN_PERCENT_SHARE)
 
 
 def _column_percent(pct: pl.Series, n: pl.Series) -> bool:
