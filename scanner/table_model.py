@@ -1205,7 +1205,8 @@ def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, 
     """The text columns whose values are not labels, by name: ``"pairs"`` when every value is two numbers
     (an interval, a confidence band "0.74  0.94"), ``"drawing"`` when every value is punctuation (a
     printout's ``|`` read as a column), ``"decimals"`` when every value is a decimal kept as text by a bound
-    (p-values: "<0.001"). One vectorised test per column: this runs for every table."""
+    (p-values: "<0.001"), ``"estimates"`` when every value is a statistic with its interval or spread
+    ("1,29 (1,12–1,50)"). One vectorised test per column: this runs for every table."""
     names = [c.name for c in texts if sample.schema[c.name] == pl.String]
     if not names:
         return {}
@@ -1215,7 +1216,8 @@ def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, 
         present = col.filter(col.is_not_null() & (col != ""))
         exprs += [present.len().alias(f"n{i}"), present.str.contains(_NUMBER_PAIR).all().alias(f"p{i}"),
                   present.str.contains(r"[\p{L}\p{N}]").any().alias(f"l{i}"),
-                  present.str.contains(_BOUNDED_DECIMAL).all().alias(f"d{i}")]
+                  present.str.contains(_BOUNDED_DECIMAL).all().alias(f"d{i}"),
+                  present.str.contains(_EMBEDDED_STAT.pattern).all().alias(f"s{i}")]
     row = sample.select(exprs).row(0, named=True)  # one query for every column (each call costs ~0.1 ms)
     out: dict[str, str] = {}
     for i, name in enumerate(names):
@@ -1227,6 +1229,8 @@ def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, 
             out[name] = "drawing"
         elif row[f"d{i}"]:
             out[name] = "decimals"
+        elif row[f"s{i}"]:
+            out[name] = "estimates"  # "1,29 (1,12–1,50)": a ratio with its interval, "52.3 (10.2)"
     return out
 
 

@@ -938,6 +938,41 @@ def test_a_pdf_table_split_at_a_heading_row_is_put_back_together() -> None:
     assert len(_continued([head, other])) == 2  # a table of its own under its own header
 
 
+@pytest.mark.parametrize(("events", "verdict"), [(2, Verdict.FAIL), (12, Verdict.PASS)])
+def test_a_forest_plots_rows_drawn_far_apart_are_one_table(tmp_path: Path, events: int, verdict: Verdict) -> None:
+    """A forest plot's text columns drawn by matplotlib: its rows two blank lines apart in the page's layout
+    text, the events/N header in other columns than the cells: "2/148" is 2 events."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [("Alle", "412/9214", "318/9187", "1,29 (1,12–1,50)"),
+            ("Kvinner", "131/2790", "104/2802", "1,27 (0,98–1,64)"),
+            ("18–54 år", f"{events}/148", "9/161", "0,24 (0,05–1,12)"),
+            ("55–74 år", "201/5368", "151/5301", "1,31 (1,06–1,62)")]
+    fig = plt.figure(figsize=(10, 5))
+    fig.text(0.3, 0.92, "Ticagrelor", fontsize=9)
+    fig.text(0.45, 0.92, "Klopidogrel", fontsize=9)
+    fig.text(0.3, 0.88, "hendelser/N", fontsize=9)
+    fig.text(0.45, 0.88, "hendelser/N", fontsize=9)
+    fig.text(0.8, 0.88, "HR (95 % KI)", fontsize=9)
+    for i, row in enumerate(rows):
+        for x, cell in zip((0.02, 0.3, 0.45, 0.8), row, strict=True):
+            fig.text(x, 0.78 - 0.1 * i, cell, fontsize=9)
+    path = tmp_path / "forest.pdf"
+    fig.savefig(path)
+    plt.close(fig)
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+
+
+def test_layout_text_keeps_its_blocks_and_joins_rows_drawn_apart() -> None:
+    from scanner.loaders.pdf import _compact
+
+    assert _compact("Title\n\nSecond paragraph\n\n\nThird\n") == "Title\nSecond paragraph\n\nThird\n"
+    assert _compact("A    412/9214    1,29\n\n\nB    2/148    0,24\n") == "A    412/9214    1,29\nB    2/148    0,24\n"
+
+
 def test_a_count_replaced_by_a_marker_as_a_tracked_change_is_still_in_the_table(tmp_path: Path) -> None:
     from tests.doc_samples import make_docx, w_par
 

@@ -151,11 +151,37 @@ def _attachments(reader: Any, out: DocumentContent) -> None:
                                          data if size <= MAX_ATTACHED_BYTES else None))
 
 
+# A line of a table's row in layout text: words or numbers in columns (a gap of three spaces or more) with a
+# number among them.
+_ROW_LIKE = re.compile(r"\S {3,}\S.*\d|\d.* {3,}\S")
+
+
 def _compact(text: str) -> str:
     """Layout text with the blank line pypdf puts between the rows of a table removed (two or more blank
-    lines still separate blocks)."""
-    text = re.sub(r"\n[ \t]*\n(?=[^\n]*\S)", "\n", text.replace("\r", ""))
-    return text
+    lines still separate blocks, except up to three between two lines that both read as a table's rows: a figure's
+    table drawn with its rows far apart, a forest plot's "2/148   9/161   0,24 (0,05–1,12)")."""
+    lines = text.replace("\r", "").split("\n")
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if line.strip():
+            out.append(line)
+            k += 1
+            continue
+        end = k
+        while end < len(lines) and not lines[end].strip():
+            end += 1
+        gap = end - k
+        before = out[-1] if out else ""
+        after = lines[end] if end < len(lines) else ""
+        rows = bool(_ROW_LIKE.search(before) and _ROW_LIKE.search(after))
+        if end == len(lines) or (k == 0 and gap == 1):
+            out.extend(lines[k:end])  # (the text's end, or one blank line before its first)
+        elif not (gap <= 3 and rows):
+            out.extend(lines[k + 1:end])  # one blank line fewer: a block's end stays one
+        k = end
+    return "\n".join(out)
 
 
 def _printed_output(text: str) -> list[TextTable]:
@@ -187,6 +213,13 @@ def _continued(tables: list[TextTable]) -> list[TextTable]:
             rows = [*prev.rows, list(t.names), *t.rows]
             lines = (*prev.lines, t.data_line - 1, *t.lines) if prev.lines and t.lines else ()
             out[-1] = TextTable(prev.names, rows, prev.data_line, prev.kind, lines, prev.dimensions)
+        elif len(t.names) >= 2 and all(_NUMBER_CELL.match(n.strip()) for n in t.names[1:] if n.strip()) \
+                and any(n.strip() for n in t.names[1:]):
+            # a first row of numbers is data, not a header (the header above it in other columns, or none)
+            rows = [list(t.names), *t.rows]
+            lines = (t.data_line - 1, *t.lines) if t.lines else ()
+            out.append(TextTable([f"column_{k + 1}" for k in range(len(t.names))], rows, t.data_line - 1, t.kind,
+                                 lines, t.dimensions))
         else:
             out.append(t)
     return out

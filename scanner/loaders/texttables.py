@@ -1395,8 +1395,21 @@ def _aligned_cells(line: str) -> list[str]:
     return [c for c in _ALIGNED_SPLIT.split(line.strip()) if c != ""]
 
 
+# A cell of data no header holds: events of a group's size ("412/9214", not a year span "2019/20") and an
+# estimate with its interval ("1,29 (1,12–1,50)").
+_FRACTION_CELL = lazy_compile(r"^\s*(\d{1,7})\s*/\s*(\d{1,7})\s*$")
+_ESTIMATE_CELL = lazy_compile(r"^\s*-?\d[\d.,]*\s*[(\[]\s*-?\d[\d.,]*\s*(?:[-–;]|,\s|\bto\b)\s*-?\d[\d.,]*\s*[)\]]\s*$")
+
+
+def _data_cell(cell: str) -> bool:
+    if _BARE_NUMBER.match(cell) or _ESTIMATE_CELL.match(cell):
+        return True
+    m = _FRACTION_CELL.match(cell)
+    return m is not None and int(m.group(1)) <= int(m.group(2)) and not 1900 <= int(m.group(1)) <= 2100
+
+
 def _is_header(cells: list[str]) -> bool:
-    return not any(_BARE_NUMBER.match(c) for c in cells if c)
+    return not any(_data_cell(c) for c in cells if c)
 
 
 def is_header_row(first: list[str], below: list[list[str]]) -> bool:
