@@ -1232,14 +1232,26 @@ _TOP_PERCENT = lazy_compile(r"(?i)(?:^|[\W_])(?:top|topp|(?:ø|oe)verste|(?:ö|o
                             r"[\s_]*(?:andel|share|osuus|pct)|[\s_]*$)")
 
 
+# What makes "top 2" a percentage of the units and not the two largest units (a concentration ratio, CR2,
+# TAB002's): a percent sign right after the number, a fraction of a percent ("top01"), or units of persons or
+# money in the name ("of patients", "indkomst").
+_PERCENT_NEXT = lazy_compile(r"(?i)^[\s_]*(?:%|pct|prosent|procent|percent)")
+_TOP_OF_PERSONS = lazy_compile(r"(?i)patient|potila|person|henkil|indkomst|inkomst|inntekt|income|tulo|formue|"
+                               r"förmögenhet|wealth|cost|kostnad|omkostning|kustannu|earn")
+
+
 def _top_percent(name: str) -> float | None:
-    """The x of a column's "top x %" ("top01" is 0.1, "top_0_1" and "top 0,1" too), or None."""
+    """The x of a column's "top x %" ("top01" is 0.1, "top_0_1" and "top 0,1" too), or None (none, or the
+    x largest units: "top2_share" beside the firms)."""
     m = _TOP_PERCENT.search(name)
     if m is None:
         return None
     digits = m.group(1).replace(",", ".").replace("_", ".")
-    if "." not in digits and len(digits) > 1 and digits.startswith("0"):
+    fraction = digits.startswith("0")
+    if "." not in digits and len(digits) > 1 and fraction:
         digits = "0." + digits[1:]  # "top01": 0.1 %
+    if not (fraction or _PERCENT_NEXT.match(name[m.end(1):]) or _TOP_OF_PERSONS.search(name)):
+        return None
     x = float(digits)
     return x if 0 < x < 100 else None
 
