@@ -299,6 +299,14 @@ def _stata() -> list[Sample]:
         Sample("Stata", "stata_svy_tab_small.log", _STATA_HEAD + _svy_tab((46, 2)), "fail", ("TAB001",)),
         # ... and a row percentage of 2.00 (46 of 2,300) beside a Total of 100.00 is no count of 2
         Sample("Stata", "stata_svy_tab_safe.log", _STATA_HEAD + _svy_tab((46, 17)), "pass"),
+        # tabstat's statistics stacked per group (mean over max): the maxima under the means are no counts
+        Sample("Stata", "stata_tabstat_stacked.log", _STATA_HEAD + ". tabstat boern alder, by(region) "
+               "statistics(mean max)\n\nSummary statistics: Mean, Max\nGroup variable: region\n\n"
+               "  region |     boern     alder\n---------+--------------------\n"
+               "    Nord |  1.234567  45.12345\n         |         2        89\n"
+               "     Syd |  1.345678  44.23456\n         |         2        90\n"
+               "---------+--------------------\n   Total |  1.290123  44.67890\n         |         2        90\n"
+               "------------------------------\n\n", "pass"),
         Sample("Stata", "stata_tab_small.log", _STATA_HEAD + _stata_tab([("Nord", 1200), ("Midt", 2), ("Syd", 3400)]),
                "fail", ("TAB001",)),
         Sample("Stata", "stata_tab2_small.log", _STATA_HEAD + _stata_tab2([[400, 1], [550, 610]]), "fail", ("TAB001",)),

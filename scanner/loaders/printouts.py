@@ -844,6 +844,9 @@ def _counts_under_shares(data_secs: list[list[str]], rows_at: list[int]) -> list
         first = [c.strip() for sec in data_secs[k][1:] for c in sec.split()]
         if not first or not all(_DECIMAL_CELL.match(c) for c in first):
             return data_secs
+        values = [float(c) for c in first]
+        if abs(values[-1] - 100) > 0.01 and abs(sum(values) - 100) > 0.05 * len(values):
+            return data_secs  # no row of percentages (tabstat's mean over its maximum: not counts under shares)
         below = next((j for j in range(k + 1, end)
                       if (cells := [c.strip() for sec in data_secs[j][1:] for c in sec.split()])
                       and len(cells) == len(first) and all(_WHOLE_CELL.match(c) for c in cells)), None)
