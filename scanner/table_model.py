@@ -1198,7 +1198,9 @@ _TEST_COLUMNS = frozenset({"test", "p", "p-value", "p value", "pvalue", "p.value
 _NUMBER_PAIR = r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$"
 # Decimals kept as text by a bound or a star: p-values ("<0.001", "0.023", "<.001", "0.04*") in tableone's or
 # gtsummary's "p" column. Always with decimals: integer bounds ("<18", "65+") are labels of classes.
-_BOUNDED_DECIMAL = r"^\s*(?:[<>≤≥]=?\s*)?\d*[.,]\d+(?:[eE]-?\d+)?\s*\**\s*$"
+_BOUNDED_DECIMAL = (r"^\s*(?:[<>≤≥]=?\s*)?\d*[.,]\d+(?:[eE]-?\d+)?\s*\**"
+                    # (tableone prints its test beside the p-value when the columns run together: "<0.001 nonnorm")
+                    r"(?:\s+(?:nonnorm|exact|approx|kruskal|wilcox|fisher|chisq))?\s*$")
 
 
 def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, str]:

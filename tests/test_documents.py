@@ -936,6 +936,11 @@ def test_a_pdf_table_split_at_a_heading_row_is_put_back_together() -> None:
     other = TextTable(["Outcome", "Model 1 (95% CI)", "Model 2 (95% CI)"], [["Death", "1.2 (1.0–1.4)", "1.1"]], 20,
                       "fixed-width", (20,))
     assert len(_continued([head, other])) == 2  # a table of its own under its own header
+    # a block whose first row is data, read without a header, continues the table above too
+    headless = TextTable(["column_1", "column_2", "column_3"], [["Underweight (<18.5)", "2/61", "1.02 (0.25–4.10)"]],
+                         8, "fixed-width", (8,))
+    (joined,) = _continued([head, headless])
+    assert joined.names == head.names and [r[1] for r in joined.rows] == ["913/11,071", "2/61"]
 
 
 @pytest.mark.parametrize(("events", "verdict"), [(2, Verdict.FAIL), (12, Verdict.PASS)])

@@ -208,7 +208,11 @@ def _continued(tables: list[TextTable]) -> list[TextTable]:
     out: list[TextTable] = []
     for t in tables:
         prev = out[-1] if out else None
-        if prev is not None and len(t.names) == len(prev.names) \
+        if prev is not None and len(t.names) == len(prev.names) and all(n.startswith("column_") for n in t.names):
+            # (a block whose first row is data read without a header: it continues the table above)
+            lines = (*prev.lines, *t.lines) if prev.lines and t.lines else ()
+            out[-1] = TextTable(prev.names, [*prev.rows, *t.rows], prev.data_line, prev.kind, lines, prev.dimensions)
+        elif prev is not None and len(t.names) == len(prev.names) \
                 and any(_NUMBER_CELL.match(n.strip()) for n in t.names[1:]):
             rows = [*prev.rows, list(t.names), *t.rows]
             lines = (*prev.lines, t.data_line - 1, *t.lines) if prev.lines and t.lines else ()
