@@ -147,3 +147,35 @@ def test_unreadable_files_do_not_stop_the_scan(tmp_path: Path, fmt: str) -> None
     assert "Traceback" not in proc.stderr
     assert "broken.parquet" in proc.stdout
     assert "ok.csv" in proc.stdout or fmt == "console"  # the console lists only files with findings
+
+
+def test_run_leaves_with_the_commands_code_without_the_interpreters_teardown(monkeypatch: pytest.MonkeyPatch,
+                                                                              capsys: pytest.CaptureFixture[str],
+                                                                              tmp_path: Path) -> None:
+    """The console script flushes its output and exits with the command's own code through os._exit (native
+    thread pools torn down at exit can abort a finished scan); batch and approve exit the usual way."""
+    from scanner import cli
+
+    left: list[int] = []
+
+    class Left(Exception):
+        pass
+
+    def fake_exit(code: int) -> None:
+        left.append(code)
+        raise Left
+
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    monkeypatch.setattr(cli.sys, "argv", ["sdcscan", "version"])
+    with pytest.raises(Left):
+        cli.run()
+    assert left == [0] and "sdcscan" in capsys.readouterr().out
+    (tmp_path / "t.csv").write_text("region;antal\nNord;2\nSyd;40\n", encoding="utf-8")
+    monkeypatch.setattr(cli.sys, "argv", ["sdcscan", "scan", str(tmp_path), "-q"])
+    with pytest.raises(Left):
+        cli.run()
+    assert left[-1] == 1
+    monkeypatch.setattr(cli.sys, "argv", ["sdcscan", "batch", "--help"])
+    with pytest.raises(SystemExit) as exc:
+        cli.run()
+    assert exc.value.code == 0 and len(left) == 2
