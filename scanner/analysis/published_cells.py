@@ -78,6 +78,8 @@ class SmallCell:
     top_group: str = ""
     #: statistics of the group's known values: its stated size less its row of unknown values
     known_values: bool = False
+    #: users a rate of defined daily doses per 1,000 and the doses per user give back (the doses' column)
+    ddd_users: str = ""
 
 
 @dataclass(slots=True)
@@ -211,7 +213,8 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           # the units a group size counts: "Antal individer", "Befolkning", "Folketal"
                           "individer", "individuals", "individ", "patienter", "patients", "observationer",
                           "observations", "befolkning", "befolkningen", "population", "borgere", "indbyggere",
-                          "invånare", "invanare", "innbyggere", "folketal", "folkmängd", "folkemengde", "people",
+                          "invånare", "invanare", "innbyggere", "folketal", "folketall", "innbyggertall",
+                          "befolkningstal", "folkmängd", "folkemengde", "people",
                           "väestö", "väkiluku", "asukasluku", "asukkaat", "henkilöt", "henkilöä", "henkilöitä",
                           "opiskelijat", "opiskelijoita", "deltakere",
                           # a cohort the group is ("Elever (kull 2014-2018)")
@@ -401,6 +404,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _hidden_by_moving_average(table, profile, dims, result)
     _hidden_by_flow_balance(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
+    _users_of_defined_daily_doses(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _closed_cohort_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
@@ -1280,6 +1284,45 @@ def _small_top_groups(table: TableModel, profile: Profile, dims: list[str], resu
         rows = np.flatnonzero(shown & (n > 0) & (group < profile.threshold)).tolist()
         if rows:
             _add_small(result, frame, dims, rows, col.name, size_column=size, top_group=f"{x:g}")
+
+
+# Drug utilisation's two rates: defined daily doses per 1,000 inhabitants per day (DID: "DDD per 1000
+# innbyggere per døgn", "DDD/1000/dag", "DDD/TID") and per user per year ("DDD per bruker per år").
+_DDD_PER_THOUSAND = lazy_compile(r"(?i)\bddd\b.*(?:1[ .,]?000|tid\b|tusen)")
+_DDD_PER_USER = lazy_compile(r"(?i)\bddd\b.*\b(?:per|pr\.?|/)\s*(?:bruker|bruger|användare|anvandare|käyttäjä|"
+                             r"kayttaja|user|patient|pasient|potilas)")
+
+
+def _users_of_defined_daily_doses(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A drug's users from its two rates beside the population: DDD per 1,000 inhabitants per day x the
+    population x 365 / 1,000 is the year's doses, and over the doses per user it is the users (1,53 x 1 318
+    x 365 / 1 000 / 369 = 2). A count of users within the rates' rounding that is one whole number under the
+    threshold is a small cell."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC]
+    per_thousand = [c for c in numeric if _DDD_PER_THOUSAND.search(c.name) and not _DDD_PER_USER.search(c.name)]
+    per_user = [c for c in numeric if _DDD_PER_USER.search(c.name)]
+    size = _size_column(table) if per_thousand and per_user else None
+    if size is None or len(per_thousand) != 1 or len(per_user) != 1:
+        return
+    frame = table.sample
+    n = frame.get_column(size).cast(float).to_numpy().astype(float)
+    did_s = frame.get_column(per_thousand[0].name).cast(float)
+    dpu_s = frame.get_column(per_user[0].name).cast(float)
+    did, dpu = did_s.to_numpy().astype(float), dpu_s.to_numpy().astype(float)
+    if did_s.drop_nulls().len() == 0 or dpu_s.drop_nulls().len() == 0:
+        return
+    h1, h2 = half_unit(did_s.drop_nulls().drop_nans()), half_unit(dpu_s.drop_nulls().drop_nans())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lo = (did - h1) * n * 365 / 1000 / (dpu + h2)
+        hi = (did + h1) * n * 366 / 1000 / np.maximum(dpu - h2, 1e-9)
+    lo_n, hi_n = np.ceil(lo - 1e-9), np.floor(hi + 1e-9)
+    small = np.isfinite(lo) & (lo_n == hi_n) & (lo_n >= 1) & (lo_n < profile.threshold) & (did > 0)
+    _add_small(result, frame, dims, np.flatnonzero(small).tolist(), per_user[0].name, size_column=size,
+               ddd_users=per_thousand[0].name)
 
 
 def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:

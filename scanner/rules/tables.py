@@ -113,7 +113,13 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
         derived = ""
-        if cell.known_values:
+        if cell.ddd_users:
+            what = (f"users that the doses per 1,000 inhabitants per day in column "
+                    f"{masking.mask_name(cell.ddd_users)!r} times the population in column "
+                    f"{masking.mask_name(cell.size_column)!r}, over this column's doses per user, give back, and "
+                    f"they count {rule_text}")
+            derived = ", DDD/1000/day x population x 365 / DDD per user"
+        elif cell.known_values:
             what = (f"statistics of the group's known values, and the group's size in {cell.size_in} (its "
                     f"unknown values) counts {rule_text}: each statistic is of that many units")
             derived = ", stated size - unknown"
