@@ -204,7 +204,12 @@ NATIONAL_KEYS = lazy_compile(
     r"famid|fam_?id|fam_?nr|familie_?id|familie_?nr|familienummer|husstand_?id|husstands_?(id|nr|nummer)|"
     r"husstand_?nr|hh_?id|hush(å|a)lls?_?(id|nr)|hushold(nings)?_?(id|nr|nummer)|"
     r"asuntokunta_?(tunnus|id|nro|numero)|perhe_?(tunnus|id|nro|numero)|"
-    r"bopaddr|adresse_?id|adresse_?nr|adressenummer|addr_?id|adr_?id|kom_?adr\w*"
+    r"bopaddr|adresse_?id|adresse_?nr|adressenummer|addr_?id|adr_?id|kom_?adr\w*|"
+    # properties and buildings: Sweden's fastighetsbeteckning, Denmark's matrikel, ejendoms- and BFE number,
+    # Norway's gårds- and bruksnummer, Finland's kiinteistötunnus and building number (PRT)
+    r"fastbet|fastighetsbeteckning|fastighets_?(id|nr|nyckel)|fastnyckel|matrikel_?(nr|nummer)|matr_?nr|"
+    r"ejendoms_?(nr|nummer)|ejd_?nr|bfe_?(nr|nummer)|gnr_?bnr|kiinteist(ö|o)tunnus|kiinteist(ö|o)_?(tunnus|id)|"
+    r"rakennustunnus|prt_?(tunnus|id)"
     r")(?![a-zæøåäö])"
 )
 # Direct identifiers: names, contact details, exact birth dates.

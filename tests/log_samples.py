@@ -159,6 +159,24 @@ def _sas() -> list[Sample]:
                "Intercept     1     -5.1234      0.8765       34.1234        <.0001\n"
                "alder         1      0.0123      0.0045        7.4711        0.0063\n", "fail", ("TAB001",)),
         # a model procedure's table of group sizes and extremes: large groups
+        # a PROC PRINT listing under its own title (no "The SAS System" banner): its Obs column says listing
+        Sample("SAS", "sas_print_no_banner.lst",
+               "          Största taxeringsvärden, småhus, Danderyd, FT 2022                      1\n\n"
+               "   Obs    fastbet                       kommun    taxar    taxvarde_tkr    boarea    byggar\n\n"
+               "     1    DANDERYD DJURSHOLM 4:112      0162      2022          58 412       412      1911\n"
+               "     2    DANDERYD DJURSHOLM 22:7       0162      2022          41 870       356      1908\n"
+               "     3    DANDERYD SKOLAN 9:31          0162      2022          37 215       389      1925\n"
+               "     4    DANDERYD ÄLVSÄTRA 2:14        0162      2022          33 120       301      1998\n",
+               "fail", ("LOG001",)),
+        # ... and a printed table of counts under its own title is no listing of units
+        Sample("SAS", "sas_print_counts_no_banner.lst",
+               "          Antal handler, småhus, efter kommune, 2022                              1\n\n"
+               "   Obs    kommune            antal_handler\n\n"
+               "     1    Danderyd                     212\n"
+               "     2    Vaxholm                       96\n"
+               "     3    Täby                         401\n"
+               "     4    Lidingö                      288\n",
+               "pass"),
         Sample("SAS", "sas_corr_safe.lst",
                "                    The SAS System                                  1\n\n"
                "                         The CORR Procedure\n\n                       Simple Statistics\n\n"

@@ -226,6 +226,8 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "anstallda", "employees", "beskæftigede", "beskaeftigede", "sysselsatta", "kvinder",
                           "kvinnor", "mænd", "maend", "män", "man", "women", "men", "børn", "boern", "barn",
                           "children", "husstande", "hushåll", "hushall", "households", "familier", "familjer",
+                          "asuntokunnat", "asuntokuntia", "asuntokuntaa", "kotitaloudet", "kotitalouksia",
+                          "husholdninger", "husholdningar",
                           "families", "deltagere", "participants", "respondenter", "respondents",
                           # graduates and applicants of a programme, the group its outcomes are shares of
                           "examinerade", "utexaminerade", "nyutexaminerade", "dimittender", "færdiguddannede",

@@ -2790,6 +2790,8 @@ def _without_obs(table: ListedTable) -> ListedTable:
     """A SAS PROC PRINT listing without its ``Obs`` column (the observation numbers 1..n it adds), and a
     printed data frame's listing without its row names (R's, unnamed: the rows' numbers in the frame, 312
     and 2290 for a subset; a pandas index), which are not counts."""
+    from scanner.names import identifier_kind
+
     t = table.table
     unnamed = bool(t.names) and (t.names[0] == "" or t.names[0].startswith("column_"))
     if unnamed and len(t.names) >= 2 and t.rows and all(_DT_ROW.match(r[0]) for r in t.rows):
@@ -2805,8 +2807,14 @@ def _without_obs(table: ListedTable) -> ListedTable:
     # row names of rows picked out of a large frame (a sort and head(), a filter): 88214, 91203, 4410
     picked = row_names and max(numbers) >= _PICKED_FROM \
         and numbers != list(range(numbers[0], numbers[0] + len(numbers)))
+    origin, what = table.origin, table.what
+    if t.names[0] == "Obs" and origin is Origin.OUTPUT and numbers == list(range(1, len(numbers) + 1)) \
+            and any(identifier_kind(n) for n in t.names[1:]):
+        # SAS PROC PRINT's observation numbers 1..n beside a key column, in a listing saved without the SAS
+        # System's banner ("kontroll_taxvarden.lst" under its own TITLE: fastbet): a listing of observations
+        origin, what = Origin.LISTING, "SAS PROC PRINT"
     return ListedTable(TextTable(t.names[1:], [r[1:] for r in t.rows], t.data_line, t.kind), table.lines,
-                       table.origin, table.what, "picked" if picked else table.records)
+                       origin, what, "picked" if picked else table.records)
 
 
 #: A printed frame's row numbers from this many on say its rows were picked out of a frame of that many rows.
