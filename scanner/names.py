@@ -343,7 +343,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      # (SPSS's tests: "Asymptotic Significance (2-sided)", "Exact Sig. (1-sided)", "Sig."; its
                      # "Dependent Variable Encoding": the internal value of a category, no count)
                      r"asymptotic_significance\w*|exact_sig\w*|sig|significance|internal_value"),
-        ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel\w*|share|rate|ratio|prop|proportion|"
+        # ("andelsbolig", "andelsforening": a co-operative dwelling or society is no share)
+        ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel(?!s[a-zæøåäö]{3})\w*|share|rate|ratio|prop|proportion|"
                   r"frequency_?pct|cum_?pct|cum|cumulative|kumulativ\w*|%"),
     )
 )
