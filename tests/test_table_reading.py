@@ -375,3 +375,23 @@ def test_a_report_with_a_units_line_under_its_header_and_a_source_note() -> None
     (table,) = find_tables(text, 1)
     assert table.names == ["Branche", "Virksomheder | antal", "Lønsum | mio. kr.", "Største virk. | andel, pct."]
     assert table.rows[1] == ["Råstofindvinding", "11", "101,4", "89,6"]
+
+
+def test_a_seven_digit_number_grouped_by_spaces_is_one_cell_under_a_header_split_at_its_space() -> None:
+    """Swedish groups of three: "2 114 724" in a column of six-digit numbers leaves a one-character gutter
+    after its "2", and the header "Barn 0–17 år" one at its space: one column, not a column of a "2"."""
+    from scanner.loaders.texttables import find_tables
+
+    text = ("Kommungrupp                               Barn 0–17 år       Trångbodda, %\n"
+            "Storstäder                                     612 408                  24,1\n"
+            "Större städer                                  701 225                  17,8\n"
+            "Pendlingskommuner                              402 977                  13,2\n"
+            "Landsbygdskommuner                             398 114                   9,6\n"
+            "Riket                                        2 114 724                  17,4\n")
+    (table,) = list(find_tables(text))
+    assert table.names == ["Kommungrupp", "Barn 0–17 år", "Trångbodda, %"]
+    assert [r[1] for r in table.rows][-1] == "2 114 724"
+    # two named columns of numbers stay two ("n" over its counts, "pct" over its shares)
+    two = "Gruppe    n   pct\nA         2   918\nB         4   512\nC         3   101\n"
+    (other,) = list(find_tables(two))
+    assert other.names == ["Gruppe", "n", "pct"]

@@ -1519,6 +1519,8 @@ def gutter_spans(lines: list[str]) -> list[tuple[int, int]]:
 
 
 _FIRST_GROUP = lazy_compile(r"^[-\u2212]?\d{1,3}$")
+# A header's piece: words, or no digits at all ("Barn", "0–17 år", "(N)"), never a number alone.
+_HEADER_PIECE = lazy_compile(r"[^\W\d_]{2,}|^\D+$")
 # (the last group may carry the decimals: "18 412,6")
 _THREE_DIGITS = lazy_compile(r"^\d{3}(?:[.,]\d{1,3})?$")
 _SHORT_NUMBER = lazy_compile(r"^[-\u2212]?\d{1,3}(?:[.,]\d+)?$")
@@ -1546,20 +1548,26 @@ def _grouped_digits(pairs: list[tuple[str, str]]) -> bool:
     """Whether (left, right) pieces of lines read as one column of space-grouped numbers (see
     :func:`thousands_joined`); lines with letters on either side are the header, and at most the first two."""
     grouped = 0
+    two_names = False
+    lefts = 0  # data lines with something on the left
     for k, (left, right) in enumerate(pairs):
         if not left and not right:
             continue
-        if _FIRST_GROUP.match(left) and _THREE_DIGITS.match(right):
-            grouped += 1
-        elif not left and _SHORT_NUMBER.match(right):
+        if _FIRST_GROUP.match(left) and (_THREE_DIGITS.match(right) or _GROUPED_THOUSANDS.match(right)):
+            grouped += 1  # ("2" beside "114 724": a seven-digit number split after its first group)
+            lefts += 1
+        elif not left and (_SHORT_NUMBER.match(right) or _GROUPED_THOUSANDS.match(right)):
             continue
-        elif k < 2 and not any(ch.isdigit() for ch in left + right):
+        elif k < 2 and _HEADER_PIECE.search(left + right):
             if left and right and not right.startswith(("(", "[", "%")):
-                return False  # two names ("n" over "2", "pct" over "918"): two columns, whatever their digits
+                two_names = True  # two names ("n" over "2", "pct" over "918"), or one split ("Barn 0–17 år")
             continue  # the header's words over the column ("Aloittaneet (N)" split at its space)
         else:
             return False
-    return grouped > 0
+    # two names over two columns, unless the left one holds nothing but the leading groups of a few numbers
+    # that run into the right one's: then the name is one, split at its space
+    data = sum(1 for left, right in pairs[2:] if left or right)
+    return grouped > 0 and (not two_names or 3 * lefts <= max(data, 1))
 
 
 _WORDS = lazy_compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}")
