@@ -131,6 +131,27 @@ _DEATHS = lazy_compile(r"(?i)(?<![\w.,/<>≤≥=+-])(\d{1,2})[ \t]+(?:of them[ \
                        r"(?![ \t]*(?:år|years?|dage|days?|dagar|døgn|vuotta|päivää|måneder|months?|%|pct|procent))")
 
 
+# A count of a group's units written before the group ("kun 1 af de 9 virksomheder", "2 of the 14 patients",
+# "1 av de 12 eleverna"): the first number counts units, whatever stands between it and the noun.
+_PART_OF_GROUP = lazy_compile(
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[ \t]+(?:af|av|of|out of|ud af|ut av)[ \t]+"
+    r"(?:de|the|dem|those|disse|dessa|these|alle|all)?[ \t]*(\d{1,3}(?:[ ,.\u00a0]\d{3})*|\d+)" + _GAP
+    + r"(?:\w+" + _GAP + r")?(?:" + _UNIT_NOUNS + r")\b", re.IGNORECASE)
+
+
+# ... and without the noun after it, the group named just before ("9 virksomheder ...; kun 1 af de 9
+# eksporterer"): the second number must stand before a unit noun earlier in the text (up to a sentence back).
+_PART_OF_NAMED = lazy_compile(
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[ \t]+(?:af|av|of|out of|ud af|ut av)[ \t]+"
+    r"(?:de|the|dem|those|disse|dessa|these|alle|all)?[ \t]*(\d{1,6})\b(?![ \t]*[%.,]?\d)", re.IGNORECASE)
+
+
+def _named_before(text: str, end: int, n: str) -> bool:
+    """Whether ``n`` units are named before ``end`` ("9 virksomheder"), within 200 characters."""
+    window = text[max(0, end - 200):end]
+    return any(m.group(1).replace(" ", "") == n for m in _UNIT_COUNT.finditer(window))
+
+
 def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
     """Counts of persons or firms under the threshold written in a note's sentences ("2 patients died within
     30 days"), as a table of counts that TAB001 reports for review: a number before such a noun is often a
@@ -154,6 +175,25 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
             continue
         rows.append([f"group {len(rows) + 1}", str(value)])
         lines.append(line)
+    line, pos = first_line, 0
+    for m in _PART_OF_GROUP.finditer(text):
+        word = m.group(1).lower()
+        value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 0)
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        if 0 < value < threshold and line not in skip and line not in lines and len(rows) < _PROSE_MAX_ROWS:
+            rows.append([f"group {len(rows) + 1}", str(value)])
+            lines.append(line)
+    line, pos = first_line, 0
+    for m in _PART_OF_NAMED.finditer(text):
+        word = m.group(1).lower()
+        value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 0)
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        if 0 < value < threshold and line not in skip and line not in lines and len(rows) < _PROSE_MAX_ROWS \
+                and _named_before(text, m.start(), m.group(2)):
+            rows.append([f"group {len(rows) + 1}", str(value)])
+            lines.append(line)
     line, pos = first_line, 0
     for m in _DEATHS.finditer(text):
         value = int(m.group(1) or m.group(2))
