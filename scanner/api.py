@@ -551,6 +551,11 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
         for part in parts:
             findings.extend(_judge_printout(part, entry, config, key))
             facts.problems.extend(part.problems)
+        if notebook and tables and entry.size <= _MAX_LITERATE_BYTES:
+            # the markdown cells are the notebook's prose: "0.9 % of the 212 patients aged 90+" is a count
+            markdown = _notebook_markdown(Path(entry.path))
+            if markdown.strip():
+                findings.extend(_prose_findings(markdown, 1, entry, config, key))
         text_rules = rules_for(config, Shape.TEXT)
         if text_rules and not notebook and entry.size <= _MAX_PROGRAM_TEXT_BYTES:
             # keys written out in the program's comments or strings ("* lopnr 104233 og 220415 droppet")
@@ -564,6 +569,26 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
     except LoadError as exc:
         raise _PartialLoad(exc.reason, findings) from None
     return findings
+
+
+def _notebook_markdown(path: Path) -> str:
+    """The text of a notebook's markdown cells, a blank line between cells; "" when it does not parse (its
+    reader reports that)."""
+    import json
+
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8", errors="replace"))
+    except (OSError, ValueError):
+        return ""
+    cells = doc.get("cells") if isinstance(doc, dict) else None
+    if not isinstance(cells, list):
+        return ""
+    out = []
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
+            source = cell.get("source")
+            out.append("".join(source) if isinstance(source, list) else str(source or ""))
+    return "\n\n".join(out)
 
 
 #: R Markdown and Quarto documents up to this size are read chunk by chunk in each chunk's language (larger

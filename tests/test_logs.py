@@ -1045,3 +1045,19 @@ def test_a_groupby_header_over_its_index_names_is_no_crosstab(tmp_path: Path) ->
         "      2         254789  67614.0  51110.0  58249.0\n", encoding="utf-8")
     (result,) = api.scan([log], load_config(), jobs=1).files
     assert result.verdict is Verdict.PASS, [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize(("share", "verdict"), [("0.9", "review"), ("4.7", "pass")])
+def test_a_notebooks_markdown_cells_are_read_as_prose(tmp_path: Path, share: str, verdict: str) -> None:
+    """A markdown cell commenting a result: 0.9 % of the 212 patients aged 90 or older is 2 patients."""
+    import json
+
+    cells = [{"cell_type": "markdown", "metadata": {},
+              "source": ["## Bleeding\n", "\n", f"Among the 212 patients aged 90 or older, {share} % had a major "
+                         "bleed within one year.\n"]},
+             {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": ["x = 1\n"], "outputs": []}]
+    (tmp_path / "02_descriptives.ipynb").write_text(json.dumps(
+        {"cells": cells, "metadata": {"kernelspec": {"language": "python", "name": "python3"}}, "nbformat": 4,
+         "nbformat_minor": 5}), encoding="utf-8")
+    result = api.scan([tmp_path], load_config(), jobs=1).files[0]
+    assert result.verdict.value == verdict, [(f.rule, f.message) for f in result.findings]
