@@ -444,9 +444,17 @@ class _DocumentScan:
                 numbers = sum(1 for t in texts if set(_NUMBER_TOKEN.findall(without_references(t))) - shown)
             if not numbers and not evidence and not h.numbers_matter:
                 continue
+            concern = ""
+            if h.numbers_matter and not evidence and any(ch.isdigit() for t in texts for ch in t):
+                # a hidden sentence that counts units ("kun blev fundet 2 tilfælde"), whatever the visible text
+                # prints: the numbers may be the same digits ("Tabel 2"), the count is the hidden text's own
+                joined, limit = "\n".join(texts), self.config.profile.threshold
+                if units_in_prose(joined, 1, set(), limit) is not None \
+                        or shares_in_prose(joined, 1, set(), limit) is not None:
+                    concern = f"it gives a count of persons or firms under the threshold of {limit}"
             self.doc.hidden_texts.append(HiddenTextFacts(
                 h.kind, None, h.place.element or "", len(texts), numbers, "", evidence, severity,
-                page=h.place.page, slide=h.place.slide, document=True))
+                concern=concern, page=h.place.page, slide=h.place.slide, document=True))
 
     def attached(self, content: DocumentContent) -> None:
         for a in content.attached:

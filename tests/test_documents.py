@@ -1079,3 +1079,18 @@ def test_proc_freq_pdf_with_stacked_cells_a_line_each(tmp_path: Path, small: int
     assert f.verdict is verdict, _detail(f)
     if verdict is Verdict.FAIL:
         assert {x.rule for x in f.findings} == {"TAB001"}
+
+
+@pytest.mark.parametrize(("cases", "verdict"), [("2", Verdict.REVIEW), ("nogle", Verdict.PASS)])
+def test_a_comment_that_counts_a_few_persons_is_a_concern_whatever_the_visible_digits(
+        tmp_path: Path, cases: str, verdict: Verdict) -> None:
+    """The comment's "2 tilfælde" shares its digit with "Tabel 2" in the visible text: it still counts
+    persons (DOC005 review, not "text only")."""
+    from tests.doc_samples import make_docx, w_par, w_table
+
+    body = w_par("Tabel 2. Screeningsfund efter kommune") + w_table([["Kommune", "Fund"], ["Aalborg", "412"],
+                                                                      ["Hjørring", "188"]])
+    note = f"Læsø er udeladt af tabel 2, fordi der kun blev fundet {cases} tilfælde af brystkræft dér."
+    path = make_docx(tmp_path / "notat.docx", body, comments=[note])
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert result.verdict is verdict, [(f.rule, f.message) for f in result.findings]
