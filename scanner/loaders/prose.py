@@ -238,6 +238,7 @@ def flowchart_steps(text: str, first_line: int, threshold: int) -> TextTable | N
 # omsætningen", "the largest firm accounts for 91% of turnover", "de två största företagen har 88 procent".
 _LARGEST = (r"(?:st(?:ø|oe|o|ö)rste?|största|storsta|largest|biggest|dominant|dominerende|dominerande)")
 _FIRM_NOUNS = (r"(?:virksomhed(?:er)?|firma(?:er)?|firms?|compan(?:y|ies)|enterprises?|f(?:ö|o)retag(?:en|et)?|"
+               r"exporters?|eksportører|eksportorer|exportörer|exportorer|importers?|manufacturers?|"
                r"producent(?:er)?|producers?|employers?|arbejdsgiver(?:e)?|selskab(?:er)?|units?|enheder|enheter|"
                r"aktør(?:er)?|players?|koncern(?:er)?)")
 _PROSE_DOMINANCE = lazy_compile(

@@ -102,6 +102,7 @@ _FILLERS = frozenset({"of", "af", "av", "the", "for", "i", "in", "på", "pa", "o
 
 # The first word of a count's name: "Antal i D1 (riket)" counts persons in a class.
 _COUNT_LEAD = frozenset({"antal", "antall", "number", "count", "lkm", "lukumäärä", "lukumaara"})
+_AGE_WORDS = frozenset({"år", "aar", "years", "vuotta", "vuotiaat", "age", "aged", "alder", "ålder"})
 # The units a count word names the group's size by ("Antal personer", "Number of persons", "Antall ansatte").
 _SIZE_UNITS = frozenset({"of", "personer", "persons", "people", "individer", "individuals", "observationer",
                          "observations", "obs", "patienter", "patients", "pasienter", "elever", "pupils", "students",
@@ -155,8 +156,9 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
     if any(w in _SHARE_WORDS or _EDUCATION.match(w) for w in words + inner):
         return None
     if len(words) > 1 and words[0] in _COUNT_LEAD:
-        if set(words[1:]) <= _SIZE_UNITS:
-            return StatName("size", None, "")  # "Antal personer", "Number of persons": the group's size
+        if words[1:] and {w for w in words[1:] if not w.isdigit() and w not in _AGE_WORDS} <= _SIZE_UNITS:
+            # "Antal personer", "Number of persons", "Antal personer 18+ år": the group's size
+            return StatName("size", None, "")
         return None  # "Antal i D1 (riket)", "Number of persons in Q5": a count of a class, not its bound
     kinds: list[tuple[str, float | None]] = []
     used: set[int] = set()
