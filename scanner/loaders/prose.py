@@ -81,7 +81,9 @@ def group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: 
 # personer", "kun to kvinder". Words for one (Danish "en", English "one") are left out: "one person can have
 # several diagnoses" is how methods are described, not a count; "to" counts before a Nordic noun only.
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4, "to": 2}
+                 "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4, "to": 2,
+                 # Finnish "kaksi naista" (two women), "yksi potilas"; only before a Nordic noun (below)
+                 "kaksi": 2, "yksi": 1, "kolme": 3}
 _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
                  r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare|"
                  r"modtagere|mottagare|donorer|mødre|mödrar|fædre|fäder|spædbørn|spädbarn|nyfødte|nyfödda|voksne|"
@@ -96,7 +98,7 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"kuolemaa|kuolemat|asiakasta|asiakkaat|opiskelijaa|oppilasta|vastaajaa")
 #: Danish and Norwegian "to" (two) is read before a Nordic noun only ("kun to kvinder"): in English it is a
 #: preposition ("referred to patients").
-_NORDIC_ONLY = frozenset({"to"})
+_NORDIC_ONLY = frozenset({"to", "kaksi", "yksi", "kolme"})
 _NORDIC_NOUN_WORDS = frozenset(_NORDIC_NOUNS.split("|"))
 _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
