@@ -783,7 +783,7 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
     from scanner.table_model import ColumnKind, Role
 
     firms = [c for c in table.columns if c.is_count and _FIRM_WORDS.search(c.name)
-             and not _SERVICES_TO_FIRMS.search(c.name) and not _INDUSTRY_LEVEL.match(c.name)]
+             and not _SERVICES_TO_FIRMS.search(c.name) and not _industry_level(c.name)]
     if not firms:
         return
     magnitudes = [c for c in table.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
@@ -846,7 +846,14 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
 # employed in it are persons, not firms.
 _SERVICES_TO_FIRMS = lazy_compile(r"(?i)(?:f(?:ö|o)retags|virksomheds|yritys|business|bedrifts|foretaks)"
                                   r"[\s-]*(?:tj(?:ä|a)nst|service|palvelu|tjeneste)")
-_INDUSTRY_LEVEL = lazy_compile(r"^\s*[A-U](?:\s*-\s*[A-U])?\s+[^\W\d_]")
+_INDUSTRY_LEVEL = lazy_compile(r"^\s*[A-U](?:\s*-\s*[A-U])?\s+(?=[^\W\d_])")
+
+
+def _industry_level(name: str) -> bool:
+    """Whether a column is an industry's level ("C Industri", "J-N Företagstjänster m.m."), not a count named
+    with a letter ("N firms", "N virksomheder": the number of firms)."""
+    m = _INDUSTRY_LEVEL.match(name)
+    return m is not None and _FIRM_WORDS.match(name[m.end():]) is None
 
 
 # A count of the firms that have something ("heraf med vareeksport", "varav med FoU", "joilla vientiä", "with
