@@ -1094,3 +1094,31 @@ def test_a_comment_that_counts_a_few_persons_is_a_concern_whatever_the_visible_d
     path = make_docx(tmp_path / "notat.docx", body, comments=[note])
     (result,) = api.scan([path], load_config(), jobs=1).files
     assert result.verdict is verdict, [(f.rule, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize(("deaths", "verdict"), [(2, Verdict.FAIL), (12, Verdict.PASS)])
+def test_a_table_split_by_a_page_break_is_read_across_it(tmp_path: Path, deaths: int, verdict: Verdict) -> None:
+    """A table's last rows at the top of the next page, under no header: Bornholm's 2 deaths are a small
+    cell of the table that began on the page before."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    page1 = ["Tabel 2. Dødsfald inden for 30 dage efter sygehus", "",
+             "Sygehus                   Patienter       Døde",
+             "Aalborg UH                     1412        118",
+             "Aarhus UH                      1710        131"]
+    page2 = ["Odense UH                      1533        124",
+             f"Bornholm                        140         {deaths:>2}", "",
+             "3. Konklusion", "", "Dødeligheden er på niveau med landsgennemsnittet."]
+    path = tmp_path / "rapport.pdf"
+    with PdfPages(path) as pdf:
+        for lines, top in ((page1, 0.2), (page2, 0.95)):
+            fig = plt.figure(figsize=(8.27, 11.69))
+            for i, line in enumerate(lines):
+                fig.text(0.05, top - 0.014 * i, line, family="monospace", fontsize=8)
+            pdf.savefig(fig)
+            plt.close(fig)
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)

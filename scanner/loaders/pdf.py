@@ -101,7 +101,60 @@ def read_pdf(path: Path) -> DocumentContent:
             out.problems.append(f"page {k + 1} could not be read ({type(exc).__name__})")
             continue
         _page(reader, page, k + 1, producer, out)
+    _across_pages(out)
     return out
+
+
+#: Lines of a page's end and of the next page's start read together for a table split by the page break.
+_JUNCTION_LINES = 12
+
+
+def _across_pages(out: DocumentContent) -> None:
+    """Tables split by a page break: the rows at the top of a page, under no header, continue the table at
+    the bottom of the page before ("Number at risk ... Stage I, Stage II" | "Stage III, Stage IV"). The
+    last block of one page and the first block of the next are read together; the rows that fall on the
+    next page are added as a table of that page (the earlier page's rows are read already)."""
+    texts = [t for t in out.texts if t.place.page is not None]
+    for prev, cur in itertools.pairwise(texts):
+        if cur.place.page != (prev.place.page or 0) + 1:
+            continue
+        tail = _last_block(prev.text)
+        head = _first_block(cur.text)
+        if not tail or not head or not all(_ROW_LIKE.search(x) for x in head):
+            continue
+        junction = "\n".join([*tail, *head])
+        first_new = len(tail) + 1  # (lines are numbered from 1)
+        for t in find_tables(junction):
+            lines = list(t.lines) if t.lines else [t.data_line + i for i in range(len(t.rows))]
+            if len(lines) != len(t.rows):
+                continue
+            rows = [r for r, line in zip(t.rows, lines, strict=True) if line >= first_new]
+            if not rows or (len(rows) == len(t.rows) and t.data_line >= first_new):
+                continue  # (a table of the new page alone is that page's own reading)
+            header = None if all(n.startswith("column_") for n in t.names) else list(t.names)
+            out.tables.append(DocTable(rows, cur.place.with_element("table continued from the page before"),
+                                       "pdf-text", header=header))
+
+
+def _last_block(text: str) -> list[str]:
+    """The last lines of a page's text after its last blank line (up to ``_JUNCTION_LINES``)."""
+    lines = text.replace("\r", "").rstrip().split("\n")
+    block: list[str] = []
+    for line in reversed(lines):
+        if not line.strip():
+            break
+        block.insert(0, line)
+    return block[-_JUNCTION_LINES:]
+
+
+def _first_block(text: str) -> list[str]:
+    """The first lines of a page's text before its first blank line (up to ``_JUNCTION_LINES``)."""
+    block: list[str] = []
+    for line in text.replace("\r", "").lstrip("\n").split("\n"):
+        if not line.strip():
+            break
+        block.append(line)
+    return block[:_JUNCTION_LINES]
 
 
 # Producers of PDF charts (matplotlib, R's pdf and cairo devices, ggplot via svglite/cairo, Stata, SAS ODS Graphics).
