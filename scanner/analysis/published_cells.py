@@ -680,28 +680,19 @@ def _percent_cells_of_stated_n(table: TableModel, profile: Profile, dims: list[s
     (gtsummary's "Kontroll N = 25" with ``statistic = "{p}%"``): each is a count of the group, share x N
     (8.0 % of 25 is 2)."""
     import numpy as np
-    import polars as pl
 
-    raw: dict[str, list[object]] | None = None
+    raw: dict[str, dict[str, list[object]]] = {}
     for col in table.columns:
         n = _stated_n(col.name)
         if n is None or n < profile.threshold:
             continue
-        if table.sample.schema.get(col.name) == pl.String:
-            texts = table.sample.get_column(col.name).to_list()
-        elif table.n_sample_rows <= _RAW_ROWS:
-            # numbers read without their percent sign, a Table 1 column of counts with shares ("45 (63,4)")
-            # whose bare shares ("39.2") read as no count, or bare shares under a heading ("Paritet, %"): the
-            # cells as written tell the shares from the rest
-            raw = _raw_cells(table) if raw is None else raw
-            texts = raw.get(col.name, [])
-        else:
+        texts = _written_cells(table, col.name, raw)
+        if texts is None:
             continue
         found = [(k, m.group(1)) for k, t in enumerate(texts) if isinstance(t, str) and (m := _PERCENT_CELL.match(t))]
         if not found:
             # bare numbers in rows a heading says are shares ("Paritet, %" above "1", "2", "3+"; "Flerfødsel, %")
-            raw = _raw_cells(table) if raw is None else raw
-            rows = _percent_rows(table, raw)
+            rows = _percent_rows(table, _cached_raw(table, raw))
             found = [(k, t.strip()) for k, t in enumerate(texts)
                      if k in rows and isinstance(t, str) and _BARE_SHARE.match(t)]
         if len(found) < 2:
@@ -766,25 +757,18 @@ def _known_of_stated_n(table: TableModel, profile: Profile, dims: list[str], res
     its missing values under it (gtsummary's "Tumour size, mm | 18 (11, 25)" over "Unknown | 12" in "Other,
     N = 14"): the statistics are of N less the unknown, 2 patients, a small cell (the median of two is their
     mean; the minimum and maximum are each one's)."""
-    import polars as pl
 
     labels = [str(v).strip() if v is not None else "" for v in table.sample.get_column(dims[0]).to_list()]
     unknown_rows = [k for k, v in enumerate(labels) if k and _UNKNOWN_LABEL.match(v)]
     if not unknown_rows:
         return
-    raw: dict[str, list[object]] | None = None
+    raw: dict[str, dict[str, list[object]]] = {}
     for col in table.columns:
         n = _stated_n(col.name)
         if n is None or n < profile.threshold or col.name == dims[0]:
             continue
-        if table.sample.schema.get(col.name) == pl.String:
-            texts = table.sample.get_column(col.name).to_list()
-        elif table.n_sample_rows <= _RAW_ROWS:
-            raw = _raw_cells(table) if raw is None else raw
-            texts = raw.get(col.name, [])
-        else:
-            continue
-        if len(texts) != len(labels):
+        texts = _written_cells(table, col.name, raw)
+        if texts is None or len(texts) != len(labels):
             continue
         for k in unknown_rows:
             missing = _number_of(texts[k])
@@ -804,6 +788,26 @@ def _number_of(value: object) -> int | None:
         return int(value) if float(value).is_integer() else None
     m = re.match(r"^\s*(\d{1,7})(?:\s*\(.*\))?\s*$", str(value or ""))
     return int(m.group(1)) if m else None
+
+
+def _written_cells(table: TableModel, name: str, cache: dict[str, dict[str, list[object]]]) -> list[object] | None:
+    """Column ``name``'s cells as written: the sample's text, or the source read again (once per table, kept in
+    ``cache``) for a column parsed as numbers (a Table 1 column of counts with shares, "45 (63,4)", whose bare
+    shares, "39.2", read as no count; numbers read without their percent sign). None for a table too long
+    to read again."""
+    import polars as pl
+
+    if table.sample.schema.get(name) == pl.String:
+        return table.sample.get_column(name).to_list()
+    if table.n_sample_rows > _RAW_ROWS:
+        return None
+    return _cached_raw(table, cache).get(name, [])
+
+
+def _cached_raw(table: TableModel, cache: dict[str, dict[str, list[object]]]) -> dict[str, list[object]]:
+    if "raw" not in cache:
+        cache["raw"] = _raw_cells(table)
+    return cache["raw"]
 
 
 def _raw_cells(table: TableModel) -> dict[str, list[object]]:
@@ -1631,6 +1635,7 @@ def _percent_within_groups(frame: pl.DataFrame, dims: list[str], pct: pl.Series,
     """Whether the shares are each row's part of its group's total, the group the first label column's
     ("metformiini;DPP-4-estäjä;4120;14,4": 4,120 of the 28,562 who started on metformin): the share is the
     count's, and no share of it."""
+    import numpy as np
     import polars as pl
 
     if len(dims) < 2 or frame.height < 4:
@@ -1639,8 +1644,6 @@ def _percent_within_groups(frame: pl.DataFrame, dims: list[str], pct: pl.Series,
         pl.col("n").sum().over("g")).to_series()
     with_totals = totals.to_numpy().astype(float)
     values, shares = n.to_numpy().astype(float), pct.to_numpy().astype(float)
-    import numpy as np
-
     known = ~np.isnan(values) & ~np.isnan(shares) & (with_totals > 0)
     if known.sum() < 4:
         return False

@@ -148,6 +148,12 @@ _PART_OF_NAMED = lazy_compile(
     r"(?:de|the|dem|those|disse|dessa|these|alle|all)?[ \t]*(\d{1,6})\b(?![ \t]*[%.,]?\d)", re.IGNORECASE)
 
 
+def _numeral(word: str) -> int:
+    """A number written in digits or as a word ("2", "kaksi"); 0 for another word."""
+    word = word.lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 0)
+
+
 def _named_before(text: str, end: int, n: str) -> bool:
     """Whether ``n`` units are named before ``end`` ("9 virksomheder"), within 200 characters."""
     window = text[max(0, end - 200):end]
@@ -177,33 +183,22 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
             continue
         rows.append([f"group {len(rows) + 1}", str(value)])
         lines.append(line)
-    line, pos = first_line, 0
-    for m in _PART_OF_GROUP.finditer(text):
-        word = m.group(1).lower()
-        value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 0)
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        if 0 < value < threshold and line not in skip and line not in lines and len(rows) < _PROSE_MAX_ROWS:
-            rows.append([f"group {len(rows) + 1}", str(value)])
-            lines.append(line)
-    line, pos = first_line, 0
-    for m in _PART_OF_NAMED.finditer(text):
-        word = m.group(1).lower()
-        value = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 0)
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        if 0 < value < threshold and line not in skip and line not in lines and len(rows) < _PROSE_MAX_ROWS \
-                and _named_before(text, m.start(), m.group(2)):
-            rows.append([f"group {len(rows) + 1}", str(value)])
-            lines.append(line)
-    line, pos = first_line, 0
-    for m in _DEATHS.finditer(text):
-        value = int(m.group(1) or m.group(2))
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        if 0 < value < threshold and line not in skip and line not in lines and len(rows) < _PROSE_MAX_ROWS:
-            rows.append([f"group {len(rows) + 1}", str(value)])
-            lines.append(line)
+    # counts of a group ("1 af de 9 virksomheder"; the group named before: "9 virksomheder ... 1 af de 9") and
+    # deaths by their verb ("døde 2"): a line that gave a count above gives none again
+    counted = ((_PART_OF_GROUP, lambda m: _numeral(m.group(1))),
+               (_PART_OF_NAMED, lambda m: _numeral(m.group(1)) if _named_before(text, m.start(), m.group(2)) else 0),
+               (_DEATHS, lambda m: int(m.group(1) or m.group(2))))
+    for pattern, value_of in counted:
+        line, pos = first_line, 0
+        for m in pattern.finditer(text):
+            line += text.count("\n", pos, m.start())
+            pos = m.start()
+            if line in skip or line in lines or len(rows) >= _PROSE_MAX_ROWS:
+                continue
+            value = value_of(m)
+            if 0 < value < threshold:
+                rows.append([f"group {len(rows) + 1}", str(value)])
+                lines.append(line)
     return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
 
 
