@@ -394,18 +394,11 @@ def _context(buf: np.ndarray, start: int, base_lo: int, window: int, first: np.n
 def _first_bytes(kw: np.ndarray, kw_off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The words grouped by first byte (a counting sort): words starting with byte c are
     ``order[first[c]:first[c + 1]]``, so a context window tries only those at each byte."""
-    nwords = kw_off.shape[0] - 1
+    # Whole-array NumPy calls, not loops: interpreted (a small file's scan) the loops cost 0.4 ms a file.
+    heads = kw[kw_off[:-1]].astype(np.int64)
     first = np.zeros(257, dtype=np.int64)
-    for k in range(nwords):
-        first[int(kw[kw_off[k]]) + 1] += 1
-    for c in range(256):
-        first[c + 1] += first[c]
-    order = np.empty(nwords, dtype=np.int64)
-    fill = first[:256].copy()
-    for k in range(nwords):
-        c = int(kw[kw_off[k]])
-        order[fill[c]] = k
-        fill[c] += 1
+    first[1:] = np.cumsum(np.bincount(heads, minlength=256))
+    order = np.argsort(heads, kind="mergesort").astype(np.int64)
     return first, order
 
 
