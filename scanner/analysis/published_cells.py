@@ -164,7 +164,7 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
 
     frame = table.sample
     shares = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count and not c.embedded
-              and (c.statistic == "share" or _PERCENT_UNIT.search(c.name)) and not _NOT_OF_UNITS.search(c.name)]
+              and (c.statistic == "share" or _PERCENT_UNIT.search(c.name)) and not _not_of_units(c.name)]
     column = frame.get_column(dims[0])
     if column.dtype != pl.String:
         return
@@ -270,6 +270,17 @@ _NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåä�
                            # andel", "förädlingsvärde", "FoU-utgifter"), not of the exporting firms ("eksporterende")
                            r"eksport(?!er)|export(?!er|ing)|vienti(?!yritys)|värde|varde|verdi|utgift|kostnad|"
                            r"menot|omsättning|omsattning|omsetning|liikevaihto", re.IGNORECASE)
+# An income class is a group of persons, not an amount: "Low income (%)" is the share of the row's persons
+# with a low income ("lavindkomst", "låginkomsttagare"), where "Income share" is a share of kroner.
+_INCOME_CLASS = lazy_compile(r"(?:low|middle|high|lav|mellem|mellom|høj|hoej|høy|låg|hög|medel|matala|keski|korkea)"
+                             r"[\s_-]?(?:income|indkomst|inntekt|inkomst|tulo)", re.IGNORECASE)
+
+
+def _not_of_units(name: str) -> bool:
+    """Whether a column's name says its shares are not of units (a rate, a change, a share of an amount)."""
+    return _NOT_OF_UNITS.search(_INCOME_CLASS.sub("", name)) is not None
+
+
 # The words that make a column a share or a size, beside the group's own name ("Mænd_pct", "Mænd n").
 _SHARE_TOKENS = frozenset({"pct", "procent", "percent", "prosent", "andel", "share", "col", "row", "kol"})
 _SIZE_NAME_TOKENS = frozenset({"n", "antal", "antall", "count", "freq", "number", "nobs", "obs"})
@@ -419,7 +430,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _indicator_means(table, profile, dims, result, size)
     frame = table.sample
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
-              and not c.is_count and not c.embedded and c.name != size and not _NOT_OF_UNITS.search(c.name)]
+              and not c.is_count and not c.embedded and c.name != size and not _not_of_units(c.name)]
     shares += _row_percents(table, frame, size, {c.name for c in shares})
     if _LABOUR_FORCE.search(size):
         # an unemployment rate is the unemployed's share of the labour force beside it (8,7 % of 23 is 2)
@@ -508,7 +519,7 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
 
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or col.is_count or col.name == size or col.name in dims \
-                or _NOT_OF_UNITS.search(col.name):
+                or _not_of_units(col.name):
             continue
         m = _RATE_BASE.search(col.name)
         if m is None:
@@ -879,7 +890,7 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
     labels_percent = len(percent_rows) >= max(1, 0.8 * len(rows))
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded \
-                or _NOT_OF_UNITS.search(col.name):
+                or _not_of_units(col.name):
             continue
         size, where = _stated_n(col.name), f"column header {masking.mask_name(col.name)!r}"
         # "Statin users (N=48213), %": each value is a percentage of that N, whether or not they add up
@@ -1379,7 +1390,7 @@ def _sizes_in_note(table: TableModel, profile: Profile, dims: list[str], result:
         return
     percent_title = bool(_PERCENT_UNIT.search(table.meta.title or ""))
     for col in table.columns:
-        if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded or _NOT_OF_UNITS.search(col.name) \
+        if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.embedded or _not_of_units(col.name) \
                 or not (col.statistic == "share" or _PERCENT_UNIT.search(col.name) or percent_title):
             continue
         values = frame.get_column(col.name).cast(float).to_numpy()
@@ -1497,7 +1508,7 @@ def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], resu
                for c in table.counts if not _CUMULATIVE.search(c.name)}
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or not col.integral or not _CUMULATIVE.search(col.name) \
-                or _NOT_CUMULATIVE_COUNT.search(col.name) or _NOT_OF_UNITS.search(_CUMULATIVE.sub("", col.name)):
+                or _NOT_CUMULATIVE_COUNT.search(col.name) or _not_of_units(_CUMULATIVE.sub("", col.name)):
             continue
         values = frame.get_column(col.name).cast(float).to_numpy()
         keep = [k for k in range(frame.height) if not np.isnan(values[k])
@@ -1563,7 +1574,7 @@ def _cumulative_percent_steps(table: TableModel, profile: Profile, dims: list[st
     frame = table.sample
     cols = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and _CUMULATIVE.search(c.name)
             and (not c.integral or _PERCENT_UNIT.search(c.name))
-            and not _NOT_OF_UNITS.search(_CUMULATIVE.sub("", c.name))]
+            and not _not_of_units(_CUMULATIVE.sub("", c.name))]
     if not cols or frame.height < 2:
         return
     labels = ([str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
@@ -1610,7 +1621,7 @@ def _row_percents(table: TableModel, frame: pl.DataFrame, size: str, known: set[
 
     cols = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count and not c.embedded
             and c.name != size and c.name not in known and c.statistic in (None, "share")
-            and not _NOT_OF_UNITS.search(c.name) and frame.get_column(c.name).dtype.is_float()]
+            and not _not_of_units(c.name) and frame.get_column(c.name).dtype.is_float()]
     if len(cols) < 2:
         return []
     names = [c.name for c in cols]
