@@ -1456,17 +1456,27 @@ _EXCLUDING = lazy_compile(r"(?i)(?<![\w])(?:exkl\.?|ekskl\.?|excl\.?|excluding|e
                           r"ilman|lukuun ottamatta)(?![\w])")
 
 
+_OTHER_SEX = {"men": "women", "women": "men", "boys": "girls", "girls": "boys"}
+
+
 def _subset_complements(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """Totals beside "of which" columns: ``Tønder 47 | Heraf kvinder 45`` says 2 men. Each "of which" column
     is a part of the nearest count column left of it that is no part itself; where the total exceeds the part
     by fewer than the threshold (and not by 0), the rest of the total is a small cell."""
     import numpy as np
 
+    from scanner.loaders.texttables import names_all, one_sex
+
     frame = table.sample
     counts = sorted(table.counts, key=lambda c: c.index)
+    sexes = {one_sex(c.name) for c in table.columns}
     whole = None
     for c in counts:
-        if not _SUBSET.match(c.name) and not _EXCLUDING.search(c.name):
+        sex = one_sex(c.name)
+        # one sex beside all ("Alle;Kvinner", "all,women") when the other sex has no column: all minus it is
+        # the other sex (14 - 12 is 2 men)
+        of_all = sex is not None and whole is not None and names_all(whole.name) and _OTHER_SEX[sex] not in sexes
+        if not _SUBSET.match(c.name) and not _EXCLUDING.search(c.name) and not of_all:
             whole = c
             continue
         if whole is None:
@@ -1474,6 +1484,8 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
         total = frame.get_column(whole.name).cast(float).to_numpy()
         part = frame.get_column(c.name).cast(float).to_numpy()
         rest = total - part
+        if of_all and np.any(rest < 0):
+            continue  # a part is never larger than its whole: these are no sex and all of one group
         small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=whole.name)
 

@@ -1166,6 +1166,20 @@ _ALL_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:alle|i[ _]?alt|total|totalt|sa
                          r"yhteensa|kaikki)(?=$|[\W_])")
 
 
+def one_sex(name: str) -> str | None:
+    """The one sex a column or title names ("Kvinner", "women_n", "Antal mænd"), as "men", "women", "boys" or
+    "girls"; None when it names none, several, or both or all ("Begge kjønn", "Alle")."""
+    if _ALL_WORD.search(name):
+        return None
+    found = {_SYNONYMS[w] for w in re.findall(r"[^\W\d_]+", name.lower()) if w in _SYNONYMS}
+    return found.pop() if len(found) == 1 else None
+
+
+def names_all(name: str) -> bool:
+    """Whether a column or title names both sexes or all ("Alle", "I alt", "Total", "Both sexes")."""
+    return _ALL_WORD.search(name) is not None and not _SUBGROUP_WORD.search(name)
+
+
 def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
     """Counts a table of one sex gives beside the table of both: "Alle" minus "Menn" is the women's table
     (27 - 25 hires is 2). The titles (sheet or file names) must be the same but for the words, and no
