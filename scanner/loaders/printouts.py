@@ -82,6 +82,7 @@ from scanner.loaders.texttables import (
     left_label_pieces_joined,
     merged_numbers_split,
     summary_row,
+    thousands_joined,
     unique_names,
     without_indicators,
 )
@@ -575,7 +576,8 @@ def _spans(lines: list[str], data_from: int) -> list[tuple[int, int]]:
     """Column spans of fixed-width lines: runs of positions not blank in every line; spans that hold no
     character in the data lines (``lines[data_from:]``) are joined to their neighbour (a header word such as
     "lower" of "lower 95% CI" over a narrower column of numbers)."""
-    spans = gutter_spans(lines)
+    # (digits grouped by a space, "1 024" over "876", are one column, as in a text file's table)
+    spans = thousands_joined(gutter_spans(lines), lines)
     data = lines[data_from:]
 
     def has_data(span: tuple[int, int]) -> bool:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import TabularMeta
-from scanner.names import statistic_kind
+from scanner.names import is_margin_label, statistic_kind
 
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
@@ -1573,7 +1573,7 @@ def _grouped_digits(pairs: list[tuple[str, str]]) -> bool:
         elif not left and (_SHORT_NUMBER.match(right) or _GROUPED_THOUSANDS.match(right)):
             continue
         elif k < 2 and _HEADER_PIECE.search(left + right):
-            if left and right and not right.startswith(("(", "[", "%")):
+            if left and right and not right.startswith(("(", "[", "%")) and not is_margin_label(f"{left} {right}"):
                 two_names = True  # two names ("n" over "2", "pct" over "918"), or one split ("Barn 0–17 år")
             continue  # the header's words over the column ("Aloittaneet (N)" split at its space)
         else:
