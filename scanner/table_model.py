@@ -106,6 +106,8 @@ class ColumnInfo:
     decimal_comma: bool = False
     thousands: str | None = None  # "," or "." or " " when numbers use a thousands separator
     embedded: bool = False  # counts written inside text cells: "2 (1.3%)", "n=2", "2/150"
+    #: the count is the number in brackets after an amount ("312,4 (2)": EUR m of 2 firms), as the table says
+    count_in_brackets: bool = False
     percent: str = ""  # numbers written with a percent sign: "all" of them, "some" (rows of shares), ""
     unsure: str = ""  # what could not be decided about the column's reading (value-free)
     indicator: bool = False  # every number written "1.000" or ".000": a contrast's indicator codes (SPSS)
@@ -555,6 +557,9 @@ def _classify_embedded(present: pl.Series) -> tuple[bool, dict[str, object]]:
 
 
 def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
+    if info.count_in_brackets:
+        return values.str.strip_chars().str.extract(_AMOUNT_BRACKET_COUNT.pattern, 1) \
+            .str.replace_all(_GROUP_MARKS, "").cast(pl.Float64, strict=False).alias(values.name)
     if info.embedded:
         # The count of "2 (1.3%)", "n=2", "2/150" or a plain whole number; statistics ("52.3 (10.2)") null.
         text = values.str.strip_chars()
@@ -769,6 +774,7 @@ def analyse(
         col.period_header = bool(_PERIOD_NAME.match(name.strip()))
         columns.append(col)
     _mark_prefixed_periods(columns)
+    _counts_in_brackets(raw, columns, source.meta.title)
     for col in columns:
         col.statistic = None if col.period_header or (_TOP_GROUP.search(col.name) and _COUNT_FIRST.match(col.name)) \
             else statistic_kind(col.name)
@@ -788,6 +794,34 @@ def analyse(
     log.debug("table %s: shape=%s dims=%s counts=%s", source.path.name, model.shape,
               [c.index for c in model.dimensions], [c.index for c in model.counts])
     return model
+
+
+# A table that says the number in brackets after each amount is a count: "(yritysten lukumäärä suluissa)",
+# "antal virksomheder i parentes", "number of firms in brackets", "antal företag inom parentes".
+_COUNT_IN_BRACKETS_NOTE = lazy_compile(
+    r"(?i)(?:lukumäärä|lukumaara|antal|antall|number|count|\bn\b)[^.;:\n]{0,40}?"
+    r"(?:suluissa|sulkeissa|i\s+parentes|inom\s+parentes|in\s+(?:parenthes[ie]s|brackets))"
+    r"|(?:suluissa|i\s+parentes|inom\s+parentes|in\s+(?:parenthes[ie]s|brackets))[^.;:\n]{0,20}?"
+    r"(?:lukumäärä|antal|antall|number|count)")
+# An amount with a whole number in brackets after it: "312,4 (2)", "1 204 (17)".
+_AMOUNT_BRACKET_COUNT = lazy_compile(r"^[+-]?\d[\d.,\u00a0\u202f ]*\s*[(\[]\s*(\d{1,3}(?:[.,\u00a0 ]\d{3})*)\s*[)\]]$")
+
+
+def _counts_in_brackets(raw: pl.DataFrame, columns: list[ColumnInfo], title: str) -> None:
+    """Columns of "amount (count)" cells in a table whose title or header says the bracketed number is a count
+    (of firms, persons): each cell's count is that number. Without such a note "52,3 (11)" is a mean with its
+    SD, and those cells stay statistics."""
+    named = [c for c in columns if c.kind is ColumnKind.TEXT]
+    if not named or not (_COUNT_IN_BRACKETS_NOTE.search(title)
+                         or any(_COUNT_IN_BRACKETS_NOTE.search(c.name) for c in columns)):
+        return
+    for col in named:
+        text = raw.get_column(col.name).cast(pl.String).str.strip_chars()
+        filled = text.filter(text.is_not_null() & (text != ""))
+        if filled.len() == 0:
+            continue
+        if int(filled.str.contains(_AMOUNT_BRACKET_COUNT.pattern).sum()) >= max(1, int(0.8 * filled.len())):
+            col.kind, col.count_in_brackets, col.embedded = ColumnKind.NUMERIC, True, True
 
 
 def _shares_named_in_the_corner(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None:
