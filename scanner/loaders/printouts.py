@@ -2826,7 +2826,7 @@ _PICKED_FROM = 1000
 _PLOT = lazy_compile(r"\*{3,}|\bHistogram\b|\bBoxplot\b|Stem Leaf|Probability Plot|^\s*[-\d.]*[+|]\s*\*|^\s+\.\*")
 _MODEL_HEADER = lazy_compile(r"Coef\.|Coefficient|Std\. ?[Ee]rr|Odds [Rr]atio|Haz(?:ard|\.) [Rr]atio|P>\||Pr\(>|"
                            r"\[95% [Cc]onf|Conf\. [Ii]nterval|\bEstimate\b|Std\. Error|exp\(coef\)|\bdy/dx\b|"
-                           r"[zt] value|Wald Chi-Square|Pr > ChiSq|Pr > \|t\||Parameter Estimates|Sum of Squares|"
+                           r"(?<![\w])[zt] value(?!\w)|Wald Chi-Square|Pr > ChiSq|Pr > \|t\||Parameter Estimates|Sum of Squares|"
                            r"Mean Square|Log [Ll]ikelihood|Residual")
 
 
