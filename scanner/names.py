@@ -379,7 +379,7 @@ def statistic_kind(name: str) -> str | None:
         return statistic_kind(last) or whole
     # (a chapter's code after its name is no statistic: "Mielenterveyden häiriöt (F)", "Neoplasms (C00-D48)";
     # nor is the lowest or highest of classes: "Q1 (lowest)", "Kvintil 5 (højeste)" name an income quintile)
-    bare = _CHAPTER_CODE.sub("", name.strip())
+    bare = _SECTION_LETTER.sub("", _CHAPTER_CODE.sub("", name.strip()))
     if _CLASS_OF_QUANTILES.match(bare):
         bare = _LOWEST_HIGHEST.sub("", bare)
     lowered = re.sub(r"[\s\-./()|>]+", "_", bare.lower()).strip("_")
@@ -391,6 +391,11 @@ def statistic_kind(name: str) -> str | None:
         if pattern.search(lowered):
             return kind
     return None
+
+
+# An industry's section letter before its name: "B Kaivostoiminta ja louhinta", "F Construction", "J-N
+# Företagstjänster" (NACE's B, F and P are no coefficient, F statistic or p-value).
+_SECTION_LETTER = lazy_compile(r"^[A-U](?:\s*[-–]\s*[A-U])?\s+(?=[^\W\d_]{4,})(?!(?i:values?\b|stat))")
 
 
 # The code of a classification's chapter after its name: ICD-10 "(F)", "(C00-D48)", "(J00–J99)", NACE "(C)".

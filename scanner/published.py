@@ -952,6 +952,11 @@ def _audit_cube(cube: _Cube, group: _Group, out: PublishedAudit, *, threshold: i
     if int(unknown.sum()) > MAX_UNKNOWN_CELLS:
         raise _TooLarge(f"{int(unknown.sum()):,} unknown cells, more than {MAX_UNKNOWN_CELLS:,}")
     full = complete(known_values, unknown, nonnegative=nonnegative)
+    if full is None and not group.count and _tolerance(group, 1) > 0:
+        # amounts rounded to their printed decimals add up only within the rounding, so no exact completion
+        # exists: the lines with one hidden cell are read with that tolerance instead
+        _rounded_lines(cube, group, axes, unknown, targets, out, p_percent=p_percent)
+        return
     if full is None:
         out.skipped.append("the published numbers admit no additive table")
         return
@@ -979,6 +984,56 @@ def _audit_cube(cube: _Cube, group: _Group, out: PublishedAudit, *, threshold: i
                                  threshold=threshold, zeros_disclosive=zeros_disclosive, p_percent=p_percent)
         if exposure is not None:
             out.exposed.append(_hidden_cell(cube, group, cell, exposure))
+
+
+def _rounded_lines(cube: _Cube, group: _Group, axes: list[int], unknown: np.ndarray, targets: np.ndarray,
+                   out: PublishedAudit, *, p_percent: float) -> None:
+    """The audit of a table of rounded amounts whose totals add up only within the rounding (``588,8`` less
+    ``412,7``, ``96,2`` and ``61,5``): a hidden cell alone on an additive line is its margin less the line's
+    other cells (or the sum of its cells, for a hidden margin), to within the line's rounding; exposed when
+    that interval is narrower than p % of its value. Cells hidden two or more to every line they are on need
+    the exact equations, which rounding breaks: the table is then not audited (review), never passed."""
+    pinned = np.zeros(unknown.shape, dtype=bool)
+    best: dict[tuple[int, ...], tuple[float, float]] = {}  # the narrowest interval a line gives each cell
+    nonnegative = bool(np.all(cube.values[~unknown & ~np.isnan(cube.values)] >= 0))
+    evidence = False
+    for axis in axes:
+        v = np.moveaxis(cube.values, axis, -1)
+        u = np.moveaxis(unknown, axis, -1)
+        t = np.moveaxis(targets, axis, -1)
+        if not (~u.any(axis=-1)).any():
+            continue  # no fully published line shows the margin is a sum (a total row of means is none)
+        evidence = True
+        n_body = v.shape[-1] - 1
+        tol = _tolerance(group, n_body)
+        for index in np.ndindex(*v.shape[:-1]):
+            line_u = u[index]
+            if int(line_u.sum()) != 1:
+                continue
+            j = int(np.flatnonzero(line_u)[0])
+            if not t[index][j]:
+                continue
+            line = np.nan_to_num(v[index], nan=0.0)
+            body = float(line[:-1].sum() - (line[j] if j < n_body else 0.0))
+            mid = float(line[-1]) - body if j < n_body else body
+            if nonnegative and mid + tol < 0:
+                return  # a negative remainder among amounts that are all positive: the margin is no sum
+            cell = list(index)
+            cell.insert(axis, j)
+            at = tuple(cell)
+            pinned[at] = True
+            if at not in best or tol < best[at][1]:
+                best[at] = (mid, tol)
+    out.audited += len(best)
+    for at, (mid, tol) in best.items():
+        exposure = _exposure(mid - tol, mid + tol, False, absent=cube.state[at] == _ABSENT, threshold=0,
+                             zeros_disclosive=False, p_percent=p_percent)
+        if exposure is not None:
+            out.exposed.append(_hidden_cell(cube, group, at, exposure))
+    if evidence and (targets & (cube.state == _HIDDEN) & ~pinned).any():
+        reason = "its totals add up only within the rounding of its amounts, and some lines hide two cells or more"
+        if reason not in out.not_audited:
+            out.not_audited.append(reason)
 
 
 def _margin_positions(shape: tuple[int, ...]) -> np.ndarray:

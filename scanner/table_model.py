@@ -1380,9 +1380,12 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
     # Counts: whole, non-negative measures not named as rates, money, ages or codes. In a wide table
     # every period column holds the same measure, so they are counts only if all of them are.
     wide_integral = all(c.integral and c.non_negative for c in period_measures if c.non_null)
+    amounts = _amounts_title(model.meta.title)
     for c in cols:
         if c.role is not Role.MEASURE or c.non_null == 0:
             continue
+        if amounts and not c.count_named:
+            continue  # "Nettoomsättning efter län och näringsgren, mnkr": the cells are amounts, not counts
         tokens = name_tokens(c.name)
         if c.statistic in _STATISTICS and not c.embedded:
             continue
@@ -1397,6 +1400,25 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             continue  # "Export 2021;Export 2022": the periods of an amount (the prefix names no count)
         c.is_count = True
     _measure_label_counts(model, count_words, not_count_words)
+
+
+# A title that gives the table's unit as money: "mnkr", "milj. euroa", "mio. kr.", "1000 kr", "EUR million".
+_MONEY_UNIT = lazy_compile(
+    r"(?i)(?<![\w])(?:mnkr|mkr|tkr|msek|mdkk|mnok|meur|mia\.?\s*kr|"
+    r"(?:mio|mill?|milj|mn)\.?\s*(?:kr\b|kroner|kronor|dkk|sek|nok|eur\b|euro|€)|millioner\s+kroner|"
+    r"miljoner\s+kronor|miljoonaa\s+euroa|tuhatta\s+euroa|tusen\s+kr|tusind\s+kr|"
+    r"1[ .\u00a0]?000\s*(?:kr\b|kroner|kronor|dkk|sek|nok|eur\b|euro|€)|"
+    r"(?:eur|dkk|sek|nok|usd)\s*(?:m|mn|million|millions|thousands?|1[ ,.]?000)(?![\w]))")
+# A title that names counts too ("Antal företag och omsättning, mnkr", "persons by income, 1000 kr"): the
+# money unit may be the classes', and the columns stay as the analysis reads them.
+_COUNT_TITLE = lazy_compile(r"(?i)(?<![\w])(?:antal|antall|number|numbers|count|lukumäärä|lkm|personer|persons|"
+                            r"people|henkilöä|henkilöt|individer|firms|företag|foretak|virksomheder|yritysten|"
+                            r"yritykset)(?![\w])")
+
+
+def _amounts_title(title: str) -> bool:
+    """Whether the table's title gives its unit as money and names no count."""
+    return bool(title) and _MONEY_UNIT.search(title) is not None and _COUNT_TITLE.search(title) is None
 
 
 #: Words a period column's prefix may hold and still be a count's ("År 2021", "year_2022").

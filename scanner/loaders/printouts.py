@@ -2826,8 +2826,8 @@ _PICKED_FROM = 1000
 _PLOT = lazy_compile(r"\*{3,}|\bHistogram\b|\bBoxplot\b|Stem Leaf|Probability Plot|^\s*[-\d.]*[+|]\s*\*|^\s+\.\*")
 _MODEL_HEADER = lazy_compile(r"Coef\.|Coefficient|Std\. ?[Ee]rr|Odds [Rr]atio|Haz(?:ard|\.) [Rr]atio|P>\||Pr\(>|"
                            r"\[95% [Cc]onf|Conf\. [Ii]nterval|\bEstimate\b|Std\. Error|exp\(coef\)|\bdy/dx\b|"
-                           r"(?<![\w])[zt] value(?!\w)|Wald Chi-Square|Pr > ChiSq|Pr > \|t\||Parameter Estimates|Sum of Squares|"
-                           r"Mean Square|Log [Ll]ikelihood|Residual")
+                           r"(?<![\w])[zt] value(?!\w)|Wald Chi-Square|Pr > ChiSq|Pr > \|t\||Parameter Estimates|"
+                           r"Sum of Squares|Mean Square|Log [Ll]ikelihood|Residual")
 
 
 # The header of a life table (Stata ltable and sts list, R survfit, SAS LIFETEST): persons at risk, failed and
