@@ -331,6 +331,22 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         table = analyse_table(TextTableSource(Path(entry.path), found, title=title, footer=footer), config)
         judged = judge(table, table_rules, config, entry.relpath, key)
         findings.extend(_at_row_lines(judged, found.lines) if found.lines else _at_lines(judged, found.data_line))
+    small = [s for s in table_rules if s.code == "TAB001"]
+    tables = [t for t in found_tables if not t.kind.startswith("prose")]
+    if small and len(tables) > 1:
+        from scanner.loaders.texttables import subgroup_differences
+
+        # a table of one group beside the table of all ("... among women, by age" under "... by age"): their
+        # difference is the other group's counts (5 - 3 cases is 2 men)
+        captions = [title_above(text, first_line, t) or caption_below(text, first_line, t) for t in tables]
+        for d in subgroup_differences(tables, captions, captions=True):
+            table = analyse_table(TextTableSource(Path(entry.path), d.table), config)
+            why = ("This table is of one group and another table of the file of all: the difference is the other "
+                   "group's count.")
+            judged = [dataclasses.replace(f, message=f"{f.message} {why}")
+                      for f in judge(table, small, config, entry.relpath, key) if f.severity >= Severity.BLOCK]
+            findings.extend(_at_row_lines(judged, d.table.lines) if d.table.lines else
+                            _at_lines(judged, d.table.data_line))
     suppression = [s for s in table_rules if s.code == "TAB004"]
     if suppression and len(found_tables) > 1:
         from scanner.loaders.texttables import linked_tables

@@ -496,15 +496,19 @@ def _row_keys(t: TextTable, labels: list[int]) -> dict[tuple[str, ...], int] | N
     return keys
 
 
-def _twin_columns(t: TextTable, u: TextTable, labels: list[int], numeric: set[int],
+def _twin_columns(t: TextTable, u: TextTable, labels: list[int], numeric: set[int], *, superset: bool = False,
                   ) -> tuple[dict[int, int], bool] | None:
     """``t``'s columns mapped to ``u``'s when the two can be one table: the same names (normalised; the sexes
     in any language, see :func:`_link_label`); or the same names in the same places but the label columns';
     or, with one label column, a table exported in another language ("Kommun;Män;Kvinnor" beside
     "Kunta;Miehet;Naiset"; then the flag is true: more agreeing numbers are needed). None when they cannot
-    be twins."""
+    be twins. ``superset``: ``u`` may have more columns than ``t`` (a rate beside the counts), all of ``t``'s
+    among them by name."""
     mine = [_link_label(n) for n in t.names]
     theirs = [_link_label(n) for n in u.names]
+    if superset and len(mine) < len(theirs) and set(mine) <= set(theirs) and len(set(theirs)) == len(theirs):
+        where = {n: c for c, n in enumerate(theirs)}
+        return {c: where[n] for c, n in enumerate(mine)}, False
     if len(mine) != len(theirs):
         return None
     if sorted(mine) == sorted(theirs) and len(set(theirs)) == len(theirs):
@@ -1180,15 +1184,52 @@ def names_all(name: str) -> bool:
     return _ALL_WORD.search(name) is not None and not _SUBGROUP_WORD.search(name)
 
 
-def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+# A group's or all's words in a caption, with the preposition before them ("among women", "blandt kvinder", "for
+# begge køn"): what is left is the caption's subject.
+_GROUP_PHRASE = lazy_compile(r"(?i)(?:(?<![\w])(?:among|for|in|of|blandt|bland|blant|hos|för|i|kun)\s+)?"
+                             r"(?:" + _SUBGROUP_WORD.pattern[4:] + "|" + _ALL_WORD.pattern[4:] + ")")
+
+
+_LATEX_CAPTION = lazy_compile(r"\\caption\*?(?:\[[^\]]*\])?\{((?:[^{}]|\{[^{}]*\})*)\}")
+
+
+def _without_group(title: str) -> str:
+    """A caption without its group's words and punctuation, lower case (see :data:`_GROUP_PHRASE`): a LaTeX
+    table's ``\\caption{...}``, else the title's lines that are no markup or header row."""
+    latex = _LATEX_CAPTION.search(title)
+    if latex is not None:
+        title = latex.group(1)
+    else:
+        # the line of text nearest above the table (not markup, a rule or a row of another table)
+        lines = [x.strip() for x in title.splitlines() if x.strip() and not x.lstrip().startswith("\\")
+                 and "&" not in x and "|" not in x and not _RULE_LINE.match(x)]
+        title = lines[-1] if lines else ""
+    title = _TABLE_NUMBER.sub("", title)
+    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", title).lower()))
+
+
+# "Table 2.", "Tabel 3:", "Tabell 4 –", "Taulukko 5." before a caption.
+_TABLE_NUMBER = lazy_compile(r"(?i)^\W*(?:table|tabel|tabell|taulukko|tab\.)\s*[A-Z]?\d+[a-z]?\s*[.:–—-]?\s*")
+
+
+def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
+                         captions: bool = False) -> list[Differenced]:
     """Counts a table of one sex gives beside the table of both: "Alle" minus "Menn" is the women's table
     (27 - 25 hires is 2). The titles (sheet or file names) must be the same but for the words, and no
     other table of the same title names another subgroup (then the tables stack, and ``stacked_tables``
     judges them); the total must have the subgroup's columns and rows and no fewer in any cell both
-    publish (at least four). ``table`` holds the differences in the subgroup table's rows (``k``)."""
+    publish (at least four). ``table`` holds the differences in the subgroup table's rows (``k``).
+
+    ``captions``: the titles are captions of one document's tables, which name a group in words and the whole
+    often not at all ("... among women, by age" beside "... by age")."""
     bases = [_SUBGROUP_WORD.sub("#", t) if _SUBGROUP_WORD.search(t) else None for t in titles]
     totals = [_ALL_WORD.sub("#", t) if _ALL_WORD.search(t) and not _SUBGROUP_WORD.search(t) else None
               for t in titles]
+    if captions:
+        # a caption names its group in words ("... among women, by age" under "... by age"): the titles match
+        # without the group's words, and the table of all may name no group at all
+        bases = [_without_group(t) if b is not None else None for t, b in zip(titles, bases, strict=True)]
+        totals = [_without_group(t) if not _SUBGROUP_WORD.search(t) and t.strip() else None for t in titles]
     out: list[Differenced] = []
     for k, t in enumerate(tables):
         base = bases[k]
@@ -1197,7 +1238,7 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
         for other, u in enumerate(tables):
             if other == k or totals[other] != base:
                 continue
-            found = _differences(t, u)
+            found = _differences(t, u, superset=captions)
             if found is not None:
                 out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
@@ -1238,7 +1279,7 @@ def _yearless(t: TextTable) -> TextTable:
     return dataclasses.replace(t, names=[_TITLE_YEAR.sub("", n) for n in t.names])
 
 
-def _differences(t: TextTable, u: TextTable, *, in_u: bool = False) -> TextTable | None:
+def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bool = False) -> TextTable | None:
     """``u`` minus ``t`` cell by cell when ``u`` has ``t``'s columns and rows and no fewer in any cell both
     publish (at least four cells compared, some different), in ``t``'s rows (``in_u``: in ``u``'s); else
     None."""
@@ -1249,7 +1290,7 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False) -> TextTable
     labels = [c for c in range(len(t.names)) if c not in numeric]
     if not labels or not numeric:
         return None
-    columns = _twin_columns(t, u, labels, numeric)
+    columns = _twin_columns(t, u, labels, numeric, superset=superset)
     if columns is None or columns[1]:
         return None
     matched = _twin_rows(t, u, labels, columns[0])
