@@ -540,9 +540,10 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
 def _indicator_means(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str) -> None:
     """Means between 0 and 1 beside each group's size (Stata's ``table g, statistic(frequency) statistic(mean
     hipfracture)``: "Vortioxetin | 148 0.014"): the mean of an indicator (0/1) is the share of the group with
-    the event, and mean x size its number of units, 2 of 148. Whether the variable is an indicator cannot be
-    read from the table, so these counts are unsure (review): a mean of a score that lies between 0 and 1 is
-    no count."""
+    the event, and mean x size its number of units, 2 of 148. Whether the variable is an indicator is seldom
+    written in the table, so these counts are unsure (review: a mean of a score that lies between 0 and 1 is
+    no count), unless every row's mean is a whole count over its size, which a score's means are not by
+    accident (:func:`_whole_counts_behind`)."""
     import numpy as np
 
     from scanner.table_model import ColumnKind
@@ -556,9 +557,30 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
         if present.len() < 2 or present.min() < 0 or present.max() > 1 or not ((present > 0) & (present < 1)).any():
             continue
         n = table.sample.get_column(size).cast(float).to_numpy()
-        small = _small_counts(values.to_numpy().astype(float) * 100, half_unit(present) * 100, n, profile.threshold)
+        half = half_unit(present)
+        small = _small_counts(values.to_numpy().astype(float) * 100, half * 100, n, profile.threshold)
         _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=size,
-                   unsure=True, indicator_mean=True)
+                   unsure=not _whole_counts_behind(values.to_numpy().astype(float), half, n),
+                   indicator_mean=True)
+
+
+def _whole_counts_behind(means: np.ndarray, half: float, n: np.ndarray) -> bool:
+    """Whether the means are evidently counts over the group sizes: on every row a whole number k gives
+    k / n within the mean's rounding, and the chance that this happens by accident to a mean that is not
+    such a share (about ``2 * half * n`` a row) is under 1 % for the rows together. Then the variable is an
+    indicator (0/1) and mean x size is its count for sure (0.040 of 25 with 0.090 of 412, 0.079 of 366 ...)."""
+    import numpy as np
+
+    chance = 1.0
+    for m, k in zip(means.tolist(), n.tolist(), strict=True):
+        if not (np.isfinite(m) and np.isfinite(k)) or k <= 0 or k != round(k):
+            continue
+        lo, hi = (m - half) * k, (m + half) * k
+        if np.floor(hi + 1e-9) < np.ceil(lo - 1e-9):
+            return False  # no whole count gives this mean: not a share of the group
+        if 0 < m < 1:
+            chance *= min(1.0, (hi - lo))
+    return chance < 0.01
 
 
 def _small_counts(pct: np.ndarray, half: float, units: np.ndarray | float, threshold: int) -> np.ndarray:
