@@ -480,12 +480,12 @@ _RATE_BASE = lazy_compile(r"(?<![^\W_])(?:pr\.?|per|pro|/)[\s_]*(1(?:[ .,\u00a0]
 
 
 # The population or person-time a rate is of: "Personår 2018-2022", "person-years", "Medelfolkmängd 0-17 år".
-_DENOMINATOR = lazy_compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time|befolkning|folketal|"
+_DENOMINATOR = lazy_compile(r"person[\s_-]*(?:år|aar|years?|time)|risikotid|risk[\s_-]*time|befolkning|folketal|"
                           r"folkm(?:ä|a)ngd|folkemengde|population|inv(?:å|a)nare|indbyggere|innbyggere|väestö|"
                           r"väkiluku|asukasluku|asukkaat|henkilövuo", re.IGNORECASE)
 
 
-_PERSON_TIME = lazy_compile(r"person\s*-?\s*(?:år|aar|years?|time)|risikotid|risk\s*time|henkilövuo", re.IGNORECASE)
+_PERSON_TIME = lazy_compile(r"person[\s_-]*(?:år|aar|years?|time)|risikotid|risk[\s_-]*time|henkilövuo", re.IGNORECASE)
 
 
 def _denominator_column(table: TableModel, rate: str = "") -> str | None:
