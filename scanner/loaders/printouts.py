@@ -1372,6 +1372,10 @@ class OutputState:
 _SAS_TITLE = lazy_compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
 
 
+# PROC UNIVARIATE's section title, whose definition number would make it read as a row of data.
+_QUANTILES_TITLE = lazy_compile(r"^\s*Quantiles \(Definition \d\)\s*$")
+
+
 def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], dict[int, OutputState]]:
     """Page headers and procedure titles of a SAS listing removed (kept as blank lines); the procedure and
     section titles in force at each line (``state`` ends as the last line's, for the next block)."""
@@ -1395,7 +1399,8 @@ def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], d
             out.append(_Line(x.number, ""))
             continue
         t = _SAS_TITLE.match(text)
-        if t and not _is_data(text) and len(text.split()) <= 8 and "  " not in t.group(1):
+        if t and (not _is_data(text) or _QUANTILES_TITLE.match(text)) and len(text.split()) <= 8 \
+                and "  " not in t.group(1):
             state.section = t.group(1)
             if t.group(1).startswith(("Table of", "Analysis Variable")):
                 state.title = t.group(1)
@@ -1415,6 +1420,10 @@ def _tabulate_statistics(names: list[str]) -> bool:
     """Whether a box's column names end in PROC TABULATE's statistics, a count among them ("10-49 | N")."""
     last = [n.rsplit("|", 1)[-1].strip().lower() for n in names[1:]]
     return "n" in last and sum(1 for x in last if x in _TABULATE_STATS) * 2 >= len(last)
+
+
+# The first line of PROC UNIVARIATE's Moments: "N    6    Sum Weights    6".
+_UNIVARIATE_N = lazy_compile(r"^\s*N\s+(\d+)\s{2,}Sum Weights\b")
 
 
 def _sas_origin(state: OutputState) -> Origin | None:
@@ -1580,11 +1589,25 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     pars = _split_at_headers(_paragraphs(lines))
     listed_cases = language in (Language.SPSS, Language.OTHER) and _SPSS_LISTED.search(text) is not None
     k = 0
+    univariate_n = ""  # the N of PROC UNIVARIATE's Moments, for its Quantiles below (the same variable and group)
     while k < len(pars):
         par = pars[k]
         k += 1
         if language is Language.SAS:
             at = sas_states.get(par[0].number, state)
+            section = at.section.lower()
+            if at.proc == "UNIVARIATE" and "moments" in section:
+                univariate_n = next((m.group(1) for x in par if (m := _UNIVARIATE_N.match(x.text))), univariate_n)
+                continue
+            if at.proc == "UNIVARIATE" and "quantiles" in section and univariate_n:
+                # the quantiles of a variable in a group (BY) of N: 0% Min and 100% Max are single units' values
+                found = _parse_paragraph(par, pars, k, Origin.TABULATION, "SAS PROC UNIVARIATE", command, language)
+                if found is not None and len(found[0].table.names) == 2:
+                    t = found[0].table
+                    tables.append(dataclasses.replace(found[0], table=TextTable(
+                        list(t.names), [*t.rows, ["N", univariate_n]], t.data_line, t.kind, t.lines, t.dimensions)))
+                    k += found[1]
+                continue
             origin = _sas_origin(at)
             if origin is None:
                 continue
