@@ -421,12 +421,14 @@ MARGIN_LABELS = frozenset({
     "i alt", "ialt", "i alt i alt", "total", "totalt", "totals", "totalt antal", "yhteensä", "yhteensa", "alle",
     "alt", "sum", "summa", "samtliga", "samtlige", "all", "overall", "tot", "tot.", "total sum", "grand total",
     "hele landet", "riket", "hela riket", "koko maa", "landet i alt",
+    # Excel's pivot tables in the Nordic languages: "Totalsumma", "Hovedtotal", "Totalsum", "Kokonaissumma"
+    "totalsumma", "hovedtotal", "totalsum", "kokonaissumma",
 })
 
 # Margin labels: every word of the table analysis (MARGIN_LABELS) and the forms published tables use
 # around them: "Total, both sexes", "I alt (antal)", "Alder i alt", "Hele landet", "All ages".
 _MARGIN_WORDS = (r"i alt|ialt|total|totalt|totals|tot\.?|yhteensä|yhteensa|sum|summa|samtliga|samtlige|all|alle"
-                 r"|alla|alt|overall|grand total|kaikki|\(all\)")
+                 r"|alla|alt|overall|grand total|kaikki|\(all\)|totalsumma|hovedtotal|totalsum|kokonaissumma")
 _MARGIN_FORM = lazy_compile(
     rf"^(?:(?:{_MARGIN_WORDS})(?:\s*[,(:;–-].*)?"
     r"|.+\s(?:i alt|ialt|total|totalt|yhteensä|yhteensa|samtliga)"

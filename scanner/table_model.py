@@ -1344,8 +1344,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.OTHER, "row numbers"
         elif c.name in wide_levels:
             c.role, c.reason = Role.MEASURE, "category of a wide table (named after its dimension)"
-        elif whole_number and (_word_match(tokens, DIMENSION_WORDS, c.name)
-                                or (_is_code_name(tokens) and identifier_kind(c.name) is None)):
+        elif whole_number and not c.class_of_total and (_word_match(tokens, DIMENSION_WORDS, c.name)
+                                                        or (_is_code_name(tokens) and identifier_kind(c.name) is None)):
             c.role, c.reason = Role.DIMENSION, "dimension-like name"
         elif _is_class_bounds(sample, c, others):
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
