@@ -334,7 +334,12 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("spread", r"sd|std|stddev|stdev|std_?dev|st_?dev\w*|standard_?deviation|"
                    r"standardafvigelse|standardavvik\w*|spredning|variance|"
                    r"varians|iqr|se|stderr|std_?err\w*|std_?error|standard_?error|sem"),
-        ("estimate", r"estimate|estimat|est|coef\w*|beta|b|t|z|p|pval\w*|p_?value|pr|ci|lci|uci|ll|ul|"
+        ("estimate", r"estimate|estimat|est|coef\w*|koefficient\w*|koeffisient\w*|kerroin|kertoimet|fe|"
+                     r"fixed_?effects?|beta|b|t|z|p|pval\w*|p_?value|pr|ci|lci|uci|ll|ul|"
+                     # (odds and hazard ratios and their intervals in the Nordic languages: "vetosuhde",
+                     # "oddskvot", "lv_alaraja", "ki_nedre")
+                     r"vetosuhde|riskisuhde|hasardisuhde|oddskvot|oddsforhold|oddsratio|hasardkvot|riskkvot|"
+                     r"lv_?(?:ala|yla)raja|luottamusv(?:ä|a)li\w*|ki_?(?:nedre|(?:ö|o)vre)|"
                      r"(lower|upper)_?(\d{2}_?)?(ci|cl|bound|limit|conf\w*)|(ci|cl|conf\w*)_?(lower|upper|low|high)|lcl|ucl|"
                      r"conf\w*|df|sum_?sq|mean_?sq|f|f_?value|chi2|chisq|or|hr|rr|irr|aic|"
                      r"bic|loglik|r2|r_?squared|adj_?r2|statistic|wald|odds_?ratio|hazard_?ratio|"

@@ -976,6 +976,8 @@ def class_disclosure(ctx: RuleContext, table: TableModel | CellTable) -> Iterato
     if not isinstance(table, TableModel):
         yield from _equal_contributions(ctx, table)
         return
+    if any(c.statistic == "estimate" for c in table.columns):
+        return  # a model's estimates: a coefficient and standard error of 0 is its reference category
     layout = group_layout(table)
     if layout is None or not layout.gives_sizes:
         return  # without the number of contributors a 0 may be one unit's value (TAB001, EXT001 judge it)
