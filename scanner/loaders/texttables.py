@@ -1473,7 +1473,23 @@ def is_header_row(first: list[str], below: list[list[str]]) -> bool:
     "", "1", "2", "Total" over "North", "45", "38", "83"; sex coded 1/2)."""
     from scanner.loaders.dialect import levels_over_labels
 
-    return _is_header(first) or levels_over_labels(first, [r[0] if r else "" for r in below])
+    labels = [r[0] if r else "" for r in below]
+    return _is_header(first) or levels_over_labels(first, labels) or _years_over_labels(first, labels)
+
+
+def _years_over_labels(first: list[str], labels: list[str]) -> bool:
+    """Years as column names ("Kommune | 2021 | 2022 | 2023 | I alt") over rows that start with text labels:
+    a name over the label column, two or more years in increasing order, and nothing else but a total."""
+    if len(first) < 3 or not first[0].strip() or _NUMBERISH.match(first[0].strip()):
+        return False
+    years = []
+    for c in (x.strip() for x in first[1:]):
+        if re.fullmatch(r"(?:19|20)\d\d", c):
+            years.append(int(c))
+        elif c and not is_margin_label(c):
+            return False
+    return len(years) >= 2 and all(b > a for a, b in itertools.pairwise(years)) and len(labels) >= 2 \
+        and all(v.strip() and not _NUMBERISH.match(v.strip()) for v in labels)
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -1507,9 +1523,11 @@ def without_indicators(names: list[str], rows: list[list[str]]) -> tuple[list[st
     return [names[c] for c in keep], [[r[c] for c in keep] for r in rows]
 
 
-def _table(block: list[tuple[int, list[str]]], kind: str) -> TextTable | None:
+def _table(block: list[tuple[int, list[str]]], kind: str, *, ruled_header: bool = False) -> TextTable | None:
+    """The table of a block of rows of cells; ``ruled_header``: the first row is the header (a markdown
+    table's alignment row says so), else it is when it reads as one."""
     width = len(block[0][1])
-    header = block[0][1] if is_header_row(block[0][1], [cells for _, cells in block[1:]]) else None
+    header = block[0][1] if ruled_header or is_header_row(block[0][1], [cells for _, cells in block[1:]]) else None
     body = block[1:] if header is not None else block
     if not body or not any(_NUMBERISH.match(c) for _, cells in body for c in cells if c):
         return None
@@ -1648,6 +1666,17 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     if len(spans) >= 3 and not any(x[spans[-1][0]:spans[-1][1]].strip() for x in lines[1:]):
         # a header word past the last column of numbers ("(%)" of "Genindlagt (%)") is that column's name
         spans[-2:] = [(spans[-2][0], spans[-1][1])]
+    if len(lines) >= 3:
+        # a header word over no column that begins the next column's name as a total ("I" of "I alt" over
+        # right-aligned numbers under "alt"): one name
+        merged: list[tuple[int, int]] = []
+        for a, b in spans:
+            if merged and merged[-1][1] < a and not any(x[merged[-1][0]:merged[-1][1]].strip() for x in lines[1:]) \
+                    and is_margin_label(f"{lines[0][merged[-1][0]:merged[-1][1]].strip()} {lines[0][a:b].strip()}"):
+                merged[-1] = (merged[-1][0], b)
+                continue
+            merged.append((a, b))
+        spans = merged
     if len(spans) < 2:
         return None
     rows = [[line[a:b].strip() for a, b in spans] for line in lines]
@@ -2080,6 +2109,9 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     while i < len(lines):
         if _PIPE_LINE.match(lines[i]):
             block: list[tuple[int, list[str]]] = []
+            # a markdown table's alignment row under its first line makes that line the header, whatever it
+            # holds (years: "| Kommune | 2021 | 2022 |")
+            ruled = i + 1 < len(lines) and not _PIPE_RULE.match(lines[i]) and _PIPE_RULE.match(lines[i + 1]) is not None
             while i < len(lines) and _PIPE_LINE.match(lines[i]) and len(block) < MAX_BLOCK_LINES:
                 if not _PIPE_RULE.match(lines[i]):
                     block.append((line_no[i], _pipe_cells(lines[i])))
@@ -2087,7 +2119,7 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             width = len(block[0][1]) if block else 0
             block = [(n, c) for n, c in block if len(c) == width]
             if len(block) >= 2 and width >= 2:
-                table = _table(block, "pipe")
+                table = _table(block, "pipe", ruled_header=ruled)
                 if table is not None:
                     yield table
             continue
