@@ -500,6 +500,9 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
         kept: list[Any] = []  # small tables, to link shares with the sizes another table prints
         for part in parts:
             findings.extend(_judge_printout(part, entry, config, key))
+            if part.prose:
+                # a rendered report's text: "endast två patienter" as in a note
+                findings.extend(_prose_findings(part.prose, 1, entry, config, key))
             facts.problems.extend(part.problems)
             if len(kept) < LINK_MAX_TABLES:
                 kept.extend(t for t in part.tables if len(t.table.rows) <= LINK_MAX_ROWS)
@@ -566,6 +569,9 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
             parts = [LogPart(program.tables, program.comparisons, program.problems)]
         for part in parts:
             findings.extend(_judge_printout(part, entry, config, key))
+            if part.prose:
+                # a rendered report's text: "endast två patienter" as in a note
+                findings.extend(_prose_findings(part.prose, 1, entry, config, key))
             facts.problems.extend(part.problems)
         if notebook and tables and entry.size <= _MAX_LITERATE_BYTES:
             # the markdown cells are the notebook's prose: "0.9 % of the 212 patients aged 90+" is a count

@@ -125,6 +125,8 @@ class LogPart:
     problems: list[str] = field(default_factory=list)
     #: the sizes fitted models print (observations, residual degrees of freedom)
     models: list[ModelSize] = field(default_factory=list)
+    #: a rendered report's own text (its sentences), at the file's lines: read as a note is
+    prose: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -3343,6 +3345,8 @@ class _RenderedHtml(html.parser.HTMLParser):
         self._table_depth = 0
         self._table_start: tuple[int, int] = (0, 0)
         self._json_script = False
+        #: the report's own text outside code, output, tables, scripts and styles, at its source lines
+        self.prose: dict[int, list[str]] = {}
 
     def _classes(self) -> set[str]:
         out: set[str] = set()
@@ -3397,6 +3401,19 @@ class _RenderedHtml(html.parser.HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._pre is not None:
             self._text.append(data)
+        elif self._table_depth == 0 and data.strip() and not any(tag in _NOT_PROSE for tag, _ in self._stack):
+            self.prose.setdefault(self.getpos()[0], []).append(data.strip())
+
+    def prose_text(self) -> str:
+        """The report's prose, each piece on its source line (so findings point at the file's lines)."""
+        if not self.prose:
+            return ""
+        last = max(self.prose)
+        return "\n".join(" ".join(self.prose.get(n, ())) for n in range(1, last + 1))
+
+
+# Elements whose text is no prose of a rendered report (its code is read as code, its tables as tables).
+_NOT_PROSE = frozenset({"script", "style", "head", "title", "code", "pre", "nav", "svg", "button", "noscript"})
 
 
 _KNITR_PREFIX = lazy_compile(r"^## ?", re.M)
@@ -3497,6 +3514,10 @@ def read_rendered_html(path: Path, *, threads: int = 1, code: bool = True, table
                 origin = Origin.LISTING if origin is Origin.OUTPUT else origin
                 part.tables.extend(html_tables(block.text, block.line, origin, "rendered notebook HTML table"))
         yield part
+    if tables:
+        prose = parser.prose_text()
+        if prose.strip():
+            yield LogPart(prose=prose)
     if (parser.images or parser.widgets) and not figures_read:
         what = []
         if parser.images:
