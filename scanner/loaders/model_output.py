@@ -67,6 +67,22 @@ _N_ROW_LABEL = lazy_compile(
     r"Number of observations|Antal observationer|Antal obs\.?|Observationer|Nobs)\"?[ \t]*"
     r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 _N_ROW_CELL = lazy_compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
+# A row of a regression table that counts the units of one group its estimates rest on (esttab's and
+# stargazer's added lines): "N (kvinde × selvst.)", "N treated", "Firms (treated)", "Treated firms", "Antal
+# behandlade".
+_UNITS = (r"treated|control|controls|behandlade|behandlede|behandlete|kontroller|kontrollgrupp|firms|persons|"
+          r"individuals|patients|personer|virksomheder|företag|foretak|yritykset|henkilöt|kvinnor|kvinder|mænd|"
+          r"män|menn|kvinner|women|men|cases|events|tilfælde|tilfeller|fall|tapaukset|clusters|kluster|units")
+_GROUP_ROW_LABEL = lazy_compile(
+    r"^[ \t]*(?:\|[ \t]*)?=?\"?(?:(?:\\\(|\$)?N(?:\\\)|\$)?[ \t]*[(\[][^)\]\n&|;]{1,80}[)\]]"
+    rf"|(?:N|Number of|No\.? of|Antal|Antall|Lukumäärä)[ \t]+(?:{_UNITS})\b[^&|;,\t\n\"=]{{0,40}}"
+    rf"|(?:firms|persons|individuals|patients|units|virksomheder|personer|företag|foretak|yritykset|cases|events)"
+    rf"[ \t]*[(\[][ \t]*(?:{_UNITS})[ \t]*[)\]]"
+    r"|(?:treated|control|behandlade|behandlede|behandlete)[ \t]+(?:firms|persons|individuals|patients|units|"
+    r"virksomheder|personer|företag|foretak|individer|kommuner|municipalities))\"?[ \t]*"
+    r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
+#: ``ModelSize.what`` of a count of one group's units in a regression table
+GROUP_COUNT = "regression table's count of a group"
 # A SAS ANOVA table's error row ("Error  3  1481200000  493733333") under its header.
 _ANOVA_HEADER = lazy_compile(r"^[ \t]*Source[ \t]+DF[ \t]+(?:Sum of|Squares)\b|"
                            r"\bSum of Squares[ \t]+df[ \t]+Mean Square\b", re.M)
@@ -76,7 +92,9 @@ _SPSS_RESIDUAL_ROW = lazy_compile(r"^\s*(?:\d+\s+)?Residual\s+[-+\d.,eE]+\s+" + 
 _REGRESSION_TABLE = lazy_compile(r"\d\*{1,3}(?=\s|$)|\b[Rr]-?squared|\b[Rr]2(?:_a)?\b|R²|Std\. ?err|[Ss]tandard errors|"
                                r"t statistics|"
                                r"\bp\s*<\s*0?\.|Log.?[Ll]ikelihood|\bAIC\b|\bBIC\b|[Pp]seudo|Coefficient|Estimate|"
-                               r"in parentheses|\\sym\{")
+                               r"in parentheses|\\sym\{|"
+                               # (stargazer's LaTeX: "12.418$^{***}$", "R$^{2}$", "Dependent variable")
+                               r"\$\^\{\*{1,3}\}\$|R\$\^\{2\}\$|Dependent variable")
 # A table of descriptive statistics per group (esttab after estpost summarize or tabstat): its header names
 # the statistics of each cell.
 _DESCRIPTIVE_TABLE = lazy_compile(r"(?i)\bmean\s*/\s*(?:sd|se)\b|\bmean\s*\((?:sd|se)\)|\bmean\s*&\s*sd\b")
@@ -177,6 +195,13 @@ def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
         if cells:
             rows.extend((label.start(), "regression table", "residual_df", df)
                         for df in _aligned_residual_df(text, label.start(), end if end >= 0 else len(text)))
+    groups: list[tuple[int, str, str, int]] = []
+    for label in _GROUP_ROW_LABEL.finditer(text):
+        end = text.find("\n", label.end())
+        cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
+        groups.extend((label.start(), GROUP_COUNT, "observations", _whole(c)) for c in cells or ())
+    if groups and _REGRESSION_TABLE.search(text):
+        at.extend(groups)
     if rows and _REGRESSION_TABLE.search(text):
         at.extend(rows)
     elif rows and _DESCRIPTIVE_TABLE.search(text):

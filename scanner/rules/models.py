@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scanner import masking
 from scanner.findings import Finding, Severity
-from scanner.loaders.model_output import DESCRIPTIVE, ModelSize
+from scanner.loaders.model_output import DESCRIPTIVE, GROUP_COUNT, ModelSize
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
 
@@ -67,6 +67,16 @@ def model_few_degrees_of_freedom(ctx: RuleContext, facts: ModelFacts) -> Iterato
     threshold = ctx.profile.threshold
     for size in facts.sizes:
         n = size.observations
+        if n is not None and size.what == GROUP_COUNT:
+            if 0 < n < threshold:
+                yield ctx.finding(
+                    f"A regression table counts a group of fewer than {threshold} units (its own row, such as "
+                    "'N (treated)'): the estimates for that group rest on them.",
+                    masking.evidence(f"group of {masking.count_band(n, threshold)} units "
+                                     f"(threshold {threshold}, profile {ctx.profile.name})"),
+                    line=size.line, identity=f"group:{size.what}",
+                )
+            continue
         if n is not None:
             if 0 < n < threshold:
                 fitted = "statistics of a group of" if size.what == DESCRIPTIVE else "a model fitted on"
