@@ -2655,7 +2655,8 @@ def _counts_header(par: list[_Line]) -> bool:
     (key-value lines with numbers) are not read."""
     header = []
     for x in par:
-        if any(ch.isdigit() for ch in x.text):
+        # (a variable's name may hold digits: "Value  dead30  Frequency")
+        if any(ch.isdigit() for ch in x.text) and _is_data(x.text):
             break
         header.append(x.text)
     return bool(header) and any(_COUNTS_HEADER.search(h) for h in header) \
