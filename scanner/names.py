@@ -191,6 +191,8 @@ NATIONAL_KEYS = lazy_compile(
     r"p\d{3,6}_lopnr\w*|[a-zæøåäö]*lopnr\w*|pnr\w*|cpr|cprnr|cpr_?nr|personnr|personnummer|person_?nummer|"
     r"pers_?nr|persnr|fnr|f_?nr|fodselsnummer|fødselsnummer|d_?nummer|hetu|henkilotunnus|henkilötunnus|sotu|"
     r"shnro\w*|ssn|social_?security\w*|samordningsnummer|løpenummer|lopenummer|løpenr|lopenr|lnr|"
+    # (the Danish and Swedish running numbers of a pseudonymised person: "løbenr", "loebenr", "löpnummer")
+    r"l(?:ø|oe|o)be_?nr|l(?:ø|oe|o)benummer|[a-zæøåäö]*l(?:ö|o)pnummer|"
     # (Statistics Norway's pseudonymised person key in project data: w19_0634_lnr)
     r"w\d{2}_\d{3,5}_lnr\w*|"
     r"aegte_?id|ægte_?id|[ce]_?f(æ|ae)lle_?id|mor_?id|far_?id|barn_?id|"
