@@ -430,10 +430,10 @@ class _DocumentScan:
             texts = [t for t in h.texts if t and t.strip()]
             if not texts:
                 continue
-            # (a person number in its standard form typed into a comment, a note or a property is blocked
-            # however few, as in a workbook's cell comments)
-            detections = typed_in(scan_names(texts, self.countries), f"in a {h.kind.replace('-', ' ')}") \
-                if self.id_rules else []
+            # (a person number typed into a comment, a note or a property is blocked however few, with or
+            # without its separator, as in a workbook's cell comments)
+            where = f"in a {h.kind.replace('-', ' ')}"
+            detections = typed_in(scan_names(texts, self.countries), where, any_form=True) if self.id_rules else []
             keys = named_key_values(texts) if self.id_rules and h.numbers_matter else []
             evidence = tuple(_evidence(d) for d in detections) + tuple(keys)
             severity = Severity.BLOCK if keys else max((d.severity for d in detections), default=None)

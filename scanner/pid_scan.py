@@ -544,12 +544,15 @@ def _scan_wide(path: Path, encoding: str, countries: Sequence[str], result: Iden
                                     line_of=lambda i: int(line_of[i])))
 
 
-def typed_in(detections: list[Detection], where: str) -> list[Detection]:
+def typed_in(detections: list[Detection], where: str, *, any_form: bool = False) -> list[Detection]:
     """Detections of person numbers in their standard form (date, separator, valid check digits: "210196-2264")
     in a place where such a number is typed by hand (a program, a cell comment, a defined name): block however
-    few, with ``where`` added to the basis."""
+    few, with ``where`` added to the basis. ``any_form``: also without the separator ("2304781187"), for a
+    comment or note typed by hand, whose few numbers are written on purpose (in a program or a log the same
+    digits may be an amount or an id)."""
+    form = "date and check digits valid" if any_form else "standard form"
     return [dataclasses.replace(d, severity=Severity.BLOCK, basis=f"{d.basis}; {where}")
-            if d.kind.person and d.severity is Severity.REVIEW and "standard form" in d.basis else d
+            if d.kind.person and d.severity is Severity.REVIEW and form in d.basis else d
             for d in detections]
 
 

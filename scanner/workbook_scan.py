@@ -445,8 +445,9 @@ class _WorkbookScan:
     def _hidden_text(self, kind: str, sheet: str | None, where: str, texts: Sequence[str], *, detail: str = "",
                      concern: str = "", numbers_matter: bool = True) -> None:
         texts = [t for t in texts if t]
-        # (a person number in its standard form typed into a comment or a name is blocked however few)
-        detections = typed_in(scan_names(texts, self.countries), f"in a {kind.replace('-', ' ')}") if texts else []
+        # (a person number typed into a comment or a name is blocked however few, with or without its separator)
+        detections = typed_in(scan_names(texts, self.countries), f"in a {kind.replace('-', ' ')}",
+                              any_form=True) if texts else []
         keys = named_key_values(texts) if numbers_matter else []
         evidence = tuple(_evidence(d) for d in detections) + tuple(keys)
         severity = Severity.BLOCK if keys else max((d.severity for d in detections), default=None)

@@ -169,6 +169,11 @@ def build() -> dict[str, list[str]]:
         "DOC005": [
             _case("comment-with-person-number", "fail",
                   xlsx([Sheet("Tabel", counts(), comments={"B3": "pnr 19880320-0016 removed"})]), severity="block"),
+            # three CPR numbers without their hyphen, typed into a comment beside incomes (the first validates)
+            _case("comment-with-person-numbers-without-separator", "fail",
+                  xlsx([Sheet("Tabel", counts(), comments={"B3": "Tjek disse: 2304781187 (14,2 mio.), 1107651043 "
+                                                                 "(11,8 mio.), 0912830265 (9,4 mio.)"})]),
+                  severity="block"),
             _case("comment-with-a-number", "fail",
                   xlsx([Sheet("Tabel", counts(), comments={"B3": "was 2 before rounding"})]), severity="review"),
             _case("validation-list-of-words", "pass", xlsx([Sheet("Tabel", counts(), validation="Ja,Nej")])),
