@@ -416,6 +416,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _hidden_by_total_and_mean(table, profile, dims, result)
     _hidden_by_moving_average(table, profile, dims, result)
     _hidden_by_flow_balance(table, profile, dims, result)
+    _count_row_all_and_one_sex(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
@@ -1479,6 +1480,40 @@ _EXCLUDING = lazy_compile(r"(?i)(?<![\w])(?:exkl\.?|ekskl\.?|excl\.?|excluding|e
 
 
 _OTHER_SEX = {"men": "women", "women": "men", "boys": "girls", "girls": "boys"}
+# A row of a descriptive table (statistics as rows, groups as columns) that counts the units: "Antal personer",
+# "N", "Number of patients", "Lukumäärä".
+_COUNT_ROW = lazy_compile(r"(?i)^\s*(?:antal|antall|number|no\.?\s+of|n|lukumäärä|lkm|count|observations|obs\.?|"
+                          r"personer|persons|individer|individuals)(?![\w.])")
+
+
+def _count_row_all_and_one_sex(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A descriptive table with its groups as columns, all and one sex ("| Alle | Mænd |"), and the other sex in
+    no column: its row that counts the units ("Antal personer | 412 | 410") gives the other sex as the
+    difference (2 women), and their means with it."""
+    import numpy as np
+
+    from scanner.loaders.texttables import names_all, one_sex
+    from scanner.table_model import ColumnKind
+
+    if len(dims) != 1:
+        return
+    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims]
+    alls = [c for c in numeric if names_all(c.name)]
+    sexes = {one_sex(c.name) for c in table.columns}
+    parts = [c for c in numeric if (sex := one_sex(c.name)) is not None and _OTHER_SEX[sex] not in sexes]
+    if len(alls) != 1 or not parts:
+        return
+    frame = table.sample
+    labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    rows = [k for k, label in enumerate(labels) if _COUNT_ROW.match(label)]
+    if not rows:
+        return
+    total = frame.get_column(alls[0].name).cast(float).to_numpy()
+    for col in parts:
+        part = frame.get_column(col.name).cast(float).to_numpy()
+        small = [k for k in rows if np.isfinite(total[k]) and np.isfinite(part[k]) and total[k] == round(total[k])
+                 and part[k] == round(part[k]) and 0 < total[k] - part[k] < profile.threshold]
+        _add_small(result, frame, dims, small, col.name, subset_of=alls[0].name)
 
 
 def _subset_complements(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
