@@ -68,6 +68,8 @@ class SmallCell:
     change_column: str = ""
     #: a closed cohort's fall from the row above: the persons who left it (died, emigrated)
     exits: bool = False
+    #: for a count derived as the fall of a row's numbers at risk from one time point to the next
+    at_risk_step: bool = False
     #: a hidden count the row's total over its mean per unit (this column, value-free) gives back
     total_over_mean: str = ""
     #: a hidden count that a moving average over it and its published neighbours (this column) gives back
@@ -421,6 +423,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _users_of_defined_daily_doses(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
     _closed_cohort_steps(table, profile, dims, result)
+    _at_risk_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
     denominator = size or _denominator_column(table)
@@ -1603,6 +1606,43 @@ def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], resu
 # entrants", "sluten kohort", "suljettu kohortti".
 _CLOSED_COHORT = lazy_compile(r"(?i)lukket kohorte|ingen tilgang|closed cohort|no (?:new )?entr(?:ants|ies)|"
                               r"sluten kohort|inga nya|ingen nye|suljettu kohortti|ei uusia")
+
+
+# A table of numbers at risk under a survival curve: "Numbers at risk", "Antal i risiko", "Antal i risk",
+# "n at risk", "Riskissä olevat".
+_AT_RISK = lazy_compile(r"(?i)\bat[ -]risk\b|\bi risiko\b|\bi risk\b|under risk|riskiss(?:ä|a)|n\.risk")
+# A time point as a column's name: "0 y", "1 y", "12 mo", "År 2", "5 years", "Year 3", "24".
+_TIME_POINT = lazy_compile(r"(?i)^\s*(?:(?:år|aar|year|years|vuosi|month|måned|månad|kk)\s*)?\d{1,3}(?:[.,]\d)?\s*"
+                           r"(?:y|yr|yrs|years?|år|aar|m|mo|months?|mdr|måneder|månader|d|days?|dage|dagar|vuotta|kk|"
+                           r"w|weeks?|uger|veckor)?\s*$")
+
+
+def _at_risk_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A survival curve's table of numbers at risk, time points as columns ("Chordoma | 11 | 10 | 8 | 7"): each
+    fall from one time point to the next is the patients who died or were censored in between, a count of
+    its own (10 to 8 is 2). Read so when the title or a note says numbers at risk and every row never
+    grows."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    said = " ".join((table.meta.title or "", str(getattr(table.source, "footer_text", "") or "")))
+    if not _AT_RISK.search(said):
+        return
+    times = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims
+             and _TIME_POINT.match(c.name)]
+    if len(times) < 2:
+        return
+    frame = table.sample
+    values = np.column_stack([frame.get_column(c.name).cast(float).to_numpy() for c in times])
+    for k in range(frame.height):
+        row = values[k]
+        keep = [j for j in range(len(times)) if np.isfinite(row[j])]
+        steps = -np.diff(row[keep])
+        if len(keep) < 2 or np.any(steps < 0):
+            continue  # no count at risk: it never grows
+        for i in np.flatnonzero((steps > 0) & (steps < profile.threshold)).tolist():
+            _add_small(result, frame, dims, [k], times[keep[i + 1]].name, at_risk_step=True)
 
 
 def _closed_cohort_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

@@ -167,6 +167,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             what = (f"a hidden count that the other period and the percentage change in column "
                     f"{masking.mask_name(cell.change_column)!r} give back, and it counts {rule_text}")
             derived = ", other period x change"
+        elif cell.at_risk_step:
+            what = ("a fall of the numbers at risk from the time point before (the patients who died or were "
+                    f"censored in between) that counts {rule_text}")
+            derived = ", step of the numbers at risk"
         elif cell.exits:
             what = (f"a fall from the row above in a closed cohort (the persons who left it) that counts "
                     f"{rule_text}")
