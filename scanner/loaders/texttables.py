@@ -2190,6 +2190,9 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 table = count_percent_table(paragraph)
             if table is None and len(paragraph) >= 3:
                 table = _space_separated(paragraph)
+            ranges = range_rows_table(paragraph) if len(paragraph) >= 2 else None
+            if ranges is not None:
+                yield ranges  # (the groups' sizes with their ranges, as the extremes rules read them)
             if table is not None:
                 yield table
                 i = end
@@ -2265,6 +2268,54 @@ _P_VALUE = lazy_compile(r"^(?:0?[.,]\d+|1(?:[.,]0+)?)$")
 _NOT_CELL_NAMES = frozenset({"level", "p", "p-value", "p value", "test", "smd"})
 #: Lines of a paragraph read as a "Table 1" at most.
 _COUNT_PERCENT_MAX_LINES = 2000
+
+
+# A "Table 1" row of a median (or mean) with the range: "age (median [range])", "Alder, median (min-max)",
+# "min, max", "vaihteluväli", "spännvidd".
+_RANGE_ROW = lazy_compile(r"(?i)\brange\b|\bmin(?:imum)?\.?\s*[,/–-]\s*max|\bmin(?:imum)?\.?\s*[,/–-]\s*maks|"
+                          r"variationsbredde|vaihteluv(?:ä|a)li|sp(?:ä|a)nnvidd|spennvidde")
+# A statistic with two numbers in brackets after it: "52.5 [39.0, 77.0]", "52,5 (39,0-77,0)".
+_WITH_PAIR = lazy_compile(r"(?<![\w.])-?\d[\d.,]*\s*[\[(]\s*(-?\d[\d.,]*)\s*(?:,|;|–|-|to)\s*(-?\d[\d.,]*)\s*[\])]")
+# A row that gives each group's size: "n", "N", "Antal", "n (patients)".
+_SIZE_ROW = lazy_compile(r"(?i)^\s*(?:n|antal|antall|number|no\.|lkm|lukumäärä|count)\b[^\d]{0,20}?(?=\s{2,}|\s*\d)")
+
+
+def range_rows_table(block: list[tuple[int, str]]) -> TextTable | None:
+    """The groups' sizes and ranges of a "Table 1" printed as text (tableone with ``minMax = TRUE``, table1's
+    "Median [Min, Max]"): a row that gives each group's size ("n  212  87  4") and rows labelled as ranges
+    whose cells are a statistic with its range ("52.5 [39.0, 77.0]"). The range's ends are the smallest and
+    the largest unit's values: returned as a table of each group's n, minimum and maximum (one pair of
+    columns per range row) for the extremes rules; None when the block has no such rows."""
+    sizes: list[str] | None = None
+    size_line = 0
+    ranges: list[tuple[str, list[tuple[str, str]]]] = []
+    for n, text in block:
+        m = _SIZE_ROW.match(text)
+        if m is not None and sizes is None:
+            cells = text[m.end():].split()
+            if cells and all(re.fullmatch(r"\d{1,3}(?:[ ,.]\d{3})*|\d+", c) for c in cells):
+                sizes, size_line = cells, n
+            continue
+        label_end = min((x.start() for x in _WITH_PAIR.finditer(text)), default=-1)
+        if label_end <= 0:
+            continue
+        label = text[:label_end].strip()
+        if _RANGE_ROW.search(label):
+            ranges.append((label, [(x.group(1), x.group(2)) for x in _WITH_PAIR.finditer(text)]))
+    if sizes is None or not ranges:
+        return None
+    ranges = [(label, pairs[:len(sizes)]) for label, pairs in ranges if len(pairs) >= len(sizes)]
+    if not ranges:
+        return None
+    header = [h for h in re.split(r"\s{2,}", next((t for n, t in reversed(block) if n < size_line), "").strip())
+              if h and h.strip().lower() not in _NOT_CELL_NAMES]
+    groups = header if len(header) == len(sizes) else [f"group {k + 1}" for k in range(len(sizes))]
+    names = ["group", "n"]
+    for label, _ in ranges:
+        stem = re.sub(r"\s*[(\[].*$", "", label).strip() or "value"
+        names += [f"min {stem}", f"max {stem}"]
+    rows = [[groups[k], sizes[k], *(v for _, pairs in ranges for v in pairs[k])] for k in range(len(sizes))]
+    return TextTable(unique_names(names), rows, size_line, "table1-ranges", tuple(size_line for _ in rows))
 
 
 def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
