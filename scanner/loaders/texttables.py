@@ -1829,8 +1829,12 @@ def summary_row(block: list[tuple[int, str]]) -> TextTable | None:
             or any(c.endswith("%") for c in row):
         return None
     kinds = {statistic_kind(h) for h in header}
-    if not {"min", "max"} & kinds and not all(re.fullmatch(r"\d{1,3}(?:\.\d+)?%", h) for h in header):
-        return None  # R's quantile() names its percentiles 10%, 99% (the minimum and the maximum 0% and 100%)
+    percents = [float(h[:-1]) for h in header if re.fullmatch(r"\d{1,3}(?:\.\d+)?%", h)]
+    outer = len(percents) == len(header) and (min(percents) <= 10 or max(percents) >= 90)
+    if not {"min", "max"} & kinds and not outer:
+        # R's quantile() names the minimum and the maximum 0% and 100%, and its outer percentiles 10%, 99% (its
+        # quartiles alone are no unit's value)
+        return None
     return TextTable(unique_names(header), [row], block[1][0], "fixed-width")
 
 
