@@ -479,8 +479,22 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
 
 
 # A rate per a round number of the group's units: "Selvmord pr. 100.000 indbyggere", "per 1,000 persons".
-_RATE_BASE = lazy_compile(r"(?<![^\W_])(?:pr\.?|per|pro|/)[\s_]*(1(?:[ .,\u00a0]?000){1,2}|10[ .,\u00a0]?000"
-                        r"|100[ .,\u00a0]?000|100)(?![\d])", re.IGNORECASE)  # (also "vielser_pr_1000_ugifte")
+_RATE_BASE = lazy_compile(r"(?<![^\W_])(?:(?:pr\.?|per|pro|/)[\s_]*(1(?:[ .,\u00a0]?000){1,2}|10[ .,\u00a0]?000"
+                        r"|100[ .,\u00a0]?000|100)(?![\d]|[\s_]?k(?![^\W\d_]))"
+                        # (R's and Stata's names: "rate_per_100k", "per100k", "rate_100k", "inc_10k")
+                        r"|(?:(?:pr|per|pro|rate|inc|incidence)[\s_]*)?(1|10|100)[\s_]?k(?![^\W\d_]))",
+                        re.IGNORECASE)  # (also "vielser_pr_1000_ugifte")
+
+
+# The word "rate" in a rate column's name ("rate_per_100k"): the column is a rate, whatever else it is not.
+_RATE_WORD = lazy_compile(r"(?i)(?<![a-zæøåäö])(?:rates?|incidence|incidens|insidens|ilmaantuvuus)(?![a-zæøåäö])")
+
+
+def _rate_base(m: re.Match[str]) -> float:
+    """The number of units a rate is per, from a :data:`_RATE_BASE` match ("100 000", "100k")."""
+    if m.group(1) is not None:
+        return float(re.sub(r"[ .,\u00a0]", "", m.group(1)))
+    return float(m.group(2)) * 1000
 
 
 # The population or person-time a rate is of: "Personår 2018-2022", "person-years", "Medelfolkmängd 0-17 år".
@@ -523,14 +537,14 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
 
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or col.is_count or col.name == size or col.name in dims \
-                or _not_of_units(col.name):
+                or _not_of_units(_RATE_WORD.sub("", col.name)):
             continue
         m = _RATE_BASE.search(col.name)
         if m is None:
             continue
         of = _denominator_column(table, col.name) if _PERSON_TIME.search(col.name) else size
         n = table.sample.get_column(of or size).cast(float).to_numpy()
-        base = float(re.sub(r"[ .,\u00a0]", "", m.group(1)))
+        base = _rate_base(m)
         values = table.sample.get_column(col.name).cast(float)
         present = values.drop_nulls().drop_nans()
         if present.len() == 0 or present.min() < 0:
