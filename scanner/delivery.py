@@ -277,7 +277,11 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                                "group's count."),
     )
     for linker, why_text in differences if small else ():
-        for d in linker(texts, [t.entry.path.name for t in tables]):
+        # (a table of one group is named by its group: a file's name without its type, "tabell1_män", beside
+        # "tabell2_totalt")
+        found = subgroup_differences(texts, [t.entry.path.stem for t in tables], captions=True) \
+            if linker is subgroup_differences else linker(texts, [t.entry.path.name for t in tables])
+        for d in found:
             if (linked := pair(d.k, d.other)) is None:
                 continue
             mine, name = linked

@@ -737,3 +737,35 @@ def test_a_file_of_one_sex_beside_the_file_of_all(tmp_path: Path) -> None:
     files = _scan(_folder(tmp_path / "safe", {"ansettelser_alle.csv": alle,
                                                "ansettelser_menn.csv": menn.replace(";25\n", ";15\n")}))
     assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+MEN_BY_KOMMUN = "Kommun;Antal män\nBjurholm;7\nDorotea;5\nLycksele;27\nSorsele;5\nStoruman;14\n"
+ALL_BY_KOMMUN = "Kommun;Antal\nBjurholm;12\nDorotea;9\nLycksele;48\nSorsele;7\nStoruman;25\n"
+
+
+def test_a_file_of_one_group_beside_the_file_of_all_with_numbered_names(tmp_path: Path) -> None:
+    """'tabell1_man' beside 'tabell2_totalt': the table numbers and the group in the column's name ("Antal män")
+    do not hide that the difference is the women (Sorsele 7 - 5 is 2)."""
+    files = _scan(_folder(tmp_path / "req", {"tabell1_man.csv": MEN_BY_KOMMUN, "tabell2_totalt.csv": ALL_BY_KOMMUN}))
+    men = files["tabell1_man.csv"]
+    assert men.verdict is Verdict.FAIL
+    assert {f.location.row for f in men.findings if f.rule == "TAB001"} == {4}
+    assert files["tabell2_totalt.csv"].verdict is Verdict.PASS
+    safe = ALL_BY_KOMMUN.replace("Sorsele;7", "Sorsele;11")
+    files = _scan(_folder(tmp_path / "safe", {"tabell1_man.csv": MEN_BY_KOMMUN, "tabell2_totalt.csv": safe}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_a_file_of_an_age_band_beside_the_file_of_all_ages(tmp_path: Path) -> None:
+    """Patients aged 0-17 beside patients of all ages, with a rate column beside the counts: Finnmark's adults
+    are 25 - 24 = 1."""
+    young = ("Fylke;Antall pasienter;Per 100 000 innbyggere\nOslo;312;44,0\nRogaland;228;45,7\n"
+             "Nordland;61;28,4\nFinnmark;24;42,1\n")
+    every = ("Fylke;Antall pasienter;Per 100 000 innbyggere\nOslo;401;56,6\nRogaland;290;58,1\n"
+             "Nordland;88;36,9\nFinnmark;25;33,5\n")
+    files = _scan(_folder(tmp_path / "req", {"tabell_0-17_aar.csv": young, "tabell_alle_aldre.csv": every}))
+    assert files["tabell_0-17_aar.csv"].verdict is Verdict.FAIL
+    assert {f.location.row for f in files["tabell_0-17_aar.csv"].findings if f.rule == "TAB001"} == {4}
+    files = _scan(_folder(tmp_path / "safe", {"tabell_0-17_aar.csv": young,
+                                               "tabell_alle_aldre.csv": every.replace("Finnmark;25", "Finnmark;31")}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())

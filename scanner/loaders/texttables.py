@@ -1162,8 +1162,8 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
 
 # A title's word for one sex (the subgroup a table is of) and for both or all (its total): "Menn" and "Alle",
 # "tab_kvinder" and "tab_i_alt", "Naiset" and "Yhteensä".
-_SUBGROUP_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:menn|kvinner|mænd|maend|kvinder|män|kvinnor|miehet|naiset|men|"
-                              r"women|males?|females?|gutter|jenter|drenge|piger|pojkar|flickor|pojat|tytöt|tytot|"
+_SUBGROUP_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:menn|kvinner|mænd|maend|kvinder|män|man|kvinnor|miehet|naiset|"
+                              r"men|women|males?|females?|gutter|jenter|drenge|piger|pojkar|flickor|pojat|tytöt|tytot|"
                               r"boys|girls)(?=$|[\W_])")
 _ALL_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:alle|i[ _]?alt|total|totalt|samtliga|samtlige|begge[ _]kjønn|"
                          r"begge[ _]køn|begge[ _]kon|båda[ _]könen|bada[ _]konen|both[ _]sexes|all|alla|yhteensä|"
@@ -1186,8 +1186,13 @@ def names_all(name: str) -> bool:
 
 # A group's or all's words in a caption, with the preposition before them ("among women", "blandt kvinder", "for
 # begge køn"): what is left is the caption's subject.
+# An age band as a table's group ("0-17 år", "aged 16-64", "18–64 vuotta") and all ages ("alle aldre").
+_AGE_BAND = lazy_compile(r"(?i)(?<![^\W_])(?:aged?\s+|i alderen\s+)?\d{1,2}\s*[-–]\s*\d{1,2}[\s_-]*"
+                         r"(?:år|aar|ar|years?|yrs|vuotiaat|vuotta|v)(?![^\W_])")
+_ALL_AGES = r"alle[\s_]aldre|alle[\s_]aldersgrupper|alla[\s_]åldrar|all[\s_]ages|kaikki[\s_]ikäryhmät|kaikki[\s_]iät"
 _GROUP_PHRASE = lazy_compile(r"(?i)(?:(?<![\w])(?:among|for|in|of|blandt|bland|blant|hos|för|i|kun)\s+)?"
-                             r"(?:" + _SUBGROUP_WORD.pattern[4:] + "|" + _ALL_WORD.pattern[4:] + ")")
+                             r"(?:(?<![^\W_])(?:" + _ALL_AGES + r")(?![^\W_])|" + _SUBGROUP_WORD.pattern[4:] + "|"
+                             + _ALL_WORD.pattern[4:] + "|" + _AGE_BAND.pattern[4:] + ")")
 
 
 _LATEX_CAPTION = lazy_compile(r"\\caption\*?(?:\[[^\]]*\])?\{((?:[^{}]|\{[^{}]*\})*)\}")
@@ -1226,19 +1231,22 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
     totals = [_ALL_WORD.sub("#", t) if _ALL_WORD.search(t) and not _SUBGROUP_WORD.search(t) else None
               for t in titles]
     if captions:
-        # a caption names its group in words ("... among women, by age" under "... by age"): the titles match
-        # without the group's words, and the table of all may name no group at all
-        bases = [_without_group(t) if b is not None else None for t, b in zip(titles, bases, strict=True)]
-        totals = [_without_group(t) if not _SUBGROUP_WORD.search(t) and t.strip() else None for t in titles]
+        # a caption names its group in words ("... among women, by age" under "... by age", "0-17 år" beside
+        # "alle aldre"): the titles match without the group's words, and the table of all may name no group
+        def one_group(t: str) -> bool:
+            return _SUBGROUP_WORD.search(t) is not None or _AGE_BAND.search(t) is not None
+
+        bases = [_without_group(t) if one_group(t) else None for t in titles]
+        totals = [_without_group(t) if not one_group(t) and t.strip() else None for t in titles]
     out: list[Differenced] = []
     for k, t in enumerate(tables):
         base = bases[k]
-        if base is None or sum(1 for b in bases if b == base) > 1:
+        if base is None or len({titles[j] for j, b in enumerate(bases) if b == base}) > 1:
             continue
         for other, u in enumerate(tables):
             if other == k or totals[other] != base:
                 continue
-            found = _differences(t, u, superset=captions)
+            found = _differences(t, u, superset=captions, group_free=captions)
             if found is not None:
                 out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
@@ -1279,7 +1287,8 @@ def _yearless(t: TextTable) -> TextTable:
     return dataclasses.replace(t, names=[_TITLE_YEAR.sub("", n) for n in t.names])
 
 
-def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bool = False) -> TextTable | None:
+def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bool = False,
+                 group_free: bool = False) -> TextTable | None:
     """``u`` minus ``t`` cell by cell when ``u`` has ``t``'s columns and rows and no fewer in any cell both
     publish (at least four cells compared, some different), in ``t``'s rows (``in_u``: in ``u``'s); else
     None."""
@@ -1290,6 +1299,10 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bo
     labels = [c for c in range(len(t.names)) if c not in numeric]
     if not labels or not numeric:
         return None
+    if group_free:
+        # (a column named by its group, "Antal män" beside "Antal", is that group's column of the same count)
+        t = dataclasses.replace(t, names=[_GROUP_PHRASE.sub("", n).strip() or n for n in t.names])
+        u = dataclasses.replace(u, names=[_GROUP_PHRASE.sub("", n).strip() or n for n in u.names])
     columns = _twin_columns(t, u, labels, numeric, superset=superset)
     if columns is None or columns[1]:
         return None
@@ -1300,6 +1313,15 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bo
     keep = {columns[0][c] for c in numeric} if in_u else numeric
     rows = [[r[c] if c not in keep and c < len(r) else "" for c in range(len(base.names))] for r in base.rows]
     compared = differ = 0
+    if group_free:
+        # (a group's table beside all's may carry rates or shares beside its counts: only columns of whole
+        # numbers in both are compared, the others stay blank)
+        numeric = {c for c in numeric if all(
+            (x := _number_text(r[c]) if c < len(r) else None) is None or x.isdigit() for r in t.rows)
+            and all((x := _number_text(r[columns[0][c]]) if columns[0][c] < len(r) else None) is None
+                    or x.isdigit() for r in u.rows)}
+        rows = [[r[c] if c not in numeric and c in labels and c < len(r) else "" for c in range(len(base.names))]
+                for r in base.rows]
     for i, j in matched[0]:
         for c in numeric:
             uc = columns[0][c]
