@@ -353,7 +353,8 @@ def _shares_of_total(table: TableModel, dims: Sequence[ColumnInfo], measures: Se
 def _additive_measures(table: TableModel) -> list[ColumnInfo]:
     """Measure columns whose cells may add up: counts, and magnitudes not named as a statistic."""
     return [c for c in table.columns
-            if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC and c.statistic is None and c.non_null > 0]
+            if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC and c.statistic is None
+            and (c.non_null > 0 or c.markers > 0)]
 
 
 def _categories_read_as_labels(table: TableModel, measures: Sequence[ColumnInfo]) -> list[ColumnInfo]:

@@ -678,6 +678,14 @@ def _fill_down(frame: pl.DataFrame, columns: Sequence[ColumnInfo], last: dict[st
     return out
 
 
+def _all_suppressed(s: pl.Series, markers: frozenset[str]) -> bool:
+    """Whether every filled cell of a short column is a suppression mark ("<3", "..": a one-row table's year)."""
+    if s.len() > _SMALL_COLUMN:
+        return False
+    filled = [v.strip() for v in s.to_list() if v is not None and v.strip()]
+    return bool(filled) and all(v in markers for v in filled)
+
+
 def _column_kind(s: pl.Series, markers: frozenset[str],
                  locale: _Locale | None = None) -> tuple[ColumnKind, dict[str, object]]:
     dtype = s.dtype
@@ -686,6 +694,9 @@ def _column_kind(s: pl.Series, markers: frozenset[str],
     if dtype == pl.String:
         # (a profile whose suppression marker is a number, "999", reads such a column in full)
         if not any(m.isdigit() for m in markers) and plain_whole_numbers(s):
+            return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None}
+        if _all_suppressed(s, markers):
+            # every cell suppressed ("<3" in the one row of a year's column): hidden numbers, not labels
             return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None}
         if without_digits(s):  # labels: text (or empty), as the full reading concludes without a digit
             stripped = s.str.strip_chars()
@@ -1381,8 +1392,14 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
     # every period column holds the same measure, so they are counts only if all of them are.
     wide_integral = all(c.integral and c.non_negative for c in period_measures if c.non_null)
     amounts = _amounts_title(model.meta.title)
+    counted = [c for c in cols if c.role is Role.MEASURE and c.non_null > 0]
     for c in cols:
-        if c.role is not Role.MEASURE or c.non_null == 0:
+        if c.role is not Role.MEASURE or (c.non_null == 0 and not c.markers):
+            continue
+        if c.non_null == 0:
+            # every cell suppressed: counts when the columns beside it are whole numbers (a year's "<3")
+            if counted and all(o.integral and o.non_negative for o in counted) and not amounts:
+                c.is_count = True
             continue
         if amounts and not c.count_named:
             continue  # "Nettoomsättning efter län och näringsgren, mnkr": the cells are amounts, not counts
