@@ -135,6 +135,10 @@ def _level(number: str) -> float | None:
     return value if 0 <= value <= 100 else None
 
 
+# A quarter of a year as a label: "2023-Q1", "2023 Q2", "2023Q3", "Q4 2022", "Q1/2023".
+_YEAR_QUARTER = lazy_compile(r"^(?:(?:19|20)\d\d\s*[-/ ]?\s*q\s*[1-4]|q\s*[1-4]\s*[-/ ]?\s*(?:19|20)\d\d)$")
+
+
 def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
     """The statistic a column header or a row label announces, or None (see :class:`StatName`).
 
@@ -147,6 +151,8 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
         return None
     if _QUANTILE_CLASS.match(lowered):
         return None  # "Q1 (lowest)", "Kvintil 5 (højeste) N=6,488": an income quintile, a class of the table
+    if _YEAR_QUARTER.match(lowered):
+        return None  # "2023-Q1", "Q3 2022": a quarter of a year, not a quartile
     if "%" in lowered and not re.search(r"\d\s*%", lowered):
         return None  # "Andel (%)", "max %": a share
     outside = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", lowered)
