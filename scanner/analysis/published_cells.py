@@ -1659,20 +1659,27 @@ def _at_risk_steps(table: TableModel, profile: Profile, dims: list[str], result:
             _add_small(result, frame, dims, [k], times[keep[i + 1]].name, at_risk_step=True)
 
 
+# A count of a cohort's members still in it, named so: "kvar_i_kommunen", "remaining", "still resident",
+# "tilbage", "gjenværende", "jäljellä", "alive", "i live".
+_REMAINING = lazy_compile(r"(?i)(?<![a-zæøåäö])(?:kvar\w*|remaining|still|tilbage|tilbageværende|gjenværende|"
+                          r"gjenvaerende|igjen|jäljellä|jaljella|alive|i[ _]live|overlevende|survivors?|fortsat|"
+                          r"fortfarande)(?![a-zæøåäö])")
+
+
 def _closed_cohort_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """A closed cohort's count over time (no one enters, persons leave by death or emigration): each step down
     from the row above is the number who left, 301 then 300 is 1 death. Read so when the title or a note
-    says the cohort is closed and the counts never grow."""
+    says the cohort is closed, or the column names its members still there ("kvar_i_kommunen", "remaining"),
+    and the counts never grow."""
     import numpy as np
 
     from scanner.table_model import ColumnKind
 
     said = " ".join((table.meta.title or "", str(getattr(table.source, "footer_text", "") or "")))
-    if not _CLOSED_COHORT.search(said):
-        return
+    closed = _CLOSED_COHORT.search(said) is not None
     frame = table.sample
     for col in table.counts:
-        if col.kind is not ColumnKind.NUMERIC:
+        if col.kind is not ColumnKind.NUMERIC or not (closed or _REMAINING.search(col.name)):
             continue
         values = frame.get_column(col.name).cast(float).to_numpy()
         keep = [k for k in range(frame.height) if not np.isnan(values[k])]
