@@ -1070,11 +1070,14 @@ def _hidden_by_change(table: TableModel, profile: Profile, dims: list[str], resu
 
     from scanner.table_model import ColumnKind
 
-    counts = [c for c in table.counts if c.kind is ColumnKind.NUMERIC]
-    changes = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count
-               and _CHANGE.search(c.name) and _PERCENT_NAME.search(c.name)]
+    _levels_from_percent_changes(table, profile, dims, result)
+    counts = [c for c in table.counts if c.kind is ColumnKind.NUMERIC and not _CHANGE.search(c.name)]
+    changes = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and _CHANGE.search(c.name)
+               and ((not c.is_count and (_PERCENT_NAME.search(c.name) or c.percent == "all"))
+                    or (c.integral and not _PERCENT_NAME.search(c.name) and not c.percent))]
     if len(counts) != 2 or len(changes) != 1 or not any(c.markers or c.non_null < table.n_sample_rows for c in counts):
         return
+    absolute = not (_PERCENT_NAME.search(changes[0].name) or changes[0].percent == "all")
     frame = table.sample
     a, b = (frame.get_column(c.name).cast(float).to_numpy().astype(float) for c in counts)
     change = frame.get_column(changes[0].name).cast(float)
@@ -1085,14 +1088,48 @@ def _hidden_by_change(table: TableModel, profile: Profile, dims: list[str], resu
     half = half_unit(present)
     known = ~np.isnan(pct)
     with np.errstate(invalid="ignore", divide="ignore"):
-        # the later period from the earlier, and the earlier from the later
-        later = (np.isnan(b) & ~np.isnan(a) & known, a * (100 + pct - half) / 100, a * (100 + pct + half) / 100)
-        earlier = (np.isnan(a) & ~np.isnan(b) & known, b * 100 / (100 + pct + half), b * 100 / (100 + pct - half))
+        # the later period from the earlier, and the earlier from the later (a change in counts: "Förändring
+        # 2021-2022 -3" beside 5 and "<3" is 2)
+        if absolute:
+            later = (np.isnan(b) & ~np.isnan(a) & known, a + pct, a + pct)
+            earlier = (np.isnan(a) & ~np.isnan(b) & known, b - pct, b - pct)
+        else:
+            later = (np.isnan(b) & ~np.isnan(a) & known, a * (100 + pct - half) / 100, a * (100 + pct + half) / 100)
+            earlier = (np.isnan(a) & ~np.isnan(b) & known, b * 100 / (100 + pct + half),
+                       b * 100 / (100 + pct - half))
     for col, (where, lo, hi) in zip(counts[::-1], (later, earlier), strict=True):
         lo_n = np.maximum(np.ceil(lo - 1e-9), 1)
         hi_n = np.floor(hi + 1e-9)
         small = where & (lo_n <= hi_n) & (hi_n < profile.threshold) & (hi > 0)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, change_column=changes[0].name)
+
+
+def _levels_from_percent_changes(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """One period's count and the percentage changes of the periods after it ("Antall 2019 12 | Endring 2020
+    -83,3 % | Endring 2021 +150,0 %"): each change gives the next period's count, within the rounding of the
+    changes (12 x 16,7 % is 2). A count so given under the threshold is a small cell at its change."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    counts = [c for c in table.counts if c.kind is ColumnKind.NUMERIC and not _CHANGE.search(c.name)]
+    changes = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count and _CHANGE.search(c.name)
+               and (_PERCENT_NAME.search(c.name) or c.percent == "all")]
+    if len(counts) != 1 or len(changes) < 2 or any(c.index < counts[0].index for c in changes):
+        return  # (a single change beside two periods is _hidden_by_change's)
+    frame = table.sample
+    lo = hi = frame.get_column(counts[0].name).cast(float).to_numpy().astype(float)
+    for col in sorted(changes, key=lambda c: c.index):
+        values = frame.get_column(col.name).cast(float)
+        present = values.drop_nulls().drop_nans()
+        if present.len() == 0:
+            return
+        pct, half = values.to_numpy().astype(float), half_unit(present)
+        with np.errstate(invalid="ignore"):
+            lo = np.ceil(lo * (100 + pct - half) / 100 - 1e-9)
+            hi = np.floor(hi * (100 + pct + half) / 100 + 1e-9)
+            small = np.isfinite(lo) & np.isfinite(hi) & (np.maximum(lo, 1) <= hi) & (hi < profile.threshold) & (hi > 0)
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, change_column=col.name)
 
 
 # A mean per unit named by its unit ("Omkostning pr. patient (kr)", "Cost per patient", "Kostnad per person"),

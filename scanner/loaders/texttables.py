@@ -1501,15 +1501,16 @@ def is_header_row(first: list[str], below: list[list[str]]) -> bool:
 
 def _years_over_labels(first: list[str], labels: list[str]) -> bool:
     """Years as column names ("Kommune | 2021 | 2022 | 2023 | I alt") over rows that start with text labels:
-    a name over the label column, two or more years in increasing order, and nothing else but a total."""
+    a name over the label column, two or more years in increasing order, and besides them only names (a
+    total, "Förändring 2021-2022")."""
     if len(first) < 3 or not first[0].strip() or _NUMBERISH.match(first[0].strip()):
         return False
     years = []
     for c in (x.strip() for x in first[1:]):
         if re.fullmatch(r"(?:19|20)\d\d", c):
             years.append(int(c))
-        elif c and not is_margin_label(c):
-            return False
+        elif c and (_NUMBERISH.match(c) or not re.search(r"[^\W\d_]{3,}", c)):
+            return False  # a number or a mark among the years: a row of data ("Förändring 2021-2022" is a name)
     return len(years) >= 2 and all(b > a for a, b in itertools.pairwise(years)) and len(labels) >= 2 \
         and all(v.strip() and not _NUMBERISH.match(v.strip()) for v in labels)
 

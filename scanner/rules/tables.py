@@ -164,7 +164,7 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
                     f"and the published counts in its window give back, and it counts {rule_text}")
             derived = ", window x average - the other counts"
         elif cell.change_column:
-            what = (f"a hidden count that the other period and the percentage change in column "
+            what = (f"a hidden count that the other period and the change in column "
                     f"{masking.mask_name(cell.change_column)!r} give back, and it counts {rule_text}")
             derived = ", other period x change"
         elif cell.at_risk_step:
