@@ -296,14 +296,23 @@ def shares_in_prose(text: str, first_line: int, skip: set[int], threshold: int) 
     rows: list[list[str]] = []
     lines: list[int] = []
     start = 0
+    carried: int | None = None  # the size the paragraph's last sentence with one stated ("Af disse var 7,1 % ...")
     for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
         sentence = text[start:end]
         begin, start = start, end
+        if re.search(r"\n[ \t]*\n", sentence):
+            carried = None  # a new paragraph: the size stated before is no longer the group's
         sizes = {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(sentence)}
         sizes |= {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _PROSE_N.finditer(sentence)}  # "(N = 25)"
-        if len(sizes) != 1:
+        if len(sizes) > 1:
+            carried = None
             continue
+        if not sizes:
+            if carried is None:
+                continue
+            sizes = {carried}  # a share of the group the sentence before sized ("I alt var der 14 ... Af disse")
         (size,) = sizes
+        carried = size
         if size < threshold:
             continue
         for m in _PROSE_PERCENT.finditer(sentence):

@@ -195,10 +195,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
                        "figure of the group (a median, a mean, a share) is of that many units.")
             derived = ", stated group size"
         if shares:
-            message = (f"A sentence gives a percentage of a group whose size it states, and the percentage counts "
-                       f"{rule_text} (the share times the size is a count of units), unless it is of another "
-                       "group. A person must check.")
-            derived = ", a percentage of a size in one sentence"
+            message = (f"A sentence gives a percentage of a group whose size it or the sentence before it states, and "
+                       f"the percentage counts {rule_text} (the share times the size is a count of units), unless it "
+                       "is of another group. A person must check.")
+            derived = ", a percentage of a size stated in the text"
         elif prose is not None:
             message = (f"The text gives a count of persons or firms under the threshold ({rule_text}), unless the "
                        "number names a category (families with 2 children). A person must check.")
