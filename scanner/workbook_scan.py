@@ -128,6 +128,7 @@ class _WorkbookScan:
         self.model_rules = rules_for(config, Shape.MODEL)
         self.countries = config.profile.countries
         self.tables: list[SheetTable] = []  # every sheet's tables, for margins one publishes for another
+        self.titles: dict[int, str] = {}  # each table's title rows (by id), which name the group it is of
 
     # -- running content rules ------------------------------------------------------------------------
 
@@ -238,7 +239,9 @@ class _WorkbookScan:
             sheet.tables += 1
             self.tables.append(table)
             part = _Judged()
-            source = SheetTableSource(self.entry.path, table, title=title_text(grid, table),
+            title = title_text(grid, table)
+            self.titles[id(table)] = title
+            source = SheetTableSource(self.entry.path, table, title=title,
                                       footer=_note_under(grid, block, blocks[k + 1:]))
             self._table_findings(source, part)
             part_ids = _Judged()
@@ -363,7 +366,11 @@ class _WorkbookScan:
                    "group's count.")
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,
                                           rows_moved=False) for f in judged(d.table))
-        for d in subgroup_differences(texts, [t.sheet for t in small]):
+        by_sheet = subgroup_differences(texts, [t.sheet for t in small])
+        # (sheets named "Tabel A", "Tabel B" whose titles name the groups: "(alle aldre)" and "16-64 år")
+        by_title = [d for d in subgroup_differences(texts, [self.titles.get(id(t), "") for t in small], captions=True)
+                    if not any(e.k == d.k and e.other == d.other for e in by_sheet)]
+        for d in by_sheet + by_title:
             why = (f"This sheet is of one group and sheet '{sheet(d.other)}' of all: the difference of the two is the "
                    "other group's count.")
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,

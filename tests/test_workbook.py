@@ -880,3 +880,33 @@ def test_a_mark_on_one_sex_says_nothing_of_the_other_sex_sheet(export: Path) -> 
     _save(wb, export)
     res = _scan(export)
     assert res.verdict == "pass", [(f.rule, f.message) for f in res.findings]
+
+
+def _two_age_sheets(path: Path, laeso_all: int) -> None:
+    wb = openpyxl.Workbook()
+    a = wb.active
+    a.title = "Tabel A"
+    for row in (["Tabel A. Registrerede ledige efter kommune, 2023 (alle aldre)", None], [None, None],
+                ["Kommune", "Ledige i alt"], ["Frederikshavn", 1210], ["Læsø", laeso_all], ["Hjørring", 1388],
+                ["Brønderslev", 702], ["Jammerbugt", 655]):
+        a.append(row)
+    b = wb.create_sheet("Tabel B")
+    for row in (["Tabel B. Registrerede ledige 16-64 år efter kommune, 2023", None], [None, None],
+                ["Kommune", "Ledige 16-64 år"], ["Frederikshavn", 1160], ["Læsø", 30], ["Hjørring", 1311],
+                ["Brønderslev", 664], ["Jammerbugt", 630]):
+        b.append(row)
+    wb.save(path)
+
+
+def test_sheets_whose_titles_name_all_ages_and_an_age_band(tmp_path: Path) -> None:
+    """'Tabel A' of all ages beside 'Tabel B' of 16-64 år: the sheet names say nothing, the titles do; Læsø's
+    31 - 30 is 1 unemployed person of another age."""
+    (tmp_path / "u").mkdir()
+    _two_age_sheets(tmp_path / "u" / "ledige.xlsx", 31)
+    res = _scan(tmp_path / "u")
+    assert res.verdict is Verdict.FAIL
+    (f,) = [f for f in _rules(res, "TAB001")]
+    assert f.location.sheet == "Tabel B" and "'Tabel A'" in f.message
+    (tmp_path / "s").mkdir()
+    _two_age_sheets(tmp_path / "s" / "ledige.xlsx", 37)
+    assert _scan(tmp_path / "s").verdict is Verdict.PASS

@@ -1213,8 +1213,9 @@ def _without_group(title: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", title).lower()))
 
 
-# "Table 2.", "Tabel 3:", "Tabell 4 –", "Taulukko 5." before a caption.
-_TABLE_NUMBER = lazy_compile(r"(?i)^\W*(?:table|tabel|tabell|taulukko|tab\.)\s*[A-Z]?\d+[a-z]?\s*[.:–—-]?\s*")
+# "Table 2.", "Tabel 3:", "Tabell 4 –", "Taulukko 5.", "Tabel A." before a caption.
+_TABLE_NUMBER = lazy_compile(r"(?i)^\W*(?:tabell|tabel|table|taulukko|tab\.)\s*(?:\d+|[A-Z]\d*(?![^\W\d_]))[a-z]?"
+                             r"\s*[.:–—-]?\s*")
 
 
 def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
@@ -1299,6 +1300,7 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bo
     labels = [c for c in range(len(t.names)) if c not in numeric]
     if not labels or not numeric:
         return None
+    named = u if in_u else t  # (the differences keep the table's own column names)
     if group_free:
         # (a column named by its group, "Antal män" beside "Antal", is that group's column of the same count)
         t = dataclasses.replace(t, names=[_GROUP_PHRASE.sub("", n).strip() or n for n in t.names])
@@ -1339,7 +1341,7 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bo
                 rows[i][c] = str(int(b) - int(a))
     if compared < 4 or not differ:
         return None
-    return TextTable(list(base.names), rows, base.data_line, base.kind, base.lines, base.dimensions)
+    return TextTable(list(named.names), rows, base.data_line, base.kind, base.lines, base.dimensions)
 
 
 def band_differences(tables: Sequence[TextTable], threshold: int) -> list[Differenced]:
