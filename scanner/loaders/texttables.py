@@ -1189,28 +1189,39 @@ def names_all(name: str) -> bool:
 # An age band as a table's group ("0-17 år", "aged 16-64", "18–64 vuotta") and all ages ("alle aldre").
 _AGE_BAND = lazy_compile(r"(?i)(?<![^\W_])(?:aged?\s+|i alderen\s+)?\d{1,2}\s*[-–]\s*\d{1,2}[\s_-]*"
                          r"(?:år|aar|ar|years?|yrs|vuotiaat|vuotta|v)(?![^\W_])")
+# An origin as a table's group ("med dansk oprindelse", "of Danish origin", "utrikes födda", "indvandrere").
+_ORIGIN = lazy_compile(r"(?i)(?<![^\W_])(?:(?:med|af|av|with|of)\s+)?(?:dansk|svensk|norsk|finsk|danish|swedish|"
+                       r"norwegian|finnish|udenlandsk|utländsk|utenlandsk|foreign|vestlig|ikke-vestlig|non-western|"
+                       r"western)\s+(?:oprindelse|herkomst|bakgrund|bakgrunn|origin|background)|(?<![^\W_])(?:"
+                       r"indvandrere|efterkommere|innvandrere|etterkommere|invandrare|immigrants|descendants|"
+                       r"utrikes\s+födda|inrikes\s+födda|utenlandsfødte|maahanmuuttajat|ulkomaalaistaustaiset|"
+                       r"suomalaistaustaiset)(?![^\W_])")
 _ALL_AGES = r"alle[\s_]aldre|alle[\s_]aldersgrupper|alla[\s_]åldrar|all[\s_]ages|kaikki[\s_]ikäryhmät|kaikki[\s_]iät"
 _GROUP_PHRASE = lazy_compile(r"(?i)(?:(?<![\w])(?:among|for|in|of|blandt|bland|blant|hos|för|i|kun)\s+)?"
                              r"(?:(?<![^\W_])(?:" + _ALL_AGES + r")(?![^\W_])|" + _SUBGROUP_WORD.pattern[4:] + "|"
-                             + _ALL_WORD.pattern[4:] + "|" + _AGE_BAND.pattern[4:] + ")")
+                             + _ALL_WORD.pattern[4:] + "|" + _AGE_BAND.pattern[4:] + "|" + _ORIGIN.pattern[4:] + ")")
 
 
 _LATEX_CAPTION = lazy_compile(r"\\caption\*?(?:\[[^\]]*\])?\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
-def _without_group(title: str) -> str:
-    """A caption without its group's words and punctuation, lower case (see :data:`_GROUP_PHRASE`): a LaTeX
-    table's ``\\caption{...}``, else the title's lines that are no markup or header row."""
+def _caption_of(title: str) -> str:
+    """A table's caption in the lines of its title: a LaTeX table's ``\\caption{...}``, else the line of text
+    nearest above the table (no markup, rule or row of a table), without its table number."""
     latex = _LATEX_CAPTION.search(title)
     if latex is not None:
         title = latex.group(1)
     else:
-        # the line of text nearest above the table (not markup, a rule or a row of another table)
         lines = [x.strip() for x in title.splitlines() if x.strip() and not x.lstrip().startswith("\\")
                  and "&" not in x and "|" not in x and not _RULE_LINE.match(x)]
         title = lines[-1] if lines else ""
-    title = _TABLE_NUMBER.sub("", title)
-    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", title).lower()))
+    return _TABLE_NUMBER.sub("", title)
+
+
+def _without_group(title: str) -> str:
+    """A caption (:func:`_caption_of`) without its group's words and punctuation, lower case (see
+    :data:`_GROUP_PHRASE`)."""
+    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", _caption_of(title)).lower()))
 
 
 # "Table 2.", "Tabel 3:", "Tabell 4 –", "Taulukko 5.", "Tabel A." before a caption.
@@ -1234,8 +1245,10 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
     if captions:
         # a caption names its group in words ("... among women, by age" under "... by age", "0-17 år" beside
         # "alle aldre"): the titles match without the group's words, and the table of all may name no group
-        def one_group(t: str) -> bool:
-            return _SUBGROUP_WORD.search(t) is not None or _AGE_BAND.search(t) is not None
+        def one_group(title: str) -> bool:
+            t = _caption_of(title)
+            return _SUBGROUP_WORD.search(t) is not None or _ORIGIN.search(t) is not None or (
+                _AGE_BAND.search(t) is not None and _ALL_WORD.search(t) is None)  # ("alle børn 0-17 år": all)
 
         bases = [_without_group(t) if one_group(t) else None for t in titles]
         totals = [_without_group(t) if not one_group(t) and t.strip() else None for t in titles]
