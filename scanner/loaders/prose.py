@@ -54,6 +54,14 @@ def _rule_parameter(text: str, m: re.Match[str]) -> bool:
 _PROSE_MAX_ROWS = 1000
 
 
+# A count's name, a colon and the groups with their sizes: "Antal personer: kandidat 27, ph.d. 2", "Number of
+# patients: Region A 45; Region B 2".
+_SIZE_LIST = lazy_compile(r"(?i)(?<![\w])(?:antal|antall|number of|no\. of|lukumäärä)\s+[^\W\d_]+\s*:\s*"
+                          r"((?:[^,;:\n\d]{2,40}?\s\d+(?:[ .,]\d{3})*\s*[,;]\s*)+[^,;:\n\d]{2,40}?\s"
+                          r"\d+(?:[ .,]\d{3})*)(?![\d.,]*\d)")
+_LISTED_SIZE = lazy_compile(r"\s(\d+(?:[ .,]\d{3})*)\s*(?:[,;]|$)")
+
+
 def group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
     """Group sizes written in the sentences of a note ("among women in Læsø (n = 2) the mean income was
     ..."), as a table of counts (label, n) for the table rules: a small n published in prose is a small
@@ -65,6 +73,14 @@ def group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: 
         pos = m.start()
         if line not in skip and not _rule_parameter(text, m):
             found.append((line, m.group(1)))
+    if ":" in text:
+        # a list of the groups' sizes after a count's name: "Antal personer: professionsbachelor 1611,
+        # master/diplom 203, kandidat 27, ph.d. 2"
+        # (also on a table's line: a LaTeX table's note row, "\\multicolumn{4}{l}{Antal personer: ...}")
+        for m in _SIZE_LIST.finditer(text):
+            at = first_line + text.count("\n", 0, m.start())
+            found.extend((at, x.group(1)) for x in _LISTED_SIZE.finditer(m.group(1)))
+        found.sort()
     if not found:
         return None
     values = [v if v.isdigit() else re.sub(r"[ ,.\u00a0]", "", v) for _, v in found]
