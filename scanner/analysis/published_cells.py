@@ -419,6 +419,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _hidden_by_moving_average(table, profile, dims, result)
     _hidden_by_flow_balance(table, profile, dims, result)
     _count_row_all_and_one_sex(table, profile, dims, result)
+    _index_of_a_stated_base(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
@@ -1534,6 +1535,37 @@ _EXCLUDING = lazy_compile(r"(?i)(?<![\w])(?:exkl\.?|ekskl\.?|excl\.?|excluding|e
 
 
 _OTHER_SEX = {"men": "women", "women": "men", "boys": "girls", "girls": "boys"}
+# An index column: "Indeksi (2015=100)", "Indeks 2015 = 100", "Index (base 2015=100)".
+_INDEX_COLUMN = lazy_compile(r"(?i)(?:indeks|indeksi|index|indextal|indekstal)\b.*?=\s*100|"
+                             r"=\s*100\b.*?(?:indeks|index)")
+
+
+def _index_of_a_stated_base(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """An index series (2015 = 100) whose base period's count the title or a note states ("perusvuoden 2015
+    lukumäärä 8 henkilöä"): each index x the base count / 100 is that period's count (25,0 of 8 is 2)."""
+    import numpy as np
+
+    from scanner.loaders.prose import unit_counts
+    from scanner.table_model import ColumnKind
+
+    index = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims
+             and _INDEX_COLUMN.search(c.name)]
+    if not index:
+        return
+    said = " ".join((table.meta.title or "", str(getattr(table.source, "footer_text", "") or "")))
+    bases = set(unit_counts(said))
+    if len(bases) != 1:
+        return
+    (base,) = bases
+    frame = table.sample
+    for col in index:
+        values = frame.get_column(col.name).cast(float)
+        present = values.drop_nulls().drop_nans()
+        if present.len() < 2 or not bool((present == 100).any()):
+            continue  # an index series has its base period at 100
+        half = half_unit(present)
+        small = _small_counts(values.to_numpy().astype(float), half, float(base), profile.threshold)
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_in="the note's base count")
 # A row of a descriptive table (statistics as rows, groups as columns) that counts the units: "Antal personer",
 # "N", "Number of patients", "Lukumäärä".
 _COUNT_ROW = lazy_compile(r"(?i)^\s*(?:antal|antall|number|no\.?\s+of|n|lukumäärä|lkm|count|observations|obs\.?|"
