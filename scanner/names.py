@@ -402,7 +402,7 @@ def statistic_kind(name: str) -> str | None:
 
 # An industry's section letter before its name: "B Kaivostoiminta ja louhinta", "F Construction", "J-N
 # Företagstjänster" (NACE's B, F and P are no coefficient, F statistic or p-value).
-_SECTION_LETTER = lazy_compile(r"^[A-U](?:\s*[-–]\s*[A-U])?\s+(?=[^\W\d_]{4,})(?!(?i:values?\b|stat))")
+_SECTION_LETTER = lazy_compile(r"^[A-U](?:\s*[-–]\s*[A-U])?\s+(?=[^\W\d_]{4,})(?!(?i:values?\b|stat|squared?\b))")
 
 
 # The code of a classification's chapter after its name: ICD-10 "(F)", "(C00-D48)", "(J00–J99)", NACE "(C)".

@@ -1429,8 +1429,11 @@ _MONEY_UNIT = lazy_compile(
 # A title that names counts too ("Antal företag och omsättning, mnkr", "persons by income, 1000 kr"): the
 # money unit may be the classes', and the columns stay as the analysis reads them.
 _COUNT_TITLE = lazy_compile(r"(?i)(?<![\w])(?:antal|antall|number|numbers|count|lukumäärä|lkm|personer|persons|"
-                            r"people|henkilöä|henkilöt|individer|firms|företag|foretak|virksomheder|yritysten|"
-                            r"yritykset)(?![\w])")
+                            r"people|henkilöä|henkilöt|individer|firms|företag|foretak|virksomheder|virksomheter|"
+                            r"yritysten|yritykset|companies|businesses|enterprises|establishments|arbejdssteder|"
+                            r"arbetsställen|exporters|eksportører|exportörer|employees|ansatte|anställda|sysselsatte|"
+                            r"workers|units|enheder|enheter|patients|patienter|potilaat|users|brugere|brukare)"
+                            r"(?![\w])")
 
 
 def _amounts_title(title: str) -> bool:
