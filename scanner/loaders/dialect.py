@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
+from scanner.names import is_margin_label
 
 __all__ = [
     "DELIMITERS",
@@ -540,7 +541,8 @@ def numeric_levels(cells: list[str]) -> list[str] | None:
     after the levels (empty when none), or None when the cells are not such levels."""
     rest = [c.strip() for c in cells if c.strip()]
     k = 0
-    while k < len(rest) and rest[k].isdigit():
+    # (a grade scale starts below zero: Denmark's -3, 00, 02, 4, 7, 10, 12)
+    while k < len(rest) and (rest[k].isdigit() or (k == 0 and rest[k][:1] == "-" and rest[k][1:].isdigit())):
         k += 1
     if k < 2 or any(int(b) <= int(a) for a, b in itertools.pairwise(rest[:k])):
         return None
@@ -558,9 +560,11 @@ def levels_over_labels(first: list[str], labels: list[str]) -> bool:
     if not first or numeric_levels(first[1:]) is None:
         return False
     name = first[0].strip()
-    if name:
+    tail = numeric_levels(first[1:]) or []
+    if name and not (any(is_margin_label(w) for w in tail) and name not in labels and not _is_number_like(name)):
         # over the labels only the row variable's name, as R's tabyl prints it ("region  1  2"): a name of
-        # code, not a label, over levels 1, 2, ... (a first data row "North  1  2" is not a header)
+        # code, not a label, over levels 1, 2, ... (a first data row "North  1  2" is not a header); any name
+        # when a total closes the levels ("Skole | -3 | 00 | 02 | ... | I alt": a data row ends in a number)
         levels = [c.strip() for c in first[1:] if c.strip().isdigit()]
         if not _VARIABLE_NAME.fullmatch(name) or name in labels \
                 or any(int(b) != int(a) + 1 for a, b in itertools.pairwise(levels)):

@@ -1153,7 +1153,7 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
         for other, u in enumerate(tables):
             if other == k or _EXCLUDING.search(titles[other]):
                 continue
-            found = _differences(t, u)
+            found = _differences(t, u, whole_only=True)
             if found is not None:
                 out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
@@ -1302,7 +1302,7 @@ def _yearless(t: TextTable) -> TextTable:
 
 
 def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bool = False,
-                 group_free: bool = False) -> TextTable | None:
+                 group_free: bool = False, whole_only: bool = False) -> TextTable | None:
     """``u`` minus ``t`` cell by cell when ``u`` has ``t``'s columns and rows and no fewer in any cell both
     publish (at least four cells compared, some different), in ``t``'s rows (``in_u``: in ``u``'s); else
     None."""
@@ -1328,9 +1328,9 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bo
     keep = {columns[0][c] for c in numeric} if in_u else numeric
     rows = [[r[c] if c not in keep and c < len(r) else "" for c in range(len(base.names))] for r in base.rows]
     compared = differ = 0
-    if group_free:
-        # (a group's table beside all's may carry rates or shares beside its counts: only columns of whole
-        # numbers in both are compared, the others stay blank)
+    if group_free or whole_only:
+        # (a group's table beside all's may carry rates, means or shares beside its counts: only columns of
+        # whole numbers in both are compared, the others stay blank)
         numeric = {c for c in numeric if all(
             (x := _number_text(r[c]) if c < len(r) else None) is None or x.isdigit() for r in t.rows)
             and all((x := _number_text(r[columns[0][c]]) if columns[0][c] < len(r) else None) is None
