@@ -98,6 +98,8 @@ _DOC_EXT = frozenset({".md", ".markdown", ".rst", ".adoc", ".org", ".tex"})
 _CSV_EXT = frozenset({".csv", ".tsv"})  # textual content with these names is a table, even one column
 _WS_TABLE_EXT = frozenset({".dat", ".prn"})  # whitespace-aligned tables are common under these names
 _LOG_EXT = frozenset({".log", ".lst", ".smcl", ".rout", ".out"})
+# The first statement of a PC-Axis file (PX-Web writes CHARSET or AXIS-VERSION first).
+_PX_START = lazy_compile(r'(?:CHARSET|AXIS-VERSION|CODEPAGE|LANGUAGE|MATRIX|DECIMALS|SUBJECT-CODE)(?:\[\w-+\])?\s*=')
 _JSON_EXT = frozenset({".json", ".geojson", ".topojson", ".jsonl", ".ndjson"})
 _HTML_EXT = frozenset({".html", ".htm", ".xhtml"})
 _XML_EXT = frozenset({".xml", ".xsd", ".rdf", ".kml", ".gpx"})
@@ -463,6 +465,8 @@ def _classify_text(text: str, ext: str, *, truncated: bool) -> FileKind:
     stripped = text.lstrip("\ufeff \t\r\n")
     if ext in _JSON_EXT and stripped[:1] in ("{", "["):
         return FileKind.JSON
+    if _PX_START.match(stripped) and ("DATA=" in text or ext == ".px"):
+        return FileKind.PX  # a PC-Axis cube: its keywords, then DATA
     markup = _markup_kind(stripped, ext)
     if markup is not None:
         return markup

@@ -64,6 +64,7 @@ class FileKind(enum.StrEnum):
     HTML = "html"
     XML = "xml"
     JSON = "json"
+    PX = "px"  # PC-Axis cube (PX-Web)
     EMPTY = "empty"  # zero bytes
     ENCRYPTED = "encrypted"  # an encrypted archive member: its content cannot be read or classified
     UNREAD = "unread"  # an archive member whose content was not read (a link, or over a limit)

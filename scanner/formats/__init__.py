@@ -9,7 +9,8 @@ points). Adding a format is one new module and one line in :func:`_load`.
 Registered formats: :mod:`~scanner.formats.archive` (zip, tar, gzip, bzip2, xz: a :class:`ContainerPart`
 of members, each a Source the engine classifies and scans like a file); :mod:`~scanner.formats.delimited`
 (CSV and other delimited text), :mod:`~scanner.formats.columnar` (Parquet),
-:mod:`~scanner.formats.arrow_ipc` (Arrow IPC / Feather), :mod:`~scanner.formats.json_records` (JSON records) and
+:mod:`~scanner.formats.arrow_ipc` (Arrow IPC / Feather), :mod:`~scanner.formats.json_records` (JSON records),
+:mod:`~scanner.formats.pcaxis` (PC-Axis cubes) and
 :mod:`~scanner.formats.statfiles` (SAS, Stata, SPSS), each a :class:`TablePart` that ``sdcscan scan`` and
 ``sdcscan table`` both open (the choice of reader by file kind is made here and nowhere else). The parsing
 itself lives in ``scanner.loaders``. Text, logs, programs, workbooks, documents and figures are still read
@@ -151,6 +152,7 @@ def _load() -> None:
         columnar,
         delimited,
         json_records,
+        pcaxis,
         sqlite,
         statfiles,
         xml_records,

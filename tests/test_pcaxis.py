@@ -1,0 +1,67 @@
+"""scanner.formats.pcaxis: PC-Axis cubes (PX-Web's ``.px`` files) read as long tables of their cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scanner import api
+from scanner.config import load_config
+from scanner.discover import FileKind
+from scanner.findings import Verdict
+from scanner.formats.pcaxis import parse_px
+from scanner.loaders.base import LoadError
+
+PX = '''CHARSET="ANSI";
+AXIS-VERSION="2010";
+DECIMALS=0;
+MATRIX="SF0101X";
+TITLE="Personer med sjukersättning efter kommun, kön och ålder, 2022";
+TITLE[en]="Persons with sickness compensation";
+CONTENTS="Personer med sjukersättning";
+UNITS="antal";
+STUB="region","kön";
+HEADING="ålder";
+VALUES("region")="2460 Vännäs","2463 Åsele";
+VALUES("kön")="män","kvinnor";
+VALUES("ålder")="19-29 år","30-49 år",
+"50-64 år";
+DATA=
+6 24 71
+8 31 96
+4 19 58
+{small} 11 33
+;
+'''
+
+
+def test_cells_are_rows_of_the_variables_in_order() -> None:
+    rows, title = parse_px(PX.format(small=1))
+    assert len(rows) == 12 and title.startswith("Personer med sjukersättning") and title.endswith("(antal)")
+    assert rows[0] == {"region": "2460 Vännäs", "kön": "män", "ålder": "19-29 år", "antal": "6"}
+    assert rows[9] == {"region": "2463 Åsele", "kön": "kvinnor", "ålder": "19-29 år", "antal": "1"}
+    assert rows[11]["ålder"] == "50-64 år" and rows[11]["antal"] == "33"
+
+
+def test_suppression_symbols_stay_as_written() -> None:
+    rows, _ = parse_px(PX.format(small='".."'))
+    assert rows[9]["antal"] == ".."
+
+
+def test_a_cube_whose_cells_do_not_fill_its_variables_is_refused() -> None:
+    with pytest.raises(LoadError, match="DATA holds 11 cells"):
+        parse_px(PX.format(small=1).replace(" 11 33", " 33"))
+    with pytest.raises(LoadError):
+        parse_px('TITLE="x";\nDATA=\n1 2;\n')
+
+
+def test_a_px_file_is_scanned_as_a_table(tmp_path: Path) -> None:
+    (tmp_path / "u").mkdir()
+    (tmp_path / "u" / "sjukersattning.px").write_text(PX.format(small=1), encoding="cp1252")
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "sjukersattning.px").write_text(PX.format(small=5), encoding="cp1252")
+    unsafe = api.scan([tmp_path / "u"], load_config(), jobs=1).files[0]
+    assert unsafe.kind == FileKind.PX.value and unsafe.verdict is Verdict.FAIL
+    assert {f.rule for f in unsafe.findings} == {"TAB001"}
+    assert api.scan([tmp_path / "s"], load_config(), jobs=1).files[0].verdict is Verdict.PASS
