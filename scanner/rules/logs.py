@@ -190,8 +190,10 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, identity=f"shape:{part.what}",
         )
         return
-    if part.records == "picked" and n >= opts.min_rows and not any(c.count_named for c in table.counts) \
-            and not any(c.statistic for c in table.columns):
+    described = sum(1 for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES) >= 2
+    if part.records == "picked" and n >= opts.min_rows and not any(c.statistic for c in table.columns) \
+            and (described or not any(c.count_named for c in table.counts)):
+        # (beside a person's age and sex a count-named column is the person's own count: "n_contacts")
         # rows picked by their row numbers out of a frame of thousands (a sort and head(5) of a firm panel),
         # with no count or statistic beside them: records, however unique their labels
         yield ctx.finding(
