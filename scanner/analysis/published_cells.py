@@ -279,8 +279,12 @@ _INCOME_CLASS = lazy_compile(r"(?:low|middle|high|lav|mellem|mellom|høj|hoej|h�
 
 
 def _not_of_units(name: str) -> bool:
-    """Whether a column's name says its shares are not of units (a rate, a change, a share of an amount)."""
-    return _NOT_OF_UNITS.search(_INCOME_CLASS.sub("", name)) is not None
+    """Whether a column's name says its shares are not of units (a rate, a change, a share of an amount). A
+    rate in percent ("completion_rate_pct", "Bestått-rate (%)") is a share of units."""
+    name = _INCOME_CLASS.sub("", name)
+    if re.search(r"(?i)%|(?<![a-zæøåäö])(?:pct|procent|prosent|percent)(?![a-zæøåäö])", name):
+        name = re.sub(r"(?i)(?<![a-zæøåäö])rates?(?![a-zæøåäö])", "", name)
+    return _NOT_OF_UNITS.search(name) is not None
 
 
 # The words that make a column a share or a size, beside the group's own name ("Mænd_pct", "Mænd n").
@@ -308,9 +312,12 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
 
     def sized(c: ColumnInfo) -> bool:
         words = group_words(c.name)
-        first = next((t for t in name_tokens(c.name) if not t.isdigit()), "")
-        if first in _ENTRANT_WORDS:
-            return True  # the entrants of a programme, the cohort its outcomes are shares of ("Påbegyndt EUD")
+        tokens = [t for t in name_tokens(c.name) if not t.isdigit()]
+        if tokens and (tokens[0] in _ENTRANT_WORDS or (c.count_named and set(tokens) & _ENTRANT_WORDS)
+                       or (set(tokens) & _COHORT_WORDS and words - _COHORT_WORDS <= _SIZE_TOKENS)):
+            # the entrants of a programme, the cohort its outcomes are shares of ("Påbegyndt EUD", "n_started"),
+            # or the patients discharged or treated ("Udskrevne patienter")
+            return True
         if c.count_named:
             return words <= _SIZE_TOKENS or _N_IN_NAME.search(c.name) is not None
         # a count named by its units alone ("Patienter", "Personer", "Elever (kull 2014-2018)")
@@ -338,6 +345,13 @@ _ENTRANT_WORDS = frozenset({"påbegyndt", "påbegyndte", "paabegyndt", "paabegyn
                             "nybegyndere", "optagne", "optagede", "påbörjade", "paborjade", "nybörjare", "nyborjare",
                             "antagna", "antagne", "begynte", "startet", "startkull", "inntak", "aloittaneet",
                             "aloittaneita", "entrants", "started", "starters", "enrolled", "intake"})
+#: Words that name a cohort by what happened to its units: discharged, admitted, treated, operated, diagnosed.
+_COHORT_WORDS = frozenset({"udskrevne", "udskrevet", "utskrivna", "utskrevne", "utskrevet", "discharged",
+                           "indlagte", "inlagda", "innlagte", "admitted", "admissions", "behandlede", "behandlade",
+                           "behandlete", "treated", "opererede", "opererade", "opererte", "operated", "diagnosed",
+                           "diagnosticerede", "diagnostiserade", "diagnostiserte", "exposed", "eksponerede",
+                           "exponerade", "eksponerte", "included", "inkluderede", "inkluderade", "inkluderte",
+                           "uloskirjoitetut", "hoidetut", "leikatut"})
 #: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").
 _QUALIFIERS = frozenset({"med", "with", "uden", "utan", "without", "who", "som", "der", "having"})
 _FINNISH_WHERE = lazy_compile(r"\w{4,}(?:ssa|ssä|lla|llä)$")
