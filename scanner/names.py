@@ -322,7 +322,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, lazy_compile(r"(?<![a-zæøåäö0-9])(" + body + r")(?![a-zæøåäö0-9])"))
     for kind, body in (
         # Published dominance: the share of the largest one or two units (concentration ratios).
-        ("dominance", r"cr[1-3]|top_?[1-3]_?(share|andel|pct)?|(andel|share|pct)_?(af_?|of_?|av_?)?"
+        # ("top 1%", a percent sign right after the digit, is the top percent of the units, not one unit)
+        ("dominance", r"cr[1-3]|top_?[1-3](?!_?%)_?(share|andel|pct)?|(andel|share|pct)_?(af_?|of_?|av_?)?"
                       r"(den_?|the_?|de_?|två_?|to_?|tva_?|two_?)?(st(ø|oe|o|ö)rste?|st(ö|oe|o)rsta|largest|biggest|top)"
                       r"\w*|st(ø|oe|o|ö)rst\w*(_[a-zæøåäö]+){0,3}_andel\w*|suurimm\w*(_[a-zäö]+){0,3}_osuus|"
                       r"largest_?(unit|firm|company|contributor)?_?(share|pct)|dominans\w*|koncentration\w*"),
@@ -420,7 +421,9 @@ _LOWEST_HIGHEST = lazy_compile(r"(?i)\s*\((?:lowest|highest|laveste|højeste|hoj
 # ("Omsætningsandel for de 2 største", "share of turnover, largest firm"). "Højeste"/"highest" is not here:
 # "Andel med højeste uddannelse" is the share of people with the highest education.
 _SHARE_WORD = lazy_compile(r"andel|share|pct|percent|procent|prosent|osuus|%")
-_LARGEST_WORD = lazy_compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|top_?[1-3]?)(?![a-zæøåäö])")
+# ("top 1%" is the top percent of the units, "top 10" ten of them: no largest unit's share)
+_LARGEST_WORD = lazy_compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|top_?[1-3]?)"
+                             r"(?![a-zæøåäö]|_?\d|_?%)")
 
 
 # Labels of a table's margins (totals) in the Nordic languages and English.

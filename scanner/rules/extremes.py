@@ -646,7 +646,7 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     ranked = _ranked_extremes(table)
     if ranked:
         yield ctx.finding(
-            f"The table lists the lowest and highest single values ({ranked}): each is one unit's own value, "
+            f"The table lists single units' own extreme values ({ranked}): each is one unit's own value, "
             "whatever the size of the group.",
             masking.note(f"{table.n_sample_rows:,} rows of ranked extreme values; values not shown"),
             identity="ranked-extremes",
@@ -736,6 +736,15 @@ _RANK_LABEL = lazy_compile(r"^\s*(?:highest|lowest|largest|smallest|højeste|lav
                          re.IGNORECASE)
 
 
+# A row of one unit ranked first: "Top 1 patient", "Costliest patient", "Den dyreste patient", "Largest firm",
+# "Største virksomhed", "Suurin yritys" (a concentration table's first row; "Top 1%" is a hundredth of them).
+_ONE_UNIT_ROW = lazy_compile(
+    r"(?i)^\s*(?:the\s+|den\s+|det\s+)?(?:(?:top|nr\.?|no\.?)\s*1\s+|(?:single\s+)?(?:costliest|largest|biggest|"
+    r"richest|dyreste|største|storste|dyraste|största|storsta|rikeste|rikaste|kalleimpi|suurin)\s+)"
+    r"(?:patient|person|firm|company|enterprise|household|virksomhed|virksomhet|foretak|företag|hushold|"
+    r"husholdning|hushåll|potilas|henkilö|yritys)\s*$")
+
+
 # A table of ranked single values lists a few per variable or group (SPSS: 5 highest, 5 lowest): far fewer
 # rows than this, which keeps the label test off large tables.
 _RANKED_MAX_ROWS = 10_000
@@ -760,6 +769,8 @@ def _ranked_extremes(table: TableModel) -> str:
     labels = [c for c in table.dimensions if c.kind.value == "text"]
     for c in labels[:3]:
         values = [v for v in table.sample.get_column(c.name).to_list() if isinstance(v, str) and v.strip()]
+        if any(_ONE_UNIT_ROW.match(v) for v in values):
+            return "a row of the single largest unit ('Top 1 patient')"
         ranks = [v for v in values if _RANK_LABEL.match(v)]
         if len(ranks) >= 2 and len(ranks) * 2 >= len(values) \
                 and {v.split()[0].lower() for v in ranks} & {"lowest", "smallest", "laveste", "mindste"} \
