@@ -434,6 +434,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _hidden_by_flow_balance(table, profile, dims, result)
     _count_row_all_and_one_sex(table, profile, dims, result)
     _index_of_a_stated_base(table, profile, dims, result)
+    _rows_leaving_a_group_out(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
@@ -1552,6 +1553,30 @@ _OTHER_SEX = {"men": "women", "women": "men", "boys": "girls", "girls": "boys"}
 # An index column: "Indeksi (2015=100)", "Indeks 2015 = 100", "Index (base 2015=100)".
 _INDEX_COLUMN = lazy_compile(r"(?i)(?:indeks|indeksi|index|indextal|indekstal)\b.*?=\s*100|"
                              r"=\s*100\b.*?(?:indeks|index)")
+
+
+def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A row of all units beside a row that leaves a group out ("Alle patienter 1.204" and "Ekskl.
+    privathospital 1.203"): the difference of their counts is the group left out (1 patient, whose cost the
+    means beside them give too)."""
+    import numpy as np
+
+    from scanner.loaders.texttables import names_all
+
+    if not dims or not table.counts:
+        return
+    frame = table.sample
+    labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    alls = [k for k, v in enumerate(labels) if names_all(v) or is_margin_label(v)]
+    less = [k for k, v in enumerate(labels) if _EXCLUDING.search(v)]
+    if len(alls) != 1 or not less:
+        return
+    for col in table.counts:
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        whole = values[alls[0]]
+        small = [k for k in less if np.isfinite(whole) and np.isfinite(values[k])
+                 and 0 < whole - values[k] < profile.threshold]
+        _add_small(result, frame, dims, small, col.name, subset_of=col.name)
 
 
 def _index_of_a_stated_base(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
