@@ -339,6 +339,10 @@ def count_titles(records: list[Record]) -> int:
     limit = max(1, typical // 3)
     titles = 0
     for rec in records[: _MAX_TITLE_LINES + 1]:
+        first = rec.fields[0].strip() if rec.fields else ""
+        if first.startswith('="') and not _EXCEL_TEXT.fullmatch(first) and titles < _MAX_TITLE_LINES:
+            titles += 1  # esttab's title written ="A, B, C": one Excel text cell its commas split
+            continue
         if rec.fields and _COMMENT_LINE.match(rec.fields[0]) and titles < _MAX_TITLE_LINES and _prose(rec.fields):
             titles += 1  # a comment line above the header ("# Lukket kohorte; ingen tilgang."), delimiters or not
             continue
@@ -395,6 +399,13 @@ def header_layout(
         start = 2
         notes.append("a rule line under the header skipped")
     extra = 0
+    # (esttab writes every cell as Excel's text formula ="...": its header rows and numbers are read as their
+    # text to tell them apart)
+    excel_header = any(f.strip() for f in header.fields) and all(
+        _EXCEL_TEXT.fullmatch(f.strip()) for f in header.fields if f.strip())
+    if excel_header:
+        records = [Record([unwrap_excel_text(f) for f in r.fields], r.first_line, r.last_line) for r in records]
+        header_rows = [[unwrap_excel_text(f) for f in header.fields]]
     while extra < _MAX_EXTRA_HEADER_ROWS and start + extra < len(records) - 1:
         row = records[start + extra]
         if not _is_extra_header(row.fields, records[start + 1 + extra :], previous_extra=extra > 0):
@@ -421,7 +432,8 @@ def header_layout(
             notes.append("header has more fields than the data rows: extra header cells ignored")
         names = names[:ncols]
     data_line = body[0].first_line if body else last.last_line + 1
-    excel = any(n.strip() for n in names) and all(_EXCEL_TEXT.fullmatch(n.strip()) for n in names if n.strip())
+    excel = excel_header or (any(n.strip() for n in names)
+                             and all(_EXCEL_TEXT.fullmatch(n.strip()) for n in names if n.strip()))
     if excel:
         names = [unwrap_excel_text(n) for n in names]
         notes.append("cells written as Excel text formulas (=\"...\") read as their text")
