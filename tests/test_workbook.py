@@ -910,3 +910,24 @@ def test_sheets_whose_titles_name_all_ages_and_an_age_band(tmp_path: Path) -> No
     (tmp_path / "s").mkdir()
     _two_age_sheets(tmp_path / "s" / "ledige.xlsx", 37)
     assert _scan(tmp_path / "s").verdict is Verdict.PASS
+
+
+def test_sheets_of_adults_and_of_an_age_band(tmp_path: Path) -> None:
+    """'18 år og over' is all adults beside '18-66 år': Sentrum's 143 - 142 is 1 recipient aged 67 or more."""
+    wb = openpyxl.Workbook()
+    one = wb.active
+    one.title = "Tabell 1"
+    for row in (["Tabell 1. Mottakere av sosialhjelp etter bydel, 18 år og over, Oslo 2022", None], [None, None],
+                ["Bydel", "Antall mottakere"], ["Gamle Oslo", 2410], ["Grünerløkka", 1870], ["Sentrum", 143],
+                ["Alna", 2104]):
+        one.append(row)
+    two = wb.create_sheet("Tabell 2")
+    for row in (["Tabell 2. Mottakere av sosialhjelp etter bydel, 18-66 år, Oslo 2022", None], [None, None],
+                ["Bydel", "Antall mottakere"], ["Gamle Oslo", 2391], ["Grünerløkka", 1852], ["Sentrum", 142],
+                ["Alna", 2078]):
+        two.append(row)
+    (tmp_path / "u").mkdir()
+    wb.save(tmp_path / "u" / "sosialhjelp.xlsx")
+    res = _scan(tmp_path / "u")
+    assert res.verdict is Verdict.FAIL
+    assert [f.location.sheet for f in _rules(res, "TAB001")] == ["Tabell 2"]

@@ -1196,7 +1196,9 @@ _ORIGIN = lazy_compile(r"(?i)(?<![^\W_])(?:(?:med|af|av|with|of)\s+)?(?:dansk|sv
                        r"indvandrere|efterkommere|innvandrere|etterkommere|invandrare|immigrants|descendants|"
                        r"utrikes\s+födda|inrikes\s+födda|utenlandsfødte|maahanmuuttajat|ulkomaalaistaustaiset|"
                        r"suomalaistaustaiset)(?![^\W_])")
-_ALL_AGES = r"alle[\s_]aldre|alle[\s_]aldersgrupper|alla[\s_]åldrar|all[\s_]ages|kaikki[\s_]ikäryhmät|kaikki[\s_]iät"
+# (all ages, or all adults: "18 år og over", "65 and older", "18+")
+_ALL_AGES = r"\d{1,2}[\s_]*(?:år[\s_]+|years?[\s_]+)?(?:og[\s_]over|og[\s_]eldre|and[\s_]over|and[\s_]older|" \
+            r"eller[\s_]äldre|eller[\s_]ældre|ja[\s_]yli)|\d{1,2}\+(?:[\s_]*år)?|alle[\s_]aldre|alle[\s_]aldersgrupper|alla[\s_]åldrar|all[\s_]ages|kaikki[\s_]ikäryhmät|kaikki[\s_]iät"
 _GROUP_PHRASE = lazy_compile(r"(?i)(?:(?<![\w])(?:among|for|in|of|blandt|bland|blant|hos|för|i|kun)\s+)?"
                              r"(?:(?<![^\W_])(?:" + _ALL_AGES + r")(?![^\W_])|" + _SUBGROUP_WORD.pattern[4:] + "|"
                              + _ALL_WORD.pattern[4:] + "|" + _AGE_BAND.pattern[4:] + "|" + _ORIGIN.pattern[4:] + ")")
