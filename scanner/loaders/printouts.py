@@ -1369,6 +1369,8 @@ class OutputState:
     #: sizes R printed for its objects ("> nrow(sub)" then "[1] 2"), by object name: the size of a summary()
     #: of that object printed after it
     sizes: dict[str, str] = field(default_factory=dict)
+    #: Stata's `count if` results by condition, to subtract a narrower condition's count from a wider one's
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 _SAS_TITLE = lazy_compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
@@ -2248,9 +2250,11 @@ def _key_values(lines: list[_Line], command: str, what: str) -> list[ListedTable
 _ONE_LINE_BYTES = 1 << 20
 
 
-def key_values_line(text: str, line: int, language: Language, command: str, tool: str = "") -> list[ListedTable]:
+def key_values_line(text: str, line: int, language: Language, command: str, tool: str = "",
+                    state: OutputState | None = None) -> list[ListedTable]:
     """A key's values printed on one line by the command before it (Stata ``levelsof lopnr``: ``1023 4471
-    5512``; R ``unique(df$pnr)`` when short): :func:`_key_values` for a one-line output."""
+    5512``; R ``unique(df$pnr)`` when short): :func:`_key_values` for a one-line output. ``state`` keeps
+    Stata's counts by condition, for the differences of a wider and a narrower one."""
     if not command.strip() or not _VALUE_LIST_LINE.match(text.strip("\r\n")):
         if ("=" in text or ":" in text) and len(text) < 10_000:
             return _named_key_values([_Line(line, text.strip("\r\n"))], "printed output")
@@ -2260,6 +2264,8 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
     found = _key_values(one, command, what)
     if not found:
         found = _condition_count(one[0], language, command, what)
+        if found and language is Language.STATA and state is not None:
+            found += _count_differences(found, command, state)
     if not found and language is Language.R and _R_VECTOR.match(one[0].text):
         found = _r_values(one, command, what)
     if not found and language is Language.PYTHON and _PY_LIST.match(one[0].text):
@@ -2303,6 +2309,37 @@ def _condition_count(x: _Line, language: Language, command: str, what: str) -> l
     table = TextTable(["condition", "count"], [["rows meeting the command's condition", value]], x.number,
                       "condition-count")
     return [ListedTable(table, (x.number,), Origin.TABULATION, f"{what} (a count of rows meeting a condition)")]
+
+
+_IF_CLAUSE = lazy_compile(r"\bif\s+(.+?)\s*(?:,.*)?$")
+
+
+def _count_differences(found: list[ListedTable], command: str, state: OutputState) -> list[ListedTable]:
+    """Stata's `count if A` beside `count if A & B` (a wider condition and a narrower one, in either order):
+    their difference is the rows of A that do not meet B, a count too ("count if kom == 825" 4, "... & koen
+    == 1" 3: 1 girl)."""
+    m = _IF_CLAUSE.search(command.strip())
+    counts = [t for t in found if t.table.kind == "condition-count"]
+    if m is None or len(counts) != 1:
+        return []
+    condition = " ".join(m.group(1).split())
+    value = int(counts[0].table.rows[0][1])
+    out = []
+    for other, n in state.counts.items():
+        if condition.startswith(other + " &"):
+            diff = n - value  # the wider condition's rows without the narrower's
+        elif other.startswith(condition + " &"):
+            diff = value - n
+        else:
+            continue
+        if diff >= 0:
+            t = counts[0].table
+            table = TextTable(["condition", "count"], [["rows of the wider condition not meeting the narrower one",
+                                                        str(diff)]], t.data_line, "condition-count")
+            out.append(dataclasses.replace(counts[0], table=table,
+                                           what=f"{counts[0].what}: the difference of two counts"))
+    state.counts[condition] = value
+    return out
 
 
 def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTable]:
@@ -2968,7 +3005,7 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
                 # printed for an object ("> nrow(sub)" "[1] 2": the N of a summary(sub$x) after it)
                 if end - start <= _ONE_LINE_BYTES:
                     one = decode(buf[start:end].tobytes(), codec)
-                    part.tables.extend(key_values_line(one, line, read.language, command, read.tool))
+                    part.tables.extend(key_values_line(one, line, read.language, command, read.tool, state))
                     if read.language is Language.R:
                         _remember_size(command, one, state)
                 continue
