@@ -435,6 +435,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _count_row_all_and_one_sex(table, profile, dims, result)
     _index_of_a_stated_base(table, profile, dims, result)
     _rows_leaving_a_group_out(table, profile, dims, result)
+    _indicator_means_by_row(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
@@ -1553,6 +1554,45 @@ _OTHER_SEX = {"men": "women", "women": "men", "boys": "girls", "girls": "boys"}
 # An index column: "Indeksi (2015=100)", "Indeks 2015 = 100", "Index (base 2015=100)".
 _INDEX_COLUMN = lazy_compile(r"(?i)(?:indeks|indeksi|index|indextal|indekstal)\b.*?=\s*100|"
                              r"=\s*100\b.*?(?:indeks|index)")
+
+
+_INDICATOR_LABEL = lazy_compile(r"(?i)\(0/1\)|\b0/1\b|\bdummy\b|\bindikator\b|\bindicator\b")
+
+
+def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A descriptive table with its groups as columns and a row of their sizes ("N | 6 | 6 | 12", esttab's
+    estpost summarize): a row of means between 0 and 1 is the share of each group with the indicator, and mean
+    x N its count (0.333 of 6 is 2). Sure when the row says it is an indicator ("(0/1)") or every mean is a
+    whole count over its N; else a person checks (review)."""
+    import numpy as np
+    import polars as pl
+
+    from scanner.table_model import ColumnKind
+
+    if not dims or not table.sample_complete:
+        return
+    frame = table.sample
+    labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    size_rows = [k for k, label in enumerate(labels) if _COUNT_ROW.match(label)]
+    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims]
+    if len(size_rows) != 1 or len(numeric) < 1:
+        return
+    values = np.column_stack([frame.get_column(c.name).cast(float).to_numpy() for c in numeric])
+    sizes = values[size_rows[0]]
+    if not np.all(np.isfinite(sizes)) or np.any(sizes != np.round(sizes)) or np.any(sizes <= 0):
+        return
+    for k, label in enumerate(labels):
+        row = values[k]
+        present = row[np.isfinite(row)]
+        if k == size_rows[0] or present.size == 0 or present.min() < 0 or present.max() > 1 \
+                or not ((present > 0) & (present < 1)).any():
+            continue
+        half = half_unit(pl.Series(present))
+        sure = _INDICATOR_LABEL.search(label) is not None or _whole_counts_behind(row, half, sizes)
+        small = _small_counts(row * 100, half * 100, sizes, profile.threshold)
+        for j in np.flatnonzero(small).tolist():
+            _add_small(result, frame, dims, [k], numeric[j].name, size_in="the table's N row", unsure=not sure,
+                       indicator_mean=True)
 
 
 def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
