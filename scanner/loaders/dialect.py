@@ -408,7 +408,12 @@ def header_layout(
         header_rows = [[unwrap_excel_text(f) for f in header.fields]]
     while extra < _MAX_EXTRA_HEADER_ROWS and start + extra < len(records) - 1:
         row = records[start + extra]
-        if not _is_extra_header(row.fields, records[start + 1 + extra :], previous_extra=extra > 0):
+        # (esttab stacks its header: model numbers, then the groups' names, then the statistic, "mean", each a
+        # row with nothing over the labels and no number)
+        esttab_row = excel_header and not row.fields[0].strip() and any(f.strip() for f in row.fields[1:]) \
+            and not any(_is_numeric_like(f) for f in row.fields[1:] if f.strip())
+        if not esttab_row and not _is_extra_header(row.fields, records[start + 1 + extra :],
+                                                   previous_extra=extra > 0):
             break
         header_rows.append(row.fields)
         last = row
