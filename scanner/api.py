@@ -324,26 +324,28 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
                   dominance_in_prose(text, first_line), flowchart_steps(text, first_line, config.profile.threshold)):
         if prose is not None:
             found_tables.append(prose)
+    captions: list[str] = []  # the tables' titles (or captions below them), in order, for linking them below
     for found in found_tables:
         prose = found.kind.startswith("prose")
         title = title_above(text, first_line, found) if not prose else ""
         footer = caption_below(text, first_line, found) if not prose else ""
+        if not prose:
+            captions.append(title or footer)
         table = analyse_table(TextTableSource(Path(entry.path), found, title=title, footer=footer), config)
         judged = judge(table, table_rules, config, entry.relpath, key)
         findings.extend(_at_row_lines(judged, found.lines) if found.lines else _at_lines(judged, found.data_line))
     small = [s for s in table_rules if s.code == "TAB001"]
     tables = [t for t in found_tables if not t.kind.startswith("prose")]
     if small and len(tables) > 1:
-        from scanner.loaders.texttables import excluded_differences, subgroup_differences
+        from scanner.loaders.texttables import caption_of, excluded_differences, subgroup_differences
 
         # a table of one group beside the table of all ("... among women, by age" under "... by age"): their
         # difference is the other group's counts (5 - 3 cases is 2 men); a table that leaves a group out
         # ("... excluding Læsø municipality") beside the table with it: the difference is that group's
-        captions = [title_above(text, first_line, t) or caption_below(text, first_line, t) for t in tables]
         linked = [(d, "This table is of one group and another table of the file of all: the difference is the "
                       "other group's count.") for d in subgroup_differences(tables, captions, captions=True)]
         linked += [(d, "This table leaves a group out of another table of the file: the difference is that group's "
-                       "count.") for d in excluded_differences(tables, [_nearest_line(c) for c in captions])]
+                       "count.") for d in excluded_differences(tables, [caption_of(c) for c in captions])]
         for d, why in linked:
             table = analyse_table(TextTableSource(Path(entry.path), d.table), config)
             judged = [dataclasses.replace(f, message=f"{f.message} {why}")
@@ -362,12 +364,6 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
             findings.extend(_at_row_lines(judged, found.lines) if found.lines else
                             _at_lines(judged, found.data_line))
     return findings
-
-
-def _nearest_line(title: str) -> str:
-    """The line of a table's title nearest above it that is no row of a table (its caption)."""
-    lines = [x for x in title.splitlines() if x.strip() and "|" not in x and "&" not in x]
-    return lines[-1] if lines else ""
 
 
 def _model_findings(text: str, first_line: int, rules: list[RuleSpec], config: Config, relpath: str,

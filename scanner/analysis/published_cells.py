@@ -429,6 +429,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _paired_percent_of_total(table, profile, dims, result)
     _suppressed_beside_percent(table, profile, dims, result)
     _hidden_by_change(table, profile, dims, result)
+    _levels_from_percent_changes(table, profile, dims, result)
     _hidden_by_total_and_mean(table, profile, dims, result)
     _hidden_by_moving_average(table, profile, dims, result)
     _hidden_by_flow_balance(table, profile, dims, result)
@@ -1087,7 +1088,6 @@ def _hidden_by_change(table: TableModel, profile: Profile, dims: list[str], resu
 
     from scanner.table_model import ColumnKind
 
-    _levels_from_percent_changes(table, profile, dims, result)
     counts = [c for c in table.counts if c.kind is ColumnKind.NUMERIC and not _CHANGE.search(c.name)]
     changes = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and _CHANGE.search(c.name)
                and ((not c.is_count and (_PERCENT_NAME.search(c.name) or c.percent == "all"))
@@ -1556,6 +1556,9 @@ _INDEX_COLUMN = lazy_compile(r"(?i)(?:indeks|indeksi|index|indextal|indekstal)\b
                              r"=\s*100\b.*?(?:indeks|index)")
 
 
+#: Rows of a table whose labels are read one by one for rows of sizes or of all (a published table is small; a
+#: long table of many thousands of cells has no "N" row among them).
+_LABEL_SCAN_MAX_ROWS = 2_000
 _INDICATOR_LABEL = lazy_compile(r"(?i)\(0/1\)|\b0/1\b|\bdummy\b|\bindikator\b|\bindicator\b")
 
 
@@ -1569,7 +1572,7 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
 
     from scanner.table_model import ColumnKind
 
-    if not dims or not table.sample_complete:
+    if not dims or not table.sample_complete or table.sample.height > _LABEL_SCAN_MAX_ROWS:
         return
     frame = table.sample
     labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
@@ -1603,7 +1606,7 @@ def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[st
 
     from scanner.loaders.texttables import names_all
 
-    if not dims or not table.counts:
+    if not dims or not table.counts or table.sample.height > _LABEL_SCAN_MAX_ROWS:
         return
     frame = table.sample
     labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]

@@ -27,7 +27,7 @@ from scanner.sources import Source
 if TYPE_CHECKING:  # pyarrow is imported when a table is opened
     import pyarrow as pa
 
-__all__ = ["MAX_BYTES", "JsonRecordsSource", "read_json_records"]
+__all__ = ["MAX_BYTES", "JsonRecordsSource", "read_json_records", "read_limited"]
 
 #: JSON files larger than this are not parsed (FIL001 review): a results file is far smaller.
 MAX_BYTES = 256 << 20
@@ -150,6 +150,19 @@ def _links(nodes: list[Any], links: list[dict[str, Any]]) -> list[dict[str, Any]
     return [{**link, "source": name(link.get("source")), "target": name(link.get("target"))} for link in links]
 
 
+def read_limited(path: Path, max_bytes: int, what: str) -> bytes:
+    """The bytes of a records file read whole, or LoadError when it is larger than ``max_bytes`` (``what``
+    names the format in the reason) or cannot be read."""
+    from scanner.loaders.base import LoadError
+
+    try:
+        if path.stat().st_size > max_bytes:
+            raise LoadError(f"{what} file larger than {max_bytes >> 20} MiB: not parsed")
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+
+
 class JsonRecordsSource:
     """A JSON records file as a :class:`~scanner.loaders.base.TabularSource`."""
 
@@ -158,12 +171,7 @@ class JsonRecordsSource:
 
         self.path = Path(path)
         try:
-            size = self.path.stat().st_size
-            if size > MAX_BYTES:
-                raise LoadError(f"JSON file larger than {MAX_BYTES >> 20} MiB: not parsed")
-            text = self.path.read_bytes().decode("utf-8-sig", errors="strict")
-        except OSError as exc:
-            raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+            text = read_limited(self.path, MAX_BYTES, "JSON").decode("utf-8-sig", errors="strict")
         except UnicodeDecodeError:
             raise LoadError("JSON that is not UTF-8") from None
         self._build(_records(text), "json", "JSON records")

@@ -23,7 +23,7 @@ from typing import Any
 from scanner.discover import FileKind
 from scanner.document import TablePart
 from scanner.formats import ReadContext, file_path, reader
-from scanner.formats.json_records import JsonRecordsSource, no_columns
+from scanner.formats.json_records import JsonRecordsSource, no_columns, read_limited
 from scanner.sources import Source
 
 __all__ = ["MAX_BYTES", "MAX_CELLS", "PxSource", "parse_px", "read_px"]
@@ -100,16 +100,10 @@ class PxSource(JsonRecordsSource):
     """A PC-Axis file as a :class:`~scanner.loaders.base.TabularSource`: a long table of its cells."""
 
     def __init__(self, path: Path) -> None:  # (the parent's __init__ reads JSON)
-        from scanner.loaders.base import LoadError, TabularMeta
+        from scanner.loaders.base import TabularMeta
 
         self.path = Path(path)
-        try:
-            if self.path.stat().st_size > MAX_BYTES:
-                raise LoadError(f"PC-Axis file larger than {MAX_BYTES >> 20} MiB: not parsed")
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise LoadError(f"cannot read file ({type(exc).__name__})") from None
-        rows, title = parse_px(_decode(data))
+        rows, title = parse_px(_decode(read_limited(self.path, MAX_BYTES, "PC-Axis")))
         self._build(rows, "px", "PC-Axis cells")
         self._meta = TabularMeta(format="px", notes=(f"{len(rows)} PC-Axis cells",), title=title)
 

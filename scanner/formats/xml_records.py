@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 from scanner.discover import FileKind
 from scanner.document import TablePart
 from scanner.formats import ReadContext, file_path, reader
-from scanner.formats.json_records import JsonRecordsSource, no_columns
+from scanner.formats.json_records import JsonRecordsSource, no_columns, read_limited
 from scanner.sources import Source
 
 __all__ = ["MAX_BYTES", "XmlRecordsSource", "read_xml_records"]
@@ -74,16 +74,8 @@ class XmlRecordsSource(JsonRecordsSource):
     """An XML records file as a :class:`~scanner.loaders.base.TabularSource` (the JSON records table)."""
 
     def __init__(self, path: Path) -> None:  # (the parent's __init__ reads JSON)
-        from scanner.loaders.base import LoadError
-
         self.path = Path(path)
-        try:
-            if self.path.stat().st_size > MAX_BYTES:
-                raise LoadError(f"XML file larger than {MAX_BYTES >> 20} MiB: not parsed")
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise LoadError(f"cannot read file ({type(exc).__name__})") from None
-        self._build(records(data), "xml", "XML records")
+        self._build(records(read_limited(self.path, MAX_BYTES, "XML")), "xml", "XML records")
 
 
 @reader("xml records", FileKind.XML)

@@ -50,6 +50,7 @@ __all__ = [
     "TextTable",
     "TextTableSource",
     "band_differences",
+    "caption_of",
     "count_percent_table",
     "count_rows",
     "excluded_differences",
@@ -59,7 +60,10 @@ __all__ = [
     "find_tables",
     "linked_margins",
     "linked_tables",
+    "names_all",
+    "one_sex",
     "prose_margins",
+    "range_rows_table",
     "shown_where_small",
     "sized_shares",
     "stacked_tables",
@@ -1207,7 +1211,7 @@ _GROUP_PHRASE = lazy_compile(r"(?i)(?:(?<![\w])(?:among|for|in|of|blandt|bland|b
 _LATEX_CAPTION = lazy_compile(r"\\caption\*?(?:\[[^\]]*\])?\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
-def _caption_of(title: str) -> str:
+def caption_of(title: str) -> str:
     """A table's caption in the lines of its title: a LaTeX table's ``\\caption{...}``, else the line of text
     nearest above the table (no markup, rule or row of a table), without its table number."""
     latex = _LATEX_CAPTION.search(title)
@@ -1221,9 +1225,9 @@ def _caption_of(title: str) -> str:
 
 
 def _without_group(title: str) -> str:
-    """A caption (:func:`_caption_of`) without its group's words and punctuation, lower case (see
+    """A caption (:func:`caption_of`) without its group's words and punctuation, lower case (see
     :data:`_GROUP_PHRASE`)."""
-    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", _caption_of(title)).lower()))
+    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", caption_of(title)).lower()))
 
 
 # "Table 2.", "Tabel 3:", "Tabell 4 –", "Taulukko 5.", "Tabel A." before a caption.
@@ -1248,7 +1252,7 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
         # a caption names its group in words ("... among women, by age" under "... by age", "0-17 år" beside
         # "alle aldre"): the titles match without the group's words, and the table of all may name no group
         def one_group(title: str) -> bool:
-            t = _caption_of(title)
+            t = caption_of(title)
             return _SUBGROUP_WORD.search(t) is not None or _ORIGIN.search(t) is not None or (
                 _AGE_BAND.search(t) is not None and _ALL_WORD.search(t) is None)  # ("alle børn 0-17 år": all)
 
@@ -1262,7 +1266,7 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
         for other, u in enumerate(tables):
             if other == k or totals[other] != base:
                 continue
-            found = _differences(t, u, superset=captions, group_free=captions)
+            found = _differences(t, u, group_free=captions)
             if found is not None:
                 out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
@@ -1303,11 +1307,13 @@ def _yearless(t: TextTable) -> TextTable:
     return dataclasses.replace(t, names=[_TITLE_YEAR.sub("", n) for n in t.names])
 
 
-def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bool = False,
-                 group_free: bool = False, whole_only: bool = False) -> TextTable | None:
+def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, group_free: bool = False,
+                 whole_only: bool = False) -> TextTable | None:
     """``u`` minus ``t`` cell by cell when ``u`` has ``t``'s columns and rows and no fewer in any cell both
     publish (at least four cells compared, some different), in ``t``'s rows (``in_u``: in ``u``'s); else
-    None."""
+    None. ``whole_only``: only columns of whole numbers in both are compared (a mean or a rate beside the
+    counts stays blank). ``group_free``: a group's table beside all's, compared on whole numbers, with column
+    names matched without the group's words ("Antal män" is "Antal"), and ``u`` may have more columns."""
     if len(t.names) < 2:
         return None
     numeric = {c for c in range(1, len(t.names)) if any(c < len(r) and _number_text(r[c]) is not None
@@ -1320,7 +1326,7 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, superset: bo
         # (a column named by its group, "Antal män" beside "Antal", is that group's column of the same count)
         t = dataclasses.replace(t, names=[_GROUP_PHRASE.sub("", n).strip() or n for n in t.names])
         u = dataclasses.replace(u, names=[_GROUP_PHRASE.sub("", n).strip() or n for n in u.names])
-    columns = _twin_columns(t, u, labels, numeric, superset=superset)
+    columns = _twin_columns(t, u, labels, numeric, superset=group_free)
     if columns is None or columns[1]:
         return None
     matched = _twin_rows(t, u, labels, columns[0])
