@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 import os
 import random
@@ -567,17 +568,21 @@ def test_large_file_streams_with_bounded_arrow_memory(tmp_path: Path) -> None:
             fh.write(line)
     size = path.stat().st_size
     assert size > 150 << 20
+    gc.collect()
+    # Arrow's memory pool is shared by the whole test process: earlier tests may still hold buffers, so
+    # only what this stream adds is measured (about 88 MiB here for 210 MB, and the same for 420 MB).
+    base = pa.total_allocated_bytes()
     src = open_csv(path)
     rows = 0
     peak = 0
     for batch in src.batches(batch_rows=65536):
         assert batch.num_rows <= 65536
         rows += batch.num_rows
-        peak = max(peak, pa.total_allocated_bytes())
+        peak = max(peak, pa.total_allocated_bytes() - base)
         del batch
     assert rows == 10_000_000
     # Arrow's read-ahead holds a bounded number of 2 MiB blocks, whatever the file size.
-    assert peak < 100 << 20
+    assert peak < min(100 << 20, size // 2)
 
 
 # -- the real-world corpus -----------------------------------------------------------------------------
