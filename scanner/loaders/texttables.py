@@ -1950,18 +1950,50 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
 
     lines = text.split("\n")
     tables: list[TextTable] = []
-    for start, end, rows in latex.iter_blocks(lines):
-        width = max((len(r) for _, r in rows), default=0)
-        head = 0
-        while head < len(rows) and latex.is_header_row(rows[head][1]):
-            head += 1
-        body = [(k, latex.cells_text(r, width)) for k, r in rows[head:]]
-        if width >= 2 and head < len(rows):
-            names = latex.header_names([r for _, r in rows[:head]], width)
-            tables.append(TextTable(unique_names(names), [c for _, c in body], first_line + body[0][0], "latex",
-                                    tuple(first_line + k for k, _ in body)))
+    for start, end, block in latex.iter_blocks(lines):
+        width = max((len(r) for _, r in block), default=0)
+        for rows in _latex_panels(block):
+            head = 0
+            while head < len(rows) and latex.is_header_row(rows[head][1]):
+                head += 1
+            body = [(k, latex.cells_text(r, width)) for k, r in rows[head:]]
+            if width >= 2 and head < len(rows):
+                names = latex.header_names([r for _, r in rows[:head]], width)
+                tables.append(TextTable(unique_names(names), [c for _, c in body], first_line + body[0][0],
+                                        "latex", tuple(first_line + k for k, _ in body)))
         lines[start:end] = [""] * (end - start)
     return tables, "\n".join(lines)
+
+
+# A column's name in a header row: a word, not a number in brackets (a standard error, a model's "(2)").
+_WORD_CELL = lazy_compile(r"^[^\W\d_]", re.UNICODE)
+
+
+def _latex_panels(rows: list[tuple[int, list[str | None]]]) -> list[list[tuple[int, list[str | None]]]]:
+    """The rows of one LaTeX tabular cut into its panels: a header row under the data (nothing in the label
+    column, words over two or more columns: `` & Behandlade & Kontroll & Totalt``) starts a table of its own
+    with its own columns. A regression table's "Panel B: Antal personer" is a table of counts, not more rows
+    of the models above it."""
+    from scanner.loaders import latex
+
+    def words(row: list[str | None]) -> tuple[str, ...]:
+        return tuple((c or "").strip() for c in row)
+
+    def header_at(i: int) -> bool:
+        row = rows[i][1]
+        named = [c.strip() for c in row[1:] if c and c.strip()]
+        return (not (row[0] or "").strip() and latex.is_header_row(row)
+                and len(named) >= 2 and all(_WORD_CELL.match(c) for c in named)
+                and i + 1 < len(rows) and not latex.is_header_row(rows[i + 1][1])
+                and words(row) not in top)  # the models' numbers again over the next panel: the same columns
+
+    first_data = next((i for i, (_, r) in enumerate(rows) if not latex.is_header_row(r)), len(rows))
+    top = {words(r) for _, r in rows[:first_data]}
+    cuts = [i for i in range(first_data + 1, len(rows)) if header_at(i)]
+    if not cuts:
+        return [rows]
+    bounds = [0, *cuts, len(rows)]
+    return [rows[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 # A column naming the statistic of each row: SPSS's crosstab stacks "Count" over "% within Region" (and
