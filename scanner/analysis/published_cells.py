@@ -1550,6 +1550,15 @@ _EXCLUDING = lazy_compile(r"(?i)(?<![\w])(?:exkl\.?|ekskl\.?|excl\.?|excluding|e
                           r"ilman|lukuun ottamatta)(?![\w])")
 
 
+# A column of the sample a model was estimated on, beside the population it was drawn from ("Population |
+# Estimationsstikprøve", "Full cohort | Analytic sample"): the difference is the persons left out (with no
+# income, a missing covariate), a count like any other.
+_SAMPLE = lazy_compile(r"(?i)(?:\b(?:estimation|estimating|analysis|analytic(?:al)?|regression|model|final|"
+                       r"complete[- ]case)\s+(?:sample|population|cohort)|\bcomplete\s+cases\b|"
+                       r"(?:estimations?|analyse|estimerings?|analys|regressions?)(?:stikprøve|utvalg|urval|"
+                       r"population|populasjon)|\bestimointiotos|\banalyysiotos)")
+
+
 _OTHER_SEX = {"men": "women", "women": "men", "boys": "girls", "girls": "boys"}
 # An index column: "Indeksi (2015=100)", "Indeks 2015 = 100", "Index (base 2015=100)".
 _INDEX_COLUMN = lazy_compile(r"(?i)(?:indeks|indeksi|index|indextal|indekstal)\b.*?=\s*100|"
@@ -1701,7 +1710,9 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
         # one sex beside all ("Alle;Kvinner", "all,women") when the other sex has no column: all minus it is
         # the other sex (14 - 12 is 2 men)
         of_all = sex is not None and whole is not None and names_all(whole.name) and _OTHER_SEX[sex] not in sexes
-        if not _SUBSET.match(c.name) and not _EXCLUDING.search(c.name) and not of_all:
+        # a model's sample beside the population it came from (not a sample beside another sample)
+        sample = whole is not None and _SAMPLE.search(c.name) is not None and _SAMPLE.search(whole.name) is None
+        if not _SUBSET.match(c.name) and not _EXCLUDING.search(c.name) and not of_all and not sample:
             whole = c
             continue
         if whole is None:
@@ -1709,8 +1720,8 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
         total = frame.get_column(whole.name).cast(float).to_numpy()
         part = frame.get_column(c.name).cast(float).to_numpy()
         rest = total - part
-        if of_all and np.any(rest < 0):
-            continue  # a part is never larger than its whole: these are no sex and all of one group
+        if (of_all or sample) and np.any(rest < 0):
+            continue  # a part is never larger than its whole: these are two groups, not a group and its part
         small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=whole.name)
 
