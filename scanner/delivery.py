@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.discover import DiscoveredFile, FileKind
-from scanner.findings import FileResult, Finding, Severity, Verdict
+from scanner.findings import FileResult, Finding, Location, Severity, Verdict
 from scanner.rules.registry import Shape
 
 if TYPE_CHECKING:
@@ -200,9 +200,12 @@ def _where(f: Finding) -> tuple[object, ...]:
 
 def _shown(entry: DiscoveredFile, config: Config) -> str:
     """The other file's name as a finding shows it: masked when it holds a person or business number."""
+    return _shown_name(entry.path.name, config)
+
+
+def _shown_name(name: str, config: Config) -> str:
     from scanner.pid_scan import scan_names
 
-    name = entry.path.name
     return masking.mask_path(name) if scan_names([name], config.profile.countries) else name
 
 
@@ -232,7 +235,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     out: dict[str, list[Finding]] = defaultdict(list)
     texts = [t.text for t in tables]
 
-    def pair(k: int, src: int) -> tuple[_Table, str] | None:
+    def pair(k: int, src: int) -> tuple[_Table, str, _Table] | None:
         """The table that hides a cell and the name of the other file, when the two are judged together: not
         one file's own tables (its own scan links them), and not beside a table file that fails on its own (it
         does not leave: an unsafe version beside its suppressed one; once it is fixed, a new scan links the
@@ -243,7 +246,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         if mine.source_only or mine.entry.path == other.entry.path \
                 or (other.entry.relpath in failed and not other.source_only):
             return None
-        return mine, _shown(other.entry, config)
+        return mine, _shown(other.entry, config), other
 
     def judged(mine: _Table, table: TextTable, which: Sequence[RuleSpec]) -> list[Finding]:
         """The blocking findings of ``which`` on ``table`` (a cell that is no small count or "not audited" with
@@ -251,21 +254,27 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         model = analyse(TextTableSource(mine.entry.path, table), config)
         return [f for f in judge(model, which, config, mine.entry.relpath, key) if f.severity >= Severity.BLOCK]
 
-    def report(mine: _Table, f: Finding, why: str) -> None:
+    # (the other file of each pair: (its path, its sheet) -> the files whose cells it completes, and how many)
+    completes: dict[tuple[str, str], dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+
+    def report(mine: _Table, f: Finding, why: str, other: _Table | None = None) -> None:
         placed = mine.place(f)
         out[mine.entry.relpath].append(dataclasses.replace(placed, message=f"{placed.message} {why}"))
+        # (not when this file fails on its own: it does not leave as it is, and its fix is scanned with the other)
+        if other is not None and not other.source_only and mine.entry.relpath not in failed:
+            completes[other.entry.relpath, other.sheet][mine.entry.relpath].append(placed)
 
     # classes cut at other bounds in two files ("18-29 år" beside "18-24 år"): the difference is a count too
     for d in band_differences(texts, config.profile.threshold) if small else ():
         if (linked := pair(d.k, d.other)) is None:
             continue
-        mine, name = linked
+        mine, name, other = linked
         why = f"The classes of '{name}' are cut at other bounds: {', '.join(d.how)} follow by subtraction."
         for f in judged(mine, d.table, small):
             if f.location.row is not None:
                 if d.rows_are_classes:  # (a class recomputed is no row of the file)
                     f = dataclasses.replace(f, location=dataclasses.replace(f.location, row=None))
-                report(mine, f, why)
+                report(mine, f, why, other)
     # a table with a group left out beside the table with it: the difference is the group's own table; and
     # cumulative counts a year apart: the difference is each cell's new cases of the later year
     differences = (
@@ -284,10 +293,10 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         for d in found:
             if (linked := pair(d.k, d.other)) is None:
                 continue
-            mine, name = linked
+            mine, name, other = linked
             for f in judged(mine, d.table, small):
                 if f.location.row is not None:
-                    report(mine, f, why_text.format(name))
+                    report(mine, f, why_text.format(name), other)
     # tables of one shape in several files, one the sum of the others (a file per sex beside the total's)
     for stack in stacked_tables(texts, [t.entry.path.name for t in tables]):
         members = [tables[k] for k in (*stack.parts, stack.total)]
@@ -310,24 +319,24 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     for sized in sized_shares(texts) if small else ():
         if (linked := pair(sized.k, sized.source)) is None:
             continue
-        mine, name = linked
+        mine, name, other = linked
         why = f"Its shares are of groups whose sizes '{name}', another file of the same folder, gives."
         for f in judged(mine, sized.table, small):
             if f.location.row is not None:
                 # (a cell not found again, its column's name masked, is kept at no row: never lose a finding)
                 row, column = sized.cell_of(f.location.row, f.location.column or "", mine.text.names) or (None, None)
                 report(mine, dataclasses.replace(f, location=dataclasses.replace(f.location, row=row, column=column)),
-                       why)
+                       why, other)
     def report_cells(k: int, src: int, table: TextTable, cells: Iterable[tuple[int, int]], why_text: str) -> None:
         """The findings of ``table`` (file ``k`` with file ``src``'s numbers) at ``cells``, with ``why_text``
         naming the other file."""
         if (linked := pair(k, src)) is None:
             return
-        mine, name = linked
+        mine, name, other = linked
         places = {(i + 1, table.names[c]) for i, c in cells}
         for f in judged(mine, table, small):
             if (f.location.row, f.location.column) in places:
-                report(mine, f, why_text.format(name))
+                report(mine, f, why_text.format(name), other)
 
     # a hidden count beside its group's size, whose share another file publishes (5.3 % of 38 is 2)
     for k, src, found, cells in filled_from_shares(texts, config.profile.threshold) if small else ():
@@ -338,11 +347,11 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     for k, src, counts in sums_and_means(texts) if small else ():
         if (linked := pair(k, src)) is None:
             continue
-        mine, name = linked
+        mine, name, other = linked
         why = f"Its sums over the means in '{name}', another file of the same folder, count the units of each cell."
         for f in judged(mine, counts, small):
             if f.location.row is not None:
-                report(mine, f, why)
+                report(mine, f, why, other)
     # a cell another file marks as a group too small to show ("<3"), published here
     titles = [f"{t.entry.path.name} {t.sheet}" for t in tables]
     for k, src, marked, cells in shown_where_small(texts, config.profile.threshold, titles) if small else ():
@@ -352,15 +361,36 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     for k, src, found in linked_tables(texts):
         if (linked := pair(k, src)) is None:
             continue
-        mine, name = linked
+        mine, name, other = linked
         found_small: list[Finding] = []
         if small and found.names[-1] == LINKED_TOTAL and found.names[-1] not in mine.text.names:
             # the other file's counts as the rows' sizes: a table of shares gives its counts (4,3 % of 47)
             sized_rows = TextTable([*found.names[:-1], "N"], found.rows, found.data_line, found.kind, found.lines)
             found_small = judged(mine, sized_rows, small)
         for f in (*judged(mine, found, rules), *found_small):
-            report(mine, f, f"Read beside '{name}', another file of the same folder, whose numbers pin it.")
+            report(mine, f, f"Read beside '{name}', another file of the same folder, whose numbers pin it.", other)
+    # the other file of a pair completes the cell too: it may leave only without the other (review)
+    for (path, sheet), by_file in completes.items():
+        for where, found in by_file.items():
+            out[path].append(_completing(found[0], path, sheet, where, len(found), config, key))
     return out
+
+
+def _completing(first: Finding, path: str, sheet: str, where: str, cells: int, config: Config, key: bytes) -> Finding:
+    """The finding in the other file of a pair: its numbers complete ``cells`` cells of the file ``where``
+    (``first`` is the first of them, as found there). The file is safe alone, the pair is not: it is held for a
+    person (review), who releases it only with the other file fixed or withheld, never beside it as it is."""
+    shown = _shown_name(Path(where).name, config)
+    more = f" and {cells - 1} more" if cells > 1 else ""
+    sheet_shown = masking.mask_name(sheet) if sheet else None
+    return dataclasses.replace(
+        first,
+        severity=min(first.severity, Severity.REVIEW),
+        location=Location(path=path, sheet=sheet_shown, cell=(("completes", shown),)),
+        message=f"Its numbers complete a cell of '{shown}', another file of the same folder{more}: {first.message}",
+        fingerprint=masking.fingerprint(key, first.rule, path, sheet, "completes", where),
+        accepted=None,
+    )
 
 
 def delivery_findings(entries: Sequence[DiscoveredFile], results: Sequence[FileResult], config: Config,
