@@ -1102,6 +1102,8 @@ _CATEGORY_HEADER = lazy_compile(
     r"v\.|aar)\b"
     # open classes written with a dash: "65- år", "65 –", "-17 år"
     r"|\d\s*[-–]\s*(år|aar|years?|yrs?|vuotta|v\.)?\s*$|^\s*[-–]\s*\d+\s*(år|aar|years?|yrs?|vuotta|v\.)?\s*$"
+    # bands in a variable's name, written with underscores: "doedsfald_0_4_aar", "ufore_18_29_ar", "bef_65plus"
+    r"|(?:^|[_\s])\d{1,3}_\d{1,3}_(?:år|aar|ar|years?|yrs?|vuotta|v)(?:$|[_\s])|(?:^|[_\s])\d{1,3}_?plus(?:$|[_\s])"
     # the class of units whose value is missing ("Uoplyst køn", "Okänd ålder", "Unknown age"): a category
     # like the columns beside it, not the dimension its word names
     r"|^\s*(uoplyst|ukendt|ukjent|uoppgitt|okänd|okand|unknown|missing|not stated|uppgift saknas)\b",
