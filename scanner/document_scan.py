@@ -551,21 +551,35 @@ class _DocumentScan:
         rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))
         rows.extend([f"at risk {k}", v] for k, v in enumerate(_at_risk_numbers(fig.labels), start=1))
         rows.extend(_unit_counts(fig.labels))
-        rows.extend(_named_counts(fig.labels))
+        named = _named_counts(fig.labels)
+        if says_counts(fig.labels):
+            rows.extend(named)
+        elif named:
+            # whole numbers beside names on a figure that does not say what they are (a tile map's "Ærø",
+            # "2" under a title of births): counts, or rounded rates and means; a person checks the small ones
+            self._figure_table(fig, named, unsure=True)
         bars = _count_bars(fig)
         if sizes + len(values) < len(bars):
             # the bars' heights, unless every bar has its count or its group's size written on it (then the
             # bars may be means of those groups): a title's or a legend's "N = 801" says nothing of a
             # histogram's tail bar of 1, nor do labels on some bars ("<3") of the others
             rows.extend([f"bar {k}", v] for k, v in enumerate(bars, start=1))
-        if not rows:
-            return
+        if rows:
+            self._figure_table(fig, rows)
+
+    def _figure_table(self, fig: Figure, rows: list[list[str]], *, unsure: bool = False) -> None:
+        """Counts printed on ``fig`` (a label, a count), through the table rules; ``unsure`` when the figure
+        does not say they are counts (a finding is then for a person: review)."""
         table = TextTable(unique_names(["label", "n"]), rows, 1, "figure-labels")
         judged = _Judged()
         self._table(table, judged, identifiers=False)
         place = fig.place.with_element(f"{fig.place.element + ': ' if fig.place.element else ''}counts shown "
                                        "on the figure")
-        self.findings.extend(_placed(f, place, self.key) for f in judged.report)
+        for f in judged.report:
+            if unsure and f.severity > Severity.REVIEW:
+                f = dataclasses.replace(f, severity=Severity.REVIEW, message=f"{f.message} The figure does not "
+                                        "say its numbers are counts: a person checks.")
+            self.findings.append(_placed(f, place, self.key))
 
     def _data(self, ds: DataSet, place: Place) -> DataFacts:
         d = DataFacts(ds.where, place.page, place.slide, place.element, metadata=ds.metadata,
@@ -611,7 +625,9 @@ _UNIT_COUNT = lazy_compile(
 _COUNT_WORD = lazy_compile(r"(?i)\b(?:cases|counts?|number|antal|antall|antalet|lukumäärä|lkm|anzahl|n\s*=|persons|"
                          r"personer|patients|patienter|firms|virksomheder|foretak|företag|tilf(?:æ|ae)lde|fall|"
                          r"tilfeller|deaths|d(?:ø|oe)dsfald|dødsfall|dödsfall|incidence|recipients|mottakere|"
-                         r"mottagare|modtagere|elever|students)\b")
+                         r"mottagare|modtagere|elever|students|births|f(?:ø|oe)dsler|(?:levende)?f(?:ø|oe)dte|(?:levande)?f(?:ö|o)dda|f(?:ö|o)dslar|"
+                         r"syntyneet|elävänä syntyneet|admissions|indl(?:æ|ae)ggelser|indlagte|inl(?:ä|a)ggningar|"
+                         r"innleggelser|avlidna|d(?:ø|oe)de|d(?:ö|o)da|kuolleet)\b")
 
 
 def _unit_counts(labels: Sequence[str]) -> list[list[str]]:
@@ -626,14 +642,17 @@ def _unit_counts(labels: Sequence[str]) -> list[list[str]]:
 
 def _named_counts(labels: Sequence[str]) -> list[list[str]]:
     """A name, then a whole number, label after label (a map's areas with their counts: "Ærø", "4",
-    "Fanø", "1"), three pairs or more, on a figure whose texts say it shows counts (cases, number, antal)."""
-    if not any(_COUNT_WORD.search(x) for x in labels):
-        return []
+    "Fanø", "1"), three pairs or more (whatever the figure says they are: see :func:`says_counts`)."""
     rows = []
     for a, b in itertools.pairwise(labels):
         if _WHOLE.match(b.strip()) and not any(ch.isdigit() for ch in a) and 0 < len(a.strip()) <= 40:
             rows.append([a.strip(), b.strip()])
     return rows if len(rows) >= 3 else []
+
+
+def says_counts(labels: Sequence[str]) -> bool:
+    """Whether a figure's texts say it shows counts ("Antal", "cases", "Fødsler")."""
+    return any(_COUNT_WORD.search(x) for x in labels)
 
 
 # The row title of a survival plot's table of numbers at risk: "Number at risk", "No. at risk", "At risk",
