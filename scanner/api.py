@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from scanner import __version__, formats, masking
 from scanner.config import Config, load_config
-from scanner.delivery import link_delivery
+from scanner.delivery import delivery_findings, link_delivery, linkable, with_findings
 from scanner.discover import HEAD_SIZE, DiscoveredFile, DiscoveryError, FileKind, classify_content, discover
 from scanner.engine import judge, rules_for
 from scanner.findings import VERDICT_ORDER, FileResult, Finding, ScanResult, Severity
@@ -888,6 +888,11 @@ def _in_member(findings: Iterable[Finding], ref: SourceRef) -> list[Finding]:
     return out
 
 
+#: Bytes of an archive's small members kept for the delivery pass over them (each at most
+#: :data:`scanner.delivery.LINK_MAX_BYTES`).
+_LINK_KEEP_BYTES = 64 << 20
+
+
 class _ArchiveScan:
     """The scan of one archive on disk and everything nested in it: one budget, one private temporary
     directory (outside the scanned tree, removed afterwards even on error)."""
@@ -909,12 +914,14 @@ class _ArchiveScan:
         assert spec is not None
         part = None
         names: list[str] = []
+        kept: list[tuple[DiscoveredFile, bytes]] = []
         try:
             part = spec.read(source, kind, ctx)
             for member in part.members:
                 names.append(member.name)
-                members.extend(self.member(member, ref, ctx))
+                members.extend(self.member(member, ref, ctx, kept))
             _add_problems(facts, part.problems)
+            members = self.linked(members, kept, ctx)
         except MemoryError:
             facts.problems.append("ran out of memory while reading")
         except Exception as exc:  # fail closed: an unexpected error is a review, not a crash or a pass
@@ -948,8 +955,30 @@ class _ArchiveScan:
                           key=Finding.sort_key)
         return FileResult(str(ref), kind.value, size, tuple(findings), time.perf_counter() - started, hash=digest)
 
-    def member(self, member: Member, parent: SourceRef, ctx: ReadContext) -> list[FileResult]:
-        """One member's results: a file's, or a nested archive's and its members'."""
+    def linked(self, results: list[FileResult], kept: list[tuple[DiscoveredFile, bytes]],
+               ctx: ReadContext) -> list[FileResult]:
+        """``results`` with the findings of the delivery pass over the members ``kept`` (:mod:`scanner.delivery`:
+        an archive's folder is a delivery like a folder on disk), read again from memory."""
+        if len(kept) < 2:
+            return results
+        sources: list[Source] = []
+        try:
+            entries = []
+            for entry, data in kept:
+                src = Source(SourceRef.parse(entry.relpath), data=data, digest=entry.hash)
+                sources.append(src)
+                entries.append(dataclasses.replace(entry, path=src.to_file(ctx.spill_dir, ctx.next_serial())))
+            added = delivery_findings(entries, results, self.config, self.key, analyse_table)
+        finally:
+            for src in sources:
+                src.release()
+        return [with_findings(r, _in_member(added[r.path], SourceRef.parse(r.path))) if r.path in added else r
+                for r in results]
+
+    def member(self, member: Member, parent: SourceRef, ctx: ReadContext,
+               kept: list[tuple[DiscoveredFile, bytes]] | None = None) -> list[FileResult]:
+        """One member's results: a file's, or a nested archive's and its members'. A member the delivery pass
+        reads is added to ``kept`` with its bytes (at most :data:`_LINK_KEEP_BYTES` in all)."""
         ref = parent.child(member.name)
         src = member.source
         if src is None:  # not read: encrypted, a link, over a limit, damaged
@@ -968,6 +997,10 @@ class _ArchiveScan:
             path = src.to_file(ctx.spill_dir, ctx.next_serial())
             entry = DiscoveredFile(path, str(ref), kind, src.size, None, src.digest)
             result = _scan_one(entry, self.config, self.key, self.threads, member.problems)
+            if kept is not None and linkable(entry) \
+                    and sum(len(d) for _, d in kept) + entry.size <= _LINK_KEEP_BYTES:
+                with contextlib.suppress(OSError):
+                    kept.append((entry, path.read_bytes()))
             return [dataclasses.replace(result, findings=tuple(_in_member(result.findings, ref)))]
         except MemoryError:
             problem = Problem(ProblemKind.DAMAGED, "ran out of memory while reading")

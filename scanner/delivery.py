@@ -26,15 +26,18 @@ prints on its bars. It links them (:mod:`scanner.loaders.texttables`):
 
 TAB004 (and TAB001 for counts a pair of tables gives) runs on each table with the other's numbers added;
 only blocking findings are kept. A cell it can now recompute is reported in the file that hides (or shows) it,
-naming the file that gives it away. A table file that fails on its own gives nothing away here: it does not
-leave as it is (a folder often holds the unsafe first version beside the suppressed one; once the first is
-fixed or removed, a new scan links what is left); a note, report or log gives its totals whatever else makes
-it fail. Tables of one workbook or document are linked by its own scan; here only pairs of two files are
-judged.
+naming the file that gives it away; that other file (a table file) gets a review finding, "its numbers
+complete a cell of ...": safe alone, it may not leave beside the first as it is. A table file that fails on
+its own gives nothing away here: it does not leave as it is (a folder often holds the unsafe first version
+beside the suppressed one; once the first is fixed or removed, a new scan links what is left); a note, report
+or log gives its totals whatever else makes it fail. Tables of one workbook or document are linked by its
+own scan; here only pairs of two files are judged.
 
 This is a second read of those small files (the single-pass engine reads each file once for its own
 verdict); a delivery folder's tables are small, and only folders with two or more table files are read.
-Archive members are not linked across members (each member's own tables are still audited).
+A folder inside an archive is a delivery too: the archive's scan keeps its small members' bytes in memory
+(at most 64 MiB) and links them the same way (``scanner.api``); an archive is not linked with the files
+beside it.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from scanner import masking
 from scanner.discover import DiscoveredFile, FileKind
 from scanner.findings import FileResult, Finding, Location, Severity, Verdict
 from scanner.rules.registry import Shape
+from scanner.sources import SourceRef
 
 if TYPE_CHECKING:
     from scanner.config import Config
@@ -61,7 +65,7 @@ if TYPE_CHECKING:
 
     Analyse = Callable[[TabularSource, Config], TableModel]
 
-__all__ = ["LINK_MAX_BYTES", "LINK_MAX_TABLES", "delivery_findings", "link_delivery", "with_findings"]
+__all__ = ["LINK_MAX_BYTES", "LINK_MAX_TABLES", "delivery_findings", "link_delivery", "linkable", "with_findings"]
 
 log = logging.getLogger(__name__)
 
@@ -182,12 +186,33 @@ def _tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
         return []
 
 
-def _folders(entries: Iterable[DiscoveredFile]) -> dict[Path, list[DiscoveredFile]]:
-    by_folder: dict[Path, list[DiscoveredFile]] = defaultdict(list)
+def _name(entry: DiscoveredFile) -> str:
+    """The file's own name, as the researcher wrote it: an archive member's (``b.csv`` of ``a.zip!dir/b.csv``),
+    not the name of the copy it is read from."""
+    return SourceRef.parse(entry.relpath).name
+
+
+def _folder(entry: DiscoveredFile) -> tuple[str, ...]:
+    """The folder a file lies in: on disk, or inside an archive (``a.zip!dir/``; members of one archive
+    folder are one delivery)."""
+    ref = SourceRef.parse(entry.relpath)
+    if not ref.members:
+        return (str(entry.path.parent),)
+    return (ref.path, *ref.members[:-1], ref.members[-1].replace("\\", "/").rpartition("/")[0])
+
+
+def linkable(entry: DiscoveredFile) -> bool:
+    """Whether ``entry`` is read by the delivery pass: a small table file, or a note, report, log or notebook
+    beside one."""
+    source = entry.kind in _SOURCE_KINDS or (entry.kind is FileKind.CODE and entry.relpath.lower().endswith(".ipynb"))
+    return (entry.kind in _KINDS or source) and not entry.error and 0 < entry.size <= LINK_MAX_BYTES
+
+
+def _folders(entries: Iterable[DiscoveredFile]) -> dict[tuple[str, ...], list[DiscoveredFile]]:
+    by_folder: dict[tuple[str, ...], list[DiscoveredFile]] = defaultdict(list)
     for e in entries:
-        source = e.kind in _SOURCE_KINDS or (e.kind is FileKind.CODE and e.relpath.lower().endswith(".ipynb"))
-        if (e.kind in _KINDS or source) and not e.error and 0 < e.size <= LINK_MAX_BYTES:
-            by_folder[e.path.parent].append(e)
+        if linkable(e):
+            by_folder[_folder(e)].append(e)
     # (a folder needs a table file that may hide a cell, and another file to read beside it)
     return {folder: files for folder, files in by_folder.items()
             if len(files) >= 2 and any(e.kind in _KINDS for e in files)}
@@ -200,7 +225,7 @@ def _where(f: Finding) -> tuple[object, ...]:
 
 def _shown(entry: DiscoveredFile, config: Config) -> str:
     """The other file's name as a finding shows it: masked when it holds a person or business number."""
-    return _shown_name(entry.path.name, config)
+    return _shown_name(_name(entry), config)
 
 
 def _shown_name(name: str, config: Config) -> str:
@@ -288,8 +313,8 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     for linker, why_text in differences if small else ():
         # (a table of one group is named by its group: a file's name without its type, "tabell1_män", beside
         # "tabell2_totalt")
-        found = subgroup_differences(texts, [t.entry.path.stem for t in tables], captions=True) \
-            if linker is subgroup_differences else linker(texts, [t.entry.path.name for t in tables])
+        found = subgroup_differences(texts, [Path(_name(t.entry)).stem for t in tables], captions=True) \
+            if linker is subgroup_differences else linker(texts, [_name(t.entry) for t in tables])
         for d in found:
             if (linked := pair(d.k, d.other)) is None:
                 continue
@@ -298,7 +323,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
                 if f.location.row is not None:
                     report(mine, f, why_text.format(name), other)
     # tables of one shape in several files, one the sum of the others (a file per sex beside the total's)
-    for stack in stacked_tables(texts, [t.entry.path.name for t in tables]):
+    for stack in stacked_tables(texts, [_name(t.entry) for t in tables]):
         members = [tables[k] for k in (*stack.parts, stack.total)]
         if len({t.entry.path for t in members}) < 2 or any(t.entry.relpath in failed for t in members):
             continue  # one file's own sheets (its own scan stacks them), or a file that does not leave
@@ -353,7 +378,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
             if f.location.row is not None:
                 report(mine, f, why, other)
     # a cell another file marks as a group too small to show ("<3"), published here
-    titles = [f"{t.entry.path.name} {t.sheet}" for t in tables]
+    titles = [f"{_name(t.entry)} {t.sheet}" for t in tables]
     for k, src, marked, cells in shown_where_small(texts, config.profile.threshold, titles) if small else ():
         report_cells(k, src, marked, cells, "'{}', another file of the same folder, marks this cell's group as too "
                                             "small to show.")

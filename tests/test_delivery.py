@@ -782,3 +782,41 @@ def test_a_file_of_an_age_band_beside_the_file_of_all_ages(tmp_path: Path) -> No
     files = _scan(_folder(tmp_path / "safe", {"tabell_0-17_aar.csv": young,
                                                "tabell_alle_aldre.csv": every.replace("Finnmark;25", "Finnmark;31")}))
     assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def _zip(path: Path, files: dict[str, str]) -> Path:
+    import zipfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return path
+
+
+def test_the_members_of_an_archive_folder_are_one_delivery(tmp_path: Path) -> None:
+    # the pair of the first test, zipped in a folder of the archive beside a README: linked like files on disk
+    request = _zip(tmp_path / "levering" / "udtraek_2024.zip", {
+        "README.md": "Tabeller til artiklen.\n", "tabeller/tab1_region.csv": BY_REGION,
+        "tabeller/tab2_region_koen.csv": BY_REGION_SEX})
+    result = api.scan([request.parent], load_config(), jobs=1)
+    files = {r.path.split("/", 1)[1]: r for r in result.files}  # (the path under "levering/")
+    details = files["udtraek_2024.zip!tabeller/tab2_region_koen.csv"]
+    assert details.verdict is Verdict.FAIL
+    (finding,) = [f for f in details.findings if f.rule == "TAB004"]
+    assert "tab1_region.csv" in finding.message
+    assert finding.location.path.endswith("udtraek_2024.zip")
+    assert finding.location.member == "tabeller/tab2_region_koen.csv"
+    _completes(files["udtraek_2024.zip!tabeller/tab1_region.csv"], "tab2_region_koen.csv")
+    assert files["udtraek_2024.zip"].verdict is Verdict.FAIL
+    assert files["udtraek_2024.zip!README.md"].verdict is Verdict.PASS
+
+
+def test_archive_members_in_other_folders_or_suppressed_consistently_are_not_linked(tmp_path: Path) -> None:
+    apart = _zip(tmp_path / "a" / "apart.zip", {"2021/tab1_region.csv": BY_REGION,
+                                                 "2022/tab2_region_koen.csv": BY_REGION_SEX})
+    both_hidden = BY_REGION_SEX.replace("..;59", "..;..")
+    fixed = _zip(tmp_path / "b" / "fixed.zip", {"tab1_region.csv": BY_REGION, "tab2_region_koen.csv": both_hidden})
+    for archive in (apart, fixed):
+        files = _scan(archive.parent)
+        assert {r.verdict for r in files.values()} == {Verdict.PASS}, archive.name
