@@ -48,6 +48,7 @@ from scanner.sources import FileView, Source, SourceRef, hash_file, shared_view
 
 if TYPE_CHECKING:
     from scanner.loaders.printouts import LogPart
+    from scanner.loaders.texttables import Differenced, TextTable
     from scanner.table_model import TableModel
     from scanner.tables.compute import TableSpec
     from scanner.tables.model import TableResult
@@ -337,21 +338,8 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
     small = [s for s in table_rules if s.code == "TAB001"]
     tables = [t for t in found_tables if not t.kind.startswith("prose")]
     if small and len(tables) > 1:
-        from scanner.loaders.texttables import caption_of, excluded_differences, subgroup_differences
-
-        # a table of one group beside the table of all ("... among women, by age" under "... by age"): their
-        # difference is the other group's counts (5 - 3 cases is 2 men); a table that leaves a group out
-        # ("... excluding Læsø municipality") beside the table with it: the difference is that group's
-        linked = [(d, "This table is of one group and another table of the file of all: the difference is the "
-                      "other group's count.") for d in subgroup_differences(tables, captions, captions=True)]
-        linked += [(d, "This table leaves a group out of another table of the file: the difference is that group's "
-                       "count.") for d in excluded_differences(tables, [caption_of(c) for c in captions])]
-        for d, why in linked:
-            table = analyse_table(TextTableSource(Path(entry.path), d.table), config)
-            judged = [dataclasses.replace(f, message=f"{f.message} {why}")
-                      for f in judge(table, small, config, entry.relpath, key) if f.severity >= Severity.BLOCK]
-            findings.extend(_at_row_lines(judged, d.table.lines) if d.table.lines else
-                            _at_lines(judged, d.table.data_line))
+        for d, f in linked_group_findings(tables, captions, small, config, entry.relpath, key, Path(entry.path)):
+            findings.extend(_at_row_lines([f], d.table.lines) if d.table.lines else _at_lines([f], d.table.data_line))
     suppression = [s for s in table_rules if s.code == "TAB004"]
     if suppression and len(found_tables) > 1:
         from scanner.loaders.texttables import linked_tables
@@ -364,6 +352,25 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
             findings.extend(_at_row_lines(judged, found.lines) if found.lines else
                             _at_lines(judged, found.data_line))
     return findings
+
+
+def linked_group_findings(tables: Sequence[TextTable], captions: Sequence[str], small: list[RuleSpec], config: Config,
+                          relpath: str, key: bytes, path: Path) -> Iterator[tuple[Differenced, Finding]]:
+    """The blocking small-cell findings (``small``: TAB001) that a file's own tables give by subtraction, each
+    with the pair it comes from (its rows are those of the pair's table ``k``): a table of one group beside the table of
+    all ("... among women, by age" under "... by age", "16–64 år" under "20–64 år": 5 - 3 cases is 2 men), and
+    a table that leaves a group out ("... excluding Læsø municipality") beside the table with it."""
+    from scanner.loaders.texttables import TextTableSource, caption_of, excluded_differences, subgroup_differences
+
+    linked = [(d, "This table is of one group and another table of the file of all: the difference is the "
+                  "other group's count.") for d in subgroup_differences(tables, captions, captions=True)]
+    linked += [(d, "This table leaves a group out of another table of the file: the difference is that group's "
+                   "count.") for d in excluded_differences(tables, [caption_of(c) for c in captions])]
+    for d, why in linked:
+        table = analyse_table(TextTableSource(path, d.table), config)
+        for f in judge(table, small, config, relpath, key):
+            if f.severity >= Severity.BLOCK:
+                yield d, dataclasses.replace(f, message=f"{f.message} {why}")
 
 
 def _model_findings(text: str, first_line: int, rules: list[RuleSpec], config: Config, relpath: str,

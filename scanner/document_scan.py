@@ -407,6 +407,7 @@ class _DocumentScan:
 
         rules = [r for r in self.table_rules if r.code == "TAB004"]
         small = [(t, d) for t, d in read if len(t.rows) <= LINKED_MAX_ROWS]
+        self._group_differences(small)
         if not rules or not small:
             return
         prose = prose_margins(self.prose) if any(SUPPRESSION_MARKER.fullmatch(c.strip()) for t, _ in small
@@ -423,6 +424,20 @@ class _DocumentScan:
             judged.keep((f for f in judge(model, rules, self.config, self.path, self.key)
                          if f.severity >= Severity.BLOCK), self.config)
             self.findings.extend(_placed(f, small[k][1].place, self.key) for f in judged.report)
+
+    def _group_differences(self, small: list[tuple[TextTable, DocTable]]) -> None:
+        """Tables of one group beside the table of all, told apart by their captions ("Tabel B2. Personer med
+        sclerose født i Danmark" beside "Tabel B1. Alle personer med sclerose", "20–64 år" beside "16–64 år"),
+        and a table that leaves a group out beside the table with it: their difference is the other group's
+        count (9 - 8 is 1 born abroad), through the small-cell rule (:func:`scanner.api.linked_group_findings`)."""
+        from scanner.api import linked_group_findings
+
+        rules = [r for r in self.table_rules if r.code == "TAB001"]
+        if not rules or len(small) < 2:
+            return
+        for d, f in linked_group_findings([t for t, _ in small], [doc.caption or "" for _, doc in small], rules,
+                                          self.config, self.path, self.key, Path(self.entry.path)):
+            self.findings.append(_placed(f, small[d.k][1].place, self.key))
 
     def hidden(self, content: DocumentContent) -> None:
         shown: set[str] | None = None  # the numbers the visible text and tables print (read when needed)

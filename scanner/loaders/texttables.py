@@ -1199,7 +1199,9 @@ _ORIGIN = lazy_compile(r"(?i)(?<![^\W_])(?:(?:med|af|av|with|of)\s+)?(?:dansk|sv
                        r"western)\s+(?:oprindelse|herkomst|bakgrund|bakgrunn|origin|background)|(?<![^\W_])(?:"
                        r"indvandrere|efterkommere|innvandrere|etterkommere|invandrare|immigrants|descendants|"
                        r"utrikes\s+födda|inrikes\s+födda|utenlandsfødte|maahanmuuttajat|ulkomaalaistaustaiset|"
-                       r"suomalaistaustaiset)(?![^\W_])")
+                       r"suomalaistaustaiset|foreign[- ]born|native[- ]born|(?:born|født|fødte|född|födda|syntyneet)\s+"
+                       r"(?:in|i)\s+(?:denmark|danmark|sweden|sverige|norway|norge|finland|suomessa|udlandet|utlandet|"
+                       r"abroad)|born\s+abroad|(?:suomessa|ulkomailla)\s+syntyneet)(?![^\W_])")
 # (all ages, or all adults: "18 år og over", "65 and older", "18+")
 _ALL_AGES = r"\d{1,2}[\s_]*(?:år[\s_]+|years?[\s_]+)?(?:og[\s_]over|og[\s_]eldre|and[\s_]over|and[\s_]older|" \
             r"eller[\s_]äldre|eller[\s_]ældre|ja[\s_]yli)|\d{1,2}\+(?:[\s_]*år)?|alle[\s_]aldre|alle[\s_]aldersgrupper|alla[\s_]åldrar|all[\s_]ages|kaikki[\s_]ikäryhmät|kaikki[\s_]iät"
@@ -1267,6 +1269,40 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
             if other == k or totals[other] != base:
                 continue
             found = _differences(t, u, group_free=captions)
+            if found is not None:
+                out.append(Differenced(k, other, found, (titles[other], titles[k])))
+                break
+    if captions:
+        out.extend(d for d in _nested_bands(tables, titles) if not any(e.k == d.k for e in out))
+    return out
+
+
+def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """Tables whose captions are the same but for an age band, one band inside the other ("16-64 år" beside
+    "16-65 år", "20–64 år" beside "16–64 år"): the wider minus the narrower is the count of the ages between
+    (804 - 802 employed is 2 aged 65). ``table`` holds the differences in the narrower table's rows."""
+    bands: list[tuple[int, int, str] | None] = []
+    for title in titles:
+        caption = caption_of(title)
+        found = list(_AGE_BAND.finditer(caption))
+        ages = [int(a) for a in re.findall(r"\d{1,2}", found[0].group())] if len(found) == 1 else []
+        if len(ages) != 2 or ages[0] > ages[1]:
+            bands.append(None)
+            continue
+        m = found[0]
+        base = " ".join(re.findall(r"[^\W_]+", f"{caption[:m.start()]} # {caption[m.end():]}".lower()))
+        bands.append((ages[0], ages[1], base))
+    out: list[Differenced] = []
+    for k, t in enumerate(tables):
+        inner = bands[k]
+        if inner is None:
+            continue
+        for other, u in enumerate(tables):
+            outer = bands[other]
+            if other == k or outer is None or outer[2] != inner[2] or outer[:2] == inner[:2] \
+                    or not (outer[0] <= inner[0] and inner[1] <= outer[1]):
+                continue
+            found = _differences(t, u, group_free=True)
             if found is not None:
                 out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
