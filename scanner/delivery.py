@@ -259,6 +259,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
     small = [r for r in rules_for(config, Shape.TABLE) if r.code == "TAB001"]
     out: dict[str, list[Finding]] = defaultdict(list)
     texts = [t.text for t in tables]
+    titles = [f"{_name(t.entry)} {t.sheet}" for t in tables]
 
     def pair(k: int, src: int) -> tuple[_Table, str, _Table] | None:
         """The table that hides a cell and the name of the other file, when the two are judged together: not
@@ -378,12 +379,11 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
             if f.location.row is not None:
                 report(mine, f, why, other)
     # a cell another file marks as a group too small to show ("<3"), published here
-    titles = [f"{_name(t.entry)} {t.sheet}" for t in tables]
     for k, src, marked, cells in shown_where_small(texts, config.profile.threshold, titles) if small else ():
         report_cells(k, src, marked, cells, "'{}', another file of the same folder, marks this cell's group as too "
                                             "small to show.")
     # margins and twins: another file's totals, or the same table with other cells hidden
-    for k, src, found in linked_tables(texts):
+    for k, src, found in linked_tables(texts, titles):
         if (linked := pair(k, src)) is None:
             continue
         mine, name, other = linked

@@ -415,7 +415,8 @@ class _DocumentScan:
         if len(small) + len(prose) < 2:
             return
         # (a sentence's counts come after the tables: they are sources only, never a table with a hidden cell)
-        for k, _, found in linked_tables([*(t for t, _ in small), *prose]):
+        titles = [d.caption or "" for _, d in small] + [""] * len(prose)
+        for k, _, found in linked_tables([*(t for t, _ in small), *prose], titles):
             if k >= len(small):
                 continue
             model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)

@@ -296,7 +296,9 @@ class _WorkbookScan:
         texts = [TextTable(list(t.names), cell_texts(t), t.data_row, "sheet") for t in small]
         # (only cells recomputed as small counts: another table's margin may be of other units, and a
         # review from it would be noise)
-        for k, _, found in linked_tables(texts) if rules else ():
+        # (each sheet's name and title rows name the area or group it is of: "Kommuner Sjælland")
+        titles = [f"{t.sheet} {self.titles.get(id(t), '')}" for t in small]
+        for k, _, found in linked_tables(texts, titles) if rules else ():
             model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
             part = _Judged()
             self._keep(_blocking(judge(model, rules, self.config, self.path, self.key)), part)

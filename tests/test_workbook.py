@@ -931,3 +931,27 @@ def test_sheets_of_adults_and_of_an_age_band(tmp_path: Path) -> None:
     res = _scan(tmp_path / "u")
     assert res.verdict is Verdict.FAIL
     assert [f.location.sheet for f in _rules(res, "TAB001")] == ["Tabell 2"]
+
+
+@pytest.mark.parametrize(("stevns", "faxe", "verdict"), [("x", 11, Verdict.FAIL), ("x", "x", Verdict.PASS)])
+def test_a_sheet_of_one_regions_municipalities_beside_the_sheet_of_regions(
+        tmp_path: Path, stevns: object, faxe: object, verdict: Verdict) -> None:
+    # the region's row on the first sheet is the total the second sheet leaves out: 166 - 164 is 2 in Stevns
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Regioner"
+    for row in (["Dræbte i trafikken efter bopælsregion"], [], ["Region", "Dræbte"], ["Region Hovedstaden", 298],
+                ["Region Sjælland", 166], ["Region Syddanmark", 214], ["Hele landet", 678]):
+        ws.append(row)
+    ws = wb.create_sheet("Kommuner Sjælland")
+    for row in (["Dræbte i trafikken efter bopælskommune"], [], ["Kommune", "Dræbte"], ["Stevns", stevns],
+                ["Faxe", faxe], ["Køge", 12], ["Roskilde", 13], ["Holbæk", 14], ["Næstved", 114]):
+        ws.append(row)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    wb.save(folder / "trafik.xlsx")
+    result = _scan(folder)
+    assert result.verdict is verdict, result.findings
+    if verdict is Verdict.FAIL:
+        (finding,) = [f for f in result.findings if f.rule == "TAB004"]
+        assert finding.location.sheet == "Kommuner Sjælland"

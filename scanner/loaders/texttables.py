@@ -163,15 +163,53 @@ LINKED_TOTAL = "I alt (linked table)"
 LINKED_MAX_ROWS = 2_000
 
 
-def linked_tables(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
+def linked_tables(tables: Sequence[TextTable], titles: Sequence[str] | None = None) -> list[tuple[int, int, TextTable]]:
     """Tables with a suppressed cell that another table of ``tables`` (one file's, or one delivery's) helps
     recompute, each as a reader who puts the two side by side sees it: ``(k, source, table)``, ``k`` the
     index of the table with the suppressed cell, ``source`` the index of the table that helps.
 
-    Two ways (:func:`linked_margins`, :func:`filled_from_twin`): the other table publishes the missing row
-    or column total; or it is the same table again with other cells suppressed, and its numbers fill the
-    cells this one hides. The recoverable-suppression rule then audits the table returned."""
-    return linked_margins(tables) + filled_from_twin(tables)
+    Three ways (:func:`linked_margins`, :func:`filled_from_twin`, :func:`named_totals`): the other table
+    publishes the missing row or column total; or it is the same table again with other cells suppressed, and
+    its numbers fill the cells this one hides; or (with the tables' ``titles``: sheet names, captions, file
+    names) the table is of one area's parts and the other publishes that area's row. The recoverable-
+    suppression rule then audits the table returned."""
+    return linked_margins(tables) + filled_from_twin(tables) + (named_totals(tables, titles) if titles else [])
+
+
+def named_totals(tables: Sequence[TextTable], titles: Sequence[str]) -> list[tuple[int, int, TextTable]]:
+    """A table of one area's parts with a hidden cell and no total row (the municipalities of the sheet
+    "Kommuner Sjælland", "Stevns | x"), beside a table whose row of that area, named in the first table's
+    title, publishes the total ("Region Sjælland | 166"): the table with that row added as its total, in the
+    columns both name alike (166 less the published 164 is 2)."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+    from scanner.names import is_margin_label
+
+    out: list[tuple[int, int, TextTable]] = []
+    for k, t in enumerate(tables):
+        if k >= len(titles) or not titles[k].strip() or len(t.rows) < 2 \
+                or any(r and is_margin_label(r[0]) for r in t.rows) \
+                or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
+            continue
+        words = set(re.findall(r"[^\W\d_]+", titles[k].lower()))
+        own = {_link_label(r[0]) for r in t.rows if r and r[0]}
+        for src, u in enumerate(tables):
+            if src == k:
+                continue
+            named = [r for r in u.rows if r and r[0].strip() and not is_margin_label(r[0])
+                     and len(label := _link_label(r[0])) >= 3 and label not in own
+                     and set(re.findall(r"[^\W\d_]+", label)) <= words]
+            if len(named) != 1:
+                continue
+            by_name = {_link_label(n): j for j, n in enumerate(u.names) if j}
+            values = [named[0][j] if (j := by_name.get(_link_label(n))) is not None and j < len(named[0]) else ""
+                      for n in t.names[1:]]
+            if not any(values) or not all(_BARE_NUMBER.match(v) for v in values if v):
+                continue
+            lines = (*t.lines, t.lines[-1]) if t.lines else ()
+            out.append((k, src, TextTable(list(t.names), [*t.rows, [LINKED_TOTAL, *values]], t.data_line, t.kind,
+                                          lines)))
+            break
+    return out
 
 
 # Counts written in a sentence: "350 hos mænd og 151 hos kvinder", "151 women", "kvinder (n = 151)",
