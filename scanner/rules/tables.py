@@ -797,6 +797,7 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
         return
     magnitudes = [c for c in table.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
                   and c not in firms and not (c.is_count and _FIRMS_HAVING.search(c.name))
+                  and not _part_of_the_firms(table, c, firms[0])
                   and (c.statistic not in ("share", "dominance", "estimate", "spread")
                                           or (c.statistic == "dominance" and _amounts(table, c)))
                   and c.non_null]
@@ -867,6 +868,19 @@ def _industry_level(name: str) -> bool:
 
 # A count of the firms that have something ("heraf med vareeksport", "varav med FoU", "joilla vientiä", "with
 # exports"): a number of firms beside their total, not a magnitude summed over them.
+def _part_of_the_firms(table: TableModel, col: ColumnInfo, firms: ColumnInfo) -> bool:
+    """Whether ``col`` is an "of which" column of the firms ("heraf_modtog_kompensation", "varav med export"):
+    whole numbers, never more than the firms of the row. A count of firms, not an amount summed over them."""
+    if not _OF_WHICH.match(col.name) or not col.integral:
+        return False
+    frame = table.sample
+    part = frame.get_column(col.name).cast(float)
+    whole = frame.get_column(firms.name).cast(float)
+    both = part.is_not_null() & whole.is_not_null() & part.is_not_nan() & whole.is_not_nan()
+    return bool(both.any()) and bool((part.filter(both) <= whole.filter(both)).all())
+
+
+_OF_WHICH = lazy_compile(r"(?i)^\s*(?:heraf|herav|varav|därav|derav|of\s+which|hereof|josta|joista)(?![^\W_])")
 _FIRMS_HAVING = lazy_compile(r"(?i)^\s*(?:(?:heraf|herav|varav|därav|of which|josta)\b[\s,:]*)?"
                              r"(?:med|with|having|joilla|som har|der har)\b")
 
