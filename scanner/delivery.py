@@ -8,11 +8,11 @@ puts them side by side, and the cell is one subtraction away. Statistics Denmark
 suppressed cell cannot be recomputed from the other results sent home, not only from its own table.
 
 After every file has been scanned, :func:`link_delivery` reads the small tables of each folder again (CSV
-files, workbook sheets of ``.xlsx`` and ``.ods`` files, of at most :data:`LINK_MAX_BYTES`) and, as sources
-only, what the other files beside them publish: the tables of notes, reports and logs (markdown, text, Word,
-OpenDocument, PDF, HTML; a SAS, Stata or R log; a notebook's printed frames), the counts their sentences give
-("350 hos mænd og 151 hos kvinder", "412 deltagere, som alle indgår"), and the values a bar chart (SVG)
-prints on its bars. It links them (:mod:`scanner.loaders.texttables`):
+files, workbook sheets of ``.xlsx`` and ``.ods`` files, the tables of notes and reports: markdown, text,
+LaTeX, Word, OpenDocument, PDF, HTML; files of at most :data:`LINK_MAX_BYTES`) and, as sources only, what
+else the files beside them publish: a SAS, Stata or R log's and a notebook's printed frames, the counts
+sentences give ("350 hos mænd og 151 hos kvinder", "412 deltagere, som alle indgår"), and the values a bar
+chart (SVG) prints on its bars. It links them (:mod:`scanner.loaders.texttables`):
 
 * margins another table publishes (``linked_tables``: a total column or row, a descriptive table's "n (%)",
   counts in thousands to the person, any column its published rows add up to), and twins with other cells
@@ -26,7 +26,7 @@ prints on its bars. It links them (:mod:`scanner.loaders.texttables`):
 
 TAB004 (and TAB001 for counts a pair of tables gives) runs on each table with the other's numbers added;
 only blocking findings are kept. A cell it can now recompute is reported in the file that hides (or shows) it,
-naming the file that gives it away; that other file (a table file) gets a review finding, "its numbers
+naming the file that gives it away; that other file (not a source only) gets a review finding, "its numbers
 complete a cell of ...": safe alone, it may not leave beside the first as it is. A table file that fails on
 its own gives nothing away here: it does not leave as it is (a folder often holds the unsafe first version
 beside the suppressed one; once the first is fixed or removed, a new scan links what is left); a note, report
@@ -43,6 +43,7 @@ beside it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -135,35 +136,50 @@ def _workbook_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
     return out
 
 
-def _document_tables(entry: DiscoveredFile) -> list[_Table]:
+def _document_tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
     """The tables of a note, a report, a log or a notebook (Word, OpenDocument, PDF, HTML, markdown or text;
     a SAS, Stata or R log; a Jupyter notebook's outputs), the counts its sentences give and the values a
     chart prints on its bars: they may publish the total another file's table leaves out ("Region Nordjylland
     | 350 | 151" in the notes to the checker, "350 hos mænd og 151 hos kvinder", a notebook's printed frame).
-    They are read as sources only: a finding is never placed in them (their own scan judges their tables)."""
-    from scanner.document_scan import read_document, table_of
+    A report's own tables (a markdown or LaTeX table, a Word or HTML table) may also hide a cell the other file
+    gives: a finding is placed in them (its line, or its table and row). Sentences, a log's printouts and a
+    chart's values are read as sources only (their own scan judges them)."""
+    from scanner.document_scan import placed_in, read_document, table_of
     from scanner.loaders.texttables import LINKED_MAX_ROWS, figure_margins, find_tables, prose_margins
 
-    found: list[TextTable] = []
+    out: list[_Table] = []
+    sources: list[TextTable] = []
     if entry.kind is FileKind.TEXT:
         from scanner.loaders.text import iter_text
 
         text = "".join(chunk.text for chunk in iter_text(entry.path))
-        found = [*find_tables(text), *prose_margins([text])]
+        out = [_Table(entry, t, functools.partial(_at_line, table=t)) for t in find_tables(text)]
+        sources = prose_margins([text])
     elif entry.kind in (FileKind.LOG, FileKind.CODE):
         from scanner.loaders.printouts import read_log, read_notebook
 
         path = Path(entry.path)
         parts = read_notebook(path, code=False, embedded=False) if entry.relpath.lower().endswith(".ipynb") \
             else read_log(path, code=False, embedded=False)
-        found = [listed.table for part in parts for listed in part.tables]
+        sources = [listed.table for part in parts for listed in part.tables]
     else:
         content = read_document(entry)
-        found = [t for d in content.tables if (t := table_of(d.rows, d.header, d.source)) is not None]
-        found.extend(prose_margins(b.text for b in content.texts))  # "350 hos mænd og 151 hos kvinder"
+        out = [_Table(entry, t, functools.partial(placed_in, place=d.place, key=key)) for d in content.tables
+               if (t := table_of(d.rows, d.header, d.source)) is not None]
+        sources = prose_margins(b.text for b in content.texts)  # "350 hos mænd og 151 hos kvinder"
         # a bar chart's values printed on its bars ("Kainuu 47"), in the order the chart writes its texts
-        found.extend(t for figure in content.figures for t in figure_margins(figure.labels))
-    return [_Table(entry, t, _nowhere, source_only=True) for t in found if 1 <= len(t.rows) <= LINKED_MAX_ROWS]
+        sources.extend(t for figure in content.figures for t in figure_margins(figure.labels))
+    out.extend(_Table(entry, t, _nowhere, source_only=True) for t in sources)
+    return [t for t in out if 1 <= len(t.text.rows) <= LINKED_MAX_ROWS]
+
+
+def _at_line(f: Finding, table: TextTable) -> Finding:
+    """A finding on a text file's table at the line of its row (a text file has lines, not rows)."""
+    row = f.location.row
+    if row is None or not 1 <= row <= len(table.rows):
+        return f
+    line = table.lines[row - 1] if table.lines else table.data_line + row - 1
+    return dataclasses.replace(f, location=dataclasses.replace(f.location, line=line, row=None))
 
 
 def _nowhere(f: Finding) -> Finding:  # pragma: no cover - a source-only table is never a finding's place
@@ -180,7 +196,7 @@ def _tables(entry: DiscoveredFile, key: bytes) -> list[_Table]:
             return _csv_tables(entry)
         if entry.kind in (FileKind.XLSX, FileKind.ODS):
             return _workbook_tables(entry, key)
-        return _document_tables(entry)
+        return _document_tables(entry, key)
     except (LoadError, OSError, ValueError) as exc:
         log.debug("delivery: %s not read for linking (%s)", entry.relpath, type(exc).__name__)
         return []
@@ -213,9 +229,9 @@ def _folders(entries: Iterable[DiscoveredFile]) -> dict[tuple[str, ...], list[Di
     for e in entries:
         if linkable(e):
             by_folder[_folder(e)].append(e)
-    # (a folder needs a table file that may hide a cell, and another file to read beside it)
+    # (a folder needs a file whose table may hide a cell, and another file to read beside it)
     return {folder: files for folder, files in by_folder.items()
-            if len(files) >= 2 and any(e.kind in _KINDS for e in files)}
+            if len(files) >= 2 and any(e.kind not in (FileKind.LOG, FileKind.CODE) for e in files)}
 
 
 def _where(f: Finding) -> tuple[object, ...]:
@@ -263,12 +279,12 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
 
     def pair(k: int, src: int) -> tuple[_Table, str, _Table] | None:
         """The table that hides a cell and the name of the other file, when the two are judged together: not
-        one file's own tables (its own scan links them), and not beside a table file that fails on its own (it
-        does not leave: an unsafe version beside its suppressed one; once it is fixed, a new scan links the
+        one file's own tables (its own scan links them), and not beside a table of a file that fails on its own
+        (it does not leave: an unsafe version beside its suppressed one; once it is fixed, a new scan links the
         fix)."""
         mine, other = tables[k], tables[src]
-        # (a note, a report or a log gives its totals whatever else makes it fail: it is no earlier version of
-        # the table, and the request holds it)
+        # (a note's sentences, a log's printouts, a chart's values give their totals whatever else makes the
+        # file fail: they are no earlier version of the table, and the request holds them)
         if mine.source_only or mine.entry.path == other.entry.path \
                 or (other.entry.relpath in failed and not other.source_only):
             return None

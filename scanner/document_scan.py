@@ -140,6 +140,11 @@ def _evidence(d: Detection) -> str:
     return f"{d.kind.label}: {d.count:,} found" + (f" ({examples})" if examples else "")
 
 
+def placed_in(f: Finding, place: Place, key: bytes) -> Finding:
+    """A finding on one of a document's tables at its place in the document (page, slide, table, row)."""
+    return _placed(f, place, key)
+
+
 def _placed(f: Finding, place: Place, key: bytes, *, keep_row: bool = True) -> Finding:
     """A content finding moved to its place in the document: page, slide, element; the row of a table."""
     element = masking.mask_name(place.element) if place.element else None

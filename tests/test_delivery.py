@@ -372,13 +372,29 @@ def test_a_total_in_the_notes_to_the_checker(tmp_path: Path) -> None:
             "| Hovedstaden | 412 |\n| Sjælland | 198 |\n| Syddanmark | 305 |\n| Midtjylland | 276 |\n"
             "| Nordjylland | 61 |\n")
     files = _scan(_folder(tmp_path / "levering", {"README.md": note, "tab2_region_koen.csv": BY_REGION_SEX}))
-    assert files["README.md"].verdict is Verdict.PASS
+    _completes(files["README.md"], "tab2_region_koen.csv")
     (message,) = _tab004(files["tab2_region_koen.csv"])
     assert "README.md" in message
     # the note alone beside its safe table: nothing hidden, nothing linked
     files = _scan(_folder(tmp_path / "safe", {"README.md": note,
                                               "tab2_region_koen.csv": BY_REGION_SEX.replace("..;59", "..;..")}))
     assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_a_reports_table_that_hides_what_another_report_shows(tmp_path: Path) -> None:
+    # the article's LaTeX table hides Ristijärvi's men and women (total 9); the appendix in markdown shows the
+    # men (7): the women are 2, whichever file is read first
+    tex = ("\\begin{tabular}{lrrr}\nKunta & Miehet & Naiset & Yhteensä \\\\\n\\hline\n"
+           "Kajaani & 412 & 398 & 810 \\\\\nKuhmo & 51 & 47 & 98 \\\\\nSotkamo & 120 & 108 & 228 \\\\\n"
+           "Ristijärvi & .. & .. & 9 \\\\\n\\end{tabular}\n")
+    md = ("| Kunta | Miehet | Naiset | Yhteensä |\n|---|---:|---:|---:|\n| Kajaani | 412 | 398 | 810 |\n"
+          "| Kuhmo | 51 | 47 | 98 |\n| Sotkamo | 120 | 108 | 228 |\n| Ristijärvi | 7 | .. | .. |\n")
+    files = _scan(_folder(tmp_path / "toimitus", {"taulukko1.tex": tex, "liitetaulukko1.md": md}))
+    assert Verdict.FAIL in {files["taulukko1.tex"].verdict, files["liitetaulukko1.md"].verdict}
+    assert Verdict.PASS not in {files["taulukko1.tex"].verdict, files["liitetaulukko1.md"].verdict}
+    # each alone suppresses consistently
+    for name, text in (("taulukko1.tex", tex), ("liitetaulukko1.md", md)):
+        assert _scan(_folder(tmp_path / name.split(".")[0], {name: text}))[name].verdict is Verdict.PASS
 
 
 def test_a_twin_in_another_language_is_matched_by_place() -> None:
@@ -533,7 +549,13 @@ def test_a_reports_sentence_gives_the_total_of_its_own_table(tmp_path: Path) -> 
     make_docx(tmp_path / "uden_tal.docx", w_par("Amputationer efter alder og køn.") + w_table(rows))
     files = _scan(tmp_path)
     assert files["rapport.docx"].verdict is Verdict.FAIL and _tab004(files["rapport.docx"])
-    assert files["uden_tal.docx"].verdict is Verdict.PASS
+    # the same table in another report of the delivery: the first report's sentence pins its "<3" too
+    assert files["uden_tal.docx"].verdict is Verdict.FAIL
+    assert any("rapport.docx" in m for m in _tab004(files["uden_tal.docx"]))
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (tmp_path / "uden_tal.docx").rename(alone / "uden_tal.docx")
+    assert _scan(alone)["uden_tal.docx"].verdict is Verdict.PASS
 
 
 def _bar_chart_svg(categories: list[str], values: list[int]) -> str:
