@@ -1122,3 +1122,19 @@ def test_a_table_split_by_a_page_break_is_read_across_it(tmp_path: Path, deaths:
             plt.close(fig)
     f = scan(path)
     assert f.verdict is verdict, _detail(f)
+
+
+@pytest.mark.parametrize(("july", "verdict"), [("2", Verdict.FAIL), ("12", Verdict.PASS)])
+def test_a_charts_table_of_values_under_its_months_in_a_pdf(tmp_path: Path, july: str, verdict: Verdict) -> None:
+    # a line chart exported with its data table: the months on one line, "Antal" and a value under each
+    values = ["9", "7", "8", "6", "5", "4", july, "5", "6", "8", "7", "9"]
+    months = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+    texts = [(72, 740, "Indlæggelser for selvskade, piger 13-17 år, Bornholm, 2022"),
+             *((110 + 38 * k, 300, m) for k, m in enumerate(months)), (60, 280, "Antal"),
+             *((114 + 38 * k, 280, v) for k, v in enumerate(values))]
+    make_pdf(tmp_path / "figur.pdf", [texts])
+    (result,) = api.scan([tmp_path], load_config(), jobs=1).files
+    assert result.verdict is verdict, result.findings
+    if verdict is Verdict.FAIL:
+        (finding,) = [f for f in result.findings if f.rule == "TAB001"]
+        assert finding.location.page == 1 and finding.location.column == "jul"

@@ -207,12 +207,15 @@ def _attachments(reader: Any, out: DocumentContent) -> None:
 # A line of a table's row in layout text: words or numbers in columns (a gap of three spaces or more) with a
 # number among them.
 _ROW_LIKE = re.compile(r"\S {3,}\S.*\d|\d.* {3,}\S")
+# A line of column names set apart by gutters ("jan     feb     mar ..." over a chart's table of values).
+_HEADER_LIKE = re.compile(r"^\s*[^\d\s]\S*(?: {3,}[^\d\s]\S*){2,}\s*$")
 
 
 def _compact(text: str) -> str:
     """Layout text with the blank line pypdf puts between the rows of a table removed (two or more blank
-    lines still separate blocks, except up to three between two lines that both read as a table's rows: a figure's
-    table drawn with its rows far apart, a forest plot's "2/148   9/161   0,24 (0,05–1,12)")."""
+    lines still separate blocks, except up to three between two lines that both read as a table's rows, or its
+    header and a row: a figure's table drawn with its rows far apart, a forest plot's "2/148   9/161   0,24
+    (0,05–1,12)", a chart's months over its "Antal" row)."""
     lines = text.replace("\r", "").split("\n")
     out: list[str] = []
     k = 0
@@ -228,13 +231,46 @@ def _compact(text: str) -> str:
         gap = end - k
         before = out[-1] if out else ""
         after = lines[end] if end < len(lines) else ""
-        rows = bool(_ROW_LIKE.search(before) and _ROW_LIKE.search(after))
+        rows = bool((_ROW_LIKE.search(before) or _HEADER_LIKE.match(before)) and _ROW_LIKE.search(after))
         if end == len(lines) or (k == 0 and gap == 1):
             out.extend(lines[k:end])  # (the text's end, or one blank line before its first)
         elif not (gap <= 3 and rows):
             out.extend(lines[k + 1:end])  # one blank line fewer: a block's end stays one
         k = end
     return "\n".join(out)
+
+
+_GUTTER = re.compile(r" {2,}")
+_VALUE = re.compile(r"^(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+(?:[.,]\d+)?|[<>]\s*\d+|\.\.|x|-)$")
+
+
+def _keyed_rows(text: str) -> list[TextTable]:
+    """A chart's table of values under its categories, as a PDF's layout text gives it: a line of column names
+    ("jan   feb   mar ..."), then rows of a label and as many values ("Antal   9   7   8 ..."), the names
+    centred or left-aligned over right-aligned numbers (so the fixed-width reader cannot cut the columns),
+    often a single row."""
+    out: list[TextTable] = []
+    lines = text.split("\n")
+    k = 0
+    while k < len(lines):
+        names = _GUTTER.split(lines[k].strip())
+        if not _HEADER_LIKE.match(lines[k]) or len(names) < 3:
+            k += 1
+            continue
+        rows: list[list[str]] = []
+        j = k + 1
+        while j < len(lines):
+            label, _, rest = lines[j].strip().partition("  ")
+            cells = _GUTTER.split(rest.strip()) if rest.strip() else []
+            if not label or any(ch.isdigit() for ch in label) or len(cells) != len(names) \
+                    or not all(_VALUE.match(c) for c in cells):
+                break
+            rows.append([label, *cells])
+            j += 1
+        if rows:
+            out.append(TextTable(["", *names], rows, k + 2, "fixed-width", tuple(range(k + 2, j + 1))))
+        k = max(j, k + 1)
+    return out
 
 
 def _printed_output(text: str) -> list[TextTable]:
@@ -296,7 +332,11 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         out.texts.append(TextBlock(text, place))
         printed = _printed_output(text)
         compact = _compact(text)
-        for t in printed if printed else _continued(list(find_tables(compact))):
+        found = _continued(list(find_tables(compact)))
+        # (a chart's table of values under its categories, unless the table readers read those lines already)
+        read = {line for t in found for line in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
+        found.extend(t for t in _keyed_rows(compact) if not read.intersection(t.lines))
+        for t in printed if printed else found:
             header = None if all(n.startswith("column_") for n in t.names) else t.names
             caption = "" if printed else title_above(compact, 1, t)
             out.tables.append(DocTable(t.rows, place.with_element(f"table at text line {t.data_line}"),
