@@ -306,6 +306,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         dominance_in_prose,
         flowchart_steps,
         group_sizes_in_prose,
+        listed_counts,
         shares_in_prose,
         units_in_prose,
     )
@@ -322,7 +323,8 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
     for prose in (None if settings else group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
                   units_in_prose(text, first_line, in_tables, config.profile.threshold),
                   None if settings else shares_in_prose(text, first_line, in_tables, config.profile.threshold),
-                  dominance_in_prose(text, first_line), flowchart_steps(text, first_line, config.profile.threshold)):
+                  dominance_in_prose(text, first_line), flowchart_steps(text, first_line, config.profile.threshold),
+                  None if settings else listed_counts(text, first_line, in_tables, config.profile.threshold)):
         if prose is not None:
             found_tables.append(prose)
     captions: list[str] = []  # the tables' titles (or captions below them), in order, for linking them below

@@ -247,6 +247,56 @@ def flowchart_steps(text: str, first_line: int, threshold: int) -> TextTable | N
     return TextTable(["label", "n"], rows, lines[0], "flowchart", tuple(lines)) if rows else None
 
 
+# A list item that ends in a count: "- Excluded: emigrated before index date: **2**", "* Study population = 82,992",
+# "1. Udelukket pga. manglende uddannelse: 311 (n = 311)".
+_LIST_COUNT = lazy_compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+(.*?\S)\s*[:=]\s*(?:n\s*=\s*)?"
+                           r"(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*(?:\([^)]*\))?\s*$", re.IGNORECASE)
+# Words of a cohort's selection in such a list: the counts are of persons, surely.
+_SELECTION = lazy_compile(r"(?i)exclu|eksklu|udelukke|uteslut|utesteng|poissulje|removed|dropped|lost to follow|"
+                          r"emigr|udvandr|utvandr|population|cohort|kohort|persons|patients|personer|patienter|"
+                          r"participants|deltagere|deltagare|individuals|individer|henkilö|potilaat")
+# Labels of a list of settings, not of counts: "- Threads: 2", "- Seed: 20240601", "- Stata version: 17".
+_SETTING = lazy_compile(r"(?i)\b(?:threads?|cores?|cpus?|seed|versions?|draws|iterations?|reps|replications|"
+                        r"bootstraps?|folds?|lags?|digits|decimals|ram|gb|mb|memory|knots|degrees?|order|level|"
+                        r"page|pages|chapter|table|tabel|figure|figur|step|trin|steg|wave|bølge|round|runde|"
+                        r"release|year|år|vuosi|month|day|port|priority|timeout|workers?|jobs?)\b")
+_LIST_MIN_ITEMS = 3
+
+
+def listed_counts(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
+    """Counts ending the items of a list (a cohort's selection in a README: "- Persons aged 65+ ...: 84,512",
+    "- Excluded: emigrated before index date: 2"), three items or more in a row, one of them of 100 units or
+    more (a population's steps, not a list of settings): the small ones as counts. Sure when the list speaks of
+    a selection or of persons ("Excluded", "population"); else a person checks (review)."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    block: list[tuple[int, str, int]] = []
+    sure = False
+
+    def close() -> None:
+        if len(block) >= _LIST_MIN_ITEMS and any(v >= 100 for _, _, v in block):
+            for at, label, value in block:
+                if 0 < value < threshold and at not in skip and len(rows) < _PROSE_MAX_ROWS:
+                    rows.append([label[:60], str(value)])
+                    lines.append(at)
+        block.clear()
+
+    for k, raw in enumerate(text.split("\n")):
+        m = _LIST_COUNT.match(raw.replace("**", "").replace("__", ""))
+        if m is None:
+            close()
+            continue
+        if _SETTING.search(m.group(1)):
+            close()
+            continue
+        block.append((first_line + k, m.group(1), int(re.sub(r"[ ,.\u00a0]", "", m.group(2)))))
+        sure = sure or bool(_SELECTION.search(m.group(1)))
+    close()
+    if not rows:
+        return None
+    return TextTable(["label", "n"], rows, lines[0], "prose" if sure else "prose-units", tuple(lines))
+
+
 # The share of the largest unit(s) written in a sentence: "Den største virksomhed står for 90 pct. af
 # omsætningen", "the largest firm accounts for 91% of turnover", "de två största företagen har 88 procent".
 _LARGEST = (r"(?:st(?:ø|oe|o|ö)rste?|största|storsta|largest|biggest|dominant|dominerende|dominerande)")
