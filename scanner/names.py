@@ -329,8 +329,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                       r"largest_?(unit|firm|company|contributor)?_?(share|pct)|dominans\w*|koncentration\w*"),
         ("min", r"min|minimum|mindste|laveste|l(ä|ae|a)gsta|minst|lavest|pienin|minimi|smallest|lowest"),
         # (Danish and Swedish letters also as written in ASCII names: ø/ö as "oe" or "o", ä as "ae" or "a")
-        ("max", r"max|maximum|maks|st(ø|oe|o)rste|h(ø|oe|o)jeste|h(ö|oe|o)gsta|st(ö|oe|o)rst|h(ø|oe|o)yeste|suurin|"
-                r"maksimi|largest|highest"),
+        ("max", r"max|maximum|maks|maksimum|st(ø|oe|o)rste|h(ø|oe|o)jeste|h(ö|oe|o)gsta|st(ö|oe|o)rst|"
+                r"h(ø|oe|o)yeste|suurin|maksimi|largest|highest"),
         ("percentile", r"p[0-9]{1,2}(\.[0-9])?|pct[0-9]{1,2}|q[13]|pctl|percentile?s?|percentil|persentil|"
                        r"quantile?s?|kvantil\w*|kvartil\w*|quartile?s?|median|medianen|mediaani|fraktil\w*"),
         ("mean", r"mean|avg|average|gennemsnit\w*|gns|snit|medel\w*|gjennomsnitt\w*|keskiarvo"),

@@ -1944,7 +1944,17 @@ def summary_row(block: list[tuple[int, str]]) -> TextTable | None:
     if len(spans) < 2:
         return None
     header, row = ([line[a:b].strip() for a, b in spans] for line in lines)
-    if not all(_BARE_NUMBER.match(c) for c in row) \
+    # a header of two words over one number ("Antall obs" over "4" right-aligned): the empty cell's span joins
+    # the next
+    k = 0
+    while k < len(row) - 1:
+        if not row[k] and header[k] and header[k + 1] and row[k + 1]:
+            header[k:k + 2] = [f"{header[k]} {header[k + 1]}"]
+            row[k:k + 2] = [row[k + 1]]
+        k += 1
+    # (a variable's name first, under "Variable": microdata.no's and Stata's "summarize x")
+    named = len(row) >= 3 and bool(row[0]) and not _BARE_NUMBER.match(row[0]) and not _HAS_DIGIT.search(row[0])
+    if not all(_BARE_NUMBER.match(c) for c in row[1 if named else 0:]) \
             or not all(not _BARE_NUMBER.match(c) or re.fullmatch(r"\d{1,3}(?:\.\d+)?%", c) for c in header) \
             or any(c.endswith("%") for c in row):
         return None
