@@ -844,6 +844,9 @@ def _counts_under_shares(data_secs: list[list[str]], rows_at: list[int]) -> list
     of a table are its counts. Every row must have such a line (else the layout is another's)."""
     ends = [*rows_at[1:], len(data_secs)]
     chosen: dict[int, int] = {}
+    whole = _fewer_under_counts(data_secs, rows_at, ends)
+    if whole is not None:
+        return whole
     for k, end in zip(rows_at, ends, strict=True):
         first = [c.strip() for sec in data_secs[k][1:] for c in sec.split()]
         if not first or not all(_DECIMAL_CELL.match(c) for c in first):
@@ -857,6 +860,35 @@ def _counts_under_shares(data_secs: list[list[str]], rows_at: list[int]) -> list
         if below is None:
             return data_secs
         chosen[k] = below
+    out = list(data_secs)
+    for k, j in chosen.items():
+        out[k] = [data_secs[k][0], *data_secs[j][1:]]
+    return out
+
+
+def _whole(cell: str) -> int | None:
+    return int(cell.replace(",", "")) if _WHOLE_CELL.match(cell) else None
+
+
+def _fewer_under_counts(data_secs: list[list[str]], rows_at: list[int], ends: list[int]) -> list[list[str]] | None:
+    """Stacked whole numbers under whole numbers, each line below no larger in any cell (``svy: tabulate a b,
+    count obs``: the weighted count "1,646" over the observations "2" behind it): the smallest line of each row
+    becomes its values, the observations a small-cell rule is about (a stacked sum, larger than the count over
+    it, is left below it). Every row must have such a line; None when the layout is another."""
+    chosen: dict[int, int] = {}
+    for k, end in zip(rows_at, ends, strict=True):
+        first = [_whole(c.strip()) for sec in data_secs[k][1:] for c in sec.split()]
+        if not first or any(v is None for v in first):
+            return None
+        best, best_line = first, None
+        for j in range(k + 1, end):
+            cells = [_whole(c.strip()) for sec in data_secs[j][1:] for c in sec.split()]
+            if len(cells) == len(first) and all(v is not None for v in cells) \
+                    and all(b <= a for a, b in zip(best, cells, strict=True)) and cells != best:
+                best, best_line = cells, j
+        if best_line is None:
+            return None
+        chosen[k] = best_line
     out = list(data_secs)
     for k, j in chosen.items():
         out[k] = [data_secs[k][0], *data_secs[j][1:]]
