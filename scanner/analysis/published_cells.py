@@ -64,6 +64,8 @@ class SmallCell:
     hidden_share: bool = False
     #: a mean between 0 and 1 beside the group's size: a share if the variable is an indicator (0/1)
     indicator_mean: bool = False
+    #: ... whose standard deviation on its row is a 0/1 variable's (value-free: the sd column's name)
+    binary_sd: str = ""
     #: a hidden count the other period and this column's percentage change give back (value-free name)
     change_column: str = ""
     #: a closed cohort's fall from the row above: the persons who left it (died, emigrated)
@@ -584,20 +586,55 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
 
     from scanner.table_model import ColumnKind
 
+    spreads = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.statistic == "spread"
+               and _SD_NAME.search(c.name) and c.name not in dims]
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or col.is_count or col.statistic != "mean" or col.embedded \
                 or col.name == size or col.name in dims:
             continue
         values = table.sample.get_column(col.name).cast(float)
         present = values.drop_nulls().drop_nans()
-        if present.len() < 2 or present.min() < 0 or present.max() > 1 or not ((present > 0) & (present < 1)).any():
+        if present.len() < 1 or present.min() < 0 or not ((present > 0) & (present < 1)).any():
             continue
         n = table.sample.get_column(size).cast(float).to_numpy()
         half = half_unit(present)
-        small = _small_counts(values.to_numpy().astype(float) * 100, half * 100, n, profile.threshold)
+        means = values.to_numpy().astype(float)
+        # a row whose standard deviation is a 0/1 variable's, sqrt(p (1 - p)) (n / (n - 1) for a sample's):
+        # the row is an indicator's, whatever the other rows of the column are (esttab's estpost summarize
+        # lists variables as rows: "Female 0.533 0.507 30", "Age 41.23 11.08 30")
+        binary = _binary_spread(table, means, half, n, spreads[0].name) if len(spreads) == 1 else None
+        small = _small_counts(means * 100, half * 100, n, profile.threshold)
+        whole = present.max() <= 1 and present.len() >= 2 and _whole_counts_behind(means, half, n)
+        if present.max() > 1 or present.len() < 2:
+            if binary is None:
+                continue
+            small &= binary  # (a column of several variables' means: only the indicators' rows)
+        by_sd = binary is not None and bool(binary[small].all()) and not whole
         _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=size,
-                   unsure=not _whole_counts_behind(values.to_numpy().astype(float), half, n),
-                   indicator_mean=True)
+                   unsure=not (whole or by_sd), indicator_mean=True, binary_sd=spreads[0].name if by_sd else "")
+
+
+# A standard deviation's column ("sd", "Std. dev.", "Standardavvik"), not a standard error's.
+_SD_NAME = lazy_compile(r"(?i)(?<![a-z])(?:sd|std\.?\s*dev\.?|stdev|standard\s*deviation|standardafvigelse|"
+                        r"standardavvik|standardavvikelse|keskihajonta|std)(?![a-z])")
+
+
+def _binary_spread(table: TableModel, means: np.ndarray, half: float, n: np.ndarray, sd: str) -> np.ndarray:
+    """Rows whose standard deviation (column ``sd``) is that of a 0/1 variable with the row's mean, within both
+    numbers' rounding: sqrt(p (1 - p)), or times sqrt(n / (n - 1)) as Stata and R give a sample's."""
+    import numpy as np
+
+    sds = table.sample.get_column(sd).cast(float).to_numpy().astype(float)
+    sd_half = half_unit(table.sample.get_column(sd).cast(float).drop_nulls().drop_nans())
+    out = np.zeros(len(means), dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # (sqrt(p (1 - p)) over the mean's rounding interval: its ends and the mean itself)
+        p = np.clip(np.stack([means - half, means, means + half]), 1e-9, 1 - 1e-9)
+        pop = np.sqrt(p * (1 - p))
+        for expected in (pop, pop * np.sqrt(np.where(n > 1, n / (n - 1), 1.0))):
+            lo, hi = expected.min(axis=0), expected.max(axis=0)
+            out |= (sds >= lo - sd_half - 1e-9) & (sds <= hi + sd_half + 1e-9)
+    return out & (means > 0) & (means < 1) & np.isfinite(sds)
 
 
 def _whole_counts_behind(means: np.ndarray, half: float, n: np.ndarray) -> bool:

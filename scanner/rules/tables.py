@@ -137,7 +137,12 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             where_size = f"column {masking.mask_name(cell.size_column)!r}" if cell.size_column else cell.size_in
             what = f"a share of the group's size in {where_size} that counts {rule_text}"
             derived = ", share x size"
-            if cell.indicator_mean and not cell.unsure:
+            if cell.indicator_mean and cell.binary_sd and not cell.unsure:
+                what = (f"a mean between 0 and 1 beside the group's size in {where_size}, and its standard "
+                        f"deviation in column {masking.mask_name(cell.binary_sd)!r} is a 0/1 variable's, "
+                        f"sqrt(p (1 - p)): the variable is an indicator, and the mean x size counts {rule_text}")
+                derived = ", mean x size"
+            elif cell.indicator_mean and not cell.unsure:
                 what = (f"a mean between 0 and 1 beside the group's size in {where_size}, a whole count over that "
                         f"size on every row: the variable is an indicator (0/1), and the mean x size counts "
                         f"{rule_text}")
