@@ -1060,3 +1060,34 @@ def test_a_scatter_whose_text_says_each_dot_is_a_unit(tmp_path: Path, title: str
     f = scan(_svg(tmp_path, "scatter.svg", f'<text x="10" y="12">{title}</text><g id="PathCollection_1">{dots}</g>'))
     assert f.verdict is verdict, _detail(f)
     assert "FIG001" in rules(f)
+
+
+def test_value_labels_without_a_log_axis_written_as_powers() -> None:
+    from scanner.loaders.images import count_value_labels
+
+    # matplotlib's log axis: "10" with its exponent as a text of its own ("10", "0", "10", "1", ...)
+    powers = ["10", "0", "10", "1", "10", "2", "10", "3"]
+    labels = ["0-4", "5-9", *powers, "Number of admissions (log scale)", "3120", "87", "11", "1"]
+    assert count_value_labels(labels) == ["3120", "87", "11", "1"]
+
+
+@pytest.mark.parametrize(("tail", "verdict"), [(1, Verdict.FAIL), (22, Verdict.PASS)])
+def test_pdf_histogram_on_a_log_axis_with_its_counts_on_the_bars(tmp_path: Path, tail: int,
+                                                                 verdict: Verdict) -> None:
+    # the bars' heights cannot be read off a log axis (and a bar of 1 is under a point high), but the counts
+    # written on them can
+    from scanner import api
+    from scanner.config import load_config
+
+    counts = [3120, 1804, 911, 488, 263, 151, 87, 52, 31, tail]
+    fig, ax = plt.subplots()
+    bars = ax.bar([f"{5 * k}-{5 * k + 4}" for k in range(len(counts))], counts)
+    ax.set_yscale("log")
+    ax.bar_label(bars, labels=[str(c) for c in counts])
+    ax.set_ylabel("Number of admissions (log scale)")
+    ax.set_title("Length of stay, psychiatric admissions")
+    (tmp_path / "figures").mkdir()
+    fig.savefig(tmp_path / "figures" / "los.pdf")
+    plt.close(fig)
+    (result,) = api.scan([tmp_path / "figures"], load_config(), jobs=1).files
+    assert result.verdict is verdict, result.findings

@@ -698,13 +698,32 @@ def count_value_labels(labels: list[str]) -> list[str]:
         if INTEGER_LABEL.match(text) or _DECIMAL_TICK.match(text):
             run.append(text)
             continue
-        values.extend(v for v in _outside_progressions(_outside_log_ticks(run)) if INTEGER_LABEL.match(v))
+        values.extend(v for v in _outside_progressions(_outside_log_ticks(_outside_powers(run)))
+                      if INTEGER_LABEL.match(v))
         run = []
     return values
 
 
 # A decimal tick label ("0,25", "0.5", "2.5"): part of an axis's run of ticks, never a count.
 _DECIMAL_TICK = lazy_compile(r"^\d{1,6}[.,]\d{1,4}$")
+
+
+def _outside_powers(run: list[str]) -> list[str]:
+    """``run`` without a log axis's ticks written as powers, base and exponent apart (matplotlib's "10" with a
+    superscript "0", "10" "1", "10" "2" ...): two such pairs or more, their exponents one apart."""
+    out: list[str] = []
+    i = 0
+    while i < len(run):
+        j = i
+        while j + 1 < len(run) and run[j] == "10" and re.fullmatch(r"-?\d", run[j + 1]) and (
+                j == i or int(run[j + 1]) == int(run[j - 1]) + 1):
+            j += 2
+        if j - i >= 4:
+            i = j
+        else:
+            out.append(run[i])
+            i += 1
+    return out
 
 
 def _outside_log_ticks(run: list[str]) -> list[str]:

@@ -321,6 +321,7 @@ def _continued(tables: list[TextTable]) -> list[TextTable]:
 def _page(reader: Any, page: Any, number: int, producer: str | None, out: DocumentContent) -> None:
     place = Place(page=number)
     text = ""
+    tables_before = len(out.tables)
     try:
         text = page.extract_text(extraction_mode="layout")
     except Exception:  # layout mode fails on some fonts; the plain mode may still read the page
@@ -359,6 +360,7 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
     groups = drawing.groups()
     labels = [line.strip() for line in text.splitlines() if line.strip()]
     heights: list[float] = []
+    bars = False  # bars on a baseline whose heights could not be read off the axis (a log axis, bars < 1 pt)
     if len(drawing.rects) >= MIN_BARS and _may_be_bars(drawing.rects):
         # a bar chart or histogram: its bars' lengths on the axis's scale. Its texts are then taken one by
         # one, so that numbers written on the bars are told from the axis's ticks (a page of tables, whose
@@ -369,8 +371,11 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
             out.problems.append(f"the chart on page {number} could not be read ({type(exc).__name__})")
             runs = []
         heights = _pdf_bar_heights(drawing.rects, runs)
-        if heights:
+        if heights or (runs and len(out.tables) == tables_before and _may_be_bars(drawing.rects, varied=True)):
+            # (the values written on the bars, one text each, are counts the figure's rules read, heights or not;
+            # without heights only on a page of no table, whose cells' backgrounds are filled rectangles too)
             labels = [r.text for r in runs]
+            bars = True
     outliers = drawing.outliers()
     lines = drawing.open_lines
     # a page that draws marks, bars or lines holds a figure: a spaghetti plot's lines, a swimmer plot's bars
@@ -392,7 +397,7 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         tiles = named >= 3
         if tiles:
             labels = placed
-    if groups or heights or outliers or lines >= 3 or units or tiles:
+    if groups or heights or bars or outliers or lines >= 3 or units or tiles:
         fig = Figure(place.with_element("drawing"), "PDF drawing", producer=producer, marks=groups,
                      labels=labels, bar_heights=heights, outliers=outliers, lines=lines)
         out.figures.append(fig)
@@ -618,10 +623,12 @@ class _Drawing:
         return out
 
 
-def _may_be_bars(rects: list[tuple[float, float, float, float]]) -> bool:
+def _may_be_bars(rects: list[tuple[float, float, float, float]], *, varied: bool = False) -> bool:
     """Whether some filled rectangles could be bars: at least :data:`MIN_BARS` of one thickness on one
     baseline (bottom, top, left or right edge), of two lengths or more. A table's cell backgrounds share
-    their row's height: the page's texts are then not placed again (it costs a second text extraction)."""
+    their row's height: the page's texts are then not placed again (it costs a second text extraction).
+    ``varied``: most of them of lengths of their own, as a histogram's bars are and a table's cells (a few
+    heights of rows) are not."""
     # (baseline edge, thickness from index lo to hi, far edge): rects are (left, right, bottom, top)
     for edge, lo, hi, far in ((2, 0, 1, 3), (3, 0, 1, 2), (0, 2, 3, 1), (1, 2, 3, 0)):
         counts: dict[tuple[float, float], int] = defaultdict(int)
@@ -630,7 +637,8 @@ def _may_be_bars(rects: list[tuple[float, float, float, float]]) -> bool:
             key = (round(r[edge]), round(r[hi] - r[lo]))
             counts[key] += 1
             lengths[key].add(round(abs(r[far] - r[edge]), 1))
-        if any(n >= MIN_BARS and len(lengths[key]) >= 2 for key, n in counts.items()):
+        if any(n >= MIN_BARS and len(lengths[key]) >= (max(3, (n + 1) // 2) if varied else 2)
+               for key, n in counts.items()):
             return True
     return False
 
