@@ -435,12 +435,12 @@ def _size_columns(table: TableModel, cols: Sequence[_Column]) -> list[_Column]:
     named = [c for c in cols if c.name.kind == "size"]
     if named:
         return named
-    out = []
-    for c in table.columns:
-        if c.kind is ColumnKind.NUMERIC and c.is_count and c.count_named and c.integral and c.non_negative \
-                and stat_of(c.name) is None and not _TOTAL_NAME.search(c.name):
-            out.append(_Column(c, StatName("size", None, "")))
-    return out
+    counts = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.is_count and c.integral
+              and c.non_negative and stat_of(c.name) is None and not _TOTAL_NAME.search(c.name)]
+    # (the one count column of a table of statistics is its groups' sizes whatever its name: "Operationer",
+    # "opererede" beside the median length of stay)
+    chosen = [c for c in counts if c.count_named] or (counts if len(counts) == 1 else [])
+    return [_Column(c, StatName("size", None, "")) for c in chosen]
 
 
 # Count-named columns that are sums or totals, not the number of contributors.
