@@ -349,10 +349,18 @@ def count_titles(records: list[Record]) -> int:
         filled = [bool(f.strip()) for f in rec.fields]
         n = sum(filled)
         is_prefix = all(filled[:n])
-        if n > limit or not is_prefix or titles >= _MAX_TITLE_LINES:
+        # a title with the delimiter in it ("Children placed in foster care by region and age group, 2020"):
+        # a sentence first, and fewer fields than the records' half
+        sentence = is_prefix and n <= typical // 2 and len(rec.fields) < typical \
+            and len(first.split()) >= _TITLE_WORDS and not _HAS_DIGIT_FIRST.match(first)
+        if (n > limit and not sentence) or not is_prefix or titles >= _MAX_TITLE_LINES:
             break
         titles += 1
     return min(titles, len(records) - 1)
+
+
+_TITLE_WORDS = 4
+_HAS_DIGIT_FIRST = lazy_compile(r"^\s*[\d.,\-+]")
 
 
 # A comment line as R, pandas and Stata users write above a CSV's header: "#", a space and three words or more
