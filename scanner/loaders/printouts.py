@@ -1112,7 +1112,8 @@ def _sas_crosstab(par: list[_Line], title: str, what: str) -> ListedTable | None
 
 # --- R table(), pandas Series, describe() ---------------------------------------------------------------
 
-_R_TABLE_CMD = lazy_compile(r"\b(?:table|xtabs|ftable|addmargins|margin\.table)\s*\(")
+# (msm's statetable.msm() prints its transitions as table() prints a two-way table: "to" over "from 1 2 3")
+_R_TABLE_CMD = lazy_compile(r"\b(?:table|xtabs|ftable|addmargins|margin\.table|statetable\.msm)\s*\(")
 # A table's row or column sums printed as a named vector (rowSums(tab): each level's count over all columns).
 _R_SUMS_CMD = lazy_compile(r"\b(?:rowSums|colSums)\s*\(")
 _INT_TOKENS = lazy_compile(r"^\s*\d+(?:\s+\d+)*\s*$")
@@ -1245,6 +1246,29 @@ def _r_twoway(par: list[_Line], what: str) -> ListedTable | None:
     first = names[0] if not names[0].startswith("column_") else "row"
     return _table([first, *names[1:]], [list(r) for r in table.table.rows], list(table.lines), Origin.TABULATION,
                   what, "r-crosstab", labelled=1)
+
+
+def _r_named_levels(par: list[_Line], what: str) -> ListedTable | None:
+    """An R two-way ``table()`` whose column variable has no name (``table(clust5, df$sex)``): the row
+    variable's name and the column levels on the first line ("clust5  Female Male"), then each row's label,
+    which may hold spaces ("Cluster 1"), and as many counts as there are levels."""
+    if len(par) < 2:
+        return None
+    head = par[0].text.split()
+    levels = head[1:]
+    if len(levels) < 1 or _NUMERIC_CELL.match(head[0]) or any(_NUMERIC_CELL.match(x) for x in levels):
+        return None
+    indent = len(par[0].text) - len(par[0].text.lstrip())
+    if indent > min(len(x.text) - len(x.text.lstrip()) for x in par[1:]):
+        return None  # the levels alone, indented past the labels (no row variable's name): another layout
+    rows: list[list[str]] = []
+    for x in par[1:]:
+        tokens = x.text.split()
+        if len(tokens) <= len(levels) or not all(_INT_TOKENS.match(t) for t in tokens[-len(levels):]):
+            return None
+        rows.append([" ".join(tokens[:-len(levels)]), *tokens[-len(levels):]])
+    return _table([head[0], *levels], rows, [x.number for x in par[1:]], Origin.TABULATION, what, "r-crosstab",
+                  labelled=1)
 
 
 def _r_level_header(par: list[_Line], what: str) -> ListedTable | None:
@@ -2643,8 +2667,10 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
     if language is Language.R and (_R_TABLE_CMD.search(command) or _R_SUMS_CMD.search(command)):
         # (a table of two variables is never read as one of one: "utd 0 1" over "1 966187 45354" is a
         # crosstab's header and first row, not labels over counts)
-        oneway = [functools.partial(_r_oneway, command=command)] if _r_table_vars(command) < 2 else []
-        for parser in (*oneway, _r_twoway, _r_level_header):
+        oneway = [functools.partial(_r_oneway, command=command)] \
+            if _r_table_vars(command) < 2 and "statetable" not in command else []
+        twoway = [_r_named_levels] if _r_table_vars(command) == 2 else []
+        for parser in (*oneway, _r_twoway, _r_level_header, *twoway):
             table = parser(par, what)
             if table is not None:
                 return table, 0
