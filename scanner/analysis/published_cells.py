@@ -1736,14 +1736,21 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
     by fewer than the threshold (and not by 0), the rest of the total is a small cell."""
     import numpy as np
 
-    from scanner.loaders.texttables import names_all, one_sex
+    from scanner.loaders.texttables import measure_of, names_all, one_sex
 
     frame = table.sample
     counts = sorted(table.counts, key=lambda c: c.index)
     sexes = {one_sex(c.name) for c in table.columns}
+
+    # (a column of one sex's count beside all's of the same measure: "Fall kvinnor" beside "Fall totalt", with
+    # "Personår totalt" between them)
+    alls = {measure_of(c.name): c for c in counts if names_all(c.name)}
     whole = None
     for c in counts:
         sex = one_sex(c.name)
+        same = alls.get(measure_of(c.name)) if sex is not None and _OTHER_SEX[sex] not in sexes else None
+        if same is not None and same is not c and same.index < c.index:
+            whole = same
         # one sex beside all ("Alle;Kvinner", "all,women") when the other sex has no column: all minus it is
         # the other sex (14 - 12 is 2 men)
         of_all = sex is not None and whole is not None and names_all(whole.name) and _OTHER_SEX[sex] not in sexes

@@ -1264,6 +1264,12 @@ def caption_of(title: str) -> str:
     return _TABLE_NUMBER.sub("", title)
 
 
+def measure_of(name: str) -> str:
+    """A column's name without its group's or all's words, lower case: what it measures ("Fall kvinnor" and
+    "Fall totalt" are both "fall")."""
+    return " ".join(re.findall(r"[^\W\d_]+", _GROUP_PHRASE.sub(" ", name).lower()))
+
+
 def _without_group(title: str) -> str:
     """A caption (:func:`caption_of`) without its group's words and punctuation, lower case (see
     :data:`_GROUP_PHRASE`)."""
