@@ -353,7 +353,10 @@ _COHORT_WORDS = frozenset({"udskrevne", "udskrevet", "utskrivna", "utskrevne", "
                            "behandlete", "treated", "opererede", "opererade", "opererte", "operated", "diagnosed",
                            "diagnosticerede", "diagnostiserade", "diagnostiserte", "exposed", "eksponerede",
                            "exponerade", "eksponerte", "included", "inkluderede", "inkluderade", "inkluderte",
-                           "uloskirjoitetut", "hoidetut", "leikatut"})
+                           "uloskirjoitetut", "hoidetut", "leikatut",
+                           # (the singular participle a header uses too: "Antall operert", "Antal behandlad")
+                           "operert", "opereret", "opererad", "behandlet", "behandlad", "innlagt", "indlagt",
+                           "inlagd", "diagnostisert", "diagnosticeret", "inkludert", "inkluderet"})
 #: Words that begin a clause saying which units a size counts ("med", "with", "who", "uden").
 _QUALIFIERS = frozenset({"med", "with", "uden", "utan", "without", "who", "som", "der", "having"})
 _FINNISH_WHERE = lazy_compile(r"\w{4,}(?:ssa|ssä|lla|llä)$")

@@ -2262,10 +2262,51 @@ def box_drawn_as_pipes(text: str) -> str:
     return "\n".join(out)
 
 
+# A rule of dashes in segments under a header, one per column ("------------  --------  ------"): SQL*Plus,
+# SAS's and psql's listings, a hand-typed table; the segments are the columns' widths.
+_SEGMENTED_RULE = lazy_compile(r"^\s*-{2,}(?: {1,8}-{2,}){1,}\s*$")
+
+
+def _segment_ruled_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
+    """Tables whose header is underlined by a rule of one segment of dashes per column: the segments give the
+    columns (a header of two words, "Antall operert", over one column; numbers with spaces, "4 812"), and
+    the text with their lines blanked."""
+    lines = text.split("\n")
+    out: list[TextTable] = []
+    for k, line in enumerate(lines):
+        if k == 0 or not _SEGMENTED_RULE.match(line) or not lines[k - 1].strip():
+            continue
+        spans = [(m.start(), m.end()) for m in re.finditer(r"-+", line)]
+        # a cell runs from its segment's start to the next segment's start (numbers right-aligned past it)
+        bounds = [(a, spans[j + 1][0] if j + 1 < len(spans) else 10**6) for j, (a, _) in enumerate(spans)]
+
+        def cells(text_line: str, bounds: list[tuple[int, int]] = bounds) -> list[str]:
+            return [text_line[a:b].strip() for a, b in bounds]
+
+        end = k + 1
+        while end < len(lines) and lines[end].strip() and not _RULE_LINE.match(lines[end]):
+            end += 1
+        rows = [cells(lines[j]) for j in range(k + 1, end)]
+        # (every row's text falls in the columns: nothing of it stands left of the first segment)
+        if len(rows) < 1 or any(lines[j][:spans[0][0]].strip() for j in range(k + 1, end)):
+            continue
+        names = cells(lines[k - 1])
+        if not all(names[1:]) or not any(_BARE_NUMBER.match(c) for r in rows for c in r[1:]):
+            continue
+        out.append(TextTable(unique_names(names), rows, first_line + k + 1, "fixed-width",
+                             tuple(first_line + j for j in range(k + 1, end))))
+        for j in range(k - 1, end):
+            lines[j] = ""
+    return out, "\n".join(lines) if out else text
+
+
 def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     text = box_drawn_as_pipes(strip_output_prefix(text))
     if "```" in text or "~~~" in text:
         text = _FENCE.sub("", text)
+    if "--" in text:
+        ruled, text = _segment_ruled_tables(text, first_line)
+        yield from ruled
     if "&" in text and "\\" in text:
         latex_tables, text = _latex_tables(text, first_line)
         yield from latex_tables
