@@ -1321,21 +1321,41 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
     return out
 
 
+# An open age band ("aged 18 years and older", "65 år og derover", "18+") and every age ("all ages", "alle
+# aldre"), as a caption names its table's group.
+_OPEN_AGES = lazy_compile(r"(?i)(?<![^\W_])(?:aged?\s+|i alderen\s+)?(\d{1,2})\s*(?:år|aar|years?|vuotta)?\s*"
+                          r"(?:og over|og derover|og eldre|and over|and older|or older|or over|eller äldre|"
+                          r"eller ældre|eller mer|ja yli|ja vanhemmat)(?![^\W_])|(?<![^\W_])(\d{1,2})\+")
+_EVERY_AGE = lazy_compile(r"(?i)(?<![^\W_])(?:alle aldre|alle aldersgrupper|alla åldrar|all ages|kaikki ikäryhmät|"
+                          r"kaikki iät)(?![^\W_])")
+_PARENTHETICAL = lazy_compile(r"\([^()]*\)")
+_OLDEST = 200
+
+
+def _band_of(m: re.Match[str]) -> tuple[int, int] | None:
+    """The ages of a band a caption names: closed (16-64), open (18 and older: 18 to the oldest), every age."""
+    if m.re is _EVERY_AGE.compiled:
+        return 0, _OLDEST
+    ages = [int(a) for a in re.findall(r"\d{1,2}", m.group())]
+    if m.re is _OPEN_AGES.compiled:
+        return (ages[0], _OLDEST) if ages else None
+    return (ages[0], ages[1]) if len(ages) == 2 and ages[0] <= ages[1] else None
+
+
 def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
     """Tables whose captions are the same but for an age band, one band inside the other ("16-64 år" beside
     "16-65 år", "20–64 år" beside "16–64 år"): the wider minus the narrower is the count of the ages between
     (804 - 802 employed is 2 aged 65). ``table`` holds the differences in the narrower table's rows."""
     bands: list[tuple[int, int, str] | None] = []
     for title in titles:
-        caption = caption_of(title)
-        found = list(_AGE_BAND.finditer(caption))
-        ages = [int(a) for a in re.findall(r"\d{1,2}", found[0].group())] if len(found) == 1 else []
-        if len(ages) != 2 or ages[0] > ages[1]:
+        caption = _PARENTHETICAL.sub(" ", caption_of(title))  # ("(sensitivity analysis)" beside one of them)
+        found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _OPEN_AGES, _EVERY_AGE) for m in pattern.finditer(caption)]
+        if len(found) != 1 or found[0][1] is None:
             bands.append(None)
             continue
-        m = found[0]
+        m, (lo, hi) = found[0]  # type: ignore[misc]
         base = " ".join(re.findall(r"[^\W_]+", f"{caption[:m.start()]} # {caption[m.end():]}".lower()))
-        bands.append((ages[0], ages[1], base))
+        bands.append((lo, hi, base))
     out: list[Differenced] = []
     for k, t in enumerate(tables):
         inner = bands[k]
@@ -2056,7 +2076,7 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
 
 
 # A column's name in a header row: a word, not a number in brackets (a standard error, a model's "(2)").
-_WORD_CELL = lazy_compile(r"^[^\W\d_]", re.UNICODE)
+_NAME_CELL = lazy_compile(r"^[^\W\d_]", re.UNICODE)
 
 
 def _latex_panels(rows: list[tuple[int, list[str | None]]]) -> list[list[tuple[int, list[str | None]]]]:
@@ -2073,7 +2093,7 @@ def _latex_panels(rows: list[tuple[int, list[str | None]]]) -> list[list[tuple[i
         row = rows[i][1]
         named = [c.strip() for c in row[1:] if c and c.strip()]
         return (not (row[0] or "").strip() and latex.is_header_row(row)
-                and len(named) >= 2 and all(_WORD_CELL.match(c) for c in named)
+                and len(named) >= 2 and all(_NAME_CELL.match(c) for c in named)
                 and i + 1 < len(rows) and not latex.is_header_row(rows[i + 1][1])
                 and words(row) not in top)  # the models' numbers again over the next panel: the same columns
 
