@@ -87,3 +87,22 @@ def test_format_readers_import_their_parsers_only_when_a_file_is_opened() -> Non
         ours = {m for m in top if m.split(".")[0] == "scanner"}
         assert third_party == set(), path
         assert all(m.startswith(allowed) for m in ours), (path, ours)
+
+
+def test_no_module_defines_a_top_level_name_twice() -> None:
+    # a second assignment of a module-level name silently replaces the first for every function that reads it
+    # (ruff flags functions and imports defined twice, not assignments)
+    twice = {}
+    for path in _modules():
+        names: collections.Counter[str] = collections.Counter()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                names[node.target.id] += 1
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names[node.name] += 1
+        repeated = sorted(n for n, c in names.items() if c > 1 and n not in ("__all__", "log"))
+        if repeated:
+            twice[str(path.relative_to(ROOT))] = repeated
+    assert not twice
