@@ -1427,6 +1427,12 @@ class OutputState:
     sizes: dict[str, str] = field(default_factory=dict)
     #: Stata's `count if` results by condition, to subtract a narrower condition's count from a wider one's
     counts: dict[str, int] = field(default_factory=dict)
+    #: the data in Stata's memory are aggregated (a `collapse` or `contract` since the last `use`/`restore`):
+    #: a `list` prints a table's cells, not observations
+    collapsed: bool = False
+    #: R objects assigned from an aggregation (``agg <- d %>% group_by(a) %>% summarise(...)``), by name: the
+    #: command that made each; printing one prints a table's cells
+    aggregated: dict[str, str] = field(default_factory=dict)
 
 
 _SAS_TITLE = lazy_compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
@@ -1529,8 +1535,13 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
                  *, tool: str = "") -> list[ListedTable]:
     """The tables in one block of printed output (see :func:`_parse_output`); in an R transcript a summary() of
     an object whose size R printed just before ("> nrow(sub)" "[1] 2") gets that size as its N column."""
+    remember_data(command, language, state)
     tables = _parse_output(text, first_line, language, command, state, tool=tool)
     if language is Language.R and command:
+        made = _printed_object(command, state)
+        if made:
+            grouped_by = _r_grouped_by(made)
+            tables = [_with_dimensions(t, grouped_by) if grouped_by else t for t in tables]
         _remember_size(command, text, state)
         of = _R_SUMMARY_OF.match(_last_command(command))
         n = state.sizes.get(of.group(1)) if of else None
@@ -1545,6 +1556,36 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             # prop.table(table(d$fylke)) after "length(d$fylke)" printed 412: each share is of that many
             tables = [_shares_with_size(t, n) for t in tables]
     return tables
+
+
+# Stata commands that replace the data in memory: by an aggregate (collapse, contract), or by data again.
+_STATA_DATA_CMD = lazy_compile(r"(?im)^\s*\.?\s*(?:quietly\s+|qui\s+)?(collapse|contract|use|restore|import|"
+                               r"sysuse|webuse|insheet|infile|clear|append|merge)\b")
+# An R object assigned from an aggregation: "agg <- d %>% group_by(a) %>% summarise(n = n())", over the
+# command's continuation lines.
+_R_AGGREGATED = lazy_compile(r"(?m)^\s*>?\s*([A-Za-z.][\w.]*)\s*(?:<-|=)(?:[^\n]*\n\s*\+)*[^\n]*?\b(?:"
+                             r"summari[sz]e|count|tally|aggregate|tapply)\s*\(")
+# Printing an object: "agg", "print(agg)", "print(agg, n = Inf)", "as.data.frame(agg)".
+_R_PRINTED = lazy_compile(r"^\s*(?:print\s*\(|as\.data\.frame\s*\(|data\.frame\s*\()?\s*([A-Za-z.][\w.]*)\s*"
+                          r"(?:,[^()]*)?\)?\s*$")
+
+
+def remember_data(code: str, language: Language, state: OutputState) -> None:
+    """What ``code`` (echoed commands, in order) does to the data it prints later: a Stata ``collapse``
+    aggregates the data in memory until a ``use`` or ``restore``; an R assignment from ``summarise()`` makes
+    an aggregated object."""
+    if language is Language.STATA and code:
+        for m in _STATA_DATA_CMD.finditer(code):
+            state.collapsed = m.group(1).lower() in ("collapse", "contract")
+    elif language is Language.R and code:
+        for m in _R_AGGREGATED.finditer(code):
+            state.aggregated[m.group(1)] = m.group(0)
+
+
+def _printed_object(command: str, state: OutputState) -> str:
+    """The command that made the aggregated object the last command prints ("print(agg)"), or ""."""
+    m = _R_PRINTED.match(_last_command(command))
+    return state.aggregated.get(m.group(1), "") if m else ""
 
 
 _R_COUNT_CMD = lazy_compile(r"\b(?:count|add_count|tally|group_by)\s*\(([^()]*)\)")
@@ -1685,6 +1726,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             if origin is None:
                 continue
             what = what_base
+            if origin is Origin.LISTING and state.collapsed:
+                origin, what = Origin.TABULATION, f"{what_base} of collapsed data"  # (a table's cells)
             if origin is Origin.EMBEDDED:
                 tables.extend(_stata_input_echo(command, par))
                 continue
@@ -1696,6 +1739,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             if origin is None:
                 continue
             what = what_base
+            if origin is not Origin.TABULATION and _printed_object(command, state):
+                origin, what = Origin.TABULATION, f"{what_base} of aggregated data"  # (print(agg) after summarise)
         elif language is Language.PYTHON:
             origin = _py_origin(command)
             if origin is None:
@@ -3050,6 +3095,7 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
         part.tables.extend(_sas_macro_keys_in(buf, codec, first_line))
     # Where commands are echoed, one-line outputs are kept too: a key's values on one line (levelsof lopnr)
     one_line = read.mode in (MODE_STATA, MODE_R, MODE_PYTHON)
+    data_seen = 0  # the end of the last block whose commands were read for what they do to the data
     for scan in iter_scan(buf, read.mode, threads=threads, first_line=first_line, min_lines=1 if one_line else 2):
         if code and len(scan.comparisons):
             part.comparisons.extend(judge_comparisons(buf, scan.comparisons, codec, read.language, read.mode, names))
@@ -3058,6 +3104,13 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
         for row in scan.blocks if tables else ():
             start, end, line, n_lines, cmd_start, cmd_end = (int(v) for v in row)
             command = decode(buf[max(cmd_start, cmd_end - 4096):cmd_end].tobytes(), codec) if cmd_start >= 0 else ""
+            if read.language in (Language.STATA, Language.R) and cmd_start > data_seen:
+                # (the commands since the last block that printed nothing: a collapse, an assignment)
+                remember_data(decode(buf[max(data_seen, cmd_start - _GAP_BYTES):cmd_start].tobytes(), codec),
+                              read.language, state)
+            if n_lines < 2 and command:
+                remember_data(command, read.language, state)  # (a one-line output's command: "agg <- ...")
+            data_seen = max(data_seen, end)
             if n_lines < 2:
                 # a one-line output is read only for a key's values (no table is one line), and for the size R
                 # printed for an object ("> nrow(sub)" "[1] 2": the N of a summary(sub$x) after it)
@@ -3098,6 +3151,10 @@ def _pieces(buf: np.ndarray, start: int, end: int, limit: int | None = None) -> 
         yield start, cut
         start = cut
     yield start, end
+
+
+#: Bytes of echoed code before a block read for what it does to the data (a collapse, an aggregation).
+_GAP_BYTES = 1 << 16
 
 
 def read_log(path: Path, *, threads: int = 1, code: bool = True, tables: bool = True,
