@@ -1438,6 +1438,10 @@ class OutputState:
 _SAS_TITLE = lazy_compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
 
 
+# The first line of a listing's page: a form feed, the title and the page number at the right margin.
+_FORM_FEED_PAGE = lazy_compile(r"^\x0c(?:\s*\S.*?\s{3,}\d{1,5})?\s*$")
+
+
 # PROC UNIVARIATE's section title, whose definition number would make it read as a row of data.
 _QUANTILES_TITLE = lazy_compile(r"^\s*Quantiles \(Definition \d\)\s*$")
 
@@ -1451,6 +1455,12 @@ def _sas_prepare(lines: list[_Line], state: OutputState) -> tuple[list[_Line], d
         states[x.number] = OutputState(state.proc, state.title, state.section)
         text = x.text.replace("\x0c", "")
         page = _SAS_PAGE.match(text)
+        if not page and _FORM_FEED_PAGE.match(x.text):
+            # a page's first line after the form feed: its title and page number, the date line not printed
+            # (OPTIONS NODATE): "\fSklerodermi-kohorten: ...        2"
+            state.proc, state.section, state.title = "", "", ""
+            out.append(_Line(x.number, ""))
+            continue
         if page or _SAS_PAGE.match(x.text):
             # Every page repeats its procedure's title: a page without one is PROC PRINT's (which has none).
             if _SAS_SYSTEM_TITLE.search(text) or (page and page.group("page_title")):
