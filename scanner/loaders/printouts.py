@@ -2752,13 +2752,16 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         else:
             return None
     else:
+        # (a stratum's label over the first rows, "sex = Women" under ltable's rule, names no column)
         header, data = rows[:first], rows[first:]
+        while len(header) > 1 and _stratum_label(header[-1], rows):
+            header = header[:-1]
         # a class title alone on the line above the rows ("region" in PROC TABULATE) names no column
         while len(header) > 1 and len(header[-1].text.split()) == 1:
             header = header[:-1]
     # a stratum's label between rows (Stata's "treat=1" in ltable and sts list) starts more rows of the table
     strata = _strata(rows)
-    data = [x for x in data if not _STRATUM.match(x.text)]
+    data = [x for x in data if not _stratum_label(x, rows)]
     # rows end where lines stop holding numbers (a footnote, a note under the table)
     end = next((i for i, x in enumerate(data) if not _is_data(x.text)), len(data))
     data = data[:end]
@@ -2774,6 +2777,21 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
     return _describe_frame(_without_obs(table)), used_next
 
 
+def _stratum_label(x: _Line, rows: list[_Line]) -> bool:
+    """Whether ``x`` is a stratum's label standing alone over its rows: ``treat=1``, ``sex = Women`` (Stata's
+    ltable), or a level's name at the left margin with data on the next line (``sts list, by(behandling)``:
+    "Kirurgi", "Aktiv overvåking")."""
+    if _STRATUM.match(x.text):
+        return True
+    text = x.text.rstrip()
+    words = text.split()
+    if not 1 <= len(words) <= 4 or _GAP.search(text) or any(ch.isdigit() for ch in text) \
+            or len(text) - len(text.lstrip()) > 2 or text.rstrip().endswith(":"):
+        return False
+    after = next((r for r in rows if r.number > x.number), None)
+    return after is not None and _is_data(after.text)
+
+
 def _strata(rows: list[_Line]) -> dict[int, tuple[str, str]]:
     """The stratum (variable, value) each line of a table is under, when labels such as ``treat=1`` stand
     alone between its rows; empty when there are none."""
@@ -2783,6 +2801,8 @@ def _strata(rows: list[_Line]) -> dict[int, tuple[str, str]]:
         if _STRATUM.match(x.text):
             name, _, value = x.text.strip().partition("=")
             current = (name.strip(), value.strip())
+        elif _stratum_label(x, rows):
+            current = ("", x.text.strip())
         elif current is not None:
             out[x.number] = current
     return out
@@ -2837,7 +2857,8 @@ def _with_strata(table: ListedTable, strata: dict[int, tuple[str, str]]) -> List
     """``table`` with its rows' stratum (``treat=1``, text: a code's value is no count) as a first column:
     the strata make its rows' labels unique."""
     t = table.table
-    rows = [["=".join(strata[n]) if n in strata else "", *r] for n, r in zip(table.lines, t.rows, strict=True)]
+    rows = [["=".join(x for x in strata[n] if x) if n in strata else "", *r]
+            for n, r in zip(table.lines, t.rows, strict=True)]
     return _retitled(table, ["stratum", *t.names], rows)
 
 
