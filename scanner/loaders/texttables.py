@@ -1329,6 +1329,10 @@ _OPEN_AGES = lazy_compile(r"(?i)(?<![^\W_])(?:aged?\s+|i alderen\s+)?(\d{1,2})\s
 _EVERY_AGE = lazy_compile(r"(?i)(?<![^\W_])(?:alle aldre|alle aldersgrupper|alla åldrar|all ages|kaikki ikäryhmät|"
                           r"kaikki iät)(?![^\W_])")
 _PARENTHETICAL = lazy_compile(r"\([^()]*\)")
+_PANEL_LABEL = lazy_compile(r"(?i)(?<![^\W_])(?:panel|del|osa)\s+[A-Z0-9]\b\s*[:.]?")
+# A band named after "ages" without a unit: "ages 16–64", "aged 18-24", "alder 30-49".
+_AGES_NAMED = lazy_compile(r"(?i)(?<![^\W_])(?:ages?|aged|alder|ålder|ikä)\s+\d{1,2}\s*[-–]\s*\d{1,2}(?![\d\s]*"
+                           r"(?:år|aar|years?|yrs|vuotta|v)(?![^\W_]))(?!\d)")
 _OLDEST = 200
 
 
@@ -1339,6 +1343,7 @@ def _band_of(m: re.Match[str]) -> tuple[int, int] | None:
     ages = [int(a) for a in re.findall(r"\d{1,2}", m.group())]
     if m.re is _OPEN_AGES.compiled:
         return (ages[0], _OLDEST) if ages else None
+    ages = ages[-2:] if m.re is _AGES_NAMED.compiled else ages
     return (ages[0], ages[1]) if len(ages) == 2 and ages[0] <= ages[1] else None
 
 
@@ -1348,8 +1353,10 @@ def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
     (804 - 802 employed is 2 aged 65). ``table`` holds the differences in the narrower table's rows."""
     bands: list[tuple[int, int, str] | None] = []
     for title in titles:
-        caption = _PARENTHETICAL.sub(" ", caption_of(title))  # ("(sensitivity analysis)" beside one of them)
-        found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _OPEN_AGES, _EVERY_AGE) for m in pattern.finditer(caption)]
+        # ("(sensitivity analysis)" beside one of them; "Panel A:" and "Panel B:" over the two)
+        caption = _PANEL_LABEL.sub(" ", _PARENTHETICAL.sub(" ", caption_of(title)))
+        found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES, _EVERY_AGE)
+                 for m in pattern.finditer(caption)]
         if len(found) != 1 or found[0][1] is None:
             bands.append(None)
             continue
