@@ -628,6 +628,12 @@ class _DocumentScan:
                 if table is not None:
                     d.tables += 1
                     self._table(table, judged, identifiers=False)
+            # counts of units in the marks' tooltips ("Ledig → Uddannelse: 2 personer", "Mining: 2 firms"): what
+            # the figure shows, judged as its labels are (no data of its own beyond them)
+            counted = _unit_counts(ds.texts)
+            if counted:
+                self._table(TextTable(unique_names(["label", "n"]), counted, 1, "figure-labels"), judged,
+                            identifiers=False)
         d.flagged = judged.worst
         d.flagged_rules = tuple(sorted(judged.rules))
         self.findings.extend(_placed(f, at, self.key) for f in judged.report)
