@@ -1875,11 +1875,39 @@ _REMAINING = lazy_compile(r"(?i)(?<![a-zæøåäö])(?:kvar\w*|remaining|still|t
                           r"fortfarande)(?![a-zæøåäö])")
 
 
+def _share_of_the_first(table: TableModel, values: np.ndarray) -> bool:
+    """Whether a column of the table is ``values`` as a percentage of its first row ("Osuus alkuperäisestä
+    (%)": 100,0, 92,6, 77,8 beside 27, 25, 21), within its rounding, on three rows or more: the count is a
+    cohort's members still there, followed from its start."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    ok = np.isfinite(values)
+    if ok.sum() < 3 or not np.isfinite(values[0]) or values[0] <= 0:
+        return False
+    expected = 100.0 * values / values[0]
+    for c in table.columns:
+        if c.kind is not ColumnKind.NUMERIC or c.is_count or c.integral:
+            continue
+        shares = table.sample.get_column(c.name).cast(float)
+        present = shares.drop_nulls().drop_nans()
+        if present.len() < 3:
+            continue
+        got = shares.to_numpy().astype(float)
+        both = ok & np.isfinite(got)
+        tolerance = half_unit(present) + 1e-6
+        if both.sum() >= 3 and bool(np.all(np.abs(got[both] - expected[both]) <= tolerance)):
+            return True
+    return False
+
+
 def _closed_cohort_steps(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """A closed cohort's count over time (no one enters, persons leave by death or emigration): each step down
     from the row above is the number who left, 301 then 300 is 1 death. Read so when the title or a note
     says the cohort is closed, or the column names its members still there ("kvar_i_kommunen", "remaining"),
-    and the counts never grow."""
+    or another column is it as a share of its first row (:func:`_share_of_the_first`), and the counts never
+    grow."""
     import numpy as np
 
     from scanner.table_model import ColumnKind
@@ -1888,9 +1916,11 @@ def _closed_cohort_steps(table: TableModel, profile: Profile, dims: list[str], r
     closed = _CLOSED_COHORT.search(said) is not None
     frame = table.sample
     for col in table.counts:
-        if col.kind is not ColumnKind.NUMERIC or not (closed or _REMAINING.search(col.name)):
+        if col.kind is not ColumnKind.NUMERIC:
             continue
         values = frame.get_column(col.name).cast(float).to_numpy()
+        if not (closed or _REMAINING.search(col.name) or _share_of_the_first(table, values)):
+            continue
         keep = [k for k in range(frame.height) if not np.isnan(values[k])]
         if len(keep) < 2:
             continue
