@@ -77,6 +77,8 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
     else is returned as it is (not a table)."""
     if data.get("type") == "FeatureCollection" and isinstance(data.get("features"), list):
         return _features(data["features"])
+    if "vega" in str(data.get("$schema", "")):
+        return _vega_values(data)
     if isinstance(data.get("links"), list) and isinstance(data.get("nodes"), list) \
             and data["links"] and all(isinstance(x, dict) for x in data["links"]):
         return _links(data["nodes"], data["links"])
@@ -116,6 +118,31 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
             return data  # sections of settings with their own keys ({"plot": {"dpi": 300}, "bootstrap": {"n": 2}})
         return [{"index": label, **values} for label, values in data.items()]  # orient="index"
     return data
+
+
+def _vega_values(spec: dict[str, Any]) -> Any:
+    """A Vega or Vega-Lite specification's inline data (``"data": {"values": [...]}``, Vega's ``"data": [{"name":
+    ..., "values": [...]}]``, a layer's or a concatenation's own): the largest set of records, the chart's
+    rows. None when it has none inline (a URL: the data are elsewhere)."""
+    sets: list[list[Any]] = []
+
+    def walk(node: Any, depth: int = 0) -> None:
+        if depth > 8:
+            return
+        if isinstance(node, dict):
+            values = node.get("values")
+            if isinstance(values, list) and values and all(isinstance(r, dict) for r in values):
+                sets.append(values)
+            for v in node.values():
+                if isinstance(v, dict | list):
+                    walk(v, depth + 1)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, depth + 1)
+
+    walk({k: v for k, v in spec.items() if k in ("data", "datasets", "layer", "hconcat", "vconcat", "concat",
+                                                 "spec")})
+    return max(sets, key=len) if sets else None
 
 
 def _features(features: list[Any]) -> Any:

@@ -1132,6 +1132,119 @@ def chart_data(script: str, where: str) -> list[DataSet]:
             found.extend(_vega(json.loads(stripped), where))
         except (json.JSONDecodeError, ValueError):
             found.append(DataSet(f"{where}: vega specification", unreadable="its data could not be decoded"))
+    elif stripped.startswith('{"x":') or stripped.startswith('{"x" :'):
+        found.extend(_htmlwidget(stripped, where))
+    return found
+
+
+# Leaflet's calls that draw one mark per point: (the latitudes' and longitudes' argument, the popups').
+_LEAFLET_POINTS = {"addCircleMarkers": (0, 1, 6), "addMarkers": (0, 1, 5), "addCircles": (0, 1, 6),
+                   "addAwesomeMarkers": (0, 1, 5), "addLabelOnlyMarkers": (0, 1, 5)}
+
+
+def _htmlwidget(text: str, where: str) -> list[DataSet]:
+    """The data of an R htmlwidget (``{"x": {...}, "evals": [...]}`` in the page's JSON script): plotly's
+    traces (``x.data``), leaflet's markers (``x.calls``: ``addCircleMarkers`` with its latitudes, longitudes
+    and popups), highcharter's and echarts4r's series (``x.hc_opts.series``, ``x.opts.series``) with their
+    categories. Written by hand: each widget package has its own layout and no library reads them."""
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, ValueError):
+        return [DataSet(f"{where}: htmlwidget", unreadable="its data could not be decoded")]
+    x = doc.get("x") if isinstance(doc, dict) else None
+    if not isinstance(x, dict):
+        return []
+    found: list[DataSet] = []
+    traces = x.get("data")
+    if isinstance(traces, list) and any(isinstance(t, dict) and ("x" in t or "y" in t or "type" in t) for t in traces):
+        found.extend(_plotly_trace(t, f"{where}: plotly trace {k}") for k, t in enumerate(traces, start=1)
+                     if isinstance(t, dict))
+    calls = x.get("calls")
+    if isinstance(calls, list):
+        found.extend(_leaflet_calls(calls, where))
+    for key in ("hc_opts", "opts"):
+        opts = x.get(key)
+        if isinstance(opts, dict):
+            found.extend(_series(opts, where))
+    return found
+
+
+def _leaflet_calls(calls: list[Any], where: str) -> list[DataSet]:
+    """R leaflet's marker calls as the marks of a scatter on the map, their popups as texts."""
+    found: list[DataSet] = []
+    for k, call in enumerate(calls, start=1):
+        if not isinstance(call, dict) or call.get("method") not in _LEAFLET_POINTS:
+            continue
+        args = call.get("args")
+        lat_at, lng_at, popup_at = _LEAFLET_POINTS[str(call["method"])]
+        if not isinstance(args, list) or len(args) <= lng_at:
+            continue
+        lats = args[lat_at] if isinstance(args[lat_at], list) else [args[lat_at]]
+        lngs = args[lng_at] if isinstance(args[lng_at], list) else [args[lng_at]]
+        points = [(float(b), float(a)) for a, b in zip(lats, lngs, strict=False)
+                  if isinstance(a, int | float) and isinstance(b, int | float)]
+        if not points:
+            continue
+        name = f"{where}: map markers ({call['method']} {k})"
+        ds = DataSet(name, columns={"lat": [f"{y:g}" for _, y in points], "lon": [f"{x:g}" for x, _ in points]})
+        popups = args[popup_at] if len(args) > popup_at else None
+        if isinstance(popups, list):
+            ds.texts = [re.sub(r"<[^>]+>", " ", str(p)) for p in popups[:MAX_VALUES] if p is not None]
+        ds.marks = MarkGroup(len(points), len(set(points)), "map marker", name, regular=is_regular(points))
+        found.append(ds)
+    return found
+
+
+def _series(opts: dict[str, Any], where: str) -> list[DataSet]:
+    """A highcharts or echarts chart's series: each a column of values over the categories (the x axis's, or
+    each point's name), named by the value axis's title or the series' name ("Antal konkurser", "Antal
+    døde"). A box plot's five numbers are its groups' minimum, quartiles and maximum."""
+    series = opts.get("series")
+    if not isinstance(series, list):
+        return []
+    axis = opts.get("xAxis")
+    axis = axis[0] if isinstance(axis, list) and axis else axis
+    categories = axis.get("categories") if isinstance(axis, dict) else None
+    if not isinstance(categories, list):
+        categories = axis.get("data") if isinstance(axis, dict) else None
+    value_axis = opts.get("yAxis")
+    value_axis = value_axis[0] if isinstance(value_axis, list) and value_axis else value_axis
+    title = value_axis.get("title") if isinstance(value_axis, dict) else None
+    title = title.get("text") if isinstance(title, dict) else title
+    found: list[DataSet] = []
+    for k, one in enumerate(series, start=1):
+        if not isinstance(one, dict) or not isinstance(one.get("data"), list):
+            continue
+        data = one["data"][:MAX_VALUES]
+        name = str(title or one.get("name") or "value")
+        labels: list[str] = []
+        values: list[str] = []
+        box: list[list[str]] = []
+        for i, point in enumerate(data):
+            label = str(categories[i]) if isinstance(categories, list) and i < len(categories) else str(i + 1)
+            if isinstance(point, dict) and "low" in point and "high" in point:
+                point = [point.get(q) for q in ("low", "q1", "median", "q3", "high")]  # (highcharts' box)
+                box.append([str(point_label) if (point_label := data[i].get("name")) else label,
+                            *("" if v is None else str(v) for v in point)])
+                continue
+            if isinstance(point, dict):
+                label = str(point.get("name", label))
+                point = point.get("y", point.get("value"))
+            if isinstance(point, list) and len(point) == 5 and str(one.get("type", "")) == "boxplot":
+                box.append([label, *(str(v) for v in point)])
+                continue
+            if isinstance(point, list) and len(point) == 2:
+                label, point = str(point[0]), point[1]
+            if isinstance(point, int | float) and not isinstance(point, bool):
+                labels.append(label)
+                values.append(f"{point:g}")
+        at = f"{where}: series {k}"
+        if box:
+            found.append(DataSet(at, columns={"group": [r[0] for r in box], "min": [r[1] for r in box],
+                                              "q1": [r[2] for r in box], "median": [r[3] for r in box],
+                                              "q3": [r[4] for r in box], "max": [r[5] for r in box]}))
+        elif values:
+            found.append(DataSet(at, columns={"category": labels, name: values}))
     return found
 
 
