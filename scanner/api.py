@@ -317,6 +317,13 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
     if not table_rules:
         return findings
     found_tables = list(find_tables(text, first_line))
+    if "vega" in text:
+        from scanner.formats.json_records import fenced_chart_tables
+        from scanner.loaders.texttables import TextTable
+
+        # a Vega-Lite chart written into a markdown or Quarto text: its inline records are a table
+        found_tables += [TextTable(names, rows, line, "vega", tuple(line for _ in rows))
+                         for line, names, rows in fenced_chart_tables(text, first_line)]
     in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
     # (in a configuration file "n: 2" is a setting, the dominance rule's n, not a group's size)
     settings = Path(entry.path).suffix.lower() in _CONFIG_SUFFIXES

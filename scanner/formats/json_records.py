@@ -15,6 +15,7 @@ file is parsed whole (the standard library's parser; records files are results, 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from scanner.discover import FileKind
 from scanner.document import TablePart
 from scanner.formats import ReadContext, file_path, reader
+from scanner.lazy_regex import lazy_compile
 from scanner.sources import Source
 
 if TYPE_CHECKING:  # pyarrow is imported when a table is opened
@@ -118,6 +120,30 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
             return data  # sections of settings with their own keys ({"plot": {"dpi": 300}, "bootstrap": {"n": 2}})
         return [{"index": label, **values} for label, values in data.items()]  # orient="index"
     return data
+
+
+_FENCED_SPEC = lazy_compile(r"^[ \t]*(?:```|~~~)[ \t]*\{?[ \t]*(?:vega-lite|vegalite|vega|json)\b[^\n]*\n"
+                            r"(.*?)\n[ \t]*(?:```|~~~)", re.M | re.S)
+
+
+def fenced_chart_tables(text: str, first_line: int = 1) -> list[tuple[int, list[str], list[list[str]]]]:
+    """The inline data of the Vega and Vega-Lite specifications written into a markdown or Quarto text as
+    fenced code blocks (```vega-lite ... ```): ``(line, column names, rows)`` of each one's records."""
+    out: list[tuple[int, list[str], list[list[str]]]] = []
+    for m in _FENCED_SPEC.finditer(text):
+        try:
+            spec = json.loads(m.group(1))
+        except (json.JSONDecodeError, ValueError):
+            continue
+        if not isinstance(spec, dict) or "vega" not in str(spec.get("$schema", "")):
+            continue
+        records = _vega_values(spec)
+        if not records:
+            continue
+        names = list(dict.fromkeys(k for r in records for k in r))
+        rows = [[_text(r.get(k)) for k in names] for r in records]
+        out.append((first_line + text.count("\n", 0, m.start(1)), [str(n) for n in names], rows))
+    return out
 
 
 def _vega_values(spec: dict[str, Any]) -> Any:
