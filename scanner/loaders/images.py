@@ -1119,6 +1119,7 @@ def chart_data(script: str, where: str) -> list[DataSet]:
         found.extend(_vega(spec, where))
     found.extend(_leaflet_markers(script, where))
     found.extend(_kepler(script, where, decoder))
+    found.extend(_script_records(script, where, decoder))
     stripped = script.strip()
     if stripped.startswith("{") and ("ColumnDataSource" in stripped or '"roots"' in stripped):
         try:
@@ -1246,6 +1247,61 @@ def _series(opts: dict[str, Any], where: str) -> list[DataSet]:
         elif values:
             found.append(DataSet(at, columns={"category": labels, name: values}))
     return found
+
+
+# An array of records assigned in a page's script (Observable Plot, D3, Chart.js fed by hand: "const patienter =
+# [{"alder": 48, ...}, ...]"); keys may be unquoted, as JavaScript allows.
+_SCRIPT_ARRAY = lazy_compile(r"\b(?:const|let|var)\s+[A-Za-z_$][\w$]*\s*=\s*(?=\[\s*\{)")
+_BARE_KEY = lazy_compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
+#: Records an array must hold to be read as a page's data (a few settings objects are no data set).
+_SCRIPT_RECORDS_MIN = 3
+
+
+def _script_records(script: str, where: str, decoder: json.JSONDecoder) -> list[DataSet]:
+    """Arrays of records a page's script assigns to a variable, as data sets of columns: what a chart drawn by
+    the page's own code (Observable Plot, D3) carries, one record per person as often as not."""
+    found: list[DataSet] = []
+    for m in _SCRIPT_ARRAY.finditer(script):
+        start = m.end()
+        try:
+            records, _ = decoder.raw_decode(script, start)
+        except (json.JSONDecodeError, ValueError):
+            end = _closing_bracket(script, start)
+            if end < 0:
+                continue
+            try:  # (JavaScript's unquoted keys and single quotes, written as JSON)
+                records = json.loads(_BARE_KEY.sub(r'\1"\2":', script[start:end + 1]).replace("'", '"'))
+            except (json.JSONDecodeError, ValueError):
+                continue
+        if not isinstance(records, list) or len(records) < _SCRIPT_RECORDS_MIN \
+                or not all(isinstance(r, dict) for r in records):
+            continue
+        names = list(dict.fromkeys(str(k) for r in records for k in r))
+        found.append(DataSet(f"{where}: script data", columns={
+            n: ["" if r.get(n) is None else str(r.get(n)) for r in records[:MAX_VALUES]] for n in names}))
+    return found
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    """The index of the "]" that closes the "[" at ``start`` (strings skipped), or -1."""
+    depth, quote, k = 0, "", start
+    while k < len(text):
+        ch = text[k]
+        if quote:
+            if ch == "\\":
+                k += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                return k
+        k += 1
+    return -1
 
 
 # Leaflet's markers (folium, R leaflet): a point on the map at [latitude, longitude].
