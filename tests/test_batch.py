@@ -574,7 +574,8 @@ def test_a_cell_another_file_of_the_folder_gives_away_and_the_next_nights(tmp_pa
     batch(tmp_path, root)
     files = by_path(report(tmp_path, "p1"))
     assert files["p1/levering/tab2_region_koen.csv"]["verdict"] == "fail"
-    assert files["p1/levering/tab1_region.csv"]["verdict"] == "pass"
+    # (the totals file completes the cell: safe alone, held for a person beside the other)
+    assert files["p1/levering/tab1_region.csv"]["verdict"] == "review"
     first = comparable(report(tmp_path, "p1"))
     # the next night, nothing changed: the stored findings across files are reported again, no file is read
     summary = batch(tmp_path, root)
@@ -584,6 +585,10 @@ def test_a_cell_another_file_of_the_folder_gives_away_and_the_next_nights(tmp_pa
     (folder / "tab1_region.csv").unlink()
     batch(tmp_path, root)
     assert by_path(report(tmp_path, "p1"))["p1/levering/tab2_region_koen.csv"]["verdict"] == "pass"
+    # it comes back as it was: both are held again, the totals file for review
+    (folder / "tab1_region.csv").write_text("Region;Antal\nNord;61\nSyd;198\nØst;305\n", encoding="utf-8")
+    batch(tmp_path, root)
+    assert by_path(report(tmp_path, "p1"))["p1/levering/tab1_region.csv"]["verdict"] == "review"
     # it comes back changed to another population's totals: no margin of the table
     (folder / "tab1_region.csv").write_text("Region;Antal\nNord;64\nSyd;190\nØst;301\n", encoding="utf-8")
     batch(tmp_path, root)
