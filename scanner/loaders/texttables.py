@@ -1357,12 +1357,13 @@ def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
         caption = _PANEL_LABEL.sub(" ", _PARENTHETICAL.sub(" ", caption_of(title)))
         found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES, _EVERY_AGE)
                  for m in pattern.finditer(caption)]
-        if len(found) != 1 or found[0][1] is None:
+        ages = found[0][1] if len(found) == 1 else None
+        if ages is None:
             bands.append(None)
             continue
-        m, (lo, hi) = found[0]  # type: ignore[misc]
+        m = found[0][0]
         base = " ".join(re.findall(r"[^\W_]+", f"{caption[:m.start()]} # {caption[m.end():]}".lower()))
-        bands.append((lo, hi, base))
+        bands.append((ages[0], ages[1], base))
     out: list[Differenced] = []
     for k, t in enumerate(tables):
         inner = bands[k]
