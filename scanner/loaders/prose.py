@@ -368,10 +368,20 @@ def shares_in_prose(text: str, first_line: int, skip: set[int], threshold: int) 
         begin, start = start, end
         if re.search(r"\n[ \t]*\n", sentence):
             carried = None  # a new paragraph: the size stated before is no longer the group's
-        sizes = {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(sentence)}
-        sizes |= {int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _PROSE_N.finditer(sentence)}  # "(N = 25)"
+        stated = sorted([(m.end(), int(re.sub(r"[ ,.\u00a0]", "", m.group(1)))) for m in _UNIT_COUNT.finditer(sentence)]
+                        + [(m.end(), int(re.sub(r"[ ,.\u00a0]", "", m.group(1)))) for m in _PROSE_N.finditer(sentence)])
+        sizes = {n for _, n in stated}  # ("(N = 25)", "47 patients")
         if len(sizes) > 1:
+            # several groups, each with its size and then its share ("Ward 3 (n=41) 12.2%, Ward 7 (n=5) 40.0%"):
+            # each percentage is of the size stated last before it
             carried = None
+            for m in _PROSE_PERCENT.finditer(sentence):
+                before = [n for at, n in stated if at <= m.start()]
+                count = _share_count(m.group(1), before[-1], threshold) if before else None
+                line = first_line + text.count("\n", 0, begin + m.start())
+                if count is not None and line not in skip and len(rows) < _PROSE_MAX_ROWS:
+                    rows.append([f"share {len(rows) + 1}", str(count)])
+                    lines.append(line)
             continue
         if not sizes:
             if carried is None:
@@ -382,16 +392,23 @@ def shares_in_prose(text: str, first_line: int, skip: set[int], threshold: int) 
         if size < threshold:
             continue
         for m in _PROSE_PERCENT.finditer(sentence):
-            written = m.group(1).replace(",", ".")
-            decimals = len(written.split(".", 1)[1]) if "." in written else 0
-            pct, half = float(written), 0.5 * 10 ** -decimals
-            lo = max(math.ceil((pct - half) / 100 * size - 1e-9), 1)
-            hi = math.floor((pct + half) / 100 * size + 1e-9)
-            if pct <= 0 or lo > hi or hi >= threshold:
-                continue
+            count = _share_count(m.group(1), size, threshold)
             line = first_line + text.count("\n", 0, begin + m.start())
-            if line in skip or len(rows) >= _PROSE_MAX_ROWS:
+            if count is None or line in skip or len(rows) >= _PROSE_MAX_ROWS:
                 continue
-            rows.append([f"share {len(rows) + 1}", str(hi)])
+            rows.append([f"share {len(rows) + 1}", str(count)])
             lines.append(line)
     return TextTable(["label", "n"], rows, lines[0], "prose-shares", tuple(lines)) if rows else None
+
+
+def _share_count(written: str, size: int, threshold: int) -> int | None:
+    """The count a percentage as written ("40,0") of ``size`` units is, when every count its rounding allows
+    is at least 1 and under the threshold; else None. A size under the threshold is itself the small cell."""
+    if size < threshold:
+        return None
+    written = written.replace(",", ".")
+    decimals = len(written.split(".", 1)[1]) if "." in written else 0
+    pct, half = float(written), 0.5 * 10 ** -decimals
+    lo = max(math.ceil((pct - half) / 100 * size - 1e-9), 1)
+    hi = math.floor((pct + half) / 100 * size + 1e-9)
+    return hi if pct > 0 and lo <= hi and hi < threshold else None
