@@ -223,9 +223,11 @@ def _indent_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
     "  Aalborg", "  Læsø", ...): each parent row with its children (two at least)."""
     depth = [len(x) - len(x.lstrip(" \u00a0\t")) if x.strip() else None for x in labels]
     groups: list[tuple[int, list[int]]] = []
-    for i, d in enumerate(depth):
-        if d != 0 or is_margin_label(labels[i]):
-            continue
+    # (a block's own total, "Innlandet i alt" over its municipalities, is a parent as any region's name is;
+    # a bare "I alt" or "Total" is the table's margin)
+    parents = [i for i, d in enumerate(depth) if d == 0 and (not is_margin_label(labels[i])
+                                                            or _BLOCK_TOTAL.match(labels[i].strip()))]
+    for i in parents:
         kids = []
         for j in range(i + 1, len(labels)):
             if depth[j] is None or depth[j] == 0:
@@ -234,6 +236,28 @@ def _indent_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
         if len(kids) >= 2 and len({depth[k] for k in kids}) == 1:
             groups.append((i, kids))
     return groups
+
+
+# A block's total named by the block: "Innlandet i alt", "Region Nord total", "Lappi yhteensä".
+_BLOCK_TOTAL = lazy_compile(r"(?i)^\S.*\S\s+(?:i\s?alt|totalt?|total|yhteensä|sammanlagt|samlet)$")
+
+
+def _block_total_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """Blocks of rows each with its own total named by it, two blocks or more, the totals all first ("Innlandet
+    i alt" over Hamar, Tolga ...; "Vestland i alt" over Bergen ...) or all last: each total with its block's
+    rows (their indentation lost, as an HTML or Word table loses it)."""
+    totals = [i for i, x in enumerate(labels) if _BLOCK_TOTAL.match(x.strip())]
+    if len(totals) < 2 or any(is_margin_label(x) and i not in totals for i, x in enumerate(labels)):
+        return []
+    if totals[0] == 0:
+        bounds = [*totals, len(labels)]
+        groups = [(a, list(range(a + 1, b))) for a, b in itertools.pairwise(bounds)]
+    elif totals[-1] == len(labels) - 1:
+        bounds = [-1, *totals]
+        groups = [(b, list(range(a + 1, b))) for a, b in itertools.pairwise(bounds)]
+    else:
+        return []
+    return groups if all(len(kids) >= 2 for _, kids in groups) else []
 
 
 # The level of an area in a column beside its name ("niveau;område": "region" over its "kommune" rows).
@@ -284,6 +308,8 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
             groups = _level_groups(levels)
         elif (raw := _raw_labels(table, label_dim.name)) is not None:
             groups = _indent_groups(raw)
+        if not groups and len(dims) == 1:
+            groups = _block_total_groups(labels)
     if not groups:
         return
     columns = {col.name: frame.get_column(col.name).cast(pl.Float64).to_numpy() for col in measures}
