@@ -1575,6 +1575,10 @@ _STATA_DATA_CMD = lazy_compile(r"(?im)^\s*\.?\s*(?:quietly\s+|qui\s+)?(collapse|
 # command's continuation lines.
 _R_AGGREGATED = lazy_compile(r"(?m)^\s*>?\s*([A-Za-z.][\w.]*)\s*(?:<-|=)(?:[^\n]*\n\s*\+)*[^\n]*?\b(?:"
                              r"summari[sz]e|count|tally|aggregate|tapply)\s*\(")
+# A Python object assigned from an aggregation: "ct = pd.crosstab(...)", "tab = df.groupby('a').size()".
+_PY_AGGREGATED = lazy_compile(r"(?m)^\s*(?:In \[\d+\]:\s*|>>>\s*)?([A-Za-z_]\w*)\s*=(?!=)[^\n]*?(?:\bcrosstab\s*\(|"
+                              r"\bpivot_table\s*\(|\.(?:value_counts|groupby|pivot_table|agg|aggregate|size|"
+                              r"nunique|unstack)\b)")
 # Printing an object: "agg", "print(agg)", "print(agg, n = Inf)", "as.data.frame(agg)".
 _R_PRINTED = lazy_compile(r"^\s*(?:print\s*\(|as\.data\.frame\s*\(|data\.frame\s*\()?\s*([A-Za-z.][\w.]*)\s*"
                           r"(?:,[^()]*)?\)?\s*$")
@@ -1589,6 +1593,9 @@ def remember_data(code: str, language: Language, state: OutputState) -> None:
             state.collapsed = m.group(1).lower() in ("collapse", "contract")
     elif language is Language.R and code:
         for m in _R_AGGREGATED.finditer(code):
+            state.aggregated[m.group(1)] = m.group(0)
+    elif language is Language.PYTHON and code:
+        for m in _PY_AGGREGATED.finditer(code):
             state.aggregated[m.group(1)] = m.group(0)
 
 
@@ -1756,6 +1763,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             if origin is None:
                 continue
             what = what_base
+            if origin is not Origin.TABULATION and _printed_object(_py_command(command), state):
+                origin, what = Origin.TABULATION, f"{what_base} of aggregated data"  # (print(ct) after crosstab)
         else:
             if any(_R_STR.match(x.text) for x in par):  # str()/glimpse() output saved without its prompt
                 tables.extend(_r_structure(par))
@@ -3135,7 +3144,7 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
         for row in scan.blocks if tables else ():
             start, end, line, n_lines, cmd_start, cmd_end = (int(v) for v in row)
             command = decode(buf[max(cmd_start, cmd_end - 4096):cmd_end].tobytes(), codec) if cmd_start >= 0 else ""
-            if read.language in (Language.STATA, Language.R) and cmd_start > data_seen:
+            if read.language in (Language.STATA, Language.R, Language.PYTHON) and cmd_start > data_seen:
                 # (the commands since the last block that printed nothing: a collapse, an assignment)
                 remember_data(decode(buf[max(data_seen, cmd_start - _GAP_BYTES):cmd_start].tobytes(), codec),
                               read.language, state)
