@@ -164,6 +164,14 @@ _PART_OF_NAMED = lazy_compile(
     r"(?:de|the|dem|those|disse|dessa|these|alle|all)?[ \t]*(\d{1,6})\b(?![ \t]*[%.,]?\d)", re.IGNORECASE)
 
 
+# Finnish puts a numeral's modifiers between it and the noun in the partitive: "kaksi 75 vuotta täyttänyttä
+# naista" (two women aged 75 or over), "kolme pientä yritystä".
+_FINNISH_UNITS = lazy_compile(
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|kaksi|kolme|yksi)[ \t]+(?:[\w-]+[ \t]+){1,3}?(?:henkilöä|potilasta|lasta|naista|"
+    r"miestä|yritystä|työntekijää|tapausta|kuolemaa|asiakasta|opiskelijaa|oppilasta|vastaajaa|tyttöä|poikaa|"
+    r"äitiä|isää|vanhusta|eläkeläistä)\b", re.IGNORECASE)
+
+
 def _numeral(word: str) -> int:
     """A number written in digits or as a word ("2", "kaksi"); 0 for another word."""
     word = word.lower()
@@ -202,6 +210,7 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
     # counts of a group ("1 af de 9 virksomheder"; the group named before: "9 virksomheder ... 1 af de 9") and
     # deaths by their verb ("døde 2"): a line that gave a count above gives none again
     counted = ((_PART_OF_GROUP, lambda m: _numeral(m.group(1))),
+               (_FINNISH_UNITS, lambda m: _numeral(m.group(1))),
                (_PART_OF_NAMED, lambda m: _numeral(m.group(1)) if _named_before(text, m.start(), m.group(2)) else 0),
                (_DEATHS, lambda m: int(m.group(1) or m.group(2))))
     for pattern, value_of in counted:
