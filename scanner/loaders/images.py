@@ -1266,11 +1266,13 @@ def _script_records(script: str, where: str, decoder: json.JSONDecoder) -> list[
         try:
             records, _ = decoder.raw_decode(script, start)
         except (json.JSONDecodeError, ValueError):
-            end = _closing_bracket(script, start)
-            if end < 0:
+            from scanner.loaders.programs import balanced
+
+            inner = balanced(script, start)
+            if inner is None:
                 continue
             try:  # (JavaScript's unquoted keys and single quotes, written as JSON)
-                records = json.loads(_BARE_KEY.sub(r'\1"\2":', script[start:end + 1]).replace("'", '"'))
+                records = json.loads(_BARE_KEY.sub(r'\1"\2":', f"[{inner}]").replace("'", '"'))
             except (json.JSONDecodeError, ValueError):
                 continue
         if not isinstance(records, list) or len(records) < _SCRIPT_RECORDS_MIN \
@@ -1280,28 +1282,6 @@ def _script_records(script: str, where: str, decoder: json.JSONDecoder) -> list[
         found.append(DataSet(f"{where}: script data", columns={
             n: ["" if r.get(n) is None else str(r.get(n)) for r in records[:MAX_VALUES]] for n in names}))
     return found
-
-
-def _closing_bracket(text: str, start: int) -> int:
-    """The index of the "]" that closes the "[" at ``start`` (strings skipped), or -1."""
-    depth, quote, k = 0, "", start
-    while k < len(text):
-        ch = text[k]
-        if quote:
-            if ch == "\\":
-                k += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-            if depth == 0:
-                return k
-        k += 1
-    return -1
 
 
 # Leaflet's markers (folium, R leaflet): a point on the map at [latitude, longitude].

@@ -860,10 +860,7 @@ def _counts_under_shares(data_secs: list[list[str]], rows_at: list[int]) -> list
         if below is None:
             return data_secs
         chosen[k] = below
-    out = list(data_secs)
-    for k, j in chosen.items():
-        out[k] = [data_secs[k][0], *data_secs[j][1:]]
-    return out
+    return _values_from(data_secs, chosen)
 
 
 def _whole(cell: str) -> int | None:
@@ -889,6 +886,11 @@ def _fewer_under_counts(data_secs: list[list[str]], rows_at: list[int], ends: li
         if best_line is None:
             return None
         chosen[k] = best_line
+    return _values_from(data_secs, chosen)
+
+
+def _values_from(data_secs: list[list[str]], chosen: dict[int, int]) -> list[list[str]]:
+    """``data_secs`` with each labelled row ``k`` taking the values of its stacked line ``chosen[k]``."""
     out = list(data_secs)
     for k, j in chosen.items():
         out[k] = [data_secs[k][0], *data_secs[j][1:]]

@@ -382,8 +382,9 @@ def _literal(text: str, kind: str) -> int:
     return 0
 
 
-def _balanced(text: str, start: int) -> str | None:
-    """The text inside the bracket at ``text[start]`` (strings respected), or None when it does not close."""
+def balanced(text: str, start: int) -> str | None:
+    """The text inside the bracket at ``text[start]`` (strings and their backslash escapes respected), or None
+    when it does not close."""
     close = _OPENERS[text[start]]
     depth = 0
     quote = ""
@@ -391,7 +392,9 @@ def _balanced(text: str, start: int) -> str | None:
     while k < len(text):
         ch = text[k]
         if quote:
-            if ch == quote:
+            if ch == "\\":
+                k += 1
+            elif ch == quote:
                 quote = ""
         elif ch in "\"'":
             quote = ch
@@ -446,13 +449,13 @@ def _list_literals(after: str, kind: str) -> int:
         text = text[1:]
     if not text or text[0] not in _OPENERS:
         return _literal(text, kind)
-    inner = _balanced(text, 0)
+    inner = balanced(text, 0)
     if inner is None:
         return 0
     stripped = inner.strip()
-    if stripped[:1] in _OPENERS and _balanced(stripped, 0) is not None and len(_balanced(stripped, 0) or "") + 2 \
+    if stripped[:1] in _OPENERS and balanced(stripped, 0) is not None and len(balanced(stripped, 0) or "") + 2 \
             >= len(stripped):
-        inner = _balanced(stripped, 0) or ""  # .isin([1, 2]), inlist((1, 2))
+        inner = balanced(stripped, 0) or ""  # .isin([1, 2]), inlist((1, 2))
     if re.match(r"\s*select\b", inner, re.IGNORECASE):
         return 0  # a subquery, not literals
     return sum(_literal(item, kind) for item in _split_items(inner))
@@ -505,7 +508,7 @@ def _judge(before: str, op: str, after: str, language: Language, kind: str) -> i
         return _list_literals("(" + after, kind) if low == "isin(" else _literal(after, kind)
     if low in ("inlist(", "any("):
         # the arguments after the name: inlist(pnr, 1, 2)
-        inner = _balanced("(" + after, 0)
+        inner = balanced("(" + after, 0)
         return 0 if inner is None else sum(_literal(item, kind) for item in _split_items(inner)[1:])
     return 0
 
@@ -841,7 +844,7 @@ def _created_columns(text: str) -> dict[str, list[str]]:
     names of an ``INSERT INTO name VALUES`` that lists none."""
     out: dict[str, list[str]] = {}
     for m in _SQL_CREATE.finditer(text):
-        inner = _balanced(text, m.end() - 1)
+        inner = balanced(text, m.end() - 1)
         if inner is None:
             continue
         names = [item.strip().split()[0].strip('"`[]') for item in _split_items(inner) if item.strip()]
@@ -864,7 +867,7 @@ def _sql_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
         pos = m.end()
         _, rows, lines = groups.setdefault(target, (names, [], []))
         while pos < len(text) and text[pos] == "(" and len(rows) <= MAX_EMBEDDED_LINES:
-            inner = _balanced(text, pos)
+            inner = balanced(text, pos)
             if inner is None:
                 break
             rows.append([_unquote(i) for i in _split_items(inner)])
@@ -886,7 +889,7 @@ def _r_vector(expr: str) -> list[str] | None:
     """The values of an R literal vector (``c(1, 2)``, ``c("a", "b")``, a single literal), else None."""
     expr = expr.strip()
     if expr.startswith(("c(", "C(")):
-        inner = _balanced(expr, 1)
+        inner = balanced(expr, 1)
         if inner is None or len(inner) + 3 != len(expr):
             return None
         items = _split_items(inner)
@@ -907,7 +910,7 @@ def _r_vector(expr: str) -> list[str] | None:
 def _r_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
     for m in _R_DATA.finditer(text):
         open_at = m.end() - 1
-        inner = _balanced(text, open_at)
+        inner = balanced(text, open_at)
         if inner is None:
             continue
         line = first_line + text.count("\n", 0, m.start())
@@ -944,7 +947,7 @@ def _r_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
         if table is not None:
             yield table
     for m in _R_TEXT_READ.finditer(text):
-        inner = _balanced(text, m.end() - 1)
+        inner = balanced(text, m.end() - 1)
         if inner is None:
             continue
         sm = re.search(r"""(?:text\s*=\s*|^\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""", inner, re.S)
