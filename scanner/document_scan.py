@@ -54,6 +54,7 @@ from scanner.loaders.office import (
 )
 from scanner.loaders.prose import (
     dominance_in_prose,
+    frequency_missing,
     group_sizes_in_prose,
     shares_in_prose,
     units_in_prose,
@@ -328,7 +329,7 @@ class _DocumentScan:
         threshold = self.config.profile.threshold
         for table in (group_sizes_in_prose(block.text, 1, set(), threshold),
                       units_in_prose(block.text, 1, set(), threshold), shares_in_prose(block.text, 1, set(), threshold),
-                      dominance_in_prose(block.text, 1)):
+                      dominance_in_prose(block.text, 1), frequency_missing(block.text, 1)):
             if table is None:
                 continue
             judged = _Judged()

@@ -359,7 +359,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 
 # The lowest line of a stacked header that makes its column a count.
-COUNT_STAT_NAMES = frozenset({"n", "count", "frequency", "freq", "freq.", "antal", "antall", "lkm", "frekvens"})
+COUNT_STAT_NAMES = frozenset({"n", "count", "frequency", "freq", "freq.", "antal", "antall", "lkm", "frekvens",
+                              "number of nonmissing values", "number of observations"})
 
 
 _COUNT_WITH_PERCENT = lazy_compile(
@@ -388,6 +389,8 @@ def statistic_kind(name: str) -> str | None:
     # (a chapter's code after its name is no statistic: "Mielenterveyden häiriöt (F)", "Neoplasms (C00-D48)";
     # nor is the lowest or highest of classes: "Q1 (lowest)", "Kvintil 5 (højeste)" name an income quintile)
     bare = _SECTION_LETTER.sub("", _CHAPTER_CODE.sub("", name.strip()))
+    if _HIGHEST_EDUCATION.search(bare):
+        return None  # "Højeste uddannelse | Grundskole": the classification highest completed education
     if _CLASS_OF_QUANTILES.match(bare):
         bare = _LOWEST_HIGHEST.sub("", bare)
     lowered = re.sub(r"[\s\-./()|>]+", "_", bare.lower()).strip("_")
@@ -410,6 +413,11 @@ _SECTION_LETTER = lazy_compile(r"^[A-U](?:\s*[-–]\s*[A-U])?\s+(?=[^\W\d_]{4,})
 _CHAPTER_CODE = lazy_compile(r"(?<=\S)\s*\([A-Z](?:\d{2})?(?:\s*[-–]\s*[A-Z]?\d{2})?\)\s*$")
 
 
+# The classification "highest completed education" (a Table 1's variable), no maximum.
+_HIGHEST_EDUCATION = lazy_compile(r"(?i)^\s*(?:højeste|hojeste|høyeste|hoyeste|högsta|hogsta|highest|korkein)\s+"
+                                  r"(?:fuldførte\s+|fullførte\s+|fullbordade\s+|avslutade\s+|completed\s+|"
+                                  r"suoritettu\s+)?(?:uddannelse|utdanning|utbildning|education|level of education|"
+                                  r"educational|qualification|degree|koulutus)")
 # A class of a quantile scale (an income quintile), and the "(lowest)"/"(highest)" that tells its end.
 _CLASS_OF_QUANTILES = lazy_compile(r"(?i)^\s*(?:q|d|quintile|quartile|decile|kvintil|kvartil|decil|kvintiili|"
                                    r"kvartiili|desiili)\s*\d{1,2}\b")

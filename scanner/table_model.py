@@ -26,6 +26,7 @@ from __future__ import annotations
 import enum
 import itertools
 import logging
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -598,8 +599,7 @@ def _parse_frame(frame: pl.DataFrame, columns: Sequence[ColumnInfo]) -> pl.DataF
                 s = s.cast(pl.Float64, strict=False)
         elif col.kind is ColumnKind.TEXT and s.dtype == pl.String:
             nested = _indented_labels(s) if not out else None
-            s = nested if nested is not None else s.str.strip_chars()
-            s = pl.select(pl.when(s == "").then(None).otherwise(s)).to_series().alias(col.name)
+            s = _blank_to_null(nested if nested is not None else s).alias(col.name)
         out.append(s)
     parsed = pl.DataFrame(out)
     embedded = [c.name for c in columns if c.embedded]
@@ -686,6 +686,23 @@ def _all_suppressed(s: pl.Series, markers: frozenset[str]) -> bool:
     return bool(filled) and all(v in markers for v in filled)
 
 
+def _any_filled(s: pl.Series) -> bool:
+    """Whether a text column has a cell with more than white space."""
+    if s.len() <= SMALL_FRAME_ROWS:
+        return any(v is not None and v.strip(WHITE_SPACE) for v in s.to_list())
+    stripped = s.str.strip_chars()
+    return stripped.filter(stripped.is_not_null() & (stripped != "")).len() > 0
+
+
+def _blank_to_null(s: pl.Series) -> pl.Series:
+    """A text column with its cells stripped of white space, blank cells null."""
+    if s.len() <= SMALL_FRAME_ROWS:
+        return pl.Series(s.name, [(v.strip(WHITE_SPACE) or None) if v is not None else None for v in s.to_list()],
+                         dtype=pl.String)
+    s = s.str.strip_chars()
+    return pl.select(pl.when(s == "").then(None).otherwise(s)).to_series().alias(s.name)
+
+
 def _column_kind(s: pl.Series, markers: frozenset[str],
                  locale: _Locale | None = None) -> tuple[ColumnKind, dict[str, object]]:
     dtype = s.dtype
@@ -699,18 +716,15 @@ def _column_kind(s: pl.Series, markers: frozenset[str],
             # every cell suppressed ("<3" in the one row of a year's column): hidden numbers, not labels
             return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None}
         if without_digits(s):  # labels: text (or empty), as the full reading concludes without a digit
-            stripped = s.str.strip_chars()
-            if stripped.filter(stripped.is_not_null() & (stripped != "")).len() == 0:
-                return ColumnKind.EMPTY, {}
-            return ColumnKind.TEXT, {}
-        stripped = s.str.strip_chars()
-        if stripped.filter(stripped.is_not_null() & (stripped != "")).len() == 0:
+            return (ColumnKind.TEXT if _any_filled(s) else ColumnKind.EMPTY), {}
+        if not _any_filled(s):
             return ColumnKind.EMPTY, {}
         is_num, info = _classify_text_numbers(s, markers, locale)
         if not is_num:
             # a Table 1 column: numbers (percentages, counts) in most rows, a statistic with its spread or
             # range in the others ("61.8 (13.2)", "11 [8-14]", "3.1-9.9"): the numbers are read, those cells
             # are statistics (null), not text that makes the whole column a label
+            stripped = s.str.strip_chars()
             filled = stripped.filter(stripped.is_not_null() & (stripped != ""))
             stats = filled.str.contains(_STATISTIC_WITH_INTERVAL.pattern)
             n_stats = int(stats.sum())
@@ -898,63 +912,164 @@ def _classes_of_a_total(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None
             c.class_of_total = True
 
 
+#: A sample up to this many rows is measured in plain Python, not by Polars queries: a Polars query costs
+#: 40-100 us whatever its size (a small published table paid about 40 of them), a Python pass over a few
+#: dozen values a few microseconds. The two readings give the same answers
+#: (tests/test_table_model_small.py compares them on generated frames).
+SMALL_FRAME_ROWS = 64
+#: What Polars' ``str.strip_chars()`` strips (Rust's ``char::is_whitespace``, Unicode's White_Space): Python's
+#: ``str.strip()`` also strips the separators U+001C..U+001F.
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+    "\u2028\u2029\u202f\u205f\u3000"
+_NOT_FILLED = ("", "na", "nan", "null")
+_FOOTNOTED_NUMBER = r"^(\d+)[\d.,]*[a-z]$"
+_SPSS_CODING = r"^(?:0?\.000|1\.000|\(\d{1,2}\))$"
+
+
 def _column_stats(sample: pl.DataFrame, raw: pl.DataFrame, columns: list[ColumnInfo]) -> None:
     """Each column's filled and distinct values, and for numbers whether they are whole and non-negative and
-    how many filled cells did not parse (markers): every statistic of every column in one Polars query (one
-    call per column statistic cost about 1 ms per small table, most of its analysis)."""
+    how many filled cells did not parse (markers)."""
+    small = sample.height <= SMALL_FRAME_ROWS
+    stats = column_stats_python(sample, raw, columns) if small else column_stats_polars(sample, raw, columns)
+    for col in columns:
+        got = stats.get(col.index)
+        if got is None:
+            continue
+        col.non_null = got["n"]
+        col.distinct = got["d"] if col.non_null else 0
+        if "w" in got:
+            if "m" in got:
+                col.markers = got["m"]
+                col.unreadable = got["u"]
+                col.indicator = got["i"]
+            if col.non_null:
+                col.integral = got["w"]
+                col.non_negative = got["p"]
+
+
+def _stats_kind(sample: pl.DataFrame, col: ColumnInfo) -> str | None:
+    if col.kind is ColumnKind.NUMERIC:
+        return "numeric"
+    if col.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN, ColumnKind.TEMPORAL):
+        return "other"
+    return None
+
+
+def column_stats_polars(sample: pl.DataFrame, raw: pl.DataFrame,
+                        columns: Sequence[ColumnInfo]) -> dict[int, dict[str, int | bool]]:
+    """The column statistics of :func:`_column_stats` by column index: every statistic of every column in one
+    Polars query (one call per column statistic cost about 1 ms per small table). Keys: ``n`` filled, ``d``
+    distinct; for numbers ``w`` whole, ``p`` non-negative, and for numbers read from text ``m`` filled cells
+    that did not parse, ``u`` of those neither numbers nor marks, ``i`` SPSS's parameter codings."""
     exprs: list[pl.Expr] = []
     extra: list[pl.Series] = []
-    wanted: list[tuple[ColumnInfo, str]] = []
+    wanted: list[tuple[int, str, bool]] = []
     for col in columns:
+        kind = _stats_kind(sample, col)
+        if kind is None:
+            continue
         i = col.index
         c = pl.col(col.name)
-        if col.kind is ColumnKind.NUMERIC:
+        from_text = False
+        if kind == "numeric":
             if sample.schema[col.name].is_float():
                 c = c.fill_nan(None)
             present = c.drop_nulls()
             exprs += [c.count().alias(f"n{i}"), present.n_unique().alias(f"d{i}"),
                       (present == present.round(0)).all().alias(f"w{i}"), (present >= 0).all().alias(f"p{i}")]
-            wanted.append((col, "numeric"))
             if raw.get_column(col.name).dtype == pl.String:
+                from_text = True
                 text = raw.get_column(col.name).str.strip_chars().alias(f"\x00raw{i}")
                 extra.append(text)
                 t = pl.col(f"\x00raw{i}")
-                filled = t.is_not_null() & ~t.str.to_lowercase().is_in(["", "na", "nan", "null"])
+                filled = t.is_not_null() & ~t.str.to_lowercase().is_in(list(_NOT_FILLED))
                 exprs.append((filled & c.is_null()).sum().alias(f"m{i}"))
                 # cells with digits that are neither numbers nor suppression marks ("ca. 5", "5+", "10-14")
                 # (a row's statistic with its interval, "54 (43, 66)", "3.1 [2.0-4.5]", "52 ± 10", is no count)
                 # (nor a number of 3 or more with SPSS's footnote letter, "412,377a": a statistic, no small count)
-                footnoted = t.str.extract(r"^(\d+)[\d.,]*[a-z]$", 1).cast(pl.Int64, strict=False) >= 3
+                footnoted = t.str.extract(_FOOTNOTED_NUMBER, 1).cast(pl.Int64, strict=False) >= 3
                 odd = filled & c.is_null() & t.str.contains(r"\d") & ~t.str.contains(
                     f"^(?:{SUPPRESSION_MARKER.pattern})$") & ~t.str.contains(_STATISTIC_WITH_INTERVAL.pattern) \
                     & ~footnoted.fill_null(False)
                 exprs.append(odd.sum().alias(f"u{i}"))
                 # SPSS's parameter codings: every number written "1.000" or ".000" (indicators, no counts)
-                coded = t.str.contains(r"^(?:0?\.000|1\.000|\(\d{1,2}\))$")
+                coded = t.str.contains(_SPSS_CODING)
                 exprs.append(((coded | ~filled).all() & (t == "1.000").any() & t.is_in([".000", "0.000"]).any())
                              .alias(f"i{i}"))
-        elif col.kind in (ColumnKind.TEXT, ColumnKind.BOOLEAN, ColumnKind.TEMPORAL):
+        else:
             if sample.schema[col.name] == pl.String:
                 c = c.filter(c.is_not_null() & (c != ""))
             present = c.drop_nulls()
             exprs += [present.count().alias(f"n{i}"), present.n_unique().alias(f"d{i}")]
-            wanted.append((col, "other"))
+        wanted.append((i, kind, from_text))
     if not exprs:
-        return
+        return {}
     frame = sample.hstack(extra) if extra else sample
     row = frame.select(exprs).row(0, named=True)
-    for col, kind in wanted:
-        i = col.index
-        col.non_null = int(row[f"n{i}"])
-        col.distinct = int(row[f"d{i}"]) if col.non_null else 0
+    out: dict[int, dict[str, int | bool]] = {}
+    for i, kind, from_text in wanted:
+        got: dict[str, int | bool] = {"n": int(row[f"n{i}"]), "d": int(row[f"d{i}"])}
         if kind == "numeric":
-            if f"m{i}" in row:
-                col.markers = int(row[f"m{i}"])
-                col.unreadable = int(row[f"u{i}"])
-                col.indicator = bool(row[f"i{i}"])
-            if col.non_null:
-                col.integral = bool(row[f"w{i}"])
-                col.non_negative = bool(row[f"p{i}"])
+            got["w"], got["p"] = bool(row[f"w{i}"]), bool(row[f"p{i}"])
+            if from_text:
+                got["m"], got["u"], got["i"] = int(row[f"m{i}"]), int(row[f"u{i}"]), bool(row[f"i{i}"])
+        out[i] = got
+    return out
+
+
+def plain_values(s: pl.Series) -> list[object]:
+    """A column's values as Python objects that compare and hash as Polars compares them; dates and times as
+    their integers (a date beyond Python's, year 201416 from a SPSS file, is no error here)."""
+    return s.to_physical().to_list() if s.dtype.is_temporal() else s.to_list()
+
+
+def _as_int64(digits: str) -> int:
+    """Polars' ``cast(pl.Int64, strict=False)`` of a run of digits: -1 where it gives null (digits other than
+    ASCII's, a number beyond 64 bits)."""
+    if not digits.isascii():
+        return -1
+    value = int(digits)
+    return value if value < 2**63 else -1
+
+
+def column_stats_python(sample: pl.DataFrame, raw: pl.DataFrame,
+                        columns: Sequence[ColumnInfo]) -> dict[int, dict[str, int | bool]]:
+    """:func:`column_stats_polars` in plain Python, for a small sample (:data:`SMALL_FRAME_ROWS`)."""
+    marker = re.compile(f"^(?:{SUPPRESSION_MARKER.pattern})$")
+    footnote, coding = re.compile(_FOOTNOTED_NUMBER), re.compile(_SPSS_CODING)
+    out: dict[int, dict[str, int | bool]] = {}
+    for col in columns:
+        kind = _stats_kind(sample, col)
+        if kind is None:
+            continue
+        values = plain_values(sample.get_column(col.name))
+        if kind == "other":
+            present = [v for v in values if v is not None and v != ""] if sample.schema[col.name] == pl.String \
+                else [v for v in values if v is not None]
+            out[col.index] = {"n": len(present), "d": len(set(present))}
+            continue
+        numbers = [v for v in values if v is not None and v == v]  # (NaN is missing, as fill_nan(None))
+        got: dict[str, int | bool] = {
+            "n": len(numbers), "d": len(set(numbers)),
+            "w": all(v in (math.inf, -math.inf) or v == math.floor(v) for v in numbers),
+            "p": all(v >= 0 for v in numbers)}
+        if raw.get_column(col.name).dtype == pl.String:
+            texts = [t.strip(WHITE_SPACE) if t is not None else None for t in raw.get_column(col.name).to_list()]
+            missing, odd, codes_only = 0, 0, True
+            for t, v in zip(texts, values, strict=True):
+                filled = t is not None and t.lower() not in _NOT_FILLED
+                if filled and (v is None or v != v):
+                    missing += 1
+                    found = footnote.search(t)
+                    if (re.search(r"\d", t) and not marker.search(t) and not _STATISTIC_WITH_INTERVAL.search(t)
+                            and not (found and _as_int64(found.group(1)) >= 3)):
+                        odd += 1
+                if filled and not coding.search(t):
+                    codes_only = False
+            got["m"], got["u"] = missing, odd
+            got["i"] = codes_only and "1.000" in texts and (".000" in texts or "0.000" in texts)
+        out[col.index] = got
+    return out
 
 
 def _word_match(tokens: Sequence[str], words: frozenset[str], name: str) -> bool:
@@ -1255,10 +1370,34 @@ def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, 
     (an interval, a confidence band "0.74  0.94"), ``"drawing"`` when every value is punctuation (a
     printout's ``|`` read as a column), ``"decimals"`` when every value is a decimal kept as text by a bound
     (p-values: "<0.001"), ``"estimates"`` when every value is a statistic with its interval or spread
-    ("1,29 (1,12–1,50)"). One vectorised test per column: this runs for every table."""
+    ("1,29 (1,12–1,50)"). This runs for every table."""
     names = [c.name for c in texts if sample.schema[c.name] == pl.String]
     if not names:
         return {}
+    readings = label_tests_python(sample, names) if sample.height <= SMALL_FRAME_ROWS \
+        else label_tests_polars(sample, names)
+    out: dict[str, str] = {}
+    for name, (filled, pairs, lettered, decimals, estimates) in zip(names, readings, strict=True):
+        if not filled:
+            continue
+        if pairs:
+            out[name] = "pairs"
+        elif not lettered:
+            out[name] = "drawing"
+        elif decimals:
+            out[name] = "decimals"
+        elif estimates:
+            out[name] = "estimates"  # "1,29 (1,12–1,50)": a ratio with its interval, "52.3 (10.2)"
+    return out
+
+
+_LabelTests = tuple[int, bool, bool, bool, bool]
+
+
+def label_tests_polars(sample: pl.DataFrame, names: Sequence[str]) -> list[_LabelTests]:
+    """For each text column of :func:`_not_labels`: its filled cells, and whether every one is a pair of
+    numbers, any has a letter or digit, every one is a bounded decimal, every one an estimate with its
+    interval. One query for every column (each call costs ~0.1 ms)."""
     exprs = []
     for i, name in enumerate(names):
         col = pl.col(name)
@@ -1267,19 +1406,21 @@ def _not_labels(sample: pl.DataFrame, texts: Sequence[ColumnInfo]) -> dict[str, 
                   present.str.contains(r"[\p{L}\p{N}]").any().alias(f"l{i}"),
                   present.str.contains(_BOUNDED_DECIMAL).all().alias(f"d{i}"),
                   present.str.contains(_EMBEDDED_STAT.pattern).all().alias(f"s{i}")]
-    row = sample.select(exprs).row(0, named=True)  # one query for every column (each call costs ~0.1 ms)
-    out: dict[str, str] = {}
-    for i, name in enumerate(names):
-        if not row[f"n{i}"]:
-            continue
-        if row[f"p{i}"]:
-            out[name] = "pairs"
-        elif not row[f"l{i}"]:
-            out[name] = "drawing"
-        elif row[f"d{i}"]:
-            out[name] = "decimals"
-        elif row[f"s{i}"]:
-            out[name] = "estimates"  # "1,29 (1,12–1,50)": a ratio with its interval, "52.3 (10.2)"
+    row = sample.select(exprs).row(0, named=True)
+    return [(int(row[f"n{i}"]), bool(row[f"p{i}"]), bool(row[f"l{i}"]), bool(row[f"d{i}"]), bool(row[f"s{i}"]))
+            for i in range(len(names))]
+
+
+def label_tests_python(sample: pl.DataFrame, names: Sequence[str]) -> list[_LabelTests]:
+    """:func:`label_tests_polars` in plain Python, for a small sample (:data:`SMALL_FRAME_ROWS`); a letter or
+    digit (Rust's ``[\\p{L}\\p{N}]``) is what ``str.isalnum`` says."""
+    pair, bounded = re.compile(_NUMBER_PAIR), re.compile(_BOUNDED_DECIMAL)
+    out: list[_LabelTests] = []
+    for name in names:
+        present = [v for v in sample.get_column(name).to_list() if v is not None and v != ""]
+        out.append((len(present), all(pair.search(v) for v in present),
+                    any(ch.isalnum() for v in present for ch in v), all(bounded.search(v) for v in present),
+                    all(_EMBEDDED_STAT.search(v) for v in present)))
     return out
 
 
@@ -1553,11 +1694,84 @@ def _key_unique(sample: pl.DataFrame, dims: Sequence[str]) -> bool:
         return True
     if not dims:
         return False
+    if sample.height <= SMALL_FRAME_ROWS:
+        keys = _row_keys(sample, dims)
+        return len(set(keys)) == len(keys)
     return bool(sample.select(dims).is_unique().all())
+
+
+class _NaN:
+    """Stands for NaN in a row key: Polars counts NaN equal to NaN (and -0.0 to 0.0, as Python does)."""
+
+
+def _row_keys(frame: pl.DataFrame, names: Sequence[str]) -> list[tuple[object, ...]]:
+    """Each row's values in ``names`` as a hashable key that compares as Polars compares rows."""
+    columns = []
+    for name in names:
+        values = plain_values(frame.get_column(name))
+        if frame.schema[name].is_float():
+            values = [_NaN if v is not None and v != v else v for v in values]
+        columns.append(values)
+    return list(zip(*columns, strict=True)) if columns else [() for _ in range(frame.height)]
 
 
 # A cell of a standard error, t statistic or interval printed under an estimate: "(0.002)", "(.)", "[-0.1, 0.3]".
 _AUX_CELL = r'^=?"?[(\[]\s*[-+]?[\d.,]*\s*(?:[,;]\s*[-+]?[\d.,]+\s*)?[)\]]\**"?$'
+
+
+def repeated_rows_polars(sample: pl.DataFrame, usable: Sequence[str], measures: Sequence[str],
+                         dims: Sequence[str]) -> tuple[int, int]:
+    """The rows of the sample that repeat an earlier row exactly, and the rows whose key (``dims``) is not
+    unique (every row, when there are no dims and more than one), among the rows of data: rows with a value
+    in ``usable``, and in a measure when there are ``measures`` (footnotes and source lines carry text but no
+    numbers); a regression table's rows of standard errors or intervals under its coefficients ("(0.002)"
+    under several; esttab's "(.)" under each base level) do not count as repeated rows."""
+    body = sample.select(usable)
+    non_empty = body.filter(~pl.all_horizontal(pl.all().is_null()))
+    if measures:
+        non_empty = non_empty.filter(pl.any_horizontal(pl.col(measures).is_not_null()))
+    texts = [c for c in usable if non_empty.schema[c] == pl.Utf8]
+    kept = non_empty
+    if texts:
+        aux = [pl.col(c).str.strip_chars().str.contains(_AUX_CELL).fill_null(False) for c in texts]
+        blank = [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in texts]
+        others_null = [pl.col(c).is_null() for c in usable if c not in texts]
+        kept = non_empty.filter(~(pl.all_horizontal([a | b for a, b in zip(aux, blank, strict=True)] + others_null)
+                                  & pl.any_horizontal(aux)))
+    duplicate = kept.height - kept.n_unique() if kept.height else 0
+    if dims:
+        return duplicate, int((~non_empty.select(dims).is_unique()).sum())
+    return duplicate, non_empty.height if non_empty.height > 1 else 0
+
+
+def repeated_rows_python(sample: pl.DataFrame, usable: Sequence[str], measures: Sequence[str],
+                         dims: Sequence[str]) -> tuple[int, int]:
+    """:func:`repeated_rows_polars` in plain Python, for a small sample (:data:`SMALL_FRAME_ROWS`)."""
+    aux_cell = re.compile(_AUX_CELL)
+    rows = _row_keys(sample, usable)
+    position = {name: i for i, name in enumerate(usable)}
+    measured = [position[m] for m in measures]
+    non_empty = [r for r in rows if any(v is not None for v in r)
+                 and (not measured or any(r[i] is not None for i in measured))]
+    texts = [position[c] for c in usable if sample.schema[c] == pl.Utf8]
+    others = [i for i in range(len(usable)) if i not in texts]
+
+    def auxiliary(row: tuple[object, ...]) -> bool:
+        marks = [isinstance(row[i], str) and bool(aux_cell.search(row[i].strip(WHITE_SPACE)))  # type: ignore[union-attr]
+                 for i in texts]
+        return any(marks) and all(m or row[i] is None or row[i].strip(WHITE_SPACE) == ""  # type: ignore[union-attr]
+                                  for m, i in zip(marks, texts, strict=True)) \
+            and all(row[i] is None for i in others)
+
+    kept = [r for r in non_empty if not auxiliary(r)] if texts else non_empty
+    duplicate = len(kept) - len(set(kept))
+    if dims:
+        keys = [tuple(r[position[d]] for d in dims) for r in non_empty]
+        counts: dict[tuple[object, ...], int] = {}
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+        return duplicate, sum(1 for k in keys if counts[k] > 1)
+    return duplicate, len(non_empty) if len(non_empty) > 1 else 0
 
 
 def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
@@ -1566,28 +1780,10 @@ def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
     n = sample.height
     usable = [c.name for c in model.columns if c.kind is not ColumnKind.NESTED]
     if usable and n:
-        body = sample.select(usable)
-        non_empty = body.filter(~pl.all_horizontal(pl.all().is_null()))
         measures = [c.name for c in model.measures]
-        if measures:
-            # Footnotes and source lines under a table carry text but no numbers: not data rows.
-            non_empty = non_empty.filter(pl.any_horizontal(pl.col(measures).is_not_null()))
-        # A regression table repeats its rows of standard errors or intervals under the coefficients
-        # ("(0.002)" under several; esttab's "(.)" under each base level): not rows of data.
-        texts = [c for c in usable if non_empty.schema[c] == pl.Utf8]
-        kept = non_empty
-        if texts:
-            aux = [pl.col(c).str.strip_chars().str.contains(_AUX_CELL).fill_null(False) for c in texts]
-            blank = [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in texts]
-            others_null = [pl.col(c).is_null() for c in usable if c not in texts]
-            kept = non_empty.filter(~(pl.all_horizontal([a | b for a, b in zip(aux, blank, strict=True)] + others_null)
-                                      & pl.any_horizontal(aux)))
-        model.duplicate_rows = kept.height - kept.n_unique() if kept.height else 0
         dims = [c.name for c in model.dimensions]
-        if dims:
-            model.repeated_key_rows = int((~non_empty.select(dims).is_unique()).sum())
-        else:
-            model.repeated_key_rows = non_empty.height if non_empty.height > 1 else 0
+        reading = repeated_rows_python if n <= SMALL_FRAME_ROWS else repeated_rows_polars
+        model.duplicate_rows, model.repeated_key_rows = reading(sample, usable, measures, dims)
     reasons = model.shape_reasons
     if n < min_rows:
         model.shape = TableShape.AGGREGATE if model.key_unique else TableShape.UNKNOWN

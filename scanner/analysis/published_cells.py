@@ -82,6 +82,8 @@ class SmallCell:
     top_group: str = ""
     #: statistics of the group's known values: its stated size less its row of unknown values
     known_values: bool = False
+    #: a suppressed category of a variable that the column's stated N minus the other categories gives back
+    hidden_category: bool = False
     #: users a rate of defined daily doses per 1,000 and the doses per user give back (the doses' column)
     ddd_users: str = ""
 
@@ -146,6 +148,9 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     _derived_cells(table, profile, dims, result)
     return result
 
+# A row label that states its group's size: "Ærø (n=6)", "N: 14".
+_STATED_SIZE = lazy_compile(r"[nN]\s*[=:]\s*\d")
+
 
 def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """Group sizes under the threshold that the table states in a column's header (gtsummary's "Bornholm
@@ -164,7 +169,7 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
     import numpy as np
     import polars as pl
 
-    from scanner.table_model import ColumnKind
+    from scanner.table_model import SMALL_FRAME_ROWS, ColumnKind
 
     frame = table.sample
     shares = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count and not c.embedded
@@ -172,8 +177,11 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
     column = frame.get_column(dims[0])
     if column.dtype != pl.String:
         return
-    # (one vectorised test first: most tables state no size in their labels)
-    for k in column.str.contains(r"[nN]\s*[=:]\s*\d").fill_null(False).arg_true().to_list():
+    # (one test first, vectorised for a large sample: most tables state no size in their labels)
+    stated = [k for k, v in enumerate(column.to_list()) if v is not None and _STATED_SIZE.search(v)] \
+        if column.len() <= SMALL_FRAME_ROWS else \
+        column.str.contains(_STATED_SIZE.pattern).fill_null(False).arg_true().to_list()
+    for k in stated:
         label = column[k]
         n = _stated_n(str(label))
         if n is None:
@@ -313,6 +321,8 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
         return set(tokens[:cut])
 
     def sized(c: ColumnInfo) -> bool:
+        if " | " in c.name and c.name.rsplit(" | ", 1)[1].strip().lower() in _ROWS_COUNTED:
+            return True  # Stata's table: "Age | Number of nonmissing values", the group's observations
         words = group_words(c.name)
         tokens = [t for t in name_tokens(c.name) if not t.isdigit()]
         if tokens and (tokens[0] in _ENTRANT_WORDS or (c.count_named and set(tokens) & _ENTRANT_WORDS)
@@ -328,6 +338,8 @@ def _sized_columns(table: TableModel) -> list[ColumnInfo]:
     return [c for c in table.counts if sized(c)]
 
 
+#: The lowest line of a stacked header that counts the group's rows (Stata 17's table).
+_ROWS_COUNTED = frozenset({"number of nonmissing values", "number of observations", "frequency"})
 #: Size words that name no units ("i alt", "total", "group").
 _GENERIC_SIZE_WORDS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total", "number", "lkm", "freq",
                                  "frequency", "frekvens",
@@ -433,6 +445,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _sizes_in_note(table, profile, dims, result)
     _paired_percent_of_total(table, profile, dims, result)
     _suppressed_beside_percent(table, profile, dims, result)
+    _hidden_category(table, profile, dims, result)
     _hidden_by_change(table, profile, dims, result)
     _levels_from_percent_changes(table, profile, dims, result)
     _hidden_by_total_and_mean(table, profile, dims, result)
@@ -969,9 +982,11 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
     frame = table.sample
     labels = ([str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
               if dims else [""] * frame.height)
-    margins = [k for k, v in enumerate(labels) if is_margin_label(v) or _stated_n(v) is not None]
+    # a row of the columns' sizes under their percentages ("N & 25" at the foot of a LaTeX table of shares)
+    size_rows = [k for k, v in enumerate(labels) if _SIZE_ROW.match(v)]
+    margins = [k for k, v in enumerate(labels) if is_margin_label(v) or _stated_n(v) is not None or k in size_rows]
     rows = [k for k in range(frame.height) if k not in margins]
-    in_rows = _stated_n(" ".join(labels[k] for k in margins)) if margins else None
+    in_rows = _stated_n(" ".join(labels[k] for k in margins if k not in size_rows)) if margins else None
     # the label column's header ("Diagnose (N = 150)") states the size of the rows' whole, as a title does
     in_labels = _stated_n(" ".join(dims[:1]))
     in_title = _stated_in_title(table.meta.title) if table.meta.title else None
@@ -991,6 +1006,10 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
                 or _not_of_units(col.name):
             continue
         size, where = _stated_n(col.name), f"column header {masking.mask_name(col.name)!r}"
+        if size is None and len(size_rows) == 1:
+            written = frame.get_column(col.name).cast(float)[size_rows[0]]
+            if written is not None and np.isfinite(written) and written >= 1 and written == round(written):
+                size, where = int(written), f"row {masking.mask_label(labels[size_rows[0]])!r}"
         # "Statin users (N=48213), %": each value is a percentage of that N, whether or not they add up
         # (events that are not mutually exclusive)
         own_percent = size is not None and (_PERCENT_UNIT.search(col.name) is not None or labels_percent)
@@ -1037,6 +1056,10 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
         _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name, size_in=where)
 
 
+# A row that gives each column's number of units: "N", "n", "Observations", "Antal personer".
+_SIZE_ROW = lazy_compile(r"(?i)^\s*(?:\(?n\)?|no\.|obs\.?|observations|number of (?:persons|individuals|children|"
+                         r"patients)|antal(?: personer| børn| barn| patienter)?|antall(?: personer)?|lukumäärä|"
+                         r"total n|n total)\s*$")
 # A row that is a note under the table, not a group: "Note: ...", "Anm.: ...", "Kilde: ...", "Obs: ...".
 _NOTE_ROW = lazy_compile(r"(?i)^\s*(?:note|noter|anm\.?|anmærkning|anmärkning|merk|merknad|huom|huomautus|obs|"
                          r"kilde|källa|kalla|source|lähde|fodnote|fotnot)\s*\.?\s*:")
@@ -1111,6 +1134,85 @@ def _suppressed_beside_percent(table: TableModel, profile: Profile, dims: list[s
         small = _small_counts(np.array(shares), max(halves), float(n), profile.threshold)
         _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name,
                    size_in=f"column header {masking.mask_name(col.name)!r}")
+
+
+# A cell's percentage in brackets after its count ("1,701 (88.0)", "230 (11.9%)").
+_BRACKET_PERCENT = lazy_compile(r"[(\[]\s*(\d+(?:[.,]\d+)?)\s*%?\s*[)\]]\s*$")
+# A label's indentation: leading spaces, no-break spaces, "&nbsp;", or a variable's name before " | ".
+_INDENT = lazy_compile(r"^(?:\s|\u00a0|&nbsp;)*")
+
+
+def _hidden_category(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A Table 1's variable whose categories split the column's stated N ("ART (N = 1,933)": Singleton,
+    Twins, Triplets+ under "Plurality, n (%)"): one category suppressed ("<3") among counted ones is N minus
+    the others (1,933 - 1,701 - 230 = 2). The categories are the rows under a row of the variable's name with
+    empty cells, as far as they stay indented; the others' percentages must leave room for exactly the
+    recomputed count (else the block is not the whole of N: a category not shown)."""
+    sized = [(c, n) for c in table.columns if c.is_count and (n := _stated_n(c.name))]
+    if not sized or not dims:
+        return
+    raw = _raw_rows(table)
+    names = list(table.source.schema.names)
+    frame = table.sample
+    if len(raw) != frame.height or dims[0] not in names:
+        return
+    at_label = names.index(dims[0])
+    labels = [str(r[at_label] or "") for r in raw]
+    for col, n in sized:
+        if col.name not in names:
+            continue
+        at = names.index(col.name)
+        cells = [str(r[at] or "").strip() for r in raw]
+        values = frame.get_column(col.name).cast(float).to_list()
+        k = 0
+        while k < len(raw):
+            if cells[k] or not labels[k].strip():
+                k += 1
+                continue
+            # a variable's row: its categories follow, indented deeper than it or named under it ("x | y"); when
+            # nothing shows where they end (a Word table loses its indentation), every run of rows from the
+            # first is tried, and the percentages decide
+            depth = len(_INDENT.match(labels[k]).group())
+            j = k + 1
+            while j < len(raw) and cells[j]:
+                j += 1
+            run = list(range(k + 1, j))
+            k = j
+            deeper = [m for m in run if len(_INDENT.match(labels[m]).group()) > depth or " | " in labels[m]]
+            if deeper and deeper[0] == run[0]:
+                end = next((i for i, m in enumerate(run) if m not in deeper), len(run))
+                tried = [run[:end]]
+            else:
+                tried = [run[:e] for e in range(1, len(run) + 1)]
+            found = {rest: hidden for members in tried
+                     if (got := _category_rest(members, cells, values, n)) is not None for rest, hidden in [got]}
+            if len(found) == 1:
+                rest, hidden = next(iter(found.items()))
+                if 0 < rest < profile.threshold:
+                    _add_small(result, frame, dims, [hidden], col.name, hidden_category=True,
+                               size_in=f"column header {masking.mask_name(col.name)!r}")
+
+
+def _category_rest(members: list[int], cells: list[str], values: list[float | None],
+                   n: int) -> tuple[float, int] | None:
+    """The count of the one suppressed cell among a variable's categories (rows ``members``) and its row:
+    ``n`` minus the others, when their percentages leave room for exactly it; else None."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+
+    hidden = [m for m in members if SUPPRESSION_MARKER.fullmatch(cells[m])]
+    shown = [m for m in members if m not in hidden]
+    if len(hidden) != 1 or not shown or any(values[m] is None for m in shown):
+        return None
+    percents = [_BRACKET_PERCENT.search(cells[m]) for m in shown]
+    if any(p is None for p in percents):
+        return None
+    written = [p.group(1).replace(",", ".") for p in percents if p is not None]
+    decimals = max(len(w.split(".")[1]) if "." in w else 0 for w in written)
+    rest = n - sum(v for m in shown if (v := values[m]) is not None)
+    room = 100 - sum(float(w) for w in written)
+    if rest < 0 or abs(rest / n * 100 - room) > 0.5 * 10 ** -decimals * (len(written) + 1):
+        return None
+    return rest, hidden[0]
 
 
 # A column of percentage changes between two periods ("endring_prosent", "Ændring (pct.)", "Förändring, %",
@@ -1739,7 +1841,7 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
     by fewer than the threshold (and not by 0), the rest of the total is a small cell."""
     import numpy as np
 
-    from scanner.loaders.texttables import measure_of, names_all, one_sex
+    from scanner.loaders.texttables import age_band_named, every_age_named, measure_of, names_all, one_sex
 
     frame = table.sample
     counts = sorted(table.counts, key=lambda c: c.index)
@@ -1748,6 +1850,9 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
     # (a column of one sex's count beside all's of the same measure: "Fall kvinnor" beside "Fall totalt", with
     # "Personår totalt" between them)
     alls = {measure_of(c.name): c for c in counts if names_all(c.name)}
+    # (one column of an age band beside the column of every age: "18+ years" beside "All ages" - not one band
+    # of several, which add up to the total and are judged as its classes)
+    banded = [c for c in counts if age_band_named(c.name)]
     whole = None
     for c in counts:
         sex = one_sex(c.name)
@@ -1759,6 +1864,11 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
         of_all = sex is not None and whole is not None and names_all(whole.name) and _OTHER_SEX[sex] not in sexes
         # a model's sample beside the population it came from (not a sample beside another sample)
         sample = whole is not None and _SAMPLE.search(c.name) is not None and _SAMPLE.search(whole.name) is None
+        band = whole is not None and banded == [c] and (names_all(whole.name) or every_age_named(whole.name))
+        # one group's column beside all's and nothing else ("All patients (N = 3,118)" beside "Readmitted within
+        # 30 days (N = 402)"): all minus it is the rest of the patients
+        lone = len(counts) == 2 and c is counts[1] and names_all(counts[0].name) and not names_all(c.name)
+        of_all = of_all or band or lone
         if not _SUBSET.match(c.name) and not _EXCLUDING.search(c.name) and not of_all and not sample:
             whole = c
             continue
@@ -1799,6 +1909,8 @@ def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], resu
     from scanner.table_model import ColumnKind
 
     frame = table.sample
+    if not any(_CUMULATIVE.search(c.name) for c in table.columns):
+        return  # (most tables: the counted rows below cost a Polars query per count column)
     counted = {c.name: frame.get_column(c.name).cast(float).is_not_nan().fill_null(False).to_list()
                for c in table.counts if not _CUMULATIVE.search(c.name)}
     for col in table.columns:

@@ -72,14 +72,19 @@ _N_ROW_CELL = lazy_compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 # behandlade".
 _UNITS = (r"treated|control|controls|behandlade|behandlede|behandlete|kontroller|kontrollgrupp|firms|persons|"
           r"individuals|patients|personer|virksomheder|företag|foretak|yritykset|henkilöt|kvinnor|kvinder|mænd|"
-          r"män|menn|kvinner|women|men|cases|events|tilfælde|tilfeller|fall|tapaukset|clusters|kluster|units")
+          r"män|menn|kvinner|women|men|cases|events|tilfælde|tilfeller|fall|tapaukset|clusters|kluster|units|"
+          r"pairs|par|parit")
 _GROUP_ROW_LABEL = lazy_compile(
     r"^[ \t]*(?:\|[ \t]*)?=?\"?(?:(?:\\\(|\$)?N(?:\\\)|\$)?[ \t]*[(\[][^)\]\n&|;]{1,80}[)\]]"
     rf"|(?:N|Number of|No\.? of|Antal|Antall|Lukumäärä)[ \t]+(?:{_UNITS})\b[^&|;,\t\n\"=]{{0,40}}"
     rf"|(?:firms|persons|individuals|patients|units|virksomheder|personer|företag|foretak|yritykset|cases|events)"
     rf"[ \t]*[(\[][ \t]*(?:{_UNITS})[ \t]*[)\]]"
     r"|(?:treated|control|behandlade|behandlede|behandlete)[ \t]+(?:firms|persons|individuals|patients|units|"
-    r"virksomheder|personer|företag|foretak|individer|kommuner|municipalities))\"?[ \t]*"
+    r"virksomheder|personer|företag|foretak|individer|kommuner|municipalities)"
+    # the pairs a sibling or twin design rests on: "Outcome-discordant pairs", "Diskordanta tvillingpar"
+    r"|(?:[\w-]+[ \t-])?(?:discordant|concordant|diskordante?|konkordante?|diskordanta|konkordanta)[ \t]+"
+    r"(?:(?:twin|sibling|MZ|DZ)[ \t]+)?(?:pairs|par|tvillingpar|syskonpar|søskendepar|søskenpar)"
+    r"|(?:twin|sibling|MZ|DZ)[ \t]+pairs|tvillingpar|syskonpar|søskendepar|søskenpar)\"?[ \t]*"
     r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 #: ``ModelSize.what`` of a count of one group's units in a regression table
 GROUP_COUNT = "regression table's count of a group"

@@ -816,6 +816,12 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
         body = [data_secs[k][sec] if len(data_secs[k]) > sec else "" for k in rows_at]
         spans = _spans([last_head.rstrip(), *[b.rstrip() for b in body]], 1)
         names = [_cells(last_head, spans)[i] if last_head.strip() else "" for i in range(len(spans))]
+        upper = head_secs[-2][sec].strip() if len(head_secs) >= 2 and len(head_secs[-2]) > sec else ""
+        words = re.split(r"(?: {2,}|\t)", upper) if upper else []
+        if len(words) == len(names) > 1 and all(names):
+            # a header of two lines, one name over each column (Stata 17's table: "Mean" over "COPD",
+            # "Number of nonmissing values" over "Age"): the column is named by both
+            names = [f"{n} | {w}" for w, n in zip(words, names, strict=True)]
         value_cols.append((sec, spans, names))
     label_rows = [data_secs[k][0].strip() for k in rows_at]
     lines = [data[k].number for k in rows_at]
@@ -1783,7 +1789,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             tables.extend(_py_values(par, command, what))
             continue
         found = _parse_paragraph(par, pars, k, origin, what, command, language)
-        if found is not None and origin is not Origin.LISTING and _several_numbers_a_cell(found[0]):
+        if found is not None and ((origin is not Origin.LISTING and _several_numbers_a_cell(found[0]))
+                                  or _percent_split_off(found[0]) or _header_of_cells(found[0])):
             # a "Table 1" whose rows of several statistics (median q1 q3 min max, single spaces apart) ran
             # into the next column: its count (percent) cells read by the Table 1 reader instead
             counted = _count_percent_table(par, origin, what)
@@ -2879,6 +2886,23 @@ def _several_numbers_a_cell(table: ListedTable) -> bool:
     cells = [c for r in table.table.rows for c in r[1:] if c]
     return any(COUNT_PERCENT.fullmatch(c) for c in cells) and any(
         len(c.split()) >= 2 and all(_NUMERIC_CELL.match(t) for t in c.split()) for c in cells)
+
+
+_BRACKETED_PERCENT = lazy_compile(r"\(\s*\d[\d.,]*\s*%?\s*\)")
+
+
+def _percent_split_off(table: ListedTable) -> bool:
+    """Whether a cell of the table is a percentage alone in brackets ("( 0.2)") beside cells of a count with
+    its percentage ("27 ( 0.7)"): tableone pads its percentages with a space, and the column gutter fell
+    inside a cell."""
+    cells = [c.strip() for r in table.table.rows for c in r[1:] if c]
+    return any(COUNT_PERCENT.fullmatch(c) for c in cells) and any(_BRACKETED_PERCENT.fullmatch(c) for c in cells)
+
+
+def _header_of_cells(table: ListedTable) -> bool:
+    """Whether the table's column names are a row of counts with percentages ("623 (1.0%)"): the header was
+    taken from a row of data (a Table 1 whose variables' names stand alone on their lines)."""
+    return sum(1 for n in table.table.names if COUNT_PERCENT.fullmatch(n.strip())) >= 2
 
 
 def _count_percent_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:

@@ -256,6 +256,24 @@ def flowchart_steps(text: str, first_line: int, threshold: int) -> TextTable | N
     return TextTable(["label", "n"], rows, lines[0], "flowchart", tuple(lines)) if rows else None
 
 
+# SAS PROC FREQ's line under a table in a report (RTF, PDF, HTML): "Frequency Missing = 2".
+_FREQUENCY_MISSING = lazy_compile(r"(?im)^[ \t]*Frequency Missing[ \t]*=[ \t]*(\d{1,3}(?:,\d{3})+|\d+)[ \t]*$")
+
+
+def frequency_missing(text: str, first_line: int) -> TextTable | None:
+    """PROC FREQ's ``Frequency Missing = 1`` under a table of a report: the missing category's count, a cell
+    like the table's others (a log's are read with the log)."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for m in _FREQUENCY_MISSING.finditer(text):
+        if len(rows) >= _PROSE_MAX_ROWS:
+            break
+        line = first_line + text.count("\n", 0, m.start())
+        rows.append([f"missing (line {line})", m.group(1).replace(",", "")])
+        lines.append(line)
+    return TextTable(["missing", "Frequency"], rows, lines[0], "sas-missing", tuple(lines)) if rows else None
+
+
 # A list item that ends in a count: "- Excluded: emigrated before index date: **2**", "* Study population = 82,992",
 # "1. Udelukket pga. manglende uddannelse: 311 (n = 311)".
 _LIST_COUNT = lazy_compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+(.*?\S)\s*[:=]\s*(?:n\s*=\s*)?"

@@ -1336,6 +1336,16 @@ _AGES_NAMED = lazy_compile(r"(?i)(?<![^\W_])(?:ages?|aged|alder|ålder|ikä)\s+\
 _OLDEST = 200
 
 
+def age_band_named(name: str) -> bool:
+    """Whether a column's name is of one age band: open ("18+ years", "65 år og derover") or closed ("0-17 år")."""
+    return any(p.search(name) for p in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES))
+
+
+def every_age_named(name: str) -> bool:
+    """Whether a column's name is of every age ("All ages", "alle aldre")."""
+    return _EVERY_AGE.search(name) is not None
+
+
 def _band_of(m: re.Match[str]) -> tuple[int, int] | None:
     """The ages of a band a caption names: closed (16-64), open (18 and older: 18 to the oldest), every age."""
     if m.re is _EVERY_AGE.compiled:
@@ -1358,6 +1368,11 @@ def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
         found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES, _EVERY_AGE)
                  for m in pattern.finditer(caption)]
         ages = found[0][1] if len(found) == 1 else None
+        if not found:
+            # no band named: every age, when another caption is the same but for its band ("Clozapine users by
+            # region" beside "Clozapine users aged 18 years or older by region")
+            bands.append((0, _OLDEST, " ".join(re.findall(r"[^\W_]+", caption.lower())) + " \x00"))
+            continue
         if ages is None:
             bands.append(None)
             continue
@@ -1369,10 +1384,14 @@ def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
         inner = bands[k]
         if inner is None:
             continue
+        if inner[2].endswith("\x00"):
+            continue  # (a caption without a band is only ever the wider table)
         for other, u in enumerate(tables):
             outer = bands[other]
-            if other == k or outer is None or outer[2] != inner[2] or outer[:2] == inner[:2] \
+            if other == k or outer is None or outer[:2] == inner[:2] \
                     or not (outer[0] <= inner[0] and inner[1] <= outer[1]):
+                continue
+            if outer[2] != inner[2] and outer[2] != " ".join(inner[2].replace(" # ", " ").split()) + " \x00":
                 continue
             found = _differences(t, u, group_free=True)
             if found is not None:
@@ -1415,6 +1434,31 @@ def _yearless(t: TextTable) -> TextTable:
     return dataclasses.replace(t, names=[_TITLE_YEAR.sub("", n) for n in t.names])
 
 
+_PLAIN_WHOLE = lazy_compile(r"\d+")
+_DOT_GROUPED = lazy_compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _dot_thousands(t: TextTable, u: TextTable) -> tuple[TextTable, TextTable]:
+    """Two tables whose numbers group thousands with dots (Danish, Norwegian: "2.114" beside "872"), with the
+    dots taken out; else the tables as they are. Every number of both must be a plain whole number or
+    dot-grouped, and the grouping sure: some number plain beside the grouped ones (a column of decimals
+    writes every number with its decimals, "872.000"), or one with two groups ("1.234.567")."""
+    cells = [x for tab in (t, u) for r in tab.rows for x in r[1:] if _number_text(x) is not None]
+    grouped = [x for x in cells if _DOT_GROUPED.fullmatch(x.strip())]
+    if not grouped or not all(_PLAIN_WHOLE.fullmatch(x.strip()) or _DOT_GROUPED.fullmatch(x.strip())
+                              for x in cells):
+        return t, u
+    if len(grouped) == len(cells) and not any(x.count(".") > 1 for x in grouped):
+        return t, u
+
+    def plain(tab: TextTable) -> TextTable:
+        rows = [[r[0], *(x.strip().replace(".", "") if _DOT_GROUPED.fullmatch(x.strip()) else x for x in r[1:])]
+                if r else r for r in tab.rows]
+        return dataclasses.replace(tab, rows=rows)
+
+    return plain(t), plain(u)
+
+
 def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, group_free: bool = False,
                  whole_only: bool = False) -> TextTable | None:
     """``u`` minus ``t`` cell by cell when ``u`` has ``t``'s columns and rows and no fewer in any cell both
@@ -1424,6 +1468,7 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, group_free: 
     names matched without the group's words ("Antal män" is "Antal"), and ``u`` may have more columns."""
     if len(t.names) < 2:
         return None
+    t, u = _dot_thousands(t, u)
     numeric = {c for c in range(1, len(t.names)) if any(c < len(r) and _number_text(r[c]) is not None
                                                          for r in t.rows)}
     labels = [c for c in range(len(t.names)) if c not in numeric]
@@ -1435,7 +1480,9 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, group_free: 
         t = dataclasses.replace(t, names=[_GROUP_PHRASE.sub("", n).strip() or n for n in t.names])
         u = dataclasses.replace(u, names=[_GROUP_PHRASE.sub("", n).strip() or n for n in u.names])
     columns = _twin_columns(t, u, labels, numeric, superset=group_free)
-    if columns is None or columns[1]:
+    # (a group's table beside all's with one column of numbers each, named by its group: "18+ years" beside
+    # "All ages", the captions saying which is which)
+    if columns is None or (columns[1] and not (group_free and len(numeric) == 1 and len(t.names) == len(u.names))):
         return None
     matched = _twin_rows(t, u, labels, columns[0])
     if matched is None or matched[1] or len(matched[0]) < 2:
@@ -2559,6 +2606,9 @@ def range_rows_table(block: list[tuple[int, str]]) -> TextTable | None:
     return TextTable(unique_names(names), rows, size_line, "table1-ranges", tuple(size_line for _ in rows))
 
 
+_GAPPED_LABEL = lazy_compile(r"^\s*(\S.*?)(?=\s{2,}\S)")
+
+
 def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
     """A "Table 1" printed with single spaces between its cells (Stata ``dtable``, ``table1``, tableone's
     print), lines numbered: rows of a label and cells of a count with its percentage (``2 (4.2%)``),
@@ -2580,7 +2630,12 @@ def count_percent_table(block: list[tuple[int, str]]) -> TextTable | None:
     header: list[str] = []
     group, group_indent = "", -1
     for n, text in lines:
-        cells = list(_STAT_CELL.finditer(text))
+        # a label with numbers in it ("<20", "20-29", "Type 1") ends at the first wide gap, when one comes
+        # before any count with its percentage; else (cells one space apart) at the first number
+        labelled = _GAPPED_LABEL.match(text)
+        start = labelled.end() if labelled is not None and not COUNT_PERCENT.search(labelled.group(1)) \
+            and COUNT_PERCENT.search(text, labelled.end()) else 0
+        cells = list(_STAT_CELL.finditer(text, start))
         indent = len(text) - len(text.lstrip())
         if not cells or (not rows and not COUNT_PERCENT.search(text) and not text[:cells[0].start()].strip()):
             if rows:

@@ -827,6 +827,10 @@ def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: 
     if x is None:
         return None
     stem = extreme.stem
+    lows = [s.value for s in group.of("min", stem) if s.value is not None]
+    highs = [s.value for s in group.of("max", stem) if s.value is not None]
+    if lows == [0] and highs == [1]:
+        return None  # a 0/1 indicator (or a share): its 1 and 0 are no unit's outlying value; its count is mean x N
     pct = {s.level: s.value for s in group.of("percentile", stem)
            if s.level is not None and s.value is not None and s.level != own}
     median = pct.get(50.0)

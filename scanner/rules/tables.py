@@ -152,7 +152,11 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
                         f"indicator (0/1) the mean is the share of the group with it, and counts {rule_text}; "
                         "a person must check what the variable is")
                 derived = ", mean x size"
-            if cell.hidden_share:
+            if cell.hidden_category:
+                what = (f"a suppressed category of its variable that the group's size in {where_size} minus the "
+                        f"variable's other categories gives back, and it counts {rule_text}")
+                derived = ", size - the other categories"
+            elif cell.hidden_share:
                 what = (f"a suppressed share that 100 % minus the row's other shares gives back, and of the "
                         f"group's size in {where_size} it counts {rule_text}")
                 derived = ", (100 % - the other shares) x size"
