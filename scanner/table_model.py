@@ -1328,6 +1328,15 @@ _PERCENTILE_LEAD = lazy_compile(r"^([pq]\d{1,2})(?:\s*\(|\s+n\s*=|$)")
 _PERCENTILE_LEVELS = frozenset({"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "q1", "q3"})
 
 
+def _decile_grid(levels: set[str]) -> bool:
+    """Whether short percentile names are a distribution's limits on a grid of tens ("P10", "P20" .. "P90";
+    quintile limits "p20", "p40", "p60", "p80"), with the usual levels beside them: percentiles too, not the
+    questionnaire items that "q1".."q4" or "p1".."p5" are."""
+    tens = {f"p{k}" for k in range(10, 100, 10)}
+    grid = {x for x in levels if x in tens and x not in _PERCENTILE_LEVELS}
+    return len(levels & tens) >= 3 and bool(grid) and levels <= tens | _PERCENTILE_LEVELS - {"q1", "q3"}
+
+
 def _settle_statistics(columns: list[ColumnInfo]) -> None:
     """Keep a weak model-output name ("B", "SE", "t") as a statistic only when a column with an
     unmistakable model-output name ("Estimate", "Std. Error", "Pr(>|t|)") is in the same table, and short
@@ -1338,7 +1347,8 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
         return m.group(1) if m else ""
 
     short = [c for c in columns if level(c)]
-    if short and not all(level(c) in _PERCENTILE_LEVELS for c in short):
+    if short and not all(level(c) in _PERCENTILE_LEVELS for c in short) and not _decile_grid(
+            {level(c) for c in short}):
         for c in short:
             c.statistic = None
     def weak(c: ColumnInfo) -> bool:

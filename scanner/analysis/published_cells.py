@@ -236,7 +236,8 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "immigrants", "migrants", "efterkommere",
                           "elever", "studerende", "studenter", "students", "pupils", "ansatte", "anställda",
                           "anstallda", "employees", "beskæftigede", "beskaeftigede", "sysselsatta", "kvinder",
-                          "kvinnor", "mænd", "maend", "män", "man", "women", "men", "børn", "boern", "barn",
+                          "kvinnor", "kvinner", "mænd", "maend", "män", "man", "menn", "women", "men", "naiset",
+                          "miehet", "børn", "boern", "barn",
                           "children", "husstande", "hushåll", "hushall", "households", "familier", "familjer",
                           "asuntokunnat", "asuntokuntia", "asuntokuntaa", "kotitaloudet", "kotitalouksia",
                           "husholdninger", "husholdningar",
@@ -288,10 +289,18 @@ _INCOME_CLASS = lazy_compile(r"(?:low|middle|high|lav|mellem|mellom|høj|hoej|h�
                              r"[\s_-]?(?:income|indkomst|inntekt|inkomst|tulo)", re.IGNORECASE)
 
 
+# A class of units by an amount ("over 1 mill. kr", "above EUR 50,000", "yli 100 000 euroa"): a share of units
+# so classed is of units, not of the amount.
+_AMOUNT_CLASS = lazy_compile(r"(?i)(?:over|above|under|below|more than|less than|mer enn|mindre enn|mere end|"
+                             r"mindre end|mer än|mindre än|över|yli|alle)\s+(?:(?:kr\.?|nok|dkk|sek|eur|€)\s*)?"
+                             r"\d[\d.,\s]*\s*(?:mill\.?|mio\.?|millioner|miljoner|million|mn|tusen|tusind|tusen|"
+                             r"tuhatta|k)?\s*(?:kr\.?|kroner|kronor|nok|dkk|sek|eur|€|euroa?)?")
+
+
 def _not_of_units(name: str) -> bool:
     """Whether a column's name says its shares are not of units (a rate, a change, a share of an amount). A
     rate in percent ("completion_rate_pct", "Bestått-rate (%)") is a share of units."""
-    name = _INCOME_CLASS.sub("", name)
+    name = _AMOUNT_CLASS.sub("", _INCOME_CLASS.sub("", name))
     if re.search(r"(?i)%|(?<![a-zæøåäö])(?:pct|procent|prosent|percent)(?![a-zæøåäö])", name):
         name = re.sub(r"(?i)(?<![a-zæøåäö])rates?(?![a-zæøåäö])", "", name)
     return _NOT_OF_UNITS.search(name) is not None
@@ -947,6 +956,11 @@ def _raw_cells(table: TableModel) -> dict[str, list[object]]:
     if raw.num_rows != table.sample.height:
         return {}
     return {name: raw.column(name).to_pylist() for name in raw.column_names}
+
+
+def stated_group_size(text: str) -> int | None:
+    """The one group size a column header or label states ("Compassionate use (n=8)"), or None."""
+    return _stated_n(text)
 
 
 def _stated_n(text: str) -> int | None:

@@ -561,6 +561,9 @@ _GAP = lazy_compile(r"\S(?: {2,}|\t)\S")
 _YEAR = lazy_compile(r"^(?:1[89]|20)\d\d$")
 
 
+_PERCENT_LEVEL = lazy_compile(r"^(?:\d{1,2}(?:\.\d+)?|100)%$")
+
+
 def _is_data(text: str) -> bool:
     """A table row: numbers make up at least 30 % of its words, or it has a number and columns (a gap of two
     spaces). A line of years alone (``region  2019  2020``) is a header, and a sentence with a number in it
@@ -570,6 +573,10 @@ def _is_data(text: str) -> bool:
     if not nums:
         return False
     if len(nums) >= 2 and all(_YEAR.match(t) for t in nums) and not _NUMERIC_CELL.match(tokens[0]):
+        return False
+    if len(tokens) >= 3 and all(_PERCENT_LEVEL.match(t) for t in tokens) and ("0%" in tokens or "100%" in tokens):
+        # a header of percentile levels with the minimum or maximum: R's quantile() names its columns "0%", "10%"
+        # .. "100%" (the extremes make the group's size matter; quartiles alone are read as before)
         return False
     return len(nums) * 10 >= 3 * len(tokens) or _GAP.search(text) is not None
 
@@ -832,6 +839,7 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
         for i, k in enumerate(rows_at):
             rows[i].extend(_cells(data_secs[k][sec] if len(data_secs[k]) > sec else "", spans))
     _nest_labels(rows, [data_secs[k][0] for k in rows_at])
+    names, rows = _statistics_as_column(names, rows)
     # numbers wider than their column (tabstat's sums in the millions) close the gap to the next column
     names, *rows = merged_numbers_split([names, *rows])
     numbers = any(_NUMERIC_CELL.match(c) for r in rows for c in r[1:] if c)
@@ -903,6 +911,27 @@ def _values_from(data_secs: list[list[str]], chosen: dict[int, int]) -> list[lis
     return out
 
 
+# The statistics Stata 17's table prints on lines of their own under each level ("Frequency", "Percent").
+_LEVEL_STATISTICS = frozenset({"frequency", "percent", "mean", "sd", "median", "count", "total", "sum", "min", "max",
+                               "column %", "row %", "proportion", "std. dev.", "std. dev", "p50", "iqr"})
+
+
+def _statistics_as_column(names: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """Rows nested as "level | Frequency", "level | Percent" (Stata 17's table with several statistics):
+    the statistic moved to a column of its own, so that the rows of counts are told from the rows of
+    percentages (a long table of measures); otherwise the table as it is."""
+    valued = [r for r in rows if any(c for c in r[1:])]
+    stats = [r[0].rsplit(" | ", 1) for r in valued]
+    if not valued or any(len(p) != 2 or p[1].strip().lower() not in _LEVEL_STATISTICS for p in stats) \
+            or len({p[1].strip().lower() for p in stats}) < 2:
+        return names, rows
+    out = []
+    for r in rows:
+        head, _, stat = r[0].rpartition(" | ") if any(c for c in r[1:]) else (r[0], "", "")
+        out.append([head, stat, *r[1:]])
+    return [names[0], "statistic", *names[1:]], out
+
+
 def _nest_labels(rows: list[list[str]], stubs: list[str]) -> None:
     """Row labels nested by indentation (Stata 17's ``table (region koen) (besk)``: a variable's name, its
     levels two spaces further in, the next variable's levels under each): a level under another is labelled
@@ -912,14 +941,17 @@ def _nest_labels(rows: list[list[str]], stubs: list[str]) -> None:
     if len(set(indents)) < 2 or len({len(s.rstrip()) for s in stubs}) == 1:
         return  # (tabulate right-aligns its labels: their starts differ, their ends do not)
     stack: list[tuple[int, str, bool]] = []
-    for row, indent in zip(rows, indents, strict=True):
+    for k, (row, indent) in enumerate(zip(rows, indents, strict=True)):
         label, valued = row[0], any(c for c in row[1:])
+        # (a level whose statistics are the lines under it, Stata's "12-24" over "Frequency" and "Percent",
+        # names its cells as a level with values does)
+        level = valued or (k + 1 < len(rows) and indents[k + 1] > indent and any(c for c in rows[k + 1][1:]))
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        parents = [text for _, text, level in stack if level]
+        parents = [text for _, text, named in stack if named]
         if valued and parents:
             row[0] = " | ".join([*parents, label])
-        stack.append((indent, label, valued))
+        stack.append((indent, label, level))
 
 
 # --- shares whose group sizes another table of the same log prints -------------------------------------
@@ -2525,8 +2557,13 @@ def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
             elif text.strip() and not re.match(r"^\s*\d{1,2}%", text):
                 break
             k += 1
-        if rows:
-            table = _table(["extreme", "value"], rows, at, Origin.LISTING,
+        # a side whose four values are one value (an income top- or bottom-coded at its 99th percentile) shows
+        # a value shared by at least four units, no unit's own
+        coded = {side for side in ("smallest", "largest")
+                 if len(same := [v for s_, v in rows if s_ == side]) >= 4 and len(set(same)) == 1}
+        kept = [(r, n) for r, n in zip(rows, at, strict=True) if r[0] not in coded]
+        if kept:
+            table = _table(["extreme", "value"], [r for r, _ in kept], [n for _, n in kept], Origin.LISTING,
                            "Stata summarize, detail: extreme values (smallest, largest)", "stata-extremes")
             if table is not None:
                 found.append(table)

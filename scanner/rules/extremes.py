@@ -652,6 +652,7 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
             identity="ranked-extremes",
         )
         return
+    yield from _ranges_of_stated_groups(ctx, table)
     layout = summary_layout(table)
     if layout is None:
         return
@@ -729,6 +730,69 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     if itemised > _MAX_ITEMISED:
         yield ctx.finding(f"{itemised - _MAX_ITEMISED:,} more groups show extremes of a small or unknown size.",
                           masking.note(f"{itemised:,} groups with extremes"), identity="more")
+
+
+# A Table 1's row of a statistic with its range: "Alder, median (min–maks)", "Age, median [min, max]", "Liggetid,
+# median (range)", "mean (min-max)".
+_RANGE_ROW = lazy_compile(r"(?i)(?:min\.?\s*(?:[-–—,/;]|to|til)\s*(?:max|maks|maksimum|maximum)\b|\brange\b|"
+                          r"spændvidde|variationsbredd|variasjonsbredde|vaihteluväli|\bvaihteluvali\b)")
+# A cell with its range: "57 (34–71)", "19 [6, 44]", "3.1 (0.2-9.9)".
+_RANGE_CELL = lazy_compile(r"^\s*[-+]?\d[\d.,]*\s*[(\[]\s*[-+]?\d[\d.,]*\s*(?:[-–—,;]|to)\s*[-+]?\d[\d.,]*\s*[)\]]\s*$")
+
+
+def _ranges_of_stated_groups(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
+    """A Table 1's rows of a statistic with its range ("Alder, median (min–maks)": "57 (34–71)") in a column
+    whose header states a group of fewer than `review_below` units ("Compassionate use (n=8)"): the range's
+    ends are the group's minimum and maximum, single units' own values (block under the threshold, review
+    below `review_below`)."""
+    from scanner.analysis.published_cells import plain_label, stated_group_size
+    from scanner.table_model import ColumnKind
+
+    opts: SmallGroupOptions = ctx.options
+    texts = [c for c in table.columns if c.kind is ColumnKind.TEXT]
+    if not texts or opts.review_below <= 0 or table.n_sample_rows > _RANKED_MAX_ROWS:
+        return
+    labels = [str(plain_label(v) or "") for v in table.sample.get_column(texts[0].name).to_list()]
+    rows = [k for k, v in enumerate(labels) if _RANGE_ROW.search(v)]
+    if not rows:
+        return
+    raw = _raw_columns(table)
+    limit = max(ctx.profile.threshold, opts.min_group)
+    for col in table.columns:
+        n = stated_group_size(col.name)
+        cells = raw.get(col.name)
+        if n is None or not 0 < n < opts.review_below or cells is None:
+            continue
+        shown = [k for k in rows if k < len(cells) and _RANGE_CELL.match(str(cells[k] or ""))]
+        if not shown:
+            continue
+        small = n < limit
+        yield ctx.finding(
+            f"Column {masking.mask_name(col.name)!r} states a group of fewer than "
+            f"{limit if small else opts.review_below} units, and its row ({masking.mask_label(labels[shown[0]])}) "
+            "shows the range's ends, the group's minimum and maximum: single units' own values"
+            + ("." if small else "; a person must judge whether they may leave."),
+            masking.evidence(f"group size {masking.count_band(1, limit)}" if small else
+                             f"group size {limit}-{opts.review_below - 1} (review below {opts.review_below}, "
+                             f"profile {ctx.profile.name})"),
+            row=shown[0] + 1, column=col.name, severity=None if small else Severity.REVIEW,
+            identity=f"range-{col.index}",
+        )
+
+
+def _raw_columns(table: TableModel) -> dict[str, list[object]]:
+    """The table's cells as written, by column (empty when its source cannot be read again as the sample)."""
+    import pyarrow as pa
+
+    from scanner.loaders.base import LoadError
+
+    try:
+        raw = pa.Table.from_batches(list(table.source.batches()), schema=table.source.schema)
+    except (LoadError, OSError, pa.ArrowException):
+        return {}
+    if raw.num_rows != table.sample.height:
+        return {}
+    return {name: raw.column(name).to_pylist() for name in raw.column_names}
 
 
 # Ranks of the extreme values SPSS EXAMINE prints as row labels ("Highest 1", "Lowest 5").
