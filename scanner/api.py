@@ -475,8 +475,9 @@ def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: b
         # listing of rows is a table only when it reads as one (labels and counts) or as microdata (MIC).
         if listed.origin is Origin.EMBEDDED and not any(c.count_named for c in table.columns):
             continue
-        if listed.origin is Origin.LISTING and not (is_aggregate(table) or table.shape is TableShape.MICRODATA):
-            continue
+        if listed.origin is Origin.LISTING and (listed.records == "observations" or not (
+                is_aggregate(table) or table.shape is TableShape.MICRODATA)):
+            continue  # (a model's statistics per observation are records, LOG001's, not cells)
         findings.extend(_at_row_lines(judge(table, table_rules, config, entry.relpath, key), listed.lines))
     return findings
 

@@ -38,7 +38,7 @@ from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import TabularSource
 from scanner.loaders.dialect import is_levels_row
 from scanner.loaders.images import COUNT_AXIS, DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
-from scanner.loaders.model_output import model_sizes
+from scanner.loaders.model_output import is_regression_text, model_sizes
 from scanner.loaders.office import (
     EACH_MARK_A_UNIT,
     UNIT_LABEL,
@@ -311,11 +311,12 @@ class _DocumentScan:
 
     # -- parts --------------------------------------------------------------------------------------
 
-    def _models(self, text: str, place: Place) -> None:
-        """The MODEL rules over the model sizes a text or a table of the document prints."""
+    def _models(self, text: str, place: Place, *, regression: bool = False) -> None:
+        """The MODEL rules over the model sizes a text or a table of the document prints (``regression``: the
+        document's text says the table is a regression table)."""
         if not self.model_rules:
             return
-        sizes = model_sizes(text)
+        sizes = model_sizes(text, regression=regression)
         if sizes:
             found = judge(ModelFacts(tuple(dataclasses.replace(m, line=None) for m in sizes)), self.model_rules,
                           self.config, self.path, self.key)
@@ -388,10 +389,13 @@ class _DocumentScan:
 
     def tables(self, tables: list[DocTable]) -> None:
         read: list[tuple[TextTable, DocTable]] = []
+        # (a Word or RTF table's notes, "Standard errors in parentheses", "*** p<0.01", are paragraphs of the
+        # document's text, not cells)
+        regression = any(is_regression_text(p) for p in self.prose)
         for t in tables:
             if t.source != "pdf-text":  # (a PDF's table is in its page's text too)
                 self._models("\n".join("  ".join(r) for r in [*([t.header] if t.header else []), *t.rows]),
-                             t.place)
+                             t.place, regression=regression or is_regression_text(t.caption))
             table = table_of(t.rows, t.header, t.source)
             if table is None:
                 continue

@@ -337,7 +337,7 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("spread", r"sd|std|stddev|stdev|std_?dev|st_?dev\w*|standard_?deviation|"
                    r"standardafvigelse|standardavvik\w*|spredning|variance|"
                    r"varians|iqr|se|stderr|std_?err\w*|std_?error|standard_?error|sem"),
-        ("estimate", r"estimate|estimat|est|coef\w*|koefficient\w*|koeffisient\w*|kerroin|kertoimet|fe|"
+        ("estimate", r"estimate|estimat|est|coef\w*|koef|koeff|koefficient\w*|koeffisient\w*|kerroin|kertoimet|fe|"
                      r"fixed_?effects?|beta|b|t|z|p|pval\w*|p_?value|pr|ci|lci|uci|ll|ul|"
                      # (odds and hazard ratios and their intervals in the Nordic languages: "vetosuhde",
                      # "oddskvot", "lv_alaraja", "ki_nedre")

@@ -1434,6 +1434,22 @@ def label_tests_python(sample: pl.DataFrame, names: Sequence[str]) -> list[_Labe
     return out
 
 
+# The indicator of an interrupted time series' or a difference-in-differences' period: "post", "after",
+# "treat_post", "intervention", "efter", "etter", "jälkeen".
+_INTERVENTION_DUMMY = lazy_compile(r"(?i)(?:d_|dummy_|is_)?(?:post|pre|after|before|period|intervention|"
+                                   r"treat(?:ed)?_?post|post_?treat(?:ed|ment)?|efter|etter|jälkeen|jalkeen|"
+                                   r"før|foer|före|fore|ennen)(?:_?(?:period|dummy|indicator|ind))?")
+
+
+def _step_of_zeros_and_ones(sample: pl.DataFrame, col: ColumnInfo) -> bool:
+    """Whether a column is 0 on its first rows and 1 on the rest (or the reverse): a period's indicator."""
+    values = [v for v in plain_values(sample.get_column(col.name)) if v is not None]
+    if len(values) < 4 or set(values) != {0, 1}:
+        return False
+    changes = sum(1 for a, b in itertools.pairwise(values) if a != b)
+    return changes == 1
+
+
 def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_words: frozenset[str]) -> None:
     cols = model.columns
     sample = model.sample
@@ -1483,6 +1499,9 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.OTHER, "indicator codes of a contrast (1.000 / .000)"
         elif c.name in model.meta.dimensions:
             c.role, c.reason = Role.DIMENSION, "grouped by in the command that printed the table"
+        elif whole_number and _INTERVENTION_DUMMY.fullmatch(c.name.strip()) and _step_of_zeros_and_ones(sample, c):
+            # an interrupted time series' "post" (0 before the intervention, 1 after), beside the series' counts
+            c.role, c.reason = Role.DIMENSION, "0/1 indicator of a period (before and after)"
         elif whole_number and c.name.strip().lower() in DRAW_INDEX:
             c.role, c.reason = Role.DIMENSION, "index of simulation draws (bootstrap, MCMC)"
         elif c.statistic in _STATISTICS and not c.embedded:

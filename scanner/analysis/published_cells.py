@@ -1358,9 +1358,12 @@ _UNEMPLOYMENT_RATE = lazy_compile(r"(?i)ty(?:ö|o)tt(?:ö|o)myysaste|arbetsl(?:�
 # A moving average by its name ("Liukuva keskiarvo (3 v, keskitetty)", "Glidande medelvärde 3 år", "3-year
 # rolling mean"), its window ("3 v", "3 år", "3-year", "5-årigt"), and whether it is centred.
 _MOVING = lazy_compile(r"(?i)liukuv|glidand|glidend|rullend|løbend|lobend|löpand|lopand|rolling|moving|"
-                       r"\bma\d?\b|gleitend")
-_MOVING_WINDOW = lazy_compile(r"(?i)\b(\d{1,2})\s*-?\s*(?:v\b|vuo|år|aar|ar\b|y\b|yr|year|jahr|kk\b|mån|man\b|"
-                              r"måned|maaned|month|kuukau|perio|point|obs)")
+                       r"\bma\d?\b|gleitend|"
+                       # ("admissions_7day_avg", "7-dages gennemsnit", "7 dagars medelvärde")
+                       r"(?<!\d)\d{1,2}[\s_-]*(?:days?|d|dages|dagars|dagers|dögn|päivän|weeks?|wk|ugers?|veckors|"
+                       r"ukers)[\s_-]*(?:avg|average|mean|gns|gennemsnit|snitt|medel|keskiarvo)")
+_MOVING_WINDOW = lazy_compile(r"(?i)(?<!\d)(\d{1,2})\s*-?\s*(?:v\b|vuo|år|aar|ar\b|y\b|yr|year|jahr|kk\b|mån|man\b|"
+                              r"måned|maaned|month|kuukau|perio|point|obs|days?|dag|dög|päiv|weeks?|wk|uge|veck|uke)")
 _CENTRED = lazy_compile(r"(?i)keskitet|centr|sentrer|zentr")
 
 
@@ -1665,6 +1668,7 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
     counts = table.counts
     values = {c.name: frame.get_column(c.name).cast(float).to_numpy() for c in counts}
     every = np.concatenate([v[~np.isnan(v)] for v in values.values()]) if values else np.zeros(0)
+    _gap_to_stated_size(table, profile, dims, values, result)
     if every.size == 0 or np.all(np.mod(every, 5) == 0):
         return
     threshold = profile.threshold
@@ -1692,6 +1696,28 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
             exact = int((full & (gaps == 0)).sum())
             for i in np.flatnonzero(small).tolist():
                 _add_small(result, frame, dims, [at[0]], counts[i].name, gap=True, unsure=exact == 0)
+
+
+def _gap_to_stated_size(table: TableModel, profile: Profile, dims: list[str], values: dict[str, np.ndarray],
+                        result: CellScan) -> None:
+    """One column of counts without a total row under a caption that states the group its rows split
+    ("Among the 57 exposure-discordant pairs"): the size less the rows is a category left out (review: the
+    rows may be a selection of categories)."""
+    import numpy as np
+
+    from scanner.loaders.texttables import caption_of
+
+    counts = table.counts
+    if len(counts) != 1 or len(dims) != 1 or not table.meta.title:
+        return
+    labels = [str(plain_label(v)) if v is not None else "" for v in table.sample.get_column(dims[0]).to_list()]
+    if any(is_margin_label(v) for v in labels):
+        return
+    size = _stated_in_title(caption_of(table.meta.title))
+    v = values[counts[0].name]
+    if size is None or np.isnan(v).any() or not 0 < v.sum() < size < v.sum() + profile.threshold:
+        return
+    _add_small(result, table.sample, dims, [table.sample.height - 1], counts[0].name, gap=True, unsure=True)
 
 
 # An "of which" column: a part of the total column before it ("Heraf kvinder", "Varav utrikes födda", "Herav

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from scanner.lazy_regex import lazy_compile
 
-__all__ = ["DESCRIPTIVE", "ModelSize", "model_sizes"]
+__all__ = ["DESCRIPTIVE", "ModelSize", "is_regression_text", "model_sizes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class ModelSize:
 
 
 _NUM = r"(\d{1,3}(?:,\d{3})+|\d+)"
+#: ``ModelSize.what`` of a count of one group's units in a regression table
+GROUP_COUNT = "regression table's count of a group"
 # (pattern, what printed it, which size): phrases printed by one program each.
 _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # Stata estimation commands' header: "Number of obs   =   6" ("Number of obs = 1,234")
@@ -53,12 +55,15 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (lazy_compile(r"\bNumber of Observations Used\s+" + _NUM + r"\b"), "SAS model", "observations"),
     # R's coxph (print and summary): "  n= 7, number of events= 3"
     (lazy_compile(r"\bn=\s*" + _NUM + r",\s*number of events="), "R survival model", "observations"),
+    # SAS PROC MIXED's and GLIMMIX's Dimensions table: "Subjects    2" (the model's groups)
+    (lazy_compile(r"^[ \t]*Subjects[ \t]+" + _NUM + r"[ \t]*$", re.M), GROUP_COUNT, "observations"),
     # SPSS regression's ANOVA: "Residual   1481.200   3   493.733" (sum of squares, then df)
 )
 # The words each phrase starts with (or always holds), looked for before the phrase.
 _KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Residual", "Residual ", "Residuals",
                                                       "No. Observations:", "Df Residuals:",
-                                                      "Number of Observations Used", "number of events="),
+                                                      "Number of Observations Used", "number of events=",
+                                                      "Subjects"),
                                        strict=True)}
 # A row of a regression table that gives each model's number of observations (esttab, outreg2, stargazer,
 # modelsummary, texreg; as text, LaTeX, markdown or CSV): the label, then whole numbers only.
@@ -66,6 +71,11 @@ _N_ROW_LABEL = lazy_compile(
     r"^[ \t]*(?:\|[ \t]*)?\"?(?:(?:\\\(|\$)?N(?:\\\)|\$)?|Observations|Num\.\s?Obs\.|No\. of obs(?:ervations)?|Obs\.|"
     r"Number of observations|Antal observationer|Antal obs\.?|Observationer|Nobs)\"?[ \t]*"
     r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
+# A row of a regression table that gives each model's residual degrees of freedom (outreg2's added rows).
+_DF_ROW_LABEL = lazy_compile(
+    r"^[ \t]*(?:\|[ \t]*)?\"?(?:Residual (?:df|degrees of freedom|frihedsgrader|frihetsgrader|frihetsgrader)|"
+    r"df \(residual\)|Residual frihedsgrader|Frihedsgrader \(residual\)|Frihetsgrader \(residual\)|"
+    r"Residuaalin vapausasteet)\"?[ \t]*(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 _N_ROW_CELL = lazy_compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 # A row of a regression table that counts the units of one group its estimates rest on (esttab's and
 # stargazer's added lines): "N (kvinde × selvst.)", "N treated", "Firms (treated)", "Treated firms", "Antal
@@ -84,10 +94,21 @@ _GROUP_ROW_LABEL = lazy_compile(
     # the pairs a sibling or twin design rests on: "Outcome-discordant pairs", "Diskordanta tvillingpar"
     r"|(?:[\w-]+[ \t-])?(?:discordant|concordant|diskordante?|konkordante?|diskordanta|konkordanta)[ \t]+"
     r"(?:(?:twin|sibling|MZ|DZ)[ \t]+)?(?:pairs|par|tvillingpar|syskonpar|søskendepar|søskenpar)"
-    r"|(?:twin|sibling|MZ|DZ)[ \t]+pairs|tvillingpar|syskonpar|søskendepar|søskenpar)\"?[ \t]*"
+    r"|(?:twin|sibling|MZ|DZ)[ \t]+pairs|tvillingpar|syskonpar|søskendepar|søskenpar"
+    # observations with an indicator set, its coefficient theirs: "Obs. with disability pension = 1"
+    r"|(?:Obs\.?|Observations?|Antal obs\.?|Antal observationer|Antall observasjoner|Havaintoja)(?:\\)?[ \t]+"
+    r"(?:with|med|där|der|jossa)[ \t]+[^&|;\t\n\"]{1,60}?=[ \t]*\d+"
+    # the groups of a fixed-effects or multilevel model, the events of a survival model
+    r"|(?:Number of groups|No\.? of groups|Num\.? groups(?::[ \t]*[\w.]+)?|N[ \t]+groups|Antal grupper|"
+    r"Antall grupper|Ryhmien lukumäärä|Number of clusters|Num\.? clusters|Antal kluster|Num\.? events|"
+    r"Number of events|No\.? of events|Antal hændelser|Antal händelser|Antall hendelser|"
+    r"Tapahtumien lukumäärä)(?:[ \t]*\([^)\n]{1,40}\))?"
+    # a treatment or participant group named by its own row: "Deltakere i tiltak, innvandrere",
+    # "Hoitoryhmä (henkilöä)", "Treatment group"
+    r"|(?:Deltakere|Deltagere|Deltagare|Participants|Osallistujat|Hoitoryhmä|Verrokkiryhmä|Behandlingsgruppe|"
+    r"Behandlingsgrupp|Kontrollgruppe|Kontrollgrupp|Treatment group|Control group|Treated group)"
+    r"[^&|;,\t\n\"=]{0,40}(?:,[ \t]+[^\W\d_][^&|;,\t\n\"=]{0,30})?)\"?[ \t]*"
     r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
-#: ``ModelSize.what`` of a count of one group's units in a regression table
-GROUP_COUNT = "regression table's count of a group"
 # A SAS ANOVA table's error row ("Error  3  1481200000  493733333") under its header.
 _ANOVA_HEADER = lazy_compile(r"^[ \t]*Source[ \t]+DF[ \t]+(?:Sum of|Squares)\b|"
                            r"\bSum of Squares[ \t]+df[ \t]+Mean Square\b", re.M)
@@ -172,9 +193,16 @@ def _aligned_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
     return [max(n - c, 0) for (_, n), c in zip(ends, counts, strict=True)]
 
 
-def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
+def is_regression_text(text: str) -> bool:
+    """Whether ``text`` has the marks of a regression table (stars, R-squared, standard errors...)."""
+    return _REGRESSION_TABLE.search(text) is not None
+
+
+def model_sizes(text: str, first_line: int = 1, *, regression: bool = False) -> list[ModelSize]:
     """Every model size printed in ``text`` (its lines numbered from ``first_line``), in line order. Each
-    phrase is searched over the whole text at once (a large note is not split into lines)."""
+    phrase is searched over the whole text at once (a large note is not split into lines). ``regression``:
+    the text around ``text`` says it is a regression table (a Word table whose notes, "*** p<0.01", are
+    paragraphs under it)."""
     at: list[tuple[int, str, str, int]] = []  # (offset, what, size, value)
     # (a phrase's words are looked for first: a substring test costs a fraction of a regular expression's
     # scan, and most text holds no model output)
@@ -200,14 +228,19 @@ def model_sizes(text: str, first_line: int = 1) -> list[ModelSize]:
         if cells:
             rows.extend((label.start(), "regression table", "residual_df", df)
                         for df in _aligned_residual_df(text, label.start(), end if end >= 0 else len(text)))
+    for label in _DF_ROW_LABEL.finditer(text):
+        end = text.find("\n", label.end())
+        cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
+        rows.extend((label.start(), "regression table", "residual_df", _whole(c)) for c in cells or ())
     groups: list[tuple[int, str, str, int]] = []
     for label in _GROUP_ROW_LABEL.finditer(text):
         end = text.find("\n", label.end())
         cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
         groups.extend((label.start(), GROUP_COUNT, "observations", _whole(c)) for c in cells or ())
-    if groups and _REGRESSION_TABLE.search(text):
+    regression = regression or _REGRESSION_TABLE.search(text) is not None
+    if groups and regression:
         at.extend(groups)
-    if rows and _REGRESSION_TABLE.search(text):
+    if rows and regression:
         at.extend(rows)
     elif rows and _DESCRIPTIVE_TABLE.search(text):
         # esttab's descriptive tables (estpost summarize/tabstat, "mean/sd" over columns of groups): the

@@ -1470,6 +1470,8 @@ class OutputState:
     #: the data in Stata's memory are aggregated (a `collapse` or `contract` since the last `use`/`restore`):
     #: a `list` prints a table's cells, not observations
     collapsed: bool = False
+    #: the statistic of each variable the last `collapse` made ("aterinl30" -> "mean", "n" -> "count")
+    collapse_stats: dict[str, str] = field(default_factory=dict)
     #: R objects assigned from an aggregation (``agg <- d %>% group_by(a) %>% summarise(...)``), by name: the
     #: command that made each; printing one prints a table's cells
     aggregated: dict[str, str] = field(default_factory=dict)
@@ -1540,6 +1542,12 @@ def _tabulate_statistics(names: list[str]) -> bool:
 
 # The first line of PROC UNIVARIATE's Moments: "N    6    Sum Weights    6".
 _UNIVARIATE_N = lazy_compile(r"^\s*N\s+(\d+)\s{2,}Sum Weights\b")
+
+
+_PER_OBSERVATION = " statistics per observation"
+# A model procedure's section of statistics per observation.
+_SAS_OBSERVATION_SECTION = lazy_compile(r"(?i)\bobservation statistics\b|\boutput statistics\b|"
+                                        r"\bregression diagnostics\b|\binfluence diagnostics\b")
 
 
 def _sas_origin(state: OutputState) -> Origin | None:
@@ -1624,6 +1632,37 @@ _R_PRINTED = lazy_compile(r"^\s*(?:print\s*\(|as\.data\.frame\s*\(|data\.frame\s
                           r"(?:,[^()]*)?\)?\s*$")
 
 
+_COLLAPSE_STAT = lazy_compile(r"\(\s*(\w+)\s*\)")
+
+
+def _collapse_statistics(arguments: str) -> dict[str, str]:
+    """The statistic of each variable a Stata ``collapse`` makes: ``(mean) x (count) n=x, by(g)`` gives x a mean
+    and n a count (the default statistic is the mean)."""
+    out: dict[str, str] = {}
+    stat = "mean"
+    for token in arguments.split(",", 1)[0].split():
+        m = _COLLAPSE_STAT.fullmatch(token)
+        if m:
+            stat = m.group(1).lower()
+        elif re.fullmatch(r"[A-Za-z_]\w*(?:=[A-Za-z_]\w*)?", token):
+            out[token.split("=", 1)[0]] = stat
+    return out
+
+
+def _collapse_names(names: list[str], stats: dict[str, str]) -> list[str]:
+    """A collapsed data set's column names with the statistic that made each ("aterin~30" abbreviates
+    "aterinl30", a mean: "aterin~30 (mean)"); counts keep their names."""
+    out = []
+    for name in names:
+        head, tilde, tail = name.partition("~")
+        found = [v for k, v in stats.items() if (k == name if not tilde else
+                                                   k.startswith(head) and k.endswith(tail) and len(k) >= len(name))]
+        stat = found[0] if len(set(found)) == 1 else ""
+        out.append(f"{name} ({stat})" if stat and stat not in ("count", "sum", "rawsum", "first", "last",
+                                                              "firstnm", "lastnm") else name)
+    return out
+
+
 def remember_data(code: str, language: Language, state: OutputState) -> None:
     """What ``code`` (echoed commands, in order) does to the data it prints later: a Stata ``collapse``
     aggregates the data in memory until a ``use`` or ``restore``; an R assignment from ``summarise()`` makes
@@ -1631,6 +1670,8 @@ def remember_data(code: str, language: Language, state: OutputState) -> None:
     if language is Language.STATA and code:
         for m in _STATA_DATA_CMD.finditer(code):
             state.collapsed = m.group(1).lower() in ("collapse", "contract")
+            state.collapse_stats = _collapse_statistics(code[m.end():code.find("\n", m.end()) % (len(code) + 1)]) \
+                if m.group(1).lower() == "collapse" else {}
     elif language is Language.R and code:
         for m in _R_AGGREGATED.finditer(code):
             state.aggregated[m.group(1)] = m.group(0)
@@ -1770,7 +1811,11 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             if origin is None:
                 continue
             what = f"SAS PROC {at.proc}" if at.proc else "SAS PROC PRINT"
-            if at.proc and at.proc not in _SAS_LISTING_PROCS | _SAS_TABULATION_PROCS and not _counts_header(par):
+            if at.proc and _SAS_OBSERVATION_SECTION.search(at.section):
+                # a model's statistics per observation (GENMOD's OBSTATS, REG's Output Statistics, LOGISTIC's
+                # diagnostics): one row per unit, with its values
+                origin, what = Origin.LISTING, f"SAS PROC {at.proc}{_PER_OBSERVATION}"
+            elif at.proc and at.proc not in _SAS_LISTING_PROCS | _SAS_TABULATION_PROCS and not _counts_header(par):
                 continue  # a model procedure's estimates, fit statistics and summaries of its settings
             if "extreme" in at.section.lower():
                 what = "SAS UNIVARIATE extreme observations"
@@ -1881,6 +1926,10 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
                                            table.table.kind, table.lines))
             if counted.rows is not table.table.rows and len(counted.rows) < len(table.table.rows):
                 table = ListedTable(counted, counted.lines, table.origin, table.what)
+        if table.what.endswith(_PER_OBSERVATION):
+            table = dataclasses.replace(table, records="observations")
+        if language is Language.STATA and state.collapsed and state.collapse_stats:
+            table = _retitled(table, _collapse_names(list(table.table.names), state.collapse_stats))
         tables.append(table)
     return tables
 

@@ -118,7 +118,8 @@ class ListedTable:
     origin: Origin
     what: str
     #: rows that are units' records by how they were printed, whatever the table analysis reads:
-    #: "vectors" (SAS's program data vectors), "row" (one row of a frame printed as a Series)
+    #: "vectors" (SAS's program data vectors), "row" (one row of a frame printed as a Series),
+    #: "observations" (a model's statistics per observation: GENMOD's OBSTATS, REG's Output Statistics)
     records: str = ""
 
 

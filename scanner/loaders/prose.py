@@ -120,7 +120,7 @@ _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
                r"businesses|employees?|workers?|students?|pupils?|residents?|recipients?|donors?|mothers?|"
                r"fathers?|infants?|newborns?|neonates?|adults?|survivors?|users?|victims?|inmates?|prisoners?|"
-               r"twins?|siblings?|immigrants?|refugees?|pensioners?|retirees?|veterans?|"
+               r"twins?|siblings?|pairs?|immigrants?|refugees?|pensioners?|retirees?|veterans?|"
                r"soldiers?|nurses?|doctors?|physicians?|teachers?|applicants?|claimants?|clients?|customers?|"
                r"members?|owners?|farmers?|" + _NORDIC_NOUNS)
 _GAP = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
@@ -155,6 +155,19 @@ _PART_OF_GROUP = lazy_compile(
     r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[ \t]+(?:af|av|of|out of|ud af|ut av)[ \t]+"
     r"(?:de|the|dem|those|disse|dessa|these|alle|all)?[ \t]*(\d{1,3}(?:[ ,.\u00a0]\d{3})*|\d+)" + _GAP
     + r"(?:\w+" + _GAP + r")?(?:" + _UNIT_NOUNS + r")\b", re.IGNORECASE)
+
+
+# A group and the part of it named after "of whom" ("47 nurses, of whom 45 were women"; "47 sygeplejersker, heraf
+# 45 kvinder"): the rest (2 men) is a count too.
+_OF_WHOM = lazy_compile(
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)" + _GAP + r"(?:[\w-]+" + _GAP + r")?(?:" + _UNIT_NOUNS
+    + r")\b[ \t]*,?" + _GAP + r"(?:of whom|of which|heraf|herav|hvorav|varav|därav|joista)" + _GAP
+    + r"(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\b", re.IGNORECASE)
+
+
+def _rest_of_group(m: re.Match[str]) -> int:
+    whole, part = (int(re.sub(r"[ ,.\u00a0]", "", m.group(k))) for k in (1, 2))
+    return whole - part if part < whole else 0
 
 
 # ... and without the noun after it, the group named just before ("9 virksomheder ...; kun 1 af de 9
@@ -212,7 +225,8 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
     counted = ((_PART_OF_GROUP, lambda m: _numeral(m.group(1))),
                (_FINNISH_UNITS, lambda m: _numeral(m.group(1))),
                (_PART_OF_NAMED, lambda m: _numeral(m.group(1)) if _named_before(text, m.start(), m.group(2)) else 0),
-               (_DEATHS, lambda m: int(m.group(1) or m.group(2))))
+               (_DEATHS, lambda m: int(m.group(1) or m.group(2))),
+               (_OF_WHOM, _rest_of_group))
     for pattern, value_of in counted:
         line, pos = first_line, 0
         for m in pattern.finditer(text):
@@ -361,8 +375,8 @@ def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
 
 
 # A number of units of any size: "150 patienter", "of 1,204 firms", "12 345 personer".
-_UNIT_COUNT = lazy_compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(?:\w+[ \t]+)?(?:" + _UNIT_NOUNS
-                         + r")\b", re.IGNORECASE)
+_UNIT_COUNT = lazy_compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(?:\w+(?:-\w+)?[ \t]+)?(?:"
+                         + _UNIT_NOUNS + r")\b", re.IGNORECASE)
 
 
 def unit_counts(text: str) -> list[int]:

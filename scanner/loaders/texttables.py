@@ -1241,7 +1241,8 @@ _ORIGIN = lazy_compile(r"(?i)(?<![^\W_])(?:(?:med|af|av|with|of)\s+)?(?:dansk|sv
                        r"(?:in|i)\s+(?:denmark|danmark|sweden|sverige|norway|norge|finland|suomessa|udlandet|utlandet|"
                        r"abroad)|born\s+abroad|(?:suomessa|ulkomailla)\s+syntyneet)(?![^\W_])")
 # (all ages, or all adults: "18 år og over", "65 and older", "18+")
-_ALL_AGES = r"\d{1,2}[\s_]*(?:år[\s_]+|years?[\s_]+)?(?:og[\s_]over|og[\s_]eldre|and[\s_]over|and[\s_]older|" \
+_ALL_AGES = r"\d{1,2}[\s_]*(?:år[\s_]+|years?[\s_]+)?(?:og[\s_]over|og[\s_]derover|og[\s_]eldre|and[\s_]over|" \
+            r"and[\s_]older|" \
             r"eller[\s_]äldre|eller[\s_]ældre|ja[\s_]yli)|\d{1,2}\+(?:[\s_]*år)?|alle[\s_]aldre|alle[\s_]aldersgrupper|alla[\s_]åldrar|all[\s_]ages|kaikki[\s_]ikäryhmät|kaikki[\s_]iät"
 _GROUP_PHRASE = lazy_compile(r"(?i)(?:(?<![\w])(?:among|for|in|of|blandt|bland|blant|hos|för|i|kun)\s+)?"
                              r"(?:(?<![^\W_])(?:" + _ALL_AGES + r")(?![^\W_])|" + _SUBGROUP_WORD.pattern[4:] + "|"
@@ -1334,6 +1335,12 @@ _PANEL_LABEL = lazy_compile(r"(?i)(?<![^\W_])(?:panel|del|osa)\s+[A-Z0-9]\b\s*[:
 _AGES_NAMED = lazy_compile(r"(?i)(?<![^\W_])(?:ages?|aged|alder|ålder|ikä)\s+\d{1,2}\s*[-–]\s*\d{1,2}(?![\d\s]*"
                            r"(?:år|aar|years?|yrs|vuotta|v)(?![^\W_]))(?!\d)")
 _OLDEST = 200
+# The units a band's caption names them by ("persons aged 0-64", "personer i alderen 18-64"): the same units as
+# the caption of every age, which may not name them.
+_BAND_UNIT_WORDS = frozenset({"persons", "people", "individuals", "personer", "individer", "henkilöt", "henkilöä",
+                              "of", "among", "blandt", "bland", "blant", "for", "hos",
+                              # (the band's own words: "Voksne (18+ år)", "adults aged 18 years and older")
+                              "år", "aar", "years", "year", "vuotta", "voksne", "vuxna", "adults", "aikuiset"})
 
 
 def age_band_named(name: str) -> bool:
@@ -1367,17 +1374,25 @@ def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
         caption = _PANEL_LABEL.sub(" ", _PARENTHETICAL.sub(" ", caption_of(title)))
         found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES, _EVERY_AGE)
                  for m in pattern.finditer(caption)]
+        if not found:
+            # (a band in brackets names the group: "Voksne (18+ år), 2022")
+            bracketed = _PANEL_LABEL.sub(" ", caption_of(title))
+            found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES)
+                     for m in pattern.finditer(bracketed)]
+            caption = bracketed if found else caption
         ages = found[0][1] if len(found) == 1 else None
         if not found:
             # no band named: every age, when another caption is the same but for its band ("Clozapine users by
             # region" beside "Clozapine users aged 18 years or older by region")
-            bands.append((0, _OLDEST, " ".join(re.findall(r"[^\W_]+", caption.lower())) + " \x00"))
+            bands.append((0, _OLDEST, " ".join(w for w in re.findall(r"[^\W_]+", caption.lower())
+                                               if w not in _BAND_UNIT_WORDS) + " \x00"))
             continue
         if ages is None:
             bands.append(None)
             continue
         m = found[0][0]
-        base = " ".join(re.findall(r"[^\W_]+", f"{caption[:m.start()]} # {caption[m.end():]}".lower()))
+        base = " ".join(w for w in re.findall(r"[^\W_]+", f"{caption[:m.start()]} # {caption[m.end():]}".lower())
+                        if w not in _BAND_UNIT_WORDS)
         bands.append((ages[0], ages[1], base))
     out: list[Differenced] = []
     for k, t in enumerate(tables):
@@ -1485,7 +1500,10 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, group_free: 
     if columns is None or (columns[1] and not (group_free and len(numeric) == 1 and len(t.names) == len(u.names))):
         return None
     matched = _twin_rows(t, u, labels, columns[0])
-    if matched is None or matched[1] or len(matched[0]) < 2:
+    if group_free and len(t.rows) == len(u.rows) == 1 and len(numeric) >= 4:
+        # one row each, named by its group ("All ages" over the months, "0-64 years" over the same months)
+        matched = ([(0, 0)], False)
+    if matched is None or matched[1] or len(matched[0]) < (1 if len(t.rows) == 1 else 2):
         return None
     base = u if in_u else t
     keep = {columns[0][c] for c in numeric} if in_u else numeric

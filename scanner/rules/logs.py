@@ -171,6 +171,13 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, identity=f"vectors:{part.what}",
         )
         return
+    if part.records == "observations":
+        yield ctx.finding(
+            f"{part.what} prints {scope}{n:,} row{'s' if n != 1 else ''}, one per observation with its values and "
+            "the model's statistics for it (prediction, residuals): each row is one unit's record.",
+            evidence, line=part.line, identity=f"observations:{part.what}",
+        )
+        return
     if part.records == "row":
         # one row of a frame printed as a Series (df.loc[df.loen.idxmax()]): a person's record when it
         # describes a person, else a row a person must look at

@@ -1060,8 +1060,12 @@ def _common_value(group: Group) -> tuple[list[str], float | None]:
             return True
         return False
 
+    # values of both signs, or spread around the mean: a mean or sum of 0 is no common value (OLS residuals'
+    # mean, -0.0000 beside a standard deviation of 0.71 and a negative p1)
+    signed = any(s.value is not None and s.value < 0 for s in group.stats) or any(
+        s.kind in ("sd", "variance") and s.value is not None and s.value > 0 for s in group.stats)
     for s in group.stats:
-        if s.value != 0:
+        if s.value != 0 or (s.kind == "value" and signed):
             continue
         # A magnitude that cannot be negative sums (or averages) to 0 only when every contribution is 0;
         # a standard deviation or variance is 0 only when all values are equal, whatever their sign.
