@@ -338,11 +338,13 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
             found_tables.append(prose)
     captions: list[str] = []  # the tables' titles (or captions below them), in order, for linking them below
     named: list[str] = []  # the same for every table found (a sentence's counts have none)
+    framed: list[tuple[str, str]] = []  # each table's title and footer
     for found in found_tables:
         prose = found.kind.startswith("prose")
         title = title_above(text, first_line, found) if not prose else ""
         footer = caption_below(text, first_line, found) if not prose else ""
         named.append(title or footer)
+        framed.append((title, footer))
         if not prose:
             captions.append(title or footer)
         table = analyse_table(TextTableSource(Path(entry.path), found, title=title, footer=footer), config)
@@ -358,8 +360,11 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         from scanner.loaders.texttables import linked_tables
 
         # a suppressed cell that another table of the file gives away (its row's or column's total)
-        for _, _, found in linked_tables(found_tables, named):
-            table = analyse_table(TextTableSource(Path(entry.path), found), config)
+        for k, _, found in linked_tables(found_tables, named):
+            # (with the table's own title: "Nettoomsättning (mnkr)" says its cells are amounts, of which an
+            # exact recomputation is a disclosure whatever its size)
+            title, footer = framed[k]
+            table = analyse_table(TextTableSource(Path(entry.path), found, title=title, footer=footer), config)
             # (only cells recomputed as small counts: another table's margin may be of other units)
             judged = [f for f in judge(table, suppression, config, entry.relpath, key) if f.severity >= Severity.BLOCK]
             findings.extend(_at_row_lines(judged, found.lines) if found.lines else

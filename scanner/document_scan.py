@@ -429,7 +429,9 @@ class _DocumentScan:
         for k, _, found in linked_tables([*(t for t, _ in small), *prose], titles):
             if k >= len(small):
                 continue
-            model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
+            # (with the table's caption: "Nettoomsättning (mnkr)" says its cells are amounts)
+            model = self.analyse(TextTableSource(Path(self.entry.path), found, title=small[k][1].caption or ""),
+                                 self.config)
             judged = _Judged()
             # (only cells recomputed as small counts: another table's margin may be of other units)
             judged.keep((f for f in judge(model, rules, self.config, self.path, self.key)

@@ -299,7 +299,9 @@ class _WorkbookScan:
         # (each sheet's name and title rows name the area or group it is of: "Kommuner Sjælland")
         titles = [f"{t.sheet} {self.titles.get(id(t), '')}" for t in small]
         for k, _, found in linked_tables(texts, titles) if rules else ():
-            model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
+            # (with the table's title rows: "Nettoomsättning (mnkr)" says its cells are amounts)
+            model = self.analyse(TextTableSource(Path(self.entry.path), found, title=self.titles.get(id(small[k]), "")),
+                                 self.config)
             part = _Judged()
             self._keep(_blocking(judge(model, rules, self.config, self.path, self.key)), part)
             self.findings.extend(on_sheet(f, small[k], self.key, rows_moved=False) for f in part.report)

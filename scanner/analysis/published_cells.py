@@ -366,7 +366,7 @@ _AGE_UNITS = frozenset({"år", "aar", "years", "yrs", "vuotta", "vuotiaat", "v",
 #: "Aloittaneet lukio", "Started upper secondary").
 _ENTRANT_WORDS = frozenset({"påbegyndt", "påbegyndte", "paabegyndt", "paabegyndte", "begyndte", "startede",
                             "nybegyndere", "optagne", "optagede", "påbörjade", "paborjade", "nybörjare", "nyborjare",
-                            "antagna", "antagne", "begynte", "startet", "startkull", "inntak", "aloittaneet",
+                            "antagna", "antagne", "begynte", "startet", "startkull", "inntak", "aloittaneet", "start",
                             "aloittaneita", "entrants", "started", "starters", "enrolled", "intake"})
 #: Words that name a cohort by what happened to its units: discharged, admitted, treated, operated, diagnosed.
 _COHORT_WORDS = frozenset({"udskrevne", "udskrevet", "utskrivna", "utskrevne", "utskrevet", "discharged",
@@ -474,9 +474,15 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     denominator = size or _denominator_column(table)
     if denominator is not None:
         _rates_of_sizes(table, profile, dims, result, denominator)
+    if size is not None:
+        _indicator_means(table, profile, dims, result, size)
+    else:
+        # one count named as a count ("Antal disputerade 2000-2015") beside shares ("Andel företagare 2019
+        # (%)"): the shares are of its units (a column percentage of it is told apart below)
+        named = [c for c in table.counts if c.count_named and c.name not in dims]
+        size = named[0].name if len(named) == 1 and len(table.counts) == 1 else None
     if size is None:
         return
-    _indicator_means(table, profile, dims, result, size)
     frame = table.sample
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
               and not c.is_count and not c.embedded and c.name != size and not _not_of_units(c.name)]

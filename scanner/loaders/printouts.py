@@ -1600,6 +1600,11 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         if made:
             grouped_by = _r_grouped_by(made)
             tables = [_with_dimensions(t, grouped_by) if grouped_by else t for t in tables]
+            # summarise()'s statistics name its columns: "overlev_1aar = mean(aktiv_t1)" is a mean (of a 0/1
+            # variable beside the group's n it is a share of the group)
+            stats = {m.group(1): "mean" for m in _R_MEAN_OF.finditer(made)}
+            if stats:
+                tables = [_retitled(t, _collapse_names(list(t.table.names), stats)) for t in tables]
         _remember_size(command, text, state)
         of = _R_SUMMARY_OF.match(_last_command(command))
         n = state.sizes.get(of.group(1)) if of else None
@@ -1623,6 +1628,7 @@ _STATA_DATA_CMD = lazy_compile(r"(?im)^\s*\.?\s*(?:quietly\s+|qui\s+)?(collapse|
 # command's continuation lines.
 _R_AGGREGATED = lazy_compile(r"(?m)^\s*>?\s*([A-Za-z.][\w.]*)\s*(?:<-|=)(?:[^\n]*\n\s*\+)*[^\n]*?\b(?:"
                              r"summari[sz]e|count|tally|aggregate|tapply)\s*\(")
+_R_COMMAND_REST = lazy_compile(r"[^\n]*(?:\n[ \t]*\+[^\n]*)*")
 # A Python object assigned from an aggregation: "ct = pd.crosstab(...)", "tab = df.groupby('a').size()".
 _PY_AGGREGATED = lazy_compile(r"(?m)^\s*(?:In \[\d+\]:\s*|>>>\s*)?([A-Za-z_]\w*)\s*=(?!=)[^\n]*?(?:\bcrosstab\s*\(|"
                               r"\bpivot_table\s*\(|\.(?:value_counts|groupby|pivot_table|agg|aggregate|size|"
@@ -1674,10 +1680,16 @@ def remember_data(code: str, language: Language, state: OutputState) -> None:
                 if m.group(1).lower() == "collapse" else {}
     elif language is Language.R and code:
         for m in _R_AGGREGATED.finditer(code):
-            state.aggregated[m.group(1)] = m.group(0)
+            # (the whole command, its continuation lines too: summarise()'s arguments name its statistics)
+            rest = _R_COMMAND_REST.match(code, m.end())
+            state.aggregated[m.group(1)] = m.group(0) + (rest.group(0) if rest else "")
     elif language is Language.PYTHON and code:
         for m in _PY_AGGREGATED.finditer(code):
             state.aggregated[m.group(1)] = m.group(0)
+
+
+# summarise()'s means: "overlev_1aar = mean(aktiv_t1)".
+_R_MEAN_OF = lazy_compile(r"([A-Za-z.][\w.]*)\s*=\s*mean\s*\(")
 
 
 def _printed_object(command: str, state: OutputState) -> str:

@@ -2162,10 +2162,16 @@ def _latex_panels(rows: list[tuple[int, list[str | None]]]) -> list[list[tuple[i
     def words(row: list[str | None]) -> tuple[str, ...]:
         return tuple((c or "").strip() for c in row)
 
+    def panel_title(i: int) -> bool:
+        # a row of one cell naming a panel ("\multicolumn{4}{l}{Panel B: value added, by size class}")
+        cells = [c.strip() for c in rows[i][1] if c and c.strip()]
+        return len(cells) == 1 and _PANEL_LABEL.match(cells[0]) is not None
+
     def header_at(i: int) -> bool:
         row = rows[i][1]
         named = [c.strip() for c in row[1:] if c and c.strip()]
-        return (not (row[0] or "").strip() and latex.is_header_row(row)
+        # (under a panel's title the label column may be named too: "Size class & N firms & Min & Max")
+        return ((not (row[0] or "").strip() or (i > 0 and panel_title(i - 1))) and latex.is_header_row(row)
                 and len(named) >= 2 and all(_NAME_CELL.match(c) for c in named)
                 and i + 1 < len(rows) and not latex.is_header_row(rows[i + 1][1])
                 and words(row) not in top)  # the models' numbers again over the next panel: the same columns
