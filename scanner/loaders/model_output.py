@@ -198,6 +198,40 @@ def is_regression_text(text: str) -> bool:
     return _REGRESSION_TABLE.search(text) is not None
 
 
+def _other_sex_by_difference(text: str, n_start: int, n_end: int) -> list[int]:
+    """Models of all and of one sex side by side (Stata's etable "all" and "women"), the other sex in no
+    column: the difference of their numbers of observations is the other sex's (3,118 - 3,116 = 2 men). The
+    columns' names are the header line whose words end where the N row's numbers end. Empty otherwise."""
+    from scanner.loaders.texttables import names_all, one_sex
+
+    n_line = text[text.rfind("\n", 0, n_start) + 1:n_end]
+    ends = [(m.end(), _whole(m.group(0))) for m in re.finditer(r"\d[\d,]*", n_line)
+            if m.start() > 0 and n_line[:m.start()].strip() != ""]
+    if len(ends) < 2:
+        return []
+    top = text.rfind("\n", 0, n_start)
+    for _ in range(60):
+        if top <= 0:
+            return []
+        start = text.rfind("\n", 0, top) + 1
+        line = text[start:top]
+        top = start - 1
+        words = [(m.end(), m.group(0)) for m in re.finditer(r"\S+", line)]
+        named = {}
+        for end, value in ends:
+            near = [w for e, w in words if abs(e - end) <= 3]
+            if len(near) == 1 and not any(ch.isdigit() for ch in near[0]):
+                named[end] = (near[0], value)
+        if len(named) == len(ends):
+            alls = [v for w, v in named.values() if names_all(w)]
+            sexes = [(one_sex(w), v) for w, v in named.values() if one_sex(w)]
+            if len(alls) == 1 and len(sexes) == 1:
+                rest = alls[0] - sexes[0][1]
+                return [rest] if rest > 0 else []
+            return []
+    return []
+
+
 def model_sizes(text: str, first_line: int = 1, *, regression: bool = False) -> list[ModelSize]:
     """Every model size printed in ``text`` (its lines numbered from ``first_line``), in line order. Each
     phrase is searched over the whole text at once (a large note is not split into lines). ``regression``:
@@ -225,6 +259,9 @@ def model_sizes(text: str, first_line: int = 1, *, regression: bool = False) -> 
         end = text.find("\n", label.end())
         cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
         rows.extend((label.start(), "regression table", "observations", _whole(c)) for c in cells or ())
+        if cells:
+            rows.extend((label.start(), GROUP_COUNT, "observations", n)
+                        for n in _other_sex_by_difference(text, label.start(), end if end >= 0 else len(text)))
         if cells:
             rows.extend((label.start(), "regression table", "residual_df", df)
                         for df in _aligned_residual_df(text, label.start(), end if end >= 0 else len(text)))
