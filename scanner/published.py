@@ -60,7 +60,7 @@ import pyarrow as pa
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import SUPPRESSION_MARKER, LoadError
 from scanner.names import is_margin_label
-from scanner.table_model import ColumnInfo, ColumnKind, Role, TableModel, TableShape
+from scanner.table_model import SMALL_FRAME_ROWS, ColumnInfo, ColumnKind, Role, TableModel, TableShape
 
 __all__ = [
     "MAX_CUBE_CELLS",
@@ -455,10 +455,16 @@ def _hidden_by_markers(table: TableModel, parsed: pl.DataFrame, names: list[str]
 def _has_hidden_cells(table: TableModel, measures: Sequence[ColumnInfo]) -> bool:
     """Cheap exit: a sample row with a number in one measure and none in another (suppressed or blank)."""
     names = [c.name for c in measures]
+    if any(c.markers for c in measures):
+        return True
+    if table.sample.height <= SMALL_FRAME_ROWS:
+        # (a small sample in Python: a Polars query costs more than reading a few dozen values)
+        columns = [table.sample.get_column(n).to_list() for n in names]
+        filled = [sum(1 for v in row if v is not None) for row in zip(*columns, strict=True)]
+        return any(0 < f < len(names) for f in filled) or (len(names) == 1 and any(v is None for v in columns[0]))
     sample = table.sample.select(names)
     present = sample.select(pl.sum_horizontal(pl.all().is_not_null().cast(pl.Int32))).to_series()
-    markers = any(c.markers for c in measures)
-    return markers or bool(((present > 0) & (present < len(names))).any()) or (
+    return bool(((present > 0) & (present < len(names))).any()) or (
         len(names) == 1 and bool(sample.get_column(names[0]).is_null().any()))
 
 

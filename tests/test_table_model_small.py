@@ -190,3 +190,22 @@ def test_dates_beyond_pythons_range() -> None:
         == {0: {"n": 3, "d": 2}}
     assert tm.repeated_rows_python(frame, ["d", "n"], ["n"], ["d"]) == \
         tm.repeated_rows_polars(frame, ["d", "n"], ["n"], ["d"]) == (1, 2)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from([0.0, 1.0, 2.5, float("nan")])), min_size=1,
+                         max_size=3), min_size=1, max_size=tm.SMALL_FRAME_ROWS))
+def test_hidden_cells_python_equals_polars(rows: list[list[float | None]]) -> None:
+    """The published-table audit's cheap test for hidden cells: the same answer on a small sample (Python) and
+    on the sample repeated past the limit (Polars), which has the same rows."""
+    from types import SimpleNamespace
+
+    from scanner.published import _has_hidden_cells
+
+    width = min(len(r) for r in rows)
+    names = [f"m{i}" for i in range(width)]
+    small = pl.DataFrame([pl.Series(n, [r[i] for r in rows], dtype=pl.Float64) for i, n in enumerate(names)])
+    large = pl.concat([small] * (tm.SMALL_FRAME_ROWS // small.height + 1))
+    measures = [ColumnInfo(name=n, index=i, kind=ColumnKind.NUMERIC) for i, n in enumerate(names)]
+    assert _has_hidden_cells(SimpleNamespace(sample=small), measures) == \
+        _has_hidden_cells(SimpleNamespace(sample=large), measures)

@@ -477,11 +477,15 @@ def _wide_layout(table: TableModel) -> SummaryLayout | None:
 
 def _long_layout(table: TableModel) -> SummaryLayout | None:
     """A column of statistic labels (`Min`, `Max`, `P95`, `N`, `100% Max`, `_STAT_`) beside value columns."""
-    from scanner.table_model import ColumnKind, Role
+    from scanner.table_model import SMALL_FRAME_ROWS, ColumnKind, Role
 
     texts = [c for c in table.columns if c.role is Role.DIMENSION and c.kind is ColumnKind.TEXT]
     for c in texts:
-        labels = [v for v in table.sample.get_column(c.name).drop_nulls().unique().to_list() if str(v).strip()]
+        column = table.sample.get_column(c.name)
+        # (a small sample's labels in Python: a Polars query costs more than reading a few dozen values)
+        distinct = dict.fromkeys(v for v in column.to_list() if v is not None) \
+            if column.len() <= SMALL_FRAME_ROWS else column.drop_nulls().unique().to_list()
+        labels = [v for v in distinct if str(v).strip()]
         if len(labels) < 2:
             continue
         quarters = _quarters([str(v) for v in labels], counts=bool(table.counts))
