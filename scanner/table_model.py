@@ -112,6 +112,7 @@ class ColumnInfo:
     percent: str = ""  # numbers written with a percent sign: "all" of them, "some" (rows of shares), ""
     unsure: str = ""  # what could not be decided about the column's reading (value-free)
     indicator: bool = False  # every number written "1.000" or ".000": a contrast's indicator codes (SPSS)
+    plain_whole: bool = False  # every filled cell written as digits alone (plain_whole_numbers): read by a cast
     is_count: bool = False
     count_named: bool = False  # the name says counts ("n", "antal", "Freq.")
     period_header: bool = False
@@ -566,7 +567,11 @@ def _parse_numbers(values: pl.Series, info: ColumnInfo) -> pl.Series:
         text = values.str.strip_chars()
         count = text.str.extract(_EMBEDDED_COUNT.pattern, 1).fill_null(text.str.extract(_PERCENT_COUNT.pattern, 1))
         return count.str.replace_all(_GROUP_MARKS, "").cast(pl.Float64, strict=False).alias(values.name)
-    text = _join_groups(values.str.strip_chars())
+    if info.plain_whole and not info.percent and info.thousands is None and not info.decimal_comma:
+        # digits alone, no space, sign or mark around them: the rewrites below change nothing, a cast reads them
+        text = values
+    else:
+        text = _join_groups(values.str.strip_chars())
     if info.percent:
         text = text.str.replace(_PERCENT_SIGN_ONLY, "")
     if info.thousands == ",":
@@ -711,7 +716,7 @@ def _column_kind(s: pl.Series, markers: frozenset[str],
     if dtype == pl.String:
         # (a profile whose suppression marker is a number, "999", reads such a column in full)
         if not any(m.isdigit() for m in markers) and plain_whole_numbers(s):
-            return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None}
+            return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None, "plain": True}
         if _all_suppressed(s, markers):
             # every cell suppressed ("<3" in the one row of a year's column): hidden numbers, not labels
             return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None}
@@ -796,6 +801,7 @@ def analyse(
         col.embedded = bool(info.get("embedded", False))
         col.percent = str(info.get("percent", ""))
         col.unsure = str(info.get("unsure", ""))
+        col.plain_whole = bool(info.get("plain", False))
         col.period_header = bool(_PERIOD_NAME.match(name.strip()))
         columns.append(col)
     _mark_prefixed_periods(columns)
