@@ -47,10 +47,15 @@ def model_few_degrees_of_freedom(ctx: RuleContext, facts: ModelFacts) -> Iterato
     error: ... on 3 degrees of freedom` (`summary(lm)`, `summary(glm)`'s residual deviance), statsmodels'
     `No. Observations:` and `Df Residuals:`, SAS's `Number of Observations Used` and the `Error` row of
     an analysis of variance table, SPSS's `Residual` row, and a regression table's observations row (`N`,
-    `Observations`, `Num.Obs.` in esttab, outreg2, stargazer, modelsummary). Blocked: a model of fewer
+    `Observations`, `Num.Obs.` in esttab, outreg2, stargazer, modelsummary), and its rows that count a
+    group the estimates rest on: treated and control units (`N (treated)`, `Behandlade företag`), the
+    observations with an indicator set (`Obs. with X = 1`), a fixed-effects or multilevel model's groups
+    (`Number of groups`, `Num. groups: firm`, SAS MIXED's `Subjects`), a survival model's events (`Num.
+    events`), a twin or sibling design's discordant pairs, and the other sex when models of all and of one
+    sex stand side by side (`all` 3,118 and `women` 3,116 observations). Blocked: a model of fewer
     observations than the profile's threshold, or with fewer residual degrees of freedom than it (0
-    means the model reproduces its data). Review: fewer than `min_residual_df` residual degrees of
-    freedom (ACRO's 10).
+    means the model reproduces its data), or such a group under the threshold. Review: fewer than
+    `min_residual_df` residual degrees of freedom (ACRO's 10).
 
     Why it is disclosive: a model fitted on a handful of units publishes little more than their values;
     with as many parameters as observations its coefficients are a transformation of the data.
