@@ -307,6 +307,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         flowchart_steps,
         frequency_missing,
         group_sizes_in_prose,
+        key_list,
         listed_counts,
         shares_in_prose,
         units_in_prose,
@@ -332,7 +333,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
                   units_in_prose(text, first_line, in_tables, config.profile.threshold),
                   None if settings else shares_in_prose(text, first_line, in_tables, config.profile.threshold),
                   dominance_in_prose(text, first_line), flowchart_steps(text, first_line, config.profile.threshold),
-                  frequency_missing(text, first_line),
+                  frequency_missing(text, first_line), key_list(text, first_line),
                   None if settings else listed_counts(text, first_line, in_tables, config.profile.threshold)):
         if prose is not None:
             found_tables.append(prose)

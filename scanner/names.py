@@ -324,7 +324,7 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # Published dominance: the share of the largest one or two units (concentration ratios).
         # ("top 1%", a percent sign right after the digit, is the top percent of the units, not one unit)
         ("dominance", r"cr[1-3]|top_?[1-3](?!_?%)_?(share|andel|pct)?|(andel|share|pct)_?(af_?|of_?|av_?)?"
-                      r"(den_?|the_?|de_?|två_?|to_?|tva_?|two_?)?(st(ø|oe|o|ö)rste?|st(ö|oe|o)rsta|largest|biggest|top)"
+                      r"((den|the|de|två|to|tva|two|[1-3])_?){0,2}(st(ø|oe|o|ö)rste?|st(ö|oe|o)rsta|largest|biggest|top)"
                       r"\w*|st(ø|oe|o|ö)rst\w*(_[a-zæøåäö]+){0,3}_andel\w*|suurimm\w*(_[a-zäö]+){0,3}_osuus|"
                       r"largest_?(unit|firm|company|contributor)?_?(share|pct)|dominans\w*|koncentration\w*"),
         ("min", r"min|minimum|mindste|laveste|l(ä|ae|a)gsta|minst|lavest|pienin|minimi|smallest|lowest"),
@@ -453,7 +453,12 @@ _MARGIN_FORM = lazy_compile(
     r"|(?:hele|hela|koko|whole|all) (?:landet|riket|maa|country|befolkningen|population)"
     r"|(?:alle|alla|all|both|begge|båda|kaikki|samtliga) (?:aldre|åldrar|ages|aldersgrupper|åldersgrupper|køn|kön"
     r"|kjønn|sexes|genders|regioner|regions|kommuner|municipalities|brancher|branscher|næringer|industries"
-    r"|sektorer|sectors|uddannelser|utbildningar|år|years|ikäryhmät|sukupuolet))$",
+    r"|sektorer|sectors|uddannelser|utbildningar|år|years|ikäryhmät|sukupuolet)"
+    # all of the units a table counts, with what qualifies them: "Alle barn med tiltak", "All patients"
+    r"|(?:alle|alla|all|kaikki|samtliga) (?:barn|børn|children|personer|persons|people|patienter|pasienter|"
+    r"patients|elever|pupils|students|virksomheder|foretak|företag|firms|enterprises|henkilöt|lapset|potilaat|"
+    r"yritykset|ansatte|anställda|employees|husstande|hushåll|households|familier|familjer|families)"
+    r"(?:\s(?!(?:andre|øvrige|other|others|övriga|andra|muut)\b).*)?)$",
     re.IGNORECASE,
 )
 _SPACES = lazy_compile(r"\s+")

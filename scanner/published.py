@@ -377,10 +377,13 @@ def _shares_of_total(table: TableModel, dims: Sequence[ColumnInfo], measures: Se
 
 
 def _additive_measures(table: TableModel) -> list[ColumnInfo]:
-    """Measure columns whose cells may add up: counts, and magnitudes not named as a statistic."""
+    """Measure columns whose cells may add up: counts, and magnitudes not named as a statistic (nor as a rate per
+    a number of units: "Per 100 000 asukasta/v" does not add up over the rows)."""
+    from scanner.analysis.published_cells import rate_named
+
     return [c for c in table.columns
             if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC and c.statistic is None
-            and (c.non_null > 0 or c.markers > 0)]
+            and (c.non_null > 0 or c.markers > 0) and not rate_named(c.name)]
 
 
 def _categories_read_as_labels(table: TableModel, measures: Sequence[ColumnInfo]) -> list[ColumnInfo]:

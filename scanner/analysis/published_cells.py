@@ -541,6 +541,12 @@ _RATE_BASE = lazy_compile(r"(?<![^\W_])(?:(?:pr\.?|per|pro|/)[\s_]*(1(?:[ .,\u00
 _RATE_WORD = lazy_compile(r"(?i)(?<![a-zæøåäö])(?:rates?|incidence|incidens|insidens|ilmaantuvuus)(?![a-zæøåäö])")
 
 
+def rate_named(name: str) -> bool:
+    """Whether a column's name makes it a rate per a round number of units ("Per 100 000 asukasta/v",
+    "rate_per_100k")."""
+    return _RATE_BASE.search(name) is not None
+
+
 def _rate_base(m: re.Match[str]) -> float:
     """The number of units a rate is per, from a :data:`_RATE_BASE` match ("100 000", "100k")."""
     if m.group(1) is not None:

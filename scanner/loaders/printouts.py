@@ -604,7 +604,27 @@ def _spans(lines: list[str], data_from: int) -> list[tuple[int, int]]:
         merged.append(span)
     if pending is not None and merged:
         merged[-1] = (merged[-1][0], pending[1])
-    return merged
+    return _words_joined(merged, data)
+
+
+def _words_joined(spans: list[tuple[int, int]], data: list[str]) -> list[tuple[int, int]]:
+    """Spans one blank column apart whose cells are words in every data line, no numbers ("Døgnpleje i eget"
+    and "hjem": one label longer than those above it, its last word past their end) joined into one."""
+    def words(span: tuple[int, int]) -> bool:
+        cells = [x[span[0]:span[1]].strip() for x in data]
+        return any(cells) and not any(any(ch.isdigit() for ch in c) for c in cells)
+
+    def filled(span: tuple[int, int]) -> int:
+        return sum(1 for x in data if x[span[0]:span[1]].strip())
+
+    out: list[tuple[int, int]] = []
+    for span in spans:
+        # (only a few lines reach into the second: two columns of labels are filled alike)
+        if out and span[0] - out[-1][1] == 1 and words(out[-1]) and words(span) and filled(span) < filled(out[-1]):
+            out[-1] = (out[-1][0], span[1])
+        else:
+            out.append(span)
+    return out
 
 
 def _cells(line: str, spans: list[tuple[int, int]]) -> list[str]:

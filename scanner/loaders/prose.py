@@ -165,6 +165,17 @@ _OF_WHOM = lazy_compile(
     + r"(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\b", re.IGNORECASE)
 
 
+# One unit's own share of a whole ("én patient alene stod for 62 af afsnittets 68 bæltefikseringer", "one patient
+# accounted for 62 of the 68 restraints"): a count of one unit, with its own value.
+_ONE_UNIT_SHARE = lazy_compile(
+    r"(?<![\w])(?:én|en|ett|one|a single|yksi|ein)[ \t]+(?:[\w-]+[ \t]+)?(?:" + _UNIT_NOUNS + r")[ \t]+"
+    r"(?:\w+[ \t]+){0,3}?(?:stod for|stod för|sto for|accounted for|was responsible for|stood for|had|havde|hadde|"
+    r"hade|vastasi)[ \t]+(?:\w+[ \t]+){0,2}?\d[\d ,.]*[ \t]+(?:af|of|av|ud af|out of)[ \t]+"
+    # (the verb first, as Danish and Norwegian put it after an adverbial: "stod én patient alene for 62 af")
+    r"|(?<![\w])(?:stod|sto|stood)[ \t]+(?:én|en|ett|one|a single)[ \t]+(?:" + _UNIT_NOUNS + r")[ \t]+"
+    r"(?:alene|alone|ensam|ensamt)[ \t]+(?:for|för)[ \t]+\d[\d ,.]*[ \t]+(?:af|of|av)[ \t]+", re.IGNORECASE)
+
+
 def _rest_of_group(m: re.Match[str]) -> int:
     whole, part = (int(re.sub(r"[ ,.\u00a0]", "", m.group(k))) for k in (1, 2))
     return whole - part if part < whole else 0
@@ -226,7 +237,8 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_FINNISH_UNITS, lambda m: _numeral(m.group(1))),
                (_PART_OF_NAMED, lambda m: _numeral(m.group(1)) if _named_before(text, m.start(), m.group(2)) else 0),
                (_DEATHS, lambda m: int(m.group(1) or m.group(2))),
-               (_OF_WHOM, _rest_of_group))
+               (_OF_WHOM, _rest_of_group),
+               (_ONE_UNIT_SHARE, lambda m: 1))
     for pattern, value_of in counted:
         line, pos = first_line, 0
         for m in pattern.finditer(text):
@@ -286,6 +298,38 @@ def frequency_missing(text: str, first_line: int) -> TextTable | None:
         rows.append([f"missing (line {line})", m.group(1).replace(",", "")])
         lines.append(line)
     return TextTable(["missing", "Frequency"], rows, lines[0], "sas-missing", tuple(lines)) if rows else None
+
+
+# A line of a list of keys: one whole number of 5 to 12 digits alone ("1251670").
+_KEY_LINE = lazy_compile(r"^\s*\d{5,12}\s*$")
+_KEY_LIST_MIN = 10
+_KEY_LINES = lazy_compile(r"(?m)^[ \t]*\d{5,12}[ \t]*$")
+
+
+def key_list(text: str, first_line: int) -> TextTable | None:
+    """A text that is a list of numbers, one per line (with a comment or a heading above: "# LopNr som
+    exkluderats ur analysen"): a column of register keys, named by the key its other lines name (else
+    ``value``), for the identifier rules. None unless at least ten lines are such numbers, mostly distinct,
+    and every other line is a comment or blank."""
+    from scanner.names import identifier_kind
+
+    if not _KEY_LINES.search(text):
+        return None  # (most texts: one scan of the text instead of a loop over its lines)
+    values: list[str] = []
+    lines: list[int] = []
+    words: list[str] = []
+    for k, line in enumerate(text.split("\n")):
+        if _KEY_LINE.match(line):
+            values.append(line.strip())
+            lines.append(first_line + k)
+        elif line.strip():
+            if len(words) > 200 or (values and not line.lstrip().startswith(("#", "%", "//", "*", "--"))):
+                return None  # prose or a table around the numbers: not a list of keys
+            words += re.findall(r"[^\W\d_]+", line)
+    if len(values) < _KEY_LIST_MIN or len(set(values)) < 0.9 * len(values):
+        return None
+    name = next((w for w in words if identifier_kind(w) is not None), "value")
+    return TextTable([name], [[v] for v in values], lines[0], "key-list", tuple(lines))
 
 
 # A list item that ends in a count: "- Excluded: emigrated before index date: **2**", "* Study population = 82,992",

@@ -1327,6 +1327,10 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
 _OPEN_AGES = lazy_compile(r"(?i)(?<![^\W_])(?:aged?\s+|i alderen\s+)?(\d{1,2})\s*(?:år|aar|years?|vuotta)?\s*"
                           r"(?:og over|og derover|og eldre|and over|and older|or older|or over|eller äldre|"
                           r"eller ældre|eller mer|ja yli|ja vanhemmat)(?![^\W_])|(?<![^\W_])(\d{1,2})\+")
+# A band below an age ("under 65 år", "younger than 65", "alle 65-vuotiaat"): 0 to the age before it.
+_UNDER_AGES = lazy_compile(r"(?i)(?<![^\W_])(?:(?:under|yngre end|yngre enn|yngre än|younger than|below|aged under)"
+                           r"\s+(\d{1,2})(?:\s*-?\s*(?:år|aar|years?|vuotta))?|alle\s+(\d{1,2})\s*-?\s*vuotiaat)"
+                           r"(?![^\W_])")
 _EVERY_AGE = lazy_compile(r"(?i)(?<![^\W_])(?:alle aldre|alle aldersgrupper|alla åldrar|all ages|kaikki ikäryhmät|"
                           r"kaikki iät)(?![^\W_])")
 _PARENTHETICAL = lazy_compile(r"\([^()]*\)")
@@ -1360,6 +1364,8 @@ def _band_of(m: re.Match[str]) -> tuple[int, int] | None:
     ages = [int(a) for a in re.findall(r"\d{1,2}", m.group())]
     if m.re is _OPEN_AGES.compiled:
         return (ages[0], _OLDEST) if ages else None
+    if m.re is _UNDER_AGES.compiled:
+        return (0, ages[0] - 1) if ages and ages[0] > 0 else None
     ages = ages[-2:] if m.re is _AGES_NAMED.compiled else ages
     return (ages[0], ages[1]) if len(ages) == 2 and ages[0] <= ages[1] else None
 
@@ -1372,12 +1378,12 @@ def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
     for title in titles:
         # ("(sensitivity analysis)" beside one of them; "Panel A:" and "Panel B:" over the two)
         caption = _PANEL_LABEL.sub(" ", _PARENTHETICAL.sub(" ", caption_of(title)))
-        found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES, _EVERY_AGE)
+        found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES, _UNDER_AGES, _EVERY_AGE)
                  for m in pattern.finditer(caption)]
         if not found:
             # (a band in brackets names the group: "Voksne (18+ år), 2022")
             bracketed = _PANEL_LABEL.sub(" ", caption_of(title))
-            found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES)
+            found = [(m, _band_of(m)) for pattern in (_AGE_BAND, _AGES_NAMED, _OPEN_AGES, _UNDER_AGES)
                      for m in pattern.finditer(bracketed)]
             caption = bracketed if found else caption
         ages = found[0][1] if len(found) == 1 else None
