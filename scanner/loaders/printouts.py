@@ -2945,10 +2945,13 @@ def _strata(rows: list[_Line]) -> dict[int, tuple[str, str]]:
 
 
 def _retitled(table: ListedTable, names: list[str], rows: list[list[str]] | None = None) -> ListedTable:
-    """``table`` with its columns named ``names`` (and its cells ``rows``, when given)."""
+    """``table`` with its columns named ``names`` (and its cells ``rows``, when given); the columns it groups
+    by keep that role when their names stay."""
     t = table.table
-    return ListedTable(TextTable(unique_names(names), t.rows if rows is None else rows, t.data_line, t.kind, t.lines),
-                       table.lines, table.origin, table.what)
+    named = unique_names(names)
+    return ListedTable(TextTable(named, t.rows if rows is None else rows, t.data_line, t.kind, t.lines,
+                                 tuple(d for d in t.dimensions if d in named)),
+                       table.lines, table.origin, table.what, table.records)
 
 
 _COUNTS_HEADER = lazy_compile(r"(?<![\w.])N(?![\w.])|Frequency|[Ff]rekvens|\bEvents?\b|\bCensored\b")
