@@ -211,7 +211,12 @@ NATIONAL_KEYS = lazy_compile(
     # Norway's gårds- and bruksnummer, Finland's kiinteistötunnus and building number (PRT)
     r"fastbet|fastighetsbeteckning|fastighets_?(id|nr|nyckel)|fastnyckel|matrikel_?(nr|nummer)|matr_?nr|"
     r"ejendoms_?(nr|nummer)|ejd_?nr|bfe_?(nr|nummer)|gnr_?bnr|kiinteist(ö|o)tunnus|kiinteist(ö|o)_?(tunnus|id)|"
-    r"rakennustunnus|prt_?(tunnus|id)"
+    r"rakennustunnus|prt_?(tunnus|id)|"
+    # cases and journals: police, court and agency case numbers ("diarienummer", "journalnummer", "sagsnummer",
+    # "saksnummer", "asianumero"), and the individual and family IDs of genotype files (PLINK's IID, FID)
+    r"diarie_?(nr|nummer)|diarienummer|journal_?(nr|nummer)|journalnummer|sags_?(nr|nummer)|sagsnummer|"
+    r"saks_?(nr|nummer)|saksnummer|(ä|a)rende_?(nr|nummer)|(ä|a)rendenummer|asia_?(nro|numero)|asianumero|"
+    r"case_?(nr|no|number)|iid|fid"
     r")(?![a-zæøåäö])"
 )
 # Direct identifiers: names, contact details, exact birth dates.
@@ -333,7 +338,7 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"h(ø|oe|o)yeste|suurin|maksimi|largest|highest"),
         ("percentile", r"p[0-9]{1,2}(\.[0-9])?|pct[0-9]{1,2}|q[13]|pctl|percentile?s?|percentil|persentil|"
                        r"quantile?s?|kvantil\w*|kvartil\w*|quartile?s?|median|medianen|mediaani|fraktil\w*"),
-        ("mean", r"mean|avg|average|gennemsnit\w*|gns|snit|medel\w*|gjennomsnitt\w*|keskiarvo"),
+        ("mean", r"mean|avg|average|gennemsnit\w*|gns|snit|snitt|gj_?snitt|medel\w*|gjennomsnitt\w*|keskiarvo"),
         ("spread", r"sd|std|stddev|stdev|std_?dev|st_?dev\w*|standard_?deviation|"
                    r"standardafvigelse|standardavvik\w*|spredning|variance|"
                    r"varians|iqr|se|stderr|std_?err\w*|std_?error|standard_?error|sem"),
@@ -389,6 +394,8 @@ def statistic_kind(name: str) -> str | None:
     # (a chapter's code after its name is no statistic: "Mielenterveyden häiriöt (F)", "Neoplasms (C00-D48)";
     # nor is the lowest or highest of classes: "Q1 (lowest)", "Kvintil 5 (højeste)" name an income quintile)
     bare = _SECTION_LETTER.sub("", _CHAPTER_CODE.sub("", name.strip()))
+    # (an abbreviation with a slash is one word: "P/LP" is pathogenic/likely pathogenic, no p-value)
+    bare = _SLASHED_ABBREVIATION.sub("", bare)
     if _HIGHEST_EDUCATION.search(bare):
         return None  # "Højeste uddannelse | Grundskole": the classification highest completed education
     if _CLASS_OF_QUANTILES.match(bare):
@@ -413,6 +420,7 @@ _SECTION_LETTER = lazy_compile(r"^[A-U](?:\s*[-–]\s*[A-U])?\s+(?=[^\W\d_]{4,})
 _CHAPTER_CODE = lazy_compile(r"(?<=\S)\s*\([A-Z](?:\d{2})?(?:\s*[-–]\s*[A-Z]?\d{2})?\)\s*$")
 
 
+_SLASHED_ABBREVIATION = lazy_compile(r"(?<=\b[A-Z])/(?=[A-Z]{1,3}\b)")
 # The classification "highest completed education" (a Table 1's variable), no maximum.
 _HIGHEST_EDUCATION = lazy_compile(r"(?i)^\s*(?:højeste|hojeste|høyeste|hoyeste|högsta|hogsta|highest|korkein)\s+"
                                   r"(?:fuldførte\s+|fullførte\s+|fullbordade\s+|avslutade\s+|completed\s+|"

@@ -371,6 +371,9 @@ class _WorkbookScan:
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,
                                           rows_moved=False) for f in judged(d.table))
         by_sheet = subgroup_differences(texts, [t.sheet for t in small])
+        # (sheets named by their groups as captions name them: "Alle patienter" and "18 år og derover")
+        by_sheet += [d for d in subgroup_differences(texts, [t.sheet for t in small], captions=True)
+                     if not any(e.k == d.k and e.other == d.other for e in by_sheet)]
         # (sheets named "Tabel A", "Tabel B" whose titles name the groups: "(alle aldre)" and "16-64 år")
         by_title = [d for d in subgroup_differences(texts, [self.titles.get(id(t), "") for t in small], captions=True)
                     if not any(e.k == d.k and e.other == d.other for e in by_sheet)]

@@ -1091,3 +1091,18 @@ def test_pdf_histogram_on_a_log_axis_with_its_counts_on_the_bars(tmp_path: Path,
     plt.close(fig)
     (result,) = api.scan([tmp_path / "figures"], load_config(), jobs=1).files
     assert result.verdict is verdict, result.findings
+
+
+@pytest.mark.parametrize(("monotone", "verdict"), [(True, Verdict.REVIEW), (False, Verdict.FAIL)])
+def test_marks_on_a_rising_curve_are_no_scatter_of_units(tmp_path: Path, monotone: bool, verdict: Verdict) -> None:
+    """A QQ plot's points (sorted values: each x with a y no lower than the one before) lie on one rising curve:
+    marks on a line, for a person to judge, not a scatter of one mark per unit (block)."""
+    rng = random.Random(11)
+    xs = sorted(rng.uniform(20, 380) for _ in range(400))
+    ys = sorted((rng.uniform(20, 280) for _ in range(400)), reverse=True) if monotone \
+        else [rng.uniform(20, 280) for _ in range(400)]
+    dots = "".join(f'<circle cx="{x:.2f}" cy="{y:.2f}" r="2" style="fill:#1f77b4"/>' for x, y in zip(xs, ys,
+                                                                                                   strict=True))
+    f = scan(_svg(tmp_path, "qq.svg", f'<g id="PathCollection_1">{dots}</g>'))
+    assert f.verdict is verdict, _detail(f)
+    assert "FIG001" in rules(f)

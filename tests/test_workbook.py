@@ -955,3 +955,22 @@ def test_a_sheet_of_one_regions_municipalities_beside_the_sheet_of_regions(
     if verdict is Verdict.FAIL:
         (finding,) = [f for f in result.findings if f.rule == "TAB004"]
         assert finding.location.sheet == "Kommuner Sjælland"
+
+
+@pytest.mark.parametrize(("viborg_adults", "verdict"), [(46, "fail"), (40, "pass")])
+def test_sheets_named_by_their_age_groups_are_differenced(export: Path, viborg_adults: int, verdict: str) -> None:
+    """Sheets named "Alle patienter" and "18 år og derover" with the same rows: the first minus the second is
+    the children (47 - 46 is 1 child at Viborg)."""
+    wb = openpyxl.Workbook()
+    rows = {"Rigshospitalet": (418, 361), "Odense Universitetshospital": (233, 197),
+            "Aarhus Universitetshospital": (312, 270), "Regionshospitalet Viborg": (47, viborg_adults),
+            "Aalborg Universitetshospital": (221, 188)}
+    for k, title in enumerate(["Alle patienter", "18 år og derover"]):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append(["Hospital", "Antal patienter"])
+        for name, counts in rows.items():
+            ws.append([name, counts[k]])
+    _save(wb, export)
+    res = _scan(export)
+    assert res.verdict == verdict, [(f.rule, f.message) for f in res.findings]

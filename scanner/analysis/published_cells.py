@@ -471,16 +471,19 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _at_risk_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     size = _size_column(table)
+    # one count named as a count ("Antal disputerade 2000-2015", "Antal genotypede") and no other: the units
+    # that shares beside it are of ("Andel företagare 2019 (%)"; a column percentage of it is told apart below),
+    # and that a prevalence is of ("Prævalens pr. 1.000")
+    named = [c for c in table.counts if c.count_named and c.name not in dims]
+    lone = named[0].name if size is None and len(named) == 1 and len(table.counts) == 1 else None
     denominator = size or _denominator_column(table)
     if denominator is not None:
         _rates_of_sizes(table, profile, dims, result, denominator)
+    elif lone is not None:
+        _rates_of_sizes(table, profile, dims, result, lone, prevalence_only=True)
     if size is not None:
         _indicator_means(table, profile, dims, result, size)
-    else:
-        # one count named as a count ("Antal disputerade 2000-2015") beside shares ("Andel företagare 2019
-        # (%)"): the shares are of its units (a column percentage of it is told apart below)
-        named = [c for c in table.counts if c.count_named and c.name not in dims]
-        size = named[0].name if len(named) == 1 and len(table.counts) == 1 else None
+    size = size or lone
     if size is None:
         return
     frame = table.sample
@@ -583,7 +586,12 @@ def _denominator_column(table: TableModel, rate: str = "") -> str | None:
     return found[0] if found else None
 
 
-def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str) -> None:
+# A prevalence: a rate of the units a table counts, whatever else it counts ("Prævalens pr. 1.000").
+_PREVALENCE = lazy_compile(r"(?i)prævalens|praevalens|prevalen[cs]|prevalens|förekomst|forekomst|esiintyvyys")
+
+
+def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str, *,
+                    prevalence_only: bool = False) -> None:
     """Rates per 1,000 or 100,000 beside the group's size or person-time (``Folketal 1790``, ``Selvmord pr.
     100.000 indbyggere 111,7``; ``Personår 2300``, ``Incidens per 100 000 personår 43,5``): rate x size / base
     is the number of events, 2 suicides on Læsø, a suppressed count of 1 in Sorsele. A rate that is a yearly
@@ -597,7 +605,7 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
                 or _not_of_units(_RATE_WORD.sub("", col.name)):
             continue
         m = _RATE_BASE.search(col.name)
-        if m is None:
+        if m is None or (prevalence_only and not _PREVALENCE.search(col.name)):
             continue
         of = _denominator_column(table, col.name) if _PERSON_TIME.search(col.name) else size
         n = table.sample.get_column(of or size).cast(float).to_numpy()
@@ -647,8 +655,11 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
                 continue
             small &= binary  # (a column of several variables' means: only the indicators' rows)
         by_sd = binary is not None and bool(binary[small].all()) and not whole
+        # (a name that says the variable is 0/1: "Innlagt (gj.snitt 0/1)", "dummy")
+        named = _INDICATOR_LABEL.search(col.name) is not None
         _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=size,
-                   unsure=not (whole or by_sd), indicator_mean=True, binary_sd=spreads[0].name if by_sd else "")
+                   unsure=not (whole or by_sd or named), indicator_mean=True,
+                   binary_sd=spreads[0].name if by_sd else "")
 
 
 # A standard deviation's column ("sd", "Std. dev.", "Standardavvik"), not a standard error's.
@@ -1732,6 +1743,9 @@ def _gap_to_stated_size(table: TableModel, profile: Profile, dims: list[str], va
     _add_small(result, table.sample, dims, [table.sample.height - 1], counts[0].name, gap=True, unsure=True)
 
 
+# A count column named only as a count ("antall", "n", "Antal"): beside one sex's column it counts both sexes.
+_GENERIC_COUNT = lazy_compile(r"(?i)antal|antall|lukumäärä|lkm|n|count|number|total n|antal personer|"
+                              r"antall personer|antal elever|antall elever")
 # An "of which" column: a part of the total column before it ("Heraf kvinder", "Varav utrikes födda", "Herav
 # menn", "Därav", "Of which: women", "Josta naisia"): the total minus the part is the rest, a count too.
 _SUBSET = lazy_compile(r"^\s*(?:heraf|herav|varav|därav|derav|of\s+which|hereof|josta|joista|siitä|niistä)\b",
@@ -1913,7 +1927,8 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
             whole = same
         # one sex beside all ("Alle;Kvinner", "all,women") when the other sex has no column: all minus it is
         # the other sex (14 - 12 is 2 men)
-        of_all = sex is not None and whole is not None and names_all(whole.name) and _OTHER_SEX[sex] not in sexes
+        of_all = sex is not None and whole is not None and _OTHER_SEX[sex] not in sexes and (
+            names_all(whole.name) or _GENERIC_COUNT.fullmatch(whole.name.strip()) is not None)
         # a model's sample beside the population it came from (not a sample beside another sample)
         sample = whole is not None and _SAMPLE.search(c.name) is not None and _SAMPLE.search(whole.name) is None
         band = whole is not None and banded == [c] and (names_all(whole.name) or every_age_named(whole.name))

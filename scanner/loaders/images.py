@@ -61,6 +61,19 @@ class RefusedXML(Exception):
     """An XML document that declares entities (refused, never expanded)."""
 
 
+
+def _monotone(pos: list[tuple[float, float]]) -> bool:
+    """Whether marks lie on one rising or falling curve (a QQ plot's or an empirical distribution function's
+    points, sorted values): read as marks on a line, for a person to judge whether the values are units'."""
+    if len(pos) < 20:
+        return False
+    ordered = sorted(pos)
+    steps = [b[1] - a[1] for a, b in itertools.pairwise(ordered) if b[0] > a[0]]
+    if len(steps) < 0.5 * len(pos):
+        return False
+    rising = sum(1 for d in steps if d >= 0)
+    return max(rising, len(steps) - rising) >= 0.98 * len(steps)
+
 def check_xml_prolog(head: bytes) -> None:
     """Refuse entity declarations and internal DTD subsets; an external DOCTYPE alone is allowed."""
     if _ENTITY.search(head) or _DOCTYPE_SUBSET.search(head):
@@ -355,7 +368,8 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
         rounded = {(round(x, 1), round(y, 1)) for x, y in pos}
         # on a line of its own group, or sitting on another curve's flat steps (a Kaplan-Meier curve's
         # censoring marks: matplotlib draws them as a marker-only line beside the step line)
-        on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in g.lines) or steps.holds(pos)
+        on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in g.lines) or steps.holds(pos) \
+            or _monotone(pos)
         element = g.ident or f"group {serial_no}"
         fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
                                    regular=is_regular(pos), on_line=on_line))

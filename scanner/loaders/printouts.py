@@ -1960,6 +1960,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
                 table = ListedTable(counted, counted.lines, table.origin, table.what)
         if table.what.endswith(_PER_OBSERVATION):
             table = dataclasses.replace(table, records="observations")
+        if language is Language.SAS and table.what in ("SAS PROC FREQ", "SAS PROC MEANS", "SAS PROC SUMMARY"):
+            table = _sas_class_columns(table)
         if language is Language.STATA and state.collapsed and state.collapse_stats:
             table = _retitled(table, _collapse_names(list(table.table.names), state.collapse_stats))
         tables.append(table)
@@ -2942,6 +2944,21 @@ def _strata(rows: list[_Line]) -> dict[int, tuple[str, str]]:
         elif current is not None:
             out[x.number] = current
     return out
+
+
+# The first statistic column of a SAS FREQ or MEANS table: the columns left of it are the class variables.
+_SAS_FIRST_STATISTIC = frozenset({"frequency", "n obs", "n", "_freq_", "count"})
+
+
+def _sas_class_columns(table: ListedTable) -> ListedTable:
+    """A SAS FREQ or MEANS table with the columns left of its first statistic ("Frequency", "N Obs") as its
+    class variables: their values are codes ("muutto" 0 and 1), not counts."""
+    t = table.table
+    first = next((k for k, n in enumerate(t.names) if n.strip().lower() in _SAS_FIRST_STATISTIC), 0)
+    if first == 0:
+        return table
+    dims = tuple(dict.fromkeys((*t.dimensions, *t.names[:first])))
+    return dataclasses.replace(table, table=dataclasses.replace(t, dimensions=dims))
 
 
 def _retitled(table: ListedTable, names: list[str], rows: list[list[str]] | None = None) -> ListedTable:

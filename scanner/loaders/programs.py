@@ -459,7 +459,13 @@ def _list_literals(after: str, kind: str) -> int:
         inner = balanced(stripped, 0) or ""  # .isin([1, 2]), inlist((1, 2))
     if re.match(r"\s*select\b", inner, re.IGNORECASE):
         return 0  # a subquery, not literals
+    if _DATA_REFERENCE.match(inner):
+        return 0  # values taken from the data ("df.loc[df['Ar'] == 2022, 'PeOrgLopNr']"), not literals
     return sum(_literal(item, kind) for item in _split_items(inner))
+
+
+# A list taken from the data: a frame's rows or column ("df.loc[...]", "df['key']", "other.PeOrgLopNr").
+_DATA_REFERENCE = lazy_compile(r"\s*[A-Za-z_][\w.]*\s*(?:\.loc\s*\[|\.iloc\s*\[|\[|\.[A-Za-z_]\w*\s*(?:$|\.))")
 
 
 def _judge(before: str, op: str, after: str, language: Language, kind: str) -> int:

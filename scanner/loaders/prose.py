@@ -108,6 +108,8 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"pensionister|pensionärer|læger|läkare|sygeplejersker|sjuksköterskor|lærere|lärare|ansøgere|"
                  r"sökande|klienter|medlemmer|medlemmar|kunder|deltagere|deltagare|respondenter|studerende|"
                  r"studenter|soldater|fanger|fångar|"
+                 # (persons named by where they were born: "syriskfødte", "utrikes födda", "norskfødte")
+                 r"\w+fødte|\w+födda|\w+fødde|"
                  # Finnish, in the partitive a numeral takes ("2 henkilöä", "3 potilasta") and the plural
                  r"henkilöä|henkilöt|henkilöitä|potilasta|potilaat|potilaita|lasta|lapset|lapsia|naista|naiset|"
                  r"miestä|miehet|yritystä|yritykset|yrityksiä|työntekijää|työntekijät|tapausta|tapaukset|"
@@ -161,7 +163,7 @@ _PART_OF_GROUP = lazy_compile(
 # 45 kvinder"): the rest (2 men) is a count too.
 _OF_WHOM = lazy_compile(
     r"(?<![\w.,/<>≤≥=+-])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)" + _GAP + r"(?:[\w-]+" + _GAP + r")?(?:" + _UNIT_NOUNS
-    + r")\b[ \t]*,?" + _GAP + r"(?:of whom|of which|heraf|herav|hvorav|varav|därav|joista)" + _GAP
+    + r")\b[^.,;\n]{0,60}?,?" + _GAP + r"(?:of whom|of which|heraf|hvoraf|herav|hvorav|varav|därav|joista)" + _GAP
     + r"(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\b", re.IGNORECASE)
 
 

@@ -1344,7 +1344,10 @@ _OLDEST = 200
 _BAND_UNIT_WORDS = frozenset({"persons", "people", "individuals", "personer", "individer", "henkilöt", "henkilöä",
                               "of", "among", "blandt", "bland", "blant", "for", "hos",
                               # (the band's own words: "Voksne (18+ år)", "adults aged 18 years and older")
-                              "år", "aar", "years", "year", "vuotta", "voksne", "vuxna", "adults", "aikuiset"})
+                              "år", "aar", "years", "year", "vuotta", "voksne", "vuxna", "adults", "aikuiset",
+                              # (the whole named by its units: "Alle patienter" beside "18 år og derover")
+                              "alle", "alla", "all", "kaikki", "samtliga", "patienter", "pasienter", "patients",
+                              "potilaat", "børn", "barn", "children", "lapset"})
 
 
 def age_band_named(name: str) -> bool:
@@ -2405,6 +2408,22 @@ def _segment_ruled_tables(text: str, first_line: int) -> tuple[list[TextTable], 
     return out, "\n".join(lines) if out else text
 
 
+def _space_delimited(paragraph: list[tuple[int, str]]) -> TextTable | None:
+    """A paragraph of fields separated by white space, not aligned (REGENIE's and PLINK 2's outputs: "CHROM
+    GENPOS ID ... MAC" over "7 117559590 rs113993960 ... 2"), under comment lines ("# regenie v3.2.8"): every
+    line the same number of fields (three or more), the first line's all names. None otherwise."""
+    lines = [(n, t) for n, t in paragraph if not t.lstrip().startswith("#")]
+    if len(lines) < 3 or any("  " in t.strip() or "\t" in t for _, t in lines):
+        return None  # (columns aligned with runs of spaces are the fixed-width reader's: "12 345" is one number)
+    fields = [t.split() for _, t in lines]
+    width = len(fields[0])
+    if width < 3 or any(len(f) != width for f in fields) or not all(_NAME_CELL.match(x) for x in fields[0]):
+        return None
+    if all(all(_NAME_CELL.match(x) for x in f) for f in fields[1:]):
+        return None  # (words only: prose or a list, no table of values)
+    return TextTable(unique_names(fields[0]), fields[1:], lines[1][0], "whitespace", tuple(n for n, _ in lines[1:]))
+
+
 def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     text = box_drawn_as_pipes(strip_output_prefix(text))
     if "```" in text or "~~~" in text:
@@ -2483,6 +2502,10 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             while paragraph and _PROMPT.match(paragraph[0][1]):
                 paragraph = paragraph[1:]  # the command that printed it (> head(df), >>> df.head())
             table = _fixed_width(paragraph) if len(paragraph) >= 3 else None
+            spaced = _space_delimited(paragraph)
+            if spaced is not None and (table is None or len(table.names) < len(spaced.names)):
+                # (single spaces between unaligned fields, a genetics tool's output: REGENIE, PLINK 2)
+                table = spaced
             # Title lines above the table (SPSS: "Region * Sex Crosstabulation", "Count", the column
             # variable's name): lines without a digit, dropped one by one until the rest is a table.
             # Only a table with a header of its own counts (else the aligned reading below may do better).

@@ -587,6 +587,8 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             # wage is one person's record, four named firms and their staff four firms' data)
             continue
         weak = kind == "record key"
+        if weak and col.kind is ColumnKind.TEXT and _variant_ids(table, col.name):
+            continue  # genetic variants' names ("rs113993960", "7:117559590:G:A"): no unit's key
         share = round(100 * col.distinct_share)
         yield ctx.finding(
             f"Column {masking.mask_name(col.name)!r} is a {kind}: {share} % of its {col.non_null:,} values "
@@ -596,6 +598,15 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             severity=Severity.REVIEW if weak else None,
             identity=kind,
         )
+
+
+_VARIANT_ID = lazy_compile(r"(?i)^(?:rs\d+|(?:chr)?[0-9xymt]{1,2}[:_]\d+(?:[:_][acgt]+[:_][acgt]+)?)$")
+
+
+def _variant_ids(table: TableModel, name: str) -> bool:
+    """Whether every value of a column is a genetic variant's name (dbSNP's "rs113993960", "7:117559590:G:A")."""
+    values = [str(v).strip() for v in table.sample.get_column(name).drop_nulls().to_list()]
+    return bool(values) and all(_VARIANT_ID.match(v) for v in values)
 
 
 # A column named for a unit (singular or plural) and not for counting them.
