@@ -229,6 +229,8 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           "befolkningstal", "folkmängd", "folkemengde", "people",
                           "väestö", "väkiluku", "asukasluku", "asukkaat", "henkilöt", "henkilöä", "henkilöitä",
                           "opiskelijat", "opiskelijoita", "deltakere",
+                          # the chromosomes (alleles) an allele frequency is of: PLINK's NCHROBS, OBS_CT
+                          "nchrobs", "obs_ct", "allele_ct",
                           # a cohort the group is ("Elever (kull 2014-2018)")
                           "kull", "årskull", "kohort", "cohort", "årgang", "årgange",
                           # populations a group is made of (not events in it, such as deaths or admissions)

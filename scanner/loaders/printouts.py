@@ -2152,7 +2152,9 @@ _KEY_VALUE = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})(?:\s*(?:==?|:)\s*[\
 # The number of events a survival model rests on: R's coxph ("n= 7, number of events= 3"), Stata's stcox,
 # streg and stset ("No. of failures = 2", "Number of failures = 2"), statsmodels' PHReg ("Num. events: 2").
 _EVENTS = lazy_compile(r"(?:number of events\s*=|No\. of failures\s*=|Number of failures\s*=|Num\. events:)\s*"
-                       r"(\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
+                       r"(\d{1,3}(?:,\d{3})+|\d+)\b"
+                       # PLINK's log: "Among remaining phenotypes, 2 are cases and 1388 are controls."
+                       r"|among remaining phenotypes,\s*(\d+) are cases", re.IGNORECASE)
 
 
 _DELIMITED_NUMBER = lazy_compile(r"^\s*-?\d[\d.]*\s*$")
@@ -2202,7 +2204,7 @@ def _event_counts(lines: list[_Line], what: str) -> list[ListedTable]:
     for k, x in enumerate(lines):
         m = _EVENTS.search(x.text)
         if m is not None:
-            rows.append([f"events (line {x.number})", m.group(1).replace(",", "")])
+            rows.append([f"events (line {x.number})", (m.group(1) or m.group(2)).replace(",", "")])
             at.append(x.number)
         elif _PERFECT.search(x.text):
             # Stata's logit/probit: "5.region != 0 predicts success perfectly; 5.region dropped and 2 obs not

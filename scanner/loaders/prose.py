@@ -178,6 +178,13 @@ _ONE_UNIT_SHARE = lazy_compile(
     r"(?:alene|alone|ensam|ensamt)[ \t]+(?:for|för)[ \t]+\d[\d ,.]*[ \t]+(?:af|of|av)[ \t]+", re.IGNORECASE)
 
 
+# The only one of a kind ("den eneste kvinde dømt for brandstiftelse", "the only woman convicted"): a count of 1.
+_THE_ONLY = lazy_compile(r"(?<![\w])(?:den eneste|det eneste|den enda|den ende|den einaste|the only|the single|"
+                         r"ainoa|ainut)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:kvinde|kvinna|kvinne|mand|man|mann|woman|"
+                         r"nainen|mies|pige|dreng|girl|boy|child|barn|patient|pasient|potilas|person|individual|"
+                         r"virksomhed|företaget|foretaket|firm|company|employer|employee)\b", re.IGNORECASE)
+
+
 def _rest_of_group(m: re.Match[str]) -> int:
     whole, part = (int(re.sub(r"[ ,.\u00a0]", "", m.group(k))) for k in (1, 2))
     return whole - part if part < whole else 0
@@ -240,7 +247,8 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_PART_OF_NAMED, lambda m: _numeral(m.group(1)) if _named_before(text, m.start(), m.group(2)) else 0),
                (_DEATHS, lambda m: int(m.group(1) or m.group(2))),
                (_OF_WHOM, _rest_of_group),
-               (_ONE_UNIT_SHARE, lambda m: 1))
+               (_ONE_UNIT_SHARE, lambda m: 1),
+               (_THE_ONLY, lambda m: 1))
     for pattern, value_of in counted:
         line, pos = first_line, 0
         for m in pattern.finditer(text):
