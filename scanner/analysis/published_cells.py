@@ -131,7 +131,7 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     dims = [c.name for c in table.dimensions][:MAX_LABELS]
     # a Table 1's rows of bare shares ("Gestationsalder, %" above "< 32 uger 1"): no counts, though their
     # column of "n (%)" cells is read as counts (their counts are found with the group's size, above)
-    shares = sorted(_percent_rows(table, _raw_cells(table))) \
+    shares = sorted(_percent_rows(table, raw_cells(table))) \
         if any(c.embedded for c in counts) and table.sample_complete and table.n_sample_rows <= _RAW_ROWS else []
     for offset, frame in table.frames():
         indexed = frame.with_row_index("__row")
@@ -876,7 +876,7 @@ def _percent_rows(table: TableModel, raw: dict[str, list[object]]) -> set[int]:
     """Rows of a descriptive table (Table 1) whose numbers are shares by their label or the heading above
     them: a row labelled "..., %", and the rows under a heading row (a label, no numbers) so labelled, up to
     the next heading, when their cells are bare numbers. ``raw`` holds the table's cells as written (see
-    :func:`_raw_cells`)."""
+    :func:`raw_cells`)."""
     first = table.sample.columns[0] if table.sample.width else None
     if first is None or first not in raw:
         return set()
@@ -962,11 +962,11 @@ def _written_cells(table: TableModel, name: str, cache: dict[str, dict[str, list
 
 def _cached_raw(table: TableModel, cache: dict[str, dict[str, list[object]]]) -> dict[str, list[object]]:
     if "raw" not in cache:
-        cache["raw"] = _raw_cells(table)
+        cache["raw"] = raw_cells(table)
     return cache["raw"]
 
 
-def _raw_cells(table: TableModel) -> dict[str, list[object]]:
+def raw_cells(table: TableModel) -> dict[str, list[object]]:
     """The table's cells as written (the parsed sample drops a percent sign), by column; empty when the
     source cannot be read again or its rows are not the sample's."""
     import pyarrow as pa

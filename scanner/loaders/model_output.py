@@ -73,8 +73,8 @@ _N_ROW_LABEL = lazy_compile(
     r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 # A row of a regression table that gives each model's residual degrees of freedom (outreg2's added rows).
 _DF_ROW_LABEL = lazy_compile(
-    r"^[ \t]*(?:\|[ \t]*)?\"?(?:Residual (?:df|degrees of freedom|frihedsgrader|frihetsgrader|frihetsgrader)|"
-    r"df \(residual\)|Residual frihedsgrader|Frihedsgrader \(residual\)|Frihetsgrader \(residual\)|"
+    r"^[ \t]*(?:\|[ \t]*)?\"?(?:Residual (?:df|degrees of freedom|frihedsgrader|frihetsgrader)|"
+    r"df \(residual\)|Frihedsgrader \(residual\)|Frihetsgrader \(residual\)|"
     r"Residuaalin vapausasteet)\"?[ \t]*(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 _N_ROW_CELL = lazy_compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 # A row of a regression table that counts the units of one group its estimates rest on (esttab's and

@@ -179,8 +179,9 @@ _ONE_UNIT_SHARE = lazy_compile(
 
 
 # The only one of a kind ("den eneste kvinde dømt for brandstiftelse", "the only woman convicted"): a count of 1.
+# (Not Swedish "man", a pronoun: "det enda man kan göra".)
 _THE_ONLY = lazy_compile(r"(?<![\w])(?:den eneste|det eneste|den enda|den ende|den einaste|the only|the single|"
-                         r"ainoa|ainut)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:kvinde|kvinna|kvinne|mand|man|mann|woman|"
+                         r"ainoa|ainut)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:kvinde|kvinna|kvinne|mand|mann|woman|"
                          r"nainen|mies|pige|dreng|girl|boy|child|barn|patient|pasient|potilas|person|individual|"
                          r"virksomhed|företaget|foretaket|firm|company|employer|employee)\b", re.IGNORECASE)
 

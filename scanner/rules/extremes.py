@@ -749,7 +749,7 @@ def _ranges_of_stated_groups(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     whose header states a group of fewer than `review_below` units ("Compassionate use (n=8)"): the range's
     ends are the group's minimum and maximum, single units' own values (block under the threshold, review
     below `review_below`)."""
-    from scanner.analysis.published_cells import plain_label, stated_group_size
+    from scanner.analysis.published_cells import plain_label, raw_cells, stated_group_size
     from scanner.table_model import ColumnKind
 
     opts: SmallGroupOptions = ctx.options
@@ -760,7 +760,7 @@ def _ranges_of_stated_groups(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     rows = [k for k, v in enumerate(labels) if _RANGE_ROW.search(v)]
     if not rows:
         return
-    raw = _raw_columns(table)
+    raw = raw_cells(table)
     limit = max(ctx.profile.threshold, opts.min_group)
     for col in table.columns:
         n = stated_group_size(col.name)
@@ -782,21 +782,6 @@ def _ranges_of_stated_groups(ctx: RuleContext, table: TableModel) -> Iterator[Fi
             row=shown[0] + 1, column=col.name, severity=None if small else Severity.REVIEW,
             identity=f"range-{col.index}",
         )
-
-
-def _raw_columns(table: TableModel) -> dict[str, list[object]]:
-    """The table's cells as written, by column (empty when its source cannot be read again as the sample)."""
-    import pyarrow as pa
-
-    from scanner.loaders.base import LoadError
-
-    try:
-        raw = pa.Table.from_batches(list(table.source.batches()), schema=table.source.schema)
-    except (LoadError, OSError, pa.ArrowException):
-        return {}
-    if raw.num_rows != table.sample.height:
-        return {}
-    return {name: raw.column(name).to_pylist() for name in raw.column_names}
 
 
 # Ranks of the extreme values SPSS EXAMINE prints as row labels ("Highest 1", "Lowest 5").
