@@ -110,6 +110,8 @@ _SIZE_UNITS = frozenset({"of", "personer", "persons", "people", "individer", "in
                          "virksomheder", "virksomheter", "företag", "foretag", "foretak", "firms", "yritykset",
                          "yrityksiä", "henkilöt", "henkilöä", "henkilöitä", "potilaat", "potilaita", "husstande",
                          "hushåll", "households", "familier", "families"})
+# The smallest cell of a table, as a note to the output checker states it ("Mindste celle", "Smallest cell size").
+_SMALLEST_CELL = lazy_compile(r"(?:mindste|minste|minsta|smallest|pienin|min\.?)\s*(?:celle|cell|solu)")
 # A class of a quantile scale named with its end: "Q1 (lowest)", "Kvintil 5 (højeste)".
 _QUANTILE_CLASS = lazy_compile(r"^\s*(?:q|d|quintile|quartile|decile|kvintil|kvartil|decil|kvintiili|kvartiili|"
                                r"desiili)\s*\d{1,2}\s*\((?:lowest|highest|laveste|højeste|hojeste|lavest|høyest|"
@@ -151,6 +153,8 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
         return None
     if _QUANTILE_CLASS.match(lowered):
         return None  # "Q1 (lowest)", "Kvintil 5 (højeste) N=6,488": an income quintile, a class of the table
+    if _SMALLEST_CELL.search(lowered):
+        return None  # "Mindste celle": the size of a table's smallest cell (a count checked), no unit's value
     if _YEAR_QUARTER.match(lowered):
         return None  # "2023-Q1", "Q3 2022": a quarter of a year, not a quartile
     if "%" in lowered and not re.search(r"\d\s*%", lowered):
