@@ -111,6 +111,15 @@ _GROUPBY_COUNT_NAMES = frozenset({"0", "size", "len", "n", "nn", "count", "count
                                   "nobs"})
 
 
+# Rows that are units' records by how they were printed (ListedTable.records), and why, after "prints N rows".
+_RECORDS_PRINTED = {
+    "vectors": " with every variable's value (SAS writes a row's program data vector for invalid data and "
+               "`put _all_;`): each line is one unit's record.",
+    "observations": ", one per observation with its values and the model's statistics for it (prediction, "
+                    "residuals): each row is one unit's record.",
+}
+
+
 @rule("LOG001", "observation-listing", Severity.BLOCK, (Shape.LISTING,), ListingOptions)
 def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
     """A log, listing or notebook output that lists observations: rows that are persons, firms or other units.
@@ -164,18 +173,10 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, identity=f"extremes:{part.what}",
         )
         return
-    if part.records == "vectors":
+    if part.records in _RECORDS_PRINTED:
         yield ctx.finding(
-            f"{part.what} prints {scope}{n:,} row{'s' if n != 1 else ''} with every variable's value (SAS writes a "
-            "row's program data vector for invalid data and `put _all_;`): each line is one unit's record.",
-            evidence, line=part.line, identity=f"vectors:{part.what}",
-        )
-        return
-    if part.records == "observations":
-        yield ctx.finding(
-            f"{part.what} prints {scope}{n:,} row{'s' if n != 1 else ''}, one per observation with its values and "
-            "the model's statistics for it (prediction, residuals): each row is one unit's record.",
-            evidence, line=part.line, identity=f"observations:{part.what}",
+            f"{part.what} prints {scope}{n:,} row{'s' if n != 1 else ''}{_RECORDS_PRINTED[part.records]}",
+            evidence, line=part.line, identity=f"{part.records}:{part.what}",
         )
         return
     if part.records == "row":
