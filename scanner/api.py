@@ -419,9 +419,10 @@ def _table_models(table: TableModel, config: Config, relpath: str, key: bytes) -
     from scanner.analysis.published_cells import plain_label
 
     # (dates and times are no part of a model's size, and converting some of them to Python fails)
-    sample = table.sample.select([n for n, t in table.sample.schema.items() if t.is_numeric() or t == pl.String])
-    lines = ["\t".join(sample.columns)]
-    lines.extend("\t".join("" if v is None else str(plain_label(v)) for v in row) for row in sample.iter_rows())
+    names = [n for n, t in table.sample.schema.items() if t.is_numeric() or t == pl.String]
+    columns = [table.sample.get_column(n).to_list() for n in names]
+    lines = ["\t".join(names)]
+    lines.extend("\t".join("" if v is None else str(plain_label(v)) for v in row) for row in zip(*columns, strict=True))
     # (numbered from 0: the header is line 0, data row k line k; findings point at rows)
     return [dataclasses.replace(f, location=dataclasses.replace(f.location, row=f.location.line or None, line=None))
             for f in _model_findings("\n".join(lines), 0, rules, config, relpath, key)]

@@ -325,7 +325,9 @@ def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
              if dtype == pl.String and not plain_whole_numbers(raw.get_column(name))
              and not without_digits(raw.get_column(name))]
     comma = dot = False
-    if names:
+    if names and raw.height <= SMALL_FRAME_ROWS:
+        comma, dot = _locale_python(raw, names)
+    elif names:
         # which columns group digits with spaces (a rewrite of every value costs ten times the test)
         spaced = raw.select(pl.col(name).str.contains(_SPACE_GROUP).any().alias(f"s{k}")
                             for k, name in enumerate(names)).row(0)
@@ -333,17 +335,41 @@ def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
         for k, name in enumerate(names):
             text = pl.col(name).str.strip_chars()
             text = _join_groups_expr(text) if spaced[k] else text
-            exprs.append((text.str.contains(r"^[+-]?\d+,(\d{1,2}|\d{4,})$")
+            exprs.append((text.str.contains(_COMMA_DECIMALS.pattern)
                           | text.str.contains(_DOT3_COMMA_DEC.pattern)).any().alias(f"comma{k}"))
-            exprs.append((text.str.contains(r"^[+-]?\d*\.(\d{1,2}|\d{4,})$")
+            exprs.append((text.str.contains(_DOT_DECIMALS.pattern)
                           | text.str.contains(_COMMA3_DOT_DEC.pattern)
-                          | text.str.contains(r"^[+-]?0\.\d+$")).any().alias(f"dot{k}"))
+                          | text.str.contains(_ZERO_POINT.pattern)).any().alias(f"dot{k}"))
         flags = raw.select(exprs).row(0)
         comma = any(bool(f) for f in flags[0::2])
         dot = any(bool(f) for f in flags[1::2])
     if delimiter == ";" and not dot:
         comma = True
     return _Locale(comma=comma and not dot, dot=dot and not comma)
+
+
+_COMMA_DECIMALS = lazy_compile(r"^[+-]?\d+,(\d{1,2}|\d{4,})$")
+_DOT_DECIMALS = lazy_compile(r"^[+-]?\d*\.(\d{1,2}|\d{4,})$")
+_ZERO_POINT = lazy_compile(r"^[+-]?0\.\d+$")
+_SPACE_GROUP_RE = lazy_compile(_SPACE_GROUP)
+
+
+def _locale_python(raw: pl.DataFrame, names: list[str]) -> tuple[bool, bool]:
+    """:func:`_locale_of`'s evidence (a decimal comma, a decimal point) from a small sample's text columns in
+    plain Python (see :data:`SMALL_FRAME_ROWS`): the same patterns on the same stripped text."""
+    comma = dot = False
+    for name in names:
+        values = [v for v in raw.get_column(name).to_list() if v is not None]
+        spaced = any(_SPACE_GROUP_RE.search(v) for v in values)
+        for v in values:
+            text = v.strip(WHITE_SPACE)
+            if spaced:
+                text = _SPACE_GROUP_RE.sub(r"\1\2", _SPACE_GROUP_RE.sub(r"\1\2", text))
+            comma = comma or bool(_COMMA_DECIMALS.search(text) or _DOT3_COMMA_DEC.search(text))
+            dot = dot or bool(_DOT_DECIMALS.search(text) or _COMMA3_DOT_DEC.search(text) or _ZERO_POINT.search(text))
+            if comma and dot:
+                return True, True
+    return comma, dot
 
 
 #: Columns up to this many values are first tried for plain decimals in Python (a Polars call costs about
@@ -884,13 +910,25 @@ def _mark_fill_down(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None:
     if not numeric or sample.height < 2:
         return
     first_numeric = min(c.index for c in columns if c.kind is ColumnKind.NUMERIC)
+    labels = [c for c in columns if c.index < first_numeric and c.kind is ColumnKind.TEXT]
+    if not labels:
+        return
+    if sample.height <= SMALL_FRAME_ROWS:  # (plain Python: see SMALL_FRAME_ROWS)
+        cells = [sample.get_column(n).to_list() for n in numeric]
+        rows = [k for k in range(sample.height) if any(c[k] is not None for c in cells)]
+        if len(rows) < 2:
+            return
+        for col in labels:
+            values = sample.get_column(col.name).to_list()
+            nulls = sum(1 for k in rows if values[k] is None)
+            if 0 < nulls < len(rows) and values[rows[0]] is not None:
+                col.fill_down = True
+        return
     has_numbers = sample.select(pl.any_horizontal(pl.col(numeric).is_not_null())).to_series()
     data = sample.filter(has_numbers)
     if data.height < 2:
         return
-    for col in columns:
-        if col.index >= first_numeric or col.kind is not ColumnKind.TEXT:
-            continue
+    for col in labels:
         values = data.get_column(col.name)
         nulls = values.null_count()
         if 0 < nulls < values.len() and values[0] is not None:

@@ -209,3 +209,88 @@ def test_hidden_cells_python_equals_polars(rows: list[list[float | None]]) -> No
     measures = [ColumnInfo(name=n, index=i, kind=ColumnKind.NUMERIC) for i, n in enumerate(names)]
     assert _has_hidden_cells(SimpleNamespace(sample=small), measures) == \
         _has_hidden_cells(SimpleNamespace(sample=large), measures)
+
+
+def _both_readings(func, *args):  # type: ignore[no-untyped-def]
+    """``func(*args)`` with the plain-Python reading of small samples, then with the Polars reading (the
+    limit patched to 0 rows)."""
+    import pytest
+
+    small = func(*args)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tm, "SMALL_FRAME_ROWS", 0)
+        large = func(*args)
+    return small, large
+
+
+_locale_cells = st.one_of(st.none(), st.sampled_from(
+    ["18,5", "1.234,5", "1,234.5", "0.5", ".25", "12,345", "1 234,56", "1\u00a0234.5", " 2,5 ", "-0.75", "3,1415",
+     "1 234 567,8", "7", "12.3.2020", "2,5e3", "\u0663,5", "1,5\n", "x"]), _text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(_locale_cells, min_size=1, max_size=tm.SMALL_FRAME_ROWS), min_size=1, max_size=3),
+       st.sampled_from([None, ";", ","]))
+def test_locale_python_equals_polars(columns: list[list[str | None]], delimiter: str | None) -> None:
+    """The file's decimal mark, read from its text columns in Python and with Polars."""
+    rows = min(len(c) for c in columns)
+    raw = pl.DataFrame([pl.Series(f"c{i}", c[:rows], dtype=pl.String) for i, c in enumerate(columns)])
+    small, large = _both_readings(tm._locale_of, raw, delimiter)
+    assert small == large
+
+
+def test_locale_known_answers() -> None:
+    raw = pl.DataFrame({"a": ["Hovedstaden", "Sjælland"], "b": ["1 234,5", "17,2"]})
+    assert tm._locale_of(raw, None) == tm._Locale(comma=True, dot=False)
+    raw = pl.DataFrame({"a": ["0.5", "1,234.5"]})
+    assert tm._locale_of(raw, ";") == tm._Locale(comma=False, dot=True)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_frames())
+def test_fill_down_python_equals_polars(drawn: tuple[pl.DataFrame, list[str], list[str], list[str]]) -> None:
+    """Which leading label columns are filled down ("same as above"), read both ways."""
+    frame = drawn[0]
+
+    def flags() -> list[bool]:
+        columns = [ColumnInfo(name=n, index=i, kind=ColumnKind.TEXT if frame.schema[n] == pl.String
+                              else ColumnKind.NUMERIC) for i, n in enumerate(frame.columns)]
+        tm._mark_fill_down(frame, columns)
+        return [c.fill_down for c in columns]
+
+    small, large = _both_readings(flags)
+    assert small == large
+
+
+def test_fill_down_known_answer() -> None:
+    frame = pl.DataFrame({"region": ["Nord", None, "Syd", None, None], "sex": ["M", "K", "M", "K", None],
+                          "n": [4.0, 5.0, 6.0, 7.0, None]})
+    columns = [ColumnInfo(name="region", index=0, kind=ColumnKind.TEXT),
+               ColumnInfo(name="sex", index=1, kind=ColumnKind.TEXT),
+               ColumnInfo(name="n", index=2, kind=ColumnKind.NUMERIC)]
+    tm._mark_fill_down(frame, columns)
+    assert [c.fill_down for c in columns] == [True, False, False]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.none(), st.sampled_from([0.0, 1.0, 2.0, 2.5, 3.0, -1.0, float("nan"), 100.0])),
+                min_size=1, max_size=tm.SMALL_FRAME_ROWS), st.booleans(), st.integers(0, 30))
+def test_count_cells_python_equals_polars(values: list[float | None], zeros: bool, itemised: int) -> None:
+    """A count column's cells, ones and small cells (with the first itemised), read both ways."""
+    from scanner.analysis import published_cells as pc
+    from scanner.config import load_config
+
+    profile = load_config().profile
+    profile = type(profile)(**{**{f: getattr(profile, f) for f in profile.__dataclass_fields__},
+                               "zeros_disclosive": zeros})
+    frame = pl.DataFrame({"g": [f"g{k}" for k in range(len(values))], "n": pl.Series(values, dtype=pl.Float64)}) \
+        .with_row_index("__row")
+
+    def scan() -> tuple[int, int, int, list[tuple[int, bool]]]:
+        result = pc.CellScan()
+        result.itemised.extend(pc.SmallCell(0, "x", False, ()) for _ in range(itemised))
+        pc._count_cells(frame, "n", 7, ["g"], profile, result)
+        return result.cells, result.ones, result.small, [(c.row, c.zero) for c in result.itemised]
+
+    small, large = _both_readings(scan)
+    assert small == large

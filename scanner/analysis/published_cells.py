@@ -113,6 +113,11 @@ def _is_small(values: pl.Expr, profile: Profile) -> pl.Expr:
     return small
 
 
+def _small_value(value: float, profile: Profile) -> bool:
+    """:func:`_is_small` of one value (NaN is not small)."""
+    return 0 < value < profile.threshold or (profile.zeros_disclosive and value == 0)
+
+
 def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     """Stream every row of ``table`` once and collect its count cells. A table read as microdata, or without
     count columns, has no count cells (and is not read at all)."""
@@ -206,14 +211,30 @@ def _count_cells(frame: pl.DataFrame, name: str, offset: int, dims: list[str], p
     """The count cells of column ``name`` in ``frame`` (rows indexed in ``__row`` from ``offset``)."""
     import polars as pl
 
-    present = frame.get_column(name).drop_nulls().drop_nans()
-    result.cells += present.len()
-    result.per_column_cells[name] = result.per_column_cells.get(name, 0) + present.len()
-    result.ones += int((present == 1).sum())
-    idx = frame.filter(_is_small(pl.col(name), profile))
-    result.small += idx.height
-    room = MAX_ITEMISED - len(result.itemised)
-    for rec in idx.head(max(room, 0)).iter_rows(named=True):
+    from scanner.table_model import SMALL_FRAME_ROWS
+
+    if frame.height <= SMALL_FRAME_ROWS:
+        # (a small frame in plain Python: a Polars query costs more than its few values; NaN is neither
+        # filled nor small in either reading)
+        values = frame.get_column(name).to_list()
+        present = [v for v in values if v is not None and v == v]
+        result.cells += len(present)
+        result.per_column_cells[name] = result.per_column_cells.get(name, 0) + len(present)
+        result.ones += sum(1 for v in present if v == 1)
+        small = [k for k, v in enumerate(values) if v is not None and _small_value(v, profile)]
+        result.small += len(small)
+        room = max(MAX_ITEMISED - len(result.itemised), 0)
+        recs = [frame.row(k, named=True) for k in small[:room]]
+    else:
+        present_s = frame.get_column(name).drop_nulls().drop_nans()
+        result.cells += present_s.len()
+        result.per_column_cells[name] = result.per_column_cells.get(name, 0) + present_s.len()
+        result.ones += int((present_s == 1).sum())
+        idx = frame.filter(_is_small(pl.col(name), profile))
+        result.small += idx.height
+        room = max(MAX_ITEMISED - len(result.itemised), 0)
+        recs = list(idx.head(room).iter_rows(named=True))
+    for rec in recs:
         labels = tuple((masking.mask_name(d), masking.mask_label(plain_label(rec[d]))) for d in dims)
         result.itemised.append(SmallCell(offset + int(rec["__row"]) + 1, name, rec[name] == 0, labels))
 

@@ -130,7 +130,9 @@ def sniff(text: str, head: bytes, *, complete: bool) -> Layout:
     """Work out the layout of the table from the decoded head ``text`` (``head`` is its UTF-8 bytes)."""
     if not text.strip():
         raise LoadError("not a delimited table: no content")
-    candidates = [_parse_single(text, d, complete=complete) for d in _DELIMITERS]
+    # A delimiter the head does not hold splits no record (every record one field: never viable), so it is
+    # not parsed; the first one is, for the one-column fallback below.
+    candidates = [_parse_single(text, d, complete=complete) for d in _DELIMITERS if d in text or d == _DELIMITERS[0]]
     viable = [c for c in candidates if _viable(c)]
     best = max(viable, key=_score, default=None)
     if best is not None:
@@ -143,9 +145,10 @@ def sniff(text: str, head: bytes, *, complete: bool) -> Layout:
                      None)
         best = rival or best
     # Whitespace must do strictly better than every single character: a tab file whose values have no
-    # spaces splits the same way under both, and then the tab is the delimiter.
-    whitespace = _parse_whitespace(text, complete=complete)
-    if _viable(whitespace) and (best is None or (_quality(whitespace) > _quality(best)
+    # spaces splits the same way under both, and then the tab is the delimiter. (Nothing does better than a
+    # split of every record alike: then whitespace is not tried.)
+    whitespace = _parse_whitespace(text, complete=complete) if best is None or _quality(best) < 1.0 else None
+    if whitespace is not None and _viable(whitespace) and (best is None or (_quality(whitespace) > _quality(best)
                                                  and not _delimiter_in_tokens(whitespace, best.delimiter))):
         best = whitespace
     notes: list[str] = []

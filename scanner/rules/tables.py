@@ -620,8 +620,8 @@ def _dominance_rows(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     for label in table.dimensions:
         if label.kind is not ColumnKind.TEXT or not 2 <= label.distinct <= 30:
             continue
-        names = [v for v in table.sample.get_column(label.name).unique().to_list()
-                 if isinstance(v, str) and statistic_kind(v) == "dominance"]
+        labels = table.sample.get_column(label.name).to_list()
+        names = [v for v in dict.fromkeys(labels) if isinstance(v, str) and statistic_kind(v) == "dominance"]
         if not names:
             continue
         profile = ctx.profile
