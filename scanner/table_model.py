@@ -834,7 +834,7 @@ def analyse(
     _counts_in_brackets(raw, columns, source.meta.title)
     for col in columns:
         col.statistic = None if col.period_header or (_TOP_GROUP.search(col.name) and _COUNT_FIRST.match(col.name)) \
-            else statistic_kind(col.name)
+            or (col.embedded and _COUNT_PERCENT_FIRST.match(col.name)) else statistic_kind(col.name)
         if col.statistic is None and col.percent == "all":
             col.statistic = "share"  # every value written as a percentage
     _settle_statistics(columns)
@@ -1149,6 +1149,10 @@ def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> 
 # A top group of a distribution named by its share ("topp 1 %", "top 0.1%", "øverste 10 %", "ylin 1 %").
 _TOP_GROUP = lazy_compile(r"(?i)\b(?:top|topp|toppen|øverste|översta|ylin|ylimmän)\s*\d+(?:[.,]\d+)?\s*"
                           r"(?:%|pct\.?|procent|prosent|percent)")
+# A Table 1 column of counts with percentages and the rows' means, headed by both: "n (%) / mean (SD)", "N (%) or
+# median (IQR)": its "k (p)" cells are counts (a mean's cell, "74.8 (7.1)", is not read as one).
+_COUNT_PERCENT_FIRST = lazy_compile(
+    r"(?i)^\s*(?:n|no\.|antal|antall|number)\s*[(\[]\s*%\s*[)\]]\s*(?:/|,|;|or|eller|tai)")
 _COUNT_FIRST = lazy_compile(r"(?i)^\s*(?:antal|antall|antalet|number|no\.|n|lkm|lukumäärä)\b")
 
 
@@ -1409,6 +1413,36 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
 
 
 # Columns of a descriptive table that name the test behind its p-values, or hold them: not row labels.
+# Rows of a table of statistical tests as SPSS, SAS and R print them under a crosstab or a survival analysis
+# ("Chi-Square Tests", "Symmetric Measures", "Test Statistics", "Overall Comparisons"), a footnote letter after
+# the name ("Continuity Correctionb"); "N of Valid Cases" beside them is the crosstab's total.
+_TEST_ROW = lazy_compile(
+    r"(?i)^\s*(?:pearson(?:'s)?\s+chi[- ]?squared?|chi[- ]?squared?|likelihood[- ]ratio(?:\s+chi[- ]?squared?)?|"
+    r"linear[- ]by[- ]linear\s+association|fisher'?s\s+exact\s+test|continuity\s+correction|mcnemar(?:[- ]bowker)?"
+    r"(?:\s+test)?|mantel[- ]haenszel(?:\s+chi[- ]?square)?|cochran'?s(?:\s+q)?|log[- ]?rank(?:\s+\(mantel[- ]cox\))?|"
+    r"breslow(?:\s+\(generali[sz]ed\s+wilcoxon\))?|tarone[- ]ware|phi|cram[eé]r'?s\s+v|contingency\s+coefficient|"
+    r"kendall'?s\s+tau[- ]?[bc]|somers'?\s+d|gamma|kappa|measure\s+of\s+agreement\s+kappa|"
+    r"mann[- ]whitney\s+u|wilcoxon\s+w|kruskal[- ]wallis\s+h|asymp(?:totic)?\.?\s+sig\.?(?:\s*\(2[- ]tailed\))?|"
+    r"exact\s+sig\.?(?:\s*\[2\*\(1[- ]tailed\s+sig\.?\)\])?|z|"
+    r"(?:nominal|ordinal)\s+by\s+(?:nominal|ordinal)|n\s+of\s+valid\s+cases)[a-f]?\s*$")
+
+
+def _rows_name_tests(sample: pl.DataFrame, labels: Sequence[ColumnInfo]) -> bool:
+    """Whether the table's rows are statistical tests (at least two named, every label a test's name or the
+    valid cases' N): SPSS's "Chi-Square Tests" table, whose df column (1, 2) is no count of units."""
+    if not labels or sample.height > 40:
+        return False
+    named = 0
+    for value in sample.get_column(labels[0].name).to_list():
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            continue
+        if not _TEST_ROW.match(text):
+            return False
+        named += not text.lower().startswith("n of valid")
+    return named >= 2
+
+
 _TEST_COLUMNS = frozenset({"test", "p", "p-value", "p value", "pvalue", "p.value", "p.overall", "smd",
                            "p-værdi", "p-verdi", "p-värde"})
 _NUMBER_PAIR = r"^\s*[(\[]?\s*-?\d[\d.,]*\s*(?:[-;,–]|\s|to)\s*-?\d[\d.,]*\s*[)\]]?\s*$"
@@ -1530,8 +1564,13 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
 
     ambiguous: list[ColumnInfo] = []
     wide_levels = _named_levels(numeric)
+    tests = _rows_name_tests(sample, [c for c in texts if c.role is Role.DIMENSION])
     for c in numeric:
         if c.role is Role.IDENTIFIER:
+            continue
+        if tests:
+            # SPSS's "Chi-Square Tests" under a crosstab: Value, df, significance of each test; no cell counts
+            c.role, c.reason = Role.OTHER, "statistics of the tests its rows name (value, df, p)"
             continue
         tokens = name_tokens(c.name)
         whole_number = c.integral
@@ -1623,7 +1662,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         if c.statistic in _STATISTICS and not c.embedded:
             continue
         if _not_count_name(tokens, not_count_words, c.name) and not c.period_header \
-                and not _is_category_header(c.name) and c.name not in wide_levels:
+                and not _is_category_header(c.name) and c.name not in wide_levels \
+                and not (c.embedded and _COUNT_PERCENT_FIRST.match(c.name)):
             continue  # (a level of a wide table is a class, "Aldersgruppe | 0-5 år": its cells are counts)
         if not (c.integral and c.non_negative):
             continue

@@ -2234,7 +2234,27 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
     """Every pipe table, LaTeX table and space-aligned table in ``text`` (lines numbered from ``first_line``);
     a table stacking statistics under each row's counts is given by its count rows (:func:`count_rows`)."""
     for table in _find_tables(text, first_line):
-        yield count_rows(joined_parentheses(table))
+        yield count_rows(joined_parentheses(joined_quantile_labels(table)))
+
+
+# A quantile's level as JMP and SAS print it in the first column of their quantiles: "100.0%", "2.5%", "50 %".
+_QUANTILE_LEVEL = lazy_compile(r"^(?:100|\d{1,2})(?:\.\d+)?\s?%$")
+
+
+def joined_quantile_labels(table: TextTable) -> TextTable:
+    """``table`` with a first column of quantile levels joined to the column of their names beside it (JMP's
+    Distribution report: ``100.0%  maximum  1412000``, ``99.5%  1412000``, ``50.0%  median  1040000``): each row's
+    label is one statistic, "100.0% maximum", as SAS's "100% Max" is. A name column of words only, some blank."""
+    names, rows = table.names, table.rows
+    if len(names) < 3 or len(rows) < 3 or not all(r and _QUANTILE_LEVEL.match(r[0].strip()) for r in rows):
+        return table
+    words = [r[1].strip() for r in rows]
+    if not any(words) or any(any(ch.isdigit() for ch in w) for w in words):
+        return table
+    joined = [[f"{r[0].strip()} {r[1].strip()}".strip(), *r[2:]] for r in rows]
+    first = "Quantile" if not names[0] or _GENERATED.match(names[0]) else names[0]
+    return TextTable(unique_names([first, *names[2:]]), joined, table.data_line, table.kind, table.lines,
+                     table.dimensions)
 
 
 _IN_PARENS = lazy_compile(r"^[(\[]\s*[<>]?\d[\d.,]*\s*%?\s*[)\]]$")

@@ -157,6 +157,8 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
         return None  # "Mindste celle": the size of a table's smallest cell (a count checked), no unit's value
     if _YEAR_QUARTER.match(lowered):
         return None  # "2023-Q1", "Q3 2022": a quarter of a year, not a quartile
+    if lowered in ("n*", "n *"):
+        return StatName("other", None, "")  # Minitab's "N*": the group's missing values, not its size
     if "%" in lowered and not re.search(r"\d\s*%", lowered):
         return None  # "Andel (%)", "max %": a share
     outside = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", lowered)
