@@ -865,7 +865,8 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     numbers = any(_NUMERIC_CELL.match(c) for r in rows for c in r[1:] if c)
     if len(names) < 2 or not _plausible_names(names) or not numbers:
         return None
-    return _table(names, rows, lines, origin, what, "stata-table")
+    # (the stub is the row variable's levels, whatever they look like: tabstat's by(admitted) 0 and 1 are no counts)
+    return _table(names, rows, lines, origin, what, "stata-table", labelled=1)
 
 
 _WHOLE_CELL = lazy_compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")

@@ -608,7 +608,7 @@ class SmallGroupOptions:
     #: a unit's own value in their extremes; 0: the profile's threshold alone
     min_group: int = 0
     #: groups with fewer observations than this (and not fewer than the blocking size) whose minimum or
-    #: maximum is published (or a percentile that is one at the group's size): review; 0 turns it off
+    #: maximum is published (or a percentile that is one unit's value at the group's size): review; 0 turns it off
     review_below: int = 10
 
     def __post_init__(self) -> None:
@@ -639,8 +639,9 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     Example: `Bornholm;2;301.200;288.100;314.300` as `kommune;n;mean;min;max`.
 
     A group at least that large but smaller than `review_below` (10) whose minimum or maximum is published
-    (or a percentile that is one at its size: a P90 of 4, a P99 of fewer than 100) is `review`: the values
-    are single units', and whether a group of 4 or 9 may show them is a checker's judgement.
+    (or a percentile that is one unit's value at its size: a P90 of 4, a P99 of fewer than 100, the median of
+    an odd number, 5 survival times' median being the third person's own) is `review`: the values are
+    single units', and whether a group of 4 or 9 may show them is a checker's judgement.
 
     Options: `min_group` (0): a group size under which extremes are blocked when it is larger than the
     profile's threshold (the minimum and maximum are one unit's value in a group of any size; a checker who
@@ -696,7 +697,7 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         unknown = [s for s in extremes if group.size(s.stem) is None]
         if not small and not unknown:
             few = [s for s in extremes if (n := group.size(s.stem)) is not None and limit <= n < opts.review_below
-                   and _as_extreme(group, s)[0] is not None]
+                   and (_as_extreme(group, s)[0] is not None or _middle_unit(s, n))]
             if few:
                 itemised += 1
                 if itemised <= _MAX_ITEMISED:
@@ -704,8 +705,8 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
                     yield ctx.finding(
                         f"Group ({_where(group)}) has fewer than {opts.review_below} observations, and its "
                         f"{_extreme_phrase(few, layout.long)} (a minimum or maximum, or a percentile that is "
-                        "one at this size) are single units' own values: a person must judge whether they "
-                        "may leave.",
+                        "one unit's value at this size) are single units' own values: a person must judge "
+                        "whether they may leave.",
                         masking.evidence(f"group size {limit}-{opts.review_below - 1} "
                                          f"(review below {opts.review_below}, profile {profile.name})"),
                         row=first.row, column=first.column, cell=group.labels or None, severity=Severity.REVIEW,
@@ -943,6 +944,12 @@ def _outlier_reasons(group: Group, extreme: Stat, opts: OutlierOptions, *, own: 
         # wages is 5 % of it, and still the one person everybody in the industry can name)
         return f"{_FAR_FROM_MEAN} {opts.z_score:g} standard deviations from its mean"
     return None
+
+
+def _middle_unit(stat: Stat, n: float) -> bool:
+    """Whether ``stat`` is the median of an odd number ``n`` of observations: the middle unit's own value (every
+    definition of the median agrees; the median of an even number is the mean of two)."""
+    return stat.kind == "percentile" and stat.level == 50 and float(n).is_integer() and int(n) % 2 == 1
 
 
 def _as_extreme(group: Group, stat: Stat) -> tuple[Stat | None, float | None]:
