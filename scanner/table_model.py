@@ -1358,6 +1358,20 @@ def _is_class_bounds(sample: pl.DataFrame, c: ColumnInfo, others: int) -> bool:
     return bool((values.drop_nulls().diff().drop_nulls() > 0).all())
 
 
+def _is_upper_bounds(sample: pl.DataFrame, c: ColumnInfo, cols: Sequence[ColumnInfo]) -> bool:
+    """The second column of a table of classes whose first column is their lower bounds: each class's upper
+    bound, at least its own lower bound and under the next class's ("Omsetning fra (kr) 30 000; til (kr)
+    34 999"), the open last class's empty."""
+    if c.index != 1 or cols[0].role is not Role.DIMENSION or cols[0].reason != "class bounds in ascending order":
+        return False
+    lower = sample.get_column(cols[0].name).to_list()
+    upper = sample.get_column(c.name).to_list()
+    pairs = [(lo, up) for lo, up in zip(lower, upper, strict=True) if lo is not None and up is not None]
+    if len(pairs) < 2 or any(not lo <= up for lo, up in pairs):
+        return False
+    return all(up < next_lo for (_, up), (next_lo, _) in itertools.pairwise(pairs))
+
+
 # Variables SAS adds to an output data set (PROC MEANS/SUMMARY/TABULATE OUT=): which margin, page and
 # table a row belongs to. _FREQ_ is a count and stays one.
 _SAS_AUTOMATIC = frozenset({"_TYPE_", "_PAGE_", "_TABLE_", "_WAY_", "_STAT_", "_LEVEL_", "_NAME_", "_LABEL_"})
@@ -1615,6 +1629,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.DIMENSION, "dimension-like name"
         elif _is_class_bounds(sample, c, others):
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
+        elif _is_upper_bounds(sample, c, cols):
+            c.role, c.reason = Role.DIMENSION, "upper bounds of the classes beside them"
         elif not whole_number:
             c.role, c.reason = Role.MEASURE, "continuous values"
         elif c.index < last_text and (c.distinct <= max(20, sample.height // 2) or not model.sample_complete

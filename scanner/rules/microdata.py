@@ -506,6 +506,17 @@ class IdentifierOptions:
                 raise ValueError(f"extra_patterns: {p!r} is not a regular expression: {exc}") from None
 
 
+# A column of first names alone, the classes of name statistics ("Fornavn", "Förnamn", "Etunimi", "First name").
+_FIRST_NAME = lazy_compile(r"(?i)fornavn|förnamn|fornamn|etunimi|first[\s_]?name|given[\s_]?name|tilltalsnamn")
+# A count of the persons who bear a name: "Antal nyfødte", "Antal personer", "Number of babies", a bare "Antal"
+# (not of events: "Antal besøg" counts a person's visits).
+_PERSONS_COUNTED = lazy_compile(
+    r"(?i)^\s*(?:antal|antall|antalet|number|count|n|lkm|lukumäärä|frekvens|frequency|freq|bärare|bærere)"
+    r"(?:\s+(?:of\s+)?(?:personer|persons|people|nyfødte|nyfodte|nyfødde|nyfödda|newborns|babies|børn|barn|"
+    r"children|kvinder|kvinnor|kvinner|women|mænd|män|menn|men|piger|flickor|jenter|girls|drenge|pojkar|gutter|"
+    r"boys|bærere|bärare|bearers|henkilöä|lasta|vauvaa|vastasyntyneitä))?\s*(?:\d{4})?\s*$")
+
+
 @rule("MIC002", "identifier-column", Severity.BLOCK, (Shape.TABLE,), IdentifierOptions)
 def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A column of row-level keys (named as a person, firm or address key) or of the names of persons or firms.
@@ -566,6 +577,10 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
                 severity=None if panel.startswith("key") else Severity.REVIEW,
             )
             continue
+        if kind == "direct identifier" and _FIRST_NAME.fullmatch(col.name.strip()) \
+                and table.shape is not TableShape.MICRODATA and any(
+                    c.is_count and _PERSONS_COUNTED.search(c.name) for c in table.columns):
+            continue  # name statistics: "Fornavn;Køn;Antal nyfødte", each first name a class of persons counted
         # Names and e-mails repeat (two Annas) yet identify; keys must be near-unique to be row-level.
         floor = opts.direct_min_distinct_share if kind == "direct identifier" else opts.min_distinct_share
         if kind is None or not col.non_null:

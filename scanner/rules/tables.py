@@ -955,9 +955,18 @@ def _is_magnitude(col: ColumnInfo) -> bool:
     if col.statistic not in (None, "mean") or not col.non_negative:
         return False
     name = col_key(col.name)
-    if _SIGNED_NAME.search(name) or _RATE_OF_COUNTS.search(col.name):
+    if _SIGNED_NAME.search(name) or _RATE_OF_COUNTS.search(col.name) or _PROBABILITY_NAME.search(col.name):
         return False
     return col.statistic == "mean" or not col.integral or bool(_MAGNITUDE_NAME.search(name))
+
+
+# A probability of events (a life table's "Survival", "Failure", "Conditional Probability of Failure", a
+# cumulative incidence, "Overlevelse"): 0 is no event so far (the first interval's failure), an empty count
+# cell, not a magnitude every unit shares.
+_PROBABILITY_NAME = lazy_compile(
+    r"(?i)(?<![^\W_])(?:surviv\w*|failure|probabilit\w*|prob|hazard|cum(?:ulative)?[\s_]*(?:inc\w*|haz\w*)|"
+    r"overlevelse\w*|overlevnad\w*|overlevelsessannsynlighet|sannsynlighet|sannolikhet|sandsynlighed|"
+    r"eloonjää\w*|todennäköisyys|incidence|kaplan[\s_-]*meier|km[\s_]*estimate)(?![^\W_])")
 
 
 # A rate of counts per population ("lagforda_vald_per1000", "Deaths per 100 000", "promille"): a rate of 0
