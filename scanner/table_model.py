@@ -1358,11 +1358,17 @@ def _is_class_bounds(sample: pl.DataFrame, c: ColumnInfo, others: int) -> bool:
     return bool((values.drop_nulls().diff().drop_nulls() > 0).all())
 
 
+# A name the reader gave a column without a header ("column_3").
+_GENERATED_NAME = lazy_compile(r"^(?:column_\d+|__UNNAMED__\d+)$")
+
+
 def _is_upper_bounds(sample: pl.DataFrame, c: ColumnInfo, cols: Sequence[ColumnInfo]) -> bool:
     """The second column of a table of classes whose first column is their lower bounds: each class's upper
     bound, at least its own lower bound and under the next class's ("Omsetning fra (kr) 30 000; til (kr)
-    34 999"), the open last class's empty."""
-    if c.index != 1 or cols[0].role is not Role.DIMENSION or cols[0].reason != "class bounds in ascending order":
+    34 999"), the open last class's empty; named, and with the classes' values in a column beside them (two
+    unnamed columns "1 2 / 3 4" are no classes)."""
+    if c.index != 1 or cols[0].role is not Role.DIMENSION or cols[0].reason != "class bounds in ascending order" \
+            or _GENERATED_NAME.match(c.name) or not any(o.kind is ColumnKind.NUMERIC and o.index > 1 for o in cols):
         return False
     lower = sample.get_column(cols[0].name).to_list()
     upper = sample.get_column(c.name).to_list()
