@@ -834,7 +834,8 @@ def analyse(
     _counts_in_brackets(raw, columns, source.meta.title)
     for col in columns:
         col.statistic = None if col.period_header or (_TOP_GROUP.search(col.name) and _COUNT_FIRST.match(col.name)) \
-            or (col.embedded and _COUNT_PERCENT_FIRST.match(col.name)) else statistic_kind(col.name)
+            or (col.embedded and _COUNT_PERCENT_FIRST.match(col.name)) or col.name in source.meta.counts \
+            else statistic_kind(col.name)
         if col.statistic is None and col.percent == "all":
             col.statistic = "share"  # every value written as a percentage
     _settle_statistics(columns)
@@ -1602,6 +1603,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.OTHER, "indicator codes of a contrast (1.000 / .000)"
         elif c.name in model.meta.dimensions:
             c.role, c.reason = Role.DIMENSION, "grouped by in the command that printed the table"
+        elif c.name in model.meta.counts:
+            c.role, c.reason = Role.MEASURE, "counts, as the reader of the output knows (a confusion matrix's class)"
         elif whole_number and _INTERVENTION_DUMMY.fullmatch(c.name.strip()) and _step_of_zeros_and_ones(sample, c):
             # an interrupted time series' "post" (0 before the intervention, 1 after), beside the series' counts
             c.role, c.reason = Role.DIMENSION, "0/1 indicator of a period (before and after)"
@@ -1677,6 +1680,9 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             # every cell suppressed: counts when the columns beside it are whole numbers (a year's "<3")
             if counted and all(o.integral and o.non_negative for o in counted) and not amounts:
                 c.is_count = True
+            continue
+        if c.name in model.meta.counts:
+            c.is_count = c.integral and c.non_negative
             continue
         if amounts and not c.count_named:
             continue  # "Nettoomsättning efter län och näringsgren, mnkr": the cells are amounts, not counts

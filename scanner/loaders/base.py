@@ -60,6 +60,9 @@ class TabularMeta:
     title: str = ""
     #: columns known to be dimensions (grouped by in the command that printed the table)
     dimensions: tuple[str, ...] = ()
+    #: columns known to hold counts of units, whatever their names say (a confusion matrix's predicted
+    #: classes: "andel", a housing type, is also Danish for a share)
+    counts: tuple[str, ...] = ()
 
 
 class TabularSource(Protocol):

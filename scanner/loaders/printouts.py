@@ -1652,8 +1652,8 @@ _R_AGGREGATED = lazy_compile(r"(?m)^\s*>?\s*([A-Za-z.][\w.]*)\s*(?:<-|=)(?:[^\n]
 _R_COMMAND_REST = lazy_compile(r"[^\n]*(?:\n[ \t]*\+[^\n]*)*")
 # A Python object assigned from an aggregation: "ct = pd.crosstab(...)", "tab = df.groupby('a').size()".
 _PY_AGGREGATED = lazy_compile(r"(?m)^\s*(?:In \[\d+\]:\s*|>>>\s*)?([A-Za-z_]\w*)\s*=(?!=)[^\n]*?(?:\bcrosstab\s*\(|"
-                              r"\bpivot_table\s*\(|\.(?:value_counts|groupby|pivot_table|agg|aggregate|size|"
-                              r"nunique|unstack)\b)")
+                              r"\bpivot_table\s*\(|\bconfusion_matrix\s*\(|\.(?:value_counts|groupby|pivot_table|agg|"
+                              r"aggregate|size|nunique|unstack)\b)")
 # Printing an object: "agg", "print(agg)", "print(agg, n = Inf)", "as.data.frame(agg)".
 _R_PRINTED = lazy_compile(r"^\s*(?:print\s*\(|as\.data\.frame\s*\(|data\.frame\s*\()?\s*([A-Za-z.][\w.]*)\s*"
                           r"(?:,[^()]*)?\)?\s*$")
@@ -1818,7 +1818,10 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     tables.extend(_key_values(lines, command, what_base))
     if language is Language.R and _R_BY_GROUP_CMD.search(command):
         tables.extend(_r_groups_described(lines, what_base or "R printout"))
-    pars = _split_at_headers(_paragraphs(lines))
+    made = _printed_object(_py_command(command) if language is Language.PYTHON else command, state)
+    matrices, consumed = _confusion_matrices(lines, f"{command}\n{made}", what_base or "printed output")
+    tables.extend(matrices)
+    pars = [par for par in _split_at_headers(_paragraphs(lines)) if not all(x.number in consumed for x in par)]
     listed_cases = language in (Language.SPSS, Language.OTHER) and _SPSS_LISTED.search(text) is not None
     k = 0
     univariate_n = ""  # the N of PROC UNIVARIATE's Moments, for its Quantiles below (the same variable and group)
@@ -1967,6 +1970,66 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             table = _retitled(table, _collapse_names(list(table.table.names), state.collapse_stats))
         tables.append(table)
     return tables
+
+
+# A confusion matrix's title in a model's printout (R randomForest's "Confusion matrix:", caret's "Confusion
+# Matrix and Statistics", a script's print("Confusion matrix")), or a command that computes one.
+_CONFUSION_TITLE = lazy_compile(r"(?i)^\s*(?:OOB\s+)?confusion\s+matrix\b[^\n]{0,40}$")
+_CONFUSION_COMMAND = lazy_compile(r"(?i)confusion_?matrix|confusionMatrix|contingency_matrix")
+# A NumPy 2-d array printed: "[[31874   912]", " [ 1206  2841]]", "array([[3, 1],".
+_NUMPY_MATRIX = lazy_compile(r"^\s*(?:array\(\s*)?\[\[")
+_NUMPY_ROW = lazy_compile(r"\[([^\[\]]*)\]")
+
+
+def _numpy_matrix(par: list[_Line]) -> TextTable | None:
+    """A NumPy 2-d array of whole numbers as printed (``[[31874 912 403 2]`` over `` [ 1206 2841 377 61]]``):
+    a table with rows "row 1".. and columns "column 1"..; None for anything else."""
+    text = " ".join(x.text for x in par)
+    rows = [[v for v in re.split(r"[\s,]+", r.strip()) if v] for r in _NUMPY_ROW.findall(text)]
+    if len(rows) < 2 or len({len(r) for r in rows}) != 1 or len(rows[0]) < 2 \
+            or not all(re.fullmatch(r"\d+\.?", v) for r in rows for v in r):
+        return None
+    names = ["row", *(f"column {k + 1}" for k in range(len(rows[0])))]
+    cells = [[f"row {i + 1}", *(v.rstrip(".") for v in r)] for i, r in enumerate(rows)]
+    return TextTable(names, cells, par[0].number, "numpy", tuple(x.number for x in par[:len(rows)]), ("row",))
+
+
+def _confusion_matrices(lines: list[_Line], command: str, what: str) -> tuple[list[ListedTable], set[int]]:
+    """Confusion matrices in printed output, whatever printed them: the lines under a "Confusion matrix"
+    title (in a model's summary, which is otherwise not read as a table), or a NumPy array printed by a
+    command that computes one (``print(confusion_matrix(y, pred))``). Each is a table of counts: a cell of 2
+    is two persons of one true and one predicted class. Returns the tables and the lines they used."""
+    found: list[ListedTable] = []
+    used: set[int] = set()
+    k = 0
+    while k < len(lines):
+        title = _CONFUSION_TITLE.match(lines[k].text) is not None
+        if not title and not (_NUMPY_MATRIX.match(lines[k].text) and _CONFUSION_COMMAND.search(command)):
+            k += 1
+            continue
+        start = k + 1 if title else k
+        while title and start < len(lines) and not lines[start].text.strip() and start <= k + 1:
+            start += 1  # (caret's blank line under its title)
+        end = start
+        while end < len(lines) and lines[end].text.strip():
+            end += 1
+        block = lines[start:end]
+        table = _numpy_matrix(block) if block and _NUMPY_MATRIX.match(block[0].text) else None
+        if table is None and block:
+            table = next(find_tables("\n".join(x.text for x in block), block[0].number), None)
+        if table is not None and table.rows:
+            # each column of whole numbers is a predicted class, whatever its name ("andel", a housing type, is
+            # also Danish for a share): its cells are counts; the first column is the true classes
+            counts = tuple(n for k, n in enumerate(table.names) if k > 0 and all(
+                re.fullmatch(r"\d+", r[k].strip()) for r in table.rows if k < len(r)))
+            table = dataclasses.replace(table, dimensions=tuple(dict.fromkeys((*table.dimensions, table.names[0]))),
+                                        counts=counts)
+            rows = table.lines or tuple(table.data_line + i for i in range(len(table.rows)))
+            found.append(ListedTable(table, rows, Origin.TABULATION, f"{what}: confusion matrix"))
+            used.update(x.number for x in block)
+            used.update(x.number for x in lines[k:start])
+        k = max(end, k + 1)
+    return found, used
 
 
 # "lopnr=104233 alder=40" (SAS put var=;), "lopnr: 104233  income: 350000" (a display in a loop).

@@ -107,6 +107,8 @@ class TextTable:
     dimensions: tuple[str, ...] = ()
     """Columns the command that printed the table grouped by (R's ``count(x)``): dimensions, whatever their
     values look like."""
+    counts: tuple[str, ...] = ()
+    """Columns the reader knows hold counts of units, whatever their names say (a confusion matrix's classes)."""
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -2825,7 +2827,7 @@ class TextTableSource:
         self._schema = pa.schema([pa.field(n, pa.string()) for n in table.names])
         self._meta = TabularMeta(format=f"text-{table.kind}-table", data_line=table.data_line,
                                  notes=(f"{table.kind} table in text at line {table.data_line}",), title=title,
-                                 dimensions=table.dimensions)
+                                 dimensions=table.dimensions, counts=table.counts)
 
     @property
     def meta(self) -> TabularMeta:
