@@ -1087,6 +1087,8 @@ def _pillow_texts(source: Path | bytes, fig: Figure, out: DocumentContent) -> di
 # -- data embedded in interactive charts -----------------------------------------------------------------
 
 _PLOTLY_CALL = lazy_compile(r"Plotly\.(?:newPlot|react|plot)\s*\(")
+# The data argument of a plotly call given as a variable's name: ", data," / ", traces)".
+_JS_NAME_ARGUMENT = lazy_compile(r"\s*([A-Za-z_$][\w$]*)\s*[,)]")
 _VEGA_SPEC = lazy_compile(r"(?:var|let|const)\s+spec\s*=\s*|vegaEmbed\s*\(\s*['\"][^'\"]*['\"]\s*,\s*")
 _UNIT_TRACES = {"histogram": "a histogram that carries the raw values it bins (one per unit)",
                 "histogram2d": "a 2-d histogram that carries the raw values it bins (one per unit)",
@@ -1106,9 +1108,18 @@ def chart_data(script: str, where: str) -> list[DataSet]:
     decoder = json.JSONDecoder()
     for m in _PLOTLY_CALL.finditer(script):
         pos = m.end()
-        # first argument: the element id (a string) or an element; the data array follows the comma
+        # first argument: the element id (a string) or an element; the data array follows the comma, written
+        # there or as a variable assigned before ("var data = [...]; Plotly.newPlot('plot', data, layout)")
         bracket = script.find("[", pos)
-        if script.find(",", pos) < 0 or bracket < 0:
+        comma = script.find(",", pos)
+        if comma >= 0:
+            named = _JS_NAME_ARGUMENT.match(script, comma + 1)
+            if named is not None:
+                assigned = [a for a in re.finditer(rf"(?:var|let|const)\s+{re.escape(named.group(1))}\s*=\s*(?=\[)",
+                                                   script[:m.start()])]
+                if assigned:
+                    bracket = assigned[-1].end()
+        if comma < 0 or bracket < 0:
             continue
         try:
             traces, _ = decoder.raw_decode(script, bracket)

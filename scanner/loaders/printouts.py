@@ -1821,6 +1821,13 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     made = _printed_object(_py_command(command) if language is Language.PYTHON else command, state)
     matrices, consumed = _confusion_matrices(lines, f"{command}\n{made}", what_base or "printed output")
     tables.extend(matrices)
+    if "node)" in text or "|--- " in text:
+        from scanner.loaders.trees import tree_tables
+
+        for t in tree_tables("\n".join(x.text for x in lines), lines[0].number if lines else first_line):
+            nodes = f"{what_base or 'printed output'}: a tree's nodes"
+            tables.append(ListedTable(t, t.lines, Origin.TABULATION, nodes))
+            consumed.update(t.lines)
     pars = [par for par in _split_at_headers(_paragraphs(lines)) if not all(x.number in consumed for x in par)]
     listed_cases = language in (Language.SPSS, Language.OTHER) and _SPSS_LISTED.search(text) is not None
     k = 0

@@ -2459,6 +2459,10 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     if "risk" in text or "RISK" in text or "Risk" in text or "risiko" in text:
         yield from _risk_tables(text, first_line)
         yield from _at_risk_rows(text, first_line)
+    if "node)" in text or "|--- " in text:
+        from scanner.loaders.trees import tree_tables
+
+        yield from tree_tables(text, first_line)
     # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
     # the line numbers of the others, so header and rows form one block.
     numbered = [(first_line + k, line) for k, line in enumerate(text.split("\n")) if not _RULE_LINE.match(line)]
