@@ -1331,6 +1331,9 @@ def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
     return first in (0, 1) and bool((values.diff().drop_nulls() == 1).all())
 
 
+#: Names of a first column that numbers the rows when its values run 0..n-1 or 1..n (20 rows or more), before
+#: their reading as a count ("number" is also a count's name).
+_LEADING_NUMBER_NAMES = frozenset({"number", "nr", "no", "num", "index", "idx", "row", "trial"})
 #: Names of a column of observation numbers (SAS's Obs, Stata's _n): a run 1..n, not numbered classes.
 _ROW_NUMBER_NAMES = frozenset({"obs", "_n_", "_n", "n", "nr", "no", "row", "rownum", "index", "id", "#", "lnr",
                                "løbenr"})
@@ -1624,6 +1627,10 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             # "Antal barn;Antal familjer": the ascending first column is the classes, the other the counts;
             # "Antal indlæggelser 0, 1, 2, 3, 4+" beside shares, with no labels besides: the classes too
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"
+        elif whole_number and c.index == 0 and c.name.strip().lower() in _LEADING_NUMBER_NAMES \
+                and _is_row_index(sample, c):
+            # "number" 0..39 first in a list of optuna's trials: the rows' numbers, though "number" names counts
+            c.role, c.reason = Role.OTHER, "row numbers"
         elif _word_match(tokens, count_words, c.name) and not _not_count_name(tokens, not_count_words, c.name):
             c.role, c.reason = Role.MEASURE, "count-like name"
             c.count_named = True
