@@ -545,6 +545,8 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
             info["unsure"] = "numbers such as 1.234 read as decimals and 1,234 as thousands (the file mixes both)"
         return True, info
     if facts["dot3_any"]:
+        if locale.dot and not locale.comma and not facts["comma3_any"]:
+            return True, info  # the file writes decimal points: "212.463" is a decimal (a program's printout)
         if locale.comma or small_ints or facts["trailing_zero"]:
             info["decimal_comma"], info["thousands"] = True, "."
         elif not locale.dot:
@@ -817,6 +819,8 @@ def analyse(
     markers = frozenset(suppression_markers)
     raw, complete = _read_sample(source, sample_rows)
     locale = _locale_of(raw, source.meta.delimiter)
+    if source.meta.decimal == "." and not locale.comma:
+        locale = _Locale(dot=True)  # a program's printout: "212.463" is a decimal (see TabularMeta.decimal)
     columns: list[ColumnInfo] = []
     for i, name in enumerate(raw.columns):
         kind, info = _column_kind(raw.get_column(name), markers, locale)

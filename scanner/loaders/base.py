@@ -63,6 +63,8 @@ class TabularMeta:
     #: columns known to hold counts of units, whatever their names say (a confusion matrix's predicted
     #: classes: "andel", a housing type, is also Danish for a share)
     counts: tuple[str, ...] = ()
+    #: the decimal mark the program that printed the table writes, when the reader knows it ("" otherwise)
+    decimal: str = ""
 
 
 class TabularSource(Protocol):

@@ -1496,6 +1496,8 @@ class OutputState:
     #: R objects assigned from an aggregation (``agg <- d %>% group_by(a) %>% summarise(...)``), by name: the
     #: command that made each; printing one prints a table's cells
     aggregated: dict[str, str] = field(default_factory=dict)
+    #: the program was told to write decimal commas (Stata's ``set dp comma``, R's ``options(OutDec = ",")``)
+    comma_decimals: bool = False
 
 
 _SAS_TITLE = lazy_compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
@@ -1694,6 +1696,8 @@ def remember_data(code: str, language: Language, state: OutputState) -> None:
     """What ``code`` (echoed commands, in order) does to the data it prints later: a Stata ``collapse``
     aggregates the data in memory until a ``use`` or ``restore``; an R assignment from ``summarise()`` makes
     an aggregated object."""
+    if code and _COMMA_DECIMALS_SET.search(code):
+        state.comma_decimals = True
     if language is Language.STATA and code:
         for m in _STATA_DATA_CMD.finditer(code):
             state.collapsed = m.group(1).lower() in ("collapse", "contract")
@@ -1707,6 +1711,12 @@ def remember_data(code: str, language: Language, state: OutputState) -> None:
     elif language is Language.PYTHON and code:
         for m in _PY_AGGREGATED.finditer(code):
             state.aggregated[m.group(1)] = m.group(0)
+
+
+# A program told to print decimal commas: Stata's "set dp comma", R's "options(OutDec = ",")".
+_COMMA_DECIMALS_SET = lazy_compile(r"\bset\s+dp\s+comma\b|OutDec\s*=\s*['\"],")
+#: Programs whose printed numbers have a decimal point unless told otherwise (SAS's formats may follow a locale).
+_POINT_DECIMAL_LANGUAGES = (Language.STATA, Language.R, Language.PYTHON)
 
 
 # summarise()'s means: "overlev_1aar = mean(aktiv_t1)".
@@ -1976,12 +1986,16 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         if language is Language.STATA and state.collapsed and state.collapse_stats:
             table = _retitled(table, _collapse_names(list(table.table.names), state.collapse_stats))
         tables.append(table)
+    if language in _POINT_DECIMAL_LANGUAGES and not state.comma_decimals:
+        tables = [dataclasses.replace(t, table=dataclasses.replace(t.table, decimal=".")) for t in tables]
     return tables
 
 
 # A confusion matrix's title in a model's printout (R randomForest's "Confusion matrix:", caret's "Confusion
 # Matrix and Statistics", a script's print("Confusion matrix")), or a command that computes one.
-_CONFUSION_TITLE = lazy_compile(r"(?i)^\s*(?:OOB\s+)?confusion\s+matrix\b[^\n]{0,40}$")
+_CONFUSION_TITLE = lazy_compile(r"(?i)^\s*(?:OOB\s+)?confusion\s+matrix\b[^\n]{0,40}$"
+                                # MatchIt's and WeightIt's counts of units under a model summary
+                                r"|^\s*sample\s+sizes:\s*$")
 _CONFUSION_COMMAND = lazy_compile(r"(?i)confusion_?matrix|confusionMatrix|contingency_matrix")
 # A NumPy 2-d array printed: "[[31874   912]", " [ 1206  2841]]", "array([[3, 1],".
 _NUMPY_MATRIX = lazy_compile(r"^\s*(?:array\(\s*)?\[\[")
@@ -2004,8 +2018,9 @@ def _numpy_matrix(par: list[_Line]) -> TextTable | None:
 def _confusion_matrices(lines: list[_Line], command: str, what: str) -> tuple[list[ListedTable], set[int]]:
     """Confusion matrices in printed output, whatever printed them: the lines under a "Confusion matrix"
     title (in a model's summary, which is otherwise not read as a table), or a NumPy array printed by a
-    command that computes one (``print(confusion_matrix(y, pred))``). Each is a table of counts: a cell of 2
-    is two persons of one true and one predicted class. Returns the tables and the lines they used."""
+    command that computes one (``print(confusion_matrix(y, pred))``); and MatchIt's "Sample Sizes" under its
+    summary. Each is a table of counts: a cell of 2 is two persons of one true and one predicted class, two
+    treated persons left unmatched. Returns the tables and the lines they used."""
     found: list[ListedTable] = []
     used: set[int] = set()
     k = 0
@@ -2032,7 +2047,8 @@ def _confusion_matrices(lines: list[_Line], command: str, what: str) -> tuple[li
             table = dataclasses.replace(table, dimensions=tuple(dict.fromkeys((*table.dimensions, table.names[0]))),
                                         counts=counts)
             rows = table.lines or tuple(table.data_line + i for i in range(len(table.rows)))
-            found.append(ListedTable(table, rows, Origin.TABULATION, f"{what}: confusion matrix"))
+            kind = "sample sizes" if "sample" in lines[k].text.lower() else "confusion matrix"
+            found.append(ListedTable(table, rows, Origin.TABULATION, f"{what}: {kind}"))
             used.update(x.number for x in block)
             used.update(x.number for x in lines[k:start])
         k = max(end, k + 1)

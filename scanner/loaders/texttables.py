@@ -109,6 +109,9 @@ class TextTable:
     values look like."""
     counts: tuple[str, ...] = ()
     """Columns the reader knows hold counts of units, whatever their names say (a confusion matrix's classes)."""
+    decimal: str = ""
+    """The decimal mark the program that printed the table writes ("." for Stata, R and Python unless told
+    otherwise), or "" when the table itself must tell: "212.463" in a Stata listing is no thousands group."""
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -2831,7 +2834,7 @@ class TextTableSource:
         self._schema = pa.schema([pa.field(n, pa.string()) for n in table.names])
         self._meta = TabularMeta(format=f"text-{table.kind}-table", data_line=table.data_line,
                                  notes=(f"{table.kind} table in text at line {table.data_line}",), title=title,
-                                 dimensions=table.dimensions, counts=table.counts)
+                                 dimensions=table.dimensions, counts=table.counts, decimal=table.decimal)
 
     @property
     def meta(self) -> TabularMeta:

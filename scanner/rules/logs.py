@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.programs import Origin, key_kind
 from scanner.names import PERSON_ATTRIBUTES, quasi_identifier_kind
 from scanner.rules.context import RuleContext
@@ -234,8 +235,38 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
                 evidence, line=part.line, identity=f"rows:{part.what}", severity=Severity.REVIEW,
             )
         return
+    period = _period_key(table)
+    if period is not None:
+        yield ctx.finding(
+            f"{part.what} prints {scope}{n:,} rows, one per period of column {masking.mask_name(period)!r}: a time "
+            "series, an aggregate's or a single unit's (a firm's, a person's); a person must check whose.",
+            evidence, line=part.line, column=period, identity=f"series:{part.what}", severity=Severity.REVIEW,
+        )
+        return
     yield ctx.finding(
         f"{part.what} prints {scope}{n:,} rows, and no column makes them table cells (labels "
         "that identify every row with counts or statistics beside them): the rows are observations.",
         evidence, line=part.line, identity=f"rows:{part.what}",
     )
+
+
+def _period_key(table: TableModel) -> str | None:
+    """The column of a listing whose values are consecutive years (or other periods), one per row: the rows
+    are a time series' points (synth's ``_time``, a yearly series), not units; None when there is none."""
+    from scanner.table_model import ColumnKind
+
+    for col in table.columns[:2]:
+        if col.kind is not ColumnKind.NUMERIC or not col.integral or not table.sample_complete:
+            continue
+        values = [v for v in table.sample.get_column(col.name).to_list() if v is not None]
+        if len(values) < 3 or len(values) != table.n_sample_rows:
+            continue
+        steps = {b - a for a, b in itertools.pairwise(values)}
+        if steps == {1} and (all(1900 <= v <= 2100 for v in values) or _PERIOD_NAME.search(col.name)):
+            return col.name
+    return None
+
+
+# Names of a column of periods: synth's "_time", "year", "år", "aar", "vuosi", "month", "quarter".
+_PERIOD_NAME = lazy_compile(r"(?i)^_?(?:time|t|year|yr|år|aar|ar|vuosi|month|måned|maaned|månad|manad|kuukausi|"
+                            r"quarter|kvartal|week|uge|vecka|uke|period|periode|period_id)$")
