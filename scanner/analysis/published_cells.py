@@ -493,6 +493,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _closed_cohort_steps(table, profile, dims, result)
     _at_risk_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
+    _rest_of_count_and_share(table, profile, dims, result)
     size = _size_column(table)
     # one count named as a count ("Antal disputerade 2000-2015", "Antal genotypede") and no other: the units
     # that shares beside it are of ("Andel företagare 2019 (%)"; a column percentage of it is told apart below),
@@ -774,6 +775,51 @@ def _hidden_row_share(frame: pl.DataFrame, shares: list[str], size: str, profile
         width = (len(shares) - 1) * half * (100.0 / scale)
         if _small_counts(np.array([rest]), width, np.array([n[k]]), profile.threshold)[0]:
             _add_small(result, frame, dims, [k], shares[j], size_column=size, hidden_share=True)
+
+
+def _rest_of_count_and_share(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A count beside its share of a group whose size is not published ("Antal med examen 30 | Andel med examen
+    96,8 %"): the size is the count over its share (31), and the rest of the group (31 - 30 = 1) is a cell.
+    Read so only when every row's share fits the count as its numerator (count / share allows a whole size)
+    and some row's does not fit it as the group's size (count x share allows no whole number); for each row,
+    every whole size the rounded share allows must leave a rest under the threshold."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    counts = [c for c in table.counts if c.name not in dims and not c.embedded]
+    shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
+              and not c.is_count and not c.embedded and not _not_of_units(c.name)]
+    if len(counts) != 1 or len(shares) != 1:
+        return
+    frame = table.sample
+    count = frame.get_column(counts[0].name).cast(float).fill_nan(None).to_numpy().astype(float)
+    pct_s = frame.get_column(shares[0].name).cast(float).fill_nan(None)
+    present = pct_s.drop_nulls()
+    if present.len() < 2 or present.min() < 0 or present.max() > 100:
+        return
+    half = half_unit(present)
+    pct = pct_s.to_numpy().astype(float)
+    if present.max() <= 1 and not _PERCENT_UNIT.search(shares[0].name):
+        pct, half = pct * 100, half * 100
+    rows = np.flatnonzero(np.isfinite(count) & np.isfinite(pct) & (pct > half) & (pct < 100 - half) & (count > 0))
+    if len(rows) < 2:
+        return
+    c, p = count[rows], pct[rows]
+    # the count as the numerator: whole sizes in count / (share +- half)
+    lo_n = np.ceil(c * 100 / (p + half) - 1e-9)
+    hi_n = np.floor(c * 100 / (p - half) + 1e-9)
+    # the count as the group's size: whole numerators in count x (share +- half)
+    lo_k = np.ceil(c * (p - half) / 100 - 1e-9)
+    hi_k = np.floor(c * (p + half) / 100 + 1e-9)
+    if not bool((lo_n <= hi_n).all()) or bool((lo_k <= hi_k).all()):
+        return
+    rest_lo, rest_hi = lo_n - c, hi_n - c
+    small = (rest_lo >= 1) & (rest_hi < profile.threshold)
+    found = {cell.row for cell in result.itemised}  # (a row another reading found small: a cohort's step)
+    _add_small(result, frame, dims, [int(k) for k in rows[small] if k + 1 not in found], shares[0].name,
+               complement=True,
+               size_in=f"column {masking.mask_name(counts[0].name)!r} over its share (the group's size)")
 
 
 def _add_small(result: CellScan, frame: pl.DataFrame, dims: list[str], rows: list[int], column: str,
