@@ -489,6 +489,24 @@ def _judge_printout(part: LogPart, entry: DiscoveredFile, config: Config, key: b
     return findings
 
 
+def _selected_differences(kept: Sequence[Any], entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
+    """The small counts a log's table of the rows meeting a condition gives beside its table of all rows of the
+    same variables (TAB001, blocking findings only), at the lines of the subset's rows."""
+    from scanner.loaders.printouts import selected_differences
+    from scanner.loaders.texttables import TextTableSource
+
+    small = [s for s in rules_for(config, Shape.TABLE) if s.code == "TAB001"]
+    findings: list[Finding] = []
+    for sub, _whole, found in selected_differences(kept) if small else []:
+        table = analyse_table(TextTableSource(Path(entry.path), found), config)
+        judged = [dataclasses.replace(f, message=f"{f.message} This table is of the rows meeting a condition and "
+                                                 "another table of the log is of all of them: the difference is "
+                                                 "the other rows' count.")
+                  for f in judge(table, small, config, entry.relpath, key) if f.severity >= Severity.BLOCK]
+        findings.extend(_at_row_lines(judged, sub.lines))
+    return findings
+
+
 def _printout_wants(config: Config) -> tuple[bool, bool, bool]:
     """Whether any enabled rule reads code comparisons, printed tables, and data written into code."""
     listing = bool(rules_for(config, Shape.LISTING))
@@ -542,6 +560,8 @@ def _scan_log(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFact
         linked = linked_shares(kept[:LINK_MAX_TABLES]) if tables else []
         if linked:
             findings.extend(_judge_printout(LogPart(linked, [], []), entry, config, key))
+        if tables:
+            findings.extend(_selected_differences(kept[:LINK_MAX_TABLES], entry, config, key))
         if html:
             # its figures (plotly charts and their data, inline SVGs, pictures, widgets) as a document's
             from scanner.document_scan import scan_document_figures

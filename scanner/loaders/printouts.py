@@ -44,6 +44,7 @@ import html.parser
 import itertools
 import json
 import logging
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -1618,6 +1619,11 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     an object whose size R printed just before ("> nrow(sub)" "[1] 2") gets that size as its N column."""
     remember_data(command, language, state)
     tables = _parse_output(text, first_line, language, command, state, tool=tool)
+    selects = _selection(command, language)
+    if selects is not None:
+        tables = [dataclasses.replace(t, selects=selects) if t.origin is Origin.TABULATION else t for t in tables]
+    if language is Language.STATA and state.counts and _STATA_CELL_PERCENT.search(command):
+        tables = [_cell_percent_counts(t, command, state) for t in tables]
     if language is Language.R and command:
         made = _printed_object(command, state)
         if made:
@@ -2645,6 +2651,114 @@ def _condition_count(x: _Line, language: Language, command: str, what: str) -> l
 
 
 _IF_CLAUSE = lazy_compile(r"\bif\s+(.+?)\s*(?:,.*)?$")
+
+
+# R's table() of one or more vectors, each maybe subscripted by a condition: "table(d$udd[d$alder >= 30])".
+_R_TABLE_OF_VECTORS = lazy_compile(r"^\s*(?:print\s*\(\s*)?table\s*\((.*)\)\s*\)?\s*;?\s*$")
+_R_SUBSCRIPTED = lazy_compile(r"^\s*([A-Za-z.][\w.$]*)\s*(?:\[\s*(.+?)\s*,?\s*\])?\s*$")
+# Stata's tabulate of one or two variables, with its condition: "tab udd koen if alder >= 30, row".
+_STATA_TAB_CALL = lazy_compile(r"^\s*\.?\s*(?:ta|tab|tabu|tabul|tabula|tabulat|tabulate|tab1|tab2)\s+"
+                               r"([A-Za-z_][\w ]*?)\s*(?:\bif\s+(.+?))?\s*(?:\bin\s+[^,]+)?(?:,.*)?$")
+
+
+def _selection(command: str, language: Language) -> tuple[str, str] | None:
+    """What a tabulating command tabulated and the condition selecting its rows ("" for all rows), or None for
+    any other command: R's ``table(x[cond], y[cond])`` and Stata's ``tab x y if cond``."""
+    last = _py_command(command) if language is Language.PYTHON else _last_command(command)
+    if language is Language.R:
+        m = _R_TABLE_OF_VECTORS.match(last)
+        if m is None:
+            return None
+        args = [a for a in _top_level_split(m.group(1)) if "=" not in a.split("[", 1)[0]]
+        parts = [_R_SUBSCRIPTED.match(a) for a in args]
+        if not parts or any(p is None for p in parts):
+            return None
+        conditions = {" ".join((p.group(2) or "").split()) for p in parts if p is not None}
+        if len(conditions) != 1:
+            return None
+        return ", ".join(p.group(1) for p in parts if p is not None), conditions.pop()
+    if language is Language.STATA:
+        m = _STATA_TAB_CALL.match(last)
+        if m is None:
+            return None
+        return " ".join(m.group(1).split()), " ".join((m.group(2) or "").split())
+    return None
+
+
+def _top_level_split(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets and parentheses."""
+    out, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(text[start:k])
+            start = k + 1
+    out.append(text[start:])
+    return [a.strip() for a in out if a.strip()]
+
+
+def selected_differences(tables: Sequence[ListedTable]) -> list[tuple[ListedTable, ListedTable, TextTable]]:
+    """Pairs of tables a log printed of the same variables, one of all rows (or of a wider condition) and one of
+    the rows meeting a condition, with the first's counts minus the second's in the second's rows: the rows
+    not meeting the condition, counted ("table(d$udd)" 133 LVU, "table(d$udd[d$alder >= 30])" 131: 2 under 30)."""
+    from scanner.loaders.texttables import differences
+
+    out = []
+    for sub in tables:
+        if sub.selects is None or not sub.selects[1]:
+            continue
+        what, cond = sub.selects
+        for whole in tables:
+            if whole is sub or whole.selects is None or whole.selects[0] != what:
+                continue
+            wider = whole.selects[1]
+            if wider and not cond.startswith(f"{wider} &"):
+                continue
+            found = differences(sub.table, whole.table)
+            if found is not None:
+                out.append((sub, whole, found))
+                break
+    return out
+
+
+# Stata's tabulate with cell percentages and no frequencies ("tab a b if c, cell nofreq").
+_STATA_CELL_PERCENT = lazy_compile(r"(?m)^\s*\.?\s*(?:ta|tab|tabu|tabul|tabula|tabulat|tabulate|tab2)\b[^\n]*,"
+                                   r"(?=[^\n]*\bcel?l?\b)(?=[^\n]*\bnof(?:r|re|req)?\b)[^\n]*$")
+_PERCENT_CELL = lazy_compile(r"^\d+\.(\d+)$")
+
+
+def _cell_percent_counts(listed: ListedTable, command: str, state: OutputState) -> ListedTable:
+    """Stata's ``tab a b if c, cell nofreq`` after ``count if c`` printed the condition's N: each cell
+    percentage of that N is a count (0.08 % of 1,250 is 1 woman), written so when every cell's rounding allows
+    one whole count only; otherwise the table as printed."""
+    m = _IF_CLAUSE.search(_STATA_CELL_PERCENT.search(command).group(0).strip()) if command else None
+    n = state.counts.get(" ".join(m.group(1).split())) if m else None
+    t = listed.table
+    if n is None or t.kind != "stata-table" or not t.rows:
+        return listed
+    rows = []
+    for r in t.rows:
+        out = [r[0]]
+        for cell in r[1:]:
+            pm = _PERCENT_CELL.match(cell.strip())
+            if pm is None:
+                if cell.strip():
+                    return listed
+                out.append(cell)
+                continue
+            half = 0.5 * 10 ** -len(pm.group(1))
+            lo = math.ceil((float(cell) - half) * n / 100 - 1e-9)
+            hi = math.floor((float(cell) + half) * n / 100 + 1e-9)
+            if lo != hi:
+                return listed  # (the N is too large for the printed decimals to tell one count)
+            out.append(str(lo))
+        rows.append(out)
+    table = dataclasses.replace(t, rows=rows)
+    return dataclasses.replace(listed, table=table,
+                               what=f"{listed.what}: cell percentages of the {n:,} counted before it, as counts")
 
 
 def _count_differences(found: list[ListedTable], command: str, state: OutputState) -> list[ListedTable]:

@@ -121,6 +121,10 @@ class ListedTable:
     #: "vectors" (SAS's program data vectors), "row" (one row of a frame printed as a Series),
     #: "observations" (a model's statistics per observation: GENMOD's OBSTATS, REG's Output Statistics)
     records: str = ""
+    #: what the command that printed the table tabulated and the condition that selected its rows
+    #: (``table(d$udd[d$alder >= 30])``: ("d$udd", "d$alder >= 30"); ``tab udd``: ("udd", "")), to subtract a
+    #: table of a subset from the table of all printed in the same log
+    selects: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

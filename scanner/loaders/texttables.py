@@ -1488,6 +1488,12 @@ def _dot_thousands(t: TextTable, u: TextTable) -> tuple[TextTable, TextTable]:
     return plain(t), plain(u)
 
 
+def differences(t: TextTable, u: TextTable) -> TextTable | None:
+    """``u`` minus ``t`` cell by cell in ``t``'s rows, over the columns of whole numbers both publish (see
+    :func:`_differences`): ``t`` a table of some of ``u``'s units (a condition's rows), the rest counted."""
+    return _differences(t, u, whole_only=True)
+
+
 def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, group_free: bool = False,
                  whole_only: bool = False) -> TextTable | None:
     """``u`` minus ``t`` cell by cell when ``u`` has ``t``'s columns and rows and no fewer in any cell both
