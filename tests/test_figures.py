@@ -1106,3 +1106,33 @@ def test_marks_on_a_rising_curve_are_no_scatter_of_units(tmp_path: Path, monoton
     f = scan(_svg(tmp_path, "qq.svg", f'<g id="PathCollection_1">{dots}</g>'))
     assert f.verdict is verdict, _detail(f)
     assert "FIG001" in rules(f)
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "svg"])
+def test_kaplan_meier_censoring_marks_are_marks_on_its_curve(tmp_path: Path, suffix: str) -> None:
+    """A Kaplan-Meier curve drawn as steps with a "+" at each censoring time (lifelines' show_censors): its
+    marks sit on the curve's flat steps, also after its last event, where the curve's last level goes on:
+    marks on a line (review), in a PDF as in an SVG, never a scatter of units (block)."""
+    rng = np.random.default_rng(7)
+    times = np.sort(rng.exponential(5.0, 400))
+    events = rng.random(400) < 0.6
+    surv, at_risk = 1.0, len(times)
+    xs, ys, cx, cy = [0.0], [1.0], [], []
+    for t, e in zip(times, events, strict=True):
+        if e:
+            xs += [t, t]
+            ys += [surv, surv * (1 - 1 / at_risk)]
+            surv *= 1 - 1 / at_risk
+        elif t <= times[events][-1] + 5:
+            cx.append(t)
+            cy.append(surv)
+        at_risk -= 1
+    fig, ax = plt.subplots()
+    ax.plot(xs, ys, drawstyle="default", color="C0")
+    ax.plot(cx, cy, "+", color="C0")
+    path = tmp_path / f"km.{suffix}"
+    fig.savefig(path)
+    plt.close(fig)
+    f = scan(path)
+    assert f.verdict is Verdict.REVIEW, _detail(f)
+    assert any(x.rule == "FIG001" and "on a line" in x.message for x in f.findings), _detail(f)

@@ -29,6 +29,7 @@ import io
 import itertools
 import json
 import logging
+import math
 import re
 import struct
 import zlib
@@ -62,7 +63,7 @@ class RefusedXML(Exception):
 
 
 
-def _monotone(pos: list[tuple[float, float]]) -> bool:
+def monotone(pos: list[tuple[float, float]]) -> bool:
     """Whether marks lie on one rising or falling curve (a QQ plot's or an empirical distribution function's
     points, sorted values): read as marks on a line, for a person to judge whether the values are units'."""
     if len(pos) < 20:
@@ -360,7 +361,7 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
                 boxes.append((x, x + w, y, y + h))
         if tag not in ("defs", "clipPath", "style"):
             el.clear()
-    steps = _StepIndex(curves)
+    steps = StepIndex(curves)
     for (serial_no, _sig), pos in marks.items():
         if len(pos) < 2:
             continue
@@ -369,7 +370,7 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
         # on a line of its own group, or sitting on another curve's flat steps (a Kaplan-Meier curve's
         # censoring marks: matplotlib draws them as a marker-only line beside the step line)
         on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in g.lines) or steps.holds(pos) \
-            or _monotone(pos)
+            or monotone(pos)
         element = g.ident or f"group {serial_no}"
         fig.marks.append(MarkGroup(len(pos), len(rounded), shape_of[(serial_no, _sig)], element,
                                    regular=is_regular(pos), on_line=on_line))
@@ -548,7 +549,7 @@ def bar_heights(bars: list[tuple[float, float, float, float]], ticks: list[tuple
 _RUG_TICK = 20.0
 
 
-class _StepIndex:
+class StepIndex:
     """The flat (horizontal) pieces of a figure's drawn curves, by their y: whether marks sit on them."""
 
     def __init__(self, curves: list[list[tuple[float, float]]]) -> None:
@@ -557,6 +558,11 @@ class _StepIndex:
             for (x0, y0), (x1, y1) in itertools.pairwise(pts):
                 if abs(y0 - y1) < 0.01 and abs(x1 - x0) > 0:
                     self.flat[round(y0)].append((min(x0, x1), max(x0, x1), y0))
+            if len(pts) >= 3 and abs(pts[-1][0] - pts[-2][0]) < 0.01 and pts[-1][0] > pts[0][0]:
+                # a step curve that ends with a step down (a Kaplan-Meier curve at its last event): its last
+                # level goes on to the right, where the censored after the last event are marked
+                x_end, y_end = pts[-1]
+                self.flat[round(y_end)].append((x_end, math.inf, y_end))
 
     def holds(self, pos: list[tuple[float, float]], share: float = 0.8, tol: float = 1.0) -> bool:
         """Whether at least ``share`` of the points lie on a flat piece (within ``tol`` units)."""
@@ -572,7 +578,7 @@ class _StepIndex:
 
 
 def rug_ticks(segments: list[tuple[tuple[float, float], tuple[float, float]]],
-              steps: _StepIndex | None = None) -> MarkGroup | None:
+              steps: StepIndex | None = None) -> MarkGroup | None:
     """A rug (seaborn's rugplot, an eventplot, vlines at each value): segments of one length side by side on
     one line, one per observation at its own value. The largest such set as marks (two or more short ticks,
     ten or more long lines); a few reference lines or error bars of different lengths are no rug. Short

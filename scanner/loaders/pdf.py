@@ -465,6 +465,8 @@ class _Drawing:
         #: a mark's width and height on the page (a form's box, a path's extent)
         self.size: dict[str, tuple[float, float]] = {}
         self.lines: list[set[tuple[float, float]]] = []
+        #: the drawn lines' points in order (their flat steps: a Kaplan-Meier curve's censoring marks sit on them)
+        self.curves: list[list[tuple[float, float]]] = []
         self.handles: list[tuple[float, float, float]] = []  # legend samples of lines: (x0, x1, y)
         self.open_lines = 0  # data lines that do not close on themselves (a spaghetti plot's lines)
         self.pictures: list[tuple[int, int]] = []
@@ -566,6 +568,8 @@ class _Drawing:
                 self.handles.append((min(xs), max(xs), ys[0]))
                 return
             self.lines.append({(round(x, 1), round(y, 1)) for x, y in path})
+            if len(self.curves) < MAX_RECTS:
+                self.curves.append(list(path))
             if path[0] != path[-1]:  # (an outline closed by returning to its start, a heatmap's cell, is no line)
                 self.open_lines += 1
         if len(path) >= 6 and not curves and len(self.rects) < MAX_RECTS:
@@ -606,7 +610,10 @@ class _Drawing:
         return box_plot_outliers(self.boxes, self.segments, self.centres)
 
     def groups(self) -> list[MarkGroup]:
+        from scanner.loaders.images import StepIndex, monotone
+
         out = []
+        steps = StepIndex(self.curves)
         for key, pos in self.marks.items():
             if self.handles:
                 # (a legend's markers sit on its sample lines: they mark no data)
@@ -615,7 +622,10 @@ class _Drawing:
             if len(pos) < 2:
                 continue
             rounded = {(round(x, 1), round(y, 1)) for x, y in pos}
-            on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in self.lines)
+            # (on a line of the drawing, on a curve's flat steps as censoring marks on a Kaplan-Meier curve, or
+            # on one rising or falling curve: as the SVG reader reads them)
+            on_line = any(len(rounded & line) >= 0.8 * len(rounded) for line in self.lines) or steps.holds(pos) \
+                or monotone(pos)
             size = self.size.get(key)
             out.append(MarkGroup(len(pos), len(rounded), self.kind[key], "drawing", regular=is_regular(pos),
                                  on_line=on_line, cells=size is not None and tiles(pos, *size)))
