@@ -2245,7 +2245,38 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
     """Every pipe table, LaTeX table and space-aligned table in ``text`` (lines numbered from ``first_line``);
     a table stacking statistics under each row's counts is given by its count rows (:func:`count_rows`)."""
     for table in _find_tables(text, first_line):
-        yield count_rows(joined_parentheses(joined_quantile_labels(table)))
+        yield count_rows(joined_parentheses(joined_quantile_labels(split_genotype_counts(table))))
+
+
+# Counts of three genotypes written in one cell, PLINK --model's "1/19/64" (AA/AB/BB), or of two alleles, "21/147".
+_SLASHED_COUNTS = lazy_compile(r"^\d+/\d+(?:/\d+)?$")
+
+
+def split_genotype_counts(table: TextTable) -> TextTable:
+    """``table`` with each column of slash-separated counts, some of three (PLINK --model's AFF and UNAFF:
+    "1/19/64" genotypes, "21/147" alleles), split into one column per count ("AFF 1", "AFF 2", "AFF 3"): each is
+    a count of persons (or of their alleles), 1 person with a rare genotype a small cell. A column of pairs
+    alone ("2/150", a count of a denominator) is left to the count reading."""
+    split = [k for k in range(len(table.names))
+             if (cells := [r[k].strip() for r in table.rows if k < len(r) and r[k].strip()])
+             and all(_SLASHED_COUNTS.match(c) for c in cells) and any(c.count("/") == 2 for c in cells)]
+    if not split:
+        return table
+    names: list[str] = []
+    for k, n in enumerate(table.names):
+        names.extend([f"{n} {j}" for j in (1, 2, 3)] if k in split else [n])
+    rows = []
+    for r in table.rows:
+        row: list[str] = []
+        for k, c in enumerate(r):
+            if k in split:
+                parts = c.strip().split("/") if c.strip() else []
+                row.extend([*parts, *[""] * (3 - len(parts))])
+            else:
+                row.append(c)
+        rows.append(row)
+    counts = (*table.counts, *(f"{table.names[k]} {j}" for k in split for j in (1, 2, 3)))
+    return dataclasses.replace(table, names=unique_names(names), rows=rows, counts=counts)
 
 
 # A quantile's level as JMP and SAS print it in the first column of their quantiles: "100.0%", "2.5%", "50 %".
