@@ -64,7 +64,7 @@ from scanner.loaders.texttables import TextTable, TextTableSource, find_tables, 
 from scanner.pid_scan import Detection, IdentifierScan, TableIdentifierScanner, named_key_values, scan_names, typed_in
 from scanner.rules.context import FileFacts
 from scanner.rules.documents import DocumentFacts, EmbeddedFacts, HiddenTextFacts
-from scanner.rules.figures import DataFacts, FigureFacts, MarkFacts
+from scanner.rules.figures import STATED_SIZE, DataFacts, FigureFacts, MarkFacts
 from scanner.rules.models import ModelFacts
 from scanner.rules.registry import Shape
 
@@ -535,7 +535,9 @@ class _DocumentScan:
                                 [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line, m.cells)
                                  for m in fig.marks], outliers=fig.outliers, lines=fig.lines,
                                 unit_labels=len({x.strip().lower() for x in fig.labels if UNIT_LABEL.match(x)}),
-                                stated_units=any(EACH_MARK_A_UNIT.search(x) for x in fig.labels))
+                                stated_units=any(EACH_MARK_A_UNIT.search(x) for x in fig.labels),
+                                whiskered=fig.whiskered,
+                                size_labels=[x for x in fig.labels if STATED_SIZE.search(x)][:50])
             self._labels(fig)
             for ds in fig.data:
                 self.doc.data.append(self._data(ds, place))

@@ -1136,3 +1136,22 @@ def test_kaplan_meier_censoring_marks_are_marks_on_its_curve(tmp_path: Path, suf
     f = scan(path)
     assert f.verdict is Verdict.REVIEW, _detail(f)
     assert any(x.rule == "FIG001" and "on a line" in x.message for x in f.findings), _detail(f)
+
+
+@pytest.mark.parametrize("suffix", ["svg", "pdf"])
+@pytest.mark.parametrize(("smallest", "verdict"), [(6, Verdict.REVIEW), (2, Verdict.FAIL), (25, Verdict.PASS)])
+def test_box_plot_of_a_small_stated_group(tmp_path: Path, suffix: str, smallest: int, verdict: Verdict) -> None:
+    """A box plot whose labels state its groups' sizes ("Barnmorskor (n=6)"): the box and whiskers of a group
+    under ten are its quartiles and extremes, single units' values (review); under the threshold, block."""
+    rng = np.random.default_rng(11)
+    sizes = [412, 96, smallest]
+    data = [rng.normal(40000, 5000, n) for n in sizes]
+    fig, ax = plt.subplots()
+    ax.boxplot(data, showfliers=False)
+    ax.set_xticks([1, 2, 3], [f"{name}\n(n={n})" for name, n in zip(["Sjuksköterskor", "Läkare", "Barnmorskor"],
+                                                                    sizes, strict=True)])
+    path = tmp_path / f"box.{suffix}"
+    fig.savefig(path)
+    plt.close(fig)
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)

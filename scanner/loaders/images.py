@@ -381,6 +381,8 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
     fig.lines = max(panel_lines.values(), default=0)
     if centres and boxes and segments:
         fig.outliers = box_plot_outliers(boxes, segments, centres)
+    if boxes and segments:
+        fig.whiskered = whiskered_boxes(boxes, segments)
     ticks = [(tick_label[k], tick_at[k]) for k in tick_at if k in tick_label and k[0] == "y"]
     slack = 1.0
     if len(ticks) < 2:
@@ -686,6 +688,33 @@ def box_plot_outliers(boxes: list[tuple[float, float, float, float]],
                             if abs(pt[axis] - centre) <= tol and sign * (pt[other] - end) > 0.5:
                                 found.add((round(pt[0], 1), round(pt[1], 1)))
     return len(found)
+
+
+def whiskered_boxes(boxes: list[tuple[float, float, float, float]],
+                    segments: list[tuple[tuple[float, float], tuple[float, float]]], tol: float = 1.0) -> int:
+    """The boxes with a whisker (a segment along the value axis from the middle of the box's edge outwards,
+    as :func:`box_plot_outliers` reads them): a box plot's groups, each drawing its quartiles and extremes."""
+    from collections import defaultdict
+
+    found = 0
+    for axis in (0, 1):
+        other = 1 - axis
+        lines: dict[int, list[tuple[float, float, float]]] = defaultdict(list)
+        for a, b in segments:
+            if abs(a[axis] - b[axis]) <= 0.01:
+                lo, hi = sorted((a[other], b[other]))
+                lines[round(a[axis])].append((a[axis], lo, hi))
+        for box in boxes if lines else ():
+            across_lo, across_hi, along_lo, along_hi = box if axis == 0 else (box[2], box[3], box[0], box[1])
+            if across_hi - across_lo <= tol or along_hi - along_lo <= 0:
+                continue
+            centre = (across_lo + across_hi) / 2
+            if any(abs(at - centre) <= tol and ((abs(lo - along_hi) <= tol and hi > along_hi + tol)
+                                                or (abs(hi - along_lo) <= tol and lo < along_lo - tol))
+                   for key in range(round(centre - tol) - 1, round(centre + tol) + 2)
+                   for at, lo, hi in lines.get(key, ())):
+                found += 1
+    return found
 
 
 # An axis or title naming counts ("Antal personer", "Number of patients", "Count") and not a rate or share.

@@ -218,6 +218,8 @@ class Figure:
     bar_heights: list[float] = field(default_factory=list)
     #: points drawn beyond a box plot's whiskers (its outliers: each one unit's value)
     outliers: int = 0
+    #: boxes drawn with whiskers (a box plot's groups: each draws its quartiles and its extremes)
+    whiskered: int = 0
     #: data lines of three points or more (not axes, ticks, grid or legend): a line per series
     lines: int = 0
 

@@ -29,7 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from scanner.lazy_regex import lazy_compile
-from scanner.loaders.images import MARK_SIZE, MIN_BARS, TICK_NUMBER, bar_heights, box_plot_outliers, stair_bars
+from scanner.loaders.images import (
+    MARK_SIZE,
+    MIN_BARS,
+    TICK_NUMBER,
+    bar_heights,
+    box_plot_outliers,
+    stair_bars,
+    whiskered_boxes,
+)
 from scanner.loaders.office import (
     MAX_ATTACHED_BYTES,
     UNIT_LABEL,
@@ -377,6 +385,7 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
             labels = [r.text for r in runs]
             bars = True
     outliers = drawing.outliers()
+    whiskered = whiskered_boxes(drawing.boxes, drawing.segments) if drawing.boxes and drawing.segments else 0
     lines = drawing.open_lines
     # a page that draws marks, bars or lines holds a figure: a spaghetti plot's lines, a swimmer plot's bars
     # (off any common baseline) beside labels that name single units
@@ -397,9 +406,9 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         tiles = named >= 3
         if tiles:
             labels = placed
-    if groups or heights or bars or outliers or lines >= 3 or units or tiles:
+    if groups or heights or bars or outliers or whiskered or lines >= 3 or units or tiles:
         fig = Figure(place.with_element("drawing"), "PDF drawing", producer=producer, marks=groups,
-                     labels=labels, bar_heights=heights, outliers=outliers, lines=lines)
+                     labels=labels, bar_heights=heights, outliers=outliers, lines=lines, whiskered=whiskered)
         out.figures.append(fig)
     for k, (w, h) in enumerate(drawing.pictures, start=1):
         out.figures.append(Figure(place.with_element(f"picture {k}"), "PDF picture", producer=producer,

@@ -9,12 +9,14 @@ image's marks cannot be read: it is a FIL001 review naming its size and producin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
+from scanner.lazy_regex import lazy_compile
 from scanner.rules.context import RuleContext
 from scanner.rules.registry import Shape, rule
 
@@ -53,6 +55,10 @@ class FigureFacts:
     lines: int = 0  # data lines (three points or more): a line per series, or per unit in a spaghetti plot
     #: the figure's own text says each mark is one unit ("hver prik er en elev", "each dot is a patient")
     stated_units: bool = False
+    #: boxes drawn with whiskers (a box plot's groups), and the figure's labels that state a group's size
+    #: ("Barnmorskor (n=6)"; value-bearing: masked in any message)
+    whiskered: int = 0
+    size_labels: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         made = f", made by {self.producer}" if self.producer else ""
@@ -90,6 +96,7 @@ class UnitPlotOptions:
     review_marks: int = 5
     block_marks: int = 30
     review_lines: int = 10
+    review_box_group: int = 10
 
     def __post_init__(self) -> None:
         if self.review_marks < 2:
@@ -109,6 +116,23 @@ def _where(page: int | None, slide: int | None, element: str | None) -> str:
     if element:
         parts.append(masking.mask_name(element))
     return f" ({', '.join(parts)})" if parts else ""
+
+
+# A group's size in a figure's label: "(n=6)", "n = 6", "N=6".
+STATED_SIZE = lazy_compile(r"(?i)(?<![\w])n\s*=\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})*|\d+)(?![\d])")
+
+
+def _small_box_groups(fig: FigureFacts, review_below: int) -> tuple[int, str] | None:
+    """The smallest group a box plot's labels state under ``review_below`` (size, label), or None."""
+    if not fig.whiskered or review_below <= 0:
+        return None
+    found = []
+    for label in fig.size_labels:
+        for m in STATED_SIZE.finditer(label):
+            n = int(re.sub(r"\D", "", m.group(1)))
+            if 0 < n < review_below:
+                found.append((n, label))
+    return min(found) if found else None
 
 
 @rule("FIG001", "unit-level-plot", Severity.BLOCK, (Shape.DOCUMENT,), UnitPlotOptions)
@@ -152,6 +176,21 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
                 "without them (matplotlib showfliers=False, ggplot2 outlier.shape = NA).",
                 masking.note(f"{fig.outliers:,} outlying points"),
                 page=fig.page, slide=fig.slide, element=fig.element, identity=f"{fig.element}:outliers",
+            )
+        small = _small_box_groups(fig, opts.review_box_group)
+        if small is not None:
+            n, label = small
+            threshold = ctx.profile.threshold
+            yield ctx.finding(
+                f"Figure ({fig.describe()}){_where(fig.page, fig.slide, fig.element)} is a box plot, and its label "
+                f"{masking.mask_label(label)!r} states a group of fewer than "
+                f"{threshold if n < threshold else opts.review_box_group} units: its box "
+                "and whiskers draw that group's quartiles, minimum and maximum (single units' values)"
+                + ("." if n < threshold else "; a person must judge whether they may leave."),
+                masking.evidence(f"group size {masking.count_band(1, threshold)}" if n < threshold
+                                 else f"group size {threshold}-{opts.review_box_group - 1}"),
+                page=fig.page, slide=fig.slide, element=fig.element, identity=f"{fig.element}:box-group",
+                severity=None if n < threshold else Severity.REVIEW,
             )
         if fig.unit_labels >= 2:
             # a swimmer plot, or a bar or line per person: its labels name the units ("Patient 1".."Patient 10")
