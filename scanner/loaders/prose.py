@@ -107,7 +107,13 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"søskende|syskon|indvandrere|invandrare|flygtninge|flyktingar|"
                  r"pensionister|pensionärer|læger|läkare|sygeplejersker|sjuksköterskor|lærere|lärare|ansøgere|"
                  r"sökande|klienter|medlemmer|medlemmar|kunder|deltagere|deltagare|respondenter|studerende|"
-                 r"studenter|soldater|fanger|fångar|"
+                 r"studenter|soldater|fanger|fångar|selvmord|självmord|observationer|observasjoner|fødsler|"
+                 r"födslar|fødsler|rederier|rederiene|"
+                 # definite plurals ("de 12 patienterna", "de 8 deltakerne", "av de 14 fallen")
+                 r"patienterna|patienterne|pasientene|personerna|personerne|personene|kvinnorna|kvinderne|"
+                 r"kvinnene|männen|mændene|mennene|barnen|børnene|barna|eleverna|eleverne|elevene|fallen|"
+                 r"tilfællene|tilfellene|deltakerne|deltagerne|deltagarna|virksomhederne|virksomhetene|"
+                 r"företagen|foretakene|ansatte|anställda|deltakere|pasienter|tilfeller|dødsfall|"
                  # (persons named by where they were born: "syriskfødte", "utrikes födda", "norskfødte")
                  r"\w+fødte|\w+födda|\w+fødde|"
                  # Finnish, in the partitive a numeral takes ("2 henkilöä", "3 potilasta") and the plural
@@ -124,11 +130,11 @@ _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|
                r"fathers?|infants?|newborns?|neonates?|adults?|survivors?|users?|victims?|inmates?|prisoners?|"
                r"twins?|siblings?|pairs?|immigrants?|refugees?|pensioners?|retirees?|veterans?|"
                r"soldiers?|nurses?|doctors?|physicians?|teachers?|applicants?|claimants?|clients?|customers?|"
-               r"members?|owners?|farmers?|" + _NORDIC_NOUNS)
+               r"members?|owners?|farmers?|suicides?|observations?|deliveries|" + _NORDIC_NOUNS)
 _GAP = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
 _PROSE_UNITS = lazy_compile(
     # (a sentence wrapped at the page's edge breaks a line between the number and its noun)
-    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")" + _GAP + r"(\w+" + _GAP + r")?("
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")" + _GAP + r"((?!\d)\w+" + _GAP + r")?("
     + _UNIT_NOUNS + r")\b"
     r"(?![-/]|[ \t]+(?:per|each|in each|households?|husstande?|hushåll|or more|eller flere|or fewer|at a time)\b)",
     re.IGNORECASE)
@@ -136,7 +142,9 @@ _PROSE_UNITS = lazy_compile(
 # children", "more than 2 persons", "aged 1 year", "cells of 1 or 2 persons".
 _NOT_A_COUNT_BEFORE = lazy_compile(r"(?:table|figure|fig\.|model|step|group|panel|appendix|section|chapter|wave|"
                                  r"tabel|figur|with|med|than|end|än|least|mindst|minst|up to|op til|aged?|"
-                                 r"under|over|below|above|≥|<|>|≤|per|every|hver|each|top|first|last|or|eller|to|til|till|-|–)\s*$",
+                                 r"under|over|below|above|≥|<|>|≤|per|every|hver|each|top|first|last|or|eller|to|til|till|-|–|"
+                                 # ("the largest two firms": how a dominance rule is worded)
+                                 r"largest|biggest|smallest|st(?:ø|o|ö)rste|största|storsta|mindste|minsta)\s*$",
                                  re.IGNORECASE)
 
 
@@ -184,6 +192,57 @@ _THE_ONLY = lazy_compile(r"(?<![\w])(?:den eneste|det eneste|den enda|den ende|d
                          r"ainoa|ainut)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:kvinde|kvinna|kvinne|mand|mann|woman|"
                          r"nainen|mies|pige|dreng|girl|boy|child|barn|patient|pasient|potilas|person|individual|"
                          r"virksomhed|företaget|foretaket|firm|company|employer|employee)\b", re.IGNORECASE)
+
+
+# Nouns of one unit, for the counts of one written as a word.
+_ONE_NOUNS = (r"patient|person|individual|child|boy|girl|man|woman|case|death|birth|firm|company|employee|student|"
+              r"pupil|resident|pair|mother|father|infant|participant|respondent|victim|suicide|observation|"
+              r"kvinde|kvinne|kvinna|mand|mann|barn|pige|jente|flicka|dreng|gutt|pojke|pasient|tilfælde|tilfelle|"
+              r"fall|dødsfald|dødsfall|dödsfall|fødsel|födsel|virksomhed|bedrift|företag|foretak|elev|deltager|"
+              r"deltaker|deltagare|selvmord|självmord|tvillingpar|tvilling|observasjon|observation|tapaus|"
+              r"potilas|henkilö|lapsi|nainen|mies|yritys")
+# A count of one written as a word where it counts: "Only one child", "Kun én kvinde", "Bare ett barn", "et
+# enkelt tilfælde", "We identified one case" (not "one person can have several records": methods' wording).
+_ONE_UNIT = lazy_compile(
+    r"(?<![\w])(?:(?:only|just|merely|kun|bare|endast|bara|blott|vain|ainoastaan|ainoastaan)[ \t]+"
+    r"(?:one|én|ét|en|et|ett|ei|eitt|yksi|a single|a)"
+    r"|(?:et|ett|en|ei|eitt|a)[ \t]+(?:enkelt|enkel|enda|eneste|einaste|single)"
+    r"|(?:identified|found|observed|registered|recorded|diagnosed|fandt|fant|hittade|identificerede|"
+    r"identifiserte|identifierade|registrerede|registrerte|registrerade|havde|hadde|hade|had)[ \t]+(?:only[ \t]+)?"
+    r"(?:one|én|ett|ét|ei|eitt|a single))"
+    r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:" + _ONE_NOUNS + r")(?:en|et|n|t|a)?\b", re.IGNORECASE)
+# The rest of a group stated before its part: "Of the 14 cases, 12 were men", "Av de 14 fallen var 12 män",
+# "431 children were born alive. Of these, 429 died": the group less the part (2) is a count too.
+_OF_THE = (r"(?:of the|of these|of those|of them|of all|among the|among these|af de|af disse|af dem|blandt de|"
+           r"blandt disse|av de|av disse|av dem|blant de|blant disse|bland de|bland dessa|av dessa|heraf|herav|"
+           r"varav|därav|joista)")
+_REST_NAMED = lazy_compile(
+    r"(?<![\w])" + _OF_THE + r"[ \t]+(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(?:[\w-]+[ \t]+){0,4}?"
+    r"(?:" + _UNIT_NOUNS + r")?[^.;:\n\d]{0,60}?(?<![\w.,])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\d.,]*[ \t]*"
+    r"(?:%|pct|procent|prosent|percent|år|years?|dage|days?|dagar|døgn|måneder|months?|kr|dkk|sek|nok|mio|"
+    r"mill|\d))", re.IGNORECASE)
+_REST_OF_BEFORE = lazy_compile(
+    r"(?:^|[.;:][ \t]+|\n)" + _OF_THE + r",?[ \t]+(?:[\w-]+[ \t]+){0,2}?(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)"
+    r"(?![\d.,]*[ \t]*(?:%|pct|procent|prosent|percent|år|years?|dage|days?|dagar|måneder|months?|kr))",
+    re.IGNORECASE)
+
+
+def _number(text: str) -> int:
+    return int(re.sub(r"[ ,.\u00a0]", "", text))
+
+
+def _rest_named(m: re.Match[str]) -> int:
+    whole, part = _number(m.group(1)), _number(m.group(2))
+    return whole - part if part < whole else 0
+
+
+def _rest_of_before(text: str, m: re.Match[str]) -> int:
+    """The group the sentence before states ("431 children ...") less the part after "Of these" (429)."""
+    before = [g for g in _UNIT_COUNT.finditer(text[max(0, m.start() - 300):m.start()])]
+    if not before:
+        return 0
+    whole, part = _number(before[-1].group(1)), _number(m.group(1))
+    return whole - part if part < whole else 0
 
 
 def _rest_of_group(m: re.Match[str]) -> int:
@@ -249,7 +308,10 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_DEATHS, lambda m: int(m.group(1) or m.group(2))),
                (_OF_WHOM, _rest_of_group),
                (_ONE_UNIT_SHARE, lambda m: 1),
-               (_THE_ONLY, lambda m: 1))
+               (_THE_ONLY, lambda m: 1),
+               (_ONE_UNIT, lambda m: 1),
+               (_REST_NAMED, _rest_named),
+               (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)))
     for pattern, value_of in counted:
         line, pos = first_line, 0
         for m in pattern.finditer(text):
@@ -396,7 +458,9 @@ def listed_counts(text: str, first_line: int, skip: set[int], threshold: int) ->
 # The share of the largest unit(s) written in a sentence: "Den største virksomhed står for 90 pct. af
 # omsætningen", "the largest firm accounts for 91% of turnover", "de två största företagen har 88 procent".
 _LARGEST = (r"(?:st(?:ø|oe|o|ö)rste?|största|storsta|largest|biggest|dominant|dominerende|dominerande)")
-_FIRM_NOUNS = (r"(?:virksomhed(?:er)?|firma(?:er)?|firms?|compan(?:y|ies)|enterprises?|f(?:ö|o)retag(?:en|et)?|"
+_FIRM_NOUNS = (r"(?:\w*(?:virksomhed|virksomhet|selskap|bedrift|foretak|rederi|kæde|kjede|kedja|produsent|"
+               r"eksportør|aktør)\w*|"
+               r"virksomhed(?:er)?|firma(?:er)?|firms?|compan(?:y|ies)|enterprises?|f(?:ö|o)retag(?:en|et)?|"
                r"exporters?|eksportører|eksportorer|exportörer|exportorer|importers?|manufacturers?|"
                r"producent(?:er)?|producers?|employers?|arbejdsgiver(?:e)?|selskab(?:er)?|units?|enheder|enheter|"
                r"aktør(?:er)?|players?|koncern(?:er)?)")
@@ -404,7 +468,7 @@ _PROSE_DOMINANCE = lazy_compile(
     # (an abbreviation's full stop does not end the sentence: "står for ca. 88 pct.")
     r"\b(?:(two|to|två|2)\s+)?" + _LARGEST + r"\s+(?:\w+\s+){0,2}?" + _FIRM_NOUNS
     + r"\b(?:[^.%\n]|(?<=ca)\.|(?<=omkr)\.|(?<=approx)\.|(?<=appr)\.|(?<=ung)\.){0,80}?"
-    r"(\d{1,3}(?:[.,]\d+)?)\s*(?:%|pct\.?|procent|percent|prosent|per cent)", re.IGNORECASE)
+    r"(\d{1,3}(?:[.,]\d+)?)[\s~]*\\?(?:%|pct\.?|procent|percent|prosent|per cent)", re.IGNORECASE)
 
 
 def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
@@ -427,6 +491,57 @@ def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
                          tuple(n for n, r in zip(lines, rows, strict=True) if r[0] == "2"))
     return TextTable(["label", "Share of the largest firm (%)"], one or two, lines[0], "prose-dominance",
                      tuple(n for n, r in zip(lines, rows, strict=True) if r[0] == "1") if one else tuple(lines))
+
+
+# The extremes of a group written in a sentence: "the highest income was DKK 2.3 million", "Den eldste deltakeren
+# var 103 år", "medianlønnen var 312.000 kr.", "moderens alder mellem 19 og 41 år".
+_EXTREME_WORD = (r"(?:highest|lowest|oldest|youngest|largest|smallest|maximum|minimum|median|percentile|"
+                 r"h(?:ø|o|ö)(?:j|y|g)este?|h(?:ö|o)gsta|laveste|lägsta|lagsta|(?:æ|ä|a|e)ldste?|äldsta|yngste|"
+                 r"yngsta|st(?:ø|ö)rste|största|mindste|minsta|korkein|matalin|vanhin|nuorin|\w*median\w*|"
+                 r"\w*percentil\w*|\d{1,2}-percentil\w*)")
+_PROSE_EXTREME = lazy_compile(
+    r"(?<![\w-])" + _EXTREME_WORD + r"\b[^.;\n\d]{0,60}?(?<![\w.,])(-?\d{1,3}(?:[ .,\u00a0]\d{3})*(?:[.,]\d+)?)"
+    r"(?![\d.,]*[ \t~\\]*(?:%|pct|procent|prosent|percent))"
+    r"|(?:between|mellem|mellan|mellom|välillä)[ \t]+(\d{1,3}(?:[.,]\d+)?)[ \t]+(?:and|og|och|ja)[ \t]+"
+    r"(\d{1,3}(?:[.,]\d+)?)", re.IGNORECASE)
+# A group's size written before its extremes: "Among the 5 self-employed mink farmers", "I Vardø deltok 8
+# personer", "For de 7 virksomheder", "Blandt de 6 fødsler", "bland de 4 kvinnliga styrelseordförandena".
+_SMALL_GROUP = lazy_compile(
+    r"(?:(?:among|of|for|in|blandt|blant|bland|av|af|for|för|blant)[ \t]+(?:the|de|dei|disse|dessa|these)[ \t]+"
+    r"(\d{1,2})[ \t]+(?!\d)[\w-]+)|(?<![\w.,/])(\d{1,2})[ \t]+(?:(?!\d)[\w-]+[ \t]+)?(?:" + _UNIT_NOUNS + r")\b",
+    re.IGNORECASE)
+
+
+def extremes_in_prose(text: str, first_line: int, review_below: int) -> TextTable | None:
+    """Extremes of a small group written in sentences ("Among the 5 self-employed mink farmers ..., the highest
+    income was DKK 2.3 million"): the group's size stated in the sentence or the one before, under
+    ``review_below``, and a highest, lowest, oldest, median or percentile value, or a range ("between 19 and 41
+    years"), after it. As a table of group size and maximum that EXT001 judges (block under the threshold, else
+    review)."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = 0
+    previous = ""
+    for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        sentence = text[start:end]
+        begin, start = start, end
+        window = previous + " " + sentence
+        previous = sentence
+        # (not a bound: "at least 3 firms", "over 80 år")
+        sizes = [int(g) for m in _SMALL_GROUP.finditer(window) for g in m.groups() if g
+                 and not _NOT_A_COUNT_BEFORE.search(window, max(0, m.start() - 20), m.start())]
+        sizes = [n for n in sizes if 0 < n < review_below]
+        if not sizes:
+            continue
+        for m in _PROSE_EXTREME.finditer(sentence):
+            value = m.group(1) or m.group(3)
+            line = first_line + text.count("\n", 0, begin + m.start())
+            if value is None or line in lines or len(rows) >= _PROSE_MAX_ROWS:
+                continue
+            rows.append([f"sentence {len(rows) + 1}", str(sizes[-1]), re.sub(r"[ .,\u00a0](?=\d{3}\b)", "", value)
+                         .replace(",", ".")])
+            lines.append(line)
+    return TextTable(["label", "N", "Maximum"], rows, lines[0], "prose-extremes", tuple(lines)) if rows else None
 
 
 # A number of units of any size: "150 patienter", "of 1,204 firms", "12 345 personer".
