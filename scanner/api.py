@@ -299,10 +299,6 @@ _KNITTED = lazy_compile(r"^\s{0,3}```\s*\n(?:##|#>)(?: |$)", re.M)
 _CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".json", ".env"})
 
 
-#: A group stated in a sentence under this size whose extremes the text gives is read (EXT001's review_below).
-_EXTREME_REVIEW_BELOW = 10
-
-
 def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: Config, key: bytes) -> list[Finding]:
     """The MODEL and table rules over a note's text (lines numbered from ``first_line``): model sizes,
     tables pasted into it, group sizes and counts of units written in its sentences."""
@@ -339,7 +335,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
                   None if settings else shares_in_prose(text, first_line, in_tables, config.profile.threshold),
                   dominance_in_prose(text, first_line), flowchart_steps(text, first_line, config.profile.threshold),
                   frequency_missing(text, first_line), key_list(text, first_line),
-                  None if settings else extremes_in_prose(text, first_line, _EXTREME_REVIEW_BELOW),
+                  None if settings else extremes_in_prose(text, first_line),
                   None if settings else listed_counts(text, first_line, in_tables, config.profile.threshold)):
         if prose is not None:
             found_tables.append(prose)

@@ -54,8 +54,10 @@ from scanner.loaders.office import (
 )
 from scanner.loaders.prose import (
     dominance_in_prose,
+    extremes_in_prose,
     frequency_missing,
     group_sizes_in_prose,
+    listed_counts,
     shares_in_prose,
     units_in_prose,
     without_references,
@@ -330,7 +332,8 @@ class _DocumentScan:
         threshold = self.config.profile.threshold
         for table in (group_sizes_in_prose(block.text, 1, set(), threshold),
                       units_in_prose(block.text, 1, set(), threshold), shares_in_prose(block.text, 1, set(), threshold),
-                      dominance_in_prose(block.text, 1), frequency_missing(block.text, 1)):
+                      dominance_in_prose(block.text, 1), frequency_missing(block.text, 1),
+                      extremes_in_prose(block.text, 1), listed_counts(block.text, 1, set(), threshold)):
             if table is None:
                 continue
             judged = _Judged()

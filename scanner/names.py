@@ -262,11 +262,21 @@ _AGGREGATE_OF_KEY = lazy_compile(
     r"missing|miss|total|sum)$")
 
 
+# Words that make a key's name a flag or a count of its status, not the key: "cpr_fejl", "pnr_ok", "lopnr_valid",
+# "manglende adresse" (missing address), "cvr_match".
+_KEY_STATUS_WORDS = frozenset({"fejl", "fel", "feil", "virhe", "error", "err", "flag", "flg", "ok", "valid", "gyldig",
+                               "giltig", "ugyldig", "ogiltig", "invalid", "mangler", "manglende", "saknas", "saknad",
+                               "puuttuu", "missing", "status", "check", "kontrol", "kontroll", "match", "matched",
+                               "kobling", "koppling", "linked", "dubletter", "dubbletter", "duplicates"})
+
+
 def identifier_kind(name: str) -> str | None:
     """Which kind of key a column name announces: "register key", "direct identifier", "record key"."""
     lowered = name.strip().lower().replace(" ", "_").replace("-", "_").replace(".", "_")
     if _AGGREGATE_OF_KEY.match(lowered):
         return None  # "Count of pnr" (an Excel pivot table), "antal_pnr", "n_distinct_lopnr": counts of keys
+    if _KEY_STATUS_WORDS.intersection(name_tokens(name)):
+        return None  # "cpr_fejl" (a flag of a link error), "Ekskluderet (manglende adresse)": no key's values
     if NATIONAL_KEYS.search(lowered):
         return "register key"
     if DIRECT_IDENTIFIERS.search(lowered):

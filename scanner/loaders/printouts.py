@@ -1827,6 +1827,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     if "Traceback" in text:
         tables.extend(_traceback_values(lines, what_base or "printed output"))
     tables.extend(_event_counts(lines, what_base or "printed output"))
+    tables.extend(_dropped_counts(lines, language, command, state))
     if language is not Language.SAS:  # (a SAS log's raw records are read over its bytes: _sas_records_in)
         tables.extend(_delimited_records(lines, what_base or "printed output"))
     if language is Language.SAS:
@@ -2137,6 +2138,23 @@ def _sas_vectors_in(buf: np.ndarray, codec: str, first_line: int) -> list[Listed
 
 
 _ERROR_MARK = lazy_compile(rb"_ERROR_=\d+[ \t]+_N_=\d+")
+# A SAS note of the observations a step read or a data set has (see _dropped_counts).
+_SAS_STEP_NOTE = lazy_compile(rb"^[ \t]*NOTE: (?:There were \d+ observations read|The data set [\w.]+ has \d+ "
+                              rb"observations)[^\n]*", re.M)
+
+
+def _sas_steps_in(buf: np.ndarray, codec: str, first_line: int, state: OutputState) -> list[ListedTable]:
+    """:func:`_dropped_counts` over a SAS log's notes of observations read and written (notes, not output)."""
+    view = memoryview(buf)
+    lines: list[_Line] = []
+    line, counted = first_line, 0
+    for m in _SAS_STEP_NOTE.finditer(view):
+        line += int(np.count_nonzero(buf[counted:m.start()] == 10))
+        counted = m.start()
+        lines.append(_Line(line, decode(bytes(view[m.start():m.end()]), codec).rstrip("\r")))
+        if len(lines) > _MAX_VECTOR_ROWS:
+            break
+    return _dropped_counts(lines, Language.SAS, "", state) if lines else []
 # A raw input record written to a SAS log (put _infile_;): a line of three or more ";"- or tab-separated fields
 # starting with a number, no spaces.
 _RAW_RECORD = lazy_compile(rb"^[ \t]*\d[^\s;]*(?:;[^\s;]*){2,}[ \t]*\r?$|^[ \t]*\d[^\s\t]*(?:\t[^\s\t]*){2,}\r?$",
@@ -2287,6 +2305,64 @@ def _delimited_records(lines: list[_Line], what: str, records: str = "") -> list
 
 _PERFECT = lazy_compile(r"predicts (?:success|failure|data) perfectly", re.IGNORECASE)
 _NOT_USED = lazy_compile(r"\b(\d{1,3}(?:,\d{3})+|\d+) obs not used\b")
+
+
+# Stata's report of a drop or keep: "(1 observation deleted)", "(2 observations deleted)".
+_STATA_DELETED = lazy_compile(r"^\s*\((\d{1,3}(?:,\d{3})*|\d+) observations? deleted\)\s*$")
+# A drop by the rows' positions, for missing values or duplicates ("drop if _n == 1" under an imported header).
+_TECHNICAL_DROP = lazy_compile(r"\b_[nN]\b|\bmissing\(|\bmi\(|[=!]=\s*\.(?![\w])|\bdup|\bin\s+\d")
+# SAS's notes of a step: "NOTE: There were 15376 observations read from the data set WORK.STATIN." and "NOTE: The
+# data set WORK.KOHORTE has 15376 observations and 6 variables."
+_SAS_READ = lazy_compile(r"^\s*NOTE: There were (\d+) observations read from the data set ([\w.]+)\.")
+_SAS_HAS = lazy_compile(r"^\s*NOTE: The data set ([\w.]+) has (\d+) observations")
+
+
+def _dropped_counts(lines: list[_Line], language: Language, command: str, state: OutputState) -> list[ListedTable]:
+    """The units a step of the data's selection removed, when the log shows how many: Stata's "(1 observation
+    deleted)"; R's ``nrow(kohort)`` printed before and after a filter (4673, then 4671); a SAS step that read
+    fewer observations than its input data set has (a WHERE) or wrote fewer than it read (IF, DELETE). As a
+    one-cell table each, for TAB001 to judge for review: the condition says something of the removed."""
+    rows: list[list[str]] = []
+    at: list[int] = []
+    if language is Language.STATA:
+        if _TECHNICAL_DROP.search(_last_command(command)):
+            return []  # rows dropped by their position or for missing values, duplicates: no units' condition
+        for x in lines:
+            m = _STATA_DELETED.match(x.text)
+            if m is not None:
+                rows.append([f"observations deleted (line {x.number})", m.group(1).replace(",", "")])
+                at.append(x.number)
+    elif language is Language.R:
+        size = _R_SIZE_CALL.search(_last_command(command))
+        out = [x for x in lines if x.text.strip()]
+        printed = _R_SIZE_OUT.match(out[0].text.strip()) if size and len(out) == 1 else None
+        before = state.sizes.get(size.group(1)) if size and printed else None
+        if printed and before is not None:
+            diff = int(before) - int(re.sub(r"\D", "", printed.group(1)))
+            if diff > 0:
+                rows.append([f"rows removed since the last count (line {out[0].number})", str(diff)])
+                at.append(out[0].number)
+    elif language is Language.SAS:
+        read: list[tuple[str, int]] = []
+        for x in lines:
+            if (m := _SAS_READ.match(x.text)) is not None:
+                name, n = m.group(2).upper(), int(m.group(1))
+                read.append((name, n))
+                known = state.sizes.get(f"sas:{name}")
+                if known is not None and int(known) - n > 0:
+                    rows.append([f"observations a WHERE left out (line {x.number})", str(int(known) - n)])
+                    at.append(x.number)
+            elif (m := _SAS_HAS.match(x.text)) is not None:
+                name, n = m.group(1).upper(), int(m.group(2))
+                if len(read) == 1 and read[0][1] - n > 0 and read[0][0] != name:
+                    rows.append([f"observations the step did not write (line {x.number})", str(read[0][1] - n)])
+                    at.append(x.number)
+                state.sizes[f"sas:{name}"] = str(n)
+                read = []
+    if not rows:
+        return []
+    return [ListedTable(TextTable(["step", "n"], rows, at[0], "dropped", tuple(at)), tuple(at), Origin.TABULATION,
+                        "a step of the data's selection (units removed)")]
 
 
 def _event_counts(lines: list[_Line], what: str) -> list[ListedTable]:
@@ -3500,6 +3576,7 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
         part.tables.extend(_sas_vectors_in(buf, codec, first_line))
         part.tables.extend(_sas_records_in(buf, codec, first_line))
         part.tables.extend(_sas_macro_keys_in(buf, codec, first_line))
+        part.tables.extend(_sas_steps_in(buf, codec, first_line, state))
     # Where commands are echoed, one-line outputs are kept too: a key's values on one line (levelsof lopnr)
     one_line = read.mode in (MODE_STATA, MODE_R, MODE_PYTHON)
     data_seen = 0  # the end of the last block whose commands were read for what they do to the data
@@ -3524,6 +3601,9 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
                 if end - start <= _ONE_LINE_BYTES:
                     one = decode(buf[start:end].tobytes(), codec)
                     part.tables.extend(key_values_line(one, line, read.language, command, read.tool, state))
+                    # (a step of the selection: "(1 observation deleted)", nrow() after a filter, SAS's notes)
+                    part.tables.extend(_dropped_counts([_Line(line, one.strip("\r\n"))], read.language, command,
+                                                       state))
                     if read.language is Language.R:
                         _remember_size(command, one, state)
                 continue

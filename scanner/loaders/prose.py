@@ -108,7 +108,7 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"pensionister|pensionärer|læger|läkare|sygeplejersker|sjuksköterskor|lærere|lärare|ansøgere|"
                  r"sökande|klienter|medlemmer|medlemmar|kunder|deltagere|deltagare|respondenter|studerende|"
                  r"studenter|soldater|fanger|fångar|selvmord|självmord|observationer|observasjoner|fødsler|"
-                 r"födslar|fødsler|rederier|rederiene|"
+                 r"födslar|rederier|rederiene|kvinner|menn|gutter|jenter|pojkar|flickor|drenge|piger|"
                  # definite plurals ("de 12 patienterna", "de 8 deltakerne", "av de 14 fallen")
                  r"patienterna|patienterne|pasientene|personerna|personerne|personene|kvinnorna|kvinderne|"
                  r"kvinnene|männen|mændene|mennene|barnen|børnene|barna|eleverna|eleverne|elevene|fallen|"
@@ -342,10 +342,15 @@ def flowchart_steps(text: str, first_line: int, threshold: int) -> TextTable | N
     if not _FLOWCHART.search(text):
         return None
     sizes: dict[str, int] = {}
-    for m in _FLOW_NODE.finditer(text):
-        sizes.setdefault(m.group(1), int(re.sub(r"[.,\u00a0\u202f ]", "", m.group(3))))
     rows: list[list[str]] = []
     lines: list[int] = []
+    for m in _FLOW_NODE.finditer(text):
+        n = int(re.sub(r"[.,\u00a0\u202f ]", "", m.group(3)))
+        if m.group(1) not in sizes and 0 < n < threshold and len(rows) < _PROSE_MAX_ROWS:
+            # a box of the flowchart that counts fewer units than the threshold ("Missing dispensing data n=2")
+            rows.append([f"flowchart box {m.group(1)}", str(n)])
+            lines.append(first_line + text.count("\n", 0, m.start()))
+        sizes.setdefault(m.group(1), n)
     for m in _FLOW_EDGE.finditer(text):
         a, b = sizes.get(m.group(1)), sizes.get(m.group(2))
         if a is None or b is None or not 0 < a - b < threshold or len(rows) >= _PROSE_MAX_ROWS:
@@ -410,7 +415,7 @@ def key_list(text: str, first_line: int) -> TextTable | None:
 _LIST_COUNT = lazy_compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+(.*?\S)\s*[:=]\s*(?:n\s*=\s*)?"
                            r"(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*(?:\([^)]*\))?\s*$", re.IGNORECASE)
 # Words of a cohort's selection in such a list: the counts are of persons, surely.
-_SELECTION = lazy_compile(r"(?i)exclu|eksklu|udelukke|uteslut|utesteng|poissulje|removed|dropped|lost to follow|"
+_SELECTION = lazy_compile(r"(?i)exclu|eksklu|exklu|udelukke|uteslut|utesteng|poissulje|removed|dropped|lost to follow|"
                           r"emigr|udvandr|utvandr|population|cohort|kohort|persons|patients|personer|patienter|"
                           r"participants|deltagere|deltagare|individuals|individer|henkilö|potilaat")
 # Labels of a list of settings, not of counts: "- Threads: 2", "- Seed: 20240601", "- Stata version: 17".
@@ -419,6 +424,9 @@ _SETTING = lazy_compile(r"(?i)\b(?:threads?|cores?|cpus?|seed|versions?|draws|it
                         r"page|pages|chapter|table|tabel|figure|figur|step|trin|steg|wave|bølge|round|runde|"
                         r"release|year|år|vuosi|month|day|port|priority|timeout|workers?|jobs?)\b")
 _LIST_MIN_ITEMS = 3
+# The same items without a bullet, as a flowchart's box lists them under its heading ("Exkluderade (n = 9 905)"
+# over "Ålder < 65 år: 9 512", "Utvandrade före index: 1"): read only under a heading of a selection.
+_PLAIN_LIST_COUNT = lazy_compile(r"^\s*([^\W\d][^:=\n]{1,80}?)\s*:\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*$")
 
 
 def listed_counts(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
@@ -439,12 +447,18 @@ def listed_counts(text: str, first_line: int, skip: set[int], threshold: int) ->
                     lines.append(at)
         block.clear()
 
+    heading = ""  # the last line before the list that is no item of it
     for k, raw in enumerate(text.split("\n")):
         m = _LIST_COUNT.match(raw.replace("**", "").replace("__", ""))
+        plain = m is None and bool(_SELECTION.search(heading))
+        if plain:
+            m = _PLAIN_LIST_COUNT.match(raw)
         if m is None:
             close()
+            heading = raw
             continue
-        if _SETTING.search(m.group(1)):
+        # (a setting names the item; under a selection's heading only its first word: "Ålder < 65 år: 9 512")
+        if _SETTING.match(m.group(1)) if plain else _SETTING.search(m.group(1)):
             close()
             continue
         block.append((first_line + k, m.group(1), int(re.sub(r"[ ,.\u00a0]", "", m.group(2)))))
@@ -512,7 +526,11 @@ _SMALL_GROUP = lazy_compile(
     re.IGNORECASE)
 
 
-def extremes_in_prose(text: str, first_line: int, review_below: int) -> TextTable | None:
+#: A group stated in a sentence under this size whose extremes the text gives is read (EXT001's review_below).
+EXTREME_REVIEW_BELOW = 10
+
+
+def extremes_in_prose(text: str, first_line: int, review_below: int = EXTREME_REVIEW_BELOW) -> TextTable | None:
     """Extremes of a small group written in sentences ("Among the 5 self-employed mink farmers ..., the highest
     income was DKK 2.3 million"): the group's size stated in the sentence or the one before, under
     ``review_below``, and a highest, lowest, oldest, median or percentile value, or a range ("between 19 and 41

@@ -107,8 +107,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
     scan: CellScan = ctx.fact("published-cells")
     rule_text = f"fewer than {profile.threshold} observations"
     # counts of units read out of sentences ("2 patients died") may be categories: a person decides
-    prose = Severity.REVIEW if table.meta.format in ("text-prose-units-table", "text-prose-shares-table") else None
+    prose = Severity.REVIEW if table.meta.format in ("text-prose-units-table", "text-prose-shares-table",
+                                                     "text-dropped-table") else None
     shares = table.meta.format == "text-prose-shares-table"
+    dropped = table.meta.format == "text-dropped-table"
     for cell in scan.itemised:
         where = ", ".join(f"{k}={v}" for k, v in cell.labels) or f"row {cell.row}"
         what = "an empty cell, which this profile treats as disclosive" if cell.zero else rule_text
@@ -208,6 +210,12 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
                        f"the percentage counts {rule_text} (the share times the size is a count of units), unless it "
                        "is of another group. A person must check.")
             derived = ", a percentage of a size stated in the text"
+        elif dropped:
+            message = (f"The log shows a step of the data's selection that removed {rule_text} (a command's "
+                       "deleted observations, or the difference of two counts it printed): the removed are units "
+                       "with what the condition says about them, unless the condition is technical (duplicates). "
+                       "A person must check.")
+            derived = ", removed by a selection step"
         elif prose is not None:
             message = (f"The text gives a count of persons or firms under the threshold ({rule_text}), unless the "
                        "number names a category (families with 2 children). A person must check.")
