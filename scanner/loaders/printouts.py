@@ -410,6 +410,8 @@ def _first_word(command: str) -> str:
 
 def _stata_origin(command: str) -> Origin | None:
     word = _first_word(command)
+    if word == "estat" and re.search(r"\bestat\s+size\b", command):
+        return Origin.TABULATION  # the observations behind each estimate of a svy mean or total ("Obs")
     if word in _STATA_LISTING:
         return Origin.LISTING
     if word in ("duplicates", "dup", "dupl"):
@@ -885,10 +887,13 @@ def _counts_under_shares(data_secs: list[list[str]], rows_at: list[int]) -> list
         return whole
     for k, end in zip(rows_at, ends, strict=True):
         first = [c.strip() for sec in data_secs[k][1:] for c in sec.split()]
-        if not first or not all(_DECIMAL_CELL.match(c) for c in first):
+        # (svy: tabulate's row proportions end in the total's "1": "0.7219  0.1349  0.1057  0.0376  1")
+        if not first or not all(_DECIMAL_CELL.match(c) or c == "1" for c in first) \
+                or not any(_DECIMAL_CELL.match(c) for c in first):
             return data_secs
         values = [float(c) for c in first]
-        if abs(values[-1] - 100) > 0.01 and abs(sum(values) - 100) > 0.05 * len(values):
+        whole = 1.0 if max(values) <= 1 else 100.0  # proportions or percentages
+        if abs(values[-1] - whole) > 0.0001 * whole and abs(sum(values) - whole) > 0.0005 * whole * len(values):
             return data_secs  # no row of percentages (tabstat's mean over its maximum: not counts under shares)
         below = next((j for j in range(k + 1, end)
                       if (cells := [c.strip() for sec in data_secs[j][1:] for c in sec.split()])
