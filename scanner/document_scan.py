@@ -97,7 +97,10 @@ _FRACTION_LABEL = lazy_compile(r"^\s*(\d{1,7})\s*/\s*(\d{1,7})\s*$")
 # A count with its percentage on a figure's slice or bar: "2 (0,3 %)", "1 412 (52.4%)".
 _COUNT_SHARE_LABEL = lazy_compile(r"^\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*\(\s*\d+(?:[.,]\d+)?\s*%\s*\)\s*$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)", "(n=1 388)" (a space between groups of digits).
-_N_LABEL = lazy_compile(r"(?<![\w.])[nN]\s*[=:]\s*(\d{1,3}(?: \d{3})+(?!\d)|\d[\d,.\u00a0]*\d|\d)")
+# A count written on a figure: "n=2", and the observed of a funnel plot or an SMR bar ("O=1", "obs = 2", "deaths: 2").
+_N_LABEL = lazy_compile(r"(?<![\w.])(?:[nN]|O|[Oo]bs|OBS|[Oo]bserved|[Ee]vents?|[Cc]ases?|[Dd]eaths?|[Dd]øde|[Dd]öda|"
+                        r"[Dd]ødsfald|[Dd]ödsfall|[Hh]ændelser|[Hh]ändelser)\s*[=:]\s*"
+                        r"(\d{1,3}(?: \d{3})+(?!\d)|\d[\d,.\u00a0]*\d|\d)")
 
 
 def _count_bars(fig: Figure) -> list[str]:
