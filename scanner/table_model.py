@@ -1272,6 +1272,8 @@ _CATEGORY_HEADER = lazy_compile(
     r"|\d\s*[-–]\s*(år|aar|years?|yrs?|vuotta|v\.)?\s*$|^\s*[-–]\s*\d+\s*(år|aar|years?|yrs?|vuotta|v\.)?\s*$"
     # bands in a variable's name, written with underscores: "doedsfald_0_4_aar", "ufore_18_29_ar", "bef_65plus"
     r"|(?:^|[_\s])\d{1,3}_\d{1,3}_(?:år|aar|ar|years?|yrs?|vuotta|v)(?:$|[_\s])|(?:^|[_\s])\d{1,3}_?plus(?:$|[_\s])"
+    # ... or after the word for age: "alder_16_66", "age_18_44", "alder_67_pluss"
+    r"|(?:^|[_\s])(?:alder|ålder|age|ika|ikä)_?\d{1,3}_(?:\d{1,3}|pluss|plus)(?:$|[_\s])"
     # the class of units whose value is missing ("Uoplyst køn", "Okänd ålder", "Unknown age"): a category
     # like the columns beside it, not the dimension its word names
     r"|^\s*(uoplyst|ukendt|ukjent|uoppgitt|okänd|okand|unknown|missing|not stated|uppgift saknas)\b",
@@ -1658,7 +1660,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             # (a column of nearly all distinct numbers left of a label is no code: a firm's turnover in a
             # listing "branche;ansatte;omsaetning;region"; a code with one row a label is a code pair, below)
             c.role, c.reason = Role.DIMENSION, "numeric code left of the text labels"
-        elif _is_code_pair(sample, c, texts):
+        elif _is_code_pair(sample, c, texts) and not is_margin_label(c.name.replace("_", " ")):
+            # (a column named as the rows' total, "i_alt", is no code of the labels, however unique its values)
             c.role, c.reason = Role.DIMENSION, "code paired one-to-one with a label column"
             c.unsure = c.unsure or "read as a code of the label beside it, not as counts"
         else:

@@ -1331,7 +1331,9 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
 # aldre"), as a caption names its table's group.
 _OPEN_AGES = lazy_compile(r"(?i)(?<![^\W_])(?:aged?\s+|i alderen\s+)?(\d{1,2})\s*(?:år|aar|years?|vuotta)?\s*"
                           r"(?:og over|og derover|og eldre|and over|and older|or older|or over|eller äldre|"
-                          r"eller ældre|eller mer|ja yli|ja vanhemmat)(?![^\W_])|(?<![^\W_])(\d{1,2})\+")
+                          r"eller ældre|eller mer|ja yli|ja vanhemmat)(?![^\W_])|(?<![^\W_])(\d{1,2})\+"
+                          # a program's variable name: "alder_67_pluss", "age_65plus", "alder67p"
+                          r"|(?<![^\W_])(?:alder|ålder|age|ika|ikä)_?(\d{1,2})_?(?:pluss|plus|p|og_over|and_over)(?![^\W_])")
 # A band below an age ("under 65 år", "younger than 65", "alle 65-vuotiaat"): 0 to the age before it.
 _UNDER_AGES = lazy_compile(r"(?i)(?<![^\W_])(?:(?:under|yngre end|yngre enn|yngre än|younger than|below|aged under)"
                            r"\s+(\d{1,2})(?:\s*-?\s*(?:år|aar|years?|vuotta))?|alle\s+(\d{1,2})\s*-?\s*vuotiaat)"
@@ -1341,8 +1343,8 @@ _EVERY_AGE = lazy_compile(r"(?i)(?<![^\W_])(?:alle aldre|alle aldersgrupper|alla
 _PARENTHETICAL = lazy_compile(r"\([^()]*\)")
 _PANEL_LABEL = lazy_compile(r"(?i)(?<![^\W_])(?:panel|del|osa)\s+[A-Z0-9]\b\s*[:.]?")
 # A band named after "ages" without a unit: "ages 16–64", "aged 18-24", "alder 30-49".
-_AGES_NAMED = lazy_compile(r"(?i)(?<![^\W_])(?:ages?|aged|alder|ålder|ikä)\s+\d{1,2}\s*[-–]\s*\d{1,2}(?![\d\s]*"
-                           r"(?:år|aar|years?|yrs|vuotta|v)(?![^\W_]))(?!\d)")
+_AGES_NAMED = lazy_compile(r"(?i)(?<![^\W_])(?:ages?|aged|alder|ålder|ikä)(?:\s+|_)\d{1,2}(?:\s*[-–]\s*|_)\d{1,2}"
+                           r"(?![\d\s]*(?:år|aar|years?|yrs|vuotta|v)(?![^\W_]))(?!\d)")
 _OLDEST = 200
 # The units a band's caption names them by ("persons aged 0-64", "personer i alderen 18-64"): the same units as
 # the caption of every age, which may not name them.
