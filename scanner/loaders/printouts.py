@@ -1615,6 +1615,18 @@ def _read_command(language: Language, command: str, tool: str) -> tuple[str, str
 _R_SIZE_CALL = lazy_compile(r"\b(?:nrow|NROW|length|sum\(!is\.na)\(\s*([A-Za-z.][\w.]*)")
 # the size printed: "[1] 2", or cat("Antal:", format(nrow(d), big.mark = ".")) -> "Antal: 8.412.977"
 _R_SIZE_OUT = lazy_compile(r"^(?:\s*\[1\]\s+|[^\n\d]*?)(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)\s*$")
+_R_QUANTILE = lazy_compile(r"^\s*(?:print\s*\(\s*)?quantile\s*\(")
+
+
+def _percentile_name(name: str) -> str:
+    """R quantile()'s column name as a percentile: "10%" -> "P10", "0%" -> "Min", "100%" -> "Max"."""
+    m = re.fullmatch(r"\s*(\d{1,3}(?:\.\d+)?)%\s*", name)
+    if m is None:
+        return name
+    level = m.group(1)
+    return "Min" if float(level) == 0 else "Max" if float(level) == 100 else f"P{level}"
+
+
 _R_SUMMARY_OF = lazy_compile(r"^\s*(?:summary|quantile|range|fivenum|min|max)\(\s*([A-Za-z.][\w.]*)")
 
 
@@ -1640,6 +1652,9 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             if stats:
                 tables = [_retitled(t, _collapse_names(list(t.table.names), stats)) for t in tables]
         _remember_size(command, text, state)
+        if _R_QUANTILE.match(_last_command(command)):
+            # quantile()'s names are its levels ("10%", "50%"): percentiles, not shares or counts
+            tables = [_retitled(t, [_percentile_name(n) for n in t.table.names]) for t in tables]
         of = _R_SUMMARY_OF.match(_last_command(command))
         n = state.sizes.get(of.group(1)) if of else None
         if n is not None:
