@@ -141,7 +141,9 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
         return out
     dims = [d for d in table.dimensions if d not in _categories_read_as_labels(table, measures)]
     measures = sorted(measures + [d for d in table.dimensions if d not in dims], key=lambda c: c.index)
-    if not _has_hidden_cells(table, measures):
+    if not _has_hidden_cells(table, measures) or (table.count_rows and not _hidden_in_count_rows(table, measures)):
+        # (a long table of measures, SAS FREQ's "Frequency / Percent / Row Pct / Col Pct" under each level: the
+        # blank Row Pct of the Total column is no suppressed cell; only blanks among the counts' rows are)
         return out
     _code_hierarchy(table, dims, measures, out, threshold)
     _shares_of_total(table, dims, measures, out, p_percent)
@@ -453,6 +455,16 @@ def _hidden_by_markers(table: TableModel, parsed: pl.DataFrame, names: list[str]
                 return False
             marked = marked or bool(shown)
     return marked
+
+
+def _hidden_in_count_rows(table: TableModel, measures: Sequence[ColumnInfo]) -> bool:
+    """Whether a blank or marked cell sits in a row of counts of a long table of measures (its label column
+    names the rows' measure: the count rows of :attr:`TableModel.count_rows`)."""
+    label, counted = next(iter(table.count_rows.values()))
+    labels = table.sample.get_column(label).to_list()
+    rows = [k for k, v in enumerate(labels) if v in counted]
+    columns = [table.sample.get_column(c.name).to_list() for c in measures if c.name != label]
+    return any(col[k] is None for col in columns for k in rows)
 
 
 def _has_hidden_cells(table: TableModel, measures: Sequence[ColumnInfo]) -> bool:
