@@ -1195,6 +1195,12 @@ def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
         top = name_tokens(pieces[0])
         if len(pieces) >= 2 and top and top[0] in DIMENSION_WORDS and not set(top[1:]) & _CODE_WORDS:
             groups.setdefault(f"| {pieces[0]}", []).append((c.name, tuple(pieces[1:])))
+    # groups numbered or lettered ("Arm 1", "Arm 2", "Arm 3"; "Gruppe A", "Gruppe B"): a trial's arms, levels
+    for c in numeric:
+        tokens = name_tokens(c.name)
+        if len(tokens) == 2 and tokens[0] in _LETTERED_GROUPS and " " in c.name.strip() \
+                and ((tokens[1].isdigit() and len(tokens[1]) <= 2) or (len(tokens[1]) == 1 and tokens[1].isalpha())):
+            groups.setdefault(f"# {tokens[0]}", []).append((c.name, (tokens[1],)))
     # time points of a follow-up as columns ("År 0", "År 1", ... "År 10": a table of numbers at risk; "Month 6")
     for c in numeric:
         tokens = name_tokens(c.name)
@@ -1415,6 +1421,15 @@ def _decile_grid(levels: set[str]) -> bool:
     return len(levels & tens) >= 3 and bool(grid) and levels <= tens | _PERCENTILE_LEVELS - {"q1", "q3"}
 
 
+# Words a lettered group follows ("Treatment B", "Behandling B", "Arm B", "Gruppe B"): a level, not a coefficient.
+_LETTERED_GROUPS = frozenset({"treatment", "behandling", "behandlingsgruppe", "arm", "group", "gruppe", "grupp",
+                              "ryhmä", "cohort", "kohort", "site", "region", "type", "typ", "kategori", "category",
+                              "class", "klasse", "klass", "level", "niveau", "nivå", "dose", "dosis", "intervention",
+                              "trial", "study", "studie", "center", "centre", "hospital", "sygehus", "sjukhus",
+                              "skole", "school", "firm", "firma", "branche", "sector", "sektor", "område", "area",
+                              "zone"})
+
+
 def _settle_statistics(columns: list[ColumnInfo]) -> None:
     """Keep a weak model-output name ("B", "SE", "t") as a statistic only when a column with an
     unmistakable model-output name ("Estimate", "Std. Error", "Pr(>|t|)") is in the same table, and short
@@ -1431,8 +1446,11 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
             c.statistic = None
     def weak(c: ColumnInfo) -> bool:
         # the lowest line of a header over several lines names the statistic (esttab's "Mand | b": its
-        # cells() label row under the column titles)
-        return c.name.rsplit(" | ", 1)[-1].strip().lower().rstrip(".") in _WEAK_STATISTIC_NAMES
+        # cells() label row under the column titles); a group lettered "B" ("Treatment B", "Arm B") is a level
+        last = c.name.rsplit(" | ", 1)[-1].strip().lower().rstrip(".")
+        tokens = name_tokens(last)
+        return last in _WEAK_STATISTIC_NAMES or (
+            len(tokens) == 2 and tokens[1] in _WEAK_STATISTIC_NAMES and tokens[0] in _LETTERED_GROUPS)
 
     strong = any(c.statistic in ("estimate", "spread") and not weak(c) for c in columns)
     if strong:
