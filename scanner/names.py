@@ -384,6 +384,13 @@ _COUNT_WITH_PERCENT = lazy_compile(
     r"^\s*(n|antal|antall|count|no\.?|number|lkm|frekvens|freq\.?)\s*[(\[]\s*%\s*[)\]]\s*$", re.IGNORECASE)
 
 
+# A group named by a letter after its word: "Treatment B", "Arm A", "Gruppe B", "Kohort C".
+_LETTERED_GROUP = lazy_compile(
+    r"(?i)(?<![\w])(treatment|behandling|arm|group|gruppe|grupp|ryhmä|cohort|kohort|site|type|typ|kategori|category|"
+    r"class|klasse|klass|level|niveau|nivå|dose|dosis|intervention|trial|study|studie|center|centre|hospital|"
+    r"sygehus|sjukhus|skole|school|område|area|zone)\s+[a-z](?![\w])")
+
+
 def statistic_kind(name: str) -> str | None:
     """The summary statistic a column name announces: ``dominance``, ``min``, ``max``, ``percentile``,
     ``mean``, ``spread``, ``estimate``, ``share``, or None.
@@ -408,6 +415,8 @@ def statistic_kind(name: str) -> str | None:
     bare = _SECTION_LETTER.sub("", _CHAPTER_CODE.sub("", name.strip()))
     # (an abbreviation with a slash is one word: "P/LP" is pathogenic/likely pathogenic, no p-value)
     bare = _SLASHED_ABBREVIATION.sub("", bare)
+    # (a lettered group is no statistic: "Treatment B", "Behandling B (n = 18)" is an arm, not a coefficient B)
+    bare = _LETTERED_GROUP.sub(r"\1", bare)
     if _HIGHEST_EDUCATION.search(bare):
         return None  # "Højeste uddannelse | Grundskole": the classification highest completed education
     if _CLASS_OF_QUANTILES.match(bare):

@@ -2802,7 +2802,14 @@ def title_above(text: str, first_line: int, table: TextTable) -> str:
     end = table.data_line - first_line
     if not 0 < end <= len(lines):
         return ""
-    return "\n".join(lines[max(0, end - TITLE_LINES):end])
+    above = lines[max(0, end - TITLE_LINES):end]
+    if table.kind == "latex":
+        # (a LaTeX table's \caption may stand above its header rules, further up than the lines read)
+        start = next((k for k in range(end - 1, max(-1, end - 40), -1) if "\\begin{table" in lines[k]), None)
+        caption = next((x for x in lines[start:end] if "\\caption" in x), None) if start is not None else None
+        if caption is not None and caption not in above:
+            above = [caption, *above]
+    return "\n".join(above)
 
 
 # A caption or note under a table: LaTeX's \caption (xtable puts it after the tabular), pandoc's ": Table 3 ...",
