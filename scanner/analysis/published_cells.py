@@ -494,6 +494,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _at_risk_steps(table, profile, dims, result)
     _cumulative_percent_steps(table, profile, dims, result)
     _rest_of_count_and_share(table, profile, dims, result)
+    _nested_periods(table, profile, dims, result)
     size = _size_column(table)
     # one count named as a count ("Antal disputerade 2000-2015", "Antal genotypede") and no other: the units
     # that shares beside it are of ("Andel företagare 2019 (%)"; a column percentage of it is told apart below),
@@ -775,6 +776,37 @@ def _hidden_row_share(frame: pl.DataFrame, shares: list[str], size: str, profile
         width = (len(shares) - 1) * half * (100.0 / scale)
         if _small_counts(np.array([rest]), width, np.array([n[k]]), profile.threshold)[0]:
             _add_small(result, frame, dims, [k], shares[j], size_column=size, hidden_share=True)
+
+
+# A column's period as a range of years in its name: "antall_2015_2019", "Tilfælde 2015-2020", "n 2015–2019".
+_YEAR_RANGE = lazy_compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–_/]\s*((?:19|20)\d\d)(?!\d)")
+
+
+def _nested_periods(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Counts of one measure over periods that start together and end apart ("antall_2015_2019" beside
+    "antall_2015_2020"): the longer less the shorter is the count of the years between (5 - 4 is 1 suicide in
+    2020), a cell like any other."""
+    import numpy as np
+
+    periods: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for c in table.counts:
+        m = _YEAR_RANGE.search(c.name)
+        if m is None or c.name in dims:
+            continue
+        stem = (c.name[:m.start()] + "#" + c.name[m.end():]).strip().lower()
+        periods.setdefault((stem, m.group(1)), []).append((int(m.group(2)), c.name))
+    frame = table.sample
+    for spans in periods.values():
+        spans.sort()
+        for (_, short), (_, long) in itertools.pairwise(spans):
+            a = frame.get_column(short).cast(float).to_numpy()
+            b = frame.get_column(long).cast(float).to_numpy()
+            with np.errstate(invalid="ignore"):
+                diff = b - a
+                if np.nanmin(diff) < 0 if np.isfinite(diff).any() else True:
+                    continue  # (no nesting: the longer period counts fewer somewhere)
+                small = np.isfinite(diff) & (diff > 0) & (diff < profile.threshold)
+            _add_small(result, frame, dims, np.flatnonzero(small).tolist(), short, subset_of=long)
 
 
 def _rest_of_count_and_share(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
