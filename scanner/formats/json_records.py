@@ -186,7 +186,37 @@ def _features(features: list[Any]) -> Any:
             if isinstance(xy, list) and len(xy) >= 2 and all(isinstance(v, (int, float)) for v in xy[:2]):
                 row["geometry_x"], row["geometry_y"] = xy[0], xy[1]
         rows.append(row)
-    return rows if any(rows) else features
+    return _with_total_row(rows) if any(rows) else features
+
+
+# A property of the whole area repeated on every feature: "omraade_i_alt", "total", "region_total".
+_TOTAL_PROPERTY = re.compile(r"(?i)(?:^|_)(?:i_?alt|total|totalt|yhteensä|yhteensa|samlet|sum)(?:$|_)")
+_CODE_PROPERTY = re.compile(r"(?i)(?:^|_)(?:id|nr|no|kode|kod|code|nummer|numero|fid|objectid)(?:$|_)|nummer$|kode$")
+
+
+def _with_total_row(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The features' rows with the whole's total, repeated on every feature as a property ("omraade_i_alt":
+    353 on each municipality), made a total row of the one count property beside it: the table's total, from
+    which a suppressed feature's count is recomputed (353 less the others' 351 is Dragør's 2)."""
+    if len(rows) < 3:
+        return rows
+    keys = [k for k in rows[0] if all(k in r for r in rows)]
+    totals = [k for k in keys if _TOTAL_PROPERTY.search(k) and isinstance(rows[0][k], (int, float))
+              and not isinstance(rows[0][k], bool) and all(r[k] == rows[0][k] for r in rows)]
+    labels = [k for k in keys if all(isinstance(r[k], str) for r in rows) and not _CODE_PROPERTY.search(k)
+              and any(not str(r[k]).strip().lstrip("<>≤").replace(".", "").isdigit() for r in rows)]
+    counts = [k for k in keys if k not in totals and not _CODE_PROPERTY.search(k) and k not in labels
+              and all(isinstance(r[k], (int, str)) and not isinstance(r[k], bool) for r in rows)
+              and any(isinstance(r[k], int) for r in rows)]
+    if len(totals) != 1 or len(counts) != 1 or not labels:
+        return rows
+    total = rows[0][totals[0]]
+    published = [r[counts[0]] for r in rows if isinstance(r[counts[0]], int)]
+    if sum(published) > total:
+        return rows  # (not the total of this count)
+    out = [{k: v for k, v in r.items() if k != totals[0]} for r in rows]
+    out.append({labels[0]: "I alt", counts[0]: total})
+    return out
 
 
 def _links(nodes: list[Any], links: list[dict[str, Any]]) -> list[dict[str, Any]]:
