@@ -266,7 +266,7 @@ _AGGREGATE_OF_KEY = lazy_compile(
 # "manglende adresse" (missing address), "cvr_match".
 _KEY_STATUS_WORDS = frozenset({"fejl", "fel", "feil", "virhe", "error", "err", "flag", "flg", "ok", "valid", "gyldig",
                                "giltig", "ugyldig", "ogiltig", "invalid", "mangler", "manglende", "saknas", "saknad",
-                               "puuttuu", "missing", "status", "check", "kontrol", "kontroll", "match", "matched",
+                               "puuttuu", "missing", "status", "match", "matched",
                                "kobling", "koppling", "linked", "dubletter", "dubbletter", "duplicates"})
 
 

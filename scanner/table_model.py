@@ -1430,6 +1430,15 @@ _LETTERED_GROUPS = frozenset({"treatment", "behandling", "behandlingsgruppe", "a
                               "zone"})
 
 
+# A questionnaire item's name: "q1_tillit", "Q12 trust", "q3.helse" (not a first quartile of a variable).
+_QUESTION_ITEM = lazy_compile(r"(?i)^q\d{1,3}[_\s.]+[^\W\d_]")
+
+
+def _max_at_most(sample: pl.DataFrame, c: ColumnInfo, top: float) -> bool:
+    values = [v for v in sample.get_column(c.name).to_list() if v is not None and v == v]
+    return bool(values) and max(values) <= top
+
+
 def _settle_statistics(columns: list[ColumnInfo]) -> None:
     """Keep a weak model-output name ("B", "SE", "t") as a statistic only when a column with an
     unmistakable model-output name ("Estimate", "Std. Error", "Pr(>|t|)") is in the same table, and short
@@ -1637,6 +1646,12 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.DIMENSION, "0/1 indicator of a period (before and after)"
         elif whole_number and c.name.strip().lower() in DRAW_INDEX:
             c.role, c.reason = Role.DIMENSION, "index of simulation draws (bootstrap, MCMC)"
+        elif c.statistic == "percentile" and _QUESTION_ITEM.match(c.name) and whole_number and c.non_negative \
+                and c.distinct <= 10 and _max_at_most(sample, c, 10):
+            # a questionnaire item's answer codes ("q1_tillit" 1..5 beside "antall"), no first quartile: a class
+            c.statistic = None
+            c.role, c.reason = Role.MEASURE, "answer codes of a questionnaire item"
+            ambiguous.append(c)
         elif c.statistic in _STATISTICS and not c.embedded:
             c.role, c.reason = Role.MEASURE, f"summary statistic ({c.statistic})"
         elif c.period_header:
