@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from scanner.discover.classify import MARKDOWN_ALIGN, R_STRONG_PROMPT
-from scanner.lazy_regex import lazy_compile
+from scanner.lazy_regex import LazyPattern, lazy_compile
 from scanner.loaders.base import LoadError
 from scanner.loaders.model_output import ModelSize, model_sizes
 from scanner.loaders.programs import (
@@ -2165,16 +2165,25 @@ _SAS_STEP_NOTE = lazy_compile(rb"^[ \t]*NOTE: (?:There were \d+ observations rea
 
 def _sas_steps_in(buf: np.ndarray, codec: str, first_line: int, state: OutputState) -> list[ListedTable]:
     """:func:`_dropped_counts` over a SAS log's notes of observations read and written (notes, not output)."""
+    lines = _matched_lines(buf, _SAS_STEP_NOTE, codec, first_line)
+    return _dropped_counts(lines, Language.SAS, "", state) if lines else []
+
+
+def _matched_lines(buf: np.ndarray, pattern: LazyPattern, codec: str, first_line: int) -> list[_Line]:
+    """The lines of a log's bytes that ``pattern`` (a multi-line bytes pattern) matches, with their numbers, at
+    most :data:`_MAX_VECTOR_ROWS` + 1."""
     view = memoryview(buf)
     lines: list[_Line] = []
     line, counted = first_line, 0
-    for m in _SAS_STEP_NOTE.finditer(view):
+    for m in pattern.finditer(view):
         line += int(np.count_nonzero(buf[counted:m.start()] == 10))
         counted = m.start()
         lines.append(_Line(line, decode(bytes(view[m.start():m.end()]), codec).rstrip("\r")))
         if len(lines) > _MAX_VECTOR_ROWS:
             break
-    return _dropped_counts(lines, Language.SAS, "", state) if lines else []
+    return lines
+
+
 # A raw input record written to a SAS log (put _infile_;): a line of three or more ";"- or tab-separated fields
 # starting with a number, no spaces.
 _RAW_RECORD = lazy_compile(rb"^[ \t]*\d[^\s;]*(?:;[^\s;]*){2,}[ \t]*\r?$|^[ \t]*\d[^\s\t]*(?:\t[^\s\t]*){2,}\r?$",
@@ -2184,15 +2193,7 @@ _RAW_RECORD = lazy_compile(rb"^[ \t]*\d[^\s;]*(?:;[^\s;]*){2,}[ \t]*\r?$|^[ \t]*
 def _sas_records_in(buf: np.ndarray, codec: str, first_line: int) -> list[ListedTable]:
     """:func:`_delimited_records` of a SAS log's bytes: raw records between its NOTE lines (``put _infile_``),
     which the log's blocks of output do not hold."""
-    view = memoryview(buf)
-    lines: list[_Line] = []
-    line, counted = first_line, 0
-    for m in _RAW_RECORD.finditer(view):
-        line += int(np.count_nonzero(buf[counted:m.start()] == 10))
-        counted = m.start()
-        lines.append(_Line(line, decode(bytes(view[m.start():m.end()]), codec).rstrip("\r")))
-        if len(lines) > _MAX_VECTOR_ROWS:
-            break
+    lines = _matched_lines(buf, _RAW_RECORD, codec, first_line)
     # only consecutive lines make a run (a blank line between them is a gap)
     runs: list[list[_Line]] = []
     for x in lines:
