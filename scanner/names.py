@@ -263,11 +263,10 @@ _AGGREGATE_OF_KEY = lazy_compile(
 
 
 # Words that make a key's name a flag or a count of its status, not the key: "cpr_fejl", "pnr_ok", "lopnr_valid",
-# "manglende adresse" (missing address), "cvr_match".
+# "manglende adresse" (missing address). (Not "match": "lopnr_match" is the matched control's key.)
 _KEY_STATUS_WORDS = frozenset({"fejl", "fel", "feil", "virhe", "error", "err", "flag", "flg", "ok", "valid", "gyldig",
                                "giltig", "ugyldig", "ogiltig", "invalid", "mangler", "manglende", "saknas", "saknad",
-                               "puuttuu", "missing", "status", "match", "matched",
-                               "kobling", "koppling", "linked", "dubletter", "dubbletter", "duplicates"})
+                               "puuttuu", "missing", "status", "dubletter", "dubbletter", "duplicates"})
 
 
 def identifier_kind(name: str) -> str | None:
