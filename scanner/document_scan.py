@@ -36,7 +36,7 @@ from scanner.engine import judge, rules_for
 from scanner.findings import Finding, Severity
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import TabularSource
-from scanner.loaders.dialect import is_levels_row
+from scanner.loaders.dialect import is_levels_row, is_number
 from scanner.loaders.images import COUNT_AXIS, DENSITY_AXIS, NOT_COUNT_AXIS, count_value_labels
 from scanner.loaders.model_output import is_regression_text, model_sizes
 from scanner.loaders.office import (
@@ -177,6 +177,18 @@ def table_of(rows: list[list[str]], header: list[str] | None, kind: str) -> Text
                 header = [" | ".join(" ".join(x.split()) for x in (h, c) if x.strip()) for h, c in zip(
                     header + [""] * (len(rows[0]) - len(header)), rows[0], strict=False)]
                 rows = rows[1:]
+            stacked = 0
+            while stacked < 2 and len(rows) > stacked + 1 and _stacked_header_row(rows[stacked]):
+                stacked += 1
+            if stacked and len(header) >= 3 and any(is_number(c.strip()) for c in rows[stacked][1:]):
+                # a header three rows deep (Stata collect to Word: "Kjønn" over "Mann / Kvinne / Total" over
+                # "Frekvens / Gj.snitt inntekt"): each upper label spans the blanks right of it
+                width = max(len(header), *(len(r) for r in rows[:stacked]))
+                levels = [_spanned(r + [""] * (width - len(r))) for r in [header, *rows[:stacked - 1]]]
+                levels.append(rows[stacked - 1] + [""] * (width - len(rows[stacked - 1])))
+                header = [" | ".join(" ".join(level[k].split()) for level in levels if level[k].strip())
+                          for k in range(width)]
+                rows = rows[stacked:]
         else:
             header = [f"column_{k + 1}" for k in range(max((len(r) for r in rows), default=0))]
     if not rows or not header:
@@ -237,6 +249,26 @@ def _unstacked_freq_cells(legend: str, rows: list[list[str]]) -> list[list[str]]
                 continue
         out.append(row)
         k += 1
+    return out
+
+
+def _stacked_header_row(row: list[str]) -> bool:
+    """A row of column names under the header, no data: no number in it, and names in most of its cells, or its
+    first cell blank and two names or more (not a group's heading row, "Kön" over its levels)."""
+    cells = [c.strip() for c in row]
+    named = [c for c in cells if c]
+    if not named or any(is_number(c) for c in named):
+        return False
+    return len(named) >= 0.8 * len(cells) or (not cells[0] and len(named) >= 2)
+
+
+def _spanned(header: list[str]) -> list[str]:
+    """A header row's labels carried right over the blanks after them (a merged cell spans its columns); the
+    first column, the rows' labels, keeps its own."""
+    out = list(header)
+    for k in range(2, len(out)):
+        if not out[k].strip() and out[k - 1].strip():
+            out[k] = out[k - 1]
     return out
 
 

@@ -1138,3 +1138,21 @@ def test_a_charts_table_of_values_under_its_months_in_a_pdf(tmp_path: Path, july
     if verdict is Verdict.FAIL:
         (finding,) = [f for f in result.findings if f.rule == "TAB001"]
         assert finding.location.page == 1 and finding.location.column == "jul"
+
+
+@pytest.mark.parametrize(("women", "verdict"), [(2, Verdict.FAIL), (4, Verdict.PASS)])
+def test_word_table_with_a_header_three_rows_deep(tmp_path: Path, women: int, verdict: Verdict) -> None:
+    """Stata's collect exported to Word: "Kjønn" over "Mann / Kvinne / Total" over "Frekvens / Gj.snitt inntekt",
+    each upper label a merged cell spanning the blanks after it: the frequencies are counts (Agder's 2 women)."""
+    rows = [["", "Kjønn", "", "", "", "", ""],
+            ["", "Mann", "", "Kvinne", "", "Total", ""],
+            ["Fylke", "Frekvens", "Gj.snitt inntekt", "Frekvens", "Gj.snitt inntekt", "Frekvens", "Gj.snitt inntekt"],
+            ["Oslo", "61", "684 200", "38", "651 300", "99", "671 572"],
+            ["Viken", "22", "702 900", "14", "659 800", "36", "686 139"],
+            ["Agder", "7", "655 100", str(women), "612 400", str(7 + women), "645 611"],
+            ["Vestland", "19", "671 500", "11", "640 200", "30", "660 023"]]
+    path = make_docx(tmp_path / "collect.docx", w_table(rows))
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert any(x.rule == "TAB001" and "Kvinne | Frekvens" in x.message for x in f.findings), _detail(f)
