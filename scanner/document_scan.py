@@ -253,11 +253,12 @@ def _unstacked_freq_cells(legend: str, rows: list[list[str]]) -> list[list[str]]
 
 
 def _stacked_header_row(row: list[str]) -> bool:
-    """A row of column names under the header, no data: no number in it, and names in most of its cells, or its
-    first cell blank and two names or more (not a group's heading row, "Kön" over its levels)."""
+    """A row of column names under the header, no data: no digit in it (a Table 1's "54.1 (12.3)" is data), and
+    names in most of its cells, or its first cell blank and two names or more (not a group's heading row, "Kön"
+    over its levels)."""
     cells = [c.strip() for c in row]
     named = [c for c in cells if c]
-    if not named or any(is_number(c) for c in named):
+    if not named or any(ch.isdigit() for c in named for ch in c):
         return False
     return len(named) >= 0.8 * len(cells) or (not cells[0] and len(named) >= 2)
 

@@ -1156,3 +1156,14 @@ def test_word_table_with_a_header_three_rows_deep(tmp_path: Path, women: int, ve
     assert f.verdict is verdict, _detail(f)
     if verdict is Verdict.FAIL:
         assert any(x.rule == "TAB001" and "Kvinne | Frekvens" in x.message for x in f.findings), _detail(f)
+
+
+def test_word_table_1_rows_under_the_header_are_data(tmp_path: Path) -> None:
+    """A Table 1's first rows hold statistics in text ("54.1 (12.3)", "2 (0.4)"): data, never more header rows,
+    even with a row of plain numbers under them (the N)."""
+    rows = [["", "Kontroll", "Behandling"],
+            ["Age, mean (SD)", "54.1 (12.3)", "55.0 (11.9)"],
+            ["Women, n (%)", "2 (0.4)", "120 (45.1)"],
+            ["N", "412", "389"]]
+    f = scan(make_docx(tmp_path / "table1.docx", w_table(rows)))
+    assert f.verdict is Verdict.FAIL, _detail(f)
