@@ -379,15 +379,21 @@ COUNT_STAT_NAMES = frozenset({"n", "count", "frequency", "freq", "freq.", "antal
                               "number of nonmissing values", "number of observations"})
 
 
-_COUNT_WITH_PERCENT = lazy_compile(
-    r"^\s*(n|antal|antall|count|no\.?|number|lkm|frekvens|freq\.?)\s*[(\[]\s*%\s*[)\]]\s*$", re.IGNORECASE)
+#: A header of counts with their percentage, "n (%)", alone or first before the rows' other statistics ("n (%) /
+#: mean (SD)", "N (%) or median (IQR)": a Table 1 column whose "k (p)" cells are counts).
+COUNT_WITH_PERCENT = lazy_compile(
+    r"^\s*(n|antal|antall|antalet|count|no\.?|number|lkm|frekvens|freq\.?)\s*[(\[]\s*%\s*[)\]]\s*"
+    r"(?:$|/|,|;|(?:or|eller|tai)\s)", re.IGNORECASE)
 
 
 # A group named by a letter after its word: "Treatment B", "Arm A", "Gruppe B", "Kohort C".
-_LETTERED_GROUP = lazy_compile(
-    r"(?i)(?<![\w])(treatment|behandling|arm|group|gruppe|grupp|ryhmä|cohort|kohort|site|type|typ|kategori|category|"
-    r"class|klasse|klass|level|niveau|nivå|dose|dosis|intervention|trial|study|studie|center|centre|hospital|"
-    r"sygehus|sjukhus|skole|school|område|area|zone)\s+[a-z](?![\w])")
+#: Words a lettered or numbered group follows: a trial's arms, study groups, sites ("Treatment B", "Arm 1").
+LETTERED_GROUP_WORDS = frozenset({
+    "treatment", "behandling", "behandlingsgruppe", "arm", "group", "gruppe", "grupp", "ryhmä", "cohort", "kohort",
+    "site", "region", "type", "typ", "kategori", "category", "class", "klasse", "klass", "level", "niveau", "nivå",
+    "dose", "dosis", "intervention", "trial", "study", "studie", "center", "centre", "hospital", "sygehus", "sjukhus",
+    "skole", "school", "firm", "firma", "branche", "sector", "sektor", "område", "area", "zone"})
+_LETTERED_GROUP = lazy_compile(r"(?i)(?<![\w])(" + "|".join(sorted(LETTERED_GROUP_WORDS)) + r")\s+[a-z](?![\w])")
 
 
 def statistic_kind(name: str) -> str | None:
@@ -397,8 +403,8 @@ def statistic_kind(name: str) -> str | None:
     ``dominance`` is checked first (``andel største virksomhed`` is a share of the largest unit, not a
     maximum), then the extremes, so ``max_pct`` reads as a maximum.
     """
-    if _COUNT_WITH_PERCENT.match(name):
-        return None  # "n (%)": counts with their percentage, as in a Table 1
+    if COUNT_WITH_PERCENT.match(name):
+        return None  # "n (%)", "n (%) / mean (SD)": counts with their percentage, as in a Table 1
     if " | " in name:
         # stacked headers (PROC TABULATE's "T&K-menot, 1000 EUR | N"): the lowest line names the statistic,
         # unless the lines together name the largest unit's share ("Største virk. | andel, pct.")

@@ -38,7 +38,9 @@ from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import SUPPRESSION_MARKER, TabularMeta, TabularSource
 from scanner.names import (
     COUNT_STAT_NAMES,
+    COUNT_WITH_PERCENT,
     DIMENSION_WORDS,
+    LETTERED_GROUP_WORDS,
     identifier_kind,
     is_margin_label,
     name_tokens,
@@ -838,8 +840,7 @@ def analyse(
     _counts_in_brackets(raw, columns, source.meta.title)
     for col in columns:
         col.statistic = None if col.period_header or (_TOP_GROUP.search(col.name) and _COUNT_FIRST.match(col.name)) \
-            or (col.embedded and _COUNT_PERCENT_FIRST.match(col.name)) or col.name in source.meta.counts \
-            else statistic_kind(col.name)
+            or col.name in source.meta.counts else statistic_kind(col.name)
         if col.statistic is None and col.percent == "all":
             col.statistic = "share"  # every value written as a percentage
     _settle_statistics(columns)
@@ -1154,10 +1155,6 @@ def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> 
 # A top group of a distribution named by its share ("topp 1 %", "top 0.1%", "øverste 10 %", "ylin 1 %").
 _TOP_GROUP = lazy_compile(r"(?i)\b(?:top|topp|toppen|øverste|översta|ylin|ylimmän)\s*\d+(?:[.,]\d+)?\s*"
                           r"(?:%|pct\.?|procent|prosent|percent)")
-# A Table 1 column of counts with percentages and the rows' means, headed by both: "n (%) / mean (SD)", "N (%) or
-# median (IQR)": its "k (p)" cells are counts (a mean's cell, "74.8 (7.1)", is not read as one).
-_COUNT_PERCENT_FIRST = lazy_compile(
-    r"(?i)^\s*(?:n|no\.|antal|antall|number)\s*[(\[]\s*%\s*[)\]]\s*(?:/|,|;|or|eller|tai)")
 _COUNT_FIRST = lazy_compile(r"(?i)^\s*(?:antal|antall|antalet|number|no\.|n|lkm|lukumäärä)\b")
 
 
@@ -1198,7 +1195,7 @@ def _named_levels(numeric: Sequence[ColumnInfo]) -> set[str]:
     # groups numbered or lettered ("Arm 1", "Arm 2", "Arm 3"; "Gruppe A", "Gruppe B"): a trial's arms, levels
     for c in numeric:
         tokens = name_tokens(c.name)
-        if len(tokens) == 2 and tokens[0] in _LETTERED_GROUPS and " " in c.name.strip() \
+        if len(tokens) == 2 and tokens[0] in LETTERED_GROUP_WORDS and " " in c.name.strip() \
                 and ((tokens[1].isdigit() and len(tokens[1]) <= 2) or (len(tokens[1]) == 1 and tokens[1].isalpha())):
             groups.setdefault(f"# {tokens[0]}", []).append((c.name, (tokens[1],)))
     # time points of a follow-up as columns ("År 0", "År 1", ... "År 10": a table of numbers at risk; "Month 6")
@@ -1421,15 +1418,6 @@ def _decile_grid(levels: set[str]) -> bool:
     return len(levels & tens) >= 3 and bool(grid) and levels <= tens | _PERCENTILE_LEVELS - {"q1", "q3"}
 
 
-# Words a lettered group follows ("Treatment B", "Behandling B", "Arm B", "Gruppe B"): a level, not a coefficient.
-_LETTERED_GROUPS = frozenset({"treatment", "behandling", "behandlingsgruppe", "arm", "group", "gruppe", "grupp",
-                              "ryhmä", "cohort", "kohort", "site", "region", "type", "typ", "kategori", "category",
-                              "class", "klasse", "klass", "level", "niveau", "nivå", "dose", "dosis", "intervention",
-                              "trial", "study", "studie", "center", "centre", "hospital", "sygehus", "sjukhus",
-                              "skole", "school", "firm", "firma", "branche", "sector", "sektor", "område", "area",
-                              "zone"})
-
-
 # A questionnaire item's name: "q1_tillit", "Q12 trust", "q3.helse" (not a first quartile of a variable).
 _QUESTION_ITEM = lazy_compile(r"(?i)^q\d{1,3}[_\s.]+[^\W\d_]")
 
@@ -1455,11 +1443,8 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
             c.statistic = None
     def weak(c: ColumnInfo) -> bool:
         # the lowest line of a header over several lines names the statistic (esttab's "Mand | b": its
-        # cells() label row under the column titles); a group lettered "B" ("Treatment B", "Arm B") is a level
-        last = c.name.rsplit(" | ", 1)[-1].strip().lower().rstrip(".")
-        tokens = name_tokens(last)
-        return last in _WEAK_STATISTIC_NAMES or (
-            len(tokens) == 2 and tokens[1] in _WEAK_STATISTIC_NAMES and tokens[0] in _LETTERED_GROUPS)
+        # cells() label row under the column titles)
+        return c.name.rsplit(" | ", 1)[-1].strip().lower().rstrip(".") in _WEAK_STATISTIC_NAMES
 
     strong = any(c.statistic in ("estimate", "spread") and not weak(c) for c in columns)
     if strong:
@@ -1738,7 +1723,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             continue
         if _not_count_name(tokens, not_count_words, c.name) and not c.period_header \
                 and not _is_category_header(c.name) and c.name not in wide_levels \
-                and not (c.embedded and _COUNT_PERCENT_FIRST.match(c.name)):
+                and not (c.embedded and COUNT_WITH_PERCENT.match(c.name)):
             continue  # (a level of a wide table is a class, "Aldersgruppe | 0-5 år": its cells are counts)
         if not (c.integral and c.non_negative):
             continue

@@ -1798,12 +1798,18 @@ def _last_command(command: str) -> str:
     return _R_PROMPT_PREFIX.sub("", command.rstrip().rsplit("\n", 1)[-1])
 
 
-def _remember_size(command: str, output: str, state: OutputState) -> None:
-    """Keep the size R printed for an object: "> nrow(sub)" then "[1] 2"."""
+def _printed_size(command: str, output: str) -> tuple[str, str] | None:
+    """The object and the size R printed for it ("> nrow(sub)" then "[1] 2": ("sub", "2")), or None."""
     size = _R_SIZE_CALL.search(_last_command(command))
     printed = _R_SIZE_OUT.match(output.strip()) if size and "\n" not in output.strip() else None
-    if size and printed:
-        state.sizes[size.group(1)] = re.sub(r"\D", "", printed.group(1))
+    return (size.group(1), re.sub(r"\D", "", printed.group(1))) if size and printed else None
+
+
+def _remember_size(command: str, output: str, state: OutputState) -> None:
+    """Keep the size R printed for an object: "> nrow(sub)" then "[1] 2"."""
+    printed = _printed_size(command, output)
+    if printed is not None:
+        state.sizes[printed[0]] = printed[1]
 
 
 def _with_size(listed: ListedTable, n: str) -> ListedTable:
@@ -2354,15 +2360,13 @@ def _dropped_counts(lines: list[_Line], language: Language, command: str, state:
                 rows.append([f"observations deleted (line {x.number})", m.group(1).replace(",", "")])
                 at.append(x.number)
     elif language is Language.R:
-        size = _R_SIZE_CALL.search(_last_command(command))
         out = [x for x in lines if x.text.strip()]
-        printed = _R_SIZE_OUT.match(out[0].text.strip()) if size and len(out) == 1 else None
-        before = state.sizes.get(size.group(1)) if size and printed else None
-        if printed and before is not None:
-            diff = int(before) - int(re.sub(r"\D", "", printed.group(1)))
-            if diff > 0:
-                rows.append([f"rows removed since the last count (line {out[0].number})", str(diff)])
-                at.append(out[0].number)
+        printed = _printed_size(command, out[0].text) if len(out) == 1 else None
+        before = state.sizes.get(printed[0]) if printed else None
+        if printed and before is not None and int(before) > int(printed[1]):
+            removed = int(before) - int(printed[1])
+            rows.append([f"rows removed since the last count (line {out[0].number})", str(removed)])
+            at.append(out[0].number)
     elif language is Language.SAS:
         read: list[tuple[str, int]] = []
         for x in lines:

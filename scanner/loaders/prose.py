@@ -231,11 +231,6 @@ def _number(text: str) -> int:
     return int(re.sub(r"[ ,.\u00a0]", "", text))
 
 
-def _rest_named(m: re.Match[str]) -> int:
-    whole, part = _number(m.group(1)), _number(m.group(2))
-    return whole - part if part < whole else 0
-
-
 def _rest_of_before(text: str, m: re.Match[str]) -> int:
     """The group the sentence before states ("431 children ...") less the part after "Of these" (429)."""
     before = [g for g in _UNIT_COUNT.finditer(text[max(0, m.start() - 300):m.start()])]
@@ -246,7 +241,8 @@ def _rest_of_before(text: str, m: re.Match[str]) -> int:
 
 
 def _rest_of_group(m: re.Match[str]) -> int:
-    whole, part = (int(re.sub(r"[ ,.\u00a0]", "", m.group(k))) for k in (1, 2))
+    """The first number of ``m`` (a group) less its second (a part of it), or 0."""
+    whole, part = _number(m.group(1)), _number(m.group(2))
     return whole - part if part < whole else 0
 
 
@@ -310,7 +306,7 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_ONE_UNIT_SHARE, lambda m: 1),
                (_THE_ONLY, lambda m: 1),
                (_ONE_UNIT, lambda m: 1),
-               (_REST_NAMED, _rest_named),
+               (_REST_NAMED, _rest_of_group),
                (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)))
     for pattern, value_of in counted:
         line, pos = first_line, 0
