@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.loaders.csv import WHITESPACE, CsvSource, open_csv
+from scanner.loaders import textio
 from scanner.loaders.textio import Utf8Reader, detect_encoding, guess_encoding
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,6 +101,31 @@ class TestDetectEncoding:
         assert len(body) > 1 << 20
         path = write(tmp_path, "late.csv", b"id,n,label\n" + body + "30000,0,V\xe4sby\n".encode("latin-1"))
         assert detect_encoding(path) == "cp1252"
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(parts=st.lists(st.one_of(st.binary(max_size=6), st.sampled_from([b"\xc3", b"\xa5", b"\xe2\x82", b"ab"])),
+                          max_size=12),
+           chunk=st.integers(min_value=1, max_value=5))
+    def test_decodes_cleanly_agrees_with_a_whole_decode(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        parts: list[bytes], chunk: int) -> None:
+        # chunks of ASCII are skipped without decoding: never one after a chunk that ends inside a sequence
+        monkeypatch.setattr(textio, "CHUNK_BYTES", chunk)
+        data = b"".join(parts)
+        path = write(tmp_path, "d.bin", data)
+        for codec in ("utf-8", "cp1252"):
+            try:
+                data.decode(codec)
+                whole = True
+            except UnicodeDecodeError:
+                whole = False
+            assert textio.decodes_cleanly(path, codec) is whole, (data, codec)
+
+    def test_an_ascii_chunk_after_a_cut_sequence_is_still_decoded(self, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(textio, "CHUNK_BYTES", 4)
+        # "\xc3" cut off, then ASCII, then "\xa5": a decoder that skipped the ASCII would read "\xc3\xa5" ("å")
+        assert not textio.decodes_cleanly(write(tmp_path, "a.csv", b"abc\xc3abcd\xa5xyz"), "utf-8")
+        assert textio.decodes_cleanly(write(tmp_path, "b.csv", b"abc\xc3\xa5bcdefgh"), "utf-8")
 
     def test_cp1252_scb_style(self, tmp_path: Path) -> None:
         path = write(tmp_path, "scb.csv", '"region","2017"\r\n"0117 Österåker",44130\r\n', "cp1252")
