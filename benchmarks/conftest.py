@@ -311,6 +311,13 @@ LOAD_KEY = pytest.StashKey[float]()
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Other work on the machine skews the figures (the 2-thread run most): note the load before the run.
     session.config.stash[LOAD_KEY] = os.getloadavg()[0]
+    # The package's bytecode as an install leaves it (`make install`, pip): with PYTHONDONTWRITEBYTECODE=1
+    # and a source edited since, every timed process would compile those modules again (0.05 s for
+    # loaders/texttables.py alone), which no installed copy does.
+    import compileall
+
+    for package in ("scanner", "kernels"):
+        compileall.compile_dir(str(REPO / package), quiet=1)
 
 
 @pytest.fixture(scope="session")

@@ -282,6 +282,25 @@ def plain_whole_numbers(values: pl.Series) -> bool:
     the common case of a CSV column of counts or codes. False means "not decided here": the column then
     gets the full reading (:func:`_classify_text_numbers`), which reaches the same answer for every column
     this says True of."""
+    if values.len() <= SMALL_FRAME_ROWS:
+        return plain_whole_python(values.to_list())
+    return plain_whole_arrow(values)
+
+
+def plain_whole_python(values: Sequence[str | None]) -> bool:
+    """:func:`plain_whole_numbers` of a short column's values, in plain Python (no Arrow buffers, no NumPy)."""
+    filled = False
+    for v in values:
+        if not v:
+            continue
+        if len(v) > 18 or not (v.isascii() and v.isdigit()) or (v[0] == "0" and len(v) > 1):
+            return False
+        filled = True
+    return filled
+
+
+def plain_whole_arrow(values: pl.Series) -> bool:
+    """:func:`plain_whole_numbers` over Arrow's buffers (NumPy passes, for columns of any length)."""
     import numpy as np
 
     from scanner.arrow_buffers import string_buffers
@@ -306,10 +325,15 @@ def plain_whole_numbers(values: pl.Series) -> bool:
     return bool(((used >= 48) & (used <= 57)).all())
 
 
+_ANY_DIGIT = lazy_compile(r"\d")
+
+
 def without_digits(values: pl.Series) -> bool:
     """Whether a text column holds no digit at all (labels such as "Hovedstaden", "Mænd"): one pass over
     Arrow's bytes. Exact for the readings that look for ``\\d`` (Unicode decimal digits): a byte from 0xD9
     up may start one (U+0660 and later), so text with such bytes is not decided here (False)."""
+    if values.len() <= SMALL_FRAME_ROWS:
+        return not any(v and _ANY_DIGIT.search(v) for v in values.to_list())
 
     from scanner.arrow_buffers import string_buffers
 

@@ -21,9 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scanner.loaders import textio
 from scanner.loaders.base import LoadError, TabularSource
 from scanner.loaders.csv import WHITESPACE, CsvSource, open_csv
-from scanner.loaders import textio
 from scanner.loaders.textio import Utf8Reader, detect_encoding, guess_encoding
 
 REPO = Path(__file__).resolve().parents[1]
