@@ -385,8 +385,11 @@ def linked_group_findings(tables: Sequence[TextTable], captions: Sequence[str], 
 
     linked = [(d, "This table is of one group and another table of the file of all: the difference is the "
                   "other group's count.") for d in subgroup_differences(tables, captions, captions=True)]
+    pairs = {(d.k, d.other) for d, _ in linked}
+    # (a pair both readings find is one finding: the group's words and the left-out group name one difference)
     linked += [(d, "This table leaves a group out of another table of the file: the difference is that group's "
-                   "count.") for d in excluded_differences(tables, [caption_of(c) for c in captions])]
+                   "count.") for d in excluded_differences(tables, [caption_of(c) for c in captions])
+               if (d.k, d.other) not in pairs]
     for d, why in linked:
         table = analyse_table(TextTableSource(path, d.table), config)
         for f in judge(table, small, config, relpath, key):

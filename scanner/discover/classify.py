@@ -624,6 +624,9 @@ _LOG_WEAK: tuple[tuple[re.Pattern[str], int, int], ...] = (
     (lazy_compile(r"^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?\]?\s*(?:[-|:]\s*)?\[?(?:INFO|WARNING|WARN|"
                   r"DEBUG|ERROR|CRITICAL|FATAL|TRACE|NOTICE)\b", _M), 2, 3),
     (lazy_compile(r"^\s*(?:count|mean|std|min|25%|50%|75%|max)\s+-?\d", _M), 6, 3),  # pandas describe()
+    # R's Hmisc describe() ("n  missing distinct  Info  Mean") and skimr's skim() ("── Data Summary ──")
+    (lazy_compile(r"^\s*n\s+missing\s+distinct\b", _M), 1, 2),
+    (lazy_compile(r"^\W*Data Summary\s*\W*$|^\s*\d*\s*skim_variable\s+n_missing\b", _M), 1, 3),
 )
 
 

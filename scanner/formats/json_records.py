@@ -66,6 +66,8 @@ def _records(text: str) -> list[dict[str, Any]]:
 
 
 _SCALAR = (str, int, float, bool, type(None))
+# The name of a list of a box plot's outliers (matplotlib "fliers", R "out", "outliers", "extreme_values").
+_OUTLIER_NAMES = lazy_compile(r"(?i)fliers|outliers?|out|extremes?|extreme[_ ]values|outlier[_ ]values")
 #: A bare array of values is read as a column from this many values; a shorter one without a name could be
 #: a few keys or a few settings, and stays FIL001 review.
 _BARE_LIST_MIN = 20
@@ -98,6 +100,13 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
         # of values there keeps its name ({"project": "706123", "exclude_lopnr": [104233, ...]})
         name, inner = nested[0]
         if isinstance(inner, list) and inner and all(isinstance(x, _SCALAR) for x in inner):
+            if _OUTLIER_NAMES.fullmatch(name.strip()):
+                from scanner.loaders.base import LoadError
+
+                # a box plot's statistics with the values beyond its whiskers (matplotlib's boxplot_stats
+                # "fliers", R's boxplot.stats "out"): single units' own values, which no table rule reads
+                raise LoadError(f"{len(inner):,} outlier value(s) listed under {name!r} beside summary "
+                                "statistics: each is one unit's own value; a person must judge them")
             return [{name: x} for x in inner]
         return _frame_layouts(inner) if isinstance(inner, dict) else inner
     if set(data) == {"schema", "data"} and isinstance(data["data"], list):

@@ -795,6 +795,35 @@ def _joined(parts: list[str]) -> str:
     return " ".join(parts)
 
 
+def _centile_table(row_name: str, data_secs: list[list[str]], data: list[_Line], origin: Origin,
+                   what: str) -> ListedTable | None:
+    """Stata's ``centile``: a variable's row (Obs, the first percentile, its centile and interval), then a
+    line for each further percentile with an empty stub. Read as one row a variable: its Obs and one column
+    of centiles a percentile ("P10", "P90"), the layout the extremes rule reads (centiles of a group of 6)."""
+    found: list[tuple[list[str], dict[str, str], int]] = []
+    for k, secs in enumerate(data_secs):
+        label = secs[0].strip()
+        tokens = " ".join(secs[1:]).replace("*", " ").split()
+        if label:
+            if len(tokens) < 3:
+                return None
+            found.append(([label, tokens[0]], {}, data[k].number))
+            level, value = tokens[1], tokens[2]
+        elif found and len(tokens) >= 2:
+            level, value = tokens[0], tokens[1]
+        else:
+            return None
+        if not _NUMERIC_CELL.match(level):
+            return None
+        found[-1][1][f"P{level}"] = value
+    levels = list(dict.fromkeys(name for _, by_level, _ in found for name in by_level))
+    if not found or not levels:
+        return None
+    rows = [[*head, *(by_level.get(name, "") for name in levels)] for head, by_level, _ in found]
+    return _table([row_name or "Variable", "Obs", *levels], rows, [n for _, _, n in found], origin, what,
+                  "stata-table", labelled=1)
+
+
 def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | None:
     """A table drawn with ``|`` and a ``---+---`` rule (Stata ``tabulate``, ``summarize``, ``tabstat``,
     ``table``): the row labels, then each section's columns; a two-way table keeps its layout (one column
@@ -834,6 +863,8 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
     row_name = _joined(stubs)
     if stubs and not _plausible_names([row_name]):
         row_name = stubs[-1]  # a variable label wrapped over many lines: its last line names the rows
+    if head_secs and re.search(r"\bPercentile\b.*\bCentile\b", "|".join(head_secs[-1])):
+        return _centile_table(row_name, data_secs, data, origin, what)
     # stacked statistics (tab x y, row col): a line whose label is empty continues the row above
     rows_at = [k for k, s in enumerate(data_secs) if s[0].strip()]
     if not rows_at:
@@ -1504,6 +1535,9 @@ class OutputState:
     aggregated: dict[str, str] = field(default_factory=dict)
     #: the program was told to write decimal commas (Stata's ``set dp comma``, R's ``options(OutDec = ",")``)
     comma_decimals: bool = False
+    #: R objects assigned from a register key's values (``outl <- unique(lisa$LopNr[lisa$ink > 5e6])``), by
+    #: name: the assignment; printing one prints the keys
+    keyed: dict[str, str] = field(default_factory=dict)
 
 
 _SAS_TITLE = lazy_compile(r"^\s{2,}([A-Z][\w'()\-:,. ]{2,80}?)\s*$")
@@ -1639,6 +1673,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     selects = _selection(command, language)
     if selects is not None:
         tables = [dataclasses.replace(t, selects=selects) if t.origin is Origin.TABULATION else t for t in tables]
+    if "skim_variable" in text:
+        tables = _skim_sizes(tables, text)
     if language is Language.STATA and state.counts and _STATA_CELL_PERCENT.search(command):
         tables = [_cell_percent_counts(t, command, state) for t in tables]
     if language is Language.R and command:
@@ -1646,6 +1682,11 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         if made:
             grouped_by = _r_grouped_by(made)
             tables = [_with_dimensions(t, grouped_by) if grouped_by else t for t in tables]
+            piped = _pipeline_selection(made) if selects is None else None
+            if piped is not None:
+                # (a count of a filtered pipeline beside the count of the same data unfiltered: the rest)
+                tables = [dataclasses.replace(t, selects=piped) if t.origin is not Origin.LISTING else t
+                          for t in tables]
             # summarise()'s statistics name its columns: "overlev_1aar = mean(aktiv_t1)" is a mean (of a 0/1
             # variable beside the group's n it is a share of the group)
             stats = {m.group(1): "mean" for m in _R_MEAN_OF.finditer(made)}
@@ -1734,9 +1775,38 @@ def remember_data(code: str, language: Language, state: OutputState) -> None:
             # (the whole command, its continuation lines too: summarise()'s arguments name its statistics)
             rest = _R_COMMAND_REST.match(code, m.end())
             state.aggregated[m.group(1)] = m.group(0) + (rest.group(0) if rest else "")
+        for m in _R_ASSIGNED.finditer(code):
+            name, value = m.group(1), m.group(2)
+            if _R_KEY_SUMMARY.search(value):
+                state.keyed.pop(name, None)  # a count or a statistic of the keys, printed as one number
+            elif _names_a_key(value):
+                state.keyed[name] = value
+            else:
+                state.keyed.pop(name, None)
     elif language is Language.PYTHON and code:
         for m in _PY_AGGREGATED.finditer(code):
             state.aggregated[m.group(1)] = m.group(0)
+
+
+# An R assignment on one echoed line: "> outl <- unique(lisa$LopNr[lisa$DispInk04 > 50000])".
+_R_ASSIGNED = lazy_compile(r"(?m)^\s*>?\s*([A-Za-z.][\w.]*)\s*(?:<-|=(?!=))\s*(.+?)\s*$")
+# What makes a number or a table of keys, not the keys themselves.
+_R_KEY_SUMMARY = lazy_compile(r"\b(?:length|nrow|NROW|n_distinct|sum|mean|table|count|tally|summari[sz]e|"
+                              r"range|min|max|quantile|summary)\s*\(")
+
+
+def _names_a_key(code: str) -> bool:
+    """Whether ``code`` names a register key (``lisa$LopNr``, ``df[["pnr"]]``)."""
+    from scanner.names import identifier_kind
+
+    return any(identifier_kind(w) == "register key"
+               for w in _IDENT.findall(code.replace("$", " ").replace(".", " ")))
+
+
+def _keyed_object(command: str, state: OutputState) -> str:
+    """The assignment of the key-valued R object the last command prints ("outl", "print(outl)"), or ""."""
+    m = _R_PRINTED.match(_last_command(command))
+    return state.keyed.get(m.group(1), "") if m else ""
 
 
 # A program told to print decimal commas: Stata's "set dp comma", R's "options(OutDec = ",")".
@@ -1848,6 +1918,9 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         tables.extend(_stata_codebook(lines, what_base))
         tables.extend(_stata_codebook_values(lines, what_base))
     tables.extend(_hmisc_extremes(lines))
+    # (R's printouts: also in a text file whose language is not told by its prompts)
+    tables.extend(_r_box_outliers(lines, command))
+    tables.extend(_hmisc_frequencies(lines))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     tables.extend(_named_key_values(lines, what_base or "printed output"))
     if "Traceback" in text:
@@ -1858,7 +1931,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         tables.extend(_delimited_records(lines, what_base or "printed output"))
     if language is Language.SAS:
         tables.extend(_sas_frequency_missing(lines, sas_states, state))
-    tables.extend(_key_values(lines, command, what_base))
+    keyed = _keyed_object(command, state) if language is Language.R else ""
+    tables.extend(_key_values(lines, f"{command}\n{keyed}" if keyed else command, what_base))
     if language is Language.R and _R_BY_GROUP_CMD.search(command):
         tables.extend(_r_groups_described(lines, what_base or "R printout"))
     made = _printed_object(_py_command(command) if language is Language.PYTHON else command, state)
@@ -2701,13 +2775,14 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
         return []
     command, what = _read_command(language, command, tool)
     one = [_Line(line, text.strip("\r\n"))]
-    found = _key_values(one, command, what)
+    keyed = _keyed_object(command, state) if language is Language.R and state is not None else ""
+    found = _key_values(one, f"{command}\n{keyed}" if keyed else command, what)
     if not found:
         found = _condition_count(one[0], language, command, what)
         if found and language is Language.STATA and state is not None:
             found += _count_differences(found, command, state)
     if not found and language is Language.R and _R_VECTOR.match(one[0].text):
-        found = _r_values(one, command, what)
+        found = _r_box_outliers(one, command) or _r_values(one, command, what)
     if not found and language is Language.PYTHON and _PY_LIST.match(one[0].text):
         found = _py_values(one, command, what)
     if not found:
@@ -2786,6 +2861,67 @@ def _selection(command: str, language: Language) -> tuple[str, str] | None:
     return None
 
 
+# dplyr's pipeline of a count: "tab2 <- kohort %>% filter(opf == 1) %>% count(sygehus, name = "n")".
+_R_PIPE_DATA = lazy_compile(r"^\s*>?\s*[A-Za-z.][\w.]*\s*(?:<-|=)\s*([A-Za-z.][\w.]*)\s*(?:%>%|\|>)")
+_R_FILTER_CALL = lazy_compile(r"(?:%>%|\|>)\s*(?:dplyr::)?filter\s*\(")
+
+
+def _pipeline_selection(made: str) -> tuple[str, str] | None:
+    """What an R pipeline counted and the condition its ``filter()`` steps select ("" for all rows), as
+    :func:`_selection` gives them for ``table()``: ``d %>% filter(a == 1) %>% count(x)`` is ("d: x", "a == 1")."""
+    m = _R_PIPE_DATA.match(made)
+    grouped = _r_grouped_by(made)
+    if m is None or not grouped or not re.search(r"\b(?:count|tally)\s*\(|\bn\s*\(\s*\)", made):
+        return None
+    conditions = []
+    for f in _R_FILTER_CALL.finditer(made):
+        depth, k = 1, f.end()
+        while k < len(made) and depth:
+            depth += {"(": 1, ")": -1}.get(made[k], 0)
+            k += 1
+        if depth:
+            return None
+        conditions.append(" ".join(made[f.end():k - 1].split()))
+    return f"{m.group(1)}: {', '.join(sorted(grouped))}", " & ".join(conditions)
+
+
+_SKIM_ROWS = lazy_compile(r"(?m)^\s*Number of rows\s+(\d[\d,]*)\s*$")
+_SKIM_UNGROUPED = lazy_compile(r"(?m)^\s*Group variables\s+None\s*$")
+
+
+def _skim_sizes(tables: list[ListedTable], text: str) -> list[ListedTable]:
+    """skimr's ``skim()``: its variables' tables name the minimum and maximum "p0" and "p100", and the data's
+    size stands in the summary above them ("Number of rows 6"), the size of every variable's group when the
+    data are not grouped: the tables get "Min", "Max" and that size as a column "N"."""
+    m = _SKIM_ROWS.search(text)
+    out = []
+    for t in tables:
+        names = list(t.table.names)
+        if "skim_variable" not in names:
+            out.append(t)
+            continue
+        rows = t.table.rows
+        # (a sparkline and numbers one space apart, "231450. 84512.", run together in the fixed-width reading:
+        # skimr's columns hold no spaces, so each row splits at its white space)
+        words = [w for x in names if not re.fullmatch(r"column_\d+", x) for w in x.split()]
+        split = [" ".join(r).split() for r in rows]
+        if split and all(len(r) == len(words) + 1 for r in split):
+            split = [r[1:] for r in split]  # the row numbers
+        if split and all(len(r) == len(words) for r in split):
+            names, rows = words, split
+        names = ["Min" if x == "p0" else "Max" if x == "p100" else x for x in names]
+        if m is not None and _SKIM_UNGROUPED.search(text) and "n_missing" in names \
+                and not any(x.strip().lower() == "n" for x in names):
+            # each variable's group: the rows less its missing values ("n_missing", no count of a cell; its
+            # "complete_rate" and sparkline "hist" go with it)
+            size, miss = int(m.group(1).replace(",", "")), names.index("n_missing")
+            keep = [j for j, x in enumerate(names) if x not in ("n_missing", "complete_rate", "hist")]
+            rows = [[*(r[j] for j in keep), str(size - int(r[miss])) if r[miss].isdigit() else ""] for r in rows]
+            names = [*(names[j] for j in keep), "N"]
+        out.append(dataclasses.replace(t, table=dataclasses.replace(t.table, names=names, rows=rows)))
+    return out
+
+
 def _top_level_split(text: str) -> list[str]:
     """``text`` split at the commas outside brackets and parentheses."""
     out, depth, start = [], 0, 0
@@ -2819,6 +2955,10 @@ def selected_differences(tables: Sequence[ListedTable]) -> list[tuple[ListedTabl
             if wider and not cond.startswith(f"{wider} &"):
                 continue
             found = differences(sub.table, whole.table)
+            t, u = sub.table, whole.table
+            if found is None and len(t.names) == len(u.names) > 1 and t.names[:-1] == u.names[:-1]:
+                # (the count's column named apiece, R's count(x, name = "n_inkluderet") and "n_opfoelgning")
+                found = differences(t, dataclasses.replace(u, names=[*u.names[:-1], t.names[-1]]))
             if found is not None:
                 out.append((sub, whole, found))
                 break
@@ -2964,6 +3104,35 @@ _EXTREMES_TITLE = lazy_compile(r"^\s*Extreme (?:Values|Observations)\s*$", re.IG
 _HMISC_EXTREMES = lazy_compile(r"^\s*(lowest|highest)\s*:\s*(.*?)(?:,\s*(highest)\s*:\s*(.*))?\s*$")
 
 
+_HMISC_HEADER = lazy_compile(r"^\s*n\s+missing\s+distinct\b")
+
+
+def _shared_values(above: list[_Line], sides: list[tuple[str, list[str]]]) -> bool:
+    """Whether Hmisc's lowest and highest values are values many units share, no unit's own: the variable has
+    on average ten units or more a distinct value ("n 18342 ... distinct 73", from its header above) and each
+    side's values step evenly, with no gap that sets an outlier apart (ages 18 19 20 21 22 and 86 ... 90)."""
+    header = next((j for j in range(len(above) - 1, max(len(above) - 12, -1), -1)
+                   if _HMISC_HEADER.match(above[j].text)), None)
+    if header is None or header + 1 >= len(above):
+        return False
+    figures = above[header + 1].text.split()
+    try:
+        n, distinct = int(figures[0].replace(",", "")), int(figures[2].replace(",", ""))
+    except (IndexError, ValueError):
+        return False
+    if distinct <= 0 or n < 10 * distinct:
+        return False
+    for _side, values in sides:
+        try:
+            numbers = [float(v) for v in values]
+        except ValueError:
+            return False
+        steps = {round(b - a, 9) for a, b in itertools.pairwise(numbers)}
+        if len(steps) > 1:
+            return False
+    return bool(sides)
+
+
 def _hmisc_extremes(lines: list[_Line]) -> list[ListedTable]:
     """The ``lowest :`` and ``highest:`` lines of R's Hmisc ``describe()``: the five lowest and highest single
     values of a variable with many distinct values, each one unit's own value. Their lines are blanked."""
@@ -2973,16 +3142,95 @@ def _hmisc_extremes(lines: list[_Line]) -> list[ListedTable]:
         m = _HMISC_EXTREMES.match(x.text)
         if m is None:
             continue
-        for side, values in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
-            for v in (values or "").split() if side else ():
-                if _NUMERIC_CELL.match(v.rstrip(",")):
-                    rows.append([side, v.rstrip(",")])
-                    at.append(x.number)
+        sides = [(side, [v.rstrip(",") for v in values.split() if _NUMERIC_CELL.match(v.rstrip(","))])
+                 for side, values in ((m.group(1), m.group(2)), (m.group(3), m.group(4))) if side and values]
         lines[k] = _Line(x.number, "")
+        if _shared_values(lines[:k], sides):
+            continue
+        for side, values in sides:
+            rows.extend([side, v] for v in values)
+            at.extend(x.number for _ in values)
     if len(rows) < 2:
         return []
     table = _table(["extreme", "value"], rows, at, Origin.LISTING,
                    "R Hmisc describe: extreme values (lowest, highest)", "hmisc-extremes")
+    return [table] if table is not None else []
+
+
+# Hmisc describe()'s frequency table of a variable with few distinct values, printed across: a line of the
+# values, a line of their frequencies, a line of their proportions.
+_HMISC_VALUE_LINE = lazy_compile(r"^\s*Value\s{2,}\S")
+_HMISC_FREQUENCY_LINE = lazy_compile(r"^\s*Frequency((?:\s+\d+)+)\s*$")
+_HMISC_PROPORTION_LINE = lazy_compile(r"^\s*Proportion(?:\s+[\d.]+)+\s*$")
+
+
+def _hmisc_frequencies(lines: list[_Line]) -> list[ListedTable]:
+    """The frequency tables of R's Hmisc ``describe()``: "Value 9 14 17" over "Frequency 1 1 1" over "Proportion
+    0.143 ...", one column a value (right-aligned over its frequency), read as a table of a value and its
+    frequency. The variable's name is the line above its "n missing distinct" header. Their lines are blanked."""
+    found: list[ListedTable] = []
+    for k in range(len(lines) - 2):
+        value, freq = lines[k].text, lines[k + 1].text
+        m = _HMISC_FREQUENCY_LINE.match(freq)
+        if not _HMISC_VALUE_LINE.match(value) or m is None or not _HMISC_PROPORTION_LINE.match(lines[k + 2].text):
+            continue
+        ends = [e.end() for e in re.finditer(r"\d+", freq)]
+        start = len(freq) - len(m.group(1))
+        cells, left = [], start
+        for end in ends:
+            cells.append(value[left:end].strip() if left < len(value) else "")
+            left = end
+        counts = re.findall(r"\d+", m.group(1))
+        if len(cells) != len(counts) or not all(cells):
+            continue
+        shares = lines[k + 2].text.split()[1:]
+        name = next((lines[j - 1].text.strip() for j in range(k, max(k - 6, 0), -1)
+                     if _HMISC_HEADER.match(lines[j].text) and j), "Value")
+        rows = [[c, n, shares[i] if i < len(shares) else ""]
+                for i, (c, n) in enumerate(zip(cells, counts, strict=True))]
+        table = _table([name or "Value", "Frequency", "Proportion"], rows, [lines[k + 1].number] * len(rows),
+                       Origin.TABULATION, "R Hmisc describe: frequencies", "hmisc-frequencies", labelled=1)
+        if table is not None:
+            found.append(table)
+        for j in range(k, k + 3):
+            lines[j] = _Line(lines[j].number, "")
+    return found
+
+
+# R's list printout: an element's name line ("$out", "$stats") and the vector lines under it ("[1] 19800 20400").
+_R_LIST_ELEMENT = lazy_compile(r"^\s*\$([A-Za-z.][\w.]*)\s*$")
+_R_VECTOR_LINE = lazy_compile(r"^\s*\[\s*\d+\]\s+(.*)$")
+
+
+_R_BOX_OUT_CMD = lazy_compile(r"\bboxplot\.stats\s*\(.*\)\s*\$\s*out\b|\$\s*out\b.*\bboxplot\.stats\b")
+
+
+def _r_box_outliers(lines: list[_Line], command: str) -> list[ListedTable]:
+    """The ``$out`` element of R's ``boxplot.stats()`` (beside its ``$stats`` and ``$n``, or printed alone by
+    ``boxplot.stats(x)$out``): the values beyond the whiskers, each one unit's own value (a box plot's
+    outliers drawn as points). Their lines are blanked."""
+    names = {m.group(1): k for k, x in enumerate(lines) if (m := _R_LIST_ELEMENT.match(x.text))}
+    if "out" in names and "stats" in names:
+        start = names["out"] + 1
+    elif _R_BOX_OUT_CMD.search(_last_command(command)):
+        start = next((k for k, x in enumerate(lines) if x.text.strip()), len(lines))
+    else:
+        return []
+    rows: list[list[str]] = []
+    at: list[int] = []
+    for k in range(start, len(lines)):
+        m = _R_VECTOR_LINE.match(lines[k].text)
+        if m is None:
+            break
+        for v in m.group(1).split():
+            if _NUMERIC_CELL.match(v):
+                rows.append(["outlier", v])
+                at.append(lines[k].number)
+        lines[k] = _Line(lines[k].number, "")
+    if not rows:
+        return []  # "numeric(0)": no outliers
+    table = _table(["extreme", "value"], rows, at, Origin.LISTING,
+                   "R boxplot.stats: outliers beyond the whiskers (extreme values)", "r-box-outliers")
     return [table] if table is not None else []
 
 

@@ -1279,7 +1279,13 @@ def measure_of(name: str) -> str:
 def _without_group(title: str) -> str:
     """A caption (:func:`caption_of`) without its group's words and punctuation, lower case (see
     :data:`_GROUP_PHRASE`)."""
-    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", caption_of(title)).lower()))
+    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", _EXCLUDING_NOTE.sub(" ", caption_of(title))).lower()))
+
+
+# A note in brackets of whom a group's table leaves out ("(ekskl. personer over folkepensionsalderen)",
+# "(excluding pensioners)"): part of the group's words, as its age band is.
+_EXCLUDING_NOTE = lazy_compile(r"(?i)\(\s*(?:ekskl|eksl|exkl|excl|excluding|exclusive|exklusive|uden|utan|uten|"
+                               r"without|not including|ikke medregnet|ei sisällä|pois lukien)\b[^()]*\)")
 
 
 # "Table 2.", "Tabel 3:", "Tabell 4 –", "Taulukko 5.", "Tabel A." before a caption.
@@ -1469,17 +1475,23 @@ _PLAIN_WHOLE = lazy_compile(r"\d+")
 _DOT_GROUPED = lazy_compile(r"\d{1,3}(?:\.\d{3})+")
 
 
+# A decimal comma after a whole part written plain or grouped with dots: "59,4", "1.204,5".
+_COMMA_DECIMAL = lazy_compile(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+")
+
+
 def _dot_thousands(t: TextTable, u: TextTable) -> tuple[TextTable, TextTable]:
     """Two tables whose numbers group thousands with dots (Danish, Norwegian: "2.114" beside "872"), with the
     dots taken out; else the tables as they are. Every number of both must be a plain whole number or
     dot-grouped, and the grouping sure: some number plain beside the grouped ones (a column of decimals
-    writes every number with its decimals, "872.000"), or one with two groups ("1.234.567")."""
+    writes every number with its decimals, "872.000"), or one with two groups ("1.234.567"), or a decimal
+    comma beside them (a share "59,4": the convention that groups with dots)."""
     cells = [x for tab in (t, u) for r in tab.rows for x in r[1:] if _number_text(x) is not None]
     grouped = [x for x in cells if _DOT_GROUPED.fullmatch(x.strip())]
+    commas = [x for x in cells if _COMMA_DECIMAL.fullmatch(x.strip())]
     if not grouped or not all(_PLAIN_WHOLE.fullmatch(x.strip()) or _DOT_GROUPED.fullmatch(x.strip())
-                              for x in cells):
+                              or _COMMA_DECIMAL.fullmatch(x.strip()) for x in cells):
         return t, u
-    if len(grouped) == len(cells) and not any(x.count(".") > 1 for x in grouped):
+    if len(grouped) + len(commas) == len(cells) and not commas and not any(x.count(".") > 1 for x in grouped):
         return t, u
 
     def plain(tab: TextTable) -> TextTable:

@@ -166,6 +166,12 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, column=col.name, identity=f"keys:{part.what}",
         )
         return
+    if "outlier" in part.what.lower():
+        yield ctx.finding(
+            f"{part.what} prints the values beyond a box plot's whiskers: each is one unit's own value.",
+            evidence, line=part.line, identity=f"extremes:{part.what}",
+        )
+        return
     if "extreme" in part.what.lower():
         yield ctx.finding(
             f"{part.what} prints the lowest and highest single values"
