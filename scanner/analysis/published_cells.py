@@ -1918,11 +1918,12 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
 
 def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """A row of all units beside a row that leaves a group out ("Alle patienter 1.204" and "Ekskl.
-    privathospital 1.203"): the difference of their counts is the group left out (1 patient, whose cost the
-    means beside them give too)."""
+    privathospital 1.203") or a row of one sex when the other sex has no row ("Yhteensä 14", "Naiset 12"):
+    the difference of their counts is the group left out (1 patient, whose cost the means beside them give
+    too)."""
     import numpy as np
 
-    from scanner.loaders.texttables import names_all
+    from scanner.loaders.texttables import names_all, one_sex
 
     if not dims or not table.counts or table.sample.height > _LABEL_SCAN_MAX_ROWS:
         return
@@ -1930,6 +1931,10 @@ def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[st
     labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
     alls = [k for k, v in enumerate(labels) if names_all(v) or is_margin_label(v)]
     less = [k for k, v in enumerate(labels) if _EXCLUDING.search(v)]
+    # a row of one sex beside the row of all, and no row of the other sex ("Yhteensä 14", "Naiset 12": 2 men)
+    sexes = {one_sex(v) for v in labels}
+    less += [k for k, v in enumerate(labels) if (sex := one_sex(v)) is not None and _OTHER_SEX[sex] not in sexes
+             and k not in less and k not in alls]
     if len(alls) != 1 or not less:
         return
     for col in table.counts:

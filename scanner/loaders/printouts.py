@@ -1475,8 +1475,11 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
     labels = {p[0] for p in pairs}
     if labels >= _DESCRIBE:
         return _transposed(name or "value", pairs, what)
-    counts = "value_counts" in command or name in ("count", "counts", "size") or "size()" in command
-    value_name = "count" if counts else (name or "value")
+    shares = name == "proportion" or bool(re.search(r"\bnormalize\s*=\s*True", command))
+    counts = not shares and ("value_counts" in command or name in ("count", "counts", "size") or "size()" in command)
+    # (value_counts(normalize=True): pandas 2 names the Series "proportion"; times 100 it is a percentage)
+    value_name = "count" if counts else ("Percent" if _R_TIMES_100.search(command) or re.search(
+        r"\.mul\(\s*100\s*\)", command) else "proportion") if shares else (name or "value")
     # the index is the labels, whatever they look like (sex coded 1 and 2)
     return _table([index_name or "label", value_name], [[p[0], p[1]] for p in pairs], [p[2] for p in pairs],
                   Origin.TABULATION, what, "pandas-series", labelled=1)
@@ -1708,7 +1711,39 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         if n is not None:
             # prop.table(table(d$fylke)) after "length(d$fylke)" printed 412: each share is of that many
             tables = [_shares_with_size(t, n) for t in tables]
+    if language is Language.PYTHON and command:
+        last = _py_command(command)
+        _remember_py_size(last, text, state)
+        shares = _PY_SHARES_CMD.search(last)
+        n = state.sizes.get(shares.group(1)) if shares else None
+        if n is not None:
+            # value_counts(normalize=True) after "N = 40" printed for the same frame: each share is of 40
+            tables = [_series_with_size(t, n) for t in tables]
     return tables
+
+
+# Python's size of a frame printed: "len(kohort)", "kohort.shape[0]" (in a print or an f-string).
+_PY_SIZE_CALL = lazy_compile(r"\blen\(\s*([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\.shape\[0\]")
+# pandas' shares of one column: "kohort['komplikation'].value_counts(normalize=True)".
+_PY_SHARES_CMD = lazy_compile(r"^\s*(?:print\(\s*)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]|\.\w+)\s*\.value_counts\("
+                              r"[^)]*\bnormalize\s*=\s*True")
+
+
+def _remember_py_size(last: str, output: str, state: OutputState) -> None:
+    """Keep the size Python printed for a frame: ``print(f"N = {len(kohort)}")`` then "N = 40"."""
+    size = _PY_SIZE_CALL.search(last)
+    printed = _R_SIZE_OUT.match(output.strip()) if size and "\n" not in output.strip() else None
+    if size and printed:
+        state.sizes[size.group(1) or size.group(2)] = re.sub(r"\D", "", printed.group(1))
+
+
+def _series_with_size(listed: ListedTable, n: str) -> ListedTable:
+    """A pandas Series of shares with the size of its frame printed before it as a column "N"."""
+    t = listed.table
+    if t.kind != "pandas-series" or len(t.names) != 2:
+        return listed
+    return dataclasses.replace(listed, table=dataclasses.replace(t, names=[*t.names, "N"],
+                                                                 rows=[[*r, n] for r in t.rows]))
 
 
 # Stata commands that replace the data in memory: by an aggregate (collapse, contract), or by data again.
@@ -1921,6 +1956,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     # (R's printouts: also in a text file whose language is not told by its prompts)
     tables.extend(_r_box_outliers(lines, command))
     tables.extend(_hmisc_frequencies(lines))
+    tables.extend(_epi_2by2(lines))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     tables.extend(_named_key_values(lines, what_base or "printed output"))
     if "Traceback" in text:
@@ -2769,6 +2805,8 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
     """A key's values printed on one line by the command before it (Stata ``levelsof lopnr``: ``1023 4471
     5512``; R ``unique(df$pnr)`` when short): :func:`_key_values` for a one-line output. ``state`` keeps
     Stata's counts by condition, for the differences of a wider and a narrower one."""
+    if language is Language.PYTHON and state is not None and command.strip():
+        _remember_py_size(_py_command(command), text, state)  # ("N = 40": the size of a frame)
     if not command.strip() or not _VALUE_LIST_LINE.match(text.strip("\r\n")):
         if ("=" in text or ":" in text) and len(text) < 10_000:
             return _named_key_values([_Line(line, text.strip("\r\n"))], "printed output")
@@ -3193,6 +3231,39 @@ def _hmisc_frequencies(lines: list[_Line]) -> list[ListedTable]:
         if table is not None:
             found.append(table)
         for j in range(k, k + 3):
+            lines[j] = _Line(lines[j].number, "")
+    return found
+
+
+# epiR's epi.2by2(): "             Outcome +    Outcome -      Total                 Inc risk *" over rows
+# "Exposed +            2         3411       3413            0.06 (0.00 to 0.14)".
+_EPI_2BY2_HEADER = lazy_compile(r"^\s*((?:Outcome|Disease|Cases?)\s*\+)\s+((?:Outcome|Disease|Controls?|Cases?)\s*-)\s+"
+                                r"(Total)\b")
+_EPI_2BY2_ROW = lazy_compile(r"^\s*((?:Exposed|Exposure|Strata?\s*\w*)\s*[+-]|Total)\s+(\d+)\s+(\d+)\s+(\d+)(?:\s|$)")
+
+
+def _epi_2by2(lines: list[_Line]) -> list[ListedTable]:
+    """epiR's ``epi.2by2()`` table of counts (outcome +/- by exposure +/-, with totals), its risk and odds
+    columns ("0.06 (0.00 to 0.14)") left out: a 2 x 2 table of counts. Its lines are blanked."""
+    found: list[ListedTable] = []
+    for k, x in enumerate(lines):
+        head = _EPI_2BY2_HEADER.match(x.text)
+        if head is None:
+            continue
+        rows, at = [], []
+        for j in range(k + 1, min(k + 6, len(lines))):
+            m = _EPI_2BY2_ROW.match(lines[j].text)
+            if m is None:
+                break
+            rows.append([" ".join(m.group(1).split()), m.group(2), m.group(3), m.group(4)])
+            at.append(lines[j].number)
+        if len(rows) < 2:
+            continue
+        names = ["Exposure", *(" ".join(g.split()) for g in head.groups())]
+        table = _table(names, rows, at, Origin.TABULATION, "R epiR epi.2by2: counts", "epi-2by2", labelled=1)
+        if table is not None:
+            found.append(table)
+        for j in range(k, k + 1 + len(rows)):
             lines[j] = _Line(lines[j].number, "")
     return found
 

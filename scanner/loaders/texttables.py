@@ -2169,13 +2169,24 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
     tables: list[TextTable] = []
     for start, end, block in latex.iter_blocks(lines):
         width = max((len(r) for _, r in block), default=0)
+        top_names: list[str] = []
         for rows in _latex_panels(block):
             head = 0
-            while head < len(rows) and latex.is_header_row(rows[head][1]):
+            # (a panel's measure under the header, or first in a later panel, is no header row)
+            while head < len(rows) and latex.is_header_row(rows[head][1]) \
+                    and not (panel_measure(rows[head][1]) and (head or top_names)):
+                head += 1
+            names = latex.header_names([r for _, r in rows[:head]], width) if head else top_names
+            top_names = top_names or names
+            measure = panel_measure(rows[head][1]) if head < len(rows) else ""
+            if measure and names:
+                # a panel's measure names its columns ("Antal virksomheder: Nordjylland"): its cells are
+                # counts whatever the caption over the whole table says ("mio. kr.")
+                names = [names[0], *(f"{measure}: {n}" if n else measure for n in names[1:])]
                 head += 1
             body = [(k, latex.cells_text(r, width)) for k, r in rows[head:]]
             if width >= 2 and head < len(rows):
-                names = latex.header_names([r for _, r in rows[:head]], width)
+                names = names or latex.header_names([], width)
                 tables.append(TextTable(unique_names(names), [c for _, c in body], first_line + body[0][0],
                                         "latex", tuple(first_line + k for k, _ in body)))
         lines[start:end] = [""] * (end - start)
@@ -2184,6 +2195,24 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
 
 # A column's name in a header row: a word, not a number in brackets (a standard error, a model's "(2)").
 _NAME_CELL = lazy_compile(r"^[^\W\d_]", re.UNICODE)
+
+
+def panel_measure(row: list[str | None]) -> str:
+    """The text of a LaTeX row that is one cell spanning every column (``\\multicolumn{6}{l}{Antal
+    virksomheder}``), naming what the rows under it measure; "" for any other row."""
+    first = (row[0] or "").strip() if row else ""
+    if len(row) < 3 or not first or _BARE_NUMBER.match(first) or not all(c is None for c in row[1:]) \
+            or not _PANEL_MEASURE.search(first):
+        return ""  # (a group's name over its rows, "Kvinder", is a level of the rows, not a measure)
+    return first
+
+
+# The words a panel's title names its measure by: a count ("Antal virksomheder") or a unit or statistic
+# ("Eksport, mio. kr.", "Andel (%)", "Gennemsnit").
+_PANEL_MEASURE = lazy_compile(r"(?i)(?<![^\W\d_])(?:antal\w*|antall\w*|number|count\w*|lukumäärä\w*|n|frekvens\w*|"
+                              r"mio|mia|mill\w*|mnkr|tkr|kr|dkk|sek|nok|eur|usd|pct|procent|prosent|percent|"
+                              r"andel\w*|share|mean|average|gennemsnit\w*|genomsnitt\w*|median|sum|beløb|belopp|"
+                              r"amount|keskiarvo|osuus)(?![^\W\d_])|%")
 
 
 def _latex_panels(rows: list[tuple[int, list[str | None]]]) -> list[list[tuple[int, list[str | None]]]]:
@@ -2212,7 +2241,9 @@ def _latex_panels(rows: list[tuple[int, list[str | None]]]) -> list[list[tuple[i
 
     first_data = next((i for i, (_, r) in enumerate(rows) if not latex.is_header_row(r)), len(rows))
     top = {words(r) for _, r in rows[:first_data]}
-    cuts = [i for i in range(first_data + 1, len(rows)) if header_at(i)]
+    # (a row of one cell spanning the columns names the measure of the rows under it: "\multicolumn{6}{l}{Antal
+    # virksomheder}" under the rows of "Eksport, mio. kr.": a panel of other cells, with the same columns)
+    cuts = [i for i in range(first_data + 1, len(rows)) if header_at(i) or panel_measure(rows[i][1])]
     if not cuts:
         return [rows]
     bounds = [0, *cuts, len(rows)]
