@@ -212,6 +212,8 @@ NATIONAL_KEYS = lazy_compile(
     r"fastbet|fastighetsbeteckning|fastighets_?(id|nr|nyckel)|fastnyckel|matrikel_?(nr|nummer)|matr_?nr|"
     r"ejendoms_?(nr|nummer)|ejd_?nr|bfe_?(nr|nummer)|gnr_?bnr|kiinteist(ö|o)tunnus|kiinteist(ö|o)_?(tunnus|id)|"
     r"rakennustunnus|prt_?(tunnus|id)|"
+    r"g(å|aa|a)rds_?(nr|nummer)|bruks_?(nr|nummer)|feste_?(nr|nummer)|seksjons_?(nr|nummer)|gnr|bnr|"
+    r"matrikkel_?(nr|nummer)|eiendoms_?(nr|nummer|id)|"
     # cases and journals: police, court and agency case numbers ("diarienummer", "journalnummer", "sagsnummer",
     # "saksnummer", "asianumero"), and the individual and family IDs of genotype files (PLINK's IID, FID)
     r"diarie_?(nr|nummer)|diarienummer|journal_?(nr|nummer)|journalnummer|sags_?(nr|nummer)|sagsnummer|"

@@ -439,6 +439,11 @@ def _text_fixtures() -> dict[str, tuple[bytes, FileKind]]:
             FileKind.HTML,
         ),
         "fragment.txt": (b"<table>\n<tr><td>3</td></tr>\n</table>\n", FileKind.HTML),
+        # pandas' to_html() under a heading, saved as text: HTML, not an XML document without a root
+        "to_html.txt": (b"<h3>Deaths by county</h3>\n<table border='1'>\n<tr>\n<td>Oslo</td>\n</tr>\n</table>\n",
+                        FileKind.HTML),
+        "caption_first.txt": (b"<caption>T</caption>\n<table><thead><tr><th>a</th></tr></thead></table>\n",
+                              FileKind.HTML),
         "data.xml": (b'<?xml version="1.0"?>\n<rows><row a="1"/></rows>\n', FileKind.XML),
         "noext_xml": (b"<rows>\n  <row>1</row>\n</rows>\n", FileKind.XML),
         "workbook2003.xls": (

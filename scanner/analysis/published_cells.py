@@ -919,8 +919,8 @@ def _column_shares(table: TableModel, profile: Profile, dims: list[str], result:
         _add_small(result, frame, dims, rows, col.name, size_in=f"row {masking.mask_name(labels[at])!r}")
 
 
-# A group's size stated in a title, a header or a total row's label: "(N = 150)", "n=1 289", "N: 80".
-_STATED_N = lazy_compile(r"(?<![\w.=<>≤≥])[nN]\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
+# A group's size stated in a title, a header or a total row's label: "(N = 150)", "n=1 289", "N: 80", "(N) = 7".
+_STATED_N = lazy_compile(r"(?<![\w.=<>≤≥])[nN]\)?\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
 
 
 _PERCENT_UNIT = lazy_compile(r"%|\bpct\b|\bprocent\b|\bpercent\b|\bprosent\b", re.IGNORECASE)
@@ -1795,6 +1795,9 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
     _gap_to_stated_size(table, profile, dims, values, result)
     if every.size == 0 or np.all(np.mod(every, 5) == 0):
         return
+    notes = f"{table.meta.title}\n{getattr(table.source, 'footer_text', '') or ''}"
+    if _NOT_ADDITIVE.search(notes):
+        return  # a note says the totals are no sums of the cells (perturbed, randomly rounded)
     threshold = profile.threshold
     # a total column beside the cells of each row
     totals = [c for c in counts if is_margin_label(c.name)]
@@ -1803,7 +1806,8 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
         parts = np.column_stack([values[c.name] for c in body])
         full = ~np.isnan(parts).any(axis=1) & ~np.isnan(values[totals[0].name])
         gaps = values[totals[0].name] - np.where(np.isnan(parts), 0, parts).sum(axis=1)
-        _report_gaps(result, frame, dims, gaps, full, totals[0].name, threshold)
+        if not np.any(full & (gaps < 0)):  # (a total under its cells' sum: the totals are no sums of them)
+            _report_gaps(result, frame, dims, gaps, full, totals[0].name, threshold)
     # a total row under the rows of one dimension
     if len(dims) == 1:
         labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
@@ -1816,10 +1820,20 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
                 gaps_list.append(v[at[0]] - np.nansum(v[rows]))
                 full_list.append(not np.isnan(v[rows]).any() and not np.isnan(v[at[0]]))
             gaps, full = np.asarray(gaps_list), np.asarray(full_list)
+            if np.any(full & (gaps < 0)):
+                return  # a total under its cells' sum: the total row is no sum of the rows
             small = full & (gaps > 0) & (gaps < threshold)
             exact = int((full & (gaps == 0)).sum())
             for i in np.flatnonzero(small).tolist():
                 _add_small(result, frame, dims, [at[0]], counts[i].name, gap=True, unsure=exact == 0)
+
+
+# A note saying a table's totals are not the sums of its cells: noise added (the cell key method), random
+# rounding, "cells may not add to totals".
+_NOT_ADDITIVE = lazy_compile(r"(?i)perturb\w*|cell[ -]?key|\bnoise\b|\bstøj\b|(?:may|might|do|does|will) not "
+                             r"(?:necessarily )?(?:add|sum)|ikke (?:nødvendigvis |nødvendigvis )?(?:summerer|summere|"
+                             r"adderer|stemmer)|inte (?:nödvändigtvis )?(?:summerar|summera)|random(?:ly)? rounded|"
+                             r"tilfældig(?:t)? afrund|slumpmässig(?:t)? avrund|satunnais\w* pyöristet")
 
 
 def _gap_to_stated_size(table: TableModel, profile: Profile, dims: list[str], values: dict[str, np.ndarray],

@@ -493,8 +493,13 @@ _PROLOG = lazy_compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])
 _FIRST_TAG = lazy_compile(r"<([A-Za-z_][\w.:-]*)(?=[\s/>])")
 _CLOSING_TAG = lazy_compile(r"</[A-Za-z_][\w.:-]*\s*>|<[A-Za-z_][\w.:-]*[^<>]*/>")
 _HTML_TAGS = frozenset(
-    {"html", "head", "body", "table", "div", "p", "meta", "title", "link", "style", "script"}
+    {"html", "head", "body", "table", "div", "p", "meta", "title", "link", "style", "script",
+     # an HTML fragment saved as text (pandas' to_html() under a heading): "<h3>...</h3><table ...>"
+     "h1", "h2", "h3", "h4", "h5", "h6", "span", "br", "hr", "ul", "ol", "li", "section", "article", "header",
+     "footer", "main", "nav", "figure", "img", "pre", "center", "font", "b", "strong", "em", "caption"}
 )
+# An HTML table's cells: "<table ...>" then "<tr>" with "<td>"/"<th>" (no XML format names its elements so).
+_HTML_TABLE_CELLS = lazy_compile(r"<table\b[^>]*>.*?<tr\b[^>]*>\s*<t[dh]\b", re.S | re.I)
 
 
 def _markup_kind(stripped: str, ext: str) -> FileKind | None:
@@ -517,7 +522,8 @@ def _markup_kind(stripped: str, ext: str) -> FileKind | None:
         return FileKind.SVG
     if window.startswith("<?xml") and not doctype_html and local != "html":
         return FileKind.XML  # an XML export whose root is named like an HTML element (SAS's <TABLE>)
-    if doctype_html or local in _HTML_TAGS:
+    if doctype_html or local in _HTML_TAGS or (not window.startswith("<?xml") and ext not in _XML_EXT
+                                               and _HTML_TABLE_CELLS.search(window)):
         return FileKind.HTML
     if "<svg" in window[:1024] and ext == ".svg":
         return FileKind.SVG

@@ -1459,27 +1459,48 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
                          f"{what} (one row as a Series)", "pandas-series")
             return dataclasses.replace(row, records="row") if row is not None else None
     pairs: list[tuple[str, str, int]] = []
+    raw: list[str] = []
     index_name = ""
+    levels: list[tuple[str, int]] = []
     # the rows are the "label  value" lines right above the footer; above them, the index's name alone on a
     # line (pandas 2), or a title printed before the Series
     for x in reversed(par[:-1]):
         bits = x.text.rstrip().rsplit(None, 1)
         if len(bits) == 2 and _NUMERIC_CELL.match(bits[1]):
             pairs.insert(0, (bits[0].strip(), bits[1], x.number))
+            raw.insert(0, bits[0])
             continue
         if len(x.text.split()) == 1 and not _is_data(x.text):
             index_name = x.text.strip()
+        elif len(names := x.text.split()) >= 2 and all(_IDENTIFIER.match(n) for n in names) and not _is_data(x.text):
+            # a MultiIndex's level names side by side ("kvartal  region"): each level starts where its name does
+            levels = [(n, m.start()) for n, m in zip(names, re.finditer(r"\S+", x.text), strict=True)]
         break
     if len(pairs) < 2:
         return None
-    labels = {p[0] for p in pairs}
-    if labels >= _DESCRIBE:
-        return _transposed(name or "value", pairs, what)
     shares = name == "proportion" or bool(re.search(r"\bnormalize\s*=\s*True", command))
     counts = not shares and ("value_counts" in command or name in ("count", "counts", "size") or "size()" in command)
     # (value_counts(normalize=True): pandas 2 names the Series "proportion"; times 100 it is a percentage)
     value_name = "count" if counts else ("Percent" if _R_TIMES_100.search(command) or re.search(
         r"\.mul\(\s*100\s*\)", command) else "proportion") if shares else (name or "value")
+    if levels:
+        # the outer levels printed once over their inner ones: read per level, filled down
+        starts = [at for _, at in levels] + [max(len(r) for r in raw) + 1]
+        rows, last = [], [""] * len(levels)
+        for r, (_, value, _) in zip(raw, pairs, strict=True):
+            cells = [r[starts[k]:starts[k + 1]].strip() for k in range(len(levels))]
+            if not cells[-1] or (not cells[0] and not last[0]):
+                rows = []  # not aligned under the level names: read as one label
+                break
+            cells = [c or last[k] for k, c in enumerate(cells)]
+            last = cells
+            rows.append([*cells, value])
+        if rows:
+            return _table([n for n, _ in levels] + [value_name], rows, [p[2] for p in pairs], Origin.TABULATION, what,
+                          "pandas-series", labelled=len(levels))
+    labels = {p[0] for p in pairs}
+    if labels >= _DESCRIBE:
+        return _transposed(name or "value", pairs, what)
     # the index is the labels, whatever they look like (sex coded 1 and 2)
     return _table([index_name or "label", value_name], [[p[0], p[1]] for p in pairs], [p[2] for p in pairs],
                   Origin.TABULATION, what, "pandas-series", labelled=1)

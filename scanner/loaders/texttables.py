@@ -2290,7 +2290,38 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
     """Every pipe table, LaTeX table and space-aligned table in ``text`` (lines numbered from ``first_line``);
     a table stacking statistics under each row's counts is given by its count rows (:func:`count_rows`)."""
     for table in _find_tables(text, first_line):
-        yield count_rows(joined_parentheses(joined_quantile_labels(split_genotype_counts(table))))
+        yield count_rows(joined_parentheses(joined_quantile_labels(split_genotype_counts(dfsummary_values(table)))))
+
+
+# summarytools' dfSummary grid: "1. Kvinde" in "Stats / Values" beside "268 (52.3%)" in "Freqs (% of Valid)".
+_DFSUMMARY_VALUE = lazy_compile(r"^\d+\.\s*(.+?)\\?$")
+_DFSUMMARY_FREQ = lazy_compile(r"^(\d[\d,]*)\s*\(\s*\d")
+
+
+def dfsummary_values(table: TextTable) -> TextTable:
+    """summarytools' ``dfSummary()`` grid, each variable's lines one under the other ("No", "Variable",
+    "Stats / Values", "Freqs (% of Valid)", "Valid", "Missing"), read as a table of each variable's values and
+    their frequencies: "oprindelse | Grønland/Færøerne | 1". Its row numbers ("No") and the valid counts of the
+    whole data are no cells; lines of statistics ("Mean (sd) : 34.8 (2.9)") have no frequency and are left out."""
+    names = [n.strip().lower() for n in table.names]
+    if "stats / values" not in names or not any(n.startswith("freqs") for n in names) or "variable" not in names:
+        return table
+    var, stats = names.index("variable"), names.index("stats / values")
+    freq = next(k for k, n in enumerate(names) if n.startswith("freqs"))
+    rows, lines, current = [], [], ""
+    at = table.lines or tuple(table.data_line + k for k in range(len(table.rows)))
+    for k, r in enumerate(table.rows):
+        label = r[var].strip().rstrip("\\").strip() if var < len(r) else ""
+        if label and not label.startswith("["):
+            current = label
+        value = _DFSUMMARY_VALUE.match(r[stats].strip()) if stats < len(r) else None
+        count = _DFSUMMARY_FREQ.match(r[freq].strip()) if freq < len(r) else None
+        if value and count and current:
+            rows.append([current, value.group(1).strip(), count.group(1).replace(",", "")])
+            lines.append(at[k] if k < len(at) else table.data_line)
+    if not rows:
+        return table
+    return TextTable(["Variable", "Value", "Freq"], rows, lines[0], table.kind, tuple(lines), ("Variable", "Value"))
 
 
 # Counts of three genotypes written in one cell, PLINK --model's "1/19/64" (AA/AB/BB), or of two alleles, "21/147".
