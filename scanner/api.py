@@ -310,6 +310,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         group_sizes_in_prose,
         key_list,
         listed_counts,
+        parallel_counts,
         shares_in_prose,
         units_in_prose,
     )
@@ -336,7 +337,8 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
                   dominance_in_prose(text, first_line), flowchart_steps(text, first_line, config.profile.threshold),
                   frequency_missing(text, first_line), key_list(text, first_line),
                   None if settings else extremes_in_prose(text, first_line),
-                  None if settings else listed_counts(text, first_line, in_tables, config.profile.threshold)):
+                  None if settings else listed_counts(text, first_line, in_tables, config.profile.threshold),
+                  None if settings else parallel_counts(text, first_line, in_tables, config.profile.threshold)):
         if prose is not None:
             found_tables.append(prose)
     captions: list[str] = []  # the tables' titles (or captions below them), in order, for linking them below

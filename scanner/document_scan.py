@@ -58,6 +58,7 @@ from scanner.loaders.prose import (
     frequency_missing,
     group_sizes_in_prose,
     listed_counts,
+    parallel_counts,
     shares_in_prose,
     units_in_prose,
     without_references,
@@ -369,7 +370,8 @@ class _DocumentScan:
         for table in (group_sizes_in_prose(block.text, 1, set(), threshold),
                       units_in_prose(block.text, 1, set(), threshold), shares_in_prose(block.text, 1, set(), threshold),
                       dominance_in_prose(block.text, 1), frequency_missing(block.text, 1),
-                      extremes_in_prose(block.text, 1), listed_counts(block.text, 1, set(), threshold)):
+                      extremes_in_prose(block.text, 1), listed_counts(block.text, 1, set(), threshold),
+                      parallel_counts(block.text, 1, set(), threshold)):
             if table is None:
                 continue
             judged = _Judged()

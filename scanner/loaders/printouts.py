@@ -1673,7 +1673,7 @@ def _read_command(language: Language, command: str, tool: str) -> tuple[str, str
 _R_SIZE_CALL = lazy_compile(r"\b(?:nrow|NROW|length|sum\(!is\.na)\(\s*([A-Za-z.][\w.]*)")
 # the size printed: "[1] 2", or cat("Antal:", format(nrow(d), big.mark = ".")) -> "Antal: 8.412.977"
 _R_SIZE_OUT = lazy_compile(r"^(?:\s*\[1\]\s+|[^\n\d]*?)(\d{1,3}(?:[.,\u00a0 ]\d{3})+|\d+)\s*$")
-_R_QUANTILE = lazy_compile(r"^\s*(?:print\s*\(\s*)?quantile\s*\(")
+_R_QUANTILE = lazy_compile(r"^\s*(?:(?:print|round|signif|format)\s*\(\s*)*quantile\s*\(")
 
 
 def _percentile_name(name: str) -> str:
@@ -1685,7 +1685,8 @@ def _percentile_name(name: str) -> str:
     return "Min" if float(level) == 0 else "Max" if float(level) == 100 else f"P{level}"
 
 
-_R_SUMMARY_OF = lazy_compile(r"^\s*(?:summary|quantile|range|fivenum|min|max)\(\s*([A-Za-z.][\w.]*)")
+_R_SUMMARY_OF = lazy_compile(r"^\s*(?:(?:print|round|signif|format)\s*\(\s*)*(?:summary|quantile|range|fivenum|min|max)"
+                             r"\(\s*([A-Za-z.][\w.]*)")
 
 
 def parse_output(text: str, first_line: int, language: Language, command: str, state: OutputState,

@@ -109,6 +109,9 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"sökande|klienter|medlemmer|medlemmar|kunder|deltagere|deltagare|respondenter|studerende|"
                  r"studenter|soldater|fanger|fångar|selvmord|självmord|observationer|observasjoner|fødsler|"
                  r"födslar|rederier|rederiene|kvinner|menn|gutter|jenter|pojkar|flickor|drenge|piger|"
+                 # firms and other economic units (Norwegian "foretak" is its own plural)
+                 r"foretak|virksomheter|bedrifter|selskaper|selskaber|enheder|enheter|arbejdsgivere|arbeidsgivere|"
+                 r"arbetsgivare|producenter|produsenter|eksportører|exportörer|gårde|gårder|gårdar|"
                  # definite plurals ("de 12 patienterna", "de 8 deltakerne", "av de 14 fallen")
                  r"patienterna|patienterne|pasientene|personerna|personerne|personene|kvinnorna|kvinderne|"
                  r"kvinnene|männen|mændene|mennene|barnen|børnene|barna|eleverna|eleverne|elevene|fallen|"
@@ -463,6 +466,44 @@ def listed_counts(text: str, first_line: int, skip: set[int], threshold: int) ->
     if not rows:
         return None
     return TextTable(["label", "n"], rows, lines[0], "prose" if sure else "prose-units", tuple(lines))
+
+
+def parallel_counts(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
+    """Counts of one thing in several groups on lines of their own, each label the same words but for the
+    group ("Ebsteins anomali blandt lithium-eksponerede: 2" over "Ebsteins anomali blandt ueksponerede: 118",
+    a slide's lines): a breakdown's cells, the small ones a person checks (review)."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    block: list[tuple[int, str, int]] = []
+
+    def close() -> None:
+        words = [b[1].lower().split() for b in block]
+        shared = 0
+        while words and all(len(w) > shared + 1 for w in words) and len({tuple(w[:shared + 1]) for w in words}) == 1:
+            shared += 1
+        # (one count of a population's size, 100 or more: no list of settings or of files)
+        if len(block) >= 2 and shared >= 2 and len(words[0][0]) >= 3 and any(v >= 100 for _, _, v in block) \
+                and not any(_SETTING.search(b[1]) for b in block):
+            for at, label, value in block:
+                if 0 < value < threshold and at not in skip and len(rows) < _PROSE_MAX_ROWS:
+                    rows.append([label[:60], str(value)])
+                    lines.append(at)
+        block.clear()
+
+    for k, raw in enumerate(text.split("\n")):
+        m = _PLAIN_LIST_COUNT.match(raw.replace("**", "").replace("__", ""))
+        if m is None:
+            close()
+            continue
+        value = re.sub(r"[ ,.\u00a0]", "", m.group(2))
+        if len(value) == 4 and 1900 <= int(value) <= 2100:
+            close()  # a year ("Data: 2021")
+            continue
+        block.append((first_line + k, m.group(1), int(value)))
+    close()
+    if not rows:
+        return None
+    return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines))
 
 
 # The share of the largest unit(s) written in a sentence: "Den største virksomhed står for 90 pct. af
