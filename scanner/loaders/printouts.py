@@ -2675,7 +2675,8 @@ def _named_value_lines(lines: list[_Line], what: str) -> list[ListedTable]:
     return found
 
 
-_CODEBOOK_HEAD = lazy_compile(r"^\s*Tabulation:\s+Freq\.\s+(?:Numeric\s+)?(?:Value|Label)")
+# (Stata 14 and older write "tabulation:" in lower case)
+_CODEBOOK_HEAD = lazy_compile(r"^\s*Tabulation:\s+Freq\.\s+(?:Numeric\s+)?(?:Value|Label)", re.IGNORECASE)
 _CODEBOOK_ROW = lazy_compile(r"^\s+(\d[\d,]*)\s+(\S.*?)\s*$")
 
 
