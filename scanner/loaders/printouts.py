@@ -521,6 +521,29 @@ def _r_values(par: list[_Line], command: str, what: str) -> list[ListedTable]:
                         Origin.LISTING, f"{what} of a column's values")]
 
 
+# A Python list of (label, count) pairs printed: Counter.most_common()'s "[('patienten', 91234), ('lepra', 2)]".
+_PY_PAIRS = lazy_compile(r"^\s*\[\s*\(\s*(?:'[^'\n]*'|\"[^\"\n]*\")\s*,\s*\d+\s*\)")
+
+
+def _py_label_counts(line: _Line, what: str) -> list[ListedTable]:
+    """A printed list of (label, whole number) pairs, Counter.most_common()'s output: a one-way table of
+    counts (a rare word in notes counted once). Anything else in the list: nothing read here."""
+    import ast
+
+    if len(line.text) > _ONE_LINE_BYTES:
+        return []
+    try:
+        pairs = ast.literal_eval(line.text.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return []
+    if not isinstance(pairs, list) or len(pairs) < 2 or not all(
+            isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) and type(p[1]) is int for p in pairs):
+        return []
+    table = _table(["label", "count"], [[p[0], str(p[1])] for p in pairs], [line.number] * len(pairs),
+                   Origin.TABULATION, f"{what} (pairs of a label and a count)", "py-pairs", labelled=1)
+    return [table] if table is not None else []
+
+
 # A Python list or array of numbers printed: "[383388361.0, 169276481.0, ...]", "array([1.2, 3.4])".
 _PY_LIST = lazy_compile(r"^\s*(?:array\(\s*)?\[\s*[-+]?\d")
 _PY_NUMBER = lazy_compile(r"^[-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf)$", re.I)
@@ -1971,6 +1994,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
              if not _TIBBLE_TYPES.match(x.text)]
     tables: list[ListedTable] = []
     if language is Language.STATA:
+        tables.extend(_stata_patterns(lines))
         tables.extend(_stata_extremes(lines))
         tables.extend(_stata_codebook(lines, what_base))
         tables.extend(_stata_codebook_values(lines, what_base))
@@ -2830,6 +2854,8 @@ def key_values_line(text: str, line: int, language: Language, command: str, tool
     Stata's counts by condition, for the differences of a wider and a narrower one."""
     if language is Language.PYTHON and state is not None and command.strip():
         _remember_py_size(_py_command(command), text, state)  # ("N = 40": the size of a frame)
+    if _PY_PAIRS.match(text) and (pairs := _py_label_counts(_Line(line, text.strip("\r\n")), "printed output")):
+        return pairs
     if not command.strip() or not _VALUE_LIST_LINE.match(text.strip("\r\n")):
         if ("=" in text or ":" in text) and len(text) < 10_000:
             return _named_key_values([_Line(line, text.strip("\r\n"))], "printed output")
@@ -3112,6 +3138,39 @@ def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTa
     for x in body:
         x.text = ""  # read: the table readers below do not see these lines again
     return [table]
+
+
+# xtdescribe's (and misstable patterns') table of participation patterns: "Freq.  Percent    Cum. |  Pattern"
+# over rows "      2      0.93   98.60 |  .11111", the last "214  100.00  |  XXXXXX".
+_PATTERN_HEAD = lazy_compile(r"^\s*Freq\.\s+Percent\s+Cum\.\s*\|\s*Pattern\s*$")
+_PATTERN_ROW = lazy_compile(r"^\s*(\d[\d,]*)\s+[\d.]+(?:\s+[\d.]+)?\s*\|\s*([\d.X_]+)\s*$")
+
+
+def _stata_patterns(lines: list[_Line]) -> list[ListedTable]:
+    """Stata's table of patterns (``xtdescribe``: which years each panel unit is observed, "11.111"): the
+    number of units with each pattern, a one-way table of counts with its total ("XXXXXX"). Its lines are
+    blanked in ``lines``."""
+    found: list[ListedTable] = []
+    for k, x in enumerate(lines):
+        if not _PATTERN_HEAD.match(x.text):
+            continue
+        rows, at, j = [], [], k + 1
+        while j < len(lines) and (lines[j].text.strip() == "" or _RULE.match(lines[j].text.replace("+", "-"))
+                                  or (m := _PATTERN_ROW.match(lines[j].text)) is not None):
+            if lines[j].text.strip() and not _RULE.match(lines[j].text.replace("+", "-")):
+                pattern = m.group(2)
+                rows.append(["Total" if set(pattern) == {"X"} else pattern, m.group(1).replace(",", "")])
+                at.append(lines[j].number)
+            elif rows and not lines[j].text.strip():
+                break
+            j += 1
+        table = _table(["Pattern", "Freq."], rows, at, Origin.TABULATION, "Stata patterns of observation",
+                       "stata-patterns", labelled=1) if rows else None
+        if table is not None:
+            found.append(table)
+            for i in range(k, j):
+                lines[i] = _Line(lines[i].number, "")
+    return found
 
 
 _STATA_SMALLEST = lazy_compile(r"^\s*Percentiles\s+Smallest\s*$")

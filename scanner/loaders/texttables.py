@@ -1244,7 +1244,11 @@ _ORIGIN = lazy_compile(r"(?i)(?<![^\W_])(?:(?:med|af|av|with|of)\s+)?(?:dansk|sv
                        r"utrikes\s+födda|inrikes\s+födda|utenlandsfødte|maahanmuuttajat|ulkomaalaistaustaiset|"
                        r"suomalaistaustaiset|foreign[- ]born|native[- ]born|(?:born|født|fødte|född|födda|syntyneet)\s+"
                        r"(?:in|i)\s+(?:denmark|danmark|sweden|sverige|norway|norge|finland|suomessa|udlandet|utlandet|"
-                       r"abroad)|born\s+abroad|(?:suomessa|ulkomailla)\s+syntyneet)(?![^\W_])")
+                       r"abroad)|born\s+abroad|(?:suomessa|ulkomailla)\s+syntyneet|"
+                       # (in file names too: "tabell_ikkje_innvandrar", "norskfodde", "utrikes_fodda")
+                       r"(?:(?:ikke|ikkje|ej|inte|not|non|uden|utan|uten)[\s_-]+)?(?:innvandr|indvandr|invandr)\w*|"
+                       r"(?:norsk|dansk|svensk|finsk|utenlands|udenlands|utlands|inrikes|utrikes)[\s_-]?"
+                       r"(?:fødte|fodte|født|fodt|födda|fodda|född|fodd)\w*)(?![^\W_])")
 # (all ages, or all adults: "18 år og over", "65 and older", "18+")
 _ALL_AGES = r"\d{1,2}[\s_]*(?:år[\s_]+|years?[\s_]+)?(?:og[\s_]over|og[\s_]derover|og[\s_]eldre|and[\s_]over|" \
             r"and[\s_]older|" \
