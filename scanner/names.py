@@ -484,7 +484,8 @@ MARGIN_LABELS = frozenset({
 _MARGIN_WORDS = (r"i alt|ialt|total|totalt|totals|tot\.?|yhteensä|yhteensa|sum|summa|samtliga|samtlige|all|alle"
                  r"|alla|alt|overall|grand total|kaikki|\(all\)|totalsumma|hovedtotal|totalsum|kokonaissumma")
 _MARGIN_FORM = lazy_compile(
-    rf"^(?:(?:{_MARGIN_WORDS})(?:\s*[,(:;–-].*)?"
+    # (a total over a period: "I alt 2015-2020", "Total 2019")
+    rf"^(?:(?:{_MARGIN_WORDS})(?:\s*[,(:;–-].*|\s+\d{{4}}(?:\s*[-–/]\s*\d{{2,4}})?)?"
     r"|.+\s(?:i alt|ialt|total|totalt|yhteensä|yhteensa|samtliga)"
     r"|(?:hele|hela|koko|whole|all) (?:landet|riket|maa|country|befolkningen|population)"
     r"|(?:alle|alla|all|both|begge|båda|kaikki|samtliga) (?:aldre|åldrar|ages|aldersgrupper|åldersgrupper|køn|kön"

@@ -1991,6 +1991,23 @@ _COUNT_ROW = lazy_compile(r"(?i)^\s*(?:antal|antall|number|no\.?\s+of|n|lukumä�
                           r"personer|persons|individer|individuals)(?![\w.])")
 
 
+def _whole_numbers(column: pl.Series) -> np.ndarray:
+    """A column's cells as numbers: a numeric column as it is; text cells that are a whole number alone,
+    grouped with spaces, commas or dots ("1 204", "15,432"), else NaN."""
+    import numpy as np
+
+    if column.dtype.is_numeric():
+        return column.cast(float).to_numpy()
+    out = []
+    for v in column.to_list():
+        text = re.sub(r"[\s\u00a0\u2009\u202f]", "", str(v or "")).strip('="')
+        out.append(float(re.sub(r"[,.]", "", text)) if _GROUPED_WHOLE.fullmatch(text) else np.nan)
+    return np.asarray(out, dtype=float)
+
+
+_GROUPED_WHOLE = lazy_compile(r"\d{1,3}(?:([,.]?)\d{3}(?:\1\d{3})*)?|\d+")
+
+
 def _count_row_all_and_one_sex(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """A descriptive table with its groups as columns, all and one sex ("| Alle | Mænd |"), and the other sex in
     no column: its row that counts the units ("Antal personer | 412 | 410") gives the other sex as the
@@ -2000,12 +2017,20 @@ def _count_row_all_and_one_sex(table: TableModel, profile: Profile, dims: list[s
     from scanner.loaders.texttables import names_all, one_sex
     from scanner.table_model import ColumnKind
 
-    if len(dims) != 1:
+    if not dims:
         return
-    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims]
-    alls = [c for c in numeric if names_all(c.name)]
+    # (a regression table's model columns hold text, "1,84*** (0,41)": its N row is read from the text, and
+    # the analysis may have taken those columns for more dimensions)
+    text_models = len(dims) > 1 and all(c.kind is ColumnKind.TEXT for c in table.columns if c.name != dims[0])
+    if len(dims) != 1 and not text_models:
+        return
+    dims = dims[:1]
+    columns = [c for c in table.columns if c.kind in (ColumnKind.NUMERIC, ColumnKind.TEXT) and c.name not in dims]
+    alls = [c for c in columns if names_all(c.name)]
     sexes = {one_sex(c.name) for c in table.columns}
-    parts = [c for c in numeric if (sex := one_sex(c.name)) is not None and _OTHER_SEX[sex] not in sexes]
+    # one sex beside all, the other sex in no column; or all but a group ("Ekskl. grønlandskfødte")
+    parts = [c for c in columns if ((sex := one_sex(c.name)) is not None and _OTHER_SEX[sex] not in sexes)
+             or (_EXCLUDING.search(c.name) and not names_all(c.name))]
     if len(alls) != 1 or not parts:
         return
     frame = table.sample
@@ -2013,9 +2038,9 @@ def _count_row_all_and_one_sex(table: TableModel, profile: Profile, dims: list[s
     rows = [k for k, label in enumerate(labels) if _COUNT_ROW.match(label)]
     if not rows:
         return
-    total = frame.get_column(alls[0].name).cast(float).to_numpy()
+    total = _whole_numbers(frame.get_column(alls[0].name))
     for col in parts:
-        part = frame.get_column(col.name).cast(float).to_numpy()
+        part = _whole_numbers(frame.get_column(col.name))
         small = [k for k in rows if np.isfinite(total[k]) and np.isfinite(part[k]) and total[k] == round(total[k])
                  and part[k] == round(part[k]) and 0 < total[k] - part[k] < profile.threshold]
         _add_small(result, frame, dims, small, col.name, subset_of=alls[0].name)
