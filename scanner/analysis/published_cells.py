@@ -486,6 +486,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _count_row_all_and_one_sex(table, profile, dims, result)
     _index_of_a_stated_base(table, profile, dims, result)
     _rows_leaving_a_group_out(table, profile, dims, result)
+    _long_rows_of_all_and_one_sex(table, profile, dims, result)
     _indicator_means_by_row(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
@@ -1959,6 +1960,40 @@ def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[st
         _add_small(result, frame, dims, small, col.name, subset_of=col.name)
 
 
+def _long_rows_of_all_and_one_sex(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A long table whose sex dimension has a level of all and one sex only ("2080 Falun | totalt | 412",
+    "2080 Falun | kvinnor | 281"): in each group of the other dimensions all minus the one sex is the other
+    (Vansbro: totalt 18, kvinnor 16, 2 men)."""
+    import numpy as np
+
+    from scanner.loaders.texttables import names_all, one_sex
+
+    if len(dims) < 2 or not table.counts or table.sample.height > _LABEL_SCAN_MAX_ROWS:
+        return
+    frame = table.sample
+    labels = {d: [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d).to_list()] for d in dims}
+    for d in dims:
+        sexes = {one_sex(v) for v in labels[d]} - {None}
+        alls = [k for k, v in enumerate(labels[d]) if names_all(v) or is_margin_label(v)]
+        if not alls or len(sexes) != 1 or _OTHER_SEX[next(iter(sexes))] in sexes:
+            continue
+        groups: dict[tuple[str, ...], tuple[list[int], list[int]]] = {}
+        for k in range(frame.height):
+            key = tuple(labels[o][k] for o in dims if o != d)
+            whole, part = groups.setdefault(key, ([], []))
+            if k in alls:
+                whole.append(k)
+            elif one_sex(labels[d][k]) is not None:
+                part.append(k)
+        for col in table.counts:
+            values = frame.get_column(col.name).cast(float).to_numpy()
+            small = [p for whole, part in groups.values() if len(whole) == 1 for p in part
+                     if np.isfinite(values[whole[0]]) and np.isfinite(values[p])
+                     and 0 < values[whole[0]] - values[p] < profile.threshold]
+            _add_small(result, frame, dims, small, col.name, subset_of=col.name)
+        return
+
+
 def _index_of_a_stated_base(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """An index series (2015 = 100) whose base period's count the title or a note states ("perusvuoden 2015
     lukumäärä 8 henkilöä"): each index x the base count / 100 is that period's count (25,0 of 8 is 2)."""
@@ -2151,8 +2186,17 @@ def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], resu
 
 # A title or note that says a cohort only shrinks: "Lukket kohorte", "ingen tilgang", "closed cohort", "no new
 # entrants", "sluten kohort", "suljettu kohortti".
-_CLOSED_COHORT = lazy_compile(r"(?i)lukket kohorte|ingen tilgang|closed cohort|no (?:new )?entr(?:ants|ies)|"
-                              r"sluten kohort|inga nya|ingen nye|suljettu kohortti|ei uusia")
+_CLOSED_COHORT = lazy_compile(r"(?i)lukket kohorte|kohorten er lukket|ingen tilgang|closed cohort|the cohort is closed|"
+                              r"no (?:new )?entr(?:ants|ies)|sluten kohort|kohorten är sluten|inga nya|ingen nye|"
+                              r"suljettu kohortti|ei uusia|"
+                              # the fall between waves is only deaths and emigration
+                              r"(?:fald|frafald|nedgang|fall|decline|drop-?outs?|attrition|bortfall|frafall|"
+                              r"minskning|poistuma)\b[^.\n]{0,60}?(?:skyldes|due|only|solely|udelukkende|endast|"
+                              r"enbart|kun|bara|ainoastaan)\b[^.\n]{0,40}?(?:død|death|dødsfald|dödsfall|dør|die|"
+                              r"udvandr|emigr|utvandr|kuolem|muutt)")
+# A column of one period or wave of a panel: "Bølge 1 (2011)", "Wave 2", "2015", "Runde 3", "T1".
+_WAVE_COLUMN = lazy_compile(r"(?i)^\s*(?:(?:bølge|bolge|wave|runde|round|våg|vag|aalto|kierros|t)\s*\d{1,2}\b.*|"
+                            r"\d{4}|\d{1,2}\.\s*(?:bølge|wave|runde|våg))\s*$")
 
 
 # A table of numbers at risk under a survival curve: "Numbers at risk", "Antal i risiko", "Antal i risk",
@@ -2239,6 +2283,17 @@ def _closed_cohort_steps(table: TableModel, profile: Profile, dims: list[str], r
     said = " ".join((table.meta.title or "", str(getattr(table.source, "footer_text", "") or "")))
     closed = _CLOSED_COHORT.search(said) is not None
     frame = table.sample
+    waves = [c for c in table.counts if c.kind is ColumnKind.NUMERIC and _WAVE_COLUMN.match(c.name)]
+    if closed and len(waves) >= 2:
+        # the cohort followed across the columns (one wave each): each row's step to the next wave
+        values = np.column_stack([frame.get_column(c.name).cast(float).to_numpy() for c in waves])
+        for k in range(frame.height):
+            steps = values[k, :-1] - values[k, 1:]
+            if np.any(~np.isfinite(steps)) or np.any(steps < 0):
+                continue
+            for j in np.flatnonzero((steps > 0) & (steps < profile.threshold)).tolist():
+                _add_small(result, frame, dims, [k], waves[j + 1].name, exits=True)
+        return
     for col in table.counts:
         if col.kind is not ColumnKind.NUMERIC:
             continue

@@ -183,8 +183,8 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
                     f"censored in between) that counts {rule_text}")
             derived = ", step of the numbers at risk"
         elif cell.exits:
-            what = (f"a fall from the row above in a closed cohort (the persons who left it) that counts "
-                    f"{rule_text}")
+            what = (f"a fall from the count before it (the row above, or the wave before) in a closed cohort (the "
+                    f"persons who left it) that counts {rule_text}")
             derived = ", closed cohort's step"
         elif cell.cumulative:
             what = f"a step of its cumulative counts from the row above that counts {rule_text}"
