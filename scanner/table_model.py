@@ -1249,6 +1249,12 @@ def _is_code_name(tokens: Sequence[str]) -> bool:
     return any(len(t) > 4 and _CODE_SUFFIX.search(t) for t in tokens)
 
 
+# A codebook's column of values beside the column of their labels ("value | label", "Værdi | Etiket").
+_CODE_VALUE_NAME = lazy_compile(r"(?i)values?|værdi|verdi|värde|varde|arvo|code|kode|kod|koodi")
+_LABEL_NAME = lazy_compile(r"(?i)labels?|value[ _]labels?|etiket|etikett|etiketti|beskrivelse|beskrivning|"
+                           r"description|tekst|text|selite|nimike")
+
+
 def _is_code_pair(sample: pl.DataFrame, num: ColumnInfo, texts: Sequence[ColumnInfo]) -> bool:
     """A numeric column beside a text column, mapping one-to-one onto it, in ascending order (three or more
     values): that
@@ -1679,6 +1685,11 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
                 and _is_row_index(sample, c):
             # "number" 0..39 first in a list of optuna's trials: the rows' numbers, though "number" names counts
             c.role, c.reason = Role.OTHER, "row numbers"
+        elif _CODE_VALUE_NAME.fullmatch(c.name.strip()) and c.index + 1 < len(model.columns) \
+                and model.columns[c.index + 1].kind is ColumnKind.TEXT \
+                and _LABEL_NAME.fullmatch(model.columns[c.index + 1].name.strip()):
+            # a codebook's "value | label | n": the value is the label's code ("1 | Mand"), not a count
+            c.role, c.reason = Role.DIMENSION, "values beside their labels"
         elif _word_match(tokens, count_words, c.name) and not _not_count_name(tokens, not_count_words, c.name):
             c.role, c.reason = Role.MEASURE, "count-like name"
             c.count_named = True
