@@ -1995,6 +1995,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     tables: list[ListedTable] = []
     if language is Language.STATA:
         tables.extend(_stata_patterns(lines))
+        tables.extend(_stata_classification(lines))
         tables.extend(_stata_extremes(lines))
         tables.extend(_stata_codebook(lines, what_base))
         tables.extend(_stata_codebook_values(lines, what_base))
@@ -3166,6 +3167,38 @@ def _stata_patterns(lines: list[_Line]) -> list[ListedTable]:
             j += 1
         table = _table(["Pattern", "Freq."], rows, at, Origin.TABULATION, "Stata patterns of observation",
                        "stata-patterns", labelled=1) if rows else None
+        if table is not None:
+            found.append(table)
+            for i in range(k, j):
+                lines[i] = _Line(lines[i].number, "")
+    return found
+
+
+# estat classification's table (after logit/probit): "Classified |  D  ~D  |  Total" over rows "+ | 2 1 | 3".
+_CLASSIFIED_HEAD = lazy_compile(r"^\s*Classified\s*\|\s*(\S+)\s+(\S+)\s*\|\s*Total\s*$")
+_CLASSIFIED_ROW = lazy_compile(r"^\s*([+-]|Total)\s*\|\s*(\d[\d,]*)\s+(\d[\d,]*)\s*\|\s*(\d[\d,]*)\s*$")
+
+
+def _stata_classification(lines: list[_Line]) -> list[ListedTable]:
+    """Stata's ``estat classification`` (and ``lstat``): persons classified + or - by the model against their
+    true outcome, D and ~D, with totals: a 2 x 2 table of counts. Its lines are blanked in ``lines``."""
+    found: list[ListedTable] = []
+    for k, x in enumerate(lines):
+        head = _CLASSIFIED_HEAD.match(x.text)
+        if head is None:
+            continue
+        rows, at, j = [], [], k + 1
+        while j < len(lines) and j <= k + 6:
+            m = _CLASSIFIED_ROW.match(lines[j].text)
+            if m is not None:
+                rows.append([m.group(1), *(g.replace(",", "") for g in m.groups()[1:])])
+                at.append(lines[j].number)
+            elif not _BAR_RULE.match(lines[j].text):
+                break
+            j += 1
+        table = _table(["Classified", f"True {head.group(1)}", f"True {head.group(2)}", "Total"], rows, at,
+                       Origin.TABULATION, "Stata estat classification", "stata-classification", labelled=1) \
+            if len(rows) >= 2 else None
         if table is not None:
             found.append(table)
             for i in range(k, j):

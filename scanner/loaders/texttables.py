@@ -2180,7 +2180,12 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
             while head < len(rows) and latex.is_header_row(rows[head][1]) \
                     and not (panel_measure(rows[head][1]) and (head or top_names)):
                 head += 1
-            names = latex.header_names([r for _, r in rows[:head]], width) if head else top_names
+            # (a row of one cell spanning the columns in the header is a panel's title, "Panel A: Estimater": no
+            # part of the columns' names, which the next panel shares)
+            spanning = [r for _, r in rows[:head] if len(r) >= 3 and (r[0] or "").strip()
+                        and all(c is None for c in r[1:])]
+            names = latex.header_names([r for _, r in rows[:head] if not any(r is x for x in spanning)] or
+                                       [r for _, r in rows[:head]], width) if head else top_names
             top_names = top_names or names
             measure = panel_measure(rows[head][1]) if head < len(rows) else ""
             if measure and names:
@@ -2190,9 +2195,12 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
                 head += 1
             body = [(k, latex.cells_text(r, width)) for k, r in rows[head:]]
             if width >= 2 and head < len(rows):
-                names = names or latex.header_names([], width)
-                tables.append(TextTable(unique_names(names), [c for _, c in body], first_line + body[0][0],
-                                        "latex", tuple(first_line + k for k, _ in body)))
+                names = unique_names(names or latex.header_names([], width))
+                # (a panel of counts under a regression's models: "Panel B: Antal personer" over the models'
+                # columns "(1) | LPM", which name no count themselves)
+                counts = tuple(names[1:]) if measure and _PANEL_COUNT.search(measure) else ()
+                tables.append(TextTable(names, [c for _, c in body], first_line + body[0][0],
+                                        "latex", tuple(first_line + k for k, _ in body), counts=counts))
         lines[start:end] = [""] * (end - start)
     return tables, "\n".join(lines)
 
@@ -2211,6 +2219,9 @@ def panel_measure(row: list[str | None]) -> str:
     return first
 
 
+# A panel's title that names a count: "Antal personer", "Number of firms", "N".
+_PANEL_COUNT = lazy_compile(r"(?i)(?<![^\W\d_])(?:antal\w*|antall\w*|number|count\w*|lukumäärä\w*|n|frekvens\w*)"
+                            r"(?![^\W\d_])")
 # The words a panel's title names its measure by: a count ("Antal virksomheder") or a unit or statistic
 # ("Eksport, mio. kr.", "Andel (%)", "Gennemsnit").
 _PANEL_MEASURE = lazy_compile(r"(?i)(?<![^\W\d_])(?:antal\w*|antall\w*|number|count\w*|lukumäärä\w*|n|frekvens\w*|"
