@@ -65,3 +65,42 @@ def test_a_px_file_is_scanned_as_a_table(tmp_path: Path) -> None:
     assert unsafe.kind == FileKind.PX.value and unsafe.verdict is Verdict.FAIL
     assert {f.rule for f in unsafe.findings} == {"TAB001"}
     assert api.scan([tmp_path / "s"], load_config(), jobs=1).files[0].verdict is Verdict.PASS
+
+
+CONTENT_PX = '''CHARSET="ANSI";
+MATRIX="BESK_LOL";
+TITLE="30-64-årige og beskæftigelsesfrekvens efter oprindelsesland og enhed, Lolland Kommune, november 2022";
+UNITS="antal";
+STUB="oprindelsesland";
+HEADING="enhed";
+VALUES("oprindelsesland")="Danmark","Tyrkiet","Polen","Island";
+VALUES("enhed")="Personer (antal)","Beskæftigelsesfrekvens (pct.)";
+UNITS("Personer (antal)")="antal";
+UNITS("Beskæftigelsesfrekvens (pct.)")="pct.";
+DATA=
+18412 76.3
+214 58.9
+387 81.4
+{n} 85.7;
+'''
+
+
+def test_a_content_variable_with_units_per_value_becomes_columns() -> None:
+    rows, title = parse_px(CONTENT_PX.format(n=7))
+    assert rows[-1] == {"oprindelsesland": "Island", "Personer (antal)": "7", "Beskæftigelsesfrekvens (pct.)": "85.7"}
+    assert "(antal)" not in title  # the cube's unit is no unit of the share column
+
+
+def test_a_share_of_a_small_count_in_another_content_column(tmp_path: Path) -> None:
+    # 85.7 % of 7 persons employed: 1 person is not
+    small = tmp_path / "small" / "besk.px"
+    small.parent.mkdir()
+    small.write_text(CONTENT_PX.format(n=7), encoding="cp1252")
+    large = tmp_path / "large" / "besk.px"
+    large.parent.mkdir()
+    large.write_text(CONTENT_PX.format(n=70).replace("85.7", "85.7"), encoding="cp1252")
+    config = load_config()
+    (r,) = api.scan([small], config).files
+    assert r.verdict is Verdict.FAIL and any(f.rule == "TAB001" for f in r.findings)
+    (r,) = api.scan([large], config).files
+    assert r.verdict is Verdict.PASS

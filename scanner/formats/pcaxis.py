@@ -55,6 +55,7 @@ def parse_px(text: str) -> tuple[list[dict[str, Any]], str]:
 
     meta: dict[str, list[str]] = {}
     values: dict[str, list[str]] = {}
+    value_units: dict[str, str] = {}  # UNITS("Personer (antal)")="antal": a content variable's values' units
     data = ""
     for m in _STATEMENT.finditer(text):
         key, lang, arg, value = m.group(1), m.group(2), m.group(3), m.group(4)
@@ -64,6 +65,8 @@ def parse_px(text: str) -> tuple[list[dict[str, Any]], str]:
             data = value
         elif key == "VALUES" and arg is not None:
             values[arg] = _strings(value)
+        elif key == "UNITS" and arg is not None:
+            value_units[arg] = (_strings(value) or [""])[0]
         elif arg is None and key not in meta:
             meta[key] = _strings(value)
     stub, heading = meta.get("STUB", []), meta.get("HEADING", [])
@@ -84,8 +87,37 @@ def parse_px(text: str) -> tuple[list[dict[str, Any]], str]:
         value_name = f"{value_name} (value)"
     rows = [{**dict(zip(variables, combo, strict=True)), value_name: cell.strip('"')}
             for combo, cell in zip(itertools.product(*(values[v] for v in variables)), cells, strict=True)]
+    content = _content_variable(meta, values, value_units, variables)
+    if content is not None:
+        # the content variable's values are measures of their own (persons, a share of them in percent): one
+        # column each, named by the value, as a wide table of the other variables
+        rows = _by_content(rows, content, value_name, [v for v in variables if v != content])
+        units = ""
     title = " ".join(x for x in ((meta.get("TITLE") or [""])[0], f"({units})" if units else "") if x)
     return rows, title
+
+
+def _content_variable(meta: dict[str, list[str]], values: dict[str, list[str]], value_units: dict[str, str],
+                      variables: list[str]) -> str | None:
+    """The variable whose values are the cube's measures: ``CONTVARIABLE``, or the one variable whose values
+    each have a unit of their own (``UNITS("Personer (antal)")="antal"``, ``UNITS("... (pct.)")="pct."``)."""
+    named = (meta.get("CONTVARIABLE") or [""])[0].strip()
+    if named in variables and len(values[named]) > 1:
+        return named
+    found = [v for v in variables if len(values[v]) > 1 and all(x in value_units for x in values[v])
+             and len({value_units[x] for x in values[v]}) > 1]
+    return found[0] if len(found) == 1 else None
+
+
+def _by_content(rows: list[dict[str, Any]], content: str, value_name: str, others: list[str]) -> list[dict[str, Any]]:
+    """The long rows with the content variable's values spread into columns, one row per combination of the
+    other variables (in the cube's order)."""
+    wide: dict[tuple[str, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row[v] for v in others)
+        out = wide.setdefault(key, {v: row[v] for v in others})
+        out[row[content]] = row[value_name]
+    return list(wide.values())
 
 
 def _decode(data: bytes) -> str:
