@@ -487,6 +487,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _index_of_a_stated_base(table, profile, dims, result)
     _rows_leaving_a_group_out(table, profile, dims, result)
     _long_rows_of_all_and_one_sex(table, profile, dims, result)
+    _long_unit_shares(table, profile, dims, result)
     _indicator_means_by_row(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
@@ -1991,6 +1992,50 @@ def _long_rows_of_all_and_one_sex(table: TableModel, profile: Profile, dims: lis
                      if np.isfinite(values[whole[0]]) and np.isfinite(values[p])
                      and 0 < values[whole[0]] - values[p] < profile.threshold]
             _add_small(result, frame, dims, small, col.name, subset_of=col.name)
+        return
+
+
+# A long table's unit named in a dimension's level: "Personer 25-34 år (antal)", "Andel ... (pct.)".
+_COUNT_UNIT = lazy_compile(r"(?i)\((?:antal|antall|number|count|lkm|lukumäärä|personer|persons)\)\s*$")
+_SHARE_UNIT = lazy_compile(r"(?i)\((?:pct\.?|procent|prosent|percent|per cent|%|andel)\)\s*$")
+
+
+def _long_unit_shares(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A long table whose unit is a dimension (Statistics Denmark's statbank CSV: "ENHED" with "Personer 25-34
+    år (antal)" and "Andel med videregående uddannelse (pct.)", one value column): in each group of the other
+    dimensions the share is of the count beside it (12,5 % of 8 persons is 1)."""
+    import numpy as np
+    import polars as pl
+
+    if len(dims) < 2 or len(table.columns) - len(dims) != 1 or table.sample.height > _LABEL_SCAN_MAX_ROWS:
+        return
+    frame = table.sample
+    value = next(c.name for c in table.columns if c.name not in dims)
+    if not frame.get_column(value).dtype.is_numeric():
+        return
+    values = frame.get_column(value).cast(float).to_numpy()
+    for d in dims:
+        labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d).to_list()]
+        if not all(_COUNT_UNIT.search(v) or _SHARE_UNIT.search(v) for v in labels) \
+                or len({v for v in labels if _COUNT_UNIT.search(v)}) != 1:
+            continue
+        groups: dict[tuple[str, ...], dict[str, list[int]]] = {}
+        for k in range(frame.height):
+            key = tuple(str(frame.get_column(o)[k]) for o in dims if o != d)
+            kind = "n" if _COUNT_UNIT.search(labels[k]) else "p"
+            groups.setdefault(key, {"n": [], "p": []})[kind].append(k)
+        shares = [k for k in range(frame.height) if _SHARE_UNIT.search(labels[k])]
+        half = half_unit(pl.Series([values[k] for k in shares if np.isfinite(values[k])])) if shares else 0.5
+        small = []
+        for rows in groups.values():
+            if len(rows["n"]) != 1 or not np.isfinite(values[rows["n"][0]]):
+                continue
+            size = values[rows["n"][0]]
+            for k in rows["p"]:
+                pct = np.asarray([values[k], 100.0 - values[k]])
+                if np.any(_small_counts(pct, half, size, profile.threshold)):
+                    small.append(k)
+        _add_small(result, frame, dims, small, value, size_in="the count of the same group beside it")
         return
 
 
