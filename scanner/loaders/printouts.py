@@ -1994,6 +1994,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
              if not _TIBBLE_TYPES.match(x.text)]
     tables: list[ListedTable] = []
     if language is Language.STATA:
+        tables.extend(_stata_compact(lines))
         tables.extend(_stata_patterns(lines))
         tables.extend(_stata_classification(lines))
         tables.extend(_stata_extremes(lines))
@@ -3139,6 +3140,42 @@ def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTa
     for x in body:
         x.text = ""  # read: the table readers below do not see these lines again
     return [table]
+
+
+# codebook, compact: "Variable  Obs Unique  Mean  Min  Max  Label" over a rule and one row a variable.
+_COMPACT_HEAD = lazy_compile(r"^\s*Variable\s+Obs\s+Unique\s+Mean\s+Min\s+Max\s+Label\s*$")
+_COMPACT_NUMBER = lazy_compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$", re.IGNORECASE)
+
+
+def _stata_compact(lines: list[_Line]) -> list[ListedTable]:
+    """Stata's ``codebook, compact``: one row a variable with its Obs, number of unique values, mean, minimum and
+    maximum (the lowest and highest single values of the whole data: the richest person's wealth), its label
+    after. Its lines are blanked in ``lines``."""
+    found: list[ListedTable] = []
+    for k, x in enumerate(lines):
+        if not _COMPACT_HEAD.match(x.text):
+            continue
+        rows, at, j = [], [], k + 1
+        while j < len(lines):
+            text = lines[j].text
+            if _RULE.match(text):
+                if rows:
+                    break
+                j += 1
+                continue
+            parts = text.split(None, 6)
+            if len(parts) < 6 or not all(_COMPACT_NUMBER.match(v) for v in parts[1:6]):
+                break
+            rows.append([*parts[:6], parts[6].strip() if len(parts) > 6 else ""])
+            at.append(lines[j].number)
+            j += 1
+        table = _table(["Variable", "Obs", "Unique", "Mean", "Min", "Max", "Label"], rows, at, Origin.TABULATION,
+                       "Stata codebook, compact", "stata-compact", labelled=1) if rows else None
+        if table is not None:
+            found.append(table)
+            for i in range(k, j):
+                lines[i] = _Line(lines[i].number, "")
+    return found
 
 
 # xtdescribe's (and misstable patterns') table of participation patterns: "Freq.  Percent    Cum. |  Pattern"
