@@ -89,6 +89,59 @@ def _open_tabular(entry: DiscoveredFile) -> TabularSource:
     return formats.table_part(source, entry.kind).rows()
 
 
+#: Nested result files larger than this are not searched for tables (FIL001 review stays).
+_NESTED_MAX_BYTES = 32 << 20
+
+
+def _nested_findings(entry: DiscoveredFile, config: Config, key: bytes, text: str | None) -> tuple[list[Finding], bool]:
+    """The table rules over the tables inside a nested JSON, YAML or TOML file (``text``: the decoded file, or
+    None to read it), and whether every number of the file is in one of them. A file that does not parse
+    gives nothing."""
+    import json
+
+    from scanner.loaders.nested import nested_tables, parse_nested
+    from scanner.loaders.texttables import TextTableSource
+
+    rules = rules_for(config, Shape.TABLE)
+    if not rules or entry.size > _NESTED_MAX_BYTES:
+        return [], False
+    suffix = Path(entry.path).suffix.lower()
+    try:
+        if text is None:
+            text = Path(entry.path).read_bytes().decode("utf-8-sig")
+        obj = json.loads(text) if entry.kind is FileKind.JSON else parse_nested(text, suffix)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return [], False
+    found = nested_tables(obj)
+    findings: list[Finding] = []
+
+    def placed(f: Finding, k: int) -> Finding:
+        # (the table's place by its number: the keys above it may be labels, which a report must not show)
+        return dataclasses.replace(f, location=dataclasses.replace(f.location, line=None,
+                                                                   element=f"nested table {k + 1}"))
+
+    for k, (_path, table) in enumerate(found.tables):
+        model = analyse_table(TextTableSource(Path(entry.path), table), config)
+        findings.extend(placed(f, k) for f in judge(model, rules, config, entry.relpath, key))
+    tables = [t for _, t in found.tables]
+    paths = [p.replace("_", " ") for p, _ in found.tables]
+    small = [s for s in rules if s.code == "TAB001"]
+    suppression = [s for s in rules if s.code == "TAB004"]
+    if len(tables) > 1:
+        from scanner.loaders.texttables import linked_tables
+
+        # the tables of one file read side by side, as in a note: a group's table beside all's, a margin
+        # another table publishes
+        for d, f in linked_group_findings(tables, paths, small, config, entry.relpath, key, Path(entry.path)) \
+                if small else ():
+            findings.append(placed(f, d.k))
+        for k, _, linked in linked_tables(tables, paths) if suppression else ():
+            model = analyse_table(TextTableSource(Path(entry.path), linked), config)
+            findings.extend(placed(f, k) for f in judge(model, suppression, config, entry.relpath, key)
+                            if f.severity >= Severity.BLOCK)
+    return findings, found.complete
+
+
 def _identifier_findings(entry: DiscoveredFile, config: Config, key: bytes, scan: IdentifierScan,
                          facts: FileFacts) -> list[Finding]:
     findings: list[Finding] = []
@@ -126,7 +179,15 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
     except LoadError as exc:
         # The table cannot be parsed (FIL001 says why); its bytes can still be searched for identifiers.
         if entry.kind in (FileKind.CSV, FileKind.JSON, FileKind.XML):
-            raise _PartialLoad(exc.reason, _scan_text_identifiers(entry, config, key, facts, threads)) from None
+            found = _scan_text_identifiers(entry, config, key, facts, threads)
+            complete = False
+            if entry.kind is FileKind.JSON:
+                # a nested results file: the tables inside it (all its numbers read: fully inspected)
+                nested, complete = _nested_findings(entry, config, key, None)
+                found.extend(nested)
+            if complete:
+                return found
+            raise _PartialLoad(exc.reason, found) from None
         raise
     ids = shared = None
     if _wants_identifiers(config):
@@ -261,6 +322,10 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
         for chunk in iter_text(entry.path):
             findings.extend(judge(chunk, rules, config, entry.relpath, key))
             text = chunk.text
+            if Path(entry.path).suffix.lower() in _NESTED_SUFFIXES and chunk.first_line == 1:
+                # a YAML or TOML results file: the tables in its structure (its lines are settings to the
+                # readers of prose below)
+                findings.extend(_nested_findings(entry, config, key, None)[0])
             text = _text_figures(text, entry, config, key, facts, findings)
             if _KNITTED.search(text):
                 # knitted Markdown: printed output read as the output of its code chunk, as in a log
@@ -296,6 +361,8 @@ _KNITTED = lazy_compile(r"^\s{0,3}```\s*\n(?:##|#>)(?: |$)", re.M)
 
 
 #: Configuration files: their "key: value" lines are settings.
+#: Text files whose structure is parsed for tables inside it.
+_NESTED_SUFFIXES = frozenset({".yaml", ".yml", ".toml"})
 _CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".json", ".env"})
 
 

@@ -193,6 +193,10 @@ NATIONAL_KEYS = lazy_compile(
     r"shnro\w*|ssn|social_?security\w*|samordningsnummer|løpenummer|lopenummer|løpenr|lopenr|lnr|"
     # (the Danish and Swedish running numbers of a pseudonymised person: "løbenr", "loebenr", "löpnummer")
     r"l(?:ø|oe|o)be_?nr|l(?:ø|oe|o)benummer|[a-zæøåäö]*l(?:ö|o)pnummer|"
+    # (the pseudonymised person tokens of trusted research environments and the NHS number: "token_person_id",
+    # "pseudo_id", "pseudo_patient_id", "nhs_number")
+    r"(?:token|pseudo|pseudonym|hashed|encrypted)_?(?:person_?|patient_?|individual_?)?(?:id|key|token)|"
+    r"nhs_?(?:number|no|nr|id)|chi_?(?:number|no)|"
     # (Statistics Norway's pseudonymised person key in project data: w19_0634_lnr)
     r"w\d{2}_\d{3,5}_lnr\w*|"
     r"aegte_?id|ægte_?id|[ce]_?f(æ|ae)lle_?id|mor_?id|far_?id|barn_?id|"

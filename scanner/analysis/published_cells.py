@@ -1098,6 +1098,8 @@ def _stated_n(text: str) -> int | None:
 def _stated_in_title(title: str) -> int | None:
     """The one group size a title states: ``(N = 150)``, or a number of persons or firms (``blandt 150
     patienter``, ``of 1,204 firms``) when it names one only."""
+    # (LaTeX writes a thousands separator as "{,}" or a thin space "\\,": "(N = 3{,}800)")
+    title = title.replace("{,}", ",").replace("\\,", " ")
     size = _stated_n(title)
     if size is not None or not title:
         return size

@@ -2002,6 +2002,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         tables.extend(_stata_codebook_values(lines, what_base))
     tables.extend(_hmisc_extremes(lines))
     # (R's printouts: also in a text file whose language is not told by its prompts)
+    tables.extend(_kwic_lines(lines))
     tables.extend(_r_box_outliers(lines, command))
     tables.extend(_hmisc_frequencies(lines))
     tables.extend(_epi_2by2(lines))
@@ -3345,6 +3346,26 @@ def _hmisc_extremes(lines: list[_Line]) -> list[ListedTable]:
     table = _table(["extreme", "value"], rows, at, Origin.LISTING,
                    "R Hmisc describe: extreme values (lowest, highest)", "hmisc-extremes")
     return [table] if table is not None else []
+
+
+# quanteda's kwic() (and similar concordances): "[doc, pos]  pre | keyword | post", a passage of a document.
+_KWIC_LINE = lazy_compile(r"^\s*\[[^\[\],]{1,60},\s*\d+(?::\d+)?\]\s+(.*?)\s*\|\s*(\S[^|]*?)\s*\|\s*(.*?)\s*$")
+
+
+def _kwic_lines(lines: list[_Line]) -> list[ListedTable]:
+    """A keyword-in-context listing (quanteda's ``kwic()``): each line quotes a passage of one document (a
+    clinical note, a case file) around the keyword, a unit's own text; a listing of records (LOG001). The
+    lines are blanked."""
+    at = [k for k, x in enumerate(lines) if _KWIC_LINE.match(x.text)]
+    if len(at) < 2:
+        return []
+    rows = [[f"passage {i + 1}", "quoted text"] for i in range(len(at))]
+    table = ListedTable(TextTable(["passage", "text"], rows, lines[at[0]].number, "kwic"),
+                        tuple(lines[k].number for k in at), Origin.LISTING, "keyword-in-context listing",
+                        records="passages")
+    for k in at:
+        lines[k] = _Line(lines[k].number, "")
+    return [table]
 
 
 # Hmisc describe()'s frequency table of a variable with few distinct values, printed across: a line of the

@@ -118,6 +118,8 @@ _RECORDS_PRINTED = {
                "`put _all_;`): each line is one unit's record.",
     "observations": ", one per observation with its values and the model's statistics for it (prediction, "
                     "residuals): each row is one unit's record.",
+    "passages": ", each a passage quoted from one document (a note, a case file) around a keyword: free text "
+                "about one person, a record of its own.",
 }
 
 
