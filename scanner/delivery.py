@@ -264,6 +264,7 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         excluded_differences,
         filled_from_shares,
         linked_tables,
+        omitted_from_total,
         shown_where_small,
         sized_shares,
         stacked_tables,
@@ -327,6 +328,15 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         (subgroup_differences, "This table is of one group and '{}' of all: the difference of the two is the other "
                                "group's count."),
     )
+    # an area's parts with some left out beside the area's total in another file: the rows left out, counted
+    for d in omitted_from_total(texts, titles) if small else ():
+        if (linked := pair(d.k, d.other)) is None:
+            continue
+        mine, name, other = linked
+        for f in judged(mine, d.table, small):
+            report(mine, dataclasses.replace(f, location=dataclasses.replace(f.location, row=None)),
+                   f"The total of this table's area in '{name}' exceeds the sum of the rows shown: the rows "
+                   "left out hold that many.", other)
     for linker, why_text in differences if small else ():
         # (a table of one group is named by its group: a file's name without its type, "tabell1_män", beside
         # "tabell2_totalt")

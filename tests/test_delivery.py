@@ -855,3 +855,35 @@ def test_a_file_of_pupils_without_an_immigrant_background_beside_the_file_of_all
     larger = rest.replace("Troms og Finnmark;143;105;38", "Troms og Finnmark;141;110;31")
     files = _scan(_folder(tmp_path / "twin", {"tabell_alle.csv": alle, "tabell_ikkje_innvandrar.csv": larger}))
     assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_an_areas_parts_with_some_left_out_beside_the_areas_total_in_another_file(tmp_path: Path) -> None:
+    # Nordjylland 52 in the region file; its municipalities shown add up to 51: the ones left out hold 1
+    regions = "Region;Antal_nye_tilfaelde;Andel_piger_pct\nRegion Hovedstaden;148;46,6\nRegion Nordjylland;52;46,2\n"
+    parts = ("Kommune;Antal nye tilfælde\nAalborg;17\nHjørring;6\nFrederikshavn;5\nThisted;4\nBrønderslev;3\n"
+             "Jammerbugt;4\nMariagerfjord;3\nVesthimmerland;3\nRebild;3\nMorsø;3\n")
+    files = _scan(_folder(tmp_path / "a", {"t1_tilfaelde_region.csv": regions,
+                                           "t2_tilfaelde_kommuner_nordjylland.csv": parts}))
+    assert files["t2_tilfaelde_kommuner_nordjylland.csv"].verdict is Verdict.FAIL
+    assert any("rows left out" in f.message for f in files["t2_tilfaelde_kommuner_nordjylland.csv"].findings)
+    files = _scan(_folder(tmp_path / "b", {"t1_tilfaelde_region.csv": regions.replace(";52;", ";61;"),
+                                           "t2_tilfaelde_kommuner_nordjylland.csv": parts}))
+    assert all(r.verdict is Verdict.PASS for r in files.values())
+
+
+def test_cumulative_counts_a_year_apart_beside_a_share_column(tmp_path: Path) -> None:
+    head = '"lan";"ackumulerat_antal_sfi_d";"andel_av_kohort_pct"\n'
+    y20 = head + ('"Stockholms län";412;"27,3"\n"Uppsala län";88;"29,2"\n"Skåne län";288;"27,1"\n'
+                  '"Jämtlands län";23;"25,0"\n')
+    y21 = head + ('"Stockholms län";468;"31,0"\n"Uppsala län";97;"32,2"\n"Skåne län";321;"30,2"\n'
+                  '"Jämtlands län";24;"26,1"\n')
+    files = _scan(_folder(tmp_path / "c", {"sfi_ackumulerat_2020.csv": y20, "sfi_ackumulerat_2021.csv": y21}))
+    assert files["sfi_ackumulerat_2021.csv"].verdict is Verdict.FAIL
+
+
+def test_numbered_table_files_of_all_and_of_one_sex(tmp_path: Path) -> None:
+    head = "| Aldersgruppe | Antal |\n|---|---|\n"
+    alle = head + "| 18-29 år | 9 |\n| 30-49 år | 412 |\n| 50-64 år | 1204 |\n| 65+ år | 88 |\n"
+    kvinder = head + "| 18-29 år | 7 |\n| 30-49 år | 230 |\n| 50-64 år | 688 |\n| 65+ år | 41 |\n"
+    files = _scan(_folder(tmp_path / "d", {"t3_pension_alle_2022.md": alle, "t4_pension_kvinder_2022.md": kvinder}))
+    assert files["t4_pension_kvinder_2022.md"].verdict is Verdict.FAIL

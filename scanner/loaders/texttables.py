@@ -217,6 +217,55 @@ def named_totals(tables: Sequence[TextTable], titles: Sequence[str]) -> list[tup
     return out
 
 
+def _loose_name(name: str) -> str:
+    """A column's name as two files may write it apart: "Antal nye tilfælde" and "Antal_nye_tilfaelde"."""
+    text = _link_label(name).replace("_", " ").replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return " ".join(text.replace("ä", "a").replace("ö", "o").split())
+
+
+def omitted_from_total(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """A table of one area's parts with no total row and no hidden cell (the municipalities of "... kommuner
+    i Region Nordjylland", some not shown) beside a table whose row of that area, named in the first table's
+    title, publishes the total ("Region Nordjylland | 52"): the total less the rows shown is what the rows
+    left out hold, a count of its own (52 - 51 is 1). ``table`` holds that count in the columns both name alike,
+    as one row."""
+    from scanner.loaders.base import SUPPRESSION_MARKER
+    from scanner.names import is_margin_label
+
+    out: list[Differenced] = []
+    for k, t in enumerate(tables):
+        if k >= len(titles) or not titles[k].strip() or len(t.rows) < 2 \
+                or any(r and is_margin_label(r[0]) for r in t.rows) \
+                or any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
+            continue
+        words = set(re.findall(r"[^\W\d_]+", titles[k].lower()))
+        own = {_link_label(r[0]) for r in t.rows if r and r[0]}
+        for src, u in enumerate(tables):
+            if src == k:
+                continue
+            named = [r for r in u.rows if r and r[0].strip() and not is_margin_label(r[0])
+                     and len(label := _link_label(r[0])) >= 3 and label not in own
+                     and set(re.findall(r"[^\W\d_]+", label)) <= words]
+            if len(named) != 1:
+                continue
+            by_name = {_loose_name(n): j for j, n in enumerate(u.names) if j}
+            row, names = ["(rows not shown)"], [t.names[0]]
+            for c, n in enumerate(t.names[1:], start=1):
+                j = by_name.get(_loose_name(n))
+                parts = [_number_text(r[c]) if c < len(r) else None for r in t.rows]
+                total = _number_text(named[0][j]) if j is not None and j < len(named[0]) else None
+                if total is None or not total.isdigit() or any(p is None or not p.isdigit() for p in parts):
+                    continue
+                gap = int(total) - sum(int(p) for p in parts if p is not None)
+                if gap >= 0:
+                    names.append(n)
+                    row.append(str(gap))
+            if len(names) > 1:
+                out.append(Differenced(k, src, TextTable(names, [row], t.data_line, t.kind), (titles[src],)))
+                break
+    return out
+
+
 # Counts written in a sentence: "350 hos mænd og 151 hos kvinder", "151 women", "kvinder (n = 151)",
 # "män: 350". A number (not a share, a year or a decimal) and the word it counts, or a word and its count.
 _PROSE_COUNT = lazy_compile(
@@ -1283,7 +1332,13 @@ def measure_of(name: str) -> str:
 def _without_group(title: str) -> str:
     """A caption (:func:`caption_of`) without its group's words and punctuation, lower case (see
     :data:`_GROUP_PHRASE`)."""
-    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", _EXCLUDING_NOTE.sub(" ", caption_of(title))).lower()))
+    caption = _STEM_TABLE_NUMBER.sub("", caption_of(title))
+    return " ".join(re.findall(r"[^\W_]+", _GROUP_PHRASE.sub(" ", _EXCLUDING_NOTE.sub(" ", caption)).lower()))
+
+
+# A table's number at the start of a file name ("t3_foertidspension_alle", "tab4_kvinder", "tabell_2_"): two
+# files of one table by group are numbered apart.
+_STEM_TABLE_NUMBER = lazy_compile(r"(?i)^(?:t|tab|tabel|tabell|table|tbl|taulu|taulukko)[_ -]?\d{1,3}[a-z]?(?=[_ -])")
 
 
 # A note in brackets of whom a group's table leaves out ("(ekskl. personer over folkepensionsalderen)",
@@ -1462,7 +1517,8 @@ def cumulative_differences(tables: Sequence[TextTable], titles: Sequence[str]) -
                 continue
             # (a column named by its year: "antal (ultimo 2021)" beside "antal (ultimo 2022)"); the later table
             # is the one that adds the year's new cases: the differences are in its rows
-            found = _differences(_yearless(t), _yearless(u), in_u=True)
+            # (only columns of whole numbers: a share of the cohort beside the counts is no count)
+            found = _differences(_yearless(t), _yearless(u), in_u=True, whole_only=True)
             if found is not None:
                 out.append(Differenced(other, k, dataclasses.replace(found, names=list(u.names)),
                                        (titles[k], titles[other])))
