@@ -917,6 +917,15 @@ def _bar_table(par: list[_Line], origin: Origin, what: str) -> ListedTable | Non
             rows[i].extend(_cells(data_secs[k][sec] if len(data_secs[k]) > sec else "", spans))
     _nest_labels(rows, [data_secs[k][0] for k in rows_at])
     names, rows = _statistics_as_column(names, rows)
+    if names[1:2] == ["statistic"]:
+        # Stata 17's table with several statistics as lines under each level ("Frequency", "Percent"): its
+        # counts are the frequency lines, the table of counts the rules read (the percentages are of them)
+        stats = {r[1].strip().lower() for r in rows if r[1].strip()}
+        counted = stats & _COUNT_STATISTICS
+        if counted and len(stats) > 1:
+            keep = [i for i, r in enumerate(rows) if r[1].strip().lower() in counted]
+            rows, lines = [[rows[i][0], *rows[i][2:]] for i in keep], [lines[i] for i in keep]
+            names = [names[0], *names[2:]]
     # numbers wider than their column (tabstat's sums in the millions) close the gap to the next column
     names, *rows = merged_numbers_split([names, *rows])
     numbers = any(_NUMERIC_CELL.match(c) for r in rows for c in r[1:] if c)
@@ -997,6 +1006,9 @@ _LEVEL_STATISTICS = frozenset({"frequency", "percent", "mean", "sd", "median", "
                                "column %", "row %", "proportion", "std. dev.", "std. dev", "p50", "iqr"})
 
 
+_COUNT_STATISTICS = frozenset({"frequency", "count", "freq.", "n"})
+
+
 def _statistics_as_column(names: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     """Rows nested as "level | Frequency", "level | Percent" (Stata 17's table with several statistics):
     the statistic moved to a column of its own, so that the rows of counts are told from the rows of
@@ -1026,7 +1038,9 @@ def _nest_labels(rows: list[list[str]], stubs: list[str]) -> None:
         label, valued = row[0], any(c for c in row[1:])
         # (a level whose statistics are the lines under it, Stata's "12-24" over "Frequency" and "Percent",
         # names its cells as a level with values does)
-        level = valued or (k + 1 < len(rows) and indents[k + 1] > indent and any(c for c in rows[k + 1][1:]))
+        # (and a level whose lines under it are another variable's levels: "Nordjylland" over "Bopælskommune"
+        # over "Aalborg", each municipality's cells its region's too)
+        level = valued or (k + 1 < len(rows) and indents[k + 1] > indent)
         while stack and stack[-1][0] >= indent:
             stack.pop()
         parents = [text for _, text, named in stack if named]
