@@ -2010,6 +2010,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     if language is Language.STATA:
         tables.extend(_stata_compact(lines))
         tables.extend(_stata_patterns(lines))
+        tables.extend(_stata_missing_patterns(lines))
         tables.extend(_stata_classification(lines))
         tables.extend(_stata_extremes(lines))
         tables.extend(_stata_codebook(lines, what_base))
@@ -3197,6 +3198,43 @@ def _stata_compact(lines: list[_Line]) -> list[ListedTable]:
 # over rows "      2      0.93   98.60 |  .11111", the last "214  100.00  |  XXXXXX".
 _PATTERN_HEAD = lazy_compile(r"^\s*Freq\.\s+Percent\s+Cum\.\s*\|\s*Pattern\s*$")
 _PATTERN_ROW = lazy_compile(r"^\s*(\d[\d,]*)\s+[\d.]+(?:\s+[\d.]+)?\s*\|\s*([\d.X_]+)\s*$")
+
+
+# misstable patterns: "Frequency |  1  2  3" (under "|   Pattern"), rows "9,194 |  1  0  1", the total after a rule.
+_MISS_HEAD = lazy_compile(r"^\s*Frequency\s*\|\s*(?:\d+\s+)*\d+\s*$")
+_MISS_ROW = lazy_compile(r"^\s*(\d[\d,]*)\s*\|\s*((?:[01.]\s+)*[01.])?\s*$")
+
+
+def _stata_missing_patterns(lines: list[_Line]) -> list[ListedTable]:
+    """Stata's ``misstable patterns, frequency``: the number of observations with each pattern of missing values
+    (its columns 1/0 indicators, "1 means complete", no counts), the total under a rule. A one-way table of
+    counts by pattern. Its lines are blanked in ``lines``."""
+    found: list[ListedTable] = []
+    for k, x in enumerate(lines):
+        if not _MISS_HEAD.match(x.text) or k == 0 or "Pattern" not in lines[k - 1].text:
+            continue
+        rows, at, j = [], [], k + 1
+        while j < len(lines):
+            text = lines[j].text
+            m = _MISS_ROW.match(text)
+            if m is not None and m.group(2):
+                rows.append(["".join(m.group(2).split()), m.group(1).replace(",", "")])
+                at.append(lines[j].number)
+            elif m is not None and rows:
+                rows.append(["Total", m.group(1).replace(",", "")])
+                at.append(lines[j].number)
+                j += 1
+                break
+            elif not (_BAR_RULE.match(text) or _RULE.match(text.replace("+", "-")) or text.strip() in ("", "|")):
+                break
+            j += 1
+        table = _table(["Pattern", "Frequency"], rows, at, Origin.TABULATION, "Stata missing-value patterns",
+                       "stata-missing-patterns", labelled=1) if rows else None
+        if table is not None:
+            found.append(table)
+            for i in range(k - 1, j):
+                lines[i] = _Line(lines[i].number, "")
+    return found
 
 
 def _stata_patterns(lines: list[_Line]) -> list[ListedTable]:

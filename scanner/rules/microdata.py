@@ -517,6 +517,16 @@ _PERSONS_COUNTED = lazy_compile(
     r"boys|bærere|bärare|bearers|henkilöä|lasta|vauvaa|vastasyntyneitä))?\s*(?:\d{4})?\s*$")
 
 
+def _rows_are_periods(table: TableModel) -> bool:
+    """Whether the table's rows are periods: its one dimension holds years ("År" 2015..2019), so a column
+    named for its units counts them a year ("Firmaer i FIRM" 208,114), no unit's key."""
+    dims = table.dimensions
+    if len(dims) != 1:
+        return False
+    values = [v for v in table.sample.get_column(dims[0].name).to_list() if v is not None]
+    return bool(values) and all(re.fullmatch(r"(?:19|20)\d\d", str(v).strip().removesuffix(".0")) for v in values)
+
+
 @rule("MIC002", "identifier-column", Severity.BLOCK, (Shape.TABLE,), IdentifierOptions)
 def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A column of row-level keys (named as a person, firm or address key) or of the names of persons or firms.
@@ -561,7 +571,7 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         firms = False
         if kind is None and _UNIT_NAMED.search(col.name) and not _COUNTED.search(col.name) \
                 and col.distinct_share >= opts.min_distinct_share and col.non_null >= opts.min_rows \
-                and _key_values(table, col.name):
+                and _key_values(table, col.name) and not (col.count_named and _rows_are_periods(table)):
             # a column named for its units ("arbejdssted", "workplace", "firma") whose values are distinct
             # numbers of five digits or more: their keys, not a count of them
             kind = "register key"
