@@ -80,6 +80,7 @@ from scanner.loaders.texttables import (
     find_tables,
     gutter_spans,
     joined_parentheses,
+    label_and_number_split,
     left_label_pieces_joined,
     merged_numbers_split,
     summary_row,
@@ -731,6 +732,7 @@ def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) 
         return None
     names, *rows = merged_numbers_split([names, *(_cells(t, spans) for t in texts[len(header):])])
     names, *rows = left_label_pieces_joined([names, *rows], spans)
+    names, rows = label_and_number_split(names, rows)
     numeric = [k for k in range(len(names)) if all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows)
                and any(r[k] for r in rows)]
     if not numeric:

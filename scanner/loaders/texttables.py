@@ -2042,7 +2042,9 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     numeric = [k for k in range(width) if all(_BARE_NUMBER.match(r[k]) for r in body)]
     if not numeric or (len(numeric) == width and header is None):
         return None
-    names = unique_names(header if header is not None else [f"column_{k + 1}" for k in range(width)])
+    names = header if header is not None else [f"column_{k + 1}" for k in range(width)]
+    names, body = label_and_number_split(names, body)
+    names = unique_names(names)
     if any(_DOF_HEADER.search(n) for n in names):
         return None  # reghdfe's absorbed degrees of freedom: categories of fixed effects, not units
     # the rows' own line numbers: rule lines between them were dropped
@@ -2259,6 +2261,26 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
                                         "latex", tuple(first_line + k for k, _ in body), counts=counts))
         lines[start:end] = [""] * (end - start)
     return tables, "\n".join(lines)
+
+
+_LABEL_THEN_NUMBER = lazy_compile(r"^(.*?\S)\s{2,}([-+]?\d[\d,.]*)$")
+
+
+def label_and_number_split(names: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """A column read as one that is two: a left-aligned label and a right-aligned number under a header of
+    two names ("kommune   befolkning_2018" over "Læsø   1794" and "Hele landet   5781190"; R's print of a
+    data frame, the label with a space in it closing the gap the reading splits at): split at the last gap."""
+    for k in range(len(names) - 1, -1, -1):
+        parts = re.split(r"\s{2,}", names[k].strip())
+        cells = [r[k] for r in rows if k < len(r) and r[k]]
+        if len(parts) != 2 or not cells or not all(_LABEL_THEN_NUMBER.match(c) for c in cells):
+            continue
+        split = []
+        for r in rows:
+            m = _LABEL_THEN_NUMBER.match(r[k]) if k < len(r) and r[k] else None
+            split.append([*r[:k], *(m.groups() if m else ("", "")), *r[k + 1:]])
+        names, rows = [*names[:k], *parts, *names[k + 1:]], split
+    return names, rows
 
 
 # A column's name in a header row: a word, not a number in brackets (a standard error, a model's "(2)").
