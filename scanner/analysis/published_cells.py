@@ -484,6 +484,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _hidden_by_moving_average(table, profile, dims, result)
     _hidden_by_flow_balance(table, profile, dims, result)
     _count_row_all_and_one_sex(table, profile, dims, result)
+    _model_count_rows(table, profile, dims, result)
     _index_of_a_stated_base(table, profile, dims, result)
     _rows_leaving_a_group_out(table, profile, dims, result)
     _long_rows_of_all_and_one_sex(table, profile, dims, result)
@@ -2088,6 +2089,35 @@ def _whole_numbers(column: pl.Series) -> np.ndarray:
 
 
 _GROUPED_WHOLE = lazy_compile(r"\d{1,3}(?:([,.]?)\d{3}(?:\1\d{3})*)?|\d+")
+
+
+# A regression table's row that counts the events or units a model rests on: "Number of failures", "Events",
+# "Antal hændelser", "Number of observations", "N".
+_MODEL_COUNT_ROW = lazy_compile(r"(?i)^\s*(?:number of|no\.? of|antal|antall|lukumäärä)\s+(?:failures|events|deaths|"
+                                r"cases|observations|obs\.?|subjects|persons|individuals|hændelser|händelser|hendelser|"
+                                r"dødsfald|dödsfall|døde|tilfælde|tilfeller|fall|personer|individer)\b|^\s*(?:events|"
+                                r"failures|n|obs\.?|observations)\s*$")
+
+
+def _model_count_rows(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A regression table's rows of counts under its models' columns, which hold estimates as text ("1.84",
+    "[1.21,2.80]"): "Number of failures | 41 | 2" (Stata etable after stcox) is a count of 2 deaths."""
+    from scanner.table_model import ColumnKind
+
+    if not dims:
+        return
+    models = [c for c in table.columns if c.name != dims[0]]
+    if not models or not all(c.kind is ColumnKind.TEXT for c in models):
+        return
+    frame = table.sample
+    labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    rows = [k for k, label in enumerate(labels) if _MODEL_COUNT_ROW.search(label)]
+    if not rows:
+        return
+    for col in models:
+        values = _whole_numbers(frame.get_column(col.name))
+        small = [k for k in rows if 0 < values[k] < profile.threshold]
+        _add_small(result, frame, dims[:1], small, col.name)
 
 
 def _count_row_all_and_one_sex(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

@@ -83,7 +83,7 @@ _N_ROW_CELL = lazy_compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 _UNITS = (r"treated|control|controls|behandlade|behandlede|behandlete|kontroller|kontrollgrupp|firms|persons|"
           r"individuals|patients|personer|virksomheder|företag|foretak|yritykset|henkilöt|kvinnor|kvinder|mænd|"
           r"män|menn|kvinner|women|men|cases|events|tilfælde|tilfeller|fall|tapaukset|clusters|kluster|units|"
-          r"pairs|par|parit")
+          r"pairs|par|parit|failures|deaths|døde|dødsfald|dödsfall|döda|kuolemat|subjects")
 _GROUP_ROW_LABEL = lazy_compile(
     r"^[ \t]*(?:\|[ \t]*)?=?\"?(?:(?:\\\(|\$)?N(?:\\\)|\$)?[ \t]*[(\[][^)\]\n&|;]{1,80}[)\]]"
     rf"|(?:N|Number of|No\.? of|Antal|Antall|Lukumäärä)[ \t]+(?:{_UNITS})\b[^&|;,\t\n\"=]{{0,40}}"
