@@ -454,7 +454,10 @@ def _size_column(table: TableModel) -> str | None:
         frame = table.sample
         totals = [(float(frame.get_column(c.name).cast(float).fill_null(0).sum()), c.name) for c in sized]
         big = max(totals)
-        return big[1] if sum(1 for t, _ in totals if t == big[0]) == 1 else None
+        tied = [name for t, name in totals if t == big[0]]
+        if len(tied) > 1 and all(frame.get_column(name).equals(frame.get_column(tied[0])) for name in tied):
+            return tied[0]  # (PROC MEANS' "N Obs" and "N": one size twice, no missing values)
+        return big[1] if len(tied) == 1 else None
     return sized[0].name if sized else None
 
 
