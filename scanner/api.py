@@ -378,6 +378,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         key_list,
         listed_counts,
         parallel_counts,
+        rates_in_prose,
         shares_in_prose,
         units_in_prose,
     )
@@ -405,7 +406,8 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
                   frequency_missing(text, first_line), key_list(text, first_line),
                   None if settings else extremes_in_prose(text, first_line),
                   None if settings else listed_counts(text, first_line, in_tables, config.profile.threshold),
-                  None if settings else parallel_counts(text, first_line, in_tables, config.profile.threshold)):
+                  None if settings else parallel_counts(text, first_line, in_tables, config.profile.threshold),
+                  None if settings else rates_in_prose(text, first_line, config.profile.threshold)):
         if prose is not None:
             found_tables.append(prose)
     captions: list[str] = []  # the tables' titles (or captions below them), in order, for linking them below

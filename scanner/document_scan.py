@@ -59,6 +59,7 @@ from scanner.loaders.prose import (
     group_sizes_in_prose,
     listed_counts,
     parallel_counts,
+    rates_in_prose,
     shares_in_prose,
     units_in_prose,
     without_references,
@@ -371,7 +372,7 @@ class _DocumentScan:
                       units_in_prose(block.text, 1, set(), threshold), shares_in_prose(block.text, 1, set(), threshold),
                       dominance_in_prose(block.text, 1), frequency_missing(block.text, 1),
                       extremes_in_prose(block.text, 1), listed_counts(block.text, 1, set(), threshold),
-                      parallel_counts(block.text, 1, set(), threshold)):
+                      parallel_counts(block.text, 1, set(), threshold), rates_in_prose(block.text, 1, threshold)):
             if table is None:
                 continue
             judged = _Judged()

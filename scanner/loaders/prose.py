@@ -506,6 +506,55 @@ def parallel_counts(text: str, first_line: int, skip: set[int], threshold: int) 
     return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines))
 
 
+# A rate per 1,000 or 100,000 in a sentence: "25,0 per 100 000 personår", "111.5 per 100,000 inhabitants".
+_PROSE_RATE = lazy_compile(r"(?i)(?<![\d.,])(\d{1,4}(?:[.,]\d{1,3})?)\s*(?:per|pr\.?|/)\s*"
+                           r"(100[ .,\u00a0]?000|10[ .,\u00a0]?000|1[ .,\u00a0]?000)\b")
+# The population or person-time it is of in the same sentence: "beregnet på 4 000 personår", "of 1,794 residents",
+# "befolkning 3 724", "population of 4,000".
+_PROSE_BASE = lazy_compile(r"(?i)(?<![\d.,])(\d{1,3}(?:[ .,\u00a0]\d{3})+|\d{2,7})\s*(?:person[- ]?år|"
+                           r"person[- ]?years?|personår|henkilövuotta|indbyggere|innbyggere|invånare|inhabitants|"
+                           r"residents|personer|"
+                           r"persons|people|barn|children|asukasta)\b|(?:population|befolkning|befolkningen|folketal|"
+                           r"väestö)\D{0,12}?(\d{1,3}(?:[ .,\u00a0]\d{3})+|\d{2,7})")
+
+
+def rates_in_prose(text: str, first_line: int, threshold: int) -> TextTable | None:
+    """A rate per 1,000 or 100,000 written in a sentence with the population or person-time it is of ("25,0 per
+    100 000 personår, beregnet på 4 000 personår"): rate x base is the number of events (1 case), a small
+    count a person checks (review) when it is a whole number under the threshold within the rate's rounding."""
+    import math
+
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    line_starts = [0]
+    for k, ch in enumerate(text):
+        if ch == "\n":
+            line_starts.append(k + 1)
+    for sentence in re.finditer(r"[^.!?]*(?:[.!?](?=\s|$)|$)", text.replace("\n", " ")):
+        body = sentence.group(0)
+        rate = _PROSE_RATE.search(body)
+        if rate is None:
+            continue
+        # (not the rate's own base: "per 100 000 personår")
+        bases = [m for m in _PROSE_BASE.finditer(body) if m.end() <= rate.start() or m.start() >= rate.end()]
+        sizes = {int(re.sub(r"\D", "", m.group(1) or m.group(2))) for m in bases}
+        if len(sizes) != 1:
+            continue
+        size = sizes.pop()
+        value = rate.group(1).replace(",", ".")
+        per = int(re.sub(r"\D", "", rate.group(2)))
+        half = 0.5 * 10 ** -(len(value.split(".")[1]) if "." in value else 0)
+        lo = math.ceil((float(value) - half) * size / per - 1e-9)
+        hi = math.floor((float(value) + half) * size / per + 1e-9)
+        if lo == hi and 0 < lo < threshold:
+            at = first_line + sum(1 for s in line_starts if s <= sentence.start()) - 1
+            rows.append([f"events behind a rate (line {at})", str(lo)])
+            lines.append(at)
+    if not rows:
+        return None
+    return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines))
+
+
 # The share of the largest unit(s) written in a sentence: "Den største virksomhed står for 90 pct. af
 # omsætningen", "the largest firm accounts for 91% of turnover", "de två största företagen har 88 procent".
 _LARGEST = (r"(?:st(?:ø|oe|o|ö)rste?|största|storsta|largest|biggest|dominant|dominerende|dominerande)")
