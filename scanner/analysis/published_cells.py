@@ -70,6 +70,8 @@ class SmallCell:
     change_column: str = ""
     #: a closed cohort's fall from the row above: the persons who left it (died, emigrated)
     exits: bool = False
+    #: a selection's step written as a negative number, the units it excluded (a flow to the final sample)
+    excluded: bool = False
     #: for a count derived as the fall of a row's numbers at risk from one time point to the next
     at_risk_step: bool = False
     #: a hidden count the row's total over its mean per unit (this column, value-free) gives back
@@ -492,6 +494,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _rows_leaving_a_group_out(table, profile, dims, result)
     _long_rows_of_all_and_one_sex(table, profile, dims, result)
     _long_unit_shares(table, profile, dims, result)
+    _flow_exclusions(table, profile, dims, result)
     _indicator_means_by_row(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
@@ -2043,6 +2046,34 @@ def _long_unit_shares(table: TableModel, profile: Profile, dims: list[str], resu
                     small.append(k)
         _add_small(result, frame, dims, small, value, size_in="the count of the same group beside it")
         return
+
+
+def _flow_exclusions(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A selection's flow with its exclusions written as negative numbers ("Folkbokförda 1412", "Utvandrade -2",
+    "Saknar inkomstuppgift -7", "Slutligt urval 1385"): where the last row is the first plus the negative rows
+    between, each negative is a count of units excluded (2 who emigrated)."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    frame = table.sample
+    if not dims or frame.height < 3 or frame.height > _LABEL_SCAN_MAX_ROWS:
+        return
+    for col in table.columns:
+        if col.kind is not ColumnKind.NUMERIC or col.name in dims:
+            continue
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        keep = [k for k in range(frame.height) if np.isfinite(values[k])]
+        if len(keep) < 3 or np.any(values[keep] != np.round(values[keep])):
+            continue
+        first, last, middle = keep[0], keep[-1], keep[1:-1]
+        negatives = [k for k in middle if values[k] < 0]
+        if not negatives or values[first] <= 0 or values[last] <= 0 \
+                or any(values[k] > 0 for k in middle) \
+                or values[first] + sum(values[k] for k in negatives) != values[last]:
+            continue
+        small = [k for k in negatives if -values[k] < profile.threshold]
+        _add_small(result, frame, dims, small, col.name, excluded=True)
 
 
 def _index_of_a_stated_base(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

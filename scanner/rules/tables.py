@@ -182,6 +182,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             what = ("a fall of the numbers at risk from the time point before (the patients who died or were "
                     f"censored in between) that counts {rule_text}")
             derived = ", step of the numbers at risk"
+        elif cell.excluded:
+            what = (f"a step of a selection written as a negative number (the units it excluded, the first row "
+                    f"plus the steps giving the last) that counts {rule_text}")
+            derived = ", selection's step"
         elif cell.exits:
             what = (f"a fall from the count before it (the row above, or the wave before) in a closed cohort (the "
                     f"persons who left it) that counts {rule_text}")
