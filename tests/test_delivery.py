@@ -887,3 +887,14 @@ def test_numbered_table_files_of_all_and_of_one_sex(tmp_path: Path) -> None:
     kvinder = head + "| 18-29 år | 7 |\n| 30-49 år | 230 |\n| 50-64 år | 688 |\n| 65+ år | 41 |\n"
     files = _scan(_folder(tmp_path / "d", {"t3_pension_alle_2022.md": alle, "t4_pension_kvinder_2022.md": kvinder}))
     assert files["t4_pension_kvinder_2022.md"].verdict is Verdict.FAIL
+
+
+def test_an_areas_total_after_a_pandas_index_and_its_count_named_otherwise(tmp_path: Path) -> None:
+    regions = (",region,n_firms_exporting_us,share_pct\n0,Capital Region of Denmark,1212,24.8\n"
+               "1,Central Denmark Region,960,27.2\n2,North Denmark Region,341,26.9\n")
+    parts = ("Municipality,Number of firms\nAarhus,231\nHerning,78\nSilkeborg,64\nHorsens,60\nRanders,58\n"
+             "Viborg,55\nHolstebro,50\nSkanderborg,49\nRingkøbing-Skjern,48\nFavrskov,40\nSkive,38\n"
+             "Hedensted,37\nSyddjurs,33\nIkast-Brande,31\nNorddjurs,27\nStruer,24\nOdder,19\nLemvig,16\n")
+    files = _scan(_folder(tmp_path / "a", {"firms_by_region_2021.csv": regions,
+                                           "firms_central_denmark_region_municipalities_2021.csv": parts}))
+    assert files["firms_central_denmark_region_municipalities_2021.csv"].verdict is Verdict.FAIL

@@ -243,12 +243,19 @@ def omitted_from_total(tables: Sequence[TextTable], titles: Sequence[str]) -> li
         for src, u in enumerate(tables):
             if src == k:
                 continue
-            named = [r for r in u.rows if r and r[0].strip() and not is_margin_label(r[0])
-                     and len(label := _link_label(r[0])) >= 3 and label not in own
+            # (the other table's labels may stand after a pandas index, "0", "1", ...)
+            at = next((c for c in range(len(u.names)) if any(
+                r[c].strip() and not _BARE_NUMBER.match(r[c].strip()) for r in u.rows if c < len(r))), 0)
+            named = [r for r in u.rows if len(r) > at and r[at].strip() and not is_margin_label(r[at])
+                     and len(label := _link_label(r[at])) >= 3 and label not in own
                      and set(re.findall(r"[^\W\d_]+", label)) <= words]
             if len(named) != 1:
                 continue
-            by_name = {_loose_name(n): j for j, n in enumerate(u.names) if j}
+            by_name = {_loose_name(n): j for j, n in enumerate(u.names) if j > at}
+            whole = [j for j in range(at + 1, len(u.names)) if all(
+                (x := _number_text(r[j]) if j < len(r) else None) is not None and x.isdigit() for r in u.rows)]
+            if len(t.names) == 2 and len(whole) == 1:
+                by_name.setdefault(_loose_name(t.names[1]), whole[0])  # one count each, named apart
             row, names = ["(rows not shown)"], [t.names[0]]
             for c, n in enumerate(t.names[1:], start=1):
                 j = by_name.get(_loose_name(n))
