@@ -1955,6 +1955,8 @@ def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[st
     frame = table.sample
     labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
     alls = [k for k, v in enumerate(labels) if names_all(v) or is_margin_label(v)]
+    if len(alls) != 1:
+        return
     less = [k for k, v in enumerate(labels) if _EXCLUDING.search(v)]
     # a row of one sex beside the row of all, and no row of the other sex ("Yhteensä 14", "Naiset 12": 2 men)
     sexes = {one_sex(v) for v in labels}
@@ -1982,10 +1984,14 @@ def _long_rows_of_all_and_one_sex(table: TableModel, profile: Profile, dims: lis
         return
     frame = table.sample
     labels = {d: [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d).to_list()] for d in dims}
+    if not any(is_margin_label(v) or names_all(v) for values in labels.values() for v in values):
+        return
     for d in dims:
-        sexes = {one_sex(v) for v in labels[d]} - {None}
         alls = [k for k, v in enumerate(labels[d]) if names_all(v) or is_margin_label(v)]
-        if not alls or len(sexes) != 1 or _OTHER_SEX[next(iter(sexes))] in sexes:
+        if not alls:
+            continue
+        sexes = {one_sex(v) for v in labels[d]} - {None}
+        if len(sexes) != 1 or _OTHER_SEX[next(iter(sexes))] in sexes:
             continue
         groups: dict[tuple[str, ...], tuple[list[int], list[int]]] = {}
         for k in range(frame.height):
@@ -2024,6 +2030,9 @@ def _long_unit_shares(table: TableModel, profile: Profile, dims: list[str], resu
         return
     values = frame.get_column(value).cast(float).to_numpy()
     for d in dims:
+        first = frame.get_column(d)[0]
+        if first is None or not (_COUNT_UNIT.search(str(first)) or _SHARE_UNIT.search(str(first))):
+            continue  # (every level names its unit: the first one too)
         labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d).to_list()]
         if not all(_COUNT_UNIT.search(v) or _SHARE_UNIT.search(v) for v in labels) \
                 or len({v for v in labels if _COUNT_UNIT.search(v)}) != 1:
@@ -2060,8 +2069,8 @@ def _flow_exclusions(table: TableModel, profile: Profile, dims: list[str], resul
     if not dims or frame.height < 3 or frame.height > _LABEL_SCAN_MAX_ROWS:
         return
     for col in table.columns:
-        if col.kind is not ColumnKind.NUMERIC or col.name in dims:
-            continue
+        if col.kind is not ColumnKind.NUMERIC or col.name in dims or col.non_negative:
+            continue  # (no negative number: no exclusion written so)
         values = frame.get_column(col.name).cast(float).to_numpy()
         keep = [k for k in range(frame.height) if np.isfinite(values[k])]
         if len(keep) < 3 or np.any(values[keep] != np.round(values[keep])):

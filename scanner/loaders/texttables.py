@@ -1273,6 +1273,7 @@ _ALL_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:alle|i[ _]?alt|total|totalt|sa
                          r"yhteensa|kaikki)(?=$|[\W_])")
 
 
+@functools.lru_cache(maxsize=4096)
 def one_sex(name: str) -> str | None:
     """The one sex a column or title names ("Kvinner", "women_n", "Antal mænd"), as "men", "women", "boys" or
     "girls"; None when it names none, several, or both or all ("Begge kjønn", "Alle")."""
@@ -1282,6 +1283,7 @@ def one_sex(name: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+@functools.lru_cache(maxsize=4096)
 def names_all(name: str) -> bool:
     """Whether a column or title names both sexes or all ("Alle", "I alt", "Total", "Both sexes")."""
     return _ALL_WORD.search(name) is not None and not _SUBGROUP_WORD.search(name)
