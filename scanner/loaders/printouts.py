@@ -3160,6 +3160,16 @@ def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTa
     return [table]
 
 
+def _take(found: list[ListedTable], table: ListedTable | None, lines: list[_Line], start: int, end: int) -> None:
+    """A block read as ``table`` (when it is one): kept in ``found``, its lines ``start:end`` blanked so that the
+    readers after do not read them again as a table of other cells."""
+    if table is None:
+        return
+    found.append(table)
+    for i in range(start, end):
+        lines[i] = _Line(lines[i].number, "")
+
+
 # codebook, compact: "Variable  Obs Unique  Mean  Min  Max  Label" over a rule and one row a variable.
 _COMPACT_HEAD = lazy_compile(r"^\s*Variable\s+Obs\s+Unique\s+Mean\s+Min\s+Max\s+Label\s*$")
 _COMPACT_NUMBER = lazy_compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$", re.IGNORECASE)
@@ -3189,10 +3199,7 @@ def _stata_compact(lines: list[_Line]) -> list[ListedTable]:
             j += 1
         table = _table(["Variable", "Obs", "Unique", "Mean", "Min", "Max", "Label"], rows, at, Origin.TABULATION,
                        "Stata codebook, compact", "stata-compact", labelled=1) if rows else None
-        if table is not None:
-            found.append(table)
-            for i in range(k, j):
-                lines[i] = _Line(lines[i].number, "")
+        _take(found, table, lines, k, j)
     return found
 
 
@@ -3232,10 +3239,7 @@ def _stata_missing_patterns(lines: list[_Line]) -> list[ListedTable]:
             j += 1
         table = _table(["Pattern", "Frequency"], rows, at, Origin.TABULATION, "Stata missing-value patterns",
                        "stata-missing-patterns", labelled=1) if rows else None
-        if table is not None:
-            found.append(table)
-            for i in range(k - 1, j):
-                lines[i] = _Line(lines[i].number, "")
+        _take(found, table, lines, k - 1, j)
     return found
 
 
@@ -3259,10 +3263,7 @@ def _stata_patterns(lines: list[_Line]) -> list[ListedTable]:
             j += 1
         table = _table(["Pattern", "Freq."], rows, at, Origin.TABULATION, "Stata patterns of observation",
                        "stata-patterns", labelled=1) if rows else None
-        if table is not None:
-            found.append(table)
-            for i in range(k, j):
-                lines[i] = _Line(lines[i].number, "")
+        _take(found, table, lines, k, j)
     return found
 
 
@@ -3291,10 +3292,7 @@ def _stata_classification(lines: list[_Line]) -> list[ListedTable]:
         table = _table(["Classified", f"True {head.group(1)}", f"True {head.group(2)}", "Total"], rows, at,
                        Origin.TABULATION, "Stata estat classification", "stata-classification", labelled=1) \
             if len(rows) >= 2 else None
-        if table is not None:
-            found.append(table)
-            for i in range(k, j):
-                lines[i] = _Line(lines[i].number, "")
+        _take(found, table, lines, k, j)
     return found
 
 

@@ -195,18 +195,9 @@ def named_totals(tables: Sequence[TextTable], titles: Sequence[str]) -> list[tup
                 or any(r and is_margin_label(r[0]) for r in t.rows) \
                 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
-        words = set(re.findall(r"[^\W\d_]+", titles[k].lower()))
-        own = {_link_label(r[0]) for r in t.rows if r and r[0]}
-        for src, u in enumerate(tables):
-            if src == k:
-                continue
-            named = [r for r in u.rows if r and r[0].strip() and not is_margin_label(r[0])
-                     and len(label := _link_label(r[0])) >= 3 and label not in own
-                     and set(re.findall(r"[^\W\d_]+", label)) <= words]
-            if len(named) != 1:
-                continue
-            by_name = {_link_label(n): j for j, n in enumerate(u.names) if j}
-            values = [named[0][j] if (j := by_name.get(_link_label(n))) is not None and j < len(named[0]) else ""
+        for src, u, at, area in _area_rows(tables, titles, k):
+            by_name = {_link_label(n): j for j, n in enumerate(u.names) if j > at}
+            values = [area[j] if (j := by_name.get(_link_label(n))) is not None and j < len(area) else ""
                       for n in t.names[1:]]
             if not any(values) or not all(_BARE_NUMBER.match(v) for v in values if v):
                 continue
@@ -215,6 +206,28 @@ def named_totals(tables: Sequence[TextTable], titles: Sequence[str]) -> list[tup
                                           lines)))
             break
     return out
+
+
+def _area_rows(tables: Sequence[TextTable], titles: Sequence[str], k: int
+               ) -> Iterator[tuple[int, TextTable, int, list[str]]]:
+    """The other tables' one row each that names the area table ``k``'s title names ("Region Nordjylland" under
+    "... kommuner i Region Nordjylland"): ``(index, table, label column, row)``. The label column is the
+    table's first of text (after a pandas index: "0", "1", ...)."""
+    from scanner.names import is_margin_label
+
+    t = tables[k]
+    words = set(re.findall(r"[^\W\d_]+", titles[k].lower()))
+    own = {_link_label(r[0]) for r in t.rows if r and r[0]}
+    for src, u in enumerate(tables):
+        if src == k:
+            continue
+        at = next((c for c in range(len(u.names)) if any(
+            r[c].strip() and not _BARE_NUMBER.match(r[c].strip()) for r in u.rows if c < len(r))), 0)
+        named = [r for r in u.rows if len(r) > at and r[at].strip() and not is_margin_label(r[at])
+                 and len(label := _link_label(r[at])) >= 3 and label not in own
+                 and set(re.findall(r"[^\W\d_]+", label)) <= words]
+        if len(named) == 1:
+            yield src, u, at, named[0]
 
 
 def _loose_name(name: str) -> str:
@@ -238,19 +251,7 @@ def omitted_from_total(tables: Sequence[TextTable], titles: Sequence[str]) -> li
                 or any(r and is_margin_label(r[0]) for r in t.rows) \
                 or any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
-        words = set(re.findall(r"[^\W\d_]+", titles[k].lower()))
-        own = {_link_label(r[0]) for r in t.rows if r and r[0]}
-        for src, u in enumerate(tables):
-            if src == k:
-                continue
-            # (the other table's labels may stand after a pandas index, "0", "1", ...)
-            at = next((c for c in range(len(u.names)) if any(
-                r[c].strip() and not _BARE_NUMBER.match(r[c].strip()) for r in u.rows if c < len(r))), 0)
-            named = [r for r in u.rows if len(r) > at and r[at].strip() and not is_margin_label(r[at])
-                     and len(label := _link_label(r[at])) >= 3 and label not in own
-                     and set(re.findall(r"[^\W\d_]+", label)) <= words]
-            if len(named) != 1:
-                continue
+        for src, u, at, area in _area_rows(tables, titles, k):
             by_name = {_loose_name(n): j for j, n in enumerate(u.names) if j > at}
             whole = [j for j in range(at + 1, len(u.names)) if all(
                 (x := _number_text(r[j]) if j < len(r) else None) is not None and x.isdigit() for r in u.rows)]
@@ -260,7 +261,7 @@ def omitted_from_total(tables: Sequence[TextTable], titles: Sequence[str]) -> li
             for c, n in enumerate(t.names[1:], start=1):
                 j = by_name.get(_loose_name(n))
                 parts = [_number_text(r[c]) if c < len(r) else None for r in t.rows]
-                total = _number_text(named[0][j]) if j is not None and j < len(named[0]) else None
+                total = _number_text(area[j]) if j is not None and j < len(area) else None
                 if total is None or not total.isdigit() or any(p is None or not p.isdigit() for p in parts):
                     continue
                 gap = int(total) - sum(int(p) for p in parts if p is not None)
