@@ -2248,10 +2248,10 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
             while head < len(rows) and latex.is_header_row(rows[head][1]) \
                     and not (panel_measure(rows[head][1]) and (head or top_names)):
                 head += 1
-            # (a row of one cell spanning the columns in the header is a panel's title, "Panel A: Estimater": no
-            # part of the columns' names, which the next panel shares)
+            # (a row of one cell spanning the columns in the header that names a panel, "Panel A: Estimater", is no
+            # part of the columns' names, which the next panel shares; a unit spanning them, "Indkomst (kr.)", is)
             spanning = [r for _, r in rows[:head] if len(r) >= 3 and (r[0] or "").strip()
-                        and all(c is None for c in r[1:])]
+                        and all(c is None for c in r[1:]) and _PANEL_LABEL.match((r[0] or "").strip())]
             names = latex.header_names([r for _, r in rows[:head] if not any(r is x for x in spanning)] or
                                        [r for _, r in rows[:head]], width) if head else top_names
             top_names = top_names or names
