@@ -2081,6 +2081,8 @@ def _flow_exclusions(table: TableModel, profile: Profile, dims: list[str], resul
                 or any(values[k] > 0 for k in middle) \
                 or values[first] + sum(values[k] for k in negatives) != values[last]:
             continue
+        if len(negatives) < 2:
+            continue  # (one negative between two levels is a net change, no step of a selection)
         small = [k for k in negatives if -values[k] < profile.threshold]
         _add_small(result, frame, dims, small, col.name, excluded=True)
 
