@@ -360,9 +360,9 @@ def _text_figures(text: str, entry: DiscoveredFile, config: Config, key: bytes, 
 _KNITTED = lazy_compile(r"^\s{0,3}```\s*\n(?:##|#>)(?: |$)", re.M)
 
 
-#: Configuration files: their "key: value" lines are settings.
 #: Text files whose structure is parsed for tables inside it.
 _NESTED_SUFFIXES = frozenset({".yaml", ".yml", ".toml"})
+#: Configuration files: their "key: value" lines are settings.
 _CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".json", ".env"})
 
 

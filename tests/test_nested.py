@@ -90,3 +90,9 @@ def test_yaml_and_toml_results_files(tmp_path: Path) -> None:
     settings = tmp_path / "params.yaml"
     settings.write_text("model:\n  seed: 2024\n  n_boot: 1000\ntables:\n  min_cell: 3\n  round_to: 1\n")
     assert _scan(settings).verdict is Verdict.PASS
+
+
+def test_a_number_written_as_a_string_outside_the_tables_leaves_the_file_not_fully_inspected() -> None:
+    found = nested_tables({"meta": {"n_women": "2", "label": "Kvinder"},
+                           "table": {"A": {"n": 12, "m": 21}, "B": {"n": 30, "m": 41}}})
+    assert found.numbers == 5 and found.read == 4 and not found.complete

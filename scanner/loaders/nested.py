@@ -47,9 +47,13 @@ def _numeric(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+# A number written as a string ("2", "1 204", "<3"): counted as a number the tables must hold too.
+_NUMBER_TEXT = lazy_compile(r"^\s*[<>≤≥]?\s*\d[\d.,\s\u00a0]*\s*$")
+
+
 def _numbers(node: object) -> int:
-    """The numbers of a structure, at any depth."""
-    if _numeric(node):
+    """The numbers of a structure, at any depth (also those written as strings)."""
+    if _numeric(node) or (isinstance(node, str) and _NUMBER_TEXT.match(node)):
         return 1
     if isinstance(node, dict):
         return sum(_numbers(v) for v in node.values())
