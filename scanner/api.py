@@ -93,10 +93,9 @@ def _open_tabular(entry: DiscoveredFile) -> TabularSource:
 _NESTED_MAX_BYTES = 32 << 20
 
 
-def _nested_findings(entry: DiscoveredFile, config: Config, key: bytes, text: str | None) -> tuple[list[Finding], bool]:
-    """The table rules over the tables inside a nested JSON, YAML or TOML file (``text``: the decoded file, or
-    None to read it), and whether every number of the file is in one of them. A file that does not parse
-    gives nothing."""
+def _nested_findings(entry: DiscoveredFile, config: Config, key: bytes) -> tuple[list[Finding], bool]:
+    """The table rules over the tables inside a nested JSON, YAML or TOML file, and whether every number of the
+    file is in one of them. A file that does not parse (or is not UTF-8) gives nothing."""
     import json
 
     from scanner.loaders.nested import nested_tables, parse_nested
@@ -107,8 +106,11 @@ def _nested_findings(entry: DiscoveredFile, config: Config, key: bytes, text: st
         return [], False
     suffix = Path(entry.path).suffix.lower()
     try:
-        if text is None:
-            text = Path(entry.path).read_bytes().decode("utf-8-sig")
+        from scanner.sources import open_file
+
+        # (the file's shared mapping while it is scanned: its bytes are not read from disk again)
+        with open_file(entry.path) as fh:
+            text = fh.read().decode("utf-8-sig")
         obj = json.loads(text) if entry.kind is FileKind.JSON else parse_nested(text, suffix)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return [], False
@@ -183,7 +185,7 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
             complete = False
             if entry.kind is FileKind.JSON:
                 # a nested results file: the tables inside it (all its numbers read: fully inspected)
-                nested, complete = _nested_findings(entry, config, key, None)
+                nested, complete = _nested_findings(entry, config, key)
                 found.extend(nested)
             if complete:
                 return found
@@ -325,7 +327,7 @@ def _scan_text(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
             if Path(entry.path).suffix.lower() in _NESTED_SUFFIXES and chunk.first_line == 1:
                 # a YAML or TOML results file: the tables in its structure (its lines are settings to the
                 # readers of prose below)
-                findings.extend(_nested_findings(entry, config, key, None)[0])
+                findings.extend(_nested_findings(entry, config, key)[0])
             text = _text_figures(text, entry, config, key, facts, findings)
             if _KNITTED.search(text):
                 # knitted Markdown: printed output read as the output of its code chunk, as in a log

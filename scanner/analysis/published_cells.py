@@ -863,6 +863,11 @@ def _rest_of_count_and_share(table: TableModel, profile: Profile, dims: list[str
                size_in=f"column {masking.mask_name(counts[0].name)!r} over its share (the group's size)")
 
 
+def _row_labels(frame: pl.DataFrame, name: str) -> list[str]:
+    """A label column's cells as text, as the table prints them (blank for an empty cell)."""
+    return [str(plain_label(v)) if v is not None else "" for v in frame.get_column(name).to_list()]
+
+
 def _add_small(result: CellScan, frame: pl.DataFrame, dims: list[str], rows: list[int], column: str,
                **how: str | bool) -> None:
     """Derived counts under the threshold at data rows ``rows`` (0-based) of ``column``; ``how`` says how
@@ -1129,8 +1134,7 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
     from scanner.table_model import ColumnKind
 
     frame = table.sample
-    labels = ([str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
-              if dims else [""] * frame.height)
+    labels = _row_labels(frame, dims[0]) if dims else [""] * frame.height
     # a row of the columns' sizes under their percentages ("N & 25" at the foot of a LaTeX table of shares)
     size_rows = [k for k, v in enumerate(labels) if _SIZE_ROW.match(v)]
     margins = [k for k, v in enumerate(labels) if is_margin_label(v) or _stated_n(v) is not None or k in size_rows]
@@ -1821,7 +1825,7 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
             _report_gaps(result, frame, dims, gaps, full, totals[0].name, threshold)
     # a total row under the rows of one dimension
     if len(dims) == 1:
-        labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+        labels = _row_labels(frame, dims[0])
         at = [k for k, v in enumerate(labels) if is_margin_label(v)]
         if len(at) == 1 and frame.height >= 3:
             rows = [k for k in range(frame.height) if k != at[0]]
@@ -1859,7 +1863,7 @@ def _gap_to_stated_size(table: TableModel, profile: Profile, dims: list[str], va
     counts = table.counts
     if len(counts) != 1 or len(dims) != 1 or not table.meta.title:
         return
-    labels = [str(plain_label(v)) if v is not None else "" for v in table.sample.get_column(dims[0]).to_list()]
+    labels = _row_labels(table.sample, dims[0])
     if any(is_margin_label(v) for v in labels):
         return
     size = _stated_in_title(caption_of(table.meta.title))
@@ -1918,7 +1922,7 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
     if not dims or not table.sample_complete or table.sample.height > _LABEL_SCAN_MAX_ROWS:
         return
     frame = table.sample
-    labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    labels = _row_labels(frame, dims[0])
     size_rows = [k for k, label in enumerate(labels) if _COUNT_ROW.match(label)]
     numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims]
     if len(size_rows) != 1 or len(numeric) < 1:
@@ -1953,7 +1957,7 @@ def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[st
     if not dims or not table.counts or table.sample.height > _LABEL_SCAN_MAX_ROWS:
         return
     frame = table.sample
-    labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    labels = _row_labels(frame, dims[0])
     alls = [k for k, v in enumerate(labels) if names_all(v) or is_margin_label(v)]
     if len(alls) != 1:
         return
@@ -1983,7 +1987,7 @@ def _long_rows_of_all_and_one_sex(table: TableModel, profile: Profile, dims: lis
     if len(dims) < 2 or not table.counts or table.sample.height > _LABEL_SCAN_MAX_ROWS:
         return
     frame = table.sample
-    labels = {d: [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d).to_list()] for d in dims}
+    labels = {d: _row_labels(frame, d) for d in dims}
     if not any(is_margin_label(v) or names_all(v) for values in labels.values() for v in values):
         return
     for d in dims:
@@ -2033,7 +2037,7 @@ def _long_unit_shares(table: TableModel, profile: Profile, dims: list[str], resu
         first = frame.get_column(d)[0]
         if first is None or not (_COUNT_UNIT.search(str(first)) or _SHARE_UNIT.search(str(first))):
             continue  # (every level names its unit: the first one too)
-        labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d).to_list()]
+        labels = _row_labels(frame, d)
         if not all(_COUNT_UNIT.search(v) or _SHARE_UNIT.search(v) for v in labels) \
                 or len({v for v in labels if _COUNT_UNIT.search(v)}) != 1:
             continue
@@ -2155,7 +2159,7 @@ def _model_count_rows(table: TableModel, profile: Profile, dims: list[str], resu
     if not models or not all(c.kind is ColumnKind.TEXT for c in models):
         return
     frame = table.sample
-    labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    labels = _row_labels(frame, dims[0])
     rows = [k for k, label in enumerate(labels) if _MODEL_COUNT_ROW.search(label)]
     if not rows:
         return
@@ -2191,7 +2195,7 @@ def _count_row_all_and_one_sex(table: TableModel, profile: Profile, dims: list[s
     if len(alls) != 1 or not parts:
         return
     frame = table.sample
-    labels = [str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
+    labels = _row_labels(frame, dims[0])
     rows = [k for k, label in enumerate(labels) if _COUNT_ROW.match(label)]
     if not rows:
         return
@@ -2447,8 +2451,7 @@ def _cumulative_percent_steps(table: TableModel, profile: Profile, dims: list[st
             and not _not_of_units(_CUMULATIVE.sub("", c.name))]
     if not cols or frame.height < 2:
         return
-    labels = ([str(plain_label(v)) if v is not None else "" for v in frame.get_column(dims[0]).to_list()]
-              if dims else [""] * frame.height)
+    labels = _row_labels(frame, dims[0]) if dims else [""] * frame.height
     margins = {k for k, v in enumerate(labels) if is_margin_label(v) or _stated_n(v) is not None}
     size = _size_column(table)
     if size is not None and frame.get_column(size).drop_nulls().n_unique() != 1:
