@@ -669,19 +669,26 @@ def scan_strings(offsets: np.ndarray, data: np.ndarray, valid: np.ndarray, windo
     first, order = _first_bytes(kw, kw_off)
     n = 0
     nonempty = 0
+    # No shape is shorter than 8 bytes (d8): a shorter value holds no candidate and no shape to count, and
+    # most values of a column (codes, labels, amounts) are that short. The rows worth scanning are listed
+    # first: a loop that reassigns ``out`` (below) pays reference counting on every iteration, and over a
+    # column of one-letter codes that cost twenty times the loop itself.
+    rows = np.empty(offsets.shape[0] - 1, dtype=np.int64)
+    longs = 0
     for r in range(offsets.shape[0] - 1):
-        if not valid[r]:
-            continue
+        if valid[r]:
+            width = offsets[r + 1] - offsets[r]
+            if width > 0:
+                nonempty += 1
+                if width >= _MIN_SHAPE_BYTES:
+                    rows[longs] = r
+                    longs += 1
+    for k in range(longs):
+        r = rows[k]
         a = offsets[r]
         b = offsets[r + 1]
-        if b > a:
-            nonempty += 1
-            # No shape is shorter than 8 bytes (d8): a shorter value holds no candidate and no shape to count,
-            # and most values of a column (codes, labels, amounts) are that short.
-            if b - a >= _MIN_SHAPE_BYTES:
-                # values are short: one byte at a time
-                out, n = _scan_span(data, a, b, a, b, r, out, n, counts, d, window, first, order, kw, kw_off,
-                                    kw_cls, 0)
+        # values are short: one byte at a time
+        out, n = _scan_span(data, a, b, a, b, r, out, n, counts, d, window, first, order, kw, kw_off, kw_cls, 0)
     return out[:n].copy(), counts, nonempty
 
 

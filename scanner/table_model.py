@@ -345,10 +345,11 @@ def without_digits(values: pl.Series) -> bool:
     return not bool(((used >= 48) & (used <= 57)).any() or (used >= 0xD9).any())
 
 
-def _locale_of(raw: pl.DataFrame, delimiter: str | None) -> _Locale:
-    # a column of plain whole numbers, or of labels without a digit, has no number to tell a locale by
+def _locale_of(raw: pl.DataFrame, delimiter: str | None, plain: frozenset[str] = frozenset()) -> _Locale:
+    # a column of plain whole numbers (``plain``: those already known), or of labels without a digit, has no
+    # number to tell a locale by
     names = [name for name, dtype in raw.schema.items()
-             if dtype == pl.String and not plain_whole_numbers(raw.get_column(name))
+             if dtype == pl.String and name not in plain and not plain_whole_numbers(raw.get_column(name))
              and not without_digits(raw.get_column(name))]
     comma = dot = False
     if names and raw.height <= SMALL_FRAME_ROWS:
@@ -762,14 +763,16 @@ def _blank_to_null(s: pl.Series) -> pl.Series:
     return pl.select(pl.when(s == "").then(None).otherwise(s)).to_series().alias(s.name)
 
 
-def _column_kind(s: pl.Series, markers: frozenset[str],
-                 locale: _Locale | None = None) -> tuple[ColumnKind, dict[str, object]]:
+def _column_kind(s: pl.Series, markers: frozenset[str], locale: _Locale | None = None,
+                 plain: bool | None = None) -> tuple[ColumnKind, dict[str, object]]:
+    """The kind of column ``s`` and how its numbers are written; ``plain``: :func:`plain_whole_numbers` of
+    ``s`` when already known."""
     dtype = s.dtype
     if s.null_count() == s.len():
         return ColumnKind.EMPTY, {}
     if dtype == pl.String:
         # (a profile whose suppression marker is a number, "999", reads such a column in full)
-        if not any(m.isdigit() for m in markers) and plain_whole_numbers(s):
+        if not any(m.isdigit() for m in markers) and (plain_whole_numbers(s) if plain is None else plain):
             return ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None, "plain": True}
         if _all_suppressed(s, markers):
             # every cell suppressed ("<3" in the one row of a year's column): hidden numbers, not labels
@@ -844,12 +847,16 @@ def analyse(
     """Read a sample of ``source`` and infer column kinds, roles, counts and the table's shape."""
     markers = frozenset(suppression_markers)
     raw, complete = _read_sample(source, sample_rows)
-    locale = _locale_of(raw, source.meta.delimiter)
+    # one reading of each text column's bytes for the two questions that ask whether it is plain whole numbers
+    plain = frozenset(name for name, dtype in raw.schema.items()
+                      if dtype == pl.String and raw.get_column(name).null_count() < raw.height
+                      and plain_whole_numbers(raw.get_column(name)))
+    locale = _locale_of(raw, source.meta.delimiter, plain)
     if source.meta.decimal == "." and not locale.comma:
         locale = _Locale(dot=True)  # a program's printout: "212.463" is a decimal (see TabularMeta.decimal)
     columns: list[ColumnInfo] = []
     for i, name in enumerate(raw.columns):
-        kind, info = _column_kind(raw.get_column(name), markers, locale)
+        kind, info = _column_kind(raw.get_column(name), markers, locale, name in plain)
         col = ColumnInfo(name=name, index=i, kind=kind)
         col.decimal_comma = bool(info.get("decimal_comma", False))
         thousands = info.get("thousands")
