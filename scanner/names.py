@@ -347,10 +347,10 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                       r"((den|the|de|två|to|tva|two|[1-3])_?){0,2}(st(ø|oe|o|ö)rste?|st(ö|oe|o)rsta|largest|biggest|top)"
                       r"\w*|st(ø|oe|o|ö)rst\w*(_[a-zæøåäö]+){0,3}_andel\w*|suurimm\w*(_[a-zäö]+){0,3}_osuus|"
                       r"largest_?(unit|firm|company|contributor)?_?(share|pct)|dominans\w*|koncentration\w*"),
-        ("min", r"min|minimum|mindste|laveste|l(ä|ae|a)gsta|minst|lavest|pienin|minimi|smallest|lowest"),
+        ("min", r"min|minimum|mindste|laveste|l(ä|ae|a)gsta|minst|minsta|lavest|pienin|minimi|smallest|lowest"),
         # (Danish and Swedish letters also as written in ASCII names: ø/ö as "oe" or "o", ä as "ae" or "a")
         ("max", r"max|maximum|maks|maksimum|st(ø|oe|o)rste|h(ø|oe|o)jeste|h(ö|oe|o)gsta|st(ö|oe|o)rst|"
-                r"h(ø|oe|o)yeste|suurin|maksimi|largest|highest"),
+                r"h(ø|oe|o)yeste|st(ö|oe|o)rsta|suurin|maksimi|largest|highest"),
         ("percentile", r"p[0-9]{1,2}(\.[0-9])?|pct[0-9]{1,2}|q[13]|pctl|percentile?s?|percentil|persentil|"
                        r"quantile?s?|kvantil\w*|kvartil\w*|quartile?s?|median|medianen|mediaani|fraktil\w*"),
         ("mean", r"mean|avg|average|gennemsnit\w*|gns|snit|snitt|gj_?snitt|medel\w*|gjennomsnitt\w*|keskiarvo"),
@@ -428,6 +428,8 @@ def statistic_kind(name: str) -> str | None:
     bare = _SLASHED_ABBREVIATION.sub("", bare)
     # (a lettered group is no statistic: "Treatment B", "Behandling B (n = 18)" is an arm, not a coefficient B)
     bare = _LETTERED_GROUP.sub(r"\1", bare)
+    # ("minst 1 dos", "mindst 2 besøg", "at least 3 visits": a condition on the units, no minimum)
+    bare = _AT_LEAST.sub(" ", bare)
     if _HIGHEST_EDUCATION.search(bare):
         return None  # "Højeste uddannelse | Grundskole": the classification highest completed education
     if _CLASS_OF_QUANTILES.match(bare):
@@ -441,6 +443,11 @@ def statistic_kind(name: str) -> str | None:
         if pattern.search(lowered):
             return kind
     return None
+
+
+# "At least" before a number: which units a column counts ("Antal vaccinerade minst 1 dos", "Andel med mindst 2
+# indlæggelser", "vähintään 1 annos").
+_AT_LEAST = lazy_compile(r"(?i)(?<![^\W_])(?:minst|mindst|at\s+least|vähintään|vahintaan)[\s_]+(?=\d)")
 
 
 # An industry's section letter before its name: "B Kaivostoiminta ja louhinta", "F Construction", "J-N

@@ -994,6 +994,7 @@ def _audit_cube(cube: _Cube, group: _Group, out: PublishedAudit, *, threshold: i
             np.moveaxis(margin_slot, axis, 0)[-1] = True
             unknown |= margin_slot
             targets &= ~margin_slot
+    targets &= ~_sum_of_published(st, axes)
     known_values = np.where(unknown, 0.0, np.nan_to_num(cube.values, nan=0.0))
     published = known_values[~unknown]
     nonnegative = group.count or bool(np.all(published >= 0))
@@ -1082,6 +1083,18 @@ def _rounded_lines(cube: _Cube, group: _Group, axes: list[int], unknown: np.ndar
         reason = "its totals add up only within the rounding of its amounts, and some lines hide two cells or more"
         if reason not in out.not_audited:
             out.not_audited.append(reason)
+
+
+def _sum_of_published(state: np.ndarray, axes: Sequence[int]) -> np.ndarray:
+    """Margin cells left blank whose every part on some additive line is published: recomputing one tells
+    nothing the table does not already print (a ``Total`` row that gives only the number of units and leaves
+    the amounts blank)."""
+    out = np.zeros(state.shape, dtype=bool)
+    for axis in axes:
+        st = np.moveaxis(state, axis, -1)
+        body = st[..., :-1]
+        np.moveaxis(out, axis, -1)[..., -1] |= ((body == _PUBLISHED) | (body == _ZERO)).all(axis=-1)
+    return out
 
 
 def _margin_positions(shape: tuple[int, ...]) -> np.ndarray:

@@ -597,6 +597,11 @@ SUPPRESSED_WITH_PERCENT = lazy_compile(
     r"^\s*(?:n?\s*[<≤]\s*\d+|\.{1,3}|x|X|:|\*+|-)\s*\(\s*(\d+(?:[.,]\d+)?)\s*%?\s*\)\s*$")
 
 
+# A suppressed count whose percentage is left out too: "<3 (-)", "x (.)", "<5 (–)".
+SUPPRESSED_NO_PERCENT = lazy_compile(r"^\s*(?:n?\s*[<≤]\s*\d+|\.{1,3}|x|X|:|\*+|-)\s*\(\s*(?:[-–—.…x*]{1,3}|n/?a)?"
+                                      r"\s*%?\s*\)\s*$")
+
+
 def _classify_embedded(present: pl.Series) -> tuple[bool, dict[str, object]]:
     """A text column of counts written with their percentage or denominator ("2 (1.3%)", "n=2", "2/150")."""
     forms = present.str.contains(_EMBEDDED_FORM.pattern)
@@ -606,7 +611,7 @@ def _classify_embedded(present: pl.Series) -> tuple[bool, dict[str, object]]:
     stats = present.str.contains(_EMBEDDED_STAT.pattern)
     other = present.str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$")
     # a suppressed count that kept its percentage ("<3 (1,4)"): a cell of the column, not a label
-    hidden = present.str.contains(SUPPRESSED_WITH_PERCENT.pattern)
+    hidden = present.str.contains(SUPPRESSED_WITH_PERCENT.pattern) | present.str.contains(SUPPRESSED_NO_PERCENT.pattern)
     readable = int((forms | plain | stats | other | hidden).sum())
     if readable < 0.8 * present.len():
         return False, {}
@@ -808,6 +813,28 @@ def _column_kind(s: pl.Series, markers: frozenset[str], locale: _Locale | None =
     return ColumnKind.NESTED, {}
 
 
+# Zero-padded whole numbers of one width ("00002", "00825": SAS's z5. format, a fixed-width listing).
+_PADDED = lazy_compile(r"^\d{3,12}$")
+
+
+def _padded_counts(values: pl.Series, name: str, count_words: Sequence[str], not_count_words: Sequence[str]) -> bool:
+    """Whether a column read as codes (digit strings with leading zeros) is counts padded with zeros to one
+    width: its name is a count's ("ANTAL", "n", "Freq") and every value has the same number of digits, at
+    least three. A municipality code (0101) or an ID column is named so, a count column is not, and a count
+    of 2 written ``00002`` must not pass as a code."""
+    if values.dtype != pl.String:
+        return False
+    tokens = name_tokens(name)
+    if not _word_match(tokens, frozenset(count_words), name) or _not_count_name(tokens, frozenset(not_count_words),
+                                                                                name):
+        return False
+    filled = [v.strip() for v in values.drop_nulls().to_list() if v and v.strip()]
+    if len(filled) < 2 or not any(v.startswith("0") for v in filled):
+        return False
+    width = len(filled[0])
+    return all(len(v) == width and _PADDED.match(v) for v in filled)
+
+
 def _read_sample(source: TabularSource, sample_rows: int) -> tuple[pl.DataFrame, bool]:
     batches: list[pa.RecordBatch] = []
     rows = 0
@@ -857,6 +884,8 @@ def analyse(
     columns: list[ColumnInfo] = []
     for i, name in enumerate(raw.columns):
         kind, info = _column_kind(raw.get_column(name), markers, locale, name in plain)
+        if kind is ColumnKind.TEXT and _padded_counts(raw.get_column(name), name, count_words, not_count_words):
+            kind, info = ColumnKind.NUMERIC, {"decimal_comma": False, "thousands": None}
         col = ColumnInfo(name=name, index=i, kind=kind)
         col.decimal_comma = bool(info.get("decimal_comma", False))
         thousands = info.get("thousands")

@@ -332,8 +332,9 @@ def _not_of_units(name: str) -> bool:
 
 
 # The words that make a column a share or a size, beside the group's own name ("Mænd_pct", "Mænd n").
-_SHARE_TOKENS = frozenset({"pct", "procent", "percent", "prosent", "andel", "share", "col", "row", "kol"})
-_SIZE_NAME_TOKENS = frozenset({"n", "antal", "antall", "count", "freq", "number", "nobs", "obs"})
+_SHARE_TOKENS = frozenset({"pct", "procent", "percent", "prosent", "andel", "share", "col", "row", "kol", "osuus",
+                           "prosentti", "prosenttia"})
+_SIZE_NAME_TOKENS = frozenset({"n", "antal", "antall", "count", "freq", "number", "nobs", "obs", "lukumäärä", "lkm"})
 #: Share of a table's rows at which a share column reads as a column percentage of the sizes (n / total).
 _COLUMN_PERCENT_SHARE = 0.8
 
@@ -1235,11 +1236,16 @@ def _paired_percent_of_total(table: TableModel, profile: Profile, dims: list[str
     if len(totals) != 1:
         return
     t = totals[0]
-    counts = {frozenset(set(name_tokens(c.name)) - _SIZE_NAME_TOKENS): c for c in table.counts}
-    for share in table.columns:
-        if share.kind is not ColumnKind.NUMERIC or share.statistic != "share" or share.name in dims:
-            continue
-        count = counts.get(frozenset(set(name_tokens(share.name)) - _SHARE_TOKENS - {"%"}))
+    def words(name: str) -> frozenset[str]:  # the group a column is of ("Kvinder (N=87) | Antal": kvinder, 87)
+        return frozenset(set(name_tokens(name)) - _SIZE_NAME_TOKENS - _SHARE_TOKENS - {"%"})
+
+    counts = {words(c.name): c for c in table.counts}
+    shares = [c for c in table.columns
+              if c.kind is ColumnKind.NUMERIC and c.statistic == "share" and c.name not in dims]
+    for share in shares:
+        count = counts.get(words(share.name))
+        if count is None and len(shares) == 1 and len(table.counts) == 1:
+            count = table.counts[0]  # one count and one share: a frequency table's n and %, whatever their names
         if count is None or count is share:
             continue
         pct = frame.get_column(share.name).cast(float).to_numpy()
@@ -1254,6 +1260,19 @@ def _paired_percent_of_total(table: TableModel, profile: Profile, dims: list[str
                    size_in=f"row {masking.mask_name(labels[t])!r}")
 
 
+def _sizes_of_count_columns(table: TableModel, columns: Sequence[ColumnInfo]) -> list[tuple[ColumnInfo, int, str]]:
+    """The group size each "n (%)" column states in its header ("Ryger (N = 147)"); when none does and the table
+    has one such column, the size its title states ("Tabel 1. ... (N = 412)"): the N of the one column. With
+    where the size is written, for the finding."""
+    sized = [(c, n, f"column header {masking.mask_name(c.name)!r}") for c in columns if (n := _stated_n(c.name))]
+    if sized or len(columns) != 1:
+        return sized
+    from scanner.loaders.texttables import caption_of
+
+    n = _stated_n(caption_of(table.meta.title or ""))
+    return [(columns[0], n, "the table's title")] if n else []
+
+
 def _suppressed_beside_percent(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """A count suppressed in an "n (%)" cell whose percentage stays ("<3 (1,4)" under "Ryger (N = 147)"): the
     percentage of the column's stated N gives it back (2)."""
@@ -1261,7 +1280,7 @@ def _suppressed_beside_percent(table: TableModel, profile: Profile, dims: list[s
 
     from scanner.table_model import SUPPRESSED_WITH_PERCENT
 
-    sized = [(c, n) for c in table.columns if c.embedded and (n := _stated_n(c.name))]
+    sized = _sizes_of_count_columns(table, [c for c in table.columns if c.embedded])
     if not sized:
         return
     raw = _raw_rows(table)
@@ -1269,7 +1288,7 @@ def _suppressed_beside_percent(table: TableModel, profile: Profile, dims: list[s
     frame = table.sample
     if len(raw) != frame.height:
         return  # (rows the analysis left out: the raw rows no longer line up with its sample)
-    for col, n in sized:
+    for col, n, where in sized:
         if col.name not in names:
             continue
         at = names.index(col.name)
@@ -1286,7 +1305,7 @@ def _suppressed_beside_percent(table: TableModel, profile: Profile, dims: list[s
             continue
         small = _small_counts(np.array(shares), max(halves), float(n), profile.threshold)
         _add_small(result, frame, dims, [rows[i] for i in np.flatnonzero(small).tolist()], col.name,
-                   size_in=f"column header {masking.mask_name(col.name)!r}")
+                   size_in=where)
 
 
 # A cell's percentage in brackets after its count ("1,701 (88.0)", "230 (11.9%)").
@@ -1301,7 +1320,7 @@ def _hidden_category(table: TableModel, profile: Profile, dims: list[str], resul
     the others (1,933 - 1,701 - 230 = 2). The categories are the rows under a row of the variable's name with
     empty cells, as far as they stay indented; the others' percentages must leave room for exactly the
     recomputed count (else the block is not the whole of N: a category not shown)."""
-    sized = [(c, n) for c in table.columns if c.is_count and (n := _stated_n(c.name))]
+    sized = _sizes_of_count_columns(table, [c for c in table.columns if c.is_count])
     if not sized or not dims:
         return
     raw = _raw_rows(table)
@@ -1311,7 +1330,7 @@ def _hidden_category(table: TableModel, profile: Profile, dims: list[str], resul
         return
     at_label = names.index(dims[0])
     labels = [str(r[at_label] or "") for r in raw]
-    for col, n in sized:
+    for col, n, where in sized:
         if col.name not in names:
             continue
         at = names.index(col.name)
@@ -1342,8 +1361,7 @@ def _hidden_category(table: TableModel, profile: Profile, dims: list[str], resul
             if len(found) == 1:
                 rest, hidden = next(iter(found.items()))
                 if 0 < rest < profile.threshold:
-                    _add_small(result, frame, dims, [hidden], col.name, hidden_category=True,
-                               size_in=f"column header {masking.mask_name(col.name)!r}")
+                    _add_small(result, frame, dims, [hidden], col.name, hidden_category=True, size_in=where)
 
 
 def _category_rest(members: list[int], cells: list[str], values: list[float | None],
@@ -1351,8 +1369,10 @@ def _category_rest(members: list[int], cells: list[str], values: list[float | No
     """The count of the one suppressed cell among a variable's categories (rows ``members``) and its row:
     ``n`` minus the others, when their percentages leave room for exactly it; else None."""
     from scanner.loaders.base import SUPPRESSION_MARKER
+    from scanner.table_model import SUPPRESSED_NO_PERCENT
 
-    hidden = [m for m in members if SUPPRESSION_MARKER.fullmatch(cells[m])]
+    # ("<3", or "<3 (-)": the percentage left out too)
+    hidden = [m for m in members if SUPPRESSION_MARKER.fullmatch(cells[m]) or SUPPRESSED_NO_PERCENT.match(cells[m])]
     shown = [m for m in members if m not in hidden]
     if len(hidden) != 1 or not shown or any(values[m] is None for m in shown):
         return None

@@ -485,8 +485,29 @@ def _line_offset(head: bytes, line: int) -> int:
 
 
 def _combine_names(rows: list[list[str]]) -> list[str]:
-    """Join the non-empty parts of stacked header rows with " | " per column."""
+    """Join the non-empty parts of stacked header rows with " | " per column.
+
+    A group's name written once over its columns ("Kvinder (N=87)" over "Antal", "Pct.", the cell right of it
+    left blank: Excel without merged cells) names every column of the group: where the lowest row repeats its
+    names (Antal, Pct., Antal, Pct.), a blank cell above a repeated name takes the group name to its left."""
     width = max(len(r) for r in rows)
+    if len(rows) > 1:
+        last = [(rows[-1][i] if i < len(rows[-1]) else "").strip() for i in range(width)]
+        repeated = {c for c in last if c and last.count(c) > 1}
+        if repeated:
+            filled = []
+            for r in rows[:-1]:
+                r = [r[i] if i < len(r) else "" for i in range(width)]
+                carry = ""
+                for i in range(width):
+                    if r[i].strip():
+                        carry = r[i]
+                    elif carry and last[i] in repeated:
+                        r[i] = carry
+                    else:
+                        carry = ""
+                filled.append(r)
+            rows = [*filled, rows[-1]]
     out = []
     for i in range(width):
         parts = [r[i] for r in rows if i < len(r) and r[i].strip()]
