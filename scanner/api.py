@@ -710,15 +710,23 @@ def _scan_code(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFac
             if markdown.strip():
                 findings.extend(_prose_findings(markdown, 1, entry, config, key))
         text_rules = rules_for(config, Shape.TEXT)
-        if text_rules and not notebook and entry.size <= _MAX_PROGRAM_TEXT_BYTES:
+        if (text_rules or tables) and not notebook and entry.size <= _MAX_PROGRAM_TEXT_BYTES:
             # keys written out in the program's comments or strings ("* lopnr 104233 og 220415 droppet")
             from scanner.loaders.text import iter_text
 
             for chunk in iter_text(Path(entry.path)):
                 comments = _comments_only(chunk.text)
                 if comments.strip():
-                    findings.extend(judge(dataclasses.replace(chunk, text=comments, program=True), text_rules,
-                                          config, entry.relpath, key))
+                    if text_rules:
+                        findings.extend(judge(dataclasses.replace(chunk, text=comments, program=True), text_rules,
+                                              config, entry.relpath, key))
+                    if tables and not literate:
+                        # a log's listing pasted into a comment ("* . list LopNr alder if ...") lists observations
+                        from scanner.loaders.printouts import pasted_listings
+
+                        pasted = pasted_listings(comments, language_of(entry.relpath), chunk.first_line)
+                        if pasted:
+                            findings.extend(_judge_printout(LogPart(pasted), entry, config, key))
     except LoadError as exc:
         raise _PartialLoad(exc.reason, findings) from None
     return findings

@@ -222,7 +222,12 @@ NATIONAL_KEYS = lazy_compile(
     # "saksnummer", "asianumero"), and the individual and family IDs of genotype files (PLINK's IID, FID)
     r"diarie_?(nr|nummer)|diarienummer|journal_?(nr|nummer)|journalnummer|sags_?(nr|nummer)|sagsnummer|"
     r"saks_?(nr|nummer)|saksnummer|(ä|a)rende_?(nr|nummer)|(ä|a)rendenummer|asia_?(nro|numero)|asianumero|"
-    r"case_?(nr|no|number)|iid|fid"
+    r"case_?(nr|no|number)|iid|fid|"
+    # herds and vessels, the units of agriculture and fisheries statistics: Denmark's CHR number of a herd
+    # (chr_nr, besætningsnummer; a bare "CHR" is a chromosome in genetics), a fishing vessel's registration or ID
+    # (fartøjsnummer, fartygs_id, vessel_id)
+    r"chr_?nr|chr_?nummer|bes(æ|ae)tnings_?(nr|nummer)|fart(ø|oe|o)js?_?(id|nr|nummer)|fartygs?_?(id|nr|nummer)|"
+    r"fart(ø|oe|o)y_?(id|nr|nummer)|vessel_?(id|nr|no|number|reg|registration)|imo_?(nr|number)"
     r")(?![a-zæøåäö])"
 )
 # Direct identifiers: names, contact details, exact birth dates.

@@ -281,6 +281,10 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           # residents, the labour force, movers and voters of an area ("bosatte_18_66",
                           # "tyovoima", "Antal utflyttare 2021", "stemmeberettigede")
                           "bosatte", "bosatt", "bofaste", "residents", "inhabitants", "asukkaita",
+                          # residents of an institution ("Beboere" of a nursing home), and the tested of a test
+                          # positivity ("tested", "Testede", "Testade")
+                          "beboere", "beboerne", "boende", "beboarna", "tested", "testede", "testade",
+                          "testet", "testattu", "testatut",
                           "tyovoima", "työvoima", "arbeidsstyrke", "arbeidsstyrken", "arbetskraft", "arbetskraften",
                           "arbejdsstyrke", "arbejdsstyrken", "labour", "labor", "force", "utflyttare", "inflyttare",
                           "flyttare", "tilflyttere", "fraflyttere", "flyttere", "innflyttere", "utflyttere",
@@ -669,12 +673,17 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
     spreads = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.statistic == "spread"
                and _SD_NAME.search(c.name) and c.name not in dims]
     for col in table.columns:
-        if col.kind is not ColumnKind.NUMERIC or col.is_count or col.statistic != "mean" or col.embedded \
-                or col.name == size or col.name in dims:
+        # (a "rate" between 0 and 1 without a base, "readmit_rate" = mean(genind30), is a mean of an indicator
+        # too: the share of the group with the event; a rate per 1,000 or per person-year is not read so)
+        rate = col.statistic == "share" and _RATE_WORD.search(col.name) is not None and not rate_named(col.name) \
+            and _PERSON_TIME.search(col.name) is None
+        if col.kind is not ColumnKind.NUMERIC or col.is_count or (col.statistic != "mean" and not rate) \
+                or col.embedded or col.name == size or col.name in dims:
             continue
         values = table.sample.get_column(col.name).cast(float)
         present = values.drop_nulls().drop_nans()
-        if present.len() < 1 or present.min() < 0 or not ((present > 0) & (present < 1)).any():
+        if present.len() < 1 or present.min() < 0 or not ((present > 0) & (present < 1)).any() \
+                or (rate and present.max() > 1):
             continue
         n = table.sample.get_column(size).cast(float).to_numpy()
         half = half_unit(present)
@@ -2304,8 +2313,8 @@ def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], resu
     frame = table.sample
     if not any(_CUMULATIVE.search(c.name) for c in table.columns):
         return  # (most tables: the counted rows below cost a Polars query per count column)
-    counted = {c.name: frame.get_column(c.name).cast(float).is_not_nan().fill_null(False).to_list()
-               for c in table.counts if not _CUMULATIVE.search(c.name)}
+    counted = {c.name: frame.get_column(c.name).cast(float).to_numpy() for c in table.counts
+               if not _CUMULATIVE.search(c.name)}
     for col in table.columns:
         if col.kind is not ColumnKind.NUMERIC or not col.integral or not _CUMULATIVE.search(col.name) \
                 or _NOT_CUMULATIVE_COUNT.search(col.name) or _not_of_units(_CUMULATIVE.sub("", col.name)):
@@ -2325,8 +2334,10 @@ def _cumulative_steps(table: TableModel, profile: Profile, dims: list[str], resu
         rows = ([keep[0]] if 0 < first < profile.threshold else []) + \
                [keep[i + 1] for i in np.flatnonzero(small).tolist()]
         # a row whose count is printed beside it is judged by that count (SAS's Frequency beside its
-        # Cumulative Frequency); the step tells what a suppressed or left-out count hides
-        rows = [k for k in rows if not any(counted[c][k] for c in counted)]
+        # Cumulative Frequency); the step tells what a suppressed or left-out count hides. A count above the
+        # cumulative one on some row is no row's count but the population it grows in ("Befolkning 18+").
+        beside = [v for v in counted.values() if not np.any(v[keep] > values[keep])]
+        rows = [k for k in rows if not any(not np.isnan(v[k]) for v in beside)]
         _add_small(result, frame, dims, rows, col.name, cumulative=True)
 
 

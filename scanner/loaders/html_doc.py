@@ -137,7 +137,8 @@ class _Reader(HTMLParser):
             if tag == "script":
                 self.script = []
                 self.script_type = a.get("type", "").lower()
-                self.script_widget = "data-for" in a  # an htmlwidget's data (DT, plotly, leaflet)
+                # an htmlwidget's data (DT, plotly, leaflet); its sizing policy beside it is layout, no data
+                self.script_widget = "data-for" in a and self.script_type != "application/htmlwidget-sizing"
             return
         if tag in _BLOCK:
             self.text.append("\n")

@@ -1473,6 +1473,7 @@ def _pandas_levels(par: list[_Line], origin: Origin, what: str) -> ListedTable |
     return dataclasses.replace(table, table=dataclasses.replace(t, rows=rows, dimensions=tuple(index_names)))
 
 
+_COUNTED_SERIES = lazy_compile(r"\.(?:nunique|count|size)\(\s*\)\s*$")
 _SERIES_FOOT = lazy_compile(r"^(?:Name: (.*?), )?(?:Length: \d+, )?dtype: \w+\s*$")
 _DESCRIBE = frozenset({"count", "mean", "std", "min", "25%", "50%", "75%", "max"})
 
@@ -1518,7 +1519,9 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
     if len(pairs) < 2:
         return None
     shares = name == "proportion" or bool(re.search(r"\bnormalize\s*=\s*True", command))
-    counts = not shares and ("value_counts" in command or name in ("count", "counts", "size") or "size()" in command)
+    # (a Series named after the key it counts: groupby("region")["lopnr"].nunique() is persons per region)
+    counts = not shares and ("value_counts" in command or name in ("count", "counts", "size") or "size()" in command
+                             or _COUNTED_SERIES.search(command) is not None)
     # (value_counts(normalize=True): pandas 2 names the Series "proportion"; times 100 it is a percentage)
     value_name = "count" if counts else ("Percent" if _R_TIMES_100.search(command) or re.search(
         r"\.mul\(\s*100\s*\)", command) else "proportion") if shares else (name or "value")
@@ -1695,6 +1698,30 @@ def _sas_origin(state: OutputState) -> Origin | None:
     return Origin.OUTPUT
 
 
+# Stata's display of a variable at an observation's number ("display loenind[1017]", "di %9.0f indk[_N]"): the
+# value of one observation.
+_STATA_DISPLAY = lazy_compile(r"^\s*di(?:s(?:p(?:l(?:a(?:y)?)?)?)?)?\s+(.+)$")
+_SUBSCRIPTED = lazy_compile(r"(?<![\w.])(?!_b\b|_se\b)([A-Za-z_]\w{0,31})\s*\[\s*(?:\d+|_N|_n(?:\s*[-+]\s*\d+)?)\s*\]")
+
+
+def _stata_subscripted(lines: list[_Line], command: str) -> list[ListedTable]:
+    """A ``display`` of variables subscripted by an observation's number (``display loenind[1017]`` after a
+    sort): the printed values are that one observation's, a unit's record however few (LOG001)."""
+    m = _STATA_DISPLAY.match(re.sub(r"^\s*\.\s+", "", command.rstrip().rsplit("\n", 1)[-1]))
+    if m is None:
+        return []
+    names = [v.group(1) for v in _SUBSCRIPTED.finditer(m.group(1))]
+    out = [x for x in lines if x.text.strip()]
+    if not names or not out:
+        return []
+    value = out[0].text.strip()
+    if not re.search(r"\d", value):
+        return []
+    table = TextTable(["variable", "value"], [[", ".join(names), value]], out[0].number, "display", (out[0].number,))
+    return [ListedTable(table, (out[0].number,), Origin.LISTING, "Stata display of an observation's value",
+                        records="subscripted")]
+
+
 def _read_command(language: Language, command: str, tool: str) -> tuple[str, str]:
     """The command that printed a block as the readers take it (Stata's and R's last echoed command), and
     what printed it (value-free). Not for SAS, whose procedure comes from the log's state."""
@@ -1726,6 +1753,45 @@ def _percentile_name(name: str) -> str:
 
 _R_SUMMARY_OF = lazy_compile(r"^\s*(?:(?:print|round|signif|format)\s*\(\s*)*(?:summary|quantile|range|fivenum|min|max)"
                              r"\(\s*([A-Za-z.][\w.]*)")
+
+
+# A comment's marker at the start of a line: Stata's "*" and "//", R's and Python's "#", SAS's "*" and "/*",
+# SQL's "--", SPSS's "*".
+_COMMENT_MARK = lazy_compile(r"^[ \t]*(?:/\*+|\*+/?|//+|#+'?|--+|%+)[ \t]?")
+# An echoed command of a log pasted into a comment: ". list LopNr alder if ...", "> head(df)", ">>> df.head()".
+_PASTED_PROMPT = lazy_compile(r"^[ \t]*(?:\.|>|>>>)[ \t]+\S")
+
+
+def pasted_listings(comments: str, language: Language, first_line: int = 1) -> list[ListedTable]:
+    """Listings of observations pasted into a program's comments (a log's ``list`` kept as a note before a
+    top-coding: ``* . list LopNr alder forvink if forvink > 5e6`` and its box of rows). ``comments`` is the
+    program's text with everything but its comments blanked (lines kept; its first line is the file's
+    ``first_line``): each run of comment lines that starts with an echoed command is read as that command's
+    output, and only the observations it lists are kept."""
+    lines = comments.split("\n")
+    out: list[ListedTable] = []
+    k = 0
+    while k < len(lines):
+        text = _COMMENT_MARK.sub("", lines[k], count=1)
+        if not _PASTED_PROMPT.match(text):
+            k += 1
+            continue
+        command, first = text, k + 1
+        body: list[str] = []
+        j = k + 1
+        while j < len(lines) and lines[j].strip():
+            row = _COMMENT_MARK.sub("", lines[j], count=1)
+            if _PASTED_PROMPT.match(row):
+                break
+            body.append(row.rstrip())
+            j += 1
+        k = j
+        if len(body) < 2:
+            continue
+        for table in parse_output("\n".join(body), first_line + first, language, command, OutputState()):
+            if table.origin is Origin.LISTING:
+                out.append(dataclasses.replace(table, what=f"{table.what} (pasted into a comment)"))
+    return out
 
 
 def parse_output(text: str, first_line: int, language: Language, command: str, state: OutputState,
@@ -2010,6 +2076,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
              if not _TIBBLE_TYPES.match(x.text)]
     tables: list[ListedTable] = []
     if language is Language.STATA:
+        tables.extend(_stata_subscripted(lines, command))
         tables.extend(_stata_compact(lines))
         tables.extend(_stata_patterns(lines))
         tables.extend(_stata_missing_patterns(lines))
@@ -2341,14 +2408,58 @@ def _sas_vectors_in(buf: np.ndarray, codec: str, first_line: int) -> list[Listed
 
 _ERROR_MARK = lazy_compile(rb"_ERROR_=\d+[ \t]+_N_=\d+")
 # A SAS note of the observations a step read or a data set has (see _dropped_counts).
-_SAS_STEP_NOTE = lazy_compile(rb"^[ \t]*NOTE: (?:There were \d+ observations read|The data set [\w.]+ has \d+ "
-                              rb"observations)[^\n]*", re.M)
+_SAS_STEP_NOTE = lazy_compile(rb"^[ \t]*NOTE: (?:There were \d+ observations read[^\n]*(?:\n[ \t]+WHERE [^\n]*)?|"
+                              rb"The data set [\w.]+ has \d+ observations[^\n]*|(?:DATA statement|PROCEDURE \w+) used)",
+                              re.M)
+# PROC SQL's note of a table it made: "NOTE: Table WORK.SAMSOE created, with 1 rows and 3 columns."
+_SQL_CREATED = lazy_compile(rb"^[ \t]*NOTE: Table ([\w.]+) created, with (\d+) rows?", re.M)
+# The statement that made it, echoed above the note: a selection of rows (WHERE) without an aggregate.
+_SQL_CREATE = lazy_compile(rb"(?is)\bcreate\s+table\s+([\w.]+)\s+as\b((?:(?!\bcreate\s+table\b).)*)$")
+_SQL_AGGREGATE = lazy_compile(rb"(?i)\b(?:count|sum|avg|mean|min|max|median|std|var|freq|n)\s*\(|\bgroup\s+by\b")
+_SQL_WHERE = lazy_compile(rb"(?i)\bwhere\b")
 
 
 def _sas_steps_in(buf: np.ndarray, codec: str, first_line: int, state: OutputState) -> list[ListedTable]:
-    """:func:`_dropped_counts` over a SAS log's notes of observations read and written (notes, not output)."""
+    """:func:`_dropped_counts` over a SAS log's notes of observations read and written (notes, not output), and
+    the subgroups a WHERE selected whose size the notes give (:func:`_sas_selected`)."""
     lines = _matched_lines(buf, _SAS_STEP_NOTE, codec, first_line)
-    return _dropped_counts(lines, Language.SAS, "", state) if lines else []
+    out = _dropped_counts(lines, Language.SAS, "", state) if lines else []
+    out.extend(_sas_selected(buf, lines, first_line))
+    return out
+
+
+def _sas_selected(buf: np.ndarray, notes: list[_Line], first_line: int) -> list[ListedTable]:
+    """The size of each subgroup of the data a SAS step selected with a condition, as its notes give it: "There
+    were 2 observations read from the data set WORK.ANA. WHERE (kom=825) and (alder>=100);", or PROC SQL's
+    "Table WORK.SAMSOE created, with 1 rows" under a ``create table ... where`` without an aggregate. A count of
+    units with what the condition says about them, as a one-cell table each (TAB001 judges it)."""
+    rows: list[list[str]] = []
+    at: list[int] = []
+    for x in notes:
+        m = _SAS_READ.match(x.text)
+        if m is not None and "\n" in x.text and x.text.split("\n", 1)[1].strip().startswith("WHERE"):
+            rows.append([f"observations a WHERE selected from {m.group(2)} (line {x.number})", m.group(1)])
+            at.append(x.number)
+    view = memoryview(buf)
+    for m in _SQL_CREATED.finditer(view):
+        before = bytes(view[max(0, m.start() - 4096):m.start()])
+        # (the last statement before the note made its table)
+        made = next(reversed(list(_SQL_CREATE.finditer(before))), None)
+        if made is None or made.group(1).upper() != m.group(1).upper():
+            continue
+        statement = made.group(2)
+        if _SQL_WHERE.search(statement) is None or _SQL_AGGREGATE.search(statement) is not None:
+            continue
+        line = first_line + int(np.count_nonzero(buf[:m.start()] == 10))
+        name = m.group(1).decode("ascii", "replace")
+        rows.append([f"rows a WHERE selected into {name} (line {line})", m.group(2).decode("ascii")])
+        at.append(line)
+    if not rows:
+        return []
+    order = sorted(range(len(rows)), key=lambda k: at[k])
+    rows, at = [rows[k] for k in order], [at[k] for k in order]
+    return [ListedTable(TextTable(["subgroup", "n"], rows, at[0], "selected", tuple(at)), tuple(at),
+                        Origin.TABULATION, "a subgroup of the data a condition selected (its size in the log's notes)")]
 
 
 def _matched_lines(buf: np.ndarray, pattern: LazyPattern, codec: str, first_line: int) -> list[_Line]:
@@ -2545,6 +2656,7 @@ def _dropped_counts(lines: list[_Line], language: Language, command: str, state:
             at.append(out[0].number)
     elif language is Language.SAS:
         read: list[tuple[str, int]] = []
+        unwritten: list[int] = []  # rows of the step now ending (see "PROCEDURE ... used" below)
         for x in lines:
             if (m := _SAS_READ.match(x.text)) is not None:
                 name, n = m.group(2).upper(), int(m.group(1))
@@ -2558,8 +2670,17 @@ def _dropped_counts(lines: list[_Line], language: Language, command: str, state:
                 if len(read) == 1 and read[0][1] - n > 0 and read[0][0] != name:
                     rows.append([f"observations the step did not write (line {x.number})", str(read[0][1] - n)])
                     at.append(x.number)
+                    unwritten.append(len(rows) - 1)
                 state.sizes[f"sas:{name}"] = str(n)
                 read = []
+            elif "PROCEDURE" in x.text and unwritten:
+                # a procedure's output data set (PROC MEANS' one row of 2 read) summarises what it read: no
+                # observation was deleted
+                rows = [r for k, r in enumerate(rows) if k not in unwritten]
+                at = [a for k, a in enumerate(at) if k not in unwritten]
+                unwritten = []
+            else:
+                unwritten = []
     if not rows:
         return []
     return [ListedTable(TextTable(["step", "n"], rows, at[0], "dropped", tuple(at)), tuple(at), Origin.TABULATION,
@@ -4175,6 +4296,9 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
                                                        state))
                     if read.language is Language.R:
                         _remember_size(command, one, state)
+                    elif read.language is Language.STATA:
+                        # ("display loenind[1017]": one observation's value)
+                        part.tables.extend(_stata_subscripted([_Line(line, one.strip("\r\n"))], command))
                 continue
             for piece_start, piece_end in _pieces(buf, start, end):
                 text = decode(buf[piece_start:piece_end].tobytes(), codec)

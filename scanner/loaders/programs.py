@@ -119,7 +119,8 @@ class ListedTable:
     what: str
     #: rows that are units' records by how they were printed, whatever the table analysis reads:
     #: "vectors" (SAS's program data vectors), "row" (one row of a frame printed as a Series),
-    #: "observations" (a model's statistics per observation: GENMOD's OBSTATS, REG's Output Statistics)
+    #: "observations" (a model's statistics per observation: GENMOD's OBSTATS, REG's Output Statistics),
+    #: "subscripted" (Stata's display of a variable at an observation's number)
     records: str = ""
     #: what the command that printed the table tabulated and the condition that selected its rows
     #: (``table(d$udd[d$alder >= 30])``: ("d$udd", "d$alder >= 30"); ``tab udd``: ("udd", "")), to subtract a
@@ -724,7 +725,8 @@ _SPSS_BEGIN = lazy_compile(r"(?im)^[ \t]*begin[ \t]+data\.?[ \t]*$")
 _SPSS_END = lazy_compile(r"^[ \t]*end[ \t]+data", re.I)
 _SPSS_DATA_LIST = lazy_compile(r"(?is)\bdata\s+list\b(.*?)\.\s*$", re.M)
 _SQL_INSERT = lazy_compile(r"(?is)\binsert\s+into\s+([\w.\"`\[\]]+)\s*(\([^)]*\))?\s*values\s*")
-_R_DATA = lazy_compile(r"\b(data\.frame|tibble|tribble|data\.table|rbind\.data\.frame)\s*\(")
+# (and dput()'s print of a data frame: "structure(list(koen = c(2L, 1L), alder = c(45, 61)), row.names = ...")
+_R_DATA = lazy_compile(r"\b(data\.frame|tibble|tribble|data\.table|rbind\.data\.frame|structure\s*\(\s*list)\s*\(")
 _R_TEXT_READ = lazy_compile(r"\b(read\.table|read\.csv|read\.csv2|read\.delim|read_csv|read_table|fread)\s*\(")
 _FIELDS = lazy_compile(r"""'[^']*'|"[^"]*"|\S+""")
 
@@ -954,7 +956,8 @@ def _r_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
             if len(columns) < 2 or any(len(c) != length for c in columns) or length < 2:
                 continue
             rows = [list(r) for r in zip(*columns, strict=True)]
-            table = _make_table(names, rows, [line] * len(rows), f"R {func}() literal")
+            what = "R dput() structure(list()) literal" if func.startswith("structure") else f"R {func}() literal"
+            table = _make_table(names, rows, [line] * len(rows), what)
         if table is not None:
             yield table
     for m in _R_TEXT_READ.finditer(text):
@@ -1106,7 +1109,7 @@ _EMBED_WORDS: dict[Language, tuple[bytes, ...]] = {
     Language.STATA: (b"input",),
     Language.SPSS: (b"begin data",),
     Language.SQL: (b"insert",),
-    Language.R: (b"data.frame", b"tibble", b"tribble", b"data.table", b"text", b"fread"),
+    Language.R: (b"data.frame", b"tibble", b"tribble", b"data.table", b"text", b"fread", b"structure"),
     Language.PYTHON: (b"[", b"{", b"stringio"),
 }
 

@@ -144,6 +144,8 @@ _PROSE_UNITS = lazy_compile(
 # Words before the number that make it a label, a bound or a range, not a count: "Table 2 patients", "with 2
 # children", "more than 2 persons", "aged 1 year", "cells of 1 or 2 persons".
 _NOT_A_COUNT_BEFORE = lazy_compile(r"(?:table|figure|fig\.|model|step|group|panel|appendix|section|chapter|wave|"
+                                 # (a kind or a stage: "diabetes type 1 hos voksne", "grad 2", "stage 1 patients")
+                                 r"type|typ|tyyppi|grad|grade|stage|stadie|stadium|fase|phase|"
                                  r"tabel|figur|with|med|than|end|än|least|mindst|minst|up to|op til|aged?|"
                                  r"under|over|below|above|≥|<|>|≤|per|every|hver|each|top|first|last|or|eller|to|til|till|-|–|"
                                  # ("the largest two firms": how a dominance rule is worded)
@@ -563,7 +565,11 @@ _FIRM_NOUNS = (r"(?:\w*(?:virksomhed|virksomhet|selskap|bedrift|foretak|rederi|k
                r"virksomhed(?:er)?|firma(?:er)?|firms?|compan(?:y|ies)|enterprises?|f(?:ö|o)retag(?:en|et)?|"
                r"exporters?|eksportører|eksportorer|exportörer|exportorer|importers?|manufacturers?|"
                r"producent(?:er)?|producers?|employers?|arbejdsgiver(?:e)?|selskab(?:er)?|units?|enheder|enheter|"
-               r"aktør(?:er)?|players?|koncern(?:er)?)")
+               r"aktør(?:er)?|players?|koncern(?:er)?|"
+               # (plants, farms and vessels: the units of energy, environment, agriculture and fisheries statistics)
+               r"anl(?:æ|ae|ä|a)g\w*|\w*(?:værk|vaerk|verk|fabrik|fabrikk)(?:et|en|er|erne|ene)?|plants?|installations?|"
+               r"facilit(?:y|ies)|slagteri\w*|slakteri\w*|mejeri\w*|meieri\w*|g(?:å|aa|a)rd(?:e|en|ene|ar|arna)?|"
+               r"farms?|bedrift(?:er|en|ene)?|fart(?:ø|oe|o)j\w*|fart(?:ø|oe|o)y\w*|fartyg\w*|vessels?|skib\w*)")
 _PROSE_DOMINANCE = lazy_compile(
     # (an abbreviation's full stop does not end the sentence: "står for ca. 88 pct.")
     r"\b(?:(two|to|två|2)\s+)?" + _LARGEST + r"\s+(?:\w+\s+){0,2}?" + _FIRM_NOUNS

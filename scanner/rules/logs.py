@@ -120,6 +120,8 @@ _RECORDS_PRINTED = {
                     "residuals): each row is one unit's record.",
     "passages": ", each a passage quoted from one document (a note, a case file) around a keyword: free text "
                 "about one person, a record of its own.",
+    "subscripted": " of a variable at one observation's number (`display x[1017]`, after a sort the first or the "
+                   "last): one unit's own value.",
 }
 
 
