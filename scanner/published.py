@@ -262,6 +262,30 @@ def _block_total_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
     return groups if all(len(kids) >= 2 for _, kids in groups) else []
 
 
+# A label that names a higher area by its level's word: "Region Nordjylland", "Landsdel Fyn", "Stockholms län",
+# "Vestland fylke", "Lapin maakunta".
+_NAMED_LEVEL = lazy_compile(r"(?i)^\s*(?:region|landsdel)\s+\S|\S\s+(?:län|lan|fylke|maakunta)\s*$")
+
+
+def _named_level_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
+    """Rows that name a higher area by its level's word ("Region Nordjylland") each over the rows after it
+    up to the next such row or the table's margin ("Brønderslev", ..., "Læsø"), when their indentation is lost
+    (an HTML or Word table): each parent row with its children (two at least)."""
+    parents = [i for i, x in enumerate(labels) if _NAMED_LEVEL.search(x)]
+    if not parents or len(parents) == len(labels):
+        return []
+    groups: list[tuple[int, list[int]]] = []
+    for i in parents:
+        kids = []
+        for j in range(i + 1, len(labels)):
+            if j in parents or is_margin_label(labels[j]) or not labels[j].strip():
+                break
+            kids.append(j)
+        if len(kids) >= 2:
+            groups.append((i, kids))
+    return groups
+
+
 # The level of an area in a column beside its name ("niveau;område": "region" over its "kommune" rows).
 _LEVELS = {"land": 0, "landet": 0, "country": 0, "region": 1, "landsdel": 1, "fylke": 1, "län": 1, "lan": 1,
            "county": 1, "maakunta": 1, "kommune": 2, "kommun": 2, "municipality": 2, "kunta": 2, "sogn": 3,
@@ -311,7 +335,7 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
         elif (raw := _raw_labels(table, label_dim.name)) is not None:
             groups = _indent_groups(raw)
         if not groups and len(dims) == 1:
-            groups = _block_total_groups(labels)
+            groups = _block_total_groups(labels) or _named_level_groups(labels)
     if not groups:
         return
     columns = {col.name: frame.get_column(col.name).cast(pl.Float64).to_numpy() for col in measures}

@@ -600,6 +600,34 @@ def _row_keys(t: TextTable, labels: list[int]) -> dict[tuple[str, ...], int] | N
     return keys
 
 
+# Words that say a column counts, around what it counts: "Antal kvinnor", "Number of women", "Kvinder (antal)".
+_COUNT_WORDS = lazy_compile(r"(?i)(?<![^\W_])(?:antal|antall|antalet|number\s+of|count\s+of|count|lkm|lukumäärä|"
+                            r"frequency|freq|n)(?![^\W_])|[()]")
+
+
+def _counted(name: str) -> str:
+    """A column's name without its count words, as :func:`_link_label` matches it ("Antal kvinnor": women)."""
+    return _link_label(" ".join(_COUNT_WORDS.sub(" ", name).split()))
+
+
+def _some_twin_columns(t: TextTable, u: TextTable, labels: list[int], numeric: set[int]) -> dict[int, int] | None:
+    """``t``'s columns that ``u`` repeats when ``u`` publishes some of them only (a table of women by
+    municipality beside the table by municipality and sex): the label columns by name, and each number column
+    of ``u`` named as one of ``t``'s without its count words ("Antal kvinnor" is "Kvinnor"). None when no
+    number column matches."""
+    mine = [_link_label(n) for n in t.names]
+    theirs = [_link_label(n) for n in u.names]
+    if any(c >= len(theirs) or theirs[c] != mine[c] for c in labels):
+        return None
+    counted = {c: _counted(n) for c, n in enumerate(u.names) if c not in labels}
+    cols = {c: c for c in labels}
+    for c in numeric:
+        found = [j for j, n in counted.items() if n and n == _counted(t.names[c])]
+        if len(found) == 1:
+            cols[c] = found[0]
+    return cols if len(cols) > len(labels) else None
+
+
 def _twin_columns(t: TextTable, u: TextTable, labels: list[int], numeric: set[int], *, superset: bool = False,
                   ) -> tuple[dict[int, int], bool] | None:
     """``t``'s columns mapped to ``u``'s when the two can be one table: the same names (normalised; the sexes
@@ -678,6 +706,10 @@ def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTa
             continue
         for src, u in enumerate(tables):
             columns = _twin_columns(t, u, labels, numeric) if src != k else None
+            if columns is None and src != k and len(u.names) < len(t.names):
+                # (a table that repeats some of the columns: the women's column of a table by sex)
+                some = _some_twin_columns(t, u, labels, numeric)
+                columns = (some, False) if some is not None else None
             matched = _twin_rows(t, u, labels, columns[0], keys) if columns is not None else None
             if columns is None or matched is None or len(matched[0]) < 2:
                 continue
@@ -688,6 +720,8 @@ def filled_from_twin(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTa
             conflict = False
             for i, j in common:
                 for c in sorted(numeric):
+                    if c not in cols:
+                        continue  # (a column the twin does not publish)
                     mine_cell = t.rows[i][c] if c < len(t.rows[i]) else ""
                     uc = cols[c]
                     their_cell = u.rows[j][uc] if uc < len(u.rows[j]) else ""
