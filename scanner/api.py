@@ -226,6 +226,14 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
             scan.detections.extend(d for d in raw.detections if d.kind.code not in seen)
         findings.extend(_identifier_findings(entry, config, key, scan, facts))
     facts.problems.extend(source.incomplete())
+    if entry.kind is FileKind.CSV and entry.size <= _TABLES_IN_TEXT_BYTES and table.sample_complete:
+        # the notes above and under the table ("Anm.: ... exkluderar 1 person", "a) Based on 2 firms."): read as
+        # a note's sentences are
+        if table.meta.title.strip():
+            findings.extend(_prose_findings(table.meta.title, 1, entry, config, key))
+        footer = str(getattr(source, "footer_text", "") or "")
+        if footer.strip():
+            findings.extend(_prose_findings(footer, table.meta.data_line + table.n_sample_rows, entry, config, key))
     if not table.columns:
         facts.problems.append("no columns could be read")
     if entry.kind is FileKind.CSV and len(table.columns) == 1 and entry.size <= _TABLES_IN_TEXT_BYTES \

@@ -1155,8 +1155,9 @@ def _shares_of_stated_total(table: TableModel, profile: Profile, dims: list[str]
     in_title = _stated_in_title(table.meta.title) if table.meta.title else None
     title_where = "the title"
     footer = str(getattr(table.source, "footer_text", "") or "")
-    if in_title is None and footer:
-        # a note under the table ("N = 4") states the size as a title does
+    if in_title is None and footer and not _names_a_row(footer, labels):
+        # a note under the table ("N = 4") states the size as a title does (not a note of one row's size:
+        # "Sottungan luku perustuu 2 henkilöön", "values for 'Other' are suppressed (n=1)")
         in_title, title_where = _stated_in_title(footer), "a note under the table"
     percent_title = bool(_PERCENT_UNIT.search(table.meta.title or ""))
     if not rows:
@@ -1267,6 +1268,17 @@ def _paired_percent_of_total(table: TableModel, profile: Profile, dims: list[str
         small = hidden & _small_counts(np.where(np.isnan(pct), 0.0, pct), half, n[t], profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), share.name,
                    size_in=f"row {masking.mask_name(labels[t])!r}")
+
+
+def _names_a_row(text: str, labels: Sequence[str]) -> bool:
+    """Whether ``text`` (a note) names one of the table's row labels (its first letters: "Sottungan" is
+    Sottunga's genitive)."""
+    low = text.casefold()
+    for label in labels:
+        label = label.strip().casefold()
+        if len(label) >= 4 and not is_margin_label(label) and label[:max(4, len(label) - 1)] in low:
+            return True
+    return False
 
 
 def _sizes_of_count_columns(table: TableModel, columns: Sequence[ColumnInfo]) -> list[tuple[ColumnInfo, int, str]]:

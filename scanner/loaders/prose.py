@@ -122,7 +122,9 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  # Finnish, in the partitive a numeral takes ("2 henkilöä", "3 potilasta") and the plural
                  r"henkilöä|henkilöt|henkilöitä|potilasta|potilaat|potilaita|lasta|lapset|lapsia|naista|naiset|"
                  r"miestä|miehet|yritystä|yritykset|yrityksiä|työntekijää|työntekijät|tapausta|tapaukset|"
-                 r"kuolemaa|kuolemat|asiakasta|asiakkaat|opiskelijaa|oppilasta|vastaajaa")
+                 r"kuolemaa|kuolemat|asiakasta|asiakkaat|opiskelijaa|oppilasta|vastaajaa|"
+                 # (and the cases a figure is based on: "perustuu 2 henkilöön", "2 yritykseen")
+                 r"henkilöön|henkilön|henkilöllä|yritykseen|yrityksen|potilaaseen|tapaukseen")
 #: Danish and Norwegian "to" (two) is read before a Nordic noun only ("kun to kvinder"): in English it is a
 #: preposition ("referred to patients").
 _NORDIC_ONLY = frozenset({"to", "kaksi", "yksi", "kolme"})
@@ -660,8 +662,10 @@ _UNIT_COUNT = lazy_compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]
 
 
 def unit_counts(text: str) -> list[int]:
-    """The numbers of persons or firms ``text`` states (a title's "blandt 150 patienter"), in order."""
-    return [int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(text)]
+    """The numbers of persons or firms ``text`` states (a title's "blandt 150 patienter"), in order; not a
+    bound ("values based on fewer than 3 persons are suppressed": the rule, no group's size)."""
+    return [int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(text)
+            if not _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start())]
 
 
 # A percentage in a sentence: "2.1%", "2,1 %", "14 pct.", "5 procent", "3 per cent"; not a confidence level
