@@ -494,15 +494,18 @@ def _combine_names(rows: list[list[str]]) -> list[str]:
     if len(rows) > 1:
         last = [(rows[-1][i] if i < len(rows[-1]) else "").strip() for i in range(width)]
         repeated = {c for c in last if c and last.count(c) > 1}
+        upper = [[r[i] if i < len(r) else "" for i in range(width)] for r in rows[:-1]]
+        # (only over a column with nothing above its lowest name: "Sex" over the levels 1, 2 and Total names
+        # only its first column, the levels name the others)
+        bare = [all(not r[i].strip() for r in upper) for i in range(width)]
         if repeated:
             filled = []
-            for r in rows[:-1]:
-                r = [r[i] if i < len(r) else "" for i in range(width)]
+            for r in upper:
                 carry = ""
                 for i in range(width):
                     if r[i].strip():
                         carry = r[i]
-                    elif carry and last[i] in repeated:
+                    elif carry and last[i] in repeated and bare[i]:
                         r[i] = carry
                     else:
                         carry = ""

@@ -1194,6 +1194,13 @@ def _stata_list_noobs(par: list[_Line], what: str) -> ListedTable | None:
     table = _columns(head_txt, data_txt, Origin.LISTING, what)
     if table is None:
         names = head_txt[0].text.split()
+        cells = [x.text.split() for x in data_txt]
+        if len(names) > 1 and all(_VAR_NAME.match(n) for n in names) and all(len(c) == len(names) for c in cells):
+            # no column of numbers to align on (sex, dates as 05jun1966, a municipality): every row splits into
+            # one word a variable
+            lines = [x.number for x in rows]
+            return ListedTable(TextTable(unique_names(names), cells, lines[0], "fixed-width"), tuple(lines),
+                               Origin.LISTING, what)
         if len(names) != 1:
             return None
         # one column: each row is one observation's value

@@ -124,7 +124,10 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"miestä|miehet|yritystä|yritykset|yrityksiä|työntekijää|työntekijät|tapausta|tapaukset|"
                  r"kuolemaa|kuolemat|asiakasta|asiakkaat|opiskelijaa|oppilasta|vastaajaa|"
                  # (and the cases a figure is based on: "perustuu 2 henkilöön", "2 yritykseen")
-                 r"henkilöön|henkilön|henkilöllä|yritykseen|yrityksen|potilaaseen|tapaukseen")
+                 r"henkilöön|henkilön|henkilöllä|yritykseen|yrityksen|potilaaseen|tapaukseen|"
+                 # (the elative of a group a share is of: "Tornion 9 potilaasta 11,1 % kuoli")
+                 r"potilaasta|henkilöstä|lapsesta|naisesta|miehestä|yrityksestä|asukkaasta|työntekijästä|"
+                 r"opiskelijasta|vastaajasta|tapauksesta")
 #: Danish and Norwegian "to" (two) is read before a Nordic noun only ("kun to kvinder"): in English it is a
 #: preposition ("referred to patients").
 _NORDIC_ONLY = frozenset({"to", "kaksi", "yksi", "kolme"})
@@ -657,7 +660,7 @@ def extremes_in_prose(text: str, first_line: int, review_below: int = EXTREME_RE
 
 
 # A number of units of any size: "150 patienter", "of 1,204 firms", "12 345 personer".
-_UNIT_COUNT = lazy_compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(?:\w+(?:-\w+)?[ \t]+)?(?:"
+_UNIT_COUNT = lazy_compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)[ \t]+(\w+(?:-\w+)?[ \t]+)?(?:"
                          + _UNIT_NOUNS + r")\b", re.IGNORECASE)
 
 
@@ -665,7 +668,9 @@ def unit_counts(text: str) -> list[int]:
     """The numbers of persons or firms ``text`` states (a title's "blandt 150 patienter"), in order; not a
     bound ("values based on fewer than 3 persons are suppressed": the rule, no group's size)."""
     return [int(re.sub(r"[ ,.\u00a0]", "", m.group(1))) for m in _UNIT_COUNT.finditer(text)
-            if not _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start())]
+            if not _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start())
+            # ("de 2 største virksomheder": how a dominance rule is worded, no group's size)
+            and not (m.group(2) and _SUPERLATIVE.fullmatch(m.group(2).strip()))]
 
 
 # A percentage in a sentence: "2.1%", "2,1 %", "14 pct.", "5 procent", "3 per cent"; not a confidence level

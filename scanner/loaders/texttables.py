@@ -148,6 +148,9 @@ _SYNONYMS = {
     "women": "women", "kvinder": "women", "kvinnor": "women", "kvinner": "women", "naiset": "women",
     "females": "women", "female": "women", "kvinde": "women", "kvinna": "women", "kvinne": "women",
     "nainen": "women", "piger": "girls", "flickor": "girls", "jenter": "girls", "tytöt": "girls", "girls": "girls",
+    "kvindelig": "women", "kvindelige": "women", "kvinnlig": "women", "kvinnliga": "women", "kvinnelig": "women",
+    "kvinnelige": "women", "mandlig": "men", "mandlige": "men", "manlig": "men", "manliga": "men", "mannlig": "men",
+    "mannlige": "men",
 }
 
 
@@ -1301,6 +1304,8 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
 # A title's word for one sex (the subgroup a table is of) and for both or all (its total): "Menn" and "Alle",
 # "tab_kvinder" and "tab_i_alt", "Naiset" and "Yhteensä".
 _SUBGROUP_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:menn|kvinner|mænd|maend|kvinder|män|man|kvinnor|miehet|naiset|"
+                              # (the adjective before the units: "Kvindelige førtidspensionister", "manliga")
+                              r"kvindelige?|mandlige?|kvinnliga?|manliga?|kvinnelige?|mannlige?|"
                               r"men|women|males?|females?|gutter|jenter|drenge|piger|pojkar|flickor|pojat|tytöt|tytot|"
                               r"boys|girls)(?=$|[\W_])")
 _ALL_WORD = lazy_compile(r"(?i)(?:^|(?<=[\W_]))(?:alle|i[ _]?alt|total|totalt|samtliga|samtlige|begge[ _]kjønn|"
@@ -1433,6 +1438,35 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
                 break
     if captions:
         out.extend(d for d in _nested_bands(tables, titles) if not any(e.k == d.k for e in out))
+        out.extend(d for d in _narrower_groups(tables, titles) if not any(e.k == d.k for e in out))
+    return out
+
+
+def _caption_groups(title: str) -> frozenset[str]:
+    """The groups a caption names (a sex, an origin, an age band), lower case."""
+    t = caption_of(title)
+    patterns = (_SUBGROUP_WORD, _ORIGIN) if _ALL_WORD.search(t) else (_SUBGROUP_WORD, _ORIGIN, _AGE_BAND)
+    return frozenset(" ".join(m.group(0).lower().split()) for p in patterns for m in p.finditer(t))
+
+
+def _narrower_groups(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """A table whose caption names the groups of another's and one more ("Kvindelige førtidspensionister 18-39
+    år" beside "Førtidspensionister 18-39 år"): the other is its whole, when no third table of the same caption
+    names another group at that level (then they stack)."""
+    keys = [_without_group(t) for t in titles]
+    sets = [_caption_groups(t) for t in titles]
+    out: list[Differenced] = []
+    for k, t in enumerate(tables):
+        wider = [j for j in range(len(tables)) if j != k and keys[j] == keys[k] and sets[j] < sets[k]]
+        peers = [j for j in range(len(tables)) if j != k and keys[j] == keys[k] and sets[j] != sets[k]
+                 and not sets[j] < sets[k] and not sets[k] < sets[j]]
+        if not wider or peers or not keys[k]:
+            continue
+        for other in wider:
+            found = _differences(t, tables[other], group_free=True)
+            if found is not None:
+                out.append(Differenced(k, other, found, (titles[other], titles[k])))
+                break
     return out
 
 

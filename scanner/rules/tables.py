@@ -570,8 +570,9 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
     if not columns and title and statistic_kind(title) == "dominance":
         # a table of concentration shares by two dimensions under a title that says so ("Tabel 2.
         # Koncentration (CR1, pct.) efter branche og region"): every value column holds them
-        columns = [c for c in table.measures if c.kind is ColumnKind.NUMERIC and not c.count_named and c.non_null
-                   and not _amounts(table, c) and c.statistic in (None, "share", "dominance")]
+        # (a column named by a size class, "250+ ansatte", holds shares too when its values are not whole)
+        columns = [c for c in table.measures if c.kind is ColumnKind.NUMERIC and (not c.count_named or not c.integral)
+                   and c.non_null and not _amounts(table, c) and c.statistic in (None, "share", "dominance")]
         named = {c.name: title for c in columns}
     flags = [c for c in columns if c.kind is ColumnKind.TEXT and _yes_no(table.sample.get_column(c.name))]
     yield from _dominance_flagged(ctx, table, flags)
