@@ -225,10 +225,12 @@ def _area_rows(tables: Sequence[TextTable], titles: Sequence[str], k: int
         if src == k:
             continue
         at = next((c for c in range(len(u.names)) if any(
-            r[c].strip() and not _BARE_NUMBER.match(r[c].strip()) for r in u.rows if c < len(r))), 0)
+            r[c].strip() and not _BARE_NUMBER.match(r[c].strip()) for r in u.rows if c < len(r))), None)
+        if at is None:
+            continue  # (no label column: a row of statistics, R's summary(), names no area)
         named = [r for r in u.rows if len(r) > at and r[at].strip() and not is_margin_label(r[at])
                  and len(label := _link_label(r[at])) >= 3 and label not in own
-                 and set(re.findall(r"[^\W\d_]+", label)) <= words]
+                 and (letters := set(re.findall(r"[^\W\d_]+", label))) and letters <= words]
         if len(named) == 1:
             yield src, u, at, named[0]
 
