@@ -905,8 +905,9 @@ def test_a_row_of_statistics_without_labels_is_no_area_total(tmp_path: Path) -> 
     # birth year beside it (38 in all) leave out no rows
     counts = "birth_year,n\n" + "".join(f"{y},{n}\n" for y, n in zip(range(2010, 2020), [4, 3, 5, 4, 3, 4, 3, 5, 4, 3],
                                                                       strict=True))
-    printout = ("> length(d$liggetid)\n[1] 40\n> summary(d$liggetid)\n   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n"
-                "   1.00    2.75    4.50   10.20   11.00   58.00 \n")
+    printout = ("> length(d$liggetid)\n[1] 40\n> summary(d$liggetid)\n"
+                "   Min. 1st Qu.  Median    Mean 3rd Qu.    Max. \n   1.00    2.75    4.50   10.20   11.00   58.00 \n")
     files = _scan(_folder(tmp_path / "levering", {"birthyear_counts_cf_cohort.csv": counts,
                                                   "r_liggetid.txt": printout}))
-    assert files["birthyear_counts_cf_cohort.csv"].verdict is Verdict.PASS, files["birthyear_counts_cf_cohort.csv"].findings
+    counted = files["birthyear_counts_cf_cohort.csv"]
+    assert counted.verdict is Verdict.PASS, counted.findings

@@ -2096,6 +2096,10 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     tables.extend(_kwic_lines(lines))
     tables.extend(_r_box_outliers(lines, command))
     tables.extend(_hmisc_frequencies(lines))
+    if "tem" in text or "decimal point is" in text:
+        tables.extend(_stem_leaf(lines))
+    if "array([" in text and "histogram" in command:
+        tables.extend(_np_histogram(lines))
     tables.extend(_epi_2by2(lines))
     tables.extend(_named_value_lines(lines, what_base if language is not Language.SAS else "SAS put"))
     tables.extend(_named_key_values(lines, what_base or "printed output"))
@@ -3553,6 +3557,61 @@ def _kwic_lines(lines: list[_Line]) -> list[ListedTable]:
 _HMISC_VALUE_LINE = lazy_compile(r"^\s*Value\s{2,}\S")
 _HMISC_FREQUENCY_LINE = lazy_compile(r"^\s*Frequency((?:\s+\d+)+)\s*$")
 _HMISC_PROPORTION_LINE = lazy_compile(r"^\s*Proportion(?:\s+[\d.]+)+\s*$")
+
+
+# A stem-and-leaf plot: Stata's "Stem-and-leaf plot for bmi" ("  16* | 8"), R's stem() under "The decimal point
+# is ..." ("  3 | 06"), SAS UNIVARIATE's "Stem Leaf  #" ("   5 8    1").
+_STEM_TITLE = lazy_compile(r"Stem-and-leaf plot|The decimal point is|^\s*Stem\s+Leaf\s+#")
+_STEM_BAR = lazy_compile(r"^\s*(-?\d+)[*.+tfsTFS]?\s*\|\s*(\d*)\s*$")
+_STEM_SAS = lazy_compile(r"^\s*(-?\d+)\s+(\d+)\s+(\d+)(?:\s+\S.*)?$")
+
+
+def _stem_leaf(lines: list[_Line]) -> list[ListedTable]:
+    """A stem-and-leaf plot's leaves per stem, as a table of counts: each leaf is one unit's value, so a stem
+    with one or two leaves prints one or two units' own values (TAB001 judges them as cells)."""
+    at = next((k for k, x in enumerate(lines) if _STEM_TITLE.search(x.text)), None)
+    if at is None:
+        return []
+    sas = bool(re.search(r"^\s*Stem\s+Leaf\s+#", lines[at].text))
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for x in lines[at + 1:]:
+        if not x.text.strip():
+            if rows and not sas:
+                break
+            continue
+        m = (_STEM_SAS if sas else _STEM_BAR).match(x.text)
+        if m is None:
+            if rows:
+                break
+            continue
+        rows.append([m.group(1), m.group(3) if sas else str(len(m.group(2)))])
+        numbers.append(x.number)
+    if len(rows) < 3:
+        return []
+    table = TextTable(["stem", "n"], rows, numbers[0], "stem-leaf", tuple(numbers))
+    return [ListedTable(table, tuple(numbers), Origin.TABULATION, "a stem-and-leaf plot (leaves per stem)")]
+
+
+_NP_HISTOGRAM = lazy_compile(r"^\s*\(array\(\[([\d,\s]+)\]\)\s*,\s*array\(\[([^\]]*)\]?")
+
+
+def _np_histogram(lines: list[_Line]) -> list[ListedTable]:
+    """NumPy's histogram printed as its pair of arrays (``(array([ 4, 5, 30, ...]), array([18.4, 24.51, ...]))``):
+    the counts of its bins, labelled by their lower edges, as a table of counts."""
+    text = " ".join(x.text for x in lines)
+    m = _NP_HISTOGRAM.match(text)
+    if m is None:
+        return []
+    counts = [c for c in re.split(r"[,\s]+", m.group(1).strip()) if c]
+    edges = [e for e in re.split(r"[,\s]+", m.group(2).strip()) if e]
+    if len(counts) < 3:
+        return []
+    labels = [f"from {edges[k]}" if k < len(edges) else f"bin {k + 1}" for k in range(len(counts))]
+    number = lines[0].number
+    table = TextTable(["bin", "n"], [[b, c] for b, c in zip(labels, counts, strict=True)], number, "histogram",
+                      tuple(number for _ in counts))
+    return [ListedTable(table, table.lines, Origin.TABULATION, "NumPy histogram (counts per bin)")]
 
 
 def _hmisc_frequencies(lines: list[_Line]) -> list[ListedTable]:
