@@ -236,6 +236,9 @@ DIRECT_IDENTIFIERS = lazy_compile(
     r"first_?name|last_?name|sur_?name|full_?name|given_?name|family_?name|fornavn|efternavn|etternavn|"
     r"förnamn|fornamn|efternamn|e_?mail|email_?address|mail_?address|phone|phone_?number|telefon\w*|"
     r"tlf|mobil|mobile|mobile_?phone|street\w*|address|adresse|adress|gatuadress|ip_?address|ip|birth_?date|"
+    # (an address's parts: the house number and the road's name or code, "HUSNR", "vejnavn", "VEJKODE", "gatunamn")
+    r"hus_?nr|husnummer|house_?(?:no|nr|number)|vej_?navn|vejnavn|vej_?kode|vejkode|gatu_?namn|gatunamn|"
+    r"gate_?navn|gatenavn|katu_?osoite|katuosoite|"
     r"date_?of_?birth|dob|fødselsdato|fodselsdato|foedselsdato|født_?dato|fodt_?dato|fødselsdag|fodselsdag|"
     r"födelsedatum|fodelsedatum|födelsedag|fodelsedag|syntymäaika|syntymaaika|syntymäpäivä|syntymapaiva|"
     r"brthdt|credit_?card|cc|card_?number|iban|passport\w*"
