@@ -1209,7 +1209,13 @@ def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> 
     if _word_match(tokens, words, name):
         return True
     long_words = [w for w in words if len(w) >= _COMPOUND_MIN and w not in _WHOLE_WORD_ONLY]
-    return any(len(t) > len(w) and t.endswith(w) for t in tokens for w in long_words)
+    # (an income class is persons, no amount: "antal_boern_lavindkomst", "höginkomsttagare")
+    return any(len(t) > len(w) and t.endswith(w) and not _CLASS_PREFIX.fullmatch(t[:-len(w)])
+               for t in tokens for w in long_words)
+
+
+# The first part of a compound that makes a class of persons of an amount: "lavindkomst", "høyinntekt", "låginkomst".
+_CLASS_PREFIX = lazy_compile(r"(?i)lav|høj|hoej|høy|hoy|låg|lag|hög|hog|low|high|mellem|mellom|medel|middle")
 
 
 # A top group of a distribution named by its share ("topp 1 %", "top 0.1%", "øverste 10 %", "ylin 1 %").
