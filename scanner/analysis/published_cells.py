@@ -526,8 +526,10 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     if size is None:
         return
     frame = table.sample
+    # (a rate written with its percent sign, "rate=50.0%", is a share of units as "rate (%)" is)
     shares = [c for c in table.columns if c.statistic == "share" and c.kind is ColumnKind.NUMERIC
-              and not c.is_count and not c.embedded and c.name != size and not _not_of_units(c.name)]
+              and not c.is_count and not c.embedded and c.name != size
+              and not _not_of_units(c.name + (" (%)" if c.percent == "all" else ""))]
     shares += _row_percents(table, frame, size, {c.name for c in shares})
     if _LABOUR_FORCE.search(size):
         # an unemployment rate is the unemployed's share of the labour force beside it (8,7 % of 23 is 2)

@@ -2098,6 +2098,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     tables.extend(_hmisc_frequencies(lines))
     if "tem" in text or "decimal point is" in text:
         tables.extend(_stem_leaf(lines))
+    if language is not Language.SAS and _LOG_RECORD.match(text.lstrip("\n")):
+        tables.extend(_record_counts(lines))
     if "array([" in text and "histogram" in command:
         tables.extend(_np_histogram(lines))
     tables.extend(_epi_2by2(lines))
@@ -2344,6 +2346,54 @@ def _confusion_matrices(lines: list[_Line], command: str, what: str) -> tuple[li
 
 # "lopnr=104233 alder=40" (SAS put var=;), "lopnr: 104233  income: 350000" (a display in a loop).
 _NAMED_VALUE = lazy_compile(r"([A-Za-z_][\w.]{0,31})\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s=:\"']+)\s*")
+
+
+# A log record's prefix: "2024-03-01 12:00:09,200 INFO    count: " (Python's logging, log4j, loguru).
+_LOG_RECORD = lazy_compile(r"^\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:[,.]\d+)?)?\]?\s*(?:\|\s*)?"
+                           r"(?:[A-Z]{3,8}\s*(?:\|\s*)?)?(?:[\w.<>-]+(?::\d+)?\s*[:|-]\s+)?")
+# A count named in a record: "n_cases=2", "n=4", "count=3", "antal=2", "n_firms: 4".
+_RECORD_COUNT = lazy_compile(r"(?i)\b(n|n_\w+|\w*count\w*|antal\w*|antall\w*|cases|lkm)\s*[=:]\s*(\d+)\b(?![.,]\d)")
+_RECORD_VALUE = lazy_compile(r"\b((?:i\s+)?[A-Za-z_][\w]*)\s*=\s*(-?\d[\d ]*(?:[.,]\d+)?)\s*(%?)")
+_RECORD_PAIR = lazy_compile(r"\b((?:i\s+)?[A-Za-z_][\w]*)\s*=\s*[^\s,;()]+")
+_RECORD_STAMP = lazy_compile(r"^\W*\d{4}-\d\d-\d\d[ T][\d:.,]+\W*")
+# A record's level and logger before its message: "INFO readmit: ", "firmstats - INFO - ", "[INFO] sundhed.kon: ".
+_RECORD_LEVEL = lazy_compile(r"^.*?\b(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NOTICE|TRACE)\b\]?\s*[-|:]?\s*"
+                             r"(?:[\w.<>]+\s*[:|-]\s+)?")
+_RECORD_MARGIN = lazy_compile(r"(?i)^(?:i\s+alt|ialt|total|totalt|all|alle)$")
+
+
+def _record_counts(lines: list[_Line]) -> list[ListedTable]:
+    """Counts a program's log records give one line a group, the same message each time ("count: n_cases=2
+    for kommune 825", "kommune=Læsø rate=50.0% (n=4)"): a table of the groups (the rest of each line) with
+    each named value a column. Three lines of one message at least."""
+    runs: dict[str, list[tuple[_Line, str]]] = {}
+    for x in lines:
+        if _LOG_RECORD.match(x.text) is None or "=" not in x.text:
+            continue
+        body = _RECORD_STAMP.sub("", x.text).strip()
+        # one message: the names of its values, in order ("kommune=", "rate=", "n=")
+        template = " ".join(v.group(1) for v in _RECORD_PAIR.finditer(body))
+        if template:
+            runs.setdefault(template, []).append((x, body))
+    out: list[ListedTable] = []
+    for run in runs.values():
+        if len(run) < 3:
+            continue
+        names = list(dict.fromkeys(v.group(1) for v in _RECORD_VALUE.finditer(run[0][1])))
+        # (a count by its name, or a total beside a group's count: "i alt=37, kvinder=35")
+        if not any(_RECORD_COUNT.fullmatch(f"{n}=1") for n in names) \
+                and not (len(names) >= 2 and any(_RECORD_MARGIN.match(n) for n in names)):
+            continue
+        rows = []
+        for _, body in run:
+            values = {v.group(1): v.group(2).replace(" ", "") + v.group(3) for v in _RECORD_VALUE.finditer(body)}
+            label = _RECORD_LEVEL.sub("", " ".join(re.sub(r"\(\s*\)", " ", _RECORD_VALUE.sub(" ", body)).split()))
+            label = label.strip(" ,;:()-")
+            rows.append([label, *(values.get(n, "") for n in names)])
+        numbers = [x.number for x, _ in run]
+        table = TextTable(unique_names(["group", *names]), rows, numbers[0], "log-records", tuple(numbers))
+        out.append(ListedTable(table, tuple(numbers), Origin.TABULATION, "a program's log records (one a group)"))
+    return out
 
 
 def _pairs(text: str) -> list[tuple[str, str]] | None:
@@ -2727,8 +2777,10 @@ def _event_counts(lines: list[_Line], what: str) -> list[ListedTable]:
 _KEY_VECTOR = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})\s*=\s*c\(")
 # A key's name, a few words, then a printed list of numbers: "lopnr over 5 mio: [411908, 502376, 126604]"
 # (print(label, df.lopnr.tolist())), "pnr = (104233, 118790)".
-_KEY_LIST = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})\b[^:=\n\[\]()]{0,40}?[:=]\s*[\[(]\s*"
-                         r"(\d{5,12}(?:\s*,\s*\d{5,12})+)\s*,?\s*[\])]")
+_KEY_LIST = lazy_compile(r"(?<![\w.])([A-Za-z_][\w.]{1,40})\b[^:=\n\[\]()]{0,40}?[:=]\s*(?:[\[(]\s*"
+                         r"(\d{5,12}(?:\s*,\s*\d{5,12})+)\s*,?\s*[\])]"
+                         # (or bare, three at least: "Dubblerade LopNr tas bort: 3944525, 14088888, ...")
+                         r"|(\d{5,12}(?:\s*,\s*\d{5,12}){2,})(?![\d.,]*\d))")
 
 
 def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
@@ -2752,9 +2804,12 @@ def _named_key_values(lines: list[_Line], what: str) -> list[ListedTable]:
             if is_key(name):
                 found.setdefault(name, []).append((x.number, m.group(2)))
         for m in _KEY_LIST.finditer(x.text):
-            name = m.group(1)
+            # (the key may be any word before the list: "Dubblerade LopNr tas bort: ...")
+            head = m.group(0).split(":", 1)[0].split("=", 1)[0]
+            name = next((w for w in re.findall(r"[A-Za-z_][\w.]{1,40}", head) if is_key(w)), m.group(1))
             if is_key(name):
-                found.setdefault(name, []).extend((x.number, v) for v in re.findall(r"\d{5,12}", m.group(2)))
+                found.setdefault(name, []).extend((x.number, v) for v in re.findall(r"\d{5,12}",
+                                                                                    m.group(2) or m.group(3)))
         for m in _KEY_VECTOR.finditer(x.text):
             # R's dput(): "structure(list(lopnr = c(104233L, 118790L, ..." (the vector may run on)
             name = m.group(1)
