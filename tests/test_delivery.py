@@ -911,3 +911,16 @@ def test_a_row_of_statistics_without_labels_is_no_area_total(tmp_path: Path) -> 
                                                   "r_liggetid.txt": printout}))
     counted = files["birthyear_counts_cf_cohort.csv"]
     assert counted.verdict is Verdict.PASS, counted.findings
+
+
+def test_a_small_mark_of_one_year_says_nothing_of_another_years_cell() -> None:
+    from scanner.loaders.texttables import shown_where_small
+
+    def sheet(fanoe_women: str) -> TextTable:
+        return TextTable(["Kommune", "Mænd", "Kvinder"], [["Fanø", "4", fanoe_women], ["Ærø", "12", "15"]], 2, "sheet")
+
+    marked, shown = sheet("<3"), sheet("3")
+    assert shown_where_small([marked, shown], 3, ["2021", "2019"]) == []
+    # the same year (a mean's sheet beside the sum's): the value shown rests on fewer than 3
+    assert [(b, a) for b, a, _, _ in shown_where_small([marked, shown], 3, ["Middelindkomst 2021", "Sum 2021"])] \
+        == [(1, 0)]

@@ -1111,11 +1111,18 @@ def shown_where_small(tables: Sequence[TextTable], threshold: int, titles: Seque
 
 def _other_groups(first: str, second: str) -> bool:
     """Whether two titles name different groups of units: two sexes ("Piger", "Drenge"), or one sex and
-    both ("Menn", "Alle")."""
+    both ("Menn", "Alle"), or other years ("2021" and "2022", "2019-2022": a year's small cell says nothing
+    of another year's)."""
+    years = [frozenset(m.group(0) for m in _YEAR.finditer(t)) for t in (first, second)]
+    if years[0] and years[1] and years[0] != years[1]:
+        return True
     a, b = _SUBGROUP_WORD.search(first), _SUBGROUP_WORD.search(second)
     if a and b:
         return a.group(0).lower() != b.group(0).lower()
     return bool((a and _ALL_WORD.search(second)) or (b and _ALL_WORD.search(first)))
+
+
+_YEAR = lazy_compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
