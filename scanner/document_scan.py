@@ -862,14 +862,21 @@ def scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: File
 _NUMBER_TOKEN = lazy_compile(r"\d+(?:[.,]\d+)*")
 
 
+# A number that names a part of the document, no value: "Tabell 2", "Figure 3", "Model 2", "Bilag 1".
+_PART_NUMBER = lazy_compile(r"(?i)\b(?:tabel|tabell|table|taulukko|figur|figure|fig\.|kuvio|model|modell|panel|"
+                            r"bilag|bilaga|vedlegg|liite|appendix|kapitel|kapittel|chapter|luku|afsnit|avsnitt|"
+                            r"section|step|trin|steg)\s*\d+")
+
+
 def _visible_numbers(content: DocumentContent) -> set[str]:
-    """Every number the document's visible text, tables and captions print."""
+    """Every number the document's visible text, tables and captions print, but those that name a part of it
+    ("Tabell 2": a deleted count of 2 is not shown by it)."""
     out: set[str] = set()
     for block in content.texts:
-        out.update(_NUMBER_TOKEN.findall(block.text))
+        out.update(_NUMBER_TOKEN.findall(_PART_NUMBER.sub(" ", block.text)))
     for table in content.tables:
         for row in (*table.rows, *([table.header] if table.header else [])):
             for cell in row:
                 out.update(_NUMBER_TOKEN.findall(cell or ""))
-        out.update(_NUMBER_TOKEN.findall(table.caption or ""))
+        out.update(_NUMBER_TOKEN.findall(_PART_NUMBER.sub(" ", table.caption or "")))
     return out

@@ -126,6 +126,12 @@ def docx_deleted_count(d: Path) -> Path:
     return make_docx(d / "report.docx", w_par("Results.") + w_deleted("Only 2 persons in Bornholm"))
 
 
+def docx_deleted_count_beside_table_two(d: Path) -> Path:
+    # the deleted "2" is no number the visible text prints: "Tabell 2" names a table
+    return make_docx(d / "report.docx", w_par("Tabell 2. Fall per kommun.") + w_par("Bland de")
+                     + w_deleted("2") + w_par("få kvinnorna i Arjeplog hade båda debuterat före 30 års ålder."))
+
+
 def docx_text_cpr(d: Path) -> Path:
     return make_docx(d / "report.docx", w_par(f"The patient with CPR {CPR[3]} was excluded."))
 
@@ -513,6 +519,7 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_comment_cpr, Verdict.FAIL, {"DOC005"}),
     (docx_deleted_cpr, Verdict.FAIL, {"DOC005"}),
     (docx_deleted_count, Verdict.REVIEW, {"DOC005"}),
+    (docx_deleted_count_beside_table_two, Verdict.REVIEW, {"DOC005"}),
     (docx_text_cpr, Verdict.FAIL, {"PID003"}),
     (docx_hidden_text, Verdict.REVIEW, {"DOC005"}),
     (docx_embedded, Verdict.REVIEW, set()),  # a damaged embedded workbook: FIL001 on the member
