@@ -155,6 +155,23 @@ class _WorkbookScan:
             found = judge(ModelFacts(tuple(sizes)), self.model_rules, self.config, self.path, self.key)
             self._keep((_at_sheet(f, grid.sheet, self.key) for f in found), judged)
 
+    def _notes(self, texts: Sequence[str], judged: _Judged) -> None:
+        """The sheet's notes (cells that are no table: "Cellerne for Ærø er undertrykt; de udgør 2 personer")
+        read as a note's sentences are: counts of persons or firms, shares of a stated group, dominance shares."""
+        from scanner.loaders.prose import dominance_in_prose, shares_in_prose, units_in_prose
+        from scanner.loaders.texttables import TextTableSource
+
+        text = "\n".join(t for t in texts if t and any(ch.isdigit() for ch in t))
+        if not text or not self.table_rules:
+            return
+        limit = self.config.profile.threshold
+        for found in (units_in_prose(text, 1, set(), limit), shares_in_prose(text, 1, set(), limit),
+                      dominance_in_prose(text, 1)):
+            if found is not None:
+                model = self.analyse(TextTableSource(Path(self.entry.path), found), self.config)
+                self._keep((dataclasses.replace(f, location=dataclasses.replace(f.location, row=None, line=None))
+                            for f in judge(model, self.table_rules, self.config, self.path, self.key)), judged)
+
     def _id_findings(self, scan: IdentifierScan, judged: _Judged) -> None:
         self._keep(judge(scan, self.id_rules, self.config, self.path, self.key), judged)
         self.facts.problems.extend(scan.incomplete)
@@ -238,6 +255,10 @@ class _WorkbookScan:
                 continue
             sheet.tables += 1
             self.tables.append(table)
+            if len(table.names) == 1:
+                # a block of notes under a table ("Kilde: ...", "Cellerne for Ærø ... udgør 2 personer"): its lines
+                # are read as notes too
+                loose.extend(block_text(grid, block))
             part = _Judged()
             title = title_text(grid, table)
             self.titles[id(table)] = title
@@ -262,6 +283,7 @@ class _WorkbookScan:
         if loose:
             ids = _Judged()
             self._id_findings(_text_scan(loose, self.countries), ids)
+            self._notes(loose, ids)
             for f in ids.report:
                 judged.report.append(_at_sheet(f, grid.sheet, self.key))
             if ids.worst is not None:

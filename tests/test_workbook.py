@@ -974,3 +974,21 @@ def test_sheets_named_by_their_age_groups_are_differenced(export: Path, viborg_a
     _save(wb, export)
     res = _scan(export)
     assert res.verdict == verdict, [(f.rule, f.message) for f in res.findings]
+
+
+@pytest.mark.parametrize(("note", "verdict"), [
+    ("Cellerne for Ærø er undertrykt; de udgør 2 personer (1 dreng og 1 pige).", "review"),
+    ("Celler med færre end 3 personer er undertrykt.", "pass")])
+def test_a_note_under_a_sheet_table_is_read_as_a_note(export: Path, note: str, verdict: str) -> None:
+    wb = _new()
+    ws = wb.active
+    ws.append(["Tabel 2. Personer med type 1-diabetes, 0-17 år, 2019-2022"])
+    ws.append([])
+    ws.append(["Kommune", "Drenge", "Piger"])
+    for row in (["Svendborg", 14, 11], ["Faaborg-Midtfyn", 12, 9], ["Ærø", "..", ".."], ["Lolland", 10, 8]):
+        ws.append(row)
+    ws.append([])
+    ws.append(["Kilde: Landspatientregisteret, egne beregninger."])
+    ws.append([note])
+    _save(wb, export)
+    assert _scan(export).verdict.value == verdict
