@@ -99,7 +99,10 @@ def group_sizes_in_prose(text: str, first_line: int, skip: set[int], threshold: 
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "tre": 3, "fire": 4, "fem": 5, "två": 2, "fyra": 4, "to": 2,
                  # Finnish "kaksi naista" (two women), "yksi potilas"; only before a Nordic noun (below)
-                 "kaksi": 2, "yksi": 1, "kolme": 3}
+                 "kaksi": 2, "yksi": 1, "kolme": 3,
+                 # Danish "én" and "ét", one with its accent: a count ("Én virksomhed ønskede ikke at deltage"),
+                 # not the article "en"; only before a Nordic noun
+                 "én": 1, "ét": 1}
 _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|dødsfald|tilfælde|elever|virksomheder|"
                  r"firmaer|ansatte|beboere|kvinnor|män|barn|företag|dödsfall|fall|anställda|invånare|"
                  r"modtagere|mottagare|donorer|mødre|mödrar|fædre|fäder|spædbørn|spädbarn|nyfødte|nyfödda|voksne|"
@@ -112,6 +115,9 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  # firms and other economic units (Norwegian "foretak" is its own plural)
                  r"foretak|virksomheter|bedrifter|selskaper|selskaber|enheder|enheter|arbejdsgivere|arbeidsgivere|"
                  r"arbetsgivare|producenter|produsenter|eksportører|exportörer|gårde|gårder|gårdar|"
+                 # the singular a count of one takes ("kun 1 kvinde", "Én virksomhed", "1 elev")
+                 r"kvinde|kvinna|kvinne|mand|mann|virksomhed|virksomhet|bedrift|elev|pasient|borger|indbygger|"
+                 r"innbygger|invånare|respondent|deltager|deltaker|deltagare|modtager|mottager|mottagare|"
                  # definite plurals ("de 12 patienterna", "de 8 deltakerne", "av de 14 fallen")
                  r"patienterna|patienterne|pasientene|personerna|personerne|personene|kvinnorna|kvinderne|"
                  r"kvinnene|männen|mændene|mennene|barnen|børnene|barna|eleverna|eleverne|elevene|fallen|"
@@ -130,7 +136,7 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"opiskelijasta|vastaajasta|tapauksesta")
 #: Danish and Norwegian "to" (two) is read before a Nordic noun only ("kun to kvinder"): in English it is a
 #: preposition ("referred to patients").
-_NORDIC_ONLY = frozenset({"to", "kaksi", "yksi", "kolme"})
+_NORDIC_ONLY = frozenset({"to", "kaksi", "yksi", "kolme", "én", "ét"})
 _NORDIC_NOUN_WORDS = frozenset(_NORDIC_NOUNS.split("|"))
 _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
