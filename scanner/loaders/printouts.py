@@ -1729,6 +1729,51 @@ def _stata_subscripted(lines: list[_Line], command: str) -> list[ListedTable]:
                         records="subscripted")]
 
 
+# tabstat's statistics: "stat(n min max)", "statistics(mean sd p50)", "s(count mean)".
+_TABSTAT_STATS = lazy_compile(r"\bs(?:t(?:a(?:t(?:i(?:s(?:t(?:i(?:c(?:s)?)?)?)?)?)?)?)?)?\(([^)]*)\)")
+_TABSTAT_NAMES = {"n": "N", "count": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "sum": "Sum",
+                  "median": "P50", "range": "Range", "iqr": "IQR", "variance": "Variance", "se(mean)": "SE"}
+_TABSTAT_ROW = lazy_compile(r"^\s*(.*?)\s*\|\s*(\S.*?)\s*$")
+
+
+def _stata_tabstat_by(lines: list[_Line], command: str) -> list[ListedTable]:
+    """``tabstat x y, by(g) stat(n min max)``: each group's statistics stacked as lines under its label, one
+    column a variable. Read as one row a group, a column for each variable's statistic ("x N", "x Min", ...)."""
+    m = _TABSTAT_STATS.search(command.rsplit("\n", 1)[-1].split(",", 1)[-1])
+    stats = [_TABSTAT_NAMES.get(t.lower(), t.upper() if re.fullmatch(r"p\d{1,2}", t.lower()) else t)
+             for t in (m.group(1).split() if m else [])]
+    if len(stats) < 2:
+        return []
+    header: list[str] | None = None
+    label_name = ""
+    groups: list[tuple[str, list[list[str]], int]] = []
+    for x in lines:
+        if _BAR_RULE.match(x.text) or "|" not in x.text:
+            continue
+        row = _TABSTAT_ROW.match(x.text)
+        if row is None:
+            continue
+        if header is None:
+            label_name, header = row.group(1), row.group(2).split()
+            continue
+        values = row.group(2).split()
+        if len(values) != len(header):
+            return []
+        if row.group(1):
+            groups.append((row.group(1), [values], x.number))
+        elif groups:
+            groups[-1][1].append(values)
+    if header is None or not groups or any(len(g[1]) != len(stats) for g in groups):
+        return []
+    names = [label_name or "group", *(f"{v} {st}" for v in header for st in stats)]
+    rows = [[label, *(stacked[k][j] for j in range(len(header)) for k in range(len(stats)))]
+            for label, stacked, _ in groups]
+    # (the group's levels are labels whatever they look like: admitted 0 and 1)
+    table = _table(names, rows, [n for _, _, n in groups], Origin.TABULATION, "Stata tabstat (statistics by group)",
+                   "tabstat-by", labelled=1)
+    return [table] if table is not None else []
+
+
 def _read_command(language: Language, command: str, tool: str) -> tuple[str, str]:
     """The command that printed a block as the readers take it (Stata's and R's last echoed command), and
     what printed it (value-free). Not for SAS, whose procedure comes from the log's state."""
@@ -1750,12 +1795,15 @@ _R_QUANTILE = lazy_compile(r"^\s*(?:(?:print|round|signif|format)\s*\(\s*)*quant
 
 
 def _percentile_name(name: str) -> str:
-    """R quantile()'s column name as a percentile: "10%" -> "P10", "0%" -> "Min", "100%" -> "Max"."""
-    m = re.fullmatch(r"\s*(\d{1,3}(?:\.\d+)?)%\s*", name)
+    """R quantile()'s column name as a percentile: "10%" -> "P10", "0%" -> "Min", "100%" -> "Max"; aggregate()'s
+    "formue.10%" -> "formue P10", "formue.n" -> "formue N" (the group's size)."""
+    m = re.fullmatch(r"\s*(?:([\w.]+)\.)?(\d{1,3}(?:\.\d+)?)%\s*", name)
     if m is None:
-        return name
-    level = m.group(1)
-    return "Min" if float(level) == 0 else "Max" if float(level) == 100 else f"P{level}"
+        n = re.fullmatch(r"\s*([\w.]+)\.n\s*", name)
+        return f"{n.group(1)} N" if n else name
+    level = m.group(2)
+    stat = "Min" if float(level) == 0 else "Max" if float(level) == 100 else f"P{level}"
+    return f"{m.group(1)} {stat}" if m.group(1) else stat
 
 
 _R_SUMMARY_OF = lazy_compile(r"^\s*(?:(?:print|round|signif|format)\s*\(\s*)*(?:summary|quantile|range|fivenum|min|max)"
@@ -1830,8 +1878,9 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             if stats:
                 tables = [_retitled(t, _collapse_names(list(t.table.names), stats)) for t in tables]
         _remember_size(command, text, state)
-        if _R_QUANTILE.match(_last_command(command)):
-            # quantile()'s names are its levels ("10%", "50%"): percentiles, not shares or counts
+        if _R_QUANTILE.match(_last_command(command)) or "quantile(" in command:
+            # quantile()'s names are its levels ("10%", "50%"; "formue.10%" under aggregate()): percentiles, not
+            # shares or counts
             tables = [_retitled(t, [_percentile_name(n) for n in t.table.names]) for t in tables]
         of = _R_SUMMARY_OF.match(_last_command(command))
         n = state.sizes.get(of.group(1)) if of else None
@@ -2084,6 +2133,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     tables: list[ListedTable] = []
     if language is Language.STATA:
         tables.extend(_stata_subscripted(lines, command))
+        if "tabstat" in command and "by(" in command:
+            tables.extend(_stata_tabstat_by(lines, command))
         tables.extend(_stata_compact(lines))
         tables.extend(_stata_patterns(lines))
         tables.extend(_stata_missing_patterns(lines))
