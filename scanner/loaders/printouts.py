@@ -1673,7 +1673,10 @@ _TABULATE_STATS = frozenset({"n", "sum", "mean", "pctn", "rowpctn", "colpctn", "
 def _tabulate_statistics(names: list[str]) -> bool:
     """Whether a box's column names end in PROC TABULATE's statistics, a count among them ("10-49 | N")."""
     last = [n.rsplit("|", 1)[-1].strip().lower() for n in names[1:]]
-    return "n" in last and sum(1 for x in last if x in _TABULATE_STATS) * 2 >= len(last)
+    stats = sum(1 for x in last if x in _TABULATE_STATS)
+    # (a box of percentages only, "PctN" in every column: its N in a row of its own)
+    return bool(last) and (("n" in last and stats * 2 >= len(last))
+                           or (stats == len(last) and all("pct" in x for x in last)))
 
 
 # The first line of PROC UNIVARIATE's Moments: "N    6    Sum Weights    6".
