@@ -1905,6 +1905,10 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         if n is not None:
             # value_counts(normalize=True) after "N = 40" printed for the same frame: each share is of 40
             tables = [_series_with_size(t, n) for t in tables]
+    # describe()'s columns ("count mean std min 25% 50% 75% max", by group): its "25%" are percentiles, no shares
+    tables = [_retitled(t, [_describe_name(n) for n in t.table.names])
+              if {"count", "mean", "std", "min", "max"} <= {n.strip().lower() for n in t.table.names} else t
+              for t in tables]
     return tables
 
 

@@ -1023,7 +1023,16 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         return
     opts: OutlierOptions = ctx.options
     itemised = 0
-    for group in iter_groups(table, layout):
+    groups = list(iter_groups(table, layout))
+    # the same maximum (or minimum) in every group of three or more: the scale's bound (365 days of sick leave a
+    # year), which many units reach, not one unit's outlying value
+    bounds: dict[tuple[str, str], set[float | None]] = {}
+    for group in groups:
+        for stat in group.stats:
+            if stat.kind in ("min", "max"):
+                bounds.setdefault((stat.kind, stat.stem), set()).add(stat.value)
+    shared = {key for key, values in bounds.items() if len(values) == 1 and None not in values and len(groups) >= 3}
+    for group in groups:
         for stat in group.stats:
             extreme, own = _as_extreme(group, stat)
             if extreme is None:
@@ -1032,6 +1041,8 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
                                    dominance=(ctx.profile.nk_k, ctx.profile.nk_inclusive))
             if why is None:
                 continue
+            if own is None and (extreme.kind, extreme.stem) in shared and not why.startswith(_FAR_FROM_MEAN):
+                why = f"{why}, but every group's {extreme.kind} is the same"
             itemised += 1
             if itemised > _MAX_ITEMISED:
                 continue
@@ -1048,9 +1059,10 @@ def outlying_extreme(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
                     identity=f"p{own:g}" + ("" if group.labels else f"row{group.row}"),
                 )
                 continue
-            if why.startswith(_FAR_FROM_MEAN):
-                # (only the distance from the mean shows it: a variable bounded at 365 days, or incomes with a
-                # heavy tail, reach this far with many units at the maximum; a person judges)
+            if why.startswith(_FAR_FROM_MEAN) or why.endswith("is the same"):
+                # (only the distance from the mean shows it, or every group reaches the same extreme: a variable
+                # bounded at 365 days, or incomes with a heavy tail, reach this far with many units at the
+                # maximum; a person judges)
                 yield ctx.finding(
                     f"The {what} in column {masking.mask_name(extreme.column)!r} of group ({_where(group)}) {why}: "
                     "likely an outlier, one unit's value, unless many units share it (a bounded variable); a "
