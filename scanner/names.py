@@ -273,7 +273,9 @@ _AGGREGATE_OF_KEY = lazy_compile(
     r"count_of))*_+[a-zæøåäö]"
     # ... or after it: "cvr_antal", "lopnr_count", "pnr_n", "pnr_missing"
     r"|^[a-zæøåäö][\w]*?_(?:count|counts|antal|antall|antalet|n|nobs|freq|frekvens|distinct|unique|nunique|"
-    r"missing|miss|total|sum)$")
+    r"missing|miss|total|sum)$"
+    # ... or as Stata's table and collapse name a statistic of it: "N(pnr)", "count(lopnr)", "sum(cvr)"
+    r"|^(?:n|count|sum|mean|freq|nunique|distinct)\(\w+\)$")
 
 
 # Words that make a key's name a flag or a count of its status, not the key: "cpr_fejl", "pnr_ok", "lopnr_valid",

@@ -292,10 +292,23 @@ _LEVELS = {"land": 0, "landet": 0, "country": 0, "region": 1, "landsdel": 1, "fy
            "parish": 3, "postnummer": 3}
 
 
+def _level_rank(text: str) -> int | None:
+    """A row's level as a level column writes it: a level's word ("region", "Kommun"; "totalt" above all), or
+    a small depth number ("0", "1", "2")."""
+    word = text.strip().lower()
+    if word in _LEVELS:
+        return _LEVELS[word]
+    if is_margin_label(word):
+        return -1
+    return int(word) if word.isdigit() and len(word) == 1 else None
+
+
 def _level_groups(levels: Sequence[str]) -> list[tuple[int, list[int]]]:
     """Rows of a higher level with the rows of the next level right under them, by a column naming each
-    row's level ("region", then its "kommune" rows)."""
-    rank = [_LEVELS.get(x.strip().lower()) for x in levels]
+    row's level ("region", then its "kommune" rows; or its depth, 1 then 2)."""
+    rank = [_level_rank(x) for x in levels]
+    if sum(r is not None for r in rank) < len(levels) / 2:
+        return []
     groups: list[tuple[int, list[int]]] = []
     for i, r in enumerate(rank):
         if r is None:
@@ -304,7 +317,7 @@ def _level_groups(levels: Sequence[str]) -> list[tuple[int, list[int]]]:
         for j in range(i + 1, len(levels)):
             if rank[j] is None or rank[j] <= r:
                 break
-            if rank[j] == r + 1:
+            if rank[j] == r + 1 or (r == -1 and rank[j] == min(x for x in rank if x is not None and x >= 0)):
                 kids.append(j)
         if len(kids) >= 2:
             groups.append((i, kids))
@@ -320,19 +333,28 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
     hierarchy read from indentation or a level column is taken when a group whose children are all
     published sums exactly to its parent; unconfirmed, a hidden child it pins under the threshold is blocked
     and any other for review (indented rows may be a selection, "of which")."""
-    if not 1 <= len(dims) <= 2 or not table.sample_complete or table.n_sample_rows > MAX_ROWS:
+    if not 1 <= len(dims) <= 3 or not table.sample_complete or table.n_sample_rows > MAX_ROWS:
         return
+    from scanner.analysis.published_cells import plain_label
+
     frame = table.sample
-    label_dim = dims[-1]
-    labels = [str(v) if v is not None else "" for v in frame.get_column(label_dim.name).to_list()]
+
+    def texts(d: ColumnInfo) -> list[str]:
+        return [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d.name).to_list()]
+
+    # a column naming each row's level ("Nivå": Län, Kommun; "niveau": 0, 1, 2), beside a code and a name
+    level_dim = next((d for d in dims if len(dims) > 1 and _level_groups(texts(d))), None)
+    if len(dims) == 3 and level_dim is None:
+        return
+    label_dim = next(d for d in reversed(dims) if d is not level_dim) if level_dim is not None else dims[-1]
+    labels = texts(label_dim)
     groups = _code_groups(labels) if len(dims) == 1 else []
     checked = True
     if not groups:
         checked = False
-        if len(dims) == 2:
-            levels = [str(v) if v is not None else "" for v in frame.get_column(dims[0].name).to_list()]
-            groups = _level_groups(levels)
-        elif (raw := _raw_labels(table, label_dim.name)) is not None:
+        if level_dim is not None:
+            groups = _level_groups(texts(level_dim))
+        elif len(dims) == 1 and (raw := _raw_labels(table, label_dim.name)) is not None:
             groups = _indent_groups(raw)
         if not groups and len(dims) == 1:
             groups = _block_total_groups(labels) or _named_level_groups(labels)

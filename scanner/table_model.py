@@ -1368,6 +1368,7 @@ def _is_category_header(name: str) -> bool:
 
 # Names a row-number column gets: R's write.csv row names (empty header), pandas' unnamed index, readr's
 # "...1". Such a column numbers the rows 1..n (or 0..n-1) and says nothing about them.
+_UNNAMED_INDEX = frozenset({"", "column_1", "unnamed: 0", "unnamed_0", "...1"})
 _ROW_INDEX_NAMES = frozenset({"", "column_1", "unnamed: 0", "unnamed_0", "index", "...1", "rownames", "row_names",
                               "row.names", "rownum", "row", "x1", "_n"})
 
@@ -1409,7 +1410,12 @@ def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
     if values.null_count():
         return False
     first = values[0]
-    return first in (0, 1) and bool((values.diff().drop_nulls() == 1).all())
+    steps = values.diff().drop_nulls()
+    if first in (0, 1) and bool((steps == 1).all()):
+        return True
+    # an unnamed first column of rising whole numbers: the index of a filtered frame written by pandas' to_csv()
+    # (agg[agg[0] >= 3]: 0, 1, 2, 4, 5, ...), its gaps the rows left out
+    return c.index == 0 and named in _UNNAMED_INDEX and sample.height >= 10 and first >= 0 and bool((steps > 0).all())
 
 
 #: Names of a first column that numbers the rows when its values run 0..n-1 or 1..n (20 rows or more), before

@@ -140,6 +140,8 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
     # column of "n (%)" cells is read as counts (their counts are found with the group's size, above)
     shares = sorted(_percent_rows(table, raw_cells(table))) \
         if any(c.embedded for c in counts) and table.sample_complete and table.n_sample_rows <= _RAW_ROWS else []
+    # rows of a statistic under the counts (SPSS's "Mode 2" under "N Valid 67 / Missing 4"): no count cells
+    shares = sorted(set(shares) | set(_statistic_rows(table, dims)))
     for offset, frame in table.frames():
         indexed = frame.with_row_index("__row")
         if shares:
@@ -154,6 +156,20 @@ def scan_cells(table: TableModel, profile: Profile) -> CellScan:
         _subset_complements(table, profile, dims, result)
     _derived_cells(table, profile, dims, result)
     return result
+
+# A row label that names a statistic of the variable, not a category: "Mode", "Median", "Std. Deviation".
+_STATISTIC_ROW = lazy_compile(r"(?i)^\s*(?:mode|modus|typetal|typv(?:ä|a)rde|moodi|median|mediaani|mean|average|"
+                              r"gennemsnit|medelv(?:ä|a)rde|gjennomsnitt|keskiarvo|std\.?\s*deviation|std\.?\s*dev\.?|"
+                              r"standard\s+deviation|variance|varians|range|minimum|maximum|skewness|kurtosis)\s*$")
+
+
+def _statistic_rows(table: TableModel, dims: list[str]) -> list[int]:
+    """The rows (0-based) whose first label names a statistic ("Mode" in SPSS's Statistics table)."""
+    if not dims or not table.sample_complete or table.n_sample_rows > _RAW_ROWS:
+        return []
+    labels = table.sample.get_column(dims[0]).to_list()
+    return [k for k, v in enumerate(labels) if v is not None and _STATISTIC_ROW.match(str(plain_label(v)))]
+
 
 # A row label that states its group's size: "Ærø (n=6)", "N: 14".
 _STATED_SIZE = lazy_compile(r"[nN]\s*[=:]\s*\d")

@@ -4027,6 +4027,7 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
             return ListedTable(one, (rows[1].number,), origin, what), 0
     first = next((i for i, x in enumerate(rows) if _is_data(x.text) and not _tab_levels_line(rows, i)), None)
     used_next = 0
+    index_name = ""
     if first is None:
         # a header alone in its paragraph (SAS PROC PRINT puts a blank line under it): join the rows below
         # (only across one blank line, and only a line of column names: "Obs    x", not "Sample Size = 446")
@@ -4040,6 +4041,11 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
     else:
         # (a stratum's label over the first rows, "sex = Women" under ltable's rule, names no column)
         header, data = rows[:first], rows[first:]
+        # (pandas prints an index's name alone at the margin under the indented column names: "klynge" over
+        # the clusters 0..5, labels however they look, no row numbers)
+        if language is Language.PYTHON and len(header) == 2 and header[0].text[:1].isspace() \
+                and _IDENTIFIER.match(header[1].text.rstrip()) and not header[1].text[:1].isspace():
+            index_name = header[1].text.strip()
         while len(header) > 1 and _stratum_label(header[-1], rows):
             header = header[:-1]
         # a class title alone on the line above the rows ("region" in PROC TABULATE) names no column
@@ -4060,6 +4066,10 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         return None
     if len({strata[n] for n in table.lines if n in strata}) >= 2:
         table = _with_strata(table, strata)
+    if index_name and (table.table.names[0] == "" or table.table.names[0].startswith("column_")):
+        t = table.table
+        named = TextTable([index_name, *t.names[1:]], t.rows, t.data_line, t.kind, t.lines, (index_name,))
+        return _describe_frame(dataclasses.replace(table, table=named)), used_next
     return _describe_frame(_without_obs(table)), used_next
 
 
