@@ -580,9 +580,10 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
             continue
         small = _small_counts(pct.to_numpy().astype(float), half, n.to_numpy().astype(float), profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), col.name, size_column=own)
-        if len(shares) == 1 and not paired:
-            # the one share of each group splits it in two: the rest (100 % minus the share) is a cell too
-            # ("14 firms, 85.7 % innovative": 2 were not)
+        if not paired and (len(shares) == 1 or not splits_rows(frame, [c.name for c in shares])):
+            # a share of each group splits it in two: the rest (100 % minus the share) is a cell too ("14 firms,
+            # 85.7 % innovative": 2 were not); so does each of several shares that are not one split of the row
+            # ("Share female", "Share with a degree": the men, those without)
             rest = _small_counts(100 - pct.to_numpy().astype(float), half, n.to_numpy().astype(float),
                                  profile.threshold) & ~small
             _add_small(result, frame, dims, np.flatnonzero(rest).tolist(), col.name, size_column=own,

@@ -687,7 +687,9 @@ _PROSE_PERCENT = lazy_compile(
     r"h(?:ø|o|ö)jere|lavere|h(?:ö|o)gre|l(?:ä|a)gre|st(?:ø|o|ö)rre|mindre|flere|f(?:æ|ä|a)rre|of the (?:variance|"
     r"variation)))", re.IGNORECASE)
 # The end of a sentence (not a decimal point: "2.1%").
-_SENTENCE_END = lazy_compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅÄÖ(])|\n[ \t]*\n")
+_SENTENCE_END = lazy_compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅÄÖ(])|\n[ \t]*\n|"
+                             # (a numbered point on a line of its own: "1) Af de 48 ...", "2. Gennemsnitsalderen")
+                             r"(?<=[.!?:;])[ \t]*\n[ \t]*(?=\d{1,2}[.)][ \t])")
 
 
 def shares_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
@@ -727,14 +729,26 @@ def shares_in_prose(text: str, first_line: int, skip: set[int], threshold: int) 
         carried = size
         if size < threshold:
             continue
-        for m in _PROSE_PERCENT.finditer(sentence):
+        percents = list(_PROSE_PERCENT.finditer(sentence))
+        for m in percents:
             count = _share_count(m.group(1), size, threshold)
+            if count is None and len(percents) == 1:
+                # the one share of the group splits it in two: its rest is a count too ("Af de 48 personer ...
+                # var 95,8 % i beskæftigelse": 2 were not)
+                count = _share_count(_rest_of_percent(m.group(1)), size, threshold)
             line = first_line + text.count("\n", 0, begin + m.start())
             if count is None or line in skip or len(rows) >= _PROSE_MAX_ROWS:
                 continue
             rows.append([f"share {len(rows) + 1}", str(count)])
             lines.append(line)
     return TextTable(["label", "n"], rows, lines[0], "prose-shares", tuple(lines)) if rows else None
+
+
+def _rest_of_percent(written: str) -> str:
+    """100 minus a percentage, written with as many decimals ("95,8" -> "4.2")."""
+    text = written.replace(",", ".")
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    return f"{max(100 - float(text), 0):.{decimals}f}"
 
 
 def _share_count(written: str, size: int, threshold: int) -> int | None:
