@@ -728,7 +728,9 @@ def _key_values(table: TableModel, name: str) -> bool:
 # The legal form a firm's name ends with, in the Nordic countries and the common international ones.
 # (Rust regex syntax: evaluated by Polars over the column.)
 _FIRM_FORM = (r"(?i)(?:^|[^\w/])(a/s|aps|ivs|i/s|k/s|p/s|amba|a\.m\.b\.a\.?|fmba|smba|ab|ab \(publ\)|hb|kb|asa|as|"
-              r"ans|da|sa|oy|oyj|ky|ehf|ltd|limited|plc|gmbh|ag|inc|llc|corp|s\.a\.|bv|nv|se)\.?\s*$")
+              r"ans|da|sa|oy|oyj|ky|ehf|ltd|limited|plc|gmbh|ag|inc|llc|corp|s\.a\.|bv|nv|se)\.?\s*"
+              # (a site after the name: "Equinor ASA (Sandsli)")
+              r"(?:\([^()]{1,40}\)\s*)?$")
 #: Values of a column looked at to tell whether it names firms.
 _FIRM_SAMPLE = 10_000
 #: Tables up to this many rows are looked at in Python (the same patterns, Python's syntax is the same here).
