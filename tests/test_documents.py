@@ -202,6 +202,15 @@ def pptx_small_cell(d: Path) -> Path:
     return make_pptx(d / "talk.pptx", [{"texts": ["Intro"]}, {"texts": ["Counts"], "table": SMALL}])
 
 
+def pptx_top_firms_under_the_slide_title(d: Path) -> Path:
+    # the slide's title says the rows are the five largest exporters: each row is one firm's own values
+    rows = [["Virksomhed", "Eksport (mio. kr.)", "Ansatte"], ["Virksomhed 1", "41233,9", "3120"],
+            ["Virksomhed 2", "12408,7", "1402"], ["Virksomhed 3", "8821,0", "977"], ["Virksomhed 4", "5120,4", "655"],
+            ["Virksomhed 5", "3304,2", "412"]]
+    return make_pptx(d / "talk.pptx", [{"texts": ["De fem største eksportører i fødevareindustrien, 2021"],
+                                        "table": rows}])
+
+
 def pptx_notes_cpr(d: Path) -> Path:
     return make_pptx(d / "talk.pptx", [{"texts": ["Intro"]}, {"texts": ["Results"], "notes": f"Check cpr {CPR[0]}"}])
 
@@ -520,6 +529,7 @@ CASES: list[tuple[Callable[[Path], Path], Verdict, set[str]]] = [
     (docx_deleted_cpr, Verdict.FAIL, {"DOC005"}),
     (docx_deleted_count, Verdict.REVIEW, {"DOC005"}),
     (docx_deleted_count_beside_table_two, Verdict.REVIEW, {"DOC005"}),
+    (pptx_top_firms_under_the_slide_title, Verdict.FAIL, {"MIC001"}),
     (docx_text_cpr, Verdict.FAIL, {"PID003"}),
     (docx_hidden_text, Verdict.REVIEW, {"DOC005"}),
     (docx_embedded, Verdict.REVIEW, set()),  # a damaged embedded workbook: FIL001 on the member

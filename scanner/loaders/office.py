@@ -728,7 +728,10 @@ def _drawing_text(pkg: _Package, part: str, place: Place, out: DocumentContent, 
             n_tables += 1
             got = tables.pop()
             if got:
-                out.tables.append(DocTable(square(got), place.with_element(f"table {n_tables}"), "slide"))
+                # (the slide's text above it, its title first: the table's caption, "De fem største eksportører")
+                caption = "\n".join(p for p in paragraphs[-CAPTION_PARAGRAPHS:] if p.strip())
+                out.tables.append(DocTable(square(got), place.with_element(f"table {n_tables}"), "slide",
+                                           caption=caption))
         elif tag in ("sp", "graphicFrame"):
             if not skip_shape:
                 paragraphs.extend(p for p in shape if p.strip())

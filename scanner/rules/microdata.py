@@ -192,7 +192,8 @@ _NUMBER_WORD = r"(?:\d{1,3}|to|tre|fire|fem|seks|syv|otte|ni|ti|tyve|två|fyra|s
 _TOP_UNIT_WORDS = (r"(?:virksomhed\w*|firm\w*|compan\w*|f(?:ö|o)retag\w*|selskab\w*|foretak\w*|bedrift\w*|"
                    r"arbejdsgiver\w*|arbetsgivar\w*|employers?|yritys\w*|indkomst\w*|inkomst\w*|incomes?|"
                    r"l(?:ø|o)nn?\w*|wages?|salar\w*|personer|persons|people|earners?|patients?|patienter|"
-                   r"pasienter|potila\w*|henkil(?:ö|o)\w*)")
+                   r"pasienter|potila\w*|henkil(?:ö|o)\w*|eksport(?:ø|o)r\w*|export(?:ö|o)r\w*|exporters?|"
+                   r"import(?:ø|ö|o)r\w*|importers?|producent\w*|produsent\w*|producers?|rederi\w*|kunder|customers?)")
 _TOP_UNITS = lazy_compile(
     r"(?<![\w])(?:(?:top|de|the|sveriges|danmarks|norges)[ -]?)?" + _NUMBER_WORD + r"\s+(?:st(?:ø|oe|ö|o)rst\w*|"
     r"largest|biggest|h(?:ø|oe|ö|o)jeste|h(?:ö|o)gsta|highest|suurinta|suurimmat|top)\s+(?:\w+\s+)?"
