@@ -1881,10 +1881,13 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
             if stats:
                 tables = [_retitled(t, _collapse_names(list(t.table.names), stats)) for t in tables]
         _remember_size(command, text, state)
-        if _R_QUANTILE.match(_last_command(command)) or "quantile(" in command:
-            # quantile()'s names are its levels ("10%", "50%"; "formue.10%" under aggregate()): percentiles, not
-            # shares or counts
+        if _R_QUANTILE.match(_last_command(command)):
+            # quantile()'s names are its levels ("10%", "50%"): percentiles, not shares or counts
             tables = [_retitled(t, [_percentile_name(n) for n in t.table.names]) for t in tables]
+        elif "quantile(" in command:
+            # aggregate()'s "formue.10%" beside its group's "formue.n": percentiles of groups of that size
+            tables = [_retitled(t, [_percentile_name(n) for n in t.table.names])
+                      if any(re.fullmatch(r"\s*(?:[\w.]+\.)?n\s*", n) for n in t.table.names) else t for t in tables]
         of = _R_SUMMARY_OF.match(_last_command(command))
         n = state.sizes.get(of.group(1)) if of else None
         if n is not None:

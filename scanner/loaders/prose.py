@@ -154,6 +154,8 @@ _PROSE_UNITS = lazy_compile(
     re.IGNORECASE)
 # Words before the number that make it a label, a bound or a range, not a count: "Table 2 patients", "with 2
 # children", "more than 2 persons", "aged 1 year", "cells of 1 or 2 persons".
+# A ratio after a number and its noun: "1 case : 4 controls", "1 case/5 kontroller".
+_RATIO_AFTER = lazy_compile(r"[ \t]*[:/][ \t]*\d")
 _NOT_A_COUNT_BEFORE = lazy_compile(r"(?:table|figure|fig\.|model|step|group|panel|appendix|section|chapter|wave|"
                                  # (a kind or a stage: "diabetes type 1 hos voksne", "grad 2", "stage 1 patients")
                                  r"type|typ|tyyppi|grad|grade|stage|stadie|stadium|fase|phase|"
@@ -272,7 +274,8 @@ _PART_OF_NAMED = lazy_compile(
 # Finnish puts a numeral's modifiers between it and the noun in the partitive: "kaksi 75 vuotta täyttänyttä
 # naista" (two women aged 75 or over), "kolme pientä yritystä".
 _FINNISH_UNITS = lazy_compile(
-    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|kaksi|kolme|yksi)[ \t]+(?:[\w-]+[ \t]+){1,3}?(?:henkilöä|potilasta|lasta|naista|"
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|kaksi|kolme|yksi)(?![ \t\u00a0]\d{3}\b)[ \t]+(?:(?!\d)[\w-]+[ \t]+){1,3}?"
+    r"(?:henkilöä|potilasta|lasta|naista|"
     r"miestä|yritystä|työntekijää|tapausta|kuolemaa|asiakasta|opiskelijaa|oppilasta|vastaajaa|tyttöä|poikaa|"
     r"äitiä|isää|vanhusta|eläkeläistä)\b", re.IGNORECASE)
 
@@ -300,6 +303,10 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
         word = m.group(1).lower()
         if word in _NORDIC_ONLY and m.group(3).lower() not in _NORDIC_NOUN_WORDS:
             continue
+        if word in ("én", "ét") and m.group(2):
+            continue  # (the accented one only right before its noun: "én for kvinder" is one table for women)
+        if _RATIO_AFTER.match(text, m.end()):
+            continue  # a ratio, no count: "1 case : 4 kontroller" (a matching design)
         if m.group(2) and _SUPERLATIVE.fullmatch(m.group(2).strip()):
             continue  # "the two largest firms": how a dominance rule is worded, not a count of firms
         value = int(word) if word.isdigit() else _NUMBER_WORDS[word]
