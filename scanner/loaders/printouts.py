@@ -1777,6 +1777,19 @@ def _stata_tabstat_by(lines: list[_Line], command: str) -> list[ListedTable]:
     return [table] if table is not None else []
 
 
+def _displayed_count(text: str, line: int) -> list[ListedTable]:
+    """A one-line output that names a count and gives it ("Antal fædre ..., Fanø: 2", R's cat() of one): a
+    one-cell table of that count."""
+    from scanner.loaders.prose import NAMED_COUNT
+
+    m = NAMED_COUNT.search(text) if ":" in text or "=" in text else None
+    if m is None:
+        return []
+    label = " ".join(text[:m.start(1)].rstrip(" :=").split())[:200]
+    table = TextTable(["label", "n"], [[label, m.group(1)]], line, "displayed-count", (line,))
+    return [ListedTable(table, (line,), Origin.TABULATION, "a count displayed after its name")]
+
+
 def _read_command(language: Language, command: str, tool: str) -> tuple[str, str]:
     """The command that printed a block as the readers take it (Stata's and R's last echoed command), and
     what printed it (value-free). Not for SAS, whose procedure comes from the log's state."""
@@ -4491,6 +4504,8 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
                     elif read.language is Language.STATA:
                         # ("display loenind[1017]": one observation's value)
                         part.tables.extend(_stata_subscripted([_Line(line, one.strip("\r\n"))], command))
+                    # a count displayed after its name ("Antal fædre under 20 år ..., Fanø: 2"): one cell
+                    part.tables.extend(_displayed_count(one.strip("\r\n"), line))
                 continue
             for piece_start, piece_end in _pieces(buf, start, end):
                 text = decode(buf[piece_start:piece_end].tobytes(), codec)

@@ -206,6 +206,18 @@ _ONE_UNIT_SHARE = lazy_compile(
 
 # The only one of a kind ("den eneste kvinde dømt for brandstiftelse", "the only woman convicted"): a count of 1.
 # (Not Swedish "man", a pronoun: "det enda man kan göra".)
+# A count after its name and a colon or equals sign: "Antal kvinder i Dragør med F20-diagnose i 2018: 1", "Number of
+# women with the diagnosis: 2", "Antall personer = 2"; and "only 2" of a group ("boede kun 2 på Bornholm").
+NAMED_COUNT = lazy_compile(r"(?i)(?<![\w])(?:antal|antall|antalet|number of|count of|lukumäärä|lkm)\b"
+                            # (not a number of years, days or kroner: "Antal år: 2")
+                            r"(?![ \t]+(?:år|aar|dage|døgn|dygn|timer|uger|veckor|måneder|månader|gange|ganger|gånger|"
+                            r"years?|days?|hours?|weeks?|months?|times|kr|kroner|kronor|episodes?|visits?|besøg))"
+                            r"[^:=\n]{0,100}?"
+                            r"[:=][ \t]*(\d{1,2})(?![\d.,]*\d)(?![ \u00a0]\d{3})"
+                            r"(?![ \t]*(?:%|pct|procent|prosent|percent|år|years?|kr|dkk|sek|nok|eur|mio|mill))")
+_ONLY_N = lazy_compile(r"(?i)(?<![\w])(?:kun|only|endast|bara|bare|vain|ainoastaan)[ \t]+(\d{1,2}|to|två|two|kaksi)"
+                       r"(?![\d.,]*\d)(?![ \t]*(?:%|pct|procent|prosent|percent|år|years?|gange|times|dage|days|"
+                       r"uger|weeks|måneder|months|timer|hours|kr|mio))")
 _THE_ONLY = lazy_compile(r"(?<![\w])(?:den eneste|det eneste|den enda|den ende|den einaste|the only|the single|"
                          r"ainoa|ainut)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:kvinde|kvinna|kvinne|mand|mann|woman|"
                          r"nainen|mies|pige|dreng|girl|boy|child|barn|patient|pasient|potilas|person|individual|"
@@ -329,6 +341,8 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_ONE_UNIT_SHARE, lambda m: 1),
                (_THE_ONLY, lambda m: 1),
                (_ONE_UNIT, lambda m: 1),
+               (NAMED_COUNT, lambda m: int(m.group(1))),
+               (_ONLY_N, lambda m: _numeral(m.group(1))),
                (_REST_NAMED, _rest_of_group),
                (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)))
     for pattern, value_of in counted:
