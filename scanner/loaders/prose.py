@@ -636,7 +636,9 @@ def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
 _EXTREME_WORD = (r"(?:highest|lowest|oldest|youngest|largest|smallest|maximum|minimum|median|percentile|"
                  r"h(?:ø|o|ö)(?:j|y|g)este?|h(?:ö|o)gsta|laveste|lägsta|lagsta|(?:æ|ä|a|e)ldste?|äldsta|yngste|"
                  r"yngsta|st(?:ø|ö)rste|största|mindste|minsta|korkein|matalin|vanhin|nuorin|\w*median\w*|"
-                 r"\w*percentil\w*|\d{1,2}-percentil\w*)")
+                 r"\w*percentil\w*|\d{1,2}-percentil\w*|"
+                 # (the short forms before their number: "min 23, max 61", "maks: 61")
+                 r"(?:min|max|maks)(?=[ \t]*[:=]?[ \t]*-?\d))")
 _PROSE_EXTREME = lazy_compile(
     r"(?<![\w-])" + _EXTREME_WORD + r"\b[^.;\n\d]{0,60}?(?<![\w.,])(-?\d{1,3}(?:[ .,\u00a0]\d{3})*(?:[.,]\d+)?)"
     r"(?![\d.,]*[ \t~\\]*(?:%|pct|procent|prosent|percent))"
@@ -646,7 +648,9 @@ _PROSE_EXTREME = lazy_compile(
 # personer", "For de 7 virksomheder", "Blandt de 6 fødsler", "bland de 4 kvinnliga styrelseordförandena".
 _SMALL_GROUP = lazy_compile(
     r"(?:(?:among|of|for|in|blandt|blant|bland|av|af|for|för|blant)[ \t]+(?:the|de|dei|disse|dessa|these)[ \t]+"
-    r"(\d{1,2})[ \t]+(?!\d)[\w-]+)|(?<![\w.,/])(\d{1,2})[ \t]+(?:(?!\d)[\w-]+[ \t]+)?(?:" + _UNIT_NOUNS + r")\b",
+    r"(\d{1,2})[ \t]+(?!\d)[\w-]+)|(?<![\w.,/])(\d{1,2})[ \t]+(?:(?!\d)[\w-]+[ \t]+)?(?:" + _UNIT_NOUNS + r")\b"
+    # (a group's size in brackets after its name: "Ahvenanmaa (n=4): min 23, max 61")
+    r"|\(\s*n\s*=\s*(\d{1,2})\s*\)",
     re.IGNORECASE)
 
 
@@ -669,6 +673,8 @@ def extremes_in_prose(text: str, first_line: int, review_below: int = EXTREME_RE
         begin, start = start, end
         window = previous + " " + sentence
         previous = sentence
+        if "|" in sentence or "&" in sentence:
+            continue  # a table's rows (a pipe or LaTeX table): its own readers judge them
         # (not a bound: "at least 3 firms", "over 80 år")
         sizes = [int(g) for m in _SMALL_GROUP.finditer(window) for g in m.groups() if g
                  and not _NOT_A_COUNT_BEFORE.search(window, max(0, m.start() - 20), m.start())]
