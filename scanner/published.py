@@ -292,21 +292,27 @@ _LEVELS = {"land": 0, "landet": 0, "country": 0, "region": 1, "landsdel": 1, "fy
            "parish": 3, "postnummer": 3}
 
 
-def _level_rank(text: str) -> int | None:
+def _level_rank(text: str, depths: bool) -> int | None:
     """A row's level as a level column writes it: a level's word ("region", "Kommun"; "totalt" above all), or
-    a small depth number ("0", "1", "2")."""
+    (``depths``: the column is named as levels) a small depth number ("0", "1", "2")."""
     word = text.strip().lower()
     if word in _LEVELS:
         return _LEVELS[word]
     if is_margin_label(word):
         return -1
-    return int(word) if word.isdigit() and len(word) == 1 else None
+    if word.endswith(".0"):
+        word = word[:-2]
+    return int(word) if depths and word.isdigit() and len(word) == 1 else None
 
 
-def _level_groups(levels: Sequence[str]) -> list[tuple[int, list[int]]]:
+# A column named as the level of each row's area: "niveau", "Nivå", "level", "aluetaso".
+_LEVEL_NAME = lazy_compile(r"(?i)^\s*(?:niveau|niv(?:å|a|aa)|level|taso|aluetaso|depth|hierarki\w*)\s*$")
+
+
+def _level_groups(levels: Sequence[str], depths: bool = False) -> list[tuple[int, list[int]]]:
     """Rows of a higher level with the rows of the next level right under them, by a column naming each
-    row's level ("region", then its "kommune" rows; or its depth, 1 then 2)."""
-    rank = [_level_rank(x) for x in levels]
+    row's level ("region", then its "kommune" rows; or, ``depths``, its depth, 1 then 2)."""
+    rank = [_level_rank(x, depths) for x in levels]
     if sum(r is not None for r in rank) < len(levels) / 2:
         return []
     groups: list[tuple[int, list[int]]] = []
@@ -343,7 +349,8 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
         return [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d.name).to_list()]
 
     # a column naming each row's level ("Nivå": Län, Kommun; "niveau": 0, 1, 2), beside a code and a name
-    level_dim = next((d for d in dims if len(dims) > 1 and _level_groups(texts(d))), None)
+    level_dim = next((d for d in dims if len(dims) > 1
+                      and _level_groups(texts(d), _LEVEL_NAME.match(d.name) is not None)), None)
     if len(dims) == 3 and level_dim is None:
         return
     label_dim = next(d for d in reversed(dims) if d is not level_dim) if level_dim is not None else dims[-1]
@@ -353,7 +360,7 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
     if not groups:
         checked = False
         if level_dim is not None:
-            groups = _level_groups(texts(level_dim))
+            groups = _level_groups(texts(level_dim), _LEVEL_NAME.match(level_dim.name) is not None)
         elif len(dims) == 1 and (raw := _raw_labels(table, label_dim.name)) is not None:
             groups = _indent_groups(raw)
         if not groups and len(dims) == 1:

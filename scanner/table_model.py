@@ -1415,7 +1415,10 @@ def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
         return True
     # an unnamed first column of rising whole numbers: the index of a filtered frame written by pandas' to_csv()
     # (agg[agg[0] >= 3]: 0, 1, 2, 4, 5, ...), its gaps the rows left out
-    return c.index == 0 and named in _UNNAMED_INDEX and sample.height >= 10 and first >= 0 and bool((steps > 0).all())
+    # (a sorted list of keys rises too, but its numbers are far larger than the rows: an index has at most ten
+    # times as many rows as are left)
+    return c.index == 0 and named in _UNNAMED_INDEX and sample.height >= 10 and first >= 0 \
+        and bool((steps > 0).all()) and float(values.max()) < 10 * sample.height
 
 
 #: Names of a first column that numbers the rows when its values run 0..n-1 or 1..n (20 rows or more), before

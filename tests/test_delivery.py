@@ -924,3 +924,25 @@ def test_a_small_mark_of_one_year_says_nothing_of_another_years_cell() -> None:
     # the same year (a mean's sheet beside the sum's): the value shown rests on fewer than 3
     assert [(b, a) for b, a, _, _ in shown_where_small([marked, shown], 3, ["Middelindkomst 2021", "Sum 2021"])] \
         == [(1, 0)]
+
+
+def test_tables_of_one_layout_for_other_areas_give_nothing_away(tmp_path: Path) -> None:
+    # Lolland's months beside Bornholm's: the same layout, counts of other people (few agree); Bornholm's "<3" for
+    # June says nothing of Lolland's June, 10
+    months = ["Januar", "Februar", "Marts", "April", "Maj", "Juni", "Juli", "August"]
+    lolland = "Måned;Antal\n" + "".join(f"{m};{n}\n" for m, n in zip(months, [9, "<3", 8, 12, 7, 10, 11, 9],
+                                                                      strict=True))
+    bornholm = "Måned;Antal\n" + "".join(f"{m};{n}\n" for m, n in zip(months, [5, 4, 6, 7, 3, "<3", 6, 4],
+                                                                       strict=True))
+    files = _scan(_folder(tmp_path / "levering", {"tilskadekomne_lolland_2022.csv": lolland,
+                                                  "tilskadekomne_bornholm_2022.csv": bornholm}))
+    assert all(r.verdict is Verdict.PASS for r in files.values()), {k: r.findings for k, r in files.items()}
+
+
+def test_a_grand_total_of_another_year_completes_nothing(tmp_path: Path) -> None:
+    quarters = "Kvartal;Antal\nKvartal 1;16\nKvartal 2;12\nKvartal 3;14\nKvartal 4;19\nTotalt;61\n"
+    months = ("Måned;Antal\nJanuar;7\nFebruar;5\nMarts;6\nApril;8\nMaj;6\nJuni;5\nJuli;4\nAugust;..\n"
+              "September;..\nOktober;7\nNovember;5\nDecember;6\n")
+    files = _scan(_folder(tmp_path / "levering", {"dodsfall_jonkoping_2021_kvartal.csv": quarters,
+                                                  "foertidspension_skive_2022_maaned.csv": months}))
+    assert all(r.verdict is Verdict.PASS for r in files.values()), {k: r.findings for k, r in files.items()}

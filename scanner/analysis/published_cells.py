@@ -300,6 +300,9 @@ _SIZE_TOKENS = frozenset({"n", "antal", "antall", "count", "nobs", "obs", "total
                           # residents of an institution ("Beboere" of a nursing home), and the tested of a test
                           # positivity ("tested", "Testede", "Testade")
                           "beboere", "beboerne", "boende", "beboarna", "tested", "testede", "testade",
+                          # the denominator of a quality indicator ("Nævner" beside "Tæller" and "Andel (%)")
+                          "nævner", "naevner", "nevner", "nämnare", "namnare", "nimittäjä", "nimittaja",
+                          "denominator",
                           "testet", "testattu", "testatut",
                           "tyovoima", "työvoima", "arbeidsstyrke", "arbeidsstyrken", "arbetskraft", "arbetskraften",
                           "arbejdsstyrke", "arbejdsstyrken", "labour", "labor", "force", "utflyttare", "inflyttare",

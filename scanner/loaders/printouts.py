@@ -1745,8 +1745,8 @@ def _stata_tabstat_by(lines: list[_Line], command: str) -> list[ListedTable]:
     m = _TABSTAT_STATS.search(command.rsplit("\n", 1)[-1].split(",", 1)[-1])
     stats = [_TABSTAT_NAMES.get(t.lower(), t.upper() if re.fullmatch(r"p\d{1,2}", t.lower()) else t)
              for t in (m.group(1).split() if m else [])]
-    if len(stats) < 2:
-        return []
+    if len(stats) < 2 or "N" not in stats:
+        return []  # (without the groups' sizes the stacked lines say nothing the first reading misses)
     header: list[str] | None = None
     label_name = ""
     groups: list[tuple[str, list[list[str]], int]] = []

@@ -181,7 +181,7 @@ def linked_tables(tables: Sequence[TextTable], titles: Sequence[str] | None = No
     its numbers fill the cells this one hides; or (with the tables' ``titles``: sheet names, captions, file
     names) the table is of one area's parts and the other publishes that area's row. The recoverable-
     suppression rule then audits the table returned."""
-    return linked_margins(tables) + filled_from_twin(tables) + (named_totals(tables, titles) if titles else [])
+    return linked_margins(tables, titles) + filled_from_twin(tables) + (named_totals(tables, titles) if titles else [])
 
 
 def named_totals(tables: Sequence[TextTable], titles: Sequence[str]) -> list[tuple[int, int, TextTable]]:
@@ -351,11 +351,13 @@ def figure_margins(labels: Sequence[str]) -> list[TextTable]:
     return out
 
 
-def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTable]]:
+def linked_margins(tables: Sequence[TextTable], titles: Sequence[str] | None = None
+                   ) -> list[tuple[int, int, TextTable]]:
     """Tables with a suppressed cell whose missing margin another table publishes: ``Table 1`` counts by sex
     (``Kvinder 201``), ``Table 2`` by sex and region with ``Kvinder ... ..``. Each is returned (with its index
     in ``tables`` and the index of the table the margin comes from) with that margin added (a total column,
-    or a total row, from the other table)."""
+    or a total row, from the other table). ``titles`` (file or sheet names with their titles): no grand total
+    is taken from a table whose title names another year or group (see :func:`_other_groups`)."""
     from scanner.loaders.base import SUPPRESSION_MARKER
     from scanner.names import is_margin_label
 
@@ -409,7 +411,7 @@ def linked_margins(tables: Sequence[TextTable]) -> list[tuple[int, int, TextTabl
                     margin = {_link_label(r[0]): r[k] for r in t.rows}
                     if (i, margin) not in margins:
                         checked.append((i, margin))
-    out: list[tuple[int, int, TextTable]] = [*_grand_totals(tables), *_summing_rows(tables)]
+    out: list[tuple[int, int, TextTable]] = [*_grand_totals(tables, titles), *_summing_rows(tables)]
     for k, t in enumerate(tables):
         if len(t.names) < 3 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
@@ -546,7 +548,8 @@ def _summing_rows(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextT
                                         lines)
 
 
-def _grand_totals(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextTable]]:
+def _grand_totals(tables: Sequence[TextTable], titles: Sequence[str] | None = None
+                  ) -> Iterator[tuple[int, int, TextTable]]:
     """One-way tables (a label and a count) with a suppressed cell and no total row, each with a grand total
     another table publishes added as that row: a key figure ("Antall dødsfall i alt;204") or another table's
     total row of counts ("Totalt;204" under "Antall"). Which total is the table's is not known: every one is
@@ -577,6 +580,8 @@ def _grand_totals(tables: Sequence[TextTable]) -> Iterator[tuple[int, int, TextT
         for src, value in totals:
             if src == k or value in seen or len(seen) >= _MAX_GRAND_TOTALS:
                 continue
+            if titles and k < len(titles) and src < len(titles) and _other_groups(titles[k], titles[src]):
+                continue  # (titles of other years or groups: a total of other units)
             seen.add(value)
             lines = (*t.lines, t.lines[-1]) if t.lines else ()
             yield k, src, TextTable(list(t.names), [*t.rows, [LINKED_TOTAL, value]], t.data_line, t.kind, lines)
@@ -1099,7 +1104,8 @@ def shown_where_small(tables: Sequence[TextTable], threshold: int, titles: Seque
             for b in members:
                 u = tables[b]
                 shown = [(i, c) for i, c in marks if c < len(u.rows[i]) and _number_text(u.rows[i][c]) is not None]
-                if b == a or not shown or (titles and _other_groups(titles[a], titles[b])):
+                if b == a or not shown or (titles and _other_groups(titles[a], titles[b])) \
+                        or _other_counts(tables[a], u):
                     continue
                 rows = [[r[0] if r else "", *([""] * (len(u.names) - 1))] for r in u.rows]
                 for i, c in shown:
@@ -1107,6 +1113,29 @@ def shown_where_small(tables: Sequence[TextTable], threshold: int, titles: Seque
                 out.append((b, a, TextTable(list(u.names), rows, u.data_line, u.kind, u.lines, u.dimensions),
                             tuple(shown)))
     return out
+
+
+def _other_counts(t: TextTable, u: TextTable) -> bool:
+    """Whether two tables of one layout count other populations: every number both print is a whole number of
+    the same size (counts of one kind, not a mean beside a sum), at least three are compared, and fewer than
+    half agree (the months of Lolland beside those of Bornholm)."""
+    compared = agree = 0
+    ratios: list[float] = []
+    for r, q in zip(t.rows, u.rows, strict=False):
+        for c in range(1, min(len(r), len(q))):
+            a, b = _number_text(r[c]), _number_text(q[c])
+            if a is None or b is None:
+                continue
+            if not (a.lstrip("+-").isdigit() and b.lstrip("+-").isdigit()):
+                return False
+            compared += 1
+            agree += a == b
+            x, y = abs(int(a)), abs(int(b))
+            if x and y:
+                ratios.append(max(x, y) / min(x, y))
+    ratios.sort()
+    similar = bool(ratios) and ratios[len(ratios) // 2] <= 3
+    return compared >= 3 and agree * 2 < compared and similar
 
 
 def _other_groups(first: str, second: str) -> bool:
