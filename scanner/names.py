@@ -382,7 +382,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      # "Dependent Variable Encoding": the internal value of a category, no count)
                      r"asymptotic_significance\w*|exact_sig\w*|sig|significance|internal_value"),
         # ("andelsbolig", "andelsforening": a co-operative dwelling or society is no share)
-        ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel(?!s[a-zæøåäö]{3})\w*|share|rate|ratio|prop|proportion|"
+        ("share", r"pct|percent\w*|procent\w*|prosent\w*|andel(?!s[a-zæøåäö]{3})\w*|osuus\w*|share|rate|ratio|prop|"
+                  r"proportion|"
                   r"frequency_?pct|cum_?pct|cum|cumulative|kumulativ\w*|%|"
                   # (an allele's frequency among the chromosomes observed: PLINK's MAF beside NCHROBS)
                   r"maf|a1_?freq|alt_?freq\w*"),

@@ -1400,6 +1400,9 @@ def _is_row_index(sample: pl.DataFrame, c: ColumnInfo) -> bool:
     """A column numbering the rows 1..n or 0..n-1: R row names, a pandas index, a Stata ``_n``. As a
     dimension it would make every row its own cell and hide row-level data."""
     named = c.name.strip().lower()
+    if sample.height == 1 and c.index == 0 and named in _UNNAMED_INDEX and len(sample.columns) > 1:
+        # one row printed with its number (a tibble's "1", a data frame's): the number is no count
+        return sample.get_column(c.name).to_list() in ([1], [1.0], ["1"])
     if sample.height < 2 or not (
             (c.index == 0 and named in _ROW_INDEX_NAMES)
             # psych::describe() numbers the variables it describes in "vars", beside their names
