@@ -172,8 +172,8 @@ _SUPERLATIVE = lazy_compile(r"(?i)largest|biggest|smallest|highest|lowest|st(ø|
 # Deaths counted by their verb: "2 died", "døde 2", "2 dog", "kuoli 2" (a small count of deaths is one whatever
 # the noun: "Of the 14 patients ..., 2 died within 90 days").
 _DEATHS = lazy_compile(r"(?i)(?<![\w.,/<>≤≥=+-])(\d{1,2})[ \t]+(?:of them[ \t]+|af dem[ \t]+|av dem[ \t]+)?"
-                       r"(?:died|døde|dog|dödde|kuoli|kuolivat)\b"
-                       r"|\b(?:died|døde|dog|dödde|kuoli|kuolivat)[ \t]+(\d{1,2})\b"
+                       r"(?:died|døde|dog|dödde|avled|avlidit|omkom|omkommet|kuoli|kuolivat)\b"
+                       r"|\b(?:died|døde|dog|dödde|avled|avlidit|omkom|omkommet|kuoli|kuolivat)[ \t]+(\d{1,2})\b"
                        r"(?![ \t]*(?:år|years?|dage|days?|dagar|døgn|vuotta|päivää|måneder|months?|%|pct|procent))")
 
 
