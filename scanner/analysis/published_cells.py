@@ -699,13 +699,17 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
         # too: the share of the group with the event; a rate per 1,000 or per person-year is not read so)
         rate = col.statistic == "share" and _RATE_WORD.search(col.name) is not None and not rate_named(col.name) \
             and _PERSON_TIME.search(col.name) is None
-        if col.kind is not ColumnKind.NUMERIC or col.is_count or (col.statistic != "mean" and not rate) \
+        # (a column named after an event with fractions beside the group's size, "dod_1ar 0.050" beside "n 40":
+        # the mean of its 0/1 indicator, pandas' groupby().mean() of it)
+        unnamed = col.statistic is None and not col.count_named and not col.integral
+        if col.kind is not ColumnKind.NUMERIC or col.is_count \
+                or (col.statistic != "mean" and not rate and not unnamed) \
                 or col.embedded or col.name == size or col.name in dims:
             continue
         values = table.sample.get_column(col.name).cast(float)
         present = values.drop_nulls().drop_nans()
         if present.len() < 1 or present.min() < 0 or not ((present > 0) & (present < 1)).any() \
-                or (rate and present.max() > 1):
+                or ((rate or unnamed) and present.max() >= 1) or (unnamed and half_unit(present) > 0.0005):
             continue
         n = table.sample.get_column(size).cast(float).to_numpy()
         half = half_unit(present)
