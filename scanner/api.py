@@ -803,7 +803,17 @@ def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: Fil
     :mod:`scanner.document_scan`); embedded files go to ``members`` when it is a list."""
     from scanner.document_scan import scan_document
 
-    return scan_document(entry, config, key, facts, analyse_table, members)
+    findings = scan_document(entry, config, key, facts, analyse_table, members)
+    if entry.kind in (FileKind.SVG, FileKind.HTML) and entry.size <= _MARKUP_ID_BYTES:
+        # markup's every byte is text: a person number in a figure's title, an XML comment or an attribute
+        # (a tooltip) is read as in a text file; kinds the document's own reading found are not reported twice
+        seen = {f.rule for f in findings}
+        findings.extend(f for f in _scan_text_identifiers(entry, config, key, facts, 1) if f.rule not in seen)
+    return findings
+
+
+#: SVG and HTML files up to this size have their bytes searched for identifiers as text too.
+_MARKUP_ID_BYTES = 64 << 20
 
 
 # --- which scan reads which kind -------------------------------------------------------------------

@@ -1184,3 +1184,15 @@ def test_word_table_1_rows_under_the_header_are_data(tmp_path: Path) -> None:
             ["N", "412", "389"]]
     f = scan(make_docx(tmp_path / "table1.docx", w_table(rows)))
     assert f.verdict is Verdict.FAIL, _detail(f)
+
+
+@pytest.mark.parametrize(("note", "verdict"), [(f"(ekskl. {CPR[0]})", Verdict.REVIEW),
+                                               ("(ekskl. 2019-2020)", Verdict.PASS)])
+def test_a_person_number_in_a_figures_title_is_found(tmp_path: Path, note: str, verdict: Verdict) -> None:
+    svg = ('<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">\n'
+           f'<!-- Indkomst omkring jobtab {note} -->\n<text x="10" y="20">Indkomst omkring jobtab {note}</text>\n'
+           '<rect x="10" y="30" width="50" height="40"/>\n</svg>\n')
+    (tmp_path / "fig.svg").write_text(svg, encoding="utf-8")
+    (result,) = api.scan([tmp_path / "fig.svg"], load_config(), jobs=1).files
+    assert result.verdict is verdict, result.findings
+    assert CPR[0] not in json.dumps([f.message + f.evidence.text for f in result.findings])
