@@ -1151,7 +1151,7 @@ def _other_groups(first: str, second: str) -> bool:
     return bool((a and _ALL_WORD.search(second)) or (b and _ALL_WORD.search(first)))
 
 
-_YEAR = lazy_compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_YEAR = lazy_compile(r"(?<![^\W_])(?:19|20)\d\d(?!\d)")  # (not in a code: "SUN2000")
 
 
 @dataclass(frozen=True, slots=True)
