@@ -268,11 +268,19 @@ _WORD_PATTERNS = {bit: _word_pattern(words) for bit, words in
                   ((CTX_PERSON, PERSON_WORDS), (CTX_BUSINESS, BUSINESS_WORDS), (CTX_NEGATIVE, NEGATIVE_WORDS))}
 
 
-def _scan_buffer(buf: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray]:
-    from kernels.pid import scan_bytes
+# Six digits in a row: no shape is shorter (a 6+4 CPR starts with them).
+_SIX_DIGITS = lazy_compile(rb"[0-9]{6}")
 
-    kw, off, cls = _keywords()
+
+def _scan_buffer(buf: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray]:
+    from kernels.pid import N_SHAPES, scan_bytes
+
     n = buf.shape[0]
+    if n <= SMALL_BYTES and _SIX_DIGITS.search(buf.tobytes()) is None:
+        # a small text without six digits in a row (most published tables): no candidate and no shape to count,
+        # found by one C search instead of the kernel's call (interpreted, before Numba is loaded)
+        return np.empty((0, 8), np.int64), np.zeros(N_SHAPES, dtype=np.int64)
+    kw, off, cls = _keywords()
     block = RUN_BLOCK if n > SMALL_BYTES else 0
     if threads <= 1 or n < 2 * CHUNK_BYTES:
         return scan_bytes(buf, 0, n, CONTEXT_BYTES, kw, off, cls, block)
