@@ -4332,6 +4332,14 @@ _DT_ROW = lazy_compile(r"^\d+:$")
 _DECIMALS_ONLY = lazy_compile(r"^[^|\d]*\|?(?:[\s|]*[-+]?\d*\.\d+)+[\s|]*$")
 
 
+def _describes_persons(names: Sequence[str]) -> bool:
+    """Columns of two attributes of a person or more, an age among them ("KOEN ALDER KOMNAVN")."""
+    from scanner.names import PERSON_ATTRIBUTES, quasi_identifier_kind
+
+    kinds = {quasi_identifier_kind(n) for n in names}
+    return "age" in kinds and len(kinds & PERSON_ATTRIBUTES) >= 2
+
+
 def _without_obs(table: ListedTable) -> ListedTable:
     """A SAS PROC PRINT listing without its ``Obs`` column (the observation numbers 1..n it adds), and a
     printed data frame's listing without its row names (R's, unnamed: the rows' numbers in the frame, 312
@@ -4355,7 +4363,7 @@ def _without_obs(table: ListedTable) -> ListedTable:
         and numbers != list(range(numbers[0], numbers[0] + len(numbers)))
     origin, what = table.origin, table.what
     if t.names[0] == "Obs" and origin is Origin.OUTPUT and numbers == list(range(1, len(numbers) + 1)) \
-            and any(identifier_kind(n) for n in t.names[1:]):
+            and (any(identifier_kind(n) for n in t.names[1:]) or _describes_persons(t.names[1:])):
         # SAS PROC PRINT's observation numbers 1..n beside a key column, in a listing saved without the SAS
         # System's banner ("kontroll_taxvarden.lst" under its own TITLE: fastbet): a listing of observations
         origin, what = Origin.LISTING, "SAS PROC PRINT"

@@ -97,6 +97,15 @@ def is_aggregate(table: TableModel) -> bool:
         # name says so: head() of a register frame prints "FodelseAr Kon Kommun SjukPP" (days of sick pay)
         return c.is_count and (not person or c.count_named or c.name.strip().lower() in _GROUPBY_COUNT_NAMES)
 
+    # a person's exact age beside another attribute of theirs, nearly every row its own age (a PROC PRINT of
+    # patients: KOEN 2, ALDER 51, KOMNAVN, ANTAL_INDL 27): records, whatever a column is named (a table by sex
+    # and single-year age repeats each age per sex)
+    attributes = {quasi_identifier_kind(c.name) for c in table.columns} & PERSON_ATTRIBUTES
+    n_rows = table.n_sample_rows
+    exact_age = any(quasi_identifier_kind(c.name) == "age" and c.kind is ColumnKind.NUMERIC and c.integral
+                    and c.distinct >= max(5, 0.6 * n_rows) for c in table.columns)
+    if len(attributes) >= 2 and exact_age and n_rows >= 5:
+        return False
     if table.wide or any(counts(c) or c.statistic is not None for c in table.measures):
         return True
     n = table.n_sample_rows
