@@ -507,7 +507,11 @@ _MARGIN_WORDS = (r"i alt|ialt|total|totalt|totals|tot\.?|yhteensä|yhteensa|sum|
                  r"|alla|alt|overall|grand total|kaikki|\(all\)|totalsumma|hovedtotal|totalsum|kokonaissumma")
 _MARGIN_FORM = lazy_compile(
     # (a total over a period: "I alt 2015-2020", "Total 2019")
-    rf"^(?:(?:{_MARGIN_WORDS})(?:\s*[,(:;–-].*|\s+\d{{4}}(?:\s*[-–/]\s*\d{{2,4}})?)?"
+    rf"^(?:(?:{_MARGIN_WORDS})(?:\s*[,(:;–-].*|\s+\d{{4}}(?:\s*[-–/]\s*\d{{2,4}})?"
+    # (a total over a month or a quarter: "Summa oktober", "I alt 1. kvartal", "Total March 2023")
+    r"|\s+(?:\d\.?\s*)?(?:januar[iy]?|februar[iy]?|mar(?:ts|s|ch)|april|ma[ij]|may|juni?e?|juli?y?|august[i]?|"
+    r"september|o[ck]tober|november|december|kvartal|quarter|halvår|tammikuu|helmikuu|maaliskuu|"
+    r"huhtikuu|toukokuu|kesäkuu|heinäkuu|elokuu|syyskuu|lokakuu|marraskuu|joulukuu)\w*(?:\s+\d{4})?)?"
     r"|.+\s(?:i alt|ialt|total|totalt|yhteensä|yhteensa|samtliga)"
     r"|(?:hele|hela|koko|whole|all) (?:landet|riket|maa|country|befolkningen|population)"
     r"|(?:alle|alla|all|both|begge|båda|kaikki|samtliga) (?:aldre|åldrar|ages|aldersgrupper|åldersgrupper|køn|kön"
