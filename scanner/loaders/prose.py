@@ -218,6 +218,7 @@ NAMED_COUNT = lazy_compile(r"(?i)(?<![\w])(?:antal|antall|antalet|number of|coun
 _ONLY_N = lazy_compile(r"(?i)(?<![\w])(?:kun|only|endast|bara|bare|vain|ainoastaan)[ \t]+(\d{1,2}|to|två|two|kaksi)"
                        r"(?![\d.,]*\d)(?![ \t]*(?:%|pct|procent|prosent|percent|år|years?|gange|times|dage|days|"
                        r"uger|weeks|måneder|months|timer|hours|kr|mio))")
+_UNIT_BEFORE = lazy_compile(r"(?i)(?<![\w])(?:" + _UNIT_NOUNS + r")(?![\w])")
 _THE_ONLY = lazy_compile(r"(?<![\w])(?:den eneste|det eneste|den enda|den ende|den einaste|the only|the single|"
                          r"ainoa|ainut)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:kvinde|kvinna|kvinne|mand|mann|woman|"
                          r"nainen|mies|pige|dreng|girl|boy|child|barn|patient|pasient|potilas|person|individual|"
@@ -342,7 +343,10 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_THE_ONLY, lambda m: 1),
                (_ONE_UNIT, lambda m: 1),
                (NAMED_COUNT, lambda m: int(m.group(1))),
-               (_ONLY_N, lambda m: _numeral(m.group(1))),
+               # ("boede kun 2 på Bornholm": of the persons named before it in the sentence; "only two markets"
+               # of a method counts no units)
+               (_ONLY_N, lambda m: _numeral(m.group(1)) if _UNIT_BEFORE.search(
+                   text, max(0, m.start() - 150), m.start()) else 0),
                (_REST_NAMED, _rest_of_group),
                (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)))
     for pattern, value_of in counted:
