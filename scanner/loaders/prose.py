@@ -287,7 +287,7 @@ _PART_OF_NAMED = lazy_compile(
 # Finnish puts a numeral's modifiers between it and the noun in the partitive: "kaksi 75 vuotta täyttänyttä
 # naista" (two women aged 75 or over), "kolme pientä yritystä".
 _FINNISH_UNITS = lazy_compile(
-    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|kaksi|kolme|yksi)(?![ \t\u00a0]\d{3}\b)[ \t]+(?:(?!\d)[\w-]+[ \t]+){1,3}?"
+    r"(?<![\w.,/<>≤≥=+-])(\d{1,2}|kaksi|kolme|yksi)(?![ \t\u00a0]\d{3}\b)[ \t]+(?:[\w-]+[ \t]+){1,3}?"
     r"(?:henkilöä|potilasta|lasta|naista|"
     r"miestä|yritystä|työntekijää|tapausta|kuolemaa|asiakasta|opiskelijaa|oppilasta|vastaajaa|tyttöä|poikaa|"
     r"äitiä|isää|vanhusta|eläkeläistä)\b", re.IGNORECASE)
