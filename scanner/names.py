@@ -374,6 +374,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      r"vetosuhde|riskisuhde|hasardisuhde|oddskvot|oddsforhold|oddsratio|hasardkvot|riskkvot|"
                      r"lv_?(?:ala|yla)raja|luottamusv(?:ä|a)li\w*|ki_?(?:nedre|(?:ö|o)vre)|"
                      r"(lower|upper)_?(\d{2}_?)?(ci|cl|bound|limit|conf\w*)|(ci|cl|conf\w*)_?(lower|upper|low|high)|lcl|ucl|"
+                     # (a funnel plot's control limits: "lower95", "upper998", "95% nedre", "99,8% øvre")
+                     r"(lower|upper|nedre|(ø|oe|o)vre)_?\d{2,3}|\d{2}([_,]\d)?_?%?_?(lower|upper|nedre|(ø|oe|o)vre)|"
                      r"conf\w*|df|sum_?sq|mean_?sq|f|f_?value|chi2|chisq|or|hr|rr|irr|aic|"
                      r"bic|loglik|r2|r_?squared|adj_?r2|statistic|wald|odds_?ratio|hazard_?ratio|"
                      # (SAS's tests: "Prob", "Pr > ChiSq", "Prob > |t|")
