@@ -804,16 +804,44 @@ def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: Fil
     from scanner.document_scan import scan_document
 
     findings = scan_document(entry, config, key, facts, analyse_table, members)
-    if entry.kind in (FileKind.SVG, FileKind.HTML) and entry.size <= _MARKUP_ID_BYTES:
-        # markup's every byte is text: a person number in a figure's title, an XML comment or an attribute
-        # (a tooltip) is read as in a text file; kinds the document's own reading found are not reported twice
+    if entry.kind in (FileKind.SVG, FileKind.HTML) and entry.size <= _MARKUP_ID_BYTES and _wants_identifiers(config):
+        # markup's words, read as a text file's: a person number in a figure's title, an XML comment or a
+        # tooltip; kinds the document's own reading found are not reported twice
+        from scanner.pid_scan import IdentifierScan, scan_names
+
+        try:
+            raw = Path(entry.path).read_bytes().decode("utf-8", errors="replace")
+        except OSError as exc:
+            raise LoadError(f"cannot read file ({type(exc).__name__})") from None
+        scan = IdentifierScan()
+        scan.detections.extend(scan_names(markup_words(raw).split("\n"), config.profile.countries))
         seen = {f.rule for f in findings}
-        findings.extend(f for f in _scan_text_identifiers(entry, config, key, facts, 1) if f.rule not in seen)
+        findings.extend(f for f in _identifier_findings(entry, config, key, scan, facts) if f.rule not in seen)
     return findings
 
 
-#: SVG and HTML files up to this size have their bytes searched for identifiers as text too.
-_MARKUP_ID_BYTES = 64 << 20
+#: SVG and HTML files up to this size have their words searched for identifiers as text too.
+_MARKUP_ID_BYTES = 16 << 20
+# Markup's parts that hold no words: scripts and styles, and every tag but the attributes people read (a
+# tooltip's "title", an image's "alt", "aria-label"); ids, paths and coordinates are drawing, where ten
+# digits in a row (matplotlib's clip-path ids) are no person's number.
+_MARKUP_CODE = lazy_compile(r"(?is)<(script|style)\b.*?</\1\s*>")
+_MARKUP_TAG = lazy_compile(r"(?s)<(?!!--)[^>]*>")
+_READ_ATTRIBUTE = lazy_compile(r"(?is)\b(?:title|alt|aria-label|label|desc|placeholder)\s*=\s*(\"[^\"]*\"|'[^']*')")
+
+
+def markup_words(text: str) -> str:
+    """The words of an SVG or HTML text, on their lines: text, comments and the attributes a reader sees (a
+    tooltip, an image's alt text); scripts, styles and every other part of a tag blanked (its line breaks
+    kept, so lines stay the file's)."""
+    def blank(m: re.Match[str]) -> str:
+        return "\n" * m.group(0).count("\n")
+
+    def tag(m: re.Match[str]) -> str:
+        said = " ".join(a.group(1)[1:-1] for a in _READ_ATTRIBUTE.finditer(m.group(0)))
+        return f" {said} " + "\n" * m.group(0).count("\n")
+
+    return _MARKUP_TAG.sub(tag, _MARKUP_CODE.sub(blank, text))
 
 
 # --- which scan reads which kind -------------------------------------------------------------------

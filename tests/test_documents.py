@@ -1196,3 +1196,15 @@ def test_a_person_number_in_a_figures_title_is_found(tmp_path: Path, note: str, 
     (result,) = api.scan([tmp_path / "fig.svg"], load_config(), jobs=1).files
     assert result.verdict is verdict, result.findings
     assert CPR[0] not in json.dumps([f.message + f.evidence.text for f in result.findings])
+
+
+def test_numbers_in_a_figures_ids_and_paths_are_no_identifiers(tmp_path: Path) -> None:
+    # matplotlib names its clip paths with ten digits ("p5560360793", a valid Swedish organisationsnummer by chance)
+    clip = "p5560360793"
+    svg = ('<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">\n'
+           f'<defs><clipPath id="{clip}"><rect x="0" y="0" width="200" height="100"/></clipPath></defs>\n'
+           + "".join(f'<path d="M 10 {20 + k} L 50 {30 + k}" clip-path="url(#{clip})"/>\n' for k in range(4))
+           + '<text x="10" y="90">Middelindkomst efter alder</text>\n</svg>\n')
+    (tmp_path / "fig.svg").write_text(svg, encoding="utf-8")
+    (result,) = api.scan([tmp_path / "fig.svg"], load_config(), jobs=1).files
+    assert not [f for f in result.findings if f.rule.startswith("PID")], result.findings
