@@ -293,6 +293,12 @@ _FINNISH_UNITS = lazy_compile(
     r"äitiä|isää|vanhusta|eläkeläistä)\b", re.IGNORECASE)
 
 
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence around ``at`` begins (after a full stop, a blank line or a bracket), at most 150
+    characters back."""
+    return max(text.rfind("\n\n", 0, at), text.rfind(". ", 0, at), text.rfind("(", 0, at), at - 150, 0)
+
+
 def _numeral(word: str) -> int:
     """A number written in digits or as a word ("2", "kaksi"); 0 for another word."""
     word = word.lower()
@@ -346,7 +352,7 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                # ("boede kun 2 på Bornholm": of the persons named before it in the sentence; "only two markets"
                # of a method counts no units)
                (_ONLY_N, lambda m: _numeral(m.group(1)) if _UNIT_BEFORE.search(
-                   text, max(0, m.start() - 150), m.start()) else 0),
+                   text, _sentence_start(text, m.start()), m.start()) else 0),
                (_REST_NAMED, _rest_of_group),
                (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)))
     for pattern, value_of in counted:
