@@ -808,9 +808,11 @@ def _scan_document(entry: DiscoveredFile, config: Config, key: bytes, facts: Fil
         # markup's words, read as a text file's: a person number in a figure's title, an XML comment or a
         # tooltip; kinds the document's own reading found are not reported twice
         from scanner.pid_scan import IdentifierScan, scan_names
+        from scanner.sources import open_file
 
         try:
-            raw = Path(entry.path).read_bytes().decode("utf-8", errors="replace")
+            with open_file(entry.path) as fh:  # (the file's shared mapping while it is scanned: no second read)
+                raw = fh.read().decode("utf-8", errors="replace")
         except OSError as exc:
             raise LoadError(f"cannot read file ({type(exc).__name__})") from None
         scan = IdentifierScan()
