@@ -248,6 +248,7 @@ class _WorkbookScan:
         judged = _Judged()
         hidden_judged = _Judged()
         loose: list[str] = []
+        notes: list[str] = []  # the lines of one-column blocks, read as notes beside the loose cells
         blocks = list(sheet_tables(grid))
         for k, (block, table) in enumerate(blocks):
             if table is None or k >= MAX_TABLES_PER_SHEET:
@@ -257,8 +258,8 @@ class _WorkbookScan:
             self.tables.append(table)
             if len(table.names) == 1:
                 # a block of notes under a table ("Kilde: ...", "Cellerne for Ærø ... udgør 2 personer"): its lines
-                # are read as notes too
-                loose.extend(block_text(grid, block))
+                # are read as notes too (its identifiers are its table's)
+                notes.extend(block_text(grid, block))
             part = _Judged()
             title = title_text(grid, table)
             self.titles[id(table)] = title
@@ -280,10 +281,11 @@ class _WorkbookScan:
             self.facts.problems.append(f"sheet '{masking.mask_name(grid.sheet)}': more than "
                                        f"{MAX_TABLES_PER_SHEET} separate blocks; the rest were searched for "
                                        "identifiers only")
-        if loose:
+        if loose or notes:
             ids = _Judged()
-            self._id_findings(_text_scan(loose, self.countries), ids)
-            self._notes(loose, ids)
+            if loose:
+                self._id_findings(_text_scan(loose, self.countries), ids)
+            self._notes([*loose, *notes], ids)
             for f in ids.report:
                 judged.report.append(_at_sheet(f, grid.sheet, self.key))
             if ids.worst is not None:
