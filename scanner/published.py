@@ -349,18 +349,22 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
         return [str(plain_label(v)) if v is not None else "" for v in frame.get_column(d.name).to_list()]
 
     # a column naming each row's level ("Nivå": Län, Kommun; "niveau": 0, 1, 2), beside a code and a name
-    level_dim = next((d for d in dims if len(dims) > 1
-                      and _level_groups(texts(d), _LEVEL_NAME.match(d.name) is not None)), None)
+    level_dim, by_level = None, []
+    for d in dims if len(dims) > 1 else ():
+        by_level = _level_groups(texts(d), _LEVEL_NAME.match(d.name) is not None)
+        if by_level:
+            level_dim = d
+            break
     if len(dims) == 3 and level_dim is None:
         return
     label_dim = next(d for d in reversed(dims) if d is not level_dim) if level_dim is not None else dims[-1]
     labels = texts(label_dim)
+    # (a hierarchy by codes has the one label column; read from levels, indentation or words, it is unconfirmed)
     groups = _code_groups(labels) if len(dims) == 1 else []
-    checked = True
+    checked = bool(groups)
     if not groups:
-        checked = False
         if level_dim is not None:
-            groups = _level_groups(texts(level_dim), _LEVEL_NAME.match(level_dim.name) is not None)
+            groups = by_level
         elif len(dims) == 1 and (raw := _raw_labels(table, label_dim.name)) is not None:
             groups = _indent_groups(raw)
         if not groups and len(dims) == 1:
