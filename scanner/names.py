@@ -501,6 +501,8 @@ MARGIN_LABELS = frozenset({
     "hele landet", "riket", "hela riket", "koko maa", "landet i alt",
     # Excel's pivot tables in the Nordic languages: "Totalsumma", "Hovedtotal", "Totalsum", "Kokonaissumma"
     "totalsumma", "hovedtotal", "totalsum", "kokonaissumma",
+    # SDMX's code for the total of a dimension (CL_SEX, CL_AGE ...: "_T"), Eurostat's "TOTAL"
+    "_t",
 })
 
 # Margin labels: every word of the table analysis (MARGIN_LABELS) and the forms published tables use

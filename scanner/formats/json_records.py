@@ -14,6 +14,7 @@ file is parsed whole (the standard library's parser; records files are results, 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from scanner.discover import FileKind
 from scanner.document import TablePart
 from scanner.formats import ReadContext, file_path, reader
 from scanner.lazy_regex import lazy_compile
-from scanner.sources import Source
+from scanner.sources import Source, open_file
 
 if TYPE_CHECKING:  # pyarrow is imported when a table is opened
     import pyarrow as pa
@@ -33,6 +34,20 @@ __all__ = ["MAX_BYTES", "JsonRecordsSource", "read_json_records", "read_limited"
 
 #: JSON files larger than this are not parsed (FIL001 review): a results file is far smaller.
 MAX_BYTES = 256 << 20
+
+
+def _json_stat(text: str) -> tuple[list[dict[str, Any]], list[Any], str] | None:
+    """A JSON-stat dataset's rows, flagged cells and label (:func:`scanner.loaders.sdmx.json_stat`), or None
+    when the text is no JSON-stat dataset (tested on the text first: most JSON files are records)."""
+    if '"dimension"' not in text or '"value"' not in text:
+        return None
+    from scanner.loaders.sdmx import json_stat
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return json_stat(data)
 
 
 def _records(text: str) -> list[dict[str, Any]]:
@@ -250,7 +265,8 @@ def read_limited(path: Path, max_bytes: int, what: str) -> bytes:
     try:
         if path.stat().st_size > max_bytes:
             raise LoadError(f"{what} file larger than {max_bytes >> 20} MiB: not parsed")
-        return path.read_bytes()
+        with open_file(path) as f:  # the file's shared mapping while it is scanned: no second read
+            return f.read()
     except OSError as exc:
         raise LoadError(f"cannot read file ({type(exc).__name__})") from None
 
@@ -266,6 +282,13 @@ class JsonRecordsSource:
             text = read_limited(self.path, MAX_BYTES, "JSON").decode("utf-8-sig", errors="strict")
         except UnicodeDecodeError:
             raise LoadError("JSON that is not UTF-8") from None
+        cube = _json_stat(text)
+        if cube is not None:
+            # a JSON-stat dataset: its cells as long rows, the confidential ones that print a value listed
+            rows, flagged, label = cube
+            self._build(rows, "json-stat", "JSON-stat cells")
+            self._meta = dataclasses.replace(self._meta, title=label, flagged=tuple(flagged))
+            return
         self._build(_records(text), "json", "JSON records")
 
     def _build(self, rows: list[dict[str, Any]], fmt: str, what: str) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from scanner.lazy_regex import lazy_compile
 
@@ -65,6 +65,9 @@ class TabularMeta:
     counts: tuple[str, ...] = ()
     #: the decimal mark the program that printed the table writes, when the reader knows it ("" otherwise)
     decimal: str = ""
+    #: cells printed with a value although the file's own flag marks them confidential
+    #: (:class:`scanner.loaders.sdmx.Flagged`: row, column, flag; Eurostat's "2 c", SDMX's CONF_STATUS "C")
+    flagged: tuple[Any, ...] = ()
 
 
 class TabularSource(Protocol):

@@ -1240,6 +1240,20 @@ def _recoverable_in_published(ctx: RuleContext, table: TableModel) -> Iterator[F
     (:mod:`scanner.published`, computed by the engine)."""
     from scanner.published import Exposure, PublishedAudit
 
+    flagged = table.meta.flagged
+    for cell in flagged[:MAX_ITEMISED]:
+        # the file's own flag says the value is confidential (Eurostat "2 c", SDMX CONF_STATUS "C"): printed
+        # beside it, the value is not suppressed at all
+        col = masking.mask_name(cell.column)
+        yield ctx.finding(
+            f"Cell in column {col!r} (row {cell.row}) prints its value although its flag {cell.flag!r} marks it "
+            "confidential: a value flagged confidential must be left out, not published beside its flag.",
+            masking.note(f"confidential flag {cell.flag!r} on a printed value"),
+            row=cell.row, column=cell.column, identity=f"flagged:{cell.row}:{cell.column}",
+        )
+    if len(flagged) > MAX_ITEMISED:
+        yield ctx.finding(f"{len(flagged) - MAX_ITEMISED:,} more cells print a value flagged confidential.",
+                          masking.note(f"{len(flagged):,} flagged values printed"), identity="flagged-more")
     profile = ctx.profile
     result: PublishedAudit = ctx.fact("published-audit")
     for cell in result.exposed[:MAX_ITEMISED]:
