@@ -3563,6 +3563,15 @@ _STATA_LARGEST = lazy_compile(r"^\s*Largest\b")
 _STATA_EXTREME_ROW = lazy_compile(r"^\s*\d{1,2}%\s+\S+\s+([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)(?:\s|$)")
 
 
+# "10%  69  51  Obs  3,412": the percentile and its value; and the group's size.
+_STATA_PERCENTILE = lazy_compile(r"^\s*(\d{1,2})%\s+([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)(?:\s|$)")
+_STATA_OBS = lazy_compile(r"\bObs\s+(\d[\d,]*)\s*$")
+#: From this many observations the four smallest and largest values of ``summarize, detail`` are read as the
+#: group's minimum and maximum (EXT rules: only an outlier is disclosive); below it they stay a listing of
+#: single units' values (LOG001), as EXT001 asks a person to look at extremes of groups under 10.
+_STATA_EXTREMES_GROUP = 10
+
+
 def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
     """The "Smallest" and "Largest" columns of Stata's ``summarize, detail``: the four lowest and the four
     highest single values of the variable, each one unit's own value (as SAS UNIVARIATE's extreme
@@ -3575,11 +3584,17 @@ def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
             k += 1
             continue
         start, rows, at = k, [], []
+        percentiles: list[tuple[str, str]] = []
+        obs: int | None = None
         side = "smallest"
         k += 1
         # the block: 4 rows, a blank line, the median row, "Largest", 4 rows (fewer for a short variable)
         while k < len(lines) and k - start <= 14:
             text = lines[k].text
+            if (p := _STATA_PERCENTILE.match(text)) is not None:
+                percentiles.append((f"p{p.group(1)}", p.group(2)))
+            if (o := _STATA_OBS.search(text)) is not None:
+                obs = int(o.group(1).replace(",", ""))
             if _STATA_LARGEST.match(text):
                 side = "largest"
             elif (m := _STATA_EXTREME_ROW.match(text)) is not None:
@@ -3588,6 +3603,21 @@ def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
             elif text.strip() and not re.match(r"^\s*\d{1,2}%", text):
                 break
             k += 1
+        if obs is not None and obs >= _STATA_EXTREMES_GROUP and rows:
+            # a large group's extremes are its minimum and maximum beside its percentiles: the EXT rules judge
+            # them as any table of statistics (an outlier far beyond the 99th percentile fails EXT002)
+            low = [float(v.replace(",", "")) for s_, v in rows if s_ == "smallest"]
+            high = [float(v.replace(",", "")) for s_, v in rows if s_ == "largest"]
+            names = ["Obs", *(n for n, _ in percentiles)] + ["Min"] * bool(low) + ["Max"] * bool(high)
+            values = [str(obs), *(v for _, v in percentiles)] + [f"{min(low):g}"] * bool(low) \
+                + [f"{max(high):g}"] * bool(high)
+            table = _table(names, [values], [at[0]], Origin.TABULATION,
+                           "Stata summarize, detail: percentiles and extremes", "stata-summarize-detail")
+            if table is not None:
+                found.append(table)
+            for j in range(start, k):
+                lines[j] = _Line(lines[j].number, "")
+            continue
         # a side whose four values are one value (an income top- or bottom-coded at its 99th percentile) shows
         # a value shared by at least four units, no unit's own
         coded = {side for side in ("smallest", "largest")
