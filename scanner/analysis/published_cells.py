@@ -475,6 +475,9 @@ def splits_rows(frame: pl.DataFrame, names: list[str]) -> bool:
 def _size_column(table: TableModel) -> str | None:
     sized = _sized_columns(table)
     if len(sized) > 1:
+        total = _total_of_parts(table, sized)
+        if total is not None:
+            return total  # "Mænd;Kvinder;I alt;Andel kvinder (%)": the share is of the total, not of the men
         # a population and a count of events in it ("Befolkning 0-17", "Antal"): the group's size is the
         # population, the larger on every row
         frame = table.sample
@@ -485,6 +488,23 @@ def _size_column(table: TableModel) -> str | None:
             return tied[0]  # (PROC MEANS' "N Obs" and "N": one size twice, no missing values)
         return big[1] if len(tied) == 1 else None
     return sized[0].name if sized else None
+
+
+def _total_of_parts(table: TableModel, sized: list[ColumnInfo]) -> str | None:
+    """The one count column named as a margin ("I alt", "Total") that is the sum of the group-size columns
+    beside it on every row with all of them: the size of the whole group."""
+    import numpy as np
+
+    from scanner.names import is_margin_label
+
+    margins = [c for c in table.counts if is_margin_label(c.name) and all(c is not s_ for s_ in sized)]
+    if len(margins) != 1:
+        return None
+    frame = table.sample
+    rows = _complete_rows(frame, [*(c.name for c in sized), margins[0].name])
+    if rows.shape[0] == 0 or not np.allclose(rows[:, :-1].sum(axis=1), rows[:, -1]):
+        return None
+    return margins[0].name
 
 
 def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
