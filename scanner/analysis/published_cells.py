@@ -329,7 +329,7 @@ _NOT_OF_UNITS = lazy_compile(r"rates?(?![a-zæøåäö])|ratios?(?![a-zæøåä�
                            r"amount|sum|cost|udgift|expend|revenue|profit|tax|skat|weight|vægt|"
                            # shares of an amount in business statistics: exports, value added, spending ("Eksport-
                            # andel", "förädlingsvärde", "FoU-utgifter"), not of the exporting firms ("eksporterende")
-                           r"eksport(?!er)|export(?!er|ing)|vienti(?!yritys)|värde|varde|verdi|utgift|kostnad|"
+                           r"eksport(?!er|ør|oer|or)|export(?!er|ing|ör|or)|vienti(?!yritys)|värde|varde|verdi|utgift|kostnad|"
                            r"menot|omsättning|omsattning|omsetning|liikevaihto", re.IGNORECASE)
 # An income class is a group of persons, not an amount: "Low income (%)" is the share of the row's persons
 # with a low income ("lavindkomst", "låginkomsttagare"), where "Income share" is a share of kroner.
