@@ -340,13 +340,19 @@ def count_titles(records: list[Record]) -> int:
     if typical < 2:
         return 0
     limit = max(1, typical // 3)
+    width = statistics.median_low(len(r.fields) for r in records[:200])
     titles = 0
     for rec in records[: _MAX_TITLE_LINES + 1]:
         first = rec.fields[0].strip() if rec.fields else ""
         if first.startswith('="') and not _EXCEL_TEXT.fullmatch(first) and titles < _MAX_TITLE_LINES:
             titles += 1  # esttab's title written ="A, B, C": one Excel text cell its commas split
             continue
-        if rec.fields and _COMMENT_LINE.match(rec.fields[0]) and titles < _MAX_TITLE_LINES and _prose(rec.fields):
+        if rec.fields and titles < _MAX_TITLE_LINES and (
+                (_COMMENT_LINE.match(rec.fields[0]) and _prose(rec.fields))
+                # (a comment the delimiter splits into more or fewer fields than the table's: "# OLS, dependent
+                # variable: log wage, 2019. N = 1,204,388" above "term,estimate,std_error")
+                or ((len(rec.fields) != width or any(len(f.split()) >= _TITLE_WORDS for f in rec.fields[1:]))
+                    and _COMMENT_LINE.match(" ".join(rec.fields)))):
             titles += 1  # a comment line above the header ("# Lukket kohorte; ingen tilgang."), delimiters or not
             continue
         filled = [bool(f.strip()) for f in rec.fields]
