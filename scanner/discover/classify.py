@@ -685,6 +685,8 @@ def _looks_delimited(lines: list[str], ext: str, *, truncated: bool, text: str) 
             continue
         if (spaces if delim == "\t" else indented) > len(rows) // 2:
             continue
+        if delim == "," and _aligned_with_decimal_commas(rows):
+            continue
         try:
             parsed = list(csv.reader(rows, delimiter=delim))
         except csv.Error:
@@ -696,6 +698,24 @@ def _looks_delimited(lines: list[str], ext: str, *, truncated: bool, text: str) 
         ):
             return True
     return _whitespace_table(rows, ext)
+
+
+# A decimal comma (digits on both sides) and a gap of aligned columns.
+_DECIMAL_COMMA = lazy_compile(r"\d,\d")
+_ALIGNED_GAP = lazy_compile(r"\S {2,}\S")
+
+
+def _aligned_with_decimal_commas(rows: list[str]) -> bool:
+    """Whether the commas of the rows are decimal marks in columns aligned by spaces (a printed table with
+    "0,182" under "Andel"): most rows with a comma have a gap of two spaces or more between fields, and in
+    those nearly every comma has a digit on both sides (the notes around the table write commas in their
+    sentences). Such a file does not split at its commas."""
+    with_comma = [r for r in rows if "," in r]
+    aligned = [r for r in with_comma if _ALIGNED_GAP.search(r)]
+    if len(aligned) < 2 or len(aligned) < 0.6 * len(with_comma):
+        return False
+    commas = sum(r.count(",") for r in aligned)
+    return sum(len(_DECIMAL_COMMA.findall(r)) for r in aligned) >= 0.9 * commas
 
 
 def _consistent(counts: list[int]) -> bool:
