@@ -389,7 +389,9 @@ class _WorkbookScan:
                 moved = dataclasses.replace(f, location=dataclasses.replace(f.location, row=row, column=column),
                                             message=f"{f.message} {why}")
                 self.findings.append(on_sheet(moved, small[sized.k], self.key, rows_moved=False))
-        for d in excluded_differences(texts, [t.sheet for t in small]):
+        # (the sheet's name or its title rows say a group is left out: "Med kjent diagnose" titled "... (ekskl.
+        # ukjent diagnose)")
+        for d in excluded_differences(texts, [f"{t.sheet} {self.titles.get(id(t), '')}" for t in small]):
             why = (f"This sheet leaves a group out of sheet '{sheet(d.other)}': the difference of the two is that "
                    "group's count.")
             self.findings.extend(on_sheet(dataclasses.replace(f, message=f"{f.message} {why}"), small[d.k], self.key,

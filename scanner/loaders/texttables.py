@@ -1316,7 +1316,11 @@ def _classes_as_columns(t: TextTable) -> TextTable | None:
 # A table's title or file name that says a group is left out: "komplikationer_ekskl_bornholm",
 # "utan Gotland", "excluding Oslo", "ilman Ahvenanmaata".
 _EXCLUDING = lazy_compile(r"(?i)(?:^|[\W_])(?:ekskl|eksklusive|excl|exkl|exklusive|excluding|exclusive|uden|utan|"
-                          r"utom|without|except|ilman|unntatt|utenom|uten|ohne)(?:$|[\W_])")
+                          r"utom|without|except|ilman|unntatt|utenom|uten|ohne|"
+                          # (an exclusion named as a step: "efter exklusion av emigrerade", "after excluding",
+                          # "ekskluderet", "excluded", "poistettu", "removed")
+                          r"ekskludere\w*|eksklusjon\w*|eksklusion\w*|exkluder\w*|exklusion\w*|exclud\w+|exclusion\w*|"
+                          r"removed|removing|fjernet|fjernelse|borttagna|borttagen|poistettu\w*)(?:$|[\W_])")
 
 
 def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
@@ -1327,16 +1331,37 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
     leaves the group out (``k``)."""
     out: list[Differenced] = []
     for k, t in enumerate(tables):
-        if not _EXCLUDING.search(titles[k]):
-            continue
+        excluding = _EXCLUDING.search(titles[k]) is not None
         for other, u in enumerate(tables):
-            if other == k or _EXCLUDING.search(titles[other]):
+            if other == k or _EXCLUDING.search(titles[other]) \
+                    or not (excluding or _all_word_swapped(titles[k], titles[other])):
                 continue
             found = _differences(t, u, whole_only=True)
+            if found is None and set(u.names) < set(t.names):
+                # the table with the group left out adds a column ("Herav psykisk lidelse"): compared on the
+                # columns both have
+                keep = [c for c, n in enumerate(t.names) if n in set(u.names)]
+                found = _differences(dataclasses.replace(t, names=[t.names[c] for c in keep],
+                                                         rows=[[r[c] if c < len(r) else "" for c in keep]
+                                                               for r in t.rows]), u, whole_only=True)
             if found is not None:
                 out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
     return out
+
+
+def _all_word_swapped(title: str, all_title: str) -> bool:
+    """Whether ``all_title`` names all of something ("All births to exposed mothers") where ``title`` names one
+    kind of it in the same words ("Singleton births to exposed mothers"): the same caption with the word for all
+    swapped for one other word, so ``title``'s table is a part of ``all_title``'s."""
+    # (a parenthesis adds a remark, not a group: "(main analysis population)")
+    words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"\([^()]*\)", " ", title).casefold())
+    all_words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"\([^()]*\)", " ", all_title).casefold())
+    if len(words) != len(all_words) or len(words) < 3:
+        return False
+    differ = [k for k, (a, b) in enumerate(zip(words, all_words, strict=True)) if a != b]
+    return len(differ) == 1 and all_words[differ[0]] in ("all", "alle", "alla", "kaikki", "samtliga", "samtlige") \
+        and not _ALL_WORD.fullmatch(words[differ[0]])
 
 
 # A title's word for one sex (the subgroup a table is of) and for both or all (its total): "Menn" and "Alle",
