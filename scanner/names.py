@@ -490,8 +490,8 @@ _LOWEST_HIGHEST = lazy_compile(r"(?i)\s*\((?:lowest|highest|laveste|højeste|hoj
 # "Andel med højeste uddannelse" is the share of people with the highest education.
 _SHARE_WORD = lazy_compile(r"andel|share|pct|percent|procent|prosent|osuus|%")
 # ("top 1%" is the top percent of the units, "top 10" ten of them: no largest unit's share)
-_LARGEST_WORD = lazy_compile(r"(?<![a-zæøåäö])(st(ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|top_?[1-3]?)"
-                             r"(?![a-zæøåäö]|_?\d|_?%)")
+_LARGEST_WORD = lazy_compile(r"(?<![a-zæøåäö])(?:st(?:ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|"
+                             r"top_?[1-3]?(?!_?\d|_?%))(?![a-zæøåäö])")
 
 
 # Labels of a table's margins (totals) in the Nordic languages and English.
