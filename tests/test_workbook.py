@@ -1023,3 +1023,30 @@ def test_a_sheet_titled_as_leaving_a_group_out_beside_the_sheet_of_all(tmp_path:
         assert result.verdict is Verdict.FAIL and len(hits) == 1 and "Finnmark" in str(hits[0].location.cell)
     else:
         assert result.verdict is Verdict.PASS, result.findings
+
+
+@pytest.mark.parametrize("adopted_2005", [2, 214])
+def test_statistics_stacked_under_each_group_are_read_one_row_a_group(tmp_path: Path, adopted_2005: int) -> None:
+    """Stata's `collect export` of `table (year) (reform), statistic(frequency) statistic(mean employed)`: each
+    year's label on a row of its own, its Frequency and Mean rows under it. The repeated statistic names are no
+    unit rows (no MIC001), and a frequency of 2 is a small cell at the sheet cell that prints it."""
+    path = tmp_path / "collect.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([None, "Municipality has adopted guarantee", None, None])
+    ws.append([None, "No", "Yes", "Total"])
+    ws.append(["Year", None, None, None])
+    for year, no, yes in (("2005", 7560, adopted_2005), ("2007", 3012, 1088), ("2008", 2410, 1720),
+                          ("2009", 1802, 2366)):
+        ws.append([year, None, None, None])
+        ws.append(["Frequency", no, yes, no + yes])
+        ws.append(["Mean (employed)", 0.602, 0.5 if yes == 2 else 0.618, 0.603])
+    wb.save(path)
+    result = api.scan([path], load_config()).files[0]
+    assert not [f for f in result.findings if f.rule.startswith("MIC")], result.findings
+    if adopted_2005 == 2:
+        hits = [f for f in result.findings if f.rule == "TAB001" and f.severity is Severity.BLOCK]
+        assert result.verdict is Verdict.FAIL and len(hits) == 1
+        assert "C5" in hits[0].message and "Yes | Frequency" in str(hits[0].location.column)
+    else:
+        assert result.verdict is Verdict.PASS, result.findings

@@ -151,6 +151,9 @@ class SheetTable:
     #: sheet row of each body row when the body is not one run of rows (a table continued below blank
     #: rows); None when body row i is sheet row ``data_row + i - 1``
     row_map: np.ndarray | None = None
+    #: the table column's offset from ``first_col`` when the columns are not the sheet's in order (statistics
+    #: unstacked into columns of their own: :func:`unstack_statistics`); None when column i is at offset i
+    col_map: tuple[int, ...] | None = None
 
     @property
     def n_rows(self) -> int:
@@ -159,7 +162,7 @@ class SheetTable:
     @property
     def range_a1(self) -> str:
         """The block's range, titles and header included (``A3:F120``)."""
-        return a1_range(self.top_row, self.first_col, self.last_row, self.first_col + len(self.names) - 1)
+        return a1_range(self.top_row, self.first_col, self.last_row, self.first_col + self._offset(len(self.names) - 1))
 
     def sheet_row(self, row: int) -> int:
         """The sheet row of 1-based body row ``row``."""
@@ -179,12 +182,15 @@ class SheetTable:
         """A1 reference of 1-based body row ``row`` in column ``column`` (the table's whole row if None)."""
         r = self.sheet_row(row)
         if column is not None and column in self.names:
-            return f"{column_letter(self.first_col + self.names.index(column))}{r}"
-        return a1_range(r, self.first_col, r, self.first_col + len(self.names) - 1)
+            return f"{column_letter(self.column_index(column) or 0)}{r}"
+        return a1_range(r, self.first_col, r, self.first_col + self._offset(len(self.names) - 1))
+
+    def _offset(self, index: int) -> int:
+        return self.col_map[index] if self.col_map is not None else index
 
     def column_index(self, column: str) -> int | None:
         """The 0-based sheet column of table column ``column``."""
-        return self.first_col + self.names.index(column) if column in self.names else None
+        return self.first_col + self._offset(self.names.index(column)) if column in self.names else None
 
 
 class SheetTableSource:
@@ -487,6 +493,72 @@ def _extend(table: SheetTable, grid: SheetGrid, block: Block, left: int, right: 
     return dataclasses.replace(table, columns=columns, last_row=block.bottom, row_map=row_map)
 
 
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def unstack_statistics(table: SheetTable) -> SheetTable | None:
+    """A table whose first column stacks each group's statistics under the group's label (Stata's ``collect
+    export`` and ``table (year) (reform), statistic(frequency) statistic(mean y)``: a row "2007" alone, then
+    "Frequency" and "Mean (employed)" rows of numbers) as one row per group, a column per value column and
+    statistic ("No | Frequency", "No | Mean (employed)"). None when the table is not stacked so: every group
+    must have the same statistics, at least two groups, and each statistic row's label must name a statistic
+    (a frequency or count, a mean, a share ...). Read so, a frequency of 2 is a small count and the repeated
+    statistic names are no unit rows."""
+    from scanner.names import COUNT_STAT_NAMES, statistic_kind
+
+    if len(table.names) < 2 or table.n_rows < 6:
+        return None
+    labels = [_cell_text(v) for v in table.columns[0].to_pylist()]
+    rest = [c.to_pylist() for c in table.columns[1:]]
+
+    def is_stat(label: str | None) -> bool:
+        text = (label or "").strip()
+        return bool(text) and (text.lower() in COUNT_STAT_NAMES or statistic_kind(text) is not None)
+
+    groups: list[tuple[str, int, list[int]]] = []  # (label, body row of the label, body rows of its statistics)
+    stub = table.names[0]
+    if " | " in stub and is_stat(labels[0]):
+        # the first group's label read as the header's last line ("Year | 2005-2006" over "Frequency")
+        stub, first = stub.rsplit(" | ", 1)
+        groups.append((first.strip(), -1, []))
+    for k, label in enumerate(labels):
+        alone = all(col[k] is None or str(col[k]).strip() == "" for col in rest)
+        if label and label.strip() and alone and not is_stat(label):
+            groups.append((label.strip(), k, []))
+        elif is_stat(label) and groups and not alone:
+            groups[-1][2].append(k)
+        elif label is None and alone:
+            continue  # a blank row between groups
+        else:
+            return None
+    if groups and not groups[0][2]:
+        groups = groups[1:]  # the stub's name on a row of its own above the groups ("Year")
+    if len(groups) < 2 or any(not rows for _, _, rows in groups):
+        return None
+    stats = [labels[k].strip() for k in groups[0][2]]  # type: ignore[union-attr]
+    if len(stats) < 2 or len(set(stats)) != len(stats) \
+            or any([labels[k].strip() for k in rows] != stats for _, _, rows in groups):  # type: ignore[union-attr]
+        return None
+    names = [stub] + [f"{name} | {stat}" for name in table.names[1:] for stat in stats]
+    body = [[label] + [_cell_text(col[k]) for col in rest for k in rows] for label, _, rows in groups]
+    columns = [pa.array([r[c] for r in body], pa.string()) for c in range(len(names))]
+    sheet_row = (table.row_map if table.row_map is not None else
+                 np.arange(table.data_row, table.data_row + table.n_rows))
+    row_map = np.array([sheet_row[rows[0]] for _, _, rows in groups], dtype=np.int64)
+    col_map = (0, *(1 + j for j in range(len(table.names) - 1) for _ in stats))
+    return dataclasses.replace(table, names=names, columns=columns, row_map=row_map, col_map=col_map,
+                               notes=(*table.notes, "statistics stacked under each group read as one row a group"))
+
+
+def _unstacked_table(table: SheetTable | None) -> SheetTable | None:
+    return (unstack_statistics(table) or table) if table is not None else None
+
+
 def sheet_tables(grid: SheetGrid) -> Iterator[tuple[Block, SheetTable | None]]:
     """Every block of the sheet with its table (None for a block that is a title or a note).
 
@@ -509,7 +581,7 @@ def sheet_tables(grid: SheetGrid) -> Iterator[tuple[Block, SheetTable | None]]:
             pending = None
         blocks: list[Block] = []
         _cut(nb, band.top, band.bottom, band.left, band.right, 0, blocks)
-        tables = [(b, block_table(grid, b)) for b in blocks]
+        tables = [(b, _unstacked_table(block_table(grid, b))) for b in blocks]
         if len(tables) == 1 and tables[0][1] is not None:
             b, t = tables[0]
             assert t is not None
