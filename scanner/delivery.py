@@ -45,6 +45,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -414,7 +415,8 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
             continue
         mine, name, other = linked
         found_small: list[Finding] = []
-        if small and found.names[-1] == LINKED_TOTAL and found.names[-1] not in mine.text.names:
+        if small and found.names[-1] == LINKED_TOTAL and found.names[-1] not in mine.text.names \
+                and _totals_hold_their_rows(found):
             # the other file's counts as the rows' sizes: a table of shares gives its counts (4,3 % of 47)
             sized_rows = TextTable([*found.names[:-1], "N"], found.rows, found.data_line, found.kind, found.lines)
             found_small = judged(mine, sized_rows, small)
@@ -425,6 +427,29 @@ def _linked_findings(tables: Sequence[_Table], config: Config, key: bytes, analy
         for where, found in by_file.items():
             out[path].append(_completing(found[0], path, sheet, where, len(found), config, key))
     return out
+
+
+def _totals_hold_their_rows(table: TextTable) -> bool:
+    """Whether each row's linked total (the last column) is at least every whole count the row publishes: the
+    other file's number is then possibly the row's size. A "total" below a published count of its row is of
+    other units (a figure's "Finland: 2" beside a table of 141, 962 and 296 Finnish pregnancies)."""
+    for row in table.rows:
+        total = _whole(row[-1]) if row else None
+        if total is None:
+            continue
+        cells = [x for c in row[1:-1] if (x := _whole(c)) is not None]
+        if cells and total < max(cells):
+            return False
+    return True
+
+
+def _whole(cell: str) -> int | None:
+    """A cell's whole number ("1 204", "1.204", "962"), else None (a decimal "12,5" or text)."""
+    text = cell.strip().replace("\u00a0", "").replace(" ", "")
+    if re.search(r"[.,]\d{1,2}$", text):
+        return None
+    digits = text.replace(".", "").replace(",", "")
+    return int(digits) if digits.isdigit() else None
 
 
 def _completing(first: Finding, path: str, sheet: str, where: str, cells: int, config: Config, key: bytes) -> Finding:

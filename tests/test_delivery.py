@@ -946,3 +946,28 @@ def test_a_grand_total_of_another_year_completes_nothing(tmp_path: Path) -> None
     files = _scan(_folder(tmp_path / "levering", {"dodsfall_jonkoping_2021_kvartal.csv": quarters,
                                                   "foertidspension_skive_2022_maaned.csv": months}))
     assert all(r.verdict is Verdict.PASS for r in files.values()), {k: r.findings for k, r in files.items()}
+
+
+def test_a_count_below_the_rows_it_would_total_is_no_group_size(tmp_path: Path) -> None:
+    """A figure's "Finland 2" (cases of another outcome) beside a table whose Finland rows publish 141, 962 and 296
+    pregnancies: 2 cannot be their total, so it gives the table no small cell."""
+    matplotlib = pytest.importorskip("matplotlib")
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    root = _folder(tmp_path / "req", {
+        "pregnancies.csv": "country,age_group,n_pregnancies,n_preterm\n" + "".join(
+            f"{c},{a},{n},{p}\n" for c, rows in (("Denmark", (203, 1348, 465)), ("Sweden", (322, 2290, 856)),
+                                                 ("Norway", (158, 1099, 383)), ("Finland", (141, 962, 296)))
+            for a, n, p in zip(("<25", "25-34", "35+"), rows, (19, 82, 28), strict=True)),
+    })
+    fig, ax = plt.subplots()
+    bars = ax.bar(["Denmark", "Sweden", "Norway", "Finland"], [21, 38, 14, 2])
+    ax.bar_label(bars)
+    ax.set_ylabel("Infants with PPHN (n)")
+    fig.savefig(root / "cases_by_country.svg")
+    plt.close(fig)
+    results = _scan(root)
+    assert results["pregnancies.csv"].verdict is Verdict.PASS, results["pregnancies.csv"].findings
+    assert results["cases_by_country.svg"].verdict is Verdict.FAIL
