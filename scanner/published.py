@@ -861,8 +861,14 @@ def _groups(measures: Sequence[ColumnInfo], summed: ColumnInfo | None = None) ->
         m = margins[0]
         # a category column read as a label (is_count unset) joins on the sums' evidence (see above)
         siblings = [c for c in measures if c is not m and (c.is_count == m.is_count or c.role is Role.DIMENSION)]
+        count = m.is_count
+        others = [c for c in measures if c is not m]
+        if not siblings and others and all(not c.is_count for c in others):
+            # a "Total" read as a count beside columns of amounts (the table's unit, "DKK million", made them
+            # magnitudes; the total's name alone made it a count): it is their total, of the same amounts
+            siblings, count = others, False
         if siblings:
-            groups.append(_Group(siblings, m, m.is_count))
+            groups.append(_Group(siblings, m, count))
             used |= {c.name for c in siblings} | {m.name}
     for c in measures:
         if c.name not in used:
