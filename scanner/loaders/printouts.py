@@ -3567,8 +3567,9 @@ _STATA_EXTREME_ROW = lazy_compile(r"^\s*\d{1,2}%\s+\S+\s+([-+]?(?:\d[\d,]*(?:\.\
 _STATA_PERCENTILE = lazy_compile(r"^\s*(\d{1,2})%\s+([-+]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)(?:\s|$)")
 _STATA_OBS = lazy_compile(r"\bObs\s+(\d[\d,]*)\s*$")
 #: From this many observations the four smallest and largest values of ``summarize, detail`` are read as the
-#: group's minimum and maximum (EXT rules: only an outlier is disclosive); below it they stay a listing of
-#: single units' values (LOG001), as EXT001 asks a person to look at extremes of groups under 10.
+#: group's minimum and maximum (EXT002 fails an outlier) and as a listing a person judges (LOG001 review);
+#: below it they are a listing of single units' values (LOG001 block), as EXT001 asks a person to look at
+#: extremes of groups under 10.
 _STATA_EXTREMES_GROUP = 10
 
 
@@ -3603,7 +3604,13 @@ def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
             elif text.strip() and not re.match(r"^\s*\d{1,2}%", text):
                 break
             k += 1
-        if obs is not None and obs >= _STATA_EXTREMES_GROUP and rows:
+        # a side whose four values are one value (an income top- or bottom-coded at its 99th percentile) shows
+        # a value shared by at least four units, no unit's own
+        coded = {side for side in ("smallest", "largest")
+                 if len(same := [v for s_, v in rows if s_ == side]) >= 4 and len(set(same)) == 1}
+        kept = [(r, n) for r, n in zip(rows, at, strict=True) if r[0] not in coded]
+        large = obs is not None and obs >= _STATA_EXTREMES_GROUP
+        if large and rows:
             # a large group's extremes are its minimum and maximum beside its percentiles: the EXT rules judge
             # them as any table of statistics (an outlier far beyond the 99th percentile fails EXT002)
             low = [float(v.replace(",", "")) for s_, v in rows if s_ == "smallest"]
@@ -3615,19 +3622,15 @@ def _stata_extremes(lines: list[_Line]) -> list[ListedTable]:
                            "Stata summarize, detail: percentiles and extremes", "stata-summarize-detail")
             if table is not None:
                 found.append(table)
-            for j in range(start, k):
-                lines[j] = _Line(lines[j].number, "")
-            continue
-        # a side whose four values are one value (an income top- or bottom-coded at its 99th percentile) shows
-        # a value shared by at least four units, no unit's own
-        coded = {side for side in ("smallest", "largest")
-                 if len(same := [v for s_, v in rows if s_ == side]) >= 4 and len(set(same)) == 1}
-        kept = [(r, n) for r, n in zip(rows, at, strict=True) if r[0] not in coded]
         if kept:
-            table = _table(["extreme", "value"], [r for r, _ in kept], [n for _, n in kept], Origin.LISTING,
-                           "Stata summarize, detail: extreme values (smallest, largest)", "stata-extremes")
+            # (in a large group the listed values are no outliers by themselves, but still single units' values:
+            # a person judges them)
+            what = "Stata summarize, detail: extreme values (smallest, largest)" + \
+                (f" of a group of {obs:,}" if large else "")
+            table = _table(["extreme", "value"], [r for r, _ in kept], [n for _, n in kept], Origin.LISTING, what,
+                           "stata-extremes")
             if table is not None:
-                found.append(table)
+                found.append(dataclasses.replace(table, records="group-extremes") if large else table)
         for j in range(start, k):
             lines[j] = _Line(lines[j].number, "")
     return found

@@ -185,6 +185,15 @@ def observation_listing(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]
             evidence, line=part.line, identity=f"extremes:{part.what}",
         )
         return
+    if part.records == "group-extremes":
+        # a large group's four smallest and largest values (Stata's summarize, detail): no outliers by its
+        # percentiles (EXT002 says when they are), but each is still one unit's own value
+        yield ctx.finding(
+            f"{part.what} prints the lowest and highest single values: within the group's percentiles, but each "
+            "is one unit's own value; a person must judge whether they may leave.",
+            evidence, line=part.line, identity=f"extremes:{part.what}", severity=Severity.REVIEW,
+        )
+        return
     if "extreme" in part.what.lower():
         yield ctx.finding(
             f"{part.what} prints the lowest and highest single values"
