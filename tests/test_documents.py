@@ -1208,3 +1208,19 @@ def test_numbers_in_a_figures_ids_and_paths_are_no_identifiers(tmp_path: Path) -
     (tmp_path / "fig.svg").write_text(svg, encoding="utf-8")
     (result,) = api.scan([tmp_path / "fig.svg"], load_config(), jobs=1).files
     assert not [f for f in result.findings if f.rule.startswith("PID")], result.findings
+
+
+def test_pdf_header_names_run_together_are_set_apart() -> None:
+    """pypdf's layout text runs a narrow header's names together ("CountryExposed pregnancies ... casesPrevalence
+    per 10 000Unexposed"); set apart, the rows below are cut at their own gutters. Only a line over table rows
+    is touched."""
+    from scanner.loaders.pdf import _unsquashed_headers
+
+    text = ("NordPerinatal supplementary material\n\n"
+            "   CountryExposed pregnancies        NTD casesPrevalence per 10 000\n\n"
+            "  Denmark               6 102                  5               8.2\n"
+            "  Finland               3 988                  1               2.5\n")
+    out = _unsquashed_headers(text).split("\n")
+    assert out[0] == "NordPerinatal supplementary material"
+    assert "Country   Exposed" in out[2] and "cases   Prevalence" in out[2]
+    assert out[4:] == text.split("\n")[4:]

@@ -219,6 +219,31 @@ _ROW_LIKE = re.compile(r"\S {3,}\S.*\d|\d.* {3,}\S")
 _HEADER_LIKE = re.compile(r"^\s*[^\d\s]\S*(?: {3,}[^\d\s]\S*){2,}\s*$")
 
 
+# Two column names run together by the layout text ("CountryExposed pregnancies", "casesPrevalence", "10
+# 000Unexposed"): a lower-case letter or a digit directly before a capital.
+_SQUASHED = re.compile(r"(?<=[a-zæøåäö0-9])(?=[A-ZÆØÅÄÖ][a-zæøåäö])")
+
+
+def _unsquashed_headers(text: str) -> str:
+    """The layout text with a table header's names that pypdf ran together set apart by a gutter: a header set
+    in a narrower font than its columns' width leaves no space between the names ("CountryExposed pregnancies
+    NTD casesPrevalence per 10 000"), and the column reader then cuts the rows below at the wrong places. Only
+    a line of words right above a row of a table (a blank line between them at most; the row has two numbers
+    between gutters at least) is touched."""
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        if not _SQUASHED.search(line) or not _HEADER_WORDS.match(line):
+            continue
+        below = next((x for x in lines[k + 1:k + 3] if x.strip()), "")
+        if sum(1 for cell in _GUTTER.split(below.strip()) if _VALUE.match(cell)) >= 2:
+            lines[k] = _SQUASHED.sub("   ", line)
+    return "\n".join(lines)
+
+
+# A header line: words, most of them without digits.
+_HEADER_WORDS = re.compile(r"^\s*[^\W\d_][^\n]*[^\W\d_][^\n]*$")
+
+
 def _compact(text: str) -> str:
     """Layout text with the blank line pypdf puts between the rows of a table removed (two or more blank
     lines still separate blocks, except up to three between two lines that both read as a table's rows, or its
@@ -340,7 +365,7 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
     if text.strip():
         out.texts.append(TextBlock(text, place))
         printed = _printed_output(text)
-        compact = _compact(text)
+        compact = _unsquashed_headers(_compact(text))
         found = _continued(list(find_tables(compact)))
         # (a chart's table of values under its categories, unless the table readers read those lines already)
         read = {line for t in found for line in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}

@@ -2131,6 +2131,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
                 continue
             merged.append((a, b))
         spans = merged
+        spans = _header_words_past_left_aligned(spans, lines)
     if len(spans) < 2:
         return None
     rows = [[line[a:b].strip() for a, b in spans] for line in lines]
@@ -2191,6 +2192,25 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     # the rows' own line numbers: rule lines between them were dropped
     at = tuple(n for n, _ in block[len(rows) - len(body):])
     return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
+
+
+def _header_words_past_left_aligned(spans: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
+    """Columns with the header's last words joined back: a name longer than its column of left-aligned values
+    ("Fødsler (N)" over "612", "Akutt keisersnitt (%)" over "9,8", as a PDF's layout text sets them) leaves
+    its last words over a gutter of the rows, read as a column of its own with no cells. A span with header
+    text and no text in any row below joins the column on its left when that column's values all start where
+    its span starts (left-aligned)."""
+    out: list[tuple[int, int]] = []
+    body = lines[1:]
+    for a, b in spans:
+        if out and lines[0][a:b].strip() and not any(x[a:b].strip() for x in body):
+            pa, pb = out[-1]
+            cells = [x[pa:pb] for x in body if x[pa:pb].strip()]
+            if cells and all(not c[:1].isspace() for c in cells) and lines[0][pa:pa + 1].strip():
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
 
 
 def left_label_pieces_joined(rows: list[list[str]], spans: list[tuple[int, int]]) -> list[list[str]]:
