@@ -188,6 +188,7 @@ def _stated_sizes(table: TableModel, profile: Profile, dims: list[str], result: 
     if not dims or not table.sample_complete:
         return
     _percent_cells_of_stated_n(table, profile, dims, result)
+    _rest_of_stated_n(table, profile, dims, result)
     _known_of_stated_n(table, profile, dims, result)
     import numpy as np
     import polars as pl
@@ -998,6 +999,37 @@ _PERCENT_UNIT = lazy_compile(r"%|\bpct\b|\bprocent\b|\bpercent\b|\bprosent\b", r
 
 # A cell that is a percentage alone: "8.0%", "52 %", "0,9 %".
 _PERCENT_CELL = lazy_compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*$")
+
+
+# A count with its share of the column's group: "52 (96.3)", "52 (96,3 %)".
+_COUNT_OF_GROUP = lazy_compile(r"^\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})*|\d+)\s*\(\s*(\d{1,3}(?:[.,]\d+)?)\s*%?\s*\)\s*$")
+
+
+def _rest_of_stated_n(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Counts with their share ("52 (96.3)") in a column whose header states the group's size ("Finland (N=54)",
+    a Table 1): the rest of the group, N minus the count, is a count too (54 - 52: two mothers born outside the
+    Nordic countries), as all minus women is the men. A count is taken as of that N only when its printed share
+    is count / N within the share's rounding."""
+    raw: dict[str, dict[str, list[object]]] = {}
+    for col in table.columns:
+        n = _stated_n(col.name)
+        if n is None or n < profile.threshold:
+            continue
+        texts = _written_cells(table, col.name, raw)
+        if texts is None:
+            continue
+        labels = table.sample.get_column(dims[0]).to_list()
+        for k, text in enumerate(texts):
+            m = _COUNT_OF_GROUP.match(text) if isinstance(text, str) else None
+            if m is None or (k < len(labels) and isinstance(labels[k], str) and is_margin_label(labels[k])):
+                continue
+            count = int(re.sub(r"[ ,.\u00a0]", "", m.group(1)))
+            written = m.group(2)
+            decimals = len(re.split(r"[.,]", written)[1]) if re.search(r"[.,]", written) else 0
+            if abs(count / n * 100 - float(written.replace(",", "."))) > 0.5 * 10 ** -decimals + 1e-9:
+                continue  # a share of another base (the known values, a row's total)
+            if 0 < n - count < profile.threshold:
+                _add_small(result, table.sample, dims, [k], col.name, size_in="its header", complement=True)
 
 
 def _percent_cells_of_stated_n(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
