@@ -934,7 +934,8 @@ def _counts_in_brackets(raw: pl.DataFrame, columns: list[ColumnInfo], title: str
     """Columns of "amount (count)" cells in a table whose title or header says the bracketed number is a count
     (of firms, persons): each cell's count is that number. Without such a note "52,3 (11)" is a mean with its
     SD, and those cells stay statistics."""
-    named = [c for c in columns if c.kind is ColumnKind.TEXT]
+    # (with the note, "96 (2)" is an amount and its count: no count with its percentage, as read without it)
+    named = [c for c in columns if c.kind is ColumnKind.TEXT or (c.embedded and not c.count_in_brackets)]
     if not named or not (_COUNT_IN_BRACKETS_NOTE.search(title)
                          or any(_COUNT_IN_BRACKETS_NOTE.search(c.name) for c in columns)):
         return
