@@ -213,7 +213,8 @@ NAMED_COUNT = lazy_compile(r"(?i)(?<![\w])(?:antal|antall|antalet|number of|coun
                             r"(?![ \t]+(?:år|aar|dage|døgn|dygn|timer|uger|veckor|måneder|månader|gange|ganger|gånger|"
                             r"years?|days?|hours?|weeks?|months?|times|kr|kroner|kronor|episodes?|visits?|besøg))"
                             r"[^:=\n]{0,100}?"
-                            r"[:=][ \t]*(\d{1,2})(?![\d.,]*\d)(?![ \u00a0]\d{3})"
+                            # (a comparison is a condition, no count: "with >=1 dispensing", "n<=2")
+                            r"(?<![<>!=≤≥])[:=](?!=)[ \t]*(\d{1,2})(?![\d.,]*\d)(?![ \u00a0]\d{3})"
                             r"(?![ \t]*(?:%|pct|procent|prosent|percent|år|years?|kr|dkk|sek|nok|eur|mio|mill))")
 _ONLY_N = lazy_compile(r"(?i)(?<![\w])(?:kun|only|endast|bara|bare|vain|ainoastaan)[ \t]+(\d{1,2}|to|två|two|kaksi)"
                        r"(?![\d.,]*\d)(?![ \t]*(?:%|pct|procent|prosent|percent|år|years?|gange|times|dage|days|"
