@@ -505,7 +505,8 @@ class _WorkbookScan:
             concern = ""
             if h.kind == "external-link":
                 concern = f"{len(h.texts):,} cell value(s) cached from another workbook"
-            self._hidden_text(h.kind, h.sheet, h.where, h.texts, detail=h.detail, concern=concern)
+            self._hidden_text(h.kind, h.sheet, h.where, h.texts, detail=h.detail, concern=concern,
+                              numbers_matter=h.kind not in _IDENTIFIERS_ONLY)
         for chart in structure.charts:
             concerns = []
             if chart.literal_points:
@@ -645,6 +646,9 @@ def _at_sheet(f: Finding, sheet: str, key: bytes, *, record: bool = False) -> Fi
         message = f"{message} Record {f.location.row} of the cache."
     return dataclasses.replace(f, location=where, message=message, fingerprint=_rekey(f, key, sheet))
 
+
+#: Texts outside the cells searched for identifiers only (their numbers are no data: "Tabel 2", a version).
+_IDENTIFIERS_ONLY = frozenset({"sheet-names", "document-properties"})
 
 #: Blank rows a note may sit under its table and still be read as the table's note.
 _NOTE_GAP_ROWS = 2

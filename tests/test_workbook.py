@@ -1050,3 +1050,27 @@ def test_statistics_stacked_under_each_group_are_read_one_row_a_group(tmp_path: 
         assert "C5" in hits[0].message and "Yes | Frequency" in str(hits[0].location.column)
     else:
         assert result.verdict is Verdict.PASS, result.findings
+
+
+def test_identifiers_in_a_sheet_name_or_the_document_properties(tmp_path: Path) -> None:
+    """A CPR number typed into a sheet's name or the workbook's title property leaves with the file (DOC005);
+    the same workbook with neither passes."""
+    def book(path: Path, sheet: str, title: str) -> Path:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = sheet
+        for row in (["Region", "Antal"], ["Nord", 45], ["Syd", 61], ["Øst", 38]):
+            ws.append(row)
+        wb.properties.title = title
+        wb.save(path)
+        return path
+
+    named = book(tmp_path / "named.xlsx", "Patient 070761-4285", "Udtræk 2021")
+    titled = book(tmp_path / "titled.xlsx", "Tabel 1", "Udtræk for CPR 070761-4285")
+    plain = book(tmp_path / "plain.xlsx", "Tabel 1", "Udtræk 2021")
+    results = {r.path.rsplit("/", 1)[-1]: r for r in api.scan([named, titled, plain], load_config()).files}
+    for name, what in (("named.xlsx", "sheet name"), ("titled.xlsx", "document properties")):
+        hits = [f for f in results[name].findings if f.rule == "DOC005"]
+        assert results[name].verdict is Verdict.FAIL and len(hits) == 1 and what in hits[0].message
+        assert "070761" not in json.dumps([f.message for f in results[name].findings])
+    assert results["plain.xlsx"].verdict is Verdict.PASS, results["plain.xlsx"].findings

@@ -900,6 +900,21 @@ def inspect_package(path: Path | BinaryIO, limits: PackageLimits | None = None, 
     return out
 
 
+def _properties(pkg: _Package, out: PackageStructure) -> None:
+    """The workbook's document properties (title, subject, author, company, custom properties) as one hidden
+    text: searched for identifiers, as a Word document's are."""
+    texts: list[str] = []
+    for name in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
+        part = pkg.find(name)
+        if part is None:
+            continue
+        for _, el in pkg.iterparse(part):
+            if el.text and el.text.strip() and len(el) == 0:
+                texts.append(el.text.strip())
+    if texts:
+        out.hidden_texts.append(HiddenText("document-properties", None, "", tuple(texts)))
+
+
 def _guard(out: PackageStructure, what: str, func: object, *args: object) -> None:
     """Run one part's inspection; a damaged or refused part is a problem, and the others go on."""
     try:
@@ -928,6 +943,11 @@ def _inspect(pkg: _Package, out: PackageStructure, *, sizes_only: bool = False) 
     if out.values_unsafe or sizes_only:
         return
     rels, pivot_ids = _workbook(pkg, out)
+    # names and properties a reader sees outside the cells: an identifier typed there leaves with the file
+    names = tuple(s.name for s in out.sheets if s.name)
+    if names:
+        out.hidden_texts.append(HiddenText("sheet-names", None, "", names))
+    _guard(out, "document properties", _properties, pkg, out)
     for sheet in out.sheets:
         if sheet.part is None or sheet.chart:
             if sheet.part is not None:

@@ -326,6 +326,7 @@ _KIND_TEXT = {
     "hidden-text": "hidden text",
     "hidden-slide": "a hidden slide",
     "document-properties": "the document properties",
+    "sheet-names": "a sheet name",
     "html-comment": "an HTML comment",
     "link-target": "a hyperlink's address",
     "page-header": "a sheet's printed page header or footer",
