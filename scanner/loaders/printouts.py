@@ -2201,6 +2201,10 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             nodes = f"{what_base or 'printed output'}: a tree's nodes"
             tables.append(ListedTable(t, t.lines, Origin.TABULATION, nodes))
             consumed.update(t.lines)
+    if language is not Language.SAS and _LOG_RECORD_LINE.match(text.lstrip("\n")):
+        # a program's log records around printed output (a data frame logged between "INFO ..." lines): the
+        # records are no rows of the output, and end its paragraph as a blank line would
+        lines = [_Line(x.number, "") if _LOG_RECORD_LINE.match(x.text) else x for x in lines]
     pars = [par for par in _split_at_headers(_paragraphs(lines)) if not all(x.number in consumed for x in par)]
     listed_cases = language in (Language.SPSS, Language.OTHER) and _SPSS_LISTED.search(text) is not None
     k = 0
@@ -2425,6 +2429,9 @@ _NAMED_VALUE = lazy_compile(r"([A-Za-z_][\w.]{0,31})\s*[=:]\s*(\"[^\"]*\"|'[^']*
 # A log record's prefix: "2024-03-01 12:00:09,200 INFO    count: " (Python's logging, log4j, loguru).
 _LOG_RECORD = lazy_compile(r"^\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:[,.]\d+)?)?\]?\s*(?:\|\s*)?"
                            r"(?:[A-Z]{3,8}\s*(?:\|\s*)?)?(?:[\w.<>-]+(?::\d+)?\s*[:|-]\s+)?")
+# A whole log record's line: its time stamp and its level ("2024-02-27 15:03:05 DEBUG psm.py: ...").
+_LOG_RECORD_LINE = lazy_compile(r"^\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:[,.]\d+)?)?\]?\s*(?:\|\s*)?"
+                                r"(?:\[?(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NOTICE|TRACE)\b)")
 # A count named in a record: "n_cases=2", "n=4", "count=3", "antal=2", "n_firms: 4".
 _RECORD_COUNT = lazy_compile(r"(?i)\b(n|n_\w+|\w*count\w*|antal\w*|antall\w*|cases|lkm)\s*[=:]\s*(\d+)\b(?![.,]\d)")
 _RECORD_VALUE = lazy_compile(r"\b((?:i\s+)?[A-Za-z_][\w]*)\s*=\s*(-?\d[\d ]*(?:[.,]\d+)?)\s*(%?)")
