@@ -211,6 +211,9 @@ NATIONAL_KEYS = lazy_compile(
     r"husstand_?nr|hh_?id|hush(å|a)lls?_?(id|nr)|hushold(nings)?_?(id|nr|nummer)|"
     r"asuntokunta_?(tunnus|id|nro|numero)|perhe_?(tunnus|id|nro|numero)|"
     r"bopaddr|adresse_?id|adresse_?nr|adressenummer|addr_?id|adr_?id|kom_?adr\w*|"
+    # (Danish address keys in BEF and BBR: KVHX (municipality, road, house, floor, door), KVH, the dwelling's
+    # BOPAEL_ID, DAR's adgangsadresse and enhedsadresse IDs, a building's BBR ID)
+    r"kvhx|kvh|bop(?:æ|ae)l_?id|bopaels_?id|adgangs_?adresse_?id|enheds_?adresse_?id|bygnings?_?(?:id|nr|nummer)|"
     # properties and buildings: Sweden's fastighetsbeteckning, Denmark's matrikel, ejendoms- and BFE number,
     # Norway's gårds- and bruksnummer, Finland's kiinteistötunnus and building number (PRT)
     r"fastbet|fastighetsbeteckning|fastighets_?(id|nr|nyckel)|fastnyckel|matrikel_?(nr|nummer)|matr_?nr|"

@@ -2184,6 +2184,9 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     numeric = [k for k in range(width) if all(_BARE_NUMBER.match(r[k]) for r in body)]
     if not numeric or (len(numeric) == width and header is None):
         return None
+    if numeric == [0] and all(_LIST_MARK.match(r[0]) for r in body) \
+            and sum(len(c.split()) for r in body for c in r[1:]) >= 5 * len(body):
+        return None  # a numbered list of sentences ("1. Andelen af domme ...", "2. ..."): prose, no table
     names = header if header is not None else [f"column_{k + 1}" for k in range(width)]
     names, body = label_and_number_split(names, body)
     names = unique_names(names)
@@ -2192,6 +2195,10 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     # the rows' own line numbers: rule lines between them were dropped
     at = tuple(n for n, _ in block[len(rows) - len(body):])
     return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
+
+
+# A numbered list's mark: "1.", "2)", "(3)".
+_LIST_MARK = lazy_compile(r"^\(?\d{1,2}[.)]$")
 
 
 def _header_words_past_left_aligned(spans: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
