@@ -1074,3 +1074,24 @@ def test_identifiers_in_a_sheet_name_or_the_document_properties(tmp_path: Path) 
         assert results[name].verdict is Verdict.FAIL and len(hits) == 1 and what in hits[0].message
         assert "070761" not in json.dumps([f.message for f in results[name].findings])
     assert results["plain.xlsx"].verdict is Verdict.PASS, results["plain.xlsx"].findings
+
+
+def test_a_sheet_of_women_beside_the_sheet_of_all_with_rates_of_their_own(tmp_path: Path) -> None:
+    """Sheet "Kvinder" beside sheet "Alle ofre", titled "... – kvinder" and "... – alle", each with a rate column
+    of its own base ("Pr. 1.000 kvinder", "Pr. 1.000 indb."): their counts still give the men (Læsø 5 - 3 = 2)."""
+    path = tmp_path / "ofre.xlsx"
+    wb = openpyxl.Workbook()
+    rows = [("København", 212, 121), ("Aarhus", 88, 47), ("Odense", 61, 33), ("Aalborg", 49, 26), ("Læsø", 5, 3)]
+    for k, (title, group, rate) in enumerate((("Alle ofre", "alle", "Pr. 1.000 indb."),
+                                              ("Kvinder", "kvinder", "Pr. 1.000 kvinder"))):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append([f"Ofre for anmeldt vold, 65+ år, 2020 – {group}"])
+        ws.append([])
+        ws.append(["Kommune", "Ofre i alt" if k == 0 else "Kvindelige ofre", rate])
+        for name, all_, women in rows:
+            ws.append([name, all_ if k == 0 else women, 2.1])
+    wb.save(path)
+    result = api.scan([path], load_config()).files[0]
+    hits = [f for f in result.findings if f.rule == "TAB001" and f.severity is Severity.BLOCK]
+    assert result.verdict is Verdict.FAIL and len(hits) == 1 and "Læsø" in str(hits[0].location.cell)

@@ -1337,17 +1337,28 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
                     or not (excluding or _all_word_swapped(titles[k], titles[other])):
                 continue
             found = _differences(t, u, whole_only=True)
-            if found is None and set(u.names) < set(t.names):
+            if found is None and (shared := _shared_columns(t, u)) is not None:
                 # the table with the group left out adds a column ("Herav psykisk lidelse"): compared on the
                 # columns both have
-                keep = [c for c, n in enumerate(t.names) if n in set(u.names)]
-                found = _differences(dataclasses.replace(t, names=[t.names[c] for c in keep],
-                                                         rows=[[r[c] if c < len(r) else "" for c in keep]
-                                                               for r in t.rows]), u, whole_only=True)
+                found = _differences(shared, u, whole_only=True)
             if found is not None:
                 out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
     return out
+
+
+def _shared_columns(t: TextTable, u: TextTable, *, group_free: bool = False) -> TextTable | None:
+    """``t`` without the columns ``u`` does not name (matched without the group's words when ``group_free``),
+    when some but not all of them are dropped and the label column and one other remain; else None."""
+    def key(name: str) -> str:
+        return _link_label(_GROUP_PHRASE.sub("", name).strip() or name) if group_free else name
+
+    theirs = {key(n) for n in u.names}
+    keep = [c for c, n in enumerate(t.names) if key(n) in theirs]
+    if len(keep) == len(t.names) or len(keep) < 2 or keep[0] != 0:
+        return None
+    return dataclasses.replace(t, names=[t.names[c] for c in keep],
+                               rows=[[r[c] if c < len(r) else "" for c in keep] for r in t.rows])
 
 
 def _all_word_swapped(title: str, all_title: str) -> bool:
@@ -1496,6 +1507,10 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
             if other == k or totals[other] != base:
                 continue
             found = _differences(t, u, group_free=captions)
+            if found is None and captions and (shared := _shared_columns(t, u, group_free=True)) is not None:
+                # the group's table names a column of its own ("Pr. 1.000 kvinder" beside "Pr. 1.000 indb."): the
+                # counts both have are compared
+                found = _differences(shared, u, group_free=True)
             if found is not None:
                 out.append(Differenced(k, other, found, (titles[other], titles[k])))
                 break
