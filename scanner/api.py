@@ -462,7 +462,13 @@ def linked_group_findings(tables: Sequence[TextTable], captions: Sequence[str], 
     with the pair it comes from (its rows are those of the pair's table ``k``): a table of one group beside the table of
     all ("... among women, by age" under "... by age", "16–64 år" under "20–64 år": 5 - 3 cases is 2 men), and
     a table that leaves a group out ("... excluding Læsø municipality") beside the table with it."""
-    from scanner.loaders.texttables import TextTableSource, caption_of, excluded_differences, subgroup_differences
+    from scanner.loaders.texttables import (
+        TextTableSource,
+        band_rows_differences,
+        caption_of,
+        excluded_differences,
+        subgroup_differences,
+    )
 
     linked = [(d, "This table is of one group and another table of the file of all: the difference is the "
                   "other group's count.") for d in subgroup_differences(tables, captions, captions=True)]
@@ -471,6 +477,10 @@ def linked_group_findings(tables: Sequence[TextTable], captions: Sequence[str], 
     linked += [(d, "This table leaves a group out of another table of the file: the difference is that group's "
                    "count.") for d in excluded_differences(tables, [caption_of(c) for c in captions])
                if (d.k, d.other) not in pairs]
+    # (two tables of the same units by age bands cut at other bounds: "15-20 år" beside "15-19 år")
+    linked += [(d, "Two tables of the file count the same units in age bands cut at other bounds: their "
+                   "difference is the count of the ages between.")
+               for d in band_rows_differences(tables, config.profile.threshold)]
     for d, why in linked:
         table = analyse_table(TextTableSource(path, d.table), config)
         for f in judge(table, small, config, relpath, key):

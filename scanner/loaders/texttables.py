@@ -50,6 +50,7 @@ __all__ = [
     "TextTable",
     "TextTableSource",
     "band_differences",
+    "band_rows_differences",
     "caption_of",
     "count_percent_table",
     "count_rows",
@@ -1807,14 +1808,60 @@ def band_differences(tables: Sequence[TextTable], threshold: int) -> list[Differ
     return out
 
 
-def _band_differences(tables: Sequence[TextTable], threshold: int) -> list[Differenced]:
+def band_rows_differences(tables: Sequence[TextTable], threshold: int) -> list[Differenced]:
+    """Two tables of one document whose rows are age bands cut at other bounds ("15-20 år" beside "15-19 år")
+    and whose grand totals are the same (the same units, "I alt 74" in both): the bands of the common
+    refinement their counts pin (18 - 17 is one aged 20), as rows under the table's own. Each table's counts
+    are its one column of numbers, or its total column; its margin rows are left out of the bands."""
+    from scanner.names import is_margin_label
+
+    picked: list[tuple[int, TextTable, float]] = []
+    for k, t in enumerate(tables):
+        rows = [r for r in t.rows if r and not is_margin_label(r[0])]
+        margins = [r for r in t.rows if r and is_margin_label(r[0])]
+        turned = _classes_as_columns(dataclasses.replace(t, rows=rows)) if len(rows) >= 2 else None
+        if turned is None:
+            continue
+        numeric = [r for r in turned.rows if all(_number_text(c) is not None for c in r[1:])]
+        if len(numeric) == 1:
+            row = numeric[0]
+        else:
+            row = next((r for r in numeric if is_margin_label(r[0])), None)
+            if row is None:
+                continue
+        total = sum(float(x) for c in row[1:] if (x := _number_text(c)) is not None and x.replace(".", "").isdigit())
+        column = t.names.index(row[0]) if row[0] in t.names else None
+        stated = [float(x) for r in margins if column is not None and column < len(r)
+                  and (x := _number_text(r[column])) is not None and x.replace(".", "").isdigit()]
+        if stated and abs(stated[0] - total) > 1e-9:
+            continue  # the margin row is no sum of the bands (a total of another population, a rate)
+        picked.append((k, TextTable(["column", *turned.names[1:]], [["count", *row[1:]]], t.data_line, t.kind),
+                       total))
+    out: list[Differenced] = []
+    for (k, a, total_a), (other, b, total_b) in itertools.combinations(picked, 2):
+        if abs(total_a - total_b) > 1e-9 or a.names == b.names:
+            continue
+        for d in _band_differences([a, b], threshold, min_rows=1):
+            mine, theirs = (k, other) if d.k == 0 else (other, k)
+            t = tables[mine]
+            found = [(name, r[1 + j]) for j, name in enumerate(d.table.names[1:]) for r in d.table.rows if r[1 + j]]
+            if found:
+                rows = [[name.removeprefix("Antal "), value] for name, value in found]
+                out.append(Differenced(mine, theirs, TextTable([t.names[0], "Antal"], rows, t.data_line, t.kind,
+                                                               dimensions=(t.names[0],)), d.how,
+                                       rows_are_classes=True))
+    return out
+
+
+def _band_differences(tables: Sequence[TextTable], threshold: int, *, min_rows: int = 2) -> list[Differenced]:
     """Pairs of tables with the same row labels whose columns are classes cut at different bounds: the
     classes of the common refinement that their published counts pin, per row, when they are fewer than
     ``threshold`` (and not 0), and cells one of them hides that the other's classes give back (reported in
     the table that hides them; a class neither publishes is reported in the second table of the pair).
 
     The two tables must describe the same units: every row's counts fit one refinement exactly (a table of
-    another year or population does not), on at least two rows."""
+    another year or population does not), on at least ``min_rows`` rows (two; one where the caller has
+    checked that the tables count the same units)."""
     import numpy as np
 
     from scanner.loaders.base import SUPPRESSION_MARKER
@@ -1835,7 +1882,7 @@ def _band_differences(tables: Sequence[TextTable], threshold: int) -> list[Diffe
         if [_norm_label(tables[a].names[c]) for c in ra[0]] != [_norm_label(tables[b].names[c]) for c in rb[0]]:
             continue
         common = [key for key in ra[1] if key in rb[1]]
-        if len(common) < 2:
+        if len(common) < min_rows:
             continue
         cuts = sorted({lo for lo, _ in (*ra[2].values(), *rb[2].values())}
                       | {hi + 1 for _, hi in (*ra[2].values(), *rb[2].values())})
@@ -1893,7 +1940,7 @@ def _band_differences(tables: Sequence[TextTable], threshold: int) -> list[Diffe
                         keys = (ra if t_idx == a else rb)[1]
                         found[t_idx].setdefault(name, {})[keys[key]] = value
                         how[t_idx].add(tables[t_idx].names[c])
-        if not consistent or fitted < 2:
+        if not consistent or fitted < min_rows:
             continue
         for t_idx, columns in found.items():
             if not columns:
