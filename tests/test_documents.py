@@ -1224,3 +1224,20 @@ def test_pdf_header_names_run_together_are_set_apart() -> None:
     assert out[0] == "NordPerinatal supplementary material"
     assert "Country   Exposed" in out[2] and "cases   Prevalence" in out[2]
     assert out[4:] == text.split("\n")[4:]
+
+
+def test_pdf_risk_table_labels_run_into_their_counts_and_time_points() -> None:
+    """A Kaplan-Meier risk table as pypdf's layout text gives it: each row's label run into its first count
+    ("Plejefamilie3.104") and the years over the rows ("0 2 4 6 8 10"): the label is set apart from its count, and
+    the years are a header of time points, no row of counts (a "2" read as a count failed a safe figure)."""
+    from scanner.loaders.pdf import _time_points, _unsquashed_headers
+
+    text = ("Antal i risiko\n"
+            "              0            2            4            6            8           10\n"
+            "Plejefamilie3.104       2.211        1.489        1.102          907          788\n"
+            "Døgninst. inkl. sikret1.769   1.479   1.200   985   845   747\n")
+    out = _unsquashed_headers(text).split("\n")
+    assert out[2].startswith("Plejefamilie   3.104") and out[3].startswith("Døgninst. inkl. sikret   1.769")
+    assert out[:2] == text.split("\n")[:2]
+    assert _time_points(["0", "2", "4", "6", "8", "10"])
+    assert not _time_points(["12", "2", "45", "7"]) and not _time_points(["0", "2", "5"])

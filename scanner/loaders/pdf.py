@@ -232,6 +232,11 @@ def _unsquashed_headers(text: str) -> str:
     between gutters at least) is touched."""
     lines = text.split("\n")
     for k, line in enumerate(lines):
+        label = _LABEL_ON_NUMBER.match(line)
+        if label is not None and sum(1 for c in _GUTTER.split(line[label.end():].strip()) if _VALUE.match(c)) >= 2:
+            # a row's label run into its first number ("Plejefamilie3.104   2.211   1.489")
+            lines[k] = f"{line[:label.end()]}   {line[label.end():]}"
+            continue
         if not _SQUASHED.search(line) or not _HEADER_WORDS.match(line):
             continue
         below = next((x for x in lines[k + 1:k + 3] if x.strip()), "")
@@ -240,6 +245,8 @@ def _unsquashed_headers(text: str) -> str:
     return "\n".join(lines)
 
 
+# A row's label that runs into the number after it: letters (and dots) then a digit, no space between.
+_LABEL_ON_NUMBER = re.compile(r"^\s*[^\W\d_][^\d\n]*?[^\W\d_.](?:\.)?(?=\d[\d.,]*(?: {2,}|$))")
 # A header line: words, most of them without digits.
 _HEADER_WORDS = re.compile(r"^\s*[^\W\d_][^\n]*[^\W\d_][^\n]*$")
 
@@ -340,7 +347,7 @@ def _continued(tables: list[TextTable]) -> list[TextTable]:
             lines = (*prev.lines, t.data_line - 1, *t.lines) if prev.lines and t.lines else ()
             out[-1] = TextTable(prev.names, rows, prev.data_line, prev.kind, lines, prev.dimensions)
         elif len(t.names) >= 2 and all(_NUMBER_CELL.match(n.strip()) for n in t.names[1:] if n.strip()) \
-                and any(n.strip() for n in t.names[1:]):
+                and any(n.strip() for n in t.names[1:]) and not _time_points(t.names):
             # a first row of numbers is data, not a header (the header above it in other columns, or none)
             rows = [list(t.names), *t.rows]
             lines = (t.data_line - 1, *t.lines) if t.lines else ()
@@ -349,6 +356,17 @@ def _continued(tables: list[TextTable]) -> list[TextTable]:
         else:
             out.append(t)
     return out
+
+
+def _time_points(names: list[str]) -> bool:
+    """Whether a first row of numbers is an axis of time points (a risk table's "0 2 4 6 8 10" years over its
+    "Number at risk" rows): four whole numbers or more, evenly spaced from 0 up. A header, not a row of counts."""
+    values = [n.strip() for n in names if n.strip()]
+    if len(values) < 4 or not all(v.isdigit() for v in values):
+        return False
+    numbers = [int(v) for v in values]
+    steps = {b - a for a, b in itertools.pairwise(numbers)}
+    return numbers[0] == 0 and len(steps) == 1 and steps.pop() > 0
 
 
 def _page(reader: Any, page: Any, number: int, producer: str | None, out: DocumentContent) -> None:
