@@ -123,6 +123,9 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"kvinnene|männen|mændene|mennene|barnen|børnene|barna|eleverna|eleverne|elevene|fallen|"
                  r"tilfællene|tilfellene|deltakerne|deltagerne|deltagarna|virksomhederne|virksomhetene|"
                  r"företagen|foretakene|ansatte|anställda|deltakere|pasienter|tilfeller|dødsfall|"
+                 # young people ("7 unge", "12 unga", "9 nuorta") and Norwegian nynorsk plurals ("personar")
+                 r"unge|unga|ungdommer|ungdomar|ungdomer|nuorta|nuoret|personar|deltakarar|pasientar|elevar|"
+                 r"brukarar|mottakarar|innbyggjarar|"
                  # (persons named by where they were born: "syriskfødte", "utrikes födda", "norskfødte")
                  r"\w+fødte|\w+födda|\w+fødde|"
                  # Finnish, in the partitive a numeral takes ("2 henkilöä", "3 potilasta") and the plural
