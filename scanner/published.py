@@ -140,7 +140,8 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
     if not measures:
         return out
     dims = [d for d in table.dimensions if d not in _categories_read_as_labels(table, measures)]
-    measures = sorted(measures + [d for d in table.dimensions if d not in dims], key=lambda c: c.index)
+    measures = sorted(measures + [d for d in table.dimensions if d not in dims] + _shares_read_as_categories(
+        table, measures), key=lambda c: c.index)
     if not _has_hidden_cells(table, measures) or (table.count_rows and not _hidden_in_count_rows(table, measures)):
         # (a long table of measures, SAS FREQ's "Frequency / Percent / Row Pct / Col Pct" under each level: the
         # blank Row Pct of the Total column is no suppressed cell; only blanks among the counts' rows are)
@@ -443,6 +444,27 @@ def _additive_measures(table: TableModel) -> list[ColumnInfo]:
     return [c for c in table.columns
             if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC and c.statistic is None
             and (c.non_null > 0 or c.markers > 0) and not rate_named(c.name)]
+
+
+def _shares_read_as_categories(table: TableModel, measures: Sequence[ColumnInfo]) -> list[ColumnInfo]:
+    """Whole-number columns named like a share that are a category beside a total column: Danish "Andel" is a
+    housing type (andelsbolig) as well as a share, between "Privat leje" and "Ejerbolig". With them the total
+    column is the sum of its row on every fully published row (at least two): the sums are the evidence."""
+    margins = [c for c in measures if is_margin_label(c.name)]
+    if len(margins) != 1:
+        return []
+    total = margins[0]
+    candidates = [c for c in table.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
+                  and c.statistic == "share" and c.integral and c.non_negative and c.index < total.index
+                  and c not in measures]
+    if not candidates:
+        return []
+    parts = [c.name for c in measures if c is not total] + [c.name for c in candidates]
+    frame = table.sample.select([*parts, total.name]).drop_nulls()
+    if frame.height < 2:
+        return []
+    sums = frame.select(pl.sum_horizontal(parts)).to_series()
+    return candidates if bool((sums == frame.get_column(total.name)).all()) else []
 
 
 def _categories_read_as_labels(table: TableModel, measures: Sequence[ColumnInfo]) -> list[ColumnInfo]:
