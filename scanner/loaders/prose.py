@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.texttables import TextTable
@@ -370,7 +371,41 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
             if 0 < value < threshold:
                 rows.append([f"group {len(rows) + 1}", str(value)])
                 lines.append(line)
+    for line, value in _unnumbered_part(text, first_line):
+        if line not in skip and line not in lines and 0 < value < threshold and len(rows) < _PROSE_MAX_ROWS:
+            rows.append([f"group {len(rows) + 1}", str(value)])
+            lines.append(line)
     return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
+
+
+# A group's size before the list of its parts: "Exkluderade, n = 189:", "Excluded (n = 1 204):".
+_PARTS_HEAD = lazy_compile(r"(?i)^(?P<label>.*?)[,(\s]\s*n\s*=\s*(?P<n>\d{1,3}(?:[ \u00a0.,]\d{3})+|\d+)\)?\s*:\s*$")
+# One part of it on a line of its own, indented or as a bullet: "  Demensdiagnos före index, n = 187".
+_PART_LINE = lazy_compile(r"^(?:[ \t]+|[ \t]*[-•*–][ \t]+)(?P<label>\S.*?)(?:[,(\s]\s*n\s*=\s*"
+                          r"(?P<n>\d{1,3}(?:[ \u00a0.,]\d{3})+|\d+)\)?)?\s*$")
+
+
+def _unnumbered_part(text: str, first_line: int) -> Iterator[tuple[int, int]]:
+    """The one part of a listed group printed without its count (a flow chart's "Exkluderade, n = 189:" over
+    "Demensdiagnos före index, n = 187" and "Utvandrade före index"): the group's size less the others' counts
+    (189 - 187: two emigrated), at the line of that part."""
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        head = _PARTS_HEAD.match(line)
+        if head is None:
+            continue
+        parts: list[tuple[int, int | None]] = []
+        for j in range(k + 1, min(len(lines), k + 12)):
+            part = _PART_LINE.match(lines[j])
+            if part is None:
+                break
+            number = part.group("n")
+            parts.append((j, int(re.sub(r"[ ,.\u00a0]", "", number)) if number else None))
+        missing = [j for j, n in parts if n is None]
+        if len(parts) >= 2 and len(missing) == 1:
+            rest = int(re.sub(r"[ ,.\u00a0]", "", head.group("n"))) - sum(n for _, n in parts if n is not None)
+            if rest > 0:
+                yield first_line + missing[0], rest
 
 
 # A flowchart's node with its number of units (mermaid ``B["Kendt mor og far<br/>n = 6.307"]``, graphviz
