@@ -163,7 +163,8 @@ _RATIO_AFTER = lazy_compile(r"[ \t]*[:/][ \t]*\d")
 _NOT_A_COUNT_BEFORE = lazy_compile(r"(?:table|figure|fig\.|model|step|group|panel|appendix|section|chapter|wave|"
                                  # (a kind or a stage: "diabetes type 1 hos voksne", "grad 2", "stage 1 patients")
                                  r"type|typ|tyyppi|grad|grade|stage|stadie|stadium|fase|phase|"
-                                 r"tabel|figur|with|med|than|end|än|least|mindst|minst|up to|op til|aged?|"
+                                 r"tabel|tabell|taulukko|kuvio|kuva|bilaga|bilag|vedlegg|liite|figur|with|med|than|"
+                                 r"end|än|least|mindst|minst|up to|op til|aged?|"
                                  r"under|over|below|above|≥|<|>|≤|per|every|hver|each|top|first|last|or|eller|to|til|till|-|–|"
                                  # ("the largest two firms": how a dominance rule is worded)
                                  r"largest|biggest|smallest|st(?:ø|o|ö)rste|största|storsta|mindste|minsta)\s*$",
