@@ -297,10 +297,24 @@ _HEADER_TOKEN = lazy_compile(r"[^\W\d][\w .\-]{0,40}")
 
 
 def _key_like(token: str) -> bool:
-    if not _KEY_TOKEN.fullmatch(token) or _ISO_DATE.fullmatch(token):
+    if not _KEY_TOKEN.fullmatch(token) or _ISO_DATE.fullmatch(token) or _CLASSIFICATION_CODE.fullmatch(token):
         return False
     digits = sum(ch.isdigit() for ch in token)
-    return digits >= 4 and 3 * digits >= len(token)
+    return (digits >= 4 and 3 * digits >= len(token)) or _pseudonym(token)
+
+
+# Codes of the classifications a list of categories holds: ATC ("N06BA04"), ICD-10 ("F32", "E11.9", "DF321").
+_CLASSIFICATION_CODE = lazy_compile(r"[A-Z]\d{2}[A-Z]{2}\d{2}|D?[A-Z]\d{2}(?:\.?\d{1,2})?[A-Z]?")
+
+
+# A pseudonymised key of letters and digits in one case ("29HM0QUBQH", "a3f9c01e7b2d"): 8 to 40 characters, a
+# digit and a letter at least. A word, a name or a code of the classifications has no digit or a mixed case.
+_PSEUDONYM = lazy_compile(r"(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*\d)[A-Z0-9]{8,40}"
+                          r"|(?=[a-z0-9]*[a-z])(?=[a-z0-9]*\d)[a-z0-9]{8,40}")
+
+
+def _pseudonym(token: str) -> bool:
+    return _PSEUDONYM.fullmatch(token) is not None
 
 
 _FIELD_SPLIT = lazy_compile(r"[\s;,|]+")
@@ -324,8 +338,10 @@ def _key_list_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
     if len(lines) < opts.min_rows:
         return
     # One line of names above the list ("LopNr", "arbnr antal") is a header, not text around a list.
+    named = False
     if (_line_key(lines[0][1]) is None and all(_HEADER_TOKEN.fullmatch(t) for t in _FIELD_SPLIT.split(lines[0][1]))
             and _line_key(lines[1][1]) is not None):
+        named = identifier_kind(_FIELD_SPLIT.split(lines[0][1])[0]) == "register key"
         lines = lines[1:]
     keys = [key for _, ln in lines if (key := _line_key(ln)) is not None]
     if len(keys) < opts.min_rows or len(keys) < 0.95 * len(lines):
@@ -338,7 +354,9 @@ def _key_list_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]:
     if all(k.isdigit() and len(k) <= 18 for k in keys) and _is_run(pl.Series(keys).cast(pl.Int64)):
         return
     digits = statistics.median_low(sum(ch.isdigit() for ch in k) for k in keys)
-    sure = digits >= _KEY_DIGITS
+    # (a header naming a register key, "shnro" over its values, or pseudonyms of ten characters and more)
+    sure = digits >= _KEY_DIGITS or named or (statistics.median_low(len(k) for k in keys) >= 10
+                                              and sum(_pseudonym(k) for k in keys) >= 0.95 * len(keys))
     doubt = "" if sure else " The values are short; a person must confirm they are keys."
     yield ctx.finding(
         f"The text is a list of {len(keys):,} distinct key-like values, one per line (about {digits} digits "
