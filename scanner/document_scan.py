@@ -22,6 +22,7 @@ text and presentation files, PDF, HTML, RTF, SVG and raster images. It
 from __future__ import annotations
 
 import bisect
+import collections
 import dataclasses
 import itertools
 import re
@@ -642,7 +643,11 @@ class _DocumentScan:
     def _figure_table(self, fig: Figure, rows: list[list[str]], *, unsure: bool = False) -> None:
         """Counts printed on ``fig`` (a label, a count), through the table rules; ``unsure`` when the figure
         does not say they are counts (a finding is then for a person: review)."""
-        table = TextTable(unique_names(["label", "n"]), rows, 1, "figure-labels")
+        # (the labels are the figure's categories and the numbers its counts: a list of counts, however its labels
+        # repeat, never rows of units; a label read twice, an axis's "–" of split ranges, is numbered apart)
+        seen = collections.Counter(r[0] for r in rows)
+        rows = [[f"{r[0]} ({k})" if seen[r[0]] > 1 else r[0], *r[1:]] for k, r in enumerate(rows, start=1)]
+        table = TextTable(unique_names(["label", "n"]), rows, 1, "figure-labels", dimensions=("label",), counts=("n",))
         judged = _Judged()
         self._table(table, judged, identifiers=False)
         place = fig.place.with_element(f"{fig.place.element + ': ' if fig.place.element else ''}counts shown "

@@ -1155,3 +1155,27 @@ def test_box_plot_of_a_small_stated_group(tmp_path: Path, suffix: str, smallest:
     plt.close(fig)
     f = scan(path)
     assert f.verdict is verdict, _detail(f)
+
+
+@pytest.mark.parametrize("tail", [(2, 1), (12, 9)])
+def test_pdf_bar_chart_with_two_line_range_ticks(tmp_path: Path, tail: tuple[int, int]) -> None:
+    """A bar chart of deaths by two-year age band, its tick labels on two lines ("60\\n–61") and its bars labelled:
+    the repeated "–" of the ticks makes no rows of units (it read as microdata, MIC001), and a bar of 2 is a
+    small count (TAB001); with bars of 9 and more it passes."""
+    heights = [6, 9, 14, 19, 27, 35, 44, 56, 68, 79, 85, 81, 72, *tail]
+    labels = [f"{60 + 2 * k}\n–{61 + 2 * k}" for k in range(len(heights))]
+    fig, ax = plt.subplots(figsize=(9, 4))
+    bars = ax.bar(labels, heights)
+    ax.bar_label(bars)
+    ax.set_xlabel("Ålder vid döden")
+    ax.set_ylabel("Antal döda")
+    ax.set_title(f"Döda i demenssjukdomar efter ålder (n = {sum(heights)})")
+    path = tmp_path / "figur.pdf"
+    fig.savefig(path)
+    plt.close(fig)
+    result = scan(path)
+    assert "MIC001" not in rules(result), _detail(result)
+    if tail == (2, 1):
+        assert result.verdict is Verdict.FAIL and of(result, "TAB001"), _detail(result)
+    else:
+        assert result.verdict is Verdict.PASS, _detail(result)
