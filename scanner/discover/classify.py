@@ -567,6 +567,7 @@ _LOG_STRONG: tuple[re.Pattern[str], ...] = (
     lazy_compile(r"(?:\{(?:txt|res|com|err|inp)\}[^\n]*){2}"),  # SMCL tags without the {smcl} line
     # printed output saved as .txt/.out by hand or by a script (issue 11): headers only these tools print
     lazy_compile(r"^\s*Variable \|\s+Obs\s+Mean\s+Std\. [Dd]ev\.\s+Min\s+Max\s*$", _M),  # Stata summarize
+    lazy_compile(r"^Summary for variables: \w+[^\n]*\n\s*(?:Group variable|by categories of): ", _M),  # tabstat
     lazy_compile(r"^\s*\S[^|\n]{0,40}\|\s+Freq\.\s+Percent\s+Cum\.\s*$", _M),  # Stata tabulate
     # Stata list: a box's top edge, then numbered rows between bars within a few lines ("1032. |  52  1 |")
     lazy_compile(r"^[ \t]*\+-{3,}[-+]*\+[ \t]*\n(?:[^\n]*\n){0,4}?[ \t]*\d+\.[ \t]+\|[^\n]*\|[ \t]*$", _M),
