@@ -1997,8 +1997,9 @@ _GENERIC_COUNT = lazy_compile(r"(?i)antal|antall|lukumäärä|lkm|n|count|number
                               r"antall personer|antal elever|antall elever")
 # An "of which" column: a part of the total column before it ("Heraf kvinder", "Varav utrikes födda", "Herav
 # menn", "Därav", "Of which: women", "Josta naisia"): the total minus the part is the rest, a count too.
-_SUBSET = lazy_compile(r"^\s*(?:heraf|herav|varav|därav|derav|of\s+which|hereof|josta|joista|siitä|niistä)\b",
-                       re.IGNORECASE)
+# (written as a variable's name too: "darav_kvinnor", "heraf_maend", "of_which_women")
+_SUBSET = lazy_compile(r"^\s*(?:heraf|herav|hvoraf|varav|därav|darav|derav|of[\s_]+which|hereof|josta|joista|siitä|"
+                       r"niistä)(?![^\W_])", re.IGNORECASE)
 
 
 # A column of the same units less a group ("Anställda exkl. offentlig sektor" beside "Samtliga anställda",
