@@ -1348,6 +1348,17 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
     return out
 
 
+# A money unit in a column's name: "(kr.)", "DKK", "mio. kr.", "SEK", "EUR".
+_MONEY_UNIT = lazy_compile(r"(?i)(?<![^\W\d_])(?:kr|dkk|sek|nok|eur|euro|mio|mia|tkr|mkr|mnkr)(?![^\W\d_])")
+
+
+def _statistic_or_amount(name: str) -> bool:
+    """Whether a column's name says it holds a statistic (a mean, a median, a share) or an amount of money."""
+    from scanner.names import statistic_kind
+
+    return statistic_kind(name) is not None or _MONEY_UNIT.search(name) is not None
+
+
 def _shared_columns(t: TextTable, u: TextTable, *, group_free: bool = False) -> TextTable | None:
     """``t`` without the columns ``u`` does not name (matched without the group's words when ``group_free``),
     when some but not all of them are dropped and the label column and one other remain; else None."""
@@ -1762,7 +1773,9 @@ def _differences(t: TextTable, u: TextTable, *, in_u: bool = False, group_free: 
     compared = differ = 0
     if group_free or whole_only:
         # (a group's table beside all's may carry rates, means or shares beside its counts: only columns of
-        # whole numbers in both are compared, the others stay blank)
+        # whole numbers in both are compared, the others stay blank; nor a mean or an amount printed whole,
+        # "Gns. pensionsformue (kr.)")
+        numeric = {c for c in numeric if not _statistic_or_amount(t.names[c])}
         numeric = {c for c in numeric if all(
             (x := _number_text(r[c]) if c < len(r) else None) is None or x.isdigit() for r in t.rows)
             and all((x := _number_text(r[columns[0][c]]) if columns[0][c] < len(r) else None) is None
