@@ -1376,15 +1376,21 @@ def _shared_columns(t: TextTable, u: TextTable, *, group_free: bool = False) -> 
 def _all_word_swapped(title: str, all_title: str) -> bool:
     """Whether ``all_title`` names all of something ("All births to exposed mothers") where ``title`` names one
     kind of it in the same words ("Singleton births to exposed mothers"): the same caption with the word for all
-    swapped for one other word, so ``title``'s table is a part of ``all_title``'s."""
+    swapped for one other word, or left out and words added, so ``title``'s table is a part of ``all_title``'s."""
     # (a parenthesis adds a remark, not a group: "(main analysis population)")
     words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"\([^()]*\)", " ", title).casefold())
     all_words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"\([^()]*\)", " ", all_title).casefold())
+    alls = ("all", "alle", "alla", "kaikki", "samtliga", "samtlige")
+    rest = [w for w in all_words if w not in alls]
+    if len(rest) < len(all_words) and not set(words) & set(alls) and len(rest) >= 2 and set(rest) <= set(words) \
+            and len(words) > len(rest):
+        # the same caption without its word for all and with words of its own: a part of all ("Kaikki NEET-nuoret
+        # 16–24 v." beside "NEET-nuoret 16–24 v., äidinkieli suomi, ruotsi tai saame")
+        return True
     if len(words) != len(all_words) or len(words) < 3:
         return False
     differ = [k for k, (a, b) in enumerate(zip(words, all_words, strict=True)) if a != b]
-    return len(differ) == 1 and all_words[differ[0]] in ("all", "alle", "alla", "kaikki", "samtliga", "samtlige") \
-        and not _ALL_WORD.fullmatch(words[differ[0]])
+    return len(differ) == 1 and all_words[differ[0]] in alls and not _ALL_WORD.fullmatch(words[differ[0]])
 
 
 # A title's word for one sex (the subgroup a table is of) and for both or all (its total): "Menn" and "Alle",
@@ -1454,7 +1460,10 @@ def caption_of(title: str) -> str:
     else:
         lines = [x.strip() for x in title.splitlines() if x.strip() and not x.lstrip().startswith("\\")
                  and "&" not in x and "|" not in x and not _RULE_LINE.match(x)]
-        title = lines[-1] if lines else ""
+        # (a line that numbers the table is its caption, above a printed table's header line: "Taulukko 2. ..."
+        # over "Maakunta   Lkm")
+        numbered = [x for x in lines if _TABLE_NUMBER.match(x)]
+        title = numbered[-1] if numbered else lines[-1] if lines else ""
     return _TABLE_NUMBER.sub("", title)
 
 
