@@ -2286,18 +2286,35 @@ _LIST_MARK = lazy_compile(r"^\(?\d{1,2}[.)]$")
 
 
 def _header_words_past_left_aligned(spans: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
-    """Columns with the header's last words joined back: a name longer than its column of left-aligned values
-    ("Fødsler (N)" over "612", "Akutt keisersnitt (%)" over "9,8", as a PDF's layout text sets them) leaves
-    its last words over a gutter of the rows, read as a column of its own with no cells. A span with header
-    text and no text in any row below joins the column on its left when that column's values all start where
-    its span starts (left-aligned)."""
+    """Columns with the header's words joined back: a name wider than its column of values leaves some of its
+    words over a gutter of the rows, read as a column of its own with no cells. A span with header text and no
+    text in any row below joins the column on its right when that column's values all end where its span
+    ends (right-aligned numbers under "Alle brukere"), else the column on its left when that column's values
+    are numbers that all start where its span starts (left-aligned: "Fødsler (N)" over "612", "Akutt
+    keisersnitt (%)" over "9,8", as a PDF's layout text sets them)."""
+    width = max((len(x) for x in lines), default=0)
+    body = [x.ljust(width) for x in lines[1:]]  # (a line's last cell, its trailing blanks cut, is padded back)
+
+    def cells(a: int, b: int) -> list[str]:
+        return [x[a:b] for x in body if x[a:b].strip()]
+
     out: list[tuple[int, int]] = []
-    body = lines[1:]
-    for a, b in spans:
-        if out and lines[0][a:b].strip() and not any(x[a:b].strip() for x in body):
+    carry: int | None = None  # the start of header words waiting to join the column on their right
+    for k, (a, b) in enumerate(spans):
+        if carry is not None:
+            a, carry = carry, None
+        header_only = k > 0 and lines[0][a:b].strip() and not cells(a, b)
+        if header_only and k + 1 < len(spans):
+            na, nb = spans[k + 1]
+            right = cells(na, nb)
+            if right and all(not c[-1:].isspace() for c in right) and all(_BARE_NUMBER.match(c.strip()) for c in right):
+                carry = a
+                continue
+        if header_only and out:
             pa, pb = out[-1]
-            cells = [x[pa:pb] for x in body if x[pa:pb].strip()]
-            if cells and all(not c[:1].isspace() for c in cells) and lines[0][pa:pa + 1].strip():
+            left = cells(pa, pb)
+            if left and all(not c[:1].isspace() for c in left) and lines[0][pa:pa + 1].strip() \
+                    and all(_BARE_NUMBER.match(c.strip()) for c in left):
                 out[-1] = (pa, b)
                 continue
         out.append((a, b))
