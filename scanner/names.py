@@ -206,6 +206,10 @@ NATIONAL_KEYS = lazy_compile(
     r"cvr|cvrnr|cvr_?nr|se_?nr|p_?nummer|orgnr|org_?nr|organisationsnummer|organisasjonsnummer|peorgnr|arbstid|"
     r"arbnr|lbnr|arbgnr\w*|cfarnr|cfar|astnr\w*|bedrifts?_?(nr|nummer|id)|foretaks?_?(nr|nummer|id)|"
     r"virksomhets_?(nr|nummer)|y_?tunnus|yritys_?tunnus|yritys_?id|toimipaikka_?(tunnus|id|nro|numero)|"
+    # (Statistics Finland's pseudonymised employer and establishment keys in FOLK/työssäkäynti data: syrtun, stoimi;
+    # the English names researchers give a firm's or a workplace's key)
+    r"syrtun\w*|styrtun\w*|stoimi\w*|workplace_?(?:id|key|nr|no)|employer_?(?:id|key|nr|no)|firm_?(?:id|key)|"
+    r"company_?(?:id|key)|establishment_?(?:id|key)|enterprise_?(?:id|key)|"
     # families, households, dwellings and addresses
     r"famid|fam_?id|fam_?nr|familie_?id|familie_?nr|familienummer|husstand_?id|husstands_?(id|nr|nummer)|"
     r"husstand_?nr|hh_?id|hush(å|a)lls?_?(id|nr)|hushold(nings)?_?(id|nr|nummer)|"
