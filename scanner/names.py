@@ -208,7 +208,9 @@ NATIONAL_KEYS = lazy_compile(
     r"virksomhets_?(nr|nummer)|y_?tunnus|yritys_?tunnus|yritys_?id|toimipaikka_?(tunnus|id|nro|numero)|"
     # (Statistics Finland's pseudonymised employer and establishment keys in FOLK/työssäkäynti data: syrtun, stoimi;
     # the English names researchers give a firm's or a workplace's key)
-    r"syrtun\w*|styrtun\w*|stoimi\w*|workplace_?(?:id|key|nr|no)|employer_?(?:id|key|nr|no)|firm_?(?:id|key)|"
+    r"syrtun\w*|styrtun\w*|stoimi\w*|"
+    # (a Danish GP practice's provider number in SSR: ydernr)
+    r"yder_?nr|ydernummer|yder_?id|workplace_?(?:id|key|nr|no)|employer_?(?:id|key|nr|no)|firm_?(?:id|key)|"
     r"company_?(?:id|key)|establishment_?(?:id|key)|enterprise_?(?:id|key)|"
     # families, households, dwellings and addresses
     r"famid|fam_?id|fam_?nr|familie_?id|familie_?nr|familienummer|husstand_?id|husstands_?(id|nr|nummer)|"
@@ -292,6 +294,19 @@ _KEY_STATUS_WORDS = frozenset({"fejl", "fel", "feil", "virhe", "error", "err", "
                                "puuttuu", "missing", "status", "dubletter", "dubbletter", "duplicates"})
 
 
+# Words that make a contact channel's name a count of contacts by it: "email_konsultationer", "telefon_kontakter",
+# "phone_calls", "antal_email".
+_CONTACT_COUNT_WORDS = frozenset({
+    "konsultation", "konsultationer", "konsultasjon", "konsultasjoner", "konsultationer", "consultation",
+    "consultations", "kontakter", "contacts", "samtale", "samtaler", "samtal",
+    "calls", "call", "opkald", "henvendelser", "henvendelse", "visits", "ydelser", "ydelse", "tjenester",
+    "antal", "antall", "count", "lkm", "share", "andel", "pct",
+})
+# ... and written into one word with the channel: "telefonkonsultationer", "emailkontakter".
+_CONTACT_COUNT_STEMS = lazy_compile(r"konsultation|konsultasjon|consultation|kontakter|contacts|samtal|opkald|"
+                                    r"henvendel")
+
+
 def identifier_kind(name: str) -> str | None:
     """Which kind of key a column name announces: "register key", "direct identifier", "record key"."""
     lowered = name.strip().lower().replace(" ", "_").replace("-", "_").replace(".", "_")
@@ -302,6 +317,8 @@ def identifier_kind(name: str) -> str | None:
     if NATIONAL_KEYS.search(lowered):
         return "register key"
     if DIRECT_IDENTIFIERS.search(lowered):
+        if _CONTACT_COUNT_WORDS.intersection(name_tokens(name)) or _CONTACT_COUNT_STEMS.search(lowered):
+            return None  # "email_konsultationer", "telefonkontakter": consultations by e-mail or phone, counted
         return "direct identifier"
     tokens = name_tokens(name)
     squashed = "".join(tokens)
