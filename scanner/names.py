@@ -297,7 +297,7 @@ _KEY_STATUS_WORDS = frozenset({"fejl", "fel", "feil", "virhe", "error", "err", "
 # Words that make a contact channel's name a count of contacts by it: "email_konsultationer", "telefon_kontakter",
 # "phone_calls", "antal_email".
 _CONTACT_COUNT_WORDS = frozenset({
-    "konsultation", "konsultationer", "konsultasjon", "konsultasjoner", "konsultationer", "consultation",
+    "konsultation", "konsultationer", "konsultasjon", "konsultasjoner", "consultation",
     "consultations", "kontakter", "contacts", "samtale", "samtaler", "samtal",
     "calls", "call", "opkald", "henvendelser", "henvendelse", "visits", "ydelser", "ydelse", "tjenester",
     "antal", "antall", "count", "lkm", "share", "andel", "pct",
