@@ -1655,6 +1655,21 @@ def _step_of_zeros_and_ones(sample: pl.DataFrame, col: ColumnInfo) -> bool:
     return changes == 1
 
 
+def _binary_group_code(sample: pl.DataFrame, c: ColumnInfo, texts: list[ColumnInfo]) -> bool:
+    """Whether a whole-number column holds only 0 and 1, both, and is the group the rows are by: the label
+    columns alone repeat (each period twice), and with the column every row is its own (a period and statin
+    0 or 1). A column of counts that are 0 or 1 beside labels that each name one row is no such code."""
+    if not texts or sample.height < 4 or sample.height > SMALL_FRAME_ROWS:
+        return False
+    values = sample.get_column(c.name).to_list()
+    if set(values) != {0, 1} and set(values) != {0.0, 1.0}:
+        return False
+    labels = [tuple(sample.get_column(t.name).to_list()[k] for t in texts) for k in range(sample.height)]
+    keyed = [(*key, values[k]) for k, key in enumerate(labels)]
+    return len(set(labels)) < len(labels) and len(set(keyed)) == len(keyed) and \
+        all(labels.count(key) == 2 for key in set(labels))
+
+
 def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_words: frozenset[str]) -> None:
     cols = model.columns
     sample = model.sample
@@ -1716,6 +1731,9 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.DIMENSION, "0/1 indicator of a period (before and after)"
         elif whole_number and c.name.strip().lower() in DRAW_INDEX:
             c.role, c.reason = Role.DIMENSION, "index of simulation draws (bootstrap, MCMC)"
+        elif whole_number and not c.count_named and _binary_group_code(sample, c, texts):
+            # "period,statin,person_years,rate": each period twice, once per statin = 0 and 1
+            c.role, c.reason = Role.DIMENSION, "a 0/1 group code that, with the labels, tells the rows apart"
         elif c.statistic == "percentile" and _QUESTION_ITEM.match(c.name) and whole_number and c.non_negative \
                 and c.distinct <= 10 and _max_at_most(sample, c, 10):
             # a questionnaire item's answer codes ("q1_tillit" 1..5 beside "antall"), no first quartile: a class
