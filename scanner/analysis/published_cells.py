@@ -9,13 +9,14 @@ rule needs it (:mod:`scanner.engine`); the rules read the result and compute not
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.lazy_regex import lazy_compile
-from scanner.names import is_margin_label
+from scanner.names import is_margin_label, statistic_kind
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
     from collections.abc import Sequence
@@ -2029,6 +2030,15 @@ _LABEL_SCAN_MAX_ROWS = 2_000
 _INDICATOR_LABEL = lazy_compile(r"(?i)\(0/1\)|\b0/1\b|\bdummy\b|\bindikator\b|\bindicator\b")
 
 
+def _indicator_spread(mean: float, sd: float, n: float) -> bool:
+    """Whether a standard deviation is a 0/1 variable's beside its mean (sqrt(p (1 - p)), with or without the
+    sample correction n / (n - 1)), within 0.005 (the printed rounding of three decimals and a mean's own)."""
+    if not (0 < mean < 1) or not math.isfinite(sd) or n < 2:
+        return False
+    p = mean
+    return min(abs(sd - math.sqrt(p * (1 - p))), abs(sd - math.sqrt(p * (1 - p) * n / (n - 1)))) <= 0.005
+
+
 def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """A descriptive table with its groups as columns and a row of their sizes ("N | 6 | 6 | 12", esttab's
     estpost summarize): a row of means between 0 and 1 is the share of each group with the indicator, and mean
@@ -2049,6 +2059,16 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
         return
     values = np.column_stack([frame.get_column(c.name).cast(float).to_numpy() for c in numeric])
     sizes = values[size_rows[0]]
+    sds: np.ndarray | None = None
+    means = [j for j, c in enumerate(numeric) if statistic_kind(c.name) == "mean"]
+    if not np.all(np.isfinite(sizes)) and len(means) == 1 and np.isfinite(sizes[means[0]]) \
+            and np.isfinite(sizes).sum() == 1:
+        # one group, its statistics as the columns ("Mean | SD" with "Observations | 60" under the means, esttab's
+        # summary table): the N is the means' column's; a standard deviation of sqrt(p (1 - p)) beside a mean
+        # says the variable is a 0/1 indicator
+        spread = [j for j, c in enumerate(numeric) if statistic_kind(c.name) == "spread"]
+        sds = values[:, spread[0]] if len(spread) == 1 else None
+        values, sizes, numeric = values[:, means], sizes[means], [numeric[means[0]]]
     if not np.all(np.isfinite(sizes)) or np.any(sizes != np.round(sizes)) or np.any(sizes <= 0):
         return
     for k, label in enumerate(labels):
@@ -2058,7 +2078,8 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
                 or not ((present > 0) & (present < 1)).any():
             continue
         half = half_unit(pl.Series(present))
-        sure = _INDICATOR_LABEL.search(label) is not None or _whole_counts_behind(row, half, sizes)
+        sure = _INDICATOR_LABEL.search(label) is not None or _whole_counts_behind(row, half, sizes) \
+            or (sds is not None and _indicator_spread(float(row[0]), float(sds[k]), float(sizes[0])))
         small = _small_counts(row * 100, half * 100, sizes, profile.threshold)
         for j in np.flatnonzero(small).tolist():
             _add_small(result, frame, dims, [k], numeric[j].name, size_in="the table's N row", unsure=not sure,
