@@ -1136,6 +1136,24 @@ def _stata_list(par: list[_Line], what: str) -> ListedTable | None:
     return table
 
 
+def _unabbreviated(found: ListedTable, command: str) -> ListedTable:
+    """A Stata list's column names with the names Stata abbreviated ("p0712_l~r") written out from the command
+    that listed them ("list p0712_lopnr_personnr kommun ..."): the one variable of the command that begins and
+    ends as the abbreviation does. A key's name is then read as the key's (LOG001, MIC002)."""
+    names = found.table.names
+    if not any("~" in n for n in names) or not command:
+        return found
+    words = set(re.findall(r"[A-Za-z_]\w*", command))
+    full = []
+    for name in names:
+        head, sep, tail = name.partition("~")
+        matches = {w for w in words if sep and w.startswith(head) and w.endswith(tail) and len(w) >= len(name)}
+        full.append(matches.pop() if len(matches) == 1 else name)
+    if full == names:
+        return found
+    return dataclasses.replace(found, table=dataclasses.replace(found.table, names=unique_names(full)))
+
+
 _BOX_ROW = lazy_compile(r"^\s*\|(.*)\|\s*$")
 _VAR_NAME = lazy_compile(r"^[A-Za-z_][\w]{0,31}$")
 
@@ -4030,10 +4048,10 @@ def _parse_paragraph(par: list[_Line], pars: list[list[_Line]], k: int, origin: 
         return None  # a character plot (histogram, box plot, stem and leaf)
     if any(_LIST_ROW.match(x.text) for x in par):
         table = _stata_list(par, what)
-        return (table, 0) if table is not None else None
+        return (_unabbreviated(table, command), 0) if table is not None else None
     if origin is Origin.LISTING and language is Language.STATA and any(_LIST_BOX.match(x.text) for x in par):
         table = _stata_list_noobs(par, what)
-        return (table, 0) if table is not None else None
+        return (_unabbreviated(table, command), 0) if table is not None else None
     if any(_BAR_RULE.match(x.text) for x in par) and any("|" in x.text for x in par):
         # A table ruled with ---+--- (Stata tabulate, table, summarize): lines that start with "|" under a
         # row are its stacked statistics (tab x y, row col), not a box's edges, so this comes first.
