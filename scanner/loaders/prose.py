@@ -124,6 +124,8 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"kvinnene|männen|mændene|mennene|barnen|børnene|barna|eleverna|eleverne|elevene|fallen|"
                  r"tilfællene|tilfellene|deltakerne|deltagerne|deltagarna|virksomhederne|virksomhetene|"
                  r"företagen|foretakene|ansatte|anställda|deltakere|pasienter|tilfeller|dødsfall|"
+                 # persons named by their age ("2 alle 25-vuotiasta", "3 15-åringar", "2 65-årige")
+                 r"\d{1,3}[-–]vuotia(?:sta|at|ita)|\d{1,3}[-–]?åringar|\d{1,3}[-–]?åringer|\d{1,3}[-–]?årige|"
                  # young people ("7 unge", "12 unga", "9 nuorta") and Norwegian nynorsk plurals ("personar")
                  r"unge|unga|ungdommer|ungdomar|ungdomer|nuorta|nuoret|personar|deltakarar|pasientar|elevar|"
                  r"brukarar|mottakarar|innbyggjarar|"
