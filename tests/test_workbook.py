@@ -1117,3 +1117,29 @@ def test_a_sheet_excluding_a_group_beside_a_mean_of_amounts(tmp_path: Path) -> N
     result = api.scan([path], load_config()).files[0]
     hits = [f for f in result.findings if f.rule == "TAB001" and "leaves a group out" in f.message]
     assert result.verdict is Verdict.FAIL and len(hits) == 1 and "Læsø" in str(hits[0].location.cell)
+
+
+@pytest.mark.parametrize("periods", [("2015-2022", "2015-2021"), ("2015-2018", "2019-2022")])
+def test_sheets_of_nested_periods(tmp_path: Path, periods: tuple[str, str]) -> None:
+    """Sheets "2015-2022" and "2015-2021" of the same table: the longer period less the shorter counts 2022 alone
+    (Helse Nord 17 - 15 = 2 children). Sheets of periods side by side ("2015-2018", "2019-2022") give nothing."""
+    path = tmp_path / "narkolepsi.xlsx"
+    wb = openpyxl.Workbook()
+    counts = {"2015-2022": (96, 38, 25, 17), "2015-2021": (84, 33, 22, 15), "2015-2018": (40, 17, 11, 8),
+              "2019-2022": (56, 21, 14, 9)}
+    for k, period in enumerate(periods):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = period
+        ws.append([f"Nye tilfeller av narkolepsi hos barn 0–17 år, {period} (NPR)"])
+        ws.append([])
+        ws.append(["Helseregion", "Antall pasienter"])
+        for name, n in zip(("Helse Sør-Øst", "Helse Vest", "Helse Midt-Norge", "Helse Nord"), counts[period],
+                           strict=True):
+            ws.append([name, n])
+    wb.save(path)
+    result = api.scan([path], load_config()).files[0]
+    if periods[1] == "2015-2021":
+        hits = [f for f in result.findings if f.rule == "TAB001" and f.severity is Severity.BLOCK]
+        assert result.verdict is Verdict.FAIL and len(hits) == 1 and "Helse Nord" in str(hits[0].location.cell)
+    else:
+        assert result.verdict is Verdict.PASS, result.findings

@@ -1537,7 +1537,46 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
                 break
     if captions:
         out.extend(d for d in _nested_bands(tables, titles) if not any(e.k == d.k for e in out))
+        out.extend(d for d in _nested_years(tables, titles) if not any(e.k == d.k for e in out))
         out.extend(d for d in _narrower_groups(tables, titles) if not any(e.k == d.k for e in out))
+    return out
+
+
+# A period of years in a caption or a sheet's name: "2015-2022", "2015–21", "2019/2020", or one year.
+_YEAR_SPAN = lazy_compile(r"(?<![\d.,])((?:19|20)\d{2})(?:\s*[-–/]\s*((?:19|20)\d{2}|\d{2}))?(?![\d.,])")
+
+
+def _nested_years(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """Tables whose captions (or sheets' names) are the same but for a period of years, one inside the other
+    ("... 2015-2021" beside "... 2015-2022"): the longer minus the shorter counts the years between (Helse Nord
+    17 - 15 is 2 children diagnosed in 2022). ``table`` holds the differences in the shorter period's rows."""
+    spans: list[tuple[int, int, str] | None] = []
+    for title in titles:
+        caption = caption_of(title) or title
+        found = list(_YEAR_SPAN.finditer(caption))
+        if len(found) != 1:
+            spans.append(None)
+            continue
+        m = found[0]
+        lo = int(m.group(1))
+        end = m.group(2)
+        hi = lo if end is None else int(end) if len(end) == 4 else lo // 100 * 100 + int(end)
+        base = " ".join(re.findall(r"[^\W_]+", f"{caption[:m.start()]} # {caption[m.end():]}".lower()))
+        spans.append((lo, hi, base) if lo <= hi else None)
+    out: list[Differenced] = []
+    for k, t in enumerate(tables):
+        inner = spans[k]
+        if inner is None:
+            continue
+        for other, u in enumerate(tables):
+            outer = spans[other]
+            if other == k or outer is None or outer[2] != inner[2] or outer[:2] == inner[:2] \
+                    or not (outer[0] <= inner[0] and inner[1] <= outer[1]):
+                continue
+            found = _differences(t, u, whole_only=True)
+            if found is not None:
+                out.append(Differenced(k, other, found, (titles[other], titles[k])))
+                break
     return out
 
 
