@@ -572,8 +572,11 @@ def _classify_text_numbers(values: pl.Series, markers: frozenset[str],
             info["unsure"] = "numbers such as 1.234 read as decimals and 1,234 as thousands (the file mixes both)"
         return True, info
     if facts["dot3_any"]:
-        if locale.dot and not locale.comma and not facts["comma3_any"]:
-            return True, info  # the file writes decimal points: "212.463" is a decimal (a program's printout)
+        if locale.dot and not locale.comma and not facts["comma3_any"] and not small_ints:
+            # the file writes decimal points: "212.463" is a decimal (a program's printout); not beside whole
+            # numbers of up to three digits in the same column ("4.812" over "703" and "27": R's big.mark=".",
+            # a program prints a column's decimals alike)
+            return True, info
         if locale.comma or small_ints or facts["trailing_zero"]:
             info["decimal_comma"], info["thousands"] = True, "."
         elif not locale.dot:
