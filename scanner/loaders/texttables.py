@@ -2346,7 +2346,9 @@ def _header_words_past_left_aligned(spans: list[tuple[int, int]], lines: list[st
         if header_only and k + 1 < len(spans):
             na, nb = spans[k + 1]
             right = cells(na, nb)
-            if right and all(not c[-1:].isspace() for c in right) and all(_BARE_NUMBER.match(c.strip()) for c in right):
+            # (not over a column named by a number: R ftable's "year" is the name of the levels "2019 2020")
+            if right and all(not c[-1:].isspace() and _BARE_NUMBER.match(c.strip()) for c in right) \
+                    and not _BARE_NUMBER.match(lines[0][na:nb].strip()):
                 carry = a
                 continue
         if header_only and out:
