@@ -1179,3 +1179,23 @@ def test_pdf_bar_chart_with_two_line_range_ticks(tmp_path: Path, tail: tuple[int
         assert result.verdict is Verdict.FAIL and of(result, "TAB001"), _detail(result)
     else:
         assert result.verdict is Verdict.PASS, _detail(result)
+
+
+@pytest.mark.parametrize("unit", [True, False])
+def test_plotly_traces_named_after_single_units(tmp_path: Path, unit: bool) -> None:
+    """An interactive chart with one trace per patient ("patient 1" .. "patient 12", each that patient's eGFR at
+    a few ages) shows each one's own values (FIG001); traces named after groups do not."""
+    names = [f"patient {k}" for k in range(1, 13)] if unit else ["Statin users", "Non-users"]
+    rnd = random.Random(4)
+    traces = [{"type": "scatter", "mode": "lines+markers", "name": name,
+               "x": [60 + k for k in range(5)], "y": [round(rnd.uniform(40, 90), 1) for _ in range(5)]}
+              for name in names]
+    html = ("<html><head><script src='plotly.min.js'></script></head><body><div id='p'></div>"
+            f"<script>Plotly.newPlot('p', {json.dumps(traces)}, {{}});</script></body></html>")
+    path = tmp_path / "egfr.html"
+    path.write_text(html, encoding="utf-8")
+    result = scan(path)
+    if unit:
+        assert result.verdict is Verdict.FAIL and of(result, "FIG001"), _detail(result)
+    else:
+        assert "FIG001" not in rules(result), _detail(result)

@@ -323,8 +323,10 @@ class _Reader(HTMLParser):
         if found:
             from scanner.loaders.office import Figure
 
+            # (the traces' names are the chart's legend: "patient 1" .. "patient 40" name one unit a trace)
             self.out.figures.append(Figure(Place(element=f"script {self.scripts}"), "interactive chart",
-                                           producer=_producer(text), data=found))
+                                           producer=_producer(text), data=found,
+                                           labels=[d.label for d in found if d.label]))
         elif self.script_type in ("application/json", "application/ld+json", "text/json") \
                 and (records := _json_records(text)) is not None:
             # data for the page's own script (a chart drawn from it): its records are a table

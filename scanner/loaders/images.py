@@ -1449,6 +1449,8 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
         if col is not None and len(col) > 1:
             columns["marker size"] = col
     ds = DataSet(where, columns=_equal_lengths(columns))
+    if isinstance(trace.get("name"), str):
+        ds.label = trace["name"].strip()
     ds.unit_values = _UNIT_TRACES.get(kind, "")
     if kind == "box" and trace.get("boxpoints") is False and not any(len(v) > 1 for v in columns.values()):
         ds.unit_values = ""

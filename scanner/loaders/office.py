@@ -196,6 +196,8 @@ class DataSet:
     marks: MarkGroup | None = None
     #: the lines it draws, one per value of the field that splits them (vega's detail or color on a line mark)
     lines: int = 0
+    #: the name the chart shows for this data in its legend or tooltip (a plotly trace's "name": "patient 12")
+    label: str = ""
 
 
 @dataclass(slots=True)
