@@ -1948,7 +1948,10 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
         labels = _row_labels(frame, dims[0])
         at = [k for k, v in enumerate(labels) if is_margin_label(v)]
         if len(at) == 1 and frame.height >= 3:
-            rows = [k for k in range(frame.height) if k != at[0]]
+            # (a row without any count is a note or a heading inside the table: "Persons who emigrated ... are
+            # not shown separately" under the total of a gt table)
+            rows = [k for k in range(frame.height) if k != at[0]
+                    and not all(np.isnan(values[c.name][k]) for c in counts)]
             gaps_list, full_list = [], []
             for c in counts:
                 v = values[c.name]
