@@ -2693,7 +2693,49 @@ def find_tables(text: str, first_line: int = 1) -> Iterator[TextTable]:
     """Every pipe table, LaTeX table and space-aligned table in ``text`` (lines numbered from ``first_line``);
     a table stacking statistics under each row's counts is given by its count rows (:func:`count_rows`)."""
     for table in _find_tables(text, first_line):
-        yield count_rows(joined_parentheses(joined_quantile_labels(split_genotype_counts(dfsummary_values(table)))))
+        yield split_ranges(count_rows(joined_parentheses(joined_quantile_labels(
+            split_genotype_counts(dfsummary_values(table))))))
+
+
+# A column of ranges by its name ("Min--maks", "Min–max", "Range", "Spændvidde") and a median with its quartiles
+# ("Median (IQR)", "Median (Q1–Q3)"); a range cell ("2--16", "2–16", "2 to 16") and a median with its quartiles
+# ("6 (3--11)").
+_RANGE_NAME = lazy_compile(r"(?i)^\s*(?:min(?:imum)?\s*[-–—/,]*\s*(?:max(?:imum)?|maks(?:imum)?)|range|"
+                           r"sp(?:æ|ae)ndvidde|variationsbredde|vaihteluv(?:ä|a)li|spann|spannvidd)\s*$")
+_MEDIAN_QUARTILES_NAME = lazy_compile(r"(?i)^\s*median\s*[\[(]\s*(?:iqr|q1\s*[-–,]\s*q3|p25\s*[-–,]\s*p75|"
+                                      r"kvartil\w*|interkvartil\w*|25\s*[-–]\s*75)\s*[)\]]\s*$")
+_RANGE_CELL = lazy_compile(r"^\s*(-?\d[\d.,]*)\s*(?:-{1,2}|–|—|to|til|till)\s*(-?\d[\d.,]*)\s*$")
+_MEDIAN_QUARTILES_CELL = lazy_compile(r"^\s*(-?\d[\d.,]*)\s*[\[(]\s*(-?\d[\d.,]*)\s*(?:-{1,2}|–|—|,|;|to|til)\s*"
+                                      r"(-?\d[\d.,]*)\s*[)\]]\s*$")
+
+
+def split_ranges(table: TextTable) -> TextTable:
+    """A table's column of ranges ("Min--maks" of "2--16") as a Min and a Max column, and a median with its
+    quartiles ("Median (IQR)" of "6 (3--11)") as a Median, P25 and P75 column: the extremes and percentiles
+    rules read a group's minimum, maximum and quartiles so (a baseline table's "Min--max" for a group of 7)."""
+    names, rows = list(table.names), [list(r) for r in table.rows]
+    changed = False
+    for c in range(len(table.names) - 1, 0, -1):
+        # (under a group's header: "Familial ALS (n=6) | Min-Max")
+        group, sep, name = table.names[c].rpartition(" | ")
+        if _RANGE_NAME.match(name):
+            cell, parts = _RANGE_CELL, ["Min", "Max"]
+        elif _MEDIAN_QUARTILES_NAME.match(name):
+            cell, parts = _MEDIAN_QUARTILES_CELL, ["Median", "P25", "P75"]
+        else:
+            continue
+        parts = [f"{group}{sep}{p}" for p in parts]
+        filled = [r[c].strip() for r in rows if c < len(r) and r[c].strip()]
+        if not filled or not all(cell.match(x) for x in filled):
+            continue
+        names[c:c + 1] = parts
+        for r in rows:
+            m = cell.match(r[c]) if c < len(r) else None
+            r[c:c + 1] = list(m.groups()) if m else [""] * len(parts)
+        changed = True
+    if not changed:
+        return table
+    return dataclasses.replace(table, names=unique_names(names), rows=rows)
 
 
 # summarytools' dfSummary grid: "1. Kvinde" in "Stats / Values" beside "268 (52.3%)" in "Freqs (% of Valid)".
