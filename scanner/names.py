@@ -43,6 +43,13 @@ DIMENSION_WORDS = frozenset(
         "year",
         "years",
         "yr",
+        # (Finnish: vuosi, year; tilastovuosi, the statistics' year; kuukausi, month; ikä, age)
+        "vuosi",
+        "vuodet",
+        "tilastovuosi",
+        "kuukausi",
+        "ikä",
+        "ika",
         "aar",
         "år",
         "ar",

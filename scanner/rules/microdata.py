@@ -376,6 +376,8 @@ _LISTED_NUMBERS = lazy_compile(r"[\s(\[):=,;\-]*(?:(?:is|are|er|var|was|were|nr\
                              r"((?:\d{4,18}(?:\s*(?:,|;|/|\band\b|\bog\b|\boch\b|\bor\b|\beller\b)?\s*)(?=\d|$|[^\d]))+)",
                              re.IGNORECASE)
 _DIGIT_RUN = lazy_compile(r"\d{4,18}")
+# A key's value of letters and digits right after its name: "shnro = F3K9W2P7QA", "lopnr: a3f9c01e7b".
+_PSEUDONYM_AFTER_NAME = lazy_compile(r"[\s`'\"(\[):=]*\s*([A-Za-z0-9]{8,40})(?![\w])")
 # A regression table's row that counts the groups or clusters of a key, just before the key's name: texreg's
 # "Num. groups: orgnr", "Clusters: lopnr", "Number of groups (pnr)", "Antal grupper: lopnr".
 _GROUPS_OF = lazy_compile(r"\b(?:groups?|clusters?|grupper|klynger|kluster|ryhmi\w*|ryhmät)\W*$", re.IGNORECASE)
@@ -401,7 +403,7 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
         if len(line) > 10_000 or not named.search(line):
             continue
         below = _list_below(lines, k)  # (a year in the line's text does not stop a list below it)
-        if below is None and not _DIGIT_RUN.search(line):
+        if below is None and not _DIGIT_RUN.search(line) and not _PSEUDONYM_AFTER_NAME.search(line):
             continue
         for word in _KEY_WORD.finditer(line):
             if identifier_kind(word.group(0).strip(".-")) != "register key":
@@ -413,7 +415,12 @@ def _named_keys_in_text(ctx: RuleContext, chunk: TextChunk) -> Iterator[Finding]
             else:
                 m = _LISTED_NUMBERS.match(line, word.end())
                 if m is None:
-                    continue
+                    # a pseudonymised key of letters and digits after its name ("shnro = F3K9W2P7QA")
+                    p = _PSEUDONYM_AFTER_NAME.match(line, word.end())
+                    if p is None or not _pseudonym(p.group(1)):
+                        continue
+                    singles.append((k, word.start(), masking.mask_name(word.group(0)), p.group(1)))
+                    break
                 listed = m.group(1)
             values = [v for v in _DIGIT_RUN.findall(listed) if not (len(v) == 4 and _YEAR.fullmatch(v))]
             if not values or (len(values) == 1 and len(values[0]) < 5):
