@@ -1451,6 +1451,9 @@ _GROUP_PHRASE = lazy_compile(r"(?i)(?:(?<![\w])(?:among|for|in|of|blandt|bland|b
 _LATEX_CAPTION = lazy_compile(r"\\caption\*?(?:\[[^\]]*\])?\{((?:[^{}]|\{[^{}]*\})*)\}")
 
 
+_GUTTERED = lazy_compile(r"\S {3,}\S")
+
+
 def caption_of(title: str) -> str:
     """A table's caption in the lines of its title: a LaTeX table's ``\\caption{...}``, else the line of text
     nearest above the table (no markup, rule or row of a table), without its table number."""
@@ -1460,10 +1463,10 @@ def caption_of(title: str) -> str:
     else:
         lines = [x.strip() for x in title.splitlines() if x.strip() and not x.lstrip().startswith("\\")
                  and "&" not in x and "|" not in x and not _RULE_LINE.match(x)]
-        # (a line that numbers the table is its caption, above a printed table's header line: "Taulukko 2. ..."
-        # over "Maakunta   Lkm")
-        numbered = [x for x in lines if _TABLE_NUMBER.match(x)]
-        title = numbered[-1] if numbered else lines[-1] if lines else ""
+        # (a printed table's header line, its names apart by gutters, is no caption: "Maakunta      Lkm" under
+        # "Taulukko 2. ...")
+        lines = [x for x in lines if not _GUTTERED.search(x)] or lines
+        title = lines[-1] if lines else ""
     return _TABLE_NUMBER.sub("", title)
 
 
@@ -2325,40 +2328,63 @@ _LIST_MARK = lazy_compile(r"^\(?\d{1,2}[.)]$")
 
 
 def _header_words_past_left_aligned(spans: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
-    """Columns with the header's words joined back: a name wider than its column of values leaves some of its
-    words over a gutter of the rows, read as a column of its own with no cells. A span with header text and no
-    text in any row below joins the column on its right when that column's values all end where its span
-    ends (right-aligned numbers under "Alle brukere"), else the column on its left when that column's values
-    are numbers that all start where its span starts (left-aligned: "Fødsler (N)" over "612", "Akutt
-    keisersnitt (%)" over "9,8", as a PDF's layout text sets them)."""
+    """Columns with the header's words joined back: a name wider than its column of values, or set beside it,
+    leaves words over a gutter of the rows, read as columns of their own with no cells ("Alle brukere" over
+    right-aligned counts, "Fødsler (N)" over "612", "18-24 år" left of its numbers, as a PDF's layout text sets
+    them). Such header words join the nearer of the columns of numbers beside them: the one on their left
+    (not the label column) or the first one on their right past other words of the header; never a column
+    named by a number (R ftable's "year" over the levels "2019 2020")."""
     width = max((len(x) for x in lines), default=0)
     body = [x.ljust(width) for x in lines[1:]]  # (a line's last cell, its trailing blanks cut, is padded back)
 
     def cells(a: int, b: int) -> list[str]:
-        return [x[a:b] for x in body if x[a:b].strip()]
+        return [x[a:b].strip() for x in body if x[a:b].strip()]
+
+    def numbers(a: int, b: int) -> bool:
+        found = cells(a, b)
+        return bool(found) and all(_BARE_NUMBER.match(c) for c in found)
+
+    def edge(a: int, b: int, *, first: bool) -> int:
+        """Where a column's values start (``first``) or end, nearest the header words."""
+        at = [x.find(x[a:b].strip(), a) for x in body if x[a:b].strip()]
+        return min(at) if first else max(p + len(x[a:b].strip()) for p, x in zip(at, (y for y in body if
+                                                                                     y[a:b].strip()), strict=True))
 
     out: list[tuple[int, int]] = []
-    carry: int | None = None  # the start of header words waiting to join the column on their right
-    for k, (a, b) in enumerate(spans):
-        if carry is not None:
-            a, carry = carry, None
-        header_only = k > 0 and lines[0][a:b].strip() and not cells(a, b)
-        if header_only and k + 1 < len(spans):
-            na, nb = spans[k + 1]
-            right = cells(na, nb)
-            # (not over a column named by a number: R ftable's "year" is the name of the levels "2019 2020")
-            if right and all(not c[-1:].isspace() and _BARE_NUMBER.match(c.strip()) for c in right) \
-                    and not _BARE_NUMBER.match(lines[0][na:nb].strip()):
-                carry = a
-                continue
-        if header_only and out:
-            pa, pb = out[-1]
-            left = cells(pa, pb)
-            if left and all(not c[:1].isspace() for c in left) and lines[0][pa:pa + 1].strip() \
-                    and all(_BARE_NUMBER.match(c.strip()) for c in left):
-                out[-1] = (pa, b)
-                continue
-        out.append((a, b))
+    k = 0
+    while k < len(spans):
+        a, b = spans[k]
+        if k == 0 or not lines[0][a:b].strip() or cells(a, b):
+            out.append((a, b))
+            k += 1
+            continue
+        # the first column with values on the right, past header words only
+        j = k + 1
+        while j < len(spans) and not cells(*spans[j]) and lines[0][spans[j][0]:spans[j][1]].strip():
+            j += 1
+        right = j < len(spans) and numbers(*spans[j]) \
+            and not _BARE_NUMBER.match(lines[0][spans[j][0]:spans[j][1]].strip())
+        left = len(out) > 1 and numbers(*out[-1])
+        # (nearness in the header's own text first: "Herav kvinner" is one name, one space apart, where "Herav"
+        # stands three spaces right of "brukere"; the values' nearness where a side has no header text)
+        head = lines[0].ljust(width)
+        mine = a + len(head[a:b]) - len(head[a:b].lstrip())
+        mine_end = a + len(head[a:b].rstrip())
+        left_text = head[out[-1][0]:out[-1][1]].rstrip()
+        right_text = head[spans[k + 1][0]:spans[k + 1][1]] if k + 1 < len(spans) else ""
+        to_left = (mine - (out[-1][0] + len(left_text)) if left_text.strip() else a - edge(*out[-1], first=False)) \
+            if left else None
+        to_right = ((spans[k + 1][0] + len(right_text) - len(right_text.lstrip())) - mine_end if right_text.strip()
+                    else edge(*spans[j], first=True) - b) if right else None
+        if to_right is not None and (to_left is None or to_right <= to_left):
+            out.append((a, spans[j][1]))
+            k = j + 1
+        elif to_left is not None:
+            out[-1] = (out[-1][0], b)
+            k += 1
+        else:
+            out.append((a, b))
+            k += 1
     return out
 
 
