@@ -673,6 +673,25 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     wide_extremes = [c for c in layout.columns if c.name.kind in EXTREMES]
     if not layout.long and not wide_extremes:
         return
+    if not layout.gives_sizes and wide_extremes:
+        from scanner.analysis.published_cells import stated_group_size
+
+        # each group's size stated over its columns ("Women (n=117) | Min", "Familial ALS (n=6) | Max")
+        stated = [stated_group_size(c.info.name) for c in wide_extremes]
+        if all(n is not None for n in stated):
+            for c, n in zip(wide_extremes, stated, strict=True):
+                if n is None or n >= opts.review_below:
+                    continue
+                under = limit if n < limit else opts.review_below
+                yield ctx.finding(
+                    f"Column {masking.mask_name(c.info.name)!r} publishes a minimum, maximum or percentile of a "
+                    f"group whose header states fewer than {under} observations: single units' own values"
+                    + ("." if n < limit else "; a person must judge."),
+                    masking.note(f"group size stated in the column's header, under {under}"),
+                    column=c.info.name, severity=None if n < limit else Severity.REVIEW,
+                    identity=f"stated:{c.info.name}",
+                )
+            return
     if not layout.gives_sizes:
         if layout.label_column is not None:
             shown = layout.value_columns[0].name
