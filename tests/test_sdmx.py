@@ -94,3 +94,14 @@ def test_json_stat_whose_values_do_not_fit_its_size_is_not_read() -> None:
 def test_other_json_is_no_json_stat() -> None:
     assert json_stat({"data": [{"a": 1}]}) is None
     assert json_stat(json.loads('{"class": "collection", "link": {}}')) is None
+
+
+def test_a_flag_word_with_a_c_in_it_is_no_confidentiality_flag() -> None:
+    """A flag column's words ("checked", "calculated") are not Eurostat's "c"; "bc" (break, confidential) is."""
+    text = ("STRUCTURE,geo,OBS_VALUE,OBS_FLAG\n"
+            "x,DK01,12,checked\n"
+            "x,DK02,14,calculated\n"
+            "x,DK03,9,bc\n")
+    rows, flagged = sdmx_csv(text)
+    assert [r["OBS_VALUE"] for r in rows] == ["12", "14", "9"]
+    assert [(f.row, f.flag) for f in flagged] == [(3, "bc")]

@@ -50,8 +50,10 @@ _FLAG_COLUMN = re.compile(r"(?i)obs_status|obs_flag|obs_flags|flags?")
 # counts, C confidential, D secondary set by the sender, G? / M / O / T dominance, N not for publication, S
 # secondary set by the receiver).
 _FREE_CONF = frozenset({"", "F", "L"})
-# A flag column's mark of a confidential value: Eurostat's "c" (alone or among other flag letters) or a word.
-_CONFIDENTIAL_FLAG = re.compile(r"(?i)^(?:[a-z]*c[a-z]*|confidential|fortrolig|konfidentiell|luottamuksellinen)$")
+# A flag column's mark of a confidential value: Eurostat's "c" (alone or among its other flag letters, "bc"), an
+# upper-case "C", or a word. (Not any word with a "c" in it: "checked" is no flag of confidentiality.)
+_CONFIDENTIAL_FLAG = re.compile(r"^(?:[bdefinprsuz]*c[bdefinprsuz]*|C|"
+                                r"(?i:confidential|fortrolig|konfidentiell|luottamuksellinen))$")
 
 # JSON-stat's status of a confidential cell.
 _JSON_STAT_CONFIDENTIAL = re.compile(r"(?i)^(?:c|confidential|fortrolig|konfidentiell|luottamuksellinen|x)$")
