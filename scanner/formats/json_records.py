@@ -36,26 +36,36 @@ __all__ = ["MAX_BYTES", "JsonRecordsSource", "read_json_records", "read_limited"
 MAX_BYTES = 256 << 20
 
 
-def _json_stat(text: str) -> tuple[list[dict[str, Any]], list[Any], str] | None:
+_UNPARSED = object()
+
+
+def _parsed(text: str) -> Any:
+    """The text's JSON value, or ``_UNPARSED`` when it is no one JSON document (newline-delimited JSON is read by
+    :func:`_records`)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return _UNPARSED
+
+
+def _json_stat(text: str, data: Any) -> tuple[list[dict[str, Any]], list[Any], str] | None:
     """A JSON-stat dataset's rows, flagged cells and label (:func:`scanner.loaders.sdmx.json_stat`), or None
     when the text is no JSON-stat dataset (tested on the text first: most JSON files are records)."""
-    if '"dimension"' not in text or '"value"' not in text:
+    if data is _UNPARSED or '"dimension"' not in text or '"value"' not in text:
         return None
     from scanner.loaders.sdmx import json_stat
 
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return None
     return json_stat(data)
 
 
-def _records(text: str) -> list[dict[str, Any]]:
-    """The rows of a JSON records file, or LoadError saying why it has none."""
+def _records(text: str, data: Any = _UNPARSED) -> list[dict[str, Any]]:
+    """The rows of a JSON records file (``data``: its JSON value when parsed already), or LoadError saying why
+    it has none."""
     from scanner.loaders.base import LoadError
 
     try:
-        data: Any = json.loads(text)
+        if data is _UNPARSED:
+            data = json.loads(text)
     except json.JSONDecodeError:
         # newline-delimited JSON: one object per line
         rows = []
@@ -282,14 +292,15 @@ class JsonRecordsSource:
             text = read_limited(self.path, MAX_BYTES, "JSON").decode("utf-8-sig", errors="strict")
         except UnicodeDecodeError:
             raise LoadError("JSON that is not UTF-8") from None
-        cube = _json_stat(text)
+        data = _parsed(text)
+        cube = _json_stat(text, data)
         if cube is not None:
             # a JSON-stat dataset: its cells as long rows, the confidential ones that print a value listed
             rows, flagged, label = cube
             self._build(rows, "json-stat", "JSON-stat cells")
             self._meta = dataclasses.replace(self._meta, title=label, flagged=tuple(flagged))
             return
-        self._build(_records(text), "json", "JSON records")
+        self._build(_records(text, data), "json", "JSON records")
 
     def _build(self, rows: list[dict[str, Any]], fmt: str, what: str) -> None:
         """The table of ``rows`` (one dict a row; every value as text, nested values not inspected)."""
