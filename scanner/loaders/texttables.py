@@ -2257,7 +2257,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
                 continue
             merged.append((a, b))
         spans = merged
-        spans = _header_words_past_left_aligned(spans, lines)
+        spans = _header_words_joined(spans, lines)
     if len(spans) < 2:
         return None
     rows = [[line[a:b].strip() for a, b in spans] for line in lines]
@@ -2327,14 +2327,17 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
 _LIST_MARK = lazy_compile(r"^\(?\d{1,2}[.)]$")
 
 
-def _header_words_past_left_aligned(spans: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
+def _header_words_joined(spans: list[tuple[int, int]], lines: list[str]) -> list[tuple[int, int]]:
     """Columns with the header's words joined back: a name wider than its column of values, or set beside it,
     leaves words over a gutter of the rows, read as columns of their own with no cells ("Alle brukere" over
     right-aligned counts, "Fødsler (N)" over "612", "18-24 år" left of its numbers, as a PDF's layout text sets
     them). Such header words join the nearer of the columns of numbers beside them: the one on their left
     (not the label column) or the first one on their right past other words of the header; never a column
-    named by a number (R ftable's "year" over the levels "2019 2020")."""
+    named by a number (R ftable's "year" over the levels "2019 2020"). Nearness is the header's own spacing
+    first ("Herav kvinner" one space apart, "Herav" three spaces right of "brukere"), the values' where a side
+    has no header text."""
     width = max((len(x) for x in lines), default=0)
+    head = lines[0].ljust(width)
     body = [x.ljust(width) for x in lines[1:]]  # (a line's last cell, its trailing blanks cut, is padded back)
 
     def cells(a: int, b: int) -> list[str]:
@@ -2344,38 +2347,40 @@ def _header_words_past_left_aligned(spans: list[tuple[int, int]], lines: list[st
         found = cells(a, b)
         return bool(found) and all(_BARE_NUMBER.match(c) for c in found)
 
-    def edge(a: int, b: int, *, first: bool) -> int:
-        """Where a column's values start (``first``) or end, nearest the header words."""
-        at = [x.find(x[a:b].strip(), a) for x in body if x[a:b].strip()]
-        return min(at) if first else max(p + len(x[a:b].strip()) for p, x in zip(at, (y for y in body if
-                                                                                     y[a:b].strip()), strict=True))
+    def start(text: str, a: int, b: int) -> int:
+        return a + len(text[a:b]) - len(text[a:b].lstrip())
+
+    def end(text: str, a: int, b: int) -> int:
+        return a + len(text[a:b].rstrip())
+
+    def values_start(a: int, b: int) -> int:
+        return min(start(x, a, b) for x in body if x[a:b].strip())
+
+    def values_end(a: int, b: int) -> int:
+        return max(end(x, a, b) for x in body if x[a:b].strip())
 
     out: list[tuple[int, int]] = []
     k = 0
     while k < len(spans):
         a, b = spans[k]
-        if k == 0 or not lines[0][a:b].strip() or cells(a, b):
+        if k == 0 or not head[a:b].strip() or cells(a, b):
             out.append((a, b))
             k += 1
             continue
         # the first column with values on the right, past header words only
         j = k + 1
-        while j < len(spans) and not cells(*spans[j]) and lines[0][spans[j][0]:spans[j][1]].strip():
+        while j < len(spans) and not cells(*spans[j]) and head[spans[j][0]:spans[j][1]].strip():
             j += 1
-        right = j < len(spans) and numbers(*spans[j]) \
-            and not _BARE_NUMBER.match(lines[0][spans[j][0]:spans[j][1]].strip())
+        right = j < len(spans) and numbers(*spans[j]) and not _BARE_NUMBER.match(head[spans[j][0]:spans[j][1]].strip())
         left = len(out) > 1 and numbers(*out[-1])
-        # (nearness in the header's own text first: "Herav kvinner" is one name, one space apart, where "Herav"
-        # stands three spaces right of "brukere"; the values' nearness where a side has no header text)
-        head = lines[0].ljust(width)
-        mine = a + len(head[a:b]) - len(head[a:b].lstrip())
-        mine_end = a + len(head[a:b].rstrip())
-        left_text = head[out[-1][0]:out[-1][1]].rstrip()
-        right_text = head[spans[k + 1][0]:spans[k + 1][1]] if k + 1 < len(spans) else ""
-        to_left = (mine - (out[-1][0] + len(left_text)) if left_text.strip() else a - edge(*out[-1], first=False)) \
-            if left else None
-        to_right = ((spans[k + 1][0] + len(right_text) - len(right_text.lstrip())) - mine_end if right_text.strip()
-                    else edge(*spans[j], first=True) - b) if right else None
+        to_left = to_right = None
+        if left:
+            pa, pb = out[-1]
+            to_left = start(head, a, b) - end(head, pa, pb) if head[pa:pb].strip() else a - values_end(pa, pb)
+        if right:
+            na, nb = spans[k + 1]
+            to_right = start(head, na, nb) - end(head, a, b) if head[na:nb].strip() else \
+                values_start(*spans[j]) - b
         if to_right is not None and (to_left is None or to_right <= to_left):
             out.append((a, spans[j][1]))
             k = j + 1
