@@ -19,7 +19,7 @@ from scanner.lazy_regex import lazy_compile
 from scanner.names import is_margin_label, statistic_kind
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     import numpy as np
     import polars as pl
@@ -1006,19 +1006,26 @@ _PERCENT_CELL = lazy_compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*$")
 _COUNT_OF_GROUP = lazy_compile(r"^\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})*|\d+)\s*\(\s*(\d{1,3}(?:[.,]\d+)?)\s*%?\s*\)\s*$")
 
 
-def _rest_of_stated_n(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
-    """Counts with their share ("52 (96.3)") in a column whose header states the group's size ("Finland (N=54)",
-    a Table 1): the rest of the group, N minus the count, is a count too (54 - 52: two mothers born outside the
-    Nordic countries), as all minus women is the men. A count is taken as of that N only when its printed share
-    is count / N within the share's rounding."""
-    raw: dict[str, dict[str, list[object]]] = {}
+def _columns_of_stated_n(table: TableModel, profile: Profile, raw: dict[str, dict[str, list[object]]] | None = None
+                         ) -> Iterator[tuple[ColumnInfo, int, list[object]]]:
+    """The columns whose header states a group's size of at least the threshold ("Finland (N=54)"), each with
+    that size and its cells as written (``raw``: the source's cells read again, shared between callers)."""
+    raw = {} if raw is None else raw
     for col in table.columns:
         n = _stated_n(col.name)
         if n is None or n < profile.threshold:
             continue
         texts = _written_cells(table, col.name, raw)
-        if texts is None:
-            continue
+        if texts is not None:
+            yield col, n, texts
+
+
+def _rest_of_stated_n(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Counts with their share ("52 (96.3)") in a column whose header states the group's size ("Finland (N=54)",
+    a Table 1): the rest of the group, N minus the count, is a count too (54 - 52: two mothers born outside the
+    Nordic countries), as all minus women is the men. A count is taken as of that N only when its printed share
+    is count / N within the share's rounding."""
+    for col, n, texts in _columns_of_stated_n(table, profile):
         labels = table.sample.get_column(dims[0]).to_list()
         for k, text in enumerate(texts):
             m = _COUNT_OF_GROUP.match(text) if isinstance(text, str) else None
@@ -1040,13 +1047,7 @@ def _percent_cells_of_stated_n(table: TableModel, profile: Profile, dims: list[s
     import numpy as np
 
     raw: dict[str, dict[str, list[object]]] = {}
-    for col in table.columns:
-        n = _stated_n(col.name)
-        if n is None or n < profile.threshold:
-            continue
-        texts = _written_cells(table, col.name, raw)
-        if texts is None:
-            continue
+    for col, n, texts in _columns_of_stated_n(table, profile, raw):
         found = [(k, m.group(1)) for k, t in enumerate(texts) if isinstance(t, str) and (m := _PERCENT_CELL.match(t))]
         if not found:
             # bare numbers in rows a heading says are shares ("Paritet, %" above "1", "2", "3+"; "Flerfødsel, %")

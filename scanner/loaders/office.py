@@ -50,6 +50,7 @@ from scanner.loaders.ooxml import (
     _local,
     _Package,
     _relationships,
+    property_texts,
 )
 
 __all__ = [
@@ -465,14 +466,7 @@ def _word_comments(pkg: _Package, part: str, out: DocumentContent) -> None:
 
 def _properties(pkg: _Package, out: DocumentContent) -> None:
     """Document properties (title, author, company, custom properties): searched for identifiers."""
-    texts: list[str] = []
-    for name in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
-        part = pkg.find(name)
-        if part is None:
-            continue
-        for _, el in pkg.iterparse(part):
-            if el.text and el.text.strip() and len(el) == 0:
-                texts.append(el.text.strip())
+    texts = property_texts(pkg)
     if texts:
         out.hidden.append(HiddenBlock("document-properties", Place(element="document properties"), texts,
                                       numbers_matter=False))

@@ -900,9 +900,9 @@ def inspect_package(path: Path | BinaryIO, limits: PackageLimits | None = None, 
     return out
 
 
-def _properties(pkg: _Package, out: PackageStructure) -> None:
-    """The workbook's document properties (title, subject, author, company, custom properties) as one hidden
-    text: searched for identifiers, as a Word document's are."""
+def property_texts(pkg: _Package) -> list[str]:
+    """The texts of an Office package's document properties (title, subject, author, company, custom
+    properties): what a reader sees in the file's properties, searched for identifiers."""
     texts: list[str] = []
     for name in ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml"):
         part = pkg.find(name)
@@ -911,6 +911,12 @@ def _properties(pkg: _Package, out: PackageStructure) -> None:
         for _, el in pkg.iterparse(part):
             if el.text and el.text.strip() and len(el) == 0:
                 texts.append(el.text.strip())
+    return texts
+
+
+def _properties(pkg: _Package, out: PackageStructure) -> None:
+    """The workbook's document properties as one hidden text (:func:`property_texts`)."""
+    texts = property_texts(pkg)
     if texts:
         out.hidden_texts.append(HiddenText("document-properties", None, "", tuple(texts)))
 
