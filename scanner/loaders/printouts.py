@@ -2444,20 +2444,20 @@ def _confusion_matrices(lines: list[_Line], command: str, what: str) -> tuple[li
 _NAMED_VALUE = lazy_compile(r"([A-Za-z_][\w.]{0,31})\s*[=:]\s*(\"[^\"]*\"|'[^']*'|[^\s=:\"']+)\s*")
 
 
+# A log record's time stamp ("2024-03-01 12:00:09,200", "[2024-03-01T12:00]") and the levels a record names.
+_STAMP = r"^\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:[,.]\d+)?)?\]?\s*(?:\|\s*)?"
+_LEVELS = r"DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NOTICE|TRACE"
 # A log record's prefix: "2024-03-01 12:00:09,200 INFO    count: " (Python's logging, log4j, loguru).
-_LOG_RECORD = lazy_compile(r"^\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:[,.]\d+)?)?\]?\s*(?:\|\s*)?"
-                           r"(?:[A-Z]{3,8}\s*(?:\|\s*)?)?(?:[\w.<>-]+(?::\d+)?\s*[:|-]\s+)?")
+_LOG_RECORD = lazy_compile(_STAMP + r"(?:[A-Z]{3,8}\s*(?:\|\s*)?)?(?:[\w.<>-]+(?::\d+)?\s*[:|-]\s+)?")
 # A whole log record's line: its time stamp and its level ("2024-02-27 15:03:05 DEBUG psm.py: ...").
-_LOG_RECORD_LINE = lazy_compile(r"^\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:[,.]\d+)?)?\]?\s*(?:\|\s*)?"
-                                r"(?:\[?(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NOTICE|TRACE)\b)")
+_LOG_RECORD_LINE = lazy_compile(_STAMP + rf"(?:\[?(?:{_LEVELS})\b)")
 # A count named in a record: "n_cases=2", "n=4", "count=3", "antal=2", "n_firms: 4".
 _RECORD_COUNT = lazy_compile(r"(?i)\b(n|n_\w+|\w*count\w*|antal\w*|antall\w*|cases|lkm)\s*[=:]\s*(\d+)\b(?![.,]\d)")
 _RECORD_VALUE = lazy_compile(r"\b((?:i\s+)?[A-Za-z_][\w]*)\s*=\s*(-?\d[\d ]*(?:[.,]\d+)?)\s*(%?)")
 _RECORD_PAIR = lazy_compile(r"\b((?:i\s+)?[A-Za-z_][\w]*)\s*=\s*[^\s,;()]+")
 _RECORD_STAMP = lazy_compile(r"^\W*\d{4}-\d\d-\d\d[ T][\d:.,]+\W*")
 # A record's level and logger before its message: "INFO readmit: ", "firmstats - INFO - ", "[INFO] sundhed.kon: ".
-_RECORD_LEVEL = lazy_compile(r"^.*?\b(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NOTICE|TRACE)\b\]?\s*[-|:]?\s*"
-                             r"(?:[\w.<>]+\s*[:|-]\s+)?")
+_RECORD_LEVEL = lazy_compile(rf"^.*?\b(?:{_LEVELS})\b\]?\s*[-|:]?\s*(?:[\w.<>]+\s*[:|-]\s+)?")
 _RECORD_MARGIN = lazy_compile(r"(?i)^(?:i\s+alt|ialt|total|totalt|all|alle)$")
 
 

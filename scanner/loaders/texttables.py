@@ -1568,13 +1568,9 @@ def _nested_years(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
         spans.append((lo, hi, base) if lo <= hi else None)
     out: list[Differenced] = []
     for k, t in enumerate(tables):
-        inner = spans[k]
-        if inner is None:
-            continue
-        for other, u in enumerate(tables):
-            outer = spans[other]
-            if other == k or outer is None or outer[2] != inner[2] or outer[:2] == inner[:2] \
-                    or not (outer[0] <= inner[0] and inner[1] <= outer[1]):
+        for other in _containing(spans, k):
+            u, outer, inner = tables[other], spans[other], spans[k]
+            if outer is None or inner is None or outer[2] != inner[2]:  # (never None here: for the types)
                 continue
             found = _differences(t, u, whole_only=True)
             if found is not None:
@@ -1664,6 +1660,15 @@ def _band_of(m: re.Match[str]) -> tuple[int, int] | None:
     return (ages[0], ages[1]) if len(ages) == 2 and ages[0] <= ages[1] else None
 
 
+def _containing(spans: Sequence[tuple[int, int, str] | None], k: int) -> list[int]:
+    """The other tables whose span (an age band, a period of years) holds table ``k``'s and is wider."""
+    inner = spans[k]
+    if inner is None:
+        return []
+    return [other for other, outer in enumerate(spans) if other != k and outer is not None
+            and outer[:2] != inner[:2] and outer[0] <= inner[0] and inner[1] <= outer[1]]
+
+
 def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
     """Tables whose captions are the same but for an age band, one band inside the other ("16-64 år" beside
     "16-65 år", "20–64 år" beside "16–64 år"): the wider minus the narrower is the count of the ages between
@@ -1701,10 +1706,9 @@ def _nested_bands(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
             continue
         if inner[2].endswith("\x00"):
             continue  # (a caption without a band is only ever the wider table)
-        for other, u in enumerate(tables):
-            outer = bands[other]
-            if other == k or outer is None or outer[:2] == inner[:2] \
-                    or not (outer[0] <= inner[0] and inner[1] <= outer[1]):
+        for other in _containing(bands, k):
+            u, outer = tables[other], bands[other]
+            if outer is None:
                 continue
             if outer[2] != inner[2] and outer[2] != " ".join(inner[2].replace(" # ", " ").split()) + " \x00":
                 continue
