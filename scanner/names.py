@@ -314,6 +314,7 @@ _CONTACT_COUNT_STEMS = lazy_compile(r"konsultation|konsultasjon|consultation|kon
                                     r"henvendel")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a pure function of a header; headers repeat across a delivery
 def identifier_kind(name: str) -> str | None:
     """Which kind of key a column name announces: "register key", "direct identifier", "record key"."""
     lowered = name.strip().lower().replace(" ", "_").replace("-", "_").replace(".", "_")
@@ -362,6 +363,7 @@ _MAX_ATTRIBUTE_WORDS = 4
 PERSON_ATTRIBUTES = frozenset({"birth date", "birth year", "postcode", "sex", "age"})
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a pure function of a header; headers repeat across a delivery
 def quasi_identifier_kind(name: str) -> str | None:
     """The quasi-identifier a column name announces: "birth date", "birth year", "postcode", "sex", "age",
     "area", or None. Evidence only: a table of counts by age and sex has these columns too."""
@@ -446,6 +448,7 @@ LETTERED_GROUP_WORDS = frozenset({
 _LETTERED_GROUP = lazy_compile(r"(?i)(?<![\w])(" + "|".join(sorted(LETTERED_GROUP_WORDS)) + r")\s+[a-z](?![\w])")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a pure function of a header; headers repeat across a delivery
 def statistic_kind(name: str) -> str | None:
     """The summary statistic a column name announces: ``dominance``, ``min``, ``max``, ``percentile``,
     ``mean``, ``spread``, ``estimate``, ``share``, or None.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -238,6 +239,7 @@ def _keywords() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return _KEYWORDS
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a pure function of a column name
 def name_context(name: str) -> int:
     """Context bits a column name gives to every value in the column."""
     from scanner.names import NATIONAL_KEYS

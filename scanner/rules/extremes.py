@@ -17,6 +17,7 @@ same row (`n`, `N Obs`, `antal`, `_FREQ_`) or the `N` row of a long table. The c
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -141,6 +142,7 @@ def _level(number: str) -> float | None:
 _YEAR_QUARTER = lazy_compile(r"^(?:(?:19|20)\d\d\s*[-/ ]?\s*q\s*[1-4]|q\s*[1-4]\s*[-/ ]?\s*(?:19|20)\d\d)$")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a pure function of a header or label (StatName is frozen)
 def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
     """The statistic a column header or a row label announces, or None (see :class:`StatName`).
 
