@@ -183,32 +183,78 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
     return out
 
 
-# A label that starts with a numeric code: "46 Vestland", "4612 Sveio", "0114 Upplands Väsby".
-_CODE_LABEL = lazy_compile(r"^\s*(\d{2,})\s+\S")
+# A label that starts with a classification's code: a number ("46 Vestland", "4612 Sveio", "0114 Upplands Väsby",
+# DB07/NACE's "19.2 Fremstilling af raffinerede mineralolieprodukter"), or ICD-10's letter and digits, alone or as
+# a range ("C50 Breast", "E10–E14", "F00--F99 Chapter V", "A00-B99"), with or without a name after it.
+_CODE_LABEL = lazy_compile(r"^\s*(?:(\d{2,}(?:\.\d+)*)(?=\s+\S)|([A-Z]\d{2}(?:\.\d{1,2})?)"
+                           r"(?:\s*(?:-{1,2}|–|—)\s*([A-Z]\d{2}(?:\.\d{1,2})?|\d{2}(?:\.\d{1,2})?))?(?![\w.]))")
 
 
-def _code_groups(labels: Sequence[str]) -> list[tuple[int, list[int]]]:
-    """Rows whose label's code is the start of the codes of the rows right under it (a county "46 Vestland"
-    over its municipalities "4601 Bergen", "4612 Sveio", ...; a Swedish county 01 over its 01xx), with the
-    uncoded rows among or after them ("Øvrige kommuner"): each parent row with its children."""
-    codes = [m.group(1) if (m := _CODE_LABEL.match(x)) else None for x in labels]
+def _icd_span(first: str, last: str | None) -> tuple[float, float]:
+    """An ICD-10 code or range as a half-open interval on one line (letter A at 0, B at 100, ...): "E12"
+    [412, 413), "E11.9" [411.9, 412), "E10–E14" [410, 415), "C00-C97" [200, 298), "A00-B99" [0, 200)."""
+    def bounds(code: str, letter: str) -> tuple[float, float]:
+        number = code[1:] if code[0].isalpha() else code
+        base = (ord(code[0]) - 65 if code[0].isalpha() else ord(letter) - 65) * 100
+        step = 10.0 ** -len(number.partition(".")[2]) if "." in number else 1.0
+        return base + float(number), base + float(number) + step
+    lo, hi = bounds(first, first[0])
+    if last is not None:
+        hi = bounds(last, first[0])[1]
+    return lo, hi
+
+
+def _code_groups(labels: Sequence[str], *, min_kids: int = 2) -> list[tuple[int, list[int]]]:
+    """Rows whose label's code holds the codes of the rows right under it: a county "46 Vestland" over its
+    municipalities "4601 Bergen", "4612 Sveio" (the code is their start), a division "19" over its groups
+    "19.1", "19.2", an ICD-10 block "E10–E14" over "E10" ... "E14" or a chapter "F00--F99" over its blocks
+    "F00--F09" ... (the range holds theirs); with the uncoded rows among or after numbered children ("Øvrige
+    kommuner"): each parent row with its direct children (``min_kids`` coded ones at least)."""
+    spans: list[tuple[str, float, float] | None] = []
+    for x in labels:
+        m = _CODE_LABEL.match(x)
+        if m is None:
+            spans.append(None)
+        elif m.group(1) is not None:
+            spans.append((m.group(1), 0.0, 0.0))
+        else:
+            spans.append(("", *_icd_span(m.group(2), m.group(3))))
+
+    def holds(parent: tuple[str, float, float], child: tuple[str, float, float]) -> bool:
+        if parent[0] or child[0]:  # numbers: the parent's code starts the child's
+            return bool(parent[0]) and child[0].startswith(parent[0]) and len(child[0]) > len(parent[0])
+        return parent[1] <= child[1] and child[2] <= parent[2] and (parent[1], parent[2]) != (child[1], child[2])
+
     groups: list[tuple[int, list[int]]] = []
-    for i, code in enumerate(codes):
-        if code is None:
+    for i, span in enumerate(spans):
+        if span is None:
             continue
         kids: list[int] = []
         for j in range(i + 1, len(labels)):
-            other = codes[j]
-            if other is not None and other.startswith(code) and len(other) > len(code):
+            other = spans[j]
+            if other is not None and holds(span, other):
                 kids.append(j)
-            elif other is None and kids and labels[j].strip() and not is_margin_label(labels[j]):
-                kids.append(j)  # the rest of the county ("Øvrige kommuner")
+            elif other is None and span[0] and kids and labels[j].strip() and not is_margin_label(labels[j]) \
+                    and not (j + 1 < len(labels) and spans[j + 1] is not None and not holds(span, spans[j + 1])):
+                # the rest of the county ("Øvrige kommuner"); not the heading of the next block ("C Industri"
+                # over "19", "20")
+                kids.append(j)
             else:
                 break
-        if len([k for k in kids if codes[k] is not None]) >= 2 \
-                and len({len(codes[k]) for k in kids if codes[k] is not None}) == 1:  # direct children only
-            groups.append((i, kids))
+        coded = [k for k in kids if spans[k] is not None]
+        # direct children only: a child held by another child (a municipality under its county's district, a
+        # code under its block) belongs to that child's group
+        direct = [k for k in coded if not any(holds(spans[o], spans[k]) for o in coded if o != k)]  # type: ignore[arg-type]
+        if len(direct) < min_kids or (span[0] and len({len(spans[k][0]) for k in direct}) != 1):  # type: ignore[index]
+            continue
+        groups.append((i, [k for k in kids if k in direct or spans[k] is None]))
     return groups
+
+
+def numbered_codes(labels: Sequence[str]) -> bool:
+    """Whether a hierarchy of :func:`_code_groups` is one of numbers (a classification that is complete under
+    each parent), not ICD-10's letter codes, whose chapters a table may show only in part."""
+    return any(m is not None and m.group(1) is not None for m in map(_CODE_LABEL.match, labels))
 
 
 def _raw_labels(table: TableModel, name: str) -> list[str] | None:
@@ -360,9 +406,19 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
         return
     label_dim = next(d for d in reversed(dims) if d is not level_dim) if level_dim is not None else dims[-1]
     labels = texts(label_dim)
-    # (a hierarchy by codes has the one label column; read from levels, indentation or words, it is unconfirmed)
-    groups = _code_groups(labels) if len(dims) == 1 else []
-    checked = bool(groups)
+    # (a hierarchy by codes has one label column of codes, or a column of codes beside their names, "ICD-10 |
+    # Diagnostic group"; read from levels, indentation or words, it is unconfirmed, and so is one of ICD-10's
+    # letter codes: a chapter's table may list some of its blocks)
+    groups: list[tuple[int, list[int]]] = []
+    if len(dims) == 1:
+        groups = _code_groups(labels)
+    elif len(dims) == 2 and level_dim is None:
+        for d in dims:
+            coded = texts(d)
+            if len(set(coded)) == len(coded) and (groups := _code_groups(coded)):
+                label_dim, labels = d, coded
+                break
+    checked = bool(groups) and numbered_codes(labels)
     if not groups:
         if level_dim is not None:
             groups = by_level
@@ -389,8 +445,9 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
             # (unconfirmed, a small count is still given away; any other value is for a person to check)
             exposure = Exposure.EXACT if checked or (col.is_count and 0 < rest < threshold) else Exposure.NOT_SMALL
             out.audited += 1
-            cell = ((label_dim.name, labels[hidden[0]]),) if len(dims) == 1 else \
-                ((dims[0].name, str(frame.get_column(dims[0].name)[hidden[0]])), (label_dim.name, labels[hidden[0]]))
+            other = next((d for d in dims if d is not label_dim), None)
+            cell = ((label_dim.name, labels[hidden[0]]),) if other is None else \
+                ((other.name, str(frame.get_column(other.name)[hidden[0]])), (label_dim.name, labels[hidden[0]]))
             out.exposed.append(HiddenCell(hidden[0] + 1, col.name, cell, exposure, col.is_count))
 
 
