@@ -462,6 +462,10 @@ def _wide_layout(table: TableModel) -> SummaryLayout | None:
     quarters = _quarters([c.name for c in table.columns], counts=bool(table.counts))
     cols = []
     for c in table.columns:
+        if c.kind is not ColumnKind.NUMERIC and c.role is not Role.IDENTIFIER and c.non_null \
+                and (date := _date_extreme(table, c)) is not None:
+            cols.append(_Column(c, date))  # "Første diagnosedato", "Seurannan loppu (viimeisin)": a unit's date
+            continue
         if c.kind is not ColumnKind.NUMERIC or c.role is Role.IDENTIFIER or c.non_null == 0:
             continue
         if _PERCENTILE_SHORT.match(c.name.strip().lower()) and c.statistic is None:
@@ -481,6 +485,64 @@ def _wide_layout(table: TableModel) -> SummaryLayout | None:
     cols = [_Column(c.info, StatName("size", None, c.name.stem if c.name.stem in stems else ""))
             if c.name.kind == "size" else c for c in cols]
     return SummaryLayout(columns=tuple(cols))
+
+
+# Words that make a column of dates its group's first or last date: "Første diagnosedato", "Earliest entry",
+# "Seurannan alku (aikaisin)", "Senaste besök", "Last follow-up".
+_FIRST_DATE_WORDS = frozenset({"first", "earliest", "første", "forste", "tidligste", "först", "forst", "första",
+                               "forsta", "tidigaste", "først", "tidligaste", "ensimmäinen", "aikaisin", "varhaisin",
+                               "aikaisimmat", "ensimmäiset"})
+_LAST_DATE_WORDS = frozenset({"last", "latest", "sidste", "seneste", "senaste", "sista", "siste", "viimeisin",
+                              "viimeinen", "myöhäisin", "viimeisimmät", "viimeiset"})
+# A date as tables print it: 2008-01-14, 14-01-2008, 14.1.2008, 14/01/2008, Stata's %td 01jan1996, 14 Jan 2008.
+_DATE_TEXT = lazy_compile(r"^\s*(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[-./](\d{1,2})[-./](\d{4})|"
+                          r"(\d{1,2})\s?([a-zæøåäö]{3})[a-zæøåäö]*\.?\s?(\d{4}))(?:[ T]\d\d:\d\d(?::\d\d)?)?\s*$",
+                          re.IGNORECASE)
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"), 1)} | {"maj": 5, "mai": 5, "okt": 10, "des": 12, "dic": 12}
+
+
+def date_ordinal(value: object) -> float | None:
+    """A date cell as the number of its day (``date.toordinal``), or None when it is no date."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return float(value.date().toordinal())
+    if isinstance(value, dt.date):
+        return float(value.toordinal())
+    if not isinstance(value, str) or (m := _DATE_TEXT.match(value)) is None:
+        return None
+    g = m.groups()
+    if g[0] is not None:
+        y, mo, d = int(g[0]), int(g[1]), int(g[2])
+    elif g[3] is not None:
+        y, mo, d = int(g[5]), int(g[4]), int(g[3])
+    else:
+        y, mo, d = int(g[8]), _MONTHS.get(g[7].lower(), 0), int(g[6])
+    try:
+        return float(dt.date(y, mo, d).toordinal())
+    except ValueError:
+        return None
+
+
+def _date_extreme(table: TableModel, c: ColumnInfo) -> StatName | None:
+    """A column of dates that is each group's first or last ("Første diagnosedato", "Min entry date",
+    "Seurannan loppu (viimeisin)"): one unit's own date, a minimum or maximum like any other."""
+    values = [v for v in table.sample.get_column(c.name).to_list()[:_DATE_SAMPLE] if v is not None and v != ""]
+    if not values or any(date_ordinal(v) is None for v in values):
+        return None
+    name = stat_of(c.name)
+    if name is not None and name.kind in ("min", "max"):
+        return name
+    words = {w.rstrip(".") for w in _WORD.findall(c.name.lower().replace("_", " "))}
+    if words & _FIRST_DATE_WORDS:
+        return StatName("min", 0.0, "")
+    if words & _LAST_DATE_WORDS:
+        return StatName("max", 100.0, "")
+    return None
+
+
+_DATE_SAMPLE = 200
 
 
 def _long_layout(table: TableModel) -> SummaryLayout | None:
@@ -515,9 +577,11 @@ def _long_layout(table: TableModel) -> SummaryLayout | None:
     return None
 
 
-def row_labels(table: TableModel, row: dict[str, object], exclude: str | None = None) -> tuple[tuple[str, str], ...]:
-    """A row's dimension labels, masked, for a finding's location."""
-    dims = [c.name for c in table.dimensions if c.name != exclude][:_MAX_LABELS]
+def row_labels(table: TableModel, row: dict[str, object], exclude: str | Sequence[str] | None = None
+               ) -> tuple[tuple[str, str], ...]:
+    """A row's dimension labels, masked, for a finding's location (``exclude``: columns that are no labels)."""
+    skip = {exclude} if isinstance(exclude, str) else set(exclude or ())
+    dims = [c.name for c in table.dimensions if c.name not in skip][:_MAX_LABELS]
     return tuple((masking.mask_name(d), masking.mask_label(_plain(row.get(d)))) for d in dims)
 
 
@@ -530,6 +594,8 @@ def _plain(value: object) -> object:
 def _number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
+    if not isinstance(value, (int, float)):
+        return date_ordinal(value)  # a date column of first or last dates (the layout takes no other text)
     if isinstance(value, (int, float)) and not (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
         return float(value)
     return None
@@ -543,13 +609,14 @@ def iter_groups(table: TableModel, layout: SummaryLayout, values: Sequence[Colum
     statistics is small; the groups are collected before they are yielded), each value column a variable.
     """
     if not layout.long:
+        statistics = [c.info.name for c in layout.columns]  # (a column of first dates is a statistic, no label)
         for offset, frame in table.frames():
             for i, row in enumerate(frame.iter_rows(named=True)):
                 r = offset + i + 1
                 stats = [Stat(c.name.kind, c.name.level, c.name.stem, c.info.name, r, _number(row.get(c.info.name)))
                          for c in layout.columns]
                 stats += [Stat("value", None, "", c.name, r, _number(row.get(c.name))) for c in values]
-                yield Group(r, row_labels(table, row), stats)
+                yield Group(r, row_labels(table, row, exclude=statistics), stats)
         return
     label_col = layout.label_column
     assert label_col is not None
