@@ -1915,7 +1915,7 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
         if m.role is not Role.DIMENSION or m.kind is not ColumnKind.TEXT or not 2 <= m.distinct <= _MAX_MEASURE_LABELS:
             continue
         labels = [v for v in sample.get_column(m.name).unique().to_list() if isinstance(v, str) and v.strip()]
-        counted, other = set(), set()
+        counted, other, unnamed = set(), set(), set()
         for v in labels:
             tokens = name_tokens(v)
             if "%" in v or _not_count_name(tokens, not_count_words, v):
@@ -1923,25 +1923,35 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
             elif _word_match(tokens, count_words, v):
                 counted.add(v)
             elif not is_margin_label(v):
-                break  # a category ("Mænd"), not a measure's name
-        else:
-            if not counted or not other:
-                continue
-            # the other rows must hold some measure that is no count (a mean of 1.5, a share of 71.5): rows
-            # of whole numbers only may be counts of classes named by an amount ("Indkomst under 200.000 kr.")
-            others = sample.filter(pl.col(m.name).is_in(list(other)))
-            if not any(_has_fraction(others.get_column(c.name)) for c in values):
-                continue
-            rows = sample.filter(pl.col(m.name).is_in(list(counted)))
-            for c in values:
-                col = rows.get_column(c.name).drop_nulls()
-                if col.dtype.is_float():
-                    col = col.drop_nans()
-                if col.len() and bool((col >= 0).all()) and bool((col == col.round(0)).all()):
-                    model.count_rows[c.name] = (m.name, frozenset(counted))
-                    c.is_count = False  # (its other rows are not counts)
-            if model.count_rows:
-                return
+                unnamed.add(v)
+        if counted and unnamed and not _fraction_rows(sample, m.name, unnamed, values):
+            continue  # a category ("Mænd") among the labels, not a measure's name
+        other |= unnamed  # ("Years since graduation 8.9 | 27.0": a measure whose name says no statistic)
+        if not counted or not other:
+            continue
+        # the other rows must hold some measure that is no count (a mean of 1.5, a share of 71.5): rows
+        # of whole numbers only may be counts of classes named by an amount ("Indkomst under 200.000 kr.")
+        others = sample.filter(pl.col(m.name).is_in(list(other)))
+        if not any(_has_fraction(others.get_column(c.name)) for c in values):
+            continue
+        rows = sample.filter(pl.col(m.name).is_in(list(counted)))
+        for c in values:
+            col = rows.get_column(c.name).drop_nulls()
+            if col.dtype.is_float():
+                col = col.drop_nans()
+            if col.len() and bool((col >= 0).all()) and bool((col == col.round(0)).all()):
+                model.count_rows[c.name] = (m.name, frozenset(counted))
+                c.is_count = False  # (its other rows are not counts)
+        if model.count_rows:
+            return
+
+
+def _fraction_rows(sample: pl.DataFrame, label: str, labels: set[str], values: list[ColumnInfo]) -> bool:
+    """Whether every row labelled one of ``labels`` holds a number with a fraction in some value column (a
+    measure's row, "Years since graduation 8.9 10.2"), not whole numbers alone (a category's counts)."""
+    rows = sample.filter(pl.col(label).is_in(list(labels))).select([c.name for c in values]).rows()
+    return bool(rows) and all(any(isinstance(x, float) and math.isfinite(x) and not x.is_integer() for x in row)
+                              for row in rows)
 
 
 #: An index of simulation draws: bootstrap replicates, MCMC iterations and chains (R's posterior/brms/rstan,
