@@ -477,6 +477,8 @@ def statistic_kind(name: str) -> str | None:
     bare = _LETTERED_GROUP.sub(r"\1", bare)
     # ("minst 1 dos", "mindst 2 besøg", "at least 3 visits": a condition on the units, no minimum)
     bare = _AT_LEAST.sub(" ", bare)
+    # ("Antal elever med F", "Pupils with grade E": a grade, no F statistic)
+    bare = _GRADE_LETTER.sub(r"\1", bare)
     if _HIGHEST_EDUCATION.search(bare):
         return None  # "Højeste uddannelse | Grundskole": the classification highest completed education
     if _CLASS_OF_QUANTILES.match(bare):
@@ -490,6 +492,11 @@ def statistic_kind(name: str) -> str | None:
         if pattern.search(lowered):
             return kind
     return None
+
+
+# A grade's letter after the word that names it: "med F", "betyget F", "with grade E", "karakteren F", "arvosana A".
+_GRADE_LETTER = lazy_compile(r"(?i)(?<![\w])(med|with|utan|uden|uten|without|betyg(?:et)?|grade|karakter(?:en)?|"
+                             r"arvosana(?:n)?)\s+[A-F][+-]?(?![\w])")
 
 
 # "At least" before a number: which units a column counts ("Antal vaccinerade minst 1 dos", "Andel med mindst 2

@@ -1241,3 +1241,26 @@ def test_pdf_risk_table_labels_run_into_their_counts_and_time_points() -> None:
     assert out[:2] == text.split("\n")[:2]
     assert _time_points(["0", "2", "4", "6", "8", "10"])
     assert not _time_points(["12", "2", "45", "7"]) and not _time_points(["0", "2", "5"])
+
+
+@pytest.mark.parametrize(("part", "verdict"), [(7, Verdict.FAIL), (4, Verdict.PASS)])
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_a_table_captioned_as_part_of_the_table_before_it(tmp_path: Path, fmt: str, part: int,
+                                                          verdict: Verdict) -> None:
+    """"Tabell 2. Därav flickor" under "Tabell 1. Antal elever med F": the first table minus the second counts
+    the boys (Leksand 9 - 7 is 2); with 4 girls of 9 the boys are 5."""
+    whole = [["Kommun", "Antal elever med F"], ["Falun", "74"], ["Borlänge", "88"], ["Mora", "27"],
+             ["Leksand", "9"], ["Rättvik", "11"], ["Totalt", "209"]]
+    girls = [["Kommun", "Flickor med F"], ["Falun", "31"], ["Borlänge", "39"], ["Mora", "12"],
+             ["Leksand", str(part)], ["Rättvik", "5"], ["Totalt", str(87 + part)]]
+    first, second = "Tabell 1. Antal elever med F i matematik efter kommun", "Tabell 2. Därav flickor"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "tabeller.docx", w_par(first) + w_table(whole) + w_par(second) + w_table(girls))
+    else:
+        body = (f"<text:p>{first}</text:p>" + odf_table(whole) + f"<text:p>{second}</text:p>" + odf_table(girls))
+        path = make_odf(tmp_path / "tabeller.odt", body)
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert [x.rule for x in f.findings] == ["TAB001"], _detail(f)
+        assert "of one group" in f.findings[0].message

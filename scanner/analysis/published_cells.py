@@ -2434,6 +2434,18 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
             continue  # a part is never larger than its whole: these are two groups, not a group and its part
         small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=whole.name)
+    # one sex's column left of all's ("Kommun;Flickor;Totalt", "Kvinder;I alt") when the other sex has no column:
+    # all minus it is the other sex (9 - 7 is 2 boys)
+    for c in counts:
+        sex = one_sex(c.name)
+        same = alls.get(measure_of(c.name)) if sex is not None and _OTHER_SEX[sex] not in sexes else None
+        if same is None or same.index <= c.index or not (names_all(same.name) or is_margin_label(same.name)):
+            continue
+        rest = frame.get_column(same.name).cast(float).to_numpy() - frame.get_column(c.name).cast(float).to_numpy()
+        if np.any(rest < 0):
+            continue  # a part is never larger than its whole
+        small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=same.name)
 
 
 def _report_gaps(result: CellScan, frame: pl.DataFrame, dims: list[str], gaps: np.ndarray, full: np.ndarray,

@@ -873,6 +873,7 @@ def _odf(pkg: _Package, out: DocumentContent) -> None:
     notes: list[str] = []
     slide_text: list[str] = []
     hidden_text: list[str] = []
+    recent: list[str] = []  # the paragraphs since the last table (the next table's caption)
 
     def place(element: str | None = None) -> Place:
         return Place(slide=slide or None, element=element)
@@ -912,6 +913,7 @@ def _odf(pkg: _Package, out: DocumentContent) -> None:
             elif text.strip():
                 paragraphs += 1
                 out.texts.append(TextBlock(text, place(f"paragraph {paragraphs}")))
+                recent.append(text)
             el.clear()
         elif tag == "annotation":
             number = sum(h.kind == "comment" for h in out.hidden) + 1
@@ -945,7 +947,13 @@ def _odf(pkg: _Package, out: DocumentContent) -> None:
             index, rows = tables.pop()
             row.pop()
             if rows:
-                out.tables.append(DocTable(square(rows), place(f"table {index}"), "odf"))
+                # (the paragraphs right above the table, since the one before: its caption, "Tabell 2. Därav
+                # flickor"; on a slide its text so far)
+                above = slide_text if slide else recent
+                caption = "\n".join(p for p in above[-CAPTION_PARAGRAPHS:] if p.strip()) if not tables else ""
+                out.tables.append(DocTable(square(rows), place(f"table {index}"), "odf", caption=caption))
+                if not tables:
+                    recent = []
                 if cells:
                     cells[-1].extend(" ".join(r) for r in rows)
         elif tag == "page":

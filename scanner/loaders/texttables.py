@@ -1542,6 +1542,30 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
         out.extend(d for d in _nested_bands(tables, titles) if not any(e.k == d.k for e in out))
         out.extend(d for d in _nested_years(tables, titles) if not any(e.k == d.k for e in out))
         out.extend(d for d in _narrower_groups(tables, titles) if not any(e.k == d.k for e in out))
+        out.extend(d for d in _of_which_tables(tables, titles) if not any(e.k == d.k for e in out))
+    return out
+
+
+# A caption that makes its table a part of the table before it: "Heraf enkeltfødsler", "Därav flickor", "Of
+# which: women", "Josta naisia".
+_OF_WHICH_CAPTION = lazy_compile(r"(?i)^\s*(?:heraf|herav|hvoraf|varav|därav|darav|derav|of\s+which|hereof|josta|"
+                                 r"joista|siitä|niistä)(?![^\W_])")
+
+
+def _of_which_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """A table captioned as a part of the table before it ("Tabel 3. Heraf enkeltfødsler" under "Tabel 2.
+    Fødsler efter ICSI ... efter bopælsregion"): the whole minus the part counts the rest (Nordjylland 31 - 29
+    is 2 multiple births). ``table`` holds the differences in the part's rows."""
+    out: list[Differenced] = []
+    for k in range(1, len(tables)):
+        if not _OF_WHICH_CAPTION.match(caption_of(titles[k])):
+            continue
+        other = next((j for j in range(k - 1, -1, -1) if not _OF_WHICH_CAPTION.match(caption_of(titles[j]))), None)
+        if other is None:
+            continue
+        found = _differences(tables[k], tables[other], group_free=True)
+        if found is not None:
+            out.append(Differenced(k, other, found, (titles[other], titles[k])))
     return out
 
 
