@@ -3423,6 +3423,18 @@ def _count_differences(found: list[ListedTable], command: str, state: OutputStat
     return out
 
 
+# The calls that count a key (R's length, uniqueN, n_distinct, sum(duplicated()), anyDuplicated; Python's len):
+# the number printed is a count. A key's minimum, maximum or table prints key values, and is not among them.
+_COUNTING_CALL = r"\b(?:length|NROW|nrow|uniqueN|n_distinct|anyDuplicated|sum|mean|len)\s*\((?:[^()]|\([^()]*\))*"
+
+
+def _key_counted(command: str, key: str) -> bool:
+    """Whether ``command`` prints counts of ``key`` ("uniqueN(panel$pnr)", "df['lopnr'].nunique()")."""
+    k = re.escape(key)
+    return re.search(rf"{_COUNTING_CALL}\b{k}\b|\b{k}\b[\]'\"]*\s*\)?\s*\.\s*(?:nunique|count|size|shape)\b",
+                     command) is not None
+
+
 def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTable]:
     from scanner.names import identifier_kind
 
@@ -3433,6 +3445,8 @@ def _key_values_of(lines: list[_Line], command: str, what: str) -> list[ListedTa
     body = [x for x in lines if x.text.strip()]
     if not body or len(body) > 10_000 or not all(_VALUE_LIST_LINE.match(x.text) for x in body):
         return []
+    if _key_counted(command, key):
+        return []  # "nrow(panel); uniqueN(panel$pnr)": numbers of rows and of distinct keys, no key's value
     values = [v for x in body for v in _KEY_DIGITS.findall(re.sub(r"^\s*\[ *\d+\]", "", x.text))]
     # one value is a unit's key when the command picks it out by subscript ("di lopnr[_N]", "df$lopnr[which.max(
     # df$indk)]"): review; a count of keys ("distinct lopnr") prints one number too, without a subscript
