@@ -1935,6 +1935,9 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
     if _NOT_ADDITIVE.search(notes):
         return  # a note says the totals are no sums of the cells (perturbed, randomly rounded)
     threshold = profile.threshold
+    # (a note says a class is in the totals but not shown: "Firms with 250 or more employees are included in the
+    # total but not shown separately": every gap is that class's count)
+    stated = _LEFT_OUT_NOTE.search(notes) is not None
     # a total column beside the cells of each row
     totals = [c for c in counts if is_margin_label(c.name)]
     body = [c for c in counts if c not in totals and not _SUBSET.match(c.name)]
@@ -1943,7 +1946,7 @@ def _margin_gaps(table: TableModel, profile: Profile, dims: list[str], result: C
         full = ~np.isnan(parts).any(axis=1) & ~np.isnan(values[totals[0].name])
         gaps = values[totals[0].name] - np.where(np.isnan(parts), 0, parts).sum(axis=1)
         if not np.any(full & (gaps < 0)):  # (a total under its cells' sum: the totals are no sums of them)
-            _report_gaps(result, frame, dims, gaps, full, totals[0].name, threshold)
+            _report_gaps(result, frame, dims, gaps, full, totals[0].name, threshold, stated=stated)
     # a total row under the rows of one dimension
     if len(dims) == 1:
         labels = _row_labels(frame, dims[0])
@@ -2449,14 +2452,27 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
 
 
 def _report_gaps(result: CellScan, frame: pl.DataFrame, dims: list[str], gaps: np.ndarray, full: np.ndarray,
-                 column: str, threshold: int) -> None:
+                 column: str, threshold: int, *, stated: bool = False) -> None:
+    """Small gaps between totals and their cells: blocked when some line adds up exactly or a note states a class
+    is left out (``stated``), else review."""
     import numpy as np
 
     small = full & (gaps > 0) & (gaps < threshold)
     exact = int((full & (gaps == 0)).sum())
     rows = np.flatnonzero(small).tolist()
-    if rows and (exact > 0 or len(rows) < full.sum()):
-        _add_small(result, frame, dims, rows, column, gap=True, unsure=exact == 0)
+    if rows and (exact > 0 or stated or len(rows) < full.sum()):
+        _add_small(result, frame, dims, rows, column, gap=True, unsure=exact == 0 and not stated)
+
+
+# A note that a class is counted in the totals but not shown: "Firms with 250 or more employees are included in the
+# total but not shown separately", "Virksomheder med 250+ ansatte indgår i I alt, men vises ikke særskilt", "ingår
+# i totalen men redovisas inte separat".
+_LEFT_OUT_NOTE = lazy_compile(
+    r"(?i)(?:includ\w*|indgår|ingår|inngår|medregnet|medräknad\w*|sisält\w*)[^.\n]{0,80}?"
+    r"(?:not\s+(?:shown|listed|reported|presented)|ikke\s+(?:vist|særskilt|separat|vises)|vises\s+ikke|"
+    r"inte\s+(?:separat|särskilt|redovis\w*)|redovisas\s+inte|ei\s+(?:esitetä|eritellä)|not\s+separately)|"
+    r"(?:not\s+(?:shown|listed|reported|presented)\s+separately|vises\s+ikke\s+særskilt|redovisas\s+inte\s+separat)"
+    r"[^.\n]{0,60}?(?:includ\w*|indgår|ingår|inngår)")
 
 
 # A column of cumulative counts ("Cumulative Frequency", "Cum. Freq.", "kumuleret antal").

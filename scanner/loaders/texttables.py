@@ -3427,6 +3427,7 @@ def caption_below(text: str, first_line: int, table: TextTable) -> str:
 _LATEX_NOTES_LINES = 12
 _LATEX_NOTES = lazy_compile(r"\\begin\{(tablenotes|tablenote|TableNotes|minipage)\}(.*?)\\end\{\1\}", re.DOTALL)
 _LATEX_TABLE_END = lazy_compile(r"\\end\{table\*?\}")
+_LATEX_TABULAR_END = lazy_compile(r"\\end\{(?:tabular[x*]?|longtable|tabulary|array)\}")
 _LATEX_ITEM_MARK = lazy_compile(r"\\item\s*\[([^\]]*)\]")
 _LATEX_COMMAND = lazy_compile(r"\\[a-zA-Z]+\*?(?:\[[^\]]*\])?")
 _LATEX_SPACING = lazy_compile(r"\\[,;:! ]")
@@ -3437,10 +3438,18 @@ def _latex_table_notes(lines: list[str]) -> str:
     dominans (de två största företagen > 85 %)". Commands are dropped, their arguments kept."""
     block = "\n".join(lines)
     end = _LATEX_TABLE_END.search(block)
-    m = _LATEX_NOTES.search(block if end is None else block[:end.start()])
-    if m is None:
-        return ""
-    body = _LATEX_ITEM_MARK.sub(r"\n\1 ", m.group(2)).replace("\\item", "\n")
+    inside = block if end is None else block[:end.start()]
+    m = _LATEX_NOTES.search(inside)
+    if m is not None:
+        body = m.group(2)
+    else:
+        # a note written after the tabular, in the table float ("\par\footnotesize\emph{Note:} Firms with 250 or
+        # more employees are included in the total ..."): when the float's end is in sight
+        after = _LATEX_TABULAR_END.search(inside)
+        if end is None or after is None:
+            return ""
+        body = inside[after.end():]
+    body = _LATEX_ITEM_MARK.sub(r"\n\1 ", body).replace("\\item", "\n")
     body = _LATEX_SPACING.sub(" ", body).replace("\\%", "%").replace("$", "").replace("~", " ")
     body = _LATEX_COMMAND.sub("", body).replace("{", "").replace("}", "")
     return "\n".join(" ".join(x.split()) for x in body.split("\n") if x.strip())
