@@ -598,7 +598,9 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         present = pct.drop_nulls().drop_nans()
         if present.len() == 0 or present.min() < 0 or present.max() > 100:
             continue
-        half = half_unit(present)  # the shares are rounded: each stands for an interval
+        # the shares are rounded: each stands for an interval, as wide as its own printed decimals ("5.3" beside
+        # "0.01" in one column is 5.3 +- 0.05)
+        half = half_units(pct.to_numpy().astype(float))
         if present.max() <= 1 and not _PERCENT_UNIT.search(col.name):  # fractions, unless named as percent
             pct, half = pct * 100, half * 100
         if _column_percent(pct, n) or _percent_within_groups(frame, dims, pct, n):
@@ -796,7 +798,7 @@ def _whole_counts_behind(means: np.ndarray, half: float, n: np.ndarray) -> bool:
     return chance < 0.01
 
 
-def _small_counts(pct: np.ndarray, half: float, units: np.ndarray | float, threshold: int) -> np.ndarray:
+def _small_counts(pct: np.ndarray, half: float | np.ndarray, units: np.ndarray | float, threshold: int) -> np.ndarray:
     """Where shares ``pct`` (percent, each rounded to +- ``half``) of group sizes ``units`` are small counts:
     every whole count the rounded share allows is at least 1 (the share is not 0) and under the threshold
     (0.1 % of 1,500 is 1 or 2 units)."""
@@ -2723,6 +2725,22 @@ def half_unit(values: pl.Series) -> float:
         if ((scaled - scaled.round(0)).abs() < 1e-6).all():
             return 0.5 * 10 ** -decimals
     return 0.5e-5
+
+
+def half_units(values: np.ndarray) -> np.ndarray:
+    """:func:`half_unit` of each value on its own (0.05 for 5.3, 0.005 for 0.01; NaN stays NaN)."""
+    import numpy as np
+
+    out = np.full(values.shape, 0.5e-5)
+    left = np.isfinite(values)
+    out[~left] = np.nan
+    for decimals in range(5):
+        scaled = values * 10 ** decimals
+        with np.errstate(invalid="ignore"):
+            done = left & (np.abs(scaled - np.round(scaled)) < 1e-6)
+        out[done] = 0.5 * 10 ** -decimals
+        left &= ~done
+    return out
 
 
 def _percent_within_groups(frame: pl.DataFrame, dims: list[str], pct: pl.Series, n: pl.Series) -> bool:
