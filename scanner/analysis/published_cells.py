@@ -2113,6 +2113,11 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
         spread = [j for j, c in enumerate(numeric) if statistic_kind(c.name) == "spread"]
         sds = values[:, spread[0]] if len(spread) == 1 else None
         values, sizes, numeric = values[:, means], sizes[means], [numeric[means[0]]]
+    elif np.isfinite(sizes).any() and not np.all(np.isfinite(sizes)):
+        # a balance table's "Difference" and "p-value" beside the groups' columns have no N: the groups are the
+        # columns with one
+        kept = np.flatnonzero(np.isfinite(sizes))
+        values, sizes, numeric = values[:, kept], sizes[kept], [numeric[j] for j in kept]
     if not np.all(np.isfinite(sizes)) or np.any(sizes != np.round(sizes)) or np.any(sizes <= 0):
         return
     for k, label in enumerate(labels):
