@@ -391,6 +391,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
         rates_in_prose,
         shares_in_prose,
         units_in_prose,
+        without_emphasis,
     )
     from scanner.loaders.texttables import TextTableSource, caption_below, find_tables, title_above
 
@@ -409,6 +410,8 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
     in_tables = {n for t in found_tables for n in (t.lines or range(t.data_line, t.data_line + len(t.rows)))}
     # (in a configuration file "n: 2" is a setting, the dominance rule's n, not a group's size)
     settings = Path(entry.path).suffix.lower() in _CONFIG_SUFFIXES
+    # (the sentences as read, without markdown's emphasis: "kun **to** firmaer" is "kun to firmaer")
+    text = without_emphasis(text)
     for prose in (None if settings else group_sizes_in_prose(text, first_line, in_tables, config.profile.threshold),
                   units_in_prose(text, first_line, in_tables, config.profile.threshold),
                   None if settings else shares_in_prose(text, first_line, in_tables, config.profile.threshold),

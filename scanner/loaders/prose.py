@@ -319,6 +319,18 @@ def _named_before(text: str, end: int, n: str) -> bool:
     return any(m.group(1).replace(" ", "") == n for m in _UNIT_COUNT.finditer(window))
 
 
+# Markdown's emphasis around words: "**to**", "__2__", "*kun*" (never across lines; a lone "*" or a name's "_"
+# stays).
+_EMPHASIS = lazy_compile(r"(\*\*|__)(?=\S)([^\n]+?)(?<=\S)\1|(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
+
+
+def without_emphasis(text: str) -> str:
+    """``text`` with markdown's emphasis markers removed from around words (lines and their numbers kept)."""
+    if "*" not in text and "__" not in text:
+        return text
+    return _EMPHASIS.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), text)
+
+
 def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
     """Counts of persons or firms under the threshold written in a note's sentences ("2 patients died within
     30 days"), as a table of counts that TAB001 reports for review: a number before such a noun is often a
