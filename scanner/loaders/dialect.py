@@ -336,11 +336,14 @@ def count_titles(records: list[Record]) -> int:
     """
     if len(records) < 2:
         return 0
-    typical = statistics.median_low(r.nonempty for r in records[:200])
+    # (the typical record is the table's: a small table under many comment lines is still a table)
+    body = [r for r in records[:200] if not (r.fields and _COMMENT_LINE.match(" ".join(r.fields)))] \
+        or records[:200]
+    typical = statistics.median_low(r.nonempty for r in body)
     if typical < 2:
         return 0
     limit = max(1, typical // 3)
-    width = statistics.median_low(len(r.fields) for r in records[:200])
+    width = statistics.median_low(len(r.fields) for r in body)
     titles = 0
     for rec in records[: _MAX_TITLE_LINES + 1]:
         first = rec.fields[0].strip() if rec.fields else ""
