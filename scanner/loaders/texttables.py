@@ -2332,6 +2332,15 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
         header = [b or h for h, b in zip(header, body[0], strict=True)]
         body = body[1:]
         names_row += 1
+    body_at = [n for n, _ in block[len(rows) - len(body):]]
+    if header is not None and sum(1 for c in header if c) >= 3 and len(body) >= 4:
+        # a section's heading among the rows ("Sex" over "  Women", "  Men"; "Marital status" over its levels):
+        # a label alone, a row with numbers under it; no cells of its own
+        sections = [k for k, r in enumerate(body) if r[0] and not any(r[1:]) and k + 1 < len(body)
+                    and sum(1 for c in body[k + 1] if c) >= 2]
+        if sections and len(sections) * 2 <= len(body):
+            body = [r for k, r in enumerate(body) if k not in sections]
+            body_at = [n for k, n in enumerate(body_at) if k not in sections]
     if len(body) < 2 or any(sum(1 for c in r if c) < 2 for r in body):
         return None
     width = len(body[0])
@@ -2346,8 +2355,8 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     names = unique_names(names)
     if any(_DOF_HEADER.search(n) for n in names):
         return None  # reghdfe's absorbed degrees of freedom: categories of fixed effects, not units
-    # the rows' own line numbers: rule lines between them were dropped
-    at = tuple(n for n, _ in block[len(rows) - len(body):])
+    # the rows' own line numbers: rule lines and sections' headings between them were dropped
+    at = tuple(body_at)
     return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
 
 
