@@ -1264,3 +1264,18 @@ def test_a_table_captioned_as_part_of_the_table_before_it(tmp_path: Path, fmt: s
     if verdict is Verdict.FAIL:
         assert [x.rule for x in f.findings] == ["TAB001"], _detail(f)
         assert "of one group" in f.findings[0].message
+
+
+@pytest.mark.parametrize(("share", "verdict"), [("93.8", Verdict.FAIL), ("43.8", Verdict.PASS)])
+def test_pdf_table_set_with_wide_line_spacing(tmp_path: Path, share: str, verdict: Verdict) -> None:
+    """A PDF table whose rows are 60 points apart: the layout text puts many blank lines between them, and the
+    rows are still one table (its top-2 share column reads 93.8 % for one cell)."""
+    rows = [["Industry", "Plants", "Turnover (DKK m)", "Top-2 share (%)"],
+            ["Food products", "118", "38,412", "31.4"], ["Pharmaceuticals", "6", "41,210", share],
+            ["Machinery", "141", "31,877", "22.6"], ["Metal products", "64", "7,211", "29.8"]]
+    texts = [(72 + 120 * c, 700 - 60 * r, text) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    path = make_pdf(tmp_path / "tabA5.pdf", [[(72, 760, "Table A5: Plants by industry, 2007"), *texts]])
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert [x.rule for x in f.findings] == ["TAB002"], _detail(f)

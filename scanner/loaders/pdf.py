@@ -215,6 +215,22 @@ def _attachments(reader: Any, out: DocumentContent) -> None:
 # A line of a table's row in layout text: words or numbers in columns (a gap of three spaces or more) with a
 # number among them.
 _ROW_LIKE = re.compile(r"\S {3,}\S.*\d|\d.* {3,}\S")
+#: Blank lines the layout text may put between two rows of one table set with wide line spacing (a table drawn
+#: with a row every 30 points comes out with 9 blank lines between its rows), when both rows have the same cells.
+_WIDE_ROW_GAP = 15
+_CELL_GAP = re.compile(r" {3,}")
+
+
+def _cells_alike(a: str, b: str) -> bool:
+    """Whether two lines of layout text are rows of one table: three cells or more each, as many, each starting
+    within a dozen characters of the other's (a header's names over right-aligned numbers)."""
+    def starts(x: str) -> list[int]:
+        return [m.end() for m in _CELL_GAP.finditer(x.rstrip())]
+
+    sa, sb = starts(a), starts(b)
+    return len(sa) >= 2 and len(sa) == len(sb) and all(abs(x - y) <= 12 for x, y in zip(sa, sb, strict=True))
+
+
 # A line of column names set apart by gutters ("jan     feb     mar ..." over a chart's table of values).
 _HEADER_LIKE = re.compile(r"^\s*[^\d\s]\S*(?: {3,}[^\d\s]\S*){2,}\s*$")
 
@@ -274,7 +290,7 @@ def _compact(text: str) -> str:
         rows = bool((_ROW_LIKE.search(before) or _HEADER_LIKE.match(before)) and _ROW_LIKE.search(after))
         if end == len(lines) or (k == 0 and gap == 1):
             out.extend(lines[k:end])  # (the text's end, or one blank line before its first)
-        elif not (gap <= 3 and rows):
+        elif not ((gap <= 3 and rows) or (gap <= _WIDE_ROW_GAP and rows and _cells_alike(before, after))):
             out.extend(lines[k + 1:end])  # one blank line fewer: a block's end stays one
         k = end
     return "\n".join(out)
