@@ -735,10 +735,11 @@ def extremes_in_prose(text: str, first_line: int, review_below: int = EXTREME_RE
     for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
         sentence = text[start:end]
         begin, start = start, end
+        if "|" in sentence or "&" in sentence:
+            previous = ""  # (nor is a group in its rows, "Övriga skolenheter (3 enheter)", the next sentence's)
+            continue  # a table's rows (a pipe or LaTeX table): its own readers judge them
         window = previous + " " + sentence
         previous = sentence
-        if "|" in sentence or "&" in sentence:
-            continue  # a table's rows (a pipe or LaTeX table): its own readers judge them
         # (not a bound: "at least 3 firms", "over 80 år")
         sizes = [int(g) for m in _SMALL_GROUP.finditer(window) for g in m.groups() if g
                  and not _NOT_A_COUNT_BEFORE.search(window, max(0, m.start() - 20), m.start())]
