@@ -1279,3 +1279,23 @@ def test_pdf_table_set_with_wide_line_spacing(tmp_path: Path, share: str, verdic
     assert f.verdict is verdict, _detail(f)
     if verdict is Verdict.FAIL:
         assert [x.rule for x in f.findings] == ["TAB002"], _detail(f)
+
+
+@pytest.mark.parametrize(("narrow", "verdict"), [(4810, Verdict.FAIL), (4795, Verdict.PASS)])
+def test_pdf_tables_of_all_ages_and_an_age_band_on_two_pages(tmp_path: Path, narrow: int, verdict: Verdict) -> None:
+    """Two PDF pages, each a table set far below its caption ("Table B1: ... all ages", "Table B2: ... aged
+    25-60"): the difference of the two is the count outside the band (Nordjylland 4,812 - 4,810 is 2)."""
+    def page(caption: str, counts: list[int]) -> list[tuple[float, float, str]]:
+        rows = [["Region", "Displaced", "Earnings (DKK 1,000)"]] + [
+            [region, f"{n:,}", "358.2"] for region, n in zip(("Hovedstaden", "Sjælland", "Syddanmark", "Nordjylland"),
+                                                              counts, strict=True)]
+        cells = [(72 + 150 * c, 600 - 40 * r, text) for r, row in enumerate(rows) for c, text in enumerate(row)]
+        return [(72, 760, caption), *cells]
+
+    path = make_pdf(tmp_path / "appendix_B.pdf", [
+        page("Table B1: Displaced workers by region, all ages", [12433, 5102, 9881, 4812]),
+        page("Table B2: Displaced workers by region, aged 25-60", [11208, 4611, 8920, narrow])])
+    f = scan(path)
+    assert f.verdict is verdict, _detail(f)
+    if verdict is Verdict.FAIL:
+        assert {x.rule for x in f.findings} == {"TAB001"}, _detail(f)

@@ -218,17 +218,19 @@ _ROW_LIKE = re.compile(r"\S {3,}\S.*\d|\d.* {3,}\S")
 #: Blank lines the layout text may put between two rows of one table set with wide line spacing (a table drawn
 #: with a row every 30 points comes out with 9 blank lines between its rows), when both rows have the same cells.
 _WIDE_ROW_GAP = 15
-_CELL_GAP = re.compile(r" {3,}")
+_CELL = re.compile(r"\S+(?: {1,2}\S+)*")
 
 
 def _cells_alike(a: str, b: str) -> bool:
-    """Whether two lines of layout text are rows of one table: three cells or more each, as many, each starting
-    within a dozen characters of the other's (a header's names over right-aligned numbers)."""
-    def starts(x: str) -> list[int]:
-        return [m.end() for m in _CELL_GAP.finditer(x.rstrip())]
+    """Whether two lines of layout text are rows of one table: three cells or more each, as many, each cell
+    overlapping the other's or starting within a dozen characters of it (a header's names over right-aligned
+    numbers: "Earnings t-1 (DKK 1,000)" over "358.2")."""
+    def spans(x: str) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in _CELL.finditer(x.rstrip())]
 
-    sa, sb = starts(a), starts(b)
-    return len(sa) >= 2 and len(sa) == len(sb) and all(abs(x - y) <= 12 for x, y in zip(sa, sb, strict=True))
+    sa, sb = spans(a), spans(b)
+    return len(sa) >= 3 and len(sa) == len(sb) and all(
+        (x0 < y1 and y0 < x1) or abs(x0 - y0) <= 12 for (x0, x1), (y0, y1) in zip(sa, sb, strict=True))
 
 
 # A line of column names set apart by gutters ("jan     feb     mar ..." over a chart's table of values).
@@ -265,6 +267,24 @@ def _unsquashed_headers(text: str) -> str:
 _LABEL_ON_NUMBER = re.compile(r"^\s*[^\W\d_][^\d\n]*?[^\W\d_.](?:\.)?(?=\d[\d.,]*(?: {2,}|$))")
 # A header line: words, most of them without digits.
 _HEADER_WORDS = re.compile(r"^\s*[^\W\d_][^\n]*[^\W\d_][^\n]*$")
+
+
+def _caption_above(text: str, table: TextTable) -> str:
+    """:func:`title_above`, and, when a page sets its caption far above the table (many blank lines of layout
+    text between "Table B1: Displaced workers by region, all ages" and the header), the nearest line of text
+    above those lines."""
+    title = title_above(text, 1, table)
+    if sum(1 for x in title.split("\n") if x.strip()) >= 2:
+        return title
+    lines = text.split("\n")
+    top = table.data_line - 1 - len(title.split("\n"))
+    far = next((lines[k] for k in range(top, max(-1, top - _CAPTION_REACH), -1) if 0 <= k < len(lines)
+                and lines[k].strip()), None)
+    return f"{far}\n{title}" if far is not None else title
+
+
+#: Lines of layout text above a table's header searched for its caption.
+_CAPTION_REACH = 40
 
 
 def _compact(text: str) -> str:
@@ -406,7 +426,7 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         found.extend(t for t in _keyed_rows(compact) if not read.intersection(t.lines))
         for t in printed if printed else found:
             header = None if all(n.startswith("column_") for n in t.names) else t.names
-            caption = "" if printed else title_above(compact, 1, t)
+            caption = "" if printed else _caption_above(compact, t)
             out.tables.append(DocTable(t.rows, place.with_element(f"table at text line {t.data_line}"),
                                        "pdf-text", header=header, caption=caption))
     _annotations(page, number, out)
