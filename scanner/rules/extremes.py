@@ -528,18 +528,20 @@ def date_ordinal(value: object) -> float | None:
 def _date_extreme(table: TableModel, c: ColumnInfo) -> StatName | None:
     """A column of dates that is each group's first or last ("Første diagnosedato", "Min entry date",
     "Seurannan loppu (viimeisin)"): one unit's own date, a minimum or maximum like any other."""
-    values = [v for v in table.sample.get_column(c.name).to_list()[:_DATE_SAMPLE] if v is not None and v != ""]
+    name = stat_of(c.name)
+    if name is None or name.kind not in ("min", "max"):
+        words = {w.rstrip(".") for w in _WORD.findall(c.name.lower().replace("_", " "))}
+        name = StatName("min", 0.0, "") if words & _FIRST_DATE_WORDS else \
+            StatName("max", 100.0, "") if words & _LAST_DATE_WORDS else None
+    if name is None:
+        return None
+    try:
+        values = [v for v in table.sample.get_column(c.name).head(_DATE_SAMPLE).to_list() if v is not None and v != ""]
+    except (ValueError, OverflowError):  # a date column Python's dates cannot hold (year 201416): no dates
+        return None
     if not values or any(date_ordinal(v) is None for v in values):
         return None
-    name = stat_of(c.name)
-    if name is not None and name.kind in ("min", "max"):
-        return name
-    words = {w.rstrip(".") for w in _WORD.findall(c.name.lower().replace("_", " "))}
-    if words & _FIRST_DATE_WORDS:
-        return StatName("min", 0.0, "")
-    if words & _LAST_DATE_WORDS:
-        return StatName("max", 100.0, "")
-    return None
+    return name
 
 
 _DATE_SAMPLE = 200
