@@ -1947,11 +1947,17 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
 
 
 def _fraction_rows(sample: pl.DataFrame, label: str, labels: set[str], values: list[ColumnInfo]) -> bool:
-    """Whether every row labelled one of ``labels`` holds a number with a fraction in some value column (a
-    measure's row, "Years since graduation 8.9 10.2"), not whole numbers alone (a category's counts)."""
+    """Whether every row labelled one of ``labels`` holds numbers with a fraction in most of its value columns (a
+    measure's row across the groups, "Years since graduation 8.9 10.2 27.0"), not whole numbers in most (a
+    category's counts, with a rate beside them: "Denmark 6 102 5 8.2 812 330 571 7.0")."""
     rows = sample.filter(pl.col(label).is_in(list(labels))).select([c.name for c in values]).rows()
-    return bool(rows) and all(any(isinstance(x, float) and math.isfinite(x) and not x.is_integer() for x in row)
-                              for row in rows)
+
+    def measured(row: tuple[object, ...]) -> bool:
+        present = [x for x in row if isinstance(x, (int, float)) and math.isfinite(x)]
+        fractions = sum(1 for x in present if isinstance(x, float) and not x.is_integer())
+        return bool(present) and fractions * 2 > len(present)
+
+    return bool(rows) and all(measured(row) for row in rows)
 
 
 #: An index of simulation draws: bootstrap replicates, MCMC iterations and chains (R's posterior/brms/rstan,

@@ -2733,18 +2733,27 @@ def half_unit(values: pl.Series) -> float:
 
 
 def half_units(values: np.ndarray) -> np.ndarray:
-    """:func:`half_unit` of each value on its own (0.05 for 5.3, 0.005 for 0.01; NaN stays NaN)."""
+    """:func:`half_unit` of each value on its own (0.05 for 5.3, 0.005 for 0.01; NaN stays NaN). A whole value
+    among values with decimals was printed with the column's usual decimals ("1,0" among "1,2" and "0,5"), which
+    its number no longer shows: it takes the most common of the others'."""
     import numpy as np
 
     out = np.full(values.shape, 0.5e-5)
     left = np.isfinite(values)
     out[~left] = np.nan
+    whole = np.zeros(values.shape, dtype=bool)
     for decimals in range(5):
         scaled = values * 10 ** decimals
         with np.errstate(invalid="ignore"):
             done = left & (np.abs(scaled - np.round(scaled)) < 1e-6)
         out[done] = 0.5 * 10 ** -decimals
+        if decimals == 0:
+            whole = done.copy()
         left &= ~done
+    fractions = out[np.isfinite(values) & ~whole]
+    if whole.any() and fractions.size:
+        kinds, counts = np.unique(fractions, return_counts=True)
+        out[whole] = kinds[counts == counts.max()].max()
     return out
 
 
