@@ -920,6 +920,28 @@ def _r_vector(expr: str) -> list[str] | None:
     return values
 
 
+def _without_r_comments(code: str) -> str:
+    """R code with its comments ("# mio. kr." to the line's end) blanked, a "#" inside a string kept."""
+    out: list[str] = []
+    quote = ""
+    comment = False
+    for ch in code:
+        if comment:
+            if ch == "\n":
+                comment = False
+                out.append(ch)
+            continue
+        if quote:
+            quote = "" if ch == quote and (not out or out[-1] != "\\") else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            comment = True
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def _r_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
     for m in _R_DATA.finditer(text):
         open_at = m.end() - 1
@@ -927,6 +949,7 @@ def _r_embedded(text: str, first_line: int) -> Iterator[ListedTable]:
         if inner is None:
             continue
         line = first_line + text.count("\n", 0, m.start())
+        inner = _without_r_comments(inner) if "#" in inner else inner  # ("eksport = c(...),  # mio. kr.")
         args = _split_items(inner) if "," in inner else [inner]
         func = m.group(1)
         if func == "tribble":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.findings import Finding, Severity
+from scanner.lazy_regex import lazy_compile
 from scanner.loaders.programs import Comparison, Origin
 from scanner.names import PERSON_ATTRIBUTES, quasi_identifier_kind
 from scanner.rules.context import RuleContext
@@ -21,7 +22,7 @@ from scanner.rules.logs import ListedPart, is_aggregate, key_columns
 from scanner.rules.registry import Shape, rule
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
-    pass
+    from scanner.table_model import ColumnInfo, TableModel
 
 __all__ = ["CodeFacts", "EmbeddedDataOptions"]
 
@@ -143,6 +144,15 @@ def embedded_data(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
             evidence, line=part.line, identity=f"shape:{part.what}",
         )
         return
+    units = _unit_rows(table)
+    if units is not None:
+        yield ctx.finding(
+            f"{part.what} writes {n:,} rows into the code, one per unit of column "
+            f"{masking.mask_name(units.name)!r} (each row another), with their values beside them: the program "
+            "carries unit records.",
+            evidence, line=part.line, column=units.name, identity=f"units:{part.what}",
+        )
+        return
     person = [c for c in table.columns if quasi_identifier_kind(c.name) in PERSON_ATTRIBUTES]
     # (typed-in rows unique on age x sex x municipality with an income beside them read as table cells; only
     # a column named as counts or statistics makes them so)
@@ -164,3 +174,29 @@ def embedded_data(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
             "code: too few rows to tell test data from a few persons' records. A person must check.",
             evidence, line=part.line, identity=f"few-persons:{part.what}", severity=Severity.REVIEW,
         )
+
+
+# A column that names the unit each row is: "firma", "virksomhed", "company", "patient" (not "branche", "region":
+# a group of units).
+_UNIT_COLUMN = lazy_compile(r"(?i)^\s*(?:firma|firm|company|virksomhed|virksomhet|foretag|företag|yritys|bedrift|"
+                            r"enterprise|plant|establishment|arbejdssted|arbetsställe|patient|person|individ|"
+                            r"individual|respondent|elev|pupil|student)\s*$")
+
+
+def _unit_rows(table: TableModel) -> ColumnInfo | None:
+    """The column naming each row's unit ("firma" A, B, C ... beside "eksport", "ansatte"), when every row is
+    another unit and a number that is no count or statistic stands beside it (three rows or more)."""
+    from scanner.table_model import ColumnKind
+
+    # ("ansatte" beside a firm is its number of employees, a firm's own value: a count column does not make rows of
+    # firms cells; a statistic does, "mean", "median")
+    if table.n_sample_rows < 3 or any(c.statistic is not None for c in table.columns):
+        return None
+    for c in table.columns:
+        if not _UNIT_COLUMN.match(c.name):
+            continue
+        values = table.sample.get_column(c.name).to_list()
+        if len(set(values)) == len(values) and None not in values and any(
+                o is not c and o.kind is ColumnKind.NUMERIC for o in table.columns):
+            return c
+    return None
