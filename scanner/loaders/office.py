@@ -155,7 +155,11 @@ EACH_MARK_A_UNIT = lazy_compile(
 #: A label naming one unit by its number ("Patient 1", "Person 12", "ID 17", "Pt. 3", "Firm #4", "Subject 8"): a
 #: figure labelled so draws a bar, line or mark per unit (a swimmer plot).
 UNIT_LABEL = lazy_compile(r"(?i)^\s*(?:patient|pt\.?|person|subject|participant|respondent|individ|case|id|"
-                         r"firm|virksomhed|f(?:ö|o)retag|company|lopnr|pnr)\s*#?\s*\d{1,6}\s*$")
+                         r"resident|asukas|potilas|henkilö|beboer|boende|"
+                         r"firm|virksomhed|virksomhet|f(?:ö|o)retag|company|yritys|bedrift|lopnr|pnr)\s*#?\s*"
+                         # (a number, or a capital letter after a unit's word: "Virksomhed A", "Firm B"; a
+                         # note in brackets after it: "Asukas 3 (87 v, N)")
+                         r"(?:\d{1,6}|(?-i:[A-Z]))(?:\s*\([^()]{0,40}\))?\s*$")
 
 
 @dataclass(slots=True)
