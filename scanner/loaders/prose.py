@@ -374,7 +374,9 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_ONLY_N, lambda m: _numeral(m.group(1)) if _UNIT_BEFORE.search(
                    text, _sentence_start(text, m.start()), m.start()) else 0),
                (_REST_NAMED, _rest_of_group),
-               (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)))
+               (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)),
+               # ("de to raffinaderier havde tilsammen en værditilvækst på 3,1 mia. kr.": two units' own total)
+               (_COMBINED_VALUE, lambda m: 0 if _COMBINED_NOT_UNITS.match(m.group(0)) else 2))
     for pattern, value_of in counted:
         line, pos = first_line, 0
         for m in pattern.finditer(text):
@@ -391,6 +393,29 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
             rows.append([f"group {len(rows) + 1}", str(value)])
             lines.append(line)
     return TextTable(["label", "n"], rows, lines[0], "prose-units", tuple(lines)) if rows else None
+
+
+# Two units named by any plural noun and their value together, in one sentence: "de to raffinaderier havde
+# tilsammen en værditilvækst på 3,1 mia. kr.", "the two smelters together emitted 1.2 Mt", "båda bruken hade
+# sammanlagt 812 anställda".
+_COMBINED_VALUE = lazy_compile(
+    r"(?i)(?<![\w.,])(?:"
+    # each language's "two" with its own "together" ("to" is Danish or Norwegian only beside "tilsammen")
+    r"(?:2|to|begge)[ \t]+(?:[^\W\d_]+[ \t]+)?[^\W\d_]{4,}[^.;!?\n]{0,80}?(?<![\w-])(?:tilsammen|til[ \t]+sammen|"
+    r"samlet|sammenlagt)|"
+    r"(?:2|två|tva|båda|bada)[ \t]+(?:[^\W\d_]+[ \t]+)?[^\W\d_]{4,}[^.;!?\n]{0,80}?(?<![\w-])(?:sammanlagt|"
+    r"tillsammans|totalt)|"
+    r"(?:2|two|both)[ \t]+(?:[^\W\d_]+[ \t]+)?[^\W\d_]{4,}[^.;!?\n]{0,80}?(?<![\w-])(?:together|combined|"
+    r"in[ \t]+total)|"
+    r"(?:2|kaksi|molemmat)[ \t]+(?:[^\W\d_]+[ \t]+)?[^\W\d_]{4,}[^.;!?\n]{0,80}?(?<![\w-])(?:yhteensä|yhteensa)"
+    r")(?![\w-])[^.;!?\n]{0,50}?\d")
+# (what two of is no pair of units: "the two models together explain", "de to perioder tilsammen")
+_COMBINED_NOT_UNITS = lazy_compile(
+    r"(?i)^(?:2|to|two|två|tva|kaksi|both|begge|båda|bada|molemmat)[ \t]+(?:[^\W\d_]+[ \t]+)?"
+    r"(?:models?|modell\w*|periods?|period\w*|years?|år\w*|groups?|grupp\w*|samples?|regions?|tables?|tabel\w*|"
+    r"figures?|variables?|waves?|methods?|estimates?|registers?|regist\w*|cohorts?|kohort\w*|datasets?|"
+    r"countries|lande\w*|länder\w*|sexes|køn\w*|kön\w*|ryhmä\w*|vuo\w*|mall\w*|metod\w*|kommuner\w*|"
+    r"municipalities|sectors?|sektor\w*|industries|branche\w*|brancher\w*)\b")
 
 
 # A group's size before the list of its parts: "Exkluderade, n = 189:", "Excluded (n = 1 204):".

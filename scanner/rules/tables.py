@@ -807,6 +807,13 @@ def _concentration_bounds(ctx: RuleContext, table: TableModel, hhi: ColumnInfo) 
     return found, cleared
 
 
+# A count of observations beside the number of firms ("Observationer": firm-years of a panel): no magnitude of
+# the firms, whose largest could dominate it.
+_OBSERVATIONS = lazy_compile(r"(?i)^\s*(?:n|obs\.?|observation(?:s|er)?|observasjoner|havainnot|havaintoja|"
+                             r"antal observationer|number of observations|firm[- ]years|firmaår|virksomhedsår|"
+                             r"företagsår)\s*$")
+
+
 def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
     """A published table of firms' magnitudes (turnover, wages, employees summed over the firms of each
     cell, beside the number of firms) without the share of the largest units: the dominance rule cannot be
@@ -819,6 +826,7 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
         return
     magnitudes = [c for c in table.columns if c.role is Role.MEASURE and c.kind is ColumnKind.NUMERIC
                   and c not in firms and not (c.is_count and _FIRMS_HAVING.search(c.name))
+                  and not (c.is_count and _OBSERVATIONS.match(c.name))
                   and not _part_of_the_firms(table, c, firms[0])
                   and (c.statistic not in ("share", "dominance", "estimate", "spread")
                                           or (c.statistic == "dominance" and _amounts(table, c)))
