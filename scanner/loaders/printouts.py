@@ -2180,6 +2180,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         tables.extend(_stata_patterns(lines))
         tables.extend(_stata_missing_patterns(lines))
         tables.extend(_stata_classification(lines))
+        tables.extend(_stata_proportions(lines))
         tables.extend(_stata_extremes(lines))
         tables.extend(_stata_codebook(lines, what_base))
         tables.extend(_stata_codebook_values(lines, what_base))
@@ -3592,6 +3593,39 @@ def _stata_classification(lines: list[_Line]) -> list[ListedTable]:
         table = _table(["Classified", f"True {head.group(1)}", f"True {head.group(2)}", "Total"], rows, at,
                        Origin.TABULATION, "Stata estat classification", "stata-classification", labelled=1) \
             if len(rows) >= 2 else None
+        _take(found, table, lines, k, j)
+    return found
+
+
+# Stata's ``proportion``: "Proportion estimation    Number of obs = 31", then each level's proportion.
+_PROPORTION_HEAD = lazy_compile(r"^\s*Proportion estimation\b.*?Number of obs\s*=\s*([\d,]+)\s*$")
+_PROPORTION_ROW = lazy_compile(r"^\s*(\S(?:.*\S)?)\s*\|\s*(0?\.\d+|1(?:\.0*)?|0)\s+[\d.]+\s")
+
+
+def _stata_proportions(lines: list[_Line]) -> list[ListedTable]:
+    """Stata's ``proportion``: the share of each level in the observations the header counts, so each share
+    times that number is the level's count (.0645161 of 31 is 2). A table of levels and counts (rounded where
+    the share is a whole count over the observations, else left out); its lines are blanked in ``lines``."""
+    found: list[ListedTable] = []
+    for k, x in enumerate(lines):
+        head = _PROPORTION_HEAD.match(x.text)
+        if head is None:
+            continue
+        n = int(head.group(1).replace(",", ""))
+        rows, at, j = [], [], k + 1
+        while j < len(lines) and j <= k + 60:
+            text = lines[j].text
+            if text.startswith(".") or _PROPORTION_HEAD.match(text):
+                break  # the next command
+            m = _PROPORTION_ROW.match(text)
+            if m is not None:
+                count = float(m.group(2)) * n
+                if abs(count - round(count)) < 0.02:
+                    rows.append([m.group(1), str(round(count))])
+                    at.append(lines[j].number)
+            j += 1
+        table = _table(["level", "Freq."], rows, at, Origin.TABULATION, "Stata proportion", "stata-proportion",
+                       labelled=1) if rows else None
         _take(found, table, lines, k, j)
     return found
 
