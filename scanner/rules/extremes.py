@@ -837,6 +837,10 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
 # median (range)", "mean (min-max)".
 _RANGE_ROW = lazy_compile(r"(?i)(?:min\.?\s*(?:[-–—,/;]|to|til)\s*(?:max|maks|maksimum|maximum)\b|\brange\b|"
                           r"spændvidde|variationsbredd|variasjonsbredde|vaihteluväli|\bvaihteluvali\b)")
+# A table's footnote naming its cells' statistic with a range: gtsummary's "1 Median (min–max); n (%)", "a Median
+# (range)", "Median (Min, Max)".
+_RANGE_FOOTNOTE = lazy_compile(r"(?im)^\s*(?:\d|[a-z]|[¹²³*†])?\s*(?:median|mean|medi(?:aani)?|gennemsnit|"
+                               r"keskiarvo)\s*[(\[]\s*(?:min\.?\s*(?:[-–—,/;]|to|til)\s*(?:max|maks)\w*|range)\s*[)\]]")
 # A cell with its range: "57 (34–71)", "19 [6, 44]", "3.1 (0.2-9.9)".
 _RANGE_CELL = lazy_compile(r"^\s*[-+]?\d[\d.,]*\s*[(\[]\s*[-+]?\d[\d.,]*\s*(?:[-–—,;]|to)\s*[-+]?\d[\d.,]*\s*[)\]]\s*$")
 
@@ -855,6 +859,11 @@ def _ranges_of_stated_groups(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         return
     labels = [str(plain_label(v) or "") for v in table.sample.get_column(texts[0].name).to_list()]
     rows = [k for k, v in enumerate(labels) if _RANGE_ROW.search(v)]
+    notes = f"{table.meta.title}\n{getattr(table.source, 'footer_text', '') or ''}"
+    if any(_RANGE_FOOTNOTE.match(labels[k]) for k in rows) or _RANGE_FOOTNOTE.search(notes):
+        # the statistic named once in a footnote (gtsummary's "1 Median (min–max); n (%)"): every row of
+        # "median (min–max)" cells is one
+        rows = list(range(len(labels)))
     if not rows:
         return
     raw = raw_cells(table)
