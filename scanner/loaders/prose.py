@@ -388,6 +388,14 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
             if 0 < value < threshold:
                 rows.append([f"group {len(rows) + 1}", str(value)])
                 lines.append(line)
+    # a file that is one number, bare or after its label ("2", "Tvillingefødsler, Fanø 2021: 2"): a result, and what
+    # it counts is not said; under the threshold a person must look
+    bare = _BARE_RESULT.match(text)
+    if bare is not None and not rows and first_line == 1 and not _NOT_A_RESULT.search(bare.group("label") or ""):
+        value = int(bare.group("n"))
+        if 0 < value < threshold:
+            rows.append(["result", str(value)])
+            lines.append(first_line + text.count("\n", 0, bare.start("n")))
     for line, value in _unnumbered_part(text, first_line):
         if line not in skip and line not in lines and 0 < value < threshold and len(rows) < _PROSE_MAX_ROWS:
             rows.append([f"group {len(rows) + 1}", str(value)])
@@ -416,6 +424,13 @@ _COMBINED_NOT_UNITS = lazy_compile(
     r"figures?|variables?|waves?|methods?|estimates?|registers?|regist\w*|cohorts?|kohort\w*|datasets?|"
     r"countries|lande\w*|länder\w*|sexes|køn\w*|kön\w*|ryhmä\w*|vuo\w*|mall\w*|metod\w*|kommuner\w*|"
     r"municipalities|sectors?|sektor\w*|industries|branche\w*|brancher\w*)\b")
+
+
+# A text that is one number, alone or after a label and a colon: "2", "n = 2", "Tvillingefødsler, Fanø 2021: 2".
+_BARE_RESULT = lazy_compile(r"^\s*(?:(?P<label>[^\n:=]{1,80}?)\s*[:=]\s*)?(?P<n>\d{1,2})\s*$")
+# Labels of a number that counts no units: a version, a page, a step.
+_NOT_A_RESULT = lazy_compile(r"(?i)\b(?:version|ver|v|page|side|sida|step|trin|steg|table|tabel|tabell|figure|"
+                             r"figur|chapter|kapitel|release|build|seed|level|niveau|nivå|exit|status|code|kode)\b")
 
 
 # A group's size before the list of its parts: "Exkluderade, n = 189:", "Excluded (n = 1 204):".
