@@ -542,6 +542,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _long_unit_shares(table, profile, dims, result)
     _flow_exclusions(table, profile, dims, result)
     _indicator_means_by_row(table, profile, dims, result)
+    _percent_rows_by_size_row(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
@@ -2133,6 +2134,55 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
         for j in np.flatnonzero(small).tolist():
             _add_small(result, frame, dims, [k], numeric[j].name, size_in="the table's N row", unsure=not sure,
                        indicator_mean=True)
+
+
+def _percent_rows_by_size_row(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A Table 1 of percentages alone under a row of the groups' sizes (R tableone's ``format = "p"``: "n 142 22",
+    then "koen = Kvinde (%) 51.4 45.5" and the levels under "aldersgruppe (%)"): each percentage of its column's
+    size is a count (9.1 % of 22 is 2). Only rows the table marks as percentages are read: a row whose label holds
+    "%", and the rows under a heading row with "(%)" and no numbers of its own, up to the next heading. Sure
+    (block) when every percentage of a row is a whole count over its size, else review."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    if not dims or not table.sample_complete or table.sample.height > _LABEL_SCAN_MAX_ROWS:
+        return
+    frame = table.sample
+    labels = _row_labels(frame, dims[0])
+    size_rows = [k for k, label in enumerate(labels) if _COUNT_ROW.fullmatch(label.strip())]
+    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims]
+    if len(size_rows) != 1 or not numeric or not any("%" in x for x in labels):
+        return
+    values = np.column_stack([frame.get_column(c.name).cast(float).to_numpy() for c in numeric])
+    sizes = values[size_rows[0]]
+    kept = np.flatnonzero(np.isfinite(sizes) & (sizes > 0) & (sizes == np.round(sizes)))
+    if not kept.size:
+        return
+    values, sizes, numeric = values[:, kept], sizes[kept], [numeric[j] for j in kept]
+    in_block = False
+    for k, label in enumerate(labels):
+        row = values[k]
+        present = row[np.isfinite(row)]
+        if k == size_rows[0]:
+            in_block = False
+            continue
+        if not present.size:
+            in_block = "%" in label  # a heading: "aldersgruppe (%)" over its levels, "alder (mean (SD))" not
+            continue
+        if "%" not in label and not in_block:
+            continue
+        if "%" in label:
+            in_block = False  # a variable of one row ("koen = Kvinde (%)"): the rows after it are not its levels
+        if present.min() < 0 or present.max() > 100:
+            continue
+        half = half_units(row)
+        small = _small_counts(row, half, sizes, profile.threshold)
+        if not small.any():
+            continue
+        sure = _whole_counts_behind(row / 100, float(np.nanmax(half)) / 100, sizes)
+        for j in np.flatnonzero(small).tolist():
+            _add_small(result, frame, dims, [k], numeric[j].name, size_in="the table's N row", unsure=not sure)
 
 
 def _rows_leaving_a_group_out(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
