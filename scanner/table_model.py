@@ -1971,6 +1971,34 @@ _PARAMETER = lazy_compile(r"^(?:_?b_\w+|_?b\[\w+\]|beta_?\w*|coef_?\w*|\(?interc
                           r"z_\w+|eta\w*|phi\w*|kappa\w*|omega\w*|psi\w*|nu\w*|delta\w*)(?:\[[\d,]+\])?$", re.I)
 
 
+def _curve_points(model: TableModel) -> bool:
+    """Rows that are the points of a curve, not units: a numeric column running over an even grid (1, 2, ... 100;
+    0.05, 0.10, ...) in file order, and every other column moving one way along it (a Lorenz curve's cumulative
+    share, a distribution function, a survival curve). Ten points at least."""
+    import numpy as np
+
+    sample = model.sample
+    if sample.height < 10 or not model.columns:
+        return False
+    numeric = [c for c in model.columns if c.kind is ColumnKind.NUMERIC]
+    if len(numeric) != len(model.columns) or len(numeric) < 2:
+        return False
+    series = {c.name: sample.get_column(c.name).cast(pl.Float64).to_numpy() for c in numeric}
+    if any(np.isnan(v).any() for v in series.values()):
+        return False
+
+    def grid(v: np.ndarray) -> bool:
+        steps = np.diff(v)  # (within the grid's printed rounding: 3.33, 6.67, 10.0)
+        return bool(steps.min() > 0 and np.allclose(steps, steps.mean(), rtol=0.01, atol=1e-9))
+
+    def one_way(v: np.ndarray) -> bool:
+        steps = np.diff(v)
+        return bool((steps >= 0).all() or (steps <= 0).all())
+
+    return any(grid(v) and all(one_way(w) for name, w in series.items() if name != key)
+               for key, v in series.items())
+
+
 def _simulation_draws(model: TableModel) -> bool:
     """Rows of draws, not units: a draw index (``draw``, ``iter``, ``replicate``, ``chain``) whose values run
     1, 2, 3..., or every value column named as a model parameter (``b_age``, ``beta1``, ``sigma``), with
@@ -2108,8 +2136,9 @@ def _infer_shape(model: TableModel, *, min_rows: int, repeated_key_share: float,
     if (only is not None and only.distinct_share >= 0.9 and only.non_null >= min_rows
             and (only.kind is ColumnKind.TEXT or (only.integral and not only.is_count))):
         reasons.append("a single column of distinct values: a bare list of keys")
-    if reasons and _simulation_draws(model):
-        # bootstrap replicates and MCMC draws of a model's parameters: a row per draw, not per unit
+    if reasons and (_simulation_draws(model) or _curve_points(model)):
+        # bootstrap replicates and MCMC draws of a model's parameters: a row per draw, not per unit; the points of
+        # a curve over an even grid (a Lorenz curve's "Andel patienter (%)" 1..100 and the cumulative share)
         reasons.clear()
         model.shape = TableShape.AGGREGATE
         return

@@ -325,10 +325,17 @@ _EMPHASIS = lazy_compile(r"(\*\*|__)(?=\S)([^\n]+?)(?<=\S)\1|(?<![\w*])\*(?=[^\s
 
 
 def without_emphasis(text: str) -> str:
-    """``text`` with markdown's emphasis markers removed from around words (lines and their numbers kept)."""
+    """``text`` with markdown's emphasis markers removed from around words, and LaTeX's thin spaces inside a number
+    closed ("2\\,481" is 2481, not 2 and 481); lines and their numbers kept."""
+    if "\\" in text:
+        text = _LATEX_DIGIT_SPACE.sub("", text)
     if "*" not in text and "__" not in text:
         return text
     return _EMPHASIS.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), text)
+
+
+# LaTeX's spacing between the digit groups of a number: "2\,481", "12\;345", "1{,}204".
+_LATEX_DIGIT_SPACE = lazy_compile(r"(?<=\d)(?:\\[,;:! ]|\{,\}|~)(?=\d{3}(?!\d))")
 
 
 def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
