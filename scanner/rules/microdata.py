@@ -204,6 +204,10 @@ _TOP_UNITS = lazy_compile(
     r"largest|highest)\s+" + _NUMBER_WORD + r"\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS, re.IGNORECASE)
 
 
+# A share after the largest units: "... virksomheders andel af omsætningen", "... firms' share of turnover", "(%)".
+_TOP_SHARE = lazy_compile(r"(?i)^\W*(?:'s?\s+)?(?:andel|andelen|share|shares|andelar|osuus|del|pct|procent|percent|%)")
+
+
 def _titled_top_units(ctx: RuleContext, table: TableModel) -> Finding | None:
     """A table whose title says its rows are the n largest units ("De 10 største virksomheder i
     Hovedstaden"), with magnitudes beside labels and no count of units: each row is one firm's (or
@@ -214,6 +218,8 @@ def _titled_top_units(ctx: RuleContext, table: TableModel) -> Finding | None:
     m = _TOP_UNITS.search(title)
     if m is None or not table.sample_complete or table.n_sample_rows < 2:
         return None
+    if _TOP_SHARE.search(title[m.end():m.end() + 40]):
+        return None  # "de 2 største virksomheders andel af omsætningen (%)": each row a group's concentration
     magnitudes = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.count_named
                   and c.statistic is None and not c.embedded]
     if not magnitudes or any(c.count_named and _FIRM_OR_PERSON_COUNT.search(c.name) for c in table.columns):
