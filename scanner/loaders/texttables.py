@@ -1543,7 +1543,55 @@ def subgroup_differences(tables: Sequence[TextTable], titles: Sequence[str], *,
         out.extend(d for d in _nested_years(tables, titles) if not any(e.k == d.k for e in out))
         out.extend(d for d in _narrower_groups(tables, titles) if not any(e.k == d.k for e in out))
         out.extend(d for d in _of_which_tables(tables, titles) if not any(e.k == d.k for e in out))
+        out.extend(d for d in _narrowed_tables(tables, titles) if not any(e.k == d.k for e in out))
     return out
+
+
+# Words that start a restriction of the units a caption names: "... who had not been granted", "Med fuld
+# opfølgning", "som fikk", "without", "excluding", "uden", "kun".
+_RESTRICTION = lazy_compile(r"(?i)^\W*(?:who|which|that|with|without|excluding|except|among|only|med|som|der|uden|"
+                            r"ekskl\w*|exkl\w*|undtagen|kun|bara|endast|utan|utom|uten|unntatt|blant|blandt|bland|"
+                            r"joilla|jotka|ilman|paitsi|vain)(?![\w-])")
+
+
+def _narrowed_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:
+    """A table whose caption narrows another's units ("Employees with sick leave > 8 weeks in 2019 who had not been
+    granted disability benefit by 2021" beside "Employees with sick leave > 8 weeks in 2019, by municipality";
+    "Med fuld opfølgning" beside "Alle inkluderede"): the wider table minus it counts the units left out (Lyngen
+    41 - 39 is 2). Only a pair whose numbers agree: no cell of the narrower table above the wider's, four cells
+    compared. ``table`` holds the differences in the narrower table's rows."""
+    words = [re.findall(r"[^\W_]+|[<>≤≥]", caption_of(t).lower()) for t in titles]
+    captions = [caption_of(t) for t in titles]
+    out: list[Differenced] = []
+    for k, t in enumerate(tables):
+        for other, u in enumerate(tables):
+            if other == k or not words[k] or not words[other]:
+                continue
+            shared = 0
+            while shared < min(len(words[k]), len(words[other])) and words[k][shared] == words[other][shared]:
+                shared += 1
+            rest = _rest_after_words(captions[k], shared)
+            prefixed = shared >= 4 and len(words[k]) > shared and _RESTRICTION.match(rest) is not None
+            of_all = _ALL_WORD.search(captions[other]) is not None and _ALL_WORD.search(captions[k]) is None \
+                and _RESTRICTION.match(captions[k]) is not None
+            if not (prefixed or of_all):
+                continue
+            found = _differences(t, u, group_free=True)
+            if found is not None:
+                out.append(Differenced(k, other, found, (titles[other], titles[k])))
+                break
+    return out
+
+
+def _rest_after_words(text: str, n: int) -> str:
+    """``text`` after its first ``n`` words (as :func:`_narrowed_tables` counts them)."""
+    pos = 0
+    for _ in range(n):
+        m = re.compile(r"[^\W_]+|[<>≤≥]").search(text, pos)
+        if m is None:
+            return ""
+        pos = m.end()
+    return text[pos:]
 
 
 # A caption that makes its table a part of the table before it: "Heraf enkeltfødsler", "Därav flickor", "Of
