@@ -2179,6 +2179,41 @@ def without_indicators(names: list[str], rows: list[list[str]]) -> tuple[list[st
     return [names[c] for c in keep], [[r[c] for c in keep] for r in rows]
 
 
+# A box's rule line, its junctions marked: "|----------+---------|", "|     |-----+-----|     |" (SAS PROC TABULATE).
+_ASCII_BOX_RULE = lazy_compile(r"^\s*\|[\s|]*[-=]+(?:\+[-=]+)+[\s|]*\|?\s*$")
+
+
+def _spanned_header(block: list[tuple[int, list[str]]], raw: list[str]) -> tuple[list[tuple[int, list[str]]], int]:
+    """A pipe box whose header lines have fewer cells than its rows (a spanning "Men" over "No | Yes"): the
+    header as one row of the rows' width, each column named by the header cells above its middle, top to
+    bottom ("Men | Disability benefit | Yes | N"), then the rows. The block unchanged when its rows do not share
+    one width."""
+    widths = [len(c) for _, c in block]
+    data = [k for k, (_, c) in enumerate(block) if any(_NUMBERISH.match(x) for x in c[1:] if x)]
+    if not data:
+        return block, len(block[0][1])
+    width = widths[data[-1]]
+    first = data[0]
+    if first == 0 or any(widths[k] != width for k in data):
+        return block, len(block[0][1])
+    # each column's middle, by the rows' bars
+    bars = [m.start() for m in re.finditer(r"\|", raw[first])]
+    if len(bars) != width + 1:
+        return block, len(block[0][1])
+    middles = [(a + b) / 2 for a, b in itertools.pairwise(bars)]
+    names = [""] * width
+    for line in raw[:first]:
+        cuts = [m.start() for m in re.finditer(r"\|", line)]
+        for a, b in itertools.pairwise(cuts):
+            text = line[a + 1:b].strip()
+            if not text:
+                continue
+            for j, mid in enumerate(middles):
+                if a < mid < b:
+                    names[j] = f"{names[j]} | {text}" if names[j] else text
+    return [(block[0][0], names), *block[first:]], width
+
+
 def _table(block: list[tuple[int, list[str]]], kind: str, *, ruled_header: bool = False) -> TextTable | None:
     """The table of a block of rows of cells; ``ruled_header``: the first row is the header (a markdown
     table's alignment row says so), else it is when it reads as one."""
@@ -3142,7 +3177,8 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
         yield from tree_tables(text, first_line)
     # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
     # the line numbers of the others, so header and rows form one block.
-    numbered = [(first_line + k, line) for k, line in enumerate(text.split("\n")) if not _RULE_LINE.match(line)]
+    numbered = [(first_line + k, line) for k, line in enumerate(text.split("\n"))
+                if not _RULE_LINE.match(line) and not ("+" in line and _ASCII_BOX_RULE.match(line))]
     lines = [line for _, line in numbered]
     line_no = [n for n, _ in numbered]
     i = 0
@@ -3152,11 +3188,17 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             # a markdown table's alignment row under its first line makes that line the header, whatever it
             # holds (years: "| Kommune | 2021 | 2022 |")
             ruled = i + 1 < len(lines) and not _PIPE_RULE.match(lines[i]) and _PIPE_RULE.match(lines[i + 1]) is not None
+            raw: list[str] = []
             while i < len(lines) and _PIPE_LINE.match(lines[i]) and len(block) < MAX_BLOCK_LINES:
                 if not _PIPE_RULE.match(lines[i]):
                     block.append((line_no[i], _pipe_cells(lines[i])))
+                    raw.append(lines[i])
                 i += 1
             width = len(block[0][1]) if block else 0
+            if block and any(len(c) != width for _, c in block):
+                # a box whose header spans columns (SAS PROC TABULATE: "Men" over "No | Yes", "N" under each):
+                # the rows' own width, the header lines above them named column by column
+                block, width = _spanned_header(block, raw)
             block = [(n, c) for n, c in block if len(c) == width]
             if len(block) >= 2 and width >= 2:
                 table = _table(block, "pipe", ruled_header=ruled)
