@@ -200,6 +200,24 @@ _OF_WHOM = lazy_compile(
     + r"(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\b", re.IGNORECASE)
 
 
+# A group named first and the few of it who did something: "Av 9 kvinnelige ambulansearbeidere med langtidsfravær
+# i 2019 fikk 2 innvilget uføretrygd", "Of the 14 workers, 2 moved", "Af de 12 patienter døde 1".
+_OF_GROUP_VERB = lazy_compile(
+    r"(?i)(?<![\w-])(?:av|af|of|blant|blandt|bland|among)[ \t]+(?:de|the|dei|disse|dessa|these)?[ \t]*"
+    r"(\d{1,3}(?:[ ,.\u00a0]\d{3})*)[ \t]+[^.;:!?\n]{1,90}?,?[ \t]+"
+    r"(?:fikk|fik|fick|got|received|had|hadde|havde|hade|var|were|was|ble|blev|blei|blevo|døde|dog|died|døydde|"
+    r"moved|flyttede|flyttet|flyttade|developed|udviklede|utviklet|utvecklade|fick|sai|saivat|kuoli|kuolivat)"
+    r"[ \t]+(?:kun[ \t]+|only[ \t]+|bara[ \t]+|endast[ \t]+|vain[ \t]+)?(\d{1,2}|to|two|två|én|kaksi|yksi)"
+    r"(?![\w.,%])(?![ \t]*(?:%|pct|procent|prosent|percent|år|years?|dage|dagar|days?|kr|mio|mill))")
+
+
+def _of_group_verb(m: re.Match[str]) -> int:
+    """The few of a group ``_OF_GROUP_VERB`` found, when no more than the group (else 0)."""
+    group = int(re.sub(r"[ ,.\u00a0]", "", m.group(1)))
+    few = _numeral(m.group(2))
+    return few if 0 < few <= group else 0
+
+
 # One unit's own share of a whole ("én patient alene stod for 62 af afsnittets 68 bæltefikseringer", "one patient
 # accounted for 62 of the 68 restraints"): a count of one unit, with its own value.
 _ONE_UNIT_SHARE = lazy_compile(
@@ -381,6 +399,7 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_ONLY_N, lambda m: _numeral(m.group(1)) if _UNIT_BEFORE.search(
                    text, _sentence_start(text, m.start()), m.start()) else 0),
                (_REST_NAMED, _rest_of_group),
+               (_OF_GROUP_VERB, _of_group_verb),
                (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)),
                # ("de to raffinaderier havde tilsammen en værditilvækst på 3,1 mia. kr.": two units' own total)
                (_COMBINED_VALUE, lambda m: 0 if _COMBINED_NOT_UNITS.match(m.group(0)) else 2))
