@@ -73,6 +73,7 @@ from scanner.loaders.programs import (
 )
 from scanner.loaders.texttables import (
     COUNT_PERCENT,
+    SURVFIT_HEAD,
     TextTable,
     box_drawn_as_pipes,
     count_percent_table,
@@ -2303,6 +2304,12 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             continue
         if language is Language.PYTHON and _PY_LIST.match(par[0].text):
             tables.extend(_py_values(par, command, what))
+            continue
+        if SURVFIT_HEAD.match(par[0].text):
+            # R's summary(survfit): each event time's numbers at risk and of events, counts (texttables reads it)
+            for t in find_tables("\n".join(x.text for x in par), par[0].number):
+                tables.append(ListedTable(t, t.lines or tuple(t.data_line + i for i in range(len(t.rows))),
+                                          Origin.TABULATION, f"{what}: summary(survfit)"))
             continue
         found = _parse_paragraph(par, pars, k, origin, what, command, language)
         if found is not None and ((origin is not Origin.LISTING and _several_numbers_a_cell(found[0]))

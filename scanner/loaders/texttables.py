@@ -3017,6 +3017,38 @@ _RISK_COUNT = lazy_compile(r"^\d{1,3}(?:,\d{3})*$|^\d{1,9}$")
 _RISK_LINES = 8
 
 
+# R's summary(survfit): "  time n.risk n.event survival std.err lower 95% CI upper 95% CI", then a row per time
+# with its numbers at risk and events (strata under their own "sex=1" line).
+SURVFIT_HEAD = lazy_compile(r"^\s*time\s+n\.risk\s+n\.event(?:\s+n\.censor)?\s+(?:survival|surv|cumhaz|pstate)\b")
+_SURVFIT_ROW = lazy_compile(r"^\s*[-+]?\d[\d.]*(?:e[-+]?\d+)?\s+(\d+)\s+(\d+)(?:\s+\S+){1,6}\s*$")
+
+
+def _survfit_summaries(text: str, first_line: int) -> tuple[list[TextTable], str]:
+    """R's ``summary(survfit)``: each event time with its numbers at risk and of events, read as counts (an
+    n.event of 1 is one person's event at its exact time; the numbers at risk of a small group are small), and
+    the text with those lines blanked."""
+    lines = text.split("\n")
+    out: list[TextTable] = []
+    for k, line in enumerate(lines):
+        if not SURVFIT_HEAD.match(line):
+            continue
+        rows: list[list[str]] = []
+        at: list[int] = []
+        for j in range(k + 1, min(len(lines), k + 1 + MAX_BLOCK_LINES)):
+            m = _SURVFIT_ROW.match(lines[j])
+            if m is not None:
+                rows.append([f"time {len(rows) + 1}", m.group(1), m.group(2)])
+                at.append(first_line + j)
+            elif lines[j].strip() and not re.match(r"^\s*[\w.]+=\S+\s*$", lines[j]):
+                break  # (a stratum's name, "sex=1", comes before its rows)
+        if rows:
+            out.append(TextTable(["time", "n.risk", "n.event"], rows, at[0], "survfit", tuple(at),
+                                 counts=("n.risk", "n.event")))
+            for j in range(k, at[-1] - first_line + 1):
+                lines[j] = ""
+    return out, "\n".join(lines) if out else text
+
+
 def _risk_tables(text: str, first_line: int) -> Iterator[TextTable]:
     """The numbers at risk under a survival plot (survminer's risk table, a Kaplan-Meier figure's text in a
     PDF or note): each stratum's line of counts at the time points, as (label, n) cells. The time axis's
@@ -3168,6 +3200,9 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     if "&" in text and "\\" in text:
         latex_tables, text = _latex_tables(text, first_line)
         yield from latex_tables
+    if "n.risk" in text and "n.event" in text:
+        survfit, text = _survfit_summaries(text, first_line)
+        yield from survfit
     if "risk" in text or "RISK" in text or "Risk" in text or "risiko" in text:
         yield from _risk_tables(text, first_line)
         yield from _at_risk_rows(text, first_line)
