@@ -467,6 +467,7 @@ def linked_group_findings(tables: Sequence[TextTable], captions: Sequence[str], 
     a table that leaves a group out ("... excluding Læsø municipality") beside the table with it."""
     from scanner.loaders.texttables import (
         TextTableSource,
+        band_differences,
         band_rows_differences,
         caption_of,
         excluded_differences,
@@ -480,10 +481,12 @@ def linked_group_findings(tables: Sequence[TextTable], captions: Sequence[str], 
     linked += [(d, "This table leaves a group out of another table of the file: the difference is that group's "
                    "count.") for d in excluded_differences(tables, [caption_of(c) for c in captions])
                if (d.k, d.other) not in pairs]
-    # (two tables of the same units by age bands cut at other bounds: "15-20 år" beside "15-19 år")
+    # (two tables of the same units by age bands cut at other bounds: "15-20 år" beside "15-19 år", as rows or as
+    # columns: "0–39 år | 40–44 år" beside "0–34 år | 35–49 år")
     linked += [(d, "Two tables of the file count the same units in age bands cut at other bounds: their "
                    "difference is the count of the ages between.")
-               for d in band_rows_differences(tables, config.profile.threshold)]
+               for d in (*band_rows_differences(tables, config.profile.threshold),
+                         *band_differences(tables, config.profile.threshold))]
     for d, why in linked:
         table = analyse_table(TextTableSource(path, d.table), config)
         for f in judge(table, small, config, relpath, key):
