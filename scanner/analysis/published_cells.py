@@ -691,8 +691,8 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
                 or _not_of_units(_RATE_WORD.sub("", col.name)):
             continue
         m = _RATE_BASE.search(col.name)
-        if m is None or (prevalence_only and not _PREVALENCE.search(col.name)):
-            continue
+        if m is None or (prevalence_only and not _PREVALENCE.search(col.name)) or _STANDARDISED.search(col.name):
+            continue  # (an age-standardised rate is of a standard population, not of the size beside it)
         of = _denominator_column(table, col.name) if _PERSON_TIME.search(col.name) else size
         n = table.sample.get_column(of or size).cast(float).to_numpy()
         base = _rate_base(m)
@@ -704,6 +704,12 @@ def _rates_of_sizes(table: TableModel, profile: Profile, dims: list[str], result
         half = half_unit(present) * scale
         small = _small_counts(values.to_numpy().astype(float) * scale, half, n, profile.threshold)
         _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=of or size)
+
+
+# An age-standardised (or otherwise standardised) rate: "Ikävakioitu ilmaantuvuus / 100 000", "Aldersstandardiseret
+# rate", "Åldersstandardiserad", "ASR (World)", "age-adjusted".
+_STANDARDISED = lazy_compile(r"(?i)vakioi|standardi[sz]|standardis|\basr\b|age[- ]adjusted|aldersjust|åldersjust|"
+                             r"\bjusteret\b|\bjusterad\b")
 
 
 def _indicator_means(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str) -> None:
