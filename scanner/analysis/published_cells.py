@@ -564,6 +564,10 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
         _rates_of_sizes(table, profile, dims, result, lone, prevalence_only=True)
     if size is not None:
         _indicator_means(table, profile, dims, result, size)
+    else:
+        # each variable's own N beside its mean (Stata's tabstat by(): "dod30 N", "dod30 Mean")
+        for own, means in _sizes_of_means(table, dims).items():
+            _indicator_means(table, profile, dims, result, own, only=means)
     size = size or lone
     if size is None:
         return
@@ -712,7 +716,29 @@ _STANDARDISED = lazy_compile(r"(?i)vakioi|standardi[sz]|standardis|\basr\b|age[-
                              r"\bjusteret\b|\bjusterad\b")
 
 
-def _indicator_means(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str) -> None:
+# A variable's N or mean by its statistic's word after the variable's name: "dod30 N", "dod30 Mean", "alder_n".
+_STAT_SUFFIX = lazy_compile(r"(?i)^(.+?)[ _.|]+(n|obs|freq|count|antal|mean|avg|average|gns|medel|keskiarvo)\s*$")
+
+
+def _sizes_of_means(table: TableModel, dims: list[str]) -> dict[str, set[str]]:
+    """Each variable's own N column with its mean columns ("dod30 N" with "dod30 Mean"), by their names."""
+    sizes: dict[str, str] = {}
+    means: dict[str, set[str]] = {}
+    for c in table.columns:
+        m = _STAT_SUFFIX.match(c.name)
+        if m is None or c.name in dims:
+            continue
+        stem, word = m.group(1).strip().lower(), m.group(2).lower()
+        if word in ("n", "obs", "freq", "count", "antal"):
+            if c.is_count:
+                sizes[stem] = c.name
+        else:
+            means.setdefault(stem, set()).add(c.name)
+    return {sizes[stem]: cols for stem, cols in means.items() if stem in sizes}
+
+
+def _indicator_means(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str, *,
+                     only: set[str] | None = None) -> None:
     """Means between 0 and 1 beside each group's size (Stata's ``table g, statistic(frequency) statistic(mean
     hipfracture)``: "Vortioxetin | 148 0.014"): the mean of an indicator (0/1) is the share of the group with
     the event, and mean x size its number of units, 2 of 148. Whether the variable is an indicator is seldom
@@ -733,7 +759,7 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
         # (a column named after an event with fractions beside the group's size, "dod_1ar 0.050" beside "n 40":
         # the mean of its 0/1 indicator, pandas' groupby().mean() of it)
         unnamed = col.statistic is None and not col.count_named and not col.integral
-        if col.kind is not ColumnKind.NUMERIC or col.is_count \
+        if col.kind is not ColumnKind.NUMERIC or col.is_count or (only is not None and col.name not in only) \
                 or (col.statistic != "mean" and not rate and not unnamed) \
                 or col.embedded or col.name == size or col.name in dims:
             continue
