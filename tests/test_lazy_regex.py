@@ -46,3 +46,31 @@ def test_a_lazy_pattern_pickles_and_a_bad_pattern_fails_when_used() -> None:
         bad.search("x")
     with pytest.raises(AttributeError):
         bad.__missing_dunder__  # noqa: B018
+
+
+def test_every_module_level_pattern_of_the_package_compiles() -> None:
+    """Every lazy pattern a module of the scanner holds compiles: a pattern that fails only on its first use would
+    make each file that reaches it an internal error (a review) instead of a finding."""
+    import importlib
+    import pkgutil
+
+    import scanner
+    from scanner.lazy_regex import LazyPattern
+
+    seen = 0
+    for info in pkgutil.walk_packages(scanner.__path__, "scanner."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, LazyPattern):
+                try:
+                    assert isinstance(value.compiled, re.Pattern)
+                except re.error as exc:  # pragma: no cover - the failure this test exists for
+                    raise AssertionError(f"{info.name}.{name} does not compile: {exc}") from exc
+                seen += 1
+            elif isinstance(value, tuple):
+                for item in value:
+                    pattern = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+                    if isinstance(pattern, LazyPattern):
+                        assert isinstance(pattern.compiled, re.Pattern)
+                        seen += 1
+    assert seen > 300

@@ -445,11 +445,13 @@ _COMBINED_VALUE = lazy_compile(
     r")(?![\w-])[^.;!?\n]{0,50}?\d")
 # (what two of is no pair of units: "the two models together explain", "de to perioder tilsammen")
 _COMBINED_NOT_UNITS = lazy_compile(
-    r"(?i)^(?:2|to|two|två|tva|kaksi|both|begge|båda|bada|molemmat)[ \t]+(?:[^\W\d_]+[ \t]+)?"
+    r"(?i)^(?:2|to|two|två|tva|kaksi|both|begge|båda|bada|molemmat)[ \t]+(?:"
+    # ("de to største anlæg stod tilsammen for 41 %": how a dominance share is worded, judged as one)
+    r"(?:st(?:ø|o)rste|st(?:ö|o)rsta|largest|biggest|suurimma\w*|mindste|minsta|smallest)\b|(?:[^\W\d_]+[ \t]+)?"
     r"(?:models?|modell\w*|periods?|period\w*|years?|år\w*|groups?|grupp\w*|samples?|regions?|tables?|tabel\w*|"
     r"figures?|variables?|waves?|methods?|estimates?|registers?|regist\w*|cohorts?|kohort\w*|datasets?|"
     r"countries|lande\w*|länder\w*|sexes|køn\w*|kön\w*|ryhmä\w*|vuo\w*|mall\w*|metod\w*|kommuner\w*|"
-    r"municipalities|sectors?|sektor\w*|industries|branche\w*|brancher\w*)\b")
+    r"municipalities|sectors?|sektor\w*|industries|branche\w*|brancher\w*)\b)")
 
 
 # A text that is one number, alone or after a label and a colon: "2", "n = 2", "Tvillingefødsler, Fanø 2021: 2".
