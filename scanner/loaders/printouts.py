@@ -89,6 +89,7 @@ from scanner.loaders.texttables import (
     unique_names,
     without_indicators,
 )
+from scanner.names import is_margin_label
 from scanner.sources import open_file
 
 __all__ = [
@@ -1627,6 +1628,9 @@ class OutputState:
     aggregated: dict[str, str] = field(default_factory=dict)
     #: the program was told to write decimal commas (Stata's ``set dp comma``, R's ``options(OutDec = ",")``)
     comma_decimals: bool = False
+    #: Stata's one-way frequencies (``tab koen``) by variable and condition: the sizes of the columns of a later
+    #: ``tab x koen, col nofreq`` under the same condition
+    frequencies: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
     #: R objects assigned from a register key's values (``outl <- unique(lisa$LopNr[lisa$ink > 5e6])``), by
     #: name: the assignment; printing one prints the keys
     keyed: dict[str, str] = field(default_factory=dict)
@@ -2379,9 +2383,68 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         if language is Language.STATA and state.collapsed and state.collapse_stats:
             table = _retitled(table, _collapse_names(list(table.table.names), state.collapse_stats))
         tables.append(table)
+    if language is Language.STATA and tables:
+        tables.extend(_stata_column_percents(tables, command, state))
     if language in _POINT_DECIMAL_LANGUAGES and not state.comma_decimals:
         tables = [dataclasses.replace(t, table=dataclasses.replace(t.table, decimal=".")) for t in tables]
     return tables
+
+
+# Stata's tabulate of one or two variables, its condition and options: "tab koen", "tab udd koen if aar==2021, col
+# nofreq".
+_STATA_TABULATE = lazy_compile(r"^(?:ta|tab|tabu|tabul|tabula|tabulat|tabulate)\s+([A-Za-z_]\w*)(?:\s+([A-Za-z_]\w*))?"
+                               r"\s*((?:if|in)\b[^,]*)?(?:,(.*))?$")
+
+
+def _stata_column_percents(tables: list[ListedTable], command: str, state: OutputState) -> list[ListedTable]:
+    """Stata's column percentages alone (``tab udd koen, col nofreq``) beside the column variable's frequencies of
+    an earlier ``tab koen`` under the same condition: each percentage of its column's frequency is a count (LVU
+    5.88 % of the 17 women is 1). One-way frequencies are remembered in ``state``; the counts come back as a table
+    of whole counts (a percentage that is no whole count of its column stays blank)."""
+    m = _STATA_TABULATE.match(" ".join(command.split()))
+    if m is None:
+        return []
+    first, second, condition, options = m.group(1), m.group(2), " ".join((m.group(3) or "").split()), m.group(4) or ""
+    if second is None:
+        table = tables[0].table
+        freq = next((k for k, n in enumerate(table.names) if n.strip().lower() in ("freq.", "freq")), None)
+        if freq is not None:
+            counts = {r[0].strip(): r[freq].replace(",", "") for r in table.rows if len(r) > freq}
+            state.frequencies[(first, condition)] = {k: int(v) for k, v in counts.items() if v.isdigit()}
+        return []
+    words = set(re.findall(r"[a-z]+", options.lower()))
+    sizes = state.frequencies.get((second, condition))
+    if not sizes or not words & {"col", "co", "colu", "column"} or not words & {"nofreq", "nof", "nofre"}:
+        return []
+    out: list[ListedTable] = []
+    for listed in tables:
+        t = listed.table
+        levels = [(k, sizes[n.strip()]) for k, n in enumerate(t.names) if k and n.strip() in sizes]
+        if not levels:
+            continue
+        rows: list[list[str]] = []
+        for r in t.rows:
+            if is_margin_label(r[0]):
+                continue
+            cells = [r[0]]
+            for k, size in levels:
+                value = _number_or_none(r[k]) if k < len(r) else None
+                count = None if value is None else value / 100 * size
+                cells.append(str(round(count)) if count is not None and abs(count - round(count)) < 0.02 else "")
+            rows.append(cells)
+        if rows:
+            names = [t.names[0], *(t.names[k] for k, _ in levels)]
+            counted = TextTable(names, rows, t.data_line, "stata-column-percent-counts", t.lines, (t.names[0],))
+            out.append(ListedTable(counted, listed.lines, Origin.TABULATION,
+                                   f"{listed.what}: column percentages of the frequencies tabulated before"))
+    return out
+
+
+def _number_or_none(cell: str) -> float | None:
+    try:
+        return float(cell.replace(",", "").strip())
+    except ValueError:
+        return None
 
 
 # A confusion matrix's title in a model's printout (R randomForest's "Confusion matrix:", caret's "Confusion
