@@ -530,6 +530,10 @@ def _date_extreme(table: TableModel, c: ColumnInfo) -> StatName | None:
     "Seurannan loppu (viimeisin)"): one unit's own date, a minimum or maximum like any other."""
     name = stat_of(c.name)
     if name is None or name.kind not in ("min", "max"):
+        # ("Last Unit Cost Calc. Date" of an item's record is its own date: a first or last date is a group's only
+        # beside the group's count)
+        if not any(o.is_count or o.count_named for o in table.columns):
+            return None
         words = {w.rstrip(".") for w in _WORD.findall(c.name.lower().replace("_", " "))}
         name = StatName("min", 0.0, "") if words & _FIRST_DATE_WORDS else \
             StatName("max", 100.0, "") if words & _LAST_DATE_WORDS else None
