@@ -774,8 +774,13 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
         # a row whose standard deviation is a 0/1 variable's, sqrt(p (1 - p)) (n / (n - 1) for a sample's):
         # the row is an indicator's, whatever the other rows of the column are (esttab's estpost summarize
         # lists variables as rows: "Female 0.533 0.507 30", "Age 41.23 11.08 30")
-        binary = _binary_spread(table, means, half, n, spreads[0].name) if len(spreads) == 1 else None
+        # (each variable's own SD beside its own N and mean, "betwee~s SD": it says whether the variable is 0/1)
+        own_sd = [c for c in spreads if only is not None and c.name.split(" ")[0] == col.name.split(" ")[0]]
+        sd_name = own_sd[0].name if len(own_sd) == 1 else spreads[0].name if len(spreads) == 1 else None
+        binary = _binary_spread(table, means, half, n, sd_name) if sd_name is not None else None
         small = _small_counts(means * 100, half * 100, n, profile.threshold)
+        if own_sd and binary is not None:
+            small &= binary  # (a mean of 0.0000212 with an SD of 0.0001877 is no share of a 0/1 variable)
         whole = present.max() <= 1 and present.len() >= 2 and _whole_counts_behind(means, half, n)
         if present.max() > 1 or present.len() < 2:
             if binary is None:
@@ -786,7 +791,7 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
         named = _INDICATOR_LABEL.search(col.name) is not None
         _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), col.name, size_column=size,
                    unsure=not (whole or by_sd or named), indicator_mean=True,
-                   binary_sd=spreads[0].name if by_sd else "")
+                   binary_sd=sd_name if by_sd and sd_name else "")
 
 
 # A standard deviation's column ("sd", "Std. dev.", "Standardavvik"), not a standard error's.
