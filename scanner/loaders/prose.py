@@ -828,7 +828,9 @@ def extremes_in_prose(text: str, first_line: int, review_below: int = EXTREME_RE
 # A number of units of any size: "150 patienter", "of 1,204 firms", "12 345 personer".
 # (a line break may fall between the number and its noun: "Of the 14 displaced\nworkers")
 _UNIT_COUNT = lazy_compile(r"(?<![\w.,/])(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?:[ \t]*\n[ \t]*|[ \t]+)"
-                         r"(\w+(?:-\w+)?(?:[ \t]*\n[ \t]*|[ \t]+))?(?:" + _UNIT_NOUNS + r")\b", re.IGNORECASE)
+                         # (a compound's prefix joined by a hyphen: "BPA-modtagere", "§85-modtagere")
+                         r"(\w+(?:-\w+)?(?:[ \t]*\n[ \t]*|[ \t]+))?(?:[\w§]+-)?(?:" + _UNIT_NOUNS + r")\b",
+                         re.IGNORECASE)
 
 
 def unit_counts(text: str) -> list[int]:
