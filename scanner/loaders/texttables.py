@@ -3115,10 +3115,28 @@ def _at_risk_rows(text: str, first_line: int) -> Iterator[TextTable]:
                         first_line + k, "at-risk", tuple(first_line + k for _ in values))
 
 
+# SAS's default FORMCHAR on Windows is drawn in the SAS Monospace font: characters 0x82-0x8C of cp1252 (or the C1
+# controls when read as Latin-1) in the places of "|----|+|---": vertical bar, horizontal bar, the corners and
+# junctions. Read as those ASCII characters, a PROC TABULATE or FREQ box is an ordinary pipe box.
+_SAS_MONOSPACE = str.maketrans({a: b for a, b in zip("‚ƒ„…†‡ˆ‰Š‹Œ", "|----|+|---", strict=True)}
+                               | {chr(0x82 + k): b for k, b in enumerate("|----|+|---")})
+_SAS_MONOSPACE_LINE = lazy_compile("[‚ƒ„…†‡ˆ‰Š‹Œ\x82-\x8c]{3,}|^\\s*[‚\x82].*[‚\x82]\\s*$")
+
+
+def sas_monospace_as_ascii(text: str) -> str:
+    """``text`` with the lines of a box drawn in SAS Monospace's characters written in ASCII (other lines as they
+    are: "Šabić" or an ellipsis in prose stays)."""
+    if not any(ch in text for ch in "ƒ\x83"):
+        return text
+    return "\n".join(line.translate(_SAS_MONOSPACE) if _SAS_MONOSPACE_LINE.search(line) else line
+                     for line in text.split("\n"))
+
+
 def box_drawn_as_pipes(text: str) -> str:
     """``text`` with tables drawn in Unicode boxes (Polars' print: ``│ a ┆ b │``) rewritten as pipe tables,
     line for line: their rules and the rows of dtypes (``str ┆ i64``) and ``---`` under the header become
-    markdown rule lines, which the pipe reader drops."""
+    markdown rule lines, which the pipe reader drops. A box in SAS Monospace's characters is read in ASCII."""
+    text = sas_monospace_as_ascii(text)
     if "┆" not in text and "│" not in text:
         return text
     out = []
