@@ -1074,3 +1074,19 @@ def test_a_notebooks_markdown_cells_are_read_as_prose(tmp_path: Path, share: str
          "nbformat_minor": 5}), encoding="utf-8")
     result = api.scan([tmp_path], load_config(), jobs=1).files[0]
     assert result.verdict.value == verdict, [(f.rule, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize(("command", "verdict"), [
+    ('print(as.data.frame(d[sample(nrow(d), 8), c("kon","fodelsear","kommun","dispink04")]))', "fail"),
+    ('print(coef(glm(anst ~ kon + fodelsear, data = d, family = binomial)))', "pass"),
+])
+def test_r_print_of_sampled_rows_is_a_listing(tmp_path: Path, command: str, verdict: str) -> None:
+    """A print of sampled rows of a data frame lists persons, though nrow() is inside the command (it was read as
+    a model's output and skipped)."""
+    rows = "\n".join(f"{7798 + 97 * k:>6} {1 + k % 2:>5} {1960 + 3 * k:>9} {('0180', '1480', '2281')[k % 3]:>6} "
+                     f"{106620 + 15731 * k:>9}" for k in range(8))
+    body = ("    kon fodelsear kommun dispink04\n" + rows) if verdict == "fail" else \
+        "(Intercept)         kon   fodelsear\n -12.41203     0.21877     0.00612"
+    path = tmp_path / "06_modell.Rout"
+    path.write_text(f"> d <- read_sas('urval.sas7bdat')\n> {command}\n{body}\n> q()\n", encoding="utf-8")
+    assert api.scan([path], load_config()).files[0].verdict.value == verdict

@@ -342,6 +342,9 @@ _R_LISTING = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|s
                         r"^\s*[A-Za-z.][\w.$]*\s*\[|"
                         # rows picked out of a data frame: subset(), dplyr's filter(), slice(), arrange()
                         r"\b(?:subset|filter|slice|arrange|slice_max|slice_min|top_n|distinct)\s*\(")
+# A command whose outermost call prints rows of a data frame: "head(d)", "print(as.data.frame(d[sample(...), ]))".
+_R_LISTING_CALL = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|slice_tail|slice_sample|sample_n|"
+                               r"sample_frac|glimpse|as\.data\.frame)\s*\(")
 _R_TABULATION = lazy_compile(r"\b(?:table|xtabs|ftable|prop\.table|proportions|addmargins|aggregate|count|"
                            r"summari[sz]e|tapply|by|describe|quantile|tabyl|group_by|CrossTable|freq|"
                            r"margin\.table|rowsum|colSums|rowSums|cumsum|survfit|table1|tbl_summary|"
@@ -438,6 +441,8 @@ def _r_origin(command: str, text: str) -> Origin | None:
         return None
     if "survfit" in first or _R_TABULATION.search(command):
         return Origin.TABULATION
+    if _R_LISTING_CALL.match(command):
+        return Origin.LISTING  # ("print(as.data.frame(d[sample(nrow(d), 15), ...]))": rows, whatever is inside)
     if _R_MODEL.search(command):
         return None
     if _R_LISTING.search(command):
