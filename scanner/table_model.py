@@ -213,7 +213,7 @@ _DOT3_COMMA_DEC = lazy_compile(r"^[+-]?\d{1,3}(\.\d{3})+,\d+$")  # 1.234,5
 _COMMA3_DOT_DEC = lazy_compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$")  # 1,234.5
 _SCI = lazy_compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
 # A space, no-break space or narrow no-break space between digits groups thousands ("12 345").
-_SPACE_GROUP = r"(\d)[\u00a0\u202f ](\d{3})"
+_SPACE_GROUP = r"(\d)[\u00a0\u202f\u2009\u2007 ](\d{3})"
 
 
 def _join_groups_expr(text: pl.Expr) -> pl.Expr:
@@ -233,8 +233,8 @@ def _join_groups(text: pl.Series) -> pl.Series:
 _FOOTNOTE = r"\s*(?:\*{1,3}|[†‡§¹²³⁴]|\(?[a-z]\))"
 # A count with or without thousands separators: "2", "1.037", "4,866", "1 234" (a table of thousands writes
 # every cell so; its percentages keep their decimals: "1.037 (19,1 %)").
-_COUNT = r"(?:\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+)"
-_GROUP_MARKS = r"[.,\u00a0\u202f ]"
+_COUNT = r"(?:\d{1,3}(?:[.,\u00a0\u202f\u2009\u2007 ]\d{3})+|\d+)"
+_GROUP_MARKS = r"[.,\u00a0\u202f\u2009\u2007 ]"
 _EMBEDDED_COUNT = lazy_compile(
     r"^(?:[nN]\s*=\s*)?(" + _COUNT + r")(?:\s*[(\[]\s*[<>]?\s*\d+(?:[.,]\d+)?\s*%?\s*[)\]]|\s*/\s*" + _COUNT
     + "|" + _FOOTNOTE + r")?$"

@@ -257,7 +257,8 @@ class DocumentContent:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+    # (a thin or narrow space between a number's digit groups, "1 012" in Nordic typesetting, is a space too)
+    return re.sub(r"[ \t\u00a0\u2009\u202f\u2007]+", " ", text).strip()
 
 
 _NUMBER = lazy_compile(r"^[-+\u2212]?(?:\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?:[.,]\d+)?%?$")

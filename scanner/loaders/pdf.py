@@ -417,6 +417,8 @@ def _page(reader: Any, page: Any, number: int, producer: str | None, out: Docume
         except Exception as exc:
             out.problems.append(f"the text of page {number} could not be extracted ({type(exc).__name__})")
     if text.strip():
+        # (a thin or narrow space between digit groups, "1 012", as the table readers know it: a no-break space)
+        text = _THIN_DIGIT_SPACE.sub("\u00a0", text)
         out.texts.append(TextBlock(text, place))
         printed = _printed_output(text)
         compact = _unsquashed_headers(_compact(text))
@@ -775,9 +777,24 @@ def _placed_texts(page: Any) -> list[_Run]:
         if (last is not None and last.text in ("-", "\u2212") and not r.upright and not last.upright
                 and abs(r.y - last.y) < 0.1 * r.size and 0 <= r.x - last.x <= 1.2 * r.size):
             merged[-1] = _Run(last.text + r.text, last.x, last.y, r.size, False)
+        elif (last is not None and _DIGIT_GROUP_HEAD.match(last.text) and _DIGIT_GROUP.match(r.text)
+              and not r.upright and not last.upright and abs(r.y - last.y) < 0.1 * r.size
+              and 0 <= r.x - (last.x + len(last.text) * _DIGIT_EM * last.size) <= 0.5 * r.size):
+            # a thousands group set apart by a thin space the font has no glyph for ("1 012" drawn as "1" and
+            # "012", Norwegian typesetting): one number
+            merged[-1] = _Run(f"{last.text}\u00a0{r.text}", last.x, last.y, r.size, False)
         else:
             merged.append(r)
     return merged
+
+
+_THIN_DIGIT_SPACE = re.compile(r"(?<=\d)[\u2009\u202f\u2007](?=\d{3}(?!\d))")
+
+
+# The head of a number whose next thousands group may come as a run of its own ("1", "12", "1 204"), and such a
+# group ("012", "504,3").
+_DIGIT_GROUP_HEAD = re.compile(r"^[-\u2212]?\d{1,3}(?:\u00a0\d{3})*$")
+_DIGIT_GROUP = re.compile(r"^\d{3}(?:[.,]\d+)?$")
 
 
 #: Width of a digit in ems, for grouping right-aligned labels: 0.556 in Helvetica, 0.636 in DejaVu Sans.
