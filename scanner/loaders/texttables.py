@@ -2693,11 +2693,14 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
     for start, end, block in latex.iter_blocks(lines):
         width = max((len(r) for _, r in block), default=0)
         top_names: list[str] = []
-        for rows in _latex_panels(block):
+        split = _latex_panels(block)
+        panels = len(split) > 1
+        for rows in split:
             head = 0
             # (a panel's measure under the header, or first in a later panel, is no header row)
             while head < len(rows) and latex.is_header_row(rows[head][1]) \
-                    and not (panel_measure(rows[head][1]) and (head or top_names)):
+                    and not ((panel_measure(rows[head][1]) or (panels and spanning_heading(rows[head][1])))
+                             and (head or top_names)):
                 head += 1
             # (a row of one cell spanning the columns in the header that names a panel, "Panel A: Estimater", is no
             # part of the columns' names, which the next panel shares; a unit spanning them, "Indkomst (kr.)", is)
@@ -2707,6 +2710,8 @@ def _latex_tables(text: str, first_line: int) -> tuple[list[TextTable], str]:
                                        [r for _, r in rows[:head]], width) if head else top_names
             top_names = top_names or names
             measure = panel_measure(rows[head][1]) if head < len(rows) else ""
+            if not measure and panels and head < len(rows) and spanning_heading(rows[head][1]):
+                head += 1  # a panel's heading ("Operating margin, per cent"): no row of cells
             if measure and names:
                 # a panel's measure names its columns ("Antal virksomheder: Nordjylland"): its cells are
                 # counts whatever the caption over the whole table says ("mio. kr.")
@@ -2746,6 +2751,13 @@ def label_and_number_split(names: list[str], rows: list[list[str]]) -> tuple[lis
 
 # A column's name in a header row: a word, not a number in brackets (a standard error, a model's "(2)").
 _NAME_CELL = lazy_compile(r"^[^\W\d_]", re.UNICODE)
+
+
+def spanning_heading(row: list[str | None]) -> bool:
+    """Whether a LaTeX row is one cell of words spanning every column (``\\multicolumn{6}{l}{\\textit{Operating
+    margin, per cent}}``): a panel's heading."""
+    first = (row[0] or "").strip() if row else ""
+    return len(row) >= 3 and bool(first) and _BARE_NUMBER.match(first) is None and all(c is None for c in row[1:])
 
 
 def panel_measure(row: list[str | None]) -> str:
@@ -2798,6 +2810,16 @@ def _latex_panels(rows: list[tuple[int, list[str | None]]]) -> list[list[tuple[i
     # (a row of one cell spanning the columns names the measure of the rows under it: "\multicolumn{6}{l}{Antal
     # virksomheder}" under the rows of "Eksport, mio. kr.": a panel of other cells, with the same columns)
     cuts = [i for i in range(first_data + 1, len(rows)) if header_at(i) or panel_measure(rows[i][1])]
+    # (panels under headings of one cell spanning the columns, each heading over the same row labels: "Maximum
+    # allowed biomass (MAB), tonnes" and "Operating margin, per cent" over "1 licence", "2--4 licences" ...)
+    headings = [i for i in range(len(rows)) if spanning_heading(rows[i][1]) and i + 1 < len(rows)
+                and not latex.is_header_row(rows[i + 1][1])]
+    if len(headings) >= 2 and headings[0] > 0:
+        blocks = [[(rows[j][1][0] or "").strip() for j in range(a + 1, b) if not spanning_heading(rows[j][1])]
+                  for a, b in itertools.pairwise([*headings, len(rows)])]
+        if len(blocks[0]) >= 2 and all(b == blocks[0] for b in blocks[1:]):
+            header = rows[:headings[0]]
+            return [header + rows[a:b] for a, b in itertools.pairwise([*headings, len(rows)])]
     if not cuts:
         return [rows]
     bounds = [0, *cuts, len(rows)]
