@@ -531,7 +531,7 @@ _LOWEST_HIGHEST = lazy_compile(r"(?i)\s*\((?:lowest|highest|laveste|højeste|hoj
 # "Andel med højeste uddannelse" is the share of people with the highest education.
 _SHARE_WORD = lazy_compile(r"andel|share|pct|percent|procent|prosent|osuus|%")
 # ("top 1%" is the top percent of the units, "top 10" ten of them: no largest unit's share)
-_LARGEST_WORD = lazy_compile(r"(?<![a-zæøåäö])(?:st(?:ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|"
+_LARGEST_WORD = lazy_compile(r"(?<![a-zæøåäö])(?:st(?:ø|oe|o|ö)rst\w*|largest|biggest|suurim\w*|suurin\w*|"
                              r"top_?[1-3]?(?!_?\d|_?%))(?![a-zæøåäö])")
 
 
