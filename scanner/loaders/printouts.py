@@ -2383,6 +2383,11 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
                 table = ListedTable(counted, counted.lines, table.origin, table.what)
         if table.what.endswith(_PER_OBSERVATION):
             table = dataclasses.replace(table, records="observations")
+        elif language is Language.STATA and table.origin is Origin.LISTING and not state.collapsed \
+                and _STATA_LIST_IF.match(command) and not any(_COUNT_NAME.match(n) for n in table.table.names):
+            # `list kunta velat ... if velkasuhde > 25`: the observations that meet a condition, each a unit's
+            # record, however few and whatever their labels (the data are not collapsed)
+            table = dataclasses.replace(table, records="condition")
         if language is Language.SAS and table.what in ("SAS PROC FREQ", "SAS PROC MEANS", "SAS PROC SUMMARY"):
             table = _sas_class_columns(table)
         if language is Language.STATA and state.collapsed and state.collapse_stats:
@@ -2393,6 +2398,12 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     if language in _POINT_DECIMAL_LANGUAGES and not state.comma_decimals:
         tables = [dataclasses.replace(t, table=dataclasses.replace(t.table, decimal=".")) for t in tables]
     return tables
+
+
+# Stata's list of variables under a condition: "list kunta velat if maakunta == 18 & velkasuhde > 25, noobs".
+_STATA_LIST_IF = lazy_compile(r"^\s*(?:l|li|lis|list)\s+[^,]*?\bif\b")
+# A column of counts by its name in a listing ("n", "_freq", "antal", "count"): the rows are cells of a table.
+_COUNT_NAME = lazy_compile(r"(?i)^\s*(?:n|_?freq_?|freq\.?|antal\w*|antall\w*|count\w*|lkm|n_\w+|\w+_n)\s*$")
 
 
 # Stata's tabulate of one or two variables, its condition and options: "tab koen", "tab udd koen if aar==2021, col

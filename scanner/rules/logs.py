@@ -123,6 +123,8 @@ _GROUPBY_COUNT_NAMES = frozenset({"0", "size", "len", "n", "nn", "count", "count
 
 # Rows that are units' records by how they were printed (ListedTable.records), and why, after "prints N rows".
 _RECORDS_PRINTED = {
+    "condition": " of the observations that meet a condition (Stata's `list ... if`, the data not collapsed): each "
+                 "row is one unit's record.",
     "vectors": " with every variable's value (SAS writes a row's program data vector for invalid data and "
                "`put _all_;`): each line is one unit's record.",
     "observations": ", one per observation with its values and the model's statistics for it (prediction, "
