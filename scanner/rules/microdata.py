@@ -193,7 +193,8 @@ _TOP_UNIT_WORDS = (r"(?:virksomhed\w*|firm\w*|compan\w*|f(?:ö|o)retag\w*|selska
                    r"arbejdsgiver\w*|arbetsgivar\w*|employers?|yritys\w*|indkomst\w*|inkomst\w*|incomes?|"
                    r"l(?:ø|o)nn?\w*|wages?|salar\w*|personer|persons|people|earners?|patients?|patienter|"
                    r"pasienter|potila\w*|henkil(?:ö|o)\w*|eksport(?:ø|o)r\w*|export(?:ö|o)r\w*|exporters?|"
-                   r"import(?:ø|ö|o)r\w*|importers?|producent\w*|produsent\w*|producers?|rederi\w*|kunder|customers?)")
+                   r"import(?:ø|ö|o)r\w*|importers?|producent\w*|produsent\w*|producers?|rederi\w*|kunder|customers?|"
+                   r"asuntokun\w*|kotitalo\w*|households?|husstand\w*|hush(?:å|a)ll\w*|husholdning\w*)")
 _TOP_UNITS = lazy_compile(
     r"(?<![\w])(?:(?:top|de|the|sveriges|danmarks|norges)[ -]?)?" + _NUMBER_WORD + r"\s+(?:st(?:ø|oe|ö|o)rst\w*|"
     r"largest|biggest|h(?:ø|oe|ö|o)jeste|h(?:ö|o)gsta|highest|suurinta|suurimmat|top)\s+(?:\w+\s+)?"
@@ -201,7 +202,12 @@ _TOP_UNITS = lazy_compile(
     + r"\w*?" + _TOP_UNIT_WORDS + r"|(?<![\w])top[ -]?\d{1,3}\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS
     # the superlative first: "suurimmat 10 potilasta", "kalleimmat 20 potilasta", "the costliest 10 patients"
     + r"|(?<![\w])(?:suurimmat|kalleimmat|costliest|most expensive|dyreste|dyraste|st(?:ø|oe|ö|o)rst\w*|"
-    r"largest|highest)\s+" + _NUMBER_WORD + r"\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS, re.IGNORECASE)
+    r"largest|highest)\s+" + _NUMBER_WORD + r"\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS
+    # the units first and their largest value after: "Kymmenen asuntokuntaa, joilla on suurimmat kokonaisvelat", "10
+    # households with the largest debts", "10 husstande med de højeste formuer"
+    + r"|(?<![\w])" + _NUMBER_WORD + r"\s+(?:\w+\s+)?\w*?" + _TOP_UNIT_WORDS + r",?\s+(?:joilla\s+on|jotka|with\s+the|"
+    r"med\s+de|med\s+den|som\s+har\s+de|som\s+har)\s+(?:suurimma\w*|suurin\w*|korkeimma\w*|largest|highest|biggest|"
+    r"h(?:ø|oe|ö|o)jeste|st(?:ø|oe|ö|o)rste|h(?:ö|o)gsta|st(?:ö|o)rsta)", re.IGNORECASE)
 
 
 # A share after the largest units: "... virksomheders andel af omsætningen", "... firms' share of turnover", "(%)".
