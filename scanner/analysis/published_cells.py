@@ -543,6 +543,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _flow_exclusions(table, profile, dims, result)
     _indicator_means_by_row(table, profile, dims, result)
     _percent_rows_by_size_row(table, profile, dims, result)
+    _sums_over_means(table, profile, dims, result)
     _small_top_groups(table, profile, dims, result)
     _users_of_defined_daily_doses(table, profile, dims, result)
     _cumulative_steps(table, profile, dims, result)
@@ -2171,6 +2172,53 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
         for j in np.flatnonzero(small).tolist():
             _add_small(result, frame, dims, [k], numeric[j].name, size_in="the table's N row", unsure=not sure,
                        indicator_mean=True)
+
+
+# The words of a sum and of a mean in a column's name ("summa_tkr", "medel_tkr", "Indkomst i alt", "Gns. indkomst").
+_SUM_WORDS = frozenset({"sum", "summa", "summe", "total", "totalt", "yhteensä", "yhteensa", "samlet", "alt", "i"})
+_MEAN_WORDS = frozenset({"mean", "medel", "medelvärde", "gns", "gennemsnit", "gennemsnitlig", "gjennomsnitt",
+                         "keskiarvo", "ka", "avg", "average", "middel", "snitt"})
+
+
+def _sums_over_means(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A sum and a mean of the same amount side by side (pandas' ``agg(summa_tkr='sum', medel_tkr='mean')``): the
+    sum over the mean is the cell's number of units (52.6 over 52.6 is 1 person). Taken when every row's ratio is
+    a whole number within both columns' rounding (a sum and a mean of one amount give no other ratio)."""
+    import numpy as np
+
+    from scanner.names import name_tokens
+    from scanner.table_model import ColumnKind
+
+    if not dims or not table.sample_complete or table.sample.height > _LABEL_SCAN_MAX_ROWS:
+        return
+    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims]
+    sums: dict[tuple[str, ...], ColumnInfo] = {}
+    means: dict[tuple[str, ...], ColumnInfo] = {}
+    for c in numeric:
+        tokens = name_tokens(c.name)
+        rest = tuple(t for t in tokens if t not in _SUM_WORDS and t not in _MEAN_WORDS)
+        if set(tokens) & _MEAN_WORDS:
+            means[rest] = c
+        elif set(tokens) & (_SUM_WORDS - {"i", "alt"}) or ("i" in tokens and "alt" in tokens):
+            sums[rest] = c
+    for stem, total in sums.items():
+        mean = means.get(stem)
+        if mean is None:
+            continue
+        x = table.sample.get_column(total.name).cast(float).to_numpy().astype(float)
+        y = table.sample.get_column(mean.name).cast(float).to_numpy().astype(float)
+        both = np.isfinite(x) & np.isfinite(y) & (y > 0)
+        if both.sum() < 2:
+            continue
+        hx, hy = half_units(x), half_units(y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n = x / y
+            tol = hx / y + n * hy / y + 1e-9
+        if not np.all(np.abs(n[both] - np.round(n[both])) <= tol[both]) or np.any(n[both] < 0.5):
+            continue
+        small = both & (np.round(n) < profile.threshold) & (tol < 0.5)
+        _add_small(result, table.sample, dims, np.flatnonzero(small).tolist(), total.name, size_column=total.name,
+                   total_over_mean=mean.name)
 
 
 def _percent_rows_by_size_row(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
