@@ -2176,6 +2176,7 @@ def _indicator_means_by_row(table: TableModel, profile: Profile, dims: list[str]
 
 # The words of a sum and of a mean in a column's name ("summa_tkr", "medel_tkr", "Indkomst i alt", "Gns. indkomst").
 _SUM_WORDS = frozenset({"sum", "summa", "summe", "total", "totalt", "yhteensä", "yhteensa", "samlet", "alt", "i"})
+_SQUARES_WORDS = frozenset({"sq", "squares", "ss", "ms", "kvadratsum", "kvadratsumma", "neliösumma"})
 _MEAN_WORDS = frozenset({"mean", "medel", "medelvärde", "gns", "gennemsnit", "gennemsnitlig", "gjennomsnitt",
                          "keskiarvo", "ka", "avg", "average", "middel", "snitt"})
 
@@ -2189,9 +2190,11 @@ def _sums_over_means(table: TableModel, profile: Profile, dims: list[str], resul
     from scanner.names import name_tokens
     from scanner.table_model import ColumnKind
 
-    if not dims or not table.sample_complete or table.sample.height > _LABEL_SCAN_MAX_ROWS:
-        return
-    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims]
+    if not dims or not table.sample_complete or table.sample.height > _LABEL_SCAN_MAX_ROWS \
+            or any(c.statistic == "estimate" for c in table.columns):
+        return  # (an ANOVA table's "Sum Sq" over "Mean Sq" is its degrees of freedom)
+    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.name not in dims
+               and not set(name_tokens(c.name)) & _SQUARES_WORDS]
     sums: dict[tuple[str, ...], ColumnInfo] = {}
     means: dict[tuple[str, ...], ColumnInfo] = {}
     for c in numeric:
