@@ -211,6 +211,12 @@ _OF_GROUP_VERB = lazy_compile(
     r"(?![\w.,%])(?![ \t]*(?:%|pct|procent|prosent|percent|år|years?|dage|dagar|days?|kr|mio|mill))")
 
 
+# All of a group but a few: "samtliga utom 2", "alle undtagen én", "all but two", "kaikki paitsi kaksi".
+_ALL_BUT = lazy_compile(r"(?i)(?<![\w-])(?:samtliga|alla|alle|all|kaikki)[ \t]+(?:utom|undtagen|unntatt|but|except|"
+                        r"paitsi)[ \t]+(\d{1,2}|två|tva|to|two|kaksi|en|én|ett|ein|one|yksi)(?![\w.,%])")
+_ONE_WORDS = {"en": 1, "én": 1, "ett": 1, "ein": 1, "one": 1, "yksi": 1}
+
+
 def _of_group_verb(m: re.Match[str]) -> int:
     """The few of a group ``_OF_GROUP_VERB`` found, when no more than the group (else 0)."""
     group = int(re.sub(r"[ ,.\u00a0]", "", m.group(1)))
@@ -400,6 +406,8 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                    text, _sentence_start(text, m.start()), m.start()) else 0),
                (_REST_NAMED, _rest_of_group),
                (_OF_GROUP_VERB, _of_group_verb),
+               # ("samtliga utom 2 var i arbete": the 2 left out of all, counted)
+               (_ALL_BUT, lambda m: _ONE_WORDS.get(m.group(1).lower(), 0) or _numeral(m.group(1))),
                (_REST_OF_BEFORE, lambda m: _rest_of_before(text, m)),
                # ("de to raffinaderier havde tilsammen en værditilvækst på 3,1 mia. kr.": two units' own total)
                (_COMBINED_VALUE, lambda m: 0 if _COMBINED_NOT_UNITS.match(m.group(0)) else 2))
