@@ -23,7 +23,8 @@ _RPART_NODE = lazy_compile(r"^\s*(\d+)\)\s+(.+?)\s+(\d+)\s+([-+]?\d+(?:\.\d+)?(?
                            r"(?:\s+\(([^)]*)\))?\s*(\*)?\s*$")
 # scikit-learn's export_text: "|   |--- age <= 74.50", "|   |   |--- weights: [0.00, 2.00] class: 1"
 _SK_LINE = lazy_compile(r"^((?:\|   |    )*)\|--- (.*)$")
-_SK_WEIGHTS = lazy_compile(r"^weights:\s*\[([^\]]*)\]\s*class:\s*(.*)$")
+# (and a leaf written with its size and class counts: "samples: 2, value: [0, 2], class: 1")
+_SK_WEIGHTS = lazy_compile(r"^(?:samples:\s*\d+,?\s*)?(?:weights|value):\s*\[([^\]]*)\],?\s*class:\s*(.*)$")
 _WHOLE = lazy_compile(r"^\d+(?:\.0+)?$")
 
 
