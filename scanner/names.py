@@ -438,6 +438,12 @@ COUNT_WITH_PERCENT = lazy_compile(
     r"(?:$|/|,|;|(?:or|eller|tai)\s)", re.IGNORECASE)
 
 
+#: The words an "of which" part starts with: "Heraf kvinder", "Herav menn", "hvorav med ...", "Varav utrikes
+#: födda", "Of which: women", "Josta naisia" (a pattern's alternatives, for the readers of columns and captions).
+OF_WHICH_WORDS = (r"heraf|herav|hvoraf|hvorav|varav|därav|darav|derav|of[\s_]+which|hereof|josta|joista|siitä|"
+                  r"niistä")
+
+
 # A group named by a letter after its word: "Treatment B", "Arm A", "Gruppe B", "Kohort C".
 #: Words a lettered or numbered group follows: a trial's arms, study groups, sites ("Treatment B", "Arm 1").
 LETTERED_GROUP_WORDS = frozenset({

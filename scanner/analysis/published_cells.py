@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from scanner import masking
 from scanner.lazy_regex import lazy_compile
-from scanner.names import is_margin_label, statistic_kind
+from scanner.names import OF_WHICH_WORDS, is_margin_label, statistic_kind
 
 if TYPE_CHECKING:  # imported where used: loading the rules must not import polars
     from collections.abc import Iterator, Sequence
@@ -2082,8 +2082,7 @@ _GENERIC_COUNT = lazy_compile(r"(?i)antal|antall|lukumäärä|lkm|n|count|number
 # An "of which" column: a part of the total column before it ("Heraf kvinder", "Varav utrikes födda", "Herav
 # menn", "Därav", "Of which: women", "Josta naisia"): the total minus the part is the rest, a count too.
 # (written as a variable's name too: "darav_kvinnor", "heraf_maend", "of_which_women")
-_SUBSET = lazy_compile(r"^\s*(?:heraf|herav|hvoraf|varav|därav|darav|derav|of[\s_]+which|hereof|josta|joista|siitä|"
-                       r"niistä)(?![^\W_])", re.IGNORECASE)
+_SUBSET = lazy_compile(r"^\s*(?:" + OF_WHICH_WORDS + r")(?![^\W_])", re.IGNORECASE)
 
 
 # A column of the same units less a group ("Anställda exkl. offentlig sektor" beside "Samtliga anställda",

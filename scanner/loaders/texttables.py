@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.base import TabularMeta
-from scanner.names import is_margin_label, statistic_kind
+from scanner.names import OF_WHICH_WORDS, is_margin_label, statistic_kind
 
 if TYPE_CHECKING:  # pyarrow is imported when a table is found: a text file without one does not load it
     import pyarrow as pa
@@ -1596,8 +1596,7 @@ def _rest_after_words(text: str, n: int) -> str:
 
 # A caption that makes its table a part of the table before it: "Heraf enkeltfødsler", "Därav flickor", "Of
 # which: women", "Josta naisia".
-_OF_WHICH_CAPTION = lazy_compile(r"(?i)^\s*(?:heraf|herav|hvoraf|varav|därav|darav|derav|of\s+which|hereof|josta|"
-                                 r"joista|siitä|niistä)(?![^\W_])")
+_OF_WHICH_CAPTION = lazy_compile(r"(?i)^\s*(?:" + OF_WHICH_WORDS + r")(?![^\W_])")
 
 
 def _of_which_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Differenced]:

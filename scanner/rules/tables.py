@@ -20,6 +20,7 @@ from scanner.analysis.published_cells import MAX_ITEMISED, MAX_LABELS, CellScan,
 from scanner.analysis.published_cells import plain_label as _label
 from scanner.findings import Finding, Severity
 from scanner.lazy_regex import lazy_compile
+from scanner.names import OF_WHICH_WORDS
 from scanner.rules.context import RuleContext
 from scanner.rules.extremes import Group, group_layout, iter_groups
 from scanner.rules.registry import Shape, rule
@@ -910,8 +911,8 @@ def _part_of_the_firms(table: TableModel, col: ColumnInfo, firms: ColumnInfo) ->
     return bool(both.any()) and bool((part.filter(both) <= whole.filter(both)).all())
 
 
-_OF_WHICH = lazy_compile(r"(?i)^\s*(?:heraf|herav|varav|därav|derav|of\s+which|hereof|josta|joista)(?![^\W_])")
-_FIRMS_HAVING = lazy_compile(r"(?i)^\s*(?:(?:heraf|herav|varav|därav|of which|josta)\b[\s,:]*)?"
+_OF_WHICH = lazy_compile(r"(?i)^\s*(?:" + OF_WHICH_WORDS + r")(?![^\W_])")
+_FIRMS_HAVING = lazy_compile(r"(?i)^\s*(?:(?:" + OF_WHICH_WORDS + r")\b[\s,:]*)?"
                              r"(?:med|with|having|joilla|som har|der har)\b")
 
 
