@@ -644,8 +644,11 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             continue
         if kind == "register key" and col.kind is ColumnKind.TEXT and _words_only(table, col.name):
             continue  # variable names or labels under a key's name (a codebook read as a table), no key values
-        if kind == "register key" and col.kind is ColumnKind.NUMERIC and not col.integral:
-            continue  # fractions under a key's name ("FNR" 0.37, a false-negative rate): no key's values
+        if kind == "register key" and col.kind is ColumnKind.NUMERIC and not col.integral \
+                and not re.search(r"\d{4}", col.name):
+            # fractions under a key's name ("FNR" 0.37, a false-negative rate): no key's values (a key's value in
+            # the name itself, "Medel_exkl_LopNr_1184521", still names a unit)
+            continue
         if col.non_null < opts.min_rows and not firms \
                 and not (kind == "register key" and _key_values(table, col.name)):
             # (a register key's values, or firms' names, are a unit's however few: one row of lopnr and
