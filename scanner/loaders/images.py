@@ -722,11 +722,14 @@ COUNT_AXIS = lazy_compile(r"(?<![a-zæøåäö])(antal\w*|antall\w*|count\w*|num
                         r"persons|personer|patients|patienter|observations|observationer|no\.? of|"
                         # cases, events and deaths counted ("Nye tilfælde", "Nya fall", "Tapaukset", "Deaths")
                         r"tilfælde|tilfaelde|tilfeller|tilfelle|nya fall|cases|tapaukset|tapauksia|tapausta|"
-                        r"events|hændelser|haendelser|händelser|hendelser|deaths|dødsfald|dödsfall|dødsfall)"
+                        r"events|hændelser|haendelser|händelser|hendelser|deaths|dødsfald|dödsfall|dødsfall|"
+                        # households, firms and persons counted ("Asuntokuntia", "Husstande", "Households")
+                        r"lukumäärä|asuntokun\w*|kotitalou\w*|henkilöä|households|husstande|hushåll|husholdninger|"
+                        r"firms|virksomheder|företag|foretak|yrityksiä)"
                         r"(?![a-zæøåäö])")
 NOT_COUNT_AXIS = lazy_compile(r"rate|per\b|pr\.|%|andel|share|percent|procent|prosent|mean|gennemsnit|average|"
                             r"median|ratio|proportion")
-INTEGER_LABEL = lazy_compile(r"^\d{1,9}$")
+INTEGER_LABEL = lazy_compile(r"^\d{1,9}$|^\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+$")
 DENSITY_AXIS = lazy_compile(r"density|tæthed|taethed|täthet|tetthet|probability|sandsynlighed")
 
 
@@ -745,7 +748,7 @@ def count_value_labels(labels: list[str]) -> list[str]:
     for label in [*labels, ""]:
         text = label.strip()
         if INTEGER_LABEL.match(text) or _DECIMAL_TICK.match(text):
-            run.append(text)
+            run.append(re.sub(r"[ \u00a0\u2009\u202f]", "", text))  # ("18 412": one number)
             continue
         values.extend(v for v in _outside_progressions(_outside_log_ticks(_outside_powers(run)))
                       if INTEGER_LABEL.match(v))
