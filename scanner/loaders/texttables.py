@@ -1562,25 +1562,32 @@ def _narrowed_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list
     compared. ``table`` holds the differences in the narrower table's rows."""
     words = [re.findall(r"[^\W_]+|[<>≤≥]", caption_of(t).lower()) for t in titles]
     captions = [caption_of(t) for t in titles]
-    out: list[Differenced] = []
-    for k, t in enumerate(tables):
-        for other, u in enumerate(tables):
-            if other == k or not words[k] or not words[other]:
-                continue
-            shared = 0
-            while shared < min(len(words[k]), len(words[other])) and words[k][shared] == words[other][shared]:
-                shared += 1
-            rest = _rest_after_words(captions[k], shared)
-            prefixed = shared >= 4 and len(words[k]) > shared and _RESTRICTION.match(rest) is not None
-            of_all = _ALL_WORD.search(captions[other]) is not None and _ALL_WORD.search(captions[k]) is None \
-                and _RESTRICTION.match(captions[k]) is not None
-            if not (prefixed or of_all):
-                continue
-            found = _differences(t, u, group_free=True)
-            if found is not None:
-                out.append(Differenced(k, other, found, (titles[other], titles[k])))
-                break
-    return out
+    def narrows(k: int, other: int) -> bool:
+        if other == k or not words[k] or not words[other]:
+            return False
+        shared = 0
+        while shared < min(len(words[k]), len(words[other])) and words[k][shared] == words[other][shared]:
+            shared += 1
+        rest = _rest_after_words(captions[k], shared)
+        prefixed = shared >= 4 and len(words[k]) > shared and _RESTRICTION.match(rest) is not None
+        of_all = _ALL_WORD.search(captions[other]) is not None and _ALL_WORD.search(captions[k]) is None \
+            and _RESTRICTION.match(captions[k]) is not None
+        return prefixed or of_all
+
+    found = (_first_difference(k, (o for o in range(len(tables)) if narrows(k, o)), tables, titles, group_free=True)
+             for k in range(len(tables)))
+    return [d for d in found if d is not None]
+
+
+def _first_difference(k: int, others: Iterable[int], tables: Sequence[TextTable], titles: Sequence[str],
+                      **how: bool) -> Differenced | None:
+    """The differences of table ``k`` from the first of ``others`` it is a part of (:func:`_differences` with
+    ``how``), or None."""
+    for other in others:
+        found = _differences(tables[k], tables[other], **how)
+        if found is not None:
+            return Differenced(k, other, found, (titles[other], titles[k]))
+    return None
 
 
 def _rest_after_words(text: str, n: int) -> str:
@@ -1637,17 +1644,13 @@ def _nested_years(tables: Sequence[TextTable], titles: Sequence[str]) -> list[Di
         hi = lo if end is None else int(end) if len(end) == 4 else lo // 100 * 100 + int(end)
         base = " ".join(re.findall(r"[^\W_]+", f"{caption[:m.start()]} # {caption[m.end():]}".lower()))
         spans.append((lo, hi, base) if lo <= hi else None)
-    out: list[Differenced] = []
-    for k, t in enumerate(tables):
-        for other in _containing(spans, k):
-            u, outer, inner = tables[other], spans[other], spans[k]
-            if outer is None or inner is None or outer[2] != inner[2]:  # (never None here: for the types)
-                continue
-            found = _differences(t, u, whole_only=True)
-            if found is not None:
-                out.append(Differenced(k, other, found, (titles[other], titles[k])))
-                break
-    return out
+    def same_base(k: int, other: int) -> bool:
+        outer, inner = spans[other], spans[k]
+        return outer is not None and inner is not None and outer[2] == inner[2]  # (never None here: for the types)
+
+    found = (_first_difference(k, (o for o in _containing(spans, k) if same_base(k, o)), tables, titles,
+                               whole_only=True) for k in range(len(tables)))
+    return [d for d in found if d is not None]
 
 
 def _caption_groups(title: str) -> frozenset[str]:
@@ -1664,17 +1667,14 @@ def _narrower_groups(tables: Sequence[TextTable], titles: Sequence[str]) -> list
     keys = [_without_group(t) for t in titles]
     sets = [_caption_groups(t) for t in titles]
     out: list[Differenced] = []
-    for k, t in enumerate(tables):
+    for k in range(len(tables)):
         wider = [j for j in range(len(tables)) if j != k and keys[j] == keys[k] and sets[j] < sets[k]]
         peers = [j for j in range(len(tables)) if j != k and keys[j] == keys[k] and sets[j] != sets[k]
                  and not sets[j] < sets[k] and not sets[k] < sets[j]]
         if not wider or peers or not keys[k]:
             continue
-        for other in wider:
-            found = _differences(t, tables[other], group_free=True)
-            if found is not None:
-                out.append(Differenced(k, other, found, (titles[other], titles[k])))
-                break
+        if (d := _first_difference(k, wider, tables, titles, group_free=True)) is not None:
+            out.append(d)
     return out
 
 
