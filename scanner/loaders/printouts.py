@@ -2037,6 +2037,7 @@ def remember_data(code: str, language: Language, state: OutputState) -> None:
     if language is Language.STATA and code:
         for m in _STATA_DATA_CMD.finditer(code):
             state.collapsed = m.group(1).lower() in ("collapse", "contract")
+            state.frequencies.clear()  # (other data: the frequencies tabulated before are not theirs)
             state.collapse_stats = _collapse_statistics(code[m.end():code.find("\n", m.end()) % (len(code) + 1)]) \
                 if m.group(1).lower() == "collapse" else {}
     elif language is Language.R and code:
