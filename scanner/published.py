@@ -241,11 +241,11 @@ def _code_groups(labels: Sequence[str], *, min_kids: int = 2) -> list[tuple[int,
                 kids.append(j)
             else:
                 break
-        coded = [k for k in kids if spans[k] is not None]
+        coded = {k: s for k in kids if (s := spans[k]) is not None}
         # direct children only: a child held by another child (a municipality under its county's district, a
         # code under its block) belongs to that child's group
-        direct = [k for k in coded if not any(holds(spans[o], spans[k]) for o in coded if o != k)]  # type: ignore[arg-type]
-        if len(direct) < min_kids or (span[0] and len({len(spans[k][0]) for k in direct}) != 1):  # type: ignore[index]
+        direct = [k for k, s in coded.items() if not any(holds(t, s) for o, t in coded.items() if o != k)]
+        if len(direct) < min_kids or (span[0] and len({len(coded[k][0]) for k in direct}) != 1):
             continue
         groups.append((i, [k for k in kids if k in direct or spans[k] is None]))
     return groups
