@@ -69,7 +69,9 @@ __all__ = [
     "HiddenCell",
     "PublishedAudit",
     "audit_published",
+    "code_groups",
     "is_margin_label",
+    "numbered_codes",
 ]
 
 log = logging.getLogger(__name__)
@@ -204,7 +206,7 @@ def _icd_span(first: str, last: str | None) -> tuple[float, float]:
     return lo, hi
 
 
-def _code_groups(labels: Sequence[str], *, min_kids: int = 2) -> list[tuple[int, list[int]]]:
+def code_groups(labels: Sequence[str], *, min_kids: int = 2) -> list[tuple[int, list[int]]]:
     """Rows whose label's code holds the codes of the rows right under it: a county "46 Vestland" over its
     municipalities "4601 Bergen", "4612 Sveio" (the code is their start), a division "19" over its groups
     "19.1", "19.2", an ICD-10 block "E10–E14" over "E10" ... "E14" or a chapter "F00--F99" over its blocks
@@ -252,7 +254,7 @@ def _code_groups(labels: Sequence[str], *, min_kids: int = 2) -> list[tuple[int,
 
 
 def numbered_codes(labels: Sequence[str]) -> bool:
-    """Whether a hierarchy of :func:`_code_groups` is one of numbers (a classification that is complete under
+    """Whether a hierarchy of :func:`code_groups` is one of numbers (a classification that is complete under
     each parent), not ICD-10's letter codes, whose chapters a table may show only in part."""
     return any(m is not None and m.group(1) is not None for m in map(_CODE_LABEL.match, labels))
 
@@ -411,11 +413,11 @@ def _code_hierarchy(table: TableModel, dims: Sequence[ColumnInfo], measures: Seq
     # letter codes: a chapter's table may list some of its blocks)
     groups: list[tuple[int, list[int]]] = []
     if len(dims) == 1:
-        groups = _code_groups(labels)
+        groups = code_groups(labels)
     elif len(dims) == 2 and level_dim is None:
         for d in dims:
             coded = texts(d)
-            if len(set(coded)) == len(coded) and (groups := _code_groups(coded)):
+            if len(set(coded)) == len(coded) and (groups := code_groups(coded)):
                 label_dim, labels = d, coded
                 break
     checked = bool(groups) and numbered_codes(labels)

@@ -2020,7 +2020,7 @@ def _code_gaps(table: TableModel, profile: Profile, dims: list[str], values: dic
     children (the children are the classification's, complete), review when none does."""
     import numpy as np
 
-    from scanner.published import _code_groups
+    from scanner.published import code_groups
 
     if not 1 <= len(dims) <= 2 or table.n_sample_rows > _LABEL_SCAN_MAX_ROWS:
         return
@@ -2029,7 +2029,7 @@ def _code_gaps(table: TableModel, profile: Profile, dims: list[str], values: dic
         labels = _row_labels(frame, name)
         if len(dims) == 2 and len(set(labels)) != len(labels):
             continue  # (a column of codes beside their names holds each code once)
-        groups = _code_groups(labels, min_kids=1)
+        groups = code_groups(labels, min_kids=1)
         if not groups:
             continue
         for c in table.counts:
