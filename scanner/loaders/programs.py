@@ -164,13 +164,25 @@ _UNIT_WORDS = frozenset({
 })  # fmt: skip
 
 
+# A bare "chr" in a name is a chromosome in genetics code ("chr == 6") and Denmark's CHR number of a herd in
+# agricultural code ("EXCLUDE_CHR = [104582, 233417]"): a herd's key only when its literals are herd numbers
+# (5-6 digits; chromosomes are 1-22, X, Y) and no other word of the name is a genome coordinate's.
+HERD_KIND = "herd number"
+_GENOME_WORDS = frozenset({"pos", "position", "start", "end", "stop", "bp", "snp", "rs", "loc", "locus", "length",
+                           "len", "size", "band", "arm", "cm", "mb", "kb", "chrom", "chromosome", "allele",
+                           "ref", "alt"})
+
+
 def key_kind(name: str) -> str | None:
     """The key kind of a variable name in code: :func:`scanner.names.identifier_kind`, with a generic
-    record key kept only when its words name a unit (``id``, ``person_id``, ``pid``; not ``country_id``)."""
+    record key kept only when its words name a unit (``id``, ``person_id``, ``pid``; not ``country_id``),
+    and :data:`HERD_KIND` for a bare ``chr`` (``exclude_chr``) whose literals :func:`_literal` then checks."""
     kind = identifier_kind(name)
+    tokens = name_tokens(name)
+    if kind is None and "chr" in tokens and not _GENOME_WORDS.intersection(tokens):
+        return HERD_KIND
     if kind != "record key":
         return kind
-    tokens = name_tokens(name)
     if "".join(tokens) in GENERIC_IDS:
         return kind
     others = [t for t in tokens if t != "id" and not t.isdigit()]
@@ -379,11 +391,15 @@ def _literal(text: str, kind: str) -> int:
         digits = m.group(1)
         if int(digits) == 0:
             return 0
+        if kind == HERD_KIND:
+            return 1 if 5 <= len(digits) <= 6 else 0
         return 1 if kind != "direct identifier" or len(digits) >= 6 else 0
     m = _STRING.match(text)
     if m:
         if m.group(2):  # SAS date, time and name literals: '01jan2020'd, 'x'n
             return 0
+        if kind == HERD_KIND:
+            return 1 if re.fullmatch(r"[0-9]{5,6}", m.group(1)[1:-1]) else 0
         return 1 if _string_literal(m.group(1)[1:-1]) else 0
     return 0
 
