@@ -27,7 +27,7 @@ import functools
 import itertools
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,13 +193,15 @@ def named_totals(tables: Sequence[TextTable], titles: Sequence[str]) -> list[tup
     from scanner.loaders.base import SUPPRESSION_MARKER
     from scanner.names import is_margin_label
 
+    labels: list[_AreaLabels | None] | None = None  # (computed at the first table that needs them)
     out: list[tuple[int, int, TextTable]] = []
     for k, t in enumerate(tables):
         if k >= len(titles) or not titles[k].strip() or len(t.rows) < 2 \
                 or any(r and is_margin_label(r[0]) for r in t.rows) \
                 or not any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
-        for src, u, at, area in _area_rows(tables, titles, k):
+        labels = _area_labels(tables) if labels is None else labels
+        for src, u, at, area in _area_rows(tables, titles, k, labels):
             by_name = {_link_label(n): j for j, n in enumerate(u.names) if j > at}
             values = [area[j] if (j := by_name.get(_link_label(n))) is not None and j < len(area) else ""
                       for n in t.names[1:]]
@@ -212,28 +214,51 @@ def named_totals(tables: Sequence[TextTable], titles: Sequence[str]) -> list[tup
     return out
 
 
-def _area_rows(tables: Sequence[TextTable], titles: Sequence[str], k: int
-               ) -> Iterator[tuple[int, TextTable, int, list[str]]]:
-    """The other tables' one row each that names the area table ``k``'s title names ("Region Nordjylland" under
-    "... kommuner i Region Nordjylland"): ``(index, table, label column, row)``. The label column is the
-    table's first of text (after a pandas index: "0", "1", ...)."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class _AreaLabels:
+    """A table's label column (its first of text, after a pandas index: "0", "1", ...) and its rows' labels
+    that could name an area (no margin, at least three characters), with their words; computed once per table
+    for :func:`_area_rows`, which compares every table with every other."""
+
+    at: int
+    rows: tuple[tuple[list[str], str, frozenset[str]], ...]  # (row, label, the label's words)
+    # one word of each row's label (its least): a title names a row only when it holds that word
+    firsts: frozenset[str]
+
+
+def _area_labels(tables: Sequence[TextTable]) -> list[_AreaLabels | None]:
+    """:class:`_AreaLabels` of each table (None: no label column, a row of statistics, R's summary())."""
     from scanner.names import is_margin_label
 
+    out: list[_AreaLabels | None] = []
+    for u in tables:
+        at = next((c for c in range(len(u.names)) if any(
+            r[c].strip() and not _BARE_NUMBER.match(r[c].strip()) for r in u.rows if c < len(r))), None)
+        if at is None:
+            out.append(None)
+            continue
+        rows = tuple((r, label, frozenset(letters)) for r in u.rows
+                     if len(r) > at and r[at].strip() and not is_margin_label(r[at])
+                     and len(label := _link_label(r[at])) >= 3
+                     and (letters := re.findall(r"[^\W\d_]+", label)))
+        out.append(_AreaLabels(at, rows, frozenset(min(letters) for _, _, letters in rows)))
+    return out
+
+
+def _area_rows(tables: Sequence[TextTable], titles: Sequence[str], k: int, labels: Sequence[_AreaLabels | None]
+               ) -> Iterator[tuple[int, TextTable, int, list[str]]]:
+    """The other tables' one row each that names the area table ``k``'s title names ("Region Nordjylland" under
+    "... kommuner i Region Nordjylland"): ``(index, table, label column, row)``. ``labels``: :func:`_area_labels`
+    of ``tables``."""
     t = tables[k]
     words = set(re.findall(r"[^\W\d_]+", titles[k].lower()))
     own = {_link_label(r[0]) for r in t.rows if r and r[0]}
     for src, u in enumerate(tables):
-        if src == k:
+        if src == k or (found := labels[src]) is None or found.firsts.isdisjoint(words):
             continue
-        at = next((c for c in range(len(u.names)) if any(
-            r[c].strip() and not _BARE_NUMBER.match(r[c].strip()) for r in u.rows if c < len(r))), None)
-        if at is None:
-            continue  # (no label column: a row of statistics, R's summary(), names no area)
-        named = [r for r in u.rows if len(r) > at and r[at].strip() and not is_margin_label(r[at])
-                 and len(label := _link_label(r[at])) >= 3 and label not in own
-                 and (letters := set(re.findall(r"[^\W\d_]+", label))) and letters <= words]
+        named = [r for r, label, letters in found.rows if label not in own and letters <= words]
         if len(named) == 1:
-            yield src, u, at, named[0]
+            yield src, u, found.at, named[0]
 
 
 def _loose_name(name: str) -> str:
@@ -251,13 +276,15 @@ def omitted_from_total(tables: Sequence[TextTable], titles: Sequence[str]) -> li
     from scanner.loaders.base import SUPPRESSION_MARKER
     from scanner.names import is_margin_label
 
+    labels: list[_AreaLabels | None] | None = None  # (computed at the first table that needs them)
     out: list[Differenced] = []
     for k, t in enumerate(tables):
         if k >= len(titles) or not titles[k].strip() or len(t.rows) < 2 \
                 or any(r and is_margin_label(r[0]) for r in t.rows) \
                 or any(SUPPRESSION_MARKER.fullmatch(c.strip()) for r in t.rows for c in r[1:]):
             continue
-        for src, u, at, area in _area_rows(tables, titles, k):
+        labels = _area_labels(tables) if labels is None else labels
+        for src, u, at, area in _area_rows(tables, titles, k, labels):
             by_name = {_loose_name(n): j for j, n in enumerate(u.names) if j > at}
             whole = [j for j in range(at + 1, len(u.names)) if all(
                 (x := _number_text(r[j]) if j < len(r) else None) is not None and x.isdigit() for r in u.rows)]
@@ -1331,11 +1358,13 @@ def excluded_differences(tables: Sequence[TextTable], titles: Sequence[str]) -> 
     in any cell both publish (at least four). ``table`` holds the differences in the rows of the table that
     leaves the group out (``k``)."""
     out: list[Differenced] = []
+    excluding = [_EXCLUDING.search(title) is not None for title in titles]
+    # (a table of all names all: the others are compared only with those, as every pair is compared)
+    of_all = [bool(_ALL_WORDS.intersection(_title_words(title))) for title in titles]
     for k, t in enumerate(tables):
-        excluding = _EXCLUDING.search(titles[k]) is not None
         for other, u in enumerate(tables):
-            if other == k or _EXCLUDING.search(titles[other]) \
-                    or not (excluding or _all_word_swapped(titles[k], titles[other])):
+            if other == k or excluding[other] \
+                    or not (excluding[k] or (of_all[other] and _all_word_swapped(titles[k], titles[other]))):
                 continue
             found = _differences(t, u, whole_only=True)
             if found is None and (shared := _shared_columns(t, u)) is not None:
@@ -1373,14 +1402,23 @@ def _shared_columns(t: TextTable, u: TextTable, *, group_free: bool = False) -> 
                                rows=[[r[c] if c < len(r) else "" for c in keep] for r in t.rows])
 
 
+_ALL_WORDS = frozenset({"all", "alle", "alla", "kaikki", "samtliga", "samtlige"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_words(title: str) -> tuple[str, ...]:
+    """A title's words and numbers, case-folded, for :func:`_all_word_swapped` (a parenthesis adds a remark,
+    not a group: "(main analysis population)")."""
+    return tuple(re.findall(r"[^\W\d_]+|\d+", re.sub(r"\([^()]*\)", " ", title).casefold()))
+
+
 def _all_word_swapped(title: str, all_title: str) -> bool:
     """Whether ``all_title`` names all of something ("All births to exposed mothers") where ``title`` names one
     kind of it in the same words ("Singleton births to exposed mothers"): the same caption with the word for all
     swapped for one other word, or left out and words added, so ``title``'s table is a part of ``all_title``'s."""
-    # (a parenthesis adds a remark, not a group: "(main analysis population)")
-    words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"\([^()]*\)", " ", title).casefold())
-    all_words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"\([^()]*\)", " ", all_title).casefold())
-    alls = ("all", "alle", "alla", "kaikki", "samtliga", "samtlige")
+    words = _title_words(title)
+    all_words = _title_words(all_title)
+    alls = _ALL_WORDS
     rest = [w for w in all_words if w not in alls]
     if len(rest) < len(all_words) and not set(words) & set(alls) and len(rest) >= 2 and set(rest) <= set(words) \
             and len(words) > len(rest):
@@ -1562,19 +1600,34 @@ def _narrowed_tables(tables: Sequence[TextTable], titles: Sequence[str]) -> list
     compared. ``table`` holds the differences in the narrower table's rows."""
     words = [re.findall(r"[^\W_]+|[<>≤≥]", caption_of(t).lower()) for t in titles]
     captions = [caption_of(t) for t in titles]
+    # (what a caption is, once per table: every pair of tables is compared)
+    all_word = [_ALL_WORD.search(c) is not None for c in captions]
+    restricted = [_RESTRICTION.match(c) is not None for c in captions]
+
     def narrows(k: int, other: int) -> bool:
         if other == k or not words[k] or not words[other]:
             return False
+        if all_word[other] and not all_word[k] and restricted[k]:
+            return True  # (of all: "Med fuld opfølgning" beside "Alle inkluderede")
+        mine, theirs = words[k], words[other]
         shared = 0
-        while shared < min(len(words[k]), len(words[other])) and words[k][shared] == words[other][shared]:
+        while shared < min(len(mine), len(theirs)) and mine[shared] == theirs[shared]:
             shared += 1
-        rest = _rest_after_words(captions[k], shared)
-        prefixed = shared >= 4 and len(words[k]) > shared and _RESTRICTION.match(rest) is not None
-        of_all = _ALL_WORD.search(captions[other]) is not None and _ALL_WORD.search(captions[k]) is None \
-            and _RESTRICTION.match(captions[k]) is not None
-        return prefixed or of_all
+        return shared >= 4 and len(mine) > shared \
+            and _RESTRICTION.match(_rest_after_words(captions[k], shared)) is not None
 
-    found = (_first_difference(k, (o for o in range(len(tables)) if narrows(k, o)), tables, titles, group_free=True)
+    # (a caption narrows another only when the two share their first four words, or the other names all)
+    by_start: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for k, w in enumerate(words):
+        if len(w) >= 4:
+            by_start[tuple(w[:4])].append(k)
+    alls = [k for k, a in enumerate(all_word) if a]
+
+    def candidates(k: int) -> list[int]:
+        near = by_start.get(tuple(words[k][:4]), []) if len(words[k]) > 4 else []
+        return sorted({*near, *(alls if restricted[k] else ())})
+
+    found = (_first_difference(k, (o for o in candidates(k) if narrows(k, o)), tables, titles, group_free=True)
              for k in range(len(tables)))
     return [d for d in found if d is not None]
 
