@@ -193,6 +193,95 @@ def _aligned_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
     return [max(n - c, 0) for (_, n), c in zip(ends, counts, strict=True)]
 
 
+# A LaTeX cell's coefficient: "-0.142\sym{***}", "0.812$^{*}$", "11.41" (not "(0.0021)" under it).
+_LATEX_COEF = lazy_compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
+_LATEX_STARS = lazy_compile(r"\\sym\{[^}]*\}|\$\^\{[^}]*\}\$|\\\(\^\{[^}]*\}\\\)|\^\{[^}]*\}|[*$]")
+_LATEX_RULE = lazy_compile(r"^\s*\\(?:hline|midrule|toprule|cline|cmidrule)\b|^\s*\\begin\{tabular")
+
+
+def _latex_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
+    """Each model's residual degrees of freedom in a LaTeX regression table (esttab, estout, outreg2 as tex):
+    its observations less the coefficients in its column between the rule above the ``N`` row and the rule
+    under the header. Empty when the rows do not have the ``N`` row's columns."""
+    n_line = text[text.rfind("\n", 0, n_start) + 1:n_end]
+    cells = [c.strip().rstrip("\\").strip() for c in n_line.split("&")[1:]]
+    if not cells or not all(_N_ROW_CELL.match(c) for c in cells):
+        return []
+    ns = [_whole(c) for c in cells]
+    counts = [0] * len(ns)
+    top = text.rfind("\n", 0, n_start)
+    seen_body = False
+    for _ in range(400):
+        if top <= 0:
+            return []
+        start = text.rfind("\n", 0, top) + 1
+        line = text[start:top]
+        top = start - 1
+        if _LATEX_RULE.match(line):
+            if seen_body:
+                break  # the rule under the header
+            continue  # the rule above the N row
+        parts = line.split("&")
+        if len(parts) < 2:
+            continue  # "[1em]", a blank line
+        if len(parts) != len(ns) + 1:
+            return []
+        if not parts[0].strip() or _STAT_ROW.match(parts[0]):
+            continue  # a standard error's line under its coefficient, a statistic
+        seen_body = True
+        for k, cell in enumerate(parts[1:]):
+            value = _LATEX_STARS.sub("", cell.strip().rstrip("\\").strip()).strip()
+            if _LATEX_COEF.match(value):
+                counts[k] += 1
+    if not all(counts):
+        return []
+    return [max(n - c, 0) for n, c in zip(ns, counts, strict=True)]
+
+
+# The header of a printed model's coefficients: R's coxph ("coef exp(coef) se(coef)"), Stata's estimation table
+# ("| Coefficient  Std. err.", "| Haz. ratio", "| Odds ratio").
+_R_COEF_HEADER = lazy_compile(r"^[ \t]+coef[ \t]+exp\(coef\)[ \t]+se\(coef\)", re.M)
+_STATA_COEF_HEADER = lazy_compile(r"^[^|\n]*\|[ \t]+(?:Coefficient|Coef\.|Haz\. ratio|Odds ratio|IRR|RRR|exp\(b\)|"
+                                  r"Hazard ratio|Risk ratio|Rate ratio)\b", re.M)
+_STATA_COEF_ROW = lazy_compile(r"^[ \t]*\S[^|\n]*\|[ \t]+[-+]?(?:\d|\.\d)")
+_STATA_RULE = lazy_compile(r"^[ \t]*-{5,}[ \t]*$")
+_COEF_REACH = 30  # lines from a model's number of observations to its coefficients' header
+
+
+def _printed_coefficients(text: str, start: int, stata: bool) -> int:
+    """The coefficients of the model whose size is printed at ``start``: the rows of the first coefficient
+    table within :data:`_COEF_REACH` lines (R's coxph up to its blank line; Stata's up to its closing rule,
+    base levels and omitted terms not counted), 0 when there is none."""
+    window_end = start
+    for _ in range(_COEF_REACH):
+        nxt = text.find("\n", window_end + 1)
+        if nxt < 0:
+            window_end = len(text)
+            break
+        window_end = nxt
+    header = (_STATA_COEF_HEADER if stata else _R_COEF_HEADER).search(text, start, window_end)
+    if header is None:
+        return 0
+    body = text.find("\n", header.end())
+    if body < 0:
+        return 0
+    k = 0
+    for line in text[body + 1:body + 1 + 65536].split("\n"):
+        if stata:
+            if _STATA_RULE.match(line.replace("+", "-")):
+                if k:
+                    break
+                continue
+            if _STATA_COEF_ROW.match(line) and "(base)" not in line and "(omitted)" not in line \
+                    and "(empty)" not in line:
+                k += 1
+        else:
+            if not line.strip() or line.startswith("---"):
+                break
+            k += 1
+    return k
+
+
 def is_regression_text(text: str) -> bool:
     """Whether ``text`` has the marks of a regression table (stars, R-squared, standard errors...)."""
     return _REGRESSION_TABLE.search(text) is not None
@@ -240,9 +329,19 @@ def model_sizes(text: str, first_line: int = 1, *, regression: bool = False) -> 
     at: list[tuple[int, str, str, int]] = []  # (offset, what, size, value)
     # (a phrase's words are looked for first: a substring test costs a fraction of a regular expression's
     # scan, and most text holds no model output)
+    derived: list[tuple[int, str, str, int]] = []
     for pattern, what, size in _PHRASES:
         if _KEYS[id(pattern)] in text:
-            at.extend((m.start(), what, size, _whole(m.group(1))) for m in pattern.finditer(text))
+            for m in pattern.finditer(text):
+                at.append((m.start(), what, size, _whole(m.group(1))))
+                if what in ("Stata model", "R survival model") and size == "observations":
+                    # the observations less the coefficients listed: the residual degrees of freedom of a
+                    # model whose output prints none (a Cox model, a logit)
+                    k = _printed_coefficients(text, m.end(), what == "Stata model")
+                    if k:
+                        derived.append((m.start(), what, "residual_df", max(_whole(m.group(1)) - k, 0)))
+    printed = [offset for offset, _, size, _ in at if size == "residual_df"]
+    at.extend(d for d in derived if not any(abs(d[0] - p) <= 4096 for p in printed))
     headers = _ANOVA_HEADER.finditer(text) if ("Source" in text or "Sum of Squares" in text) else ()
     for header in headers:
         start = text.find("\n", header.end()) + 1
@@ -263,8 +362,10 @@ def model_sizes(text: str, first_line: int = 1, *, regression: bool = False) -> 
             rows.extend((label.start(), GROUP_COUNT, "observations", n)
                         for n in _other_sex_by_difference(text, label.start(), end if end >= 0 else len(text)))
         if cells:
+            stop = end if end >= 0 else len(text)
             rows.extend((label.start(), "regression table", "residual_df", df)
-                        for df in _aligned_residual_df(text, label.start(), end if end >= 0 else len(text)))
+                        for df in _aligned_residual_df(text, label.start(), stop)
+                        or _latex_residual_df(text, label.start(), stop))
     for label in _DF_ROW_LABEL.finditer(text):
         end = text.find("\n", label.end())
         cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())
