@@ -749,16 +749,31 @@ _PROSE_DOMINANCE = lazy_compile(
     r"(\d{1,3}(?:[.,]\d+)?)[\s~]*\\?(?:%|pct\.?|procent|percent|prosent|per cent)", re.IGNORECASE)
 
 
+# The share of one unit written as one ("Ett företag svarar för 90 % av omsättningen", "ett foretak står alene for
+# 89 prosent", "en enda parallellimportör (Orifarm) stod för 91 %", "one person holds about 91 % of the wealth",
+# "yksi yritys vastaa 91 prosenttia"): the largest unit's share (a sentence about one unit of many with a small
+# share is no dominance, and TAB002 judges the share against its limit).
+_ONE_OF_UNITS = (r"(?:one|a[ \t]+single|single|ett[ \t]+enda|en[ \t]+enda|ett[ \t]+enkelt|en[ \t]+enkelt|"
+             r"(?:é|e)n[ \t]+enkelt|(?:é|e)t[ \t]+enkelt|ett|et|én|ét|eitt|ei|yksi|yksittäinen|yksittainen)")
+_PROSE_ONE_DOMINANCE = lazy_compile(
+    r"(?<![\w-])" + _ONE_OF_UNITS + r"[ \t]+(?:\w+[ \t]+)?(?:" + _FIRM_NOUNS[3:-1]
+    + r"|\w*import(?:ø|ö|oe|o)r\w*|\w*export(?:ø|ö|oe|o)r\w*|\w*eksport(?:ø|oe|o)r\w*|persons?|personer|people|"
+    r"household|husstand|hushåll|hushold|henkilö|yritys|yhtiö|tehdas|tila|alus)\b"
+    r"(?:[^.%\n]|(?<=ca)\.|(?<=omkr)\.|(?<=approx)\.|(?<=appr)\.|(?<=ung)\.|(?<=mill)\.|(?<=mio)\.){0,90}?"
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)[\s~]*\\?(?:%|pct\.?|procent|percent|prosent|per cent)", re.IGNORECASE)
+
+
 def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
     """Shares of the largest one or two units written in a note's sentences ("the largest firm accounts for
     91 % of turnover"), as a table of such shares for the dominance rule (TAB002)."""
     rows: list[list[str]] = []
     lines: list[int] = []
-    for m in _PROSE_DOMINANCE.finditer(text):
-        rows.append([str(2 if m.group(1) else 1), m.group(2).replace(",", ".")])
-        lines.append(first_line + text.count("\n", 0, m.start()))
-        if len(rows) >= _PROSE_MAX_ROWS:
-            break
+    found = [(m.start(), "2" if m.group(1) else "1", m.group(2)) for m in _PROSE_DOMINANCE.finditer(text)]
+    found += [(m.start(), "1", m.group(1)) for m in _PROSE_ONE_DOMINANCE.finditer(text)
+              if not any(m.start() <= at < m.end() for at, _, _ in found)]
+    for at, units, share in sorted(found)[:_PROSE_MAX_ROWS]:
+        rows.append([units, share.replace(",", ".")])
+        lines.append(first_line + text.count("\n", 0, at))
     if not rows:
         return None
     # one table per number of units: the column's name says how many units its shares are of
