@@ -685,6 +685,11 @@ class SmallGroupOptions:
     #: groups with fewer observations than this (and not fewer than the blocking size) whose minimum or
     #: maximum is published (or a percentile that is one unit's value at the group's size): review; 0 turns it off
     review_below: int = 10
+    #: a published minimum or maximum of a group of any larger size (or a percentile that is its largest or
+    #: smallest value: a P99.9 of 400): review, once per table (Eurostat's output-checking guidelines class
+    #: maxima and minima as unsafe: each is one unit's own value); False (the default, Statistics Denmark's
+    #: rule of at least 3 units): only groups under `review_below`, and outlying extremes (EXT002)
+    review_any_size: bool = False
 
     def __post_init__(self) -> None:
         if self.min_group < 0:
@@ -722,7 +727,8 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     profile's threshold (the minimum and maximum are one unit's value in a group of any size; a checker who
     also blocks them in groups of, say, fewer than 10 sets 10; P1/P99 of fewer than 100 observations are
     the minimum and maximum too). `review_below` (10): the group size under which published extremes are
-    review (0: off).
+    review (0: off). `review_any_size` (false): true makes a published minimum or maximum of a larger group
+    review too, once per table (a site that checks every extreme by hand).
 
     References: Statistics Denmark, rules for sending results home (every published figure, minima,
     maxima and percentiles included, rests on at least 3 units); Eurostat, Guidelines for the checking of
@@ -783,6 +789,7 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         )
         return
     itemised = 0
+    large: tuple[Group, list[Stat]] | None = None  # the first larger group whose minimum or maximum is shown
     for group in iter_groups(table, layout):
         extremes = [s for s in group.stats if s.kind in EXTREMES and s.value is not None]
         if not extremes:
@@ -790,6 +797,10 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         small = [s for s in extremes if (n := group.size(s.stem)) is not None and 0 < n < limit]
         unknown = [s for s in extremes if group.size(s.stem) is None]
         if not small and not unknown:
+            if large is None and opts.review_any_size:
+                ones = [s for s in extremes if (n := group.size(s.stem)) is not None and n >= opts.review_below
+                        and _as_extreme(group, s)[0] is not None]
+                large = (group, ones) if ones else None
             few = [s for s in extremes if (n := group.size(s.stem)) is not None and limit <= n < opts.review_below
                    and (_as_extreme(group, s)[0] is not None or _middle_unit(s, n))]
             if few:
@@ -835,6 +846,19 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     if itemised > _MAX_ITEMISED:
         yield ctx.finding(f"{itemised - _MAX_ITEMISED:,} more groups show extremes of a small or unknown size.",
                           masking.note(f"{itemised:,} groups with extremes"), identity="more")
+    if large is not None and not itemised:
+        group, ones = large
+        first = min(ones, key=lambda s: s.row)
+        yield ctx.finding(
+            f"The table publishes minima or maxima ({_extreme_phrase(ones, layout.long)} of group "
+            f"({_where(group)}) and others): each is one unit's own value whatever the group's size, and the "
+            "largest or smallest is often an outlier a person can be recognised by. A person must judge whether "
+            "they may leave (or drop, top-code or replace them with a percentile such as P5/P95).",
+            masking.note(f"minima or maxima of groups of at least {opts.review_below} (review_any_size, "
+                         f"profile {profile.name})"),
+            row=first.row, column=first.column, cell=group.labels or None, severity=Severity.REVIEW,
+            identity="any-size",
+        )
 
 
 # A Table 1's row of a statistic with its range: "Alder, median (min–maks)", "Age, median [min, max]", "Liggetid,
