@@ -813,6 +813,12 @@ _SMALL_GROUP = lazy_compile(
 EXTREME_REVIEW_BELOW = 10
 
 
+# A method's number of neighbours, no group: "gennemsnit af de 5 nærmeste observationer" (a percentile averaged
+# over the observations around it, how statistics offices publish them safely), "the 5 nearest neighbours".
+_NEAREST = lazy_compile(r"(?i)\b(?:n(?:æ|ae|ä|a)rmeste|n(?:ä|a)rmaste|nearest|closest|l(?:ä|a)hint(?:ä|a)|"
+                        r"l(?:ä|a)himm(?:ä|a)n|neighbou?rs?|naboer|grannar)\b")
+
+
 def extremes_in_prose(text: str, first_line: int, review_below: int = EXTREME_REVIEW_BELOW) -> TextTable | None:
     """Extremes of a small group written in sentences ("Among the 5 self-employed mink farmers ..., the highest
     income was DKK 2.3 million"): the group's size stated in the sentence or the one before, under
@@ -833,7 +839,8 @@ def extremes_in_prose(text: str, first_line: int, review_below: int = EXTREME_RE
         previous = sentence
         # (not a bound: "at least 3 firms", "over 80 år")
         sizes = [int(g) for m in _SMALL_GROUP.finditer(window) for g in m.groups() if g
-                 and not _NOT_A_COUNT_BEFORE.search(window, max(0, m.start() - 20), m.start())]
+                 and not _NOT_A_COUNT_BEFORE.search(window, max(0, m.start() - 20), m.start())
+                 and not _NEAREST.search(m.group(0))]
         sizes = [n for n in sizes if 0 < n < review_below]
         if not sizes:
             continue

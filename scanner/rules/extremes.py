@@ -478,6 +478,7 @@ def _wide_layout(table: TableModel) -> SummaryLayout | None:
         cols.append(_Column(c, name))
     if not any(c.name.kind in (*EXTREMES, "sd", "variance", "mean") for c in cols):
         return None
+    cols = _mean_named_by_its_variable(table, cols)
     cols = [c for c in cols if c.name.kind != "size"] + _size_columns(table, cols)
     stems = {c.name.stem for c in cols if c.name.kind != "size"}
     # A size column names a variable only when a statistic of that variable is published (`income_N`
@@ -485,6 +486,26 @@ def _wide_layout(table: TableModel) -> SummaryLayout | None:
     cols = [_Column(c.info, StatName("size", None, c.name.stem if c.name.stem in stems else ""))
             if c.name.kind == "size" else c for c in cols]
     return SummaryLayout(columns=tuple(cols))
+
+
+def _mean_named_by_its_variable(table: TableModel, cols: list[_Column]) -> list[_Column]:
+    """``cols`` with the column just left of the one unnamed standard deviation read as its mean, when the table
+    names no mean and it names no statistic itself: "Løn (1.000 kr.) | Std.afv. | Min. | Maks." (a descriptive
+    table's mean is often named after its variable)."""
+    from scanner.table_model import ColumnKind
+
+    sds = [c for c in cols if c.name.kind == "sd" and not c.name.stem]
+    if len(sds) != 1 or any(c.name.kind == "mean" for c in cols) \
+            or not any(c.name.kind in ("min", "max") and not c.name.stem for c in cols):
+        return cols
+    at = next(k for k, c in enumerate(table.columns) if c is sds[0].info)
+    if at == 0:
+        return cols
+    left = table.columns[at - 1]
+    if left.kind is not ColumnKind.NUMERIC or left.is_count or any(c.info is left for c in cols) \
+            or stat_of(left.name) is not None or _size_column(left) is not None:
+        return cols
+    return [*cols, _Column(left, StatName("mean", None, ""))]
 
 
 # Words that make a column of dates its group's first or last date: "Første diagnosedato", "Earliest entry",
