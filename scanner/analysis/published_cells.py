@@ -2896,22 +2896,29 @@ def half_units(values: np.ndarray) -> np.ndarray:
 
 def _percent_within_groups(frame: pl.DataFrame, dims: list[str], pct: pl.Series, n: pl.Series) -> bool:
     """Whether the shares are each row's part of its group's total, the group the first label column's
-    ("metformiini;DPP-4-estäjä;4120;14,4": 4,120 of the 28,562 who started on metformin): the share is the
-    count's, and no share of it."""
+    ("metformiini;DPP-4-estäjä;4120;14,4": 4,120 of the 28,562 who started on metformin), the first few
+    label columns' or all but one ("2005;Sjælland;Beskæftiget;Ledig;28;3,6": a transition's share of all who
+    were employed in 2005 in Sjælland; "kommune;hustype;kvintil": a quintile's share of the household type):
+    the share is the count's, and no share of it."""
     import numpy as np
     import polars as pl
 
     if len(dims) < 2 or frame.height < 4:
         return False
-    totals = pl.DataFrame({"g": frame.get_column(dims[0]), "n": n}).select(
-        pl.col("n").sum().over("g")).to_series()
-    with_totals = totals.to_numpy().astype(float)
     values, shares = n.to_numpy().astype(float), pct.to_numpy().astype(float)
-    known = ~np.isnan(values) & ~np.isnan(shares) & (with_totals > 0)
-    if known.sum() < 4:
-        return False
-    close = np.abs(shares[known] - 100 * values[known] / with_totals[known]) <= 0.6
-    return bool(close.mean() >= _COLUMN_PERCENT_SHARE)
+    groupings = [dims[:k] for k in range(1, len(dims))]
+    groupings += [g for j in range(len(dims)) if (g := [d for k, d in enumerate(dims) if k != j]) not in groupings]
+    for by in groupings:
+        data = pl.DataFrame({**{f"g{k}": frame.get_column(d) for k, d in enumerate(by)}, "n": n})
+        totals = data.select(pl.col("n").sum().over([f"g{k}" for k in range(len(by))])).to_series()
+        with_totals = totals.to_numpy().astype(float)
+        known = ~np.isnan(values) & ~np.isnan(shares) & (with_totals > 0)
+        if known.sum() < 4:
+            continue
+        close = np.abs(shares[known] - 100 * values[known] / with_totals[known]) <= 0.6
+        if close.mean() >= _COLUMN_PERCENT_SHARE:
+            return True
+    return False
 
 
 def _column_percent(pct: pl.Series, n: pl.Series) -> bool:
