@@ -1440,6 +1440,9 @@ def _r_named_levels(par: list[_Line], what: str) -> ListedTable | None:
                   labelled=1)
 
 
+_LEVEL_TOKEN = lazy_compile(r"^(?:[<>≤≥]?\d+\+?|\d+[-–]\d+)$")
+
+
 def _r_level_header(par: list[_Line], what: str) -> ListedTable | None:
     """An R two-way ``table()`` printed without its variables' names (``table(df$region, df$sex)``) whose
     column levels are numbers: the first line holds only the levels ("1  2"), indented past the row labels
@@ -1448,7 +1451,8 @@ def _r_level_header(par: list[_Line], what: str) -> ListedTable | None:
         return None
     head = par[0].text.rstrip()
     indent = len(head) - len(head.lstrip())
-    if not _INT_TOKENS.match(head) or not all(_is_data(x.text) for x in par[1:]):
+    # (levels as numbers, an open class among them: "1  2  3  4+", "<18  18-64  65+")
+    if not all(_LEVEL_TOKEN.match(t) for t in head.split()) or not all(_is_data(x.text) for x in par[1:]):
         return None
     label_end = max(len(x.text) - len(x.text.lstrip()) + len(x.text.split()[0]) for x in par[1:])
     if indent <= label_end:

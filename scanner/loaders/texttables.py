@@ -2181,7 +2181,31 @@ def is_header_row(first: list[str], below: list[list[str]]) -> bool:
     from scanner.loaders.dialect import levels_over_labels
 
     labels = [r[0] if r else "" for r in below]
-    return _is_header(first) or levels_over_labels(first, labels) or _years_over_labels(first, labels)
+    return _is_header(first) or levels_over_labels(first, labels) or _years_over_labels(first, labels) \
+        or _steps_over_labels(first, labels)
+
+
+# The name over a table's label column when its columns are points in time: "Strata | 0 | 1 | 2" (a risk table's
+# years), "Tid (år)", "Months".
+_TIME_WORD = lazy_compile(r"(?i)^(?:strata|stratum|time|tid|aika|years?|months?|weeks?|days?|år|måneder|"
+                          r"månader|m(?:å|a)ned|uger|veckor|uker|dage|dagar|dager|vuotta|kuukautta|follow[- ]?up|"
+                          r"opfølgning|uppföljning|oppfølging|seuranta|number at risk|at risk|i risiko|i risk)\b")
+
+
+def _steps_over_labels(first: list[str], labels: list[str]) -> bool:
+    """Points in time as column names over rows of text labels ("Strata  0  1  2  3  4  5  6" over a risk
+    table's "lakemedel=Apixaban 71204 ..."): a name over the label column, then three or more whole numbers
+    evenly spaced and increasing, from 0 or under a word for time."""
+    if len(first) < 4 or not first[0].strip() or _NUMBERISH.match(first[0].strip()):
+        return False
+    cells = [c.strip() for c in first[1:]]
+    if not all(re.fullmatch(r"\d{1,4}", c) for c in cells):
+        return False
+    steps = [int(b) - int(a) for a, b in itertools.pairwise(cells)]
+    if not steps or steps[0] <= 0 or any(d != steps[0] for d in steps):
+        return False
+    return (cells[0] == "0" or _TIME_WORD.match(first[0].strip()) is not None) and len(labels) >= 2 \
+        and all(v.strip() and not _NUMBERISH.match(v.strip()) for v in labels)
 
 
 def _years_over_labels(first: list[str], labels: list[str]) -> bool:
