@@ -903,7 +903,7 @@ def analyse(
     _counts_in_brackets(raw, columns, source.meta.title)
     for col in columns:
         col.statistic = None if col.period_header or (_TOP_GROUP.search(col.name) and _COUNT_FIRST.match(col.name)) \
-            or col.name in source.meta.counts else statistic_kind(col.name)
+            or _COUNT_OF_TOP.match(col.name) or col.name in source.meta.counts else statistic_kind(col.name)
         if col.statistic is None and col.percent == "all":
             col.statistic = "share"  # every value written as a percentage
     _settle_statistics(columns)
@@ -1226,6 +1226,9 @@ _CLASS_PREFIX = lazy_compile(r"(?i)lav|høj|hoej|høy|hoy|låg|lag|hög|hog|low|
 _TOP_GROUP = lazy_compile(r"(?i)\b(?:top|topp|toppen|øverste|översta|ylin|ylimmän)\s*\d+(?:[.,]\d+)?\s*"
                           r"(?:%|pct\.?|procent|prosent|percent)")
 _COUNT_FIRST = lazy_compile(r"(?i)^\s*(?:antal|antall|antalet|number|no\.|n|lkm|lukumäärä)\b")
+# A count of the units in a top group, as code names it: "n_top1_land", "antal_top1", "count_top10_pct".
+_COUNT_OF_TOP = lazy_compile(r"(?i)^\s*(?:antal|antall|antalet|number|num|no|n|lkm|lukumaara|lukumäärä|count)[\s_]+"
+                             r"(?:[^\W\d_]+[\s_]+)?top_?\d")
 
 
 # Compound names of a code column, as Nordic languages write them in one word: "regionskode",
@@ -1515,6 +1518,9 @@ def _max_at_most(sample: pl.DataFrame, c: ColumnInfo, top: float) -> bool:
     return bool(values) and max(values) <= top
 
 
+_DESCRIBE_PERCENT = lazy_compile(r"^\d{1,2}(?:\.\d+)?%$")
+
+
 def _settle_statistics(columns: list[ColumnInfo]) -> None:
     """Keep a weak model-output name ("B", "SE", "t") as a statistic only when a column with an
     unmistakable model-output name ("Estimate", "Std. Error", "Pr(>|t|)") is in the same table, and short
@@ -1529,6 +1535,12 @@ def _settle_statistics(columns: list[ColumnInfo]) -> None:
             {level(c) for c in short}):
         for c in short:
             c.statistic = None
+    # pandas' describe() (turned so that the statistics are columns): "count | mean | std | min | 25% | 50% | 75%"
+    lowered = {c.name.strip().lower() for c in columns}
+    if "count" in lowered and lowered & {"mean", "std"}:
+        for c in columns:
+            if c.statistic is None and _DESCRIBE_PERCENT.match(c.name.strip()):
+                c.statistic = "percentile"
     def weak(c: ColumnInfo) -> bool:
         # the lowest line of a header over several lines names the statistic (esttab's "Mand | b": its
         # cells() label row under the column titles)

@@ -1815,9 +1815,16 @@ _TOP_OF_PERSONS = lazy_compile(r"(?i)patient|potila|person|henkil|indkomst|inkom
                                r"förmögenhet|wealth|cost|kostnad|omkostning|kustannu|earn")
 
 
-def _top_percent(name: str) -> float | None:
+# A count of persons or households, the units a top percentile group is of (firms' "top 1" is the largest firm).
+_PERSONS_COUNTED = lazy_compile(r"(?i)person|individ|indbygger|innbygger|invånare|invanare|asukas|asukk|henkil|"
+                                r"husstand|hushåll|hushall|hushold|household|asuntokun|skatteyder|skattyter|"
+                                r"taxpayer|patient|potila|people")
+
+
+def _top_percent(name: str, of_persons: bool = False) -> float | None:
     """The x of a column's "top x %" ("top01" is 0.1, "top_0_1" and "top 0,1" too), or None (none, or the
-    x largest units: "top2_share" beside the firms)."""
+    x largest units: "top2_share" beside the firms). ``of_persons``: the table counts persons or households
+    ("antal_personer"), so "top1_andel_pct" is the top 1 %'s share, not the largest unit's."""
     m = _TOP_PERCENT.search(name)
     if m is None:
         return None
@@ -1825,7 +1832,7 @@ def _top_percent(name: str) -> float | None:
     fraction = digits.startswith("0")
     if "." not in digits and len(digits) > 1 and fraction:
         digits = "0." + digits[1:]  # "top01": 0.1 %
-    if not (fraction or _PERCENT_NEXT.match(name[m.end(1):]) or _TOP_OF_PERSONS.search(name)):
+    if not (fraction or of_persons or _PERCENT_NEXT.match(name[m.end(1):]) or _TOP_OF_PERSONS.search(name)):
         return None
     x = float(digits)
     return x if 0 < x < 100 else None
@@ -1840,10 +1847,13 @@ def _small_top_groups(table: TableModel, profile: Profile, dims: list[str], resu
 
     from scanner.table_model import ColumnKind
 
+    size = _size_column(table)
+    if size is None:
+        return
+    of_persons = _PERSONS_COUNTED.search(size) is not None
     tops = [(c, x) for c in table.columns if c.kind is ColumnKind.NUMERIC and not c.is_count
-            and (x := _top_percent(c.name)) is not None]
-    size = _size_column(table) if tops else None
-    if not tops or size is None:
+            and (x := _top_percent(c.name, of_persons)) is not None]
+    if not tops:
         return
     frame = table.sample
     n = frame.get_column(size).cast(float).to_numpy().astype(float)
