@@ -1009,21 +1009,27 @@ def _classes_of_a_total(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None
     """Columns named like statistics ("Barn D1" .. "Barn D10", deciles; "Q1" .. "Q4") whose whole numbers add
     up to the row's "Totalt" on every row are the classes of a crosstab (a decile mobility matrix), their
     cells counts: they are no statistics."""
-    named = [c for c in columns if c.kind is ColumnKind.NUMERIC and c.statistic in (None, "percentile", "estimate")
-             and c.integral and not is_margin_label(c.name)]
     totals = [c for c in columns if c.kind is ColumnKind.NUMERIC and c.integral and c.statistic is None
               and is_margin_label(c.name)]
-    if len(named) < 2 or len(totals) != 1 or sample.height < 2:
+    if len(totals) != 1 or sample.height < 2:
         return
     import numpy as np
 
-    parts = np.column_stack([sample.get_column(c.name).cast(pl.Float64).to_numpy() for c in named])
     total = sample.get_column(totals[0].name).cast(pl.Float64).to_numpy()
-    ok = ~np.isnan(parts).any(axis=1) & ~np.isnan(total)
-    if ok.sum() >= 2 and np.allclose(parts[ok].sum(axis=1), total[ok], atol=0.5):
-        for c in named:
-            c.statistic = None
-            c.class_of_total = True
+    # (a class named like a share, with the others: "Almen | Andel | Ejer | Privat | Total", Danish tenure's
+    # cooperative housing "andel"; tried first, then without it)
+    for kinds in ((None, "percentile", "estimate", "share"), (None, "percentile", "estimate")):
+        named = [c for c in columns if c.kind is ColumnKind.NUMERIC and c.statistic in kinds
+                 and c.integral and not is_margin_label(c.name)]
+        if len(named) < 2:
+            continue
+        parts = np.column_stack([sample.get_column(c.name).cast(pl.Float64).to_numpy() for c in named])
+        ok = ~np.isnan(parts).any(axis=1) & ~np.isnan(total)
+        if ok.sum() >= 2 and np.allclose(parts[ok].sum(axis=1), total[ok], atol=0.5):
+            for c in named:
+                c.statistic = None
+                c.class_of_total = True
+            return
 
 
 #: A sample up to this many rows is measured in plain Python, not by Polars queries: a Polars query costs
@@ -1844,7 +1850,7 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         tokens = name_tokens(c.name)
         if c.statistic in _STATISTICS and not c.embedded:
             continue
-        if _not_count_name(tokens, not_count_words, c.name) and not c.period_header \
+        if _not_count_name(tokens, not_count_words, c.name) and not c.period_header and not c.class_of_total \
                 and not _is_category_header(c.name) and c.name not in wide_levels \
                 and not (c.embedded and COUNT_WITH_PERCENT.match(c.name)):
             continue  # (a level of a wide table is a class, "Aldersgruppe | 0-5 år": its cells are counts)
