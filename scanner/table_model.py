@@ -1009,8 +1009,9 @@ def _classes_of_a_total(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None
     """Columns named like statistics ("Barn D1" .. "Barn D10", deciles; "Q1" .. "Q4") whose whole numbers add
     up to the row's "Totalt" on every row are the classes of a crosstab (a decile mobility matrix), their
     cells counts: they are no statistics."""
+    # (a code's name for the total: "i_alt", "total_n" is no margin's)
     totals = [c for c in columns if c.kind is ColumnKind.NUMERIC and c.integral and c.statistic is None
-              and is_margin_label(c.name)]
+              and is_margin_label(c.name.replace("_", " "))]
     if len(totals) != 1 or sample.height < 2:
         return
     import numpy as np
@@ -1020,16 +1021,22 @@ def _classes_of_a_total(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None
     # cooperative housing "andel"; tried first, then without it)
     for kinds in ((None, "percentile", "estimate", "share"), (None, "percentile", "estimate")):
         named = [c for c in columns if c.kind is ColumnKind.NUMERIC and c.statistic in kinds
-                 and c.integral and not is_margin_label(c.name)]
-        if len(named) < 2:
-            continue
-        parts = np.column_stack([sample.get_column(c.name).cast(pl.Float64).to_numpy() for c in named])
-        ok = ~np.isnan(parts).any(axis=1) & ~np.isnan(total)
-        if ok.sum() >= 2 and np.allclose(parts[ok].sum(axis=1), total[ok], atol=0.5):
-            for c in named:
-                c.statistic = None
-                c.class_of_total = True
-            return
+                 and c.integral and c is not totals[0] and not is_margin_label(c.name)]
+        # all of them, or the run of them just left of the total (a code column first: "sognekode;sogn;alder_90
+        # ..alder_100;i_alt")
+        left = [c for c in named if c.index < totals[0].index]
+        run = [c for k, c in enumerate(left) if all(o.index == c.index + j + 1 for j, o in enumerate(left[k + 1:]))
+               and left[-1].index == totals[0].index - 1]
+        for classes in (named, *(run[k:] for k in range(len(run) - 1))):
+            if len(classes) < 2:
+                continue
+            parts = np.column_stack([sample.get_column(c.name).cast(pl.Float64).to_numpy() for c in classes])
+            ok = ~np.isnan(parts).any(axis=1) & ~np.isnan(total)
+            if ok.sum() >= 2 and np.allclose(parts[ok].sum(axis=1), total[ok], atol=0.5):
+                for c in classes:
+                    c.statistic = None
+                    c.class_of_total = True
+                return
 
 
 #: A sample up to this many rows is measured in plain Python, not by Polars queries: a Polars query costs
