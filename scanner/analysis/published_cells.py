@@ -475,7 +475,7 @@ def splits_rows(frame: pl.DataFrame, names: list[str]) -> bool:
 
 
 def _size_column(table: TableModel) -> str | None:
-    sized = _sized_columns(table)
+    sized = _sized_columns(table) or _units_first(table)
     if len(sized) > 1:
         total = _total_of_parts(table, sized)
         if total is not None:
@@ -490,6 +490,17 @@ def _size_column(table: TableModel) -> str | None:
             return tied[0]  # (PROC MEANS' "N Obs" and "N": one size twice, no missing values)
         return big[1] if len(tied) == 1 else None
     return sized[0].name if sized else None
+
+
+def _units_first(table: TableModel) -> list[ColumnInfo]:
+    """The one count column whose name starts with the units it counts, a qualifier after them
+    ("husstande_nybyg_2018_2020": households in new builds), when no column is named as a group's size: the
+    group its shares beside it are of (40 % of 5 households is 2)."""
+    from scanner.names import name_tokens
+
+    units = [c for c in table.counts if (tokens := [t for t in name_tokens(c.name) if not t.isdigit()])
+             and tokens[0] in _SIZE_TOKENS and tokens[0] not in _GENERIC_SIZE_WORDS and len(tokens) <= 3]
+    return units if len(units) == 1 and len(table.counts) == 1 else []
 
 
 def _total_of_parts(table: TableModel, sized: list[ColumnInfo]) -> str | None:
