@@ -1199,3 +1199,21 @@ def test_plotly_traces_named_after_single_units(tmp_path: Path, unit: bool) -> N
         assert result.verdict is Verdict.FAIL and of(result, "FIG001"), _detail(result)
     else:
         assert "FIG001" not in rules(result), _detail(result)
+
+
+def test_plotly_box_from_precomputed_statistics_passes(tmp_path: Path) -> None:
+    # a box drawn from q1, median, q3 and fences computed before: one value per box, no raw values (its figure
+    # carries its data: FIG002 info, nothing flagged)
+    traces = [{"type": "box", "name": name, "q1": [q1], "median": [220], "q3": [q3], "lowerfence": [150],
+               "upperfence": [300], "x": [name], "hovertext": [f"n={n}"]}
+              for name, q1, q3, n in (("<30", 150, 220, 38), ("30-49", 220, 300, 171))]
+    page = tmp_path / "dosis_egfr.html"
+    page.write_text('<html><body><div id="plot"></div><script>Plotly.newPlot("plot", '
+                    f'{json.dumps(traces)}, {{"title": "Dose by eGFR"}});</script></body></html>', encoding="utf-8")
+    f = scan(page)
+    assert f.verdict is Verdict.PASS and not rules(f), _detail(f)
+    # the same boxes over raw values carry one value per patient
+    raw = [{"type": "box", "name": "<30", "y": [150, 220, 220, 300, 150, 220, 110, 220]}]
+    page.write_text('<html><body><div id="plot"></div><script>Plotly.newPlot("plot", '
+                    f'{json.dumps(raw)}, {{}});</script></body></html>', encoding="utf-8")
+    assert "FIG002" in rules(scan(page))

@@ -1457,6 +1457,11 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
     ds.unit_values = _UNIT_TRACES.get(kind, "")
     if kind == "box" and trace.get("boxpoints") is False and not any(len(v) > 1 for v in columns.values()):
         ds.unit_values = ""
+    boxes = len(_column(trace.get("median")) or []) if kind == "box" else 0
+    if boxes and "q1" in trace and "q3" in trace and not any(len(v) > boxes for v in columns.values()):
+        # a box drawn from statistics computed before (plotly's q1, median, q3, fences): one value per box, no
+        # raw values
+        ds.unit_values = ""
     mode = str(trace.get("mode", ""))
     if kind in ("scatter", "scattergl", "scatter3d", "scatterpolar", "scattergeo", "scattermapbox") and (
             "markers" in mode or (not mode and max((len(v) for v in columns.values()), default=0) < 20)):
