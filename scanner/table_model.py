@@ -1940,6 +1940,12 @@ def _measure_label_counts(model: TableModel, count_words: frozenset[str], not_co
         if m.role is not Role.DIMENSION or m.kind is not ColumnKind.TEXT or not 2 <= m.distinct <= _MAX_MEASURE_LABELS:
             continue
         labels = [v for v in sample.get_column(m.name).unique().to_list() if isinstance(v, str) and v.strip()]
+        if len(labels) >= 2 and all(_is_statistic_label(v) for v in labels):
+            # every row a statistic ("alder (median)", "charlson (median)" over "fp | alle_test"): the columns
+            # hold no counts
+            for c in values:
+                c.is_count = False
+            return
         counted, other, unnamed = set(), set(), set()
         for v in labels:
             tokens = name_tokens(v)
