@@ -3306,6 +3306,49 @@ def _space_delimited(paragraph: list[tuple[int, str]]) -> TextTable | None:
     return TextTable(unique_names(fields[0]), fields[1:], lines[1][0], "whitespace", tuple(n for n, _ in lines[1:]))
 
 
+# scikit-learn's classification_report(): its header, then a row per class (label, precision, recall, f1, support).
+_REPORT_HEADER = lazy_compile(r"^[ \t]+precision[ \t]+recall[ \t]+f1-score[ \t]+support[ \t]*$")
+_REPORT_ROW = lazy_compile(r"^[ \t]*(\S.*?)[ \t]+(\d*\.\d+|nan)[ \t]+(\d*\.\d+|nan)[ \t]+(\d*\.\d+|nan)"
+                           r"[ \t]+(\d+)[ \t]*$")
+_REPORT_SUMMARY = lazy_compile(r"^[ \t]*(?:accuracy|micro avg|macro avg|weighted avg|samples avg)\b")
+
+
+def _classification_reports(text: str, first_line: int) -> tuple[list[TextTable], str]:
+    """scikit-learn's ``classification_report()`` as printed: each class's support is a count of its units
+    (true instances), and its recall times the support the units classified right, the rest those missed (a
+    recall of 0.67 of 3 is 2 and 1). A table per report, its class rows only (the averages' support is the
+    total); the text returned without those lines (blank in their place, so that lines keep their numbers)."""
+    lines = text.split("\n")
+    tables: list[TextTable] = []
+    k = 0
+    while k < len(lines):
+        if not _REPORT_HEADER.match(lines[k]):
+            k += 1
+            continue
+        rows: list[list[str]] = []
+        at: list[int] = []
+        j = k + 1
+        while j < len(lines) and (not lines[j].strip() or (_REPORT_ROW.match(lines[j])
+                                                            and not _REPORT_SUMMARY.match(lines[j]))):
+            m = _REPORT_ROW.match(lines[j])
+            if m is not None:
+                label, _, recall, _, support = m.groups()
+                n = int(support)
+                right = float(recall) * n if recall != "nan" else float("nan")
+                # (the recall is rounded to its printed decimals: the count only when that pins one number)
+                half = 0.5 * 10 ** -len(recall.split(".")[1]) * n if recall != "nan" else 1.0
+                whole = round(right) if right == right and abs(right - round(right)) + half < 0.5 else None
+                rows.append([label, *m.groups()[1:], *(("", "") if whole is None else (str(whole), str(n - whole)))])
+                at.append(first_line + j)
+                lines[j] = ""
+            j += 1
+        if rows:
+            names = ["class", "precision", "recall", "f1-score", "support", "n classified right", "n missed"]
+            tables.append(TextTable(names, rows, at[0], "classification-report", tuple(at)))
+        k = j
+    return tables, "\n".join(lines)
+
+
 def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     text = box_drawn_as_pipes(strip_output_prefix(text))
     if "```" in text or "~~~" in text:
@@ -3322,6 +3365,9 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     if "risk" in text or "RISK" in text or "Risk" in text or "risiko" in text:
         yield from _risk_tables(text, first_line)
         yield from _at_risk_rows(text, first_line)
+    if "f1-score" in text and "support" in text:
+        reports, text = _classification_reports(text, first_line)
+        yield from reports
     if "node)" in text or "|--- " in text:
         from scanner.loaders.trees import tree_tables
 
