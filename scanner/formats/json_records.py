@@ -98,6 +98,21 @@ _OUTLIER_NAMES = lazy_compile(r"(?i)fliers|outliers?|out|extremes?|extreme[_ ]va
 _BARE_LIST_MIN = 20
 
 
+def _grouped_keys(data: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Lists of values under several names, one at least a key's ({"dubblett_lopnr": [1048213, ...],
+    "utvandrad_fore_index": [5830416, ...]}: the persons excluded, by reason), as one column of the values
+    named by that key, beside the name each came under; None otherwise (lists of other values stay unread)."""
+    from scanner.names import identifier_kind
+
+    if len(data) < 2 or not all(isinstance(v, list) and v and all(isinstance(x, _SCALAR) for x in v)
+                                for v in data.values()):
+        return None
+    keys = [k for k in data if identifier_kind(k) in ("register key", "direct identifier")]
+    if not keys:
+        return None
+    return [{"group": name, keys[0]: x} for name, values in data.items() for x in values]
+
+
 def _frame_layouts(data: dict[str, Any]) -> Any:
     """A data frame written by pandas ``to_json`` in its other layouts, as records: ``{"data": [...]}`` (one
     key; with ``"schema"``: orient="table"), orient="split" (``columns``, ``index``, ``data``), and a
@@ -119,6 +134,9 @@ def _frame_layouts(data: dict[str, Any]) -> Any:
         return [dict(zip(data, row, strict=True)) for row in zip(*lists, strict=True)]
     if len(data) == 1 and isinstance(next(iter(data.values())), list):
         return next(iter(data.values()))  # {"data": [...]}
+    keyed = _grouped_keys(data)
+    if keyed is not None:
+        return keyed
     nested = [(k, v) for k, v in data.items() if not isinstance(v, _SCALAR)]
     if len(nested) == 1 and len(data) > 1:
         # the table under one key beside scalar metadata: {"title": ..., "unit": ..., "data": {...}}; a list
