@@ -89,6 +89,8 @@ class SmallCell:
     hidden_category: bool = False
     #: users a rate of defined daily doses per 1,000 and the doses per user give back (the doses' column)
     ddd_users: str = ""
+    #: a row's count less the "of which" rows under it ("of which Byen København", ...): the units in none
+    of_which_rows: bool = False
 
 
 @dataclass(slots=True)
@@ -563,6 +565,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _cumulative_percent_steps(table, profile, dims, result)
     _rest_of_count_and_share(table, profile, dims, result)
     _nested_periods(table, profile, dims, result)
+    _of_which_rows(table, profile, dims, result)
     size = _size_column(table)
     # one count named as a count ("Antal disputerade 2000-2015", "Antal genotypede") and no other: the units
     # that shares beside it are of ("Andel företagare 2019 (%)"; a column percentage of it is told apart below),
@@ -2104,6 +2107,42 @@ _GENERIC_COUNT = lazy_compile(r"(?i)antal|antall|lukumäärä|lkm|n|count|number
 # menn", "Därav", "Of which: women", "Josta naisia"): the total minus the part is the rest, a count too.
 # (written as a variable's name too: "darav_kvinnor", "heraf_maend", "of_which_women")
 _SUBSET = lazy_compile(r"^\s*(?:" + OF_WHICH_WORDS + r")(?![^\W_])", re.IGNORECASE)
+
+
+def _of_which_rows(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """Rows labelled as parts of the row above them ("Region Hovedstaden" over "of which Byen København", "of
+    which Københavns omegn", "of which Nordsjælland"; "heraf", "varav", "josta"): the row's count less its parts
+    is the units in none of them (Bornholm's 2, "not shown due to small numbers"), a count like any other. Each
+    count column; a rest under the threshold (and above 0) is a small cell at the parent's row."""
+    import numpy as np
+    import polars as pl
+
+    from scanner.table_model import ColumnKind
+
+    if not dims or not table.sample_complete or table.sample.height > _LABEL_SCAN_MAX_ROWS:
+        return
+    frame = table.sample
+    label = next((d for d in dims if frame.get_column(d).dtype == pl.String), None)
+    if label is None:
+        return
+    labels = _row_labels(frame, label)
+    parts = [bool(_SUBSET.match(v)) for v in labels]
+    if not any(parts):
+        return
+    groups: dict[int, list[int]] = {}
+    parent: int | None = None
+    for k, part in enumerate(parts):
+        if not part:
+            parent = k
+        elif parent is not None:
+            groups.setdefault(parent, []).append(k)
+    counts = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c.is_count and c.name not in dims]
+    for col in counts:
+        values = frame.get_column(col.name).cast(float).to_numpy()
+        rows = [p for p, kids in groups.items()
+                if not np.isnan(values[p]) and not np.isnan(values[kids]).any()
+                and 0 < values[p] - values[kids].sum() < profile.threshold]
+        _add_small(result, frame, dims, rows, col.name, of_which_rows=True)
 
 
 # A column of the same units less a group ("Anställda exkl. offentlig sektor" beside "Samtliga anställda",

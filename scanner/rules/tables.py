@@ -198,6 +198,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             what = (f"the rest of the total in column {masking.mask_name(cell.subset_of)!r} (the total minus this "
                     f"'of which' part) that counts {rule_text}")
             derived = ", total minus its part"
+        elif cell.of_which_rows:
+            what = (f"a count whose 'of which' rows under it leave {rule_text} (the row less its parts: the units "
+                    "in none of them)")
+            derived = ", row minus its 'of which' rows"
         elif cell.gap:
             what = (f"a total that exceeds the sum of its cells by {rule_text}: a category left out of the table "
                     "(missing, other) holds a small count" + (", unless the total is not their sum; a person "
