@@ -3349,6 +3349,31 @@ def _classification_reports(text: str, first_line: int) -> tuple[list[TextTable]
     return tables, "\n".join(lines)
 
 
+_LGBM_TREE = lazy_compile(r"(?m)^Tree=(\d+)[ \t]*$")
+_LGBM_LEAF_COUNT = lazy_compile(r"(?m)^leaf_count=([\d \t]+)$")
+#: Leaves of a LightGBM model read as a table (a model of thousands of trees is judged on its first ones).
+_LGBM_MAX_LEAVES = 200_000
+
+
+def _lightgbm_leaves(text: str, first_line: int) -> Iterator[TextTable]:
+    """A LightGBM model saved as text (``booster.save_model()``): each tree's ``leaf_count=`` line is the number
+    of training units in each leaf, whose ``leaf_value`` their outcomes make (a leaf of one patient carries that
+    patient's outcome), as one table of tree, leaf and count."""
+    trees = [(m.start(), m.group(1)) for m in _LGBM_TREE.finditer(text)]
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for m in _LGBM_LEAF_COUNT.finditer(text):
+        tree = next((t for at, t in reversed(trees) if at < m.start()), "?")
+        line = first_line + text.count("\n", 0, m.start())
+        for leaf, n in enumerate(m.group(1).split()):
+            rows.append([f"tree {tree}", f"leaf {leaf}", n])
+            lines.append(line)
+        if len(rows) >= _LGBM_MAX_LEAVES:
+            break
+    if rows:
+        yield TextTable(["tree", "leaf", "n training units"], rows, lines[0], "lightgbm-leaves", tuple(lines))
+
+
 def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     text = box_drawn_as_pipes(strip_output_prefix(text))
     if "```" in text or "~~~" in text:
@@ -3368,6 +3393,8 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
     if "f1-score" in text and "support" in text:
         reports, text = _classification_reports(text, first_line)
         yield from reports
+    if "leaf_count=" in text and "Tree=" in text:
+        yield from _lightgbm_leaves(text, first_line)
     if "node)" in text or "|--- " in text:
         from scanner.loaders.trees import tree_tables
 
