@@ -578,6 +578,28 @@ def _py_values(par: list[_Line], command: str, what: str) -> list[ListedTable]:
                         Origin.LISTING, f"{what} of a column's values")]
 
 
+# A NumPy matrix printed: "array([[38,  2],", "[[6012  811]".
+_PY_MATRIX = lazy_compile(r"^\s*(?:array\(\s*)?\[\s*\[\s*[-+]?\d")
+
+
+def _py_count_matrix(par: list[_Line], what: str) -> list[ListedTable]:
+    """A square matrix of whole numbers as NumPy prints it (``confusion_matrix()``: ``array([[38, 2], [7, 4]])``):
+    a cross-table of counts, true classes by predicted ones. Not a matrix of decimals (correlations, weights),
+    negative numbers or another shape."""
+    text = " ".join(x.text for x in par).strip()
+    if "." in re.sub(r"dtype=\w+", "", text):
+        return []
+    rows = [[v for v in re.split(r"[\s,]+", body.strip()) if v]
+            for body in re.findall(r"\[\s*([-+\d\s,]+?)\s*\]", text)]
+    n = len(rows)
+    if n < 2 or any(len(r) != n for r in rows) or not all(re.fullmatch(r"\d+", v) for r in rows for v in r):
+        return []
+    names = ["true class", *(f"predicted {k}" for k in range(n))]
+    table = TextTable(names, [[f"class {k}", *r] for k, r in enumerate(rows)], par[0].number, "numpy-matrix")
+    lines = tuple(par[min(k, len(par) - 1)].number for k in range(n))
+    return [ListedTable(table, lines, Origin.TABULATION, f"{what}: a square matrix of counts")]
+
+
 # Values that are statistics of groups, not units' own: "df.groupby('kom')['n'].sum().tolist()".
 _PY_AGGREGATE = lazy_compile(r"\.(?:groupby|group_by|agg|aggregate|sum|mean|median|count|size|value_counts|describe|"
                              r"quantile|std|var|pivot_table|pivot|crosstab|nunique|cumsum|resample|rolling)\(")
@@ -2315,6 +2337,9 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         if any(_R_VECTOR.match(x.text) for x in par):
             if language is Language.R:
                 tables.extend(_r_values(par, command, what))
+            continue
+        if language is Language.PYTHON and _PY_MATRIX.match(par[0].text):
+            tables.extend(_py_count_matrix(par, what))
             continue
         if language is Language.PYTHON and _PY_LIST.match(par[0].text):
             tables.extend(_py_values(par, command, what))
