@@ -1932,6 +1932,12 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
         tables = _skim_sizes(tables, text)
     if language is Language.STATA and state.counts and _STATA_CELL_PERCENT.search(command):
         tables = [_cell_percent_counts(t, command, state) for t in tables]
+    if language is Language.R and command and selects is None:
+        # (a function of the data and of a filtered copy of it: "ir_tab(kohort, by = ...)" beside
+        # "ir_tab(filter(kohort, alder >= 40), by = ...)")
+        called = _call_selection(_last_command(command))
+        if called is not None:
+            tables = [dataclasses.replace(t, selects=called) for t in tables]
     if language is Language.R and command:
         made = _printed_object(command, state)
         if made:
@@ -3395,6 +3401,38 @@ def _pipeline_selection(made: str) -> tuple[str, str] | None:
     return f"{m.group(1)}: {', '.join(sorted(grouped))}", " & ".join(conditions)
 
 
+_R_CALL = lazy_compile(r"^\s*(?:print\s*\(\s*)?([A-Za-z.][\w.]*(?:::[A-Za-z.][\w.]*)?)\s*\((.*)\)\s*$")
+_R_DATA_NAME = lazy_compile(r"^[A-Za-z.][\w.]*$")
+_R_FILTERED = lazy_compile(r"^(?:dplyr::)?(?:filter|subset)\s*\((.*)\)$", re.S)
+_R_ROWS_OF = lazy_compile(r"^([A-Za-z.][\w.]*)\s*\[(.*),\s*\]$", re.S)
+_R_PIPED_FILTER = lazy_compile(r"^([A-Za-z.][\w.]*)\s*(?:%>%|\|>)\s*(?:dplyr::)?filter\s*\((.*)\)$", re.S)
+
+
+def _call_selection(last: str) -> tuple[str, str] | None:
+    """A function called on a data frame or on its rows meeting a condition, the same other arguments, as
+    :func:`_selection` gives a tabulation: ``ir_tab(kohort, by = "x")`` is ('ir_tab(kohort, by = "x")', ""),
+    ``ir_tab(filter(kohort, alder >= 40), by = "x")`` the same with "alder >= 40" (``subset()``, ``d[cond, ]``
+    and ``d %>% filter(cond)`` too). None for any other command."""
+    m = _R_CALL.match(last)
+    if m is None or m.group(1) in ("table", "xtabs", "filter", "subset", "c", "library", "source"):
+        return None
+    args = _top_level_split(m.group(2))
+    if not args:
+        return None
+    first, rest = args[0], ", ".join(" ".join(a.split()) for a in args[1:])
+    data, cond = first, ""
+    if (f := _R_FILTERED.match(first)) is not None:
+        inner = _top_level_split(f.group(1))
+        if len(inner) < 2:
+            return None
+        data, cond = inner[0], " & ".join(" ".join(a.split()) for a in inner[1:])
+    elif (f := _R_ROWS_OF.match(first) or _R_PIPED_FILTER.match(first)) is not None:
+        data, cond = f.group(1), " ".join(f.group(2).split())
+    if not _R_DATA_NAME.match(data.strip()):
+        return None
+    return f"{m.group(1)}({data.strip()}, {rest})", cond
+
+
 _SKIM_ROWS = lazy_compile(r"(?m)^\s*Number of rows\s+(\d[\d,]*)\s*$")
 _SKIM_UNGROUPED = lazy_compile(r"(?m)^\s*Group variables\s+None\s*$")
 
@@ -3447,6 +3485,15 @@ def _top_level_split(text: str) -> list[str]:
     return [a.strip() for a in out if a.strip()]
 
 
+def _without_row_numbers(t: TextTable) -> TextTable:
+    """``t`` without a first column of row numbers 1..n (a printed data frame's, not named), so that two
+    printouts of one function match whether or not the reader kept them."""
+    if len(t.names) > 2 and t.names[0].startswith("column_") \
+            and [r[0].strip() if r else "" for r in t.rows] == [str(k) for k in range(1, len(t.rows) + 1)]:
+        return dataclasses.replace(t, names=t.names[1:], rows=[r[1:] for r in t.rows])
+    return t
+
+
 def selected_differences(tables: Sequence[ListedTable]) -> list[tuple[ListedTable, ListedTable, TextTable]]:
     """Pairs of tables a log printed of the same variables, one of all rows (or of a wider condition) and one of
     the rows meeting a condition, with the first's counts minus the second's in the second's rows: the rows
@@ -3464,8 +3511,8 @@ def selected_differences(tables: Sequence[ListedTable]) -> list[tuple[ListedTabl
             wider = whole.selects[1]
             if wider and not cond.startswith(f"{wider} &"):
                 continue
-            found = differences(sub.table, whole.table)
-            t, u = sub.table, whole.table
+            t, u = _without_row_numbers(sub.table), _without_row_numbers(whole.table)
+            found = differences(t, u)
             if found is None and len(t.names) == len(u.names) > 1 and t.names[:-1] == u.names[:-1]:
                 # (the count's column named apiece, R's count(x, name = "n_inkluderet") and "n_opfoelgning")
                 found = differences(t, dataclasses.replace(u, names=[*u.names[:-1], t.names[-1]]))
