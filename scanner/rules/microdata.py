@@ -1052,6 +1052,13 @@ def _exact_dates(dates: pl.Series) -> bool:
     return days.len() < 0.5 * span
 
 
+#: Rows unique in the classes of at least this many person attributes that fill under :data:`_RECORDS_FILL` of
+#: their combinations, at least :data:`_RECORDS_ROWS` of them, are records whatever statistic stands beside them.
+_RECORDS_DIMENSIONS = 5
+_RECORDS_FILL = 0.001
+_RECORDS_ROWS = 100
+
+
 def _fill(frame: pl.DataFrame, *, unique_too: bool = False) -> tuple[list[str], float, float]:
     """How much of the cross product of the columns' levels the rows fill.
 
@@ -1187,6 +1194,15 @@ def _unique_records(ctx: RuleContext, table: TableModel, opts: QuasiIdentifierOp
             f"shared by fewer than {k} rows")
     evidence = masking.note(f"{small:,} of {n:,} rows in classes under {k}; {len(quasi)} quasi-identifier "
                             f"column(s); fill {_share(fill)}; values not shown")
+    if cells and strong and sparse and len(kept) >= _RECORDS_DIMENSIONS and fill < _RECORDS_FILL \
+            and share >= 0.99 and n >= _RECORDS_ROWS:
+        # (a statistic beside them does not make such rows a table: a model's prediction per patient,
+        # "p_model", beside 7 attributes that fill under 0.1 % of their combinations, each row alone in its class)
+        return ctx.finding(
+            f"Person-level records: {what}, with {'; '.join(facts)}. {cells[0][:1].upper()}{cells[0][1:]} reads "
+            f"as table cells, but a table of {len(kept)} dimensions fills far more of its cells than these rows "
+            "do, and every row is alone in its class: each row is a person (a value per person beside them).",
+            evidence, identity="records")
     if cells:
         return ctx.finding(
             f"Rows that look like person-level records: {what}, with {'; '.join(facts)}. But {cells[0]} reads "
