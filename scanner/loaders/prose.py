@@ -362,6 +362,14 @@ def without_emphasis(text: str) -> str:
 _LATEX_DIGIT_SPACE = lazy_compile(r"(?<=\d)(?:\\[,;:! ]|\{,\}|~)(?=\d{3}(?!\d))")
 
 
+# A bound on the units' share after them: "to virksomheder med over 85 % af omsætningen", "two firms with more than
+# 85 %" (how a dominance rule, or its check, is worded).
+_SHARE_BOUND_AFTER = lazy_compile(r"(?i)[ \t]+(?:med|with|som|joilla|jotka|who|that)[ \t]+(?:(?:har|have|has|hold|"
+                                  r"holds|står[ \t]+for|account[ \t]+for)[ \t]+)?(?:over|mere[ \t]+end|mer[ \t]+enn|"
+                                  r"mer[ \t]+än|more[ \t]+than|above|at[ \t]+least|mindst|minst|yli)[ \t]+"
+                                  r"\d{1,3}(?:[.,]\d+)?[ \t]*(?:%|pct|procent|prosent|percent)")
+
+
 def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -> TextTable | None:
     """Counts of persons or firms under the threshold written in a note's sentences ("2 patients died within
     30 days"), as a table of counts that TAB001 reports for review: a number before such a noun is often a
@@ -379,6 +387,8 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
             continue  # a ratio, no count: "1 case : 4 kontroller" (a matching design)
         if m.group(2) and _SUPERLATIVE.fullmatch(m.group(2).strip()):
             continue  # "the two largest firms": how a dominance rule is worded, not a count of firms
+        if _SHARE_BOUND_AFTER.match(text, m.end()):
+            continue  # "ingen landsdel har to virksomheder med over 85 %": the dominance rule checked, no count
         value = int(word) if word.isdigit() else _NUMBER_WORDS[word]
         if not 0 < value < threshold \
                 or _NOT_A_COUNT_BEFORE.search(text, max(0, m.start() - 20), m.start()):
