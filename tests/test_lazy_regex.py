@@ -74,3 +74,26 @@ def test_every_module_level_pattern_of_the_package_compiles() -> None:
                         assert isinstance(pattern.compiled, re.Pattern)
                         seen += 1
     assert seen > 300
+
+
+def test_no_module_level_name_of_the_package_is_bound_twice() -> None:
+    """A module-level pattern, constant or function defined twice in one module (a new ``_R_CALL`` far below an
+    old one) silently replaces the first for every use above it: each file that reaches an old use becomes an
+    internal error or a different answer. Each name is bound once."""
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    twice = []
+    for path in sorted((root / "scanner").rglob("*.py")) + sorted((root / "kernels").rglob("*.py")):
+        bound: Counter[str] = Counter()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign):
+                bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                bound[node.target.id] += 1
+            elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+                bound[node.name] += 1
+        twice += [f"{path.relative_to(root)}: {name}" for name, n in bound.items() if n > 1]
+    assert not twice, twice

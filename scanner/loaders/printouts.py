@@ -3401,7 +3401,7 @@ def _pipeline_selection(made: str) -> tuple[str, str] | None:
     return f"{m.group(1)}: {', '.join(sorted(grouped))}", " & ".join(conditions)
 
 
-_R_CALL = lazy_compile(r"^\s*(?:print\s*\(\s*)?([A-Za-z.][\w.]*(?:::[A-Za-z.][\w.]*)?)\s*\((.*)\)\s*$")
+_R_DATA_CALL = lazy_compile(r"^\s*(?:print\s*\(\s*)?([A-Za-z.][\w.]*(?:::[A-Za-z.][\w.]*)?)\s*\((.*)\)\s*$")
 _R_DATA_NAME = lazy_compile(r"^[A-Za-z.][\w.]*$")
 _R_FILTERED = lazy_compile(r"^(?:dplyr::)?(?:filter|subset)\s*\((.*)\)$", re.S)
 _R_ROWS_OF = lazy_compile(r"^([A-Za-z.][\w.]*)\s*\[(.*),\s*\]$", re.S)
@@ -3413,7 +3413,7 @@ def _call_selection(last: str) -> tuple[str, str] | None:
     :func:`_selection` gives a tabulation: ``ir_tab(kohort, by = "x")`` is ('ir_tab(kohort, by = "x")', ""),
     ``ir_tab(filter(kohort, alder >= 40), by = "x")`` the same with "alder >= 40" (``subset()``, ``d[cond, ]``
     and ``d %>% filter(cond)`` too). None for any other command."""
-    m = _R_CALL.match(last)
+    m = _R_DATA_CALL.match(last)
     if m is None or m.group(1) in ("table", "xtabs", "filter", "subset", "c", "library", "source"):
         return None
     args = _top_level_split(m.group(2))
