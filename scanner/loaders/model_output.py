@@ -13,6 +13,7 @@ each is anchored on a phrase the program always prints, so ordinary prose does n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scanner.lazy_regex import lazy_compile
@@ -193,6 +194,17 @@ def _aligned_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
     return [max(n - c, 0) for (_, n), c in zip(ends, counts, strict=True)]
 
 
+def _lines_above(text: str, pos: int, limit: int) -> Iterator[str]:
+    """The lines above the line at ``pos``, the nearest first, at most ``limit`` of them."""
+    top = text.rfind("\n", 0, pos)
+    for _ in range(limit):
+        if top <= 0:
+            return
+        start = text.rfind("\n", 0, top) + 1
+        yield text[start:top]
+        top = start - 1
+
+
 # A LaTeX cell's coefficient: "-0.142\sym{***}", "0.812$^{*}$", "11.41" (not "(0.0021)" under it).
 _LATEX_COEF = lazy_compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _LATEX_STARS = lazy_compile(r"\\sym\{[^}]*\}|\$\^\{[^}]*\}\$|\\\(\^\{[^}]*\}\\\)|\^\{[^}]*\}|[*$]")
@@ -209,14 +221,8 @@ def _latex_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
         return []
     ns = [_whole(c) for c in cells]
     counts = [0] * len(ns)
-    top = text.rfind("\n", 0, n_start)
     seen_body = False
-    for _ in range(400):
-        if top <= 0:
-            return []
-        start = text.rfind("\n", 0, top) + 1
-        line = text[start:top]
-        top = start - 1
+    for line in _lines_above(text, n_start, 400):
         if _LATEX_RULE.match(line):
             if seen_body:
                 break  # the rule under the header
@@ -233,6 +239,8 @@ def _latex_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
             value = _LATEX_STARS.sub("", cell.strip().rstrip("\\").strip()).strip()
             if _LATEX_COEF.match(value):
                 counts[k] += 1
+    else:
+        return []  # no rule under a header above the rows
     if not all(counts):
         return []
     return [max(n - c, 0) for n, c in zip(ns, counts, strict=True)]
@@ -298,13 +306,7 @@ def _other_sex_by_difference(text: str, n_start: int, n_end: int) -> list[int]:
             if m.start() > 0 and n_line[:m.start()].strip() != ""]
     if len(ends) < 2:
         return []
-    top = text.rfind("\n", 0, n_start)
-    for _ in range(60):
-        if top <= 0:
-            return []
-        start = text.rfind("\n", 0, top) + 1
-        line = text[start:top]
-        top = start - 1
+    for line in _lines_above(text, n_start, 60):
         words = [(m.end(), m.group(0)) for m in re.finditer(r"\S+", line)]
         named = {}
         for end, value in ends:

@@ -871,8 +871,9 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         group, ones = large
         first = min(ones, key=lambda s: s.row)
         yield ctx.finding(
-            f"The table publishes minima or maxima ({_extreme_phrase(ones, layout.long)} of group "
-            f"({_where(group)}) and others): each is one unit's own value whatever the group's size, and the "
+            f"The table publishes minima or maxima of groups of {opts.review_below} or more units (first: the "
+            f"{_extreme_phrase(ones, layout.long)} of group ({_where(group)})): each is one unit's own value "
+            "whatever the group's size, and the "
             "largest or smallest is often an outlier a person can be recognised by. A person must judge whether "
             "they may leave (or drop, top-code or replace them with a percentile such as P5/P95).",
             masking.note(f"minima or maxima of groups of at least {opts.review_below} (review_any_size, "
