@@ -234,6 +234,11 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
         footer = str(getattr(source, "footer_text", "") or "")
         if footer.strip():
             findings.extend(_prose_findings(footer, table.meta.data_line + table.n_sample_rows, entry, config, key))
+        # (a note padded with the table's delimiters is a row: "Anm.: Én virksomhed tegner sig for 91 %;;")
+        from scanner.analysis.published_cells import note_rows
+
+        for row, text in note_rows(table):
+            findings.extend(_prose_findings(text, table.meta.data_line + row, entry, config, key))
     if not table.columns:
         facts.problems.append("no columns could be read")
     if entry.kind is FileKind.CSV and len(table.columns) == 1 and entry.size <= _TABLES_IN_TEXT_BYTES \
@@ -984,9 +989,29 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
     # compared, and then every one is kept: never lose a finding)
     with contextlib.suppress(TypeError):
         findings = list(dict.fromkeys(findings))
+    if entry.kind in _TABULAR or entry.kind in (FileKind.XLSX, FileKind.ODS, FileKind.XLS):
+        findings = _without_cells_of_records(findings)
     findings.sort(key=Finding.sort_key)
     return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
                       time.perf_counter() - started, hash=digest)
+
+
+#: Rules that block a table as unit records (a microdata file, a key column, records without an ID).
+_RECORDS_RULES = frozenset({"MIC001", "MIC002", "MIC003"})
+#: Rules whose findings locate a table's cell by its labels.
+_CELL_RULES = frozenset({"TAB001", "TAB006"})
+
+
+def _without_cells_of_records(findings: list[Finding]) -> list[Finding]:
+    """A table blocked as unit records has no cells: its small "cells" are persons (a 0/1 flag read as counts),
+    and their locations would quote each person's attributes (``aar=2019, hf=..., mors_alder=33``) into the
+    report. Such findings of the same sheet are left out; the records' own finding says why the file fails."""
+    blocked = {(f.location.member, f.location.sheet) for f in findings
+               if f.rule in _RECORDS_RULES and f.severity is Severity.BLOCK}
+    if not blocked:
+        return findings
+    return [f for f in findings if not (f.rule in _CELL_RULES and f.location.cell
+                                        and (f.location.member, f.location.sheet) in blocked)]
 
 
 def _run_handler(entry: DiscoveredFile, config: Config, key: bytes, threads: int, embedded: EmbeddedFiles | None,

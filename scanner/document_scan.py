@@ -97,6 +97,8 @@ _BARE_NUMBER = lazy_compile(r"^[-+\u2212]?\d[\d.,\u00a0 ]*%?$")
 # The header of a column of events over group sizes: "Events/N", "händelser/N", "hendelser/N", "n/N".
 _EVENTS_OF_N = lazy_compile(r"(?i)\b(?:events?|h(?:æ|ä|e)ndelser|tapahtumat|cases|deaths|d(?:ø|ö)de|n)\s*/\s*n\b")
 _FRACTION_LABEL = lazy_compile(r"^\s*(\d{1,7})\s*/\s*(\d{1,7})\s*$")
+# A unit named with its events over its size: "Lycksele lasarett: 1/11", "Kiruna sjukhus (2/12)".
+_NAMED_FRACTION = lazy_compile(r"^\s*([^\W\d_][^:()\n]{1,80}?)\s*(?::|\()\s*(\d{1,7})\s*/\s*(\d{1,7})\s*\)?\s*$")
 # A count with its percentage on a figure's slice or bar: "2 (0,3 %)", "1 412 (52.4%)".
 _COUNT_SHARE_LABEL = lazy_compile(r"^\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)\s*\(\s*\d+(?:[.,]\d+)?\s*%\s*\)\s*$")
 # A count printed on a figure: "n=2", "N = 1,413", "(n: 5)", "(n=1 388)" (a space between groups of digits).
@@ -614,6 +616,14 @@ class _DocumentScan:
                 if m is not None:
                     rows.append([f"events {len(rows) + 1}", m.group(1)])
                     rows.append([f"group size {len(rows) + 1}", m.group(2)])
+        named = [m for m in map(_NAMED_FRACTION.match, fig.labels) if m is not None]
+        if len(named) >= 3 and all(int(m.group(2)) <= int(m.group(3)) for m in named) \
+                and max(int(m.group(3)) for m in named) > 12:
+            # each point named with its events over its size ("Lycksele lasarett: 1/11", a funnel plot's
+            # hospitals): both are counts (not dates: sizes above 12, never below the events)
+            for name, events, size in dict.fromkeys((m.group(1).strip(), m.group(2), m.group(3)) for m in named):
+                rows.append([f"{name} events", events])
+                rows.append([f"{name} size", size])
         for label in fig.labels:
             # a count with its share written on a slice or a bar ("2 (0,3 %)", "412 (52.4%)")
             m = _COUNT_SHARE_LABEL.match(label)

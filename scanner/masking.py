@@ -78,9 +78,14 @@ def _restore(text: str) -> Masked:
 _PERIOD = lazy_compile(r"(?:1[89]|20)(\d\d)(?:[-/](?:(?:1[89]|20)\d\d|\d\d)|-(?:0[1-9]|1[0-2]))")
 
 
+# A round number written in groups of thousands: "100.000", "1 000 000", "250,000" (a rate's base, "pr. 100.000
+# indbyggere"). Every group after the first is 000: no person or business number is written so.
+_ROUND_THOUSANDS = lazy_compile(r"\d{1,3}([ .,])000(?:\1(?:000))*")
+
+
 def _mask_digits(match: re.Match[str]) -> str:
     raw = match.group(0)
-    if _PERIOD.fullmatch(raw):
+    if _PERIOD.fullmatch(raw) or _ROUND_THOUSANDS.fullmatch(raw):
         return raw
     digits = [c for c in raw if c.isdigit()]
     keep = 2  # the last two digits help a checker find the place; the rest could re-identify

@@ -440,6 +440,12 @@ COUNT_WITH_PERCENT = lazy_compile(
 
 #: The words an "of which" part starts with: "Heraf kvinder", "Herav menn", "hvorav med ...", "Varav utrikes
 #: födda", "Of which: women", "Josta naisia" (a pattern's alternatives, for the readers of columns and captions).
+#: Words before a percentage that make it a bound ("over 85 %", "overstiger 90 %": a dominance rule as a note
+#: words it), not a cell's share (a pattern's alternatives; the readers of table notes and of prose).
+SHARE_BOUND_WORDS = (r"over|under|above|below|exceed\w*|overstiger|överstiger|overskrider|ylittä\w*|yli|alle|"
+                     r"alitta\w*|more than|less than|at least|at most|mindst|højst|hoejst|minst|högst|hogst|høyst|"
+                     r"mer enn|mindre enn|mer än|mindre än|enintään|vähintään|[<>≤≥]|=<|>=|<=")
+
 OF_WHICH_WORDS = (r"heraf|herav|hvoraf|hvorav|varav|därav|darav|derav|of[\s_]+which|hereof|josta|joista|siitä|"
                   r"niistä")
 

@@ -1854,6 +1854,8 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             continue
         if amounts and not c.count_named:
             continue  # "Nettoomsättning efter län och näringsgren, mnkr": the cells are amounts, not counts
+        if _PERSON_YEARS_ASCII.fullmatch(c.name.strip()) and any(_RATE_PER_PERSON_TIME.search(o.name) for o in cols):
+            continue  # "personar" beside "incidens_per_1000_py": Swedish personår without its ring, not persons
         tokens = name_tokens(c.name)
         if c.statistic in _STATISTICS and not c.embedded:
             continue
@@ -1869,6 +1871,13 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             continue  # "Export 2021;Export 2022": the periods of an amount (the prefix names no count)
         c.is_count = True
     _measure_label_counts(model, count_words, not_count_words)
+
+
+# "personar": Norwegian nynorsk for persons (a count word), and Swedish "personår" (person-years) written without
+# its ring; the latter when a rate per person-time or an incidence is beside it.
+_PERSON_YEARS_ASCII = lazy_compile(r"(?i)person[\s_-]?ar")
+_RATE_PER_PERSON_TIME = lazy_compile(r"(?i)(?<![^\W_])(?:py|pyrs|person[\s_-]*(?:år|ar|aar|years?))(?![^\W_])|"
+                                     r"incidens|incidence|per[\s_]*1[\s_.]?000|per[\s_]*100[\s_.]?000")
 
 
 # A title that gives the table's unit as money: "mnkr", "milj. euroa", "mio. kr.", "1000 kr", "EUR million".

@@ -160,3 +160,31 @@ def test_a_file_no_reader_reads_is_reviewed_with_its_format_named(tmp_path: Path
     assert result.verdict is Verdict.REVIEW
     assert any(f.rule == "FIL001" and named in f.message for f in result.findings), \
         [(f.rule, f.message) for f in result.findings]
+
+
+def test_records_blocked_as_microdata_quote_no_persons_as_cells(tmp_path: Path) -> None:
+    """A file of person records with a 0/1 flag: MIC003 blocks it, and the flag is not reported as small count
+    cells whose locations would quote each person's attributes (year, hospital, age) into the report."""
+    import random
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = random.Random(7)
+    n = 300
+    hospitals = ["Oslo universitetssykehus", "Haukeland", "St. Olavs hospital", "UNN Tromsø", "Stavanger"]
+    table = pa.table({
+        "aar": [2016 + rng.randrange(5) for _ in range(n)],
+        "hf": [rng.choice(hospitals) for _ in range(n)],
+        "mors_alder": [rng.randrange(18, 46) for _ in range(n)],
+        "paritet": [rng.randrange(0, 5) for _ in range(n)],
+        "svlengde": [rng.randrange(30, 43) for _ in range(n)],
+        "fvekt": [rng.randrange(900, 5200) for _ in range(n)],
+        "dodfodt": [1 if rng.random() < 0.02 else 0 for _ in range(n)],
+    })
+    pq.write_table(table, tmp_path / "utdrag.parquet")
+    result = api.scan([tmp_path], load_config(), jobs=1)
+    rules = {(f.rule, f.severity.label) for f in result.findings()}
+    assert ("MIC003", "block") in rules
+    assert not any(f.rule in ("TAB001", "TAB006") for f in result.findings())
+    assert result.files[0].verdict is Verdict.FAIL

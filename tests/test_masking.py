@@ -72,3 +72,12 @@ def test_periods_are_not_masked_but_numbers_with_a_date_are() -> None:
     for raw, shown in (("19880320-0016", "xxxxxxxx-xx16"), ("010190-1234", "xxxxxx-xx34"),
                        ("198803200016", "xxxxxxxxxx16"), ("1234-5678", "xxxx-xx78")):
         assert masking.mask_label(raw) == shown
+
+
+def test_round_thousands_are_not_masked_but_grouped_identifiers_are() -> None:
+    """A rate's base written in groups of thousands ("pr. 100.000 indbyggere", "per 1 000 000") is read as
+    written; a number whose groups are not all 000 (an organisation number "937 697 392") is masked."""
+    for label in ("Domfældte pr. 100.000 indbyggere", "per 1 000 000", "Rate per 100,000"):
+        assert masking.mask_label(label) == label
+    for raw, shown in (("937 697 392", "xxx xxx x92"), ("123.000.456", "xxx.xxx.x56"), ("880320 000", "xxxxxx x00")):
+        assert masking.mask_label(raw) == shown

@@ -844,3 +844,29 @@ def test_truncated_parquet_is_damaged_not_encrypted(tmp_path: Path) -> None:
     assert result.verdict is Verdict.REVIEW
     (fil,) = [f for f in result.findings if f.rule == "FIL001"]
     assert "truncated" in fil.message and "encrypted" not in fil.message
+
+
+@pytest.mark.parametrize("suffix", [".dta", ".sav"])
+def test_a_crosstab_saved_as_a_data_set_is_judged_as_a_table(suffix: str, tmp_path: Path) -> None:
+    """A Stata or SPSS file that is a crosstab (sex x age group, a count named lkm) is read as a table: no MIC001
+    review for the file format, and its small cell is TAB001's; a data set of persons still gets MIC001."""
+    from scanner import api
+    from scanner.config import load_config
+
+    write = pyreadstat.write_dta if suffix == ".dta" else pyreadstat.write_sav
+    groups = ["18-24", "25-34", "35-49", "50-64", "65+"]
+    safe = pd.DataFrame({"kunta": [k for k in ("Inari", "Kemi", "Tornio") for _ in groups],
+                         "ikaryhma": groups * 3, "lkm": [40 + 7 * k for k in range(15)]})
+    unsafe = safe.assign(lkm=[1 if k == 14 else 40 + 7 * k for k in range(15)])
+    rng = random.Random(3)
+    persons = pd.DataFrame({"ika": [rng.randrange(18, 90) for _ in range(60)],
+                            "kunta": [rng.choice(["Inari", "Kemi", "Tornio"]) for _ in range(60)],
+                            "tulot": [rng.randrange(9000, 90000) for _ in range(60)],
+                            "lkm_lapsia": [rng.randrange(0, 4) for _ in range(60)]})
+    for name, frame in (("safe", safe), ("unsafe", unsafe), ("persons", persons)):
+        write(frame, tmp_path / f"{name}{suffix}")
+    result = api.scan([tmp_path], load_config(), jobs=1)
+    rules = {Path(f.path).stem: {x.rule for x in f.findings} for f in result.files}
+    assert rules["safe"] == set()
+    assert rules["unsafe"] == {"TAB001"}
+    assert "MIC001" in rules["persons"]

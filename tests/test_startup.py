@@ -21,7 +21,7 @@ import pytest
 from tests.conftest import EXAMPLE, REPO
 
 #: pydantic comes in with typer 0.29, which builds a TypeAdapter per option at parse time (pyproject pins <0.29)
-HEAVY = ("scipy", "polars", "numba", "pydantic")
+HEAVY = ("scipy", "polars", "numba", "pydantic", "pandas")
 
 #: Runs the CLI in-process, then prints (to stderr, after a marker) which heavy modules got imported and the
 #: kernel compile counts.
@@ -74,6 +74,25 @@ def test_text_scan_imports_no_scipy_polars_or_numba(note: Path) -> None:
     report, probe = _probe(["scan", str(note), "--format", "json"], _env())
     assert ("PID001", 2) in _codes(report)
     assert probe["heavy"] == [], f"a small text file's scan imported {probe['heavy']}"
+
+
+def test_table_scans_import_no_pandas(tmp_path: Path) -> None:
+    """A CSV table, a markdown note with a table pasted into it and a log's printed table are read without
+    pandas: pyarrow imports it (0.5 s, more than such a file's whole scan) the first time a process turns
+    Python or NumPy values into Arrow, so those columns are built through Polars and read from buffers."""
+    (tmp_path / "t.csv").write_text("region;koen;antal\nNord;M;12\nNord;K;2\nSyd;M;30\nSyd;K;41\n", encoding="utf-8")
+    (tmp_path / "note.md").write_text("# Resultater\n\n| region | antal |\n|---|---|\n| Nord | 14 |\n| Syd | 1 |\n",
+                                      encoding="utf-8")
+    (tmp_path / "run.log").write_text(". tab region\n\n     region |      Freq.     Percent        Cum.\n"
+                                      "------------+-----------------------------------\n"
+                                      "       Nord |          2        4.00        4.00\n"
+                                      "        Syd |         48       96.00      100.00\n"
+                                      "------------+-----------------------------------\n"
+                                      "      Total |         50      100.00\n", encoding="utf-8")
+    report, probe = _probe(["scan", str(tmp_path), "--format", "json"], _env())
+    assert {"t.csv", "note.md", "run.log"} <= {Path(f["path"]).name for f in report["files"]
+                                              if any(x["rule"] == "TAB001" for x in f["findings"])}
+    assert "pandas" not in probe["heavy"]
 
 
 def test_large_calls_load_numba_with_the_same_findings(note: Path) -> None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # imported where used: loading the rules must not import pola
     from scanner.settings import Profile
     from scanner.table_model import ColumnInfo, TableModel
 
-__all__ = ["MAX_ITEMISED", "MAX_LABELS", "CellScan", "SmallCell", "plain_label", "scan_cells"]
+__all__ = ["MAX_ITEMISED", "MAX_LABELS", "CellScan", "SmallCell", "note_rows", "plain_label", "scan_cells"]
 
 #: At most this many cells are itemised per table; the rest are counted (a 30,000-row table with 250 small
 #: cells gives a readable report).
@@ -91,6 +91,9 @@ class SmallCell:
     ddd_users: str = ""
     #: a row's count less the "of which" rows under it ("of which Byen København", ...): the units in none
     of_which_rows: bool = False
+    #: a total less the "of which" columns beside it ("yhteensä 56 | josta yksinasuvat 43 | josta lapsiperheet
+    #: 11"): the units in none of the parts (the total's column, value-free)
+    of_which_columns: str = ""
 
 
 @dataclass(slots=True)
@@ -752,6 +755,11 @@ def _sizes_of_means(table: TableModel, dims: list[str]) -> dict[str, set[str]]:
     return {sizes[stem]: cols for stem, cols in means.items() if stem in sizes}
 
 
+# A density curve's heights ("density", "kde", "tiheys", "tæthed"): values per unit of the x axis, no group's mean.
+_DENSITY_NAME = lazy_compile(r"(?i)(?<![^\W_])(?:density|densities|dens|kde|pdf|tiheys|tiheysfunktio|tæthed|taethed|"
+                             r"täthet|tathet|tetthet|densitet)(?![^\W_])")
+
+
 def _indicator_means(table: TableModel, profile: Profile, dims: list[str], result: CellScan, size: str, *,
                      only: set[str] | None = None) -> None:
     """Means between 0 and 1 beside each group's size (Stata's ``table g, statistic(frequency) statistic(mean
@@ -776,7 +784,7 @@ def _indicator_means(table: TableModel, profile: Profile, dims: list[str], resul
         unnamed = col.statistic is None and not col.count_named and not col.integral
         if col.kind is not ColumnKind.NUMERIC or col.is_count or (only is not None and col.name not in only) \
                 or (col.statistic != "mean" and not rate and not unnamed) \
-                or col.embedded or col.name == size or col.name in dims:
+                or col.embedded or col.name == size or col.name in dims or _DENSITY_NAME.search(col.name):
             continue
         values = table.sample.get_column(col.name).cast(float)
         present = values.drop_nulls().drop_nans()
@@ -1933,6 +1941,40 @@ def _raw_rows(table: TableModel) -> list[tuple[object, ...]]:
     return list(zip(*(c.to_pylist() for c in raw.columns), strict=True)) if raw.num_columns else []
 
 
+# A sentence in a cell: six words or more (a note written into a row, not a group's label).
+_SENTENCE_CELL = lazy_compile(r"(?:[^\W\d_][\w.,'’()-]*\s+){5,}[^\W\d_]")
+# Rows read at the end of a table for notes written into its cells.
+_NOTE_TAIL_ROWS = 8
+
+
+def note_rows(table: TableModel) -> list[tuple[int, str]]:
+    """Notes under a table that its delimiters made rows of cells (``Anm.: Én virksomhed står for 91 %;;`` in a
+    spreadsheet's export, padded to the table's width), as (row of the sample, the note's text): rows among
+    the table's last that start as a note ("Anm.:", "Note:", "Kilde:") or hold a sentence in one cell and
+    nothing else. A sentence's text is then read as a note's (counts, shares and dominance in it)."""
+    frame = table.sample
+    height = frame.height
+    if not height or not frame.width:
+        return []
+    start = max(0, height - _NOTE_TAIL_ROWS)
+    tail = [frame.get_column(name).slice(start).to_list() for name in frame.columns]
+    candidates: list[int] = []
+    for k in range(height - start):
+        cells = [str(column[k]).strip() for column in tail if column[k] is not None and str(column[k]).strip()]
+        if not cells:
+            continue
+        if _NOTE_ROW.match(cells[0]) or (len(cells) == 1 and _SENTENCE_CELL.search(cells[0])):
+            candidates.append(start + k)
+    if not candidates:
+        return []
+    raw = _raw_rows(table)  # (a note's own delimiters split it: its cells joined back as read)
+    if len(raw) != height:
+        return []
+    delimiter = str(getattr(getattr(table.source, "meta", None), "delimiter", "") or ";")
+    return [(k, delimiter.join(str(v) for v in raw[k] if v is not None and str(v).strip()))
+            for k in candidates]
+
+
 def _sizes_in_note(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
     """Percentages of groups whose sizes a note under the table states by their row labels ("Note: Antal elever:
     Dansk oprindelse 51.203; ... Grønlandsk baggrund 38." under a table of shares by herkomst: 5.3 % of 38 is
@@ -2605,6 +2647,7 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
     frame = table.sample
     counts = sorted(table.counts, key=lambda c: c.index)
     sexes = {one_sex(c.name) for c in table.columns}
+    parts: dict[str, list[str]] = {}  # the "of which" columns of each total's column
 
     # (a column of one sex's count beside all's of the same measure: "Fall kvinnor" beside "Fall totalt", with
     # "Personår totalt" between them)
@@ -2634,6 +2677,8 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
             continue
         if whole is None:
             continue
+        if _SUBSET.match(c.name):
+            parts.setdefault(whole.name, []).append(c.name)
         total = frame.get_column(whole.name).cast(float).to_numpy()
         part = frame.get_column(c.name).cast(float).to_numpy()
         rest = total - part
@@ -2641,6 +2686,7 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
             continue  # a part is never larger than its whole: these are two groups, not a group and its part
         small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=whole.name)
+    _rest_of_parts(frame, dims, parts, profile.threshold, result)
     # one sex's column left of all's ("Kommun;Flickor;Totalt", "Kvinder;I alt") when the other sex has no column:
     # all minus it is the other sex (9 - 7 is 2 boys)
     for c in counts:
@@ -2653,6 +2699,27 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
             continue  # a part is never larger than its whole
         small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=same.name)
+
+
+def _rest_of_parts(frame: pl.DataFrame, dims: list[str], parts: dict[str, list[str]], threshold: int,
+                   result: CellScan) -> None:
+    """A total beside two or more "of which" columns (``Utsjoki 56 | josta yksinasuvat 43 | josta lapsiperheet
+    11``): the total less the parts is the units in none of them (2 other households). Sure when the parts fill
+    the total exactly on some row (they are a partition); else they may overlap, and a person checks."""
+    import numpy as np
+
+    for whole, names in parts.items():
+        if len(names) < 2:
+            continue
+        total = frame.get_column(whole).cast(float).to_numpy()
+        rest = total - np.sum([frame.get_column(n).cast(float).to_numpy() for n in names], axis=0)
+        known = ~np.isnan(rest)
+        if not known.any() or np.any(rest[known] < 0):
+            continue  # parts larger than their whole overlap: the rest is no count
+        small = known & (rest > 0) & (rest < threshold)
+        exact = bool(np.any(known & (rest == 0)))
+        _add_small(result, frame, dims, np.flatnonzero(small).tolist(), whole, of_which_columns=whole,
+                   unsure=not exact)
 
 
 def _report_gaps(result: CellScan, frame: pl.DataFrame, dims: list[str], gaps: np.ndarray, full: np.ndarray,

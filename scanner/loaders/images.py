@@ -130,6 +130,9 @@ def _points(text: str) -> list[tuple[float, float]]:
 
 _EXCLUDED_GROUP = lazy_compile(r"^(?:[xy]?tick|legend|text|axis|matplotlib\.axis|patch|spine)", re.I)
 _TEXTY = lazy_compile(r"^text_\d+$")
+# A group id its author wrote (matplotlib's gid, Inkscape's label): words with a space or a colon, never the
+# ids drawing programs make up ("PathCollection_1", "g1234", "line2d_3").
+_NAMED_ID = lazy_compile(r"[^\W\d_]{2,}(?:[ :][^<>]*\d|[ ][^\W\d_]{2,})")
 
 
 class _Group:
@@ -247,6 +250,8 @@ def _walk_svg(fh: Any, fig: Figure, rasters: list[str]) -> None:
                 # inside "PathCollection_1")
                 g = _Group(serial, ident or (stack[-1].ident if stack else None), excluded,
                            stack[-1] if stack else None, own_id=bool(ident))
+                if ident and _NAMED_ID.search(ident):
+                    labels.append(ident)  # a mark's own id set by its author ("Lycksele lasarett: 1/11"), data
                 stack.append(g)
                 group_of[serial] = g
             elif tag in ("metadata", "desc", "title"):
@@ -1162,8 +1167,11 @@ def chart_data(script: str, where: str) -> list[DataSet]:
         try:
             traces, _ = decoder.raw_decode(script, bracket)
         except (json.JSONDecodeError, ValueError):
-            found.append(DataSet(f"{where}: plotly figure", unreadable="its data could not be decoded"))
-            continue
+            # ("var trace = {...}; Plotly.newPlot('fig', [trace], layout)": the array names traces assigned before)
+            traces = _named_traces(script, bracket, m.start(), decoder)
+            if traces is None:
+                found.append(DataSet(f"{where}: plotly figure", unreadable="its data could not be decoded"))
+                continue
         if isinstance(traces, list):
             for k, trace in enumerate(traces, start=1):
                 if isinstance(trace, dict):
@@ -1199,6 +1207,29 @@ def chart_data(script: str, where: str) -> list[DataSet]:
     elif stripped.startswith('{"x":') or stripped.startswith('{"x" :'):
         found.extend(_htmlwidget(stripped, where))
     return found
+
+
+# An array of variables' names: "[trace]", "[trace1, trace2]".
+_JS_NAMES_ARRAY = lazy_compile(r"\[\s*([A-Za-z_$][\w$]*(?:\s*,\s*[A-Za-z_$][\w$]*)*)\s*\]")
+
+
+def _named_traces(script: str, bracket: int, before: int, decoder: json.JSONDecoder) -> list[object] | None:
+    """The traces of a plotly call whose data array names variables (``[trace1, trace2]``), each an object
+    assigned before the call (``var trace1 = {...};``); None when any is not found or does not decode."""
+    names = _JS_NAMES_ARRAY.match(script, bracket)
+    if names is None:
+        return None
+    traces: list[object] = []
+    for name in re.split(r"\s*,\s*", names.group(1).strip()):
+        assigned = list(re.finditer(rf"(?<![\w$.]){re.escape(name)}\s*=\s*(?=\{{)", script[:before]))
+        if not assigned:
+            return None
+        try:
+            trace, _ = decoder.raw_decode(script, assigned[-1].end())
+        except (json.JSONDecodeError, ValueError):
+            return None
+        traces.append(trace)
+    return traces
 
 
 # Leaflet's calls that draw one mark per point: (the latitudes' and longitudes' argument, the popups').

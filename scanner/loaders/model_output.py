@@ -70,7 +70,9 @@ _KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Residual"
 # modelsummary, texreg; as text, LaTeX, markdown or CSV): the label, then whole numbers only.
 _N_ROW_LABEL = lazy_compile(
     r"^[ \t]*(?:\|[ \t]*)?\"?(?:(?:\\\(|\$)?N(?:\\\)|\$)?|Observations|Num\.\s?Obs\.|No\. of obs(?:ervations)?|Obs\.|"
-    r"Number of observations|Antal observationer|Antal obs\.?|Observationer|Nobs)\"?[ \t]*"
+    r"Number of observations|Antal observationer|Antal obs\.?|Observationer|Nobs|"
+    # (Norwegian and Finnish labels: "Observasjoner", "Antall observasjoner", "Havainnot", "Havaintoja")
+    r"Observasjoner|Antall observasjoner|Antall obs\.?|Havainnot|Havaintoja|Havaintojen lukumäärä)\"?[ \t]*"
     r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 # A row of a regression table that gives each model's residual degrees of freedom (outreg2's added rows).
 _DF_ROW_LABEL = lazy_compile(
@@ -140,6 +142,8 @@ def _whole(text: str) -> int:
 
 def _row_cells(rest: str) -> list[str] | None:
     """The whole numbers of an observations row after its label, or None when it holds anything else."""
+    # (LaTeX's grouped thousands separator, "265{,}759" as siunitx and esttab's Nordic locales write it)
+    rest = rest.replace("{,}", ",")
     for split in (_ROW_SPLIT, _CSV_SPLIT):
         cells = [c.strip().lstrip("=").strip('"').strip() for c in split.split(rest)]
         cells = [c for c in cells if c and c not in ("\\hline", "\\midrule", "\\bottomrule")]

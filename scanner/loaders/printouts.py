@@ -739,10 +739,21 @@ def _tab_columns(header: list[_Line], data: list[_Line], origin: Origin, what: s
     rows = [[c.strip() for c in r] + [""] * (width - len(r)) for r in rows]
     if width < 2 or not _plausible_names(names):
         return None
+    if len(rows) >= 3 and _case_count_row(rows[-1], len(rows) - 1):
+        data = data[:-1]  # SPSS Case Summaries' "Total  N  16  16 ...": the cases listed above it, counted
+        rows = rows[:-1]
     if not any(all(_NUMERIC_CELL.match(r[k]) or not r[k] for r in rows) and any(r[k] for r in rows)
                for k in range(width)):
         return None
     return _table(names, rows, [x.number for x in data], origin, what, "tab-separated")
+
+
+def _case_count_row(row: list[str], cases: int) -> bool:
+    """SPSS SUMMARIZE's last row under a listing of cases: "Total", "N", then the number of cases listed above
+    in every column (the count of the listing, no cell of a table)."""
+    cells = [c for c in row if c]
+    return len(cells) >= 3 and is_margin_label(cells[0]) and cells[1] == "N" \
+        and all(c == str(cases) for c in cells[2:])
 
 
 def _columns(header: list[_Line], data: list[_Line], origin: Origin, what: str) -> ListedTable | None:
@@ -1608,9 +1619,26 @@ def _series(par: list[_Line], command: str, what: str) -> ListedTable | None:
 
 def _describe_name(label: str) -> str:
     """describe()'s percentile rows ("25%", "50%") named as percentiles ("p25"): a column named "25%" would
-    read as shares, and a share of 1.0 as a count."""
+    read as shares, and a share of 1.0 as a count. So are ``quantile([0.1, 0.5])``'s levels ("0.10" is p10)."""
     m = _DESCRIBE_PERCENT.match(label.strip())
-    return f"p{m.group(1)}" if m else label
+    if m:
+        return f"p{m.group(1)}"
+    q = _QUANTILE_LEVEL.match(label.strip())
+    return f"p{float(q.group(0)) * 100:g}" if q else label
+
+
+# A quantile's level as pandas prints ``df.quantile([0.10, 0.25, 0.5])``'s index: "0.10", "0.5", "0.975".
+_QUANTILE_LEVEL = lazy_compile(r"^0?\.\d{1,4}$")
+
+
+def _quantile_levels(labels: list[object]) -> bool:
+    """Whether a frame's row labels are quantile levels, two or more, rising (``df.quantile([...])``): each row a
+    percentile of every column, no group."""
+    texts = [str(x).strip() for x in labels]
+    if len(texts) < 2 or not all(_QUANTILE_LEVEL.match(x) for x in texts):
+        return False
+    levels = [float(x) for x in texts]
+    return all(0 < a < b < 1 for a, b in itertools.pairwise(levels))
 
 
 _DESCRIBE_PERCENT = lazy_compile(r"^(\d{1,2}(?:\.\d+)?)%$")
@@ -1626,7 +1654,7 @@ def _describe_frame(table: ListedTable) -> ListedTable:
     """``describe()`` output (statistics as rows) turned so each statistic is a column, one row per variable."""
     t = table.table
     labels = [r[0] for r in t.rows]
-    if not set(labels) >= _DESCRIBE:
+    if not set(labels) >= _DESCRIBE and not _quantile_levels(labels):
         return table
     rows = [[name, *[r[k] for r in t.rows]] for k, name in enumerate(t.names) if k > 0]
     return ListedTable(TextTable(unique_names(["variable", *map(_describe_name, labels)]), rows, table.lines[0],
@@ -4687,11 +4715,30 @@ def _fitting_header(header: list[_Line], data: list[_Line]) -> list[_Line]:
     for x in reversed(header[:-1]):
         if "=" in x.text:
             break  # a stratum ("rx=1", "ph.ecog=0") or a note ("Sample Size = 446") above the table
-        trial = [x.text.expandtabs(8).rstrip(), *[k.text.expandtabs(8).rstrip() for k in kept], *texts]
-        if _data_spans(trial, len(kept) + 1) < base:
-            break
+        below = [k.text.expandtabs(8).rstrip() for k in kept]
+        line = x.text.expandtabs(8).rstrip()
+        if _data_spans([line, *below, *texts], len(kept) + 1) < base:
+            # one word centred over two columns (SAS LIFETEST's "Interval" over "[Lower, Upper)") leaves the
+            # line's other words their columns ("Survival" over "Standard" over "Error")
+            line = _without_one_spanning_word(line, below, texts, base)
+            if line is None:
+                break
+            x = dataclasses.replace(x, text=line)
         kept.insert(0, x)
     return kept
+
+
+def _without_one_spanning_word(line: str, below: list[str], texts: list[str], base: int) -> str | None:
+    """The header line with the one word blanked that runs across a gap between columns, when the line then
+    fits and keeps two words or more; None when no single word does (a title above the table)."""
+    words = list(_NAME_TOKEN.finditer(line))
+    if len(words) < 3:
+        return None
+    for w in words:
+        trial = line[:w.start()] + " " * (w.end() - w.start()) + line[w.end():]
+        if _data_spans([trial, *below, *texts], len(below) + 1) >= base:
+            return trial
+    return None
 
 
 # --- reading a log ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from scanner.lazy_regex import lazy_compile
 from scanner.loaders.texttables import TextTable
+from scanner.names import SHARE_BOUND_WORDS
 
 __all__ = ["group_sizes_in_prose", "shares_in_prose", "unit_counts", "units_in_prose", "without_references"]
 
@@ -129,6 +130,11 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  # young people ("7 unge", "12 unga", "9 nuorta") and Norwegian nynorsk plurals ("personar")
                  r"unge|unga|ungdommer|ungdomar|ungdomer|nuorta|nuoret|personar|deltakarar|pasientar|elevar|"
                  r"brukarar|mottakarar|innbyggjarar|"
+                 # the employed and the unemployed as registers name them, and stillbirths ("endast två
+                 # förvärvsarbetande", "kun 2 dødfødsler")
+                 r"förvärvsarbetande|forvarvsarbetande|sysselsatta|sysselsatte|beskæftigede|beskaeftigede|"
+                 r"lønmodtagere|löntagare|lønnstakere|arbetslösa|arbeidsledige|dødfødsler|dødfødte|"
+                 r"dödfödda|dödfödslar|dødfødde|"
                  # (persons named by where they were born: "syriskfødte", "utrikes födda", "norskfødte")
                  r"\w+fødte|\w+födda|\w+fødde|"
                  # Finnish, in the partitive a numeral takes ("2 henkilöä", "3 potilasta") and the plural
@@ -143,7 +149,8 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
 #: Danish and Norwegian "to" (two) is read before a Nordic noun only ("kun to kvinder"): in English it is a
 #: preposition ("referred to patients").
 _NORDIC_ONLY = frozenset({"to", "kaksi", "yksi", "kolme", "én", "ét"})
-_NORDIC_NOUN_WORDS = frozenset(_NORDIC_NOUNS.split("|"))
+# (matched whole, not looked up in a set: some of the nouns are patterns, "75-vuotiasta", "syriskfødte")
+_NORDIC_NOUN = lazy_compile(r"(?:" + _NORDIC_NOUNS + r")", re.IGNORECASE)
 _UNIT_NOUNS = (r"patients?|persons?|people|individuals?|subjects?|participants?|respondents?|children|child|"
                r"boys?|girls?|men|women|man|woman|cases?|deaths?|births?|firms?|companies|company|enterprises?|"
                r"businesses|employees?|workers?|students?|pupils?|residents?|recipients?|donors?|mothers?|"
@@ -254,7 +261,14 @@ _UNIT_BEFORE = lazy_compile(r"(?i)(?<![\w])(?:" + _UNIT_NOUNS + r")(?![\w])")
 _THE_ONLY = lazy_compile(r"(?<![\w])(?:den eneste|det eneste|den enda|den ende|den einaste|the only|the single|"
                          r"ainoa|ainut)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:kvinde|kvinna|kvinne|mand|mann|woman|"
                          r"nainen|mies|pige|dreng|girl|boy|child|barn|patient|pasient|potilas|person|individual|"
-                         r"virksomhed|företaget|foretaket|firm|company|employer|employee)\b", re.IGNORECASE)
+                         r"virksomhed|företaget|foretaket|firm|company|employer|employee|"
+                         # (groups of persons a register defines: "Den eneste kvindelige efterkommer, der blev dømt")
+                         r"efterkommer|etterkommer|indvandrer|innvandrer|invandrare|immigrant|descendant|flygtning|"
+                         r"flyktning|flykting|refugee|elev|student|pupil|borger|beboer|resident|deltager|deltaker|"
+                         r"deltagare|participant|respondent|ansat|anställd|medarbejder|medarbetare|mor|moder|mother|"
+                         r"far|fader|father|søn|son|datter|dotter|daughter|offer|victim|fange|fånge|prisoner|inmate|"
+                         r"dømte|domfældte|dömda|tiltalte|åtalade|sigtede|misstänkta|pensionist|pensionär|pensioner|"
+                         r"modtager|mottager|mottagare|recipient)\b", re.IGNORECASE)
 
 
 # Nouns of one unit, for the counts of one written as a word.
@@ -273,7 +287,11 @@ _ONE_UNIT = lazy_compile(
     r"|(?:identified|found|observed|registered|recorded|diagnosed|fandt|fant|hittade|identificerede|"
     r"identifiserte|identifierade|registrerede|registrerte|registrerade|havde|hadde|hade|had)[ \t]+(?:only[ \t]+)?"
     r"(?:one|én|ett|ét|ei|eitt|a single))"
-    r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:" + _ONE_NOUNS + r")(?:en|et|n|t|a)?\b", re.IGNORECASE)
+    r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:" + _ONE_NOUNS + r")(?:en|et|n|t|a)?\b"
+    # one person by an exact age: "a 102-year-old woman", "en 102-årig kvinna", "ein 97 år gammal mann"
+    r"|(?<![\w])(?:a|an|one|en|ett|et|ei|eitt|én|ét)[ \t]+\d{1,3}(?:[- ]?(?:year|yr)s?[- ]old|[- ]?årig[ae]?|"
+    r"[- ]?åring(?:en)?|[- ]?vuotias|[ \t]+år[ \t]+gam(?:mal|mel))[ \t]+(?:[\w-]+[ \t]+){0,1}?"
+    r"(?:" + _ONE_NOUNS + r")(?:en|et|n|t|a)?\b", re.IGNORECASE)
 # The rest of a group stated before its part: "Of the 14 cases, 12 were men", "Av de 14 fallen var 12 män",
 # "431 children were born alive. Of these, 429 died": the group less the part (2) is a count too.
 _OF_THE = (r"(?:of the|of these|of those|of them|of all|among the|among these|af de|af disse|af dem|blandt de|"
@@ -379,7 +397,7 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
     line, pos = first_line, 0
     for m in _PROSE_UNITS.finditer(text):
         word = m.group(1).lower()
-        if word in _NORDIC_ONLY and m.group(3).lower() not in _NORDIC_NOUN_WORDS:
+        if word in _NORDIC_ONLY and _NORDIC_NOUN.fullmatch(m.group(3)) is None:
             continue
         if word in ("én", "ét") and m.group(2):
             continue  # (the accented one only right before its noun: "én for kvinder" is one table for women)
@@ -564,14 +582,15 @@ def frequency_missing(text: str, first_line: int) -> TextTable | None:
 # A line of a list of keys: one whole number of 5 to 12 digits alone ("1251670").
 _KEY_LINE = lazy_compile(r"^\s*\d{5,12}\s*$")
 _KEY_LIST_MIN = 10
+_NAMED_KEY_LIST_MIN = 5
 _KEY_LINES = lazy_compile(r"(?m)^[ \t]*\d{5,12}[ \t]*$")
 
 
 def key_list(text: str, first_line: int) -> TextTable | None:
     """A text that is a list of numbers, one per line (with a comment or a heading above: "# LopNr som
     exkluderats ur analysen"): a column of register keys, named by the key its other lines name (else
-    ``value``), for the identifier rules. None unless at least ten lines are such numbers, mostly distinct,
-    and every other line is a comment or blank."""
+    ``value``), for the identifier rules. None unless at least ten lines are such numbers (five under a heading
+    that names a key), mostly distinct, and every other line is a comment or blank."""
     from scanner.names import identifier_kind
 
     if not _KEY_LINES.search(text):
@@ -587,9 +606,11 @@ def key_list(text: str, first_line: int) -> TextTable | None:
             if len(words) > 200 or (values and not line.lstrip().startswith(("#", "%", "//", "*", "--"))):
                 return None  # prose or a table around the numbers: not a list of keys
             words += re.findall(r"[^\W\d_]+", line)
-    if len(values) < _KEY_LIST_MIN or len(set(values)) < 0.9 * len(values):
-        return None
     name = next((w for w in words if identifier_kind(w) is not None), "value")
+    # (a list its heading names as keys, "CVR-numre der udelukkes:", is one from five lines)
+    least = _NAMED_KEY_LIST_MIN if name != "value" else _KEY_LIST_MIN
+    if len(values) < least or len(set(values)) < 0.9 * len(values):
+        return None
     return TextTable([name], [[v] for v in values], lines[0], "key-list", tuple(lines))
 
 
@@ -773,14 +794,42 @@ _PROSE_ONE_DOMINANCE = lazy_compile(
     r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)[\s~]*\\?(?:%|pct\.?|procent|percent|prosent|per cent)", re.IGNORECASE)
 
 
+# A bound before the share ("de to største virksomheders andel overstiger 90 %": the rule a note states, no share).
+_SHARE_BOUND_BEFORE = lazy_compile(r"(?<![\w-])(?:" + SHARE_BOUND_WORDS + r")\W*$", re.IGNORECASE)
+# A verb that gives a unit's share of a total: "svarar för", "står for", "tegner sig for", "accounts for", "vastaa".
+_SHARE_VERB = (r"(?:svarar|svarade|stod|står|star|tegner|tegnede|accounts?|accounted|vastaa|vastasi|vastaavat|"
+               r"holds?|held|represents?|represented|representerer|representerar|utgör|udgør|utgjorde|udgjorde)")
+_PERCENT = r"[ \t~]*\\?(?:%|pct\.?|procent|prosent|percent|per cent|prosenttia)"
+# One unit's share, the unit named or made one by its words ("gruvbolaget, som ensamt svarar för 91 %", "Capio S:t
+# Görans sjukhus svarar för 91 %", "yksi vuokranantaja (Kemijärven Vuokratalot Oy) vastaa 91 %", "Nordisk Pharma A/S
+# står for 88 pct."): a firm in its definite singular or by its legal form, a named hospital, or any noun after a
+# word for one, then the verb of a share.
+_ONE_NAMED_UNIT = (
+    r"(?:\w*bolaget|\w*sjukhuset|\w*sykehuset|\w*sygehuset|f(?:ö|o)retaget|foretaket|virksomheden|virksomheten|"
+    r"selskabet|selskapet|koncernen|konsernet|"
+    r"yhtiö|the company|the firm|the enterprise|the employer|"
+    r"[A-ZÅÄÖÆØ][\w:&'-]*(?:[ \t]+(?:[A-ZÅÄÖÆØ][\w:&'-]*|och|og|&|i|de|of))*[ \t]+"
+    r"(?:sjukhus|sykehus|sygehus|lasarett|hospital|AB|Oyj|Oy|A/S|ApS|ASA|AS|Ltd|GmbH|Inc|plc|S\.A))")
+_PROSE_NAMED_UNIT_SHARE = lazy_compile(
+    r"(?<![\w-])(?:" + _ONE_NAMED_UNIT + r"|(?:" + _ONE_OF_UNITS + r")[ \t]+(?!(?:flertal|fåtal|fleretal|"
+    r"majority|minority|third|quarter|fifth|tredjedel|fjerdedel|femtedel)\b)[^\W\d_][\w-]*)"
+    r"(?:[ \t]*\([^()\n]{0,90}\))?"
+    # (a clause between the unit and its verb: ", som ensamt", ", der alene", ", joka yksin")
+    r"(?:,?[ \t]+(?:som|der|which|that|joka|mikä)\b)?(?:[ \t]+(?:ensamt|ensam|alene|alone|alena|yksin|by itself))?"
+    r"[ \t]+" + _SHARE_VERB + r"\b[^.%\n\d]{0,40}?(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)" + _PERCENT)
+
+
 def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
     """Shares of the largest one or two units written in a note's sentences ("the largest firm accounts for
     91 % of turnover"), as a table of such shares for the dominance rule (TAB002)."""
     rows: list[list[str]] = []
     lines: list[int] = []
-    found = [(m.start(), "2" if m.group(1) else "1", m.group(2)) for m in _PROSE_DOMINANCE.finditer(text)]
+    found = [(m.start(), "2" if m.group(1) else "1", m.group(2)) for m in _PROSE_DOMINANCE.finditer(text)
+             if not _SHARE_BOUND_BEFORE.search(text, max(m.start(), m.start(2) - 30), m.start(2))]
     found += [(m.start(), "1", m.group(1)) for m in _PROSE_ONE_DOMINANCE.finditer(text)
               if not any(m.start() <= at < m.end() for at, _, _ in found)]
+    found += [(m.start(), "1", m.group(1)) for m in _PROSE_NAMED_UNIT_SHARE.finditer(text)
+              if not any(at <= m.start() <= at + 200 and share == m.group(1) for at, _, share in found)]
     for at, units, share in sorted(found)[:_PROSE_MAX_ROWS]:
         rows.append([units, share.replace(",", ".")])
         lines.append(first_line + text.count("\n", 0, at))

@@ -3189,8 +3189,12 @@ _FENCE = lazy_compile(r"^[ \t]*(?:```|~~~)[^\n]*$", re.M)
 _BOX_ROW = lazy_compile(r"^\s*[│┃║|].*[┆│┃║].*[│┃║|]\s*$")
 _BOX_RULE = lazy_compile(r"^\s*[┌┬┐├┼┤└┴┘╞╪╡╒╤╕╘╧╛╔╦╗╠╬╣╚╩╝─━═┄┈\s]+$")
 # The dtypes under a Polars frame's header: str, i64, u32, f64, bool, date, datetime[μs], cat, list[i64].
+# DuckDB's box prints its SQL types there instead: int32, bigint, varchar, double, decimal(18,3), timestamp.
 _DTYPE_CELL = lazy_compile(r"^(?:str|cat|bool|date|time|null|object|binary|decimal\[.*\]|[iuf](?:8|16|32|64|128)|"
-                         r"datetime\[.*\]|duration\[.*\]|list\[.*\]|struct\[.*\]|array\[.*\]|enum|---)$")
+                         r"datetime\[.*\]|duration\[.*\]|list\[.*\]|struct\[.*\]|array\[.*\]|enum|---|"
+                         r"u?int(?:8|16|32|64|128)?|tinyint|smallint|integer|bigint|hugeint|u(?:tiny|small|big|huge)int|"
+                         r"varchar|text|blob|boolean|float|double|real|decimal\(\d+,\s*\d+\)|"
+                         r"timestamp(?: with time zone)?|interval|uuid|json|date32|date64|string)$")
 
 
 # A row of numbers at risk under a survival curve, as a PDF's text gives it: "At risk40   21   11   5   2   1",
@@ -3803,10 +3807,12 @@ class TextTableSource:
     def batches(self, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
         import pyarrow as pa
 
+        from scanner.arrow_buffers import string_array
+
         rows = self._table.rows
         for start in range(0, len(rows), batch_rows):
             part = rows[start:start + batch_rows]
-            columns = [pa.array([r[k] for r in part], pa.string()) for k in range(len(self._table.names))]
+            columns = [string_array([r[k] for r in part]) for k in range(len(self._table.names))]
             yield pa.RecordBatch.from_arrays(columns, schema=self._schema)
 
     def incomplete(self) -> tuple[str, ...]:

@@ -71,14 +71,21 @@ def hard_coded_identifier(ctx: RuleContext, facts: CodeFacts) -> Iterator[Findin
     ACRO/SACRO output checking guidance (code is an output).
     """
     seen: Counter[str] = Counter()
+    # (one line's comparisons of one variable are one finding: `drop if pnr == "..." | pnr == "..."` has two)
+    literals: Counter[tuple[int, str, str, str]] = Counter()
+    first: dict[tuple[int, str, str, str], Comparison] = {}
     for c in facts.comparisons:
+        key = (c.line, c.name, c.operator, c.kind)
+        literals[key] += c.literals
+        first.setdefault(key, c)
+    for key, c in first.items():
         name = masking.mask_name(c.name)
         seen[name] += 1
         lang = c.language.value if c.language.value != "other" else "The"
         yield ctx.finding(
-            f"{lang} code compares the {c.kind} variable {name!r} with {c.literals} hard-coded "
+            f"{lang} code compares the {c.kind} variable {name!r} with {literals[key]} hard-coded "
             f"value(s) ({c.operator}): a literal key in a program singles out persons or firms.",
-            masking.note(f"{c.literals} literal value(s) of a {c.kind}; values not shown"),
+            masking.note(f"{literals[key]} literal value(s) of a {c.kind}; values not shown"),
             line=c.line,
             severity=Severity.REVIEW if c.kind == "record key" else None,
             identity=f"{name}:{c.operator}:{seen[name]}",

@@ -103,7 +103,7 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
             or _units_as_columns(ctx, table)
         if bare is not None:
             yield bare
-        elif table.meta.format in _DATASET_FORMATS:
+        elif table.meta.format in _DATASET_FORMATS and not _dense_grid_of_counts(table):
             yield ctx.finding(
                 f"A {table.meta.format} data set: these files hold unit records (microdata) in almost every "
                 "export, and its rows could not be shown to be table cells; a person must confirm it holds "
@@ -121,6 +121,23 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
         masking.note(f"{scope} {n:,} rows, {len(table.columns)} columns inspected"),
         identity="shape",
     )
+
+
+def _dense_grid_of_counts(table: TableModel) -> bool:
+    """A data set that is a crosstab saved as a file (``collapse (count)`` then ``save``, SPSS AGGREGATE): its
+    dimensions identify every row, a column named as counts (antal, lkm, n_fodte) holds whole numbers, and the
+    rows fill at least half the grid of the dimensions' values (persons' records, keyed by chance, do not)."""
+    from scanner.table_model import Role
+
+    if not table.key_unique or not table.sample_complete or not any(_named_count(c) for c in table.columns):
+        return False
+    dims = [c for c in table.columns if c.role is Role.DIMENSION]
+    if not dims or len(dims) > 4:
+        return False
+    cells = 1
+    for c in dims:
+        cells *= max(c.distinct, 1)
+    return table.n_sample_rows >= 0.5 * cells
 
 
 # A bare list is "distinct" when at least this share of its values differ (a key list may hold a few
@@ -906,6 +923,13 @@ def _few_person_rows(ctx: RuleContext, table: TableModel) -> Finding | None:
     if any(c.count_named or c.statistic is not None for c in table.columns):
         return None
     names = ", ".join(repr(masking.mask_name(c.name)) for c in person[:4])
+    if _own_age_and_amount(table, person):
+        return ctx.finding(
+            f"{n} rows with person attributes ({names}), each row with an exact age and an exact amount of its "
+            "own (no row shares either): one person's record per row, a listing of persons (rows failing a "
+            "check, the largest values).",
+            masking.note(f"{n} rows, {len(table.columns)} columns inspected"), identity="few-person-rows",
+        )
     if any(c.role is Role.OTHER and c.reason == "row numbers" for c in table.columns):
         # numbered rows (pandas' index 0..n-1 written by to_latex/to_html, R's row names): a data frame
         # printed as it is, each row a record
@@ -920,6 +944,32 @@ def _few_person_rows(ctx: RuleContext, table: TableModel) -> Finding | None:
         masking.note(f"{n} rows, {len(table.columns)} columns inspected"),
         severity=Severity.REVIEW, identity="few-person-rows",
     )
+
+
+def _own_age_and_amount(table: TableModel, person: list[ColumnInfo]) -> bool:
+    """Rows that each hold their own single-year age (whole numbers, all different, no run of consecutive ages
+    as a table by age has) beside another person attribute and an area, and their own amount (a numeric
+    column whose values all differ, fractions or 10,000 and more, no count): persons' records, not cells."""
+    from scanner.table_model import ColumnKind, Role
+
+    n = table.n_sample_rows
+    if n < 3 or not any(quasi_identifier_kind(c.name) == "area" for c in table.columns):
+        return False
+    ages = [c for c in person if quasi_identifier_kind(c.name) == "age" and c.kind is ColumnKind.NUMERIC
+            and c.integral and c.distinct == n]
+    if not ages or not any(quasi_identifier_kind(c.name) != "age" for c in person):
+        return False
+    if _is_run(table.sample.get_column(ages[0].name).drop_nulls()):
+        return False  # ages 60, 61, ... 65: a table by single year of age
+    return any(c.kind is ColumnKind.NUMERIC and c.role is Role.MEASURE and c not in person and c.distinct == n
+               and c.non_null == n and quasi_identifier_kind(c.name) is None and _amount(table, c)
+               for c in table.columns)
+
+
+def _amount(table: TableModel, col: ColumnInfo) -> bool:
+    """Values no count of a small table takes: fractions, or whole numbers of 10,000 and more (incomes, costs)."""
+    values = table.sample.get_column(col.name).drop_nulls()
+    return not col.integral or (values.len() > 0 and float(values.cast(float).abs().min()) >= 10_000)
 
 
 def _picked_rows_index(table: TableModel) -> bool:

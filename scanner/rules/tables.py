@@ -20,7 +20,7 @@ from scanner.analysis.published_cells import MAX_ITEMISED, MAX_LABELS, CellScan,
 from scanner.analysis.published_cells import plain_label as _label
 from scanner.findings import Finding, Severity
 from scanner.lazy_regex import lazy_compile
-from scanner.names import OF_WHICH_WORDS
+from scanner.names import OF_WHICH_WORDS, SHARE_BOUND_WORDS
 from scanner.rules.context import RuleContext
 from scanner.rules.extremes import Group, group_layout, iter_groups
 from scanner.rules.registry import Shape, rule
@@ -198,6 +198,11 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             what = (f"the rest of the total in column {masking.mask_name(cell.subset_of)!r} (the total minus this "
                     f"'of which' part) that counts {rule_text}")
             derived = ", total minus its part"
+        elif cell.of_which_columns:
+            what = (f"a total whose 'of which' columns beside it leave {rule_text} (the total less its parts: the "
+                    "units in none of them" + (", unless the parts overlap; a person must check)" if cell.unsure
+                                               else ")"))
+            derived = ", total minus its 'of which' columns"
         elif cell.of_which_rows:
             what = (f"a count whose 'of which' rows under it leave {rule_text} (the row less its parts: the units "
                     "in none of them)")
@@ -724,7 +729,9 @@ _FIRM_WORDS = lazy_compile(
     r"bedrift\w*|yritys\w*|yrityk\w*|toimipaik\w*|arbejdssted\w*|arbetsst(ä|a)ll\w*|workplaces?|"
     r"establishments?|selskab\w*|selskap\w*|cvr\w*|juridiske enheder|units?_of_activity|foretak\w*|"
     r"rederi\w*|koncern\w*|arbeidssted\w*|arbeidsgiver\w*|arbejdsgiver\w*|arbetsgivar\w*|employers?|"
-    r"banker|banks|pengeinstitut\w*|forsikringsselskab\w*|apotek\w*|butikker|stores?)(?![a-zæøåäö])",
+    r"banker|banks|pengeinstitut\w*|forsikringsselskab\w*|apotek\w*|butikker|stores?|"
+    # (firms named by what they do: "Antal eksportører", "exporters", "importörer")
+    r"eksport(?:ø|o)r\w*|export(?:ö|o|e)r\w*|import(?:ø|ö|o|e)r\w*)(?![a-zæøåäö])",
     re.IGNORECASE)
 
 
@@ -767,6 +774,27 @@ def _published_top_values(ctx: RuleContext, table: TableModel, magnitudes: list[
             )
 
 
+# A concentration ratio of the largest units: "cr4", "CR4 (%)", "cr_3", "koncentrationsgrad (4 største)".
+_CONCENTRATION_RATIO = lazy_compile(r"(?i)(?:^|[\W_])cr[_\s-]?\d{1,2}(?:$|[\W_])|concentration[\s_]+ratio|"
+                                    r"koncentrationsgrad|koncentrationskvot|keskittymisaste")
+
+
+def _ratios_clear(table: TableModel, ratios: list[ColumnInfo], k: float) -> bool:
+    """Whether every row of the table has a concentration ratio at most ``k`` (as a share 0-1, or 0-100 when a
+    value is above 1), or none published (suppressed): no cell's largest two units can hold more than k."""
+    import polars as pl
+
+    frame = table.sample
+    ok = None
+    for col in ratios:
+        values = frame.get_column(col.name).cast(pl.Float64, strict=False).fill_nan(None)
+        present = values.drop_nulls()
+        scale = 100.0 if present.len() and present.max() > 1 else 1.0
+        row_ok = (values / scale <= k).fill_null(True)
+        ok = row_ok if ok is None else ok | row_ok
+    return ok is not None and bool(ok.all())
+
+
 # A Herfindahl-Hirschman index of a cell's units ("hhi_beskaeftigelse", "Herfindahl", "HHI (0-10 000)").
 _HHI = lazy_compile(r"(?i)(?:^|[\W_])hhi(?:$|[\W_])|herfindahl")
 
@@ -795,8 +823,7 @@ def _concentration_bounds(ctx: RuleContext, table: TableModel, hhi: ColumnInfo) 
         half = half_unit(present) / scale
         for i, value in enumerate(raw.to_list()):
             if value is None or math.isnan(value):
-                cleared = False
-                continue
+                continue  # (suppressed or not given: the index says nothing of the cell, and shows nothing)
             h = value / scale
             if h - half > k or (profile.nk_inclusive and h - half >= k):
                 row = offset + i + 1
@@ -833,10 +860,14 @@ def _unchecked_firm_magnitudes(ctx: RuleContext, table: TableModel) -> Iterator[
                   and c not in firms and not (c.is_count and _FIRMS_HAVING.search(c.name))
                   and not (c.is_count and _OBSERVATIONS.match(c.name))
                   and not _part_of_the_firms(table, c, firms[0])
-                  and (c.statistic not in ("share", "dominance", "estimate", "spread")
+                  and (c.statistic not in ("share", "dominance", "estimate", "spread", "percentile")
                                           or (c.statistic == "dominance" and _amounts(table, c)))
                   and c.non_null]
-    if not magnitudes:
+    # (a concentration ratio, CR4: the four largest units' share, never below the two largest units' share, so a
+    # ratio at most k on a row proves that cell undominated; it is no magnitude summed over the firms)
+    ratios = [c for c in magnitudes if _CONCENTRATION_RATIO.search(c.name)]
+    magnitudes = [c for c in magnitudes if c not in ratios]
+    if not magnitudes or (ratios and _ratios_clear(table, ratios, ctx.profile.nk_k)):
         return
     profile = ctx.profile
     published = list(_published_top_values(ctx, table, magnitudes))
@@ -929,10 +960,7 @@ _TOP_SHARE_STATED = lazy_compile(
     re.IGNORECASE)
 # Words before the number that make it a bound (the rule's own statement, "over 85 %", "under 85 %"), not a
 # cell's share.
-_SHARE_BOUND = lazy_compile(
-    r"(?:over|under|above|below|exceed\w*|overstiger|överstiger|overskrider|ylittä\w*|yli|alle|alitta\w*|"
-    r"more than|less than|at least|at most|mindst|højst|hoejst|minst|högst|hogst|høyst|mer enn|mindre enn|"
-    r"mer än|mindre än|enintään|vähintään|[<>≤≥]|=<|>=|<=)\W*$", re.IGNORECASE)
+_SHARE_BOUND = lazy_compile(r"(?:" + SHARE_BOUND_WORDS + r")\W*$", re.IGNORECASE)
 
 
 def _stated_top_share(table: TableModel, k_pct: float, inclusive: bool) -> float | None:
