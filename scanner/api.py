@@ -102,7 +102,7 @@ def _nested_findings(entry: DiscoveredFile, config: Config, key: bytes) -> tuple
     from scanner.loaders.texttables import TextTableSource
 
     rules = rules_for(config, Shape.TABLE)
-    if not rules or entry.size > _NESTED_MAX_BYTES:
+    if entry.size > _NESTED_MAX_BYTES:
         return [], False
     suffix = Path(entry.path).suffix.lower()
     try:
@@ -116,6 +116,8 @@ def _nested_findings(entry: DiscoveredFile, config: Config, key: bytes) -> tuple
         return [], False
     found = nested_tables(obj)
     findings: list[Finding] = []
+    if not rules:
+        return findings, found.complete  # (no table rule to judge them: whether every number is in a table)
 
     def placed(f: Finding, k: int) -> Finding:
         # (the table's place by its number: the keys above it may be labels, which a report must not show)
@@ -225,7 +227,15 @@ def _scan_table(entry: DiscoveredFile, config: Config, key: bytes, facts: FileFa
             seen = {d.kind.code for d in scan.detections}
             scan.detections.extend(d for d in raw.detections if d.kind.code not in seen)
         findings.extend(_identifier_findings(entry, config, key, scan, facts))
-    facts.problems.extend(source.incomplete())
+    incomplete = list(source.incomplete())
+    if entry.kind is FileKind.JSON and incomplete:
+        # records with nested fields ("estimater": a list of records per model): the tables inside them, and
+        # when they hold every number of the file it was fully inspected
+        nested, complete = _nested_findings(entry, config, key)
+        if complete:
+            findings.extend(nested)
+            incomplete = [p for p in incomplete if not p.endswith("nested field(s) (objects or arrays) not inspected")]
+    facts.problems.extend(incomplete)
     if entry.kind is FileKind.CSV and entry.size <= _TABLES_IN_TEXT_BYTES and table.sample_complete:
         # the notes above and under the table ("Anm.: ... exkluderar 1 person", "a) Based on 2 firms."): read as
         # a note's sentences are

@@ -15,10 +15,18 @@ from scanner.loaders.nested import nested_tables, parse_nested
 def test_a_mapping_of_rows_to_mappings_of_columns_is_a_wide_table() -> None:
     found = nested_tables({"model": {"n": 15432}, "table": {"Hovedstaden": {"men": 12, "women": 2},
                                                           "Sjælland": {"men": 30, "women": 41}}})
-    (path, table), = found.tables
+    (model_path, model), (path, table) = found.tables
     assert path == "table" and table.names == ["table", "men", "women"]
     assert table.rows == [["Hovedstaden", "12", "2"], ["Sjælland", "30", "41"]]
-    assert found.numbers == 5 and found.read == 4 and not found.complete  # the model's n is in no table
+    # (a field named as a count, the model's n, is a count the table rules judge: every number read)
+    assert model_path == "model" and model.rows == [["n", "15432"]]
+    assert found.numbers == 5 and found.read == 5 and found.complete
+
+
+def test_a_count_named_field_among_settings_is_a_setting() -> None:
+    assert nested_tables({"bootstrap": {"n": 2, "seed": 20240301}}).tables == []
+    assert nested_tables({"dominance": {"n": 2}}).tables == []
+    assert not nested_tables({"model": {"formula": "y ~ x", "n": 2, "dpi": 300}}).complete
 
 
 def test_records_with_a_total_beside_them_and_a_split_layout() -> None:

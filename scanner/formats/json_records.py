@@ -91,6 +91,14 @@ def _records(text: str, data: Any = _UNPARSED) -> list[dict[str, Any]]:
 
 
 _SCALAR = (str, int, float, bool, type(None))
+
+
+def _pairs_of_numbers(values: list[Any]) -> bool:
+    """Every present value is a list of two numbers, the first not above the second (an interval)."""
+    present = [v for v in values if v is not None]
+    return bool(present) and all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+        and v[0] <= v[1] for v in present)
 # The name of a list of a box plot's outliers (matplotlib "fliers", R "out", "outliers", "extreme_values").
 _OUTLIER_NAMES = lazy_compile(r"(?i)fliers|outliers?|out|extremes?|extreme[_ ]values|outlier[_ ]values")
 #: A bare array of values is read as a column from this many values; a shorter one without a name could be
@@ -334,6 +342,12 @@ class JsonRecordsSource:
             for n in names:
                 columns[n].append(r.get(n))
         arrays, nested = [], []
+        for n, values in list(columns.items()):
+            if _pairs_of_numbers(values):
+                # an interval per row ("KI95": [3.12, 16.66], a confidence interval's bounds): two columns
+                del columns[n]
+                for k, side in enumerate(("lower", "upper")):
+                    columns[f"{n} ({side})"] = [None if v is None else v[k] for v in values]
         for n, values in columns.items():
             if any(isinstance(v, (dict, list)) for v in values):
                 nested.append(n)

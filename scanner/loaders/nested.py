@@ -36,6 +36,16 @@ _COUNTS_NAME = lazy_compile(r"(?i)(?:^|[\W_])(?:tab\w*|tables?|tabel\w*|taulukko
                             r"eksklusion\w*|exkludering\w*|n_by\w*|by_\w+)(?:$|[\W_])")
 
 
+# A field named as a count of units: "N", "n", "n_obs", "antall_hendelser", "antal_personer", "events", "lkm".
+_COUNT_KEY = lazy_compile(r"(?i)^(?:n|n_\w+|no_of_\w+|antal\w*|antall\w*|number_of_\w+|count|events|lkm|"
+                          r"lukumäärä\w*|cases|deaths)$")
+
+
+# A mapping of a method's settings ("bootstrap: {n: 2}", "dominance: {n: 2, k: 0.85}", "sdc", "params").
+_SETTINGS_NAME = lazy_compile(r"(?i)(?:^|[\W_])(?:bootstrap\w*|dominance|sdc|settings?|config\w*|params?|parameters|"
+                              r"options?|args|arguments|hyper\w*|model_params|control|rules?)(?:$|[\W_])")
+
+
 # Keys of settings, not of categories counted ("min_cell: 3", "round_to: 5", "seed", "dpi"): a mapping with one is
 # a mapping of settings.
 _SETTING_KEY = lazy_compile(r"(?i)(?:^|[\W_])(?:min|max|round\w*|threshold\w*|seed|dpi|width|height|size|digits|"
@@ -150,10 +160,25 @@ def _jsonstat(obj: object) -> TextTable | None:
     return TextTable(unique_names([*names, "value"]), rows, 1, "nested")
 
 
+def _bounds_apart(record: dict[object, object]) -> dict[object, object]:
+    """A record with each interval (a list of two numbers, the first not above the second: a confidence
+    interval's bounds) as two fields, "KI95 (lower)" and "KI95 (upper)"; other values as they are."""
+    if not any(isinstance(v, list) for v in record.values()):
+        return record
+    out: dict[object, object] = {}
+    for k, v in record.items():
+        if isinstance(v, list) and len(v) == 2 and all(_numeric(x) for x in v) and v[0] <= v[1]:
+            out[f"{k} (lower)"], out[f"{k} (upper)"] = v
+        else:
+            out[k] = v
+    return out
+
+
 def _walk(node: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], TextTable, int]]:
     name = path[-1] if path else ""
     if isinstance(node, list):
-        records = [x for x in node if isinstance(x, dict)]
+        # (an interval per record, "KI95": [3.12, 16.66], read as its two bounds)
+        records = [_bounds_apart(x) for x in node if isinstance(x, dict)]
         if len(node) >= 2 and len(records) == len(node) and all(
                 all(isinstance(v, _SCALAR) for v in r.values()) for r in records):
             keys = list(dict.fromkeys(k for r in records for k in r))
@@ -216,6 +241,12 @@ def _walk(node: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...]
         yield path, TextTable(unique_names([name, "n"]), rows, 1, "nested"), len(numeric)
         for k in numeric:
             rest.pop(k)
+    counts = {k: v for k, v in rest.items() if _numeric(v) and _COUNT_KEY.match(str(k))}
+    if counts and not any(_SETTING_KEY.search(str(k)) for k in rest) and not _SETTINGS_NAME.search(name):
+        # whole-number fields named as counts beside the rest ("N": 265759, "antall_hendelser": 2650): the
+        # sizes a results file states, each a count the table rules judge
+        rows = [[str(k), _text(v)] for k, v in counts.items()]
+        yield path, TextTable(unique_names([name or "field", "n"]), rows, 1, "nested"), len(counts)
     for k, v in rest.items():
         if isinstance(v, (dict, list)):
             yield from _walk(v, (*path, str(k)))

@@ -2952,6 +2952,8 @@ def _dropped_counts(lines: list[_Line], language: Language, command: str, state:
     if language is Language.STATA:
         if _TECHNICAL_DROP.search(_last_command(command)):
             return []  # rows dropped by their position or for missing values, duplicates: no units' condition
+        if state.collapsed:
+            return []  # rows of a collapsed table dropped (industries, regions): cells left out, no units
         for x in lines:
             m = _STATA_DELETED.match(x.text)
             if m is not None:
