@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["int64_values", "plain_array", "string_array", "string_buffers", "validity"]
+__all__ = ["float64_values", "int64_values", "plain_array", "string_array", "string_buffers", "validity"]
 
 
 def validity(arr: pa.Array) -> np.ndarray:
@@ -33,6 +33,18 @@ def int64_values(arr: pa.Array) -> np.ndarray:
         return vals
     vals = vals.copy()
     vals[~validity(arr)] = 0
+    return vals
+
+
+def float64_values(arr: pa.Array) -> np.ndarray:
+    """A float64 column's values as a NumPy array, nulls as NaN, read from its data buffer (``to_numpy``
+    imports pandas the first time a process calls it)."""
+    data = arr.buffers()[1]
+    vals = np.frombuffer(data, dtype=np.float64, count=arr.offset + len(arr))[arr.offset:]
+    if arr.null_count == 0:
+        return vals
+    vals = vals.copy()
+    vals[~validity(arr)] = np.nan
     return vals
 
 

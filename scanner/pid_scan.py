@@ -317,8 +317,9 @@ def _text_of(shape: int, flags: int, value: int) -> str:
     return digits
 
 
-def _basis(score: int, share: float, ctx_word: bool, sep: bool, strong_check: bool) -> str:
-    parts = ["date and check digits valid"]
+def _basis(score: int, share: float, ctx_word: bool, sep: bool, strong_check: bool, *, dated: bool = True) -> str:
+    # (a business number has no date: a CVR's or an organisationsnummer's check digit is all there is)
+    parts = ["date and check digits valid" if dated else "check digit valid"]
     if strong_check:
         parts.append("a strong check (two check digits or a check character)")
     if sep:
@@ -463,7 +464,8 @@ def _judged(info: KindInfo, top: int, count: int, ctx: np.ndarray, flags: np.nda
     positive = bool(np.any((ctx & (CTX_PERSON if info.person else CTX_BUSINESS)) != 0))
     strong = top >= 3 or count >= 3 or positive
     basis = _basis(top, min(share, 1.0), positive, bool(np.any(flags & FLAG_SEP)),
-                   info.strength >= 2 or (info.bit in (8, 16) and bool(np.any(flags & FLAG_STRICT))))
+                   info.strength >= 2 or (info.bit in (8, 16) and bool(np.any(flags & FLAG_STRICT))),
+                   dated=info.person)
     return (Severity.BLOCK if strong else Severity.REVIEW), basis
 
 
@@ -833,7 +835,7 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray, anchor: int
 
     from kernels.numbers import NOT_WHOLE
     from kernels.pid import scan_ints, scan_strings, scan_whole_strings
-    from scanner.arrow_buffers import plain_array, string_buffers, validity
+    from scanner.arrow_buffers import float64_values, plain_array, string_buffers, validity
 
     buffers = string_buffers(arr)
     if buffers is not None:
@@ -852,8 +854,7 @@ def _scan_array(arr: pa.Array | pa.ChunkedArray, anchor: int
     if pa.types.is_integer(t):
         return _ints(arr.cast(pa.int64(), safe=False), anchor)
     if pa.types.is_floating(t) or pa.types.is_decimal(t):
-        as_float = arr.cast(pa.float64(), safe=False)
-        vals = as_float.to_numpy(zero_copy_only=False)
+        vals = float64_values(arr.cast(pa.float64(), safe=False))
         whole = np.isfinite(vals) & (vals == np.floor(vals)) & (np.abs(vals) < 1e13)
         ints = np.where(whole, vals, -1).astype(np.int64)
         present = validity(arr) & ~np.isnan(vals)

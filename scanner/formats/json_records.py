@@ -332,6 +332,7 @@ class JsonRecordsSource:
         """The table of ``rows`` (one dict a row; every value as text, nested values not inspected)."""
         import pyarrow as pa
 
+        from scanner.arrow_buffers import string_array
         from scanner.loaders.base import TabularMeta
 
         names: dict[str, None] = {}
@@ -353,7 +354,7 @@ class JsonRecordsSource:
                 nested.append(n)
                 continue
             # every value as text, as a CSV file's cells: the table analysis decides what is a number
-            arrays.append(pa.array([None if v is None else _text(v) for v in values], type=pa.string()))
+            arrays.append(string_array([None if v is None else _text(v) for v in values]))
         kept = [n for n in columns if n not in nested]
         self._table = pa.Table.from_arrays(arrays, names=kept) if kept else pa.table({})
         self._incomplete = [f"{len(nested)} nested field(s) (objects or arrays) not inspected"] if nested else []
