@@ -78,9 +78,10 @@ def _restore(text: str) -> Masked:
 _PERIOD = lazy_compile(r"(?:1[89]|20)(\d\d)(?:[-/](?:(?:1[89]|20)\d\d|\d\d)|-(?:0[1-9]|1[0-2]))")
 
 
-# A round number written in groups of thousands: "100.000", "1 000 000", "250,000" (a rate's base, "pr. 100.000
-# indbyggere"). Every group after the first is 000: no person or business number is written so.
-_ROUND_THOUSANDS = lazy_compile(r"\d{1,3}([ .,])000(?:\1(?:000))*")
+# A number written in groups of thousands with full stops ("N = 116.908", "pr. 100.000 indbyggere": a Danish or
+# Norwegian count or a rate's base), or a round one with spaces ("1 000 000"): no person or business number is
+# written so (an organisasjonsnummer's "937 697 392" is grouped by spaces, and stays masked).
+_ROUND_THOUSANDS = lazy_compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}([ ,])000(?:\1(?:000))*")
 
 
 def _mask_digits(match: re.Match[str]) -> str:

@@ -490,7 +490,7 @@ def statistic_kind(name: str) -> str | None:
     # ("minst 1 dos", "mindst 2 besøg", "at least 3 visits": a condition on the units, no minimum)
     bare = _AT_LEAST.sub(" ", bare)
     # ("Antal elever med F", "Pupils with grade E": a grade, no F statistic)
-    bare = _GRADE_LETTER.sub(r"\1", bare)
+    bare = _GRADE_LETTER.sub(lambda m: m.group(1) or m.group(2), bare)
     if _HIGHEST_EDUCATION.search(bare):
         return None  # "Højeste uddannelse | Grundskole": the classification highest completed education
     if _CLASS_OF_QUANTILES.match(bare):
@@ -508,7 +508,10 @@ def statistic_kind(name: str) -> str | None:
 
 # A grade's letter after the word that names it: "med F", "betyget F", "with grade E", "karakteren F", "arvosana A".
 _GRADE_LETTER = lazy_compile(r"(?i)(?<![\w])(med|with|utan|uden|uten|without|betyg(?:et)?|grade|karakter(?:en)?|"
-                             r"arvosana(?:n)?)\s+[A-F][+-]?(?![\w])")
+                             r"arvosana(?:n)?)\s+[A-F][+-]?(?![\w])|"
+                             # (a count or a share of a grade: "antal_F", "andel_F_procent", "Andel F i matematik")
+                             r"(?<![^\W_])(antal|antall|andel|share|count|pct|procent|prosent|osuus|lkm|number|n)"
+                             r"[\s_]+[A-F][+-]?(?![^\W_])")
 
 
 # "At least" before a number: which units a column counts ("Antal vaccinerade minst 1 dos", "Andel med mindst 2

@@ -30,6 +30,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
@@ -46,6 +47,9 @@ from scanner.names import (
     name_tokens,
     statistic_kind,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["DRAW_INDEX", "ColumnInfo", "ColumnKind", "Role", "TableModel", "TableShape", "analyse"]
 
@@ -911,6 +915,7 @@ def analyse(
     _mark_fill_down(sample, columns)
     sample = _fill_down(sample, columns, {})
     _shares_named_in_the_corner(sample, columns)
+    _shares_of_a_distribution(sample, columns)
     _column_stats(sample, raw, columns)
     _classes_of_a_total(sample, columns)
     model = TableModel(source, columns, sample, complete, TableShape.UNKNOWN)
@@ -966,6 +971,27 @@ def _shares_named_in_the_corner(sample: pl.DataFrame, columns: list[ColumnInfo])
     for col in numeric:
         cells = sample.get_column(col.name)
         if any(cells[k] is not None and (abs(cells[k] - 100) <= 0.5 or abs(cells[k] - 1) <= 0.005) for k in totals):
+            col.statistic = "share"
+
+
+# A column named as a probability of one outcome: "p_tyollinen", "p_muu", "prob_employed" (not a p-value).
+_PROBABILITY_PREFIX = lazy_compile(r"(?i)^(?:p|pr|prob)[_.](?!(?:value|val|trend|interaction|int|adj|het|diff|"
+                                   r"for|wald|lr|score)(?![^\W\d_]))[^\W\d_]")
+
+
+def _shares_of_a_distribution(sample: pl.DataFrame, columns: list[ColumnInfo]) -> None:
+    """Columns named as the probabilities of outcomes ("p_tyollinen | p_tyoton | ... | p_muu", a transition
+    matrix's row) that add up to 100 (or 1) on every row: shares of the row's units, not p-values. Three
+    such columns at least."""
+    prefixed = [c for c in columns if c.kind is ColumnKind.NUMERIC and _PROBABILITY_PREFIX.match(c.name.strip())]
+    if len(prefixed) < 3 or sample.height == 0:
+        return
+    import polars as pl
+
+    total = sample.select(pl.sum_horizontal([pl.col(c.name).cast(pl.Float64, strict=False) for c in prefixed]))
+    sums = [v for v in total.to_series().to_list() if v is not None]
+    if sums and (all(abs(v - 100) <= 0.6 for v in sums) or all(abs(v - 1) <= 0.006 for v in sums)):
+        for col in prefixed:
             col.statistic = "share"
 
 
@@ -2021,11 +2047,31 @@ def _curve_points(model: TableModel) -> bool:
     if sample.height < 10 or not model.columns:
         return False
     numeric = [c for c in model.columns if c.kind is ColumnKind.NUMERIC]
-    if len(numeric) != len(model.columns) or len(numeric) < 2:
+    labels = [c for c in model.columns if c.kind is not ColumnKind.NUMERIC]
+    if len(numeric) < 2 or any(c.kind is not ColumnKind.TEXT for c in labels):
         return False
-    series = {c.name: sample.get_column(c.name).cast(pl.Float64).to_numpy() for c in numeric}
-    if any(np.isnan(v).any() for v in series.values()):
+    if labels:
+        # one curve per group named by the text columns ("Norge_alle_17plus", or a curve per county), each of ten
+        # points at least
+        keys = [tuple(r) for r in sample.select([c.name for c in labels]).iter_rows()]
+        groups: dict[tuple[object, ...], list[int]] = {}
+        for k, key in enumerate(keys):
+            groups.setdefault(key, []).append(k)
+        if len(groups) > 50 or any(len(rows) < 10 or rows != list(range(rows[0], rows[-1] + 1))
+                                   for rows in groups.values()):
+            return False
+        spans = list(groups.values())
+    else:
+        spans = [list(range(sample.height))]
+    series_all = {c.name: sample.get_column(c.name).cast(pl.Float64).to_numpy() for c in numeric}
+    if any(np.isnan(v).any() for v in series_all.values()):
         return False
+    return all(_one_curve({name: v[rows[0]:rows[-1] + 1] for name, v in series_all.items()}) for rows in spans)
+
+
+def _one_curve(series: dict[str, np.ndarray]) -> bool:
+    """Whether one column runs over an even grid and every other moves one way along it."""
+    import numpy as np
 
     def grid(v: np.ndarray) -> bool:
         steps = np.diff(v)  # (within the grid's printed rounding: 3.33, 6.67, 10.0)

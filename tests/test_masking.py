@@ -74,10 +74,11 @@ def test_periods_are_not_masked_but_numbers_with_a_date_are() -> None:
         assert masking.mask_label(raw) == shown
 
 
-def test_round_thousands_are_not_masked_but_grouped_identifiers_are() -> None:
-    """A rate's base written in groups of thousands ("pr. 100.000 indbyggere", "per 1 000 000") is read as
-    written; a number whose groups are not all 000 (an organisation number "937 697 392") is masked."""
-    for label in ("Domfældte pr. 100.000 indbyggere", "per 1 000 000", "Rate per 100,000"):
+def test_grouped_thousands_are_not_masked_but_grouped_identifiers_are() -> None:
+    """A count or a rate's base in groups of thousands with full stops ("N = 116.908", "pr. 100.000") or a round
+    one with spaces ("per 1 000 000") is read as written; other groupings (an organisation number "937 697 392",
+    a date and serial "880320.0016") are masked."""
+    for label in ("Domfældte pr. 100.000 indbyggere", "per 1 000 000", "Rate per 100,000", "DOAK, N = 116.908"):
         assert masking.mask_label(label) == label
-    for raw, shown in (("937 697 392", "xxx xxx x92"), ("123.000.456", "xxx.xxx.x56"), ("880320 000", "xxxxxx x00")):
+    for raw, shown in (("937 697 392", "xxx xxx x92"), ("880320 000", "xxxxxx x00"), ("880320.0016", "xxxxxx.xx16")):
         assert masking.mask_label(raw) == shown

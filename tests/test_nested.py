@@ -104,3 +104,12 @@ def test_a_number_written_as_a_string_outside_the_tables_leaves_the_file_not_ful
     found = nested_tables({"meta": {"n_women": "2", "label": "Kvinder"},
                            "table": {"A": {"n": 12, "m": 21}, "B": {"n": 30, "m": 41}}})
     assert found.numbers == 5 and found.read == 4 and not found.complete
+
+
+def test_a_results_files_description_and_settings_are_no_results() -> None:
+    """A "meta" mapping, a project number, a year and a setting ("min_gruppe") describe the file: its results are
+    all read when its tables are."""
+    rows = [{"kommune": "Oslo", "antall": 561234}, {"kommune": "Bergen", "antall": 236118}]
+    assert nested_tables({"meta": {"tittel": "Inntekt", "aar": 2021, "min_gruppe": 62337}, "kommuner": rows}).complete
+    assert nested_tables({"projekt": "707123", "aar": 2022, "celler": rows}).complete
+    assert not nested_tables({"projekt": "707123", "gjennomsnitt": 412.5, "celler": rows}).complete

@@ -1961,18 +1961,21 @@ def note_rows(table: TableModel) -> list[tuple[int, str]]:
     candidates: list[int] = []
     for k in range(height - start):
         cells = [str(column[k]).strip() for column in tail if column[k] is not None and str(column[k]).strip()]
-        if not cells:
-            continue
-        if _NOTE_ROW.match(cells[0]) or (len(cells) == 1 and _SENTENCE_CELL.search(cells[0])):
+        # (a note in a numeric first column reads as an empty row when parsed: its text is in the rows as read)
+        if not cells or (len(cells) == 1 and (_NOTE_ROW.match(cells[0]) or _SENTENCE_CELL.search(cells[0]))):
             candidates.append(start + k)
-    if not candidates:
+    if not candidates or frame.width < 2:
         return []
-    raw = _raw_rows(table)  # (a note's own delimiters split it: its cells joined back as read)
+    raw = _raw_rows(table)  # (the text as read; a note's own delimiters split it: its cells joined back)
     if len(raw) != height:
         return []
     delimiter = str(getattr(getattr(table.source, "meta", None), "delimiter", "") or ";")
-    return [(k, delimiter.join(str(v) for v in raw[k] if v is not None and str(v).strip()))
-            for k in candidates]
+    notes: list[tuple[int, str]] = []
+    for k in candidates:
+        cells = [str(v).strip() for v in raw[k] if v is not None and str(v).strip()]
+        if cells and (_NOTE_ROW.match(cells[0]) or (len(cells) == 1 and _SENTENCE_CELL.search(cells[0]))):
+            notes.append((k, delimiter.join(cells)))
+    return notes
 
 
 def _sizes_in_note(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

@@ -1225,7 +1225,7 @@ def _named_traces(script: str, bracket: int, before: int, decoder: json.JSONDeco
         if not assigned:
             return None
         try:
-            trace, _ = decoder.raw_decode(script, assigned[-1].end())
+            trace = _relaxed_value(script, assigned[-1].end(), decoder)
         except (json.JSONDecodeError, ValueError):
             return None
         traces.append(trace)
@@ -1347,8 +1347,26 @@ def _series(opts: dict[str, Any], where: str) -> list[DataSet]:
 # [{"alder": 48, ...}, ...]"); keys may be unquoted, as JavaScript allows.
 _SCRIPT_ARRAY = lazy_compile(r"\b(?:const|let|var)\s+[A-Za-z_$][\w$]*\s*=\s*(?=\[\s*\{)")
 _BARE_KEY = lazy_compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
+_SCRIPT_OBJECT = lazy_compile(r"\b(?:const|let|var)\s+[A-Za-z_$][\w$]*\s*=\s*(?=\{)")
 #: Records an array must hold to be read as a page's data (a few settings objects are no data set).
 _SCRIPT_RECORDS_MIN = 3
+
+
+def _relaxed_value(script: str, start: int, decoder: json.JSONDecoder) -> Any:
+    """The JSON value (an object or an array) at ``script[start]``, also when written as JavaScript (unquoted
+    keys, single quotes); raises ValueError when it is neither."""
+    try:
+        value, _ = decoder.raw_decode(script, start)
+        return value
+    except (json.JSONDecodeError, ValueError):
+        from scanner.loaders.programs import balanced
+
+        inner = balanced(script, start)
+        if inner is None:
+            raise ValueError("unbalanced") from None
+        opener = script[start]
+        closer = "}" if opener == "{" else "]"
+        return json.loads(_BARE_KEY.sub(r'\1"\2":', f"{opener}{inner}{closer}").replace("'", '"'))
 
 
 def _script_records(script: str, where: str, decoder: json.JSONDecoder) -> list[DataSet]:
@@ -1372,10 +1390,56 @@ def _script_records(script: str, where: str, decoder: json.JSONDecoder) -> list[
         if not isinstance(records, list) or len(records) < _SCRIPT_RECORDS_MIN \
                 or not all(isinstance(r, dict) for r in records):
             continue
-        names = list(dict.fromkeys(str(k) for r in records for k in r))
-        found.append(DataSet(f"{where}: script data", columns={
-            n: ["" if r.get(n) is None else str(r.get(n)) for r in records[:MAX_VALUES]] for n in names}))
+        found.append(_records_data(records, f"{where}: script data"))
+    for m in _SCRIPT_OBJECT.finditer(script):
+        # an object of arrays of records ("const data = {nodes: [...], links: [...]}", a D3 Sankey's or graph's
+        # data): each array a data set
+        try:
+            obj = _relaxed_value(script, m.end(), decoder)
+        except (json.JSONDecodeError, ValueError):
+            continue
+        if not isinstance(obj, dict):
+            continue
+        flows = _graph_links(obj, f"{where}: script data (links)")
+        if flows is not None:
+            found.append(flows)
+            continue
+        for key, records in obj.items():
+            if isinstance(records, list) and len(records) >= _SCRIPT_RECORDS_MIN \
+                    and all(isinstance(r, dict) for r in records):
+                found.append(_records_data(records, f"{where}: script data ({key})"))
     return found
+
+
+def _graph_links(obj: dict[str, Any], where: str) -> DataSet | None:
+    """A graph's data (D3's Sankey: ``{nodes: [{name}], links: [{source, target, value}]}``) as its flows: each link
+    by its nodes' names and the units it carries (``value``; a hidden one written "<3" in its label), or None."""
+    nodes, links = obj.get("nodes"), obj.get("links")
+    if not isinstance(nodes, list) or not isinstance(links, list) or not links \
+            or not all(isinstance(x, dict) and "source" in x and "target" in x for x in links):
+        return None
+
+    def name(ref: object) -> str:
+        if isinstance(ref, int) and 0 <= ref < len(nodes) and isinstance(nodes[ref], dict):
+            node = nodes[ref]
+            return str(node.get("name", node.get("label", node.get("id", ref))))
+        return str(ref.get("name", ref) if isinstance(ref, dict) else ref)
+
+    def units(link: dict[str, Any]) -> str:
+        value = link.get("value")
+        if value is None and isinstance(link.get("label"), str):
+            return link["label"]  # ("<3": a suppressed flow, as a table's cell would be)
+        return "" if value is None else str(value)
+
+    return DataSet(where, columns={"from": [name(x["source"]) for x in links[:MAX_VALUES]],
+                                   "to": [name(x["target"]) for x in links[:MAX_VALUES]],
+                                   "n": [units(x) for x in links[:MAX_VALUES]]})
+
+
+def _records_data(records: list[dict[str, Any]], where: str) -> DataSet:
+    names = list(dict.fromkeys(str(k) for r in records for k in r))
+    return DataSet(where, columns={n: ["" if r.get(n) is None else str(r.get(n)) for r in records[:MAX_VALUES]]
+                                   for n in names})
 
 
 # Leaflet's markers (folium, R leaflet): a point on the map at [latitude, longitude].
@@ -1467,8 +1531,31 @@ def _column(value: Any) -> list[str] | None:
     return None
 
 
+def _sankey_links(trace: dict[str, Any], where: str) -> DataSet | None:
+    """A plotly Sankey's flows: its links' sources and targets by their nodes' labels and the units each carries
+    (``link.value``), as a table of counts (a flow of 2 persons from one state to another is a cell of 2)."""
+    link, node = trace.get("link"), trace.get("node")
+    if not isinstance(link, dict):
+        return None
+    sources, targets, values = (_column(link.get(k)) for k in ("source", "target", "value"))
+    if not sources or not targets or not values or not len(sources) == len(targets) == len(values):
+        return DataSet(where, unreadable="its links could not be read")
+    labels = _column(node.get("label")) if isinstance(node, dict) else None
+
+    def name(index: str) -> str:
+        k = int(float(index)) if re.fullmatch(r"\d+(?:\.0)?", index) else -1
+        return labels[k] if labels and 0 <= k < len(labels) else f"node {index}"
+
+    return DataSet(where, columns={"from": [name(x) for x in sources], "to": [name(x) for x in targets],
+                                   "n": list(values)})
+
+
 def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
     kind = str(trace.get("type", "scatter"))
+    if kind == "sankey":
+        flows = _sankey_links(trace, where)
+        if flows is not None:
+            return flows
     columns: dict[str, list[str]] = {}
     for key in _DATA_KEYS:
         if key in trace:

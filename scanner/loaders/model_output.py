@@ -123,7 +123,9 @@ _REGRESSION_TABLE = lazy_compile(r"\d\*{1,3}(?=\s|$)|\b[Rr]-?squared|\b[Rr]2(?:_
                                r"\bp\s*<\s*0?\.|Log.?[Ll]ikelihood|\bAIC\b|\bBIC\b|[Pp]seudo|Coefficient|Estimate|"
                                r"in parentheses|\\sym\{|"
                                # (stargazer's LaTeX: "12.418$^{***}$", "R$^{2}$", "Dependent variable")
-                               r"\$\^\{\*{1,3}\}\$|R\$\^\{2\}\$|Dependent variable")
+                               r"\$\^\{\*{1,3}\}\$|R\$\^\{2\}\$|Dependent variable|"
+                               # (a table of ratios from a Cox or logistic model: "HR", "OR", "Cox-model")
+                               r"\b(?:a?HR|a?OR|IRR)\b|[Hh]azard ratio|[Oo]dds ratio|\bCox\b")
 # A table of descriptive statistics per group (esttab after estpost summarize or tabstat): its header names
 # the statistics of each cell.
 _DESCRIPTIVE_TABLE = lazy_compile(r"(?i)\bmean\s*/\s*(?:sd|se)\b|\bmean\s*\((?:sd|se)\)|\bmean\s*&\s*sd\b")
@@ -140,10 +142,19 @@ def _whole(text: str) -> int:
     return int(text.replace(",", ""))
 
 
+_MULTICOLUMN = lazy_compile(r"\\multicolumn\{\d+\}\{[^{}]*\}\{([^{}]*)\}")
+# A regression table's note of its model's size: "N = 11; hændelser = 4", "n = 412, events = 2" (kableExtra's and
+# gt's footnotes under a Cox or logistic model): the observations and the events, each a size of the model.
+_NOTE_SIZES = lazy_compile(r"(?<![\w])[Nn][ \t]*=[ \t]*" + _NUM + r"[ \t]*[;,][ \t]*(?:hændelser|haendelser|"
+                           r"h(?:ä|a)ndelser|hendelser|events?|cases|tapahtum\w*|deaths|d(?:ø|ö)dsfal+|failures)"
+                           r"[ \t]*=[ \t]*" + _NUM + r"\b")
+
+
 def _row_cells(rest: str) -> list[str] | None:
     """The whole numbers of an observations row after its label, or None when it holds anything else."""
-    # (LaTeX's grouped thousands separator, "265{,}759" as siunitx and esttab's Nordic locales write it)
-    rest = rest.replace("{,}", ",")
+    # (LaTeX's grouped thousands separator, "265{,}759" as siunitx and esttab's Nordic locales write it; a cell
+    # wrapped in "\multicolumn{1}{c}{14}" as esttab's booktabs style writes it)
+    rest = _MULTICOLUMN.sub(r"\1", rest.replace("{,}", ","))
     for split in (_ROW_SPLIT, _CSV_SPLIT):
         cells = [c.strip().lstrip("=").strip('"').strip() for c in split.split(rest)]
         cells = [c for c in cells if c and c not in ("\\hline", "\\midrule", "\\bottomrule")]
@@ -372,6 +383,10 @@ def model_sizes(text: str, first_line: int = 1, *, regression: bool = False) -> 
             rows.extend((label.start(), "regression table", "residual_df", df)
                         for df in _aligned_residual_df(text, label.start(), stop)
                         or _latex_residual_df(text, label.start(), stop))
+    if "=" in text:
+        for m in _NOTE_SIZES.finditer(text):
+            rows.append((m.start(), "regression table's note", "observations", _whole(m.group(1))))
+            rows.append((m.start(), "regression table's note (events)", "observations", _whole(m.group(2))))
     for label in _DF_ROW_LABEL.finditer(text):
         end = text.find("\n", label.end())
         cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())

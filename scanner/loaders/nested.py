@@ -61,12 +61,34 @@ def _numeric(v: object) -> bool:
 _NUMBER_TEXT = lazy_compile(r"^\s*[<>≤≥]?\s*\d[\d.,\s\u00a0]*\s*$")
 
 
+def _counted(node: object) -> int:
+    """The numbers under count-named keys in a structure ("n_women": "2" in a file's description)."""
+    if isinstance(node, dict):
+        return sum(_numbers(v) if _COUNT_KEY.match(str(k)) else _counted(v) for k, v in node.items())
+    if isinstance(node, list):
+        return sum(_counted(v) for v in node)
+    return 0
+
+
+# Keys of a results file's description, not of results: "meta", "projekt": "707123", "aar": 2021, "version".
+_META_KEY = lazy_compile(r"(?i)^(?:_?meta(?:data)?|info|about|header|provenance|projekt\w*|project\w*|prosjekt\w*|"
+                         r"hanke\w*|version|versjon|aar|år|ar|year|vuosi|dato|date|datum|created|updated|generated|"
+                         r"kilde|källa|source|lähde|title|tittel|titel|otsikko)$")
+
+
 def _numbers(node: object) -> int:
-    """The numbers of a structure, at any depth (also those written as strings)."""
+    """The numbers of a structure, at any depth (also those written as strings), but those of its description
+    (a "meta" mapping, a project number, a year) and of its settings ("min_gruppe": 62337)."""
     if _numeric(node) or (isinstance(node, str) and _NUMBER_TEXT.match(node)):
         return 1
     if isinstance(node, dict):
-        return sum(_numbers(v) for v in node.values())
+        total = 0
+        for k, v in node.items():
+            if _META_KEY.match(str(k)):
+                total += _counted(v)  # (a count in the description is a result all the same: "n_women": "2")
+            elif not (isinstance(v, _SCALAR) and _SETTING_KEY.search(str(k))):
+                total += _numbers(v)
+        return total
     if isinstance(node, list):
         return sum(_numbers(v) for v in node)
     return 0

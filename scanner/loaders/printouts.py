@@ -2243,10 +2243,16 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     lines = [x if not _DECORATION.match(x.text) else _Line(x.number, "") for x in lines
              if not _TIBBLE_TYPES.match(x.text)]
     tables: list[ListedTable] = []
+    stacked: set[int] = set()  # lines a reader of stacked statistics read (no other reading of them)
     if language is Language.STATA:
         tables.extend(_stata_subscripted(lines, command))
         if "tabstat" in command and "by(" in command:
-            tables.extend(_stata_tabstat_by(lines, command))
+            by_group = _stata_tabstat_by(lines, command)
+            tables.extend(by_group)
+            if by_group:
+                # (each group's statistics stacked under its label: the unlabelled lines are its p25, p50, ...
+                # no category of the first variable counted in the second)
+                stacked = {x.number for x in lines}
         tables.extend(_stata_compact(lines))
         tables.extend(_stata_patterns(lines))
         tables.extend(_stata_missing_patterns(lines))
@@ -2283,6 +2289,7 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
         tables.extend(_r_groups_described(lines, what_base or "R printout"))
     made = _printed_object(_py_command(command) if language is Language.PYTHON else command, state)
     matrices, consumed = _confusion_matrices(lines, f"{command}\n{made}", what_base or "printed output")
+    consumed |= stacked
     tables.extend(matrices)
     if "node)" in text or "|--- " in text:
         from scanner.loaders.trees import tree_tables
@@ -2417,9 +2424,13 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
             table = ListedTable(table.table, table.lines, Origin.LISTING, f"{what}: extreme values")
         if language is Language.STATA and _first_word(command) in ("duplicates", "dup", "dupl") \
                 and table.origin is not Origin.LISTING and table.table.names:
-            # duplicates report: "Copies" is a class (1 = unique, 2 = pairs), the observations are its counts
-            table = _retitled(table, list(table.table.names),
-                              [[f"{r[0]} (class)" if r and r[0] else "", *r[1:]] for r in table.table.rows])
+            # duplicates report: "Copies" is a class (1 = unique, 2 = pairs), the observations are its counts;
+            # "Surplus" (the copies a drop would remove) is the data's cleaning, no group of units
+            names = list(table.table.names)
+            keep = [i for i, n in enumerate(names) if n.strip().lower() != "surplus"]
+            table = _retitled(table, [names[i] for i in keep],
+                              [[f"{r[0]} (class)" if i == 0 and r and r[0] else r[i] if i < len(r) else ""
+                                for i in keep] for r in table.table.rows])
         if language is Language.R and "ftable" in command:
             table = _ftable_names(table)
         if language is Language.R and _R_COUNTING.search(command):

@@ -118,7 +118,7 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"foretak|virksomheter|bedrifter|selskaper|selskaber|enheder|enheter|arbejdsgivere|arbeidsgivere|"
                  r"arbetsgivare|producenter|produsenter|eksportører|exportörer|gårde|gårder|gårdar|"
                  # the singular a count of one takes ("kun 1 kvinde", "Én virksomhed", "1 elev")
-                 r"kvinde|kvinna|kvinne|mand|mann|virksomhed|virksomhet|bedrift|elev|pasient|borger|indbygger|"
+                 r"kvinde|kvinna|kvinne|mand|mann|virksomhed|virksomhet|bedrift|elev|pasient|patient|borger|indbygger|person|"
                  r"innbygger|invånare|respondent|deltager|deltaker|deltagare|modtager|mottager|mottagare|"
                  # definite plurals ("de 12 patienterna", "de 8 deltakerne", "av de 14 fallen")
                  r"patienterna|patienterne|pasientene|personerna|personerne|personene|kvinnorna|kvinderne|"
@@ -126,7 +126,10 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"tilfællene|tilfellene|deltakerne|deltagerne|deltagarna|virksomhederne|virksomhetene|"
                  r"företagen|foretakene|ansatte|anställda|deltakere|pasienter|tilfeller|dødsfall|"
                  # persons named by their age ("2 alle 25-vuotiasta", "3 15-åringar", "2 65-årige")
-                 r"\d{1,3}[-–]vuotia(?:sta|at|ita)|\d{1,3}[-–]?åringar|\d{1,3}[-–]?åringer|\d{1,3}[-–]?årige|"
+                 r"\d{1,3}(?:[-–]\d{1,3})?[-–]vuotia(?:sta|at|ita)|\d{1,3}[-–]?åringar|\d{1,3}[-–]?åringer|"
+                 r"\d{1,3}[-–]?årige|"
+                 # the unemployed in Finnish ("kaksi työtöntä", "työttömät")
+                 r"työtöntä|työttömät|työttömiä|"
                  # young people ("7 unge", "12 unga", "9 nuorta") and Norwegian nynorsk plurals ("personar")
                  r"unge|unga|ungdommer|ungdomar|ungdomer|nuorta|nuoret|personar|deltakarar|pasientar|elevar|"
                  r"brukarar|mottakarar|innbyggjarar|"
@@ -268,7 +271,10 @@ _THE_ONLY = lazy_compile(r"(?<![\w])(?:den eneste|det eneste|den enda|den ende|d
                          r"deltagare|participant|respondent|ansat|anställd|medarbejder|medarbetare|mor|moder|mother|"
                          r"far|fader|father|søn|son|datter|dotter|daughter|offer|victim|fange|fånge|prisoner|inmate|"
                          r"dømte|domfældte|dömda|tiltalte|åtalade|sigtede|misstänkta|pensionist|pensionär|pensioner|"
-                         r"modtager|mottager|mottagare|recipient)\b", re.IGNORECASE)
+                         r"modtager|mottager|mottagare|recipient|"
+                         # (a user of a drug or a service: "Den eneste DOAK-bruger", "the only insulin user")
+                         r"[\w-]*bruger|[\w-]*bruker|[\w-]*brukare|[\w-]*användare|[\w-]*anvandare|[\w-]*user)\b",
+                         re.IGNORECASE)
 
 
 # Nouns of one unit, for the counts of one written as a word.
@@ -808,6 +814,8 @@ _ONE_NAMED_UNIT = (
     r"(?:\w*bolaget|\w*sjukhuset|\w*sykehuset|\w*sygehuset|f(?:ö|o)retaget|foretaket|virksomheden|virksomheten|"
     r"selskabet|selskapet|koncernen|konsernet|"
     r"yhtiö|the company|the firm|the enterprise|the employer|"
+    # (the richest person of a group: "den rikeste innbyggeren", "the richest resident")
+    r"(?:den|det|the)[ \t]+(?:rikeste|rigeste|rikaste|richest|wealthiest)[ \t]+[^\W\d_][\w-]*|"
     r"[A-ZÅÄÖÆØ][\w:&'-]*(?:[ \t]+(?:[A-ZÅÄÖÆØ][\w:&'-]*|och|og|&|i|de|of))*[ \t]+"
     r"(?:sjukhus|sykehus|sygehus|lasarett|hospital|AB|Oyj|Oy|A/S|ApS|ASA|AS|Ltd|GmbH|Inc|plc|S\.A))")
 _PROSE_NAMED_UNIT_SHARE = lazy_compile(
@@ -819,6 +827,18 @@ _PROSE_NAMED_UNIT_SHARE = lazy_compile(
     r"[ \t]+" + _SHARE_VERB + r"\b[^.%\n\d]{0,40}?(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)" + _PERCENT)
 
 
+# The same with the verb first, as Nordic word order puts it after a place or a time ("I Modalen står én person for
+# 91 %", "I Frederikshavn Kommune står ét apotek (Frederikshavn Svane Apotek) for 91 %", "står den rikeste
+# innbyggeren alene for om lag 91 %"): a word for one (or the article of one) or a superlative, then the unit.
+_PROSE_VERB_FIRST_SHARE = lazy_compile(
+    r"(?<![\w-])(?:står|stod|svarar|svarer|svarade|tegner|tegnede)[ \t]+"
+    r"(?:(?:én|ét|en|et|ett|ei|eitt|one|a|an)[ \t]+(?:enkelt[ \t]+|enda[ \t]+|eneste[ \t]+|single[ \t]+)?"
+    r"(?!(?:flertal|fåtal|fleretal|majority|minority|tredjedel|fjerdedel|femtedel|del|andel)\b)[^\W\d_][\w-]*|"
+    r"(?:den|det|the)[ \t]+(?:" + _LARGEST[3:-1] + r"|rikeste|rigeste|rikaste|richest)[ \t]+[^\W\d_][\w-]*)"
+    r"(?:[ \t]*\([^()\n]{0,90}\))?(?:[ \t]+(?:alene|ensamt|ensam|alena|alone|by itself))?[ \t]+(?:for|för)\b"
+    r"[^.%\n\d]{0,40}?(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)" + _PERCENT, re.IGNORECASE)
+
+
 def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
     """Shares of the largest one or two units written in a note's sentences ("the largest firm accounts for
     91 % of turnover"), as a table of such shares for the dominance rule (TAB002)."""
@@ -828,8 +848,9 @@ def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
              if not _SHARE_BOUND_BEFORE.search(text, max(m.start(), m.start(2) - 30), m.start(2))]
     found += [(m.start(), "1", m.group(1)) for m in _PROSE_ONE_DOMINANCE.finditer(text)
               if not any(m.start() <= at < m.end() for at, _, _ in found)]
-    found += [(m.start(), "1", m.group(1)) for m in _PROSE_NAMED_UNIT_SHARE.finditer(text)
-              if not any(at <= m.start() <= at + 200 and share == m.group(1) for at, _, share in found)]
+    for pattern in (_PROSE_NAMED_UNIT_SHARE, _PROSE_VERB_FIRST_SHARE):
+        found += [(m.start(), "1", m.group(1)) for m in pattern.finditer(text)
+                  if not any(abs(at - m.start()) <= 200 and share == m.group(1) for at, _, share in found)]
     for at, units, share in sorted(found)[:_PROSE_MAX_ROWS]:
         rows.append([units, share.replace(",", ".")])
         lines.append(first_line + text.count("\n", 0, at))
@@ -839,9 +860,9 @@ def dominance_in_prose(text: str, first_line: int) -> TextTable | None:
     one = [[f"sentence {k + 1}", r[1]] for k, r in enumerate(rows) if r[0] == "1"]
     two = [[f"sentence {k + 1}", r[1]] for k, r in enumerate(rows) if r[0] == "2"]
     if two and not one:
-        return TextTable(["label", "Share of the two largest firms (%)"], two, lines[0], "prose-dominance",
+        return TextTable(["label", "Share of the two largest units (%)"], two, lines[0], "prose-dominance",
                          tuple(n for n, r in zip(lines, rows, strict=True) if r[0] == "2"))
-    return TextTable(["label", "Share of the largest firm (%)"], one or two, lines[0], "prose-dominance",
+    return TextTable(["label", "Share of the largest unit (%)"], one or two, lines[0], "prose-dominance",
                      tuple(n for n, r in zip(lines, rows, strict=True) if r[0] == "1") if one else tuple(lines))
 
 

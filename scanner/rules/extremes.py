@@ -138,6 +138,7 @@ def _level(number: str) -> float | None:
     return value if 0 <= value <= 100 else None
 
 
+_SPLIT_LEVEL = lazy_compile(r"(?<![a-z0-9])(p|pct|pctl)(\d{2})(?:_|(?<=99))(\d{1,2})(?![0-9])")
 # A quarter of a year as a label: "2023-Q1", "2023 Q2", "2023Q3", "Q4 2022", "Q1/2023".
 _YEAR_QUARTER = lazy_compile(r"^(?:(?:19|20)\d\d\s*[-/ ]?\s*q\s*[1-4]|q\s*[1-4]\s*[-/ ]?\s*(?:19|20)\d\d)$")
 
@@ -163,6 +164,8 @@ def stat_of(text: str, *, quarters: bool = False) -> StatName | None:
         return StatName("other", None, "")  # Minitab's "N*": the group's missing values, not its size
     if "%" in lowered and not re.search(r"\d\s*%", lowered):
         return None  # "Andel (%)", "max %": a share
+    # (a percentile's decimals after an underscore or run in: "p99_9", "inntekt_p99_9", "p999" are the 99.9th)
+    lowered = _SPLIT_LEVEL.sub(r"\1\2.\3", lowered)
     outside = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", lowered)
     inside = " ".join(a or b for a, b in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", lowered))
     words = [w.rstrip(".") for w in _WORD.findall(outside.replace("_", " "))]

@@ -125,14 +125,19 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
 
 def _dense_grid_of_counts(table: TableModel) -> bool:
     """A data set that is a crosstab saved as a file (``collapse (count)`` then ``save``, SPSS AGGREGATE): its
-    dimensions identify every row, a column named as counts (antal, lkm, n_fodte) holds whole numbers, and the
-    rows fill at least half the grid of the dimensions' values (persons' records, keyed by chance, do not)."""
+    dimensions identify every row, a column named as counts (antal, lkm, n_fodte) holds whole numbers (or, with
+    two dimensions or more, any column read as counts), and the rows fill at least half the grid of the
+    dimensions' values (persons' records, keyed by chance, do not)."""
     from scanner.table_model import Role
 
-    if not table.key_unique or not table.sample_complete or not any(_named_count(c) for c in table.columns):
+    if not table.key_unique or not table.sample_complete:
         return False
     dims = [c for c in table.columns if c.role is Role.DIMENSION]
     if not dims or len(dims) > 4:
+        return False
+    # (a count column named as counts; or, in a grid of two dimensions or more, whole numbers read as counts:
+    # "alue x tila_2019 x tila_2020 | henkiloita")
+    if not any(_named_count(c) for c in table.columns) and not (len(dims) >= 2 and table.counts):
         return False
     cells = 1
     for c in dims:
@@ -674,6 +679,10 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
         weak = kind == "record key"
         if weak and col.kind is ColumnKind.TEXT and _variant_ids(table, col.name):
             continue  # genetic variants' names ("rs113993960", "7:117559590:G:A"): no unit's key
+        # ("fnr" 03, 11, 15 beside counts of 198,000: Norwegian fylkesnummer, a county's code, as much as a
+        # fødselsnummer; a key of one or two digits in a table of counts is a person's to check)
+        weak = weak or (kind == "register key" and table.shape is TableShape.AGGREGATE and bool(table.counts)
+                        and _short_codes(table, col.name))
         share = round(100 * col.distinct_share)
         yield ctx.finding(
             f"Column {masking.mask_name(col.name)!r} is a {kind}: {share} % of its {col.non_null:,} values "
@@ -683,6 +692,12 @@ def identifier_column(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
             severity=Severity.REVIEW if weak else None,
             identity=kind,
         )
+
+
+def _short_codes(table: TableModel, name: str) -> bool:
+    """Whether every value of a column is a code of one or two digits ("03", "11")."""
+    values = [str(v).strip() for v in table.sample.get_column(name).drop_nulls().to_list()]
+    return bool(values) and all(v.isdigit() and len(v.lstrip("0") or "0") <= 2 for v in values)
 
 
 _VARIANT_ID = lazy_compile(r"(?i)^(?:rs\d+|(?:chr)?[0-9xymt]{1,2}[:_]\d+(?:[:_][acgt]+[:_][acgt]+)?)$")

@@ -586,6 +586,7 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
         named = {c.name: title for c in columns}
     flags = [c for c in columns if c.kind is ColumnKind.TEXT and _yes_no(table.sample.get_column(c.name))]
     yield from _dominance_flagged(ctx, table, flags)
+    dominated = False
     for col in columns:
         if col in flags:
             continue
@@ -600,6 +601,7 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
             hits = frame.with_row_index("__row").filter(over.fill_null(False))
             for rec in hits.iter_rows(named=True):
                 itemised += 1
+                dominated = True
                 if itemised > MAX_ITEMISED:
                     continue
                 row = offset + int(rec["__row"]) + 1
@@ -626,6 +628,24 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
         yield from largest
         if not largest:
             yield from _unchecked_firm_magnitudes(ctx, table)
+        return
+    # (a share of the largest unit alone: a share of the two largest times the total is their sum, which the rule
+    # below k accepts)
+    numeric_shares = [c for c in columns if c not in flags and c.kind is ColumnKind.NUMERIC
+                      and _dominance_n(named[c.name]) == 1]
+    totals = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c not in columns and _is_magnitude(c)
+              and not c.is_count]
+    if numeric_shares and totals and not dominated:
+        # the share of the largest unit beside the cell's total: share x total is that unit's own value, dominated
+        # or not (19,269.5 x 73.7 % is one firm's exports)
+        yield ctx.finding(
+            f"The table publishes the share of the largest unit in {masking.mask_name(numeric_shares[0].name)!r} "
+            f"beside the cells' totals in {masking.mask_name(totals[0].name)!r}: their product is the largest "
+            f"unit's own value. No cell is dominated (largest {profile.nk_n} above {profile.nk_k * 100:g} %), but "
+            "a person must check that one firm's value may be published.",
+            masking.note(f"largest unit's value = share x total (profile {profile.name})"),
+            column=numeric_shares[0].name, severity=Severity.REVIEW, identity="share-times-total",
+        )
 
 
 def _dominance_rows(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
