@@ -1685,6 +1685,9 @@ class OutputState:
     #: R objects assigned from an aggregation (``agg <- d %>% group_by(a) %>% summarise(...)``), by name: the
     #: command that made each; printing one prints a table's cells
     aggregated: dict[str, str] = field(default_factory=dict)
+    #: pandas data frames made as rows of another meeting a condition (``m = a[a.sukupuoli == 'Mies']``), by
+    #: name: the frame they came from and the condition
+    subsets: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: the program was told to write decimal commas (Stata's ``set dp comma``, R's ``options(OutDec = ",")``)
     comma_decimals: bool = False
     #: Stata's one-way frequencies (``tab koen``) by variable and condition: the sizes of the columns of a later
@@ -1954,6 +1957,8 @@ def parse_output(text: str, first_line: int, language: Language, command: str, s
     remember_data(command, language, state)
     tables = _parse_output(text, first_line, language, command, state, tool=tool)
     selects = _selection(command, language)
+    if selects is None and language is Language.PYTHON and command:
+        selects = _py_selection(command, state)
     if selects is not None:
         tables = [dataclasses.replace(t, selects=selects) if t.origin is Origin.TABULATION else t for t in tables]
     if "skim_variable" in text:
@@ -2116,6 +2121,10 @@ def remember_data(code: str, language: Language, state: OutputState) -> None:
     elif language is Language.PYTHON and code:
         for m in _PY_AGGREGATED.finditer(code):
             state.aggregated[m.group(1)] = m.group(0)
+        for m in _PY_SUBSET.finditer(code):
+            name, parent, cond = m.group(1), m.group(2), " ".join((m.group(3) or m.group(4) or "").split())
+            if name != parent:
+                state.subsets[name] = (parent, cond)
 
 
 # An R assignment on one echoed line: "> outl <- unique(lisa$LopNr[lisa$DispInk04 > 50000])".
@@ -2745,9 +2754,34 @@ def _sas_steps_in(buf: np.ndarray, codec: str, first_line: int, state: OutputSta
     """:func:`_dropped_counts` over a SAS log's notes of observations read and written (notes, not output), and
     the subgroups a WHERE selected whose size the notes give (:func:`_sas_selected`)."""
     lines = _matched_lines(buf, _SAS_STEP_NOTE, codec, first_line)
-    out = _dropped_counts(lines, Language.SAS, "", state) if lines else []
+    out = [_without_technical_steps(t, buf, codec, first_line)
+           for t in (_dropped_counts(lines, Language.SAS, "", state) if lines else [])]
+    out = [t for t in out if t is not None]
     out.extend(_sas_selected(buf, lines, first_line))
     return out
+
+
+def _without_technical_steps(table: ListedTable, buf: np.ndarray, codec: str, first_line: int) -> ListedTable | None:
+    """``table`` of steps' removed observations without the steps whose code removes duplicates ("if dublet_flag
+    = 1 then delete", NODUPKEY, first./last.): the data's cleaning, no condition on units. None when none is
+    left."""
+    starts = np.flatnonzero(buf == 10) + 1
+    keep = []
+    for row, at in zip(table.table.rows, table.lines, strict=True):
+        k = at - first_line  # (the note's line, 0-based: its code is in the lines above it)
+        end = int(starts[k - 1]) if 0 < k <= len(starts) else 0
+        code = decode(buf[max(0, end - 4096):end].tobytes(), codec)
+        begins = list(_SAS_STEP_START.finditer(code))
+        step = code[begins[-1].start():] if begins else code
+        if not _SAS_TECHNICAL_STEP.search(step):
+            keep.append((row, at))
+    if not keep:
+        return None
+    if len(keep) == len(table.table.rows):
+        return table
+    rows, at = [r for r, _ in keep], tuple(a for _, a in keep)
+    return ListedTable(TextTable(list(table.table.names), rows, at[0], table.table.kind, at), at, table.origin,
+                       table.what)
 
 
 def _sas_selected(buf: np.ndarray, notes: list[_Line], first_line: int) -> list[ListedTable]:
@@ -2947,6 +2981,11 @@ _NOT_USED = lazy_compile(r"\b(\d{1,3}(?:,\d{3})+|\d+) obs not used\b")
 _STATA_DELETED = lazy_compile(r"^\s*\((\d{1,3}(?:,\d{3})*|\d+) observations? deleted\)\s*$")
 # A drop by the rows' positions, for missing values or duplicates ("drop if _n == 1" under an imported header).
 _TECHNICAL_DROP = lazy_compile(r"\b_[nN]\b|\bmissing\(|\bmi\(|[=!]=\s*\.(?![\w])|\bdup|\bin\s+\d")
+# The echoed first line of a SAS step: "5          data work.kohorte;", "12   proc sort data=a nodupkey;".
+_SAS_STEP_START = lazy_compile(r"(?im)^[ \t]*\d+[ \t]+(?:data|proc)\b")
+# A SAS step that removes duplicates: "if dublet_flag = 1 then delete", "nodupkey", "if first.pnr", "dupout=".
+_SAS_TECHNICAL_STEP = lazy_compile(r"(?i)\b(?:\w*dublet\w*|\w*duplik\w*|\w*duplicate\w*|nodupkey|nodup|dupout|"
+                                   r"nodupre\w*)\b|\b(?:first|last)\.\w")
 # SAS's notes of a step: "NOTE: There were 15376 observations read from the data set WORK.STATIN." and "NOTE: The
 # data set WORK.KOHORTE has 15376 observations and 6 variables."
 _SAS_READ = lazy_compile(r"^\s*NOTE: There were (\d+) observations read from the data set ([\w.]+)\.")
@@ -3392,6 +3431,48 @@ _R_SUBSCRIPTED = lazy_compile(r"^\s*([A-Za-z.][\w.$]*)\s*(?:\[\s*(.+?)\s*,?\s*\]
 # Stata's tabulate of one or two variables, with its condition: "tab udd koen if alder >= 30, row".
 _STATA_TAB_CALL = lazy_compile(r"^\s*\.?\s*(?:ta|tab|tabu|tabul|tabula|tabulat|tabulate|tab1|tab2)\s+"
                                r"([A-Za-z_][\w ]*?)\s*(?:\bif\s+(.+?))?\s*(?:\bin\s+[^,]+)?(?:,.*)?$")
+
+
+# A pandas frame of another's rows meeting a condition: "m = a[a.sukupuoli == 'Mies']", "b = df.loc[df.x > 3]",
+# "c = df.query('ika >= 65')".
+_PY_SUBSET = lazy_compile(r"(?m)^\s*(?:In \[\d+\]:\s*|>>>\s*)?([A-Za-z_]\w*)\s*=\s*([A-Za-z_]\w*)\s*(?:\.loc)?\s*"
+                          r"(?:\[(.*(?:==|!=|<|>|\.isin\(|\.between\().*)\]|\.query\((.*)\))\s*(?:\.copy\(\))?\s*$")
+# pandas' tabulations of a frame's columns: "pd.crosstab(m.ikaryhma, m.tila_2020, margins=True)",
+# "m['ikaryhma'].value_counts()", "m.ikaryhma.value_counts()".
+_PY_CROSSTAB = lazy_compile(r"^\s*(?:pd|pandas)\.crosstab\s*\((.*)\)\s*$")
+_PY_COLUMN_OF = lazy_compile(r"^([A-Za-z_]\w*)\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['\"]([^'\"]+)['\"]\s*\])$")
+_PY_VALUE_COUNTS = lazy_compile(r"^\s*([A-Za-z_]\w*\s*(?:\.\s*[A-Za-z_]\w*|\[\s*['\"][^'\"]+['\"]\s*\]))"
+                                r"\s*\.value_counts\s*\(.*\)\s*$")
+
+
+def _py_selection(command: str, state: OutputState) -> tuple[str, str] | None:
+    """What a pandas tabulation tabulated and the condition of the rows it counted, as :func:`_selection` gives
+    them: ``pd.crosstab(m.x, m.y)`` after ``m = a[cond]`` is ("crosstab x, y of a", "cond"), and the same of
+    ``a`` itself ("crosstab x, y of a", ""); a chain of subsets joins its conditions with " & "."""
+    last = _py_command(command)
+    m = _PY_CROSSTAB.match(last)
+    if m is not None:
+        args = [a for a in _top_level_split(m.group(1)) if "=" not in a.split("(", 1)[0]]
+        kind = "crosstab"
+    elif (v := _PY_VALUE_COUNTS.match(last)) is not None:
+        args, kind = [v.group(1)], "value_counts"
+    else:
+        return None
+    columns = [_PY_COLUMN_OF.match(a.replace(" ", "")) for a in args]
+    if not columns or any(c is None for c in columns) or len({c.group(1) for c in columns if c}) != 1:
+        return None
+    frame = columns[0].group(1) if columns[0] else ""
+    names = ", ".join((c.group(2) or c.group(3)) for c in columns if c)
+    conditions: list[str] = []
+    seen = {frame}
+    while frame in state.subsets:
+        frame, cond = state.subsets[frame]
+        if frame in seen:
+            return None
+        seen.add(frame)
+        conditions.insert(0, cond)
+    # (the conditions of the frame tabulated relative to the first frame without a parent: its root)
+    return f"{kind} {names}", " & ".join(conditions)
 
 
 def _selection(command: str, language: Language) -> tuple[str, str] | None:

@@ -100,7 +100,7 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
     if table.shape is not TableShape.MICRODATA:
         # (a title that says the rows are the largest units is surer than a rank column alone)
         bare = _bare_number_column(ctx, table) or _titled_top_units(ctx, table) or _ranked_units(ctx, table) \
-            or _units_as_columns(ctx, table)
+            or _units_as_columns(ctx, table) or _curve_of_few_units(ctx, table)
         if bare is not None:
             yield bare
         elif table.meta.format in _DATASET_FORMATS and not _dense_grid_of_counts(table):
@@ -121,6 +121,47 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
         masking.note(f"{scope} {n:,} rows, {len(table.columns)} columns inspected"),
         identity="shape",
     )
+
+
+# Cumulative shares of a population: 0 to 1 (or 0 to 100) in equal steps.
+_CURVE_MAX_UNITS = 12
+
+
+def _curve_of_few_units(ctx: RuleContext, table: TableModel) -> Finding | None:
+    """A curve over the units of a small group: a column of the population's cumulative share in equal steps of
+    1/n of a dozen units at most that no quantile grid takes (1/7: not thirds, quarters, fifths, tenths), beside a
+    column rising with it (a Lorenz curve's cumulative income share). Each step is one unit, and its rise that
+    unit's share."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    numeric = [c for c in table.columns if c.kind is ColumnKind.NUMERIC]
+    if len(numeric) < 2 or not table.sample_complete or not 3 <= table.n_sample_rows <= _CURVE_MAX_UNITS + 1:
+        return None
+    for col in numeric:
+        v = table.sample.get_column(col.name).cast(float).to_numpy()
+        if np.isnan(v).any() or len(v) < 3:
+            continue
+        scale = 100.0 if v.max() > 1.0 + 1e-9 else 1.0
+        v = v / scale
+        steps = np.diff(v)
+        if v[-1] < 0.999 or steps.min() <= 0 or not np.allclose(steps, steps.mean(), rtol=0.01, atol=1e-4):
+            continue
+        units = round(1 / steps.mean())
+        if units > _CURVE_MAX_UNITS or abs(units * steps.mean() - 1) > 0.01 or 100 % units == 0 or units == 3:
+            continue  # (thirds, quarters, fifths, tenths of a population: a quantile grid, no units)
+        rising = [c for c in numeric if c is not col and bool(np.all(np.diff(
+            table.sample.get_column(c.name).cast(float).to_numpy()) >= 0))]
+        if not rising:
+            continue
+        return ctx.finding(
+            f"Column {masking.mask_name(col.name)!r} rises in equal steps of 1/{units} of a population (no quantile "
+            f"grid takes them) beside {masking.mask_name(rising[0].name)!r}: a curve over {units} units, each step "
+            "one unit and its rise that unit's own share. A person must check.",
+            masking.note(f"{units} steps of a cumulative share"), column=col.name, severity=Severity.REVIEW,
+            identity="curve-of-units")
+    return None
 
 
 def _dense_grid_of_counts(table: TableModel) -> bool:
