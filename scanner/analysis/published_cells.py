@@ -1055,7 +1055,9 @@ def _column_shares(table: TableModel, profile: Profile, dims: list[str], result:
 
 
 # A group's size stated in a title, a header or a total row's label: "(N = 150)", "n=1 289", "N: 80", "(N) = 7".
-_STATED_N = lazy_compile(r"(?<![\w.=<>≤≥])[nN]\)?\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?![\w.,]\d)")
+# (a whole number written with a zero decimal, "n=21.0" from a float column, is that number: never its "2")
+_STATED_N = lazy_compile(r"(?<![\w.=<>≤≥])[nN]\)?\s*[=:]\s*(\d{1,3}(?:[ ,.\u00a0]\d{3})+|\d+)(?:[.,]0+)?"
+                         r"(?![\w.,]?\d)")
 
 
 _PERCENT_UNIT = lazy_compile(r"%|\bpct\b|\bprocent\b|\bpercent\b|\bprosent\b", re.IGNORECASE)

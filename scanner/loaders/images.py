@@ -1431,9 +1431,20 @@ def _graph_links(obj: dict[str, Any], where: str) -> DataSet | None:
             return link["label"]  # ("<3": a suppressed flow, as a table's cell would be)
         return "" if value is None else str(value)
 
-    return DataSet(where, columns={"from": [name(x["source"]) for x in links[:MAX_VALUES]],
-                                   "to": [name(x["target"]) for x in links[:MAX_VALUES]],
-                                   "n": [units(x) for x in links[:MAX_VALUES]]})
+    links = links[:MAX_VALUES]
+    src, dst, n = [name(x["source"]) for x in links], [name(x["target"]) for x in links], [units(x) for x in links]
+    totals = {name(k): node["value"] for k, node in enumerate(nodes)
+              if isinstance(node, dict) and isinstance(node.get("value"), (int, float))}
+    if totals and set(src) | set(dst) <= set(totals):
+        # the nodes' totals as the flows into the first nodes and out of the last: every node then balances (what
+        # flows in flows out), and a node with one hidden link gives it back
+        first = list(dict.fromkeys(x for x in src if x not in set(dst)))
+        last = list(dict.fromkeys(x for x in dst if x not in set(src)))
+        return DataSet(where, columns={
+            "from": ["(all)"] * len(first) + src + last, "to": first + dst + ["(all)"] * len(last),
+            "stage": ["a: into"] * len(first) + ["b: links"] * len(links) + ["c: out of"] * len(last),
+            "n": [str(totals[x]) for x in first] + n + [str(totals[x]) for x in last]})
+    return DataSet(where, columns={"from": src, "to": dst, "n": n})
 
 
 def _records_data(records: list[dict[str, Any]], where: str) -> DataSet:

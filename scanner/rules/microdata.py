@@ -234,6 +234,8 @@ def _ranked_units(ctx: RuleContext, table: TableModel) -> Finding | None:
                   and not c.count_named and c.statistic is None and not c.embedded]
     if not magnitudes:
         return None
+    if any(c.is_count and c.count_named for c in table.columns):
+        return None  # each row's group size beside its values ("Antal elever åk 9"): groups ranked, TAB001's cells
     others = [c for c in table.columns if c is not rank and c not in magnitudes and c.kind is not ColumnKind.EMPTY]
     names = ", ".join(repr(masking.mask_name(c.name)) for c in magnitudes[:3])
     evidence = masking.note(f"{table.n_sample_rows:,} ranked rows; values not shown")
