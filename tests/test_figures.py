@@ -1217,3 +1217,14 @@ def test_plotly_box_from_precomputed_statistics_passes(tmp_path: Path) -> None:
     page.write_text('<html><body><div id="plot"></div><script>Plotly.newPlot("plot", '
                     f'{json.dumps(raw)}, {{}});</script></body></html>', encoding="utf-8")
     assert "FIG002" in rules(scan(page))
+
+
+def test_units_named_by_what_they_are_are_single_units() -> None:
+    """A legend's "Værft A (Fyn, 566 ansatte)" or "Apotek C" names one firm, as "Virksomhed A" does; a series
+    named by a group ("Værfter i alt", "Region A") names none."""
+    from scanner.loaders.office import UNIT_LABEL
+
+    for label in ("Værft A (Fyn, 566 ansatte)", "Verft B", "Shipyard C", "Apotek 2", "Virksomhed A"):
+        assert UNIT_LABEL.match(label), label
+    for label in ("Værfter i alt", "Region A", "Apoteker (alle)", "Skibsværfter 2015-2022"):
+        assert not UNIT_LABEL.match(label), label

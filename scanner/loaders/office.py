@@ -156,7 +156,10 @@ EACH_MARK_A_UNIT = lazy_compile(
 #: figure labelled so draws a bar, line or mark per unit (a swimmer plot).
 UNIT_LABEL = lazy_compile(r"(?i)^\s*(?:patient|pt\.?|person|subject|participant|respondent|individ|case|id|"
                          r"resident|asukas|potilas|henkilö|beboer|boende|"
-                         r"firm|virksomhed|virksomhet|f(?:ö|o)retag|company|yritys|bedrift|lopnr|pnr)\s*#?\s*"
+                         r"firm|virksomhed|virksomhet|f(?:ö|o)retag|company|yritys|bedrift|lopnr|pnr|"
+                         # (firms named by what they are: "Værft A", "Shipyard B", "Apotek C", "Plant 2")
+                         r"v(?:æ|ae)rft|verft|varv|shipyard|plant|fabrik|fabrikk|factory|apotek|pharmacy|"
+                         r"butik|butikk|store|hotel|rederi|mine|gruva|kaivos)\s*#?\s*"
                          # (a number, or a capital letter after a unit's word: "Virksomhed A", "Firm B"; a
                          # note in brackets after it: "Asukas 3 (87 v, N)")
                          r"(?:\d{1,6}|(?-i:[A-Z]))(?:\s*\([^()]{0,40}\))?\s*$")
