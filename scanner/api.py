@@ -999,29 +999,37 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
     # compared, and then every one is kept: never lose a finding)
     with contextlib.suppress(TypeError):
         findings = list(dict.fromkeys(findings))
-    if entry.kind in _TABULAR or entry.kind in (FileKind.XLSX, FileKind.ODS, FileKind.XLS):
-        findings = _without_cells_of_records(findings)
+    findings = _without_cells_of_records(findings, tabular=entry.kind in _TABULAR
+                                         or entry.kind in (FileKind.XLSX, FileKind.ODS, FileKind.XLS))
     findings.sort(key=Finding.sort_key)
     return FileResult(entry.relpath, entry.kind.value, entry.size, tuple(findings),
                       time.perf_counter() - started, hash=digest)
 
 
-#: Rules that block a table as unit records (a microdata file, a key column, records without an ID).
-_RECORDS_RULES = frozenset({"MIC001", "MIC002", "MIC003"})
+#: Rules that block a table as unit records (a microdata file, a key column, records without an ID, a log's
+#: listing of observations).
+_RECORDS_RULES = frozenset({"MIC001", "MIC002", "MIC003", "LOG001"})
 #: Rules whose findings locate a table's cell by its labels.
 _CELL_RULES = frozenset({"TAB001", "TAB006"})
+#: Labels a printed listing's row has (a person's attributes); a table's cell is named by fewer.
+_RECORD_LABELS = 3
 
 
-def _without_cells_of_records(findings: list[Finding]) -> list[Finding]:
+def _without_cells_of_records(findings: list[Finding], *, tabular: bool) -> list[Finding]:
     """A table blocked as unit records has no cells: its small "cells" are persons (a 0/1 flag read as counts),
     and their locations would quote each person's attributes (``aar=2019, hf=..., mors_alder=33``) into the
-    report. Such findings of the same sheet are left out; the records' own finding says why the file fails."""
+    report. Such findings of the same sheet are left out; the records' own finding says why the file fails. In a
+    log, a notebook or a document (``tabular`` false) whose listing of observations is blocked, the cells named
+    by three labels or more (a printed row's attributes) are left out."""
     blocked = {(f.location.member, f.location.sheet) for f in findings
                if f.rule in _RECORDS_RULES and f.severity is Severity.BLOCK}
     if not blocked:
         return findings
+    if tabular:
+        return [f for f in findings if not (f.rule in _CELL_RULES and f.location.cell
+                                            and (f.location.member, f.location.sheet) in blocked)]
     return [f for f in findings if not (f.rule in _CELL_RULES and f.location.cell
-                                        and (f.location.member, f.location.sheet) in blocked)]
+                                        and len(f.location.cell) >= _RECORD_LABELS)]
 
 
 def _run_handler(entry: DiscoveredFile, config: Config, key: bytes, threads: int, embedded: EmbeddedFiles | None,

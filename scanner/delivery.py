@@ -469,6 +469,18 @@ def _completing(first: Finding, path: str, sheet: str, where: str, cells: int, c
     )
 
 
+def _not_linked(entry: DiscoveredFile, config: Config, key: bytes, error: str) -> list[Finding]:
+    """FIL001 for a file of a folder whose tables could not be read side by side (an internal error): whether
+    another file of the folder gives its cells away was not checked."""
+    from scanner.engine import judge, rules_for
+    from scanner.rules.context import FileFacts
+
+    facts = FileFacts(entry.relpath, entry.kind.value, entry.size)
+    facts.problems.append(f"its tables could not be read beside the other files of its folder (internal error: "
+                          f"{error}): whether another file gives its cells away was not checked")
+    return list(judge(facts, rules_for(config, Shape.FILE), config, entry.relpath, key))
+
+
 def delivery_findings(entries: Sequence[DiscoveredFile], results: Sequence[FileResult], config: Config,
                       key: bytes, analyse: Analyse) -> dict[str, list[Finding]]:
     """The cross-file findings of ``entries`` (module docstring), by the relpath of the file they are in,
@@ -490,8 +502,10 @@ def delivery_findings(entries: Sequence[DiscoveredFile], results: Sequence[FileR
                 continue
             for path, found in _linked_findings(tables, config, key, analyse, failed).items():
                 added[path].extend(found)
-        except Exception as exc:  # linking is an extra check: a failure leaves each file's own verdict
+        except Exception as exc:  # (fail closed: the folder's files were not read side by side, a person does)
             log.warning("delivery: linking the tables of a folder failed (%s)", type(exc).__name__)
+            for e in files:
+                added[e.relpath].extend(_not_linked(e, config, key, type(exc).__name__))
     own = {r.path: r for r in results}
     out: dict[str, list[Finding]] = {}
     for path, extra in added.items():

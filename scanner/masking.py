@@ -102,8 +102,20 @@ def _mask_digits(match: re.Match[str]) -> str:
     return "".join(out)
 
 
+# A pseudonymised key of letters and digits: FinnGen's "FG129F3436", "FGB6CC60D5" (a prefix of capitals, then
+# eight or more hexadecimal characters, three digits at least). Codes of classifications are shorter (ATC "B01AA04",
+# ICD "DI219"); such a key is masked but for its last two characters.
+_ALNUM_KEY = lazy_compile(r"(?<![\w-])[A-Z]{1,4}(?=[0-9A-F]{8,16}(?![\w-]))(?=(?:[A-F]*[0-9]){3})"
+                          r"[0-9A-F]{8,16}(?![\w-])")
+
+
+def _mask_key(match: re.Match[str]) -> str:
+    raw = match.group(0)
+    return "x" * (len(raw) - 2) + raw[-2:]
+
+
 def _clean(text: str) -> str:
-    masked = _DIGIT_RUN.sub(_mask_digits, text)
+    masked = _ALNUM_KEY.sub(_mask_key, _DIGIT_RUN.sub(_mask_digits, text))
     masked = "".join(ch if ch.isprintable() else "?" for ch in masked)
     if len(masked) > _MAX_LABEL:
         masked = masked[: _MAX_LABEL - 1] + "…"

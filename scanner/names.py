@@ -206,6 +206,8 @@ NATIONAL_KEYS = lazy_compile(
     r"nhs_?(?:number|no|nr|id)|chi_?(?:number|no)|"
     # (Statistics Norway's pseudonymised person key in project data: w19_0634_lnr)
     r"w\d{2}_\d{3,5}_lnr\w*|"
+    # (biobanks' pseudonymised participant keys: FinnGen's FINNGENID, UK Biobank's eid)
+    r"finngen_?id|fg_?id|eid|"
     r"aegte_?id|ægte_?id|[ce]_?f(æ|ae)lle_?id|mor_?id|far_?id|barn_?id|"
     # firms, legal units and workplaces: CVR, SE and P numbers, DST's ARBNR/LBNR (workplace) and ARBGNR
     # (employer); SCB's PeOrgNr, ArbStId, CFAR number, AstNr; Norway's org.nr and bedrifts- (establishment),
@@ -406,6 +408,8 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      # "oddskvot", "lv_alaraja", "ki_nedre")
                      r"vetosuhde|riskisuhde|hasardisuhde|oddskvot|oddsforhold|oddsratio|hasardkvot|riskkvot|"
                      r"lv_?(?:ala|yla)raja|luottamusv(?:ä|a)li\w*|ki_?(?:nedre|(?:ö|o)vre)|"
+                     # (an interval's bound after its level: "95% KI, nedre", "95 % CI, upper", "95%_ci_lav")
+                     r"\d{2}_?%?_?(?:ki|ci|kl|cl),?_?(?:nedre|(?:ø|oe|o)vre|lower|upper|lav|h(?:ø|oe|o)j|low|high)|"
                      r"(lower|upper)_?(\d{2}_?)?(ci|cl|bound|limit|conf\w*)|(ci|cl|conf\w*)_?(lower|upper|low|high)|lcl|ucl|"
                      # (a funnel plot's control limits: "lower95", "upper998", "95% nedre", "99,8% øvre")
                      r"(lower|upper|nedre|(ø|oe|o)vre)_?\d{2,3}|\d{2}([_,]\d)?_?%?_?(lower|upper|nedre|(ø|oe|o)vre)|"

@@ -614,6 +614,9 @@ def _classify_embedded(present: pl.Series) -> tuple[bool, dict[str, object]]:
     forms = present.str.contains(_EMBEDDED_FORM.pattern)
     if not forms.any():
         return False, {}
+    if bool(present.str.contains(r"^\s*[0-2]\s*[/|]\s*[0-2]\s*$").all()) \
+            and bool(present.str.contains(r"^\s*0\s*/\s*0\s*$|\|").any()):
+        return False, {}  # genotype calls ("0/0", "0/1", "1/1", phased "0|1"): labels, no count over its base
     plain = _join_groups(present).str.contains(r"^[+-]?\d+([.,]\d+)?%?$")
     stats = present.str.contains(_EMBEDDED_STAT.pattern)
     other = present.str.contains(f"^(?:{SUPPRESSION_MARKER.pattern})$")
@@ -1924,8 +1927,16 @@ _COUNT_TITLE = lazy_compile(r"(?i)(?<![\w])(?:antal|antall|number|numbers|count|
 
 
 def _amounts_title(title: str) -> bool:
-    """Whether the table's title gives its unit as money and names no count."""
-    return bool(title) and _MONEY_UNIT.search(title) is not None and _COUNT_TITLE.search(title) is None
+    """Whether the table's title gives its unit as money and names no count. A sentence of prose above a table
+    (a paragraph of a report that names a firm's "10,5 mia. kr.") is no title: lines of more than fifteen words
+    are not read."""
+    if not title or _COUNT_TITLE.search(title) is not None:
+        return False
+    return any(_MONEY_UNIT.search(line) is not None for line in title.split("\n")
+               if len(line.split()) <= _TITLE_MAX_WORDS)
+
+
+_TITLE_MAX_WORDS = 15
 
 
 #: Words a period column's prefix may hold and still be a count's ("År 2021", "year_2022").

@@ -973,3 +973,22 @@ def test_a_count_below_the_rows_it_would_total_is_no_group_size(tmp_path: Path) 
     results = _scan(root)
     assert results["pregnancies.csv"].verdict is Verdict.PASS, results["pregnancies.csv"].findings
     assert results["cases_by_country.svg"].verdict is Verdict.FAIL
+
+
+def test_a_folder_whose_tables_cannot_be_linked_is_reviewed_not_passed(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Linking is a check of the folder: when it fails (an internal error), its files are not passed as if it had
+    found nothing, each gets a FIL001 review that says why."""
+    from scanner import delivery
+    from scanner.config import load_config
+
+    (tmp_path / "a.csv").write_text("region;antal\nNord;120\nSyd;88\nI alt;208\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("region;antal\nNord;120\nSyd;90\nI alt;210\n", encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("could not convert string to float")
+
+    monkeypatch.setattr(delivery, "_linked_findings", broken)
+    result = api.scan([tmp_path], load_config(), jobs=1)
+    for f in result.files:
+        assert f.verdict is Verdict.REVIEW, f
+        assert any(x.rule == "FIL001" and "beside the other files" in x.message for x in f.findings)

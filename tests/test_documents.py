@@ -1299,3 +1299,18 @@ def test_pdf_tables_of_all_ages_and_an_age_band_on_two_pages(tmp_path: Path, nar
     assert f.verdict is verdict, _detail(f)
     if verdict is Verdict.FAIL:
         assert {x.rule for x in f.findings} == {"TAB001"}, _detail(f)
+
+
+def test_a_paragraph_naming_an_amount_above_a_word_table_leaves_its_counts_counts(tmp_path: Path) -> None:
+    """The paragraph above a Word table is read as its title; a sentence that names an amount ("10,5 mia. kr.") is
+    no title giving the table's unit as money, so a count of 2 in the table is still a small cell."""
+    from tests.doc_samples import make_docx, w_par, w_table
+
+    body = w_par("I Lemvig er erhvervsomsætningen i industrien domineret af én virksomhed, som alene står for 91 % "
+                 "af branchens omsætning i kommunen (10,5 mia. kr.).") + w_table(
+        [["Kommune", "Anbragte 0-17 år", "Udgift pr. anbragt (kr.)"], ["Frederikshavn", "131", "812.400"],
+         ["Læsø", "2", "1.364.000"], ["Hjørring", "142", "798.100"]])
+    path = make_docx(tmp_path / "notat.docx", body)
+    (result,) = api.scan([path], load_config(), jobs=1).files
+    assert any(f.rule == "TAB001" and f.severity.label == "block" and "Læsø" in f.message for f in result.findings), \
+        [(f.rule, f.message) for f in result.findings]

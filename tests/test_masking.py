@@ -82,3 +82,13 @@ def test_grouped_thousands_are_not_masked_but_grouped_identifiers_are() -> None:
         assert masking.mask_label(label) == label
     for raw, shown in (("937 697 392", "xxx xxx x92"), ("880320 000", "xxxxxx x00"), ("880320.0016", "xxxxxx.xx16")):
         assert masking.mask_label(raw) == shown
+
+
+def test_pseudonymised_alphanumeric_keys_are_masked_but_classification_codes_are_not() -> None:
+    """FinnGen's "FG129F3436" (capitals, then eight hexadecimal characters or more with digits among them) is a
+    person's key: masked but for its last two characters. ATC, ICD and study codes are shorter or have no such
+    run, and stay readable."""
+    assert masking.mask_label("FG129F3436") == "xxxxxxxx36"
+    assert masking.mask_label("FINNGENID=FGB6CC60D5") == "FINNGENID=xxxxxxxxD5"
+    for code in ("B01AA04", "DI219", "ICD10", "CDISCPILOT01", "Q1 (lowest)"):
+        assert masking.mask_label(code) == code

@@ -2153,7 +2153,8 @@ _GENERIC_COUNT = lazy_compile(r"(?i)antal|antall|lukumäärä|lkm|n|count|number
 # An "of which" column: a part of the total column before it ("Heraf kvinder", "Varav utrikes födda", "Herav
 # menn", "Därav", "Of which: women", "Josta naisia"): the total minus the part is the rest, a count too.
 # (written as a variable's name too: "darav_kvinnor", "heraf_maend", "of_which_women")
-_SUBSET = lazy_compile(r"^\s*(?:" + OF_WHICH_WORDS + r")(?![^\W_])", re.IGNORECASE)
+# (indented with non-breaking spaces in a markdown or HTML table: "&nbsp;&nbsp;varav Sorsele distrikt")
+_SUBSET = lazy_compile(r"^(?:\s|&nbsp;|\u00a0)*(?:" + OF_WHICH_WORDS + r")(?![^\W_])", re.IGNORECASE)
 
 
 def _of_which_rows(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

@@ -39,6 +39,8 @@ GROUP_COUNT = "regression table's count of a group"
 _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # Stata estimation commands' header: "Number of obs   =   6" ("Number of obs = 1,234")
     (lazy_compile(r"\bNumber of obs\s*=\s*" + _NUM + r"\b"), "Stata model", "observations"),
+    # Stata svy with subpop(): "Subpop. no. obs = 2", the observations an estimate of the subpopulation rests on
+    (lazy_compile(r"\bSubpop\. no\. obs\s*=\s*" + _NUM + r"\b"), "Stata survey subpopulation", "observations"),
     # Stata regress's ANOVA table: "    Residual |  1.4812e+09         3  493733333"
     (lazy_compile(r"^[ \t]*Residual[ \t]*\|[ \t]*[-+\d.eE]+[ \t]+" + _NUM + r"[ \t]+[-+\d.eE]+\b", re.M),
      "Stata regress", "residual_df"),
@@ -61,7 +63,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # SPSS regression's ANOVA: "Residual   1481.200   3   493.733" (sum of squares, then df)
 )
 # The words each phrase starts with (or always holds), looked for before the phrase.
-_KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Residual", "Residual ", "Residuals",
+_KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Subpop. no. obs", "Residual", "Residual ",
+                                                      "Residuals",
                                                       "No. Observations:", "Df Residuals:",
                                                       "Number of Observations Used", "number of events=",
                                                       "Subjects"),

@@ -138,6 +138,9 @@ _NORDIC_NOUNS = (r"patienter|personer|individer|borgere|børn|mænd|kvinder|død
                  r"förvärvsarbetande|forvarvsarbetande|sysselsatta|sysselsatte|beskæftigede|beskaeftigede|"
                  r"lønmodtagere|löntagare|lønnstakere|arbetslösa|arbeidsledige|dødfødsler|dødfødte|"
                  r"dödfödda|dödfödslar|dødfødde|"
+                 # sales and properties counted ("endast två småhus såldes", "kun 2 ejendomshandler")
+                 r"småhus|fritidshus|fastigheter|försäljningar|forsaljningar|transaktioner|ejendomshandler|"
+                 r"bolighandler|boligsalg|"
                  # (persons named by where they were born: "syriskfødte", "utrikes födda", "norskfødte")
                  r"\w+fødte|\w+födda|\w+fødde|"
                  # Finnish, in the partitive a numeral takes ("2 henkilöä", "3 potilasta") and the plural
@@ -791,6 +794,7 @@ _PROSE_DOMINANCE = lazy_compile(
 # "yksi yritys vastaa 91 prosenttia"): the largest unit's share (a sentence about one unit of many with a small
 # share is no dominance, and TAB002 judges the share against its limit).
 _ONE_OF_UNITS = (r"(?:one|a[ \t]+single|single|ett[ \t]+enda|en[ \t]+enda|ett[ \t]+enkelt|en[ \t]+enkelt|"
+             r"en[ \t]+enskild|ett[ \t]+enskilt|"
              r"(?:é|e)n[ \t]+enkelt|(?:é|e)t[ \t]+enkelt|ett|et|én|ét|eitt|ei|yksi|yksittäinen|yksittainen)")
 _PROSE_ONE_DOMINANCE = lazy_compile(
     r"(?<![\w-])" + _ONE_OF_UNITS + r"[ \t]+(?:\w+[ \t]+)?(?:" + _FIRM_NOUNS[3:-1]
@@ -832,7 +836,8 @@ _PROSE_NAMED_UNIT_SHARE = lazy_compile(
 # innbyggeren alene for om lag 91 %"): a word for one (or the article of one) or a superlative, then the unit.
 _PROSE_VERB_FIRST_SHARE = lazy_compile(
     r"(?<![\w-])(?:står|stod|svarar|svarer|svarade|tegner|tegnede)[ \t]+"
-    r"(?:(?:én|ét|en|et|ett|ei|eitt|one|a|an)[ \t]+(?:enkelt[ \t]+|enda[ \t]+|eneste[ \t]+|single[ \t]+)?"
+    r"(?:(?:én|ét|en|et|ett|ei|eitt|one|a|an)[ \t]+(?:enkelt[ \t]+|enda[ \t]+|eneste[ \t]+|single[ \t]+|"
+    r"enskild[ \t]+|enskilt[ \t]+)?"
     r"(?!(?:flertal|fåtal|fleretal|majority|minority|tredjedel|fjerdedel|femtedel|del|andel)\b)[^\W\d_][\w-]*|"
     r"(?:den|det|the)[ \t]+(?:" + _LARGEST[3:-1] + r"|rikeste|rigeste|rikaste|richest)[ \t]+[^\W\d_][\w-]*)"
     r"(?:[ \t]*\([^()\n]{0,90}\))?(?:[ \t]+(?:alene|ensamt|ensam|alena|alone|by itself))?[ \t]+(?:for|för)\b"

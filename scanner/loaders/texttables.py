@@ -621,8 +621,12 @@ def _number_text(cell: str) -> str | None:
     text = cell.strip().replace("\u00a0", "").replace(" ", "")
     if not _BARE_NUMBER.match(text) or text.endswith("%"):
         return None
-    return text.replace(",", ".") if text.count(",") == 1 and "." not in text and len(text.split(",")[1]) != 3 \
-        else text.replace(",", "")
+    if "," in text and "." in text:
+        # the later mark is the decimal one: "1.364,5" (Danish), "1,364.5" (English)
+        return text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") else text.replace(",", "")
+    if text.count(".") > 1:
+        return text.replace(".", "")  # "1.364.000": full stops between thousands
+    return text.replace(",", ".") if text.count(",") == 1 and len(text.split(",")[1]) != 3 else text.replace(",", "")
 
 
 def _row_keys(t: TextTable, labels: list[int]) -> dict[tuple[str, ...], int] | None:

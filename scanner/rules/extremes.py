@@ -48,8 +48,10 @@ EXTREMES = ("min", "max", "percentile")
 # Swedish and Norwegian "minst" and Danish "mindst" mean "at least" ("Minst en gång"): not minima.
 _MIN_WORDS = frozenset({"min", "minimum", "minimi", "mindste", "minste", "minsta", "laveste", "lavest", "lägsta",
                         "lagsta", "pienin", "alin", "smallest", "lowest", "minimal"})
+# (with "oe" and "aa" for "ø" and "å", as SAS and Stata names write them: "stoerste_enkeltomk_kr", "hoejeste")
 _MAX_WORDS = frozenset({"max", "maximum", "maks", "maksimum", "maksimi", "maksimal", "maximal", "største",
-                        "storste", "højeste", "hojeste", "høyeste", "hoyeste", "högsta", "hogsta", "störst",
+                        "storste", "stoerste", "hoejeste", "hoeyeste", "højeste", "hojeste", "høyeste", "hoyeste",
+                        "högsta", "hogsta", "störst",
                         "storst", "största", "storsta", "suurin", "ylin", "largest", "highest"})
 _MEDIAN_WORDS = frozenset({"median", "medianen", "mediaani", "medianer"})
 _MEAN = lazy_compile(r"^(mean|avg|average|gennemsnit\w*|gns|gnsn|snit|medel\w*|middel\w*|gjennomsnitt\w*|gjsn|"
