@@ -395,6 +395,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
     """The MODEL and table rules over a note's text (lines numbered from ``first_line``): model sizes,
     tables pasted into it, group sizes and counts of units written in its sentences."""
     from scanner.loaders.prose import (
+        designation_list,
         dominance_in_prose,
         extremes_in_prose,
         flowchart_steps,
@@ -432,6 +433,7 @@ def _prose_findings(text: str, first_line: int, entry: DiscoveredFile, config: C
                   None if settings else shares_in_prose(text, first_line, in_tables, config.profile.threshold),
                   dominance_in_prose(text, first_line), flowchart_steps(text, first_line, config.profile.threshold),
                   frequency_missing(text, first_line), key_list(text, first_line),
+                  designation_list(text, first_line),
                   None if settings else extremes_in_prose(text, first_line),
                   None if settings else listed_counts(text, first_line, in_tables, config.profile.threshold),
                   None if settings else parallel_counts(text, first_line, in_tables, config.profile.threshold),

@@ -595,6 +595,29 @@ _NAMED_KEY_LIST_MIN = 5
 _KEY_LINES = lazy_compile(r"(?m)^[ \t]*\d{5,12}[ \t]*$")
 
 
+# A Swedish property designation alone on a line: "Sorsele Ammarnäs 1:23", "Storuman Gunnarn 6:136" (municipality,
+# district, block:unit), the key of Lantmäteriet's property register.
+_DESIGNATION_LINE = lazy_compile(r"^\s*[A-ZÅÄÖ][\w-]+(?:[ \t]+[A-ZÅÄÖ]?[\w-]+){1,3}[ \t]+\d{1,5}:\d{1,5}\s*$")
+
+
+def designation_list(text: str, first_line: int) -> TextTable | None:
+    """A text that is a list of property designations, one a line (comments and blank lines beside them): a
+    column of register keys, five at least, as :func:`key_list` reads numbers."""
+    if ":" not in text:
+        return None
+    values: list[str] = []
+    lines: list[int] = []
+    for k, line in enumerate(text.split("\n")):
+        if _DESIGNATION_LINE.match(line):
+            values.append(line.strip())
+            lines.append(first_line + k)
+        elif line.strip() and not line.lstrip().startswith(("#", "%", "//", "*", "--")):
+            return None
+    if len(values) < _NAMED_KEY_LIST_MIN or len(set(values)) < 0.9 * len(values):
+        return None
+    return TextTable(["fastighetsbeteckning"], [[v] for v in values], lines[0], "key-list", tuple(lines))
+
+
 def key_list(text: str, first_line: int) -> TextTable | None:
     """A text that is a list of numbers, one per line (with a comment or a heading above: "# LopNr som
     exkluderats ur analysen"): a column of register keys, named by the key its other lines name (else
