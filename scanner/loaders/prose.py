@@ -847,7 +847,9 @@ _ONE_NAMED_UNIT = (
     r"(?:sjukhus|sykehus|sygehus|lasarett|hospital|AB|Oyj|Oy|A/S|ApS|ASA|AS|Ltd|GmbH|Inc|plc|S\.A))")
 _PROSE_NAMED_UNIT_SHARE = lazy_compile(
     r"(?<![\w-])(?:" + _ONE_NAMED_UNIT + r"|(?:" + _ONE_OF_UNITS + r")[ \t]+(?!(?:flertal|fåtal|fleretal|"
-    r"majority|minority|third|quarter|fifth|tredjedel|fjerdedel|femtedel)\b)[^\W\d_][\w-]*)"
+    r"majority|minority|third|quarter|fifth|tredjedel|fjerdedel|femtedel)\b)[^\W\d_][\w-]*"
+    # (an adjective before the noun: "ét enkelt langvarigt forløb", "ett enskilt stort bolag")
+    r"(?:[ \t]+(?!(?:som|der|which|that|joka|mikä|ensamt|alene|alone|alena|yksin)\b)[^\W\d_][\w-]*)?)"
     r"(?:[ \t]*\([^()\n]{0,90}\))?"
     # (a clause between the unit and its verb: ", som ensamt", ", der alene", ", joka yksin")
     r"(?:,?[ \t]+(?:som|der|which|that|joka|mikä)\b)?(?:[ \t]+(?:ensamt|ensam|alene|alone|alena|yksin|by itself))?"
