@@ -151,6 +151,13 @@ def audit_published(table: TableModel, *, threshold: int, zeros_disclosive: bool
     _code_hierarchy(table, dims, measures, out, threshold)
     _shares_of_total(table, dims, measures, out, p_percent)
     summed = None if any(is_margin_label(c.name) for c in measures) else _summed_margin(table, measures)
+    if summed is None and not any(is_margin_label(c.name) for c in measures):
+        # (a base beside the categories and their total: "n_genotyypitetty" beside heterozygotes, homozygotes and
+        # carriers in all; the total is the categories' sum once the base is left out)
+        based = _summed_margin_beside_a_base(table, measures)
+        if based is not None:
+            summed, base = based
+            measures = [c for c in measures if c is not base]
     hints = _Margin.WORD if summed is not None else _margin_hints(table, dims, measures)
     rows: _Rows | None = None
     if hints is None and len(dims) == 1 and table.sample_complete and table.n_sample_rows <= MAX_BLANK_MARGIN_ROWS:
@@ -569,6 +576,26 @@ def _summed_margin(table: TableModel, measures: Sequence[ColumnInfo]) -> ColumnI
         # the sum of the others is the row's total less this column: equal when this column is half of it
         if bool(((total - column - column).abs() < 0.5).all()) and bool((column > 0).any()):
             return c if _hidden_by_markers(table, frame, [x.name for x in counts]) else None
+    return None
+
+
+def _summed_margin_beside_a_base(table: TableModel, measures: Sequence[ColumnInfo]
+                                 ) -> tuple[ColumnInfo, ColumnInfo] | None:
+    """As :func:`_summed_margin`, with one count column left out of the sum: a base the row's categories are of
+    (the persons genotyped beside the carriers by genotype and their total), larger than the total on every row.
+    The total and the base left out, or None."""
+    counts = [c for c in measures if c.is_count]
+    if not 4 <= len(counts) <= 12:
+        return None
+    for base in counts:
+        rest = [c for c in measures if c is not base]
+        total = _summed_margin(table, rest)
+        if total is None:
+            continue
+        frame = table.sample.select([pl.col(base.name).cast(pl.Float64), pl.col(total.name).cast(pl.Float64)])
+        full = frame.drop_nulls()
+        if full.height >= 2 and bool((full.get_column(base.name) > full.get_column(total.name)).all()):
+            return total, base
     return None
 
 

@@ -1252,12 +1252,19 @@ def _not_count_name(tokens: Sequence[str], words: frozenset[str], name: str) -> 
         # group's name, no unit of the column
         name = _TOP_GROUP.sub(" ", name)
         tokens = name_tokens(name)
-    if _word_match(tokens, words, name):
+    if _word_match(tokens, words, name) or _GENOMIC_UNITS_COUNTED.match(name):
         return True
     long_words = [w for w in words if len(w) >= _COMPOUND_MIN and w not in _WHOLE_WORD_ONLY]
     # (an income class is persons, no amount: "antal_boern_lavindkomst", "höginkomsttagare")
     return any(len(t) > len(w) and t.endswith(w) and not _CLASS_PREFIX.fullmatch(t[:-len(w)])
                for t in tokens for w in long_words)
+
+
+# A count of genomic units, not of persons: "n_variants" per gene, "antal varianter", "number of SNPs" (a count of
+# the trios or carriers with a variant, "De novo P/LP variant", is of persons).
+_GENOMIC_UNITS_COUNTED = lazy_compile(r"(?i)^\s*(?:n|antal|antall|number[\s_]+of|no\.?[\s_]+of|num|count)[\s_]+"
+                                      r"(?:variants|varianter|snps|genes|gener|loci|markers|probes|cpgs|exons|"
+                                      r"transcripts)\b")
 
 
 # The first part of a compound that makes a class of persons of an amount: "lavindkomst", "høyinntekt", "låginkomst".
