@@ -1188,6 +1188,7 @@ def chart_data(script: str, where: str) -> list[DataSet]:
             found.append(DataSet(f"{where}: vega specification", unreadable="its data could not be decoded"))
             continue
         found.extend(_vega(spec, where))
+    found.extend(_shap_forces(script, where, decoder))
     found.extend(_leaflet_markers(script, where))
     found.extend(_kepler(script, where, decoder))
     found.extend(_script_records(script, where, decoder))
@@ -1350,6 +1351,33 @@ _BARE_KEY = lazy_compile(r"([{,]\s*)([A-Za-z_$][\w$]*)\s*:")
 _SCRIPT_OBJECT = lazy_compile(r"\b(?:const|let|var)\s+[A-Za-z_$][\w$]*\s*=\s*(?=\{)")
 #: Records an array must hold to be read as a page's data (a few settings objects are no data set).
 _SCRIPT_RECORDS_MIN = 3
+
+
+_SHAP_FORCE = lazy_compile(r"AdditiveForce(?:Array)?Visualizer\s*,\s*(?=\{)")
+
+
+def _shap_forces(script: str, where: str, decoder: json.JSONDecoder) -> list[DataSet]:
+    """SHAP's force plot saved as HTML (``SHAP.AdditiveForceVisualizer, {"featureNames": [...], "features": {"0":
+    {"effect": ..., "value": ...}}}``): the explanation of one unit's prediction, carrying that unit's own value
+    of every feature (an array of them, ``AdditiveForceArrayVisualizer``, one unit's each)."""
+    found: list[DataSet] = []
+    for m in _SHAP_FORCE.finditer(script):
+        try:
+            spec = _relaxed_value(script, m.end(), decoder)
+        except (json.JSONDecodeError, ValueError):
+            found.append(DataSet(f"{where}: SHAP force plot", unreadable="its data could not be decoded"))
+            continue
+        names = spec.get("featureNames") if isinstance(spec, dict) else None
+        features = spec.get("features") if isinstance(spec, dict) else None
+        if not isinstance(names, list) or not isinstance(features, dict):
+            continue
+        values = {str(names[int(k)]) if str(k).isdigit() and int(k) < len(names) else str(k):
+                  str(v.get("value")) for k, v in features.items() if isinstance(v, dict)}
+        found.append(DataSet(f"{where}: SHAP force plot", columns={"feature": list(values),
+                                                                   "value": list(values.values())},
+                             unit_values="the explanation of one unit's prediction, with that unit's own value of "
+                                         "each feature"))
+    return found
 
 
 def _relaxed_value(script: str, start: int, decoder: json.JSONDecoder) -> Any:
