@@ -2693,6 +2693,7 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
         small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=whole.name)
     _rest_of_parts(frame, dims, parts, profile.threshold, result)
+    _nested_age_limits(frame, dims, counts, profile.threshold, result)
     # one sex's column left of all's ("Kommun;Flickor;Totalt", "Kvinder;I alt") when the other sex has no column:
     # all minus it is the other sex (9 - 7 is 2 boys)
     for c in counts:
@@ -2705,6 +2706,37 @@ def _subset_complements(table: TableModel, profile: Profile, dims: list[str], re
             continue  # a part is never larger than its whole
         small = ~np.isnan(rest) & (rest > 0) & (rest < profile.threshold)
         _add_small(result, frame, dims, np.flatnonzero(small).tolist(), c.name, subset_of=same.name)
+
+
+# A count of the units under an age ("Ledige under 30 år", "under 25 years", "alle 25-vuotiaat"): the stem, the limit.
+_UNDER_AGE = lazy_compile(r"(?i)^(.*?)(?<![\w])(?:under|below|younger than|yngre end|yngre än|alle|op til|upp till)"
+                          r"[ \t_]*(\d{1,3})[ \t_]*(?:år|aar|years?|vuotiaat|v\.?)?(?![\w])(.*)$")
+
+
+def _nested_age_limits(frame: pl.DataFrame, dims: list[str], counts: list[ColumnInfo], threshold: int,
+                       result: CellScan) -> None:
+    """Counts of the same units under two ages ("Ledige under 30 år | Ledige under 25 år"): the older limit's
+    count holds the younger's, so their difference counts the ages between (14 - 12 = 2 aged 25-29)."""
+    import numpy as np
+
+    stems: dict[str, list[tuple[int, ColumnInfo]]] = {}
+    for c in counts:
+        m = _UNDER_AGE.match(c.name.strip())
+        if m is not None:
+            stems.setdefault(f"{m.group(1).strip().lower()}|{m.group(3).strip().lower()}", []).append(
+                (int(m.group(2)), c))
+    for limits in stems.values():
+        limits.sort(key=lambda t: t[0])
+        for (young, narrow), (old, wide) in itertools.pairwise(limits):
+            if young == old:
+                continue
+            rest = (frame.get_column(wide.name).cast(float).to_numpy()
+                    - frame.get_column(narrow.name).cast(float).to_numpy())
+            known = ~np.isnan(rest)
+            if not known.any() or np.any(rest[known] < 0):
+                continue  # (not the same units: the younger limit's count is larger somewhere)
+            small = known & (rest > 0) & (rest < threshold)
+            _add_small(result, frame, dims, np.flatnonzero(small).tolist(), narrow.name, subset_of=wide.name)
 
 
 def _rest_of_parts(frame: pl.DataFrame, dims: list[str], parts: dict[str, list[str]], threshold: int,
