@@ -589,6 +589,9 @@ _MARGIN_FORM = lazy_compile(
     re.IGNORECASE,
 )
 _SPACES = lazy_compile(r"\s+")
+# A margin word before what it is over: "i alt alle aldre", "total all ages", "totalt alla åldrar".
+_MARGIN_OVER_ALL = lazy_compile(r"^(?:i alt|ialt|total|totalt|yhteensä|samtliga|summa|sum)\s+(?:alle|alla|all|kaikki)"
+                                r"\s+\w+$")
 
 
 # "Beg. Total" of a life table (those at risk when an interval begins), "Running total": not a margin.
@@ -605,4 +608,9 @@ def is_margin_label(text: str) -> bool:
     norm = _SPACES.sub(" ", text.strip()).casefold()
     if not norm or norm.startswith(_NOT_MARGIN_PREFIXES):
         return False
-    return norm in MARGIN_LABELS or bool(_MARGIN_FORM.match(norm))
+    if norm in MARGIN_LABELS or _MARGIN_FORM.match(norm) or _MARGIN_OVER_ALL.match(norm):
+        return True
+    # a variable's name with underscores for spaces: "i_alt_alle_aldre", "antal_i_alt", "totalt_alla_aldrar"
+    spaced = norm.replace("_", " ").strip() if "_" in norm else ""
+    return bool(spaced) and (spaced in MARGIN_LABELS or _MARGIN_FORM.match(spaced) is not None
+                             or _MARGIN_OVER_ALL.match(spaced) is not None)
