@@ -171,8 +171,8 @@ def _dense_grid_of_counts(table: TableModel) -> bool:
     dimensions' values (persons' records, keyed by chance, do not)."""
     from scanner.table_model import Role
 
-    if not table.key_unique or not table.sample_complete:
-        return False
+    if not table.key_unique or not table.sample_complete or table.n_sample_rows < 4:
+        return False  # (two or three rows prove no grid)
     dims = [c for c in table.columns if c.role is Role.DIMENSION]
     if not dims or len(dims) > 4:
         return False

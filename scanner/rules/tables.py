@@ -632,7 +632,8 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
     # (a share of the largest unit alone: a share of the two largest times the total is their sum, which the rule
     # below k accepts)
     numeric_shares = [c for c in columns if c not in flags and c.kind is ColumnKind.NUMERIC
-                      and _dominance_n(named[c.name]) == 1]
+                      and _dominance_n(named[c.name]) == 1 and not _TOP_PERCENT_NAME.search(named[c.name])
+                      and _LARGEST_UNIT_NAME.search(named[c.name])]
     totals = [c for c in table.columns if c.kind is ColumnKind.NUMERIC and c not in columns and _is_magnitude(c)
               and not c.is_count]
     if numeric_shares and totals and not dominated:
@@ -646,6 +647,14 @@ def _published_dominance(ctx: RuleContext, table: TableModel) -> Iterator[Findin
             masking.note(f"largest unit's value = share x total (profile {profile.name})"),
             column=numeric_shares[0].name, severity=Severity.REVIEW, identity="share-times-total",
         )
+
+
+# A share named as the largest unit's: "Største virksomheds andel", "CR1", "Suurimman yrityksen osuus" (a bare
+# "top1" is as often the top 1 % of a distribution: "top_top1_income_share").
+_LARGEST_UNIT_NAME = lazy_compile(r"(?i)st(?:ø|oe|o|ö)rst|största|storsta|largest|biggest|suurimm|suurin|"
+                                  r"(?<![a-z])cr[_ ]?1(?![0-9])")
+# The share of a top percent of units, no one unit's: "top_top10_income_share", "top 10 %", "top1pct".
+_TOP_PERCENT_NAME = lazy_compile(r"(?i)top[_ ]?(?:\d{2,}|\d+[_ ]?(?:%|pct|percent|procent|prosent))")
 
 
 def _dominance_rows(ctx: RuleContext, table: TableModel) -> Iterator[Finding]:
