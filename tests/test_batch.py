@@ -456,8 +456,21 @@ def _dask_or_skip() -> None:
 def test_local_cluster_gives_the_same_results_and_survives_a_dying_worker(
         tmp_path: Path, tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _dask_or_skip()
+    import socket
+
     batch(tmp_path / "serial", tree)
-    batch(tmp_path / "dask", tree, scheduler="local:2")
+    # (Dask's default HTTP port taken, as by another cluster on a shared batch server: the local cluster starts
+    # all the same, its scheduler's HTTP server on a free port)
+    taken = socket.socket()
+    try:
+        taken.bind(("0.0.0.0", 8787))
+        taken.listen()
+    except OSError:
+        pass  # (already taken by something else: the same test)
+    try:
+        batch(tmp_path / "dask", tree, scheduler="local:2")
+    finally:
+        taken.close()
     assert _all_reports(tmp_path / "dask") == _all_reports(tmp_path / "serial")
 
     (tree / "p2" / "boom.csv").write_text(SAFE, encoding="utf-8")

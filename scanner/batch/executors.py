@@ -264,8 +264,11 @@ class _DaskExecutor:
                 raise BatchError(f"--scheduler {address}: at least one worker")
             with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
                 # Loopback only, worker processes (not threads: the engine holds the GIL in places).
+                # (no dashboard; the scheduler's HTTP server, which it starts all the same, on a free port: its
+                # default 8787 may be taken by another cluster on the machine, which Dask reports as a warning)
                 self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                            dashboard_address=None, silence_logs=logging.ERROR)
+                                            dashboard_address=None, silence_logs=logging.ERROR,
+                                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
             self.client = Client(self.cluster)
         else:
             try:
