@@ -109,6 +109,10 @@ _GROUP_ROW_LABEL = lazy_compile(
     r"Antall grupper|Ryhmien lukumäärä|Number of clusters|Num\.? clusters|Antal kluster|Num\.? events|"
     r"Number of events|No\.? of events|Antal hændelser|Antal händelser|Antall hendelser|"
     r"Tapahtumien lukumäärä)(?:[ \t]*\([^)\n]{1,40}\))?"
+    # the units a model's estimates rest on, named alone in its statistics rows (esttab's "Personer  3",
+    # "Arbejdssteder  1" under an event study on one plant's workers)
+    rf"|(?:{_UNITS}|arbejdssteder|arbetsställen|arbeidssteder|toimipaikat|workplaces|plants|establishments|"
+    r"employers|arbejdsgivere|arbetsgivare|arbeidsgivere|työnantajat|individer|kommuner|municipalities)"
     # a treatment or participant group named by its own row: "Deltakere i tiltak, innvandrere",
     # "Hoitoryhmä (henkilöä)", "Treatment group"
     r"|(?:Deltakere|Deltagere|Deltagare|Participants|Osallistujat|Hoitoryhmä|Verrokkiryhmä|Behandlingsgruppe|"

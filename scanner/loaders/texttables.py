@@ -2419,12 +2419,13 @@ _WORDS = lazy_compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}")
 _DOF_HEADER = lazy_compile(r"(?i)\bnum\.?\s*coefs\b|\babsorbed\s+fe\b")
 
 
-def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
+def _fixed_width(block: list[tuple[int, str]], underlined: frozenset[int] = frozenset()) -> TextTable | None:
     """A paragraph whose lines share blank gutters at the same character positions: a printed table.
 
     Columns are the runs of positions between gutters (a position blank, or past the end, in every
     line). Prose does not keep gutters over three lines, and the table must have a column of numbers in
-    every data line besides at least one other column.
+    every data line besides at least one other column. ``underlined``: the numbers of lines a rule line
+    stood under (dropped before): a first line so underlined is the header, whatever it holds.
     """
     # A bar between columns (Stata's "label |  freq") is a gutter too.
     lines = [line.expandtabs(8).replace("|", " ").rstrip() for _, line in block]
@@ -2433,7 +2434,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
             and len(thousands_joined(gutter_spans(lines[1:]), lines[1:])) > len(spans):
         # a title line over the table ("Number at risk", "Kumulerede hændelser") runs across the gutter
         # between the row labels and the first column: the table starts under it
-        return _fixed_width(block[1:])
+        return _fixed_width(block[1:], underlined)
     if len(spans) >= 3 and not any(x[spans[-1][0]:spans[-1][1]].strip() for x in lines[1:]):
         # a header word past the last column of numbers ("(%)" of "Genindlagt (%)") is that column's name
         spans[-2:] = [(spans[-2][0], spans[-1][1])]
@@ -2453,7 +2454,7 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
         return None
     rows = [[line[a:b].strip() for a, b in spans] for line in lines]
     rows = merged_numbers_split(_label_pieces_joined(left_label_pieces_joined(rows, spans)))
-    header = rows[0] if is_header_row(rows[0], rows[1:]) else None
+    header = rows[0] if is_header_row(rows[0], rows[1:]) or _underlined_names(block, rows, underlined) else None
     body = rows[1:] if header is not None else rows
     names_row = 0
     if header is None and len(rows) >= 4 and _names_row_dimensions(rows[1], rows[2:]) \
@@ -2521,6 +2522,16 @@ def _fixed_width(block: list[tuple[int, str]]) -> TextTable | None:
     # the rows' own line numbers: rule lines and sections' headings between them were dropped
     at = tuple(body_at)
     return TextTable(names, body, at[0], "fixed-width", at if at[-1] - at[0] != len(at) - 1 else ())
+
+
+def _underlined_names(block: list[tuple[int, str]], rows: list[list[str]], underlined: frozenset[int]) -> bool:
+    """Whether the first line is a header a rule line underlines, over two rows or more: a name over the
+    labels and levels coded as numbers ("flerfodsel  0  1  Total" over "-----" and "1  72004 ...", a
+    tabulate of microdata.no or Stata without its bar), which read alone would be a row of cells."""
+    first = rows[0]
+    return block[0][0] in underlined and len(rows) >= 3 and bool(first[0]) and not _NUMBERISH.match(first[0]) \
+        and sum(1 for c in first if c) >= 3 \
+        and all(re.fullmatch(r"\d{1,4}", c) or not _NUMBERISH.match(c) for c in first[1:] if c)
 
 
 # A numbered list's mark: "1.", "2)", "(3)".
@@ -3413,6 +3424,9 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 if not _RULE_LINE.match(line) and not ("+" in line and _ASCII_BOX_RULE.match(line))]
     lines = [line for _, line in numbered]
     line_no = [n for n, _ in numbered]
+    all_lines = text.split("\n")
+    underlined = frozenset(first_line + k - 1 for k, line in enumerate(all_lines)
+                           if k and _RULE_LINE.match(line) and all_lines[k - 1].strip())
     i = 0
     while i < len(lines):
         if _PIPE_LINE.match(lines[i]):
@@ -3478,7 +3492,7 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
             paragraph = [(line_no[k], lines[k]) for k in range(i, end) if not _DECORATION.match(lines[k])]
             while paragraph and _PROMPT.match(paragraph[0][1]):
                 paragraph = paragraph[1:]  # the command that printed it (> head(df), >>> df.head())
-            table = _fixed_width(paragraph) if len(paragraph) >= 3 else None
+            table = _fixed_width(paragraph, underlined) if len(paragraph) >= 3 else None
             spaced = _space_delimited(paragraph)
             if spaced is not None and (table is None or len(table.names) < len(spaced.names)):
                 # (single spaces between unaligned fields, a genetics tool's output: REGENIE, PLINK 2)
@@ -3493,13 +3507,13 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
                 cut -= 1  # (a note has words: a lone number under a paragraph is no note, "0.8" of an axis)
             for core in (paragraph, paragraph[:cut]) if cut < len(paragraph) else (paragraph,):
                 if table is None and core is not paragraph:
-                    table = _fixed_width(core)
+                    table = _fixed_width(core, underlined)
                 skip = 0
                 while table is None and skip < _MAX_TITLE_LINES and skip < len(core) - 3 \
                         and (not _HAS_DIGIT.search(core[skip][1]) or len(core[skip][1].split()) >= 4) \
                         and _one_cell(core[skip][1]):
                     skip += 1
-                    table = _fixed_width(core[skip:])
+                    table = _fixed_width(core[skip:], underlined)
                     if table is not None and sum(1 for n in table.names if not _GENERATED.match(n)) < 2:
                         table = None
             if table is None and len(paragraph) == 2:
