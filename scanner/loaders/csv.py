@@ -448,8 +448,10 @@ def _rebatch(reader: Any, batch_rows: int, schema: pa.Schema) -> Iterator[pa.Rec
 # language's footer is covered.
 _FOOTER_START = lazy_compile(
     r"^\s*=?[\"']?\s*(?:[^\W\d_]|[*†‡§¹²³⁴⁵⁶⁷⁸⁹#]|\(\d{1,2}\)|\d{1,2}\)\s*[^\W\d_]"
-    # a legend of the markers: '".." = not available', '- : nil', 'x = confidential'
-    r"|(?:\.{1,3}|-|–|x|:|n?\s*[<>≤≥]\s*\d+)\s*[\"']?\s*[=:]\s*[^\W\d_])")
+    # a legend of the markers: '".." = not available', '- : nil', 'x = confidential', '<5: 1-4 indlæggelser',
+    # '"..  Tieto suojattu (...)"' (the marker, then what it means)
+    r"|(?:\.{1,3}|-|–|x|:|n?\s*[<>≤≥]\s*\d+)\s*[\"']?\s*[=:]\s*(?:[^\W\d_]|\d+\s*[-–]\s*\d+\s+[^\W\d_])"
+    r"|\.{2,3}\s+[^\W\d_]{2,})")
 _TAIL_BYTES = 64 << 10
 
 

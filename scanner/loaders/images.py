@@ -1608,6 +1608,12 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
         col = _column(marker["size"])
         if col is not None and len(col) > 1:
             columns["marker size"] = col
+    mode = str(trace.get("mode", ""))
+    if kind in ("scatter", "scattergl") and "lines" in mode and "markers" not in mode and "text" not in mode \
+            and set(columns) <= {"x", "y"} and all(len(v) == 2 for v in columns.values()):
+        # a straight segment of two ends (a ROC plot's chance diagonal, x = [0, 1], y = [0, 1]; a reference
+        # line): drawn, no data of units
+        columns = {}
     ds = DataSet(where, columns=_equal_lengths(columns))
     if isinstance(trace.get("name"), str):
         ds.label = trace["name"].strip()
@@ -1619,7 +1625,6 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
         # a box drawn from statistics computed before (plotly's q1, median, q3, fences): one value per box, no
         # raw values
         ds.unit_values = ""
-    mode = str(trace.get("mode", ""))
     if kind in ("scatter", "scattergl", "scatter3d", "scatterpolar", "scattergeo", "scattermapbox") and (
             "markers" in mode or (not mode and max((len(v) for v in columns.values()), default=0) < 20)):
         xs = [_float(v) for v in columns.get("x", [])]

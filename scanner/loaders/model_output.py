@@ -58,6 +58,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (lazy_compile(r"\bNumber of Observations Used\s+" + _NUM + r"\b"), "SAS model", "observations"),
     # R's coxph (print and summary): "  n= 7, number of events= 3"
     (lazy_compile(r"\bn=\s*" + _NUM + r",\s*number of events="), "R survival model", "observations"),
+    # a model's size on a line of its own, after a colon (microdata.no: "Antall observasjoner: 14")
+    (lazy_compile(r"^[ \t]*(?:Antall observasjoner|Antal observationer|Number of observations|Observationer|"
+                  r"Observasjoner):[ \t]*" + _NUM + r"[ \t]*$", re.M | re.I), "model output", "observations"),
+    # R's summary(lm) in a Nordic locale and microdata.no: "Residual standardfeil: 7.886 på 9 frihetsgrader"
+    (lazy_compile(r"\bp(?:å|aa)[ \t]+" + _NUM + r"[ \t]+frihe(?:ts|ds)grader\b"), "model output", "residual_df"),
     # SAS PROC MIXED's and GLIMMIX's Dimensions table: "Subjects    2" (the model's groups)
     (lazy_compile(r"^[ \t]*Subjects[ \t]+" + _NUM + r"[ \t]*$", re.M), GROUP_COUNT, "observations"),
     # SPSS regression's ANOVA: "Residual   1481.200   3   493.733" (sum of squares, then df)
@@ -67,6 +72,7 @@ _KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Subpop. n
                                                       "Residuals",
                                                       "No. Observations:", "Df Residuals:",
                                                       "Number of Observations Used", "number of events=",
+                                                      "serv", "grader",
                                                       "Subjects"),
                                        strict=True)}
 # A row of a regression table that gives each model's number of observations (esttab, outreg2, stargazer,

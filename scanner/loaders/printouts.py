@@ -341,7 +341,9 @@ _R_LISTING = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|s
                         r"sample_frac|glimpse|print|as\.data\.frame|data\.frame)\s*\(|^\s*[A-Za-z.][\w.$]*\s*$|"
                         r"^\s*[A-Za-z.][\w.$]*\s*\[|"
                         # rows picked out of a data frame: subset(), dplyr's filter(), slice(), arrange()
-                        r"\b(?:subset|filter|slice|arrange|slice_max|slice_min|top_n|distinct)\s*\(")
+                        r"\b(?:subset|filter|slice|arrange|slice_max|slice_min|top_n|distinct|"
+                        # (dplyr verbs that keep a data frame's rows: the rows printed are its records)
+                        r"select|mutate|transmute|rename|relocate)\s*\(")
 # A command whose outermost call prints rows of a data frame: "head(d)", "print(as.data.frame(d[sample(...), ]))".
 _R_LISTING_CALL = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|slice_tail|slice_sample|sample_n|"
                                r"sample_frac|glimpse|as\.data\.frame)\s*\(")
@@ -611,6 +613,66 @@ _PY_METHODS = frozenset({"loc", "iloc", "values", "tolist", "to_list", "to_numpy
 class _Line:
     number: int
     text: str
+
+
+# A tibble's column types that pillar prints left-aligned (text, factors, dates, lists); the others (numbers,
+# logicals) right-aligned, as their values.
+_LEFT_TYPES = frozenset({"chr", "fct", "ord", "date", "dttm", "list", "glue", "hms", "time", "chr[1]"})
+_TIBBLE_TYPE = lazy_compile(r"<[a-z][\w/ \[\]]*>")
+_TIBBLE_ROW = lazy_compile(r"^\s*\d+\s")
+
+
+def _tibble_cells(text: str, types: list[tuple[int, int, bool]], index: bool) -> list[str] | None:
+    """A tibble line cut into its columns by the column types' positions (``types``: start, end, left-aligned):
+    a left-aligned column starts where its type starts, a right-aligned one ends where its type ends, and its
+    value, a number, has no space in it. ``index``: the line starts with the row's number (dropped)."""
+    cells: list[str] = []
+    starts: list[int] = []
+    for a, b, left in types:
+        if left:
+            starts.append(a)
+        else:
+            end = min(b, len(text))
+            k = end
+            while k > 0 and text[k - 1] != " ":
+                k -= 1
+            starts.append(k)
+    starts.append(len(text) + 1)
+    if index and not text[:starts[0]].strip().isdigit():
+        return None
+    for j in range(len(types)):
+        cells.append(text[starts[j]:starts[j + 1]].strip())
+    return cells
+
+
+def _tibbles_as_pipes(lines: list[_Line]) -> list[_Line]:
+    """A printed tibble (a header, its line of column types ``<chr> <int> <dbl>``, rows numbered 1, 2, ...)
+    rewritten as a pipe table, its columns cut by the types' positions. pillar separates columns by one space
+    and a text value may hold spaces ("Likekjønnet, jenter"), so no gutter shows its columns; the types line
+    does. Lines keep their numbers; a line that does not fit the columns ends the rows."""
+    out = list(lines)
+    for k in range(1, len(lines) - 1):
+        t = lines[k].text.expandtabs(8)
+        if not _TIBBLE_TYPES.match(t):
+            continue
+        types = [(m.start(), m.end(), m.group()[1:-1] in _LEFT_TYPES) for m in _TIBBLE_TYPE.finditer(t)]
+        header = _tibble_cells(lines[k - 1].text.expandtabs(8), types, index=False)
+        if len(types) < 2 or header is None or not all(header):
+            continue
+        rows: list[tuple[int, list[str]]] = []
+        j = k + 1
+        while j < len(lines) and _TIBBLE_ROW.match(lines[j].text):
+            cells = _tibble_cells(lines[j].text.expandtabs(8), types, index=True)
+            if cells is None:
+                break
+            rows.append((j, cells))
+            j += 1
+        if len(rows) < 2:
+            continue
+        out[k - 1] = _Line(lines[k - 1].number, "| " + " | ".join(header) + " |")
+        for i, cells in rows:
+            out[i] = _Line(lines[i].number, "| " + " | ".join(cells) + " |")
+    return out
 
 
 _GAP = lazy_compile(r"\S(?: {2,}|\t)\S")
@@ -2247,6 +2309,8 @@ def _parse_output(text: str, first_line: int, language: Language, command: str, 
     if language is Language.PYTHON:
         # IPython's "Out[3]:" before the first line of the output
         lines = [_Line(x.number, _PY_OUT.sub(lambda m: " " * len(m.group(0)), x.text, count=1)) for x in lines]
+    if "<" in text:
+        lines = _tibbles_as_pipes(lines)
     # a tibble's line of column types under its header goes (the header stays on its rows); other decoration
     # (its "# A tibble: 4 x 4" title, "# i 5 more rows" under it) is blanked
     lines = [x if not _DECORATION.match(x.text) else _Line(x.number, "") for x in lines
