@@ -1035,11 +1035,31 @@ def _py_value(node: ast.AST) -> str | None:
     return None
 
 
+def _py_elements(node: ast.AST) -> list[ast.AST] | None:
+    """The elements of a list or tuple literal, also one repeated (``[None] * 6``, ``6 * [0]``); None for
+    anything else."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return list(node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        left_seq = isinstance(node.left, (ast.List, ast.Tuple))
+        seq, times = (node.left, node.right) if left_seq else (node.right, node.left)
+        if isinstance(seq, (ast.List, ast.Tuple)) and isinstance(times, ast.Constant) \
+                and isinstance(times.value, int) and not isinstance(times.value, bool) and 0 < times.value <= 10_000:
+            return list(seq.elts) * times.value
+    return None
+
+
 def _py_table(node: ast.AST, columns: list[str] | None) -> tuple[list[str], list[list[str]]] | None:
     """Names and rows of a literal that holds rows: a dict of lists, a list of lists/tuples, a list of dicts."""
-    if isinstance(node, ast.Dict) and node.keys and all(isinstance(v, (ast.List, ast.Tuple)) for v in node.values):
-        names = [_py_value(k) for k in node.keys if k is not None]
-        cols = [[_py_value(e) for e in v.elts] for v in node.values]  # type: ignore[attr-defined]
+    if isinstance(node, ast.Dict) and node.keys and any(isinstance(v, (ast.List, ast.Tuple)) for v in node.values):
+        # a column written "[None] * 6" is its element repeated; a column that is no literal (np.arange(...),
+        # rng.integers(...)) is left out, the literal columns beside it read (two or more)
+        pairs = [(k, _py_elements(v)) for k, v in zip(node.keys, node.values, strict=True) if k is not None]
+        pairs = [(k, elts) for k, elts in pairs if elts is not None]
+        if len(pairs) < 2:
+            return None
+        names = [_py_value(k) for k, _ in pairs]
+        cols = [[_py_value(e) for e in elts] for _, elts in pairs]
         if any(n is None for n in names) or any(c is None for col in cols for c in col):
             return None
         length = len(cols[0]) if cols else 0

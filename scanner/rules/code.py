@@ -138,6 +138,15 @@ def embedded_data(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
     keys = key_columns(table)
     if keys:
         col, kind = keys[0]
+        if _counting_keys(table, col.name):
+            # keys 1, 2, ..., n (a test's made-up rows: "LopNr": [1, 2, 3]): placeholders as much as a few
+            # persons' numbers; a person tells which (never a silent pass)
+            yield ctx.finding(
+                f"{part.what} writes {n:,} row(s) with the {kind} column {masking.mask_name(col.name)!r} into "
+                "the code, numbered 1, 2, 3, ...: placeholders of test data, or real keys. A person must check.",
+                evidence, line=part.line, column=col.name, identity=f"keys:{part.what}", severity=Severity.REVIEW,
+            )
+            return
         yield ctx.finding(
             f"{part.what} writes {n:,} row(s) with the {kind} column "
             f"{masking.mask_name(col.name)!r} into the code: the program carries unit records.",
@@ -181,6 +190,18 @@ def embedded_data(ctx: RuleContext, part: ListedPart) -> Iterator[Finding]:
             "code: too few rows to tell test data from a few persons' records. A person must check.",
             evidence, line=part.line, identity=f"few-persons:{part.what}", severity=Severity.REVIEW,
         )
+
+
+def _counting_keys(table: TableModel, name: str) -> bool:
+    """Whether the key column holds exactly 1, 2, ..., n (at most 10 rows, the whole table read): counting
+    numbers typed as a test's placeholders, no register's running numbers."""
+    if not table.sample_complete or not 1 <= table.n_sample_rows <= 10 or name not in table.sample.columns:
+        return False
+    values = table.sample.get_column(name).to_list()
+    try:
+        return [float(v) for v in values] == [float(k) for k in range(1, len(values) + 1)]
+    except (TypeError, ValueError):
+        return False
 
 
 # A column that names the unit each row is: "firma", "virksomhed", "company", "patient" (not "branche", "region":

@@ -46,13 +46,17 @@ EXTREMES = ("min", "max", "percentile")
 # --- reading statistic names and labels ------------------------------------------------------------
 
 # Swedish and Norwegian "minst" and Danish "mindst" mean "at least" ("Minst en gång"): not minima.
+# (the longest and shortest of a duration: "Längsta vårdtid", "korteste indlæggelse", "lyhyin hoitoaika")
 _MIN_WORDS = frozenset({"min", "minimum", "minimi", "mindste", "minste", "minsta", "laveste", "lavest", "lägsta",
-                        "lagsta", "pienin", "alin", "smallest", "lowest", "minimal"})
+                        "lagsta", "pienin", "alin", "smallest", "lowest", "minimal", "kortaste", "korteste",
+                        "lyhyin", "shortest", "youngest", "yngsta", "yngste", "nuorin"})
 # (with "oe" and "aa" for "ø" and "å", as SAS and Stata names write them: "stoerste_enkeltomk_kr", "hoejeste")
 _MAX_WORDS = frozenset({"max", "maximum", "maks", "maksimum", "maksimi", "maksimal", "maximal", "største",
                         "storste", "stoerste", "hoejeste", "hoeyeste", "højeste", "hojeste", "høyeste", "hoyeste",
                         "högsta", "hogsta", "störst",
-                        "storst", "största", "storsta", "suurin", "ylin", "largest", "highest"})
+                        "storst", "största", "storsta", "suurin", "ylin", "largest", "highest", "längsta",
+                        "langsta", "lengste", "længste", "laengste", "pisin", "longest",
+                        "oldest", "äldsta", "aldsta", "ældste", "aeldste", "eldste", "vanhin"})
 _MEDIAN_WORDS = frozenset({"median", "medianen", "mediaani", "medianer"})
 _MEAN = lazy_compile(r"^(mean|avg|average|gennemsnit\w*|gns|gnsn|snit|medel\w*|middel\w*|gjennomsnitt\w*|gjsn|"
                    r"genomsnitt\w*|keskiarvo\w*|keskimäärin|keskimaarin)$")
