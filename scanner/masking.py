@@ -84,9 +84,24 @@ _PERIOD = lazy_compile(r"(?:1[89]|20)(\d\d)(?:[-/](?:(?:1[89]|20)\d\d|\d\d)|-(?:
 _ROUND_THOUSANDS = lazy_compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}([ ,])000(?:\1(?:000))*")
 
 
+# A class of sizes or values, "250-499", "1000-4999" (two parts of at most four digits, cut as classes are), and
+# a round base, "100000" of "doedsfald_pr_100000": no person or business number is written so (CPR and
+# organisation numbers put six digits before their hyphen).
+_CLASS_RANGE = lazy_compile(r"(\d{1,4})-(\d{1,4})")
+_ROUND_BASE = lazy_compile(r"[1-9]0{5,}")
+
+
+def _class_bounds(low: int, high: int) -> bool:
+    """Bounds of a class as classes are cut: from a round number (or 1) to one below the next ("250-499",
+    "1000-4999", "1-9"); "1234-5678" is no class."""
+    return low < high and (low == 1 or low % 5 == 0) and high % 10 in (0, 4, 9)
+
+
 def _mask_digits(match: re.Match[str]) -> str:
     raw = match.group(0)
-    if _PERIOD.fullmatch(raw) or _ROUND_THOUSANDS.fullmatch(raw):
+    if _PERIOD.fullmatch(raw) or _ROUND_THOUSANDS.fullmatch(raw) or _ROUND_BASE.fullmatch(raw):
+        return raw
+    if (m := _CLASS_RANGE.fullmatch(raw)) and _class_bounds(int(m.group(1)), int(m.group(2))):
         return raw
     digits = [c for c in raw if c.isdigit()]
     keep = 2  # the last two digits help a checker find the place; the rest could re-identify

@@ -1228,6 +1228,13 @@ def column_stats_python(sample: pl.DataFrame, raw: pl.DataFrame,
     return out
 
 
+def _period_qualified(tokens: Sequence[str]) -> bool:
+    """A measure named with the period it covers ("nyindlagte_uge08", "doedsfald_uge01_12", "deaths_week_8"): a
+    word first, then a period's word with its number; not the period itself ("uge", "aar_2021")."""
+    return len(tokens) >= 3 and tokens[0].isalpha() and tokens[0] not in DIMENSION_WORDS and any(
+        tokens[i] in DIMENSION_WORDS and tokens[i + 1].isdigit() for i in range(1, len(tokens) - 1))
+
+
 def _word_match(tokens: Sequence[str], words: frozenset[str], name: str) -> bool:
     lowered = name.strip().lower()
     return lowered in words or any(t in words for t in tokens)
@@ -1836,8 +1843,9 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
             c.role, c.reason = Role.OTHER, "row numbers"
         elif c.name in wide_levels:
             c.role, c.reason = Role.MEASURE, "category of a wide table (named after its dimension)"
-        elif whole_number and not c.class_of_total and (_word_match(tokens, DIMENSION_WORDS, c.name)
-                                                        or (_is_code_name(tokens) and identifier_kind(c.name) is None)):
+        elif whole_number and not c.class_of_total and not _period_qualified(tokens) \
+                and (_word_match(tokens, DIMENSION_WORDS, c.name)
+                     or (_is_code_name(tokens) and identifier_kind(c.name) is None)):
             c.role, c.reason = Role.DIMENSION, "dimension-like name"
         elif _is_class_bounds(sample, c, others):
             c.role, c.reason = Role.DIMENSION, "class bounds in ascending order"

@@ -92,3 +92,16 @@ def test_pseudonymised_alphanumeric_keys_are_masked_but_classification_codes_are
     assert masking.mask_label("FINNGENID=FGB6CC60D5") == "FINNGENID=xxxxxxxxD5"
     for code in ("B01AA04", "DI219", "ICD10", "CDISCPILOT01", "Q1 (lowest)"):
         assert masking.mask_label(code) == code
+
+
+def test_size_classes_and_round_bases_are_not_masked_but_numbers_with_a_hyphen_are() -> None:
+    # probe VA: two size classes, "250-499" and "500-999", both printed "xxx-x99", could not be told apart
+    assert masking.mask_label("250-499") == "250-499"
+    assert masking.mask_label("1000-4999") == "1000-4999"
+    assert masking.mask_name("doedsfald_pr_100000") == "doedsfald_pr_100000"
+    # a CPR or organisation number keeps six digits before its hyphen; a "range" going down is no class
+    assert masking.mask_label("010101-1234") == "xxxxxx-xx34"
+    assert masking.mask_label("556677-8899") == "xxxxxx-xx99"
+    assert masking.mask_label("499-250") == "xxx-x50"
+    assert masking.mask_label("1234567") == "xxxxx67"
+    assert masking.mask_label("1234-5678") == "xxxx-xx78"

@@ -2527,10 +2527,11 @@ def _fixed_width(block: list[tuple[int, str]], underlined: frozenset[int] = froz
 def _underlined_names(block: list[tuple[int, str]], rows: list[list[str]], underlined: frozenset[int]) -> bool:
     """Whether the first line is a header a rule line underlines, over two rows or more: a name over the
     labels and levels coded as numbers ("flerfodsel  0  1  Total" over "-----" and "1  72004 ...", a
-    tabulate of microdata.no or Stata without its bar), which read alone would be a row of cells."""
+    tabulate of microdata.no or Stata without its bar), which read alone would be a row of cells. Its first
+    cell names the labels under it (a name over no column, Stata's wrapped "ll" of "owner_spe|ll", is none)."""
     first = rows[0]
     return block[0][0] in underlined and len(rows) >= 3 and bool(first[0]) and not _NUMBERISH.match(first[0]) \
-        and sum(1 for c in first if c) >= 3 \
+        and sum(1 for c in first if c) >= 3 and any(r[0] for r in rows[1:]) \
         and all(re.fullmatch(r"\d{1,4}", c) or not _NUMBERISH.match(c) for c in first[1:] if c)
 
 

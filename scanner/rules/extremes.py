@@ -717,9 +717,10 @@ class SmallGroupOptions:
     review_below: int = 10
     #: a published minimum or maximum of a group of any larger size (or a percentile that is its largest or
     #: smallest value: a P99.9 of 400): review, once per table (Eurostat's output-checking guidelines class
-    #: maxima and minima as unsafe: each is one unit's own value); False (the default, Statistics Denmark's
-    #: rule of at least 3 units): only groups under `review_below`, and outlying extremes (EXT002)
-    review_any_size: bool = False
+    #: maxima and minima as unsafe: each is one unit's own value; the default: when unsure, a person looks);
+    #: False (the letter of Statistics Denmark's rule of at least 3 units): only groups under `review_below`,
+    #: and outlying extremes (EXT002)
+    review_any_size: bool = True
 
     def __post_init__(self) -> None:
         if self.min_group < 0:
@@ -757,8 +758,9 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
     profile's threshold (the minimum and maximum are one unit's value in a group of any size; a checker who
     also blocks them in groups of, say, fewer than 10 sets 10; P1/P99 of fewer than 100 observations are
     the minimum and maximum too). `review_below` (10): the group size under which published extremes are
-    review (0: off). `review_any_size` (false): true makes a published minimum or maximum of a larger group
-    review too, once per table (a site that checks every extreme by hand).
+    review (0: off). `review_any_size` (true): a published minimum or maximum of a larger group is review too,
+    once per table (each is one unit's own value, and whether that unit can be recognised is a person's
+    judgement); false leaves only groups under `review_below` and outlying extremes (EXT002).
 
     References: Statistics Denmark, rules for sending results home (every published figure, minima,
     maxima and percentiles included, rests on at least 3 units); Eurostat, Guidelines for the checking of
@@ -829,7 +831,7 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         if not small and not unknown:
             if large is None and opts.review_any_size:
                 ones = [s for s in extremes if (n := group.size(s.stem)) is not None and n >= opts.review_below
-                        and _as_extreme(group, s)[0] is not None]
+                        and _as_extreme(group, s)[0] is not None and not _indicator_range(group, s)]
                 large = (group, ones) if ones else None
             few = [s for s in extremes if (n := group.size(s.stem)) is not None and limit <= n < opts.review_below
                    and (_as_extreme(group, s)[0] is not None or _middle_unit(s, n))]
@@ -1108,6 +1110,13 @@ def _middle_unit(stat: Stat, n: float) -> bool:
     """Whether ``stat`` is the median of an odd number ``n`` of observations: the middle unit's own value (every
     definition of the median agrees; the median of an even number is the mean of two)."""
     return stat.kind == "percentile" and stat.level == 50 and float(n).is_integer() and int(n) % 2 == 1
+
+
+def _indicator_range(group: Group, stat: Stat) -> bool:
+    """Whether the minimum and maximum of ``stat``'s variable are 0 and 1 only (an indicator's range, as Stata's
+    summarize prints it for every 0/1 variable): no unit's own value."""
+    same = [s.value for s in group.stats if s.stem == stat.stem and s.kind in ("min", "max") and s.value is not None]
+    return bool(same) and all(v in (0.0, 1.0) for v in same)
 
 
 def _as_extreme(group: Group, stat: Stat) -> tuple[Stat | None, float | None]:
