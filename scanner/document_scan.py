@@ -633,10 +633,11 @@ class _DocumentScan:
         values = count_value_labels(fig.labels)
         rows.extend([f"value label {k}", v] for k, v in enumerate(values, start=1))
         rows.extend([f"at risk {k}", v] for k, v in enumerate(_at_risk_numbers(fig.labels), start=1))
-        rows.extend(_unit_counts(fig.labels))
+        rows.extend(_unit_counts(fig.labels, n_labels_read=True))
         named = _named_counts(fig.labels)
-        if says_counts(fig.labels):
+        if says_counts(fig.labels) or _FLOW_WORD.search(" ".join(fig.labels[:400])):
             rows.extend(named)
+            rows.extend(_colon_counts(fig.labels))
         elif named:
             # whole numbers beside names on a figure that does not say what they are (a tile map's "Ærø",
             # "2" under a title of births): counts, or rounded rates and means; a person checks the small ones
@@ -723,13 +724,25 @@ _COUNT_WORD = lazy_compile(r"(?i)\b(?:cases|counts?|number|antal|antall|antalet|
                          r"innleggelser|avlidna|d(?:ø|oe)de|d(?:ö|o)da|kuolleet)\b")
 
 
-def _unit_counts(labels: Sequence[str]) -> list[list[str]]:
-    """Counts of units written in a figure's labels and tooltips ("Mining: 2 firms")."""
+# A count named by its key in a tooltip's lines ("tid: 3.2 år<br>n.risk: 2<br>n.event: 0", plotly's hover text of
+# a survival curve; "antal: 2"): the key, a colon or "=", a whole number.
+_KEYED_COUNT = lazy_compile(
+    r"(?i)(?:^|<br\s*/?>|[;,|]\s*|\n)\s*(n\.risk|n\.event|n\.censor|n\.at\.risk|number at risk|at risk|n|antal|antall|"
+    r"antalet|lukumäärä|lkm|count|events?|cases|deaths|personer|persons|patients|patienter|firms|virksomheder|"
+    r"företag|elever|students|d(?:ø|oe)dsfald|d(?:ö|o)dsfall|h(?:æ|ae|ä|a)ndelser)\s*[:=]\s*(\d{1,9})(?![\d.,])")
+
+
+def _unit_counts(labels: Sequence[str], *, n_labels_read: bool = False) -> list[list[str]]:
+    """Counts of units written in a figure's labels and tooltips ("Mining: 2 firms", "n.risk: 2").
+    ``n_labels_read``: the labels' "n=2", "events: 3" are read already (:data:`_N_LABEL`), not again."""
     rows = []
     for label in labels:
         for m in _UNIT_COUNT.finditer(label):
             rest = (label[:m.start()] + label[m.end():]).strip(" ()[],;:") or f"label {len(rows) + 1}"
             rows.append([rest, m.group(1)])
+        if ":" in label or "=" in label:
+            rows.extend([f"{m.group(1)} {len(rows) + 1}", m.group(2)] for m in _KEYED_COUNT.finditer(label)
+                        if not (n_labels_read and _N_LABEL.match(label, m.start(1))))
     return rows
 
 
@@ -740,6 +753,22 @@ def _named_counts(labels: Sequence[str]) -> list[list[str]]:
     for a, b in itertools.pairwise(labels):
         if _WHOLE.match(b.strip()) and not any(ch.isdigit() for ch in a) and 0 < len(a.strip()) <= 40:
             rows.append([a.strip(), b.strip()])
+    return rows if len(rows) >= 3 else []
+
+
+# A flow chart of a study's population (CONSORT, STROBE): its boxes count the persons excluded and kept.
+_FLOW_WORD = lazy_compile(r"(?i)\b(?:excluded|exclusions?|included|eligible|ekskluderet|ekskludert|ekskluderte|"
+                          r"exkluderade|exkluderades|inkluderade|inkluderet|inkludert|poissuljettu|mukaan otettu|"
+                          r"study population|studiepopulation|studiepopulasjon|studiepopulationen|tutkimusjoukko)\b")
+# A box's line of a flow chart or a list of counts: a name, a colon, a whole number (its thousands apart by a
+# space), a unit's noun after it at most ("avliden samma dag som utskrivning: 2", "Studiepopulation: 48 212 personer").
+_COLON_COUNT = lazy_compile(r"^\s*([^\W\d][^:\n]{1,80}?)\s*:\s*(\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+|\d{1,9})"
+                            r"(?:\s+[^\W\d_]{2,20})?\s*$")
+
+
+def _colon_counts(labels: Sequence[str]) -> list[list[str]]:
+    """Counts written after a colon, label by label, three or more on the figure (a flow chart's boxes)."""
+    rows = [[m.group(1).strip(), re.sub(r"\s", "", m.group(2))] for m in map(_COLON_COUNT.match, labels) if m]
     return rows if len(rows) >= 3 else []
 
 

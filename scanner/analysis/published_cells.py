@@ -79,6 +79,9 @@ class SmallCell:
     total_over_mean: str = ""
     #: a hidden count that a moving average over it and its published neighbours (this column) gives back
     moving_average: str = ""
+    #: a moving average without its counts (this column, value-free) whose window's sum, k x the average, is a
+    #: count of fewer than the threshold (a 7-day average of 0,14: one admission in the week)
+    window_sum: str = ""
     #: a hidden flow that its node's published inflows and outflows give back (a Sankey's links)
     flow: bool = False
     #: the top x % of the row's units (this column's name says x) are fewer than the threshold
@@ -549,6 +552,7 @@ def _derived_cells(table: TableModel, profile: Profile, dims: list[str], result:
     _levels_from_percent_changes(table, profile, dims, result)
     _hidden_by_total_and_mean(table, profile, dims, result)
     _hidden_by_moving_average(table, profile, dims, result)
+    _window_sums(table, profile, dims, result)
     _hidden_by_flow_balance(table, profile, dims, result)
     _count_row_all_and_one_sex(table, profile, dims, result)
     _model_count_rows(table, profile, dims, result)
@@ -1755,6 +1759,40 @@ def _hidden_by_moving_average(table: TableModel, profile: Profile, dims: list[st
             if rows:
                 _add_small(result, frame, dims, rows, hidden[0].name, moving_average=col.name)
                 return
+
+
+def _window_sums(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:
+    """A moving average of counts published without the counts ("Nyindlagte, 7-dages glidende gennemsnit" 0,14):
+    k x the average is the window's count (0,14 x 7 = 1 admission in the week), exact within the average's
+    rounding; a window of 1 or 2 units is a small cell as if printed. Only a column named as an average over a
+    stated window of days or weeks (2 to 31), of a table with no count column, whose every value gives a
+    whole count."""
+    import numpy as np
+
+    from scanner.table_model import ColumnKind
+
+    if table.counts or table.sample.height < 2:
+        return
+    frame = table.sample
+    for col in table.columns:
+        if col.kind is not ColumnKind.NUMERIC or col.is_count or not _MOVING.search(col.name):
+            continue
+        window = _MOVING_WINDOW.search(col.name)
+        if window is None or not 2 <= int(window.group(1)) <= 31:
+            continue
+        k = int(window.group(1))
+        series = frame.get_column(col.name).cast(float)
+        present = series.drop_nulls().drop_nans()
+        if present.len() < 2 or (present < 0).any():
+            continue
+        half = half_unit(present)
+        sums = series.to_numpy().astype(float) * k
+        whole = np.round(sums)
+        if k * half >= 0.5 or not np.all(np.isnan(sums) | (np.abs(sums - whole) <= k * half + 1e-9)):
+            continue  # (rounded too coarsely, or no average of counts: not every window a whole number)
+        rows = np.flatnonzero((whole >= 1) & (whole < profile.threshold)).tolist()
+        if rows:
+            _add_small(result, frame, dims, rows, col.name, window_sum=col.name)
 
 
 def _hidden_by_flow_balance(table: TableModel, profile: Profile, dims: list[str], result: CellScan) -> None:

@@ -746,7 +746,7 @@ def count_value_labels(labels: list[str]) -> list[str]:
     Tick labels come as runs of numbers in arithmetic progression (0, 50, 100, ...); those runs (of three or
     more) are dropped. A figure that names no counts is left alone: its numbers may be means or rates.
     """
-    if not any(COUNT_AXIS.search(x.lower()) and not NOT_COUNT_AXIS.search(x.lower()) for x in labels):
+    if not any(_names_counts(x) for x in labels):
         return []
     values: list[str] = []
     run: list[str] = []
@@ -759,6 +759,16 @@ def count_value_labels(labels: list[str]) -> list[str]:
                       if INTEGER_LABEL.match(v))
         run = []
     return values
+
+
+def _names_counts(label: str) -> bool:
+    """Whether a label names counts in one of its clauses, without a rate or an amount in that clause (a map's
+    legend "(farve: pr. 100.000 indbyggere, tal: antal dødsfald)": the colours are rates, the numbers counts)."""
+    text = label.lower()
+    if COUNT_AXIS.search(text) and not NOT_COUNT_AXIS.search(text):
+        return True
+    clauses = [c for c in re.split(r"[,;:()\[\]]", text) if c.strip()]
+    return len(clauses) > 1 and any(COUNT_AXIS.search(c) and not NOT_COUNT_AXIS.search(c) for c in clauses)
 
 
 # A decimal tick label ("0,25", "0.5", "2.5"): part of an axis's run of ticks, never a count.
@@ -1603,6 +1613,12 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
                 return DataSet(where, unreadable=f"the values of '{key}' are encoded in a form not read")
             if col is not None:
                 columns[key] = col
+    for key in ("text", "hovertext"):
+        fields = _hover_fields(columns[key], set(columns)) if key in columns else {}
+        if fields:
+            # (the texts themselves go: their fields are the columns, and a text is no label to print)
+            del columns[key]
+            columns.update(fields)
     marker = trace.get("marker")
     if isinstance(marker, dict) and "size" in marker:
         col = _column(marker["size"])
@@ -1635,6 +1651,30 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
             ds.marks = MarkGroup(n, len(set(points)) or n, "plotly marker", where,
                                  regular=is_regular(points) if points else False, on_line="lines" in mode)
     return ds
+
+
+_HOVER_FIELD = lazy_compile(r"^\s*([^:<>]{1,40}?)\s*:\s*(.*?)\s*$")
+
+
+def _hover_fields(texts: list[str], taken: set[str]) -> dict[str, list[str]]:
+    """The fields of a trace's hover texts written "key: value" line by line ("tid: 0.002 år<br>n.risk: 577<br>
+    n.event: 1", a survival curve's points from R or plotly): each key a column, when every text has it."""
+    if not texts or not all("<br" in t or "\n" in t for t in texts[:50]):
+        return {}
+    fields: dict[str, list[str]] = {}
+    for k, text in enumerate(texts):
+        seen = set()
+        for part in re.split(r"<br\s*/?>|\n", text):
+            m = _HOVER_FIELD.match(re.sub(r"<[^>]{0,40}>", "", part))
+            if m is None or m.group(1) in seen:
+                continue
+            seen.add(m.group(1))
+            column = fields.setdefault(m.group(1), [""] * k) if k == 0 or m.group(1) in fields else None
+            if column is not None:
+                column.append(m.group(2))
+        for key in [f for f in fields if len(fields[f]) != k + 1]:
+            del fields[key]  # (a key missing from one text: no column)
+    return {key if key not in taken else f"{key} (hover)": v for key, v in fields.items() if len(fields) >= 2}
 
 
 def _equal_lengths(columns: dict[str, list[str]]) -> dict[str, list[str]]:

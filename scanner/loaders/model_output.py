@@ -88,6 +88,12 @@ _DF_ROW_LABEL = lazy_compile(
     r"^[ \t]*(?:\|[ \t]*)?\"?(?:Residual (?:df|degrees of freedom|frihedsgrader|frihetsgrader)|"
     r"df \(residual\)|Frihedsgrader \(residual\)|Frihetsgrader \(residual\)|"
     r"Residuaalin vapausasteet)\"?[ \t]*(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
+# A row of a survival or logistic model's table that gives each model's number of events (stargazer's "Events",
+# texreg's "Num. events", "Antal händelser").
+_EVENTS_ROW_LABEL = lazy_compile(
+    r"^[ \t]*(?:\|[ \t]*)?\"?(?:Events|Number of events|No\.? of events|Num\.? events|Failures|Antal h(?:æ|ä)ndelser|"
+    r"Antall hendelser|H(?:æ|ä)ndelser|Hendelser|Tapahtumat|Tapahtumien lukumäärä)\"?[ \t]*"
+    r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 _N_ROW_CELL = lazy_compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 # A row of a regression table that counts the units of one group its estimates rest on (esttab's and
 # stargazer's added lines): "N (kvinde × selvst.)", "N treated", "Firms (treated)", "Treated firms", "Antal
@@ -400,6 +406,15 @@ def model_sizes(text: str, first_line: int = 1, *, regression: bool = False) -> 
         for m in _NOTE_SIZES.finditer(text):
             rows.append((m.start(), "regression table's note", "observations", _whole(m.group(1))))
             rows.append((m.start(), "regression table's note (events)", "observations", _whole(m.group(2))))
+    for label in _EVENTS_ROW_LABEL.finditer(text):
+        # a survival or logistic model's events less its coefficients: what its estimates rest on (14 events
+        # under 7 hazard ratios leave 7)
+        end = text.find("\n", label.end())
+        stop = end if end >= 0 else len(text)
+        if _row_cells(text[label.end():stop].strip()):
+            rows.extend((label.start(), "regression table (events less coefficients)", "residual_df", df)
+                        for df in _aligned_residual_df(text, label.start(), stop)
+                        or _latex_residual_df(text, label.start(), stop))
     for label in _DF_ROW_LABEL.finditer(text):
         end = text.find("\n", label.end())
         cells = _row_cells(text[label.end():end if end >= 0 else len(text)].strip())

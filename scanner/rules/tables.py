@@ -171,6 +171,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
             what = (f"a hidden flow that its node's published inflows and outflows give back (what flows in "
                     f"flows out), and it counts {rule_text}")
             derived = ", node's inflow - its other outflows"
+        elif cell.window_sum:
+            what = (f"a moving average whose window's sum (the window's length x the average) is a count of units "
+                    f"that counts {rule_text}")
+            derived = ", window x average"
         elif cell.moving_average:
             what = (f"a hidden count that the moving average in column {masking.mask_name(cell.moving_average)!r} "
                     f"and the published counts in its window give back, and it counts {rule_text}")
@@ -246,9 +250,10 @@ def small_cell(ctx: RuleContext, table: TableModel | CellTable) -> Iterator[Find
         )
     rest = scan.small - len(scan.itemised)
     if rest > 0:
+        columns = (f"count columns: {_count_columns_note(table.counts)}" if table.counts else
+                   "counts derived from the table's other numbers, as the listed cells say")
         yield ctx.finding(
-            f"{rest:,} more cells have {rule_text} (only the first {len(scan.itemised)} are listed); "
-            f"count columns: {_count_columns_note(table.counts)}.",
+            f"{rest:,} more cells have {rule_text} (only the first {len(scan.itemised)} are listed); {columns}.",
             masking.note(f"{scan.small:,} small cells of {scan.cells:,} count cells"),
             identity="more",
         )
