@@ -113,3 +113,20 @@ def test_a_results_files_description_and_settings_are_no_results() -> None:
     assert nested_tables({"meta": {"tittel": "Inntekt", "aar": 2021, "min_gruppe": 62337}, "kommuner": rows}).complete
     assert nested_tables({"projekt": "707123", "aar": 2022, "celler": rows}).complete
     assert not nested_tables({"projekt": "707123", "gjennomsnitt": 412.5, "celler": rows}).complete
+
+
+def test_a_models_metrics_and_columns_written_as_lists_are_read() -> None:
+    """Probe VF and VB: a classifier's metrics.json (fit statistics and its sizes, one by one) and a survival
+    curve written column by column are read whole; a stray mean beside them is not (above)."""
+    metrics = {"model": "LGBMClassifier", "threshold": 0.35, "n_train": 329884, "n_test": 82504,
+               "test": {"auc": 0.7922, "brier": 0.1499, "f1": 0.5807}, "cv_auc_mean": 0.7893, "cv_auc_sd": 0.0016}
+    found = nested_tables(metrics)
+    assert found.complete
+    assert any("n_test" in t.names for _, t in found.tables)
+    curve = {"strata": {"Män": {"n_risk": [22617, 21581, 20898], "cum_events": [12, 624, 951],
+                                "surv": [1.0, 0.9722, 0.9574]}}}
+    found = nested_tables(curve)
+    assert found.complete
+    (_, table), = found.tables
+    assert table.names == ["n_risk", "cum_events", "surv"] and table.rows[1] == ["21581", "624", "0.9722"]
+    assert not nested_tables({"projekt": "707123", "gjennomsnitt": 412.5, "auc": 0.71}).complete

@@ -53,6 +53,13 @@ _SETTING_KEY = lazy_compile(r"(?i)(?:^|[\W_])(?:min|max|round\w*|threshold\w*|se
                             r"lags?|window|bins?|breaks|weight\w*|timeout|port|retries|workers?)(?:$|[\W_])")
 
 
+# A model's fit and evaluation statistics: "auc", "roc_auc", "brier", "f1", "r2", "aic", "cv_auc_mean", "threshold".
+_FIT_KEY = lazy_compile(r"(?i)(?:^|[\W_])(?:auc|roc|pr_auc|brier|precision|recall|f1|f_score|accuracy|acc|"
+                        r"balanced_accuracy|rmse|mse|mae|mape|r2|r_squared|rsq|adj_r2|loglik|log_likelihood|ll|aic|"
+                        r"bic|c_index|concordance|gini|ks|logloss|log_loss|specificity|sensitivity|ppv|npv|kappa|mcc|"
+                        r"prevalence|threshold|calibration_slope|calibration_intercept|ece|deviance)(?:$|[\W_])")
+
+
 def _numeric(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -269,6 +276,27 @@ def _walk(node: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...]
         # sizes a results file states, each a count the table rules judge
         rows = [[str(k), _text(v)] for k, v in counts.items()]
         yield path, TextTable(unique_names([name or "field", "n"]), rows, 1, "nested"), len(counts)
+        for k in counts:
+            rest.pop(k)
+    columns = {k: v for k, v in rest.items() if isinstance(v, list) and len(v) >= 2
+               and all(isinstance(x, _SCALAR) and not isinstance(x, str) for x in v)}
+    if len(columns) >= 2 and len({len(v) for v in columns.values()}) == 1:
+        # a table written column by column ({"n_risk": [22617, ...], "cum_events": [1, 624, ...], "surv": [...]},
+        # a survival curve's yearly numbers; pandas' orient="list"): one row per position
+        names = list(columns)
+        rows = [[_text(columns[c][i]) for c in names] for i in range(min(len(columns[names[0]]), _MAX_ROWS))]
+        yield path, TextTable(unique_names([str(c) for c in names]), rows, 1, "nested"), \
+            _numbers(list(columns.values()))
+        for k in columns:
+            rest.pop(k)
+    stated = {k: v for k, v in rest.items() if _numeric(v) and not _META_KEY.match(str(k))}
+    if stated and any(_FIT_KEY.search(str(k)) for k in stated) and not _SETTINGS_NAME.search(name) \
+            and all(_FIT_KEY.search(str(k)) or _COUNT_KEY.match(str(k)) for k in stated):
+        # a model's fit statistics stated one by one ("auc": 0.79, "brier": 0.15, "r2": 0.70; a classifier's
+        # metrics.json), with its sizes ("n_test"): one record of the whole model, no group's; any other stray
+        # number (a mean of a group whose size is not given) stays unread, for a person
+        yield path, TextTable(unique_names([str(k) for k in stated]), [[_text(v) for v in stated.values()]], 1,
+                              "nested"), len(stated)
     for k, v in rest.items():
         if isinstance(v, (dict, list)):
             yield from _walk(v, (*path, str(k)))
