@@ -397,7 +397,10 @@ _STAT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("max", r"max|maximum|maks|maksimum|st(ø|oe|o)rste|h(ø|oe|o)jeste|h(ö|oe|o)gsta|st(ö|oe|o)rst|"
                 r"h(ø|oe|o)yeste|st(ö|oe|o)rsta|suurin|maksimi|largest|highest"),
         ("percentile", r"p[0-9]{1,2}(\.[0-9])?|pct[0-9]{1,2}|q[13]|pctl|percentile?s?|percentil|persentil|"
-                       r"quantile?s?|kvantil\w*|kvartil\w*|quartile?s?|median|medianen|mediaani|fraktil\w*"),
+                       r"quantile?s?|kvantil\w*|kvartil\w*|quartile?s?|median|medianen|mediaani|fraktil\w*|"
+                       # (Finnish compounds: "Alakvartiili (P25)", "Yläkvartiili", "persentiili 90"; a decile,
+                       # "desiili", is a class of units)
+                       r"(ala|yl(ä|a))kvartiili\w*|persentiili\w*"),
         ("mean", r"mean|avg|average|gennemsnit\w*|gns|snit|snitt|gj_?snitt|medel\w*|gjennomsnitt\w*|keskiarvo"),
         ("spread", r"sd|std|stddev|stdev|std_?dev|st_?dev\w*|standard_?deviation|"
                    r"standardafvigelse|standardavvik\w*|spredning|variance|"

@@ -347,7 +347,8 @@ _R_LISTING = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|s
 # A command whose outermost call prints rows of a data frame: "head(d)", "print(as.data.frame(d[sample(...), ]))".
 _R_LISTING_CALL = lazy_compile(r"^\s*(?:print\s*\(\s*)?(?:head|tail|View|slice_head|slice_tail|slice_sample|sample_n|"
                                r"sample_frac|glimpse|as\.data\.frame)\s*\(")
-_R_TABULATION = lazy_compile(r"\b(?:table|xtabs|ftable|prop\.table|proportions|addmargins|aggregate|count|"
+_R_TABULATION = lazy_compile(r"\[[^\]\n]*,\s*\.N\b|"  # (data.table's d[, .N, by = x]: the rows of each group counted)
+                           r"\b(?:table|xtabs|ftable|prop\.table|proportions|addmargins|aggregate|count|"
                            r"summari[sz]e|tapply|by|describe|quantile|tabyl|group_by|CrossTable|freq|"
                            r"margin\.table|rowsum|colSums|rowSums|cumsum|survfit|table1|tbl_summary|"
                            r"CreateTableOne)\s*\(")
@@ -2237,7 +2238,13 @@ def _r_grouped_by(command: str) -> set[str]:
             arg = arg.strip()
             if arg and "=" not in arg and re.fullmatch(r"[A-Za-z.][\w.]*", arg):
                 names.add(arg)
+    for m in _DT_BY.finditer(command):
+        # data.table's d[, .N, by = x] and by = .(a, b), by = c("a", "b"), keyby = ...
+        names.update(re.findall(r"[A-Za-z.][\w.]*", re.sub(r"^\s*(?:\.|c|list)\s*\(", "", m.group(1))))
     return names
+
+
+_DT_BY = lazy_compile(r"\b(?:key)?by\s*=\s*((?:\.|c|list)\s*\([^)]*\)|\"?[A-Za-z.][\w.]*\"?)")
 
 
 def _with_dimensions(listed: ListedTable, grouped: set[str]) -> ListedTable:
