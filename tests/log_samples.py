@@ -22,7 +22,9 @@ class Sample:
     tool: str
     name: str
     content: str
-    expect: str  # "pass", "review" or "fail"
+    # "pass", "review" or "fail" (a minimum or maximum of a group of any size is a review by default: the
+    # "_safe" samples that print one are review, EXT001's review_any_size)
+    expect: str
     rules: tuple[str, ...] = ()
 
 
@@ -136,7 +138,7 @@ def _sas() -> list[Sample]:
         Sample("SAS", "sas_tabulate_safe.lst", _sas_tabulate(55), "pass"),
         Sample("SAS", "sas_freq_safe.lst", _sas_freq([("Nord", 120), ("Midt", 87), ("Syd", 340)]), "pass"),
         Sample("SAS", "sas_crosstab_safe.lst", _sas_crosstab([[40, 22], [55, 61]]), "pass"),
-        Sample("SAS", "sas_means_safe.lst", _sas_means([("Aarhus", 230), ("Fanoe", 31), ("Odense", 180)]), "pass"),
+        Sample("SAS", "sas_means_safe.lst", _sas_means([("Aarhus", 230), ("Fanoe", 31), ("Odense", 180)]), "review", ("EXT001",)),
         Sample("SAS", "sas_clean.sas",
                "libname proj '/data/p1234';\ndata work.x;\n  set proj.bef2019(keep=pnr koen alder kom);\n"
                "  if alder >= 18 and koen in (1, 2);\n  if pnr = . then delete;\n  where aar = 2019;\n"
@@ -183,7 +185,7 @@ def _sas() -> list[Sample]:
                "Variable           N          Mean       Std Dev           Sum       Minimum       Maximum\n\n"
                "alder           4812      52.00000       7.07107        250224      18.00000      99.00000\n"
                # (a maximum 7 sd above the mean: 25 sd, 2 310 400, is an outlier, EXT002)
-               "loen            4812        298450         80963    1.43614E9             0        890400\n", "pass"),
+               "loen            4812        298450         80963    1.43614E9             0        890400\n", "review", ("EXT001",)),
         # ... and 38 deaths is no small cell
         Sample("SAS", "sas_logistic_safe.lst",
                "                    The SAS System                                  1\n\n"
@@ -337,7 +339,7 @@ def _stata() -> list[Sample]:
         Sample("Stata", "stata_tab_safe.log", _STATA_HEAD + _stata_tab([("Nord", 1200), ("Midt", 230), ("Syd", 3400)]),
                "pass"),
         Sample("Stata", "stata_tab2_safe.smcl", _smcl(_stata_tab2([[400, 120], [550, 610]])), "pass"),
-        Sample("Stata", "stata_sum_regress.log", _STATA_HEAD + _stata_sum(4812) + _stata_regress(), "pass"),
+        Sample("Stata", "stata_sum_regress.log", _STATA_HEAD + _stata_sum(4812) + _stata_regress(), "review", ("EXT001",)),
         Sample("Stata", "stata_clean.do",
                "use bef, clear\nkeep if aar == 2019 & alder >= 18\ndrop if missing(pnr)\nlist pnr in 1/10\n"
                "set seed 12345\ngen ung = alder < 30\ncollapse (count) n=pnr, by(kom koen)\n", "pass"),
@@ -356,7 +358,7 @@ def _stata() -> list[Sample]:
                "  3. }\n\n"
                "    Variable |        Obs        Mean    Std. dev.       Min        Max\n"
                "-------------+---------------------------------------------------------\n"
-               "       alder |      4,812    45.12345    15.23456         18         89\n\n", "pass"),
+               "       alder |      4,812    45.12345    15.23456         18         89\n\n", "review", ("EXT001",)),
     ]
 
 
@@ -423,7 +425,7 @@ def _r() -> list[Sample]:
                "min_alder = min(alder), max_alder = max(alder))\n# A tibble: 3 × 4\n"
                "  region     n min_alder max_alder\n  <chr>  <int>     <dbl>     <dbl>\n"
                "1 Midt    1203        18        94\n2 Nord    1422        18        97\n"
-               "3 Syd     2187        18        99\n", "pass"),
+               "3 Syd     2187        18        99\n", "review", ("EXT001",)),
         Sample("R", "r_quartiles_safe.Rout", _R_HEAD + "> quantile(bef$alder, c(0.25, 0.5, 0.75))\n"
                "25% 50% 75% \n 33  45  58 \n", "pass"),
         # summary() prints the minimum and the maximum without the group's size: a person must look
@@ -555,7 +557,7 @@ def _python() -> list[Sample]:
             "              alder       indkomst\ncount  4812.000000  4812.000000\nmean     45.123450  412345.500000\n"
             "std      15.234560   98765.400000\nmin      18.000000  150000.000000\n25%      33.000000  345000.000000\n"
             "50%      45.000000  410000.000000\n75%      58.000000  480000.000000\nmax      89.000000  850000.000000"}),
-            ]), "pass"),
+            ]), "review", ("EXT001",)),
         Sample("Python", "py_crosstab_safe.log", "koen      K    M\nregion          \nMidt     41   46\n"
                "Nord     60   60\n"
                "Syd     170  170\n", "pass"),
@@ -570,7 +572,7 @@ def _python() -> list[Sample]:
                "std      15.234560   98765.400000\nmin      18.000000  150000.000000\n"
                "25%      33.000000  345000.000000\n50%      45.000000  410000.000000\n"
                "75%      58.000000  480000.000000\n"
-               "max      89.000000  850000.000000\n", "pass"),
+               "max      89.000000  850000.000000\n", "review", ("EXT001",)),
     ]
 
 
