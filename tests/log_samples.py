@@ -138,7 +138,8 @@ def _sas() -> list[Sample]:
         Sample("SAS", "sas_tabulate_safe.lst", _sas_tabulate(55), "pass"),
         Sample("SAS", "sas_freq_safe.lst", _sas_freq([("Nord", 120), ("Midt", 87), ("Syd", 340)]), "pass"),
         Sample("SAS", "sas_crosstab_safe.lst", _sas_crosstab([[40, 22], [55, 61]]), "pass"),
-        Sample("SAS", "sas_means_safe.lst", _sas_means([("Aarhus", 230), ("Fanoe", 31), ("Odense", 180)]), "review", ("EXT001",)),
+        Sample("SAS", "sas_means_safe.lst", _sas_means([("Aarhus", 230), ("Fanoe", 31), ("Odense", 180)]), "review",
+               ("EXT001",)),
         Sample("SAS", "sas_clean.sas",
                "libname proj '/data/p1234';\ndata work.x;\n  set proj.bef2019(keep=pnr koen alder kom);\n"
                "  if alder >= 18 and koen in (1, 2);\n  if pnr = . then delete;\n  where aar = 2019;\n"
@@ -185,7 +186,8 @@ def _sas() -> list[Sample]:
                "Variable           N          Mean       Std Dev           Sum       Minimum       Maximum\n\n"
                "alder           4812      52.00000       7.07107        250224      18.00000      99.00000\n"
                # (a maximum 7 sd above the mean: 25 sd, 2 310 400, is an outlier, EXT002)
-               "loen            4812        298450         80963    1.43614E9             0        890400\n", "review", ("EXT001",)),
+               "loen            4812        298450         80963    1.43614E9             0        890400\n", "review",
+               ("EXT001",)),
         # ... and 38 deaths is no small cell
         Sample("SAS", "sas_logistic_safe.lst",
                "                    The SAS System                                  1\n\n"
@@ -339,7 +341,8 @@ def _stata() -> list[Sample]:
         Sample("Stata", "stata_tab_safe.log", _STATA_HEAD + _stata_tab([("Nord", 1200), ("Midt", 230), ("Syd", 3400)]),
                "pass"),
         Sample("Stata", "stata_tab2_safe.smcl", _smcl(_stata_tab2([[400, 120], [550, 610]])), "pass"),
-        Sample("Stata", "stata_sum_regress.log", _STATA_HEAD + _stata_sum(4812) + _stata_regress(), "review", ("EXT001",)),
+        Sample("Stata", "stata_sum_regress.log", _STATA_HEAD + _stata_sum(4812) + _stata_regress(), "review",
+               ("EXT001",)),
         Sample("Stata", "stata_clean.do",
                "use bef, clear\nkeep if aar == 2019 & alder >= 18\ndrop if missing(pnr)\nlist pnr in 1/10\n"
                "set seed 12345\ngen ung = alder < 30\ncollapse (count) n=pnr, by(kom koen)\n", "pass"),
