@@ -1143,3 +1143,24 @@ def test_sheets_of_nested_periods(tmp_path: Path, periods: tuple[str, str]) -> N
         assert result.verdict is Verdict.FAIL and len(hits) == 1 and "Helse Nord" in str(hits[0].location.cell)
     else:
         assert result.verdict is Verdict.PASS, result.findings
+
+
+def test_a_header_of_levels_with_a_merged_range_is_the_header(tmp_path: Path) -> None:
+    """Probe WC: answer categories 2 and 3 merged ("Region | 0 | 1 | 2–3 | I alt", the labels written as text): the
+    row is the header, not a row of cells of 0 and 1 (a false fail of a safe workbook); a cell of 2 under it is."""
+    def book(name: str, cell: int) -> Path:
+        path = tmp_path / name
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet("HADS-A")
+        ws.write_row(0, 0, ["Tabell 1. Svar på HADS-A item 1 etter region, antall"])
+        ws.write_row(2, 0, ["Region", "0", "1", "2–3", "I alt"])
+        for r, row in enumerate([["Trøndelag", 412, 233, 58], ["Nordland", 301, 150, cell], ["Troms", 220, 98, 21]],
+                                start=3):
+            ws.write_row(r, 0, [*row, sum(row[1:])])
+        wb.close()
+        return path
+
+    safe = api.scan([book("safe.xlsx", 33)], load_config(), jobs=1).files[0]
+    assert safe.verdict is Verdict.PASS, [(f.rule, f.message) for f in safe.findings]
+    small = api.scan([book("small.xlsx", 2)], load_config(), jobs=1).files[0]
+    assert [f.location.column for f in small.findings if f.rule == "TAB001"] == ["2–3"]

@@ -602,13 +602,22 @@ def numeric_levels(cells: list[str]) -> list[str] | None:
     after the levels (empty when none), or None when the cells are not such levels."""
     rest = [c.strip() for c in cells if c.strip()]
     k = 0
-    # (a grade scale starts below zero: Denmark's -3, 00, 02, 4, 7, 10, 12)
-    while k < len(rest) and (rest[k].isdigit() or (k == 0 and rest[k][:1] == "-" and rest[k][1:].isdigit())):
+    bounds: list[tuple[int, int]] = []
+    # (a grade scale starts below zero: Denmark's -3, 00, 02, 4, 7, 10, 12; levels merged into a range, "2–3",
+    # or open at the top, "4+", after a researcher joined the sparse ones)
+    while k < len(rest) and (m := _LEVEL.match(rest[k])) is not None and (k == 0 or not m.group(1).startswith("-")):
+        low = int(m.group(1))
+        bounds.append((low, int(m.group(2)) if m.group(2) else low))
         k += 1
-    if k < 2 or any(int(b) <= int(a) for a, b in itertools.pairwise(rest[:k])):
+    if k < 2 or any(b[0] <= a[1] or b[0] > b[1] for a, b in itertools.pairwise(bounds)) \
+            or sum(1 for c in rest[:k] if c.lstrip("-").isdigit()) < 2:
         return None
     tail = rest[k:]
     return None if any(_is_number_like(c) for c in tail) else tail
+
+
+# A column level: a whole number, a range of them ("2–3", "2-3") or an open top class ("4+").
+_LEVEL = lazy_compile(r"^(-?\d{1,4})(?:\s*[-–]\s*(\d{1,4})|\+)?$")
 
 
 _VARIABLE_NAME = lazy_compile(r"[a-z_][a-z0-9_.]*")

@@ -58,6 +58,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (lazy_compile(r"\bNumber of Observations Used\s+" + _NUM + r"\b"), "SAS model", "observations"),
     # R's coxph (print and summary): "  n= 7, number of events= 3"
     (lazy_compile(r"\bn=\s*" + _NUM + r",\s*number of events="), "R survival model", "observations"),
+    # stargazer's statistics rows: "Residual Std. Error & 284.517 (df = 9)" (as LaTeX, text or HTML)
+    (lazy_compile(r"\bResidual Std\. Error\b[^\n]*?\(df\s*=\s*" + _NUM + r"\)"), "stargazer table", "residual_df"),
     # a model's size on a line of its own, after a colon (microdata.no: "Antall observasjoner: 14")
     (lazy_compile(r"^[ \t]*(?:Antall observasjoner|Antal observationer|Number of observations|Observationer|"
                   r"Observasjoner):[ \t]*" + _NUM + r"[ \t]*$", re.M | re.I), "model output", "observations"),
@@ -72,7 +74,7 @@ _KEYS = {id(p): k for (p, _, _), k in zip(_PHRASES, ("Number of obs", "Subpop. n
                                                       "Residuals",
                                                       "No. Observations:", "Df Residuals:",
                                                       "Number of Observations Used", "number of events=",
-                                                      "serv", "grader",
+                                                      "Residual Std", "serv", "grader",
                                                       "Subjects"),
                                        strict=True)}
 # A row of a regression table that gives each model's number of observations (esttab, outreg2, stargazer,

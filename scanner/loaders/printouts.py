@@ -56,7 +56,7 @@ import numpy as np
 from scanner.discover.classify import MARKDOWN_ALIGN, R_STRONG_PROMPT
 from scanner.lazy_regex import LazyPattern, lazy_compile
 from scanner.loaders.base import LoadError
-from scanner.loaders.model_output import ModelSize, model_sizes
+from scanner.loaders.model_output import GROUP_COUNT, ModelSize, model_sizes
 from scanner.loaders.programs import (
     Comparison,
     Language,
@@ -174,12 +174,36 @@ _SPSS_MARK = lazy_compile(r"^(?:GET FILE|FREQUENCIES|CROSSTABS|DESCRIPTIVES|Freq
 _SPSS_LISTED = lazy_compile(r"^\s*Number of cases (?:read|listed):", re.M)
 
 
+#: ``LogRead.tool`` of an Mplus output file (its sections are read apart: :func:`_mplus_counts`)
+MPLUS = "Mplus output"
+# An Mplus section's heading: capitals from the line's start ("SUMMARY OF ANALYSIS", "MODEL RESULTS").
+_MPLUS_HEADING = lazy_compile(r"^[A-Z][A-Z0-9 ,&()/'-]{5,}$")
+# The sections of an Mplus output that print counts or statistics of the data (read as tables); the others are
+# its settings ("Number of groups  1", "Number of continuous latent variables  2"), model estimates and fit.
+_MPLUS_DATA = lazy_compile(r"^(?:UNIVARIATE PROPORTIONS AND COUNTS|UNIVARIATE SAMPLE STATISTICS|SAMPLE STATISTICS|"
+                           r"RESULTS FOR BASIC ANALYSIS|FINAL CLASS COUNTS|CLASSIFICATION OF INDIVIDUALS)")
+
+
+def _mplus_counts(text: str, section: str) -> tuple[str, str]:
+    """``text`` (a piece of an Mplus output, in the section ``section`` where it starts) with every line outside
+    the sections of the data's counts and statistics blanked (lines keep their numbers), and the section at its
+    end."""
+    out = []
+    for line in text.split("\n"):
+        if _MPLUS_HEADING.match(line.rstrip()):
+            section = line.strip()
+        out.append(line if _MPLUS_DATA.match(section) else "")
+    return "\n".join(out), section
+
+
 def detect_log(head: str, name: str) -> LogRead:
     """The tool that wrote a log, from its first bytes (decoded) and its name."""
     from kernels.logscan import MODE_OUTPUT, MODE_PYTHON, MODE_R, MODE_SAS, MODE_STATA
 
     lower = name.lower()
     window = head[:65536]
+    if window.lstrip().startswith("Mplus VERSION"):
+        return LogRead(Language.OTHER, MODE_OUTPUT, False, MPLUS)
     if _SMCL_MARK.search(window):
         return LogRead(Language.STATA, MODE_STATA, True, "Stata SMCL log")
     stata_echo = len(_STATA_ECHO.findall(window))
@@ -4964,6 +4988,7 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
     # Where commands are echoed, one-line outputs are kept too: a key's values on one line (levelsof lopnr)
     one_line = read.mode in (MODE_STATA, MODE_R, MODE_PYTHON)
     data_seen = 0  # the end of the last block whose commands were read for what they do to the data
+    mplus_section = ""  # (an Mplus output's section at the current piece)
     for scan in iter_scan(buf, read.mode, threads=threads, first_line=first_line, min_lines=1 if one_line else 2):
         if code and len(scan.comparisons):
             part.comparisons.extend(judge_comparisons(buf, scan.comparisons, codec, read.language, read.mode, names))
@@ -4998,11 +5023,18 @@ def _segment(buf: np.ndarray, codec: str, read: LogRead, first_line: int, thread
                 continue
             for piece_start, piece_end in _pieces(buf, start, end):
                 text = decode(buf[piece_start:piece_end].tobytes(), codec)
-                for table in parse_output(text, line, read.language, command, state, tool=read.tool):
+                shown = text
+                if read.tool == MPLUS:
+                    shown, mplus_section = _mplus_counts(text, mplus_section)
+                for table in parse_output(shown, line, read.language, command, state, tool=read.tool):
                     if table.origin is Origin.EMBEDDED and not embedded:
                         continue
                     part.tables.append(table)
-                part.models.extend(model_sizes(text, line))
+                models = model_sizes(text, line)
+                if read.tool == MPLUS:
+                    # ("Number of groups  1" of an Mplus analysis: the groups of a multigroup model, no units)
+                    models = [m for m in models if m.what != GROUP_COUNT]
+                part.models.extend(models)
                 line += text.count("\n")
         if len(part.tables) >= PART_TABLES or len(part.comparisons) >= PART_TABLES:
             yield part
