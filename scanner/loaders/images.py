@@ -1568,6 +1568,48 @@ def _decode_typed(value: Any) -> list[Any] | None:
     return None
 
 
+def _record_rows(value: Any) -> list[list[str]] | None:
+    """The fields of a list of equally long lists of scalars (a trace's per-point ``customdata``) as columns;
+    None for anything else."""
+    if not isinstance(value, list) or len(value) < 2 or not all(isinstance(v, list) and v for v in value):
+        return None
+    width = len(value[0])
+    if width > 20 or any(len(v) != width or any(isinstance(x, (list, dict)) for x in v) for v in value):
+        return None
+    return [["" if v[j] is None else str(v[j]) for v in value[:MAX_VALUES]] for j in range(width)]
+
+
+def _heatmap_cells(trace: dict[str, Any]) -> dict[str, list[str]] | None:
+    """A heatmap's grid as one row per cell: its column and row labels (``x``, ``y``) beside its value (``z``) and
+    the cell's hover fields (``customdata``, ``text``), so that a grid's repeated values are no repeated rows of
+    units. None when ``z`` is no grid."""
+    z = trace.get("z")
+    if not isinstance(z, list) or not z or not all(isinstance(r, list) for r in z):
+        return None
+    n_rows, n_cols = len(z), max(len(r) for r in z)
+    xs = trace.get("x") if isinstance(trace.get("x"), list) and len(trace["x"]) == n_cols else list(range(n_cols))
+    ys = trace.get("y") if isinstance(trace.get("y"), list) and len(trace["y"]) == n_rows else list(range(n_rows))
+    cells = [(i, j) for i in range(n_rows) for j in range(len(z[i]))][:MAX_VALUES]
+    out = {"y": [str(ys[i]) for i, _ in cells], "x": [str(xs[j]) for _, j in cells],
+           "z": ["" if z[i][j] is None else str(z[i][j]) for i, j in cells]}
+    for key in ("customdata", "text", "hovertext"):
+        extra = trace.get(key)
+        if isinstance(extra, list) and len(extra) == n_rows and all(isinstance(r, list) for r in extra):
+            values = [extra[i][j] if j < len(extra[i]) else None for i, j in cells]
+            if all(isinstance(v, list) for v in values if v is not None):
+                width = max((len(v) for v in values if v is not None), default=0)
+                for k in range(min(width, 20)):
+                    out[f"{key} {k + 1}"] = ["" if v is None or k >= len(v) or v[k] is None else str(v[k])
+                                             for v in values]
+            elif key == "customdata":
+                out[key] = ["" if v is None else str(v) for v in values]
+            else:
+                # (a cell's hover text: its fields when written "key: value", else no column: a label per cell
+                # would make every cell a combination of its own)
+                out.update(_hover_fields(["" if v is None else str(v) for v in values], set(out)))
+    return out
+
+
 def _column(value: Any) -> list[str] | None:
     if isinstance(value, list):
         flat = value
@@ -1606,8 +1648,18 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
         if flows is not None:
             return flows
     columns: dict[str, list[str]] = {}
+    grid = _heatmap_cells(trace) if kind in ("heatmap", "heatmapgl", "contour") else None
+    if grid is not None:
+        columns.update(grid)
     for key in _DATA_KEYS:
-        if key in trace:
+        if key in trace and key not in columns and not (grid is not None and key in ("x", "y", "z", "customdata",
+                                                                                  "text", "hovertext")):
+            rows = _record_rows(trace[key])
+            if rows is not None:
+                # per-point records ("customdata": [[52, 29490721], ...]: each point's count and population): a
+                # column per field, as the hover template reads them
+                columns.update({f"{key} {j + 1}": col for j, col in enumerate(rows)})
+                continue
             col = _column(trace[key])
             if col is None and isinstance(trace[key], dict):
                 return DataSet(where, unreadable=f"the values of '{key}' are encoded in a form not read")
