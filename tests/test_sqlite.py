@@ -82,3 +82,40 @@ def test_damaged_database_goes_to_review(tmp_path: Path) -> None:
     files = _scan(damaged)
     assert files["broken.sqlite"].verdict is not Verdict.PASS
     assert "FIL001" in {f.rule for f in files["broken.sqlite"].findings}
+
+
+def _gpkg(path: Path, rows: list[tuple[str, int, float, float]], *, points: bool) -> Path:
+    """A GeoPackage as GDAL writes one: its own tables, a layer with the feature number "fid" and a geometry
+    (GeoPackage header, then well-known binary: a point, or a polygon)."""
+    import struct
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE gpkg_contents (table_name TEXT, data_type TEXT, min_x REAL, min_y REAL, max_x REAL,"
+                " max_y REAL)")
+    con.execute("CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT)")
+    con.execute("CREATE TABLE gpkg_spatial_ref_sys (srs_id INTEGER, organization TEXT)")
+    con.execute("INSERT INTO gpkg_geometry_columns VALUES ('layer', 'geom')")
+    con.execute("INSERT INTO gpkg_contents VALUES ('layer', 'features', 441000, 6120000, 712000, 6390000)")
+    con.execute("CREATE TABLE layer (fid INTEGER PRIMARY KEY AUTOINCREMENT, geom BLOB, sogn TEXT, husstande INTEGER)")
+    for name, n, x, y in rows:
+        header = b"GP\x00\x01" + struct.pack("<i", 25832)
+        wkb = struct.pack("<BIdd", 1, 1, x, y) if points else struct.pack("<BII", 1, 3, 0)
+        con.execute("INSERT INTO layer (geom, sogn, husstande) VALUES (?, ?, ?)", (header + wkb, name, n))
+    con.commit()
+    con.close()
+    return path
+
+
+def test_a_geopackage_layer_without_its_feature_numbers_and_with_its_points(tmp_path: Path) -> None:
+    """Probe WB: GeoPackage's feature number "fid" (1..24) failed a safe layer of parishes as a register key, its
+    geometry read as hex text was a "CVR number", and gpkg_contents' bounding box was an extreme: the layer is
+    read without the fid, its points as x and y, and the GeoPackage's own tables are no members."""
+    rows = [(f"Sogn {k}", 230 + 17 * k, 600000.0 + 1000 * k, 6200000.0 + 500 * k) for k in range(24)]
+    safe = _scan(_gpkg(tmp_path / "sogne.gpkg", rows, points=False))
+    assert all(f.verdict is Verdict.PASS for f in safe.values()), {p: f.findings for p, f in safe.items()}
+    assert not any("gpkg_" in p for p in safe)
+    from scanner.formats.sqlite import _gpkg_point
+
+    blob = b"GP\x00\x01" + b"\x00" * 4 + bytes([1]) + (1).to_bytes(4, "little") \
+        + (600123.5).hex().encode()[:0] + __import__("struct").pack("<dd", 600123.5, 6200456.25)
+    assert _gpkg_point(blob) == (600123.5, 6200456.25)

@@ -65,12 +65,48 @@ def read_sqlite(source: Source, kind: FileKind, ctx: ReadContext | None) -> Cont
     except (sqlite3.Error, OSError, ValueError) as exc:
         part.problems.append(Problem(ProblemKind.DAMAGED, f"not a readable SQLite database ({type(exc).__name__})"))
         return part
-    part.members = _members(con, objects, source, ctx, part)
+    geometry = _geopackage_layers(con)
+    if geometry is not None:
+        # a GeoPackage: its own tables (gpkg_contents, gpkg_spatial_ref_sys ...) and spatial indexes describe the
+        # layers; the layers are the data
+        objects = [o for o in objects if not o[1].lower().startswith(("gpkg_", "rtree_"))]
+    part.members = _members(con, objects, source, ctx, part, geometry or {})
     return part
 
 
+def _geopackage_layers(con: sqlite3.Connection) -> dict[str, str] | None:
+    """A GeoPackage's feature tables and their geometry columns (``gpkg_geometry_columns``); None when the
+    database is no GeoPackage."""
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_contents'").fetchone():
+            return None
+        return {t: c for t, c in con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")}
+    except sqlite3.Error:
+        return {}
+
+
+def _gpkg_point(blob: object) -> tuple[float, float] | None:
+    """A GeoPackage geometry's point (its header, then well-known binary): the x and y of a point; None for any
+    other geometry (a parish's polygon is an area, no unit's place)."""
+    import struct
+
+    if not isinstance(blob, bytes) or len(blob) < 8 or blob[:2] != b"GP":
+        return None
+    flags = blob[3]
+    envelope = (0, 32, 48, 48, 64)[(flags >> 1) & 7] if (flags >> 1) & 7 <= 4 else 0
+    wkb = blob[8 + envelope:]
+    if len(wkb) < 21:
+        return None
+    order = "<" if wkb[0] == 1 else ">"
+    kind = struct.unpack(order + "I", wkb[1:5])[0]
+    if kind % 1000 != 1:
+        return None
+    x, y = struct.unpack(order + "dd", wkb[5:21])
+    return x, y
+
+
 def _members(con: sqlite3.Connection, objects: list[tuple[str, str, str | None]], source: Source,
-             ctx: ReadContext, part: ContainerPart) -> Iterator[Member]:
+             ctx: ReadContext, part: ContainerPart, geometry: dict[str, str]) -> Iterator[Member]:
     """Each table as an Arrow member; each view and trigger as a member of SQL code (``v.sql``: a view's
     ``WHERE lopnr = 104233`` is a literal key in code)."""
     budget = ctx.budget
@@ -89,13 +125,16 @@ def _members(con: sqlite3.Connection, objects: list[tuple[str, str, str | None]]
                 yield Member(name, 0, None, [Problem(ProblemKind.LIMIT, f"not read: {budget.stopped}")])
                 continue
             budget.members_left -= 1
-            yield _table_member(con, name, source, ctx, part)
+            yield _table_member(con, name, source, ctx, part, geometry.get(name))
     finally:
         con.close()
 
 
 def _table_member(con: sqlite3.Connection, name: str, source: Source, ctx: ReadContext,
-                  part: ContainerPart) -> Member:
+                  part: ContainerPart, geometry: str | None = None) -> Member:
+    """One table as an Arrow member. A GeoPackage layer (``geometry``: its geometry column) is read without its
+    feature number (the "fid" primary key, 1, 2, 3 ... of the layer, no unit's key) and with its points as their
+    x and y (a layer of dwellings' points is the dwellings' places); other geometries are left out."""
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
@@ -105,10 +144,21 @@ def _table_member(con: sqlite3.Connection, name: str, source: Source, ctx: ReadC
     try:
         cursor = con.execute(f"SELECT * FROM {_quote(name)}")
         names = [d[0] for d in cursor.description]
-        schema = pa.schema([pa.field(n or f"column_{k + 1}", pa.string()) for k, n in enumerate(names)])
+        keep = list(range(len(names)))
+        at = -1
+        if geometry is not None:
+            key = {r[1] for r in con.execute(f"PRAGMA table_info({_quote(name)})") if r[5] == 1}
+            at = names.index(geometry) if geometry in names else -1
+            keep = [k for k in keep if names[k] not in key and k != at]
+        fields = [names[k] or f"column_{k + 1}" for k in keep] + (["x", "y"] if at >= 0 else [])
+        schema = pa.schema([pa.field(n, pa.string()) for n in fields])
         with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, schema) as writer:
             while rows := cursor.fetchmany(_BATCH_ROWS):
-                columns = [pa.array([_text(r[k]) for r in rows], pa.string()) for k in range(len(names))]
+                columns = [pa.array([_text(r[k]) for r in rows], pa.string()) for k in keep]
+                if at >= 0:
+                    points = [_gpkg_point(r[at]) for r in rows]
+                    columns += [pa.array([None if p is None else repr(p[i]) for p in points], pa.string())
+                                for i in (0, 1)]
                 writer.write_batch(pa.record_batch(columns, schema=schema))
                 if sink.tell() > budget.bytes_left:
                     raise _OverBudget
