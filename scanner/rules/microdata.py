@@ -99,7 +99,8 @@ def row_level_records(ctx: RuleContext, part: TableModel | TextChunk) -> Iterato
     table = part
     if table.shape is not TableShape.MICRODATA:
         # (a title that says the rows are the largest units is surer than a rank column alone)
-        bare = _bare_number_column(ctx, table) or _titled_top_units(ctx, table) or _ranked_units(ctx, table) \
+        bare = _bare_number_column(ctx, table) or _packed_records(ctx, table) or _titled_top_units(ctx, table) \
+            or _ranked_units(ctx, table) \
             or _units_as_columns(ctx, table) or _curve_of_few_units(ctx, table)
         if bare is not None:
             yield bare
@@ -332,6 +333,32 @@ def _units_as_columns(ctx: RuleContext, table: TableModel) -> Finding | None:
 
 _FIRM_OR_PERSON_COUNT = lazy_compile(r"virksomhed|firm|compan|f(?:ö|o)retag|selskab|foretak|bedrift|arbejdssted|"
                                    r"personer|persons|people|individ|patient", re.IGNORECASE)
+
+
+def _packed_records(ctx: RuleContext, table: TableModel) -> Finding | None:
+    """A file without a header whose rows each start with a field of ten characters or more, mostly digits and
+    all distinct (``1021657746147H30``: a fixed-width record, key, municipality, sex, age and education packed
+    without delimiters, as a .dat file beside its codebook): one record per unit."""
+    from scanner.table_model import ColumnKind
+
+    opts: RowLevelOptions = ctx.options
+    if table.meta.header_rows != 0 or table.n_sample_rows < opts.min_rows:
+        return None
+    for col in table.columns[:3]:
+        if col.kind is not ColumnKind.TEXT or col.distinct_share < _BARE_DISTINCT_SHARE:
+            continue
+        values = [str(v) for v in table.sample.get_column(col.name).drop_nulls().to_list()[:2000]]
+        if len(values) < opts.min_rows:
+            continue
+        packed = [v for v in values if len(v) >= 10 and sum(ch.isdigit() for ch in v) >= 0.7 * len(v)]
+        if len(packed) >= 0.95 * len(values) and len({len(v) for v in packed}) <= 2:
+            return ctx.finding(
+                f"Each of the file's {table.n_sample_rows:,} rows starts with a field of digits packed together "
+                f"(about {len(packed[0])} characters, every row's another), without a header: fixed-width records, "
+                "one per person or firm (a key and attributes written side by side).",
+                masking.note(f"{col.distinct:,} distinct of {col.non_null:,} values; values not shown"),
+                column=col.name, identity="packed-records")
+    return None
 
 
 def _bare_number_column(ctx: RuleContext, table: TableModel) -> Finding | None:

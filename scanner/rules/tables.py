@@ -765,7 +765,7 @@ _FIRM_WORDS = lazy_compile(
     r"rederi\w*|koncern\w*|arbeidssted\w*|arbeidsgiver\w*|arbejdsgiver\w*|arbetsgivar\w*|employers?|"
     r"banker|banks|pengeinstitut\w*|forsikringsselskab\w*|apotek\w*|butikker|stores?|"
     # (firms named by what they do: "Antal eksportører", "exporters", "importörer")
-    r"eksport(?:ø|o)r\w*|export(?:ö|o|e)r\w*|import(?:ø|ö|o|e)r\w*)(?![a-zæøåäö])",
+    r"eksport(?:ø|oe|o)r\w*|export(?:ö|oe|o|e)r\w*|import(?:ø|oe|ö|o|e)r\w*)(?![a-zæøåäö])",
     re.IGNORECASE)
 
 
