@@ -301,6 +301,11 @@ _ONE_UNIT = lazy_compile(
     r"|(?<![\w])(?:a|an|one|en|ett|et|ei|eitt|én|ét)[ \t]+\d{1,3}(?:[- ]?(?:year|yr)s?[- ]old|[- ]?årig[ae]?|"
     r"[- ]?åring(?:en)?|[- ]?vuotias|[ \t]+år[ \t]+gam(?:mal|mel))[ \t]+(?:[\w-]+[ \t]+){0,1}?"
     r"(?:" + _ONE_NOUNS + r")(?:en|et|n|t|a)?\b", re.IGNORECASE)
+# One of a group named before it: "én av dem hadde HADS-A over kasusgrensen", "one of them died", "en af dem",
+# "yksi heistä": a count of 1 (with the group's others, what the sentence says of the one).
+_ONE_OF_THEM = lazy_compile(r"(?<![\w])(?:én|ét|en|et|ett|ei|eitt|one|only one|yksi)[ \t]+(?:af|av|of)[ \t]+"
+                            r"(?:dem|them)\b"
+                            r"|(?<![\w])yksi[ \t]+(?:heistä|niistä)\b", re.IGNORECASE)
 # The rest of a group stated before its part: "Of the 14 cases, 12 were men", "Av de 14 fallen var 12 män",
 # "431 children were born alive. Of these, 429 died": the group less the part (2) is a count too.
 _OF_THE = (r"(?:of the|of these|of those|of them|of all|among the|among these|af de|af disse|af dem|blandt de|"
@@ -436,6 +441,7 @@ def units_in_prose(text: str, first_line: int, skip: set[int], threshold: int) -
                (_ONE_UNIT_SHARE, lambda m: 1),
                (_THE_ONLY, lambda m: 1),
                (_ONE_UNIT, lambda m: 1),
+               (_ONE_OF_THEM, lambda m: 1),
                (NAMED_COUNT, lambda m: int(m.group(1))),
                # ("boede kun 2 på Bornholm": of the persons named before it in the sentence; "only two markets"
                # of a method counts no units)
