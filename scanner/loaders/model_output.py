@@ -285,8 +285,9 @@ def _latex_residual_df(text: str, n_start: int, n_end: int) -> list[int]:
 # The header of a printed model's coefficients: R's coxph ("coef exp(coef) se(coef)"), Stata's estimation table
 # ("| Coefficient  Std. err.", "| Haz. ratio", "| Odds ratio").
 _R_COEF_HEADER = lazy_compile(r"^[ \t]+coef[ \t]+exp\(coef\)[ \t]+se\(coef\)", re.M)
+# (a name ending in "." or ")" is followed by a space, no word boundary: "Coef.", "exp(b)")
 _STATA_COEF_HEADER = lazy_compile(r"^[^|\n]*\|[ \t]+(?:Coefficient|Coef\.|Haz\. ratio|Odds ratio|IRR|RRR|exp\(b\)|"
-                                  r"Hazard ratio|Risk ratio|Rate ratio)\b", re.M)
+                                  r"Hazard ratio|Risk ratio|Rate ratio)(?![\w])", re.M)
 _STATA_COEF_ROW = lazy_compile(r"^[ \t]*\S[^|\n]*\|[ \t]+[-+]?(?:\d|\.\d)")
 _STATA_RULE = lazy_compile(r"^[ \t]*-{5,}[ \t]*$")
 _COEF_REACH = 30  # lines from a model's number of observations to its coefficients' header
