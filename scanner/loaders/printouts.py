@@ -460,13 +460,18 @@ def _stata_origin(command: str) -> Origin | None:
     return Origin.OUTPUT
 
 
+_LIFE_TABLE_HEAD = lazy_compile(r"^[ \t]*time[ \t]+n\.risk[ \t]+n\.event\b", re.M)
+
+
 def _r_origin(command: str, text: str) -> Origin | None:
     first = text.lstrip().split("\n", 1)[0]
-    if first.startswith("Call:") and "survfit" not in first:
+    # (a survival curve's summary: survfit's, and those of its kin, relsurv's rs.surv, "time n.risk n.event")
+    curve = "survfit" in first or _LIFE_TABLE_HEAD.search(text) is not None
+    if first.startswith("Call:") and not curve:
         return None  # model summary
     if re.search(r"^Coefficients:|^\s+coef +exp\(coef\)|^Signif\. codes", text, re.M):
         return None
-    if "survfit" in first or _R_TABULATION.search(command):
+    if curve or _R_TABULATION.search(command):
         return Origin.TABULATION
     if _R_LISTING_CALL.match(command):
         return Origin.LISTING  # ("print(as.data.frame(d[sample(nrow(d), 15), ...]))": rows, whatever is inside)
