@@ -577,7 +577,8 @@ class _DocumentScan:
                 noun = "" if fig.format.startswith("Stata") else " image"  # (a Stata graph's drawing)
                 unreadable.append(f"{where + ': ' if where else ''}{fig.format}{noun}{size}{made}")
             facts = FigureFacts(fig.format, fig.producer, fig.size, place.page, place.slide, place.element,
-                                [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line, m.cells)
+                                [MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line, m.cells,
+                                           m.named)
                                  for m in fig.marks], outliers=fig.outliers, lines=fig.lines,
                                 unit_labels=len({x.strip().lower() for x in fig.labels if UNIT_LABEL.match(x)}),
                                 stated_units=any(EACH_MARK_A_UNIT.search(x) for x in fig.labels),
@@ -590,7 +591,7 @@ class _DocumentScan:
                 if ds.marks is not None:
                     m = ds.marks
                     facts.marks.append(MarkFacts(m.count, m.distinct, m.shape, m.element, m.regular, m.on_line,
-                                                 m.cells))
+                                                 m.cells, m.named))
             self.doc.figures.append(facts)
         if unreadable:
             # one finding per file: a slide deck of screenshots is one thing for a person to look at

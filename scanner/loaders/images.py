@@ -1700,8 +1700,12 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
         points = [(x, y or 0.0) for x, y in zip(xs, ys, strict=False) if x is not None]
         n = max((len(v) for k, v in columns.items() if k in ("x", "y", "lat", "lon", "r")), default=0)
         if n:
+            names = next((v for k in ("hovertext", "text") if isinstance(v := trace.get(k), list) and len(v) == n), [])
+            named = bool(names) and len(set(map(str, names))) == n and all(
+                isinstance(x, str) and re.search(r"[^\W\d_]{3,}", x) and not re.search(r"\d", x) for x in names)
             ds.marks = MarkGroup(n, len(set(points)) or n, "plotly marker", where,
-                                 regular=is_regular(points) if points else False, on_line="lines" in mode)
+                                 regular=is_regular(points) if points else False, on_line="lines" in mode,
+                                 named=named)
     return ds
 
 

@@ -181,6 +181,9 @@ class MarkGroup:
     on_line: bool = False
     #: the marks tile a lattice (a hexbin's or a heatmap's cells): a 2-D histogram, not one mark per unit
     cells: bool = False
+    #: every mark carries a name of its own in words (a plotly point's hover text "Frederiksberg"): areas or
+    #: groups as likely as units
+    named: bool = False
 
 
 @dataclass(slots=True)

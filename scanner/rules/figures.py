@@ -37,6 +37,7 @@ class MarkFacts:
     regular: bool = False
     on_line: bool = False
     cells: bool = False
+    named: bool = False
 
 
 @dataclass(slots=True)
@@ -249,8 +250,13 @@ def unit_level_plot(ctx: RuleContext, facts: DocumentFacts) -> Iterator[Finding]
             continue
         top = max(units, key=lambda m: m.count)
         severity = Severity.BLOCK if top.count >= opts.block_marks or fig.stated_units else Severity.REVIEW
+        if top.named and not fig.stated_units:
+            # (each mark named in words, "Frederiksberg": municipalities or hospitals as likely as persons)
+            severity = Severity.REVIEW
         more = f" and {len(units) - 1} more group(s) like it" if len(units) > 1 else ""
         what = "one mark per unit" if severity is Severity.BLOCK else "possibly one mark per unit"
+        if top.named:
+            what += ", each mark named (areas or groups, or units)"
         if fig.stated_units:
             what += " (its text says each mark is one)"
         yield ctx.finding(
