@@ -104,3 +104,36 @@ def test_a_share_of_a_small_count_in_another_content_column(tmp_path: Path) -> N
     assert r.verdict is Verdict.FAIL and any(f.rule == "TAB001" for f in r.findings)
     (r,) = api.scan([large], config).files
     assert r.verdict is Verdict.PASS
+
+
+def test_a_variable_naming_a_count_and_an_amount_becomes_columns(tmp_path: Path) -> None:
+    """Probe WE: the heading variable "enhed" names its values' measures ("Antal virksomheder", "Eksport (1000 kr.)"),
+    with no CONTVARIABLE and one UNITS for both: its count is a column of counts (a firm count of 2 passed)."""
+    px = '''CHARSET="ANSI";
+DECIMALS=0;
+MATRIX="UHVKN8";
+TITLE="Eksport efter varekode, land og enhed (2022)";
+CONTENTS="Eksport af varer";
+UNITS="antal og 1000 kr.";
+STUB="varekode","land";
+HEADING="enhed";
+VALUES("varekode")="30043100 Insulin, doseret","85023100 Vindkraftgeneratoraggregater";
+VALUES("land")="Japan","Tyskland","USA";
+VALUES("enhed")="Antal virksomheder","Eksport (1000 kr.)";
+DATA=
+2 1210347
+14 2250012
+9 1890455
+11 3021844
+23 5012775
+17 4410938
+;
+'''
+    rows, _ = parse_px(px)
+    assert rows[0] == {"varekode": "30043100 Insulin, doseret", "land": "Japan", "Antal virksomheder": "2",
+                       "Eksport (1000 kr.)": "1210347"}
+    path = tmp_path / "eksport_kn8_land.px"
+    path.write_text(px, encoding="latin-1")
+    result = api.scan([path], load_config(), jobs=1).files[0]
+    small = [f for f in result.findings if f.rule == "TAB001"]
+    assert result.verdict is Verdict.FAIL and [f.location.column for f in small] == ["Antal virksomheder"]

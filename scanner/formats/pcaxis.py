@@ -106,7 +106,20 @@ def _content_variable(meta: dict[str, list[str]], values: dict[str, list[str]], 
         return named
     found = [v for v in variables if len(values[v]) > 1 and all(x in value_units for x in values[v])
              and len({value_units[x] for x in values[v]}) > 1]
+    if len(found) == 1:
+        return found[0]
+    # a variable whose few values name measures, a count beside an amount or a share ("enhed": "Antal
+    # virksomheder", "Eksport (1000 kr.)"), the file's UNITS naming both ("antal og 1000 kr.")
+    found = [v for v in variables if 2 <= len(values[v]) <= 8 and any(_COUNT_VALUE.match(x) for x in values[v])
+             and any(_UNIT_VALUE.search(x) for x in values[v] if not _COUNT_VALUE.match(x))]
     return found[0] if len(found) == 1 else None
+
+
+# A measure's value that names a count ("Antal virksomheder", "Number of enterprises", "Lukumäärä") and one that
+# names a unit of its own ("Eksport (1000 kr.)", "Andel (pct.)", "mio. kr.").
+_COUNT_VALUE = re.compile(r"(?i)^\s*(?:antal|antall|antalet|number of|no\. of|count|lukumäärä|lkm)\b")
+_UNIT_VALUE = re.compile(r"(?i)\((?:[^()]*\b(?:kr|dkk|sek|nok|eur|euro|pct|procent|prosent|%|mio|mill|tkr|"
+                         r"1\.?000)\b[^()]*|[^()]*%)\)|\b(?:mio\.?|mill\.?|1000)\s*kr\b|\b(?:pct|procent|prosent)\b")
 
 
 def _by_content(rows: list[dict[str, Any]], content: str, value_name: str, others: list[str]) -> list[dict[str, Any]]:
