@@ -937,8 +937,14 @@ _COUNT_IN_BRACKETS_NOTE = lazy_compile(
     r"(?:suluissa|sulkeissa|i\s+parentes|inom\s+parentes|in\s+(?:parenthes[ie]s|brackets))"
     r"|(?:suluissa|i\s+parentes|inom\s+parentes|in\s+(?:parenthes[ie]s|brackets))[^.;:\n]{0,20}?"
     r"(?:lukumäärä|antal|antall|number|count)")
-# An amount with a whole number in brackets after it: "312,4 (2)", "1 204 (17)".
-_AMOUNT_BRACKET_COUNT = lazy_compile(r"^[+-]?\d[\d.,\u00a0\u202f ]*\s*[(\[]\s*(\d{1,3}(?:[.,\u00a0 ]\d{3})*)\s*[)\]]$")
+# An amount with a whole number in brackets after it: "312,4 (2)", "1 204 (17)", also with the units it counts
+# ("4,5 (2 virk.)", "96 (14 firms)").
+_UNIT_ABBREVIATIONS = (r"virk\.?|virksomheder|virksomheter|firms?|foretak|f(?:ö|o)retag|yrit\.?|yritystä|yritysta|"
+                       r"yritykset|pers\.?|personer|persons|henk\.?|henkilöä|henkiloa|enheder|enheter|units|arbst\.?|"
+                       r"arbejdssteder")
+_AMOUNT_BRACKET_COUNT = lazy_compile(r"^[+-]?\d[\d.,\u00a0\u202f ]*\s*[(\[]\s*(\d{1,3}(?:[.,\u00a0 ]\d{3})*)"
+                                     r"(?:\s*(?:" + _UNIT_ABBREVIATIONS + r"))?\s*[)\]]$")
+_AMOUNT_BRACKET_UNITS = lazy_compile(r"(?i)[(\[]\s*\d[\d.,\u00a0 ]*\s*(?:" + _UNIT_ABBREVIATIONS + r")\s*[)\]]$")
 
 
 def _counts_in_brackets(raw: pl.DataFrame, columns: list[ColumnInfo], title: str) -> None:
@@ -947,13 +953,17 @@ def _counts_in_brackets(raw: pl.DataFrame, columns: list[ColumnInfo], title: str
     SD, and those cells stay statistics."""
     # (with the note, "96 (2)" is an amount and its count: no count with its percentage, as read without it)
     named = [c for c in columns if c.kind is ColumnKind.TEXT or (c.embedded and not c.count_in_brackets)]
-    if not named or not (_COUNT_IN_BRACKETS_NOTE.search(title)
-                         or any(_COUNT_IN_BRACKETS_NOTE.search(c.name) for c in columns)):
+    noted = _COUNT_IN_BRACKETS_NOTE.search(title) or any(_COUNT_IN_BRACKETS_NOTE.search(c.name) for c in columns)
+    if not named:
         return
     for col in named:
         text = raw.get_column(col.name).cast(pl.String).str.strip_chars()
         filled = text.filter(text.is_not_null() & (text != ""))
         if filled.len() == 0:
+            continue
+        # (the cells may name what they count themselves, "4,5 (2 virk.)": no note needed)
+        named_units = int(filled.str.contains(_AMOUNT_BRACKET_UNITS.pattern).sum())
+        if not noted and named_units < max(1, int(0.8 * filled.len())):
             continue
         if int(filled.str.contains(_AMOUNT_BRACKET_COUNT.pattern).sum()) >= max(1, int(0.8 * filled.len())):
             col.kind, col.count_in_brackets, col.embedded = ColumnKind.NUMERIC, True, True
@@ -1896,8 +1906,10 @@ def _assign_roles(model: TableModel, *, count_words: frozenset[str], not_count_w
         if c.name in model.meta.counts:
             c.is_count = c.integral and c.non_negative
             continue
-        if amounts and not c.count_named:
-            continue  # "Nettoomsättning efter län och näringsgren, mnkr": the cells are amounts, not counts
+        if amounts and not c.count_named and not c.count_in_brackets:
+            # "Nettoomsättning efter län och näringsgren, mnkr": the cells are amounts, not counts (but the number in
+            # brackets after each amount, "4,5 (2 virk.)", counts its units)
+            continue
         if _PERSON_YEARS_ASCII.fullmatch(c.name.strip()) and any(_RATE_PER_PERSON_TIME.search(o.name) for o in cols):
             continue  # "personar" beside "incidens_per_1000_py": Swedish personår without its ring, not persons
         tokens = name_tokens(c.name)
