@@ -777,6 +777,15 @@ def extreme_from_small_group(ctx: RuleContext, table: TableModel) -> Iterator[Fi
         )
         return
     yield from _ranges_of_stated_groups(ctx, table)
+    bounds = _outer_class_bounds(table) if ctx.options.review_any_size else ""
+    if bounds:
+        yield ctx.finding(
+            f"The table gives its classes' limits ({bounds}): the lowest class's lower limit and the highest "
+            "class's upper limit are the smallest and the largest single unit's own values (the minimum and the "
+            "maximum), whatever the classes' sizes. A person must judge whether they may leave (or publish the "
+            "outer classes open: \"under 15 203\", \"52 320 and over\").",
+            masking.note("limits of the outermost classes; values not shown"), identity="class-limits",
+            severity=Severity.REVIEW)
     layout = summary_layout(table)
     if layout is None:
         return
@@ -1117,6 +1126,41 @@ def _indicator_range(group: Group, stat: Stat) -> bool:
     summarize prints it for every 0/1 variable): no unit's own value."""
     same = [s.value for s in group.stats if s.stem == stat.stem and s.kind in ("min", "max") and s.value is not None]
     return bool(same) and all(v in (0.0, 1.0) for v in same)
+
+
+# The lower and upper limit of a class of a distribution: "Alaraja, €", "Yläraja", "Nedre grænse", "Övre gräns",
+# "Upper limit", "D10 (yläraja)".
+_LOWER_LIMIT = lazy_compile(r"(?i)\b(?:ala_?raja|nedre[ _]gr(?:æ|ä|a|e)ns[ea]?|lower[ _](?:limit|bound))\b")
+_UPPER_LIMIT = lazy_compile(r"(?i)\b(?:yl(?:ä|a)_?raja|(?:ø|oe|ö|o)vre[ _]gr(?:æ|ä|a|e)ns[ea]?|"
+                            r"upper[ _](?:limit|bound))\b")
+# Ordered classes of a distribution: deciles or quintiles written I..X, 1..10, "D1".."D10", "1. desiili".
+_CLASS_LABEL = lazy_compile(r"(?i)^\s*(?:[ivx]{1,4}|\d{1,2}\.?|[dqp]\d{1,2}|\d{1,2}\.?\s*(?:desiili|kvintiili|decil|"
+                            r"decile|kvintil|quintile|tiondel|femtedel)\w*)\s*$")
+
+
+def _outer_class_bounds(table: TableModel) -> str:
+    """The limits of a distribution's classes, one row per class (deciles I..X with "Alaraja" and "Yläraja"
+    columns), or a column of the top class's upper limit ("D10 (yläraja)"): the outermost limits are the
+    smallest and largest values. Value-free words naming the columns, or "" when there are none."""
+    upper = [c for c in table.columns if _UPPER_LIMIT.search(c.name) and c.kind.value == "numeric"]
+    top = [c for c in upper if re.search(r"(?i)\b(?:d10|p100|x|10)\b", c.name)]
+    if top:
+        return f"column {masking.mask_name(top[0].name)!r}, the top class's upper limit"
+    lower = [c for c in table.columns if _LOWER_LIMIT.search(c.name) and c.kind.value == "numeric"]
+    if not (upper or lower) or not table.sample_complete:
+        return ""
+    labels = [c for c in table.dimensions if c.kind.value == "text"]
+    for c in labels[:2]:
+        values = [None if v is None else str(v).strip() for v in table.sample.get_column(c.name).to_list()]
+        rows = [k for k, v in enumerate(values) if v and _CLASS_LABEL.match(v)]
+        if len(rows) < 3 or len(rows) < sum(1 for v in values if v) - 2:
+            continue
+        # the top class's upper limit, or the bottom class's lower limit, given (not left open: "52 320 -")
+        shown = [col for col, k in ((upper[0] if upper else None, rows[-1]), (lower[0] if lower else None, rows[0]))
+                 if col is not None and table.sample.get_column(col.name)[k] is not None]
+        if shown:
+            return " and ".join(f"column {masking.mask_name(col.name)!r}" for col in shown)
+    return ""
 
 
 def _as_extreme(group: Group, stat: Stat) -> tuple[Stat | None, float | None]:
