@@ -1009,8 +1009,8 @@ def _scan_one(entry: DiscoveredFile, config: Config, key: bytes, threads: int,
 
 
 #: Rules that block a table as unit records (a microdata file, a key column, records without an ID, a log's
-#: listing of observations).
-_RECORDS_RULES = frozenset({"MIC001", "MIC002", "MIC003", "LOG001"})
+#: listing of observations, a "table" of mostly ones).
+_RECORDS_RULES = frozenset({"MIC001", "MIC002", "MIC003", "LOG001", "TAB005"})
 #: Rules whose findings locate a table's cell by its labels.
 _CELL_RULES = frozenset({"TAB001", "TAB006"})
 #: Labels a printed listing's row has (a person's attributes); a table's cell is named by fewer.

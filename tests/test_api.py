@@ -188,3 +188,18 @@ def test_records_blocked_as_microdata_quote_no_persons_as_cells(tmp_path: Path) 
     assert ("MIC003", "block") in rules
     assert not any(f.rule in ("TAB001", "TAB006") for f in result.findings())
     assert result.files[0].verdict is Verdict.FAIL
+
+
+def test_a_table_of_mostly_ones_quotes_no_rows_as_cells(tmp_path: Path) -> None:
+    """A "table" whose count cells are mostly 1 (TAB005: microdata in table form) has no cells: its rows are units,
+    and the small cells' locations would quote each row's labels (a date, an age) into the report."""
+    rows = ["dato;kommune;alder;doedsfald"]
+    islands = ["Ærø", "Fanø", "Læsø", "Samsø"]
+    for k in range(40):
+        rows.append(f"2022-01-{1 + k % 28:02d};{islands[k % 4]};{20 + 2 * k};{1 if k % 9 else 3}")
+    (tmp_path / "doedsfald_dagligt.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = api.scan([tmp_path], load_config(), jobs=1)
+    rules = {(f.rule, f.severity.label) for f in result.findings()}
+    assert ("TAB005", "block") in rules
+    assert not any(f.rule == "TAB001" and f.location.cell for f in result.findings())
+    assert result.files[0].verdict is Verdict.FAIL
