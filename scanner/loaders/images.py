@@ -1654,7 +1654,7 @@ def _plotly_trace(trace: dict[str, Any], where: str) -> DataSet:
     for key in _DATA_KEYS:
         if key in trace and key not in columns and not (grid is not None and key in ("x", "y", "z", "customdata",
                                                                                   "text", "hovertext")):
-            rows = _record_rows(trace[key])
+            rows = _record_rows(trace[key]) if key == "customdata" else None
             if rows is not None:
                 # per-point records ("customdata": [[52, 29490721], ...]: each point's count and population): a
                 # column per field, as the hover template reads them
