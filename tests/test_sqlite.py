@@ -114,8 +114,35 @@ def test_a_geopackage_layer_without_its_feature_numbers_and_with_its_points(tmp_
     safe = _scan(_gpkg(tmp_path / "sogne.gpkg", rows, points=False))
     assert all(f.verdict is Verdict.PASS for f in safe.values()), {p: f.findings for p, f in safe.items()}
     assert not any("gpkg_" in p for p in safe)
+    import struct
+
     from scanner.formats.sqlite import _gpkg_point
 
-    blob = b"GP\x00\x01" + b"\x00" * 4 + bytes([1]) + (1).to_bytes(4, "little") \
-        + (600123.5).hex().encode()[:0] + __import__("struct").pack("<dd", 600123.5, 6200456.25)
-    assert _gpkg_point(blob) == (600123.5, 6200456.25)
+    # a point without an envelope (flags 0), then with one of 32 bytes (flags 0b10): GeoPackage header, then WKB
+    wkb = struct.pack("<BIdd", 1, 1, 600123.5, 6200456.25)
+    assert _gpkg_point(b"GP\x00\x00" + struct.pack("<i", 25832) + wkb) == (600123.5, 6200456.25)
+    assert _gpkg_point(b"GP\x00\x02" + struct.pack("<i", 25832) + b"\x00" * 32 + wkb) == (600123.5, 6200456.25)
+    assert _gpkg_point(b"GP\x00\x00" + struct.pack("<i", 25832) + struct.pack("<BII", 1, 3, 0)) is None
+
+
+def test_a_geopackage_layer_keyed_by_the_units_own_numbers_keeps_them(tmp_path: Path) -> None:
+    """A layer whose primary key is no feature number 1..n but the units' own key (lopnr made the FID) keeps it as a
+    column: the key rules see it (MIC002), and the dwellings' points are x and y."""
+    import struct
+
+    path = tmp_path / "boliger.gpkg"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE gpkg_contents (table_name TEXT, data_type TEXT)")
+    con.execute("CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT)")
+    con.execute("INSERT INTO gpkg_geometry_columns VALUES ('boliger', 'geom')")
+    con.execute("CREATE TABLE boliger (lopnr INTEGER PRIMARY KEY, geom BLOB, personer INTEGER)")
+    rng = random.Random(5)
+    for k in rng.sample(range(1_000_000, 9_999_999), 200):
+        point = b"GP\x00\x01" + struct.pack("<i", 25832) + struct.pack("<BIdd", 1, 1, rng.uniform(6e5, 7e5),
+                                                                        rng.uniform(6.1e6, 6.4e6))
+        con.execute("INSERT INTO boliger VALUES (?, ?, ?)", (k, point, rng.randrange(1, 7)))
+    con.commit()
+    con.close()
+    files = _scan(path)
+    assert files["boliger.gpkg"].verdict is Verdict.FAIL
+    assert any(f.rule == "MIC002" and f.location.column == "lopnr" for f in files["boliger.gpkg!boliger"].findings)

@@ -147,7 +147,11 @@ def _table_member(con: sqlite3.Connection, name: str, source: Source, ctx: ReadC
         keep = list(range(len(names)))
         at = -1
         if geometry is not None:
-            key = {r[1] for r in con.execute(f"PRAGMA table_info({_quote(name)})") if r[5] == 1}
+            # (the feature number only: a primary key numbering the rows 1..n; a key of the units' own, lopnr made
+            # the layer's FID, stays a column for the key rules)
+            key = {r[1] for r in con.execute(f"PRAGMA table_info({_quote(name)})") if r[5] == 1
+                   and con.execute(f"SELECT MIN({_quote(r[1])}) = 1 AND MAX({_quote(r[1])}) = COUNT(*) "
+                                   f"FROM {_quote(name)}").fetchone()[0] == 1}
             at = names.index(geometry) if geometry in names else -1
             keep = [k for k in keep if names[k] not in key and k != at]
         fields = [names[k] or f"column_{k + 1}" for k in keep] + (["x", "y"] if at >= 0 else [])
