@@ -943,7 +943,7 @@ _UNIT_ABBREVIATIONS = (r"virk\.?|virksomheder|virksomheter|firms?|foretak|f(?:ö
                        r"yritykset|pers\.?|personer|persons|henk\.?|henkilöä|henkiloa|enheder|enheter|units|arbst\.?|"
                        r"arbejdssteder")
 _AMOUNT_BRACKET_COUNT = lazy_compile(r"^[+-]?\d[\d.,\u00a0\u202f ]*\s*[(\[]\s*(\d{1,3}(?:[.,\u00a0 ]\d{3})*)"
-                                     r"(?:\s*(?:" + _UNIT_ABBREVIATIONS + r"))?\s*[)\]]$")
+                                     r"(?:\s*(?i:" + _UNIT_ABBREVIATIONS + r"))?\s*[)\]]$")
 _AMOUNT_BRACKET_UNITS = lazy_compile(r"(?i)[(\[]\s*\d[\d.,\u00a0 ]*\s*(?:" + _UNIT_ABBREVIATIONS + r")\s*[)\]]$")
 
 
@@ -961,11 +961,11 @@ def _counts_in_brackets(raw: pl.DataFrame, columns: list[ColumnInfo], title: str
         filled = text.filter(text.is_not_null() & (text != ""))
         if filled.len() == 0:
             continue
+        most = max(1, int(0.8 * filled.len()))
         # (the cells may name what they count themselves, "4,5 (2 virk.)": no note needed)
-        named_units = int(filled.str.contains(_AMOUNT_BRACKET_UNITS.pattern).sum())
-        if not noted and named_units < max(1, int(0.8 * filled.len())):
+        if not noted and int(filled.str.contains(_AMOUNT_BRACKET_UNITS.pattern).sum()) < most:
             continue
-        if int(filled.str.contains(_AMOUNT_BRACKET_COUNT.pattern).sum()) >= max(1, int(0.8 * filled.len())):
+        if int(filled.str.contains(_AMOUNT_BRACKET_COUNT.pattern).sum()) >= most:
             col.kind, col.count_in_brackets, col.embedded = ColumnKind.NUMERIC, True, True
 
 

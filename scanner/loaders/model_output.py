@@ -92,9 +92,10 @@ _DF_ROW_LABEL = lazy_compile(
     r"Residuaalin vapausasteet)\"?[ \t]*(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 # A row of a survival or logistic model's table that gives each model's number of events (stargazer's "Events",
 # texreg's "Num. events", "Antal händelser").
+_NUMBER_OF_EVENTS = (r"Number of events|No\.? of events|Num\.? events|Antal h(?:æ|ä)ndelser|Antall hendelser|"
+                     r"Tapahtumien lukumäärä")
 _EVENTS_ROW_LABEL = lazy_compile(
-    r"^[ \t]*(?:\|[ \t]*)?\"?(?:Events|Number of events|No\.? of events|Num\.? events|Failures|Antal h(?:æ|ä)ndelser|"
-    r"Antall hendelser|H(?:æ|ä)ndelser|Hendelser|Tapahtumat|Tapahtumien lukumäärä)\"?[ \t]*"
+    rf"^[ \t]*(?:\|[ \t]*)?\"?(?:Events|Failures|H(?:æ|ä)ndelser|Hendelser|Tapahtumat|{_NUMBER_OF_EVENTS})\"?[ \t]*"
     r"(?=[&|,;\t]|[ \t]{2,}|[ \t]+\d)", re.IGNORECASE | re.M)
 _N_ROW_CELL = lazy_compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 # A row of a regression table that counts the units of one group its estimates rest on (esttab's and
@@ -120,9 +121,8 @@ _GROUP_ROW_LABEL = lazy_compile(
     r"(?:with|med|där|der|jossa)[ \t]+[^&|;\t\n\"]{1,60}?=[ \t]*\d+"
     # the groups of a fixed-effects or multilevel model, the events of a survival model
     r"|(?:Number of groups|No\.? of groups|Num\.? groups(?::[ \t]*[\w.]+)?|N[ \t]+groups|Antal grupper|"
-    r"Antall grupper|Ryhmien lukumäärä|Number of clusters|Num\.? clusters|Antal kluster|Num\.? events|"
-    r"Number of events|No\.? of events|Antal hændelser|Antal händelser|Antall hendelser|"
-    r"Tapahtumien lukumäärä)(?:[ \t]*\([^)\n]{1,40}\))?"
+    rf"Antall grupper|Ryhmien lukumäärä|Number of clusters|Num\.? clusters|Antal kluster|{_NUMBER_OF_EVENTS})"
+    r"(?:[ \t]*\([^)\n]{1,40}\))?"
     # the units a model's estimates rest on, named alone in its statistics rows (esttab's "Personer  3",
     # "Arbejdssteder  1" under an event study on one plant's workers)
     rf"|(?:{_UNITS}|arbejdssteder|arbetsställen|arbeidssteder|toimipaikat|workplaces|plants|establishments|"

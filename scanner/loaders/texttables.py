@@ -3421,11 +3421,12 @@ def _find_tables(text: str, first_line: int) -> Iterator[TextTable]:
         yield from tree_tables(text, first_line)
     # Rule lines ("-----+------", "=====") separate a listing's header from its rows: drop them, keeping
     # the line numbers of the others, so header and rows form one block.
-    numbered = [(first_line + k, line) for k, line in enumerate(text.split("\n"))
+    # (a line a rule underlines is remembered: a header, whatever it holds)
+    all_lines = text.split("\n")
+    numbered = [(first_line + k, line) for k, line in enumerate(all_lines)
                 if not _RULE_LINE.match(line) and not ("+" in line and _ASCII_BOX_RULE.match(line))]
     lines = [line for _, line in numbered]
     line_no = [n for n, _ in numbered]
-    all_lines = text.split("\n")
     underlined = frozenset(first_line + k - 1 for k, line in enumerate(all_lines)
                            if k and _RULE_LINE.match(line) and all_lines[k - 1].strip())
     i = 0

@@ -1143,7 +1143,7 @@ def _outer_class_bounds(table: TableModel) -> str:
     columns), or a column of the top class's upper limit ("D10 (yläraja)"): the outermost limits are the
     smallest and largest values. Value-free words naming the columns, or "" when there are none."""
     upper = [c for c in table.columns if _UPPER_LIMIT.search(c.name) and c.kind.value == "numeric"]
-    top = [c for c in upper if re.search(r"(?i)\b(?:d10|p100|x|10)\b", c.name)]
+    top = [c for c in upper if re.search(r"(?i)\b(?:d10|p100|x|10)\b", c.name) and c.non_null > 0]
     if top:
         return f"column {masking.mask_name(top[0].name)!r}, the top class's upper limit"
     lower = [c for c in table.columns if _LOWER_LIMIT.search(c.name) and c.kind.value == "numeric"]
